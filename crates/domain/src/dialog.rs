@@ -1,0 +1,106 @@
+//! Dialogs and their state machine.
+
+use crate::error::DomainError;
+use crate::ids::{ChannelId, DialogId, VisitorId, WorkspaceId};
+use crate::message::AuthorKind;
+use crate::time::Timestamp;
+
+/// Where a dialog is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DialogStatus {
+    Open,
+    Closed,
+}
+
+impl DialogStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "open" => Some(Self::Open),
+            "closed" => Some(Self::Closed),
+            _ => None,
+        }
+    }
+}
+
+/// What the dialog list shows of the latest message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LastMessage {
+    pub author_kind: AuthorKind,
+    pub preview: String,
+    pub created_at: Timestamp,
+}
+
+/// A conversation between one visitor and the operators of a channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dialog {
+    pub id: DialogId,
+    pub workspace_id: WorkspaceId,
+    /// Per-workspace number shown to people (#1042).
+    pub number: i64,
+    pub channel_id: ChannelId,
+    pub visitor_id: VisitorId,
+    pub status: DialogStatus,
+    /// The `seq` of the newest message; 0 for none.
+    pub last_seq: i64,
+    /// Visitor messages the operators have not read yet.
+    pub unread_count: i64,
+    pub last_message: Option<LastMessage>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub closed_at: Option<Timestamp>,
+}
+
+/// What happens when a message arrives for a dialog in a given state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// Append it to this dialog.
+    Append,
+    /// The visitor writes after the dialog was closed: a new dialog starts.
+    StartNew,
+}
+
+impl DialogStatus {
+    /// The rule for a message arriving by `author` while the dialog is in this state.
+    pub fn delivery_for(self, author: AuthorKind) -> Result<Delivery, DomainError> {
+        match (self, author) {
+            (Self::Open, _) => Ok(Delivery::Append),
+            (Self::Closed, AuthorKind::Visitor) => Ok(Delivery::StartNew),
+            (Self::Closed, _) => Err(DomainError::DialogClosed),
+        }
+    }
+
+    /// Whether the dialog may be closed now; closing twice is a harmless no-op upstream.
+    pub fn can_close(self) -> bool {
+        matches!(self, Self::Open)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closed_dialogs_refuse_operators_and_restart_for_visitors() {
+        assert_eq!(DialogStatus::Open.delivery_for(AuthorKind::Operator), Ok(Delivery::Append));
+        assert_eq!(DialogStatus::Open.delivery_for(AuthorKind::Visitor), Ok(Delivery::Append));
+        assert_eq!(DialogStatus::Closed.delivery_for(AuthorKind::Visitor), Ok(Delivery::StartNew));
+        assert_eq!(DialogStatus::Closed.delivery_for(AuthorKind::Operator), Err(DomainError::DialogClosed));
+        assert!(DialogStatus::Open.can_close());
+        assert!(!DialogStatus::Closed.can_close());
+    }
+
+    #[test]
+    fn statuses_round_trip() {
+        for s in [DialogStatus::Open, DialogStatus::Closed] {
+            assert_eq!(DialogStatus::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(DialogStatus::parse("snoozed"), None);
+    }
+}

@@ -1,0 +1,161 @@
+//! Messages: what a visitor or an operator wrote, in the order the dialog received it.
+
+use crate::error::DomainError;
+use crate::ids::{DialogId, MessageId, WorkspaceId};
+use crate::time::Timestamp;
+use uuid::Uuid;
+
+/// The text of a message: not blank, at most `limit` characters (configurable; 4,000 by
+/// default). Kept as written, with surrounding white space trimmed; never interpreted as HTML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageBody(String);
+
+impl MessageBody {
+    pub const DEFAULT_LIMIT: usize = 4000;
+
+    pub fn parse(s: &str, limit: usize) -> Result<Self, DomainError> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Err(DomainError::EmptyMessage);
+        }
+        if s.chars().count() > limit {
+            return Err(DomainError::MessageTooLong { limit });
+        }
+        // NUL cannot be stored in PostgreSQL text; other control characters are noise.
+        if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
+            return Err(DomainError::invalid("body", "must not contain control characters"));
+        }
+        Ok(Self(s.to_owned()))
+    }
+
+    /// Restores a body read back from the store (it was checked when written).
+    pub fn from_stored(s: String) -> Self {
+        Self(s)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The first characters, for dialog lists and notifications.
+    pub fn preview(&self, chars: usize) -> String {
+        let mut out: String = self.0.chars().take(chars).collect();
+        if self.0.chars().nth(chars).is_some() {
+            out.push('…');
+        }
+        out.replace(['\n', '\r', '\t'], " ")
+    }
+}
+
+/// The id a client gives its send so that a retry is recognised: 1–64 printable characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ClientId(String);
+
+impl ClientId {
+    pub fn parse(s: &str) -> Result<Self, DomainError> {
+        if s.is_empty() || s.len() > 64 || !s.chars().all(|c| c.is_ascii_graphic()) {
+            return Err(DomainError::invalid("client_id", "1–64 printable ASCII characters"));
+        }
+        Ok(Self(s.to_owned()))
+    }
+
+    pub fn from_stored(s: String) -> Self {
+        Self(s)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Who wrote a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AuthorKind {
+    Visitor,
+    Operator,
+    System,
+}
+
+impl AuthorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Visitor => "visitor",
+            Self::Operator => "operator",
+            Self::System => "system",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "visitor" => Some(Self::Visitor),
+            "operator" => Some(Self::Operator),
+            "system" => Some(Self::System),
+            _ => None,
+        }
+    }
+}
+
+/// The author of a message; `id` is the visitor's or the operator's id (nil for the system).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Author {
+    pub kind: AuthorKind,
+    pub id: Uuid,
+    /// The operator's display name or the visitor's name, as it was when read.
+    pub name: Option<String>,
+}
+
+/// A stored message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub id: MessageId,
+    pub workspace_id: WorkspaceId,
+    pub dialog_id: DialogId,
+    /// 1, 2, 3… within the dialog, without gaps.
+    pub seq: i64,
+    pub client_id: ClientId,
+    pub author: Author,
+    pub body: MessageBody,
+    pub created_at: Timestamp,
+}
+
+/// A message to be written: everything but what the store assigns (`seq`, the dialog of a
+/// visitor's first message).
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub id: MessageId,
+    pub client_id: ClientId,
+    pub author_kind: AuthorKind,
+    pub author_id: Uuid,
+    pub body: MessageBody,
+    pub created_at: Timestamp,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_are_checked() {
+        assert_eq!(MessageBody::parse("  \n\t ", 10), Err(DomainError::EmptyMessage));
+        assert_eq!(MessageBody::parse("", 10), Err(DomainError::EmptyMessage));
+        assert_eq!(MessageBody::parse("абвгдеёжзий", 10), Err(DomainError::MessageTooLong { limit: 10 }));
+        assert_eq!(MessageBody::parse(" абвгдеёжзи ", 10).map(|b| b.0), Ok("абвгдеёжзи".into()));
+        assert!(MessageBody::parse("a\0b", 10).is_err());
+        assert!(MessageBody::parse("line\nline", 10).is_ok());
+    }
+
+    #[test]
+    fn preview_is_one_line_and_marked_when_cut() {
+        let b = MessageBody::parse("Здравствуйте,\nнужна кухня", 100).expect("valid");
+        assert_eq!(b.preview(100), "Здравствуйте, нужна кухня");
+        assert_eq!(b.preview(5), "Здрав…");
+    }
+
+    #[test]
+    fn client_ids() {
+        assert!(ClientId::parse("0193a1b2-c3d4").is_ok());
+        assert!(ClientId::parse("").is_err());
+        assert!(ClientId::parse("with space").is_err());
+        assert!(ClientId::parse(&"x".repeat(65)).is_err());
+    }
+}

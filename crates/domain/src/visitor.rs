@@ -1,0 +1,36 @@
+//! Visitors: the people who write from a site.
+
+use crate::account::parse_name;
+use crate::error::DomainError;
+use crate::ids::{SiteId, VisitorId, WorkspaceId};
+use crate::time::Timestamp;
+
+/// A name a visitor gave, 1–80 characters after trimming.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VisitorName(String);
+
+impl VisitorName {
+    pub fn parse(s: &str) -> Result<Self, DomainError> {
+        parse_name(s, "name").map(Self)
+    }
+
+    pub fn from_stored(s: String) -> Self {
+        Self(s)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A visitor of a site. Without a name, people see "Посетитель 42" / "Visitor 42" made from
+/// `number`, which is unique within the workspace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Visitor {
+    pub id: VisitorId,
+    pub workspace_id: WorkspaceId,
+    pub site_id: SiteId,
+    pub number: i64,
+    pub name: Option<VisitorName>,
+    pub created_at: Timestamp,
+}

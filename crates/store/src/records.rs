@@ -1,0 +1,311 @@
+//! Rows as both backends read them, in plain types, and their conversion to domain types.
+//!
+//! Each backend fills these from its own row type; the checks that turn stored text back into
+//! domain values live here once. A stored value that no longer parses is `Internal`: the
+//! database holds something this version never wrote.
+
+use crate::error::StoreError;
+use frontline_domain::{
+    Author, AuthorKind, Channel, ChannelId, ClientId, Dialog, DialogId, DialogStatus, DisplayName, Email,
+    LastMessage, Message, MessageBody, MessageId, Operator, OperatorId, Origin, Role, Site, SiteId, SiteKey,
+    Timestamp, Visitor, VisitorId, VisitorName, Workspace, WorkspaceId, WorkspaceSlug,
+};
+use uuid::Uuid;
+
+fn corrupt(what: &str) -> StoreError {
+    StoreError::Internal(format!("stored {what} does not parse"))
+}
+
+pub struct WorkspaceRecord {
+    pub id: Uuid,
+    pub slug: String,
+    pub name: String,
+    pub created_at: i64,
+}
+
+impl TryFrom<WorkspaceRecord> for Workspace {
+    type Error = StoreError;
+    fn try_from(r: WorkspaceRecord) -> Result<Self, StoreError> {
+        Ok(Workspace {
+            id: WorkspaceId(r.id),
+            slug: WorkspaceSlug::parse(&r.slug).map_err(|_| corrupt("workspace slug"))?,
+            name: r.name,
+            created_at: Timestamp(r.created_at),
+        })
+    }
+}
+
+pub struct OperatorRecord {
+    pub id: Uuid,
+    pub workspace_id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub password_hash: String,
+    pub created_at: i64,
+}
+
+impl TryFrom<OperatorRecord> for Operator {
+    type Error = StoreError;
+    fn try_from(r: OperatorRecord) -> Result<Self, StoreError> {
+        Ok(Operator {
+            id: OperatorId(r.id),
+            workspace_id: WorkspaceId(r.workspace_id),
+            email: Email::parse(&r.email).map_err(|_| corrupt("operator e-mail"))?,
+            display_name: DisplayName::parse(&r.display_name).map_err(|_| corrupt("display name"))?,
+            role: Role::parse(&r.role).map_err(|_| corrupt("role"))?,
+            password_hash: r.password_hash,
+            created_at: Timestamp(r.created_at),
+        })
+    }
+}
+
+pub struct ChannelRecord {
+    pub id: Uuid,
+    pub workspace_id: Uuid,
+    pub name: String,
+    pub is_default: bool,
+}
+
+impl From<ChannelRecord> for Channel {
+    fn from(r: ChannelRecord) -> Self {
+        Channel { id: ChannelId(r.id), workspace_id: WorkspaceId(r.workspace_id), name: r.name, is_default: r.is_default }
+    }
+}
+
+pub struct SiteRecord {
+    pub id: Uuid,
+    pub workspace_id: Uuid,
+    pub name: String,
+    pub key: String,
+    /// Allowed origins, one per line.
+    pub allowed_origins: String,
+    pub channel_id: Uuid,
+}
+
+impl TryFrom<SiteRecord> for Site {
+    type Error = StoreError;
+    fn try_from(r: SiteRecord) -> Result<Self, StoreError> {
+        let allowed_origins = r
+            .allowed_origins
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(|l| Origin::parse(l).map_err(|_| corrupt("origin")))
+            .collect::<Result<_, _>>()?;
+        Ok(Site {
+            id: SiteId(r.id),
+            workspace_id: WorkspaceId(r.workspace_id),
+            name: r.name,
+            key: SiteKey::parse(&r.key).map_err(|_| corrupt("site key"))?,
+            allowed_origins,
+            channel_id: ChannelId(r.channel_id),
+        })
+    }
+}
+
+/// How a site's origins are kept in one text column.
+pub fn join_origins(site: &Site) -> String {
+    site.allowed_origins.iter().map(Origin::as_str).collect::<Vec<_>>().join("\n")
+}
+
+pub struct VisitorRecord {
+    pub id: Uuid,
+    pub workspace_id: Uuid,
+    pub site_id: Uuid,
+    pub number: i64,
+    pub name: Option<String>,
+    pub created_at: i64,
+}
+
+impl From<VisitorRecord> for Visitor {
+    fn from(r: VisitorRecord) -> Self {
+        Visitor {
+            id: VisitorId(r.id),
+            workspace_id: WorkspaceId(r.workspace_id),
+            site_id: SiteId(r.site_id),
+            number: r.number,
+            name: r.name.map(VisitorName::from_stored),
+            created_at: Timestamp(r.created_at),
+        }
+    }
+}
+
+pub struct DialogRecord {
+    pub id: Uuid,
+    pub workspace_id: Uuid,
+    pub number: i64,
+    pub channel_id: Uuid,
+    pub visitor_id: Uuid,
+    pub status: String,
+    pub last_seq: i64,
+    pub unread_count: i64,
+    pub last_author_kind: Option<String>,
+    pub last_preview: Option<String>,
+    pub last_message_at: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub closed_at: Option<i64>,
+}
+
+impl TryFrom<DialogRecord> for Dialog {
+    type Error = StoreError;
+    fn try_from(r: DialogRecord) -> Result<Self, StoreError> {
+        let last_message = match (r.last_author_kind, r.last_preview, r.last_message_at) {
+            (Some(kind), Some(preview), Some(at)) => Some(LastMessage {
+                author_kind: AuthorKind::parse(&kind).ok_or_else(|| corrupt("author kind"))?,
+                preview,
+                created_at: Timestamp(at),
+            }),
+            _ => None,
+        };
+        Ok(Dialog {
+            id: DialogId(r.id),
+            workspace_id: WorkspaceId(r.workspace_id),
+            number: r.number,
+            channel_id: ChannelId(r.channel_id),
+            visitor_id: VisitorId(r.visitor_id),
+            status: DialogStatus::parse(&r.status).ok_or_else(|| corrupt("dialog status"))?,
+            last_seq: r.last_seq,
+            unread_count: r.unread_count,
+            last_message,
+            created_at: Timestamp(r.created_at),
+            updated_at: Timestamp(r.updated_at),
+            closed_at: r.closed_at.map(Timestamp),
+        })
+    }
+}
+
+pub struct MessageRecord {
+    pub id: Uuid,
+    pub workspace_id: Uuid,
+    pub dialog_id: Uuid,
+    pub seq: i64,
+    pub client_id: String,
+    pub author_kind: String,
+    pub author_id: Uuid,
+    pub author_name: Option<String>,
+    pub body: String,
+    pub created_at: i64,
+}
+
+impl TryFrom<MessageRecord> for Message {
+    type Error = StoreError;
+    fn try_from(r: MessageRecord) -> Result<Self, StoreError> {
+        Ok(Message {
+            id: MessageId(r.id),
+            workspace_id: WorkspaceId(r.workspace_id),
+            dialog_id: DialogId(r.dialog_id),
+            seq: r.seq,
+            client_id: ClientId::from_stored(r.client_id),
+            author: Author {
+                kind: AuthorKind::parse(&r.author_kind).ok_or_else(|| corrupt("author kind"))?,
+                id: r.author_id,
+                name: r.author_name,
+            },
+            body: MessageBody::from_stored(r.body),
+            created_at: Timestamp(r.created_at),
+        })
+    }
+}
+
+/// The list preview kept with a dialog: the first 120 characters on one line.
+pub const PREVIEW_CHARS: usize = 120;
+
+/// Typed column access, implemented by each backend for its row type, so that the readers
+/// below (one per table) are written once.
+pub trait StoreRow {
+    fn uuid(&self, col: &str) -> Result<Uuid, StoreError>;
+    fn int(&self, col: &str) -> Result<i64, StoreError>;
+    fn opt_int(&self, col: &str) -> Result<Option<i64>, StoreError>;
+    fn text(&self, col: &str) -> Result<String, StoreError>;
+    fn opt_text(&self, col: &str) -> Result<Option<String>, StoreError>;
+    fn boolean(&self, col: &str) -> Result<bool, StoreError>;
+}
+
+pub fn workspace(r: &impl StoreRow) -> Result<Workspace, StoreError> {
+    WorkspaceRecord { id: r.uuid("id")?, slug: r.text("slug")?, name: r.text("name")?, created_at: r.int("created_at")? }
+        .try_into()
+}
+
+pub fn operator(r: &impl StoreRow) -> Result<Operator, StoreError> {
+    OperatorRecord {
+        id: r.uuid("id")?,
+        workspace_id: r.uuid("workspace_id")?,
+        email: r.text("email")?,
+        display_name: r.text("display_name")?,
+        role: r.text("role")?,
+        password_hash: r.text("password_hash")?,
+        created_at: r.int("created_at")?,
+    }
+    .try_into()
+}
+
+pub fn channel(r: &impl StoreRow) -> Result<Channel, StoreError> {
+    Ok(ChannelRecord {
+        id: r.uuid("id")?,
+        workspace_id: r.uuid("workspace_id")?,
+        name: r.text("name")?,
+        is_default: r.boolean("is_default")?,
+    }
+    .into())
+}
+
+pub fn site(r: &impl StoreRow) -> Result<Site, StoreError> {
+    SiteRecord {
+        id: r.uuid("id")?,
+        workspace_id: r.uuid("workspace_id")?,
+        name: r.text("name")?,
+        key: r.text("key")?,
+        allowed_origins: r.text("allowed_origins")?,
+        channel_id: r.uuid("channel_id")?,
+    }
+    .try_into()
+}
+
+pub fn visitor(r: &impl StoreRow) -> Result<Visitor, StoreError> {
+    Ok(VisitorRecord {
+        id: r.uuid("id")?,
+        workspace_id: r.uuid("workspace_id")?,
+        site_id: r.uuid("site_id")?,
+        number: r.int("number")?,
+        name: r.opt_text("name")?,
+        created_at: r.int("created_at")?,
+    }
+    .into())
+}
+
+pub fn dialog(r: &impl StoreRow) -> Result<Dialog, StoreError> {
+    DialogRecord {
+        id: r.uuid("id")?,
+        workspace_id: r.uuid("workspace_id")?,
+        number: r.int("number")?,
+        channel_id: r.uuid("channel_id")?,
+        visitor_id: r.uuid("visitor_id")?,
+        status: r.text("status")?,
+        last_seq: r.int("last_seq")?,
+        unread_count: r.int("unread_count")?,
+        last_author_kind: r.opt_text("last_author_kind")?,
+        last_preview: r.opt_text("last_preview")?,
+        last_message_at: r.opt_int("last_message_at")?,
+        created_at: r.int("created_at")?,
+        updated_at: r.int("updated_at")?,
+        closed_at: r.opt_int("closed_at")?,
+    }
+    .try_into()
+}
+
+pub fn message(r: &impl StoreRow) -> Result<Message, StoreError> {
+    MessageRecord {
+        id: r.uuid("id")?,
+        workspace_id: r.uuid("workspace_id")?,
+        dialog_id: r.uuid("dialog_id")?,
+        seq: r.int("seq")?,
+        client_id: r.text("client_id")?,
+        author_kind: r.text("author_kind")?,
+        author_id: r.uuid("author_id")?,
+        author_name: r.opt_text("author_name")?,
+        body: r.text("body")?,
+        created_at: r.int("created_at")?,
+    }
+    .try_into()
+}
