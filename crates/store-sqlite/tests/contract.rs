@@ -5,12 +5,12 @@ use frontline_store::Store;
 use frontline_store_sqlite::SqliteStore;
 use std::sync::Arc;
 
-async fn fresh() -> Arc<dyn Store> {
+async fn fresh() -> Option<Arc<dyn Store>> {
     let dir = std::env::temp_dir().join("frontline-contract");
     std::fs::create_dir_all(&dir).expect("temp dir");
     let path = dir.join(format!("{}.db", uuid::Uuid::now_v7()));
     let url = format!("sqlite://{}", path.display());
-    Arc::new(SqliteStore::connect(&url).await.expect("open SQLite"))
+    Some(Arc::new(SqliteStore::connect(&url).await.expect("open SQLite")))
 }
 
 frontline_store::contract_suite!(fresh);
