@@ -1,1 +1,72 @@
-//! placeholder
+//! Frontline's use cases: one function per user action, each taking a role-scoped actor,
+//! applying domain rules, writing in one store call, and publishing the events it caused to
+//! the bus after the commit (never from the store).
+
+pub mod audience;
+pub mod auth;
+pub mod bus;
+pub mod clock;
+pub mod demo;
+pub mod dialogs;
+mod error;
+pub mod metrics;
+pub mod tokens;
+pub mod views;
+pub mod widget;
+
+pub use clock::{Clock, FakeClock, SystemClock};
+pub use error::CoreError;
+
+use frontline_store::Store;
+use metrics::Metrics;
+use std::sync::Arc;
+
+/// Tunables of the use cases, from the server's configuration.
+#[derive(Debug, Clone)]
+pub struct CoreConfig {
+    /// Longest message, in characters.
+    pub message_limit: usize,
+    /// How long a console login lasts.
+    pub session_ttl_ms: i64,
+    /// argon2id memory cost in KiB and iterations. Tests use small (but real) values.
+    pub argon2_m_kib: u32,
+    pub argon2_t: u32,
+}
+
+impl Default for CoreConfig {
+    fn default() -> Self {
+        Self {
+            message_limit: frontline_domain::MessageBody::DEFAULT_LIMIT,
+            session_ttl_ms: 30 * 24 * 3600 * 1000,
+            argon2_m_kib: 19 * 1024,
+            argon2_t: 2,
+        }
+    }
+}
+
+/// Everything a use case needs, shared by all requests.
+#[derive(Clone)]
+pub struct App {
+    pub store: Arc<dyn Store>,
+    pub bus: Arc<dyn bus::Bus>,
+    pub clock: Arc<dyn Clock>,
+    pub config: Arc<CoreConfig>,
+    pub metrics: Arc<Metrics>,
+}
+
+impl App {
+    pub fn new(
+        store: Arc<dyn Store>,
+        bus: Arc<dyn bus::Bus>,
+        clock: Arc<dyn Clock>,
+        config: CoreConfig,
+    ) -> Self {
+        Self {
+            store,
+            bus,
+            clock,
+            config: Arc::new(config),
+            metrics: Arc::new(Metrics::default()),
+        }
+    }
+}

@@ -1,1 +1,111 @@
-//! placeholder
+//! The HTTP edge of Frontline: REST under `/api/v1` and `/widget/v1`, WebSockets, the web
+//! files, health and metrics. Thin: handlers turn wire types into use-case calls and back.
+
+pub mod console;
+pub mod error;
+pub mod extract;
+pub mod openapi;
+pub mod ops;
+pub mod state;
+pub mod web;
+pub mod widget;
+pub mod ws;
+
+pub use state::{HttpConfig, HttpState};
+
+use axum::Router;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderValue, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, patch, post};
+use std::sync::atomic::Ordering;
+
+/// All routes of Frontline.
+pub fn router(state: HttpState) -> Router {
+    let api = Router::new()
+        .route("/auth/login", post(console::login))
+        .route("/auth/logout", post(console::logout))
+        .route("/me", get(console::me))
+        .route("/dialogs", get(console::list_dialogs))
+        .route("/dialogs/{id}", get(console::get_dialog))
+        .route(
+            "/dialogs/{id}/messages",
+            get(console::list_messages).post(console::send_message),
+        )
+        .route("/dialogs/{id}/read", post(console::mark_read))
+        .route("/dialogs/{id}/close", post(console::close_dialog))
+        .route(
+            "/operators",
+            get(console::list_operators).post(console::create_operator),
+        )
+        .route("/channels", get(console::list_channels))
+        .route("/sites", get(console::list_sites))
+        .route("/ws", get(ws::operator_ws))
+        .fallback(api_not_found);
+    let widget_api = Router::new()
+        .route("/session", post(widget::open_session))
+        .route(
+            "/messages",
+            get(widget::list_messages).post(widget::send_message),
+        )
+        .route("/visitor", patch(widget::update_visitor))
+        .route("/ws", get(ws::widget_ws))
+        .fallback(api_not_found);
+    Router::new()
+        .nest("/api/v1", api)
+        .nest("/widget/v1", widget_api)
+        .route("/api/openapi.json", get(openapi_json))
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .route("/", get(web::root))
+        .route("/console", get(web::root))
+        .route("/console/", get(web::console))
+        .route("/console/{*path}", get(web::console))
+        .route("/widget.js", get(web::loader))
+        .route("/widget/frame", get(web::frame))
+        .route("/widget/assets/{*path}", get(web::widget_asset))
+        .route("/demo", get(web::demo))
+        .layer(middleware::from_fn_with_state(state.clone(), track))
+        .with_state(state)
+}
+
+async fn api_not_found() -> error::ApiError {
+    error::ApiError::new(error::ErrorCode::NotFound, "No such endpoint.")
+}
+
+async fn openapi_json() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        openapi::json(),
+    )
+        .into_response()
+}
+
+/// Counts requests, logs them (path template only: no query strings, ids or bodies), and sets
+/// `nosniff` on every answer.
+async fn track(State(s): State<HttpState>, req: Request, next: Next) -> Response {
+    let started = std::time::Instant::now();
+    let method = req.method().clone();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "unmatched".into());
+    let mut resp = next.run(req).await;
+    let status = resp.status();
+    s.app.metrics.http_requests.fetch_add(1, Ordering::Relaxed);
+    if status.is_server_error() {
+        s.app
+            .metrics
+            .http_errors_5xx
+            .fetch_add(1, Ordering::Relaxed);
+    }
+    tracing::debug!(http.method = %method, http.route = %route, http.status = status.as_u16(), duration_ms = started.elapsed().as_millis() as u64, "request");
+    resp.headers_mut().insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    resp
+}

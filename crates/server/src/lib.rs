@@ -1,1 +1,126 @@
-//! placeholder
+//! The `frontline` binary as a library: configuration, wiring, and the server's life cycle.
+//! `Server::build(config)` then `run(shutdown)`; tests bind `127.0.0.1:0`.
+
+pub mod config;
+
+pub use config::Config;
+
+use anyhow::Context;
+use frontline_core::bus::{Bus, LocalBus, nats::NatsBus};
+use frontline_core::demo::{self, Bootstrap};
+use frontline_core::{App, Clock, CoreConfig};
+use frontline_http::{HttpConfig, HttpState};
+use frontline_store::Store;
+use frontline_store_postgres::PgStore;
+use frontline_store_sqlite::SqliteStore;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+/// Opens the store the URL names: `sqlite://…` (default) or `postgres://…`.
+pub async fn open_store(url: &str) -> anyhow::Result<Arc<dyn Store>> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(
+            PgStore::connect(url)
+                .await
+                .context("connecting to PostgreSQL")?,
+        ))
+    } else if url.starts_with("sqlite:") {
+        Ok(Arc::new(
+            SqliteStore::connect(url).await.context("opening SQLite")?,
+        ))
+    } else {
+        anyhow::bail!("database URL must start with sqlite: or postgres://")
+    }
+}
+
+/// Opens the bus: in-process, or NATS when a `nats://` URL is given.
+pub async fn open_bus(url: Option<&str>, prefix: &str) -> anyhow::Result<Arc<dyn Bus>> {
+    match url.filter(|u| !u.is_empty()) {
+        Some(url) => Ok(Arc::new(
+            NatsBus::connect(url, prefix)
+                .await
+                .context("connecting to NATS")?,
+        )),
+        None => Ok(Arc::new(LocalBus::default())),
+    }
+}
+
+/// A built server, listening, not yet serving.
+pub struct Server {
+    pub app: App,
+    pub bootstrap: Bootstrap,
+    listener: TcpListener,
+    state: HttpState,
+    shutdown_tx: watch::Sender<bool>,
+}
+
+impl Server {
+    pub async fn build(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let store = open_store(&config.database_url()).await?;
+        let bus = open_bus(config.bus.as_deref(), &config.bus_prefix).await?;
+        let core = CoreConfig {
+            message_limit: config.message_limit,
+            argon2_m_kib: config.argon2_m_kib,
+            argon2_t: config.argon2_t,
+            ..CoreConfig::default()
+        };
+        let app = App::new(store, bus, clock, core);
+        let listener = TcpListener::bind(&config.listen)
+            .await
+            .with_context(|| format!("binding {}", config.listen))?;
+        let addr = listener.local_addr()?;
+        let mut origins = vec![
+            format!("http://127.0.0.1:{}", addr.port()),
+            format!("http://localhost:{}", addr.port()),
+        ];
+        origins.extend(config.public_url.iter().cloned());
+        let bootstrap = demo::ensure_demo(&app, &origins, config.admin_password.as_deref())
+            .await
+            .map_err(|e| anyhow::anyhow!("creating the demo workspace: {e}"))?;
+        let (shutdown_tx, shutdown_rx) = watch::channel(false);
+        let state = HttpState {
+            app: app.clone(),
+            config: Arc::new(HttpConfig {
+                web_dir: config.web_dir.clone(),
+                secure_cookies: config.secure_cookies,
+                demo_site_key: Some(bootstrap.site_key.clone()),
+            }),
+            shutdown: shutdown_rx,
+        };
+        Ok(Self {
+            app,
+            bootstrap,
+            listener,
+            state,
+            shutdown_tx,
+        })
+    }
+
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serves until `shutdown` completes; then closes sockets ("going away"), finishes the
+    /// requests in flight and the queued message writes, and closes the store.
+    pub async fn run(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let router = frontline_http::router(self.state);
+        let tx = self.shutdown_tx;
+        let serve = axum::serve(self.listener, router.into_make_service()).with_graceful_shutdown(
+            async move {
+                shutdown.await;
+                tracing::info!("shutting down: closing sockets, finishing requests");
+                let _ = tx.send(true);
+            },
+        );
+        let result = serve.await;
+        self.app.store.close().await;
+        tracing::info!("stopped");
+        result.context("serving HTTP")
+    }
+}

@@ -1,1 +1,201 @@
-fn main() {}
+//! `frontline`: serve, migrate, create admins, back up.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use frontline_core::auth::{NewOperatorInput, create_operator_in};
+use frontline_core::{App, CoreConfig, SystemClock};
+use frontline_domain::WorkspaceSlug;
+use frontline_server::config::ConfigArgs;
+use frontline_server::{Config, Server, open_bus, open_store};
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(
+    name = "frontline",
+    version,
+    about = "Frontline: a self-hosted live-chat help desk"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (creates the demo workspace and first admin on an empty store).
+    Serve(ConfigArgs),
+    /// Apply database migrations and exit.
+    Migrate(ConfigArgs),
+    /// Manage operators.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Copy the SQLite database to a file while the server runs.
+    Backup {
+        #[command(flatten)]
+        config: ConfigArgs,
+        /// Where to write the copy.
+        #[arg(long)]
+        out: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an operator (an admin by default).
+    Create {
+        #[command(flatten)]
+        config: ConfigArgs,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, env = "FRONTLINE_NEW_PASSWORD", hide_env_values = true)]
+        password: String,
+        /// admin, supervisor or operator.
+        #[arg(long, default_value = "admin")]
+        role: String,
+        /// The workspace's short name (default: the first workspace).
+        #[arg(long)]
+        workspace: Option<String>,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match Cli::parse().command {
+        Command::Serve(args) => serve(Config::resolve(&args)?).await,
+        Command::Migrate(args) => {
+            let config = Config::resolve(&args)?;
+            std::fs::create_dir_all(&config.data).ok();
+            let store = open_store(&config.database_url()).await?;
+            for (v, name) in store.applied_migrations().await? {
+                println!("{v:04} {name}");
+            }
+            store.close().await;
+            Ok(())
+        }
+        Command::Admin {
+            command:
+                AdminCommand::Create {
+                    config,
+                    email,
+                    name,
+                    password,
+                    role,
+                    workspace,
+                },
+        } => {
+            let config = Config::resolve(&config)?;
+            std::fs::create_dir_all(&config.data).ok();
+            let store = open_store(&config.database_url()).await?;
+            let app = App::new(
+                store.clone(),
+                open_bus(None, "frontline").await?,
+                Arc::new(SystemClock),
+                CoreConfig::default(),
+            );
+            let ws = match workspace {
+                Some(slug) => store
+                    .workspace_by_slug(&WorkspaceSlug::parse(&slug)?)
+                    .await
+                    .context("no such workspace")?,
+                None => store
+                    .list_workspaces()
+                    .await?
+                    .into_iter()
+                    .next()
+                    .context("no workspace yet: run `frontline serve` once")?,
+            };
+            let op = create_operator_in(
+                &app,
+                ws.id,
+                NewOperatorInput {
+                    email: &email,
+                    display_name: &name,
+                    password: &password,
+                    role: &role,
+                },
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!(
+                "created {} ({}) in workspace {}",
+                op.email.as_str(),
+                op.role.as_str(),
+                ws.slug.as_str()
+            );
+            store.close().await;
+            Ok(())
+        }
+        Command::Backup { config, out } => {
+            let config = Config::resolve(&config)?;
+            let url = config.database_url();
+            anyhow::ensure!(
+                url.starts_with("sqlite:"),
+                "backup copies the SQLite store; use pg_dump for PostgreSQL"
+            );
+            let store = frontline_store_sqlite::SqliteStore::connect(&url).await?;
+            store
+                .backup_to(&out)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("backup written to {out}");
+            Ok(())
+        }
+    }
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    if config.database.is_none() {
+        std::fs::create_dir_all(&config.data)
+            .with_context(|| format!("creating {}", config.data.display()))?;
+    }
+    let server = Server::build(&config, Arc::new(SystemClock)).await?;
+    let addr = server.local_addr()?;
+    let host = if addr.ip().is_unspecified() {
+        "127.0.0.1".to_owned()
+    } else {
+        addr.ip().to_string()
+    };
+    let base = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{host}:{}", addr.port()));
+    let b = &server.bootstrap;
+    let admin = match &b.admin_password {
+        Some(p) => format!("{} / {p}", b.admin_email),
+        None => format!("{} (password set at the first start)", b.admin_email),
+    };
+    println!(
+        "Frontline is running.\n  Console:   {base}/console/\n  Demo site: {base}/demo\n  Admin:     {admin}"
+    );
+    tracing::info!(listen = %addr, store = server.app.store.backend(), "serving");
+    server.run(shutdown_signal()).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

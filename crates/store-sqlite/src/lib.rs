@@ -14,14 +14,16 @@ mod row;
 
 use async_trait::async_trait;
 use frontline_domain::{
-    Channel, ChannelId, Dialog, DialogId, DialogStatus, Email, Message, Operator, OperatorId, Site, SiteKey,
-    Timestamp, Visitor, VisitorId, VisitorName, Workspace, WorkspaceId, WorkspaceSlug,
+    Channel, ChannelId, Dialog, DialogId, DialogStatus, Email, Message, Operator, OperatorId, Site,
+    SiteKey, Timestamp, Visitor, VisitorId, VisitorName, Workspace, WorkspaceId, WorkspaceSlug,
 };
 use frontline_store::records::{self, join_origins};
 use frontline_store::sql;
 use frontline_store::*;
 use row::{R, map_err};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use std::str::FromStr;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -60,7 +62,11 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(10))
             .synchronous(SqliteSynchronous::Full)
             .pragma("temp_store", "memory");
-        let options = if memory { options } else { options.journal_mode(SqliteJournalMode::Wal) };
+        let options = if memory {
+            options
+        } else {
+            options.journal_mode(SqliteJournalMode::Wal)
+        };
         // An in-memory database exists per connection, so it gets exactly one for everything.
         let write = SqlitePoolOptions::new()
             .max_connections(1)
@@ -84,7 +90,12 @@ impl SqliteStore {
         };
         let (tx, rx) = mpsc::channel(MAX_BATCH * 4);
         let writer = tokio::spawn(post::group_commit(write.clone(), rx));
-        Ok(Self { read, write, posts: Mutex::new(Some(tx)), writer: Mutex::new(Some(writer)) })
+        Ok(Self {
+            read,
+            write,
+            posts: Mutex::new(Some(tx)),
+            writer: Mutex::new(Some(writer)),
+        })
     }
 
     fn post_queue(&self) -> StoreResult<mpsc::Sender<PostJob>> {
@@ -97,20 +108,30 @@ impl SqliteStore {
 
     /// Makes an online copy of the database into `path` (`VACUUM INTO`), safe while serving.
     pub async fn backup_to(&self, path: &str) -> StoreResult<()> {
-        sqlx::query("VACUUM INTO $1").bind(path).execute(&self.write).await.map_err(map_err)?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(path)
+            .execute(&self.write)
+            .await
+            .map_err(map_err)?;
         Ok(())
     }
 }
 
 async fn migrate(pool: &SqlitePool) -> StoreResult<()> {
-    sqlx::query(sql::CREATE_MIGRATIONS_TABLE).execute(pool).await.map_err(map_err)?;
+    sqlx::query(sql::CREATE_MIGRATIONS_TABLE)
+        .execute(pool)
+        .await
+        .map_err(map_err)?;
     let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM frontline_migrations")
         .fetch_all(pool)
         .await
         .map_err(map_err)?;
     for m in MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)) {
         let mut tx = pool.begin().await.map_err(map_err)?;
-        sqlx::raw_sql(m.sql).execute(&mut *tx).await.map_err(map_err)?;
+        sqlx::raw_sql(m.sql)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
         sqlx::query(sql::INSERT_MIGRATION)
             .bind(m.version)
             .bind(m.name)
@@ -119,7 +140,11 @@ async fn migrate(pool: &SqlitePool) -> StoreResult<()> {
             .await
             .map_err(map_err)?;
         tx.commit().await.map_err(map_err)?;
-        tracing::info!(migration.version = m.version, migration.name = m.name, "applied migration");
+        tracing::info!(
+            migration.version = m.version,
+            migration.name = m.name,
+            "applied migration"
+        );
     }
     Ok(())
 }
@@ -156,18 +181,28 @@ impl AccountStore for SqliteStore {
     }
 
     async fn workspace(&self, id: WorkspaceId) -> StoreResult<Workspace> {
-        let row = sqlx::query(sql::SELECT_WORKSPACE).bind(id.0).fetch_one(&self.read).await.map_err(map_err)?;
+        let row = sqlx::query(sql::SELECT_WORKSPACE)
+            .bind(id.0)
+            .fetch_one(&self.read)
+            .await
+            .map_err(map_err)?;
         records::workspace(&R(&row))
     }
 
     async fn workspace_by_slug(&self, slug: &WorkspaceSlug) -> StoreResult<Workspace> {
-        let row =
-            sqlx::query(sql::SELECT_WORKSPACE_BY_SLUG).bind(slug.as_str()).fetch_one(&self.read).await.map_err(map_err)?;
+        let row = sqlx::query(sql::SELECT_WORKSPACE_BY_SLUG)
+            .bind(slug.as_str())
+            .fetch_one(&self.read)
+            .await
+            .map_err(map_err)?;
         records::workspace(&R(&row))
     }
 
     async fn list_workspaces(&self) -> StoreResult<Vec<Workspace>> {
-        let rows = sqlx::query(sql::SELECT_WORKSPACES).fetch_all(&self.read).await.map_err(map_err)?;
+        let rows = sqlx::query(sql::SELECT_WORKSPACES)
+            .fetch_all(&self.read)
+            .await
+            .map_err(map_err)?;
         rows.iter().map(|r| records::workspace(&R(r))).collect()
     }
 
@@ -197,13 +232,20 @@ impl AccountStore for SqliteStore {
     }
 
     async fn operators_by_email(&self, email: &Email) -> StoreResult<Vec<Operator>> {
-        let rows =
-            sqlx::query(sql::SELECT_OPERATORS_BY_EMAIL).bind(email.as_str()).fetch_all(&self.read).await.map_err(map_err)?;
+        let rows = sqlx::query(sql::SELECT_OPERATORS_BY_EMAIL)
+            .bind(email.as_str())
+            .fetch_all(&self.read)
+            .await
+            .map_err(map_err)?;
         rows.iter().map(|r| records::operator(&R(r))).collect()
     }
 
     async fn list_operators(&self, workspace: WorkspaceId) -> StoreResult<Vec<Operator>> {
-        let rows = sqlx::query(sql::SELECT_OPERATORS).bind(workspace.0).fetch_all(&self.read).await.map_err(map_err)?;
+        let rows = sqlx::query(sql::SELECT_OPERATORS)
+            .bind(workspace.0)
+            .fetch_all(&self.read)
+            .await
+            .map_err(map_err)?;
         rows.iter().map(|r| records::operator(&R(r))).collect()
     }
 
@@ -231,7 +273,11 @@ impl AccountStore for SqliteStore {
     }
 
     async fn delete_session(&self, token_hash: &[u8]) -> StoreResult<()> {
-        sqlx::query(sql::DELETE_SESSION).bind(token_hash).execute(&self.write).await.map_err(map_err)?;
+        sqlx::query(sql::DELETE_SESSION)
+            .bind(token_hash)
+            .execute(&self.write)
+            .await
+            .map_err(map_err)?;
         Ok(())
     }
 }
@@ -239,17 +285,29 @@ impl AccountStore for SqliteStore {
 #[async_trait]
 impl ChannelStore for SqliteStore {
     async fn list_channels(&self, workspace: WorkspaceId) -> StoreResult<Vec<Channel>> {
-        let rows = sqlx::query(sql::SELECT_CHANNELS).bind(workspace.0).fetch_all(&self.read).await.map_err(map_err)?;
+        let rows = sqlx::query(sql::SELECT_CHANNELS)
+            .bind(workspace.0)
+            .fetch_all(&self.read)
+            .await
+            .map_err(map_err)?;
         rows.iter().map(|r| records::channel(&R(r))).collect()
     }
 
     async fn default_channel(&self, workspace: WorkspaceId) -> StoreResult<Channel> {
-        let row =
-            sqlx::query(sql::SELECT_DEFAULT_CHANNEL).bind(workspace.0).fetch_one(&self.read).await.map_err(map_err)?;
+        let row = sqlx::query(sql::SELECT_DEFAULT_CHANNEL)
+            .bind(workspace.0)
+            .fetch_one(&self.read)
+            .await
+            .map_err(map_err)?;
         records::channel(&R(&row))
     }
 
-    async fn add_channel_member(&self, workspace: WorkspaceId, channel: ChannelId, operator: OperatorId) -> StoreResult<()> {
+    async fn add_channel_member(
+        &self,
+        workspace: WorkspaceId,
+        channel: ChannelId,
+        operator: OperatorId,
+    ) -> StoreResult<()> {
         let done = sqlx::query(sql::INSERT_CHANNEL_MEMBER)
             .bind(channel.0)
             .bind(operator.0)
@@ -267,7 +325,11 @@ impl ChannelStore for SqliteStore {
         Ok(())
     }
 
-    async fn channel_members(&self, workspace: WorkspaceId, channel: ChannelId) -> StoreResult<Vec<OperatorId>> {
+    async fn channel_members(
+        &self,
+        workspace: WorkspaceId,
+        channel: ChannelId,
+    ) -> StoreResult<Vec<OperatorId>> {
         let ids: Vec<uuid::Uuid> = sqlx::query_scalar(sql::SELECT_CHANNEL_MEMBERS)
             .bind(workspace.0)
             .bind(channel.0)
@@ -293,12 +355,20 @@ impl ChannelStore for SqliteStore {
     }
 
     async fn site_by_key(&self, key: &SiteKey) -> StoreResult<Site> {
-        let row = sqlx::query(sql::SELECT_SITE_BY_KEY).bind(key.as_str()).fetch_one(&self.read).await.map_err(map_err)?;
+        let row = sqlx::query(sql::SELECT_SITE_BY_KEY)
+            .bind(key.as_str())
+            .fetch_one(&self.read)
+            .await
+            .map_err(map_err)?;
         records::site(&R(&row))
     }
 
     async fn list_sites(&self, workspace: WorkspaceId) -> StoreResult<Vec<Site>> {
-        let rows = sqlx::query(sql::SELECT_SITES).bind(workspace.0).fetch_all(&self.read).await.map_err(map_err)?;
+        let rows = sqlx::query(sql::SELECT_SITES)
+            .bind(workspace.0)
+            .fetch_all(&self.read)
+            .await
+            .map_err(map_err)?;
         rows.iter().map(|r| records::site(&R(r))).collect()
     }
 }
@@ -328,18 +398,30 @@ impl VisitorStore for SqliteStore {
     }
 
     async fn visitor(&self, workspace: WorkspaceId, id: VisitorId) -> StoreResult<Visitor> {
-        let row =
-            sqlx::query(sql::SELECT_VISITOR).bind(workspace.0).bind(id.0).fetch_one(&self.read).await.map_err(map_err)?;
+        let row = sqlx::query(sql::SELECT_VISITOR)
+            .bind(workspace.0)
+            .bind(id.0)
+            .fetch_one(&self.read)
+            .await
+            .map_err(map_err)?;
         records::visitor(&R(&row))
     }
 
     async fn visitor_by_token(&self, token_hash: &[u8]) -> StoreResult<Visitor> {
-        let row =
-            sqlx::query(sql::SELECT_VISITOR_BY_TOKEN).bind(token_hash).fetch_one(&self.read).await.map_err(map_err)?;
+        let row = sqlx::query(sql::SELECT_VISITOR_BY_TOKEN)
+            .bind(token_hash)
+            .fetch_one(&self.read)
+            .await
+            .map_err(map_err)?;
         records::visitor(&R(&row))
     }
 
-    async fn set_visitor_name(&self, workspace: WorkspaceId, id: VisitorId, name: &VisitorName) -> StoreResult<Visitor> {
+    async fn set_visitor_name(
+        &self,
+        workspace: WorkspaceId,
+        id: VisitorId,
+        name: &VisitorName,
+    ) -> StoreResult<Visitor> {
         let row = sqlx::query(sql::UPDATE_VISITOR_NAME)
             .bind(workspace.0)
             .bind(id.0)
@@ -359,38 +441,56 @@ impl DialogStore for SqliteStore {
             .send((post, tx))
             .await
             .map_err(|_| StoreError::Unavailable("message writer stopped".into()))?;
-        rx.await.map_err(|_| StoreError::Unavailable("message writer stopped".into()))?
+        rx.await
+            .map_err(|_| StoreError::Unavailable("message writer stopped".into()))?
     }
 
     async fn dialog(&self, workspace: WorkspaceId, id: DialogId) -> StoreResult<Dialog> {
-        let row =
-            sqlx::query(sql::SELECT_DIALOG).bind(workspace.0).bind(id.0).fetch_one(&self.read).await.map_err(map_err)?;
+        let row = sqlx::query(sql::SELECT_DIALOG)
+            .bind(workspace.0)
+            .bind(id.0)
+            .fetch_one(&self.read)
+            .await
+            .map_err(map_err)?;
         records::dialog(&R(&row))
     }
 
-    async fn list_dialogs(&self, workspace: WorkspaceId, status: Option<DialogStatus>, page: DialogPage) -> StoreResult<Vec<Dialog>> {
+    async fn list_dialogs(
+        &self,
+        workspace: WorkspaceId,
+        status: Option<DialogStatus>,
+        page: DialogPage,
+    ) -> StoreResult<Vec<Dialog>> {
         let status = status.map(DialogStatus::as_str).unwrap_or("");
         let rows = match page.after {
-            None => sqlx::query(sql::SELECT_DIALOGS_FIRST)
-                .bind(workspace.0)
-                .bind(status)
-                .bind(i64::from(page.limit))
-                .fetch_all(&self.read)
-                .await,
-            Some((at, id)) => sqlx::query(sql::SELECT_DIALOGS_AFTER)
-                .bind(workspace.0)
-                .bind(status)
-                .bind(i64::from(page.limit))
-                .bind(at.0)
-                .bind(id.0)
-                .fetch_all(&self.read)
-                .await,
+            None => {
+                sqlx::query(sql::SELECT_DIALOGS_FIRST)
+                    .bind(workspace.0)
+                    .bind(status)
+                    .bind(i64::from(page.limit))
+                    .fetch_all(&self.read)
+                    .await
+            }
+            Some((at, id)) => {
+                sqlx::query(sql::SELECT_DIALOGS_AFTER)
+                    .bind(workspace.0)
+                    .bind(status)
+                    .bind(i64::from(page.limit))
+                    .bind(at.0)
+                    .bind(id.0)
+                    .fetch_all(&self.read)
+                    .await
+            }
         }
         .map_err(map_err)?;
         rows.iter().map(|r| records::dialog(&R(r))).collect()
     }
 
-    async fn latest_dialog_of_visitor(&self, workspace: WorkspaceId, visitor: VisitorId) -> StoreResult<Option<Dialog>> {
+    async fn latest_dialog_of_visitor(
+        &self,
+        workspace: WorkspaceId,
+        visitor: VisitorId,
+    ) -> StoreResult<Option<Dialog>> {
         let row = sqlx::query(sql::SELECT_LATEST_DIALOG_OF_VISITOR)
             .bind(workspace.0)
             .bind(visitor.0)
@@ -400,7 +500,13 @@ impl DialogStore for SqliteStore {
         row.as_ref().map(|r| records::dialog(&R(r))).transpose()
     }
 
-    async fn messages(&self, workspace: WorkspaceId, dialog: DialogId, after_seq: i64, limit: u32) -> StoreResult<Vec<Message>> {
+    async fn messages(
+        &self,
+        workspace: WorkspaceId,
+        dialog: DialogId,
+        after_seq: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<Message>> {
         let rows = sqlx::query(sql::SELECT_MESSAGES)
             .bind(workspace.0)
             .bind(dialog.0)
@@ -412,7 +518,12 @@ impl DialogStore for SqliteStore {
         rows.iter().map(|r| records::message(&R(r))).collect()
     }
 
-    async fn mark_read(&self, workspace: WorkspaceId, dialog: DialogId, seq: i64) -> StoreResult<Dialog> {
+    async fn mark_read(
+        &self,
+        workspace: WorkspaceId,
+        dialog: DialogId,
+        seq: i64,
+    ) -> StoreResult<Dialog> {
         let row = sqlx::query(sql::MARK_READ)
             .bind(workspace.0)
             .bind(dialog.0)
@@ -426,7 +537,12 @@ impl DialogStore for SqliteStore {
         }
     }
 
-    async fn close_dialog(&self, workspace: WorkspaceId, dialog: DialogId, now: Timestamp) -> StoreResult<(Dialog, bool)> {
+    async fn close_dialog(
+        &self,
+        workspace: WorkspaceId,
+        dialog: DialogId,
+        now: Timestamp,
+    ) -> StoreResult<(Dialog, bool)> {
         let row = sqlx::query(sql::CLOSE_DIALOG)
             .bind(workspace.0)
             .bind(dialog.0)
@@ -444,7 +560,10 @@ impl DialogStore for SqliteStore {
 #[async_trait]
 impl Store for SqliteStore {
     async fn ping(&self) -> StoreResult<()> {
-        sqlx::query("SELECT 1").execute(&self.read).await.map_err(map_err)?;
+        sqlx::query("SELECT 1")
+            .execute(&self.read)
+            .await
+            .map_err(map_err)?;
         Ok(())
     }
 
@@ -453,7 +572,10 @@ impl Store for SqliteStore {
     }
 
     async fn applied_migrations(&self) -> StoreResult<Vec<(i64, String)>> {
-        sqlx::query_as(sql::SELECT_MIGRATIONS).fetch_all(&self.read).await.map_err(map_err)
+        sqlx::query_as(sql::SELECT_MIGRATIONS)
+            .fetch_all(&self.read)
+            .await
+            .map_err(map_err)
     }
 
     async fn close(&self) {

@@ -5,7 +5,10 @@
 //! refused post (a closed dialog) does not undo its neighbours, and commits once. Each
 //! sender gets its answer only after that commit has been fsynced.
 
-use crate::{MAX_BATCH, PostJob, row::{R, map_err}};
+use crate::{
+    MAX_BATCH, PostJob,
+    row::{R, map_err},
+};
 use frontline_domain::DialogId;
 use frontline_store::records::{self, PREVIEW_CHARS};
 use frontline_store::{PostMessage, PostTarget, Posted, StoreError, StoreResult, sql};
@@ -48,10 +51,20 @@ async fn write_batch(pool: &SqlitePool, batch: &[PostJob]) -> Vec<StoreResult<Po
 }
 
 async fn in_savepoint(conn: &mut SqliteConnection, post: &PostMessage) -> StoreResult<Posted> {
-    sqlx::query("SAVEPOINT post").execute(&mut *conn).await.map_err(map_err)?;
+    sqlx::query("SAVEPOINT post")
+        .execute(&mut *conn)
+        .await
+        .map_err(map_err)?;
     let result = post_in(conn, post).await;
-    let end = if result.is_ok() { "RELEASE post" } else { "ROLLBACK TO post; RELEASE post" };
-    sqlx::raw_sql(end).execute(&mut *conn).await.map_err(map_err)?;
+    let end = if result.is_ok() {
+        "RELEASE post"
+    } else {
+        "ROLLBACK TO post; RELEASE post"
+    };
+    sqlx::raw_sql(end)
+        .execute(&mut *conn)
+        .await
+        .map_err(map_err)?;
     result
 }
 
@@ -78,13 +91,26 @@ async fn post_in(conn: &mut SqliteConnection, post: &PostMessage) -> StoreResult
         .map_err(map_err)?
     {
         let message = records::message(&R(&row))?;
-        let dialog =
-            records::dialog(&R(&sqlx::query(sql::SELECT_DIALOG).bind(ws.0).bind(message.dialog_id.0).fetch_one(&mut *conn).await.map_err(map_err)?))?;
-        return Ok(Posted { message, dialog, dialog_created: false, duplicate: true });
+        let dialog = records::dialog(&R(&sqlx::query(sql::SELECT_DIALOG)
+            .bind(ws.0)
+            .bind(message.dialog_id.0)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(map_err)?))?;
+        return Ok(Posted {
+            message,
+            dialog,
+            dialog_created: false,
+            duplicate: true,
+        });
     }
     let (dialog_id, dialog_created) = match &post.target {
         PostTarget::Dialog(id) => (*id, false),
-        PostTarget::Visitor { visitor, channel, new_dialog_id } => {
+        PostTarget::Visitor {
+            visitor,
+            channel,
+            new_dialog_id,
+        } => {
             let open: Option<uuid::Uuid> = sqlx::query_scalar(sql::SELECT_OPEN_DIALOG_OF_VISITOR)
                 .bind(ws.0)
                 .bind(visitor.0)
@@ -125,8 +151,17 @@ async fn post_in(conn: &mut SqliteConnection, post: &PostMessage) -> StoreResult
         .map_err(map_err)?;
     let Some(row) = row else {
         // Not open: tell a closed dialog from a missing one.
-        let exists = sqlx::query(sql::SELECT_DIALOG).bind(ws.0).bind(dialog_id.0).fetch_optional(&mut *conn).await.map_err(map_err)?;
-        return Err(if exists.is_some() { StoreError::DialogClosed } else { StoreError::NotFound });
+        let exists = sqlx::query(sql::SELECT_DIALOG)
+            .bind(ws.0)
+            .bind(dialog_id.0)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(map_err)?;
+        return Err(if exists.is_some() {
+            StoreError::DialogClosed
+        } else {
+            StoreError::NotFound
+        });
     };
     let dialog = records::dialog(&R(&row))?;
     sqlx::query(sql::INSERT_MESSAGE)
@@ -149,9 +184,18 @@ async fn post_in(conn: &mut SqliteConnection, post: &PostMessage) -> StoreResult
         dialog_id,
         seq: dialog.last_seq,
         client_id: m.client_id.clone(),
-        author: frontline_domain::Author { kind: m.author_kind, id: m.author_id, name: post.author_name.clone() },
+        author: frontline_domain::Author {
+            kind: m.author_kind,
+            id: m.author_id,
+            name: post.author_name.clone(),
+        },
         body: m.body.clone(),
         created_at: m.created_at,
     };
-    Ok(Posted { message, dialog, dialog_created, duplicate: false })
+    Ok(Posted {
+        message,
+        dialog,
+        dialog_created,
+        duplicate: false,
+    })
 }

@@ -20,15 +20,19 @@ pub use types::*;
 
 use async_trait::async_trait;
 use frontline_domain::{
-    Channel, ChannelId, Dialog, DialogId, DialogStatus, Email, Message, Operator, OperatorId, Site, SiteKey,
-    Timestamp, Visitor, VisitorId, VisitorName, Workspace, WorkspaceId, WorkspaceSlug,
+    Channel, ChannelId, Dialog, DialogId, DialogStatus, Email, Message, Operator, OperatorId, Site,
+    SiteKey, Timestamp, Visitor, VisitorId, VisitorName, Workspace, WorkspaceId, WorkspaceSlug,
 };
 
 /// Workspaces, operators and their login sessions.
 #[async_trait]
 pub trait AccountStore: Send + Sync {
     /// Creates a workspace with its default channel, atomically.
-    async fn create_workspace(&self, workspace: &Workspace, default_channel: &Channel) -> StoreResult<()>;
+    async fn create_workspace(
+        &self,
+        workspace: &Workspace,
+        default_channel: &Channel,
+    ) -> StoreResult<()>;
     async fn workspace(&self, id: WorkspaceId) -> StoreResult<Workspace>;
     async fn workspace_by_slug(&self, slug: &WorkspaceSlug) -> StoreResult<Workspace>;
     async fn list_workspaces(&self) -> StoreResult<Vec<Workspace>>;
@@ -51,8 +55,17 @@ pub trait AccountStore: Send + Sync {
 pub trait ChannelStore: Send + Sync {
     async fn list_channels(&self, workspace: WorkspaceId) -> StoreResult<Vec<Channel>>;
     async fn default_channel(&self, workspace: WorkspaceId) -> StoreResult<Channel>;
-    async fn add_channel_member(&self, workspace: WorkspaceId, channel: ChannelId, operator: OperatorId) -> StoreResult<()>;
-    async fn channel_members(&self, workspace: WorkspaceId, channel: ChannelId) -> StoreResult<Vec<OperatorId>>;
+    async fn add_channel_member(
+        &self,
+        workspace: WorkspaceId,
+        channel: ChannelId,
+        operator: OperatorId,
+    ) -> StoreResult<()>;
+    async fn channel_members(
+        &self,
+        workspace: WorkspaceId,
+        channel: ChannelId,
+    ) -> StoreResult<Vec<OperatorId>>;
 
     /// `Conflict` when the key is taken.
     async fn create_site(&self, site: &Site) -> StoreResult<()>;
@@ -67,7 +80,12 @@ pub trait VisitorStore: Send + Sync {
     async fn create_visitor(&self, visitor: &NewVisitor) -> StoreResult<Visitor>;
     async fn visitor(&self, workspace: WorkspaceId, id: VisitorId) -> StoreResult<Visitor>;
     async fn visitor_by_token(&self, token_hash: &[u8]) -> StoreResult<Visitor>;
-    async fn set_visitor_name(&self, workspace: WorkspaceId, id: VisitorId, name: &VisitorName) -> StoreResult<Visitor>;
+    async fn set_visitor_name(
+        &self,
+        workspace: WorkspaceId,
+        id: VisitorId,
+        name: &VisitorName,
+    ) -> StoreResult<Visitor>;
 }
 
 /// Dialogs and their messages.
@@ -79,20 +97,47 @@ pub trait DialogStore: Send + Sync {
     async fn post_message(&self, post: PostMessage) -> StoreResult<Posted>;
     async fn dialog(&self, workspace: WorkspaceId, id: DialogId) -> StoreResult<Dialog>;
     /// Newest activity first, keyset-paginated.
-    async fn list_dialogs(&self, workspace: WorkspaceId, status: Option<DialogStatus>, page: DialogPage) -> StoreResult<Vec<Dialog>>;
+    async fn list_dialogs(
+        &self,
+        workspace: WorkspaceId,
+        status: Option<DialogStatus>,
+        page: DialogPage,
+    ) -> StoreResult<Vec<Dialog>>;
     /// The visitor's most recent dialog, open or closed.
-    async fn latest_dialog_of_visitor(&self, workspace: WorkspaceId, visitor: VisitorId) -> StoreResult<Option<Dialog>>;
+    async fn latest_dialog_of_visitor(
+        &self,
+        workspace: WorkspaceId,
+        visitor: VisitorId,
+    ) -> StoreResult<Option<Dialog>>;
     /// Messages with `seq > after_seq` in order, at most `limit`.
-    async fn messages(&self, workspace: WorkspaceId, dialog: DialogId, after_seq: i64, limit: u32) -> StoreResult<Vec<Message>>;
+    async fn messages(
+        &self,
+        workspace: WorkspaceId,
+        dialog: DialogId,
+        after_seq: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<Message>>;
     /// Operators have read up to `seq`; the unread count is what remains after it.
-    async fn mark_read(&self, workspace: WorkspaceId, dialog: DialogId, seq: i64) -> StoreResult<Dialog>;
+    async fn mark_read(
+        &self,
+        workspace: WorkspaceId,
+        dialog: DialogId,
+        seq: i64,
+    ) -> StoreResult<Dialog>;
     /// Closes an open dialog. `changed` is false when it was closed already.
-    async fn close_dialog(&self, workspace: WorkspaceId, dialog: DialogId, now: Timestamp) -> StoreResult<(Dialog, bool)>;
+    async fn close_dialog(
+        &self,
+        workspace: WorkspaceId,
+        dialog: DialogId,
+        now: Timestamp,
+    ) -> StoreResult<(Dialog, bool)>;
 }
 
 /// The whole store, as the application holds it.
 #[async_trait]
-pub trait Store: AccountStore + ChannelStore + VisitorStore + DialogStore + Send + Sync + 'static {
+pub trait Store:
+    AccountStore + ChannelStore + VisitorStore + DialogStore + Send + Sync + 'static
+{
     /// Answers when the database is reachable (for `/readyz`).
     async fn ping(&self) -> StoreResult<()>;
     /// Which backend this is, for logs and metrics.

@@ -6,9 +6,10 @@
 
 use crate::error::StoreError;
 use frontline_domain::{
-    Author, AuthorKind, Channel, ChannelId, ClientId, Dialog, DialogId, DialogStatus, DisplayName, Email,
-    LastMessage, Message, MessageBody, MessageId, Operator, OperatorId, Origin, Role, Site, SiteId, SiteKey,
-    Timestamp, Visitor, VisitorId, VisitorName, Workspace, WorkspaceId, WorkspaceSlug,
+    Author, AuthorKind, Channel, ChannelId, ClientId, Dialog, DialogId, DialogStatus, DisplayName,
+    Email, LastMessage, Message, MessageBody, MessageId, Operator, OperatorId, Origin, Role, Site,
+    SiteId, SiteKey, Timestamp, Visitor, VisitorId, VisitorName, Workspace, WorkspaceId,
+    WorkspaceSlug,
 };
 use uuid::Uuid;
 
@@ -52,7 +53,8 @@ impl TryFrom<OperatorRecord> for Operator {
             id: OperatorId(r.id),
             workspace_id: WorkspaceId(r.workspace_id),
             email: Email::parse(&r.email).map_err(|_| corrupt("operator e-mail"))?,
-            display_name: DisplayName::parse(&r.display_name).map_err(|_| corrupt("display name"))?,
+            display_name: DisplayName::parse(&r.display_name)
+                .map_err(|_| corrupt("display name"))?,
             role: Role::parse(&r.role).map_err(|_| corrupt("role"))?,
             password_hash: r.password_hash,
             created_at: Timestamp(r.created_at),
@@ -69,7 +71,12 @@ pub struct ChannelRecord {
 
 impl From<ChannelRecord> for Channel {
     fn from(r: ChannelRecord) -> Self {
-        Channel { id: ChannelId(r.id), workspace_id: WorkspaceId(r.workspace_id), name: r.name, is_default: r.is_default }
+        Channel {
+            id: ChannelId(r.id),
+            workspace_id: WorkspaceId(r.workspace_id),
+            name: r.name,
+            is_default: r.is_default,
+        }
     }
 }
 
@@ -105,7 +112,11 @@ impl TryFrom<SiteRecord> for Site {
 
 /// How a site's origins are kept in one text column.
 pub fn join_origins(site: &Site) -> String {
-    site.allowed_origins.iter().map(Origin::as_str).collect::<Vec<_>>().join("\n")
+    site.allowed_origins
+        .iter()
+        .map(Origin::as_str)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 pub struct VisitorRecord {
@@ -223,8 +234,13 @@ pub trait StoreRow {
 }
 
 pub fn workspace(r: &impl StoreRow) -> Result<Workspace, StoreError> {
-    WorkspaceRecord { id: r.uuid("id")?, slug: r.text("slug")?, name: r.text("name")?, created_at: r.int("created_at")? }
-        .try_into()
+    WorkspaceRecord {
+        id: r.uuid("id")?,
+        slug: r.text("slug")?,
+        name: r.text("name")?,
+        created_at: r.int("created_at")?,
+    }
+    .try_into()
 }
 
 pub fn operator(r: &impl StoreRow) -> Result<Operator, StoreError> {

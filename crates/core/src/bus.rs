@@ -1,0 +1,173 @@
+//! The event bus: topics per workspace and per visitor, bounded queues, lag reported.
+//!
+//! In-process broadcast by default ([`LocalBus`]); [`crate::bus::nats`] carries the same events
+//! between nodes. A subscriber that falls more than its topic's capacity behind gets
+//! `Lagged` from `recv` and must resync; nothing is dropped silently.
+
+use crate::views::Event;
+use frontline_domain::{VisitorId, WorkspaceId};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tokio::sync::broadcast;
+
+pub mod nats;
+
+/// Who listens: operators of a workspace, or one visitor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum Topic {
+    Workspace(WorkspaceId),
+    Visitor(VisitorId),
+}
+
+impl Topic {
+    /// How many events a subscriber may fall behind before it must resync. Operators'
+    /// sockets follow a whole workspace; a visitor's only his own dialog.
+    fn capacity(self) -> usize {
+        match self {
+            Topic::Workspace(_) => 4096,
+            Topic::Visitor(_) => 64,
+        }
+    }
+}
+
+pub trait Bus: Send + Sync + 'static {
+    /// Delivers `event` to every subscriber of each topic (on every node).
+    fn publish(&self, topics: &[Topic], event: Arc<Event>);
+    fn subscribe(&self, topic: Topic) -> Subscription;
+}
+
+/// A live subscription; dropping it unsubscribes.
+pub struct Subscription {
+    rx: broadcast::Receiver<Arc<Event>>,
+    _guard: TopicGuard,
+}
+
+pub use broadcast::error::RecvError;
+
+impl Subscription {
+    pub async fn recv(&mut self) -> Result<Arc<Event>, RecvError> {
+        self.rx.recv().await
+    }
+}
+
+struct TopicGuard {
+    hub: Arc<Mutex<HashMap<Topic, broadcast::Sender<Arc<Event>>>>>,
+    topic: Topic,
+}
+
+impl Drop for TopicGuard {
+    fn drop(&mut self) {
+        if let Ok(mut map) = self.hub.lock() {
+            // Our receiver is still alive here (fields drop after this), so 1 means "only us".
+            if map
+                .get(&self.topic)
+                .is_some_and(|tx| tx.receiver_count() <= 1)
+            {
+                map.remove(&self.topic);
+            }
+        }
+    }
+}
+
+/// The in-process bus: one broadcast channel per topic that has subscribers.
+#[derive(Default, Clone)]
+pub struct LocalBus {
+    topics: Arc<Mutex<HashMap<Topic, broadcast::Sender<Arc<Event>>>>>,
+}
+
+impl LocalBus {
+    /// Delivers to this process's subscribers only.
+    pub fn deliver(&self, topics: &[Topic], event: Arc<Event>) {
+        let Ok(map) = self.topics.lock() else { return };
+        for topic in topics {
+            if let Some(tx) = map.get(topic) {
+                // An error only means nobody listens right now.
+                let _ = tx.send(event.clone());
+            }
+        }
+    }
+
+    /// How many topics have live subscribers (for tests and metrics).
+    pub fn live_topics(&self) -> usize {
+        self.topics.lock().map(|m| m.len()).unwrap_or(0)
+    }
+}
+
+impl Bus for LocalBus {
+    fn publish(&self, topics: &[Topic], event: Arc<Event>) {
+        self.deliver(topics, event);
+    }
+
+    fn subscribe(&self, topic: Topic) -> Subscription {
+        let rx = match self.topics.lock() {
+            Ok(mut map) => map
+                .entry(topic)
+                .or_insert_with(|| broadcast::channel(topic.capacity()).0)
+                .subscribe(),
+            // A poisoned lock means a panic elsewhere; give a receiver that reports closed.
+            Err(_) => broadcast::channel(1).1,
+        };
+        Subscription {
+            rx,
+            _guard: TopicGuard {
+                hub: self.topics.clone(),
+                topic,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::views::{AuthorView, MessageView};
+    use uuid::Uuid;
+
+    fn event(seq: i64) -> Arc<Event> {
+        Arc::new(Event::MessageCreated {
+            message: MessageView {
+                id: Uuid::nil(),
+                dialog_id: Uuid::nil(),
+                seq,
+                client_id: "c".into(),
+                author: AuthorView {
+                    kind: "visitor".into(),
+                    id: Uuid::nil(),
+                    name: None,
+                },
+                body: "x".into(),
+                created_at: String::new(),
+            },
+        })
+    }
+
+    #[tokio::test]
+    async fn topics_are_separate_and_cleaned_up() {
+        let bus = LocalBus::default();
+        let (a, b) = (VisitorId::new(), VisitorId::new());
+        let mut sa = bus.subscribe(Topic::Visitor(a));
+        let mut sb = bus.subscribe(Topic::Visitor(b));
+        bus.publish(&[Topic::Visitor(a)], event(1));
+        assert_eq!(sa.recv().await.ok(), Some(event(1)));
+        assert!(
+            tokio::time::timeout(std::time::Duration::from_millis(20), sb.recv())
+                .await
+                .is_err()
+        );
+        assert_eq!(bus.live_topics(), 2);
+        drop(sa);
+        drop(sb);
+        assert_eq!(bus.live_topics(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_slow_subscriber_is_told_it_lagged() {
+        let bus = LocalBus::default();
+        let v = VisitorId::new();
+        let mut s = bus.subscribe(Topic::Visitor(v));
+        for i in 0..100 {
+            bus.publish(&[Topic::Visitor(v)], event(i));
+        }
+        assert!(matches!(s.recv().await, Err(RecvError::Lagged(_))));
+    }
+}

@@ -1,0 +1,199 @@
+//! The operator's side of dialogs: list, read, reply, mark read, close.
+
+use crate::auth::OperatorActor;
+use crate::error::{CoreError, dialog_not_found};
+use crate::views::{DialogView, Event};
+use crate::widget::publish_posted;
+use crate::{App, audience};
+use frontline_domain::{
+    AuthorKind, ClientId, Dialog, DialogId, DialogStatus, Message, MessageBody, MessageId,
+    NewMessage, Visitor, VisitorId,
+};
+use frontline_store::{DialogPage, PostMessage, PostTarget, Posted};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Which dialogs a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusFilter {
+    Open,
+    Closed,
+    All,
+}
+
+impl StatusFilter {
+    pub fn parse(s: &str) -> Result<Self, CoreError> {
+        match s {
+            "open" => Ok(Self::Open),
+            "closed" => Ok(Self::Closed),
+            "all" => Ok(Self::All),
+            _ => Err(frontline_domain::DomainError::Invalid {
+                field: "status",
+                reason: "must be open, closed or all",
+            }
+            .into()),
+        }
+    }
+
+    fn status(self) -> Option<DialogStatus> {
+        match self {
+            Self::Open => Some(DialogStatus::Open),
+            Self::Closed => Some(DialogStatus::Closed),
+            Self::All => None,
+        }
+    }
+}
+
+/// Views of dialogs, reading each visitor once.
+async fn views(app: &App, dialogs: &[Dialog]) -> Result<Vec<DialogView>, CoreError> {
+    let mut visitors: HashMap<VisitorId, Visitor> = HashMap::new();
+    let mut out = Vec::with_capacity(dialogs.len());
+    for d in dialogs {
+        if !visitors.contains_key(&d.visitor_id) {
+            visitors.insert(
+                d.visitor_id,
+                app.store.visitor(d.workspace_id, d.visitor_id).await?,
+            );
+        }
+        if let Some(v) = visitors.get(&d.visitor_id) {
+            out.push(DialogView::new(d, v));
+        }
+    }
+    Ok(out)
+}
+
+/// A page of the dialog list, newest activity first.
+pub async fn list(
+    app: &App,
+    actor: &OperatorActor,
+    filter: StatusFilter,
+    page: DialogPage,
+) -> Result<Vec<DialogView>, CoreError> {
+    let dialogs = app
+        .store
+        .list_dialogs(actor.workspace(), filter.status(), page)
+        .await?;
+    views(app, &dialogs).await
+}
+
+pub async fn get(app: &App, actor: &OperatorActor, id: DialogId) -> Result<DialogView, CoreError> {
+    let d = app
+        .store
+        .dialog(actor.workspace(), id)
+        .await
+        .map_err(dialog_not_found)?;
+    Ok(views(app, &[d]).await?.remove(0))
+}
+
+/// Messages with `seq > after_seq`, in order.
+pub async fn messages(
+    app: &App,
+    actor: &OperatorActor,
+    id: DialogId,
+    after_seq: i64,
+    limit: u32,
+) -> Result<Vec<Message>, CoreError> {
+    // Checks the dialog is in the operator's workspace before reading anything of it.
+    app.store
+        .dialog(actor.workspace(), id)
+        .await
+        .map_err(dialog_not_found)?;
+    Ok(app
+        .store
+        .messages(actor.workspace(), id, after_seq, limit)
+        .await?)
+}
+
+/// An operator replies in a dialog.
+pub async fn reply(
+    app: &App,
+    actor: &OperatorActor,
+    id: DialogId,
+    client_id: &str,
+    body: &str,
+) -> Result<Posted, CoreError> {
+    let client_id = ClientId::parse(client_id)?;
+    let body = MessageBody::parse(body, app.config.message_limit)?;
+    let op = &actor.operator;
+    let posted = app
+        .store
+        .post_message(PostMessage {
+            workspace_id: op.workspace_id,
+            target: PostTarget::Dialog(id),
+            message: NewMessage {
+                id: MessageId::new(),
+                client_id,
+                author_kind: AuthorKind::Operator,
+                author_id: op.id.0,
+                body,
+                created_at: app.clock.now(),
+            },
+            author_name: Some(op.display_name.as_str().to_owned()),
+        })
+        .await
+        .map_err(dialog_not_found)?;
+    let visitor = app
+        .store
+        .visitor(op.workspace_id, posted.dialog.visitor_id)
+        .await?;
+    publish_posted(app, &posted, &visitor);
+    Ok(posted)
+}
+
+/// The operators have read the dialog up to `seq`.
+pub async fn mark_read(
+    app: &App,
+    actor: &OperatorActor,
+    id: DialogId,
+    seq: i64,
+) -> Result<DialogView, CoreError> {
+    if seq < 0 {
+        return Err(frontline_domain::DomainError::Invalid {
+            field: "seq",
+            reason: "must not be negative",
+        }
+        .into());
+    }
+    let before = app
+        .store
+        .dialog(actor.workspace(), id)
+        .await
+        .map_err(dialog_not_found)?;
+    let after = app
+        .store
+        .mark_read(actor.workspace(), id, seq.min(before.last_seq))
+        .await
+        .map_err(dialog_not_found)?;
+    let view = views(app, std::slice::from_ref(&after)).await?.remove(0);
+    if after.unread_count != before.unread_count {
+        let event = Event::DialogUpdated {
+            dialog: view.clone(),
+        };
+        let topics = audience::topics(&event, actor.workspace(), after.visitor_id);
+        app.bus.publish(&topics, Arc::new(event));
+    }
+    Ok(view)
+}
+
+/// Closes a dialog; closing a closed one returns it unchanged.
+pub async fn close(
+    app: &App,
+    actor: &OperatorActor,
+    id: DialogId,
+) -> Result<DialogView, CoreError> {
+    let (dialog, changed) = app
+        .store
+        .close_dialog(actor.workspace(), id, app.clock.now())
+        .await
+        .map_err(dialog_not_found)?;
+    let view = views(app, std::slice::from_ref(&dialog)).await?.remove(0);
+    if changed {
+        tracing::info!(dialog.id = %dialog.id, operator.id = %actor.operator.id, "dialog closed");
+        let event = Event::DialogClosed {
+            dialog: view.clone(),
+        };
+        let topics = audience::topics(&event, actor.workspace(), dialog.visitor_id);
+        app.bus.publish(&topics, Arc::new(event));
+    }
+    Ok(view)
+}

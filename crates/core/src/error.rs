@@ -1,0 +1,54 @@
+//! Why a use case refused or failed. Each variant has one stable API code (see `frontline-http`).
+
+use frontline_domain::DomainError;
+use frontline_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    #[error("not signed in")]
+    Unauthenticated,
+    #[error("wrong e-mail or password")]
+    InvalidCredentials,
+    #[error("this e-mail is used in several workspaces; choose one")]
+    WorkspaceRequired,
+    #[error("your role does not allow this")]
+    Forbidden,
+    #[error("unknown widget key")]
+    UnknownSiteKey,
+    #[error("this page's origin is not allowed for the widget")]
+    OriginNotAllowed,
+    #[error("no such dialog")]
+    DialogNotFound,
+    #[error("no such {0}")]
+    NotFound(&'static str),
+    #[error("an operator with this e-mail already exists")]
+    EmailTaken,
+    #[error("the store is unavailable")]
+    Unavailable(String),
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl From<StoreError> for CoreError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => CoreError::NotFound("resource"),
+            StoreError::DialogClosed => CoreError::Domain(DomainError::DialogClosed),
+            StoreError::Conflict(what) => {
+                CoreError::Internal(format!("unexpected conflict on {what}"))
+            }
+            StoreError::Unavailable(s) => CoreError::Unavailable(s),
+            StoreError::Internal(s) => CoreError::Internal(s),
+        }
+    }
+}
+
+/// Maps a store `NotFound` to the error a caller should see for a dialog.
+pub(crate) fn dialog_not_found(e: StoreError) -> CoreError {
+    match e {
+        StoreError::NotFound => CoreError::DialogNotFound,
+        other => other.into(),
+    }
+}

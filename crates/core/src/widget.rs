@@ -1,0 +1,226 @@
+//! The visitor's side: widget sessions, names, and what he writes.
+
+use crate::error::CoreError;
+use crate::views::{DialogView, Event, MessageView};
+use crate::{App, audience, tokens};
+use frontline_domain::{
+    AuthorKind, ClientId, Dialog, DialogId, Message, MessageBody, MessageId, NewMessage, Origin,
+    Site, SiteKey, Visitor, VisitorId, VisitorName,
+};
+use frontline_store::{NewVisitor, PostMessage, PostTarget, Posted, StoreError};
+use std::sync::Arc;
+
+/// A visitor authenticated by his widget token.
+#[derive(Debug, Clone)]
+pub struct VisitorActor {
+    pub visitor: Visitor,
+    /// His site: its channel takes his new dialogs, its origins bound where he may write from.
+    pub site: Site,
+}
+
+/// Where a widget request comes from, as the browser says.
+pub struct WidgetOrigin<'a> {
+    /// The `Origin` header, if any.
+    pub header: Option<&'a str>,
+    /// Frontline's own origin (the iframe is served by us), derived from the `Host` header.
+    pub own: Option<&'a str>,
+    /// The embedding page's origin as the loader reports it (only trusted when the request
+    /// comes from our own iframe, whose embedding the CSP `frame-ancestors` restricts).
+    pub page: Option<&'a str>,
+}
+
+/// Checks that a request may use this site's widget.
+pub fn check_origin(site: &Site, origin: &WidgetOrigin<'_>) -> Result<(), CoreError> {
+    let parse = |s: &str| Origin::parse(s).map_err(|_| CoreError::OriginNotAllowed);
+    let own = origin.own.map(parse).transpose()?;
+    let header = origin.header.map(parse).transpose()?;
+    let from_own_frame = header.is_some() && header == own;
+    if let Some(h) = &header {
+        if !from_own_frame && !site.allows(h) {
+            return Err(CoreError::OriginNotAllowed);
+        }
+    }
+    if let Some(page) = origin.page.filter(|p| !p.is_empty()) {
+        let page = parse(page)?;
+        if !site.allows(&page) && Some(&page) != own.as_ref() {
+            return Err(CoreError::OriginNotAllowed);
+        }
+    }
+    Ok(())
+}
+
+/// The answer to opening the widget.
+pub struct WidgetSession {
+    pub token: String,
+    pub visitor: Visitor,
+    pub site: Site,
+    pub workspace_name: String,
+    pub dialog: Option<Dialog>,
+}
+
+/// Opens the widget for a page: brings back the visitor of `token`, or makes a new one.
+pub async fn open_session(
+    app: &App,
+    key: &str,
+    token: Option<&str>,
+    origin: &WidgetOrigin<'_>,
+) -> Result<WidgetSession, CoreError> {
+    let key = SiteKey::parse(key).map_err(|_| CoreError::UnknownSiteKey)?;
+    let site = match app.store.site_by_key(&key).await {
+        Ok(s) => s,
+        Err(StoreError::NotFound) => return Err(CoreError::UnknownSiteKey),
+        Err(e) => return Err(e.into()),
+    };
+    check_origin(&site, origin)?;
+    let known = match token.filter(|t| !t.is_empty()) {
+        Some(t) => match app.store.visitor_by_token(&tokens::hash(t)).await {
+            Ok(v) if v.site_id == site.id => Some((v, t.to_owned())),
+            Ok(_) | Err(StoreError::NotFound) => None,
+            Err(e) => return Err(e.into()),
+        },
+        None => None,
+    };
+    let (visitor, token) = match known {
+        Some(found) => found,
+        None => {
+            let token = tokens::new_token()?;
+            let visitor = app
+                .store
+                .create_visitor(&NewVisitor {
+                    id: VisitorId::new(),
+                    workspace_id: site.workspace_id,
+                    site_id: site.id,
+                    token_hash: tokens::hash(&token),
+                    created_at: app.clock.now(),
+                })
+                .await?;
+            (visitor, token)
+        }
+    };
+    let dialog = app
+        .store
+        .latest_dialog_of_visitor(site.workspace_id, visitor.id)
+        .await?;
+    let workspace_name = app.store.workspace(site.workspace_id).await?.name;
+    Ok(WidgetSession {
+        token,
+        visitor,
+        site,
+        workspace_name,
+        dialog,
+    })
+}
+
+pub async fn authenticate(app: &App, token: &str) -> Result<VisitorActor, CoreError> {
+    let visitor = match app.store.visitor_by_token(&tokens::hash(token)).await {
+        Ok(visitor) => visitor,
+        Err(StoreError::NotFound) => return Err(CoreError::Unauthenticated),
+        Err(e) => return Err(e.into()),
+    };
+    let site = visitor_site(app, &visitor).await?;
+    Ok(VisitorActor { visitor, site })
+}
+
+pub async fn set_name(app: &App, actor: &VisitorActor, name: &str) -> Result<Visitor, CoreError> {
+    let name = VisitorName::parse(name)?;
+    Ok(app
+        .store
+        .set_visitor_name(actor.visitor.workspace_id, actor.visitor.id, &name)
+        .await?)
+}
+
+/// The visitor's current dialog (his latest, open or closed).
+pub async fn current_dialog(app: &App, actor: &VisitorActor) -> Result<Option<Dialog>, CoreError> {
+    Ok(app
+        .store
+        .latest_dialog_of_visitor(actor.visitor.workspace_id, actor.visitor.id)
+        .await?)
+}
+
+/// Messages of the visitor's current dialog after `after_seq`.
+pub async fn history(
+    app: &App,
+    actor: &VisitorActor,
+    after_seq: i64,
+    limit: u32,
+) -> Result<(Option<Dialog>, Vec<Message>), CoreError> {
+    let Some(dialog) = current_dialog(app, actor).await? else {
+        return Ok((None, Vec::new()));
+    };
+    let msgs = app
+        .store
+        .messages(actor.visitor.workspace_id, dialog.id, after_seq, limit)
+        .await?;
+    Ok((Some(dialog), msgs))
+}
+
+/// A visitor writes: into his open dialog, or a new one in his site's channel.
+pub async fn post(
+    app: &App,
+    actor: &VisitorActor,
+    client_id: &str,
+    body: &str,
+) -> Result<Posted, CoreError> {
+    let client_id = ClientId::parse(client_id)?;
+    let body = MessageBody::parse(body, app.config.message_limit)?;
+    let v = &actor.visitor;
+    let posted = app
+        .store
+        .post_message(PostMessage {
+            workspace_id: v.workspace_id,
+            target: PostTarget::Visitor {
+                visitor: v.id,
+                channel: actor.site.channel_id,
+                new_dialog_id: DialogId::new(),
+            },
+            message: NewMessage {
+                id: MessageId::new(),
+                client_id,
+                author_kind: AuthorKind::Visitor,
+                author_id: v.id.0,
+                body,
+                created_at: app.clock.now(),
+            },
+            author_name: v.name.as_ref().map(|n| n.as_str().to_owned()),
+        })
+        .await?;
+    publish_posted(app, &posted, v);
+    Ok(posted)
+}
+
+async fn visitor_site(app: &App, v: &Visitor) -> Result<Site, CoreError> {
+    // Read once per authentication (a socket authenticates once); a workspace has few sites.
+    let sites = app.store.list_sites(v.workspace_id).await?;
+    sites
+        .into_iter()
+        .find(|s| s.id == v.site_id)
+        .ok_or(CoreError::NotFound("site"))
+}
+
+/// Publishes what a committed post changed, to the audiences `audience` picks.
+pub(crate) fn publish_posted(app: &App, posted: &Posted, visitor: &Visitor) {
+    use std::sync::atomic::Ordering::Relaxed;
+    if posted.duplicate {
+        app.metrics.messages_duplicate.fetch_add(1, Relaxed);
+        return;
+    }
+    match posted.message.author.kind {
+        AuthorKind::Visitor => app.metrics.messages_visitor.fetch_add(1, Relaxed),
+        _ => app.metrics.messages_operator.fetch_add(1, Relaxed),
+    };
+    let ws = posted.dialog.workspace_id;
+    let dialog = DialogView::new(&posted.dialog, visitor);
+    let mut events = vec![Event::MessageCreated {
+        message: MessageView::from(&posted.message),
+    }];
+    if posted.dialog_created {
+        app.metrics.dialogs_created.fetch_add(1, Relaxed);
+        events.push(Event::DialogCreated { dialog });
+    } else {
+        events.push(Event::DialogUpdated { dialog });
+    }
+    for event in events {
+        let topics = audience::topics(&event, ws, visitor.id);
+        app.bus.publish(&topics, Arc::new(event));
+    }
+}

@@ -1,0 +1,391 @@
+//! The console and admin REST API under `/api/v1`.
+
+use crate::error::{ApiError, ApiErrorBody, ApiResult};
+use crate::extract::{AdminAuth, JsonBody, OperatorAuth, SESSION_COOKIE, cookie};
+use crate::state::HttpState;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use frontline_core::auth::{self, LoginInput, NewOperatorInput};
+use frontline_core::dialogs::{self, StatusFilter};
+use frontline_core::views::{
+    ChannelView, DialogView, MessageView, OperatorView, SiteView, WorkspaceView,
+};
+use frontline_domain::{DialogId, Timestamp};
+use frontline_store::DialogPage;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Deserialize, ToSchema)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+    /// The workspace's short name, needed only when the e-mail exists in several.
+    #[serde(default)]
+    pub workspace: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MeResponse {
+    pub operator: OperatorView,
+    pub workspace: WorkspaceView,
+}
+
+fn session_cookie(token: &str, max_age_s: i64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    let v = format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_s}{secure}"
+    );
+    HeaderValue::from_str(&v).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// Signs in and sets the session cookie.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "console", request_body = LoginRequest,
+    responses((status = 200, body = MeResponse), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody)))]
+pub async fn login(
+    State(s): State<HttpState>,
+    JsonBody(req): JsonBody<LoginRequest>,
+) -> ApiResult<Response> {
+    let done = auth::login(
+        &s.app,
+        LoginInput {
+            email: &req.email,
+            password: &req.password,
+            workspace: req.workspace.as_deref(),
+        },
+    )
+    .await?;
+    let body = MeResponse {
+        operator: (&done.operator).into(),
+        workspace: (&done.workspace).into(),
+    };
+    let cookie = session_cookie(
+        &done.token,
+        s.app.config.session_ttl_ms / 1000,
+        s.config.secure_cookies,
+    );
+    Ok(([(header::SET_COOKIE, cookie)], Json(body)).into_response())
+}
+
+/// Ends the session.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "console", responses((status = 204)))]
+pub async fn logout(State(s): State<HttpState>, headers: HeaderMap) -> ApiResult<Response> {
+    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
+        auth::logout(&s.app, &token).await?;
+    }
+    let cookie = session_cookie("", 0, s.config.secure_cookies);
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
+}
+
+/// Who is signed in.
+#[utoipa::path(get, path = "/api/v1/me", tag = "console", responses((status = 200, body = MeResponse), (status = 401, body = ApiErrorBody)))]
+pub async fn me(
+    State(s): State<HttpState>,
+    OperatorAuth(actor): OperatorAuth,
+) -> ApiResult<Json<MeResponse>> {
+    let ws = s
+        .app
+        .store
+        .workspace(actor.workspace())
+        .await
+        .map_err(frontline_core::CoreError::from)?;
+    Ok(Json(MeResponse {
+        operator: (&actor.operator).into(),
+        workspace: (&ws).into(),
+    }))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DialogListQuery {
+    /// `open` (default), `closed` or `all`.
+    pub status: Option<String>,
+    /// 1–200, default 50.
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DialogPageView {
+    pub items: Vec<DialogView>,
+    pub next_cursor: Option<String>,
+}
+
+fn limit(v: Option<u32>, default: u32, max: u32) -> ApiResult<u32> {
+    match v {
+        None => Ok(default),
+        Some(n) if (1..=max).contains(&n) => Ok(n),
+        Some(_) => Err(ApiError::field("limit", format!("limit: must be 1–{max}"))),
+    }
+}
+
+/// The cursor is `<updated_at ms>.<dialog id>` of the last row of the previous page.
+fn parse_cursor(c: &str) -> ApiResult<(Timestamp, DialogId)> {
+    let bad = || ApiError::field("cursor", "cursor: not a cursor from this API");
+    let (at, id) = c.split_once('.').ok_or_else(bad)?;
+    Ok((
+        Timestamp(at.parse().map_err(|_| bad())?),
+        id.parse().map_err(|_| bad())?,
+    ))
+}
+
+/// Lists dialogs, newest activity first.
+#[utoipa::path(get, path = "/api/v1/dialogs", tag = "console", params(DialogListQuery),
+    responses((status = 200, body = DialogPageView), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody)))]
+pub async fn list_dialogs(
+    State(s): State<HttpState>,
+    OperatorAuth(actor): OperatorAuth,
+    Query(q): Query<DialogListQuery>,
+) -> ApiResult<Json<DialogPageView>> {
+    let filter = StatusFilter::parse(q.status.as_deref().unwrap_or("open"))?;
+    let limit = limit(q.limit, 50, 200)?;
+    let after = q.cursor.as_deref().map(parse_cursor).transpose()?;
+    let items = dialogs::list(&s.app, &actor, filter, DialogPage { after, limit }).await?;
+    let next_cursor = if items.len() == limit as usize {
+        // The view's `updated_at` is text; read the row's millisecond value back from the store order.
+        items.last().map(|d| cursor_of(d)).transpose()?
+    } else {
+        None
+    };
+    Ok(Json(DialogPageView { items, next_cursor }))
+}
+
+fn cursor_of(d: &DialogView) -> ApiResult<String> {
+    let at = time::OffsetDateTime::parse(
+        &d.updated_at,
+        &time::format_description::well_known::Rfc3339,
+    )
+    .map_err(|_| ApiError::new(crate::error::ErrorCode::Internal, "Internal error."))?;
+    let ms = (at.unix_timestamp_nanos() / 1_000_000) as i64;
+    Ok(format!("{ms}.{}", d.id))
+}
+
+fn dialog_id(raw: &str) -> ApiResult<DialogId> {
+    raw.parse()
+        .map_err(|_| ApiError::new(crate::error::ErrorCode::DialogNotFound, "No such dialog."))
+}
+
+/// One dialog.
+#[utoipa::path(get, path = "/api/v1/dialogs/{id}", tag = "console", params(("id" = Uuid, Path, description = "dialog id")),
+    responses((status = 200, body = DialogView), (status = 404, body = ApiErrorBody)))]
+pub async fn get_dialog(
+    State(s): State<HttpState>,
+    OperatorAuth(actor): OperatorAuth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<DialogView>> {
+    Ok(Json(dialogs::get(&s.app, &actor, dialog_id(&id)?).await?))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MessagesQuery {
+    /// Return messages with a greater `seq` (default 0: from the start).
+    pub after_seq: Option<i64>,
+    /// 1–500, default 100.
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page (same as `after_seq`).
+    pub cursor: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MessagePageView {
+    pub items: Vec<MessageView>,
+    pub next_cursor: Option<String>,
+}
+
+pub(crate) fn message_page(q: &MessagesQuery) -> ApiResult<(i64, u32)> {
+    let after = match &q.cursor {
+        Some(c) => c
+            .parse::<i64>()
+            .map_err(|_| ApiError::field("cursor", "cursor: not a cursor from this API"))?,
+        None => q.after_seq.unwrap_or(0),
+    };
+    if after < 0 {
+        return Err(ApiError::field(
+            "after_seq",
+            "after_seq: must not be negative",
+        ));
+    }
+    Ok((after, limit(q.limit, 100, 500)?))
+}
+
+pub(crate) fn page_of(msgs: &[frontline_domain::Message], limit: u32) -> MessagePageView {
+    let items: Vec<MessageView> = msgs.iter().map(MessageView::from).collect();
+    let next_cursor = if items.len() == limit as usize {
+        items.last().map(|m| m.seq.to_string())
+    } else {
+        None
+    };
+    MessagePageView { items, next_cursor }
+}
+
+/// Messages of a dialog in `seq` order.
+#[utoipa::path(get, path = "/api/v1/dialogs/{id}/messages", tag = "console",
+    params(("id" = Uuid, Path, description = "dialog id"), MessagesQuery),
+    responses((status = 200, body = MessagePageView), (status = 404, body = ApiErrorBody)))]
+pub async fn list_messages(
+    State(s): State<HttpState>,
+    OperatorAuth(actor): OperatorAuth,
+    Path(id): Path<String>,
+    Query(q): Query<MessagesQuery>,
+) -> ApiResult<Json<MessagePageView>> {
+    let (after, limit) = message_page(&q)?;
+    let msgs = dialogs::messages(&s.app, &actor, dialog_id(&id)?, after, limit).await?;
+    Ok(Json(page_of(&msgs, limit)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct SendRequest {
+    /// Your id for this send (1–64 printable characters): a retry with the same id is not stored twice.
+    pub client_id: String,
+    pub body: String,
+}
+
+/// Replies in a dialog. `201` when stored, `200` when this `client_id` was stored before.
+#[utoipa::path(post, path = "/api/v1/dialogs/{id}/messages", tag = "console", request_body = SendRequest,
+    params(("id" = Uuid, Path, description = "dialog id")),
+    responses((status = 201, body = MessageView), (status = 200, body = MessageView), (status = 400, body = ApiErrorBody),
+        (status = 404, body = ApiErrorBody), (status = 409, body = ApiErrorBody), (status = 413, body = ApiErrorBody)))]
+pub async fn send_message(
+    State(s): State<HttpState>,
+    OperatorAuth(actor): OperatorAuth,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<SendRequest>,
+) -> ApiResult<Response> {
+    let posted = dialogs::reply(&s.app, &actor, dialog_id(&id)?, &req.client_id, &req.body).await?;
+    let status = if posted.duplicate {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, Json(MessageView::from(&posted.message))).into_response())
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ReadRequest {
+    /// The newest `seq` the operator has seen.
+    pub seq: i64,
+}
+
+/// Marks the dialog read up to `seq`.
+#[utoipa::path(post, path = "/api/v1/dialogs/{id}/read", tag = "console", request_body = ReadRequest,
+    params(("id" = Uuid, Path, description = "dialog id")), responses((status = 204), (status = 404, body = ApiErrorBody)))]
+pub async fn mark_read(
+    State(s): State<HttpState>,
+    OperatorAuth(actor): OperatorAuth,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<ReadRequest>,
+) -> ApiResult<StatusCode> {
+    dialogs::mark_read(&s.app, &actor, dialog_id(&id)?, req.seq).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Closes a dialog (closing a closed one changes nothing).
+#[utoipa::path(post, path = "/api/v1/dialogs/{id}/close", tag = "console",
+    params(("id" = Uuid, Path, description = "dialog id")), responses((status = 200, body = DialogView), (status = 404, body = ApiErrorBody)))]
+pub async fn close_dialog(
+    State(s): State<HttpState>,
+    OperatorAuth(actor): OperatorAuth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<DialogView>> {
+    Ok(Json(dialogs::close(&s.app, &actor, dialog_id(&id)?).await?))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OperatorList {
+    pub items: Vec<OperatorView>,
+}
+
+/// Operators of the workspace.
+#[utoipa::path(get, path = "/api/v1/operators", tag = "admin", responses((status = 200, body = OperatorList)))]
+pub async fn list_operators(
+    State(s): State<HttpState>,
+    OperatorAuth(actor): OperatorAuth,
+) -> ApiResult<Json<OperatorList>> {
+    let ops = s
+        .app
+        .store
+        .list_operators(actor.workspace())
+        .await
+        .map_err(frontline_core::CoreError::from)?;
+    Ok(Json(OperatorList {
+        items: ops.iter().map(OperatorView::from).collect(),
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewOperatorRequest {
+    pub email: String,
+    pub display_name: String,
+    pub password: String,
+    /// `admin`, `supervisor` or `operator`.
+    pub role: String,
+}
+
+/// Adds an operator (admins only).
+#[utoipa::path(post, path = "/api/v1/operators", tag = "admin", request_body = NewOperatorRequest,
+    responses((status = 201, body = OperatorView), (status = 400, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
+pub async fn create_operator(
+    State(s): State<HttpState>,
+    AdminAuth(admin): AdminAuth,
+    JsonBody(req): JsonBody<NewOperatorRequest>,
+) -> ApiResult<(StatusCode, Json<OperatorView>)> {
+    let op = auth::create_operator(
+        &s.app,
+        &admin,
+        NewOperatorInput {
+            email: &req.email,
+            display_name: &req.display_name,
+            password: &req.password,
+            role: &req.role,
+        },
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(OperatorView::from(&op))))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ChannelList {
+    pub items: Vec<ChannelView>,
+}
+
+/// Channels of the workspace.
+#[utoipa::path(get, path = "/api/v1/channels", tag = "admin", responses((status = 200, body = ChannelList)))]
+pub async fn list_channels(
+    State(s): State<HttpState>,
+    OperatorAuth(actor): OperatorAuth,
+) -> ApiResult<Json<ChannelList>> {
+    let chs = s
+        .app
+        .store
+        .list_channels(actor.workspace())
+        .await
+        .map_err(frontline_core::CoreError::from)?;
+    Ok(Json(ChannelList {
+        items: chs.iter().map(ChannelView::from).collect(),
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SiteList {
+    pub items: Vec<SiteView>,
+}
+
+/// Sites (widget keys) of the workspace.
+#[utoipa::path(get, path = "/api/v1/sites", tag = "admin", responses((status = 200, body = SiteList)))]
+pub async fn list_sites(
+    State(s): State<HttpState>,
+    OperatorAuth(actor): OperatorAuth,
+) -> ApiResult<Json<SiteList>> {
+    let sites = s
+        .app
+        .store
+        .list_sites(actor.workspace())
+        .await
+        .map_err(frontline_core::CoreError::from)?;
+    Ok(Json(SiteList {
+        items: sites.iter().map(SiteView::from).collect(),
+    }))
+}

@@ -1,0 +1,190 @@
+//! `ApiError`: one table of HTTP status and stable `code` for every refusal, and the JSON body
+//! `{"code","message","details"}`. A 5xx body says nothing of the cause; it is logged once here.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use frontline_core::CoreError;
+use frontline_domain::DomainError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Every stable error code of the API and the socket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    ValidationFailed,
+    EmptyMessage,
+    MessageTooLong,
+    BadJson,
+    Unauthenticated,
+    InvalidCredentials,
+    WorkspaceRequired,
+    Forbidden,
+    UnknownSiteKey,
+    OriginNotAllowed,
+    DialogNotFound,
+    NotFound,
+    DialogClosed,
+    EmailTaken,
+    RateLimited,
+    UnknownFrame,
+    BadFrame,
+    Unavailable,
+    Internal,
+}
+
+impl ErrorCode {
+    pub fn status(self) -> StatusCode {
+        use ErrorCode::*;
+        match self {
+            ValidationFailed | EmptyMessage | BadJson | WorkspaceRequired | UnknownFrame
+            | BadFrame => StatusCode::BAD_REQUEST,
+            MessageTooLong => StatusCode::PAYLOAD_TOO_LARGE,
+            Unauthenticated | InvalidCredentials => StatusCode::UNAUTHORIZED,
+            Forbidden | UnknownSiteKey | OriginNotAllowed => StatusCode::FORBIDDEN,
+            DialogNotFound | NotFound => StatusCode::NOT_FOUND,
+            DialogClosed | EmailTaken => StatusCode::CONFLICT,
+            RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        use ErrorCode::*;
+        match self {
+            ValidationFailed => "validation_failed",
+            EmptyMessage => "empty_message",
+            MessageTooLong => "message_too_long",
+            BadJson => "bad_json",
+            Unauthenticated => "unauthenticated",
+            InvalidCredentials => "invalid_credentials",
+            WorkspaceRequired => "workspace_required",
+            Forbidden => "forbidden",
+            UnknownSiteKey => "unknown_site_key",
+            OriginNotAllowed => "origin_not_allowed",
+            DialogNotFound => "dialog_not_found",
+            NotFound => "not_found",
+            DialogClosed => "dialog_closed",
+            EmailTaken => "email_taken",
+            RateLimited => "rate_limited",
+            UnknownFrame => "unknown_frame",
+            BadFrame => "bad_frame",
+            Unavailable => "unavailable",
+            Internal => "internal",
+        }
+    }
+}
+
+/// The body of every error answer.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ApiErrorBody {
+    pub code: ErrorCode,
+    pub message: String,
+    /// `field` for validation errors, `limit` for size limits.
+    #[schema(value_type = Object)]
+    pub details: serde_json::Value,
+}
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+    pub details: serde_json::Value,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            details: serde_json::json!({}),
+        }
+    }
+
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        Self {
+            code: ErrorCode::ValidationFailed,
+            message: message.into(),
+            details: serde_json::json!({ "field": field }),
+        }
+    }
+
+    pub fn body(&self) -> ApiErrorBody {
+        ApiErrorBody {
+            code: self.code,
+            message: self.message.clone(),
+            details: self.details.clone(),
+        }
+    }
+}
+
+impl From<CoreError> for ApiError {
+    fn from(e: CoreError) -> Self {
+        use ErrorCode as C;
+        match e {
+            CoreError::Domain(DomainError::Invalid { field, reason }) => {
+                ApiError::field(field, format!("{field}: {reason}"))
+            }
+            CoreError::Domain(DomainError::EmptyMessage) => ApiError {
+                code: C::EmptyMessage,
+                message: "The message is empty.".into(),
+                details: serde_json::json!({ "field": "body" }),
+            },
+            CoreError::Domain(DomainError::MessageTooLong { limit }) => ApiError {
+                code: C::MessageTooLong,
+                message: format!("The message is longer than {limit} characters."),
+                details: serde_json::json!({ "field": "body", "limit": limit }),
+            },
+            CoreError::Domain(DomainError::DialogClosed) => {
+                ApiError::new(C::DialogClosed, "The dialog is closed.")
+            }
+            CoreError::Unauthenticated => ApiError::new(C::Unauthenticated, "Sign in first."),
+            CoreError::InvalidCredentials => {
+                ApiError::new(C::InvalidCredentials, "Wrong e-mail or password.")
+            }
+            CoreError::WorkspaceRequired => ApiError {
+                code: C::WorkspaceRequired,
+                message: "This e-mail is used in several workspaces: give the workspace.".into(),
+                details: serde_json::json!({ "field": "workspace" }),
+            },
+            CoreError::Forbidden => ApiError::new(C::Forbidden, "Your role does not allow this."),
+            CoreError::UnknownSiteKey => ApiError {
+                code: C::UnknownSiteKey,
+                message: "Unknown widget key.".into(),
+                details: serde_json::json!({ "field": "key" }),
+            },
+            CoreError::OriginNotAllowed => ApiError::new(
+                C::OriginNotAllowed,
+                "This site is not allowed to use the widget.",
+            ),
+            CoreError::DialogNotFound => ApiError::new(C::DialogNotFound, "No such dialog."),
+            CoreError::NotFound(what) => ApiError::new(C::NotFound, format!("No such {what}.")),
+            CoreError::EmailTaken => ApiError {
+                code: C::EmailTaken,
+                message: "This e-mail is taken.".into(),
+                details: serde_json::json!({ "field": "email" }),
+            },
+            CoreError::Unavailable(cause) => {
+                tracing::error!(error = %cause, "store unavailable");
+                ApiError::new(
+                    C::Unavailable,
+                    "The service is temporarily unavailable; retry.",
+                )
+            }
+            CoreError::Internal(cause) => {
+                tracing::error!(error = %cause, "internal error");
+                ApiError::new(C::Internal, "Internal error.")
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.code.status(), Json(self.body())).into_response()
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

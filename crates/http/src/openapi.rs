@@ -1,0 +1,47 @@
+//! The OpenAPI document served at `/api/openapi.json`, generated from the handlers and wire
+//! types themselves, so it cannot drift from the code.
+
+use crate::error::{ApiErrorBody, ErrorCode};
+use crate::{console, widget};
+use utoipa::OpenApi;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Frontline API", description = "Console, admin and widget API of Frontline. Errors: `ApiErrorBody` with a stable `code` (see `ErrorCode`). Real-time protocol: docs/protocol.md (WebSockets at /api/v1/ws and /widget/v1/ws)."),
+    paths(
+        console::login, console::logout, console::me, console::list_dialogs, console::get_dialog,
+        console::list_messages, console::send_message, console::mark_read, console::close_dialog,
+        console::list_operators, console::create_operator, console::list_channels, console::list_sites,
+        widget::open_session, widget::list_messages, widget::send_message, widget::update_visitor,
+    ),
+    components(schemas(ApiErrorBody, ErrorCode)),
+    modifiers(&Security),
+    tags((name = "console", description = "Operators (session cookie)"), (name = "admin", description = "Workspace administration"),
+        (name = "widget", description = "The public widget API (site key, then visitor token)")),
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session_cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
+                crate::extract::SESSION_COOKIE,
+            ))),
+        );
+        components.add_security_scheme(
+            "visitor_token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+pub fn json() -> String {
+    ApiDoc::openapi()
+        .to_pretty_json()
+        .unwrap_or_else(|_| "{}".into())
+}

@@ -1,0 +1,25 @@
+//! What every handler can reach.
+
+use frontline_core::App;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tokio::sync::watch;
+
+/// Settings of the HTTP edge.
+#[derive(Debug, Clone, Default)]
+pub struct HttpConfig {
+    /// Serve the web files from this folder instead of the ones built into the binary.
+    pub web_dir: Option<PathBuf>,
+    /// Mark cookies `Secure` and treat requests as https (behind a TLS proxy).
+    pub secure_cookies: bool,
+    /// The widget key used by the demo page at `/demo`.
+    pub demo_site_key: Option<String>,
+}
+
+#[derive(Clone)]
+pub struct HttpState {
+    pub app: App,
+    pub config: Arc<HttpConfig>,
+    /// Turns true when the server is shutting down: sockets close with "going away".
+    pub shutdown: watch::Receiver<bool>,
+}

@@ -1,0 +1,122 @@
+//! The widget's public API under `/widget/v1`: a site key opens a session, the visitor token
+//! authenticates everything after.
+
+use crate::console::{MessagePageView, MessagesQuery, SendRequest, message_page, page_of};
+use crate::error::{ApiErrorBody, ApiResult};
+use crate::extract::{JsonBody, WidgetAuth, origin_header, own_origin};
+use crate::state::HttpState;
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use frontline_core::views::{MessageView, VisitorView, WidgetDialogView};
+use frontline_core::widget::{self, WidgetOrigin};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Deserialize, ToSchema)]
+pub struct SessionRequest {
+    /// The site's widget key (the `data-key` of the script tag).
+    pub key: String,
+    /// The token from an earlier session, to come back as the same visitor.
+    #[serde(default)]
+    pub token: Option<String>,
+    /// The embedding page's origin as the loader saw it.
+    #[serde(default)]
+    pub origin: Option<String>,
+    /// The page the visitor is on.
+    #[serde(default)]
+    pub page_url: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SiteInfo {
+    pub name: String,
+    pub workspace_name: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SessionResponse {
+    /// Keep it and send it as `Authorization: Bearer …` and `?token=` on the socket.
+    pub token: String,
+    pub visitor: VisitorView,
+    pub dialog: Option<WidgetDialogView>,
+    pub site: SiteInfo,
+}
+
+/// Opens the widget: the same visitor for a known token, else a new one.
+#[utoipa::path(post, path = "/widget/v1/session", tag = "widget", request_body = SessionRequest,
+    responses((status = 200, body = SessionResponse), (status = 403, body = ApiErrorBody)))]
+pub async fn open_session(
+    State(s): State<HttpState>,
+    headers: HeaderMap,
+    JsonBody(req): JsonBody<SessionRequest>,
+) -> ApiResult<Json<SessionResponse>> {
+    let own = own_origin(&headers, s.config.secure_cookies);
+    let origin = WidgetOrigin {
+        header: origin_header(&headers),
+        own: own.as_deref(),
+        page: req.origin.as_deref(),
+    };
+    let session = widget::open_session(&s.app, &req.key, req.token.as_deref(), &origin).await?;
+    Ok(Json(SessionResponse {
+        token: session.token,
+        visitor: (&session.visitor).into(),
+        dialog: session.dialog.as_ref().map(WidgetDialogView::from),
+        site: SiteInfo {
+            name: session.site.name,
+            workspace_name: session.workspace_name,
+        },
+    }))
+}
+
+/// Messages of the visitor's current dialog.
+#[utoipa::path(get, path = "/widget/v1/messages", tag = "widget", params(MessagesQuery),
+    responses((status = 200, body = MessagePageView), (status = 401, body = ApiErrorBody)),
+    security(("visitor_token" = [])))]
+pub async fn list_messages(
+    State(s): State<HttpState>,
+    WidgetAuth(actor): WidgetAuth,
+    Query(q): Query<MessagesQuery>,
+) -> ApiResult<Json<MessagePageView>> {
+    let (after, limit) = message_page(&q)?;
+    let (_, msgs) = widget::history(&s.app, &actor, after, limit).await?;
+    Ok(Json(page_of(&msgs, limit)))
+}
+
+/// The visitor writes. `201` when stored, `200` when this `client_id` was stored before.
+#[utoipa::path(post, path = "/widget/v1/messages", tag = "widget", request_body = SendRequest,
+    responses((status = 201, body = MessageView), (status = 200, body = MessageView), (status = 400, body = ApiErrorBody),
+        (status = 413, body = ApiErrorBody)),
+    security(("visitor_token" = [])))]
+pub async fn send_message(
+    State(s): State<HttpState>,
+    WidgetAuth(actor): WidgetAuth,
+    JsonBody(req): JsonBody<SendRequest>,
+) -> ApiResult<Response> {
+    let posted = widget::post(&s.app, &actor, &req.client_id, &req.body).await?;
+    let status = if posted.duplicate {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, Json(MessageView::from(&posted.message))).into_response())
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct VisitorUpdate {
+    pub name: String,
+}
+
+/// The visitor gives his name.
+#[utoipa::path(patch, path = "/widget/v1/visitor", tag = "widget", request_body = VisitorUpdate,
+    responses((status = 200, body = VisitorView), (status = 400, body = ApiErrorBody)),
+    security(("visitor_token" = [])))]
+pub async fn update_visitor(
+    State(s): State<HttpState>,
+    WidgetAuth(actor): WidgetAuth,
+    JsonBody(req): JsonBody<VisitorUpdate>,
+) -> ApiResult<Json<VisitorView>> {
+    let v = widget::set_name(&s.app, &actor, &req.name).await?;
+    Ok(Json(VisitorView::from(&v)))
+}

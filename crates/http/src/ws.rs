@@ -1,0 +1,396 @@
+//! The WebSocket endpoints (`/api/v1/ws` for operators, `/widget/v1/ws` for visitors) and the
+//! one loop that serves both. Protocol: `docs/protocol.md`.
+//!
+//! What stays true:
+//! - Each socket is one task. Its outgoing backlog is its bus subscription, which is bounded:
+//!   a socket that falls behind gets `resync` instead of silently missing events.
+//! - `ack` is sent after the store call returned, i.e. after commit.
+//! - Sends and resumes run concurrently with event delivery (they are futures owned by the
+//!   socket task, not detached tasks), so a slow commit does not stall live events.
+//! - Small buffers: an idle socket costs a few KB.
+
+use crate::error::{ApiError, ErrorCode};
+use crate::extract::{OperatorAuth, origin_header, own_origin};
+use crate::state::HttpState;
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::extract::{FromRequestParts, Query, State};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use frontline_core::auth::OperatorActor;
+use frontline_core::bus::{RecvError, Topic};
+use frontline_core::views::{Event, MessageView, VisitorView, WidgetDialogView};
+use frontline_core::widget::{self, VisitorActor, WidgetOrigin};
+use frontline_core::{CoreError, dialogs};
+use frontline_domain::DialogId;
+use futures_util::stream::FuturesUnordered;
+use futures_util::{SinkExt, StreamExt};
+use serde::Deserialize;
+use serde_json::json;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+pub const PROTOCOL_VERSION: u32 = 1;
+const PING_EVERY: Duration = Duration::from_secs(20);
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+/// A resume answers at most this many messages; beyond it the client is told to resync.
+const RESUME_MAX: usize = 5000;
+
+/// Who is on the other end.
+enum Peer {
+    Operator(OperatorActor),
+    Visitor(VisitorActor),
+}
+
+fn configure(ws: WebSocketUpgrade) -> WebSocketUpgrade {
+    ws.read_buffer_size(4 * 1024)
+        .write_buffer_size(4 * 1024)
+        .max_write_buffer_size(1024 * 1024)
+        .max_message_size(64 * 1024)
+        .max_frame_size(64 * 1024)
+}
+
+/// `GET /api/v1/ws`: the console's socket. Only pages of this Frontline may open it.
+pub async fn operator_ws(State(s): State<HttpState>, mut parts: Parts) -> Response {
+    let own = own_origin(&parts.headers, s.config.secure_cookies);
+    if let Some(origin) = origin_header(&parts.headers) {
+        if Some(origin) != own.as_deref() {
+            return ApiError::from(CoreError::OriginNotAllowed).into_response();
+        }
+    }
+    let actor = match OperatorAuth::from_request_parts(&mut parts, &s).await {
+        Ok(OperatorAuth(a)) => a,
+        Err(e) => return e.into_response(),
+    };
+    let ws = match WebSocketUpgrade::from_request_parts(&mut parts, &s).await {
+        Ok(ws) => ws,
+        Err(e) => return e.into_response(),
+    };
+    configure(ws).on_upgrade(move |socket| serve(s, Peer::Operator(actor), socket))
+}
+
+#[derive(Deserialize)]
+pub struct WidgetWsQuery {
+    token: Option<String>,
+}
+
+/// `GET /widget/v1/ws?token=…`: the visitor's socket.
+pub async fn widget_ws(
+    State(s): State<HttpState>,
+    Query(q): Query<WidgetWsQuery>,
+    mut parts: Parts,
+) -> Response {
+    let Some(token) = q.token.filter(|t| !t.is_empty()) else {
+        return ApiError::from(CoreError::Unauthenticated).into_response();
+    };
+    let actor = match widget::authenticate(&s.app, &token).await {
+        Ok(a) => a,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let own = own_origin(&parts.headers, s.config.secure_cookies);
+    let origin = WidgetOrigin {
+        header: origin_header(&parts.headers),
+        own: own.as_deref(),
+        page: None,
+    };
+    if let Err(e) = widget::check_origin(&actor.site, &origin) {
+        return ApiError::from(e).into_response();
+    }
+    let ws = match WebSocketUpgrade::from_request_parts(&mut parts, &s).await {
+        Ok(ws) => ws,
+        Err(e) => return e.into_response(),
+    };
+    configure(ws).on_upgrade(move |socket| serve(s, Peer::Visitor(actor), socket))
+}
+
+/// Frames a client may send.
+#[derive(Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum ClientFrame {
+    Send {
+        client_id: String,
+        body: String,
+        dialog_id: Option<String>,
+    },
+    Resume {
+        after_seq: i64,
+        dialog_id: Option<String>,
+    },
+    Ping,
+}
+
+type Pending = Pin<Box<dyn Future<Output = Vec<String>> + Send>>;
+
+/// Decrements a socket gauge when the socket ends, however it ends.
+struct SocketGauge<'a>(&'a std::sync::atomic::AtomicI64);
+
+impl Drop for SocketGauge<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+fn error_frame(client_id: Option<&str>, e: ApiError) -> String {
+    json!({ "type": "error", "client_id": client_id, "code": e.code, "message": e.message, "details": e.details }).to_string()
+}
+
+async fn serve(s: HttpState, peer: Peer, socket: WebSocket) {
+    let metrics = s.app.metrics.clone();
+    let gauge = match &peer {
+        Peer::Operator(_) => &metrics.ws_operator_sockets,
+        Peer::Visitor(_) => &metrics.ws_visitor_sockets,
+    };
+    gauge.fetch_add(1, Ordering::Relaxed);
+    let _gauge = SocketGauge(gauge);
+
+    let topic = match &peer {
+        Peer::Operator(a) => Topic::Workspace(a.workspace()),
+        Peer::Visitor(a) => Topic::Visitor(a.visitor.id),
+    };
+    let mut sub = s.app.bus.subscribe(topic);
+    let (mut tx, mut rx) = socket.split();
+    let hello = match hello(&s, &peer).await {
+        Ok(h) => h,
+        Err(e) => error_frame(None, e.into()),
+    };
+    if send_text(&mut tx, hello).await.is_err() {
+        return;
+    }
+    let mut pending: FuturesUnordered<Pending> = FuturesUnordered::new();
+    let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + PING_EVERY, PING_EVERY);
+    let mut shutdown = s.shutdown.clone();
+    loop {
+        let out: Vec<String> = tokio::select! {
+            incoming = rx.next() => match incoming {
+                Some(Ok(Message::Text(text))) => match on_frame(&s, &peer, &text) {
+                    Ok(Some(fut)) => { pending.push(fut); continue; }
+                    Ok(None) => vec![json!({"type": "pong"}).to_string()],
+                    Err(frame) => vec![frame],
+                },
+                Some(Ok(Message::Binary(_))) => {
+                    vec![error_frame(None, ApiError::new(ErrorCode::BadFrame, "Frames are JSON text."))]
+                }
+                Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
+            },
+            event = sub.recv() => match event {
+                Ok(event) => match serde_json::to_string(&*event) {
+                    Ok(frame) => vec![frame],
+                    Err(e) => { tracing::error!(error = %e, "ws: unencodable event"); continue; }
+                },
+                Err(RecvError::Lagged(missed)) => {
+                    metrics.ws_resyncs.fetch_add(1, Ordering::Relaxed);
+                    tracing::info!(ws.missed = missed, "ws: socket fell behind; resync");
+                    vec![json!({"type": "resync", "reason": "lagged"}).to_string()]
+                }
+                Err(RecvError::Closed) => break,
+            },
+            Some(frames) = pending.next(), if !pending.is_empty() => frames,
+            _ = ping.tick() => {
+                if tokio::time::timeout(SEND_TIMEOUT, tx.send(Message::Ping(Default::default()))).await.map_or(true, |r| r.is_err()) {
+                    break;
+                }
+                continue;
+            }
+            _ = shutdown.changed() => {
+                let close = CloseFrame { code: 1001, reason: Utf8Bytes::from_static("server shutting down") };
+                let _ = tokio::time::timeout(SEND_TIMEOUT, tx.send(Message::Close(Some(close)))).await;
+                break;
+            }
+        };
+        let mut failed = false;
+        for frame in out {
+            if send_text(&mut tx, frame).await.is_err() {
+                failed = true;
+                break;
+            }
+        }
+        if failed {
+            break;
+        }
+    }
+    // Let in-flight sends finish: their messages are committed either way; the acks have
+    // nowhere to go, and the client will resume.
+    while pending.next().await.is_some() {}
+}
+
+async fn send_text<S>(tx: &mut S, frame: String) -> Result<(), ()>
+where
+    S: futures_util::Sink<Message> + Unpin,
+{
+    match tokio::time::timeout(SEND_TIMEOUT, tx.send(Message::Text(frame.into()))).await {
+        Ok(Ok(())) => Ok(()),
+        _ => Err(()),
+    }
+}
+
+async fn hello(s: &HttpState, peer: &Peer) -> Result<String, CoreError> {
+    Ok(match peer {
+        Peer::Operator(_) => json!({ "type": "hello", "protocol": PROTOCOL_VERSION }).to_string(),
+        Peer::Visitor(a) => {
+            let dialog = widget::current_dialog(&s.app, a).await?;
+            json!({
+                "type": "hello",
+                "protocol": PROTOCOL_VERSION,
+                "visitor": VisitorView::from(&a.visitor),
+                "dialog": dialog.as_ref().map(WidgetDialogView::from),
+            })
+            .to_string()
+        }
+    })
+}
+
+/// Reads one client frame: `Ok(None)` for a ping, `Ok(Some(work))` for a send or resume, or
+/// `Err(error frame)`.
+fn on_frame(s: &HttpState, peer: &Peer, text: &str) -> Result<Option<Pending>, String> {
+    let value: serde_json::Value = serde_json::from_str(text)
+        .map_err(|_| error_frame(None, ApiError::new(ErrorCode::BadFrame, "Not JSON.")))?;
+    let kind = value
+        .get("type")
+        .and_then(|t| t.as_str())
+        .unwrap_or_default();
+    if !matches!(kind, "send" | "resume" | "ping") {
+        return Err(error_frame(
+            None,
+            ApiError::new(
+                ErrorCode::UnknownFrame,
+                format!("Unknown frame type {kind:?}."),
+            ),
+        ));
+    }
+    let client_id = value
+        .get("client_id")
+        .and_then(|c| c.as_str())
+        .map(str::to_owned);
+    let frame: ClientFrame = serde_json::from_value(value).map_err(|e| {
+        error_frame(
+            client_id.as_deref(),
+            ApiError::new(ErrorCode::BadFrame, e.to_string()),
+        )
+    })?;
+    let s = s.clone();
+    Ok(match (frame, peer) {
+        (ClientFrame::Ping, _) => None,
+        (
+            ClientFrame::Send {
+                client_id, body, ..
+            },
+            Peer::Visitor(a),
+        ) => {
+            let a = a.clone();
+            Some(Box::pin(async move {
+                let r = widget::post(&s.app, &a, &client_id, &body).await;
+                vec![ack(&client_id, r)]
+            }))
+        }
+        (
+            ClientFrame::Send {
+                client_id,
+                body,
+                dialog_id,
+            },
+            Peer::Operator(a),
+        ) => {
+            let a = a.clone();
+            Some(Box::pin(async move {
+                let r = match parse_dialog(dialog_id.as_deref()) {
+                    Ok(id) => dialogs::reply(&s.app, &a, id, &client_id, &body).await,
+                    Err(e) => Err(e),
+                };
+                vec![ack(&client_id, r)]
+            }))
+        }
+        (
+            ClientFrame::Resume {
+                after_seq,
+                dialog_id,
+            },
+            peer,
+        ) => {
+            let peer_dialog: Result<Option<DialogId>, CoreError> = match peer {
+                Peer::Operator(_) => parse_dialog(dialog_id.as_deref()).map(Some),
+                Peer::Visitor(_) => Ok(None),
+            };
+            let visitor = match peer {
+                Peer::Visitor(a) => Some(a.clone()),
+                Peer::Operator(_) => None,
+            };
+            let operator = match peer {
+                Peer::Operator(a) => Some(a.clone()),
+                Peer::Visitor(_) => None,
+            };
+            Some(Box::pin(async move {
+                match resume(&s, operator, visitor, peer_dialog, after_seq).await {
+                    Ok(frames) => frames,
+                    Err(e) => vec![error_frame(None, e.into())],
+                }
+            }))
+        }
+    })
+}
+
+fn parse_dialog(raw: Option<&str>) -> Result<DialogId, CoreError> {
+    raw.and_then(|r| r.parse().ok())
+        .ok_or(CoreError::DialogNotFound)
+}
+
+fn ack(client_id: &str, r: Result<frontline_store::Posted, CoreError>) -> String {
+    match r {
+        Ok(p) => json!({
+            "type": "ack",
+            "client_id": client_id,
+            "duplicate": p.duplicate,
+            "message": MessageView::from(&p.message),
+        })
+        .to_string(),
+        Err(e) => error_frame(Some(client_id), e.into()),
+    }
+}
+
+/// Everything after `after_seq` in one dialog, then `resumed`.
+async fn resume(
+    s: &HttpState,
+    operator: Option<OperatorActor>,
+    visitor: Option<VisitorActor>,
+    dialog: Result<Option<DialogId>, CoreError>,
+    after_seq: i64,
+) -> Result<Vec<String>, CoreError> {
+    let dialog = dialog?;
+    let mut frames = Vec::new();
+    let mut after = after_seq.max(0);
+    let mut resumed_dialog = dialog;
+    loop {
+        let page = match (&operator, &visitor, dialog) {
+            (Some(op), _, Some(id)) => dialogs::messages(&s.app, op, id, after, 500).await?,
+            (_, Some(v), _) => {
+                let (d, msgs) = widget::history(&s.app, v, after, 500).await?;
+                resumed_dialog = d.map(|d| d.id);
+                msgs
+            }
+            _ => return Err(CoreError::DialogNotFound),
+        };
+        let n = page.len();
+        for m in &page {
+            after = m.seq;
+            frames.push(
+                serde_json::to_string(&Event::MessageCreated {
+                    message: MessageView::from(m),
+                })
+                .unwrap_or_default(),
+            );
+        }
+        if n < 500 {
+            break;
+        }
+        if frames.len() >= RESUME_MAX {
+            frames.push(json!({"type": "resync", "reason": "too_far_behind"}).to_string());
+            return Ok(frames);
+        }
+    }
+    frames.push(
+        json!({"type": "resumed", "dialog_id": resumed_dialog.map(|d| d.0), "last_seq": after})
+            .to_string(),
+    );
+    Ok(frames)
+}
