@@ -61,6 +61,17 @@ impl Server {
     pub async fn build(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let store = open_store(&config.database_url()).await?;
         let bus = open_bus(config.bus.as_deref(), &config.bus_prefix).await?;
+        Self::build_with(config, clock, store, bus).await
+    }
+
+    /// Like [`Server::build`] with a store and bus made by the caller (tests: a throw-away
+    /// PostgreSQL schema, two nodes on one database).
+    pub async fn build_with(
+        config: &Config,
+        clock: Arc<dyn Clock>,
+        store: Arc<dyn Store>,
+        bus: Arc<dyn Bus>,
+    ) -> anyhow::Result<Self> {
         let core = CoreConfig {
             message_limit: config.message_limit,
             argon2_m_kib: config.argon2_m_kib,

@@ -1,1 +1,466 @@
-//! placeholder
+//! Test support: `TestApp` runs a whole Frontline on `127.0.0.1:0` inside the test, and typed
+//! actors (`OperatorClient`, `VisitorClient`) talk to it over real HTTP and WebSockets.
+//! A dev-dependency only.
+
+use anyhow::{Context, Result, bail};
+use frontline_core::bus::{Bus, LocalBus};
+use frontline_core::{App, Clock, SystemClock};
+use frontline_server::{Config, Server};
+use frontline_store::Store;
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+pub const ADMIN_PASSWORD: &str = "correct horse battery";
+
+/// Which store a test app runs on.
+#[derive(Clone)]
+pub enum Backend {
+    /// A fresh SQLite file in a temporary folder.
+    Sqlite,
+    /// A store made by the test (PostgreSQL schema, a shared database for two nodes).
+    Given(Arc<dyn Store>),
+}
+
+pub struct Options {
+    pub backend: Backend,
+    pub bus: Option<Arc<dyn Bus>>,
+    pub data_dir: Option<PathBuf>,
+    pub web_dir: Option<PathBuf>,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            backend: Backend::Sqlite,
+            bus: None,
+            data_dir: None,
+            web_dir: None,
+            clock: Arc::new(SystemClock),
+        }
+    }
+}
+
+/// A running Frontline.
+pub struct TestApp {
+    pub base: String,
+    pub app: App,
+    pub site_key: String,
+    pub admin_email: String,
+    pub data_dir: PathBuf,
+    stop: Option<oneshot::Sender<()>>,
+    handle: Option<JoinHandle<Result<()>>>,
+}
+
+pub fn temp_dir() -> PathBuf {
+    let dir = std::env::temp_dir()
+        .join("frontline-tests")
+        .join(uuid::Uuid::now_v7().to_string());
+    std::fs::create_dir_all(&dir).ok();
+    dir
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(Options::default()).await
+    }
+
+    pub async fn spawn_with(opts: Options) -> Self {
+        Self::try_spawn(opts).await.expect("start a test Frontline")
+    }
+
+    async fn try_spawn(opts: Options) -> Result<Self> {
+        let data_dir = opts.data_dir.unwrap_or_else(temp_dir);
+        let config = Config {
+            listen: "127.0.0.1:0".into(),
+            data: data_dir.clone(),
+            admin_password: Some(ADMIN_PASSWORD.into()),
+            web_dir: opts.web_dir,
+            // Small but real argon2id parameters: tests hash many passwords.
+            argon2_m_kib: 1024,
+            argon2_t: 1,
+            ..Config::default()
+        };
+        let store: Arc<dyn Store> = match opts.backend {
+            Backend::Sqlite => frontline_server::open_store(&config.database_url()).await?,
+            Backend::Given(s) => s,
+        };
+        let bus = opts.bus.unwrap_or_else(|| Arc::new(LocalBus::default()));
+        let server = Server::build_with(&config, opts.clock, store, bus).await?;
+        let addr = server.local_addr()?;
+        let app = server.app.clone();
+        let site_key = server.bootstrap.site_key.clone();
+        let admin_email = server.bootstrap.admin_email.clone();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let handle = tokio::spawn(server.run(async move {
+            let _ = stopped.await;
+        }));
+        Ok(Self {
+            base: format!("http://{addr}"),
+            app,
+            site_key,
+            admin_email,
+            data_dir,
+            stop: Some(stop),
+            handle: Some(handle),
+        })
+    }
+
+    /// This app's own origin, as a browser on its pages sends it.
+    pub fn origin(&self) -> String {
+        self.base.clone()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Signs in the demo admin.
+    pub async fn admin(&self) -> OperatorClient {
+        self.login(&self.admin_email, ADMIN_PASSWORD)
+            .await
+            .expect("admin login")
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Result<OperatorClient> {
+        let http = reqwest::Client::new();
+        let resp = http
+            .post(self.url("/api/v1/auth/login"))
+            .json(&json!({ "email": email, "password": password }))
+            .send()
+            .await?;
+        if !resp.status().is_success() {
+            bail!(
+                "login refused: {} {}",
+                resp.status(),
+                resp.text().await.unwrap_or_default()
+            );
+        }
+        let set = resp
+            .headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        let cookie = set.split(';').next().unwrap_or_default().to_owned();
+        let me: Value = resp.json().await?;
+        Ok(OperatorClient {
+            base: self.base.clone(),
+            http,
+            me,
+            cookie,
+        })
+    }
+
+    /// A new visitor of the demo site, calling from this app's own origin (the demo page).
+    pub async fn visitor(&self) -> VisitorClient {
+        self.visitor_from(&self.origin(), None)
+            .await
+            .expect("visitor session")
+    }
+
+    /// A visitor whose browser says `origin`; `token` brings back an earlier visitor.
+    pub async fn visitor_from(&self, origin: &str, token: Option<&str>) -> Result<VisitorClient> {
+        let http = reqwest::Client::new();
+        let resp = http
+            .post(self.url("/widget/v1/session"))
+            .header("origin", origin)
+            .json(&json!({ "key": self.site_key, "token": token }))
+            .send()
+            .await?;
+        if !resp.status().is_success() {
+            bail!(
+                "session refused: {} {}",
+                resp.status(),
+                resp.text().await.unwrap_or_default()
+            );
+        }
+        let session: Value = resp.json().await?;
+        let token = session["token"].as_str().context("token")?.to_owned();
+        Ok(VisitorClient {
+            base: self.base.clone(),
+            origin: origin.to_owned(),
+            http,
+            token,
+            session,
+        })
+    }
+
+    /// Stops the server the way SIGTERM does, and waits for it.
+    pub async fn stop(mut self) {
+        self.shutdown().await;
+    }
+
+    async fn shutdown(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(handle) = self.handle.take() {
+            match tokio::time::timeout(Duration::from_secs(30), handle).await {
+                Ok(Ok(Ok(()))) => {}
+                other => panic!("server did not stop cleanly: {other:?}"),
+            }
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// A signed-in operator.
+pub struct OperatorClient {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub me: Value,
+    /// `frontline_session=…`, sent by hand so tests see exactly what a browser sends.
+    pub cookie: String,
+}
+
+impl OperatorClient {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http
+            .get(self.url(path))
+            .header("cookie", &self.cookie)
+            .send()
+            .await
+            .expect("GET")
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> reqwest::Response {
+        self.http
+            .post(self.url(path))
+            .header("cookie", &self.cookie)
+            .json(&body)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    pub async fn dialogs(&self, status: &str) -> Vec<Value> {
+        let v: Value = self
+            .get(&format!("/api/v1/dialogs?status={status}"))
+            .await
+            .json()
+            .await
+            .expect("json");
+        v["items"].as_array().cloned().unwrap_or_default()
+    }
+
+    pub async fn messages(&self, dialog: &str) -> Vec<Value> {
+        let v: Value = self
+            .get(&format!("/api/v1/dialogs/{dialog}/messages"))
+            .await
+            .json()
+            .await
+            .expect("json");
+        v["items"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// The console's socket, with the session cookie and this app's origin.
+    pub async fn ws(&self) -> WsClient {
+        let cookie = self.cookie.clone();
+        let url = format!("{}/api/v1/ws", self.base.replacen("http", "ws", 1));
+        let mut req = url.into_client_request().expect("ws request");
+        req.headers_mut()
+            .insert("cookie", cookie.parse().expect("cookie header"));
+        req.headers_mut()
+            .insert("origin", self.base.parse().expect("origin header"));
+        WsClient::connect(req).await.expect("operator socket")
+    }
+}
+
+/// A visitor with a widget session.
+pub struct VisitorClient {
+    pub base: String,
+    pub origin: String,
+    pub http: reqwest::Client,
+    pub token: String,
+    pub session: Value,
+}
+
+impl VisitorClient {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// `POST /widget/v1/messages`.
+    pub async fn send(&self, client_id: &str, body: &str) -> reqwest::Response {
+        self.http
+            .post(self.url("/widget/v1/messages"))
+            .header("origin", &self.origin)
+            .bearer_auth(&self.token)
+            .json(&json!({ "client_id": client_id, "body": body }))
+            .send()
+            .await
+            .expect("POST message")
+    }
+
+    pub async fn history(&self) -> Vec<Value> {
+        let v: Value = self
+            .http
+            .get(self.url("/widget/v1/messages"))
+            .header("origin", &self.origin)
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .expect("GET messages")
+            .json()
+            .await
+            .expect("json");
+        v["items"].as_array().cloned().unwrap_or_default()
+    }
+
+    pub async fn ws(&self) -> WsClient {
+        self.ws_from(&self.origin.clone())
+            .await
+            .expect("visitor socket")
+    }
+
+    pub async fn ws_from(&self, origin: &str) -> Result<WsClient> {
+        let url = format!(
+            "{}/widget/v1/ws?token={}",
+            self.base.replacen("http", "ws", 1),
+            self.token
+        );
+        let mut req = url.into_client_request()?;
+        req.headers_mut().insert("origin", origin.parse()?);
+        WsClient::connect(req).await
+    }
+}
+
+/// A WebSocket speaking Frontline's JSON frames.
+pub struct WsClient {
+    stream: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+    /// Frames read while looking for another type, kept in order.
+    backlog: std::collections::VecDeque<Value>,
+}
+
+impl WsClient {
+    async fn connect(
+        req: tokio_tungstenite::tungstenite::handshake::client::Request,
+    ) -> Result<Self> {
+        let (stream, _) = tokio_tungstenite::connect_async(req).await?;
+        Ok(Self {
+            stream,
+            backlog: Default::default(),
+        })
+    }
+
+    pub async fn send(&mut self, frame: Value) {
+        self.stream
+            .send(Message::Text(frame.to_string().into()))
+            .await
+            .expect("ws send");
+    }
+
+    /// The next frame (5 s at most).
+    pub async fn next(&mut self) -> Value {
+        if let Some(v) = self.backlog.pop_front() {
+            return v;
+        }
+        self.read().await.expect("a frame within 5 s")
+    }
+
+    async fn read(&mut self) -> Option<Value> {
+        loop {
+            let msg = tokio::time::timeout(Duration::from_secs(5), self.stream.next())
+                .await
+                .ok()??
+                .ok()?;
+            match msg {
+                Message::Text(t) => return serde_json::from_str(&t).ok(),
+                Message::Close(_) => return None,
+                _ => continue,
+            }
+        }
+    }
+
+    /// The next frame of `kind`, keeping the others for later `next` calls.
+    pub async fn next_of(&mut self, kind: &str) -> Value {
+        if let Some(i) = self.backlog.iter().position(|v| v["type"] == kind) {
+            return self.backlog.remove(i).expect("index");
+        }
+        loop {
+            let v = self
+                .read()
+                .await
+                .unwrap_or_else(|| panic!("no {kind:?} frame within 5 s"));
+            if v["type"] == kind {
+                return v;
+            }
+            self.backlog.push_back(v);
+        }
+    }
+
+    /// Frames that arrive within `ms` (for checking that nothing more comes).
+    pub async fn drain(&mut self, ms: u64) -> Vec<Value> {
+        let mut out: Vec<Value> = self.backlog.drain(..).collect();
+        loop {
+            match tokio::time::timeout(Duration::from_millis(ms), self.stream.next()).await {
+                Ok(Some(Ok(Message::Text(t)))) => {
+                    out.extend(serde_json::from_str::<Value>(&t).ok())
+                }
+                Ok(Some(Ok(_))) => continue,
+                _ => return out,
+            }
+        }
+    }
+
+    /// Whether the server closed the socket (a close frame or end of stream within 5 s).
+    pub async fn closed(&mut self) -> bool {
+        loop {
+            match tokio::time::timeout(Duration::from_secs(5), self.stream.next()).await {
+                Ok(None) | Ok(Some(Ok(Message::Close(_)))) | Ok(Some(Err(_))) => return true,
+                Ok(Some(Ok(_))) => continue,
+                Err(_) => return false,
+            }
+        }
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.stream.close(None).await;
+    }
+}
+
+/// A throw-away PostgreSQL store for a test, or `None` outside CI without a database.
+pub async fn postgres_store() -> Option<Arc<dyn Store>> {
+    let url = frontline_store::contract::test_database_url()?;
+    Some(Arc::new(
+        frontline_store_postgres::PgStore::temporary(&url)
+            .await
+            .expect("PostgreSQL"),
+    ))
+}
+
+/// The NATS URL for tests, from `FRONTLINE_TEST_NATS_URL`; required under CI like PostgreSQL.
+pub fn test_nats_url() -> Option<String> {
+    match std::env::var("FRONTLINE_TEST_NATS_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ if std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false") => {
+            panic!(
+                "CI is set but FRONTLINE_TEST_NATS_URL is not: NATS tests cannot be skipped in CI"
+            )
+        }
+        _ => {
+            eprintln!("FRONTLINE_TEST_NATS_URL is not set: skipping a NATS test");
+            None
+        }
+    }
+}

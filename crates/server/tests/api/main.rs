@@ -1,0 +1,11 @@
+//! Integration tests: a whole Frontline per test on `127.0.0.1:0`, real HTTP and WebSocket
+//! clients, SQLite files, and PostgreSQL and NATS where the environment provides them
+//! (always in CI).
+
+mod auth;
+mod chat;
+mod multinode;
+mod ops;
+mod refusals;
+mod resume;
+mod shutdown;
