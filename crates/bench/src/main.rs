@@ -1,1 +1,166 @@
-fn main() {}
+//! `frontline-bench`: load against a Frontline, with the machine's floors measured in the same
+//! run so the figures can be read as ratios.
+//!
+//! Phases:
+//! 1. idle server RSS, then RSS per idle visitor socket (`--idle` sockets held open);
+//! 2. throughput: `--visitors` sockets, each writing to its own dialog as fast as acks come,
+//!    `--operators` console sockets receiving; messages/s, ack latency, end-to-end latency
+//!    (visitor send → first operator socket receives `message.created`, after commit);
+//! 3. latency at a fixed rate (`--rate` messages/s spread over the visitors);
+//! 4. floors: the same rows inserted into SQLite in batches with the same durability (WAL,
+//!    `synchronous=FULL`), and a bare WebSocket relay (no storage) driven by the same clients.
+
+mod client;
+mod floor;
+mod stats;
+
+use anyhow::{Context, Result, bail};
+use clap::Parser;
+use client::{Target, run_idle, run_load};
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+#[derive(Parser, Debug, Clone)]
+#[command(name = "frontline-bench", about = "Load and latency bench for Frontline")]
+pub struct Args {
+    /// Start this `frontline` binary on a fresh SQLite data folder (recommended: the release build).
+    #[arg(long, conflicts_with = "url")]
+    pub spawn: Option<PathBuf>,
+    /// Or: a running Frontline's base URL (give --password and --pid too).
+    #[arg(long)]
+    pub url: Option<String>,
+    /// The admin password of the running Frontline.
+    #[arg(long)]
+    pub password: Option<String>,
+    /// The admin e-mail.
+    #[arg(long, default_value = "admin@example.com")]
+    pub email: String,
+    /// The server's process id, for RSS (spawn mode knows it).
+    #[arg(long)]
+    pub pid: Option<u32>,
+    /// Visitor sockets writing during the throughput and rate phases.
+    #[arg(long, default_value_t = 200)]
+    pub visitors: usize,
+    /// Console sockets receiving every event.
+    #[arg(long, default_value_t = 2)]
+    pub operators: usize,
+    /// Seconds of each load phase.
+    #[arg(long, default_value_t = 10)]
+    pub seconds: u64,
+    /// The fixed rate of the latency phase, messages/s.
+    #[arg(long, default_value_t = 1000)]
+    pub rate: u64,
+    /// Idle visitor sockets for the per-socket memory figure.
+    #[arg(long, default_value_t = 2000)]
+    pub idle: usize,
+    /// Skip the floors (raw SQLite, bare relay).
+    #[arg(long)]
+    pub no_floor: bool,
+}
+
+fn rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+struct Spawned {
+    child: tokio::process::Child,
+    base: String,
+    password: String,
+    _dir: PathBuf,
+}
+
+async fn spawn(bin: &PathBuf) -> Result<Spawned> {
+    let dir = std::env::temp_dir().join(format!("frontline-bench-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir)?;
+    let password = "bench-admin-password".to_owned();
+    let mut child = tokio::process::Command::new(bin)
+        .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+        .arg(&dir)
+        .env("FRONTLINE_ADMIN_PASSWORD", &password)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+        .with_context(|| format!("starting {}", bin.display()))?;
+    let stdout = child.stdout.take().context("stdout")?;
+    let mut lines = BufReader::new(stdout).lines();
+    let base = tokio::time::timeout(Duration::from_secs(60), async {
+        while let Some(line) = lines.next_line().await? {
+            if let Some(url) = line.trim().strip_prefix("Console:") {
+                return Ok::<_, anyhow::Error>(url.trim().trim_end_matches("/console/").to_owned());
+            }
+        }
+        bail!("the server exited before printing its address")
+    })
+    .await
+    .context("waiting for the server")??;
+    Ok(Spawned { child, base, password, _dir: dir })
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let args = Args::parse();
+    let mut spawned = None;
+    let (base, password, pid): (String, String, Option<u32>) = match (&args.spawn, &args.url) {
+        (Some(bin), _) => {
+            let s = spawn(bin).await?;
+            let out = (s.base.clone(), s.password.clone(), s.child.id());
+            spawned = Some(s);
+            out
+        }
+        (None, Some(url)) => (
+            url.trim_end_matches('/').to_owned(),
+            args.password.clone().context("--password is needed with --url")?,
+            args.pid,
+        ),
+        (None, None) => bail!("give --spawn path/to/frontline or --url"),
+    };
+    let target = Target::connect(&base, &args.email, &password).await?;
+    println!("frontline-bench against {base} (visitors {}, operators {}, {} s per phase)", args.visitors, args.operators, args.seconds);
+
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let idle_rss = pid.and_then(rss_kib);
+    if let Some(kib) = idle_rss {
+        println!("server RSS idle:                 {:.1} MiB", kib as f64 / 1024.0);
+    }
+    if let Some(pid) = pid {
+        let per_socket = run_idle(&target, args.idle, || rss_kib(pid)).await?;
+        if let Some(bytes) = per_socket {
+            println!("RSS per idle visitor socket:     {:.1} KiB ({} sockets)", bytes / 1024.0, args.idle);
+        }
+    }
+
+    let load = run_load(&target, args.visitors, args.operators, Duration::from_secs(args.seconds), None).await?;
+    println!("throughput (closed loop):        {:.0} messages/s durable ({} messages)", load.rate(), load.acked);
+    println!("  ack latency          p50 {:>7.2} ms   p99 {:>7.2} ms", load.ack.p(50.0), load.ack.p(99.0));
+    println!("  end-to-end latency   p50 {:>7.2} ms   p99 {:>7.2} ms", load.e2e.p(50.0), load.e2e.p(99.0));
+    if let Some(pid) = pid {
+        if let Some(kib) = rss_kib(pid) {
+            println!("  server RSS after load: {:.1} MiB", kib as f64 / 1024.0);
+        }
+    }
+    let paced = run_load(&target, args.visitors, args.operators, Duration::from_secs(args.seconds), Some(args.rate)).await?;
+    println!("fixed rate {} msg/s:              achieved {:.0} msg/s", args.rate, paced.rate());
+    println!("  ack latency          p50 {:>7.2} ms   p99 {:>7.2} ms", paced.ack.p(50.0), paced.ack.p(99.0));
+    println!("  end-to-end latency   p50 {:>7.2} ms   p99 {:>7.2} ms", paced.e2e.p(50.0), paced.e2e.p(99.0));
+
+    if !args.no_floor {
+        let rows = ((load.acked as usize).max(20_000)).min(200_000);
+        let sqlite = floor::sqlite_batched(rows).await?;
+        println!("floor: raw SQLite batched inserts (WAL, synchronous=FULL, batches of {}): {:.0} rows/s", floor::BATCH, sqlite);
+        let relay = floor::bare_relay(args.visitors, args.operators, Duration::from_secs(args.seconds)).await?;
+        println!("floor: bare WebSocket relay (no storage): {:.0} messages/s, e2e p50 {:.2} ms p99 {:.2} ms", relay.rate(), relay.e2e.p(50.0), relay.e2e.p(99.0));
+        println!("ratios: throughput / raw SQLite = {:.2}; throughput / bare relay = {:.2}; e2e p99 / relay p99 = {:.1}",
+            load.rate() / sqlite, load.rate() / relay.rate(), load.e2e.p(99.0) / relay.e2e.p(99.0).max(0.001));
+    }
+    if let Some(mut s) = spawned {
+        let _ = s.child.start_kill();
+        let _ = s.child.wait().await;
+    }
+    Ok(())
+}

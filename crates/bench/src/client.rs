@@ -1,0 +1,224 @@
+//! The bench's clients: visitor and operator sockets speaking Frontline's frames.
+
+use crate::stats::Samples;
+use anyhow::{Context, Result};
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+pub type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// A Frontline to load: its address, the admin's cookie, the demo site's key.
+pub struct Target {
+    pub base: String,
+    cookie: String,
+    site_key: String,
+    http: reqwest::Client,
+}
+
+impl Target {
+    pub async fn connect(base: &str, email: &str, password: &str) -> Result<Self> {
+        let http = reqwest::Client::new();
+        let resp = http
+            .post(format!("{base}/api/v1/auth/login"))
+            .json(&json!({"email": email, "password": password}))
+            .send()
+            .await?
+            .error_for_status()
+            .context("admin login")?;
+        let cookie = resp
+            .headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .context("session cookie")?
+            .to_owned();
+        let sites: Value = http.get(format!("{base}/api/v1/sites")).header("cookie", &cookie).send().await?.json().await?;
+        let site_key = sites["items"][0]["key"].as_str().context("a site")?.to_owned();
+        Ok(Self { base: base.to_owned(), cookie, site_key, http })
+    }
+
+    fn ws_url(&self, path: &str) -> String {
+        format!("{}{path}", self.base.replacen("http", "ws", 1))
+    }
+
+    pub async fn visitor_socket(&self) -> Result<Ws> {
+        let session: Value = self
+            .http
+            .post(format!("{}/widget/v1/session", self.base))
+            .header("origin", &self.base)
+            .json(&json!({"key": self.site_key}))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        let token = session["token"].as_str().context("token")?;
+        let mut req = self.ws_url(&format!("/widget/v1/ws?token={token}")).into_client_request()?;
+        req.headers_mut().insert("origin", self.base.parse()?);
+        let (ws, _) = tokio_tungstenite::connect_async(req).await?;
+        Ok(ws)
+    }
+
+    pub async fn operator_socket(&self) -> Result<Ws> {
+        let mut req = self.ws_url("/api/v1/ws").into_client_request()?;
+        req.headers_mut().insert("origin", self.base.parse()?);
+        req.headers_mut().insert("cookie", self.cookie.parse()?);
+        let (ws, _) = tokio_tungstenite::connect_async(req).await?;
+        Ok(ws)
+    }
+}
+
+/// Holds `n` idle visitor sockets and returns the server's RSS growth per socket, in bytes.
+pub async fn run_idle(target: &Target, n: usize, rss: impl Fn() -> Option<u64>) -> Result<Option<f64>> {
+    // Warm up allocator arenas and pools with a few sockets first, so the figure is the
+    // marginal cost of a socket.
+    let mut warm = Vec::new();
+    for _ in 0..50 {
+        warm.push(target.visitor_socket().await?);
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let before = rss();
+    let mut held = Vec::with_capacity(n);
+    let mut pending = futures_util::stream::FuturesUnordered::new();
+    for _ in 0..n {
+        pending.push(target.visitor_socket());
+        if pending.len() >= 32 {
+            if let Some(ws) = pending.next().await {
+                held.push(ws?);
+            }
+        }
+    }
+    while let Some(ws) = pending.next().await {
+        held.push(ws?);
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let after = rss();
+    drop(held);
+    drop(warm);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    Ok(match (before, after) {
+        (Some(b), Some(a)) => Some((a.saturating_sub(b) as f64 * 1024.0) / n as f64),
+        _ => None,
+    })
+}
+
+pub struct LoadResult {
+    pub acked: u64,
+    pub elapsed: Duration,
+    pub ack: Samples,
+    pub e2e: Samples,
+}
+
+impl LoadResult {
+    pub fn rate(&self) -> f64 {
+        self.acked as f64 / self.elapsed.as_secs_f64().max(0.001)
+    }
+}
+
+/// Opens the sockets on a Frontline and drives them.
+pub async fn run_load(target: &Target, visitors: usize, operators: usize, duration: Duration, rate: Option<u64>) -> Result<LoadResult> {
+    let mut ops = Vec::new();
+    for _ in 0..operators.max(1) {
+        ops.push(target.operator_socket().await?);
+    }
+    let mut vis = Vec::new();
+    for _ in 0..visitors {
+        vis.push(target.visitor_socket().await?);
+    }
+    drive(vis, ops, duration, rate).await
+}
+
+/// Visitors send (closed loop, or paced at `rate` in all), operators receive; the first
+/// operator socket times end-to-end delivery.
+pub async fn drive(visitors: Vec<Ws>, operators: Vec<Ws>, duration: Duration, rate: Option<u64>) -> Result<LoadResult> {
+    let sent: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
+    let stop_at = Instant::now() + duration;
+    let mut op_tasks = Vec::new();
+    for (i, mut ws) in operators.into_iter().enumerate() {
+        let sent = sent.clone();
+        op_tasks.push(tokio::spawn(async move {
+            let mut e2e = Samples::default();
+            let hard_stop = stop_at + Duration::from_secs(3);
+            while let Ok(Some(Ok(msg))) = tokio::time::timeout_at(hard_stop.into(), ws.next()).await {
+                let Message::Text(t) = msg else { continue };
+                if i != 0 || !t.contains("\"message.created\"") {
+                    continue;
+                }
+                let Ok(v) = serde_json::from_str::<Value>(&t) else { continue };
+                if v["message"]["author"]["kind"] != "visitor" {
+                    continue;
+                }
+                let Some(cid) = v["message"]["client_id"].as_str() else { continue };
+                let started = sent.lock().ok().and_then(|mut m| m.remove(cid));
+                if let Some(at) = started {
+                    e2e.push(at.elapsed().as_secs_f64() * 1000.0);
+                }
+            }
+            e2e
+        }));
+    }
+    let n = visitors.len().max(1);
+    let interval = rate.map(|r| Duration::from_secs_f64(n as f64 / r.max(1) as f64));
+    let started = Instant::now();
+    let mut vis_tasks = Vec::new();
+    for (i, mut ws) in visitors.into_iter().enumerate() {
+        let sent = sent.clone();
+        vis_tasks.push(tokio::spawn(async move {
+            let mut acks = Samples::default();
+            let mut count = 0u64;
+            let mut tick = interval.map(|iv| {
+                // Spread the visitors over the interval so the rate is smooth.
+                let offset = iv.mul_f64(i as f64 / n as f64);
+                tokio::time::interval_at(tokio::time::Instant::now() + offset, iv)
+            });
+            let mut seq = 0u64;
+            while Instant::now() < stop_at {
+                if let Some(t) = tick.as_mut() {
+                    t.tick().await;
+                }
+                seq += 1;
+                let cid = format!("b{i}-{seq}");
+                let at = Instant::now();
+                if let Ok(mut m) = sent.lock() {
+                    m.insert(cid.clone(), at);
+                }
+                let frame = json!({"type": "send", "client_id": cid, "body": "Здравствуйте! Сколько стоит кухня 3 метра?"});
+                if ws.send(Message::Text(frame.to_string().into())).await.is_err() {
+                    break;
+                }
+                // Wait for this send's ack, skipping the echo and other frames.
+                loop {
+                    match tokio::time::timeout(Duration::from_secs(10), ws.next()).await {
+                        Ok(Some(Ok(Message::Text(t)))) if t.contains("\"type\":\"ack\"") => {
+                            acks.push(at.elapsed().as_secs_f64() * 1000.0);
+                            count += 1;
+                            break;
+                        }
+                        Ok(Some(Ok(_))) => continue,
+                        _ => return (acks, count),
+                    }
+                }
+            }
+            let _ = ws.close(None).await;
+            (acks, count)
+        }));
+    }
+    let mut ack = Samples::default();
+    let mut acked = 0;
+    for t in vis_tasks {
+        let (a, c) = t.await?;
+        ack.extend(a);
+        acked += c;
+    }
+    let elapsed = started.elapsed();
+    let mut e2e = Samples::default();
+    for t in op_tasks {
+        e2e.extend(t.await?);
+    }
+    Ok(LoadResult { acked, elapsed, ack, e2e })
+}

@@ -1,0 +1,129 @@
+//! The machine's floors, measured in the same run: what storage alone and relaying alone cost.
+
+use crate::client::{LoadResult, Ws, drive};
+use anyhow::Result;
+use axum::extract::State;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::response::Response;
+use axum::routing::get;
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use std::time::{Duration, Instant};
+use tokio::sync::broadcast;
+
+/// Rows per transaction in the SQLite floor.
+pub const BATCH: usize = 100;
+
+/// Inserts `rows` message rows (and bumps their dialog rows) in transactions of [`BATCH`],
+/// with WAL and `synchronous=FULL` like Frontline. Returns rows per second.
+pub async fn sqlite_batched(rows: usize) -> Result<f64> {
+    let path = std::env::temp_dir().join(format!("frontline-floor-{}.db", uuid::Uuid::now_v7()));
+    let opts = SqliteConnectOptions::new()
+        .filename(&path)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full);
+    let pool = SqlitePoolOptions::new().max_connections(1).connect_with(opts).await?;
+    sqlx::raw_sql(
+        "CREATE TABLE dialogs (id BLOB PRIMARY KEY, last_seq INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+         CREATE TABLE messages (id BLOB PRIMARY KEY, workspace_id BLOB NOT NULL, dialog_id BLOB NOT NULL, seq INTEGER NOT NULL,
+           client_id TEXT NOT NULL, author_kind TEXT NOT NULL, author_id BLOB NOT NULL, author_name TEXT, body TEXT NOT NULL,
+           created_at INTEGER NOT NULL, UNIQUE (dialog_id, seq), UNIQUE (author_id, client_id));",
+    )
+    .execute(&pool)
+    .await?;
+    let dialogs: Vec<uuid::Uuid> = (0..200).map(|_| uuid::Uuid::now_v7()).collect();
+    for d in &dialogs {
+        sqlx::query("INSERT INTO dialogs VALUES ($1, 0, 0)").bind(d).execute(&pool).await?;
+    }
+    let ws = uuid::Uuid::now_v7();
+    let started = Instant::now();
+    let mut done = 0;
+    while done < rows {
+        let mut tx = pool.begin().await?;
+        for i in done..(done + BATCH).min(rows) {
+            let d = dialogs[i % dialogs.len()];
+            let seq: i64 = sqlx::query_scalar("UPDATE dialogs SET last_seq = last_seq + 1, updated_at = $2 WHERE id = $1 RETURNING last_seq")
+                .bind(d)
+                .bind(i as i64)
+                .fetch_one(&mut *tx)
+                .await?;
+            sqlx::query("INSERT INTO messages VALUES ($1, $2, $3, $4, $5, 'visitor', $6, NULL, $7, $8)")
+                .bind(uuid::Uuid::now_v7())
+                .bind(ws)
+                .bind(d)
+                .bind(seq)
+                .bind(format!("c{i}"))
+                .bind(d)
+                .bind("Здравствуйте! Сколько стоит кухня 3 метра?")
+                .bind(i as i64)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        done = (done + BATCH).min(rows);
+    }
+    let rate = rows as f64 / started.elapsed().as_secs_f64();
+    pool.close().await;
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    Ok(rate)
+}
+
+#[derive(Clone)]
+struct Relay {
+    tx: broadcast::Sender<String>,
+}
+
+async fn relay_ws(State(r): State<Relay>, ws: WebSocketUpgrade) -> Response {
+    ws.read_buffer_size(4096).write_buffer_size(4096).on_upgrade(move |s| relay_socket(r, s))
+}
+
+/// Answers every `send` with an `ack` and broadcasts a `message.created`, storing nothing.
+async fn relay_socket(r: Relay, socket: WebSocket) {
+    let (mut tx, mut rx) = socket.split();
+    let mut sub = r.tx.subscribe();
+    loop {
+        tokio::select! {
+            m = rx.next() => match m {
+                Some(Ok(Message::Text(t))) => {
+                    let Ok(v) = serde_json::from_str::<Value>(&t) else { continue };
+                    let message = json!({"client_id": v["client_id"], "body": v["body"], "author": {"kind": "visitor"}});
+                    let _ = r.tx.send(json!({"type": "message.created", "message": message}).to_string());
+                    let ack = json!({"type": "ack", "client_id": v["client_id"], "message": message}).to_string();
+                    if tx.send(Message::Text(ack.into())).await.is_err() { break; }
+                }
+                Some(Ok(_)) => continue,
+                _ => break,
+            },
+            e = sub.recv() => match e {
+                Ok(frame) => { if tx.send(Message::Text(frame.into())).await.is_err() { break; } }
+                Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(_) => break,
+            },
+        }
+    }
+}
+
+/// The same clients against a WebSocket relay with no storage and no checks.
+pub async fn bare_relay(visitors: usize, operators: usize, duration: Duration) -> Result<LoadResult> {
+    let (tx, _) = broadcast::channel(4096);
+    let app = axum::Router::new().route("/ws", get(relay_ws)).with_state(Relay { tx });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    let url = format!("ws://{addr}/ws");
+    let mut ops: Vec<Ws> = Vec::new();
+    for _ in 0..operators.max(1) {
+        ops.push(tokio_tungstenite::connect_async(url.as_str()).await?.0);
+    }
+    let mut vis: Vec<Ws> = Vec::new();
+    for _ in 0..visitors {
+        vis.push(tokio_tungstenite::connect_async(url.as_str()).await?.0);
+    }
+    let result = drive(vis, ops, duration, None).await;
+    server.abort();
+    result
+}
