@@ -25,7 +25,7 @@ impl Topic {
     fn capacity(self) -> usize {
         match self {
             Topic::Workspace(_) => 4096,
-            Topic::Visitor(_) => 64,
+            Topic::Visitor(_) => 16,
         }
     }
 }
@@ -165,7 +165,7 @@ mod tests {
         let bus = LocalBus::default();
         let v = VisitorId::new();
         let mut s = bus.subscribe(Topic::Visitor(v));
-        for i in 0..100 {
+        for i in 0..40 {
             bus.publish(&[Topic::Visitor(v)], event(i));
         }
         assert!(matches!(s.recv().await, Err(RecvError::Lagged(_))));

@@ -1,0 +1,31 @@
+/** Debian's Chromium driven by playwright-core (no browser download exists here). */
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** Collects a page's console errors and uncaught exceptions, to print when a step fails. */
+export function watchErrors(page: Page, label: string, into: string[]): void {
+  page.on('console', (m) => {
+    if (m.type() === 'error') into.push(`[${label}] console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => into.push(`[${label}] exception: ${e.message}`));
+  page.on('requestfailed', (r) => into.push(`[${label}] request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) into.push(`[${label}] HTTP ${r.status()}: ${r.request().method()} ${r.url()}`);
+  });
+}

@@ -1,0 +1,61 @@
+/** The right side: the open dialog (header, timeline, composer) or a hint to pick one. */
+import { visitorName } from '../../shared/names';
+import { problemText, useConsole } from '../context';
+import { Composer } from './Composer';
+import { DialogHeader } from './DialogHeader';
+import { DialogTimeline } from './DialogTimeline';
+
+export function DialogPane() {
+  const { state, t, lang } = useConsole();
+  const id = state.selectedId;
+  if (!id) {
+    return (
+      <main class="dialog-pane dialog-pane-empty" data-testid="dialog-none">
+        <div class="empty-hint">
+          <svg viewBox="0 0 24 24" width="44" height="44" aria-hidden="true">
+            <path
+              fill="currentColor"
+              d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2zm2 4v2h12V8H6zm0 4v2h8v-2H6z"
+              opacity=".35"
+            />
+          </svg>
+          <h2>{t('dialog.select')}</h2>
+          <p>{t('dialog.select_hint')}</p>
+        </div>
+      </main>
+    );
+  }
+  const dialog = state.dialogs.get(id) ?? null;
+  const entry = state.loaded.get(id);
+  return (
+    <main class="dialog-pane" data-testid="dialog-view" data-dialog-id={id}>
+      {dialog && <DialogHeader dialog={dialog} name={visitorName(dialog.visitor, t('visitor.numbered'))} />}
+      {state.notice && (
+        <div class="notice" role="alert" data-testid="dialog-notice">
+          <span>{problemText(t, lang, state.notice)}</span>
+          <button type="button" class="link" onClick={() => state.dismissNotice()}>
+            {t('notice.dismiss')}
+          </button>
+        </div>
+      )}
+      {entry?.problem && !entry.loading ? (
+        <div class="pane-note" role="alert">
+          {problemText(t, lang, entry.problem)}{' '}
+          <button type="button" class="link" onClick={() => void state.open(id, false)}>
+            {t('app.retry')}
+          </button>
+        </div>
+      ) : (
+        <DialogTimeline dialogId={id} />
+      )}
+      {dialog &&
+        (dialog.status === 'closed' ? (
+          <div class="closed-bar" data-testid="dialog-closed-note">
+            {t('dialog.closed_note')}
+          </div>
+        ) : (
+          <Composer dialogId={id} />
+        ))}
+    </main>
+  );
+}

@@ -1,0 +1,70 @@
+/** One dialog in the list: who, the last message, how long ago, unread count. */
+import type { DialogView } from '../../shared/api-types';
+import { visitorName } from '../../shared/names';
+import { formatAge } from '../../shared/time';
+import { shownUnread } from '../dialogs';
+import { useConsole } from '../context';
+import { Avatar } from './Avatar';
+
+export function DialogRow({ dialog, now }: { dialog: DialogView; now: number }) {
+  const { state, t, lang } = useConsole();
+  const name = visitorName(dialog.visitor, t('visitor.numbered'));
+  const selected = state.selectedId === dialog.id;
+  const unread = selected ? 0 : shownUnread(dialog, state.readUpTo);
+  const last = dialog.last_message;
+  const when = last?.created_at ?? dialog.updated_at;
+  const age = formatAge(when, now, lang, {
+    now: t('time.now'),
+    minutes: t('time.minutes'),
+    hours: t('time.hours'),
+    yesterday: t('time.yesterday'),
+  });
+  const href = `/console/dialogs/${encodeURIComponent(dialog.id)}`;
+
+  return (
+    <li>
+      <a
+        href={href}
+        class={`dialog-row${selected ? ' selected' : ''}${unread ? ' unread' : ''}${dialog.status === 'closed' ? ' closed' : ''}`}
+        aria-current={selected ? 'page' : undefined}
+        data-testid="dialog-row"
+        data-dialog-id={dialog.id}
+        data-selected={selected}
+        onClick={(e) => {
+          if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+          e.preventDefault();
+          void state.open(dialog.id);
+        }}
+      >
+        <Avatar name={name} />
+        <span class="dialog-row-main">
+          <span class="dialog-row-top">
+            <span class="dialog-row-name" data-testid="dialog-row-name">
+              {name}
+            </span>
+            <time class="dialog-row-time" dateTime={when} title={new Date(when).toLocaleString(lang)}>
+              {age}
+            </time>
+          </span>
+          <span class="dialog-row-bottom">
+            <span class="dialog-row-preview" data-testid="dialog-row-preview">
+              {last ? (
+                <>
+                  {last.author_kind === 'operator' && <span class="preview-who">{t('list.operator')}</span>}
+                  {last.preview}
+                </>
+              ) : (
+                <span class="preview-none">{t('list.no_messages')}</span>
+              )}
+            </span>
+            {unread > 0 && (
+              <span class="badge" data-testid="dialog-row-unread" aria-label={t('list.unread', { n: unread })}>
+                {unread > 99 ? '99+' : unread}
+              </span>
+            )}
+          </span>
+        </span>
+      </a>
+    </li>
+  );
+}

@@ -1,0 +1,69 @@
+/** The messages of the open dialog: the visitor on the left, operators on the right. */
+import { Fragment } from 'preact';
+import { useLayoutEffect, useRef } from 'preact/hooks';
+import type { MessageView } from '../../shared/api-types';
+import { dayKey, formatDay } from '../../shared/time';
+import { useConsole } from '../context';
+import { MessageBubble, PendingBubble } from './MessageBubble';
+
+function startsGroup(prev: MessageView | undefined, m: MessageView): boolean {
+  if (!prev) return true;
+  if (prev.author.kind !== m.author.kind || prev.author.id !== m.author.id) return true;
+  return Date.parse(m.created_at) - Date.parse(prev.created_at) > 5 * 60_000;
+}
+
+export function DialogTimeline({ dialogId }: { dialogId: string }) {
+  const { state, t, lang } = useConsole();
+  const entry = state.loaded.get(dialogId);
+  const scroller = useRef<HTMLDivElement>(null);
+  const stick = useRef(true);
+  const shownFor = useRef<string | null>(null);
+  const messages = entry?.messages.log.list() ?? [];
+  const pending = entry?.messages.outbox.list() ?? [];
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    if (shownFor.current !== dialogId) {
+      shownFor.current = dialogId;
+      stick.current = true;
+    }
+    if (stick.current) el.scrollTop = el.scrollHeight;
+  });
+
+  let lastDay = '';
+  return (
+    <div
+      class="timeline"
+      ref={scroller}
+      role="log"
+      aria-label={t('dialog.messages')}
+      data-testid="timeline"
+      onScroll={(e) => {
+        const el = e.currentTarget;
+        stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 60;
+      }}
+    >
+      {entry?.loading && messages.length === 0 && <p class="pane-note">{t('dialog.loading')}</p>}
+      {!entry?.loading && messages.length === 0 && pending.length === 0 && <p class="pane-note">{t('dialog.empty')}</p>}
+      {messages.map((m, i) => {
+        const day = dayKey(m.created_at);
+        const newDay = day !== lastDay;
+        lastDay = day;
+        return (
+          <Fragment key={m.seq}>
+            {newDay && (
+              <div class="day-divider">
+                <span>{formatDay(m.created_at, lang)}</span>
+              </div>
+            )}
+            <MessageBubble message={m} first={newDay || startsGroup(messages[i - 1], m)} />
+          </Fragment>
+        );
+      })}
+      {pending.map((p) => (
+        <PendingBubble key={p.client_id} dialogId={dialogId} pending={p} />
+      ))}
+    </div>
+  );
+}

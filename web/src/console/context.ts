@@ -1,0 +1,38 @@
+/** What console components share: the state controller and the translator of its language. */
+import { createContext } from 'preact';
+import { useContext } from 'preact/hooks';
+import { errorKey, type Lang, type Translate } from '../shared/i18n';
+import { useObservable } from '../shared/store';
+import type { ConsoleState, Problem } from './console-state';
+import { makeT, tables, type ConsoleKey } from './i18n';
+
+export const ConsoleContext = createContext<ConsoleState | null>(null);
+
+const translators = new Map<Lang, Translate<ConsoleKey>>();
+function translatorFor(lang: Lang): Translate<ConsoleKey> {
+  let t = translators.get(lang);
+  if (!t) translators.set(lang, (t = makeT(lang)));
+  return t;
+}
+
+/** The console state (re-rendering on its changes) with the current language's translator. */
+export function useConsole(): { state: ConsoleState; t: Translate<ConsoleKey>; lang: Lang } {
+  const state = useContext(ConsoleContext);
+  if (!state) throw new Error('ConsoleContext is missing');
+  useObservable(state);
+  return { state, t: translatorFor(state.lang), lang: state.lang };
+}
+
+/** The operator-facing text for a refusal. */
+export function problemText(t: Translate<ConsoleKey>, lang: Lang, problem: Problem, fieldLabel?: (field: string) => string): string {
+  if (problem.code === 'message_too_long') {
+    const limit = problem.details.limit;
+    return typeof limit === 'number' || typeof limit === 'string'
+      ? t('error.message_too_long', { limit })
+      : t('error.message_too_long_nolimit');
+  }
+  if (problem.code === 'validation_failed' && typeof problem.details.field === 'string' && fieldLabel) {
+    return t('error.validation_failed_field', { field: fieldLabel(problem.details.field) });
+  }
+  return t(errorKey(tables[lang], problem.code, 'error.unknown'));
+}

@@ -1,0 +1,222 @@
+/**
+ * The embeddable loader, dist/widget.js:
+ *   <script src="https://frontline.example/widget.js" data-key="KEY" async></script>
+ * It adds a launcher button with an unread badge and a panel holding the chat iframe served by
+ * Frontline. No framework, no global CSS: everything lives in a shadow root under one host
+ * element whose own styles are inline and !important, so the site's CSS cannot break it.
+ * It talks to the frame only by postMessage, checking the frame's origin and window.
+ *
+ * Optional attributes: data-lang ("ru", "en"…; default navigator.language), data-color
+ * (a #hex accent colour).
+ */
+import { BRIDGE_SOURCE, isBridgeMessage, type PageMessage } from '../shared/bridge';
+import { en, ru } from './i18n';
+
+declare global {
+  interface Window {
+    __frontlineWidgets?: Record<string, boolean>;
+  }
+}
+
+const Z = '2147483000';
+
+function findScript(): HTMLScriptElement | null {
+  const current = document.currentScript as HTMLScriptElement | null;
+  if (current && current.dataset.key) return current;
+  return document.querySelector<HTMLScriptElement>('script[data-key][src*="widget.js"]');
+}
+
+let api: { open(): void; close(): void; toggle(): void } = { open() {}, close() {}, toggle() {} };
+
+/** Lets the site open or close the chat from its own buttons: FrontlineWidget.open(). */
+export const open = () => api.open();
+export const close = () => api.close();
+export const toggle = () => api.toggle();
+
+function mount(script: HTMLScriptElement, key: string, server: string) {
+  const langTag = script.dataset.lang || navigator.language || 'en';
+  const words = langTag.toLowerCase().startsWith('ru') ? ru : en;
+  const color = /^#[0-9a-f]{3,8}$/i.test(script.dataset.color ?? '') ? script.dataset.color! : '#2563eb';
+  const openKey = `frontline.open.${key}`;
+  const usedKey = `frontline.used.${key}`;
+
+  const host = document.createElement('div');
+  host.setAttribute('data-frontline-widget', key);
+  for (const [prop, value] of Object.entries({
+    all: 'initial',
+    position: 'fixed',
+    right: '0',
+    bottom: '0',
+    width: '0',
+    height: '0',
+    'z-index': Z,
+    display: 'block',
+  })) {
+    host.style.setProperty(prop, value, 'important');
+  }
+
+  const root = host.attachShadow({ mode: 'open' });
+  const style = document.createElement('style');
+  style.textContent = css(color);
+  root.appendChild(style);
+
+  const launcher = document.createElement('button');
+  launcher.type = 'button';
+  launcher.className = 'launcher';
+  launcher.setAttribute('data-testid', 'frontline-launcher');
+  launcher.setAttribute('aria-expanded', 'false');
+  launcher.innerHTML = ICON_CHAT + ICON_CLOSE; // static markup of this file, no user data
+  const badge = document.createElement('span');
+  badge.className = 'badge';
+  badge.setAttribute('data-testid', 'frontline-badge');
+  badge.hidden = true;
+  launcher.appendChild(badge);
+
+  const panel = document.createElement('div');
+  panel.className = 'panel';
+  panel.setAttribute('data-testid', 'frontline-panel');
+  root.append(panel, launcher);
+
+  let frame: HTMLIFrameElement | null = null;
+  let frameReady = false;
+  let isOpen = false;
+  let unread = 0;
+
+  const store = (area: 'localStorage' | 'sessionStorage', k: string, v?: string | null) => {
+    try {
+      if (v === undefined) return window[area].getItem(k);
+      if (v === null) window[area].removeItem(k);
+      else window[area].setItem(k, v);
+    } catch {
+      // storage blocked: the widget works, it just forgets
+    }
+    return null;
+  };
+
+  const tell = (message: PageMessage) => {
+    if (frame && frameReady) frame.contentWindow?.postMessage({ ...message, source: BRIDGE_SOURCE }, server);
+  };
+
+  const ensureFrame = () => {
+    if (frame) return;
+    const src =
+      `${server}/widget/frame?key=${encodeURIComponent(key)}` +
+      `&origin=${encodeURIComponent(location.origin)}` +
+      `&page=${encodeURIComponent(location.href)}` +
+      `&lang=${encodeURIComponent(langTag)}`;
+    frame = document.createElement('iframe');
+    frame.src = src;
+    frame.title = words.frame_title;
+    frame.setAttribute('data-testid', 'frontline-frame');
+    frame.setAttribute('allow', 'clipboard-write');
+    panel.appendChild(frame);
+  };
+
+  const render = () => {
+    host.setAttribute('data-open', String(isOpen));
+    panel.classList.toggle('open', isOpen);
+    launcher.classList.toggle('open', isOpen);
+    launcher.setAttribute('aria-expanded', String(isOpen));
+    const label = isOpen ? words.close : words.open;
+    launcher.setAttribute('aria-label', unread && !isOpen ? `${label}. ${words.unread.replace('{n}', String(unread))}` : label);
+    launcher.title = label;
+    badge.hidden = unread === 0 || isOpen;
+    badge.textContent = unread > 9 ? '9+' : String(unread);
+  };
+
+  const setOpen = (next: boolean) => {
+    if (next === isOpen) return;
+    isOpen = next;
+    if (next) {
+      ensureFrame();
+      store('localStorage', usedKey, '1');
+      store('sessionStorage', openKey, '1');
+    } else {
+      store('sessionStorage', openKey, null);
+      launcher.focus();
+    }
+    render();
+    tell({ type: 'panel', open: isOpen });
+  };
+
+  launcher.addEventListener('click', () => setOpen(!isOpen));
+
+  window.addEventListener('message', (event: MessageEvent) => {
+    if (!frame || event.origin !== server || event.source !== frame.contentWindow) return;
+    if (!isBridgeMessage(event.data)) return;
+    const data = event.data as { type: string; count?: unknown };
+    if (data.type === 'ready') {
+      frameReady = true;
+      tell({ type: 'panel', open: isOpen });
+    } else if (data.type === 'unread') {
+      const n = Number(data.count);
+      unread = Number.isFinite(n) && n > 0 ? Math.floor(n) : 0;
+      render();
+    } else if (data.type === 'close') {
+      setOpen(false);
+    }
+  });
+
+  const attach = () => {
+    document.body.appendChild(host);
+    // A visitor who has chatted before gets the frame at once: unread badge, instant history.
+    if (store('localStorage', usedKey) === '1') ensureFrame();
+    render();
+    if (store('sessionStorage', openKey) === '1') setOpen(true);
+  };
+  if (document.body) attach();
+  else document.addEventListener('DOMContentLoaded', attach);
+
+  return {
+    open: () => setOpen(true),
+    close: () => setOpen(false),
+    toggle: () => setOpen(!isOpen),
+  };
+}
+
+const ICON_CHAT =
+  '<svg class="i-chat" viewBox="0 0 24 24" width="28" height="28" aria-hidden="true"><path fill="currentColor" d="M12 3C6.9 3 3 6.5 3 10.8c0 2.4 1.2 4.5 3.2 5.9L5.5 21l4.3-2.4c.7.1 1.4.2 2.2.2 5.1 0 9-3.5 9-7.9S17.1 3 12 3z"/></svg>';
+const ICON_CLOSE =
+  '<svg class="i-close" viewBox="0 0 24 24" width="26" height="26" aria-hidden="true"><path d="M6 9l6 6 6-6" fill="none" stroke="currentColor" stroke-width="2.4" stroke-linecap="round" stroke-linejoin="round"/></svg>';
+
+function css(color: string): string {
+  return `
+*{box-sizing:border-box}
+.launcher{all:initial;position:fixed;right:20px;bottom:20px;width:60px;height:60px;border-radius:50%;
+background:${color};color:#fff;cursor:pointer;display:grid;place-items:center;
+box-shadow:0 6px 20px rgba(0,0,0,.22),0 2px 6px rgba(0,0,0,.12);transition:transform .15s ease}
+.launcher:hover{transform:scale(1.05)}
+.launcher:focus-visible{outline:3px solid ${color};outline-offset:3px}
+.launcher svg{grid-area:1/1;transition:opacity .15s,transform .15s}
+.launcher .i-close{opacity:0;transform:rotate(-90deg)}
+.launcher.open .i-chat{opacity:0;transform:rotate(90deg)}
+.launcher.open .i-close{opacity:1;transform:none}
+.badge{position:absolute;top:-2px;right:-2px;min-width:22px;height:22px;padding:0 6px;border-radius:11px;
+background:#dc2626;color:#fff;font:700 12px/22px system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;
+text-align:center;border:2px solid #fff}
+.badge[hidden]{display:none}
+.panel{position:fixed;right:20px;bottom:92px;width:380px;height:min(640px,calc(100vh - 112px));
+border-radius:16px;overflow:hidden;background:#fff;
+box-shadow:0 16px 48px rgba(0,0,0,.24),0 4px 12px rgba(0,0,0,.1);
+opacity:0;visibility:hidden;transform:translateY(12px);pointer-events:none;
+transition:opacity .18s ease,transform .18s ease,visibility 0s linear .18s}
+.panel.open{opacity:1;visibility:visible;transform:none;pointer-events:auto;transition:opacity .18s ease,transform .18s ease}
+iframe{display:block;width:100%;height:100%;border:0;background:#fff}
+@media (max-width:480px){
+.panel{right:0;bottom:0;width:100vw;height:100%;border-radius:0}
+.launcher.open{display:none}
+}
+@media (prefers-reduced-motion:reduce){.launcher,.panel,.launcher svg{transition:none}}
+`;
+}
+
+// Last, so that every constant above is initialised before the widget is built.
+const script = findScript();
+const key = script?.dataset.key ?? '';
+if (script && key) {
+  const registry = (window.__frontlineWidgets ??= {});
+  if (!registry[key]) {
+    registry[key] = true;
+    api = mount(script, key, new URL(script.src, location.href).origin);
+  }
+}

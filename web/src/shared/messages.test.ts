@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { message } from '../test/fixtures';
+import { DialogMessages, MessageLog, Outbox } from './messages';
+
+describe('MessageLog', () => {
+  it('keeps each seq once and lists in seq order', () => {
+    const log = new MessageLog('d1');
+    expect(log.add(message(2))).toBe(true);
+    expect(log.add(message(1))).toBe(true);
+    expect(log.add(message(2, { body: 'repeated by a resume' }))).toBe(false);
+    expect(log.list().map((m) => m.seq)).toEqual([1, 2]);
+    expect(log.list()[1].body).toBe('message 2');
+  });
+
+  it('counts only new messages in addMany', () => {
+    const log = new MessageLog('d1');
+    log.addMany([message(1), message(2)]);
+    expect(log.addMany([message(2), message(3), message(3)])).toBe(1);
+    expect(log.size).toBe(3);
+  });
+
+  it('resumes after the highest seq held, 0 when empty', () => {
+    const log = new MessageLog('d1');
+    expect(log.lastSeq()).toBe(0);
+    log.addMany([message(1), message(5), message(3)]);
+    expect(log.lastSeq()).toBe(5);
+  });
+});
+
+describe('Outbox', () => {
+  it('keeps sends in order until settled', () => {
+    const box = new Outbox();
+    box.start('a', 'first');
+    box.start('b', 'second');
+    expect(box.list().map((p) => p.client_id)).toEqual(['a', 'b']);
+    expect(box.settle('a')).toBe(true);
+    expect(box.settle('a')).toBe(false);
+    expect(box.list().map((p) => p.body)).toEqual(['second']);
+  });
+
+  it('marks refusals failed, and retry puts them back to sending with the same id', () => {
+    const box = new Outbox();
+    box.start('a', 'text');
+    box.fail('a', { code: 'message_too_long', details: { limit: 10 } });
+    expect(box.get('a')?.state).toBe('failed');
+    expect(box.get('a')?.error?.code).toBe('message_too_long');
+    expect(box.sending()).toEqual([]);
+    const again = box.retry('a');
+    expect(again?.client_id).toBe('a');
+    expect(again?.state).toBe('sending');
+    expect(again?.error).toBeUndefined();
+    expect(box.sending().map((p) => p.client_id)).toEqual(['a']);
+  });
+
+  it('ignores failures for unknown ids', () => {
+    const box = new Outbox();
+    expect(box.fail('nope', { code: 'internal', details: {} })).toBe(false);
+    expect(box.size).toBe(0);
+  });
+});
+
+describe('DialogMessages', () => {
+  it('turns a pending send into a message on ack', () => {
+    const d = new DialogMessages('d1');
+    d.outbox.start('c-1', 'hello');
+    expect(d.ack('c-1', message(1, { client_id: 'c-1', body: 'hello' }))).toBe(true);
+    expect(d.outbox.size).toBe(0);
+    expect(d.log.list().map((m) => m.body)).toEqual(['hello']);
+  });
+
+  it('settles a pending send when message.created with its client_id comes before the ack', () => {
+    const d = new DialogMessages('d1');
+    d.outbox.start('c-1', 'hello');
+    expect(d.receive(message(1, { client_id: 'c-1' }))).toBe(true);
+    expect(d.outbox.size).toBe(0);
+    // The ack that follows adds nothing.
+    expect(d.ack('c-1', message(1, { client_id: 'c-1' }))).toBe(false);
+    expect(d.log.size).toBe(1);
+  });
+
+  it('leaves other pending sends alone', () => {
+    const d = new DialogMessages('d1');
+    d.outbox.start('c-1', 'one');
+    d.outbox.start('c-2', 'two');
+    d.ack('c-2', message(1, { client_id: 'c-2' }));
+    expect(d.outbox.list().map((p) => p.client_id)).toEqual(['c-1']);
+  });
+
+  it('a duplicate ack (same client_id sent twice) stores the message once', () => {
+    const d = new DialogMessages('d1');
+    d.outbox.start('c-1', 'hi');
+    d.ack('c-1', message(7, { client_id: 'c-1' }));
+    d.ack('c-1', message(7, { client_id: 'c-1' }));
+    expect(d.log.size).toBe(1);
+    expect(d.lastSeq()).toBe(7);
+  });
+});

@@ -1,0 +1,75 @@
+/** Builders for API shapes and a scriptable fake WebSocket, for unit tests. */
+import type { DialogView, MessageView } from '../shared/api-types';
+
+export function message(seq: number, over: Partial<MessageView> = {}): MessageView {
+  return {
+    id: `m-${over.dialog_id ?? 'd1'}-${seq}`,
+    dialog_id: 'd1',
+    seq,
+    client_id: null,
+    author: { kind: 'visitor', id: 'v1', name: null },
+    body: `message ${seq}`,
+    created_at: new Date(Date.UTC(2026, 0, 1, 12, 0, seq)).toISOString(),
+    ...over,
+  };
+}
+
+export function operatorMessage(seq: number, over: Partial<MessageView> = {}): MessageView {
+  return message(seq, { author: { kind: 'operator', id: 'op1', name: 'Анна' }, ...over });
+}
+
+export function dialog(id: string, over: Partial<DialogView> = {}): DialogView {
+  return {
+    id,
+    number: 1,
+    status: 'open',
+    channel_id: 'c1',
+    visitor: { id: `v-${id}`, number: 42, name: null },
+    last_seq: 0,
+    unread_count: 0,
+    last_message: null,
+    created_at: '2026-01-01T10:00:00Z',
+    updated_at: '2026-01-01T10:00:00Z',
+    closed_at: null,
+    ...over,
+  };
+}
+
+/** A WebSocket stand-in: tests open it, push frames into it and read what the client sent. */
+export class FakeSocket {
+  static instances: FakeSocket[] = [];
+  static last(): FakeSocket {
+    return FakeSocket.instances[FakeSocket.instances.length - 1];
+  }
+  readyState = 0;
+  sent: unknown[] = [];
+  onopen: (() => void) | null = null;
+  onclose: (() => void) | null = null;
+  onmessage: ((e: { data: string }) => void) | null = null;
+  onerror: (() => void) | null = null;
+
+  constructor(readonly url: string) {
+    FakeSocket.instances.push(this);
+  }
+  send(data: string) {
+    this.sent.push(JSON.parse(data));
+  }
+  close() {
+    this.readyState = 3;
+  }
+  // test side
+  open() {
+    this.readyState = 1;
+    this.onopen?.();
+  }
+  push(frame: unknown) {
+    this.onmessage?.({ data: JSON.stringify(frame) });
+  }
+  drop() {
+    this.readyState = 3;
+    this.onclose?.();
+  }
+  sentOfType(type: string): Record<string, unknown>[] {
+    return (this.sent as Record<string, unknown>[]).filter((f) => f.type === type);
+  }
+}

@@ -1,0 +1,36 @@
+/** The frame's side of the page bridge (see shared/bridge.ts). */
+import { BRIDGE_SOURCE, isBridgeMessage, type FrameMessage, type PageToFrame } from '../shared/bridge';
+
+export interface PageBridge {
+  /** Whether the frame runs inside a page (not opened on its own). */
+  embedded: boolean;
+  send(message: FrameMessage): void;
+  onPanel(listener: (open: boolean) => void): void;
+}
+
+/** `origin` is the page origin the loader passed; anything unparsable disables the bridge. */
+export function connectPage(origin: string): PageBridge {
+  const parentWindow = window.parent !== window ? window.parent : null;
+  let target: string | null = null;
+  try {
+    target = origin ? new URL(origin).origin : null;
+  } catch {
+    target = null;
+  }
+  const embedded = !!parentWindow && !!target;
+  return {
+    embedded,
+    send(message) {
+      if (!embedded) return;
+      parentWindow!.postMessage({ ...message, source: BRIDGE_SOURCE }, target!);
+    },
+    onPanel(listener) {
+      addEventListener('message', (event: MessageEvent) => {
+        if (!embedded || event.source !== parentWindow || event.origin !== target) return;
+        if (!isBridgeMessage(event.data)) return;
+        const data = event.data as PageToFrame;
+        if (data.type === 'panel') listener(!!data.open);
+      });
+    },
+  };
+}

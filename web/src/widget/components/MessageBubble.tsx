@@ -1,0 +1,85 @@
+/** One message: the visitor's own on the right, the operator's on the left with a name. */
+import type { MessageView } from '../../shared/api-types';
+import type { PendingMessage } from '../../shared/messages';
+import { RichText } from '../../shared/RichText';
+import { formatClock } from '../../shared/time';
+import { problemText, useChatEnv } from '../context';
+
+export function MessageBubble({ message, first, last }: { message: MessageView; first: boolean; last: boolean }) {
+  const { t, lang } = useChatEnv();
+  const kind = message.author.kind;
+  if (kind === 'system') {
+    return (
+      <div class="system-line" data-testid="message" data-author="system" data-seq={message.seq}>
+        <RichText text={message.body} />
+      </div>
+    );
+  }
+  const mine = kind === 'visitor';
+  const name = mine ? t('author.you') : message.author.name || t('author.operator');
+  return (
+    <div
+      class={`msg ${mine ? 'msg-mine' : 'msg-theirs'}${first ? ' msg-first' : ''}`}
+      data-testid="message"
+      data-author={kind}
+      data-state="sent"
+      data-seq={message.seq}
+    >
+      {first && !mine && (
+        <div class="msg-author" data-testid="message-author">
+          {name}
+        </div>
+      )}
+      <div class="bubble" data-testid="message-body" title={last ? undefined : formatClock(message.created_at, lang)}>
+        <RichText text={message.body} />
+      </div>
+      {last && (
+        <div class="msg-meta">
+          <time dateTime={message.created_at}>{formatClock(message.created_at, lang)}</time>
+        </div>
+      )}
+    </div>
+  );
+}
+
+export function PendingBubble({ pending }: { pending: PendingMessage }) {
+  const { chat, t, lang } = useChatEnv();
+  const failed = pending.state === 'failed';
+  return (
+    <div class={`msg msg-mine msg-pending${failed ? ' msg-failed' : ''}`} data-testid="message" data-author="visitor" data-state={pending.state}>
+      <div class="bubble" data-testid="message-body">
+        <RichText text={pending.body} />
+      </div>
+      {failed ? (
+        <div class="msg-meta msg-error" role="alert" data-testid="message-error">
+          <span>
+            {t('message.failed')}: {pending.error ? problemText(t, lang, pending.error) : ''}
+          </span>
+          <span class="msg-actions">
+            {pending.error?.code !== 'message_too_long' && pending.error?.code !== 'empty_message' && (
+              <button type="button" class="link" data-testid="message-retry" onClick={() => chat.retry(pending.client_id)}>
+                {t('message.retry')}
+              </button>
+            )}
+            <button
+              type="button"
+              class="link"
+              data-testid="message-edit"
+              onClick={() => {
+                chat.discard(pending.client_id);
+                dispatchEvent(new CustomEvent('frontline:edit', { detail: pending.body }));
+              }}
+            >
+              {t('message.edit')}
+            </button>
+            <button type="button" class="link" data-testid="message-discard" onClick={() => chat.discard(pending.client_id)}>
+              {t('message.discard')}
+            </button>
+          </span>
+        </div>
+      ) : (
+        <div class="msg-meta">{t('message.sending')}</div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,83 @@
+/** The conversation: dialogs in order, a note after each closed one, the visitor's pending sends. */
+import { Fragment } from 'preact';
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
+import type { MessageView } from '../../shared/api-types';
+import { dayKey, formatDay } from '../../shared/time';
+import { useChatEnv } from '../context';
+import { MessageBubble, PendingBubble } from './MessageBubble';
+
+/** Whether `m` starts a new group (another author, or a pause of more than five minutes). */
+function startsGroup(prev: MessageView | undefined, m: MessageView): boolean {
+  if (!prev) return true;
+  if (prev.author.kind !== m.author.kind || prev.author.id !== m.author.id) return true;
+  return Date.parse(m.created_at) - Date.parse(prev.created_at) > 5 * 60_000;
+}
+
+export function MessageList() {
+  const { chat, t, lang } = useChatEnv();
+  const scroller = useRef<HTMLDivElement>(null);
+  const stick = useRef(true);
+  const threads = chat.conversation.threads();
+  const pending = chat.conversation.outbox.list();
+  const latest = threads[threads.length - 1];
+
+  // Keep the newest message in view unless the visitor scrolled up to read.
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (el && stick.current) el.scrollTop = el.scrollHeight;
+  });
+  useEffect(() => {
+    const shown = () => {
+      const el = scroller.current;
+      if (el) el.scrollTop = el.scrollHeight;
+      stick.current = true;
+    };
+    addEventListener('frontline:shown', shown);
+    return () => removeEventListener('frontline:shown', shown);
+  }, []);
+
+  let lastDay = '';
+  return (
+    <div
+      class="messages"
+      ref={scroller}
+      role="log"
+      aria-live="polite"
+      aria-label={t('chat.messages')}
+      data-testid="message-list"
+      onScroll={(e) => {
+        const el = e.currentTarget;
+        stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+      }}
+    >
+      {threads.length === 0 && pending.length === 0 && <p class="empty">{t('chat.empty')}</p>}
+      {threads.map((thread) => (
+        <Fragment key={thread.dialogId}>
+          {thread.messages.map((m, i) => {
+            const day = dayKey(m.created_at);
+            const newDay = day !== lastDay;
+            lastDay = day;
+            return (
+              <Fragment key={m.seq}>
+                {newDay && <div class="day">{formatDay(m.created_at, lang)}</div>}
+                <MessageBubble
+                  message={m}
+                  first={newDay || startsGroup(thread.messages[i - 1], m)}
+                  last={!thread.messages[i + 1] || startsGroup(m, thread.messages[i + 1]) || dayKey(thread.messages[i + 1].created_at) !== day}
+                />
+              </Fragment>
+            );
+          })}
+          {thread.closed && (thread !== latest || pending.length === 0) && (
+            <div class="closed-note" data-testid="dialog-closed-note">
+              {t('chat.dialog_closed')}
+            </div>
+          )}
+        </Fragment>
+      ))}
+      {pending.map((p) => (
+        <PendingBubble key={p.client_id} pending={p} />
+      ))}
+    </div>
+  );
+}
