@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
-pub type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+pub type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// A Frontline to load: its address, the admin's cookie, the demo site's key.
 pub struct Target {
@@ -37,9 +38,23 @@ impl Target {
             .and_then(|v| v.split(';').next())
             .context("session cookie")?
             .to_owned();
-        let sites: Value = http.get(format!("{base}/api/v1/sites")).header("cookie", &cookie).send().await?.json().await?;
-        let site_key = sites["items"][0]["key"].as_str().context("a site")?.to_owned();
-        Ok(Self { base: base.to_owned(), cookie, site_key, http })
+        let sites: Value = http
+            .get(format!("{base}/api/v1/sites"))
+            .header("cookie", &cookie)
+            .send()
+            .await?
+            .json()
+            .await?;
+        let site_key = sites["items"][0]["key"]
+            .as_str()
+            .context("a site")?
+            .to_owned();
+        Ok(Self {
+            base: base.to_owned(),
+            cookie,
+            site_key,
+            http,
+        })
     }
 
     fn ws_url(&self, path: &str) -> String {
@@ -58,7 +73,9 @@ impl Target {
             .json()
             .await?;
         let token = session["token"].as_str().context("token")?;
-        let mut req = self.ws_url(&format!("/widget/v1/ws?token={token}")).into_client_request()?;
+        let mut req = self
+            .ws_url(&format!("/widget/v1/ws?token={token}"))
+            .into_client_request()?;
         req.headers_mut().insert("origin", self.base.parse()?);
         let (ws, _) = tokio_tungstenite::connect_async(req).await?;
         Ok(ws)
@@ -74,7 +91,11 @@ impl Target {
 }
 
 /// Holds `n` idle visitor sockets and returns the server's RSS growth per socket, in bytes.
-pub async fn run_idle(target: &Target, n: usize, rss: impl Fn() -> Option<u64>) -> Result<Option<f64>> {
+pub async fn run_idle(
+    target: &Target,
+    n: usize,
+    rss: impl Fn() -> Option<u64>,
+) -> Result<Option<f64>> {
     // Warm up allocator arenas and pools with a few sockets first, so the figure is the
     // marginal cost of a socket.
     let mut warm = Vec::new();
@@ -87,10 +108,10 @@ pub async fn run_idle(target: &Target, n: usize, rss: impl Fn() -> Option<u64>) 
     let mut pending = futures_util::stream::FuturesUnordered::new();
     for _ in 0..n {
         pending.push(target.visitor_socket());
-        if pending.len() >= 32 {
-            if let Some(ws) = pending.next().await {
-                held.push(ws?);
-            }
+        if pending.len() >= 32
+            && let Some(ws) = pending.next().await
+        {
+            held.push(ws?);
         }
     }
     while let Some(ws) = pending.next().await {
@@ -121,7 +142,13 @@ impl LoadResult {
 }
 
 /// Opens the sockets on a Frontline and drives them.
-pub async fn run_load(target: &Target, visitors: usize, operators: usize, duration: Duration, rate: Option<u64>) -> Result<LoadResult> {
+pub async fn run_load(
+    target: &Target,
+    visitors: usize,
+    operators: usize,
+    duration: Duration,
+    rate: Option<u64>,
+) -> Result<LoadResult> {
     let mut ops = Vec::new();
     for _ in 0..operators.max(1) {
         ops.push(target.operator_socket().await?);
@@ -135,7 +162,12 @@ pub async fn run_load(target: &Target, visitors: usize, operators: usize, durati
 
 /// Visitors send (closed loop, or paced at `rate` in all), operators receive; the first
 /// operator socket times end-to-end delivery.
-pub async fn drive(visitors: Vec<Ws>, operators: Vec<Ws>, duration: Duration, rate: Option<u64>) -> Result<LoadResult> {
+pub async fn drive(
+    visitors: Vec<Ws>,
+    operators: Vec<Ws>,
+    duration: Duration,
+    rate: Option<u64>,
+) -> Result<LoadResult> {
     let sent: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
     let stop_at = Instant::now() + duration;
     let mut op_tasks = Vec::new();
@@ -144,16 +176,21 @@ pub async fn drive(visitors: Vec<Ws>, operators: Vec<Ws>, duration: Duration, ra
         op_tasks.push(tokio::spawn(async move {
             let mut e2e = Samples::default();
             let hard_stop = stop_at + Duration::from_secs(3);
-            while let Ok(Some(Ok(msg))) = tokio::time::timeout_at(hard_stop.into(), ws.next()).await {
+            while let Ok(Some(Ok(msg))) = tokio::time::timeout_at(hard_stop.into(), ws.next()).await
+            {
                 let Message::Text(t) = msg else { continue };
                 if i != 0 || !t.contains("\"message.created\"") {
                     continue;
                 }
-                let Ok(v) = serde_json::from_str::<Value>(&t) else { continue };
+                let Ok(v) = serde_json::from_str::<Value>(&t) else {
+                    continue;
+                };
                 if v["message"]["author"]["kind"] != "visitor" {
                     continue;
                 }
-                let Some(cid) = v["message"]["client_id"].as_str() else { continue };
+                let Some(cid) = v["message"]["client_id"].as_str() else {
+                    continue;
+                };
                 let started = sent.lock().ok().and_then(|mut m| m.remove(cid));
                 if let Some(at) = started {
                     e2e.push(at.elapsed().as_secs_f64() * 1000.0);
@@ -220,5 +257,10 @@ pub async fn drive(visitors: Vec<Ws>, operators: Vec<Ws>, duration: Duration, ra
     for t in op_tasks {
         e2e.extend(t.await?);
     }
-    Ok(LoadResult { acked, elapsed, ack, e2e })
+    Ok(LoadResult {
+        acked,
+        elapsed,
+        ack,
+        e2e,
+    })
 }

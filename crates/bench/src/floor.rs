@@ -24,7 +24,10 @@ pub async fn sqlite_batched(rows: usize) -> Result<f64> {
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full);
-    let pool = SqlitePoolOptions::new().max_connections(1).connect_with(opts).await?;
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(opts)
+        .await?;
     sqlx::raw_sql(
         "CREATE TABLE dialogs (id BLOB PRIMARY KEY, last_seq INTEGER NOT NULL, updated_at INTEGER NOT NULL);
          CREATE TABLE messages (id BLOB PRIMARY KEY, workspace_id BLOB NOT NULL, dialog_id BLOB NOT NULL, seq INTEGER NOT NULL,
@@ -35,7 +38,10 @@ pub async fn sqlite_batched(rows: usize) -> Result<f64> {
     .await?;
     let dialogs: Vec<uuid::Uuid> = (0..200).map(|_| uuid::Uuid::now_v7()).collect();
     for d in &dialogs {
-        sqlx::query("INSERT INTO dialogs VALUES ($1, 0, 0)").bind(d).execute(&pool).await?;
+        sqlx::query("INSERT INTO dialogs VALUES ($1, 0, 0)")
+            .bind(d)
+            .execute(&pool)
+            .await?;
     }
     let ws = uuid::Uuid::now_v7();
     let started = Instant::now();
@@ -49,17 +55,19 @@ pub async fn sqlite_batched(rows: usize) -> Result<f64> {
                 .bind(i as i64)
                 .fetch_one(&mut *tx)
                 .await?;
-            sqlx::query("INSERT INTO messages VALUES ($1, $2, $3, $4, $5, 'visitor', $6, NULL, $7, $8)")
-                .bind(uuid::Uuid::now_v7())
-                .bind(ws)
-                .bind(d)
-                .bind(seq)
-                .bind(format!("c{i}"))
-                .bind(d)
-                .bind("Здравствуйте! Сколько стоит кухня 3 метра?")
-                .bind(i as i64)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO messages VALUES ($1, $2, $3, $4, $5, 'visitor', $6, NULL, $7, $8)",
+            )
+            .bind(uuid::Uuid::now_v7())
+            .bind(ws)
+            .bind(d)
+            .bind(seq)
+            .bind(format!("c{i}"))
+            .bind(d)
+            .bind("Здравствуйте! Сколько стоит кухня 3 метра?")
+            .bind(i as i64)
+            .execute(&mut *tx)
+            .await?;
         }
         tx.commit().await?;
         done = (done + BATCH).min(rows);
@@ -78,7 +86,9 @@ struct Relay {
 }
 
 async fn relay_ws(State(r): State<Relay>, ws: WebSocketUpgrade) -> Response {
-    ws.read_buffer_size(4096).write_buffer_size(4096).on_upgrade(move |s| relay_socket(r, s))
+    ws.read_buffer_size(4096)
+        .write_buffer_size(4096)
+        .on_upgrade(move |s| relay_socket(r, s))
 }
 
 /// Answers every `send` with an `ack` and broadcasts a `message.created`, storing nothing.
@@ -108,9 +118,15 @@ async fn relay_socket(r: Relay, socket: WebSocket) {
 }
 
 /// The same clients against a WebSocket relay with no storage and no checks.
-pub async fn bare_relay(visitors: usize, operators: usize, duration: Duration) -> Result<LoadResult> {
+pub async fn bare_relay(
+    visitors: usize,
+    operators: usize,
+    duration: Duration,
+) -> Result<LoadResult> {
     let (tx, _) = broadcast::channel(4096);
-    let app = axum::Router::new().route("/ws", get(relay_ws)).with_state(Relay { tx });
+    let app = axum::Router::new()
+        .route("/ws", get(relay_ws))
+        .with_state(Relay { tx });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let server = tokio::spawn(async move { axum::serve(listener, app).await });

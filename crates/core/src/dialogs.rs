@@ -11,6 +11,7 @@ use frontline_domain::{
 };
 use frontline_store::{DialogPage, PostMessage, PostTarget, Posted};
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::sync::Arc;
 
 /// Which dialogs a list shows.
@@ -49,15 +50,11 @@ async fn views(app: &App, dialogs: &[Dialog]) -> Result<Vec<DialogView>, CoreErr
     let mut visitors: HashMap<VisitorId, Visitor> = HashMap::new();
     let mut out = Vec::with_capacity(dialogs.len());
     for d in dialogs {
-        if !visitors.contains_key(&d.visitor_id) {
-            visitors.insert(
-                d.visitor_id,
-                app.store.visitor(d.workspace_id, d.visitor_id).await?,
-            );
-        }
-        if let Some(v) = visitors.get(&d.visitor_id) {
-            out.push(DialogView::new(d, v));
-        }
+        let visitor = match visitors.entry(d.visitor_id) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => e.insert(app.store.visitor(d.workspace_id, d.visitor_id).await?),
+        };
+        out.push(DialogView::new(d, visitor));
     }
     Ok(out)
 }

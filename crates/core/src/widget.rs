@@ -35,10 +35,11 @@ pub fn check_origin(site: &Site, origin: &WidgetOrigin<'_>) -> Result<(), CoreEr
     let own = origin.own.map(parse).transpose()?;
     let header = origin.header.map(parse).transpose()?;
     let from_own_frame = header.is_some() && header == own;
-    if let Some(h) = &header {
-        if !from_own_frame && !site.allows(h) {
-            return Err(CoreError::OriginNotAllowed);
-        }
+    if let Some(h) = &header
+        && !from_own_frame
+        && !site.allows(h)
+    {
+        return Err(CoreError::OriginNotAllowed);
     }
     if let Some(page) = origin.page.filter(|p| !p.is_empty()) {
         let page = parse(page)?;
@@ -121,12 +122,26 @@ pub async fn authenticate(app: &App, token: &str) -> Result<VisitorActor, CoreEr
     Ok(VisitorActor { visitor, site })
 }
 
+/// The visitor gives his name; the console's row of his latest dialog shows it at once.
 pub async fn set_name(app: &App, actor: &VisitorActor, name: &str) -> Result<Visitor, CoreError> {
     let name = VisitorName::parse(name)?;
-    Ok(app
+    let v = &actor.visitor;
+    let visitor = app
         .store
-        .set_visitor_name(actor.visitor.workspace_id, actor.visitor.id, &name)
-        .await?)
+        .set_visitor_name(v.workspace_id, v.id, &name)
+        .await?;
+    if let Some(dialog) = app
+        .store
+        .latest_dialog_of_visitor(v.workspace_id, v.id)
+        .await?
+    {
+        let event = Event::DialogUpdated {
+            dialog: DialogView::new(&dialog, &visitor),
+        };
+        let topics = audience::topics(&event, v.workspace_id, v.id);
+        app.bus.publish(&topics, Arc::new(event));
+    }
+    Ok(visitor)
 }
 
 /// The visitor's current dialog (his latest, open or closed).

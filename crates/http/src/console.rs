@@ -145,7 +145,7 @@ pub async fn list_dialogs(
     let items = dialogs::list(&s.app, &actor, filter, DialogPage { after, limit }).await?;
     let next_cursor = if items.len() == limit as usize {
         // The view's `updated_at` is text; read the row's millisecond value back from the store order.
-        items.last().map(|d| cursor_of(d)).transpose()?
+        items.last().map(cursor_of).transpose()?
     } else {
         None
     };

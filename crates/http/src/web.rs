@@ -126,10 +126,10 @@ pub async fn frame(State(s): State<HttpState>, Query(q): Query<FrameQuery>) -> R
         return not_built();
     };
     let mut ancestors = vec!["'self'".to_owned()];
-    if let Some(key) = q.key.as_deref().and_then(|k| SiteKey::parse(k).ok()) {
-        if let Ok(site) = s.app.store.site_by_key(&key).await {
-            ancestors.extend(site.allowed_origins.iter().map(|o| o.as_str().to_owned()));
-        }
+    if let Some(key) = q.key.as_deref().and_then(|k| SiteKey::parse(k).ok())
+        && let Ok(site) = s.app.store.site_by_key(&key).await
+    {
+        ancestors.extend(site.allowed_origins.iter().map(|o| o.as_str().to_owned()));
     }
     let csp = format!("frame-ancestors {}", ancestors.join(" "));
     let mut resp = (
@@ -173,7 +173,7 @@ pub async fn demo(State(s): State<HttpState>, headers: HeaderMap) -> Response {
     Html(format!(
         r#"<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
+<title>{title}</title><link rel="icon" href="data:,">
 <style>body{{font-family:system-ui,sans-serif;margin:0;color:#1f2933;background:#f7f5f2}}header{{background:#2f3e46;color:#fff;padding:24px 40px}}main{{padding:40px;max-width:760px}}h1{{margin:0;font-size:28px}}p{{font-size:17px;line-height:1.6}}</style>
 </head><body><header><h1>{title}</h1></header><main><h2>{lead}</h2><p>{body}</p></main>
 <script src="/widget.js" data-key="{key}" async></script>

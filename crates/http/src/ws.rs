@@ -54,10 +54,10 @@ fn configure(ws: WebSocketUpgrade) -> WebSocketUpgrade {
 /// `GET /api/v1/ws`: the console's socket. Only pages of this Frontline may open it.
 pub async fn operator_ws(State(s): State<HttpState>, mut parts: Parts) -> Response {
     let own = own_origin(&parts.headers, s.config.secure_cookies);
-    if let Some(origin) = origin_header(&parts.headers) {
-        if Some(origin) != own.as_deref() {
-            return ApiError::from(CoreError::OriginNotAllowed).into_response();
-        }
+    if let Some(origin) = origin_header(&parts.headers)
+        && Some(origin) != own.as_deref()
+    {
+        return ApiError::from(CoreError::OriginNotAllowed).into_response();
     }
     let actor = match OperatorAuth::from_request_parts(&mut parts, &s).await {
         Ok(OperatorAuth(a)) => a,

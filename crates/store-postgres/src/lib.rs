@@ -583,10 +583,10 @@ impl Store for PgStore {
 
     async fn close(&self) {
         self.pool.close().await;
-        if let Some((url, schema)) = &self.temporary {
-            if let Err(e) = Self::drop_schema(url, schema).await {
-                tracing::warn!(error = %e, "could not drop a temporary schema");
-            }
+        if let Some((url, schema)) = &self.temporary
+            && let Err(e) = Self::drop_schema(url, schema).await
+        {
+            tracing::warn!(error = %e, "could not drop a temporary schema");
         }
     }
 }

@@ -584,10 +584,10 @@ impl Store for SqliteStore {
             q.take();
         }
         let writer = self.writer.lock().ok().and_then(|mut w| w.take());
-        if let Some(writer) = writer {
-            if let Err(e) = writer.await {
-                tracing::error!(error = %e, "message writer ended abnormally");
-            }
+        if let Some(writer) = writer
+            && let Err(e) = writer.await
+        {
+            tracing::error!(error = %e, "message writer ended abnormally");
         }
         self.read.close().await;
         self.write.close().await;

@@ -149,6 +149,10 @@ async fn a_returning_visitor_is_the_same_visitor_with_his_history() {
 async fn a_visitor_may_give_his_name() {
     let app = TestApp::spawn().await;
     let v = app.visitor().await;
+    v.send("c0", "Добрый день").await;
+    let operator = app.admin().await;
+    let mut console = operator.ws().await;
+    console.next_of("hello").await;
     let resp = v
         .http
         .patch(v.url("/widget/v1/visitor"))
@@ -161,8 +165,12 @@ async fn a_visitor_may_give_his_name() {
     assert_eq!(resp.status(), 200);
     let body: serde_json::Value = resp.json().await.expect("json");
     assert_eq!(body["name"], "Ольга");
+    let updated = console.next_of("dialog.updated").await;
+    assert_eq!(
+        updated["dialog"]["visitor"]["name"], "Ольга",
+        "the console learns the name live"
+    );
     v.send("c1", "Привет").await;
-    let operator = app.admin().await;
     assert_eq!(
         operator.dialogs("open").await[0]["visitor"]["name"],
         "Ольга"
