@@ -10,8 +10,7 @@ use std::time::{Duration, Instant};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
-pub type Ws =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+pub type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// A Frontline to load: its address, the admin's cookie, the demo site's key.
 pub struct Target {
@@ -38,30 +37,18 @@ impl Target {
             .and_then(|v| v.split(';').next())
             .context("session cookie")?
             .to_owned();
-        let sites: Value = http
-            .get(format!("{base}/api/v1/sites"))
-            .header("cookie", &cookie)
-            .send()
-            .await?
-            .json()
-            .await?;
-        let site_key = sites["items"][0]["key"]
-            .as_str()
-            .context("a site")?
-            .to_owned();
-        Ok(Self {
-            base: base.to_owned(),
-            cookie,
-            site_key,
-            http,
-        })
+        let sites: Value =
+            http.get(format!("{base}/api/v1/sites")).header("cookie", &cookie).send().await?.json().await?;
+        let site_key = sites["items"][0]["key"].as_str().context("a site")?.to_owned();
+        Ok(Self { base: base.to_owned(), cookie, site_key, http })
     }
 
     fn ws_url(&self, path: &str) -> String {
         format!("{}{path}", self.base.replacen("http", "ws", 1))
     }
 
-    pub async fn visitor_socket(&self) -> Result<Ws> {
+    /// A new visitor's widget token.
+    pub async fn visitor_session(&self) -> Result<String> {
         let session: Value = self
             .http
             .post(format!("{}/widget/v1/session", self.base))
@@ -72,13 +59,19 @@ impl Target {
             .error_for_status()?
             .json()
             .await?;
-        let token = session["token"].as_str().context("token")?;
-        let mut req = self
-            .ws_url(&format!("/widget/v1/ws?token={token}"))
-            .into_client_request()?;
+        Ok(session["token"].as_str().context("token")?.to_owned())
+    }
+
+    pub async fn visitor_socket_for(&self, token: &str) -> Result<Ws> {
+        let mut req = self.ws_url(&format!("/widget/v1/ws?token={token}")).into_client_request()?;
         req.headers_mut().insert("origin", self.base.parse()?);
         let (ws, _) = tokio_tungstenite::connect_async(req).await?;
         Ok(ws)
+    }
+
+    pub async fn visitor_socket(&self) -> Result<Ws> {
+        let token = self.visitor_session().await?;
+        self.visitor_socket_for(&token).await
     }
 
     pub async fn operator_socket(&self) -> Result<Ws> {
@@ -91,23 +84,24 @@ impl Target {
 }
 
 /// Holds `n` idle visitor sockets and returns the server's RSS growth per socket, in bytes.
-pub async fn run_idle(
-    target: &Target,
-    n: usize,
-    rss: impl Fn() -> Option<u64>,
-) -> Result<Option<f64>> {
-    // Warm up allocator arenas and pools with a few sockets first, so the figure is the
-    // marginal cost of a socket.
-    let mut warm = Vec::new();
-    for _ in 0..50 {
-        warm.push(target.visitor_socket().await?);
+/// The visitors are created first and the "before" reading taken after, so the figure is the
+/// socket's own cost, not the database rows behind it.
+pub async fn run_idle(target: &Target, n: usize, rss: impl Fn() -> Option<u64>) -> Result<Option<f64>> {
+    let mut tokens = Vec::with_capacity(n + 50);
+    for _ in 0..n + 50 {
+        tokens.push(target.visitor_session().await?);
     }
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Warm up allocator arenas with a few sockets, so the figure is the marginal cost.
+    let mut warm = Vec::new();
+    for t in &tokens[n..] {
+        warm.push(target.visitor_socket_for(t).await?);
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
     let before = rss();
     let mut held = Vec::with_capacity(n);
     let mut pending = futures_util::stream::FuturesUnordered::new();
-    for _ in 0..n {
-        pending.push(target.visitor_socket());
+    for t in &tokens[..n] {
+        pending.push(target.visitor_socket_for(t));
         if pending.len() >= 32
             && let Some(ws) = pending.next().await
         {
@@ -162,12 +156,7 @@ pub async fn run_load(
 
 /// Visitors send (closed loop, or paced at `rate` in all), operators receive; the first
 /// operator socket times end-to-end delivery.
-pub async fn drive(
-    visitors: Vec<Ws>,
-    operators: Vec<Ws>,
-    duration: Duration,
-    rate: Option<u64>,
-) -> Result<LoadResult> {
+pub async fn drive(visitors: Vec<Ws>, operators: Vec<Ws>, duration: Duration, rate: Option<u64>) -> Result<LoadResult> {
     let sent: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
     let stop_at = Instant::now() + duration;
     let mut op_tasks = Vec::new();
@@ -176,8 +165,7 @@ pub async fn drive(
         op_tasks.push(tokio::spawn(async move {
             let mut e2e = Samples::default();
             let hard_stop = stop_at + Duration::from_secs(3);
-            while let Ok(Some(Ok(msg))) = tokio::time::timeout_at(hard_stop.into(), ws.next()).await
-            {
+            while let Ok(Some(Ok(msg))) = tokio::time::timeout_at(hard_stop.into(), ws.next()).await {
                 let Message::Text(t) = msg else { continue };
                 if i != 0 || !t.contains("\"message.created\"") {
                     continue;
@@ -224,7 +212,8 @@ pub async fn drive(
                 if let Ok(mut m) = sent.lock() {
                     m.insert(cid.clone(), at);
                 }
-                let frame = json!({"type": "send", "client_id": cid, "body": "Здравствуйте! Сколько стоит кухня 3 метра?"});
+                let frame =
+                    json!({"type": "send", "client_id": cid, "body": "Здравствуйте! Сколько стоит кухня 3 метра?"});
                 if ws.send(Message::Text(frame.to_string().into())).await.is_err() {
                     break;
                 }
@@ -257,10 +246,5 @@ pub async fn drive(
     for t in op_tasks {
         e2e.extend(t.await?);
     }
-    Ok(LoadResult {
-        acked,
-        elapsed,
-        ack,
-        e2e,
-    })
+    Ok(LoadResult { acked, elapsed, ack, e2e })
 }

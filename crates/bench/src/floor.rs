@@ -12,22 +12,17 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
 
-/// Rows per transaction in the SQLite floor.
-pub const BATCH: usize = 100;
-
-/// Inserts `rows` message rows (and bumps their dialog rows) in transactions of [`BATCH`],
+/// Inserts `rows` message rows (and bumps their dialog rows) in transactions of `batch` rows,
 /// with WAL and `synchronous=FULL` like Frontline. Returns rows per second.
-pub async fn sqlite_batched(rows: usize) -> Result<f64> {
+pub async fn sqlite_batched(rows: usize, batch: usize) -> Result<f64> {
+    let batch = batch.max(1);
     let path = std::env::temp_dir().join(format!("frontline-floor-{}.db", uuid::Uuid::now_v7()));
     let opts = SqliteConnectOptions::new()
         .filename(&path)
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full);
-    let pool = SqlitePoolOptions::new()
-        .max_connections(1)
-        .connect_with(opts)
-        .await?;
+    let pool = SqlitePoolOptions::new().max_connections(1).connect_with(opts).await?;
     sqlx::raw_sql(
         "CREATE TABLE dialogs (id BLOB PRIMARY KEY, last_seq INTEGER NOT NULL, updated_at INTEGER NOT NULL);
          CREATE TABLE messages (id BLOB PRIMARY KEY, workspace_id BLOB NOT NULL, dialog_id BLOB NOT NULL, seq INTEGER NOT NULL,
@@ -38,39 +33,36 @@ pub async fn sqlite_batched(rows: usize) -> Result<f64> {
     .await?;
     let dialogs: Vec<uuid::Uuid> = (0..200).map(|_| uuid::Uuid::now_v7()).collect();
     for d in &dialogs {
-        sqlx::query("INSERT INTO dialogs VALUES ($1, 0, 0)")
-            .bind(d)
-            .execute(&pool)
-            .await?;
+        sqlx::query("INSERT INTO dialogs VALUES ($1, 0, 0)").bind(d).execute(&pool).await?;
     }
     let ws = uuid::Uuid::now_v7();
     let started = Instant::now();
     let mut done = 0;
     while done < rows {
         let mut tx = pool.begin().await?;
-        for i in done..(done + BATCH).min(rows) {
+        for i in done..(done + batch).min(rows) {
             let d = dialogs[i % dialogs.len()];
-            let seq: i64 = sqlx::query_scalar("UPDATE dialogs SET last_seq = last_seq + 1, updated_at = $2 WHERE id = $1 RETURNING last_seq")
-                .bind(d)
-                .bind(i as i64)
-                .fetch_one(&mut *tx)
-                .await?;
-            sqlx::query(
-                "INSERT INTO messages VALUES ($1, $2, $3, $4, $5, 'visitor', $6, NULL, $7, $8)",
+            let seq: i64 = sqlx::query_scalar(
+                "UPDATE dialogs SET last_seq = last_seq + 1, updated_at = $2 WHERE id = $1 RETURNING last_seq",
             )
-            .bind(uuid::Uuid::now_v7())
-            .bind(ws)
             .bind(d)
-            .bind(seq)
-            .bind(format!("c{i}"))
-            .bind(d)
-            .bind("Здравствуйте! Сколько стоит кухня 3 метра?")
             .bind(i as i64)
-            .execute(&mut *tx)
+            .fetch_one(&mut *tx)
             .await?;
+            sqlx::query("INSERT INTO messages VALUES ($1, $2, $3, $4, $5, 'visitor', $6, NULL, $7, $8)")
+                .bind(uuid::Uuid::now_v7())
+                .bind(ws)
+                .bind(d)
+                .bind(seq)
+                .bind(format!("c{i}"))
+                .bind(d)
+                .bind("Здравствуйте! Сколько стоит кухня 3 метра?")
+                .bind(i as i64)
+                .execute(&mut *tx)
+                .await?;
         }
         tx.commit().await?;
-        done = (done + BATCH).min(rows);
+        done = (done + batch).min(rows);
     }
     let rate = rows as f64 / started.elapsed().as_secs_f64();
     pool.close().await;
@@ -85,16 +77,26 @@ struct Relay {
     tx: broadcast::Sender<String>,
 }
 
-async fn relay_ws(State(r): State<Relay>, ws: WebSocketUpgrade) -> Response {
-    ws.read_buffer_size(4096)
-        .write_buffer_size(4096)
-        .on_upgrade(move |s| relay_socket(r, s))
+async fn relay_visitor(State(r): State<Relay>, ws: WebSocketUpgrade) -> Response {
+    ws.read_buffer_size(4096).write_buffer_size(4096).on_upgrade(move |s| relay_socket(r, s, false))
 }
 
-/// Answers every `send` with an `ack` and broadcasts a `message.created`, storing nothing.
-async fn relay_socket(r: Relay, socket: WebSocket) {
+async fn relay_operator(State(r): State<Relay>, ws: WebSocketUpgrade) -> Response {
+    ws.read_buffer_size(4096).write_buffer_size(4096).on_upgrade(move |s| relay_socket(r, s, true))
+}
+
+/// Answers every `send` with an `ack` and passes a `message.created` to the operator sockets,
+/// storing and checking nothing: what relaying alone costs on this machine.
+async fn relay_socket(r: Relay, socket: WebSocket, operator: bool) {
     let (mut tx, mut rx) = socket.split();
-    let mut sub = r.tx.subscribe();
+    // Visitors subscribe to nothing (in Frontline they follow only their own topic).
+    // (The unused sender is held so that the visitor's empty channel never reports closed.)
+    let (_hold, mut sub) = if operator {
+        (None, r.tx.subscribe())
+    } else {
+        let (tx, rx) = broadcast::channel(1);
+        (Some(tx), rx)
+    };
     loop {
         tokio::select! {
             m = rx.next() => match m {
@@ -122,24 +124,25 @@ pub async fn bare_relay(
     visitors: usize,
     operators: usize,
     duration: Duration,
+    rate: Option<u64>,
 ) -> Result<LoadResult> {
     let (tx, _) = broadcast::channel(4096);
     let app = axum::Router::new()
-        .route("/ws", get(relay_ws))
+        .route("/visitor", get(relay_visitor))
+        .route("/operator", get(relay_operator))
         .with_state(Relay { tx });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
-    let url = format!("ws://{addr}/ws");
     let mut ops: Vec<Ws> = Vec::new();
     for _ in 0..operators.max(1) {
-        ops.push(tokio_tungstenite::connect_async(url.as_str()).await?.0);
+        ops.push(tokio_tungstenite::connect_async(format!("ws://{addr}/operator")).await?.0);
     }
     let mut vis: Vec<Ws> = Vec::new();
     for _ in 0..visitors {
-        vis.push(tokio_tungstenite::connect_async(url.as_str()).await?.0);
+        vis.push(tokio_tungstenite::connect_async(format!("ws://{addr}/visitor")).await?.0);
     }
-    let result = drive(vis, ops, duration, None).await;
+    let result = drive(vis, ops, duration, rate).await;
     server.abort();
     result
 }

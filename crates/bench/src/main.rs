@@ -23,10 +23,7 @@ use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
 #[derive(Parser, Debug, Clone)]
-#[command(
-    name = "frontline-bench",
-    about = "Load and latency bench for Frontline"
-)]
+#[command(name = "frontline-bench", about = "Load and latency bench for Frontline")]
 pub struct Args {
     /// Start this `frontline` binary on a fresh SQLite data folder (recommended: the release build).
     #[arg(long, conflicts_with = "url")]
@@ -102,12 +99,7 @@ async fn spawn(bin: &PathBuf) -> Result<Spawned> {
     })
     .await
     .context("waiting for the server")??;
-    Ok(Spawned {
-        child,
-        base,
-        password,
-        _dir: dir,
-    })
+    Ok(Spawned { child, base, password, _dir: dir })
 }
 
 #[tokio::main]
@@ -123,9 +115,7 @@ async fn main() -> Result<()> {
         }
         (None, Some(url)) => (
             url.trim_end_matches('/').to_owned(),
-            args.password
-                .clone()
-                .context("--password is needed with --url")?,
+            args.password.clone().context("--password is needed with --url")?,
             args.pid,
         ),
         (None, None) => bail!("give --spawn path/to/frontline or --url"),
@@ -139,99 +129,60 @@ async fn main() -> Result<()> {
     tokio::time::sleep(Duration::from_millis(500)).await;
     let idle_rss = pid.and_then(rss_kib);
     if let Some(kib) = idle_rss {
-        println!(
-            "server RSS idle:                 {:.1} MiB",
-            kib as f64 / 1024.0
-        );
+        println!("server RSS idle:                 {:.1} MiB", kib as f64 / 1024.0);
     }
     if let Some(pid) = pid {
         let per_socket = run_idle(&target, args.idle, || rss_kib(pid)).await?;
         if let Some(bytes) = per_socket {
-            println!(
-                "RSS per idle visitor socket:     {:.1} KiB ({} sockets)",
-                bytes / 1024.0,
-                args.idle
-            );
+            println!("RSS per idle visitor socket:     {:.1} KiB ({} sockets)", bytes / 1024.0, args.idle);
         }
     }
 
-    let load = run_load(
-        &target,
-        args.visitors,
-        args.operators,
-        Duration::from_secs(args.seconds),
-        None,
-    )
-    .await?;
-    println!(
-        "throughput (closed loop):        {:.0} messages/s durable ({} messages)",
-        load.rate(),
-        load.acked
-    );
-    println!(
-        "  ack latency          p50 {:>7.2} ms   p99 {:>7.2} ms",
-        load.ack.p(50.0),
-        load.ack.p(99.0)
-    );
-    println!(
-        "  end-to-end latency   p50 {:>7.2} ms   p99 {:>7.2} ms",
-        load.e2e.p(50.0),
-        load.e2e.p(99.0)
-    );
+    let load = run_load(&target, args.visitors, args.operators, Duration::from_secs(args.seconds), None).await?;
+    println!("throughput (closed loop):        {:.0} messages/s durable ({} messages)", load.rate(), load.acked);
+    println!("  ack latency          p50 {:>7.2} ms   p99 {:>7.2} ms", load.ack.p(50.0), load.ack.p(99.0));
+    println!("  end-to-end latency   p50 {:>7.2} ms   p99 {:>7.2} ms", load.e2e.p(50.0), load.e2e.p(99.0));
     if let Some(pid) = pid
         && let Some(kib) = rss_kib(pid)
     {
         println!("  server RSS after load: {:.1} MiB", kib as f64 / 1024.0);
     }
-    let paced = run_load(
-        &target,
-        args.visitors,
-        args.operators,
-        Duration::from_secs(args.seconds),
-        Some(args.rate),
-    )
-    .await?;
-    println!(
-        "fixed rate {} msg/s:              achieved {:.0} msg/s",
-        args.rate,
-        paced.rate()
-    );
-    println!(
-        "  ack latency          p50 {:>7.2} ms   p99 {:>7.2} ms",
-        paced.ack.p(50.0),
-        paced.ack.p(99.0)
-    );
-    println!(
-        "  end-to-end latency   p50 {:>7.2} ms   p99 {:>7.2} ms",
-        paced.e2e.p(50.0),
-        paced.e2e.p(99.0)
-    );
+    let paced =
+        run_load(&target, args.visitors, args.operators, Duration::from_secs(args.seconds), Some(args.rate)).await?;
+    println!("fixed rate {} msg/s:              achieved {:.0} msg/s", args.rate, paced.rate());
+    println!("  ack latency          p50 {:>7.2} ms   p99 {:>7.2} ms", paced.ack.p(50.0), paced.ack.p(99.0));
+    println!("  end-to-end latency   p50 {:>7.2} ms   p99 {:>7.2} ms", paced.e2e.p(50.0), paced.e2e.p(99.0));
 
     if !args.no_floor {
+        // The same rows, in batches as large as the closed-loop load makes them (one post
+        // waiting per visitor socket).
         let rows = (load.acked as usize).clamp(20_000, 200_000);
-        let sqlite = floor::sqlite_batched(rows).await?;
+        let sqlite = floor::sqlite_batched(rows, args.visitors).await?;
         println!(
             "floor: raw SQLite batched inserts (WAL, synchronous=FULL, batches of {}): {:.0} rows/s",
-            floor::BATCH,
-            sqlite
+            args.visitors, sqlite
         );
-        let relay = floor::bare_relay(
-            args.visitors,
-            args.operators,
-            Duration::from_secs(args.seconds),
-        )
-        .await?;
+        let seconds = Duration::from_secs(args.seconds);
+        let relay = floor::bare_relay(args.visitors, args.operators, seconds, None).await?;
         println!(
-            "floor: bare WebSocket relay (no storage): {:.0} messages/s, e2e p50 {:.2} ms p99 {:.2} ms",
+            "floor: bare WebSocket relay (no storage), closed loop: {:.0} messages/s, e2e p50 {:.2} ms p99 {:.2} ms",
             relay.rate(),
             relay.e2e.p(50.0),
             relay.e2e.p(99.0)
         );
+        let relay_paced = floor::bare_relay(args.visitors, args.operators, seconds, Some(args.rate)).await?;
         println!(
-            "ratios: throughput / raw SQLite = {:.2}; throughput / bare relay = {:.2}; e2e p99 / relay p99 = {:.1}",
+            "floor: bare WebSocket relay at {} msg/s: e2e p50 {:.2} ms p99 {:.2} ms",
+            args.rate,
+            relay_paced.e2e.p(50.0),
+            relay_paced.e2e.p(99.0)
+        );
+        println!(
+            "ratios: throughput / raw SQLite = {:.2}; throughput / bare relay = {:.2}; e2e p99 at {} msg/s / relay's = {:.1}",
             load.rate() / sqlite,
             load.rate() / relay.rate(),
-            load.e2e.p(99.0) / relay.e2e.p(99.0).max(0.001)
+            args.rate,
+            paced.e2e.p(99.0) / relay_paced.e2e.p(99.0).max(0.001)
         );
     }
     if let Some(mut s) = spawned {

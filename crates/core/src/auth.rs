@@ -21,11 +21,7 @@ impl OperatorActor {
 
     /// Refuses unless the operator is an admin.
     pub fn require_admin(&self) -> Result<(), CoreError> {
-        if self.operator.role == Role::Admin {
-            Ok(())
-        } else {
-            Err(CoreError::Forbidden)
-        }
+        if self.operator.role == Role::Admin { Ok(()) } else { Err(CoreError::Forbidden) }
     }
 }
 
@@ -47,13 +43,9 @@ pub async fn hash_password(app: &App, password: &Password) -> Result<String, Cor
 
 async fn verify(app: &App, hash: String, password: String) -> Result<bool, CoreError> {
     let verifier = argon2(app)?;
-    tokio::task::spawn_blocking(move || {
-        verifier
-            .verify_password(password.as_bytes(), hash.as_str())
-            .is_ok()
-    })
-    .await
-    .map_err(|e| CoreError::Internal(format!("verify task: {e}")))
+    tokio::task::spawn_blocking(move || verifier.verify_password(password.as_bytes(), hash.as_str()).is_ok())
+        .await
+        .map_err(|e| CoreError::Internal(format!("verify task: {e}")))
 }
 
 /// A login attempt as typed.
@@ -90,21 +82,11 @@ pub async fn login(app: &App, input: LoginInput<'_>) -> Result<LoggedIn, CoreErr
         // Spend the same time as a real check, so timing does not reveal which e-mails exist.
         let dummy = hash_password(app, &Password::parse("timing-equaliser")?).await?;
         let _ = verify(app, dummy, input.password.to_owned()).await?;
-        app.metrics
-            .logins_failed
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        app.metrics.logins_failed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         return Err(CoreError::InvalidCredentials);
     };
-    if !verify(
-        app,
-        operator.password_hash.clone(),
-        input.password.to_owned(),
-    )
-    .await?
-    {
-        app.metrics
-            .logins_failed
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    if !verify(app, operator.password_hash.clone(), input.password.to_owned()).await? {
+        app.metrics.logins_failed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         return Err(CoreError::InvalidCredentials);
     }
     let token = tokens::new_token()?;
@@ -120,20 +102,12 @@ pub async fn login(app: &App, input: LoginInput<'_>) -> Result<LoggedIn, CoreErr
         .await?;
     let workspace = app.store.workspace(operator.workspace_id).await?;
     tracing::info!(operator.id = %operator.id, workspace.id = %workspace.id, "operator signed in");
-    Ok(LoggedIn {
-        operator,
-        workspace,
-        token,
-    })
+    Ok(LoggedIn { operator, workspace, token })
 }
 
 /// The operator of a session token; `Unauthenticated` when unknown or expired.
 pub async fn authenticate(app: &App, token: &str) -> Result<OperatorActor, CoreError> {
-    match app
-        .store
-        .session_operator(&tokens::hash(token), app.clock.now())
-        .await
-    {
+    match app.store.session_operator(&tokens::hash(token), app.clock.now()).await {
         Ok(operator) => Ok(OperatorActor { operator }),
         Err(StoreError::NotFound) => Err(CoreError::Unauthenticated),
         Err(e) => Err(e.into()),
@@ -190,8 +164,6 @@ pub async fn create_operator_in(
         Err(e) => return Err(e.into()),
     }
     let channel = app.store.default_channel(workspace).await?;
-    app.store
-        .add_channel_member(workspace, channel.id, operator.id)
-        .await?;
+    app.store.add_channel_member(workspace, channel.id, operator.id).await?;
     Ok(operator)
 }

@@ -59,10 +59,7 @@ impl Drop for TopicGuard {
     fn drop(&mut self) {
         if let Ok(mut map) = self.hub.lock() {
             // Our receiver is still alive here (fields drop after this), so 1 means "only us".
-            if map
-                .get(&self.topic)
-                .is_some_and(|tx| tx.receiver_count() <= 1)
-            {
+            if map.get(&self.topic).is_some_and(|tx| tx.receiver_count() <= 1) {
                 map.remove(&self.topic);
             }
         }
@@ -100,20 +97,11 @@ impl Bus for LocalBus {
 
     fn subscribe(&self, topic: Topic) -> Subscription {
         let rx = match self.topics.lock() {
-            Ok(mut map) => map
-                .entry(topic)
-                .or_insert_with(|| broadcast::channel(topic.capacity()).0)
-                .subscribe(),
+            Ok(mut map) => map.entry(topic).or_insert_with(|| broadcast::channel(topic.capacity()).0).subscribe(),
             // A poisoned lock means a panic elsewhere; give a receiver that reports closed.
             Err(_) => broadcast::channel(1).1,
         };
-        Subscription {
-            rx,
-            _guard: TopicGuard {
-                hub: self.topics.clone(),
-                topic,
-            },
-        }
+        Subscription { rx, _guard: TopicGuard { hub: self.topics.clone(), topic } }
     }
 }
 
@@ -130,11 +118,7 @@ mod tests {
                 dialog_id: Uuid::nil(),
                 seq,
                 client_id: "c".into(),
-                author: AuthorView {
-                    kind: "visitor".into(),
-                    id: Uuid::nil(),
-                    name: None,
-                },
+                author: AuthorView { kind: "visitor".into(), id: Uuid::nil(), name: None },
                 body: "x".into(),
                 created_at: String::new(),
             },
@@ -149,11 +133,7 @@ mod tests {
         let mut sb = bus.subscribe(Topic::Visitor(b));
         bus.publish(&[Topic::Visitor(a)], event(1));
         assert_eq!(sa.recv().await.ok(), Some(event(1)));
-        assert!(
-            tokio::time::timeout(std::time::Duration::from_millis(20), sb.recv())
-                .await
-                .is_err()
-        );
+        assert!(tokio::time::timeout(std::time::Duration::from_millis(20), sb.recv()).await.is_err());
         assert_eq!(bus.live_topics(), 2);
         drop(sa);
         drop(sb);

@@ -4,9 +4,7 @@
 use crate::auth::{NewOperatorInput, create_operator_in};
 use crate::error::CoreError;
 use crate::{App, tokens};
-use frontline_domain::{
-    Channel, ChannelId, Origin, Site, SiteId, SiteKey, Workspace, WorkspaceId, WorkspaceSlug,
-};
+use frontline_domain::{Channel, ChannelId, Origin, Site, SiteId, SiteKey, Workspace, WorkspaceId, WorkspaceSlug};
 
 pub const DEMO_ADMIN_EMAIL: &str = "admin@example.com";
 
@@ -22,20 +20,11 @@ pub struct Bootstrap {
 
 /// Creates the demo workspace when the store has no workspace yet; otherwise reports the
 /// first workspace and its first site. `password` fixes the admin's password (else random).
-pub async fn ensure_demo(
-    app: &App,
-    extra_origins: &[String],
-    password: Option<&str>,
-) -> Result<Bootstrap, CoreError> {
+pub async fn ensure_demo(app: &App, extra_origins: &[String], password: Option<&str>) -> Result<Bootstrap, CoreError> {
     let existing = app.store.list_workspaces().await?;
     if let Some(workspace) = existing.into_iter().next() {
-        let site_key = app
-            .store
-            .list_sites(workspace.id)
-            .await?
-            .first()
-            .map(|s| s.key.as_str().to_owned())
-            .unwrap_or_default();
+        let site_key =
+            app.store.list_sites(workspace.id).await?.first().map(|s| s.key.as_str().to_owned()).unwrap_or_default();
         let admin_email = app
             .store
             .list_operators(workspace.id)
@@ -44,26 +33,13 @@ pub async fn ensure_demo(
             .find(|o| o.role == frontline_domain::Role::Admin)
             .map(|o| o.email.as_str().to_owned())
             .unwrap_or_default();
-        return Ok(Bootstrap {
-            workspace,
-            site_key,
-            admin_email,
-            admin_password: None,
-        });
+        return Ok(Bootstrap { workspace, site_key, admin_email, admin_password: None });
     }
     let now = app.clock.now();
-    let workspace = Workspace {
-        id: WorkspaceId::new(),
-        slug: WorkspaceSlug::parse("demo")?,
-        name: "Demo".into(),
-        created_at: now,
-    };
-    let channel = Channel {
-        id: ChannelId::new(),
-        workspace_id: workspace.id,
-        name: "Общий".into(),
-        is_default: true,
-    };
+    let workspace =
+        Workspace { id: WorkspaceId::new(), slug: WorkspaceSlug::parse("demo")?, name: "Demo".into(), created_at: now };
+    let channel =
+        Channel { id: ChannelId::new(), workspace_id: workspace.id, name: "Общий".into(), is_default: true };
     app.store.create_workspace(&workspace, &channel).await?;
     let password = match password {
         Some(p) => p.to_owned(),
@@ -73,10 +49,7 @@ pub async fn ensure_demo(
         app,
         workspace.id,
         NewOperatorInput {
-            email: DEMO_ADMIN_EMAIL,
-            display_name: "Администратор",
-            password: &password,
-            role: "admin",
+            email: DEMO_ADMIN_EMAIL, display_name: "Администратор", password: &password, role: "admin"
         },
     )
     .await?;
@@ -96,10 +69,5 @@ pub async fn ensure_demo(
         })
         .await?;
     tracing::info!(workspace.id = %workspace.id, "created the demo workspace");
-    Ok(Bootstrap {
-        workspace,
-        site_key,
-        admin_email: DEMO_ADMIN_EMAIL.into(),
-        admin_password: Some(password),
-    })
+    Ok(Bootstrap { workspace, site_key, admin_email: DEMO_ADMIN_EMAIL.into(), admin_password: Some(password) })
 }

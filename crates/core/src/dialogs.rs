@@ -6,8 +6,8 @@ use crate::views::{DialogView, Event};
 use crate::widget::publish_posted;
 use crate::{App, audience};
 use frontline_domain::{
-    AuthorKind, ClientId, Dialog, DialogId, DialogStatus, Message, MessageBody, MessageId,
-    NewMessage, Visitor, VisitorId,
+    AuthorKind, ClientId, Dialog, DialogId, DialogStatus, Message, MessageBody, MessageId, NewMessage, Visitor,
+    VisitorId,
 };
 use frontline_store::{DialogPage, PostMessage, PostTarget, Posted};
 use std::collections::HashMap;
@@ -28,11 +28,8 @@ impl StatusFilter {
             "open" => Ok(Self::Open),
             "closed" => Ok(Self::Closed),
             "all" => Ok(Self::All),
-            _ => Err(frontline_domain::DomainError::Invalid {
-                field: "status",
-                reason: "must be open, closed or all",
-            }
-            .into()),
+            _ => Err(frontline_domain::DomainError::Invalid { field: "status", reason: "must be open, closed or all" }
+                .into()),
         }
     }
 
@@ -66,19 +63,12 @@ pub async fn list(
     filter: StatusFilter,
     page: DialogPage,
 ) -> Result<Vec<DialogView>, CoreError> {
-    let dialogs = app
-        .store
-        .list_dialogs(actor.workspace(), filter.status(), page)
-        .await?;
+    let dialogs = app.store.list_dialogs(actor.workspace(), filter.status(), page).await?;
     views(app, &dialogs).await
 }
 
 pub async fn get(app: &App, actor: &OperatorActor, id: DialogId) -> Result<DialogView, CoreError> {
-    let d = app
-        .store
-        .dialog(actor.workspace(), id)
-        .await
-        .map_err(dialog_not_found)?;
+    let d = app.store.dialog(actor.workspace(), id).await.map_err(dialog_not_found)?;
     Ok(views(app, &[d]).await?.remove(0))
 }
 
@@ -91,14 +81,8 @@ pub async fn messages(
     limit: u32,
 ) -> Result<Vec<Message>, CoreError> {
     // Checks the dialog is in the operator's workspace before reading anything of it.
-    app.store
-        .dialog(actor.workspace(), id)
-        .await
-        .map_err(dialog_not_found)?;
-    Ok(app
-        .store
-        .messages(actor.workspace(), id, after_seq, limit)
-        .await?)
+    app.store.dialog(actor.workspace(), id).await.map_err(dialog_not_found)?;
+    Ok(app.store.messages(actor.workspace(), id, after_seq, limit).await?)
 }
 
 /// An operator replies in a dialog.
@@ -129,43 +113,21 @@ pub async fn reply(
         })
         .await
         .map_err(dialog_not_found)?;
-    let visitor = app
-        .store
-        .visitor(op.workspace_id, posted.dialog.visitor_id)
-        .await?;
+    let visitor = app.store.visitor(op.workspace_id, posted.dialog.visitor_id).await?;
     publish_posted(app, &posted, &visitor);
     Ok(posted)
 }
 
 /// The operators have read the dialog up to `seq`.
-pub async fn mark_read(
-    app: &App,
-    actor: &OperatorActor,
-    id: DialogId,
-    seq: i64,
-) -> Result<DialogView, CoreError> {
+pub async fn mark_read(app: &App, actor: &OperatorActor, id: DialogId, seq: i64) -> Result<DialogView, CoreError> {
     if seq < 0 {
-        return Err(frontline_domain::DomainError::Invalid {
-            field: "seq",
-            reason: "must not be negative",
-        }
-        .into());
+        return Err(frontline_domain::DomainError::Invalid { field: "seq", reason: "must not be negative" }.into());
     }
-    let before = app
-        .store
-        .dialog(actor.workspace(), id)
-        .await
-        .map_err(dialog_not_found)?;
-    let after = app
-        .store
-        .mark_read(actor.workspace(), id, seq.min(before.last_seq))
-        .await
-        .map_err(dialog_not_found)?;
+    let before = app.store.dialog(actor.workspace(), id).await.map_err(dialog_not_found)?;
+    let after = app.store.mark_read(actor.workspace(), id, seq.min(before.last_seq)).await.map_err(dialog_not_found)?;
     let view = views(app, std::slice::from_ref(&after)).await?.remove(0);
     if after.unread_count != before.unread_count {
-        let event = Event::DialogUpdated {
-            dialog: view.clone(),
-        };
+        let event = Event::DialogUpdated { dialog: view.clone() };
         let topics = audience::topics(&event, actor.workspace(), after.visitor_id);
         app.bus.publish(&topics, Arc::new(event));
     }
@@ -173,22 +135,13 @@ pub async fn mark_read(
 }
 
 /// Closes a dialog; closing a closed one returns it unchanged.
-pub async fn close(
-    app: &App,
-    actor: &OperatorActor,
-    id: DialogId,
-) -> Result<DialogView, CoreError> {
-    let (dialog, changed) = app
-        .store
-        .close_dialog(actor.workspace(), id, app.clock.now())
-        .await
-        .map_err(dialog_not_found)?;
+pub async fn close(app: &App, actor: &OperatorActor, id: DialogId) -> Result<DialogView, CoreError> {
+    let (dialog, changed) =
+        app.store.close_dialog(actor.workspace(), id, app.clock.now()).await.map_err(dialog_not_found)?;
     let view = views(app, std::slice::from_ref(&dialog)).await?.remove(0);
     if changed {
         tracing::info!(dialog.id = %dialog.id, operator.id = %actor.operator.id, "dialog closed");
-        let event = Event::DialogClosed {
-            dialog: view.clone(),
-        };
+        let event = Event::DialogClosed { dialog: view.clone() };
         let topics = audience::topics(&event, actor.workspace(), dialog.visitor_id);
         app.bus.publish(&topics, Arc::new(event));
     }

@@ -36,9 +36,7 @@ impl From<StoreError> for CoreError {
         match e {
             StoreError::NotFound => CoreError::NotFound("resource"),
             StoreError::DialogClosed => CoreError::Domain(DomainError::DialogClosed),
-            StoreError::Conflict(what) => {
-                CoreError::Internal(format!("unexpected conflict on {what}"))
-            }
+            StoreError::Conflict(what) => CoreError::Internal(format!("unexpected conflict on {what}")),
             StoreError::Unavailable(s) => CoreError::Unavailable(s),
             StoreError::Internal(s) => CoreError::Internal(s),
         }

@@ -38,14 +38,8 @@ impl Metrics {
             "counter",
             "Messages stored, by author.",
             &[
-                (
-                    "{author=\"visitor\"}",
-                    g(&self.messages_visitor).to_string(),
-                ),
-                (
-                    "{author=\"operator\"}",
-                    g(&self.messages_operator).to_string(),
-                ),
+                ("{author=\"visitor\"}", g(&self.messages_visitor).to_string()),
+                ("{author=\"operator\"}", g(&self.messages_operator).to_string()),
             ],
         );
         line(
@@ -65,14 +59,8 @@ impl Metrics {
             "gauge",
             "Open WebSockets.",
             &[
-                (
-                    "{kind=\"operator\"}",
-                    gi(&self.ws_operator_sockets).to_string(),
-                ),
-                (
-                    "{kind=\"visitor\"}",
-                    gi(&self.ws_visitor_sockets).to_string(),
-                ),
+                ("{kind=\"operator\"}", gi(&self.ws_operator_sockets).to_string()),
+                ("{kind=\"visitor\"}", gi(&self.ws_visitor_sockets).to_string()),
             ],
         );
         line(

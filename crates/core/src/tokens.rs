@@ -8,8 +8,7 @@ use sha2::{Digest, Sha256};
 /// A new random token: 32 bytes, base64url (43 characters).
 pub fn new_token() -> Result<String, crate::CoreError> {
     let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes)
-        .map_err(|e| crate::CoreError::Internal(format!("no randomness: {e}")))?;
+    getrandom::fill(&mut bytes).map_err(|e| crate::CoreError::Internal(format!("no randomness: {e}")))?;
     Ok(URL_SAFE_NO_PAD.encode(bytes))
 }
 
@@ -22,22 +21,15 @@ pub fn hash(token: &str) -> Vec<u8> {
 pub fn random_alnum(n: usize) -> Result<String, crate::CoreError> {
     const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
     let mut bytes = vec![0u8; n];
-    getrandom::fill(&mut bytes)
-        .map_err(|e| crate::CoreError::Internal(format!("no randomness: {e}")))?;
-    Ok(bytes
-        .iter()
-        .map(|b| ALPHABET[(*b as usize) % ALPHABET.len()] as char)
-        .collect())
+    getrandom::fill(&mut bytes).map_err(|e| crate::CoreError::Internal(format!("no randomness: {e}")))?;
+    Ok(bytes.iter().map(|b| ALPHABET[(*b as usize) % ALPHABET.len()] as char).collect())
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn tokens_are_random_and_hash_stably() {
-        let (a, b) = (
-            super::new_token().expect("a"),
-            super::new_token().expect("b"),
-        );
+        let (a, b) = (super::new_token().expect("a"), super::new_token().expect("b"));
         assert_ne!(a, b);
         assert_eq!(a.len(), 43);
         assert_eq!(super::hash(&a), super::hash(&a));

@@ -2,9 +2,7 @@
 //! events that cross nodes over NATS (which is why they live here and not in `http`).
 //! `snake_case`, ids as UUID strings, times as RFC 3339 UTC.
 
-use frontline_domain::{
-    Channel, Dialog, DialogStatus, Message, Operator, Site, Timestamp, Visitor, Workspace,
-};
+use frontline_domain::{Channel, Dialog, DialogStatus, Message, Operator, Site, Timestamp, Visitor, Workspace};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -13,9 +11,7 @@ use uuid::Uuid;
 pub fn rfc3339(t: Timestamp) -> String {
     let dt = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(t.0) * 1_000_000)
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    let f = time::macros::format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
-    );
+    let f = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
     dt.format(&f).unwrap_or_default()
 }
 
@@ -28,11 +24,7 @@ pub struct WorkspaceView {
 
 impl From<&Workspace> for WorkspaceView {
     fn from(w: &Workspace) -> Self {
-        Self {
-            id: w.id.0,
-            name: w.name.clone(),
-            slug: w.slug.as_str().to_owned(),
-        }
+        Self { id: w.id.0, name: w.name.clone(), slug: w.slug.as_str().to_owned() }
     }
 }
 
@@ -67,11 +59,7 @@ pub struct VisitorView {
 
 impl From<&Visitor> for VisitorView {
     fn from(v: &Visitor) -> Self {
-        Self {
-            id: v.id.0,
-            number: v.number,
-            name: v.name.as_ref().map(|n| n.as_str().to_owned()),
-        }
+        Self { id: v.id.0, number: v.number, name: v.name.as_ref().map(|n| n.as_str().to_owned()) }
     }
 }
 
@@ -175,12 +163,7 @@ pub struct WidgetDialogView {
 
 impl From<&Dialog> for WidgetDialogView {
     fn from(d: &Dialog) -> Self {
-        Self {
-            id: d.id.0,
-            number: d.number,
-            status: d.status.as_str().to_owned(),
-            last_seq: d.last_seq,
-        }
+        Self { id: d.id.0, number: d.number, status: d.status.as_str().to_owned(), last_seq: d.last_seq }
     }
 }
 
@@ -193,11 +176,7 @@ pub struct ChannelView {
 
 impl From<&Channel> for ChannelView {
     fn from(c: &Channel) -> Self {
-        Self {
-            id: c.id.0,
-            name: c.name.clone(),
-            is_default: c.is_default,
-        }
+        Self { id: c.id.0, name: c.name.clone(), is_default: c.is_default }
     }
 }
 
@@ -215,11 +194,7 @@ impl From<&Site> for SiteView {
             id: s.id.0,
             name: s.name.clone(),
             key: s.key.as_str().to_owned(),
-            allowed_origins: s
-                .allowed_origins
-                .iter()
-                .map(|o| o.as_str().to_owned())
-                .collect(),
+            allowed_origins: s.allowed_origins.iter().map(|o| o.as_str().to_owned()).collect(),
         }
     }
 }
@@ -243,13 +218,7 @@ pub enum Event {
 mod tests {
     #[test]
     fn times_are_rfc3339_utc_with_millis() {
-        assert_eq!(
-            super::rfc3339(frontline_domain::Timestamp(1_700_000_000_123)),
-            "2023-11-14T22:13:20.123Z"
-        );
-        assert_eq!(
-            super::rfc3339(frontline_domain::Timestamp(0)),
-            "1970-01-01T00:00:00.000Z"
-        );
+        assert_eq!(super::rfc3339(frontline_domain::Timestamp(1_700_000_000_123)), "2023-11-14T22:13:20.123Z");
+        assert_eq!(super::rfc3339(frontline_domain::Timestamp(0)), "1970-01-01T00:00:00.000Z");
     }
 }

@@ -4,8 +4,8 @@ use crate::error::CoreError;
 use crate::views::{DialogView, Event, MessageView};
 use crate::{App, audience, tokens};
 use frontline_domain::{
-    AuthorKind, ClientId, Dialog, DialogId, Message, MessageBody, MessageId, NewMessage, Origin,
-    Site, SiteKey, Visitor, VisitorId, VisitorName,
+    AuthorKind, ClientId, Dialog, DialogId, Message, MessageBody, MessageId, NewMessage, Origin, Site, SiteKey,
+    Visitor, VisitorId, VisitorName,
 };
 use frontline_store::{NewVisitor, PostMessage, PostTarget, Posted, StoreError};
 use std::sync::Arc;
@@ -98,18 +98,9 @@ pub async fn open_session(
             (visitor, token)
         }
     };
-    let dialog = app
-        .store
-        .latest_dialog_of_visitor(site.workspace_id, visitor.id)
-        .await?;
+    let dialog = app.store.latest_dialog_of_visitor(site.workspace_id, visitor.id).await?;
     let workspace_name = app.store.workspace(site.workspace_id).await?.name;
-    Ok(WidgetSession {
-        token,
-        visitor,
-        site,
-        workspace_name,
-        dialog,
-    })
+    Ok(WidgetSession { token, visitor, site, workspace_name, dialog })
 }
 
 pub async fn authenticate(app: &App, token: &str) -> Result<VisitorActor, CoreError> {
@@ -126,18 +117,9 @@ pub async fn authenticate(app: &App, token: &str) -> Result<VisitorActor, CoreEr
 pub async fn set_name(app: &App, actor: &VisitorActor, name: &str) -> Result<Visitor, CoreError> {
     let name = VisitorName::parse(name)?;
     let v = &actor.visitor;
-    let visitor = app
-        .store
-        .set_visitor_name(v.workspace_id, v.id, &name)
-        .await?;
-    if let Some(dialog) = app
-        .store
-        .latest_dialog_of_visitor(v.workspace_id, v.id)
-        .await?
-    {
-        let event = Event::DialogUpdated {
-            dialog: DialogView::new(&dialog, &visitor),
-        };
+    let visitor = app.store.set_visitor_name(v.workspace_id, v.id, &name).await?;
+    if let Some(dialog) = app.store.latest_dialog_of_visitor(v.workspace_id, v.id).await? {
+        let event = Event::DialogUpdated { dialog: DialogView::new(&dialog, &visitor) };
         let topics = audience::topics(&event, v.workspace_id, v.id);
         app.bus.publish(&topics, Arc::new(event));
     }
@@ -146,10 +128,7 @@ pub async fn set_name(app: &App, actor: &VisitorActor, name: &str) -> Result<Vis
 
 /// The visitor's current dialog (his latest, open or closed).
 pub async fn current_dialog(app: &App, actor: &VisitorActor) -> Result<Option<Dialog>, CoreError> {
-    Ok(app
-        .store
-        .latest_dialog_of_visitor(actor.visitor.workspace_id, actor.visitor.id)
-        .await?)
+    Ok(app.store.latest_dialog_of_visitor(actor.visitor.workspace_id, actor.visitor.id).await?)
 }
 
 /// Messages of the visitor's current dialog after `after_seq`.
@@ -162,20 +141,12 @@ pub async fn history(
     let Some(dialog) = current_dialog(app, actor).await? else {
         return Ok((None, Vec::new()));
     };
-    let msgs = app
-        .store
-        .messages(actor.visitor.workspace_id, dialog.id, after_seq, limit)
-        .await?;
+    let msgs = app.store.messages(actor.visitor.workspace_id, dialog.id, after_seq, limit).await?;
     Ok((Some(dialog), msgs))
 }
 
 /// A visitor writes: into his open dialog, or a new one in his site's channel.
-pub async fn post(
-    app: &App,
-    actor: &VisitorActor,
-    client_id: &str,
-    body: &str,
-) -> Result<Posted, CoreError> {
+pub async fn post(app: &App, actor: &VisitorActor, client_id: &str, body: &str) -> Result<Posted, CoreError> {
     let client_id = ClientId::parse(client_id)?;
     let body = MessageBody::parse(body, app.config.message_limit)?;
     let v = &actor.visitor;
@@ -206,10 +177,7 @@ pub async fn post(
 async fn visitor_site(app: &App, v: &Visitor) -> Result<Site, CoreError> {
     // Read once per authentication (a socket authenticates once); a workspace has few sites.
     let sites = app.store.list_sites(v.workspace_id).await?;
-    sites
-        .into_iter()
-        .find(|s| s.id == v.site_id)
-        .ok_or(CoreError::NotFound("site"))
+    sites.into_iter().find(|s| s.id == v.site_id).ok_or(CoreError::NotFound("site"))
 }
 
 /// Publishes what a committed post changed, to the audiences `audience` picks.
@@ -225,9 +193,7 @@ pub(crate) fn publish_posted(app: &App, posted: &Posted, visitor: &Visitor) {
     };
     let ws = posted.dialog.workspace_id;
     let dialog = DialogView::new(&posted.dialog, visitor);
-    let mut events = vec![Event::MessageCreated {
-        message: MessageView::from(&posted.message),
-    }];
+    let mut events = vec![Event::MessageCreated { message: MessageView::from(&posted.message) }];
     if posted.dialog_created {
         app.metrics.dialogs_created.fetch_add(1, Relaxed);
         events.push(Event::DialogCreated { dialog });

@@ -18,10 +18,7 @@ impl Role {
             "admin" => Ok(Self::Admin),
             "supervisor" => Ok(Self::Supervisor),
             "operator" => Ok(Self::Operator),
-            _ => Err(DomainError::invalid(
-                "role",
-                "must be admin, supervisor or operator",
-            )),
+            _ => Err(DomainError::invalid("role", "must be admin, supervisor or operator")),
         }
     }
 
@@ -91,10 +88,7 @@ pub(crate) fn parse_name(s: &str, field: &'static str) -> Result<String, DomainE
         return Err(DomainError::invalid(field, "must be at most 80 characters"));
     }
     if s.chars().any(char::is_control) {
-        return Err(DomainError::invalid(
-            field,
-            "must not contain control characters",
-        ));
+        return Err(DomainError::invalid(field, "must not contain control characters"));
     }
     Ok(s.to_owned())
 }
@@ -108,16 +102,10 @@ impl Password {
     pub fn parse(s: &str) -> Result<Self, DomainError> {
         let n = s.chars().count();
         if n < Self::MIN_CHARS {
-            return Err(DomainError::invalid(
-                "password",
-                "must be at least 8 characters",
-            ));
+            return Err(DomainError::invalid("password", "must be at least 8 characters"));
         }
         if n > 256 {
-            return Err(DomainError::invalid(
-                "password",
-                "must be at most 256 characters",
-            ));
+            return Err(DomainError::invalid("password", "must be at most 256 characters"));
         }
         Ok(Self(s.to_owned()))
     }
@@ -142,14 +130,9 @@ impl WorkspaceSlug {
     pub fn parse(s: &str) -> Result<Self, DomainError> {
         let s = s.trim().to_lowercase();
         let ok_len = (2..=40).contains(&s.len());
-        let ok_chars = s
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        let ok_chars = s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
         if !ok_len || !ok_chars || s.starts_with('-') || s.ends_with('-') {
-            return Err(DomainError::invalid(
-                "workspace",
-                "2–40 characters: a-z, 0-9 and -",
-            ));
+            return Err(DomainError::invalid("workspace", "2–40 characters: a-z, 0-9 and -"));
         }
         Ok(Self(s))
     }
@@ -187,20 +170,8 @@ mod tests {
 
     #[test]
     fn email_is_normalised_and_checked() {
-        assert_eq!(
-            Email::parse("  Anna@Example.COM ").map(|e| e.0),
-            Ok("anna@example.com".into())
-        );
-        for bad in [
-            "",
-            "anna",
-            "anna@",
-            "@example.com",
-            "anna@example",
-            "a b@example.com",
-            "a@b@c.com",
-            "a@.com",
-        ] {
+        assert_eq!(Email::parse("  Anna@Example.COM ").map(|e| e.0), Ok("anna@example.com".into()));
+        for bad in ["", "anna", "anna@", "@example.com", "anna@example", "a b@example.com", "a@b@c.com", "a@.com"] {
             assert!(Email::parse(bad).is_err(), "{bad:?} accepted");
         }
     }
@@ -229,10 +200,7 @@ mod tests {
     fn passwords_have_a_minimum() {
         assert!(Password::parse("short").is_err());
         assert!(Password::parse("long enough").is_ok());
-        assert_eq!(
-            format!("{:?}", Password::parse("long enough").ok()),
-            "Some(Password(***))"
-        );
+        assert_eq!(format!("{:?}", Password::parse("long enough").ok()), "Some(Password(***))");
     }
 
     #[test]

@@ -88,22 +88,10 @@ mod tests {
 
     #[test]
     fn closed_dialogs_refuse_operators_and_restart_for_visitors() {
-        assert_eq!(
-            DialogStatus::Open.delivery_for(AuthorKind::Operator),
-            Ok(Delivery::Append)
-        );
-        assert_eq!(
-            DialogStatus::Open.delivery_for(AuthorKind::Visitor),
-            Ok(Delivery::Append)
-        );
-        assert_eq!(
-            DialogStatus::Closed.delivery_for(AuthorKind::Visitor),
-            Ok(Delivery::StartNew)
-        );
-        assert_eq!(
-            DialogStatus::Closed.delivery_for(AuthorKind::Operator),
-            Err(DomainError::DialogClosed)
-        );
+        assert_eq!(DialogStatus::Open.delivery_for(AuthorKind::Operator), Ok(Delivery::Append));
+        assert_eq!(DialogStatus::Open.delivery_for(AuthorKind::Visitor), Ok(Delivery::Append));
+        assert_eq!(DialogStatus::Closed.delivery_for(AuthorKind::Visitor), Ok(Delivery::StartNew));
+        assert_eq!(DialogStatus::Closed.delivery_for(AuthorKind::Operator), Err(DomainError::DialogClosed));
         assert!(DialogStatus::Open.can_close());
         assert!(!DialogStatus::Closed.can_close());
     }

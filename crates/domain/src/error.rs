@@ -5,10 +5,7 @@
 pub enum DomainError {
     /// A field does not parse; `field` names it as the API spells it.
     #[error("{field}: {reason}")]
-    Invalid {
-        field: &'static str,
-        reason: &'static str,
-    },
+    Invalid { field: &'static str, reason: &'static str },
     /// The message has no visible text.
     #[error("the message is empty")]
     EmptyMessage,

@@ -22,13 +22,8 @@ impl MessageBody {
             return Err(DomainError::MessageTooLong { limit });
         }
         // NUL cannot be stored in PostgreSQL text; other control characters are noise.
-        if s.chars()
-            .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
-        {
-            return Err(DomainError::invalid(
-                "body",
-                "must not contain control characters",
-            ));
+        if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
+            return Err(DomainError::invalid("body", "must not contain control characters"));
         }
         Ok(Self(s.to_owned()))
     }
@@ -59,10 +54,7 @@ pub struct ClientId(String);
 impl ClientId {
     pub fn parse(s: &str) -> Result<Self, DomainError> {
         if s.is_empty() || s.len() > 64 || !s.chars().all(|c| c.is_ascii_graphic()) {
-            return Err(DomainError::invalid(
-                "client_id",
-                "1–64 printable ASCII characters",
-            ));
+            return Err(DomainError::invalid("client_id", "1–64 printable ASCII characters"));
         }
         Ok(Self(s.to_owned()))
     }
@@ -144,19 +136,10 @@ mod tests {
 
     #[test]
     fn bodies_are_checked() {
-        assert_eq!(
-            MessageBody::parse("  \n\t ", 10),
-            Err(DomainError::EmptyMessage)
-        );
+        assert_eq!(MessageBody::parse("  \n\t ", 10), Err(DomainError::EmptyMessage));
         assert_eq!(MessageBody::parse("", 10), Err(DomainError::EmptyMessage));
-        assert_eq!(
-            MessageBody::parse("абвгдеёжзий", 10),
-            Err(DomainError::MessageTooLong { limit: 10 })
-        );
-        assert_eq!(
-            MessageBody::parse(" абвгдеёжзи ", 10).map(|b| b.0),
-            Ok("абвгдеёжзи".into())
-        );
+        assert_eq!(MessageBody::parse("абвгдеёжзий", 10), Err(DomainError::MessageTooLong { limit: 10 }));
+        assert_eq!(MessageBody::parse(" абвгдеёжзи ", 10).map(|b| b.0), Ok("абвгдеёжзи".into()));
         assert!(MessageBody::parse("a\0b", 10).is_err());
         assert!(MessageBody::parse("line\nline", 10).is_ok());
     }

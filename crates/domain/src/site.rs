@@ -9,9 +9,7 @@ pub struct SiteKey(String);
 
 impl SiteKey {
     pub fn parse(s: &str) -> Result<Self, DomainError> {
-        let ok = (8..=64).contains(&s.len())
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        let ok = (8..=64).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
         if !ok {
             return Err(DomainError::invalid("key", "not a widget key"));
         }
@@ -96,18 +94,9 @@ mod tests {
     #[test]
     fn origins_are_normalised() {
         let o = |s: &str| Origin::parse(s).map(|o| o.0);
-        assert_eq!(
-            o("HTTPS://Shop.Example.com/"),
-            Ok("https://shop.example.com".into())
-        );
-        assert_eq!(
-            o("https://shop.example.com:443"),
-            Ok("https://shop.example.com".into())
-        );
-        assert_eq!(
-            o("http://127.0.0.1:8080"),
-            Ok("http://127.0.0.1:8080".into())
-        );
+        assert_eq!(o("HTTPS://Shop.Example.com/"), Ok("https://shop.example.com".into()));
+        assert_eq!(o("https://shop.example.com:443"), Ok("https://shop.example.com".into()));
+        assert_eq!(o("http://127.0.0.1:8080"), Ok("http://127.0.0.1:8080".into()));
         for bad in [
             "shop.example.com",
             "ftp://x.example",

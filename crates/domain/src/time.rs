@@ -1,9 +1,7 @@
 //! Instants as UTC milliseconds since the Unix epoch, the way both stores keep them.
 
 /// An instant in UTC, in milliseconds since 1970-01-01.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(transparent)]
 pub struct Timestamp(pub i64);
 

@@ -9,9 +9,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use frontline_core::auth::{self, LoginInput, NewOperatorInput};
 use frontline_core::dialogs::{self, StatusFilter};
-use frontline_core::views::{
-    ChannelView, DialogView, MessageView, OperatorView, SiteView, WorkspaceView,
-};
+use frontline_core::views::{ChannelView, DialogView, MessageView, OperatorView, SiteView, WorkspaceView};
 use frontline_domain::{DialogId, Timestamp};
 use frontline_store::DialogPage;
 use serde::{Deserialize, Serialize};
@@ -34,37 +32,21 @@ pub struct MeResponse {
 
 fn session_cookie(token: &str, max_age_s: i64, secure: bool) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
-    let v = format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_s}{secure}"
-    );
+    let v = format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_s}{secure}");
     HeaderValue::from_str(&v).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 /// Signs in and sets the session cookie.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "console", request_body = LoginRequest,
     responses((status = 200, body = MeResponse), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody)))]
-pub async fn login(
-    State(s): State<HttpState>,
-    JsonBody(req): JsonBody<LoginRequest>,
-) -> ApiResult<Response> {
+pub async fn login(State(s): State<HttpState>, JsonBody(req): JsonBody<LoginRequest>) -> ApiResult<Response> {
     let done = auth::login(
         &s.app,
-        LoginInput {
-            email: &req.email,
-            password: &req.password,
-            workspace: req.workspace.as_deref(),
-        },
+        LoginInput { email: &req.email, password: &req.password, workspace: req.workspace.as_deref() },
     )
     .await?;
-    let body = MeResponse {
-        operator: (&done.operator).into(),
-        workspace: (&done.workspace).into(),
-    };
-    let cookie = session_cookie(
-        &done.token,
-        s.app.config.session_ttl_ms / 1000,
-        s.config.secure_cookies,
-    );
+    let body = MeResponse { operator: (&done.operator).into(), workspace: (&done.workspace).into() };
+    let cookie = session_cookie(&done.token, s.app.config.session_ttl_ms / 1000, s.config.secure_cookies);
     Ok(([(header::SET_COOKIE, cookie)], Json(body)).into_response())
 }
 
@@ -80,20 +62,9 @@ pub async fn logout(State(s): State<HttpState>, headers: HeaderMap) -> ApiResult
 
 /// Who is signed in.
 #[utoipa::path(get, path = "/api/v1/me", tag = "console", responses((status = 200, body = MeResponse), (status = 401, body = ApiErrorBody)))]
-pub async fn me(
-    State(s): State<HttpState>,
-    OperatorAuth(actor): OperatorAuth,
-) -> ApiResult<Json<MeResponse>> {
-    let ws = s
-        .app
-        .store
-        .workspace(actor.workspace())
-        .await
-        .map_err(frontline_core::CoreError::from)?;
-    Ok(Json(MeResponse {
-        operator: (&actor.operator).into(),
-        workspace: (&ws).into(),
-    }))
+pub async fn me(State(s): State<HttpState>, OperatorAuth(actor): OperatorAuth) -> ApiResult<Json<MeResponse>> {
+    let ws = s.app.store.workspace(actor.workspace()).await.map_err(frontline_core::CoreError::from)?;
+    Ok(Json(MeResponse { operator: (&actor.operator).into(), workspace: (&ws).into() }))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -125,10 +96,7 @@ fn limit(v: Option<u32>, default: u32, max: u32) -> ApiResult<u32> {
 fn parse_cursor(c: &str) -> ApiResult<(Timestamp, DialogId)> {
     let bad = || ApiError::field("cursor", "cursor: not a cursor from this API");
     let (at, id) = c.split_once('.').ok_or_else(bad)?;
-    Ok((
-        Timestamp(at.parse().map_err(|_| bad())?),
-        id.parse().map_err(|_| bad())?,
-    ))
+    Ok((Timestamp(at.parse().map_err(|_| bad())?), id.parse().map_err(|_| bad())?))
 }
 
 /// Lists dialogs, newest activity first.
@@ -153,18 +121,14 @@ pub async fn list_dialogs(
 }
 
 fn cursor_of(d: &DialogView) -> ApiResult<String> {
-    let at = time::OffsetDateTime::parse(
-        &d.updated_at,
-        &time::format_description::well_known::Rfc3339,
-    )
-    .map_err(|_| ApiError::new(crate::error::ErrorCode::Internal, "Internal error."))?;
+    let at = time::OffsetDateTime::parse(&d.updated_at, &time::format_description::well_known::Rfc3339)
+        .map_err(|_| ApiError::new(crate::error::ErrorCode::Internal, "Internal error."))?;
     let ms = (at.unix_timestamp_nanos() / 1_000_000) as i64;
     Ok(format!("{ms}.{}", d.id))
 }
 
 fn dialog_id(raw: &str) -> ApiResult<DialogId> {
-    raw.parse()
-        .map_err(|_| ApiError::new(crate::error::ErrorCode::DialogNotFound, "No such dialog."))
+    raw.parse().map_err(|_| ApiError::new(crate::error::ErrorCode::DialogNotFound, "No such dialog."))
 }
 
 /// One dialog.
@@ -197,27 +161,18 @@ pub struct MessagePageView {
 
 pub(crate) fn message_page(q: &MessagesQuery) -> ApiResult<(i64, u32)> {
     let after = match &q.cursor {
-        Some(c) => c
-            .parse::<i64>()
-            .map_err(|_| ApiError::field("cursor", "cursor: not a cursor from this API"))?,
+        Some(c) => c.parse::<i64>().map_err(|_| ApiError::field("cursor", "cursor: not a cursor from this API"))?,
         None => q.after_seq.unwrap_or(0),
     };
     if after < 0 {
-        return Err(ApiError::field(
-            "after_seq",
-            "after_seq: must not be negative",
-        ));
+        return Err(ApiError::field("after_seq", "after_seq: must not be negative"));
     }
     Ok((after, limit(q.limit, 100, 500)?))
 }
 
 pub(crate) fn page_of(msgs: &[frontline_domain::Message], limit: u32) -> MessagePageView {
     let items: Vec<MessageView> = msgs.iter().map(MessageView::from).collect();
-    let next_cursor = if items.len() == limit as usize {
-        items.last().map(|m| m.seq.to_string())
-    } else {
-        None
-    };
+    let next_cursor = if items.len() == limit as usize { items.last().map(|m| m.seq.to_string()) } else { None };
     MessagePageView { items, next_cursor }
 }
 
@@ -255,11 +210,7 @@ pub async fn send_message(
     JsonBody(req): JsonBody<SendRequest>,
 ) -> ApiResult<Response> {
     let posted = dialogs::reply(&s.app, &actor, dialog_id(&id)?, &req.client_id, &req.body).await?;
-    let status = if posted.duplicate {
-        StatusCode::OK
-    } else {
-        StatusCode::CREATED
-    };
+    let status = if posted.duplicate { StatusCode::OK } else { StatusCode::CREATED };
     Ok((status, Json(MessageView::from(&posted.message))).into_response())
 }
 
@@ -304,15 +255,8 @@ pub async fn list_operators(
     State(s): State<HttpState>,
     OperatorAuth(actor): OperatorAuth,
 ) -> ApiResult<Json<OperatorList>> {
-    let ops = s
-        .app
-        .store
-        .list_operators(actor.workspace())
-        .await
-        .map_err(frontline_core::CoreError::from)?;
-    Ok(Json(OperatorList {
-        items: ops.iter().map(OperatorView::from).collect(),
-    }))
+    let ops = s.app.store.list_operators(actor.workspace()).await.map_err(frontline_core::CoreError::from)?;
+    Ok(Json(OperatorList { items: ops.iter().map(OperatorView::from).collect() }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -357,15 +301,8 @@ pub async fn list_channels(
     State(s): State<HttpState>,
     OperatorAuth(actor): OperatorAuth,
 ) -> ApiResult<Json<ChannelList>> {
-    let chs = s
-        .app
-        .store
-        .list_channels(actor.workspace())
-        .await
-        .map_err(frontline_core::CoreError::from)?;
-    Ok(Json(ChannelList {
-        items: chs.iter().map(ChannelView::from).collect(),
-    }))
+    let chs = s.app.store.list_channels(actor.workspace()).await.map_err(frontline_core::CoreError::from)?;
+    Ok(Json(ChannelList { items: chs.iter().map(ChannelView::from).collect() }))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -375,17 +312,7 @@ pub struct SiteList {
 
 /// Sites (widget keys) of the workspace.
 #[utoipa::path(get, path = "/api/v1/sites", tag = "admin", responses((status = 200, body = SiteList)))]
-pub async fn list_sites(
-    State(s): State<HttpState>,
-    OperatorAuth(actor): OperatorAuth,
-) -> ApiResult<Json<SiteList>> {
-    let sites = s
-        .app
-        .store
-        .list_sites(actor.workspace())
-        .await
-        .map_err(frontline_core::CoreError::from)?;
-    Ok(Json(SiteList {
-        items: sites.iter().map(SiteView::from).collect(),
-    }))
+pub async fn list_sites(State(s): State<HttpState>, OperatorAuth(actor): OperatorAuth) -> ApiResult<Json<SiteList>> {
+    let sites = s.app.store.list_sites(actor.workspace()).await.map_err(frontline_core::CoreError::from)?;
+    Ok(Json(SiteList { items: sites.iter().map(SiteView::from).collect() }))
 }

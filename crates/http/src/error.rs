@@ -38,8 +38,9 @@ impl ErrorCode {
     pub fn status(self) -> StatusCode {
         use ErrorCode::*;
         match self {
-            ValidationFailed | EmptyMessage | BadJson | WorkspaceRequired | UnknownFrame
-            | BadFrame => StatusCode::BAD_REQUEST,
+            ValidationFailed | EmptyMessage | BadJson | WorkspaceRequired | UnknownFrame | BadFrame => {
+                StatusCode::BAD_REQUEST
+            }
             MessageTooLong => StatusCode::PAYLOAD_TOO_LARGE,
             Unauthenticated | InvalidCredentials => StatusCode::UNAUTHORIZED,
             Forbidden | UnknownSiteKey | OriginNotAllowed => StatusCode::FORBIDDEN,
@@ -96,11 +97,7 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            message: message.into(),
-            details: serde_json::json!({}),
-        }
+        Self { code, message: message.into(), details: serde_json::json!({}) }
     }
 
     pub fn field(field: &str, message: impl Into<String>) -> Self {
@@ -112,11 +109,7 @@ impl ApiError {
     }
 
     pub fn body(&self) -> ApiErrorBody {
-        ApiErrorBody {
-            code: self.code,
-            message: self.message.clone(),
-            details: self.details.clone(),
-        }
+        ApiErrorBody { code: self.code, message: self.message.clone(), details: self.details.clone() }
     }
 }
 
@@ -137,13 +130,9 @@ impl From<CoreError> for ApiError {
                 message: format!("The message is longer than {limit} characters."),
                 details: serde_json::json!({ "field": "body", "limit": limit }),
             },
-            CoreError::Domain(DomainError::DialogClosed) => {
-                ApiError::new(C::DialogClosed, "The dialog is closed.")
-            }
+            CoreError::Domain(DomainError::DialogClosed) => ApiError::new(C::DialogClosed, "The dialog is closed."),
             CoreError::Unauthenticated => ApiError::new(C::Unauthenticated, "Sign in first."),
-            CoreError::InvalidCredentials => {
-                ApiError::new(C::InvalidCredentials, "Wrong e-mail or password.")
-            }
+            CoreError::InvalidCredentials => ApiError::new(C::InvalidCredentials, "Wrong e-mail or password."),
             CoreError::WorkspaceRequired => ApiError {
                 code: C::WorkspaceRequired,
                 message: "This e-mail is used in several workspaces: give the workspace.".into(),
@@ -155,10 +144,9 @@ impl From<CoreError> for ApiError {
                 message: "Unknown widget key.".into(),
                 details: serde_json::json!({ "field": "key" }),
             },
-            CoreError::OriginNotAllowed => ApiError::new(
-                C::OriginNotAllowed,
-                "This site is not allowed to use the widget.",
-            ),
+            CoreError::OriginNotAllowed => {
+                ApiError::new(C::OriginNotAllowed, "This site is not allowed to use the widget.")
+            }
             CoreError::DialogNotFound => ApiError::new(C::DialogNotFound, "No such dialog."),
             CoreError::NotFound(what) => ApiError::new(C::NotFound, format!("No such {what}.")),
             CoreError::EmailTaken => ApiError {
@@ -168,10 +156,7 @@ impl From<CoreError> for ApiError {
             },
             CoreError::Unavailable(cause) => {
                 tracing::error!(error = %cause, "store unavailable");
-                ApiError::new(
-                    C::Unavailable,
-                    "The service is temporarily unavailable; retry.",
-                )
+                ApiError::new(C::Unavailable, "The service is temporarily unavailable; retry.")
             }
             CoreError::Internal(cause) => {
                 tracing::error!(error = %cause, "internal error");

@@ -89,12 +89,7 @@ impl FromRequestParts<HttpState> for AdminAuth {
 /// The origin of this Frontline as the browser addressed it, from `Host`.
 pub fn own_origin(headers: &HeaderMap, secure: bool) -> Option<String> {
     let host = headers.get(axum::http::header::HOST)?.to_str().ok()?;
-    let scheme = if secure
-        || headers
-            .get("x-forwarded-proto")
-            .and_then(|v| v.to_str().ok())
-            == Some("https")
-    {
+    let scheme = if secure || headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https") {
         "https"
     } else {
         "http"
@@ -103,10 +98,7 @@ pub fn own_origin(headers: &HeaderMap, secure: bool) -> Option<String> {
 }
 
 pub fn origin_header(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(axum::http::header::ORIGIN)
-        .and_then(|v| v.to_str().ok())
-        .filter(|o| *o != "null")
+    headers.get(axum::http::header::ORIGIN).and_then(|v| v.to_str().ok()).filter(|o| *o != "null")
 }
 
 /// A visitor (widget token in `Authorization: Bearer`), calling from an allowed origin.
@@ -126,11 +118,7 @@ impl FromRequestParts<HttpState> for WidgetAuth {
         let own = own_origin(&parts.headers, state.config.secure_cookies);
         widget::check_origin(
             &actor.site,
-            &WidgetOrigin {
-                header: origin_header(&parts.headers),
-                own: own.as_deref(),
-                page: None,
-            },
+            &WidgetOrigin { header: origin_header(&parts.headers), own: own.as_deref(), page: None },
         )?;
         Ok(Self(actor))
     }

@@ -29,26 +29,17 @@ pub fn router(state: HttpState) -> Router {
         .route("/me", get(console::me))
         .route("/dialogs", get(console::list_dialogs))
         .route("/dialogs/{id}", get(console::get_dialog))
-        .route(
-            "/dialogs/{id}/messages",
-            get(console::list_messages).post(console::send_message),
-        )
+        .route("/dialogs/{id}/messages", get(console::list_messages).post(console::send_message))
         .route("/dialogs/{id}/read", post(console::mark_read))
         .route("/dialogs/{id}/close", post(console::close_dialog))
-        .route(
-            "/operators",
-            get(console::list_operators).post(console::create_operator),
-        )
+        .route("/operators", get(console::list_operators).post(console::create_operator))
         .route("/channels", get(console::list_channels))
         .route("/sites", get(console::list_sites))
         .route("/ws", get(ws::operator_ws))
         .fallback(api_not_found);
     let widget_api = Router::new()
         .route("/session", post(widget::open_session))
-        .route(
-            "/messages",
-            get(widget::list_messages).post(widget::send_message),
-        )
+        .route("/messages", get(widget::list_messages).post(widget::send_message))
         .route("/visitor", patch(widget::update_visitor))
         .route("/ws", get(ws::widget_ws))
         .fallback(api_not_found);
@@ -76,11 +67,7 @@ async fn api_not_found() -> error::ApiError {
 }
 
 async fn openapi_json() -> Response {
-    (
-        [(header::CONTENT_TYPE, "application/json")],
-        openapi::json(),
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, "application/json")], openapi::json()).into_response()
 }
 
 /// Counts requests, logs them (path template only: no query strings, ids or bodies), and sets
@@ -88,24 +75,15 @@ async fn openapi_json() -> Response {
 async fn track(State(s): State<HttpState>, req: Request, next: Next) -> Response {
     let started = std::time::Instant::now();
     let method = req.method().clone();
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_owned())
-        .unwrap_or_else(|| "unmatched".into());
+    let route =
+        req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "unmatched".into());
     let mut resp = next.run(req).await;
     let status = resp.status();
     s.app.metrics.http_requests.fetch_add(1, Ordering::Relaxed);
     if status.is_server_error() {
-        s.app
-            .metrics
-            .http_errors_5xx
-            .fetch_add(1, Ordering::Relaxed);
+        s.app.metrics.http_errors_5xx.fetch_add(1, Ordering::Relaxed);
     }
     tracing::debug!(http.method = %method, http.route = %route, http.status = status.as_u16(), duration_ms = started.elapsed().as_millis() as u64, "request");
-    resp.headers_mut().insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
+    resp.headers_mut().insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     resp
 }

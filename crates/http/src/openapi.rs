@@ -29,9 +29,7 @@ impl utoipa::Modify for Security {
         let components = doc.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "session_cookie",
-            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
-                crate::extract::SESSION_COOKIE,
-            ))),
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::extract::SESSION_COOKIE))),
         );
         components.add_security_scheme(
             "visitor_token",
@@ -41,7 +39,5 @@ impl utoipa::Modify for Security {
 }
 
 pub fn json() -> String {
-    ApiDoc::openapi()
-        .to_pretty_json()
-        .unwrap_or_else(|_| "{}".into())
+    ApiDoc::openapi().to_pretty_json().unwrap_or_else(|_| "{}".into())
 }

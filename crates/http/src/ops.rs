@@ -23,11 +23,5 @@ pub async fn readyz(State(s): State<HttpState>) -> impl IntoResponse {
 
 /// Prometheus text format.
 pub async fn metrics(State(s): State<HttpState>) -> impl IntoResponse {
-    (
-        [(
-            header::CONTENT_TYPE,
-            "text/plain; version=0.0.4; charset=utf-8",
-        )],
-        s.app.metrics.render(s.app.store.backend()),
-    )
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], s.app.metrics.render(s.app.store.backend()))
 }

@@ -35,10 +35,7 @@ fn content_type(path: &str) -> &'static str {
 }
 
 fn read(s: &HttpState, path: &str) -> Option<Cow<'static, [u8]>> {
-    if path
-        .split('/')
-        .any(|seg| seg == ".." || seg.starts_with('.'))
-    {
+    if path.split('/').any(|seg| seg == ".." || seg.starts_with('.')) {
         return None;
     }
     match &s.config.web_dir {
@@ -57,14 +54,10 @@ fn not_built() -> Response {
 
 fn file(s: &HttpState, path: &str, cache: &'static str) -> Response {
     match read(s, path) {
-        Some(bytes) => (
-            [
-                (header::CONTENT_TYPE, content_type(path)),
-                (header::CACHE_CONTROL, cache),
-            ],
-            bytes.into_owned(),
-        )
-            .into_response(),
+        Some(bytes) => {
+            ([(header::CONTENT_TYPE, content_type(path)), (header::CACHE_CONTROL, cache)], bytes.into_owned())
+                .into_response()
+        }
         None => (StatusCode::NOT_FOUND, "not found").into_response(),
     }
 }
@@ -85,18 +78,10 @@ pub async fn console(State(s): State<HttpState>, path: Option<Path<String>>) -> 
     let Some(index) = read(&s, "console/index.html") else {
         return not_built();
     };
-    let mut resp = (
-        [
-            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-cache"),
-        ],
-        index.into_owned(),
-    )
-        .into_response();
-    resp.headers_mut().insert(
-        "content-security-policy",
-        HeaderValue::from_static("frame-ancestors 'none'"),
-    );
+    let mut resp =
+        ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], index.into_owned())
+            .into_response();
+    resp.headers_mut().insert("content-security-policy", HeaderValue::from_static("frame-ancestors 'none'"));
     resp
 }
 
@@ -105,8 +90,7 @@ pub async fn loader(State(s): State<HttpState>) -> Response {
         return not_built();
     }
     let mut resp = file(&s, "widget.js", SHORT);
-    resp.headers_mut()
-        .insert("access-control-allow-origin", HeaderValue::from_static("*"));
+    resp.headers_mut().insert("access-control-allow-origin", HeaderValue::from_static("*"));
     resp
 }
 
@@ -132,14 +116,9 @@ pub async fn frame(State(s): State<HttpState>, Query(q): Query<FrameQuery>) -> R
         ancestors.extend(site.allowed_origins.iter().map(|o| o.as_str().to_owned()));
     }
     let csp = format!("frame-ancestors {}", ancestors.join(" "));
-    let mut resp = (
-        [
-            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-cache"),
-        ],
-        html.into_owned(),
-    )
-        .into_response();
+    let mut resp =
+        ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], html.into_owned())
+            .into_response();
     if let Ok(v) = HeaderValue::from_str(&csp) {
         resp.headers_mut().insert("content-security-policy", v);
     }

@@ -53,20 +53,13 @@ pub async fn open_session(
     JsonBody(req): JsonBody<SessionRequest>,
 ) -> ApiResult<Json<SessionResponse>> {
     let own = own_origin(&headers, s.config.secure_cookies);
-    let origin = WidgetOrigin {
-        header: origin_header(&headers),
-        own: own.as_deref(),
-        page: req.origin.as_deref(),
-    };
+    let origin = WidgetOrigin { header: origin_header(&headers), own: own.as_deref(), page: req.origin.as_deref() };
     let session = widget::open_session(&s.app, &req.key, req.token.as_deref(), &origin).await?;
     Ok(Json(SessionResponse {
         token: session.token,
         visitor: (&session.visitor).into(),
         dialog: session.dialog.as_ref().map(WidgetDialogView::from),
-        site: SiteInfo {
-            name: session.site.name,
-            workspace_name: session.workspace_name,
-        },
+        site: SiteInfo { name: session.site.name, workspace_name: session.workspace_name },
     }))
 }
 
@@ -95,11 +88,7 @@ pub async fn send_message(
     JsonBody(req): JsonBody<SendRequest>,
 ) -> ApiResult<Response> {
     let posted = widget::post(&s.app, &actor, &req.client_id, &req.body).await?;
-    let status = if posted.duplicate {
-        StatusCode::OK
-    } else {
-        StatusCode::CREATED
-    };
+    let status = if posted.duplicate { StatusCode::OK } else { StatusCode::CREATED };
     Ok((status, Json(MessageView::from(&posted.message))).into_response())
 }
 

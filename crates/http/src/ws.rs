@@ -7,7 +7,7 @@
 //! - `ack` is sent after the store call returned, i.e. after commit.
 //! - Sends and resumes run concurrently with event delivery (they are futures owned by the
 //!   socket task, not detached tasks), so a slow commit does not stall live events.
-//! - Small buffers: an idle socket costs a few KB.
+//! - Small buffers: an idle socket costs a few KB (see docs/bench.md).
 
 use crate::error::{ApiError, ErrorCode};
 use crate::extract::{OperatorAuth, origin_header, own_origin};
@@ -44,7 +44,9 @@ enum Peer {
 }
 
 fn configure(ws: WebSocketUpgrade) -> WebSocketUpgrade {
-    ws.read_buffer_size(4 * 1024)
+    // tungstenite zero-fills its whole read buffer, so its size is resident per socket; chat
+    // frames are small, and a larger frame is simply read in several chunks.
+    ws.read_buffer_size(1024)
         .write_buffer_size(4 * 1024)
         .max_write_buffer_size(1024 * 1024)
         .max_message_size(64 * 1024)
@@ -76,11 +78,7 @@ pub struct WidgetWsQuery {
 }
 
 /// `GET /widget/v1/ws?token=…`: the visitor's socket.
-pub async fn widget_ws(
-    State(s): State<HttpState>,
-    Query(q): Query<WidgetWsQuery>,
-    mut parts: Parts,
-) -> Response {
+pub async fn widget_ws(State(s): State<HttpState>, Query(q): Query<WidgetWsQuery>, mut parts: Parts) -> Response {
     let Some(token) = q.token.filter(|t| !t.is_empty()) else {
         return ApiError::from(CoreError::Unauthenticated).into_response();
     };
@@ -89,11 +87,7 @@ pub async fn widget_ws(
         Err(e) => return ApiError::from(e).into_response(),
     };
     let own = own_origin(&parts.headers, s.config.secure_cookies);
-    let origin = WidgetOrigin {
-        header: origin_header(&parts.headers),
-        own: own.as_deref(),
-        page: None,
-    };
+    let origin = WidgetOrigin { header: origin_header(&parts.headers), own: own.as_deref(), page: None };
     if let Err(e) = widget::check_origin(&actor.site, &origin) {
         return ApiError::from(e).into_response();
     }
@@ -108,15 +102,8 @@ pub async fn widget_ws(
 #[derive(Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 enum ClientFrame {
-    Send {
-        client_id: String,
-        body: String,
-        dialog_id: Option<String>,
-    },
-    Resume {
-        after_seq: i64,
-        dialog_id: Option<String>,
-    },
+    Send { client_id: String, body: String, dialog_id: Option<String> },
+    Resume { after_seq: i64, dialog_id: Option<String> },
     Ping,
 }
 
@@ -132,7 +119,8 @@ impl Drop for SocketGauge<'_> {
 }
 
 fn error_frame(client_id: Option<&str>, e: ApiError) -> String {
-    json!({ "type": "error", "client_id": client_id, "code": e.code, "message": e.message, "details": e.details }).to_string()
+    json!({ "type": "error", "client_id": client_id, "code": e.code, "message": e.message, "details": e.details })
+        .to_string()
 }
 
 async fn serve(s: HttpState, peer: Peer, socket: WebSocket) {
@@ -244,54 +232,26 @@ async fn hello(s: &HttpState, peer: &Peer) -> Result<String, CoreError> {
 /// Reads one client frame: `Ok(None)` for a ping, `Ok(Some(work))` for a send or resume, or
 /// `Err(error frame)`.
 fn on_frame(s: &HttpState, peer: &Peer, text: &str) -> Result<Option<Pending>, String> {
-    let value: serde_json::Value = serde_json::from_str(text)
-        .map_err(|_| error_frame(None, ApiError::new(ErrorCode::BadFrame, "Not JSON.")))?;
-    let kind = value
-        .get("type")
-        .and_then(|t| t.as_str())
-        .unwrap_or_default();
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|_| error_frame(None, ApiError::new(ErrorCode::BadFrame, "Not JSON.")))?;
+    let kind = value.get("type").and_then(|t| t.as_str()).unwrap_or_default();
     if !matches!(kind, "send" | "resume" | "ping") {
-        return Err(error_frame(
-            None,
-            ApiError::new(
-                ErrorCode::UnknownFrame,
-                format!("Unknown frame type {kind:?}."),
-            ),
-        ));
+        return Err(error_frame(None, ApiError::new(ErrorCode::UnknownFrame, format!("Unknown frame type {kind:?}."))));
     }
-    let client_id = value
-        .get("client_id")
-        .and_then(|c| c.as_str())
-        .map(str::to_owned);
-    let frame: ClientFrame = serde_json::from_value(value).map_err(|e| {
-        error_frame(
-            client_id.as_deref(),
-            ApiError::new(ErrorCode::BadFrame, e.to_string()),
-        )
-    })?;
+    let client_id = value.get("client_id").and_then(|c| c.as_str()).map(str::to_owned);
+    let frame: ClientFrame = serde_json::from_value(value)
+        .map_err(|e| error_frame(client_id.as_deref(), ApiError::new(ErrorCode::BadFrame, e.to_string())))?;
     let s = s.clone();
     Ok(match (frame, peer) {
         (ClientFrame::Ping, _) => None,
-        (
-            ClientFrame::Send {
-                client_id, body, ..
-            },
-            Peer::Visitor(a),
-        ) => {
+        (ClientFrame::Send { client_id, body, .. }, Peer::Visitor(a)) => {
             let a = a.clone();
             Some(Box::pin(async move {
                 let r = widget::post(&s.app, &a, &client_id, &body).await;
                 vec![ack(&client_id, r)]
             }))
         }
-        (
-            ClientFrame::Send {
-                client_id,
-                body,
-                dialog_id,
-            },
-            Peer::Operator(a),
-        ) => {
+        (ClientFrame::Send { client_id, body, dialog_id }, Peer::Operator(a)) => {
             let a = a.clone();
             Some(Box::pin(async move {
                 let r = match parse_dialog(dialog_id.as_deref()) {
@@ -301,13 +261,7 @@ fn on_frame(s: &HttpState, peer: &Peer, text: &str) -> Result<Option<Pending>, S
                 vec![ack(&client_id, r)]
             }))
         }
-        (
-            ClientFrame::Resume {
-                after_seq,
-                dialog_id,
-            },
-            peer,
-        ) => {
+        (ClientFrame::Resume { after_seq, dialog_id }, peer) => {
             let peer_dialog: Result<Option<DialogId>, CoreError> = match peer {
                 Peer::Operator(_) => parse_dialog(dialog_id.as_deref()).map(Some),
                 Peer::Visitor(_) => Ok(None),
@@ -331,8 +285,7 @@ fn on_frame(s: &HttpState, peer: &Peer, text: &str) -> Result<Option<Pending>, S
 }
 
 fn parse_dialog(raw: Option<&str>) -> Result<DialogId, CoreError> {
-    raw.and_then(|r| r.parse().ok())
-        .ok_or(CoreError::DialogNotFound)
+    raw.and_then(|r| r.parse().ok()).ok_or(CoreError::DialogNotFound)
 }
 
 fn ack(client_id: &str, r: Result<frontline_store::Posted, CoreError>) -> String {
@@ -374,10 +327,7 @@ async fn resume(
         for m in &page {
             after = m.seq;
             frames.push(
-                serde_json::to_string(&Event::MessageCreated {
-                    message: MessageView::from(m),
-                })
-                .unwrap_or_default(),
+                serde_json::to_string(&Event::MessageCreated { message: MessageView::from(m) }).unwrap_or_default(),
             );
         }
         if n < 500 {
@@ -388,9 +338,6 @@ async fn resume(
             return Ok(frames);
         }
     }
-    frames.push(
-        json!({"type": "resumed", "dialog_id": resumed_dialog.map(|d| d.0), "last_seq": after})
-            .to_string(),
-    );
+    frames.push(json!({"type": "resumed", "dialog_id": resumed_dialog.map(|d| d.0), "last_seq": after}).to_string());
     Ok(frames)
 }

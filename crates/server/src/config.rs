@@ -89,8 +89,8 @@ impl Config {
     pub fn resolve(args: &ConfigArgs) -> anyhow::Result<Self> {
         let file: FileConfig = match &args.config {
             Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))?;
+                let text =
+                    std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))?;
                 toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
             }
             None => FileConfig::default(),

@@ -22,15 +22,9 @@ use tokio::sync::watch;
 /// Opens the store the URL names: `sqlite://…` (default) or `postgres://…`.
 pub async fn open_store(url: &str) -> anyhow::Result<Arc<dyn Store>> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Ok(Arc::new(
-            PgStore::connect(url)
-                .await
-                .context("connecting to PostgreSQL")?,
-        ))
+        Ok(Arc::new(PgStore::connect(url).await.context("connecting to PostgreSQL")?))
     } else if url.starts_with("sqlite:") {
-        Ok(Arc::new(
-            SqliteStore::connect(url).await.context("opening SQLite")?,
-        ))
+        Ok(Arc::new(SqliteStore::connect(url).await.context("opening SQLite")?))
     } else {
         anyhow::bail!("database URL must start with sqlite: or postgres://")
     }
@@ -39,11 +33,7 @@ pub async fn open_store(url: &str) -> anyhow::Result<Arc<dyn Store>> {
 /// Opens the bus: in-process, or NATS when a `nats://` URL is given.
 pub async fn open_bus(url: Option<&str>, prefix: &str) -> anyhow::Result<Arc<dyn Bus>> {
     match url.filter(|u| !u.is_empty()) {
-        Some(url) => Ok(Arc::new(
-            NatsBus::connect(url, prefix)
-                .await
-                .context("connecting to NATS")?,
-        )),
+        Some(url) => Ok(Arc::new(NatsBus::connect(url, prefix).await.context("connecting to NATS")?)),
         None => Ok(Arc::new(LocalBus::default())),
     }
 }
@@ -79,14 +69,10 @@ impl Server {
             ..CoreConfig::default()
         };
         let app = App::new(store, bus, clock, core);
-        let listener = TcpListener::bind(&config.listen)
-            .await
-            .with_context(|| format!("binding {}", config.listen))?;
+        let listener = TcpListener::bind(&config.listen).await.with_context(|| format!("binding {}", config.listen))?;
         let addr = listener.local_addr()?;
-        let mut origins = vec![
-            format!("http://127.0.0.1:{}", addr.port()),
-            format!("http://localhost:{}", addr.port()),
-        ];
+        let mut origins =
+            vec![format!("http://127.0.0.1:{}", addr.port()), format!("http://localhost:{}", addr.port())];
         origins.extend(config.public_url.iter().cloned());
         let bootstrap = demo::ensure_demo(&app, &origins, config.admin_password.as_deref())
             .await
@@ -101,13 +87,7 @@ impl Server {
             }),
             shutdown: shutdown_rx,
         };
-        Ok(Self {
-            app,
-            bootstrap,
-            listener,
-            state,
-            shutdown_tx,
-        })
+        Ok(Self { app, bootstrap, listener, state, shutdown_tx })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -116,19 +96,14 @@ impl Server {
 
     /// Serves until `shutdown` completes; then closes sockets ("going away"), finishes the
     /// requests in flight and the queued message writes, and closes the store.
-    pub async fn run(
-        self,
-        shutdown: impl Future<Output = ()> + Send + 'static,
-    ) -> anyhow::Result<()> {
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let router = frontline_http::router(self.state);
         let tx = self.shutdown_tx;
-        let serve = axum::serve(self.listener, router.into_make_service()).with_graceful_shutdown(
-            async move {
-                shutdown.await;
-                tracing::info!("shutting down: closing sockets, finishing requests");
-                let _ = tx.send(true);
-            },
-        );
+        let serve = axum::serve(self.listener, router.into_make_service()).with_graceful_shutdown(async move {
+            shutdown.await;
+            tracing::info!("shutting down: closing sockets, finishing requests");
+            let _ = tx.send(true);
+        });
         let result = serve.await;
         self.app.store.close().await;
         tracing::info!("stopped");

@@ -10,11 +10,7 @@ use frontline_server::{Config, Server, open_bus, open_store};
 use std::sync::Arc;
 
 #[derive(Parser)]
-#[command(
-    name = "frontline",
-    version,
-    about = "Frontline: a self-hosted live-chat help desk"
-)]
+#[command(name = "frontline", version, about = "Frontline: a self-hosted live-chat help desk")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -83,17 +79,7 @@ async fn main() -> anyhow::Result<()> {
             store.close().await;
             Ok(())
         }
-        Command::Admin {
-            command:
-                AdminCommand::Create {
-                    config,
-                    email,
-                    name,
-                    password,
-                    role,
-                    workspace,
-                },
-        } => {
+        Command::Admin { command: AdminCommand::Create { config, email, name, password, role, workspace } } => {
             let config = Config::resolve(&config)?;
             std::fs::create_dir_all(&config.data).ok();
             let store = open_store(&config.database_url()).await?;
@@ -104,10 +90,9 @@ async fn main() -> anyhow::Result<()> {
                 CoreConfig::default(),
             );
             let ws = match workspace {
-                Some(slug) => store
-                    .workspace_by_slug(&WorkspaceSlug::parse(&slug)?)
-                    .await
-                    .context("no such workspace")?,
+                Some(slug) => {
+                    store.workspace_by_slug(&WorkspaceSlug::parse(&slug)?).await.context("no such workspace")?
+                }
                 None => store
                     .list_workspaces()
                     .await?
@@ -118,36 +103,20 @@ async fn main() -> anyhow::Result<()> {
             let op = create_operator_in(
                 &app,
                 ws.id,
-                NewOperatorInput {
-                    email: &email,
-                    display_name: &name,
-                    password: &password,
-                    role: &role,
-                },
+                NewOperatorInput { email: &email, display_name: &name, password: &password, role: &role },
             )
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
-            println!(
-                "created {} ({}) in workspace {}",
-                op.email.as_str(),
-                op.role.as_str(),
-                ws.slug.as_str()
-            );
+            println!("created {} ({}) in workspace {}", op.email.as_str(), op.role.as_str(), ws.slug.as_str());
             store.close().await;
             Ok(())
         }
         Command::Backup { config, out } => {
             let config = Config::resolve(&config)?;
             let url = config.database_url();
-            anyhow::ensure!(
-                url.starts_with("sqlite:"),
-                "backup copies the SQLite store; use pg_dump for PostgreSQL"
-            );
+            anyhow::ensure!(url.starts_with("sqlite:"), "backup copies the SQLite store; use pg_dump for PostgreSQL");
             let store = frontline_store_sqlite::SqliteStore::connect(&url).await?;
-            store
-                .backup_to(&out)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            store.backup_to(&out).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("backup written to {out}");
             Ok(())
         }
@@ -156,28 +125,18 @@ async fn main() -> anyhow::Result<()> {
 
 async fn serve(config: Config) -> anyhow::Result<()> {
     if config.database.is_none() {
-        std::fs::create_dir_all(&config.data)
-            .with_context(|| format!("creating {}", config.data.display()))?;
+        std::fs::create_dir_all(&config.data).with_context(|| format!("creating {}", config.data.display()))?;
     }
     let server = Server::build(&config, Arc::new(SystemClock)).await?;
     let addr = server.local_addr()?;
-    let host = if addr.ip().is_unspecified() {
-        "127.0.0.1".to_owned()
-    } else {
-        addr.ip().to_string()
-    };
-    let base = config
-        .public_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{host}:{}", addr.port()));
+    let host = if addr.ip().is_unspecified() { "127.0.0.1".to_owned() } else { addr.ip().to_string() };
+    let base = config.public_url.clone().unwrap_or_else(|| format!("http://{host}:{}", addr.port()));
     let b = &server.bootstrap;
     let admin = match &b.admin_password {
         Some(p) => format!("{} / {p}", b.admin_email),
         None => format!("{} (password set at the first start)", b.admin_email),
     };
-    println!(
-        "Frontline is running.\n  Console:   {base}/console/\n  Demo site: {base}/demo\n  Admin:     {admin}"
-    );
+    println!("Frontline is running.\n  Console:   {base}/console/\n  Demo site: {base}/demo\n  Admin:     {admin}");
     tracing::info!(listen = %addr, store = server.app.store.backend(), "serving");
     server.run(shutdown_signal()).await
 }

@@ -11,8 +11,8 @@ mod row;
 
 use async_trait::async_trait;
 use frontline_domain::{
-    Channel, ChannelId, Dialog, DialogId, DialogStatus, Email, Message, Operator, OperatorId, Site,
-    SiteKey, Timestamp, Visitor, VisitorId, VisitorName, Workspace, WorkspaceId, WorkspaceSlug,
+    Channel, ChannelId, Dialog, DialogId, DialogStatus, Email, Message, Operator, OperatorId, Site, SiteKey, Timestamp,
+    Visitor, VisitorId, VisitorName, Workspace, WorkspaceId, WorkspaceSlug,
 };
 use frontline_store::records::{self, join_origins};
 use frontline_store::sql;
@@ -45,28 +45,17 @@ impl PgStore {
     /// Like [`PgStore::connect`], with every table in `schema` (created if missing): one
     /// database can hold several independent installs, and each test its own.
     pub async fn connect_in_schema(url: &str, schema: Option<&str>) -> StoreResult<Self> {
-        let mut options = PgConnectOptions::from_str(url)
-            .map_err(|e| StoreError::Unavailable(format!("bad PostgreSQL URL: {e}")))?;
+        let mut options =
+            PgConnectOptions::from_str(url).map_err(|e| StoreError::Unavailable(format!("bad PostgreSQL URL: {e}")))?;
         if let Some(schema) = schema {
-            if !schema
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_')
-            {
-                return Err(StoreError::Unavailable(
-                    "schema names are a-z, 0-9 and _".into(),
-                ));
+            if !schema.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                return Err(StoreError::Unavailable("schema names are a-z, 0-9 and _".into()));
             }
-            let admin = PgPoolOptions::new()
-                .max_connections(1)
-                .connect_with(options.clone())
+            let admin = PgPoolOptions::new().max_connections(1).connect_with(options.clone()).await.map_err(map_err)?;
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA IF NOT EXISTS {schema}")))
+                .execute(&admin)
                 .await
                 .map_err(map_err)?;
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "CREATE SCHEMA IF NOT EXISTS {schema}"
-            )))
-            .execute(&admin)
-            .await
-            .map_err(map_err)?;
             admin.close().await;
             options = options.options([("search_path", schema)]);
         }
@@ -77,10 +66,7 @@ impl PgStore {
             .await
             .map_err(map_err)?;
         migrate(&pool).await?;
-        Ok(Self {
-            pool,
-            temporary: None,
-        })
+        Ok(Self { pool, temporary: None })
     }
 
     /// A store in a new schema of its own, dropped with everything in it on [`Store::close`].
@@ -93,27 +79,15 @@ impl PgStore {
 
     /// Drops a schema made by [`PgStore::connect_in_schema`] (tests clean up with it).
     pub async fn drop_schema(url: &str, schema: &str) -> StoreResult<()> {
-        if !schema
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_')
-        {
-            return Err(StoreError::Unavailable(
-                "schema names are a-z, 0-9 and _".into(),
-            ));
+        if !schema.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(StoreError::Unavailable("schema names are a-z, 0-9 and _".into()));
         }
-        let options =
-            PgConnectOptions::from_str(url).map_err(|e| StoreError::Unavailable(e.to_string()))?;
-        let admin = PgPoolOptions::new()
-            .max_connections(1)
-            .connect_with(options)
+        let options = PgConnectOptions::from_str(url).map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        let admin = PgPoolOptions::new().max_connections(1).connect_with(options).await.map_err(map_err)?;
+        sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA IF EXISTS {schema} CASCADE")))
+            .execute(&admin)
             .await
             .map_err(map_err)?;
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "DROP SCHEMA IF EXISTS {schema} CASCADE"
-        )))
-        .execute(&admin)
-        .await
-        .map_err(map_err)?;
         admin.close().await;
         Ok(())
     }
@@ -124,24 +98,12 @@ const MIGRATION_LOCK: i64 = 0x66726f6e746c;
 
 async fn migrate(pool: &PgPool) -> StoreResult<()> {
     let mut tx = pool.begin().await.map_err(map_err)?;
-    sqlx::query("SELECT pg_advisory_xact_lock($1)")
-        .bind(MIGRATION_LOCK)
-        .execute(&mut *tx)
-        .await
-        .map_err(map_err)?;
-    sqlx::query(sql::CREATE_MIGRATIONS_TABLE)
-        .execute(&mut *tx)
-        .await
-        .map_err(map_err)?;
-    let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM frontline_migrations")
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(map_err)?;
+    sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(MIGRATION_LOCK).execute(&mut *tx).await.map_err(map_err)?;
+    sqlx::query(sql::CREATE_MIGRATIONS_TABLE).execute(&mut *tx).await.map_err(map_err)?;
+    let applied: Vec<i64> =
+        sqlx::query_scalar("SELECT version FROM frontline_migrations").fetch_all(&mut *tx).await.map_err(map_err)?;
     for m in MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)) {
-        sqlx::raw_sql(m.sql)
-            .execute(&mut *tx)
-            .await
-            .map_err(map_err)?;
+        sqlx::raw_sql(m.sql).execute(&mut *tx).await.map_err(map_err)?;
         sqlx::query(sql::INSERT_MIGRATION)
             .bind(m.version)
             .bind(m.name)
@@ -149,20 +111,13 @@ async fn migrate(pool: &PgPool) -> StoreResult<()> {
             .execute(&mut *tx)
             .await
             .map_err(map_err)?;
-        tracing::info!(
-            migration.version = m.version,
-            migration.name = m.name,
-            "applied migration"
-        );
+        tracing::info!(migration.version = m.version, migration.name = m.name, "applied migration");
     }
     tx.commit().await.map_err(map_err)
 }
 
 fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
 #[async_trait]
@@ -190,11 +145,7 @@ impl AccountStore for PgStore {
     }
 
     async fn workspace(&self, id: WorkspaceId) -> StoreResult<Workspace> {
-        let row = sqlx::query(sql::SELECT_WORKSPACE)
-            .bind(id.0)
-            .fetch_one(&self.pool)
-            .await
-            .map_err(map_err)?;
+        let row = sqlx::query(sql::SELECT_WORKSPACE).bind(id.0).fetch_one(&self.pool).await.map_err(map_err)?;
         records::workspace(&R(&row))
     }
 
@@ -208,10 +159,7 @@ impl AccountStore for PgStore {
     }
 
     async fn list_workspaces(&self) -> StoreResult<Vec<Workspace>> {
-        let rows = sqlx::query(sql::SELECT_WORKSPACES)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(map_err)?;
+        let rows = sqlx::query(sql::SELECT_WORKSPACES).fetch_all(&self.pool).await.map_err(map_err)?;
         rows.iter().map(|r| records::workspace(&R(r))).collect()
     }
 
@@ -250,11 +198,7 @@ impl AccountStore for PgStore {
     }
 
     async fn list_operators(&self, workspace: WorkspaceId) -> StoreResult<Vec<Operator>> {
-        let rows = sqlx::query(sql::SELECT_OPERATORS)
-            .bind(workspace.0)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(map_err)?;
+        let rows = sqlx::query(sql::SELECT_OPERATORS).bind(workspace.0).fetch_all(&self.pool).await.map_err(map_err)?;
         rows.iter().map(|r| records::operator(&R(r))).collect()
     }
 
@@ -282,11 +226,7 @@ impl AccountStore for PgStore {
     }
 
     async fn delete_session(&self, token_hash: &[u8]) -> StoreResult<()> {
-        sqlx::query(sql::DELETE_SESSION)
-            .bind(token_hash)
-            .execute(&self.pool)
-            .await
-            .map_err(map_err)?;
+        sqlx::query(sql::DELETE_SESSION).bind(token_hash).execute(&self.pool).await.map_err(map_err)?;
         Ok(())
     }
 }
@@ -294,20 +234,13 @@ impl AccountStore for PgStore {
 #[async_trait]
 impl ChannelStore for PgStore {
     async fn list_channels(&self, workspace: WorkspaceId) -> StoreResult<Vec<Channel>> {
-        let rows = sqlx::query(sql::SELECT_CHANNELS)
-            .bind(workspace.0)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(map_err)?;
+        let rows = sqlx::query(sql::SELECT_CHANNELS).bind(workspace.0).fetch_all(&self.pool).await.map_err(map_err)?;
         rows.iter().map(|r| records::channel(&R(r))).collect()
     }
 
     async fn default_channel(&self, workspace: WorkspaceId) -> StoreResult<Channel> {
-        let row = sqlx::query(sql::SELECT_DEFAULT_CHANNEL)
-            .bind(workspace.0)
-            .fetch_one(&self.pool)
-            .await
-            .map_err(map_err)?;
+        let row =
+            sqlx::query(sql::SELECT_DEFAULT_CHANNEL).bind(workspace.0).fetch_one(&self.pool).await.map_err(map_err)?;
         records::channel(&R(&row))
     }
 
@@ -334,11 +267,7 @@ impl ChannelStore for PgStore {
         Ok(())
     }
 
-    async fn channel_members(
-        &self,
-        workspace: WorkspaceId,
-        channel: ChannelId,
-    ) -> StoreResult<Vec<OperatorId>> {
+    async fn channel_members(&self, workspace: WorkspaceId, channel: ChannelId) -> StoreResult<Vec<OperatorId>> {
         let ids: Vec<uuid::Uuid> = sqlx::query_scalar(sql::SELECT_CHANNEL_MEMBERS)
             .bind(workspace.0)
             .bind(channel.0)
@@ -364,20 +293,13 @@ impl ChannelStore for PgStore {
     }
 
     async fn site_by_key(&self, key: &SiteKey) -> StoreResult<Site> {
-        let row = sqlx::query(sql::SELECT_SITE_BY_KEY)
-            .bind(key.as_str())
-            .fetch_one(&self.pool)
-            .await
-            .map_err(map_err)?;
+        let row =
+            sqlx::query(sql::SELECT_SITE_BY_KEY).bind(key.as_str()).fetch_one(&self.pool).await.map_err(map_err)?;
         records::site(&R(&row))
     }
 
     async fn list_sites(&self, workspace: WorkspaceId) -> StoreResult<Vec<Site>> {
-        let rows = sqlx::query(sql::SELECT_SITES)
-            .bind(workspace.0)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(map_err)?;
+        let rows = sqlx::query(sql::SELECT_SITES).bind(workspace.0).fetch_all(&self.pool).await.map_err(map_err)?;
         rows.iter().map(|r| records::site(&R(r))).collect()
     }
 }
@@ -417,11 +339,8 @@ impl VisitorStore for PgStore {
     }
 
     async fn visitor_by_token(&self, token_hash: &[u8]) -> StoreResult<Visitor> {
-        let row = sqlx::query(sql::SELECT_VISITOR_BY_TOKEN)
-            .bind(token_hash)
-            .fetch_one(&self.pool)
-            .await
-            .map_err(map_err)?;
+        let row =
+            sqlx::query(sql::SELECT_VISITOR_BY_TOKEN).bind(token_hash).fetch_one(&self.pool).await.map_err(map_err)?;
         records::visitor(&R(&row))
     }
 
@@ -521,12 +440,7 @@ impl DialogStore for PgStore {
         rows.iter().map(|r| records::message(&R(r))).collect()
     }
 
-    async fn mark_read(
-        &self,
-        workspace: WorkspaceId,
-        dialog: DialogId,
-        seq: i64,
-    ) -> StoreResult<Dialog> {
+    async fn mark_read(&self, workspace: WorkspaceId, dialog: DialogId, seq: i64) -> StoreResult<Dialog> {
         let row = sqlx::query(sql::MARK_READ)
             .bind(workspace.0)
             .bind(dialog.0)
@@ -563,10 +477,7 @@ impl DialogStore for PgStore {
 #[async_trait]
 impl Store for PgStore {
     async fn ping(&self) -> StoreResult<()> {
-        sqlx::query("SELECT 1")
-            .execute(&self.pool)
-            .await
-            .map_err(map_err)?;
+        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(map_err)?;
         Ok(())
     }
 
@@ -575,10 +486,7 @@ impl Store for PgStore {
     }
 
     async fn applied_migrations(&self) -> StoreResult<Vec<(i64, String)>> {
-        sqlx::query_as(sql::SELECT_MIGRATIONS)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(map_err)
+        sqlx::query_as(sql::SELECT_MIGRATIONS).fetch_all(&self.pool).await.map_err(map_err)
     }
 
     async fn close(&self) {

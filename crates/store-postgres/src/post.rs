@@ -11,6 +11,7 @@ use frontline_store::records::{self, PREVIEW_CHARS};
 use frontline_store::{PostMessage, PostTarget, Posted, StoreError, StoreResult, sql};
 use sqlx::PgConnection;
 use sqlx::postgres::PgPool;
+use uuid::Uuid;
 
 pub(crate) async fn post(pool: &PgPool, post: &PostMessage) -> StoreResult<Posted> {
     let mut attempt = 0;
@@ -30,45 +31,49 @@ pub(crate) async fn post(pool: &PgPool, post: &PostMessage) -> StoreResult<Poste
     }
 }
 
-/// Writes one post on a connection inside a transaction.
+/// The answer to a retried send: what was stored the first time.
+async fn duplicate(conn: &mut PgConnection, post: &PostMessage, id: Uuid) -> StoreResult<Posted> {
+    let row = sqlx::query(sql::SELECT_MESSAGE).bind(id).fetch_one(&mut *conn).await.map_err(map_err)?;
+    let message = records::message(&R(&row))?;
+    let row = sqlx::query(sql::SELECT_DIALOG)
+        .bind(post.workspace_id.0)
+        .bind(message.dialog_id.0)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(map_err)?;
+    let dialog = records::dialog(&R(&row))?;
+    Ok(Posted { message, dialog, dialog_created: false, duplicate: true })
+}
+
+/// Writes one post inside the current transaction.
 async fn post_in(conn: &mut PgConnection, post: &PostMessage) -> StoreResult<Posted> {
     let ws = post.workspace_id;
     let m = &post.message;
-    // A retried send: answer with what was stored the first time.
-    if let Some(row) = sqlx::query(sql::SELECT_MESSAGE_BY_CLIENT_ID)
-        .bind(m.author_id)
-        .bind(m.client_id.as_str())
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(map_err)?
-    {
-        let message = records::message(&R(&row))?;
-        let dialog = records::dialog(&R(&sqlx::query(sql::SELECT_DIALOG)
-            .bind(ws.0)
-            .bind(message.dialog_id.0)
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(map_err)?))?;
-        return Ok(Posted {
-            message,
-            dialog,
-            dialog_created: false,
-            duplicate: true,
-        });
-    }
     let (dialog_id, dialog_created) = match &post.target {
-        PostTarget::Dialog(id) => (*id, false),
-        PostTarget::Visitor {
-            visitor,
-            channel,
-            new_dialog_id,
-        } => {
-            let open: Option<uuid::Uuid> = sqlx::query_scalar(sql::SELECT_OPEN_DIALOG_OF_VISITOR)
-                .bind(ws.0)
-                .bind(visitor.0)
+        PostTarget::Dialog(id) => {
+            let dup: Option<Uuid> = sqlx::query_scalar(sql::PROBE_CLIENT_ID)
+                .bind(m.author_id)
+                .bind(m.client_id.as_str())
                 .fetch_optional(&mut *conn)
                 .await
                 .map_err(map_err)?;
+            if let Some(dup) = dup {
+                return duplicate(conn, post, dup).await;
+            }
+            (*id, false)
+        }
+        PostTarget::Visitor { visitor, channel, new_dialog_id } => {
+            let (dup, open): (Option<Uuid>, Option<Uuid>) = sqlx::query_as(sql::PROBE_VISITOR_POST)
+                .bind(m.author_id)
+                .bind(m.client_id.as_str())
+                .bind(ws.0)
+                .bind(visitor.0)
+                .fetch_one(&mut *conn)
+                .await
+                .map_err(map_err)?;
+            if let Some(dup) = dup {
+                return duplicate(conn, post, dup).await;
+            }
             match open {
                 Some(id) => (DialogId(id), false),
                 None => {
@@ -113,11 +118,7 @@ async fn post_in(conn: &mut PgConnection, post: &PostMessage) -> StoreResult<Pos
             .fetch_optional(&mut *conn)
             .await
             .map_err(map_err)?;
-        return Err(if exists.is_some() {
-            StoreError::DialogClosed
-        } else {
-            StoreError::NotFound
-        });
+        return Err(if exists.is_some() { StoreError::DialogClosed } else { StoreError::NotFound });
     };
     let dialog = records::dialog(&R(&row))?;
     sqlx::query(sql::INSERT_MESSAGE)
@@ -140,18 +141,9 @@ async fn post_in(conn: &mut PgConnection, post: &PostMessage) -> StoreResult<Pos
         dialog_id,
         seq: dialog.last_seq,
         client_id: m.client_id.clone(),
-        author: frontline_domain::Author {
-            kind: m.author_kind,
-            id: m.author_id,
-            name: post.author_name.clone(),
-        },
+        author: frontline_domain::Author { kind: m.author_kind, id: m.author_id, name: post.author_name.clone() },
         body: m.body.clone(),
         created_at: m.created_at,
     };
-    Ok(Posted {
-        message,
-        dialog,
-        dialog_created,
-        duplicate: false,
-    })
+    Ok(Posted { message, dialog, dialog_created, duplicate: false })
 }

@@ -40,10 +40,9 @@ pub fn map_err(e: sqlx::Error) -> StoreError {
         sqlx::Error::RowNotFound => StoreError::NotFound,
         sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict("unique"),
         sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
-        sqlx::Error::PoolTimedOut
-        | sqlx::Error::PoolClosed
-        | sqlx::Error::Io(_)
-        | sqlx::Error::WorkerCrashed => StoreError::Unavailable(e.to_string()),
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::WorkerCrashed => {
+            StoreError::Unavailable(e.to_string())
+        }
         other => StoreError::Internal(other.to_string()),
     }
 }

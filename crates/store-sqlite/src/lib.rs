@@ -4,26 +4,25 @@
 //! - WAL journal, `synchronous = FULL`, foreign keys on, a busy timeout. A committed
 //!   transaction is fsynced, so a message acknowledged to its sender survives power loss.
 //! - One writer connection. Messages are written by a group-commit task: it takes every post
-//!   waiting in its queue (up to [`MAX_BATCH`]), writes each in its own savepoint and commits
-//!   them in one transaction, one fsync for the lot. Throughput comes from batching, never
+//!   waiting in its queue (up to [`MAX_BATCH`]) and commits them in one transaction, one
+//!   fsync for the lot (see `post.rs`). Throughput comes from batching, never
 //!   from weaker durability. Other writes use the same connection between batches.
 //! - Reads use a separate pool, which WAL lets run beside the writer.
+//! - Checkpoints run every second from a reader connection, never inside a commit.
 
 mod post;
 mod row;
 
 use async_trait::async_trait;
 use frontline_domain::{
-    Channel, ChannelId, Dialog, DialogId, DialogStatus, Email, Message, Operator, OperatorId, Site,
-    SiteKey, Timestamp, Visitor, VisitorId, VisitorName, Workspace, WorkspaceId, WorkspaceSlug,
+    Channel, ChannelId, Dialog, DialogId, DialogStatus, Email, Message, Operator, OperatorId, Site, SiteKey, Timestamp,
+    Visitor, VisitorId, VisitorName, Workspace, WorkspaceId, WorkspaceSlug,
 };
 use frontline_store::records::{self, join_origins};
 use frontline_store::sql;
 use frontline_store::*;
 use row::{R, map_err};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use std::str::FromStr;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -48,6 +47,7 @@ pub struct SqliteStore {
     write: SqlitePool,
     posts: Mutex<Option<mpsc::Sender<PostJob>>>,
     writer: Mutex<Option<JoinHandle<()>>>,
+    checkpointer: Mutex<Option<JoinHandle<()>>>,
 }
 
 impl SqliteStore {
@@ -62,18 +62,17 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(10))
             .synchronous(SqliteSynchronous::Full)
             .pragma("temp_store", "memory");
-        let options = if memory {
-            options
-        } else {
-            options.journal_mode(SqliteJournalMode::Wal)
-        };
+        let options = if memory { options } else { options.journal_mode(SqliteJournalMode::Wal) };
+        // The writer never checkpoints on commit (that would stall every post waiting behind
+        // it); a background task checkpoints from a reader connection instead.
+        let write_options = if memory { options.clone() } else { options.clone().pragma("wal_autocheckpoint", "0") };
         // An in-memory database exists per connection, so it gets exactly one for everything.
         let write = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
             .idle_timeout(None)
             .max_lifetime(None)
-            .connect_with(options.clone())
+            .connect_with(write_options)
             .await
             .map_err(map_err)?;
         migrate(&write).await?;
@@ -90,11 +89,13 @@ impl SqliteStore {
         };
         let (tx, rx) = mpsc::channel(MAX_BATCH * 4);
         let writer = tokio::spawn(post::group_commit(write.clone(), rx));
+        let checkpointer = (!memory).then(|| tokio::spawn(checkpoint_loop(read.clone())));
         Ok(Self {
             read,
             write,
             posts: Mutex::new(Some(tx)),
             writer: Mutex::new(Some(writer)),
+            checkpointer: Mutex::new(checkpointer),
         })
     }
 
@@ -108,30 +109,31 @@ impl SqliteStore {
 
     /// Makes an online copy of the database into `path` (`VACUUM INTO`), safe while serving.
     pub async fn backup_to(&self, path: &str) -> StoreResult<()> {
-        sqlx::query("VACUUM INTO $1")
-            .bind(path)
-            .execute(&self.write)
-            .await
-            .map_err(map_err)?;
+        sqlx::query("VACUUM INTO $1").bind(path).execute(&self.write).await.map_err(map_err)?;
         Ok(())
     }
 }
 
+/// Copies the WAL into the database file every second, from a reader connection, without
+/// blocking the writer (`PASSIVE`). The WAL starts over once everything in it is copied.
+async fn checkpoint_loop(pool: SqlitePool) {
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await {
+            tracing::warn!(error = %e, "store.sqlite: checkpoint failed");
+        }
+    }
+}
+
 async fn migrate(pool: &SqlitePool) -> StoreResult<()> {
-    sqlx::query(sql::CREATE_MIGRATIONS_TABLE)
-        .execute(pool)
-        .await
-        .map_err(map_err)?;
-    let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM frontline_migrations")
-        .fetch_all(pool)
-        .await
-        .map_err(map_err)?;
+    sqlx::query(sql::CREATE_MIGRATIONS_TABLE).execute(pool).await.map_err(map_err)?;
+    let applied: Vec<i64> =
+        sqlx::query_scalar("SELECT version FROM frontline_migrations").fetch_all(pool).await.map_err(map_err)?;
     for m in MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)) {
         let mut tx = pool.begin().await.map_err(map_err)?;
-        sqlx::raw_sql(m.sql)
-            .execute(&mut *tx)
-            .await
-            .map_err(map_err)?;
+        sqlx::raw_sql(m.sql).execute(&mut *tx).await.map_err(map_err)?;
         sqlx::query(sql::INSERT_MIGRATION)
             .bind(m.version)
             .bind(m.name)
@@ -140,20 +142,13 @@ async fn migrate(pool: &SqlitePool) -> StoreResult<()> {
             .await
             .map_err(map_err)?;
         tx.commit().await.map_err(map_err)?;
-        tracing::info!(
-            migration.version = m.version,
-            migration.name = m.name,
-            "applied migration"
-        );
+        tracing::info!(migration.version = m.version, migration.name = m.name, "applied migration");
     }
     Ok(())
 }
 
 fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
 #[async_trait]
@@ -181,11 +176,7 @@ impl AccountStore for SqliteStore {
     }
 
     async fn workspace(&self, id: WorkspaceId) -> StoreResult<Workspace> {
-        let row = sqlx::query(sql::SELECT_WORKSPACE)
-            .bind(id.0)
-            .fetch_one(&self.read)
-            .await
-            .map_err(map_err)?;
+        let row = sqlx::query(sql::SELECT_WORKSPACE).bind(id.0).fetch_one(&self.read).await.map_err(map_err)?;
         records::workspace(&R(&row))
     }
 
@@ -199,10 +190,7 @@ impl AccountStore for SqliteStore {
     }
 
     async fn list_workspaces(&self) -> StoreResult<Vec<Workspace>> {
-        let rows = sqlx::query(sql::SELECT_WORKSPACES)
-            .fetch_all(&self.read)
-            .await
-            .map_err(map_err)?;
+        let rows = sqlx::query(sql::SELECT_WORKSPACES).fetch_all(&self.read).await.map_err(map_err)?;
         rows.iter().map(|r| records::workspace(&R(r))).collect()
     }
 
@@ -241,11 +229,7 @@ impl AccountStore for SqliteStore {
     }
 
     async fn list_operators(&self, workspace: WorkspaceId) -> StoreResult<Vec<Operator>> {
-        let rows = sqlx::query(sql::SELECT_OPERATORS)
-            .bind(workspace.0)
-            .fetch_all(&self.read)
-            .await
-            .map_err(map_err)?;
+        let rows = sqlx::query(sql::SELECT_OPERATORS).bind(workspace.0).fetch_all(&self.read).await.map_err(map_err)?;
         rows.iter().map(|r| records::operator(&R(r))).collect()
     }
 
@@ -273,11 +257,7 @@ impl AccountStore for SqliteStore {
     }
 
     async fn delete_session(&self, token_hash: &[u8]) -> StoreResult<()> {
-        sqlx::query(sql::DELETE_SESSION)
-            .bind(token_hash)
-            .execute(&self.write)
-            .await
-            .map_err(map_err)?;
+        sqlx::query(sql::DELETE_SESSION).bind(token_hash).execute(&self.write).await.map_err(map_err)?;
         Ok(())
     }
 }
@@ -285,20 +265,13 @@ impl AccountStore for SqliteStore {
 #[async_trait]
 impl ChannelStore for SqliteStore {
     async fn list_channels(&self, workspace: WorkspaceId) -> StoreResult<Vec<Channel>> {
-        let rows = sqlx::query(sql::SELECT_CHANNELS)
-            .bind(workspace.0)
-            .fetch_all(&self.read)
-            .await
-            .map_err(map_err)?;
+        let rows = sqlx::query(sql::SELECT_CHANNELS).bind(workspace.0).fetch_all(&self.read).await.map_err(map_err)?;
         rows.iter().map(|r| records::channel(&R(r))).collect()
     }
 
     async fn default_channel(&self, workspace: WorkspaceId) -> StoreResult<Channel> {
-        let row = sqlx::query(sql::SELECT_DEFAULT_CHANNEL)
-            .bind(workspace.0)
-            .fetch_one(&self.read)
-            .await
-            .map_err(map_err)?;
+        let row =
+            sqlx::query(sql::SELECT_DEFAULT_CHANNEL).bind(workspace.0).fetch_one(&self.read).await.map_err(map_err)?;
         records::channel(&R(&row))
     }
 
@@ -325,11 +298,7 @@ impl ChannelStore for SqliteStore {
         Ok(())
     }
 
-    async fn channel_members(
-        &self,
-        workspace: WorkspaceId,
-        channel: ChannelId,
-    ) -> StoreResult<Vec<OperatorId>> {
+    async fn channel_members(&self, workspace: WorkspaceId, channel: ChannelId) -> StoreResult<Vec<OperatorId>> {
         let ids: Vec<uuid::Uuid> = sqlx::query_scalar(sql::SELECT_CHANNEL_MEMBERS)
             .bind(workspace.0)
             .bind(channel.0)
@@ -355,20 +324,13 @@ impl ChannelStore for SqliteStore {
     }
 
     async fn site_by_key(&self, key: &SiteKey) -> StoreResult<Site> {
-        let row = sqlx::query(sql::SELECT_SITE_BY_KEY)
-            .bind(key.as_str())
-            .fetch_one(&self.read)
-            .await
-            .map_err(map_err)?;
+        let row =
+            sqlx::query(sql::SELECT_SITE_BY_KEY).bind(key.as_str()).fetch_one(&self.read).await.map_err(map_err)?;
         records::site(&R(&row))
     }
 
     async fn list_sites(&self, workspace: WorkspaceId) -> StoreResult<Vec<Site>> {
-        let rows = sqlx::query(sql::SELECT_SITES)
-            .bind(workspace.0)
-            .fetch_all(&self.read)
-            .await
-            .map_err(map_err)?;
+        let rows = sqlx::query(sql::SELECT_SITES).bind(workspace.0).fetch_all(&self.read).await.map_err(map_err)?;
         rows.iter().map(|r| records::site(&R(r))).collect()
     }
 }
@@ -408,11 +370,8 @@ impl VisitorStore for SqliteStore {
     }
 
     async fn visitor_by_token(&self, token_hash: &[u8]) -> StoreResult<Visitor> {
-        let row = sqlx::query(sql::SELECT_VISITOR_BY_TOKEN)
-            .bind(token_hash)
-            .fetch_one(&self.read)
-            .await
-            .map_err(map_err)?;
+        let row =
+            sqlx::query(sql::SELECT_VISITOR_BY_TOKEN).bind(token_hash).fetch_one(&self.read).await.map_err(map_err)?;
         records::visitor(&R(&row))
     }
 
@@ -441,8 +400,7 @@ impl DialogStore for SqliteStore {
             .send((post, tx))
             .await
             .map_err(|_| StoreError::Unavailable("message writer stopped".into()))?;
-        rx.await
-            .map_err(|_| StoreError::Unavailable("message writer stopped".into()))?
+        rx.await.map_err(|_| StoreError::Unavailable("message writer stopped".into()))?
     }
 
     async fn dialog(&self, workspace: WorkspaceId, id: DialogId) -> StoreResult<Dialog> {
@@ -518,12 +476,7 @@ impl DialogStore for SqliteStore {
         rows.iter().map(|r| records::message(&R(r))).collect()
     }
 
-    async fn mark_read(
-        &self,
-        workspace: WorkspaceId,
-        dialog: DialogId,
-        seq: i64,
-    ) -> StoreResult<Dialog> {
+    async fn mark_read(&self, workspace: WorkspaceId, dialog: DialogId, seq: i64) -> StoreResult<Dialog> {
         let row = sqlx::query(sql::MARK_READ)
             .bind(workspace.0)
             .bind(dialog.0)
@@ -560,10 +513,7 @@ impl DialogStore for SqliteStore {
 #[async_trait]
 impl Store for SqliteStore {
     async fn ping(&self) -> StoreResult<()> {
-        sqlx::query("SELECT 1")
-            .execute(&self.read)
-            .await
-            .map_err(map_err)?;
+        sqlx::query("SELECT 1").execute(&self.read).await.map_err(map_err)?;
         Ok(())
     }
 
@@ -572,10 +522,7 @@ impl Store for SqliteStore {
     }
 
     async fn applied_migrations(&self) -> StoreResult<Vec<(i64, String)>> {
-        sqlx::query_as(sql::SELECT_MIGRATIONS)
-            .fetch_all(&self.read)
-            .await
-            .map_err(map_err)
+        sqlx::query_as(sql::SELECT_MIGRATIONS).fetch_all(&self.read).await.map_err(map_err)
     }
 
     async fn close(&self) {
@@ -588,6 +535,14 @@ impl Store for SqliteStore {
             && let Err(e) = writer.await
         {
             tracing::error!(error = %e, "message writer ended abnormally");
+        }
+        let checkpointer = self.checkpointer.lock().ok().and_then(|mut c| c.take());
+        if let Some(c) = checkpointer {
+            c.abort();
+            // Leave a small WAL behind: fold everything into the database file.
+            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.write).await {
+                tracing::warn!(error = %e, "store.sqlite: final checkpoint failed");
+            }
         }
         self.read.close().await;
         self.write.close().await;

@@ -1,20 +1,23 @@
 //! Group commit of posted messages.
 //!
-//! One task owns the writing of messages. It waits for a post, then takes every other post
-//! already queued (up to `MAX_BATCH`), writes each inside its own savepoint, so that one
-//! refused post (a closed dialog) does not undo its neighbours, and commits once. Each
-//! sender gets its answer only after that commit has been fsynced.
+//! One task owns the writing of messages. It waits for a post, takes every other post already
+//! queued (up to `MAX_BATCH`), writes them in one transaction and commits once: one fsync for
+//! the lot. Each sender gets its answer only after that commit.
+//!
+//! A refused post (closed or unknown dialog) is found out before it writes anything, so it
+//! does not disturb its neighbours. An SQL error (which should not happen) rolls the whole
+//! batch back, and then each post is written again in a transaction of its own, so one bad
+//! post never takes others down with it.
 
-use crate::{
-    MAX_BATCH, PostJob,
-    row::{R, map_err},
-};
-use frontline_domain::DialogId;
+use crate::row::{R, map_err};
+use crate::{MAX_BATCH, PostJob};
+use frontline_domain::{Author, DialogId, Message};
 use frontline_store::records::{self, PREVIEW_CHARS};
 use frontline_store::{PostMessage, PostTarget, Posted, StoreError, StoreResult, sql};
 use sqlx::SqliteConnection;
 use sqlx::sqlite::SqlitePool;
 use tokio::sync::mpsc;
+use uuid::Uuid;
 
 pub(crate) async fn group_commit(pool: SqlitePool, mut rx: mpsc::Receiver<PostJob>) {
     let mut batch: Vec<PostJob> = Vec::with_capacity(MAX_BATCH);
@@ -28,43 +31,76 @@ pub(crate) async fn group_commit(pool: SqlitePool, mut rx: mpsc::Receiver<PostJo
     tracing::debug!("message writer stopped");
 }
 
+/// Why one post was not written.
+enum Failure {
+    /// Decided by reading, before the post wrote anything: the batch goes on.
+    Refused(StoreError),
+    /// The database failed a statement: the post may be half-written, the batch is redone.
+    Db(StoreError),
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        Failure::Db(e)
+    }
+}
+
+impl Failure {
+    fn into_error(self) -> StoreError {
+        match self {
+            Failure::Refused(e) | Failure::Db(e) => e,
+        }
+    }
+}
+
 async fn write_batch(pool: &SqlitePool, batch: &[PostJob]) -> Vec<StoreResult<Posted>> {
-    let failed = |e: &StoreError| (0..batch.len()).map(|_| Err(clone_err(e))).collect();
+    let all_failed = |e: StoreError| batch.iter().map(|_| Err(clone_err(&e))).collect();
     let mut conn = match pool.acquire().await {
         Ok(c) => c,
-        Err(e) => return failed(&map_err(e)),
+        Err(e) => return all_failed(map_err(e)),
     };
     if let Err(e) = sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await {
-        return failed(&map_err(e));
+        return all_failed(map_err(e));
     }
     let mut results = Vec::with_capacity(batch.len());
+    let mut broken = None;
     for (post, _) in batch {
-        results.push(in_savepoint(&mut conn, post).await);
+        match post_in(&mut conn, post).await {
+            Ok(posted) => results.push(Ok(posted)),
+            Err(Failure::Refused(e)) => results.push(Err(e)),
+            Err(Failure::Db(e)) => {
+                broken = Some(e);
+                break;
+            }
+        }
     }
-    if let Err(e) = sqlx::query("COMMIT").execute(&mut *conn).await {
-        let e = map_err(e);
-        tracing::error!(error = %e, batch.len = batch.len(), "message batch commit failed");
-        let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
-        return failed(&e);
+    if broken.is_none() {
+        match sqlx::query("COMMIT").execute(&mut *conn).await {
+            Ok(_) => return results,
+            Err(e) => {
+                let e = map_err(e);
+                tracing::error!(error = %e, batch.len = batch.len(), "message batch commit failed");
+                let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+                return all_failed(e);
+            }
+        }
+    }
+    if let Some(e) = broken {
+        tracing::warn!(error = %e, batch.len = batch.len(), "message batch failed; writing its posts one by one");
+    }
+    let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+    let mut results = Vec::with_capacity(batch.len());
+    for (post, _) in batch {
+        results.push(alone(&mut conn, post).await);
     }
     results
 }
 
-async fn in_savepoint(conn: &mut SqliteConnection, post: &PostMessage) -> StoreResult<Posted> {
-    sqlx::query("SAVEPOINT post")
-        .execute(&mut *conn)
-        .await
-        .map_err(map_err)?;
-    let result = post_in(conn, post).await;
-    let end = if result.is_ok() {
-        "RELEASE post"
-    } else {
-        "ROLLBACK TO post; RELEASE post"
-    };
-    sqlx::raw_sql(end)
-        .execute(&mut *conn)
-        .await
-        .map_err(map_err)?;
+async fn alone(conn: &mut SqliteConnection, post: &PostMessage) -> StoreResult<Posted> {
+    sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await.map_err(map_err)?;
+    let result = post_in(conn, post).await.map_err(Failure::into_error);
+    let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
+    sqlx::query(end).execute(&mut *conn).await.map_err(map_err)?;
     result
 }
 
@@ -78,45 +114,50 @@ fn clone_err(e: &StoreError) -> StoreError {
     }
 }
 
-/// Writes one post on a connection inside a transaction.
-async fn post_in(conn: &mut SqliteConnection, post: &PostMessage) -> StoreResult<Posted> {
+/// The answer to a retried send: what was stored the first time.
+async fn duplicate(conn: &mut SqliteConnection, post: &PostMessage, id: Uuid) -> StoreResult<Posted> {
+    let row = sqlx::query(sql::SELECT_MESSAGE).bind(id).fetch_one(&mut *conn).await.map_err(map_err)?;
+    let message = records::message(&R(&row))?;
+    let row = sqlx::query(sql::SELECT_DIALOG)
+        .bind(post.workspace_id.0)
+        .bind(message.dialog_id.0)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(map_err)?;
+    let dialog = records::dialog(&R(&row))?;
+    Ok(Posted { message, dialog, dialog_created: false, duplicate: true })
+}
+
+/// Writes one post inside the current transaction: three statements on the common path
+/// (probe, append, insert), two more when it opens the visitor's dialog.
+async fn post_in(conn: &mut SqliteConnection, post: &PostMessage) -> Result<Posted, Failure> {
     let ws = post.workspace_id;
     let m = &post.message;
-    // A retried send: answer with what was stored the first time.
-    if let Some(row) = sqlx::query(sql::SELECT_MESSAGE_BY_CLIENT_ID)
-        .bind(m.author_id)
-        .bind(m.client_id.as_str())
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(map_err)?
-    {
-        let message = records::message(&R(&row))?;
-        let dialog = records::dialog(&R(&sqlx::query(sql::SELECT_DIALOG)
-            .bind(ws.0)
-            .bind(message.dialog_id.0)
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(map_err)?))?;
-        return Ok(Posted {
-            message,
-            dialog,
-            dialog_created: false,
-            duplicate: true,
-        });
-    }
     let (dialog_id, dialog_created) = match &post.target {
-        PostTarget::Dialog(id) => (*id, false),
-        PostTarget::Visitor {
-            visitor,
-            channel,
-            new_dialog_id,
-        } => {
-            let open: Option<uuid::Uuid> = sqlx::query_scalar(sql::SELECT_OPEN_DIALOG_OF_VISITOR)
-                .bind(ws.0)
-                .bind(visitor.0)
+        PostTarget::Dialog(id) => {
+            let dup: Option<Uuid> = sqlx::query_scalar(sql::PROBE_CLIENT_ID)
+                .bind(m.author_id)
+                .bind(m.client_id.as_str())
                 .fetch_optional(&mut *conn)
                 .await
                 .map_err(map_err)?;
+            if let Some(dup) = dup {
+                return Ok(duplicate(conn, post, dup).await?);
+            }
+            (*id, false)
+        }
+        PostTarget::Visitor { visitor, channel, new_dialog_id } => {
+            let (dup, open): (Option<Uuid>, Option<Uuid>) = sqlx::query_as(sql::PROBE_VISITOR_POST)
+                .bind(m.author_id)
+                .bind(m.client_id.as_str())
+                .bind(ws.0)
+                .bind(visitor.0)
+                .fetch_one(&mut *conn)
+                .await
+                .map_err(map_err)?;
+            if let Some(dup) = dup {
+                return Ok(duplicate(conn, post, dup).await?);
+            }
             match open {
                 Some(id) => (DialogId(id), false),
                 None => {
@@ -150,18 +191,14 @@ async fn post_in(conn: &mut SqliteConnection, post: &PostMessage) -> StoreResult
         .await
         .map_err(map_err)?;
     let Some(row) = row else {
-        // Not open: tell a closed dialog from a missing one.
+        // Not open: tell a closed dialog from a missing one. Nothing was written.
         let exists = sqlx::query(sql::SELECT_DIALOG)
             .bind(ws.0)
             .bind(dialog_id.0)
             .fetch_optional(&mut *conn)
             .await
             .map_err(map_err)?;
-        return Err(if exists.is_some() {
-            StoreError::DialogClosed
-        } else {
-            StoreError::NotFound
-        });
+        return Err(Failure::Refused(if exists.is_some() { StoreError::DialogClosed } else { StoreError::NotFound }));
     };
     let dialog = records::dialog(&R(&row))?;
     sqlx::query(sql::INSERT_MESSAGE)
@@ -178,24 +215,15 @@ async fn post_in(conn: &mut SqliteConnection, post: &PostMessage) -> StoreResult
         .execute(&mut *conn)
         .await
         .map_err(map_err)?;
-    let message = frontline_domain::Message {
+    let message = Message {
         id: m.id,
         workspace_id: ws,
         dialog_id,
         seq: dialog.last_seq,
         client_id: m.client_id.clone(),
-        author: frontline_domain::Author {
-            kind: m.author_kind,
-            id: m.author_id,
-            name: post.author_name.clone(),
-        },
+        author: Author { kind: m.author_kind, id: m.author_id, name: post.author_name.clone() },
         body: m.body.clone(),
         created_at: m.created_at,
     };
-    Ok(Posted {
-        message,
-        dialog,
-        dialog_created,
-        duplicate: false,
-    })
+    Ok(Posted { message, dialog, dialog_created, duplicate: false })
 }

@@ -10,20 +10,14 @@ async fn fresh() -> Option<Arc<dyn Store>> {
     std::fs::create_dir_all(&dir).expect("temp dir");
     let path = dir.join(format!("{}.db", uuid::Uuid::now_v7()));
     let url = format!("sqlite://{}", path.display());
-    Some(Arc::new(
-        SqliteStore::connect(&url).await.expect("open SQLite"),
-    ))
+    Some(Arc::new(SqliteStore::connect(&url).await.expect("open SQLite")))
 }
 
 frontline_store::contract_suite!(fresh);
 
 #[tokio::test]
 async fn in_memory_databases_work_for_tests() {
-    let store: Arc<dyn Store> = Arc::new(
-        SqliteStore::connect("sqlite::memory:")
-            .await
-            .expect("memory"),
-    );
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::connect("sqlite::memory:").await.expect("memory"));
     frontline_store::contract::first_visitor_message_opens_a_dialog(store.clone()).await;
     store.close().await;
 }
@@ -32,19 +26,14 @@ async fn in_memory_databases_work_for_tests() {
 async fn migrations_are_recorded_and_reapplying_is_a_no_op() {
     let dir = std::env::temp_dir().join("frontline-contract");
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let url = format!(
-        "sqlite://{}",
-        dir.join(format!("{}.db", uuid::Uuid::now_v7())).display()
-    );
+    let url = format!("sqlite://{}", dir.join(format!("{}.db", uuid::Uuid::now_v7())).display());
     let store = SqliteStore::connect(&url).await.expect("first open");
     let applied = store.applied_migrations().await.expect("list");
     store.close().await;
     let again = SqliteStore::connect(&url).await.expect("second open");
     assert_eq!(again.applied_migrations().await.expect("list"), applied);
-    let expected: Vec<(i64, String)> = frontline_store_sqlite::MIGRATIONS
-        .iter()
-        .map(|m| (m.version, m.name.to_owned()))
-        .collect();
+    let expected: Vec<(i64, String)> =
+        frontline_store_sqlite::MIGRATIONS.iter().map(|m| (m.version, m.name.to_owned())).collect();
     assert_eq!(applied, expected);
     again.close().await;
 }

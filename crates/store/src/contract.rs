@@ -17,7 +17,7 @@ macro_rules! contract_suite {
             visitor_numbers_count_up, first_visitor_message_opens_a_dialog, retried_send_is_stored_once,
             unread_counts_follow_replies_and_reads, closed_dialog_refuses_operators_and_restarts_for_visitors,
             workspaces_are_isolated, dialog_list_filters_and_pages, sites_by_key, concurrent_posts_get_gapless_seqs,
-            channel_members, message_pages, bodies_round_trip_unicode);
+            channel_members, message_pages, bodies_round_trip_unicode, a_failing_post_does_not_sink_its_batch);
     };
     (@cases $make:path; $($case:ident),* $(,)?) => {
         $(
@@ -43,10 +43,7 @@ pub struct Fixture {
 
 fn now() -> Timestamp {
     Timestamp(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis() as i64)
-            .unwrap_or(0),
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0),
     )
 }
 
@@ -61,16 +58,8 @@ pub async fn workspace(store: &Arc<dyn Store>) -> (Workspace, Channel) {
         name: "Кухни Example".into(),
         created_at: now(),
     };
-    let ch = Channel {
-        id: ChannelId::new(),
-        workspace_id: ws.id,
-        name: "Общий".into(),
-        is_default: true,
-    };
-    store
-        .create_workspace(&ws, &ch)
-        .await
-        .expect("create workspace");
+    let ch = Channel { id: ChannelId::new(), workspace_id: ws.id, name: "Общий".into(), is_default: true };
+    store.create_workspace(&ws, &ch).await.expect("create workspace");
     (ws, ch)
 }
 
@@ -118,14 +107,7 @@ impl Fixture {
         store.create_site(&site).await.expect("create site");
         let operator = operator(&store, workspace.id, "anna@example.com").await;
         let visitor = visitor(&store, workspace.id, site.id).await;
-        Self {
-            store,
-            workspace,
-            channel,
-            site,
-            operator,
-            visitor,
-        }
+        Self { store, workspace, channel, site, operator, visitor }
     }
 
     pub fn visitor_post(&self, client_id: &str, body: &str) -> PostMessage {
@@ -135,11 +117,7 @@ impl Fixture {
     pub fn visitor_post_by(&self, v: &Visitor, client_id: &str, body: &str) -> PostMessage {
         PostMessage {
             workspace_id: self.workspace.id,
-            target: PostTarget::Visitor {
-                visitor: v.id,
-                channel: self.channel.id,
-                new_dialog_id: DialogId::new(),
-            },
+            target: PostTarget::Visitor { visitor: v.id, channel: self.channel.id, new_dialog_id: DialogId::new() },
             message: new_message(AuthorKind::Visitor, v.id.0, client_id, body),
             author_name: None,
         }
@@ -155,12 +133,7 @@ impl Fixture {
     }
 }
 
-pub fn new_message(
-    kind: AuthorKind,
-    author: uuid::Uuid,
-    client_id: &str,
-    body: &str,
-) -> NewMessage {
+pub fn new_message(kind: AuthorKind, author: uuid::Uuid, client_id: &str, body: &str) -> NewMessage {
     NewMessage {
         id: MessageId::new(),
         client_id: ClientId::parse(client_id).expect("client id"),
@@ -174,41 +147,14 @@ pub fn new_message(
 pub async fn workspace_has_default_channel(store: Arc<dyn Store>) {
     let (ws, ch) = workspace(&store).await;
     assert_eq!(store.workspace(ws.id).await.expect("by id"), ws);
-    assert_eq!(
-        store.workspace_by_slug(&ws.slug).await.expect("by slug"),
-        ws
-    );
+    assert_eq!(store.workspace_by_slug(&ws.slug).await.expect("by slug"), ws);
     assert_eq!(store.default_channel(ws.id).await.expect("default"), ch);
     assert_eq!(store.list_channels(ws.id).await.expect("list"), vec![ch]);
-    assert!(
-        store
-            .list_workspaces()
-            .await
-            .expect("all")
-            .iter()
-            .any(|w| w.id == ws.id)
-    );
-    let dup = Workspace {
-        id: WorkspaceId::new(),
-        ..ws.clone()
-    };
-    let dup_ch = Channel {
-        id: ChannelId::new(),
-        workspace_id: dup.id,
-        name: "x".into(),
-        is_default: true,
-    };
-    assert!(
-        matches!(
-            store.create_workspace(&dup, &dup_ch).await,
-            Err(StoreError::Conflict(_))
-        ),
-        "slug is unique"
-    );
-    assert!(
-        matches!(store.workspace(dup.id).await, Err(StoreError::NotFound)),
-        "a refused workspace leaves nothing"
-    );
+    assert!(store.list_workspaces().await.expect("all").iter().any(|w| w.id == ws.id));
+    let dup = Workspace { id: WorkspaceId::new(), ..ws.clone() };
+    let dup_ch = Channel { id: ChannelId::new(), workspace_id: dup.id, name: "x".into(), is_default: true };
+    assert!(matches!(store.create_workspace(&dup, &dup_ch).await, Err(StoreError::Conflict(_))), "slug is unique");
+    assert!(matches!(store.workspace(dup.id).await, Err(StoreError::NotFound)), "a refused workspace leaves nothing");
 }
 
 pub async fn operator_email_unique_per_workspace(store: Arc<dyn Store>) {
@@ -216,31 +162,13 @@ pub async fn operator_email_unique_per_workspace(store: Arc<dyn Store>) {
     let (b, _) = workspace(&store).await;
     let email = format!("{}@example.org", unique_slug());
     let first = operator(&store, a.id, &email).await;
-    let again = Operator {
-        id: OperatorId::new(),
-        ..first.clone()
-    };
-    assert!(matches!(
-        store.create_operator(&again).await,
-        Err(StoreError::Conflict(_))
-    ));
+    let again = Operator { id: OperatorId::new(), ..first.clone() };
+    assert!(matches!(store.create_operator(&again).await, Err(StoreError::Conflict(_))));
     let other = operator(&store, b.id, &email).await;
-    let found = store
-        .operators_by_email(&first.email)
-        .await
-        .expect("by email");
-    assert_eq!(
-        found.iter().map(|o| o.id).collect::<Vec<_>>(),
-        vec![first.id, other.id]
-    );
+    let found = store.operators_by_email(&first.email).await.expect("by email");
+    assert_eq!(found.iter().map(|o| o.id).collect::<Vec<_>>(), vec![first.id, other.id]);
     assert_eq!(store.operator(a.id, first.id).await.expect("get"), first);
-    assert!(
-        matches!(
-            store.operator(b.id, first.id).await,
-            Err(StoreError::NotFound)
-        ),
-        "another workspace's operator"
-    );
+    assert!(matches!(store.operator(b.id, first.id).await, Err(StoreError::NotFound)), "another workspace's operator");
     assert_eq!(store.list_operators(a.id).await.expect("list").len(), 1);
 }
 
@@ -248,38 +176,17 @@ pub async fn sessions_expire_and_end(store: Arc<dyn Store>) {
     let f = Fixture::new(store.clone()).await;
     let t = now();
     let live = NewSession {
-        token_hash: vec![1; 32]
-            .into_iter()
-            .chain(f.operator.id.0.as_bytes().iter().copied())
-            .collect(),
+        token_hash: vec![1; 32].into_iter().chain(f.operator.id.0.as_bytes().iter().copied()).collect(),
         workspace_id: f.workspace.id,
         operator_id: f.operator.id,
         created_at: t,
         expires_at: t.plus_millis(60_000),
     };
     store.create_session(&live).await.expect("session");
-    assert_eq!(
-        store
-            .session_operator(&live.token_hash, t)
-            .await
-            .expect("live")
-            .id,
-        f.operator.id
-    );
-    assert!(matches!(
-        store
-            .session_operator(&live.token_hash, t.plus_millis(60_000))
-            .await,
-        Err(StoreError::NotFound)
-    ));
-    store
-        .delete_session(&live.token_hash)
-        .await
-        .expect("logout");
-    assert!(matches!(
-        store.session_operator(&live.token_hash, t).await,
-        Err(StoreError::NotFound)
-    ));
+    assert_eq!(store.session_operator(&live.token_hash, t).await.expect("live").id, f.operator.id);
+    assert!(matches!(store.session_operator(&live.token_hash, t.plus_millis(60_000)).await, Err(StoreError::NotFound)));
+    store.delete_session(&live.token_hash).await.expect("logout");
+    assert!(matches!(store.session_operator(&live.token_hash, t).await, Err(StoreError::NotFound)));
 }
 
 pub async fn visitor_numbers_count_up(store: Arc<dyn Store>) {
@@ -298,193 +205,80 @@ pub async fn visitor_numbers_count_up(store: Arc<dyn Store>) {
         .await
         .expect("third");
     assert_eq!(third.number, 3);
-    assert_eq!(
-        store.visitor_by_token(&token).await.expect("by token"),
-        third
-    );
+    assert_eq!(store.visitor_by_token(&token).await.expect("by token"), third);
     let named = store
-        .set_visitor_name(
-            f.workspace.id,
-            third.id,
-            &VisitorName::parse("Ольга").expect("name"),
-        )
+        .set_visitor_name(f.workspace.id, third.id, &VisitorName::parse("Ольга").expect("name"))
         .await
         .expect("name");
     assert_eq!(named.name.as_ref().map(VisitorName::as_str), Some("Ольга"));
-    assert_eq!(
-        store.visitor(f.workspace.id, third.id).await.expect("get"),
-        named
-    );
-    assert!(matches!(
-        store.visitor_by_token(b"nope").await,
-        Err(StoreError::NotFound)
-    ));
+    assert_eq!(store.visitor(f.workspace.id, third.id).await.expect("get"), named);
+    assert!(matches!(store.visitor_by_token(b"nope").await, Err(StoreError::NotFound)));
 }
 
 pub async fn first_visitor_message_opens_a_dialog(store: Arc<dyn Store>) {
     let f = Fixture::new(store.clone()).await;
-    let first = store
-        .post_message(f.visitor_post("c1", "Здравствуйте"))
-        .await
-        .expect("first");
+    let first = store.post_message(f.visitor_post("c1", "Здравствуйте")).await.expect("first");
     assert!(first.dialog_created && !first.duplicate);
-    assert_eq!(
-        (
-            first.message.seq,
-            first.dialog.number,
-            first.dialog.last_seq
-        ),
-        (1, 1, 1)
-    );
+    assert_eq!((first.message.seq, first.dialog.number, first.dialog.last_seq), (1, 1, 1));
     assert_eq!(first.dialog.status, DialogStatus::Open);
     assert_eq!(first.dialog.channel_id, f.channel.id);
-    let second = store
-        .post_message(f.visitor_post("c2", "Нужна кухня"))
-        .await
-        .expect("second");
+    let second = store.post_message(f.visitor_post("c2", "Нужна кухня")).await.expect("second");
     assert!(!second.dialog_created);
     assert_eq!(second.dialog.id, first.dialog.id);
     assert_eq!(second.message.seq, 2);
-    let stored = store
-        .dialog(f.workspace.id, first.dialog.id)
-        .await
-        .expect("dialog");
+    let stored = store.dialog(f.workspace.id, first.dialog.id).await.expect("dialog");
     assert_eq!(stored, second.dialog);
+    assert_eq!(stored.last_message.as_ref().map(|m| m.preview.as_str()), Some("Нужна кухня"));
     assert_eq!(
-        stored.last_message.as_ref().map(|m| m.preview.as_str()),
-        Some("Нужна кухня")
-    );
-    assert_eq!(
-        store
-            .latest_dialog_of_visitor(f.workspace.id, f.visitor.id)
-            .await
-            .expect("latest")
-            .map(|d| d.id),
+        store.latest_dialog_of_visitor(f.workspace.id, f.visitor.id).await.expect("latest").map(|d| d.id),
         Some(first.dialog.id)
     );
-    let msgs = store
-        .messages(f.workspace.id, first.dialog.id, 0, 100)
-        .await
-        .expect("messages");
+    let msgs = store.messages(f.workspace.id, first.dialog.id, 0, 100).await.expect("messages");
     assert_eq!(msgs, vec![first.message, second.message]);
 }
 
 pub async fn retried_send_is_stored_once(store: Arc<dyn Store>) {
     let f = Fixture::new(store.clone()).await;
-    let first = store
-        .post_message(f.visitor_post("same", "Раз"))
-        .await
-        .expect("first");
-    let retry = store
-        .post_message(f.visitor_post("same", "Раз"))
-        .await
-        .expect("retry");
+    let first = store.post_message(f.visitor_post("same", "Раз")).await.expect("first");
+    let retry = store.post_message(f.visitor_post("same", "Раз")).await.expect("retry");
     assert!(retry.duplicate);
     assert_eq!(retry.message, first.message);
     assert_eq!(retry.dialog.last_seq, 1);
-    let reply = store
-        .post_message(f.operator_post(first.dialog.id, "same", "Ответ"))
-        .await
-        .expect("operator");
+    let reply = store.post_message(f.operator_post(first.dialog.id, "same", "Ответ")).await.expect("operator");
     assert!(!reply.duplicate, "client ids are per author");
-    let again = store
-        .post_message(f.operator_post(first.dialog.id, "same", "Ответ"))
-        .await
-        .expect("again");
+    let again = store.post_message(f.operator_post(first.dialog.id, "same", "Ответ")).await.expect("again");
     assert!(again.duplicate);
-    assert_eq!(
-        store
-            .messages(f.workspace.id, first.dialog.id, 0, 100)
-            .await
-            .expect("messages")
-            .len(),
-        2
-    );
+    assert_eq!(store.messages(f.workspace.id, first.dialog.id, 0, 100).await.expect("messages").len(), 2);
 }
 
 pub async fn unread_counts_follow_replies_and_reads(store: Arc<dyn Store>) {
     let f = Fixture::new(store.clone()).await;
-    let d = store
-        .post_message(f.visitor_post("a", "1"))
-        .await
-        .expect("a")
-        .dialog;
-    let d2 = store
-        .post_message(f.visitor_post("b", "2"))
-        .await
-        .expect("b")
-        .dialog;
+    let d = store.post_message(f.visitor_post("a", "1")).await.expect("a").dialog;
+    let d2 = store.post_message(f.visitor_post("b", "2")).await.expect("b").dialog;
     assert_eq!(d2.unread_count, 2);
-    let read = store
-        .mark_read(f.workspace.id, d.id, 1)
-        .await
-        .expect("read 1");
+    let read = store.mark_read(f.workspace.id, d.id, 1).await.expect("read 1");
     assert_eq!(read.unread_count, 1);
-    let stale = store
-        .mark_read(f.workspace.id, d.id, 0)
-        .await
-        .expect("read 0");
+    let stale = store.mark_read(f.workspace.id, d.id, 0).await.expect("read 0");
     assert_eq!(stale.unread_count, 1, "reading backwards changes nothing");
-    let replied = store
-        .post_message(f.operator_post(d.id, "r", "Ответ"))
-        .await
-        .expect("reply")
-        .dialog;
+    let replied = store.post_message(f.operator_post(d.id, "r", "Ответ")).await.expect("reply").dialog;
     assert_eq!(replied.unread_count, 0);
-    let more = store
-        .post_message(f.visitor_post("c", "3"))
-        .await
-        .expect("c")
-        .dialog;
+    let more = store.post_message(f.visitor_post("c", "3")).await.expect("c").dialog;
     assert_eq!(more.unread_count, 1);
-    assert_eq!(
-        store
-            .mark_read(f.workspace.id, d.id, more.last_seq)
-            .await
-            .expect("all")
-            .unread_count,
-        0
-    );
+    assert_eq!(store.mark_read(f.workspace.id, d.id, more.last_seq).await.expect("all").unread_count, 0);
 }
 
 pub async fn closed_dialog_refuses_operators_and_restarts_for_visitors(store: Arc<dyn Store>) {
     let f = Fixture::new(store.clone()).await;
-    let d = store
-        .post_message(f.visitor_post("a", "Вопрос"))
-        .await
-        .expect("a")
-        .dialog;
-    let (closed, changed) = store
-        .close_dialog(f.workspace.id, d.id, now())
-        .await
-        .expect("close");
+    let d = store.post_message(f.visitor_post("a", "Вопрос")).await.expect("a").dialog;
+    let (closed, changed) = store.close_dialog(f.workspace.id, d.id, now()).await.expect("close");
     assert!(changed);
     assert_eq!(closed.status, DialogStatus::Closed);
     assert!(closed.closed_at.is_some());
-    let (_, again) = store
-        .close_dialog(f.workspace.id, d.id, now())
-        .await
-        .expect("close twice");
+    let (_, again) = store.close_dialog(f.workspace.id, d.id, now()).await.expect("close twice");
     assert!(!again, "closing twice is a no-op");
-    assert!(matches!(
-        store
-            .post_message(f.operator_post(d.id, "late", "Поздно"))
-            .await,
-        Err(StoreError::DialogClosed)
-    ));
-    assert_eq!(
-        store
-            .messages(f.workspace.id, d.id, 0, 100)
-            .await
-            .expect("messages")
-            .len(),
-        1,
-        "nothing stored"
-    );
-    let next = store
-        .post_message(f.visitor_post("b", "Ещё вопрос"))
-        .await
-        .expect("b");
+    assert!(matches!(store.post_message(f.operator_post(d.id, "late", "Поздно")).await, Err(StoreError::DialogClosed)));
+    assert_eq!(store.messages(f.workspace.id, d.id, 0, 100).await.expect("messages").len(), 1, "nothing stored");
+    let next = store.post_message(f.visitor_post("b", "Ещё вопрос")).await.expect("b");
     assert!(next.dialog_created);
     assert_ne!(next.dialog.id, d.id);
     assert_eq!((next.dialog.number, next.message.seq), (2, 1));
@@ -493,55 +287,15 @@ pub async fn closed_dialog_refuses_operators_and_restarts_for_visitors(store: Ar
 pub async fn workspaces_are_isolated(store: Arc<dyn Store>) {
     let a = Fixture::new(store.clone()).await;
     let b = Fixture::new(store.clone()).await;
-    let d = store
-        .post_message(a.visitor_post("a", "Секрет"))
-        .await
-        .expect("a")
-        .dialog;
-    assert!(matches!(
-        store.dialog(b.workspace.id, d.id).await,
-        Err(StoreError::NotFound)
-    ));
-    assert!(
-        store
-            .messages(b.workspace.id, d.id, 0, 100)
-            .await
-            .expect("messages")
-            .is_empty()
-    );
-    let page = DialogPage {
-        after: None,
-        limit: 50,
-    };
-    assert!(
-        store
-            .list_dialogs(b.workspace.id, None, page)
-            .await
-            .expect("list")
-            .is_empty()
-    );
-    assert!(matches!(
-        store
-            .post_message(b.operator_post(d.id, "x", "чужой"))
-            .await,
-        Err(StoreError::NotFound)
-    ));
-    assert!(matches!(
-        store.close_dialog(b.workspace.id, d.id, now()).await,
-        Err(StoreError::NotFound)
-    ));
-    assert!(matches!(
-        store.mark_read(b.workspace.id, d.id, 1).await,
-        Err(StoreError::NotFound)
-    ));
-    assert_eq!(
-        store
-            .dialog(a.workspace.id, d.id)
-            .await
-            .expect("still")
-            .status,
-        DialogStatus::Open
-    );
+    let d = store.post_message(a.visitor_post("a", "Секрет")).await.expect("a").dialog;
+    assert!(matches!(store.dialog(b.workspace.id, d.id).await, Err(StoreError::NotFound)));
+    assert!(store.messages(b.workspace.id, d.id, 0, 100).await.expect("messages").is_empty());
+    let page = DialogPage { after: None, limit: 50 };
+    assert!(store.list_dialogs(b.workspace.id, None, page).await.expect("list").is_empty());
+    assert!(matches!(store.post_message(b.operator_post(d.id, "x", "чужой")).await, Err(StoreError::NotFound)));
+    assert!(matches!(store.close_dialog(b.workspace.id, d.id, now()).await, Err(StoreError::NotFound)));
+    assert!(matches!(store.mark_read(b.workspace.id, d.id, 1).await, Err(StoreError::NotFound)));
+    assert_eq!(store.dialog(a.workspace.id, d.id).await.expect("still").status, DialogStatus::Open);
     assert_eq!(b.visitor.number, 1, "visitor numbers are per workspace");
 }
 
@@ -550,70 +304,28 @@ pub async fn dialog_list_filters_and_pages(store: Arc<dyn Store>) {
     let mut ids = Vec::new();
     for i in 0..5 {
         let v = visitor(&store, f.workspace.id, f.site.id).await;
-        let p = store
-            .post_message(f.visitor_post_by(&v, &format!("m{i}"), "Привет"))
-            .await
-            .expect("post");
+        let p = store.post_message(f.visitor_post_by(&v, &format!("m{i}"), "Привет")).await.expect("post");
         ids.push(p.dialog.id);
         tokio::time::sleep(std::time::Duration::from_millis(3)).await;
     }
-    store
-        .close_dialog(f.workspace.id, ids[1], now())
-        .await
-        .expect("close");
+    store.close_dialog(f.workspace.id, ids[1], now()).await.expect("close");
     let ws = f.workspace.id;
-    let all = store
-        .list_dialogs(
-            ws,
-            None,
-            DialogPage {
-                after: None,
-                limit: 50,
-            },
-        )
-        .await
-        .expect("all");
+    let all = store.list_dialogs(ws, None, DialogPage { after: None, limit: 50 }).await.expect("all");
     assert_eq!(all.len(), 5);
-    assert!(
-        all.windows(2)
-            .all(|w| (w[0].updated_at, w[0].id) > (w[1].updated_at, w[1].id)),
-        "newest first"
-    );
-    let open = store
-        .list_dialogs(
-            ws,
-            Some(DialogStatus::Open),
-            DialogPage {
-                after: None,
-                limit: 50,
-            },
-        )
-        .await
-        .expect("open");
+    assert!(all.windows(2).all(|w| (w[0].updated_at, w[0].id) > (w[1].updated_at, w[1].id)), "newest first");
+    let open =
+        store.list_dialogs(ws, Some(DialogStatus::Open), DialogPage { after: None, limit: 50 }).await.expect("open");
     assert_eq!(open.len(), 4);
     assert!(!open.iter().any(|d| d.id == ids[1]));
     let closed = store
-        .list_dialogs(
-            ws,
-            Some(DialogStatus::Closed),
-            DialogPage {
-                after: None,
-                limit: 50,
-            },
-        )
+        .list_dialogs(ws, Some(DialogStatus::Closed), DialogPage { after: None, limit: 50 })
         .await
         .expect("closed");
-    assert_eq!(
-        closed.iter().map(|d| d.id).collect::<Vec<_>>(),
-        vec![ids[1]]
-    );
+    assert_eq!(closed.iter().map(|d| d.id).collect::<Vec<_>>(), vec![ids[1]]);
     let mut paged = Vec::new();
     let mut after = None;
     loop {
-        let page = store
-            .list_dialogs(ws, None, DialogPage { after, limit: 2 })
-            .await
-            .expect("page");
+        let page = store.list_dialogs(ws, None, DialogPage { after, limit: 2 }).await.expect("page");
         let Some(last) = page.last() else { break };
         after = Some((last.updated_at, last.id));
         paged.extend(page);
@@ -623,36 +335,19 @@ pub async fn dialog_list_filters_and_pages(store: Arc<dyn Store>) {
 
 pub async fn sites_by_key(store: Arc<dyn Store>) {
     let f = Fixture::new(store.clone()).await;
-    assert_eq!(
-        store.site_by_key(&f.site.key).await.expect("by key"),
-        f.site
-    );
-    assert_eq!(
-        store.list_sites(f.workspace.id).await.expect("list"),
-        vec![f.site.clone()]
-    );
-    let dup = Site {
-        id: SiteId::new(),
-        ..f.site.clone()
-    };
+    assert_eq!(store.site_by_key(&f.site.key).await.expect("by key"), f.site);
+    assert_eq!(store.list_sites(f.workspace.id).await.expect("list"), vec![f.site.clone()]);
+    let dup = Site { id: SiteId::new(), ..f.site.clone() };
+    assert!(matches!(store.create_site(&dup).await, Err(StoreError::Conflict(_))));
     assert!(matches!(
-        store.create_site(&dup).await,
-        Err(StoreError::Conflict(_))
-    ));
-    assert!(matches!(
-        store
-            .site_by_key(&SiteKey::parse("missing_key_1").expect("key"))
-            .await,
+        store.site_by_key(&SiteKey::parse("missing_key_1").expect("key")).await,
         Err(StoreError::NotFound)
     ));
 }
 
 pub async fn concurrent_posts_get_gapless_seqs(store: Arc<dyn Store>) {
     let f = Arc::new(Fixture::new(store.clone()).await);
-    let first = store
-        .post_message(f.visitor_post("first", "Начало"))
-        .await
-        .expect("first");
+    let first = store.post_message(f.visitor_post("first", "Начало")).await.expect("first");
     let mut tasks = Vec::new();
     for i in 0..50 {
         let f = f.clone();
@@ -672,38 +367,18 @@ pub async fn concurrent_posts_get_gapless_seqs(store: Arc<dyn Store>) {
     }
     seqs.sort_unstable();
     assert_eq!(seqs, (2..=51).collect::<Vec<_>>());
-    let stored = store
-        .messages(f.workspace.id, first.dialog.id, 0, 1000)
-        .await
-        .expect("messages");
-    assert_eq!(
-        stored.iter().map(|m| m.seq).collect::<Vec<_>>(),
-        (1..=51).collect::<Vec<_>>()
-    );
+    let stored = store.messages(f.workspace.id, first.dialog.id, 0, 1000).await.expect("messages");
+    assert_eq!(stored.iter().map(|m| m.seq).collect::<Vec<_>>(), (1..=51).collect::<Vec<_>>());
 }
 
 pub async fn channel_members(store: Arc<dyn Store>) {
     let f = Fixture::new(store.clone()).await;
     let other = Fixture::new(store.clone()).await;
-    store
-        .add_channel_member(f.workspace.id, f.channel.id, f.operator.id)
-        .await
-        .expect("add");
-    store
-        .add_channel_member(f.workspace.id, f.channel.id, f.operator.id)
-        .await
-        .expect("add twice");
-    assert_eq!(
-        store
-            .channel_members(f.workspace.id, f.channel.id)
-            .await
-            .expect("members"),
-        vec![f.operator.id]
-    );
+    store.add_channel_member(f.workspace.id, f.channel.id, f.operator.id).await.expect("add");
+    store.add_channel_member(f.workspace.id, f.channel.id, f.operator.id).await.expect("add twice");
+    assert_eq!(store.channel_members(f.workspace.id, f.channel.id).await.expect("members"), vec![f.operator.id]);
     assert!(matches!(
-        store
-            .add_channel_member(f.workspace.id, f.channel.id, other.operator.id)
-            .await,
+        store.add_channel_member(f.workspace.id, f.channel.id, other.operator.id).await,
         Err(StoreError::NotFound)
     ));
 }
@@ -712,41 +387,19 @@ pub async fn message_pages(store: Arc<dyn Store>) {
     let f = Fixture::new(store.clone()).await;
     let mut dialog = None;
     for i in 0..7 {
-        dialog = Some(
-            store
-                .post_message(f.visitor_post(&format!("p{i}"), "x"))
-                .await
-                .expect("post")
-                .dialog
-                .id,
-        );
+        dialog = Some(store.post_message(f.visitor_post(&format!("p{i}"), "x")).await.expect("post").dialog.id);
     }
     let d = dialog.expect("dialog");
     let page = store.messages(f.workspace.id, d, 2, 3).await.expect("page");
-    assert_eq!(
-        page.iter().map(|m| m.seq).collect::<Vec<_>>(),
-        vec![3, 4, 5]
-    );
-    assert!(
-        store
-            .messages(f.workspace.id, d, 7, 3)
-            .await
-            .expect("end")
-            .is_empty()
-    );
+    assert_eq!(page.iter().map(|m| m.seq).collect::<Vec<_>>(), vec![3, 4, 5]);
+    assert!(store.messages(f.workspace.id, d, 7, 3).await.expect("end").is_empty());
 }
 
 pub async fn bodies_round_trip_unicode(store: Arc<dyn Store>) {
     let f = Fixture::new(store.clone()).await;
     let text = "Кухня «Модерн» — 3,5 м 👍\nстрока 2\t<b>не HTML</b> ' \" ; DROP TABLE messages; --";
-    let posted = store
-        .post_message(f.visitor_post("u", text))
-        .await
-        .expect("post");
-    let back = store
-        .messages(f.workspace.id, posted.dialog.id, 0, 10)
-        .await
-        .expect("read");
+    let posted = store.post_message(f.visitor_post("u", text)).await.expect("post");
+    let back = store.messages(f.workspace.id, posted.dialog.id, 0, 10).await.expect("read");
     assert_eq!(back[0].body.as_str(), text);
 }
 
@@ -757,13 +410,47 @@ pub fn test_database_url() -> Option<String> {
     match std::env::var("FRONTLINE_TEST_DATABASE_URL") {
         Ok(url) if !url.is_empty() => Some(url),
         _ if std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false") => {
-            panic!(
-                "CI is set but FRONTLINE_TEST_DATABASE_URL is not: PostgreSQL tests cannot be skipped in CI"
-            )
+            panic!("CI is set but FRONTLINE_TEST_DATABASE_URL is not: PostgreSQL tests cannot be skipped in CI")
         }
         _ => {
             eprintln!("FRONTLINE_TEST_DATABASE_URL is not set: skipping a PostgreSQL test");
             None
         }
     }
+}
+
+pub async fn a_failing_post_does_not_sink_its_batch(store: Arc<dyn Store>) {
+    let f = Arc::new(Fixture::new(store.clone()).await);
+    let mut tasks = Vec::new();
+    for i in 0..30 {
+        let f = f.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut post = f.visitor_post(&format!("b{i}"), "в пачке");
+            if i == 7 {
+                // A visitor that does not exist: the database refuses the new dialog.
+                post.target = PostTarget::Visitor {
+                    visitor: VisitorId::new(),
+                    channel: f.channel.id,
+                    new_dialog_id: DialogId::new(),
+                };
+                post.message.author_id = uuid::Uuid::now_v7();
+            }
+            f.store.post_message(post).await.map(|p| p.message.seq)
+        }));
+    }
+    let mut ok = Vec::new();
+    for (i, t) in tasks.into_iter().enumerate() {
+        match t.await.expect("task") {
+            Ok(seq) => ok.push(seq),
+            Err(e) => assert_eq!(i, 7, "only the bad post fails, got {e:?} for {i}"),
+        }
+    }
+    ok.sort_unstable();
+    assert_eq!(ok, (1..=29).collect::<Vec<_>>());
+    let dialog = store.latest_dialog_of_visitor(f.workspace.id, f.visitor.id).await.expect("latest").expect("dialog");
+    assert_eq!(store.messages(f.workspace.id, dialog.id, 0, 100).await.expect("messages").len(), 29);
+    // Nothing of the failed post remains: it did not even use up a dialog number.
+    let next = visitor(&store, f.workspace.id, f.site.id).await;
+    let posted = store.post_message(f.visitor_post_by(&next, "n1", "следующий")).await.expect("next");
+    assert_eq!(posted.dialog.number, 2);
 }

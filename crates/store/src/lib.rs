@@ -20,19 +20,15 @@ pub use types::*;
 
 use async_trait::async_trait;
 use frontline_domain::{
-    Channel, ChannelId, Dialog, DialogId, DialogStatus, Email, Message, Operator, OperatorId, Site,
-    SiteKey, Timestamp, Visitor, VisitorId, VisitorName, Workspace, WorkspaceId, WorkspaceSlug,
+    Channel, ChannelId, Dialog, DialogId, DialogStatus, Email, Message, Operator, OperatorId, Site, SiteKey, Timestamp,
+    Visitor, VisitorId, VisitorName, Workspace, WorkspaceId, WorkspaceSlug,
 };
 
 /// Workspaces, operators and their login sessions.
 #[async_trait]
 pub trait AccountStore: Send + Sync {
     /// Creates a workspace with its default channel, atomically.
-    async fn create_workspace(
-        &self,
-        workspace: &Workspace,
-        default_channel: &Channel,
-    ) -> StoreResult<()>;
+    async fn create_workspace(&self, workspace: &Workspace, default_channel: &Channel) -> StoreResult<()>;
     async fn workspace(&self, id: WorkspaceId) -> StoreResult<Workspace>;
     async fn workspace_by_slug(&self, slug: &WorkspaceSlug) -> StoreResult<Workspace>;
     async fn list_workspaces(&self) -> StoreResult<Vec<Workspace>>;
@@ -61,11 +57,7 @@ pub trait ChannelStore: Send + Sync {
         channel: ChannelId,
         operator: OperatorId,
     ) -> StoreResult<()>;
-    async fn channel_members(
-        &self,
-        workspace: WorkspaceId,
-        channel: ChannelId,
-    ) -> StoreResult<Vec<OperatorId>>;
+    async fn channel_members(&self, workspace: WorkspaceId, channel: ChannelId) -> StoreResult<Vec<OperatorId>>;
 
     /// `Conflict` when the key is taken.
     async fn create_site(&self, site: &Site) -> StoreResult<()>;
@@ -80,12 +72,8 @@ pub trait VisitorStore: Send + Sync {
     async fn create_visitor(&self, visitor: &NewVisitor) -> StoreResult<Visitor>;
     async fn visitor(&self, workspace: WorkspaceId, id: VisitorId) -> StoreResult<Visitor>;
     async fn visitor_by_token(&self, token_hash: &[u8]) -> StoreResult<Visitor>;
-    async fn set_visitor_name(
-        &self,
-        workspace: WorkspaceId,
-        id: VisitorId,
-        name: &VisitorName,
-    ) -> StoreResult<Visitor>;
+    async fn set_visitor_name(&self, workspace: WorkspaceId, id: VisitorId, name: &VisitorName)
+    -> StoreResult<Visitor>;
 }
 
 /// Dialogs and their messages.
@@ -104,11 +92,8 @@ pub trait DialogStore: Send + Sync {
         page: DialogPage,
     ) -> StoreResult<Vec<Dialog>>;
     /// The visitor's most recent dialog, open or closed.
-    async fn latest_dialog_of_visitor(
-        &self,
-        workspace: WorkspaceId,
-        visitor: VisitorId,
-    ) -> StoreResult<Option<Dialog>>;
+    async fn latest_dialog_of_visitor(&self, workspace: WorkspaceId, visitor: VisitorId)
+    -> StoreResult<Option<Dialog>>;
     /// Messages with `seq > after_seq` in order, at most `limit`.
     async fn messages(
         &self,
@@ -118,12 +103,7 @@ pub trait DialogStore: Send + Sync {
         limit: u32,
     ) -> StoreResult<Vec<Message>>;
     /// Operators have read up to `seq`; the unread count is what remains after it.
-    async fn mark_read(
-        &self,
-        workspace: WorkspaceId,
-        dialog: DialogId,
-        seq: i64,
-    ) -> StoreResult<Dialog>;
+    async fn mark_read(&self, workspace: WorkspaceId, dialog: DialogId, seq: i64) -> StoreResult<Dialog>;
     /// Closes an open dialog. `changed` is false when it was closed already.
     async fn close_dialog(
         &self,
@@ -135,9 +115,7 @@ pub trait DialogStore: Send + Sync {
 
 /// The whole store, as the application holds it.
 #[async_trait]
-pub trait Store:
-    AccountStore + ChannelStore + VisitorStore + DialogStore + Send + Sync + 'static
-{
+pub trait Store: AccountStore + ChannelStore + VisitorStore + DialogStore + Send + Sync + 'static {
     /// Answers when the database is reachable (for `/readyz`).
     async fn ping(&self) -> StoreResult<()>;
     /// Which backend this is, for logs and metrics.

@@ -6,10 +6,9 @@
 
 use crate::error::StoreError;
 use frontline_domain::{
-    Author, AuthorKind, Channel, ChannelId, ClientId, Dialog, DialogId, DialogStatus, DisplayName,
-    Email, LastMessage, Message, MessageBody, MessageId, Operator, OperatorId, Origin, Role, Site,
-    SiteId, SiteKey, Timestamp, Visitor, VisitorId, VisitorName, Workspace, WorkspaceId,
-    WorkspaceSlug,
+    Author, AuthorKind, Channel, ChannelId, ClientId, Dialog, DialogId, DialogStatus, DisplayName, Email, LastMessage,
+    Message, MessageBody, MessageId, Operator, OperatorId, Origin, Role, Site, SiteId, SiteKey, Timestamp, Visitor,
+    VisitorId, VisitorName, Workspace, WorkspaceId, WorkspaceSlug,
 };
 use uuid::Uuid;
 
@@ -53,8 +52,7 @@ impl TryFrom<OperatorRecord> for Operator {
             id: OperatorId(r.id),
             workspace_id: WorkspaceId(r.workspace_id),
             email: Email::parse(&r.email).map_err(|_| corrupt("operator e-mail"))?,
-            display_name: DisplayName::parse(&r.display_name)
-                .map_err(|_| corrupt("display name"))?,
+            display_name: DisplayName::parse(&r.display_name).map_err(|_| corrupt("display name"))?,
             role: Role::parse(&r.role).map_err(|_| corrupt("role"))?,
             password_hash: r.password_hash,
             created_at: Timestamp(r.created_at),
@@ -112,11 +110,7 @@ impl TryFrom<SiteRecord> for Site {
 
 /// How a site's origins are kept in one text column.
 pub fn join_origins(site: &Site) -> String {
-    site.allowed_origins
-        .iter()
-        .map(Origin::as_str)
-        .collect::<Vec<_>>()
-        .join("\n")
+    site.allowed_origins.iter().map(Origin::as_str).collect::<Vec<_>>().join("\n")
 }
 
 pub struct VisitorRecord {

@@ -1,8 +1,7 @@
 //! Inputs and outputs of store calls that are not domain types themselves.
 
 use frontline_domain::{
-    ChannelId, Dialog, DialogId, Message, NewMessage, OperatorId, SiteId, Timestamp, VisitorId,
-    WorkspaceId,
+    ChannelId, Dialog, DialogId, Message, NewMessage, OperatorId, SiteId, Timestamp, VisitorId, WorkspaceId,
 };
 
 /// A login session; only the SHA-256 of the token is stored.
@@ -31,11 +30,7 @@ pub enum PostTarget {
     /// An existing dialog (operators). Refused with `DialogClosed` when it is closed.
     Dialog(DialogId),
     /// The visitor's open dialog, or a new one in `channel` when he has none (visitors).
-    Visitor {
-        visitor: VisitorId,
-        channel: ChannelId,
-        new_dialog_id: DialogId,
-    },
+    Visitor { visitor: VisitorId, channel: ChannelId, new_dialog_id: DialogId },
 }
 
 /// A message to append.

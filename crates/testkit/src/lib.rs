@@ -38,13 +38,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Self {
-            backend: Backend::Sqlite,
-            bus: None,
-            data_dir: None,
-            web_dir: None,
-            clock: Arc::new(SystemClock),
-        }
+        Self { backend: Backend::Sqlite, bus: None, data_dir: None, web_dir: None, clock: Arc::new(SystemClock) }
     }
 }
 
@@ -60,9 +54,7 @@ pub struct TestApp {
 }
 
 pub fn temp_dir() -> PathBuf {
-    let dir = std::env::temp_dir()
-        .join("frontline-tests")
-        .join(uuid::Uuid::now_v7().to_string());
+    let dir = std::env::temp_dir().join("frontline-tests").join(uuid::Uuid::now_v7().to_string());
     std::fs::create_dir_all(&dir).ok();
     dir
 }
@@ -124,9 +116,7 @@ impl TestApp {
 
     /// Signs in the demo admin.
     pub async fn admin(&self) -> OperatorClient {
-        self.login(&self.admin_email, ADMIN_PASSWORD)
-            .await
-            .expect("admin login")
+        self.login(&self.admin_email, ADMIN_PASSWORD).await.expect("admin login")
     }
 
     pub async fn login(&self, email: &str, password: &str) -> Result<OperatorClient> {
@@ -137,32 +127,17 @@ impl TestApp {
             .send()
             .await?;
         if !resp.status().is_success() {
-            bail!(
-                "login refused: {} {}",
-                resp.status(),
-                resp.text().await.unwrap_or_default()
-            );
+            bail!("login refused: {} {}", resp.status(), resp.text().await.unwrap_or_default());
         }
-        let set = resp
-            .headers()
-            .get("set-cookie")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default();
+        let set = resp.headers().get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or_default();
         let cookie = set.split(';').next().unwrap_or_default().to_owned();
         let me: Value = resp.json().await?;
-        Ok(OperatorClient {
-            base: self.base.clone(),
-            http,
-            me,
-            cookie,
-        })
+        Ok(OperatorClient { base: self.base.clone(), http, me, cookie })
     }
 
     /// A new visitor of the demo site, calling from this app's own origin (the demo page).
     pub async fn visitor(&self) -> VisitorClient {
-        self.visitor_from(&self.origin(), None)
-            .await
-            .expect("visitor session")
+        self.visitor_from(&self.origin(), None).await.expect("visitor session")
     }
 
     /// A visitor whose browser says `origin`; `token` brings back an earlier visitor.
@@ -175,21 +150,11 @@ impl TestApp {
             .send()
             .await?;
         if !resp.status().is_success() {
-            bail!(
-                "session refused: {} {}",
-                resp.status(),
-                resp.text().await.unwrap_or_default()
-            );
+            bail!("session refused: {} {}", resp.status(), resp.text().await.unwrap_or_default());
         }
         let session: Value = resp.json().await?;
         let token = session["token"].as_str().context("token")?.to_owned();
-        Ok(VisitorClient {
-            base: self.base.clone(),
-            origin: origin.to_owned(),
-            http,
-            token,
-            session,
-        })
+        Ok(VisitorClient { base: self.base.clone(), origin: origin.to_owned(), http, token, session })
     }
 
     /// Stops the server the way SIGTERM does, and waits for it.
@@ -233,41 +198,20 @@ impl OperatorClient {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.http
-            .get(self.url(path))
-            .header("cookie", &self.cookie)
-            .send()
-            .await
-            .expect("GET")
+        self.http.get(self.url(path)).header("cookie", &self.cookie).send().await.expect("GET")
     }
 
     pub async fn post(&self, path: &str, body: Value) -> reqwest::Response {
-        self.http
-            .post(self.url(path))
-            .header("cookie", &self.cookie)
-            .json(&body)
-            .send()
-            .await
-            .expect("POST")
+        self.http.post(self.url(path)).header("cookie", &self.cookie).json(&body).send().await.expect("POST")
     }
 
     pub async fn dialogs(&self, status: &str) -> Vec<Value> {
-        let v: Value = self
-            .get(&format!("/api/v1/dialogs?status={status}"))
-            .await
-            .json()
-            .await
-            .expect("json");
+        let v: Value = self.get(&format!("/api/v1/dialogs?status={status}")).await.json().await.expect("json");
         v["items"].as_array().cloned().unwrap_or_default()
     }
 
     pub async fn messages(&self, dialog: &str) -> Vec<Value> {
-        let v: Value = self
-            .get(&format!("/api/v1/dialogs/{dialog}/messages"))
-            .await
-            .json()
-            .await
-            .expect("json");
+        let v: Value = self.get(&format!("/api/v1/dialogs/{dialog}/messages")).await.json().await.expect("json");
         v["items"].as_array().cloned().unwrap_or_default()
     }
 
@@ -276,10 +220,8 @@ impl OperatorClient {
         let cookie = self.cookie.clone();
         let url = format!("{}/api/v1/ws", self.base.replacen("http", "ws", 1));
         let mut req = url.into_client_request().expect("ws request");
-        req.headers_mut()
-            .insert("cookie", cookie.parse().expect("cookie header"));
-        req.headers_mut()
-            .insert("origin", self.base.parse().expect("origin header"));
+        req.headers_mut().insert("cookie", cookie.parse().expect("cookie header"));
+        req.headers_mut().insert("origin", self.base.parse().expect("origin header"));
         WsClient::connect(req).await.expect("operator socket")
     }
 }
@@ -326,17 +268,11 @@ impl VisitorClient {
     }
 
     pub async fn ws(&self) -> WsClient {
-        self.ws_from(&self.origin.clone())
-            .await
-            .expect("visitor socket")
+        self.ws_from(&self.origin.clone()).await.expect("visitor socket")
     }
 
     pub async fn ws_from(&self, origin: &str) -> Result<WsClient> {
-        let url = format!(
-            "{}/widget/v1/ws?token={}",
-            self.base.replacen("http", "ws", 1),
-            self.token
-        );
+        let url = format!("{}/widget/v1/ws?token={}", self.base.replacen("http", "ws", 1), self.token);
         let mut req = url.into_client_request()?;
         req.headers_mut().insert("origin", origin.parse()?);
         WsClient::connect(req).await
@@ -345,29 +281,19 @@ impl VisitorClient {
 
 /// A WebSocket speaking Frontline's JSON frames.
 pub struct WsClient {
-    stream: tokio_tungstenite::WebSocketStream<
-        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
-    >,
+    stream: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
     /// Frames read while looking for another type, kept in order.
     backlog: std::collections::VecDeque<Value>,
 }
 
 impl WsClient {
-    async fn connect(
-        req: tokio_tungstenite::tungstenite::handshake::client::Request,
-    ) -> Result<Self> {
+    async fn connect(req: tokio_tungstenite::tungstenite::handshake::client::Request) -> Result<Self> {
         let (stream, _) = tokio_tungstenite::connect_async(req).await?;
-        Ok(Self {
-            stream,
-            backlog: Default::default(),
-        })
+        Ok(Self { stream, backlog: Default::default() })
     }
 
     pub async fn send(&mut self, frame: Value) {
-        self.stream
-            .send(Message::Text(frame.to_string().into()))
-            .await
-            .expect("ws send");
+        self.stream.send(Message::Text(frame.to_string().into())).await.expect("ws send");
     }
 
     /// The next frame (5 s at most).
@@ -380,10 +306,7 @@ impl WsClient {
 
     async fn read(&mut self) -> Option<Value> {
         loop {
-            let msg = tokio::time::timeout(Duration::from_secs(5), self.stream.next())
-                .await
-                .ok()??
-                .ok()?;
+            let msg = tokio::time::timeout(Duration::from_secs(5), self.stream.next()).await.ok()??.ok()?;
             match msg {
                 Message::Text(t) => return serde_json::from_str(&t).ok(),
                 Message::Close(_) => return None,
@@ -398,10 +321,7 @@ impl WsClient {
             return self.backlog.remove(i).expect("index");
         }
         loop {
-            let v = self
-                .read()
-                .await
-                .unwrap_or_else(|| panic!("no {kind:?} frame within 5 s"));
+            let v = self.read().await.unwrap_or_else(|| panic!("no {kind:?} frame within 5 s"));
             if v["type"] == kind {
                 return v;
             }
@@ -414,9 +334,7 @@ impl WsClient {
         let mut out: Vec<Value> = self.backlog.drain(..).collect();
         loop {
             match tokio::time::timeout(Duration::from_millis(ms), self.stream.next()).await {
-                Ok(Some(Ok(Message::Text(t)))) => {
-                    out.extend(serde_json::from_str::<Value>(&t).ok())
-                }
+                Ok(Some(Ok(Message::Text(t)))) => out.extend(serde_json::from_str::<Value>(&t).ok()),
                 Ok(Some(Ok(_))) => continue,
                 _ => return out,
             }
@@ -442,11 +360,7 @@ impl WsClient {
 /// A throw-away PostgreSQL store for a test, or `None` outside CI without a database.
 pub async fn postgres_store() -> Option<Arc<dyn Store>> {
     let url = frontline_store::contract::test_database_url()?;
-    Some(Arc::new(
-        frontline_store_postgres::PgStore::temporary(&url)
-            .await
-            .expect("PostgreSQL"),
-    ))
+    Some(Arc::new(frontline_store_postgres::PgStore::temporary(&url).await.expect("PostgreSQL")))
 }
 
 /// The NATS URL for tests, from `FRONTLINE_TEST_NATS_URL`; required under CI like PostgreSQL.
@@ -454,9 +368,7 @@ pub fn test_nats_url() -> Option<String> {
     match std::env::var("FRONTLINE_TEST_NATS_URL") {
         Ok(url) if !url.is_empty() => Some(url),
         _ if std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false") => {
-            panic!(
-                "CI is set but FRONTLINE_TEST_NATS_URL is not: NATS tests cannot be skipped in CI"
-            )
+            panic!("CI is set but FRONTLINE_TEST_NATS_URL is not: NATS tests cannot be skipped in CI")
         }
         _ => {
             eprintln!("FRONTLINE_TEST_NATS_URL is not set: skipping a NATS test");

@@ -45,10 +45,7 @@ impl NatsBus {
         let (out, mut rx) = mpsc::unbounded_channel::<(Vec<Topic>, Arc<Event>)>();
         let writer = tokio::spawn(async move {
             while let Some((topics, event)) = rx.recv().await {
-                let env = Envelope {
-                    topics,
-                    event: (*event).clone(),
-                };
+                let env = Envelope { topics, event: (*event).clone() };
                 let payload = match serde_json::to_vec(&env) {
                     Ok(p) => p,
                     Err(e) => {
@@ -62,11 +59,7 @@ impl NatsBus {
             }
             let _ = client.flush().await;
         });
-        Ok(Self {
-            local,
-            out,
-            tasks: vec![reader, writer],
-        })
+        Ok(Self { local, out, tasks: vec![reader, writer] })
     }
 }
 

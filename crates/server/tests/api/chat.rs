@@ -14,17 +14,12 @@ async fn conversation(app: &TestApp) {
     let hello = widget.next_of("hello").await;
     assert!(hello["dialog"].is_null());
 
-    widget
-        .send(json!({"type": "send", "client_id": "v-1", "body": "Здравствуйте, нужна кухня"}))
-        .await;
+    widget.send(json!({"type": "send", "client_id": "v-1", "body": "Здравствуйте, нужна кухня"})).await;
     let ack = widget.next_of("ack").await;
     assert_eq!(ack["client_id"], "v-1");
     assert_eq!(ack["duplicate"], false);
     assert_eq!(ack["message"]["seq"], 1);
-    let dialog_id = ack["message"]["dialog_id"]
-        .as_str()
-        .expect("dialog id")
-        .to_owned();
+    let dialog_id = ack["message"]["dialog_id"].as_str().expect("dialog id").to_owned();
     // His own message comes back on his topic too (his other tabs show it); clients keep by seq.
     assert_eq!(widget.next_of("message.created").await["message"]["seq"], 1);
 
@@ -32,10 +27,7 @@ async fn conversation(app: &TestApp) {
     let created = console.next_of("dialog.created").await;
     assert_eq!(created["dialog"]["id"], dialog_id.as_str());
     assert_eq!(created["dialog"]["unread_count"], 1);
-    assert_eq!(
-        created["dialog"]["visitor"]["number"],
-        visitor.session["visitor"]["number"]
-    );
+    assert_eq!(created["dialog"]["visitor"]["number"], visitor.session["visitor"]["number"]);
     let msg = console.next_of("message.created").await;
     assert_eq!(msg["message"]["body"], "Здравствуйте, нужна кухня");
 
@@ -52,49 +44,29 @@ async fn conversation(app: &TestApp) {
     assert_eq!(reply["message"]["author"]["kind"], "operator");
     assert_eq!(reply["message"]["author"]["name"], "Администратор");
     let rest = widget.drain(200).await;
-    assert!(
-        rest.iter()
-            .all(|f| f["type"] != "dialog.updated" && f["type"] != "dialog.created"),
-        "{rest:?}"
-    );
+    assert!(rest.iter().all(|f| f["type"] != "dialog.updated" && f["type"] != "dialog.created"), "{rest:?}");
 
     // The operator's reply cleared the unread count; history has both, in order.
     let listed = operator.dialogs("open").await;
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0]["unread_count"], 0);
     let history = visitor.history().await;
-    let seqs: Vec<_> = history
-        .iter()
-        .map(|m| m["seq"].as_i64().unwrap_or_default())
-        .collect();
+    let seqs: Vec<_> = history.iter().map(|m| m["seq"].as_i64().unwrap_or_default()).collect();
     assert_eq!(seqs, vec![1, 2]);
 
     // Closing reaches both sides.
-    let closed = operator
-        .post(&format!("/api/v1/dialogs/{dialog_id}/close"), json!({}))
-        .await;
+    let closed = operator.post(&format!("/api/v1/dialogs/{dialog_id}/close"), json!({})).await;
     assert_eq!(closed.status(), 200);
-    assert_eq!(
-        widget.next_of("dialog.closed").await["dialog"]["status"],
-        "closed"
-    );
-    assert_eq!(
-        console.next_of("dialog.closed").await["dialog"]["id"],
-        dialog_id.as_str()
-    );
+    assert_eq!(widget.next_of("dialog.closed").await["dialog"]["status"], "closed");
+    assert_eq!(console.next_of("dialog.closed").await["dialog"]["id"], dialog_id.as_str());
     assert!(operator.dialogs("open").await.is_empty());
     assert_eq!(operator.dialogs("closed").await.len(), 1);
 
     // Writing again after the close opens a new dialog with the next number.
-    widget
-        .send(json!({"type": "send", "client_id": "v-2", "body": "И ещё вопрос"}))
-        .await;
+    widget.send(json!({"type": "send", "client_id": "v-2", "body": "И ещё вопрос"})).await;
     let ack = widget.next_of("ack").await;
     assert_ne!(ack["message"]["dialog_id"], dialog_id.as_str());
-    assert_eq!(
-        console.next_of("dialog.created").await["dialog"]["number"],
-        2
-    );
+    assert_eq!(console.next_of("dialog.created").await["dialog"]["number"], 2);
 }
 
 #[tokio::test]
@@ -109,11 +81,7 @@ async fn visitor_and_operator_talk_live_on_postgres() {
     let Some(store) = postgres_store().await else {
         return;
     };
-    let app = TestApp::spawn_with(Options {
-        backend: Backend::Given(store.clone()),
-        ..Options::default()
-    })
-    .await;
+    let app = TestApp::spawn_with(Options { backend: Backend::Given(store.clone()), ..Options::default() }).await;
     conversation(&app).await;
     app.stop().await;
 }
@@ -123,24 +91,12 @@ async fn a_returning_visitor_is_the_same_visitor_with_his_history() {
     let app = TestApp::spawn().await;
     let first = app.visitor().await;
     assert_eq!(first.send("c1", "Первое").await.status(), 201);
-    let again = app
-        .visitor_from(&app.origin(), Some(&first.token))
-        .await
-        .expect("again");
-    assert_eq!(
-        again.session["visitor"]["id"],
-        first.session["visitor"]["id"]
-    );
+    let again = app.visitor_from(&app.origin(), Some(&first.token)).await.expect("again");
+    assert_eq!(again.session["visitor"]["id"], first.session["visitor"]["id"]);
     assert_eq!(again.session["dialog"]["last_seq"], 1);
     assert_eq!(again.history().await.len(), 1);
-    let stranger = app
-        .visitor_from(&app.origin(), Some("not-a-token"))
-        .await
-        .expect("new");
-    assert_ne!(
-        stranger.session["visitor"]["id"],
-        first.session["visitor"]["id"]
-    );
+    let stranger = app.visitor_from(&app.origin(), Some("not-a-token")).await.expect("new");
+    assert_ne!(stranger.session["visitor"]["id"], first.session["visitor"]["id"]);
     assert!(stranger.history().await.is_empty());
     app.stop().await;
 }
@@ -166,15 +122,9 @@ async fn a_visitor_may_give_his_name() {
     let body: serde_json::Value = resp.json().await.expect("json");
     assert_eq!(body["name"], "Ольга");
     let updated = console.next_of("dialog.updated").await;
-    assert_eq!(
-        updated["dialog"]["visitor"]["name"], "Ольга",
-        "the console learns the name live"
-    );
+    assert_eq!(updated["dialog"]["visitor"]["name"], "Ольга", "the console learns the name live");
     v.send("c1", "Привет").await;
-    assert_eq!(
-        operator.dialogs("open").await[0]["visitor"]["name"],
-        "Ольга"
-    );
+    assert_eq!(operator.dialogs("open").await[0]["visitor"]["name"], "Ольга");
     app.stop().await;
 }
 
@@ -187,17 +137,10 @@ async fn reading_clears_the_unread_count() {
     let dialog = m["dialog_id"].as_str().expect("id").to_owned();
     let operator = app.admin().await;
     assert_eq!(operator.dialogs("open").await[0]["unread_count"], 2);
-    let r = operator
-        .post(&format!("/api/v1/dialogs/{dialog}/read"), json!({"seq": 1}))
-        .await;
+    let r = operator.post(&format!("/api/v1/dialogs/{dialog}/read"), json!({"seq": 1})).await;
     assert_eq!(r.status(), 204);
     assert_eq!(operator.dialogs("open").await[0]["unread_count"], 1);
-    operator
-        .post(
-            &format!("/api/v1/dialogs/{dialog}/read"),
-            json!({"seq": 99}),
-        )
-        .await;
+    operator.post(&format!("/api/v1/dialogs/{dialog}/read"), json!({"seq": 99})).await;
     assert_eq!(operator.dialogs("open").await[0]["unread_count"], 0);
     app.stop().await;
 }

@@ -9,10 +9,7 @@ use std::sync::Arc;
 
 #[tokio::test]
 async fn a_visitor_on_node_a_and_an_operator_on_node_b_see_each_other() {
-    let (Some(db), Some(nats)) = (
-        frontline_store::contract::test_database_url(),
-        test_nats_url(),
-    ) else {
+    let (Some(db), Some(nats)) = (frontline_store::contract::test_database_url(), test_nats_url()) else {
         return;
     };
     let schema = format!("fl_test_{}", uuid::Uuid::now_v7().simple());
@@ -20,26 +17,14 @@ async fn a_visitor_on_node_a_and_an_operator_on_node_b_see_each_other() {
     let node = |_: u8| {
         let (db, nats, schema, prefix) = (db.clone(), nats.clone(), schema.clone(), prefix.clone());
         async move {
-            let store = Arc::new(
-                PgStore::connect_in_schema(&db, Some(&schema))
-                    .await
-                    .expect("PostgreSQL"),
-            );
+            let store = Arc::new(PgStore::connect_in_schema(&db, Some(&schema)).await.expect("PostgreSQL"));
             let bus = Arc::new(NatsBus::connect(&nats, &prefix).await.expect("NATS"));
-            TestApp::spawn_with(Options {
-                backend: Backend::Given(store),
-                bus: Some(bus),
-                ..Options::default()
-            })
-            .await
+            TestApp::spawn_with(Options { backend: Backend::Given(store), bus: Some(bus), ..Options::default() }).await
         }
     };
     let a = node(1).await;
     let b = node(2).await;
-    assert_eq!(
-        a.site_key, b.site_key,
-        "both nodes serve the same workspace"
-    );
+    assert_eq!(a.site_key, b.site_key, "both nodes serve the same workspace");
 
     let operator = b.admin().await;
     let mut console = operator.ws().await;
@@ -48,32 +33,15 @@ async fn a_visitor_on_node_a_and_an_operator_on_node_b_see_each_other() {
     let mut widget = visitor.ws().await;
     widget.next_of("hello").await;
 
-    widget
-        .send(json!({"type": "send", "client_id": "v1", "body": "Привет с узла A"}))
-        .await;
-    let dialog = widget.next_of("ack").await["message"]["dialog_id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
-    assert_eq!(
-        console.next_of("message.created").await["message"]["body"],
-        "Привет с узла A"
-    );
-    assert_eq!(
-        widget.next_of("message.created").await["message"]["seq"],
-        1,
-        "the echo of his own message"
-    );
+    widget.send(json!({"type": "send", "client_id": "v1", "body": "Привет с узла A"})).await;
+    let dialog = widget.next_of("ack").await["message"]["dialog_id"].as_str().expect("id").to_owned();
+    assert_eq!(console.next_of("message.created").await["message"]["body"], "Привет с узла A");
+    assert_eq!(widget.next_of("message.created").await["message"]["seq"], 1, "the echo of his own message");
     console.send(json!({"type": "send", "dialog_id": dialog, "client_id": "o1", "body": "Ответ с узла B"})).await;
     console.next_of("ack").await;
-    assert_eq!(
-        widget.next_of("message.created").await["message"]["body"],
-        "Ответ с узла B"
-    );
+    assert_eq!(widget.next_of("message.created").await["message"]["body"], "Ответ с узла B");
 
     a.stop().await;
     b.stop().await;
-    PgStore::drop_schema(&db, &schema)
-        .await
-        .expect("drop schema");
+    PgStore::drop_schema(&db, &schema).await.expect("drop schema");
 }

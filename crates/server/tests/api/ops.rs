@@ -7,30 +7,14 @@ use serde_json::Value;
 async fn health_readiness_and_metrics() {
     let app = TestApp::spawn().await;
     let get = |p: &str| reqwest::get(app.url(p));
-    assert_eq!(
-        get("/healthz")
-            .await
-            .expect("healthz")
-            .text()
-            .await
-            .expect("text"),
-        "ok"
-    );
+    assert_eq!(get("/healthz").await.expect("healthz").text().await.expect("text"), "ok");
     assert_eq!(get("/readyz").await.expect("readyz").status(), 200);
     let v = app.visitor().await;
     v.send("m", "x").await;
     let metrics = get("/metrics").await.expect("metrics");
-    assert!(
-        metrics.headers()["content-type"]
-            .to_str()
-            .expect("ct")
-            .starts_with("text/plain")
-    );
+    assert!(metrics.headers()["content-type"].to_str().expect("ct").starts_with("text/plain"));
     let text = metrics.text().await.expect("text");
-    assert!(
-        text.contains("frontline_messages_total{author=\"visitor\"} 1"),
-        "{text}"
-    );
+    assert!(text.contains("frontline_messages_total{author=\"visitor\"} 1"), "{text}");
     assert!(text.contains("frontline_store_info{backend=\"sqlite\"} 1"));
     app.stop().await;
 }
@@ -38,12 +22,7 @@ async fn health_readiness_and_metrics() {
 #[tokio::test]
 async fn the_openapi_document_lists_every_endpoint_and_error_code() {
     let app = TestApp::spawn().await;
-    let doc: Value = reqwest::get(app.url("/api/openapi.json"))
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let doc: Value = reqwest::get(app.url("/api/openapi.json")).await.expect("get").json().await.expect("json");
     for path in [
         "/api/v1/auth/login",
         "/api/v1/dialogs",
@@ -53,10 +32,7 @@ async fn the_openapi_document_lists_every_endpoint_and_error_code() {
     ] {
         assert!(doc["paths"].get(path).is_some(), "{path} missing");
     }
-    let codes = doc["components"]["schemas"]["ErrorCode"]["enum"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+    let codes = doc["components"]["schemas"]["ErrorCode"]["enum"].as_array().cloned().unwrap_or_default();
     for code in [
         "validation_failed",
         "empty_message",
@@ -65,10 +41,7 @@ async fn the_openapi_document_lists_every_endpoint_and_error_code() {
         "origin_not_allowed",
         "dialog_not_found",
     ] {
-        assert!(
-            codes.iter().any(|c| c == code),
-            "{code} missing from {codes:?}"
-        );
+        assert!(codes.iter().any(|c| c == code), "{code} missing from {codes:?}");
     }
     app.stop().await;
 }
@@ -76,15 +49,10 @@ async fn the_openapi_document_lists_every_endpoint_and_error_code() {
 #[tokio::test]
 async fn unknown_api_paths_answer_json_and_every_answer_is_nosniff() {
     let app = TestApp::spawn().await;
-    let resp = reqwest::get(app.url("/api/v1/nothing-here"))
-        .await
-        .expect("get");
+    let resp = reqwest::get(app.url("/api/v1/nothing-here")).await.expect("get");
     assert_eq!(resp.status(), 404);
     assert_eq!(resp.headers()["x-content-type-options"], "nosniff");
-    assert_eq!(
-        resp.json::<Value>().await.expect("json")["code"],
-        "not_found"
-    );
+    assert_eq!(resp.json::<Value>().await.expect("json")["code"], "not_found");
     app.stop().await;
 }
 
@@ -93,35 +61,15 @@ async fn the_demo_page_carries_the_widget_and_the_frame_limits_who_embeds_it() {
     let web = temp_dir();
     std::fs::create_dir_all(web.join("widget")).expect("dir");
     std::fs::create_dir_all(web.join("console/assets")).expect("dir");
-    std::fs::write(
-        web.join("widget/frame.html"),
-        "<!doctype html><title>frame</title>",
-    )
-    .expect("write");
-    std::fs::write(
-        web.join("console/index.html"),
-        "<!doctype html><title>console</title>",
-    )
-    .expect("write");
+    std::fs::write(web.join("widget/frame.html"), "<!doctype html><title>frame</title>").expect("write");
+    std::fs::write(web.join("console/index.html"), "<!doctype html><title>console</title>").expect("write");
     std::fs::write(web.join("console/assets/app.js"), "console.log(1)").expect("write");
     std::fs::write(web.join("widget.js"), "/* loader */").expect("write");
-    let app = TestApp::spawn_with(Options {
-        web_dir: Some(web),
-        ..Options::default()
-    })
-    .await;
+    let app = TestApp::spawn_with(Options { web_dir: Some(web), ..Options::default() }).await;
     let client = reqwest::Client::new();
-    let demo = client
-        .get(app.url("/demo"))
-        .header("accept-language", "ru-RU,ru;q=0.9")
-        .send()
-        .await
-        .expect("demo");
+    let demo = client.get(app.url("/demo")).header("accept-language", "ru-RU,ru;q=0.9").send().await.expect("demo");
     let html = demo.text().await.expect("html");
-    assert!(
-        html.contains(&format!("data-key=\"{}\"", app.site_key)) && html.contains("Кухни"),
-        "{html}"
-    );
+    assert!(html.contains(&format!("data-key=\"{}\"", app.site_key)) && html.contains("Кухни"), "{html}");
     let en = client
         .get(app.url("/demo"))
         .header("accept-language", "en-GB")
@@ -133,58 +81,17 @@ async fn the_demo_page_carries_the_widget_and_the_frame_limits_who_embeds_it() {
         .expect("html");
     assert!(en.contains("Example Kitchens"));
 
-    let frame = client
-        .get(app.url(&format!("/widget/frame?key={}", app.site_key)))
-        .send()
-        .await
-        .expect("frame");
-    let csp = frame.headers()["content-security-policy"]
-        .to_str()
-        .expect("csp")
-        .to_owned();
-    assert!(
-        csp.starts_with("frame-ancestors 'self'") && csp.contains("http://127.0.0.1:"),
-        "{csp}"
-    );
-    let console = client
-        .get(app.url("/console/dialogs/123"))
-        .send()
-        .await
-        .expect("console");
-    assert_eq!(
-        console.headers()["content-security-policy"],
-        "frame-ancestors 'none'"
-    );
-    assert!(
-        console
-            .text()
-            .await
-            .expect("html")
-            .contains("<title>console</title>"),
-        "deep links get the app"
-    );
-    let asset = client
-        .get(app.url("/console/assets/app.js"))
-        .send()
-        .await
-        .expect("asset");
-    assert!(
-        asset.headers()["content-type"]
-            .to_str()
-            .expect("ct")
-            .starts_with("text/javascript")
-    );
-    let sneaky = client
-        .get(app.url("/console/assets/..%2F..%2Findex.html"))
-        .send()
-        .await
-        .expect("sneaky");
+    let frame = client.get(app.url(&format!("/widget/frame?key={}", app.site_key))).send().await.expect("frame");
+    let csp = frame.headers()["content-security-policy"].to_str().expect("csp").to_owned();
+    assert!(csp.starts_with("frame-ancestors 'self'") && csp.contains("http://127.0.0.1:"), "{csp}");
+    let console = client.get(app.url("/console/dialogs/123")).send().await.expect("console");
+    assert_eq!(console.headers()["content-security-policy"], "frame-ancestors 'none'");
+    assert!(console.text().await.expect("html").contains("<title>console</title>"), "deep links get the app");
+    let asset = client.get(app.url("/console/assets/app.js")).send().await.expect("asset");
+    assert!(asset.headers()["content-type"].to_str().expect("ct").starts_with("text/javascript"));
+    let sneaky = client.get(app.url("/console/assets/..%2F..%2Findex.html")).send().await.expect("sneaky");
     assert_eq!(sneaky.status(), 404);
-    let loader = client
-        .get(app.url("/widget.js"))
-        .send()
-        .await
-        .expect("loader");
+    let loader = client.get(app.url("/widget.js")).send().await.expect("loader");
     assert_eq!(loader.status(), 200);
     app.stop().await;
 }

@@ -20,10 +20,7 @@ async fn a_wrong_widget_key_is_refused() {
             .await
             .expect("post");
         let (status, body) = error(resp).await;
-        assert_eq!(
-            (status, body["code"].as_str()),
-            (403, Some("unknown_site_key"))
-        );
+        assert_eq!((status, body["code"].as_str()), (403, Some("unknown_site_key")));
         assert_eq!(body["details"]["field"], "key");
     }
     app.stop().await;
@@ -33,16 +30,8 @@ async fn a_wrong_widget_key_is_refused() {
 async fn a_foreign_origin_is_refused_on_every_widget_door() {
     let app = TestApp::spawn().await;
     let evil = "https://evil.example.org";
-    let err = app
-        .visitor_from(evil, None)
-        .await
-        .err()
-        .expect("refused")
-        .to_string();
-    assert!(
-        err.contains("403") && err.contains("origin_not_allowed"),
-        "{err}"
-    );
+    let err = app.visitor_from(evil, None).await.err().expect("refused").to_string();
+    assert!(err.contains("403") && err.contains("origin_not_allowed"), "{err}");
     // The page origin the loader reports is checked too.
     let resp = reqwest::Client::new()
         .post(app.url("/widget/v1/session"))
@@ -64,10 +53,7 @@ async fn a_foreign_origin_is_refused_on_every_widget_door() {
         .await
         .expect("post");
     assert_eq!(error(resp).await, (403, error_body("origin_not_allowed")));
-    assert!(
-        v.ws_from(evil).await.is_err(),
-        "socket from a foreign origin refused"
-    );
+    assert!(v.ws_from(evil).await.is_err(), "socket from a foreign origin refused");
     assert!(v.history().await.is_empty(), "nothing stored");
     app.stop().await;
 }
@@ -81,34 +67,19 @@ async fn empty_and_oversize_messages_are_refused_and_not_stored() {
     let app = TestApp::spawn().await;
     let v = app.visitor().await;
     let (status, body) = error(v.send("e1", " \n\t ").await).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (400, Some("empty_message"))
-    );
+    assert_eq!((status, body["code"].as_str()), (400, Some("empty_message")));
     let long = "я".repeat(4001);
     let (status, body) = error(v.send("e2", &long).await).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (413, Some("message_too_long"))
-    );
+    assert_eq!((status, body["code"].as_str()), (413, Some("message_too_long")));
     assert_eq!(body["details"]["limit"], 4000);
-    assert_eq!(
-        v.send("ok", &"я".repeat(4000)).await.status(),
-        201,
-        "exactly the limit is fine"
-    );
+    assert_eq!(v.send("ok", &"я".repeat(4000)).await.status(), 201, "exactly the limit is fine");
     // The same on the socket.
     let mut ws = v.ws().await;
     ws.next_of("hello").await;
-    ws.send(json!({"type": "send", "client_id": "e3", "body": ""}))
-        .await;
+    ws.send(json!({"type": "send", "client_id": "e3", "body": ""})).await;
     let e = ws.next_of("error").await;
-    assert_eq!(
-        (e["code"].as_str(), e["client_id"].as_str()),
-        (Some("empty_message"), Some("e3"))
-    );
-    ws.send(json!({"type": "send", "client_id": "e4", "body": long}))
-        .await;
+    assert_eq!((e["code"].as_str(), e["client_id"].as_str()), (Some("empty_message"), Some("e3")));
+    ws.send(json!({"type": "send", "client_id": "e4", "body": long})).await;
     assert_eq!(ws.next_of("error").await["code"], "message_too_long");
     assert_eq!(v.history().await.len(), 1);
     app.stop().await;
@@ -129,11 +100,7 @@ async fn malformed_requests_name_the_field() {
         .expect("post");
     let (status, body) = error(resp).await;
     assert_eq!(
-        (
-            status,
-            body["code"].as_str(),
-            body["details"]["field"].as_str()
-        ),
+        (status, body["code"].as_str(), body["details"]["field"].as_str()),
         (400, Some("validation_failed"), Some("client_id"))
     );
     let resp = v
@@ -148,21 +115,12 @@ async fn malformed_requests_name_the_field() {
         .expect("post");
     assert_eq!(error(resp).await.1["code"], "bad_json");
     let (status, body) = error(v.send("has space", "x").await).await;
-    assert_eq!(
-        (status, body["details"]["field"].as_str()),
-        (400, Some("client_id"))
-    );
+    assert_eq!((status, body["details"]["field"].as_str()), (400, Some("client_id")));
     let operator = app.admin().await;
     let (status, body) = error(operator.get("/api/v1/dialogs?status=snoozed").await).await;
-    assert_eq!(
-        (status, body["details"]["field"].as_str()),
-        (400, Some("status"))
-    );
+    assert_eq!((status, body["details"]["field"].as_str()), (400, Some("status")));
     let (status, body) = error(operator.get("/api/v1/dialogs?limit=0").await).await;
-    assert_eq!(
-        (status, body["details"]["field"].as_str()),
-        (400, Some("limit"))
-    );
+    assert_eq!((status, body["details"]["field"].as_str()), (400, Some("limit")));
     let (_, body) = error(operator.get("/api/v1/dialogs?cursor=garbage").await).await;
     assert_eq!(body["details"]["field"], "cursor");
     // An unknown socket frame is answered, and the socket stays usable.
@@ -181,12 +139,7 @@ async fn malformed_requests_name_the_field() {
 async fn another_workspaces_dialog_is_not_found_and_untouched() {
     let app = TestApp::spawn().await;
     let v = app.visitor().await;
-    let m: Value = v
-        .send("c1", "Секрет компании А")
-        .await
-        .json()
-        .await
-        .expect("json");
+    let m: Value = v.send("c1", "Секрет компании А").await.json().await.expect("json");
     let dialog = m["dialog_id"].as_str().expect("id").to_owned();
 
     let (other_ws, _) = frontline_store::contract::workspace(&app.app.store).await;
@@ -202,53 +155,25 @@ async fn another_workspaces_dialog_is_not_found_and_untouched() {
     )
     .await
     .expect("operator in B");
-    let boris = app
-        .login("boris@example.org", "password-of-boris")
-        .await
-        .expect("login B");
-    for path in [
-        format!("/api/v1/dialogs/{dialog}"),
-        format!("/api/v1/dialogs/{dialog}/messages"),
-    ] {
+    let boris = app.login("boris@example.org", "password-of-boris").await.expect("login B");
+    for path in [format!("/api/v1/dialogs/{dialog}"), format!("/api/v1/dialogs/{dialog}/messages")] {
         let (status, body) = error(boris.get(&path).await).await;
-        assert_eq!(
-            (status, body["code"].as_str()),
-            (404, Some("dialog_not_found")),
-            "{path}"
-        );
+        assert_eq!((status, body["code"].as_str()), (404, Some("dialog_not_found")), "{path}");
     }
     let (status, _) = error(
-        boris
-            .post(
-                &format!("/api/v1/dialogs/{dialog}/messages"),
-                json!({"client_id": "b", "body": "чужой"}),
-            )
-            .await,
+        boris.post(&format!("/api/v1/dialogs/{dialog}/messages"), json!({"client_id": "b", "body": "чужой"})).await,
     )
     .await;
     assert_eq!(status, 404);
-    let (status, _) = error(
-        boris
-            .post(&format!("/api/v1/dialogs/{dialog}/close"), json!({}))
-            .await,
-    )
-    .await;
+    let (status, _) = error(boris.post(&format!("/api/v1/dialogs/{dialog}/close"), json!({})).await).await;
     assert_eq!(status, 404);
     assert!(boris.dialogs("all").await.is_empty());
     let (status, _) = error(boris.get("/api/v1/dialogs/not-a-uuid").await).await;
     assert_eq!(status, 404);
     // A's dialog is as it was.
     let anna = app.admin().await;
-    let d: Value = anna
-        .get(&format!("/api/v1/dialogs/{dialog}"))
-        .await
-        .json()
-        .await
-        .expect("json");
-    assert_eq!(
-        (d["status"].as_str(), d["last_seq"].as_i64()),
-        (Some("open"), Some(1))
-    );
+    let d: Value = anna.get(&format!("/api/v1/dialogs/{dialog}")).await.json().await.expect("json");
+    assert_eq!((d["status"].as_str(), d["last_seq"].as_i64()), (Some("open"), Some(1)));
     app.stop().await;
 }
 
@@ -259,20 +184,12 @@ async fn replying_to_a_closed_dialog_is_refused() {
     let m: Value = v.send("c1", "Вопрос").await.json().await.expect("json");
     let dialog = m["dialog_id"].as_str().expect("id").to_owned();
     let op = app.admin().await;
-    op.post(&format!("/api/v1/dialogs/{dialog}/close"), json!({}))
-        .await;
+    op.post(&format!("/api/v1/dialogs/{dialog}/close"), json!({})).await;
     let (status, body) = error(
-        op.post(
-            &format!("/api/v1/dialogs/{dialog}/messages"),
-            json!({"client_id": "late", "body": "поздно"}),
-        )
-        .await,
+        op.post(&format!("/api/v1/dialogs/{dialog}/messages"), json!({"client_id": "late", "body": "поздно"})).await,
     )
     .await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (409, Some("dialog_closed"))
-    );
+    assert_eq!((status, body["code"].as_str()), (409, Some("dialog_closed")));
     assert_eq!(op.messages(&dialog).await.len(), 1);
     app.stop().await;
 }

@@ -14,10 +14,7 @@ async fn a_visitor_resumes_after_a_disconnect_without_gaps_or_duplicates() {
         widget.send(json!({"type": "send", "client_id": format!("v{i}"), "body": format!("сообщение {i}")})).await;
         widget.next_of("ack").await;
     }
-    let dialog = operator.dialogs("open").await[0]["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
+    let dialog = operator.dialogs("open").await[0]["id"].as_str().expect("id").to_owned();
     let mut seen: Vec<i64> = (1..=3).collect();
     widget.close().await;
 
@@ -50,12 +47,7 @@ async fn a_visitor_resumes_after_a_disconnect_without_gaps_or_duplicates() {
     }
     assert_eq!(seen, vec![1, 2, 3, 4, 5], "no gap, no duplicate");
     // Live delivery goes on after the resume.
-    operator
-        .post(
-            &format!("/api/v1/dialogs/{dialog}/messages"),
-            json!({"client_id": "o3", "body": "ещё"}),
-        )
-        .await;
+    operator.post(&format!("/api/v1/dialogs/{dialog}/messages"), json!({"client_id": "o3", "body": "ещё"})).await;
     assert_eq!(widget.next_of("message.created").await["message"]["seq"], 6);
     app.stop().await;
 }
@@ -68,23 +60,12 @@ async fn an_operator_resumes_a_dialog() {
         visitor.send(&format!("c{i}"), "текст").await;
     }
     let operator = app.admin().await;
-    let dialog = operator.dialogs("open").await[0]["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
+    let dialog = operator.dialogs("open").await[0]["id"].as_str().expect("id").to_owned();
     let mut console = operator.ws().await;
     console.next_of("hello").await;
-    console
-        .send(json!({"type": "resume", "dialog_id": dialog, "after_seq": 2}))
-        .await;
-    assert_eq!(
-        console.next_of("message.created").await["message"]["seq"],
-        3
-    );
-    assert_eq!(
-        console.next_of("message.created").await["message"]["seq"],
-        4
-    );
+    console.send(json!({"type": "resume", "dialog_id": dialog, "after_seq": 2})).await;
+    assert_eq!(console.next_of("message.created").await["message"]["seq"], 3);
+    assert_eq!(console.next_of("message.created").await["message"]["seq"], 4);
     assert_eq!(console.next_of("resumed").await["last_seq"], 4);
     app.stop().await;
 }

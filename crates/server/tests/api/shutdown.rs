@@ -8,11 +8,7 @@ use std::collections::HashSet;
 #[tokio::test]
 async fn acknowledged_messages_survive_a_stop_and_restart() {
     let dir = temp_dir();
-    let app = TestApp::spawn_with(Options {
-        data_dir: Some(dir.clone()),
-        ..Options::default()
-    })
-    .await;
+    let app = TestApp::spawn_with(Options { data_dir: Some(dir.clone()), ..Options::default() }).await;
     let visitor = app.visitor().await;
     let mut widget = visitor.ws().await;
     widget.next_of("hello").await;
@@ -22,12 +18,7 @@ async fn acknowledged_messages_survive_a_stop_and_restart() {
     // Take some acks, then stop while the rest are in flight.
     let mut acked = HashSet::new();
     for _ in 0..20 {
-        acked.insert(
-            widget.next_of("ack").await["client_id"]
-                .as_str()
-                .expect("id")
-                .to_owned(),
-        );
+        acked.insert(widget.next_of("ack").await["client_id"].as_str().expect("id").to_owned());
     }
     let token = visitor.token.clone();
     app.stop().await;
@@ -37,15 +28,8 @@ async fn acknowledged_messages_survive_a_stop_and_restart() {
         }
     }
 
-    let again = TestApp::spawn_with(Options {
-        data_dir: Some(dir),
-        ..Options::default()
-    })
-    .await;
-    let back = again
-        .visitor_from(&again.origin(), Some(&token))
-        .await
-        .expect("same visitor");
+    let again = TestApp::spawn_with(Options { data_dir: Some(dir), ..Options::default() }).await;
+    let back = again.visitor_from(&again.origin(), Some(&token)).await.expect("same visitor");
     let mut stored = HashSet::new();
     let mut after = 0;
     loop {
@@ -82,9 +66,6 @@ async fn sockets_are_closed_when_the_server_stops() {
     let mut widget = visitor.ws().await;
     widget.next_of("hello").await;
     let stopping = tokio::spawn(app.stop());
-    assert!(
-        widget.closed().await,
-        "the socket is closed, not left hanging"
-    );
+    assert!(widget.closed().await, "the socket is closed, not left hanging");
     stopping.await.expect("stopped");
 }
