@@ -8,12 +8,14 @@ use axum::response::Response;
 use axum::routing::get;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Arguments, AssertSqlSafe};
 use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
 
 /// Inserts `rows` message rows (and bumps their dialog rows) in transactions of `batch` rows,
-/// with WAL and `synchronous=FULL` like Frontline. Returns rows per second.
+/// with WAL and `synchronous=FULL` like Frontline, each batch in two set-based statements:
+/// the cheapest way to store the same rows durably. Returns rows per second.
 pub async fn sqlite_batched(rows: usize, batch: usize) -> Result<f64> {
     let batch = batch.max(1);
     let path = std::env::temp_dir().join(format!("frontline-floor-{}.db", uuid::Uuid::now_v7()));
@@ -36,33 +38,62 @@ pub async fn sqlite_batched(rows: usize, batch: usize) -> Result<f64> {
         sqlx::query("INSERT INTO dialogs VALUES ($1, 0, 0)").bind(d).execute(&pool).await?;
     }
     let ws = uuid::Uuid::now_v7();
+    let mut seqs = vec![0_i64; dialogs.len()];
     let started = Instant::now();
     let mut done = 0;
     while done < rows {
-        let mut tx = pool.begin().await?;
-        for i in done..(done + batch).min(rows) {
-            let d = dialogs[i % dialogs.len()];
-            let seq: i64 = sqlx::query_scalar(
-                "UPDATE dialogs SET last_seq = last_seq + 1, updated_at = $2 WHERE id = $1 RETURNING last_seq",
-            )
-            .bind(d)
-            .bind(i as i64)
-            .fetch_one(&mut *tx)
-            .await?;
-            sqlx::query("INSERT INTO messages VALUES ($1, $2, $3, $4, $5, 'visitor', $6, NULL, $7, $8)")
-                .bind(uuid::Uuid::now_v7())
-                .bind(ws)
-                .bind(d)
-                .bind(seq)
-                .bind(format!("c{i}"))
-                .bind(d)
-                .bind("Здравствуйте! Сколько стоит кухня 3 метра?")
-                .bind(i as i64)
-                .execute(&mut *tx)
-                .await?;
+        let end = (done + batch).min(rows);
+        let n = end - done;
+        // One multi-row insert of the messages and one update of the dialogs they touched:
+        // the least SQL that stores these rows.
+        let mut insert = String::from("INSERT INTO messages VALUES ");
+        let mut args = SqliteArguments::default();
+        let mut touched = std::collections::BTreeMap::new();
+        for (k, i) in (done..end).enumerate() {
+            let d = i % dialogs.len();
+            seqs[d] += 1;
+            touched.insert(d, seqs[d]);
+            let b = k * 8;
+            if k > 0 {
+                insert.push_str(", ");
+            }
+            insert.push_str(&format!(
+                "(${}, ${}, ${}, ${}, ${}, 'visitor', ${}, NULL, ${}, ${})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6,
+                b + 7,
+                b + 8
+            ));
+            args.add(uuid::Uuid::now_v7()).map_err(anyhow::Error::msg)?;
+            args.add(ws).map_err(anyhow::Error::msg)?;
+            args.add(dialogs[d]).map_err(anyhow::Error::msg)?;
+            args.add(seqs[d]).map_err(anyhow::Error::msg)?;
+            args.add(format!("c{i}")).map_err(anyhow::Error::msg)?;
+            args.add(dialogs[d]).map_err(anyhow::Error::msg)?;
+            args.add("Здравствуйте! Сколько стоит кухня 3 метра?").map_err(anyhow::Error::msg)?;
+            args.add(i as i64).map_err(anyhow::Error::msg)?;
         }
+        let mut update = String::from("UPDATE dialogs SET last_seq = v.column2, updated_at = v.column3 FROM (VALUES ");
+        let mut uargs = SqliteArguments::default();
+        for (k, (d, seq)) in touched.iter().enumerate() {
+            if k > 0 {
+                update.push_str(", ");
+            }
+            update.push_str(&format!("(${}, ${}, ${})", k * 3 + 1, k * 3 + 2, k * 3 + 3));
+            uargs.add(dialogs[*d]).map_err(anyhow::Error::msg)?;
+            uargs.add(*seq).map_err(anyhow::Error::msg)?;
+            uargs.add(n as i64).map_err(anyhow::Error::msg)?;
+        }
+        update.push_str(") AS v WHERE dialogs.id = v.column1");
+        let mut tx = pool.begin().await?;
+        sqlx::query_with(AssertSqlSafe(insert), args).execute(&mut *tx).await?;
+        sqlx::query_with(AssertSqlSafe(update), uargs).execute(&mut *tx).await?;
         tx.commit().await?;
-        done = (done + batch).min(rows);
+        done = end;
     }
     let rate = rows as f64 / started.elapsed().as_secs_f64();
     pool.close().await;

@@ -55,6 +55,12 @@ pub struct Args {
     /// Idle visitor sockets for the per-socket memory figure.
     #[arg(long, default_value_t = 2000)]
     pub idle: usize,
+    /// Run only the fixed-rate latency phase (to study it alone).
+    #[arg(long)]
+    pub only_rate: bool,
+    /// Seconds to wait between phases for the server to settle (WAL checkpoints).
+    #[arg(long, default_value_t = 10)]
+    pub settle: u64,
     /// Skip the floors (raw SQLite, bare relay).
     #[arg(long)]
     pub no_floor: bool,
@@ -131,6 +137,19 @@ async fn main() -> Result<()> {
     if let Some(kib) = idle_rss {
         println!("server RSS idle:                 {:.1} MiB", kib as f64 / 1024.0);
     }
+    if args.only_rate {
+        let paced =
+            run_load(&target, args.visitors, args.operators, Duration::from_secs(args.seconds), Some(args.rate))
+                .await?;
+        println!("fixed rate {} msg/s: achieved {:.0} msg/s", args.rate, paced.rate());
+        println!("  ack latency          p50 {:>7.2} ms   p99 {:>7.2} ms", paced.ack.p(50.0), paced.ack.p(99.0));
+        println!("  end-to-end latency   p50 {:>7.2} ms   p99 {:>7.2} ms", paced.e2e.p(50.0), paced.e2e.p(99.0));
+        if let Some(mut s) = spawned {
+            let _ = s.child.start_kill();
+            let _ = s.child.wait().await;
+        }
+        return Ok(());
+    }
     if let Some(pid) = pid {
         let per_socket = run_idle(&target, args.idle, || rss_kib(pid)).await?;
         if let Some(bytes) = per_socket {
@@ -147,6 +166,9 @@ async fn main() -> Result<()> {
     {
         println!("  server RSS after load: {:.1} MiB", kib as f64 / 1024.0);
     }
+    // Let the server fold the previous phase's WAL into the database before measuring the
+    // next, so one phase does not measure the other's checkpoint.
+    tokio::time::sleep(Duration::from_secs(args.settle)).await;
     let paced =
         run_load(&target, args.visitors, args.operators, Duration::from_secs(args.seconds), Some(args.rate)).await?;
     println!("fixed rate {} msg/s:              achieved {:.0} msg/s", args.rate, paced.rate());
@@ -159,7 +181,7 @@ async fn main() -> Result<()> {
         let rows = (load.acked as usize).clamp(20_000, 200_000);
         let sqlite = floor::sqlite_batched(rows, args.visitors).await?;
         println!(
-            "floor: raw SQLite batched inserts (WAL, synchronous=FULL, batches of {}): {:.0} rows/s",
+            "floor: raw SQLite multi-row inserts (WAL, synchronous=FULL, batches of {}): {:.0} rows/s",
             args.visitors, sqlite
         );
         let seconds = Duration::from_secs(args.seconds);

@@ -4,13 +4,14 @@
 //! queued (up to `MAX_BATCH`), writes them in one transaction and commits once: one fsync for
 //! the lot. Each sender gets its answer only after that commit.
 //!
-//! A refused post (closed or unknown dialog) is found out before it writes anything, so it
-//! does not disturb its neighbours. An SQL error (which should not happen) rolls the whole
-//! batch back, and then each post is written again in a transaction of its own, so one bad
-//! post never takes others down with it.
+//! The batch is written with a fixed number of statements (`batch.rs`). A refused post
+//! (closed or unknown dialog) is an answer and does not disturb its neighbours. A database
+//! error (which should not happen) rolls the whole batch back, and then each post is written
+//! again in a transaction of its own by `post_in`, the one-post path that also defines the
+//! rules the batch path follows, so one bad post never takes others down with it.
 
 use crate::row::{R, map_err};
-use crate::{MAX_BATCH, PostJob};
+use crate::{MAX_BATCH, PostJob, batch};
 use frontline_domain::{Author, DialogId, Message};
 use frontline_store::records::{self, PREVIEW_CHARS};
 use frontline_store::{PostMessage, PostTarget, Posted, StoreError, StoreResult, sql};
@@ -62,20 +63,9 @@ async fn write_batch(pool: &SqlitePool, batch: &[PostJob]) -> Vec<StoreResult<Po
     if let Err(e) = sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await {
         return all_failed(map_err(e));
     }
-    let mut results = Vec::with_capacity(batch.len());
-    let mut broken = None;
-    for (post, _) in batch {
-        match post_in(&mut conn, post).await {
-            Ok(posted) => results.push(Ok(posted)),
-            Err(Failure::Refused(e)) => results.push(Err(e)),
-            Err(Failure::Db(e)) => {
-                broken = Some(e);
-                break;
-            }
-        }
-    }
-    if broken.is_none() {
-        match sqlx::query("COMMIT").execute(&mut *conn).await {
+    let posts: Vec<&PostMessage> = batch.iter().map(|(p, _)| p).collect();
+    match batch::write(&mut conn, &posts).await {
+        Ok(results) => match sqlx::query("COMMIT").execute(&mut *conn).await {
             Ok(_) => return results,
             Err(e) => {
                 let e = map_err(e);
@@ -83,10 +73,10 @@ async fn write_batch(pool: &SqlitePool, batch: &[PostJob]) -> Vec<StoreResult<Po
                 let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
                 return all_failed(e);
             }
+        },
+        Err(e) => {
+            tracing::warn!(error = %e, batch.len = batch.len(), "message batch failed; writing its posts one by one")
         }
-    }
-    if let Some(e) = broken {
-        tracing::warn!(error = %e, batch.len = batch.len(), "message batch failed; writing its posts one by one");
     }
     let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
     let mut results = Vec::with_capacity(batch.len());

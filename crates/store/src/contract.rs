@@ -17,7 +17,8 @@ macro_rules! contract_suite {
             visitor_numbers_count_up, first_visitor_message_opens_a_dialog, retried_send_is_stored_once,
             unread_counts_follow_replies_and_reads, closed_dialog_refuses_operators_and_restarts_for_visitors,
             workspaces_are_isolated, dialog_list_filters_and_pages, sites_by_key, concurrent_posts_get_gapless_seqs,
-            channel_members, message_pages, bodies_round_trip_unicode, a_failing_post_does_not_sink_its_batch);
+            channel_members, message_pages, bodies_round_trip_unicode, a_failing_post_does_not_sink_its_batch,
+            racing_retries_store_one_message, racing_first_messages_open_one_dialog, refusals_inside_a_busy_batch);
     };
     (@cases $make:path; $($case:ident),* $(,)?) => {
         $(
@@ -453,4 +454,86 @@ pub async fn a_failing_post_does_not_sink_its_batch(store: Arc<dyn Store>) {
     let next = visitor(&store, f.workspace.id, f.site.id).await;
     let posted = store.post_message(f.visitor_post_by(&next, "n1", "следующий")).await.expect("next");
     assert_eq!(posted.dialog.number, 2);
+}
+
+pub async fn racing_retries_store_one_message(store: Arc<dyn Store>) {
+    let f = Arc::new(Fixture::new(store.clone()).await);
+    let mut tasks = Vec::new();
+    for i in 0..20 {
+        let f = f.clone();
+        tasks.push(tokio::spawn(async move {
+            // Half the tasks retry one send; the others are different sends around it.
+            let client_id = if i % 2 == 0 { "the-same-send".to_owned() } else { format!("other-{i}") };
+            f.store.post_message(f.visitor_post(&client_id, "текст")).await.expect("post")
+        }));
+    }
+    let mut originals = 0;
+    let mut ids = std::collections::HashSet::new();
+    for t in tasks {
+        let p = t.await.expect("task");
+        if p.message.client_id.as_str() == "the-same-send" {
+            ids.insert(p.message.id);
+            originals += usize::from(!p.duplicate);
+        }
+    }
+    assert_eq!((originals, ids.len()), (1, 1), "one stored message, every retry answered with it");
+    let d = store.latest_dialog_of_visitor(f.workspace.id, f.visitor.id).await.expect("latest").expect("dialog");
+    assert_eq!(d.last_seq, 11);
+    assert_eq!(store.messages(f.workspace.id, d.id, 0, 100).await.expect("messages").len(), 11);
+}
+
+pub async fn racing_first_messages_open_one_dialog(store: Arc<dyn Store>) {
+    let f = Arc::new(Fixture::new(store.clone()).await);
+    let mut tasks = Vec::new();
+    for i in 0..12 {
+        let f = f.clone();
+        tasks.push(tokio::spawn(async move {
+            f.store.post_message(f.visitor_post(&format!("first-{i}"), "привет")).await
+        }));
+    }
+    let mut dialogs = std::collections::HashSet::new();
+    let mut created = 0;
+    let mut seqs = Vec::new();
+    for t in tasks {
+        let p = t.await.expect("task").expect("post");
+        dialogs.insert(p.dialog.id);
+        created += usize::from(p.dialog_created);
+        seqs.push(p.message.seq);
+    }
+    seqs.sort_unstable();
+    assert_eq!(dialogs.len(), 1, "one dialog");
+    assert_eq!(created, 1, "opened once");
+    assert_eq!(seqs, (1..=12).collect::<Vec<_>>());
+    let d = store.dialog(f.workspace.id, *dialogs.iter().next().expect("one")).await.expect("dialog");
+    assert_eq!((d.number, d.unread_count, d.last_seq), (1, 12, 12));
+}
+
+pub async fn refusals_inside_a_busy_batch(store: Arc<dyn Store>) {
+    let f = Arc::new(Fixture::new(store.clone()).await);
+    let open = store.post_message(f.visitor_post("o", "открыт")).await.expect("open").dialog.id;
+    let other = visitor(&store, f.workspace.id, f.site.id).await;
+    let closed = store.post_message(f.visitor_post_by(&other, "c", "закроют")).await.expect("closed").dialog.id;
+    store.close_dialog(f.workspace.id, closed, now()).await.expect("close");
+    let mut tasks = Vec::new();
+    for i in 0..30 {
+        let f = f.clone();
+        let target = match i % 3 {
+            0 => open,
+            1 => closed,
+            _ => DialogId::new(),
+        };
+        tasks.push(tokio::spawn(async move {
+            (i % 3, f.store.post_message(f.operator_post(target, &format!("r{i}"), "ответ")).await)
+        }));
+    }
+    for t in tasks {
+        match t.await.expect("task") {
+            (0, r) => assert!(r.is_ok(), "{r:?}"),
+            (1, r) => assert!(matches!(r, Err(StoreError::DialogClosed)), "{r:?}"),
+            (_, r) => assert!(matches!(r, Err(StoreError::NotFound)), "{r:?}"),
+        }
+    }
+    let d = store.dialog(f.workspace.id, open).await.expect("open");
+    assert_eq!((d.last_seq, d.unread_count), (11, 0), "ten replies after one visitor message");
+    assert_eq!(store.dialog(f.workspace.id, closed).await.expect("closed").last_seq, 1, "nothing added");
 }
