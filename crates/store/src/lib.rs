@@ -5,6 +5,7 @@
 //! backends. Implementations: `frontline-store-sqlite` (default) and
 //! `frontline-store-postgres`, chosen at runtime by the database URL.
 
+pub mod backend;
 mod error;
 pub mod migrations;
 pub mod records;
@@ -18,7 +19,13 @@ pub use error::{StoreError, StoreResult};
 pub use migrations::Migration;
 pub use types::*;
 
-use async_trait::async_trait;
+#[doc(hidden)]
+pub use ::async_trait::async_trait;
+#[doc(hidden)]
+pub use frontline_domain as __domain;
+#[doc(hidden)]
+pub use uuid as __uuid;
+
 use frontline_domain::{
     Channel, ChannelId, Dialog, DialogId, DialogStatus, Email, Message, Operator, OperatorId, Site, SiteKey, Timestamp,
     Visitor, VisitorId, VisitorName, Workspace, WorkspaceId, WorkspaceSlug,

@@ -319,3 +319,9 @@ pub fn message(r: &impl StoreRow) -> Result<Message, StoreError> {
     }
     .try_into()
 }
+
+/// The current time in UTC milliseconds, for bookkeeping columns the domain does not carry
+/// (a site's creation time, a migration's).
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
