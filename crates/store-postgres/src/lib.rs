@@ -123,7 +123,7 @@ async fn migrate(pool: &PgPool) -> StoreResult<()> {
     tx.commit().await.map_err(map_err)
 }
 
-frontline_store::sql_store_impls!(PgStore);
+frontline_store::sql_store_impls!(PgStore, row = crate::row);
 
 #[async_trait]
 impl Store for PgStore {

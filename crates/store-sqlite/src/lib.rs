@@ -166,7 +166,7 @@ async fn migrate(pool: &SqlitePool) -> StoreResult<()> {
     Ok(())
 }
 
-frontline_store::sql_store_impls!(SqliteStore);
+frontline_store::sql_store_impls!(SqliteStore, row = crate::row);
 
 #[async_trait]
 impl Store for SqliteStore {

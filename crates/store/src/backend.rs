@@ -60,13 +60,13 @@ macro_rules! sql_row_glue {
 }
 
 /// `AccountStore`, `ChannelStore`, `VisitorStore` and `DialogStore` for a SQL backend (see
-/// the module documentation for what the backend provides). Expects `R` and `map_err` from
-/// [`sql_row_glue!`] in the calling crate's `row` module.
+/// the module documentation for what the backend provides). `row = path::to::module` names
+/// the module where [`sql_row_glue!`] put `R` and `map_err`.
 #[macro_export]
 macro_rules! sql_store_impls {
-    ($store:ty) => {
+    ($store:ty, row = $($row:ident)::+) => {
         const _: () = {
-            use crate::row::{R, map_err};
+            use $($row)::+::{R, map_err};
             use $crate::__domain::{
                 Channel, ChannelId, Dialog, DialogId, DialogStatus, Email, Message, Operator, OperatorId, Site,
                 SiteKey, Timestamp, Visitor, VisitorId, VisitorName, Workspace, WorkspaceId, WorkspaceSlug,
