@@ -466,3 +466,158 @@ macro_rules! sql_store_impls {
         };
     };
 }
+
+/// Why one post was not written by the one-post path.
+pub enum PostFailure {
+    /// Decided by reading, before the post wrote anything (a closed or unknown dialog).
+    Refused(crate::StoreError),
+    /// The database failed a statement (or lost a race): the transaction must be rolled back.
+    Db(crate::StoreError),
+}
+
+impl From<crate::StoreError> for PostFailure {
+    fn from(e: crate::StoreError) -> Self {
+        PostFailure::Db(e)
+    }
+}
+
+impl PostFailure {
+    pub fn into_error(self) -> crate::StoreError {
+        match self {
+            PostFailure::Refused(e) | PostFailure::Db(e) => e,
+        }
+    }
+}
+
+/// The one-post path, `post_in(conn, post)`: writes one post inside the caller's transaction
+/// with the rules every backend follows (SQLite's batch path mirrors them). Expects `R` and
+/// `map_err` in the named row module.
+#[macro_export]
+macro_rules! sql_post_one {
+    ($conn:ty, row = $($row:ident)::+) => {
+        use $crate::__domain::{Author, DialogId, Message};
+        use $crate::backend::PostFailure;
+        use $crate::records::{self, PREVIEW_CHARS};
+        use $crate::{PostMessage, PostTarget, Posted, StoreError, StoreResult, sql};
+        use $($row)::+::{R, map_err};
+
+        /// The answer to a retried send: what was stored the first time.
+        async fn duplicate(conn: &mut $conn, post: &PostMessage, id: $crate::__uuid::Uuid) -> StoreResult<Posted> {
+            let row = ::sqlx::query(sql::SELECT_MESSAGE).bind(id).fetch_one(&mut *conn).await.map_err(map_err)?;
+            let message = records::message(&R(&row))?;
+            let row = ::sqlx::query(sql::SELECT_DIALOG)
+                .bind(post.workspace_id.0)
+                .bind(message.dialog_id.0)
+                .fetch_one(&mut *conn)
+                .await
+                .map_err(map_err)?;
+            let dialog = records::dialog(&R(&row))?;
+            Ok(Posted { message, dialog, dialog_created: false, duplicate: true })
+        }
+
+        /// Writes one post inside the current transaction: three statements on the common path
+        /// (probe, append, insert), two more when it opens the visitor's dialog.
+        pub(crate) async fn post_in(conn: &mut $conn, post: &PostMessage) -> Result<Posted, PostFailure> {
+            let ws = post.workspace_id;
+            let m = &post.message;
+            let (dialog_id, dialog_created) = match &post.target {
+                PostTarget::Dialog(id) => {
+                    let dup: Option<$crate::__uuid::Uuid> = ::sqlx::query_scalar(sql::PROBE_CLIENT_ID)
+                        .bind(m.author_id)
+                        .bind(m.client_id.as_str())
+                        .fetch_optional(&mut *conn)
+                        .await
+                        .map_err(map_err)?;
+                    if let Some(dup) = dup {
+                        return Ok(duplicate(conn, post, dup).await?);
+                    }
+                    (*id, false)
+                }
+                PostTarget::Visitor { visitor, channel, new_dialog_id } => {
+                    let (dup, open): (Option<$crate::__uuid::Uuid>, Option<$crate::__uuid::Uuid>) = ::sqlx::query_as(sql::PROBE_VISITOR_POST)
+                        .bind(m.author_id)
+                        .bind(m.client_id.as_str())
+                        .bind(ws.0)
+                        .bind(visitor.0)
+                        .fetch_one(&mut *conn)
+                        .await
+                        .map_err(map_err)?;
+                    if let Some(dup) = dup {
+                        return Ok(duplicate(conn, post, dup).await?);
+                    }
+                    match open {
+                        Some(id) => (DialogId(id), false),
+                        None => {
+                            let number: i64 = ::sqlx::query_scalar(sql::NEXT_DIALOG_NUMBER)
+                                .bind(ws.0)
+                                .fetch_one(&mut *conn)
+                                .await
+                                .map_err(map_err)?;
+                            let inserted = ::sqlx::query(sql::INSERT_DIALOG)
+                                .bind(new_dialog_id.0)
+                                .bind(ws.0)
+                                .bind(number)
+                                .bind(channel.0)
+                                .bind(visitor.0)
+                                .bind(m.created_at.0)
+                                .execute(&mut *conn)
+                                .await
+                                .map_err(map_err)?;
+                            if inserted.rows_affected() == 0 {
+                                // Another transaction opened his dialog first (PostgreSQL; SQLite
+                                // writes one at a time): the caller retries and appends to it.
+                                return Err(PostFailure::Db(StoreError::Conflict("open dialog")));
+                            }
+                            (*new_dialog_id, true)
+                        }
+                    }
+                }
+            };
+            let row = ::sqlx::query(sql::APPEND_TO_DIALOG)
+                .bind(dialog_id.0)
+                .bind(m.author_kind.as_str())
+                .bind(m.body.preview(PREVIEW_CHARS))
+                .bind(m.created_at.0)
+                .bind(ws.0)
+                .fetch_optional(&mut *conn)
+                .await
+                .map_err(map_err)?;
+            let Some(row) = row else {
+                // Not open: tell a closed dialog from a missing one. Nothing was written.
+                let exists = ::sqlx::query(sql::SELECT_DIALOG)
+                    .bind(ws.0)
+                    .bind(dialog_id.0)
+                    .fetch_optional(&mut *conn)
+                    .await
+                    .map_err(map_err)?;
+                return Err(PostFailure::Refused(if exists.is_some() { StoreError::DialogClosed } else { StoreError::NotFound }));
+            };
+            let dialog = records::dialog(&R(&row))?;
+            ::sqlx::query(sql::INSERT_MESSAGE)
+                .bind(m.id.0)
+                .bind(ws.0)
+                .bind(dialog_id.0)
+                .bind(dialog.last_seq)
+                .bind(m.client_id.as_str())
+                .bind(m.author_kind.as_str())
+                .bind(m.author_id)
+                .bind(post.author_name.as_deref())
+                .bind(m.body.as_str())
+                .bind(m.created_at.0)
+                .execute(&mut *conn)
+                .await
+                .map_err(map_err)?;
+            let message = Message {
+                id: m.id,
+                workspace_id: ws,
+                dialog_id,
+                seq: dialog.last_seq,
+                client_id: m.client_id.clone(),
+                author: Author { kind: m.author_kind, id: m.author_id, name: post.author_name.clone() },
+                body: m.body.clone(),
+                created_at: m.created_at,
+            };
+            Ok(Posted { message, dialog, dialog_created, duplicate: false })
+        }
+    };
+}
