@@ -95,3 +95,50 @@ async fn a_retried_send_is_stored_once() {
     assert_eq!(history.len(), 2, "{history:?}");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_socket_that_falls_behind_is_told_to_resync() {
+    use frontline_core::bus::Topic;
+    use frontline_core::views::{AuthorView, Event, MessageView};
+    use std::sync::Arc;
+
+    let app = TestApp::spawn().await;
+    let operator = app.admin().await;
+    let mut console = operator.ws().await;
+    console.next_of("hello").await;
+    let workspace = operator.me["workspace"]["id"].as_str().expect("workspace").parse().expect("uuid");
+    // Far more than the socket's queue (4,096 events) and the kernel's buffers can hold while
+    // the client reads nothing: the server must say so instead of dropping events silently.
+    let body = "x".repeat(1000);
+    for seq in 0..20_000 {
+        let event = Event::MessageCreated {
+            message: MessageView {
+                id: uuid::Uuid::now_v7(),
+                dialog_id: uuid::Uuid::nil(),
+                seq,
+                client_id: format!("flood-{seq}"),
+                author: AuthorView { kind: "visitor".into(), id: uuid::Uuid::nil(), name: None },
+                body: body.clone(),
+                created_at: String::new(),
+            },
+        };
+        app.app.bus.publish(&[Topic::Workspace(frontline_domain::WorkspaceId(workspace))], Arc::new(event));
+    }
+    let mut seen = 0;
+    loop {
+        let frame = console.next().await;
+        match frame["type"].as_str() {
+            Some("message.created") => seen += 1,
+            Some("resync") => {
+                assert_eq!(frame["reason"], "lagged");
+                break;
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(seen < 20_000, "every event arrived: the socket never fell behind, so this test proves nothing");
+    }
+    // The socket is still usable after the resync.
+    console.send(json!({"type": "ping"})).await;
+    console.next_of("pong").await;
+    app.stop().await;
+}
