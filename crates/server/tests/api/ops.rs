@@ -95,3 +95,17 @@ async fn the_demo_page_carries_the_widget_and_the_frame_limits_who_embeds_it() {
     assert_eq!(loader.status(), 200);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn readiness_fails_when_the_store_is_gone_and_health_does_not() {
+    let app = TestApp::spawn().await;
+    assert_eq!(reqwest::get(app.url("/readyz")).await.expect("readyz").status(), 200);
+    app.app.store.close().await;
+    let ready = reqwest::get(app.url("/readyz")).await.expect("readyz");
+    assert_eq!(ready.status(), 503);
+    assert_eq!(reqwest::get(app.url("/healthz")).await.expect("healthz").status(), 200);
+    // A request that needs the store says "unavailable", with nothing of the cause.
+    let v = app.visitor_from(&app.origin(), None).await.err().expect("refused").to_string();
+    assert!(v.contains("503") && v.contains("\"code\":\"unavailable\""), "{v}");
+    app.stop().await;
+}
