@@ -159,3 +159,41 @@ mod tests {
         assert!(ClientId::parse(&"x".repeat(65)).is_err());
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn a_body_is_kept_trimmed_within_its_limit_or_refused_with_the_reason(s in "\\PC{0,60}|[ \\t\\n]{0,5}", limit in 1usize..50) {
+            match MessageBody::parse(&s, limit) {
+                Ok(b) => {
+                    prop_assert_eq!(b.as_str(), s.trim());
+                    prop_assert!(!b.as_str().is_empty());
+                    prop_assert!(b.as_str().chars().count() <= limit);
+                }
+                Err(DomainError::EmptyMessage) => prop_assert!(s.trim().is_empty()),
+                Err(DomainError::MessageTooLong { limit: l }) => {
+                    prop_assert_eq!(l, limit);
+                    prop_assert!(s.trim().chars().count() > limit);
+                }
+                Err(DomainError::Invalid { field, .. }) => {
+                    prop_assert_eq!(field, "body");
+                    prop_assert!(s.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r')));
+                }
+                Err(other) => prop_assert!(false, "unexpected {:?}", other),
+            }
+        }
+
+        #[test]
+        fn a_preview_is_one_line_and_short(s in "[a-zа-я \\n\\t]{1,200}", n in 1usize..100) {
+            if let Ok(b) = MessageBody::parse(&s, 1000) {
+                let p = b.preview(n);
+                prop_assert!(!p.contains(['\n', '\t', '\r']));
+                prop_assert!(p.chars().count() <= n + 1);
+            }
+        }
+    }
+}

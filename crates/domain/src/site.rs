@@ -131,3 +131,34 @@ mod tests {
         assert!(SiteKey::parse("has space in it").is_err());
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn parsing_an_origin_twice_changes_nothing(
+            scheme in "https?|HTTPS?",
+            host in "[a-zA-Z0-9]{1,10}(\\.[a-zA-Z0-9]{1,10}){0,3}",
+            port in proptest::option::of(1u16..),
+            slash in proptest::bool::ANY,
+        ) {
+            let raw = format!("{scheme}://{host}{}{}", port.map(|p| format!(":{p}")).unwrap_or_default(), if slash { "/" } else { "" });
+            let once = Origin::parse(&raw).expect("a well-formed origin parses");
+            let twice = Origin::parse(once.as_str()).expect("its normal form parses");
+            prop_assert_eq!(&once, &twice);
+            prop_assert_eq!(once.as_str(), once.as_str().to_lowercase());
+            prop_assert!(!once.as_str().ends_with('/'));
+        }
+
+        #[test]
+        fn anything_with_a_path_or_credentials_is_refused(host in "[a-z]{1,10}\\.example", extra in "/[a-z]{1,5}|@x|\\?q|#f") {
+            let with_path = format!("https://{host}{extra}");
+            let with_credentials = format!("https://{extra}{host}");
+            prop_assert!(Origin::parse(&with_path).is_err());
+            prop_assert!(Origin::parse(&with_credentials).is_err() || extra.starts_with('/'));
+        }
+    }
+}
