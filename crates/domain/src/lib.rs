@@ -5,15 +5,18 @@
 //! origin) are built only by parsing, so a value of the type is always valid.
 
 pub mod account;
+pub mod assignment;
 pub mod dialog;
 pub mod error;
 pub mod ids;
 pub mod message;
+pub mod routing;
 pub mod site;
 pub mod time;
 pub mod visitor;
 
 pub use account::{DisplayName, Email, Operator, Password, Role, Workspace, WorkspaceSlug};
+pub use assignment::{Candidate, Capacity, Presence, choose};
 pub use dialog::{Dialog, DialogStatus, LastMessage};
 pub use error::DomainError;
 pub use ids::{ChannelId, DialogId, MessageId, OperatorId, SiteId, VisitorId, WorkspaceId};
