@@ -25,6 +25,8 @@ pub enum CoreError {
     NotFound(&'static str),
     #[error("an operator with this e-mail already exists")]
     EmailTaken,
+    #[error("a channel with this name already exists")]
+    ChannelNameTaken,
     #[error("the store is unavailable")]
     Unavailable(String),
     #[error("internal error")]

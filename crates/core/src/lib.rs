@@ -5,6 +5,7 @@
 pub mod audience;
 pub mod auth;
 pub mod bus;
+pub mod channels;
 pub mod clock;
 pub mod demo;
 pub mod dialogs;

@@ -21,6 +21,6 @@ pub use dialog::{Dialog, DialogStatus, LastMessage};
 pub use error::DomainError;
 pub use ids::{ChannelId, DialogId, MessageId, OperatorId, SiteId, VisitorId, WorkspaceId};
 pub use message::{Author, AuthorKind, ClientId, Message, MessageBody, NewMessage};
-pub use site::{Channel, Origin, Site, SiteKey};
+pub use site::{Channel, Origin, Site, SiteKey, parse_channel_name};
 pub use time::Timestamp;
 pub use visitor::{Visitor, VisitorName};

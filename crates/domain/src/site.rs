@@ -78,6 +78,11 @@ impl Site {
     }
 }
 
+/// A channel's name ("Москва", "Сервисный центр"): 1–80 characters after trimming.
+pub fn parse_channel_name(s: &str) -> Result<String, DomainError> {
+    crate::account::parse_name(s, "name")
+}
+
 /// A group of dialogs and the operators who answer them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Channel {

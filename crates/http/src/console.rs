@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use frontline_core::auth::{self, LoginInput, NewOperatorInput};
 use frontline_core::dialogs::{self, StatusFilter};
-use frontline_core::views::{ChannelView, DialogView, MessageView, OperatorView, SiteView, WorkspaceView};
+use frontline_core::views::{DialogView, MessageView, OperatorView, SiteView, WorkspaceView};
 use frontline_domain::{DialogId, Timestamp};
 use frontline_store::DialogPage;
 use serde::{Deserialize, Serialize};
@@ -288,21 +288,6 @@ pub async fn create_operator(
     )
     .await?;
     Ok((StatusCode::CREATED, Json(OperatorView::from(&op))))
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ChannelList {
-    pub items: Vec<ChannelView>,
-}
-
-/// Channels of the workspace.
-#[utoipa::path(get, path = "/api/v1/channels", tag = "admin", responses((status = 200, body = ChannelList)))]
-pub async fn list_channels(
-    State(s): State<HttpState>,
-    OperatorAuth(actor): OperatorAuth,
-) -> ApiResult<Json<ChannelList>> {
-    let chs = s.app.store.list_channels(actor.workspace()).await.map_err(frontline_core::CoreError::from)?;
-    Ok(Json(ChannelList { items: chs.iter().map(ChannelView::from).collect() }))
 }
 
 #[derive(Serialize, ToSchema)]

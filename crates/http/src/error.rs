@@ -27,6 +27,7 @@ pub enum ErrorCode {
     NotFound,
     DialogClosed,
     EmailTaken,
+    ChannelNameTaken,
     RateLimited,
     UnknownFrame,
     BadFrame,
@@ -45,7 +46,7 @@ impl ErrorCode {
             Unauthenticated | InvalidCredentials => StatusCode::UNAUTHORIZED,
             Forbidden | UnknownSiteKey | OriginNotAllowed => StatusCode::FORBIDDEN,
             DialogNotFound | NotFound => StatusCode::NOT_FOUND,
-            DialogClosed | EmailTaken => StatusCode::CONFLICT,
+            DialogClosed | EmailTaken | ChannelNameTaken => StatusCode::CONFLICT,
             RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -69,6 +70,7 @@ impl ErrorCode {
             NotFound => "not_found",
             DialogClosed => "dialog_closed",
             EmailTaken => "email_taken",
+            ChannelNameTaken => "channel_name_taken",
             RateLimited => "rate_limited",
             UnknownFrame => "unknown_frame",
             BadFrame => "bad_frame",
@@ -153,6 +155,11 @@ impl From<CoreError> for ApiError {
                 code: C::EmailTaken,
                 message: "This e-mail is taken.".into(),
                 details: serde_json::json!({ "field": "email" }),
+            },
+            CoreError::ChannelNameTaken => ApiError {
+                code: C::ChannelNameTaken,
+                message: "A channel with this name exists.".into(),
+                details: serde_json::json!({ "field": "name" }),
             },
             CoreError::Unavailable(cause) => {
                 tracing::error!(error = %cause, "store unavailable");

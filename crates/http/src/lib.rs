@@ -1,6 +1,7 @@
 //! The HTTP edge of Frontline: REST under `/api/v1` and `/widget/v1`, WebSockets, the web
 //! files, health and metrics. Thin: handlers turn wire types into use-case calls and back.
 
+pub mod channels;
 pub mod console;
 pub mod error;
 pub mod extract;
@@ -33,7 +34,9 @@ pub fn router(state: HttpState) -> Router {
         .route("/dialogs/{id}/read", post(console::mark_read))
         .route("/dialogs/{id}/close", post(console::close_dialog))
         .route("/operators", get(console::list_operators).post(console::create_operator))
-        .route("/channels", get(console::list_channels))
+        .route("/channels", get(channels::list_channels).post(channels::create_channel))
+        .route("/channels/{id}", patch(channels::rename_channel))
+        .route("/channels/{id}/members", get(channels::list_members).put(channels::set_members))
         .route("/sites", get(console::list_sites))
         .route("/ws", get(ws::operator_ws))
         .fallback(api_not_found);

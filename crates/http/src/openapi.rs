@@ -2,7 +2,7 @@
 //! types themselves, so it cannot drift from the code.
 
 use crate::error::{ApiErrorBody, ErrorCode};
-use crate::{console, widget};
+use crate::{channels, console, widget};
 use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 
@@ -12,7 +12,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
     paths(
         console::login, console::logout, console::me, console::list_dialogs, console::get_dialog,
         console::list_messages, console::send_message, console::mark_read, console::close_dialog,
-        console::list_operators, console::create_operator, console::list_channels, console::list_sites,
+        console::list_operators, console::create_operator, console::list_sites,
+        channels::list_channels, channels::create_channel, channels::rename_channel, channels::list_members, channels::set_members,
         widget::open_session, widget::list_messages, widget::send_message, widget::update_visitor,
     ),
     components(schemas(ApiErrorBody, ErrorCode)),

@@ -243,6 +243,71 @@ macro_rules! sql_store_impls {
                     Ok(())
                 }
 
+                async fn create_channel(&self, channel: &Channel) -> StoreResult<()> {
+                    sqlx::query($crate::sql::INSERT_CHANNEL)
+                        .bind(channel.id.0)
+                        .bind(channel.workspace_id.0)
+                        .bind(&channel.name)
+                        .bind(channel.is_default)
+                        .bind($crate::records::now_ms())
+                        .execute(self.writer())
+                        .await
+                        .map_err(map_err)?;
+                    Ok(())
+                }
+
+                async fn channel(&self, workspace: WorkspaceId, id: ChannelId) -> StoreResult<Channel> {
+                    let row = sqlx::query($crate::sql::SELECT_CHANNEL)
+                        .bind(workspace.0)
+                        .bind(id.0)
+                        .fetch_one(self.reader())
+                        .await
+                        .map_err(map_err)?;
+                    $crate::records::channel(&R(&row))
+                }
+
+                async fn rename_channel(&self, workspace: WorkspaceId, id: ChannelId, name: &str) -> StoreResult<Channel> {
+                    let row = sqlx::query($crate::sql::RENAME_CHANNEL)
+                        .bind(workspace.0)
+                        .bind(id.0)
+                        .bind(name)
+                        .fetch_one(self.writer())
+                        .await
+                        .map_err(map_err)?;
+                    $crate::records::channel(&R(&row))
+                }
+
+                async fn set_channel_members(
+                    &self,
+                    workspace: WorkspaceId,
+                    channel: ChannelId,
+                    operators: &[OperatorId],
+                ) -> StoreResult<()> {
+                    let mut tx = self.writer().begin().await.map_err(map_err)?;
+                    sqlx::query($crate::sql::SELECT_CHANNEL)
+                        .bind(workspace.0)
+                        .bind(channel.0)
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    sqlx::query($crate::sql::DELETE_CHANNEL_MEMBERS).bind(channel.0).execute(&mut *tx).await.map_err(map_err)?;
+                    let mut seen = std::collections::HashSet::new();
+                    for op in operators.iter().filter(|o| seen.insert(**o)) {
+                        let done = sqlx::query($crate::sql::INSERT_CHANNEL_MEMBER)
+                            .bind(channel.0)
+                            .bind(op.0)
+                            .bind(workspace.0)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(map_err)?;
+                        if done.rows_affected() == 0 {
+                            // Not an operator of this workspace: nothing of the change is kept.
+                            return Err(StoreError::NotFound);
+                        }
+                    }
+                    tx.commit().await.map_err(map_err)
+                }
+
                 async fn channel_members(
                     &self,
                     workspace: WorkspaceId,

@@ -18,7 +18,8 @@ macro_rules! contract_suite {
             unread_counts_follow_replies_and_reads, closed_dialog_refuses_operators_and_restarts_for_visitors,
             workspaces_are_isolated, dialog_list_filters_and_pages, sites_by_key, concurrent_posts_get_gapless_seqs,
             channel_members, message_pages, bodies_round_trip_unicode, a_failing_post_does_not_sink_its_batch,
-            racing_retries_store_one_message, racing_first_messages_open_one_dialog, refusals_inside_a_busy_batch);
+            racing_retries_store_one_message, racing_first_messages_open_one_dialog, refusals_inside_a_busy_batch,
+            channels_are_created_renamed_and_staffed);
     };
     (@cases $make:path; $($case:ident),* $(,)?) => {
         $(
@@ -536,4 +537,38 @@ pub async fn refusals_inside_a_busy_batch(store: Arc<dyn Store>) {
     let d = store.dialog(f.workspace.id, open).await.expect("open");
     assert_eq!((d.last_seq, d.unread_count), (11, 0), "ten replies after one visitor message");
     assert_eq!(store.dialog(f.workspace.id, closed).await.expect("closed").last_seq, 1, "nothing added");
+}
+
+pub async fn channels_are_created_renamed_and_staffed(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let ws = f.workspace.id;
+    let msk = Channel { id: ChannelId::new(), workspace_id: ws, name: "Москва".into(), is_default: false };
+    store.create_channel(&msk).await.expect("create");
+    assert_eq!(store.channel(ws, msk.id).await.expect("get"), msk);
+    let dup = Channel { id: ChannelId::new(), ..msk.clone() };
+    assert!(matches!(store.create_channel(&dup).await, Err(StoreError::Conflict(_))), "names are unique per workspace");
+    let other = Fixture::new(store.clone()).await;
+    let same_name_elsewhere = Channel { id: ChannelId::new(), workspace_id: other.workspace.id, ..msk.clone() };
+    store.create_channel(&same_name_elsewhere).await.expect("another workspace may use the name");
+
+    let renamed = store.rename_channel(ws, msk.id, "Москва и область").await.expect("rename");
+    assert_eq!(renamed.name, "Москва и область");
+    assert!(matches!(store.rename_channel(ws, msk.id, &f.channel.name).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(store.rename_channel(other.workspace.id, msk.id, "x").await, Err(StoreError::NotFound)));
+
+    let second = operator(&store, ws, "boris@example.com").await;
+    store.set_channel_members(ws, msk.id, &[f.operator.id, second.id, f.operator.id]).await.expect("members");
+    let mut members = store.channel_members(ws, msk.id).await.expect("list");
+    members.sort();
+    let mut expected = vec![f.operator.id, second.id];
+    expected.sort();
+    assert_eq!(members, expected);
+    // One foreign operator refuses the whole change.
+    let refused = store.set_channel_members(ws, msk.id, &[second.id, other.operator.id]).await;
+    assert!(matches!(refused, Err(StoreError::NotFound)));
+    assert_eq!(store.channel_members(ws, msk.id).await.expect("list").len(), 2, "nothing changed");
+    store.set_channel_members(ws, msk.id, &[second.id]).await.expect("replace");
+    assert_eq!(store.channel_members(ws, msk.id).await.expect("list"), vec![second.id]);
+    assert!(matches!(store.set_channel_members(other.workspace.id, msk.id, &[]).await, Err(StoreError::NotFound)));
+    assert_eq!(store.list_channels(ws).await.expect("channels").len(), 2);
 }

@@ -65,6 +65,19 @@ pub trait ChannelStore: Send + Sync {
         operator: OperatorId,
     ) -> StoreResult<()>;
     async fn channel_members(&self, workspace: WorkspaceId, channel: ChannelId) -> StoreResult<Vec<OperatorId>>;
+    /// `Conflict` when the workspace has a channel of this name.
+    async fn create_channel(&self, channel: &Channel) -> StoreResult<()>;
+    async fn channel(&self, workspace: WorkspaceId, id: ChannelId) -> StoreResult<Channel>;
+    /// `Conflict` when the name is taken, `NotFound` when the channel is not in the workspace.
+    async fn rename_channel(&self, workspace: WorkspaceId, id: ChannelId, name: &str) -> StoreResult<Channel>;
+    /// Replaces the members, atomically. `NotFound` (and nothing changed) when the channel or
+    /// one of the operators is not in the workspace.
+    async fn set_channel_members(
+        &self,
+        workspace: WorkspaceId,
+        channel: ChannelId,
+        operators: &[OperatorId],
+    ) -> StoreResult<()>;
 
     /// `Conflict` when the key is taken.
     async fn create_site(&self, site: &Site) -> StoreResult<()>;

@@ -76,6 +76,9 @@ pub const INSERT_CHANNEL: &str =
     "INSERT INTO channels (id, workspace_id, name, is_default, created_at) VALUES ($1, $2, $3, $4, $5)";
 q!(SELECT_CHANNELS, "SELECT ", CHANNEL_COLS, " FROM channels WHERE workspace_id = $1 ORDER BY is_default DESC, name");
 q!(SELECT_DEFAULT_CHANNEL, "SELECT ", CHANNEL_COLS, " FROM channels WHERE workspace_id = $1 AND is_default");
+q!(SELECT_CHANNEL, "SELECT ", CHANNEL_COLS, " FROM channels WHERE workspace_id = $1 AND id = $2");
+q!(RENAME_CHANNEL, "UPDATE channels SET name = $3 WHERE workspace_id = $1 AND id = $2 RETURNING ", CHANNEL_COLS);
+pub const DELETE_CHANNEL_MEMBERS: &str = "DELETE FROM channel_members WHERE channel_id = $1";
 pub const INSERT_CHANNEL_MEMBER: &str = "INSERT INTO channel_members (channel_id, operator_id) \
      SELECT c.id, o.id FROM channels c, operators o \
      WHERE c.id = $1 AND o.id = $2 AND c.workspace_id = $3 AND o.workspace_id = $3 \

@@ -3,6 +3,7 @@
 //! (always in CI).
 
 mod auth;
+mod channels;
 mod chat;
 mod multinode;
 mod ops;
