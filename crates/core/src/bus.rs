@@ -5,7 +5,7 @@
 //! `Lagged` from `recv` and must resync; nothing is dropped silently.
 
 use crate::views::Event;
-use frontline_domain::{VisitorId, WorkspaceId};
+use frontline_domain::{ChannelId, VisitorId, WorkspaceId};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tokio::sync::broadcast;
@@ -30,28 +30,36 @@ impl Topic {
     }
 }
 
+/// An event and the channel of the dialog it concerns. The channel decides which operators'
+/// sockets may see it (see `audience`); clients receive only the event.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Delivery {
+    pub channel: Option<ChannelId>,
+    pub event: Event,
+}
+
 pub trait Bus: Send + Sync + 'static {
     /// Delivers `event` to every subscriber of each topic (on every node).
-    fn publish(&self, topics: &[Topic], event: Arc<Event>);
+    fn publish(&self, topics: &[Topic], event: Arc<Delivery>);
     fn subscribe(&self, topic: Topic) -> Subscription;
 }
 
 /// A live subscription; dropping it unsubscribes.
 pub struct Subscription {
-    rx: broadcast::Receiver<Arc<Event>>,
+    rx: broadcast::Receiver<Arc<Delivery>>,
     _guard: TopicGuard,
 }
 
 pub use broadcast::error::RecvError;
 
 impl Subscription {
-    pub async fn recv(&mut self) -> Result<Arc<Event>, RecvError> {
+    pub async fn recv(&mut self) -> Result<Arc<Delivery>, RecvError> {
         self.rx.recv().await
     }
 }
 
 struct TopicGuard {
-    hub: Arc<Mutex<HashMap<Topic, broadcast::Sender<Arc<Event>>>>>,
+    hub: Arc<Mutex<HashMap<Topic, broadcast::Sender<Arc<Delivery>>>>>,
     topic: Topic,
 }
 
@@ -69,12 +77,12 @@ impl Drop for TopicGuard {
 /// The in-process bus: one broadcast channel per topic that has subscribers.
 #[derive(Default, Clone)]
 pub struct LocalBus {
-    topics: Arc<Mutex<HashMap<Topic, broadcast::Sender<Arc<Event>>>>>,
+    topics: Arc<Mutex<HashMap<Topic, broadcast::Sender<Arc<Delivery>>>>>,
 }
 
 impl LocalBus {
     /// Delivers to this process's subscribers only.
-    pub fn deliver(&self, topics: &[Topic], event: Arc<Event>) {
+    pub fn deliver(&self, topics: &[Topic], event: Arc<Delivery>) {
         let Ok(map) = self.topics.lock() else { return };
         for topic in topics {
             if let Some(tx) = map.get(topic) {
@@ -91,7 +99,7 @@ impl LocalBus {
 }
 
 impl Bus for LocalBus {
-    fn publish(&self, topics: &[Topic], event: Arc<Event>) {
+    fn publish(&self, topics: &[Topic], event: Arc<Delivery>) {
         self.deliver(topics, event);
     }
 
@@ -111,16 +119,19 @@ mod tests {
     use crate::views::{AuthorView, MessageView};
     use uuid::Uuid;
 
-    fn event(seq: i64) -> Arc<Event> {
-        Arc::new(Event::MessageCreated {
-            message: MessageView {
-                id: Uuid::nil(),
-                dialog_id: Uuid::nil(),
-                seq,
-                client_id: "c".into(),
-                author: AuthorView { kind: "visitor".into(), id: Uuid::nil(), name: None },
-                body: "x".into(),
-                created_at: String::new(),
+    fn event(seq: i64) -> Arc<Delivery> {
+        Arc::new(Delivery {
+            channel: None,
+            event: Event::MessageCreated {
+                message: MessageView {
+                    id: Uuid::nil(),
+                    dialog_id: Uuid::nil(),
+                    seq,
+                    client_id: "c".into(),
+                    author: AuthorView { kind: "visitor".into(), id: Uuid::nil(), name: None },
+                    body: "x".into(),
+                    created_at: String::new(),
+                },
             },
         })
     }

@@ -6,13 +6,12 @@ use crate::views::{DialogView, Event};
 use crate::widget::publish_posted;
 use crate::{App, audience};
 use frontline_domain::{
-    AuthorKind, ClientId, Dialog, DialogId, DialogStatus, Message, MessageBody, MessageId, NewMessage, Visitor,
-    VisitorId,
+    AuthorKind, ChannelId, ClientId, Dialog, DialogId, DialogStatus, Message, MessageBody, MessageId, NewMessage,
+    Visitor, VisitorId,
 };
 use frontline_store::{DialogPage, PostMessage, PostTarget, Posted};
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
-use std::sync::Arc;
+use std::collections::{HashMap, HashSet};
 
 /// Which dialogs a list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +41,24 @@ impl StatusFilter {
     }
 }
 
+/// The channels whose dialogs the operator sees: `None` for all (admins, supervisors).
+pub async fn visible_channels(app: &App, actor: &OperatorActor) -> Result<Option<HashSet<ChannelId>>, CoreError> {
+    if actor.operator.role.sees_all_channels() {
+        return Ok(None);
+    }
+    Ok(Some(app.store.operator_channels(actor.workspace(), actor.operator.id).await?.into_iter().collect()))
+}
+
+/// A dialog the operator may see; one of another channel is "not found", exactly like one
+/// that does not exist, so its existence does not leak.
+async fn visible_dialog(app: &App, actor: &OperatorActor, id: DialogId) -> Result<Dialog, CoreError> {
+    let d = app.store.dialog(actor.workspace(), id).await.map_err(dialog_not_found)?;
+    match visible_channels(app, actor).await? {
+        Some(mine) if !mine.contains(&d.channel_id) => Err(CoreError::DialogNotFound),
+        _ => Ok(d),
+    }
+}
+
 /// Views of dialogs, reading each visitor once.
 async fn views(app: &App, dialogs: &[Dialog]) -> Result<Vec<DialogView>, CoreError> {
     let mut visitors: HashMap<VisitorId, Visitor> = HashMap::new();
@@ -63,12 +80,13 @@ pub async fn list(
     filter: StatusFilter,
     page: DialogPage,
 ) -> Result<Vec<DialogView>, CoreError> {
-    let dialogs = app.store.list_dialogs(actor.workspace(), filter.status(), page).await?;
+    let visible_to = (!actor.operator.role.sees_all_channels()).then_some(actor.operator.id);
+    let dialogs = app.store.list_dialogs(actor.workspace(), filter.status(), visible_to, page).await?;
     views(app, &dialogs).await
 }
 
 pub async fn get(app: &App, actor: &OperatorActor, id: DialogId) -> Result<DialogView, CoreError> {
-    let d = app.store.dialog(actor.workspace(), id).await.map_err(dialog_not_found)?;
+    let d = visible_dialog(app, actor, id).await?;
     Ok(views(app, &[d]).await?.remove(0))
 }
 
@@ -80,8 +98,8 @@ pub async fn messages(
     after_seq: i64,
     limit: u32,
 ) -> Result<Vec<Message>, CoreError> {
-    // Checks the dialog is in the operator's workspace before reading anything of it.
-    app.store.dialog(actor.workspace(), id).await.map_err(dialog_not_found)?;
+    // Checks the operator may see the dialog before reading anything of it.
+    visible_dialog(app, actor, id).await?;
     Ok(app.store.messages(actor.workspace(), id, after_seq, limit).await?)
 }
 
@@ -95,6 +113,7 @@ pub async fn reply(
 ) -> Result<Posted, CoreError> {
     let client_id = ClientId::parse(client_id)?;
     let body = MessageBody::parse(body, app.config.message_limit)?;
+    visible_dialog(app, actor, id).await?;
     let op = &actor.operator;
     let posted = app
         .store
@@ -123,27 +142,26 @@ pub async fn mark_read(app: &App, actor: &OperatorActor, id: DialogId, seq: i64)
     if seq < 0 {
         return Err(frontline_domain::DomainError::Invalid { field: "seq", reason: "must not be negative" }.into());
     }
-    let before = app.store.dialog(actor.workspace(), id).await.map_err(dialog_not_found)?;
+    let before = visible_dialog(app, actor, id).await?;
     let after = app.store.mark_read(actor.workspace(), id, seq.min(before.last_seq)).await.map_err(dialog_not_found)?;
     let view = views(app, std::slice::from_ref(&after)).await?.remove(0);
     if after.unread_count != before.unread_count {
         let event = Event::DialogUpdated { dialog: view.clone() };
-        let topics = audience::topics(&event, actor.workspace(), after.visitor_id);
-        app.bus.publish(&topics, Arc::new(event));
+        audience::publish(app, event, actor.workspace(), after.channel_id, after.visitor_id);
     }
     Ok(view)
 }
 
 /// Closes a dialog; closing a closed one returns it unchanged.
 pub async fn close(app: &App, actor: &OperatorActor, id: DialogId) -> Result<DialogView, CoreError> {
+    visible_dialog(app, actor, id).await?;
     let (dialog, changed) =
         app.store.close_dialog(actor.workspace(), id, app.clock.now()).await.map_err(dialog_not_found)?;
     let view = views(app, std::slice::from_ref(&dialog)).await?.remove(0);
     if changed {
         tracing::info!(dialog.id = %dialog.id, operator.id = %actor.operator.id, "dialog closed");
         let event = Event::DialogClosed { dialog: view.clone() };
-        let topics = audience::topics(&event, actor.workspace(), dialog.visitor_id);
-        app.bus.publish(&topics, Arc::new(event));
+        audience::publish(app, event, actor.workspace(), dialog.channel_id, dialog.visitor_id);
     }
     Ok(view)
 }

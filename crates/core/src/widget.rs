@@ -8,7 +8,6 @@ use frontline_domain::{
     Visitor, VisitorId, VisitorName,
 };
 use frontline_store::{NewVisitor, PostMessage, PostTarget, Posted, StoreError};
-use std::sync::Arc;
 
 /// A visitor authenticated by his widget token.
 #[derive(Debug, Clone)]
@@ -122,8 +121,7 @@ pub async fn set_name(app: &App, actor: &VisitorActor, name: &str) -> Result<Vis
     let visitor = app.store.set_visitor_name(v.workspace_id, v.id, &name).await?;
     if let Some(dialog) = app.store.latest_dialog_of_visitor(v.workspace_id, v.id).await? {
         let event = Event::DialogUpdated { dialog: DialogView::new(&dialog, &visitor) };
-        let topics = audience::topics(&event, v.workspace_id, v.id);
-        app.bus.publish(&topics, Arc::new(event));
+        audience::publish(app, event, v.workspace_id, dialog.channel_id, v.id);
     }
     Ok(visitor)
 }
@@ -203,8 +201,7 @@ pub(crate) fn publish_posted(app: &App, posted: &Posted, visitor: &Visitor) {
         events.push(Event::DialogUpdated { dialog });
     }
     for event in events {
-        let topics = audience::topics(&event, ws, visitor.id);
-        app.bus.publish(&topics, Arc::new(event));
+        audience::publish(app, event, ws, posted.dialog.channel_id, visitor.id);
     }
 }
 

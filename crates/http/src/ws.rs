@@ -20,7 +20,7 @@ use frontline_core::auth::OperatorActor;
 use frontline_core::bus::{RecvError, Topic};
 use frontline_core::views::{Event, MessageView, VisitorView, WidgetDialogView};
 use frontline_core::widget::{self, VisitorActor, WidgetOrigin};
-use frontline_core::{CoreError, dialogs};
+use frontline_core::{CoreError, audience, dialogs};
 use frontline_domain::DialogId;
 use futures_util::stream::FuturesUnordered;
 use futures_util::{SinkExt, StreamExt};
@@ -137,6 +137,18 @@ async fn serve(s: HttpState, peer: Peer, socket: WebSocket) {
         Peer::Visitor(a) => Topic::Visitor(a.visitor.id),
     };
     let mut sub = s.app.bus.subscribe(topic);
+    // Which channels' events this socket may see (operators of some channels only). Read once
+    // per connection: a change of membership takes effect when the console reconnects.
+    let visible = match &peer {
+        Peer::Operator(a) => match dialogs::visible_channels(&s.app, a).await {
+            Ok(v) => v,
+            Err(e) => {
+                tracing::error!(error = %e, "ws: cannot read the operator's channels");
+                return;
+            }
+        },
+        Peer::Visitor(_) => None,
+    };
     let (mut tx, mut rx) = socket.split();
     let hello = match hello(&s, &peer).await {
         Ok(h) => h,
@@ -163,7 +175,8 @@ async fn serve(s: HttpState, peer: Peer, socket: WebSocket) {
                 Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
             },
             event = sub.recv() => match event {
-                Ok(event) => match serde_json::to_string(&*event) {
+                Ok(delivery) if !audience::visible_to_operator(&delivery, visible.as_ref()) => continue,
+                Ok(delivery) => match serde_json::to_string(&delivery.event) {
                     Ok(frame) => vec![frame],
                     Err(e) => { tracing::error!(error = %e, "ws: unencodable event"); continue; }
                 },

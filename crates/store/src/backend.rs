@@ -243,6 +243,20 @@ macro_rules! sql_store_impls {
                     Ok(())
                 }
 
+                async fn operator_channels(
+                    &self,
+                    workspace: WorkspaceId,
+                    operator: OperatorId,
+                ) -> StoreResult<Vec<ChannelId>> {
+                    let ids: Vec<$crate::__uuid::Uuid> = sqlx::query_scalar($crate::sql::SELECT_OPERATOR_CHANNELS)
+                        .bind(workspace.0)
+                        .bind(operator.0)
+                        .fetch_all(self.reader())
+                        .await
+                        .map_err(map_err)?;
+                    Ok(ids.into_iter().map(ChannelId).collect())
+                }
+
                 async fn create_channel(&self, channel: &Channel) -> StoreResult<()> {
                     sqlx::query($crate::sql::INSERT_CHANNEL)
                         .bind(channel.id.0)
@@ -436,15 +450,20 @@ macro_rules! sql_store_impls {
                     &self,
                     workspace: WorkspaceId,
                     status: Option<DialogStatus>,
+                    visible_to: Option<OperatorId>,
                     page: DialogPage,
                 ) -> StoreResult<Vec<Dialog>> {
                     let status = status.map(DialogStatus::as_str).unwrap_or("");
+                    let sees_all = visible_to.is_none();
+                    let member = visible_to.map(|o| o.0).unwrap_or_default();
                     let rows = match page.after {
                         None => {
                             sqlx::query($crate::sql::SELECT_DIALOGS_FIRST)
                                 .bind(workspace.0)
                                 .bind(status)
                                 .bind(i64::from(page.limit))
+                                .bind(sees_all)
+                                .bind(member)
                                 .fetch_all(self.reader())
                                 .await
                         }
@@ -455,6 +474,8 @@ macro_rules! sql_store_impls {
                                 .bind(i64::from(page.limit))
                                 .bind(at.0)
                                 .bind(id.0)
+                                .bind(sees_all)
+                                .bind(member)
                                 .fetch_all(self.reader())
                                 .await
                         }

@@ -19,7 +19,7 @@ macro_rules! contract_suite {
             workspaces_are_isolated, dialog_list_filters_and_pages, sites_by_key, concurrent_posts_get_gapless_seqs,
             channel_members, message_pages, bodies_round_trip_unicode, a_failing_post_does_not_sink_its_batch,
             racing_retries_store_one_message, racing_first_messages_open_one_dialog, refusals_inside_a_busy_batch,
-            channels_are_created_renamed_and_staffed);
+            channels_are_created_renamed_and_staffed, operators_list_only_their_channels);
     };
     (@cases $make:path; $($case:ident),* $(,)?) => {
         $(
@@ -293,7 +293,7 @@ pub async fn workspaces_are_isolated(store: Arc<dyn Store>) {
     assert!(matches!(store.dialog(b.workspace.id, d.id).await, Err(StoreError::NotFound)));
     assert!(store.messages(b.workspace.id, d.id, 0, 100).await.expect("messages").is_empty());
     let page = DialogPage { after: None, limit: 50 };
-    assert!(store.list_dialogs(b.workspace.id, None, page).await.expect("list").is_empty());
+    assert!(store.list_dialogs(b.workspace.id, None, None, page).await.expect("list").is_empty());
     assert!(matches!(store.post_message(b.operator_post(d.id, "x", "чужой")).await, Err(StoreError::NotFound)));
     assert!(matches!(store.close_dialog(b.workspace.id, d.id, now()).await, Err(StoreError::NotFound)));
     assert!(matches!(store.mark_read(b.workspace.id, d.id, 1).await, Err(StoreError::NotFound)));
@@ -312,22 +312,24 @@ pub async fn dialog_list_filters_and_pages(store: Arc<dyn Store>) {
     }
     store.close_dialog(f.workspace.id, ids[1], now()).await.expect("close");
     let ws = f.workspace.id;
-    let all = store.list_dialogs(ws, None, DialogPage { after: None, limit: 50 }).await.expect("all");
+    let all = store.list_dialogs(ws, None, None, DialogPage { after: None, limit: 50 }).await.expect("all");
     assert_eq!(all.len(), 5);
     assert!(all.windows(2).all(|w| (w[0].updated_at, w[0].id) > (w[1].updated_at, w[1].id)), "newest first");
-    let open =
-        store.list_dialogs(ws, Some(DialogStatus::Open), DialogPage { after: None, limit: 50 }).await.expect("open");
+    let open = store
+        .list_dialogs(ws, Some(DialogStatus::Open), None, DialogPage { after: None, limit: 50 })
+        .await
+        .expect("open");
     assert_eq!(open.len(), 4);
     assert!(!open.iter().any(|d| d.id == ids[1]));
     let closed = store
-        .list_dialogs(ws, Some(DialogStatus::Closed), DialogPage { after: None, limit: 50 })
+        .list_dialogs(ws, Some(DialogStatus::Closed), None, DialogPage { after: None, limit: 50 })
         .await
         .expect("closed");
     assert_eq!(closed.iter().map(|d| d.id).collect::<Vec<_>>(), vec![ids[1]]);
     let mut paged = Vec::new();
     let mut after = None;
     loop {
-        let page = store.list_dialogs(ws, None, DialogPage { after, limit: 2 }).await.expect("page");
+        let page = store.list_dialogs(ws, None, None, DialogPage { after, limit: 2 }).await.expect("page");
         let Some(last) = page.last() else { break };
         after = Some((last.updated_at, last.id));
         paged.extend(page);
@@ -571,4 +573,32 @@ pub async fn channels_are_created_renamed_and_staffed(store: Arc<dyn Store>) {
     assert_eq!(store.channel_members(ws, msk.id).await.expect("list"), vec![second.id]);
     assert!(matches!(store.set_channel_members(other.workspace.id, msk.id, &[]).await, Err(StoreError::NotFound)));
     assert_eq!(store.list_channels(ws).await.expect("channels").len(), 2);
+}
+
+pub async fn operators_list_only_their_channels(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let ws = f.workspace.id;
+    let msk = Channel { id: ChannelId::new(), workspace_id: ws, name: "Москва".into(), is_default: false };
+    store.create_channel(&msk).await.expect("channel");
+    let anna = f.operator.id;
+    store.set_channel_members(ws, msk.id, &[anna]).await.expect("anna in Moscow");
+    let general = store.post_message(f.visitor_post("g", "в общий")).await.expect("general").dialog;
+    let moscow_visitor = visitor(&store, ws, f.site.id).await;
+    let mut post = f.visitor_post_by(&moscow_visitor, "m", "в Москву");
+    post.target = PostTarget::Visitor { visitor: moscow_visitor.id, channel: msk.id, new_dialog_id: DialogId::new() };
+    let moscow = store.post_message(post).await.expect("moscow").dialog;
+    assert_eq!(store.operator_channels(ws, anna).await.expect("channels"), vec![msk.id]);
+    let page = DialogPage { after: None, limit: 50 };
+    let seen: Vec<DialogId> =
+        store.list_dialogs(ws, None, Some(anna), page).await.expect("anna").iter().map(|d| d.id).collect();
+    assert_eq!(seen, vec![moscow.id], "only her channel's dialogs");
+    assert_eq!(store.list_dialogs(ws, None, None, page).await.expect("all").len(), 2);
+    let nobody = operator(&store, ws, "nobody@example.com").await;
+    assert!(store.list_dialogs(ws, None, Some(nobody.id), page).await.expect("nobody").is_empty());
+    assert!(store.operator_channels(ws, nobody.id).await.expect("none").is_empty());
+    let after = Some((moscow.updated_at, moscow.id));
+    assert!(
+        store.list_dialogs(ws, None, Some(anna), DialogPage { after, limit: 10 }).await.expect("next page").is_empty()
+    );
+    let _ = general;
 }

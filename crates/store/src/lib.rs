@@ -65,6 +65,8 @@ pub trait ChannelStore: Send + Sync {
         operator: OperatorId,
     ) -> StoreResult<()>;
     async fn channel_members(&self, workspace: WorkspaceId, channel: ChannelId) -> StoreResult<Vec<OperatorId>>;
+    /// The channels an operator is a member of.
+    async fn operator_channels(&self, workspace: WorkspaceId, operator: OperatorId) -> StoreResult<Vec<ChannelId>>;
     /// `Conflict` when the workspace has a channel of this name.
     async fn create_channel(&self, channel: &Channel) -> StoreResult<()>;
     async fn channel(&self, workspace: WorkspaceId, id: ChannelId) -> StoreResult<Channel>;
@@ -104,11 +106,13 @@ pub trait DialogStore: Send + Sync {
     /// `duplicate: true` and changes nothing.
     async fn post_message(&self, post: PostMessage) -> StoreResult<Posted>;
     async fn dialog(&self, workspace: WorkspaceId, id: DialogId) -> StoreResult<Dialog>;
-    /// Newest activity first, keyset-paginated.
+    /// Newest activity first, keyset-paginated. With `visible_to`, only dialogs of the
+    /// channels that operator is a member of.
     async fn list_dialogs(
         &self,
         workspace: WorkspaceId,
         status: Option<DialogStatus>,
+        visible_to: Option<OperatorId>,
         page: DialogPage,
     ) -> StoreResult<Vec<Dialog>>;
     /// The visitor's most recent dialog, open or closed.

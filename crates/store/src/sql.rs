@@ -78,6 +78,8 @@ q!(SELECT_CHANNELS, "SELECT ", CHANNEL_COLS, " FROM channels WHERE workspace_id 
 q!(SELECT_DEFAULT_CHANNEL, "SELECT ", CHANNEL_COLS, " FROM channels WHERE workspace_id = $1 AND is_default");
 q!(SELECT_CHANNEL, "SELECT ", CHANNEL_COLS, " FROM channels WHERE workspace_id = $1 AND id = $2");
 q!(RENAME_CHANNEL, "UPDATE channels SET name = $3 WHERE workspace_id = $1 AND id = $2 RETURNING ", CHANNEL_COLS);
+pub const SELECT_OPERATOR_CHANNELS: &str = "SELECT m.channel_id FROM channel_members m JOIN channels c ON c.id = m.channel_id \
+     WHERE c.workspace_id = $1 AND m.operator_id = $2 ORDER BY m.channel_id";
 pub const DELETE_CHANNEL_MEMBERS: &str = "DELETE FROM channel_members WHERE channel_id = $1";
 pub const INSERT_CHANNEL_MEMBER: &str = "INSERT INTO channel_members (channel_id, operator_id) \
      SELECT c.id, o.id FROM channels c, operators o \
@@ -137,6 +139,7 @@ q!(
     "SELECT ",
     DIALOG_COLS,
     " FROM dialogs WHERE workspace_id = $1 AND ($2 = '' OR status = $2) \
+     AND ($4 OR channel_id IN (SELECT channel_id FROM channel_members WHERE operator_id = $5)) \
      ORDER BY updated_at DESC, id DESC LIMIT $3"
 );
 q!(
@@ -144,7 +147,9 @@ q!(
     "SELECT ",
     DIALOG_COLS,
     " FROM dialogs WHERE workspace_id = $1 AND ($2 = '' OR status = $2) \
-     AND (updated_at < $4 OR (updated_at = $4 AND id < $5)) ORDER BY updated_at DESC, id DESC LIMIT $3"
+     AND (updated_at < $4 OR (updated_at = $4 AND id < $5)) \
+     AND ($6 OR channel_id IN (SELECT channel_id FROM channel_members WHERE operator_id = $7)) \
+     ORDER BY updated_at DESC, id DESC LIMIT $3"
 );
 q!(
     SELECT_LATEST_DIALOG_OF_VISITOR,

@@ -3,8 +3,7 @@
 //! each other. Events go out in the order they were published on this node (one writer
 //! task); clients order messages by `seq` anyway.
 
-use super::{Bus, LocalBus, Subscription, Topic};
-use crate::views::Event;
+use super::{Bus, Delivery, LocalBus, Subscription, Topic};
 use futures_util::StreamExt;
 use std::sync::Arc;
 use tokio::sync::mpsc;
@@ -13,13 +12,13 @@ use tokio::task::JoinHandle;
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Envelope {
     topics: Vec<Topic>,
-    event: Event,
+    delivery: Delivery,
 }
 
 /// A [`Bus`] over NATS core publish/subscribe.
 pub struct NatsBus {
     local: LocalBus,
-    out: mpsc::UnboundedSender<(Vec<Topic>, Arc<Event>)>,
+    out: mpsc::UnboundedSender<(Vec<Topic>, Arc<Delivery>)>,
     tasks: Vec<JoinHandle<()>>,
 }
 
@@ -36,16 +35,16 @@ impl NatsBus {
         let reader = tokio::spawn(async move {
             while let Some(msg) = sub.next().await {
                 match serde_json::from_slice::<Envelope>(&msg.payload) {
-                    Ok(env) => reader_local.deliver(&env.topics, Arc::new(env.event)),
+                    Ok(env) => reader_local.deliver(&env.topics, Arc::new(env.delivery)),
                     Err(e) => tracing::warn!(error = %e, "bus.nats: undecodable event"),
                 }
             }
             tracing::warn!("bus.nats: subscription ended");
         });
-        let (out, mut rx) = mpsc::unbounded_channel::<(Vec<Topic>, Arc<Event>)>();
+        let (out, mut rx) = mpsc::unbounded_channel::<(Vec<Topic>, Arc<Delivery>)>();
         let writer = tokio::spawn(async move {
             while let Some((topics, event)) = rx.recv().await {
-                let env = Envelope { topics, event: (*event).clone() };
+                let env = Envelope { topics, delivery: (*event).clone() };
                 let payload = match serde_json::to_vec(&env) {
                     Ok(p) => p,
                     Err(e) => {
@@ -72,7 +71,7 @@ impl Drop for NatsBus {
 }
 
 impl Bus for NatsBus {
-    fn publish(&self, topics: &[Topic], event: Arc<Event>) {
+    fn publish(&self, topics: &[Topic], event: Arc<Delivery>) {
         if self.out.send((topics.to_vec(), event)).is_err() {
             tracing::error!("bus.nats: writer stopped; event not sent");
         }

@@ -98,7 +98,7 @@ async fn a_retried_send_is_stored_once() {
 
 #[tokio::test]
 async fn a_socket_that_falls_behind_is_told_to_resync() {
-    use frontline_core::bus::Topic;
+    use frontline_core::bus::{Delivery, Topic};
     use frontline_core::views::{AuthorView, Event, MessageView};
     use std::sync::Arc;
 
@@ -122,7 +122,10 @@ async fn a_socket_that_falls_behind_is_told_to_resync() {
                 created_at: String::new(),
             },
         };
-        app.app.bus.publish(&[Topic::Workspace(frontline_domain::WorkspaceId(workspace))], Arc::new(event));
+        app.app.bus.publish(
+            &[Topic::Workspace(frontline_domain::WorkspaceId(workspace))],
+            Arc::new(Delivery { channel: None, event }),
+        );
     }
     let mut seen = 0;
     loop {
