@@ -7,7 +7,7 @@ use crate::widget::publish_posted;
 use crate::{App, audience};
 use frontline_domain::{
     AuthorKind, ChannelId, ClientId, Dialog, DialogId, DialogStatus, Message, MessageBody, MessageId, NewMessage,
-    Visitor, VisitorId,
+    Timestamp, Visitor, VisitorId,
 };
 use frontline_store::{DialogPage, PostMessage, PostTarget, Posted};
 use std::collections::hash_map::Entry;
@@ -73,16 +73,24 @@ async fn views(app: &App, dialogs: &[Dialog]) -> Result<Vec<DialogView>, CoreErr
     Ok(out)
 }
 
+/// A page of the dialog list and where the next one starts (the last row's `(updated_at, id)`,
+/// when the page is full).
+pub struct DialogList {
+    pub items: Vec<DialogView>,
+    pub next: Option<(Timestamp, DialogId)>,
+}
+
 /// A page of the dialog list, newest activity first.
 pub async fn list(
     app: &App,
     actor: &OperatorActor,
     filter: StatusFilter,
     page: DialogPage,
-) -> Result<Vec<DialogView>, CoreError> {
+) -> Result<DialogList, CoreError> {
     let visible_to = (!actor.operator.role.sees_all_channels()).then_some(actor.operator.id);
     let dialogs = app.store.list_dialogs(actor.workspace(), filter.status(), visible_to, page).await?;
-    views(app, &dialogs).await
+    let next = if dialogs.len() == page.limit as usize { dialogs.last().map(|d| (d.updated_at, d.id)) } else { None };
+    Ok(DialogList { items: views(app, &dialogs).await?, next })
 }
 
 pub async fn get(app: &App, actor: &OperatorActor, id: DialogId) -> Result<DialogView, CoreError> {

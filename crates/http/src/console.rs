@@ -110,21 +110,9 @@ pub async fn list_dialogs(
     let filter = StatusFilter::parse(q.status.as_deref().unwrap_or("open"))?;
     let limit = limit(q.limit, 50, 200)?;
     let after = q.cursor.as_deref().map(parse_cursor).transpose()?;
-    let items = dialogs::list(&s.app, &actor, filter, DialogPage { after, limit }).await?;
-    let next_cursor = if items.len() == limit as usize {
-        // The view's `updated_at` is text; read the row's millisecond value back from the store order.
-        items.last().map(cursor_of).transpose()?
-    } else {
-        None
-    };
-    Ok(Json(DialogPageView { items, next_cursor }))
-}
-
-fn cursor_of(d: &DialogView) -> ApiResult<String> {
-    let at = time::OffsetDateTime::parse(&d.updated_at, &time::format_description::well_known::Rfc3339)
-        .map_err(|_| ApiError::new(crate::error::ErrorCode::Internal, "Internal error."))?;
-    let ms = (at.unix_timestamp_nanos() / 1_000_000) as i64;
-    Ok(format!("{ms}.{}", d.id))
+    let page = dialogs::list(&s.app, &actor, filter, DialogPage { after, limit }).await?;
+    let next_cursor = page.next.map(|(at, id)| format!("{}.{id}", at.0));
+    Ok(Json(DialogPageView { items: page.items, next_cursor }))
 }
 
 fn dialog_id(raw: &str) -> ApiResult<DialogId> {
