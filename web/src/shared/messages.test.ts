@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { message } from '../test/fixtures';
-import { DialogMessages, MessageLog, Outbox } from './messages';
+import { DialogMessages, MessageLog, Outbox, canRetry } from './messages';
 
 describe('MessageLog', () => {
   it('keeps each seq once and lists in seq order', () => {
@@ -93,5 +93,19 @@ describe('DialogMessages', () => {
     d.ack('c-1', message(7, { client_id: 'c-1' }));
     expect(d.log.size).toBe(1);
     expect(d.lastSeq()).toBe(7);
+  });
+});
+
+describe('canRetry', () => {
+  it('refuses to resend what the server refused for its content or a closed dialog', () => {
+    for (const code of ['empty_message', 'message_too_long', 'dialog_closed']) {
+      expect(canRetry({ code, details: {} })).toBe(false);
+    }
+  });
+  it('offers a retry after network and server troubles', () => {
+    for (const code of ['network', 'unavailable', 'internal']) {
+      expect(canRetry({ code, details: {} })).toBe(true);
+    }
+    expect(canRetry(undefined)).toBe(true);
   });
 });

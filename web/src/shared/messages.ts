@@ -62,6 +62,14 @@ export interface SendFailure {
   details: Record<string, unknown>;
 }
 
+/**
+ * Whether sending the same text again could succeed: not when the server refused the text
+ * itself (empty, too long) or the dialog is closed; yes for network and server troubles.
+ */
+export function canRetry(error: SendFailure | undefined): boolean {
+  return !['empty_message', 'message_too_long', 'dialog_closed'].includes(error?.code ?? '');
+}
+
 export interface PendingMessage {
   client_id: string;
   body: string;

@@ -1,5 +1,6 @@
 /** The reply box under the timeline: Enter sends, Shift+Enter adds a line. */
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { ComposerInput } from '../../shared/ComposerInput';
 import { useConsole } from '../context';
 
 /** Drafts survive switching between dialogs. */
@@ -25,13 +26,6 @@ export function Composer({ dialogId }: { dialogId: string }) {
     return () => removeEventListener('frontline:edit', edit);
   }, [dialogId]);
 
-  useEffect(() => {
-    const el = input.current;
-    if (!el) return;
-    el.style.height = 'auto';
-    el.style.height = `${Math.min(el.scrollHeight, 200)}px`;
-  }, [text]);
-
   const update = (value: string) => {
     setText(value);
     if (value) drafts.set(dialogId, value);
@@ -53,20 +47,14 @@ export function Composer({ dialogId }: { dialogId: string }) {
         submit();
       }}
     >
-      <textarea
-        ref={input}
+      <ComposerInput
+        inputRef={input}
         rows={2}
+        maxHeight={200}
         value={text}
         placeholder={t('composer.placeholder')}
-        aria-label={t('composer.placeholder')}
-        onInput={(e) => update(e.currentTarget.value)}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
-            e.preventDefault();
-            submit();
-          }
-        }}
-        data-testid="composer-input"
+        onInput={update}
+        onSubmit={submit}
       />
       <div class="composer-foot">
         <span class="composer-hint">{t('composer.hint')}</span>

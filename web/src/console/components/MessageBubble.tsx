@@ -1,6 +1,6 @@
 /** One message in the timeline, and an operator's own message waiting for its ack. */
 import type { MessageView } from '../../shared/api-types';
-import type { PendingMessage } from '../../shared/messages';
+import { type PendingMessage, canRetry } from '../../shared/messages';
 import { visitorName } from '../../shared/names';
 import { RichText } from '../../shared/RichText';
 import { formatClock } from '../../shared/time';
@@ -58,7 +58,7 @@ export function PendingBubble({ dialogId, pending }: { dialogId: string; pending
           <span>
             {t('message.failed')}: {pending.error ? problemText(t, lang, pending.error) : ''}
           </span>
-          {pending.error?.code !== 'message_too_long' && pending.error?.code !== 'empty_message' && pending.error?.code !== 'dialog_closed' && (
+          {canRetry(pending.error) && (
             <button type="button" class="link" onClick={() => state.retry(dialogId, pending.client_id)} data-testid="message-retry">
               {t('message.retry')}
             </button>

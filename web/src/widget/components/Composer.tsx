@@ -1,5 +1,6 @@
 /** Where the visitor writes: Enter sends, Shift+Enter starts a new line. */
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { ComposerInput } from '../../shared/ComposerInput';
 import { useChatEnv } from '../context';
 
 export function Composer() {
@@ -22,14 +23,6 @@ export function Composer() {
     };
   }, []);
 
-  // Grow with the text up to a few lines, then scroll.
-  useEffect(() => {
-    const el = input.current;
-    if (!el) return;
-    el.style.height = 'auto';
-    el.style.height = `${Math.min(el.scrollHeight, 120)}px`;
-  }, [text]);
-
   const submit = () => {
     if (!text.trim()) return;
     chat.send(text);
@@ -45,20 +38,14 @@ export function Composer() {
         submit();
       }}
     >
-      <textarea
-        ref={input}
+      <ComposerInput
+        inputRef={input}
         rows={1}
+        maxHeight={120}
         value={text}
         placeholder={t('composer.placeholder')}
-        aria-label={t('composer.placeholder')}
-        data-testid="composer-input"
-        onInput={(e) => setText(e.currentTarget.value)}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
-            e.preventDefault();
-            submit();
-          }
-        }}
+        onInput={setText}
+        onSubmit={submit}
       />
       <button type="submit" class="send-btn" disabled={!text.trim()} aria-label={t('composer.send')} title={t('composer.send')} data-testid="composer-send">
         <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">

@@ -1,6 +1,6 @@
 /** One message: the visitor's own on the right, the operator's on the left with a name. */
 import type { MessageView } from '../../shared/api-types';
-import type { PendingMessage } from '../../shared/messages';
+import { type PendingMessage, canRetry } from '../../shared/messages';
 import { RichText } from '../../shared/RichText';
 import { formatClock } from '../../shared/time';
 import { problemText, useChatEnv } from '../context';
@@ -56,7 +56,7 @@ export function PendingBubble({ pending }: { pending: PendingMessage }) {
             {t('message.failed')}: {pending.error ? problemText(t, lang, pending.error) : ''}
           </span>
           <span class="msg-actions">
-            {pending.error?.code !== 'message_too_long' && pending.error?.code !== 'empty_message' && (
+            {canRetry(pending.error) && (
               <button type="button" class="link" data-testid="message-retry" onClick={() => chat.retry(pending.client_id)}>
                 {t('message.retry')}
               </button>
