@@ -2,8 +2,9 @@
 //!
 //! Operators follow their workspace's topic and see only the events of their channels
 //! (admins and supervisors see all); a visitor follows his own topic and receives only
-//! messages of his dialogs and the closing of them. Internal notes (a later message
-//! kind) will be left out of the visitor's topic here and nowhere else.
+//! messages of his dialogs meant for him and the closing of them. Lines for operators only
+//! (system lines about assignment, and later internal notes) are left out of the visitor's
+//! topic here and nowhere else.
 
 use crate::App;
 use crate::bus::{Delivery, Topic};
@@ -14,27 +15,48 @@ use std::sync::Arc;
 
 pub fn topics(event: &Event, workspace: WorkspaceId, visitor: VisitorId) -> Vec<Topic> {
     match event {
+        Event::MessageCreated { message } if !message.reaches_visitor() => vec![Topic::Workspace(workspace)],
         Event::MessageCreated { .. } | Event::DialogClosed { .. } => {
             vec![Topic::Workspace(workspace), Topic::Visitor(visitor)]
         }
-        Event::DialogCreated { .. } | Event::DialogUpdated { .. } => {
-            vec![Topic::Workspace(workspace)]
-        }
+        Event::DialogCreated { .. }
+        | Event::DialogUpdated { .. }
+        | Event::DialogWaiting { .. }
+        | Event::OperatorUpdated { .. } => vec![Topic::Workspace(workspace)],
     }
 }
 
 /// Publishes an event about a dialog of `channel` to everyone who may see it.
 pub fn publish(app: &App, event: Event, workspace: WorkspaceId, channel: ChannelId, visitor: VisitorId) {
+    publish_moved(app, event, workspace, channel, None, visitor);
+}
+
+/// Like [`publish`], for an event of a dialog that has just left `previous` for `channel`.
+pub fn publish_moved(
+    app: &App,
+    event: Event,
+    workspace: WorkspaceId,
+    channel: ChannelId,
+    previous: Option<ChannelId>,
+    visitor: VisitorId,
+) {
     let topics = topics(&event, workspace, visitor);
-    app.bus.publish(&topics, Arc::new(Delivery { channel: Some(channel), event }));
+    let previous_channel = previous.filter(|p| *p != channel);
+    app.bus.publish(&topics, Arc::new(Delivery { channel: Some(channel), previous_channel, event }));
+}
+
+/// An event for every operator of the workspace (never a visitor).
+pub fn publish_to_workspace(app: &App, event: Event, workspace: WorkspaceId) {
+    app.bus
+        .publish(&[Topic::Workspace(workspace)], Arc::new(Delivery { channel: None, previous_channel: None, event }));
 }
 
 /// What an operator's socket may receive: everything for admins and supervisors (`None`),
-/// else the events of his channels only.
+/// else the events of his channels (and of a dialog just moved out of one of them) and the
+/// workspace-wide ones.
 pub fn visible_to_operator(delivery: &Delivery, channels: Option<&HashSet<ChannelId>>) -> bool {
     match (channels, delivery.channel) {
-        (None, _) => true,
-        (Some(mine), Some(ch)) => mine.contains(&ch),
-        (Some(_), None) => false,
+        (None, _) | (Some(_), None) => true,
+        (Some(mine), Some(ch)) => mine.contains(&ch) || delivery.previous_channel.is_some_and(|p| mine.contains(&p)),
     }
 }

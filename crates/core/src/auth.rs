@@ -156,6 +156,8 @@ pub async fn create_operator_in(
         role,
         password_hash: hash_password(app, &password).await?,
         created_at: app.clock.now(),
+        capacity: Default::default(),
+        presence: frontline_domain::Presence::Offline,
     };
     match app.store.create_operator(&operator).await {
         Ok(()) => {}

@@ -34,7 +34,11 @@ impl Topic {
 /// sockets may see it (see `audience`); clients receive only the event.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Delivery {
+    /// `None`: an event of the whole workspace (an operator's presence), for every operator.
     pub channel: Option<ChannelId>,
+    /// The channel a dialog has just left, whose operators see this event one last time.
+    #[serde(default)]
+    pub previous_channel: Option<ChannelId>,
     pub event: Event,
 }
 
@@ -122,6 +126,7 @@ mod tests {
     fn event(seq: i64) -> Arc<Delivery> {
         Arc::new(Delivery {
             channel: None,
+            previous_channel: None,
             event: Event::MessageCreated {
                 message: MessageView {
                     id: Uuid::nil(),
@@ -131,6 +136,8 @@ mod tests {
                     author: AuthorView { kind: "visitor".into(), id: Uuid::nil(), name: None },
                     body: "x".into(),
                     created_at: String::new(),
+                    audience: "all".into(),
+                    event: None,
                 },
             },
         })

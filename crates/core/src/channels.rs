@@ -3,7 +3,10 @@
 use crate::App;
 use crate::auth::OperatorActor;
 use crate::error::CoreError;
-use frontline_domain::{Channel, ChannelId, DomainError, Operator, OperatorId, parse_channel_name};
+use frontline_domain::{
+    Channel, ChannelId, ChannelMode, DomainError, Greeting, OfflinePolicy, Operator, OperatorId, WaitLimit,
+    parse_channel_name,
+};
 use frontline_store::StoreError;
 
 fn channel_not_found(e: StoreError) -> CoreError {
@@ -28,16 +31,52 @@ pub async fn create(app: &App, admin: &OperatorActor, name: &str) -> Result<Chan
         workspace_id: admin.workspace(),
         name: parse_channel_name(name)?,
         is_default: false,
+        settings: Default::default(),
     };
     app.store.create_channel(&channel).await.map_err(name_taken)?;
     tracing::info!(channel.id = %channel.id, "channel created");
     Ok(channel)
 }
 
-pub async fn rename(app: &App, admin: &OperatorActor, id: ChannelId, name: &str) -> Result<Channel, CoreError> {
+/// What an admin changes in a channel; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct ChannelPatch<'a> {
+    pub name: Option<&'a str>,
+    pub mode: Option<&'a str>,
+    pub greeting: Option<&'a str>,
+    pub wait_alert_seconds: Option<i64>,
+    pub offline_policy: Option<&'a str>,
+}
+
+/// An admin changes a channel: every field is checked before anything is written.
+pub async fn update(
+    app: &App,
+    admin: &OperatorActor,
+    id: ChannelId,
+    p: ChannelPatch<'_>,
+) -> Result<Channel, CoreError> {
     admin.require_admin()?;
-    let name = parse_channel_name(name)?;
-    app.store.rename_channel(admin.workspace(), id, &name).await.map_err(name_taken)
+    let ws = admin.workspace();
+    let name = p.name.map(parse_channel_name).transpose()?;
+    let mode = p.mode.map(ChannelMode::parse).transpose()?;
+    let greeting = p.greeting.map(Greeting::parse).transpose()?;
+    let wait_limit = p.wait_alert_seconds.map(WaitLimit::seconds).transpose()?;
+    let offline_policy = p.offline_policy.map(OfflinePolicy::parse).transpose()?;
+    let mut channel = app.store.channel(ws, id).await.map_err(channel_not_found)?;
+    if let Some(name) = name.filter(|n| *n != channel.name) {
+        channel = app.store.rename_channel(ws, id, &name).await.map_err(name_taken)?;
+    }
+    let mut settings = channel.settings.clone();
+    settings.mode = mode.unwrap_or(settings.mode);
+    settings.greeting = greeting.unwrap_or(settings.greeting);
+    settings.wait_limit = wait_limit.unwrap_or(settings.wait_limit);
+    settings.offline_policy = offline_policy.unwrap_or(settings.offline_policy);
+    if settings != channel.settings {
+        channel = app.store.update_channel_settings(ws, id, &settings).await.map_err(channel_not_found)?;
+        tracing::info!(channel.id = %id, mode = settings.mode.as_str(), "channel settings changed");
+        crate::queue::auto_assign(app, ws, id).await;
+    }
+    Ok(channel)
 }
 
 /// The operators of a channel.

@@ -38,8 +38,13 @@ pub async fn ensure_demo(app: &App, extra_origins: &[String], password: Option<&
     let now = app.clock.now();
     let workspace =
         Workspace { id: WorkspaceId::new(), slug: WorkspaceSlug::parse("demo")?, name: "Demo".into(), created_at: now };
-    let channel =
-        Channel { id: ChannelId::new(), workspace_id: workspace.id, name: "Общий".into(), is_default: true };
+    let channel = Channel {
+        id: ChannelId::new(),
+        workspace_id: workspace.id,
+        name: "Общий".into(),
+        is_default: true,
+        settings: Default::default(),
+    };
     app.store.create_workspace(&workspace, &channel).await?;
     let password = match password {
         Some(p) => p.to_owned(),

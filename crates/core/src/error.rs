@@ -7,6 +7,9 @@ use frontline_store::StoreError;
 pub enum CoreError {
     #[error(transparent)]
     Domain(#[from] DomainError),
+    /// A field named at run time (`items[2].conditions[0].pattern`) is not acceptable.
+    #[error("{field}: {reason}")]
+    Invalid { field: String, reason: String },
     #[error("not signed in")]
     Unauthenticated,
     #[error("wrong e-mail or password")]
@@ -27,6 +30,16 @@ pub enum CoreError {
     EmailTaken,
     #[error("a channel with this name already exists")]
     ChannelNameTaken,
+    #[error("already taken by {0}")]
+    AlreadyAssigned(String),
+    #[error("at capacity: {0} active dialogs")]
+    CapacityReached(u32),
+    #[error("the operator is not online")]
+    OperatorUnavailable,
+    #[error("the operator is not a member of the dialog's channel")]
+    NotChannelMember,
+    #[error("no operator of the channel is online")]
+    ChannelUnavailable,
     #[error("the store is unavailable")]
     Unavailable(String),
     #[error("internal error")]
@@ -38,6 +51,7 @@ impl From<StoreError> for CoreError {
         match e {
             StoreError::NotFound => CoreError::NotFound("resource"),
             StoreError::DialogClosed => CoreError::Domain(DomainError::DialogClosed),
+            StoreError::Refused(r) => CoreError::Internal(format!("unhandled refusal: {r:?}")),
             StoreError::Conflict(what) => CoreError::Internal(format!("unexpected conflict on {what}")),
             StoreError::Unavailable(s) => CoreError::Unavailable(s),
             StoreError::Internal(s) => CoreError::Internal(s),

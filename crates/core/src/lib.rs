@@ -11,6 +11,9 @@ pub mod demo;
 pub mod dialogs;
 mod error;
 pub mod metrics;
+pub mod queue;
+pub mod routing;
+pub mod scheduler;
 pub mod tokens;
 pub mod views;
 pub mod widget;
@@ -32,6 +35,13 @@ pub struct CoreConfig {
     /// argon2id memory cost in KiB and iterations. Tests use small (but real) values.
     pub argon2_m_kib: u32,
     pub argon2_t: u32,
+    /// How long an operator stays online after his last socket is gone.
+    pub presence_grace_ms: i64,
+    /// How often the scheduler looks for due work.
+    pub scheduler_tick_ms: i64,
+    /// How long a node keeps a workspace's routing rules before reading them again (changes
+    /// made on this node apply at once).
+    pub routing_cache_ms: i64,
 }
 
 impl Default for CoreConfig {
@@ -44,6 +54,9 @@ impl Default for CoreConfig {
             // size in the heap, so the larger one would add ~20 MB to an idle server's RSS.
             argon2_m_kib: 7 * 1024,
             argon2_t: 5,
+            presence_grace_ms: 60_000,
+            scheduler_tick_ms: 1_000,
+            routing_cache_ms: 5_000,
         }
     }
 }
@@ -56,10 +69,21 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     pub config: Arc<CoreConfig>,
     pub metrics: Arc<Metrics>,
+    /// Operators with a socket on this node (their presence heartbeat).
+    pub sockets: Arc<scheduler::Sockets>,
+    pub routing: Arc<routing::RulesCache>,
 }
 
 impl App {
     pub fn new(store: Arc<dyn Store>, bus: Arc<dyn bus::Bus>, clock: Arc<dyn Clock>, config: CoreConfig) -> Self {
-        Self { store, bus, clock, config: Arc::new(config), metrics: Arc::new(Metrics::default()) }
+        Self {
+            store,
+            bus,
+            clock,
+            config: Arc::new(config),
+            metrics: Arc::new(Metrics::default()),
+            sockets: Arc::default(),
+            routing: Arc::default(),
+        }
     }
 }

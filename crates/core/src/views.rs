@@ -2,7 +2,9 @@
 //! events that cross nodes over NATS (which is why they live here and not in `http`).
 //! `snake_case`, ids as UUID strings, times as RFC 3339 UTC.
 
-use frontline_domain::{Channel, Dialog, DialogStatus, Message, Operator, Site, Timestamp, Visitor, Workspace};
+use frontline_domain::{
+    Channel, Dialog, DialogStatus, Message, Operator, Site, SystemEvent, Timestamp, Visitor, Workspace,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -35,15 +37,24 @@ pub struct OperatorView {
     pub display_name: String,
     /// `admin`, `supervisor` or `operator`.
     pub role: String,
+    /// Most active dialogs at once (1–50).
+    pub capacity: u32,
+    /// `online`, `away` or `offline`.
+    pub presence: String,
+    /// Open dialogs assigned to him now.
+    pub active_dialogs: u32,
 }
 
-impl From<&Operator> for OperatorView {
-    fn from(o: &Operator) -> Self {
+impl OperatorView {
+    pub fn new(o: &Operator, active_dialogs: u32) -> Self {
         Self {
             id: o.id.0,
             email: o.email.as_str().to_owned(),
             display_name: o.display_name.as_str().to_owned(),
             role: o.role.as_str().to_owned(),
+            capacity: o.capacity.get(),
+            presence: o.presence.as_str().to_owned(),
+            active_dialogs,
         }
     }
 }
@@ -55,11 +66,21 @@ pub struct VisitorView {
     pub id: Uuid,
     pub number: i64,
     pub name: Option<String>,
+    /// His `city` property, when the site gave one.
+    pub city: Option<String>,
+    /// The page he was on when he last opened the widget.
+    pub page_url: Option<String>,
 }
 
 impl From<&Visitor> for VisitorView {
     fn from(v: &Visitor) -> Self {
-        Self { id: v.id.0, number: v.number, name: v.name.as_ref().map(|n| n.as_str().to_owned()) }
+        Self {
+            id: v.id.0,
+            number: v.number,
+            name: v.name.as_ref().map(|n| n.as_str().to_owned()),
+            city: v.context.properties.get("city").cloned(),
+            page_url: v.context.page_url.clone(),
+        }
     }
 }
 
@@ -82,6 +103,11 @@ pub struct MessageView {
     pub author: AuthorView,
     pub body: String,
     pub created_at: String,
+    /// `all`, or `operators` for lines the visitor never receives.
+    pub audience: String,
+    /// What a system line records (see docs/api.md); clients word it in their language.
+    #[schema(value_type = Option<Object>)]
+    pub event: Option<SystemEvent>,
 }
 
 impl From<&Message> for MessageView {
@@ -98,8 +124,23 @@ impl From<&Message> for MessageView {
             },
             body: m.body.as_str().to_owned(),
             created_at: rfc3339(m.created_at),
+            audience: m.audience.as_str().to_owned(),
+            event: m.event.clone(),
         }
     }
+}
+
+impl MessageView {
+    pub fn reaches_visitor(&self) -> bool {
+        self.audience == frontline_domain::Audience::All.as_str()
+    }
+}
+
+/// Who handles a dialog.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct AssigneeView {
+    pub id: Uuid,
+    pub display_name: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
@@ -124,10 +165,23 @@ pub struct DialogView {
     pub created_at: String,
     pub updated_at: String,
     pub closed_at: Option<String>,
+    pub assignee: Option<AssigneeView>,
+    pub assigned_at: Option<String>,
+    /// The routing rule that chose the channel; `null` for the default channel.
+    pub routed_by: Option<String>,
+    /// Visitor messages since the last operator reply.
+    pub pending_count: i64,
+    /// When the oldest of them arrived; `null` when nobody waits for an answer.
+    pub waiting_since: Option<String>,
+    /// When it entered its channel's queue; `null` while assigned.
+    pub queued_at: Option<String>,
+    /// It has waited in the queue longer than the channel's limit.
+    pub waiting_alert: bool,
 }
 
 impl DialogView {
-    pub fn new(d: &Dialog, visitor: &Visitor) -> Self {
+    /// `assignee_name` is the display name of `d.assignee`, when it has one.
+    pub fn new(d: &Dialog, visitor: &Visitor, assignee_name: Option<&str>) -> Self {
         Self {
             id: d.id.0,
             number: d.number,
@@ -144,6 +198,15 @@ impl DialogView {
             created_at: rfc3339(d.created_at),
             updated_at: rfc3339(d.updated_at),
             closed_at: d.closed_at.map(rfc3339),
+            assignee: d
+                .assignee
+                .map(|a| AssigneeView { id: a.operator.0, display_name: assignee_name.unwrap_or_default().to_owned() }),
+            assigned_at: d.assignee.map(|a| rfc3339(a.since)),
+            routed_by: d.routed_by.clone(),
+            pending_count: d.pending_count,
+            waiting_since: d.waiting_since.map(rfc3339),
+            queued_at: d.queued_at.map(rfc3339),
+            waiting_alert: d.wait_alerted_at.is_some() && d.assignee.is_none(),
         }
     }
 
@@ -172,11 +235,29 @@ pub struct ChannelView {
     pub id: Uuid,
     pub name: String,
     pub is_default: bool,
+    /// `queue` or `auto`.
+    pub mode: String,
+    pub greeting: String,
+    pub wait_alert_seconds: i64,
+    /// `keep` or `return`.
+    pub offline_policy: String,
+    /// Members online now; 0 means the channel refuses transfers.
+    pub online_members: u32,
 }
 
-impl From<&Channel> for ChannelView {
-    fn from(c: &Channel) -> Self {
-        Self { id: c.id.0, name: c.name.clone(), is_default: c.is_default }
+impl ChannelView {
+    pub fn new(c: &Channel, online_members: u32) -> Self {
+        let st = &c.settings;
+        Self {
+            id: c.id.0,
+            name: c.name.clone(),
+            is_default: c.is_default,
+            mode: st.mode.as_str().to_owned(),
+            greeting: st.greeting.as_str().to_owned(),
+            wait_alert_seconds: st.wait_limit.as_seconds(),
+            offline_policy: st.offline_policy.as_str().to_owned(),
+            online_members,
+        }
     }
 }
 
@@ -212,6 +293,11 @@ pub enum Event {
     DialogUpdated { dialog: DialogView },
     #[serde(rename = "dialog.closed")]
     DialogClosed { dialog: DialogView },
+    /// It has waited in its queue longer than the channel's limit.
+    #[serde(rename = "dialog.waiting")]
+    DialogWaiting { dialog: DialogView },
+    #[serde(rename = "operator.updated")]
+    OperatorUpdated { operator: OperatorView },
 }
 
 #[cfg(test)]

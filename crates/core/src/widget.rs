@@ -60,13 +60,54 @@ pub struct WidgetSession {
     pub dialog: Option<Dialog>,
 }
 
-/// Opens the widget for a page: brings back the visitor of `token`, or makes a new one.
+/// What the page tells about the visitor when the widget opens.
+#[derive(Debug, Clone, Default)]
+pub struct PageContext {
+    pub page_url: Option<String>,
+    pub language: Option<String>,
+    pub properties: std::collections::BTreeMap<String, String>,
+}
+
+impl PageContext {
+    /// Checks the sizes (a page may send anything) and turns it into what routing reads.
+    fn parse(self) -> Result<frontline_domain::RoutingContext, CoreError> {
+        let bad = |field: String, reason: &str| CoreError::Invalid { field, reason: reason.to_owned() };
+        let page_url = self.page_url.map(|u| u.trim().to_owned()).filter(|u| !u.is_empty());
+        if page_url.as_ref().is_some_and(|u| u.len() > 2000) {
+            return Err(bad("page_url".into(), "at most 2000 characters"));
+        }
+        let language = self.language.map(|l| l.trim().to_owned()).filter(|l| !l.is_empty());
+        if language.as_ref().is_some_and(|l| l.len() > 35) {
+            return Err(bad("language".into(), "at most 35 characters"));
+        }
+        if self.properties.len() > 50 {
+            return Err(bad("properties".into(), "at most 50 properties"));
+        }
+        let mut properties = std::collections::BTreeMap::new();
+        for (k, v) in self.properties {
+            let key = k.trim().to_owned();
+            if key.is_empty() || key.chars().count() > 100 {
+                return Err(bad("properties".into(), "names of 1–100 characters"));
+            }
+            if v.chars().count() > 500 {
+                return Err(bad(format!("properties.{key}"), "at most 500 characters"));
+            }
+            properties.insert(key, v.trim().to_owned());
+        }
+        Ok(frontline_domain::RoutingContext { page_url, language, properties })
+    }
+}
+
+/// Opens the widget for a page: brings back the visitor of `token`, or makes a new one, and
+/// keeps where he is (it routes his next new dialog).
 pub async fn open_session(
     app: &App,
     key: &str,
     token: Option<&str>,
     origin: &WidgetOrigin<'_>,
+    page: PageContext,
 ) -> Result<WidgetSession, CoreError> {
+    let context = page.parse()?;
     let key = SiteKey::parse(key).map_err(|_| CoreError::UnknownSiteKey)?;
     let site = match app.store.site_by_key(&key).await {
         Ok(s) => s,
@@ -99,6 +140,11 @@ pub async fn open_session(
             (visitor, token)
         }
     };
+    let visitor = if visitor.context != context {
+        app.store.set_visitor_context(site.workspace_id, visitor.id, &context).await?
+    } else {
+        visitor
+    };
     let dialog = app.store.latest_dialog_of_visitor(site.workspace_id, visitor.id).await?;
     let workspace_name = app.store.workspace(site.workspace_id).await?.name;
     Ok(WidgetSession { token, visitor, site, workspace_name, dialog })
@@ -120,7 +166,8 @@ pub async fn set_name(app: &App, actor: &VisitorActor, name: &str) -> Result<Vis
     let v = &actor.visitor;
     let visitor = app.store.set_visitor_name(v.workspace_id, v.id, &name).await?;
     if let Some(dialog) = app.store.latest_dialog_of_visitor(v.workspace_id, v.id).await? {
-        let event = Event::DialogUpdated { dialog: DialogView::new(&dialog, &visitor) };
+        let view = crate::dialogs::views(app, std::slice::from_ref(&dialog)).await?.remove(0);
+        let event = Event::DialogUpdated { dialog: view };
         audience::publish(app, event, v.workspace_id, dialog.channel_id, v.id);
     }
     Ok(visitor)
@@ -141,7 +188,7 @@ pub async fn history(
     let Some(dialog) = current_dialog(app, actor).await? else {
         return Ok((None, Vec::new()));
     };
-    let msgs = app.store.messages(actor.visitor.workspace_id, dialog.id, after_seq, limit).await?;
+    let msgs = app.store.messages(actor.visitor.workspace_id, dialog.id, after_seq, limit, true).await?;
     Ok((Some(dialog), msgs))
 }
 
@@ -150,15 +197,12 @@ pub async fn post(app: &App, actor: &VisitorActor, client_id: &str, body: &str) 
     let client_id = ClientId::parse(client_id)?;
     let body = MessageBody::parse(body, app.config.message_limit)?;
     let v = &actor.visitor;
+    let (channel, routed_by) = crate::routing::channel_for(app, &actor.site, &v.context).await?;
     let posted = app
         .store
         .post_message(PostMessage {
             workspace_id: v.workspace_id,
-            target: PostTarget::Visitor {
-                visitor: v.id,
-                channel: actor.site.channel_id,
-                new_dialog_id: DialogId::new(),
-            },
+            target: PostTarget::Visitor { visitor: v.id, channel, new_dialog_id: DialogId::new(), routed_by },
             message: NewMessage {
                 id: MessageId::new(),
                 client_id,
@@ -166,11 +210,16 @@ pub async fn post(app: &App, actor: &VisitorActor, client_id: &str, body: &str) 
                 author_id: v.id.0,
                 body,
                 created_at: app.clock.now(),
+                audience: Default::default(),
+                event: None,
             },
             author_name: v.name.as_ref().map(|n| n.as_str().to_owned()),
         })
         .await?;
     publish_posted(app, &posted, v);
+    if posted.dialog_created {
+        crate::queue::auto_assign(app, v.workspace_id, posted.dialog.channel_id).await;
+    }
     Ok(posted)
 }
 
@@ -192,7 +241,9 @@ pub(crate) fn publish_posted(app: &App, posted: &Posted, visitor: &Visitor) {
         _ => app.metrics.messages_operator.fetch_add(1, Relaxed),
     };
     let ws = posted.dialog.workspace_id;
-    let dialog = DialogView::new(&posted.dialog, visitor);
+    // The assignee's name is not read here (the hot path); clients keep it from the dialog's
+    // earlier events, and an empty name means "unchanged".
+    let dialog = DialogView::new(&posted.dialog, visitor, None);
     let mut events = vec![Event::MessageCreated { message: MessageView::from(&posted.message) }];
     if posted.dialog_created {
         app.metrics.dialogs_created.fetch_add(1, Relaxed);

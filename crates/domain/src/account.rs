@@ -162,6 +162,9 @@ pub struct Operator {
     /// argon2id PHC string.
     pub password_hash: String,
     pub created_at: Timestamp,
+    /// Most active dialogs at once.
+    pub capacity: crate::assignment::Capacity,
+    pub presence: crate::assignment::Presence,
 }
 
 #[cfg(test)]

@@ -55,6 +55,24 @@ pub struct Dialog {
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
     pub closed_at: Option<Timestamp>,
+    /// The operator handling it; `None` while it waits in the channel's queue.
+    pub assignee: Option<Assignee>,
+    /// The name of the routing rule that chose the channel; `None` for the default channel.
+    pub routed_by: Option<String>,
+    /// Visitor messages since the last operator reply, and when the first of them arrived.
+    pub pending_count: i64,
+    pub waiting_since: Option<Timestamp>,
+    /// When it entered its channel's queue (`None` while assigned).
+    pub queued_at: Option<Timestamp>,
+    /// When the waiting alert of this stay in the queue fired.
+    pub wait_alerted_at: Option<Timestamp>,
+}
+
+/// Who handles a dialog, since when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Assignee {
+    pub operator: crate::ids::OperatorId,
+    pub since: Timestamp,
 }
 
 /// What happens when a message arrives for a dialog in a given state.

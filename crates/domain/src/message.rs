@@ -116,6 +116,9 @@ pub struct Message {
     pub author: Author,
     pub body: MessageBody,
     pub created_at: Timestamp,
+    pub audience: crate::queue::Audience,
+    /// What a system line records (`author.kind == System`).
+    pub event: Option<crate::queue::SystemEvent>,
 }
 
 /// A message to be written: everything but what the store assigns (`seq`, the dialog of a
@@ -128,6 +131,8 @@ pub struct NewMessage {
     pub author_id: Uuid,
     pub body: MessageBody,
     pub created_at: Timestamp,
+    pub audience: crate::queue::Audience,
+    pub event: Option<crate::queue::SystemEvent>,
 }
 
 #[cfg(test)]

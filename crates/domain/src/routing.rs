@@ -168,7 +168,7 @@ impl<Id> RoutingRule<Id> {
 }
 
 /// What routing may look at.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RoutingContext {
     pub page_url: Option<String>,
     pub properties: BTreeMap<String, String>,

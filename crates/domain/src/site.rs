@@ -90,6 +90,7 @@ pub struct Channel {
     pub workspace_id: WorkspaceId,
     pub name: String,
     pub is_default: bool,
+    pub settings: crate::queue::ChannelSettings,
 }
 
 #[cfg(test)]

@@ -33,4 +33,6 @@ pub struct Visitor {
     pub number: i64,
     pub name: Option<VisitorName>,
     pub created_at: Timestamp,
+    /// Where he is and what the site told about him: routes his next new dialog.
+    pub context: crate::routing::RoutingContext,
 }

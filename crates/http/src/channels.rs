@@ -7,8 +7,9 @@ use crate::state::HttpState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use frontline_core::channels;
-use frontline_core::views::{ChannelView, OperatorView};
+use frontline_core::channels::{self, ChannelPatch};
+use frontline_core::queue;
+use frontline_core::views::ChannelView;
 use frontline_domain::ChannelId;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -28,8 +29,9 @@ pub async fn list_channels(
     State(s): State<HttpState>,
     OperatorAuth(actor): OperatorAuth,
 ) -> ApiResult<Json<ChannelList>> {
-    let chs = s.app.store.list_channels(actor.workspace()).await.map_err(frontline_core::CoreError::from)?;
-    Ok(Json(ChannelList { items: chs.iter().map(ChannelView::from).collect() }))
+    let ws = actor.workspace();
+    let chs = s.app.store.list_channels(ws).await.map_err(frontline_core::CoreError::from)?;
+    Ok(Json(ChannelList { items: queue::channel_views(&s.app, ws, &chs).await? }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -48,21 +50,46 @@ pub async fn create_channel(
     JsonBody(req): JsonBody<ChannelRequest>,
 ) -> ApiResult<(StatusCode, Json<ChannelView>)> {
     let ch = channels::create(&s.app, &admin, &req.name).await?;
-    Ok((StatusCode::CREATED, Json(ChannelView::from(&ch))))
+    Ok((StatusCode::CREATED, Json(channel_view(&s, &ch).await?)))
 }
 
-/// Renames a channel (admins only).
-#[utoipa::path(patch, path = "/api/v1/channels/{id}", tag = "admin", request_body = ChannelRequest,
+async fn channel_view(s: &HttpState, ch: &frontline_domain::Channel) -> ApiResult<ChannelView> {
+    Ok(queue::channel_views(&s.app, ch.workspace_id, std::slice::from_ref(ch)).await?.remove(0))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ChannelPatchRequest {
+    pub name: Option<String>,
+    /// `queue` (operators accept) or `auto` (assigned to the freest online member).
+    pub mode: Option<String>,
+    /// Sent in the operator's name on accept or assign; 1–1000 characters.
+    pub greeting: Option<String>,
+    /// How long a dialog may wait in the queue before the channel is alerted: 10–86400.
+    pub wait_alert_seconds: Option<i64>,
+    /// What happens to an operator's dialogs when he goes offline: `keep` or `return`.
+    pub offline_policy: Option<String>,
+}
+
+/// Changes a channel (admins only): only the fields given change, all checked first.
+#[utoipa::path(patch, path = "/api/v1/channels/{id}", tag = "admin", request_body = ChannelPatchRequest,
     params(("id" = uuid::Uuid, Path, description = "channel id")),
-    responses((status = 200, body = ChannelView), (status = 404, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
-pub async fn rename_channel(
+    responses((status = 200, body = ChannelView), (status = 400, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
+        (status = 409, body = ApiErrorBody)))]
+pub async fn update_channel(
     State(s): State<HttpState>,
     AdminAuth(admin): AdminAuth,
     Path(id): Path<String>,
-    JsonBody(req): JsonBody<ChannelRequest>,
+    JsonBody(req): JsonBody<ChannelPatchRequest>,
 ) -> ApiResult<Json<ChannelView>> {
-    let ch = channels::rename(&s.app, &admin, channel_id(&id)?, &req.name).await?;
-    Ok(Json(ChannelView::from(&ch)))
+    let patch = ChannelPatch {
+        name: req.name.as_deref(),
+        mode: req.mode.as_deref(),
+        greeting: req.greeting.as_deref(),
+        wait_alert_seconds: req.wait_alert_seconds,
+        offline_policy: req.offline_policy.as_deref(),
+    };
+    let ch = channels::update(&s.app, &admin, channel_id(&id)?, patch).await?;
+    Ok(Json(channel_view(&s, &ch).await?))
 }
 
 /// The operators of a channel.
@@ -75,7 +102,7 @@ pub async fn list_members(
     Path(id): Path<String>,
 ) -> ApiResult<Json<OperatorList>> {
     let ops = channels::members(&s.app, &actor, channel_id(&id)?).await?;
-    Ok(Json(OperatorList { items: ops.iter().map(OperatorView::from).collect() }))
+    Ok(Json(OperatorList { items: queue::operator_views(&s.app, actor.workspace(), &ops).await? }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -95,5 +122,5 @@ pub async fn set_members(
     JsonBody(req): JsonBody<MembersRequest>,
 ) -> ApiResult<Json<OperatorList>> {
     let ops = channels::set_members(&s.app, &admin, channel_id(&id)?, &req.operator_ids).await?;
-    Ok(Json(OperatorList { items: ops.iter().map(OperatorView::from).collect() }))
+    Ok(Json(OperatorList { items: queue::operator_views(&s.app, admin.workspace(), &ops).await? }))
 }

@@ -8,10 +8,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use frontline_core::auth::{self, LoginInput, NewOperatorInput};
-use frontline_core::dialogs::{self, StatusFilter};
+use frontline_core::dialogs::{self, AssigneeQuery, ListQuery, StatusFilter};
 use frontline_core::views::{DialogView, MessageView, OperatorView, SiteView, WorkspaceView};
 use frontline_domain::{DialogId, Timestamp};
-use frontline_store::DialogPage;
+use frontline_store::{DialogCursor, DialogPage, DialogSort};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -45,7 +45,8 @@ pub async fn login(State(s): State<HttpState>, JsonBody(req): JsonBody<LoginRequ
         LoginInput { email: &req.email, password: &req.password, workspace: req.workspace.as_deref() },
     )
     .await?;
-    let body = MeResponse { operator: (&done.operator).into(), workspace: (&done.workspace).into() };
+    let operator = frontline_core::queue::operator_view(&s.app, &done.operator).await?;
+    let body = MeResponse { operator, workspace: (&done.workspace).into() };
     let cookie = session_cookie(&done.token, s.app.config.session_ttl_ms / 1000, s.config.secure_cookies);
     Ok(([(header::SET_COOKIE, cookie)], Json(body)).into_response())
 }
@@ -64,7 +65,8 @@ pub async fn logout(State(s): State<HttpState>, headers: HeaderMap) -> ApiResult
 #[utoipa::path(get, path = "/api/v1/me", tag = "console", responses((status = 200, body = MeResponse), (status = 401, body = ApiErrorBody)))]
 pub async fn me(State(s): State<HttpState>, OperatorAuth(actor): OperatorAuth) -> ApiResult<Json<MeResponse>> {
     let ws = s.app.store.workspace(actor.workspace()).await.map_err(frontline_core::CoreError::from)?;
-    Ok(Json(MeResponse { operator: (&actor.operator).into(), workspace: (&ws).into() }))
+    let operator = frontline_core::queue::operator_view(&s.app, &actor.operator).await?;
+    Ok(Json(MeResponse { operator, workspace: (&ws).into() }))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -72,6 +74,14 @@ pub async fn me(State(s): State<HttpState>, OperatorAuth(actor): OperatorAuth) -
 pub struct DialogListQuery {
     /// `open` (default), `closed` or `all`.
     pub status: Option<String>,
+    /// `any` (default), `mine`, `mine_or_unassigned`, `unassigned`, or an operator's id.
+    pub assignee: Option<String>,
+    /// `true`: only dialogs whose last message is the visitor's.
+    pub unanswered: Option<bool>,
+    /// Only this channel's dialogs.
+    pub channel: Option<String>,
+    /// `waiting` (default: the longest-waiting visitor first) or `activity` (newest first).
+    pub sort: Option<String>,
     /// 1–200, default 50.
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
@@ -84,7 +94,7 @@ pub struct DialogPageView {
     pub next_cursor: Option<String>,
 }
 
-fn limit(v: Option<u32>, default: u32, max: u32) -> ApiResult<u32> {
+pub(crate) fn limit(v: Option<u32>, default: u32, max: u32) -> ApiResult<u32> {
     match v {
         None => Ok(default),
         Some(n) if (1..=max).contains(&n) => Ok(n),
@@ -92,14 +102,38 @@ fn limit(v: Option<u32>, default: u32, max: u32) -> ApiResult<u32> {
     }
 }
 
-/// The cursor is `<updated_at ms>.<dialog id>` of the last row of the previous page.
-fn parse_cursor(c: &str) -> ApiResult<(Timestamp, DialogId)> {
+/// The cursor is `<waiting key>.<updated_at ms>.<dialog id>` of the last row of the previous
+/// page.
+fn parse_cursor(c: &str) -> ApiResult<DialogCursor> {
     let bad = || ApiError::field("cursor", "cursor: not a cursor from this API");
-    let (at, id) = c.split_once('.').ok_or_else(bad)?;
-    Ok((Timestamp(at.parse().map_err(|_| bad())?), id.parse().map_err(|_| bad())?))
+    let mut parts = c.splitn(3, '.');
+    let (Some(wait), Some(at), Some(id)) = (parts.next(), parts.next(), parts.next()) else { return Err(bad()) };
+    Ok(DialogCursor {
+        wait: wait.parse().map_err(|_| bad())?,
+        updated_at: Timestamp(at.parse().map_err(|_| bad())?),
+        id: id.parse().map_err(|_| bad())?,
+    })
 }
 
-/// Lists dialogs, newest activity first.
+fn list_query(q: &DialogListQuery) -> ApiResult<ListQuery> {
+    Ok(ListQuery {
+        status: Some(StatusFilter::parse(q.status.as_deref().unwrap_or("open"))?),
+        assignee: q.assignee.as_deref().map(AssigneeQuery::parse).transpose()?.unwrap_or_default(),
+        unanswered: q.unanswered.unwrap_or(false),
+        channel: q
+            .channel
+            .as_deref()
+            .map(|c| c.parse().map_err(|_| ApiError::field("channel", "channel: not a channel id")))
+            .transpose()?,
+        sort: match q.sort.as_deref() {
+            None | Some("waiting") => DialogSort::Waiting,
+            Some("activity") => DialogSort::Activity,
+            Some(_) => return Err(ApiError::field("sort", "sort: must be waiting or activity")),
+        },
+    })
+}
+
+/// Lists dialogs; the filters combine.
 #[utoipa::path(get, path = "/api/v1/dialogs", tag = "console", params(DialogListQuery),
     responses((status = 200, body = DialogPageView), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody)))]
 pub async fn list_dialogs(
@@ -107,15 +141,15 @@ pub async fn list_dialogs(
     OperatorAuth(actor): OperatorAuth,
     Query(q): Query<DialogListQuery>,
 ) -> ApiResult<Json<DialogPageView>> {
-    let filter = StatusFilter::parse(q.status.as_deref().unwrap_or("open"))?;
+    let query = list_query(&q)?;
     let limit = limit(q.limit, 50, 200)?;
     let after = q.cursor.as_deref().map(parse_cursor).transpose()?;
-    let page = dialogs::list(&s.app, &actor, filter, DialogPage { after, limit }).await?;
-    let next_cursor = page.next.map(|(at, id)| format!("{}.{id}", at.0));
+    let page = dialogs::list(&s.app, &actor, &query, DialogPage { after, limit }).await?;
+    let next_cursor = page.next.map(|c| format!("{}.{}.{}", c.wait, c.updated_at.0, c.id));
     Ok(Json(DialogPageView { items: page.items, next_cursor }))
 }
 
-fn dialog_id(raw: &str) -> ApiResult<DialogId> {
+pub(crate) fn dialog_id(raw: &str) -> ApiResult<DialogId> {
     raw.parse().map_err(|_| ApiError::new(crate::error::ErrorCode::DialogNotFound, "No such dialog."))
 }
 
@@ -243,8 +277,9 @@ pub async fn list_operators(
     State(s): State<HttpState>,
     OperatorAuth(actor): OperatorAuth,
 ) -> ApiResult<Json<OperatorList>> {
-    let ops = s.app.store.list_operators(actor.workspace()).await.map_err(frontline_core::CoreError::from)?;
-    Ok(Json(OperatorList { items: ops.iter().map(OperatorView::from).collect() }))
+    let ws = actor.workspace();
+    let ops = s.app.store.list_operators(ws).await.map_err(frontline_core::CoreError::from)?;
+    Ok(Json(OperatorList { items: frontline_core::queue::operator_views(&s.app, ws, &ops).await? }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -275,7 +310,7 @@ pub async fn create_operator(
         },
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(OperatorView::from(&op))))
+    Ok((StatusCode::CREATED, Json(frontline_core::queue::operator_view(&s.app, &op).await?)))
 }
 
 #[derive(Serialize, ToSchema)]

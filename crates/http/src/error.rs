@@ -28,6 +28,11 @@ pub enum ErrorCode {
     DialogClosed,
     EmailTaken,
     ChannelNameTaken,
+    AlreadyAssigned,
+    CapacityReached,
+    OperatorUnavailable,
+    NotChannelMember,
+    ChannelUnavailable,
     RateLimited,
     UnknownFrame,
     BadFrame,
@@ -46,7 +51,8 @@ impl ErrorCode {
             Unauthenticated | InvalidCredentials => StatusCode::UNAUTHORIZED,
             Forbidden | UnknownSiteKey | OriginNotAllowed => StatusCode::FORBIDDEN,
             DialogNotFound | NotFound => StatusCode::NOT_FOUND,
-            DialogClosed | EmailTaken | ChannelNameTaken => StatusCode::CONFLICT,
+            DialogClosed | EmailTaken | ChannelNameTaken | AlreadyAssigned | CapacityReached | OperatorUnavailable
+            | NotChannelMember | ChannelUnavailable => StatusCode::CONFLICT,
             RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -71,6 +77,11 @@ impl ErrorCode {
             DialogClosed => "dialog_closed",
             EmailTaken => "email_taken",
             ChannelNameTaken => "channel_name_taken",
+            AlreadyAssigned => "already_assigned",
+            CapacityReached => "capacity_reached",
+            OperatorUnavailable => "operator_unavailable",
+            NotChannelMember => "not_channel_member",
+            ChannelUnavailable => "channel_unavailable",
             RateLimited => "rate_limited",
             UnknownFrame => "unknown_frame",
             BadFrame => "bad_frame",
@@ -121,6 +132,30 @@ impl From<CoreError> for ApiError {
         match e {
             CoreError::Domain(DomainError::Invalid { field, reason }) => {
                 ApiError::field(field, format!("{field}: {reason}"))
+            }
+            CoreError::Invalid { field, reason } => ApiError::field(&field, format!("{field}: {reason}")),
+            CoreError::AlreadyAssigned(who) => ApiError {
+                code: C::AlreadyAssigned,
+                message: if who.is_empty() {
+                    "The dialog was changed by someone else a moment ago.".into()
+                } else {
+                    format!("Already taken by {who}.")
+                },
+                details: serde_json::json!({ "assignee": who }),
+            },
+            CoreError::CapacityReached(capacity) => ApiError {
+                code: C::CapacityReached,
+                message: format!("At capacity: {capacity} active dialogs. Close or transfer one first."),
+                details: serde_json::json!({ "capacity": capacity }),
+            },
+            CoreError::OperatorUnavailable => {
+                ApiError::new(C::OperatorUnavailable, "The operator is not online and cannot take dialogs now.")
+            }
+            CoreError::NotChannelMember => {
+                ApiError::new(C::NotChannelMember, "The operator is not a member of the dialog's channel.")
+            }
+            CoreError::ChannelUnavailable => {
+                ApiError::new(C::ChannelUnavailable, "No operator of this channel is online; choose another.")
             }
             CoreError::Domain(DomainError::EmptyMessage) => ApiError {
                 code: C::EmptyMessage,

@@ -7,6 +7,7 @@ pub mod error;
 pub mod extract;
 pub mod openapi;
 pub mod ops;
+pub mod queue;
 pub mod state;
 pub mod web;
 pub mod widget;
@@ -19,7 +20,7 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, patch, post};
+use axum::routing::{get, patch, post, put};
 use std::sync::atomic::Ordering;
 
 /// All routes of Frontline.
@@ -29,13 +30,20 @@ pub fn router(state: HttpState) -> Router {
         .route("/auth/logout", post(console::logout))
         .route("/me", get(console::me))
         .route("/dialogs", get(console::list_dialogs))
+        .route("/dialogs/counts", get(queue::counts))
+        .route("/dialogs/{id}/accept", post(queue::accept))
+        .route("/dialogs/{id}/assign", post(queue::assign))
+        .route("/dialogs/{id}/transfer", post(queue::transfer))
+        .route("/me/presence", put(queue::set_presence))
+        .route("/operators/{id}", patch(queue::update_operator))
+        .route("/routing-rules", get(queue::list_rules).put(queue::replace_rules))
         .route("/dialogs/{id}", get(console::get_dialog))
         .route("/dialogs/{id}/messages", get(console::list_messages).post(console::send_message))
         .route("/dialogs/{id}/read", post(console::mark_read))
         .route("/dialogs/{id}/close", post(console::close_dialog))
         .route("/operators", get(console::list_operators).post(console::create_operator))
         .route("/channels", get(channels::list_channels).post(channels::create_channel))
-        .route("/channels/{id}", patch(channels::rename_channel))
+        .route("/channels/{id}", patch(channels::update_channel))
         .route("/channels/{id}/members", get(channels::list_members).put(channels::set_members))
         .route("/sites", get(console::list_sites))
         .route("/ws", get(ws::operator_ws))

@@ -2,7 +2,7 @@
 //! types themselves, so it cannot drift from the code.
 
 use crate::error::{ApiErrorBody, ErrorCode};
-use crate::{channels, console, widget};
+use crate::{channels, console, queue, widget};
 use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 
@@ -13,7 +13,9 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         console::login, console::logout, console::me, console::list_dialogs, console::get_dialog,
         console::list_messages, console::send_message, console::mark_read, console::close_dialog,
         console::list_operators, console::create_operator, console::list_sites,
-        channels::list_channels, channels::create_channel, channels::rename_channel, channels::list_members, channels::set_members,
+        channels::list_channels, channels::create_channel, channels::update_channel, channels::list_members, channels::set_members,
+        queue::counts, queue::accept, queue::assign, queue::transfer, queue::set_presence, queue::update_operator,
+        queue::list_rules, queue::replace_rules,
         widget::open_session, widget::list_messages, widget::send_message, widget::update_visitor,
     ),
     components(schemas(ApiErrorBody, ErrorCode)),

@@ -27,6 +27,12 @@ pub struct SessionRequest {
     /// The page the visitor is on.
     #[serde(default)]
     pub page_url: Option<String>,
+    /// The browser's language (`navigator.language`).
+    #[serde(default)]
+    pub language: Option<String>,
+    /// What the site tells about the visitor, e.g. `{"city": "Москва"}`.
+    #[serde(default)]
+    pub properties: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -54,7 +60,8 @@ pub async fn open_session(
 ) -> ApiResult<Json<SessionResponse>> {
     let own = own_origin(&headers, s.config.secure_cookies);
     let origin = WidgetOrigin { header: origin_header(&headers), own: own.as_deref(), page: req.origin.as_deref() };
-    let session = widget::open_session(&s.app, &req.key, req.token.as_deref(), &origin).await?;
+    let page = widget::PageContext { page_url: req.page_url, language: req.language, properties: req.properties };
+    let session = widget::open_session(&s.app, &req.key, req.token.as_deref(), &origin, page).await?;
     Ok(Json(SessionResponse {
         token: session.token,
         visitor: (&session.visitor).into(),

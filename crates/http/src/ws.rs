@@ -137,6 +137,17 @@ async fn serve(s: HttpState, peer: Peer, socket: WebSocket) {
         Peer::Visitor(a) => Topic::Visitor(a.visitor.id),
     };
     let mut sub = s.app.bus.subscribe(topic);
+    // An operator's socket keeps him online (the scheduler's heartbeat) while it lives.
+    let _presence = match &peer {
+        Peer::Operator(a) => {
+            let guard = s.app.sockets.opened(a.workspace(), a.operator.id);
+            if let Err(e) = s.app.store.touch_operators(&[a.operator.id], s.app.clock.now()).await {
+                tracing::warn!(error = %e, "ws: presence heartbeat failed");
+            }
+            Some(guard)
+        }
+        Peer::Visitor(_) => None,
+    };
     // Which channels' events this socket may see (operators of some channels only). Read once
     // per connection: a change of membership takes effect when the console reconnects.
     let visible = match &peer {

@@ -46,6 +46,7 @@ struct FileConfig {
     public_url: Option<String>,
     secure_cookies: Option<bool>,
     message_limit: Option<usize>,
+    presence_grace_seconds: Option<i64>,
 }
 
 /// The resolved configuration.
@@ -63,6 +64,10 @@ pub struct Config {
     pub admin_password: Option<String>,
     pub argon2_m_kib: u32,
     pub argon2_t: u32,
+    /// How long an operator stays online after his last socket is gone.
+    pub presence_grace_ms: i64,
+    /// How often the scheduler looks for due work (tests shorten it).
+    pub scheduler_tick_ms: i64,
 }
 
 impl Default for Config {
@@ -81,6 +86,8 @@ impl Default for Config {
             admin_password: None,
             argon2_m_kib: core.argon2_m_kib,
             argon2_t: core.argon2_t,
+            presence_grace_ms: core.presence_grace_ms,
+            scheduler_tick_ms: core.scheduler_tick_ms,
         }
     }
 }
@@ -100,7 +107,13 @@ impl Config {
         if !(1..=100_000).contains(&message_limit) {
             anyhow::bail!("message_limit must be 1–100000 characters");
         }
+        let presence_grace_ms = match file.presence_grace_seconds {
+            Some(s) if (5..=3600).contains(&s) => s * 1000,
+            Some(_) => anyhow::bail!("presence_grace_seconds must be 5–3600"),
+            None => d.presence_grace_ms,
+        };
         Ok(Self {
+            presence_grace_ms,
             listen: args.listen.clone().or(file.listen).unwrap_or(d.listen),
             data: args.data.clone().or(file.data).unwrap_or(d.data),
             database: args.database.clone().or(file.database),

@@ -66,6 +66,8 @@ impl Server {
             message_limit: config.message_limit,
             argon2_m_kib: config.argon2_m_kib,
             argon2_t: config.argon2_t,
+            presence_grace_ms: config.presence_grace_ms,
+            scheduler_tick_ms: config.scheduler_tick_ms,
             ..CoreConfig::default()
         };
         let app = App::new(store, bus, clock, core);
@@ -98,6 +100,7 @@ impl Server {
     /// requests in flight and the queued message writes, and closes the store.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let router = frontline_http::router(self.state);
+        let scheduler = tokio::spawn(frontline_core::scheduler::run(self.app.clone(), self.shutdown_tx.subscribe()));
         let tx = self.shutdown_tx;
         let serve = axum::serve(self.listener, router.into_make_service()).with_graceful_shutdown(async move {
             shutdown.await;
@@ -105,6 +108,7 @@ impl Server {
             let _ = tx.send(true);
         });
         let result = serve.await;
+        let _ = scheduler.await;
         self.app.store.close().await;
         tracing::info!("stopped");
         result.context("serving HTTP")

@@ -18,11 +18,18 @@ use std::str::FromStr;
 use std::time::Duration;
 
 /// This backend's migrations; versions and names match the SQLite ones.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "accounts_and_dialogs",
-    sql: include_str!("../migrations/0001_accounts_and_dialogs.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "accounts_and_dialogs",
+        sql: include_str!("../migrations/0001_accounts_and_dialogs.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "queues_and_assignment",
+        sql: include_str!("../migrations/0002_queues_and_assignment.sql"),
+    },
+];
 
 /// The PostgreSQL implementation of [`Store`].
 pub struct PgStore {

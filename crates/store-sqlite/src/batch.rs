@@ -17,7 +17,7 @@ use sqlx::{Arguments, AssertSqlSafe, Row, SqliteConnection};
 use std::collections::HashMap;
 use uuid::Uuid;
 
-/// SQLite's default limit of bound parameters is 32,766; the widest statement here binds 10
+/// SQLite's default limit of bound parameters is 32,766; the widest statement here binds 13
 /// per post, so batches stay well under it.
 pub const MAX_POSTS: usize = 1024;
 
@@ -135,7 +135,7 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
         let ws = post.workspace_id;
         let dialog_id = match &post.target {
             PostTarget::Dialog(id) => *id,
-            PostTarget::Visitor { visitor, channel, new_dialog_id } => match open_of.get(visitor) {
+            PostTarget::Visitor { visitor, channel, new_dialog_id, routed_by } => match open_of.get(visitor) {
                 Some(id) => *id,
                 None => {
                     let number: i64 = sqlx::query_scalar(sql::NEXT_DIALOG_NUMBER)
@@ -156,6 +156,12 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
                         created_at: m.created_at,
                         updated_at: m.created_at,
                         closed_at: None,
+                        assignee: None,
+                        routed_by: routed_by.clone(),
+                        pending_count: 0,
+                        waiting_since: None,
+                        queued_at: Some(m.created_at),
+                        wait_alerted_at: None,
                     };
                     open_of.insert(*visitor, dialog.id);
                     dialogs
@@ -176,17 +182,26 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
         let d = &mut state.dialog;
         d.last_seq += 1;
         match m.author_kind {
-            AuthorKind::Visitor => d.unread_count += 1,
-            _ => d.unread_count = 0,
+            AuthorKind::Visitor => {
+                d.unread_count += 1;
+                d.pending_count += 1;
+                d.waiting_since = d.waiting_since.or(Some(m.created_at));
+            }
+            AuthorKind::Operator => {
+                d.unread_count = 0;
+                d.pending_count = 0;
+                d.waiting_since = None;
+                state.operator_read_seq = d.last_seq;
+            }
+            AuthorKind::System => {}
         }
-        if m.author_kind == AuthorKind::Operator {
-            state.operator_read_seq = d.last_seq;
+        if m.author_kind != AuthorKind::System {
+            d.last_message = Some(LastMessage {
+                author_kind: m.author_kind,
+                preview: m.body.preview(PREVIEW_CHARS),
+                created_at: m.created_at,
+            });
         }
-        d.last_message = Some(LastMessage {
-            author_kind: m.author_kind,
-            preview: m.body.preview(PREVIEW_CHARS),
-            created_at: m.created_at,
-        });
         d.updated_at = m.created_at;
         state.touched = true;
         let message = Message {
@@ -198,6 +213,8 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
             author: Author { kind: m.author_kind, id: m.author_id, name: post.author_name.clone() },
             body: m.body.clone(),
             created_at: m.created_at,
+            audience: m.audience,
+            event: m.event.clone(),
         };
         in_batch.insert(key, new_messages.len());
         answers.push(Some(Ok(Posted {
@@ -214,8 +231,8 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
     if !created.is_empty() {
         let sql = format!(
             "INSERT INTO dialogs (id, workspace_id, number, channel_id, visitor_id, status, last_seq, unread_count, \
-             operator_read_seq, created_at, updated_at) VALUES {}",
-            placeholders(created.len(), 11)
+             operator_read_seq, created_at, updated_at, queued_at, routed_by) VALUES {}",
+            placeholders(created.len(), 13)
         );
         let mut args = SqliteArguments::default();
         for s in &created {
@@ -231,6 +248,8 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
             bind(&mut args, 0_i64)?;
             bind(&mut args, d.created_at.0)?;
             bind(&mut args, d.created_at.0)?;
+            bind(&mut args, d.created_at.0)?;
+            bind(&mut args, d.routed_by.clone())?;
         }
         sqlx::query_with(AssertSqlSafe(sql), args).execute(&mut *conn).await.map_err(map_err)?;
     }
@@ -238,9 +257,10 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
     if !touched.is_empty() {
         let sql = format!(
             "UPDATE dialogs SET last_seq = v.column2, unread_count = v.column3, operator_read_seq = v.column4, \
-             last_author_kind = v.column5, last_preview = v.column6, last_message_at = v.column7, updated_at = v.column7 \
+             last_author_kind = v.column5, last_preview = v.column6, last_message_at = v.column7, updated_at = v.column8, \
+             pending_count = v.column9, waiting_since = v.column10 \
              FROM (VALUES {}) AS v WHERE dialogs.id = v.column1",
-            placeholders(touched.len(), 7)
+            placeholders(touched.len(), 10)
         );
         let mut args = SqliteArguments::default();
         for s in &touched {
@@ -252,15 +272,18 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
             bind(&mut args, s.operator_read_seq)?;
             bind(&mut args, last.map(|l| l.author_kind.as_str()))?;
             bind(&mut args, last.map(|l| l.preview.clone()))?;
-            bind(&mut args, last.map(|l| l.created_at.0).unwrap_or(d.updated_at.0))?;
+            bind(&mut args, last.map(|l| l.created_at.0))?;
+            bind(&mut args, d.updated_at.0)?;
+            bind(&mut args, d.pending_count)?;
+            bind(&mut args, d.waiting_since.map(|t| t.0))?;
         }
         sqlx::query_with(AssertSqlSafe(sql), args).execute(&mut *conn).await.map_err(map_err)?;
     }
     if !new_messages.is_empty() {
         let sql = format!(
             "INSERT INTO messages (id, workspace_id, dialog_id, seq, client_id, author_kind, author_id, author_name, body, \
-             created_at) VALUES {}",
-            placeholders(new_messages.len(), 10)
+             created_at, audience, event) VALUES {}",
+            placeholders(new_messages.len(), 12)
         );
         let mut args = SqliteArguments::default();
         for m in &new_messages {
@@ -274,6 +297,8 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
             bind(&mut args, m.author.name.clone())?;
             bind(&mut args, m.body.as_str().to_owned())?;
             bind(&mut args, m.created_at.0)?;
+            bind(&mut args, m.audience.as_str())?;
+            bind(&mut args, records::event_json(m.event.as_ref()))?;
         }
         sqlx::query_with(AssertSqlSafe(sql), args).execute(&mut *conn).await.map_err(map_err)?;
     }

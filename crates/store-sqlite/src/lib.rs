@@ -31,11 +31,18 @@ pub const MAX_BATCH: usize = 512;
 const _: () = assert!(MAX_BATCH <= batch::MAX_POSTS, "a batch must fit SQLite's bound-parameter limit");
 
 /// This backend's migrations; versions and names match the PostgreSQL ones.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "accounts_and_dialogs",
-    sql: include_str!("../migrations/0001_accounts_and_dialogs.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "accounts_and_dialogs",
+        sql: include_str!("../migrations/0001_accounts_and_dialogs.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "queues_and_assignment",
+        sql: include_str!("../migrations/0002_queues_and_assignment.sql"),
+    },
+];
 
 type PostJob = (PostMessage, oneshot::Sender<StoreResult<Posted>>);
 

@@ -40,6 +40,9 @@ macro_rules! sql_row_glue {
             fn boolean(&self, c: &str) -> Result<bool, $crate::StoreError> {
                 ::sqlx::Row::try_get(self.0, c).map_err(col)
             }
+            fn opt_uuid(&self, c: &str) -> Result<Option<$crate::__uuid::Uuid>, $crate::StoreError> {
+                ::sqlx::Row::try_get(self.0, c).map_err(col)
+            }
         }
 
         /// Turns a driver error into the store's vocabulary.
@@ -68,13 +71,35 @@ macro_rules! sql_store_impls {
         const _: () = {
             use $($row)::+::{R, map_err};
             use $crate::__domain::{
-                Channel, ChannelId, Dialog, DialogId, DialogStatus, Email, Message, Operator, OperatorId, Site,
-                SiteKey, Timestamp, Visitor, VisitorId, VisitorName, Workspace, WorkspaceId, WorkspaceSlug,
+                Candidate, Capacity, Channel, ChannelId, ChannelSettings, Dialog, DialogId, Email, Message, Operator,
+                OperatorId, Presence, RoutingContext, Site, SiteKey, Timestamp, Visitor, VisitorId, VisitorName,
+                Workspace, WorkspaceId, WorkspaceSlug,
             };
             use $crate::{
-                AccountStore, ChannelStore, DialogPage, DialogStore, NewSession, NewVisitor, PostMessage, Posted,
-                StoreError, StoreResult, VisitorStore,
+                AccountStore, ChannelStore, DialogFilter, DialogPage, DialogStore, NewSession, NewVisitor, PostMessage,
+                Posted, QueueStore, Reassign, Reassigned, Refusal, StoreError, StoreResult, StoredRule, VisitorStore,
             };
+            use std::collections::HashMap;
+
+            /// Binds the arguments of a query built at run time.
+            fn bind_args<'q, DB: ::sqlx::Database>(
+                mut q: ::sqlx::query::Query<'q, DB, <DB as ::sqlx::Database>::Arguments>,
+                args: &[$crate::sql::Arg],
+            ) -> ::sqlx::query::Query<'q, DB, <DB as ::sqlx::Database>::Arguments>
+            where
+                $crate::__uuid::Uuid: ::sqlx::Encode<'q, DB> + ::sqlx::Type<DB>,
+                i64: ::sqlx::Encode<'q, DB> + ::sqlx::Type<DB>,
+                &'q str: ::sqlx::Encode<'q, DB> + ::sqlx::Type<DB>,
+            {
+                for a in args {
+                    q = match a {
+                        $crate::sql::Arg::Uuid(u) => q.bind(*u),
+                        $crate::sql::Arg::Int(i) => q.bind(*i),
+                        $crate::sql::Arg::Text(t) => q.bind(*t),
+                    };
+                }
+                q
+            }
 
             #[$crate::async_trait]
             impl AccountStore for $store {
@@ -88,12 +113,17 @@ macro_rules! sql_store_impls {
                         .execute(&mut *tx)
                         .await
                         .map_err(map_err)?;
+                    let st = &default_channel.settings;
                     sqlx::query($crate::sql::INSERT_CHANNEL)
                         .bind(default_channel.id.0)
                         .bind(ws.id.0)
                         .bind(&default_channel.name)
                         .bind(true)
                         .bind(ws.created_at.0)
+                        .bind(st.mode.as_str())
+                        .bind(st.greeting.as_str())
+                        .bind(st.wait_limit.as_seconds())
+                        .bind(st.offline_policy.as_str())
                         .execute(&mut *tx)
                         .await
                         .map_err(map_err)?;
@@ -133,6 +163,8 @@ macro_rules! sql_store_impls {
                         .bind(op.role.as_str())
                         .bind(&op.password_hash)
                         .bind(op.created_at.0)
+                        .bind(i64::from(op.capacity.get()))
+                        .bind(op.presence.as_str())
                         .execute(self.writer())
                         .await
                         .map_err(map_err)?;
@@ -258,12 +290,17 @@ macro_rules! sql_store_impls {
                 }
 
                 async fn create_channel(&self, channel: &Channel) -> StoreResult<()> {
+                    let st = &channel.settings;
                     sqlx::query($crate::sql::INSERT_CHANNEL)
                         .bind(channel.id.0)
                         .bind(channel.workspace_id.0)
                         .bind(&channel.name)
                         .bind(channel.is_default)
                         .bind($crate::records::now_ms())
+                        .bind(st.mode.as_str())
+                        .bind(st.greeting.as_str())
+                        .bind(st.wait_limit.as_seconds())
+                        .bind(st.offline_policy.as_str())
                         .execute(self.writer())
                         .await
                         .map_err(map_err)?;
@@ -428,6 +465,24 @@ macro_rules! sql_store_impls {
                         .map_err(map_err)?;
                     $crate::records::visitor(&R(&row))
                 }
+
+                async fn set_visitor_context(
+                    &self,
+                    workspace: WorkspaceId,
+                    id: VisitorId,
+                    context: &RoutingContext,
+                ) -> StoreResult<Visitor> {
+                    let row = sqlx::query($crate::sql::UPDATE_VISITOR_CONTEXT)
+                        .bind(workspace.0)
+                        .bind(id.0)
+                        .bind(context.page_url.as_deref())
+                        .bind(context.language.as_deref())
+                        .bind($crate::records::properties_json(context))
+                        .fetch_one(self.writer())
+                        .await
+                        .map_err(map_err)?;
+                    $crate::records::visitor(&R(&row))
+                }
             }
 
             #[$crate::async_trait]
@@ -449,39 +504,24 @@ macro_rules! sql_store_impls {
                 async fn list_dialogs(
                     &self,
                     workspace: WorkspaceId,
-                    status: Option<DialogStatus>,
-                    visible_to: Option<OperatorId>,
+                    filter: &DialogFilter,
                     page: DialogPage,
                 ) -> StoreResult<Vec<Dialog>> {
-                    let status = status.map(DialogStatus::as_str).unwrap_or("");
-                    let sees_all = visible_to.is_none();
-                    let member = visible_to.map(|o| o.0).unwrap_or_default();
-                    let rows = match page.after {
-                        None => {
-                            sqlx::query($crate::sql::SELECT_DIALOGS_FIRST)
-                                .bind(workspace.0)
-                                .bind(status)
-                                .bind(i64::from(page.limit))
-                                .bind(sees_all)
-                                .bind(member)
-                                .fetch_all(self.reader())
-                                .await
-                        }
-                        Some((at, id)) => {
-                            sqlx::query($crate::sql::SELECT_DIALOGS_AFTER)
-                                .bind(workspace.0)
-                                .bind(status)
-                                .bind(i64::from(page.limit))
-                                .bind(at.0)
-                                .bind(id.0)
-                                .bind(sees_all)
-                                .bind(member)
-                                .fetch_all(self.reader())
-                                .await
-                        }
-                    }
-                    .map_err(map_err)?;
+                    let (sql, args) = $crate::sql::dialog_list(workspace.0, filter, Some(&page));
+                    let rows = bind_args(sqlx::query(sqlx::AssertSqlSafe(sql)), &args)
+                        .fetch_all(self.reader())
+                        .await
+                        .map_err(map_err)?;
                     rows.iter().map(|r| $crate::records::dialog(&R(r))).collect()
+                }
+
+                async fn count_dialogs(&self, workspace: WorkspaceId, filter: &DialogFilter) -> StoreResult<i64> {
+                    let (sql, args) = $crate::sql::dialog_list(workspace.0, filter, None);
+                    let row = bind_args(sqlx::query(sqlx::AssertSqlSafe(sql)), &args)
+                        .fetch_one(self.reader())
+                        .await
+                        .map_err(map_err)?;
+                    ::sqlx::Row::try_get::<i64, _>(&row, 0).map_err(map_err)
                 }
 
                 async fn latest_dialog_of_visitor(
@@ -504,12 +544,14 @@ macro_rules! sql_store_impls {
                     dialog: DialogId,
                     after_seq: i64,
                     limit: u32,
+                    for_visitor: bool,
                 ) -> StoreResult<Vec<Message>> {
                     let rows = sqlx::query($crate::sql::SELECT_MESSAGES)
                         .bind(workspace.0)
                         .bind(dialog.0)
                         .bind(after_seq)
                         .bind(i64::from(limit))
+                        .bind(for_visitor)
                         .fetch_all(self.reader())
                         .await
                         .map_err(map_err)?;
@@ -547,6 +589,381 @@ macro_rules! sql_store_impls {
                         Some(row) => Ok(($crate::records::dialog(&R(&row))?, true)),
                         None => Ok((self.dialog(workspace, dialog).await?, false)),
                     }
+                }
+            }
+
+            #[$crate::async_trait]
+            impl QueueStore for $store {
+                async fn reassign(&self, c: &Reassign) -> StoreResult<Reassigned> {
+                    let ws = c.workspace_id;
+                    let mut tx = self.writer().begin().await.map_err(map_err)?;
+                    let row = sqlx::query($crate::sql::SELECT_DIALOG)
+                        .bind(ws.0)
+                        .bind(c.dialog.0)
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    let before = $crate::records::dialog(&R(&row))?;
+                    let refuse = |r: Refusal| Err(StoreError::Refused(r));
+                    if before.status != $crate::__domain::DialogStatus::Open {
+                        return Err(StoreError::DialogClosed);
+                    }
+                    let current = before.assignee.map(|a| a.operator);
+                    if current != c.expect {
+                        return refuse(Refusal::AssigneeChanged { now: current });
+                    }
+                    let channel = c.to_channel.unwrap_or(before.channel_id);
+                    if let Some(to_channel) = c.to_channel {
+                        sqlx::query($crate::sql::SELECT_CHANNEL)
+                            .bind(ws.0)
+                            .bind(to_channel.0)
+                            .fetch_one(&mut *tx)
+                            .await
+                            .map_err(map_err)?;
+                        if c.to.is_none() {
+                            let online: i64 = sqlx::query_scalar($crate::sql::COUNT_ONLINE_MEMBERS)
+                                .bind(to_channel.0)
+                                .fetch_one(&mut *tx)
+                                .await
+                                .map_err(map_err)?;
+                            if online == 0 {
+                                return refuse(Refusal::ChannelUnavailable);
+                            }
+                        }
+                    }
+                    if let Some(to) = c.to.filter(|to| Some(*to) != current) {
+                        // Locks his row: whoever gives him a dialog at the same time waits here
+                        // and then counts this one.
+                        let row = sqlx::query($crate::sql::LOCK_OPERATOR)
+                            .bind(ws.0)
+                            .bind(to.0)
+                            .bind(c.now.0)
+                            .fetch_one(&mut *tx)
+                            .await
+                            .map_err(map_err)?;
+                        let capacity: i64 = ::sqlx::Row::try_get(&row, "capacity").map_err(map_err)?;
+                        let presence: String = ::sqlx::Row::try_get(&row, "presence").map_err(map_err)?;
+                        let active: i64 = sqlx::query_scalar($crate::sql::COUNT_ACTIVE)
+                            .bind(to.0)
+                            .fetch_one(&mut *tx)
+                            .await
+                            .map_err(map_err)?;
+                        let available = match c.checks.presence {
+                            $crate::PresenceCheck::Any => true,
+                            $crate::PresenceCheck::NotOffline => presence != "offline",
+                            $crate::PresenceCheck::Online => presence == "online",
+                        };
+                        if !available {
+                            return refuse(Refusal::OperatorUnavailable);
+                        }
+                        if c.checks.member {
+                            let member: i64 = sqlx::query_scalar($crate::sql::IS_MEMBER)
+                                .bind(channel.0)
+                                .bind(to.0)
+                                .fetch_one(&mut *tx)
+                                .await
+                                .map_err(map_err)?;
+                            if member == 0 {
+                                return refuse(Refusal::NotChannelMember);
+                            }
+                        }
+                        if c.checks.capacity && active >= capacity {
+                            return refuse(Refusal::CapacityReached { capacity: capacity as u32 });
+                        }
+                    }
+                    let row = sqlx::query($crate::sql::REASSIGN_DIALOG)
+                        .bind(ws.0)
+                        .bind(c.dialog.0)
+                        .bind(c.to.map(|o| o.0))
+                        .bind(channel.0)
+                        .bind(c.expect.map(|o| o.0))
+                        .bind(c.now.0)
+                        .bind(before.channel_id.0)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    let Some(row) = row else {
+                        // Changed between our read and our write (PostgreSQL): tell what it is now.
+                        drop(tx);
+                        let now = self.dialog(ws, c.dialog).await?;
+                        if now.status != $crate::__domain::DialogStatus::Open {
+                            return Err(StoreError::DialogClosed);
+                        }
+                        return refuse(Refusal::AssigneeChanged { now: now.assignee.map(|a| a.operator) });
+                    };
+                    let mut dialog = $crate::records::dialog(&R(&row))?;
+                    let mut messages = Vec::with_capacity(c.lines.len());
+                    for line in &c.lines {
+                        let m = &line.message;
+                        let row = sqlx::query($crate::sql::APPEND_TO_DIALOG)
+                            .bind(c.dialog.0)
+                            .bind(m.author_kind.as_str())
+                            .bind(m.body.preview($crate::records::PREVIEW_CHARS))
+                            .bind(m.created_at.0)
+                            .bind(ws.0)
+                            .fetch_one(&mut *tx)
+                            .await
+                            .map_err(map_err)?;
+                        dialog = $crate::records::dialog(&R(&row))?;
+                        sqlx::query($crate::sql::INSERT_MESSAGE)
+                            .bind(m.id.0)
+                            .bind(ws.0)
+                            .bind(c.dialog.0)
+                            .bind(dialog.last_seq)
+                            .bind(m.client_id.as_str())
+                            .bind(m.author_kind.as_str())
+                            .bind(m.author_id)
+                            .bind(line.author_name.as_deref())
+                            .bind(m.body.as_str())
+                            .bind(m.created_at.0)
+                            .bind(m.audience.as_str())
+                            .bind($crate::records::event_json(m.event.as_ref()))
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(map_err)?;
+                        messages.push(Message {
+                            id: m.id,
+                            workspace_id: ws,
+                            dialog_id: c.dialog,
+                            seq: dialog.last_seq,
+                            client_id: m.client_id.clone(),
+                            author: $crate::__domain::Author {
+                                kind: m.author_kind,
+                                id: m.author_id,
+                                name: line.author_name.clone(),
+                            },
+                            body: m.body.clone(),
+                            created_at: m.created_at,
+                            audience: m.audience,
+                            event: m.event.clone(),
+                        });
+                    }
+                    tx.commit().await.map_err(map_err)?;
+                    Ok(Reassigned { before, dialog, messages })
+                }
+
+                async fn update_channel_settings(
+                    &self,
+                    workspace: WorkspaceId,
+                    id: ChannelId,
+                    st: &ChannelSettings,
+                ) -> StoreResult<Channel> {
+                    let row = sqlx::query($crate::sql::UPDATE_CHANNEL_SETTINGS)
+                        .bind(workspace.0)
+                        .bind(id.0)
+                        .bind(st.mode.as_str())
+                        .bind(st.greeting.as_str())
+                        .bind(st.wait_limit.as_seconds())
+                        .bind(st.offline_policy.as_str())
+                        .fetch_one(self.writer())
+                        .await
+                        .map_err(map_err)?;
+                    $crate::records::channel(&R(&row))
+                }
+
+                async fn set_capacity(
+                    &self,
+                    workspace: WorkspaceId,
+                    id: OperatorId,
+                    capacity: Capacity,
+                ) -> StoreResult<Operator> {
+                    let row = sqlx::query($crate::sql::UPDATE_CAPACITY)
+                        .bind(workspace.0)
+                        .bind(id.0)
+                        .bind(i64::from(capacity.get()))
+                        .fetch_one(self.writer())
+                        .await
+                        .map_err(map_err)?;
+                    $crate::records::operator(&R(&row))
+                }
+
+                async fn set_presence(
+                    &self,
+                    workspace: WorkspaceId,
+                    id: OperatorId,
+                    presence: Presence,
+                    now: Timestamp,
+                ) -> StoreResult<(Operator, Presence)> {
+                    let mut tx = self.writer().begin().await.map_err(map_err)?;
+                    let before: String = sqlx::query_scalar($crate::sql::SELECT_PRESENCE)
+                        .bind(workspace.0)
+                        .bind(id.0)
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    let row = sqlx::query($crate::sql::UPDATE_PRESENCE)
+                        .bind(workspace.0)
+                        .bind(id.0)
+                        .bind(presence.as_str())
+                        .bind(now.0)
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    let operator = $crate::records::operator(&R(&row))?;
+                    tx.commit().await.map_err(map_err)?;
+                    let before = Presence::parse(&before).map_err(|_| StoreError::Internal("stored presence".into()))?;
+                    Ok((operator, before))
+                }
+
+                async fn touch_operators(&self, ids: &[OperatorId], now: Timestamp) -> StoreResult<()> {
+                    if ids.is_empty() {
+                        return Ok(());
+                    }
+                    let mut tx = self.writer().begin().await.map_err(map_err)?;
+                    for id in ids {
+                        sqlx::query($crate::sql::TOUCH_OPERATOR)
+                            .bind(id.0)
+                            .bind(now.0)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(map_err)?;
+                    }
+                    tx.commit().await.map_err(map_err)
+                }
+
+                async fn expire_presence(&self, seen_before: Timestamp) -> StoreResult<Vec<Operator>> {
+                    let rows = sqlx::query($crate::sql::EXPIRE_PRESENCE)
+                        .bind(seen_before.0)
+                        .fetch_all(self.writer())
+                        .await
+                        .map_err(map_err)?;
+                    rows.iter().map(|r| $crate::records::operator(&R(r))).collect()
+                }
+
+                async fn active_counts(&self, workspace: WorkspaceId) -> StoreResult<HashMap<OperatorId, u32>> {
+                    let rows: Vec<($crate::__uuid::Uuid, i64)> = sqlx::query_as($crate::sql::SELECT_ACTIVE_COUNTS)
+                        .bind(workspace.0)
+                        .fetch_all(self.reader())
+                        .await
+                        .map_err(map_err)?;
+                    Ok(rows.into_iter().map(|(id, n)| (OperatorId(id), n as u32)).collect())
+                }
+
+                async fn online_counts(&self, workspace: WorkspaceId) -> StoreResult<HashMap<ChannelId, u32>> {
+                    let rows: Vec<($crate::__uuid::Uuid, i64)> = sqlx::query_as($crate::sql::SELECT_ONLINE_COUNTS)
+                        .bind(workspace.0)
+                        .fetch_all(self.reader())
+                        .await
+                        .map_err(map_err)?;
+                    Ok(rows.into_iter().map(|(id, n)| (ChannelId(id), n as u32)).collect())
+                }
+
+                async fn candidates(&self, workspace: WorkspaceId, channel: ChannelId) -> StoreResult<Vec<Candidate>> {
+                    let rows: Vec<($crate::__uuid::Uuid, String, i64, i64, i64)> =
+                        sqlx::query_as($crate::sql::SELECT_CANDIDATES)
+                            .bind(workspace.0)
+                            .bind(channel.0)
+                            .fetch_all(self.reader())
+                            .await
+                            .map_err(map_err)?;
+                    rows.into_iter()
+                        .map(|(id, presence, capacity, idle_since, active)| {
+                            let corrupt = |_| StoreError::Internal("stored operator does not parse".into());
+                            Ok(Candidate {
+                                operator: OperatorId(id),
+                                presence: Presence::parse(&presence).map_err(corrupt)?,
+                                active: active as u32,
+                                capacity: Capacity::new(capacity).map_err(corrupt)?,
+                                idle_since: Timestamp(idle_since),
+                            })
+                        })
+                        .collect()
+                }
+
+                async fn queued_dialogs(
+                    &self,
+                    workspace: WorkspaceId,
+                    channel: ChannelId,
+                    limit: u32,
+                ) -> StoreResult<Vec<Dialog>> {
+                    let rows = sqlx::query($crate::sql::SELECT_QUEUED)
+                        .bind(workspace.0)
+                        .bind(channel.0)
+                        .bind(i64::from(limit))
+                        .fetch_all(self.reader())
+                        .await
+                        .map_err(map_err)?;
+                    rows.iter().map(|r| $crate::records::dialog(&R(r))).collect()
+                }
+
+                async fn auto_queues(&self) -> StoreResult<Vec<(WorkspaceId, ChannelId)>> {
+                    let rows: Vec<($crate::__uuid::Uuid, $crate::__uuid::Uuid)> =
+                        sqlx::query_as($crate::sql::SELECT_AUTO_QUEUES).fetch_all(self.reader()).await.map_err(map_err)?;
+                    Ok(rows.into_iter().map(|(w, c)| (WorkspaceId(w), ChannelId(c))).collect())
+                }
+
+                async fn open_dialogs_of(&self, workspace: WorkspaceId, operator: OperatorId) -> StoreResult<Vec<Dialog>> {
+                    let rows = sqlx::query($crate::sql::SELECT_OPEN_OF_OPERATOR)
+                        .bind(workspace.0)
+                        .bind(operator.0)
+                        .fetch_all(self.reader())
+                        .await
+                        .map_err(map_err)?;
+                    rows.iter().map(|r| $crate::records::dialog(&R(r))).collect()
+                }
+
+                async fn due_wait_alerts(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Dialog>> {
+                    let rows = sqlx::query($crate::sql::SELECT_DUE_WAIT_ALERTS)
+                        .bind(now.0)
+                        .bind(i64::from(limit))
+                        .fetch_all(self.reader())
+                        .await
+                        .map_err(map_err)?;
+                    rows.iter().map(|r| $crate::records::dialog(&R(r))).collect()
+                }
+
+                async fn mark_wait_alerted(
+                    &self,
+                    workspace: WorkspaceId,
+                    dialog: DialogId,
+                    queued_at: Timestamp,
+                    now: Timestamp,
+                ) -> StoreResult<Option<Dialog>> {
+                    let row = sqlx::query($crate::sql::MARK_WAIT_ALERTED)
+                        .bind(workspace.0)
+                        .bind(dialog.0)
+                        .bind(queued_at.0)
+                        .bind(now.0)
+                        .fetch_optional(self.writer())
+                        .await
+                        .map_err(map_err)?;
+                    row.as_ref().map(|r| $crate::records::dialog(&R(r))).transpose()
+                }
+
+                async fn routing_rules(&self, workspace: WorkspaceId) -> StoreResult<Vec<StoredRule>> {
+                    let rows: Vec<($crate::__uuid::Uuid, String, $crate::__uuid::Uuid, String)> =
+                        sqlx::query_as($crate::sql::SELECT_RULES)
+                            .bind(workspace.0)
+                            .fetch_all(self.reader())
+                            .await
+                            .map_err(map_err)?;
+                    Ok(rows
+                        .into_iter()
+                        .map(|(id, name, channel, conditions)| StoredRule { id, name, channel: ChannelId(channel), conditions })
+                        .collect())
+                }
+
+                async fn replace_routing_rules(&self, workspace: WorkspaceId, rules: &[StoredRule]) -> StoreResult<()> {
+                    let mut tx = self.writer().begin().await.map_err(map_err)?;
+                    sqlx::query($crate::sql::DELETE_RULES).bind(workspace.0).execute(&mut *tx).await.map_err(map_err)?;
+                    for (i, r) in rules.iter().enumerate() {
+                        let done = sqlx::query($crate::sql::INSERT_RULE)
+                            .bind(r.id)
+                            .bind(workspace.0)
+                            .bind(i as i64)
+                            .bind(&r.name)
+                            .bind(r.channel.0)
+                            .bind(&r.conditions)
+                            .bind($crate::records::now_ms())
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(map_err)?;
+                        if done.rows_affected() == 0 {
+                            // A channel of another workspace, or none: nothing of the change is kept.
+                            return Err(StoreError::NotFound);
+                        }
+                    }
+                    tx.commit().await.map_err(map_err)
                 }
             }
         };
@@ -619,7 +1036,7 @@ macro_rules! sql_post_one {
                     }
                     (*id, false)
                 }
-                PostTarget::Visitor { visitor, channel, new_dialog_id } => {
+                PostTarget::Visitor { visitor, channel, new_dialog_id, routed_by } => {
                     let (dup, open): (Option<$crate::__uuid::Uuid>, Option<$crate::__uuid::Uuid>) = ::sqlx::query_as(sql::PROBE_VISITOR_POST)
                         .bind(m.author_id)
                         .bind(m.client_id.as_str())
@@ -646,6 +1063,7 @@ macro_rules! sql_post_one {
                                 .bind(channel.0)
                                 .bind(visitor.0)
                                 .bind(m.created_at.0)
+                                .bind(routed_by.as_deref())
                                 .execute(&mut *conn)
                                 .await
                                 .map_err(map_err)?;
@@ -690,6 +1108,8 @@ macro_rules! sql_post_one {
                 .bind(post.author_name.as_deref())
                 .bind(m.body.as_str())
                 .bind(m.created_at.0)
+                .bind(m.audience.as_str())
+                .bind(records::event_json(m.event.as_ref()))
                 .execute(&mut *conn)
                 .await
                 .map_err(map_err)?;
@@ -702,6 +1122,8 @@ macro_rules! sql_post_one {
                 author: Author { kind: m.author_kind, id: m.author_id, name: post.author_name.clone() },
                 body: m.body.clone(),
                 created_at: m.created_at,
+                audience: m.audience,
+                event: m.event.clone(),
             };
             Ok(Posted { message, dialog, dialog_created, duplicate: false })
         }

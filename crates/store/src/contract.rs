@@ -19,7 +19,10 @@ macro_rules! contract_suite {
             workspaces_are_isolated, dialog_list_filters_and_pages, sites_by_key, concurrent_posts_get_gapless_seqs,
             channel_members, message_pages, bodies_round_trip_unicode, a_failing_post_does_not_sink_its_batch,
             racing_retries_store_one_message, racing_first_messages_open_one_dialog, refusals_inside_a_busy_batch,
-            channels_are_created_renamed_and_staffed, operators_list_only_their_channels);
+            channels_are_created_renamed_and_staffed, operators_list_only_their_channels,
+            accept_race_has_one_winner, capacity_holds_under_concurrent_assignments, assignment_checks_and_transfers,
+            system_lines_and_list_filters, wait_alerts_fire_once_per_stay, presence_expires_without_heartbeats,
+            routing_rules_are_replaced_whole);
     };
     (@cases $make:path; $($case:ident),* $(,)?) => {
         $(
@@ -60,7 +63,13 @@ pub async fn workspace(store: &Arc<dyn Store>) -> (Workspace, Channel) {
         name: "Кухни Example".into(),
         created_at: now(),
     };
-    let ch = Channel { id: ChannelId::new(), workspace_id: ws.id, name: "Общий".into(), is_default: true };
+    let ch = Channel {
+        id: ChannelId::new(),
+        workspace_id: ws.id,
+        name: "Общий".into(),
+        is_default: true,
+        settings: Default::default(),
+    };
     store.create_workspace(&ws, &ch).await.expect("create workspace");
     (ws, ch)
 }
@@ -74,6 +83,8 @@ pub async fn operator(store: &Arc<dyn Store>, ws: WorkspaceId, email: &str) -> O
         role: Role::Operator,
         password_hash: "$argon2id$stub".into(),
         created_at: now(),
+        capacity: Default::default(),
+        presence: frontline_domain::Presence::Offline,
     };
     store.create_operator(&op).await.expect("create operator");
     op
@@ -119,7 +130,12 @@ impl Fixture {
     pub fn visitor_post_by(&self, v: &Visitor, client_id: &str, body: &str) -> PostMessage {
         PostMessage {
             workspace_id: self.workspace.id,
-            target: PostTarget::Visitor { visitor: v.id, channel: self.channel.id, new_dialog_id: DialogId::new() },
+            target: PostTarget::Visitor {
+                visitor: v.id,
+                channel: self.channel.id,
+                new_dialog_id: DialogId::new(),
+                routed_by: None,
+            },
             message: new_message(AuthorKind::Visitor, v.id.0, client_id, body),
             author_name: None,
         }
@@ -143,7 +159,15 @@ pub fn new_message(kind: AuthorKind, author: uuid::Uuid, client_id: &str, body: 
         author_id: author,
         body: MessageBody::parse(body, MessageBody::DEFAULT_LIMIT).expect("body"),
         created_at: now(),
+        audience: Audience::All,
+        event: None,
     }
+}
+
+/// The list filter of the first cases: optionally one status and one operator's channels,
+/// newest activity first.
+pub fn activity(status: Option<DialogStatus>, visible_to: Option<OperatorId>) -> DialogFilter {
+    DialogFilter { status, visible_to, sort: DialogSort::Activity, ..DialogFilter::default() }
 }
 
 pub async fn workspace_has_default_channel(store: Arc<dyn Store>) {
@@ -154,7 +178,13 @@ pub async fn workspace_has_default_channel(store: Arc<dyn Store>) {
     assert_eq!(store.list_channels(ws.id).await.expect("list"), vec![ch]);
     assert!(store.list_workspaces().await.expect("all").iter().any(|w| w.id == ws.id));
     let dup = Workspace { id: WorkspaceId::new(), ..ws.clone() };
-    let dup_ch = Channel { id: ChannelId::new(), workspace_id: dup.id, name: "x".into(), is_default: true };
+    let dup_ch = Channel {
+        id: ChannelId::new(),
+        workspace_id: dup.id,
+        name: "x".into(),
+        is_default: true,
+        settings: Default::default(),
+    };
     assert!(matches!(store.create_workspace(&dup, &dup_ch).await, Err(StoreError::Conflict(_))), "slug is unique");
     assert!(matches!(store.workspace(dup.id).await, Err(StoreError::NotFound)), "a refused workspace leaves nothing");
 }
@@ -235,7 +265,7 @@ pub async fn first_visitor_message_opens_a_dialog(store: Arc<dyn Store>) {
         store.latest_dialog_of_visitor(f.workspace.id, f.visitor.id).await.expect("latest").map(|d| d.id),
         Some(first.dialog.id)
     );
-    let msgs = store.messages(f.workspace.id, first.dialog.id, 0, 100).await.expect("messages");
+    let msgs = store.messages(f.workspace.id, first.dialog.id, 0, 100, false).await.expect("messages");
     assert_eq!(msgs, vec![first.message, second.message]);
 }
 
@@ -250,7 +280,7 @@ pub async fn retried_send_is_stored_once(store: Arc<dyn Store>) {
     assert!(!reply.duplicate, "client ids are per author");
     let again = store.post_message(f.operator_post(first.dialog.id, "same", "Ответ")).await.expect("again");
     assert!(again.duplicate);
-    assert_eq!(store.messages(f.workspace.id, first.dialog.id, 0, 100).await.expect("messages").len(), 2);
+    assert_eq!(store.messages(f.workspace.id, first.dialog.id, 0, 100, false).await.expect("messages").len(), 2);
 }
 
 pub async fn unread_counts_follow_replies_and_reads(store: Arc<dyn Store>) {
@@ -279,7 +309,7 @@ pub async fn closed_dialog_refuses_operators_and_restarts_for_visitors(store: Ar
     let (_, again) = store.close_dialog(f.workspace.id, d.id, now()).await.expect("close twice");
     assert!(!again, "closing twice is a no-op");
     assert!(matches!(store.post_message(f.operator_post(d.id, "late", "Поздно")).await, Err(StoreError::DialogClosed)));
-    assert_eq!(store.messages(f.workspace.id, d.id, 0, 100).await.expect("messages").len(), 1, "nothing stored");
+    assert_eq!(store.messages(f.workspace.id, d.id, 0, 100, false).await.expect("messages").len(), 1, "nothing stored");
     let next = store.post_message(f.visitor_post("b", "Ещё вопрос")).await.expect("b");
     assert!(next.dialog_created);
     assert_ne!(next.dialog.id, d.id);
@@ -291,9 +321,9 @@ pub async fn workspaces_are_isolated(store: Arc<dyn Store>) {
     let b = Fixture::new(store.clone()).await;
     let d = store.post_message(a.visitor_post("a", "Секрет")).await.expect("a").dialog;
     assert!(matches!(store.dialog(b.workspace.id, d.id).await, Err(StoreError::NotFound)));
-    assert!(store.messages(b.workspace.id, d.id, 0, 100).await.expect("messages").is_empty());
+    assert!(store.messages(b.workspace.id, d.id, 0, 100, false).await.expect("messages").is_empty());
     let page = DialogPage { after: None, limit: 50 };
-    assert!(store.list_dialogs(b.workspace.id, None, None, page).await.expect("list").is_empty());
+    assert!(store.list_dialogs(b.workspace.id, &DialogFilter::default(), page).await.expect("list").is_empty());
     assert!(matches!(store.post_message(b.operator_post(d.id, "x", "чужой")).await, Err(StoreError::NotFound)));
     assert!(matches!(store.close_dialog(b.workspace.id, d.id, now()).await, Err(StoreError::NotFound)));
     assert!(matches!(store.mark_read(b.workspace.id, d.id, 1).await, Err(StoreError::NotFound)));
@@ -312,26 +342,26 @@ pub async fn dialog_list_filters_and_pages(store: Arc<dyn Store>) {
     }
     store.close_dialog(f.workspace.id, ids[1], now()).await.expect("close");
     let ws = f.workspace.id;
-    let all = store.list_dialogs(ws, None, None, DialogPage { after: None, limit: 50 }).await.expect("all");
+    let all = store.list_dialogs(ws, &activity(None, None), DialogPage { after: None, limit: 50 }).await.expect("all");
     assert_eq!(all.len(), 5);
     assert!(all.windows(2).all(|w| (w[0].updated_at, w[0].id) > (w[1].updated_at, w[1].id)), "newest first");
     let open = store
-        .list_dialogs(ws, Some(DialogStatus::Open), None, DialogPage { after: None, limit: 50 })
+        .list_dialogs(ws, &activity(Some(DialogStatus::Open), None), DialogPage { after: None, limit: 50 })
         .await
         .expect("open");
     assert_eq!(open.len(), 4);
     assert!(!open.iter().any(|d| d.id == ids[1]));
     let closed = store
-        .list_dialogs(ws, Some(DialogStatus::Closed), None, DialogPage { after: None, limit: 50 })
+        .list_dialogs(ws, &activity(Some(DialogStatus::Closed), None), DialogPage { after: None, limit: 50 })
         .await
         .expect("closed");
     assert_eq!(closed.iter().map(|d| d.id).collect::<Vec<_>>(), vec![ids[1]]);
     let mut paged = Vec::new();
     let mut after = None;
     loop {
-        let page = store.list_dialogs(ws, None, None, DialogPage { after, limit: 2 }).await.expect("page");
+        let page = store.list_dialogs(ws, &activity(None, None), DialogPage { after, limit: 2 }).await.expect("page");
         let Some(last) = page.last() else { break };
-        after = Some((last.updated_at, last.id));
+        after = Some(DialogCursor::of(last));
         paged.extend(page);
     }
     assert_eq!(paged, all, "pages join into the whole list");
@@ -371,7 +401,7 @@ pub async fn concurrent_posts_get_gapless_seqs(store: Arc<dyn Store>) {
     }
     seqs.sort_unstable();
     assert_eq!(seqs, (2..=51).collect::<Vec<_>>());
-    let stored = store.messages(f.workspace.id, first.dialog.id, 0, 1000).await.expect("messages");
+    let stored = store.messages(f.workspace.id, first.dialog.id, 0, 1000, false).await.expect("messages");
     assert_eq!(stored.iter().map(|m| m.seq).collect::<Vec<_>>(), (1..=51).collect::<Vec<_>>());
 }
 
@@ -394,16 +424,16 @@ pub async fn message_pages(store: Arc<dyn Store>) {
         dialog = Some(store.post_message(f.visitor_post(&format!("p{i}"), "x")).await.expect("post").dialog.id);
     }
     let d = dialog.expect("dialog");
-    let page = store.messages(f.workspace.id, d, 2, 3).await.expect("page");
+    let page = store.messages(f.workspace.id, d, 2, 3, false).await.expect("page");
     assert_eq!(page.iter().map(|m| m.seq).collect::<Vec<_>>(), vec![3, 4, 5]);
-    assert!(store.messages(f.workspace.id, d, 7, 3).await.expect("end").is_empty());
+    assert!(store.messages(f.workspace.id, d, 7, 3, false).await.expect("end").is_empty());
 }
 
 pub async fn bodies_round_trip_unicode(store: Arc<dyn Store>) {
     let f = Fixture::new(store.clone()).await;
     let text = "Кухня «Модерн» — 3,5 м 👍\nстрока 2\t<b>не HTML</b> ' \" ; DROP TABLE messages; --";
     let posted = store.post_message(f.visitor_post("u", text)).await.expect("post");
-    let back = store.messages(f.workspace.id, posted.dialog.id, 0, 10).await.expect("read");
+    let back = store.messages(f.workspace.id, posted.dialog.id, 0, 10, false).await.expect("read");
     assert_eq!(back[0].body.as_str(), text);
 }
 
@@ -436,6 +466,7 @@ pub async fn a_failing_post_does_not_sink_its_batch(store: Arc<dyn Store>) {
                     visitor: VisitorId::new(),
                     channel: f.channel.id,
                     new_dialog_id: DialogId::new(),
+                    routed_by: None,
                 };
                 post.message.author_id = uuid::Uuid::now_v7();
             }
@@ -452,7 +483,7 @@ pub async fn a_failing_post_does_not_sink_its_batch(store: Arc<dyn Store>) {
     ok.sort_unstable();
     assert_eq!(ok, (1..=29).collect::<Vec<_>>());
     let dialog = store.latest_dialog_of_visitor(f.workspace.id, f.visitor.id).await.expect("latest").expect("dialog");
-    assert_eq!(store.messages(f.workspace.id, dialog.id, 0, 100).await.expect("messages").len(), 29);
+    assert_eq!(store.messages(f.workspace.id, dialog.id, 0, 100, false).await.expect("messages").len(), 29);
     // Nothing of the failed post remains: it did not even use up a dialog number.
     let next = visitor(&store, f.workspace.id, f.site.id).await;
     let posted = store.post_message(f.visitor_post_by(&next, "n1", "следующий")).await.expect("next");
@@ -482,7 +513,7 @@ pub async fn racing_retries_store_one_message(store: Arc<dyn Store>) {
     assert_eq!((originals, ids.len()), (1, 1), "one stored message, every retry answered with it");
     let d = store.latest_dialog_of_visitor(f.workspace.id, f.visitor.id).await.expect("latest").expect("dialog");
     assert_eq!(d.last_seq, 11);
-    assert_eq!(store.messages(f.workspace.id, d.id, 0, 100).await.expect("messages").len(), 11);
+    assert_eq!(store.messages(f.workspace.id, d.id, 0, 100, false).await.expect("messages").len(), 11);
 }
 
 pub async fn racing_first_messages_open_one_dialog(store: Arc<dyn Store>) {
@@ -544,7 +575,13 @@ pub async fn refusals_inside_a_busy_batch(store: Arc<dyn Store>) {
 pub async fn channels_are_created_renamed_and_staffed(store: Arc<dyn Store>) {
     let f = Fixture::new(store.clone()).await;
     let ws = f.workspace.id;
-    let msk = Channel { id: ChannelId::new(), workspace_id: ws, name: "Москва".into(), is_default: false };
+    let msk = Channel {
+        id: ChannelId::new(),
+        workspace_id: ws,
+        name: "Москва".into(),
+        is_default: false,
+        settings: Default::default(),
+    };
     store.create_channel(&msk).await.expect("create");
     assert_eq!(store.channel(ws, msk.id).await.expect("get"), msk);
     let dup = Channel { id: ChannelId::new(), ..msk.clone() };
@@ -578,27 +615,315 @@ pub async fn channels_are_created_renamed_and_staffed(store: Arc<dyn Store>) {
 pub async fn operators_list_only_their_channels(store: Arc<dyn Store>) {
     let f = Fixture::new(store.clone()).await;
     let ws = f.workspace.id;
-    let msk = Channel { id: ChannelId::new(), workspace_id: ws, name: "Москва".into(), is_default: false };
+    let msk = Channel {
+        id: ChannelId::new(),
+        workspace_id: ws,
+        name: "Москва".into(),
+        is_default: false,
+        settings: Default::default(),
+    };
     store.create_channel(&msk).await.expect("channel");
     let anna = f.operator.id;
     store.set_channel_members(ws, msk.id, &[anna]).await.expect("anna in Moscow");
     let general = store.post_message(f.visitor_post("g", "в общий")).await.expect("general").dialog;
     let moscow_visitor = visitor(&store, ws, f.site.id).await;
     let mut post = f.visitor_post_by(&moscow_visitor, "m", "в Москву");
-    post.target = PostTarget::Visitor { visitor: moscow_visitor.id, channel: msk.id, new_dialog_id: DialogId::new() };
+    post.target = PostTarget::Visitor {
+        visitor: moscow_visitor.id,
+        channel: msk.id,
+        new_dialog_id: DialogId::new(),
+        routed_by: None,
+    };
     let moscow = store.post_message(post).await.expect("moscow").dialog;
     assert_eq!(store.operator_channels(ws, anna).await.expect("channels"), vec![msk.id]);
     let page = DialogPage { after: None, limit: 50 };
     let seen: Vec<DialogId> =
-        store.list_dialogs(ws, None, Some(anna), page).await.expect("anna").iter().map(|d| d.id).collect();
+        store.list_dialogs(ws, &activity(None, Some(anna)), page).await.expect("anna").iter().map(|d| d.id).collect();
     assert_eq!(seen, vec![moscow.id], "only her channel's dialogs");
-    assert_eq!(store.list_dialogs(ws, None, None, page).await.expect("all").len(), 2);
+    assert_eq!(store.list_dialogs(ws, &activity(None, None), page).await.expect("all").len(), 2);
     let nobody = operator(&store, ws, "nobody@example.com").await;
-    assert!(store.list_dialogs(ws, None, Some(nobody.id), page).await.expect("nobody").is_empty());
+    assert!(store.list_dialogs(ws, &activity(None, Some(nobody.id)), page).await.expect("nobody").is_empty());
     assert!(store.operator_channels(ws, nobody.id).await.expect("none").is_empty());
-    let after = Some((moscow.updated_at, moscow.id));
+    let after = Some(DialogCursor::of(&moscow));
     assert!(
-        store.list_dialogs(ws, None, Some(anna), DialogPage { after, limit: 10 }).await.expect("next page").is_empty()
+        store
+            .list_dialogs(ws, &activity(None, Some(anna)), DialogPage { after, limit: 10 })
+            .await
+            .expect("next page")
+            .is_empty()
     );
     let _ = general;
+}
+
+/// A system line for an assignment change.
+pub fn line(event: SystemEvent) -> NewLine {
+    let mut message = new_message(AuthorKind::System, uuid::Uuid::nil(), &format!("sys-{}", uuid::Uuid::now_v7()), "x");
+    message.body = MessageBody::from_stored(String::new());
+    message.audience = event.audience();
+    message.event = Some(event);
+    NewLine { message, author_name: None }
+}
+
+/// Gives `to` the dialog, as accept does: only while nobody has it, within his capacity.
+pub fn accept(ws: WorkspaceId, dialog: DialogId, to: OperatorId) -> Reassign {
+    Reassign {
+        workspace_id: ws,
+        dialog,
+        expect: None,
+        to: Some(to),
+        to_channel: None,
+        checks: Checks { capacity: true, presence: PresenceCheck::NotOffline, member: false },
+        lines: vec![line(SystemEvent::Assigned { operator: "x".into(), by: None })],
+        now: now(),
+    }
+}
+
+async fn online_operator(store: &Arc<dyn Store>, ws: WorkspaceId, email: &str) -> Operator {
+    let op = operator(store, ws, email).await;
+    store.set_presence(ws, op.id, Presence::Online, now()).await.expect("online").0
+}
+
+pub async fn accept_race_has_one_winner(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let ws = f.workspace.id;
+    let d = store.post_message(f.visitor_post("q", "кто-нибудь?")).await.expect("post").dialog;
+    assert_eq!(d.assignee, None);
+    assert!(d.queued_at.is_some(), "a new dialog waits in the queue");
+    let mut ops = Vec::new();
+    for i in 0..50 {
+        ops.push(online_operator(&store, ws, &format!("op{i}@example.com")).await.id);
+    }
+    let tasks: Vec<_> = ops
+        .iter()
+        .map(|op| {
+            let store = store.clone();
+            let change = accept(ws, d.id, *op);
+            tokio::spawn(async move { store.reassign(&change).await })
+        })
+        .collect();
+    let mut winners = Vec::new();
+    let mut told = Vec::new();
+    for (op, t) in ops.iter().zip(tasks) {
+        match t.await.expect("task") {
+            Ok(done) => winners.push((*op, done)),
+            Err(StoreError::Refused(Refusal::AssigneeChanged { now })) => told.push(now),
+            Err(e) => panic!("unexpected answer: {e}"),
+        }
+    }
+    assert_eq!(winners.len(), 1, "exactly one accept wins");
+    let (winner, done) = &winners[0];
+    assert_eq!(done.dialog.assignee.map(|a| a.operator), Some(*winner));
+    assert_eq!(done.dialog.queued_at, None, "it left the queue");
+    assert!(told.iter().all(|now| *now == Some(*winner)), "the others are told who has it");
+    let lines = store.messages(ws, d.id, 0, 100, false).await.expect("messages");
+    assert_eq!(lines.iter().filter(|m| m.author.kind == AuthorKind::System).count(), 1, "one system line");
+    assert_eq!(store.active_counts(ws).await.expect("counts").get(winner), Some(&1));
+}
+
+pub async fn capacity_holds_under_concurrent_assignments(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let ws = f.workspace.id;
+    let op = online_operator(&store, ws, "busy@example.com").await;
+    store.set_capacity(ws, op.id, Capacity::new(2).expect("capacity")).await.expect("set capacity");
+    let mut dialogs = Vec::new();
+    for i in 0..8 {
+        let v = visitor(&store, ws, f.site.id).await;
+        dialogs.push(store.post_message(f.visitor_post_by(&v, &format!("c{i}"), "здравствуйте")).await.expect("post"));
+    }
+    let tasks: Vec<_> = dialogs
+        .iter()
+        .map(|p| {
+            let store = store.clone();
+            let change = accept(ws, p.dialog.id, op.id);
+            tokio::spawn(async move { store.reassign(&change).await })
+        })
+        .collect();
+    let mut ok = 0;
+    for t in tasks {
+        match t.await.expect("task") {
+            Ok(_) => ok += 1,
+            Err(StoreError::Refused(Refusal::CapacityReached { capacity })) => assert_eq!(capacity, 2),
+            Err(e) => panic!("unexpected answer: {e}"),
+        }
+    }
+    assert_eq!(ok, 2, "never more than his capacity");
+    let mine = DialogFilter { assignee: AssigneeFilter::Operator(op.id), ..DialogFilter::default() };
+    assert_eq!(store.count_dialogs(ws, &mine).await.expect("count"), 2);
+}
+
+pub async fn assignment_checks_and_transfers(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let ws = f.workspace.id;
+    let anna = online_operator(&store, ws, "anna2@example.com").await;
+    let boris = operator(&store, ws, "boris@example.com").await; // offline
+    let spb = Channel {
+        id: ChannelId::new(),
+        workspace_id: ws,
+        name: "Санкт-Петербург".into(),
+        is_default: false,
+        settings: Default::default(),
+    };
+    store.create_channel(&spb).await.expect("channel");
+    store.set_channel_members(ws, spb.id, &[boris.id]).await.expect("members");
+    let d = store.post_message(f.visitor_post("t", "вопрос")).await.expect("post").dialog;
+    let given = store.reassign(&accept(ws, d.id, anna.id)).await.expect("accept");
+
+    // To an offline operator: refused, nothing changes.
+    let mut to_boris = accept(ws, d.id, boris.id);
+    to_boris.expect = Some(anna.id);
+    assert!(matches!(store.reassign(&to_boris).await, Err(StoreError::Refused(Refusal::OperatorUnavailable))));
+    // To a channel with nobody online: refused.
+    let to_spb = Reassign { to: None, to_channel: Some(spb.id), ..to_boris.clone() };
+    assert!(matches!(store.reassign(&to_spb).await, Err(StoreError::Refused(Refusal::ChannelUnavailable))));
+    // A stale expectation: refused with who has it now.
+    let stale = Reassign { expect: None, ..to_spb.clone() };
+    assert_eq!(
+        store.reassign(&stale).await.err().map(|e| e.to_string()),
+        Some(StoreError::Refused(Refusal::AssigneeChanged { now: Some(anna.id) }).to_string())
+    );
+    // Membership is checked when asked.
+    store.set_presence(ws, boris.id, Presence::Online, now()).await.expect("boris online");
+    let mut member_check = to_boris.clone();
+    member_check.checks.member = true;
+    assert!(matches!(store.reassign(&member_check).await, Err(StoreError::Refused(Refusal::NotChannelMember))));
+    let unchanged = store.dialog(ws, d.id).await.expect("dialog");
+    assert_eq!(unchanged.assignee, given.dialog.assignee);
+    assert_eq!(unchanged.last_seq, given.dialog.last_seq, "refusals write nothing");
+
+    // Now the channel has someone online: the dialog moves there and waits in its queue.
+    let moved = store.reassign(&to_spb).await.expect("transfer to channel");
+    assert_eq!(moved.dialog.channel_id, spb.id);
+    assert_eq!(moved.dialog.assignee, None);
+    assert!(moved.dialog.queued_at.is_some());
+    assert_eq!(store.queued_dialogs(ws, spb.id, 10).await.expect("queue").len(), 1);
+    let cands = store.candidates(ws, spb.id).await.expect("candidates");
+    assert_eq!(cands.iter().map(|c| c.operator).collect::<Vec<_>>(), vec![boris.id]);
+    assert_eq!(store.online_counts(ws).await.expect("online").get(&spb.id), Some(&1));
+}
+
+pub async fn system_lines_and_list_filters(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let ws = f.workspace.id;
+    let anna = online_operator(&store, ws, "anna3@example.com").await;
+    let d1 = store.post_message(f.visitor_post("a1", "первый")).await.expect("post").dialog;
+    let v2 = visitor(&store, ws, f.site.id).await;
+    let d2 = store.post_message(f.visitor_post_by(&v2, "b1", "второй")).await.expect("post").dialog;
+    store.post_message(f.visitor_post_by(&v2, "b2", "второй ещё")).await.expect("post");
+    let mut change = accept(ws, d1.id, anna.id);
+    change.lines.push(line(SystemEvent::TransferNotice { operator: Some("Анна".into()) }));
+    let done = store.reassign(&change).await.expect("accept");
+    assert_eq!(done.messages.len(), 2);
+    assert_eq!(
+        done.dialog.last_message.as_ref().map(|m| m.author_kind),
+        Some(AuthorKind::Visitor),
+        "system lines are not the last message"
+    );
+    assert_eq!(done.dialog.pending_count, 1, "system lines answer nobody");
+
+    // The visitor reads only what is his.
+    let visitor_view = store.messages(ws, d1.id, 0, 100, true).await.expect("visitor view");
+    assert_eq!(visitor_view.len(), 2);
+    assert!(visitor_view.iter().all(|m| m.audience == Audience::All));
+    assert_eq!(store.messages(ws, d1.id, 0, 100, false).await.expect("operator view").len(), 3);
+    let stored = visitor_view.last().expect("notice");
+    assert_eq!(stored.event, Some(SystemEvent::TransferNotice { operator: Some("Анна".into()) }));
+
+    // d2 has waited longer (two visitor messages, none answered): the waiting sort puts the
+    // longest wait first whatever the activity order.
+    let d2_now = store.dialog(ws, d2.id).await.expect("d2");
+    assert_eq!(d2_now.pending_count, 2);
+    assert!(d2_now.waiting_since.is_some());
+    let filter = |assignee, unanswered| DialogFilter { assignee, unanswered, ..DialogFilter::default() };
+    let page = DialogPage { after: None, limit: 50 };
+    let ids = |v: Vec<Dialog>| v.into_iter().map(|d| d.id).collect::<Vec<_>>();
+    assert_eq!(
+        ids(store.list_dialogs(ws, &filter(AssigneeFilter::Unassigned, false), page).await.expect("q")),
+        vec![d2.id]
+    );
+    assert_eq!(
+        ids(store.list_dialogs(ws, &filter(AssigneeFilter::Operator(anna.id), false), page).await.expect("m")),
+        vec![d1.id]
+    );
+    assert_eq!(
+        store.count_dialogs(ws, &filter(AssigneeFilter::OperatorOrUnassigned(anna.id), false)).await.expect("n"),
+        2
+    );
+    let reply = f.operator_post(d1.id, "r1", "Здравствуйте!");
+    store.post_message(reply).await.expect("reply");
+    let answered = store.dialog(ws, d1.id).await.expect("d1");
+    assert_eq!((answered.pending_count, answered.waiting_since), (0, None));
+    assert_eq!(
+        ids(store.list_dialogs(ws, &filter(AssigneeFilter::Any, true), page).await.expect("unanswered")),
+        vec![d2.id]
+    );
+    // Waiting sort: d2 (waiting) before d1 (answered, though more recent), and pages join.
+    let all = ids(store.list_dialogs(ws, &DialogFilter::default(), page).await.expect("all"));
+    assert_eq!(all, vec![d2.id, d1.id]);
+    let first =
+        store.list_dialogs(ws, &DialogFilter::default(), DialogPage { after: None, limit: 1 }).await.expect("p1");
+    let after = first.last().map(DialogCursor::of);
+    let second = store.list_dialogs(ws, &DialogFilter::default(), DialogPage { after, limit: 1 }).await.expect("p2");
+    assert_eq!(ids(second), vec![d1.id]);
+    let by_channel = DialogFilter { channel: Some(ChannelId::new()), ..DialogFilter::default() };
+    assert!(store.list_dialogs(ws, &by_channel, page).await.expect("other channel").is_empty());
+}
+
+pub async fn wait_alerts_fire_once_per_stay(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let ws = f.workspace.id;
+    let d = store.post_message(f.visitor_post("w", "жду")).await.expect("post").dialog;
+    let queued = d.queued_at.expect("queued");
+    let limit = f.channel.settings.wait_limit.as_millis();
+    let ours = |v: Vec<Dialog>| v.into_iter().filter(|x| x.id == d.id).count();
+    assert_eq!(ours(store.due_wait_alerts(Timestamp(queued.0 + limit - 1), 100).await.expect("early")), 0);
+    let at = Timestamp(queued.0 + limit);
+    assert_eq!(ours(store.due_wait_alerts(at, 100).await.expect("due")), 1);
+    assert!(store.mark_wait_alerted(ws, d.id, queued, at).await.expect("mark").is_some());
+    assert!(store.mark_wait_alerted(ws, d.id, queued, at).await.expect("again").is_none(), "fires once");
+    assert_eq!(ours(store.due_wait_alerts(Timestamp(at.0 + 60_000), 100).await.expect("after")), 0);
+    // Taken, then back in the queue: a new stay, a new alert.
+    let anna = online_operator(&store, ws, "anna4@example.com").await;
+    store.reassign(&accept(ws, d.id, anna.id)).await.expect("accept");
+    let back = Reassign { expect: Some(anna.id), to: None, lines: vec![], ..accept(ws, d.id, anna.id) };
+    let back = store.reassign(&back).await.expect("back to queue").dialog;
+    assert_eq!(back.wait_alerted_at, None);
+    let requeued = back.queued_at.expect("queued again");
+    assert_eq!(ours(store.due_wait_alerts(Timestamp(requeued.0 + limit), 100).await.expect("due again")), 1);
+}
+
+pub async fn presence_expires_without_heartbeats(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let ws = f.workspace.id;
+    let t0 = now();
+    let (anna, before) = store.set_presence(ws, f.operator.id, Presence::Online, t0).await.expect("online");
+    assert_eq!((before, anna.presence), (Presence::Offline, Presence::Online));
+    let boris = online_operator(&store, ws, "boris5@example.com").await;
+    store.touch_operators(&[boris.id], Timestamp(t0.0 + 50_000)).await.expect("heartbeat");
+    let gone = store.expire_presence(Timestamp(t0.0 + 30_000)).await.expect("expire");
+    let gone: Vec<_> = gone.into_iter().filter(|o| o.workspace_id == ws).map(|o| o.id).collect();
+    assert_eq!(gone, vec![anna.id], "only the one without a heartbeat");
+    assert_eq!(store.operator(ws, anna.id).await.expect("anna").presence, Presence::Offline);
+    assert_eq!(store.operator(ws, boris.id).await.expect("boris").presence, Presence::Online);
+}
+
+pub async fn routing_rules_are_replaced_whole(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let other = Fixture::new(store.clone()).await;
+    let ws = f.workspace.id;
+    let rule = |name: &str, channel| StoredRule {
+        id: uuid::Uuid::now_v7(),
+        name: name.into(),
+        channel,
+        conditions: r#"[{"type":"language","value":"ru"}]"#.into(),
+    };
+    let rules = vec![rule("Первое", f.channel.id), rule("Второе", f.channel.id)];
+    store.replace_routing_rules(ws, &rules).await.expect("replace");
+    assert_eq!(store.routing_rules(ws).await.expect("rules"), rules);
+    let bad = vec![rule("Третье", f.channel.id), rule("Чужое", other.channel.id)];
+    assert!(matches!(store.replace_routing_rules(ws, &bad).await, Err(StoreError::NotFound)));
+    assert_eq!(store.routing_rules(ws).await.expect("rules"), rules, "nothing changed");
+    let reordered = vec![rules[1].clone(), rules[0].clone()];
+    store.replace_routing_rules(ws, &reordered).await.expect("reorder");
+    assert_eq!(store.routing_rules(ws).await.expect("rules"), reordered);
+    assert!(store.routing_rules(other.workspace.id).await.expect("other").is_empty());
 }

@@ -13,6 +13,9 @@ pub enum StoreError {
     /// The dialog is closed and does not take this message.
     #[error("dialog closed")]
     DialogClosed,
+    /// An assignment change was refused by a rule checked in its transaction.
+    #[error("refused: {0:?}")]
+    Refused(crate::Refusal),
     #[error("database unavailable: {0}")]
     Unavailable(String),
     #[error("store internal error: {0}")]

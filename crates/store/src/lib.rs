@@ -27,9 +27,11 @@ pub use frontline_domain as __domain;
 pub use uuid as __uuid;
 
 use frontline_domain::{
-    Channel, ChannelId, Dialog, DialogId, DialogStatus, Email, Message, Operator, OperatorId, Site, SiteKey, Timestamp,
-    Visitor, VisitorId, VisitorName, Workspace, WorkspaceId, WorkspaceSlug,
+    Candidate, Capacity, Channel, ChannelId, ChannelSettings, Dialog, DialogId, Email, Message, Operator, OperatorId,
+    Presence, RoutingContext, Site, SiteKey, Timestamp, Visitor, VisitorId, VisitorName, Workspace, WorkspaceId,
+    WorkspaceSlug,
 };
+use std::collections::HashMap;
 
 /// Workspaces, operators and their login sessions.
 #[async_trait]
@@ -96,6 +98,13 @@ pub trait VisitorStore: Send + Sync {
     async fn visitor_by_token(&self, token_hash: &[u8]) -> StoreResult<Visitor>;
     async fn set_visitor_name(&self, workspace: WorkspaceId, id: VisitorId, name: &VisitorName)
     -> StoreResult<Visitor>;
+    /// Where he is and what the site says about him (routes his next new dialog).
+    async fn set_visitor_context(
+        &self,
+        workspace: WorkspaceId,
+        id: VisitorId,
+        context: &RoutingContext,
+    ) -> StoreResult<Visitor>;
 }
 
 /// Dialogs and their messages.
@@ -106,25 +115,27 @@ pub trait DialogStore: Send + Sync {
     /// `duplicate: true` and changes nothing.
     async fn post_message(&self, post: PostMessage) -> StoreResult<Posted>;
     async fn dialog(&self, workspace: WorkspaceId, id: DialogId) -> StoreResult<Dialog>;
-    /// Newest activity first, keyset-paginated. With `visible_to`, only dialogs of the
-    /// channels that operator is a member of.
+    /// A page of the dialogs the filter selects, in its order, keyset-paginated.
     async fn list_dialogs(
         &self,
         workspace: WorkspaceId,
-        status: Option<DialogStatus>,
-        visible_to: Option<OperatorId>,
+        filter: &DialogFilter,
         page: DialogPage,
     ) -> StoreResult<Vec<Dialog>>;
+    /// How many dialogs the filter selects.
+    async fn count_dialogs(&self, workspace: WorkspaceId, filter: &DialogFilter) -> StoreResult<i64>;
     /// The visitor's most recent dialog, open or closed.
     async fn latest_dialog_of_visitor(&self, workspace: WorkspaceId, visitor: VisitorId)
     -> StoreResult<Option<Dialog>>;
-    /// Messages with `seq > after_seq` in order, at most `limit`.
+    /// Messages with `seq > after_seq` in order, at most `limit`. `for_visitor` leaves out
+    /// the lines only operators read.
     async fn messages(
         &self,
         workspace: WorkspaceId,
         dialog: DialogId,
         after_seq: i64,
         limit: u32,
+        for_visitor: bool,
     ) -> StoreResult<Vec<Message>>;
     /// Operators have read up to `seq`; the unread count is what remains after it.
     async fn mark_read(&self, workspace: WorkspaceId, dialog: DialogId, seq: i64) -> StoreResult<Dialog>;
@@ -137,9 +148,63 @@ pub trait DialogStore: Send + Sync {
     ) -> StoreResult<(Dialog, bool)>;
 }
 
+/// Queues, assignment, presence, waiting alerts and routing rules.
+#[async_trait]
+pub trait QueueStore: Send + Sync {
+    /// Changes who handles a dialog and where it is, appending `lines`, in one transaction
+    /// (see [`Reassign`]). `Refused` says which rule stopped it; nothing was written then.
+    async fn reassign(&self, change: &Reassign) -> StoreResult<Reassigned>;
+    async fn update_channel_settings(
+        &self,
+        workspace: WorkspaceId,
+        id: ChannelId,
+        settings: &ChannelSettings,
+    ) -> StoreResult<Channel>;
+    async fn set_capacity(&self, workspace: WorkspaceId, id: OperatorId, capacity: Capacity) -> StoreResult<Operator>;
+    /// Sets his presence; answers with the operator after and his presence before.
+    async fn set_presence(
+        &self,
+        workspace: WorkspaceId,
+        id: OperatorId,
+        presence: Presence,
+        now: Timestamp,
+    ) -> StoreResult<(Operator, Presence)>;
+    /// A heartbeat of operators with a live socket on this node.
+    async fn touch_operators(&self, ids: &[OperatorId], now: Timestamp) -> StoreResult<()>;
+    /// Sets offline everyone whose last heartbeat is before `seen_before`, and returns them.
+    async fn expire_presence(&self, seen_before: Timestamp) -> StoreResult<Vec<Operator>>;
+    /// Open dialogs assigned to each operator of the workspace (absent: none).
+    async fn active_counts(&self, workspace: WorkspaceId) -> StoreResult<HashMap<OperatorId, u32>>;
+    /// Online members of each channel of the workspace (absent: none).
+    async fn online_counts(&self, workspace: WorkspaceId) -> StoreResult<HashMap<ChannelId, u32>>;
+    /// The online members of a channel as auto-assign sees them.
+    async fn candidates(&self, workspace: WorkspaceId, channel: ChannelId) -> StoreResult<Vec<Candidate>>;
+    /// Open unassigned dialogs of a channel, longest in the queue first.
+    async fn queued_dialogs(&self, workspace: WorkspaceId, channel: ChannelId, limit: u32) -> StoreResult<Vec<Dialog>>;
+    /// Every auto-assign channel (of every workspace) with someone in its queue.
+    async fn auto_queues(&self) -> StoreResult<Vec<(WorkspaceId, ChannelId)>>;
+    /// An operator's open dialogs.
+    async fn open_dialogs_of(&self, workspace: WorkspaceId, operator: OperatorId) -> StoreResult<Vec<Dialog>>;
+    /// Queued dialogs (of every workspace) past their channel's wait limit, not alerted yet.
+    async fn due_wait_alerts(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Dialog>>;
+    /// Records the alert of the dialog's stay in the queue that began at `queued_at`; `None`
+    /// when it fired already or the dialog left the queue (so it fires once, on one node).
+    async fn mark_wait_alerted(
+        &self,
+        workspace: WorkspaceId,
+        dialog: DialogId,
+        queued_at: Timestamp,
+        now: Timestamp,
+    ) -> StoreResult<Option<Dialog>>;
+    /// The workspace's routing rules in order.
+    async fn routing_rules(&self, workspace: WorkspaceId) -> StoreResult<Vec<StoredRule>>;
+    /// Replaces the rules, all or nothing (`NotFound` when a channel is not the workspace's).
+    async fn replace_routing_rules(&self, workspace: WorkspaceId, rules: &[StoredRule]) -> StoreResult<()>;
+}
+
 /// The whole store, as the application holds it.
 #[async_trait]
-pub trait Store: AccountStore + ChannelStore + VisitorStore + DialogStore + Send + Sync + 'static {
+pub trait Store: AccountStore + ChannelStore + VisitorStore + DialogStore + QueueStore + Send + Sync + 'static {
     /// Answers when the database is reachable (for `/readyz`).
     async fn ping(&self) -> StoreResult<()>;
     /// Which backend this is, for logs and metrics.

@@ -6,9 +6,10 @@
 
 use crate::error::StoreError;
 use frontline_domain::{
-    Author, AuthorKind, Channel, ChannelId, ClientId, Dialog, DialogId, DialogStatus, DisplayName, Email, LastMessage,
-    Message, MessageBody, MessageId, Operator, OperatorId, Origin, Role, Site, SiteId, SiteKey, Timestamp, Visitor,
-    VisitorId, VisitorName, Workspace, WorkspaceId, WorkspaceSlug,
+    Assignee, Audience, Author, AuthorKind, Capacity, Channel, ChannelId, ChannelMode, ChannelSettings, ClientId,
+    Dialog, DialogId, DialogStatus, DisplayName, Email, Greeting, LastMessage, Message, MessageBody, MessageId,
+    OfflinePolicy, Operator, OperatorId, Origin, Presence, Role, RoutingContext, Site, SiteId, SiteKey, SystemEvent,
+    Timestamp, Visitor, VisitorId, VisitorName, WaitLimit, Workspace, WorkspaceId, WorkspaceSlug,
 };
 use uuid::Uuid;
 
@@ -43,6 +44,8 @@ pub struct OperatorRecord {
     pub role: String,
     pub password_hash: String,
     pub created_at: i64,
+    pub capacity: i64,
+    pub presence: String,
 }
 
 impl TryFrom<OperatorRecord> for Operator {
@@ -56,6 +59,8 @@ impl TryFrom<OperatorRecord> for Operator {
             role: Role::parse(&r.role).map_err(|_| corrupt("role"))?,
             password_hash: r.password_hash,
             created_at: Timestamp(r.created_at),
+            capacity: Capacity::new(r.capacity).map_err(|_| corrupt("capacity"))?,
+            presence: Presence::parse(&r.presence).map_err(|_| corrupt("presence"))?,
         })
     }
 }
@@ -65,16 +70,27 @@ pub struct ChannelRecord {
     pub workspace_id: Uuid,
     pub name: String,
     pub is_default: bool,
+    pub mode: String,
+    pub greeting: String,
+    pub wait_alert_seconds: i64,
+    pub offline_policy: String,
 }
 
-impl From<ChannelRecord> for Channel {
-    fn from(r: ChannelRecord) -> Self {
-        Channel {
+impl TryFrom<ChannelRecord> for Channel {
+    type Error = StoreError;
+    fn try_from(r: ChannelRecord) -> Result<Self, StoreError> {
+        Ok(Channel {
             id: ChannelId(r.id),
             workspace_id: WorkspaceId(r.workspace_id),
             name: r.name,
             is_default: r.is_default,
-        }
+            settings: ChannelSettings {
+                mode: ChannelMode::parse(&r.mode).map_err(|_| corrupt("channel mode"))?,
+                greeting: Greeting::from_stored(r.greeting),
+                wait_limit: WaitLimit::from_stored(r.wait_alert_seconds),
+                offline_policy: OfflinePolicy::parse(&r.offline_policy).map_err(|_| corrupt("offline policy"))?,
+            },
+        })
     }
 }
 
@@ -120,19 +136,34 @@ pub struct VisitorRecord {
     pub number: i64,
     pub name: Option<String>,
     pub created_at: i64,
+    pub page_url: Option<String>,
+    pub language: Option<String>,
+    /// A JSON object of strings.
+    pub properties: String,
 }
 
-impl From<VisitorRecord> for Visitor {
-    fn from(r: VisitorRecord) -> Self {
-        Visitor {
+impl TryFrom<VisitorRecord> for Visitor {
+    type Error = StoreError;
+    fn try_from(r: VisitorRecord) -> Result<Self, StoreError> {
+        Ok(Visitor {
             id: VisitorId(r.id),
             workspace_id: WorkspaceId(r.workspace_id),
             site_id: SiteId(r.site_id),
             number: r.number,
             name: r.name.map(VisitorName::from_stored),
             created_at: Timestamp(r.created_at),
-        }
+            context: RoutingContext {
+                page_url: r.page_url,
+                language: r.language,
+                properties: serde_json::from_str(&r.properties).map_err(|_| corrupt("visitor properties"))?,
+            },
+        })
     }
+}
+
+/// How a visitor's properties are kept in one text column.
+pub fn properties_json(ctx: &RoutingContext) -> String {
+    serde_json::to_string(&ctx.properties).unwrap_or_else(|_| "{}".into())
 }
 
 pub struct DialogRecord {
@@ -150,6 +181,13 @@ pub struct DialogRecord {
     pub created_at: i64,
     pub updated_at: i64,
     pub closed_at: Option<i64>,
+    pub assignee_id: Option<Uuid>,
+    pub assigned_at: Option<i64>,
+    pub routed_by: Option<String>,
+    pub pending_count: i64,
+    pub waiting_since: Option<i64>,
+    pub queued_at: Option<i64>,
+    pub wait_alerted_at: Option<i64>,
 }
 
 impl TryFrom<DialogRecord> for Dialog {
@@ -176,6 +214,15 @@ impl TryFrom<DialogRecord> for Dialog {
             created_at: Timestamp(r.created_at),
             updated_at: Timestamp(r.updated_at),
             closed_at: r.closed_at.map(Timestamp),
+            assignee: r.assignee_id.map(|id| Assignee {
+                operator: OperatorId(id),
+                since: Timestamp(r.assigned_at.unwrap_or(r.updated_at)),
+            }),
+            routed_by: r.routed_by,
+            pending_count: r.pending_count,
+            waiting_since: r.waiting_since.map(Timestamp),
+            queued_at: r.queued_at.map(Timestamp),
+            wait_alerted_at: r.wait_alerted_at.map(Timestamp),
         })
     }
 }
@@ -191,6 +238,9 @@ pub struct MessageRecord {
     pub author_name: Option<String>,
     pub body: String,
     pub created_at: i64,
+    pub audience: String,
+    /// A [`SystemEvent`] as JSON.
+    pub event: Option<String>,
 }
 
 impl TryFrom<MessageRecord> for Message {
@@ -209,8 +259,15 @@ impl TryFrom<MessageRecord> for Message {
             },
             body: MessageBody::from_stored(r.body),
             created_at: Timestamp(r.created_at),
+            audience: Audience::parse(&r.audience).ok_or_else(|| corrupt("audience"))?,
+            event: r.event.map(|e| serde_json::from_str(&e).map_err(|_| corrupt("system event"))).transpose()?,
         })
     }
+}
+
+/// How a system line's event is kept in one text column.
+pub fn event_json(event: Option<&SystemEvent>) -> Option<String> {
+    event.and_then(|e| serde_json::to_string(e).ok())
 }
 
 /// The list preview kept with a dialog: the first 120 characters on one line.
@@ -224,6 +281,7 @@ pub trait StoreRow {
     fn opt_int(&self, col: &str) -> Result<Option<i64>, StoreError>;
     fn text(&self, col: &str) -> Result<String, StoreError>;
     fn opt_text(&self, col: &str) -> Result<Option<String>, StoreError>;
+    fn opt_uuid(&self, col: &str) -> Result<Option<Uuid>, StoreError>;
     fn boolean(&self, col: &str) -> Result<bool, StoreError>;
 }
 
@@ -246,18 +304,24 @@ pub fn operator(r: &impl StoreRow) -> Result<Operator, StoreError> {
         role: r.text("role")?,
         password_hash: r.text("password_hash")?,
         created_at: r.int("created_at")?,
+        capacity: r.int("capacity")?,
+        presence: r.text("presence")?,
     }
     .try_into()
 }
 
 pub fn channel(r: &impl StoreRow) -> Result<Channel, StoreError> {
-    Ok(ChannelRecord {
+    ChannelRecord {
         id: r.uuid("id")?,
         workspace_id: r.uuid("workspace_id")?,
         name: r.text("name")?,
         is_default: r.boolean("is_default")?,
+        mode: r.text("mode")?,
+        greeting: r.text("greeting")?,
+        wait_alert_seconds: r.int("wait_alert_seconds")?,
+        offline_policy: r.text("offline_policy")?,
     }
-    .into())
+    .try_into()
 }
 
 pub fn site(r: &impl StoreRow) -> Result<Site, StoreError> {
@@ -273,15 +337,18 @@ pub fn site(r: &impl StoreRow) -> Result<Site, StoreError> {
 }
 
 pub fn visitor(r: &impl StoreRow) -> Result<Visitor, StoreError> {
-    Ok(VisitorRecord {
+    VisitorRecord {
         id: r.uuid("id")?,
         workspace_id: r.uuid("workspace_id")?,
         site_id: r.uuid("site_id")?,
         number: r.int("number")?,
         name: r.opt_text("name")?,
         created_at: r.int("created_at")?,
+        page_url: r.opt_text("page_url")?,
+        language: r.opt_text("language")?,
+        properties: r.text("properties")?,
     }
-    .into())
+    .try_into()
 }
 
 pub fn dialog(r: &impl StoreRow) -> Result<Dialog, StoreError> {
@@ -300,6 +367,13 @@ pub fn dialog(r: &impl StoreRow) -> Result<Dialog, StoreError> {
         created_at: r.int("created_at")?,
         updated_at: r.int("updated_at")?,
         closed_at: r.opt_int("closed_at")?,
+        assignee_id: r.opt_uuid("assignee_id")?,
+        assigned_at: r.opt_int("assigned_at")?,
+        routed_by: r.opt_text("routed_by")?,
+        pending_count: r.int("pending_count")?,
+        waiting_since: r.opt_int("waiting_since")?,
+        queued_at: r.opt_int("queued_at")?,
+        wait_alerted_at: r.opt_int("wait_alerted_at")?,
     }
     .try_into()
 }
@@ -316,6 +390,8 @@ pub fn message(r: &impl StoreRow) -> Result<Message, StoreError> {
         author_name: r.opt_text("author_name")?,
         body: r.text("body")?,
         created_at: r.int("created_at")?,
+        audience: r.text("audience")?,
+        event: r.opt_text("event")?,
     }
     .try_into()
 }

@@ -3,14 +3,15 @@
 //! Column lists are constants so that every reader of a table decodes the same shape.
 
 pub const WORKSPACE_COLS: &str = "id, slug, name, created_at";
-pub const OPERATOR_COLS: &str = "id, workspace_id, email, display_name, role, password_hash, created_at";
-pub const CHANNEL_COLS: &str = "id, workspace_id, name, is_default";
+pub const OPERATOR_COLS: &str =
+    "id, workspace_id, email, display_name, role, password_hash, created_at, capacity, presence";
+pub const CHANNEL_COLS: &str = "id, workspace_id, name, is_default, mode, greeting, wait_alert_seconds, offline_policy";
 pub const SITE_COLS: &str = "id, workspace_id, name, key, allowed_origins, channel_id";
-pub const VISITOR_COLS: &str = "id, workspace_id, site_id, number, name, created_at";
+pub const VISITOR_COLS: &str = "id, workspace_id, site_id, number, name, created_at, page_url, language, properties";
 pub const DIALOG_COLS: &str = "id, workspace_id, number, channel_id, visitor_id, status, last_seq, unread_count, \
-     last_author_kind, last_preview, last_message_at, created_at, updated_at, closed_at";
-pub const MESSAGE_COLS: &str =
-    "id, workspace_id, dialog_id, seq, client_id, author_kind, author_id, author_name, body, created_at";
+     last_author_kind, last_preview, last_message_at, created_at, updated_at, closed_at, assignee_id, assigned_at, \
+     routed_by, pending_count, waiting_since, queued_at, wait_alerted_at";
+pub const MESSAGE_COLS: &str = "id, workspace_id, dialog_id, seq, client_id, author_kind, author_id, author_name, body, created_at, audience, event";
 
 macro_rules! q {
     ($(#[$doc:meta])* $name:ident, $($part:expr),+ $(,)?) => {
@@ -60,20 +61,21 @@ pub const INSERT_WORKSPACE: &str = "INSERT INTO workspaces (id, slug, name, crea
 q!(SELECT_WORKSPACE, "SELECT ", WORKSPACE_COLS, " FROM workspaces WHERE id = $1");
 q!(SELECT_WORKSPACE_BY_SLUG, "SELECT ", WORKSPACE_COLS, " FROM workspaces WHERE slug = $1");
 q!(SELECT_WORKSPACES, "SELECT ", WORKSPACE_COLS, " FROM workspaces ORDER BY created_at, id");
-pub const INSERT_OPERATOR: &str = "INSERT INTO operators (id, workspace_id, email, display_name, role, password_hash, created_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7)";
+pub const INSERT_OPERATOR: &str = "INSERT INTO operators (id, workspace_id, email, display_name, role, password_hash, created_at, \
+     capacity, presence) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 q!(SELECT_OPERATOR, "SELECT ", OPERATOR_COLS, " FROM operators WHERE workspace_id = $1 AND id = $2");
 q!(SELECT_OPERATORS_BY_EMAIL, "SELECT ", OPERATOR_COLS, " FROM operators WHERE email = $1 ORDER BY created_at");
 q!(SELECT_OPERATORS, "SELECT ", OPERATOR_COLS, " FROM operators WHERE workspace_id = $1 ORDER BY display_name, id");
 pub const INSERT_SESSION: &str = "INSERT INTO sessions (token_hash, workspace_id, operator_id, created_at, expires_at) \
      VALUES ($1, $2, $3, $4, $5)";
-pub const SELECT_SESSION_OPERATOR: &str = "SELECT o.id, o.workspace_id, o.email, o.display_name, o.role, o.password_hash, o.created_at \
+pub const SELECT_SESSION_OPERATOR: &str = "SELECT o.id, o.workspace_id, o.email, o.display_name, o.role, o.password_hash, \
+     o.created_at, o.capacity, o.presence \
      FROM sessions s JOIN operators o ON o.id = s.operator_id WHERE s.token_hash = $1 AND s.expires_at > $2";
 pub const DELETE_SESSION: &str = "DELETE FROM sessions WHERE token_hash = $1";
 
 // Channels and sites.
-pub const INSERT_CHANNEL: &str =
-    "INSERT INTO channels (id, workspace_id, name, is_default, created_at) VALUES ($1, $2, $3, $4, $5)";
+pub const INSERT_CHANNEL: &str = "INSERT INTO channels (id, workspace_id, name, is_default, created_at, mode, greeting, \
+     wait_alert_seconds, offline_policy) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 q!(SELECT_CHANNELS, "SELECT ", CHANNEL_COLS, " FROM channels WHERE workspace_id = $1 ORDER BY is_default DESC, name");
 q!(SELECT_DEFAULT_CHANNEL, "SELECT ", CHANNEL_COLS, " FROM channels WHERE workspace_id = $1 AND is_default");
 q!(SELECT_CHANNEL, "SELECT ", CHANNEL_COLS, " FROM channels WHERE workspace_id = $1 AND id = $2");
@@ -121,36 +123,26 @@ pub const NEXT_DIALOG_NUMBER: &str =
 /// A second open dialog of the same visitor is refused by the partial unique index; the
 /// writer then appends to the one that won.
 pub const INSERT_DIALOG: &str = "INSERT INTO dialogs (id, workspace_id, number, channel_id, visitor_id, status, last_seq, \
-     unread_count, operator_read_seq, created_at, updated_at) \
-     VALUES ($1, $2, $3, $4, $5, 'open', 0, 0, 0, $6, $6) ON CONFLICT DO NOTHING";
+     unread_count, operator_read_seq, created_at, updated_at, queued_at, routed_by) \
+     VALUES ($1, $2, $3, $4, $5, 'open', 0, 0, 0, $6, $6, $6, $7) ON CONFLICT DO NOTHING";
 q!(
     /// Takes the next `seq` of an open dialog. The conditional `status = 'open'` is what makes
-    /// a message racing a close lose cleanly. A visitor message raises the unread count; an
-    /// operator's reply means the operators have read everything before it.
+    /// a message racing a close lose cleanly. A visitor message raises the unread and pending
+    /// counts (and starts the wait when nobody waited); an operator's reply means the operators
+    /// have read everything before it and nobody waits. A system line changes only `seq` and
+    /// `updated_at`: it is not "the last message" of the list.
     APPEND_TO_DIALOG, "UPDATE dialogs SET last_seq = last_seq + 1, \
-     unread_count = CASE WHEN $2 = 'visitor' THEN unread_count + 1 ELSE 0 END, \
+     unread_count = CASE $2 WHEN 'visitor' THEN unread_count + 1 WHEN 'operator' THEN 0 ELSE unread_count END, \
+     pending_count = CASE $2 WHEN 'visitor' THEN pending_count + 1 WHEN 'operator' THEN 0 ELSE pending_count END, \
+     waiting_since = CASE $2 WHEN 'visitor' THEN COALESCE(waiting_since, $4) WHEN 'operator' THEN NULL \
+     ELSE waiting_since END, \
      operator_read_seq = CASE WHEN $2 = 'operator' THEN last_seq + 1 ELSE operator_read_seq END, \
-     last_author_kind = $2, last_preview = $3, last_message_at = $4, updated_at = $4 \
+     last_author_kind = CASE WHEN $2 = 'system' THEN last_author_kind ELSE $2 END, \
+     last_preview = CASE WHEN $2 = 'system' THEN last_preview ELSE $3 END, \
+     last_message_at = CASE WHEN $2 = 'system' THEN last_message_at ELSE $4 END, updated_at = $4 \
      WHERE workspace_id = $5 AND id = $1 AND status = 'open' RETURNING ", DIALOG_COLS);
 pub const INSERT_MESSAGE: &str = "INSERT INTO messages (id, workspace_id, dialog_id, seq, client_id, author_kind, author_id, \
-     author_name, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
-q!(
-    SELECT_DIALOGS_FIRST,
-    "SELECT ",
-    DIALOG_COLS,
-    " FROM dialogs WHERE workspace_id = $1 AND ($2 = '' OR status = $2) \
-     AND ($4 OR channel_id IN (SELECT channel_id FROM channel_members WHERE operator_id = $5)) \
-     ORDER BY updated_at DESC, id DESC LIMIT $3"
-);
-q!(
-    SELECT_DIALOGS_AFTER,
-    "SELECT ",
-    DIALOG_COLS,
-    " FROM dialogs WHERE workspace_id = $1 AND ($2 = '' OR status = $2) \
-     AND (updated_at < $4 OR (updated_at = $4 AND id < $5)) \
-     AND ($6 OR channel_id IN (SELECT channel_id FROM channel_members WHERE operator_id = $7)) \
-     ORDER BY updated_at DESC, id DESC LIMIT $3"
-);
+     author_name, body, created_at, audience, event) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
 q!(
     SELECT_LATEST_DIALOG_OF_VISITOR,
     "SELECT ",
@@ -159,11 +151,12 @@ q!(
      ORDER BY created_at DESC, id DESC LIMIT 1"
 );
 q!(
+    /// `$5`: true for the visitor, who never reads operators-only lines.
     SELECT_MESSAGES,
     "SELECT ",
     MESSAGE_COLS,
     " FROM messages WHERE workspace_id = $1 AND dialog_id = $2 AND seq > $3 \
-     ORDER BY seq LIMIT $4"
+     AND (NOT $5 OR audience = 'all') ORDER BY seq LIMIT $4"
 );
 q!(
     /// Only moves forward: reading an older `seq` after a newer one changes nothing.
@@ -176,6 +169,169 @@ q!(
      WHERE workspace_id = $1 AND id = $2 AND status = 'open' RETURNING ",
     DIALOG_COLS
 );
+
+// Queues and assignment.
+q!(
+    UPDATE_VISITOR_CONTEXT,
+    "UPDATE visitors SET page_url = $3, language = $4, properties = $5 \
+     WHERE workspace_id = $1 AND id = $2 RETURNING ",
+    VISITOR_COLS
+);
+q!(
+    UPDATE_CHANNEL_SETTINGS,
+    "UPDATE channels SET mode = $3, greeting = $4, wait_alert_seconds = $5, offline_policy = $6 \
+     WHERE workspace_id = $1 AND id = $2 RETURNING ",
+    CHANNEL_COLS
+);
+q!(UPDATE_CAPACITY, "UPDATE operators SET capacity = $3 WHERE workspace_id = $1 AND id = $2 RETURNING ", OPERATOR_COLS);
+q!(
+    /// Coming online starts his idle time; any presence but offline counts as a heartbeat.
+    UPDATE_PRESENCE, "UPDATE operators SET \
+     idle_since = CASE WHEN $3 = 'online' AND presence <> 'online' THEN $4 ELSE idle_since END, \
+     seen_at = CASE WHEN $3 = 'offline' THEN seen_at ELSE $4 END, presence = $3 \
+     WHERE workspace_id = $1 AND id = $2 RETURNING ", OPERATOR_COLS);
+pub const SELECT_PRESENCE: &str = "SELECT presence FROM operators WHERE workspace_id = $1 AND id = $2";
+pub const TOUCH_OPERATOR: &str = "UPDATE operators SET seen_at = $2 WHERE id = $1 AND seen_at < $2";
+q!(
+    /// Everyone not offline whose sockets all went quiet before `$1`, set offline at once.
+    EXPIRE_PRESENCE, "UPDATE operators SET presence = 'offline' WHERE presence <> 'offline' AND seen_at < $1 \
+     RETURNING ", OPERATOR_COLS);
+pub const SELECT_ACTIVE_COUNTS: &str = "SELECT assignee_id, COUNT(*) AS n FROM dialogs \
+     WHERE workspace_id = $1 AND status = 'open' AND assignee_id IS NOT NULL GROUP BY assignee_id";
+pub const SELECT_ONLINE_COUNTS: &str = "SELECT m.channel_id, COUNT(*) AS n FROM channel_members m \
+     JOIN operators o ON o.id = m.operator_id WHERE o.workspace_id = $1 AND o.presence = 'online' GROUP BY m.channel_id";
+pub const SELECT_CANDIDATES: &str = "SELECT o.id, o.presence, o.capacity, o.idle_since, \
+     (SELECT COUNT(*) FROM dialogs d WHERE d.assignee_id = o.id AND d.status = 'open') AS active \
+     FROM channel_members m JOIN operators o ON o.id = m.operator_id \
+     WHERE o.workspace_id = $1 AND m.channel_id = $2 AND o.presence = 'online'";
+q!(
+    SELECT_QUEUED,
+    "SELECT ",
+    DIALOG_COLS,
+    " FROM dialogs WHERE workspace_id = $1 AND channel_id = $2 \
+     AND status = 'open' AND assignee_id IS NULL ORDER BY queued_at, id LIMIT $3"
+);
+pub const SELECT_AUTO_QUEUES: &str = "SELECT DISTINCT d.workspace_id, d.channel_id FROM dialogs d \
+     JOIN channels c ON c.id = d.channel_id WHERE d.status = 'open' AND d.assignee_id IS NULL AND c.mode = 'auto'";
+q!(
+    SELECT_OPEN_OF_OPERATOR,
+    "SELECT ",
+    DIALOG_COLS,
+    " FROM dialogs WHERE workspace_id = $1 AND assignee_id = $2 \
+     AND status = 'open' ORDER BY created_at, id"
+);
+q!(
+    /// Queued dialogs past their channel's wait limit whose alert has not fired (the lower
+    /// bound of every limit, 10 s, lets the partial index narrow the scan).
+    SELECT_DUE_WAIT_ALERTS, "SELECT ", DIALOG_COLS, " FROM dialogs WHERE status = 'open' AND assignee_id IS NULL \
+     AND wait_alerted_at IS NULL AND queued_at <= $1 - 10000 \
+     AND queued_at <= $1 - (SELECT c.wait_alert_seconds * 1000 FROM channels c WHERE c.id = dialogs.channel_id) \
+     ORDER BY queued_at LIMIT $2");
+q!(
+    /// Fires the alert of one stay in the queue exactly once, whichever node gets there first.
+    MARK_WAIT_ALERTED, "UPDATE dialogs SET wait_alerted_at = $4 WHERE workspace_id = $1 AND id = $2 \
+     AND queued_at = $3 AND wait_alerted_at IS NULL AND assignee_id IS NULL AND status = 'open' RETURNING ", DIALOG_COLS);
+/// Locks the receiving operator's row for the rest of the transaction, so that two changes
+/// giving him dialogs at once take turns. His active dialogs must be counted by a statement
+/// *after* this one: on PostgreSQL a statement reads the data as of its own start, before it
+/// waited for the lock.
+pub const LOCK_OPERATOR: &str =
+    "UPDATE operators SET idle_since = $3 WHERE workspace_id = $1 AND id = $2 RETURNING capacity, presence";
+pub const COUNT_ACTIVE: &str = "SELECT COUNT(*) FROM dialogs WHERE assignee_id = $1 AND status = 'open'";
+pub const IS_MEMBER: &str = "SELECT COUNT(*) FROM channel_members WHERE channel_id = $1 AND operator_id = $2";
+pub const COUNT_ONLINE_MEMBERS: &str = "SELECT COUNT(*) FROM channel_members m JOIN operators o ON o.id = m.operator_id \
+     WHERE m.channel_id = $1 AND o.presence = 'online'";
+q!(
+    /// The compare-and-set of an assignment change: it applies only while the dialog is open,
+    /// in the channel and with the assignee the caller saw. Entering a queue restarts the wait.
+    REASSIGN_DIALOG, "UPDATE dialogs SET assignee_id = $3, \
+     assigned_at = CASE WHEN $3 IS NULL THEN NULL WHEN assignee_id IS NOT DISTINCT FROM $3 THEN assigned_at ELSE $6 END, \
+     channel_id = $4, \
+     queued_at = CASE WHEN $3 IS NOT NULL THEN NULL WHEN assignee_id IS NULL AND channel_id = $4 THEN queued_at ELSE $6 END, \
+     wait_alerted_at = CASE WHEN $3 IS NULL AND assignee_id IS NULL AND channel_id = $4 THEN wait_alerted_at ELSE NULL END, \
+     updated_at = $6 \
+     WHERE workspace_id = $1 AND id = $2 AND status = 'open' AND assignee_id IS NOT DISTINCT FROM $5 AND channel_id = $7 \
+     RETURNING ", DIALOG_COLS);
+pub const SELECT_RULES: &str = "SELECT id, name, channel_id, conditions FROM routing_rules WHERE workspace_id = $1 \
+     ORDER BY position";
+pub const DELETE_RULES: &str = "DELETE FROM routing_rules WHERE workspace_id = $1";
+pub const INSERT_RULE: &str = "INSERT INTO routing_rules (id, workspace_id, position, name, channel_id, conditions, created_at) \
+     SELECT $1, $2, $3, $4, c.id, $6, $7 FROM channels c WHERE c.id = $5 AND c.workspace_id = $2";
+
+/// A value bound to a query built at run time.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arg {
+    Uuid(uuid::Uuid),
+    Int(i64),
+    Text(&'static str),
+}
+
+/// The dialog list (or its count) for a filter and page, as one query with its arguments.
+/// Every condition is a fixed text; only which ones appear depends on the filter.
+pub fn dialog_list(
+    workspace: uuid::Uuid,
+    f: &crate::DialogFilter,
+    page: Option<&crate::DialogPage>,
+) -> (String, Vec<Arg>) {
+    use crate::{AssigneeFilter, DialogSort};
+    let mut args = vec![Arg::Uuid(workspace)];
+    let next = |a: Arg, args: &mut Vec<Arg>| {
+        args.push(a);
+        format!("${}", args.len())
+    };
+    let mut sql = match page {
+        Some(_) => format!("SELECT {DIALOG_COLS} FROM dialogs WHERE workspace_id = $1"),
+        None => "SELECT COUNT(*) FROM dialogs WHERE workspace_id = $1".to_owned(),
+    };
+    if let Some(st) = f.status {
+        let p = next(Arg::Text(st.as_str()), &mut args);
+        sql.push_str(&format!(" AND status = {p}"));
+    }
+    if let Some(op) = f.visible_to {
+        let p = next(Arg::Uuid(op.0), &mut args);
+        sql.push_str(&format!(" AND channel_id IN (SELECT channel_id FROM channel_members WHERE operator_id = {p})"));
+    }
+    match f.assignee {
+        AssigneeFilter::Any => {}
+        AssigneeFilter::Unassigned => sql.push_str(" AND assignee_id IS NULL"),
+        AssigneeFilter::Operator(op) => {
+            let p = next(Arg::Uuid(op.0), &mut args);
+            sql.push_str(&format!(" AND assignee_id = {p}"));
+        }
+        AssigneeFilter::OperatorOrUnassigned(op) => {
+            let p = next(Arg::Uuid(op.0), &mut args);
+            sql.push_str(&format!(" AND (assignee_id = {p} OR assignee_id IS NULL)"));
+        }
+    }
+    if f.unanswered {
+        sql.push_str(" AND last_author_kind = 'visitor'");
+    }
+    if let Some(ch) = f.channel {
+        let p = next(Arg::Uuid(ch.0), &mut args);
+        sql.push_str(&format!(" AND channel_id = {p}"));
+    }
+    let Some(page) = page else { return (sql, args) };
+    let wait_key = format!("COALESCE(waiting_since, {})", crate::NOT_WAITING);
+    if let Some(c) = page.after {
+        let at = next(Arg::Int(c.updated_at.0), &mut args);
+        let id = next(Arg::Uuid(c.id.0), &mut args);
+        let after_activity = format!("(updated_at < {at} OR (updated_at = {at} AND id < {id}))");
+        match f.sort {
+            DialogSort::Activity => sql.push_str(&format!(" AND {after_activity}")),
+            DialogSort::Waiting => {
+                let w = next(Arg::Int(c.wait), &mut args);
+                sql.push_str(&format!(" AND ({wait_key} > {w} OR ({wait_key} = {w} AND {after_activity}))"));
+            }
+        }
+    }
+    match f.sort {
+        DialogSort::Activity => sql.push_str(" ORDER BY updated_at DESC, id DESC"),
+        DialogSort::Waiting => sql.push_str(&format!(" ORDER BY {wait_key}, updated_at DESC, id DESC")),
+    }
+    let l = next(Arg::Int(i64::from(page.limit)), &mut args);
+    sql.push_str(&format!(" LIMIT {l}"));
+    (sql, args)
+}
 
 // Migrations bookkeeping.
 pub const CREATE_MIGRATIONS_TABLE: &str = "CREATE TABLE IF NOT EXISTS frontline_migrations \

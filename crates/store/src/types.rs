@@ -1,7 +1,8 @@
 //! Inputs and outputs of store calls that are not domain types themselves.
 
 use frontline_domain::{
-    ChannelId, Dialog, DialogId, Message, NewMessage, OperatorId, SiteId, Timestamp, VisitorId, WorkspaceId,
+    ChannelId, Dialog, DialogId, DialogStatus, Message, NewMessage, OperatorId, SiteId, Timestamp, VisitorId,
+    WorkspaceId,
 };
 
 /// A login session; only the SHA-256 of the token is stored.
@@ -29,8 +30,9 @@ pub struct NewVisitor {
 pub enum PostTarget {
     /// An existing dialog (operators). Refused with `DialogClosed` when it is closed.
     Dialog(DialogId),
-    /// The visitor's open dialog, or a new one in `channel` when he has none (visitors).
-    Visitor { visitor: VisitorId, channel: ChannelId, new_dialog_id: DialogId },
+    /// The visitor's open dialog, or a new one in `channel` when he has none (visitors);
+    /// `routed_by` names the routing rule that chose the channel.
+    Visitor { visitor: VisitorId, channel: ChannelId, new_dialog_id: DialogId, routed_by: Option<String> },
 }
 
 /// A message to append.
@@ -54,9 +56,144 @@ pub struct Posted {
     pub duplicate: bool,
 }
 
-/// A page of the dialog list: after the row `(updated_at, id)` of the previous page.
+/// A page of the dialog list: after the last row of the previous page.
 #[derive(Debug, Clone, Copy)]
 pub struct DialogPage {
-    pub after: Option<(Timestamp, DialogId)>,
+    pub after: Option<DialogCursor>,
     pub limit: u32,
+}
+
+/// Where a page of the dialog list ends: the sort key of its last row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DialogCursor {
+    /// `waiting_since` (or [`NOT_WAITING`]) for the waiting sort; unused for activity.
+    pub wait: i64,
+    pub updated_at: Timestamp,
+    pub id: DialogId,
+}
+
+/// The waiting key of a dialog nobody waits on: after every real time.
+pub const NOT_WAITING: i64 = 9_007_199_254_740_991;
+
+impl DialogCursor {
+    pub fn of(d: &Dialog) -> Self {
+        Self { wait: d.waiting_since.map_or(NOT_WAITING, |t| t.0), updated_at: d.updated_at, id: d.id }
+    }
+}
+
+/// Whose dialogs a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AssigneeFilter {
+    #[default]
+    Any,
+    Unassigned,
+    Operator(OperatorId),
+    OperatorOrUnassigned(OperatorId),
+}
+
+/// The order of the dialog list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DialogSort {
+    /// The longest-waiting visitor first; then dialogs nobody waits on, newest activity first.
+    #[default]
+    Waiting,
+    /// Newest activity first.
+    Activity,
+}
+
+/// Which dialogs a list shows; every field narrows it, and they combine.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DialogFilter {
+    pub status: Option<DialogStatus>,
+    /// Only the dialogs of this operator's channels (`None`: all channels).
+    pub visible_to: Option<OperatorId>,
+    pub assignee: AssigneeFilter,
+    /// Only dialogs whose last message is the visitor's.
+    pub unanswered: bool,
+    pub channel: Option<ChannelId>,
+    pub sort: DialogSort,
+}
+
+/// A line to append in the same transaction as an assignment change: a system line, or the
+/// greeting in the operator's name.
+#[derive(Debug, Clone)]
+pub struct NewLine {
+    pub message: NewMessage,
+    pub author_name: Option<String>,
+}
+
+/// What an assignment change checks about the operator who receives the dialog.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Checks {
+    /// Refuse when he is at capacity.
+    pub capacity: bool,
+    pub presence: PresenceCheck,
+    /// Refuse unless he is a member of the dialog's (new) channel.
+    pub member: bool,
+}
+
+/// Which presence the receiving operator must have.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum PresenceCheck {
+    /// Any (he takes it himself: accept, reply).
+    #[default]
+    Any,
+    /// Not offline (assigned by a supervisor).
+    NotOffline,
+    /// Online (auto-assign, transfer).
+    Online,
+}
+
+/// One atomic change of who handles a dialog and where it is.
+#[derive(Debug, Clone)]
+pub struct Reassign {
+    pub workspace_id: WorkspaceId,
+    pub dialog: DialogId,
+    /// The assignee the caller saw: when it is no longer so, nothing changes and the answer
+    /// is [`Refusal::AssigneeChanged`] (compare-and-set; this is what makes accept atomic).
+    pub expect: Option<OperatorId>,
+    /// The new assignee; `None` puts the dialog in its (new) channel's queue.
+    pub to: Option<OperatorId>,
+    /// Moves the dialog to this channel; refused with [`Refusal::ChannelUnavailable`] when
+    /// none of its members is online.
+    pub to_channel: Option<ChannelId>,
+    pub checks: Checks,
+    /// Appended in order when the change is made.
+    pub lines: Vec<NewLine>,
+    pub now: Timestamp,
+}
+
+/// What an assignment change did.
+#[derive(Debug, Clone)]
+pub struct Reassigned {
+    pub before: Dialog,
+    pub dialog: Dialog,
+    pub messages: Vec<Message>,
+}
+
+/// Why an assignment change was not made (nothing was written).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// Someone else changed the assignee first; `now` is who has it.
+    AssigneeChanged {
+        now: Option<OperatorId>,
+    },
+    CapacityReached {
+        capacity: u32,
+    },
+    /// The receiving operator is offline (or not online, when that was asked).
+    OperatorUnavailable,
+    NotChannelMember,
+    /// No member of the target channel is online.
+    ChannelUnavailable,
+}
+
+/// A routing rule as stored: its place is its index in the workspace's list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredRule {
+    pub id: uuid::Uuid,
+    pub name: String,
+    pub channel: ChannelId,
+    /// The conditions as JSON text (parsed by core into domain conditions).
+    pub conditions: String,
 }

@@ -35,7 +35,8 @@ async fn conversation(app: &TestApp) {
         .send(json!({"type": "send", "dialog_id": dialog_id, "client_id": "o-1", "body": "Добрый день! Чем помочь?"}))
         .await;
     let ack = console.next_of("ack").await;
-    assert_eq!(ack["message"]["seq"], 2);
+    // The reply made the dialog his first: that system line (operators only) took seq 2.
+    assert_eq!(ack["message"]["seq"], 3);
     assert_eq!(ack["message"]["author"]["name"], "Администратор");
 
     // The visitor gets the reply with the operator's display name and nothing about others.
@@ -46,13 +47,15 @@ async fn conversation(app: &TestApp) {
     let rest = widget.drain(200).await;
     assert!(rest.iter().all(|f| f["type"] != "dialog.updated" && f["type"] != "dialog.created"), "{rest:?}");
 
-    // The operator's reply cleared the unread count; history has both, in order.
+    // The operator's reply cleared the unread count and assigned the dialog to him; the
+    // visitor's history has both messages in order, without the operators' system line.
     let listed = operator.dialogs("open").await;
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0]["unread_count"], 0);
+    assert_eq!(listed[0]["assignee"]["display_name"], "Администратор");
     let history = visitor.history().await;
     let seqs: Vec<_> = history.iter().map(|m| m["seq"].as_i64().unwrap_or_default()).collect();
-    assert_eq!(seqs, vec![1, 2]);
+    assert_eq!(seqs, vec![1, 3]);
 
     // Closing reaches both sides.
     let closed = operator.post(&format!("/api/v1/dialogs/{dialog_id}/close"), json!({})).await;

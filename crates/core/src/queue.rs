@@ -1,0 +1,509 @@
+//! Queues and assignment: accept, assign, transfer, auto-assign, presence and capacity.
+//!
+//! Every change of who handles a dialog is one store call ([`Reassign`]): a compare-and-set on
+//! the assignee the caller saw, with the checks (capacity, presence, membership, an online
+//! member in the target channel) and the timeline's lines in the same transaction. The events
+//! go out after the commit.
+
+use crate::auth::OperatorActor;
+use crate::dialogs::{views, visible_dialog};
+use crate::error::{CoreError, dialog_not_found};
+use crate::views::{ChannelView, DialogView, Event, MessageView, OperatorView};
+use crate::{App, audience};
+use frontline_domain::{
+    AuthorKind, Capacity, Channel, ChannelId, ChannelMode, ClientId, Dialog, DialogId, DomainError, MessageBody,
+    MessageId, NewMessage, OfflinePolicy, Operator, OperatorId, Presence, SystemEvent, Timestamp, WorkspaceId, choose,
+};
+use frontline_store::{Checks, NewLine, PresenceCheck, Reassign, Reassigned, Refusal, StoreError};
+use std::collections::HashMap;
+
+/// A system line for the timeline.
+fn system_line(event: SystemEvent, now: Timestamp) -> NewLine {
+    let id = MessageId::new();
+    NewLine {
+        message: NewMessage {
+            id,
+            client_id: ClientId::from_stored(format!("system-{id}")),
+            author_kind: AuthorKind::System,
+            author_id: uuid::Uuid::nil(),
+            body: MessageBody::from_stored(String::new()),
+            created_at: now,
+            audience: event.audience(),
+            event: Some(event),
+        },
+        author_name: None,
+    }
+}
+
+/// The channel's greeting, in the operator's name.
+fn greeting(channel: &Channel, op: &Operator, now: Timestamp) -> NewLine {
+    let id = MessageId::new();
+    NewLine {
+        message: NewMessage {
+            id,
+            client_id: ClientId::from_stored(format!("greeting-{id}")),
+            author_kind: AuthorKind::Operator,
+            author_id: op.id.0,
+            body: MessageBody::from_stored(channel.settings.greeting.as_str().to_owned()),
+            created_at: now,
+            audience: Default::default(),
+            event: None,
+        },
+        author_name: Some(op.display_name.as_str().to_owned()),
+    }
+}
+
+fn name(op: &Operator) -> String {
+    op.display_name.as_str().to_owned()
+}
+
+/// Turns a refusal into what the caller is told; `AssigneeChanged` names who has it now.
+async fn refusal(app: &App, ws: WorkspaceId, e: StoreError) -> CoreError {
+    match e {
+        StoreError::Refused(Refusal::AssigneeChanged { now: Some(op) }) => {
+            let who = app.store.operator(ws, op).await.map(|o| name(&o)).unwrap_or_default();
+            CoreError::AlreadyAssigned(who)
+        }
+        StoreError::Refused(Refusal::AssigneeChanged { now: None }) => CoreError::AlreadyAssigned(String::new()),
+        StoreError::Refused(Refusal::CapacityReached { capacity }) => CoreError::CapacityReached(capacity),
+        StoreError::Refused(Refusal::OperatorUnavailable) => CoreError::OperatorUnavailable,
+        StoreError::Refused(Refusal::NotChannelMember) => CoreError::NotChannelMember,
+        StoreError::Refused(Refusal::ChannelUnavailable) => CoreError::ChannelUnavailable,
+        other => dialog_not_found(other),
+    }
+}
+
+/// Publishes what an assignment change did: its lines, then the dialog (to the channel it
+/// left as well).
+pub(crate) async fn publish_reassigned(app: &App, done: &Reassigned) -> Result<DialogView, CoreError> {
+    let d = &done.dialog;
+    for m in &done.messages {
+        let event = Event::MessageCreated { message: MessageView::from(m) };
+        audience::publish(app, event, d.workspace_id, d.channel_id, d.visitor_id);
+    }
+    let view = views(app, std::slice::from_ref(d)).await?.remove(0);
+    let event = Event::DialogUpdated { dialog: view.clone() };
+    audience::publish_moved(app, event, d.workspace_id, d.channel_id, Some(done.before.channel_id), d.visitor_id);
+    Ok(view)
+}
+
+/// The operator takes a waiting dialog. Of many accepting at once exactly one wins; the others
+/// are told who has it. The channel's greeting goes to the visitor in his name.
+pub async fn accept(app: &App, actor: &OperatorActor, id: DialogId) -> Result<DialogView, CoreError> {
+    let d = visible_dialog(app, actor, id).await?;
+    let me = &actor.operator;
+    if let Some(a) = d.assignee {
+        if a.operator == me.id {
+            return Ok(views(app, &[d]).await?.remove(0));
+        }
+        return Err(refusal(
+            app,
+            d.workspace_id,
+            StoreError::Refused(Refusal::AssigneeChanged { now: Some(a.operator) }),
+        )
+        .await);
+    }
+    let channel = app.store.channel(d.workspace_id, d.channel_id).await?;
+    let now = app.clock.now();
+    let change = Reassign {
+        workspace_id: d.workspace_id,
+        dialog: d.id,
+        expect: None,
+        to: Some(me.id),
+        to_channel: None,
+        checks: Checks { capacity: true, presence: PresenceCheck::Any, member: false },
+        lines: vec![
+            system_line(SystemEvent::Assigned { operator: name(me), by: Some(name(me)) }, now),
+            greeting(&channel, me, now),
+        ],
+        now,
+    };
+    let done = app.store.reassign(&change).await;
+    let done = match done {
+        Ok(done) => done,
+        Err(e) => return Err(refusal(app, d.workspace_id, e).await),
+    };
+    tracing::info!(dialog.id = %d.id, operator.id = %me.id, "dialog accepted");
+    publish_reassigned(app, &done).await
+}
+
+/// Assigns by hand (`Some`) or puts the dialog back in its queue (`None`). An operator may
+/// assign only to himself; supervisors and admins to any member of the dialog's channel.
+pub async fn assign(
+    app: &App,
+    actor: &OperatorActor,
+    id: DialogId,
+    to: Option<OperatorId>,
+) -> Result<DialogView, CoreError> {
+    let d = visible_dialog(app, actor, id).await?;
+    let me = &actor.operator;
+    let current = d.assignee.map(|a| a.operator);
+    let is_lead = me.role.sees_all_channels();
+    if !is_lead && to.is_some_and(|t| t != me.id) {
+        return Err(CoreError::Forbidden);
+    }
+    if !is_lead && to.is_none() && current != Some(me.id) {
+        return Err(CoreError::Forbidden);
+    }
+    if to == current {
+        return Ok(views(app, &[d]).await?.remove(0));
+    }
+    let ws = d.workspace_id;
+    let now = app.clock.now();
+    let mut lines = Vec::new();
+    match to {
+        Some(target) => {
+            let op = app.store.operator(ws, target).await.map_err(|e| match e {
+                StoreError::NotFound => CoreError::NotFound("operator"),
+                other => other.into(),
+            })?;
+            lines.push(system_line(SystemEvent::Assigned { operator: name(&op), by: Some(name(me)) }, now));
+            if current.is_none() {
+                let channel = app.store.channel(ws, d.channel_id).await?;
+                lines.push(greeting(&channel, &op, now));
+            }
+        }
+        None => {
+            let prev = match current {
+                Some(p) => app.store.operator(ws, p).await.map(|o| name(&o)).unwrap_or_default(),
+                None => String::new(),
+            };
+            lines.push(system_line(SystemEvent::Unassigned { operator: prev, by: Some(name(me)) }, now));
+        }
+    }
+    let change = Reassign {
+        workspace_id: ws,
+        dialog: d.id,
+        expect: current,
+        to,
+        to_channel: None,
+        checks: Checks {
+            capacity: true,
+            presence: if to == Some(me.id) { PresenceCheck::Any } else { PresenceCheck::NotOffline },
+            member: to != Some(me.id),
+        },
+        lines,
+        now,
+    };
+    let done = match app.store.reassign(&change).await {
+        Ok(done) => done,
+        Err(e) => return Err(refusal(app, ws, e).await),
+    };
+    let view = publish_reassigned(app, &done).await?;
+    if to.is_none() {
+        auto_assign(app, ws, d.channel_id).await;
+    }
+    Ok(view)
+}
+
+/// Where a transfer goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransferTarget {
+    Operator(OperatorId),
+    Channel(ChannelId),
+}
+
+/// Hands the dialog to a colleague (online, a member of its channel, below capacity) or to
+/// another channel (which must have someone online). The comment is for operators; the visitor
+/// sees a short notice. The history goes along: it is the same dialog.
+pub async fn transfer(
+    app: &App,
+    actor: &OperatorActor,
+    id: DialogId,
+    target: TransferTarget,
+    comment: Option<&str>,
+) -> Result<DialogView, CoreError> {
+    let comment = frontline_domain::queue::parse_comment(comment)?;
+    let d = visible_dialog(app, actor, id).await?;
+    let me = &actor.operator;
+    let ws = d.workspace_id;
+    let now = app.clock.now();
+    let change = match target {
+        TransferTarget::Operator(to) => {
+            if d.assignee.is_some_and(|a| a.operator == to) {
+                return Err(DomainError::Invalid { field: "operator_id", reason: "already handles this dialog" }.into());
+            }
+            let op = app.store.operator(ws, to).await.map_err(|e| match e {
+                StoreError::NotFound => CoreError::NotFound("operator"),
+                other => other.into(),
+            })?;
+            Reassign {
+                workspace_id: ws,
+                dialog: d.id,
+                expect: d.assignee.map(|a| a.operator),
+                to: Some(to),
+                to_channel: None,
+                checks: Checks { capacity: true, presence: PresenceCheck::Online, member: true },
+                lines: vec![
+                    system_line(
+                        SystemEvent::Transferred { operator: Some(name(&op)), channel: None, by: name(me), comment },
+                        now,
+                    ),
+                    system_line(SystemEvent::TransferNotice { operator: Some(name(&op)) }, now),
+                ],
+                now,
+            }
+        }
+        TransferTarget::Channel(ch) => {
+            let channel = app.store.channel(ws, ch).await.map_err(|e| match e {
+                StoreError::NotFound => CoreError::NotFound("channel"),
+                other => other.into(),
+            })?;
+            if ch == d.channel_id && d.assignee.is_none() {
+                return Err(
+                    DomainError::Invalid { field: "channel_id", reason: "the dialog waits there already" }.into()
+                );
+            }
+            Reassign {
+                workspace_id: ws,
+                dialog: d.id,
+                expect: d.assignee.map(|a| a.operator),
+                to: None,
+                to_channel: Some(ch),
+                checks: Checks::default(),
+                lines: vec![
+                    system_line(
+                        SystemEvent::Transferred {
+                            operator: None,
+                            channel: Some(channel.name.clone()),
+                            by: name(me),
+                            comment,
+                        },
+                        now,
+                    ),
+                    system_line(SystemEvent::TransferNotice { operator: None }, now),
+                ],
+                now,
+            }
+        }
+    };
+    let done = match app.store.reassign(&change).await {
+        Ok(done) => done,
+        Err(e) => return Err(refusal(app, ws, e).await),
+    };
+    tracing::info!(dialog.id = %d.id, operator.id = %me.id, "dialog transferred");
+    let view = publish_reassigned(app, &done).await?;
+    if let TransferTarget::Channel(ch) = target {
+        auto_assign(app, ws, ch).await;
+    }
+    Ok(view)
+}
+
+/// Before an operator's reply to an unassigned dialog: the dialog becomes his (no greeting,
+/// the reply is one). Refused when he is at capacity; if a colleague took it a moment before,
+/// the reply still goes and the dialog stays the colleague's.
+pub(crate) async fn claim_for_reply(app: &App, actor: &OperatorActor, d: &Dialog) -> Result<(), CoreError> {
+    if d.assignee.is_some() {
+        return Ok(());
+    }
+    let me = &actor.operator;
+    let now = app.clock.now();
+    let change = Reassign {
+        workspace_id: d.workspace_id,
+        dialog: d.id,
+        expect: None,
+        to: Some(me.id),
+        to_channel: None,
+        checks: Checks { capacity: true, presence: PresenceCheck::Any, member: false },
+        lines: vec![system_line(SystemEvent::Assigned { operator: name(me), by: Some(name(me)) }, now)],
+        now,
+    };
+    match app.store.reassign(&change).await {
+        Ok(done) => {
+            publish_reassigned(app, &done).await?;
+            Ok(())
+        }
+        Err(StoreError::Refused(Refusal::AssigneeChanged { .. })) => Ok(()),
+        Err(e) => Err(refusal(app, d.workspace_id, e).await),
+    }
+}
+
+/// Gives the channel's waiting dialogs, longest waiting first, to the online members with the
+/// most free places (ties: idle longest) while anyone can take one. Only for auto-assign
+/// channels. Errors are logged: auto-assign runs after the change that triggered it succeeded,
+/// and the scheduler's sweep retries.
+pub async fn auto_assign(app: &App, ws: WorkspaceId, channel: ChannelId) {
+    if let Err(e) = try_auto_assign(app, ws, channel).await {
+        tracing::warn!(error = %e, channel.id = %channel, "auto-assign failed");
+    }
+}
+
+async fn try_auto_assign(app: &App, ws: WorkspaceId, channel_id: ChannelId) -> Result<(), CoreError> {
+    let channel = app.store.channel(ws, channel_id).await?;
+    if channel.settings.mode != ChannelMode::Auto {
+        return Ok(());
+    }
+    let queued = app.store.queued_dialogs(ws, channel_id, 100).await?;
+    let mut operators: HashMap<OperatorId, Operator> = HashMap::new();
+    for d in queued {
+        // A few tries per dialog: a candidate may fill up or go offline in between.
+        for _ in 0..3 {
+            let candidates = app.store.candidates(ws, channel_id).await?;
+            let Some(chosen) = choose(&candidates) else { return Ok(()) };
+            let op = match operators.get(&chosen) {
+                Some(op) => op.clone(),
+                None => {
+                    let op = app.store.operator(ws, chosen).await?;
+                    operators.insert(chosen, op.clone());
+                    op
+                }
+            };
+            let now = app.clock.now();
+            let change = Reassign {
+                workspace_id: ws,
+                dialog: d.id,
+                expect: None,
+                to: Some(chosen),
+                to_channel: None,
+                checks: Checks { capacity: true, presence: PresenceCheck::Online, member: true },
+                lines: vec![
+                    system_line(SystemEvent::Assigned { operator: name(&op), by: None }, now),
+                    greeting(&channel, &op, now),
+                ],
+                now,
+            };
+            match app.store.reassign(&change).await {
+                Ok(done) => {
+                    tracing::info!(dialog.id = %d.id, operator.id = %chosen, "dialog auto-assigned");
+                    publish_reassigned(app, &done).await?;
+                    break;
+                }
+                // Someone took it or it moved: on to the next dialog.
+                Err(StoreError::Refused(Refusal::AssigneeChanged { .. }) | StoreError::DialogClosed) => break,
+                Err(StoreError::Refused(_)) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// An operator view with his active dialogs counted.
+pub async fn operator_view(app: &App, op: &Operator) -> Result<OperatorView, CoreError> {
+    let counts = app.store.active_counts(op.workspace_id).await?;
+    Ok(OperatorView::new(op, counts.get(&op.id).copied().unwrap_or(0)))
+}
+
+/// The workspace's operators, each with his active dialogs.
+pub async fn operator_views(app: &App, ws: WorkspaceId, ops: &[Operator]) -> Result<Vec<OperatorView>, CoreError> {
+    let counts = app.store.active_counts(ws).await?;
+    Ok(ops.iter().map(|o| OperatorView::new(o, counts.get(&o.id).copied().unwrap_or(0))).collect())
+}
+
+/// Channel views with their online members counted.
+pub async fn channel_views(app: &App, ws: WorkspaceId, channels: &[Channel]) -> Result<Vec<ChannelView>, CoreError> {
+    let online = app.store.online_counts(ws).await?;
+    Ok(channels.iter().map(|c| ChannelView::new(c, online.get(&c.id).copied().unwrap_or(0))).collect())
+}
+
+/// The operator sets his presence. Going offline stops new assignments and, in channels
+/// whose policy says so, returns his open dialogs to the queue; coming online lets auto-assign
+/// channels give him their waiting dialogs.
+pub async fn set_presence(app: &App, actor: &OperatorActor, presence: &str) -> Result<OperatorView, CoreError> {
+    let presence = Presence::parse(presence)?;
+    let me = &actor.operator;
+    let (op, before) = app.store.set_presence(me.workspace_id, me.id, presence, app.clock.now()).await?;
+    presence_changed(app, &op, before).await
+}
+
+/// What follows a change of presence, whoever made it (the operator, or the expiry of his
+/// sockets' grace period).
+pub(crate) async fn presence_changed(app: &App, op: &Operator, before: Presence) -> Result<OperatorView, CoreError> {
+    let ws = op.workspace_id;
+    tracing::info!(operator.id = %op.id, presence = op.presence.as_str(), "presence changed");
+    if op.presence == Presence::Offline && before != Presence::Offline {
+        return_dialogs(app, op).await?;
+    }
+    let view = operator_view(app, op).await?;
+    audience::publish_to_workspace(app, Event::OperatorUpdated { operator: view.clone() }, ws);
+    if op.presence == Presence::Online || op.presence == Presence::Offline {
+        for ch in app.store.operator_channels(ws, op.id).await? {
+            auto_assign(app, ws, ch).await;
+        }
+    }
+    Ok(view)
+}
+
+/// Returns an operator's open dialogs to their queues, in the channels whose offline policy
+/// is "return".
+async fn return_dialogs(app: &App, op: &Operator) -> Result<(), CoreError> {
+    let ws = op.workspace_id;
+    let mut policies: HashMap<ChannelId, OfflinePolicy> = HashMap::new();
+    for d in app.store.open_dialogs_of(ws, op.id).await? {
+        let policy = match policies.get(&d.channel_id) {
+            Some(p) => *p,
+            None => {
+                let p = app.store.channel(ws, d.channel_id).await?.settings.offline_policy;
+                policies.insert(d.channel_id, p);
+                p
+            }
+        };
+        if policy != OfflinePolicy::Return {
+            continue;
+        }
+        let now = app.clock.now();
+        let change = Reassign {
+            workspace_id: ws,
+            dialog: d.id,
+            expect: Some(op.id),
+            to: None,
+            to_channel: None,
+            checks: Checks::default(),
+            lines: vec![system_line(SystemEvent::Returned { operator: name(op), reason: "offline".into() }, now)],
+            now,
+        };
+        match app.store.reassign(&change).await {
+            Ok(done) => {
+                publish_reassigned(app, &done).await?;
+            }
+            Err(StoreError::Refused(_) | StoreError::DialogClosed) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
+}
+
+/// An admin sets an operator's capacity (1–50).
+pub async fn set_capacity(
+    app: &App,
+    admin: &OperatorActor,
+    id: OperatorId,
+    capacity: i64,
+) -> Result<OperatorView, CoreError> {
+    admin.require_admin()?;
+    let capacity = Capacity::new(capacity)?;
+    let ws = admin.workspace();
+    let op = app.store.set_capacity(ws, id, capacity).await.map_err(|e| match e {
+        StoreError::NotFound => CoreError::NotFound("operator"),
+        other => other.into(),
+    })?;
+    let view = operator_view(app, &op).await?;
+    audience::publish_to_workspace(app, Event::OperatorUpdated { operator: view.clone() }, ws);
+    for ch in app.store.operator_channels(ws, op.id).await? {
+        auto_assign(app, ws, ch).await;
+    }
+    Ok(view)
+}
+
+/// The dialog lines of a waiting alert: once per stay in the queue, on whichever node gets
+/// there first.
+pub(crate) async fn fire_wait_alerts(app: &App, now: Timestamp) -> Result<usize, CoreError> {
+    let mut fired = 0;
+    for d in app.store.due_wait_alerts(now, 500).await? {
+        let Some(queued_at) = d.queued_at else { continue };
+        if let Some(d) = app.store.mark_wait_alerted(d.workspace_id, d.id, queued_at, now).await? {
+            let view = views(app, std::slice::from_ref(&d)).await?.remove(0);
+            tracing::info!(dialog.id = %d.id, "dialog waits longer than its channel's limit");
+            audience::publish(
+                app,
+                Event::DialogWaiting { dialog: view.clone() },
+                d.workspace_id,
+                d.channel_id,
+                d.visitor_id,
+            );
+            audience::publish(app, Event::DialogUpdated { dialog: view }, d.workspace_id, d.channel_id, d.visitor_id);
+            fired += 1;
+        }
+    }
+    Ok(fired)
+}

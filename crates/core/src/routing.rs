@@ -1,0 +1,213 @@
+//! Routing rules as admins edit them, and the choice of a new dialog's channel.
+
+use crate::App;
+use crate::auth::OperatorActor;
+use crate::error::CoreError;
+use frontline_domain::routing::{Condition, Routed, RoutingRule, UrlPattern, route};
+use frontline_domain::{ChannelId, DomainError, RoutingContext, Site, Timestamp, WorkspaceId};
+use frontline_store::{StoreError, StoredRule};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// One condition, as the API and the database carry it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ConditionView {
+    /// The page URL matches a glob (`*` for any text) or, with `regex`, a regular expression.
+    Url {
+        pattern: String,
+        #[serde(default)]
+        regex: bool,
+    },
+    /// The visitor property `name` (e.g. `city`) equals `value`, ignoring case.
+    Property { name: String, value: String },
+    /// The browser's language has this primary subtag (`ru` matches `ru-RU`).
+    Language { value: String },
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct RoutingRuleView {
+    pub id: Uuid,
+    pub name: String,
+    pub channel_id: Uuid,
+    pub conditions: Vec<ConditionView>,
+}
+
+/// A rule as an admin sends it.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct RoutingRuleInput {
+    pub name: String,
+    pub channel_id: Uuid,
+    pub conditions: Vec<ConditionView>,
+}
+
+fn invalid(field: String, reason: &str) -> CoreError {
+    CoreError::Invalid { field, reason: reason.to_owned() }
+}
+
+fn condition(c: &ConditionView) -> Result<Condition, DomainError> {
+    match c {
+        ConditionView::Url { pattern, regex: false } => UrlPattern::glob(pattern).map(Condition::PageUrl),
+        ConditionView::Url { pattern, regex: true } => UrlPattern::regex(pattern).map(Condition::PageUrl),
+        ConditionView::Property { name, value } => Condition::property(name, value),
+        ConditionView::Language { value } => Condition::language(value),
+    }
+}
+
+/// Which field of a condition a domain refusal is about.
+fn condition_field(c: &ConditionView, e: &DomainError) -> &'static str {
+    match (c, e) {
+        (ConditionView::Url { .. }, _) => "pattern",
+        (ConditionView::Property { .. }, DomainError::Invalid { field: "key", .. }) => "name",
+        (ConditionView::Property { .. }, _) => "value",
+        (ConditionView::Language { .. }, _) => "value",
+    }
+}
+
+fn reason(e: &DomainError) -> String {
+    match e {
+        DomainError::Invalid { reason, .. } => (*reason).to_owned(),
+        other => other.to_string(),
+    }
+}
+
+/// A workspace's rules, parsed, with the names the dialog keeps.
+#[derive(Clone)]
+struct Rules {
+    rules: Vec<RoutingRule<usize>>,
+    names: Vec<String>,
+    read_at: Timestamp,
+}
+
+/// Each workspace's rules, read again after `routing_cache_ms` (at once after a change made on
+/// this node), so a visitor's post does not read them every time.
+#[derive(Default)]
+pub struct RulesCache {
+    by_workspace: Mutex<HashMap<WorkspaceId, Arc<Rules>>>,
+}
+
+impl RulesCache {
+    fn get(&self, ws: WorkspaceId, now: Timestamp, ttl: i64) -> Option<Arc<Rules>> {
+        let map = self.by_workspace.lock().ok()?;
+        map.get(&ws).filter(|r| now.0 - r.read_at.0 < ttl).cloned()
+    }
+
+    fn put(&self, ws: WorkspaceId, rules: Arc<Rules>) {
+        if let Ok(mut map) = self.by_workspace.lock() {
+            map.insert(ws, rules);
+        }
+    }
+
+    fn forget(&self, ws: WorkspaceId) {
+        if let Ok(mut map) = self.by_workspace.lock() {
+            map.remove(&ws);
+        }
+    }
+}
+
+fn parse_stored(stored: &[StoredRule], now: Timestamp) -> Rules {
+    let mut rules = Vec::with_capacity(stored.len());
+    let mut names = Vec::with_capacity(stored.len());
+    for (i, s) in stored.iter().enumerate() {
+        // Stored rules were checked when saved; one that no longer parses is skipped, not fatal.
+        let parsed = serde_json::from_str::<Vec<ConditionView>>(&s.conditions)
+            .ok()
+            .and_then(|cs| cs.iter().map(condition).collect::<Result<Vec<_>, _>>().ok())
+            .and_then(|cs| RoutingRule::new(i, cs, s.channel).ok());
+        match parsed {
+            Some(rule) => rules.push(rule),
+            None => tracing::warn!(rule.id = %s.id, "stored routing rule does not parse; skipped"),
+        }
+        names.push(s.name.clone());
+    }
+    Rules { rules, names, read_at: now }
+}
+
+async fn rules(app: &App, ws: WorkspaceId) -> Result<Arc<Rules>, CoreError> {
+    let now = app.clock.now();
+    if let Some(r) = app.routing.get(ws, now, app.config.routing_cache_ms) {
+        return Ok(r);
+    }
+    let parsed = Arc::new(parse_stored(&app.store.routing_rules(ws).await?, now));
+    app.routing.put(ws, parsed.clone());
+    Ok(parsed)
+}
+
+/// The channel of a visitor's next new dialog and the name of the rule that chose it.
+pub async fn channel_for(
+    app: &App,
+    site: &Site,
+    ctx: &RoutingContext,
+) -> Result<(ChannelId, Option<String>), CoreError> {
+    let r = rules(app, site.workspace_id).await?;
+    Ok(match route(&r.rules, ctx, site.channel_id) {
+        Routed::ByRule { rule, channel } => (channel, r.names.get(rule).cloned()),
+        Routed::Default(channel) => (channel, None),
+    })
+}
+
+fn view(s: &StoredRule) -> RoutingRuleView {
+    RoutingRuleView {
+        id: s.id,
+        name: s.name.clone(),
+        channel_id: s.channel.0,
+        conditions: serde_json::from_str(&s.conditions).unwrap_or_default(),
+    }
+}
+
+/// The workspace's rules in order (any operator may read them: the console shows why a
+/// dialog landed where it did).
+pub async fn list(app: &App, actor: &OperatorActor) -> Result<Vec<RoutingRuleView>, CoreError> {
+    Ok(app.store.routing_rules(actor.workspace()).await?.iter().map(view).collect())
+}
+
+/// An admin replaces the whole ordered list; a bad rule names its place and field
+/// (`items[2].conditions[0].pattern`) and nothing changes.
+pub async fn replace(
+    app: &App,
+    admin: &OperatorActor,
+    items: &[RoutingRuleInput],
+) -> Result<Vec<RoutingRuleView>, CoreError> {
+    admin.require_admin()?;
+    if items.len() > 200 {
+        return Err(invalid("items".into(), "at most 200 rules"));
+    }
+    let ws = admin.workspace();
+    let mut stored = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let name = item.name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(invalid(format!("items[{i}].name"), "1–100 characters"));
+        }
+        let mut conditions = Vec::with_capacity(item.conditions.len());
+        for (j, c) in item.conditions.iter().enumerate() {
+            let parsed = condition(c)
+                .map_err(|e| invalid(format!("items[{i}].conditions[{j}].{}", condition_field(c, &e)), &reason(&e)))?;
+            conditions.push(parsed);
+        }
+        let channel = ChannelId(item.channel_id);
+        RoutingRule::new(i, conditions, channel).map_err(|e| invalid(format!("items[{i}].conditions"), &reason(&e)))?;
+        stored.push(StoredRule {
+            id: Uuid::now_v7(),
+            name: name.to_owned(),
+            channel,
+            conditions: serde_json::to_string(&item.conditions)
+                .map_err(|e| CoreError::Internal(format!("rule conditions: {e}")))?,
+        });
+    }
+    match app.store.replace_routing_rules(ws, &stored).await {
+        Ok(()) => {}
+        Err(StoreError::NotFound) => {
+            let channels = app.store.list_channels(ws).await?;
+            let i = items.iter().position(|r| !channels.iter().any(|c| c.id.0 == r.channel_id)).unwrap_or(0);
+            return Err(invalid(format!("items[{i}].channel_id"), "not a channel of this workspace"));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    app.routing.forget(ws);
+    tracing::info!(rules = stored.len(), "routing rules replaced");
+    Ok(stored.iter().map(view).collect())
+}
