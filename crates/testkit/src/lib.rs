@@ -78,6 +78,9 @@ impl TestApp {
             // Small but real argon2id parameters: tests hash many passwords.
             argon2_m_kib: 1024,
             argon2_t: 1,
+            // Tests drive time-based work with `TestApp::tick`, so the background loop stays out
+            // of their way.
+            scheduler_tick_ms: 3_600_000,
             ..Config::default()
         };
         let store: Arc<dyn Store> = match opts.backend {
@@ -114,6 +117,34 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
+    /// Runs the scheduler once at the clock's time (the background loop does the same every
+    /// tick; calling it makes a test independent of the loop's timing).
+    pub async fn tick(&self) -> frontline_core::scheduler::Tick {
+        frontline_core::scheduler::tick(&self.app).await.expect("scheduler tick")
+    }
+
+    /// Creates an operator (through the admin API), puts him in `channels` and signs him in.
+    pub async fn operator(&self, admin: &OperatorClient, email: &str, name: &str, channels: &[&str]) -> OperatorClient {
+        let password = "operator-password";
+        let resp = admin
+            .post(
+                "/api/v1/operators",
+                json!({"email": email, "display_name": name, "password": password, "role": "operator"}),
+            )
+            .await;
+        assert_eq!(resp.status(), 201, "create operator {email}");
+        let created: Value = resp.json().await.expect("json");
+        for ch in channels {
+            let members: Value = admin.get(&format!("/api/v1/channels/{ch}/members")).await.json().await.expect("json");
+            let mut ids: Vec<Value> =
+                members["items"].as_array().cloned().unwrap_or_default().iter().map(|m| m["id"].clone()).collect();
+            ids.push(created["id"].clone());
+            let resp = admin.put(&format!("/api/v1/channels/{ch}/members"), json!({ "operator_ids": ids })).await;
+            assert_eq!(resp.status(), 200, "members of {ch}");
+        }
+        self.login(email, password).await.expect("operator login")
+    }
+
     /// Signs in the demo admin.
     pub async fn admin(&self) -> OperatorClient {
         self.login(&self.admin_email, ADMIN_PASSWORD).await.expect("admin login")
@@ -142,13 +173,18 @@ impl TestApp {
 
     /// A visitor whose browser says `origin`; `token` brings back an earlier visitor.
     pub async fn visitor_from(&self, origin: &str, token: Option<&str>) -> Result<VisitorClient> {
+        self.visitor_session(origin, json!({ "key": self.site_key, "token": token })).await
+    }
+
+    /// A new visitor on `page_url` with what the site tells about him (routing reads both).
+    pub async fn visitor_at(&self, page_url: &str, properties: Value) -> VisitorClient {
+        let body = json!({ "key": self.site_key, "page_url": page_url, "properties": properties, "language": "ru-RU" });
+        self.visitor_session(&self.origin(), body).await.expect("visitor session")
+    }
+
+    async fn visitor_session(&self, origin: &str, body: Value) -> Result<VisitorClient> {
         let http = reqwest::Client::new();
-        let resp = http
-            .post(self.url("/widget/v1/session"))
-            .header("origin", origin)
-            .json(&json!({ "key": self.site_key, "token": token }))
-            .send()
-            .await?;
+        let resp = http.post(self.url("/widget/v1/session")).header("origin", origin).json(&body).send().await?;
         if !resp.status().is_success() {
             bail!("session refused: {} {}", resp.status(), resp.text().await.unwrap_or_default());
         }
@@ -203,6 +239,26 @@ impl OperatorClient {
 
     pub async fn post(&self, path: &str, body: Value) -> reqwest::Response {
         self.http.post(self.url(path)).header("cookie", &self.cookie).json(&body).send().await.expect("POST")
+    }
+
+    pub async fn put(&self, path: &str, body: Value) -> reqwest::Response {
+        self.http.put(self.url(path)).header("cookie", &self.cookie).json(&body).send().await.expect("PUT")
+    }
+
+    pub async fn patch(&self, path: &str, body: Value) -> reqwest::Response {
+        self.http.patch(self.url(path)).header("cookie", &self.cookie).json(&body).send().await.expect("PATCH")
+    }
+
+    /// This operator's id.
+    pub fn id(&self) -> String {
+        self.me["operator"]["id"].as_str().unwrap_or_default().to_owned()
+    }
+
+    /// Sets his presence (`online`, `away`, `offline`).
+    pub async fn presence(&self, presence: &str) -> Value {
+        let resp = self.put("/api/v1/me/presence", json!({ "presence": presence })).await;
+        assert_eq!(resp.status(), 200, "presence {presence}");
+        resp.json().await.expect("json")
     }
 
     pub async fn dialogs(&self, status: &str) -> Vec<Value> {

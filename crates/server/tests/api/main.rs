@@ -7,6 +7,7 @@ mod channels;
 mod chat;
 mod multinode;
 mod ops;
+mod queues;
 mod refusals;
 mod resume;
 mod shutdown;
