@@ -60,3 +60,45 @@ pub fn visible_to_operator(delivery: &Delivery, channels: Option<&HashSet<Channe
         (Some(mine), Some(ch)) => mine.contains(&ch) || delivery.previous_channel.is_some_and(|p| mine.contains(&p)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::views::{AuthorView, MessageView};
+
+    fn message(audience: &str) -> Event {
+        Event::MessageCreated {
+            message: MessageView {
+                id: uuid::Uuid::nil(),
+                dialog_id: uuid::Uuid::nil(),
+                seq: 1,
+                client_id: "c".into(),
+                author: AuthorView { kind: "system".into(), id: uuid::Uuid::nil(), name: None },
+                body: String::new(),
+                created_at: String::new(),
+                audience: audience.into(),
+                event: None,
+            },
+        }
+    }
+
+    #[test]
+    fn lines_for_operators_never_take_the_visitors_topic() {
+        let (ws, v) = (WorkspaceId::new(), VisitorId::new());
+        assert_eq!(topics(&message("operators"), ws, v), vec![Topic::Workspace(ws)]);
+        assert_eq!(topics(&message("all"), ws, v), vec![Topic::Workspace(ws), Topic::Visitor(v)]);
+    }
+
+    #[test]
+    fn a_moved_dialog_is_seen_once_more_by_the_channel_it_left() {
+        let (old, new, other) = (ChannelId::new(), ChannelId::new(), ChannelId::new());
+        let moved = Delivery { channel: Some(new), previous_channel: Some(old), event: message("all") };
+        let mine = |c: ChannelId| HashSet::from([c]);
+        assert!(visible_to_operator(&moved, Some(&mine(old))));
+        assert!(visible_to_operator(&moved, Some(&mine(new))));
+        assert!(!visible_to_operator(&moved, Some(&mine(other))));
+        assert!(visible_to_operator(&moved, None), "supervisors see all");
+        let workspace_wide = Delivery { channel: None, previous_channel: None, event: message("all") };
+        assert!(visible_to_operator(&workspace_wide, Some(&mine(other))));
+    }
+}

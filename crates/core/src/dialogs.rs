@@ -76,7 +76,12 @@ pub(crate) async fn views(app: &App, dialogs: &[Dialog]) -> Result<Vec<DialogVie
             Some(a) => {
                 if names.is_none() {
                     let ops = app.store.list_operators(d.workspace_id).await?;
-                    names = Some(ops.into_iter().map(|o| (o.id, o.display_name.as_str().to_owned())).collect());
+                    let read: HashMap<OperatorId, String> =
+                        ops.into_iter().map(|o| (o.id, o.display_name.as_str().to_owned())).collect();
+                    if let Ok(mut cache) = app.names.lock() {
+                        cache.extend(read.iter().map(|(k, v)| (*k, v.clone())));
+                    }
+                    names = Some(read);
                 }
                 names.as_ref().and_then(|n| n.get(&a.operator)).map(String::as_str)
             }

@@ -72,6 +72,9 @@ pub struct App {
     /// Operators with a socket on this node (their presence heartbeat).
     pub sockets: Arc<scheduler::Sockets>,
     pub routing: Arc<routing::RulesCache>,
+    /// Operators' display names as last read, for events on the message path (which does
+    /// not read the operators table).
+    pub names: Arc<std::sync::Mutex<std::collections::HashMap<frontline_domain::OperatorId, String>>>,
 }
 
 impl App {
@@ -84,6 +87,7 @@ impl App {
             metrics: Arc::new(Metrics::default()),
             sockets: Arc::default(),
             routing: Arc::default(),
+            names: Arc::default(),
         }
     }
 }

@@ -241,9 +241,10 @@ pub(crate) fn publish_posted(app: &App, posted: &Posted, visitor: &Visitor) {
         _ => app.metrics.messages_operator.fetch_add(1, Relaxed),
     };
     let ws = posted.dialog.workspace_id;
-    // The assignee's name is not read here (the hot path); clients keep it from the dialog's
-    // earlier events, and an empty name means "unchanged".
-    let dialog = DialogView::new(&posted.dialog, visitor, None);
+    // The assignee's name comes from the names views have read (the message path reads no
+    // operator rows); an assignment always publishes a full view first, so it is known.
+    let name = posted.dialog.assignee.and_then(|a| app.names.lock().ok().and_then(|n| n.get(&a.operator).cloned()));
+    let dialog = DialogView::new(&posted.dialog, visitor, name.as_deref());
     let mut events = vec![Event::MessageCreated { message: MessageView::from(&posted.message) }];
     if posted.dialog_created {
         app.metrics.dialogs_created.fetch_add(1, Relaxed);
