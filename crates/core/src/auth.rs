@@ -114,8 +114,20 @@ pub async fn authenticate(app: &App, token: &str) -> Result<OperatorActor, CoreE
     }
 }
 
+/// Ends the session. Logging out is going offline: no new dialogs, and his open ones follow
+/// each channel's offline policy.
 pub async fn logout(app: &App, token: &str) -> Result<(), CoreError> {
-    app.store.delete_session(&tokens::hash(token)).await?;
+    let hash = tokens::hash(token);
+    let operator = match app.store.session_operator(&hash, app.clock.now()).await {
+        Ok(op) => Some(op),
+        Err(StoreError::NotFound) => None,
+        Err(e) => return Err(e.into()),
+    };
+    app.store.delete_session(&hash).await?;
+    if let Some(op) = operator.filter(|o| o.presence != frontline_domain::Presence::Offline) {
+        let actor = OperatorActor { operator: op };
+        crate::queue::set_presence(app, &actor, "offline").await?;
+    }
     Ok(())
 }
 

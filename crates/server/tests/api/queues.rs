@@ -329,3 +329,24 @@ async fn routing_rules_name_the_bad_field_and_change_nothing() {
     assert_eq!((status, err["details"]["field"].as_str()), (400, Some("sort")));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn logging_out_is_going_offline() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let general: Value = admin.get("/api/v1/channels").await.json().await.expect("json");
+    let general = general["items"][0]["id"].as_str().expect("id").to_owned();
+    let vera = app.operator(&admin, "vera@example.com", "Вера", &[&general]).await;
+    assert_eq!(vera.presence("online").await["presence"], "online");
+    let channels: Value = admin.get("/api/v1/channels").await.json().await.expect("json");
+    assert_eq!(channels["items"][0]["online_members"], 1);
+    assert_eq!(vera.post("/api/v1/auth/logout", json!({})).await.status(), 204);
+    let ops: Value = admin.get("/api/v1/operators").await.json().await.expect("json");
+    let vera_now = ops["items"].as_array().expect("items").iter().find(|o| o["display_name"] == "Вера").cloned();
+    assert_eq!(vera_now.expect("vera")["presence"], "offline");
+    let (status, err) = body(vera.put("/api/v1/me/presence", json!({"presence": "online"})).await).await;
+    assert_eq!((status, err["code"].as_str()), (401, Some("unauthenticated")));
+    let (status, err) = body(admin.put("/api/v1/me/presence", json!({"presence": "busy"})).await).await;
+    assert_eq!((status, err["details"]["field"].as_str()), (400, Some("presence")));
+    app.stop().await;
+}
