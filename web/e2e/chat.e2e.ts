@@ -119,7 +119,7 @@ describe('operator and visitor chat', () => {
     await row.waitFor({ timeout: WAIT }); // no reload: the console socket brought it
     await expect(row.getByTestId('dialog-row-name').textContent()).resolves.toMatch(/Посетитель \d+/);
     await expect(row.getByTestId('dialog-row-unread').textContent()).resolves.toBe('1');
-    await eventually(async () => expect(await operator.title()).toBe('(1) Frontline'));
+    await eventually(async () => expect(await operator.title()).toBe('(1) Очередь 1 · Frontline'));
 
     // The visitor folds the panel, so the reply must show up as an unread badge.
     await chatFrame(visitor).getByTestId('chat-close').click();
@@ -132,7 +132,7 @@ describe('operator and visitor chat', () => {
       .waitFor({ timeout: WAIT });
     await expect(row.getAttribute('data-selected')).resolves.toBe('true');
     // Shown means read: POST /read went out and the unread count left the tab title.
-    await eventually(async () => expect(await operator.title()).toBe('Frontline'));
+    await eventually(async () => expect(await operator.title()).toBe('Очередь 1 · Frontline'));
     const input = operator.getByTestId('composer-input');
     await input.fill(REPLY_TEXT);
     await input.press('Enter');

@@ -765,7 +765,12 @@ pub async fn assignment_checks_and_transfers(store: Arc<dyn Store>) {
     };
     store.create_channel(&spb).await.expect("channel");
     store.set_channel_members(ws, spb.id, &[boris.id]).await.expect("members");
-    let d = store.post_message(f.visitor_post("t", "вопрос")).await.expect("post").dialog;
+    let mut routed = f.visitor_post("t", "вопрос");
+    if let PostTarget::Visitor { routed_by, .. } = &mut routed.target {
+        *routed_by = Some("Общий по адресу".into());
+    }
+    let d = store.post_message(routed).await.expect("post").dialog;
+    assert_eq!(d.routed_by.as_deref(), Some("Общий по адресу"));
     let given = store.reassign(&accept(ws, d.id, anna.id)).await.expect("accept");
 
     // To an offline operator: refused, nothing changes.
@@ -793,6 +798,7 @@ pub async fn assignment_checks_and_transfers(store: Arc<dyn Store>) {
     // Now the channel has someone online: the dialog moves there and waits in its queue.
     let moved = store.reassign(&to_spb).await.expect("transfer to channel");
     assert_eq!(moved.dialog.channel_id, spb.id);
+    assert_eq!(moved.dialog.routed_by, None, "the rule no longer explains where it is");
     assert_eq!(moved.dialog.assignee, None);
     assert!(moved.dialog.queued_at.is_some());
     assert_eq!(store.queued_dialogs(ws, spb.id, 10).await.expect("queue").len(), 1);

@@ -243,10 +243,11 @@ pub const COUNT_ONLINE_MEMBERS: &str = "SELECT COUNT(*) FROM channel_members m J
      WHERE m.channel_id = $1 AND o.presence = 'online'";
 q!(
     /// The compare-and-set of an assignment change: it applies only while the dialog is open,
-    /// in the channel and with the assignee the caller saw. Entering a queue restarts the wait.
+    /// in the channel and with the assignee the caller saw. Entering a queue restarts the wait;
+    /// a move to another channel forgets the rule that routed it.
     REASSIGN_DIALOG, "UPDATE dialogs SET assignee_id = $3, \
      assigned_at = CASE WHEN $3 IS NULL THEN NULL WHEN assignee_id IS NOT DISTINCT FROM $3 THEN assigned_at ELSE $6 END, \
-     channel_id = $4, \
+     routed_by = CASE WHEN channel_id = $4 THEN routed_by ELSE NULL END, channel_id = $4, \
      queued_at = CASE WHEN $3 IS NOT NULL THEN NULL WHEN assignee_id IS NULL AND channel_id = $4 THEN queued_at ELSE $6 END, \
      wait_alerted_at = CASE WHEN $3 IS NULL AND assignee_id IS NULL AND channel_id = $4 THEN wait_alerted_at ELSE NULL END, \
      updated_at = $6 \

@@ -67,7 +67,7 @@ describe('ConsoleState', () => {
     expect(state.unreadTotal()).toBe(3);
     ws.push({ type: 'dialog.closed', dialog: dialog('d2', { status: 'closed', updated_at: '2026-01-01T14:00:00Z' }) });
     expect(state.visible().map((d) => d.id)).toEqual(['d1']);
-    state.setFilter('all');
+    state.setFilter({ status: 'all' });
     expect(state.visible().map((d) => d.id)).toEqual(['d2', 'd1']);
   });
 

@@ -1,19 +1,29 @@
 /**
  * The operator console's state and everything it does over the network: sign-in, the dialog
- * list kept live by the console socket, the open dialog's messages, sends pending until `ack`,
- * read marks, closing. Components read fields and call methods; changes are announced through
- * `Observable`.
+ * list (filtered) and the queue kept live by the console socket, the operator's presence, the
+ * open dialog's messages, sends pending until `ack`, read marks, accepting, assigning,
+ * transferring and closing, and the sounds and notifications those events deserve.
+ * Components read fields and call methods; changes are announced through `Observable`.
  *
- * After a reconnect the list is reloaded (dialog events may have been missed) and every dialog
- * whose messages are held is resumed from its last seq; `resync` reloads over REST.
+ * What stays true:
+ * - every dialog seen (list pages, the queue, the operator's own, socket events) lives once in
+ *   `dialogs`; the list, the queue and the tabs are views of it (see dialogs.ts, queue.ts);
+ * - a dialog that leaves the operator's sight (moved to a channel he is not in) is dropped;
+ * - after a reconnect the list, the queue and the operators are reloaded (events may have been
+ *   missed) and every dialog whose messages are held is resumed from its last seq; `resync`
+ *   reloads over REST.
  */
 import { ApiError, createClient, fetchAllMessages, query, type Requester } from '../shared/api';
 import type {
-  DialogStatusFilter,
+  ChannelView,
+  DialogCounts,
   DialogView,
+  Items,
   MeView,
   MessageView,
+  OperatorView,
   Page,
+  Presence,
   ServerFrame,
 } from '../shared/api-types';
 import { newClientId } from '../shared/ids';
@@ -22,13 +32,27 @@ import { DialogMessages } from '../shared/messages';
 import { ReconnectingSocket, wsUrl, type SocketStatus } from '../shared/socket';
 import { local } from '../shared/storage';
 import { Observable } from '../shared/store';
-import { mergeDialog, totalUnread, visibleDialogs, withMessage } from './dialogs';
+import { AdminState } from './admin/admin-state';
+import { Attention, browserAlerter, decideAlert, type Alerter } from './alerts';
+import { activeDialogs, mergeDialog, totalUnread, visibleDialogs, withMessage } from './dialogs';
+import { DEFAULT_FILTER, filterQuery, parseFilter, type ListFilter } from './filters';
+import { makeT } from './i18n';
+import { countQueued, isQueued, queueBeyond, queuedDialogs } from './queue';
+import { BASE, pathFor, routeFromPath, type Route } from './routes';
+import { transferBody, type TransferTarget } from './transfer';
+
+export { dialogIdFromPath } from './routes';
 
 export type AuthPhase = 'checking' | 'unreachable' | 'signed_out' | 'signed_in';
+
+/** The left column shows the filtered list or the queue. */
+export type ListTab = 'dialogs' | 'queue';
 
 export interface Problem {
   code: string;
   details: Record<string, unknown>;
+  /** The server's own words, for codes the console has no text of its own for. */
+  message?: string;
 }
 
 /** One dialog's messages as loaded in the console. */
@@ -39,54 +63,97 @@ export interface LoadedDialog {
 }
 
 const LANG_KEY = 'frontline.console.lang';
-const BASE = '/console/';
+const FILTER_KEY = 'frontline.console.filter';
 const PAGE_SIZE = 50;
+const QUEUE_PAGE = 100;
+/** How long after a dialog event the server's queue count is asked again (only while the queue is longer than a page). */
+const COUNTS_DEBOUNCE_MS = 3_000;
 
 export function toProblem(e: unknown): Problem {
-  if (e instanceof ApiError) return { code: e.code, details: e.details };
+  // ApiError falls back to its code as the message: that is no words of the server's.
+  if (e instanceof ApiError) return { code: e.code, details: e.details, message: e.message !== e.code ? e.message : undefined };
   return { code: 'internal', details: {} };
 }
 
-/** The dialog id in a console path (`/console/dialogs/<id>`), or null. */
-export function dialogIdFromPath(path: string): string | null {
-  const m = /^\/console\/dialogs\/([^/?#]+)/.exec(path);
-  return m ? decodeURIComponent(m[1]) : null;
+export interface ConsoleDeps {
+  api?: Requester;
+  WebSocketImpl?: typeof WebSocket;
+  alerter?: Alerter;
+  /** Whether the operator is looking at the console (tab visible and focused). */
+  watching?: () => boolean;
 }
 
 export class ConsoleState extends Observable {
   lang: Lang;
   auth: AuthPhase = 'checking';
   me: MeView | null = null;
+  route: Route = { view: 'dialogs', dialogId: null };
 
   readonly dialogs = new Map<string, DialogView>();
-  filter: DialogStatusFilter = 'open';
+  filter: ListFilter;
+  listTab: ListTab = 'dialogs';
   listLoading = false;
   listProblem: Problem | null = null;
   nextCursor: string | null = null;
+
+  /** The server's counts at the last load; the queue count itself follows events (queueCount). */
+  counts: DialogCounts | null = null;
+  queueLoading = false;
+  queueProblem: Problem | null = null;
+  private queueBeyond = 0;
+  private countsTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Every operator of the workspace, kept live by `operator.updated`. */
+  readonly operators = new Map<string, OperatorView>();
+  channels: ChannelView[] = [];
+  /** Members of channels, loaded when a transfer needs them. */
+  readonly members = new Map<string, OperatorView[]>();
 
   selectedId: string | null = null;
   readonly loaded = new Map<string, LoadedDialog>();
   /** Highest seq each dialog was marked read up to by this tab. */
   readonly readUpTo = new Map<string, number>();
   closing = new Set<string>();
+  /** Dialogs being accepted, assigned or transferred by this operator right now. */
+  readonly acting = new Set<string>();
+  /** The last refusal of an accept or assign, per dialog (shown on its queue row and header). */
+  readonly actionProblems = new Map<string, Problem>();
+  presenceBusy = false;
+
+  /** Sound and desktop notification settings. */
+  readonly attention: Attention;
 
   connection: SocketStatus = 'closed';
   /** A refusal not tied to one message (closing failed, a socket error…). */
   notice: Problem | null = null;
 
+  /** The admin pages' controller. */
+  readonly admin: AdminState;
+
   private socket: ReconnectingSocket | null = null;
   /** Which dialog each unacknowledged send belongs to. */
   private readonly sendDialog = new Map<string, string>();
   private readonly api: Requester;
+  private readonly watching: () => boolean;
   private listRequest = 0;
 
   private readonly WebSocketImpl?: typeof WebSocket;
 
-  constructor(deps: { api?: Requester; WebSocketImpl?: typeof WebSocket } = {}) {
+  constructor(deps: ConsoleDeps = {}) {
     super();
     this.api = deps.api ?? createClient('');
     this.WebSocketImpl = deps.WebSocketImpl;
+    this.watching =
+      deps.watching ?? (() => typeof document !== 'undefined' && document.visibilityState === 'visible' && document.hasFocus());
     this.lang = pickLang(local.get(LANG_KEY) || navigator.language);
+    this.filter = parseFilter(local.get(FILTER_KEY));
+    this.attention = new Attention(deps.alerter ?? browserAlerter(), () => this.changed());
+    this.admin = new AdminState({
+      api: this.api,
+      guard: (e) => this.guard(e),
+      channelSaved: (c) => this.channelSaved(c),
+      operatorSaved: (o) => this.updateOperator(o),
+    });
   }
 
   // ---- session ----------------------------------------------------------------------------
@@ -131,26 +198,53 @@ export class ConsoleState extends Observable {
     this.changed();
   }
 
+  isAdmin(): boolean {
+    return this.me?.operator.role === 'admin';
+  }
+
+  /** Supervisors and admins assign dialogs to anyone and see every channel. */
+  isSupervisor(): boolean {
+    const role = this.me?.operator.role;
+    return role === 'admin' || role === 'supervisor';
+  }
+
+  presence(): Presence {
+    return this.me?.operator.presence ?? 'offline';
+  }
+
   private signedIn(me: MeView): void {
     this.me = me;
     this.auth = 'signed_in';
+    this.operators.set(me.operator.id, me.operator);
     this.changed();
     void this.loadList();
+    void this.loadQueue();
+    void this.loadMine();
+    void this.loadOperators();
+    void this.loadChannels();
     this.connect();
-    const fromUrl = dialogIdFromPath(location.pathname);
-    if (fromUrl) void this.open(fromUrl, false);
+    this.followPath(location.pathname);
   }
 
   private signedOut(): void {
     this.socket?.stop();
     this.socket = null;
+    clearTimeout(this.countsTimer);
     this.me = null;
     this.auth = 'signed_out';
     this.dialogs.clear();
     this.loaded.clear();
     this.readUpTo.clear();
     this.sendDialog.clear();
+    this.operators.clear();
+    this.members.clear();
+    this.actionProblems.clear();
+    this.acting.clear();
+    this.channels = [];
+    this.counts = null;
+    this.queueBeyond = 0;
     this.selectedId = null;
+    this.route = { view: 'dialogs', dialogId: null };
     this.notice = null;
     if (location.pathname !== BASE) history.replaceState(null, '', BASE);
     this.changed();
@@ -163,22 +257,77 @@ export class ConsoleState extends Observable {
     return problem;
   }
 
+  // ---- where the operator is -------------------------------------------------------------
+
+  /** Shows what a console path names (deep links, back and forward). */
+  followPath(path: string): void {
+    const route = routeFromPath(path);
+    if (route.view === 'admin' && !this.isAdmin()) {
+      this.navigate({ view: 'dialogs', dialogId: null });
+      return;
+    }
+    this.route = route;
+    this.changed();
+    if (route.view === 'dialogs') void this.open(route.dialogId, false);
+  }
+
+  /** Goes to a page of the console, adding it to the browser history. */
+  navigate(route: Route): void {
+    if (route.view === 'dialogs') {
+      void this.open(route.dialogId);
+      return;
+    }
+    const path = pathFor(route);
+    if (location.pathname !== path) history.pushState(null, '', path);
+    this.route = route;
+    this.changed();
+  }
+
   // ---- the list ---------------------------------------------------------------------------
 
   visible(): DialogView[] {
-    return visibleDialogs(this.dialogs, this.filter);
+    return visibleDialogs(this.dialogs, this.filter, this.me?.operator.id ?? null);
+  }
+
+  /** The Queue tab's rows: open dialogs nobody holds, the longest waiting first. */
+  queue(): DialogView[] {
+    return queuedDialogs(this.dialogs);
+  }
+
+  /** The number on the Queue tab and in the title. */
+  queueCount(): number {
+    return countQueued(this.dialogs) + this.queueBeyond;
+  }
+
+  /** The operator's own open dialogs: the tabs over the dialog pane. */
+  active(): DialogView[] {
+    return activeDialogs(this.dialogs, this.me?.operator.id ?? null);
   }
 
   unreadTotal(): number {
     return totalUnread(this.dialogs, this.readUpTo);
   }
 
-  setFilter(filter: DialogStatusFilter): void {
-    if (filter === this.filter) return;
-    this.filter = filter;
+  setListTab(tab: ListTab): void {
+    if (tab === this.listTab) return;
+    this.listTab = tab;
+    this.changed();
+    if (tab === 'queue') void this.loadQueue();
+  }
+
+  /** Changes some filters; the list reloads from its first page. */
+  setFilter(patch: Partial<ListFilter>): void {
+    const next = { ...this.filter, ...patch };
+    if (JSON.stringify(next) === JSON.stringify(this.filter)) return;
+    this.filter = next;
+    local.set(FILTER_KEY, JSON.stringify(next));
     this.nextCursor = null;
     this.changed();
     void this.loadList();
+  }
+
+  resetFilter(): void {
+    this.setFilter({ ...DEFAULT_FILTER });
   }
 
   /** Loads the first page of the current filter (or the next page with `more`). */
@@ -191,7 +340,7 @@ export class ConsoleState extends Observable {
     try {
       const page = await this.api<Page<DialogView>>(
         'GET',
-        `/api/v1/dialogs${query({ status: filter, limit: PAGE_SIZE, cursor: more ? this.nextCursor : undefined })}`,
+        `/api/v1/dialogs${filterQuery(filter, { limit: PAGE_SIZE, cursor: more ? this.nextCursor : undefined })}`,
       );
       for (const d of page.items) mergeDialog(this.dialogs, d);
       if (request === this.listRequest) this.nextCursor = page.next_cursor ?? null;
@@ -203,6 +352,147 @@ export class ConsoleState extends Observable {
     }
   }
 
+  /**
+   * Loads the queue (first page) and the server's counts. Held dialogs the console thought
+   * queued but the complete page leaves out were taken meanwhile: their rows are fetched anew.
+   */
+  async loadQueue(): Promise<void> {
+    this.queueLoading = true;
+    this.queueProblem = null;
+    this.changed();
+    try {
+      const [counts, page] = await Promise.all([
+        this.api<DialogCounts>('GET', '/api/v1/dialogs/counts'),
+        this.api<Page<DialogView>>('GET', `/api/v1/dialogs${query({ status: 'open', assignee: 'unassigned', limit: QUEUE_PAGE })}`),
+      ]);
+      for (const d of page.items) mergeDialog(this.dialogs, d);
+      const complete = !page.next_cursor;
+      if (complete) {
+        const listed = new Set(page.items.map((d) => d.id));
+        for (const d of [...this.dialogs.values()]) if (isQueued(d) && !listed.has(d.id)) void this.refreshDialog(d.id);
+      }
+      this.counts = counts;
+      this.queueBeyond = queueBeyond(counts.queue, countQueued(this.dialogs), complete);
+    } catch (e) {
+      this.queueProblem = this.guard(e);
+    } finally {
+      this.queueLoading = false;
+      this.changed();
+    }
+  }
+
+  /** Asks the server's counts again; only needed while the queue is longer than its first page. */
+  private async loadCounts(): Promise<void> {
+    try {
+      const counts = await this.api<DialogCounts>('GET', '/api/v1/dialogs/counts');
+      this.counts = counts;
+      this.queueBeyond = Math.max(0, counts.queue - countQueued(this.dialogs));
+      this.changed();
+    } catch (e) {
+      this.guard(e);
+    }
+  }
+
+  private countsMayHaveMoved(): void {
+    if (this.queueBeyond === 0) return;
+    clearTimeout(this.countsTimer);
+    this.countsTimer = setTimeout(() => void this.loadCounts(), COUNTS_DEBOUNCE_MS);
+  }
+
+  /** The operator's own open dialogs, whatever the list's filter (for the tabs). */
+  async loadMine(): Promise<void> {
+    try {
+      const page = await this.api<Page<DialogView>>('GET', `/api/v1/dialogs${query({ status: 'open', assignee: 'mine', limit: PAGE_SIZE })}`);
+      for (const d of page.items) mergeDialog(this.dialogs, d);
+      this.changed();
+    } catch (e) {
+      this.guard(e);
+    }
+  }
+
+  async loadOperators(): Promise<void> {
+    try {
+      const list = await this.api<Items<OperatorView>>('GET', '/api/v1/operators');
+      this.operators.clear();
+      for (const o of list.items) this.operators.set(o.id, o);
+      const me = this.me && this.operators.get(this.me.operator.id);
+      if (this.me && me) this.me = { ...this.me, operator: me };
+      this.changed();
+    } catch (e) {
+      this.guard(e);
+    }
+  }
+
+  async loadChannels(): Promise<void> {
+    try {
+      this.channels = (await this.api<Items<ChannelView>>('GET', '/api/v1/channels')).items;
+      this.changed();
+    } catch (e) {
+      this.guard(e);
+    }
+  }
+
+  /** The members of a channel (for a transfer); resolves to null when they cannot be read. */
+  async loadMembers(channelId: string): Promise<OperatorView[] | null> {
+    try {
+      const list = await this.api<Items<OperatorView>>('GET', `/api/v1/channels/${encodeURIComponent(channelId)}/members`);
+      this.members.set(channelId, list.items);
+      this.changed();
+      return list.items;
+    } catch (e) {
+      this.guard(e);
+      return null;
+    }
+  }
+
+  private channelSaved(c: ChannelView): void {
+    const at = this.channels.findIndex((x) => x.id === c.id);
+    this.channels = at < 0 ? [...this.channels, c] : this.channels.map((x) => (x.id === c.id ? c : x));
+    this.changed();
+  }
+
+  channelName(id: string): string | null {
+    return this.channels.find((c) => c.id === id)?.name ?? null;
+  }
+
+  /** Fetches one dialog's row again; a dialog the operator may not see any more is dropped. */
+  private async refreshDialog(id: string): Promise<void> {
+    try {
+      if (mergeDialog(this.dialogs, await this.api<DialogView>('GET', `/api/v1/dialogs/${encodeURIComponent(id)}`))) this.changed();
+    } catch (e) {
+      const problem = this.guard(e);
+      if (problem.code === 'dialog_not_found' || problem.code === 'not_found') this.forget(id);
+    }
+  }
+
+  /** A dialog out of the operator's sight: off every list; if it was on screen, say why. */
+  private forget(id: string): void {
+    this.dialogs.delete(id);
+    this.readUpTo.delete(id);
+    this.actionProblems.delete(id);
+    if (this.loaded.get(id)?.messages.outbox.size === 0) this.loaded.delete(id);
+    if (this.selectedId === id) {
+      this.selectedId = null;
+      this.notice = { code: 'moved_away', details: {} };
+      if (this.route.view === 'dialogs') {
+        this.route = { view: 'dialogs', dialogId: null };
+        if (location.pathname !== BASE) history.replaceState(null, '', BASE);
+      }
+    }
+    this.changed();
+  }
+
+  /**
+   * Puts a newer version of a dialog in. An operator (not a supervisor) whose dialog moved to
+   * another channel may have lost sight of it: the server answers 404 then, and it is dropped.
+   */
+  private takeDialog(d: DialogView): boolean {
+    const held = this.dialogs.get(d.id);
+    const changed = mergeDialog(this.dialogs, d);
+    if (changed && held && held.channel_id !== d.channel_id && !this.isSupervisor()) void this.refreshDialog(d.id);
+    return changed;
+  }
+
   // ---- one dialog -------------------------------------------------------------------------
 
   selected(): DialogView | null {
@@ -212,9 +502,10 @@ export class ConsoleState extends Observable {
   /** Shows a dialog: loads its messages (all pages) if not held, then marks it read. */
   async open(id: string | null, push = true): Promise<void> {
     if (push) {
-      const path = id ? `${BASE}dialogs/${encodeURIComponent(id)}` : BASE;
+      const path = pathFor({ view: 'dialogs', dialogId: id });
       if (location.pathname !== path) history.pushState(null, '', path);
     }
+    this.route = { view: 'dialogs', dialogId: id };
     this.selectedId = id;
     this.notice = null;
     this.changed();
@@ -302,6 +593,119 @@ export class ConsoleState extends Observable {
     this.changed();
   }
 
+  // ---- who holds a dialog ------------------------------------------------------------------
+
+  /**
+   * Runs an assignment call for one dialog: one at a time per dialog, the answer merged, a
+   * refusal kept for the row and header (and resolved to the caller). A dialog someone else
+   * took or closed meanwhile is fetched anew so its row stops offering "Accept".
+   */
+  private async act(id: string, call: () => Promise<DialogView>, remember = true): Promise<Problem | null> {
+    if (this.acting.has(id)) return null;
+    this.acting.add(id);
+    this.actionProblems.delete(id);
+    this.changed();
+    try {
+      this.takeDialog(await call());
+      return null;
+    } catch (e) {
+      const problem = this.guard(e);
+      if (remember) this.actionProblems.set(id, problem);
+      if (problem.code === 'already_assigned' || problem.code === 'dialog_closed') void this.refreshDialog(id);
+      if (problem.code === 'dialog_not_found') this.forget(id);
+      return problem;
+    } finally {
+      this.acting.delete(id);
+      this.changed();
+    }
+  }
+
+  /** Takes a waiting dialog (the server sends the channel's greeting) and shows it. */
+  async accept(id: string): Promise<Problem | null> {
+    const problem = await this.act(id, () => this.api<DialogView>('POST', `/api/v1/dialogs/${encodeURIComponent(id)}/accept`));
+    if (!problem && this.selectedId !== id) void this.open(id);
+    return problem;
+  }
+
+  /** Gives a dialog to an operator, or back to the queue with null; the caller shows a refusal. */
+  assign(id: string, operatorId: string | null): Promise<Problem | null> {
+    return this.act(
+      id,
+      () => this.api<DialogView>('POST', `/api/v1/dialogs/${encodeURIComponent(id)}/assign`, { body: { operator_id: operatorId } }),
+      false,
+    );
+  }
+
+  /** Passes a dialog to an operator or a channel, with an optional comment for operators. */
+  async transfer(id: string, target: TransferTarget, comment: string): Promise<Problem | null> {
+    if (this.acting.has(id)) return null;
+    this.acting.add(id);
+    this.changed();
+    try {
+      const d = await this.api<DialogView>('POST', `/api/v1/dialogs/${encodeURIComponent(id)}/transfer`, {
+        body: transferBody(target, comment),
+      });
+      this.takeDialog(d);
+      return null;
+    } catch (e) {
+      const problem = this.guard(e);
+      // The channel's online count or an operator's presence changed: show the fresh picture.
+      if (problem.code === 'channel_unavailable') void this.loadChannels();
+      if (problem.code === 'operator_unavailable' || problem.code === 'capacity_reached') void this.loadOperators();
+      return problem;
+    } finally {
+      this.acting.delete(id);
+      this.changed();
+    }
+  }
+
+  dismissActionProblem(id: string): void {
+    if (this.actionProblems.delete(id)) this.changed();
+  }
+
+  // ---- presence and alerts -----------------------------------------------------------------
+
+  async setPresence(presence: Presence): Promise<void> {
+    const me = this.me;
+    if (!me || this.presenceBusy || me.operator.presence === presence) return;
+    const before = me.operator;
+    this.presenceBusy = true;
+    this.me = { ...me, operator: { ...before, presence } };
+    this.changed();
+    try {
+      const operator = await this.api<OperatorView>('PUT', '/api/v1/me/presence', { body: { presence } });
+      this.updateOperator(operator);
+    } catch (e) {
+      if (this.me) this.me = { ...this.me, operator: before };
+      this.notice = this.guard(e);
+    } finally {
+      this.presenceBusy = false;
+      this.changed();
+    }
+  }
+
+  private updateOperator(o: OperatorView): void {
+    this.operators.set(o.id, o);
+    if (this.me && this.me.operator.id === o.id) this.me = { ...this.me, operator: o };
+    for (const [channelId, list] of this.members) {
+      if (list.some((m) => m.id === o.id)) this.members.set(channelId, list.map((m) => (m.id === o.id ? o : m)));
+    }
+    this.changed();
+  }
+
+  /** Sounds and notifies for a frame, judged against the dialog as held before it. */
+  private alert(frame: ServerFrame, dialogId: string): void {
+    const decision = decideAlert(frame, {
+      meId: this.me?.operator.id ?? null,
+      presence: this.presence(),
+      selectedId: this.selectedId,
+      visible: this.watching(),
+      held: this.dialogs.get(dialogId),
+      acting: this.acting,
+    });
+    if (decision) this.attention.perform(decision, makeT(this.lang), (id) => void this.open(id));
+  }
+
   // ---- sending ----------------------------------------------------------------------------
 
   send(dialogId: string, text: string): void {
@@ -362,7 +766,12 @@ export class ConsoleState extends Observable {
       url: () => wsUrl(location.origin, '/api/v1/ws'),
       WebSocketImpl: this.WebSocketImpl,
       onOpen: (reconnected) => {
-        if (reconnected) void this.loadList();
+        if (reconnected) {
+          void this.loadList();
+          void this.loadQueue();
+          void this.loadMine();
+          void this.loadOperators();
+        }
         for (const [id, entry] of this.loaded) {
           if (entry.messages.log.size === 0 && entry.loading) continue;
           this.socket?.send({ type: 'resume', dialog_id: id, after_seq: entry.messages.lastSeq() });
@@ -391,16 +800,23 @@ export class ConsoleState extends Observable {
       case 'dialog.created':
       case 'dialog.updated':
       case 'dialog.closed':
-        if (mergeDialog(this.dialogs, frame.dialog)) this.changed();
+      case 'dialog.waiting':
+        this.alert(frame, frame.dialog.id);
+        if (this.takeDialog(frame.dialog)) this.changed();
+        this.countsMayHaveMoved();
+        break;
+      case 'operator.updated':
+        this.updateOperator(frame.operator);
         break;
       case 'message.created':
+        this.alert(frame, frame.message.dialog_id);
         this.receiveMessage(frame.message, true);
         break;
       case 'ack':
         this.acked(frame.client_id, frame.message);
         break;
       case 'error': {
-        const problem = { code: frame.code, details: frame.details ?? {} };
+        const problem = { code: frame.code, details: frame.details ?? {}, message: frame.message };
         const dialogId = frame.client_id ? this.sendDialog.get(frame.client_id) : undefined;
         if (frame.client_id && dialogId && this.loaded.get(dialogId)?.messages.outbox.fail(frame.client_id, problem)) {
           this.changed();
@@ -446,12 +862,15 @@ export class ConsoleState extends Observable {
     return true;
   }
 
-  /** The socket fell behind: reload the list and the open dialog; forget other dialogs' pages. */
+  /** The socket fell behind: reload the lists and the open dialog; forget other dialogs' pages. */
   private resync(): void {
     for (const [id, entry] of this.loaded) {
       if (id !== this.selectedId && entry.messages.outbox.size === 0) this.loaded.delete(id);
     }
     void this.loadList();
+    void this.loadQueue();
+    void this.loadMine();
+    void this.loadOperators();
     if (this.selectedId) void this.loadMessages(this.selectedId);
   }
 

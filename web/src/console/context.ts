@@ -2,6 +2,7 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import { errorKey, type Lang, type Translate } from '../shared/i18n';
+import { refName } from '../shared/names';
 import { useObservable } from '../shared/store';
 import type { ConsoleState, Problem } from './console-state';
 import { makeT, tables, type ConsoleKey } from './i18n';
@@ -23,8 +24,21 @@ export function useConsole(): { state: ConsoleState; t: Translate<ConsoleKey>; l
   return { state, t: translatorFor(state.lang), lang: state.lang };
 }
 
-/** The operator-facing text for a refusal. */
+/**
+ * The operator-facing text for a refusal: the console's own words for a code it knows (with
+ * what `details` adds: who took the dialog, the capacity…), else the server's message.
+ */
 export function problemText(t: Translate<ConsoleKey>, lang: Lang, problem: Problem, fieldLabel?: (field: string) => string): string {
+  if (problem.code === 'already_assigned') {
+    const name = refName(problem.details.assignee);
+    return name ? t('error.already_assigned_by', { name }) : t('error.already_assigned');
+  }
+  if (problem.code === 'capacity_reached') {
+    const capacity = problem.details.capacity;
+    return typeof capacity === 'number' || typeof capacity === 'string'
+      ? t('error.capacity_reached_n', { capacity })
+      : t('error.capacity_reached');
+  }
   if (problem.code === 'message_too_long') {
     const limit = problem.details.limit;
     return typeof limit === 'number' || typeof limit === 'string'
@@ -34,5 +48,7 @@ export function problemText(t: Translate<ConsoleKey>, lang: Lang, problem: Probl
   if (problem.code === 'validation_failed' && typeof problem.details.field === 'string' && fieldLabel) {
     return t('error.validation_failed_field', { field: fieldLabel(problem.details.field) });
   }
-  return t(errorKey(tables[lang], problem.code, 'error.unknown'));
+  const key = errorKey(tables[lang], problem.code, 'error.unknown');
+  if (key === 'error.unknown' && problem.message?.trim()) return problem.message.trim();
+  return t(key);
 }

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { dialog, message } from '../test/fixtures';
-import { mergeDialog, shownUnread, totalUnread, visibleDialogs, withMessage } from './dialogs';
+import { dialog, message, systemMessage } from '../test/fixtures';
+import { activeDialogs, documentTitle, mergeDialog, shownUnread, totalUnread, visibleDialogs, withMessage } from './dialogs';
+import { DEFAULT_FILTER } from './filters';
+
+const status = (s: 'open' | 'closed' | 'all') => ({ ...DEFAULT_FILTER, status: s });
 
 describe('dialog list', () => {
   it('upserts by id and sorts by last activity, newest first', () => {
@@ -8,11 +11,11 @@ describe('dialog list', () => {
     mergeDialog(map, dialog('a', { updated_at: '2026-01-01T10:00:00Z' }));
     mergeDialog(map, dialog('b', { updated_at: '2026-01-01T11:00:00Z' }));
     mergeDialog(map, dialog('c', { updated_at: '2026-01-01T09:00:00Z', status: 'closed' }));
-    expect(visibleDialogs(map, 'all').map((d) => d.id)).toEqual(['b', 'a', 'c']);
+    expect(visibleDialogs(map, status('all'), null).map((d) => d.id)).toEqual(['b', 'a', 'c']);
     mergeDialog(map, dialog('a', { updated_at: '2026-01-01T12:00:00Z', unread_count: 2 }));
     expect(map.size).toBe(3);
-    expect(visibleDialogs(map, 'open').map((d) => d.id)).toEqual(['a', 'b']);
-    expect(visibleDialogs(map, 'closed').map((d) => d.id)).toEqual(['c']);
+    expect(visibleDialogs(map, status('open'), null).map((d) => d.id)).toEqual(['a', 'b']);
+    expect(visibleDialogs(map, status('closed'), null).map((d) => d.id)).toEqual(['c']);
   });
 
   it('does not let an older version replace a newer one', () => {
@@ -42,5 +45,38 @@ describe('dialog list', () => {
     read.set('a', 5);
     expect(shownUnread(map.get('a'), read)).toBe(0);
     expect(totalUnread(map, read)).toBe(3);
+  });
+
+  it('counts a visitor\'s wait on the row until an operator answers; system lines move only the seq', () => {
+    const d = dialog('d1', { last_seq: 1 });
+    const asked = withMessage(d, message(2, { created_at: '2026-01-01T12:00:00Z' }));
+    const again = withMessage(asked, message(3, { created_at: '2026-01-01T12:01:00Z' }));
+    expect([again.pending_count, again.waiting_since]).toEqual([2, '2026-01-01T12:00:00Z']);
+    const line = withMessage(again, systemMessage(4, { kind: 'assigned', operator: { id: 'op1', display_name: 'Анна' }, by: null }));
+    expect([line.last_seq, line.last_message?.preview, line.pending_count]).toEqual([4, 'message 3', 2]);
+    const answered = withMessage(line, message(5, { author: { kind: 'operator', id: 'op1', name: 'Анна' } }));
+    expect([answered.pending_count, answered.waiting_since]).toEqual([0, null]);
+  });
+
+  it('lists my open dialogs as tabs in the order I got them', () => {
+    const me = { id: 'op1', display_name: 'Анна' };
+    const map = new Map(
+      [
+        dialog('later', { assignee: me, assigned_at: '2026-01-01T11:00:00Z' }),
+        dialog('other', { assignee: { id: 'op2', display_name: 'Иван' }, assigned_at: '2026-01-01T09:00:00Z' }),
+        dialog('first', { assignee: me, assigned_at: '2026-01-01T10:00:00Z' }),
+        dialog('done', { assignee: me, status: 'closed' }),
+      ].map((d) => [d.id, d]),
+    );
+    expect(activeDialogs(map, 'op1').map((d) => d.id)).toEqual(['first', 'later']);
+    expect(activeDialogs(map, null)).toEqual([]);
+  });
+
+  it('titles the tab with unread messages and the queue', () => {
+    const words = { plain: 'Frontline', unread: '({n}) Frontline', queue: 'Очередь {q} · Frontline', both: '({n}) Очередь {q} · Frontline' };
+    expect(documentTitle(0, 0, words)).toBe('Frontline');
+    expect(documentTitle(3, 0, words)).toBe('(3) Frontline');
+    expect(documentTitle(0, 2, words)).toBe('Очередь 2 · Frontline');
+    expect(documentTitle(3, 2, words)).toBe('(3) Очередь 2 · Frontline');
   });
 });

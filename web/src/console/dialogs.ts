@@ -3,8 +3,9 @@
  * events) by id. Events may arrive out of order with a REST page, so a dialog is replaced only
  * by a version at least as new (`updated_at`).
  */
-import type { DialogStatusFilter, DialogView, MessageView } from '../shared/api-types';
+import type { DialogView, MessageView } from '../shared/api-types';
 import { parseTime } from '../shared/time';
+import { compareDialogs, matchesFilter, type ListFilter } from './filters';
 
 /** Puts `incoming` into `map` unless the held version is newer. Returns whether it changed. */
 export function mergeDialog(map: Map<string, DialogView>, incoming: DialogView): boolean {
@@ -14,25 +15,36 @@ export function mergeDialog(map: Map<string, DialogView>, incoming: DialogView):
   return true;
 }
 
-/** Dialogs matching the filter, newest activity first (ties: higher number first). */
-export function visibleDialogs(map: Map<string, DialogView>, filter: DialogStatusFilter): DialogView[] {
+/** Dialogs matching the filter, in the filter's order (the server's, see filters.ts). */
+export function visibleDialogs(map: Map<string, DialogView>, filter: ListFilter, meId: string | null): DialogView[] {
+  return [...map.values()].filter((d) => matchesFilter(d, filter, meId)).sort(compareDialogs(filter.sort));
+}
+
+/** The operator's own open dialogs (the tabs over the dialog pane), in the order he got them. */
+export function activeDialogs(map: Map<string, DialogView>, meId: string | null): DialogView[] {
+  if (!meId) return [];
   return [...map.values()]
-    .filter((d) => filter === 'all' || d.status === filter)
-    .sort((a, b) => parseTime(b.updated_at) - parseTime(a.updated_at) || b.number - a.number);
+    .filter((d) => d.status === 'open' && d.assignee?.id === meId)
+    .sort((a, b) => parseTime(a.assigned_at) - parseTime(b.assigned_at) || a.number - b.number);
 }
 
 /**
  * The row of a dialog after a message arrived on the socket, before the server's own
- * `dialog.updated` comes: preview, last seq and activity time move forward, nothing else.
+ * `dialog.updated` comes: preview, last seq, activity time and who waits move forward.
+ * System lines move only the seq: they are no one's words.
  */
 export function withMessage(dialog: DialogView, m: MessageView): DialogView {
-  if (m.seq <= dialog.last_seq && dialog.last_message) return dialog;
+  if (m.seq <= dialog.last_seq && (dialog.last_message || m.author.kind === 'system')) return dialog;
+  if (m.author.kind === 'system') return { ...dialog, last_seq: Math.max(dialog.last_seq, m.seq) };
   const newer = parseTime(m.created_at) > parseTime(dialog.updated_at);
+  const fromVisitor = m.author.kind === 'visitor';
   return {
     ...dialog,
     last_seq: Math.max(dialog.last_seq, m.seq),
     last_message: { author_kind: m.author.kind, preview: m.body.slice(0, 200), created_at: m.created_at },
     updated_at: newer ? m.created_at : dialog.updated_at,
+    pending_count: fromVisitor ? dialog.pending_count + 1 : 0,
+    waiting_since: fromVisitor ? dialog.waiting_since ?? m.created_at : null,
   };
 }
 
@@ -40,6 +52,15 @@ export function withMessage(dialog: DialogView, m: MessageView): DialogView {
 export function shownUnread(dialog: DialogView, readUpTo: ReadonlyMap<string, number>): number {
   const read = readUpTo.get(dialog.id) ?? 0;
   return read >= dialog.last_seq ? 0 : dialog.unread_count;
+}
+
+/** The browser tab's title: unread messages and the queue, when there are any. */
+export function documentTitle(unread: number, queue: number, words: { plain: string; unread: string; queue: string; both: string }): string {
+  const fill = (s: string) => s.replace('{n}', String(unread)).replace('{q}', String(queue));
+  if (unread > 0 && queue > 0) return fill(words.both);
+  if (unread > 0) return fill(words.unread);
+  if (queue > 0) return fill(words.queue);
+  return words.plain;
 }
 
 /** The number in the tab title: unread messages across open dialogs. */

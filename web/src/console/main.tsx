@@ -1,16 +1,20 @@
 /** Entry of the operator console. */
 import { render } from 'preact';
 import { App } from './components/App';
-import { ConsoleState, dialogIdFromPath } from './console-state';
+import { ConsoleState } from './console-state';
 import { ConsoleContext } from './context';
 import './console.css';
 
 const state = new ConsoleState();
 
 addEventListener('popstate', () => {
-  if (state.auth === 'signed_in') void state.open(dialogIdFromPath(location.pathname), false);
+  if (state.auth === 'signed_in') state.followPath(location.pathname);
 });
 document.addEventListener('visibilitychange', () => state.visibilityChanged());
+// Browsers let a page play sound only after a gesture: the first click or key unlocks the tones.
+for (const type of ['pointerdown', 'keydown'] as const) {
+  addEventListener(type, () => state.attention.unlock(), { once: true, capture: true });
+}
 
 render(
   <ConsoleContext.Provider value={state}>

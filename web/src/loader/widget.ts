@@ -8,13 +8,21 @@
  *
  * Optional attributes: data-lang ("ru", "en"…; default navigator.language), data-color
  * (a #hex accent colour).
+ *
+ * What the site knows of the visitor goes in `window.FrontlineSettings`, set before this
+ * script runs; string values only (numbers are turned into text, anything else is dropped):
+ *   <script>window.FrontlineSettings = { properties: { city: 'Москва', plan: 'pro' } };</script>
+ * The properties reach the server with the visitor's session (`properties` of
+ * POST /widget/v1/session): routing rules can match them, and `city` shows in the console.
  */
 import { BRIDGE_SOURCE, isBridgeMessage, type PageMessage } from '../shared/bridge';
+import { cleanProperties } from '../shared/properties';
 import { en, ru } from './i18n';
 
 declare global {
   interface Window {
     __frontlineWidgets?: Record<string, boolean>;
+    FrontlineSettings?: { properties?: Record<string, unknown> };
   }
 }
 
@@ -99,11 +107,14 @@ function mount(script: HTMLScriptElement, key: string, server: string) {
 
   const ensureFrame = () => {
     if (frame) return;
+    // Read when the frame is made, so a page that sets FrontlineSettings late is still heard.
+    const props = cleanProperties(window.FrontlineSettings?.properties);
     const src =
       `${server}/widget/frame?key=${encodeURIComponent(key)}` +
       `&origin=${encodeURIComponent(location.origin)}` +
       `&page=${encodeURIComponent(location.href)}` +
-      `&lang=${encodeURIComponent(langTag)}`;
+      `&lang=${encodeURIComponent(langTag)}` +
+      (Object.keys(props).length ? `&props=${encodeURIComponent(JSON.stringify(props))}` : '');
     frame = document.createElement('iframe');
     frame.src = src;
     frame.title = words.frame_title;

@@ -20,6 +20,12 @@ export type ErrorCode =
   | 'not_found'
   | 'dialog_closed'
   | 'email_taken'
+  | 'channel_name_taken'
+  | 'already_assigned'
+  | 'capacity_reached'
+  | 'operator_unavailable'
+  | 'not_channel_member'
+  | 'channel_unavailable'
   | 'rate_limited'
   | 'unavailable'
   | 'internal'
@@ -39,12 +45,18 @@ export interface Page<T> {
 }
 
 export type Role = 'admin' | 'supervisor' | 'operator';
+export type Presence = 'online' | 'away' | 'offline';
 
 export interface OperatorView {
   id: string;
   email: string;
   display_name: string;
   role: Role;
+  /** How many open dialogs he may hold at once (1–50). */
+  capacity: number;
+  presence: Presence;
+  /** His open dialogs now. */
+  active_dialogs: number;
 }
 
 export interface WorkspaceView {
@@ -58,6 +70,18 @@ export interface VisitorView {
   id: string;
   number: number;
   name: string | null;
+}
+
+/** The visitor as a dialog carries him: also his city (from his properties) and page. */
+export interface DialogVisitorView extends VisitorView {
+  city: string | null;
+  page_url: string | null;
+}
+
+/** Who holds a dialog. */
+export interface AssigneeView {
+  id: string;
+  display_name: string;
 }
 
 export type AuthorKind = 'visitor' | 'operator' | 'system';
@@ -74,13 +98,25 @@ export interface DialogView {
   number: number;
   status: DialogStatus;
   channel_id: string;
-  visitor: VisitorView;
+  visitor: DialogVisitorView;
   last_seq: number;
   unread_count: number;
   last_message: LastMessageView | null;
   created_at: string;
   updated_at: string;
   closed_at: string | null;
+  assignee: AssigneeView | null;
+  assigned_at: string | null;
+  /** The name of the routing rule that chose the channel; null for the default. */
+  routed_by: string | null;
+  /** Visitor messages since the last operator reply. */
+  pending_count: number;
+  /** When the oldest of those arrived; null when nobody waits for an answer. */
+  waiting_since: string | null;
+  /** When it entered its channel's queue; null while assigned. */
+  queued_at: string | null;
+  /** It waited in the queue longer than its channel allows; true until someone takes it. */
+  waiting_alert: boolean;
 }
 
 export interface AuthorView {
@@ -90,20 +126,83 @@ export interface AuthorView {
   name: string | null;
 }
 
+export type Audience = 'all' | 'operators';
+
+/**
+ * An operator or a channel named in a system line. docs/api.md does not spell their shape;
+ * the console reads `{id, display_name}` (like `assignee`), `{id, name}` or a bare name
+ * alike (see `refName` in names.ts).
+ */
+export type OperatorRef = AssigneeView | string;
+export type ChannelRef = { id: string; name: string } | string;
+
+/** What a system line says; clients word it in their own language. */
+export type SystemEvent =
+  | { kind: 'assigned'; operator: OperatorRef; by: OperatorRef | null }
+  | { kind: 'unassigned'; operator: OperatorRef; by: OperatorRef | null }
+  | { kind: 'transferred'; operator?: OperatorRef | null; channel?: ChannelRef | null; by: OperatorRef | null; comment?: string | null }
+  | { kind: 'returned'; operator: OperatorRef; reason: 'offline' }
+  | { kind: 'transfer_notice'; operator?: OperatorRef | null };
+
 export interface MessageView {
   id: string;
   dialog_id: string;
   seq: number;
   client_id: string | null;
   author: AuthorView;
+  /** Empty for system lines, which carry `event` instead. */
   body: string;
   created_at: string;
+  /** `operators`: never reaches the visitor (internal lines such as a transfer comment). */
+  audience: Audience;
+  event: SystemEvent | null;
 }
+
+export type ChannelMode = 'queue' | 'auto';
+export type OfflinePolicy = 'keep' | 'return';
 
 export interface ChannelView {
   id: string;
   name: string;
   is_default: boolean;
+  mode: ChannelMode;
+  /** Sent in the operator's name when he accepts; the server's default is "Здравствуйте!". */
+  greeting: string;
+  /** 10–86400: a dialog waiting longer in the queue raises `dialog.waiting`. */
+  wait_alert_seconds: number;
+  offline_policy: OfflinePolicy;
+  /** Members online now; 0 means the channel refuses transfers. */
+  online_members: number;
+}
+
+/** `PATCH /api/v1/channels/{id}`: only the fields given change. */
+export interface ChannelPatch {
+  name?: string;
+  mode?: ChannelMode;
+  greeting?: string;
+  wait_alert_seconds?: number;
+  offline_policy?: OfflinePolicy;
+}
+
+export type Condition =
+  | { type: 'url'; pattern: string; regex: boolean }
+  | { type: 'property'; name: string; value: string }
+  | { type: 'language'; value: string };
+
+export type ConditionType = Condition['type'];
+
+export interface RoutingRuleView {
+  id: string;
+  name: string;
+  channel_id: string;
+  conditions: Condition[];
+}
+
+/** One rule of `PUT /api/v1/routing-rules` (the whole ordered list). */
+export interface RoutingRuleInput {
+  name: string;
+  channel_id: string;
+  conditions: Condition[];
 }
 
 export interface SiteView {
@@ -128,6 +227,30 @@ export interface MeView {
 }
 
 export type DialogStatusFilter = DialogStatus | 'all';
+/** `any`, `mine`, `mine_or_unassigned`, `unassigned`, or an operator's id. */
+export type AssigneeFilter = 'any' | 'mine' | 'mine_or_unassigned' | 'unassigned' | (string & {});
+export type DialogSort = 'waiting' | 'activity';
+
+/** Answer of `GET /api/v1/dialogs/counts`. */
+export interface DialogCounts {
+  /** Open unassigned dialogs the operator sees. */
+  queue: number;
+  /** His open dialogs. */
+  mine: number;
+  /** His open dialogs whose last message is the visitor's. */
+  unanswered_mine: number;
+}
+
+/** `POST /api/v1/dialogs/{id}/transfer`: exactly one of `operator_id`, `channel_id`. */
+export interface TransferRequest {
+  operator_id?: string;
+  channel_id?: string;
+  comment?: string;
+}
+
+export interface Items<T> {
+  items: T[];
+}
 
 // ---- widget: /widget/v1 -----------------------------------------------------------------
 
@@ -140,6 +263,10 @@ export interface WidgetSessionRequest {
    * to check the site's allowed origins (the frame's own Origin header is Frontline's).
    */
   origin?: string;
+  /** The visitor's browser language (`navigator.language`); routing rules may match it. */
+  language?: string;
+  /** What the page tells about the visitor, string → string (`{"city": "Москва"}`). */
+  properties?: Record<string, string>;
 }
 
 /** The site as the widget sees it (the server sends `{name, workspace_name}`). */
@@ -221,8 +348,13 @@ export interface MessageCreatedFrame {
 }
 
 export interface DialogEventFrame {
-  type: 'dialog.created' | 'dialog.updated' | 'dialog.closed';
+  type: 'dialog.created' | 'dialog.updated' | 'dialog.closed' | 'dialog.waiting';
   dialog: DialogView;
+}
+
+export interface OperatorUpdatedFrame {
+  type: 'operator.updated';
+  operator: OperatorView;
 }
 
 export interface ResumedFrame {
@@ -246,6 +378,7 @@ export type ServerFrame =
   | ErrorFrame
   | MessageCreatedFrame
   | DialogEventFrame
+  | OperatorUpdatedFrame
   | ResumedFrame
   | ResyncFrame
   | PongFrame;

@@ -55,7 +55,8 @@ describe('i18n helpers', () => {
     const codes = [
       'validation_failed', 'empty_message', 'message_too_long', 'bad_json', 'unauthenticated',
       'invalid_credentials', 'workspace_required', 'forbidden', 'not_found', 'dialog_not_found',
-      'dialog_closed', 'rate_limited', 'unavailable', 'internal',
+      'dialog_closed', 'rate_limited', 'unavailable', 'internal', 'email_taken', 'channel_name_taken',
+      'already_assigned', 'capacity_reached', 'operator_unavailable', 'not_channel_member', 'channel_unavailable',
     ];
     for (const code of codes) expect(consoleTables.ru, code).toHaveProperty(`error.${code}`);
     for (const code of ['empty_message', 'message_too_long', 'dialog_closed', 'rate_limited', 'unknown_site_key', 'origin_not_allowed']) {

@@ -17,3 +17,23 @@ export function initials(name: string): string {
   if (words.length === 1) return words[0].slice(0, 2).toUpperCase();
   return (words[0][0] + last[0]).toUpperCase();
 }
+
+/**
+ * The display name in an operator or channel reference of a system line or an error's
+ * details, whatever its shape: `{id, display_name}`, `{id, name}` or a bare name.
+ */
+export function refName(ref: unknown): string | null {
+  if (typeof ref === 'string') return ref.trim() || null;
+  if (ref && typeof ref === 'object') {
+    const r = ref as { display_name?: unknown; name?: unknown };
+    const name = typeof r.display_name === 'string' ? r.display_name : typeof r.name === 'string' ? r.name : '';
+    return name.trim() || null;
+  }
+  return null;
+}
+
+/** The id in an operator or channel reference, if it carries one. */
+export function refId(ref: unknown): string | null {
+  if (ref && typeof ref === 'object' && typeof (ref as { id?: unknown }).id === 'string') return (ref as { id: string }).id;
+  return null;
+}

@@ -1,5 +1,5 @@
 /** Builders for API shapes and a scriptable fake WebSocket, for unit tests. */
-import type { DialogView, MessageView } from '../shared/api-types';
+import type { ChannelView, DialogView, MessageView, OperatorView, SystemEvent } from '../shared/api-types';
 
 export function message(seq: number, over: Partial<MessageView> = {}): MessageView {
   return {
@@ -10,8 +10,21 @@ export function message(seq: number, over: Partial<MessageView> = {}): MessageVi
     author: { kind: 'visitor', id: 'v1', name: null },
     body: `message ${seq}`,
     created_at: new Date(Date.UTC(2026, 0, 1, 12, 0, seq)).toISOString(),
+    audience: 'all',
+    event: null,
     ...over,
   };
+}
+
+/** A system line (empty body, an `event`), by default for operators only. */
+export function systemMessage(seq: number, event: SystemEvent, over: Partial<MessageView> = {}): MessageView {
+  return message(seq, {
+    author: { kind: 'system', id: null, name: null },
+    body: '',
+    event,
+    audience: event.kind === 'transfer_notice' ? 'all' : 'operators',
+    ...over,
+  });
 }
 
 export function operatorMessage(seq: number, over: Partial<MessageView> = {}): MessageView {
@@ -24,13 +37,47 @@ export function dialog(id: string, over: Partial<DialogView> = {}): DialogView {
     number: 1,
     status: 'open',
     channel_id: 'c1',
-    visitor: { id: `v-${id}`, number: 42, name: null },
+    visitor: { id: `v-${id}`, number: 42, name: null, city: null, page_url: null },
     last_seq: 0,
     unread_count: 0,
     last_message: null,
     created_at: '2026-01-01T10:00:00Z',
     updated_at: '2026-01-01T10:00:00Z',
     closed_at: null,
+    assignee: null,
+    assigned_at: null,
+    routed_by: null,
+    pending_count: 0,
+    waiting_since: null,
+    queued_at: null,
+    waiting_alert: false,
+    ...over,
+  };
+}
+
+export function operator(id: string, over: Partial<OperatorView> = {}): OperatorView {
+  return {
+    id,
+    email: `${id}@example.com`,
+    display_name: id,
+    role: 'operator',
+    capacity: 5,
+    presence: 'online',
+    active_dialogs: 0,
+    ...over,
+  };
+}
+
+export function channel(id: string, over: Partial<ChannelView> = {}): ChannelView {
+  return {
+    id,
+    name: id,
+    is_default: false,
+    mode: 'queue',
+    greeting: 'Здравствуйте!',
+    wait_alert_seconds: 120,
+    offline_policy: 'return',
+    online_members: 1,
     ...over,
   };
 }

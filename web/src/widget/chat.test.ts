@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../shared/api';
 import { fakeApi, settle } from '../test/fake-api';
-import { FakeSocket, message, operatorMessage } from '../test/fixtures';
+import { FakeSocket, message, operatorMessage, systemMessage } from '../test/fixtures';
 import { WidgetChat } from './chat';
 
 const params = { key: 'site-key', origin: 'https://shop.example', page: 'https://shop.example/cart', lang: 'ru' as const };
@@ -50,6 +50,31 @@ describe('WidgetChat', () => {
     expect(chat.conversation.latest()?.messages.map((m) => m.seq)).toEqual([1, 2]);
     expect(FakeSocket.last().url).toMatch(/\/widget\/v1\/ws\?token=tok-old$/);
     expect(FakeSocket.last().url).toMatch(/^ws:/);
+    chat.stop();
+  });
+
+  it('sends the browser language and the page\'s visitor properties with the session', async () => {
+    const api = fakeApi({
+      'POST /widget/v1/session': () => ({ token: 't', visitor: { id: 'v1', number: 42, name: null }, dialog: null, site: { name: 'Кухни' } }),
+      'GET /widget/v1/messages': () => ({ items: [], next_cursor: null }),
+    });
+    const chat = new WidgetChat({ ...params, language: 'ru-RU', properties: { city: 'Москва' } }, () => {}, {
+      api: api.request,
+      WebSocketImpl: FakeSocket as unknown as typeof WebSocket,
+    });
+    await chat.start();
+    expect(api.calls[0].options.body).toMatchObject({ language: 'ru-RU', properties: { city: 'Москва' } });
+    chat.stop();
+  });
+
+  it('shows the transfer notice it receives', async () => {
+    const { chat } = setup([message(1)]);
+    await chat.start();
+    FakeSocket.last().open();
+    FakeSocket.last().push({ type: 'message.created', message: systemMessage(2, { kind: 'transfer_notice', operator: { id: 'op2', display_name: 'Иван' } }) });
+    expect(chat.conversation.latest()?.messages.map((m) => m.event?.kind ?? m.author.kind)).toEqual(['visitor', 'transfer_notice']);
+    // A notice is not an operator's reply: the unread badge stays as it was.
+    expect(chat.unread()).toBe(0);
     chat.stop();
   });
 

@@ -5,7 +5,7 @@
  * it announces changes through `Observable`.
  */
 import { ApiError, createClient, fetchAllMessages, query, type Requester } from '../shared/api';
-import type { MessageView, Page, ServerFrame, VisitorView, WidgetSessionView } from '../shared/api-types';
+import type { MessageView, Page, ServerFrame, VisitorView, WidgetSessionRequest, WidgetSessionView } from '../shared/api-types';
 import { newClientId } from '../shared/ids';
 import type { Lang } from '../shared/i18n';
 import { ReconnectingSocket, wsUrl, type SocketStatus } from '../shared/socket';
@@ -19,6 +19,10 @@ export interface FrameParams {
   origin: string;
   page: string;
   lang: Lang;
+  /** The visitor's browser language (`navigator.language`), for routing rules. */
+  language?: string;
+  /** What the page told about the visitor (`window.FrontlineSettings.properties`). */
+  properties?: Record<string, string>;
 }
 
 export type Phase = 'loading' | 'ready' | 'failed';
@@ -161,7 +165,9 @@ export class WidgetChat extends Observable {
         token: stored,
         page_url: this.params.page || undefined,
         origin: this.params.origin || undefined,
-      },
+        language: this.params.language || undefined,
+        properties: this.params.properties && Object.keys(this.params.properties).length ? this.params.properties : undefined,
+      } satisfies WidgetSessionRequest,
     });
     this.token = session.token;
     local.set(tokenKey(this.params.key), session.token);

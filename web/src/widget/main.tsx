@@ -1,6 +1,7 @@
 /** Entry of the chat frame: reads its parameters, starts the session, renders the window. */
 import { render } from 'preact';
 import { pickLang } from '../shared/i18n';
+import { parseProperties } from '../shared/properties';
 import { connectPage } from './bridge';
 import { WidgetChat } from './chat';
 import { ChatWindow } from './components/ChatWindow';
@@ -21,6 +22,8 @@ const chat = new WidgetChat(
     origin: search.get('origin') ?? '',
     page: search.get('page') || document.referrer || '',
     lang,
+    language: navigator.language,
+    properties: parseProperties(search.get('props')),
   },
   (count) => bridge.send({ type: 'unread', count }),
 );

@@ -1,20 +1,30 @@
-/** Picks the screen: checking the session, sign-in, or the workspace with dialogs. */
+/** Picks the screen: checking the session, sign-in, the dialogs, or an admin page. */
 import { useEffect } from 'preact/hooks';
 import { useConsole } from '../context';
+import { documentTitle } from '../dialogs';
+import { AdminPage } from '../admin/AdminPage';
 import { AppHeader } from './AppHeader';
 import { ConnectionBanner } from './ConnectionBanner';
 import { DialogList } from './DialogList';
 import { DialogPane } from './DialogPane';
 import { LoginForm } from './LoginForm';
+import { NoticeBar } from './NoticeBar';
 
 export function App() {
   const { state, t, lang } = useConsole();
-  const unread = state.auth === 'signed_in' ? state.unreadTotal() : 0;
+  const signedIn = state.auth === 'signed_in';
+  const unread = signedIn ? state.unreadTotal() : 0;
+  const queue = signedIn ? state.queueCount() : 0;
 
   useEffect(() => {
     document.documentElement.lang = lang;
-    document.title = unread > 0 ? t('app.title_unread', { n: unread }) : t('app.name');
-  }, [lang, unread, t]);
+    document.title = documentTitle(unread, queue, {
+      plain: t('app.name'),
+      unread: t('app.title_unread'),
+      queue: t('app.title_queue'),
+      both: t('app.title_unread_queue'),
+    });
+  }, [lang, unread, queue, t]);
 
   if (state.auth === 'checking') {
     return (
@@ -36,14 +46,20 @@ export function App() {
   }
   if (state.auth === 'signed_out') return <LoginForm />;
 
+  const admin = state.route.view === 'admin';
   return (
-    <div class={`shell${state.selectedId ? ' has-selection' : ''}`}>
+    <div class={`shell${state.selectedId && !admin ? ' has-selection' : ''}`}>
       <AppHeader />
       <ConnectionBanner />
-      <div class="workspace">
-        <DialogList />
-        <DialogPane />
-      </div>
+      <NoticeBar />
+      {state.route.view === 'admin' ? (
+        <AdminPage section={state.route.section} />
+      ) : (
+        <div class="workspace">
+          <DialogList />
+          <DialogPane />
+        </div>
+      )}
     </div>
   );
 }

@@ -1,7 +1,10 @@
-/** The top bar: product and workspace, the operator's name, language, sign-out. */
+/** The top bar: product and workspace, admin pages, presence, alerts, the operator, language, sign-out. */
 import { useConsole } from '../context';
+import { AdminNav } from './AdminNav';
+import { AlertSettings } from './AlertSettings';
 import { Avatar } from './Avatar';
 import { LanguageSwitch } from './LanguageSwitch';
+import { PresenceSwitch } from './PresenceSwitch';
 
 export function AppHeader() {
   const { state, t } = useConsole();
@@ -13,8 +16,11 @@ export function AppHeader() {
         <span class="brand-mark" aria-hidden="true">F</span>
         <span class="brand-name">{t('app.name')}</span>
         <span class="brand-workspace" data-testid="workspace-name">{me.workspace.name}</span>
+        <AdminNav />
       </div>
       <div class="app-user">
+        <PresenceSwitch />
+        <AlertSettings />
         <Avatar name={me.operator.display_name} tone="operator" />
         <div class="app-user-text">
           <span class="app-user-name" data-testid="operator-name">{me.operator.display_name}</span>

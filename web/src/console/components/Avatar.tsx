@@ -3,7 +3,7 @@ import { initials } from '../../shared/names';
 
 const HUES = [210, 160, 275, 20, 330, 190, 45, 110];
 
-export function Avatar({ name, tone, size = 'md' }: { name: string; tone?: 'operator'; size?: 'md' | 'lg' }) {
+export function Avatar({ name, tone, size = 'md' }: { name: string; tone?: 'operator'; size?: 'xs' | 'md' | 'lg' }) {
   let h = 0;
   for (const ch of name) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
   const hue = tone === 'operator' ? 221 : HUES[h % HUES.length];

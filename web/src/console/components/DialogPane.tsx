@@ -1,6 +1,7 @@
-/** The right side: the open dialog (header, timeline, composer) or a hint to pick one. */
+/** The right side: the operator's dialog tabs, then the open dialog (header, timeline, composer) or a hint to pick one. */
 import { visitorName } from '../../shared/names';
 import { problemText, useConsole } from '../context';
+import { ActiveTabs } from './ActiveTabs';
 import { Composer } from './Composer';
 import { DialogHeader } from './DialogHeader';
 import { DialogTimeline } from './DialogTimeline';
@@ -10,17 +11,20 @@ export function DialogPane() {
   const id = state.selectedId;
   if (!id) {
     return (
-      <main class="dialog-pane dialog-pane-empty" data-testid="dialog-none">
-        <div class="empty-hint">
-          <svg viewBox="0 0 24 24" width="44" height="44" aria-hidden="true">
-            <path
-              fill="currentColor"
-              d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2zm2 4v2h12V8H6zm0 4v2h8v-2H6z"
-              opacity=".35"
-            />
-          </svg>
-          <h2>{t('dialog.select')}</h2>
-          <p>{t('dialog.select_hint')}</p>
+      <main class="dialog-pane" data-testid="dialog-none">
+        <ActiveTabs />
+        <div class="dialog-pane-empty">
+          <div class="empty-hint">
+            <svg viewBox="0 0 24 24" width="44" height="44" aria-hidden="true">
+              <path
+                fill="currentColor"
+                d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2zm2 4v2h12V8H6zm0 4v2h8v-2H6z"
+                opacity=".35"
+              />
+            </svg>
+            <h2>{t('dialog.select')}</h2>
+            <p>{t('dialog.select_hint')}</p>
+          </div>
         </div>
       </main>
     );
@@ -29,15 +33,8 @@ export function DialogPane() {
   const entry = state.loaded.get(id);
   return (
     <main class="dialog-pane" data-testid="dialog-view" data-dialog-id={id}>
+      <ActiveTabs />
       {dialog && <DialogHeader dialog={dialog} name={visitorName(dialog.visitor, t('visitor.numbered'))} />}
-      {state.notice && (
-        <div class="notice" role="alert" data-testid="dialog-notice">
-          <span>{problemText(t, lang, state.notice)}</span>
-          <button type="button" class="link" onClick={() => state.dismissNotice()}>
-            {t('notice.dismiss')}
-          </button>
-        </div>
-      )}
       {entry?.problem && !entry.loading ? (
         <div class="pane-note" role="alert">
           {problemText(t, lang, entry.problem)}{' '}

@@ -1,10 +1,16 @@
-/** One dialog in the list: who, the last message, how long ago, unread count. */
+/**
+ * One dialog in the list: who, the last message, how long the visitor waits (or how long ago),
+ * messages awaiting a reply, unread count, who holds it, and the red mark of a long wait.
+ */
 import type { DialogView } from '../../shared/api-types';
 import { visitorName } from '../../shared/names';
 import { formatAge } from '../../shared/time';
 import { shownUnread } from '../dialogs';
 import { useConsole } from '../context';
+import { AssigneeChip } from './AssigneeChip';
 import { Avatar } from './Avatar';
+import { WaitingAlertMark } from './WaitingAlertMark';
+import { WaitingTime } from './WaitingTime';
 
 export function DialogRow({ dialog, now }: { dialog: DialogView; now: number }) {
   const { state, t, lang } = useConsole();
@@ -13,23 +19,28 @@ export function DialogRow({ dialog, now }: { dialog: DialogView; now: number }) 
   const unread = selected ? 0 : shownUnread(dialog, state.readUpTo);
   const last = dialog.last_message;
   const when = last?.created_at ?? dialog.updated_at;
+  const waiting = dialog.status === 'open' ? dialog.waiting_since : null;
   const age = formatAge(when, now, lang, {
     now: t('time.now'),
     minutes: t('time.minutes'),
     hours: t('time.hours'),
     yesterday: t('time.yesterday'),
   });
+  const channel = state.channels.length > 1 ? state.channelName(dialog.channel_id) : null;
   const href = `/console/dialogs/${encodeURIComponent(dialog.id)}`;
+  const alert = dialog.status === 'open' && dialog.waiting_alert;
 
   return (
     <li>
       <a
         href={href}
-        class={`dialog-row${selected ? ' selected' : ''}${unread ? ' unread' : ''}${dialog.status === 'closed' ? ' closed' : ''}`}
+        class={`dialog-row${selected ? ' selected' : ''}${unread ? ' unread' : ''}${dialog.status === 'closed' ? ' closed' : ''}${alert ? ' alerting' : ''}`}
         aria-current={selected ? 'page' : undefined}
         data-testid="dialog-row"
         data-dialog-id={dialog.id}
         data-selected={selected}
+        data-assigned={!!dialog.assignee}
+        data-waiting-alert={alert}
         onClick={(e) => {
           if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
           e.preventDefault();
@@ -42,9 +53,14 @@ export function DialogRow({ dialog, now }: { dialog: DialogView; now: number }) 
             <span class="dialog-row-name" data-testid="dialog-row-name">
               {name}
             </span>
-            <time class="dialog-row-time" dateTime={when} title={new Date(when).toLocaleString(lang)}>
-              {age}
-            </time>
+            {alert && <WaitingAlertMark />}
+            {waiting ? (
+              <WaitingTime since={waiting} now={now} label="row" testid="dialog-row-waiting" />
+            ) : (
+              <time class="dialog-row-time" dateTime={when} title={new Date(when).toLocaleString(lang)}>
+                {age}
+              </time>
+            )}
           </span>
           <span class="dialog-row-bottom">
             <span class="dialog-row-preview" data-testid="dialog-row-preview">
@@ -57,11 +73,20 @@ export function DialogRow({ dialog, now }: { dialog: DialogView; now: number }) 
                 <span class="preview-none">{t('list.no_messages')}</span>
               )}
             </span>
+            {dialog.status === 'open' && dialog.pending_count > 0 && (
+              <span class="pending-badge" data-testid="dialog-row-pending" title={t('row.pending', { n: dialog.pending_count })} aria-label={t('row.pending', { n: dialog.pending_count })}>
+                {dialog.pending_count > 99 ? '99+' : dialog.pending_count}
+              </span>
+            )}
             {unread > 0 && (
               <span class="badge" data-testid="dialog-row-unread" aria-label={t('list.unread', { n: unread })}>
                 {unread > 99 ? '99+' : unread}
               </span>
             )}
+          </span>
+          <span class="dialog-row-meta">
+            <AssigneeChip assignee={dialog.assignee} testid="dialog-row-assignee" />
+            {channel && <span class="dialog-row-channel">{channel}</span>}
           </span>
         </span>
       </a>

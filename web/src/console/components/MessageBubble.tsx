@@ -5,17 +5,12 @@ import { visitorName } from '../../shared/names';
 import { RichText } from '../../shared/RichText';
 import { formatClock } from '../../shared/time';
 import { problemText, useConsole } from '../context';
+import { SystemLine } from './SystemLine';
 
 export function MessageBubble({ message, first }: { message: MessageView; first: boolean }) {
   const { state, t, lang } = useConsole();
   const kind = message.author.kind;
-  if (kind === 'system') {
-    return (
-      <div class="system-line" data-testid="message" data-author="system" data-seq={message.seq}>
-        <RichText text={message.body} />
-      </div>
-    );
-  }
+  if (kind === 'system') return <SystemLine message={message} />;
   const fromVisitor = kind === 'visitor';
   const dialog = state.dialogs.get(message.dialog_id);
   const mine = !fromVisitor && message.author.id === state.me?.operator.id;

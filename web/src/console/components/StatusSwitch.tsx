@@ -2,21 +2,22 @@
 import type { DialogStatusFilter } from '../../shared/api-types';
 import { useConsole } from '../context';
 
-const FILTERS: DialogStatusFilter[] = ['open', 'closed', 'all'];
+const STATUSES: DialogStatusFilter[] = ['open', 'closed', 'all'];
 
 export function StatusSwitch() {
   const { state, t } = useConsole();
+  const current = state.filter.status;
   const label = (f: DialogStatusFilter) => (f === 'open' ? t('status.open') : f === 'closed' ? t('status.closed') : t('status.all'));
   return (
-    <div class="segmented" role="tablist" aria-label={t('status.label')}>
-      {FILTERS.map((f) => (
+    <div class="segmented" role="tablist" aria-label={t('status.label')} data-testid="filter-status" data-value={current}>
+      {STATUSES.map((f) => (
         <button
           key={f}
           type="button"
           role="tab"
-          aria-selected={state.filter === f}
-          class={state.filter === f ? 'active' : ''}
-          onClick={() => state.setFilter(f)}
+          aria-selected={current === f}
+          class={current === f ? 'active' : ''}
+          onClick={() => state.setFilter({ status: f })}
           data-testid={`status-${f}`}
         >
           {label(f)}

@@ -4,14 +4,17 @@ import { type PendingMessage, canRetry } from '../../shared/messages';
 import { RichText } from '../../shared/RichText';
 import { formatClock } from '../../shared/time';
 import { problemText, useChatEnv } from '../context';
+import { systemText } from '../system-line';
 
 export function MessageBubble({ message, first, last }: { message: MessageView; first: boolean; last: boolean }) {
   const { t, lang } = useChatEnv();
   const kind = message.author.kind;
   if (kind === 'system') {
+    const text = systemText(message, t);
+    if (!text) return null;
     return (
-      <div class="system-line" data-testid="message" data-author="system" data-seq={message.seq}>
-        <RichText text={message.body} />
+      <div class="system-line" data-testid="system-line" data-author="system" data-event={message.event?.kind ?? ''} data-seq={message.seq}>
+        {text}
       </div>
     );
   }

@@ -1,0 +1,185 @@
+/** One channel's settings (name, mode, greeting, waiting alert, offline policy) and its members. */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { ChannelMode, ChannelView, OfflinePolicy } from '../../shared/api-types';
+import type { Problem } from '../console-state';
+import { channelDraft, channelPatch, sameIds } from './forms';
+import { ProblemLine } from './ProblemLine';
+import { useAdmin } from './use-admin';
+
+export function ChannelEditor({ channel }: { channel: ChannelView }) {
+  const { admin, t } = useAdmin();
+  const [draft, setDraft] = useState(() => channelDraft(channel));
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [saved, setSaved] = useState(false);
+  const base = useRef(channel);
+
+  // The channel changed elsewhere (a save, another admin): follow it unless the form was edited.
+  useEffect(() => {
+    const untouched = JSON.stringify(channelDraft(base.current)) === JSON.stringify(draft);
+    base.current = channel;
+    if (untouched) setDraft(channelDraft(channel));
+  }, [channel]);
+
+  const result = channelPatch(channel, draft);
+  const dirty = !result.ok || Object.keys(result.patch).length > 0;
+  const set = (patch: Partial<typeof draft>) => {
+    setDraft({ ...draft, ...patch });
+    setSaved(false);
+  };
+  const fieldLabel = (field: string) =>
+    field === 'name'
+      ? t('channels.name')
+      : field === 'greeting'
+        ? t('channels.greeting')
+        : field === 'wait_alert_seconds'
+          ? t('channels.wait_alert')
+          : field === 'mode'
+            ? t('channels.mode')
+            : field === 'offline_policy'
+              ? t('channels.offline_policy')
+              : field;
+
+  const save = async (e: Event) => {
+    e.preventDefault();
+    if (busy) return;
+    if (!result.ok) {
+      setProblem({ code: 'validation_failed', details: { field: result.field }, message: t('channels.wait_alert_invalid') });
+      return;
+    }
+    if (Object.keys(result.patch).length === 0) return;
+    setBusy(true);
+    setProblem(null);
+    const refused = await admin.patchChannel(channel.id, result.patch);
+    setBusy(false);
+    setProblem(refused);
+    setSaved(!refused);
+  };
+
+  const radio = <V extends string>(name: string, value: V, current: V, onPick: (v: V) => void, label: string, testid: string) => (
+    <label class="choice">
+      <input type="radio" name={`${name}-${channel.id}`} checked={current === value} onChange={() => onPick(value)} data-testid={testid} />
+      <span>{label}</span>
+    </label>
+  );
+
+  return (
+    <div class="admin-card admin-editor" data-testid="channel-editor" data-channel-id={channel.id}>
+      <form class="admin-form" onSubmit={save}>
+        <label class="field">
+          <span>{t('channels.name')}</span>
+          <input value={draft.name} maxLength={80} onInput={(e) => set({ name: e.currentTarget.value })} data-testid="channel-name" />
+        </label>
+        <fieldset class="field">
+          <legend>{t('channels.mode')}</legend>
+          {radio<ChannelMode>('mode', 'queue', draft.mode, (mode) => set({ mode }), t('channels.mode_queue'), 'channel-mode-queue')}
+          {radio<ChannelMode>('mode', 'auto', draft.mode, (mode) => set({ mode }), t('channels.mode_auto'), 'channel-mode-auto')}
+        </fieldset>
+        <label class="field">
+          <span>{t('channels.greeting')}</span>
+          <textarea rows={2} value={draft.greeting} onInput={(e) => set({ greeting: e.currentTarget.value })} data-testid="channel-greeting" />
+          <small>{t('channels.greeting_hint')}</small>
+        </label>
+        <label class="field field-narrow">
+          <span>{t('channels.wait_alert')}</span>
+          <input
+            inputMode="numeric"
+            value={draft.wait_alert}
+            aria-invalid={!result.ok}
+            onInput={(e) => set({ wait_alert: e.currentTarget.value })}
+            data-testid="channel-wait-alert"
+          />
+          <small>{t('channels.wait_alert_hint')}</small>
+        </label>
+        <fieldset class="field">
+          <legend>{t('channels.offline_policy')}</legend>
+          {radio<OfflinePolicy>('offline', 'keep', draft.offline_policy, (offline_policy) => set({ offline_policy }), t('channels.offline_keep'), 'channel-offline-keep')}
+          {radio<OfflinePolicy>('offline', 'return', draft.offline_policy, (offline_policy) => set({ offline_policy }), t('channels.offline_return'), 'channel-offline-return')}
+        </fieldset>
+        {problem && <ProblemLine problem={problem} fieldLabel={fieldLabel} testid="channel-error" />}
+        <div class="form-actions">
+          {saved && !dirty && (
+            <span class="saved-note" data-testid="channel-saved">
+              {t('admin.saved')}
+            </span>
+          )}
+          <button type="submit" class="btn btn-primary" disabled={busy || !dirty} data-testid="channel-save">
+            {busy ? t('admin.saving') : t('admin.save')}
+          </button>
+        </div>
+      </form>
+      <ChannelMembers channelId={channel.id} />
+    </div>
+  );
+}
+
+function ChannelMembers({ channelId }: { channelId: string }) {
+  const { state, admin, t } = useAdmin();
+  const held = admin.members.get(channelId);
+  const [picked, setPicked] = useState<string[] | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [saved, setSaved] = useState(false);
+
+  useEffect(() => {
+    setPicked(null);
+    void admin.loadMembers(channelId).then(setProblem);
+  }, [channelId]);
+
+  const current = picked ?? held ?? [];
+  const dirty = !!held && !sameIds(current, held);
+  const operators = [...state.operators.values()].sort((a, b) => a.display_name.localeCompare(b.display_name));
+  const toggle = (id: string, on: boolean) => {
+    setPicked(on ? [...current, id] : current.filter((x) => x !== id));
+    setSaved(false);
+  };
+
+  const save = async (e: Event) => {
+    e.preventDefault();
+    if (busy || !dirty) return;
+    setBusy(true);
+    setProblem(null);
+    const refused = await admin.setMembers(channelId, current);
+    setBusy(false);
+    setProblem(refused);
+    if (!refused) {
+      setPicked(null);
+      setSaved(true);
+      void state.loadChannels();
+    }
+  };
+
+  return (
+    <form class="admin-form members" onSubmit={save} data-testid="channel-members">
+      <h2>{t('channels.members')}</h2>
+      {!held && admin.membersLoading.has(channelId) && <p class="list-note">{t('admin.loading')}</p>}
+      {held && (
+        <ul class="checks">
+          {operators.map((o) => (
+            <li key={o.id}>
+              <label class="choice">
+                <input
+                  type="checkbox"
+                  checked={current.includes(o.id)}
+                  onChange={(e) => toggle(o.id, e.currentTarget.checked)}
+                  data-testid="channel-member"
+                  data-operator-id={o.id}
+                />
+                <span class={`presence-dot presence-${o.presence}`} aria-hidden="true" />
+                <span>{o.display_name}</span>
+                <span class="muted">{o.email}</span>
+              </label>
+            </li>
+          ))}
+        </ul>
+      )}
+      {problem && <ProblemLine problem={problem} testid="channel-members-error" />}
+      <div class="form-actions">
+        {saved && !dirty && <span class="saved-note">{t('admin.saved')}</span>}
+        <button type="submit" class="btn btn-secondary" disabled={busy || !dirty} data-testid="channel-members-save">
+          {busy ? t('admin.saving') : t('channels.members_save')}
+        </button>
+      </div>
+    </form>
+  );
+}

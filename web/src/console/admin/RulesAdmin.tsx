@@ -1,0 +1,164 @@
+/**
+ * Routing rules: an ordered list edited on the page (add, edit, delete, move up and down) and
+ * saved whole. A rule the server refuses is named by index and field
+ * (`items[2].conditions[0].pattern`): the message says which, and that input is marked.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import type { Translate } from '../../shared/i18n';
+import type { Problem } from '../console-state';
+import { problemText } from '../context';
+import type { ConsoleKey } from '../i18n';
+import { RuleEditor } from './RuleEditor';
+import { draftsFrom, moveItem, newRule, parseFieldPath, rulesRequest, type FieldRef, type RuleDraft } from './rules';
+import { useAdmin } from './use-admin';
+
+/** The label of a field the server named, in the words of the form. */
+export function ruleFieldLabel(t: Translate<ConsoleKey>, ref: FieldRef, drafts: readonly RuleDraft[]): string {
+  const f = ref.field;
+  if (ref.condition === null) {
+    return f === 'name' ? t('rules.name') : f === 'channel_id' ? t('rules.channel') : f === 'conditions' ? t('rules.conditions') : f ?? t('rules.name');
+  }
+  const type = drafts[ref.rule]?.conditions[ref.condition]?.type;
+  switch (f) {
+    case 'pattern':
+      return t('rules.pattern');
+    case 'regex':
+      return t('rules.regex');
+    case 'type':
+      return t('rules.condition_type');
+    case 'name':
+      return t('rules.property_name');
+    case 'value':
+      return type === 'language' ? t('rules.language_value') : t('rules.property_value');
+    default:
+      return f ?? t('rules.condition_type');
+  }
+}
+
+export function RulesAdmin() {
+  const { state, admin, t, lang } = useAdmin();
+  const [drafts, setDrafts] = useState<RuleDraft[] | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [saved, setSaved] = useState(false);
+
+  useEffect(() => {
+    void admin.loadRules();
+  }, []);
+  // The loaded list becomes the drafts until the admin edits them.
+  useEffect(() => {
+    if (!admin.rulesLoading && !admin.rulesProblem && drafts === null) setDrafts(draftsFrom(admin.rules));
+  }, [admin.rulesLoading, admin.rules]);
+
+  const list = drafts ?? [];
+  const dirty = drafts !== null && JSON.stringify(rulesRequest(list)) !== JSON.stringify(rulesRequest(draftsFrom(admin.rules)));
+  const field = problem && typeof problem.details.field === 'string' ? parseFieldPath(problem.details.field) : null;
+  const defaultChannel = state.channels.find((c) => c.is_default)?.id ?? state.channels[0]?.id ?? '';
+
+  const edit = (next: RuleDraft[]) => {
+    setDrafts(next);
+    setSaved(false);
+  };
+
+  const save = async (e: Event) => {
+    e.preventDefault();
+    if (busy || drafts === null) return;
+    setBusy(true);
+    setProblem(null);
+    const refused = await admin.saveRules(drafts);
+    setBusy(false);
+    setProblem(refused);
+    if (!refused) {
+      setDrafts(draftsFrom(admin.rules));
+      setSaved(true);
+    }
+  };
+
+  const errorText = (p: Problem): string => {
+    if (!field) return problemText(t, lang, p);
+    const message = p.message?.trim() || problemText(t, lang, p);
+    const label = ruleFieldLabel(t, field, list);
+    return field.condition === null
+      ? t('rules.error_rule', { rule: field.rule + 1, field: label, message })
+      : t('rules.error_condition', { rule: field.rule + 1, condition: field.condition + 1, field: label, message });
+  };
+
+  return (
+    <section class="admin-section">
+      <header class="admin-head">
+        <h1>{t('rules.title')}</h1>
+        <p>{t('rules.hint')}</p>
+      </header>
+      {admin.rulesLoading && drafts === null && <p class="list-note">{t('admin.loading')}</p>}
+      {admin.rulesProblem && (
+        <p class="form-error" role="alert">
+          {problemText(t, lang, admin.rulesProblem)}{' '}
+          <button type="button" class="link" onClick={() => void admin.loadRules()}>
+            {t('app.retry')}
+          </button>
+        </p>
+      )}
+      {drafts !== null && (
+        <form class="rules-form" onSubmit={save} data-testid="rules-form">
+          {list.length === 0 && (
+            <p class="list-note admin-card" data-testid="rules-empty">
+              {t('rules.empty')}
+            </p>
+          )}
+          <ol class="rules">
+            {list.map((rule, i) => (
+              <RuleEditor
+                key={rule.key}
+                index={i}
+                count={list.length}
+                rule={rule}
+                error={field && field.rule === i ? field : null}
+                onChange={(next) => edit(list.map((r, j) => (j === i ? next : r)))}
+                onMove={(delta) => edit(moveItem(list, i, delta))}
+                onDelete={() => edit(list.filter((_, j) => j !== i))}
+              />
+            ))}
+          </ol>
+          {problem && (
+            <p class="form-error" role="alert" data-testid="rules-error" data-code={problem.code}>
+              {errorText(problem)}
+              {field && (
+                <>
+                  {' '}
+                  <code data-testid="rules-error-field">{String(problem.details.field)}</code>
+                </>
+              )}
+            </p>
+          )}
+          <div class="form-actions rules-actions">
+            <button type="button" class="btn btn-secondary" onClick={() => edit([...list, newRule(defaultChannel)])} data-testid="rule-add">
+              {t('rules.add')}
+            </button>
+            <span class="spacer" />
+            {dirty && <span class="muted">{t('rules.unsaved')}</span>}
+            {saved && !dirty && (
+              <span class="saved-note" data-testid="rules-saved">
+                {t('admin.saved')}
+              </span>
+            )}
+            {dirty && (
+              <button
+                type="button"
+                class="btn btn-ghost"
+                onClick={() => {
+                  setDrafts(draftsFrom(admin.rules));
+                  setProblem(null);
+                }}
+              >
+                {t('rules.revert')}
+              </button>
+            )}
+            <button type="submit" class="btn btn-primary" disabled={busy || !dirty} data-testid="rules-save">
+              {busy ? t('admin.saving') : t('rules.save')}
+            </button>
+          </div>
+        </form>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,106 @@
+/**
+ * What the admin pages do over the network: create and change channels and their members,
+ * operators' capacity, and the routing rules (read, then saved whole). Channels and operators
+ * themselves live in the console state (kept live there by `operator.updated`); this controller
+ * hands every change back to it through `AdminHost`, so the dialog screens see it at once.
+ */
+import type { Requester } from '../../shared/api';
+import type { ChannelPatch, ChannelView, Items, OperatorView, RoutingRuleView } from '../../shared/api-types';
+import { Observable } from '../../shared/store';
+import type { Problem } from '../console-state';
+import { rulesRequest, type RuleDraft } from './rules';
+
+export interface AdminHost {
+  api: Requester;
+  /** Turns a failure into a Problem (and signs out on 401). */
+  guard: (e: unknown) => Problem;
+  channelSaved: (c: ChannelView) => void;
+  operatorSaved: (o: OperatorView) => void;
+}
+
+export class AdminState extends Observable {
+  rules: RoutingRuleView[] = [];
+  rulesLoading = false;
+  rulesProblem: Problem | null = null;
+  /** Member ids per channel, as the server last answered. */
+  readonly members = new Map<string, string[]>();
+  readonly membersLoading = new Set<string>();
+
+  constructor(private readonly host: AdminHost) {
+    super();
+  }
+
+  private async run<T>(call: () => Promise<T>, done: (value: T) => void): Promise<Problem | null> {
+    try {
+      done(await call());
+      return null;
+    } catch (e) {
+      return this.host.guard(e);
+    } finally {
+      this.changed();
+    }
+  }
+
+  createChannel(name: string): Promise<Problem | null> {
+    return this.run(
+      () => this.host.api<ChannelView>('POST', '/api/v1/channels', { body: { name: name.trim() } }),
+      (c) => this.host.channelSaved(c),
+    );
+  }
+
+  patchChannel(id: string, patch: ChannelPatch): Promise<Problem | null> {
+    return this.run(
+      () => this.host.api<ChannelView>('PATCH', `/api/v1/channels/${encodeURIComponent(id)}`, { body: patch }),
+      (c) => this.host.channelSaved(c),
+    );
+  }
+
+  async loadMembers(channelId: string): Promise<Problem | null> {
+    this.membersLoading.add(channelId);
+    this.changed();
+    const problem = await this.run(
+      () => this.host.api<Items<OperatorView>>('GET', `/api/v1/channels/${encodeURIComponent(channelId)}/members`),
+      (list) => this.members.set(channelId, list.items.map((o) => o.id)),
+    );
+    this.membersLoading.delete(channelId);
+    this.changed();
+    return problem;
+  }
+
+  setMembers(channelId: string, operatorIds: string[]): Promise<Problem | null> {
+    return this.run(
+      () =>
+        this.host.api<Items<OperatorView>>('PUT', `/api/v1/channels/${encodeURIComponent(channelId)}/members`, {
+          body: { operator_ids: operatorIds },
+        }),
+      (list) => this.members.set(channelId, list.items.map((o) => o.id)),
+    );
+  }
+
+  setCapacity(operatorId: string, capacity: number): Promise<Problem | null> {
+    return this.run(
+      () => this.host.api<OperatorView>('PATCH', `/api/v1/operators/${encodeURIComponent(operatorId)}`, { body: { capacity } }),
+      (o) => this.host.operatorSaved(o),
+    );
+  }
+
+  async loadRules(): Promise<void> {
+    this.rulesLoading = true;
+    this.rulesProblem = null;
+    this.changed();
+    this.rulesProblem = await this.run(
+      () => this.host.api<Items<RoutingRuleView>>('GET', '/api/v1/routing-rules'),
+      (list) => (this.rules = list.items),
+    );
+    this.rulesLoading = false;
+    this.changed();
+  }
+
+  /** Saves the whole ordered list; all or nothing on the server. */
+  saveRules(drafts: readonly RuleDraft[]): Promise<Problem | null> {
+    return this.run(
+      () => this.host.api<Items<RoutingRuleView>>('PUT', '/api/v1/routing-rules', { body: rulesRequest(drafts) }),
+      (list) => (this.rules = list.items),
+    );
+  }
+}

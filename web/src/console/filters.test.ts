@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { dialog } from '../test/fixtures';
+import { compareDialogs, DEFAULT_FILTER, filterQuery, matchesFilter, parseFilter, type ListFilter } from './filters';
+
+const f = (over: Partial<ListFilter> = {}): ListFilter => ({ ...DEFAULT_FILTER, ...over });
+const anna = { id: 'anna', display_name: 'Анна' };
+const ivan = { id: 'ivan', display_name: 'Иван' };
+
+describe('list filters', () => {
+  it('send the status always and the rest only when it differs from the server default', () => {
+    expect(filterQuery(f(), { limit: 50 })).toBe('?status=open&limit=50');
+    expect(filterQuery(f({ status: 'all', assignee: 'mine_or_unassigned', unanswered: true, channel: 'c 2', sort: 'activity' }), { limit: 20, cursor: 'x1' })).toBe(
+      '?status=all&assignee=mine_or_unassigned&unanswered=true&channel=c%202&sort=activity&limit=20&cursor=x1',
+    );
+    expect(filterQuery(f({ assignee: 'ivan', sort: 'waiting' }), { limit: 50, cursor: null })).toBe('?status=open&assignee=ivan&limit=50');
+  });
+
+  it('test a dialog the way the server would, filters combined', () => {
+    const mine = dialog('a', { assignee: anna, last_message: { author_kind: 'visitor', preview: 'hi', created_at: '2026-01-01T10:00:00Z' } });
+    const theirs = dialog('b', { assignee: ivan, channel_id: 'c2' });
+    const nobody = dialog('c', { last_message: { author_kind: 'operator', preview: 'ok', created_at: '2026-01-01T10:00:00Z' } });
+    const closed = dialog('d', { status: 'closed' });
+    const ids = (filter: ListFilter) => [mine, theirs, nobody, closed].filter((d) => matchesFilter(d, filter, 'anna')).map((d) => d.id);
+
+    expect(ids(f())).toEqual(['a', 'b', 'c']);
+    expect(ids(f({ status: 'all' }))).toEqual(['a', 'b', 'c', 'd']);
+    expect(ids(f({ status: 'closed' }))).toEqual(['d']);
+    expect(ids(f({ assignee: 'mine' }))).toEqual(['a']);
+    expect(ids(f({ assignee: 'mine_or_unassigned' }))).toEqual(['a', 'c']);
+    expect(ids(f({ assignee: 'unassigned' }))).toEqual(['c']);
+    expect(ids(f({ assignee: 'ivan' }))).toEqual(['b']);
+    expect(ids(f({ unanswered: true }))).toEqual(['a']);
+    expect(ids(f({ channel: 'c2' }))).toEqual(['b']);
+    expect(ids(f({ assignee: 'mine_or_unassigned', unanswered: true }))).toEqual(['a']);
+    // Nobody signed in yet: "mine" matches nothing rather than the unassigned ones.
+    expect([nobody].filter((d) => matchesFilter(d, f({ assignee: 'mine' }), null))).toEqual([]);
+  });
+
+  it('order by the longest wait first, then newest activity', () => {
+    const rows = [
+      dialog('idle-old', { updated_at: '2026-01-01T08:00:00Z' }),
+      dialog('waits-5m', { waiting_since: '2026-01-01T11:55:00Z', updated_at: '2026-01-01T11:55:00Z' }),
+      dialog('idle-new', { updated_at: '2026-01-01T11:59:00Z' }),
+      dialog('waits-1h', { waiting_since: '2026-01-01T11:00:00Z', updated_at: '2026-01-01T11:30:00Z' }),
+    ];
+    expect([...rows].sort(compareDialogs('waiting')).map((d) => d.id)).toEqual(['waits-1h', 'waits-5m', 'idle-new', 'idle-old']);
+    expect([...rows].sort(compareDialogs('activity')).map((d) => d.id)).toEqual(['idle-new', 'waits-5m', 'waits-1h', 'idle-old']);
+  });
+
+  it('read a stored filter back, falling back to the default for anything odd', () => {
+    expect(parseFilter(null)).toEqual(DEFAULT_FILTER);
+    expect(parseFilter('not json')).toEqual(DEFAULT_FILTER);
+    expect(parseFilter('{"status":"weird","assignee":7,"unanswered":"yes","channel":"","sort":"x"}')).toEqual(DEFAULT_FILTER);
+    const kept = f({ status: 'all', assignee: 'ivan', unanswered: true, channel: 'c2', sort: 'activity' });
+    expect(parseFilter(JSON.stringify(kept))).toEqual(kept);
+  });
+});

@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { pathFor, routeFromPath } from './routes';
+
+describe('console routes', () => {
+  it('read and write the console paths', () => {
+    expect(routeFromPath('/console/')).toEqual({ view: 'dialogs', dialogId: null });
+    expect(routeFromPath('/console/dialogs/0193%20x')).toEqual({ view: 'dialogs', dialogId: '0193 x' });
+    expect(routeFromPath('/console/admin/rules')).toEqual({ view: 'admin', section: 'rules' });
+    expect(routeFromPath('/console/admin')).toEqual({ view: 'admin', section: 'channels' });
+    expect(routeFromPath('/console/admin/nonsense')).toEqual({ view: 'admin', section: 'channels' });
+    expect(pathFor({ view: 'admin', section: 'operators' })).toBe('/console/admin/operators');
+    expect(pathFor({ view: 'dialogs', dialogId: '0193 x' })).toBe('/console/dialogs/0193%20x');
+    expect(pathFor({ view: 'dialogs', dialogId: null })).toBe('/console/');
+  });
+});

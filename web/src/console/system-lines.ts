@@ -1,0 +1,59 @@
+/**
+ * The words of a system line (`author.kind == "system"`) in the console's language. The
+ * server sends an empty body and an `event`; each client words it itself (docs/api.md,
+ * `MessageView`). An event this console does not know falls back to the body, then to a
+ * neutral "system event", so a newer server never shows a blank line.
+ */
+import type { MessageView } from '../shared/api-types';
+import type { Translate } from '../shared/i18n';
+import { refId, refName } from '../shared/names';
+import type { ConsoleKey } from './i18n';
+
+export interface SystemLine {
+  text: string;
+  /** The transfer comment (an operators-only line), shown under the text. */
+  comment: string | null;
+}
+
+export function systemLine(m: Pick<MessageView, 'body' | 'event'>, t: Translate<ConsoleKey>): SystemLine {
+  const e = m.event;
+  const fallback = { text: m.body.trim() || t('system.unknown'), comment: null };
+  if (!e || typeof e !== 'object') return fallback;
+  const name = (ref: unknown) => refName(ref) ?? t('author.operator');
+  /** " by Иван" when someone else did it; nothing when nobody or the operator himself did. */
+  const by = (ref: unknown, operator?: unknown) => {
+    if (!ref) return '';
+    const same = refId(ref) && refId(ref) === refId(operator);
+    const sameName = !refId(ref) && refName(ref) === refName(operator);
+    return same || sameName ? '' : t('system.by', { by: name(ref) });
+  };
+  switch (e.kind) {
+    case 'assigned':
+      if (!e.by) return { text: t('system.assigned_auto', { operator: name(e.operator) }), comment: null };
+      if (!by(e.by, e.operator)) return { text: t('system.accepted', { operator: name(e.operator) }), comment: null };
+      return { text: t('system.assigned', { operator: name(e.operator) }) + by(e.by, e.operator), comment: null };
+    case 'unassigned':
+      return { text: t('system.unassigned', { operator: name(e.operator) }) + by(e.by, e.operator), comment: null };
+    case 'transferred': {
+      const comment = typeof e.comment === 'string' && e.comment.trim() ? e.comment.trim() : null;
+      const channel = refName(e.channel);
+      const text = e.operator
+        ? t('system.transferred_operator', { operator: name(e.operator) })
+        : channel
+          ? t('system.transferred_channel', { channel })
+          : t('system.transferred');
+      return { text: text + by(e.by), comment };
+    }
+    case 'returned':
+      return { text: t('system.returned_offline', { operator: name(e.operator) }), comment: null };
+    case 'transfer_notice': {
+      const operator = refName(e.operator);
+      return {
+        text: operator ? t('system.transfer_notice', { operator }) : t('system.transfer_notice_colleague'),
+        comment: null,
+      };
+    }
+    default:
+      return fallback;
+  }
+}
