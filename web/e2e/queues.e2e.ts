@@ -168,7 +168,8 @@ describe('queues, accept and transfer between two channels', () => {
     const dialog = maria.getByTestId('transfer-dialog');
     await dialog.waitFor({ timeout: WAIT });
     const spb = dialog.getByTestId('transfer-channel').filter({ hasText: 'Санкт-Петербург' });
-    await expect(spb.getAttribute('data-available')).resolves.toBe('true');
+    // The dialog reloads the channels' online counts as it opens.
+    await expect.poll(() => spb.getAttribute('data-available'), { timeout: WAIT }).toBe('true');
     await spb.click();
     await dialog.getByTestId('transfer-comment').fill(COMMENT);
     await shot(maria, 'console-transfer.png');
@@ -196,6 +197,26 @@ describe('queues, accept and transfer between two channels', () => {
     await row.getByTestId('accept').click();
     await expect.poll(() => queueCount(petr), { timeout: WAIT }).toBe('0');
     await shot(petr, 'console-after-transfer.png');
+  });
+
+  it('the admin pages show the channels and the routing rules', async () => {
+    const page = await contexts[0].browser()!.newContext({ locale: 'ru-RU', viewport: { width: 1366, height: 820 } });
+    contexts.push(page);
+    const admin = await page.newPage();
+    watchErrors(admin, 'admin', errors);
+    await admin.goto(server.consoleUrl);
+    await admin.getByTestId('login-email').fill(server.adminEmail);
+    await admin.getByTestId('login-password').fill(server.adminPassword);
+    await admin.getByTestId('login-submit').click();
+    await admin.getByTestId('admin-nav').waitFor({ timeout: WAIT });
+    await admin.getByTestId('nav-channels').click();
+    await admin.getByTestId('channel-item').filter({ hasText: 'Санкт-Петербург' }).waitFor({ timeout: WAIT });
+    await shot(admin, 'admin-channels.png');
+    await admin.getByTestId('nav-rules').click();
+    const form = admin.getByTestId('rules-form');
+    await form.waitFor({ timeout: WAIT });
+    await expect.poll(async () => (await form.locator('input').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).join('|'), { timeout: WAIT }).toContain('Москва по адресу');
+    await shot(admin, 'admin-rules.png');
   });
 
   it('no page logged an unexpected error', () => {
