@@ -822,6 +822,14 @@ macro_rules! sql_store_impls {
                 }
 
                 async fn expire_presence(&self, seen_before: Timestamp) -> StoreResult<Vec<Operator>> {
+                    let any: Option<$crate::__uuid::Uuid> = sqlx::query_scalar($crate::sql::ANY_STALE_PRESENCE)
+                        .bind(seen_before.0)
+                        .fetch_optional(self.reader())
+                        .await
+                        .map_err(map_err)?;
+                    if any.is_none() {
+                        return Ok(Vec::new());
+                    }
                     let rows = sqlx::query($crate::sql::EXPIRE_PRESENCE)
                         .bind(seen_before.0)
                         .fetch_all(self.writer())

@@ -192,6 +192,8 @@ q!(
      WHERE workspace_id = $1 AND id = $2 RETURNING ", OPERATOR_COLS);
 pub const SELECT_PRESENCE: &str = "SELECT presence FROM operators WHERE workspace_id = $1 AND id = $2";
 pub const TOUCH_OPERATOR: &str = "UPDATE operators SET seen_at = $2 WHERE id = $1 AND seen_at < $2";
+/// Whether anyone is due to go offline (read first, so an idle tick takes no write lock).
+pub const ANY_STALE_PRESENCE: &str = "SELECT id FROM operators WHERE presence <> 'offline' AND seen_at < $1 LIMIT 1";
 q!(
     /// Everyone not offline whose sockets all went quiet before `$1`, set offline at once.
     EXPIRE_PRESENCE, "UPDATE operators SET presence = 'offline' WHERE presence <> 'offline' AND seen_at < $1 \
