@@ -87,6 +87,23 @@ pub(crate) async fn publish_reassigned(app: &App, done: &Reassigned) -> Result<D
     Ok(view)
 }
 
+/// An operator takes a waiting dialog himself (accept, or a reply): only while nobody has it,
+/// within his capacity, whatever his presence. With `greet`, the channel's greeting follows.
+fn take_waiting(d: &Dialog, me: &Operator, greet: Option<&Channel>, now: Timestamp) -> Reassign {
+    let mut lines = vec![system_line(SystemEvent::Assigned { operator: name(me), by: Some(name(me)) }, now)];
+    lines.extend(greet.map(|channel| greeting(channel, me, now)));
+    Reassign {
+        workspace_id: d.workspace_id,
+        dialog: d.id,
+        expect: None,
+        to: Some(me.id),
+        to_channel: None,
+        checks: Checks { capacity: true, presence: PresenceCheck::Any, member: false },
+        lines,
+        now,
+    }
+}
+
 /// The operator takes a waiting dialog. Of many accepting at once exactly one wins; the others
 /// are told who has it. The channel's greeting goes to the visitor in his name.
 pub async fn accept(app: &App, actor: &OperatorActor, id: DialogId) -> Result<DialogView, CoreError> {
@@ -105,19 +122,7 @@ pub async fn accept(app: &App, actor: &OperatorActor, id: DialogId) -> Result<Di
     }
     let channel = app.store.channel(d.workspace_id, d.channel_id).await?;
     let now = app.clock.now();
-    let change = Reassign {
-        workspace_id: d.workspace_id,
-        dialog: d.id,
-        expect: None,
-        to: Some(me.id),
-        to_channel: None,
-        checks: Checks { capacity: true, presence: PresenceCheck::Any, member: false },
-        lines: vec![
-            system_line(SystemEvent::Assigned { operator: name(me), by: Some(name(me)) }, now),
-            greeting(&channel, me, now),
-        ],
-        now,
-    };
+    let change = take_waiting(&d, me, Some(&channel), now);
     let done = app.store.reassign(&change).await;
     let done = match done {
         Ok(done) => done,
@@ -296,18 +301,7 @@ pub(crate) async fn claim_for_reply(app: &App, actor: &OperatorActor, d: &Dialog
     if d.assignee.is_some() {
         return Ok(());
     }
-    let me = &actor.operator;
-    let now = app.clock.now();
-    let change = Reassign {
-        workspace_id: d.workspace_id,
-        dialog: d.id,
-        expect: None,
-        to: Some(me.id),
-        to_channel: None,
-        checks: Checks { capacity: true, presence: PresenceCheck::Any, member: false },
-        lines: vec![system_line(SystemEvent::Assigned { operator: name(me), by: Some(name(me)) }, now)],
-        now,
-    };
+    let change = take_waiting(d, &actor.operator, None, app.clock.now());
     match app.store.reassign(&change).await {
         Ok(done) => {
             publish_reassigned(app, &done).await?;
