@@ -405,22 +405,27 @@ pub async fn set_presence(app: &App, actor: &OperatorActor, presence: &str) -> R
 pub(crate) async fn presence_changed(app: &App, op: &Operator, before: Presence) -> Result<OperatorView, CoreError> {
     let ws = op.workspace_id;
     tracing::info!(operator.id = %op.id, presence = op.presence.as_str(), "presence changed");
-    if op.presence == Presence::Offline && before != Presence::Offline {
-        return_dialogs(app, op).await?;
-    }
+    // Where waiting dialogs may now find someone: all his channels when he comes online, the
+    // channels that got dialogs back when he goes offline.
+    let reopened = if op.presence == Presence::Offline && before != Presence::Offline {
+        return_dialogs(app, op).await?
+    } else if op.presence == Presence::Online {
+        app.store.operator_channels(ws, op.id).await?
+    } else {
+        Vec::new()
+    };
     let view = operator_view(app, op).await?;
     audience::publish_to_workspace(app, Event::OperatorUpdated { operator: view.clone() }, ws);
-    if op.presence == Presence::Online || op.presence == Presence::Offline {
-        for ch in app.store.operator_channels(ws, op.id).await? {
-            auto_assign(app, ws, ch).await;
-        }
+    for ch in reopened {
+        auto_assign(app, ws, ch).await;
     }
     Ok(view)
 }
 
 /// Returns an operator's open dialogs to their queues, in the channels whose offline policy
-/// is "return".
-async fn return_dialogs(app: &App, op: &Operator) -> Result<(), CoreError> {
+/// is "return"; answers with the channels whose queues got dialogs back.
+async fn return_dialogs(app: &App, op: &Operator) -> Result<Vec<ChannelId>, CoreError> {
+    let mut returned = Vec::new();
     let ws = op.workspace_id;
     let mut policies: HashMap<ChannelId, OfflinePolicy> = HashMap::new();
     for d in app.store.open_dialogs_of(ws, op.id).await? {
@@ -449,12 +454,15 @@ async fn return_dialogs(app: &App, op: &Operator) -> Result<(), CoreError> {
         match app.store.reassign(&change).await {
             Ok(done) => {
                 publish_reassigned(app, &done).await?;
+                if !returned.contains(&d.channel_id) {
+                    returned.push(d.channel_id);
+                }
             }
             Err(StoreError::Refused(_) | StoreError::DialogClosed) => {}
             Err(e) => return Err(e.into()),
         }
     }
-    Ok(())
+    Ok(returned)
 }
 
 /// An admin sets an operator's capacity (1–50).
@@ -488,14 +496,9 @@ pub(crate) async fn fire_wait_alerts(app: &App, now: Timestamp) -> Result<usize,
         if let Some(d) = app.store.mark_wait_alerted(d.workspace_id, d.id, queued_at, now).await? {
             let view = views(app, std::slice::from_ref(&d)).await?.remove(0);
             tracing::info!(dialog.id = %d.id, "dialog waits longer than its channel's limit");
-            audience::publish(
-                app,
-                Event::DialogWaiting { dialog: view.clone() },
-                d.workspace_id,
-                d.channel_id,
-                d.visitor_id,
-            );
-            audience::publish(app, Event::DialogUpdated { dialog: view }, d.workspace_id, d.channel_id, d.visitor_id);
+            // One event: it carries the dialog with `waiting_alert` set, so no `dialog.updated` too.
+            let event = Event::DialogWaiting { dialog: view };
+            audience::publish(app, event, d.workspace_id, d.channel_id, d.visitor_id);
             fired += 1;
         }
     }
