@@ -30,7 +30,14 @@ export type ErrorCode =
   | 'unavailable'
   | 'internal'
   | 'unknown_frame'
-  | 'bad_frame';
+  | 'bad_frame'
+  | 'file_too_large'
+  | 'file_type_refused'
+  | 'category_required'
+  | 'visitor_has_open_dialog'
+  | 'rating_not_requested'
+  | 'already_rated'
+  | 'name_taken';
 
 /** The body of every refusal. */
 export interface ApiErrorBody {
@@ -87,6 +94,23 @@ export interface AssigneeView {
 export type AuthorKind = 'visitor' | 'operator' | 'system';
 export type DialogStatus = 'open' | 'closed';
 
+/** A tag or a category as a dialog carries it. */
+export interface LabelRef {
+  id: string;
+  name: string;
+}
+
+/** Why a dialog was closed: by an operator (the visitor is asked for a rating) or by a timer. */
+export type CloseReason = 'operator' | 'auto';
+
+/** The visitor's rating of a closed dialog. */
+export interface RatingView {
+  /** 1–5. */
+  score: number;
+  comment: string | null;
+  rated_at: string;
+}
+
 export interface LastMessageView {
   author_kind: AuthorKind;
   preview: string;
@@ -117,6 +141,16 @@ export interface DialogView {
   queued_at: string | null;
   /** It waited in the queue longer than its channel allows; true until someone takes it. */
   waiting_alert: boolean;
+  tags: LabelRef[];
+  category: LabelRef | null;
+  /** Snoozed until then (`status` stays `open`); null when not snoozed. */
+  snoozed_until: string | null;
+  close_reason: CloseReason | null;
+  /** The dialog this one follows (the visitor wrote after the old one had closed for good). */
+  previous_dialog_id: string | null;
+  /** The visitor has read up to this `seq`. */
+  visitor_read_seq: number;
+  rating: RatingView | null;
 }
 
 export interface AuthorView {
@@ -127,6 +161,26 @@ export interface AuthorView {
 }
 
 export type Audience = 'all' | 'operators';
+
+/** An uploaded file (`POST …/uploads`) and a file attached to a message: the same shape. */
+export interface UploadView {
+  id: string;
+  name: string;
+  content_type: string;
+  size: number;
+}
+export type AttachmentView = UploadView;
+
+/** The MIME types clients preview inline. */
+export const IMAGE_TYPES: readonly string[] = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
+
+/** What uploads may be: `GET /api/v1/me` and the widget session answer carry it. */
+export interface UploadLimits {
+  max_bytes: number;
+  max_files: number;
+  /** The allowed MIME types, e.g. `image/png`. */
+  types: string[];
+}
 
 /**
  * An operator or a channel named in a system line. docs/api.md does not spell their shape;
@@ -153,9 +207,15 @@ export interface MessageView {
   /** Empty for system lines, which carry `event` instead. */
   body: string;
   created_at: string;
-  /** `operators`: never reaches the visitor (internal lines such as a transfer comment). */
+  /**
+   * `operators`: never reaches the visitor (internal lines such as a transfer comment). An
+   * internal note is `author.kind = "operator"` with `audience = "operators"`.
+   */
   audience: Audience;
   event: SystemEvent | null;
+  attachments: AttachmentView[];
+  /** Ids of the operators an internal note names (`@Имя`). */
+  mentions: string[];
 }
 
 export type ChannelMode = 'queue' | 'auto';
@@ -173,6 +233,10 @@ export interface ChannelView {
   offline_policy: OfflinePolicy;
   /** Members online now; 0 means the channel refuses transfers. */
   online_members: number;
+  /** Close is refused (`category_required`) until the dialog has a category. */
+  require_category?: boolean;
+  /** A visitor writing this soon after a close reopens the dialog (0: never). Default 60. */
+  reopen_window_minutes?: number;
 }
 
 /** `PATCH /api/v1/channels/{id}`: only the fields given change. */
@@ -182,6 +246,8 @@ export interface ChannelPatch {
   greeting?: string;
   wait_alert_seconds?: number;
   offline_policy?: OfflinePolicy;
+  require_category?: boolean;
+  reopen_window_minutes?: number;
 }
 
 export type Condition =
@@ -224,6 +290,8 @@ export interface LoginRequest {
 export interface MeView {
   operator: OperatorView;
   workspace: WorkspaceView;
+  /** `GET /api/v1/me` carries it (login may not). */
+  upload_limits?: UploadLimits;
 }
 
 export type DialogStatusFilter = DialogStatus | 'all';
@@ -250,6 +318,110 @@ export interface TransferRequest {
 
 export interface Items<T> {
   items: T[];
+}
+
+// ---- conversation tools -----------------------------------------------------------------
+
+export type SavedReplyScope = 'personal' | 'channel' | 'workspace';
+
+/** Bodies may hold `{visitor.name}`, `{visitor.first_name}`, `{operator.name}`, `{operator.first_name}`. */
+export interface SavedReplyView {
+  id: string;
+  scope: SavedReplyScope;
+  channel_id: string | null;
+  owner_id: string | null;
+  title: string;
+  body: string;
+}
+
+export interface SavedReplyInput {
+  scope: SavedReplyScope;
+  channel_id?: string;
+  title: string;
+  body: string;
+}
+
+export interface SavedReplyPatch {
+  title?: string;
+  body?: string;
+}
+
+/** A dialog tag in the dictionary: never deleted, only archived. */
+export interface TagView {
+  id: string;
+  name: string;
+  archived: boolean;
+}
+export type CategoryView = TagView;
+
+/** `PATCH /api/v1/tags/{id}` and `/categories/{id}`. */
+export interface LabelPatch {
+  name?: string;
+  archived?: boolean;
+}
+
+export interface SearchHitMessage {
+  seq: number;
+  /** The matched words are marked with `[` and `]`. */
+  snippet: string;
+  created_at: string;
+  audience: Audience;
+}
+
+export interface SearchHit {
+  dialog: DialogView;
+  match: 'message' | 'visitor';
+  message: SearchHitMessage | null;
+}
+
+export interface VisitedPage {
+  url: string;
+  title: string | null;
+  at: string;
+}
+
+export interface PastDialog {
+  id: string;
+  number: number;
+  status: DialogStatus;
+  created_at: string;
+  closed_at: string | null;
+  preview: string | null;
+}
+
+export interface VisitorCardView {
+  id: string;
+  number: number;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  city: string | null;
+  page_url: string | null;
+  language: string | null;
+  properties: Record<string, string>;
+  first_seen_at: string;
+  last_seen_at: string;
+  /** Time on site is now − this. */
+  visit_started_at: string | null;
+  /** Newest first, at most 20. */
+  pages: VisitedPage[];
+  /** His other dialogs the caller sees, newest first. */
+  dialogs: PastDialog[];
+}
+
+/** `PATCH /api/v1/dialogs/{id}/visitor` (and the widget's): `null` clears a field. */
+export interface VisitorPatch {
+  name?: string | null;
+  email?: string | null;
+  phone?: string | null;
+}
+
+/** One answer of the bulk close `POST /api/v1/dialogs/close`. */
+export interface BulkCloseResult {
+  id: string;
+  ok: boolean;
+  code?: string;
+  message?: string;
 }
 
 // ---- widget: /widget/v1 -----------------------------------------------------------------
@@ -281,6 +453,11 @@ export interface WidgetDialogView {
   number: number;
   status: DialogStatus;
   last_seq: number;
+  /** `operator`: the widget asks for a rating; `auto`: it does not. */
+  close_reason: CloseReason | null;
+  rating: { score: number; comment: string | null } | null;
+  /** The operators have read up to this `seq`. */
+  operator_read_seq: number;
 }
 
 export interface WidgetSessionView {
@@ -288,11 +465,24 @@ export interface WidgetSessionView {
   visitor: VisitorView;
   dialog: WidgetDialogView | null;
   site: WidgetSiteView;
+  upload_limits?: UploadLimits;
 }
 
+/** `POST …/messages` (console and widget). */
 export interface SendRequest {
   client_id: string;
   body: string;
+  /** Console only: an internal note, never sent to the visitor. */
+  internal?: boolean;
+  /** Upload ids (`POST …/uploads`); `body` may then be empty. */
+  attachments?: string[];
+}
+
+/** `POST /widget/v1/rating`. */
+export interface RatingRequest {
+  dialog_id: string;
+  score: number;
+  comment?: string;
 }
 
 // ---- WebSocket frames (docs/protocol.md, version 1) -------------------------------------
@@ -318,7 +508,22 @@ export interface PingFrame {
   type: 'ping';
 }
 
-export type ClientFrame = SendFrame | ResumeFrame | PingFrame;
+/** Sent at most every 2 s while the person types (never for internal notes). */
+export interface TypingClientFrame {
+  type: 'typing';
+  /** Operators only. */
+  dialog_id?: string;
+}
+
+/** The same as `POST …/read`. */
+export interface ReadFrame {
+  type: 'read';
+  seq: number;
+  /** Operators only. */
+  dialog_id?: string;
+}
+
+export type ClientFrame = SendFrame | ResumeFrame | PingFrame | TypingClientFrame | ReadFrame;
 
 export interface HelloFrame {
   type: 'hello';
@@ -357,6 +562,28 @@ export interface OperatorUpdatedFrame {
   operator: OperatorView;
 }
 
+/** Someone types in a dialog; show it for 5 s after the last one. */
+export interface TypingFrame {
+  type: 'typing';
+  dialog_id: string;
+  author: AuthorView;
+}
+
+/** The other side read the dialog up to `seq`. */
+export interface DialogReadFrame {
+  type: 'dialog.read';
+  dialog_id: string;
+  reader: 'visitor' | 'operator';
+  seq: number;
+}
+
+/** Console only, to the mentioned operator: an internal note names him. */
+export interface MentionFrame {
+  type: 'mention';
+  dialog: DialogView;
+  message: MessageView;
+}
+
 export interface ResumedFrame {
   type: 'resumed';
   dialog_id: string | null;
@@ -379,6 +606,9 @@ export type ServerFrame =
   | MessageCreatedFrame
   | DialogEventFrame
   | OperatorUpdatedFrame
+  | TypingFrame
+  | DialogReadFrame
+  | MentionFrame
   | ResumedFrame
   | ResyncFrame
   | PongFrame;

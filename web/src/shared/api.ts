@@ -59,7 +59,8 @@ export function createClient(base = '', fetchImpl: typeof fetch = (...a) => fetc
   };
 }
 
-function toApiError(status: number, json: unknown): ApiError {
+/** The ApiError for a refused answer: the server's code when its body has one, else by status. */
+export function toApiError(status: number, json: unknown): ApiError {
   const body = json as Partial<ApiErrorBody> | undefined;
   if (body && typeof body.code === 'string') {
     return new ApiError(status, body.code, body.message ?? '', (body.details as Record<string, unknown>) ?? {});

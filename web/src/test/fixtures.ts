@@ -12,6 +12,8 @@ export function message(seq: number, over: Partial<MessageView> = {}): MessageVi
     created_at: new Date(Date.UTC(2026, 0, 1, 12, 0, seq)).toISOString(),
     audience: 'all',
     event: null,
+    attachments: [],
+    mentions: [],
     ...over,
   };
 }
@@ -51,6 +53,13 @@ export function dialog(id: string, over: Partial<DialogView> = {}): DialogView {
     waiting_since: null,
     queued_at: null,
     waiting_alert: false,
+    tags: [],
+    category: null,
+    snoozed_until: null,
+    close_reason: null,
+    previous_dialog_id: null,
+    visitor_read_seq: 0,
+    rating: null,
     ...over,
   };
 }
