@@ -55,3 +55,41 @@ describe('list filters', () => {
     expect(parseFilter(JSON.stringify(kept))).toEqual(kept);
   });
 });
+
+describe('tags and snoozed dialogs in the list', () => {
+  const pay = { id: 't-pay', name: 'оплата' };
+  const late = { id: 't-late', name: 'доставка' };
+  const anna = { id: 'anna', display_name: 'Анна' };
+
+  it('sends tag and status=snoozed', () => {
+    expect(filterQuery(f({ status: 'snoozed', tag: 't-pay' }), { limit: 50 })).toBe('?status=snoozed&tag=t-pay&limit=50');
+  });
+
+  it('a tag combines with mine and unanswered', () => {
+    const visitorLast = { author_kind: 'visitor' as const, preview: 'hi', created_at: '2026-01-01T10:00:00Z' };
+    const rows = [
+      dialog('a', { assignee: anna, tags: [pay], last_message: visitorLast }),
+      dialog('b', { assignee: anna, tags: [late], last_message: visitorLast }),
+      dialog('c', { tags: [pay, late], last_message: visitorLast }),
+      dialog('d', { assignee: anna, tags: [pay] }),
+    ];
+    const ids = (filter: ListFilter) => rows.filter((d) => matchesFilter(d, filter, 'anna')).map((d) => d.id);
+    expect(ids(f({ tag: 't-pay' }))).toEqual(['a', 'c', 'd']);
+    expect(ids(f({ tag: 't-pay', assignee: 'mine', unanswered: true }))).toEqual(['a']);
+  });
+
+  it('open leaves snoozed dialogs out, snoozed lists only them, and an unsnooze brings one back', () => {
+    const snoozed = dialog('s', { snoozed_until: '2026-01-01T15:00:00Z' });
+    const plain = dialog('p');
+    const ids = (filter: ListFilter, list = [snoozed, plain]) => list.filter((d) => matchesFilter(d, filter, 'anna')).map((d) => d.id);
+    expect(ids(f())).toEqual(['p']);
+    expect(ids(f({ status: 'snoozed' }))).toEqual(['s']);
+    expect(ids(f({ status: 'all' }))).toEqual(['s', 'p']);
+    expect(ids(f(), [{ ...snoozed, snoozed_until: null }, plain])).toEqual(['s', 'p']);
+  });
+
+  it('keeps tag and snoozed when stored', () => {
+    const kept = f({ status: 'snoozed', tag: 't-pay' });
+    expect(parseFilter(JSON.stringify(kept))).toEqual(kept);
+  });
+});

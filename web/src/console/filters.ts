@@ -9,6 +9,7 @@
 import { query } from '../shared/api';
 import type { AssigneeFilter, DialogSort, DialogStatusFilter, DialogView } from '../shared/api-types';
 import { parseTime } from '../shared/time';
+import { isSnoozed } from './snooze';
 
 export interface ListFilter {
   status: DialogStatusFilter;
@@ -16,6 +17,8 @@ export interface ListFilter {
   unanswered: boolean;
   /** A channel id, or null for every channel. */
   channel: string | null;
+  /** A tag id, or null for any. */
+  tag: string | null;
   sort: DialogSort;
 }
 
@@ -24,6 +27,7 @@ export const DEFAULT_FILTER: Readonly<ListFilter> = {
   assignee: 'any',
   unanswered: false,
   channel: null,
+  tag: null,
   sort: 'waiting',
 };
 
@@ -37,6 +41,7 @@ export function filterQuery(f: ListFilter, page: { limit: number; cursor?: strin
     assignee: f.assignee === 'any' ? undefined : f.assignee,
     unanswered: f.unanswered ? 'true' : undefined,
     channel: f.channel,
+    tag: f.tag,
     sort: f.sort === 'waiting' ? undefined : f.sort,
     limit: page.limit,
     cursor: page.cursor,
@@ -45,8 +50,9 @@ export function filterQuery(f: ListFilter, page: { limit: number; cursor?: strin
 
 /** Whether `d` belongs in the list under `f`, for the operator `meId`. */
 export function matchesFilter(d: DialogView, f: ListFilter, meId: string | null): boolean {
-  if (f.status !== 'all' && d.status !== f.status) return false;
+  if (!matchesStatus(d, f.status)) return false;
   if (f.channel && d.channel_id !== f.channel) return false;
+  if (f.tag && !(d.tags ?? []).some((t) => t.id === f.tag)) return false;
   if (f.unanswered && d.last_message?.author_kind !== 'visitor') return false;
   const holder = d.assignee?.id ?? null;
   switch (f.assignee) {
@@ -60,6 +66,20 @@ export function matchesFilter(d: DialogView, f: ListFilter, meId: string | null)
       return holder === null;
     default:
       return holder === f.assignee;
+  }
+}
+
+/** `open` is open and not snoozed; `snoozed` is open with a wake-up time (docs/api.md). */
+export function matchesStatus(d: DialogView, status: DialogStatusFilter): boolean {
+  switch (status) {
+    case 'all':
+      return true;
+    case 'open':
+      return d.status === 'open' && !isSnoozed(d);
+    case 'snoozed':
+      return isSnoozed(d);
+    default:
+      return d.status === status;
   }
 }
 
@@ -92,9 +112,10 @@ export function parseFilter(raw: string | null): ListFilter {
   } catch {
     v = {};
   }
-  const status = v.status === 'open' || v.status === 'closed' || v.status === 'all' ? v.status : DEFAULT_FILTER.status;
+  const status = v.status === 'open' || v.status === 'snoozed' || v.status === 'closed' || v.status === 'all' ? v.status : DEFAULT_FILTER.status;
   const assignee = typeof v.assignee === 'string' && v.assignee ? v.assignee : DEFAULT_FILTER.assignee;
   const channel = typeof v.channel === 'string' && v.channel ? v.channel : null;
+  const tag = typeof v.tag === 'string' && v.tag ? v.tag : null;
   const sort = v.sort === 'activity' ? 'activity' : 'waiting';
-  return { status, assignee, unanswered: v.unanswered === true, channel, sort };
+  return { status, assignee, unanswered: v.unanswered === true, channel, tag, sort };
 }

@@ -42,3 +42,10 @@ describe('queue', () => {
     expect(formatWaiting(49 * 3600 * 1000, '{d} d {h} h')).toBe('2 d 1 h');
   });
 });
+
+describe('snoozed dialogs and the queue', () => {
+  it('a snoozed unassigned dialog is not queued', () => {
+    expect(isQueued(dialog('a'))).toBe(true);
+    expect(isQueued(dialog('a', { snoozed_until: '2026-01-01T15:00:00Z' }))).toBe(false);
+  });
+});

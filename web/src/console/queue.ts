@@ -10,9 +10,9 @@
 import type { DialogView } from '../shared/api-types';
 import { parseTime } from '../shared/time';
 
-/** Open and held by nobody: what the Queue tab shows and counts. */
+/** Open, held by nobody and not snoozed: what the Queue tab shows and counts. */
 export function isQueued(d: DialogView): boolean {
-  return d.status === 'open' && !d.assignee;
+  return d.status === 'open' && !d.assignee && !d.snoozed_until;
 }
 
 /** Since when a dialog waits for somebody: its time in the queue, else the visitor's wait. */

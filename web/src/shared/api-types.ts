@@ -294,7 +294,8 @@ export interface MeView {
   upload_limits?: UploadLimits;
 }
 
-export type DialogStatusFilter = DialogStatus | 'all';
+/** `open` leaves snoozed dialogs out; `snoozed` lists only them. */
+export type DialogStatusFilter = DialogStatus | 'snoozed' | 'all';
 /** `any`, `mine`, `mine_or_unassigned`, `unassigned`, or an operator's id. */
 export type AssigneeFilter = 'any' | 'mine' | 'mine_or_unassigned' | 'unassigned' | (string & {});
 export type DialogSort = 'waiting' | 'activity';

@@ -52,6 +52,16 @@ describe('Outbox', () => {
     expect(box.sending().map((p) => p.client_id)).toEqual(['a']);
   });
 
+  it('keeps a note flag and attachments through a failure and a retry', () => {
+    const box = new Outbox();
+    const file = { id: 'u1', name: 'a.png', content_type: 'image/png', size: 10 };
+    box.start('a', '', 5, { internal: true, attachments: [file] });
+    box.fail('a', { code: 'internal', details: {} });
+    const again = box.retry('a');
+    expect(again).toMatchObject({ internal: true, attachments: [file], started_at: 5, state: 'sending' });
+    expect(again && 'error' in again).toBe(false);
+  });
+
   it('ignores failures for unknown ids', () => {
     const box = new Outbox();
     expect(box.fail('nope', { code: 'internal', details: {} })).toBe(false);

@@ -9,7 +9,7 @@
  *   so the server stores the message once;
  * - the `after_seq` of a resume is the highest `seq` held.
  */
-import type { MessageView } from './api-types';
+import type { MessageView, UploadView } from './api-types';
 
 /** One dialog's messages, keyed by `seq`. */
 export class MessageLog {
@@ -70,7 +70,15 @@ export function canRetry(error: SendFailure | undefined): boolean {
   return !['empty_message', 'message_too_long', 'dialog_closed'].includes(error?.code ?? '');
 }
 
-export interface PendingMessage {
+/** What a send carries besides its text (console notes; attachments in both apps). */
+export interface SendExtras {
+  /** An internal note for operators only. */
+  internal?: boolean;
+  /** Files uploaded before the send; their ids go in `attachments`. */
+  attachments?: UploadView[];
+}
+
+export interface PendingMessage extends SendExtras {
   client_id: string;
   body: string;
   state: PendingState;
@@ -83,8 +91,8 @@ export interface PendingMessage {
 export class Outbox {
   private readonly items = new Map<string, PendingMessage>();
 
-  start(client_id: string, body: string, now = Date.now()): PendingMessage {
-    const pending: PendingMessage = { client_id, body, state: 'sending', started_at: now };
+  start(client_id: string, body: string, now = Date.now(), extras: SendExtras = {}): PendingMessage {
+    const pending: PendingMessage = { ...extras, client_id, body, state: 'sending', started_at: now };
     this.items.set(client_id, pending);
     return pending;
   }
@@ -114,7 +122,8 @@ export class Outbox {
   retry(client_id: string): PendingMessage | undefined {
     const p = this.items.get(client_id);
     if (!p) return undefined;
-    const again: PendingMessage = { client_id, body: p.body, state: 'sending', started_at: p.started_at };
+    const again: PendingMessage = { ...p, state: 'sending', error: undefined };
+    delete again.error;
     this.items.set(client_id, again);
     return again;
   }
