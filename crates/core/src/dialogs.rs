@@ -233,6 +233,8 @@ pub async fn reply(
                 created_at: app.clock.now(),
                 audience: Default::default(),
                 event: None,
+                attachments: Vec::new(),
+                mentions: Vec::new(),
             },
             author_name: Some(op.display_name.as_str().to_owned()),
         })

@@ -30,6 +30,8 @@ fn system_line(event: SystemEvent, now: Timestamp) -> NewLine {
             created_at: now,
             audience: event.audience(),
             event: Some(event),
+            attachments: Vec::new(),
+            mentions: Vec::new(),
         },
         author_name: None,
     }
@@ -48,6 +50,8 @@ fn greeting(channel: &Channel, op: &Operator, now: Timestamp) -> NewLine {
             created_at: now,
             audience: Default::default(),
             event: None,
+            attachments: Vec::new(),
+            mentions: Vec::new(),
         },
         author_name: Some(op.display_name.as_str().to_owned()),
     }

@@ -202,7 +202,13 @@ pub async fn post(app: &App, actor: &VisitorActor, client_id: &str, body: &str) 
         .store
         .post_message(PostMessage {
             workspace_id: v.workspace_id,
-            target: PostTarget::Visitor { visitor: v.id, channel, new_dialog_id: DialogId::new(), routed_by },
+            target: PostTarget::Visitor {
+                visitor: v.id,
+                channel,
+                new_dialog_id: DialogId::new(),
+                routed_by,
+                previous: None,
+            },
             message: NewMessage {
                 id: MessageId::new(),
                 client_id,
@@ -212,6 +218,8 @@ pub async fn post(app: &App, actor: &VisitorActor, client_id: &str, body: &str) 
                 created_at: app.clock.now(),
                 audience: Default::default(),
                 event: None,
+                attachments: Vec::new(),
+                mentions: Vec::new(),
             },
             author_name: v.name.as_ref().map(|n| n.as_str().to_owned()),
         })

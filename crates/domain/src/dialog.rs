@@ -66,6 +66,17 @@ pub struct Dialog {
     pub queued_at: Option<Timestamp>,
     /// When the waiting alert of this stay in the queue fired.
     pub wait_alerted_at: Option<Timestamp>,
+    /// Tags from the workspace's dictionary.
+    pub tags: Vec<crate::ids::TagId>,
+    pub category: Option<crate::ids::CategoryId>,
+    /// Out of the open list until then (or until the visitor writes).
+    pub snoozed_until: Option<Timestamp>,
+    pub close_reason: Option<crate::tools::CloseReason>,
+    /// The visitor's earlier dialog this one continues (he wrote after its reopen window).
+    pub previous_dialog: Option<DialogId>,
+    /// The visitor has read the dialog up to this `seq`.
+    pub visitor_read_seq: i64,
+    pub rating: Option<crate::tools::Rating>,
 }
 
 /// Who handles a dialog, since when.

@@ -54,4 +54,12 @@ id_type!(
     DialogId,
     /// One message of a dialog.
     MessageId,
+    /// A word from the workspace's dictionary of tags.
+    TagId,
+    /// A dialog category from the workspace's dictionary.
+    CategoryId,
+    /// A saved reply.
+    SavedReplyId,
+    /// An uploaded file.
+    AttachmentId,
 );

@@ -9,21 +9,31 @@ pub mod assignment;
 pub mod dialog;
 pub mod error;
 pub mod ids;
+pub mod mention;
 pub mod message;
 pub mod queue;
 pub mod routing;
+pub mod search;
 pub mod site;
+pub mod sniff;
 pub mod time;
+pub mod tools;
 pub mod visitor;
 
 pub use account::{DisplayName, Email, Operator, Password, Role, Workspace, WorkspaceSlug};
 pub use assignment::{Candidate, Capacity, Presence, choose};
 pub use dialog::{Assignee, Dialog, DialogStatus, LastMessage};
 pub use error::DomainError;
-pub use ids::{ChannelId, DialogId, MessageId, OperatorId, SiteId, VisitorId, WorkspaceId};
+pub use ids::{
+    AttachmentId, CategoryId, ChannelId, DialogId, MessageId, OperatorId, SavedReplyId, SiteId, TagId, VisitorId,
+    WorkspaceId,
+};
 pub use message::{Author, AuthorKind, ClientId, Message, MessageBody, NewMessage};
 pub use queue::{Audience, ChannelMode, ChannelSettings, Greeting, OfflinePolicy, SystemEvent, WaitLimit};
 pub use routing::RoutingContext;
 pub use site::{Channel, Origin, Site, SiteKey, parse_channel_name};
 pub use time::Timestamp;
+pub use tools::{
+    Attachment, CloseReason, Label, Phone, Rating, ReopenWindow, ReplyScope, SavedReply, TagRef, check_snooze,
+};
 pub use visitor::{Visitor, VisitorName};

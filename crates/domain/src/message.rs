@@ -119,6 +119,10 @@ pub struct Message {
     pub audience: crate::queue::Audience,
     /// What a system line records (`author.kind == System`).
     pub event: Option<crate::queue::SystemEvent>,
+    /// Files sent with it.
+    pub attachments: Vec<crate::tools::Attachment>,
+    /// Operators an internal note mentions.
+    pub mentions: Vec<crate::ids::OperatorId>,
 }
 
 /// A message to be written: everything but what the store assigns (`seq`, the dialog of a
@@ -133,6 +137,8 @@ pub struct NewMessage {
     pub created_at: Timestamp,
     pub audience: crate::queue::Audience,
     pub event: Option<crate::queue::SystemEvent>,
+    pub attachments: Vec<crate::tools::Attachment>,
+    pub mentions: Vec<crate::ids::OperatorId>,
 }
 
 #[cfg(test)]

@@ -127,6 +127,9 @@ pub struct ChannelSettings {
     pub greeting: Greeting,
     pub wait_limit: WaitLimit,
     pub offline_policy: OfflinePolicy,
+    /// A dialog of this channel cannot be closed without a category.
+    pub require_category: bool,
+    pub reopen_window: crate::tools::ReopenWindow,
 }
 
 /// Who may read a message.

@@ -35,4 +35,9 @@ pub struct Visitor {
     pub created_at: Timestamp,
     /// Where he is and what the site told about him: routes his next new dialog.
     pub context: crate::routing::RoutingContext,
+    /// Contacts he gave in the widget, or an operator wrote down.
+    pub email: Option<crate::account::Email>,
+    pub phone: Option<crate::tools::Phone>,
+    /// When his widget last opened a session.
+    pub last_seen_at: Option<Timestamp>,
 }

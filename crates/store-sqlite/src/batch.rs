@@ -9,15 +9,15 @@
 //! its own. Any database error sends the caller back to the one-post path.
 
 use crate::row::{R, map_err};
-use frontline_domain::{Author, AuthorKind, Dialog, DialogId, DialogStatus, LastMessage, Message, VisitorId};
-use frontline_store::records::{self, PREVIEW_CHARS};
+use frontline_domain::{AuthorKind, Dialog, DialogId, DialogStatus, LastMessage, Message, VisitorId};
+use frontline_store::records;
 use frontline_store::{PostMessage, PostTarget, Posted, StoreError, StoreResult, sql};
 use sqlx::sqlite::SqliteArguments;
 use sqlx::{Arguments, AssertSqlSafe, Row, SqliteConnection};
 use std::collections::HashMap;
 use uuid::Uuid;
 
-/// SQLite's default limit of bound parameters is 32,766; the widest statement here binds 13
+/// SQLite's default limit of bound parameters is 32,766; the widest statement here binds 14
 /// per post, so batches stay well under it.
 pub const MAX_POSTS: usize = 1024;
 
@@ -135,40 +135,51 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
         let ws = post.workspace_id;
         let dialog_id = match &post.target {
             PostTarget::Dialog(id) => *id,
-            PostTarget::Visitor { visitor, channel, new_dialog_id, routed_by } => match open_of.get(visitor) {
-                Some(id) => *id,
-                None => {
-                    let number: i64 = sqlx::query_scalar(sql::NEXT_DIALOG_NUMBER)
-                        .bind(ws.0)
-                        .fetch_one(&mut *conn)
-                        .await
-                        .map_err(map_err)?;
-                    let dialog = Dialog {
-                        id: *new_dialog_id,
-                        workspace_id: ws,
-                        number,
-                        channel_id: *channel,
-                        visitor_id: *visitor,
-                        status: DialogStatus::Open,
-                        last_seq: 0,
-                        unread_count: 0,
-                        last_message: None,
-                        created_at: m.created_at,
-                        updated_at: m.created_at,
-                        closed_at: None,
-                        assignee: None,
-                        routed_by: routed_by.clone(),
-                        pending_count: 0,
-                        waiting_since: None,
-                        queued_at: Some(m.created_at),
-                        wait_alerted_at: None,
-                    };
-                    open_of.insert(*visitor, dialog.id);
-                    dialogs
-                        .insert(dialog.id, DialogState { dialog, operator_read_seq: 0, created: true, touched: true });
-                    *new_dialog_id
+            PostTarget::Visitor { visitor, channel, new_dialog_id, routed_by, previous } => {
+                match open_of.get(visitor) {
+                    Some(id) => *id,
+                    None => {
+                        let number: i64 = sqlx::query_scalar(sql::NEXT_DIALOG_NUMBER)
+                            .bind(ws.0)
+                            .fetch_one(&mut *conn)
+                            .await
+                            .map_err(map_err)?;
+                        let dialog = Dialog {
+                            id: *new_dialog_id,
+                            workspace_id: ws,
+                            number,
+                            channel_id: *channel,
+                            visitor_id: *visitor,
+                            status: DialogStatus::Open,
+                            last_seq: 0,
+                            unread_count: 0,
+                            last_message: None,
+                            created_at: m.created_at,
+                            updated_at: m.created_at,
+                            closed_at: None,
+                            assignee: None,
+                            routed_by: routed_by.clone(),
+                            pending_count: 0,
+                            waiting_since: None,
+                            queued_at: Some(m.created_at),
+                            wait_alerted_at: None,
+                            tags: Vec::new(),
+                            category: None,
+                            snoozed_until: None,
+                            close_reason: None,
+                            previous_dialog: *previous,
+                            visitor_read_seq: 0,
+                            rating: None,
+                        };
+                        open_of.insert(*visitor, dialog.id);
+                        dialogs.insert(
+                            dialog.id,
+                            DialogState { dialog, operator_read_seq: 0, created: true, touched: true },
+                        );
+                        *new_dialog_id
+                    }
                 }
-            },
+            }
         };
         let Some(state) = dialogs.get_mut(&dialog_id).filter(|s| s.dialog.workspace_id == ws) else {
             answers.push(Some(Err(StoreError::NotFound)));
@@ -181,11 +192,13 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
         // The rules of APPEND_TO_DIALOG.
         let d = &mut state.dialog;
         d.last_seq += 1;
-        match m.author_kind {
+        let effect = records::effect_kind(m);
+        match effect {
             AuthorKind::Visitor => {
                 d.unread_count += 1;
                 d.pending_count += 1;
                 d.waiting_since = d.waiting_since.or(Some(m.created_at));
+                d.snoozed_until = None;
             }
             AuthorKind::Operator => {
                 d.unread_count = 0;
@@ -195,27 +208,13 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
             }
             AuthorKind::System => {}
         }
-        if m.author_kind != AuthorKind::System {
-            d.last_message = Some(LastMessage {
-                author_kind: m.author_kind,
-                preview: m.body.preview(PREVIEW_CHARS),
-                created_at: m.created_at,
-            });
+        if effect != AuthorKind::System {
+            d.last_message =
+                Some(LastMessage { author_kind: effect, preview: records::preview_of(m), created_at: m.created_at });
         }
         d.updated_at = m.created_at;
         state.touched = true;
-        let message = Message {
-            id: m.id,
-            workspace_id: ws,
-            dialog_id,
-            seq: d.last_seq,
-            client_id: m.client_id.clone(),
-            author: Author { kind: m.author_kind, id: m.author_id, name: post.author_name.clone() },
-            body: m.body.clone(),
-            created_at: m.created_at,
-            audience: m.audience,
-            event: m.event.clone(),
-        };
+        let message = records::stored_message(m, ws, dialog_id, d.last_seq, post.author_name.clone());
         in_batch.insert(key, new_messages.len());
         answers.push(Some(Ok(Posted {
             message: message.clone(),
@@ -231,8 +230,8 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
     if !created.is_empty() {
         let sql = format!(
             "INSERT INTO dialogs (id, workspace_id, number, channel_id, visitor_id, status, last_seq, unread_count, \
-             operator_read_seq, created_at, updated_at, queued_at, routed_by) VALUES {}",
-            placeholders(created.len(), 13)
+             operator_read_seq, created_at, updated_at, queued_at, routed_by, previous_dialog_id) VALUES {}",
+            placeholders(created.len(), 14)
         );
         let mut args = SqliteArguments::default();
         for s in &created {
@@ -250,6 +249,7 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
             bind(&mut args, d.created_at.0)?;
             bind(&mut args, d.created_at.0)?;
             bind(&mut args, d.routed_by.clone())?;
+            bind(&mut args, d.previous_dialog.map(|p| p.0))?;
         }
         sqlx::query_with(AssertSqlSafe(sql), args).execute(&mut *conn).await.map_err(map_err)?;
     }
@@ -258,9 +258,9 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
         let sql = format!(
             "UPDATE dialogs SET last_seq = v.column2, unread_count = v.column3, operator_read_seq = v.column4, \
              last_author_kind = v.column5, last_preview = v.column6, last_message_at = v.column7, updated_at = v.column8, \
-             pending_count = v.column9, waiting_since = v.column10 \
+             pending_count = v.column9, waiting_since = v.column10, snoozed_until = v.column11 \
              FROM (VALUES {}) AS v WHERE dialogs.id = v.column1",
-            placeholders(touched.len(), 10)
+            placeholders(touched.len(), 11)
         );
         let mut args = SqliteArguments::default();
         for s in &touched {
@@ -276,14 +276,15 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
             bind(&mut args, d.updated_at.0)?;
             bind(&mut args, d.pending_count)?;
             bind(&mut args, d.waiting_since.map(|t| t.0))?;
+            bind(&mut args, d.snoozed_until.map(|t| t.0))?;
         }
         sqlx::query_with(AssertSqlSafe(sql), args).execute(&mut *conn).await.map_err(map_err)?;
     }
     if !new_messages.is_empty() {
         let sql = format!(
             "INSERT INTO messages (id, workspace_id, dialog_id, seq, client_id, author_kind, author_id, author_name, body, \
-             created_at, audience, event) VALUES {}",
-            placeholders(new_messages.len(), 12)
+             created_at, audience, event, attachments, mentions) VALUES {}",
+            placeholders(new_messages.len(), 14)
         );
         let mut args = SqliteArguments::default();
         for m in &new_messages {
@@ -299,8 +300,22 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
             bind(&mut args, m.created_at.0)?;
             bind(&mut args, m.audience.as_str())?;
             bind(&mut args, records::event_json(m.event.as_ref()))?;
+            bind(&mut args, records::json_list(&m.attachments))?;
+            bind(&mut args, records::json_list(&m.mentions))?;
         }
         sqlx::query_with(AssertSqlSafe(sql), args).execute(&mut *conn).await.map_err(map_err)?;
+        for m in &new_messages {
+            for a in &m.attachments {
+                sqlx::query(sql::CLAIM_ATTACHMENT)
+                    .bind(m.id.0)
+                    .bind(m.dialog_id.0)
+                    .bind(m.workspace_id.0)
+                    .bind(a.id.0)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(map_err)?;
+            }
+        }
     }
 
     // 5. Retried sends are answered with what is stored (rare: one read each).

@@ -42,6 +42,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "queues_and_assignment",
         sql: include_str!("../migrations/0002_queues_and_assignment.sql"),
     },
+    Migration {
+        version: 3,
+        name: "conversation_tools",
+        sql: include_str!("../migrations/0003_conversation_tools.sql"),
+    },
 ];
 
 type PostJob = (PostMessage, oneshot::Sender<StoreResult<Posted>>);

@@ -697,8 +697,8 @@ macro_rules! sql_store_impls {
                         let m = &line.message;
                         let row = sqlx::query($crate::sql::APPEND_TO_DIALOG)
                             .bind(c.dialog.0)
-                            .bind(m.author_kind.as_str())
-                            .bind(m.body.preview($crate::records::PREVIEW_CHARS))
+                            .bind($crate::records::effect_kind(m).as_str())
+                            .bind($crate::records::preview_of(m))
                             .bind(m.created_at.0)
                             .bind(ws.0)
                             .fetch_one(&mut *tx)
@@ -718,25 +718,18 @@ macro_rules! sql_store_impls {
                             .bind(m.created_at.0)
                             .bind(m.audience.as_str())
                             .bind($crate::records::event_json(m.event.as_ref()))
+                            .bind($crate::records::json_list(&m.attachments))
+                            .bind($crate::records::json_list(&m.mentions))
                             .execute(&mut *tx)
                             .await
                             .map_err(map_err)?;
-                        messages.push(Message {
-                            id: m.id,
-                            workspace_id: ws,
-                            dialog_id: c.dialog,
-                            seq: dialog.last_seq,
-                            client_id: m.client_id.clone(),
-                            author: $crate::__domain::Author {
-                                kind: m.author_kind,
-                                id: m.author_id,
-                                name: line.author_name.clone(),
-                            },
-                            body: m.body.clone(),
-                            created_at: m.created_at,
-                            audience: m.audience,
-                            event: m.event.clone(),
-                        });
+                        messages.push($crate::records::stored_message(
+                            m,
+                            ws,
+                            c.dialog,
+                            dialog.last_seq,
+                            line.author_name.clone(),
+                        ));
                     }
                     tx.commit().await.map_err(map_err)?;
                     Ok(Reassigned { before, dialog, messages })
@@ -755,6 +748,8 @@ macro_rules! sql_store_impls {
                         .bind(st.greeting.as_str())
                         .bind(st.wait_limit.as_seconds())
                         .bind(st.offline_policy.as_str())
+                        .bind(st.require_category)
+                        .bind(st.reopen_window.as_minutes())
                         .fetch_one(self.writer())
                         .await
                         .map_err(map_err)?;
@@ -1006,9 +1001,9 @@ impl PostFailure {
 #[macro_export]
 macro_rules! sql_post_one {
     ($conn:ty, row = $($row:ident)::+) => {
-        use $crate::__domain::{Author, DialogId, Message};
+        use $crate::__domain::DialogId;
         use $crate::backend::PostFailure;
-        use $crate::records::{self, PREVIEW_CHARS};
+        use $crate::records;
         use $crate::{PostMessage, PostTarget, Posted, StoreError, StoreResult, sql};
         use $($row)::+::{R, map_err};
 
@@ -1044,7 +1039,7 @@ macro_rules! sql_post_one {
                     }
                     (*id, false)
                 }
-                PostTarget::Visitor { visitor, channel, new_dialog_id, routed_by } => {
+                PostTarget::Visitor { visitor, channel, new_dialog_id, routed_by, previous } => {
                     let (dup, open): (Option<$crate::__uuid::Uuid>, Option<$crate::__uuid::Uuid>) = ::sqlx::query_as(sql::PROBE_VISITOR_POST)
                         .bind(m.author_id)
                         .bind(m.client_id.as_str())
@@ -1072,6 +1067,7 @@ macro_rules! sql_post_one {
                                 .bind(visitor.0)
                                 .bind(m.created_at.0)
                                 .bind(routed_by.as_deref())
+                                .bind(previous.map(|p| p.0))
                                 .execute(&mut *conn)
                                 .await
                                 .map_err(map_err)?;
@@ -1087,8 +1083,8 @@ macro_rules! sql_post_one {
             };
             let row = ::sqlx::query(sql::APPEND_TO_DIALOG)
                 .bind(dialog_id.0)
-                .bind(m.author_kind.as_str())
-                .bind(m.body.preview(PREVIEW_CHARS))
+                .bind(records::effect_kind(m).as_str())
+                .bind(records::preview_of(m))
                 .bind(m.created_at.0)
                 .bind(ws.0)
                 .fetch_optional(&mut *conn)
@@ -1118,21 +1114,22 @@ macro_rules! sql_post_one {
                 .bind(m.created_at.0)
                 .bind(m.audience.as_str())
                 .bind(records::event_json(m.event.as_ref()))
+                .bind(records::json_list(&m.attachments))
+                .bind(records::json_list(&m.mentions))
                 .execute(&mut *conn)
                 .await
                 .map_err(map_err)?;
-            let message = Message {
-                id: m.id,
-                workspace_id: ws,
-                dialog_id,
-                seq: dialog.last_seq,
-                client_id: m.client_id.clone(),
-                author: Author { kind: m.author_kind, id: m.author_id, name: post.author_name.clone() },
-                body: m.body.clone(),
-                created_at: m.created_at,
-                audience: m.audience,
-                event: m.event.clone(),
-            };
+            for a in &m.attachments {
+                ::sqlx::query(sql::CLAIM_ATTACHMENT)
+                    .bind(m.id.0)
+                    .bind(dialog_id.0)
+                    .bind(ws.0)
+                    .bind(a.id.0)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(map_err)?;
+            }
+            let message = records::stored_message(m, ws, dialog_id, dialog.last_seq, post.author_name.clone());
             Ok(Posted { message, dialog, dialog_created, duplicate: false })
         }
     };

@@ -135,6 +135,7 @@ impl Fixture {
                 channel: self.channel.id,
                 new_dialog_id: DialogId::new(),
                 routed_by: None,
+                previous: None,
             },
             message: new_message(AuthorKind::Visitor, v.id.0, client_id, body),
             author_name: None,
@@ -161,6 +162,8 @@ pub fn new_message(kind: AuthorKind, author: uuid::Uuid, client_id: &str, body: 
         created_at: now(),
         audience: Audience::All,
         event: None,
+        attachments: Vec::new(),
+        mentions: Vec::new(),
     }
 }
 
@@ -467,6 +470,7 @@ pub async fn a_failing_post_does_not_sink_its_batch(store: Arc<dyn Store>) {
                     channel: f.channel.id,
                     new_dialog_id: DialogId::new(),
                     routed_by: None,
+                    previous: None,
                 };
                 post.message.author_id = uuid::Uuid::now_v7();
             }
@@ -633,6 +637,7 @@ pub async fn operators_list_only_their_channels(store: Arc<dyn Store>) {
         channel: msk.id,
         new_dialog_id: DialogId::new(),
         routed_by: None,
+        previous: None,
     };
     let moscow = store.post_message(post).await.expect("moscow").dialog;
     assert_eq!(store.operator_channels(ws, anna).await.expect("channels"), vec![msk.id]);

@@ -11,6 +11,7 @@ use frontline_domain::{
     OfflinePolicy, Operator, OperatorId, Origin, Presence, Role, RoutingContext, Site, SiteId, SiteKey, SystemEvent,
     Timestamp, Visitor, VisitorId, VisitorName, WaitLimit, Workspace, WorkspaceId, WorkspaceSlug,
 };
+use frontline_domain::{CategoryId, CloseReason, NewMessage, Phone, Rating, ReopenWindow};
 use uuid::Uuid;
 
 fn corrupt(what: &str) -> StoreError {
@@ -74,6 +75,8 @@ pub struct ChannelRecord {
     pub greeting: String,
     pub wait_alert_seconds: i64,
     pub offline_policy: String,
+    pub require_category: bool,
+    pub reopen_window_minutes: i64,
 }
 
 impl TryFrom<ChannelRecord> for Channel {
@@ -89,6 +92,8 @@ impl TryFrom<ChannelRecord> for Channel {
                 greeting: Greeting::from_stored(r.greeting),
                 wait_limit: WaitLimit::from_stored(r.wait_alert_seconds),
                 offline_policy: OfflinePolicy::parse(&r.offline_policy).map_err(|_| corrupt("offline policy"))?,
+                require_category: r.require_category,
+                reopen_window: ReopenWindow::from_stored(r.reopen_window_minutes),
             },
         })
     }
@@ -140,6 +145,9 @@ pub struct VisitorRecord {
     pub language: Option<String>,
     /// A JSON object of strings.
     pub properties: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub last_seen_at: Option<i64>,
 }
 
 impl TryFrom<VisitorRecord> for Visitor {
@@ -157,6 +165,9 @@ impl TryFrom<VisitorRecord> for Visitor {
                 language: r.language,
                 properties: serde_json::from_str(&r.properties).map_err(|_| corrupt("visitor properties"))?,
             },
+            email: r.email.map(|e| Email::parse(&e).map_err(|_| corrupt("visitor e-mail"))).transpose()?,
+            phone: r.phone.map(Phone::from_stored),
+            last_seen_at: r.last_seen_at.map(Timestamp),
         })
     }
 }
@@ -188,6 +199,16 @@ pub struct DialogRecord {
     pub waiting_since: Option<i64>,
     pub queued_at: Option<i64>,
     pub wait_alerted_at: Option<i64>,
+    /// A JSON array of tag ids.
+    pub tags: String,
+    pub category_id: Option<Uuid>,
+    pub snoozed_until: Option<i64>,
+    pub close_reason: Option<String>,
+    pub previous_dialog_id: Option<Uuid>,
+    pub visitor_read_seq: i64,
+    pub rating: Option<i64>,
+    pub rating_comment: Option<String>,
+    pub rated_at: Option<i64>,
 }
 
 impl TryFrom<DialogRecord> for Dialog {
@@ -223,6 +244,23 @@ impl TryFrom<DialogRecord> for Dialog {
             waiting_since: r.waiting_since.map(Timestamp),
             queued_at: r.queued_at.map(Timestamp),
             wait_alerted_at: r.wait_alerted_at.map(Timestamp),
+            tags: serde_json::from_str(&r.tags).map_err(|_| corrupt("dialog tags"))?,
+            category: r.category_id.map(CategoryId),
+            snoozed_until: r.snoozed_until.map(Timestamp),
+            close_reason: r
+                .close_reason
+                .map(|c| CloseReason::parse(&c).ok_or_else(|| corrupt("close reason")))
+                .transpose()?,
+            previous_dialog: r.previous_dialog_id.map(DialogId),
+            visitor_read_seq: r.visitor_read_seq,
+            rating: match (r.rating, r.rated_at) {
+                (Some(score), Some(at)) => Some(Rating {
+                    score: u8::try_from(score).map_err(|_| corrupt("rating"))?,
+                    comment: r.rating_comment,
+                    at: Timestamp(at),
+                }),
+                _ => None,
+            },
         })
     }
 }
@@ -241,6 +279,9 @@ pub struct MessageRecord {
     pub audience: String,
     /// A [`SystemEvent`] as JSON.
     pub event: Option<String>,
+    /// JSON arrays.
+    pub attachments: String,
+    pub mentions: String,
 }
 
 impl TryFrom<MessageRecord> for Message {
@@ -261,6 +302,8 @@ impl TryFrom<MessageRecord> for Message {
             created_at: Timestamp(r.created_at),
             audience: Audience::parse(&r.audience).ok_or_else(|| corrupt("audience"))?,
             event: r.event.map(|e| serde_json::from_str(&e).map_err(|_| corrupt("system event"))).transpose()?,
+            attachments: serde_json::from_str(&r.attachments).map_err(|_| corrupt("attachments"))?,
+            mentions: serde_json::from_str(&r.mentions).map_err(|_| corrupt("mentions"))?,
         })
     }
 }
@@ -268,6 +311,51 @@ impl TryFrom<MessageRecord> for Message {
 /// How a system line's event is kept in one text column.
 pub fn event_json(event: Option<&SystemEvent>) -> Option<String> {
     event.and_then(|e| serde_json::to_string(e).ok())
+}
+
+/// How a new message changes its dialog's counters: lines only operators read (system lines,
+/// internal notes) change nothing but `seq`, like system lines.
+pub fn effect_kind(m: &NewMessage) -> AuthorKind {
+    if m.audience == Audience::Operators { AuthorKind::System } else { m.author_kind }
+}
+
+/// What the dialog list shows of a message: its text, or its files' names.
+pub fn preview_of(m: &NewMessage) -> String {
+    if m.body.as_str().is_empty() && !m.attachments.is_empty() {
+        let names: Vec<&str> = m.attachments.iter().map(|a| a.name.as_str()).collect();
+        let joined = format!("📎 {}", names.join(", "));
+        return MessageBody::from_stored(joined).preview(PREVIEW_CHARS);
+    }
+    m.body.preview(PREVIEW_CHARS)
+}
+
+/// The stored message a new one becomes.
+pub fn stored_message(
+    m: &NewMessage,
+    ws: WorkspaceId,
+    dialog: DialogId,
+    seq: i64,
+    author_name: Option<String>,
+) -> Message {
+    Message {
+        id: m.id,
+        workspace_id: ws,
+        dialog_id: dialog,
+        seq,
+        client_id: m.client_id.clone(),
+        author: Author { kind: m.author_kind, id: m.author_id, name: author_name },
+        body: m.body.clone(),
+        created_at: m.created_at,
+        audience: m.audience,
+        event: m.event.clone(),
+        attachments: m.attachments.clone(),
+        mentions: m.mentions.clone(),
+    }
+}
+
+/// How a list of ids or attachments is kept in one text column.
+pub fn json_list<T: serde::Serialize>(items: &[T]) -> String {
+    serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
 }
 
 /// The list preview kept with a dialog: the first 120 characters on one line.
@@ -320,6 +408,8 @@ pub fn channel(r: &impl StoreRow) -> Result<Channel, StoreError> {
         greeting: r.text("greeting")?,
         wait_alert_seconds: r.int("wait_alert_seconds")?,
         offline_policy: r.text("offline_policy")?,
+        require_category: r.boolean("require_category")?,
+        reopen_window_minutes: r.int("reopen_window_minutes")?,
     }
     .try_into()
 }
@@ -347,6 +437,9 @@ pub fn visitor(r: &impl StoreRow) -> Result<Visitor, StoreError> {
         page_url: r.opt_text("page_url")?,
         language: r.opt_text("language")?,
         properties: r.text("properties")?,
+        email: r.opt_text("email")?,
+        phone: r.opt_text("phone")?,
+        last_seen_at: r.opt_int("last_seen_at")?,
     }
     .try_into()
 }
@@ -374,6 +467,15 @@ pub fn dialog(r: &impl StoreRow) -> Result<Dialog, StoreError> {
         waiting_since: r.opt_int("waiting_since")?,
         queued_at: r.opt_int("queued_at")?,
         wait_alerted_at: r.opt_int("wait_alerted_at")?,
+        tags: r.text("tags")?,
+        category_id: r.opt_uuid("category_id")?,
+        snoozed_until: r.opt_int("snoozed_until")?,
+        close_reason: r.opt_text("close_reason")?,
+        previous_dialog_id: r.opt_uuid("previous_dialog_id")?,
+        visitor_read_seq: r.int("visitor_read_seq")?,
+        rating: r.opt_int("rating")?,
+        rating_comment: r.opt_text("rating_comment")?,
+        rated_at: r.opt_int("rated_at")?,
     }
     .try_into()
 }
@@ -392,6 +494,8 @@ pub fn message(r: &impl StoreRow) -> Result<Message, StoreError> {
         created_at: r.int("created_at")?,
         audience: r.text("audience")?,
         event: r.opt_text("event")?,
+        attachments: r.text("attachments")?,
+        mentions: r.text("mentions")?,
     }
     .try_into()
 }

@@ -5,13 +5,17 @@
 pub const WORKSPACE_COLS: &str = "id, slug, name, created_at";
 pub const OPERATOR_COLS: &str =
     "id, workspace_id, email, display_name, role, password_hash, created_at, capacity, presence";
-pub const CHANNEL_COLS: &str = "id, workspace_id, name, is_default, mode, greeting, wait_alert_seconds, offline_policy";
+pub const CHANNEL_COLS: &str = "id, workspace_id, name, is_default, mode, greeting, wait_alert_seconds, offline_policy, \
+     require_category, reopen_window_minutes";
 pub const SITE_COLS: &str = "id, workspace_id, name, key, allowed_origins, channel_id";
-pub const VISITOR_COLS: &str = "id, workspace_id, site_id, number, name, created_at, page_url, language, properties";
+pub const VISITOR_COLS: &str =
+    "id, workspace_id, site_id, number, name, created_at, page_url, language, properties, email, phone, last_seen_at";
 pub const DIALOG_COLS: &str = "id, workspace_id, number, channel_id, visitor_id, status, last_seq, unread_count, \
      last_author_kind, last_preview, last_message_at, created_at, updated_at, closed_at, assignee_id, assigned_at, \
-     routed_by, pending_count, waiting_since, queued_at, wait_alerted_at";
-pub const MESSAGE_COLS: &str = "id, workspace_id, dialog_id, seq, client_id, author_kind, author_id, author_name, body, created_at, audience, event";
+     routed_by, pending_count, waiting_since, queued_at, wait_alerted_at, tags, category_id, snoozed_until, \
+     close_reason, previous_dialog_id, visitor_read_seq, rating, rating_comment, rated_at";
+pub const MESSAGE_COLS: &str = "id, workspace_id, dialog_id, seq, client_id, author_kind, author_id, author_name, body, \
+     created_at, audience, event, attachments, mentions";
 
 macro_rules! q {
     ($(#[$doc:meta])* $name:ident, $($part:expr),+ $(,)?) => {
@@ -123,14 +127,15 @@ pub const NEXT_DIALOG_NUMBER: &str =
 /// A second open dialog of the same visitor is refused by the partial unique index; the
 /// writer then appends to the one that won.
 pub const INSERT_DIALOG: &str = "INSERT INTO dialogs (id, workspace_id, number, channel_id, visitor_id, status, last_seq, \
-     unread_count, operator_read_seq, created_at, updated_at, queued_at, routed_by) \
-     VALUES ($1, $2, $3, $4, $5, 'open', 0, 0, 0, $6, $6, $6, $7) ON CONFLICT DO NOTHING";
+     unread_count, operator_read_seq, created_at, updated_at, queued_at, routed_by, previous_dialog_id) \
+     VALUES ($1, $2, $3, $4, $5, 'open', 0, 0, 0, $6, $6, $6, $7, $8) ON CONFLICT DO NOTHING";
 q!(
     /// Takes the next `seq` of an open dialog. The conditional `status = 'open'` is what makes
     /// a message racing a close lose cleanly. A visitor message raises the unread and pending
     /// counts (and starts the wait when nobody waited); an operator's reply means the operators
-    /// have read everything before it and nobody waits. A system line changes only `seq` and
-    /// `updated_at`: it is not "the last message" of the list.
+    /// have read everything before it and nobody waits. A system line or an internal note
+    /// (`$2 = 'system'`, see `records::effect_kind`) changes only `seq` and `updated_at`: it is
+    /// not "the last message" of the list. A visitor's message ends a snooze.
     APPEND_TO_DIALOG, "UPDATE dialogs SET last_seq = last_seq + 1, \
      unread_count = CASE $2 WHEN 'visitor' THEN unread_count + 1 WHEN 'operator' THEN 0 ELSE unread_count END, \
      pending_count = CASE $2 WHEN 'visitor' THEN pending_count + 1 WHEN 'operator' THEN 0 ELSE pending_count END, \
@@ -139,10 +144,15 @@ q!(
      operator_read_seq = CASE WHEN $2 = 'operator' THEN last_seq + 1 ELSE operator_read_seq END, \
      last_author_kind = CASE WHEN $2 = 'system' THEN last_author_kind ELSE $2 END, \
      last_preview = CASE WHEN $2 = 'system' THEN last_preview ELSE $3 END, \
-     last_message_at = CASE WHEN $2 = 'system' THEN last_message_at ELSE $4 END, updated_at = $4 \
+     last_message_at = CASE WHEN $2 = 'system' THEN last_message_at ELSE $4 END, updated_at = $4, \
+     snoozed_until = CASE $2 WHEN 'visitor' THEN NULL ELSE snoozed_until END \
      WHERE workspace_id = $5 AND id = $1 AND status = 'open' RETURNING ", DIALOG_COLS);
 pub const INSERT_MESSAGE: &str = "INSERT INTO messages (id, workspace_id, dialog_id, seq, client_id, author_kind, author_id, \
-     author_name, body, created_at, audience, event) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+     author_name, body, created_at, audience, event, attachments, mentions) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
+/// A message takes an uploaded file (in the message's transaction).
+pub const CLAIM_ATTACHMENT: &str =
+    "UPDATE attachments SET message_id = $1, dialog_id = $2 WHERE workspace_id = $3 AND id = $4";
 q!(
     SELECT_LATEST_DIALOG_OF_VISITOR,
     "SELECT ",
@@ -179,7 +189,8 @@ q!(
 );
 q!(
     UPDATE_CHANNEL_SETTINGS,
-    "UPDATE channels SET mode = $3, greeting = $4, wait_alert_seconds = $5, offline_policy = $6 \
+    "UPDATE channels SET mode = $3, greeting = $4, wait_alert_seconds = $5, offline_policy = $6, \
+     require_category = $7, reopen_window_minutes = $8 \
      WHERE workspace_id = $1 AND id = $2 RETURNING ",
     CHANNEL_COLS
 );

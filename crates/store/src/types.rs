@@ -31,8 +31,15 @@ pub enum PostTarget {
     /// An existing dialog (operators). Refused with `DialogClosed` when it is closed.
     Dialog(DialogId),
     /// The visitor's open dialog, or a new one in `channel` when he has none (visitors);
-    /// `routed_by` names the routing rule that chose the channel.
-    Visitor { visitor: VisitorId, channel: ChannelId, new_dialog_id: DialogId, routed_by: Option<String> },
+    /// `routed_by` names the routing rule that chose the channel; `previous` is the closed
+    /// dialog the new one continues.
+    Visitor {
+        visitor: VisitorId,
+        channel: ChannelId,
+        new_dialog_id: DialogId,
+        routed_by: Option<String>,
+        previous: Option<DialogId>,
+    },
 }
 
 /// A message to append.
