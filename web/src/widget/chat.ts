@@ -1,17 +1,40 @@
 /**
  * The visitor's chat session inside the iframe: opens the widget session, loads the history
  * over REST, keeps a socket that resumes after every reconnect, and sends messages that stay
- * pending until the server acknowledges them. Components read its fields and call its methods;
- * it announces changes through `Observable`.
+ * pending until the server acknowledges them. Also the conversation tools: files (checked
+ * against the announced limits, uploaded, sent with the message, fetched with the token for
+ * display), typing both ways, read state both ways, the rating after an operator's close,
+ * and the visitor's contact details. Components read its fields and call its methods; it
+ * announces changes through `Observable`.
+ *
+ * What stays true: the visitor token never goes into a URL other than the socket's (files
+ * are fetched with the Authorization header and shown through object URLs).
  */
 import { ApiError, createClient, fetchAllMessages, query, type Requester } from '../shared/api';
-import type { MessageView, Page, ServerFrame, VisitorView, WidgetSessionRequest, WidgetSessionView } from '../shared/api-types';
+import type {
+  AttachmentView,
+  AuthorView,
+  MessageView,
+  Page,
+  ServerFrame,
+  UploadLimits,
+  UploadView,
+  VisitorView,
+  WidgetDialogView,
+  WidgetSessionRequest,
+  WidgetSessionView,
+} from '../shared/api-types';
 import { newClientId } from '../shared/ids';
 import type { Lang } from '../shared/i18n';
 import { ReconnectingSocket, wsUrl, type SocketStatus } from '../shared/socket';
 import { local } from '../shared/storage';
 import { Observable } from '../shared/store';
+import { TypingThrottle, TypingTracker } from '../shared/typing';
+import { checkFile, uploadFile } from '../shared/uploads';
+import { contactPatch, contactSlip, refusedField, type Contact, type ContactField } from './contact';
 import { Conversation, type SeenMark } from './conversation';
+import { Drafts } from './files';
+import { ratingPrompt, ratingRefusal, ratingRequest, type RatingPrompt } from './rating';
 
 export interface FrameParams {
   key: string;
@@ -33,8 +56,14 @@ export interface Problem {
   details: Record<string, unknown>;
 }
 
+/** A refused contact form: the problem and the field it is about (null: the whole form). */
+export interface ContactProblem extends Problem {
+  field: ContactField | null;
+}
+
 const tokenKey = (key: string) => `frontline.visitor.${key}`;
 const seenKey = (key: string) => `frontline.seen.${key}`;
+const contactKey = (key: string) => `frontline.contact.${key}`;
 
 export class WidgetChat extends Observable {
   phase: Phase = 'loading';
@@ -45,22 +74,40 @@ export class WidgetChat extends Observable {
   connection: SocketStatus = 'closed';
   /** A refusal not tied to one message (shown as a dismissable notice). */
   notice: Problem | null = null;
+  /** What files may be attached (from the session answer); null: the server alone decides. */
+  uploadLimits: UploadLimits | null = null;
+  /** Files picked for the message being written. */
+  readonly drafts = new Drafts();
+  /** The visitor's e-mail and phone as he gave them (the session answer does not carry them). */
+  contact: Pick<Contact, 'email' | 'phone'> = { email: '', phone: '' };
   /** Whether the visitor is looking at the chat (panel open and the tab visible). */
   private watching = false;
   private seen: SeenMark | null = null;
+  /** The dialog the server last named (session answer, `hello`, dialog events). */
+  private sessionDialogId: string | null = null;
+  /** The last `read` reported to the server. */
+  private readSent: SeenMark | null = null;
   private token = '';
   private socket: ReconnectingSocket | null = null;
   private readonly api: Requester;
+  private readonly fetchImpl: typeof fetch;
+  /** Object URLs of fetched attachments, by id; revoked on stop. */
+  private readonly fileUrls = new Map<string, Promise<string>>();
+  /** Dialogs whose rating the server said it did not ask for. */
+  private readonly notAsked = new Set<string>();
+  private readonly typing = new TypingTracker(() => this.changed());
+  private readonly throttle = new TypingThrottle(() => this.socket?.send({ type: 'typing' }));
 
   private readonly WebSocketImpl?: typeof WebSocket;
 
   constructor(
     readonly params: FrameParams,
     private readonly onUnread: (count: number) => void = () => {},
-    deps: { api?: Requester; WebSocketImpl?: typeof WebSocket } = {},
+    deps: { api?: Requester; WebSocketImpl?: typeof WebSocket; fetchImpl?: typeof fetch } = {},
   ) {
     super();
     this.api = deps.api ?? createClient(location.origin);
+    this.fetchImpl = deps.fetchImpl ?? ((...a) => fetch(...a));
     this.WebSocketImpl = deps.WebSocketImpl;
     try {
       this.seen = JSON.parse(local.get(seenKey(params.key)) ?? 'null') as SeenMark | null;
@@ -92,27 +139,150 @@ export class WidgetChat extends Observable {
   stop(): void {
     this.socket?.stop();
     this.socket = null;
+    this.typing.clear();
+    for (const url of this.fileUrls.values()) url.then((u) => URL.revokeObjectURL(u), () => {});
+    this.fileUrls.clear();
   }
 
-  /** Sends a message; it shows as pending until the ack. Empty text is ignored. */
-  send(text: string): void {
+  /**
+   * Sends the text with the uploaded files; it shows as pending until the ack. Returns false
+   * (and sends nothing) when there is nothing to send or a file is still uploading.
+   */
+  send(text: string): boolean {
     const body = text.trim();
-    if (!body) return;
+    const files = this.drafts.ready();
+    if ((!body && files.length === 0) || this.drafts.uploading()) return false;
     const client_id = newClientId();
-    this.conversation.outbox.start(client_id, body);
+    this.conversation.outbox.start(client_id, body, Date.now(), files.length ? { attachments: files } : {});
+    this.drafts.clear();
+    this.throttle.reset();
     this.changed();
-    this.transmit(client_id, body);
+    this.transmit(client_id);
+    return true;
   }
 
   retry(client_id: string): void {
     const p = this.conversation.outbox.retry(client_id);
     if (!p) return;
     this.changed();
-    this.transmit(p.client_id, p.body);
+    this.transmit(p.client_id);
   }
 
   discard(client_id: string): void {
     if (this.conversation.outbox.discard(client_id)) this.changed();
+  }
+
+  /** Takes a refused send back to the composer: returns its text, its files go back to the drafts. */
+  takeBack(client_id: string): string {
+    const pending = this.conversation.outbox.get(client_id);
+    this.drafts.restore(pending?.attachments ?? []);
+    this.discard(client_id);
+    this.changed();
+    return pending?.body ?? '';
+  }
+
+  /** The files of a pending send. */
+  filesOf(client_id: string): readonly UploadView[] {
+    return this.conversation.outbox.get(client_id)?.attachments ?? [];
+  }
+
+  /** Files the visitor picked: each is checked against the limits, then uploaded. */
+  attach(files: Iterable<File>): void {
+    for (const file of files) {
+      const early = file.size === 0 ? 'empty_file' : checkFile(file, this.uploadLimits, this.drafts.counted());
+      const draft = this.drafts.add(file, early ? { code: early, details: {} } : null);
+      this.changed();
+      if (early) continue;
+      uploadFile(location.origin, '/widget/v1/uploads', file, this.token, this.fetchImpl).then(
+        (upload) => {
+          if (this.drafts.uploaded(draft.key, upload)) this.changed();
+        },
+        (e) => {
+          const problem = toProblem(e);
+          if (this.drafts.refused(draft.key, { code: problem.code, details: problem.details })) this.changed();
+        },
+      );
+    }
+  }
+
+  removeDraft(key: string): void {
+    if (this.drafts.remove(key)) this.changed();
+  }
+
+  /** The visitor typed in the composer: operators see "typing" (at most one frame per 2 s). */
+  noteTyping(text: string): void {
+    if (text.trim()) this.throttle.typed();
+  }
+
+  /** Operators typing in the visitor's current dialog now. */
+  typists(): AuthorView[] {
+    const id = this.currentDialogId();
+    return id ? this.typing.typists(id).filter((a) => a.kind === 'operator') : [];
+  }
+
+  /**
+   * An object URL for an attachment's bytes, fetched once with the visitor's token in the
+   * Authorization header (an <img src> could not send it, and a token in a URL would leak).
+   */
+  fileUrl(id: string): Promise<string> {
+    let url = this.fileUrls.get(id);
+    if (!url) {
+      url = this.fetchImpl(`${location.origin}/widget/v1/attachments/${encodeURIComponent(id)}`, {
+        headers: { Authorization: `Bearer ${this.token}` },
+        credentials: 'same-origin',
+      }).then(async (r) => {
+        if (!r.ok) throw new ApiError(r.status, r.status === 404 ? 'not_found' : 'internal', `HTTP ${r.status}`);
+        return URL.createObjectURL(await r.blob());
+      });
+      url.catch(() => this.fileUrls.delete(id));
+      this.fileUrls.set(id, url);
+    }
+    return url;
+  }
+
+  /** Saves a file to the visitor's computer under its own name. */
+  async download(file: AttachmentView): Promise<void> {
+    const url = await this.fileUrl(file.id);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = file.name;
+    a.rel = 'noopener';
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+  }
+
+  /** Whether to ask the visitor to rate `dialogId` (see rating.ts). */
+  ratingPrompt(dialogId: string): RatingPrompt {
+    if (this.notAsked.has(dialogId)) return 'none';
+    return ratingPrompt(this.conversation.dialog(dialogId));
+  }
+
+  /** Rates a closed dialog; resolves to the refusal, if any (`score`/`comment`: a local slip). */
+  async rate(dialogId: string, score: number, comment: string): Promise<Problem | null> {
+    const request = ratingRequest(dialogId, score, comment);
+    if (!request.ok) return { code: request.reason === 'score' ? 'rating_score' : 'rating_comment', details: {} };
+    try {
+      const view = await this.api<WidgetDialogView>('POST', '/widget/v1/rating', { token: this.token, body: request.body });
+      this.conversation.setDialog(view?.rating ? view : this.withRating(dialogId, score, request.body.comment));
+      this.changed();
+      return null;
+    } catch (e) {
+      const problem = toProblem(e);
+      const outcome = ratingRefusal(problem.code);
+      if (outcome === 'retry') return problem;
+      // Rated meanwhile (another tab) or not to be rated: either way the form has done its job.
+      if (outcome === 'done') this.conversation.setDialog(this.withRating(dialogId, score, request.body.comment));
+      else this.notAsked.add(dialogId);
+      this.changed();
+      return null;
+    }
+  }
+
+  private withRating(dialogId: string, score: number, comment: string | undefined): WidgetDialogView {
+    const known = this.conversation.dialog(dialogId);
+    const base: WidgetDialogView = known ?? { id: dialogId, number: 0, status: 'closed', last_seq: 0, close_reason: 'operator', rating: null, operator_read_seq: 0 };
+    return { ...base, rating: base.rating ?? { score, comment: comment ?? null } };
   }
 
   dismissNotice(): void {
@@ -134,10 +304,41 @@ export class WidgetChat extends Observable {
     }
   }
 
-  /** The panel was opened or closed (or the tab hidden): updates what counts as unread. */
+  /** Saves what changed of name, e-mail and phone; resolves to the refusal and its field, if any. */
+  async saveContact(next: Contact): Promise<ContactProblem | null> {
+    const before: Contact = { name: this.visitor?.name ?? '', ...this.contact };
+    const patch = contactPatch(before, next);
+    for (const field of ['email', 'phone'] as const) {
+      const slip = patch[field] ? contactSlip(field, patch[field] as string) : null;
+      if (slip) return { code: 'validation_failed', details: { field }, field };
+    }
+    if (Object.keys(patch).length === 0) return null;
+    try {
+      const visitor = await this.api<VisitorView & Partial<Record<'email' | 'phone', string | null>>>('PATCH', '/widget/v1/visitor', {
+        token: this.token,
+        body: patch,
+      });
+      this.visitor = visitor;
+      this.contact = {
+        email: visitor.email ?? (patch.email !== undefined ? patch.email ?? '' : this.contact.email),
+        phone: visitor.phone ?? (patch.phone !== undefined ? patch.phone ?? '' : this.contact.phone),
+      };
+      local.set(contactKey(this.params.key), JSON.stringify({ visitor_id: visitor.id, ...this.contact }));
+      this.changed();
+      return null;
+    } catch (e) {
+      const problem = toProblem(e);
+      return { ...problem, field: refusedField(problem.details) };
+    }
+  }
+
+  /** The panel was opened or closed (or the tab hidden): updates what counts as unread and read. */
   setWatching(watching: boolean): void {
     this.watching = watching;
-    if (watching) this.markSeen();
+    if (watching) {
+      this.markSeen();
+      this.reportRead();
+    }
     this.reportUnread();
   }
 
@@ -157,6 +358,31 @@ export class WidgetChat extends Observable {
     this.onUnread(this.watching ? 0 : this.unread());
   }
 
+  /** The visitor looks at the chat: tells the operators how far he has read (socket, else REST). */
+  private reportRead(): void {
+    if (!this.watching || this.phase !== 'ready') return;
+    const mark = this.conversation.readToSend(this.readSent);
+    if (!mark) return;
+    const before = this.readSent;
+    this.readSent = mark;
+    if (this.socket?.send({ type: 'read', seq: mark.seq })) return;
+    this.api<void>('POST', '/widget/v1/read', { token: this.token, body: { seq: mark.seq } }).catch(() => {
+      // Not told: try again with the next message or the next look.
+      if (this.readSent === mark) this.readSent = before;
+    });
+  }
+
+  /** The visitor's current dialog: the newest held, else the one the server named. */
+  private currentDialogId(): string | null {
+    return this.conversation.latest()?.dialogId ?? this.sessionDialogId;
+  }
+
+  private rememberDialog(view: WidgetDialogView | null | undefined): void {
+    if (!view) return;
+    this.sessionDialogId = view.id;
+    this.conversation.setDialog(view);
+  }
+
   private async openSession(): Promise<void> {
     const stored = local.get(tokenKey(this.params.key)) ?? undefined;
     const session = await this.api<WidgetSessionView>('POST', '/widget/v1/session', {
@@ -173,7 +399,24 @@ export class WidgetChat extends Observable {
     local.set(tokenKey(this.params.key), session.token);
     this.visitor = session.visitor;
     this.siteName = session.site?.name || session.site?.workspace_name || '';
-    if (session.dialog) this.conversation.markClosed(session.dialog.id, session.dialog.status === 'closed');
+    this.uploadLimits = session.upload_limits ?? null;
+    this.rememberDialog(session.dialog);
+    this.loadContact(session.visitor as VisitorView & Partial<Record<'email' | 'phone', string | null>>);
+  }
+
+  /** E-mail and phone: from the server when it tells them, else as this browser saved them. */
+  private loadContact(visitor: VisitorView & Partial<Record<'email' | 'phone', string | null>>): void {
+    let saved: { visitor_id?: string; email?: string; phone?: string } = {};
+    try {
+      saved = JSON.parse(local.get(contactKey(this.params.key)) ?? '{}') ?? {};
+    } catch {
+      saved = {};
+    }
+    const mine = saved.visitor_id === visitor.id;
+    this.contact = {
+      email: visitor.email ?? (mine ? saved.email ?? '' : ''),
+      phone: visitor.phone ?? (mine ? saved.phone ?? '' : ''),
+    };
   }
 
   /** Loads the visitor's latest dialog over REST, after what is already held. */
@@ -200,9 +443,9 @@ export class WidgetChat extends Observable {
       onOpen: () => {
         // Also on the first open: closes the gap between the REST history and the socket.
         this.socket?.send({ type: 'resume', after_seq: this.conversation.resumeAfter() });
-        for (const p of this.conversation.outbox.sending()) {
-          this.socket?.send({ type: 'send', client_id: p.client_id, body: p.body });
-        }
+        for (const p of this.conversation.outbox.sending()) this.transmit(p.client_id);
+        // A read reported over REST while the socket was down is not repeated; a new one goes now.
+        this.reportRead();
       },
       onFrame: (frame) => this.onFrame(frame),
       onStatus: (status) => {
@@ -213,10 +456,15 @@ export class WidgetChat extends Observable {
     this.socket.start();
   }
 
-  private transmit(client_id: string, body: string): void {
-    if (this.socket?.send({ type: 'send', client_id, body })) return;
-    // No socket right now: the REST call does the same send, idempotent by client_id.
-    this.api<MessageView>('POST', '/widget/v1/messages', { token: this.token, body: { client_id, body } }).then(
+  private transmit(client_id: string): void {
+    const pending = this.conversation.outbox.get(client_id);
+    const body = pending?.body ?? '';
+    const files = pending?.attachments?.length ? pending.attachments : null;
+    // The socket's `send` carries text only; a message with files goes over REST.
+    if (!files && this.socket?.send({ type: 'send', client_id, body })) return;
+    // Otherwise the REST call does the same send, idempotent by client_id.
+    const request = files ? { client_id, body, attachments: files.map((f) => f.id) } : { client_id, body };
+    this.api<MessageView>('POST', '/widget/v1/messages', { token: this.token, body: request }).then(
       (message) => {
         this.conversation.ack(client_id, message);
         this.afterNewMessages();
@@ -235,7 +483,7 @@ export class WidgetChat extends Observable {
     switch (frame.type) {
       case 'hello':
         if (frame.visitor) this.visitor = frame.visitor;
-        if (frame.dialog) this.conversation.markClosed(frame.dialog.id, frame.dialog.status === 'closed');
+        this.rememberDialog(frame.dialog);
         this.changed();
         break;
       case 'ack':
@@ -243,13 +491,22 @@ export class WidgetChat extends Observable {
         this.afterNewMessages();
         break;
       case 'message.created':
+        // His message is here: he is not typing any more.
+        this.typing.stopped(frame.message.dialog_id, frame.message.author);
         if (this.conversation.receive(frame.message)) this.afterNewMessages();
         break;
       case 'dialog.created':
       case 'dialog.updated':
       case 'dialog.closed':
-        this.conversation.markClosed(frame.dialog.id, frame.dialog.status === 'closed');
+        // The widget gets a WidgetDialogView here (close_reason, rating, operator_read_seq).
+        this.rememberDialog(frame.dialog as unknown as WidgetDialogView);
         this.changed();
+        break;
+      case 'typing':
+        if (frame.author?.kind === 'operator') this.typing.seen(frame.dialog_id, frame.author);
+        break;
+      case 'dialog.read':
+        if (frame.reader === 'operator' && this.conversation.operatorReadUpTo(frame.dialog_id, frame.seq)) this.changed();
         break;
       case 'error':
         if (frame.client_id && this.conversation.outbox.has(frame.client_id)) {
@@ -269,7 +526,10 @@ export class WidgetChat extends Observable {
   }
 
   private afterNewMessages(): void {
-    if (this.watching) this.markSeen();
+    if (this.watching) {
+      this.markSeen();
+      this.reportRead();
+    }
     this.changed();
     this.reportUnread();
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { message, operatorMessage } from '../test/fixtures';
-import { Conversation } from './conversation';
+import { Conversation, readMarkSeq } from './conversation';
 
 const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 12, minute)).toISOString();
 
@@ -56,5 +56,47 @@ describe('Conversation', () => {
     expect(c.unreadAfter({ dialog_id: 'old', seq: 99 })).toBe(2);
     c.receive(operatorMessage(1, { dialog_id: 'd2', created_at: at(20) }));
     expect(c.unreadAfter({ dialog_id: 'd1', seq: 3 })).toBe(1);
+  });
+});
+
+describe('read state', () => {
+  it('puts the read mark under the visitor\'s last message the operators have read', () => {
+    const list = [message(1), operatorMessage(2), message(3), message(4)];
+    expect(readMarkSeq(list, 0)).toBeNull();
+    expect(readMarkSeq(list, 2)).toBe(1);
+    expect(readMarkSeq(list, 3)).toBe(3);
+    expect(readMarkSeq(list, 9)).toBe(4);
+  });
+
+  it('keeps the operators\' read seq per dialog and never moves it back', () => {
+    const c = new Conversation();
+    c.setDialog({ id: 'd1', number: 1, status: 'open', last_seq: 3, close_reason: null, rating: null, operator_read_seq: 2 });
+    expect(c.operatorReadSeq('d1')).toBe(2);
+    expect(c.operatorReadUpTo('d1', 1)).toBe(false);
+    expect(c.operatorReadUpTo('d1', 3)).toBe(true);
+    expect(c.operatorReadSeq('d1')).toBe(3);
+    expect(c.operatorReadSeq('d2')).toBe(0);
+  });
+
+  it('remembers what the server said of a dialog, closed or not', () => {
+    const c = new Conversation();
+    c.setDialog({ id: 'd1', number: 1, status: 'closed', last_seq: 3, close_reason: 'operator', rating: null, operator_read_seq: 3 });
+    expect(c.isClosed('d1')).toBe(true);
+    expect(c.dialog('d1')?.close_reason).toBe('operator');
+  });
+
+  it('reports as read the newest seq of the newest dialog when someone else wrote since', () => {
+    const c = new Conversation();
+    expect(c.readToSend(null)).toBeNull();
+    c.receive(message(1, { created_at: at(1) }));
+    // Only his own message: nothing to report.
+    expect(c.readToSend(null)).toBeNull();
+    c.receive(operatorMessage(2, { created_at: at(2) }));
+    c.receive(message(3, { created_at: at(3) }));
+    expect(c.readToSend(null)).toEqual({ dialog_id: 'd1', seq: 3 });
+    expect(c.readToSend({ dialog_id: 'd1', seq: 3 })).toBeNull();
+    expect(c.readToSend({ dialog_id: 'd1', seq: 2 })).toBeNull();
+    c.receive(operatorMessage(1, { dialog_id: 'd2', created_at: at(9) }));
+    expect(c.readToSend({ dialog_id: 'd1', seq: 3 })).toEqual({ dialog_id: 'd2', seq: 1 });
   });
 });

@@ -1,12 +1,13 @@
 /**
  * What the visitor's chat holds: the messages of one or more dialogs (a closed dialog stays
- * on screen when the visitor starts a new one), the visitor's unacknowledged sends, and which
- * operator messages the visitor has not seen yet.
+ * on screen when the visitor starts a new one), the visitor's unacknowledged sends, which
+ * operator messages the visitor has not seen yet, and what the server told about each dialog
+ * (closed and why, rated, read by the operators up to which seq).
  *
  * The widget socket resumes the visitor's latest dialog only, so `resumeAfter()` is the
  * highest seq of the newest dialog held.
  */
-import type { MessageView } from '../shared/api-types';
+import type { MessageView, WidgetDialogView } from '../shared/api-types';
 import { MessageLog, Outbox } from '../shared/messages';
 import { parseTime } from '../shared/time';
 
@@ -22,9 +23,24 @@ export interface Thread {
   closed: boolean;
 }
 
+/**
+ * The seq of the visitor's last message that the operators have read (`operator_read_seq`),
+ * under which the "read" mark goes; null when none of his messages is read yet.
+ */
+export function readMarkSeq(messages: readonly MessageView[], operatorReadSeq: number): number | null {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i];
+    if (m.author.kind === 'visitor' && m.seq <= operatorReadSeq) return m.seq;
+  }
+  return null;
+}
+
 export class Conversation {
   private readonly logs = new Map<string, MessageLog>();
   private readonly closed = new Set<string>();
+  private readonly info = new Map<string, WidgetDialogView>();
+  /** Per dialog, the seq up to which the operators have read. */
+  private readonly operatorRead = new Map<string, number>();
   readonly outbox = new Outbox();
 
   /** A message from the server (history page, live, resume). Returns true if it was new. */
@@ -38,7 +54,11 @@ export class Conversation {
     this.outbox.settle(client_id);
     const added = this.log(message.dialog_id).add(message);
     // A fresh message accepted into a dialog means that dialog is open (again, or a new one).
-    if (!duplicate) this.closed.delete(message.dialog_id);
+    if (!duplicate) {
+      this.closed.delete(message.dialog_id);
+      const known = this.info.get(message.dialog_id);
+      if (known && known.status === 'closed') this.info.set(known.id, { ...known, status: 'open', close_reason: null });
+    }
     return added;
   }
 
@@ -49,6 +69,28 @@ export class Conversation {
 
   isClosed(dialogId: string): boolean {
     return this.closed.has(dialogId);
+  }
+
+  /** What the server says of a dialog (session answer, `hello`, `dialog.closed`, rating). */
+  setDialog(view: WidgetDialogView): void {
+    this.info.set(view.id, view);
+    this.markClosed(view.id, view.status === 'closed');
+    if (typeof view.operator_read_seq === 'number') this.operatorReadUpTo(view.id, view.operator_read_seq);
+  }
+
+  dialog(dialogId: string): WidgetDialogView | undefined {
+    return this.info.get(dialogId);
+  }
+
+  /** The operators read `dialogId` up to `seq` (read marks never move back). */
+  operatorReadUpTo(dialogId: string, seq: number): boolean {
+    if (seq <= (this.operatorRead.get(dialogId) ?? 0)) return false;
+    this.operatorRead.set(dialogId, seq);
+    return true;
+  }
+
+  operatorReadSeq(dialogId: string): number {
+    return this.operatorRead.get(dialogId) ?? 0;
   }
 
   /** Dialogs in the order they started (by their first message). */
@@ -74,6 +116,19 @@ export class Conversation {
   newestMark(): SeenMark | null {
     const last = this.latest();
     if (!last) return null;
+    return { dialog_id: last.dialogId, seq: last.messages[last.messages.length - 1].seq };
+  }
+
+  /**
+   * The seq to report as read (`read` frame) when the visitor looks at the chat: the newest
+   * seq of the newest dialog, when something after `sent` came from someone else; else null.
+   */
+  readToSend(sent: SeenMark | null): SeenMark | null {
+    const last = this.latest();
+    if (!last) return null;
+    const after = sent && sent.dialog_id === last.dialogId ? sent.seq : 0;
+    const fresh = last.messages.some((m) => m.seq > after && m.author.kind !== 'visitor');
+    if (!fresh) return null;
     return { dialog_id: last.dialogId, seq: last.messages[last.messages.length - 1].seq };
   }
 
