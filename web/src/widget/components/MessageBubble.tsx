@@ -1,12 +1,16 @@
-/** One message: the visitor's own on the right, the operator's on the left with a name. */
+/**
+ * One message: the visitor's own on the right, the operator's on the left with a name; its
+ * files under the text, and "read" under the visitor's last message the operators have read.
+ */
 import type { MessageView } from '../../shared/api-types';
 import { type PendingMessage, canRetry } from '../../shared/messages';
 import { RichText } from '../../shared/RichText';
 import { formatClock } from '../../shared/time';
 import { problemText, useChatEnv } from '../context';
 import { systemText } from '../system-line';
+import { Attachments, PendingFiles } from './Attachments';
 
-export function MessageBubble({ message, first, last }: { message: MessageView; first: boolean; last: boolean }) {
+export function MessageBubble({ message, first, last, read = false }: { message: MessageView; first: boolean; last: boolean; read?: boolean }) {
   const { t, lang } = useChatEnv();
   const kind = message.author.kind;
   if (kind === 'system') {
@@ -33,12 +37,21 @@ export function MessageBubble({ message, first, last }: { message: MessageView; 
           {name}
         </div>
       )}
-      <div class="bubble" data-testid="message-body" title={last ? undefined : formatClock(message.created_at, lang)}>
-        <RichText text={message.body} />
-      </div>
-      {last && (
+      {message.body && (
+        <div class="bubble" data-testid="message-body" title={last ? undefined : formatClock(message.created_at, lang)}>
+          <RichText text={message.body} />
+        </div>
+      )}
+      <Attachments files={message.attachments ?? []} />
+      {(last || read) && (
         <div class="msg-meta">
-          <time dateTime={message.created_at}>{formatClock(message.created_at, lang)}</time>
+          {last && <time dateTime={message.created_at}>{formatClock(message.created_at, lang)}</time>}
+          {last && read && ' · '}
+          {read && (
+            <span class="read-mark" data-testid="read-mark">
+              {t('message.read')}
+            </span>
+          )}
         </div>
       )}
     </div>
@@ -50,9 +63,12 @@ export function PendingBubble({ pending }: { pending: PendingMessage }) {
   const failed = pending.state === 'failed';
   return (
     <div class={`msg msg-mine msg-pending${failed ? ' msg-failed' : ''}`} data-testid="message" data-author="visitor" data-state={pending.state}>
-      <div class="bubble" data-testid="message-body">
-        <RichText text={pending.body} />
-      </div>
+      {pending.body && (
+        <div class="bubble" data-testid="message-body">
+          <RichText text={pending.body} />
+        </div>
+      )}
+      <PendingFiles files={chat.filesOf(pending.client_id)} />
       {failed ? (
         <div class="msg-meta msg-error" role="alert" data-testid="message-error">
           <span>
@@ -68,10 +84,7 @@ export function PendingBubble({ pending }: { pending: PendingMessage }) {
               type="button"
               class="link"
               data-testid="message-edit"
-              onClick={() => {
-                chat.discard(pending.client_id);
-                dispatchEvent(new CustomEvent('frontline:edit', { detail: pending.body }));
-              }}
+              onClick={() => dispatchEvent(new CustomEvent('frontline:edit', { detail: chat.takeBack(pending.client_id) }))}
             >
               {t('message.edit')}
             </button>

@@ -1,10 +1,16 @@
-/** The conversation: dialogs in order, a note after each closed one, the visitor's pending sends. */
+/**
+ * The conversation: dialogs in order, a note after each closed one (and the rating form after
+ * an operator's close), the visitor's pending sends, the read mark, who is typing.
+ */
 import { Fragment } from 'preact';
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import type { MessageView } from '../../shared/api-types';
 import { dayKey, formatDay } from '../../shared/time';
+import { readMarkSeq } from '../conversation';
 import { useChatEnv } from '../context';
 import { MessageBubble, PendingBubble } from './MessageBubble';
+import { RatingForm } from './RatingForm';
+import { TypingLine } from './TypingLine';
 
 /** Whether `m` starts a new group (another author, or a pause of more than five minutes). */
 function startsGroup(prev: MessageView | undefined, m: MessageView): boolean {
@@ -20,6 +26,8 @@ export function MessageList() {
   const threads = chat.conversation.threads();
   const pending = chat.conversation.outbox.list();
   const latest = threads[threads.length - 1];
+  // The read mark goes in the current dialog only: older ones are history.
+  const readSeq = latest ? readMarkSeq(latest.messages, chat.conversation.operatorReadSeq(latest.dialogId)) : null;
 
   // Keep the newest message in view unless the visitor scrolled up to read.
   useLayoutEffect(() => {
@@ -62,6 +70,7 @@ export function MessageList() {
                 {newDay && <div class="day">{formatDay(m.created_at, lang)}</div>}
                 <MessageBubble
                   message={m}
+                  read={thread === latest && m.seq === readSeq}
                   first={newDay || startsGroup(thread.messages[i - 1], m)}
                   last={!thread.messages[i + 1] || startsGroup(m, thread.messages[i + 1]) || dayKey(thread.messages[i + 1].created_at) !== day}
                 />
@@ -73,11 +82,15 @@ export function MessageList() {
               {t('chat.dialog_closed')}
             </div>
           )}
+          {thread.closed && thread === latest && pending.length === 0 && chat.ratingPrompt(thread.dialogId) !== 'none' && (
+            <RatingForm dialogId={thread.dialogId} />
+          )}
         </Fragment>
       ))}
       {pending.map((p) => (
         <PendingBubble key={p.client_id} pending={p} />
       ))}
+      <TypingLine />
     </div>
   );
 }
