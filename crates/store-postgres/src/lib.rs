@@ -8,6 +8,7 @@
 
 mod post;
 mod row;
+mod search;
 
 use async_trait::async_trait;
 use frontline_store::sql;
@@ -136,6 +137,7 @@ async fn migrate(pool: &PgPool) -> StoreResult<()> {
 }
 
 frontline_store::sql_store_impls!(PgStore, row = crate::row);
+frontline_store::sql_conversation_impls!(PgStore, row = crate::row);
 
 #[async_trait]
 impl Store for PgStore {

@@ -14,6 +14,7 @@
 mod batch;
 mod post;
 mod row;
+mod search;
 
 use async_trait::async_trait;
 use frontline_store::sql;
@@ -179,6 +180,7 @@ async fn migrate(pool: &SqlitePool) -> StoreResult<()> {
 }
 
 frontline_store::sql_store_impls!(SqliteStore, row = crate::row);
+frontline_store::sql_conversation_impls!(SqliteStore, row = crate::row);
 
 #[async_trait]
 impl Store for SqliteStore {

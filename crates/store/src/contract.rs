@@ -22,7 +22,10 @@ macro_rules! contract_suite {
             channels_are_created_renamed_and_staffed, operators_list_only_their_channels,
             accept_race_has_one_winner, capacity_holds_under_concurrent_assignments, assignment_checks_and_transfers,
             system_lines_and_list_filters, wait_alerts_fire_once_per_stay, presence_expires_without_heartbeats,
-            routing_rules_are_replaced_whole);
+            routing_rules_are_replaced_whole, notes_leave_counters_alone_and_keep_files_and_mentions,
+            tags_replace_whole_and_filter_the_list, snoozes_wake_once_and_end_when_the_visitor_writes,
+            close_reopen_and_rate, search_finds_word_forms_within_visible_channels, visitor_profile_and_pages,
+            uploads_are_taken_by_messages_or_go_stale);
     };
     (@cases $make:path; $($case:ident),* $(,)?) => {
         $(
@@ -937,4 +940,261 @@ pub async fn routing_rules_are_replaced_whole(store: Arc<dyn Store>) {
     store.replace_routing_rules(ws, &reordered).await.expect("reorder");
     assert_eq!(store.routing_rules(ws).await.expect("rules"), reordered);
     assert!(store.routing_rules(other.workspace.id).await.expect("other").is_empty());
+}
+
+fn note(f: &Fixture, dialog: DialogId, client_id: &str, body: &str, mentions: Vec<OperatorId>) -> PostMessage {
+    let mut post = f.operator_post(dialog, client_id, body);
+    post.message.audience = Audience::Operators;
+    post.message.mentions = mentions;
+    post
+}
+
+pub async fn notes_leave_counters_alone_and_keep_files_and_mentions(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let d = store.post_message(f.visitor_post("v1", "Где мой заказ?")).await.expect("visitor").dialog;
+    let posted =
+        store.post_message(note(&f, d.id, "n1", "@Анна проверь оплату", vec![f.operator.id])).await.expect("note");
+    let after = posted.dialog;
+    assert_eq!((after.pending_count, after.unread_count), (1, 1), "a note is not a reply");
+    assert_eq!(after.last_message.as_ref().map(|m| m.preview.as_str()), Some("Где мой заказ?"));
+    assert_eq!(posted.message.mentions, vec![f.operator.id]);
+    let for_visitor = store.messages(f.workspace.id, d.id, 0, 100, true).await.expect("visitor history");
+    assert_eq!(for_visitor.len(), 1, "the visitor's history has no note");
+    let all = store.messages(f.workspace.id, d.id, 0, 100, false).await.expect("operator history");
+    assert_eq!(all[1].audience, Audience::Operators);
+    assert_eq!(all[1].mentions, vec![f.operator.id]);
+
+    // A message with a file only: the list shows the file's name.
+    let file = StoredFile {
+        file: Attachment {
+            id: AttachmentId::new(),
+            name: "смета.pdf".into(),
+            content_type: "application/pdf".into(),
+            size: 10,
+        },
+        workspace_id: f.workspace.id,
+        uploader_kind: "operator".into(),
+        uploader_id: f.operator.id.0,
+        created_at: now(),
+        dialog_id: None,
+        message_id: None,
+    };
+    store.create_file(&file).await.expect("upload");
+    let mut post = f.operator_post(d.id, "f1", "x");
+    post.message.body = MessageBody::from_stored(String::new());
+    post.message.attachments = vec![file.file.clone()];
+    let sent = store.post_message(post).await.expect("file message");
+    assert_eq!(sent.dialog.last_message.as_ref().map(|m| m.preview.as_str()), Some("📎 смета.pdf"));
+    let stored = store.messages(f.workspace.id, d.id, 2, 10, false).await.expect("read")[0].clone();
+    assert_eq!(stored.attachments, vec![file.file.clone()]);
+    let taken = store.file(f.workspace.id, file.file.id).await.expect("file");
+    assert_eq!((taken.dialog_id, taken.message_id), (Some(d.id), Some(sent.message.id.0)));
+}
+
+pub async fn tags_replace_whole_and_filter_the_list(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let ws = f.workspace.id;
+    let pay = store.create_entry(ws, Dictionary::Tags, TagId::new().0, "оплата", now()).await.expect("tag");
+    let urgent = store.create_entry(ws, Dictionary::Tags, TagId::new().0, "срочно", now()).await.expect("tag");
+    assert!(matches!(
+        store.create_entry(ws, Dictionary::Tags, TagId::new().0, "оплата", now()).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let a = store.post_message(f.visitor_post("a", "Оплата не прошла")).await.expect("a").dialog;
+    let other = visitor(&store, ws, f.site.id).await;
+    let b = store.post_message(f.visitor_post_by(&other, "b", "Доставка")).await.expect("b").dialog;
+    let tagged = store.set_dialog_tags(ws, a.id, &[TagId(pay.id), TagId(urgent.id)], now()).await.expect("tags");
+    assert_eq!(tagged.tags, vec![TagId(pay.id), TagId(urgent.id)]);
+    let retagged = store.set_dialog_tags(ws, a.id, &[TagId(pay.id)], now()).await.expect("retag");
+    assert_eq!(retagged.tags, vec![TagId(pay.id)]);
+    let by_tag = |tag: uuid::Uuid| DialogFilter { tag: Some(TagId(tag)), ..Default::default() };
+    let page = DialogPage { after: None, limit: 10 };
+    let ids = |v: Vec<Dialog>| v.into_iter().map(|d| d.id).collect::<Vec<_>>();
+    assert_eq!(ids(store.list_dialogs(ws, &by_tag(pay.id), page).await.expect("list")), vec![a.id]);
+    assert!(store.list_dialogs(ws, &by_tag(urgent.id), page).await.expect("list").is_empty(), "removed tag");
+    assert_eq!(store.count_dialogs(ws, &by_tag(pay.id)).await.expect("count"), 1);
+    assert_ne!(a.id, b.id);
+
+    // Archived, never deleted: the dialog keeps it; the default dictionary hides it.
+    let archived = store.update_entry(ws, Dictionary::Tags, pay.id, None, Some(true)).await.expect("archive");
+    assert!(archived.archived);
+    assert_eq!(store.dictionary(ws, Dictionary::Tags, false).await.expect("active").len(), 1);
+    assert_eq!(store.dictionary(ws, Dictionary::Tags, true).await.expect("all").len(), 2);
+    assert_eq!(store.dialog(ws, a.id).await.expect("dialog").tags, vec![TagId(pay.id)]);
+    let renamed = store.update_entry(ws, Dictionary::Tags, urgent.id, Some("важно"), None).await.expect("rename");
+    assert_eq!((renamed.name.as_str(), renamed.archived), ("важно", false));
+
+    let cat = store.create_entry(ws, Dictionary::Categories, CategoryId::new().0, "Замер", now()).await.expect("cat");
+    let d = store.set_dialog_category(ws, b.id, Some(CategoryId(cat.id)), now()).await.expect("category");
+    assert_eq!(d.category, Some(CategoryId(cat.id)));
+}
+
+pub async fn snoozes_wake_once_and_end_when_the_visitor_writes(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let ws = f.workspace.id;
+    let t0 = now();
+    let d = store.post_message(f.visitor_post("s1", "Перезвоните завтра")).await.expect("post").dialog;
+    let until = Timestamp(t0.0 + 3_600_000);
+    let snoozed = store.set_snooze(ws, d.id, Some(until), t0).await.expect("snooze");
+    assert_eq!(snoozed.snoozed_until, Some(until));
+    let open = DialogFilter { status: Some(DialogStatus::Open), snoozed: Some(false), ..Default::default() };
+    let only = DialogFilter { snoozed: Some(true), ..Default::default() };
+    assert_eq!(store.count_dialogs(ws, &open).await.expect("open"), 0, "out of the open list");
+    assert_eq!(store.count_dialogs(ws, &only).await.expect("snoozed"), 1);
+    let mine = |v: Vec<Dialog>| v.into_iter().filter(|x| x.workspace_id == ws).count();
+    assert_eq!(mine(store.due_snoozes(Timestamp(until.0 - 1), 1000).await.expect("due")), 0);
+    assert_eq!(mine(store.due_snoozes(until, 1000).await.expect("due")), 1);
+    let woke = store.wake_snoozed(ws, d.id, until, until).await.expect("wake");
+    assert_eq!(woke.map(|w| w.snoozed_until), Some(None));
+    assert!(store.wake_snoozed(ws, d.id, until, until).await.expect("again").is_none(), "exactly once");
+
+    store.set_snooze(ws, d.id, Some(until), t0).await.expect("snooze again");
+    let back = store.post_message(f.visitor_post("s2", "Я тут")).await.expect("visitor writes").dialog;
+    assert_eq!(back.snoozed_until, None, "the visitor's message ends the snooze");
+    assert!(store.wake_snoozed(ws, d.id, until, until).await.expect("stale").is_none());
+
+    store.close_with_reason(ws, d.id, CloseReason::Operator, now()).await.expect("close");
+    assert!(matches!(store.set_snooze(ws, d.id, Some(until), t0).await, Err(StoreError::DialogClosed)));
+}
+
+pub async fn close_reopen_and_rate(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let ws = f.workspace.id;
+    let d = store.post_message(f.visitor_post("c1", "Спасибо")).await.expect("post").dialog;
+    let cat =
+        store.create_entry(ws, Dictionary::Categories, CategoryId::new().0, "Консультация", now()).await.expect("c");
+    store.set_dialog_category(ws, d.id, Some(CategoryId(cat.id)), now()).await.expect("category");
+    let (closed, changed) = store.close_with_reason(ws, d.id, CloseReason::Auto, now()).await.expect("close");
+    assert!(changed);
+    assert_eq!(closed.close_reason, Some(CloseReason::Auto));
+    let rating = Rating::parse(5, Some("Отлично"), now()).expect("rating");
+    assert!(store.rate_dialog(ws, d.id, &rating).await.expect("rate").is_none(), "no rating after an automatic close");
+
+    let reopened = store.reopen_dialog(ws, d.id, now()).await.expect("reopen").expect("was closed");
+    assert_eq!((reopened.status, reopened.category, reopened.close_reason), (DialogStatus::Open, None, None));
+    assert!(store.reopen_dialog(ws, d.id, now()).await.expect("again").is_none());
+    store.close_with_reason(ws, d.id, CloseReason::Operator, now()).await.expect("close by operator");
+    let rated = store.rate_dialog(ws, d.id, &rating).await.expect("rate").expect("asked");
+    assert_eq!(rated.rating.as_ref().map(|r| (r.score, r.comment.clone())), Some((5, Some("Отлично".into()))));
+    assert!(store.rate_dialog(ws, d.id, &rating).await.expect("twice").is_none(), "once");
+
+    // A new dialog links the old one; the old one cannot reopen while the new one is open.
+    let mut post = f.visitor_post("c2", "Ещё вопрос");
+    if let PostTarget::Visitor { previous, .. } = &mut post.target {
+        *previous = Some(d.id);
+    }
+    let next = store.post_message(post).await.expect("new dialog").dialog;
+    assert_eq!(next.previous_dialog, Some(d.id));
+    assert!(matches!(store.reopen_dialog(ws, d.id, now()).await, Err(StoreError::Conflict(_))));
+
+    // Read marks of the visitor only move forward.
+    let r = store.post_message(f.operator_post(next.id, "r1", "Слушаю")).await.expect("reply").dialog;
+    let read = store.mark_visitor_read(ws, next.id, r.last_seq).await.expect("read").expect("moved");
+    assert_eq!(read.visitor_read_seq, r.last_seq);
+    assert!(store.mark_visitor_read(ws, next.id, 1).await.expect("back").is_none());
+    assert!(store.mark_visitor_read(ws, next.id, r.last_seq + 5).await.expect("ahead").is_none());
+}
+
+pub async fn search_finds_word_forms_within_visible_channels(store: Arc<dyn Store>) {
+    use frontline_domain::search::SearchQuery;
+    let f = Fixture::new(store.clone()).await;
+    let ws = f.workspace.id;
+    let d = store.post_message(f.visitor_post("q1", "Оплата картой не проходит")).await.expect("post").dialog;
+    let other = visitor(&store, ws, f.site.id).await;
+    let named = store
+        .update_visitor_profile(
+            ws,
+            other.id,
+            Some(&VisitorName::parse("Иван Петров").expect("name")),
+            Some(&Email::parse("ivan@mail.example").expect("email")),
+            Some(&Phone::parse("+7 (916) 123-45-67").expect("phone")),
+        )
+        .await
+        .expect("profile");
+    let e = store.post_message(f.visitor_post_by(&named, "q2", "Nothing to do with payments")).await.expect("e").dialog;
+    store.post_message(note(&f, d.id, "q3", "Delivering orders tomorrow", vec![])).await.expect("note");
+    let search = |q: &str, vis: Option<OperatorId>| {
+        let store = store.clone();
+        let q = SearchQuery::parse(q).expect("query");
+        async move { store.search(ws, &q, vis, 20).await.expect("search") }
+    };
+    let hits = search("оплаты", None).await;
+    assert_eq!(hits.iter().map(|h| h.dialog.id).collect::<Vec<_>>(), vec![d.id]);
+    let snippet = &hits[0].message.as_ref().expect("message hit").snippet;
+    assert!(snippet.contains("[Оплата]"), "{snippet}");
+    assert_eq!(search("order", None).await.iter().map(|h| h.dialog.id).collect::<Vec<_>>(), vec![d.id], "notes");
+    assert_eq!(search("Петров", None).await.iter().map(|h| h.dialog.id).collect::<Vec<_>>(), vec![e.id]);
+    assert_eq!(search("ivan", None).await.iter().map(|h| h.dialog.id).collect::<Vec<_>>(), vec![e.id]);
+    assert_eq!(search("79161234567", None).await.iter().map(|h| h.dialog.id).collect::<Vec<_>>(), vec![e.id]);
+    assert!(search("холодильник", None).await.is_empty());
+    // An operator in no channel sees nothing; a member sees his channel's dialogs.
+    assert!(search("оплата", Some(f.operator.id)).await.is_empty());
+    store.add_channel_member(ws, f.channel.id, f.operator.id).await.expect("member");
+    assert_eq!(search("оплата", Some(f.operator.id)).await.len(), 1);
+    // Another workspace never sees them.
+    let g = Fixture::new(store.clone()).await;
+    let q = SearchQuery::parse("оплата").expect("query");
+    assert!(store.search(g.workspace.id, &q, None, 20).await.expect("search").is_empty());
+}
+
+pub async fn visitor_profile_and_pages(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let ws = f.workspace.id;
+    let v = store
+        .update_visitor_profile(ws, f.visitor.id, None, Some(&Email::parse("Olga@Example.com").expect("e")), None)
+        .await
+        .expect("profile");
+    assert_eq!(v.email.as_ref().map(|e| e.as_str()), Some("olga@example.com"));
+    assert_eq!(v.name, None);
+    let t = now();
+    for i in 0..55 {
+        let page = PageView {
+            url: format!("https://shop.example.com/p/{i}"),
+            title: Some(format!("Страница {i}")),
+            at: Timestamp(t.0 + i),
+        };
+        store.record_page(f.visitor.id, &page).await.expect("page");
+    }
+    let pages = store.pages(f.visitor.id, 100).await.expect("pages");
+    assert_eq!(pages.len(), 50, "the 50 newest are kept");
+    assert_eq!(pages[0].url, "https://shop.example.com/p/54");
+    assert_eq!(store.visitor(ws, f.visitor.id).await.expect("visitor").last_seen_at, Some(Timestamp(t.0 + 54)));
+    let d1 = store.post_message(f.visitor_post("p1", "Первый")).await.expect("d1").dialog;
+    store.close_dialog(ws, d1.id, now()).await.expect("close");
+    let d2 = store.post_message(f.visitor_post("p2", "Второй")).await.expect("d2").dialog;
+    let ids: Vec<DialogId> =
+        store.dialogs_of_visitor(ws, f.visitor.id, 10).await.expect("dialogs").iter().map(|d| d.id).collect();
+    assert_eq!(ids, vec![d2.id, d1.id]);
+}
+
+pub async fn uploads_are_taken_by_messages_or_go_stale(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let t = now();
+    let make = |name: &str| StoredFile {
+        file: Attachment { id: AttachmentId::new(), name: name.into(), content_type: "image/png".into(), size: 3 },
+        workspace_id: f.workspace.id,
+        uploader_kind: "visitor".into(),
+        uploader_id: f.visitor.id.0,
+        created_at: Timestamp(t.0 - 90_000_000),
+        dialog_id: None,
+        message_id: None,
+    };
+    let (kept, stale) = (make("kept.png"), make("stale.png"));
+    store.create_file(&kept).await.expect("kept");
+    store.create_file(&stale).await.expect("stale");
+    let mut post = f.visitor_post("u1", "Фото");
+    post.message.attachments = vec![kept.file.clone()];
+    store.post_message(post).await.expect("post");
+    let old: Vec<AttachmentId> = store
+        .stale_uploads(Timestamp(t.0 - 86_400_000), 1000)
+        .await
+        .expect("stale")
+        .into_iter()
+        .filter(|s| s.workspace_id == f.workspace.id)
+        .map(|s| s.file.id)
+        .collect();
+    assert_eq!(old, vec![stale.file.id], "a sent file is never stale");
+    assert!(store.delete_upload(stale.file.id).await.expect("delete"));
+    assert!(!store.delete_upload(kept.file.id).await.expect("kept"), "a sent file is never deleted");
+    assert!(matches!(store.file(f.workspace.id, stale.file.id).await, Err(StoreError::NotFound)));
 }

@@ -6,9 +6,11 @@
 //! `frontline-store-postgres`, chosen at runtime by the database URL.
 
 pub mod backend;
+pub mod conversation;
 mod error;
 pub mod migrations;
 pub mod records;
+pub mod search;
 pub mod sql;
 mod types;
 
@@ -27,9 +29,9 @@ pub use frontline_domain as __domain;
 pub use uuid as __uuid;
 
 use frontline_domain::{
-    Candidate, Capacity, Channel, ChannelId, ChannelSettings, Dialog, DialogId, Email, Message, Operator, OperatorId,
-    Presence, RoutingContext, Site, SiteKey, Timestamp, Visitor, VisitorId, VisitorName, Workspace, WorkspaceId,
-    WorkspaceSlug,
+    AttachmentId, Candidate, Capacity, CategoryId, Channel, ChannelId, ChannelSettings, CloseReason, Dialog, DialogId,
+    Email, Message, Operator, OperatorId, Phone, Presence, Rating, RoutingContext, SavedReply, SavedReplyId, Site,
+    SiteKey, TagId, Timestamp, Visitor, VisitorId, VisitorName, Workspace, WorkspaceId, WorkspaceSlug,
 };
 use std::collections::HashMap;
 
@@ -202,9 +204,157 @@ pub trait QueueStore: Send + Sync {
     async fn replace_routing_rules(&self, workspace: WorkspaceId, rules: &[StoredRule]) -> StoreResult<()>;
 }
 
+/// What operators use inside a dialog: dictionaries, snooze, close and reopen, rating, read
+/// marks, saved replies, the visitor card and files.
+#[async_trait]
+pub trait ConversationStore: Send + Sync {
+    async fn dictionary(&self, workspace: WorkspaceId, d: Dictionary, archived: bool) -> StoreResult<Vec<Entry>>;
+    async fn dictionary_entry(&self, workspace: WorkspaceId, d: Dictionary, id: uuid::Uuid) -> StoreResult<Entry>;
+    /// `Conflict` when the name is taken.
+    async fn create_entry(
+        &self,
+        workspace: WorkspaceId,
+        d: Dictionary,
+        id: uuid::Uuid,
+        name: &str,
+        now: Timestamp,
+    ) -> StoreResult<Entry>;
+    /// Renames and/or archives (or restores); `Conflict` when the name is taken.
+    async fn update_entry(
+        &self,
+        workspace: WorkspaceId,
+        d: Dictionary,
+        id: uuid::Uuid,
+        name: Option<&str>,
+        archived: Option<bool>,
+    ) -> StoreResult<Entry>;
+    /// Replaces the dialog's tags, atomically.
+    async fn set_dialog_tags(
+        &self,
+        workspace: WorkspaceId,
+        dialog: DialogId,
+        tags: &[TagId],
+        now: Timestamp,
+    ) -> StoreResult<Dialog>;
+    async fn set_dialog_category(
+        &self,
+        workspace: WorkspaceId,
+        dialog: DialogId,
+        category: Option<CategoryId>,
+        now: Timestamp,
+    ) -> StoreResult<Dialog>;
+    /// Snoozes until a time, or wakes (`None`); `DialogClosed` when it is not open.
+    async fn set_snooze(
+        &self,
+        workspace: WorkspaceId,
+        dialog: DialogId,
+        until: Option<Timestamp>,
+        now: Timestamp,
+    ) -> StoreResult<Dialog>;
+    /// Snoozed dialogs (of every workspace) due at `now`.
+    async fn due_snoozes(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Dialog>>;
+    /// Wakes a dialog whose snooze `until` is due; `None` when another node woke it first or
+    /// the snooze changed.
+    async fn wake_snoozed(
+        &self,
+        workspace: WorkspaceId,
+        dialog: DialogId,
+        until: Timestamp,
+        now: Timestamp,
+    ) -> StoreResult<Option<Dialog>>;
+    /// Closes an open dialog for a reason; `changed` is false when it was closed already.
+    async fn close_with_reason(
+        &self,
+        workspace: WorkspaceId,
+        dialog: DialogId,
+        reason: CloseReason,
+        now: Timestamp,
+    ) -> StoreResult<(Dialog, bool)>;
+    /// Opens a closed dialog again (`None`: it was open). `Conflict` when the visitor has
+    /// another open dialog.
+    async fn reopen_dialog(
+        &self,
+        workspace: WorkspaceId,
+        dialog: DialogId,
+        now: Timestamp,
+    ) -> StoreResult<Option<Dialog>>;
+    /// Stores the rating of a dialog an operator closed; `None` when it was not asked for or
+    /// was given already.
+    async fn rate_dialog(
+        &self,
+        workspace: WorkspaceId,
+        dialog: DialogId,
+        rating: &Rating,
+    ) -> StoreResult<Option<Dialog>>;
+    /// The visitor has read up to `seq`; `None` when that changes nothing.
+    async fn mark_visitor_read(
+        &self,
+        workspace: WorkspaceId,
+        dialog: DialogId,
+        seq: i64,
+    ) -> StoreResult<Option<Dialog>>;
+
+    async fn saved_replies(&self, workspace: WorkspaceId) -> StoreResult<Vec<SavedReply>>;
+    async fn saved_reply(&self, workspace: WorkspaceId, id: SavedReplyId) -> StoreResult<SavedReply>;
+    async fn create_saved_reply(&self, reply: &SavedReply) -> StoreResult<()>;
+    async fn update_saved_reply(&self, reply: &SavedReply) -> StoreResult<SavedReply>;
+    async fn delete_saved_reply(&self, workspace: WorkspaceId, id: SavedReplyId) -> StoreResult<()>;
+
+    /// Writes the visitor's name and contacts as given (the caller merges).
+    async fn update_visitor_profile(
+        &self,
+        workspace: WorkspaceId,
+        id: VisitorId,
+        name: Option<&VisitorName>,
+        email: Option<&Email>,
+        phone: Option<&Phone>,
+    ) -> StoreResult<Visitor>;
+    /// Records a page the widget opened on (the 50 newest are kept) and when he was seen.
+    async fn record_page(&self, visitor: VisitorId, page: &PageView) -> StoreResult<()>;
+    async fn pages(&self, visitor: VisitorId, limit: u32) -> StoreResult<Vec<PageView>>;
+    async fn dialogs_of_visitor(
+        &self,
+        workspace: WorkspaceId,
+        visitor: VisitorId,
+        limit: u32,
+    ) -> StoreResult<Vec<Dialog>>;
+
+    async fn create_file(&self, file: &StoredFile) -> StoreResult<()>;
+    async fn file(&self, workspace: WorkspaceId, id: AttachmentId) -> StoreResult<StoredFile>;
+    /// Uploads no message took, older than `before` (of every workspace).
+    async fn stale_uploads(&self, before: Timestamp, limit: u32) -> StoreResult<Vec<StoredFile>>;
+    /// Deletes an upload unless a message took it meanwhile; `true` when it was deleted.
+    async fn delete_upload(&self, id: AttachmentId) -> StoreResult<bool>;
+}
+
+/// Full-text search; each backend has its own index and syntax.
+#[async_trait]
+pub trait SearchStore: Send + Sync {
+    /// Dialogs whose messages or visitor match, newest first; `visible_to` limits them to an
+    /// operator's channels.
+    async fn search(
+        &self,
+        workspace: WorkspaceId,
+        query: &frontline_domain::search::SearchQuery,
+        visible_to: Option<OperatorId>,
+        limit: u32,
+    ) -> StoreResult<Vec<SearchRow>>;
+}
+
 /// The whole store, as the application holds it.
 #[async_trait]
-pub trait Store: AccountStore + ChannelStore + VisitorStore + DialogStore + QueueStore + Send + Sync + 'static {
+pub trait Store:
+    AccountStore
+    + ChannelStore
+    + VisitorStore
+    + DialogStore
+    + QueueStore
+    + ConversationStore
+    + SearchStore
+    + Send
+    + Sync
+    + 'static
+{
     /// Answers when the database is reachable (for `/readyz`).
     async fn ping(&self) -> StoreResult<()>;
     /// Which backend this is, for logs and metrics.

@@ -505,3 +505,42 @@ pub fn message(r: &impl StoreRow) -> Result<Message, StoreError> {
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
+
+pub fn entry(r: &impl StoreRow) -> Result<crate::Entry, StoreError> {
+    Ok(crate::Entry { id: r.uuid("id")?, name: r.text("name")?, archived: r.boolean("archived")? })
+}
+
+pub fn saved_reply(r: &impl StoreRow) -> Result<frontline_domain::SavedReply, StoreError> {
+    Ok(frontline_domain::SavedReply {
+        id: frontline_domain::SavedReplyId(r.uuid("id")?),
+        workspace_id: WorkspaceId(r.uuid("workspace_id")?),
+        scope: frontline_domain::ReplyScope::parse(&r.text("scope")?).map_err(|_| corrupt("reply scope"))?,
+        owner: r.opt_uuid("owner_id")?.map(OperatorId),
+        channel: r.opt_uuid("channel_id")?.map(ChannelId),
+        title: r.text("title")?,
+        body: r.text("body")?,
+        created_at: Timestamp(r.int("created_at")?),
+        updated_at: Timestamp(r.int("updated_at")?),
+    })
+}
+
+pub fn stored_file(r: &impl StoreRow) -> Result<crate::StoredFile, StoreError> {
+    Ok(crate::StoredFile {
+        file: frontline_domain::Attachment {
+            id: frontline_domain::AttachmentId(r.uuid("id")?),
+            name: r.text("name")?,
+            content_type: r.text("content_type")?,
+            size: r.int("size")?,
+        },
+        workspace_id: WorkspaceId(r.uuid("workspace_id")?),
+        uploader_kind: r.text("uploader_kind")?,
+        uploader_id: r.uuid("uploader_id")?,
+        created_at: Timestamp(r.int("created_at")?),
+        dialog_id: r.opt_uuid("dialog_id")?.map(DialogId),
+        message_id: r.opt_uuid("message_id")?,
+    })
+}
+
+pub fn page_view(r: &impl StoreRow) -> Result<crate::PageView, StoreError> {
+    Ok(crate::PageView { url: r.text("url")?, title: r.opt_text("title")?, at: Timestamp(r.int("at")?) })
+}

@@ -324,6 +324,15 @@ pub fn dialog_list(
         let p = next(Arg::Uuid(ch.0), &mut args);
         sql.push_str(&format!(" AND channel_id = {p}"));
     }
+    if let Some(tag) = f.tag {
+        let p = next(Arg::Uuid(tag.0), &mut args);
+        sql.push_str(&format!(" AND id IN (SELECT dialog_id FROM dialog_tags WHERE tag_id = {p})"));
+    }
+    match f.snoozed {
+        None => {}
+        Some(false) => sql.push_str(" AND snoozed_until IS NULL"),
+        Some(true) => sql.push_str(" AND snoozed_until IS NOT NULL"),
+    }
     let Some(page) = page else { return (sql, args) };
     let wait_key = format!("COALESCE(waiting_since, {})", crate::NOT_WAITING);
     if let Some(c) = page.after {
@@ -352,3 +361,123 @@ pub const CREATE_MIGRATIONS_TABLE: &str = "CREATE TABLE IF NOT EXISTS frontline_
      (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
 pub const SELECT_MIGRATIONS: &str = "SELECT version, name FROM frontline_migrations ORDER BY version";
 pub const INSERT_MIGRATION: &str = "INSERT INTO frontline_migrations (version, name, applied_at) VALUES ($1, $2, $3)";
+
+// Conversation tools.
+/// The query texts of one dictionary (tags or categories share a shape).
+pub struct DictionarySql {
+    pub select: &'static str,
+    pub insert: &'static str,
+    pub update: &'static str,
+    pub select_one: &'static str,
+}
+
+pub const TAGS_SQL: DictionarySql = DictionarySql {
+    select: "SELECT id, name, archived FROM tags WHERE workspace_id = $1 AND ($2 OR NOT archived) ORDER BY name",
+    insert: "INSERT INTO tags (id, workspace_id, name, archived, created_at) VALUES ($1, $2, $3, FALSE, $4)",
+    update: "UPDATE tags SET name = COALESCE($3, name), archived = COALESCE($4, archived) \
+             WHERE workspace_id = $1 AND id = $2 RETURNING id, name, archived",
+    select_one: "SELECT id, name, archived FROM tags WHERE workspace_id = $1 AND id = $2",
+};
+
+pub const CATEGORIES_SQL: DictionarySql = DictionarySql {
+    select: "SELECT id, name, archived FROM categories WHERE workspace_id = $1 AND ($2 OR NOT archived) ORDER BY name",
+    insert: "INSERT INTO categories (id, workspace_id, name, archived, created_at) VALUES ($1, $2, $3, FALSE, $4)",
+    update: "UPDATE categories SET name = COALESCE($3, name), archived = COALESCE($4, archived) \
+             WHERE workspace_id = $1 AND id = $2 RETURNING id, name, archived",
+    select_one: "SELECT id, name, archived FROM categories WHERE workspace_id = $1 AND id = $2",
+};
+
+pub const DELETE_DIALOG_TAGS: &str = "DELETE FROM dialog_tags WHERE dialog_id = $1";
+pub const INSERT_DIALOG_TAG: &str = "INSERT INTO dialog_tags (dialog_id, tag_id) VALUES ($1, $2)";
+q!(
+    SET_DIALOG_TAGS,
+    "UPDATE dialogs SET tags = $3, updated_at = $4 WHERE workspace_id = $1 AND id = $2 RETURNING ",
+    DIALOG_COLS
+);
+q!(
+    SET_DIALOG_CATEGORY,
+    "UPDATE dialogs SET category_id = $3, updated_at = $4 WHERE workspace_id = $1 AND id = $2 RETURNING ",
+    DIALOG_COLS
+);
+q!(
+    /// Snoozes (`$3` a time) or wakes (`$3` null) an open dialog.
+    SET_SNOOZE,
+    "UPDATE dialogs SET snoozed_until = $3, updated_at = $4 WHERE workspace_id = $1 AND id = $2 AND status = 'open' \
+     RETURNING ",
+    DIALOG_COLS
+);
+q!(
+    DUE_SNOOZES,
+    "SELECT ",
+    DIALOG_COLS,
+    " FROM dialogs WHERE snoozed_until IS NOT NULL AND snoozed_until <= $1 ORDER BY snoozed_until LIMIT $2"
+);
+q!(
+    /// Wakes a dialog whose snooze `$3` is due, once: a second node (or a changed snooze)
+    /// finds nothing to update.
+    WAKE_SNOOZE, "UPDATE dialogs SET snoozed_until = NULL, updated_at = $4 \
+     WHERE workspace_id = $1 AND id = $2 AND snoozed_until = $3 RETURNING ", DIALOG_COLS);
+q!(
+    CLOSE_DIALOG_WITH_REASON,
+    "UPDATE dialogs SET status = 'closed', closed_at = $3, updated_at = $3, close_reason = $4, snoozed_until = NULL \
+     WHERE workspace_id = $1 AND id = $2 AND status = 'open' RETURNING ",
+    DIALOG_COLS
+);
+q!(
+    /// A closed dialog opens again; its category must be chosen anew. A visitor with another
+    /// open dialog makes this a unique violation (one open dialog per visitor).
+    REOPEN_DIALOG, "UPDATE dialogs SET status = 'open', closed_at = NULL, close_reason = NULL, category_id = NULL, \
+     updated_at = $3, queued_at = CASE WHEN assignee_id IS NULL THEN $3 ELSE NULL END, wait_alerted_at = NULL \
+     WHERE workspace_id = $1 AND id = $2 AND status = 'closed' RETURNING ", DIALOG_COLS);
+q!(
+    /// Only a dialog an operator closed, and only once.
+    RATE_DIALOG, "UPDATE dialogs SET rating = $3, rating_comment = $4, rated_at = $5 \
+     WHERE workspace_id = $1 AND id = $2 AND status = 'closed' AND close_reason = 'operator' AND rating IS NULL \
+     RETURNING ", DIALOG_COLS);
+q!(
+    /// Only moves forward.
+    MARK_VISITOR_READ, "UPDATE dialogs SET visitor_read_seq = $3 \
+     WHERE workspace_id = $1 AND id = $2 AND visitor_read_seq < $3 AND $3 <= last_seq RETURNING ", DIALOG_COLS);
+
+pub const SAVED_REPLY_COLS: &str = "id, workspace_id, scope, owner_id, channel_id, title, body, created_at, updated_at";
+q!(SELECT_SAVED_REPLIES, "SELECT ", SAVED_REPLY_COLS, " FROM saved_replies WHERE workspace_id = $1 ORDER BY title, id");
+q!(SELECT_SAVED_REPLY, "SELECT ", SAVED_REPLY_COLS, " FROM saved_replies WHERE workspace_id = $1 AND id = $2");
+pub const INSERT_SAVED_REPLY: &str = "INSERT INTO saved_replies (id, workspace_id, scope, owner_id, channel_id, title, \
+     body, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)";
+q!(
+    UPDATE_SAVED_REPLY,
+    "UPDATE saved_replies SET title = $3, body = $4, updated_at = $5 WHERE workspace_id = $1 AND id = $2 RETURNING ",
+    SAVED_REPLY_COLS
+);
+pub const DELETE_SAVED_REPLY: &str = "DELETE FROM saved_replies WHERE workspace_id = $1 AND id = $2";
+
+q!(
+    UPDATE_VISITOR_PROFILE,
+    "UPDATE visitors SET name = $3, email = $4, phone = $5, phone_digits = $6 WHERE workspace_id = $1 AND id = $2 \
+     RETURNING ",
+    VISITOR_COLS
+);
+pub const INSERT_PAGE_VIEW: &str = "INSERT INTO visitor_pages (visitor_id, at, url, title) VALUES ($1, $2, $3, $4)";
+pub const TOUCH_VISITOR: &str = "UPDATE visitors SET last_seen_at = $2 WHERE id = $1";
+/// Keeps a visitor's 50 newest pages.
+pub const TRIM_PAGE_VIEWS: &str = "DELETE FROM visitor_pages WHERE visitor_id = $1 AND at < \
+     (SELECT at FROM visitor_pages WHERE visitor_id = $1 ORDER BY at DESC LIMIT 1 OFFSET 49)";
+pub const SELECT_PAGE_VIEWS: &str =
+    "SELECT url, title, at FROM visitor_pages WHERE visitor_id = $1 ORDER BY at DESC LIMIT $2";
+q!(
+    SELECT_DIALOGS_OF_VISITOR,
+    "SELECT ",
+    DIALOG_COLS,
+    " FROM dialogs WHERE workspace_id = $1 AND visitor_id = $2 ORDER BY created_at DESC, id DESC LIMIT $3"
+);
+
+pub const ATTACHMENT_COLS: &str =
+    "id, workspace_id, uploader_kind, uploader_id, name, content_type, size, created_at, dialog_id, message_id";
+pub const INSERT_ATTACHMENT: &str = "INSERT INTO attachments (id, workspace_id, uploader_kind, uploader_id, name, \
+     content_type, size, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+q!(SELECT_ATTACHMENT, "SELECT ", ATTACHMENT_COLS, " FROM attachments WHERE workspace_id = $1 AND id = $2");
+q!(
+    /// Uploads older than `$1` that no message took.
+    SELECT_STALE_UPLOADS, "SELECT ", ATTACHMENT_COLS,
+    " FROM attachments WHERE message_id IS NULL AND created_at < $1 LIMIT $2");
+pub const DELETE_UPLOAD: &str = "DELETE FROM attachments WHERE id = $1 AND message_id IS NULL";

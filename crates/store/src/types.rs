@@ -1,8 +1,8 @@
 //! Inputs and outputs of store calls that are not domain types themselves.
 
 use frontline_domain::{
-    ChannelId, Dialog, DialogId, DialogStatus, Message, NewMessage, OperatorId, SiteId, Timestamp, VisitorId,
-    WorkspaceId,
+    Attachment, AttachmentId, ChannelId, Dialog, DialogId, DialogStatus, Message, NewMessage, OperatorId, SiteId,
+    TagId, Timestamp, VisitorId, WorkspaceId,
 };
 
 /// A login session; only the SHA-256 of the token is stored.
@@ -118,6 +118,10 @@ pub struct DialogFilter {
     /// Only dialogs whose last message is the visitor's.
     pub unanswered: bool,
     pub channel: Option<ChannelId>,
+    /// Only dialogs with this tag.
+    pub tag: Option<TagId>,
+    /// `Some(false)`: leave snoozed dialogs out; `Some(true)`: only them.
+    pub snoozed: Option<bool>,
     pub sort: DialogSort,
 }
 
@@ -204,3 +208,59 @@ pub struct StoredRule {
     /// The conditions as JSON text (parsed by core into domain conditions).
     pub conditions: String,
 }
+
+/// Which dictionary: tags or categories (the same shape, two tables).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dictionary {
+    Tags,
+    Categories,
+}
+
+/// An entry of a dictionary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub id: uuid::Uuid,
+    pub name: String,
+    pub archived: bool,
+}
+
+/// An uploaded file as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredFile {
+    pub file: Attachment,
+    pub workspace_id: WorkspaceId,
+    /// `visitor` or `operator`, and who.
+    pub uploader_kind: String,
+    pub uploader_id: uuid::Uuid,
+    pub created_at: Timestamp,
+    /// Set when a message took it.
+    pub dialog_id: Option<DialogId>,
+    pub message_id: Option<uuid::Uuid>,
+}
+
+/// A page the visitor opened the widget on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageView {
+    pub url: String,
+    pub title: Option<String>,
+    pub at: Timestamp,
+}
+
+/// One search result: a dialog and, when a message matched, which one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchRow {
+    pub dialog: Dialog,
+    pub message: Option<MessageHit>,
+}
+
+/// The message a search matched, with the matched words marked by `[` and `]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageHit {
+    pub seq: i64,
+    pub snippet: String,
+    pub created_at: Timestamp,
+    pub audience: String,
+}
+
+/// Uploads a message may take: ids the uploader sent and nobody used yet.
+pub type UploadIds<'a> = &'a [AttachmentId];

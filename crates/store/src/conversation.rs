@@ -1,0 +1,400 @@
+//! [`ConversationStore`](crate::ConversationStore) for a SQL backend, written once for both
+//! (like [`sql_store_impls!`](crate::sql_store_impls)): the backend provides `reader()` and
+//! `writer()`, and the row module of [`sql_row_glue!`](crate::sql_row_glue).
+
+#[macro_export]
+macro_rules! sql_conversation_impls {
+    ($store:ty, row = $($row:ident)::+) => {
+        const _: () = {
+            use $($row)::+::{R, map_err};
+            use $crate::__domain::{
+                AttachmentId, CategoryId, CloseReason, Dialog, DialogId, Email, Phone, Rating, SavedReply,
+                SavedReplyId, TagId, Timestamp, Visitor, VisitorId, VisitorName, WorkspaceId,
+            };
+            use $crate::{ConversationStore, Dictionary, Entry, PageView, StoreResult, StoredFile, records, sql};
+
+            fn dict(d: Dictionary) -> &'static sql::DictionarySql {
+                match d {
+                    Dictionary::Tags => &sql::TAGS_SQL,
+                    Dictionary::Categories => &sql::CATEGORIES_SQL,
+                }
+            }
+
+            #[$crate::async_trait]
+            impl ConversationStore for $store {
+                async fn dictionary(&self, ws: WorkspaceId, d: Dictionary, archived: bool) -> StoreResult<Vec<Entry>> {
+                    let rows = ::sqlx::query(dict(d).select)
+                        .bind(ws.0)
+                        .bind(archived)
+                        .fetch_all(self.reader())
+                        .await
+                        .map_err(map_err)?;
+                    rows.iter().map(|r| records::entry(&R(r))).collect()
+                }
+
+                async fn dictionary_entry(&self, ws: WorkspaceId, d: Dictionary, id: $crate::__uuid::Uuid) -> StoreResult<Entry> {
+                    let row = ::sqlx::query(dict(d).select_one)
+                        .bind(ws.0)
+                        .bind(id)
+                        .fetch_one(self.reader())
+                        .await
+                        .map_err(map_err)?;
+                    records::entry(&R(&row))
+                }
+
+                async fn create_entry(
+                    &self,
+                    ws: WorkspaceId,
+                    d: Dictionary,
+                    id: $crate::__uuid::Uuid,
+                    name: &str,
+                    now: Timestamp,
+                ) -> StoreResult<Entry> {
+                    ::sqlx::query(dict(d).insert)
+                        .bind(id)
+                        .bind(ws.0)
+                        .bind(name)
+                        .bind(now.0)
+                        .execute(self.writer())
+                        .await
+                        .map_err(map_err)?;
+                    Ok(Entry { id, name: name.to_owned(), archived: false })
+                }
+
+                async fn update_entry(
+                    &self,
+                    ws: WorkspaceId,
+                    d: Dictionary,
+                    id: $crate::__uuid::Uuid,
+                    name: Option<&str>,
+                    archived: Option<bool>,
+                ) -> StoreResult<Entry> {
+                    let row = ::sqlx::query(dict(d).update)
+                        .bind(ws.0)
+                        .bind(id)
+                        .bind(name)
+                        .bind(archived)
+                        .fetch_one(self.writer())
+                        .await
+                        .map_err(map_err)?;
+                    records::entry(&R(&row))
+                }
+
+                async fn set_dialog_tags(
+                    &self,
+                    ws: WorkspaceId,
+                    dialog: DialogId,
+                    tags: &[TagId],
+                    now: Timestamp,
+                ) -> StoreResult<Dialog> {
+                    let mut tx = self.writer().begin().await.map_err(map_err)?;
+                    let row = ::sqlx::query(sql::SET_DIALOG_TAGS)
+                        .bind(ws.0)
+                        .bind(dialog.0)
+                        .bind(records::json_list(tags))
+                        .bind(now.0)
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    ::sqlx::query(sql::DELETE_DIALOG_TAGS).bind(dialog.0).execute(&mut *tx).await.map_err(map_err)?;
+                    for t in tags {
+                        ::sqlx::query(sql::INSERT_DIALOG_TAG)
+                            .bind(dialog.0)
+                            .bind(t.0)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(map_err)?;
+                    }
+                    tx.commit().await.map_err(map_err)?;
+                    records::dialog(&R(&row))
+                }
+
+                async fn set_dialog_category(
+                    &self,
+                    ws: WorkspaceId,
+                    dialog: DialogId,
+                    category: Option<CategoryId>,
+                    now: Timestamp,
+                ) -> StoreResult<Dialog> {
+                    let row = ::sqlx::query(sql::SET_DIALOG_CATEGORY)
+                        .bind(ws.0)
+                        .bind(dialog.0)
+                        .bind(category.map(|c| c.0))
+                        .bind(now.0)
+                        .fetch_one(self.writer())
+                        .await
+                        .map_err(map_err)?;
+                    records::dialog(&R(&row))
+                }
+
+                async fn set_snooze(
+                    &self,
+                    ws: WorkspaceId,
+                    dialog: DialogId,
+                    until: Option<Timestamp>,
+                    now: Timestamp,
+                ) -> StoreResult<Dialog> {
+                    let row = ::sqlx::query(sql::SET_SNOOZE)
+                        .bind(ws.0)
+                        .bind(dialog.0)
+                        .bind(until.map(|t| t.0))
+                        .bind(now.0)
+                        .fetch_optional(self.writer())
+                        .await
+                        .map_err(map_err)?;
+                    match row {
+                        Some(row) => records::dialog(&R(&row)),
+                        None => {
+                            // Not open: closed, or not there at all.
+                            $crate::DialogStore::dialog(self, ws, dialog).await?;
+                            Err($crate::StoreError::DialogClosed)
+                        }
+                    }
+                }
+
+                async fn due_snoozes(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Dialog>> {
+                    let rows = ::sqlx::query(sql::DUE_SNOOZES)
+                        .bind(now.0)
+                        .bind(i64::from(limit))
+                        .fetch_all(self.reader())
+                        .await
+                        .map_err(map_err)?;
+                    rows.iter().map(|r| records::dialog(&R(r))).collect()
+                }
+
+                async fn wake_snoozed(
+                    &self,
+                    ws: WorkspaceId,
+                    dialog: DialogId,
+                    until: Timestamp,
+                    now: Timestamp,
+                ) -> StoreResult<Option<Dialog>> {
+                    let row = ::sqlx::query(sql::WAKE_SNOOZE)
+                        .bind(ws.0)
+                        .bind(dialog.0)
+                        .bind(until.0)
+                        .bind(now.0)
+                        .fetch_optional(self.writer())
+                        .await
+                        .map_err(map_err)?;
+                    row.map(|r| records::dialog(&R(&r))).transpose()
+                }
+
+                async fn close_with_reason(
+                    &self,
+                    ws: WorkspaceId,
+                    dialog: DialogId,
+                    reason: CloseReason,
+                    now: Timestamp,
+                ) -> StoreResult<(Dialog, bool)> {
+                    let row = ::sqlx::query(sql::CLOSE_DIALOG_WITH_REASON)
+                        .bind(ws.0)
+                        .bind(dialog.0)
+                        .bind(now.0)
+                        .bind(reason.as_str())
+                        .fetch_optional(self.writer())
+                        .await
+                        .map_err(map_err)?;
+                    match row {
+                        Some(row) => Ok((records::dialog(&R(&row))?, true)),
+                        None => Ok(($crate::DialogStore::dialog(self, ws, dialog).await?, false)),
+                    }
+                }
+
+                async fn reopen_dialog(&self, ws: WorkspaceId, dialog: DialogId, now: Timestamp) -> StoreResult<Option<Dialog>> {
+                    let row = ::sqlx::query(sql::REOPEN_DIALOG)
+                        .bind(ws.0)
+                        .bind(dialog.0)
+                        .bind(now.0)
+                        .fetch_optional(self.writer())
+                        .await
+                        .map_err(map_err)?;
+                    row.map(|r| records::dialog(&R(&r))).transpose()
+                }
+
+                async fn rate_dialog(&self, ws: WorkspaceId, dialog: DialogId, rating: &Rating) -> StoreResult<Option<Dialog>> {
+                    let row = ::sqlx::query(sql::RATE_DIALOG)
+                        .bind(ws.0)
+                        .bind(dialog.0)
+                        .bind(i64::from(rating.score))
+                        .bind(rating.comment.as_deref())
+                        .bind(rating.at.0)
+                        .fetch_optional(self.writer())
+                        .await
+                        .map_err(map_err)?;
+                    row.map(|r| records::dialog(&R(&r))).transpose()
+                }
+
+                async fn mark_visitor_read(&self, ws: WorkspaceId, dialog: DialogId, seq: i64) -> StoreResult<Option<Dialog>> {
+                    let row = ::sqlx::query(sql::MARK_VISITOR_READ)
+                        .bind(ws.0)
+                        .bind(dialog.0)
+                        .bind(seq)
+                        .fetch_optional(self.writer())
+                        .await
+                        .map_err(map_err)?;
+                    row.map(|r| records::dialog(&R(&r))).transpose()
+                }
+
+                async fn saved_replies(&self, ws: WorkspaceId) -> StoreResult<Vec<SavedReply>> {
+                    let rows = ::sqlx::query(sql::SELECT_SAVED_REPLIES)
+                        .bind(ws.0)
+                        .fetch_all(self.reader())
+                        .await
+                        .map_err(map_err)?;
+                    rows.iter().map(|r| records::saved_reply(&R(r))).collect()
+                }
+
+                async fn saved_reply(&self, ws: WorkspaceId, id: SavedReplyId) -> StoreResult<SavedReply> {
+                    let row = ::sqlx::query(sql::SELECT_SAVED_REPLY)
+                        .bind(ws.0)
+                        .bind(id.0)
+                        .fetch_one(self.reader())
+                        .await
+                        .map_err(map_err)?;
+                    records::saved_reply(&R(&row))
+                }
+
+                async fn create_saved_reply(&self, r: &SavedReply) -> StoreResult<()> {
+                    ::sqlx::query(sql::INSERT_SAVED_REPLY)
+                        .bind(r.id.0)
+                        .bind(r.workspace_id.0)
+                        .bind(r.scope.as_str())
+                        .bind(r.owner.map(|o| o.0))
+                        .bind(r.channel.map(|c| c.0))
+                        .bind(&r.title)
+                        .bind(&r.body)
+                        .bind(r.created_at.0)
+                        .execute(self.writer())
+                        .await
+                        .map_err(map_err)?;
+                    Ok(())
+                }
+
+                async fn update_saved_reply(&self, r: &SavedReply) -> StoreResult<SavedReply> {
+                    let row = ::sqlx::query(sql::UPDATE_SAVED_REPLY)
+                        .bind(r.workspace_id.0)
+                        .bind(r.id.0)
+                        .bind(&r.title)
+                        .bind(&r.body)
+                        .bind(r.updated_at.0)
+                        .fetch_one(self.writer())
+                        .await
+                        .map_err(map_err)?;
+                    records::saved_reply(&R(&row))
+                }
+
+                async fn delete_saved_reply(&self, ws: WorkspaceId, id: SavedReplyId) -> StoreResult<()> {
+                    let done = ::sqlx::query(sql::DELETE_SAVED_REPLY)
+                        .bind(ws.0)
+                        .bind(id.0)
+                        .execute(self.writer())
+                        .await
+                        .map_err(map_err)?;
+                    if done.rows_affected() == 0 {
+                        return Err($crate::StoreError::NotFound);
+                    }
+                    Ok(())
+                }
+
+                async fn update_visitor_profile(
+                    &self,
+                    ws: WorkspaceId,
+                    id: VisitorId,
+                    name: Option<&VisitorName>,
+                    email: Option<&Email>,
+                    phone: Option<&Phone>,
+                ) -> StoreResult<Visitor> {
+                    let row = ::sqlx::query(sql::UPDATE_VISITOR_PROFILE)
+                        .bind(ws.0)
+                        .bind(id.0)
+                        .bind(name.map(|n| n.as_str()))
+                        .bind(email.map(|e| e.as_str()))
+                        .bind(phone.map(|p| p.as_str()))
+                        .bind(phone.map(|p| p.digits()))
+                        .fetch_one(self.writer())
+                        .await
+                        .map_err(map_err)?;
+                    records::visitor(&R(&row))
+                }
+
+                async fn record_page(&self, visitor: VisitorId, page: &PageView) -> StoreResult<()> {
+                    let mut tx = self.writer().begin().await.map_err(map_err)?;
+                    ::sqlx::query(sql::INSERT_PAGE_VIEW)
+                        .bind(visitor.0)
+                        .bind(page.at.0)
+                        .bind(&page.url)
+                        .bind(page.title.as_deref())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    ::sqlx::query(sql::TOUCH_VISITOR).bind(visitor.0).bind(page.at.0).execute(&mut *tx).await.map_err(map_err)?;
+                    ::sqlx::query(sql::TRIM_PAGE_VIEWS).bind(visitor.0).execute(&mut *tx).await.map_err(map_err)?;
+                    tx.commit().await.map_err(map_err)
+                }
+
+                async fn pages(&self, visitor: VisitorId, limit: u32) -> StoreResult<Vec<PageView>> {
+                    let rows = ::sqlx::query(sql::SELECT_PAGE_VIEWS)
+                        .bind(visitor.0)
+                        .bind(i64::from(limit))
+                        .fetch_all(self.reader())
+                        .await
+                        .map_err(map_err)?;
+                    rows.iter().map(|r| records::page_view(&R(r))).collect()
+                }
+
+                async fn dialogs_of_visitor(&self, ws: WorkspaceId, visitor: VisitorId, limit: u32) -> StoreResult<Vec<Dialog>> {
+                    let rows = ::sqlx::query(sql::SELECT_DIALOGS_OF_VISITOR)
+                        .bind(ws.0)
+                        .bind(visitor.0)
+                        .bind(i64::from(limit))
+                        .fetch_all(self.reader())
+                        .await
+                        .map_err(map_err)?;
+                    rows.iter().map(|r| records::dialog(&R(r))).collect()
+                }
+
+                async fn create_file(&self, f: &StoredFile) -> StoreResult<()> {
+                    ::sqlx::query(sql::INSERT_ATTACHMENT)
+                        .bind(f.file.id.0)
+                        .bind(f.workspace_id.0)
+                        .bind(&f.uploader_kind)
+                        .bind(f.uploader_id)
+                        .bind(&f.file.name)
+                        .bind(&f.file.content_type)
+                        .bind(f.file.size)
+                        .bind(f.created_at.0)
+                        .execute(self.writer())
+                        .await
+                        .map_err(map_err)?;
+                    Ok(())
+                }
+
+                async fn file(&self, ws: WorkspaceId, id: AttachmentId) -> StoreResult<StoredFile> {
+                    let row = ::sqlx::query(sql::SELECT_ATTACHMENT)
+                        .bind(ws.0)
+                        .bind(id.0)
+                        .fetch_one(self.reader())
+                        .await
+                        .map_err(map_err)?;
+                    records::stored_file(&R(&row))
+                }
+
+                async fn stale_uploads(&self, before: Timestamp, limit: u32) -> StoreResult<Vec<StoredFile>> {
+                    let rows = ::sqlx::query(sql::SELECT_STALE_UPLOADS)
+                        .bind(before.0)
+                        .bind(i64::from(limit))
+                        .fetch_all(self.reader())
+                        .await
+                        .map_err(map_err)?;
+                    rows.iter().map(|r| records::stored_file(&R(r))).collect()
+                }
+
+                async fn delete_upload(&self, id: AttachmentId) -> StoreResult<bool> {
+                    let done = ::sqlx::query(sql::DELETE_UPLOAD).bind(id.0).execute(self.writer()).await.map_err(map_err)?;
+                    Ok(done.rows_affected() > 0)
+                }
+            }
+        };
+    };
+}
