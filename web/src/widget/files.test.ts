@@ -9,10 +9,10 @@ const otherwise = (code: string) => `[${code}]`;
 
 describe('file words', () => {
   it('says sizes in the visitor\'s language', () => {
-    expect(sizeText(ru, 'ru', 500)).toBe('500 Б');
-    expect(sizeText(ru, 'ru', 1536)).toBe('1,5 КБ');
-    expect(sizeText(en, 'en', 1536)).toBe('1.5 KB');
-    expect(sizeText(en, 'en', 10 * 1024 * 1024)).toBe('10 MB');
+    expect(sizeText(ru, 'ru', 500)).toBe('500\u00a0Б');
+    expect(sizeText(ru, 'ru', 1536)).toBe('1,5\u00a0КБ');
+    expect(sizeText(en, 'en', 1536)).toBe('1.5\u00a0KB');
+    expect(sizeText(en, 'en', 10 * 1024 * 1024)).toBe('10\u00a0MB');
   });
 
   it('names types the way people know them', () => {
@@ -21,7 +21,7 @@ describe('file words', () => {
   });
 
   it('explains a refusal before upload with the limit', () => {
-    expect(refusalText(ru, 'ru', 'plan.png', { code: 'file_too_large', details: {} }, limits, otherwise)).toBe('«plan.png» не отправить: файл больше 10 МБ.');
+    expect(refusalText(ru, 'ru', 'plan.png', { code: 'file_too_large', details: {} }, limits, otherwise)).toBe('«plan.png» не отправить: файл больше 10\u00a0МБ.');
     expect(refusalText(ru, 'ru', 'a.exe', { code: 'file_type_refused', details: {} }, limits, otherwise)).toBe(
       '«a.exe» не отправить: такие файлы не принимаются. Можно: PNG, JPEG, PDF.',
     );
@@ -33,7 +33,7 @@ describe('file words', () => {
     expect(refusalText(en, 'en', 'fake.png', { code: 'file_type_refused', details: { detected: 'text/plain', allowed: ['image/gif'] } }, limits, otherwise)).toBe(
       '"fake.png" cannot be sent: files of this type are not accepted. Allowed: GIF.',
     );
-    expect(refusalText(en, 'en', 'big.pdf', { code: 'file_too_large', details: { max_bytes: 2048 } }, null, otherwise)).toBe('"big.pdf" cannot be sent: the file is over 2 KB.');
+    expect(refusalText(en, 'en', 'big.pdf', { code: 'file_too_large', details: { max_bytes: 2048 } }, null, otherwise)).toBe('"big.pdf" cannot be sent: the file is over 2\u00a0KB.');
     expect(refusalText(en, 'en', 'big.pdf', { code: 'file_too_large', details: {} }, null, otherwise)).toBe('"big.pdf" was not uploaded: The file is too large.');
     expect(refusalText(en, 'en', 'x.pdf', { code: 'network', details: {} }, null, otherwise)).toBe('"x.pdf" was not uploaded: [network]');
   });
