@@ -17,7 +17,7 @@ import { isQueued } from './queue';
 /** `dialog`: a new or waiting dialog (two rising notes); `message`: a visitor wrote (one note). */
 export type Tone = 'dialog' | 'message';
 
-export type NotifyKind = 'new_dialog' | 'waiting' | 'assigned' | 'message';
+export type NotifyKind = 'new_dialog' | 'waiting' | 'assigned' | 'message' | 'mention';
 
 export interface Alert {
   tone: Tone;
@@ -66,6 +66,9 @@ export function decideAlert(frame: ServerFrame, ctx: AlertContext): Alert | null
       if (ctx.visible && ctx.selectedId === d.id) return null;
       return { tone: 'message', notify: ctx.visible ? null : { kind: 'message', dialog: d, message: m } };
     }
+    case 'mention':
+      // The in-app note shows it in any case; the desktop one only when he is not looking.
+      return { tone: 'message', notify: ctx.visible ? null : { kind: 'mention', dialog: frame.dialog, message: frame.message } };
     default:
       return null;
   }
@@ -181,6 +184,11 @@ export function browserAlerter(): Alerter {
 export function notificationText(notify: NonNullable<Alert['notify']>, t: Translate<ConsoleKey>): { title: string; body: string } {
   const { kind, dialog, message } = notify;
   const name = visitorName(dialog.visitor, t('visitor.numbered'));
+  if (kind === 'mention') {
+    const who = message?.author.name?.trim();
+    const body = (message?.body ?? '').trim();
+    return { title: t('notify.mention_title', { n: dialog.number }), body: who ? `${who}: ${body}` : body || name };
+  }
   const title =
     kind === 'waiting'
       ? t('notify.waiting_title')

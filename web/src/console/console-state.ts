@@ -15,31 +15,44 @@
  */
 import { ApiError, createClient, fetchAllMessages, query, type Requester } from '../shared/api';
 import type {
+  BulkCloseResult,
+  CategoryView,
   ChannelView,
   DialogCounts,
   DialogView,
   Items,
   MeView,
+  MentionFrame,
   MessageView,
   OperatorView,
   Page,
   Presence,
+  SavedReplyView,
+  SearchHit,
   ServerFrame,
+  TagView,
+  UploadLimits,
+  UploadView,
+  VisitorCardView,
+  VisitorPatch,
 } from '../shared/api-types';
 import { newClientId } from '../shared/ids';
 import { pickLang, type Lang } from '../shared/i18n';
-import { DialogMessages } from '../shared/messages';
+import { DialogMessages, type SendExtras } from '../shared/messages';
 import { ReconnectingSocket, wsUrl, type SocketStatus } from '../shared/socket';
 import { local } from '../shared/storage';
 import { Observable } from '../shared/store';
+import { TypingThrottle, TypingTracker } from '../shared/typing';
+import { uploadFile } from '../shared/uploads';
 import { AdminState } from './admin/admin-state';
 import { Attention, browserAlerter, decideAlert, type Alerter } from './alerts';
 import { activeDialogs, mergeDialog, totalUnread, visibleDialogs, withMessage } from './dialogs';
 import { DEFAULT_FILTER, filterQuery, parseFilter, type ListFilter } from './filters';
 import { makeT } from './i18n';
 import { countQueued, isQueued, queueBeyond, queuedDialogs } from './queue';
-import { BASE, pathFor, routeFromPath, type Route } from './routes';
+import { BASE, pathFor, routeFromPath, sectionsFor, type AdminSection, type Route } from './routes';
 import { transferBody, type TransferTarget } from './transfer';
+import { withVisitorRead } from './tools';
 
 export { dialogIdFromPath } from './routes';
 
@@ -55,6 +68,27 @@ export interface Problem {
   message?: string;
 }
 
+/** The visitor card of a dialog as loaded. */
+export interface LoadedCard {
+  card: VisitorCardView | null;
+  loading: boolean;
+  problem: Problem | null;
+}
+
+/** The list's search box and what it found. */
+export interface SearchState {
+  query: string;
+  hits: SearchHit[] | null;
+  loading: boolean;
+  problem: Problem | null;
+}
+
+/** A `mention` frame shown in the console until dismissed. */
+export interface MentionAlert {
+  dialog: DialogView;
+  message: MessageView;
+}
+
 /** One dialog's messages as loaded in the console. */
 export interface LoadedDialog {
   messages: DialogMessages;
@@ -63,6 +97,7 @@ export interface LoadedDialog {
 }
 
 const LANG_KEY = 'frontline.console.lang';
+const CARD_KEY = 'frontline.console.card';
 const FILTER_KEY = 'frontline.console.filter';
 const PAGE_SIZE = 50;
 const QUEUE_PAGE = 100;
@@ -130,6 +165,34 @@ export class ConsoleState extends Observable {
   /** The admin pages' controller. */
   readonly admin: AdminState;
 
+  // ---- conversation tools ----
+  /** Saved replies the operator may use (all scopes; the composer orders them per dialog). */
+  savedReplies: SavedReplyView[] = [];
+  /** The tag and category dictionaries: active ones, and archived ones once asked for. */
+  tags: TagView[] = [];
+  categories: CategoryView[] = [];
+  /** Who types where, each shown 5 s after his last `typing` frame. */
+  readonly typing = new TypingTracker(() => this.changed());
+  /** Visitor cards by dialog id. */
+  readonly cards = new Map<string, LoadedCard>();
+  search: SearchState = { query: '', hits: null, loading: false, problem: null };
+  /** Dialogs ticked for a bulk close, and the last bulk close's refusals by dialog. */
+  readonly selection = new Set<string>();
+  readonly bulkRefusals = new Map<string, Problem>();
+  bulkResult: { closed: number; refused: number } | null = null;
+  bulkBusy = false;
+  /** Dialogs whose close was refused for want of a category (the header asks for one). */
+  readonly categoryNeeded = new Set<string>();
+  /** Whether the visitor card shows beside the dialog (kept in localStorage). */
+  cardShown = local.get(CARD_KEY) !== 'off';
+  /** Mentions of this operator in internal notes, newest last, until dismissed. */
+  mentions: MentionAlert[] = [];
+  private limitsFromServer: UploadLimits | null = null;
+  private searchRequest = 0;
+  private readonly typingThrottle = new TypingThrottle((dialogId) => {
+    this.socket?.send({ type: 'typing', dialog_id: dialogId });
+  });
+
   private socket: ReconnectingSocket | null = null;
   /** Which dialog each unacknowledged send belongs to. */
   private readonly sendDialog = new Map<string, string>();
@@ -153,6 +216,9 @@ export class ConsoleState extends Observable {
       guard: (e) => this.guard(e),
       channelSaved: (c) => this.channelSaved(c),
       operatorSaved: (o) => this.updateOperator(o),
+      replySaved: (r) => this.replySaved(r),
+      replyDeleted: (id) => this.replyDeleted(id),
+      labelSaved: (kind, label) => this.labelSaved(kind, label),
     });
   }
 
@@ -202,6 +268,11 @@ export class ConsoleState extends Observable {
     return this.me?.operator.role === 'admin';
   }
 
+  /** The pages beside the dialogs this operator may open (saved replies: everyone). */
+  adminSections(): AdminSection[] {
+    return sectionsFor(this.me?.operator.role ?? null);
+  }
+
   /** Supervisors and admins assign dialogs to anyone and see every channel. */
   isSupervisor(): boolean {
     const role = this.me?.operator.role;
@@ -212,8 +283,19 @@ export class ConsoleState extends Observable {
     return this.me?.operator.presence ?? 'offline';
   }
 
+  /** What uploads may be (from `GET /api/v1/me`), or null until known. */
+  uploadLimits(): UploadLimits | null {
+    return this.limitsFromServer;
+  }
+
   private signedIn(me: MeView): void {
     this.me = me;
+    this.limitsFromServer = me.upload_limits ?? null;
+    // The sign-in answer may not carry the limits; /me does.
+    if (!me.upload_limits) void this.loadLimits();
+    void this.loadSavedReplies();
+    void this.loadLabels('tags');
+    void this.loadLabels('categories');
     this.auth = 'signed_in';
     this.operators.set(me.operator.id, me.operator);
     this.changed();
@@ -241,6 +323,18 @@ export class ConsoleState extends Observable {
     this.actionProblems.clear();
     this.acting.clear();
     this.channels = [];
+    this.savedReplies = [];
+    this.tags = [];
+    this.categories = [];
+    this.typing.clear();
+    this.cards.clear();
+    this.search = { query: '', hits: null, loading: false, problem: null };
+    this.selection.clear();
+    this.bulkRefusals.clear();
+    this.bulkResult = null;
+    this.categoryNeeded.clear();
+    this.mentions = [];
+    this.limitsFromServer = null;
     this.counts = null;
     this.queueBeyond = 0;
     this.selectedId = null;
@@ -262,7 +356,7 @@ export class ConsoleState extends Observable {
   /** Shows what a console path names (deep links, back and forward). */
   followPath(path: string): void {
     const route = routeFromPath(path);
-    if (route.view === 'admin' && !this.isAdmin()) {
+    if (route.view === 'admin' && !this.adminSections().includes(route.section)) {
       this.navigate({ view: 'dialogs', dialogId: null });
       return;
     }
@@ -574,18 +668,283 @@ export class ConsoleState extends Observable {
     });
   }
 
-  async closeDialog(id: string): Promise<void> {
-    if (this.closing.has(id)) return;
+  /**
+   * Closes a dialog. A channel that requires a category refuses without one
+   * (`category_required`): the dialog is then marked so its header asks for the category.
+   */
+  async closeDialog(id: string): Promise<Problem | null> {
+    if (this.closing.has(id)) return null;
     this.closing.add(id);
     this.changed();
     try {
-      mergeDialog(this.dialogs, await this.api<DialogView>('POST', `/api/v1/dialogs/${encodeURIComponent(id)}/close`));
+      this.takeDialog(await this.api<DialogView>('POST', `/api/v1/dialogs/${encodeURIComponent(id)}/close`));
+      this.categoryNeeded.delete(id);
+      this.selection.delete(id);
+      return null;
     } catch (e) {
-      this.notice = this.guard(e);
+      const problem = this.guard(e);
+      if (problem.code === 'category_required') this.categoryNeeded.add(id);
+      else this.notice = problem;
+      return problem;
     } finally {
       this.closing.delete(id);
       this.changed();
     }
+  }
+
+  /** Opens a closed dialog again (its category is cleared by the server). */
+  reopen(id: string): Promise<Problem | null> {
+    return this.dialogCall(id, 'POST', 'reopen');
+  }
+
+  /** Puts a dialog aside until `until`; it comes back by itself (or when the visitor writes). */
+  snooze(id: string, until: Date): Promise<Problem | null> {
+    return this.dialogCall(id, 'POST', 'snooze', { until: until.toISOString() });
+  }
+
+  unsnooze(id: string): Promise<Problem | null> {
+    return this.dialogCall(id, 'POST', 'unsnooze');
+  }
+
+  /** Replaces the dialog's tags. */
+  setTags(id: string, tagIds: string[]): Promise<Problem | null> {
+    return this.dialogCall(id, 'PUT', 'tags', { tag_ids: tagIds });
+  }
+
+  async setCategory(id: string, categoryId: string | null): Promise<Problem | null> {
+    const problem = await this.dialogCall(id, 'PUT', 'category', { category_id: categoryId });
+    if (!problem && categoryId) this.categoryNeeded.delete(id);
+    this.changed();
+    return problem;
+  }
+
+  /** One call on a dialog answering its new DialogView; the refusal is resolved to the caller. */
+  private async dialogCall(id: string, method: string, action: string, body?: unknown): Promise<Problem | null> {
+    try {
+      const d = await this.api<DialogView>(method, `/api/v1/dialogs/${encodeURIComponent(id)}/${action}`, body === undefined ? {} : { body });
+      this.takeDialog(d);
+      return null;
+    } catch (e) {
+      const problem = this.guard(e);
+      if (problem.code === 'dialog_not_found') this.forget(id);
+      return problem;
+    } finally {
+      this.changed();
+    }
+  }
+
+  // ---- bulk close -------------------------------------------------------------------------
+
+  toggleSelected(id: string, on = !this.selection.has(id)): void {
+    if (on) this.selection.add(id);
+    else this.selection.delete(id);
+    this.changed();
+  }
+
+  /** Ticks all of `ids`, or unticks them when all are ticked already. */
+  toggleAll(ids: string[]): void {
+    const all = ids.length > 0 && ids.every((id) => this.selection.has(id));
+    for (const id of ids) {
+      if (all) this.selection.delete(id);
+      else this.selection.add(id);
+    }
+    this.changed();
+  }
+
+  clearSelection(): void {
+    this.selection.clear();
+    this.bulkResult = null;
+    this.bulkRefusals.clear();
+    this.changed();
+  }
+
+  /** Closes the ticked dialogs, each on its own; refused ones stay ticked with their reason. */
+  async bulkClose(): Promise<void> {
+    const ids = [...this.selection].slice(0, 100);
+    if (ids.length === 0 || this.bulkBusy) return;
+    this.bulkBusy = true;
+    this.bulkResult = null;
+    this.bulkRefusals.clear();
+    this.changed();
+    try {
+      const answer = await this.api<Items<BulkCloseResult>>('POST', '/api/v1/dialogs/close', { body: { ids } });
+      let closed = 0;
+      for (const r of answer.items) {
+        if (r.ok) {
+          closed++;
+          this.selection.delete(r.id);
+          void this.refreshDialog(r.id);
+        } else {
+          this.bulkRefusals.set(r.id, { code: r.code ?? 'internal', details: {}, message: r.message });
+        }
+      }
+      this.bulkResult = { closed, refused: answer.items.length - closed };
+    } catch (e) {
+      this.notice = this.guard(e);
+    } finally {
+      this.bulkBusy = false;
+      this.changed();
+    }
+  }
+
+  // ---- dictionaries: saved replies, tags, categories ----------------------------------------
+
+  async loadSavedReplies(): Promise<void> {
+    try {
+      this.savedReplies = (await this.api<Items<SavedReplyView>>('GET', '/api/v1/saved-replies')).items;
+      this.changed();
+    } catch (e) {
+      this.guard(e);
+    }
+  }
+
+  private replySaved(r: SavedReplyView): void {
+    const at = this.savedReplies.findIndex((x) => x.id === r.id);
+    this.savedReplies = at < 0 ? [...this.savedReplies, r] : this.savedReplies.map((x) => (x.id === r.id ? r : x));
+    this.changed();
+  }
+
+  private replyDeleted(id: string): void {
+    this.savedReplies = this.savedReplies.filter((r) => r.id !== id);
+    this.changed();
+  }
+
+  /**
+   * Loads a dictionary. Active entries always; archived ones too when `withArchived` (the
+   * admin page and the list filter need the names of tags that stay on old dialogs).
+   */
+  async loadLabels(kind: 'tags' | 'categories', withArchived = false): Promise<Problem | null> {
+    try {
+      const [active, archived] = await Promise.all([
+        this.api<Items<TagView>>('GET', `/api/v1/${kind}`),
+        withArchived ? this.api<Items<TagView>>('GET', `/api/v1/${kind}?archived=true`) : Promise.resolve({ items: [] as TagView[] }),
+      ]);
+      const byId = new Map<string, TagView>();
+      const keep = withArchived ? [] : this[kind].filter((l) => l.archived);
+      for (const l of [...keep, ...active.items, ...archived.items]) byId.set(l.id, l);
+      this[kind] = [...byId.values()].sort((a, b) => a.name.localeCompare(b.name));
+      this.changed();
+      return null;
+    } catch (e) {
+      return this.guard(e);
+    }
+  }
+
+  private labelSaved(kind: 'tags' | 'categories', label: TagView): void {
+    const list = this[kind];
+    const at = list.findIndex((x) => x.id === label.id);
+    this[kind] = (at < 0 ? [...list, label] : list.map((x) => (x.id === label.id ? label : x))).sort((a, b) => a.name.localeCompare(b.name));
+    this.changed();
+  }
+
+  private async loadLimits(): Promise<void> {
+    try {
+      const me = await this.api<MeView>('GET', '/api/v1/me');
+      this.limitsFromServer = me.upload_limits ?? null;
+      this.changed();
+    } catch (e) {
+      this.guard(e);
+    }
+  }
+
+  /** Uploads a file for a message; a refusal throws ApiError with the server's code. */
+  upload(file: File): Promise<UploadView> {
+    return uploadFile('', '/api/v1/uploads', file);
+  }
+
+  // ---- search -----------------------------------------------------------------------------
+
+  /** Searches messages and visitors (2–200 characters); shorter text clears the results. */
+  async searchFor(text: string): Promise<void> {
+    const q = text.trim().slice(0, 200);
+    const request = ++this.searchRequest;
+    if (q.length < 2) {
+      this.search = { query: text, hits: null, loading: false, problem: null };
+      this.changed();
+      return;
+    }
+    this.search = { ...this.search, query: text, loading: true, problem: null };
+    this.changed();
+    try {
+      const answer = await this.api<Items<SearchHit>>('GET', `/api/v1/search${query({ q, limit: 30 })}`);
+      if (request !== this.searchRequest) return;
+      this.search = { query: text, hits: answer.items, loading: false, problem: null };
+    } catch (e) {
+      if (request !== this.searchRequest) return;
+      this.search = { query: text, hits: null, loading: false, problem: this.guard(e) };
+    }
+    this.changed();
+  }
+
+  clearSearch(): void {
+    this.searchRequest++;
+    this.search = { query: '', hits: null, loading: false, problem: null };
+    this.changed();
+  }
+
+  /** Opens the dialog of a search hit (the hit carries its row). */
+  openHit(hit: SearchHit): void {
+    mergeDialog(this.dialogs, hit.dialog);
+    void this.open(hit.dialog.id);
+  }
+
+  // ---- the visitor card --------------------------------------------------------------------
+
+  async loadCard(dialogId: string): Promise<void> {
+    const held = this.cards.get(dialogId);
+    if (held?.loading) return;
+    this.cards.set(dialogId, { card: held?.card ?? null, loading: true, problem: null });
+    this.changed();
+    try {
+      const card = await this.api<VisitorCardView>('GET', `/api/v1/dialogs/${encodeURIComponent(dialogId)}/visitor`);
+      this.cards.set(dialogId, { card, loading: false, problem: null });
+    } catch (e) {
+      this.cards.set(dialogId, { card: held?.card ?? null, loading: false, problem: this.guard(e) });
+    }
+    this.changed();
+  }
+
+  /** Saves the operator's edit of the visitor's name, e-mail or phone. */
+  async saveVisitor(dialogId: string, patch: VisitorPatch): Promise<Problem | null> {
+    try {
+      const card = await this.api<VisitorCardView>('PATCH', `/api/v1/dialogs/${encodeURIComponent(dialogId)}/visitor`, { body: patch });
+      this.cards.set(dialogId, { card, loading: false, problem: null });
+      // Every dialog of this visitor shows the new name at once (the server's events follow).
+      for (const d of [...this.dialogs.values()]) {
+        if (d.visitor.id === card.id && d.visitor.name !== card.name) this.dialogs.set(d.id, { ...d, visitor: { ...d.visitor, name: card.name } });
+      }
+      return null;
+    } catch (e) {
+      return this.guard(e);
+    } finally {
+      this.changed();
+    }
+  }
+
+  toggleCard(): void {
+    this.cardShown = !this.cardShown;
+    local.set(CARD_KEY, this.cardShown ? 'on' : 'off');
+    this.changed();
+  }
+
+  // ---- typing, mentions ------------------------------------------------------------------------
+
+  /** The operator typed a reply (never a note): tells the others, at most every 2 s. */
+  typed(dialogId: string): void {
+    this.typingThrottle.typed(dialogId);
+  }
+
+  dismissMention(messageId: string): void {
+    this.mentions = this.mentions.filter((m) => m.message.id !== messageId);
+    this.changed();
+  }
+
+  private mentioned(frame: MentionFrame): void {
+    if (this.mentions.some((m) => m.message.id === frame.message.id)) return;
+    this.takeDialog(frame.dialog);
+    this.mentions = [...this.mentions.slice(-4), { dialog: frame.dialog, message: frame.message }];
+    this.alert(frame, frame.dialog.id);
+    this.changed();
   }
 
   dismissNotice(): void {
@@ -708,21 +1067,25 @@ export class ConsoleState extends Observable {
 
   // ---- sending ----------------------------------------------------------------------------
 
-  send(dialogId: string, text: string): void {
+  /** Sends a reply, or an internal note with `internal`; attachments let the text be empty. */
+  send(dialogId: string, text: string, extras: SendExtras = {}): void {
     const body = text.trim();
-    if (!body) return;
+    const attachments = extras.attachments?.length ? extras.attachments : undefined;
+    if (!body && !attachments) return;
     const client_id = newClientId();
-    this.entry(dialogId).messages.outbox.start(client_id, body);
+    const sent: SendExtras = { internal: extras.internal || undefined, attachments };
+    this.entry(dialogId).messages.outbox.start(client_id, body, Date.now(), sent);
     this.sendDialog.set(client_id, dialogId);
+    this.typingThrottle.reset(dialogId);
     this.changed();
-    this.transmit(dialogId, client_id, body);
+    this.transmit(dialogId, client_id, body, sent);
   }
 
   retry(dialogId: string, client_id: string): void {
     const p = this.loaded.get(dialogId)?.messages.outbox.retry(client_id);
     if (!p) return;
     this.changed();
-    this.transmit(dialogId, client_id, p.body);
+    this.transmit(dialogId, client_id, p.body, p);
   }
 
   discard(dialogId: string, client_id: string): void {
@@ -731,11 +1094,22 @@ export class ConsoleState extends Observable {
     this.changed();
   }
 
-  private transmit(dialogId: string, client_id: string, body: string): void {
-    if (this.socket?.send({ type: 'send', dialog_id: dialogId, client_id, body })) return;
-    // No socket right now: REST does the same send, idempotent by client_id.
+  /**
+   * Sends over the socket when it is open, else over REST (the same send, idempotent by
+   * client_id). A note or a message with files always goes over REST: the socket's `send`
+   * has no `internal` or `attachments` (docs/protocol.md), and a note must never reach the
+   * visitor as a plain reply.
+   */
+  private transmit(dialogId: string, client_id: string, body: string, extras: SendExtras = {}): void {
+    const plain = !extras.internal && !extras.attachments?.length;
+    if (plain && this.socket?.send({ type: 'send', dialog_id: dialogId, client_id, body })) return;
     this.api<MessageView>('POST', `/api/v1/dialogs/${encodeURIComponent(dialogId)}/messages`, {
-      body: { client_id, body },
+      body: {
+        client_id,
+        body,
+        ...(extras.internal ? { internal: true } : {}),
+        ...(extras.attachments?.length ? { attachments: extras.attachments.map((a) => a.id) } : {}),
+      },
     }).then(
       (message) => this.acked(client_id, message),
       (e) => {
@@ -776,7 +1150,8 @@ export class ConsoleState extends Observable {
           if (entry.messages.log.size === 0 && entry.loading) continue;
           this.socket?.send({ type: 'resume', dialog_id: id, after_seq: entry.messages.lastSeq() });
           for (const p of entry.messages.outbox.sending()) {
-            this.socket?.send({ type: 'send', dialog_id: id, client_id: p.client_id, body: p.body });
+            if (p.internal || p.attachments?.length) this.transmit(id, p.client_id, p.body, p);
+            else this.socket?.send({ type: 'send', dialog_id: id, client_id: p.client_id, body: p.body });
           }
         }
       },
@@ -829,6 +1204,25 @@ export class ConsoleState extends Observable {
       case 'resync':
         this.resync();
         break;
+      case 'typing':
+        if (frame.author.kind === 'operator' && frame.author.id === this.me?.operator.id) break;
+        this.typing.seen(frame.dialog_id, frame.author);
+        break;
+      case 'dialog.read': {
+        if (frame.reader !== 'visitor') break;
+        const d = this.dialogs.get(frame.dialog_id);
+        if (d) {
+          const next = withVisitorRead(d, frame.seq);
+          if (next !== d) {
+            this.dialogs.set(d.id, next);
+            this.changed();
+          }
+        }
+        break;
+      }
+      case 'mention':
+        this.mentioned(frame);
+        break;
       case 'hello':
       case 'resumed':
       case 'pong':
@@ -841,6 +1235,9 @@ export class ConsoleState extends Observable {
     const entry = this.loaded.get(m.dialog_id);
     const added = entry ? entry.messages.receive(m) : false;
     if (live) {
+      this.typing.stopped(m.dialog_id, m.author);
+      // A visitor who writes may be on another page now: his card is read again.
+      if (added && m.author.kind === 'visitor' && this.cards.has(m.dialog_id) && this.selectedId === m.dialog_id) void this.loadCard(m.dialog_id);
       if (!this.touchRow(m)) {
         // A dialog we have never seen (its dialog.created was missed): fetch its row.
         this.api<DialogView>('GET', `/api/v1/dialogs/${encodeURIComponent(m.dialog_id)}`).then(

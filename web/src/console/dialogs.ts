@@ -20,11 +20,11 @@ export function visibleDialogs(map: Map<string, DialogView>, filter: ListFilter,
   return [...map.values()].filter((d) => matchesFilter(d, filter, meId)).sort(compareDialogs(filter.sort));
 }
 
-/** The operator's own open dialogs (the tabs over the dialog pane), in the order he got them. */
+/** The operator's own open dialogs, snoozed ones aside (the tabs over the dialog pane), in the order he got them. */
 export function activeDialogs(map: Map<string, DialogView>, meId: string | null): DialogView[] {
   if (!meId) return [];
   return [...map.values()]
-    .filter((d) => d.status === 'open' && d.assignee?.id === meId)
+    .filter((d) => d.status === 'open' && !d.snoozed_until && d.assignee?.id === meId)
     .sort((a, b) => parseTime(a.assigned_at) - parseTime(b.assigned_at) || a.number - b.number);
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pathFor, routeFromPath } from './routes';
+import { pathFor, routeFromPath, sectionsFor } from './routes';
 
 describe('console routes', () => {
   it('read and write the console paths', () => {
@@ -11,5 +11,13 @@ describe('console routes', () => {
     expect(pathFor({ view: 'admin', section: 'operators' })).toBe('/console/admin/operators');
     expect(pathFor({ view: 'dialogs', dialogId: '0193 x' })).toBe('/console/dialogs/0193%20x');
     expect(pathFor({ view: 'dialogs', dialogId: null })).toBe('/console/');
+  });
+
+  it('lets each role open its pages', () => {
+    expect(routeFromPath('/console/admin/replies')).toEqual({ view: 'admin', section: 'replies' });
+    expect(sectionsFor('operator')).toEqual(['replies']);
+    expect(sectionsFor('supervisor')).toEqual(['tags', 'replies']);
+    expect(sectionsFor('admin')).toEqual(['channels', 'operators', 'rules', 'tags', 'replies']);
+    expect(sectionsFor(null)).toEqual([]);
   });
 });

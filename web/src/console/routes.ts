@@ -1,10 +1,23 @@
 /**
  * The console's paths: `/console/` (the list), `/console/dialogs/<id>` (a dialog),
- * `/console/admin/<section>` (admin pages). The server answers index.html for every
+ * `/console/admin/<section>` (admin pages, and the saved replies everyone edits). The server answers index.html for every
  * `/console/…` path, so each of them is a deep link.
  */
-export type AdminSection = 'channels' | 'operators' | 'rules';
-export const ADMIN_SECTIONS: readonly AdminSection[] = ['channels', 'operators', 'rules'];
+import type { Role } from '../shared/api-types';
+
+export type AdminSection = 'channels' | 'operators' | 'rules' | 'tags' | 'replies';
+export const ADMIN_SECTIONS: readonly AdminSection[] = ['channels', 'operators', 'rules', 'tags', 'replies'];
+
+/**
+ * The pages a role may open: everyone keeps his own saved replies; supervisors also edit the
+ * shared replies and the tag and category dictionaries; admins everything.
+ */
+export function sectionsFor(role: Role | null): AdminSection[] {
+  if (role === 'admin') return [...ADMIN_SECTIONS];
+  if (role === 'supervisor') return ['tags', 'replies'];
+  if (role === 'operator') return ['replies'];
+  return [];
+}
 
 export type Route = { view: 'dialogs'; dialogId: string | null } | { view: 'admin'; section: AdminSection };
 

@@ -71,7 +71,7 @@ export function fillReply(body: string, ctx: ReplyContext): string {
     'operator.name': operator,
     'operator.first_name': firstName(operator),
   };
-  let text = body.replace(/\{(visitor|operator)\.(name|first_name)\}/g, (whole, who: string, part: string) => {
+  let text = body.replace(/\{(visitor|operator)\.(name|first_name)\}/g, (_, who: string, part: string) => {
     const value = values[`${who}.${part}`];
     return value ? value : GAP;
   });

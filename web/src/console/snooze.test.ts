@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromLocalInput, isSnoozed, presetTime, sameLocalDay, snoozeProblem, toLocalInput } from './snooze';
+import { fromLocalInput, isSnoozed, presetTime, sameLocalDay, snoozeProblem, snoozeTime, toLocalInput } from './snooze';
 
 describe('snooze presets', () => {
   const now = new Date(2026, 2, 10, 22, 15, 30); // 10 March 2026, 22:15:30 local
@@ -40,5 +40,14 @@ describe('isSnoozed', () => {
     const now = new Date(2026, 2, 10, 12, 0).getTime();
     expect(sameLocalDay(new Date(2026, 2, 10, 23, 0).toISOString(), now)).toBe(true);
     expect(sameLocalDay(new Date(2026, 2, 11, 9, 0).toISOString(), now)).toBe(false);
+  });
+});
+
+describe('snoozeTime', () => {
+  it('shows the clock today and the date with it later', () => {
+    const now = new Date(2026, 2, 10, 12, 0).getTime();
+    expect(snoozeTime(new Date(2026, 2, 10, 15, 30).toISOString(), 'ru', now)).toBe('15:30');
+    expect(snoozeTime(new Date(2026, 2, 11, 9, 0).toISOString(), 'ru', now)).toMatch(/^11 марта.*09:00$/);
+    expect(snoozeTime(new Date(2026, 2, 11, 9, 0).toISOString(), 'en', now)).toMatch(/^11 March.*09:00$/);
   });
 });

@@ -4,6 +4,8 @@
  * The server takes `until` in the future and within a year (docs/api.md).
  */
 import type { DialogView } from '../shared/api-types';
+import type { Lang } from '../shared/i18n';
+import { formatClock } from '../shared/time';
 
 export type SnoozePreset = '1h' | '3h' | 'tomorrow';
 export const SNOOZE_PRESETS: readonly SnoozePreset[] = ['1h', '3h', 'tomorrow'];
@@ -52,4 +54,10 @@ export function sameLocalDay(iso: string, now: number): boolean {
   const a = new Date(iso);
   const b = new Date(now);
   return a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
+}
+
+/** When a snoozed dialog comes back: "15:30" today, else "11 марта, 09:00" / "11 March, 09:00". */
+export function snoozeTime(iso: string, lang: Lang, now = Date.now()): string {
+  if (sameLocalDay(iso, now)) return formatClock(iso, lang);
+  return new Intl.DateTimeFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', { day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
 }

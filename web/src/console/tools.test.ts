@@ -72,3 +72,12 @@ describe('bulkSummary', () => {
     expect(s.refused.map((r) => r.id)).toEqual(['b']);
   });
 });
+
+describe('shortUrl', () => {
+  it('drops the scheme and a bare trailing slash', async () => {
+    const { shortUrl } = await import('./tools');
+    expect(shortUrl('https://shop.example.com/')).toBe('shop.example.com');
+    expect(shortUrl('https://shop.example.com/kitchens/?city=msk')).toBe('shop.example.com/kitchens/?city=msk');
+    expect(shortUrl('not a url')).toBe('not a url');
+  });
+});

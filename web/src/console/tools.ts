@@ -97,3 +97,14 @@ export function bulkSummary(results: readonly BulkCloseResult[]): BulkSummary {
 export function isNote(m: Pick<MessageView, 'author' | 'audience'>): boolean {
   return m.author.kind === 'operator' && m.audience === 'operators';
 }
+
+/** A page address shortened for a narrow column: host and path, no scheme, no trailing slash. */
+export function shortUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    const path = `${u.pathname}${u.search}`.replace(/\/$/, '');
+    return `${u.host}${path}`;
+  } catch {
+    return url;
+  }
+}

@@ -36,7 +36,8 @@ export function splitLinks(text: string): TextPart[] {
   return parts;
 }
 
-function safeHref(candidate: string): string | null {
+/** The URL if it is http or https, else null (never a javascript: or data: link). */
+export function safeHref(candidate: string): string | null {
   try {
     const u = new URL(candidate);
     return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : null;

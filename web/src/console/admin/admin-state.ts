@@ -5,7 +5,18 @@
  * hands every change back to it through `AdminHost`, so the dialog screens see it at once.
  */
 import type { Requester } from '../../shared/api';
-import type { ChannelPatch, ChannelView, Items, OperatorView, RoutingRuleView } from '../../shared/api-types';
+import type {
+  ChannelPatch,
+  ChannelView,
+  Items,
+  LabelPatch,
+  OperatorView,
+  RoutingRuleView,
+  SavedReplyInput,
+  SavedReplyPatch,
+  SavedReplyView,
+  TagView,
+} from '../../shared/api-types';
 import { Observable } from '../../shared/store';
 import type { Problem } from '../console-state';
 import { rulesRequest, type RuleDraft } from './rules';
@@ -16,7 +27,13 @@ export interface AdminHost {
   guard: (e: unknown) => Problem;
   channelSaved: (c: ChannelView) => void;
   operatorSaved: (o: OperatorView) => void;
+  replySaved: (r: SavedReplyView) => void;
+  replyDeleted: (id: string) => void;
+  labelSaved: (kind: LabelKind, label: TagView) => void;
 }
+
+/** The two dictionaries that are edited alike: dialog tags and categories. */
+export type LabelKind = 'tags' | 'categories';
 
 export class AdminState extends Observable {
   rules: RoutingRuleView[] = [];
@@ -101,6 +118,45 @@ export class AdminState extends Observable {
     return this.run(
       () => this.host.api<Items<RoutingRuleView>>('PUT', '/api/v1/routing-rules', { body: rulesRequest(drafts) }),
       (list) => (this.rules = list.items),
+    );
+  }
+
+  // ---- saved replies ----------------------------------------------------------------------
+
+  createReply(input: SavedReplyInput): Promise<Problem | null> {
+    return this.run(
+      () => this.host.api<SavedReplyView>('POST', '/api/v1/saved-replies', { body: input }),
+      (r) => this.host.replySaved(r),
+    );
+  }
+
+  patchReply(id: string, patch: SavedReplyPatch): Promise<Problem | null> {
+    return this.run(
+      () => this.host.api<SavedReplyView>('PATCH', `/api/v1/saved-replies/${encodeURIComponent(id)}`, { body: patch }),
+      (r) => this.host.replySaved(r),
+    );
+  }
+
+  deleteReply(id: string): Promise<Problem | null> {
+    return this.run(
+      () => this.host.api<void>('DELETE', `/api/v1/saved-replies/${encodeURIComponent(id)}`),
+      () => this.host.replyDeleted(id),
+    );
+  }
+
+  // ---- tags and categories (never deleted, only archived) -----------------------------------
+
+  createLabel(kind: LabelKind, name: string): Promise<Problem | null> {
+    return this.run(
+      () => this.host.api<TagView>('POST', `/api/v1/${kind}`, { body: { name: name.trim() } }),
+      (l) => this.host.labelSaved(kind, l),
+    );
+  }
+
+  patchLabel(kind: LabelKind, id: string, patch: LabelPatch): Promise<Problem | null> {
+    return this.run(
+      () => this.host.api<TagView>('PATCH', `/api/v1/${kind}/${encodeURIComponent(id)}`, { body: patch }),
+      (l) => this.host.labelSaved(kind, l),
     );
   }
 }

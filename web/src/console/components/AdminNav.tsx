@@ -1,12 +1,26 @@
-/** Admins' way between the dialogs and the admin pages (channels, operators, routing rules). */
+/**
+ * The way between the dialogs and the pages beside them: admins see channels, operators,
+ * routing rules, tags and saved replies; supervisors tags and saved replies; operators their
+ * saved replies.
+ */
 import type { AdminSection } from '../routes';
-import { ADMIN_SECTIONS, pathFor } from '../routes';
+import { pathFor } from '../routes';
 import { useConsole } from '../context';
 
 export function AdminNav() {
   const { state, t } = useConsole();
-  if (!state.isAdmin()) return null;
-  const label = (s: AdminSection) => (s === 'channels' ? t('nav.channels') : s === 'operators' ? t('nav.operators') : t('nav.rules'));
+  const sections = state.adminSections();
+  if (sections.length === 0) return null;
+  const label = (s: AdminSection) =>
+    s === 'channels'
+      ? t('nav.channels')
+      : s === 'operators'
+        ? t('nav.operators')
+        : s === 'rules'
+          ? t('nav.rules')
+          : s === 'tags'
+            ? t('nav.tags')
+            : t('nav.replies');
   const route = state.route;
   const go = (e: MouseEvent, to: () => void) => {
     if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
@@ -24,7 +38,7 @@ export function AdminNav() {
       >
         {t('nav.dialogs')}
       </a>
-      {ADMIN_SECTIONS.map((s) => {
+      {sections.map((s) => {
         const current = route.view === 'admin' && route.section === s;
         return (
           <a

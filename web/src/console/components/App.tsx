@@ -8,6 +8,7 @@ import { ConnectionBanner } from './ConnectionBanner';
 import { DialogList } from './DialogList';
 import { DialogPane } from './DialogPane';
 import { LoginForm } from './LoginForm';
+import { MentionToasts } from './MentionToasts';
 import { NoticeBar } from './NoticeBar';
 
 export function App() {
@@ -60,6 +61,7 @@ export function App() {
           <DialogPane />
         </div>
       )}
+      <MentionToasts />
     </div>
   );
 }

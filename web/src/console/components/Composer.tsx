@@ -1,65 +1,350 @@
-/** The reply box under the timeline: Enter sends, Shift+Enter adds a line. */
+/**
+ * The box under the timeline: a reply to the visitor or, switched to "Note", an internal note
+ * only operators see (yellow, with `@` mentions). Enter sends, Shift+Enter adds a line; "/" at
+ * the start opens the saved replies, Ctrl+1..9 inserts the first nine; an emoji picker; files
+ * by the paperclip or by pasting, checked against the limits before they upload.
+ */
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { SavedReplyView } from '../../shared/api-types';
 import { ComposerInput } from '../../shared/ComposerInput';
-import { useConsole } from '../context';
+import { EmojiPicker, insertAtCaret, type EmojiPickerLabels } from '../../shared/EmojiPicker';
+import { PendingFiles } from '../composer-files';
+import { toProblem } from '../console-state';
+import { problemText, useConsole } from '../context';
+import { refusalText, sizeText, uploadProblemText } from '../files';
+import { insertMention, matchOperators, mentionAt } from '../mentions';
+import { fillReply, orderedReplies, searchReplies, shortcutNumber, slashQuery } from '../saved-replies';
+import { FileChips } from './FileChips';
+import { MentionPopup } from './MentionPopup';
+import { SavedRepliesPopup } from './SavedRepliesPopup';
 
-/** Drafts survive switching between dialogs. */
-const drafts = new Map<string, string>();
+type Mode = 'reply' | 'note';
+
+interface Draft {
+  text: string;
+  mode: Mode;
+  files: PendingFiles;
+}
+
+/** Drafts (text, mode, files) survive switching between dialogs. */
+const drafts = new Map<string, Draft>();
+function draftFor(dialogId: string): Draft {
+  let d = drafts.get(dialogId);
+  if (!d) drafts.set(dialogId, (d = { text: '', mode: 'reply', files: new PendingFiles() }));
+  return d;
+}
 
 export function Composer({ dialogId }: { dialogId: string }) {
-  const { state, t } = useConsole();
-  const [text, setText] = useState(() => drafts.get(dialogId) ?? '');
+  const { state, t, lang } = useConsole();
+  const draft = draftFor(dialogId);
+  const { text, mode, files } = draft;
+  const [, setVersion] = useState(0);
+  const redraw = () => setVersion((n) => n + 1);
+  const [caret, setCaret] = useState(0);
+  const [picking, setPicking] = useState(false);
+  const [index, setIndex] = useState(0);
+  /** The text at which Esc closed a popup: it stays closed until the text changes. */
+  const [dismissed, setDismissed] = useState<string | null>(null);
   const input = useRef<HTMLTextAreaElement>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const emojiButton = useRef<HTMLButtonElement>(null);
+  const nextCaret = useRef<number | null>(null);
+
+  const dialog = state.dialogs.get(dialogId);
+  const meId = state.me?.operator.id ?? null;
+  const limits = state.uploadLimits();
+  const replies = orderedReplies(state.savedReplies, dialog?.channel_id ?? null);
+  const slash = slashQuery(text);
+  const showReplies = slash !== null && dismissed !== text;
+  const replyHits = showReplies ? searchReplies(replies, slash) : [];
+  const mention = mode === 'note' && !showReplies && dismissed !== text ? mentionAt(text, caret) : null;
+  const mentionHits = mention ? matchOperators(state.operators.values(), mention.query, meId) : [];
+  const listLength = showReplies ? replyHits.length : mention ? mentionHits.length : 0;
+  const at = Math.max(0, Math.min(index, listLength - 1));
+  const uploading = files.uploading();
+  const canSend = !uploading && (!!text.trim() || files.ready().length > 0);
 
   useEffect(() => {
-    setText(drafts.get(dialogId) ?? '');
+    setCaret(input.current?.selectionStart ?? 0);
+    setPicking(false);
+    setDismissed(null);
     input.current?.focus();
     // "Edit" on a refused message puts its text back here.
     const edit = (e: Event) => {
       const { dialogId: target, body } = (e as CustomEvent<{ dialogId: string; body: string }>).detail;
       if (target !== dialogId) return;
-      setText(body);
-      drafts.set(dialogId, body);
+      draftFor(dialogId).text = body;
+      redraw();
       input.current?.focus();
     };
     addEventListener('frontline:edit', edit);
     return () => removeEventListener('frontline:edit', edit);
   }, [dialogId]);
 
-  const update = (value: string) => {
-    setText(value);
-    if (value) drafts.set(dialogId, value);
-    else drafts.delete(dialogId);
+  useEffect(() => setIndex(0), [slash, mention?.query, mention?.start]);
+
+  // After an insertion the caret goes right after what went in.
+  useEffect(() => {
+    const el = input.current;
+    if (el && nextCaret.current !== null) {
+      el.focus();
+      el.setSelectionRange(nextCaret.current, nextCaret.current);
+      setCaret(nextCaret.current);
+      nextCaret.current = null;
+    }
+  });
+
+  const setText = (value: string, caretAt?: number) => {
+    draft.text = value;
+    if (caretAt !== undefined) nextCaret.current = caretAt;
+    redraw();
   };
 
-  const submit = () => {
-    if (!text.trim()) return;
-    state.send(dialogId, text);
-    update('');
+  const update = (value: string) => {
+    setText(value);
+    setCaret(input.current?.selectionStart ?? value.length);
+    // Typing is shown to the visitor for replies only, never for notes or a "/" search.
+    if (draft.mode === 'reply' && value.trim() && !value.startsWith('/')) state.typed(dialogId);
+  };
+
+  const setMode = (m: Mode) => {
+    draft.mode = m;
+    redraw();
     input.current?.focus();
   };
 
+  const insertReply = (r: SavedReplyView) => {
+    const filled = fillReply(r.body, {
+      visitorName: state.cards.get(dialogId)?.card?.name ?? dialog?.visitor.name,
+      operatorName: state.me?.operator.display_name,
+    });
+    if (slashQuery(draft.text) !== null) {
+      setText(filled, filled.length);
+      return;
+    }
+    const el = input.current;
+    const next = insertAtCaret(draft.text, filled, el?.selectionStart ?? null, el?.selectionEnd ?? null);
+    setText(next.value, next.caret);
+  };
+
+  const pickMention = (name: string) => {
+    if (!mention) return;
+    const next = insertMention(draft.text, mention, caret, name);
+    setText(next.value, next.caret);
+  };
+
+  const onKey = (e: KeyboardEvent): boolean => {
+    const n = shortcutNumber(e);
+    if (n !== null) {
+      e.preventDefault();
+      const r = replies[n - 1];
+      if (r) insertReply(r);
+      return true;
+    }
+    if (!showReplies && !mention) return false;
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      setDismissed(draft.text);
+      return true;
+    }
+    if (listLength === 0) return false;
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      setIndex((at + (e.key === 'ArrowDown' ? 1 : listLength - 1)) % listLength);
+      return true;
+    }
+    if ((e.key === 'Enter' && !e.shiftKey && !e.isComposing) || e.key === 'Tab') {
+      e.preventDefault();
+      if (showReplies) insertReply(replyHits[at]);
+      else pickMention(mentionHits[at].display_name);
+      return true;
+    }
+    return false;
+  };
+
+  const attach = (list: FileList | File[] | null | undefined) => {
+    if (!list || list.length === 0) return;
+    const started = files.add([...list], limits);
+    redraw();
+    for (const { chip, file } of started) {
+      state.upload(file).then(
+        (u) => {
+          files.done(chip.key, u);
+          redraw();
+        },
+        (e: unknown) => {
+          files.failed(chip.key, toProblem(e));
+          redraw();
+        },
+      );
+    }
+  };
+
+  const submit = () => {
+    if (!canSend) return;
+    state.send(dialogId, draft.text, { internal: draft.mode === 'note', attachments: files.ready() });
+    files.clear();
+    setText('');
+    setPicking(false);
+    input.current?.focus();
+  };
+
+  const pickEmoji = (emoji: string) => {
+    const el = input.current;
+    const next = insertAtCaret(draft.text, emoji, el?.selectionStart ?? null, el?.selectionEnd ?? null);
+    setText(next.value, next.caret);
+    setPicking(false);
+  };
+
+  const emojiLabels: EmojiPickerLabels = {
+    title: t('composer.emoji'),
+    groups: { smileys: t('emoji.smileys'), gestures: t('emoji.gestures'), symbols: t('emoji.symbols'), objects: t('emoji.objects') },
+  };
+  const failures = files.chips.filter((c) => c.state === 'failed');
+  const note = mode === 'note';
+
   return (
     <form
-      class="composer"
+      class={`composer${note ? ' composer-note' : ''}`}
+      data-testid="composer"
+      data-mode={mode}
       onSubmit={(e) => {
         e.preventDefault();
         submit();
       }}
     >
-      <ComposerInput
-        inputRef={input}
-        rows={2}
-        maxHeight={200}
-        value={text}
-        placeholder={t('composer.placeholder')}
-        onInput={update}
-        onSubmit={submit}
-      />
+      <div class="composer-top">
+        <div class="segmented segmented-small" role="tablist" aria-label={t('composer.mode_label')}>
+          {(['reply', 'note'] as const).map((m) => (
+            <button
+              key={m}
+              type="button"
+              role="tab"
+              aria-selected={mode === m}
+              class={`${mode === m ? 'active' : ''} mode-${m}`}
+              onClick={() => setMode(m)}
+              data-testid={`composer-mode-${m}`}
+            >
+              {m === 'reply' ? t('composer.mode_reply') : t('composer.mode_note')}
+            </button>
+          ))}
+        </div>
+        {note && <span class="composer-note-hint">{t('composer.note_hint')}</span>}
+      </div>
+      <div class="composer-box">
+        {showReplies && (
+          <SavedRepliesPopup all={replies} hits={replyHits} index={at} onPick={insertReply} onHover={setIndex} channelName={(id) => state.channelName(id)} />
+        )}
+        {mention && <MentionPopup operators={mentionHits} index={at} onPick={(o) => pickMention(o.display_name)} onHover={setIndex} />}
+        <ComposerInput
+          inputRef={input}
+          rows={2}
+          maxHeight={200}
+          value={text}
+          placeholder={note ? t('composer.note_placeholder') : t('composer.placeholder')}
+          onInput={update}
+          onSubmit={submit}
+          onKey={onKey}
+          onCaret={() => setCaret(input.current?.selectionStart ?? 0)}
+          onPaste={(e) => {
+            const pasted = e.clipboardData?.files;
+            if (pasted && pasted.length > 0) {
+              e.preventDefault();
+              attach(pasted);
+            }
+          }}
+        />
+      </div>
+      <FileChips chips={files.chips} onRemove={(key) => (files.remove(key), redraw())} />
+      {(files.refused.length > 0 || failures.length > 0) && (
+        <ul class="composer-refusals" role="alert" data-testid="composer-refusals">
+          {files.refused.map((r, i) => (
+            <li key={`r${i}`} data-refusal={r.refusal}>
+              {limits ? refusalText(t, lang, r.refusal, r.name, limits) : r.name}
+            </li>
+          ))}
+          {failures.map((c) => (
+            <li key={c.key} data-refusal={c.error?.code}>
+              {uploadProblemText(t, lang, c.name, c.error?.code ?? 'internal', c.error?.details ?? {}, c.error ? problemText(t, lang, c.error) : '')}
+            </li>
+          ))}
+        </ul>
+      )}
       <div class="composer-foot">
-        <span class="composer-hint">{t('composer.hint')}</span>
-        <button type="submit" class="btn btn-primary" disabled={!text.trim()} data-testid="composer-send">
-          {t('composer.send')}
+        <div class="composer-tools">
+          <div class="emoji-anchor">
+            <button
+              type="button"
+              class={`icon-btn${picking ? ' on' : ''}`}
+              ref={emojiButton}
+              aria-label={t('composer.emoji')}
+              title={t('composer.emoji')}
+              aria-expanded={picking}
+              onClick={() => setPicking(!picking)}
+              data-testid="composer-emoji"
+            >
+              <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+                <circle cx="12" cy="12" r="9" fill="none" stroke="currentColor" stroke-width="1.8" />
+                <circle cx="9" cy="10" r="1.3" fill="currentColor" />
+                <circle cx="15" cy="10" r="1.3" fill="currentColor" />
+                <path d="M8 14.5c1 1.5 2.4 2.2 4 2.2s3-.7 4-2.2" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" />
+              </svg>
+            </button>
+            {picking && (
+              <EmojiPicker
+                labels={emojiLabels}
+                toggleRef={emojiButton}
+                onPick={pickEmoji}
+                onClose={() => {
+                  setPicking(false);
+                  input.current?.focus();
+                }}
+              />
+            )}
+          </div>
+          <button
+            type="button"
+            class="icon-btn"
+            aria-label={t('composer.attach')}
+            title={limits ? `${t('composer.attach')}. ${t('upload.limits', { n: limits.max_files, max: sizeText(t, lang, limits.max_bytes) })}` : t('composer.attach')}
+            onClick={() => fileInput.current?.click()}
+            data-testid="composer-attach"
+          >
+            <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+              <path
+                d="M16.5 6.5 8.9 14.1a2 2 0 0 0 2.8 2.8l7.4-7.4a4 4 0 0 0-5.7-5.7L5.9 11.3a6 6 0 0 0 8.5 8.5l6.1-6.1"
+                fill="none"
+                stroke="currentColor"
+                stroke-width="1.8"
+                stroke-linecap="round"
+                stroke-linejoin="round"
+              />
+            </svg>
+          </button>
+          <input
+            type="file"
+            multiple
+            hidden
+            ref={fileInput}
+            accept={limits?.types.length ? limits.types.join(',') : undefined}
+            onChange={(e) => {
+              attach(e.currentTarget.files);
+              e.currentTarget.value = '';
+            }}
+            data-testid="composer-file"
+          />
+          <span class="composer-hint">
+            {t('composer.hint')} · {t('composer.shortcuts_hint')}
+          </span>
+        </div>
+        <button
+          type="submit"
+          class={`btn ${note ? 'btn-note' : 'btn-primary'}`}
+          disabled={!canSend}
+          title={uploading ? t('composer.wait_uploads') : undefined}
+          data-testid="composer-send"
+        >
+          {note ? t('composer.send_note') : t('composer.send')}
         </button>
       </div>
     </form>

@@ -1,27 +1,35 @@
-/** The left column: the Dialogs / Queue tabs; under Dialogs the filters and the rows, kept live. */
+/**
+ * The left column: the search box, the Dialogs / Queue tabs; under Dialogs the filters, the
+ * bulk-close bar and the rows, kept live. While a search runs its results replace the rows.
+ */
 import { useNow } from '../../shared/store';
 import { problemText, useConsole } from '../context';
 import { DEFAULT_FILTER } from '../filters';
+import { BulkBar } from './BulkBar';
 import { DialogRow } from './DialogRow';
 import { ListFilters } from './ListFilters';
 import { ListTabs } from './ListTabs';
 import { QueueList } from './QueueList';
+import { SearchBox } from './SearchBox';
+import { SearchResults } from './SearchResults';
 import { StatusSwitch } from './StatusSwitch';
 
 export function DialogList() {
   const { state, t } = useConsole();
+  const searching = state.search.query.trim().length >= 2;
   return (
     <nav class="dialog-list" aria-label={t('list.title')} data-testid="dialog-list">
       <div class="dialog-list-head">
-        <ListTabs />
-        {state.listTab === 'dialogs' && (
+        <SearchBox />
+        {!searching && <ListTabs />}
+        {!searching && state.listTab === 'dialogs' && (
           <>
             <StatusSwitch />
             <ListFilters />
           </>
         )}
       </div>
-      {state.listTab === 'dialogs' ? <DialogRows /> : <QueueList />}
+      {searching ? <SearchResults /> : state.listTab === 'dialogs' ? <DialogRows /> : <QueueList />}
     </nav>
   );
 }
@@ -36,12 +44,15 @@ function DialogRows() {
     ? t('list.empty_filtered')
     : f.status === 'open'
       ? t('list.empty_open')
-      : f.status === 'closed'
+      : f.status === 'snoozed'
+        ? t('list.empty_snoozed')
+        : f.status === 'closed'
         ? t('list.empty_closed')
         : t('list.empty_all');
 
   return (
-    <div class="dialog-list-body">
+    <div class={`dialog-list-body${state.selection.size > 0 ? ' selecting' : ''}`}>
+      <BulkBar visibleIds={dialogs.filter((d) => d.status === 'open').map((d) => d.id)} />
       {dialogs.length === 0 && state.listLoading && <p class="list-note">{t('list.loading')}</p>}
       {dialogs.length === 0 && !state.listLoading && !state.listProblem && (
         <p class="list-note" data-testid="dialog-list-empty">

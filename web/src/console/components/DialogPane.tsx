@@ -1,10 +1,15 @@
-/** The right side: the operator's dialog tabs, then the open dialog (header, timeline, composer) or a hint to pick one. */
+/**
+ * The right side: the operator's dialog tabs, then the open dialog (header, timeline, who is
+ * typing, composer) with the visitor card beside it, or a hint to pick one.
+ */
 import { visitorName } from '../../shared/names';
 import { problemText, useConsole } from '../context';
 import { ActiveTabs } from './ActiveTabs';
 import { Composer } from './Composer';
 import { DialogHeader } from './DialogHeader';
 import { DialogTimeline } from './DialogTimeline';
+import { TypingLine } from './TypingLine';
+import { VisitorCard } from './VisitorCard';
 
 export function DialogPane() {
   const { state, t, lang } = useConsole();
@@ -34,6 +39,8 @@ export function DialogPane() {
   return (
     <main class="dialog-pane" data-testid="dialog-view" data-dialog-id={id}>
       <ActiveTabs />
+      <div class="dialog-body">
+      <div class="dialog-main">
       {dialog && <DialogHeader dialog={dialog} name={visitorName(dialog.visitor, t('visitor.numbered'))} />}
       {entry?.problem && !entry.loading ? (
         <div class="pane-note" role="alert">
@@ -45,14 +52,18 @@ export function DialogPane() {
       ) : (
         <DialogTimeline dialogId={id} />
       )}
+      <TypingLine dialogId={id} />
       {dialog &&
         (dialog.status === 'closed' ? (
           <div class="closed-bar" data-testid="dialog-closed-note">
-            {t('dialog.closed_note')}
+            {dialog.close_reason === 'auto' ? t('dialog.closed_auto') : t('dialog.closed_note')}
           </div>
         ) : (
           <Composer dialogId={id} />
         ))}
+      </div>
+      {dialog && state.cardShown && <VisitorCard dialog={dialog} />}
+      </div>
     </main>
   );
 }

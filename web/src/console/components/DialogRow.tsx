@@ -1,12 +1,15 @@
 /**
- * One dialog in the list: who, the last message, how long the visitor waits (or how long ago),
- * messages awaiting a reply, unread count, who holds it, and the red mark of a long wait.
+ * One dialog in the list: who, the last message, how long the visitor waits (or how long ago,
+ * or until when it is snoozed), messages awaiting a reply, unread count, who holds it, its
+ * tags, the red mark of a long wait, and a box to tick it for a bulk close (with the reason
+ * when that close refused it).
  */
 import type { DialogView } from '../../shared/api-types';
 import { visitorName } from '../../shared/names';
 import { formatAge } from '../../shared/time';
 import { shownUnread } from '../dialogs';
-import { useConsole } from '../context';
+import { problemText, useConsole } from '../context';
+import { isSnoozed, snoozeTime } from '../snooze';
 import { AssigneeChip } from './AssigneeChip';
 import { Avatar } from './Avatar';
 import { WaitingAlertMark } from './WaitingAlertMark';
@@ -29,9 +32,24 @@ export function DialogRow({ dialog, now }: { dialog: DialogView; now: number }) 
   const channel = state.channels.length > 1 ? state.channelName(dialog.channel_id) : null;
   const href = `/console/dialogs/${encodeURIComponent(dialog.id)}`;
   const alert = dialog.status === 'open' && dialog.waiting_alert;
+  const snoozed = isSnoozed(dialog);
+  const ticked = state.selection.has(dialog.id);
+  const refusal = state.bulkRefusals.get(dialog.id);
 
   return (
-    <li>
+    <li class={`dialog-li${ticked ? ' ticked' : ''}`}>
+      {dialog.status === 'open' && (
+        <input
+          type="checkbox"
+          class="row-check"
+          checked={ticked}
+          onChange={(e) => state.toggleSelected(dialog.id, e.currentTarget.checked)}
+          aria-label={t('bulk.select', { n: dialog.number })}
+          title={t('bulk.select', { n: dialog.number })}
+          data-testid="dialog-row-check"
+          data-dialog-id={dialog.id}
+        />
+      )}
       <a
         href={href}
         class={`dialog-row${selected ? ' selected' : ''}${unread ? ' unread' : ''}${dialog.status === 'closed' ? ' closed' : ''}${alert ? ' alerting' : ''}`}
@@ -41,6 +59,7 @@ export function DialogRow({ dialog, now }: { dialog: DialogView; now: number }) 
         data-selected={selected}
         data-assigned={!!dialog.assignee}
         data-waiting-alert={alert}
+        data-snoozed={snoozed}
         onClick={(e) => {
           if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
           e.preventDefault();
@@ -54,7 +73,11 @@ export function DialogRow({ dialog, now }: { dialog: DialogView; now: number }) 
               {name}
             </span>
             {alert && <WaitingAlertMark />}
-            {waiting ? (
+            {snoozed ? (
+              <span class="row-snoozed" data-testid="dialog-row-snoozed">
+                {t('snooze.until', { time: snoozeTime(dialog.snoozed_until!, lang) })}
+              </span>
+            ) : waiting ? (
               <WaitingTime since={waiting} now={now} label="row" testid="dialog-row-waiting" />
             ) : (
               <time class="dialog-row-time" dateTime={when} title={new Date(when).toLocaleString(lang)}>
@@ -87,9 +110,19 @@ export function DialogRow({ dialog, now }: { dialog: DialogView; now: number }) 
           <span class="dialog-row-meta">
             <AssigneeChip assignee={dialog.assignee} testid="dialog-row-assignee" />
             {channel && <span class="dialog-row-channel">{channel}</span>}
+            {(dialog.tags ?? []).map((tag) => (
+              <span key={tag.id} class="row-tag" data-testid="dialog-row-tag">
+                {tag.name}
+              </span>
+            ))}
           </span>
         </span>
       </a>
+      {refusal && (
+        <p class="row-error" role="alert" data-testid="dialog-row-refusal" data-code={refusal.code}>
+          {t('bulk.refused', { reason: problemText(t, lang, refusal) })}
+        </p>
+      )}
     </li>
   );
 }

@@ -4,11 +4,12 @@ import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { MessageView } from '../../shared/api-types';
 import { dayKey, formatDay } from '../../shared/time';
 import { useConsole } from '../context';
+import { readMarkSeq } from '../tools';
 import { MessageBubble, PendingBubble } from './MessageBubble';
 
 function startsGroup(prev: MessageView | undefined, m: MessageView): boolean {
   if (!prev) return true;
-  if (prev.author.kind !== m.author.kind || prev.author.id !== m.author.id) return true;
+  if (prev.author.kind !== m.author.kind || prev.author.id !== m.author.id || prev.audience !== m.audience) return true;
   return Date.parse(m.created_at) - Date.parse(prev.created_at) > 5 * 60_000;
 }
 
@@ -20,6 +21,7 @@ export function DialogTimeline({ dialogId }: { dialogId: string }) {
   const shownFor = useRef<string | null>(null);
   const messages = entry?.messages.log.list() ?? [];
   const pending = entry?.messages.outbox.list() ?? [];
+  const readSeq = readMarkSeq(messages, state.dialogs.get(dialogId)?.visitor_read_seq);
 
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -57,7 +59,7 @@ export function DialogTimeline({ dialogId }: { dialogId: string }) {
                 <span>{formatDay(m.created_at, lang)}</span>
               </div>
             )}
-            <MessageBubble message={m} first={newDay || startsGroup(messages[i - 1], m)} />
+            <MessageBubble message={m} first={newDay || startsGroup(messages[i - 1], m)} read={m.seq === readSeq} />
           </Fragment>
         );
       })}

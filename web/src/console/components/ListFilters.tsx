@@ -1,4 +1,4 @@
-/** The filters under the status switch: assignee, channel, unanswered only, order. They combine. */
+/** The filters under the status switch: assignee, channel, tag, unanswered only, order. They combine. */
 import type { DialogSort } from '../../shared/api-types';
 import { useConsole } from '../context';
 import { ASSIGNEE_CHOICES, DEFAULT_FILTER } from '../filters';
@@ -22,6 +22,7 @@ export function ListFilters() {
   // A saved filter may name an operator or a channel this console does not know (yet).
   const unknownOperator = !ASSIGNEE_CHOICES.includes(f.assignee as never) && !state.operators.has(f.assignee);
   const unknownChannel = f.channel && !state.channels.some((c) => c.id === f.channel);
+  const unknownTag = f.tag && !state.tags.some((x) => x.id === f.tag);
 
   return (
     <div class="list-filters">
@@ -55,6 +56,18 @@ export function ListFilters() {
             </option>
           ))}
           {unknownChannel && <option value={f.channel!}>…</option>}
+        </select>
+      </label>
+      <label class="filter">
+        <span>{t('filter.tag')}</span>
+        <select value={f.tag ?? ''} onChange={(e) => state.setFilter({ tag: e.currentTarget.value || null })} data-testid="filter-tag">
+          <option value="">{t('filter.tag_any')}</option>
+          {state.tags.map((x) => (
+            <option key={x.id} value={x.id}>
+              {x.archived ? t('filter.tag_archived', { name: x.name }) : x.name}
+            </option>
+          ))}
+          {unknownTag && <option value={f.tag!}>…</option>}
         </select>
       </label>
       <label class="filter">

@@ -1,41 +1,73 @@
-/** One message in the timeline, and an operator's own message waiting for its ack. */
+/**
+ * One message in the timeline (its files, an internal note in yellow with its label, "Read"
+ * under the operator's message the visitor has read), and an operator's own message waiting
+ * for its ack.
+ */
 import type { MessageView } from '../../shared/api-types';
 import { type PendingMessage, canRetry } from '../../shared/messages';
 import { visitorName } from '../../shared/names';
 import { RichText } from '../../shared/RichText';
 import { formatClock } from '../../shared/time';
 import { problemText, useConsole } from '../context';
+import { sizeText } from '../files';
+import { isNote } from '../tools';
+import { AttachmentList } from './AttachmentList';
 import { SystemLine } from './SystemLine';
 
-export function MessageBubble({ message, first }: { message: MessageView; first: boolean }) {
+function NoteLabel() {
+  const { t } = useConsole();
+  return (
+    <span class="note-label" data-testid="note-label">
+      <svg viewBox="0 0 16 16" width="11" height="11" aria-hidden="true">
+        <path d="M4.5 7V5a3.5 3.5 0 0 1 7 0v2h.5a1 1 0 0 1 1 1v6a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V8a1 1 0 0 1 1-1h.5zm1.5 0h4V5a2 2 0 0 0-4 0v2z" fill="currentColor" />
+      </svg>
+      {t('message.note')} <span class="note-label-hint">· {t('message.note_hint')}</span>
+    </span>
+  );
+}
+
+export function MessageBubble({ message, first, read = false }: { message: MessageView; first: boolean; read?: boolean }) {
   const { state, t, lang } = useConsole();
   const kind = message.author.kind;
   if (kind === 'system') return <SystemLine message={message} />;
   const fromVisitor = kind === 'visitor';
+  const note = isNote(message);
   const dialog = state.dialogs.get(message.dialog_id);
   const mine = !fromVisitor && message.author.id === state.me?.operator.id;
   const name = fromVisitor
     ? message.author.name?.trim() || visitorName(dialog?.visitor, t('visitor.numbered'))
     : message.author.name || t('author.operator');
+  const showHead = first || note;
   return (
     <div
-      class={`msg ${fromVisitor ? 'msg-visitor' : 'msg-operator'}${mine ? ' msg-mine' : ''}${first ? ' msg-first' : ''}`}
+      class={`msg ${fromVisitor ? 'msg-visitor' : 'msg-operator'}${mine ? ' msg-mine' : ''}${note ? ' msg-note' : ''}${showHead ? ' msg-first' : ''}`}
       data-testid="message"
       data-author={kind}
+      data-audience={message.audience}
+      data-note={note}
       data-state="sent"
       data-seq={message.seq}
     >
-      {first && (
+      {showHead && (
         <div class="msg-head">
+          {note && <NoteLabel />}
           <span class="msg-author" data-testid="message-author">
             {name}
           </span>
           <time dateTime={message.created_at}>{formatClock(message.created_at, lang)}</time>
         </div>
       )}
-      <div class="bubble" data-testid="message-body" title={first ? undefined : formatClock(message.created_at, lang)}>
-        <RichText text={message.body} />
-      </div>
+      {message.body && (
+        <div class="bubble" data-testid="message-body" title={showHead ? undefined : formatClock(message.created_at, lang)}>
+          <RichText text={message.body} />
+        </div>
+      )}
+      <AttachmentList items={message.attachments} />
+      {read && (
+        <div class="msg-status msg-read" data-testid="read-mark">
+          ✓✓ {t('message.read')}
+        </div>
+      )}
     </div>
   );
 }
@@ -43,11 +75,34 @@ export function MessageBubble({ message, first }: { message: MessageView; first:
 export function PendingBubble({ dialogId, pending }: { dialogId: string; pending: PendingMessage }) {
   const { state, t, lang } = useConsole();
   const failed = pending.state === 'failed';
+  const note = !!pending.internal;
   return (
-    <div class={`msg msg-operator msg-mine msg-pending${failed ? ' msg-failed' : ''}`} data-testid="message" data-author="operator" data-state={pending.state}>
-      <div class="bubble" data-testid="message-body">
-        <RichText text={pending.body} />
-      </div>
+    <div
+      class={`msg msg-operator msg-mine msg-pending${note ? ' msg-note msg-first' : ''}${failed ? ' msg-failed' : ''}`}
+      data-testid="message"
+      data-author="operator"
+      data-note={note}
+      data-state={pending.state}
+    >
+      {note && (
+        <div class="msg-head">
+          <NoteLabel />
+        </div>
+      )}
+      {pending.body && (
+        <div class="bubble" data-testid="message-body">
+          <RichText text={pending.body} />
+        </div>
+      )}
+      {pending.attachments?.length ? (
+        <ul class="pending-files">
+          {pending.attachments.map((a) => (
+            <li key={a.id}>
+              📎 {a.name} · {sizeText(t, lang, a.size)}
+            </li>
+          ))}
+        </ul>
+      ) : null}
       {failed ? (
         <div class="msg-status msg-error" role="alert" data-testid="message-error">
           <span>

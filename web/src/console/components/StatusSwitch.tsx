@@ -1,13 +1,14 @@
-/** Open / Closed / All above the dialog list. */
+/** Open / Snoozed / Closed / All above the dialog list. */
 import type { DialogStatusFilter } from '../../shared/api-types';
 import { useConsole } from '../context';
 
-const STATUSES: DialogStatusFilter[] = ['open', 'closed', 'all'];
+const STATUSES: DialogStatusFilter[] = ['open', 'snoozed', 'closed', 'all'];
 
 export function StatusSwitch() {
   const { state, t } = useConsole();
   const current = state.filter.status;
-  const label = (f: DialogStatusFilter) => (f === 'open' ? t('status.open') : f === 'closed' ? t('status.closed') : t('status.all'));
+  const label = (f: DialogStatusFilter) =>
+    f === 'open' ? t('status.open') : f === 'snoozed' ? t('status.snoozed') : f === 'closed' ? t('status.closed') : t('status.all');
   return (
     <div class="segmented" role="tablist" aria-label={t('status.label')} data-testid="filter-status" data-value={current}>
       {STATUSES.map((f) => (

@@ -1,0 +1,66 @@
+/**
+ * The saved replies over the composer while it holds "/…": the search's hits, each with its
+ * scope and, for the first nine of the whole list, its Ctrl+N shortcut.
+ */
+import type { SavedReplyView } from '../../shared/api-types';
+import { useConsole } from '../context';
+
+interface Props {
+  /** The whole ordered list (the shortcuts' numbers come from it). */
+  all: SavedReplyView[];
+  hits: SavedReplyView[];
+  index: number;
+  onPick: (r: SavedReplyView) => void;
+  onHover: (i: number) => void;
+  channelName: (id: string) => string | null;
+}
+
+export function SavedRepliesPopup({ all, hits, index, onPick, onHover, channelName }: Props) {
+  const { t } = useConsole();
+  const scope = (r: SavedReplyView) =>
+    r.scope === 'personal'
+      ? t('replies.scope_personal')
+      : r.scope === 'channel'
+        ? (r.channel_id && channelName(r.channel_id)) || t('replies.scope_channel')
+        : t('replies.scope_workspace');
+  return (
+    <div class="composer-popup" data-testid="saved-replies-popup">
+      <div class="composer-popup-head">
+        <strong>{t('replies.popup_label')}</strong>
+        <span>{t('replies.popup_hint')}</span>
+      </div>
+      {all.length === 0 ? (
+        <p class="composer-popup-empty">{t('replies.none_yet')}</p>
+      ) : hits.length === 0 ? (
+        <p class="composer-popup-empty">{t('replies.no_match')}</p>
+      ) : (
+        <ul role="listbox" aria-label={t('replies.popup_label')}>
+          {hits.map((r, i) => {
+            const n = all.indexOf(r) + 1;
+            return (
+              <li
+                key={r.id}
+                role="option"
+                aria-selected={i === index}
+                class={i === index ? 'active' : ''}
+                data-testid="saved-reply-option"
+                onMouseDown={(e) => {
+                  e.preventDefault();
+                  onPick(r);
+                }}
+                onMouseEnter={() => onHover(i)}
+              >
+                <span class="popup-row-top">
+                  <span class="popup-title">{r.title}</span>
+                  <span class={`scope-chip scope-${r.scope}`}>{scope(r)}</span>
+                  {n >= 1 && n <= 9 && <kbd>{t('replies.shortcut', { n })}</kbd>}
+                </span>
+                <span class="popup-text">{r.body}</span>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </div>
+  );
+}
