@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { operator } from '../test/fixtures';
-import { insertMention, matchOperators, mentionAt } from './mentions';
+import { insertMention, matchOperators, mentionAt, mentionDone } from './mentions';
 
 describe('mentionAt', () => {
   it('reads the name typed after an @ at a word start', () => {
@@ -35,5 +35,14 @@ describe('insertMention', () => {
     const text = 'Коллеги, @ив посмотрите';
     const q = mentionAt(text, 12)!;
     expect(insertMention(text, q, 12, 'Иван Петров')).toEqual({ value: 'Коллеги, @Иван Петров посмотрите', caret: 22 });
+  });
+});
+
+describe('mentionDone', () => {
+  it('a whole name and a space ends the mention; a first name and a space does not', () => {
+    const ops = [operator('op2', { display_name: 'Иван Петров' })];
+    expect(mentionDone('Иван Петров ', ops)).toBe(true);
+    expect(mentionDone('Иван ', ops)).toBe(false);
+    expect(mentionDone('Иван Петров', ops)).toBe(false);
   });
 });

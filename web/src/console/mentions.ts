@@ -41,6 +41,14 @@ export function matchOperators(operators: Iterable<OperatorView>, query: string,
     .slice(0, limit);
 }
 
+/** Whether the query is a whole name already followed by a space: the mention is done, no popup. */
+export function mentionDone(query: string, operators: Iterable<OperatorView>): boolean {
+  if (!/\s$/.test(query)) return false;
+  const q = fold(query.trim());
+  for (const o of operators) if (fold(o.display_name) === q) return true;
+  return false;
+}
+
 /** The text with the mention at `q` replaced by `@Name ` and the caret after it. */
 export function insertMention(text: string, q: MentionQuery, caret: number, name: string): { value: string; caret: number } {
   const inserted = `@${name} `;

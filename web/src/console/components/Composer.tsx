@@ -12,7 +12,7 @@ import { PendingFiles } from '../composer-files';
 import { toProblem } from '../console-state';
 import { problemText, useConsole } from '../context';
 import { refusalText, sizeText, uploadProblemText } from '../files';
-import { insertMention, matchOperators, mentionAt } from '../mentions';
+import { insertMention, matchOperators, mentionAt, mentionDone } from '../mentions';
 import { fillReply, orderedReplies, searchReplies, shortcutNumber, slashQuery } from '../saved-replies';
 import { FileChips } from './FileChips';
 import { MentionPopup } from './MentionPopup';
@@ -57,7 +57,8 @@ export function Composer({ dialogId }: { dialogId: string }) {
   const slash = slashQuery(text);
   const showReplies = slash !== null && dismissed !== text;
   const replyHits = showReplies ? searchReplies(replies, slash) : [];
-  const mention = mode === 'note' && !showReplies && dismissed !== text ? mentionAt(text, caret) : null;
+  const typedMention = mode === 'note' && !showReplies && dismissed !== text ? mentionAt(text, caret) : null;
+  const mention = typedMention && !mentionDone(typedMention.query, state.operators.values()) ? typedMention : null;
   const mentionHits = mention ? matchOperators(state.operators.values(), mention.query, meId) : [];
   const listLength = showReplies ? replyHits.length : mention ? mentionHits.length : 0;
   const at = Math.max(0, Math.min(index, listLength - 1));
