@@ -56,8 +56,8 @@ export function sameLocalDay(iso: string, now: number): boolean {
   return a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
 }
 
-/** When a snoozed dialog comes back: "15:30" today, else "11 марта, 09:00" / "11 March, 09:00". */
+/** When a snoozed dialog comes back: "15:30" today, else "11 мар., 09:00" / "11 Mar, 09:00". */
 export function snoozeTime(iso: string, lang: Lang, now = Date.now()): string {
   if (sameLocalDay(iso, now)) return formatClock(iso, lang);
-  return new Intl.DateTimeFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', { day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+  return new Intl.DateTimeFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
 }

@@ -43,13 +43,18 @@ export function AlertSettings() {
         ) : (
           <button
             type="button"
-            class="btn btn-ghost btn-small"
+            class="icon-btn"
+            aria-pressed="false"
             disabled={permission === 'denied'}
-            title={permission === 'denied' ? t('alerts.notifications_blocked') : undefined}
+            title={permission === 'denied' ? t('alerts.notifications_blocked') : t('alerts.enable_notifications')}
+            aria-label={permission === 'denied' ? t('alerts.notifications_blocked') : t('alerts.enable_notifications')}
             onClick={() => void a.enableNotifications()}
             data-testid="enable-notifications"
           >
-            {t('alerts.enable_notifications')}
+            <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+              <path d="M12 3a6 6 0 0 0-6 6v4l-2 3h16l-2-3V9a6 6 0 0 0-6-6zm-2 15a2 2 0 0 0 4 0" fill="none" stroke="currentColor" stroke-width="1.7" stroke-linejoin="round" />
+              <path d="M4 4l16 16" stroke="currentColor" stroke-width="1.7" stroke-linecap="round" />
+            </svg>
           </button>
         ))}
     </div>

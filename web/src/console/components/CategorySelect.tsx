@@ -35,7 +35,7 @@ export function CategorySelect({ dialog }: { dialog: DialogView }) {
         <select
           ref={select}
           value={current?.id ?? ''}
-          disabled={busy || dialog.status === 'closed'}
+          disabled={busy}
           aria-invalid={needed}
           onChange={(e) => void change(e.currentTarget.value)}
           data-testid="category-select"

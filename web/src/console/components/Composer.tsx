@@ -114,11 +114,14 @@ export function Composer({ dialogId }: { dialogId: string }) {
     input.current?.focus();
   };
 
-  const insertReply = (r: SavedReplyView) => {
-    const filled = fillReply(r.body, {
+  const fill = (r: SavedReplyView) =>
+    fillReply(r.body, {
       visitorName: state.cards.get(dialogId)?.card?.name ?? dialog?.visitor.name,
       operatorName: state.me?.operator.display_name,
     });
+
+  const insertReply = (r: SavedReplyView) => {
+    const filled = fill(r);
     if (slashQuery(draft.text) !== null) {
       setText(filled, filled.length);
       return;
@@ -234,7 +237,7 @@ export function Composer({ dialogId }: { dialogId: string }) {
       </div>
       <div class="composer-box">
         {showReplies && (
-          <SavedRepliesPopup all={replies} hits={replyHits} index={at} onPick={insertReply} onHover={setIndex} channelName={(id) => state.channelName(id)} />
+          <SavedRepliesPopup all={replies} hits={replyHits} index={at} onPick={insertReply} onHover={setIndex} channelName={(id) => state.channelName(id)} preview={fill} />
         )}
         {mention && <MentionPopup operators={mentionHits} index={at} onPick={(o) => pickMention(o.display_name)} onHover={setIndex} />}
         <ComposerInput

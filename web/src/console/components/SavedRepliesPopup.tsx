@@ -13,9 +13,11 @@ interface Props {
   onPick: (r: SavedReplyView) => void;
   onHover: (i: number) => void;
   channelName: (id: string) => string | null;
+  /** The text as it would go in (variables filled). */
+  preview: (r: SavedReplyView) => string;
 }
 
-export function SavedRepliesPopup({ all, hits, index, onPick, onHover, channelName }: Props) {
+export function SavedRepliesPopup({ all, hits, index, onPick, onHover, channelName, preview }: Props) {
   const { t } = useConsole();
   const scope = (r: SavedReplyView) =>
     r.scope === 'personal'
@@ -55,7 +57,7 @@ export function SavedRepliesPopup({ all, hits, index, onPick, onHover, channelNa
                   <span class={`scope-chip scope-${r.scope}`}>{scope(r)}</span>
                   {n >= 1 && n <= 9 && <kbd>{t('replies.shortcut', { n })}</kbd>}
                 </span>
-                <span class="popup-text">{r.body}</span>
+                <span class="popup-text">{preview(r)}</span>
               </li>
             );
           })}
