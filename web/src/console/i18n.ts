@@ -234,6 +234,10 @@ export const ru = {
   'channels.members': 'Операторы канала',
   'channels.members_save': 'Сохранить состав',
   'channels.wait_alert_invalid': 'Укажите целое число секунд от 10 до 86400.',
+  'channels.require_category': 'Требовать категорию перед закрытием диалога',
+  'channels.reopen_window': 'Сообщение посетителя снова открывает диалог в течение (минут)',
+  'channels.reopen_window_hint': 'После закрытия. Позже его сообщение начнёт новый диалог; 0 — всегда новый. По умолчанию 60.',
+  'channels.reopen_window_invalid': 'Укажите целое число минут (0 — никогда).',
 
   'operators.title': 'Операторы',
   'operators.hint': 'Предел — сколько открытых диалогов оператор ведёт одновременно (от 1 до 50).',
@@ -690,6 +694,10 @@ export const en: Record<ConsoleKey, string> = {
   'channels.members': 'Channel operators',
   'channels.members_save': 'Save members',
   'channels.wait_alert_invalid': 'Enter a whole number of seconds from 10 to 86400.',
+  'channels.require_category': 'Require a category before a dialog is closed',
+  'channels.reopen_window': 'A visitor’s message reopens the dialog within (minutes)',
+  'channels.reopen_window_hint': 'After the close. Later, his message starts a new dialog; 0 means always new. Default 60.',
+  'channels.reopen_window_invalid': 'Enter whole minutes (0 means never).',
 
   'operators.title': 'Operators',
   'operators.hint': 'Capacity is how many open dialogs an operator holds at once (1 to 50).',

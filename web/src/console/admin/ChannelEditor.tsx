@@ -1,4 +1,7 @@
-/** One channel's settings (name, mode, greeting, waiting alert, offline policy) and its members. */
+/**
+ * One channel's settings (name, mode, greeting, waiting alert, offline policy, category before
+ * close, reopen window) and its members.
+ */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ChannelMode, ChannelView, OfflinePolicy } from '../../shared/api-types';
 import type { Problem } from '../console-state';
@@ -38,13 +41,18 @@ export function ChannelEditor({ channel }: { channel: ChannelView }) {
             ? t('channels.mode')
             : field === 'offline_policy'
               ? t('channels.offline_policy')
-              : field;
+              : field === 'reopen_window_minutes'
+                ? t('channels.reopen_window')
+                : field === 'require_category'
+                  ? t('channels.require_category')
+                  : field;
 
   const save = async (e: Event) => {
     e.preventDefault();
     if (busy) return;
     if (!result.ok) {
-      setProblem({ code: 'validation_failed', details: { field: result.field }, message: t('channels.wait_alert_invalid') });
+      const message = result.field === 'wait_alert_seconds' ? t('channels.wait_alert_invalid') : t('channels.reopen_window_invalid');
+      setProblem({ code: 'validation_failed', details: { field: result.field }, message });
       return;
     }
     if (Object.keys(result.patch).length === 0) return;
@@ -85,7 +93,7 @@ export function ChannelEditor({ channel }: { channel: ChannelView }) {
           <input
             inputMode="numeric"
             value={draft.wait_alert}
-            aria-invalid={!result.ok}
+            aria-invalid={!result.ok && result.field === 'wait_alert_seconds'}
             onInput={(e) => set({ wait_alert: e.currentTarget.value })}
             data-testid="channel-wait-alert"
           />
@@ -96,6 +104,26 @@ export function ChannelEditor({ channel }: { channel: ChannelView }) {
           {radio<OfflinePolicy>('offline', 'keep', draft.offline_policy, (offline_policy) => set({ offline_policy }), t('channels.offline_keep'), 'channel-offline-keep')}
           {radio<OfflinePolicy>('offline', 'return', draft.offline_policy, (offline_policy) => set({ offline_policy }), t('channels.offline_return'), 'channel-offline-return')}
         </fieldset>
+        <label class="choice">
+          <input
+            type="checkbox"
+            checked={draft.require_category}
+            onChange={(e) => set({ require_category: e.currentTarget.checked })}
+            data-testid="channel-require-category"
+          />
+          <span>{t('channels.require_category')}</span>
+        </label>
+        <label class="field field-narrow">
+          <span>{t('channels.reopen_window')}</span>
+          <input
+            inputMode="numeric"
+            value={draft.reopen_window}
+            aria-invalid={!result.ok && result.field === 'reopen_window_minutes'}
+            onInput={(e) => set({ reopen_window: e.currentTarget.value })}
+            data-testid="channel-reopen-window"
+          />
+          <small>{t('channels.reopen_window_hint')}</small>
+        </label>
         {problem && <ProblemLine problem={problem} fieldLabel={fieldLabel} testid="channel-error" />}
         <div class="form-actions">
           {saved && !dirty && (

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { channel } from '../../test/fixtures';
-import { channelDraft, channelPatch, parseCapacity, parseSeconds, sameIds } from './forms';
+import { channelDraft, channelPatch, parseCapacity, parseMinutes, parseSeconds, sameIds } from './forms';
 
 describe('admin forms', () => {
   it('patch only the channel fields that changed', () => {
@@ -32,6 +32,21 @@ describe('admin forms', () => {
     expect(parseCapacity('51')).toBeNull();
     expect(parseCapacity('3.5')).toBeNull();
     expect(parseCapacity('')).toBeNull();
+  });
+
+  it('patch the category requirement and the reopen window', () => {
+    const c = channel('c1', { require_category: false, reopen_window_minutes: 60 });
+    expect(channelPatch(c, { ...channelDraft(c), require_category: true, reopen_window: '0' })).toEqual({
+      ok: true,
+      patch: { require_category: true, reopen_window_minutes: 0 },
+    });
+    expect(channelPatch(c, { ...channelDraft(c), reopen_window: 'час' })).toEqual({ ok: false, field: 'reopen_window_minutes' });
+    // A server that does not send them yet: the form starts from the documented defaults.
+    const bare = channel('c2');
+    expect(channelDraft(bare)).toMatchObject({ require_category: false, reopen_window: '60' });
+    expect(channelPatch(bare, channelDraft(bare))).toEqual({ ok: true, patch: {} });
+    expect(parseMinutes(' 1440 ')).toBe(1440);
+    expect(parseMinutes('-5')).toBeUndefined();
   });
 
   it('compare member lists in any order', () => {
