@@ -4,7 +4,8 @@
 //! (admins and supervisors see all); a visitor follows his own topic and receives only
 //! messages of his dialogs meant for him and the closing of them. Lines for operators only
 //! (system lines about assignment, and later internal notes) are left out of the visitor's
-//! topic here and nowhere else.
+//! topic here and nowhere else, and what a visitor's socket receives of an event is decided
+//! by [`visitor_frame`] (never the operators' view of a dialog: tags, notes, categories).
 
 use crate::App;
 use crate::bus::{Delivery, Topic};
@@ -14,16 +15,52 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 pub fn topics(event: &Event, workspace: WorkspaceId, visitor: VisitorId) -> Vec<Topic> {
+    let both = || vec![Topic::Workspace(workspace), Topic::Visitor(visitor)];
     match event {
         Event::MessageCreated { message } if !message.reaches_visitor() => vec![Topic::Workspace(workspace)],
-        Event::MessageCreated { .. } | Event::DialogClosed { .. } => {
-            vec![Topic::Workspace(workspace), Topic::Visitor(visitor)]
-        }
+        Event::MessageCreated { .. } | Event::DialogClosed { .. } => both(),
+        // The visitor sees operators type and read; operators see the visitor do so.
+        Event::Typing { author, .. } if author.kind == "operator" => both(),
+        Event::DialogRead { reader, .. } if reader == "operator" => both(),
         Event::DialogCreated { .. }
         | Event::DialogUpdated { .. }
         | Event::DialogWaiting { .. }
-        | Event::OperatorUpdated { .. } => vec![Topic::Workspace(workspace)],
+        | Event::OperatorUpdated { .. }
+        | Event::Typing { .. }
+        | Event::DialogRead { .. }
+        | Event::Mention { .. } => vec![Topic::Workspace(workspace)],
     }
+}
+
+/// The frame a visitor's socket sends for an event on his topic: the event itself, except a
+/// close, which he learns as a `WidgetDialogView` (whether to ask for a rating), never as the
+/// operators' view of the dialog. `None`: nothing for him.
+pub fn visitor_frame(event: &Event) -> Option<serde_json::Value> {
+    match event {
+        Event::DialogClosed { dialog } => Some(serde_json::json!({
+            "type": "dialog.closed",
+            "dialog": crate::views::WidgetDialogView::of_view(dialog),
+        })),
+        Event::MessageCreated { message } if !message.reaches_visitor() => None,
+        Event::MessageCreated { .. } | Event::Typing { .. } | Event::DialogRead { .. } => {
+            serde_json::to_value(event).ok()
+        }
+        _ => None,
+    }
+}
+
+/// Whether an operator's socket sends an event: a mention only to the operator it names.
+pub fn for_operator(
+    delivery: &Delivery,
+    me: frontline_domain::OperatorId,
+    channels: Option<&HashSet<ChannelId>>,
+) -> bool {
+    if let Event::Mention { operator_id, .. } = &delivery.event
+        && *operator_id != me.0
+    {
+        return false;
+    }
+    visible_to_operator(delivery, channels)
 }
 
 /// Publishes an event about a dialog of `channel` to everyone who may see it.
@@ -78,6 +115,8 @@ mod tests {
                 created_at: String::new(),
                 audience: audience.into(),
                 event: None,
+                attachments: Vec::new(),
+                mentions: Vec::new(),
             },
         }
     }

@@ -19,6 +19,11 @@ impl OperatorActor {
         self.operator.workspace_id
     }
 
+    /// Refuses unless the operator is an admin or a supervisor (dictionaries, shared replies).
+    pub fn require_manager(&self) -> Result<(), CoreError> {
+        if self.operator.role.sees_all_channels() { Ok(()) } else { Err(CoreError::Forbidden) }
+    }
+
     /// Refuses unless the operator is an admin.
     pub fn require_admin(&self) -> Result<(), CoreError> {
         if self.operator.role == Role::Admin { Ok(()) } else { Err(CoreError::Forbidden) }

@@ -138,6 +138,8 @@ mod tests {
                     created_at: String::new(),
                     audience: "all".into(),
                     event: None,
+                    attachments: Vec::new(),
+                    mentions: Vec::new(),
                 },
             },
         })

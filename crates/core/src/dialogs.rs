@@ -2,15 +2,15 @@
 
 use crate::auth::OperatorActor;
 use crate::error::{CoreError, dialog_not_found};
-use crate::views::{DialogView, Event};
+use crate::views::{DialogView, Event, Labels};
 use crate::widget::publish_posted;
 use crate::{App, audience};
 use frontline_domain::{
-    AuthorKind, ChannelId, ClientId, Dialog, DialogId, DialogStatus, Message, MessageBody, MessageId, NewMessage,
-    OperatorId, Visitor, VisitorId,
+    AttachmentId, Audience, AuthorKind, ChannelId, ClientId, CloseReason, Dialog, DialogId, DialogStatus, Message,
+    MessageId, NewMessage, OperatorId, Visitor, VisitorId,
 };
 use frontline_store::{
-    AssigneeFilter, DialogCursor, DialogFilter, DialogPage, DialogSort, PostMessage, PostTarget, Posted,
+    AssigneeFilter, DialogCursor, DialogFilter, DialogPage, DialogSort, Dictionary, PostMessage, PostTarget, Posted,
 };
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
@@ -18,7 +18,10 @@ use std::collections::{HashMap, HashSet};
 /// Which dialogs a list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StatusFilter {
+    /// Open and not snoozed.
     Open,
+    /// Open and snoozed.
+    Snoozed,
     Closed,
     All,
 }
@@ -27,18 +30,31 @@ impl StatusFilter {
     pub fn parse(s: &str) -> Result<Self, CoreError> {
         match s {
             "open" => Ok(Self::Open),
+            "snoozed" => Ok(Self::Snoozed),
             "closed" => Ok(Self::Closed),
             "all" => Ok(Self::All),
-            _ => Err(frontline_domain::DomainError::Invalid { field: "status", reason: "must be open, closed or all" }
-                .into()),
+            _ => Err(frontline_domain::DomainError::Invalid {
+                field: "status",
+                reason: "must be open, snoozed, closed or all",
+            }
+            .into()),
         }
     }
 
     pub fn status(self) -> Option<DialogStatus> {
         match self {
-            Self::Open => Some(DialogStatus::Open),
+            Self::Open | Self::Snoozed => Some(DialogStatus::Open),
             Self::Closed => Some(DialogStatus::Closed),
             Self::All => None,
+        }
+    }
+
+    /// Whether the list takes snoozed dialogs: never for open, only them for snoozed.
+    pub fn snoozed(self) -> Option<bool> {
+        match self {
+            Self::Open => Some(false),
+            Self::Snoozed => Some(true),
+            Self::Closed | Self::All => None,
         }
     }
 }
@@ -61,8 +77,34 @@ pub(crate) async fn visible_dialog(app: &App, actor: &OperatorActor, id: DialogI
     }
 }
 
+/// The names of the tags and categories of `dialogs`: from the node's cache, read again from
+/// the store when `fresh` or when one is missing.
+pub(crate) async fn labels_for(app: &App, dialogs: &[Dialog], fresh: bool) -> Result<Labels, CoreError> {
+    let needed: Vec<uuid::Uuid> =
+        dialogs.iter().flat_map(|d| d.tags.iter().map(|t| t.0).chain(d.category.map(|c| c.0))).collect();
+    if needed.is_empty() {
+        return Ok(Labels::new());
+    }
+    let cached = app.labels.lock().map(|l| l.clone()).unwrap_or_default();
+    if !fresh && needed.iter().all(|id| cached.contains_key(id)) {
+        return Ok(cached);
+    }
+    let ws = dialogs[0].workspace_id;
+    let mut read = Labels::new();
+    for d in [Dictionary::Tags, Dictionary::Categories] {
+        for e in app.store.dictionary(ws, d, true).await? {
+            read.insert(e.id, e.name);
+        }
+    }
+    if let Ok(mut cache) = app.labels.lock() {
+        cache.extend(read.iter().map(|(k, v)| (*k, v.clone())));
+    }
+    Ok(read)
+}
+
 /// Views of dialogs, reading each visitor once and the assignees' names at most once.
 pub(crate) async fn views(app: &App, dialogs: &[Dialog]) -> Result<Vec<DialogView>, CoreError> {
+    let labels = labels_for(app, dialogs, true).await?;
     let mut visitors: HashMap<VisitorId, Visitor> = HashMap::new();
     let mut names: Option<HashMap<OperatorId, String>> = None;
     let mut out = Vec::with_capacity(dialogs.len());
@@ -86,7 +128,7 @@ pub(crate) async fn views(app: &App, dialogs: &[Dialog]) -> Result<Vec<DialogVie
                 names.as_ref().and_then(|n| n.get(&a.operator)).map(String::as_str)
             }
         };
-        out.push(DialogView::new(d, visitor, assignee));
+        out.push(DialogView::new(d, visitor, assignee, &labels));
     }
     Ok(out)
 }
@@ -140,12 +182,15 @@ pub struct ListQuery {
     pub assignee: AssigneeQuery,
     pub unanswered: bool,
     pub channel: Option<ChannelId>,
+    pub tag: Option<frontline_domain::TagId>,
     pub sort: DialogSort,
 }
 
 fn store_filter(actor: &OperatorActor, q: &ListQuery) -> DialogFilter {
     DialogFilter {
         status: q.status.unwrap_or(StatusFilter::Open).status(),
+        snoozed: q.status.unwrap_or(StatusFilter::Open).snoozed(),
+        tag: q.tag,
         visible_to: (!actor.operator.role.sees_all_channels()).then_some(actor.operator.id),
         assignee: q.assignee.filter(actor.operator.id),
         unanswered: q.unanswered,
@@ -204,6 +249,16 @@ pub async fn messages(
     Ok(app.store.messages(actor.workspace(), id, after_seq, limit, false).await?)
 }
 
+/// What an operator writes into a dialog: a reply to the visitor, or an internal note.
+#[derive(Debug, Clone, Default)]
+pub struct Compose<'a> {
+    pub client_id: &'a str,
+    pub body: &'a str,
+    /// An internal note: operators only, not a reply.
+    pub internal: bool,
+    pub attachments: &'a [AttachmentId],
+}
+
 /// An operator replies in a dialog.
 pub async fn reply(
     app: &App,
@@ -212,13 +267,21 @@ pub async fn reply(
     client_id: &str,
     body: &str,
 ) -> Result<Posted, CoreError> {
-    let client_id = ClientId::parse(client_id)?;
-    let body = MessageBody::parse(body, app.config.message_limit)?;
+    write(app, actor, id, &Compose { client_id, body, ..Compose::default() }).await
+}
+
+/// An operator writes a reply or a note, with files. A reply to an unassigned dialog assigns
+/// it to him; a note changes nothing but the timeline, and notifies those it mentions.
+pub async fn write(app: &App, actor: &OperatorActor, id: DialogId, c: &Compose<'_>) -> Result<Posted, CoreError> {
+    let client_id = ClientId::parse(c.client_id)?;
+    let op = &actor.operator;
+    let attachments = crate::files::take(app, op.workspace_id, "operator", op.id.0, c.attachments).await?;
+    let body = crate::files::body_with(c.body, !attachments.is_empty(), app.config.message_limit)?;
     let dialog = visible_dialog(app, actor, id).await?;
-    if dialog.status == DialogStatus::Open {
+    let mentions = if c.internal { mentioned(app, &dialog, body.as_str()).await? } else { Vec::new() };
+    if dialog.status == DialogStatus::Open && !c.internal {
         crate::queue::claim_for_reply(app, actor, &dialog).await?;
     }
-    let op = &actor.operator;
     let posted = app
         .store
         .post_message(PostMessage {
@@ -231,18 +294,41 @@ pub async fn reply(
                 author_id: op.id.0,
                 body,
                 created_at: app.clock.now(),
-                audience: Default::default(),
+                audience: if c.internal { Audience::Operators } else { Audience::All },
                 event: None,
-                attachments: Vec::new(),
-                mentions: Vec::new(),
+                attachments,
+                mentions,
             },
             author_name: Some(op.display_name.as_str().to_owned()),
         })
         .await
         .map_err(dialog_not_found)?;
     let visitor = app.store.visitor(op.workspace_id, posted.dialog.visitor_id).await?;
-    publish_posted(app, &posted, &visitor);
+    publish_posted(app, &posted, &visitor).await;
+    if !posted.duplicate && !posted.message.mentions.is_empty() {
+        let view = views(app, std::slice::from_ref(&posted.dialog)).await?.remove(0);
+        let message = crate::views::MessageView::from(&posted.message);
+        for who in &posted.message.mentions {
+            let event = Event::Mention { operator_id: who.0, dialog: Box::new(view.clone()), message: message.clone() };
+            audience::publish(app, event, op.workspace_id, posted.dialog.channel_id, posted.dialog.visitor_id);
+        }
+    }
     Ok(posted)
+}
+
+/// The operators a note mentions who can see its dialog (members of its channel, admins and
+/// supervisors); a mention of anyone else notifies nobody.
+async fn mentioned(app: &App, dialog: &Dialog, body: &str) -> Result<Vec<OperatorId>, CoreError> {
+    if !body.contains('@') {
+        return Ok(Vec::new());
+    }
+    let ops = app.store.list_operators(dialog.workspace_id).await?;
+    let members = app.store.channel_members(dialog.workspace_id, dialog.channel_id).await?;
+    let found = frontline_domain::mention::find_mentions(body, ops.iter().map(|o| (o.id, o.display_name.as_str())));
+    Ok(found
+        .into_iter()
+        .filter(|id| members.contains(id) || ops.iter().any(|o| o.id == *id && o.role.sees_all_channels()))
+        .collect())
 }
 
 /// The operators have read the dialog up to `seq`.
@@ -257,14 +343,29 @@ pub async fn mark_read(app: &App, actor: &OperatorActor, id: DialogId, seq: i64)
         let event = Event::DialogUpdated { dialog: view.clone() };
         audience::publish(app, event, actor.workspace(), after.channel_id, after.visitor_id);
     }
+    if after.operator_read_seq != before.operator_read_seq {
+        let event =
+            Event::DialogRead { dialog_id: after.id.0, reader: "operator".into(), seq: after.operator_read_seq };
+        audience::publish(app, event, actor.workspace(), after.channel_id, after.visitor_id);
+    }
     Ok(view)
 }
 
-/// Closes a dialog; closing a closed one returns it unchanged.
+/// Closes a dialog; closing a closed one returns it unchanged. A channel that requires a
+/// category refuses to close a dialog without one.
 pub async fn close(app: &App, actor: &OperatorActor, id: DialogId) -> Result<DialogView, CoreError> {
-    visible_dialog(app, actor, id).await?;
-    let (dialog, changed) =
-        app.store.close_dialog(actor.workspace(), id, app.clock.now()).await.map_err(dialog_not_found)?;
+    let before = visible_dialog(app, actor, id).await?;
+    if before.status == DialogStatus::Open && before.category.is_none() {
+        let channel = app.store.channel(actor.workspace(), before.channel_id).await?;
+        if channel.settings.require_category {
+            return Err(CoreError::CategoryRequired);
+        }
+    }
+    let (dialog, changed) = app
+        .store
+        .close_with_reason(actor.workspace(), id, CloseReason::Operator, app.clock.now())
+        .await
+        .map_err(dialog_not_found)?;
     let view = views(app, std::slice::from_ref(&dialog)).await?.remove(0);
     if changed {
         tracing::info!(dialog.id = %dialog.id, operator.id = %actor.operator.id, "dialog closed");
@@ -272,4 +373,25 @@ pub async fn close(app: &App, actor: &OperatorActor, id: DialogId) -> Result<Dia
         audience::publish(app, event, actor.workspace(), dialog.channel_id, dialog.visitor_id);
     }
     Ok(view)
+}
+
+/// Closes each of the dialogs on its own: one refused does not stop the others (a store
+/// failure stops all).
+pub async fn close_many(
+    app: &App,
+    actor: &OperatorActor,
+    ids: &[DialogId],
+) -> Result<Vec<(DialogId, Result<(), CoreError>)>, CoreError> {
+    if ids.is_empty() || ids.len() > 100 {
+        return Err(frontline_domain::DomainError::invalid("ids", "1 to 100 dialogs").into());
+    }
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        match close(app, actor, *id).await {
+            Ok(_) => out.push((*id, Ok(()))),
+            Err(e @ (CoreError::Unavailable(_) | CoreError::Internal(_))) => return Err(e),
+            Err(e) => out.push((*id, Err(e))),
+        }
+    }
+    Ok(out)
 }

@@ -40,6 +40,20 @@ pub enum CoreError {
     NotChannelMember,
     #[error("no operator of the channel is online")]
     ChannelUnavailable,
+    #[error("choose a category before closing")]
+    CategoryRequired,
+    #[error("this name is taken")]
+    NameTaken,
+    #[error("the visitor has another open dialog")]
+    VisitorHasOpenDialog,
+    #[error("no rating was asked for this dialog")]
+    RatingNotRequested,
+    #[error("this dialog is rated already")]
+    AlreadyRated,
+    #[error("the file is larger than {0} bytes")]
+    FileTooLarge(u64),
+    #[error("files of type {detected} are not accepted")]
+    FileTypeRefused { detected: String, allowed: Vec<String> },
     #[error("the store is unavailable")]
     Unavailable(String),
     #[error("internal error")]

@@ -10,12 +10,16 @@ pub mod clock;
 pub mod demo;
 pub mod dialogs;
 mod error;
+pub mod files;
 pub mod metrics;
 pub mod queue;
+pub mod replies;
 pub mod routing;
 pub mod scheduler;
 pub mod tokens;
+pub mod tools;
 pub mod views;
+pub mod visitors;
 pub mod widget;
 
 pub use clock::{Clock, FakeClock, SystemClock};
@@ -42,6 +46,9 @@ pub struct CoreConfig {
     /// How long a node keeps a workspace's routing rules before reading them again (changes
     /// made on this node apply at once).
     pub routing_cache_ms: i64,
+    /// What uploads may be, and where their bytes live (`None`: uploads are refused).
+    pub uploads: files::UploadLimits,
+    pub files_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for CoreConfig {
@@ -57,6 +64,8 @@ impl Default for CoreConfig {
             presence_grace_ms: 60_000,
             scheduler_tick_ms: 1_000,
             routing_cache_ms: 5_000,
+            uploads: files::UploadLimits::default(),
+            files_dir: None,
         }
     }
 }
@@ -75,6 +84,8 @@ pub struct App {
     /// Operators' display names as last read, for events on the message path (which does
     /// not read the operators table).
     pub names: Arc<std::sync::Mutex<std::collections::HashMap<frontline_domain::OperatorId, String>>>,
+    /// Names of tags and categories as last read, for the same reason.
+    pub labels: Arc<std::sync::Mutex<views::Labels>>,
 }
 
 impl App {
@@ -88,6 +99,7 @@ impl App {
             sockets: Arc::default(),
             routing: Arc::default(),
             names: Arc::default(),
+            labels: Arc::default(),
         }
     }
 }

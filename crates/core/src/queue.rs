@@ -18,7 +18,7 @@ use frontline_store::{Checks, NewLine, PresenceCheck, Reassign, Reassigned, Refu
 use std::collections::HashMap;
 
 /// A system line for the timeline.
-fn system_line(event: SystemEvent, now: Timestamp) -> NewLine {
+pub(crate) fn system_line(event: SystemEvent, now: Timestamp) -> NewLine {
     let id = MessageId::new();
     NewLine {
         message: NewMessage {

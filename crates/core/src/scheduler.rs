@@ -56,6 +56,9 @@ impl Drop for SocketGuard {
 pub struct Tick {
     pub went_offline: usize,
     pub wait_alerts: usize,
+    /// Snoozed dialogs back in the open list.
+    pub woke: usize,
+    pub uploads_deleted: usize,
 }
 
 /// Records that this node's operators with a socket are still there.
@@ -75,6 +78,11 @@ pub async fn tick(app: &App) -> Result<Tick, CoreError> {
         queue::presence_changed(app, &op, Presence::Online).await?;
     }
     done.wait_alerts = queue::fire_wait_alerts(app, now).await?;
+    done.woke = crate::tools::wake_due(app).await?;
+    // Unsent uploads are few and not urgent: looked at once a minute.
+    if now.0 / 60_000 != (now.0 - app.config.scheduler_tick_ms.max(1)) / 60_000 {
+        done.uploads_deleted = crate::files::sweep_unsent(app, now).await?;
+    }
     for (ws, channel) in app.store.auto_queues().await? {
         queue::auto_assign(app, ws, channel).await;
     }

@@ -3,9 +3,10 @@
 //! `snake_case`, ids as UUID strings, times as RFC 3339 UTC.
 
 use frontline_domain::{
-    Channel, Dialog, DialogStatus, Message, Operator, Site, SystemEvent, Timestamp, Visitor, Workspace,
+    Attachment, Channel, Dialog, DialogStatus, Message, Operator, Site, SystemEvent, Timestamp, Visitor, Workspace,
 };
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -15,6 +16,12 @@ pub fn rfc3339(t: Timestamp) -> String {
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     let f = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
     dt.format(&f).unwrap_or_default()
+}
+
+/// Reads an RFC 3339 time (any offset) as UTC milliseconds.
+pub fn parse_rfc3339(s: &str) -> Option<Timestamp> {
+    let t = time::OffsetDateTime::parse(s.trim(), &time::format_description::well_known::Rfc3339).ok()?;
+    Some(Timestamp((t.unix_timestamp_nanos() / 1_000_000) as i64))
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
@@ -70,6 +77,8 @@ pub struct VisitorView {
     pub city: Option<String>,
     /// The page he was on when he last opened the widget.
     pub page_url: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
 }
 
 impl From<&Visitor> for VisitorView {
@@ -80,6 +89,8 @@ impl From<&Visitor> for VisitorView {
             name: v.name.as_ref().map(|n| n.as_str().to_owned()),
             city: v.context.properties.get("city").cloned(),
             page_url: v.context.page_url.clone(),
+            email: v.email.as_ref().map(|e| e.as_str().to_owned()),
+            phone: v.phone.as_ref().map(|p| p.as_str().to_owned()),
         }
     }
 }
@@ -108,6 +119,25 @@ pub struct MessageView {
     /// What a system line records (see docs/api.md); clients word it in their language.
     #[schema(value_type = Option<Object>)]
     pub event: Option<SystemEvent>,
+    /// Files sent with it; fetch them at `/api/v1/attachments/{id}` or `/widget/v1/attachments/{id}`.
+    pub attachments: Vec<AttachmentView>,
+    /// Operators an internal note mentions.
+    pub mentions: Vec<Uuid>,
+}
+
+/// A file of a message, or an upload not sent yet.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct AttachmentView {
+    pub id: Uuid,
+    pub name: String,
+    pub content_type: String,
+    pub size: i64,
+}
+
+impl From<&Attachment> for AttachmentView {
+    fn from(a: &Attachment) -> Self {
+        Self { id: a.id.0, name: a.name.clone(), content_type: a.content_type.clone(), size: a.size }
+    }
 }
 
 impl From<&Message> for MessageView {
@@ -126,6 +156,8 @@ impl From<&Message> for MessageView {
             created_at: rfc3339(m.created_at),
             audience: m.audience.as_str().to_owned(),
             event: m.event.clone(),
+            attachments: m.attachments.iter().map(AttachmentView::from).collect(),
+            mentions: m.mentions.iter().map(|o| o.0).collect(),
         }
     }
 }
@@ -177,11 +209,52 @@ pub struct DialogView {
     pub queued_at: Option<String>,
     /// It has waited in the queue longer than the channel's limit.
     pub waiting_alert: bool,
+    pub tags: Vec<LabelView>,
+    pub category: Option<LabelView>,
+    /// Out of the open list until then, or until the visitor writes.
+    pub snoozed_until: Option<String>,
+    /// `operator` or `auto`, for a closed dialog.
+    pub close_reason: Option<String>,
+    /// The visitor's earlier dialog this one continues.
+    pub previous_dialog_id: Option<Uuid>,
+    /// The visitor has read up to this `seq`.
+    pub visitor_read_seq: i64,
+    /// The operators have read up to this `seq`.
+    pub operator_read_seq: i64,
+    pub rating: Option<RatingView>,
+}
+
+/// A tag or category as a dialog shows it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct LabelView {
+    pub id: Uuid,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct RatingView {
+    /// 1 to 5.
+    pub score: u8,
+    pub comment: Option<String>,
+    pub rated_at: String,
+}
+
+impl From<&frontline_domain::Rating> for RatingView {
+    fn from(r: &frontline_domain::Rating) -> Self {
+        Self { score: r.score, comment: r.comment.clone(), rated_at: rfc3339(r.at) }
+    }
+}
+
+/// Names of tags and categories by id.
+pub type Labels = HashMap<Uuid, String>;
+
+fn label(labels: &Labels, id: Uuid) -> LabelView {
+    LabelView { id, name: labels.get(&id).cloned().unwrap_or_default() }
 }
 
 impl DialogView {
     /// `assignee_name` is the display name of `d.assignee`, when it has one.
-    pub fn new(d: &Dialog, visitor: &Visitor, assignee_name: Option<&str>) -> Self {
+    pub fn new(d: &Dialog, visitor: &Visitor, assignee_name: Option<&str>, labels: &Labels) -> Self {
         Self {
             id: d.id.0,
             number: d.number,
@@ -207,6 +280,14 @@ impl DialogView {
             waiting_since: d.waiting_since.map(rfc3339),
             queued_at: d.queued_at.map(rfc3339),
             waiting_alert: d.wait_alerted_at.is_some() && d.assignee.is_none(),
+            tags: d.tags.iter().map(|t| label(labels, t.0)).collect(),
+            category: d.category.map(|c| label(labels, c.0)),
+            snoozed_until: d.snoozed_until.map(rfc3339),
+            close_reason: d.close_reason.map(|r| r.as_str().to_owned()),
+            previous_dialog_id: d.previous_dialog.map(|p| p.0),
+            visitor_read_seq: d.visitor_read_seq,
+            operator_read_seq: d.operator_read_seq,
+            rating: d.rating.as_ref().map(RatingView::from),
         }
     }
 
@@ -222,11 +303,45 @@ pub struct WidgetDialogView {
     pub number: i64,
     pub status: String,
     pub last_seq: i64,
+    /// `operator` (the widget asks for a rating) or `auto`, once closed.
+    pub close_reason: Option<String>,
+    pub rating: Option<WidgetRatingView>,
+    /// The operators have read up to this `seq`.
+    pub operator_read_seq: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct WidgetRatingView {
+    pub score: u8,
+    pub comment: Option<String>,
+}
+
+impl WidgetDialogView {
+    /// What the widget may know of an operators' view of its dialog.
+    pub fn of_view(d: &DialogView) -> Self {
+        Self {
+            id: d.id,
+            number: d.number,
+            status: d.status.clone(),
+            last_seq: d.last_seq,
+            close_reason: d.close_reason.clone(),
+            rating: d.rating.as_ref().map(|r| WidgetRatingView { score: r.score, comment: r.comment.clone() }),
+            operator_read_seq: d.operator_read_seq,
+        }
+    }
 }
 
 impl From<&Dialog> for WidgetDialogView {
     fn from(d: &Dialog) -> Self {
-        Self { id: d.id.0, number: d.number, status: d.status.as_str().to_owned(), last_seq: d.last_seq }
+        Self {
+            id: d.id.0,
+            number: d.number,
+            status: d.status.as_str().to_owned(),
+            last_seq: d.last_seq,
+            close_reason: d.close_reason.map(|r| r.as_str().to_owned()),
+            rating: d.rating.as_ref().map(|r| WidgetRatingView { score: r.score, comment: r.comment.clone() }),
+            operator_read_seq: d.operator_read_seq,
+        }
     }
 }
 
@@ -243,6 +358,10 @@ pub struct ChannelView {
     pub offline_policy: String,
     /// Members online now; 0 means the channel refuses transfers.
     pub online_members: u32,
+    /// A dialog cannot be closed without a category.
+    pub require_category: bool,
+    /// A visitor writing less than this after a close reopens the dialog (0: never).
+    pub reopen_window_minutes: i64,
 }
 
 impl ChannelView {
@@ -257,6 +376,8 @@ impl ChannelView {
             wait_alert_seconds: st.wait_limit.as_seconds(),
             offline_policy: st.offline_policy.as_str().to_owned(),
             online_members,
+            require_category: st.require_category,
+            reopen_window_minutes: st.reopen_window.as_minutes(),
         }
     }
 }
@@ -298,6 +419,15 @@ pub enum Event {
     DialogWaiting { dialog: DialogView },
     #[serde(rename = "operator.updated")]
     OperatorUpdated { operator: OperatorView },
+    /// Someone types in a dialog (never stored).
+    #[serde(rename = "typing")]
+    Typing { dialog_id: Uuid, author: AuthorView },
+    /// The visitor or the operators have read the dialog up to `seq`.
+    #[serde(rename = "dialog.read")]
+    DialogRead { dialog_id: Uuid, reader: String, seq: i64 },
+    /// An internal note mentions `operator_id` (delivered to him only).
+    #[serde(rename = "mention")]
+    Mention { operator_id: Uuid, dialog: Box<DialogView>, message: MessageView },
 }
 
 #[cfg(test)]

@@ -4,8 +4,8 @@ use crate::error::CoreError;
 use crate::views::{DialogView, Event, MessageView};
 use crate::{App, audience, tokens};
 use frontline_domain::{
-    AuthorKind, ClientId, Dialog, DialogId, Message, MessageBody, MessageId, NewMessage, Origin, Site, SiteKey,
-    Visitor, VisitorId, VisitorName,
+    AuthorKind, ClientId, Dialog, DialogId, Message, MessageId, NewMessage, Origin, Site, SiteKey, Visitor, VisitorId,
+    VisitorName,
 };
 use frontline_store::{NewVisitor, PostMessage, PostTarget, Posted, StoreError};
 
@@ -64,6 +64,8 @@ pub struct WidgetSession {
 #[derive(Debug, Clone, Default)]
 pub struct PageContext {
     pub page_url: Option<String>,
+    /// The page's title, for the visitor card.
+    pub page_title: Option<String>,
     pub language: Option<String>,
     pub properties: std::collections::BTreeMap<String, String>,
 }
@@ -107,6 +109,8 @@ pub async fn open_session(
     origin: &WidgetOrigin<'_>,
     page: PageContext,
 ) -> Result<WidgetSession, CoreError> {
+    let title =
+        page.page_title.clone().map(|t| t.trim().chars().take(300).collect::<String>()).filter(|t| !t.is_empty());
     let context = page.parse()?;
     let key = SiteKey::parse(key).map_err(|_| CoreError::UnknownSiteKey)?;
     let site = match app.store.site_by_key(&key).await {
@@ -145,6 +149,10 @@ pub async fn open_session(
     } else {
         visitor
     };
+    if let Some(url) = &visitor.context.page_url {
+        let view = frontline_store::PageView { url: url.clone(), title, at: app.clock.now() };
+        app.store.record_page(visitor.id, &view).await?;
+    }
     let dialog = app.store.latest_dialog_of_visitor(site.workspace_id, visitor.id).await?;
     let workspace_name = app.store.workspace(site.workspace_id).await?.name;
     Ok(WidgetSession { token, visitor, site, workspace_name, dialog })
@@ -162,15 +170,18 @@ pub async fn authenticate(app: &App, token: &str) -> Result<VisitorActor, CoreEr
 
 /// The visitor gives his name; the console's row of his latest dialog shows it at once.
 pub async fn set_name(app: &App, actor: &VisitorActor, name: &str) -> Result<Visitor, CoreError> {
-    let name = VisitorName::parse(name)?;
-    let v = &actor.visitor;
-    let visitor = app.store.set_visitor_name(v.workspace_id, v.id, &name).await?;
-    if let Some(dialog) = app.store.latest_dialog_of_visitor(v.workspace_id, v.id).await? {
-        let view = crate::dialogs::views(app, std::slice::from_ref(&dialog)).await?.remove(0);
-        let event = Event::DialogUpdated { dialog: view };
-        audience::publish(app, event, v.workspace_id, dialog.channel_id, v.id);
-    }
-    Ok(visitor)
+    VisitorName::parse(name)?;
+    set_profile(app, actor, &crate::visitors::ProfilePatch { name: Some(Some(name)), ..Default::default() }).await
+}
+
+/// The visitor gives his name, e-mail or phone (all checked before anything is written).
+pub async fn set_profile(
+    app: &App,
+    actor: &VisitorActor,
+    patch: &crate::visitors::ProfilePatch<'_>,
+) -> Result<Visitor, CoreError> {
+    let v = app.store.visitor(actor.visitor.workspace_id, actor.visitor.id).await?;
+    crate::visitors::apply_profile(app, &v, patch).await
 }
 
 /// The visitor's current dialog (his latest, open or closed).
@@ -194,21 +205,55 @@ pub async fn history(
 
 /// A visitor writes: into his open dialog, or a new one in his site's channel.
 pub async fn post(app: &App, actor: &VisitorActor, client_id: &str, body: &str) -> Result<Posted, CoreError> {
+    post_with(app, actor, client_id, body, &[]).await
+}
+
+/// A visitor writes, with files: into his open dialog; into his last one when it was closed
+/// less than its channel's reopen window ago (it opens again); else into a new dialog that
+/// links the last one.
+pub async fn post_with(
+    app: &App,
+    actor: &VisitorActor,
+    client_id: &str,
+    body: &str,
+    files: &[frontline_domain::AttachmentId],
+) -> Result<Posted, CoreError> {
     let client_id = ClientId::parse(client_id)?;
-    let body = MessageBody::parse(body, app.config.message_limit)?;
     let v = &actor.visitor;
+    let attachments = crate::files::take(app, v.workspace_id, "visitor", v.id.0, files).await?;
+    let body = crate::files::body_with(body, !attachments.is_empty(), app.config.message_limit)?;
+    let mut previous = None;
+    if let Some(last) = app.store.latest_dialog_of_visitor(v.workspace_id, v.id).await?
+        && last.status == frontline_domain::DialogStatus::Closed
+    {
+        let channel = app.store.channel(v.workspace_id, last.channel_id).await?;
+        let window = channel.settings.reopen_window;
+        if last.closed_at.is_some_and(|at| window.reopens(at, app.clock.now())) {
+            match crate::tools::reopen_dialog(app, &last, None).await {
+                Ok(Some(reopened)) => {
+                    let view = crate::dialogs::views(app, std::slice::from_ref(&reopened)).await?.remove(0);
+                    audience::publish(
+                        app,
+                        Event::DialogUpdated { dialog: view },
+                        v.workspace_id,
+                        reopened.channel_id,
+                        v.id,
+                    );
+                }
+                // Reopened meanwhile, or he has another open dialog: his message goes there.
+                Ok(None) | Err(CoreError::VisitorHasOpenDialog) => {}
+                Err(e) => return Err(e),
+            }
+        } else {
+            previous = Some(last.id);
+        }
+    }
     let (channel, routed_by) = crate::routing::channel_for(app, &actor.site, &v.context).await?;
     let posted = app
         .store
         .post_message(PostMessage {
             workspace_id: v.workspace_id,
-            target: PostTarget::Visitor {
-                visitor: v.id,
-                channel,
-                new_dialog_id: DialogId::new(),
-                routed_by,
-                previous: None,
-            },
+            target: PostTarget::Visitor { visitor: v.id, channel, new_dialog_id: DialogId::new(), routed_by, previous },
             message: NewMessage {
                 id: MessageId::new(),
                 client_id,
@@ -218,13 +263,13 @@ pub async fn post(app: &App, actor: &VisitorActor, client_id: &str, body: &str) 
                 created_at: app.clock.now(),
                 audience: Default::default(),
                 event: None,
-                attachments: Vec::new(),
+                attachments,
                 mentions: Vec::new(),
             },
             author_name: v.name.as_ref().map(|n| n.as_str().to_owned()),
         })
         .await?;
-    publish_posted(app, &posted, v);
+    publish_posted(app, &posted, v).await;
     if posted.dialog_created {
         crate::queue::auto_assign(app, v.workspace_id, posted.dialog.channel_id).await;
     }
@@ -238,7 +283,7 @@ async fn visitor_site(app: &App, v: &Visitor) -> Result<Site, CoreError> {
 }
 
 /// Publishes what a committed post changed, to the audiences `audience` picks.
-pub(crate) fn publish_posted(app: &App, posted: &Posted, visitor: &Visitor) {
+pub(crate) async fn publish_posted(app: &App, posted: &Posted, visitor: &Visitor) {
     use std::sync::atomic::Ordering::Relaxed;
     if posted.duplicate {
         app.metrics.messages_duplicate.fetch_add(1, Relaxed);
@@ -252,7 +297,8 @@ pub(crate) fn publish_posted(app: &App, posted: &Posted, visitor: &Visitor) {
     // The assignee's name comes from the names views have read (the message path reads no
     // operator rows); an assignment always publishes a full view first, so it is known.
     let name = posted.dialog.assignee.and_then(|a| app.names.lock().ok().and_then(|n| n.get(&a.operator).cloned()));
-    let dialog = DialogView::new(&posted.dialog, visitor, name.as_deref());
+    let labels = crate::dialogs::labels_for(app, std::slice::from_ref(&posted.dialog), false).await.unwrap_or_default();
+    let dialog = DialogView::new(&posted.dialog, visitor, name.as_deref(), &labels);
     let mut events = vec![Event::MessageCreated { message: MessageView::from(&posted.message) }];
     if posted.dialog_created {
         app.metrics.dialogs_created.fetch_add(1, Relaxed);

@@ -76,6 +76,8 @@ pub struct Dialog {
     pub previous_dialog: Option<DialogId>,
     /// The visitor has read the dialog up to this `seq`.
     pub visitor_read_seq: i64,
+    /// The operators have read the dialog up to this `seq`.
+    pub operator_read_seq: i64,
     pub rating: Option<crate::tools::Rating>,
 }
 

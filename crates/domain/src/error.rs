@@ -18,7 +18,7 @@ pub enum DomainError {
 }
 
 impl DomainError {
-    pub(crate) fn invalid(field: &'static str, reason: &'static str) -> Self {
+    pub fn invalid(field: &'static str, reason: &'static str) -> Self {
         Self::Invalid { field, reason }
     }
 }

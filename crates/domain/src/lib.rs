@@ -35,5 +35,6 @@ pub use site::{Channel, Origin, Site, SiteKey, parse_channel_name};
 pub use time::Timestamp;
 pub use tools::{
     Attachment, CloseReason, Label, Phone, Rating, ReopenWindow, ReplyScope, SavedReply, TagRef, check_snooze,
+    visit_start,
 };
 pub use visitor::{Visitor, VisitorName};

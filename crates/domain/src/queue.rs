@@ -189,6 +189,19 @@ pub enum SystemEvent {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         operator: Option<String>,
     },
+    /// Out of the open list until `until` (RFC 3339).
+    Snoozed { until: String, by: String },
+    /// Back in the open list: `reason` is `due` or `operator` (`by` names him).
+    Unsnoozed {
+        reason: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<String>,
+    },
+    /// Opened again after a close: by an operator (`by`), or by the visitor writing (`by` absent).
+    Reopened {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<String>,
+    },
 }
 
 impl SystemEvent {

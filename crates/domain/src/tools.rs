@@ -263,9 +263,32 @@ pub struct Attachment {
     pub size: i64,
 }
 
+/// When the current visit began: the oldest of the newest run of page views with no gap of
+/// `gap_ms` or more between them (`times` newest first). `None` without page views.
+pub fn visit_start(times: &[Timestamp], gap_ms: i64) -> Option<Timestamp> {
+    let mut start = *times.first()?;
+    for t in &times[1..] {
+        if start.0 - t.0 >= gap_ms {
+            break;
+        }
+        start = *t;
+    }
+    Some(start)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_visit_is_the_newest_run_of_pages_without_a_long_gap() {
+        let m = 60_000;
+        let t = |min: i64| Timestamp(min * m);
+        assert_eq!(visit_start(&[], 30 * m), None);
+        assert_eq!(visit_start(&[t(100)], 30 * m), Some(t(100)));
+        assert_eq!(visit_start(&[t(100), t(90), t(75), t(10)], 30 * m), Some(t(75)));
+        assert_eq!(visit_start(&[t(100), t(70)], 30 * m), Some(t(100)), "a gap of exactly 30 minutes ends it");
+    }
 
     #[test]
     fn labels_are_short_names() {

@@ -28,6 +28,8 @@ pub struct LoginRequest {
 pub struct MeResponse {
     pub operator: OperatorView,
     pub workspace: WorkspaceView,
+    /// What uploads may be (shown before a file is sent; the server checks again).
+    pub upload_limits: frontline_core::files::UploadLimits,
 }
 
 fn session_cookie(token: &str, max_age_s: i64, secure: bool) -> HeaderValue {
@@ -46,7 +48,8 @@ pub async fn login(State(s): State<HttpState>, JsonBody(req): JsonBody<LoginRequ
     )
     .await?;
     let operator = frontline_core::queue::operator_view(&s.app, &done.operator).await?;
-    let body = MeResponse { operator, workspace: (&done.workspace).into() };
+    let body =
+        MeResponse { operator, workspace: (&done.workspace).into(), upload_limits: s.app.config.uploads.clone() };
     let cookie = session_cookie(&done.token, s.app.config.session_ttl_ms / 1000, s.config.secure_cookies);
     Ok(([(header::SET_COOKIE, cookie)], Json(body)).into_response())
 }
@@ -66,7 +69,7 @@ pub async fn logout(State(s): State<HttpState>, headers: HeaderMap) -> ApiResult
 pub async fn me(State(s): State<HttpState>, OperatorAuth(actor): OperatorAuth) -> ApiResult<Json<MeResponse>> {
     let ws = s.app.store.workspace(actor.workspace()).await.map_err(frontline_core::CoreError::from)?;
     let operator = frontline_core::queue::operator_view(&s.app, &actor.operator).await?;
-    Ok(Json(MeResponse { operator, workspace: (&ws).into() }))
+    Ok(Json(MeResponse { operator, workspace: (&ws).into(), upload_limits: s.app.config.uploads.clone() }))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -80,6 +83,8 @@ pub struct DialogListQuery {
     pub unanswered: Option<bool>,
     /// Only this channel's dialogs.
     pub channel: Option<String>,
+    /// Only dialogs with this tag (an id).
+    pub tag: Option<String>,
     /// `waiting` (default: the longest-waiting visitor first) or `activity` (newest first).
     pub sort: Option<String>,
     /// 1–200, default 50.
@@ -124,6 +129,11 @@ fn list_query(q: &DialogListQuery) -> ApiResult<ListQuery> {
             .channel
             .as_deref()
             .map(|c| c.parse().map_err(|_| ApiError::field("channel", "channel: not a channel id")))
+            .transpose()?,
+        tag: q
+            .tag
+            .as_deref()
+            .map(|t| t.parse().map_err(|_| ApiError::field("tag", "tag: not a tag id")))
             .transpose()?,
         sort: match q.sort.as_deref() {
             None | Some("waiting") => DialogSort::Waiting,
@@ -217,7 +227,15 @@ pub async fn list_messages(
 pub struct SendRequest {
     /// Your id for this send (1–64 printable characters): a retry with the same id is not stored twice.
     pub client_id: String,
+    #[serde(default)]
     pub body: String,
+    /// An internal note: seen by operators only, never by the visitor; `@Имя` mentions notify.
+    #[serde(default)]
+    pub internal: bool,
+    /// Upload ids (`POST /api/v1/uploads`); `body` may then be empty.
+    #[serde(default)]
+    #[schema(value_type = Vec<Uuid>)]
+    pub attachments: Vec<frontline_domain::AttachmentId>,
 }
 
 /// Replies in a dialog. `201` when stored, `200` when this `client_id` was stored before.
@@ -231,7 +249,13 @@ pub async fn send_message(
     Path(id): Path<String>,
     JsonBody(req): JsonBody<SendRequest>,
 ) -> ApiResult<Response> {
-    let posted = dialogs::reply(&s.app, &actor, dialog_id(&id)?, &req.client_id, &req.body).await?;
+    let compose = dialogs::Compose {
+        client_id: &req.client_id,
+        body: &req.body,
+        internal: req.internal,
+        attachments: &req.attachments,
+    };
+    let posted = dialogs::write(&s.app, &actor, dialog_id(&id)?, &compose).await?;
     let status = if posted.duplicate { StatusCode::OK } else { StatusCode::CREATED };
     Ok((status, Json(MessageView::from(&posted.message))).into_response())
 }

@@ -33,6 +33,13 @@ pub enum ErrorCode {
     OperatorUnavailable,
     NotChannelMember,
     ChannelUnavailable,
+    CategoryRequired,
+    NameTaken,
+    VisitorHasOpenDialog,
+    RatingNotRequested,
+    AlreadyRated,
+    FileTooLarge,
+    FileTypeRefused,
     RateLimited,
     UnknownFrame,
     BadFrame,
@@ -52,7 +59,10 @@ impl ErrorCode {
             Forbidden | UnknownSiteKey | OriginNotAllowed => StatusCode::FORBIDDEN,
             DialogNotFound | NotFound => StatusCode::NOT_FOUND,
             DialogClosed | EmailTaken | ChannelNameTaken | AlreadyAssigned | CapacityReached | OperatorUnavailable
-            | NotChannelMember | ChannelUnavailable => StatusCode::CONFLICT,
+            | NotChannelMember | ChannelUnavailable | CategoryRequired | NameTaken | VisitorHasOpenDialog
+            | RatingNotRequested | AlreadyRated => StatusCode::CONFLICT,
+            FileTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            FileTypeRefused => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -82,6 +92,13 @@ impl ErrorCode {
             OperatorUnavailable => "operator_unavailable",
             NotChannelMember => "not_channel_member",
             ChannelUnavailable => "channel_unavailable",
+            CategoryRequired => "category_required",
+            NameTaken => "name_taken",
+            VisitorHasOpenDialog => "visitor_has_open_dialog",
+            RatingNotRequested => "rating_not_requested",
+            AlreadyRated => "already_rated",
+            FileTooLarge => "file_too_large",
+            FileTypeRefused => "file_type_refused",
             RateLimited => "rate_limited",
             UnknownFrame => "unknown_frame",
             BadFrame => "bad_frame",
@@ -195,6 +212,34 @@ impl From<CoreError> for ApiError {
                 code: C::ChannelNameTaken,
                 message: "A channel with this name exists.".into(),
                 details: serde_json::json!({ "field": "name" }),
+            },
+            CoreError::CategoryRequired => ApiError {
+                code: C::CategoryRequired,
+                message: "Choose a category before closing this dialog.".into(),
+                details: serde_json::json!({ "field": "category_id" }),
+            },
+            CoreError::NameTaken => ApiError {
+                code: C::NameTaken,
+                message: "This name is taken.".into(),
+                details: serde_json::json!({ "field": "name" }),
+            },
+            CoreError::VisitorHasOpenDialog => ApiError::new(
+                C::VisitorHasOpenDialog,
+                "The visitor has another open dialog; close it or continue there.",
+            ),
+            CoreError::RatingNotRequested => {
+                ApiError::new(C::RatingNotRequested, "This dialog does not ask for a rating.")
+            }
+            CoreError::AlreadyRated => ApiError::new(C::AlreadyRated, "This dialog is rated already."),
+            CoreError::FileTooLarge(max) => ApiError {
+                code: C::FileTooLarge,
+                message: format!("The file is larger than {} MB.", max.div_ceil(1024 * 1024)),
+                details: serde_json::json!({ "field": "file", "max_bytes": max }),
+            },
+            CoreError::FileTypeRefused { detected, allowed } => ApiError {
+                code: C::FileTypeRefused,
+                message: format!("Files of this type ({detected}) are not accepted."),
+                details: serde_json::json!({ "field": "file", "detected": detected, "allowed": allowed }),
             },
             CoreError::Unavailable(cause) => {
                 tracing::error!(error = %cause, "store unavailable");

@@ -9,6 +9,7 @@ pub mod openapi;
 pub mod ops;
 pub mod queue;
 pub mod state;
+pub mod tools;
 pub mod web;
 pub mod widget;
 pub mod ws;
@@ -41,6 +42,22 @@ pub fn router(state: HttpState) -> Router {
         .route("/dialogs/{id}/messages", get(console::list_messages).post(console::send_message))
         .route("/dialogs/{id}/read", post(console::mark_read))
         .route("/dialogs/{id}/close", post(console::close_dialog))
+        .route("/dialogs/close", post(tools::close_many))
+        .route("/dialogs/{id}/reopen", post(tools::reopen))
+        .route("/dialogs/{id}/snooze", post(tools::snooze))
+        .route("/dialogs/{id}/unsnooze", post(tools::unsnooze))
+        .route("/dialogs/{id}/tags", put(tools::set_tags))
+        .route("/dialogs/{id}/category", put(tools::set_category))
+        .route("/dialogs/{id}/visitor", get(tools::visitor_card).patch(tools::update_visitor_card))
+        .route("/tags", get(tools::list_tags).post(tools::create_tag))
+        .route("/tags/{id}", patch(tools::update_tag))
+        .route("/categories", get(tools::list_categories).post(tools::create_category))
+        .route("/categories/{id}", patch(tools::update_category))
+        .route("/saved-replies", get(tools::list_replies).post(tools::create_reply))
+        .route("/saved-replies/{id}", patch(tools::update_reply).delete(tools::delete_reply))
+        .route("/uploads", post(tools::upload))
+        .route("/attachments/{id}", get(tools::attachment))
+        .route("/search", get(tools::search))
         .route("/operators", get(console::list_operators).post(console::create_operator))
         .route("/channels", get(channels::list_channels).post(channels::create_channel))
         .route("/channels/{id}", patch(channels::update_channel))
@@ -52,6 +69,10 @@ pub fn router(state: HttpState) -> Router {
         .route("/session", post(widget::open_session))
         .route("/messages", get(widget::list_messages).post(widget::send_message))
         .route("/visitor", patch(widget::update_visitor))
+        .route("/uploads", post(tools::widget_upload))
+        .route("/attachments/{id}", get(tools::widget_attachment))
+        .route("/read", post(tools::widget_read))
+        .route("/rating", post(tools::widget_rate))
         .route("/ws", get(ws::widget_ws))
         .fallback(api_not_found);
     Router::new()

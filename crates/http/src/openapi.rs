@@ -2,7 +2,7 @@
 //! types themselves, so it cannot drift from the code.
 
 use crate::error::{ApiErrorBody, ErrorCode};
-use crate::{channels, console, queue, widget};
+use crate::{channels, console, queue, tools, widget};
 use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 
@@ -17,6 +17,11 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         queue::counts, queue::accept, queue::assign, queue::transfer, queue::set_presence, queue::update_operator,
         queue::list_rules, queue::replace_rules,
         widget::open_session, widget::list_messages, widget::send_message, widget::update_visitor,
+        tools::upload, tools::widget_upload, tools::attachment, tools::widget_attachment,
+        tools::list_tags, tools::create_tag, tools::update_tag, tools::list_categories, tools::create_category,
+        tools::update_category, tools::set_tags, tools::set_category, tools::snooze, tools::unsnooze, tools::reopen,
+        tools::close_many, tools::list_replies, tools::create_reply, tools::update_reply, tools::delete_reply,
+        tools::visitor_card, tools::update_visitor_card, tools::search, tools::widget_read, tools::widget_rate,
     ),
     components(schemas(ApiErrorBody, ErrorCode)),
     modifiers(&Security),

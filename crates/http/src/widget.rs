@@ -2,9 +2,10 @@
 //! authenticates everything after.
 
 use crate::console::{MessagePageView, MessagesQuery, SendRequest, message_page, page_of};
-use crate::error::{ApiErrorBody, ApiResult};
+use crate::error::{ApiError, ApiErrorBody, ApiResult};
 use crate::extract::{JsonBody, WidgetAuth, origin_header, own_origin};
 use crate::state::HttpState;
+use crate::tools::ProfileRequest;
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -27,6 +28,9 @@ pub struct SessionRequest {
     /// The page the visitor is on.
     #[serde(default)]
     pub page_url: Option<String>,
+    /// Its title (the visitor card lists the pages he opened).
+    #[serde(default)]
+    pub page_title: Option<String>,
     /// The browser's language (`navigator.language`).
     #[serde(default)]
     pub language: Option<String>,
@@ -48,6 +52,8 @@ pub struct SessionResponse {
     pub visitor: VisitorView,
     pub dialog: Option<WidgetDialogView>,
     pub site: SiteInfo,
+    /// What uploads may be.
+    pub upload_limits: frontline_core::files::UploadLimits,
 }
 
 /// Opens the widget: the same visitor for a known token, else a new one.
@@ -60,13 +66,19 @@ pub async fn open_session(
 ) -> ApiResult<Json<SessionResponse>> {
     let own = own_origin(&headers, s.config.secure_cookies);
     let origin = WidgetOrigin { header: origin_header(&headers), own: own.as_deref(), page: req.origin.as_deref() };
-    let page = widget::PageContext { page_url: req.page_url, language: req.language, properties: req.properties };
+    let page = widget::PageContext {
+        page_url: req.page_url,
+        page_title: req.page_title,
+        language: req.language,
+        properties: req.properties,
+    };
     let session = widget::open_session(&s.app, &req.key, req.token.as_deref(), &origin, page).await?;
     Ok(Json(SessionResponse {
         token: session.token,
         visitor: (&session.visitor).into(),
         dialog: session.dialog.as_ref().map(WidgetDialogView::from),
         site: SiteInfo { name: session.site.name, workspace_name: session.workspace_name },
+        upload_limits: s.app.config.uploads.clone(),
     }))
 }
 
@@ -94,25 +106,23 @@ pub async fn send_message(
     WidgetAuth(actor): WidgetAuth,
     JsonBody(req): JsonBody<SendRequest>,
 ) -> ApiResult<Response> {
-    let posted = widget::post(&s.app, &actor, &req.client_id, &req.body).await?;
+    if req.internal {
+        return Err(ApiError::field("internal", "internal: visitors cannot write notes"));
+    }
+    let posted = widget::post_with(&s.app, &actor, &req.client_id, &req.body, &req.attachments).await?;
     let status = if posted.duplicate { StatusCode::OK } else { StatusCode::CREATED };
     Ok((status, Json(MessageView::from(&posted.message))).into_response())
 }
 
-#[derive(Deserialize, ToSchema)]
-pub struct VisitorUpdate {
-    pub name: String,
-}
-
-/// The visitor gives his name.
-#[utoipa::path(patch, path = "/widget/v1/visitor", tag = "widget", request_body = VisitorUpdate,
+/// The visitor gives his name, e-mail or phone.
+#[utoipa::path(patch, path = "/widget/v1/visitor", tag = "widget", request_body = ProfileRequest,
     responses((status = 200, body = VisitorView), (status = 400, body = ApiErrorBody)),
     security(("visitor_token" = [])))]
 pub async fn update_visitor(
     State(s): State<HttpState>,
     WidgetAuth(actor): WidgetAuth,
-    JsonBody(req): JsonBody<VisitorUpdate>,
+    JsonBody(req): JsonBody<ProfileRequest>,
 ) -> ApiResult<Json<VisitorView>> {
-    let v = widget::set_name(&s.app, &actor, &req.name).await?;
+    let v = widget::set_profile(&s.app, &actor, &req.patch()).await?;
     Ok(Json(VisitorView::from(&v)))
 }

@@ -20,7 +20,7 @@ use frontline_core::auth::OperatorActor;
 use frontline_core::bus::{RecvError, Topic};
 use frontline_core::views::{Event, MessageView, VisitorView, WidgetDialogView};
 use frontline_core::widget::{self, VisitorActor, WidgetOrigin};
-use frontline_core::{CoreError, audience, dialogs};
+use frontline_core::{CoreError, audience, dialogs, tools};
 use frontline_domain::DialogId;
 use futures_util::stream::FuturesUnordered;
 use futures_util::{SinkExt, StreamExt};
@@ -38,9 +38,10 @@ const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 const RESUME_MAX: usize = 5000;
 
 /// Who is on the other end.
+#[derive(Clone)]
 enum Peer {
     Operator(OperatorActor),
-    Visitor(VisitorActor),
+    Visitor(Box<VisitorActor>),
 }
 
 fn configure(ws: WebSocketUpgrade) -> WebSocketUpgrade {
@@ -95,15 +96,34 @@ pub async fn widget_ws(State(s): State<HttpState>, Query(q): Query<WidgetWsQuery
         Ok(ws) => ws,
         Err(e) => return e.into_response(),
     };
-    configure(ws).on_upgrade(move |socket| serve(s, Peer::Visitor(actor), socket))
+    configure(ws).on_upgrade(move |socket| serve(s, Peer::Visitor(Box::new(actor)), socket))
 }
 
 /// Frames a client may send.
 #[derive(Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 enum ClientFrame {
-    Send { client_id: String, body: String, dialog_id: Option<String> },
-    Resume { after_seq: i64, dialog_id: Option<String> },
+    Send {
+        client_id: String,
+        #[serde(default)]
+        body: String,
+        dialog_id: Option<String>,
+        #[serde(default)]
+        internal: bool,
+        #[serde(default)]
+        attachments: Vec<frontline_domain::AttachmentId>,
+    },
+    Resume {
+        after_seq: i64,
+        dialog_id: Option<String>,
+    },
+    Typing {
+        dialog_id: Option<String>,
+    },
+    Read {
+        seq: i64,
+        dialog_id: Option<String>,
+    },
     Ping,
 }
 
@@ -186,10 +206,16 @@ async fn serve(s: HttpState, peer: Peer, socket: WebSocket) {
                 Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
             },
             event = sub.recv() => match event {
-                Ok(delivery) if !audience::visible_to_operator(&delivery, visible.as_ref()) => continue,
-                Ok(delivery) => match serde_json::to_string(&delivery.event) {
-                    Ok(frame) => vec![frame],
-                    Err(e) => { tracing::error!(error = %e, "ws: unencodable event"); continue; }
+                Ok(delivery) => match &peer {
+                    Peer::Operator(a) if !audience::for_operator(&delivery, a.operator.id, visible.as_ref()) => continue,
+                    Peer::Operator(_) => match serde_json::to_string(&delivery.event) {
+                        Ok(frame) => vec![frame],
+                        Err(e) => { tracing::error!(error = %e, "ws: unencodable event"); continue; }
+                    },
+                    Peer::Visitor(_) => match audience::visitor_frame(&delivery.event) {
+                        Some(frame) => vec![frame.to_string()],
+                        None => continue,
+                    },
                 },
                 Err(RecvError::Lagged(missed)) => {
                     metrics.ws_resyncs.fetch_add(1, Ordering::Relaxed);
@@ -259,7 +285,7 @@ fn on_frame(s: &HttpState, peer: &Peer, text: &str) -> Result<Option<Pending>, S
     let value: serde_json::Value =
         serde_json::from_str(text).map_err(|_| error_frame(None, ApiError::new(ErrorCode::BadFrame, "Not JSON.")))?;
     let kind = value.get("type").and_then(|t| t.as_str()).unwrap_or_default();
-    if !matches!(kind, "send" | "resume" | "ping") {
+    if !matches!(kind, "send" | "resume" | "ping" | "typing" | "read") {
         return Err(error_frame(None, ApiError::new(ErrorCode::UnknownFrame, format!("Unknown frame type {kind:?}."))));
     }
     let client_id = value.get("client_id").and_then(|c| c.as_str()).map(str::to_owned);
@@ -268,21 +294,56 @@ fn on_frame(s: &HttpState, peer: &Peer, text: &str) -> Result<Option<Pending>, S
     let s = s.clone();
     Ok(match (frame, peer) {
         (ClientFrame::Ping, _) => None,
-        (ClientFrame::Send { client_id, body, .. }, Peer::Visitor(a)) => {
+        (ClientFrame::Send { client_id, internal: true, .. }, Peer::Visitor(_)) => {
+            return Err(error_frame(
+                Some(&client_id),
+                ApiError::field("internal", "internal: visitors cannot write notes"),
+            ));
+        }
+        (ClientFrame::Send { client_id, body, attachments, .. }, Peer::Visitor(a)) => {
             let a = a.clone();
             Some(Box::pin(async move {
-                let r = widget::post(&s.app, &a, &client_id, &body).await;
+                let r = widget::post_with(&s.app, &a, &client_id, &body, &attachments).await;
                 vec![ack(&client_id, r)]
             }))
         }
-        (ClientFrame::Send { client_id, body, dialog_id }, Peer::Operator(a)) => {
+        (ClientFrame::Send { client_id, body, dialog_id, internal, attachments }, Peer::Operator(a)) => {
             let a = a.clone();
             Some(Box::pin(async move {
+                let compose =
+                    dialogs::Compose { client_id: &client_id, body: &body, internal, attachments: &attachments };
                 let r = match parse_dialog(dialog_id.as_deref()) {
-                    Ok(id) => dialogs::reply(&s.app, &a, id, &client_id, &body).await,
+                    Ok(id) => dialogs::write(&s.app, &a, id, &compose).await,
                     Err(e) => Err(e),
                 };
                 vec![ack(&client_id, r)]
+            }))
+        }
+        // Typing and read marks answer nothing; a refusal (a dialog he cannot see) is an error frame.
+        (ClientFrame::Typing { dialog_id }, peer) => {
+            let peer = peer.clone();
+            Some(Box::pin(async move {
+                let r = match &peer {
+                    Peer::Operator(a) => match parse_dialog(dialog_id.as_deref()) {
+                        Ok(id) => tools::operator_typing(&s.app, a, id).await,
+                        Err(e) => Err(e),
+                    },
+                    Peer::Visitor(a) => tools::visitor_typing(&s.app, a).await,
+                };
+                r.err().map(|e| error_frame(None, e.into())).into_iter().collect()
+            }))
+        }
+        (ClientFrame::Read { seq, dialog_id }, peer) => {
+            let peer = peer.clone();
+            Some(Box::pin(async move {
+                let r = match &peer {
+                    Peer::Operator(a) => match parse_dialog(dialog_id.as_deref()) {
+                        Ok(id) => dialogs::mark_read(&s.app, a, id, seq).await.map(|_| ()),
+                        Err(e) => Err(e),
+                    },
+                    Peer::Visitor(a) => tools::visitor_read(&s.app, a, seq).await,
+                };
+                r.err().map(|e| error_frame(None, e.into())).into_iter().collect()
             }))
         }
         (ClientFrame::Resume { after_seq, dialog_id }, peer) => {
@@ -291,7 +352,7 @@ fn on_frame(s: &HttpState, peer: &Peer, text: &str) -> Result<Option<Pending>, S
                 Peer::Visitor(_) => Ok(None),
             };
             let visitor = match peer {
-                Peer::Visitor(a) => Some(a.clone()),
+                Peer::Visitor(a) => Some((**a).clone()),
                 Peer::Operator(_) => None,
             };
             let operator = match peer {

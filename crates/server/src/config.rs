@@ -47,6 +47,10 @@ struct FileConfig {
     secure_cookies: Option<bool>,
     message_limit: Option<usize>,
     presence_grace_seconds: Option<i64>,
+    /// Largest upload in MB (1–100), most files in a message (1–20), accepted MIME types.
+    upload_max_mb: Option<u64>,
+    upload_max_files: Option<usize>,
+    upload_types: Option<Vec<String>>,
 }
 
 /// The resolved configuration.
@@ -68,6 +72,7 @@ pub struct Config {
     pub presence_grace_ms: i64,
     /// How often the scheduler looks for due work (tests shorten it).
     pub scheduler_tick_ms: i64,
+    pub uploads: frontline_core::files::UploadLimits,
 }
 
 impl Default for Config {
@@ -88,6 +93,7 @@ impl Default for Config {
             argon2_t: core.argon2_t,
             presence_grace_ms: core.presence_grace_ms,
             scheduler_tick_ms: core.scheduler_tick_ms,
+            uploads: core.uploads,
         }
     }
 }
@@ -112,8 +118,28 @@ impl Config {
             Some(_) => anyhow::bail!("presence_grace_seconds must be 5–3600"),
             None => d.presence_grace_ms,
         };
+        let mut uploads = d.uploads.clone();
+        if let Some(mb) = file.upload_max_mb {
+            if !(1..=100).contains(&mb) {
+                anyhow::bail!("upload_max_mb must be 1–100");
+            }
+            uploads.max_bytes = mb * 1024 * 1024;
+        }
+        if let Some(n) = file.upload_max_files {
+            if !(1..=20).contains(&n) {
+                anyhow::bail!("upload_max_files must be 1–20");
+            }
+            uploads.max_files = n;
+        }
+        if let Some(types) = file.upload_types {
+            if types.is_empty() || types.iter().any(|t| !t.contains('/')) {
+                anyhow::bail!("upload_types must be MIME types such as \"image/png\"");
+            }
+            uploads.types = types;
+        }
         Ok(Self {
             presence_grace_ms,
+            uploads,
             listen: args.listen.clone().or(file.listen).unwrap_or(d.listen),
             data: args.data.clone().or(file.data).unwrap_or(d.data),
             database: args.database.clone().or(file.database),

@@ -68,6 +68,8 @@ impl Server {
             argon2_t: config.argon2_t,
             presence_grace_ms: config.presence_grace_ms,
             scheduler_tick_ms: config.scheduler_tick_ms,
+            uploads: config.uploads.clone(),
+            files_dir: Some(config.data.join("files")),
             ..CoreConfig::default()
         };
         let app = App::new(store, bus, clock, core);

@@ -169,6 +169,7 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
                             close_reason: None,
                             previous_dialog: *previous,
                             visitor_read_seq: 0,
+                            operator_read_seq: 0,
                             rating: None,
                         };
                         open_of.insert(*visitor, dialog.id);
@@ -205,6 +206,7 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
                 d.pending_count = 0;
                 d.waiting_since = None;
                 state.operator_read_seq = d.last_seq;
+                d.operator_read_seq = d.last_seq;
             }
             AuthorKind::System => {}
         }

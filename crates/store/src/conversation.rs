@@ -354,6 +354,15 @@ macro_rules! sql_conversation_impls {
                     rows.iter().map(|r| records::dialog(&R(r))).collect()
                 }
 
+                async fn message_by_id(&self, ws: WorkspaceId, id: $crate::__uuid::Uuid) -> StoreResult<$crate::__domain::Message> {
+                    let row = ::sqlx::query(sql::SELECT_MESSAGE).bind(id).fetch_one(self.reader()).await.map_err(map_err)?;
+                    let m = records::message(&R(&row))?;
+                    if m.workspace_id != ws {
+                        return Err($crate::StoreError::NotFound);
+                    }
+                    Ok(m)
+                }
+
                 async fn create_file(&self, f: &StoredFile) -> StoreResult<()> {
                     ::sqlx::query(sql::INSERT_ATTACHMENT)
                         .bind(f.file.id.0)

@@ -319,6 +319,8 @@ pub trait ConversationStore: Send + Sync {
         limit: u32,
     ) -> StoreResult<Vec<Dialog>>;
 
+    /// One message by id (`NotFound` when it is not the workspace's).
+    async fn message_by_id(&self, workspace: WorkspaceId, id: uuid::Uuid) -> StoreResult<Message>;
     async fn create_file(&self, file: &StoredFile) -> StoreResult<()>;
     async fn file(&self, workspace: WorkspaceId, id: AttachmentId) -> StoreResult<StoredFile>;
     /// Uploads no message took, older than `before` (of every workspace).

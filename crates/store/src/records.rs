@@ -206,6 +206,7 @@ pub struct DialogRecord {
     pub close_reason: Option<String>,
     pub previous_dialog_id: Option<Uuid>,
     pub visitor_read_seq: i64,
+    pub operator_read_seq: i64,
     pub rating: Option<i64>,
     pub rating_comment: Option<String>,
     pub rated_at: Option<i64>,
@@ -253,6 +254,7 @@ impl TryFrom<DialogRecord> for Dialog {
                 .transpose()?,
             previous_dialog: r.previous_dialog_id.map(DialogId),
             visitor_read_seq: r.visitor_read_seq,
+            operator_read_seq: r.operator_read_seq,
             rating: match (r.rating, r.rated_at) {
                 (Some(score), Some(at)) => Some(Rating {
                     score: u8::try_from(score).map_err(|_| corrupt("rating"))?,
@@ -473,6 +475,7 @@ pub fn dialog(r: &impl StoreRow) -> Result<Dialog, StoreError> {
         close_reason: r.opt_text("close_reason")?,
         previous_dialog_id: r.opt_uuid("previous_dialog_id")?,
         visitor_read_seq: r.int("visitor_read_seq")?,
+        operator_read_seq: r.int("operator_read_seq")?,
         rating: r.opt_int("rating")?,
         rating_comment: r.opt_text("rating_comment")?,
         rated_at: r.opt_int("rated_at")?,

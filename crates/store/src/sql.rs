@@ -13,7 +13,7 @@ pub const VISITOR_COLS: &str =
 pub const DIALOG_COLS: &str = "id, workspace_id, number, channel_id, visitor_id, status, last_seq, unread_count, \
      last_author_kind, last_preview, last_message_at, created_at, updated_at, closed_at, assignee_id, assigned_at, \
      routed_by, pending_count, waiting_since, queued_at, wait_alerted_at, tags, category_id, snoozed_until, \
-     close_reason, previous_dialog_id, visitor_read_seq, rating, rating_comment, rated_at";
+     close_reason, previous_dialog_id, visitor_read_seq, rating, rating_comment, rated_at, operator_read_seq";
 pub const MESSAGE_COLS: &str = "id, workspace_id, dialog_id, seq, client_id, author_kind, author_id, author_name, body, \
      created_at, audience, event, attachments, mentions";
 

@@ -117,7 +117,7 @@ async fn malformed_requests_name_the_field() {
     let (status, body) = error(v.send("has space", "x").await).await;
     assert_eq!((status, body["details"]["field"].as_str()), (400, Some("client_id")));
     let operator = app.admin().await;
-    let (status, body) = error(operator.get("/api/v1/dialogs?status=snoozed").await).await;
+    let (status, body) = error(operator.get("/api/v1/dialogs?status=sleeping").await).await;
     assert_eq!((status, body["details"]["field"].as_str()), (400, Some("status")));
     let (status, body) = error(operator.get("/api/v1/dialogs?limit=0").await).await;
     assert_eq!((status, body["details"]["field"].as_str()), (400, Some("limit")));

@@ -123,6 +123,8 @@ async fn a_socket_that_falls_behind_is_told_to_resync() {
                 created_at: String::new(),
                 audience: "all".into(),
                 event: None,
+                attachments: Vec::new(),
+                mentions: Vec::new(),
             },
         };
         app.app.bus.publish(

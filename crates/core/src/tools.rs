@@ -1,0 +1,286 @@
+//! Tags and categories, snooze, reopen, rating, typing and read marks.
+
+use crate::auth::OperatorActor;
+use crate::dialogs::{views, visible_dialog};
+use crate::error::{CoreError, dialog_not_found};
+use crate::queue::system_line;
+use crate::views::{AuthorView, DialogView, Event, WidgetDialogView, rfc3339};
+use crate::widget::VisitorActor;
+use crate::{App, audience};
+use frontline_domain::{
+    CategoryId, CloseReason, Dialog, DialogId, DialogStatus, DomainError, Label, Rating, SystemEvent, TagId, Timestamp,
+    check_snooze,
+};
+use frontline_store::{Dictionary, Entry, PostMessage, PostTarget, StoreError};
+
+/// A tag or category of the dictionary.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct EntryView {
+    pub id: uuid::Uuid,
+    pub name: String,
+    pub archived: bool,
+}
+
+impl From<Entry> for EntryView {
+    fn from(e: Entry) -> Self {
+        Self { id: e.id, name: e.name, archived: e.archived }
+    }
+}
+
+/// Most tags on one dialog.
+pub const MAX_TAGS: usize = 20;
+
+pub async fn dictionary(
+    app: &App,
+    actor: &OperatorActor,
+    d: Dictionary,
+    archived: bool,
+) -> Result<Vec<EntryView>, CoreError> {
+    Ok(app.store.dictionary(actor.workspace(), d, archived).await?.into_iter().map(EntryView::from).collect())
+}
+
+fn taken(e: StoreError) -> CoreError {
+    match e {
+        StoreError::Conflict(_) => CoreError::NameTaken,
+        StoreError::NotFound => CoreError::NotFound("entry"),
+        other => other.into(),
+    }
+}
+
+pub async fn create_entry(app: &App, actor: &OperatorActor, d: Dictionary, name: &str) -> Result<EntryView, CoreError> {
+    actor.require_manager()?;
+    let name = Label::parse(name, "name")?;
+    let entry =
+        app.store.create_entry(actor.workspace(), d, uuid::Uuid::now_v7(), name.as_str(), app.clock.now()).await;
+    Ok(entry.map_err(taken)?.into())
+}
+
+/// Renames, archives or restores; entries are never deleted.
+pub async fn update_entry(
+    app: &App,
+    actor: &OperatorActor,
+    d: Dictionary,
+    id: uuid::Uuid,
+    name: Option<&str>,
+    archived: Option<bool>,
+) -> Result<EntryView, CoreError> {
+    actor.require_manager()?;
+    let name = name.map(|n| Label::parse(n, "name")).transpose()?;
+    let entry = app.store.update_entry(actor.workspace(), d, id, name.as_ref().map(Label::as_str), archived).await;
+    let entry = entry.map_err(taken)?;
+    if let Ok(mut cache) = app.labels.lock() {
+        cache.insert(entry.id, entry.name.clone());
+    }
+    Ok(entry.into())
+}
+
+/// Publishes the operators' new view of a dialog and returns it.
+async fn updated(app: &App, d: &Dialog) -> Result<DialogView, CoreError> {
+    let view = views(app, std::slice::from_ref(d)).await?.remove(0);
+    let event = Event::DialogUpdated { dialog: view.clone() };
+    audience::publish(app, event, d.workspace_id, d.channel_id, d.visitor_id);
+    Ok(view)
+}
+
+/// Replaces a dialog's tags. A tag must be in the dictionary and not archived, unless the
+/// dialog has it already (keeping an archived tag is allowed, adding one is not).
+pub async fn set_tags(
+    app: &App,
+    actor: &OperatorActor,
+    id: DialogId,
+    ids: &[uuid::Uuid],
+) -> Result<DialogView, CoreError> {
+    let dialog = visible_dialog(app, actor, id).await?;
+    let mut tags: Vec<TagId> = Vec::new();
+    for raw in ids {
+        let tag = TagId(*raw);
+        if tags.contains(&tag) {
+            continue;
+        }
+        if !dialog.tags.contains(&tag) {
+            let bad = |reason: &str| CoreError::Invalid { field: "tag_ids".into(), reason: format!("{raw}: {reason}") };
+            match app.store.dictionary_entry(actor.workspace(), Dictionary::Tags, *raw).await {
+                Ok(e) if e.archived => return Err(bad("the tag is archived")),
+                Ok(_) => {}
+                Err(StoreError::NotFound) => return Err(bad("no such tag")),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        tags.push(tag);
+    }
+    if tags.len() > MAX_TAGS {
+        return Err(DomainError::invalid("tag_ids", "at most 20 tags").into());
+    }
+    let after =
+        app.store.set_dialog_tags(actor.workspace(), id, &tags, app.clock.now()).await.map_err(dialog_not_found)?;
+    updated(app, &after).await
+}
+
+/// Sets or clears a dialog's category (an archived one only if it has it already).
+pub async fn set_category(
+    app: &App,
+    actor: &OperatorActor,
+    id: DialogId,
+    category: Option<uuid::Uuid>,
+) -> Result<DialogView, CoreError> {
+    let dialog = visible_dialog(app, actor, id).await?;
+    let category = category.map(CategoryId);
+    if let Some(c) = category.filter(|c| dialog.category != Some(*c)) {
+        let bad = |reason: &str| CoreError::Invalid { field: "category_id".into(), reason: reason.into() };
+        match app.store.dictionary_entry(actor.workspace(), Dictionary::Categories, c.0).await {
+            Ok(e) if e.archived => return Err(bad("the category is archived")),
+            Ok(_) => {}
+            Err(StoreError::NotFound) => return Err(bad("no such category")),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let after = app
+        .store
+        .set_dialog_category(actor.workspace(), id, category, app.clock.now())
+        .await
+        .map_err(dialog_not_found)?;
+    updated(app, &after).await
+}
+
+/// Appends an operators-only system line to an open dialog and publishes it.
+async fn line(app: &App, d: &Dialog, event: SystemEvent, now: Timestamp) -> Result<Dialog, CoreError> {
+    let l = system_line(event, now);
+    let posted = app
+        .store
+        .post_message(PostMessage {
+            workspace_id: d.workspace_id,
+            target: PostTarget::Dialog(d.id),
+            message: l.message,
+            author_name: None,
+        })
+        .await
+        .map_err(dialog_not_found)?;
+    let message = crate::views::MessageView::from(&posted.message);
+    audience::publish(app, Event::MessageCreated { message }, d.workspace_id, d.channel_id, d.visitor_id);
+    Ok(posted.dialog)
+}
+
+/// Snoozes an open dialog until a time: it leaves the open list and comes back when due, or
+/// when the visitor writes.
+pub async fn snooze(app: &App, actor: &OperatorActor, id: DialogId, until: Timestamp) -> Result<DialogView, CoreError> {
+    let now = app.clock.now();
+    let until = check_snooze(until, now)?;
+    let dialog = visible_dialog(app, actor, id).await?;
+    if dialog.status != DialogStatus::Open {
+        return Err(DomainError::DialogClosed.into());
+    }
+    let after = app.store.set_snooze(actor.workspace(), id, Some(until), now).await.map_err(dialog_not_found)?;
+    let by = actor.operator.display_name.as_str().to_owned();
+    let after = line(app, &after, SystemEvent::Snoozed { until: rfc3339(until), by }, now).await?;
+    updated(app, &after).await
+}
+
+/// Brings a snoozed dialog back at once.
+pub async fn unsnooze(app: &App, actor: &OperatorActor, id: DialogId) -> Result<DialogView, CoreError> {
+    let dialog = visible_dialog(app, actor, id).await?;
+    if dialog.snoozed_until.is_none() {
+        return views(app, &[dialog]).await.map(|mut v| v.remove(0));
+    }
+    let now = app.clock.now();
+    let after = app.store.set_snooze(actor.workspace(), id, None, now).await.map_err(dialog_not_found)?;
+    let by = Some(actor.operator.display_name.as_str().to_owned());
+    let after = line(app, &after, SystemEvent::Unsnoozed { reason: "operator".into(), by }, now).await?;
+    updated(app, &after).await
+}
+
+/// Wakes the snoozed dialogs that are due (scheduler); each once, on whichever node gets it.
+pub async fn wake_due(app: &App) -> Result<usize, CoreError> {
+    let now = app.clock.now();
+    let mut n = 0;
+    for d in app.store.due_snoozes(now, 200).await? {
+        let Some(until) = d.snoozed_until else { continue };
+        let Some(woke) = app.store.wake_snoozed(d.workspace_id, d.id, until, now).await? else { continue };
+        let woke = line(app, &woke, SystemEvent::Unsnoozed { reason: "due".into(), by: None }, now).await?;
+        updated(app, &woke).await?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// An operator opens a closed dialog again; its category must be chosen anew.
+pub async fn reopen(app: &App, actor: &OperatorActor, id: DialogId) -> Result<DialogView, CoreError> {
+    let dialog = visible_dialog(app, actor, id).await?;
+    let by = Some(actor.operator.display_name.as_str().to_owned());
+    match reopen_dialog(app, &dialog, by).await? {
+        Some(after) => updated(app, &after).await,
+        None => views(app, &[dialog]).await.map(|mut v| v.remove(0)),
+    }
+}
+
+/// Opens a closed dialog again with a line saying who did; `None` when it was open.
+pub(crate) async fn reopen_dialog(app: &App, d: &Dialog, by: Option<String>) -> Result<Option<Dialog>, CoreError> {
+    let now = app.clock.now();
+    let reopened = match app.store.reopen_dialog(d.workspace_id, d.id, now).await {
+        Ok(r) => r,
+        Err(StoreError::Conflict(_)) => return Err(CoreError::VisitorHasOpenDialog),
+        Err(e) => return Err(dialog_not_found(e)),
+    };
+    match reopened {
+        Some(after) => Ok(Some(line(app, &after, SystemEvent::Reopened { by }, now).await?)),
+        None => Ok(None),
+    }
+}
+
+/// The visitor rates a dialog an operator closed, once.
+pub async fn rate(
+    app: &App,
+    actor: &VisitorActor,
+    id: DialogId,
+    score: i64,
+    comment: Option<&str>,
+) -> Result<WidgetDialogView, CoreError> {
+    let v = &actor.visitor;
+    let rating = Rating::parse(score, comment, app.clock.now())?;
+    let dialog = app.store.dialog(v.workspace_id, id).await.map_err(dialog_not_found)?;
+    if dialog.visitor_id != v.id {
+        return Err(CoreError::DialogNotFound);
+    }
+    if dialog.status != DialogStatus::Closed || dialog.close_reason != Some(CloseReason::Operator) {
+        return Err(CoreError::RatingNotRequested);
+    }
+    let Some(after) = app.store.rate_dialog(v.workspace_id, id, &rating).await? else {
+        return Err(CoreError::AlreadyRated);
+    };
+    updated(app, &after).await?;
+    Ok(WidgetDialogView::from(&after))
+}
+
+/// Someone types: an operator in a dialog he sees (never in a note: the console sends
+/// nothing then), or the visitor in his open dialog.
+pub async fn operator_typing(app: &App, actor: &OperatorActor, id: DialogId) -> Result<(), CoreError> {
+    let d = visible_dialog(app, actor, id).await?;
+    let op = &actor.operator;
+    let author = AuthorView { kind: "operator".into(), id: op.id.0, name: Some(op.display_name.as_str().to_owned()) };
+    audience::publish(app, Event::Typing { dialog_id: d.id.0, author }, d.workspace_id, d.channel_id, d.visitor_id);
+    Ok(())
+}
+
+pub async fn visitor_typing(app: &App, actor: &VisitorActor) -> Result<(), CoreError> {
+    let v = &actor.visitor;
+    let Some(d) = crate::widget::current_dialog(app, actor).await?.filter(|d| d.status == DialogStatus::Open) else {
+        return Ok(());
+    };
+    let author =
+        AuthorView { kind: "visitor".into(), id: v.id.0, name: v.name.as_ref().map(|n| n.as_str().to_owned()) };
+    audience::publish(app, Event::Typing { dialog_id: d.id.0, author }, d.workspace_id, d.channel_id, v.id);
+    Ok(())
+}
+
+/// The visitor has read his current dialog up to `seq`; operators see the mark.
+pub async fn visitor_read(app: &App, actor: &VisitorActor, seq: i64) -> Result<(), CoreError> {
+    if seq < 0 {
+        return Err(DomainError::invalid("seq", "must not be negative").into());
+    }
+    let v = &actor.visitor;
+    let Some(d) = crate::widget::current_dialog(app, actor).await? else { return Ok(()) };
+    if let Some(after) = app.store.mark_visitor_read(v.workspace_id, d.id, seq.min(d.last_seq)).await? {
+        let event = Event::DialogRead { dialog_id: after.id.0, reader: "visitor".into(), seq: after.visitor_read_seq };
+        audience::publish(app, event, after.workspace_id, after.channel_id, v.id);
+    }
+    Ok(())
+}

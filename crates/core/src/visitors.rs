@@ -1,0 +1,193 @@
+//! The visitor card beside a dialog, his contacts, and search.
+
+use crate::App;
+use crate::auth::OperatorActor;
+use crate::dialogs::{views, visible_channels, visible_dialog};
+use crate::error::CoreError;
+use crate::views::{DialogView, rfc3339};
+use frontline_domain::search::SearchQuery;
+use frontline_domain::{DialogId, Email, Phone, Visitor, VisitorName, visit_start};
+use std::collections::HashMap;
+
+/// A new visit starts after half an hour without a page view.
+pub const VISIT_GAP_MS: i64 = 30 * 60 * 1000;
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct PageViewView {
+    pub url: String,
+    pub title: Option<String>,
+    pub at: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct PastDialogView {
+    pub id: uuid::Uuid,
+    pub number: i64,
+    pub status: String,
+    pub created_at: String,
+    pub closed_at: Option<String>,
+    pub preview: Option<String>,
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct VisitorCardView {
+    pub id: uuid::Uuid,
+    pub number: i64,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub city: Option<String>,
+    pub page_url: Option<String>,
+    pub language: Option<String>,
+    pub properties: HashMap<String, String>,
+    pub first_seen_at: String,
+    pub last_seen_at: Option<String>,
+    /// Time on site is now minus this.
+    pub visit_started_at: Option<String>,
+    /// Newest first, at most 20.
+    pub pages: Vec<PageViewView>,
+    /// His other dialogs the caller sees, newest first.
+    pub dialogs: Vec<PastDialogView>,
+}
+
+/// The card of the visitor of a dialog the operator sees.
+pub async fn card(app: &App, actor: &OperatorActor, id: DialogId) -> Result<VisitorCardView, CoreError> {
+    let d = visible_dialog(app, actor, id).await?;
+    let v = app.store.visitor(d.workspace_id, d.visitor_id).await?;
+    card_of(app, actor, &v, id).await
+}
+
+async fn card_of(
+    app: &App,
+    actor: &OperatorActor,
+    v: &Visitor,
+    current: DialogId,
+) -> Result<VisitorCardView, CoreError> {
+    let pages = app.store.pages(v.id, 50).await?;
+    let times: Vec<_> = pages.iter().map(|p| p.at).collect();
+    let channels = visible_channels(app, actor).await?;
+    let dialogs = app
+        .store
+        .dialogs_of_visitor(v.workspace_id, v.id, 50)
+        .await?
+        .into_iter()
+        .filter(|d| d.id != current && channels.as_ref().is_none_or(|c| c.contains(&d.channel_id)))
+        .map(|d| PastDialogView {
+            id: d.id.0,
+            number: d.number,
+            status: d.status.as_str().to_owned(),
+            created_at: rfc3339(d.created_at),
+            closed_at: d.closed_at.map(rfc3339),
+            preview: d.last_message.map(|m| m.preview),
+        })
+        .collect();
+    Ok(VisitorCardView {
+        id: v.id.0,
+        number: v.number,
+        name: v.name.as_ref().map(|n| n.as_str().to_owned()),
+        email: v.email.as_ref().map(|e| e.as_str().to_owned()),
+        phone: v.phone.as_ref().map(|p| p.as_str().to_owned()),
+        city: v.context.properties.get("city").cloned(),
+        page_url: v.context.page_url.clone(),
+        language: v.context.language.clone(),
+        properties: v.context.properties.clone().into_iter().collect(),
+        first_seen_at: rfc3339(v.created_at),
+        last_seen_at: v.last_seen_at.map(rfc3339),
+        visit_started_at: visit_start(&times, VISIT_GAP_MS).map(rfc3339),
+        pages: pages
+            .into_iter()
+            .take(20)
+            .map(|p| PageViewView { url: p.url, title: p.title, at: rfc3339(p.at) })
+            .collect(),
+        dialogs,
+    })
+}
+
+/// A change of name or contacts: absent leaves a field, `Some(None)` (or blank) clears it.
+#[derive(Debug, Clone, Default)]
+pub struct ProfilePatch<'a> {
+    pub name: Option<Option<&'a str>>,
+    pub email: Option<Option<&'a str>>,
+    pub phone: Option<Option<&'a str>>,
+}
+
+/// Applies a patch to a visitor: every field is checked before anything is written.
+pub(crate) async fn apply_profile(app: &App, v: &Visitor, p: &ProfilePatch<'_>) -> Result<Visitor, CoreError> {
+    let blank = |s: &Option<&str>| s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+    let name = match &p.name {
+        None => v.name.clone(),
+        Some(n) => blank(n).map(|n| VisitorName::parse(&n)).transpose()?,
+    };
+    let email = match &p.email {
+        None => v.email.clone(),
+        Some(e) => blank(e).map(|e| Email::parse(&e)).transpose()?,
+    };
+    let phone = match &p.phone {
+        None => v.phone.clone(),
+        Some(ph) => blank(ph).map(|ph| Phone::parse(&ph)).transpose()?,
+    };
+    let after =
+        app.store.update_visitor_profile(v.workspace_id, v.id, name.as_ref(), email.as_ref(), phone.as_ref()).await?;
+    // The console's rows of his latest dialog show the new name at once.
+    if let Some(dialog) = app.store.latest_dialog_of_visitor(v.workspace_id, v.id).await? {
+        let view = views(app, std::slice::from_ref(&dialog)).await?.remove(0);
+        let event = crate::views::Event::DialogUpdated { dialog: view };
+        crate::audience::publish(app, event, v.workspace_id, dialog.channel_id, v.id);
+    }
+    Ok(after)
+}
+
+/// An operator writes down the visitor's name or contacts.
+pub async fn update(
+    app: &App,
+    actor: &OperatorActor,
+    id: DialogId,
+    patch: &ProfilePatch<'_>,
+) -> Result<VisitorCardView, CoreError> {
+    let d = visible_dialog(app, actor, id).await?;
+    let v = app.store.visitor(d.workspace_id, d.visitor_id).await?;
+    let after = apply_profile(app, &v, patch).await?;
+    card_of(app, actor, &after, id).await
+}
+
+/// One search result.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct SearchHit {
+    pub dialog: DialogView,
+    /// `message` or `visitor`.
+    #[serde(rename = "match")]
+    pub matched: String,
+    pub message: Option<MessageHitView>,
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct MessageHitView {
+    pub seq: i64,
+    /// The matched words are marked with `[` and `]`.
+    pub snippet: String,
+    pub created_at: String,
+    pub audience: String,
+}
+
+/// Dialogs the operator sees whose messages or visitor match, newest first.
+pub async fn search(app: &App, actor: &OperatorActor, q: &str, limit: u32) -> Result<Vec<SearchHit>, CoreError> {
+    let query = SearchQuery::parse(q)?;
+    let visible_to = (!actor.operator.role.sees_all_channels()).then_some(actor.operator.id);
+    let rows = app.store.search(actor.workspace(), &query, visible_to, limit).await?;
+    let dialogs: Vec<_> = rows.iter().map(|r| r.dialog.clone()).collect();
+    let views = views(app, &dialogs).await?;
+    Ok(rows
+        .into_iter()
+        .zip(views)
+        .map(|(r, dialog)| SearchHit {
+            dialog,
+            matched: if r.message.is_some() { "message" } else { "visitor" }.to_owned(),
+            message: r.message.map(|m| MessageHitView {
+                seq: m.seq,
+                snippet: m.snippet,
+                created_at: rfc3339(m.created_at),
+                audience: m.audience,
+            }),
+        })
+        .collect())
+}
