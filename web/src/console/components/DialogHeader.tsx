@@ -160,6 +160,20 @@ export function DialogHeader({ dialog, name }: { dialog: DialogView; name: strin
         <TagEditor dialog={dialog} />
         <CategorySelect dialog={dialog} />
         {dialog.rating && <RatingStars rating={dialog.rating} />}
+        {dialog.previous_dialog_id && (
+          <a
+            class="link previous-dialog"
+            href={`/console/dialogs/${encodeURIComponent(dialog.previous_dialog_id)}`}
+            onClick={(e) => {
+              if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+              e.preventDefault();
+              void state.open(dialog.previous_dialog_id);
+            }}
+            data-testid="previous-dialog"
+          >
+            ← {t('dialog.previous')}
+          </a>
+        )}
       </div>
       {toolProblem && (
         <div class="notice" role="alert" data-testid="tool-error" data-code={toolProblem.code}>
