@@ -129,6 +129,46 @@ mod tests {
     }
 
     #[test]
+    fn the_visitor_socket_never_gets_notes_or_the_operators_view() {
+        assert!(visitor_frame(&message("operators")).is_none(), "an internal note");
+        assert!(visitor_frame(&message("all")).is_some());
+        let typing = |kind: &str| Event::Typing {
+            dialog_id: uuid::Uuid::nil(),
+            author: AuthorView { kind: kind.into(), id: uuid::Uuid::nil(), name: None },
+        };
+        let (ws, v) = (WorkspaceId::new(), VisitorId::new());
+        assert_eq!(topics(&typing("visitor"), ws, v), vec![Topic::Workspace(ws)], "his own typing is not echoed");
+        assert_eq!(topics(&typing("operator"), ws, v), vec![Topic::Workspace(ws), Topic::Visitor(v)]);
+        let mention = Event::Mention {
+            operator_id: uuid::Uuid::nil(),
+            dialog: Box::new(serde_json::from_value(dialog_json()).expect("dialog")),
+            message: match message("operators") {
+                Event::MessageCreated { message } => message,
+                _ => unreachable!(),
+            },
+        };
+        assert_eq!(topics(&mention, ws, v), vec![Topic::Workspace(ws)]);
+        let closed = Event::DialogClosed { dialog: serde_json::from_value(dialog_json()).expect("dialog") };
+        let frame = visitor_frame(&closed).expect("a close reaches him").to_string();
+        assert!(frame.contains("\"close_reason\":\"operator\""), "{frame}");
+        assert!(!frame.contains("секрет"), "tags, categories and the visitor card stay with operators: {frame}");
+    }
+
+    fn dialog_json() -> serde_json::Value {
+        serde_json::json!({
+            "id": uuid::Uuid::nil(), "number": 1, "status": "closed", "channel_id": uuid::Uuid::nil(),
+            "visitor": {"id": uuid::Uuid::nil(), "number": 1, "name": null, "city": null, "page_url": null,
+                "email": "секрет@example.com", "phone": null},
+            "last_seq": 3, "unread_count": 0, "last_message": null, "created_at": "", "updated_at": "",
+            "closed_at": null, "assignee": null, "assigned_at": null, "routed_by": null, "pending_count": 0,
+            "waiting_since": null, "queued_at": null, "waiting_alert": false,
+            "tags": [{"id": uuid::Uuid::nil(), "name": "секрет"}], "category": null, "snoozed_until": null,
+            "close_reason": "operator", "previous_dialog_id": null, "visitor_read_seq": 0, "operator_read_seq": 3,
+            "rating": null
+        })
+    }
+
+    #[test]
     fn a_moved_dialog_is_seen_once_more_by_the_channel_it_left() {
         let (old, new, other) = (ChannelId::new(), ChannelId::new(), ChannelId::new());
         let moved = Delivery { channel: Some(new), previous_channel: Some(old), event: message("all") };

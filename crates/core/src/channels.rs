@@ -46,6 +46,8 @@ pub struct ChannelPatch<'a> {
     pub greeting: Option<&'a str>,
     pub wait_alert_seconds: Option<i64>,
     pub offline_policy: Option<&'a str>,
+    pub require_category: Option<bool>,
+    pub reopen_window_minutes: Option<i64>,
 }
 
 /// An admin changes a channel: every field is checked before anything is written.
@@ -62,6 +64,7 @@ pub async fn update(
     let greeting = p.greeting.map(Greeting::parse).transpose()?;
     let wait_limit = p.wait_alert_seconds.map(WaitLimit::seconds).transpose()?;
     let offline_policy = p.offline_policy.map(OfflinePolicy::parse).transpose()?;
+    let reopen_window = p.reopen_window_minutes.map(frontline_domain::ReopenWindow::minutes).transpose()?;
     let mut channel = app.store.channel(ws, id).await.map_err(channel_not_found)?;
     if let Some(name) = name.filter(|n| *n != channel.name) {
         channel = app.store.rename_channel(ws, id, &name).await.map_err(name_taken)?;
@@ -71,6 +74,8 @@ pub async fn update(
     settings.greeting = greeting.unwrap_or(settings.greeting);
     settings.wait_limit = wait_limit.unwrap_or(settings.wait_limit);
     settings.offline_policy = offline_policy.unwrap_or(settings.offline_policy);
+    settings.require_category = p.require_category.unwrap_or(settings.require_category);
+    settings.reopen_window = reopen_window.unwrap_or(settings.reopen_window);
     if settings != channel.settings {
         channel = app.store.update_channel_settings(ws, id, &settings).await.map_err(channel_not_found)?;
         tracing::info!(channel.id = %id, mode = settings.mode.as_str(), "channel settings changed");

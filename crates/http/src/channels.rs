@@ -68,6 +68,10 @@ pub struct ChannelPatchRequest {
     pub wait_alert_seconds: Option<i64>,
     /// What happens to an operator's dialogs when he goes offline: `keep` or `return`.
     pub offline_policy: Option<String>,
+    /// A dialog cannot be closed without a category.
+    pub require_category: Option<bool>,
+    /// A visitor writing less than this after a close reopens the dialog: 0 (never) to 10080.
+    pub reopen_window_minutes: Option<i64>,
 }
 
 /// Changes a channel (admins only): only the fields given change, all checked first.
@@ -87,6 +91,8 @@ pub async fn update_channel(
         greeting: req.greeting.as_deref(),
         wait_alert_seconds: req.wait_alert_seconds,
         offline_policy: req.offline_policy.as_deref(),
+        require_category: req.require_category,
+        reopen_window_minutes: req.reopen_window_minutes,
     };
     let ch = channels::update(&s.app, &admin, channel_id(&id)?, patch).await?;
     Ok(Json(channel_view(&s, &ch).await?))

@@ -176,6 +176,12 @@ impl TestApp {
         self.visitor_session(origin, json!({ "key": self.site_key, "token": token })).await
     }
 
+    /// A session of a visitor (new, or the one of `token`) on a page with a title.
+    pub async fn visitor_on_page(&self, token: Option<&str>, page_url: &str, title: &str) -> VisitorClient {
+        let body = json!({ "key": self.site_key, "token": token, "page_url": page_url, "page_title": title });
+        self.visitor_session(&self.origin(), body).await.expect("visitor session")
+    }
+
     /// A new visitor on `page_url` with what the site tells about him (routing reads both).
     pub async fn visitor_at(&self, page_url: &str, properties: Value) -> VisitorClient {
         let body = json!({ "key": self.site_key, "page_url": page_url, "properties": properties, "language": "ru-RU" });
@@ -220,6 +226,7 @@ impl Drop for TestApp {
 }
 
 /// A signed-in operator.
+#[derive(Clone)]
 pub struct OperatorClient {
     pub base: String,
     pub http: reqwest::Client,
@@ -247,6 +254,22 @@ impl OperatorClient {
 
     pub async fn patch(&self, path: &str, body: Value) -> reqwest::Response {
         self.http.patch(self.url(path)).header("cookie", &self.cookie).json(&body).send().await.expect("PATCH")
+    }
+
+    pub async fn delete(&self, path: &str) -> reqwest::Response {
+        self.http.delete(self.url(path)).header("cookie", &self.cookie).send().await.expect("DELETE")
+    }
+
+    /// `POST /api/v1/uploads?name=…` with the file's bytes.
+    pub async fn upload(&self, name: &str, bytes: Vec<u8>) -> reqwest::Response {
+        self.http
+            .post(self.url("/api/v1/uploads"))
+            .query(&[("name", name)])
+            .header("cookie", &self.cookie)
+            .body(bytes)
+            .send()
+            .await
+            .expect("upload")
     }
 
     /// This operator's id.
@@ -306,6 +329,28 @@ impl VisitorClient {
             .send()
             .await
             .expect("POST message")
+    }
+
+    /// Any widget call with his token, from his origin.
+    pub async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> reqwest::Response {
+        let mut req = self.http.request(method, self.url(path)).header("origin", &self.origin).bearer_auth(&self.token);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        req.send().await.expect("widget call")
+    }
+
+    /// `POST /widget/v1/uploads?name=…` with the file's bytes.
+    pub async fn upload(&self, name: &str, bytes: Vec<u8>) -> reqwest::Response {
+        self.http
+            .post(self.url("/widget/v1/uploads"))
+            .query(&[("name", name)])
+            .header("origin", &self.origin)
+            .bearer_auth(&self.token)
+            .body(bytes)
+            .send()
+            .await
+            .expect("upload")
     }
 
     pub async fn history(&self) -> Vec<Value> {

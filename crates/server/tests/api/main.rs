@@ -11,3 +11,4 @@ mod queues;
 mod refusals;
 mod resume;
 mod shutdown;
+mod tools;
