@@ -397,3 +397,36 @@ describe('WidgetChat contact details', () => {
     chat.stop();
   });
 });
+
+describe('WidgetChat contact details from the server', () => {
+  beforeEach(() => {
+    FakeSocket.instances = [];
+    localStorage.clear();
+  });
+
+  it('prefers what the server tells over what this browser saved', async () => {
+    localStorage.setItem('frontline.contact.site-key', JSON.stringify({ visitor_id: 'v1', email: 'old@example.com', phone: '123456' }));
+    const { chat } = setup({
+      routes: {
+        'POST /widget/v1/session': () => ({
+          token: 't',
+          visitor: { id: 'v1', number: 42, name: null, email: 'new@example.com', phone: null },
+          dialog: null,
+          site: { name: 'Кухни' },
+        }),
+      },
+    });
+    await chat.start();
+    expect(chat.contact).toEqual({ email: 'new@example.com', phone: '' });
+    expect(chat.uploadLimits).toBeNull();
+    chat.stop();
+  });
+
+  it('forgets what was saved for another visitor', async () => {
+    localStorage.setItem('frontline.contact.site-key', JSON.stringify({ visitor_id: 'someone-else', email: 'old@example.com' }));
+    const { chat } = setup();
+    await chat.start();
+    expect(chat.contact).toEqual({ email: '', phone: '' });
+    chat.stop();
+  });
+});

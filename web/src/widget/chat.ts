@@ -320,8 +320,8 @@ export class WidgetChat extends Observable {
       });
       this.visitor = visitor;
       this.contact = {
-        email: visitor.email ?? (patch.email !== undefined ? patch.email ?? '' : this.contact.email),
-        phone: visitor.phone ?? (patch.phone !== undefined ? patch.phone ?? '' : this.contact.phone),
+        email: known(visitor, 'email') ?? (patch.email !== undefined ? patch.email ?? '' : this.contact.email),
+        phone: known(visitor, 'phone') ?? (patch.phone !== undefined ? patch.phone ?? '' : this.contact.phone),
       };
       local.set(contactKey(this.params.key), JSON.stringify({ visitor_id: visitor.id, ...this.contact }));
       this.changed();
@@ -414,8 +414,8 @@ export class WidgetChat extends Observable {
     }
     const mine = saved.visitor_id === visitor.id;
     this.contact = {
-      email: visitor.email ?? (mine ? saved.email ?? '' : ''),
-      phone: visitor.phone ?? (mine ? saved.phone ?? '' : ''),
+      email: known(visitor, 'email') ?? (mine ? saved.email ?? '' : ''),
+      phone: known(visitor, 'phone') ?? (mine ? saved.phone ?? '' : ''),
     };
   }
 
@@ -533,6 +533,14 @@ export class WidgetChat extends Observable {
     this.changed();
     this.reportUnread();
   }
+}
+
+/**
+ * A contact field as the server tells it ('' when it says null), or undefined when the answer
+ * does not carry the field at all (docs/api.md's VisitorView is `{id, number, name}`).
+ */
+function known(visitor: Partial<Record<'email' | 'phone', string | null>>, field: 'email' | 'phone'): string | undefined {
+  return field in visitor ? visitor[field] ?? '' : undefined;
 }
 
 export function toProblem(e: unknown): Problem {
