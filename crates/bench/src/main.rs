@@ -9,9 +9,13 @@
 //! 3. latency at a fixed rate (`--rate` messages/s spread over the visitors);
 //! 4. floors: the same rows inserted into SQLite in batches with the same durability (WAL,
 //!    `synchronous=FULL`), and a bare WebSocket relay (no storage) driven by the same clients.
+//!
+//! `--history N` runs instead the large-history phase (`history.rs`): N dialogs of ten
+//! messages seeded into SQLite, then history pages, filtered lists and search over HTTP.
 
 mod client;
 mod floor;
+mod history;
 mod stats;
 
 use anyhow::{Context, Result, bail};
@@ -64,6 +68,13 @@ pub struct Args {
     /// Skip the floors (raw SQLite, bare relay).
     #[arg(long)]
     pub no_floor: bool,
+    /// Run the large-history phase instead: seed this many dialogs (ten messages each) and
+    /// measure history pages, filtered lists and search (needs --spawn).
+    #[arg(long)]
+    pub history: Option<i64>,
+    /// Keep (or reuse) the seeded data folder here, so the seeding is paid once.
+    #[arg(long)]
+    pub history_dir: Option<PathBuf>,
 }
 
 fn rss_kib(pid: u32) -> Option<u64> {
@@ -81,6 +92,10 @@ struct Spawned {
 
 async fn spawn(bin: &PathBuf) -> Result<Spawned> {
     let dir = std::env::temp_dir().join(format!("frontline-bench-{}", uuid::Uuid::now_v7()));
+    spawn_in(bin, dir).await
+}
+
+async fn spawn_in(bin: &PathBuf, dir: PathBuf) -> Result<Spawned> {
     std::fs::create_dir_all(&dir)?;
     let password = "bench-admin-password".to_owned();
     let mut child = tokio::process::Command::new(bin)
@@ -108,9 +123,49 @@ async fn spawn(bin: &PathBuf) -> Result<Spawned> {
     Ok(Spawned { child, base, password, _dir: dir })
 }
 
+/// The large-history phase (see `history.rs`).
+async fn run_history(args: &Args, bin: &PathBuf, dialogs: i64) -> Result<()> {
+    let dir = args
+        .history_dir
+        .clone()
+        .unwrap_or_else(|| std::env::temp_dir().join(format!("frontline-bench-history-{}", uuid::Uuid::now_v7())));
+    let db = dir.join("frontline.db");
+    let seeded = db.exists();
+    if !seeded {
+        // The server makes the schema and the demo workspace; the rows go in while it is stopped.
+        let mut s = spawn_in(bin, dir.clone()).await?;
+        s.child.start_kill()?;
+        s.child.wait().await?;
+        let t = std::time::Instant::now();
+        println!("seeding {dialogs} dialogs, {} messages into {}", dialogs * 10, db.display());
+        history::seed(&db, dialogs).await?;
+        println!(
+            "seeded in {:.0} s; database {:.0} MiB",
+            t.elapsed().as_secs_f64(),
+            std::fs::metadata(&db)?.len() as f64 / 1048576.0
+        );
+    }
+    let sample = history::sample_dialogs(&db, 300).await?;
+    let mut s = spawn_in(bin, dir.clone()).await?;
+    println!("frontline-bench history phase against {} ({} dialogs sampled)", s.base, sample.len());
+    history::measure(&s.base, &args.email, &s.password, &sample).await?;
+    if let Some(pid) = s.child.id()
+        && let Some(kib) = rss_kib(pid)
+    {
+        println!("server RSS after the reads: {:.1} MiB", kib as f64 / 1024.0);
+    }
+    let _ = s.child.start_kill();
+    let _ = s.child.wait().await;
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> Result<()> {
     let args = Args::parse();
+    if let Some(n) = args.history {
+        let bin = args.spawn.clone().context("--history needs --spawn path/to/frontline")?;
+        return run_history(&args, &bin, n).await;
+    }
     let mut spawned = None;
     let (base, password, pid): (String, String, Option<u32>) = match (&args.spawn, &args.url) {
         (Some(bin), _) => {
