@@ -126,8 +126,9 @@ describe('widget conversation tools: files, typing, read marks, rating, contact 
     files = mkdtempSync(join(tmpdir(), 'frontline-files-'));
     writeFileSync(join(files, 'kitchen.png'), kitchen);
     writeFileSync(join(files, 'swatch.png'), swatch);
-    // Named like a picture, but text inside: the server sniffs the content and refuses it.
-    writeFileSync(join(files, 'not-a-picture.png'), 'just some text pretending to be an image\n');
+    // Named like a picture, but a program inside: the server sniffs the content and refuses it
+    // (text would pass: text/plain is an allowed type).
+    writeFileSync(join(files, 'not-a-picture.png'), Buffer.from([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0xff, 0xff, 0x00, 0x00, 0xb8, 0x00]));
     server = await startServer();
     browser = await launchBrowser();
     for (let i = 0; i < 2; i++) contexts.push(await browser.newContext({ locale: 'ru-RU', viewport: { width: 1366, height: 820 } }));

@@ -18,6 +18,9 @@ describe('file words', () => {
   it('names types the way people know them', () => {
     expect(typeNames(['image/png', 'image/jpeg', 'application/pdf', 'text/plain'])).toBe('PNG, JPEG, PDF, TXT');
     expect(typeNames(['image/*', 'image/jpeg', 'image/jpeg'])).toBe('image, JPEG');
+    expect(
+      typeNames(['application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/zip']),
+    ).toBe('DOCX, XLSX, ZIP');
   });
 
   it('explains a refusal before upload with the limit', () => {

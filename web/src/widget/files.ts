@@ -22,8 +22,10 @@ export function typeNames(types: readonly string[]): string {
     if (minor === '*') return major;
     if (minor === 'jpeg') return 'JPEG';
     if (minor === 'plain') return 'TXT';
-    if (minor.includes('wordprocessingml') || minor === 'msword') return 'DOC';
-    if (minor.includes('spreadsheetml') || minor === 'vnd.ms-excel') return 'XLS';
+    if (minor.includes('wordprocessingml')) return 'DOCX';
+    if (minor.includes('spreadsheetml')) return 'XLSX';
+    if (minor === 'msword') return 'DOC';
+    if (minor === 'vnd.ms-excel') return 'XLS';
     return minor.replace(/^(x-|vnd\.)/, '').toUpperCase();
   });
   return [...new Set(names)].join(', ');
