@@ -28,7 +28,7 @@ describe('file words', () => {
     expect(refusalText(ru, 'ru', 'a.exe', { code: 'file_type_refused', details: {} }, limits, otherwise)).toBe(
       '«a.exe» не отправить: такие файлы не принимаются. Можно: PNG, JPEG, PDF.',
     );
-    expect(refusalText(en, 'en', 'f.png', { code: 'too_many_files', details: {} }, limits, otherwise)).toBe('At most 5 files in one message.');
+    expect(refusalText(en, 'en', 'f.png', { code: 'too_many_files', details: {} }, limits, otherwise)).toBe('Files in one message: at most 5.');
     expect(refusalText(en, 'en', 'e.png', { code: 'empty_file', details: {} }, limits, otherwise)).toBe('"e.png" is an empty file.');
   });
 

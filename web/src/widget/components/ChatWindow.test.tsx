@@ -133,6 +133,8 @@ describe('ChatWindow', () => {
     await flush();
     expect(el.querySelector('[data-testid="file-refusal"]')?.textContent).toBe('«big.png» не отправить: файл больше 1\u00a0КБ.');
     expect((q('composer-send') as HTMLButtonElement).disabled).toBe(true);
+    // The limits are said beside the picked files too (not only in the paperclip's tooltip).
+    expect(q('file-limits')?.textContent).toBe('Файлов в сообщении — до 3, каждый до 1\u00a0КБ. Можно: PNG.');
     chat.stop();
   });
 });

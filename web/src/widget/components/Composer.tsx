@@ -7,7 +7,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ComposerInput } from '../../shared/ComposerInput';
 import { EmojiPicker, insertAtCaret, type EmojiPickerLabels } from '../../shared/EmojiPicker';
 import { problemText, useChatEnv } from '../context';
-import { refusalText, sizeText } from '../files';
+import { refusalText, sizeText, typeNames } from '../files';
 
 export function Composer() {
   const { chat, t, lang } = useChatEnv();
@@ -74,6 +74,11 @@ export function Composer() {
         submit();
       }}
     >
+      {drafts.length > 0 && limits && (
+        <p class="drafts-hint" data-testid="file-limits">
+          {t('composer.file_hint', { count: limits.max_files, max: sizeText(t, lang, limits.max_bytes), types: typeNames(limits.types) })}
+        </p>
+      )}
       {drafts.length > 0 && (
         <ul class="drafts" data-testid="composer-files">
           {drafts.map((d) => (
@@ -120,7 +125,7 @@ export function Composer() {
           type="button"
           class="tool-btn"
           aria-label={t('composer.attach')}
-          title={limits ? `${t('composer.attach')} · ${t('composer.file_limits', { max: sizeText(t, lang, limits.max_bytes) })}` : t('composer.attach')}
+          title={limits ? `${t('composer.attach')}. ${t('composer.file_hint', { count: limits.max_files, max: sizeText(t, lang, limits.max_bytes), types: typeNames(limits.types) })}` : t('composer.attach')}
           data-testid="composer-attach"
           onClick={() => fileInput.current?.click()}
         >
