@@ -137,4 +137,18 @@ describe('ChatWindow', () => {
     expect(q('file-limits')?.textContent).toBe('Файлов в сообщении — до 3, каждый до 1\u00a0КБ. Можно: PNG.');
     chat.stop();
   });
+
+  it('attaches a file dropped anywhere in the chat instead of opening it', async () => {
+    const { chat } = await mount(null, []);
+    const attach = vi.spyOn(chat, 'attach').mockImplementation(() => {});
+    const dropped = new File([new Uint8Array(4)], 'plan.png', { type: 'image/png' });
+    const drop = new Event('drop', { bubbles: true, cancelable: true }) as DragEvent;
+    Object.defineProperty(drop, 'dataTransfer', { value: { types: ['Files'], files: [dropped] } });
+    await act(async () => {
+      document.body.dispatchEvent(drop);
+    });
+    expect(drop.defaultPrevented).toBe(true);
+    expect(attach).toHaveBeenCalledWith([dropped]);
+    chat.stop();
+  });
 });

@@ -1,7 +1,7 @@
 /**
  * Where the visitor writes: Enter sends, Shift+Enter starts a new line; a paperclip to attach
- * files (checked against the limits before upload, shown above the text box while they
- * upload) and an emoji picker.
+ * files (also pasted or dropped; checked against the limits before upload, shown above the
+ * text box while they upload) and an emoji picker.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ComposerInput } from '../../shared/ComposerInput';
@@ -28,11 +28,25 @@ export function Composer() {
       setText((e as CustomEvent<string>).detail);
       focus();
     };
+    // Files dropped anywhere in the chat are attached (not opened in place of the chat).
+    const hasFiles = (e: DragEvent) => !!e.dataTransfer && [...e.dataTransfer.types].includes('Files');
+    const over = (e: DragEvent) => {
+      if (hasFiles(e)) e.preventDefault();
+    };
+    const drop = (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      if (e.dataTransfer?.files.length) chat.attach([...e.dataTransfer.files]);
+    };
     addEventListener('frontline:shown', focus);
     addEventListener('frontline:edit', edit);
+    addEventListener('dragover', over);
+    addEventListener('drop', drop);
     return () => {
       removeEventListener('frontline:shown', focus);
       removeEventListener('frontline:edit', edit);
+      removeEventListener('dragover', over);
+      removeEventListener('drop', drop);
     };
   }, []);
 
@@ -72,6 +86,13 @@ export function Composer() {
       onSubmit={(e) => {
         e.preventDefault();
         submit();
+      }}
+      onPaste={(e) => {
+        // A pasted screenshot is a file, not text.
+        const pasted = e.clipboardData?.files;
+        if (!pasted?.length) return;
+        e.preventDefault();
+        chat.attach([...pasted]);
       }}
     >
       {drafts.length > 0 && limits && (
