@@ -32,13 +32,25 @@ describe('system lines', () => {
     expect(line({ ...event, comment: '' }, 'en').comment).toBeNull();
   });
 
+  it('words snooze and reopen lines, the time in the local clock', () => {
+    const now = new Date(2026, 2, 10, 12, 0).getTime();
+    const until = new Date(2026, 2, 10, 15, 30).toISOString();
+    const at = (event: SystemEvent, lang: 'ru' | 'en') => systemLine({ body: '', event }, makeT(lang), lang, now).text;
+    expect(at({ kind: 'snoozed', until, by: anna }, 'ru')).toBe('Диалог отложен до 15:30, инициатор: Анна');
+    expect(at({ kind: 'snoozed', until, by: anna }, 'en')).toBe('Snoozed until 15:30 by Анна');
+    expect(at({ kind: 'unsnoozed', reason: 'due' }, 'ru')).toBe('Отложенный диалог вернулся: время пришло');
+    expect(at({ kind: 'unsnoozed', reason: 'operator', by: ivan }, 'en')).toBe('Back from snoozed by Иван');
+    expect(at({ kind: 'reopened', by: ivan }, 'ru')).toBe('Диалог снова открыт, инициатор: Иван');
+    expect(at({ kind: 'reopened' }, 'en')).toBe('The visitor wrote; the dialog is open again');
+  });
+
   it('reads bare names as well as {id, display_name} and {id, name}', () => {
     expect(line({ kind: 'assigned', operator: 'Анна', by: 'Анна' }, 'en').text).toBe('Анна accepted the dialog');
     expect(line({ kind: 'transferred', channel: 'Сервис', by: null }, 'en').text).toBe('Transferred to the “Сервис” channel');
   });
 
   it('falls back to the body, then to a neutral text, for what it does not know', () => {
-    expect(line({ kind: 'snoozed' } as unknown as SystemEvent, 'en', 'Snoozed till Monday').text).toBe('Snoozed till Monday');
+    expect(line({ kind: 'merged' } as unknown as SystemEvent, 'en', 'Merged with #12').text).toBe('Merged with #12');
     expect(line(null, 'ru').text).toBe('Системное событие');
     expect(line(null, 'en').text).toBe('System event');
   });

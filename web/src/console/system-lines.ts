@@ -5,9 +5,10 @@
  * neutral "system event", so a newer server never shows a blank line.
  */
 import type { MessageView } from '../shared/api-types';
-import type { Translate } from '../shared/i18n';
+import type { Lang, Translate } from '../shared/i18n';
 import { refId, refName } from '../shared/names';
 import type { ConsoleKey } from './i18n';
+import { snoozeTime } from './snooze';
 
 export interface SystemLine {
   text: string;
@@ -15,7 +16,7 @@ export interface SystemLine {
   comment: string | null;
 }
 
-export function systemLine(m: Pick<MessageView, 'body' | 'event'>, t: Translate<ConsoleKey>): SystemLine {
+export function systemLine(m: Pick<MessageView, 'body' | 'event'>, t: Translate<ConsoleKey>, lang: Lang = 'ru', now = Date.now()): SystemLine {
   const e = m.event;
   const fallback = { text: m.body.trim() || t('system.unknown'), comment: null };
   if (!e || typeof e !== 'object') return fallback;
@@ -46,6 +47,14 @@ export function systemLine(m: Pick<MessageView, 'body' | 'event'>, t: Translate<
     }
     case 'returned':
       return { text: t('system.returned_offline', { operator: name(e.operator) }), comment: null };
+    case 'snoozed': {
+      const until = typeof e.until === 'string' && e.until ? snoozeTime(e.until, lang, now) : '';
+      return { text: (until ? t('system.snoozed', { time: until }) : t('system.snoozed_plain')) + by(e.by), comment: null };
+    }
+    case 'unsnoozed':
+      return { text: (e.reason === 'due' ? t('system.unsnoozed_due') : t('system.unsnoozed')) + by(e.by), comment: null };
+    case 'reopened':
+      return { text: e.by ? t('system.reopened') + by(e.by) : t('system.reopened_visitor'), comment: null };
     case 'transfer_notice': {
       const operator = refName(e.operator);
       return {

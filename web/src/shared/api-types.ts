@@ -77,6 +77,11 @@ export interface VisitorView {
   id: string;
   number: number;
   name: string | null;
+  /** From his properties and contacts (docs/api.md `VisitorView`); older servers leave them out. */
+  city?: string | null;
+  page_url?: string | null;
+  email?: string | null;
+  phone?: string | null;
 }
 
 /** The visitor as a dialog carries him: also his city (from his properties) and page. */
@@ -196,6 +201,10 @@ export type SystemEvent =
   | { kind: 'unassigned'; operator: OperatorRef; by: OperatorRef | null }
   | { kind: 'transferred'; operator?: OperatorRef | null; channel?: ChannelRef | null; by: OperatorRef | null; comment?: string | null }
   | { kind: 'returned'; operator: OperatorRef; reason: 'offline' }
+  | { kind: 'snoozed'; until: string; by: OperatorRef | null }
+  | { kind: 'unsnoozed'; reason: 'due' | 'operator' | (string & {}); by?: OperatorRef | null }
+  /** No `by`: the visitor wrote. */
+  | { kind: 'reopened'; by?: OperatorRef | null }
   | { kind: 'transfer_notice'; operator?: OperatorRef | null };
 
 export interface MessageView {

@@ -9,7 +9,7 @@ import { systemLine } from '../system-lines';
 
 export function SystemLine({ message }: { message: MessageView }) {
   const { t, lang } = useConsole();
-  const { text, comment } = systemLine(message, t);
+  const { text, comment } = systemLine(message, t, lang);
   const internal = message.audience === 'operators';
   return (
     <div
