@@ -33,11 +33,12 @@ describe('tagChoices', () => {
 });
 
 describe('visitor card', () => {
-  const words = { hm: '{h} ч {m} мин', ms: '{m}:{s}' };
+  const words = { hm: '{h} ч {m} мин', ms: '{m}:{s}', s: '{s} с' };
   it('words time on site', () => {
     const start = '2026-01-01T10:00:00Z';
     expect(timeOnSite(start, Date.parse('2026-01-01T10:03:07Z'), words)).toBe('3:07');
     expect(timeOnSite(start, Date.parse('2026-01-01T12:05:00Z'), words)).toBe('2 ч 05 мин');
+    expect(timeOnSite(start, Date.parse('2026-01-01T10:00:09Z'), words)).toBe('9 с');
     expect(timeOnSite(null, 0, words)).toBeNull();
   });
   it('a blank field clears it', () => {

@@ -45,8 +45,8 @@ export function tagChoices(dictionary: readonly TagView[], held: readonly { id: 
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** How long the visitor has been on the site: `{h, m}` words or minutes and seconds while short. */
-export function timeOnSite(since: string | null | undefined, now: number, words: { hm: string; ms: string }): string | null {
+/** How long the visitor has been on the site: hours and minutes, minutes and seconds, or seconds. */
+export function timeOnSite(since: string | null | undefined, now: number, words: { hm: string; ms: string; s: string }): string | null {
   const start = since ? Date.parse(since) : NaN;
   if (!Number.isFinite(start)) return null;
   const total = Math.max(0, Math.floor((now - start) / 1000));
@@ -54,6 +54,7 @@ export function timeOnSite(since: string | null | undefined, now: number, words:
   const m = Math.floor(total / 60) % 60;
   const s = total % 60;
   if (h > 0) return words.hm.replace('{h}', String(h)).replace('{m}', String(m).padStart(2, '0'));
+  if (m === 0) return words.s.replace('{s}', String(s));
   return words.ms.replace('{m}', String(m)).replace('{s}', String(s).padStart(2, '0'));
 }
 

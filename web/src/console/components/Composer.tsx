@@ -217,6 +217,10 @@ export function Composer({ dialogId }: { dialogId: string }) {
         submit();
       }}
     >
+      {showReplies && (
+        <SavedRepliesPopup all={replies} hits={replyHits} index={at} onPick={insertReply} onHover={setIndex} channelName={(id) => state.channelName(id)} preview={fill} />
+      )}
+      {mention && <MentionPopup operators={mentionHits} index={at} onPick={(o) => pickMention(o.display_name)} onHover={setIndex} />}
       <div class="composer-top">
         <div class="segmented segmented-small" role="tablist" aria-label={t('composer.mode_label')}>
           {(['reply', 'note'] as const).map((m) => (
@@ -236,10 +240,6 @@ export function Composer({ dialogId }: { dialogId: string }) {
         {note && <span class="composer-note-hint">{t('composer.note_hint')}</span>}
       </div>
       <div class="composer-box">
-        {showReplies && (
-          <SavedRepliesPopup all={replies} hits={replyHits} index={at} onPick={insertReply} onHover={setIndex} channelName={(id) => state.channelName(id)} preview={fill} />
-        )}
-        {mention && <MentionPopup operators={mentionHits} index={at} onPick={(o) => pickMention(o.display_name)} onHover={setIndex} />}
         <ComposerInput
           inputRef={input}
           rows={2}

@@ -26,7 +26,7 @@ export function VisitorCard({ dialog }: { dialog: DialogView }) {
   }, [dialog.id]);
 
   const name = visitorName(card ?? dialog.visitor, t('visitor.numbered'));
-  const spent = timeOnSite(card?.visit_started_at, now, { hm: t('card.time_hm'), ms: t('card.time_ms') });
+  const spent = timeOnSite(card?.visit_started_at, now, { hm: t('card.time_hm'), ms: t('card.time_ms'), s: t('card.time_s') });
   const properties = Object.entries(card?.properties ?? {}).filter(([k]) => k !== 'city');
 
   return (
