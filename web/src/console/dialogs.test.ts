@@ -54,6 +54,9 @@ describe('dialog list', () => {
     expect([again.pending_count, again.waiting_since]).toEqual([2, '2026-01-01T12:00:00Z']);
     const line = withMessage(again, systemMessage(4, { kind: 'assigned', operator: { id: 'op1', display_name: 'Анна' }, by: null }));
     expect([line.last_seq, line.last_message?.preview, line.pending_count]).toEqual([4, 'message 3', 2]);
+    // An internal note is no answer either, nor the row's last words.
+    const noted = withMessage(line, message(5, { author: { kind: 'operator', id: 'op1', name: 'Анна' }, audience: 'operators', body: 'перезвонить' }));
+    expect([noted.last_seq, noted.last_message?.preview, noted.pending_count]).toEqual([5, 'message 3', 2]);
     const answered = withMessage(line, message(5, { author: { kind: 'operator', id: 'op1', name: 'Анна' } }));
     expect([answered.pending_count, answered.waiting_since]).toEqual([0, null]);
   });

@@ -31,11 +31,13 @@ export function activeDialogs(map: Map<string, DialogView>, meId: string | null)
 /**
  * The row of a dialog after a message arrived on the socket, before the server's own
  * `dialog.updated` comes: preview, last seq, activity time and who waits move forward.
- * System lines move only the seq: they are no one's words.
+ * System lines and internal notes move only the seq: they are no reply and not the
+ * conversation's last words (the server counts them alike).
  */
 export function withMessage(dialog: DialogView, m: MessageView): DialogView {
-  if (m.seq <= dialog.last_seq && (dialog.last_message || m.author.kind === 'system')) return dialog;
-  if (m.author.kind === 'system') return { ...dialog, last_seq: Math.max(dialog.last_seq, m.seq) };
+  const aside = m.author.kind === 'system' || m.audience === 'operators';
+  if (m.seq <= dialog.last_seq && (dialog.last_message || aside)) return dialog;
+  if (aside) return { ...dialog, last_seq: Math.max(dialog.last_seq, m.seq) };
   const newer = parseTime(m.created_at) > parseTime(dialog.updated_at);
   const fromVisitor = m.author.kind === 'visitor';
   return {
