@@ -4,10 +4,11 @@
  *
  * The visitor writes; typing shows both ways; the operator opens the dialog and the visitor's
  * message is marked read; the visitor attaches a PNG and the operator sees it previewed; the
- * operator attaches an image and the visitor sees it previewed; a file whose content is not
- * what its name says is refused with the server's reason; the visitor leaves an e-mail and a
- * phone; the operator closes the dialog and the visitor rates it 5 with a comment, which the
- * operator's API then shows. Screenshots go to ../artifacts/screenshots/.
+ * operator attaches an image and the visitor sees it previewed, and a PDF comes as a download
+ * with its name and size; a file whose content is not what its name says is refused with the
+ * server's reason; the visitor leaves an e-mail and a phone; the operator closes the dialog
+ * and the visitor rates it 5 with a comment, which the operator's API then shows.
+ * Screenshots go to ../artifacts/screenshots/.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -246,6 +247,20 @@ describe('widget conversation tools: files, typing, read marks, rating, contact 
     await expect.poll(() => decoded(preview), { timeout: WAIT }).toBe(true);
     await expect(preview.getAttribute('src')).resolves.toMatch(/^blob:/);
     await shot(visitor, 'widget-attachment.png');
+  });
+
+  it('a file that is not a picture comes as a download with its name and size', async () => {
+    const api = await adminApi();
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+    const upload = await api('POST', `/api/v1/uploads?name=${encodeURIComponent('Смета кухни.pdf')}`, undefined, pdf);
+    expect(upload.content_type).toBe('application/pdf');
+    await api('POST', `/api/v1/dialogs/${dialogId}/messages`, { client_id: `e2e-pdf-${Date.now()}`, body: 'Смета во вложении', attachments: [upload.id] });
+    const link = chatFrame(visitor).locator('[data-testid="message"][data-author="operator"]', { hasText: 'Смета во вложении' }).getByTestId('attachment-file');
+    await link.waitFor({ timeout: WAIT });
+    await expect(link.textContent()).resolves.toBe(`Смета кухни.pdf${pdf.length}\u00a0Б`);
+    const [download] = await Promise.all([visitor.waitForEvent('download', { timeout: WAIT }), link.click()]);
+    expect(download.suggestedFilename()).toBe('Смета кухни.pdf');
+    expect(download.url()).toMatch(/^blob:/);
   });
 
   it('a file that is not what its name says is refused with the reason', async () => {
