@@ -113,6 +113,7 @@ function mount(script: HTMLScriptElement, key: string, server: string) {
       `${server}/widget/frame?key=${encodeURIComponent(key)}` +
       `&origin=${encodeURIComponent(location.origin)}` +
       `&page=${encodeURIComponent(location.href)}` +
+      `&title=${encodeURIComponent(document.title.slice(0, 200))}` +
       `&lang=${encodeURIComponent(langTag)}` +
       (Object.keys(props).length ? `&props=${encodeURIComponent(JSON.stringify(props))}` : '');
     frame = document.createElement('iframe');

@@ -440,6 +440,8 @@ export interface WidgetSessionRequest {
   key: string;
   token?: string;
   page_url?: string;
+  /** The page's title (the visitor card lists pages by title). */
+  page_title?: string;
   /**
    * The embedding page's origin as the loader saw it. Not in docs/api.md; the server reads it
    * to check the site's allowed origins (the frame's own Origin header is Frontline's).

@@ -41,6 +41,8 @@ export interface FrameParams {
   /** The origin of the page the loader runs on; where postMessage goes. */
   origin: string;
   page: string;
+  /** The embedding page's title, for the visitor card. */
+  pageTitle?: string;
   lang: Lang;
   /** The visitor's browser language (`navigator.language`), for routing rules. */
   language?: string;
@@ -390,6 +392,7 @@ export class WidgetChat extends Observable {
         key: this.params.key,
         token: stored,
         page_url: this.params.page || undefined,
+        page_title: this.params.pageTitle || undefined,
         origin: this.params.origin || undefined,
         language: this.params.language || undefined,
         properties: this.params.properties && Object.keys(this.params.properties).length ? this.params.properties : undefined,

@@ -21,6 +21,7 @@ const chat = new WidgetChat(
     key: search.get('key') ?? '',
     origin: search.get('origin') ?? '',
     page: search.get('page') || document.referrer || '',
+    pageTitle: search.get('title') || '',
     lang,
     language: navigator.language,
     properties: parseProperties(search.get('props')),
