@@ -105,7 +105,14 @@ pub(crate) async fn labels_for(app: &App, dialogs: &[Dialog], fresh: bool) -> Re
 /// Views of dialogs, reading each visitor once and the assignees' names at most once.
 pub(crate) async fn views(app: &App, dialogs: &[Dialog]) -> Result<Vec<DialogView>, CoreError> {
     let labels = labels_for(app, dialogs, true).await?;
-    let mut visitors: HashMap<VisitorId, Visitor> = HashMap::new();
+    let mut wanted: Vec<VisitorId> = dialogs.iter().map(|d| d.visitor_id).collect();
+    wanted.sort();
+    wanted.dedup();
+    let mut visitors: HashMap<VisitorId, Visitor> = if dialogs.is_empty() {
+        HashMap::new()
+    } else {
+        app.store.visitors(dialogs[0].workspace_id, &wanted).await?.into_iter().map(|v| (v.id, v)).collect()
+    };
     let mut names: Option<HashMap<OperatorId, String>> = None;
     let mut out = Vec::with_capacity(dialogs.len());
     for d in dialogs {

@@ -54,6 +54,17 @@ ALTER TABLE dialogs ADD COLUMN rating INTEGER CHECK (rating BETWEEN 1 AND 5);
 ALTER TABLE dialogs ADD COLUMN rating_comment TEXT;
 ALTER TABLE dialogs ADD COLUMN rated_at BIGINT;
 CREATE INDEX dialogs_snoozed ON dialogs (snoozed_until) WHERE snoozed_until IS NOT NULL;
+-- The open list in its default order (longest waiting first), so a page is read off the index
+-- instead of sorting every open dialog; it replaces the index of issue 3 that did not match
+-- the order's expression. 9007199254740991 is `NOT_WAITING` (store/src/types.rs).
+DROP INDEX dialogs_waiting;
+CREATE INDEX dialogs_open_by_wait ON dialogs
+    (workspace_id, COALESCE(waiting_since, 9007199254740991), updated_at DESC, id DESC) WHERE status = 'open';
+-- The same order per assignee (an operator's own list, and the queue: `assignee_id IS NULL`);
+-- it also counts an operator's active dialogs, which the index it replaces did.
+DROP INDEX dialogs_open_by_assignee;
+CREATE INDEX dialogs_open_by_assignee_wait ON dialogs
+    (assignee_id, COALESCE(waiting_since, 9007199254740991), updated_at DESC, id DESC) WHERE status = 'open';
 
 -- JSON arrays: the message's files ([{id, name, content_type, size}]) and mentioned operators.
 ALTER TABLE messages ADD COLUMN attachments TEXT NOT NULL DEFAULT '[]';

@@ -1,5 +1,6 @@
 //! Search with FTS5: `messages_fts` (external content over `messages`) and `visitors_fts`
-//! (contentless, kept by triggers). Newest first: FTS5 walks its rowids backwards.
+//! (contentless, kept by triggers). Newest first: FTS5 walks its rowids backwards (for a
+//! visitor match, the newest visitors first: a common surname must not sort all its dialogs).
 
 use crate::SqliteStore;
 use crate::row::{R, map_err};
@@ -42,7 +43,7 @@ impl SearchStore for SqliteStore {
         let visitors_sql = format!(
             "SELECT {cols} FROM visitors_fts JOIN visitors v ON v.rowid = visitors_fts.rowid \
              JOIN dialogs d ON d.visitor_id = v.id \
-             WHERE visitors_fts MATCH $1 AND v.workspace_id = $2{vis} ORDER BY d.updated_at DESC LIMIT $3",
+             WHERE visitors_fts MATCH $1 AND v.workspace_id = $2{vis} ORDER BY visitors_fts.rowid DESC LIMIT $3",
             cols = *JOINED_DIALOG_COLS
         );
         let mut q = sqlx::query(AssertSqlSafe(visitors_sql)).bind(visitor_match).bind(workspace.0).bind(rows_wanted);

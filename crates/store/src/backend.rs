@@ -483,6 +483,18 @@ macro_rules! sql_store_impls {
                         .map_err(map_err)?;
                     $crate::records::visitor(&R(&row))
                 }
+
+                async fn visitors(&self, workspace: WorkspaceId, ids: &[VisitorId]) -> StoreResult<Vec<Visitor>> {
+                    if ids.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    let (text, args) = $crate::sql::visitors_by_id(workspace.0, ids);
+                    let rows = bind_args(::sqlx::query(::sqlx::AssertSqlSafe(text)), &args)
+                        .fetch_all(self.reader())
+                        .await
+                        .map_err(map_err)?;
+                    rows.iter().map(|r| $crate::records::visitor(&R(r))).collect()
+                }
             }
 
             #[$crate::async_trait]

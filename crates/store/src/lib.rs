@@ -100,6 +100,8 @@ pub trait VisitorStore: Send + Sync {
     async fn visitor_by_token(&self, token_hash: &[u8]) -> StoreResult<Visitor>;
     async fn set_visitor_name(&self, workspace: WorkspaceId, id: VisitorId, name: &VisitorName)
     -> StoreResult<Visitor>;
+    /// Several visitors at once (those not found are left out).
+    async fn visitors(&self, workspace: WorkspaceId, ids: &[VisitorId]) -> StoreResult<Vec<Visitor>>;
     /// Where he is and what the site says about him (routes his next new dialog).
     async fn set_visitor_context(
         &self,

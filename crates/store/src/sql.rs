@@ -280,6 +280,17 @@ pub enum Arg {
     Text(&'static str),
 }
 
+/// The visitors of a page of dialogs, in one query.
+pub fn visitors_by_id(workspace: uuid::Uuid, ids: &[frontline_domain::VisitorId]) -> (String, Vec<Arg>) {
+    let mut args = vec![Arg::Uuid(workspace)];
+    let mut marks = Vec::with_capacity(ids.len());
+    for id in ids {
+        args.push(Arg::Uuid(id.0));
+        marks.push(format!("${}", args.len()));
+    }
+    (format!("SELECT {VISITOR_COLS} FROM visitors WHERE workspace_id = $1 AND id IN ({})", marks.join(", ")), args)
+}
+
 /// The dialog list (or its count) for a filter and page, as one query with its arguments.
 /// Every condition is a fixed text; only which ones appear depends on the filter.
 pub fn dialog_list(
@@ -298,8 +309,12 @@ pub fn dialog_list(
         None => "SELECT COUNT(*) FROM dialogs WHERE workspace_id = $1".to_owned(),
     };
     if let Some(st) = f.status {
-        let p = next(Arg::Text(st.as_str()), &mut args);
-        sql.push_str(&format!(" AND status = {p}"));
+        // A literal, not a parameter: the planners use the partial indexes on open dialogs only
+        // when the query itself says `status = 'open'`.
+        sql.push_str(match st {
+            frontline_domain::DialogStatus::Open => " AND status = 'open'",
+            frontline_domain::DialogStatus::Closed => " AND status = 'closed'",
+        });
     }
     if let Some(op) = f.visible_to {
         let p = next(Arg::Uuid(op.0), &mut args);
@@ -326,7 +341,11 @@ pub fn dialog_list(
     }
     if let Some(tag) = f.tag {
         let p = next(Arg::Uuid(tag.0), &mut args);
-        sql.push_str(&format!(" AND id IN (SELECT dialog_id FROM dialog_tags WHERE tag_id = {p})"));
+        // Checked row by row while the list's index is walked in order (a common tag finds its
+        // page quickly; reading all of a tag's dialogs first and sorting them does not scale).
+        sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM dialog_tags t WHERE t.dialog_id = dialogs.id AND t.tag_id = {p})"
+        ));
     }
     match f.snoozed {
         None => {}
