@@ -9,13 +9,12 @@
  * ../artifacts/screenshots/.
  */
 import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
-import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { launchBrowser, watchErrors } from './browser';
-import { startServer, webDir, type RunningServer } from './server';
+import { chatFrame, reportFailure, shot, shotsDir } from './helpers';
+import { startServer, type RunningServer } from './server';
 
-const shots = resolve(webDir, '../artifacts/screenshots');
 const VISITOR_TEXT = 'Здравствуйте, нужна кухня';
 const REPLY_TEXT = 'Добрый день! Чем помочь?';
 const FOLLOW_UP_TEXT = 'И ещё вопрос про доставку';
@@ -32,8 +31,6 @@ let operatorName = '';
 const errors: string[] = [];
 
 // Transitions (the panel sliding in) are finished before the picture is taken.
-const shot = (page: Page, name: string) => page.screenshot({ path: resolve(shots, name), animations: 'disabled' });
-const chatFrame = (page: Page): FrameLocator => page.frameLocator('[data-testid="frontline-frame"]');
 
 /** Polls until `check` passes (for things that are not a single locator). */
 async function eventually(check: () => Promise<void>, timeout = WAIT): Promise<void> {
@@ -62,7 +59,7 @@ async function signIn(page: Page, email: string, password: string): Promise<void
 
 describe('operator and visitor chat', () => {
   beforeAll(async () => {
-    mkdirSync(shots, { recursive: true });
+    mkdirSync(shotsDir, { recursive: true });
     server = await startServer();
     browser = await launchBrowser();
     operatorContext = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1366, height: 820 } });
@@ -73,12 +70,7 @@ describe('operator and visitor chat', () => {
     watchErrors(visitor, 'visitor', errors);
   });
 
-  beforeEach(({ onTestFailed }) => {
-    onTestFailed(() => {
-      console.error(`--- browser errors so far ---\n${errors.join('\n') || '(none)'}`);
-      console.error(`--- server output ---\n${server?.output().slice(-4000) ?? ''}`);
-    });
-  });
+  beforeEach(({ onTestFailed }) => onTestFailed(reportFailure(errors, server)));
 
   afterAll(async () => {
     if (errors.length) console.log(`browser notes (errors, failed requests, HTTP >= 400):\n${errors.join('\n')}`);

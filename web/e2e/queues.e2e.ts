@@ -9,13 +9,12 @@
  * accepts. Screenshots of the queue and the transfer dialog go to ../artifacts/screenshots/.
  */
 import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
-import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { launchBrowser, watchErrors } from './browser';
-import { startServer, webDir, type RunningServer } from './server';
+import { adminSession, chatFrame, reportFailure, shot, shotsDir } from './helpers';
+import { startServer, type RunningServer } from './server';
 
-const shots = resolve(webDir, '../artifacts/screenshots');
 const WAIT = 20_000;
 const VISITOR_TEXT = 'Хочу кухню в московскую квартиру';
 const COMMENT = 'Клиент переезжает в Петербург, доставка туда';
@@ -31,29 +30,7 @@ const errors: string[] = [];
 const ids: { moscow?: string; spb?: string } = {};
 let visitorName = '';
 
-const shot = (page: Page, name: string) => page.screenshot({ path: resolve(shots, name), animations: 'disabled' });
-const chatFrame = (page: Page): FrameLocator => page.frameLocator('[data-testid="frontline-frame"]');
 
-/** The admin's REST session (the set-up is not what this test is about). */
-async function adminApi(): Promise<(method: string, path: string, body?: unknown) => Promise<any>> {
-  const login = await fetch(`${server.origin}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: server.adminEmail, password: server.adminPassword }),
-  });
-  expect(login.status).toBe(200);
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
-  return async (method, path, body) => {
-    const r = await fetch(`${server.origin}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', cookie },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await r.text();
-    if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text}`);
-    return text ? JSON.parse(text) : null;
-  };
-}
 
 async function signIn(page: Page, email: string): Promise<void> {
   await page.goto(server.consoleUrl);
@@ -72,9 +49,9 @@ const queueCount = (page: Page) => page.getByTestId('queue-count').getAttribute(
 
 describe('queues, accept and transfer between two channels', () => {
   beforeAll(async () => {
-    mkdirSync(shots, { recursive: true });
+    mkdirSync(shotsDir, { recursive: true });
     server = await startServer();
-    const api = await adminApi();
+    const { api } = await adminSession(server);
     ids.moscow = (await api('POST', '/api/v1/channels', { name: 'Москва' })).id;
     ids.spb = (await api('POST', '/api/v1/channels', { name: 'Санкт-Петербург' })).id;
     const mariaOp = await api('POST', '/api/v1/operators', {
@@ -110,12 +87,7 @@ describe('queues, accept and transfer between two channels', () => {
     watchErrors(visitor, 'visitor', errors);
   });
 
-  beforeEach(({ onTestFailed }) => {
-    onTestFailed(() => {
-      console.error(`--- browser errors so far ---\n${errors.join('\n') || '(none)'}`);
-      console.error(`--- server output ---\n${server?.output().slice(-4000) ?? ''}`);
-    });
-  });
+  beforeEach(({ onTestFailed }) => onTestFailed(reportFailure(errors, server)));
 
   afterAll(async () => {
     for (const c of contexts) await c.close();

@@ -15,13 +15,13 @@
  * close goes through. Screenshots go to ../artifacts/screenshots/.
  */
 import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
-import type { Browser, BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { launchBrowser, watchErrors } from './browser';
-import { startServer, webDir, type RunningServer } from './server';
+import { adminSession, chatFrame, reportFailure, shot, shotsDir } from './helpers';
+import type { AdminApi } from './helpers';
+import { startServer, type RunningServer } from './server';
 
-const shots = resolve(webDir, '../artifacts/screenshots');
 const WAIT = 20_000;
 const OLGA = 'Ольга Петрова';
 const OLGA_TEXT = 'Здравствуйте, оплата картой не проходит';
@@ -40,35 +40,10 @@ const errors: string[] = [];
 const ids: { olgaDialog?: string; otherDialog?: string; channel?: string; question?: string } = {};
 let operatorFirstName = '';
 
-type Api = (method: string, path: string, body?: unknown) => Promise<any>;
-let api: Api;
+let api: AdminApi;
 
-const shot = (page: Page, name: string) => page.screenshot({ path: resolve(shots, name), animations: 'disabled' });
-const chatFrame = (page: Page): FrameLocator => page.frameLocator('[data-testid="frontline-frame"]');
 const row = (text: string): Locator => operator.getByTestId('dialog-row').filter({ hasText: text });
 
-/** The admin's REST session (set-up and the snooze, which the test does not click through). */
-async function adminApi(): Promise<{ api: Api; me: any }> {
-  const login = await fetch(`${server.origin}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: server.adminEmail, password: server.adminPassword }),
-  });
-  expect(login.status).toBe(200);
-  const me = await login.json();
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
-  const call: Api = async (method, path, body) => {
-    const r = await fetch(`${server.origin}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', cookie },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await r.text();
-    if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text}`);
-    return text ? JSON.parse(text) : null;
-  };
-  return { api: call, me };
-}
 
 /** A visitor opens the widget on the demo page, optionally names herself, and writes. */
 async function visitorWrites(page: Page, text: string, name?: string): Promise<void> {
@@ -97,9 +72,9 @@ async function dialogIdOf(text: string): Promise<string> {
 
 describe('the operator console: saved replies, notes, tags, search, card, snooze, close', () => {
   beforeAll(async () => {
-    mkdirSync(shots, { recursive: true });
+    mkdirSync(shotsDir, { recursive: true });
     server = await startServer();
-    const admin = await adminApi();
+    const admin = await adminSession(server);
     api = admin.api;
     operatorFirstName = String(admin.me.operator.display_name).trim().split(/\s+/)[0];
     await api('POST', '/api/v1/saved-replies', {
@@ -122,12 +97,7 @@ describe('the operator console: saved replies, notes, tags, search, card, snooze
     watchErrors(other, 'other', errors);
   });
 
-  beforeEach(({ onTestFailed }) => {
-    onTestFailed(() => {
-      console.error(`--- browser errors so far ---\n${errors.join('\n') || '(none)'}`);
-      console.error(`--- server output ---\n${server?.output().slice(-4000) ?? ''}`);
-    });
-  });
+  beforeEach(({ onTestFailed }) => onTestFailed(reportFailure(errors, server)));
 
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => {});

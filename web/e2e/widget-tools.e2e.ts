@@ -12,14 +12,14 @@
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import type { Browser, BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { launchBrowser, watchErrors } from './browser';
-import { startServer, webDir, type RunningServer } from './server';
+import { adminSession, chatFrame, reportFailure, shot, shotsDir } from './helpers';
+import { startServer, type RunningServer } from './server';
 
-const shots = resolve(webDir, '../artifacts/screenshots');
 const WAIT = 20_000;
 const VISITOR_TEXT = 'Здравствуйте! Пришлю фото кухни, посмотрите?';
 const OPERATOR_TYPING = 'Да, конечно';
@@ -37,8 +37,6 @@ const errors: string[] = [];
 /** Set when the console has no file input yet and the operator's image went over REST. */
 let operatorUploadOverRest = false;
 
-const shot = (page: Page, name: string) => page.screenshot({ path: resolve(shots, name), animations: 'disabled' });
-const chatFrame = (page: Page): FrameLocator => page.frameLocator('[data-testid="frontline-frame"]');
 
 // ---- a tiny PNG, made here (no image files in the repository) ----------------------------
 
@@ -95,26 +93,6 @@ const swatch = png(120, 80, (x, y) => (y > 60 ? [250, 250, 250] : x < 40 ? [46, 
 
 // ---- helpers ---------------------------------------------------------------------------
 
-/** The admin's REST session, for what the test checks or sets up beside the browsers. */
-async function adminApi(): Promise<(method: string, path: string, body?: unknown, raw?: Buffer) => Promise<any>> {
-  const login = await fetch(`${server.origin}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: server.adminEmail, password: server.adminPassword }),
-  });
-  expect(login.status).toBe(200);
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
-  return async (method, path, body, raw) => {
-    const r = await fetch(`${server.origin}${path}`, {
-      method,
-      headers: raw ? { 'content-type': 'application/octet-stream', cookie } : { 'content-type': 'application/json', cookie },
-      body: raw ? new Uint8Array(raw) : body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await r.text();
-    if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text}`);
-    return text ? JSON.parse(text) : null;
-  };
-}
 
 /** Whether an <img> has really decoded a picture (not a broken image). */
 async function decoded(img: Locator): Promise<boolean> {
@@ -123,7 +101,7 @@ async function decoded(img: Locator): Promise<boolean> {
 
 describe('widget conversation tools: files, typing, read marks, rating, contact details', () => {
   beforeAll(async () => {
-    mkdirSync(shots, { recursive: true });
+    mkdirSync(shotsDir, { recursive: true });
     files = mkdtempSync(join(tmpdir(), 'frontline-files-'));
     writeFileSync(join(files, 'kitchen.png'), kitchen);
     writeFileSync(join(files, 'swatch.png'), swatch);
@@ -138,12 +116,7 @@ describe('widget conversation tools: files, typing, read marks, rating, contact 
     watchErrors(visitor, 'visitor', errors);
   });
 
-  beforeEach(({ onTestFailed }) => {
-    onTestFailed(() => {
-      console.error(`--- browser errors so far ---\n${errors.join('\n') || '(none)'}`);
-      console.error(`--- server output ---\n${server?.output().slice(-4000) ?? ''}`);
-    });
-  });
+  beforeEach(({ onTestFailed }) => onTestFailed(reportFailure(errors, server)));
 
   afterAll(async () => {
     if (errors.length) console.log(`browser notes (errors, failed requests, HTTP >= 400):\n${errors.join('\n')}`);
@@ -172,7 +145,7 @@ describe('widget conversation tools: files, typing, read marks, rating, contact 
     // Nobody has read it yet.
     await expect(frame.getByTestId('read-mark').count()).resolves.toBe(0);
 
-    const api = await adminApi();
+    const { api } = await adminSession(server);
     const list = await api('GET', '/api/v1/dialogs?status=all');
     dialogId = list.items[0].id;
     expect(dialogId).toBeTruthy();
@@ -237,7 +210,7 @@ describe('widget conversation tools: files, typing, read marks, rating, contact 
       await operator.getByTestId('composer-send').click();
     } else {
       operatorUploadOverRest = true;
-      const api = await adminApi();
+      const { api } = await adminSession(server);
       const upload = await api('POST', '/api/v1/uploads?name=swatch.png', undefined, swatch);
       await api('POST', `/api/v1/dialogs/${dialogId}/messages`, { client_id: `e2e-${Date.now()}`, body: '', attachments: [upload.id] });
     }
@@ -250,7 +223,7 @@ describe('widget conversation tools: files, typing, read marks, rating, contact 
   });
 
   it('a file that is not a picture comes as a download with its name and size', async () => {
-    const api = await adminApi();
+    const { api } = await adminSession(server);
     const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
     const upload = await api('POST', `/api/v1/uploads?name=${encodeURIComponent('Смета кухни.pdf')}`, undefined, pdf);
     expect(upload.content_type).toBe('application/pdf');
@@ -284,7 +257,7 @@ describe('widget conversation tools: files, typing, read marks, rating, contact 
     await frame.getByTestId('contact-phone').fill('+7 900 123-45-67');
     await frame.getByTestId('name-save').click();
     await expect.poll(() => frame.getByTestId('visitor-identity').textContent(), { timeout: WAIT }).toContain('Иван');
-    const api = await adminApi();
+    const { api } = await adminSession(server);
     const card = await api('GET', `/api/v1/dialogs/${dialogId}/visitor`);
     expect(card).toMatchObject({ name: 'Иван', email: 'ivan@example.com' });
     expect(String(card.phone).replace(/\D/g, '')).toBe('79001234567');
@@ -307,7 +280,7 @@ describe('widget conversation tools: files, typing, read marks, rating, contact 
     await expect(thanks.textContent()).resolves.toContain('Спасибо за оценку!');
     await shot(visitor, 'widget-rating-thanks.png');
 
-    const api = await adminApi();
+    const { api } = await adminSession(server);
     const dialog = await api('GET', `/api/v1/dialogs/${dialogId}`);
     expect(dialog.close_reason).toBe('operator');
     expect(dialog.rating).toMatchObject({ score: 5, comment: COMMENT });
