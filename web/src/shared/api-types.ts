@@ -37,7 +37,8 @@ export type ErrorCode =
   | 'visitor_has_open_dialog'
   | 'rating_not_requested'
   | 'already_rated'
-  | 'name_taken';
+  | 'name_taken'
+  | 'trigger_already_shown';
 
 /** The body of every refusal. */
 export interface ApiErrorBody {
@@ -156,6 +157,132 @@ export interface DialogView {
   /** The visitor has read up to this `seq`. */
   visitor_read_seq: number;
   rating: RatingView | null;
+  /** SLA due times; null when the channel's SLA is off. */
+  sla?: SlaView | null;
+  /** When the dialog closes (or asks its prompt) if the visitor stays silent; null while he wrote last or auto-close is off. */
+  auto_close?: AutoCloseView | null;
+  /** How the dialog began. */
+  origin?: DialogOrigin;
+  /** The proactive message the visitor answered (`origin: "proactive"`). */
+  trigger?: { id: string; name: string } | null;
+}
+
+// ---- automation (issue 5, docs/api.md "Automation") ---------------------------------------
+
+export type SlaTarget = 'first_reply' | 'next_reply' | 'resolution';
+
+export interface SlaView {
+  reply_target: 'first_reply' | 'next_reply' | null;
+  /** Set while the visitor waits for an answer. */
+  reply_due_at: string | null;
+  reply_breached: boolean;
+  resolution_due_at: string | null;
+  resolution_breached: boolean;
+}
+
+export interface AutoCloseView {
+  at: string;
+  action: 'prompt' | 'close';
+  /** The hold phrase of the operator's last message that extended the limit. */
+  hold_phrase: string | null;
+}
+
+export type DialogOrigin = 'visitor' | 'proactive' | 'offline';
+
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+
+export interface OpenInterval {
+  day: Weekday;
+  /** "HH:MM" */
+  open: string;
+  /** "HH:MM", may be "24:00" */
+  close: string;
+}
+
+export interface AutomationView {
+  business_hours: {
+    enabled: boolean;
+    time_zone: string;
+    week: OpenInterval[];
+    /** "YYYY-MM-DD" */
+    holidays: string[];
+  };
+  sla: {
+    enabled: boolean;
+    first_reply_seconds: number;
+    next_reply_seconds: number;
+    resolution_seconds: number;
+    business_hours: boolean;
+  };
+  auto_close: {
+    enabled: boolean;
+    silence_minutes: number;
+    hold_phrases: string[];
+    hold_minutes: number;
+    prompt: { enabled: boolean; text: string; close_after_minutes: number };
+  };
+  offline: { enabled: boolean; message: string };
+  persona: { name: string };
+}
+
+export interface TriggerView {
+  id: string;
+  name: string;
+  message: string;
+  enabled: boolean;
+  time_on_site_seconds: number;
+  conditions: Condition[];
+  period_hours: number;
+  created_at: string;
+}
+
+export interface TriggerInput {
+  name?: string;
+  message?: string;
+  enabled?: boolean;
+  time_on_site_seconds?: number;
+  conditions?: Condition[];
+  period_hours?: number;
+}
+
+/** `sla.breached`: a target passed unmet (supervisors, admins, the assignee). */
+export interface SlaBreachedFrame {
+  type: 'sla.breached';
+  dialog: DialogView;
+  target: SlaTarget;
+  due_at: string;
+}
+
+/** Whether someone answers now, for the channel the visitor's new dialog would go to. */
+export interface WidgetAvailability {
+  online: boolean;
+  reason: null | 'outside_hours' | 'nobody_online';
+  /** Show the contact form instead of the composer (offline mode on, nobody to answer). */
+  offline_form: boolean;
+  message: string;
+  next_open_at: string | null;
+}
+
+/** A proactive message the widget may show once the visitor has been on the site long enough. */
+export interface WidgetTrigger {
+  id: string;
+  message: string;
+  persona: string;
+  time_on_site_seconds: number;
+}
+
+/** `POST /widget/v1/offline`. */
+export interface OfflineRequest {
+  client_id: string;
+  name: string;
+  email?: string;
+  phone?: string;
+  question: string;
+}
+
+export interface OfflineAnswer {
+  dialog: WidgetDialogView;
+  message: MessageView;
 }
 
 export interface AuthorView {
@@ -307,7 +434,7 @@ export interface MeView {
 export type DialogStatusFilter = DialogStatus | 'snoozed' | 'all';
 /** `any`, `mine`, `mine_or_unassigned`, `unassigned`, or an operator's id. */
 export type AssigneeFilter = 'any' | 'mine' | 'mine_or_unassigned' | 'unassigned' | (string & {});
-export type DialogSort = 'waiting' | 'activity';
+export type DialogSort = 'waiting' | 'activity' | 'due';
 
 /** Answer of `GET /api/v1/dialogs/counts`. */
 export interface DialogCounts {
@@ -478,6 +605,10 @@ export interface WidgetSessionView {
   dialog: WidgetDialogView | null;
   site: WidgetSiteView;
   upload_limits?: UploadLimits;
+  availability?: WidgetAvailability;
+  /** Since his visit began (across pages). */
+  time_on_site_seconds?: number;
+  triggers?: WidgetTrigger[];
 }
 
 /** `POST …/messages` (console and widget). */
@@ -488,6 +619,8 @@ export interface SendRequest {
   internal?: boolean;
   /** Upload ids (`POST …/uploads`); `body` may then be empty. */
   attachments?: string[];
+  /** Widget only: the proactive message he answers (his new dialog starts with it). */
+  trigger_id?: string;
 }
 
 /** `POST /widget/v1/rating`. */
@@ -621,6 +754,7 @@ export type ServerFrame =
   | TypingFrame
   | DialogReadFrame
   | MentionFrame
+  | SlaBreachedFrame
   | ResumedFrame
   | ResyncFrame
   | PongFrame;
