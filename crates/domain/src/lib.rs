@@ -6,8 +6,10 @@
 
 pub mod account;
 pub mod assignment;
+pub mod automation;
 pub mod dialog;
 pub mod error;
+pub mod hours;
 pub mod ids;
 pub mod mention;
 pub mod message;
@@ -22,6 +24,7 @@ pub mod visitor;
 
 pub use account::{DisplayName, Email, Operator, Password, Role, Workspace, WorkspaceSlug};
 pub use assignment::{Candidate, Capacity, Presence, choose};
+pub use automation::{AutoCloseAction, AutoCloseTimer, Automation, AutomationDoc, SettingsError, SlaTarget};
 pub use dialog::{Assignee, Dialog, DialogStatus, LastMessage};
 pub use error::DomainError;
 pub use ids::{
