@@ -4,8 +4,10 @@
  * pending until the server acknowledges them. Also the conversation tools: files (checked
  * against the announced limits, uploaded, sent with the message, fetched with the token for
  * display), typing both ways, read state both ways, the rating after an operator's close,
- * and the visitor's contact details. Components read its fields and call its methods; it
- * announces changes through `Observable`.
+ * and the visitor's contact details. Also the automation of issue 5: proactive messages (see
+ * proactive.ts; local until the visitor answers, then the server's copy takes their place)
+ * and the offline contact form (offline.ts). Components read its fields and call its
+ * methods; it announces changes through `Observable`.
  *
  * What stays true: the visitor token never goes into a URL other than the socket's (files
  * are fetched with the Authorization header and shown through object URLs).
@@ -15,14 +17,18 @@ import type {
   AttachmentView,
   AuthorView,
   MessageView,
+  OfflineAnswer,
   Page,
+  SendRequest,
   ServerFrame,
   UploadLimits,
   UploadView,
   VisitorView,
   WidgetDialogView,
   WidgetSessionRequest,
+  WidgetAvailability,
   WidgetSessionView,
+  WidgetTrigger,
 } from '../shared/api-types';
 import { newClientId } from '../shared/ids';
 import type { Lang } from '../shared/i18n';
@@ -34,6 +40,8 @@ import { checkFile, uploadFile } from '../shared/uploads';
 import { contactPatch, contactSlip, refusedField, type Contact, type ContactField } from './contact';
 import { Conversation, type SeenMark } from './conversation';
 import { Drafts } from './files';
+import { checkOffline, offlineRefusedField, offlineRequest, type OfflineErrors, type OfflineFields } from './offline';
+import { TriggerSchedule } from './proactive';
 import { ratingPrompt, ratingRefusal, ratingRequest, type RatingPrompt } from './rating';
 
 export interface FrameParams {
@@ -63,6 +71,32 @@ export interface ContactProblem extends Problem {
   field: ContactField | null;
 }
 
+/** A refused contact form of offline mode: the slips by field (empty: the problem is the whole form's). */
+export interface OfflineProblem extends Problem {
+  fields: OfflineErrors;
+}
+
+/**
+ * A proactive message the server let show (`POST …/shown` answered 200). It lives only here
+ * until the visitor answers: his first message carries its `trigger_id`, and the server
+ * starts the new dialog with its copy, which then takes this one's place.
+ */
+export interface ProactiveMessage {
+  trigger: WidgetTrigger;
+  /** When it showed (ISO), for the bubble's clock. */
+  shown_at: string;
+  /** The client_id of the visitor's answer, once he sent one. */
+  answer: string | null;
+  /** Whether the visitor has looked at the chat since (else it counts as unread). */
+  seen: boolean;
+}
+
+/** Where the local proactive bubble goes: just before the visitor's answer, or (null) after everything held. */
+export interface ProactivePlace {
+  dialogId: string;
+  beforeSeq: number;
+}
+
 const tokenKey = (key: string) => `frontline.visitor.${key}`;
 const seenKey = (key: string) => `frontline.seen.${key}`;
 const contactKey = (key: string) => `frontline.contact.${key}`;
@@ -82,6 +116,14 @@ export class WidgetChat extends Observable {
   readonly drafts = new Drafts();
   /** The visitor's e-mail and phone as he gave them (the session answer does not carry them). */
   contact: Pick<Contact, 'email' | 'phone'> = { email: '', phone: '' };
+  /** Whether someone answers now (session answer); null when the server does not say. */
+  availability: WidgetAvailability | null = null;
+  /** The proactive message shown and not yet answered, if any. */
+  proactive: ProactiveMessage | null = null;
+  /** The contact form was sent: its dialog, the seq of the question and where we answer. */
+  offlineSent: { dialog_id: string; seq: number; contact: string } | null = null;
+  /** Called when a proactive message shows while the visitor is not looking (main.tsx tells the page). */
+  onProactive: (trigger: WidgetTrigger) => void = () => {};
   /** Whether the visitor is looking at the chat (panel open and the tab visible). */
   private watching = false;
   private seen: SeenMark | null = null;
@@ -101,6 +143,18 @@ export class WidgetChat extends Observable {
   private readonly throttle = new TypingThrottle(() => this.socket?.send({ type: 'typing' }));
 
   private readonly WebSocketImpl?: typeof WebSocket;
+  /** The session's triggers and how long the visit had lasted when it answered. */
+  private triggers: WidgetTrigger[] = [];
+  private visitSeconds = 0;
+  private readonly schedule = new TriggerSchedule({
+    canShow: () => this.canShowProactive(),
+    claim: (trigger) => this.claimTrigger(trigger),
+    show: (trigger) => this.showProactive(trigger),
+  });
+  /** Sends that answer a proactive message: client_id → trigger id. */
+  private readonly answers = new Map<string, string>();
+  /** The client_id of the contact form being sent (kept across retries, so it is stored once). */
+  private offlineClientId: string | null = null;
 
   constructor(
     readonly params: FrameParams,
@@ -136,9 +190,11 @@ export class WidgetChat extends Observable {
     this.changed();
     this.reportUnread();
     this.connect();
+    this.schedule.start(this.triggers, this.visitSeconds);
   }
 
   stop(): void {
+    this.schedule.stop();
     this.socket?.stop();
     this.socket = null;
     this.typing.clear();
@@ -156,6 +212,11 @@ export class WidgetChat extends Observable {
     if ((!body && files.length === 0) || this.drafts.uploading()) return false;
     const client_id = newClientId();
     this.conversation.outbox.start(client_id, body, Date.now(), files.length ? { attachments: files } : {});
+    // His first message after a proactive one answers it: the server then starts the dialog with it.
+    if (this.proactive && !this.proactive.answer) {
+      this.proactive = { ...this.proactive, answer: client_id };
+      this.answers.set(client_id, this.proactive.trigger.id);
+    }
     this.drafts.clear();
     this.throttle.reset();
     this.changed();
@@ -171,7 +232,10 @@ export class WidgetChat extends Observable {
   }
 
   discard(client_id: string): void {
-    if (this.conversation.outbox.discard(client_id)) this.changed();
+    if (!this.conversation.outbox.discard(client_id)) return;
+    // A discarded answer answers nothing: the next message does.
+    if (this.answers.delete(client_id) && this.proactive?.answer === client_id) this.proactive = { ...this.proactive, answer: null };
+    this.changed();
   }
 
   /** Takes a refused send back to the composer: returns its text, its files go back to the drafts. */
@@ -338,6 +402,7 @@ export class WidgetChat extends Observable {
   setWatching(watching: boolean): void {
     this.watching = watching;
     if (watching) {
+      if (this.proactive && !this.proactive.seen) this.proactive = { ...this.proactive, seen: true };
       this.markSeen();
       this.reportRead();
     }
@@ -345,7 +410,103 @@ export class WidgetChat extends Observable {
   }
 
   unread(): number {
-    return this.conversation.unreadAfter(this.seen);
+    return this.conversation.unreadAfter(this.seen) + (this.proactive && !this.proactive.seen ? 1 : 0);
+  }
+
+  /** Whether the visitor's current dialog is open (he has one and it is not closed). */
+  hasOpenDialog(): boolean {
+    const id = this.currentDialogId();
+    if (!id) return false;
+    const view = this.conversation.dialog(id);
+    return view ? view.status !== 'closed' : !this.conversation.isClosed(id);
+  }
+
+  /** Whether the contact form takes the composer's place: offline mode says so and he has no open dialog. */
+  offlineForm(): boolean {
+    return this.phase === 'ready' && !!this.availability?.offline_form && !this.hasOpenDialog();
+  }
+
+  /** Where the local proactive bubble goes (see ProactivePlace); null: after all the messages held. */
+  proactivePlace(): ProactivePlace | null {
+    const answer = this.proactive?.answer;
+    if (!answer) return null;
+    for (const thread of this.conversation.threads()) {
+      const mine = thread.messages.find((m) => m.client_id === answer);
+      if (mine) return { dialogId: thread.dialogId, beforeSeq: mine.seq };
+    }
+    return null;
+  }
+
+  /**
+   * Sends the contact form (`POST /widget/v1/offline`); resolves to the refusal, if any: the
+   * slips of the local check, or the field the server named. On success the question is his
+   * first message of an open dialog, and the composer is back.
+   */
+  async sendOffline(fields: OfflineFields): Promise<OfflineProblem | null> {
+    const slips = checkOffline(fields);
+    if (Object.keys(slips).length > 0) return { code: 'validation_failed', details: {}, fields: slips };
+    const client_id = (this.offlineClientId ??= newClientId());
+    const request = offlineRequest(client_id, fields);
+    let answer: OfflineAnswer;
+    try {
+      answer = await this.api<OfflineAnswer>('POST', '/widget/v1/offline', { token: this.token, body: request });
+    } catch (e) {
+      const problem = toProblem(e);
+      const field = problem.code === 'validation_failed' ? offlineRefusedField(problem.details) : null;
+      return { ...problem, fields: field ? { [field]: 'invalid' } : {} };
+    }
+    this.offlineClientId = null;
+    this.rememberDialog(answer.dialog);
+    this.conversation.ack(client_id, answer.message);
+    // The server saved his name and contacts; its answer does not carry the visitor, so they are kept as given.
+    if (this.visitor) this.visitor = { ...this.visitor, name: request.name };
+    this.contact = { email: request.email ?? this.contact.email, phone: request.phone ?? this.contact.phone };
+    if (this.visitor) local.set(contactKey(this.params.key), JSON.stringify({ visitor_id: this.visitor.id, ...this.contact }));
+    this.offlineSent = { dialog_id: answer.dialog.id, seq: answer.message.seq, contact: request.email ?? request.phone ?? '' };
+    this.afterNewMessages();
+    return null;
+  }
+
+  private canShowProactive(): boolean {
+    return (
+      this.phase === 'ready' &&
+      !this.proactive &&
+      !this.hasOpenDialog() &&
+      this.conversation.outbox.size === 0 &&
+      !this.offlineForm()
+    );
+  }
+
+  /** `POST /widget/v1/triggers/{id}/shown`: true only on a 200 (409 `trigger_already_shown`, 404, no answer: false). */
+  private async claimTrigger(trigger: WidgetTrigger): Promise<boolean> {
+    try {
+      await this.api<{ shown: boolean }>('POST', `/widget/v1/triggers/${encodeURIComponent(trigger.id)}/shown`, { token: this.token });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private showProactive(trigger: WidgetTrigger): void {
+    this.proactive = { trigger, shown_at: new Date().toISOString(), answer: null, seen: this.watching };
+    this.changed();
+    this.reportUnread();
+    if (!this.watching) this.onProactive(trigger);
+  }
+
+  /**
+   * Drops the local proactive message once the server's copy is held: the operator message
+   * by the trigger (`author.id`) in the dialog his answer went to. Returns whether it did.
+   */
+  private settleProactive(): boolean {
+    const p = this.proactive;
+    const place = this.proactivePlace();
+    if (!p || !place) return false;
+    const thread = this.conversation.threads().find((th) => th.dialogId === place.dialogId);
+    const copy = thread?.messages.some((m) => m.author.kind === 'operator' && m.author.id === p.trigger.id);
+    if (!copy) return false;
+    this.proactive = null;
+    return true;
   }
 
   private markSeen(): void {
@@ -403,6 +564,9 @@ export class WidgetChat extends Observable {
     this.visitor = session.visitor;
     this.siteName = session.site?.name || session.site?.workspace_name || '';
     this.uploadLimits = session.upload_limits ?? null;
+    this.availability = session.availability ?? null;
+    this.triggers = session.triggers ?? [];
+    this.visitSeconds = session.time_on_site_seconds ?? 0;
     this.rememberDialog(session.dialog);
     this.loadContact(session.visitor as VisitorView & Partial<Record<'email' | 'phone', string | null>>);
   }
@@ -463,19 +627,31 @@ export class WidgetChat extends Observable {
     const pending = this.conversation.outbox.get(client_id);
     const body = pending?.body ?? '';
     const files = pending?.attachments?.length ? pending.attachments : null;
-    // The socket's `send` carries text only; a message with files goes over REST.
-    if (!files && this.socket?.send({ type: 'send', client_id, body })) return;
+    const trigger_id = this.answers.get(client_id);
+    // The socket's `send` carries text only; a message with files, or one answering a
+    // proactive message (`trigger_id`, docs/api.md), goes over REST.
+    if (!files && !trigger_id && this.socket?.send({ type: 'send', client_id, body })) return;
     // Otherwise the REST call does the same send, idempotent by client_id.
-    const request = files ? { client_id, body, attachments: files.map((f) => f.id) } : { client_id, body };
+    const request: SendRequest = files ? { client_id, body, attachments: files.map((f) => f.id) } : { client_id, body };
+    if (trigger_id) request.trigger_id = trigger_id;
     this.api<MessageView>('POST', '/widget/v1/messages', { token: this.token, body: request }).then(
       (message) => {
+        this.answers.delete(client_id);
         this.conversation.ack(client_id, message);
         this.afterNewMessages();
+        // The dialog his answer started begins with the proactive message: fetch it if it did not come.
+        if (trigger_id && this.proactive && !this.settleProactive()) this.loadHistory().catch(() => {});
       },
       (e) => {
         const problem = toProblem(e);
         // Without an answer the message stays "sending": the socket sends it again when it is back.
         if (problem.code === 'network' || problem.code === 'unavailable') return;
+        // The trigger is gone (disabled meanwhile): his message still goes, as a plain one.
+        if (trigger_id && problem.code === 'not_found') {
+          this.answers.delete(client_id);
+          this.transmit(client_id);
+          return;
+        }
         this.conversation.outbox.fail(client_id, problem);
         this.changed();
       },
@@ -529,6 +705,7 @@ export class WidgetChat extends Observable {
   }
 
   private afterNewMessages(): void {
+    this.settleProactive();
     if (this.watching) {
       this.markSeen();
       this.reportRead();
