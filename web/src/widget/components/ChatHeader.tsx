@@ -7,7 +7,7 @@ export function ChatHeader() {
     <header class="chat-header">
       <div class="chat-heading">
         <h1 data-testid="chat-title">{chat.siteName || t('chat.title_fallback')}</h1>
-        <p>{t('chat.subtitle')}</p>
+        <p data-testid="chat-subtitle">{chat.availability && !chat.availability.online ? t('chat.subtitle_away') : t('chat.subtitle')}</p>
       </div>
       {embedded && (
         <button type="button" class="icon-btn" onClick={close} aria-label={t('chat.close')} title={t('chat.close')} data-testid="chat-close">

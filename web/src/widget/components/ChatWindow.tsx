@@ -1,15 +1,25 @@
-/** The whole chat window: header, who-am-I bar, messages, composer; or loading / failure. */
+/**
+ * The whole chat window: header, who-am-I bar, messages, composer; or loading / failure.
+ * In offline mode without an open dialog the contact form takes the composer's place (and the
+ * who-am-I bar's: it asks the name itself); when nobody answers but there is no form, a note
+ * says so above the composer.
+ */
 import { useObservable, useSettledFlag } from '../../shared/store';
 import { problemText, useChatEnv } from '../context';
+import { AvailabilityNote } from './AvailabilityNote';
 import { ChatHeader } from './ChatHeader';
 import { Composer } from './Composer';
 import { MessageList } from './MessageList';
+import { OfflineForm } from './OfflineForm';
 import { VisitorBar } from './VisitorBar';
 
 export function ChatWindow() {
   const { chat, t, lang } = useChatEnv();
   useObservable(chat);
   const offline = useSettledFlag(chat.phase === 'ready' && chat.connection !== 'open');
+  const form = chat.offlineForm();
+  // Nothing to show above the form: it takes the whole window.
+  const alone = form && chat.conversation.threads().length === 0 && chat.conversation.outbox.size === 0 && !chat.proactive;
 
   return (
     <div class="chat" data-testid="chat-window" data-phase={chat.phase}>
@@ -31,8 +41,9 @@ export function ChatWindow() {
       )}
       {chat.phase === 'ready' && (
         <>
-          <VisitorBar />
-          <MessageList />
+          {!form && <VisitorBar />}
+          {!alone && <MessageList />}
+          {form && <OfflineForm alone={alone} />}
           {offline && (
             <div class="banner" role="status" data-testid="chat-offline">
               {t('chat.offline')}
@@ -46,7 +57,8 @@ export function ChatWindow() {
               </button>
             </div>
           )}
-          <Composer />
+          {!form && <AvailabilityNote />}
+          {!form && <Composer />}
         </>
       )}
     </div>

@@ -4,6 +4,7 @@
  */
 import type { MessageView } from '../../shared/api-types';
 import { type PendingMessage, canRetry } from '../../shared/messages';
+import type { ProactiveMessage } from '../chat';
 import { RichText } from '../../shared/RichText';
 import { formatClock } from '../../shared/time';
 import { problemText, useChatEnv } from '../context';
@@ -96,6 +97,28 @@ export function PendingBubble({ pending }: { pending: PendingMessage }) {
       ) : (
         <div class="msg-meta">{t('message.sending')}</div>
       )}
+    </div>
+  );
+}
+
+/**
+ * A proactive message before the server has it (he has not answered yet): drawn like an
+ * operator's, with the persona's name.
+ */
+export function ProactiveBubble({ proactive }: { proactive: ProactiveMessage }) {
+  const { t, lang } = useChatEnv();
+  const { trigger, shown_at } = proactive;
+  return (
+    <div class="msg msg-theirs msg-first msg-proactive" data-testid="message" data-author="operator" data-state="local" data-trigger={trigger.id}>
+      <div class="msg-author" data-testid="message-author">
+        {trigger.persona || t('proactive.persona')}
+      </div>
+      <div class="bubble" data-testid="message-body">
+        <RichText text={trigger.message} />
+      </div>
+      <div class="msg-meta">
+        <time dateTime={shown_at}>{formatClock(shown_at, lang)}</time>
+      </div>
     </div>
   );
 }

@@ -1,6 +1,8 @@
 /**
  * The conversation: dialogs in order, a note after each closed one (and the rating form after
- * an operator's close), the visitor's pending sends, the read mark, who is typing.
+ * an operator's close), the visitor's pending sends, the read mark, who is typing; a proactive
+ * message not yet answered (after everything, or just before his answer until the server's
+ * copy is here) and the thanks after a question sent with the offline form.
  */
 import { Fragment } from 'preact';
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
@@ -8,7 +10,8 @@ import type { MessageView } from '../../shared/api-types';
 import { dayKey, formatDay } from '../../shared/time';
 import { readMarkSeq } from '../conversation';
 import { useChatEnv } from '../context';
-import { MessageBubble, PendingBubble } from './MessageBubble';
+import { MessageBubble, PendingBubble, ProactiveBubble } from './MessageBubble';
+import { OfflineThanks } from './OfflineForm';
 import { RatingForm } from './RatingForm';
 import { TypingLine } from './TypingLine';
 
@@ -28,6 +31,9 @@ export function MessageList() {
   const latest = threads[threads.length - 1];
   // The read mark goes in the current dialog only: older ones are history.
   const readSeq = latest ? readMarkSeq(latest.messages, chat.conversation.operatorReadSeq(latest.dialogId)) : null;
+  const proactive = chat.proactive;
+  const place = proactive ? chat.proactivePlace() : null;
+  const sent = chat.offlineSent;
 
   // Keep the newest message in view unless the visitor scrolled up to read.
   useLayoutEffect(() => {
@@ -58,7 +64,7 @@ export function MessageList() {
         stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
       }}
     >
-      {threads.length === 0 && pending.length === 0 && <p class="empty">{t('chat.empty')}</p>}
+      {threads.length === 0 && pending.length === 0 && !proactive && !chat.offlineForm() && <p class="empty">{t('chat.empty')}</p>}
       {threads.map((thread) => (
         <Fragment key={thread.dialogId}>
           {thread.messages.map((m, i) => {
@@ -68,12 +74,14 @@ export function MessageList() {
             return (
               <Fragment key={m.seq}>
                 {newDay && <div class="day">{formatDay(m.created_at, lang)}</div>}
+                {proactive && place && place.dialogId === thread.dialogId && place.beforeSeq === m.seq && <ProactiveBubble proactive={proactive} />}
                 <MessageBubble
                   message={m}
                   read={thread === latest && m.seq === readSeq}
                   first={newDay || startsGroup(thread.messages[i - 1], m)}
                   last={!thread.messages[i + 1] || startsGroup(m, thread.messages[i + 1]) || dayKey(thread.messages[i + 1].created_at) !== day}
                 />
+                {sent && sent.dialog_id === thread.dialogId && sent.seq === m.seq && <OfflineThanks contact={sent.contact} />}
               </Fragment>
             );
           })}
@@ -87,6 +95,7 @@ export function MessageList() {
           )}
         </Fragment>
       ))}
+      {proactive && !place && <ProactiveBubble proactive={proactive} />}
       {pending.map((p) => (
         <PendingBubble key={p.client_id} pending={p} />
       ))}
