@@ -4,6 +4,7 @@ export const ru = {
   close: 'Свернуть чат',
   frame_title: 'Чат поддержки',
   unread: 'Непрочитанных: {n}',
+  teaser_close: 'Скрыть сообщение',
 };
 
 export const en: Record<keyof typeof ru, string> = {
@@ -11,4 +12,5 @@ export const en: Record<keyof typeof ru, string> = {
   close: 'Minimise chat',
   frame_title: 'Support chat',
   unread: 'Unread: {n}',
+  teaser_close: 'Dismiss the message',
 };

@@ -6,6 +6,12 @@
  * element whose own styles are inline and !important, so the site's CSS cannot break it.
  * It talks to the frame only by postMessage, checking the frame's origin and window.
  *
+ * The frame loads with the page (hidden until the launcher is pressed): the visit's time on
+ * the site counts from the session it opens, and a proactive message can only come from it.
+ * A proactive message while the panel is folded comes as `teaser {name, text}` and shows in a
+ * small card above the launcher (text only, never markup), with the unread badge; pressing
+ * the card opens the chat, its × hides it.
+ *
  * Optional attributes: data-lang ("ru", "en"…; default navigator.language), data-color
  * (a #hex accent colour).
  *
@@ -16,6 +22,7 @@
  * POST /widget/v1/session): routing rules can match them, and `city` shows in the console.
  */
 import { BRIDGE_SOURCE, isBridgeMessage, type PageMessage } from '../shared/bridge';
+import type { TeaserMessage } from '../widget/bridge';
 import { cleanProperties } from '../shared/properties';
 import { en, ru } from './i18n';
 
@@ -46,7 +53,6 @@ function mount(script: HTMLScriptElement, key: string, server: string) {
   const words = langTag.toLowerCase().startsWith('ru') ? ru : en;
   const color = /^#[0-9a-f]{3,8}$/i.test(script.dataset.color ?? '') ? script.dataset.color! : '#2563eb';
   const openKey = `frontline.open.${key}`;
-  const usedKey = `frontline.used.${key}`;
 
   const host = document.createElement('div');
   host.setAttribute('data-frontline-widget', key);
@@ -83,7 +89,28 @@ function mount(script: HTMLScriptElement, key: string, server: string) {
   const panel = document.createElement('div');
   panel.className = 'panel';
   panel.setAttribute('data-testid', 'frontline-panel');
-  root.append(panel, launcher);
+
+  // The proactive message's card: the persona and the text, set as text.
+  const teaser = document.createElement('div');
+  teaser.className = 'teaser';
+  teaser.setAttribute('data-testid', 'frontline-teaser');
+  teaser.hidden = true;
+  const teaserBody = document.createElement('button');
+  teaserBody.type = 'button';
+  teaserBody.className = 'teaser-body';
+  const teaserName = document.createElement('strong');
+  const teaserText = document.createElement('span');
+  teaserText.setAttribute('data-testid', 'frontline-teaser-text');
+  teaserBody.append(teaserName, teaserText);
+  const teaserClose = document.createElement('button');
+  teaserClose.type = 'button';
+  teaserClose.className = 'teaser-close';
+  teaserClose.setAttribute('data-testid', 'frontline-teaser-close');
+  teaserClose.setAttribute('aria-label', words.teaser_close);
+  teaserClose.title = words.teaser_close;
+  teaserClose.textContent = '×';
+  teaser.append(teaserBody, teaserClose);
+  root.append(panel, teaser, launcher);
 
   let frame: HTMLIFrameElement | null = null;
   let frameReady = false;
@@ -124,6 +151,21 @@ function mount(script: HTMLScriptElement, key: string, server: string) {
     panel.appendChild(frame);
   };
 
+  const hideTeaser = () => {
+    teaser.hidden = true;
+    teaser.classList.remove('shown');
+  };
+  const showTeaser = (m: Partial<Omit<TeaserMessage, 'type'>>) => {
+    if (isOpen || typeof m.text !== 'string' || !m.text.trim()) return;
+    teaserName.textContent = typeof m.name === 'string' ? m.name.slice(0, 100) : '';
+    teaserText.textContent = m.text.slice(0, 1000);
+    teaser.hidden = false;
+    // Next frame, so that it slides in.
+    requestAnimationFrame(() => teaser.classList.add('shown'));
+  };
+  teaserBody.addEventListener('click', () => setOpen(true));
+  teaserClose.addEventListener('click', hideTeaser);
+
   const render = () => {
     host.setAttribute('data-open', String(isOpen));
     panel.classList.toggle('open', isOpen);
@@ -141,7 +183,7 @@ function mount(script: HTMLScriptElement, key: string, server: string) {
     isOpen = next;
     if (next) {
       ensureFrame();
-      store('localStorage', usedKey, '1');
+      hideTeaser();
       store('sessionStorage', openKey, '1');
     } else {
       store('sessionStorage', openKey, null);
@@ -156,7 +198,7 @@ function mount(script: HTMLScriptElement, key: string, server: string) {
   window.addEventListener('message', (event: MessageEvent) => {
     if (!frame || event.origin !== server || event.source !== frame.contentWindow) return;
     if (!isBridgeMessage(event.data)) return;
-    const data = event.data as { type: string; count?: unknown };
+    const data = event.data as { type: string; count?: unknown } & Partial<Omit<TeaserMessage, 'type'>>;
     if (data.type === 'ready') {
       frameReady = true;
       tell({ type: 'panel', open: isOpen });
@@ -166,13 +208,15 @@ function mount(script: HTMLScriptElement, key: string, server: string) {
       render();
     } else if (data.type === 'close') {
       setOpen(false);
+    } else if (data.type === 'teaser') {
+      showTeaser(data);
     }
   });
 
   const attach = () => {
     document.body.appendChild(host);
-    // A visitor who has chatted before gets the frame at once: unread badge, instant history.
-    if (store('localStorage', usedKey) === '1') ensureFrame();
+    // The frame loads at once: the visit is counted, proactive messages and the unread badge can come.
+    ensureFrame();
     render();
     if (store('sessionStorage', openKey) === '1') setOpen(true);
   };
@@ -214,11 +258,26 @@ opacity:0;visibility:hidden;transform:translateY(12px);pointer-events:none;
 transition:opacity .18s ease,transform .18s ease,visibility 0s linear .18s}
 .panel.open{opacity:1;visibility:visible;transform:none;pointer-events:auto;transition:opacity .18s ease,transform .18s ease}
 iframe{display:block;width:100%;height:100%;border:0;background:#fff}
+.teaser{position:fixed;right:20px;bottom:92px;width:min(300px,calc(100vw - 40px));
+font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#111827;
+opacity:0;transform:translateY(8px);transition:opacity .2s ease,transform .2s ease}
+.teaser.shown{opacity:1;transform:none}
+.teaser[hidden]{display:none}
+.teaser-body{all:initial;box-sizing:border-box;display:flex;flex-direction:column;gap:3px;width:100%;
+padding:12px 34px 12px 14px;border-radius:16px 16px 4px 16px;background:#fff;color:#111827;cursor:pointer;
+font:inherit;text-align:left;box-shadow:0 10px 30px rgba(0,0,0,.18),0 2px 6px rgba(0,0,0,.08);border-left:4px solid ${color}}
+.teaser-body:focus-visible{outline:3px solid ${color};outline-offset:2px}
+.teaser-body strong{font-weight:600;font-size:12px;color:#6b7280}
+.teaser-body span{display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:4;overflow:hidden;white-space:pre-wrap;overflow-wrap:anywhere}
+.teaser-close{all:initial;position:absolute;top:6px;right:6px;width:24px;height:24px;border-radius:6px;
+display:grid;place-items:center;color:#6b7280;cursor:pointer;font:18px/1 system-ui,sans-serif}
+.teaser-close:hover{background:#f3f4f6;color:#111827}
+.teaser-close:focus-visible{outline:2px solid ${color}}
 @media (max-width:480px){
 .panel{right:0;bottom:0;width:100vw;height:100%;border-radius:0}
 .launcher.open{display:none}
 }
-@media (prefers-reduced-motion:reduce){.launcher,.panel,.launcher svg{transition:none}}
+@media (prefers-reduced-motion:reduce){.launcher,.panel,.launcher svg,.teaser{transition:none}}
 `;
 }
 

@@ -38,6 +38,10 @@ bridge.onPanel((open) => {
   if (open) dispatchEvent(new Event('frontline:shown'));
 });
 document.addEventListener('visibilitychange', updateWatching);
+// A proactive message while the panel is folded: the page shows it by the launcher.
+chat.onProactive = (trigger) => {
+  if (!panelOpen) bridge.send({ type: 'teaser', name: trigger.persona || t('proactive.persona'), text: trigger.message });
+};
 addEventListener('keydown', (e) => {
   if (e.key === 'Escape') bridge.send({ type: 'close' });
 });
