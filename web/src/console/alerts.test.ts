@@ -60,4 +60,18 @@ describe('alerts', () => {
     expect(notificationText({ kind: 'waiting', dialog: d }, makeT('en'))).toEqual({ title: 'A dialog has waited too long', body: 'Visitor 42: Нужна кухня' });
     expect(notificationText({ kind: 'message', dialog: d, message: message(3, { body: 'Алло?' }) }, makeT('en'))).toEqual({ title: 'Visitor 42 writes', body: 'Алло?' });
   });
+
+  it('sound an SLA breach and notify it when the tab is not watched, in words', () => {
+    const d = dialog('d1', { number: 7, last_message: { author_kind: 'visitor', preview: 'Где заказ?', created_at: '2026-01-01T10:00:00Z' } });
+    const frame: ServerFrame = { type: 'sla.breached', dialog: d, target: 'first_reply', due_at: '2026-01-01T10:01:00Z' };
+    expect(decideAlert(frame, ctx())).toEqual({ tone: 'dialog', notify: null });
+    const hidden = decideAlert(frame, ctx({ visible: false }));
+    expect(hidden?.notify).toMatchObject({ kind: 'sla_breached', target: 'first_reply' });
+    expect(decideAlert(frame, ctx({ presence: 'offline' }))).toBeNull();
+    expect(notificationText(hidden!.notify!, makeT('ru'))).toEqual({ title: 'SLA: просрочен первый ответ', body: '№ 7 · Посетитель 42: Где заказ?' });
+    expect(notificationText({ kind: 'sla_breached', dialog: dialog('d2', { number: 8 }), target: 'resolution' }, makeT('en'))).toEqual({
+      title: 'SLA: resolution overdue',
+      body: '#8 · Visitor 42',
+    });
+  });
 });

@@ -7,7 +7,7 @@
  * What stays true: an operator whose presence is offline is never disturbed; a desktop
  * notification is shown only after he asked for them (a click on "enable notifications").
  */
-import type { DialogView, MessageView, Presence, ServerFrame } from '../shared/api-types';
+import type { DialogView, MessageView, Presence, ServerFrame, SlaTarget } from '../shared/api-types';
 import type { Translate } from '../shared/i18n';
 import { visitorName } from '../shared/names';
 import { local } from '../shared/storage';
@@ -17,12 +17,12 @@ import { isQueued } from './queue';
 /** `dialog`: a new or waiting dialog (two rising notes); `message`: a visitor wrote (one note). */
 export type Tone = 'dialog' | 'message';
 
-export type NotifyKind = 'new_dialog' | 'waiting' | 'assigned' | 'message' | 'mention';
+export type NotifyKind = 'new_dialog' | 'waiting' | 'assigned' | 'message' | 'mention' | 'sla_breached';
 
 export interface Alert {
   tone: Tone;
   /** A desktop notification to show (when enabled), or null for the sound alone. */
-  notify: { kind: NotifyKind; dialog: DialogView; message?: MessageView } | null;
+  notify: { kind: NotifyKind; dialog: DialogView; message?: MessageView; target?: SlaTarget } | null;
 }
 
 export interface AlertContext {
@@ -69,6 +69,9 @@ export function decideAlert(frame: ServerFrame, ctx: AlertContext): Alert | null
     case 'mention':
       // The in-app note shows it in any case; the desktop one only when he is not looking.
       return { tone: 'message', notify: ctx.visible ? null : { kind: 'mention', dialog: frame.dialog, message: frame.message } };
+    case 'sla.breached':
+      // The server sends it only to whom it concerns; like a long wait, it sounds the alarm.
+      return { tone: 'dialog', notify: ctx.visible ? null : { kind: 'sla_breached', dialog: frame.dialog, target: frame.target } };
     default:
       return null;
   }
@@ -184,6 +187,12 @@ export function browserAlerter(): Alerter {
 export function notificationText(notify: NonNullable<Alert['notify']>, t: Translate<ConsoleKey>): { title: string; body: string } {
   const { kind, dialog, message } = notify;
   const name = visitorName(dialog.visitor, t('visitor.numbered'));
+  if (kind === 'sla_breached') {
+    const title =
+      notify.target === 'resolution' ? t('notify.sla_resolution') : notify.target === 'next_reply' ? t('notify.sla_next_reply') : t('notify.sla_first_reply');
+    const preview = dialog.last_message?.preview?.trim();
+    return { title, body: `${t('dialog.number', { n: dialog.number })} · ${preview ? `${name}: ${preview}` : name}` };
+  }
   if (kind === 'mention') {
     const who = message?.author.name?.trim();
     const body = (message?.body ?? '').trim();

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../shared/api';
 import type { DialogView } from '../shared/api-types';
 import { fakeApi, settle, type Handler } from '../test/fake-api';
-import { channel, dialog, FakeSocket, message, operator } from '../test/fixtures';
+import { channel, dialog, FakeSocket, message, operator, sla } from '../test/fixtures';
 import type { Alerter, Tone } from './alerts';
 import { ConsoleState } from './console-state';
 
@@ -246,5 +246,26 @@ describe('ConsoleState, live', () => {
     ws.push({ type: 'dialog.waiting', dialog: dialog('q2', { waiting_alert: true, updated_at: '2026-01-01T11:00:00Z' }) });
     expect(s.played).toEqual(['dialog']);
     expect(s.shown).toHaveLength(1);
+  });
+
+  it('shows an SLA breach as a note with sound, updates the row, and dismisses or opens it', async () => {
+    const s = setup();
+    const ws = await signedIn(s);
+    s.state.setLang('ru');
+    const breached = dialog('q1', { number: 1, updated_at: '2026-01-01T11:00:00Z', sla: sla('2026-01-01T10:01:00Z', { reply_breached: true }) });
+    ws.push({ type: 'sla.breached', dialog: breached, target: 'first_reply', due_at: '2026-01-01T10:01:00Z' });
+    expect(s.played).toEqual(['dialog']);
+    // Watching the console: the note in the page is enough, no desktop notification.
+    expect(s.shown).toEqual([]);
+    expect(s.state.dialogs.get('q1')?.sla?.reply_breached).toBe(true);
+    expect(s.state.slaAlerts.map((a) => `${a.dialog.id}:${a.target}`)).toEqual(['q1:first_reply']);
+    // The same breach again (a resume): still one note.
+    ws.push({ type: 'sla.breached', dialog: breached, target: 'first_reply', due_at: '2026-01-01T10:01:00Z' });
+    ws.push({ type: 'sla.breached', dialog: { ...breached, updated_at: '2026-01-01T11:30:00Z' }, target: 'resolution', due_at: '2026-01-01T10:30:00Z' });
+    expect(s.state.slaAlerts).toHaveLength(2);
+    s.state.dismissSlaAlert('q1:first_reply');
+    expect(s.state.slaAlerts.map((a) => a.target)).toEqual(['resolution']);
+    await s.state.logout();
+    expect(s.state.slaAlerts).toEqual([]);
   });
 });

@@ -30,6 +30,7 @@ import type {
   SavedReplyView,
   SearchHit,
   ServerFrame,
+  SlaBreachedFrame,
   TagView,
   UploadLimits,
   UploadView,
@@ -51,6 +52,7 @@ import { DEFAULT_FILTER, filterQuery, parseFilter, type ListFilter } from './fil
 import { makeT } from './i18n';
 import { countQueued, isQueued, queueBeyond, queuedDialogs } from './queue';
 import { BASE, pathFor, routeFromPath, sectionsFor, type AdminSection, type Route } from './routes';
+import { slaAlertKey, withSlaAlert, type SlaAlert } from './sla';
 import { transferBody, type TransferTarget } from './transfer';
 import { withVisitorRead } from './tools';
 
@@ -187,6 +189,8 @@ export class ConsoleState extends Observable {
   cardShown = local.get(CARD_KEY) !== 'off';
   /** Mentions of this operator in internal notes, newest last, until dismissed. */
   mentions: MentionAlert[] = [];
+  /** SLA breaches the server reported to this operator (`sla.breached`), newest last, until dismissed. */
+  slaAlerts: SlaAlert[] = [];
   private limitsFromServer: UploadLimits | null = null;
   private searchRequest = 0;
   private readonly typingThrottle = new TypingThrottle((dialogId) => {
@@ -334,6 +338,7 @@ export class ConsoleState extends Observable {
     this.bulkResult = null;
     this.categoryNeeded.clear();
     this.mentions = [];
+    this.slaAlerts = [];
     this.limitsFromServer = null;
     this.counts = null;
     this.queueBeyond = 0;
@@ -947,6 +952,19 @@ export class ConsoleState extends Observable {
     this.changed();
   }
 
+  dismissSlaAlert(key: string): void {
+    this.slaAlerts = this.slaAlerts.filter((a) => slaAlertKey(a) !== key);
+    this.changed();
+  }
+
+  /** A target passed unmet: sound (and notify), show a note, and take the dialog's new row. */
+  private slaBreached(frame: SlaBreachedFrame): void {
+    this.alert(frame, frame.dialog.id);
+    this.takeDialog(frame.dialog);
+    this.slaAlerts = withSlaAlert(this.slaAlerts, { dialog: frame.dialog, target: frame.target, due_at: frame.due_at });
+    this.changed();
+  }
+
   dismissNotice(): void {
     this.notice = null;
     this.changed();
@@ -1222,6 +1240,9 @@ export class ConsoleState extends Observable {
       }
       case 'mention':
         this.mentioned(frame);
+        break;
+      case 'sla.breached':
+        this.slaBreached(frame);
         break;
       case 'hello':
       case 'resumed':

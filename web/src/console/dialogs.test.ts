@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dialog, message, systemMessage } from '../test/fixtures';
+import { dialog, message, operatorMessage, sla, systemMessage } from '../test/fixtures';
 import { activeDialogs, documentTitle, mergeDialog, shownUnread, totalUnread, visibleDialogs, withMessage } from './dialogs';
 import { DEFAULT_FILTER } from './filters';
 
@@ -81,5 +81,17 @@ describe('dialog list', () => {
     expect(documentTitle(3, 0, words)).toBe('(3) Frontline');
     expect(documentTitle(0, 2, words)).toBe('Очередь 2 · Frontline');
     expect(documentTitle(3, 2, words)).toBe('(3) Очередь 2 · Frontline');
+  });
+
+  it('an answer stops the reply countdown; the visitor\'s words stop the auto-close plan', () => {
+    const waiting = dialog('d1', { last_seq: 1, sla: sla('2026-01-01T12:01:00Z'), auto_close: null });
+    const answered = withMessage(waiting, operatorMessage(2, { created_at: '2026-01-01T12:00:30Z' }));
+    expect(answered.sla).toMatchObject({ reply_due_at: null, reply_target: null, reply_breached: false });
+    const planned = { ...answered, auto_close: { at: '2026-01-01T12:10:30Z', action: 'close' as const, hold_phrase: null } };
+    expect(withMessage(planned, message(3, { created_at: '2026-01-01T12:02:00Z' })).auto_close).toBeNull();
+    // A server without SLA or auto-close: the row gets no such fields.
+    const bare = withMessage(dialog('d2'), operatorMessage(1));
+    expect('sla' in bare).toBe(false);
+    expect('auto_close' in withMessage(dialog('d3'), message(1))).toBe(false);
   });
 });

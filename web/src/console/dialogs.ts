@@ -40,7 +40,7 @@ export function withMessage(dialog: DialogView, m: MessageView): DialogView {
   if (aside) return { ...dialog, last_seq: Math.max(dialog.last_seq, m.seq) };
   const newer = parseTime(m.created_at) > parseTime(dialog.updated_at);
   const fromVisitor = m.author.kind === 'visitor';
-  return {
+  const next: DialogView = {
     ...dialog,
     last_seq: Math.max(dialog.last_seq, m.seq),
     last_message: { author_kind: m.author.kind, preview: m.body.slice(0, 200), created_at: m.created_at },
@@ -48,6 +48,12 @@ export function withMessage(dialog: DialogView, m: MessageView): DialogView {
     pending_count: fromVisitor ? dialog.pending_count + 1 : 0,
     waiting_since: fromVisitor ? dialog.waiting_since ?? m.created_at : null,
   };
+  // An answer stops the reply countdown; a visitor's words stop the auto-close plan. The new
+  // due time or plan is the server's to compute (business hours, hold phrases): it follows
+  // in dialog.updated.
+  if (!fromVisitor && next.sla?.reply_due_at) next.sla = { ...next.sla, reply_due_at: null, reply_target: null };
+  if (fromVisitor && next.auto_close) next.auto_close = null;
+  return next;
 }
 
 /** Unread count to show: zero once the operator has read up to the dialog's last seq. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dialog } from '../test/fixtures';
+import { dialog, sla } from '../test/fixtures';
 import { compareDialogs, DEFAULT_FILTER, filterQuery, matchesFilter, parseFilter, type ListFilter } from './filters';
 
 const f = (over: Partial<ListFilter> = {}): ListFilter => ({ ...DEFAULT_FILTER, ...over });
@@ -91,5 +91,19 @@ describe('tags and snoozed dialogs in the list', () => {
   it('keeps tag and snoozed when stored', () => {
     const kept = f({ status: 'snoozed', tag: 't-pay' });
     expect(parseFilter(JSON.stringify(kept))).toEqual(kept);
+  });
+
+  it('order by SLA due: the earliest (most overdue) first, then the rest as for waiting', () => {
+    const rows = [
+      dialog('quiet', { updated_at: '2026-01-01T12:00:00Z' }),
+      dialog('waits', { waiting_since: '2026-01-01T09:00:00Z' }),
+      dialog('later', { sla: sla('2026-01-01T12:05:00Z'), waiting_since: '2026-01-01T11:00:00Z' }),
+      dialog('overdue', { sla: sla('2026-01-01T11:00:00Z', { reply_breached: true }), waiting_since: '2026-01-01T10:59:00Z' }),
+      dialog('answered', { sla: sla(null), updated_at: '2026-01-01T11:00:00Z' }),
+    ];
+    expect([...rows].sort(compareDialogs('due')).map((d) => d.id)).toEqual(['overdue', 'later', 'waits', 'quiet', 'answered']);
+    expect(filterQuery(f({ sort: 'due' }), { limit: 50 })).toBe('?status=open&sort=due&limit=50');
+    expect(parseFilter(JSON.stringify({ sort: 'due' })).sort).toBe('due');
+    expect(parseFilter(JSON.stringify({ sort: 'soon' })).sort).toBe('waiting');
   });
 });

@@ -9,6 +9,7 @@
 import { query } from '../shared/api';
 import type { AssigneeFilter, DialogSort, DialogStatusFilter, DialogView } from '../shared/api-types';
 import { parseTime } from '../shared/time';
+import { replyDue } from './sla';
 import { isSnoozed } from './snooze';
 
 export interface ListFilter {
@@ -90,18 +91,31 @@ function byActivity(a: DialogView, b: DialogView): number {
 
 /**
  * The server's orders: `waiting` puts the longest-waiting visitor first, then dialogs nobody
- * waits on by newest activity; `activity` is newest activity first.
+ * waits on by newest activity; `activity` is newest activity first; `due` puts the earliest
+ * SLA reply due time first (the most overdue), then the rest in the `waiting` order.
  */
 export function compareDialogs(sort: DialogSort): (a: DialogView, b: DialogView) => number {
   if (sort === 'activity') return byActivity;
-  return (a, b) => {
-    const wa = a.waiting_since ? parseTime(a.waiting_since) : null;
-    const wb = b.waiting_since ? parseTime(b.waiting_since) : null;
-    if (wa !== null && wb !== null) return wa - wb || byActivity(a, b);
-    if (wa !== null) return -1;
-    if (wb !== null) return 1;
-    return byActivity(a, b);
-  };
+  if (sort === 'due') return byDue;
+  return byWaiting;
+}
+
+function byDue(a: DialogView, b: DialogView): number {
+  const da = replyDue(a);
+  const db = replyDue(b);
+  if (da !== null && db !== null) return da - db || byWaiting(a, b);
+  if (da !== null) return -1;
+  if (db !== null) return 1;
+  return byWaiting(a, b);
+}
+
+function byWaiting(a: DialogView, b: DialogView): number {
+  const wa = a.waiting_since ? parseTime(a.waiting_since) : null;
+  const wb = b.waiting_since ? parseTime(b.waiting_since) : null;
+  if (wa !== null && wb !== null) return wa - wb || byActivity(a, b);
+  if (wa !== null) return -1;
+  if (wb !== null) return 1;
+  return byActivity(a, b);
 }
 
 /** A filter read back from storage; anything malformed falls back to the default. */
@@ -116,6 +130,6 @@ export function parseFilter(raw: string | null): ListFilter {
   const assignee = typeof v.assignee === 'string' && v.assignee ? v.assignee : DEFAULT_FILTER.assignee;
   const channel = typeof v.channel === 'string' && v.channel ? v.channel : null;
   const tag = typeof v.tag === 'string' && v.tag ? v.tag : null;
-  const sort = v.sort === 'activity' ? 'activity' : 'waiting';
+  const sort = v.sort === 'activity' || v.sort === 'due' ? v.sort : 'waiting';
   return { status, assignee, unanswered: v.unanswered === true, channel, tag, sort };
 }

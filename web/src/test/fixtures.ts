@@ -1,5 +1,5 @@
 /** Builders for API shapes and a scriptable fake WebSocket, for unit tests. */
-import type { ChannelView, DialogView, MessageView, OperatorView, SystemEvent } from '../shared/api-types';
+import type { AutomationView, ChannelView, DialogView, MessageView, OperatorView, SlaView, SystemEvent, TriggerView } from '../shared/api-types';
 
 export function message(seq: number, over: Partial<MessageView> = {}): MessageView {
   return {
@@ -87,6 +87,55 @@ export function channel(id: string, over: Partial<ChannelView> = {}): ChannelVie
     wait_alert_seconds: 120,
     offline_policy: 'return',
     online_members: 1,
+    ...over,
+  };
+}
+
+/** A dialog's SLA with a first reply due at `reply_due_at` (nothing breached). */
+export function sla(reply_due_at: string | null, over: Partial<SlaView> = {}): SlaView {
+  return {
+    reply_target: reply_due_at ? 'first_reply' : null,
+    reply_due_at,
+    reply_breached: false,
+    resolution_due_at: null,
+    resolution_breached: false,
+    ...over,
+  };
+}
+
+/** A channel's automation document with the documented defaults, parts replaced by `over`. */
+export function automation(over: Partial<AutomationView> = {}): AutomationView {
+  return {
+    business_hours: {
+      enabled: false,
+      time_zone: 'Europe/Moscow',
+      week: (['mon', 'tue', 'wed', 'thu', 'fri'] as const).map((day) => ({ day, open: '09:00', close: '18:00' })),
+      holidays: [],
+    },
+    sla: { enabled: true, first_reply_seconds: 60, next_reply_seconds: 300, resolution_seconds: 1800, business_hours: false },
+    auto_close: {
+      enabled: true,
+      silence_minutes: 10,
+      hold_phrases: ['минуту', 'минуты', 'минут', 'оформляю'],
+      hold_minutes: 30,
+      prompt: { enabled: false, text: 'Вопрос ещё актуален?', close_after_minutes: 5 },
+    },
+    offline: { enabled: false, message: 'Сейчас мы не на связи. Оставьте контакты — мы ответим в рабочее время.' },
+    persona: { name: 'Служба поддержки' },
+    ...over,
+  };
+}
+
+export function trigger(id: string, over: Partial<TriggerView> = {}): TriggerView {
+  return {
+    id,
+    name: `trigger ${id}`,
+    message: 'Подсказать с выбором?',
+    enabled: true,
+    time_on_site_seconds: 25,
+    conditions: [],
+    period_hours: 24,
+    created_at: '2026-01-01T10:00:00Z',
     ...over,
   };
 }

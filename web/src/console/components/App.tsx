@@ -10,6 +10,7 @@ import { DialogPane } from './DialogPane';
 import { LoginForm } from './LoginForm';
 import { MentionToasts } from './MentionToasts';
 import { NoticeBar } from './NoticeBar';
+import { SlaToasts } from './SlaToasts';
 
 export function App() {
   const { state, t, lang } = useConsole();
@@ -61,7 +62,10 @@ export function App() {
           <DialogPane />
         </div>
       )}
-      <MentionToasts />
+      <div class="toasts" aria-live="polite">
+        <SlaToasts />
+        <MentionToasts />
+      </div>
     </div>
   );
 }

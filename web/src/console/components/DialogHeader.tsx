@@ -1,8 +1,9 @@
 /**
- * Above the timeline: the visitor, dialog number and status (snoozed until when), channel
- * (and the routing rule that chose it), who holds the dialog, and what can be done: accept,
- * assign, transfer, snooze, close or reopen; under it the tags, the category and the
- * visitor's rating.
+ * Above the timeline: the visitor, dialog number and status (snoozed until when, closed
+ * automatically), the SLA countdown, channel (and the routing rule that chose it), how the
+ * dialog began (offline request, proactive message), who holds the dialog, and what can be
+ * done: accept, assign, transfer, snooze, close or reopen; under it the tags, the category and
+ * the visitor's rating.
  */
 import { useState } from 'preact/hooks';
 import type { DialogView } from '../../shared/api-types';
@@ -13,7 +14,9 @@ import { isSnoozed, snoozeTime } from '../snooze';
 import { AssignMenu } from './AssignMenu';
 import { Avatar } from './Avatar';
 import { CategorySelect } from './CategorySelect';
+import { OriginMark } from './OriginMark';
 import { RatingStars } from './RatingStars';
+import { LiveSlaCountdown } from './SlaCountdown';
 import { SnoozeMenu } from './SnoozeMenu';
 import { TagEditor } from './TagEditor';
 import { TransferDialog } from './TransferDialog';
@@ -65,11 +68,22 @@ export function DialogHeader({ dialog, name }: { dialog: DialogView; name: strin
                 {t('snooze.until_long', { time: snoozeTime(dialog.snoozed_until!, lang) })}
               </span>
             ) : (
-              <span class={`status-chip status-${dialog.status}`} data-testid="dialog-status" data-status={dialog.status}>
-                {dialog.status === 'open' ? t('dialog.status_open') : t('dialog.status_closed')}
-                {dialog.status === 'closed' && dialog.close_reason === 'auto' && ` · ${t('dialog.closed_auto').toLowerCase()}`}
+              <span
+                class={`status-chip status-${dialog.status}`}
+                title={dialog.status === 'closed' && dialog.close_reason === 'auto' ? t('dialog.closed_auto') : undefined}
+                data-testid="dialog-status"
+                data-status={dialog.status}
+                data-close-reason={dialog.close_reason ?? ''}
+              >
+                {dialog.status === 'open'
+                  ? t('dialog.status_open')
+                  : dialog.close_reason === 'auto'
+                    ? t('dialog.status_closed_auto')
+                    : t('dialog.status_closed')}
               </span>
             )}
+            <LiveSlaCountdown dialog={dialog} />
+            <OriginMark dialog={dialog} variant="header" />
             {channel && (
               <span class="meta-channel" data-testid="dialog-channel">
                 {t('dialog.channel', { name: channel })}

@@ -1,10 +1,12 @@
 /**
  * The right side: the operator's dialog tabs, then the open dialog (header, timeline, who is
- * typing, composer) with the visitor card beside it, or a hint to pick one.
+ * typing, when it closes by itself, composer) with the visitor card beside it, or a hint to
+ * pick one.
  */
 import { visitorName } from '../../shared/names';
 import { problemText, useConsole } from '../context';
 import { ActiveTabs } from './ActiveTabs';
+import { AutoCloseLine } from './AutoCloseLine';
 import { Composer } from './Composer';
 import { DialogHeader } from './DialogHeader';
 import { DialogTimeline } from './DialogTimeline';
@@ -53,6 +55,7 @@ export function DialogPane() {
         <DialogTimeline dialogId={id} />
       )}
       <TypingLine dialogId={id} />
+      {dialog && <AutoCloseLine dialog={dialog} />}
       {dialog &&
         (dialog.status === 'closed' ? (
           <div class="closed-bar" data-testid="dialog-closed-note">

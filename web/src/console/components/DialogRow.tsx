@@ -1,8 +1,8 @@
 /**
- * One dialog in the list: who, the last message, how long the visitor waits (or how long ago,
- * or until when it is snoozed), messages awaiting a reply, unread count, who holds it, its
- * tags, the red mark of a long wait, and a box to tick it for a bulk close (with the reason
- * when that close refused it).
+ * One dialog in the list: who, the last message, the SLA countdown, how long the visitor waits
+ * (or how long ago, or until when it is snoozed), messages awaiting a reply, unread count, who
+ * holds it, how it began (offline request, proactive message), its tags, the red mark of a
+ * long wait, and a box to tick it for a bulk close (with the reason when that close refused it).
  */
 import type { DialogView } from '../../shared/api-types';
 import { visitorName } from '../../shared/names';
@@ -12,6 +12,8 @@ import { problemText, useConsole } from '../context';
 import { isSnoozed, snoozeTime } from '../snooze';
 import { AssigneeChip } from './AssigneeChip';
 import { Avatar } from './Avatar';
+import { OriginMark } from './OriginMark';
+import { SlaCountdown } from './SlaCountdown';
 import { WaitingAlertMark } from './WaitingAlertMark';
 import { WaitingTime } from './WaitingTime';
 
@@ -73,6 +75,7 @@ export function DialogRow({ dialog, now }: { dialog: DialogView; now: number }) 
               {name}
             </span>
             {alert && <WaitingAlertMark />}
+            <SlaCountdown dialog={dialog} now={now} testid="dialog-row-sla" />
             {snoozed ? (
               <span class="row-snoozed" data-testid="dialog-row-snoozed">
                 {t('snooze.until', { time: snoozeTime(dialog.snoozed_until!, lang) })}
@@ -109,6 +112,7 @@ export function DialogRow({ dialog, now }: { dialog: DialogView; now: number }) 
           </span>
           <span class="dialog-row-meta">
             <AssigneeChip assignee={dialog.assignee} testid="dialog-row-assignee" />
+            <OriginMark dialog={dialog} variant="row" />
             {channel && <span class="dialog-row-channel">{channel}</span>}
             {(dialog.tags ?? []).map((tag) => (
               <span key={tag.id} class="row-tag" data-testid="dialog-row-tag">

@@ -75,6 +75,7 @@ export function ListFilters() {
         <select value={f.sort} onChange={(e) => state.setFilter({ sort: e.currentTarget.value as DialogSort })} data-testid="filter-sort">
           <option value="waiting">{t('filter.sort_waiting')}</option>
           <option value="activity">{t('filter.sort_activity')}</option>
+          <option value="due">{t('filter.sort_due')}</option>
         </select>
       </label>
       <label class="filter-check">

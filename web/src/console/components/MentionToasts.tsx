@@ -6,7 +6,7 @@ export function MentionToasts() {
   const { state, t } = useConsole();
   if (state.mentions.length === 0) return null;
   return (
-    <div class="toasts" aria-live="polite" data-testid="mention-toasts">
+    <div class="toast-group" data-testid="mention-toasts">
       {state.mentions.map(({ dialog, message }) => (
         <div key={message.id} class="toast" role="status" data-testid="mention-toast" data-dialog-id={dialog.id}>
           <div class="toast-text">

@@ -1,0 +1,32 @@
+/**
+ * How a dialog began, when not by the visitor writing first: an "Offline request" badge (the
+ * contact form), or the proactive message he answered — short on a list row, in words in the
+ * header.
+ */
+import type { DialogView } from '../../shared/api-types';
+import { useConsole } from '../context';
+
+export function OriginMark({ dialog, variant }: { dialog: DialogView; variant: 'row' | 'header' }) {
+  const { t } = useConsole();
+  if (dialog.origin === 'offline') {
+    return (
+      <span class={`origin-badge origin-offline origin-${variant}`} title={t('origin.offline_hint')} data-testid="origin-offline">
+        {t('origin.offline')}
+      </span>
+    );
+  }
+  if (dialog.origin === 'proactive') {
+    const name = dialog.trigger?.name?.trim();
+    const words = name ? t('origin.proactive', { name }) : t('origin.proactive_unnamed');
+    return variant === 'row' ? (
+      <span class="origin-badge origin-proactive origin-row" title={words} data-testid="origin-proactive">
+        {t('origin.proactive_short')}
+      </span>
+    ) : (
+      <span class="meta-origin" data-testid="origin-proactive">
+        {words}
+      </span>
+    );
+  }
+  return null;
+}
