@@ -28,7 +28,8 @@ pub fn topics(event: &Event, workspace: WorkspaceId, visitor: VisitorId) -> Vec<
         | Event::OperatorUpdated { .. }
         | Event::Typing { .. }
         | Event::DialogRead { .. }
-        | Event::Mention { .. } => vec![Topic::Workspace(workspace)],
+        | Event::Mention { .. }
+        | Event::SlaBreached { .. } => vec![Topic::Workspace(workspace)],
     }
 }
 
@@ -57,6 +58,13 @@ pub fn for_operator(
 ) -> bool {
     if let Event::Mention { operator_id, .. } = &delivery.event
         && *operator_id != me.0
+    {
+        return false;
+    }
+    // A missed SLA alerts those who oversee every channel, and the dialog's own operator.
+    if let Event::SlaBreached { dialog, .. } = &delivery.event
+        && channels.is_some()
+        && dialog.assignee.as_ref().is_none_or(|a| a.id != me.0)
     {
         return false;
     }
@@ -164,7 +172,7 @@ mod tests {
             "waiting_since": null, "queued_at": null, "waiting_alert": false,
             "tags": [{"id": uuid::Uuid::nil(), "name": "секрет"}], "category": null, "snoozed_until": null,
             "close_reason": "operator", "previous_dialog_id": null, "visitor_read_seq": 0, "operator_read_seq": 3,
-            "rating": null
+            "rating": null, "sla": null, "auto_close": null, "origin": "visitor", "trigger": null
         })
     }
 

@@ -289,6 +289,13 @@ pub async fn write(app: &App, actor: &OperatorActor, id: DialogId, c: &Compose<'
     if dialog.status == DialogStatus::Open && !c.internal {
         crate::queue::claim_for_reply(app, actor, &dialog).await?;
     }
+    let now = app.clock.now();
+    let timers = if c.internal {
+        Default::default()
+    } else {
+        let a = crate::automation::for_channel(app, op.workspace_id, dialog.channel_id).await?;
+        crate::automation::operator_timers(&a, body.as_str(), now)
+    };
     let posted = app
         .store
         .post_message(PostMessage {
@@ -300,13 +307,15 @@ pub async fn write(app: &App, actor: &OperatorActor, id: DialogId, c: &Compose<'
                 author_kind: AuthorKind::Operator,
                 author_id: op.id.0,
                 body,
-                created_at: app.clock.now(),
+                created_at: now,
                 audience: if c.internal { Audience::Operators } else { Audience::All },
                 event: None,
                 attachments,
                 mentions,
             },
             author_name: Some(op.display_name.as_str().to_owned()),
+            timers,
+            opening: None,
         })
         .await
         .map_err(dialog_not_found)?;

@@ -50,6 +50,8 @@ pub enum CoreError {
     RatingNotRequested,
     #[error("this dialog is rated already")]
     AlreadyRated,
+    #[error("the visitor saw this proactive message within its period")]
+    TriggerAlreadyShown,
     #[error("the file is larger than {0} bytes")]
     FileTooLarge(u64),
     #[error("files of type {detected} are not accepted")]

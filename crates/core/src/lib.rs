@@ -4,6 +4,7 @@
 
 pub mod audience;
 pub mod auth;
+pub mod automation;
 pub mod bus;
 pub mod channels;
 pub mod clock;
@@ -18,6 +19,7 @@ pub mod routing;
 pub mod scheduler;
 pub mod tokens;
 pub mod tools;
+pub mod triggers;
 pub mod views;
 pub mod visitors;
 pub mod widget;
@@ -86,6 +88,8 @@ pub struct App {
     pub names: Arc<std::sync::Mutex<std::collections::HashMap<frontline_domain::OperatorId, String>>>,
     /// Names of tags and categories as last read, for the same reason.
     pub labels: Arc<std::sync::Mutex<views::Labels>>,
+    /// Channels' automation as last read.
+    pub automation: Arc<automation::AutomationCache>,
 }
 
 impl App {
@@ -100,6 +104,7 @@ impl App {
             routing: Arc::default(),
             names: Arc::default(),
             labels: Arc::default(),
+            automation: Arc::default(),
         }
     }
 }

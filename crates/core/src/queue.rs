@@ -34,11 +34,13 @@ pub(crate) fn system_line(event: SystemEvent, now: Timestamp) -> NewLine {
             mentions: Vec::new(),
         },
         author_name: None,
+        timers: Default::default(),
     }
 }
 
-/// The channel's greeting, in the operator's name.
-fn greeting(channel: &Channel, op: &Operator, now: Timestamp) -> NewLine {
+/// The channel's greeting, in the operator's name; it starts auto-close like his reply would.
+fn greeting(channel: &Channel, a: &frontline_domain::Automation, op: &Operator, now: Timestamp) -> NewLine {
+    let body = channel.settings.greeting.as_str();
     let id = MessageId::new();
     NewLine {
         message: NewMessage {
@@ -46,7 +48,7 @@ fn greeting(channel: &Channel, op: &Operator, now: Timestamp) -> NewLine {
             client_id: ClientId::from_stored(format!("greeting-{id}")),
             author_kind: AuthorKind::Operator,
             author_id: op.id.0,
-            body: MessageBody::from_stored(channel.settings.greeting.as_str().to_owned()),
+            body: MessageBody::from_stored(body.to_owned()),
             created_at: now,
             audience: Default::default(),
             event: None,
@@ -54,11 +56,29 @@ fn greeting(channel: &Channel, op: &Operator, now: Timestamp) -> NewLine {
             mentions: Vec::new(),
         },
         author_name: Some(op.display_name.as_str().to_owned()),
+        timers: crate::automation::operator_timers(a, body, now),
     }
 }
 
 fn name(op: &Operator) -> String {
     op.display_name.as_str().to_owned()
+}
+
+/// An operator's display name, from the node's cache or the store.
+pub(crate) async fn operator_name(
+    app: &App,
+    ws: WorkspaceId,
+    id: frontline_domain::OperatorId,
+) -> Result<String, CoreError> {
+    if let Some(n) = app.names.lock().ok().and_then(|n| n.get(&id).cloned()) {
+        return Ok(n);
+    }
+    let op = app.store.operator(ws, id).await?;
+    let n = name(&op);
+    if let Ok(mut names) = app.names.lock() {
+        names.insert(id, n.clone());
+    }
+    Ok(n)
 }
 
 /// Turns a refusal into what the caller is told; `AssigneeChanged` names who has it now.
@@ -93,9 +113,14 @@ pub(crate) async fn publish_reassigned(app: &App, done: &Reassigned) -> Result<D
 
 /// An operator takes a waiting dialog himself (accept, or a reply): only while nobody has it,
 /// within his capacity, whatever his presence. With `greet`, the channel's greeting follows.
-fn take_waiting(d: &Dialog, me: &Operator, greet: Option<&Channel>, now: Timestamp) -> Reassign {
+fn take_waiting(
+    d: &Dialog,
+    me: &Operator,
+    greet: Option<(&Channel, &frontline_domain::Automation)>,
+    now: Timestamp,
+) -> Reassign {
     let mut lines = vec![system_line(SystemEvent::Assigned { operator: name(me), by: Some(name(me)) }, now)];
-    lines.extend(greet.map(|channel| greeting(channel, me, now)));
+    lines.extend(greet.map(|(channel, a)| greeting(channel, a, me, now)));
     Reassign {
         workspace_id: d.workspace_id,
         dialog: d.id,
@@ -126,7 +151,8 @@ pub async fn accept(app: &App, actor: &OperatorActor, id: DialogId) -> Result<Di
     }
     let channel = app.store.channel(d.workspace_id, d.channel_id).await?;
     let now = app.clock.now();
-    let change = take_waiting(&d, me, Some(&channel), now);
+    let a = crate::automation::for_channel(app, d.workspace_id, d.channel_id).await?;
+    let change = take_waiting(&d, me, Some((&channel, &a)), now);
     let done = app.store.reassign(&change).await;
     let done = match done {
         Ok(done) => done,
@@ -169,7 +195,8 @@ pub async fn assign(
             lines.push(system_line(SystemEvent::Assigned { operator: name(&op), by: Some(name(me)) }, now));
             if current.is_none() {
                 let channel = app.store.channel(ws, d.channel_id).await?;
-                lines.push(greeting(&channel, &op, now));
+                let a = crate::automation::for_channel(app, ws, d.channel_id).await?;
+                lines.push(greeting(&channel, &a, &op, now));
             }
         }
         None => {
@@ -331,6 +358,7 @@ async fn try_auto_assign(app: &App, ws: WorkspaceId, channel_id: ChannelId) -> R
     if channel.settings.mode != ChannelMode::Auto {
         return Ok(());
     }
+    let automation = crate::automation::for_channel(app, ws, channel_id).await?;
     let queued = app.store.queued_dialogs(ws, channel_id, 100).await?;
     let mut operators: HashMap<OperatorId, Operator> = HashMap::new();
     for d in queued {
@@ -356,7 +384,7 @@ async fn try_auto_assign(app: &App, ws: WorkspaceId, channel_id: ChannelId) -> R
                 checks: Checks { capacity: true, presence: PresenceCheck::Online, member: true },
                 lines: vec![
                     system_line(SystemEvent::Assigned { operator: name(&op), by: None }, now),
-                    greeting(&channel, &op, now),
+                    greeting(&channel, &automation, &op, now),
                 ],
                 now,
             };

@@ -74,6 +74,16 @@ fn reason(e: &DomainError) -> String {
     }
 }
 
+/// Parses conditions; a bad one is named `{prefix}[j].{field}`.
+pub(crate) fn parse_conditions(cs: &[ConditionView], prefix: &str) -> Result<Vec<Condition>, CoreError> {
+    cs.iter()
+        .enumerate()
+        .map(|(j, c)| {
+            condition(c).map_err(|e| invalid(format!("{prefix}[{j}].{}", condition_field(c, &e)), &reason(&e)))
+        })
+        .collect()
+}
+
 /// A workspace's rules, parsed, with the names the dialog keeps.
 #[derive(Clone)]
 struct Rules {

@@ -1,5 +1,11 @@
 //! The one task that does what time decides: operators whose sockets went quiet become
-//! offline, waiting alerts fire, auto-assign channels get a sweep.
+//! offline, waiting alerts fire, snoozes wake, SLA breaches are recorded, silent dialogs are
+//! prompted and closed, auto-assign channels get a sweep.
+//!
+//! It looks every `scheduler_tick_ms` (1 s) rather than sleeping until the earliest deadline:
+//! a deadline written on another node could not wake this node's sleep without a bus message
+//! for every timer write, and each look is a few indexed probes that find nothing when nothing
+//! is due (the partial indexes hold only pending timers).
 //!
 //! Nothing here keeps state of its own: every deadline is a column (an operator's `seen_at`,
 //! a dialog's `queued_at` with its channel's limit), so a restart loses nothing, and each
@@ -59,6 +65,8 @@ pub struct Tick {
     /// Snoozed dialogs back in the open list.
     pub woke: usize,
     pub uploads_deleted: usize,
+    /// SLA breaches recorded, auto-close prompts sent, dialogs closed by themselves.
+    pub automation: crate::automation::Fired,
 }
 
 /// Records that this node's operators with a socket are still there.
@@ -79,6 +87,7 @@ pub async fn tick(app: &App) -> Result<Tick, CoreError> {
     }
     done.wait_alerts = queue::fire_wait_alerts(app, now).await?;
     done.woke = crate::tools::wake_due(app).await?;
+    done.automation = crate::automation::fire_due(app, now).await?;
     // Unsent uploads are few and not urgent: looked at once a minute.
     if now.0 / 60_000 != (now.0 - app.config.scheduler_tick_ms.max(1)) / 60_000 {
         done.uploads_deleted = crate::files::sweep_unsent(app, now).await?;

@@ -152,6 +152,8 @@ async fn line(app: &App, d: &Dialog, event: SystemEvent, now: Timestamp) -> Resu
             target: PostTarget::Dialog(d.id),
             message: l.message,
             author_name: None,
+            timers: Default::default(),
+            opening: None,
         })
         .await
         .map_err(dialog_not_found)?;

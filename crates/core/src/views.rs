@@ -222,6 +222,33 @@ pub struct DialogView {
     /// The operators have read up to this `seq`.
     pub operator_read_seq: i64,
     pub rating: Option<RatingView>,
+    /// Its SLA due times; `null` when the channel's SLA is off.
+    pub sla: Option<SlaView>,
+    /// When it closes (or asks its prompt) if the visitor stays silent.
+    pub auto_close: Option<AutoCloseView>,
+    /// `visitor`, `proactive` or `offline`.
+    pub origin: String,
+    /// The proactive message the visitor answered.
+    pub trigger: Option<LabelView>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct SlaView {
+    /// `first_reply` or `next_reply` while the visitor waits.
+    pub reply_target: Option<String>,
+    pub reply_due_at: Option<String>,
+    pub reply_breached: bool,
+    pub resolution_due_at: Option<String>,
+    pub resolution_breached: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct AutoCloseView {
+    pub at: String,
+    /// `prompt` or `close`.
+    pub action: String,
+    /// The hold phrase that made the limit the longer one.
+    pub hold_phrase: Option<String>,
 }
 
 /// A tag or category as a dialog shows it.
@@ -288,6 +315,14 @@ impl DialogView {
             visitor_read_seq: d.visitor_read_seq,
             operator_read_seq: d.operator_read_seq,
             rating: d.rating.as_ref().map(RatingView::from),
+            sla: crate::automation::sla_view(d),
+            auto_close: d.auto_close.as_ref().map(|a| AutoCloseView {
+                at: rfc3339(a.at),
+                action: a.action.as_str().to_owned(),
+                hold_phrase: a.hold_phrase.clone(),
+            }),
+            origin: d.origin.as_str().to_owned(),
+            trigger: d.trigger.as_ref().map(|t| LabelView { id: t.id, name: t.name.clone() }),
         }
     }
 
@@ -428,6 +463,9 @@ pub enum Event {
     /// An internal note mentions `operator_id` (delivered to him only).
     #[serde(rename = "mention")]
     Mention { operator_id: Uuid, dialog: Box<DialogView>, message: MessageView },
+    /// An SLA target passed unmet (supervisors, admins and the assignee; once per target).
+    #[serde(rename = "sla.breached")]
+    SlaBreached { dialog: DialogView, target: String, due_at: String },
 }
 
 #[cfg(test)]

@@ -7,7 +7,8 @@ use frontline_domain::{
     AuthorKind, ClientId, Dialog, DialogId, Message, MessageId, NewMessage, Origin, Site, SiteKey, Visitor, VisitorId,
     VisitorName,
 };
-use frontline_store::{NewVisitor, PostMessage, PostTarget, Posted, StoreError};
+use frontline_domain::{DialogOrigin, TriggerRef};
+use frontline_store::{NewVisitor, Opening, PostMessage, PostTarget, Posted, StoreError};
 
 /// A visitor authenticated by his widget token.
 #[derive(Debug, Clone)]
@@ -58,6 +59,12 @@ pub struct WidgetSession {
     pub site: Site,
     pub workspace_name: String,
     pub dialog: Option<Dialog>,
+    /// Whether someone answers now in the channel his new dialog would go to.
+    pub availability: crate::automation::Availability,
+    /// Since his visit began (across pages).
+    pub time_on_site_seconds: i64,
+    /// Proactive messages the widget may show.
+    pub triggers: Vec<crate::triggers::WidgetTrigger>,
 }
 
 /// What the page tells about the visitor when the widget opens.
@@ -155,7 +162,18 @@ pub async fn open_session(
     }
     let dialog = app.store.latest_dialog_of_visitor(site.workspace_id, visitor.id).await?;
     let workspace_name = app.store.workspace(site.workspace_id).await?.name;
-    Ok(WidgetSession { token, visitor, site, workspace_name, dialog })
+    let (channel, _) = crate::routing::channel_for(app, &site, &visitor.context).await?;
+    let availability = crate::automation::availability(app, site.workspace_id, channel).await?;
+    let times: Vec<frontline_domain::Timestamp> =
+        app.store.pages(visitor.id, 50).await?.into_iter().map(|p| p.at).collect();
+    let now = app.clock.now();
+    let started = frontline_domain::visit_start(&times, crate::visitors::VISIT_GAP_MS).unwrap_or(now);
+    let time_on_site_seconds = (now.0 - started.0).max(0) / 1000;
+    let open = dialog.as_ref().is_some_and(|d| d.status == frontline_domain::DialogStatus::Open);
+    let actor = VisitorActor { visitor, site };
+    let triggers = crate::triggers::for_visitor(app, &actor, channel, open).await?;
+    let VisitorActor { visitor, site } = actor;
+    Ok(WidgetSession { token, visitor, site, workspace_name, dialog, availability, time_on_site_seconds, triggers })
 }
 
 pub async fn authenticate(app: &App, token: &str) -> Result<VisitorActor, CoreError> {
@@ -205,7 +223,7 @@ pub async fn history(
 
 /// A visitor writes: into his open dialog, or a new one in his site's channel.
 pub async fn post(app: &App, actor: &VisitorActor, client_id: &str, body: &str) -> Result<Posted, CoreError> {
-    post_with(app, actor, client_id, body, &[]).await
+    post_with(app, actor, client_id, body, &[], None).await
 }
 
 /// A visitor writes, with files: into his open dialog; into his last one when it was closed
@@ -217,11 +235,37 @@ pub async fn post_with(
     client_id: &str,
     body: &str,
     files: &[frontline_domain::AttachmentId],
+    trigger: Option<uuid::Uuid>,
 ) -> Result<Posted, CoreError> {
     let client_id = ClientId::parse(client_id)?;
     let v = &actor.visitor;
     let attachments = crate::files::take(app, v.workspace_id, "visitor", v.id.0, files).await?;
     let body = crate::files::body_with(body, !attachments.is_empty(), app.config.message_limit)?;
+    let opening = match trigger {
+        Some(id) => crate::triggers::answered(app, actor, id).await?,
+        None => None,
+    };
+    write_visitor(app, actor, client_id, body, attachments, opening.map(Opened::Trigger)).await
+}
+
+/// How a visitor's new dialog begins when it is not with his own first words.
+pub(crate) enum Opened {
+    /// He answers a proactive message.
+    Trigger(frontline_store::StoredTrigger),
+    /// The offline form.
+    Offline,
+}
+
+/// Writes a visitor's message (checked), reopening or opening his dialog as his channel says.
+async fn write_visitor(
+    app: &App,
+    actor: &VisitorActor,
+    client_id: ClientId,
+    body: frontline_domain::MessageBody,
+    attachments: Vec<frontline_domain::Attachment>,
+    opened: Option<Opened>,
+) -> Result<Posted, CoreError> {
+    let v = &actor.visitor;
     let mut previous = None;
     if let Some(last) = app.store.latest_dialog_of_visitor(v.workspace_id, v.id).await?
         && last.status == frontline_domain::DialogStatus::Closed
@@ -249,6 +293,31 @@ pub async fn post_with(
         }
     }
     let (channel, routed_by) = crate::routing::channel_for(app, &actor.site, &v.context).await?;
+    let automation = crate::automation::for_channel(app, v.workspace_id, channel).await?;
+    let now = app.clock.now();
+    let opening = opened.map(|o| match o {
+        Opened::Trigger(t) => Opening {
+            origin: DialogOrigin::Proactive,
+            trigger: Some(TriggerRef { id: t.id, name: t.name.clone() }),
+            prelude: Some(frontline_store::NewLine {
+                message: NewMessage {
+                    id: MessageId::new(),
+                    client_id: ClientId::from_stored(format!("trigger-{}", MessageId::new())),
+                    author_kind: AuthorKind::Operator,
+                    author_id: t.id,
+                    body: frontline_domain::MessageBody::from_stored(t.message.clone()),
+                    created_at: now,
+                    audience: Default::default(),
+                    event: None,
+                    attachments: Vec::new(),
+                    mentions: Vec::new(),
+                },
+                author_name: Some(automation.persona.clone()),
+                timers: Default::default(),
+            }),
+        },
+        Opened::Offline => Opening { origin: DialogOrigin::Offline, trigger: None, prelude: None },
+    });
     let posted = app
         .store
         .post_message(PostMessage {
@@ -260,20 +329,71 @@ pub async fn post_with(
                 author_kind: AuthorKind::Visitor,
                 author_id: v.id.0,
                 body,
-                created_at: app.clock.now(),
+                created_at: now,
                 audience: Default::default(),
                 event: None,
                 attachments,
                 mentions: Vec::new(),
             },
             author_name: v.name.as_ref().map(|n| n.as_str().to_owned()),
+            timers: crate::automation::visitor_timers(&automation, now),
+            opening,
         })
         .await?;
+    if let Some(prelude) = &posted.prelude {
+        // The proactive message goes first (to the visitor's other tabs too).
+        let event = Event::MessageCreated { message: MessageView::from(prelude) };
+        audience::publish(app, event, v.workspace_id, posted.dialog.channel_id, v.id);
+    }
     publish_posted(app, &posted, v).await;
     if posted.dialog_created {
         crate::queue::auto_assign(app, v.workspace_id, posted.dialog.channel_id).await;
     }
     Ok(posted)
+}
+
+/// What the offline contact form sends.
+#[derive(Debug, Clone, Default)]
+pub struct OfflineForm<'a> {
+    pub client_id: &'a str,
+    pub name: &'a str,
+    pub email: Option<&'a str>,
+    pub phone: Option<&'a str>,
+    pub question: &'a str,
+}
+
+/// The offline form: his name and contacts are kept and his question opens a dialog marked
+/// `offline` (or joins his open one). Every field is checked before anything is written.
+pub async fn offline_request(app: &App, actor: &VisitorActor, f: &OfflineForm<'_>) -> Result<Posted, CoreError> {
+    let client_id = ClientId::parse(f.client_id)?;
+    let bad = |field: &str, reason: &str| CoreError::Invalid { field: field.to_owned(), reason: reason.to_owned() };
+    VisitorName::parse(f.name).map_err(|_| bad("name", "1–100 characters"))?;
+    fn given(s: Option<&str>) -> Option<&str> {
+        s.map(str::trim).filter(|s| !s.is_empty())
+    }
+    let (email, phone) = (given(f.email), given(f.phone));
+    if email.is_none() && phone.is_none() {
+        return Err(bad("contact", "an e-mail or a phone number"));
+    }
+    if let Some(e) = email {
+        frontline_domain::Email::parse(e).map_err(|_| bad("email", "not an e-mail address"))?;
+    }
+    if let Some(p) = phone {
+        frontline_domain::Phone::parse(p).map_err(|_| bad("phone", "not a phone number"))?;
+    }
+    let body = frontline_domain::MessageBody::parse(f.question, app.config.message_limit).map_err(|e| match e {
+        frontline_domain::DomainError::MessageTooLong { .. } => CoreError::Invalid {
+            field: "question".into(),
+            reason: format!("at most {} characters", app.config.message_limit),
+        },
+        _ => bad("question", "write your question"),
+    })?;
+    let patch =
+        crate::visitors::ProfilePatch { name: Some(Some(f.name)), email: email.map(Some), phone: phone.map(Some) };
+    let visitor = set_profile(app, actor, &patch).await?;
+    let actor = VisitorActor { visitor, site: actor.site.clone() };
+    tracing::info!(visitor.id = %actor.visitor.id, "offline request");
+    write_visitor(app, &actor, client_id, body, Vec::new(), Some(Opened::Offline)).await
 }
 
 async fn visitor_site(app: &App, v: &Visitor) -> Result<Site, CoreError> {

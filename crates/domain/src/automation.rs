@@ -25,7 +25,7 @@ fn bad(field: impl Into<String>, reason: impl Into<String>) -> SettingsError {
 const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 /// The document as admins edit it and the store keeps it (defaults fill what is left out).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(default)]
 pub struct AutomationDoc {
     pub business_hours: HoursDoc,
@@ -35,7 +35,7 @@ pub struct AutomationDoc {
     pub persona: PersonaDoc,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct HoursDoc {
     pub enabled: bool,

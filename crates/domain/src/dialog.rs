@@ -79,6 +79,105 @@ pub struct Dialog {
     /// The operators have read the dialog up to this `seq`.
     pub operator_read_seq: i64,
     pub rating: Option<crate::tools::Rating>,
+    /// How it began, and the proactive message he answered.
+    pub origin: DialogOrigin,
+    pub trigger: Option<TriggerRef>,
+    pub sla: SlaState,
+    /// What happens if the visitor stays silent (set by an operator's message).
+    pub auto_close: Option<crate::automation::AutoCloseTimer>,
+}
+
+/// How a dialog began.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DialogOrigin {
+    /// The visitor wrote first.
+    #[default]
+    Visitor,
+    /// He answered a proactive message.
+    Proactive,
+    /// The offline contact form.
+    Offline,
+}
+
+impl DialogOrigin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Visitor => "visitor",
+            Self::Proactive => "proactive",
+            Self::Offline => "offline",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Visitor, Self::Proactive, Self::Offline].into_iter().find(|o| o.as_str() == s)
+    }
+}
+
+/// A proactive message, as a dialog remembers it (the name as it was then).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TriggerRef {
+    pub id: uuid::Uuid,
+    pub name: String,
+}
+
+/// Where a dialog stands against its channel's SLA.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SlaState {
+    pub first_reply_at: Option<Timestamp>,
+    /// Set while the visitor waits for an answer: the first reply's due time until an
+    /// operator has replied once, then the next reply's.
+    pub reply_due: Option<Timestamp>,
+    pub reply_breached: bool,
+    pub resolve_due: Option<Timestamp>,
+    pub resolve_breached: bool,
+}
+
+impl SlaState {
+    /// Which reply target `reply_due` is for.
+    pub fn reply_target(&self) -> crate::automation::SlaTarget {
+        if self.first_reply_at.is_none() {
+            crate::automation::SlaTarget::FirstReply
+        } else {
+            crate::automation::SlaTarget::NextReply
+        }
+    }
+}
+
+/// The timers a message starts, computed by the caller from the channel's automation (the
+/// store applies the one that fits the dialog's state, see [`Dialog::apply_timers`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MessageTimers {
+    /// A visitor's message: the reply due if this is before the first operator reply, and
+    /// if it is after one.
+    pub first_reply_due: Option<Timestamp>,
+    pub next_reply_due: Option<Timestamp>,
+    /// An operator's message: what happens if the visitor stays silent.
+    pub auto_close: Option<crate::automation::AutoCloseTimer>,
+    /// A message that opens a dialog: when it must be resolved.
+    pub resolution_due: Option<Timestamp>,
+}
+
+impl Dialog {
+    /// What a message whose effect is `effect` (see the store's `effect_kind`) does to the
+    /// SLA and auto-close timers. The SQL of both stores says the same.
+    pub fn apply_timers(&mut self, effect: AuthorKind, at: Timestamp, t: &MessageTimers) {
+        match effect {
+            AuthorKind::Visitor => {
+                if self.sla.reply_due.is_none() {
+                    self.sla.reply_due =
+                        if self.sla.first_reply_at.is_none() { t.first_reply_due } else { t.next_reply_due };
+                }
+                self.auto_close = None;
+            }
+            AuthorKind::Operator => {
+                self.sla.first_reply_at = self.sla.first_reply_at.or(Some(at));
+                self.sla.reply_due = None;
+                self.sla.reply_breached = false;
+                self.auto_close = t.auto_close.clone();
+            }
+            AuthorKind::System => {}
+        }
+    }
 }
 
 /// Who handles a dialog, since when.

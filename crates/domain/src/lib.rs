@@ -25,7 +25,7 @@ pub mod visitor;
 pub use account::{DisplayName, Email, Operator, Password, Role, Workspace, WorkspaceSlug};
 pub use assignment::{Candidate, Capacity, Presence, choose};
 pub use automation::{AutoCloseAction, AutoCloseTimer, Automation, AutomationDoc, SettingsError, SlaTarget};
-pub use dialog::{Assignee, Dialog, DialogStatus, LastMessage};
+pub use dialog::{Assignee, Dialog, DialogOrigin, DialogStatus, LastMessage, MessageTimers, SlaState, TriggerRef};
 pub use error::DomainError;
 pub use ids::{
     AttachmentId, CategoryId, ChannelId, DialogId, MessageId, OperatorId, SavedReplyId, SiteId, TagId, VisitorId,

@@ -129,7 +129,7 @@ impl Condition {
         Ok(Self::Language(code))
     }
 
-    fn holds(&self, ctx: &RoutingContext) -> bool {
+    pub fn holds(&self, ctx: &RoutingContext) -> bool {
         match self {
             Self::PageUrl(p) => ctx.page_url.as_deref().is_some_and(|u| p.matches(u)),
             Self::VisitorProperty { key, value } => {

@@ -107,14 +107,17 @@ pub(crate) fn limit(v: Option<u32>, default: u32, max: u32) -> ApiResult<u32> {
     }
 }
 
-/// The cursor is `<waiting key>.<updated_at ms>.<dialog id>` of the last row of the previous
-/// page.
+/// The cursor is `<waiting key>.<due key>.<updated_at ms>.<dialog id>` of the last row of the
+/// previous page.
 fn parse_cursor(c: &str) -> ApiResult<DialogCursor> {
     let bad = || ApiError::field("cursor", "cursor: not a cursor from this API");
-    let mut parts = c.splitn(3, '.');
-    let (Some(wait), Some(at), Some(id)) = (parts.next(), parts.next(), parts.next()) else { return Err(bad()) };
+    let mut parts = c.splitn(4, '.');
+    let (Some(wait), Some(due), Some(at), Some(id)) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        return Err(bad());
+    };
     Ok(DialogCursor {
         wait: wait.parse().map_err(|_| bad())?,
+        due: due.parse().map_err(|_| bad())?,
         updated_at: Timestamp(at.parse().map_err(|_| bad())?),
         id: id.parse().map_err(|_| bad())?,
     })
@@ -138,7 +141,8 @@ fn list_query(q: &DialogListQuery) -> ApiResult<ListQuery> {
         sort: match q.sort.as_deref() {
             None | Some("waiting") => DialogSort::Waiting,
             Some("activity") => DialogSort::Activity,
-            Some(_) => return Err(ApiError::field("sort", "sort: must be waiting or activity")),
+            Some("due") => DialogSort::Due,
+            Some(_) => return Err(ApiError::field("sort", "sort: must be waiting, activity or due")),
         },
     })
 }
@@ -155,7 +159,7 @@ pub async fn list_dialogs(
     let limit = limit(q.limit, 50, 200)?;
     let after = q.cursor.as_deref().map(parse_cursor).transpose()?;
     let page = dialogs::list(&s.app, &actor, &query, DialogPage { after, limit }).await?;
-    let next_cursor = page.next.map(|c| format!("{}.{}.{}", c.wait, c.updated_at.0, c.id));
+    let next_cursor = page.next.map(|c| format!("{}.{}.{}.{}", c.wait, c.due, c.updated_at.0, c.id));
     Ok(Json(DialogPageView { items: page.items, next_cursor }))
 }
 
@@ -236,6 +240,9 @@ pub struct SendRequest {
     #[serde(default)]
     #[schema(value_type = Vec<Uuid>)]
     pub attachments: Vec<frontline_domain::AttachmentId>,
+    /// Widget only: the proactive message the visitor answers (his new dialog starts with it).
+    #[serde(default)]
+    pub trigger_id: Option<uuid::Uuid>,
 }
 
 /// Replies in a dialog. `201` when stored, `200` when this `client_id` was stored before.

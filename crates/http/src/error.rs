@@ -38,6 +38,7 @@ pub enum ErrorCode {
     VisitorHasOpenDialog,
     RatingNotRequested,
     AlreadyRated,
+    TriggerAlreadyShown,
     FileTooLarge,
     FileTypeRefused,
     RateLimited,
@@ -60,7 +61,7 @@ impl ErrorCode {
             DialogNotFound | NotFound => StatusCode::NOT_FOUND,
             DialogClosed | EmailTaken | ChannelNameTaken | AlreadyAssigned | CapacityReached | OperatorUnavailable
             | NotChannelMember | ChannelUnavailable | CategoryRequired | NameTaken | VisitorHasOpenDialog
-            | RatingNotRequested | AlreadyRated => StatusCode::CONFLICT,
+            | RatingNotRequested | AlreadyRated | TriggerAlreadyShown => StatusCode::CONFLICT,
             FileTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             FileTypeRefused => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             RateLimited => StatusCode::TOO_MANY_REQUESTS,
@@ -97,6 +98,7 @@ impl ErrorCode {
             VisitorHasOpenDialog => "visitor_has_open_dialog",
             RatingNotRequested => "rating_not_requested",
             AlreadyRated => "already_rated",
+            TriggerAlreadyShown => "trigger_already_shown",
             FileTooLarge => "file_too_large",
             FileTypeRefused => "file_type_refused",
             RateLimited => "rate_limited",
@@ -231,6 +233,9 @@ impl From<CoreError> for ApiError {
                 ApiError::new(C::RatingNotRequested, "This dialog does not ask for a rating.")
             }
             CoreError::AlreadyRated => ApiError::new(C::AlreadyRated, "This dialog is rated already."),
+            CoreError::TriggerAlreadyShown => {
+                ApiError::new(C::TriggerAlreadyShown, "The visitor saw this proactive message within its period.")
+            }
             CoreError::FileTooLarge(max) => ApiError {
                 code: C::FileTooLarge,
                 message: format!("The file is larger than {} MB.", max.div_ceil(1024 * 1024)),

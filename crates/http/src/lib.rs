@@ -1,6 +1,7 @@
 //! The HTTP edge of Frontline: REST under `/api/v1` and `/widget/v1`, WebSockets, the web
 //! files, health and metrics. Thin: handlers turn wire types into use-case calls and back.
 
+pub mod automation;
 pub mod channels;
 pub mod console;
 pub mod error;
@@ -62,6 +63,9 @@ pub fn router(state: HttpState) -> Router {
         .route("/channels", get(channels::list_channels).post(channels::create_channel))
         .route("/channels/{id}", patch(channels::update_channel))
         .route("/channels/{id}/members", get(channels::list_members).put(channels::set_members))
+        .route("/channels/{id}/automation", get(automation::get_automation).put(automation::put_automation))
+        .route("/triggers", get(automation::list_triggers).post(automation::create_trigger))
+        .route("/triggers/{id}", patch(automation::update_trigger).delete(automation::delete_trigger))
         .route("/sites", get(console::list_sites))
         .route("/ws", get(ws::operator_ws))
         .fallback(api_not_found);
@@ -73,6 +77,8 @@ pub fn router(state: HttpState) -> Router {
         .route("/attachments/{id}", get(tools::widget_attachment))
         .route("/read", post(tools::widget_read))
         .route("/rating", post(tools::widget_rate))
+        .route("/triggers/{id}/shown", post(widget::trigger_shown))
+        .route("/offline", post(widget::offline_request))
         .route("/ws", get(ws::widget_ws))
         .fallback(api_not_found);
     Router::new()

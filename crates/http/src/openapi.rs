@@ -2,7 +2,7 @@
 //! types themselves, so it cannot drift from the code.
 
 use crate::error::{ApiErrorBody, ErrorCode};
-use crate::{channels, console, queue, tools, widget};
+use crate::{automation, channels, console, queue, tools, widget};
 use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 
@@ -22,6 +22,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         tools::update_category, tools::set_tags, tools::set_category, tools::snooze, tools::unsnooze, tools::reopen,
         tools::close_many, tools::list_replies, tools::create_reply, tools::update_reply, tools::delete_reply,
         tools::visitor_card, tools::update_visitor_card, tools::search, tools::widget_read, tools::widget_rate,
+        automation::get_automation, automation::put_automation, automation::list_triggers, automation::create_trigger,
+        automation::update_trigger, automation::delete_trigger, widget::trigger_shown, widget::offline_request,
     ),
     components(schemas(ApiErrorBody, ErrorCode)),
     modifiers(&Security),

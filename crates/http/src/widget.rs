@@ -54,6 +54,12 @@ pub struct SessionResponse {
     pub site: SiteInfo,
     /// What uploads may be.
     pub upload_limits: frontline_core::files::UploadLimits,
+    /// Whether someone answers now (offline mode).
+    pub availability: frontline_core::automation::Availability,
+    /// Since his visit began, across pages.
+    pub time_on_site_seconds: i64,
+    /// Proactive messages the widget may show (see `POST /widget/v1/triggers/{id}/shown`).
+    pub triggers: Vec<frontline_core::triggers::WidgetTrigger>,
 }
 
 /// Opens the widget: the same visitor for a known token, else a new one.
@@ -79,6 +85,9 @@ pub async fn open_session(
         dialog: session.dialog.as_ref().map(WidgetDialogView::from),
         site: SiteInfo { name: session.site.name, workspace_name: session.workspace_name },
         upload_limits: s.app.config.uploads.clone(),
+        availability: session.availability,
+        time_on_site_seconds: session.time_on_site_seconds,
+        triggers: session.triggers,
     }))
 }
 
@@ -109,7 +118,7 @@ pub async fn send_message(
     if req.internal {
         return Err(ApiError::field("internal", "internal: visitors cannot write notes"));
     }
-    let posted = widget::post_with(&s.app, &actor, &req.client_id, &req.body, &req.attachments).await?;
+    let posted = widget::post_with(&s.app, &actor, &req.client_id, &req.body, &req.attachments, req.trigger_id).await?;
     let status = if posted.duplicate { StatusCode::OK } else { StatusCode::CREATED };
     Ok((status, Json(MessageView::from(&posted.message))).into_response())
 }
@@ -125,4 +134,64 @@ pub async fn update_visitor(
 ) -> ApiResult<Json<VisitorView>> {
     let v = widget::set_profile(&s.app, &actor, &req.patch()).await?;
     Ok(Json(VisitorView::from(&v)))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ShownView {
+    pub shown: bool,
+}
+
+/// The widget is about to show a proactive message: recorded once per its period.
+#[utoipa::path(post, path = "/widget/v1/triggers/{id}/shown", tag = "widget",
+    params(("id" = Uuid, Path, description = "trigger id")),
+    responses((status = 200, body = ShownView), (status = 404, body = ApiErrorBody), (status = 409, body = ApiErrorBody)),
+    security(("visitor_token" = [])))]
+pub async fn trigger_shown(
+    State(s): State<HttpState>,
+    WidgetAuth(actor): WidgetAuth,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> ApiResult<Json<ShownView>> {
+    let id = id.parse().map_err(|_| ApiError::new(crate::error::ErrorCode::NotFound, "No such trigger."))?;
+    frontline_core::triggers::shown(&s.app, &actor, id).await?;
+    Ok(Json(ShownView { shown: true }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct OfflineRequest {
+    pub client_id: String,
+    pub name: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    pub question: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OfflineAnswer {
+    pub dialog: WidgetDialogView,
+    pub message: MessageView,
+}
+
+/// The offline contact form: the question opens a dialog marked `offline`.
+#[utoipa::path(post, path = "/widget/v1/offline", tag = "widget", request_body = OfflineRequest,
+    responses((status = 201, body = OfflineAnswer), (status = 200, body = OfflineAnswer), (status = 400, body = ApiErrorBody)),
+    security(("visitor_token" = [])))]
+pub async fn offline_request(
+    State(s): State<HttpState>,
+    WidgetAuth(actor): WidgetAuth,
+    JsonBody(req): JsonBody<OfflineRequest>,
+) -> ApiResult<Response> {
+    let form = widget::OfflineForm {
+        client_id: &req.client_id,
+        name: &req.name,
+        email: req.email.as_deref(),
+        phone: req.phone.as_deref(),
+        question: &req.question,
+    };
+    let posted = widget::offline_request(&s.app, &actor, &form).await?;
+    let status = if posted.duplicate { StatusCode::OK } else { StatusCode::CREATED };
+    let answer =
+        OfflineAnswer { dialog: WidgetDialogView::from(&posted.dialog), message: MessageView::from(&posted.message) };
+    Ok((status, Json(answer)).into_response())
 }

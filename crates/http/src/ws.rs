@@ -112,6 +112,9 @@ enum ClientFrame {
         internal: bool,
         #[serde(default)]
         attachments: Vec<frontline_domain::AttachmentId>,
+        /// Visitors: the proactive message he answers.
+        #[serde(default)]
+        trigger_id: Option<uuid::Uuid>,
     },
     Resume {
         after_seq: i64,
@@ -300,14 +303,14 @@ fn on_frame(s: &HttpState, peer: &Peer, text: &str) -> Result<Option<Pending>, S
                 ApiError::field("internal", "internal: visitors cannot write notes"),
             ));
         }
-        (ClientFrame::Send { client_id, body, attachments, .. }, Peer::Visitor(a)) => {
+        (ClientFrame::Send { client_id, body, attachments, trigger_id, .. }, Peer::Visitor(a)) => {
             let a = a.clone();
             Some(Box::pin(async move {
-                let r = widget::post_with(&s.app, &a, &client_id, &body, &attachments).await;
+                let r = widget::post_with(&s.app, &a, &client_id, &body, &attachments, trigger_id).await;
                 vec![ack(&client_id, r)]
             }))
         }
-        (ClientFrame::Send { client_id, body, dialog_id, internal, attachments }, Peer::Operator(a)) => {
+        (ClientFrame::Send { client_id, body, dialog_id, internal, attachments, .. }, Peer::Operator(a)) => {
             let a = a.clone();
             Some(Box::pin(async move {
                 let compose =

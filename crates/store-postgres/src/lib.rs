@@ -35,6 +35,7 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "conversation_tools",
         sql: include_str!("../migrations/0003_conversation_tools.sql"),
     },
+    Migration { version: 4, name: "automation", sql: include_str!("../migrations/0004_automation.sql") },
 ];
 
 /// The PostgreSQL implementation of [`Store`].
@@ -138,6 +139,7 @@ async fn migrate(pool: &PgPool) -> StoreResult<()> {
 
 frontline_store::sql_store_impls!(PgStore, row = crate::row);
 frontline_store::sql_conversation_impls!(PgStore, row = crate::row);
+frontline_store::sql_automation_impls!(PgStore, row = crate::row, lock = " FOR UPDATE SKIP LOCKED");
 
 #[async_trait]
 impl Store for PgStore {

@@ -9,7 +9,9 @@
 //! its own. Any database error sends the caller back to the one-post path.
 
 use crate::row::{R, map_err};
-use frontline_domain::{AuthorKind, Dialog, DialogId, DialogStatus, LastMessage, Message, VisitorId};
+use frontline_domain::{
+    AuthorKind, Dialog, DialogId, DialogOrigin, DialogStatus, LastMessage, Message, SlaState, VisitorId,
+};
 use frontline_store::records;
 use frontline_store::{PostMessage, PostTarget, Posted, StoreError, StoreResult, sql};
 use sqlx::sqlite::SqliteArguments;
@@ -17,7 +19,7 @@ use sqlx::{Arguments, AssertSqlSafe, Row, SqliteConnection};
 use std::collections::HashMap;
 use uuid::Uuid;
 
-/// SQLite's default limit of bound parameters is 32,766; the widest statement here binds 14
+/// SQLite's default limit of bound parameters is 32,766; the widest statement here binds 17
 /// per post, so batches stay well under it.
 pub const MAX_POSTS: usize = 1024;
 
@@ -171,6 +173,10 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
                             visitor_read_seq: 0,
                             operator_read_seq: 0,
                             rating: None,
+                            origin: DialogOrigin::Visitor,
+                            trigger: None,
+                            sla: SlaState { resolve_due: post.timers.resolution_due, ..SlaState::default() },
+                            auto_close: None,
                         };
                         open_of.insert(*visitor, dialog.id);
                         dialogs.insert(
@@ -210,6 +216,7 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
             }
             AuthorKind::System => {}
         }
+        d.apply_timers(effect, m.created_at, &post.timers);
         if effect != AuthorKind::System {
             d.last_message =
                 Some(LastMessage { author_kind: effect, preview: records::preview_of(m), created_at: m.created_at });
@@ -223,6 +230,7 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
             dialog: d.clone(),
             dialog_created: state.created && d.last_seq == 1,
             duplicate: false,
+            prelude: None,
         })));
         new_messages.push(message);
     }
@@ -232,8 +240,9 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
     if !created.is_empty() {
         let sql = format!(
             "INSERT INTO dialogs (id, workspace_id, number, channel_id, visitor_id, status, last_seq, unread_count, \
-             operator_read_seq, created_at, updated_at, queued_at, routed_by, previous_dialog_id) VALUES {}",
-            placeholders(created.len(), 14)
+             operator_read_seq, created_at, updated_at, queued_at, routed_by, previous_dialog_id, sla_resolve_due_at) \
+             VALUES {}",
+            placeholders(created.len(), 15)
         );
         let mut args = SqliteArguments::default();
         for s in &created {
@@ -252,6 +261,7 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
             bind(&mut args, d.created_at.0)?;
             bind(&mut args, d.routed_by.clone())?;
             bind(&mut args, d.previous_dialog.map(|p| p.0))?;
+            bind(&mut args, d.sla.resolve_due.map(|t| t.0))?;
         }
         sqlx::query_with(AssertSqlSafe(sql), args).execute(&mut *conn).await.map_err(map_err)?;
     }
@@ -260,9 +270,11 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
         let sql = format!(
             "UPDATE dialogs SET last_seq = v.column2, unread_count = v.column3, operator_read_seq = v.column4, \
              last_author_kind = v.column5, last_preview = v.column6, last_message_at = v.column7, updated_at = v.column8, \
-             pending_count = v.column9, waiting_since = v.column10, snoozed_until = v.column11 \
+             pending_count = v.column9, waiting_since = v.column10, snoozed_until = v.column11, \
+             first_reply_at = v.column12, sla_reply_due_at = v.column13, sla_reply_breached = v.column14, \
+             auto_close_at = v.column15, auto_close_action = v.column16, auto_close_hold = v.column17 \
              FROM (VALUES {}) AS v WHERE dialogs.id = v.column1",
-            placeholders(touched.len(), 11)
+            placeholders(touched.len(), 17)
         );
         let mut args = SqliteArguments::default();
         for s in &touched {
@@ -279,6 +291,13 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
             bind(&mut args, d.pending_count)?;
             bind(&mut args, d.waiting_since.map(|t| t.0))?;
             bind(&mut args, d.snoozed_until.map(|t| t.0))?;
+            let ac = d.auto_close.as_ref();
+            bind(&mut args, d.sla.first_reply_at.map(|t| t.0))?;
+            bind(&mut args, d.sla.reply_due.map(|t| t.0))?;
+            bind(&mut args, d.sla.reply_breached)?;
+            bind(&mut args, ac.map(|a| a.at.0))?;
+            bind(&mut args, ac.map(|a| a.action.as_str()))?;
+            bind(&mut args, ac.and_then(|a| a.hold_phrase.clone()))?;
         }
         sqlx::query_with(AssertSqlSafe(sql), args).execute(&mut *conn).await.map_err(map_err)?;
     }
@@ -331,7 +350,7 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
             .await
             .map_err(map_err)?;
         let dialog = records::dialog(&R(&row))?;
-        answers[i] = Some(Ok(Posted { message, dialog, dialog_created: false, duplicate: true }));
+        answers[i] = Some(Ok(Posted { message, dialog, dialog_created: false, duplicate: true, prelude: None }));
     }
     Ok(answers
         .into_iter()

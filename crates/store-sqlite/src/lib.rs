@@ -48,6 +48,7 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "conversation_tools",
         sql: include_str!("../migrations/0003_conversation_tools.sql"),
     },
+    Migration { version: 4, name: "automation", sql: include_str!("../migrations/0004_automation.sql") },
 ];
 
 type PostJob = (PostMessage, oneshot::Sender<StoreResult<Posted>>);
@@ -121,8 +122,13 @@ impl SqliteStore {
         &self.write
     }
 
-    /// Hands the post to the group-commit writer and waits for its commit.
+    /// Hands the post to the group-commit writer and waits for its commit. A post that opens a
+    /// dialog of its own kind (a proactive answer, an offline request: rare) is written alone.
     async fn write_post(&self, post: PostMessage) -> StoreResult<Posted> {
+        if post.opening.is_some() {
+            let mut conn = self.write.acquire().await.map_err(map_err)?;
+            return post::alone(&mut conn, &post).await;
+        }
         let (tx, rx) = oneshot::channel();
         self.post_queue()?
             .send((post, tx))
@@ -181,6 +187,7 @@ async fn migrate(pool: &SqlitePool) -> StoreResult<()> {
 
 frontline_store::sql_store_impls!(SqliteStore, row = crate::row);
 frontline_store::sql_conversation_impls!(SqliteStore, row = crate::row);
+frontline_store::sql_automation_impls!(SqliteStore, row = crate::row, lock = "");
 
 #[async_trait]
 impl Store for SqliteStore {

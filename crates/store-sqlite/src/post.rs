@@ -59,7 +59,7 @@ async fn write_batch(pool: &SqlitePool, batch: &[PostJob]) -> Vec<StoreResult<Po
     results
 }
 
-async fn alone(conn: &mut SqliteConnection, post: &PostMessage) -> StoreResult<Posted> {
+pub(crate) async fn alone(conn: &mut SqliteConnection, post: &PostMessage) -> StoreResult<Posted> {
     sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await.map_err(map_err)?;
     let result = post_in(conn, post).await.map_err(PostFailure::into_error);
     let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };

@@ -707,12 +707,14 @@ macro_rules! sql_store_impls {
                     let mut messages = Vec::with_capacity(c.lines.len());
                     for line in &c.lines {
                         let m = &line.message;
-                        let row = sqlx::query($crate::sql::APPEND_TO_DIALOG)
-                            .bind(c.dialog.0)
-                            .bind($crate::records::effect_kind(m).as_str())
-                            .bind($crate::records::preview_of(m))
-                            .bind(m.created_at.0)
-                            .bind(ws.0)
+                        let row = $crate::bind_append!(
+                            sqlx::query($crate::sql::APPEND_TO_DIALOG),
+                            c.dialog,
+                            $crate::records::effect_kind(m),
+                            m,
+                            ws,
+                            &line.timers,
+                        )
                             .fetch_one(&mut *tx)
                             .await
                             .map_err(map_err)?;
@@ -985,6 +987,27 @@ macro_rules! sql_store_impls {
     };
 }
 
+/// Binds `APPEND_TO_DIALOG` for a message of `effect` (an `AuthorKind`) with the timers it may
+/// start (`MessageTimers`): `(query, dialog, effect, message, workspace, timers)`.
+#[macro_export]
+macro_rules! bind_append {
+    ($q:expr, $dialog:expr, $effect:expr, $m:expr, $ws:expr, $t:expr $(,)?) => {{
+        let m: &$crate::__domain::NewMessage = $m;
+        let t: &$crate::__domain::MessageTimers = $t;
+        let ac = t.auto_close.as_ref();
+        $q.bind(($dialog).0)
+            .bind(($effect).as_str())
+            .bind($crate::records::preview_of(m))
+            .bind(m.created_at.0)
+            .bind(($ws).0)
+            .bind(t.first_reply_due.map(|x| x.0))
+            .bind(t.next_reply_due.map(|x| x.0))
+            .bind(ac.map(|a| a.at.0))
+            .bind(ac.map(|a| a.action.as_str()))
+            .bind(ac.and_then(|a| a.hold_phrase.clone()))
+    }};
+}
+
 /// Why one post was not written by the one-post path.
 pub enum PostFailure {
     /// Decided by reading, before the post wrote anything (a closed or unknown dialog).
@@ -1030,7 +1053,7 @@ macro_rules! sql_post_one {
                 .await
                 .map_err(map_err)?;
             let dialog = records::dialog(&R(&row))?;
-            Ok(Posted { message, dialog, dialog_created: false, duplicate: true })
+            Ok(Posted { message, dialog, dialog_created: false, duplicate: true, prelude: None })
         }
 
         /// Writes one post inside the current transaction: three statements on the common path
@@ -1038,6 +1061,7 @@ macro_rules! sql_post_one {
         pub(crate) async fn post_in(conn: &mut $conn, post: &PostMessage) -> Result<Posted, PostFailure> {
             let ws = post.workspace_id;
             let m = &post.message;
+            let mut prelude = None;
             let (dialog_id, dialog_created) = match &post.target {
                 PostTarget::Dialog(id) => {
                     let dup: Option<$crate::__uuid::Uuid> = ::sqlx::query_scalar(sql::PROBE_CLIENT_ID)
@@ -1052,6 +1076,7 @@ macro_rules! sql_post_one {
                     (*id, false)
                 }
                 PostTarget::Visitor { visitor, channel, new_dialog_id, routed_by, previous } => {
+                    let opening = post.opening.as_ref();
                     let (dup, open): (Option<$crate::__uuid::Uuid>, Option<$crate::__uuid::Uuid>) = ::sqlx::query_as(sql::PROBE_VISITOR_POST)
                         .bind(m.author_id)
                         .bind(m.client_id.as_str())
@@ -1080,6 +1105,10 @@ macro_rules! sql_post_one {
                                 .bind(m.created_at.0)
                                 .bind(routed_by.as_deref())
                                 .bind(previous.map(|p| p.0))
+                                .bind(post.timers.resolution_due.map(|t| t.0))
+                                .bind(opening.map_or("visitor", |o| o.origin.as_str()))
+                                .bind(opening.and_then(|o| o.trigger.as_ref()).map(|t| t.id))
+                                .bind(opening.and_then(|o| o.trigger.as_ref()).map(|t| t.name.as_str()))
                                 .execute(&mut *conn)
                                 .await
                                 .map_err(map_err)?;
@@ -1088,17 +1117,22 @@ macro_rules! sql_post_one {
                                 // writes one at a time): the caller retries and appends to it.
                                 return Err(PostFailure::Db(StoreError::Conflict("open dialog")));
                             }
+                            if let Some(line) = opening.and_then(|o| o.prelude.as_ref()) {
+                                prelude = Some(append_line(conn, ws, *new_dialog_id, line).await?);
+                            }
                             (*new_dialog_id, true)
                         }
                     }
                 }
             };
-            let row = ::sqlx::query(sql::APPEND_TO_DIALOG)
-                .bind(dialog_id.0)
-                .bind(records::effect_kind(m).as_str())
-                .bind(records::preview_of(m))
-                .bind(m.created_at.0)
-                .bind(ws.0)
+            let row = $crate::bind_append!(
+                ::sqlx::query(sql::APPEND_TO_DIALOG),
+                dialog_id,
+                records::effect_kind(m),
+                m,
+                ws,
+                &post.timers,
+            )
                 .fetch_optional(&mut *conn)
                 .await
                 .map_err(map_err)?;
@@ -1142,7 +1176,48 @@ macro_rules! sql_post_one {
                     .map_err(map_err)?;
             }
             let message = records::stored_message(m, ws, dialog_id, dialog.last_seq, post.author_name.clone());
-            Ok(Posted { message, dialog, dialog_created, duplicate: false })
+            Ok(Posted { message, dialog, dialog_created, duplicate: false, prelude })
+        }
+
+        /// Appends a line that changes only `seq` (the proactive message a dialog opens with).
+        async fn append_line(
+            conn: &mut $conn,
+            ws: $crate::__domain::WorkspaceId,
+            dialog: DialogId,
+            line: &$crate::NewLine,
+        ) -> Result<$crate::__domain::Message, PostFailure> {
+            let m = &line.message;
+            let row = $crate::bind_append!(
+                ::sqlx::query(sql::APPEND_TO_DIALOG),
+                dialog,
+                $crate::__domain::AuthorKind::System,
+                m,
+                ws,
+                &line.timers,
+            )
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(map_err)?;
+            let seq = records::dialog(&R(&row))?.last_seq;
+            ::sqlx::query(sql::INSERT_MESSAGE)
+                .bind(m.id.0)
+                .bind(ws.0)
+                .bind(dialog.0)
+                .bind(seq)
+                .bind(m.client_id.as_str())
+                .bind(m.author_kind.as_str())
+                .bind(m.author_id)
+                .bind(line.author_name.as_deref())
+                .bind(m.body.as_str())
+                .bind(m.created_at.0)
+                .bind(m.audience.as_str())
+                .bind(records::event_json(m.event.as_ref()))
+                .bind(records::json_list(&m.attachments))
+                .bind(records::json_list(&m.mentions))
+                .execute(&mut *conn)
+                .await
+                .map_err(map_err)?;
+            Ok(records::stored_message(m, ws, dialog, seq, line.author_name.clone()))
         }
     };
 }

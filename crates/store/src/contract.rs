@@ -25,7 +25,9 @@ macro_rules! contract_suite {
             routing_rules_are_replaced_whole, notes_leave_counters_alone_and_keep_files_and_mentions,
             tags_replace_whole_and_filter_the_list, snoozes_wake_once_and_end_when_the_visitor_writes,
             close_reopen_and_rate, search_finds_word_forms_within_visible_channels, visitor_profile_and_pages,
-            uploads_are_taken_by_messages_or_go_stale);
+            uploads_are_taken_by_messages_or_go_stale, sla_dues_follow_the_conversation_and_breach_once,
+            auto_close_timers_are_claimed_once, proactive_openings_triggers_and_automation_documents,
+            the_due_sort_puts_the_most_overdue_first);
     };
     (@cases $make:path; $($case:ident),* $(,)?) => {
         $(
@@ -142,6 +144,8 @@ impl Fixture {
             },
             message: new_message(AuthorKind::Visitor, v.id.0, client_id, body),
             author_name: None,
+            timers: Default::default(),
+            opening: None,
         }
     }
 
@@ -151,6 +155,8 @@ impl Fixture {
             target: PostTarget::Dialog(dialog),
             message: new_message(AuthorKind::Operator, self.operator.id.0, client_id, body),
             author_name: Some(self.operator.display_name.as_str().to_owned()),
+            timers: Default::default(),
+            opening: None,
         }
     }
 }
@@ -669,7 +675,7 @@ pub fn line(event: SystemEvent) -> NewLine {
     message.body = MessageBody::from_stored(String::new());
     message.audience = event.audience();
     message.event = Some(event);
-    NewLine { message, author_name: None }
+    NewLine { message, author_name: None, timers: Default::default() }
 }
 
 /// Gives `to` the dialog, as accept does: only while nobody has it, within his capacity.
@@ -1197,4 +1203,228 @@ pub async fn uploads_are_taken_by_messages_or_go_stale(store: Arc<dyn Store>) {
     assert!(store.delete_upload(stale.file.id).await.expect("delete"));
     assert!(!store.delete_upload(kept.file.id).await.expect("kept"), "a sent file is never deleted");
     assert!(matches!(store.file(f.workspace.id, stale.file.id).await, Err(StoreError::NotFound)));
+}
+
+// ---- automation (issue 5) -----------------------------------------------------------------
+
+fn timers(first: i64, next: i64, resolution: i64) -> frontline_domain::MessageTimers {
+    frontline_domain::MessageTimers {
+        first_reply_due: Some(Timestamp(first)),
+        next_reply_due: Some(Timestamp(next)),
+        auto_close: None,
+        resolution_due: Some(Timestamp(resolution)),
+    }
+}
+
+fn closing(at: i64, action: frontline_domain::AutoCloseAction, hold: Option<&str>) -> frontline_domain::MessageTimers {
+    frontline_domain::MessageTimers {
+        auto_close: Some(frontline_domain::AutoCloseTimer {
+            at: Timestamp(at),
+            action,
+            hold_phrase: hold.map(str::to_owned),
+        }),
+        ..Default::default()
+    }
+}
+
+pub async fn sla_dues_follow_the_conversation_and_breach_once(store: Arc<dyn Store>) {
+    use frontline_domain::SlaTarget;
+    let f = Fixture::new(store.clone()).await;
+    let t = now().0;
+    let mut first = f.visitor_post("s1", "Здравствуйте");
+    first.timers = timers(t + 60_000, t + 300_000, t + 1_800_000);
+    let d = store.post_message(first).await.expect("first").dialog;
+    assert_eq!(d.sla.reply_due, Some(Timestamp(t + 60_000)), "the first reply is due");
+    assert_eq!(d.sla.resolve_due, Some(Timestamp(t + 1_800_000)));
+    assert_eq!(d.sla.reply_target(), SlaTarget::FirstReply);
+    // A second message while he waits keeps the due time running.
+    let mut again = f.visitor_post("s2", "Алло?");
+    again.timers = timers(t + 90_000, t + 390_000, t + 1_900_000);
+    let d = store.post_message(again).await.expect("again").dialog;
+    assert_eq!(d.sla.reply_due, Some(Timestamp(t + 60_000)));
+    assert_eq!(d.sla.resolve_due, Some(Timestamp(t + 1_800_000)), "set once, when the dialog opens");
+    let d = store.post_message(f.operator_post(d.id, "o1", "Добрый день")).await.expect("reply").dialog;
+    assert_eq!(d.sla.reply_due, None, "answered");
+    assert!(d.sla.first_reply_at.is_some());
+    let mut next = f.visitor_post("s3", "Ещё вопрос");
+    next.timers = timers(t + 120_000, t + 420_000, t + 9_999_999);
+    let d = store.post_message(next).await.expect("next").dialog;
+    assert_eq!(d.sla.reply_due, Some(Timestamp(t + 420_000)), "after the first reply, the next reply's target");
+    assert_eq!(d.sla.reply_target(), SlaTarget::NextReply);
+    // Nothing is due yet; then both targets are, and each is claimed once.
+    let mine = |b: &Vec<crate::Breach>| b.iter().filter(|x| x.dialog.id == d.id).count();
+    assert_eq!(mine(&store.claim_breaches(Timestamp(t + 400_000), 100).await.expect("claim")), 0);
+    let claimed = store.claim_breaches(Timestamp(t + 2_000_000), 100).await.expect("claim");
+    let ours: Vec<_> = claimed.iter().filter(|b| b.dialog.id == d.id).collect();
+    assert_eq!(ours.len(), 2);
+    assert!(ours.iter().any(|b| b.target == SlaTarget::NextReply && b.due_at == Timestamp(t + 420_000)));
+    assert!(ours.iter().any(|b| b.target == SlaTarget::Resolution && b.due_at == Timestamp(t + 1_800_000)));
+    assert!(
+        ours.iter()
+            .all(|b| b.dialog.sla.reply_breached && b.dialog.sla.resolve_breached || b.target == SlaTarget::NextReply)
+    );
+    assert_eq!(mine(&store.claim_breaches(Timestamp(t + 3_000_000), 100).await.expect("claim")), 0, "once");
+    let recorded = store.breaches(f.workspace.id, d.id).await.expect("breaches");
+    assert_eq!(recorded.len(), 2);
+    // The reply clears the breach mark with the due time.
+    let d = store.post_message(f.operator_post(d.id, "o2", "Отвечаю")).await.expect("reply").dialog;
+    assert!(!d.sla.reply_breached && d.sla.reply_due.is_none());
+    assert!(d.sla.resolve_breached);
+}
+
+pub async fn auto_close_timers_are_claimed_once(store: Arc<dyn Store>) {
+    use frontline_domain::{AutoCloseAction, CloseReason};
+    let f = Fixture::new(store.clone()).await;
+    let t = now().0;
+    let d = store.post_message(f.visitor_post("a1", "Есть в наличии?")).await.expect("visitor").dialog;
+    let mut reply = f.operator_post(d.id, "a2", "Минуту, уточняю");
+    reply.timers = closing(t + 1_800_000, AutoCloseAction::Close, Some("минуту"));
+    let d = store.post_message(reply).await.expect("reply").dialog;
+    let timer = d.auto_close.clone().expect("timer");
+    assert_eq!(
+        (timer.at, timer.action, timer.hold_phrase.as_deref()),
+        (Timestamp(t + 1_800_000), AutoCloseAction::Close, Some("минуту"))
+    );
+    // A note changes nothing; the visitor's answer stops the timer.
+    let d = store.post_message(note(&f, d.id, "a3", "проверяю склад", vec![])).await.expect("note").dialog;
+    assert!(d.auto_close.is_some());
+    let d = store.post_message(f.visitor_post("a4", "Жду")).await.expect("visitor").dialog;
+    assert!(d.auto_close.is_none());
+    let mut reply = f.operator_post(d.id, "a5", "Есть");
+    reply.timers = closing(t + 600_000, AutoCloseAction::Prompt, None);
+    store.post_message(reply).await.expect("reply");
+    let ours = |ds: Vec<Dialog>| ds.into_iter().filter(|x| x.id == d.id).count();
+    assert_eq!(ours(store.due_prompts(Timestamp(t + 599_999), 100).await.expect("due")), 0);
+    assert_eq!(ours(store.due_prompts(Timestamp(t + 600_000), 100).await.expect("due")), 1);
+    assert_eq!(
+        ours(store.claim_auto_closes(Timestamp(t + 700_000), 100).await.expect("claim")),
+        0,
+        "a prompt comes first"
+    );
+    store.prompt_to_close(f.workspace.id, d.id, Timestamp(t + 1)).await.expect("stale timer");
+    assert_eq!(
+        ours(store.claim_auto_closes(Timestamp(t + 700_000), 100).await.expect("claim")),
+        0,
+        "only the timer it was"
+    );
+    store.prompt_to_close(f.workspace.id, d.id, Timestamp(t + 600_000)).await.expect("to close");
+    let closed = store.claim_auto_closes(Timestamp(t + 700_000), 100).await.expect("claim");
+    let closed: Vec<_> = closed.into_iter().filter(|x| x.id == d.id).collect();
+    assert_eq!(closed.len(), 1);
+    assert_eq!(closed[0].close_reason, Some(CloseReason::Auto));
+    assert!(closed[0].auto_close.is_none());
+    assert_eq!(ours(store.claim_auto_closes(Timestamp(t + 800_000), 100).await.expect("claim")), 0, "once");
+    // A snooze stops auto-close.
+    let v2 = visitor(&store, f.workspace.id, f.site.id).await;
+    let d2 = store.post_message(f.visitor_post_by(&v2, "b1", "Вопрос")).await.expect("visitor").dialog;
+    let mut reply = f.operator_post(d2.id, "b2", "Ответ");
+    reply.timers = closing(t + 600_000, AutoCloseAction::Close, None);
+    store.post_message(reply).await.expect("reply");
+    let snoozed =
+        store.set_snooze(f.workspace.id, d2.id, Some(Timestamp(t + 86_400_000)), Timestamp(t)).await.expect("snooze");
+    assert!(snoozed.auto_close.is_none());
+    assert_eq!(ours(store.claim_auto_closes(Timestamp(t + 700_000), 100).await.expect("claim")), 0);
+}
+
+pub async fn proactive_openings_triggers_and_automation_documents(store: Arc<dyn Store>) {
+    use frontline_domain::{DialogOrigin, TriggerRef};
+    let f = Fixture::new(store.clone()).await;
+    let ws = f.workspace.id;
+    let t = now().0;
+    // Triggers.
+    let trigger = crate::StoredTrigger {
+        id: uuid::Uuid::now_v7(),
+        workspace_id: ws,
+        name: "Кухни: 25 секунд".into(),
+        message: "Подобрать кухню?".into(),
+        enabled: true,
+        time_on_site_seconds: 25,
+        conditions: "[]".into(),
+        period_hours: 24,
+        created_at: Timestamp(t),
+    };
+    store.create_trigger(&trigger).await.expect("create");
+    assert_eq!(store.triggers(ws).await.expect("list"), vec![trigger.clone()]);
+    let other = Fixture::new(store.clone()).await;
+    assert!(store.triggers(other.workspace.id).await.expect("other").is_empty());
+    assert!(matches!(store.trigger(other.workspace.id, trigger.id).await, Err(StoreError::NotFound)));
+    let mut changed = trigger.clone();
+    changed.message = "Подобрать кухню? Спросите дизайнера".into();
+    changed.enabled = false;
+    assert_eq!(store.update_trigger(&changed).await.expect("update"), changed);
+    // Shown once per period.
+    let v = f.visitor.id;
+    assert!(store.show_trigger(v, trigger.id, Timestamp(t), Timestamp(t - 86_400_000)).await.expect("show"));
+    assert!(
+        !store.show_trigger(v, trigger.id, Timestamp(t + 1000), Timestamp(t + 1000 - 86_400_000)).await.expect("again")
+    );
+    assert_eq!(store.trigger_views(v).await.expect("views").get(&trigger.id), Some(&Timestamp(t)));
+    assert!(store.show_trigger(v, trigger.id, Timestamp(t + 86_400_001), Timestamp(t + 1)).await.expect("next period"));
+    // A dialog that opens with the proactive message.
+    let mut post = f.visitor_post("p1", "Да, хочу");
+    let mut prelude = new_message(AuthorKind::Operator, trigger.id, "p0", "Подобрать кухню?");
+    prelude.created_at = Timestamp(post.message.created_at.0 - 1);
+    post.opening = Some(crate::Opening {
+        origin: DialogOrigin::Proactive,
+        trigger: Some(TriggerRef { id: trigger.id, name: trigger.name.clone() }),
+        prelude: Some(NewLine {
+            message: prelude,
+            author_name: Some("Служба поддержки".into()),
+            timers: Default::default(),
+        }),
+    });
+    post.timers = timers(t + 60_000, t + 300_000, t + 1_800_000);
+    let posted = store.post_message(post).await.expect("opening");
+    let d = posted.dialog;
+    assert!(posted.dialog_created);
+    assert_eq!(d.origin, DialogOrigin::Proactive);
+    assert_eq!(d.trigger.as_ref().map(|t| t.name.as_str()), Some("Кухни: 25 секунд"));
+    assert_eq!(posted.prelude.as_ref().map(|m| m.seq), Some(1));
+    assert_eq!(posted.message.seq, 2);
+    assert_eq!(d.sla.first_reply_at, None, "the proactive message is not a reply");
+    assert_eq!(d.sla.reply_due, Some(Timestamp(t + 60_000)));
+    assert_eq!((d.pending_count, d.unread_count), (1, 1));
+    assert_eq!(d.last_message.as_ref().map(|m| m.preview.as_str()), Some("Да, хочу"));
+    let msgs = store.messages(ws, d.id, 0, 10, true).await.expect("history");
+    assert_eq!(
+        msgs.iter().map(|m| m.author.name.clone()).collect::<Vec<_>>(),
+        vec![Some("Служба поддержки".to_owned()), None]
+    );
+    let again = store.dialog(ws, d.id).await.expect("read");
+    assert_eq!(again.origin, DialogOrigin::Proactive);
+    // Deleting a trigger keeps the dialogs that began with it.
+    store.delete_trigger(ws, trigger.id).await.expect("delete");
+    assert!(store.triggers(ws).await.expect("list").is_empty());
+    assert!(matches!(store.delete_trigger(ws, trigger.id).await, Err(StoreError::NotFound)));
+    assert_eq!(store.dialog(ws, d.id).await.expect("read").trigger.map(|t| t.id), Some(trigger.id));
+    // Automation documents.
+    assert_eq!(store.automation(ws, f.channel.id).await.expect("doc"), "{}");
+    store.set_automation(ws, f.channel.id, r#"{"sla":{"enabled":false}}"#).await.expect("set");
+    assert_eq!(store.automation(ws, f.channel.id).await.expect("doc"), r#"{"sla":{"enabled":false}}"#);
+    assert_eq!(store.automations(ws).await.expect("all").len(), 1);
+    assert!(matches!(store.set_automation(other.workspace.id, f.channel.id, "{}").await, Err(StoreError::NotFound)));
+}
+
+pub async fn the_due_sort_puts_the_most_overdue_first(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let t = now().0;
+    let mut ids = Vec::new();
+    for (i, due) in [Some(t + 50_000), None, Some(t + 10_000), Some(t + 30_000)].into_iter().enumerate() {
+        let v = visitor(&store, f.workspace.id, f.site.id).await;
+        let mut post = f.visitor_post_by(&v, &format!("d{i}"), "?");
+        if let Some(due) = due {
+            post.timers = timers(due, due, due + 1_000_000);
+        }
+        ids.push(store.post_message(post).await.expect("post").dialog.id);
+    }
+    let filter = DialogFilter { status: Some(DialogStatus::Open), sort: crate::DialogSort::Due, ..Default::default() };
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store.list_dialogs(f.workspace.id, &filter, DialogPage { after, limit: 1 }).await.expect("page");
+        let Some(last) = page.last() else { break };
+        seen.push(last.id);
+        after = Some(DialogCursor::of(last));
+    }
+    assert_eq!(seen, vec![ids[2], ids[3], ids[0], ids[1]]);
 }

@@ -5,6 +5,7 @@
 //! backends. Implementations: `frontline-store-sqlite` (default) and
 //! `frontline-store-postgres`, chosen at runtime by the database URL.
 
+pub mod automation;
 pub mod backend;
 pub mod conversation;
 mod error;
@@ -345,6 +346,45 @@ pub trait SearchStore: Send + Sync {
     ) -> StoreResult<Vec<SearchRow>>;
 }
 
+/// Channels' automation documents, SLA breaches, auto-close and proactive triggers.
+#[async_trait]
+pub trait AutomationStore: Send + Sync {
+    /// The channel's automation document as JSON text (`{}`: every default).
+    async fn automation(&self, workspace: WorkspaceId, channel: ChannelId) -> StoreResult<String>;
+    /// Every channel's document of the workspace.
+    async fn automations(&self, workspace: WorkspaceId) -> StoreResult<Vec<(ChannelId, String)>>;
+    /// `NotFound` when the channel is not the workspace's.
+    async fn set_automation(&self, workspace: WorkspaceId, channel: ChannelId, doc: &str) -> StoreResult<()>;
+    /// Claims the SLA targets due at `now` (of every workspace) and records each breach, at
+    /// most `limit`: a target is claimed once, whichever node asks.
+    async fn claim_breaches(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Breach>>;
+    /// The breaches recorded for a dialog: `(target, due_at)`.
+    async fn breaches(&self, workspace: WorkspaceId, dialog: DialogId) -> StoreResult<Vec<(String, Timestamp)>>;
+    /// Closes the dialogs whose auto-close is due at `now` (reason `auto`), once each.
+    async fn claim_auto_closes(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Dialog>>;
+    /// Dialogs whose auto-close prompt is due at `now`.
+    async fn due_prompts(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Dialog>>;
+    /// Turns a due prompt (of the timer at `at`) into a close (nobody to send it in the name of).
+    async fn prompt_to_close(&self, workspace: WorkspaceId, dialog: DialogId, at: Timestamp) -> StoreResult<()>;
+
+    async fn triggers(&self, workspace: WorkspaceId) -> StoreResult<Vec<StoredTrigger>>;
+    async fn trigger(&self, workspace: WorkspaceId, id: uuid::Uuid) -> StoreResult<StoredTrigger>;
+    async fn create_trigger(&self, trigger: &StoredTrigger) -> StoreResult<()>;
+    async fn update_trigger(&self, trigger: &StoredTrigger) -> StoreResult<StoredTrigger>;
+    async fn delete_trigger(&self, workspace: WorkspaceId, id: uuid::Uuid) -> StoreResult<()>;
+    /// Records that the visitor sees the trigger now, unless he saw it after `seen_after`;
+    /// `false` then (nothing changed).
+    async fn show_trigger(
+        &self,
+        visitor: VisitorId,
+        trigger: uuid::Uuid,
+        now: Timestamp,
+        seen_after: Timestamp,
+    ) -> StoreResult<bool>;
+    /// When the visitor last saw each trigger.
+    async fn trigger_views(&self, visitor: VisitorId) -> StoreResult<HashMap<uuid::Uuid, Timestamp>>;
+}
+
 /// The whole store, as the application holds it.
 #[async_trait]
 pub trait Store:
@@ -355,6 +395,7 @@ pub trait Store:
     + QueueStore
     + ConversationStore
     + SearchStore
+    + AutomationStore
     + Send
     + Sync
     + 'static

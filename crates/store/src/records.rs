@@ -11,7 +11,10 @@ use frontline_domain::{
     OfflinePolicy, Operator, OperatorId, Origin, Presence, Role, RoutingContext, Site, SiteId, SiteKey, SystemEvent,
     Timestamp, Visitor, VisitorId, VisitorName, WaitLimit, Workspace, WorkspaceId, WorkspaceSlug,
 };
-use frontline_domain::{CategoryId, CloseReason, NewMessage, Phone, Rating, ReopenWindow};
+use frontline_domain::{
+    AutoCloseAction, AutoCloseTimer, CategoryId, CloseReason, DialogOrigin, NewMessage, Phone, Rating, ReopenWindow,
+    SlaState, TriggerRef,
+};
 use uuid::Uuid;
 
 fn corrupt(what: &str) -> StoreError {
@@ -210,6 +213,17 @@ pub struct DialogRecord {
     pub rating: Option<i64>,
     pub rating_comment: Option<String>,
     pub rated_at: Option<i64>,
+    pub origin: String,
+    pub trigger_id: Option<Uuid>,
+    pub trigger_name: Option<String>,
+    pub first_reply_at: Option<i64>,
+    pub sla_reply_due_at: Option<i64>,
+    pub sla_reply_breached: bool,
+    pub sla_resolve_due_at: Option<i64>,
+    pub sla_resolve_breached: bool,
+    pub auto_close_at: Option<i64>,
+    pub auto_close_action: Option<String>,
+    pub auto_close_hold: Option<String>,
 }
 
 impl TryFrom<DialogRecord> for Dialog {
@@ -260,6 +274,23 @@ impl TryFrom<DialogRecord> for Dialog {
                     score: u8::try_from(score).map_err(|_| corrupt("rating"))?,
                     comment: r.rating_comment,
                     at: Timestamp(at),
+                }),
+                _ => None,
+            },
+            origin: DialogOrigin::parse(&r.origin).ok_or_else(|| corrupt("dialog origin"))?,
+            trigger: r.trigger_id.map(|id| TriggerRef { id, name: r.trigger_name.unwrap_or_default() }),
+            sla: SlaState {
+                first_reply_at: r.first_reply_at.map(Timestamp),
+                reply_due: r.sla_reply_due_at.map(Timestamp),
+                reply_breached: r.sla_reply_breached,
+                resolve_due: r.sla_resolve_due_at.map(Timestamp),
+                resolve_breached: r.sla_resolve_breached,
+            },
+            auto_close: match (r.auto_close_at, r.auto_close_action) {
+                (Some(at), Some(action)) => Some(AutoCloseTimer {
+                    at: Timestamp(at),
+                    action: AutoCloseAction::parse(&action).ok_or_else(|| corrupt("auto-close action"))?,
+                    hold_phrase: r.auto_close_hold,
                 }),
                 _ => None,
             },
@@ -479,6 +510,17 @@ pub fn dialog(r: &impl StoreRow) -> Result<Dialog, StoreError> {
         rating: r.opt_int("rating")?,
         rating_comment: r.opt_text("rating_comment")?,
         rated_at: r.opt_int("rated_at")?,
+        origin: r.text("origin")?,
+        trigger_id: r.opt_uuid("trigger_id")?,
+        trigger_name: r.opt_text("trigger_name")?,
+        first_reply_at: r.opt_int("first_reply_at")?,
+        sla_reply_due_at: r.opt_int("sla_reply_due_at")?,
+        sla_reply_breached: r.boolean("sla_reply_breached")?,
+        sla_resolve_due_at: r.opt_int("sla_resolve_due_at")?,
+        sla_resolve_breached: r.boolean("sla_resolve_breached")?,
+        auto_close_at: r.opt_int("auto_close_at")?,
+        auto_close_action: r.opt_text("auto_close_action")?,
+        auto_close_hold: r.opt_text("auto_close_hold")?,
     }
     .try_into()
 }

@@ -13,7 +13,9 @@ pub const VISITOR_COLS: &str =
 pub const DIALOG_COLS: &str = "id, workspace_id, number, channel_id, visitor_id, status, last_seq, unread_count, \
      last_author_kind, last_preview, last_message_at, created_at, updated_at, closed_at, assignee_id, assigned_at, \
      routed_by, pending_count, waiting_since, queued_at, wait_alerted_at, tags, category_id, snoozed_until, \
-     close_reason, previous_dialog_id, visitor_read_seq, rating, rating_comment, rated_at, operator_read_seq";
+     close_reason, previous_dialog_id, visitor_read_seq, rating, rating_comment, rated_at, operator_read_seq, \
+     origin, trigger_id, trigger_name, first_reply_at, sla_reply_due_at, sla_reply_breached, sla_resolve_due_at, \
+     sla_resolve_breached, auto_close_at, auto_close_action, auto_close_hold";
 pub const MESSAGE_COLS: &str = "id, workspace_id, dialog_id, seq, client_id, author_kind, author_id, author_name, body, \
      created_at, audience, event, attachments, mentions";
 
@@ -127,15 +129,18 @@ pub const NEXT_DIALOG_NUMBER: &str =
 /// A second open dialog of the same visitor is refused by the partial unique index; the
 /// writer then appends to the one that won.
 pub const INSERT_DIALOG: &str = "INSERT INTO dialogs (id, workspace_id, number, channel_id, visitor_id, status, last_seq, \
-     unread_count, operator_read_seq, created_at, updated_at, queued_at, routed_by, previous_dialog_id) \
-     VALUES ($1, $2, $3, $4, $5, 'open', 0, 0, 0, $6, $6, $6, $7, $8) ON CONFLICT DO NOTHING";
+     unread_count, operator_read_seq, created_at, updated_at, queued_at, routed_by, previous_dialog_id, \
+     sla_resolve_due_at, origin, trigger_id, trigger_name) \
+     VALUES ($1, $2, $3, $4, $5, 'open', 0, 0, 0, $6, $6, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING";
 q!(
     /// Takes the next `seq` of an open dialog. The conditional `status = 'open'` is what makes
     /// a message racing a close lose cleanly. A visitor message raises the unread and pending
     /// counts (and starts the wait when nobody waited); an operator's reply means the operators
     /// have read everything before it and nobody waits. A system line or an internal note
     /// (`$2 = 'system'`, see `records::effect_kind`) changes only `seq` and `updated_at`: it is
-    /// not "the last message" of the list. A visitor's message ends a snooze.
+    /// not "the last message" of the list. A visitor's message ends a snooze. The timers follow
+    /// `Dialog::apply_timers`: `$6`/`$7` the first and next reply dues a visitor's message
+    /// may start, `$8`–`$10` the auto-close timer an operator's message sets (or clears).
     APPEND_TO_DIALOG, "UPDATE dialogs SET last_seq = last_seq + 1, \
      unread_count = CASE $2 WHEN 'visitor' THEN unread_count + 1 WHEN 'operator' THEN 0 ELSE unread_count END, \
      pending_count = CASE $2 WHEN 'visitor' THEN pending_count + 1 WHEN 'operator' THEN 0 ELSE pending_count END, \
@@ -145,7 +150,15 @@ q!(
      last_author_kind = CASE WHEN $2 = 'system' THEN last_author_kind ELSE $2 END, \
      last_preview = CASE WHEN $2 = 'system' THEN last_preview ELSE $3 END, \
      last_message_at = CASE WHEN $2 = 'system' THEN last_message_at ELSE $4 END, updated_at = $4, \
-     snoozed_until = CASE $2 WHEN 'visitor' THEN NULL ELSE snoozed_until END \
+     snoozed_until = CASE $2 WHEN 'visitor' THEN NULL ELSE snoozed_until END, \
+     sla_reply_due_at = CASE $2 WHEN 'visitor' THEN \
+     COALESCE(sla_reply_due_at, CASE WHEN first_reply_at IS NULL THEN $6 ELSE $7 END) \
+     WHEN 'operator' THEN NULL ELSE sla_reply_due_at END, \
+     sla_reply_breached = CASE WHEN $2 = 'operator' THEN FALSE ELSE sla_reply_breached END, \
+     first_reply_at = CASE WHEN $2 = 'operator' THEN COALESCE(first_reply_at, $4) ELSE first_reply_at END, \
+     auto_close_at = CASE $2 WHEN 'operator' THEN $8 WHEN 'visitor' THEN NULL ELSE auto_close_at END, \
+     auto_close_action = CASE $2 WHEN 'operator' THEN $9 WHEN 'visitor' THEN NULL ELSE auto_close_action END, \
+     auto_close_hold = CASE $2 WHEN 'operator' THEN $10 WHEN 'visitor' THEN NULL ELSE auto_close_hold END \
      WHERE workspace_id = $5 AND id = $1 AND status = 'open' RETURNING ", DIALOG_COLS);
 pub const INSERT_MESSAGE: &str = "INSERT INTO messages (id, workspace_id, dialog_id, seq, client_id, author_kind, author_id, \
      author_name, body, created_at, audience, event, attachments, mentions) \
@@ -175,7 +188,8 @@ q!(
      WHERE workspace_id = $1 AND id = $2 AND operator_read_seq < $3 AND $3 <= last_seq RETURNING ", DIALOG_COLS);
 q!(
     CLOSE_DIALOG,
-    "UPDATE dialogs SET status = 'closed', closed_at = $3, updated_at = $3 \
+    "UPDATE dialogs SET status = 'closed', closed_at = $3, updated_at = $3, \
+     auto_close_at = NULL, auto_close_action = NULL, auto_close_hold = NULL \
      WHERE workspace_id = $1 AND id = $2 AND status = 'open' RETURNING ",
     DIALOG_COLS
 );
@@ -354,6 +368,7 @@ pub fn dialog_list(
     }
     let Some(page) = page else { return (sql, args) };
     let wait_key = format!("COALESCE(waiting_since, {})", crate::NOT_WAITING);
+    let due_key = format!("COALESCE(sla_reply_due_at, {})", crate::NOT_WAITING);
     if let Some(c) = page.after {
         let at = next(Arg::Int(c.updated_at.0), &mut args);
         let id = next(Arg::Uuid(c.id.0), &mut args);
@@ -364,11 +379,19 @@ pub fn dialog_list(
                 let w = next(Arg::Int(c.wait), &mut args);
                 sql.push_str(&format!(" AND ({wait_key} > {w} OR ({wait_key} = {w} AND {after_activity}))"));
             }
+            DialogSort::Due => {
+                let d = next(Arg::Int(c.due), &mut args);
+                let w = next(Arg::Int(c.wait), &mut args);
+                sql.push_str(&format!(
+                    " AND ({due_key} > {d} OR ({due_key} = {d} AND ({wait_key} > {w} OR ({wait_key} = {w} AND {after_activity}))))"
+                ));
+            }
         }
     }
     match f.sort {
         DialogSort::Activity => sql.push_str(" ORDER BY updated_at DESC, id DESC"),
         DialogSort::Waiting => sql.push_str(&format!(" ORDER BY {wait_key}, updated_at DESC, id DESC")),
+        DialogSort::Due => sql.push_str(&format!(" ORDER BY {due_key}, {wait_key}, updated_at DESC, id DESC")),
     }
     let l = next(Arg::Int(i64::from(page.limit)), &mut args);
     sql.push_str(&format!(" LIMIT {l}"));
@@ -419,10 +442,14 @@ q!(
     DIALOG_COLS
 );
 q!(
-    /// Snoozes (`$3` a time) or wakes (`$3` null) an open dialog.
+    /// Snoozes (`$3` a time) or wakes (`$3` null) an open dialog. A snooze stops auto-close:
+    /// the operator means to come back to it.
     SET_SNOOZE,
-    "UPDATE dialogs SET snoozed_until = $3, updated_at = $4 WHERE workspace_id = $1 AND id = $2 AND status = 'open' \
-     RETURNING ",
+    "UPDATE dialogs SET snoozed_until = $3, updated_at = $4, \
+     auto_close_at = CASE WHEN $3 IS NULL THEN auto_close_at ELSE NULL END, \
+     auto_close_action = CASE WHEN $3 IS NULL THEN auto_close_action ELSE NULL END, \
+     auto_close_hold = CASE WHEN $3 IS NULL THEN auto_close_hold ELSE NULL END \
+     WHERE workspace_id = $1 AND id = $2 AND status = 'open' RETURNING ",
     DIALOG_COLS
 );
 q!(
@@ -438,7 +465,8 @@ q!(
      WHERE workspace_id = $1 AND id = $2 AND snoozed_until = $3 RETURNING ", DIALOG_COLS);
 q!(
     CLOSE_DIALOG_WITH_REASON,
-    "UPDATE dialogs SET status = 'closed', closed_at = $3, updated_at = $3, close_reason = $4, snoozed_until = NULL \
+    "UPDATE dialogs SET status = 'closed', closed_at = $3, updated_at = $3, close_reason = $4, snoozed_until = NULL, \
+     auto_close_at = NULL, auto_close_action = NULL, auto_close_hold = NULL \
      WHERE workspace_id = $1 AND id = $2 AND status = 'open' RETURNING ",
     DIALOG_COLS
 );
@@ -500,3 +528,61 @@ q!(
     SELECT_STALE_UPLOADS, "SELECT ", ATTACHMENT_COLS,
     " FROM attachments WHERE message_id IS NULL AND created_at < $1 LIMIT $2");
 pub const DELETE_UPLOAD: &str = "DELETE FROM attachments WHERE id = $1 AND message_id IS NULL";
+
+// Automation.
+pub const SELECT_AUTOMATION: &str = "SELECT automation FROM channels WHERE workspace_id = $1 AND id = $2";
+pub const UPDATE_AUTOMATION: &str = "UPDATE channels SET automation = $3 WHERE workspace_id = $1 AND id = $2";
+pub const SELECT_ALL_AUTOMATION: &str = "SELECT id, automation FROM channels WHERE workspace_id = $1";
+
+/// Marks the reply targets due at `$1` as breached, at most `$2` of them, and answers which.
+/// `{lock}` is ` FOR UPDATE SKIP LOCKED` on PostgreSQL, so nodes claim different rows and each
+/// breach is claimed once; on SQLite (one writer) it is empty.
+pub const CLAIM_REPLY_BREACHES: &str = "UPDATE dialogs SET sla_reply_breached = TRUE WHERE id IN (SELECT id FROM dialogs \
+     WHERE status = 'open' AND sla_reply_due_at IS NOT NULL AND NOT sla_reply_breached AND sla_reply_due_at <= $1 \
+     ORDER BY sla_reply_due_at LIMIT $2{lock}) RETURNING ";
+pub const CLAIM_RESOLVE_BREACHES: &str = "UPDATE dialogs SET sla_resolve_breached = TRUE WHERE id IN (SELECT id FROM dialogs \
+     WHERE status = 'open' AND sla_resolve_due_at IS NOT NULL AND NOT sla_resolve_breached AND sla_resolve_due_at <= $1 \
+     ORDER BY sla_resolve_due_at LIMIT $2{lock}) RETURNING ";
+/// Closes the dialogs whose auto-close is due at `$1` (reason `auto`), at most `$2`.
+pub const CLAIM_AUTO_CLOSES: &str = "UPDATE dialogs SET status = 'closed', closed_at = $1, updated_at = $1, \
+     close_reason = 'auto', snoozed_until = NULL, auto_close_at = NULL, auto_close_action = NULL, auto_close_hold = NULL \
+     WHERE id IN (SELECT id FROM dialogs WHERE auto_close_at IS NOT NULL AND auto_close_at <= $1 \
+     AND auto_close_action = 'close' AND status = 'open' ORDER BY auto_close_at LIMIT $2{lock}) RETURNING ";
+q!(
+    /// Dialogs whose auto-close prompt is due (the prompt is posted with a `client_id` made
+    /// of the dialog and the due time, so a second node's post is a duplicate).
+    DUE_AUTO_CLOSE_PROMPTS, "SELECT ", DIALOG_COLS, " FROM dialogs WHERE auto_close_at IS NOT NULL \
+     AND auto_close_at <= $1 AND auto_close_action = 'prompt' AND status = 'open' ORDER BY auto_close_at LIMIT $2");
+/// A dialog's timer that has no one to send its prompt: it closes at once instead.
+pub const PROMPT_TO_CLOSE: &str = "UPDATE dialogs SET auto_close_action = 'close' WHERE workspace_id = $1 AND id = $2 \
+     AND auto_close_at = $3 AND auto_close_action = 'prompt'";
+pub const INSERT_BREACH: &str = "INSERT INTO sla_breaches (dialog_id, target, due_at, breached_at, workspace_id, \
+     channel_id, assignee_id) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING";
+pub const SELECT_BREACHES: &str =
+    "SELECT target, due_at FROM sla_breaches WHERE workspace_id = $1 AND dialog_id = $2 ORDER BY breached_at";
+
+pub const TRIGGER_COLS: &str =
+    "id, workspace_id, name, message, enabled, time_on_site_seconds, conditions, period_hours, created_at";
+q!(
+    SELECT_TRIGGERS,
+    "SELECT ",
+    TRIGGER_COLS,
+    " FROM proactive_triggers WHERE workspace_id = $1 ORDER BY created_at, id"
+);
+q!(SELECT_TRIGGER, "SELECT ", TRIGGER_COLS, " FROM proactive_triggers WHERE workspace_id = $1 AND id = $2");
+pub const INSERT_TRIGGER: &str = "INSERT INTO proactive_triggers (id, workspace_id, name, message, enabled, \
+     time_on_site_seconds, conditions, period_hours, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+q!(
+    UPDATE_TRIGGER,
+    "UPDATE proactive_triggers SET name = $3, message = $4, enabled = $5, time_on_site_seconds = $6, conditions = $7, \
+     period_hours = $8 WHERE workspace_id = $1 AND id = $2 RETURNING ",
+    TRIGGER_COLS
+);
+pub const DELETE_TRIGGER_VIEWS: &str = "DELETE FROM trigger_views WHERE trigger_id = $1";
+pub const DELETE_TRIGGER: &str = "DELETE FROM proactive_triggers WHERE workspace_id = $1 AND id = $2";
+/// Records that a visitor saw a trigger unless he saw it after `$4` (within its period);
+/// one row changed means it may be shown now.
+pub const SHOW_TRIGGER: &str = "INSERT INTO trigger_views (visitor_id, trigger_id, shown_at) VALUES ($1, $2, $3) \
+     ON CONFLICT (visitor_id, trigger_id) DO UPDATE SET shown_at = excluded.shown_at \
+     WHERE trigger_views.shown_at <= $4";
+pub const SELECT_TRIGGER_VIEWS: &str = "SELECT trigger_id, shown_at FROM trigger_views WHERE visitor_id = $1";

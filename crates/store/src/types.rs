@@ -1,9 +1,32 @@
 //! Inputs and outputs of store calls that are not domain types themselves.
 
 use frontline_domain::{
-    Attachment, AttachmentId, ChannelId, Dialog, DialogId, DialogStatus, Message, NewMessage, OperatorId, SiteId,
-    TagId, Timestamp, VisitorId, WorkspaceId,
+    Attachment, AttachmentId, ChannelId, Dialog, DialogId, DialogOrigin, DialogStatus, Message, MessageTimers,
+    NewMessage, OperatorId, SiteId, SlaTarget, TagId, Timestamp, TriggerRef, VisitorId, WorkspaceId,
 };
+
+/// An SLA target a dialog missed, as the scheduler claimed it (once).
+#[derive(Debug, Clone)]
+pub struct Breach {
+    pub dialog: Dialog,
+    pub target: SlaTarget,
+    pub due_at: Timestamp,
+}
+
+/// A proactive message as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredTrigger {
+    pub id: uuid::Uuid,
+    pub workspace_id: WorkspaceId,
+    pub name: String,
+    pub message: String,
+    pub enabled: bool,
+    pub time_on_site_seconds: i64,
+    /// Routing-rule conditions as JSON text (parsed by core).
+    pub conditions: String,
+    pub period_hours: i64,
+    pub created_at: Timestamp,
+}
 
 /// A login session; only the SHA-256 of the token is stored.
 #[derive(Debug, Clone)]
@@ -50,6 +73,22 @@ pub struct PostMessage {
     pub message: NewMessage,
     /// The author's name to keep with the message (operator display name).
     pub author_name: Option<String>,
+    /// The SLA and auto-close timers the message may start (see `Dialog::apply_timers`).
+    pub timers: MessageTimers,
+    /// How the dialog begins, when this post opens one (a visitor's post with no open
+    /// dialog); `None` is an ordinary first message.
+    pub opening: Option<Opening>,
+}
+
+/// A dialog that does not begin with the visitor's own first words: the proactive message he
+/// answers, or his offline request. Such posts are written one at a time (never batched).
+#[derive(Debug, Clone)]
+pub struct Opening {
+    pub origin: DialogOrigin,
+    pub trigger: Option<TriggerRef>,
+    /// A line appended before the message in the same transaction (the proactive message);
+    /// it changes only `seq`, not counters or timers.
+    pub prelude: Option<NewLine>,
 }
 
 /// What `post_message` did.
@@ -61,6 +100,8 @@ pub struct Posted {
     pub dialog_created: bool,
     /// The `(author, client_id)` was seen before: nothing was written.
     pub duplicate: bool,
+    /// The opening line written before the message (see [`Opening::prelude`]).
+    pub prelude: Option<Message>,
 }
 
 /// A page of the dialog list: after the last row of the previous page.
@@ -75,6 +116,8 @@ pub struct DialogPage {
 pub struct DialogCursor {
     /// `waiting_since` (or [`NOT_WAITING`]) for the waiting sort; unused for activity.
     pub wait: i64,
+    /// `sla.reply_due` (or [`NOT_WAITING`]) for the due sort.
+    pub due: i64,
     pub updated_at: Timestamp,
     pub id: DialogId,
 }
@@ -84,7 +127,12 @@ pub const NOT_WAITING: i64 = 9_007_199_254_740_991;
 
 impl DialogCursor {
     pub fn of(d: &Dialog) -> Self {
-        Self { wait: d.waiting_since.map_or(NOT_WAITING, |t| t.0), updated_at: d.updated_at, id: d.id }
+        Self {
+            wait: d.waiting_since.map_or(NOT_WAITING, |t| t.0),
+            due: d.sla.reply_due.map_or(NOT_WAITING, |t| t.0),
+            updated_at: d.updated_at,
+            id: d.id,
+        }
     }
 }
 
@@ -106,6 +154,8 @@ pub enum DialogSort {
     Waiting,
     /// Newest activity first.
     Activity,
+    /// The earliest SLA reply due first (the most overdue); then the waiting order.
+    Due,
 }
 
 /// Which dialogs a list shows; every field narrows it, and they combine.
@@ -131,6 +181,8 @@ pub struct DialogFilter {
 pub struct NewLine {
     pub message: NewMessage,
     pub author_name: Option<String>,
+    /// What it starts, for a line in the operator's name (the greeting).
+    pub timers: MessageTimers,
 }
 
 /// What an assignment change checks about the operator who receives the dialog.

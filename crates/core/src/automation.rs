@@ -1,0 +1,250 @@
+//! Automation of a channel: the document admins edit, the timers a message starts (SLA due
+//! times, auto-close), what the scheduler fires when they are due, and whether anyone answers
+//! now (the widget's offline mode).
+//!
+//! What stays true: every timer is a column of its dialog written with the message that
+//! started it, and firing is a claim (a conditional update; `FOR UPDATE SKIP LOCKED` on
+//! PostgreSQL), so a restart loses none and several nodes fire each once. The prompt is posted
+//! with a `client_id` made of the dialog and its timer, so a second node's post is a duplicate.
+
+use crate::auth::OperatorActor;
+use crate::error::CoreError;
+use crate::views::{Event, rfc3339};
+use crate::{App, audience};
+use frontline_domain::{
+    AuthorKind, Automation, AutomationDoc, ChannelId, ClientId, Dialog, MessageBody, MessageId, MessageTimers,
+    NewMessage, Timestamp, WorkspaceId,
+};
+use frontline_store::{PostMessage, PostTarget, StoreError};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// Channels' automation as last read, per node (changes made on this node apply at once; others
+/// after `routing_cache_ms`).
+#[derive(Default)]
+pub struct AutomationCache {
+    entries: Mutex<HashMap<ChannelId, (Arc<Automation>, i64)>>,
+}
+
+impl AutomationCache {
+    fn get(&self, channel: ChannelId, now: i64, ttl: i64) -> Option<Arc<Automation>> {
+        let entries = self.entries.lock().ok()?;
+        entries.get(&channel).filter(|(_, at)| now - at < ttl).map(|(a, _)| a.clone())
+    }
+
+    fn put(&self, channel: ChannelId, a: Arc<Automation>, now: i64) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.insert(channel, (a, now));
+        }
+    }
+}
+
+/// Reads a stored document; one that no longer parses (it was checked when written) falls
+/// back to the defaults rather than stopping the channel.
+fn parse_stored(channel: ChannelId, text: &str) -> Automation {
+    let parsed = serde_json::from_str::<AutomationDoc>(text)
+        .map_err(|e| e.to_string())
+        .and_then(|doc| Automation::parse(doc).map_err(|e| e.to_string()));
+    parsed.unwrap_or_else(|e| {
+        tracing::error!(channel.id = %channel, error = %e, "stored automation does not parse; using the defaults");
+        Automation::default()
+    })
+}
+
+/// The channel's automation, from the node's cache when fresh.
+pub async fn for_channel(app: &App, ws: WorkspaceId, channel: ChannelId) -> Result<Arc<Automation>, CoreError> {
+    let now = app.clock.now().0;
+    if let Some(a) = app.automation.get(channel, now, app.config.routing_cache_ms) {
+        return Ok(a);
+    }
+    let text = app.store.automation(ws, channel).await.map_err(|e| match e {
+        StoreError::NotFound => CoreError::NotFound("channel"),
+        other => other.into(),
+    })?;
+    let a = Arc::new(parse_stored(channel, &text));
+    app.automation.put(channel, a.clone(), now);
+    Ok(a)
+}
+
+/// The document of a channel (every operator of the workspace may read it).
+pub async fn get(app: &App, actor: &OperatorActor, channel: ChannelId) -> Result<AutomationDoc, CoreError> {
+    Ok(for_channel(app, actor.workspace(), channel).await?.doc().clone())
+}
+
+/// Replaces a channel's document (admins). A bad value names its field; nothing changes then.
+pub async fn put(
+    app: &App,
+    actor: &OperatorActor,
+    channel: ChannelId,
+    doc: AutomationDoc,
+) -> Result<AutomationDoc, CoreError> {
+    actor.require_admin()?;
+    let a = Automation::parse(doc).map_err(|e| CoreError::Invalid { field: e.field, reason: e.reason })?;
+    let text = serde_json::to_string(a.doc()).map_err(|e| CoreError::Internal(e.to_string()))?;
+    app.store.set_automation(actor.workspace(), channel, &text).await.map_err(|e| match e {
+        StoreError::NotFound => CoreError::NotFound("channel"),
+        other => other.into(),
+    })?;
+    let a = Arc::new(a);
+    app.automation.put(channel, a.clone(), app.clock.now().0);
+    tracing::info!(channel.id = %channel, operator.id = %actor.operator.id, "channel automation changed");
+    Ok(a.doc().clone())
+}
+
+/// The timers a visitor's message starts in a channel: the reply due (first or next, the store
+/// picks) and, for a message that opens a dialog, the resolution due.
+pub fn visitor_timers(a: &Automation, now: Timestamp) -> MessageTimers {
+    let (first, next) = a.reply_dues(now);
+    MessageTimers {
+        first_reply_due: first,
+        next_reply_due: next,
+        auto_close: None,
+        resolution_due: a.resolution_due(now),
+    }
+}
+
+/// The timers an operator's reply (or the greeting in his name) starts: auto-close, with the
+/// longer hold limit when it holds the visitor ("минуту").
+pub fn operator_timers(a: &Automation, body: &str, now: Timestamp) -> MessageTimers {
+    MessageTimers {
+        auto_close: a.auto_close.as_ref().map(|p| p.after_operator_message(body, now)),
+        ..Default::default()
+    }
+}
+
+/// What one scheduler pass fired.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Fired {
+    pub breaches: usize,
+    pub prompts: usize,
+    pub auto_closed: usize,
+}
+
+const BATCH: u32 = 200;
+
+/// Fires what is due at `now`: SLA breaches (recorded and alerted once), auto-close prompts and
+/// auto-closes.
+pub async fn fire_due(app: &App, now: Timestamp) -> Result<Fired, CoreError> {
+    let mut fired = Fired::default();
+    for b in app.store.claim_breaches(now, BATCH).await? {
+        fired.breaches += 1;
+        tracing::info!(dialog.id = %b.dialog.id, sla.target = b.target.as_str(), "SLA target missed");
+        let view = crate::dialogs::views(app, std::slice::from_ref(&b.dialog)).await?.remove(0);
+        let d = &b.dialog;
+        let event =
+            Event::SlaBreached { dialog: view, target: b.target.as_str().to_owned(), due_at: rfc3339(b.due_at) };
+        audience::publish(app, event, d.workspace_id, d.channel_id, d.visitor_id);
+    }
+    for d in app.store.due_prompts(now, BATCH).await? {
+        if prompt(app, &d, now).await? {
+            fired.prompts += 1;
+        }
+    }
+    for d in app.store.claim_auto_closes(now, BATCH).await? {
+        fired.auto_closed += 1;
+        tracing::info!(dialog.id = %d.id, "dialog closed by itself (visitor silent)");
+        let view = crate::dialogs::views(app, std::slice::from_ref(&d)).await?.remove(0);
+        audience::publish(app, Event::DialogClosed { dialog: view }, d.workspace_id, d.channel_id, d.visitor_id);
+    }
+    Ok(fired)
+}
+
+/// Sends the "is the question still relevant?" prompt of a due timer in the assignee's name;
+/// the post itself sets the close that follows. `false` when another node sent it.
+async fn prompt(app: &App, d: &Dialog, now: Timestamp) -> Result<bool, CoreError> {
+    let Some(timer) = &d.auto_close else { return Ok(false) };
+    let a = for_channel(app, d.workspace_id, d.channel_id).await?;
+    let (Some(policy), Some(assignee)) = (a.auto_close.as_ref(), d.assignee) else {
+        // Auto-close is off now, or nobody to send it in the name of: close at once instead.
+        app.store.prompt_to_close(d.workspace_id, d.id, timer.at).await?;
+        return Ok(false);
+    };
+    let Some((text, _)) = &policy.prompt else {
+        app.store.prompt_to_close(d.workspace_id, d.id, timer.at).await?;
+        return Ok(false);
+    };
+    let name = crate::queue::operator_name(app, d.workspace_id, assignee.operator).await?;
+    let posted = app
+        .store
+        .post_message(PostMessage {
+            workspace_id: d.workspace_id,
+            target: PostTarget::Dialog(d.id),
+            message: NewMessage {
+                id: MessageId::new(),
+                client_id: ClientId::from_stored(format!("prompt-{}-{}", d.id, timer.at.0)),
+                author_kind: AuthorKind::Operator,
+                author_id: assignee.operator.0,
+                body: MessageBody::from_stored(text.clone()),
+                created_at: now,
+                audience: Default::default(),
+                event: None,
+                attachments: Vec::new(),
+                mentions: Vec::new(),
+            },
+            author_name: Some(name),
+            timers: MessageTimers { auto_close: Some(policy.after_prompt(now)), ..Default::default() },
+            opening: None,
+        })
+        .await;
+    let posted = match posted {
+        Ok(p) => p,
+        // Closed meanwhile (the visitor's reopen window, an operator): nothing to prompt.
+        Err(StoreError::DialogClosed | StoreError::NotFound) => return Ok(false),
+        Err(e) => return Err(e.into()),
+    };
+    if posted.duplicate {
+        return Ok(false);
+    }
+    let visitor = app.store.visitor(d.workspace_id, d.visitor_id).await?;
+    crate::widget::publish_posted(app, &posted, &visitor).await;
+    Ok(true)
+}
+
+/// Whether someone answers now, for the channel a visitor's new dialog would go to.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema, PartialEq)]
+pub struct Availability {
+    pub online: bool,
+    /// `outside_hours` or `nobody_online` when not online.
+    pub reason: Option<String>,
+    /// The widget shows the contact form instead of the composer.
+    pub offline_form: bool,
+    /// The channel's offline text.
+    pub message: String,
+    /// When business hours next begin (outside them).
+    pub next_open_at: Option<String>,
+}
+
+pub async fn availability(app: &App, ws: WorkspaceId, channel: ChannelId) -> Result<Availability, CoreError> {
+    let a = for_channel(app, ws, channel).await?;
+    let now = app.clock.now();
+    let reason = if !a.hours.is_open(now) {
+        Some("outside_hours")
+    } else if app.store.online_counts(ws).await?.get(&channel).copied().unwrap_or(0) == 0 {
+        Some("nobody_online")
+    } else {
+        None
+    };
+    let next_open = (reason == Some("outside_hours")).then(|| rfc3339(a.hours.next_open(now)));
+    Ok(Availability {
+        online: reason.is_none(),
+        reason: reason.map(str::to_owned),
+        offline_form: reason.is_some() && a.offline.is_some(),
+        message: a.offline.clone().unwrap_or_else(|| a.doc().offline.message.clone()),
+        next_open_at: next_open,
+    })
+}
+
+/// The SLA state of a dialog as the console shows it (`None`: the dialog has no SLA).
+pub fn sla_view(d: &Dialog) -> Option<crate::views::SlaView> {
+    let s = &d.sla;
+    if s.reply_due.is_none() && s.resolve_due.is_none() && s.first_reply_at.is_none() {
+        return None;
+    }
+    Some(crate::views::SlaView {
+        reply_target: s.reply_due.map(|_| s.reply_target().as_str().to_owned()),
+        reply_due_at: s.reply_due.map(rfc3339),
+        reply_breached: s.reply_breached,
+        resolution_due_at: s.resolve_due.map(rfc3339),
+        resolution_breached: s.resolve_breached,
+    })
+}

@@ -1,0 +1,235 @@
+//! [`AutomationStore`](crate::AutomationStore) for a SQL backend, written once for both. The
+//! backend says how rows are claimed: `lock = " FOR UPDATE SKIP LOCKED"` on PostgreSQL, so that
+//! nodes claiming at once take different rows; `lock = ""` on SQLite, whose one writer makes
+//! every claim whole by itself.
+
+#[macro_export]
+macro_rules! sql_automation_impls {
+    ($store:ty, row = $($row:ident)::+, lock = $lock:expr) => {
+        const _: () = {
+            use $($row)::+::{R, map_err};
+            use $crate::__domain::{ChannelId, Dialog, DialogId, SlaTarget, Timestamp, VisitorId, WorkspaceId};
+            use $crate::{AutomationStore, Breach, StoreError, StoreResult, StoredTrigger, records, sql};
+            use std::collections::HashMap;
+
+            fn claim_sql(text: &str) -> String {
+                format!("{}{}", text.replace("{lock}", $lock), sql::DIALOG_COLS)
+            }
+
+            fn trigger(r: &R<'_>) -> StoreResult<StoredTrigger> {
+                use $crate::records::StoreRow;
+                Ok(StoredTrigger {
+                    id: r.uuid("id")?,
+                    workspace_id: WorkspaceId(r.uuid("workspace_id")?),
+                    name: r.text("name")?,
+                    message: r.text("message")?,
+                    enabled: r.boolean("enabled")?,
+                    time_on_site_seconds: r.int("time_on_site_seconds")?,
+                    conditions: r.text("conditions")?,
+                    period_hours: r.int("period_hours")?,
+                    created_at: Timestamp(r.int("created_at")?),
+                })
+            }
+
+            #[$crate::async_trait]
+            impl AutomationStore for $store {
+                async fn automation(&self, ws: WorkspaceId, channel: ChannelId) -> StoreResult<String> {
+                    ::sqlx::query_scalar(sql::SELECT_AUTOMATION)
+                        .bind(ws.0)
+                        .bind(channel.0)
+                        .fetch_one(self.reader())
+                        .await
+                        .map_err(map_err)
+                }
+
+                async fn automations(&self, ws: WorkspaceId) -> StoreResult<Vec<(ChannelId, String)>> {
+                    let rows: Vec<($crate::__uuid::Uuid, String)> = ::sqlx::query_as(sql::SELECT_ALL_AUTOMATION)
+                        .bind(ws.0)
+                        .fetch_all(self.reader())
+                        .await
+                        .map_err(map_err)?;
+                    Ok(rows.into_iter().map(|(id, doc)| (ChannelId(id), doc)).collect())
+                }
+
+                async fn set_automation(&self, ws: WorkspaceId, channel: ChannelId, doc: &str) -> StoreResult<()> {
+                    let done = ::sqlx::query(sql::UPDATE_AUTOMATION)
+                        .bind(ws.0)
+                        .bind(channel.0)
+                        .bind(doc)
+                        .execute(self.writer())
+                        .await
+                        .map_err(map_err)?;
+                    if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+                }
+
+                async fn claim_breaches(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Breach>> {
+                    let mut tx = self.writer().begin().await.map_err(map_err)?;
+                    let mut out = Vec::new();
+                    for (text, target) in [
+                        (sql::CLAIM_REPLY_BREACHES, None),
+                        (sql::CLAIM_RESOLVE_BREACHES, Some(SlaTarget::Resolution)),
+                    ] {
+                        let rows = ::sqlx::query(::sqlx::AssertSqlSafe(claim_sql(text)))
+                            .bind(now.0)
+                            .bind(i64::from(limit))
+                            .fetch_all(&mut *tx)
+                            .await
+                            .map_err(map_err)?;
+                        for row in &rows {
+                            let dialog = records::dialog(&R(row))?;
+                            let (target, due) = match target {
+                                Some(t) => (t, dialog.sla.resolve_due),
+                                None => (dialog.sla.reply_target(), dialog.sla.reply_due),
+                            };
+                            let due_at = due.unwrap_or(now);
+                            ::sqlx::query(sql::INSERT_BREACH)
+                                .bind(dialog.id.0)
+                                .bind(target.as_str())
+                                .bind(due_at.0)
+                                .bind(now.0)
+                                .bind(dialog.workspace_id.0)
+                                .bind(dialog.channel_id.0)
+                                .bind(dialog.assignee.map(|a| a.operator.0))
+                                .execute(&mut *tx)
+                                .await
+                                .map_err(map_err)?;
+                            out.push(Breach { dialog, target, due_at });
+                        }
+                    }
+                    tx.commit().await.map_err(map_err)?;
+                    Ok(out)
+                }
+
+                async fn breaches(&self, ws: WorkspaceId, dialog: DialogId) -> StoreResult<Vec<(String, Timestamp)>> {
+                    let rows: Vec<(String, i64)> = ::sqlx::query_as(sql::SELECT_BREACHES)
+                        .bind(ws.0)
+                        .bind(dialog.0)
+                        .fetch_all(self.reader())
+                        .await
+                        .map_err(map_err)?;
+                    Ok(rows.into_iter().map(|(t, at)| (t, Timestamp(at))).collect())
+                }
+
+                async fn claim_auto_closes(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Dialog>> {
+                    let mut tx = self.writer().begin().await.map_err(map_err)?;
+                    let rows = ::sqlx::query(::sqlx::AssertSqlSafe(claim_sql(sql::CLAIM_AUTO_CLOSES)))
+                        .bind(now.0)
+                        .bind(i64::from(limit))
+                        .fetch_all(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    tx.commit().await.map_err(map_err)?;
+                    rows.iter().map(|r| records::dialog(&R(r))).collect()
+                }
+
+                async fn due_prompts(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Dialog>> {
+                    let rows = ::sqlx::query(sql::DUE_AUTO_CLOSE_PROMPTS)
+                        .bind(now.0)
+                        .bind(i64::from(limit))
+                        .fetch_all(self.reader())
+                        .await
+                        .map_err(map_err)?;
+                    rows.iter().map(|r| records::dialog(&R(r))).collect()
+                }
+
+                async fn prompt_to_close(&self, ws: WorkspaceId, dialog: DialogId, at: Timestamp) -> StoreResult<()> {
+                    ::sqlx::query(sql::PROMPT_TO_CLOSE)
+                        .bind(ws.0)
+                        .bind(dialog.0)
+                        .bind(at.0)
+                        .execute(self.writer())
+                        .await
+                        .map_err(map_err)?;
+                    Ok(())
+                }
+
+                async fn triggers(&self, ws: WorkspaceId) -> StoreResult<Vec<StoredTrigger>> {
+                    let rows = ::sqlx::query(sql::SELECT_TRIGGERS)
+                        .bind(ws.0)
+                        .fetch_all(self.reader())
+                        .await
+                        .map_err(map_err)?;
+                    rows.iter().map(|r| trigger(&R(r))).collect()
+                }
+
+                async fn trigger(&self, ws: WorkspaceId, id: $crate::__uuid::Uuid) -> StoreResult<StoredTrigger> {
+                    let row = ::sqlx::query(sql::SELECT_TRIGGER)
+                        .bind(ws.0)
+                        .bind(id)
+                        .fetch_one(self.reader())
+                        .await
+                        .map_err(map_err)?;
+                    trigger(&R(&row))
+                }
+
+                async fn create_trigger(&self, t: &StoredTrigger) -> StoreResult<()> {
+                    ::sqlx::query(sql::INSERT_TRIGGER)
+                        .bind(t.id)
+                        .bind(t.workspace_id.0)
+                        .bind(&t.name)
+                        .bind(&t.message)
+                        .bind(t.enabled)
+                        .bind(t.time_on_site_seconds)
+                        .bind(&t.conditions)
+                        .bind(t.period_hours)
+                        .bind(t.created_at.0)
+                        .execute(self.writer())
+                        .await
+                        .map_err(map_err)?;
+                    Ok(())
+                }
+
+                async fn update_trigger(&self, t: &StoredTrigger) -> StoreResult<StoredTrigger> {
+                    let row = ::sqlx::query(sql::UPDATE_TRIGGER)
+                        .bind(t.workspace_id.0)
+                        .bind(t.id)
+                        .bind(&t.name)
+                        .bind(&t.message)
+                        .bind(t.enabled)
+                        .bind(t.time_on_site_seconds)
+                        .bind(&t.conditions)
+                        .bind(t.period_hours)
+                        .fetch_one(self.writer())
+                        .await
+                        .map_err(map_err)?;
+                    trigger(&R(&row))
+                }
+
+                async fn delete_trigger(&self, ws: WorkspaceId, id: $crate::__uuid::Uuid) -> StoreResult<()> {
+                    let mut tx = self.writer().begin().await.map_err(map_err)?;
+                    ::sqlx::query(sql::SELECT_TRIGGER).bind(ws.0).bind(id).fetch_one(&mut *tx).await.map_err(map_err)?;
+                    ::sqlx::query(sql::DELETE_TRIGGER_VIEWS).bind(id).execute(&mut *tx).await.map_err(map_err)?;
+                    ::sqlx::query(sql::DELETE_TRIGGER).bind(ws.0).bind(id).execute(&mut *tx).await.map_err(map_err)?;
+                    tx.commit().await.map_err(map_err)
+                }
+
+                async fn show_trigger(
+                    &self,
+                    visitor: VisitorId,
+                    trigger: $crate::__uuid::Uuid,
+                    now: Timestamp,
+                    seen_after: Timestamp,
+                ) -> StoreResult<bool> {
+                    let done = ::sqlx::query(sql::SHOW_TRIGGER)
+                        .bind(visitor.0)
+                        .bind(trigger)
+                        .bind(now.0)
+                        .bind(seen_after.0)
+                        .execute(self.writer())
+                        .await
+                        .map_err(map_err)?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn trigger_views(&self, visitor: VisitorId) -> StoreResult<HashMap<$crate::__uuid::Uuid, Timestamp>> {
+                    let rows: Vec<($crate::__uuid::Uuid, i64)> = ::sqlx::query_as(sql::SELECT_TRIGGER_VIEWS)
+                        .bind(visitor.0)
+                        .fetch_all(self.reader())
+                        .await
+                        .map_err(map_err)?;
+                    Ok(rows.into_iter().map(|(id, at)| (id, Timestamp(at))).collect())
+                }
+            }
+        };
+    };
+}
