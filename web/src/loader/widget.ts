@@ -265,9 +265,10 @@ opacity:0;transform:translateY(8px);transition:opacity .2s ease,transform .2s ea
 .teaser[hidden]{display:none}
 .teaser-body{all:initial;box-sizing:border-box;display:flex;flex-direction:column;gap:3px;width:100%;
 padding:12px 34px 12px 14px;border-radius:16px 16px 4px 16px;background:#fff;color:#111827;cursor:pointer;
-font:inherit;text-align:left;box-shadow:0 10px 30px rgba(0,0,0,.18),0 2px 6px rgba(0,0,0,.08);border-left:4px solid ${color}}
+font:inherit;text-align:left;box-shadow:0 10px 30px rgba(0,0,0,.18),0 2px 6px rgba(0,0,0,.08)}
+.teaser-body:hover{box-shadow:0 12px 34px rgba(0,0,0,.22),0 2px 6px rgba(0,0,0,.1)}
 .teaser-body:focus-visible{outline:3px solid ${color};outline-offset:2px}
-.teaser-body strong{font-weight:600;font-size:12px;color:#6b7280}
+.teaser-body strong{font-weight:600;font-size:13px;color:${color}}
 .teaser-body span{display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:4;overflow:hidden;white-space:pre-wrap;overflow-wrap:anywhere}
 .teaser-close{all:initial;position:absolute;top:6px;right:6px;width:24px;height:24px;border-radius:6px;
 display:grid;place-items:center;color:#6b7280;cursor:pointer;font:18px/1 system-ui,sans-serif}

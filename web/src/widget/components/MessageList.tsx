@@ -95,7 +95,12 @@ export function MessageList() {
           )}
         </Fragment>
       ))}
-      {proactive && !place && <ProactiveBubble proactive={proactive} />}
+      {proactive && !place && (
+        <>
+          {dayKey(proactive.shown_at) !== lastDay && <div class="day">{formatDay(proactive.shown_at, lang)}</div>}
+          <ProactiveBubble proactive={proactive} />
+        </>
+      )}
       {pending.map((p) => (
         <PendingBubble key={p.client_id} pending={p} />
       ))}
