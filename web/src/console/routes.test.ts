@@ -13,11 +13,20 @@ describe('console routes', () => {
     expect(pathFor({ view: 'dialogs', dialogId: null })).toBe('/console/');
   });
 
+  it('name a channel\'s automation page', () => {
+    expect(routeFromPath('/console/admin/automation/c%201')).toEqual({ view: 'admin', section: 'automation', channelId: 'c 1' });
+    expect(routeFromPath('/console/admin/automation')).toEqual({ view: 'admin', section: 'automation', channelId: null });
+    expect(routeFromPath('/console/admin/triggers')).toEqual({ view: 'admin', section: 'triggers' });
+    expect(pathFor({ view: 'admin', section: 'automation', channelId: 'c 1' })).toBe('/console/admin/automation/c%201');
+    expect(pathFor({ view: 'admin', section: 'automation', channelId: null })).toBe('/console/admin/automation');
+    expect(pathFor({ view: 'admin', section: 'triggers' })).toBe('/console/admin/triggers');
+  });
+
   it('lets each role open its pages', () => {
     expect(routeFromPath('/console/admin/replies')).toEqual({ view: 'admin', section: 'replies' });
     expect(sectionsFor('operator')).toEqual(['replies']);
     expect(sectionsFor('supervisor')).toEqual(['tags', 'replies']);
-    expect(sectionsFor('admin')).toEqual(['channels', 'operators', 'rules', 'tags', 'replies']);
+    expect(sectionsFor('admin')).toEqual(['channels', 'automation', 'operators', 'rules', 'triggers', 'tags', 'replies']);
     expect(sectionsFor(null)).toEqual([]);
   });
 });

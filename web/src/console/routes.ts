@@ -1,12 +1,16 @@
 /**
  * The console's paths: `/console/` (the list), `/console/dialogs/<id>` (a dialog),
- * `/console/admin/<section>` (admin pages, and the saved replies everyone edits). The server answers index.html for every
- * `/console/…` path, so each of them is a deep link.
+ * `/console/admin/<section>` (admin pages, and the saved replies everyone edits), and
+ * `/console/admin/automation/<channel id>` (a channel's automation). The server answers
+ * index.html for every `/console/…` path, so each of them is a deep link.
  */
 import type { Role } from '../shared/api-types';
 
-export type AdminSection = 'channels' | 'operators' | 'rules' | 'tags' | 'replies';
-export const ADMIN_SECTIONS: readonly AdminSection[] = ['channels', 'operators', 'rules', 'tags', 'replies'];
+export type AdminSection = 'channels' | 'automation' | 'operators' | 'rules' | 'triggers' | 'tags' | 'replies';
+export const ADMIN_SECTIONS: readonly AdminSection[] = ['channels', 'automation', 'operators', 'rules', 'triggers', 'tags', 'replies'];
+
+/** Pages reached from another page rather than from the navigation (automation: from a channel). */
+export const NAV_PARENT: Partial<Record<AdminSection, AdminSection>> = { automation: 'channels' };
 
 /**
  * The pages a role may open: everyone keeps his own saved replies; supervisors also edit the
@@ -19,7 +23,9 @@ export function sectionsFor(role: Role | null): AdminSection[] {
   return [];
 }
 
-export type Route = { view: 'dialogs'; dialogId: string | null } | { view: 'admin'; section: AdminSection };
+export type Route =
+  | { view: 'dialogs'; dialogId: string | null }
+  | { view: 'admin'; section: AdminSection; channelId?: string | null };
 
 export const BASE = '/console/';
 
@@ -30,15 +36,19 @@ export function dialogIdFromPath(path: string): string | null {
 }
 
 export function routeFromPath(path: string): Route {
-  const admin = /^\/console\/admin(?:\/([^/?#]*))?/.exec(path);
+  const admin = /^\/console\/admin(?:\/([^/?#]*))?(?:\/([^/?#]+))?/.exec(path);
   if (admin) {
     const section = ADMIN_SECTIONS.find((s) => s === admin[1]) ?? 'channels';
+    if (section === 'automation') return { view: 'admin', section, channelId: admin[2] ? decodeURIComponent(admin[2]) : null };
     return { view: 'admin', section };
   }
   return { view: 'dialogs', dialogId: dialogIdFromPath(path) };
 }
 
 export function pathFor(route: Route): string {
-  if (route.view === 'admin') return `${BASE}admin/${route.section}`;
+  if (route.view === 'admin') {
+    const tail = route.section === 'automation' && route.channelId ? `/${encodeURIComponent(route.channelId)}` : '';
+    return `${BASE}admin/${route.section}${tail}`;
+  }
   return route.dialogId ? `${BASE}dialogs/${encodeURIComponent(route.dialogId)}` : BASE;
 }

@@ -1,24 +1,31 @@
-/** A page beside the dialogs: channels, operators, routing rules, tags and categories, saved replies. */
+/**
+ * A page beside the dialogs: channels (and a channel's automation), operators, routing rules,
+ * proactive messages, tags and categories, saved replies.
+ */
 import type { AdminSection } from '../routes';
+import { AutomationAdmin } from './AutomationAdmin';
 import { ChannelsAdmin } from './ChannelsAdmin';
 import { LabelsAdmin } from './LabelsAdmin';
 import { OperatorsAdmin } from './OperatorsAdmin';
 import { RepliesAdmin } from './RepliesAdmin';
 import { RulesAdmin } from './RulesAdmin';
+import { TriggersAdmin } from './TriggersAdmin';
 
-const PAGES: Record<AdminSection, () => preact.JSX.Element> = {
+const PAGES: Record<AdminSection, (props: { channelId?: string | null }) => preact.JSX.Element> = {
   channels: ChannelsAdmin,
+  automation: AutomationAdmin,
   operators: OperatorsAdmin,
   rules: RulesAdmin,
+  triggers: TriggersAdmin,
   tags: LabelsAdmin,
   replies: RepliesAdmin,
 };
 
-export function AdminPage({ section }: { section: AdminSection }) {
+export function AdminPage({ section, channelId }: { section: AdminSection; channelId?: string | null }) {
   const Page = PAGES[section];
   return (
     <main class="admin-page" data-testid={`admin-${section}`}>
-      <Page />
+      <Page channelId={channelId} />
     </main>
   );
 }

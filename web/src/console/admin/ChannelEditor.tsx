@@ -1,16 +1,17 @@
 /**
  * One channel's settings (name, mode, greeting, waiting alert, offline policy, category before
- * close, reopen window) and its members.
+ * close, reopen window), the way to its automation page, and its members.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ChannelMode, ChannelView, OfflinePolicy } from '../../shared/api-types';
 import type { Problem } from '../console-state';
+import { pathFor } from '../routes';
 import { channelDraft, channelPatch, sameIds } from './forms';
 import { ProblemLine } from './ProblemLine';
 import { useAdmin } from './use-admin';
 
 export function ChannelEditor({ channel }: { channel: ChannelView }) {
-  const { admin, t } = useAdmin();
+  const { state, admin, t } = useAdmin();
   const [draft, setDraft] = useState(() => channelDraft(channel));
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -73,6 +74,18 @@ export function ChannelEditor({ channel }: { channel: ChannelView }) {
 
   return (
     <div class="admin-card admin-editor" data-testid="channel-editor" data-channel-id={channel.id}>
+      <a
+        class="automation-link"
+        href={pathFor({ view: 'admin', section: 'automation', channelId: channel.id })}
+        onClick={(e) => {
+          if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+          e.preventDefault();
+          state.navigate({ view: 'admin', section: 'automation', channelId: channel.id });
+        }}
+        data-testid="channel-automation"
+      >
+        {t('channels.automation_link')} →
+      </a>
       <form class="admin-form" onSubmit={save}>
         <label class="field">
           <span>{t('channels.name')}</span>

@@ -1,7 +1,7 @@
 /** One routing rule: name, channel, its conditions (all must hold), and moving or deleting it. */
-import type { ConditionType } from '../../shared/api-types';
 import { useConsole } from '../context';
-import { newCondition, retype, type ConditionDraft, type FieldRef, type RuleDraft } from './rules';
+import { ConditionsEditor, type ConditionError } from './ConditionsEditor';
+import type { FieldRef, RuleDraft } from './rules';
 
 interface Props {
   index: number;
@@ -14,15 +14,17 @@ interface Props {
   onDelete: () => void;
 }
 
-const TYPES: ConditionType[] = ['url', 'property', 'language'];
-
 export function RuleEditor({ index, count, rule, error, onChange, onMove, onDelete }: Props) {
   const { state, t } = useConsole();
-  const bad = (field: string, condition: number | null = null) =>
-    !!error && error.condition === condition && (error.field === field || (error.field === null && condition !== null));
-  const setCondition = (i: number, c: ConditionDraft) => onChange({ ...rule, conditions: rule.conditions.map((x, j) => (j === i ? c : x)) });
-  const typeLabel = (type: ConditionType) =>
-    type === 'url' ? t('rules.type_url') : type === 'property' ? t('rules.type_property') : t('rules.type_language');
+  const bad = (field: string) => !!error && error.condition === null && error.field === field;
+  // The whole list (`items[i].conditions`) or one condition (`items[i].conditions[j]…`).
+  const conditionError: ConditionError | null = !error
+    ? null
+    : error.condition !== null
+      ? { index: error.condition, field: error.field }
+      : error.field === 'conditions'
+        ? { index: null, field: null }
+        : null;
   const known = state.channels.some((c) => c.id === rule.channel_id);
 
   return (
@@ -68,93 +70,13 @@ export function RuleEditor({ index, count, rule, error, onChange, onMove, onDele
           </select>
         </label>
       </div>
-      <fieldset class={`conditions${bad('conditions') ? ' invalid' : ''}`}>
-        <legend>{t('rules.conditions')}</legend>
-        {rule.conditions.length === 0 && <p class="muted">{t('rules.no_conditions')}</p>}
-        {rule.conditions.map((c, i) => (
-          <div class="condition" key={c.key} data-testid="rule-condition" data-index={i}>
-            <select
-              value={c.type}
-              aria-label={t('rules.condition_type')}
-              aria-invalid={bad('type', i)}
-              onChange={(e) => setCondition(i, retype(c, e.currentTarget.value as ConditionType))}
-              data-testid="condition-type"
-            >
-              {TYPES.map((type) => (
-                <option key={type} value={type}>
-                  {typeLabel(type)}
-                </option>
-              ))}
-            </select>
-            {c.type === 'url' && (
-              <>
-                <input
-                  class="grow"
-                  value={c.pattern}
-                  placeholder={t('rules.pattern_glob_hint')}
-                  aria-label={t('rules.pattern')}
-                  aria-invalid={bad('pattern', i)}
-                  onInput={(e) => setCondition(i, { ...c, pattern: e.currentTarget.value })}
-                  data-testid="condition-pattern"
-                />
-                <label class="choice">
-                  <input type="checkbox" checked={c.regex} onChange={(e) => setCondition(i, { ...c, regex: e.currentTarget.checked })} data-testid="condition-regex" />
-                  <span>{t('rules.regex')}</span>
-                </label>
-              </>
-            )}
-            {c.type === 'property' && (
-              <>
-                <input
-                  value={c.name}
-                  placeholder="city"
-                  aria-label={t('rules.property_name')}
-                  aria-invalid={bad('name', i)}
-                  onInput={(e) => setCondition(i, { ...c, name: e.currentTarget.value })}
-                  data-testid="condition-name"
-                />
-                <span aria-hidden="true">=</span>
-                <input
-                  class="grow"
-                  value={c.value}
-                  aria-label={t('rules.property_value')}
-                  aria-invalid={bad('value', i)}
-                  onInput={(e) => setCondition(i, { ...c, value: e.currentTarget.value })}
-                  data-testid="condition-value"
-                />
-              </>
-            )}
-            {c.type === 'language' && (
-              <input
-                value={c.value}
-                placeholder="ru"
-                aria-label={t('rules.language_value')}
-                aria-invalid={bad('value', i)}
-                onInput={(e) => setCondition(i, { ...c, value: e.currentTarget.value })}
-                data-testid="condition-value"
-              />
-            )}
-            <button
-              type="button"
-              class="icon-btn"
-              aria-label={t('rules.remove_condition')}
-              title={t('rules.remove_condition')}
-              onClick={() => onChange({ ...rule, conditions: rule.conditions.filter((_, j) => j !== i) })}
-              data-testid="condition-remove"
-            >
-              ×
-            </button>
-          </div>
-        ))}
-        <button
-          type="button"
-          class="link"
-          onClick={() => onChange({ ...rule, conditions: [...rule.conditions, newCondition('url')] })}
-          data-testid="condition-add"
-        >
-          + {t('rules.add_condition')}
-        </button>
-      </fieldset>
+      <ConditionsEditor
+        conditions={rule.conditions}
+        onChange={(conditions) => onChange({ ...rule, conditions })}
+        error={conditionError}
+        legend={t('rules.conditions')}
+        empty={t('rules.no_conditions')}
+      />
     </li>
   );
 }

@@ -1,11 +1,13 @@
 /**
  * What the admin pages do over the network: create and change channels and their members,
- * operators' capacity, and the routing rules (read, then saved whole). Channels and operators
+ * operators' capacity, the routing rules (read, then saved whole), each channel's automation
+ * document (read, then saved whole) and the proactive messages (triggers). Channels and operators
  * themselves live in the console state (kept live there by `operator.updated`); this controller
  * hands every change back to it through `AdminHost`, so the dialog screens see it at once.
  */
 import type { Requester } from '../../shared/api';
 import type {
+  AutomationView,
   ChannelPatch,
   ChannelView,
   Items,
@@ -16,6 +18,8 @@ import type {
   SavedReplyPatch,
   SavedReplyView,
   TagView,
+  TriggerInput,
+  TriggerView,
 } from '../../shared/api-types';
 import { Observable } from '../../shared/store';
 import type { Problem } from '../console-state';
@@ -42,6 +46,13 @@ export class AdminState extends Observable {
   /** Member ids per channel, as the server last answered. */
   readonly members = new Map<string, string[]>();
   readonly membersLoading = new Set<string>();
+  /** Each channel's automation document as the server last answered, and its loading state. */
+  readonly automation = new Map<string, AutomationView>();
+  readonly automationLoading = new Set<string>();
+  readonly automationProblems = new Map<string, Problem>();
+  triggers: TriggerView[] = [];
+  triggersLoading = false;
+  triggersProblem: Problem | null = null;
 
   constructor(private readonly host: AdminHost) {
     super();
@@ -157,6 +168,75 @@ export class AdminState extends Observable {
     return this.run(
       () => this.host.api<TagView>('PATCH', `/api/v1/${kind}/${encodeURIComponent(id)}`, { body: patch }),
       (l) => this.host.labelSaved(kind, l),
+    );
+  }
+
+  // ---- automation of a channel ------------------------------------------------------------
+
+  async loadAutomation(channelId: string): Promise<void> {
+    this.automationLoading.add(channelId);
+    this.automationProblems.delete(channelId);
+    this.changed();
+    const problem = await this.run(
+      () => this.host.api<AutomationView>('GET', `/api/v1/channels/${encodeURIComponent(channelId)}/automation`),
+      (doc) => this.automation.set(channelId, doc),
+    );
+    if (problem) this.automationProblems.set(channelId, problem);
+    this.automationLoading.delete(channelId);
+    this.changed();
+  }
+
+  /** Replaces the whole document; a refusal names its field (`details.field`) and changes nothing. */
+  saveAutomation(channelId: string, doc: AutomationView): Promise<Problem | null> {
+    return this.run(
+      () => this.host.api<AutomationView>('PUT', `/api/v1/channels/${encodeURIComponent(channelId)}/automation`, { body: doc }),
+      (saved) => this.automation.set(channelId, saved),
+    );
+  }
+
+  // ---- proactive messages -----------------------------------------------------------------
+
+  async loadTriggers(): Promise<void> {
+    this.triggersLoading = true;
+    this.triggersProblem = null;
+    this.changed();
+    this.triggersProblem = await this.run(
+      () => this.host.api<Items<TriggerView>>('GET', '/api/v1/triggers'),
+      (list) => (this.triggers = list.items),
+    );
+    this.triggersLoading = false;
+    this.changed();
+  }
+
+  private triggerSaved(t: TriggerView): void {
+    const at = this.triggers.findIndex((x) => x.id === t.id);
+    this.triggers = at < 0 ? [...this.triggers, t] : this.triggers.map((x) => (x.id === t.id ? t : x));
+  }
+
+  /** Creates a trigger; resolves to its id, or the refusal. */
+  async createTrigger(input: TriggerInput): Promise<{ id: string } | Problem> {
+    let id = '';
+    const problem = await this.run(
+      () => this.host.api<TriggerView>('POST', '/api/v1/triggers', { body: input }),
+      (t) => {
+        id = t.id;
+        this.triggerSaved(t);
+      },
+    );
+    return problem ?? { id };
+  }
+
+  patchTrigger(id: string, patch: TriggerInput): Promise<Problem | null> {
+    return this.run(
+      () => this.host.api<TriggerView>('PATCH', `/api/v1/triggers/${encodeURIComponent(id)}`, { body: patch }),
+      (t) => this.triggerSaved(t),
+    );
+  }
+
+  deleteTrigger(id: string): Promise<Problem | null> {
+    return this.run(
+      () => this.host.api<void>('DELETE', `/api/v1/triggers/${encodeURIComponent(id)}`),
+      () => (this.triggers = this.triggers.filter((t) => t.id !== id)),
     );
   }
 }

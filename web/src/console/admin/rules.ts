@@ -38,8 +38,25 @@ export function draftsFrom(rules: readonly RoutingRuleView[]): RuleDraft[] {
     key: nextKey(),
     name: r.name,
     channel_id: r.channel_id,
-    conditions: r.conditions.map((c) => ({ ...c, key: nextKey() })),
+    conditions: conditionDrafts(r.conditions),
   }));
+}
+
+/** Conditions as the editor holds them (each with a key for rendering). */
+export function conditionDrafts(conditions: readonly Condition[]): ConditionDraft[] {
+  return conditions.map((c) => ({ ...c, key: nextKey() }));
+}
+
+/** A condition as the server takes it: without its key, text trimmed. */
+export function conditionRequest(c: ConditionDraft): Condition {
+  switch (c.type) {
+    case 'url':
+      return { type: 'url', pattern: c.pattern.trim(), regex: c.regex };
+    case 'property':
+      return { type: 'property', name: c.name.trim(), value: c.value.trim() };
+    case 'language':
+      return { type: 'language', value: c.value.trim() };
+  }
 }
 
 /** The list with item `index` moved by `delta` places (clamped); the same list if it cannot move. */
@@ -65,16 +82,7 @@ export function rulesRequest(drafts: readonly RuleDraft[]): { items: RoutingRule
     items: drafts.map((d) => ({
       name: d.name.trim(),
       channel_id: d.channel_id,
-      conditions: d.conditions.map((c): Condition => {
-        switch (c.type) {
-          case 'url':
-            return { type: 'url', pattern: c.pattern.trim(), regex: c.regex };
-          case 'property':
-            return { type: 'property', name: c.name.trim(), value: c.value.trim() };
-          case 'language':
-            return { type: 'language', value: c.value.trim() };
-        }
-      }),
+      conditions: d.conditions.map(conditionRequest),
     })),
   };
 }

@@ -1,15 +1,15 @@
 /**
- * The way between the dialogs and the pages beside them: admins see channels, operators,
- * routing rules, tags and saved replies; supervisors tags and saved replies; operators their
- * saved replies.
+ * The way between the dialogs and the pages beside them: admins see channels (a channel's
+ * automation is reached from there), operators, routing rules, proactive messages, tags and
+ * saved replies; supervisors tags and saved replies; operators their saved replies.
  */
 import type { AdminSection } from '../routes';
-import { pathFor } from '../routes';
+import { NAV_PARENT, pathFor } from '../routes';
 import { useConsole } from '../context';
 
 export function AdminNav() {
   const { state, t } = useConsole();
-  const sections = state.adminSections();
+  const sections = state.adminSections().filter((s) => !NAV_PARENT[s]);
   if (sections.length === 0) return null;
   const label = (s: AdminSection) =>
     s === 'channels'
@@ -39,7 +39,7 @@ export function AdminNav() {
         {t('nav.dialogs')}
       </a>
       {sections.map((s) => {
-        const current = route.view === 'admin' && route.section === s;
+        const current = route.view === 'admin' && (route.section === s || NAV_PARENT[route.section] === s);
         return (
           <a
             key={s}

@@ -55,7 +55,7 @@ export function App() {
       <ConnectionBanner />
       <NoticeBar />
       {state.route.view === 'admin' ? (
-        <AdminPage section={state.route.section} />
+        <AdminPage section={state.route.section} channelId={state.route.channelId} />
       ) : (
         <div class="workspace">
           <DialogList />
