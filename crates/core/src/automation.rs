@@ -122,19 +122,11 @@ pub struct Fired {
 
 const BATCH: u32 = 200;
 
-/// Fires what is due at `now`: SLA breaches (recorded and alerted once), auto-close prompts and
-/// auto-closes.
+/// Fires what is due at `now`: auto-close prompts, auto-closes, then SLA breaches (recorded
+/// and alerted once). Closes go first: after downtime, a dialog that should have closed long
+/// ago does not miss its resolution target for the time the server was down.
 pub async fn fire_due(app: &App, now: Timestamp) -> Result<Fired, CoreError> {
     let mut fired = Fired::default();
-    for b in app.store.claim_breaches(now, BATCH).await? {
-        fired.breaches += 1;
-        tracing::info!(dialog.id = %b.dialog.id, sla.target = b.target.as_str(), "SLA target missed");
-        let view = crate::dialogs::views(app, std::slice::from_ref(&b.dialog)).await?.remove(0);
-        let d = &b.dialog;
-        let event =
-            Event::SlaBreached { dialog: view, target: b.target.as_str().to_owned(), due_at: rfc3339(b.due_at) };
-        audience::publish(app, event, d.workspace_id, d.channel_id, d.visitor_id);
-    }
     for d in app.store.due_prompts(now, BATCH).await? {
         if prompt(app, &d, now).await? {
             fired.prompts += 1;
@@ -145,6 +137,15 @@ pub async fn fire_due(app: &App, now: Timestamp) -> Result<Fired, CoreError> {
         tracing::info!(dialog.id = %d.id, "dialog closed by itself (visitor silent)");
         let view = crate::dialogs::views(app, std::slice::from_ref(&d)).await?.remove(0);
         audience::publish(app, Event::DialogClosed { dialog: view }, d.workspace_id, d.channel_id, d.visitor_id);
+    }
+    for b in app.store.claim_breaches(now, BATCH).await? {
+        fired.breaches += 1;
+        tracing::info!(dialog.id = %b.dialog.id, sla.target = b.target.as_str(), "SLA target missed");
+        let view = crate::dialogs::views(app, std::slice::from_ref(&b.dialog)).await?.remove(0);
+        let d = &b.dialog;
+        let event =
+            Event::SlaBreached { dialog: view, target: b.target.as_str().to_owned(), due_at: rfc3339(b.due_at) };
+        audience::publish(app, event, d.workspace_id, d.channel_id, d.visitor_id);
     }
     Ok(fired)
 }

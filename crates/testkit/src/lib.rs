@@ -306,6 +306,7 @@ impl OperatorClient {
 }
 
 /// A visitor with a widget session.
+#[derive(Clone)]
 pub struct VisitorClient {
     pub base: String,
     pub origin: String,

@@ -3,6 +3,7 @@
 //! (always in CI).
 
 mod auth;
+mod automation;
 mod channels;
 mod chat;
 mod multinode;
