@@ -138,8 +138,8 @@ export function AutomationForm({ channelId, doc }: { channelId: string; doc: Aut
   return (
     <form class="automation-form" onSubmit={save} data-testid="automation-form" data-channel-id={channelId}>
       <div class="automation-columns">
-        <fieldset class={`admin-card automation-part${draft.hours_enabled ? '' : ' off'}`} data-testid="automation-hours">
-          <legend>{t('automation.hours')}</legend>
+        <section class={`admin-card automation-part${draft.hours_enabled ? '' : ' off'}`} data-testid="automation-hours">
+          <h2>{t('automation.hours')}</h2>
           {check(t('automation.hours_enabled'), draft.hours_enabled, (hours_enabled) => set({ hours_enabled }), 'hours-enabled', FIELD.hours_enabled)}
           <FieldNote text={note(FIELD.hours)} field={FIELD.hours} />
           <label class="field">
@@ -201,11 +201,11 @@ export function AutomationForm({ channelId, doc }: { channelId: string; doc: Aut
             </button>
             <FieldNote text={note(FIELD.holidays)} field={FIELD.holidays} />
           </div>
-        </fieldset>
+        </section>
 
         <div class="automation-side">
-          <fieldset class={`admin-card automation-part${draft.sla_enabled ? '' : ' off'}`} data-testid="automation-sla">
-            <legend>{t('automation.sla')}</legend>
+          <section class={`admin-card automation-part${draft.sla_enabled ? '' : ' off'}`} data-testid="automation-sla">
+            <h2>{t('automation.sla')}</h2>
             {check(t('automation.sla_enabled'), draft.sla_enabled, (sla_enabled) => set({ sla_enabled }), 'sla-enabled', FIELD.sla)}
             <div class="durations">{SLA_TARGETS.map(duration)}</div>
             <small class="muted">{t('automation.sla_hint')}</small>
@@ -217,10 +217,10 @@ export function AutomationForm({ channelId, doc }: { channelId: string; doc: Aut
               FIELD.sla_business_hours,
             )}
             <small class="muted">{t('automation.sla_business_hours_hint')}</small>
-          </fieldset>
+          </section>
 
-          <fieldset class={`admin-card automation-part${draft.close_enabled ? '' : ' off'}`} data-testid="automation-auto-close">
-            <legend>{t('automation.auto_close')}</legend>
+          <section class={`admin-card automation-part${draft.close_enabled ? '' : ' off'}`} data-testid="automation-auto-close">
+            <h2>{t('automation.auto_close')}</h2>
             {check(t('automation.close_enabled'), draft.close_enabled, (close_enabled) => set({ close_enabled }), 'close-enabled', FIELD.auto_close)}
             {numberField(t('automation.silence_minutes'), draft.silence_minutes, (silence_minutes) => set({ silence_minutes }), FIELD.silence_minutes, 'close-silence')}
             <div class="field">
@@ -248,10 +248,10 @@ export function AutomationForm({ channelId, doc }: { channelId: string; doc: Aut
               FIELD.close_after_minutes,
               'prompt-close-after',
             )}
-          </fieldset>
+          </section>
 
-          <fieldset class={`admin-card automation-part${draft.offline_enabled ? '' : ' off'}`} data-testid="automation-offline">
-            <legend>{t('automation.offline')}</legend>
+          <section class={`admin-card automation-part${draft.offline_enabled ? '' : ' off'}`} data-testid="automation-offline">
+            <h2>{t('automation.offline')}</h2>
             {check(t('automation.offline_enabled'), draft.offline_enabled, (offline_enabled) => set({ offline_enabled }), 'offline-enabled', FIELD.offline)}
             <label class="field">
               <span>{t('automation.offline_message')}</span>
@@ -264,10 +264,10 @@ export function AutomationForm({ channelId, doc }: { channelId: string; doc: Aut
               />
               <FieldNote text={note(FIELD.offline_message)} field={FIELD.offline_message} />
             </label>
-          </fieldset>
+          </section>
 
-          <fieldset class="admin-card automation-part" data-testid="automation-persona">
-            <legend>{t('automation.persona')}</legend>
+          <section class="admin-card automation-part" data-testid="automation-persona">
+            <h2>{t('automation.persona')}</h2>
             <label class="field">
               <input
                 value={draft.persona_name}
@@ -281,7 +281,7 @@ export function AutomationForm({ channelId, doc }: { channelId: string; doc: Aut
               <FieldNote text={note(FIELD.persona_name)} field={FIELD.persona_name} />
               <FieldNote text={note(FIELD.persona)} field={FIELD.persona} />
             </label>
-          </fieldset>
+          </section>
         </div>
       </div>
 

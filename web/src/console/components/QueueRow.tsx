@@ -1,9 +1,11 @@
-/** A dialog waiting in the queue: who, from where, the first words, how long, and "Accept". */
+/** A dialog waiting in the queue: who, from where, the first words, how long, the SLA countdown, and "Accept". */
 import type { DialogView } from '../../shared/api-types';
 import { visitorName } from '../../shared/names';
 import { problemText, useConsole } from '../context';
 import { waitingSince } from '../queue';
 import { Avatar } from './Avatar';
+import { OriginMark } from './OriginMark';
+import { SlaCountdown } from './SlaCountdown';
 import { WaitingAlertMark } from './WaitingAlertMark';
 import { WaitingTime } from './WaitingTime';
 
@@ -32,6 +34,9 @@ export function QueueRow({ dialog, now }: { dialog: DialogView; now: number }) {
               {name}
             </span>
             {dialog.waiting_alert && <WaitingAlertMark />}
+            <OriginMark dialog={dialog} variant="row" />
+            <span class="spacer" />
+            <SlaCountdown dialog={dialog} now={now} testid="queue-row-sla" />
           </span>
           <span class="queue-row-preview" data-testid="queue-row-preview">
             {dialog.last_message?.preview || <span class="preview-none">{t('queue.no_preview')}</span>}
