@@ -21,8 +21,7 @@
  * The properties reach the server with the visitor's session (`properties` of
  * POST /widget/v1/session): routing rules can match them, and `city` shows in the console.
  */
-import { BRIDGE_SOURCE, isBridgeMessage, type PageMessage } from '../shared/bridge';
-import type { TeaserMessage } from '../widget/bridge';
+import { BRIDGE_SOURCE, isBridgeMessage, type PageMessage, type TeaserMessage } from '../shared/bridge';
 import { cleanProperties } from '../shared/properties';
 import { en, ru } from './i18n';
 

@@ -1,13 +1,9 @@
 /** The frame's side of the page bridge (see shared/bridge.ts). */
 import { BRIDGE_SOURCE, isBridgeMessage, type FrameMessage, type PageToFrame } from '../shared/bridge';
 
-/**
- * frame → page, besides shared/bridge.ts's: `teaser {name, text}` — a proactive message
- * showed while the panel is folded; the loader shows it in a small card by the launcher
- * (as text, never as markup) until the visitor opens the chat or dismisses the card.
- */
-export type TeaserMessage = { type: 'teaser'; name: string; text: string };
-export type FrameOut = FrameMessage | TeaserMessage;
+export type { TeaserMessage } from '../shared/bridge';
+/** What the frame sends to the page (the teaser is shown as text, never as markup). */
+export type FrameOut = FrameMessage;
 
 export interface PageBridge {
   /** Whether the frame runs inside a page (not opened on its own). */
