@@ -12,7 +12,8 @@
  * reply goes overdue: his row turns red ("просрочен 0:0x") and an SLA note comes up. Then the
  * admin pages: the channel's automation (reached from the channel's settings) shows the 30 s
  * target, refuses 5 s beside its field before sending; a proactive message is created on its
- * page. Screenshots go to ../artifacts/screenshots/.
+ * page. Screenshots (console-sla, console-auto-close, console-sla-overdue, admin-automation,
+ * admin-triggers) go to ../artifacts/screenshots/.
  */
 import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
@@ -173,6 +174,7 @@ describe('automation in the console: SLA countdown, sort by due, auto-close line
     await expect(note.getAttribute('data-target')).resolves.toBe('first_reply');
     await expect(note.textContent()).resolves.toContain('Просрочен первый ответ');
     await expect.poll(async () => (await api('GET', `/api/v1/dialogs/${ids.second}`)).sla.reply_breached, { timeout: WAIT }).toBe(true);
+    await shot(operator, 'console-sla-overdue.png');
     await note.getByTestId('sla-toast-dismiss').click();
     await note.waitFor({ state: 'detached', timeout: WAIT });
   });
@@ -202,6 +204,7 @@ describe('automation in the console: SLA countdown, sort by due, auto-close line
   });
 
   it('a proactive message is created on its page with the defaults and a page condition', async () => {
+    await expect(operator.getByTestId('nav-triggers').textContent()).resolves.toBe('Проактивные');
     await operator.getByTestId('nav-triggers').click();
     await operator.getByTestId('trigger-form').waitFor({ timeout: WAIT });
     await operator.getByTestId('trigger-name').fill(TRIGGER_NAME);

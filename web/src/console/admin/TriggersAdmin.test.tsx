@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../shared/api';
 import type { TriggerInput, TriggerView } from '../../shared/api-types';
 import { fakeApi, settle } from '../../test/fake-api';
-import { trigger } from '../../test/fixtures';
+import { operator, trigger } from '../../test/fixtures';
+import { AdminNav } from '../components/AdminNav';
 import { ConsoleState } from '../console-state';
 import { ConsoleContext } from '../context';
 import { TriggersAdmin } from './TriggersAdmin';
@@ -14,6 +15,7 @@ let host: HTMLDivElement;
 let items: TriggerView[];
 let calls: { method: string; path: string; body: TriggerInput | undefined }[];
 let refuse: ApiError | null;
+let state: ConsoleState;
 
 async function mount() {
   localStorage.setItem('frontline.console.lang', 'ru');
@@ -42,7 +44,7 @@ async function mount() {
       return undefined;
     },
   });
-  const state = new ConsoleState({ api: api.request, watching: () => true });
+  state = new ConsoleState({ api: api.request, watching: () => true });
   host = document.createElement('div');
   document.body.appendChild(host);
   await act(async () => {
@@ -164,5 +166,21 @@ describe('proactive messages page', () => {
     await click(q('trigger-delete')!);
     expect(calls).toEqual([{ method: 'DELETE', path: '/api/v1/triggers/t1', body: undefined }]);
     expect(q('triggers-empty')?.textContent).toBe('Проактивных сообщений пока нет.');
+  });
+
+  it('is in the admin navigation; a channel\'s automation is reached from the channel instead', async () => {
+    state.me = { operator: operator('op1', { role: 'admin' }), workspace: { id: 'w', name: 'W', slug: 'w' } };
+    await act(async () => {
+      render(
+        <ConsoleContext.Provider value={state}>
+          <AdminNav />
+        </ConsoleContext.Provider>,
+        host,
+      );
+      await settle();
+    });
+    expect(q('nav-triggers')?.textContent).toBe('Проактивные');
+    expect(q('nav-triggers')?.getAttribute('href')).toBe('/console/admin/triggers');
+    expect(q('nav-automation')).toBeNull();
   });
 });

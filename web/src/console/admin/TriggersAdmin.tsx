@@ -27,7 +27,8 @@ export function TriggersAdmin() {
   const [editingId, setEditingId] = useState<string | null>(null);
   const [savedId, setSavedId] = useState<string | null>(null);
   const [toggleProblem, setToggleProblem] = useState<{ id: string; problem: Problem } | null>(null);
-  const [toggling, setToggling] = useState<string | null>(null);
+  /** Triggers being switched, with the state asked for (shown until the server answers). */
+  const [toggling, setToggling] = useState<{ id: string; enabled: boolean } | null>(null);
 
   useEffect(() => {
     void admin.loadTriggers();
@@ -36,7 +37,7 @@ export function TriggersAdmin() {
   const editing = admin.triggers.find((x) => x.id === editingId) ?? null;
 
   const toggle = async (tr: TriggerView, enabled: boolean) => {
-    setToggling(tr.id);
+    setToggling({ id: tr.id, enabled });
     setToggleProblem(null);
     const refused = await admin.patchTrigger(tr.id, { enabled });
     setToggling(null);
@@ -71,8 +72,8 @@ export function TriggersAdmin() {
                 <input
                   type="checkbox"
                   class="trigger-switch"
-                  checked={tr.enabled}
-                  disabled={toggling === tr.id}
+                  checked={toggling?.id === tr.id ? toggling.enabled : tr.enabled}
+                  disabled={toggling?.id === tr.id}
                   aria-label={t('triggers.toggle', { name: tr.name })}
                   title={t('triggers.toggle', { name: tr.name })}
                   onChange={(e) => void toggle(tr, e.currentTarget.checked)}

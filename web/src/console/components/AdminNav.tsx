@@ -18,9 +18,11 @@ export function AdminNav() {
         ? t('nav.operators')
         : s === 'rules'
           ? t('nav.rules')
-          : s === 'tags'
-            ? t('nav.tags')
-            : t('nav.replies');
+          : s === 'triggers'
+            ? t('nav.triggers')
+            : s === 'tags'
+              ? t('nav.tags')
+              : t('nav.replies');
   const route = state.route;
   const go = (e: MouseEvent, to: () => void) => {
     if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
