@@ -523,16 +523,13 @@ pub async fn set_capacity(
 /// there first.
 pub(crate) async fn fire_wait_alerts(app: &App, now: Timestamp) -> Result<usize, CoreError> {
     let mut fired = 0;
-    for d in app.store.due_wait_alerts(now, 500).await? {
-        let Some(queued_at) = d.queued_at else { continue };
-        if let Some(d) = app.store.mark_wait_alerted(d.workspace_id, d.id, queued_at, now).await? {
-            let view = views(app, std::slice::from_ref(&d)).await?.remove(0);
-            tracing::info!(dialog.id = %d.id, "dialog waits longer than its channel's limit");
-            // One event: it carries the dialog with `waiting_alert` set, so no `dialog.updated` too.
-            let event = Event::DialogWaiting { dialog: view };
-            audience::publish(app, event, d.workspace_id, d.channel_id, d.visitor_id);
-            fired += 1;
-        }
+    for d in app.store.claim_wait_alerts(now, 500).await? {
+        let view = views(app, std::slice::from_ref(&d)).await?.remove(0);
+        tracing::info!(dialog.id = %d.id, "dialog waits longer than its channel's limit");
+        // One event: it carries the dialog with `waiting_alert` set, so no `dialog.updated` too.
+        let event = Event::DialogWaiting { dialog: view };
+        audience::publish(app, event, d.workspace_id, d.channel_id, d.visitor_id);
+        fired += 1;
     }
     Ok(fired)
 }

@@ -194,9 +194,7 @@ pub async fn unsnooze(app: &App, actor: &OperatorActor, id: DialogId) -> Result<
 pub async fn wake_due(app: &App) -> Result<usize, CoreError> {
     let now = app.clock.now();
     let mut n = 0;
-    for d in app.store.due_snoozes(now, 200).await? {
-        let Some(until) = d.snoozed_until else { continue };
-        let Some(woke) = app.store.wake_snoozed(d.workspace_id, d.id, until, now).await? else { continue };
+    for woke in app.store.claim_snoozes(now, 200).await? {
         let woke = line(app, &woke, SystemEvent::Unsnoozed { reason: "due".into(), by: None }, now).await?;
         updated(app, &woke).await?;
         n += 1;

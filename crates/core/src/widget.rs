@@ -257,6 +257,8 @@ pub(crate) enum Opened {
 }
 
 /// Writes a visitor's message (checked), reopening or opening his dialog as his channel says.
+/// The message path reads his latest dialog for the reopen window; the channel's automation
+/// comes from the node's cache.
 async fn write_visitor(
     app: &App,
     actor: &VisitorActor,
@@ -272,7 +274,9 @@ async fn write_visitor(
     {
         let channel = app.store.channel(v.workspace_id, last.channel_id).await?;
         let window = channel.settings.reopen_window;
-        if last.closed_at.is_some_and(|at| window.reopens(at, app.clock.now())) {
+        // An answer to a proactive message or an offline request is a new conversation of its
+        // own kind: it starts a dialog (linked to the last one) rather than reopening it.
+        if opened.is_none() && last.closed_at.is_some_and(|at| window.reopens(at, app.clock.now())) {
             match crate::tools::reopen_dialog(app, &last, None).await {
                 Ok(Some(reopened)) => {
                     let view = crate::dialogs::views(app, std::slice::from_ref(&reopened)).await?.remove(0);

@@ -19,7 +19,7 @@ use sqlx::{Arguments, AssertSqlSafe, Row, SqliteConnection};
 use std::collections::HashMap;
 use uuid::Uuid;
 
-/// SQLite's default limit of bound parameters is 32,766; the widest statement here binds 17
+/// SQLite's default limit of bound parameters is 32,766; the widest statement here binds 15
 /// per post, so batches stay well under it.
 pub const MAX_POSTS: usize = 1024;
 
@@ -28,6 +28,9 @@ struct DialogState {
     operator_read_seq: i64,
     created: bool,
     touched: bool,
+    /// Its SLA or auto-close timers changed: written by a statement of their own, so the far
+    /// more common message that changes none leaves the timer indexes alone.
+    timers: bool,
 }
 
 fn placeholders(rows: usize, cols: usize) -> String {
@@ -111,7 +114,10 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
             if dialog.status == DialogStatus::Open {
                 open_of.insert(dialog.visitor_id, dialog.id);
             }
-            dialogs.insert(dialog.id, DialogState { dialog, operator_read_seq, created: false, touched: false });
+            dialogs.insert(
+                dialog.id,
+                DialogState { dialog, operator_read_seq, created: false, touched: false, timers: false },
+            );
         }
     }
 
@@ -181,7 +187,7 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
                         open_of.insert(*visitor, dialog.id);
                         dialogs.insert(
                             dialog.id,
-                            DialogState { dialog, operator_read_seq: 0, created: true, touched: true },
+                            DialogState { dialog, operator_read_seq: 0, created: true, touched: true, timers: true },
                         );
                         *new_dialog_id
                     }
@@ -216,7 +222,11 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
             }
             AuthorKind::System => {}
         }
+        let before = (d.sla, d.auto_close.clone());
         d.apply_timers(effect, m.created_at, &post.timers);
+        if (d.sla, &d.auto_close) != (before.0, &before.1) {
+            state.timers = true;
+        }
         if effect != AuthorKind::System {
             d.last_message =
                 Some(LastMessage { author_kind: effect, preview: records::preview_of(m), created_at: m.created_at });
@@ -270,11 +280,9 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
         let sql = format!(
             "UPDATE dialogs SET last_seq = v.column2, unread_count = v.column3, operator_read_seq = v.column4, \
              last_author_kind = v.column5, last_preview = v.column6, last_message_at = v.column7, updated_at = v.column8, \
-             pending_count = v.column9, waiting_since = v.column10, snoozed_until = v.column11, \
-             first_reply_at = v.column12, sla_reply_due_at = v.column13, sla_reply_breached = v.column14, \
-             auto_close_at = v.column15, auto_close_action = v.column16, auto_close_hold = v.column17 \
+             pending_count = v.column9, waiting_since = v.column10, snoozed_until = v.column11 \
              FROM (VALUES {}) AS v WHERE dialogs.id = v.column1",
-            placeholders(touched.len(), 17)
+            placeholders(touched.len(), 11)
         );
         let mut args = SqliteArguments::default();
         for s in &touched {
@@ -291,7 +299,22 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
             bind(&mut args, d.pending_count)?;
             bind(&mut args, d.waiting_since.map(|t| t.0))?;
             bind(&mut args, d.snoozed_until.map(|t| t.0))?;
+        }
+        sqlx::query_with(AssertSqlSafe(sql), args).execute(&mut *conn).await.map_err(map_err)?;
+    }
+    let timed: Vec<&DialogState> = touched.iter().copied().filter(|s| s.timers).collect();
+    if !timed.is_empty() {
+        let sql = format!(
+            "UPDATE dialogs SET first_reply_at = v.column2, sla_reply_due_at = v.column3, sla_reply_breached = v.column4, \
+             auto_close_at = v.column5, auto_close_action = v.column6, auto_close_hold = v.column7 \
+             FROM (VALUES {}) AS v WHERE dialogs.id = v.column1",
+            placeholders(timed.len(), 7)
+        );
+        let mut args = SqliteArguments::default();
+        for s in &timed {
+            let d = &s.dialog;
             let ac = d.auto_close.as_ref();
+            bind(&mut args, d.id.0)?;
             bind(&mut args, d.sla.first_reply_at.map(|t| t.0))?;
             bind(&mut args, d.sla.reply_due.map(|t| t.0))?;
             bind(&mut args, d.sla.reply_breached)?;

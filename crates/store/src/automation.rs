@@ -12,10 +12,6 @@ macro_rules! sql_automation_impls {
             use $crate::{AutomationStore, Breach, StoreError, StoreResult, StoredTrigger, records, sql};
             use std::collections::HashMap;
 
-            fn claim_sql(text: &str) -> String {
-                format!("{}{}", text.replace("{lock}", $lock), sql::DIALOG_COLS)
-            }
-
             fn trigger(r: &R<'_>) -> StoreResult<StoredTrigger> {
                 use $crate::records::StoreRow;
                 Ok(StoredTrigger {
@@ -29,6 +25,32 @@ macro_rules! sql_automation_impls {
                     period_hours: r.int("period_hours")?,
                     created_at: Timestamp(r.int("created_at")?),
                 })
+            }
+
+            impl $store {
+                /// Whether anything is due for a claim (read first, so an idle pass takes no write lock).
+                async fn due(&self, c: &sql::Claim, now: Timestamp) -> StoreResult<bool> {
+                    let row = ::sqlx::query(::sqlx::AssertSqlSafe(c.probe()))
+                        .bind(now.0)
+                        .fetch_optional(self.reader())
+                        .await
+                        .map_err(map_err)?;
+                    Ok(row.is_some())
+                }
+
+                /// One claim (`$1` now, `$2` the most rows), answering the rows it changed.
+                async fn claim(&self, c: &sql::Claim, now: Timestamp, limit: u32) -> StoreResult<Vec<Dialog>> {
+                    if !self.due(c, now).await? {
+                        return Ok(Vec::new());
+                    }
+                    let rows = ::sqlx::query(::sqlx::AssertSqlSafe(c.claim($lock)))
+                        .bind(now.0)
+                        .bind(i64::from(limit))
+                        .fetch_all(self.writer())
+                        .await
+                        .map_err(map_err)?;
+                    rows.iter().map(|r| records::dialog(&R(r))).collect()
+                }
             }
 
             #[$crate::async_trait]
@@ -63,13 +85,18 @@ macro_rules! sql_automation_impls {
                 }
 
                 async fn claim_breaches(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Breach>> {
-                    let mut tx = self.writer().begin().await.map_err(map_err)?;
+                    let reply = self.due(&sql::CLAIM_REPLY_BREACHES, now).await?;
+                    let resolve = self.due(&sql::CLAIM_RESOLVE_BREACHES, now).await?;
                     let mut out = Vec::new();
-                    for (text, target) in [
-                        (sql::CLAIM_REPLY_BREACHES, None),
-                        (sql::CLAIM_RESOLVE_BREACHES, Some(SlaTarget::Resolution)),
+                    if !reply && !resolve {
+                        return Ok(out);
+                    }
+                    let mut tx = self.writer().begin().await.map_err(map_err)?;
+                    for (claim, target) in [
+                        (&sql::CLAIM_REPLY_BREACHES, None),
+                        (&sql::CLAIM_RESOLVE_BREACHES, Some(SlaTarget::Resolution)),
                     ] {
-                        let rows = ::sqlx::query(::sqlx::AssertSqlSafe(claim_sql(text)))
+                        let rows = ::sqlx::query(::sqlx::AssertSqlSafe(claim.claim($lock)))
                             .bind(now.0)
                             .bind(i64::from(limit))
                             .fetch_all(&mut *tx)
@@ -100,6 +127,14 @@ macro_rules! sql_automation_impls {
                     Ok(out)
                 }
 
+                async fn claim_snoozes(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Dialog>> {
+                    self.claim(&sql::CLAIM_SNOOZE_WAKES, now, limit).await
+                }
+
+                async fn claim_wait_alerts(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Dialog>> {
+                    self.claim(&sql::CLAIM_WAIT_ALERTS, now, limit).await
+                }
+
                 async fn breaches(&self, ws: WorkspaceId, dialog: DialogId) -> StoreResult<Vec<(String, Timestamp)>> {
                     let rows: Vec<(String, i64)> = ::sqlx::query_as(sql::SELECT_BREACHES)
                         .bind(ws.0)
@@ -111,15 +146,7 @@ macro_rules! sql_automation_impls {
                 }
 
                 async fn claim_auto_closes(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Dialog>> {
-                    let mut tx = self.writer().begin().await.map_err(map_err)?;
-                    let rows = ::sqlx::query(::sqlx::AssertSqlSafe(claim_sql(sql::CLAIM_AUTO_CLOSES)))
-                        .bind(now.0)
-                        .bind(i64::from(limit))
-                        .fetch_all(&mut *tx)
-                        .await
-                        .map_err(map_err)?;
-                    tx.commit().await.map_err(map_err)?;
-                    rows.iter().map(|r| records::dialog(&R(r))).collect()
+                    self.claim(&sql::CLAIM_AUTO_CLOSES, now, limit).await
                 }
 
                 async fn due_prompts(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Dialog>> {

@@ -719,21 +719,7 @@ macro_rules! sql_store_impls {
                             .await
                             .map_err(map_err)?;
                         dialog = $crate::records::dialog(&R(&row))?;
-                        sqlx::query($crate::sql::INSERT_MESSAGE)
-                            .bind(m.id.0)
-                            .bind(ws.0)
-                            .bind(c.dialog.0)
-                            .bind(dialog.last_seq)
-                            .bind(m.client_id.as_str())
-                            .bind(m.author_kind.as_str())
-                            .bind(m.author_id)
-                            .bind(line.author_name.as_deref())
-                            .bind(m.body.as_str())
-                            .bind(m.created_at.0)
-                            .bind(m.audience.as_str())
-                            .bind($crate::records::event_json(m.event.as_ref()))
-                            .bind($crate::records::json_list(&m.attachments))
-                            .bind($crate::records::json_list(&m.mentions))
+                        $crate::bind_insert_message!(sqlx::query($crate::sql::INSERT_MESSAGE), m, ws, c.dialog.0, dialog.last_seq, line.author_name.as_deref())
                             .execute(&mut *tx)
                             .await
                             .map_err(map_err)?;
@@ -919,34 +905,6 @@ macro_rules! sql_store_impls {
                     rows.iter().map(|r| $crate::records::dialog(&R(r))).collect()
                 }
 
-                async fn due_wait_alerts(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Dialog>> {
-                    let rows = sqlx::query($crate::sql::SELECT_DUE_WAIT_ALERTS)
-                        .bind(now.0)
-                        .bind(i64::from(limit))
-                        .fetch_all(self.reader())
-                        .await
-                        .map_err(map_err)?;
-                    rows.iter().map(|r| $crate::records::dialog(&R(r))).collect()
-                }
-
-                async fn mark_wait_alerted(
-                    &self,
-                    workspace: WorkspaceId,
-                    dialog: DialogId,
-                    queued_at: Timestamp,
-                    now: Timestamp,
-                ) -> StoreResult<Option<Dialog>> {
-                    let row = sqlx::query($crate::sql::MARK_WAIT_ALERTED)
-                        .bind(workspace.0)
-                        .bind(dialog.0)
-                        .bind(queued_at.0)
-                        .bind(now.0)
-                        .fetch_optional(self.writer())
-                        .await
-                        .map_err(map_err)?;
-                    row.as_ref().map(|r| $crate::records::dialog(&R(r))).transpose()
-                }
-
                 async fn routing_rules(&self, workspace: WorkspaceId) -> StoreResult<Vec<StoredRule>> {
                     let rows: Vec<($crate::__uuid::Uuid, String, $crate::__uuid::Uuid, String)> =
                         sqlx::query_as($crate::sql::SELECT_RULES)
@@ -1005,6 +963,29 @@ macro_rules! bind_append {
             .bind(ac.map(|a| a.at.0))
             .bind(ac.map(|a| a.action.as_str()))
             .bind(ac.and_then(|a| a.hold_phrase.clone()))
+    }};
+}
+
+/// Binds `INSERT_MESSAGE` for a new message: `(query, message, workspace, dialog id, seq,
+/// author name)`.
+#[macro_export]
+macro_rules! bind_insert_message {
+    ($q:expr, $m:expr, $ws:expr, $dialog:expr, $seq:expr, $name:expr $(,)?) => {{
+        let m: &$crate::__domain::NewMessage = $m;
+        $q.bind(m.id.0)
+            .bind(($ws).0)
+            .bind($dialog)
+            .bind($seq)
+            .bind(m.client_id.as_str())
+            .bind(m.author_kind.as_str())
+            .bind(m.author_id)
+            .bind($name)
+            .bind(m.body.as_str())
+            .bind(m.created_at.0)
+            .bind(m.audience.as_str())
+            .bind($crate::records::event_json(m.event.as_ref()))
+            .bind($crate::records::json_list(&m.attachments))
+            .bind($crate::records::json_list(&m.mentions))
     }};
 }
 
@@ -1147,21 +1128,7 @@ macro_rules! sql_post_one {
                 return Err(PostFailure::Refused(if exists.is_some() { StoreError::DialogClosed } else { StoreError::NotFound }));
             };
             let dialog = records::dialog(&R(&row))?;
-            ::sqlx::query(sql::INSERT_MESSAGE)
-                .bind(m.id.0)
-                .bind(ws.0)
-                .bind(dialog_id.0)
-                .bind(dialog.last_seq)
-                .bind(m.client_id.as_str())
-                .bind(m.author_kind.as_str())
-                .bind(m.author_id)
-                .bind(post.author_name.as_deref())
-                .bind(m.body.as_str())
-                .bind(m.created_at.0)
-                .bind(m.audience.as_str())
-                .bind(records::event_json(m.event.as_ref()))
-                .bind(records::json_list(&m.attachments))
-                .bind(records::json_list(&m.mentions))
+            $crate::bind_insert_message!(::sqlx::query(sql::INSERT_MESSAGE), m, ws, dialog_id.0, dialog.last_seq, post.author_name.as_deref())
                 .execute(&mut *conn)
                 .await
                 .map_err(map_err)?;
@@ -1199,21 +1166,7 @@ macro_rules! sql_post_one {
             .await
             .map_err(map_err)?;
             let seq = records::dialog(&R(&row))?.last_seq;
-            ::sqlx::query(sql::INSERT_MESSAGE)
-                .bind(m.id.0)
-                .bind(ws.0)
-                .bind(dialog.0)
-                .bind(seq)
-                .bind(m.client_id.as_str())
-                .bind(m.author_kind.as_str())
-                .bind(m.author_id)
-                .bind(line.author_name.as_deref())
-                .bind(m.body.as_str())
-                .bind(m.created_at.0)
-                .bind(m.audience.as_str())
-                .bind(records::event_json(m.event.as_ref()))
-                .bind(records::json_list(&m.attachments))
-                .bind(records::json_list(&m.mentions))
+            $crate::bind_insert_message!(::sqlx::query(sql::INSERT_MESSAGE), m, ws, dialog.0, seq, line.author_name.as_deref())
                 .execute(&mut *conn)
                 .await
                 .map_err(map_err)?;

@@ -895,12 +895,14 @@ pub async fn wait_alerts_fire_once_per_stay(store: Arc<dyn Store>) {
     let queued = d.queued_at.expect("queued");
     let limit = f.channel.settings.wait_limit.as_millis();
     let ours = |v: Vec<Dialog>| v.into_iter().filter(|x| x.id == d.id).count();
-    assert_eq!(ours(store.due_wait_alerts(Timestamp(queued.0 + limit - 1), 100).await.expect("early")), 0);
+    assert_eq!(ours(store.claim_wait_alerts(Timestamp(queued.0 + limit - 1), 100).await.expect("early")), 0);
     let at = Timestamp(queued.0 + limit);
-    assert_eq!(ours(store.due_wait_alerts(at, 100).await.expect("due")), 1);
-    assert!(store.mark_wait_alerted(ws, d.id, queued, at).await.expect("mark").is_some());
-    assert!(store.mark_wait_alerted(ws, d.id, queued, at).await.expect("again").is_none(), "fires once");
-    assert_eq!(ours(store.due_wait_alerts(Timestamp(at.0 + 60_000), 100).await.expect("after")), 0);
+    let claimed = store.claim_wait_alerts(at, 100).await.expect("due");
+    let mine: Vec<_> = claimed.iter().filter(|x| x.id == d.id).collect();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].wait_alerted_at, Some(at));
+    assert_eq!(ours(store.claim_wait_alerts(at, 100).await.expect("again")), 0, "fires once");
+    assert_eq!(ours(store.claim_wait_alerts(Timestamp(at.0 + 60_000), 100).await.expect("after")), 0);
     // Taken, then back in the queue: a new stay, a new alert.
     let anna = online_operator(&store, ws, "anna4@example.com").await;
     store.reassign(&accept(ws, d.id, anna.id)).await.expect("accept");
@@ -908,7 +910,7 @@ pub async fn wait_alerts_fire_once_per_stay(store: Arc<dyn Store>) {
     let back = store.reassign(&back).await.expect("back to queue").dialog;
     assert_eq!(back.wait_alerted_at, None);
     let requeued = back.queued_at.expect("queued again");
-    assert_eq!(ours(store.due_wait_alerts(Timestamp(requeued.0 + limit), 100).await.expect("due again")), 1);
+    assert_eq!(ours(store.claim_wait_alerts(Timestamp(requeued.0 + limit), 100).await.expect("due again")), 1);
 }
 
 pub async fn presence_expires_without_heartbeats(store: Arc<dyn Store>) {
@@ -1048,16 +1050,15 @@ pub async fn snoozes_wake_once_and_end_when_the_visitor_writes(store: Arc<dyn St
     assert_eq!(store.count_dialogs(ws, &open).await.expect("open"), 0, "out of the open list");
     assert_eq!(store.count_dialogs(ws, &only).await.expect("snoozed"), 1);
     let mine = |v: Vec<Dialog>| v.into_iter().filter(|x| x.workspace_id == ws).count();
-    assert_eq!(mine(store.due_snoozes(Timestamp(until.0 - 1), 1000).await.expect("due")), 0);
-    assert_eq!(mine(store.due_snoozes(until, 1000).await.expect("due")), 1);
-    let woke = store.wake_snoozed(ws, d.id, until, until).await.expect("wake");
-    assert_eq!(woke.map(|w| w.snoozed_until), Some(None));
-    assert!(store.wake_snoozed(ws, d.id, until, until).await.expect("again").is_none(), "exactly once");
+    assert_eq!(mine(store.claim_snoozes(Timestamp(until.0 - 1), 1000).await.expect("due")), 0);
+    let woke = store.claim_snoozes(until, 1000).await.expect("wake");
+    assert_eq!(woke.iter().filter(|w| w.id == d.id).map(|w| w.snoozed_until).collect::<Vec<_>>(), vec![None]);
+    assert_eq!(mine(store.claim_snoozes(until, 1000).await.expect("again")), 0, "exactly once");
 
     store.set_snooze(ws, d.id, Some(until), t0).await.expect("snooze again");
     let back = store.post_message(f.visitor_post("s2", "Я тут")).await.expect("visitor writes").dialog;
     assert_eq!(back.snoozed_until, None, "the visitor's message ends the snooze");
-    assert!(store.wake_snoozed(ws, d.id, until, until).await.expect("stale").is_none());
+    assert_eq!(mine(store.claim_snoozes(until, 1000).await.expect("stale")), 0);
 
     store.close_with_reason(ws, d.id, CloseReason::Operator, now()).await.expect("close");
     assert!(matches!(store.set_snooze(ws, d.id, Some(until), t0).await, Err(StoreError::DialogClosed)));

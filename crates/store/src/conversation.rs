@@ -152,34 +152,6 @@ macro_rules! sql_conversation_impls {
                     }
                 }
 
-                async fn due_snoozes(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Dialog>> {
-                    let rows = ::sqlx::query(sql::DUE_SNOOZES)
-                        .bind(now.0)
-                        .bind(i64::from(limit))
-                        .fetch_all(self.reader())
-                        .await
-                        .map_err(map_err)?;
-                    rows.iter().map(|r| records::dialog(&R(r))).collect()
-                }
-
-                async fn wake_snoozed(
-                    &self,
-                    ws: WorkspaceId,
-                    dialog: DialogId,
-                    until: Timestamp,
-                    now: Timestamp,
-                ) -> StoreResult<Option<Dialog>> {
-                    let row = ::sqlx::query(sql::WAKE_SNOOZE)
-                        .bind(ws.0)
-                        .bind(dialog.0)
-                        .bind(until.0)
-                        .bind(now.0)
-                        .fetch_optional(self.writer())
-                        .await
-                        .map_err(map_err)?;
-                    row.map(|r| records::dialog(&R(&r))).transpose()
-                }
-
                 async fn close_with_reason(
                     &self,
                     ws: WorkspaceId,

@@ -190,17 +190,6 @@ pub trait QueueStore: Send + Sync {
     async fn auto_queues(&self) -> StoreResult<Vec<(WorkspaceId, ChannelId)>>;
     /// An operator's open dialogs.
     async fn open_dialogs_of(&self, workspace: WorkspaceId, operator: OperatorId) -> StoreResult<Vec<Dialog>>;
-    /// Queued dialogs (of every workspace) past their channel's wait limit, not alerted yet.
-    async fn due_wait_alerts(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Dialog>>;
-    /// Records the alert of the dialog's stay in the queue that began at `queued_at`; `None`
-    /// when it fired already or the dialog left the queue (so it fires once, on one node).
-    async fn mark_wait_alerted(
-        &self,
-        workspace: WorkspaceId,
-        dialog: DialogId,
-        queued_at: Timestamp,
-        now: Timestamp,
-    ) -> StoreResult<Option<Dialog>>;
     /// The workspace's routing rules in order.
     async fn routing_rules(&self, workspace: WorkspaceId) -> StoreResult<Vec<StoredRule>>;
     /// Replaces the rules, all or nothing (`NotFound` when a channel is not the workspace's).
@@ -254,17 +243,6 @@ pub trait ConversationStore: Send + Sync {
         until: Option<Timestamp>,
         now: Timestamp,
     ) -> StoreResult<Dialog>;
-    /// Snoozed dialogs (of every workspace) due at `now`.
-    async fn due_snoozes(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Dialog>>;
-    /// Wakes a dialog whose snooze `until` is due; `None` when another node woke it first or
-    /// the snooze changed.
-    async fn wake_snoozed(
-        &self,
-        workspace: WorkspaceId,
-        dialog: DialogId,
-        until: Timestamp,
-        now: Timestamp,
-    ) -> StoreResult<Option<Dialog>>;
     /// Closes an open dialog for a reason; `changed` is false when it was closed already.
     async fn close_with_reason(
         &self,
@@ -346,7 +324,8 @@ pub trait SearchStore: Send + Sync {
     ) -> StoreResult<Vec<SearchRow>>;
 }
 
-/// Channels' automation documents, SLA breaches, auto-close and proactive triggers.
+/// Timers and automation: every claim of what is due (snoozes, waiting alerts, SLA breaches,
+/// auto-close), channels' automation documents and proactive triggers.
 #[async_trait]
 pub trait AutomationStore: Send + Sync {
     /// The channel's automation document as JSON text (`{}`: every default).
@@ -358,6 +337,11 @@ pub trait AutomationStore: Send + Sync {
     /// Claims the SLA targets due at `now` (of every workspace) and records each breach, at
     /// most `limit`: a target is claimed once, whichever node asks.
     async fn claim_breaches(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Breach>>;
+    /// Wakes the snoozes due at `now` (of every workspace), once each.
+    async fn claim_snoozes(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Dialog>>;
+    /// Fires the waiting alerts due at `now`: queued dialogs past their channel's limit, once
+    /// per stay in the queue.
+    async fn claim_wait_alerts(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Dialog>>;
     /// The breaches recorded for a dialog: `(target, due_at)`.
     async fn breaches(&self, workspace: WorkspaceId, dialog: DialogId) -> StoreResult<Vec<(String, Timestamp)>>;
     /// Closes the dialogs whose auto-close is due at `now` (reason `auto`), once each.

@@ -247,17 +247,6 @@ q!(
     " FROM dialogs WHERE workspace_id = $1 AND assignee_id = $2 \
      AND status = 'open' ORDER BY created_at, id"
 );
-q!(
-    /// Queued dialogs past their channel's wait limit whose alert has not fired (the lower
-    /// bound of every limit, 10 s, lets the partial index narrow the scan).
-    SELECT_DUE_WAIT_ALERTS, "SELECT ", DIALOG_COLS, " FROM dialogs WHERE status = 'open' AND assignee_id IS NULL \
-     AND wait_alerted_at IS NULL AND queued_at <= $1 - 10000 \
-     AND queued_at <= $1 - (SELECT c.wait_alert_seconds * 1000 FROM channels c WHERE c.id = dialogs.channel_id) \
-     ORDER BY queued_at LIMIT $2");
-q!(
-    /// Fires the alert of one stay in the queue exactly once, whichever node gets there first.
-    MARK_WAIT_ALERTED, "UPDATE dialogs SET wait_alerted_at = $4 WHERE workspace_id = $1 AND id = $2 \
-     AND queued_at = $3 AND wait_alerted_at IS NULL AND assignee_id IS NULL AND status = 'open' RETURNING ", DIALOG_COLS);
 /// Locks the receiving operator's row for the rest of the transaction, so that two changes
 /// giving him dialogs at once take turns. His active dialogs must be counted by a statement
 /// *after* this one: on PostgreSQL a statement reads the data as of its own start, before it
@@ -453,17 +442,6 @@ q!(
     DIALOG_COLS
 );
 q!(
-    DUE_SNOOZES,
-    "SELECT ",
-    DIALOG_COLS,
-    " FROM dialogs WHERE snoozed_until IS NOT NULL AND snoozed_until <= $1 ORDER BY snoozed_until LIMIT $2"
-);
-q!(
-    /// Wakes a dialog whose snooze `$3` is due, once: a second node (or a changed snooze)
-    /// finds nothing to update.
-    WAKE_SNOOZE, "UPDATE dialogs SET snoozed_until = NULL, updated_at = $4 \
-     WHERE workspace_id = $1 AND id = $2 AND snoozed_until = $3 RETURNING ", DIALOG_COLS);
-q!(
     CLOSE_DIALOG_WITH_REASON,
     "UPDATE dialogs SET status = 'closed', closed_at = $3, updated_at = $3, close_reason = $4, snoozed_until = NULL, \
      auto_close_at = NULL, auto_close_action = NULL, auto_close_hold = NULL \
@@ -534,20 +512,63 @@ pub const SELECT_AUTOMATION: &str = "SELECT automation FROM channels WHERE works
 pub const UPDATE_AUTOMATION: &str = "UPDATE channels SET automation = $3 WHERE workspace_id = $1 AND id = $2";
 pub const SELECT_ALL_AUTOMATION: &str = "SELECT id, automation FROM channels WHERE workspace_id = $1";
 
-/// Marks the reply targets due at `$1` as breached, at most `$2` of them, and answers which.
-/// `{lock}` is ` FOR UPDATE SKIP LOCKED` on PostgreSQL, so nodes claim different rows and each
-/// breach is claimed once; on SQLite (one writer) it is empty.
-pub const CLAIM_REPLY_BREACHES: &str = "UPDATE dialogs SET sla_reply_breached = TRUE WHERE id IN (SELECT id FROM dialogs \
-     WHERE status = 'open' AND sla_reply_due_at IS NOT NULL AND NOT sla_reply_breached AND sla_reply_due_at <= $1 \
-     ORDER BY sla_reply_due_at LIMIT $2{lock}) RETURNING ";
-pub const CLAIM_RESOLVE_BREACHES: &str = "UPDATE dialogs SET sla_resolve_breached = TRUE WHERE id IN (SELECT id FROM dialogs \
-     WHERE status = 'open' AND sla_resolve_due_at IS NOT NULL AND NOT sla_resolve_breached AND sla_resolve_due_at <= $1 \
-     ORDER BY sla_resolve_due_at LIMIT $2{lock}) RETURNING ";
-/// Closes the dialogs whose auto-close is due at `$1` (reason `auto`), at most `$2`.
-pub const CLAIM_AUTO_CLOSES: &str = "UPDATE dialogs SET status = 'closed', closed_at = $1, updated_at = $1, \
-     close_reason = 'auto', snoozed_until = NULL, auto_close_at = NULL, auto_close_action = NULL, auto_close_hold = NULL \
-     WHERE id IN (SELECT id FROM dialogs WHERE auto_close_at IS NOT NULL AND auto_close_at <= $1 \
-     AND auto_close_action = 'close' AND status = 'open' ORDER BY auto_close_at LIMIT $2{lock}) RETURNING ";
+/// A claim of due timers: `UPDATE dialogs SET {set} WHERE id IN (SELECT id FROM dialogs WHERE
+/// {due} ORDER BY {order} LIMIT $2{lock}) RETURNING …`, with `$1` the time. `{lock}` is
+/// ` FOR UPDATE SKIP LOCKED` on PostgreSQL, so nodes claiming at once take different rows and
+/// each timer is claimed once; on SQLite (one writer) it is empty. The claim is preceded by a
+/// probe of `due` on a reader, so an idle pass takes no write lock.
+pub struct Claim {
+    pub set: &'static str,
+    pub due: &'static str,
+    pub order: &'static str,
+}
+
+impl Claim {
+    pub fn probe(&self) -> String {
+        format!("SELECT id FROM dialogs WHERE {} LIMIT 1", self.due)
+    }
+
+    pub fn claim(&self, lock: &str) -> String {
+        format!(
+            "UPDATE dialogs SET {} WHERE id IN (SELECT id FROM dialogs WHERE {} ORDER BY {} LIMIT $2{lock}) RETURNING {DIALOG_COLS}",
+            self.set, self.due, self.order
+        )
+    }
+}
+
+/// Reply targets passed unmet.
+pub const CLAIM_REPLY_BREACHES: Claim = Claim {
+    set: "sla_reply_breached = TRUE",
+    due: "status = 'open' AND sla_reply_due_at IS NOT NULL AND NOT sla_reply_breached AND sla_reply_due_at <= $1",
+    order: "sla_reply_due_at",
+};
+/// Resolution targets passed unmet.
+pub const CLAIM_RESOLVE_BREACHES: Claim = Claim {
+    set: "sla_resolve_breached = TRUE",
+    due: "status = 'open' AND sla_resolve_due_at IS NOT NULL AND NOT sla_resolve_breached AND sla_resolve_due_at <= $1",
+    order: "sla_resolve_due_at",
+};
+/// Dialogs whose auto-close is due: closed, reason `auto`.
+pub const CLAIM_AUTO_CLOSES: Claim = Claim {
+    set: "status = 'closed', closed_at = $1, updated_at = $1, close_reason = 'auto', snoozed_until = NULL, \
+          auto_close_at = NULL, auto_close_action = NULL, auto_close_hold = NULL",
+    due: "auto_close_at IS NOT NULL AND auto_close_at <= $1 AND auto_close_action = 'close' AND status = 'open'",
+    order: "auto_close_at",
+};
+/// Snoozes that are due: woken.
+pub const CLAIM_SNOOZE_WAKES: Claim = Claim {
+    set: "snoozed_until = NULL, updated_at = $1",
+    due: "snoozed_until IS NOT NULL AND snoozed_until <= $1",
+    order: "snoozed_until",
+};
+/// Queued dialogs past their channel's wait limit, not alerted in this stay (the lower bound of
+/// every limit, 10 s, lets the partial index narrow the scan).
+pub const CLAIM_WAIT_ALERTS: Claim = Claim {
+    set: "wait_alerted_at = $1",
+    due: "status = 'open' AND assignee_id IS NULL AND wait_alerted_at IS NULL AND queued_at <= $1 - 10000 \
+          AND queued_at <= $1 - (SELECT c.wait_alert_seconds * 1000 FROM channels c WHERE c.id = dialogs.channel_id)",
+    order: "queued_at",
+};
 q!(
     /// Dialogs whose auto-close prompt is due (the prompt is posted with a `client_id` made
     /// of the dialog and the due time, so a second node's post is a duplicate).
