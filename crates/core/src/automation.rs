@@ -132,22 +132,40 @@ pub async fn fire_due(app: &App, now: Timestamp) -> Result<Fired, CoreError> {
             fired.prompts += 1;
         }
     }
-    for d in app.store.claim_auto_closes(now, BATCH).await? {
-        fired.auto_closed += 1;
+    let closed = app.store.claim_auto_closes(now, BATCH).await?;
+    fired.auto_closed = closed.len();
+    for (d, view) in closed.iter().zip(views_of(app, &closed).await?) {
         tracing::info!(dialog.id = %d.id, "dialog closed by itself (visitor silent)");
-        let view = crate::dialogs::views(app, std::slice::from_ref(&d)).await?.remove(0);
         audience::publish(app, Event::DialogClosed { dialog: view }, d.workspace_id, d.channel_id, d.visitor_id);
     }
-    for b in app.store.claim_breaches(now, BATCH).await? {
-        fired.breaches += 1;
+    let breaches = app.store.claim_breaches(now, BATCH).await?;
+    fired.breaches = breaches.len();
+    let dialogs: Vec<Dialog> = breaches.iter().map(|b| b.dialog.clone()).collect();
+    for (b, view) in breaches.iter().zip(views_of(app, &dialogs).await?) {
         tracing::info!(dialog.id = %b.dialog.id, sla.target = b.target.as_str(), "SLA target missed");
-        let view = crate::dialogs::views(app, std::slice::from_ref(&b.dialog)).await?.remove(0);
         let d = &b.dialog;
         let event =
             Event::SlaBreached { dialog: view, target: b.target.as_str().to_owned(), due_at: rfc3339(b.due_at) };
         audience::publish(app, event, d.workspace_id, d.channel_id, d.visitor_id);
     }
     Ok(fired)
+}
+
+/// Views of claimed dialogs (of any workspaces), in order, reading each workspace's visitors
+/// and names once: a burst of due timers does not read row by row.
+async fn views_of(app: &App, dialogs: &[Dialog]) -> Result<Vec<crate::views::DialogView>, CoreError> {
+    let mut out: Vec<Option<crate::views::DialogView>> = vec![None; dialogs.len()];
+    let mut by_ws: HashMap<WorkspaceId, Vec<usize>> = HashMap::new();
+    for (i, d) in dialogs.iter().enumerate() {
+        by_ws.entry(d.workspace_id).or_default().push(i);
+    }
+    for idx in by_ws.values() {
+        let group: Vec<Dialog> = idx.iter().map(|i| dialogs[*i].clone()).collect();
+        for (i, v) in idx.iter().zip(crate::dialogs::views(app, &group).await?) {
+            out[*i] = Some(v);
+        }
+    }
+    Ok(out.into_iter().flatten().collect())
 }
 
 /// Sends the "is the question still relevant?" prompt of a due timer in the assignee's name;
