@@ -550,4 +550,50 @@ mod tests {
         let plain = Automation::default();
         assert_eq!(plain.reply_dues(monday_8).0, Some(Timestamp(monday_8.0 + 60_000)));
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn channel(in_hours: bool, first: i64, next: i64, resolution: i64) -> Automation {
+            let doc = serde_json::json!({
+                "business_hours": {"enabled": true, "time_zone": "Europe/Berlin", "holidays": ["2027-03-10"],
+                    "week": [{"day": "mon", "open": "09:00", "close": "13:00"}, {"day": "mon", "open": "14:00", "close": "18:00"},
+                             {"day": "wed", "open": "08:30", "close": "20:00"}, {"day": "sat", "open": "10:00", "close": "14:00"}]},
+                "sla": {"first_reply_seconds": first, "next_reply_seconds": next, "resolution_seconds": resolution,
+                    "business_hours": in_hours}
+            });
+            Automation::parse(serde_json::from_value(doc).expect("doc")).expect("valid")
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(200))]
+
+            /// In business hours a target is exactly its length of working time; otherwise it is
+            /// plain time. Either way the first reply never comes due after the next one when it
+            /// is the shorter target, and nothing is due before it started.
+            #[test]
+            fn sla_targets_are_working_time_when_asked(
+                t in 1_798_761_600_000i64..1_830_297_600_000,
+                first in 10i64..7200, next in 10i64..7200, resolution in 10i64..604_800, in_hours in any::<bool>(),
+            ) {
+                let a = channel(in_hours, first, next, resolution);
+                let now = Timestamp(t);
+                let (f, n) = a.reply_dues(now);
+                let (f, n) = (f.expect("on"), n.expect("on"));
+                let r = a.resolution_due(now).expect("on");
+                for (due, secs) in [(f, first), (n, next), (r, resolution)] {
+                    prop_assert!(due.0 - t >= secs * 1000);
+                    if in_hours {
+                        prop_assert_eq!(a.hours.working_between(now, due), secs * 1000);
+                    } else {
+                        prop_assert_eq!(due.0 - t, secs * 1000);
+                    }
+                }
+                if first <= next {
+                    prop_assert!(f <= n);
+                }
+            }
+        }
+    }
 }
