@@ -1271,6 +1271,13 @@ pub async fn sla_dues_follow_the_conversation_and_breach_once(store: Arc<dyn Sto
     let d = store.post_message(f.operator_post(d.id, "o2", "Отвечаю")).await.expect("reply").dialog;
     assert!(!d.sla.reply_breached && d.sla.reply_due.is_none());
     assert!(d.sla.resolve_breached);
+    // A close ends the wait for a reply; the resolution due stays for reports.
+    let mut waits = f.visitor_post("s4", "И ещё");
+    waits.timers = timers(t + 5_000_000, t + 5_000_000, t + 9_999_999);
+    assert!(store.post_message(waits).await.expect("waits").dialog.sla.reply_due.is_some());
+    let (closed, _) = store.close_with_reason(f.workspace.id, d.id, CloseReason::Operator, now()).await.expect("close");
+    assert_eq!(closed.sla.reply_due, None);
+    assert_eq!(closed.sla.resolve_due, Some(Timestamp(t + 1_800_000)));
 }
 
 pub async fn auto_close_timers_are_claimed_once(store: Arc<dyn Store>) {

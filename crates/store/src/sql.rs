@@ -189,7 +189,7 @@ q!(
 q!(
     CLOSE_DIALOG,
     "UPDATE dialogs SET status = 'closed', closed_at = $3, updated_at = $3, \
-     auto_close_at = NULL, auto_close_action = NULL, auto_close_hold = NULL \
+     auto_close_at = NULL, auto_close_action = NULL, auto_close_hold = NULL, sla_reply_due_at = NULL, sla_reply_breached = FALSE \
      WHERE workspace_id = $1 AND id = $2 AND status = 'open' RETURNING ",
     DIALOG_COLS
 );
@@ -444,7 +444,7 @@ q!(
 q!(
     CLOSE_DIALOG_WITH_REASON,
     "UPDATE dialogs SET status = 'closed', closed_at = $3, updated_at = $3, close_reason = $4, snoozed_until = NULL, \
-     auto_close_at = NULL, auto_close_action = NULL, auto_close_hold = NULL \
+     auto_close_at = NULL, auto_close_action = NULL, auto_close_hold = NULL, sla_reply_due_at = NULL, sla_reply_breached = FALSE \
      WHERE workspace_id = $1 AND id = $2 AND status = 'open' RETURNING ",
     DIALOG_COLS
 );
@@ -551,7 +551,7 @@ pub const CLAIM_RESOLVE_BREACHES: Claim = Claim {
 /// Dialogs whose auto-close is due: closed, reason `auto`.
 pub const CLAIM_AUTO_CLOSES: Claim = Claim {
     set: "status = 'closed', closed_at = $1, updated_at = $1, close_reason = 'auto', snoozed_until = NULL, \
-          auto_close_at = NULL, auto_close_action = NULL, auto_close_hold = NULL",
+          auto_close_at = NULL, auto_close_action = NULL, auto_close_hold = NULL, sla_reply_due_at = NULL, sla_reply_breached = FALSE",
     due: "auto_close_at IS NOT NULL AND auto_close_at <= $1 AND auto_close_action = 'close' AND status = 'open'",
     order: "auto_close_at",
 };
