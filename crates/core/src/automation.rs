@@ -17,27 +17,11 @@ use frontline_domain::{
 };
 use frontline_store::{PostMessage, PostTarget, StoreError};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// Channels' automation as last read, per node (changes made on this node apply at once; others
 /// after `routing_cache_ms`).
-#[derive(Default)]
-pub struct AutomationCache {
-    entries: Mutex<HashMap<ChannelId, (Arc<Automation>, i64)>>,
-}
-
-impl AutomationCache {
-    fn get(&self, channel: ChannelId, now: i64, ttl: i64) -> Option<Arc<Automation>> {
-        let entries = self.entries.lock().ok()?;
-        entries.get(&channel).filter(|(_, at)| now - at < ttl).map(|(a, _)| a.clone())
-    }
-
-    fn put(&self, channel: ChannelId, a: Arc<Automation>, now: i64) {
-        if let Ok(mut entries) = self.entries.lock() {
-            entries.insert(channel, (a, now));
-        }
-    }
-}
+pub type AutomationCache = crate::cache::TtlCache<ChannelId, Automation>;
 
 /// Reads a stored document; one that no longer parses (it was checked when written) falls
 /// back to the defaults rather than stopping the channel.
@@ -54,16 +38,15 @@ fn parse_stored(channel: ChannelId, text: &str) -> Automation {
 /// The channel's automation, from the node's cache when fresh.
 pub async fn for_channel(app: &App, ws: WorkspaceId, channel: ChannelId) -> Result<Arc<Automation>, CoreError> {
     let now = app.clock.now().0;
-    if let Some(a) = app.automation.get(channel, now, app.config.routing_cache_ms) {
-        return Ok(a);
-    }
-    let text = app.store.automation(ws, channel).await.map_err(|e| match e {
-        StoreError::NotFound => CoreError::NotFound("channel"),
-        other => other.into(),
-    })?;
-    let a = Arc::new(parse_stored(channel, &text));
-    app.automation.put(channel, a.clone(), now);
-    Ok(a)
+    app.automation
+        .get_or_load(channel, now, app.config.routing_cache_ms, || async {
+            match app.store.automation(ws, channel).await {
+                Ok(text) => Ok(parse_stored(channel, &text)),
+                Err(StoreError::NotFound) => Err(CoreError::NotFound("channel")),
+                Err(e) => Err(e.into()),
+            }
+        })
+        .await
 }
 
 /// The document of a channel (every operator of the workspace may read it).

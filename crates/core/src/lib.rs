@@ -6,6 +6,7 @@ pub mod audience;
 pub mod auth;
 pub mod automation;
 pub mod bus;
+pub mod cache;
 pub mod channels;
 pub mod clock;
 pub mod demo;

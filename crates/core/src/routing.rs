@@ -4,11 +4,10 @@ use crate::App;
 use crate::auth::OperatorActor;
 use crate::error::CoreError;
 use frontline_domain::routing::{Condition, Routed, RoutingRule, UrlPattern, route};
-use frontline_domain::{ChannelId, DomainError, RoutingContext, Site, Timestamp, WorkspaceId};
+use frontline_domain::{ChannelId, DomainError, RoutingContext, Site, WorkspaceId};
 use frontline_store::{StoreError, StoredRule};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -86,39 +85,16 @@ pub(crate) fn parse_conditions(cs: &[ConditionView], prefix: &str) -> Result<Vec
 
 /// A workspace's rules, parsed, with the names the dialog keeps.
 #[derive(Clone)]
-struct Rules {
+pub struct Rules {
     rules: Vec<RoutingRule<usize>>,
     names: Vec<String>,
-    read_at: Timestamp,
 }
 
 /// Each workspace's rules, read again after `routing_cache_ms` (at once after a change made on
 /// this node), so a visitor's post does not read them every time.
-#[derive(Default)]
-pub struct RulesCache {
-    by_workspace: Mutex<HashMap<WorkspaceId, Arc<Rules>>>,
-}
+pub type RulesCache = crate::cache::TtlCache<WorkspaceId, Rules>;
 
-impl RulesCache {
-    fn get(&self, ws: WorkspaceId, now: Timestamp, ttl: i64) -> Option<Arc<Rules>> {
-        let map = self.by_workspace.lock().ok()?;
-        map.get(&ws).filter(|r| now.0 - r.read_at.0 < ttl).cloned()
-    }
-
-    fn put(&self, ws: WorkspaceId, rules: Arc<Rules>) {
-        if let Ok(mut map) = self.by_workspace.lock() {
-            map.insert(ws, rules);
-        }
-    }
-
-    fn forget(&self, ws: WorkspaceId) {
-        if let Ok(mut map) = self.by_workspace.lock() {
-            map.remove(&ws);
-        }
-    }
-}
-
-fn parse_stored(stored: &[StoredRule], now: Timestamp) -> Rules {
+fn parse_stored(stored: &[StoredRule]) -> Rules {
     let mut rules = Vec::with_capacity(stored.len());
     let mut names = Vec::with_capacity(stored.len());
     for (i, s) in stored.iter().enumerate() {
@@ -133,17 +109,16 @@ fn parse_stored(stored: &[StoredRule], now: Timestamp) -> Rules {
         }
         names.push(s.name.clone());
     }
-    Rules { rules, names, read_at: now }
+    Rules { rules, names }
 }
 
 async fn rules(app: &App, ws: WorkspaceId) -> Result<Arc<Rules>, CoreError> {
-    let now = app.clock.now();
-    if let Some(r) = app.routing.get(ws, now, app.config.routing_cache_ms) {
-        return Ok(r);
-    }
-    let parsed = Arc::new(parse_stored(&app.store.routing_rules(ws).await?, now));
-    app.routing.put(ws, parsed.clone());
-    Ok(parsed)
+    let now = app.clock.now().0;
+    app.routing
+        .get_or_load(ws, now, app.config.routing_cache_ms, || async {
+            Ok::<_, CoreError>(parse_stored(&app.store.routing_rules(ws).await?))
+        })
+        .await
 }
 
 /// The channel of a visitor's next new dialog and the name of the rule that chose it.
