@@ -269,7 +269,10 @@ async fn write_visitor(
 ) -> Result<Posted, CoreError> {
     let v = &actor.visitor;
     let mut previous = None;
-    if let Some(last) = app.store.latest_dialog_of_visitor(v.workspace_id, v.id).await?
+    let last = app.store.latest_dialog_of_visitor(v.workspace_id, v.id).await?;
+    // His open dialog's channel sets its timers (it may have been moved off the routed one).
+    let mut open_in = last.as_ref().filter(|d| d.status == frontline_domain::DialogStatus::Open).map(|d| d.channel_id);
+    if let Some(last) = last
         && last.status == frontline_domain::DialogStatus::Closed
     {
         let channel = app.store.channel(v.workspace_id, last.channel_id).await?;
@@ -279,6 +282,7 @@ async fn write_visitor(
         if opened.is_none() && last.closed_at.is_some_and(|at| window.reopens(at, app.clock.now())) {
             match crate::tools::reopen_dialog(app, &last, None).await {
                 Ok(Some(reopened)) => {
+                    open_in = Some(reopened.channel_id);
                     let view = crate::dialogs::views(app, std::slice::from_ref(&reopened)).await?.remove(0);
                     audience::publish(
                         app,
@@ -297,7 +301,7 @@ async fn write_visitor(
         }
     }
     let (channel, routed_by) = crate::routing::channel_for(app, &actor.site, &v.context).await?;
-    let automation = crate::automation::for_channel(app, v.workspace_id, channel).await?;
+    let automation = crate::automation::for_channel(app, v.workspace_id, open_in.unwrap_or(channel)).await?;
     let now = app.clock.now();
     let opening = opened.map(|o| match o {
         Opened::Trigger(t) => Opening {
