@@ -2,6 +2,7 @@
 //! prompt), SLA due times and breaches, business hours, proactive messages, the offline form,
 //! and timers that come due while the server is down.
 
+use crate::support::{body, general};
 use frontline_core::{Clock, FakeClock};
 use frontline_domain::Timestamp;
 use frontline_testkit::{Backend, OperatorClient, Options, TestApp, VisitorClient, postgres_store, temp_dir};
@@ -12,17 +13,6 @@ use std::sync::Arc;
 const MIN: i64 = 60_000;
 /// Wednesday 3 March 2027, 12:00 UTC.
 const WEDNESDAY_NOON: i64 = 1_804_075_200_000;
-
-async fn body(resp: reqwest::Response) -> (u16, Value) {
-    let status = resp.status().as_u16();
-    let text = resp.text().await.expect("body");
-    (status, if text.is_empty() { Value::Null } else { serde_json::from_str(&text).expect("JSON body") })
-}
-
-async fn general(admin: &OperatorClient) -> String {
-    let chans: Value = admin.get("/api/v1/channels").await.json().await.expect("json");
-    chans["items"][0]["id"].as_str().expect("id").to_owned()
-}
 
 async fn dialog(admin: &OperatorClient, id: &str) -> Value {
     admin.get(&format!("/api/v1/dialogs/{id}")).await.json().await.expect("dialog")

@@ -1,12 +1,8 @@
 //! Admins set up channels and their members.
 
+use crate::support::body;
 use frontline_testkit::TestApp;
 use serde_json::{Value, json};
-
-async fn body(resp: reqwest::Response) -> (u16, Value) {
-    let status = resp.status().as_u16();
-    (status, resp.json().await.expect("JSON body"))
-}
 
 #[tokio::test]
 async fn admins_create_channels_and_set_their_members() {

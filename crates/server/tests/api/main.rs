@@ -12,4 +12,5 @@ mod queues;
 mod refusals;
 mod resume;
 mod shutdown;
+mod support;
 mod tools;

@@ -1,16 +1,12 @@
 //! Queues, accept, capacity, transfer, presence, auto-assign, waiting alerts and routing rules,
 //! through the HTTP API and the sockets.
 
+use crate::support::body;
 use frontline_core::{Clock, FakeClock};
 use frontline_domain::Timestamp;
 use frontline_testkit::{Backend, OperatorClient, Options, TestApp, postgres_store, temp_dir};
 use serde_json::{Value, json};
 use std::sync::Arc;
-
-async fn body(resp: reqwest::Response) -> (u16, Value) {
-    let status = resp.status().as_u16();
-    (status, resp.json().await.expect("JSON body"))
-}
 
 /// A channel made by the admin, with its id.
 async fn channel(admin: &OperatorClient, name: &str) -> String {

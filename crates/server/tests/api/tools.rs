@@ -2,23 +2,13 @@
 //! snooze, close and reopen, rating, search, the visitor card, typing and read marks, saved
 //! replies.
 
+use crate::support::{body, general};
 use frontline_core::{Clock, FakeClock};
 use frontline_domain::Timestamp;
 use frontline_testkit::{Backend, OperatorClient, Options, TestApp, VisitorClient, postgres_store};
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::sync::Arc;
-
-async fn body(resp: reqwest::Response) -> (u16, Value) {
-    let status = resp.status().as_u16();
-    let text = resp.text().await.expect("body");
-    (status, if text.is_empty() { Value::Null } else { serde_json::from_str(&text).expect("JSON body") })
-}
-
-async fn general(admin: &OperatorClient) -> String {
-    let chans: Value = admin.get("/api/v1/channels").await.json().await.expect("json");
-    chans["items"][0]["id"].as_str().expect("id").to_owned()
-}
 
 async fn first_message(app: &TestApp, text: &str) -> (VisitorClient, String) {
     let visitor = app.visitor().await;
