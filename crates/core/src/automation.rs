@@ -64,7 +64,8 @@ pub async fn put(
     actor.require_admin()?;
     let a = Automation::parse(doc).map_err(|e| CoreError::Invalid { field: e.field, reason: e.reason })?;
     let text = serde_json::to_string(a.doc()).map_err(|e| CoreError::Internal(e.to_string()))?;
-    app.store.set_automation(actor.workspace(), channel, &text).await.map_err(|e| match e {
+    let stop = a.auto_close.is_none();
+    app.store.set_automation(actor.workspace(), channel, &text, stop).await.map_err(|e| match e {
         StoreError::NotFound => CoreError::NotFound("channel"),
         other => other.into(),
     })?;
@@ -151,21 +152,27 @@ async fn views_of(app: &App, dialogs: &[Dialog]) -> Result<Vec<crate::views::Dia
     Ok(out.into_iter().flatten().collect())
 }
 
-/// Sends the "is the question still relevant?" prompt of a due timer in the assignee's name;
-/// the post itself sets the close that follows. `false` when another node sent it.
+/// Sends the "is the question still relevant?" prompt of a due timer in the assignee's name
+/// (the persona's when nobody has the dialog); the post itself sets the close that follows.
+/// `false` when another node sent it.
 async fn prompt(app: &App, d: &Dialog, now: Timestamp) -> Result<bool, CoreError> {
     let Some(timer) = &d.auto_close else { return Ok(false) };
     let a = for_channel(app, d.workspace_id, d.channel_id).await?;
-    let (Some(policy), Some(assignee)) = (a.auto_close.as_ref(), d.assignee) else {
-        // Auto-close is off now, or nobody to send it in the name of: close at once instead.
-        app.store.prompt_to_close(d.workspace_id, d.id, timer.at).await?;
+    let Some(policy) = a.auto_close.as_ref() else {
+        // Auto-close was switched off since the timer was set: the timer goes.
+        app.store.settle_prompt(d.workspace_id, d.id, timer.at, false).await?;
         return Ok(false);
     };
     let Some((text, _)) = &policy.prompt else {
-        app.store.prompt_to_close(d.workspace_id, d.id, timer.at).await?;
+        // The prompt was switched off: the silence limit has passed, so the dialog closes.
+        app.store.settle_prompt(d.workspace_id, d.id, timer.at, true).await?;
         return Ok(false);
     };
-    let name = crate::queue::operator_name(app, d.workspace_id, assignee.operator).await?;
+    // In the assignee's name; with nobody assigned, in the channel persona's.
+    let (author, name) = match d.assignee {
+        Some(who) => (who.operator.0, crate::queue::operator_name(app, d.workspace_id, who.operator).await?),
+        None => (d.channel_id.0, a.persona.clone()),
+    };
     let posted = app
         .store
         .post_message(PostMessage {
@@ -175,7 +182,7 @@ async fn prompt(app: &App, d: &Dialog, now: Timestamp) -> Result<bool, CoreError
                 id: MessageId::new(),
                 client_id: ClientId::from_stored(format!("prompt-{}-{}", d.id, timer.at.0)),
                 author_kind: AuthorKind::Operator,
-                author_id: assignee.operator.0,
+                author_id: author,
                 body: MessageBody::from_stored(text.clone()),
                 created_at: now,
                 audience: Default::default(),

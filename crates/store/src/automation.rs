@@ -73,15 +73,28 @@ macro_rules! sql_automation_impls {
                     Ok(rows.into_iter().map(|(id, doc)| (ChannelId(id), doc)).collect())
                 }
 
-                async fn set_automation(&self, ws: WorkspaceId, channel: ChannelId, doc: &str) -> StoreResult<()> {
+                async fn set_automation(
+                    &self,
+                    ws: WorkspaceId,
+                    channel: ChannelId,
+                    doc: &str,
+                    stop_auto_close: bool,
+                ) -> StoreResult<()> {
+                    let mut tx = self.writer().begin().await.map_err(map_err)?;
                     let done = ::sqlx::query(sql::UPDATE_AUTOMATION)
                         .bind(ws.0)
                         .bind(channel.0)
                         .bind(doc)
-                        .execute(self.writer())
+                        .execute(&mut *tx)
                         .await
                         .map_err(map_err)?;
-                    if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+                    if done.rows_affected() == 0 {
+                        return Err(StoreError::NotFound);
+                    }
+                    if stop_auto_close {
+                        ::sqlx::query(sql::CLEAR_AUTO_CLOSE).bind(ws.0).bind(channel.0).execute(&mut *tx).await.map_err(map_err)?;
+                    }
+                    tx.commit().await.map_err(map_err)
                 }
 
                 async fn claim_breaches(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Breach>> {
@@ -159,11 +172,18 @@ macro_rules! sql_automation_impls {
                     rows.iter().map(|r| records::dialog(&R(r))).collect()
                 }
 
-                async fn prompt_to_close(&self, ws: WorkspaceId, dialog: DialogId, at: Timestamp) -> StoreResult<()> {
-                    ::sqlx::query(sql::PROMPT_TO_CLOSE)
+                async fn settle_prompt(
+                    &self,
+                    ws: WorkspaceId,
+                    dialog: DialogId,
+                    at: Timestamp,
+                    close: bool,
+                ) -> StoreResult<()> {
+                    ::sqlx::query(sql::SETTLE_PROMPT)
                         .bind(ws.0)
                         .bind(dialog.0)
                         .bind(at.0)
+                        .bind(close)
                         .execute(self.writer())
                         .await
                         .map_err(map_err)?;

@@ -1309,19 +1309,35 @@ pub async fn auto_close_timers_are_claimed_once(store: Arc<dyn Store>) {
         0,
         "a prompt comes first"
     );
-    store.prompt_to_close(f.workspace.id, d.id, Timestamp(t + 1)).await.expect("stale timer");
+    store.settle_prompt(f.workspace.id, d.id, Timestamp(t + 1), true).await.expect("stale timer");
     assert_eq!(
         ours(store.claim_auto_closes(Timestamp(t + 700_000), 100).await.expect("claim")),
         0,
         "only the timer it was"
     );
-    store.prompt_to_close(f.workspace.id, d.id, Timestamp(t + 600_000)).await.expect("to close");
+    store.settle_prompt(f.workspace.id, d.id, Timestamp(t + 600_000), true).await.expect("to close");
     let closed = store.claim_auto_closes(Timestamp(t + 700_000), 100).await.expect("claim");
     let closed: Vec<_> = closed.into_iter().filter(|x| x.id == d.id).collect();
     assert_eq!(closed.len(), 1);
     assert_eq!(closed[0].close_reason, Some(CloseReason::Auto));
     assert!(closed[0].auto_close.is_none());
     assert_eq!(ours(store.claim_auto_closes(Timestamp(t + 800_000), 100).await.expect("claim")), 0, "once");
+    // A prompt no longer wanted at all (auto-close switched off) takes its timer away.
+    let v3 = visitor(&store, f.workspace.id, f.site.id).await;
+    let d3 = store.post_message(f.visitor_post_by(&v3, "c1", "Вопрос")).await.expect("visitor").dialog;
+    let mut reply = f.operator_post(d3.id, "c2", "Ответ");
+    reply.timers = closing(t + 600_000, AutoCloseAction::Prompt, None);
+    store.post_message(reply).await.expect("reply");
+    store.settle_prompt(f.workspace.id, d3.id, Timestamp(t + 600_000), false).await.expect("settle");
+    assert!(store.dialog(f.workspace.id, d3.id).await.expect("read").auto_close.is_none());
+    // Switching auto-close off takes the channel's timers away.
+    let v4 = visitor(&store, f.workspace.id, f.site.id).await;
+    let d4 = store.post_message(f.visitor_post_by(&v4, "e1", "Вопрос")).await.expect("visitor").dialog;
+    let mut reply = f.operator_post(d4.id, "e2", "Ответ");
+    reply.timers = closing(t + 600_000, AutoCloseAction::Close, None);
+    store.post_message(reply).await.expect("reply");
+    store.set_automation(f.workspace.id, f.channel.id, r#"{"auto_close":{"enabled":false}}"#, true).await.expect("off");
+    assert!(store.dialog(f.workspace.id, d4.id).await.expect("read").auto_close.is_none());
     // A snooze stops auto-close.
     let v2 = visitor(&store, f.workspace.id, f.site.id).await;
     let d2 = store.post_message(f.visitor_post_by(&v2, "b1", "Вопрос")).await.expect("visitor").dialog;
@@ -1407,10 +1423,13 @@ pub async fn proactive_openings_triggers_and_automation_documents(store: Arc<dyn
     assert_eq!(store.dialog(ws, d.id).await.expect("read").trigger.map(|t| t.id), Some(trigger.id));
     // Automation documents.
     assert_eq!(store.automation(ws, f.channel.id).await.expect("doc"), "{}");
-    store.set_automation(ws, f.channel.id, r#"{"sla":{"enabled":false}}"#).await.expect("set");
+    store.set_automation(ws, f.channel.id, r#"{"sla":{"enabled":false}}"#, false).await.expect("set");
     assert_eq!(store.automation(ws, f.channel.id).await.expect("doc"), r#"{"sla":{"enabled":false}}"#);
     assert_eq!(store.automations(ws).await.expect("all").len(), 1);
-    assert!(matches!(store.set_automation(other.workspace.id, f.channel.id, "{}").await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        store.set_automation(other.workspace.id, f.channel.id, "{}", true).await,
+        Err(StoreError::NotFound)
+    ));
 }
 
 pub async fn the_due_sort_puts_the_most_overdue_first(store: Arc<dyn Store>) {

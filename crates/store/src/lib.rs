@@ -332,8 +332,16 @@ pub trait AutomationStore: Send + Sync {
     async fn automation(&self, workspace: WorkspaceId, channel: ChannelId) -> StoreResult<String>;
     /// Every channel's document of the workspace.
     async fn automations(&self, workspace: WorkspaceId) -> StoreResult<Vec<(ChannelId, String)>>;
-    /// `NotFound` when the channel is not the workspace's.
-    async fn set_automation(&self, workspace: WorkspaceId, channel: ChannelId, doc: &str) -> StoreResult<()>;
+    /// `NotFound` when the channel is not the workspace's. With `stop_auto_close` (the document
+    /// switches it off), the channel's open dialogs lose their auto-close timers in the same
+    /// transaction.
+    async fn set_automation(
+        &self,
+        workspace: WorkspaceId,
+        channel: ChannelId,
+        doc: &str,
+        stop_auto_close: bool,
+    ) -> StoreResult<()>;
     /// Claims the SLA targets due at `now` (of every workspace) and records each breach, at
     /// most `limit`: a target is claimed once, whichever node asks.
     async fn claim_breaches(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Breach>>;
@@ -348,8 +356,15 @@ pub trait AutomationStore: Send + Sync {
     async fn claim_auto_closes(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Dialog>>;
     /// Dialogs whose auto-close prompt is due at `now`.
     async fn due_prompts(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Dialog>>;
-    /// Turns a due prompt (of the timer at `at`) into a close (nobody to send it in the name of).
-    async fn prompt_to_close(&self, workspace: WorkspaceId, dialog: DialogId, at: Timestamp) -> StoreResult<()>;
+    /// A due prompt (of the timer at `at`) that will not be sent: with `close`, the dialog closes
+    /// at the next claim instead; without, the timer goes (auto-close was switched off).
+    async fn settle_prompt(
+        &self,
+        workspace: WorkspaceId,
+        dialog: DialogId,
+        at: Timestamp,
+        close: bool,
+    ) -> StoreResult<()>;
 
     async fn triggers(&self, workspace: WorkspaceId) -> StoreResult<Vec<StoredTrigger>>;
     async fn trigger(&self, workspace: WorkspaceId, id: uuid::Uuid) -> StoreResult<StoredTrigger>;

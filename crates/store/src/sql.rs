@@ -510,6 +510,9 @@ pub const DELETE_UPLOAD: &str = "DELETE FROM attachments WHERE id = $1 AND messa
 // Automation.
 pub const SELECT_AUTOMATION: &str = "SELECT automation FROM channels WHERE workspace_id = $1 AND id = $2";
 pub const UPDATE_AUTOMATION: &str = "UPDATE channels SET automation = $3 WHERE workspace_id = $1 AND id = $2";
+/// Auto-close switched off: the channel's open dialogs lose their timers.
+pub const CLEAR_AUTO_CLOSE: &str = "UPDATE dialogs SET auto_close_at = NULL, auto_close_action = NULL, \
+     auto_close_hold = NULL WHERE workspace_id = $1 AND channel_id = $2 AND status = 'open' AND auto_close_at IS NOT NULL";
 pub const SELECT_ALL_AUTOMATION: &str = "SELECT id, automation FROM channels WHERE workspace_id = $1";
 
 /// A claim of due timers: `UPDATE dialogs SET {set} WHERE id IN (SELECT id FROM dialogs WHERE
@@ -574,9 +577,13 @@ q!(
     /// of the dialog and the due time, so a second node's post is a duplicate).
     DUE_AUTO_CLOSE_PROMPTS, "SELECT ", DIALOG_COLS, " FROM dialogs WHERE auto_close_at IS NOT NULL \
      AND auto_close_at <= $1 AND auto_close_action = 'prompt' AND status = 'open' ORDER BY auto_close_at LIMIT $2");
-/// A dialog's timer that has no one to send its prompt: it closes at once instead.
-pub const PROMPT_TO_CLOSE: &str = "UPDATE dialogs SET auto_close_action = 'close' WHERE workspace_id = $1 AND id = $2 \
-     AND auto_close_at = $3 AND auto_close_action = 'prompt'";
+/// A due prompt that will not be sent (`$4` true: it is no longer wanted, close instead;
+/// false: auto-close was switched off, the timer goes), only while it is the timer `$3`.
+pub const SETTLE_PROMPT: &str = "UPDATE dialogs SET \
+     auto_close_at = CASE WHEN $4 THEN auto_close_at ELSE NULL END, \
+     auto_close_action = CASE WHEN $4 THEN 'close' ELSE NULL END, \
+     auto_close_hold = CASE WHEN $4 THEN auto_close_hold ELSE NULL END \
+     WHERE workspace_id = $1 AND id = $2 AND auto_close_at = $3 AND auto_close_action = 'prompt'";
 pub const INSERT_BREACH: &str = "INSERT INTO sla_breaches (dialog_id, target, due_at, breached_at, workspace_id, \
      channel_id, assignee_id) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING";
 pub const SELECT_BREACHES: &str =

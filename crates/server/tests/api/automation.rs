@@ -160,6 +160,19 @@ async fn the_prompt_is_sent_first_and_the_close_follows() {
     clock.advance_ms(60 * MIN);
     assert_eq!(app.tick().await.automation.auto_closed, 0);
     assert_eq!(dialog(&admin, &id2).await["status"], "open");
+
+    // Auto-close switched off after the timer was set: the timer goes, nothing is sent or closed.
+    let v3 = app.visitor().await;
+    let sent: Value = v3.send("z-1", "Ещё вопрос").await.json().await.expect("json");
+    let id3 = sent["dialog_id"].as_str().expect("id").to_owned();
+    admin.post(&format!("/api/v1/dialogs/{id3}/messages"), json!({"client_id": "z-2", "body": "Ответ"})).await;
+    set_automation(&admin, |d| d["auto_close"]["enabled"] = json!(false)).await;
+    clock.advance_ms(60 * MIN);
+    let fired = app.tick().await.automation;
+    assert_eq!((fired.prompts, fired.auto_closed), (0, 0));
+    let d = dialog(&admin, &id3).await;
+    assert_eq!(d["status"], "open");
+    assert!(d["auto_close"].is_null(), "{d}");
 }
 
 async fn sla_breaches_are_recorded_once_and_alert_supervisors(app: TestApp, clock: Arc<FakeClock>) {
