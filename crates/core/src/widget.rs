@@ -360,6 +360,14 @@ async fn write_visitor(
     Ok(posted)
 }
 
+/// Whether someone answers now in the channel the visitor's new dialog would go to (the widget
+/// asks again now and then while nobody does, so the form gives way when someone comes online).
+pub async fn availability(app: &App, actor: &VisitorActor) -> Result<crate::automation::Availability, CoreError> {
+    let v = &actor.visitor;
+    let (channel, _) = crate::routing::channel_for(app, &actor.site, &v.context).await?;
+    crate::automation::availability(app, v.workspace_id, channel).await
+}
+
 /// What the offline contact form sends.
 #[derive(Debug, Clone, Default)]
 pub struct OfflineForm<'a> {

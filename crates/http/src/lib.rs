@@ -79,6 +79,7 @@ pub fn router(state: HttpState) -> Router {
         .route("/rating", post(tools::widget_rate))
         .route("/triggers/{id}/shown", post(widget::trigger_shown))
         .route("/offline", post(widget::offline_request))
+        .route("/availability", get(widget::availability))
         .route("/ws", get(ws::widget_ws))
         .fallback(api_not_found);
     Router::new()

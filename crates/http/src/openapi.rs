@@ -23,7 +23,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         tools::close_many, tools::list_replies, tools::create_reply, tools::update_reply, tools::delete_reply,
         tools::visitor_card, tools::update_visitor_card, tools::search, tools::widget_read, tools::widget_rate,
         automation::get_automation, automation::put_automation, automation::list_triggers, automation::create_trigger,
-        automation::update_trigger, automation::delete_trigger, widget::trigger_shown, widget::offline_request,
+        automation::update_trigger, automation::delete_trigger, widget::trigger_shown, widget::offline_request, widget::availability,
     ),
     components(schemas(ApiErrorBody, ErrorCode)),
     modifiers(&Security),

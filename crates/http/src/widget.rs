@@ -136,6 +136,17 @@ pub async fn update_visitor(
     Ok(Json(VisitorView::from(&v)))
 }
 
+/// Whether someone answers now (the session answer's `availability`, asked again).
+#[utoipa::path(get, path = "/widget/v1/availability", tag = "widget",
+    responses((status = 200, body = frontline_core::automation::Availability), (status = 401, body = ApiErrorBody)),
+    security(("visitor_token" = [])))]
+pub async fn availability(
+    State(s): State<HttpState>,
+    WidgetAuth(actor): WidgetAuth,
+) -> ApiResult<Json<frontline_core::automation::Availability>> {
+    Ok(Json(widget::availability(&s.app, &actor).await?))
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct ShownView {
     pub shown: bool,

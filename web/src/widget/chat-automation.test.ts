@@ -296,3 +296,40 @@ describe('offline mode', () => {
     chat.stop();
   });
 });
+
+describe('availability', () => {
+  const nobody: WidgetAvailability = { online: false, reason: 'nobody_online', offline_form: true, message: 'Оставьте контакты', next_open_at: null };
+
+  it('asks again every minute while nobody answers, and the form gives way when someone comes online', async () => {
+    let now: WidgetAvailability = nobody;
+    const { chat, api } = setup({ availability: nobody, routes: { 'GET /widget/v1/availability': () => now } });
+    await chat.start();
+    expect(chat.availability?.offline_form).toBe(true);
+    await vi.advanceTimersByTimeAsync(59_000);
+    expect(api.callsTo('GET', '/widget/v1/availability')).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(api.callsTo('GET', '/widget/v1/availability')).toHaveLength(1);
+    expect(chat.availability?.offline_form).toBe(true);
+    now = online;
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(chat.availability?.online).toBe(true);
+    // Someone answers now: no more asking.
+    await vi.advanceTimersByTimeAsync(300_000);
+    expect(api.callsTo('GET', '/widget/v1/availability')).toHaveLength(2);
+    chat.stop();
+  });
+
+  it('does not ask while someone answers or while the visitor has an open dialog', async () => {
+    const first = setup({ routes: { 'GET /widget/v1/availability': () => nobody } });
+    await first.chat.start();
+    await vi.advanceTimersByTimeAsync(180_000);
+    expect(first.api.callsTo('GET', '/widget/v1/availability')).toHaveLength(0);
+    first.chat.stop();
+    const second = setup({ availability: nobody, dialog: openDialog, routes: { 'GET /widget/v1/availability': () => online } });
+    await second.chat.start();
+    await vi.advanceTimersByTimeAsync(180_000);
+    expect(second.api.callsTo('GET', '/widget/v1/availability')).toHaveLength(0);
+    second.chat.stop();
+  });
+});
+

@@ -97,6 +97,8 @@ export interface ProactivePlace {
   beforeSeq: number;
 }
 
+/** How often a widget with nobody to answer asks again whether someone does. */
+export const AVAILABILITY_EVERY_MS = 60_000;
 const tokenKey = (key: string) => `frontline.visitor.${key}`;
 const seenKey = (key: string) => `frontline.seen.${key}`;
 const contactKey = (key: string) => `frontline.contact.${key}`;
@@ -155,6 +157,8 @@ export class WidgetChat extends Observable {
   private readonly answers = new Map<string, string>();
   /** The client_id of the contact form being sent (kept across retries, so it is stored once). */
   private offlineClientId: string | null = null;
+  /** Asks again whether someone answers, while nobody does (see `refreshAvailability`). */
+  private availabilityTimer: ReturnType<typeof setInterval> | null = null;
 
   constructor(
     readonly params: FrameParams,
@@ -191,9 +195,27 @@ export class WidgetChat extends Observable {
     this.reportUnread();
     this.connect();
     this.schedule.start(this.triggers, this.visitSeconds);
+    this.availabilityTimer ??= setInterval(() => void this.refreshAvailability(), AVAILABILITY_EVERY_MS);
+  }
+
+  /**
+   * While nobody answers and the visitor has no open dialog, asks the server again, so the
+   * contact form gives way to the chat when an operator comes online (and the note changes).
+   * A failed ask changes nothing; the next one comes a minute later.
+   */
+  async refreshAvailability(): Promise<void> {
+    if (this.phase !== 'ready' || !this.availability || this.availability.online || this.hasOpenDialog()) return;
+    try {
+      this.availability = await this.api<WidgetAvailability>('GET', '/widget/v1/availability', { token: this.token });
+      this.changed();
+    } catch {
+      // Offline or refused: keep what the widget shows.
+    }
   }
 
   stop(): void {
+    if (this.availabilityTimer) clearInterval(this.availabilityTimer);
+    this.availabilityTimer = null;
     this.schedule.stop();
     this.socket?.stop();
     this.socket = null;

@@ -430,10 +430,15 @@ async fn the_offline_form_checks_every_field_then_opens_an_offline_dialog() {
     assert_eq!(list[0]["visitor"]["name"], "Ольга");
     assert_eq!(list[0]["visitor"]["email"], "olga@example.com");
     assert_eq!(list[0]["visitor"]["phone"], "+7 900 123-45-67");
-    // Someone online: no form.
+    // Someone online: no form, for a new session and when the open widget asks again.
     admin.presence("online").await;
     let later = app.visitor().await;
     assert_eq!(later.session["availability"]["offline_form"], false);
+    let (status, a) = body(later.call(Method::GET, "/widget/v1/availability", None).await).await;
+    assert_eq!((status, a["online"].as_bool(), a["offline_form"].as_bool()), (200, Some(true), Some(false)), "{a}");
+    admin.presence("offline").await;
+    let (_, a) = body(later.call(Method::GET, "/widget/v1/availability", None).await).await;
+    assert_eq!((a["reason"].as_str(), a["offline_form"].as_bool()), (Some("nobody_online"), Some(true)));
 }
 
 #[tokio::test]
