@@ -212,10 +212,12 @@ pub async fn reopen(app: &App, actor: &OperatorActor, id: DialogId) -> Result<Di
     }
 }
 
-/// Opens a closed dialog again with a line saying who did; `None` when it was open.
+/// Opens a closed dialog again with a line saying who did; `None` when it was open. Its
+/// resolution target starts again from now.
 pub(crate) async fn reopen_dialog(app: &App, d: &Dialog, by: Option<String>) -> Result<Option<Dialog>, CoreError> {
     let now = app.clock.now();
-    let reopened = match app.store.reopen_dialog(d.workspace_id, d.id, now).await {
+    let due = crate::automation::for_channel(app, d.workspace_id, d.channel_id).await?.resolution_due(now);
+    let reopened = match app.store.reopen_dialog(d.workspace_id, d.id, now, due).await {
         Ok(r) => r,
         Err(StoreError::Conflict(_)) => return Err(CoreError::VisitorHasOpenDialog),
         Err(e) => return Err(dialog_not_found(e)),

@@ -1077,9 +1077,15 @@ pub async fn close_reopen_and_rate(store: Arc<dyn Store>) {
     let rating = Rating::parse(5, Some("Отлично"), now()).expect("rating");
     assert!(store.rate_dialog(ws, d.id, &rating).await.expect("rate").is_none(), "no rating after an automatic close");
 
-    let reopened = store.reopen_dialog(ws, d.id, now()).await.expect("reopen").expect("was closed");
+    let due = Timestamp(now().0 + 1_800_000);
+    let reopened = store.reopen_dialog(ws, d.id, now(), Some(due)).await.expect("reopen").expect("was closed");
+    assert_eq!(
+        (reopened.sla.resolve_due, reopened.sla.resolve_breached),
+        (Some(due), false),
+        "a new resolution target"
+    );
     assert_eq!((reopened.status, reopened.category, reopened.close_reason), (DialogStatus::Open, None, None));
-    assert!(store.reopen_dialog(ws, d.id, now()).await.expect("again").is_none());
+    assert!(store.reopen_dialog(ws, d.id, now(), None).await.expect("again").is_none());
     store.close_with_reason(ws, d.id, CloseReason::Operator, now()).await.expect("close by operator");
     let rated = store.rate_dialog(ws, d.id, &rating).await.expect("rate").expect("asked");
     assert_eq!(rated.rating.as_ref().map(|r| (r.score, r.comment.clone())), Some((5, Some("Отлично".into()))));
@@ -1092,7 +1098,7 @@ pub async fn close_reopen_and_rate(store: Arc<dyn Store>) {
     }
     let next = store.post_message(post).await.expect("new dialog").dialog;
     assert_eq!(next.previous_dialog, Some(d.id));
-    assert!(matches!(store.reopen_dialog(ws, d.id, now()).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(store.reopen_dialog(ws, d.id, now(), None).await, Err(StoreError::Conflict(_))));
 
     // Read marks of the visitor only move forward.
     let r = store.post_message(f.operator_post(next.id, "r1", "Слушаю")).await.expect("reply").dialog;

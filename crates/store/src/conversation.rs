@@ -173,11 +173,18 @@ macro_rules! sql_conversation_impls {
                     }
                 }
 
-                async fn reopen_dialog(&self, ws: WorkspaceId, dialog: DialogId, now: Timestamp) -> StoreResult<Option<Dialog>> {
+                async fn reopen_dialog(
+                    &self,
+                    ws: WorkspaceId,
+                    dialog: DialogId,
+                    now: Timestamp,
+                    resolution_due: Option<Timestamp>,
+                ) -> StoreResult<Option<Dialog>> {
                     let row = ::sqlx::query(sql::REOPEN_DIALOG)
                         .bind(ws.0)
                         .bind(dialog.0)
                         .bind(now.0)
+                        .bind(resolution_due.map(|t| t.0))
                         .fetch_optional(self.writer())
                         .await
                         .map_err(map_err)?;

@@ -251,13 +251,14 @@ pub trait ConversationStore: Send + Sync {
         reason: CloseReason,
         now: Timestamp,
     ) -> StoreResult<(Dialog, bool)>;
-    /// Opens a closed dialog again (`None`: it was open). `Conflict` when the visitor has
-    /// another open dialog.
+    /// Opens a closed dialog again (`None`: it was open), its resolution target starting anew at
+    /// `resolution_due`. `Conflict` when the visitor has another open dialog.
     async fn reopen_dialog(
         &self,
         workspace: WorkspaceId,
         dialog: DialogId,
         now: Timestamp,
+        resolution_due: Option<Timestamp>,
     ) -> StoreResult<Option<Dialog>>;
     /// Stores the rating of a dialog an operator closed; `None` when it was not asked for or
     /// was given already.

@@ -449,10 +449,12 @@ q!(
     DIALOG_COLS
 );
 q!(
-    /// A closed dialog opens again; its category must be chosen anew. A visitor with another
+    /// A closed dialog opens again; its category must be chosen anew and its resolution target
+    /// starts again (`$4`, null without SLA). A visitor with another
     /// open dialog makes this a unique violation (one open dialog per visitor).
     REOPEN_DIALOG, "UPDATE dialogs SET status = 'open', closed_at = NULL, close_reason = NULL, category_id = NULL, \
-     updated_at = $3, queued_at = CASE WHEN assignee_id IS NULL THEN $3 ELSE NULL END, wait_alerted_at = NULL \
+     updated_at = $3, queued_at = CASE WHEN assignee_id IS NULL THEN $3 ELSE NULL END, wait_alerted_at = NULL, \
+     sla_resolve_due_at = $4, sla_resolve_breached = FALSE \
      WHERE workspace_id = $1 AND id = $2 AND status = 'closed' RETURNING ", DIALOG_COLS);
 q!(
     /// Only a dialog an operator closed, and only once.
