@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dialog, sla } from '../test/fixtures';
-import { formatSla, replyDue, slaAlertKey, slaClock, withSlaAlert } from './sla';
+import { farAhead, formatSla, replyDue, slaAlertKey, slaClock, withSlaAlert } from './sla';
 
 const DUE = '2026-01-01T12:00:00Z';
 const at = (iso: string) => Date.parse(iso);
@@ -57,3 +57,14 @@ describe('SLA countdown', () => {
     expect(list.map(slaAlertKey)).toEqual(['a:first_reply', 'b:first_reply', 'c:first_reply', 'd:first_reply', 'e:first_reply']);
   });
 });
+
+describe('a reply due far ahead', () => {
+  it('reads as a time from more than an hour before it, as a countdown within the hour and when late', () => {
+    const d = { status: 'open' as const, sla: { reply_target: 'first_reply' as const, reply_due_at: '2026-01-02T09:01:00Z', reply_breached: false, resolution_due_at: null, resolution_breached: false } };
+    const at = (iso: string) => Date.parse(iso);
+    expect(farAhead(slaClock(d, at('2026-01-01T23:00:00Z'))!)).toBe(true);
+    expect(farAhead(slaClock(d, at('2026-01-02T08:01:00Z'))!)).toBe(false);
+    expect(farAhead(slaClock(d, at('2026-01-02T09:30:00Z'))!)).toBe(false);
+  });
+});
+

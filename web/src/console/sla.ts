@@ -31,6 +31,13 @@ export function slaClock(d: Pick<DialogView, 'status' | 'sla'>, now: number): Sl
   return { overdue, ms: overdue ? Math.max(0, now - due) : left, dueAt: sla.reply_due_at, target: sla.reply_target };
 }
 
+/**
+ * A reply due more than an hour ahead (a channel counting business hours: a message at night
+ * is due in the morning) reads better as the time it is due than as a long countdown.
+ */
+export const FAR_AHEAD_MS = 3_600_000;
+export const farAhead = (clock: SlaClock): boolean => !clock.overdue && clock.ms > FAR_AHEAD_MS;
+
 /** "0:42" left (rounded up to the second) or "3:10" overdue; a day or more in `dayWords`. */
 export function formatSla(clock: SlaClock, dayWords: string): string {
   const ms = clock.overdue ? clock.ms : Math.ceil(clock.ms / 1000) * 1000;

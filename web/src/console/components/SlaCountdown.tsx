@@ -1,12 +1,12 @@
 /**
- * The SLA reply countdown of a dialog: "0:42" until the reply is due, then a red
- * "overdue 3:10". Nothing when the dialog has no reply due. Ticks with `now` (the list's
+ * The SLA reply countdown of a dialog: "0:42" until the reply is due ("by 09:01" when that is
+ * more than an hour ahead), then a red "overdue 3:10". Nothing when the dialog has no reply due. Ticks with `now` (the list's
  * one-second clock); `LiveSlaCountdown` brings its own clock for the header.
  */
 import type { DialogView } from '../../shared/api-types';
 import { useNow } from '../../shared/store';
 import { useConsole } from '../context';
-import { formatSla, slaClock } from '../sla';
+import { farAhead, formatSla, slaClock } from '../sla';
 import { snoozeTime } from '../snooze';
 
 interface Props {
@@ -22,16 +22,21 @@ export function SlaCountdown({ dialog, now, variant = 'row', testid = 'sla-count
   const clock = slaClock(dialog, now);
   if (!clock) return null;
   const time = formatSla(clock, t('time.days'));
+  const due = snoozeTime(clock.dueAt, lang, now);
+  const far = farAhead(clock);
   const label = clock.overdue ? t('sla.overdue_label', { time }) : t('sla.left_label', { time });
   const shown =
     variant === 'header'
       ? clock.overdue
         ? t('sla.header_overdue', { time })
-        : t('sla.header_left', { time })
+        : far
+          ? t('sla.header_until', { time: due })
+          : t('sla.header_left', { time })
       : clock.overdue
         ? t('sla.overdue', { time })
-        : time;
-  const due = snoozeTime(clock.dueAt, lang, now);
+        : far
+          ? t('sla.until', { time: due })
+          : time;
   const title = clock.target === 'first_reply' ? t('sla.due_first', { time: due }) : t('sla.due_next', { time: due });
   return (
     <time
