@@ -24,7 +24,7 @@ fn trigger_id(raw: &str) -> ApiResult<uuid::Uuid> {
 /// docs/api.md "Automation" for every field and its default).
 #[utoipa::path(get, path = "/api/v1/channels/{id}/automation", tag = "admin",
     params(("id" = Uuid, Path, description = "channel id")),
-    responses((status = 200, body = Object), (status = 404, body = ApiErrorBody)))]
+    responses((status = 200, body = AutomationDoc), (status = 404, body = ApiErrorBody)))]
 pub async fn get_automation(
     State(s): State<HttpState>,
     OperatorAuth(actor): OperatorAuth,
@@ -36,8 +36,8 @@ pub async fn get_automation(
 /// Replaces the channel's automation document (admins); a part left out takes its defaults. A
 /// bad value names its field (`business_hours.week[2].close`) and nothing changes.
 #[utoipa::path(put, path = "/api/v1/channels/{id}/automation", tag = "admin",
-    params(("id" = Uuid, Path, description = "channel id")), request_body = Object,
-    responses((status = 200, body = Object), (status = 400, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+    params(("id" = Uuid, Path, description = "channel id")), request_body = AutomationDoc,
+    responses((status = 200, body = AutomationDoc), (status = 400, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
         (status = 404, body = ApiErrorBody)))]
 pub async fn put_automation(
     State(s): State<HttpState>,
