@@ -19,10 +19,9 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { launchBrowser, watchErrors } from './browser';
-import { adminSession, chatFrame, reportFailure, shot, shotsDir, type AdminApi } from './helpers';
+import { adminSession, chatFrame, reportFailure, shot, shotsDir, signIn, type AdminApi, WAIT } from './helpers';
 import { startServer, type RunningServer } from './server';
 
-const WAIT = 20_000;
 const FIRST_TEXT = 'Здравствуйте, когда привезут мой заказ?';
 const SECOND_TEXT = 'Можно ли поменять цвет фасадов?';
 const HOLD_REPLY = 'Минуту, уточняю';
@@ -96,11 +95,7 @@ describe('automation in the console: SLA countdown, sort by due, auto-close line
   });
 
   it('the operator signs in; two visitors write and their rows count the reply down', async () => {
-    await operator.goto(server.consoleUrl);
-    await operator.getByTestId('login-email').fill(server.adminEmail);
-    await operator.getByTestId('login-password').fill(server.adminPassword);
-    await operator.getByTestId('login-submit').click();
-    await operator.getByTestId('dialog-list').waitFor({ timeout: WAIT });
+    await signIn(operator, server);
 
     await visitorWrites(first, FIRST_TEXT);
     await visitorWrites(second, SECOND_TEXT);

@@ -20,10 +20,9 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { launchBrowser, watchErrors } from './browser';
-import { adminSession, chatFrame, reportFailure, shot, shotsDir, type AdminApi } from './helpers';
+import { adminSession, chatFrame, reportFailure, shot, shotsDir, signIn, type AdminApi, WAIT } from './helpers';
 import { startServer, type RunningServer } from './server';
 
-const WAIT = 20_000;
 const TRIGGER_TEXT = 'Здравствуйте! Помочь подобрать кухню под ваш размер?';
 const ANSWER_TEXT = 'Да, у меня угловая 3×2 метра';
 const OFFLINE_NAME = 'Ольга Петрова';
@@ -79,11 +78,7 @@ describe('automation in the widget: proactive messages and offline mode', () => 
   });
 
   it('the operator signs in and is online', async () => {
-    await operator.goto(server.consoleUrl);
-    await operator.getByTestId('login-email').fill(server.adminEmail);
-    await operator.getByTestId('login-password').fill(server.adminPassword);
-    await operator.getByTestId('login-submit').click();
-    await operator.getByTestId('dialog-list').waitFor({ timeout: WAIT });
+    await signIn(operator, server);
     await operator.getByTestId('presence').selectOption('online');
     await expect.poll(() => operator.getByTestId('presence').getAttribute('data-presence'), { timeout: WAIT }).toBe('online');
   });

@@ -8,6 +8,9 @@ import type { FrameLocator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { webDir, type RunningServer } from './server';
 
+/** How long a browser step may wait for the page. */
+export const WAIT = 20_000;
+
 export const shotsDir = resolve(webDir, '../artifacts/screenshots');
 
 /** A screenshot into ../artifacts/screenshots/ (made on first use). */
@@ -52,3 +55,13 @@ export function reportFailure(errors: string[], server: RunningServer | undefine
     console.error(`--- server output ---\n${server?.output().slice(-4000) ?? ''}`);
   };
 }
+
+/** Opens the console and signs in; done when the dialog list shows. */
+export async function signIn(page: Page, server: RunningServer, email = server.adminEmail, password = server.adminPassword): Promise<void> {
+  await page.goto(server.consoleUrl);
+  await page.getByTestId('login-email').fill(email);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('dialog-list').waitFor({ timeout: WAIT });
+}
+

@@ -18,11 +18,10 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { launchBrowser, watchErrors } from './browser';
-import { adminSession, chatFrame, reportFailure, shot, shotsDir } from './helpers';
+import { adminSession, chatFrame, reportFailure, shot, shotsDir, signIn, WAIT } from './helpers';
 import type { AdminApi } from './helpers';
 import { startServer, type RunningServer } from './server';
 
-const WAIT = 20_000;
 const OLGA = 'Ольга Петрова';
 const OLGA_TEXT = 'Здравствуйте, оплата картой не проходит';
 const OTHER_TEXT = 'Когда привезут диван?';
@@ -106,11 +105,7 @@ describe('the operator console: saved replies, notes, tags, search, card, snooze
   });
 
   it('the operator signs in; Ольга names herself and writes, another visitor too', async () => {
-    await operator.goto(server.consoleUrl);
-    await operator.getByTestId('login-email').fill(server.adminEmail);
-    await operator.getByTestId('login-password').fill(server.adminPassword);
-    await operator.getByTestId('login-submit').click();
-    await operator.getByTestId('dialog-list').waitFor({ timeout: WAIT });
+    await signIn(operator, server);
 
     await visitorWrites(olga, OLGA_TEXT, OLGA);
     await visitorWrites(other, OTHER_TEXT);

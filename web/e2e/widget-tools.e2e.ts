@@ -17,10 +17,9 @@ import { deflateSync } from 'node:zlib';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { launchBrowser, watchErrors } from './browser';
-import { adminSession, chatFrame, reportFailure, shot, shotsDir } from './helpers';
+import { adminSession, chatFrame, reportFailure, shot, shotsDir, signIn, WAIT } from './helpers';
 import { startServer, type RunningServer } from './server';
 
-const WAIT = 20_000;
 const VISITOR_TEXT = 'Здравствуйте! Пришлю фото кухни, посмотрите?';
 const OPERATOR_TYPING = 'Да, конечно';
 const PHOTO_TEXT = 'Вот так сейчас выглядит кухня';
@@ -128,11 +127,7 @@ describe('widget conversation tools: files, typing, read marks, rating, contact 
   });
 
   it('the operator signs in and the visitor writes', async () => {
-    await operator.goto(server.consoleUrl);
-    await operator.getByTestId('login-email').fill(server.adminEmail);
-    await operator.getByTestId('login-password').fill(server.adminPassword);
-    await operator.getByTestId('login-submit').click();
-    await operator.getByTestId('dialog-list').waitFor({ timeout: WAIT });
+    await signIn(operator, server);
 
     await visitor.goto(server.demoUrl);
     await visitor.getByTestId('frontline-launcher').click();

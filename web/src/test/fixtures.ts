@@ -1,5 +1,6 @@
 /** Builders for API shapes and a scriptable fake WebSocket, for unit tests. */
 import type { AutomationView, ChannelView, DialogView, MessageView, OperatorView, SlaView, SystemEvent, TriggerView } from '../shared/api-types';
+import { DEFAULT_AUTOMATION } from '../console/admin/automation';
 
 export function message(seq: number, over: Partial<MessageView> = {}): MessageView {
   return {
@@ -105,25 +106,7 @@ export function sla(reply_due_at: string | null, over: Partial<SlaView> = {}): S
 
 /** A channel's automation document with the documented defaults, parts replaced by `over`. */
 export function automation(over: Partial<AutomationView> = {}): AutomationView {
-  return {
-    business_hours: {
-      enabled: false,
-      time_zone: 'Europe/Moscow',
-      week: (['mon', 'tue', 'wed', 'thu', 'fri'] as const).map((day) => ({ day, open: '09:00', close: '18:00' })),
-      holidays: [],
-    },
-    sla: { enabled: true, first_reply_seconds: 60, next_reply_seconds: 300, resolution_seconds: 1800, business_hours: false },
-    auto_close: {
-      enabled: true,
-      silence_minutes: 10,
-      hold_phrases: ['минуту', 'минуты', 'минут', 'оформляю'],
-      hold_minutes: 30,
-      prompt: { enabled: false, text: 'Вопрос ещё актуален?', close_after_minutes: 5 },
-    },
-    offline: { enabled: false, message: 'Сейчас мы не на связи. Оставьте контакты — мы ответим в рабочее время.' },
-    persona: { name: 'Служба поддержки' },
-    ...over,
-  };
+  return { ...structuredClone(DEFAULT_AUTOMATION), ...over };
 }
 
 export function trigger(id: string, over: Partial<TriggerView> = {}): TriggerView {
