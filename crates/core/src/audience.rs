@@ -29,7 +29,8 @@ pub fn topics(event: &Event, workspace: WorkspaceId, visitor: VisitorId) -> Vec<
         | Event::Typing { .. }
         | Event::DialogRead { .. }
         | Event::Mention { .. }
-        | Event::SlaBreached { .. } => vec![Topic::Workspace(workspace)],
+        | Event::SlaBreached { .. }
+        | Event::AccessChanged { .. } => vec![Topic::Workspace(workspace)],
     }
 }
 
@@ -91,6 +92,12 @@ pub fn publish_moved(
 }
 
 /// An event for every operator of the workspace (never a visitor).
+/// Tells the sockets of `operator` (or, with `None`, of every operator of the workspace) on
+/// every node that their rights changed.
+pub fn access_changed(app: &App, workspace: WorkspaceId, operator: Option<frontline_domain::OperatorId>) {
+    publish_to_workspace(app, Event::AccessChanged { operator_id: operator.map(|o| o.0) }, workspace);
+}
+
 pub fn publish_to_workspace(app: &App, event: Event, workspace: WorkspaceId) {
     app.bus
         .publish(&[Topic::Workspace(workspace)], Arc::new(Delivery { channel: None, previous_channel: None, event }));

@@ -20,8 +20,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Channels' automation as last read, per node (changes made on this node apply at once; others
-/// after `routing_cache_ms`).
-pub type AutomationCache = crate::cache::TtlCache<ChannelId, Automation>;
+/// after `routing_cache_ms`). Keyed by workspace and channel: an entry read for one workspace is
+/// never an answer to another's question about the same channel id.
+pub type AutomationCache = crate::cache::TtlCache<(WorkspaceId, ChannelId), Automation>;
 
 /// Reads a stored document; one that no longer parses (it was checked when written) falls
 /// back to the defaults rather than stopping the channel.
@@ -39,7 +40,7 @@ fn parse_stored(channel: ChannelId, text: &str) -> Automation {
 pub async fn for_channel(app: &App, ws: WorkspaceId, channel: ChannelId) -> Result<Arc<Automation>, CoreError> {
     let now = app.clock.now().0;
     app.automation
-        .get_or_load(channel, now, app.config.routing_cache_ms, || async {
+        .get_or_load((ws, channel), now, app.config.routing_cache_ms, || async {
             match app.store.automation(ws, channel).await {
                 Ok(text) => Ok(parse_stored(channel, &text)),
                 Err(StoreError::NotFound) => Err(CoreError::NotFound("channel")),
@@ -70,7 +71,7 @@ pub async fn put(
         other => other.into(),
     })?;
     let a = Arc::new(a);
-    app.automation.put(channel, a.clone(), app.clock.now().0);
+    app.automation.put((actor.workspace(), channel), a.clone(), app.clock.now().0);
     tracing::info!(channel.id = %channel, operator.id = %actor.operator.id, "channel automation changed");
     Ok(a.doc().clone())
 }

@@ -48,32 +48,40 @@ pub trait Bus: Send + Sync + 'static {
     fn subscribe(&self, topic: Topic) -> Subscription;
 }
 
-/// A live subscription; dropping it unsubscribes.
+/// A live subscription; dropping it unsubscribes (and removes the topic when it was the last).
 pub struct Subscription {
-    rx: broadcast::Receiver<Arc<Delivery>>,
-    _guard: TopicGuard,
+    /// `None` only while dropping: the receiver goes first, under the hub's lock, so the count
+    /// of receivers left is exact.
+    rx: Option<broadcast::Receiver<Arc<Delivery>>>,
+    hub: Option<Hub>,
+    topic: Topic,
 }
+
+type Hub = Arc<Mutex<HashMap<Topic, broadcast::Sender<Arc<Delivery>>>>>;
 
 pub use broadcast::error::RecvError;
 
 impl Subscription {
     pub async fn recv(&mut self) -> Result<Arc<Delivery>, RecvError> {
-        self.rx.recv().await
+        match self.rx.as_mut() {
+            Some(rx) => rx.recv().await,
+            None => Err(RecvError::Closed),
+        }
     }
 }
 
-struct TopicGuard {
-    hub: Arc<Mutex<HashMap<Topic, broadcast::Sender<Arc<Delivery>>>>>,
-    topic: Topic,
-}
-
-impl Drop for TopicGuard {
+impl Drop for Subscription {
     fn drop(&mut self) {
-        if let Ok(mut map) = self.hub.lock() {
-            // Our receiver is still alive here (fields drop after this), so 1 means "only us".
-            if map.get(&self.topic).is_some_and(|tx| tx.receiver_count() <= 1) {
-                map.remove(&self.topic);
-            }
+        let Some(hub) = self.hub.take() else {
+            return;
+        };
+        let Ok(mut map) = hub.lock() else { return };
+        // Our own receiver goes first; then the topic is removed only if nobody else listens.
+        // (Counting with ours still alive and removing at "1" once dropped the neighbours'
+        // topic: they kept a receiver of a sender nobody published to any more.)
+        drop(self.rx.take());
+        if map.get(&self.topic).is_some_and(|tx| tx.receiver_count() == 0) {
+            map.remove(&self.topic);
         }
     }
 }
@@ -113,7 +121,7 @@ impl Bus for LocalBus {
             // A poisoned lock means a panic elsewhere; give a receiver that reports closed.
             Err(_) => broadcast::channel(1).1,
         };
-        Subscription { rx, _guard: TopicGuard { hub: self.topics.clone(), topic } }
+        Subscription { rx: Some(rx), hub: Some(self.topics.clone()), topic }
     }
 }
 
@@ -157,6 +165,27 @@ mod tests {
         assert_eq!(bus.live_topics(), 2);
         drop(sa);
         drop(sb);
+        assert_eq!(bus.live_topics(), 0);
+    }
+
+    #[tokio::test]
+    async fn closing_one_subscription_leaves_its_neighbours_listening() {
+        let bus = LocalBus::default();
+        let ws = WorkspaceId::new();
+        let first = bus.subscribe(Topic::Workspace(ws));
+        let mut second = bus.subscribe(Topic::Workspace(ws));
+        drop(first);
+        assert_eq!(bus.live_topics(), 1);
+        bus.publish(&[Topic::Workspace(ws)], event(7));
+        let got = tokio::time::timeout(std::time::Duration::from_secs(1), second.recv()).await;
+        assert_eq!(got.ok().and_then(|r| r.ok()), Some(event(7)), "the neighbour still receives");
+        // A third tab after that still shares the topic with the second.
+        let mut third = bus.subscribe(Topic::Workspace(ws));
+        bus.publish(&[Topic::Workspace(ws)], event(8));
+        assert_eq!(second.recv().await.ok(), Some(event(8)));
+        assert_eq!(third.recv().await.ok(), Some(event(8)));
+        drop(second);
+        drop(third);
         assert_eq!(bus.live_topics(), 0);
     }
 

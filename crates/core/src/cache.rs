@@ -4,10 +4,25 @@
 //! the old value meanwhile (stale while one revalidates), so a hot entry never sends every
 //! request in flight to the store at the same moment. Changes made on this node are put in at
 //! once; other nodes' changes show within `ttl`.
+//!
+//! Only a transient failure (the store unreachable) keeps serving the old value; an answer
+//! about the data ("no such channel" — deleted, or asked for by another workspace) removes the
+//! entry, so nothing is served that the store itself would refuse.
 
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex};
+
+/// Whether a failed read may fall back to the previous value.
+pub trait Transient {
+    fn is_transient(&self) -> bool;
+}
+
+impl Transient for crate::CoreError {
+    fn is_transient(&self) -> bool {
+        matches!(self, crate::CoreError::Unavailable(_))
+    }
+}
 
 pub struct TtlCache<K, V> {
     entries: Mutex<HashMap<K, (Arc<V>, i64)>>,
@@ -62,8 +77,8 @@ impl<K: Eq + Hash + Copy, V> TtlCache<K, V> {
     }
 
     /// The value of `key`: cached, or read by `load` (one caller at a time per expiry; a
-    /// failed read keeps serving the old value when there is one).
-    pub async fn get_or_load<E: std::fmt::Display, F: std::future::Future<Output = Result<V, E>>>(
+    /// transient failure keeps serving the old value when there is one).
+    pub async fn get_or_load<E: std::fmt::Display + Transient, F: std::future::Future<Output = Result<V, E>>>(
         &self,
         key: K,
         now: i64,
@@ -92,11 +107,14 @@ impl<K: Eq + Hash + Copy, V> TtlCache<K, V> {
                 Ok(v)
             }
             Err(e) => match stale {
-                Some(v) => {
+                Some(v) if e.is_transient() => {
                     tracing::warn!(error = %e, "cache refresh failed; serving the previous value");
                     Ok(v)
                 }
-                None => Err(e),
+                _ => {
+                    self.forget(key);
+                    Err(e)
+                }
             },
         }
     }
@@ -106,10 +124,25 @@ impl<K: Eq + Hash + Copy, V> TtlCache<K, V> {
 mod tests {
     use super::*;
 
+    /// Test errors: "down" is transient, "gone" is an answer about the data.
+    impl Transient for &str {
+        fn is_transient(&self) -> bool {
+            *self == "down"
+        }
+    }
+
+    #[tokio::test]
+    async fn an_answer_about_the_data_is_not_covered_by_the_old_value() {
+        let c: TtlCache<u8, &str> = TtlCache::default();
+        c.get_or_load(1, 0, 100, || async { Ok::<_, &str>("first") }).await.expect("load");
+        assert!(c.get_or_load(1, 200, 100, || async { Err::<&str, _>("gone") }).await.is_err());
+        assert!(matches!(c.lookup(1, 201, 100), Lookup::Refresh(None)), "the entry is gone");
+    }
+
     #[tokio::test]
     async fn one_caller_refreshes_an_expired_entry_and_the_others_keep_the_old_value() {
         let c: TtlCache<u8, &str> = TtlCache::default();
-        let v = c.get_or_load(1, 0, 100, || async { Ok::<_, String>("first") }).await.expect("load");
+        let v = c.get_or_load(1, 0, 100, || async { Ok::<_, &str>("first") }).await.expect("load");
         assert_eq!(*v, "first");
         assert!(matches!(c.lookup(1, 50, 100), Lookup::Use(_)));
         // Expired: the first caller gets to refresh, the next one uses the old value.

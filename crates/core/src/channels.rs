@@ -117,5 +117,7 @@ pub async fn set_members(
         Err(StoreError::NotFound) => return Err(CoreError::NotFound("operator")),
         Err(e) => return Err(e.into()),
     }
+    // Open consoles read their channels again: one removed stops seeing the channel at once.
+    crate::audience::access_changed(app, ws, None);
     members(app, admin, id).await
 }

@@ -286,7 +286,13 @@ pub async fn write(app: &App, actor: &OperatorActor, id: DialogId, c: &Compose<'
     let body = crate::files::body_with(c.body, !attachments.is_empty(), app.config.message_limit)?;
     let dialog = visible_dialog(app, actor, id).await?;
     let mentions = if c.internal { mentioned(app, &dialog, body.as_str()).await? } else { Vec::new() };
-    if dialog.status == DialogStatus::Open && !c.internal {
+    if dialog.status == DialogStatus::Open && !c.internal && dialog.assignee.is_none() {
+        // The claim is a change of its own: a send that will be refused must not make it.
+        if let Some(first) = app.store.message_by_client_id(op.id.0, client_id.as_str()).await?
+            && first.dialog_id != id
+        {
+            return Err(CoreError::ClientIdReused { dialog: first.dialog_id });
+        }
         crate::queue::claim_for_reply(app, actor, &dialog).await?;
     }
     let now = app.clock.now();
@@ -319,6 +325,9 @@ pub async fn write(app: &App, actor: &OperatorActor, id: DialogId, c: &Compose<'
         })
         .await
         .map_err(dialog_not_found)?;
+    if posted.duplicate && posted.message.dialog_id != id {
+        return Err(CoreError::ClientIdReused { dialog: posted.message.dialog_id });
+    }
     let visitor = app.store.visitor(op.workspace_id, posted.dialog.visitor_id).await?;
     publish_posted(app, &posted, &visitor).await;
     if !posted.duplicate && !posted.message.mentions.is_empty() {

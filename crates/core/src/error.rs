@@ -56,6 +56,10 @@ pub enum CoreError {
     FileTooLarge(u64),
     #[error("files of type {detected} are not accepted")]
     FileTypeRefused { detected: String, allowed: Vec<String> },
+    /// A send's `client_id` was used before for a message in another dialog: a retry is only
+    /// a retry in the same dialog.
+    #[error("this client_id was used for a message in another dialog")]
+    ClientIdReused { dialog: frontline_domain::DialogId },
     #[error("the store is unavailable")]
     Unavailable(String),
     #[error("internal error")]

@@ -174,10 +174,12 @@ pub async fn assign(
     let me = &actor.operator;
     let current = d.assignee.map(|a| a.operator);
     let is_lead = me.role.sees_all_channels();
-    if !is_lead && to.is_some_and(|t| t != me.id) {
-        return Err(CoreError::Forbidden);
-    }
-    if !is_lead && to.is_none() && current != Some(me.id) {
+    // An operator assigns only to himself, and (the rule transfers follow too) only a dialog
+    // that waits or is his.
+    if !frontline_domain::queue::may_change_hands(me.role, me.id, current)
+        || (!is_lead && to.is_some_and(|t| t != me.id))
+        || (!is_lead && to.is_none() && current != Some(me.id))
+    {
         return Err(CoreError::Forbidden);
     }
     if to == current {
@@ -252,6 +254,9 @@ pub async fn transfer(
     let comment = frontline_domain::queue::parse_comment(comment)?;
     let d = visible_dialog(app, actor, id).await?;
     let me = &actor.operator;
+    if !frontline_domain::queue::may_change_hands(me.role, me.id, d.assignee.map(|a| a.operator)) {
+        return Err(CoreError::Forbidden);
+    }
     let ws = d.workspace_id;
     let now = app.clock.now();
     let change = match target {

@@ -466,6 +466,11 @@ pub enum Event {
     /// An SLA target passed unmet (supervisors, admins and the assignee; once per target).
     #[serde(rename = "sla.breached")]
     SlaBreached { dialog: DialogView, target: String, due_at: String },
+    /// What an operator may see or do changed: his session ended, his channels or his role
+    /// changed (`operator_id`), or the channels of several (`None`). Never sent to a client as
+    /// is: each of his sockets checks its session again and reads its channels anew.
+    #[serde(rename = "access.changed")]
+    AccessChanged { operator_id: Option<Uuid> },
 }
 
 #[cfg(test)]

@@ -80,7 +80,8 @@ impl DisplayName {
 }
 
 pub(crate) fn parse_name(s: &str, field: &'static str) -> Result<String, DomainError> {
-    let s = s.trim();
+    let cleaned = crate::text::clean_name(s);
+    let s = cleaned.trim();
     if s.is_empty() {
         return Err(DomainError::invalid(field, "must not be empty"));
     }

@@ -18,6 +18,7 @@ pub mod routing;
 pub mod search;
 pub mod site;
 pub mod sniff;
+pub mod text;
 pub mod time;
 pub mod tools;
 pub mod visitor;

@@ -14,7 +14,8 @@ impl MessageBody {
     pub const DEFAULT_LIMIT: usize = 4000;
 
     pub fn parse(s: &str, limit: usize) -> Result<Self, DomainError> {
-        let s = s.trim();
+        let cleaned = crate::text::clean_body(s);
+        let s = cleaned.trim();
         if s.is_empty() {
             return Err(DomainError::EmptyMessage);
         }

@@ -65,7 +65,8 @@ impl Greeting {
     pub const DEFAULT: &'static str = "Здравствуйте!";
 
     pub fn parse(s: &str) -> Result<Self, DomainError> {
-        let s = s.trim();
+        let cleaned = crate::text::clean_body(s);
+        let s = cleaned.trim();
         if s.is_empty() || s.chars().count() > 1000 {
             return Err(DomainError::invalid("greeting", "1–1000 characters"));
         }
@@ -214,9 +215,16 @@ impl SystemEvent {
     }
 }
 
+/// Who may change who has a dialog (assign, put back, transfer): supervisors and admins any
+/// dialog they see; an operator only one that waits or is his own — never a colleague's.
+pub fn may_change_hands(role: crate::Role, me: crate::OperatorId, current: Option<crate::OperatorId>) -> bool {
+    role.sees_all_channels() || current.is_none_or(|c| c == me)
+}
+
 /// A transfer comment for the receiving operator: at most 1000 characters, blank is none.
 pub fn parse_comment(s: Option<&str>) -> Result<Option<String>, DomainError> {
-    match s.map(str::trim).filter(|s| !s.is_empty()) {
+    let cleaned = s.map(crate::text::clean_body);
+    match cleaned.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
         Some(c) if c.chars().count() > 1000 => Err(DomainError::invalid("comment", "at most 1000 characters")),
         Some(c) => Ok(Some(c.to_owned())),
@@ -226,6 +234,17 @@ pub fn parse_comment(s: Option<&str>) -> Result<Option<String>, DomainError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_operator_hands_over_only_what_waits_or_is_his() {
+        use crate::{OperatorId, Role};
+        let (me, colleague) = (OperatorId::new(), OperatorId::new());
+        assert!(may_change_hands(Role::Operator, me, None));
+        assert!(may_change_hands(Role::Operator, me, Some(me)));
+        assert!(!may_change_hands(Role::Operator, me, Some(colleague)));
+        assert!(may_change_hands(Role::Supervisor, me, Some(colleague)));
+        assert!(may_change_hands(Role::Admin, me, Some(colleague)));
+    }
 
     #[test]
     fn settings_are_checked() {

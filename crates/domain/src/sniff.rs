@@ -70,7 +70,7 @@ pub fn is_image(content_type: &str) -> bool {
 /// characters; `file` when nothing is left.
 pub fn clean_name(raw: &str) -> Result<String, DomainError> {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or_default();
-    let cleaned: String = base.chars().filter(|c| !c.is_control()).collect();
+    let cleaned: String = crate::text::clean_name(base).chars().filter(|c| !c.is_control()).collect();
     let cleaned = cleaned.trim().trim_start_matches('.').trim();
     if cleaned.chars().count() > 200 {
         return Err(DomainError::invalid("name", "must be at most 200 characters"));

@@ -230,7 +230,8 @@ impl SavedReply {
 
     /// A body: 1–4000 characters.
     pub fn parse_body(s: &str) -> Result<String, DomainError> {
-        let s = s.trim();
+        let cleaned = crate::text::clean_body(s);
+        let s = cleaned.trim();
         if s.is_empty() {
             return Err(DomainError::invalid("body", "must not be empty"));
         }

@@ -41,6 +41,7 @@ pub enum ErrorCode {
     TriggerAlreadyShown,
     FileTooLarge,
     FileTypeRefused,
+    ClientIdReused,
     RateLimited,
     UnknownFrame,
     BadFrame,
@@ -61,7 +62,7 @@ impl ErrorCode {
             DialogNotFound | NotFound => StatusCode::NOT_FOUND,
             DialogClosed | EmailTaken | ChannelNameTaken | AlreadyAssigned | CapacityReached | OperatorUnavailable
             | NotChannelMember | ChannelUnavailable | CategoryRequired | NameTaken | VisitorHasOpenDialog
-            | RatingNotRequested | AlreadyRated | TriggerAlreadyShown => StatusCode::CONFLICT,
+            | RatingNotRequested | AlreadyRated | TriggerAlreadyShown | ClientIdReused => StatusCode::CONFLICT,
             FileTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             FileTypeRefused => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             RateLimited => StatusCode::TOO_MANY_REQUESTS,
@@ -101,6 +102,7 @@ impl ErrorCode {
             TriggerAlreadyShown => "trigger_already_shown",
             FileTooLarge => "file_too_large",
             FileTypeRefused => "file_type_refused",
+            ClientIdReused => "client_id_reused",
             RateLimited => "rate_limited",
             UnknownFrame => "unknown_frame",
             BadFrame => "bad_frame",
@@ -245,6 +247,11 @@ impl From<CoreError> for ApiError {
                 code: C::FileTypeRefused,
                 message: format!("Files of this type ({detected}) are not accepted."),
                 details: serde_json::json!({ "field": "file", "detected": detected, "allowed": allowed }),
+            },
+            CoreError::ClientIdReused { dialog } => ApiError {
+                code: C::ClientIdReused,
+                message: "This client_id was used for a message in another dialog; give each send its own.".into(),
+                details: serde_json::json!({ "field": "client_id", "dialog_id": dialog.0 }),
             },
             CoreError::Unavailable(cause) => {
                 tracing::error!(error = %cause, "store unavailable");

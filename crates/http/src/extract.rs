@@ -97,8 +97,43 @@ pub fn own_origin(headers: &HeaderMap, secure: bool) -> Option<String> {
     Some(format!("{scheme}://{host}"))
 }
 
+/// The `Origin` header as sent. `null` (a sandboxed frame, a `file:` page, a redirect across
+/// origins) is kept: it is a page we cannot identify, so it matches no allowed origin. A value
+/// that is not text reads as `null` for the same reason.
 pub fn origin_header(headers: &HeaderMap) -> Option<&str> {
-    headers.get(axum::http::header::ORIGIN).and_then(|v| v.to_str().ok()).filter(|o| *o != "null")
+    headers.get(axum::http::header::ORIGIN).map(|v| v.to_str().unwrap_or("null"))
+}
+
+/// Whether `origin` is this Frontline's own: as addressed (`Host`) or its configured public URL.
+pub fn is_own_origin(headers: &HeaderMap, config: &crate::HttpConfig, origin: &str) -> bool {
+    let origin = origin.trim_end_matches('/');
+    own_origin(headers, config.secure_cookies).is_some_and(|own| own.eq_ignore_ascii_case(origin))
+        || config.public_origin.as_deref().is_some_and(|p| p.eq_ignore_ascii_case(origin))
+}
+
+/// This Frontline's origin for a widget call: the caller's own when it is ours (the chat
+/// frame, behind a proxy too), else as `Host` names it.
+pub fn widget_own_origin(headers: &HeaderMap, config: &crate::HttpConfig) -> Option<String> {
+    match origin_header(headers) {
+        Some(o) if is_own_origin(headers, config, o) => Some(o.trim_end_matches('/').to_owned()),
+        _ => own_origin(headers, config.secure_cookies),
+    }
+}
+
+/// Refuses a request that a page of another site made the browser send (CSRF): a foreign or
+/// `null` `Origin`, or, without one, `Sec-Fetch-Site: cross-site`. A request with neither
+/// header is not a browser's cross-site request (a script's, a test's) and passes; the session
+/// cookie is `SameSite=Lax` as a second fence.
+pub fn same_origin(headers: &HeaderMap, config: &crate::HttpConfig) -> Result<(), ApiError> {
+    let refused = || ApiError::from(frontline_core::CoreError::OriginNotAllowed);
+    match origin_header(headers) {
+        Some(origin) if is_own_origin(headers, config, origin) => Ok(()),
+        Some(_) => Err(refused()),
+        None => match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+            Some("cross-site" | "same-site") => Err(refused()),
+            _ => Ok(()),
+        },
+    }
 }
 
 /// A visitor (widget token in `Authorization: Bearer`), calling from an allowed origin.
@@ -115,7 +150,7 @@ impl FromRequestParts<HttpState> for WidgetAuth {
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or_else(|| ApiError::from(frontline_core::CoreError::Unauthenticated))?;
         let actor = widget::authenticate(&state.app, token.trim()).await?;
-        let own = own_origin(&parts.headers, state.config.secure_cookies);
+        let own = widget_own_origin(&parts.headers, &state.config);
         widget::check_origin(
             &actor.site,
             &WidgetOrigin { header: origin_header(&parts.headers), own: own.as_deref(), page: None },

@@ -68,7 +68,8 @@ pub fn router(state: HttpState) -> Router {
         .route("/triggers/{id}", patch(automation::update_trigger).delete(automation::delete_trigger))
         .route("/sites", get(console::list_sites))
         .route("/ws", get(ws::operator_ws))
-        .fallback(api_not_found);
+        .fallback(api_not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), same_origin_writes));
     let widget_api = Router::new()
         .route("/session", post(widget::open_session))
         .route("/messages", get(widget::list_messages).post(widget::send_message))
@@ -99,6 +100,18 @@ pub fn router(state: HttpState) -> Router {
         .route("/demo", get(web::demo))
         .layer(middleware::from_fn_with_state(state.clone(), track))
         .with_state(state)
+}
+
+/// Every state-changing console call (login included) must come from this Frontline's own
+/// pages: a foreign page cannot make a signed-in operator's browser close, reopen or upload.
+async fn same_origin_writes(State(s): State<HttpState>, req: Request, next: Next) -> Response {
+    use axum::http::Method;
+    if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        && let Err(e) = extract::same_origin(req.headers(), &s.config)
+    {
+        return e.into_response();
+    }
+    next.run(req).await
 }
 
 async fn api_not_found() -> error::ApiError {

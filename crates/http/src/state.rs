@@ -12,6 +12,9 @@ pub struct HttpConfig {
     pub web_dir: Option<PathBuf>,
     /// Mark cookies `Secure` and treat requests as https (behind a TLS proxy).
     pub secure_cookies: bool,
+    /// The origin of the configured public URL (`https://chat.example.com`), which counts as
+    /// this Frontline's own beside the one the `Host` header names.
+    pub public_origin: Option<String>,
     /// The widget key used by the demo page at `/demo`.
     pub demo_site_key: Option<String>,
 }

@@ -3,7 +3,7 @@
 
 use crate::console::{MessagePageView, MessagesQuery, SendRequest, message_page, page_of};
 use crate::error::{ApiError, ApiErrorBody, ApiResult};
-use crate::extract::{JsonBody, WidgetAuth, origin_header, own_origin};
+use crate::extract::{JsonBody, WidgetAuth, origin_header, widget_own_origin};
 use crate::state::HttpState;
 use crate::tools::ProfileRequest;
 use axum::Json;
@@ -70,7 +70,7 @@ pub async fn open_session(
     headers: HeaderMap,
     JsonBody(req): JsonBody<SessionRequest>,
 ) -> ApiResult<Json<SessionResponse>> {
-    let own = own_origin(&headers, s.config.secure_cookies);
+    let own = widget_own_origin(&headers, &s.config);
     let origin = WidgetOrigin { header: origin_header(&headers), own: own.as_deref(), page: req.origin.as_deref() };
     let page = widget::PageContext {
         page_url: req.page_url,

@@ -10,24 +10,26 @@
 //! - Small buffers: an idle socket costs a few KB (see docs/bench.md).
 
 use crate::error::{ApiError, ErrorCode};
-use crate::extract::{OperatorAuth, origin_header, own_origin};
+use crate::extract::{OperatorAuth, SESSION_COOKIE, cookie, is_own_origin, origin_header, widget_own_origin};
 use crate::state::HttpState;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
-use frontline_core::auth::OperatorActor;
+use frontline_core::auth::{self, OperatorActor};
 use frontline_core::bus::{RecvError, Topic};
 use frontline_core::views::{Event, MessageView, VisitorView, WidgetDialogView};
 use frontline_core::widget::{self, VisitorActor, WidgetOrigin};
 use frontline_core::{CoreError, audience, dialogs, tools};
-use frontline_domain::DialogId;
+use frontline_domain::{ChannelId, DialogId};
 use futures_util::stream::FuturesUnordered;
 use futures_util::{SinkExt, StreamExt};
 use serde::Deserialize;
 use serde_json::json;
+use std::collections::HashSet;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
@@ -37,12 +39,17 @@ const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 /// A resume answers at most this many messages; beyond it the client is told to resync.
 const RESUME_MAX: usize = 5000;
 
-/// Who is on the other end.
+/// Who is on the other end. An operator's socket keeps its session token: his rights are
+/// checked again when they change (`access.changed`), every ping period (expiry), and before
+/// each send.
 #[derive(Clone)]
 enum Peer {
-    Operator(OperatorActor),
+    Operator(OperatorActor, Arc<str>),
     Visitor(Box<VisitorActor>),
 }
+
+/// The close code of a socket whose session ended (logout, expiry, deactivation).
+const CLOSE_SESSION_ENDED: u16 = 4001;
 
 fn configure(ws: WebSocketUpgrade) -> WebSocketUpgrade {
     // tungstenite zero-fills its whole read buffer, so its size is resident per socket; chat
@@ -54,23 +61,22 @@ fn configure(ws: WebSocketUpgrade) -> WebSocketUpgrade {
         .max_frame_size(64 * 1024)
 }
 
-/// `GET /api/v1/ws`: the console's socket. Only pages of this Frontline may open it.
+/// `GET /api/v1/ws`: the console's socket. Only pages of this Frontline may open it: a
+/// browser always sends `Origin` on a socket's handshake, so one without it is refused too.
 pub async fn operator_ws(State(s): State<HttpState>, mut parts: Parts) -> Response {
-    let own = own_origin(&parts.headers, s.config.secure_cookies);
-    if let Some(origin) = origin_header(&parts.headers)
-        && Some(origin) != own.as_deref()
-    {
+    if !origin_header(&parts.headers).is_some_and(|o| is_own_origin(&parts.headers, &s.config, o)) {
         return ApiError::from(CoreError::OriginNotAllowed).into_response();
     }
     let actor = match OperatorAuth::from_request_parts(&mut parts, &s).await {
         Ok(OperatorAuth(a)) => a,
         Err(e) => return e.into_response(),
     };
+    let token: Arc<str> = cookie(&parts.headers, SESSION_COOKIE).unwrap_or_default().into();
     let ws = match WebSocketUpgrade::from_request_parts(&mut parts, &s).await {
         Ok(ws) => ws,
         Err(e) => return e.into_response(),
     };
-    configure(ws).on_upgrade(move |socket| serve(s, Peer::Operator(actor), socket))
+    configure(ws).on_upgrade(move |socket| serve(s, Peer::Operator(actor, token), socket))
 }
 
 #[derive(Deserialize)]
@@ -87,8 +93,11 @@ pub async fn widget_ws(State(s): State<HttpState>, Query(q): Query<WidgetWsQuery
         Ok(a) => a,
         Err(e) => return ApiError::from(e).into_response(),
     };
-    let own = own_origin(&parts.headers, s.config.secure_cookies);
-    let origin = WidgetOrigin { header: origin_header(&parts.headers), own: own.as_deref(), page: None };
+    let own = widget_own_origin(&parts.headers, &s.config);
+    let Some(header) = origin_header(&parts.headers) else {
+        return ApiError::from(CoreError::OriginNotAllowed).into_response();
+    };
+    let origin = WidgetOrigin { header: Some(header), own: own.as_deref(), page: None };
     if let Err(e) = widget::check_origin(&actor.site, &origin) {
         return ApiError::from(e).into_response();
     }
@@ -146,23 +155,51 @@ fn error_frame(client_id: Option<&str>, e: ApiError) -> String {
         .to_string()
 }
 
-async fn serve(s: HttpState, peer: Peer, socket: WebSocket) {
+/// What a check of an operator's session found.
+enum Recheck {
+    /// Still signed in: his rights as they are now.
+    Now(OperatorActor, Option<HashSet<ChannelId>>),
+    /// The session is over: the socket closes.
+    Ended,
+    /// The store did not answer: keep what the socket has and try again later.
+    Unknown,
+}
+
+async fn recheck(s: &HttpState, token: &str) -> Recheck {
+    let actor = match auth::authenticate(&s.app, token).await {
+        Ok(a) => a,
+        Err(CoreError::Unauthenticated) => return Recheck::Ended,
+        Err(e) => {
+            tracing::warn!(error = %e, "ws: cannot check the session");
+            return Recheck::Unknown;
+        }
+    };
+    match dialogs::visible_channels(&s.app, &actor).await {
+        Ok(v) => Recheck::Now(actor, v),
+        Err(e) => {
+            tracing::warn!(error = %e, "ws: cannot read the operator's channels");
+            Recheck::Unknown
+        }
+    }
+}
+
+async fn serve(s: HttpState, mut peer: Peer, socket: WebSocket) {
     let metrics = s.app.metrics.clone();
     let gauge = match &peer {
-        Peer::Operator(_) => &metrics.ws_operator_sockets,
+        Peer::Operator(..) => &metrics.ws_operator_sockets,
         Peer::Visitor(_) => &metrics.ws_visitor_sockets,
     };
     gauge.fetch_add(1, Ordering::Relaxed);
     let _gauge = SocketGauge(gauge);
 
     let topic = match &peer {
-        Peer::Operator(a) => Topic::Workspace(a.workspace()),
+        Peer::Operator(a, _) => Topic::Workspace(a.workspace()),
         Peer::Visitor(a) => Topic::Visitor(a.visitor.id),
     };
     let mut sub = s.app.bus.subscribe(topic);
     // An operator's socket keeps him online (the scheduler's heartbeat) while it lives.
     let _presence = match &peer {
-        Peer::Operator(a) => {
+        Peer::Operator(a, _) => {
             let guard = s.app.sockets.opened(a.workspace(), a.operator.id);
             if let Err(e) = s.app.store.touch_operators(&[a.operator.id], s.app.clock.now()).await {
                 tracing::warn!(error = %e, "ws: presence heartbeat failed");
@@ -171,10 +208,10 @@ async fn serve(s: HttpState, peer: Peer, socket: WebSocket) {
         }
         Peer::Visitor(_) => None,
     };
-    // Which channels' events this socket may see (operators of some channels only). Read once
-    // per connection: a change of membership takes effect when the console reconnects.
-    let visible = match &peer {
-        Peer::Operator(a) => match dialogs::visible_channels(&s.app, a).await {
+    // Which channels' events this socket may see (operators of some channels only). Read at
+    // connect and again whenever his rights change (`access.changed`).
+    let mut visible = match &peer {
+        Peer::Operator(a, _) => match dialogs::visible_channels(&s.app, a).await {
             Ok(v) => v,
             Err(e) => {
                 tracing::error!(error = %e, "ws: cannot read the operator's channels");
@@ -210,10 +247,29 @@ async fn serve(s: HttpState, peer: Peer, socket: WebSocket) {
             },
             event = sub.recv() => match event {
                 Ok(delivery) => match &peer {
-                    Peer::Operator(a) if !audience::for_operator(&delivery, a.operator.id, visible.as_ref()) => continue,
-                    Peer::Operator(_) => match serde_json::to_string(&delivery.event) {
-                        Ok(frame) => vec![frame],
-                        Err(e) => { tracing::error!(error = %e, "ws: unencodable event"); continue; }
+                    Peer::Operator(a, token) => match &delivery.event {
+                        Event::AccessChanged { operator_id } if operator_id.is_none_or(|o| o == a.operator.id.0) => {
+                            match recheck(&s, token).await {
+                                Recheck::Now(actor, channels) => {
+                                    let token = token.clone();
+                                    peer = Peer::Operator(actor, token);
+                                    visible = channels;
+                                    // The console reloads its lists: what he may no longer see goes.
+                                    vec![json!({"type": "resync", "reason": "access_changed"}).to_string()]
+                                }
+                                Recheck::Ended => {
+                                    session_ended(&mut tx).await;
+                                    break;
+                                }
+                                Recheck::Unknown => continue,
+                            }
+                        }
+                        Event::AccessChanged { .. } => continue,
+                        _ if !audience::for_operator(&delivery, a.operator.id, visible.as_ref()) => continue,
+                        _ => match serde_json::to_string(&delivery.event) {
+                            Ok(frame) => vec![frame],
+                            Err(e) => { tracing::error!(error = %e, "ws: unencodable event"); continue; }
+                        },
                     },
                     Peer::Visitor(_) => match audience::visitor_frame(&delivery.event) {
                         Some(frame) => vec![frame.to_string()],
@@ -229,6 +285,13 @@ async fn serve(s: HttpState, peer: Peer, socket: WebSocket) {
             },
             Some(frames) = pending.next(), if !pending.is_empty() => frames,
             _ = ping.tick() => {
+                // A session expires without any event: each ping period asks again.
+                if let Peer::Operator(_, token) = &peer
+                    && matches!(recheck(&s, token).await, Recheck::Ended)
+                {
+                    session_ended(&mut tx).await;
+                    break;
+                }
                 if tokio::time::timeout(SEND_TIMEOUT, tx.send(Message::Ping(Default::default()))).await.map_or(true, |r| r.is_err()) {
                     break;
                 }
@@ -256,6 +319,18 @@ async fn serve(s: HttpState, peer: Peer, socket: WebSocket) {
     while pending.next().await.is_some() {}
 }
 
+/// Tells the console its session is over (an `unauthenticated` error, then Close 4001), so it
+/// shows the sign-in form instead of reconnecting.
+async fn session_ended<S>(tx: &mut S)
+where
+    S: futures_util::Sink<Message> + Unpin,
+{
+    let frame = error_frame(None, CoreError::Unauthenticated.into());
+    let _ = send_text(tx, frame).await;
+    let close = CloseFrame { code: CLOSE_SESSION_ENDED, reason: Utf8Bytes::from_static("session ended") };
+    let _ = tokio::time::timeout(SEND_TIMEOUT, tx.send(Message::Close(Some(close)))).await;
+}
+
 async fn send_text<S>(tx: &mut S, frame: String) -> Result<(), ()>
 where
     S: futures_util::Sink<Message> + Unpin,
@@ -268,7 +343,7 @@ where
 
 async fn hello(s: &HttpState, peer: &Peer) -> Result<String, CoreError> {
     Ok(match peer {
-        Peer::Operator(_) => json!({ "type": "hello", "protocol": PROTOCOL_VERSION }).to_string(),
+        Peer::Operator(..) => json!({ "type": "hello", "protocol": PROTOCOL_VERSION }).to_string(),
         Peer::Visitor(a) => {
             let dialog = widget::current_dialog(&s.app, a).await?;
             json!({
@@ -310,14 +385,16 @@ fn on_frame(s: &HttpState, peer: &Peer, text: &str) -> Result<Option<Pending>, S
                 vec![ack(&client_id, r)]
             }))
         }
-        (ClientFrame::Send { client_id, body, dialog_id, internal, attachments, .. }, Peer::Operator(a)) => {
-            let a = a.clone();
+        (ClientFrame::Send { client_id, body, dialog_id, internal, attachments, .. }, Peer::Operator(_, token)) => {
+            let token = token.clone();
             Some(Box::pin(async move {
                 let compose =
                     dialogs::Compose { client_id: &client_id, body: &body, internal, attachments: &attachments };
-                let r = match parse_dialog(dialog_id.as_deref()) {
-                    Ok(id) => dialogs::write(&s.app, &a, id, &compose).await,
-                    Err(e) => Err(e),
+                // Rights as they are now, like a REST call: a send after logout is refused even
+                // before the socket has heard of it.
+                let r = match (auth::authenticate(&s.app, &token).await, parse_dialog(dialog_id.as_deref())) {
+                    (Ok(a), Ok(id)) => dialogs::write(&s.app, &a, id, &compose).await,
+                    (Err(e), _) | (_, Err(e)) => Err(e),
                 };
                 vec![ack(&client_id, r)]
             }))
@@ -327,7 +404,7 @@ fn on_frame(s: &HttpState, peer: &Peer, text: &str) -> Result<Option<Pending>, S
             let peer = peer.clone();
             Some(Box::pin(async move {
                 let r = match &peer {
-                    Peer::Operator(a) => match parse_dialog(dialog_id.as_deref()) {
+                    Peer::Operator(a, _) => match parse_dialog(dialog_id.as_deref()) {
                         Ok(id) => tools::operator_typing(&s.app, a, id).await,
                         Err(e) => Err(e),
                     },
@@ -340,7 +417,7 @@ fn on_frame(s: &HttpState, peer: &Peer, text: &str) -> Result<Option<Pending>, S
             let peer = peer.clone();
             Some(Box::pin(async move {
                 let r = match &peer {
-                    Peer::Operator(a) => match parse_dialog(dialog_id.as_deref()) {
+                    Peer::Operator(a, _) => match parse_dialog(dialog_id.as_deref()) {
                         Ok(id) => dialogs::mark_read(&s.app, a, id, seq).await.map(|_| ()),
                         Err(e) => Err(e),
                     },
@@ -351,15 +428,15 @@ fn on_frame(s: &HttpState, peer: &Peer, text: &str) -> Result<Option<Pending>, S
         }
         (ClientFrame::Resume { after_seq, dialog_id }, peer) => {
             let peer_dialog: Result<Option<DialogId>, CoreError> = match peer {
-                Peer::Operator(_) => parse_dialog(dialog_id.as_deref()).map(Some),
+                Peer::Operator(..) => parse_dialog(dialog_id.as_deref()).map(Some),
                 Peer::Visitor(_) => Ok(None),
             };
             let visitor = match peer {
                 Peer::Visitor(a) => Some((**a).clone()),
-                Peer::Operator(_) => None,
+                Peer::Operator(..) => None,
             };
             let operator = match peer {
-                Peer::Operator(a) => Some(a.clone()),
+                Peer::Operator(a, _) => Some(a.clone()),
                 Peer::Visitor(_) => None,
             };
             Some(Box::pin(async move {

@@ -38,6 +38,13 @@ pub async fn open_bus(url: Option<&str>, prefix: &str) -> anyhow::Result<Arc<dyn
     }
 }
 
+/// `https://chat.example.com` of `https://chat.example.com/some/path`.
+fn public_origin(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest.split('/').next().filter(|h| !h.is_empty())?;
+    Some(format!("{}://{}", scheme.to_ascii_lowercase(), host.to_ascii_lowercase()))
+}
+
 /// A built server, listening, not yet serving.
 pub struct Server {
     pub app: App,
@@ -87,6 +94,7 @@ impl Server {
             config: Arc::new(HttpConfig {
                 web_dir: config.web_dir.clone(),
                 secure_cookies: config.secure_cookies,
+                public_origin: config.public_url.as_deref().and_then(public_origin),
                 demo_site_key: Some(bootstrap.site_key.clone()),
             }),
             shutdown: shutdown_rx,

@@ -342,6 +342,16 @@ macro_rules! sql_conversation_impls {
                     Ok(m)
                 }
 
+                async fn message_by_client_id(&self, author: $crate::__uuid::Uuid, client_id: &str) -> StoreResult<Option<$crate::__domain::Message>> {
+                    let row = ::sqlx::query(sql::SELECT_MESSAGE_BY_CLIENT_ID)
+                        .bind(author)
+                        .bind(client_id)
+                        .fetch_optional(self.reader())
+                        .await
+                        .map_err(map_err)?;
+                    row.map(|r| records::message(&R(&r))).transpose()
+                }
+
                 async fn create_file(&self, f: &StoredFile) -> StoreResult<()> {
                     ::sqlx::query(sql::INSERT_ATTACHMENT)
                         .bind(f.file.id.0)

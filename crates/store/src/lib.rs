@@ -303,6 +303,8 @@ pub trait ConversationStore: Send + Sync {
 
     /// One message by id (`NotFound` when it is not the workspace's).
     async fn message_by_id(&self, workspace: WorkspaceId, id: uuid::Uuid) -> StoreResult<Message>;
+    /// The message an author sent with `client_id`, if any (a retry's first copy).
+    async fn message_by_client_id(&self, author: uuid::Uuid, client_id: &str) -> StoreResult<Option<Message>>;
     async fn create_file(&self, file: &StoredFile) -> StoreResult<()>;
     async fn file(&self, workspace: WorkspaceId, id: AttachmentId) -> StoreResult<StoredFile>;
     /// Uploads no message took, older than `before` (of every workspace).

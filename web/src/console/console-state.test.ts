@@ -135,6 +135,15 @@ describe('ConsoleState', () => {
     expect(state.dialogs.size).toBe(0);
   });
 
+  it('goes back to sign-in when the server ends the session on the socket', async () => {
+    const { state } = setup();
+    await state.start();
+    await settle();
+    FakeSocket.last().push({ type: 'error', code: 'unauthenticated', message: 'Sign in first.', details: {} });
+    expect(state.auth).toBe('signed_out');
+    expect(state.dialogs.size).toBe(0);
+  });
+
   it('reads the dialog id from a deep link', () => {
     expect(dialogIdFromPath('/console/dialogs/0193abc')).toBe('0193abc');
     expect(dialogIdFromPath('/console/')).toBeNull();

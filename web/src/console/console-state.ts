@@ -1209,6 +1209,11 @@ export class ConsoleState extends Observable {
         this.acked(frame.client_id, frame.message);
         break;
       case 'error': {
+        // The server ends the socket of a session that is over (logout elsewhere, expiry).
+        if (frame.code === 'unauthenticated' && !frame.client_id) {
+          if (this.auth === 'signed_in') this.signedOut();
+          break;
+        }
         const problem = { code: frame.code, details: frame.details ?? {}, message: frame.message };
         const dialogId = frame.client_id ? this.sendDialog.get(frame.client_id) : undefined;
         if (frame.client_id && dialogId && this.loaded.get(dialogId)?.messages.outbox.fail(frame.client_id, problem)) {

@@ -14,3 +14,4 @@ mod resume;
 mod shutdown;
 mod support;
 mod tools;
+mod trust;
