@@ -138,6 +138,9 @@ fn take_waiting(
 pub async fn accept(app: &App, actor: &OperatorActor, id: DialogId) -> Result<DialogView, CoreError> {
     let d = visible_dialog(app, actor, id).await?;
     let me = &actor.operator;
+    if d.status == frontline_domain::DialogStatus::Closed {
+        return Err(DomainError::DialogClosed.into());
+    }
     if let Some(a) = d.assignee {
         if a.operator == me.id {
             return Ok(views(app, &[d]).await?.remove(0));
@@ -156,6 +159,11 @@ pub async fn accept(app: &App, actor: &OperatorActor, id: DialogId) -> Result<Di
     let done = app.store.reassign(&change).await;
     let done = match done {
         Ok(done) => done,
+        // His own accept from another tab won a moment before: the dialog is his, as asked.
+        Err(StoreError::Refused(Refusal::AssigneeChanged { now: Some(op) })) if op == me.id => {
+            let now = app.store.dialog(d.workspace_id, d.id).await.map_err(dialog_not_found)?;
+            return Ok(views(app, &[now]).await?.remove(0));
+        }
         Err(e) => return Err(refusal(app, d.workspace_id, e).await),
     };
     tracing::info!(dialog.id = %d.id, operator.id = %me.id, "dialog accepted");
@@ -181,6 +189,9 @@ pub async fn assign(
         || (!is_lead && to.is_none() && current != Some(me.id))
     {
         return Err(CoreError::Forbidden);
+    }
+    if d.status == frontline_domain::DialogStatus::Closed {
+        return Err(DomainError::DialogClosed.into());
     }
     if to == current {
         return Ok(views(app, &[d]).await?.remove(0));

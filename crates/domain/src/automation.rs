@@ -313,67 +313,55 @@ fn clock(field: &str, s: &str, allow_midnight: bool) -> Result<u16, SettingsErro
 }
 
 impl Automation {
-    /// Checks a document; the first bad value is named.
+    /// Checks a document; the first bad value is named. Every section is checked whether it is
+    /// on or off: a switched-off section keeps its values for when it is switched on again,
+    /// so they must be as valid as the ones in use.
     pub fn parse(doc: AutomationDoc) -> Result<Self, SettingsError> {
         let hours = Self::parse_hours(&doc.business_hours)?;
         let s = &doc.sla;
-        let sla = if s.enabled {
-            let secs = |f: &str, v: i64| in_range(&format!("sla.{f}"), v, 10, 604_800).map(|v| v * 1000);
-            Some(SlaPolicy {
-                first_reply_ms: secs("first_reply_seconds", s.first_reply_seconds)?,
-                next_reply_ms: secs("next_reply_seconds", s.next_reply_seconds)?,
-                resolution_ms: secs("resolution_seconds", s.resolution_seconds)?,
-                in_business_hours: s.business_hours,
-            })
-        } else {
-            None
+        let secs = |f: &str, v: i64| in_range(&format!("sla.{f}"), v, 10, 604_800).map(|v| v * 1000);
+        let sla = SlaPolicy {
+            first_reply_ms: secs("first_reply_seconds", s.first_reply_seconds)?,
+            next_reply_ms: secs("next_reply_seconds", s.next_reply_seconds)?,
+            resolution_ms: secs("resolution_seconds", s.resolution_seconds)?,
+            in_business_hours: s.business_hours,
         };
+        let sla = s.enabled.then_some(sla);
         let a = &doc.auto_close;
-        let auto_close = if a.enabled {
-            let silence = in_range("auto_close.silence_minutes", a.silence_minutes, 1, 1440)?;
-            let hold = in_range("auto_close.hold_minutes", a.hold_minutes, 1, 10_080)?;
-            if hold <= silence {
-                return Err(bad("auto_close.hold_minutes", "must be longer than silence_minutes"));
+        let silence = in_range("auto_close.silence_minutes", a.silence_minutes, 1, 1440)?;
+        let hold = in_range("auto_close.hold_minutes", a.hold_minutes, 1, 10_080)?;
+        if hold <= silence {
+            return Err(bad("auto_close.hold_minutes", "must be longer than silence_minutes"));
+        }
+        if a.hold_phrases.len() > 50 {
+            return Err(bad("auto_close.hold_phrases", "at most 50 phrases"));
+        }
+        let mut phrases = Vec::new();
+        for (i, p) in a.hold_phrases.iter().enumerate() {
+            let field = format!("auto_close.hold_phrases[{i}]");
+            let p = text(&field, p, 100)?;
+            let w = words(&p);
+            if w.is_empty() {
+                return Err(bad(field, "needs a letter or a digit"));
             }
-            if a.hold_phrases.len() > 50 {
-                return Err(bad("auto_close.hold_phrases", "at most 50 phrases"));
-            }
-            let mut phrases = Vec::new();
-            for (i, p) in a.hold_phrases.iter().enumerate() {
-                let field = format!("auto_close.hold_phrases[{i}]");
-                let p = text(&field, p, 100)?;
-                let w = words(&p);
-                if w.is_empty() {
-                    return Err(bad(field, "needs a letter or a digit"));
-                }
-                phrases.push((p, w));
-            }
-            let prompt = if a.prompt.enabled {
-                let t = text("auto_close.prompt.text", &a.prompt.text, 1000)?;
-                let after = in_range("auto_close.prompt.close_after_minutes", a.prompt.close_after_minutes, 1, 1440)?;
-                Some((t, after * 60_000))
-            } else {
-                None
-            };
-            Some(AutoClosePolicy {
-                silence_ms: silence * 60_000,
-                hold_ms: hold * 60_000,
-                hold_phrases: phrases,
-                prompt,
-            })
-        } else {
-            None
-        };
-        let offline =
-            if doc.offline.enabled { Some(text("offline.message", &doc.offline.message, 1000)?) } else { None };
+            phrases.push((p, w));
+        }
+        let prompt_text = text("auto_close.prompt.text", &a.prompt.text, 1000)?;
+        let prompt_after = in_range("auto_close.prompt.close_after_minutes", a.prompt.close_after_minutes, 1, 1440)?;
+        let prompt = a.prompt.enabled.then(|| (prompt_text, prompt_after * 60_000));
+        let auto_close = a.enabled.then(|| AutoClosePolicy {
+            silence_ms: silence * 60_000,
+            hold_ms: hold * 60_000,
+            hold_phrases: phrases.clone(),
+            prompt,
+        });
+        let offline_text = text("offline.message", &doc.offline.message, 1000)?;
+        let offline = doc.offline.enabled.then_some(offline_text);
         let persona = text("persona.name", &doc.persona.name, 100)?;
         let mut doc = doc;
         // Keep what was checked, trimmed.
         doc.persona.name = persona.clone();
-        doc.auto_close.hold_phrases = auto_close
-            .as_ref()
-            .map(|p| p.hold_phrases.iter().map(|(p, _)| p.clone()).collect())
-            .unwrap_or_else(|| doc.auto_close.hold_phrases.iter().map(|p| p.trim().to_owned()).collect());
+        doc.auto_close.hold_phrases = phrases.iter().map(|(p, _)| p.clone()).collect();
         Ok(Self { hours, sla, auto_close, offline, persona, doc })
     }
 
@@ -541,6 +529,14 @@ mod tests {
         assert_eq!(err(r#"{"auto_close": {"prompt": {"enabled": true, "text": ""}}}"#), "auto_close.prompt.text");
         assert_eq!(err(r#"{"offline": {"enabled": true, "message": ""}}"#), "offline.message");
         assert_eq!(err(r#"{"persona": {"name": ""}}"#), "persona.name");
+        // A switched-off section is checked as well: its values come back when it is switched on.
+        assert_eq!(err(r#"{"sla": {"enabled": false, "first_reply_seconds": 0}}"#), "sla.first_reply_seconds");
+        assert_eq!(
+            err(r#"{"auto_close": {"enabled": false, "prompt": {"enabled": false, "close_after_minutes": -5}}}"#),
+            "auto_close.prompt.close_after_minutes"
+        );
+        assert_eq!(err(r#"{"auto_close": {"enabled": false, "silence_minutes": 0}}"#), "auto_close.silence_minutes");
+        assert_eq!(err(r#"{"offline": {"enabled": false, "message": " "}}"#), "offline.message");
     }
 
     #[test]

@@ -1,10 +1,10 @@
 //! The console and admin REST API under `/api/v1`.
 
 use crate::error::{ApiError, ApiErrorBody, ApiResult};
-use crate::extract::{AdminAuth, JsonBody, OperatorAuth, SESSION_COOKIE, cookie};
+use crate::extract::{AdminAuth, JsonBody, OperatorAuth, QueryParams, SESSION_COOKIE, cookie};
 use crate::state::HttpState;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use frontline_core::auth::{self, LoginInput, NewOperatorInput};
@@ -153,7 +153,7 @@ fn list_query(q: &DialogListQuery) -> ApiResult<ListQuery> {
 pub async fn list_dialogs(
     State(s): State<HttpState>,
     OperatorAuth(actor): OperatorAuth,
-    Query(q): Query<DialogListQuery>,
+    QueryParams(q): QueryParams<DialogListQuery>,
 ) -> ApiResult<Json<DialogPageView>> {
     let query = list_query(&q)?;
     let limit = limit(q.limit, 50, 200)?;
@@ -220,7 +220,7 @@ pub async fn list_messages(
     State(s): State<HttpState>,
     OperatorAuth(actor): OperatorAuth,
     Path(id): Path<String>,
-    Query(q): Query<MessagesQuery>,
+    QueryParams(q): QueryParams<MessagesQuery>,
 ) -> ApiResult<Json<MessagePageView>> {
     let (after, limit) = message_page(&q)?;
     let msgs = dialogs::messages(&s.app, &actor, dialog_id(&id)?, after, limit).await?;

@@ -17,6 +17,9 @@ pub enum ErrorCode {
     EmptyMessage,
     MessageTooLong,
     BadJson,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    MethodNotAllowed,
     Unauthenticated,
     InvalidCredentials,
     WorkspaceRequired,
@@ -56,7 +59,9 @@ impl ErrorCode {
             ValidationFailed | EmptyMessage | BadJson | WorkspaceRequired | UnknownFrame | BadFrame => {
                 StatusCode::BAD_REQUEST
             }
-            MessageTooLong => StatusCode::PAYLOAD_TOO_LARGE,
+            MessageTooLong | PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Unauthenticated | InvalidCredentials => StatusCode::UNAUTHORIZED,
             Forbidden | UnknownSiteKey | OriginNotAllowed => StatusCode::FORBIDDEN,
             DialogNotFound | NotFound => StatusCode::NOT_FOUND,
@@ -78,6 +83,9 @@ impl ErrorCode {
             EmptyMessage => "empty_message",
             MessageTooLong => "message_too_long",
             BadJson => "bad_json",
+            PayloadTooLarge => "payload_too_large",
+            UnsupportedMediaType => "unsupported_media_type",
+            MethodNotAllowed => "method_not_allowed",
             Unauthenticated => "unauthenticated",
             InvalidCredentials => "invalid_credentials",
             WorkspaceRequired => "workspace_required",
@@ -139,6 +147,15 @@ impl ApiError {
             code: ErrorCode::ValidationFailed,
             message: message.into(),
             details: serde_json::json!({ "field": field }),
+        }
+    }
+
+    /// A body or a value over its size limit (`limit` in bytes).
+    pub fn too_large(field: &str, limit: u64) -> Self {
+        Self {
+            code: ErrorCode::PayloadTooLarge,
+            message: format!("The {field} is larger than {limit} bytes."),
+            details: serde_json::json!({ "field": field, "limit": limit }),
         }
     }
 

@@ -3,7 +3,6 @@
 
 use crate::error::{ApiError, ErrorCode};
 use crate::state::HttpState;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
@@ -13,40 +12,110 @@ use serde::de::DeserializeOwned;
 
 pub const SESSION_COOKIE: &str = "frontline_session";
 
-/// A JSON body; a malformed one is `bad_json` (naming the field when serde can).
+/// A JSON object body. A refusal always has our error shape and names what is wrong: `bad_json`
+/// for text that is not JSON (or not an object), `validation_failed` with `details.field` the
+/// path of the field (`items[2].name`, never the value), `payload_too_large` past the limit,
+/// `unsupported_media_type` without `Content-Type: application/json`.
 pub struct JsonBody<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(Self(v)),
-            Err(JsonRejection::JsonDataError(e)) => {
-                let text = e.body_text();
-                let field = missing_or_bad_field(&text);
-                Err(ApiError {
-                    code: ErrorCode::ValidationFailed,
-                    message: text,
-                    details: serde_json::json!({ "field": field }),
-                })
-            }
-            Err(e) => Err(ApiError::new(ErrorCode::BadJson, e.body_text())),
+        let json = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|m| {
+                let m = m.trim();
+                m.eq_ignore_ascii_case("application/json") || m.to_ascii_lowercase().ends_with("+json")
+            });
+        if !json {
+            return Err(ApiError::new(ErrorCode::UnsupportedMediaType, "Send the body as application/json."));
         }
+        let bytes = match bytes::Bytes::from_request(req, state).await {
+            Ok(b) => b,
+            Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(ApiError::too_large("body", BODY_LIMIT as u64));
+            }
+            Err(_) => return Err(ApiError::new(ErrorCode::BadJson, "The body could not be read.")),
+        };
+        parse_json(&bytes).map(Self)
     }
 }
 
-/// Pulls the field name out of serde's message ("missing field `email`", "body.email: …").
-fn missing_or_bad_field(text: &str) -> Option<String> {
-    if let Some(start) = text.find('`') {
-        let rest = &text[start + 1..];
-        if let Some(end) = rest.find('`') {
-            return Some(rest[..end].to_owned());
-        }
+/// The most a JSON body may hold (uploads have their own, larger limit).
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// Reads a JSON object into `T`, with refusals as [`JsonBody`] describes.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(ApiError::new(ErrorCode::BadJson, "The body must be a JSON object."));
     }
-    let head = text.split(": ").nth(1)?;
-    let path = head.split(':').next()?;
-    Some(path.trim().to_owned()).filter(|p| !p.is_empty() && !p.contains(' '))
+    let not_json = || ApiError::new(ErrorCode::BadJson, "The body is not valid JSON.");
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => refusal(&path, &inner.to_string()),
+            _ => not_json(),
+        }
+    })?;
+    de.end().map_err(|_| not_json())?;
+    Ok(value)
+}
+
+/// Reads an already parsed JSON value into `T`, naming a refused field by its path
+/// (`bad_frame` for a socket frame that does not fit).
+pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let mut err = refusal(&path, &e.into_inner().to_string());
+        err.code = ErrorCode::BadFrame;
+        err
+    })
+}
+
+/// A `validation_failed` for a field that did not deserialize, in our words: serde's message
+/// only decides which of a few sentences fits, and names a missing field.
+fn refusal(path: &str, serde_message: &str) -> ApiError {
+    let missing = serde_message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next())
+        .map(|name| if path.is_empty() || path == "." { name.to_owned() } else { format!("{path}.{name}") });
+    if let Some(field) = missing {
+        return ApiError::field(&field, format!("{field}: required"));
+    }
+    let field = if path.is_empty() || path == "." { "body" } else { path };
+    let reason = if serde_message.starts_with("invalid type") {
+        "has the wrong type"
+    } else if serde_message.starts_with("unknown variant") {
+        "is not one of the accepted values"
+    } else if serde_message.starts_with("invalid length") {
+        "has the wrong number of items"
+    } else {
+        "is not a valid value"
+    };
+    ApiError::field(field, format!("{field}: {reason}"))
+}
+
+/// Query parameters with our error shape: a parameter of the wrong type or form is a
+/// `validation_failed` naming the parameter.
+pub struct QueryParams<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for QueryParams<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        let query = parts.uri.query().unwrap_or_default();
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(de).map(Self).map_err(|e| {
+            let path = e.path().to_string();
+            refusal(&path, &e.into_inner().to_string())
+        })
+    }
 }
 
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {

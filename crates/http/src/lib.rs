@@ -69,7 +69,8 @@ pub fn router(state: HttpState) -> Router {
         .route("/sites", get(console::list_sites))
         .route("/ws", get(ws::operator_ws))
         .fallback(api_not_found)
-        .layer(middleware::from_fn_with_state(state.clone(), same_origin_writes));
+        .layer(middleware::from_fn_with_state(state.clone(), same_origin_writes))
+        .layer(middleware::from_fn(json_errors));
     let widget_api = Router::new()
         .route("/session", post(widget::open_session))
         .route("/messages", get(widget::list_messages).post(widget::send_message))
@@ -82,7 +83,8 @@ pub fn router(state: HttpState) -> Router {
         .route("/offline", post(widget::offline_request))
         .route("/availability", get(widget::availability))
         .route("/ws", get(ws::widget_ws))
-        .fallback(api_not_found);
+        .fallback(api_not_found)
+        .layer(middleware::from_fn(json_errors));
     Router::new()
         .nest("/api/v1", api)
         .nest("/widget/v1", widget_api)
@@ -98,6 +100,7 @@ pub fn router(state: HttpState) -> Router {
         .route("/widget/frame", get(web::frame))
         .route("/widget/assets/{*path}", get(web::widget_asset))
         .route("/demo", get(web::demo))
+        .layer(axum::extract::DefaultBodyLimit::max(extract::BODY_LIMIT))
         .layer(middleware::from_fn_with_state(state.clone(), track))
         .with_state(state)
 }
@@ -112,6 +115,38 @@ async fn same_origin_writes(State(s): State<HttpState>, req: Request, next: Next
         return e.into_response();
     }
     next.run(req).await
+}
+
+/// Every refusal of the APIs has the one error shape, whichever layer made it: a refusal that
+/// axum itself answered (a method the route does not take, a body over the limit) is given our
+/// body here, keeping its status and headers (`Allow`).
+async fn json_errors(req: Request, next: Next) -> Response {
+    use error::{ApiError, ErrorCode as C};
+    let resp = next.run(req).await;
+    let status = resp.status();
+    let is_json = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return resp;
+    }
+    let err = match status.as_u16() {
+        404 => ApiError::new(C::NotFound, "No such endpoint."),
+        405 => ApiError::new(C::MethodNotAllowed, "This endpoint does not take this method."),
+        413 => ApiError::new(C::PayloadTooLarge, "The body is too large."),
+        415 => ApiError::new(C::UnsupportedMediaType, "This content type is not accepted here."),
+        401 => ApiError::new(C::Unauthenticated, "Sign in first."),
+        403 => ApiError::new(C::Forbidden, "Not allowed."),
+        s if s >= 500 => ApiError::new(C::Internal, "Internal error."),
+        _ => ApiError::new(C::ValidationFailed, "The request is not valid."),
+    };
+    let (mut parts, _) = resp.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    let body = serde_json::to_vec(&err.body()).unwrap_or_default();
+    Response::from_parts(parts, axum::body::Body::from(body))
 }
 
 async fn api_not_found() -> error::ApiError {

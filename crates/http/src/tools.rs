@@ -4,11 +4,11 @@
 
 use crate::console::{dialog_id, limit};
 use crate::error::{ApiError, ApiErrorBody, ApiResult, ErrorCode};
-use crate::extract::{JsonBody, OperatorAuth, WidgetAuth};
+use crate::extract::{JsonBody, OperatorAuth, QueryParams, WidgetAuth};
 use crate::state::HttpState;
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use frontline_core::CoreError;
@@ -50,7 +50,7 @@ async fn read_upload(s: &HttpState, body: Body) -> ApiResult<Vec<u8>> {
 pub async fn upload(
     State(s): State<HttpState>,
     OperatorAuth(actor): OperatorAuth,
-    Query(q): Query<UploadQuery>,
+    QueryParams(q): QueryParams<UploadQuery>,
     body: Body,
 ) -> ApiResult<Response> {
     let bytes = read_upload(&s, body).await?;
@@ -66,7 +66,7 @@ pub async fn upload(
 pub async fn widget_upload(
     State(s): State<HttpState>,
     WidgetAuth(actor): WidgetAuth,
-    Query(q): Query<UploadQuery>,
+    QueryParams(q): QueryParams<UploadQuery>,
     body: Body,
 ) -> ApiResult<Response> {
     let bytes = read_upload(&s, body).await?;
@@ -165,7 +165,7 @@ macro_rules! dictionary_endpoints {
         pub async fn $list(
             State(s): State<HttpState>,
             OperatorAuth(actor): OperatorAuth,
-            Query(q): Query<DictionaryQuery>,
+            QueryParams(q): QueryParams<DictionaryQuery>,
         ) -> ApiResult<Json<EntryList>> {
             Ok(Json(EntryList { items: tools::dictionary(&s.app, &actor, $dict, q.archived.unwrap_or(false)).await? }))
         }
@@ -478,7 +478,7 @@ pub struct SearchResults {
 pub async fn search(
     State(s): State<HttpState>,
     OperatorAuth(actor): OperatorAuth,
-    Query(q): Query<SearchQuery>,
+    QueryParams(q): QueryParams<SearchQuery>,
 ) -> ApiResult<Json<SearchResults>> {
     let limit = limit(q.limit, 20, 50)?;
     Ok(Json(SearchResults { items: visitors::search(&s.app, &actor, &q.q, limit).await? }))

@@ -4,8 +4,9 @@
 //! from a folder on disk. The widget frame may be embedded only by its site's allowed
 //! origins (CSP `frame-ancestors`); the console may not be embedded at all.
 
+use crate::extract::QueryParams;
 use crate::state::HttpState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use frontline_domain::SiteKey;
@@ -105,7 +106,7 @@ pub struct FrameQuery {
 
 /// The chat inside the iframe. Only the site's allowed origins (and Frontline itself, for the
 /// demo page) may embed it.
-pub async fn frame(State(s): State<HttpState>, Query(q): Query<FrameQuery>) -> Response {
+pub async fn frame(State(s): State<HttpState>, QueryParams(q): QueryParams<FrameQuery>) -> Response {
     let Some(html) = read(&s, "widget/frame.html") else {
         return not_built();
     };

@@ -3,11 +3,11 @@
 
 use crate::console::{MessagePageView, MessagesQuery, SendRequest, message_page, page_of};
 use crate::error::{ApiError, ApiErrorBody, ApiResult};
-use crate::extract::{JsonBody, WidgetAuth, origin_header, widget_own_origin};
+use crate::extract::{JsonBody, QueryParams, WidgetAuth, origin_header, widget_own_origin};
 use crate::state::HttpState;
 use crate::tools::ProfileRequest;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use frontline_core::views::{MessageView, VisitorView, WidgetDialogView};
@@ -98,7 +98,7 @@ pub async fn open_session(
 pub async fn list_messages(
     State(s): State<HttpState>,
     WidgetAuth(actor): WidgetAuth,
-    Query(q): Query<MessagesQuery>,
+    QueryParams(q): QueryParams<MessagesQuery>,
 ) -> ApiResult<Json<MessagePageView>> {
     let (after, limit) = message_page(&q)?;
     let (_, msgs) = widget::history(&s.app, &actor, after, limit).await?;

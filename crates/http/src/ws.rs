@@ -10,10 +10,12 @@
 //! - Small buffers: an idle socket costs a few KB (see docs/bench.md).
 
 use crate::error::{ApiError, ErrorCode};
-use crate::extract::{OperatorAuth, SESSION_COOKIE, cookie, is_own_origin, origin_header, widget_own_origin};
+use crate::extract::{
+    OperatorAuth, QueryParams, SESSION_COOKIE, cookie, is_own_origin, origin_header, widget_own_origin,
+};
 use crate::state::HttpState;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
-use axum::extract::{FromRequestParts, Query, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use frontline_core::auth::{self, OperatorActor};
@@ -85,7 +87,11 @@ pub struct WidgetWsQuery {
 }
 
 /// `GET /widget/v1/ws?token=…`: the visitor's socket.
-pub async fn widget_ws(State(s): State<HttpState>, Query(q): Query<WidgetWsQuery>, mut parts: Parts) -> Response {
+pub async fn widget_ws(
+    State(s): State<HttpState>,
+    QueryParams(q): QueryParams<WidgetWsQuery>,
+    mut parts: Parts,
+) -> Response {
     let Some(token) = q.token.filter(|t| !t.is_empty()) else {
         return ApiError::from(CoreError::Unauthenticated).into_response();
     };
@@ -109,9 +115,9 @@ pub async fn widget_ws(State(s): State<HttpState>, Query(q): Query<WidgetWsQuery
 }
 
 /// Frames a client may send.
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
-enum ClientFrame {
+pub enum ClientFrame {
     Send {
         client_id: String,
         #[serde(default)]
@@ -243,7 +249,19 @@ async fn serve(s: HttpState, mut peer: Peer, socket: WebSocket) {
                     vec![error_frame(None, ApiError::new(ErrorCode::BadFrame, "Frames are JSON text."))]
                 }
                 Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
-                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
+                Some(Ok(Message::Close(_))) => {
+                    // The library queued the echo of the client's Close; flushing sends it, so
+                    // the client sees its own code (1000), not 1006.
+                    let _ = tokio::time::timeout(SEND_TIMEOUT, tx.flush()).await;
+                    break;
+                }
+                Some(Err(e)) => {
+                    if let Some(close) = close_for(&e) {
+                        let _ = tokio::time::timeout(SEND_TIMEOUT, tx.send(Message::Close(Some(close)))).await;
+                    }
+                    break;
+                }
+                None => break,
             },
             event = sub.recv() => match event {
                 Ok(delivery) => match &peer {
@@ -319,6 +337,22 @@ async fn serve(s: HttpState, mut peer: Peer, socket: WebSocket) {
     while pending.next().await.is_some() {}
 }
 
+/// The Close a read error deserves: 1009 for a frame over the limit, 1007 for text that is not
+/// UTF-8, 1002 for a protocol violation; `None` when the connection itself is gone.
+fn close_for(e: &axum::Error) -> Option<CloseFrame> {
+    use std::error::Error as _;
+    use tungstenite::error::{CapacityError, Error as WsError};
+    let inner = e.source()?.downcast_ref::<WsError>()?;
+    let (code, reason) = match inner {
+        WsError::Capacity(CapacityError::MessageTooLong { .. }) => (1009, "frame over 64 KiB"),
+        WsError::Capacity(_) => (1009, "too large"),
+        WsError::Utf8(_) => (1007, "text is not UTF-8"),
+        WsError::Protocol(_) => (1002, "protocol error"),
+        _ => return None,
+    };
+    Some(CloseFrame { code, reason: Utf8Bytes::from_static(reason) })
+}
+
 /// Tells the console its session is over (an `unauthenticated` error, then Close 4001), so it
 /// shows the sign-in form instead of reconnecting.
 async fn session_ended<S>(tx: &mut S)
@@ -357,18 +391,25 @@ async fn hello(s: &HttpState, peer: &Peer) -> Result<String, CoreError> {
     })
 }
 
+/// Reads a client's text frame: the frame, or the refusal with the frame's `client_id` when it
+/// had one. Pure, so it can be fuzzed (`fuzz/`): no input makes it panic.
+pub fn parse_frame(text: &str) -> Result<ClientFrame, (Option<String>, ApiError)> {
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|_| (None, ApiError::new(ErrorCode::BadFrame, "Not JSON.")))?;
+    let kind = value.get("type").and_then(|t| t.as_str()).unwrap_or_default();
+    if !matches!(kind, "send" | "resume" | "ping" | "typing" | "read") {
+        let shown: String = kind.chars().take(40).collect();
+        return Err((None, ApiError::new(ErrorCode::UnknownFrame, format!("Unknown frame type {shown:?}."))));
+    }
+    let client_id = value.get("client_id").and_then(|c| c.as_str()).map(|c| c.chars().take(64).collect::<String>());
+    let frame = crate::extract::from_value::<ClientFrame>(value).map_err(|e| (client_id.clone(), e))?;
+    Ok(frame)
+}
+
 /// Reads one client frame: `Ok(None)` for a ping, `Ok(Some(work))` for a send or resume, or
 /// `Err(error frame)`.
 fn on_frame(s: &HttpState, peer: &Peer, text: &str) -> Result<Option<Pending>, String> {
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|_| error_frame(None, ApiError::new(ErrorCode::BadFrame, "Not JSON.")))?;
-    let kind = value.get("type").and_then(|t| t.as_str()).unwrap_or_default();
-    if !matches!(kind, "send" | "resume" | "ping" | "typing" | "read") {
-        return Err(error_frame(None, ApiError::new(ErrorCode::UnknownFrame, format!("Unknown frame type {kind:?}."))));
-    }
-    let client_id = value.get("client_id").and_then(|c| c.as_str()).map(str::to_owned);
-    let frame: ClientFrame = serde_json::from_value(value)
-        .map_err(|e| error_frame(client_id.as_deref(), ApiError::new(ErrorCode::BadFrame, e.to_string())))?;
+    let frame = parse_frame(text).map_err(|(client_id, e)| error_frame(client_id.as_deref(), e))?;
     let s = s.clone();
     Ok(match (frame, peer) {
         (ClientFrame::Ping, _) => None,

@@ -6,6 +6,7 @@ mod auth;
 mod automation;
 mod channels;
 mod chat;
+mod contract;
 mod multinode;
 mod ops;
 mod queues;
