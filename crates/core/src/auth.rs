@@ -53,11 +53,13 @@ async fn verify(app: &App, hash: String, password: String) -> Result<bool, CoreE
         .map_err(|e| CoreError::Internal(format!("verify task: {e}")))
 }
 
-/// A login attempt as typed.
+/// A login attempt as typed, and where it came from (for the per-address limit).
 pub struct LoginInput<'a> {
     pub email: &'a str,
     pub password: &'a str,
     pub workspace: Option<&'a str>,
+    /// The caller's address as the edge sees it (`None`: unknown, counted together).
+    pub ip: Option<&'a str>,
 }
 
 /// What a successful login gives: the operator, his workspace, and the session token for the
@@ -68,8 +70,23 @@ pub struct LoggedIn {
     pub token: String,
 }
 
+/// Signs in. An unknown e-mail, a wrong password and an e-mail of several workspaces with a
+/// wrong password take the same time (one password check's worth) and get the same answer, so
+/// nothing tells which e-mails exist. Attempts are limited per address, failures per e-mail
+/// (the wait grows with each failure past the burst); a success clears the e-mail's count.
 pub async fn login(app: &App, input: LoginInput<'_>) -> Result<LoggedIn, CoreError> {
+    use crate::limits::Limit;
+    app.limit(Limit::LoginIp, input.ip.unwrap_or("unknown"), 1)?;
     let email = Email::parse(input.email)?;
+    let account = email.as_str().to_owned();
+    app.limiter.check(&app.config.limits, Limit::LoginAccount, &account, 1, app.clock.now().0)?;
+    let failed = || {
+        app.metrics.logins_failed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        // Counted whether or not the e-mail exists: the limit itself tells nothing either.
+        let _ = app.limit(Limit::LoginAccount, &account, 1);
+        tracing::info!(ip = input.ip.unwrap_or("unknown"), "sign-in refused");
+        CoreError::InvalidCredentials
+    };
     let mut candidates = app.store.operators_by_email(&email).await?;
     if let Some(slug) = input.workspace.filter(|s| !s.trim().is_empty()) {
         let slug = WorkspaceSlug::parse(slug)?;
@@ -80,20 +97,31 @@ pub async fn login(app: &App, input: LoginInput<'_>) -> Result<LoggedIn, CoreErr
         };
         candidates.retain(|o| Some(o.workspace_id) == ws);
     }
-    if candidates.len() > 1 {
-        return Err(CoreError::WorkspaceRequired);
-    }
-    let Some(operator) = candidates.pop() else {
+    candidates.truncate(8);
+    if candidates.is_empty() {
         // Spend the same time as a real check, so timing does not reveal which e-mails exist.
         let dummy = hash_password(app, &Password::parse("timing-equaliser")?).await?;
         let _ = verify(app, dummy, input.password.to_owned()).await?;
-        app.metrics.logins_failed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        return Err(CoreError::InvalidCredentials);
-    };
-    if !verify(app, operator.password_hash.clone(), input.password.to_owned()).await? {
-        app.metrics.logins_failed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        return Err(CoreError::InvalidCredentials);
+        return Err(failed());
     }
+    // Every candidate is checked at once (one check's time on a machine with a core each):
+    // which workspaces the password opens decides, not how many the e-mail is in.
+    let checks = candidates.iter().map(|o| verify(app, o.password_hash.clone(), input.password.to_owned()));
+    let results = futures_util::future::join_all(checks).await;
+    let mut matching = Vec::new();
+    for (op, ok) in candidates.into_iter().zip(results) {
+        if ok? {
+            matching.push(op);
+        }
+    }
+    if matching.len() > 1 {
+        // Only someone who knows the password learns that it opens several workspaces.
+        return Err(CoreError::WorkspaceRequired);
+    }
+    let Some(operator) = matching.pop() else {
+        return Err(failed());
+    };
+    app.limiter.clear(Limit::LoginAccount, &account);
     let token = tokens::new_token()?;
     let now = app.clock.now();
     app.store

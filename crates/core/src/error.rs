@@ -60,6 +60,9 @@ pub enum CoreError {
     /// a retry in the same dialog.
     #[error("this client_id was used for a message in another dialog")]
     ClientIdReused { dialog: frontline_domain::DialogId },
+    /// A rate limit (named as in the configuration) refused this; come back after the wait.
+    #[error("rate limit {limit} reached")]
+    RateLimited { limit: &'static str, retry_after_ms: i64 },
     #[error("the store is unavailable")]
     Unavailable(String),
     #[error("internal error")]

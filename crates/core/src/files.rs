@@ -74,6 +74,15 @@ pub async fn upload(app: &App, who: Uploader<'_>, name: &str, bytes: &[u8]) -> R
     if bytes.len() as u64 > limits.max_bytes {
         return Err(CoreError::FileTooLarge(limits.max_bytes));
     }
+    if let Uploader::Visitor(a) = &who {
+        // Counted whether or not the file is ever sent: unsent uploads take disk all the same.
+        let key = a.visitor.id.0.to_string();
+        let now = app.clock.now().0;
+        let (l, r) = (&app.limiter, &app.config.limits);
+        l.check(r, crate::limits::Limit::WidgetUploadBytes, &key, bytes.len() as u64, now)?;
+        l.hit(r, crate::limits::Limit::WidgetUploads, &key, 1, now)?;
+        l.hit(r, crate::limits::Limit::WidgetUploadBytes, &key, bytes.len() as u64, now)?;
+    }
     let name = sniff::clean_name(name)?;
     if bytes.is_empty() {
         return Err(DomainError::invalid("file", "is empty").into());

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod dialogs;
 mod error;
 pub mod files;
+pub mod limits;
 pub mod metrics;
 pub mod queue;
 pub mod replies;
@@ -52,6 +53,15 @@ pub struct CoreConfig {
     /// What uploads may be, and where their bytes live (`None`: uploads are refused).
     pub uploads: files::UploadLimits,
     pub files_dir: Option<std::path::PathBuf>,
+    /// Rate limits of sign-in and the public widget.
+    pub limits: limits::RateLimits,
+}
+
+impl App {
+    /// Counts one use of `limit` by `key` now, or refuses with how long to wait.
+    pub fn limit(&self, limit: limits::Limit, key: &str, cost: u64) -> Result<(), CoreError> {
+        self.limiter.hit(&self.config.limits, limit, key, cost, self.clock.now().0)
+    }
 }
 
 impl Default for CoreConfig {
@@ -69,6 +79,7 @@ impl Default for CoreConfig {
             routing_cache_ms: 5_000,
             uploads: files::UploadLimits::default(),
             files_dir: None,
+            limits: limits::RateLimits::default(),
         }
     }
 }
@@ -91,6 +102,8 @@ pub struct App {
     pub labels: Arc<std::sync::Mutex<views::Labels>>,
     /// Channels' automation as last read.
     pub automation: Arc<automation::AutomationCache>,
+    /// This node's rate-limit counters.
+    pub limiter: Arc<limits::Limiter>,
 }
 
 impl App {
@@ -106,6 +119,7 @@ impl App {
             names: Arc::default(),
             labels: Arc::default(),
             automation: Arc::default(),
+            limiter: Arc::default(),
         }
     }
 }

@@ -263,6 +263,7 @@ pub async fn operator_typing(app: &App, actor: &OperatorActor, id: DialogId) -> 
 }
 
 pub async fn visitor_typing(app: &App, actor: &VisitorActor) -> Result<(), CoreError> {
+    app.limit(crate::limits::Limit::WidgetTyping, &actor.visitor.id.0.to_string(), 1)?;
     let v = &actor.visitor;
     let Some(d) = crate::widget::current_dialog(app, actor).await?.filter(|d| d.status == DialogStatus::Open) else {
         return Ok(());

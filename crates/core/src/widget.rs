@@ -115,6 +115,7 @@ pub async fn open_session(
     token: Option<&str>,
     origin: &WidgetOrigin<'_>,
     page: PageContext,
+    ip: Option<&str>,
 ) -> Result<WidgetSession, CoreError> {
     let title =
         page.page_title.clone().map(|t| t.trim().chars().take(300).collect::<String>()).filter(|t| !t.is_empty());
@@ -137,6 +138,8 @@ pub async fn open_session(
     let (visitor, token) = match known {
         Some(found) => found,
         None => {
+            // New visitors per address are limited; a returning one is not a new session.
+            app.limit(crate::limits::Limit::WidgetSessions, ip.unwrap_or("unknown"), 1)?;
             let token = tokens::new_token()?;
             let visitor = app
                 .store
@@ -268,6 +271,7 @@ async fn write_visitor(
     opened: Option<Opened>,
 ) -> Result<Posted, CoreError> {
     let v = &actor.visitor;
+    app.limit(crate::limits::Limit::WidgetMessages, &v.id.0.to_string(), 1)?;
     let mut previous = None;
     let last = app.store.latest_dialog_of_visitor(v.workspace_id, v.id).await?;
     // His open dialog's channel sets its timers (it may have been moved off the routed one).
@@ -299,6 +303,10 @@ async fn write_visitor(
         } else {
             previous = Some(last.id);
         }
+    }
+    if open_in.is_none() {
+        // This message opens a dialog.
+        app.limit(crate::limits::Limit::WidgetDialogs, &v.id.0.to_string(), 1)?;
     }
     let (channel, routed_by) = crate::routing::channel_for(app, &actor.site, &v.context).await?;
     let automation = crate::automation::for_channel(app, v.workspace_id, open_in.unwrap_or(channel)).await?;

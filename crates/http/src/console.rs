@@ -1,7 +1,7 @@
 //! The console and admin REST API under `/api/v1`.
 
 use crate::error::{ApiError, ApiErrorBody, ApiResult};
-use crate::extract::{AdminAuth, JsonBody, OperatorAuth, QueryParams, SESSION_COOKIE, cookie};
+use crate::extract::{AdminAuth, ClientIp, JsonBody, OperatorAuth, QueryParams, SESSION_COOKIE, cookie};
 use crate::state::HttpState;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -41,12 +41,18 @@ fn session_cookie(token: &str, max_age_s: i64, secure: bool) -> HeaderValue {
 /// Signs in and sets the session cookie.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "console", request_body = LoginRequest,
     responses((status = 200, body = MeResponse), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody)))]
-pub async fn login(State(s): State<HttpState>, JsonBody(req): JsonBody<LoginRequest>) -> ApiResult<Response> {
-    let done = auth::login(
-        &s.app,
-        LoginInput { email: &req.email, password: &req.password, workspace: req.workspace.as_deref() },
-    )
-    .await?;
+pub async fn login(
+    State(s): State<HttpState>,
+    ClientIp(ip): ClientIp,
+    JsonBody(req): JsonBody<LoginRequest>,
+) -> ApiResult<Response> {
+    let input = LoginInput {
+        email: &req.email,
+        password: &req.password,
+        workspace: req.workspace.as_deref(),
+        ip: ip.as_deref(),
+    };
+    let done = auth::login(&s.app, input).await?;
     let operator = frontline_core::queue::operator_view(&s.app, &done.operator).await?;
     let body =
         MeResponse { operator, workspace: (&done.workspace).into(), upload_limits: s.app.config.uploads.clone() };
@@ -75,7 +81,8 @@ pub async fn me(State(s): State<HttpState>, OperatorAuth(actor): OperatorAuth) -
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DialogListQuery {
-    /// `open` (default), `closed` or `all`.
+    /// `open` (default), `snoozed`, `closed` or `all`.
+    #[param(value_type = Option<StatusParam>)]
     pub status: Option<String>,
     /// `any` (default), `mine`, `mine_or_unassigned`, `unassigned`, or an operator's id.
     pub assignee: Option<String>,
@@ -85,12 +92,34 @@ pub struct DialogListQuery {
     pub channel: Option<String>,
     /// Only dialogs with this tag (an id).
     pub tag: Option<String>,
-    /// `waiting` (default: the longest-waiting visitor first) or `activity` (newest first).
+    /// `waiting` (default: the longest-waiting visitor first), `activity` (newest first) or
+    /// `due` (the nearest SLA due first).
+    #[param(value_type = Option<SortParam>)]
     pub sort: Option<String>,
     /// 1–200, default 50.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
+}
+
+/// Which dialogs a list shows (documentation of `status`).
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum StatusParam {
+    Open,
+    Snoozed,
+    Closed,
+    All,
+}
+
+/// The order of a list (documentation of `sort`).
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum SortParam {
+    Waiting,
+    Activity,
+    Due,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -182,8 +211,10 @@ pub async fn get_dialog(
 #[into_params(parameter_in = Query)]
 pub struct MessagesQuery {
     /// Return messages with a greater `seq` (default 0: from the start).
+    #[param(minimum = 0)]
     pub after_seq: Option<i64>,
     /// 1–500, default 100.
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page (same as `after_seq`).
     pub cursor: Option<String>,

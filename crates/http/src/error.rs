@@ -270,6 +270,18 @@ impl From<CoreError> for ApiError {
                 message: "This client_id was used for a message in another dialog; give each send its own.".into(),
                 details: serde_json::json!({ "field": "client_id", "dialog_id": dialog.0 }),
             },
+            CoreError::RateLimited { limit, retry_after_ms } => {
+                let secs = (retry_after_ms.max(0) + 999) / 1000;
+                ApiError {
+                    code: C::RateLimited,
+                    message: if secs > 0 {
+                        format!("Too many requests ({limit}); try again in {secs} s.")
+                    } else {
+                        format!("Too many at once ({limit}); close another one first.")
+                    },
+                    details: serde_json::json!({ "limit": limit, "retry_after": secs }),
+                }
+            }
             CoreError::Unavailable(cause) => {
                 tracing::error!(error = %cause, "store unavailable");
                 ApiError::new(C::Unavailable, "The service is temporarily unavailable; retry.")
@@ -284,7 +296,17 @@ impl From<CoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.code.status(), Json(self.body())).into_response()
+        let retry_after = (self.code == ErrorCode::RateLimited)
+            .then(|| self.details.get("retry_after").and_then(|v| v.as_i64()))
+            .flatten()
+            .filter(|s| *s > 0);
+        let mut resp = (self.code.status(), Json(self.body())).into_response();
+        if let Some(secs) = retry_after
+            && let Ok(v) = axum::http::HeaderValue::from_str(&secs.to_string())
+        {
+            resp.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+        }
+        resp
     }
 }
 

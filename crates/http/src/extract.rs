@@ -129,6 +129,31 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_owned())
 }
 
+/// The caller's address: the TCP peer, or, behind a proxy that the configuration trusts
+/// (`trust_proxy`), the last address of `X-Forwarded-For` (the one that proxy added).
+pub struct ClientIp(pub Option<String>);
+
+impl FromRequestParts<HttpState> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &HttpState) -> Result<Self, Self::Rejection> {
+        if state.config.trust_proxy
+            && let Some(ip) = parts
+                .headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .map(str::trim)
+                .rfind(|v| v.parse::<std::net::IpAddr>().is_ok())
+        {
+            return Ok(Self(Some(ip.to_owned())));
+        }
+        let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+        Ok(Self(peer.map(|ip| ip.to_string())))
+    }
+}
+
 /// A signed-in operator (session cookie).
 pub struct OperatorAuth(pub OperatorActor);
 

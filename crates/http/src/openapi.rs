@@ -26,7 +26,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         automation::update_trigger, automation::delete_trigger, widget::trigger_shown, widget::offline_request, widget::availability,
     ),
     components(schemas(ApiErrorBody, ErrorCode)),
-    modifiers(&Security),
+    modifiers(&Security, &Refusals),
     tags((name = "console", description = "Operators (session cookie)"), (name = "admin", description = "Workspace administration"),
         (name = "widget", description = "The public widget API (site key, then visitor token)")),
 )]
@@ -45,6 +45,79 @@ impl utoipa::Modify for Security {
             "visitor_token",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+    }
+}
+
+/// What every operation may answer besides its own documented answers, so a generated client
+/// knows every status the server sends: the refusals that come from shared layers (sign-in,
+/// origin, body parsing, the store), each with the one error body; plus the security each
+/// operation takes and the binary body of uploads.
+struct Refusals;
+
+impl utoipa::Modify for Refusals {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::Operation;
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        use utoipa::openapi::security::SecurityRequirement;
+        use utoipa::openapi::{Content, Ref, ResponseBuilder};
+
+        let error = |what: &str| {
+            ResponseBuilder::new()
+                .description(what)
+                .content("application/json", Content::new(Some(Ref::from_schema_name("ApiErrorBody"))))
+                .build()
+        };
+        for (path, item) in doc.paths.paths.iter_mut() {
+            let console = path.starts_with("/api/v1/");
+            let public = matches!(path.as_str(), "/api/v1/auth/login" | "/widget/v1/session");
+            let has_id = path.contains('{');
+            let ops: [(&str, &mut Option<Operation>); 5] = [
+                ("get", &mut item.get),
+                ("post", &mut item.post),
+                ("put", &mut item.put),
+                ("patch", &mut item.patch),
+                ("delete", &mut item.delete),
+            ];
+            for (method, op) in ops {
+                let Some(op) = op.as_mut() else { continue };
+                if !public && op.security.is_none() {
+                    let scheme = if console { "session_cookie" } else { "visitor_token" };
+                    op.security = Some(vec![SecurityRequirement::new(scheme, Vec::<String>::new())]);
+                }
+                let has_body = op.request_body.is_some();
+                let mut add = |code: &str, what: &str| {
+                    op.responses.responses.entry(code.to_owned()).or_insert_with(|| error(what).into());
+                };
+                add("400", "A parameter or the body is not valid (`validation_failed`, `bad_json`), naming the field.");
+                if !public {
+                    add("401", "Not signed in, or the session or visitor token ended (`unauthenticated`).");
+                }
+                add(
+                    "403",
+                    "The role does not allow it (`forbidden`), or the page's origin is not allowed (`origin_not_allowed`).",
+                );
+                if has_id {
+                    add("404", "No such resource, or not one the caller may see.");
+                }
+                if has_body {
+                    add("413", "The body is over its size limit (`payload_too_large`, `file_too_large`).");
+                    add("415", "The body is not of the accepted type (`unsupported_media_type`, `file_type_refused`).");
+                }
+                add("503", "The store is unavailable for a moment (`unavailable`); retry.");
+                if path.ends_with("/uploads") && method == "post" {
+                    let binary = ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)));
+                    if let Some(body) = op.request_body.as_mut() {
+                        let content = Content::new(Some(binary.build()));
+                        if let utoipa::openapi::RefOr::T(b) = body {
+                            b.content.clear();
+                            b.content.insert("application/octet-stream".into(), content.into());
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -15,6 +15,8 @@ pub struct HttpConfig {
     /// The origin of the configured public URL (`https://chat.example.com`), which counts as
     /// this Frontline's own beside the one the `Host` header names.
     pub public_origin: Option<String>,
+    /// Take the client's address from `X-Forwarded-For` (behind a reverse proxy).
+    pub trust_proxy: bool,
     /// The widget key used by the demo page at `/demo`.
     pub demo_site_key: Option<String>,
 }

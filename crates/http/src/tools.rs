@@ -26,8 +26,10 @@ use utoipa::{IntoParams, ToSchema};
 // Files.
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UploadQuery {
-    /// The file's name as the person chose it (folders are dropped).
+    /// The file's name as the person chose it (folders are dropped), at most 200 characters.
+    #[param(max_length = 1000)]
     pub name: Option<String>,
 }
 
@@ -133,6 +135,7 @@ pub async fn widget_attachment(
 // Tags and categories.
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DictionaryQuery {
     /// `true` lists archived entries too.
     pub archived: Option<bool>,
@@ -460,10 +463,13 @@ pub async fn update_visitor_card(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
     /// 2–200 characters: words of messages (notes too), the visitor's name, e-mail or phone.
+    #[param(min_length = 2, max_length = 200)]
     pub q: String,
     /// 1–50, default 20.
+    #[param(minimum = 1, maximum = 50)]
     pub limit: Option<u32>,
 }
 

@@ -3,7 +3,7 @@
 
 use crate::console::{MessagePageView, MessagesQuery, SendRequest, message_page, page_of};
 use crate::error::{ApiError, ApiErrorBody, ApiResult};
-use crate::extract::{JsonBody, QueryParams, WidgetAuth, origin_header, widget_own_origin};
+use crate::extract::{ClientIp, JsonBody, QueryParams, WidgetAuth, origin_header, widget_own_origin};
 use crate::state::HttpState;
 use crate::tools::ProfileRequest;
 use axum::Json;
@@ -67,6 +67,7 @@ pub struct SessionResponse {
     responses((status = 200, body = SessionResponse), (status = 403, body = ApiErrorBody)))]
 pub async fn open_session(
     State(s): State<HttpState>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     JsonBody(req): JsonBody<SessionRequest>,
 ) -> ApiResult<Json<SessionResponse>> {
@@ -78,7 +79,7 @@ pub async fn open_session(
         language: req.language,
         properties: req.properties,
     };
-    let session = widget::open_session(&s.app, &req.key, req.token.as_deref(), &origin, page).await?;
+    let session = widget::open_session(&s.app, &req.key, req.token.as_deref(), &origin, page, ip.as_deref()).await?;
     Ok(Json(SessionResponse {
         token: session.token,
         visitor: (&session.visitor).into(),

@@ -107,11 +107,19 @@ pub async fn widget_ws(
     if let Err(e) = widget::check_origin(&actor.site, &origin) {
         return ApiError::from(e).into_response();
     }
+    // A visitor holds a few sockets at most (his tabs); the place is his while the socket lives.
+    let slot = match s.app.limiter.open_socket(&s.app.config.limits, &actor.visitor.id.0.to_string()) {
+        Ok(slot) => slot,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
     let ws = match WebSocketUpgrade::from_request_parts(&mut parts, &s).await {
         Ok(ws) => ws,
         Err(e) => return e.into_response(),
     };
-    configure(ws).on_upgrade(move |socket| serve(s, Peer::Visitor(Box::new(actor)), socket))
+    configure(ws).on_upgrade(move |socket| async move {
+        serve(s, Peer::Visitor(Box::new(actor)), socket).await;
+        drop(slot);
+    })
 }
 
 /// Frames a client may send.

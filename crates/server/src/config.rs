@@ -29,6 +29,9 @@ pub struct ConfigArgs {
     /// The URL people use to reach this Frontline (behind a proxy), e.g. https://chat.example.com.
     #[arg(long, env = "FRONTLINE_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Rate limits of sign-in and the widget on (default) or off (`false`: load tests only).
+    #[arg(long, env = "FRONTLINE_RATE_LIMITS")]
+    pub rate_limits: Option<bool>,
     /// Password of the first admin, on the first start only (default: random, printed).
     #[arg(long, env = "FRONTLINE_ADMIN_PASSWORD", hide_env_values = true)]
     pub admin_password: Option<String>,
@@ -51,6 +54,51 @@ struct FileConfig {
     upload_max_mb: Option<u64>,
     upload_max_files: Option<usize>,
     upload_types: Option<Vec<String>>,
+    /// Behind a reverse proxy: take the client's address from `X-Forwarded-For`.
+    trust_proxy: Option<bool>,
+    rate_limits: Option<bool>,
+    /// Each limit as `"count/period"` (`"30/1m"`, `"5/15m"`, `"100/1h"`); sockets as a number.
+    #[serde(default)]
+    limits: LimitsConfig,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LimitsConfig {
+    login_failures_per_account: Option<String>,
+    login_per_ip: Option<String>,
+    widget_sessions_per_ip: Option<String>,
+    widget_messages: Option<String>,
+    widget_typing: Option<String>,
+    widget_dialogs: Option<String>,
+    widget_uploads: Option<String>,
+    /// Megabytes per period.
+    widget_upload_mb: Option<String>,
+    widget_sockets_per_visitor: Option<u32>,
+}
+
+/// `"30/1m"` → 30 per minute; periods in `s`, `m`, `h` or `d`.
+fn parse_rate(name: &str, text: &str, unit: u32) -> anyhow::Result<frontline_core::limits::Rate> {
+    let bad =
+        || anyhow::anyhow!("limits.{name} must look like \"30/1m\" (a count 1–1000000, then a period in s, m, h or d)");
+    let (count, period) = text.trim().split_once('/').ok_or_else(bad)?;
+    let count: u32 = count.trim().parse().map_err(|_| bad())?;
+    if !(1..=1_000_000).contains(&count) {
+        return Err(bad());
+    }
+    let period = period.trim();
+    let (n, unit_ms) = match period.char_indices().last() {
+        Some((i, 's')) => (&period[..i], 1_000),
+        Some((i, 'm')) => (&period[..i], 60_000),
+        Some((i, 'h')) => (&period[..i], 3_600_000),
+        Some((i, 'd')) => (&period[..i], 86_400_000),
+        _ => return Err(bad()),
+    };
+    let n: i64 = if n.is_empty() { 1 } else { n.parse().map_err(|_| bad())? };
+    if !(1..=10_000).contains(&n) {
+        return Err(bad());
+    }
+    Ok(frontline_core::limits::Rate { burst: count.saturating_mul(unit), window_ms: n * unit_ms })
 }
 
 /// The resolved configuration.
@@ -73,6 +121,8 @@ pub struct Config {
     /// How often the scheduler looks for due work (tests shorten it).
     pub scheduler_tick_ms: i64,
     pub uploads: frontline_core::files::UploadLimits,
+    pub trust_proxy: bool,
+    pub limits: frontline_core::limits::RateLimits,
 }
 
 impl Default for Config {
@@ -94,6 +144,8 @@ impl Default for Config {
             presence_grace_ms: core.presence_grace_ms,
             scheduler_tick_ms: core.scheduler_tick_ms,
             uploads: core.uploads,
+            trust_proxy: false,
+            limits: core.limits,
         }
     }
 }
@@ -137,9 +189,35 @@ impl Config {
             }
             uploads.types = types;
         }
+        let mut limits = d.limits.clone();
+        limits.enabled = args.rate_limits.or(file.rate_limits).unwrap_or(true);
+        let l = &file.limits;
+        let rates = [
+            ("login_failures_per_account", &l.login_failures_per_account, &mut limits.login_failures_per_account, 1),
+            ("login_per_ip", &l.login_per_ip, &mut limits.login_per_ip, 1),
+            ("widget_sessions_per_ip", &l.widget_sessions_per_ip, &mut limits.widget_sessions_per_ip, 1),
+            ("widget_messages", &l.widget_messages, &mut limits.widget_messages, 1),
+            ("widget_typing", &l.widget_typing, &mut limits.widget_typing, 1),
+            ("widget_dialogs", &l.widget_dialogs, &mut limits.widget_dialogs, 1),
+            ("widget_uploads", &l.widget_uploads, &mut limits.widget_uploads, 1),
+            ("widget_upload_mb", &l.widget_upload_mb, &mut limits.widget_upload_bytes, 1024 * 1024),
+        ];
+        for (name, text, rate, unit) in rates {
+            if let Some(text) = text {
+                *rate = parse_rate(name, text, unit)?;
+            }
+        }
+        if let Some(n) = l.widget_sockets_per_visitor {
+            if !(1..=100).contains(&n) {
+                anyhow::bail!("limits.widget_sockets_per_visitor must be 1–100");
+            }
+            limits.widget_sockets_per_visitor = n;
+        }
         Ok(Self {
             presence_grace_ms,
             uploads,
+            limits,
+            trust_proxy: file.trust_proxy.unwrap_or(false),
             listen: args.listen.clone().or(file.listen).unwrap_or(d.listen),
             data: args.data.clone().or(file.data).unwrap_or(d.data),
             database: args.database.clone().or(file.database),
@@ -159,6 +237,25 @@ impl Config {
         match &self.database {
             Some(url) => url.clone(),
             None => format!("sqlite://{}", self.data.join("frontline.db").display()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_read_as_count_per_period() {
+        let r = parse_rate("widget_messages", "30/1m", 1).expect("rate");
+        assert_eq!((r.burst, r.window_ms), (30, 60_000));
+        let r = parse_rate("login_failures_per_account", " 5 / 15m ", 1).expect("rate");
+        assert_eq!((r.burst, r.window_ms), (5, 900_000));
+        let r = parse_rate("widget_upload_mb", "100/h", 1024 * 1024).expect("rate");
+        assert_eq!((r.burst, r.window_ms), (100 * 1024 * 1024, 3_600_000));
+        for bad in ["30", "0/1m", "30/1w", "30/m1", "x/1m", "30/0m"] {
+            let e = parse_rate("widget_messages", bad, 1).expect_err(bad).to_string();
+            assert!(e.contains("limits.widget_messages"), "{e}");
         }
     }
 }

@@ -77,6 +77,7 @@ impl Server {
             scheduler_tick_ms: config.scheduler_tick_ms,
             uploads: config.uploads.clone(),
             files_dir: Some(config.data.join("files")),
+            limits: config.limits.clone(),
             ..CoreConfig::default()
         };
         let app = App::new(store, bus, clock, core);
@@ -95,6 +96,7 @@ impl Server {
                 web_dir: config.web_dir.clone(),
                 secure_cookies: config.secure_cookies,
                 public_origin: config.public_url.as_deref().and_then(public_origin),
+                trust_proxy: config.trust_proxy,
                 demo_site_key: Some(bootstrap.site_key.clone()),
             }),
             shutdown: shutdown_rx,
@@ -112,11 +114,12 @@ impl Server {
         let router = frontline_http::router(self.state);
         let scheduler = tokio::spawn(frontline_core::scheduler::run(self.app.clone(), self.shutdown_tx.subscribe()));
         let tx = self.shutdown_tx;
-        let serve = axum::serve(self.listener, router.into_make_service()).with_graceful_shutdown(async move {
-            shutdown.await;
-            tracing::info!("shutting down: closing sockets, finishing requests");
-            let _ = tx.send(true);
-        });
+        let serve = axum::serve(self.listener, router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(async move {
+                shutdown.await;
+                tracing::info!("shutting down: closing sockets, finishing requests");
+                let _ = tx.send(true);
+            });
         let result = serve.await;
         let _ = scheduler.await;
         self.app.store.close().await;

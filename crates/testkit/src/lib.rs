@@ -34,11 +34,20 @@ pub struct Options {
     pub data_dir: Option<PathBuf>,
     pub web_dir: Option<PathBuf>,
     pub clock: Arc<dyn Clock>,
+    /// Rate limits (default: the server's defaults; a burst test raises them).
+    pub limits: Option<frontline_core::limits::RateLimits>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Self { backend: Backend::Sqlite, bus: None, data_dir: None, web_dir: None, clock: Arc::new(SystemClock) }
+        Self {
+            backend: Backend::Sqlite,
+            bus: None,
+            data_dir: None,
+            web_dir: None,
+            clock: Arc::new(SystemClock),
+            limits: None,
+        }
     }
 }
 
@@ -81,6 +90,7 @@ impl TestApp {
             // Tests drive time-based work with `TestApp::tick`, so the background loop stays out
             // of their way.
             scheduler_tick_ms: 3_600_000,
+            limits: opts.limits.unwrap_or_default(),
             ..Config::default()
         };
         let store: Arc<dyn Store> = match opts.backend {

@@ -23,6 +23,11 @@ describe('refusal texts', () => {
     expect(text('en', 'not_channel_member')).toBe('The operator is not a member of this dialog’s channel.');
   });
 
+  it('say how long a limited sign-in waits', () => {
+    expect(text('ru', 'rate_limited', { limit: 'login_failures_per_account', retry_after: 170 })).toBe('Слишком много попыток входа. Попробуйте через 3 мин.');
+    expect(text('en', 'rate_limited', { limit: 'login_per_ip', retry_after: 20 })).toBe('Too many sign-in attempts. Try again in 1 min.');
+  });
+
   it('fall back to the server\'s message for a code the console does not know', () => {
     expect(text('en', 'brand_new_code', {}, 'Something specific')).toBe('Something specific');
     expect(text('en', 'brand_new_code')).toBe('Something went wrong.');

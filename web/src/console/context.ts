@@ -45,6 +45,10 @@ export function problemText(t: Translate<ConsoleKey>, lang: Lang, problem: Probl
       ? t('error.message_too_long', { limit })
       : t('error.message_too_long_nolimit');
   }
+  if (problem.code === 'rate_limited' && String(problem.details.limit ?? '').startsWith('login')) {
+    const minutes = Math.max(1, Math.ceil((Number(problem.details.retry_after) || 0) / 60));
+    return t('error.rate_limited_login', { minutes });
+  }
   if (problem.code === 'validation_failed' && typeof problem.details.field === 'string' && fieldLabel) {
     return t('error.validation_failed_field', { field: fieldLabel(problem.details.field) });
   }

@@ -710,6 +710,8 @@ export class WidgetChat extends Observable {
         if (frame.reader === 'operator' && this.conversation.operatorReadUpTo(frame.dialog_id, frame.seq)) this.changed();
         break;
       case 'error':
+        // Typing frames past their limit are dropped quietly: nothing for the visitor to do.
+        if (frame.code === 'rate_limited' && frame.details?.limit === 'widget_typing') break;
         if (frame.client_id && this.conversation.outbox.has(frame.client_id)) {
           this.conversation.outbox.fail(frame.client_id, { code: frame.code, details: frame.details ?? {} });
         } else if (frame.code !== 'unknown_frame') {

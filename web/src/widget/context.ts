@@ -31,5 +31,15 @@ export function problemText(t: Translate<WidgetKey>, lang: Lang, problem: Proble
       ? t('error.message_too_long', { limit })
       : t('error.message_too_long_nolimit');
   }
+  if (problem.code === 'rate_limited') {
+    const key = `limit.${String(problem.details.limit ?? '')}`;
+    if (key in tables[lang]) return t(key as WidgetKey, { wait: waitText(t, Number(problem.details.retry_after) || 0) });
+  }
   return t(errorKey(tables[lang], problem.code, 'error.unknown'));
+}
+
+/** How long to wait, in words: seconds under two minutes, else minutes (rounded up). */
+export function waitText(t: Translate<WidgetKey>, seconds: number): string {
+  const s = Math.max(1, Math.ceil(seconds));
+  return s < 120 ? t('limit.wait_seconds', { n: s }) : t('limit.wait_minutes', { n: Math.ceil(s / 60) });
 }

@@ -78,13 +78,25 @@ async fn accept_race(app: TestApp) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fifty_operators_accept_at_once_and_one_wins_on_sqlite() {
-    accept_race(TestApp::spawn().await).await;
+    accept_race(TestApp::spawn_with(many_sign_ins(Options::default())).await).await;
+}
+
+/// Fifty operators sign in from this one address: past the per-address sign-in limit.
+fn many_sign_ins(opts: Options) -> Options {
+    let limits = frontline_core::limits::RateLimits {
+        login_per_ip: frontline_core::limits::Rate::per_minute(200),
+        ..Default::default()
+    };
+    Options { limits: Some(limits), ..opts }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fifty_operators_accept_at_once_and_one_wins_on_postgres() {
     let Some(store) = postgres_store().await else { return };
-    accept_race(TestApp::spawn_with(Options { backend: Backend::Given(store), ..Options::default() }).await).await;
+    accept_race(
+        TestApp::spawn_with(many_sign_ins(Options { backend: Backend::Given(store), ..Options::default() })).await,
+    )
+    .await;
 }
 
 #[tokio::test]

@@ -8,7 +8,13 @@ use std::collections::HashSet;
 #[tokio::test]
 async fn acknowledged_messages_survive_a_stop_and_restart() {
     let dir = temp_dir();
-    let app = TestApp::spawn_with(Options { data_dir: Some(dir.clone()), ..Options::default() }).await;
+    // A burst of 200 from one visitor: far past the widget's message limit, raised here.
+    let limits = frontline_core::limits::RateLimits {
+        widget_messages: frontline_core::limits::Rate::per_minute(1000),
+        ..Default::default()
+    };
+    let app =
+        TestApp::spawn_with(Options { data_dir: Some(dir.clone()), limits: Some(limits), ..Options::default() }).await;
     let visitor = app.visitor().await;
     let mut widget = visitor.ws().await;
     widget.next_of("hello").await;
