@@ -25,7 +25,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         automation::get_automation, automation::put_automation, automation::list_triggers, automation::create_trigger,
         automation::update_trigger, automation::delete_trigger, widget::trigger_shown, widget::offline_request, widget::availability,
     ),
-    components(schemas(ApiErrorBody, ErrorCode)),
+    components(schemas(ApiErrorBody, ErrorCode, console::StatusParam, console::SortParam)),
     modifiers(&Security, &Refusals),
     tags((name = "console", description = "Operators (session cookie)"), (name = "admin", description = "Workspace administration"),
         (name = "widget", description = "The public widget API (site key, then visitor token)")),
@@ -104,6 +104,17 @@ impl utoipa::Modify for Refusals {
                     add("415", "The body is not of the accepted type (`unsupported_media_type`, `file_type_refused`).");
                 }
                 add("503", "The store is unavailable for a moment (`unavailable`); retry.");
+                let limited = matches!(
+                    (path.as_str(), method),
+                    ("/api/v1/auth/login", "post")
+                        | ("/widget/v1/session", "post")
+                        | ("/widget/v1/messages", "post")
+                        | ("/widget/v1/uploads", "post")
+                        | ("/widget/v1/offline", "post")
+                );
+                if limited {
+                    add("429", "A rate limit refused it (`rate_limited`, `details.limit` and `retry_after`, `Retry-After`).");
+                }
                 if path.ends_with("/uploads") && method == "post" {
                     let binary = ObjectBuilder::new()
                         .schema_type(Type::String)
