@@ -4,7 +4,7 @@ use crate::error::CoreError;
 use crate::{App, tokens};
 use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
 use frontline_domain::{
-    DisplayName, Email, Operator, OperatorId, Password, Role, Workspace, WorkspaceId, WorkspaceSlug,
+    DisplayName, Email, Operator, OperatorId, Password, Role, Timestamp, Workspace, WorkspaceId, WorkspaceSlug,
 };
 use frontline_store::{NewSession, StoreError};
 
@@ -46,7 +46,7 @@ pub async fn hash_password(app: &App, password: &Password) -> Result<String, Cor
         .map_err(|e| CoreError::Internal(format!("hashing: {e}")))
 }
 
-async fn verify(app: &App, hash: String, password: String) -> Result<bool, CoreError> {
+pub(crate) async fn verify(app: &App, hash: String, password: String) -> Result<bool, CoreError> {
     let verifier = argon2(app)?;
     tokio::task::spawn_blocking(move || verifier.verify_password(password.as_bytes(), hash.as_str()).is_ok())
         .await
@@ -60,6 +60,8 @@ pub struct LoginInput<'a> {
     pub workspace: Option<&'a str>,
     /// The caller's address as the edge sees it (`None`: unknown, counted together).
     pub ip: Option<&'a str>,
+    /// The browser, as `User-Agent` says (shown in his list of sessions).
+    pub user_agent: Option<&'a str>,
 }
 
 /// What a successful login gives: the operator, his workspace, and the session token for the
@@ -80,12 +82,31 @@ pub async fn login(app: &App, input: LoginInput<'_>) -> Result<LoggedIn, CoreErr
     let email = Email::parse(input.email)?;
     let account = email.as_str().to_owned();
     app.limiter.check(&app.config.limits, Limit::LoginAccount, &account, 1, app.clock.now().0)?;
-    let failed = || {
+    let failed = |who: &[Operator]| {
         app.metrics.logins_failed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         // Counted whether or not the e-mail exists: the limit itself tells nothing either.
         let _ = app.limit(Limit::LoginAccount, &account, 1);
         tracing::info!(ip = input.ip.unwrap_or("unknown"), "sign-in refused");
-        CoreError::InvalidCredentials
+        let details = serde_json::json!({ "email": account });
+        let entries: Vec<_> = if who.is_empty() {
+            vec![crate::operators::audit_entry(app, None, None, "login.failed", None, input.ip, details)]
+        } else {
+            who.iter()
+                .map(|o| {
+                    let target = Some((o.id.0, o.display_name.as_str()));
+                    crate::operators::audit_entry(
+                        app,
+                        Some(o.workspace_id),
+                        None,
+                        "login.failed",
+                        target,
+                        input.ip,
+                        details.clone(),
+                    )
+                })
+                .collect()
+        };
+        (CoreError::InvalidCredentials, entries)
     };
     let mut candidates = app.store.operators_by_email(&email).await?;
     if let Some(slug) = input.workspace.filter(|s| !s.trim().is_empty()) {
@@ -97,21 +118,28 @@ pub async fn login(app: &App, input: LoginInput<'_>) -> Result<LoggedIn, CoreErr
         };
         candidates.retain(|o| Some(o.workspace_id) == ws);
     }
+    // A deactivated operator cannot sign in; his e-mail is answered like any wrong password
+    // (and his workspace's audit log shows the attempt).
+    let (active, deactivated): (Vec<Operator>, Vec<Operator>) =
+        candidates.into_iter().partition(|o| o.deactivated_at.is_none());
+    let mut candidates = active;
     candidates.truncate(8);
     if candidates.is_empty() {
         // Spend the same time as a real check, so timing does not reveal which e-mails exist.
         let dummy = hash_password(app, &Password::parse("timing-equaliser")?).await?;
         let _ = verify(app, dummy, input.password.to_owned()).await?;
-        return Err(failed());
+        let (e, entries) = failed(&deactivated);
+        crate::operators::record(app, entries).await;
+        return Err(e);
     }
     // Every candidate is checked at once (one check's time on a machine with a core each):
     // which workspaces the password opens decides, not how many the e-mail is in.
     let checks = candidates.iter().map(|o| verify(app, o.password_hash.clone(), input.password.to_owned()));
     let results = futures_util::future::join_all(checks).await;
     let mut matching = Vec::new();
-    for (op, ok) in candidates.into_iter().zip(results) {
+    for (op, ok) in candidates.iter().zip(results) {
         if ok? {
-            matching.push(op);
+            matching.push(op.clone());
         }
     }
     if matching.len() > 1 {
@@ -119,7 +147,9 @@ pub async fn login(app: &App, input: LoginInput<'_>) -> Result<LoggedIn, CoreErr
         return Err(CoreError::WorkspaceRequired);
     }
     let Some(operator) = matching.pop() else {
-        return Err(failed());
+        let (e, entries) = failed(&candidates);
+        crate::operators::record(app, entries).await;
+        return Err(e);
     };
     app.limiter.clear(Limit::LoginAccount, &account);
     let token = tokens::new_token()?;
@@ -131,6 +161,8 @@ pub async fn login(app: &App, input: LoginInput<'_>) -> Result<LoggedIn, CoreErr
             operator_id: operator.id,
             created_at: now,
             expires_at: now.plus_millis(app.config.session_ttl_ms),
+            ip: input.ip.map(str::to_owned),
+            user_agent: input.user_agent.map(|u| u.chars().take(300).collect()),
         })
         .await?;
     let workspace = app.store.workspace(operator.workspace_id).await?;
@@ -138,20 +170,44 @@ pub async fn login(app: &App, input: LoginInput<'_>) -> Result<LoggedIn, CoreErr
     Ok(LoggedIn { operator, workspace, token })
 }
 
-/// The operator of a session token; `Unauthenticated` when unknown or expired.
+/// The operator of a session token; `Unauthenticated` when unknown, expired, idle past the
+/// limit, or the operator is deactivated. A use marks the session used (at most once a
+/// minute per node, so a busy console does not write on every request).
 pub async fn authenticate(app: &App, token: &str) -> Result<OperatorActor, CoreError> {
-    match app.store.session_operator(&tokens::hash(token), app.clock.now()).await {
-        Ok(operator) => Ok(OperatorActor { operator }),
-        Err(StoreError::NotFound) => Err(CoreError::Unauthenticated),
-        Err(e) => Err(e.into()),
+    let hash = tokens::hash(token);
+    let now = app.clock.now();
+    let idle_after = Timestamp(now.0 - app.config.session_idle_ms);
+    let operator = match app.store.session_operator(&hash, now, idle_after).await {
+        Ok(operator) => operator,
+        Err(StoreError::NotFound) => return Err(CoreError::Unauthenticated),
+        Err(e) => return Err(e.into()),
+    };
+    let stale = match app.session_touches.lock() {
+        Ok(mut seen) => {
+            if seen.len() > 10_000 {
+                seen.retain(|_, at| now.0 - *at < 60_000);
+            }
+            match seen.get(&hash) {
+                Some(at) if now.0 - *at < 60_000 => false,
+                _ => {
+                    seen.insert(hash.clone(), now.0);
+                    true
+                }
+            }
+        }
+        Err(_) => true,
+    };
+    if stale && let Err(e) = app.store.touch_session(&hash, now).await {
+        tracing::warn!(error = %e, "could not mark the session used");
     }
+    Ok(OperatorActor { operator })
 }
 
 /// Ends the session. Logging out is going offline: no new dialogs, and his open ones follow
 /// each channel's offline policy.
 pub async fn logout(app: &App, token: &str) -> Result<(), CoreError> {
     let hash = tokens::hash(token);
-    let operator = match app.store.session_operator(&hash, app.clock.now()).await {
+    let operator = match app.store.session_operator(&hash, app.clock.now(), Timestamp(0)).await {
         Ok(op) => Some(op),
         Err(StoreError::NotFound) => None,
         Err(e) => return Err(e.into()),
@@ -183,7 +239,18 @@ pub async fn create_operator(
     input: NewOperatorInput<'_>,
 ) -> Result<Operator, CoreError> {
     admin.require_admin()?;
-    create_operator_in(app, admin.workspace(), input).await
+    let op = create_operator_in(app, admin.workspace(), input).await?;
+    let entry = crate::operators::audit_entry(
+        app,
+        Some(op.workspace_id),
+        Some(&admin.operator),
+        "operator.created",
+        Some((op.id.0, op.display_name.as_str())),
+        None,
+        serde_json::json!({ "role": op.role.as_str() }),
+    );
+    crate::operators::record(app, vec![entry]).await;
+    Ok(op)
 }
 
 /// Creates an operator in a workspace without an actor: for `frontline admin create` and the
@@ -207,6 +274,7 @@ pub async fn create_operator_in(
         created_at: app.clock.now(),
         capacity: Default::default(),
         presence: frontline_domain::Presence::Offline,
+        deactivated_at: None,
     };
     match app.store.create_operator(&operator).await {
         Ok(()) => {}

@@ -15,6 +15,7 @@ mod error;
 pub mod files;
 pub mod limits;
 pub mod metrics;
+pub mod operators;
 pub mod queue;
 pub mod replies;
 pub mod routing;
@@ -40,6 +41,8 @@ pub struct CoreConfig {
     pub message_limit: usize,
     /// How long a console login lasts.
     pub session_ttl_ms: i64,
+    /// A session unused this long ends (an open console keeps it in use).
+    pub session_idle_ms: i64,
     /// argon2id memory cost in KiB and iterations. Tests use small (but real) values.
     pub argon2_m_kib: u32,
     pub argon2_t: u32,
@@ -69,6 +72,7 @@ impl Default for CoreConfig {
         Self {
             message_limit: frontline_domain::MessageBody::DEFAULT_LIMIT,
             session_ttl_ms: 30 * 24 * 3600 * 1000,
+            session_idle_ms: 12 * 3600 * 1000,
             // OWASP's equal-strength choices for argon2id include 19 MiB × 2 passes and
             // 7 MiB × 5 passes. We take the smaller memory: glibc keeps a freed block of that
             // size in the heap, so the larger one would add ~20 MB to an idle server's RSS.
@@ -104,6 +108,8 @@ pub struct App {
     pub automation: Arc<automation::AutomationCache>,
     /// This node's rate-limit counters.
     pub limiter: Arc<limits::Limiter>,
+    /// When this node last marked each session used (it writes at most once a minute each).
+    pub session_touches: Arc<std::sync::Mutex<std::collections::HashMap<Vec<u8>, i64>>>,
 }
 
 impl App {
@@ -120,6 +126,7 @@ impl App {
             labels: Arc::default(),
             automation: Arc::default(),
             limiter: Arc::default(),
+            session_touches: Arc::default(),
         }
     }
 }

@@ -65,6 +65,8 @@ pub struct Tick {
     /// Snoozed dialogs back in the open list.
     pub woke: usize,
     pub uploads_deleted: usize,
+    /// Expired or idle sessions deleted.
+    pub sessions_purged: u64,
     /// SLA breaches recorded, auto-close prompts sent, dialogs closed by themselves.
     pub automation: crate::automation::Fired,
 }
@@ -91,6 +93,8 @@ pub async fn tick(app: &App) -> Result<Tick, CoreError> {
     // Unsent uploads are few and not urgent: looked at once a minute.
     if now.0 / 60_000 != (now.0 - app.config.scheduler_tick_ms.max(1)) / 60_000 {
         done.uploads_deleted = crate::files::sweep_unsent(app, now).await?;
+        // Sessions past their expiry or idle limit no longer sign anyone in; their rows go.
+        done.sessions_purged = crate::operators::purge_sessions(app, now).await?;
     }
     for (ws, channel) in app.store.auto_queues().await? {
         queue::auto_assign(app, ws, channel).await;

@@ -50,6 +50,8 @@ pub struct OperatorView {
     pub presence: String,
     /// Open dialogs assigned to him now.
     pub active_dialogs: u32,
+    /// Deactivated by an admin: cannot sign in, takes no dialogs; his history stays.
+    pub deactivated: bool,
 }
 
 impl OperatorView {
@@ -62,6 +64,7 @@ impl OperatorView {
             capacity: o.capacity.get(),
             presence: o.presence.as_str().to_owned(),
             active_dialogs,
+            deactivated: o.deactivated_at.is_some(),
         }
     }
 }

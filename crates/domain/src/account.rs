@@ -166,6 +166,8 @@ pub struct Operator {
     /// Most active dialogs at once.
     pub capacity: crate::assignment::Capacity,
     pub presence: crate::assignment::Presence,
+    /// Set when an admin deactivated him: he cannot sign in, his history stays.
+    pub deactivated_at: Option<Timestamp>,
 }
 
 #[cfg(test)]

@@ -44,6 +44,7 @@ fn session_cookie(token: &str, max_age_s: i64, secure: bool) -> HeaderValue {
 pub async fn login(
     State(s): State<HttpState>,
     ClientIp(ip): ClientIp,
+    headers: HeaderMap,
     JsonBody(req): JsonBody<LoginRequest>,
 ) -> ApiResult<Response> {
     let input = LoginInput {
@@ -51,6 +52,7 @@ pub async fn login(
         password: &req.password,
         workspace: req.workspace.as_deref(),
         ip: ip.as_deref(),
+        user_agent: headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()),
     };
     let done = auth::login(&s.app, input).await?;
     let operator = frontline_core::queue::operator_view(&s.app, &done.operator).await?;

@@ -7,6 +7,7 @@ pub mod console;
 pub mod error;
 pub mod extract;
 pub mod openapi;
+pub mod operators;
 pub mod ops;
 pub mod queue;
 pub mod state;
@@ -38,6 +39,15 @@ pub fn router(state: HttpState) -> Router {
         .route("/dialogs/{id}/transfer", post(queue::transfer))
         .route("/me/presence", put(queue::set_presence))
         .route("/operators/{id}", patch(queue::update_operator))
+        .route("/operators/{id}/deactivate", post(operators::deactivate))
+        .route("/operators/{id}/reactivate", post(operators::reactivate))
+        .route("/operators/{id}/role", put(operators::set_role))
+        .route("/operators/{id}/password-reset", post(operators::reset_password))
+        .route("/me/password", put(operators::change_password))
+        .route("/me/sessions", get(operators::list_sessions))
+        .route("/me/sessions/end-others", post(operators::end_other_sessions))
+        .route("/me/sessions/{id}", axum::routing::delete(operators::end_session))
+        .route("/audit-log", get(operators::audit_log))
         .route("/routing-rules", get(queue::list_rules).put(queue::replace_rules))
         .route("/dialogs/{id}", get(console::get_dialog))
         .route("/dialogs/{id}/messages", get(console::list_messages).post(console::send_message))

@@ -2,7 +2,7 @@
 //! types themselves, so it cannot drift from the code.
 
 use crate::error::{ApiErrorBody, ErrorCode};
-use crate::{automation, channels, console, queue, tools, widget};
+use crate::{automation, channels, console, operators, queue, tools, widget};
 use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 
@@ -24,6 +24,9 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         tools::visitor_card, tools::update_visitor_card, tools::search, tools::widget_read, tools::widget_rate,
         automation::get_automation, automation::put_automation, automation::list_triggers, automation::create_trigger,
         automation::update_trigger, automation::delete_trigger, widget::trigger_shown, widget::offline_request, widget::availability,
+        operators::deactivate, operators::reactivate, operators::set_role, operators::reset_password,
+        operators::change_password, operators::list_sessions, operators::end_session, operators::end_other_sessions,
+        operators::audit_log,
     ),
     components(schemas(ApiErrorBody, ErrorCode, console::StatusParam, console::SortParam)),
     modifiers(&Security, &Refusals),
@@ -113,7 +116,10 @@ impl utoipa::Modify for Refusals {
                         | ("/widget/v1/offline", "post")
                 );
                 if limited {
-                    add("429", "A rate limit refused it (`rate_limited`, `details.limit` and `retry_after`, `Retry-After`).");
+                    add(
+                        "429",
+                        "A rate limit refused it (`rate_limited`, `details.limit` and `retry_after`, `Retry-After`).",
+                    );
                 }
                 if path.ends_with("/uploads") && method == "post" {
                     let binary = ObjectBuilder::new()

@@ -36,6 +36,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0003_conversation_tools.sql"),
     },
     Migration { version: 4, name: "automation", sql: include_str!("../migrations/0004_automation.sql") },
+    Migration {
+        version: 5,
+        name: "operator_lifecycle",
+        sql: include_str!("../migrations/0005_operator_lifecycle.sql"),
+    },
 ];
 
 /// The PostgreSQL implementation of [`Store`].

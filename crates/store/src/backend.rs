@@ -52,6 +52,9 @@ macro_rules! sql_row_glue {
                 ::sqlx::Error::RowNotFound => StoreError::NotFound,
                 ::sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict("unique"),
                 ::sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
+                ::sqlx::Error::Database(db) if db.code().is_some_and(|c| $crate::sqlstate_is_unavailable(&c)) => {
+                    StoreError::Unavailable(db.to_string())
+                }
                 ::sqlx::Error::PoolTimedOut
                 | ::sqlx::Error::PoolClosed
                 | ::sqlx::Error::Io(_)
@@ -206,16 +209,19 @@ macro_rules! sql_store_impls {
                         .bind(s.operator_id.0)
                         .bind(s.created_at.0)
                         .bind(s.expires_at.0)
+                        .bind(s.ip.as_deref())
+                        .bind(s.user_agent.as_deref())
                         .execute(self.writer())
                         .await
                         .map_err(map_err)?;
                     Ok(())
                 }
 
-                async fn session_operator(&self, token_hash: &[u8], now: Timestamp) -> StoreResult<Operator> {
+                async fn session_operator(&self, token_hash: &[u8], now: Timestamp, idle_after: Timestamp) -> StoreResult<Operator> {
                     let row = sqlx::query($crate::sql::SELECT_SESSION_OPERATOR)
                         .bind(token_hash)
                         .bind(now.0)
+                        .bind(idle_after.0)
                         .fetch_one(self.reader())
                         .await
                         .map_err(map_err)?;
@@ -229,6 +235,129 @@ macro_rules! sql_store_impls {
                         .await
                         .map_err(map_err)?;
                     Ok(())
+                }
+
+                async fn touch_session(&self, token_hash: &[u8], now: Timestamp) -> StoreResult<()> {
+                    sqlx::query($crate::sql::TOUCH_SESSION)
+                        .bind(token_hash)
+                        .bind(now.0)
+                        .execute(self.writer())
+                        .await
+                        .map_err(map_err)?;
+                    Ok(())
+                }
+
+                async fn operator_sessions(
+                    &self,
+                    ws: WorkspaceId,
+                    op: OperatorId,
+                    now: Timestamp,
+                    idle_after: Timestamp,
+                ) -> StoreResult<Vec<$crate::SessionRow>> {
+                    let rows: Vec<(Vec<u8>, i64, i64, i64, Option<String>, Option<String>)> =
+                        sqlx::query_as($crate::sql::SELECT_OPERATOR_SESSIONS)
+                            .bind(ws.0)
+                            .bind(op.0)
+                            .bind(now.0)
+                            .bind(idle_after.0)
+                            .fetch_all(self.reader())
+                            .await
+                            .map_err(map_err)?;
+                    Ok(rows
+                        .into_iter()
+                        .map(|(token_hash, created, seen, expires, ip, user_agent)| $crate::SessionRow {
+                            token_hash,
+                            created_at: Timestamp(created),
+                            last_seen_at: Timestamp(seen),
+                            expires_at: Timestamp(expires),
+                            ip,
+                            user_agent,
+                        })
+                        .collect())
+                }
+
+                async fn delete_session_of(&self, ws: WorkspaceId, op: OperatorId, token_hash: &[u8]) -> StoreResult<bool> {
+                    let done = sqlx::query($crate::sql::DELETE_SESSION_OF)
+                        .bind(ws.0)
+                        .bind(op.0)
+                        .bind(token_hash)
+                        .execute(self.writer())
+                        .await
+                        .map_err(map_err)?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn delete_operator_sessions(&self, ws: WorkspaceId, op: OperatorId) -> StoreResult<u64> {
+                    let done = sqlx::query($crate::sql::DELETE_OPERATOR_SESSIONS)
+                        .bind(ws.0)
+                        .bind(op.0)
+                        .execute(self.writer())
+                        .await
+                        .map_err(map_err)?;
+                    Ok(done.rows_affected())
+                }
+
+                async fn purge_sessions(&self, now: Timestamp, idle_after: Timestamp) -> StoreResult<u64> {
+                    let done = sqlx::query($crate::sql::PURGE_SESSIONS)
+                        .bind(now.0)
+                        .bind(idle_after.0)
+                        .execute(self.writer())
+                        .await
+                        .map_err(map_err)?;
+                    Ok(done.rows_affected())
+                }
+
+                async fn change_operator(
+                    &self,
+                    ws: WorkspaceId,
+                    id: OperatorId,
+                    change: &$crate::OperatorChange,
+                ) -> StoreResult<Operator> {
+                    use $crate::OperatorChange as C;
+                    let q = match change {
+                        C::Role(role) => sqlx::query($crate::sql::SET_OPERATOR_ROLE).bind(ws.0).bind(id.0).bind(role.as_str()),
+                        C::PasswordHash(h) => sqlx::query($crate::sql::SET_OPERATOR_PASSWORD).bind(ws.0).bind(id.0).bind(h.as_str()),
+                        C::Deactivated(at) => sqlx::query($crate::sql::DEACTIVATE_OPERATOR).bind(ws.0).bind(id.0).bind(at.0),
+                        C::Reactivated => sqlx::query($crate::sql::REACTIVATE_OPERATOR).bind(ws.0).bind(id.0),
+                    };
+                    let row = q.fetch_one(self.writer()).await.map_err(map_err)?;
+                    $crate::records::operator(&R(&row))
+                }
+
+                async fn append_audit(&self, e: &$crate::AuditEntry) -> StoreResult<()> {
+                    sqlx::query($crate::sql::INSERT_AUDIT)
+                        .bind(e.id)
+                        .bind(e.workspace_id.map(|w| w.0))
+                        .bind(e.at.0)
+                        .bind(e.actor_id.map(|a| a.0))
+                        .bind(e.actor_name.as_deref())
+                        .bind(e.action.as_str())
+                        .bind(e.target_id)
+                        .bind(e.target_name.as_deref())
+                        .bind(e.ip.as_deref())
+                        .bind(e.details.to_string())
+                        .execute(self.writer())
+                        .await
+                        .map_err(map_err)?;
+                    Ok(())
+                }
+
+                async fn audit_log(
+                    &self,
+                    ws: WorkspaceId,
+                    before: Option<(Timestamp, $crate::__uuid::Uuid)>,
+                    limit: u32,
+                ) -> StoreResult<Vec<$crate::AuditEntry>> {
+                    let (at, id) = before.map_or((i64::MAX, $crate::__uuid::Uuid::max()), |(t, id)| (t.0, id));
+                    let rows = sqlx::query($crate::sql::SELECT_AUDIT)
+                        .bind(ws.0)
+                        .bind(at)
+                        .bind(id)
+                        .bind(i64::from(limit))
+                        .fetch_all(self.reader())
+                        .await
+                        .map_err(map_err)?;
+                    rows.iter().map(|r| $crate::records::audit(&R(r))).collect()
                 }
             }
 

@@ -27,7 +27,8 @@ macro_rules! contract_suite {
             close_reopen_and_rate, search_finds_word_forms_within_visible_channels, visitor_profile_and_pages,
             uploads_are_taken_by_messages_or_go_stale, sla_dues_follow_the_conversation_and_breach_once,
             auto_close_timers_are_claimed_once, proactive_openings_triggers_and_automation_documents,
-            the_due_sort_puts_the_most_overdue_first);
+            the_due_sort_puts_the_most_overdue_first, operators_are_deactivated_and_their_sessions_listed_and_ended,
+            the_audit_log_pages_newest_first);
     };
     (@cases $make:path; $($case:ident),* $(,)?) => {
         $(
@@ -90,6 +91,7 @@ pub async fn operator(store: &Arc<dyn Store>, ws: WorkspaceId, email: &str) -> O
         created_at: now(),
         capacity: Default::default(),
         presence: frontline_domain::Presence::Offline,
+        deactivated_at: None,
     };
     store.create_operator(&op).await.expect("create operator");
     op
@@ -216,21 +218,113 @@ pub async fn operator_email_unique_per_workspace(store: Arc<dyn Store>) {
     assert_eq!(store.list_operators(a.id).await.expect("list").len(), 1);
 }
 
+fn session_of(f: &Fixture, n: u8, at: Timestamp) -> NewSession {
+    NewSession {
+        token_hash: vec![n; 32].into_iter().chain(f.operator.id.0.as_bytes().iter().copied()).collect(),
+        workspace_id: f.workspace.id,
+        operator_id: f.operator.id,
+        created_at: at,
+        expires_at: at.plus_millis(60_000),
+        ip: Some("192.0.2.7".into()),
+        user_agent: Some("Firefox".into()),
+    }
+}
+
 pub async fn sessions_expire_and_end(store: Arc<dyn Store>) {
     let f = Fixture::new(store.clone()).await;
     let t = now();
-    let live = NewSession {
-        token_hash: vec![1; 32].into_iter().chain(f.operator.id.0.as_bytes().iter().copied()).collect(),
-        workspace_id: f.workspace.id,
-        operator_id: f.operator.id,
-        created_at: t,
-        expires_at: t.plus_millis(60_000),
-    };
+    let never = Timestamp(0);
+    let live = session_of(&f, 1, t);
     store.create_session(&live).await.expect("session");
-    assert_eq!(store.session_operator(&live.token_hash, t).await.expect("live").id, f.operator.id);
-    assert!(matches!(store.session_operator(&live.token_hash, t.plus_millis(60_000)).await, Err(StoreError::NotFound)));
+    assert_eq!(store.session_operator(&live.token_hash, t, never).await.expect("live").id, f.operator.id);
+    assert!(matches!(
+        store.session_operator(&live.token_hash, t.plus_millis(60_000), never).await,
+        Err(StoreError::NotFound)
+    ));
+    // Idle: unused since the idle limit; a touch keeps it.
+    assert!(matches!(store.session_operator(&live.token_hash, t, t).await, Err(StoreError::NotFound)), "idle");
+    store.touch_session(&live.token_hash, t.plus_millis(10)).await.expect("touch");
+    assert!(store.session_operator(&live.token_hash, t.plus_millis(20), t).await.is_ok(), "used since");
     store.delete_session(&live.token_hash).await.expect("logout");
-    assert!(matches!(store.session_operator(&live.token_hash, t).await, Err(StoreError::NotFound)));
+    assert!(matches!(store.session_operator(&live.token_hash, t, never).await, Err(StoreError::NotFound)));
+}
+
+pub async fn operators_are_deactivated_and_their_sessions_listed_and_ended(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let t = now();
+    let never = Timestamp(0);
+    let (a, b, old) =
+        (session_of(&f, 1, t), session_of(&f, 2, t.plus_millis(5)), session_of(&f, 3, t.plus_millis(-120_000)));
+    for s in [&a, &b, &old] {
+        store.create_session(s).await.expect("session");
+    }
+    let listed = store.operator_sessions(f.workspace.id, f.operator.id, t.plus_millis(10), never).await.expect("list");
+    assert_eq!(
+        listed.iter().map(|s| s.token_hash.clone()).collect::<Vec<_>>(),
+        vec![b.token_hash.clone(), a.token_hash.clone()],
+        "live ones, newest use first"
+    );
+    assert_eq!((listed[0].ip.as_deref(), listed[0].user_agent.as_deref()), (Some("192.0.2.7"), Some("Firefox")));
+    let (other_ws, _) = workspace(&store).await;
+    assert!(
+        !store.delete_session_of(other_ws.id, f.operator.id, &a.token_hash).await.expect("foreign"),
+        "another workspace ends nothing"
+    );
+    assert!(store.delete_session_of(f.workspace.id, f.operator.id, &a.token_hash).await.expect("end one"));
+    assert!(store.session_operator(&b.token_hash, t, never).await.is_ok(), "the other stays");
+    // The expired one is purged; a live one is not.
+    assert_eq!(store.purge_sessions(t.plus_millis(10), never).await.expect("purge"), 1);
+    // Deactivated: his sessions no longer sign him in, whatever they say; reactivated, they do.
+    let off = store
+        .change_operator(f.workspace.id, f.operator.id, &OperatorChange::Deactivated(t))
+        .await
+        .expect("deactivate");
+    assert_eq!((off.deactivated_at, off.presence), (Some(t), frontline_domain::Presence::Offline));
+    assert!(matches!(store.session_operator(&b.token_hash, t, never).await, Err(StoreError::NotFound)));
+    store.change_operator(f.workspace.id, f.operator.id, &OperatorChange::Reactivated).await.expect("reactivate");
+    assert!(store.session_operator(&b.token_hash, t, never).await.is_ok());
+    let admin =
+        store.change_operator(f.workspace.id, f.operator.id, &OperatorChange::Role(Role::Admin)).await.expect("role");
+    assert_eq!(admin.role, Role::Admin);
+    let pw = store
+        .change_operator(f.workspace.id, f.operator.id, &OperatorChange::PasswordHash("$argon2id$new".into()))
+        .await
+        .expect("password");
+    assert_eq!(pw.password_hash, "$argon2id$new");
+    assert!(matches!(
+        store.change_operator(other_ws.id, f.operator.id, &OperatorChange::Role(Role::Operator)).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(store.delete_operator_sessions(f.workspace.id, f.operator.id).await.expect("end all"), 1);
+}
+
+pub async fn the_audit_log_pages_newest_first(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let t = now();
+    let entry = |i: i64| AuditEntry {
+        id: uuid::Uuid::now_v7(),
+        workspace_id: Some(f.workspace.id),
+        at: t.plus_millis(i),
+        actor_id: Some(f.operator.id),
+        actor_name: Some("Анна".into()),
+        action: "operator.role_changed".into(),
+        target_id: Some(uuid::Uuid::nil()),
+        target_name: Some("Борис".into()),
+        ip: Some("192.0.2.1".into()),
+        details: serde_json::json!({ "role": "supervisor", "n": i }),
+    };
+    let entries: Vec<_> = (0..5).map(entry).collect();
+    for e in &entries {
+        store.append_audit(e).await.expect("append");
+    }
+    let (other, _) = workspace(&store).await;
+    store.append_audit(&AuditEntry { workspace_id: Some(other.id), ..entry(9) }).await.expect("other");
+    store.append_audit(&AuditEntry { workspace_id: None, ..entry(9) }).await.expect("no workspace");
+    let first = store.audit_log(f.workspace.id, None, 3).await.expect("page");
+    assert_eq!(first, vec![entries[4].clone(), entries[3].clone(), entries[2].clone()]);
+    let last = first.last().expect("last");
+    let rest = store.audit_log(f.workspace.id, Some((last.at, last.id)), 3).await.expect("page 2");
+    assert_eq!(rest, vec![entries[1].clone(), entries[0].clone()]);
 }
 
 pub async fn visitor_numbers_count_up(store: Arc<dyn Store>) {

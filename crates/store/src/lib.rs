@@ -18,7 +18,7 @@ mod types;
 #[cfg(feature = "contract")]
 pub mod contract;
 
-pub use error::{StoreError, StoreResult};
+pub use error::{StoreError, StoreResult, sqlstate_is_unavailable};
 pub use migrations::Migration;
 pub use types::*;
 
@@ -53,9 +53,47 @@ pub trait AccountStore: Send + Sync {
     async fn list_operators(&self, workspace: WorkspaceId) -> StoreResult<Vec<Operator>>;
 
     async fn create_session(&self, session: &NewSession) -> StoreResult<()>;
-    /// The operator of a live session; `NotFound` when unknown or expired at `now`.
-    async fn session_operator(&self, token_hash: &[u8], now: Timestamp) -> StoreResult<Operator>;
+    /// The operator of a live session; `NotFound` when unknown, expired at `now`, unused since
+    /// `idle_after` or less, or the operator is deactivated.
+    async fn session_operator(&self, token_hash: &[u8], now: Timestamp, idle_after: Timestamp)
+    -> StoreResult<Operator>;
     async fn delete_session(&self, token_hash: &[u8]) -> StoreResult<()>;
+    /// Marks the session used at `now` (it keeps it from the idle limit).
+    async fn touch_session(&self, token_hash: &[u8], now: Timestamp) -> StoreResult<()>;
+    /// An operator's live sessions, most recently used first.
+    async fn operator_sessions(
+        &self,
+        workspace: WorkspaceId,
+        operator: OperatorId,
+        now: Timestamp,
+        idle_after: Timestamp,
+    ) -> StoreResult<Vec<SessionRow>>;
+    /// Ends one session of the operator (`false`: none such).
+    async fn delete_session_of(
+        &self,
+        workspace: WorkspaceId,
+        operator: OperatorId,
+        token_hash: &[u8],
+    ) -> StoreResult<bool>;
+    /// Ends every session of the operator; how many there were.
+    async fn delete_operator_sessions(&self, workspace: WorkspaceId, operator: OperatorId) -> StoreResult<u64>;
+    /// Deletes sessions expired at `now` or unused since `idle_after`; how many.
+    async fn purge_sessions(&self, now: Timestamp, idle_after: Timestamp) -> StoreResult<u64>;
+    /// Changes an operator (`NotFound` when not the workspace's).
+    async fn change_operator(
+        &self,
+        workspace: WorkspaceId,
+        id: OperatorId,
+        change: &OperatorChange,
+    ) -> StoreResult<Operator>;
+    async fn append_audit(&self, entry: &AuditEntry) -> StoreResult<()>;
+    /// A workspace's audit log, newest first, strictly before `(at, id)`.
+    async fn audit_log(
+        &self,
+        workspace: WorkspaceId,
+        before: Option<(Timestamp, uuid::Uuid)>,
+        limit: u32,
+    ) -> StoreResult<Vec<AuditEntry>>;
 }
 
 /// Channels, sites and channel membership.

@@ -50,6 +50,7 @@ pub struct OperatorRecord {
     pub created_at: i64,
     pub capacity: i64,
     pub presence: String,
+    pub deactivated_at: Option<i64>,
 }
 
 impl TryFrom<OperatorRecord> for Operator {
@@ -65,6 +66,7 @@ impl TryFrom<OperatorRecord> for Operator {
             created_at: Timestamp(r.created_at),
             capacity: Capacity::new(r.capacity).map_err(|_| corrupt("capacity"))?,
             presence: Presence::parse(&r.presence).map_err(|_| corrupt("presence"))?,
+            deactivated_at: r.deactivated_at.map(Timestamp),
         })
     }
 }
@@ -427,8 +429,24 @@ pub fn operator(r: &impl StoreRow) -> Result<Operator, StoreError> {
         created_at: r.int("created_at")?,
         capacity: r.int("capacity")?,
         presence: r.text("presence")?,
+        deactivated_at: r.opt_int("deactivated_at")?,
     }
     .try_into()
+}
+
+pub fn audit(r: &impl StoreRow) -> Result<crate::AuditEntry, StoreError> {
+    Ok(crate::AuditEntry {
+        id: r.uuid("id")?,
+        workspace_id: r.opt_uuid("workspace_id")?.map(WorkspaceId),
+        at: Timestamp(r.int("at")?),
+        actor_id: r.opt_uuid("actor_id")?.map(OperatorId),
+        actor_name: r.opt_text("actor_name")?,
+        action: r.text("action")?,
+        target_id: r.opt_uuid("target_id")?,
+        target_name: r.opt_text("target_name")?,
+        ip: r.opt_text("ip")?,
+        details: serde_json::from_str(&r.text("details")?).unwrap_or_default(),
+    })
 }
 
 pub fn channel(r: &impl StoreRow) -> Result<Channel, StoreError> {

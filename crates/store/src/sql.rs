@@ -4,7 +4,7 @@
 
 pub const WORKSPACE_COLS: &str = "id, slug, name, created_at";
 pub const OPERATOR_COLS: &str =
-    "id, workspace_id, email, display_name, role, password_hash, created_at, capacity, presence";
+    "id, workspace_id, email, display_name, role, password_hash, created_at, capacity, presence, deactivated_at";
 pub const CHANNEL_COLS: &str = "id, workspace_id, name, is_default, mode, greeting, wait_alert_seconds, offline_policy, \
      require_category, reopen_window_minutes";
 pub const SITE_COLS: &str = "id, workspace_id, name, key, allowed_origins, channel_id";
@@ -72,12 +72,50 @@ pub const INSERT_OPERATOR: &str = "INSERT INTO operators (id, workspace_id, emai
 q!(SELECT_OPERATOR, "SELECT ", OPERATOR_COLS, " FROM operators WHERE workspace_id = $1 AND id = $2");
 q!(SELECT_OPERATORS_BY_EMAIL, "SELECT ", OPERATOR_COLS, " FROM operators WHERE email = $1 ORDER BY created_at");
 q!(SELECT_OPERATORS, "SELECT ", OPERATOR_COLS, " FROM operators WHERE workspace_id = $1 ORDER BY display_name, id");
-pub const INSERT_SESSION: &str = "INSERT INTO sessions (token_hash, workspace_id, operator_id, created_at, expires_at) \
-     VALUES ($1, $2, $3, $4, $5)";
+pub const INSERT_SESSION: &str = "INSERT INTO sessions (token_hash, workspace_id, operator_id, created_at, expires_at, \
+     last_seen_at, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $4, $6, $7)";
+/// A live session's operator: not expired at `$2`, used after `$3` (the idle limit), and the
+/// operator not deactivated.
 pub const SELECT_SESSION_OPERATOR: &str = "SELECT o.id, o.workspace_id, o.email, o.display_name, o.role, o.password_hash, \
-     o.created_at, o.capacity, o.presence \
-     FROM sessions s JOIN operators o ON o.id = s.operator_id WHERE s.token_hash = $1 AND s.expires_at > $2";
+     o.created_at, o.capacity, o.presence, o.deactivated_at \
+     FROM sessions s JOIN operators o ON o.id = s.operator_id \
+     WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND o.deactivated_at IS NULL";
 pub const DELETE_SESSION: &str = "DELETE FROM sessions WHERE token_hash = $1";
+pub const TOUCH_SESSION: &str = "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1 AND last_seen_at < $2";
+pub const SELECT_OPERATOR_SESSIONS: &str = "SELECT token_hash, created_at, last_seen_at, expires_at, ip, user_agent \
+     FROM sessions WHERE workspace_id = $1 AND operator_id = $2 AND expires_at > $3 AND last_seen_at > $4 \
+     ORDER BY last_seen_at DESC LIMIT 200";
+pub const DELETE_OPERATOR_SESSIONS: &str = "DELETE FROM sessions WHERE workspace_id = $1 AND operator_id = $2";
+pub const DELETE_SESSION_OF: &str =
+    "DELETE FROM sessions WHERE workspace_id = $1 AND operator_id = $2 AND token_hash = $3";
+pub const PURGE_SESSIONS: &str = "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2";
+q!(SET_OPERATOR_ROLE, "UPDATE operators SET role = $3 WHERE workspace_id = $1 AND id = $2 RETURNING ", OPERATOR_COLS);
+q!(
+    SET_OPERATOR_PASSWORD,
+    "UPDATE operators SET password_hash = $3 WHERE workspace_id = $1 AND id = $2 RETURNING ",
+    OPERATOR_COLS
+);
+q!(
+    DEACTIVATE_OPERATOR,
+    "UPDATE operators SET deactivated_at = $3, presence = 'offline' \
+     WHERE workspace_id = $1 AND id = $2 RETURNING ",
+    OPERATOR_COLS
+);
+q!(
+    REACTIVATE_OPERATOR,
+    "UPDATE operators SET deactivated_at = NULL WHERE workspace_id = $1 AND id = $2 RETURNING ",
+    OPERATOR_COLS
+);
+pub const AUDIT_COLS: &str = "id, workspace_id, at, actor_id, actor_name, action, target_id, target_name, ip, details";
+q!(INSERT_AUDIT, "INSERT INTO audit_log (", AUDIT_COLS, ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
+// A workspace's audit log, newest first, before the cursor `($2, $3)` (at, id).
+q!(
+    SELECT_AUDIT,
+    "SELECT ",
+    AUDIT_COLS,
+    " FROM audit_log WHERE workspace_id = $1 AND (at < $2 OR (at = $2 AND id < $3)) \
+     ORDER BY at DESC, id DESC LIMIT $4"
+);
 
 // Channels and sites.
 pub const INSERT_CHANNEL: &str = "INSERT INTO channels (id, workspace_id, name, is_default, created_at, mode, greeting, \

@@ -36,6 +36,47 @@ pub struct NewSession {
     pub operator_id: OperatorId,
     pub created_at: Timestamp,
     pub expires_at: Timestamp,
+    /// Where the sign-in came from, for the operator's list of his sessions.
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// A live session as its operator sees it in his list (the hash never leaves core).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRow {
+    pub token_hash: Vec<u8>,
+    pub created_at: Timestamp,
+    pub last_seen_at: Timestamp,
+    pub expires_at: Timestamp,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// A change an admin makes to an operator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OperatorChange {
+    Role(frontline_domain::Role),
+    /// A new argon2id PHC string.
+    PasswordHash(String),
+    Deactivated(Timestamp),
+    Reactivated,
+}
+
+/// One line of the audit log. `details` is a small JSON object, never a secret.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditEntry {
+    pub id: uuid::Uuid,
+    pub workspace_id: Option<WorkspaceId>,
+    pub at: Timestamp,
+    pub actor_id: Option<OperatorId>,
+    pub actor_name: Option<String>,
+    /// Dotted: `operator.created`, `operator.deactivated`, `operator.role_changed`,
+    /// `operator.password_reset`, `password.changed`, `session.ended`, `login.failed`, …
+    pub action: String,
+    pub target_id: Option<uuid::Uuid>,
+    pub target_name: Option<String>,
+    pub ip: Option<String>,
+    pub details: serde_json::Value,
 }
 
 /// A visitor to create; the store assigns the number.

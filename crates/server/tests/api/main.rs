@@ -7,6 +7,7 @@ mod automation;
 mod channels;
 mod chat;
 mod contract;
+mod lifecycle;
 mod limits;
 mod multinode;
 mod ops;
