@@ -181,6 +181,12 @@ async fn track(State(s): State<HttpState>, req: Request, next: Next) -> Response
         s.app.metrics.http_errors_5xx.fetch_add(1, Ordering::Relaxed);
     }
     tracing::debug!(http.method = %method, http.route = %route, http.status = status.as_u16(), duration_ms = started.elapsed().as_millis() as u64, "request");
-    resp.headers_mut().insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    let headers = resp.headers_mut();
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    if s.config.secure_cookies {
+        // Served over HTTPS (behind a TLS proxy): browsers keep to HTTPS for a year.
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    }
     resp
 }

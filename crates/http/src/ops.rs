@@ -21,7 +21,28 @@ pub async fn readyz(State(s): State<HttpState>) -> impl IntoResponse {
     }
 }
 
-/// Prometheus text format.
-pub async fn metrics(State(s): State<HttpState>) -> impl IntoResponse {
+/// Prometheus text format. Off with `metrics = false` (404); with `metrics_token` set, only a
+/// scraper that sends `Authorization: Bearer <token>` gets it (401 otherwise).
+pub async fn metrics(State(s): State<HttpState>, headers: axum::http::HeaderMap) -> axum::response::Response {
+    if !s.config.metrics {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    }
+    if let Some(expected) = s.config.metrics_token.as_deref() {
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or_default();
+        if !constant_time_eq(given.as_bytes(), expected.as_bytes()) {
+            return (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer")], "metrics need a token")
+                .into_response();
+        }
+    }
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], s.app.metrics.render(s.app.store.backend()))
+        .into_response()
+}
+
+/// Compares without leaking where the first difference is.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -17,7 +17,11 @@ pub struct HttpConfig {
     pub public_origin: Option<String>,
     /// Take the client's address from `X-Forwarded-For` (behind a reverse proxy).
     pub trust_proxy: bool,
-    /// The widget key used by the demo page at `/demo`.
+    /// Serve `/metrics` at all.
+    pub metrics: bool,
+    /// When set, `/metrics` needs `Authorization: Bearer <token>`.
+    pub metrics_token: Option<String>,
+    /// The widget key used by the demo page at `/demo` (`None`: the demo page is off).
     pub demo_site_key: Option<String>,
 }
 

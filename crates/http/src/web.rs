@@ -82,9 +82,21 @@ pub async fn console(State(s): State<HttpState>, path: Option<Path<String>>) -> 
     let mut resp =
         ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], index.into_owned())
             .into_response();
-    resp.headers_mut().insert("content-security-policy", HeaderValue::from_static("frame-ancestors 'none'"));
+    resp.headers_mut().insert("content-security-policy", HeaderValue::from_static(CONSOLE_CSP));
     resp
 }
+
+/// What the console's page may load: its own scripts only (no inline script, no eval), its
+/// own styles (inline style attributes allowed), pictures it shows from files and data URLs,
+/// sockets and requests to itself; nobody may frame it.
+const CONSOLE_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+     img-src 'self' data: blob:; media-src 'self' data: blob:; connect-src 'self'; font-src 'self'; \
+     object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// The chat frame's policy before `frame-ancestors` (which names the site's origins).
+const FRAME_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+     img-src 'self' data: blob:; media-src 'self' data: blob:; connect-src 'self'; font-src 'self'; \
+     object-src 'none'; base-uri 'none'; form-action 'self'";
 
 pub async fn loader(State(s): State<HttpState>) -> Response {
     if read(&s, "widget.js").is_none() {
@@ -116,7 +128,7 @@ pub async fn frame(State(s): State<HttpState>, QueryParams(q): QueryParams<Frame
     {
         ancestors.extend(site.allowed_origins.iter().map(|o| o.as_str().to_owned()));
     }
-    let csp = format!("frame-ancestors {}", ancestors.join(" "));
+    let csp = format!("{FRAME_CSP}; frame-ancestors {}", ancestors.join(" "));
     let mut resp =
         ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], html.into_owned())
             .into_response();

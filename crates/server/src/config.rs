@@ -56,6 +56,11 @@ struct FileConfig {
     upload_types: Option<Vec<String>>,
     /// Behind a reverse proxy: take the client's address from `X-Forwarded-For`.
     trust_proxy: Option<bool>,
+    /// Serve `/metrics` (default true); with `metrics_token`, only to `Bearer <token>`.
+    metrics: Option<bool>,
+    metrics_token: Option<String>,
+    /// Serve the demo shop page at `/demo` (default true; turn off in production).
+    demo: Option<bool>,
     rate_limits: Option<bool>,
     /// Each limit as `"count/period"` (`"30/1m"`, `"5/15m"`, `"100/1h"`); sockets as a number.
     #[serde(default)]
@@ -123,6 +128,9 @@ pub struct Config {
     pub uploads: frontline_core::files::UploadLimits,
     pub trust_proxy: bool,
     pub limits: frontline_core::limits::RateLimits,
+    pub metrics: bool,
+    pub metrics_token: Option<String>,
+    pub demo: bool,
 }
 
 impl Default for Config {
@@ -146,6 +154,9 @@ impl Default for Config {
             uploads: core.uploads,
             trust_proxy: false,
             limits: core.limits,
+            metrics: true,
+            metrics_token: None,
+            demo: true,
         }
     }
 }
@@ -218,6 +229,12 @@ impl Config {
             uploads,
             limits,
             trust_proxy: file.trust_proxy.unwrap_or(false),
+            metrics: file.metrics.unwrap_or(true),
+            metrics_token: std::env::var("FRONTLINE_METRICS_TOKEN")
+                .ok()
+                .or(file.metrics_token)
+                .filter(|t| !t.trim().is_empty()),
+            demo: file.demo.unwrap_or(true),
             listen: args.listen.clone().or(file.listen).unwrap_or(d.listen),
             data: args.data.clone().or(file.data).unwrap_or(d.data),
             database: args.database.clone().or(file.database),

@@ -97,7 +97,9 @@ impl Server {
                 secure_cookies: config.secure_cookies,
                 public_origin: config.public_url.as_deref().and_then(public_origin),
                 trust_proxy: config.trust_proxy,
-                demo_site_key: Some(bootstrap.site_key.clone()),
+                metrics: config.metrics,
+                metrics_token: config.metrics_token.clone(),
+                demo_site_key: config.demo.then(|| bootstrap.site_key.clone()),
             }),
             shutdown: shutdown_rx,
         };

@@ -136,7 +136,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         Some(p) => format!("{} / {p}", b.admin_email),
         None => format!("{} (password set at the first start)", b.admin_email),
     };
-    println!("Frontline is running.\n  Console:   {base}/console/\n  Demo site: {base}/demo\n  Admin:     {admin}");
+    let demo = if config.demo { format!("\n  Demo site: {base}/demo") } else { String::new() };
+    println!("Frontline is running.\n  Console:   {base}/console/{demo}\n  Admin:     {admin}");
     tracing::info!(listen = %addr, store = server.app.store.backend(), "serving");
     server.run(shutdown_signal()).await
 }

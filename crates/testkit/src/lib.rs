@@ -36,6 +36,8 @@ pub struct Options {
     pub clock: Arc<dyn Clock>,
     /// Rate limits (default: the server's defaults; a burst test raises them).
     pub limits: Option<frontline_core::limits::RateLimits>,
+    /// Changes the configuration before the server is built (production settings).
+    pub tweak: Option<fn(&mut Config)>,
 }
 
 impl Default for Options {
@@ -47,6 +49,7 @@ impl Default for Options {
             web_dir: None,
             clock: Arc::new(SystemClock),
             limits: None,
+            tweak: None,
         }
     }
 }
@@ -79,7 +82,7 @@ impl TestApp {
 
     async fn try_spawn(opts: Options) -> Result<Self> {
         let data_dir = opts.data_dir.unwrap_or_else(temp_dir);
-        let config = Config {
+        let mut config = Config {
             listen: "127.0.0.1:0".into(),
             data: data_dir.clone(),
             admin_password: Some(ADMIN_PASSWORD.into()),
@@ -93,6 +96,9 @@ impl TestApp {
             limits: opts.limits.unwrap_or_default(),
             ..Config::default()
         };
+        if let Some(tweak) = opts.tweak {
+            tweak(&mut config);
+        }
         let store: Arc<dyn Store> = match opts.backend {
             Backend::Sqlite => frontline_server::open_store(&config.database_url()).await?,
             Backend::Given(s) => s,

@@ -83,9 +83,10 @@ async fn the_demo_page_carries_the_widget_and_the_frame_limits_who_embeds_it() {
 
     let frame = client.get(app.url(&format!("/widget/frame?key={}", app.site_key))).send().await.expect("frame");
     let csp = frame.headers()["content-security-policy"].to_str().expect("csp").to_owned();
-    assert!(csp.starts_with("frame-ancestors 'self'") && csp.contains("http://127.0.0.1:"), "{csp}");
+    assert!(csp.contains("; frame-ancestors 'self' http://127.0.0.1:") && csp.contains("script-src 'self';"), "{csp}");
     let console = client.get(app.url("/console/dialogs/123")).send().await.expect("console");
-    assert_eq!(console.headers()["content-security-policy"], "frame-ancestors 'none'");
+    let csp = console.headers()["content-security-policy"].to_str().expect("csp").to_owned();
+    assert!(csp.contains("script-src 'self';") && csp.ends_with("frame-ancestors 'none'"), "{csp}");
     assert!(console.text().await.expect("html").contains("<title>console</title>"), "deep links get the app");
     let asset = client.get(app.url("/console/assets/app.js")).send().await.expect("asset");
     assert!(asset.headers()["content-type"].to_str().expect("ct").starts_with("text/javascript"));
@@ -107,5 +108,36 @@ async fn readiness_fails_when_the_store_is_gone_and_health_does_not() {
     // A request that needs the store says "unavailable", with nothing of the cause.
     let v = app.visitor_from(&app.origin(), None).await.err().expect("refused").to_string();
     assert!(v.contains("503") && v.contains("\"code\":\"unavailable\""), "{v}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn production_posture_metrics_token_no_demo_hsts_and_a_strict_console_policy() {
+    let app = TestApp::spawn_with(Options {
+        tweak: Some(|c| {
+            c.metrics_token = Some("scrape-secret".into());
+            c.demo = false;
+            c.secure_cookies = true;
+        }),
+        ..Options::default()
+    })
+    .await;
+    let http = reqwest::Client::new();
+    assert_eq!(http.get(app.url("/metrics")).send().await.expect("metrics").status(), 401);
+    let wrong = http.get(app.url("/metrics")).bearer_auth("guess").send().await.expect("metrics");
+    assert_eq!(wrong.status(), 401);
+    let ok = http.get(app.url("/metrics")).bearer_auth("scrape-secret").send().await.expect("metrics");
+    assert_eq!(ok.status(), 200);
+    assert!(ok.headers().get("strict-transport-security").is_some(), "HSTS behind TLS");
+    assert_eq!(http.get(app.url("/demo")).send().await.expect("demo").status(), 404, "no demo page");
+    let console = http.get(app.url("/console/")).send().await.expect("console");
+    if console.status() == 200 {
+        let csp = console.headers().get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default();
+        assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"), "{csp}");
+    }
+    app.stop().await;
+
+    let app = TestApp::spawn_with(Options { tweak: Some(|c| c.metrics = false), ..Options::default() }).await;
+    assert_eq!(http.get(app.url("/metrics")).send().await.expect("metrics").status(), 404);
     app.stop().await;
 }
