@@ -86,40 +86,93 @@ pub struct WidgetWsQuery {
     token: Option<String>,
 }
 
-/// `GET /widget/v1/ws?token=…`: the visitor's socket.
+/// `GET /widget/v1/ws`: the visitor's socket. The token comes in the socket's first frame,
+/// `{"type":"auth","token":"…"}`, so it is in no URL a proxy logs; `?token=` is still taken
+/// from widgets loaded before this changed. A browser always sends `Origin` on the handshake:
+/// one without it is refused, and it must be allowed for the visitor's site.
 pub async fn widget_ws(
     State(s): State<HttpState>,
     QueryParams(q): QueryParams<WidgetWsQuery>,
     mut parts: Parts,
 ) -> Response {
-    let Some(token) = q.token.filter(|t| !t.is_empty()) else {
-        return ApiError::from(CoreError::Unauthenticated).into_response();
-    };
-    let actor = match widget::authenticate(&s.app, &token).await {
-        Ok(a) => a,
-        Err(e) => return ApiError::from(e).into_response(),
-    };
-    let own = widget_own_origin(&parts.headers, &s.config);
-    let Some(header) = origin_header(&parts.headers) else {
+    let Some(header) = origin_header(&parts.headers).map(str::to_owned) else {
         return ApiError::from(CoreError::OriginNotAllowed).into_response();
     };
-    let origin = WidgetOrigin { header: Some(header), own: own.as_deref(), page: None };
-    if let Err(e) = widget::check_origin(&actor.site, &origin) {
-        return ApiError::from(e).into_response();
-    }
-    // A visitor holds a few sockets at most (his tabs); the place is his while the socket lives.
-    let slot = match s.app.limiter.open_socket(&s.app.config.limits, &actor.visitor.id.0.to_string()) {
-        Ok(slot) => slot,
-        Err(e) => return ApiError::from(e).into_response(),
+    let own = widget_own_origin(&parts.headers, &s.config);
+    let admitted = match q.token.filter(|t| !t.is_empty()) {
+        Some(token) => match admit_visitor(&s, &token, &header, own.as_deref()).await {
+            Ok(admitted) => Some(admitted),
+            Err(e) => return e.into_response(),
+        },
+        None => None,
     };
     let ws = match WebSocketUpgrade::from_request_parts(&mut parts, &s).await {
         Ok(ws) => ws,
         Err(e) => return e.into_response(),
     };
-    configure(ws).on_upgrade(move |socket| async move {
+    configure(ws).on_upgrade(move |mut socket| async move {
+        let (actor, slot) = match admitted {
+            Some(a) => a,
+            None => match first_frame_auth(&s, &mut socket, &header, own.as_deref()).await {
+                Some(a) => a,
+                None => return,
+            },
+        };
         serve(s, Peer::Visitor(Box::new(actor)), socket).await;
         drop(slot);
     })
+}
+
+/// A visitor's token checked: his session, his site's origins, and a free place among his
+/// sockets (held while the socket lives).
+async fn admit_visitor(
+    s: &HttpState,
+    token: &str,
+    origin: &str,
+    own: Option<&str>,
+) -> Result<(VisitorActor, frontline_core::limits::SocketSlot), ApiError> {
+    let actor = widget::authenticate(&s.app, token).await?;
+    widget::check_origin(&actor.site, &WidgetOrigin { header: Some(origin), own, page: None })?;
+    let slot = s.app.limiter.open_socket(&s.app.config.limits, &actor.visitor.id.0.to_string())?;
+    Ok((actor, slot))
+}
+
+/// How long a new widget socket may take to send its `auth` frame.
+const AUTH_WITHIN: Duration = Duration::from_secs(10);
+
+/// Reads the socket's first frame, `{"type":"auth","token":"…"}`, and admits the visitor; a
+/// refusal is an `error` frame, then Close (4001 for a token, 1008 for anything else).
+async fn first_frame_auth(
+    s: &HttpState,
+    socket: &mut WebSocket,
+    origin: &str,
+    own: Option<&str>,
+) -> Option<(VisitorActor, frontline_core::limits::SocketSlot)> {
+    #[derive(Deserialize)]
+    struct Auth {
+        r#type: String,
+        token: String,
+    }
+    let first = tokio::time::timeout(AUTH_WITHIN, socket.recv()).await;
+    let refusal = match first {
+        Ok(Some(Ok(Message::Text(text)))) => match serde_json::from_str::<Auth>(&text) {
+            Ok(a) if a.r#type == "auth" && !a.token.is_empty() => match admit_visitor(s, &a.token, origin, own).await {
+                Ok(admitted) => return Some(admitted),
+                Err(e) => e,
+            },
+            _ => ApiError::new(ErrorCode::BadFrame, "The first frame must be {\"type\":\"auth\",\"token\":…}."),
+        },
+        // Gone, or silent too long.
+        Ok(None) | Ok(Some(Err(_))) => return None,
+        Ok(Some(Ok(_))) | Err(_) => {
+            ApiError::new(ErrorCode::BadFrame, "The first frame must be {\"type\":\"auth\",\"token\":…}.")
+        }
+    };
+    let code = if refusal.code == ErrorCode::Unauthenticated { CLOSE_SESSION_ENDED } else { 1008 };
+    let _ = socket.send(Message::Text(error_frame(None, refusal).into())).await;
+    let close = CloseFrame { code, reason: Utf8Bytes::from_static("not admitted") };
+    let _ = tokio::time::timeout(SEND_TIMEOUT, socket.send(Message::Close(Some(close)))).await;
+    None
 }
 
 /// Frames a client may send.

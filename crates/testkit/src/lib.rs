@@ -389,10 +389,27 @@ impl VisitorClient {
         self.ws_from(&self.origin.clone()).await.expect("visitor socket")
     }
 
+    /// The widget's socket as the widget opens it: the token in the first frame (`auth`), then
+    /// `hello`; a refusal after the handshake (`error`, then Close) is an `Err` here too.
     pub async fn ws_from(&self, origin: &str) -> Result<WsClient> {
-        let url = format!("{}/widget/v1/ws?token={}", self.base.replacen("http", "ws", 1), self.token);
+        let url = format!("{}/widget/v1/ws", self.base.replacen("http", "ws", 1));
         let mut req = url.into_client_request()?;
         req.headers_mut().insert("origin", origin.parse()?);
+        let mut ws = WsClient::connect(req).await?;
+        ws.send(json!({"type": "auth", "token": self.token})).await;
+        let first = ws.read().await.context("no frame after auth")?;
+        if first["type"] == "error" {
+            bail!("socket refused: {first}");
+        }
+        ws.backlog.push_back(first);
+        Ok(ws)
+    }
+
+    /// The socket as widgets loaded before the first-frame token opened it (`?token=`).
+    pub async fn ws_with_token_in_url(&self) -> Result<WsClient> {
+        let url = format!("{}/widget/v1/ws?token={}", self.base.replacen("http", "ws", 1), self.token);
+        let mut req = url.into_client_request()?;
+        req.headers_mut().insert("origin", self.origin.parse()?);
         WsClient::connect(req).await
     }
 }

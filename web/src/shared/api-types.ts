@@ -668,7 +668,13 @@ export interface ReadFrame {
   dialog_id?: string;
 }
 
-export type ClientFrame = SendFrame | ResumeFrame | PingFrame | TypingClientFrame | ReadFrame;
+/** The widget socket's first frame: the visitor's token, so it is in no URL. */
+export interface AuthFrame {
+  type: 'auth';
+  token: string;
+}
+
+export type ClientFrame = AuthFrame | SendFrame | ResumeFrame | PingFrame | TypingClientFrame | ReadFrame;
 
 export interface HelloFrame {
   type: 'hello';

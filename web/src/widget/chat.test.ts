@@ -48,8 +48,11 @@ describe('WidgetChat', () => {
     expect(chat.phase).toBe('ready');
     expect(chat.siteName).toBe('Кухни на заказ');
     expect(chat.conversation.latest()?.messages.map((m) => m.seq)).toEqual([1, 2]);
-    expect(FakeSocket.last().url).toMatch(/\/widget\/v1\/ws\?token=tok-old$/);
-    expect(FakeSocket.last().url).toMatch(/^ws:/);
+    // The token is in the first frame, never in the socket's URL.
+    expect(FakeSocket.last().url).toMatch(/^ws:.*\/widget\/v1\/ws$/);
+    FakeSocket.last().open();
+    expect(FakeSocket.last().sent[0]).toEqual({ type: 'auth', token: 'tok-old' });
+    expect(FakeSocket.last().sentOfType('resume')).toHaveLength(1);
     chat.stop();
   });
 

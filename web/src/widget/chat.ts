@@ -627,9 +627,11 @@ export class WidgetChat extends Observable {
 
   private connect(): void {
     this.socket = new ReconnectingSocket({
-      url: () => wsUrl(location.origin, `/widget/v1/ws${query({ token: this.token })}`),
+      // The token goes in the first frame, not the URL: proxies log URLs.
+      url: () => wsUrl(location.origin, '/widget/v1/ws'),
       WebSocketImpl: this.WebSocketImpl,
       onOpen: () => {
+        this.socket?.send({ type: 'auth', token: this.token });
         // Also on the first open: closes the gap between the REST history and the socket.
         this.socket?.send({ type: 'resume', after_seq: this.conversation.resumeAfter() });
         for (const p of this.conversation.outbox.sending()) this.transmit(p.client_id);

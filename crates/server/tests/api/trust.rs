@@ -122,7 +122,7 @@ async fn origin_null_passes_no_origin_check() {
         assert!(tokio_tungstenite::connect_async(req).await.is_err(), "operator socket with Origin {origin:?}");
     }
     // A widget socket without any Origin is not a browser's: refused too.
-    let url = format!("{}/widget/v1/ws?token={}", app.base.replacen("http", "ws", 1), visitor.token);
+    let url = format!("{}/widget/v1/ws", app.base.replacen("http", "ws", 1));
     let req = tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(url).expect("req");
     assert!(tokio_tungstenite::connect_async(req).await.is_err(), "widget socket without Origin");
     app.stop().await;
@@ -339,5 +339,51 @@ async fn an_operator_removed_from_a_channel_stops_seeing_it_at_once() {
         later.iter().all(|f| f["type"] != "message.created" && f["type"] != "dialog.updated"),
         "nothing of the channel reaches her now: {later:?}"
     );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_visitor_token_travels_in_the_first_frame_not_the_url() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    let app = TestApp::spawn().await;
+    let visitor = app.visitor().await;
+    // The widget's way: no token in the URL, `auth` first, then `hello`.
+    let mut ws = visitor.ws().await;
+    assert_eq!(ws.next().await["type"], "hello");
+    // Widgets loaded before still come with `?token=`.
+    let mut old = visitor.ws_with_token_in_url().await.expect("old widget");
+    assert_eq!(old.next_of("hello").await["type"], "hello");
+
+    let open = || async {
+        let url = format!("{}/widget/v1/ws", app.base.replacen("http", "ws", 1));
+        let mut req = tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(url).expect("req");
+        req.headers_mut().insert("origin", app.origin().parse().expect("origin"));
+        tokio_tungstenite::connect_async(req).await.expect("handshake").0
+    };
+    let read_until_close = |mut ws: tokio_tungstenite::WebSocketStream<_>| async move {
+        let (mut error, mut code) = (Value::Null, None);
+        while let Ok(Some(Ok(m))) = tokio::time::timeout(std::time::Duration::from_secs(5), ws.next()).await {
+            match m {
+                Message::Text(t) => error = serde_json::from_str(&t).unwrap_or_default(),
+                Message::Close(f) => {
+                    code = f.map(|f| u16::from(f.code));
+                    break;
+                }
+                _ => {}
+            }
+        }
+        (error, code)
+    };
+    // A wrong token: unauthenticated, then Close 4001.
+    let mut ws = open().await;
+    ws.send(Message::Text(json!({"type": "auth", "token": "not-a-token"}).to_string().into())).await.expect("send");
+    let (error, code) = read_until_close(ws).await;
+    assert_eq!((error["code"].as_str(), code), (Some("unauthenticated"), Some(4001)), "{error}");
+    // Anything else first: bad_frame, then Close 1008.
+    let mut ws = open().await;
+    ws.send(Message::Text(json!({"type": "resume", "after_seq": 0}).to_string().into())).await.expect("send");
+    let (error, code) = read_until_close(ws).await;
+    assert_eq!((error["code"].as_str(), code), (Some("bad_frame"), Some(1008)), "{error}");
     app.stop().await;
 }
