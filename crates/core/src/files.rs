@@ -67,52 +67,92 @@ impl Uploader<'_> {
     }
 }
 
-/// Checks a file and stores it; `bytes` is the whole file (the HTTP layer stops reading past
-/// the size limit and reports that as [`CoreError::FileTooLarge`]).
-pub async fn upload(app: &App, who: Uploader<'_>, name: &str, bytes: &[u8]) -> Result<Attachment, CoreError> {
-    let limits = &app.config.uploads;
-    if bytes.len() as u64 > limits.max_bytes {
-        return Err(CoreError::FileTooLarge(limits.max_bytes));
+/// An upload on its way in: its bytes go to a temporary file as they arrive (never held whole
+/// in memory), with the first bytes kept for sniffing. Dropped unfinished, the file goes.
+pub struct Incoming {
+    tmp: PathBuf,
+    file: Option<tokio::fs::File>,
+    size: u64,
+    head: Vec<u8>,
+    max: u64,
+}
+
+impl Incoming {
+    /// Appends a chunk; past the size limit the upload is refused (and its file removed).
+    pub async fn write(&mut self, chunk: &[u8]) -> Result<(), CoreError> {
+        use tokio::io::AsyncWriteExt;
+        self.size += chunk.len() as u64;
+        if self.size > self.max {
+            return Err(CoreError::FileTooLarge(self.max));
+        }
+        if self.head.len() < 64 {
+            let take = (64 - self.head.len()).min(chunk.len());
+            self.head.extend_from_slice(&chunk[..take]);
+        }
+        let file = self.file.as_mut().ok_or_else(|| CoreError::Internal("upload already finished".into()))?;
+        file.write_all(chunk).await.map_err(|e| CoreError::Unavailable(format!("writing the file: {e}")))
     }
+}
+
+impl Drop for Incoming {
+    fn drop(&mut self) {
+        if self.file.is_some() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// Starts receiving a file. A visitor's uploads are counted here, before a byte is stored.
+pub async fn begin_upload(app: &App, who: Uploader<'_>) -> Result<Incoming, CoreError> {
     if let Uploader::Visitor(a) = &who {
         // Counted whether or not the file is ever sent: unsent uploads take disk all the same.
-        let key = a.visitor.id.0.to_string();
-        let now = app.clock.now().0;
-        let (l, r) = (&app.limiter, &app.config.limits);
-        l.check(r, crate::limits::Limit::WidgetUploadBytes, &key, bytes.len() as u64, now)?;
-        l.hit(r, crate::limits::Limit::WidgetUploads, &key, 1, now)?;
-        l.hit(r, crate::limits::Limit::WidgetUploadBytes, &key, bytes.len() as u64, now)?;
+        app.limit(crate::limits::Limit::WidgetUploads, &a.visitor.id.0.to_string(), 1)?;
     }
+    let dir = dir(app)?.clone();
+    tokio::fs::create_dir_all(&dir).await.map_err(|e| CoreError::Unavailable(format!("files folder: {e}")))?;
+    let tmp = dir.join(format!("{}.part", uuid::Uuid::now_v7().simple()));
+    let file =
+        tokio::fs::File::create(&tmp).await.map_err(|e| CoreError::Unavailable(format!("creating the file: {e}")))?;
+    Ok(Incoming { tmp, file: Some(file), size: 0, head: Vec::new(), max: app.config.uploads.max_bytes })
+}
+
+/// Checks a received file (name, not empty, type sniffed from its first bytes, a visitor's
+/// bytes per hour) and stores it: synced and renamed before its row exists, so a row never
+/// points at half a file and a refused file leaves nothing.
+pub async fn finish_upload(
+    app: &App,
+    who: Uploader<'_>,
+    name: &str,
+    mut inc: Incoming,
+) -> Result<Attachment, CoreError> {
+    use tokio::io::AsyncWriteExt;
+    let limits = &app.config.uploads;
     let name = sniff::clean_name(name)?;
-    if bytes.is_empty() {
+    if inc.size == 0 {
         return Err(DomainError::invalid("file", "is empty").into());
     }
-    let detected = sniff::detect(&bytes[..bytes.len().min(64)], &name);
+    let detected = sniff::detect(&inc.head, &name);
     if !limits.types.iter().any(|t| t == detected) {
         return Err(CoreError::FileTypeRefused { detected: detected.to_owned(), allowed: limits.types.clone() });
     }
-    let file =
-        Attachment { id: AttachmentId::new(), name, content_type: detected.to_owned(), size: bytes.len() as i64 };
-    let dir = dir(app)?.clone();
-    let path = path_of(&dir, file.id);
-    let tmp = dir.join(format!("{}.part", file.id.0.simple()));
-    let data = bytes.to_vec();
-    let (p, t) = (path.clone(), tmp.clone());
-    // Written whole and synced before its row exists, so a row never points at half a file.
-    tokio::task::spawn_blocking(move || -> std::io::Result<()> {
-        use std::io::Write;
-        std::fs::create_dir_all(p.parent().unwrap_or(std::path::Path::new(".")))?;
-        let mut f = std::fs::File::create(&t)?;
-        f.write_all(&data)?;
-        f.sync_all()?;
-        std::fs::rename(&t, &p)
-    })
-    .await
-    .map_err(|e| CoreError::Internal(format!("file task: {e}")))?
-    .map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        CoreError::Unavailable(format!("writing the file: {e}"))
-    })?;
+    if let Uploader::Visitor(a) = &who {
+        let key = a.visitor.id.0.to_string();
+        app.limit(crate::limits::Limit::WidgetUploadBytes, &key, inc.size)?;
+    }
+    let file = Attachment { id: AttachmentId::new(), name, content_type: detected.to_owned(), size: inc.size as i64 };
+    let path = path_of(dir(app)?, file.id);
+    if let Some(mut f) = inc.file.take() {
+        let written = async {
+            f.flush().await?;
+            f.sync_all().await?;
+            drop(f);
+            tokio::fs::rename(&inc.tmp, &path).await
+        };
+        if let Err(e) = written.await {
+            let _ = tokio::fs::remove_file(&inc.tmp).await;
+            return Err(CoreError::Unavailable(format!("writing the file: {e}")));
+        }
+    }
     let (kind, uploader) = who.kind_and_id();
     let row = StoredFile {
         file: file.clone(),
@@ -128,6 +168,16 @@ pub async fn upload(app: &App, who: Uploader<'_>, name: &str, bytes: &[u8]) -> R
         return Err(e.into());
     }
     Ok(file)
+}
+
+/// Checks a file held in memory and stores it (tests, and callers that have the bytes).
+pub async fn upload(app: &App, who: Uploader<'_>, name: &str, bytes: &[u8]) -> Result<Attachment, CoreError> {
+    if bytes.len() as u64 > app.config.uploads.max_bytes {
+        return Err(CoreError::FileTooLarge(app.config.uploads.max_bytes));
+    }
+    let mut inc = begin_upload(app, who).await?;
+    inc.write(bytes).await?;
+    finish_upload(app, who, name, inc).await
 }
 
 /// The uploads a message takes: the uploader's own, not sent yet, at most `max_files`.

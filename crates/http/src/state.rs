@@ -31,4 +31,6 @@ pub struct HttpState {
     pub config: Arc<HttpConfig>,
     /// Turns true when the server is shutting down: sockets close with "going away".
     pub shutdown: watch::Receiver<bool>,
+    /// Places for uploads received at once on this node.
+    pub uploads: Arc<tokio::sync::Semaphore>,
 }

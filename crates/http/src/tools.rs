@@ -33,15 +33,23 @@ pub struct UploadQuery {
     pub name: Option<String>,
 }
 
-async fn read_upload(s: &HttpState, body: Body) -> ApiResult<Vec<u8>> {
-    let max = s.app.config.uploads.max_bytes;
-    match axum::body::to_bytes(body, max as usize + 1).await {
-        Ok(b) if b.len() as u64 > max => Err(CoreError::FileTooLarge(max).into()),
-        Ok(b) => Ok(b.to_vec()),
-        // The only way reading a request body fails here is going past the limit, or the
-        // client going away (then nobody reads the answer).
-        Err(_) => Err(CoreError::FileTooLarge(max).into()),
+/// Receives an upload: at most `upload_concurrency` at once on this node, its bytes streamed
+/// to a temporary file as they come (never held whole in memory), stopped at the size limit.
+async fn receive(s: &HttpState, who: Uploader<'_>, name: &str, body: Body) -> ApiResult<Response> {
+    use futures_util::StreamExt;
+    let Ok(_place) = s.uploads.clone().try_acquire_owned() else {
+        return Err(CoreError::RateLimited { limit: "concurrent_uploads", retry_after_ms: 1000 }.into());
+    };
+    let mut incoming = files::begin_upload(&s.app, who).await?;
+    let mut stream = body.into_data_stream();
+    while let Some(chunk) = stream.next().await {
+        // A failed read is the client going away or too slow (the body timeout): nobody reads
+        // the answer, and the temporary file goes with `incoming`.
+        let chunk = chunk.map_err(|_| ApiError::new(ErrorCode::BadJson, "The file could not be read to its end."))?;
+        incoming.write(&chunk).await?;
     }
+    let file = files::finish_upload(&s.app, who, name, incoming).await?;
+    Ok((StatusCode::CREATED, Json(AttachmentView::from(&file))).into_response())
 }
 
 /// Uploads a file for a message (the bytes are the body). The type is sniffed from the
@@ -55,9 +63,7 @@ pub async fn upload(
     QueryParams(q): QueryParams<UploadQuery>,
     body: Body,
 ) -> ApiResult<Response> {
-    let bytes = read_upload(&s, body).await?;
-    let file = files::upload(&s.app, Uploader::Operator(&actor), q.name.as_deref().unwrap_or(""), &bytes).await?;
-    Ok((StatusCode::CREATED, Json(AttachmentView::from(&file))).into_response())
+    receive(&s, Uploader::Operator(&actor), q.name.as_deref().unwrap_or(""), body).await
 }
 
 /// The visitor uploads a file for a message.
@@ -71,9 +77,7 @@ pub async fn widget_upload(
     QueryParams(q): QueryParams<UploadQuery>,
     body: Body,
 ) -> ApiResult<Response> {
-    let bytes = read_upload(&s, body).await?;
-    let file = files::upload(&s.app, Uploader::Visitor(&actor), q.name.as_deref().unwrap_or(""), &bytes).await?;
-    Ok((StatusCode::CREATED, Json(AttachmentView::from(&file))).into_response())
+    receive(&s, Uploader::Visitor(&actor), q.name.as_deref().unwrap_or(""), body).await
 }
 
 fn attachment_id(raw: &str) -> ApiResult<AttachmentId> {

@@ -54,6 +54,12 @@ struct FileConfig {
     upload_max_mb: Option<u64>,
     upload_max_files: Option<usize>,
     upload_types: Option<Vec<String>>,
+    /// Uploads received at once (1–256); more wait for a place (429 `concurrent_uploads`).
+    upload_concurrency: Option<usize>,
+    /// Seconds a client may take to send its request headers, and its body (slow clients cannot
+    /// hold connections open).
+    header_timeout_seconds: Option<u64>,
+    body_timeout_seconds: Option<u64>,
     /// Behind a reverse proxy: take the client's address from `X-Forwarded-For`.
     trust_proxy: Option<bool>,
     /// Serve `/metrics` (default true); with `metrics_token`, only to `Bearer <token>`.
@@ -131,6 +137,9 @@ pub struct Config {
     pub metrics: bool,
     pub metrics_token: Option<String>,
     pub demo: bool,
+    pub upload_concurrency: usize,
+    pub header_timeout: std::time::Duration,
+    pub body_timeout: std::time::Duration,
 }
 
 impl Default for Config {
@@ -157,6 +166,9 @@ impl Default for Config {
             metrics: true,
             metrics_token: None,
             demo: true,
+            upload_concurrency: 8,
+            header_timeout: std::time::Duration::from_secs(10),
+            body_timeout: std::time::Duration::from_secs(60),
         }
     }
 }
@@ -235,6 +247,21 @@ impl Config {
                 .or(file.metrics_token)
                 .filter(|t| !t.trim().is_empty()),
             demo: file.demo.unwrap_or(true),
+            upload_concurrency: match file.upload_concurrency {
+                Some(n) if (1..=256).contains(&n) => n,
+                Some(_) => anyhow::bail!("upload_concurrency must be 1–256"),
+                None => d.upload_concurrency,
+            },
+            header_timeout: match file.header_timeout_seconds {
+                Some(n) if (1..=300).contains(&n) => std::time::Duration::from_secs(n),
+                Some(_) => anyhow::bail!("header_timeout_seconds must be 1–300"),
+                None => d.header_timeout,
+            },
+            body_timeout: match file.body_timeout_seconds {
+                Some(n) if (1..=3600).contains(&n) => std::time::Duration::from_secs(n),
+                Some(_) => anyhow::bail!("body_timeout_seconds must be 1–3600"),
+                None => d.body_timeout,
+            },
             listen: args.listen.clone().or(file.listen).unwrap_or(d.listen),
             data: args.data.clone().or(file.data).unwrap_or(d.data),
             database: args.database.clone().or(file.database),

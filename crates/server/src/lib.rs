@@ -2,6 +2,7 @@
 //! `Server::build(config)` then `run(shutdown)`; tests bind `127.0.0.1:0`.
 
 pub mod config;
+pub mod serve;
 
 pub use config::Config;
 
@@ -16,6 +17,7 @@ use frontline_store_sqlite::SqliteStore;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -49,6 +51,7 @@ fn public_origin(url: &str) -> Option<String> {
 pub struct Server {
     pub app: App,
     pub bootstrap: Bootstrap,
+    timeouts: serve::Timeouts,
     listener: TcpListener,
     state: HttpState,
     shutdown_tx: watch::Sender<bool>,
@@ -102,8 +105,10 @@ impl Server {
                 demo_site_key: config.demo.then(|| bootstrap.site_key.clone()),
             }),
             shutdown: shutdown_rx,
+            uploads: Arc::new(tokio::sync::Semaphore::new(config.upload_concurrency)),
         };
-        Ok(Self { app, bootstrap, listener, state, shutdown_tx })
+        let timeouts = serve::Timeouts { header: config.header_timeout, body: config.body_timeout };
+        Ok(Self { app, bootstrap, timeouts, listener, state, shutdown_tx })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -116,13 +121,12 @@ impl Server {
         let router = frontline_http::router(self.state);
         let scheduler = tokio::spawn(frontline_core::scheduler::run(self.app.clone(), self.shutdown_tx.subscribe()));
         let tx = self.shutdown_tx;
-        let serve = axum::serve(self.listener, router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(async move {
-                shutdown.await;
-                tracing::info!("shutting down: closing sockets, finishing requests");
-                let _ = tx.send(true);
-            });
-        let result = serve.await;
+        let stopping = async move {
+            shutdown.await;
+            tracing::info!("shutting down: closing sockets, finishing requests");
+            let _ = tx.send(true);
+        };
+        let result = serve::serve(self.listener, router, self.timeouts, stopping, Duration::from_secs(30)).await;
         let _ = scheduler.await;
         self.app.store.close().await;
         tracing::info!("stopped");

@@ -143,3 +143,68 @@ async fn new_visitor_sessions_are_limited_per_address_but_returning_ones_are_not
     assert!(app.visitor_from(&app.origin(), Some(&first.token)).await.is_ok());
     app.stop().await;
 }
+
+/// A raw connection to the test server.
+async fn raw(app: &TestApp) -> tokio::net::TcpStream {
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    tokio::net::TcpStream::connect(addr).await.expect("connect")
+}
+
+/// Whether the server closes the connection (or answers and closes) within `secs`.
+async fn closed_within(stream: &mut tokio::net::TcpStream, secs: u64) -> bool {
+    use tokio::io::AsyncReadExt;
+    let mut buf = vec![0u8; 4096];
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(secs);
+    loop {
+        match tokio::time::timeout_at(deadline, stream.read(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => return true,
+            Ok(Ok(_)) => continue,
+            Err(_) => return false,
+        }
+    }
+}
+
+#[tokio::test]
+async fn slow_clients_cannot_hold_connections_and_uploads_are_capped() {
+    use tokio::io::AsyncWriteExt;
+    let app = TestApp::spawn_with(Options {
+        tweak: Some(|c| {
+            c.header_timeout = std::time::Duration::from_secs(1);
+            c.body_timeout = std::time::Duration::from_secs(1);
+            c.upload_concurrency = 1;
+        }),
+        ..Options::default()
+    })
+    .await;
+    // Headers that never end.
+    let mut slow = raw(&app).await;
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ").await.expect("write");
+    assert!(closed_within(&mut slow, 5).await, "a trickled header is cut off");
+    // A body that never comes.
+    let mut slow = raw(&app).await;
+    slow.write_all(b"POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{").await.expect("write");
+    assert!(closed_within(&mut slow, 5).await, "a trickled body is cut off");
+
+    // One upload at a time here: the second waits its turn (429, the limit named).
+    let visitor = app.visitor().await;
+    let mut first = raw(&app).await;
+    let head = format!(
+        "POST /widget/v1/uploads?name=a.txt HTTP/1.1\r\nHost: x\r\nOrigin: {}\r\nAuthorization: Bearer {}\r\nContent-Length: 1000\r\n\r\nhello",
+        app.origin(),
+        visitor.token
+    );
+    first.write_all(head.as_bytes()).await.expect("write");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let (status, err) = body(visitor.upload("b.txt", b"plain words".to_vec()).await).await;
+    assert_eq!((status, err["details"]["limit"].as_str()), (429, Some("concurrent_uploads")), "{err}");
+    // The stalled one ends by the body timeout, and frees its place.
+    assert!(closed_within(&mut first, 5).await);
+    let (status, _) = body(visitor.upload("c.txt", b"plain words".to_vec()).await).await;
+    assert_eq!(status, 201);
+    // Nothing of the stalled upload stays on disk.
+    let parts = std::fs::read_dir(app.data_dir.join("files"))
+        .map(|d| d.filter_map(Result::ok).filter(|e| e.file_name().to_string_lossy().ends_with(".part")).count())
+        .unwrap_or(0);
+    assert_eq!(parts, 0, "no half files left");
+    app.stop().await;
+}
