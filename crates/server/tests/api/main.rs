@@ -9,6 +9,7 @@ mod chat;
 mod contract;
 mod lifecycle;
 mod limits;
+mod matrix;
 mod multinode;
 mod ops;
 mod queues;
