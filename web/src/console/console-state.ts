@@ -1226,6 +1226,8 @@ export class ConsoleState extends Observable {
       }
       case 'resync':
         this.resync();
+        // His role or channels changed: the role shown and the pages he may open follow.
+        if (frame.reason === 'access_changed') void this.reloadMe();
         break;
       case 'typing':
         if (frame.author.kind === 'operator' && frame.author.id === this.me?.operator.id) break;
@@ -1283,6 +1285,29 @@ export class ConsoleState extends Observable {
     const next = withMessage(row, m);
     if (next !== row) this.dialogs.set(row.id, next);
     return true;
+  }
+
+  /**
+   * Reads `/api/v1/me` again after his rights changed: the header shows the new role, the
+   * navigation the pages he may open now, and a page he may no longer open is left for the
+   * dialogs with a word why.
+   */
+  private async reloadMe(): Promise<void> {
+    try {
+      const me = await this.api<MeView>('GET', '/api/v1/me');
+      if (this.auth !== 'signed_in' || !this.me || this.me.operator.id !== me.operator.id) return;
+      this.me = { ...me, upload_limits: me.upload_limits ?? this.me.upload_limits };
+      if (me.upload_limits) this.limitsFromServer = me.upload_limits;
+      this.operators.set(me.operator.id, me.operator);
+      void this.loadChannels();
+      if (this.route.view === 'admin' && !this.adminSections().includes(this.route.section)) {
+        this.navigate({ view: 'dialogs', dialogId: this.selectedId });
+        this.notice = { code: 'access_changed', details: {} };
+      }
+      this.changed();
+    } catch (e) {
+      this.guard(e);
+    }
   }
 
   /** The socket fell behind: reload the lists and the open dialog; forget other dialogs' pages. */

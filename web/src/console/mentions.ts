@@ -32,7 +32,7 @@ const fold = (s: string) => s.toLowerCase().replace(/ё/g, 'е');
 export function matchOperators(operators: Iterable<OperatorView>, query: string, meId: string | null, limit = 8): OperatorView[] {
   const q = fold(query.trim());
   return [...operators]
-    .filter((o) => o.id !== meId)
+    .filter((o) => o.id !== meId && !o.deactivated)
     .filter((o) => {
       const name = fold(o.display_name);
       return !q || name.startsWith(q) || name.split(/\s+/).some((w) => w.startsWith(q));

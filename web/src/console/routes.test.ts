@@ -24,9 +24,18 @@ describe('console routes', () => {
 
   it('lets each role open its pages', () => {
     expect(routeFromPath('/console/admin/replies')).toEqual({ view: 'admin', section: 'replies' });
-    expect(sectionsFor('operator')).toEqual(['replies']);
-    expect(sectionsFor('supervisor')).toEqual(['tags', 'replies']);
-    expect(sectionsFor('admin')).toEqual(['channels', 'automation', 'operators', 'rules', 'triggers', 'tags', 'replies']);
+    expect(sectionsFor('operator')).toEqual(['replies', 'account']);
+    expect(sectionsFor('supervisor')).toEqual(['tags', 'replies', 'account']);
+    expect(sectionsFor('admin')).toEqual(['channels', 'automation', 'operators', 'rules', 'triggers', 'tags', 'replies', 'audit', 'account']);
     expect(sectionsFor(null)).toEqual([]);
+  });
+
+  it('name the audit log and everyone\'s Security page', () => {
+    expect(routeFromPath('/console/admin/audit')).toEqual({ view: 'admin', section: 'audit' });
+    expect(pathFor({ view: 'admin', section: 'audit' })).toBe('/console/admin/audit');
+    expect(routeFromPath('/console/account')).toEqual({ view: 'admin', section: 'account' });
+    expect(routeFromPath('/console/account/')).toEqual({ view: 'admin', section: 'account' });
+    expect(routeFromPath('/console/accounting')).toEqual({ view: 'dialogs', dialogId: null });
+    expect(pathFor({ view: 'admin', section: 'account' })).toBe('/console/account');
   });
 });

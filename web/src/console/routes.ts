@@ -1,25 +1,33 @@
 /**
  * The console's paths: `/console/` (the list), `/console/dialogs/<id>` (a dialog),
- * `/console/admin/<section>` (admin pages, and the saved replies everyone edits), and
- * `/console/admin/automation/<channel id>` (a channel's automation). The server answers
+ * `/console/admin/<section>` (admin pages, and the saved replies everyone edits),
+ * `/console/admin/automation/<channel id>` (a channel's automation), and `/console/account`
+ * (everyone's own Security page: his password and sessions). The server answers
  * index.html for every `/console/…` path, so each of them is a deep link.
  */
 import type { Role } from '../shared/api-types';
 
-export type AdminSection = 'channels' | 'automation' | 'operators' | 'rules' | 'triggers' | 'tags' | 'replies';
-export const ADMIN_SECTIONS: readonly AdminSection[] = ['channels', 'automation', 'operators', 'rules', 'triggers', 'tags', 'replies'];
-
-/** Pages reached from another page rather than from the navigation (automation: from a channel). */
-export const NAV_PARENT: Partial<Record<AdminSection, AdminSection>> = { automation: 'channels' };
+export type AdminSection = 'channels' | 'automation' | 'operators' | 'rules' | 'triggers' | 'tags' | 'replies' | 'audit' | 'account';
+export const ADMIN_SECTIONS: readonly AdminSection[] = ['channels', 'automation', 'operators', 'rules', 'triggers', 'tags', 'replies', 'audit', 'account'];
 
 /**
- * The pages a role may open: everyone keeps his own saved replies; supervisors also edit the
- * shared replies and the tag and category dictionaries; admins everything.
+ * Pages reached from another page rather than from the navigation (automation: from a channel;
+ * the audit log: beside the operators); the navigation marks the parent while one is open.
+ */
+export const NAV_PARENT: Partial<Record<AdminSection, AdminSection>> = { automation: 'channels', audit: 'operators' };
+
+/** Pages reached from the operator's own name in the header (his Security page), not from the navigation. */
+export const USER_PAGES: readonly AdminSection[] = ['account'];
+
+/**
+ * The pages a role may open: everyone keeps his own saved replies and his Security page;
+ * supervisors also edit the shared replies and the tag and category dictionaries; admins
+ * everything (the audit log too).
  */
 export function sectionsFor(role: Role | null): AdminSection[] {
   if (role === 'admin') return [...ADMIN_SECTIONS];
-  if (role === 'supervisor') return ['tags', 'replies'];
-  if (role === 'operator') return ['replies'];
+  if (role === 'supervisor') return ['tags', 'replies', 'account'];
+  if (role === 'operator') return ['replies', 'account'];
   return [];
 }
 
@@ -36,6 +44,7 @@ export function dialogIdFromPath(path: string): string | null {
 }
 
 export function routeFromPath(path: string): Route {
+  if (/^\/console\/account(?:[/?#]|$)/.test(path)) return { view: 'admin', section: 'account' };
   const admin = /^\/console\/admin(?:\/([^/?#]*))?(?:\/([^/?#]+))?/.exec(path);
   if (admin) {
     const section = ADMIN_SECTIONS.find((s) => s === admin[1]) ?? 'channels';
@@ -47,6 +56,7 @@ export function routeFromPath(path: string): Route {
 
 export function pathFor(route: Route): string {
   if (route.view === 'admin') {
+    if (route.section === 'account') return `${BASE}account`;
     const tail = route.section === 'automation' && route.channelId ? `/${encodeURIComponent(route.channelId)}` : '';
     return `${BASE}admin/${route.section}${tail}`;
   }

@@ -37,7 +37,7 @@ export function operatorTargets(
   exclude: readonly (string | null | undefined)[],
 ): OperatorTarget[] {
   return members
-    .filter((m) => !exclude.includes(m.id))
+    .filter((m) => !exclude.includes(m.id) && !(live.get(m.id) ?? m).deactivated)
     .map((m) => {
       const operator = live.get(m.id) ?? m;
       return { operator, refusal: operatorRefusal(operator) };

@@ -65,6 +65,8 @@ export interface OperatorView {
   presence: Presence;
   /** His open dialogs now. */
   active_dialogs: number;
+  /** An admin deactivated him: he cannot sign in; his history stays. */
+  deactivated?: boolean;
 }
 
 export interface WorkspaceView {
@@ -764,3 +766,44 @@ export type ServerFrame =
   | ResumedFrame
   | ResyncFrame
   | PongFrame;
+
+// ---- an operator's life: password, sessions, the audit log ----
+
+/** `POST /api/v1/operators/{id}/password-reset`: the new password, shown this once. */
+export interface PasswordResetView {
+  operator: OperatorView;
+  password: string;
+}
+
+/** One of the operator's live sessions (`GET /api/v1/me/sessions`). */
+export interface SessionView {
+  id: string;
+  /** The session of this request. */
+  current: boolean;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+/** Who did something, or to whom, as the audit line recorded him. */
+export interface AuditRef {
+  id: string;
+  name: string;
+}
+
+/**
+ * A line of the audit log: `operator.created`, `operator.deactivated`, `operator.reactivated`,
+ * `operator.role_changed` (details `{from, to}`), `operator.password_reset`,
+ * `password.changed`, `login.failed` (details `{email}`, no actor).
+ */
+export interface AuditView {
+  id: string;
+  at: string;
+  actor: AuditRef | null;
+  action: string;
+  target: AuditRef | null;
+  ip: string | null;
+  details: Record<string, unknown>;
+}

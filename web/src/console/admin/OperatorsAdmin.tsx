@@ -1,17 +1,24 @@
-/** Operators: who is online, how loaded, and each one's capacity (1–50), saved row by row. */
+/**
+ * Operators: who is online, how loaded, each one's capacity (1–50), saved row by row, and his
+ * access (role, deactivation, password reset; see OperatorAccess). Deactivated ones come last.
+ */
 import { useState } from 'preact/hooks';
 import type { OperatorView } from '../../shared/api-types';
 import type { Problem } from '../console-state';
 import { presenceLabel } from '../components/PresenceSwitch';
 import { CAPACITY_MAX, CAPACITY_MIN, parseCapacity } from './forms';
+import { roleLabel, sortOperators } from './lifecycle';
+import { OperatorAccessCell, OperatorRoleCell } from './OperatorAccess';
+import { OperatorsTabs } from './OperatorsTabs';
 import { ProblemLine } from './ProblemLine';
 import { useAdmin } from './use-admin';
 
 export function OperatorsAdmin() {
-  const { state, t } = useAdmin();
-  const operators = [...state.operators.values()].sort((a, b) => a.display_name.localeCompare(b.display_name));
+  const { state, t, lang } = useAdmin();
+  const operators = sortOperators(state.operators.values(), lang);
   return (
-    <section class="admin-section">
+    <section class="admin-section admin-section-wide">
+      <OperatorsTabs current="operators" />
       <header class="admin-head">
         <h1>{t('operators.title')}</h1>
         <p>{t('operators.hint')}</p>
@@ -19,7 +26,7 @@ export function OperatorsAdmin() {
       <div class="admin-card">
         {operators.length === 0 && <p class="list-note">{t('operators.empty')}</p>}
         {operators.length > 0 && (
-          <table class="admin-table">
+          <table class="admin-table operators-table">
             <thead>
               <tr>
                 <th>{t('operators.name')}</th>
@@ -27,6 +34,7 @@ export function OperatorsAdmin() {
                 <th>{t('operators.presence')}</th>
                 <th class="num">{t('operators.load')}</th>
                 <th>{t('operators.capacity')}</th>
+                <th>{t('operators.actions')}</th>
               </tr>
             </thead>
             <tbody>
@@ -42,14 +50,14 @@ export function OperatorsAdmin() {
 }
 
 function OperatorRow({ operator: o }: { operator: OperatorView }) {
-  const { admin, t } = useAdmin();
+  const { admin, state, t } = useAdmin();
+  const self = state.me?.operator.id === o.id;
   const [text, setText] = useState(String(o.capacity));
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [saved, setSaved] = useState(false);
   const capacity = parseCapacity(text);
   const dirty = capacity !== o.capacity;
-  const role = o.role === 'admin' ? t('header.role_admin') : o.role === 'supervisor' ? t('header.role_supervisor') : t('header.role_operator');
 
   const save = async (e: Event) => {
     e.preventDefault();
@@ -67,12 +75,27 @@ function OperatorRow({ operator: o }: { operator: OperatorView }) {
   };
 
   return (
-    <tr data-testid="operator-row" data-operator-id={o.id}>
+    <tr
+      class={`operator-row${o.deactivated ? ' is-deactivated' : ''}`}
+      data-testid="operator-row"
+      data-operator-id={o.id}
+      data-deactivated={o.deactivated ? 'true' : undefined}
+    >
       <td>
-        <div class="cell-name">{o.display_name}</div>
+        <div class="cell-name">
+          {o.display_name}
+          {self && <span class="you-mark">({t('operators.you')})</span>}
+          {o.deactivated && (
+            <span class="operator-mark" data-testid="operator-deactivated">
+              {t('operators.deactivated')}
+            </span>
+          )}
+        </div>
         <div class="muted">{o.email}</div>
       </td>
-      <td>{role}</td>
+      <td>
+        {o.deactivated ? <span data-testid="operator-role">{roleLabel(t, o.role)}</span> : <OperatorRoleCell operator={o} self={self} />}
+      </td>
       <td>
         <span class={`presence-dot presence-${o.presence}`} aria-hidden="true" /> {presenceLabel(t, o.presence)}
       </td>
@@ -101,6 +124,9 @@ function OperatorRow({ operator: o }: { operator: OperatorView }) {
           {saved && !dirty && <span class="saved-note">{t('admin.saved')}</span>}
         </form>
         {problem && <ProblemLine problem={problem} fieldLabel={() => t('operators.capacity')} testid="operator-error" />}
+      </td>
+      <td>
+        <OperatorAccessCell operator={o} self={self} />
       </td>
     </tr>
   );

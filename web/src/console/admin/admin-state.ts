@@ -13,6 +13,8 @@ import type {
   Items,
   LabelPatch,
   OperatorView,
+  PasswordResetView,
+  Role,
   RoutingRuleView,
   SavedReplyInput,
   SavedReplyPatch,
@@ -23,7 +25,9 @@ import type {
 } from '../../shared/api-types';
 import { Observable } from '../../shared/store';
 import type { Problem } from '../console-state';
+import { AuditLogState } from './audit-state';
 import { rulesRequest, type RuleDraft } from './rules';
+import { SecurityState } from './security-state';
 
 export interface AdminHost {
   api: Requester;
@@ -54,8 +58,14 @@ export class AdminState extends Observable {
   triggersLoading = false;
   triggersProblem: Problem | null = null;
 
+  /** The Security page (his own password and sessions) and the audit log. */
+  readonly security: SecurityState;
+  readonly audit: AuditLogState;
+
   constructor(private readonly host: AdminHost) {
     super();
+    this.security = new SecurityState(host);
+    this.audit = new AuditLogState(host);
   }
 
   private async run<T>(call: () => Promise<T>, done: (value: T) => void): Promise<Problem | null> {
@@ -110,6 +120,43 @@ export class AdminState extends Observable {
       () => this.host.api<OperatorView>('PATCH', `/api/v1/operators/${encodeURIComponent(operatorId)}`, { body: { capacity } }),
       (o) => this.host.operatorSaved(o),
     );
+  }
+
+  // ---- an operator's access: role, deactivation, password reset ----------------------------
+
+  setRole(operatorId: string, role: Role): Promise<Problem | null> {
+    return this.run(
+      () => this.host.api<OperatorView>('PUT', `/api/v1/operators/${encodeURIComponent(operatorId)}/role`, { body: { role } }),
+      (o) => this.host.operatorSaved(o),
+    );
+  }
+
+  /** Signs him out everywhere and refuses his sign-ins; his dialogs follow each channel's offline policy. */
+  deactivate(operatorId: string): Promise<Problem | null> {
+    return this.run(
+      () => this.host.api<OperatorView>('POST', `/api/v1/operators/${encodeURIComponent(operatorId)}/deactivate`),
+      (o) => this.host.operatorSaved(o),
+    );
+  }
+
+  reactivate(operatorId: string): Promise<Problem | null> {
+    return this.run(
+      () => this.host.api<OperatorView>('POST', `/api/v1/operators/${encodeURIComponent(operatorId)}/reactivate`),
+      (o) => this.host.operatorSaved(o),
+    );
+  }
+
+  /** A new random password for him (his sessions end); resolves to it, shown once, or the refusal. */
+  async resetPassword(operatorId: string): Promise<{ password: string } | Problem> {
+    let password = '';
+    const problem = await this.run(
+      () => this.host.api<PasswordResetView>('POST', `/api/v1/operators/${encodeURIComponent(operatorId)}/password-reset`),
+      (done) => {
+        password = done.password;
+        this.host.operatorSaved(done.operator);
+      },
+    );
+    return problem ?? { password };
   }
 
   async loadRules(): Promise<void> {

@@ -1,28 +1,31 @@
 /**
  * The way between the dialogs and the pages beside them: admins see channels (a channel's
- * automation is reached from there), operators, routing rules, proactive messages, tags and
- * saved replies; supervisors tags and saved replies; operators their saved replies.
+ * automation is reached from there), operators (and beside them the audit log), routing
+ * rules, proactive messages, tags and saved replies; supervisors tags and saved replies;
+ * operators their saved replies. Everyone's Security page opens from his name (AppHeader).
  */
 import type { AdminSection } from '../routes';
-import { NAV_PARENT, pathFor } from '../routes';
+import { NAV_PARENT, pathFor, USER_PAGES } from '../routes';
 import { useConsole } from '../context';
+import type { ConsoleKey } from '../i18n';
+
+const LABELS: Record<AdminSection, ConsoleKey> = {
+  channels: 'nav.channels',
+  automation: 'nav.channels',
+  operators: 'nav.operators',
+  rules: 'nav.rules',
+  triggers: 'nav.triggers',
+  tags: 'nav.tags',
+  replies: 'nav.replies',
+  audit: 'nav.audit',
+  account: 'nav.account',
+};
 
 export function AdminNav() {
   const { state, t } = useConsole();
-  const sections = state.adminSections().filter((s) => !NAV_PARENT[s]);
+  const sections = state.adminSections().filter((s) => !NAV_PARENT[s] && !USER_PAGES.includes(s));
   if (sections.length === 0) return null;
-  const label = (s: AdminSection) =>
-    s === 'channels'
-      ? t('nav.channels')
-      : s === 'operators'
-        ? t('nav.operators')
-        : s === 'rules'
-          ? t('nav.rules')
-          : s === 'triggers'
-            ? t('nav.triggers')
-            : s === 'tags'
-              ? t('nav.tags')
-              : t('nav.replies');
+  const label = (s: AdminSection) => t(LABELS[s]);
   const route = state.route;
   const go = (e: MouseEvent, to: () => void) => {
     if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;

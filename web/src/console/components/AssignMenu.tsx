@@ -10,7 +10,10 @@ const QUEUE = '';
 
 export function AssignMenu({ dialog, onClose }: { dialog: DialogView; onClose: () => void }) {
   const { state, t, lang } = useConsole();
-  const operators = [...state.operators.values()].sort((a, b) => a.display_name.localeCompare(b.display_name));
+  // A deactivated operator cannot take dialogs: he is not offered.
+  const operators = [...state.operators.values()]
+    .filter((o) => !o.deactivated)
+    .sort((a, b) => a.display_name.localeCompare(b.display_name));
   // Start from someone who can take it now (the server refuses offline and full operators).
   const [choice, setChoice] = useState<string>(
     () => operators.find((o) => o.id !== dialog.assignee?.id && !operatorRefusal(o))?.id ?? (dialog.assignee ? QUEUE : operators[0]?.id ?? QUEUE),
