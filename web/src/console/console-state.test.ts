@@ -132,6 +132,7 @@ describe('ConsoleState', () => {
     expect(state.dialogs.get('d1')?.status).toBe('closed');
     await state.logout();
     expect(state.auth).toBe('signed_out');
+    expect(state.sessionEnded).toBe(false);
     expect(state.dialogs.size).toBe(0);
   });
 
@@ -141,6 +142,7 @@ describe('ConsoleState', () => {
     await settle();
     FakeSocket.last().push({ type: 'error', code: 'unauthenticated', message: 'Sign in first.', details: {} });
     expect(state.auth).toBe('signed_out');
+    expect(state.sessionEnded).toBe(true);
     expect(state.dialogs.size).toBe(0);
   });
 

@@ -123,6 +123,8 @@ export interface ConsoleDeps {
 export class ConsoleState extends Observable {
   lang: Lang;
   auth: AuthPhase = 'checking';
+  /** The last sign-out was the server's (the session ended elsewhere), not the operator's. */
+  sessionEnded = false;
   me: MeView | null = null;
   route: Route = { view: 'dialogs', dialogId: null };
 
@@ -246,6 +248,7 @@ export class ConsoleState extends Observable {
       const me = await this.api<MeView>('POST', '/api/v1/auth/login', {
         body: workspace ? { email, password, workspace } : { email, password },
       });
+      this.sessionEnded = false;
       this.signedIn(me);
       return null;
     } catch (e) {
@@ -312,7 +315,12 @@ export class ConsoleState extends Observable {
     this.followPath(location.pathname);
   }
 
-  private signedOut(): void {
+  /**
+   * Signed out. `ended`: by the server (the session ended elsewhere: logout in another tab, a
+   * password reset, deactivation, expiry), so the sign-in form says so.
+   */
+  private signedOut(ended = false): void {
+    this.sessionEnded = ended;
     this.socket?.stop();
     this.socket = null;
     clearTimeout(this.countsTimer);
@@ -352,7 +360,7 @@ export class ConsoleState extends Observable {
   /** Any 401 means the session is over: back to the sign-in form. */
   private guard(e: unknown): Problem {
     const problem = toProblem(e);
-    if (problem.code === 'unauthenticated' && this.auth === 'signed_in') this.signedOut();
+    if (problem.code === 'unauthenticated' && this.auth === 'signed_in') this.signedOut(true);
     return problem;
   }
 
@@ -1211,7 +1219,7 @@ export class ConsoleState extends Observable {
       case 'error': {
         // The server ends the socket of a session that is over (logout elsewhere, expiry).
         if (frame.code === 'unauthenticated' && !frame.client_id) {
-          if (this.auth === 'signed_in') this.signedOut();
+          if (this.auth === 'signed_in') this.signedOut(true);
           break;
         }
         const problem = { code: frame.code, details: frame.details ?? {}, message: frame.message };

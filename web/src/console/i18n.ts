@@ -9,6 +9,7 @@ export const ru = {
   'app.retry': 'Повторить',
 
   'login.title': 'Вход в консоль оператора',
+  'login.session_ended': 'Сеанс завершён: вы вышли в другой вкладке, пароль изменён или доступ закрыт. Войдите снова.',
   'login.email': 'E-mail',
   'login.password': 'Пароль',
   'login.workspace': 'Рабочее пространство',
@@ -699,6 +700,7 @@ export const en: Record<ConsoleKey, string> = {
   'app.retry': 'Retry',
 
   'login.title': 'Sign in to the operator console',
+  'login.session_ended': 'Your session has ended: you signed out in another tab, the password changed or access was closed. Please sign in again.',
   'login.email': 'E-mail',
   'login.password': 'Password',
   'login.workspace': 'Workspace',
