@@ -2,7 +2,8 @@
 //!
 //! In-process broadcast by default ([`LocalBus`]); [`crate::bus::nats`] carries the same events
 //! between nodes. A subscriber that falls more than its topic's capacity behind gets
-//! `Lagged` from `recv` and must resync; nothing is dropped silently.
+//! `Lagged` from `recv` and must resync; one whose bus was cut off from the other nodes gets
+//! `Reconnected` when it is back, and must resync too; nothing is dropped silently.
 
 use crate::views::Event;
 use frontline_domain::{ChannelId, VisitorId, WorkspaceId};
@@ -52,20 +53,46 @@ pub trait Bus: Send + Sync + 'static {
 pub struct Subscription {
     /// `None` only while dropping: the receiver goes first, under the hub's lock, so the count
     /// of receivers left is exact.
-    rx: Option<broadcast::Receiver<Arc<Delivery>>>,
+    rx: Option<broadcast::Receiver<Item>>,
     hub: Option<Hub>,
     topic: Topic,
 }
 
-type Hub = Arc<Mutex<HashMap<Topic, broadcast::Sender<Arc<Delivery>>>>>;
+/// What travels in a topic's channel: an event, or the bus's word that events may have been
+/// missed (it rides the same queue, so it comes after everything delivered before it).
+#[derive(Clone)]
+enum Item {
+    Event(Arc<Delivery>),
+    Resync,
+}
 
-pub use broadcast::error::RecvError;
+type Hub = Arc<Mutex<HashMap<Topic, broadcast::Sender<Item>>>>;
+
+/// Why [`Subscription::recv`] gave no event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum RecvError {
+    /// The subscriber fell this many events behind its topic's capacity: resync.
+    #[error("lagged {0} events behind")]
+    Lagged(u64),
+    /// The bus was cut off from the other nodes and is back: events of other nodes may have
+    /// been missed meanwhile: resync.
+    #[error("the bus reconnected")]
+    Reconnected,
+    /// The bus is gone.
+    #[error("closed")]
+    Closed,
+}
 
 impl Subscription {
     pub async fn recv(&mut self) -> Result<Arc<Delivery>, RecvError> {
-        match self.rx.as_mut() {
-            Some(rx) => rx.recv().await,
-            None => Err(RecvError::Closed),
+        let Some(rx) = self.rx.as_mut() else {
+            return Err(RecvError::Closed);
+        };
+        match rx.recv().await {
+            Ok(Item::Event(delivery)) => Ok(delivery),
+            Ok(Item::Resync) => Err(RecvError::Reconnected),
+            Err(broadcast::error::RecvError::Lagged(missed)) => Err(RecvError::Lagged(missed)),
+            Err(broadcast::error::RecvError::Closed) => Err(RecvError::Closed),
         }
     }
 }
@@ -89,7 +116,7 @@ impl Drop for Subscription {
 /// The in-process bus: one broadcast channel per topic that has subscribers.
 #[derive(Default, Clone)]
 pub struct LocalBus {
-    topics: Arc<Mutex<HashMap<Topic, broadcast::Sender<Arc<Delivery>>>>>,
+    topics: Hub,
 }
 
 impl LocalBus {
@@ -99,8 +126,17 @@ impl LocalBus {
         for topic in topics {
             if let Some(tx) = map.get(topic) {
                 // An error only means nobody listens right now.
-                let _ = tx.send(event.clone());
+                let _ = tx.send(Item::Event(event.clone()));
             }
+        }
+    }
+
+    /// Tells every subscriber of this process that it may have missed events (their `recv`
+    /// answers [`RecvError::Reconnected`] after what was delivered before).
+    pub fn resync_all(&self) {
+        let Ok(map) = self.topics.lock() else { return };
+        for tx in map.values() {
+            let _ = tx.send(Item::Resync);
         }
     }
 
@@ -198,5 +234,20 @@ mod tests {
             bus.publish(&[Topic::Visitor(v)], event(i));
         }
         assert!(matches!(s.recv().await, Err(RecvError::Lagged(_))));
+    }
+
+    #[tokio::test]
+    async fn a_resync_reaches_every_subscriber_after_what_came_before() {
+        let bus = LocalBus::default();
+        let (v, ws) = (VisitorId::new(), WorkspaceId::new());
+        let mut visitor = bus.subscribe(Topic::Visitor(v));
+        let mut operators = bus.subscribe(Topic::Workspace(ws));
+        bus.publish(&[Topic::Visitor(v)], event(1));
+        bus.resync_all();
+        bus.publish(&[Topic::Visitor(v)], event(2));
+        assert_eq!(visitor.recv().await.ok(), Some(event(1)));
+        assert_eq!(visitor.recv().await, Err(RecvError::Reconnected));
+        assert_eq!(visitor.recv().await.ok(), Some(event(2)));
+        assert_eq!(operators.recv().await, Err(RecvError::Reconnected));
     }
 }

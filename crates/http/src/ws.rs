@@ -360,6 +360,11 @@ async fn serve(s: HttpState, mut peer: Peer, socket: WebSocket) {
                     tracing::info!(ws.missed = missed, "ws: socket fell behind; resync");
                     vec![json!({"type": "resync", "reason": "lagged"}).to_string()]
                 }
+                // The node was cut off from NATS: events of other nodes may be missing.
+                Err(RecvError::Reconnected) => {
+                    metrics.ws_resyncs.fetch_add(1, Ordering::Relaxed);
+                    vec![json!({"type": "resync", "reason": "bus_reconnected"}).to_string()]
+                }
                 Err(RecvError::Closed) => break,
             },
             Some(frames) = pending.next(), if !pending.is_empty() => frames,

@@ -75,7 +75,12 @@ impl PgStore {
         }
         let pool = PgPoolOptions::new()
             .max_connections(16)
-            .acquire_timeout(Duration::from_secs(10))
+            // How long a call waits for a connection, and so how long a request hangs while
+            // the database is out of reach before it answers 503 `unavailable` (a refused
+            // connection is retried until then). With 16 connections and millisecond
+            // transactions a healthy pool hands one out at once; waiting longer only holds
+            // a client that could already be told to try again.
+            .acquire_timeout(Duration::from_secs(3))
             .connect_with(options)
             .await
             .map_err(map_err)?;

@@ -17,6 +17,8 @@ use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
+pub mod proxy;
+
 pub const ADMIN_PASSWORD: &str = "correct horse battery";
 
 /// Which store a test app runs on.

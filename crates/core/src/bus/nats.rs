@@ -1,7 +1,16 @@
-//! The bus across nodes: every event is published once to NATS and every node delivers what
-//! it receives to its own subscribers, so a visitor on node A and an operator on node B see
-//! each other. Events go out in the order they were published on this node (one writer
-//! task); clients order messages by `seq` anyway.
+//! The bus across nodes: every event is delivered at once to this node's own subscribers and
+//! published once to NATS, and every node delivers what it receives from the others to its
+//! own subscribers, so a visitor on node A and an operator on node B see each other.
+//!
+//! What stays true:
+//! - Local delivery never waits for NATS: the connection is made with `no_echo`, so a node
+//!   does not get its own events back, and a visitor and an operator on one node go on
+//!   talking while NATS is unreachable.
+//! - Events go out to NATS in the order they were published on this node (one writer task);
+//!   while NATS is away they wait in the client and leave after the reconnect.
+//! - What other nodes published while this node was cut off is lost to it, so when the
+//!   connection comes back (async-nats reconnects by itself) every local subscriber is told
+//!   to resync ([`super::RecvError::Reconnected`]), after the subscription is live again.
 
 use super::{Bus, Delivery, LocalBus, Subscription, Topic};
 use futures_util::StreamExt;
@@ -25,7 +34,19 @@ pub struct NatsBus {
 impl NatsBus {
     /// Connects to `url` (`nats://127.0.0.1:4222`); events travel on `{prefix}.events`.
     pub async fn connect(url: &str, prefix: &str) -> anyhow::Result<Self> {
-        let client = async_nats::connect(url).await?;
+        // The client reports its connection's ups and downs through a callback; the watcher
+        // task below acts on them (it needs the client, which the callback cannot hold).
+        let (events_tx, mut events) = mpsc::unbounded_channel::<async_nats::Event>();
+        let client = async_nats::ConnectOptions::new()
+            .no_echo()
+            .event_callback(move |event| {
+                let events_tx = events_tx.clone();
+                async move {
+                    let _ = events_tx.send(event);
+                }
+            })
+            .connect(url)
+            .await?;
         let subject = format!("{prefix}.events");
         let mut sub = client.subscribe(subject.clone()).await?;
         // The subscription must be live on the server before the first publish.
@@ -40,6 +61,31 @@ impl NatsBus {
                 }
             }
             tracing::warn!("bus.nats: subscription ended");
+        });
+        let watcher_local = local.clone();
+        let watcher_client = client.clone();
+        let watcher = tokio::spawn(async move {
+            let mut cut_off = false;
+            while let Some(event) = events.recv().await {
+                match event {
+                    async_nats::Event::Disconnected => {
+                        cut_off = true;
+                        tracing::warn!("bus.nats: disconnected; events of other nodes do not arrive");
+                    }
+                    async_nats::Event::Connected if cut_off => {
+                        cut_off = false;
+                        // The client subscribes again on reconnect; a flush is a round trip
+                        // behind that, so when it returns the other nodes' events flow again
+                        // and a client reloading now misses nothing after its reload.
+                        if let Err(e) = watcher_client.flush().await {
+                            tracing::warn!(error = %e, "bus.nats: flush after reconnect failed");
+                        }
+                        tracing::info!("bus.nats: reconnected; local sockets resync");
+                        watcher_local.resync_all();
+                    }
+                    _ => {}
+                }
+            }
         });
         let (out, mut rx) = mpsc::unbounded_channel::<(Vec<Topic>, Arc<Delivery>)>();
         let writer = tokio::spawn(async move {
@@ -58,7 +104,7 @@ impl NatsBus {
             }
             let _ = client.flush().await;
         });
-        Ok(Self { local, out, tasks: vec![reader, writer] })
+        Ok(Self { local, out, tasks: vec![reader, watcher, writer] })
     }
 }
 
@@ -72,8 +118,9 @@ impl Drop for NatsBus {
 
 impl Bus for NatsBus {
     fn publish(&self, topics: &[Topic], event: Arc<Delivery>) {
+        self.local.deliver(topics, event.clone());
         if self.out.send((topics.to_vec(), event)).is_err() {
-            tracing::error!("bus.nats: writer stopped; event not sent");
+            tracing::error!("bus.nats: writer stopped; event not sent to other nodes");
         }
     }
 

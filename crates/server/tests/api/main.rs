@@ -7,6 +7,8 @@ mod automation;
 mod channels;
 mod chat;
 mod contract;
+mod crash;
+mod faults;
 mod lifecycle;
 mod limits;
 mod matrix;
