@@ -10,7 +10,7 @@ export FRONTLINE_TEST_NATS_URL ?= nats://127.0.0.1:4222
 LISTEN ?= 127.0.0.1:8080
 DATA ?= ./data
 
-.PHONY: run web web-deps test lint test-rust test-web e2e bench
+.PHONY: run web web-deps test lint test-rust test-web e2e bench fuzz
 
 web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
@@ -44,3 +44,31 @@ e2e: web-deps
 bench:
 	cargo build --release -p frontline-server -p frontline-bench
 	./target/release/frontline-bench --spawn ./target/release/frontline $(BENCH_ARGS)
+
+# Coverage-guided fuzzing of the pure parsers (cargo-fuzz, libFuzzer; fuzz/ is its own cargo
+# project with its own target dir). Not part of `make test` or CI; see docs/fuzzing.md.
+# No sanitizer (-s none): that builds on stable Rust. One build, then each target runs for
+# FUZZ_SECONDS (the binaries directly, as `cargo fuzz run` would, so every target fuzzes the same
+# build). New inputs go to fuzz/generated/ (ignored); the seeds in fuzz/corpus/ are only read.
+# Crash inputs land in fuzz/artifacts/TARGET/, logs in fuzz/logs/.
+# FUZZ_BUILD_FLAGS=--no-default-features builds without the HTTP crate (all but ws_frame).
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= ws_frame automation_doc routing_rules search_query file_sniff
+FUZZ_JOBS ?= 1
+FUZZ_BUILD_FLAGS ?=
+
+fuzz:
+	command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+	cd fuzz && CARGO_BUILD_JOBS=$(FUZZ_JOBS) cargo fuzz build -s none $(FUZZ_BUILD_FLAGS)
+	@bin=fuzz/target/$$(rustc -vV | sed -n 's/^host: //p')/release; mkdir -p fuzz/logs; failed=""; \
+	for t in $(FUZZ_TARGETS); do \
+	  mkdir -p fuzz/generated/$$t fuzz/artifacts/$$t; \
+	  echo "== $$t: $(FUZZ_SECONDS) s (log: fuzz/logs/$$t.log)"; \
+	  if $$bin/$$t -artifact_prefix=fuzz/artifacts/$$t/ -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	        fuzz/generated/$$t fuzz/corpus/$$t > fuzz/logs/$$t.log 2>&1; then \
+	    grep -E '^#[0-9]+[[:space:]]+DONE|^Done [0-9]+ runs|^stat::' fuzz/logs/$$t.log; \
+	  else \
+	    failed="$$failed $$t"; grep -E -A 3 'panicked at|ERROR: libFuzzer|Test unit written|No such file' fuzz/logs/$$t.log; \
+	  fi; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: failed:$$failed (crash inputs in fuzz/artifacts/, logs in fuzz/logs/)"; exit 1; fi

@@ -86,7 +86,8 @@ impl BusinessHours {
         if b <= a {
             return 0;
         }
-        let Some(s) = &self.schedule else { return b.0 - a.0 };
+        // Saturating: the span between the ends of what a `Timestamp` holds exceeds an i64.
+        let Some(s) = &self.schedule else { return b.0.saturating_sub(a.0) };
         let mut total = 0;
         for (x, y) in s.spans_from(a) {
             if x >= b.0 {
@@ -200,6 +201,16 @@ mod tests {
         assert_eq!(h.add_working(Timestamp(1000), 500), Timestamp(1500));
         assert_eq!(h.working_between(Timestamp(1000), Timestamp(4000)), 3000);
         assert!(h.is_open(Timestamp(0)));
+    }
+
+    #[test]
+    fn always_open_saturates_at_the_ends_of_time() {
+        // Found by the fuzz target automation_doc: the subtraction overflowed.
+        let h = BusinessHours::always();
+        assert_eq!(h.working_between(Timestamp(i64::MIN), Timestamp(i64::MAX)), i64::MAX);
+        assert_eq!(h.working_between(Timestamp(i64::MIN), Timestamp(1_800_000_000_000)), i64::MAX);
+        assert_eq!(h.working_between(Timestamp(-1), Timestamp(i64::MAX)), i64::MAX);
+        assert_eq!(h.working_between(Timestamp(i64::MAX), Timestamp(i64::MIN)), 0);
     }
 
     #[test]

@@ -71,7 +71,8 @@ pub fn is_image(content_type: &str) -> bool {
 pub fn clean_name(raw: &str) -> Result<String, DomainError> {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or_default();
     let cleaned: String = crate::text::clean_name(base).chars().filter(|c| !c.is_control()).collect();
-    let cleaned = cleaned.trim().trim_start_matches('.').trim();
+    // Leading dots and spaces in any mix (`. .htaccess` is not let through as `.htaccess`).
+    let cleaned = cleaned.trim_start_matches(|c: char| c == '.' || c.is_whitespace()).trim_end();
     if cleaned.chars().count() > 200 {
         return Err(DomainError::invalid("name", "must be at most 200 characters"));
     }
@@ -107,5 +108,19 @@ mod tests {
         assert_eq!(clean_name("  ").as_deref(), Ok("file"));
         assert_eq!(clean_name(".htaccess").as_deref(), Ok("htaccess"));
         assert!(clean_name(&"я".repeat(201)).is_err());
+    }
+
+    #[test]
+    fn leading_dots_go_however_they_are_mixed_with_spaces() {
+        // Found by the fuzz target file_sniff: `. ..` was stored as `..`, and cleaning it again
+        // gave `file` (not idempotent).
+        assert_eq!(clean_name(". ..").as_deref(), Ok("file"));
+        assert_eq!(clean_name(". .htaccess").as_deref(), Ok("htaccess"));
+        assert_eq!(clean_name(".\u{0}. \u{202E}.env").as_deref(), Ok("env"));
+        assert_eq!(clean_name(" a. b.png ").as_deref(), Ok("a. b.png"));
+        for raw in [". ..", ". .htaccess", "..\u{8} .x", " ä.txt"] {
+            let once = clean_name(raw).expect("short");
+            assert_eq!(clean_name(&once).as_deref(), Ok(once.as_str()), "{raw:?}");
+        }
     }
 }
