@@ -1,6 +1,6 @@
 # Frontline: two commands matter.
 #   make run    build the web files and the release binary, serve on http://127.0.0.1:8080 (SQLite in ./data)
-#   make test   every test: formatting, clippy, Rust unit/contract/integration tests, web unit tests, browser test
+#   make test   every test: formatting, clippy, Rust unit/contract/integration tests, API fuzzing, web unit tests, browser test
 SHELL := /bin/bash
 
 # The test suite talks to real PostgreSQL and NATS (see .ci/run for starting them).
@@ -10,7 +10,7 @@ export FRONTLINE_TEST_NATS_URL ?= nats://127.0.0.1:4222
 LISTEN ?= 127.0.0.1:8080
 DATA ?= ./data
 
-.PHONY: run web web-deps test lint test-rust test-web e2e bench fuzz
+.PHONY: run web web-deps test lint test-rust api-fuzz server-bin test-web e2e bench fuzz
 
 web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
@@ -23,7 +23,7 @@ run: web
 	cargo build --release -p frontline-server
 	./target/release/frontline serve --listen $(LISTEN) --data $(DATA)
 
-test: lint test-rust test-web e2e
+test: lint test-rust api-fuzz test-web e2e
 
 lint:
 	cargo fmt --all --check
@@ -35,9 +35,17 @@ test-rust:
 test-web: web-deps
 	cd web && npm run typecheck && npm test
 
-# The browser test: Debian's Chromium driven by playwright-core, a real server, screenshots in artifacts/screenshots.
-e2e: web-deps
+# The debug server that the API fuzzing and the browser test run.
+server-bin:
 	cargo build -p frontline-server
+
+# schemathesis with every check against a real server, about 3 minutes (docs/api-fuzzing.md).
+# Its venv is kept in ~/.cache/frontline; the report and the server's log go to artifacts/schemathesis.
+api-fuzz: server-bin
+	.ci/schemathesis.sh target/debug/frontline
+
+# The browser test: Debian's Chromium driven by playwright-core, a real server, screenshots in artifacts/screenshots.
+e2e: web-deps server-bin
 	cd web && FRONTLINE_BIN=../target/debug/frontline npm run e2e
 
 # Figures for docs/bench.md (release build).

@@ -237,6 +237,7 @@ pub async fn create_operator(
     app: &App,
     admin: &OperatorActor,
     input: NewOperatorInput<'_>,
+    ip: Option<&str>,
 ) -> Result<Operator, CoreError> {
     admin.require_admin()?;
     let op = create_operator_in(app, admin.workspace(), input).await?;
@@ -246,7 +247,7 @@ pub async fn create_operator(
         Some(&admin.operator),
         "operator.created",
         Some((op.id.0, op.display_name.as_str())),
-        None,
+        ip,
         serde_json::json!({ "role": op.role.as_str() }),
     );
     crate::operators::record(app, vec![entry]).await;

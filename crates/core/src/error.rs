@@ -26,6 +26,10 @@ pub enum CoreError {
     DialogNotFound,
     #[error("no such {0}")]
     NotFound(&'static str),
+    /// A well-formed id in the request's body names nothing the caller may use (a tag, an
+    /// upload, a channel); `field` is the field as the API names it.
+    #[error("{field}: no such {what}")]
+    UnknownReference { field: String, what: &'static str },
     #[error("an operator with this e-mail already exists")]
     EmailTaken,
     #[error("a channel with this name already exists")]

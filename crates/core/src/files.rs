@@ -197,8 +197,7 @@ pub(crate) async fn take(
         if out.iter().any(|a| a.id == *id) {
             continue;
         }
-        let bad =
-            || CoreError::Invalid { field: "attachments".into(), reason: format!("{id} is not an upload of yours") };
+        let bad = || CoreError::UnknownReference { field: "attachments".into(), what: "upload" };
         let f = match app.store.file(ws, *id).await {
             Ok(f) => f,
             Err(StoreError::NotFound) => return Err(bad()),

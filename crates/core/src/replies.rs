@@ -83,7 +83,7 @@ pub async fn create(
             match app.store.channel(actor.workspace(), ch).await {
                 Ok(_) => (None, Some(ch)),
                 Err(StoreError::NotFound) => {
-                    return Err(frontline_domain::DomainError::invalid("channel_id", "no such channel").into());
+                    return Err(CoreError::UnknownReference { field: "channel_id".into(), what: "channel" });
                 }
                 Err(e) => return Err(e.into()),
             }

@@ -17,14 +17,23 @@ use uuid::Uuid;
 pub enum ConditionView {
     /// The page URL matches a glob (`*` for any text) or, with `regex`, a regular expression.
     Url {
+        #[schema(value_type = frontline_domain::patterns::schema::UrlPattern)]
         pattern: String,
         #[serde(default)]
         regex: bool,
     },
     /// The visitor property `name` (e.g. `city`) equals `value`, ignoring case.
-    Property { name: String, value: String },
+    Property {
+        #[schema(value_type = frontline_domain::patterns::schema::PropertyName)]
+        name: String,
+        #[schema(value_type = frontline_domain::patterns::schema::PropertyValue)]
+        value: String,
+    },
     /// The browser's language has this primary subtag (`ru` matches `ru-RU`).
-    Language { value: String },
+    Language {
+        #[schema(value_type = frontline_domain::patterns::schema::LanguageCode)]
+        value: String,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
@@ -38,8 +47,13 @@ pub struct RoutingRuleView {
 /// A rule as an admin sends it.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct RoutingRuleInput {
+    #[schema(value_type = frontline_domain::patterns::schema::RuleName)]
     pub name: String,
+    /// A channel of the workspace (else `404`).
+    #[schema(value_type = frontline_domain::patterns::schema::Id)]
     pub channel_id: Uuid,
+    /// 1 to 10, all must hold.
+    #[schema(min_items = 1, max_items = 10)]
     pub conditions: Vec<ConditionView>,
 }
 
@@ -188,7 +202,7 @@ pub async fn replace(
         Err(StoreError::NotFound) => {
             let channels = app.store.list_channels(ws).await?;
             let i = items.iter().position(|r| !channels.iter().any(|c| c.id.0 == r.channel_id)).unwrap_or(0);
-            return Err(invalid(format!("items[{i}].channel_id"), "not a channel of this workspace"));
+            return Err(CoreError::UnknownReference { field: format!("items[{i}].channel_id"), what: "channel" });
         }
         Err(e) => return Err(e.into()),
     }

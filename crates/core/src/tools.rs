@@ -102,7 +102,9 @@ pub async fn set_tags(
             match app.store.dictionary_entry(actor.workspace(), Dictionary::Tags, *raw).await {
                 Ok(e) if e.archived => return Err(bad("the tag is archived")),
                 Ok(_) => {}
-                Err(StoreError::NotFound) => return Err(bad("no such tag")),
+                Err(StoreError::NotFound) => {
+                    return Err(CoreError::UnknownReference { field: "tag_ids".into(), what: "tag" });
+                }
                 Err(e) => return Err(e.into()),
             }
         }
@@ -130,7 +132,9 @@ pub async fn set_category(
         match app.store.dictionary_entry(actor.workspace(), Dictionary::Categories, c.0).await {
             Ok(e) if e.archived => return Err(bad("the category is archived")),
             Ok(_) => {}
-            Err(StoreError::NotFound) => return Err(bad("no such category")),
+            Err(StoreError::NotFound) => {
+                return Err(CoreError::UnknownReference { field: "category_id".into(), what: "category" });
+            }
             Err(e) => return Err(e.into()),
         }
     }

@@ -36,11 +36,21 @@ pub struct TriggerView {
 /// A trigger to create, or the fields to change.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct TriggerInput {
+    /// 1–100 characters once trimmed.
+    #[schema(value_type = Option<frontline_domain::patterns::schema::RuleName>)]
     pub name: Option<String>,
+    /// 1–1000 characters once trimmed.
+    #[schema(value_type = Option<frontline_domain::patterns::schema::LongText>)]
     pub message: Option<String>,
     pub enabled: Option<bool>,
+    /// Seconds on the site before it shows: 0–86400.
+    #[schema(minimum = 0, maximum = 86_400)]
     pub time_on_site_seconds: Option<i64>,
+    /// All must hold; at most 10.
+    #[schema(max_items = 10)]
     pub conditions: Option<Vec<ConditionView>>,
+    /// A visitor sees it at most once in this many hours: 1–8760.
+    #[schema(minimum = 1, maximum = 8760)]
     pub period_hours: Option<i64>,
 }
 

@@ -113,7 +113,8 @@ pub struct ProfilePatch<'a> {
 
 /// Applies a patch to a visitor: every field is checked before anything is written.
 pub(crate) async fn apply_profile(app: &App, v: &Visitor, p: &ProfilePatch<'_>) -> Result<Visitor, CoreError> {
-    let blank = |s: &Option<&str>| s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+    // Blank clears a field; what is given is checked as sent (the parsers trim it themselves).
+    let blank = |s: &Option<&str>| s.filter(|s| !s.trim().is_empty()).map(str::to_owned);
     let name = match &p.name {
         None => v.name.clone(),
         Some(n) => blank(n).map(|n| VisitorName::parse(&n)).transpose()?,
@@ -172,6 +173,9 @@ pub struct MessageHitView {
 /// Dialogs the operator sees whose messages or visitor match, newest first.
 pub async fn search(app: &App, actor: &OperatorActor, q: &str, limit: u32) -> Result<Vec<SearchHit>, CoreError> {
     let query = SearchQuery::parse(q)?;
+    if query.finds_nothing() {
+        return Ok(Vec::new());
+    }
     let visible_to = (!actor.operator.role.sees_all_channels()).then_some(actor.operator.id);
     let rows = app.store.search(actor.workspace(), &query, visible_to, limit).await?;
     let dialogs: Vec<_> = rows.iter().map(|r| r.dialog.clone()).collect();

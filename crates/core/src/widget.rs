@@ -82,11 +82,11 @@ impl PageContext {
     fn parse(self) -> Result<frontline_domain::RoutingContext, CoreError> {
         let bad = |field: String, reason: &str| CoreError::Invalid { field, reason: reason.to_owned() };
         let page_url = self.page_url.map(|u| u.trim().to_owned()).filter(|u| !u.is_empty());
-        if page_url.as_ref().is_some_and(|u| u.len() > 2000) {
+        if page_url.as_ref().is_some_and(|u| u.chars().count() > 2000) {
             return Err(bad("page_url".into(), "at most 2000 characters"));
         }
         let language = self.language.map(|l| l.trim().to_owned()).filter(|l| !l.is_empty());
-        if language.as_ref().is_some_and(|l| l.len() > 35) {
+        if language.as_ref().is_some_and(|l| l.chars().count() > 35) {
             return Err(bad("language".into(), "at most 35 characters"));
         }
         if self.properties.len() > 50 {
@@ -391,9 +391,10 @@ pub struct OfflineForm<'a> {
 pub async fn offline_request(app: &App, actor: &VisitorActor, f: &OfflineForm<'_>) -> Result<Posted, CoreError> {
     let client_id = ClientId::parse(f.client_id)?;
     let bad = |field: &str, reason: &str| CoreError::Invalid { field: field.to_owned(), reason: reason.to_owned() };
-    VisitorName::parse(f.name).map_err(|_| bad("name", "1–100 characters"))?;
+    VisitorName::parse(f.name).map_err(|_| bad("name", "1–80 characters"))?;
+    // Blank is not given; what is given is checked as sent (the parsers trim it themselves).
     fn given(s: Option<&str>) -> Option<&str> {
-        s.map(str::trim).filter(|s| !s.is_empty())
+        s.filter(|s| !s.trim().is_empty())
     }
     let (email, phone) = (given(f.email), given(f.phone));
     if email.is_none() && phone.is_none() {

@@ -37,15 +37,19 @@ impl Role {
 }
 
 /// An e-mail address, trimmed and lower-cased. Deliberately a light check: one `@`, a
-/// non-empty local part and a domain with a dot; the mail server is the final judge.
+/// non-empty local part and a domain with a dot, at most 254 characters as sent; the mail
+/// server is the final judge.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Email(String);
 
 impl Email {
     pub fn parse(s: &str) -> Result<Self, DomainError> {
-        let s = s.trim().to_lowercase();
         let bad = || DomainError::invalid("email", "not an e-mail address");
-        if s.len() > 254 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        if s.chars().count() > 254 {
+            return Err(bad());
+        }
+        let s = s.trim().to_lowercase();
+        if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(bad());
         }
         let (local, domain) = s.split_once('@').ok_or_else(bad)?;

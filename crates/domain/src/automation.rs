@@ -41,8 +41,12 @@ pub struct AutomationDoc {
 #[serde(default)]
 pub struct HoursDoc {
     pub enabled: bool,
+    /// An IANA time zone (`Europe/Moscow`).
     pub time_zone: String,
+    /// Open intervals; at least one when `enabled`, none overlapping another of its day.
+    #[cfg_attr(feature = "openapi", schema(max_items = 70))]
     pub week: Vec<IntervalDoc>,
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::patterns::schema::Holidays))]
     pub holidays: Vec<String>,
 }
 
@@ -60,8 +64,12 @@ impl Default for HoursDoc {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct IntervalDoc {
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::patterns::schema::WeekDay))]
     pub day: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::patterns::schema::OpensAt))]
     pub open: String,
+    /// After `open`.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::patterns::schema::ClosesAt))]
     pub close: String,
 }
 
@@ -70,8 +78,11 @@ pub struct IntervalDoc {
 #[serde(default)]
 pub struct SlaDoc {
     pub enabled: bool,
+    #[cfg_attr(feature = "openapi", schema(minimum = 10, maximum = 604_800))]
     pub first_reply_seconds: i64,
+    #[cfg_attr(feature = "openapi", schema(minimum = 10, maximum = 604_800))]
     pub next_reply_seconds: i64,
+    #[cfg_attr(feature = "openapi", schema(minimum = 10, maximum = 604_800))]
     pub resolution_seconds: i64,
     pub business_hours: bool,
 }
@@ -94,8 +105,13 @@ impl Default for SlaDoc {
 #[serde(default)]
 pub struct AutoCloseDoc {
     pub enabled: bool,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1440))]
     pub silence_minutes: i64,
+    /// Each with a letter or a digit.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::patterns::schema::HoldPhrases))]
     pub hold_phrases: Vec<String>,
+    /// Longer than `silence_minutes`.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 10_080))]
     pub hold_minutes: i64,
     pub prompt: PromptDoc,
 }
@@ -117,7 +133,9 @@ impl Default for AutoCloseDoc {
 #[serde(default)]
 pub struct PromptDoc {
     pub enabled: bool,
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::patterns::schema::LongText))]
     pub text: String,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1440))]
     pub close_after_minutes: i64,
 }
 
@@ -132,6 +150,7 @@ impl Default for PromptDoc {
 #[serde(default)]
 pub struct OfflineDoc {
     pub enabled: bool,
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::patterns::schema::LongText))]
     pub message: String,
 }
 
@@ -148,6 +167,7 @@ impl Default for OfflineDoc {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct PersonaDoc {
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::patterns::schema::ShortText))]
     pub name: String,
 }
 

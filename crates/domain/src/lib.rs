@@ -13,6 +13,7 @@ pub mod hours;
 pub mod ids;
 pub mod mention;
 pub mod message;
+pub mod patterns;
 pub mod queue;
 pub mod routing;
 pub mod search;

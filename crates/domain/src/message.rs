@@ -5,8 +5,8 @@ use crate::ids::{DialogId, MessageId, WorkspaceId};
 use crate::time::Timestamp;
 use uuid::Uuid;
 
-/// The text of a message: not blank, at most `limit` characters (configurable; 4,000 by
-/// default). Kept as written, with surrounding white space trimmed; never interpreted as HTML.
+/// The text of a message: not blank, at most `limit` characters as sent (configurable; 4,000
+/// by default). Kept as written, with surrounding white space trimmed; never interpreted as HTML.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MessageBody(String);
 
@@ -14,13 +14,15 @@ impl MessageBody {
     pub const DEFAULT_LIMIT: usize = 4000;
 
     pub fn parse(s: &str, limit: usize) -> Result<Self, DomainError> {
+        // The limit counts the text as sent, before trimming: what a client can check itself
+        // (and what the API's schema states as `maxLength`).
+        if s.chars().count() > limit {
+            return Err(DomainError::MessageTooLong { limit });
+        }
         let cleaned = crate::text::clean_body(s);
         let s = cleaned.trim();
         if s.is_empty() {
             return Err(DomainError::EmptyMessage);
-        }
-        if s.chars().count() > limit {
-            return Err(DomainError::MessageTooLong { limit });
         }
         // NUL cannot be stored in PostgreSQL text; other control characters are noise.
         if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
@@ -151,7 +153,8 @@ mod tests {
         assert_eq!(MessageBody::parse("  \n\t ", 10), Err(DomainError::EmptyMessage));
         assert_eq!(MessageBody::parse("", 10), Err(DomainError::EmptyMessage));
         assert_eq!(MessageBody::parse("абвгдеёжзий", 10), Err(DomainError::MessageTooLong { limit: 10 }));
-        assert_eq!(MessageBody::parse(" абвгдеёжзи ", 10).map(|b| b.0), Ok("абвгдеёжзи".into()));
+        assert_eq!(MessageBody::parse(" абвгдеёжзи ", 12).map(|b| b.0), Ok("абвгдеёжзи".into()));
+        assert_eq!(MessageBody::parse(" абвгдеёжзи ", 10), Err(DomainError::MessageTooLong { limit: 10 }), "as sent");
         assert!(MessageBody::parse("a\0b", 10).is_err());
         assert!(MessageBody::parse("line\nline", 10).is_ok());
     }
@@ -189,7 +192,7 @@ mod properties {
                 Err(DomainError::EmptyMessage) => prop_assert!(s.trim().is_empty()),
                 Err(DomainError::MessageTooLong { limit: l }) => {
                     prop_assert_eq!(l, limit);
-                    prop_assert!(s.trim().chars().count() > limit);
+                    prop_assert!(s.chars().count() > limit);
                 }
                 Err(DomainError::Invalid { field, .. }) => {
                     prop_assert_eq!(field, "body");

@@ -112,10 +112,10 @@ pub enum Condition {
 impl Condition {
     pub fn property(key: &str, value: &str) -> Result<Self, DomainError> {
         let key = key.trim();
-        if key.is_empty() || key.len() > 100 {
+        if key.is_empty() || key.chars().count() > 100 {
             return Err(DomainError::invalid("key", "1–100 characters"));
         }
-        if value.trim().is_empty() || value.len() > 500 {
+        if value.trim().is_empty() || value.chars().count() > 500 {
             return Err(DomainError::invalid("value", "1–500 characters"));
         }
         Ok(Self::VisitorProperty { key: key.to_owned(), value: value.trim().to_owned() })

@@ -3,7 +3,8 @@
 //! A query is words (letters and digits); punctuation separates them. Each word matches the
 //! words that start with its stem, so "оплаты" finds "оплата" and "оплатой", and "orders"
 //! finds "order". The stem is the word without a common Russian or English ending, never
-//! shorter than three letters. Every word must match (AND).
+//! shorter than three letters. Every word must match (AND). A query with no word in it (only
+//! punctuation) is a valid query that finds nothing.
 
 use crate::error::DomainError;
 
@@ -57,12 +58,14 @@ impl SearchQuery {
             }
         }
         stems.truncate(8);
-        if stems.is_empty() {
-            return Err(DomainError::invalid("q", "must contain a letter or a digit"));
-        }
         let digits: String = q.chars().filter(char::is_ascii_digit).collect();
         let phone_like = q.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
         Ok(Self { stems, digits: (phone_like && digits.len() >= 5).then_some(digits) })
+    }
+
+    /// A query without words matches nothing (and has no syntax in either backend).
+    pub fn finds_nothing(&self) -> bool {
+        self.stems.is_empty()
     }
 
     /// The query in SQLite FTS5 syntax: every stem as a quoted prefix, all required.
@@ -95,7 +98,8 @@ mod tests {
     #[test]
     fn queries_are_checked_and_built() {
         assert!(SearchQuery::parse(" a ").is_err());
-        assert!(SearchQuery::parse("--").is_err());
+        assert_eq!(SearchQuery::parse("--").map(|q| q.finds_nothing()), Ok(true), "no words: nothing to find");
+        assert_eq!(SearchQuery::parse("a-").map(|q| q.finds_nothing()), Ok(false));
         assert!(SearchQuery::parse(&"я".repeat(201)).is_err());
         let q = SearchQuery::parse("Оплата заказа").expect("valid");
         assert_eq!(q.stems, vec!["оплат", "заказ"]);

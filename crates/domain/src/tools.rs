@@ -144,15 +144,18 @@ pub fn check_snooze(until: Timestamp, now: Timestamp) -> Result<Timestamp, Domai
 }
 
 /// A phone number as a person types it: digits with `+`, spaces, dashes, dots and brackets,
-/// 5 to 15 digits.
+/// 5 to 15 digits, at most 32 characters as sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Phone(String);
 
 impl Phone {
     pub fn parse(s: &str) -> Result<Self, DomainError> {
-        let s = s.trim();
         let bad = || DomainError::invalid("phone", "must be 5–15 digits, with + ( ) - . and spaces allowed");
-        if s.len() > 32 || !s.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c)) {
+        if s.chars().count() > 32 {
+            return Err(bad());
+        }
+        let s = s.trim();
+        if !s.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c)) {
             return Err(bad());
         }
         let digits = s.chars().filter(char::is_ascii_digit).count();
@@ -228,15 +231,15 @@ impl SavedReply {
         parse_name(s, "title")
     }
 
-    /// A body: 1–4000 characters.
+    /// A body: not blank, at most 4000 characters as sent (like a message's).
     pub fn parse_body(s: &str) -> Result<String, DomainError> {
+        if s.chars().count() > 4000 {
+            return Err(DomainError::invalid("body", "must be at most 4000 characters"));
+        }
         let cleaned = crate::text::clean_body(s);
         let s = cleaned.trim();
         if s.is_empty() {
             return Err(DomainError::invalid("body", "must not be empty"));
-        }
-        if s.chars().count() > 4000 {
-            return Err(DomainError::invalid("body", "must be at most 4000 characters"));
         }
         Ok(s.to_owned())
     }

@@ -4,6 +4,7 @@ use crate::console::OperatorList;
 use crate::error::{ApiError, ApiErrorBody, ApiResult, ErrorCode};
 use crate::extract::{AdminAuth, JsonBody, OperatorAuth};
 use crate::state::HttpState;
+use crate::wire;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -36,7 +37,8 @@ pub async fn list_channels(
 
 #[derive(Deserialize, ToSchema)]
 pub struct ChannelRequest {
-    /// 1–80 characters, unique in the workspace ("Москва", "Сервисный центр").
+    /// 1–80 characters once trimmed, unique in the workspace ("Москва", "Сервисный центр").
+    #[schema(value_type = wire::Name)]
     pub name: String,
 }
 
@@ -59,18 +61,25 @@ async fn channel_view(s: &HttpState, ch: &frontline_domain::Channel) -> ApiResul
 
 #[derive(Deserialize, ToSchema)]
 pub struct ChannelPatchRequest {
+    /// 1–80 characters once trimmed, unique in the workspace.
+    #[schema(value_type = Option<wire::Name>)]
     pub name: Option<String>,
     /// `queue` (operators accept) or `auto` (assigned to the freest online member).
+    #[schema(value_type = Option<wire::ChannelMode>)]
     pub mode: Option<String>,
-    /// Sent in the operator's name on accept or assign; 1–1000 characters.
+    /// Sent in the operator's name on accept or assign; 1–1000 characters once trimmed.
+    #[schema(value_type = Option<wire::Greeting>)]
     pub greeting: Option<String>,
     /// How long a dialog may wait in the queue before the channel is alerted: 10–86400.
+    #[schema(minimum = 10, maximum = 86_400)]
     pub wait_alert_seconds: Option<i64>,
     /// What happens to an operator's dialogs when he goes offline: `keep` or `return`.
+    #[schema(value_type = Option<wire::OfflinePolicy>)]
     pub offline_policy: Option<String>,
     /// A dialog cannot be closed without a category.
     pub require_category: Option<bool>,
     /// A visitor writing less than this after a close reopens the dialog: 0 (never) to 10080.
+    #[schema(minimum = 0, maximum = 10_080)]
     pub reopen_window_minutes: Option<i64>,
 }
 
@@ -113,7 +122,9 @@ pub async fn list_members(
 
 #[derive(Deserialize, ToSchema)]
 pub struct MembersRequest {
-    /// The complete list of members; it replaces the old one.
+    /// The complete list of members (at most 1000); it replaces the old one. An unknown id is
+    /// `404`.
+    #[schema(value_type = wire::OperatorIds)]
     pub operator_ids: Vec<String>,
 }
 

@@ -3,6 +3,7 @@
 use crate::error::{ApiError, ApiErrorBody, ApiResult};
 use crate::extract::{AdminAuth, ClientIp, JsonBody, OperatorAuth, QueryParams, SESSION_COOKIE, cookie};
 use crate::state::HttpState;
+use crate::wire;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -17,10 +18,13 @@ use utoipa::{IntoParams, ToSchema};
 
 #[derive(Deserialize, ToSchema)]
 pub struct LoginRequest {
+    #[schema(value_type = wire::Email)]
     pub email: String,
     pub password: String,
-    /// The workspace's short name, needed only when the e-mail exists in several.
+    /// The workspace's short name (2–40 characters: `a-z`, `0-9`, `-`), needed only when the
+    /// e-mail exists in several; blank is none.
     #[serde(default)]
+    #[schema(value_type = Option<wire::WorkspaceOrBlank>)]
     pub workspace: Option<String>,
 }
 
@@ -87,12 +91,15 @@ pub struct DialogListQuery {
     #[param(value_type = Option<StatusParam>)]
     pub status: Option<String>,
     /// `any` (default), `mine`, `mine_or_unassigned`, `unassigned`, or an operator's id.
+    #[param(value_type = Option<wire::AssigneeFilter>)]
     pub assignee: Option<String>,
     /// `true`: only dialogs whose last message is the visitor's.
     pub unanswered: Option<bool>,
     /// Only this channel's dialogs.
+    #[param(value_type = Option<wire::Id>)]
     pub channel: Option<String>,
     /// Only dialogs with this tag (an id).
+    #[param(value_type = Option<wire::Id>)]
     pub tag: Option<String>,
     /// `waiting` (default: the longest-waiting visitor first), `activity` (newest first) or
     /// `due` (the nearest SLA due first).
@@ -102,6 +109,7 @@ pub struct DialogListQuery {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
+    #[param(value_type = Option<wire::DialogCursor>)]
     pub cursor: Option<String>,
 }
 
@@ -218,7 +226,8 @@ pub struct MessagesQuery {
     /// 1–500, default 100.
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
-    /// `next_cursor` of the previous page (same as `after_seq`).
+    /// `next_cursor` of the previous page (same as `after_seq`; it wins over it).
+    #[param(value_type = Option<wire::SeqCursor>)]
     pub cursor: Option<String>,
 }
 
@@ -260,22 +269,25 @@ pub async fn list_messages(
     Ok(Json(page_of(&msgs, limit)))
 }
 
+/// An operator's send: text (1 to 4000 characters, `message_limit`), files, or both.
 #[derive(Deserialize, ToSchema)]
 pub struct SendRequest {
-    /// Your id for this send (1–64 printable characters): a retry with the same id is not stored twice.
+    /// Your id for this send (1–64 printable ASCII characters): a retry with the same id is not
+    /// stored twice.
+    #[schema(value_type = wire::ClientId)]
     pub client_id: String,
+    /// Not blank once trimmed, unless the send carries files; at most 4000 characters as sent.
     #[serde(default)]
+    #[schema(value_type = wire::MessageTextOrBlank)]
     pub body: String,
     /// An internal note: seen by operators only, never by the visitor; `@Имя` mentions notify.
     #[serde(default)]
     pub internal: bool,
-    /// Upload ids (`POST /api/v1/uploads`); `body` may then be empty.
+    /// Upload ids (`POST /api/v1/uploads`), at most 5 (`upload_max_files`); `body` may then be
+    /// blank. An id that is not the caller's unsent upload is `404`.
     #[serde(default)]
-    #[schema(value_type = Vec<Uuid>)]
+    #[schema(value_type = wire::AttachmentIds)]
     pub attachments: Vec<frontline_domain::AttachmentId>,
-    /// Widget only: the proactive message the visitor answers (his new dialog starts with it).
-    #[serde(default)]
-    pub trigger_id: Option<uuid::Uuid>,
 }
 
 /// Replies in a dialog. `201` when stored, `200` when this `client_id` was stored before.
@@ -303,6 +315,7 @@ pub async fn send_message(
 #[derive(Deserialize, ToSchema)]
 pub struct ReadRequest {
     /// The newest `seq` the operator has seen.
+    #[schema(minimum = 0)]
     pub seq: i64,
 }
 
@@ -321,7 +334,8 @@ pub async fn mark_read(
 
 /// Closes a dialog (closing a closed one changes nothing).
 #[utoipa::path(post, path = "/api/v1/dialogs/{id}/close", tag = "console",
-    params(("id" = Uuid, Path, description = "dialog id")), responses((status = 200, body = DialogView), (status = 404, body = ApiErrorBody)))]
+    params(("id" = Uuid, Path, description = "dialog id")), responses((status = 200, body = DialogView), (status = 404, body = ApiErrorBody),
+        (status = 409, description = "The channel requires a category and the dialog has none (`category_required`).", body = ApiErrorBody)))]
 pub async fn close_dialog(
     State(s): State<HttpState>,
     OperatorAuth(actor): OperatorAuth,
@@ -348,10 +362,16 @@ pub async fn list_operators(
 
 #[derive(Deserialize, ToSchema)]
 pub struct NewOperatorRequest {
+    #[schema(value_type = wire::Email)]
     pub email: String,
+    /// 1–80 characters once trimmed.
+    #[schema(value_type = wire::Name)]
     pub display_name: String,
+    /// 8–256 characters.
+    #[schema(value_type = wire::Password)]
     pub password: String,
     /// `admin`, `supervisor` or `operator`.
+    #[schema(value_type = wire::Role)]
     pub role: String,
 }
 
@@ -361,6 +381,7 @@ pub struct NewOperatorRequest {
 pub async fn create_operator(
     State(s): State<HttpState>,
     AdminAuth(admin): AdminAuth,
+    ClientIp(ip): ClientIp,
     JsonBody(req): JsonBody<NewOperatorRequest>,
 ) -> ApiResult<(StatusCode, Json<OperatorView>)> {
     let op = auth::create_operator(
@@ -372,6 +393,7 @@ pub async fn create_operator(
             password: &req.password,
             role: &req.role,
         },
+        ip.as_deref(),
     )
     .await?;
     Ok((StatusCode::CREATED, Json(frontline_core::queue::operator_view(&s.app, &op).await?)))

@@ -224,6 +224,11 @@ impl From<CoreError> for ApiError {
             }
             CoreError::DialogNotFound => ApiError::new(C::DialogNotFound, "No such dialog."),
             CoreError::NotFound(what) => ApiError::new(C::NotFound, format!("No such {what}.")),
+            CoreError::UnknownReference { field, what } => ApiError {
+                code: C::NotFound,
+                message: format!("No such {what}."),
+                details: serde_json::json!({ "field": field }),
+            },
             CoreError::EmailTaken => ApiError {
                 code: C::EmailTaken,
                 message: "This e-mail is taken.".into(),

@@ -14,6 +14,7 @@ pub mod state;
 pub mod tools;
 pub mod web;
 pub mod widget;
+pub mod wire;
 pub mod ws;
 
 pub use state::{HttpConfig, HttpState};

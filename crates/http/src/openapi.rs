@@ -2,6 +2,7 @@
 //! types themselves, so it cannot drift from the code.
 
 use crate::error::{ApiErrorBody, ErrorCode};
+use crate::wire::Limits;
 use crate::{automation, channels, console, operators, queue, tools, widget};
 use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -29,7 +30,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         operators::audit_log,
     ),
     components(schemas(ApiErrorBody, ErrorCode, console::StatusParam, console::SortParam)),
-    modifiers(&Security, &Refusals),
+    modifiers(&Security, &Refusals, &Limits),
     tags((name = "console", description = "Operators (session cookie)"), (name = "admin", description = "Workspace administration"),
         (name = "widget", description = "The public widget API (site key, then visitor token)")),
 )]
@@ -124,7 +125,9 @@ impl utoipa::Modify for Refusals {
                 if path.ends_with("/uploads") && method == "post" {
                     let binary = ObjectBuilder::new()
                         .schema_type(Type::String)
-                        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)));
+                        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+                        // An empty file is refused (`400`).
+                        .min_length(Some(1));
                     if let Some(body) = op.request_body.as_mut() {
                         let content = Content::new(Some(binary.build()));
                         if let utoipa::openapi::RefOr::T(b) = body {

@@ -48,6 +48,7 @@ pub async fn reactivate(
 #[derive(Deserialize, ToSchema)]
 pub struct RoleRequest {
     /// `admin`, `supervisor` or `operator`.
+    #[schema(value_type = crate::wire::Role)]
     pub role: String,
 }
 
@@ -91,6 +92,7 @@ pub async fn reset_password(
 pub struct PasswordChangeRequest {
     pub current_password: String,
     /// 8–256 characters.
+    #[schema(value_type = crate::wire::Password)]
     pub new_password: String,
 }
 
@@ -172,6 +174,7 @@ pub struct AuditQuery {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
+    #[param(value_type = Option<crate::wire::AuditCursor>)]
     pub cursor: Option<String>,
 }
 

@@ -4,6 +4,7 @@ use crate::console::dialog_id;
 use crate::error::{ApiError, ApiErrorBody, ApiResult};
 use crate::extract::{AdminAuth, JsonBody, OperatorAuth};
 use crate::state::HttpState;
+use crate::wire;
 use axum::Json;
 use axum::extract::{Path, State};
 use frontline_core::dialogs::{self, Counts};
@@ -37,6 +38,7 @@ pub async fn accept(
 #[derive(Deserialize, ToSchema)]
 pub struct AssignRequest {
     /// The operator to give the dialog to; `null` puts it back in the queue.
+    #[schema(value_type = Option<wire::Id>)]
     pub operator_id: Option<Uuid>,
 }
 
@@ -57,10 +59,13 @@ pub async fn assign(
 #[derive(Deserialize, ToSchema)]
 pub struct TransferRequest {
     /// To this operator (online, a member of the dialog's channel)…
+    #[schema(value_type = Option<wire::Id>)]
     pub operator_id: Option<Uuid>,
     /// …or to this channel (with someone online). Exactly one of the two.
+    #[schema(value_type = Option<wire::Id>)]
     pub channel_id: Option<Uuid>,
-    /// For the receiving operators; at most 1000 characters.
+    /// For the receiving operators; at most 1000 characters once trimmed; blank is none.
+    #[schema(value_type = Option<wire::TransferComment>)]
     pub comment: Option<String>,
 }
 
@@ -86,6 +91,7 @@ pub async fn transfer(
 #[derive(Deserialize, ToSchema)]
 pub struct PresenceRequest {
     /// `online`, `away` or `offline`.
+    #[schema(value_type = wire::Presence)]
     pub presence: String,
 }
 
@@ -102,7 +108,8 @@ pub async fn set_presence(
 
 #[derive(Deserialize, ToSchema)]
 pub struct OperatorPatchRequest {
-    /// Most active dialogs at once: 1–50.
+    /// Most active dialogs at once: 1–50 (the one thing to change, so it is required).
+    #[schema(required = true, value_type = i64, minimum = 1, maximum = 50)]
     pub capacity: Option<i64>,
 }
 
@@ -132,7 +139,8 @@ pub struct RoutingRuleList {
 
 #[derive(Deserialize, ToSchema)]
 pub struct RoutingRulesRequest {
-    /// The whole ordered list; the first rule that matches wins.
+    /// The whole ordered list (at most 200); the first rule that matches wins.
+    #[schema(max_items = 200)]
     pub items: Vec<RoutingRuleInput>,
 }
 
@@ -145,9 +153,11 @@ pub async fn list_rules(
     Ok(Json(RoutingRuleList { items: routing::list(&s.app, &actor).await? }))
 }
 
-/// Replaces the routing rules (admins only), all or nothing.
+/// Replaces the routing rules (admins only), all or nothing. A URL condition with `regex` must
+/// compile; an unknown channel is `404`.
 #[utoipa::path(put, path = "/api/v1/routing-rules", tag = "admin", request_body = RoutingRulesRequest,
-    responses((status = 200, body = RoutingRuleList), (status = 400, body = ApiErrorBody), (status = 403, body = ApiErrorBody)))]
+    responses((status = 200, body = RoutingRuleList), (status = 400, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+        (status = 404, description = "A rule's `channel_id` names no channel of the workspace.", body = ApiErrorBody)))]
 pub async fn replace_rules(
     State(s): State<HttpState>,
     AdminAuth(admin): AdminAuth,

@@ -6,6 +6,7 @@ use crate::console::{dialog_id, limit};
 use crate::error::{ApiError, ApiErrorBody, ApiResult, ErrorCode};
 use crate::extract::{JsonBody, OperatorAuth, QueryParams, WidgetAuth};
 use crate::state::HttpState;
+use crate::wire;
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -28,8 +29,10 @@ use utoipa::{IntoParams, ToSchema};
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct UploadQuery {
-    /// The file's name as the person chose it (folders are dropped), at most 200 characters.
-    #[param(max_length = 1000)]
+    /// The file's name as the person chose it: folders, invisible and control characters are
+    /// dropped, leading dots and white space trimmed, then at most 200 characters (none left is
+    /// `file`).
+    #[param(value_type = Option<wire::FileName>)]
     pub name: Option<String>,
 }
 
@@ -152,11 +155,15 @@ pub struct EntryList {
 
 #[derive(Deserialize, ToSchema)]
 pub struct NewEntry {
+    /// 1–40 characters once trimmed, unique in the dictionary.
+    #[schema(value_type = wire::Label)]
     pub name: String,
 }
 
 #[derive(Deserialize, ToSchema)]
 pub struct EntryPatch {
+    /// 1–40 characters once trimmed, unique in the dictionary.
+    #[schema(value_type = Option<wire::Label>)]
     pub name: Option<String>,
     pub archived: Option<bool>,
 }
@@ -208,6 +215,8 @@ dictionary_endpoints!(Dictionary::Categories, "categories", list_categories, cre
 
 #[derive(Deserialize, ToSchema)]
 pub struct TagsRequest {
+    /// At most 20 tags; a new one must be in the dictionary (else `404`) and not archived.
+    #[schema(value_type = wire::TagIds)]
     pub tag_ids: Vec<uuid::Uuid>,
 }
 
@@ -226,6 +235,8 @@ pub async fn set_tags(
 
 #[derive(Deserialize, ToSchema)]
 pub struct CategoryRequest {
+    /// `null` clears it; a new one must be in the dictionary (else `404`) and not archived.
+    #[schema(value_type = Option<wire::Id>)]
     pub category_id: Option<uuid::Uuid>,
 }
 
@@ -246,7 +257,8 @@ pub async fn set_category(
 
 #[derive(Deserialize, ToSchema)]
 pub struct SnoozeRequest {
-    /// RFC 3339, in the future, within a year.
+    /// RFC 3339, in the future, within a year (a time outside that is `400`).
+    #[schema(format = DateTime)]
     pub until: String,
 }
 
@@ -295,6 +307,7 @@ pub async fn reopen(
 #[derive(Deserialize, ToSchema)]
 pub struct BulkCloseRequest {
     /// 1 to 100 dialog ids.
+    #[schema(value_type = wire::DialogIds)]
     pub ids: Vec<String>,
 }
 
@@ -352,15 +365,26 @@ pub struct SavedReplyList {
 #[derive(Deserialize, ToSchema)]
 pub struct NewSavedReply {
     /// `personal`, `channel` or `workspace`.
+    #[schema(value_type = wire::ReplyScope)]
     pub scope: String,
+    /// The channel of a `channel` reply (required then; an unknown one is `404`).
+    #[schema(value_type = Option<wire::Id>)]
     pub channel_id: Option<uuid::Uuid>,
+    /// 1–80 characters once trimmed.
+    #[schema(value_type = wire::Name)]
     pub title: String,
+    /// Not blank once trimmed; at most 4000 characters as sent.
+    #[schema(value_type = wire::ReplyText)]
     pub body: String,
 }
 
 #[derive(Deserialize, ToSchema)]
 pub struct SavedReplyPatch {
+    /// 1–80 characters once trimmed.
+    #[schema(value_type = Option<wire::Name>)]
     pub title: Option<String>,
+    /// Not blank once trimmed; at most 4000 characters as sent.
+    #[schema(value_type = Option<wire::ReplyText>)]
     pub body: Option<String>,
 }
 
@@ -378,7 +402,8 @@ pub async fn list_replies(
 }
 
 #[utoipa::path(post, path = "/api/v1/saved-replies", tag = "console", request_body = NewSavedReply,
-    responses((status = 201, body = SavedReplyView), (status = 400, body = ApiErrorBody), (status = 403, body = ApiErrorBody)))]
+    responses((status = 201, body = SavedReplyView), (status = 400, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+        (status = 404, description = "`channel_id` names no channel of the workspace.", body = ApiErrorBody)))]
 pub async fn create_reply(
     State(s): State<HttpState>,
     OperatorAuth(actor): OperatorAuth,
@@ -418,17 +443,19 @@ fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D:
     Option::<String>::deserialize(d).map(Some)
 }
 
+/// The visitor's name and contacts: a field left out stays, `null` or blank clears it.
 #[derive(Deserialize, ToSchema)]
 pub struct ProfileRequest {
-    /// `null` or "" clears it.
+    /// 1–80 characters once trimmed.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<wire::NameOrBlank>)]
     pub name: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<wire::EmailOrBlank>)]
     pub email: Option<Option<String>>,
+    /// 5–15 digits among `+ ( ) - .` and spaces.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<wire::PhoneOrBlank>)]
     pub phone: Option<Option<String>>,
 }
 
@@ -469,8 +496,9 @@ pub async fn update_visitor_card(
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SearchQuery {
-    /// 2–200 characters: words of messages (notes too), the visitor's name, e-mail or phone.
-    #[param(min_length = 2, max_length = 200)]
+    /// 2–200 characters once trimmed: words of messages (notes too), the visitor's name, e-mail
+    /// or phone. A query without a letter or a digit finds nothing.
+    #[param(value_type = wire::SearchText)]
     pub q: String,
     /// 1–50, default 20.
     #[param(minimum = 1, maximum = 50)]
@@ -498,6 +526,8 @@ pub async fn search(
 
 #[derive(Deserialize, ToSchema)]
 pub struct WidgetReadRequest {
+    /// The newest `seq` the visitor has seen.
+    #[schema(minimum = 0)]
     pub seq: i64,
 }
 
@@ -515,15 +545,21 @@ pub async fn widget_read(
 
 #[derive(Deserialize, ToSchema)]
 pub struct RatingRequest {
+    /// One of his dialogs (else `404`).
+    #[schema(value_type = wire::Id)]
     pub dialog_id: String,
     /// 1 to 5.
+    #[schema(minimum = 1, maximum = 5)]
     pub score: i64,
+    /// At most 1000 characters once trimmed, no control characters but line feeds; blank is none.
+    #[schema(value_type = Option<wire::RatingComment>)]
     pub comment: Option<String>,
 }
 
 /// The visitor rates a dialog an operator closed (once).
 #[utoipa::path(post, path = "/widget/v1/rating", tag = "widget", request_body = RatingRequest,
-    responses((status = 200, body = WidgetDialogView), (status = 400, body = ApiErrorBody), (status = 409, body = ApiErrorBody)),
+    responses((status = 200, body = WidgetDialogView), (status = 400, body = ApiErrorBody),
+        (status = 404, description = "`dialog_id` is none of his dialogs.", body = ApiErrorBody), (status = 409, body = ApiErrorBody)),
     security(("visitor_token" = [])))]
 pub async fn widget_rate(
     State(s): State<HttpState>,

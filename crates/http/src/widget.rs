@@ -1,11 +1,12 @@
 //! The widget's public API under `/widget/v1`: a site key opens a session, the visitor token
 //! authenticates everything after.
 
-use crate::console::{MessagePageView, MessagesQuery, SendRequest, message_page, page_of};
+use crate::console::{MessagePageView, MessagesQuery, message_page, page_of};
 use crate::error::{ApiError, ApiErrorBody, ApiResult};
 use crate::extract::{ClientIp, JsonBody, QueryParams, WidgetAuth, origin_header, widget_own_origin};
 use crate::state::HttpState;
 use crate::tools::ProfileRequest;
+use crate::wire;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -17,25 +18,30 @@ use utoipa::ToSchema;
 
 #[derive(Deserialize, ToSchema)]
 pub struct SessionRequest {
-    /// The site's widget key (the `data-key` of the script tag).
+    /// The site's widget key (the `data-key` of the script tag; an unknown one is `403`).
+    #[schema(value_type = wire::SiteKey)]
     pub key: String,
     /// The token from an earlier session, to come back as the same visitor.
     #[serde(default)]
     pub token: Option<String>,
-    /// The embedding page's origin as the loader saw it.
+    /// The embedding page's origin as the loader saw it (one the site does not allow is `403`).
     #[serde(default)]
     pub origin: Option<String>,
-    /// The page the visitor is on.
+    /// The page the visitor is on: at most 2000 characters once trimmed.
     #[serde(default)]
+    #[schema(value_type = Option<wire::PageUrl>)]
     pub page_url: Option<String>,
-    /// Its title (the visitor card lists the pages he opened).
+    /// Its title (the visitor card lists the pages he opened; the first 300 characters are kept).
     #[serde(default)]
     pub page_title: Option<String>,
-    /// The browser's language (`navigator.language`).
+    /// The browser's language (`navigator.language`): at most 35 characters once trimmed.
     #[serde(default)]
+    #[schema(value_type = Option<wire::LanguageTag>)]
     pub language: Option<String>,
-    /// What the site tells about the visitor, e.g. `{"city": "Москва"}`.
+    /// What the site tells about the visitor, e.g. `{"city": "Москва"}`: at most 50, names of
+    /// 1–100 characters once trimmed, values of at most 500.
     #[serde(default)]
+    #[schema(value_type = wire::VisitorProperties)]
     pub properties: std::collections::BTreeMap<String, String>,
 }
 
@@ -92,6 +98,33 @@ pub async fn open_session(
     }))
 }
 
+/// A visitor's send: text (1 to 4000 characters, `message_limit`), files, or both.
+#[derive(Deserialize, ToSchema)]
+pub struct WidgetSendRequest {
+    /// His id for this send (1–64 printable ASCII characters): a retry with the same id is not
+    /// stored twice.
+    #[schema(value_type = wire::ClientId)]
+    pub client_id: String,
+    /// Not blank once trimmed, unless the send carries files; at most 4000 characters as sent.
+    #[serde(default)]
+    #[schema(value_type = wire::MessageTextOrBlank)]
+    pub body: String,
+    /// Visitors cannot write notes: only `false` is accepted.
+    #[serde(default)]
+    #[schema(value_type = wire::AlwaysFalse)]
+    pub internal: bool,
+    /// Upload ids (`POST /widget/v1/uploads`), at most 5 (`upload_max_files`); `body` may then
+    /// be blank. An id that is not his unsent upload is `404`.
+    #[serde(default)]
+    #[schema(value_type = wire::AttachmentIds)]
+    pub attachments: Vec<frontline_domain::AttachmentId>,
+    /// The proactive message he answers (his new dialog starts with it); one he was not shown
+    /// is ignored.
+    #[serde(default)]
+    #[schema(value_type = Option<wire::Id>)]
+    pub trigger_id: Option<uuid::Uuid>,
+}
+
 /// Messages of the visitor's current dialog.
 #[utoipa::path(get, path = "/widget/v1/messages", tag = "widget", params(MessagesQuery),
     responses((status = 200, body = MessagePageView), (status = 401, body = ApiErrorBody)),
@@ -107,14 +140,15 @@ pub async fn list_messages(
 }
 
 /// The visitor writes. `201` when stored, `200` when this `client_id` was stored before.
-#[utoipa::path(post, path = "/widget/v1/messages", tag = "widget", request_body = SendRequest,
+#[utoipa::path(post, path = "/widget/v1/messages", tag = "widget", request_body = WidgetSendRequest,
     responses((status = 201, body = MessageView), (status = 200, body = MessageView), (status = 400, body = ApiErrorBody),
+        (status = 404, description = "An id of `attachments` is not his unsent upload.", body = ApiErrorBody),
         (status = 413, body = ApiErrorBody)),
     security(("visitor_token" = [])))]
 pub async fn send_message(
     State(s): State<HttpState>,
     WidgetAuth(actor): WidgetAuth,
-    JsonBody(req): JsonBody<SendRequest>,
+    JsonBody(req): JsonBody<WidgetSendRequest>,
 ) -> ApiResult<Response> {
     if req.internal {
         return Err(ApiError::field("internal", "internal: visitors cannot write notes"));
@@ -168,14 +202,25 @@ pub async fn trigger_shown(
     Ok(Json(ShownView { shown: true }))
 }
 
+/// The offline form: his name, an e-mail or a phone number (one of them not blank), and the
+/// question.
 #[derive(Deserialize, ToSchema)]
 pub struct OfflineRequest {
+    #[schema(value_type = wire::ClientId)]
     pub client_id: String,
+    /// 1–80 characters once trimmed.
+    #[schema(value_type = wire::Name)]
     pub name: String,
+    /// Blank is none.
     #[serde(default)]
+    #[schema(value_type = Option<wire::EmailOrBlank>)]
     pub email: Option<String>,
+    /// 5–15 digits among `+ ( ) - .` and spaces; blank is none.
     #[serde(default)]
+    #[schema(value_type = Option<wire::PhoneOrBlank>)]
     pub phone: Option<String>,
+    /// Not blank once trimmed; at most 4000 characters as sent.
+    #[schema(value_type = wire::MessageText)]
     pub question: String,
 }
 

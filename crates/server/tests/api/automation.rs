@@ -374,6 +374,8 @@ async fn a_proactive_dialog_reaches_operators_only_when_answered() {
 
     // After the period it may show again; a disabled one never.
     clock.advance_ms(24 * 60 * MIN + 1);
+    // A day without a request ended the admin's session (idle limit): he signs in again.
+    let admin = app.admin().await;
     admin.patch(&format!("/api/v1/triggers/{}", other["id"].as_str().expect("id")), json!({"enabled": false})).await;
     let fresh = app.visitor_on_page(None, "https://shop.example.com/sale", "Акции").await;
     assert!(fresh.session["triggers"].as_array().expect("triggers").iter().all(|t| t["id"] != other["id"]));

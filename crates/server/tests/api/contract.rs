@@ -162,3 +162,222 @@ async fn sockets_end_with_the_close_code_that_says_why() {
     assert_eq!(close_code(&mut ws).await, Some(CloseCode::Invalid));
     app.stop().await;
 }
+
+async fn dialog_of(resp: reqwest::Response) -> String {
+    resp.json::<Value>().await.expect("json")["dialog_id"].as_str().expect("dialog id").to_owned()
+}
+
+#[tokio::test]
+async fn a_well_formed_id_in_the_body_that_names_nothing_is_404_naming_the_field() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let visitor = app.visitor().await;
+    let d = dialog_of(visitor.send("a", "Вопрос").await).await;
+    let nothing = "00000000-0000-4000-8000-000000000000";
+    let post = reqwest::Method::POST;
+    let rule = json!({"name": "r", "channel_id": nothing, "conditions": [{"type": "language", "value": "ru"}]});
+    let cases = [
+        (admin.put(&format!("/api/v1/dialogs/{d}/tags"), json!({"tag_ids": [nothing]})).await, "tag_ids"),
+        (admin.put(&format!("/api/v1/dialogs/{d}/category"), json!({"category_id": nothing})).await, "category_id"),
+        (
+            admin
+                .post(&format!("/api/v1/dialogs/{d}/messages"), json!({"client_id": "o", "attachments": [nothing]}))
+                .await,
+            "attachments",
+        ),
+        (
+            visitor.call(post, "/widget/v1/messages", Some(json!({"client_id": "v", "attachments": [nothing]}))).await,
+            "attachments",
+        ),
+        (
+            admin
+                .post(
+                    "/api/v1/saved-replies",
+                    json!({"scope": "channel", "channel_id": nothing, "title": "t", "body": "b"}),
+                )
+                .await,
+            "channel_id",
+        ),
+        (admin.put("/api/v1/routing-rules", json!({"items": [rule]})).await, "items[0].channel_id"),
+    ];
+    for (resp, field) in cases {
+        let (status, err) = body(resp).await;
+        assert_eq!(
+            (status, err["code"].as_str(), err["details"]["field"].as_str()),
+            (404, Some("not_found"), Some(field)),
+            "{err}"
+        );
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_number_without_a_fraction_is_an_integer_however_it_is_written() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let visitor = app.visitor().await;
+    let d = dialog_of(visitor.send("a", "Вопрос").await).await;
+    let raw = |b: &'static str| {
+        admin
+            .http
+            .post(admin.url(&format!("/api/v1/dialogs/{d}/read")))
+            .header("cookie", &admin.cookie)
+            .header("content-type", "application/json")
+            .body(b)
+            .send()
+    };
+    // JSON Schema's `integer` takes all three, and so does the server.
+    for b in ["{\"seq\": 1}", "{\"seq\": 1.0}", "{\"seq\": 1e0}"] {
+        assert_eq!(raw(b).await.expect("send").status(), 204, "{b}");
+    }
+    let (status, err) = body(raw("{\"seq\": 1.5}").await.expect("send")).await;
+    assert_eq!((status, err["details"]["field"].as_str()), (400, Some("seq")), "a fraction is not an integer");
+    let (status, err) = body(raw("{\"seq\": 1e30}").await.expect("send")).await;
+    assert_eq!((status, err["details"]["field"].as_str()), (400, Some("seq")), "past i64: {err}");
+    let (status, op) =
+        body(admin.patch(&format!("/api/v1/operators/{}", admin.id()), json!({"capacity": 3.0})).await).await;
+    assert_eq!((status, op["capacity"].as_i64()), (200, Some(3)), "{op}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn limits_count_characters_as_sent() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let visitor = app.visitor().await;
+    let limit = frontline_domain::MessageBody::DEFAULT_LIMIT;
+
+    // A message's limit counts what was sent, white space included: what a client can check.
+    let (status, err) = body(visitor.send("v-1", &format!(" {}", "я".repeat(limit))).await).await;
+    assert_eq!((status, err["code"].as_str()), (413, Some("message_too_long")), "{err}");
+    assert_eq!(visitor.send("v-2", &"я".repeat(limit)).await.status(), 201);
+    let long_reply = json!({"scope": "personal", "title": "t", "body": format!("{} ", "я".repeat(4000))});
+    let (status, err) = body(admin.post("/api/v1/saved-replies", long_reply).await).await;
+    assert_eq!((status, err["details"]["field"].as_str()), (400, Some("body")), "{err}");
+
+    // So do an e-mail's (254) and a phone's (32), wherever they are given.
+    let email = format!("{}@example.com", "a".repeat(254 - "@example.com".len()));
+    let patch = |v: Value| visitor.call(reqwest::Method::PATCH, "/widget/v1/visitor", Some(v));
+    assert_eq!(patch(json!({"email": &email})).await.status(), 200);
+    let (status, err) = body(patch(json!({"email": format!(" {email}")})).await).await;
+    assert_eq!((status, err["details"]["field"].as_str()), (400, Some("email")), "{err}");
+    let phone = "+7 (916) 123-45-67";
+    assert_eq!(patch(json!({"phone": format!(" {phone} ")})).await.status(), 200);
+    let (status, err) = body(patch(json!({"phone": format!("{}{phone}", " ".repeat(15))})).await).await;
+    assert_eq!((status, err["details"]["field"].as_str()), (400, Some("phone")), "{err}");
+    let form =
+        json!({"client_id": "off", "name": "Анна", "phone": format!("{}{phone}", " ".repeat(15)), "question": "?"});
+    let (status, err) = body(visitor.call(reqwest::Method::POST, "/widget/v1/offline", Some(form)).await).await;
+    assert_eq!((status, err["details"]["field"].as_str()), (400, Some("phone")), "{err}");
+    let form = json!({"client_id": "off", "name": "я".repeat(81), "phone": phone, "question": "?"});
+    let (status, err) = body(visitor.call(reqwest::Method::POST, "/widget/v1/offline", Some(form)).await).await;
+    assert_eq!((status, err["message"].as_str()), (400, Some("name: 1–80 characters")), "{err}");
+
+    // Characters, not bytes: Cyrillic counts one a letter.
+    let general = crate::support::general(&admin).await;
+    let rule = json!({"name": "r", "channel_id": general,
+        "conditions": [{"type": "property", "name": "я".repeat(100), "value": "ю".repeat(500)}]});
+    let (status, err) = body(admin.put("/api/v1/routing-rules", json!({"items": [rule]})).await).await;
+    assert_eq!(status, 200, "{err}");
+    let page = format!("https://shop.example.com/{}", "я".repeat(2000 - 25));
+    let opened = visitor
+        .http
+        .post(visitor.url("/widget/v1/session"))
+        .header("origin", &visitor.origin)
+        .json(&json!({"key": app.site_key, "token": visitor.token, "page_url": page, "language": "я".repeat(35)}));
+    assert_eq!(opened.send().await.expect("session").status(), 200);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_search_without_words_finds_nothing() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    app.visitor().await.send("a", "Оплата заказа").await;
+    let (status, found) = body(admin.get("/api/v1/search?q=%21%3F").await).await;
+    assert_eq!((status, found["items"].as_array().map(Vec::len)), (200, Some(0)), "{found}");
+    let (status, err) = body(admin.get("/api/v1/search?q=%20%21%20").await).await;
+    assert_eq!((status, err["details"]["field"].as_str()), (400, Some("q")), "one character once trimmed: {err}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_openapi_document_states_the_limits_of_what_it_takes() {
+    let app = TestApp::spawn().await;
+    let doc: Value = reqwest::get(app.url("/api/openapi.json")).await.expect("get").json().await.expect("json");
+    let schemas = &doc["components"]["schemas"];
+
+    // Every reference resolves (query parameters' schemas are registered by hand).
+    fn refs(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::String(r)) = m.get("$ref") {
+                    out.push(r.clone());
+                }
+                m.values().for_each(|v| refs(v, out));
+            }
+            Value::Array(a) => a.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    let mut all = Vec::new();
+    refs(&doc, &mut all);
+    for r in &all {
+        let name = r.strip_prefix("#/components/schemas/").expect("a schema reference");
+        assert!(schemas.get(name).is_some(), "{r} does not resolve");
+    }
+
+    // The limits of the parsers, as patterns and lengths.
+    assert_eq!(schemas["ClientId"]["pattern"], frontline_domain::patterns::CLIENT_ID);
+    assert_eq!(schemas["Name"]["pattern"], frontline_domain::patterns::name());
+    assert_eq!(schemas["Email"]["maxLength"], 254);
+    assert_eq!(schemas["MessageText"]["maxLength"], frontline_domain::MessageBody::DEFAULT_LIMIT);
+    assert_eq!(schemas["Password"]["minLength"], 8);
+    // Rules across fields are alternatives of whole bodies.
+    assert_eq!(schemas["SendRequest"]["anyOf"].as_array().map(Vec::len), Some(2));
+    assert_eq!(schemas["OfflineRequest"]["anyOf"].as_array().map(Vec::len), Some(2));
+    assert_eq!(schemas["TransferRequest"]["oneOf"].as_array().map(Vec::len), Some(2));
+    assert_eq!(schemas["NewSavedReply"]["oneOf"].as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        schemas["WidgetSendRequest"]["anyOf"][0]["properties"]["internal"]["$ref"],
+        "#/components/schemas/AlwaysFalse"
+    );
+    let search = &doc["paths"]["/api/v1/search"]["get"]["parameters"][0];
+    assert_eq!((search["name"].as_str(), search["required"].as_bool()), (Some("q"), Some(true)));
+    // A reference to nothing is documented as 404 where only the body can name one.
+    for (path, method) in
+        [("/api/v1/saved-replies", "post"), ("/widget/v1/messages", "post"), ("/api/v1/routing-rules", "put")]
+    {
+        assert!(doc["paths"][path][method]["responses"].get("404").is_some(), "{method} {path}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn nul_characters_are_removed_at_the_edge() {
+    // PostgreSQL cannot store NUL in text and nobody types one: removed from every JSON string
+    // and query value before anything reads them, on every store alike.
+    let app = TestApp::spawn().await;
+    let resp = reqwest::Client::new()
+        .post(app.url("/widget/v1/session"))
+        .header("origin", app.origin())
+        .json(&json!({ "key": app.site_key, "page_title": "Кухни\u{0}", "page_url": "https://shop.example.com/\u{0}" }))
+        .send()
+        .await
+        .expect("session");
+    assert_eq!(resp.status(), 200);
+    let admin = app.admin().await;
+    let (status, t) = body(
+        admin
+            .post(
+                "/api/v1/triggers",
+                json!({"name": "Кух\u{0}ни", "message": "Подобрать кухню?", "time_on_site_seconds": 30}),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!((status, t["name"].as_str()), (201, Some("Кухни")), "{t}");
+    let (status, err) = body(admin.get("/api/v1/search?q=%00%00").await).await;
+    assert_eq!((status, err["details"]["field"].as_str()), (400, Some("q")), "nothing left to search: {err}");
+    app.stop().await;
+}

@@ -305,7 +305,11 @@ async fn routing_rules_name_the_bad_field_and_change_nothing() {
     assert_eq!((status, err["details"]["field"].as_str()), (400, Some("items[1].conditions[0].pattern")));
     let stranger = json!({"items": [{"name": "x", "channel_id": uuid::Uuid::now_v7(), "conditions": [{"type": "language", "value": "ru"}]}]});
     let (status, err) = body(admin.put("/api/v1/routing-rules", stranger).await).await;
-    assert_eq!((status, err["details"]["field"].as_str()), (400, Some("items[0].channel_id")));
+    assert_eq!(
+        (status, err["code"].as_str(), err["details"]["field"].as_str()),
+        (404, Some("not_found"), Some("items[0].channel_id")),
+        "no such channel: {err}"
+    );
     let rules: Value = admin.get("/api/v1/routing-rules").await.json().await.expect("json");
     assert_eq!(rules["items"].as_array().map(Vec::len), Some(1), "nothing changed");
 

@@ -145,7 +145,8 @@ async fn files_are_sniffed_limited_and_served_to_those_who_see_them() {
     assert_eq!((status, e["details"]["field"].as_str()), (400, Some("attachments")));
     let (_, theirs) = body(other.upload("a.png", png()).await).await;
     let stolen = json!({"client_id": "o-stolen", "body": "x", "attachments": [theirs["id"]]});
-    assert_eq!(admin.post(&format!("/api/v1/dialogs/{dialog}/messages"), stolen).await.status(), 400);
+    let (status, e) = body(admin.post(&format!("/api/v1/dialogs/{dialog}/messages"), stolen).await).await;
+    assert_eq!((status, e["details"]["field"].as_str()), (404, Some("attachments")), "not his: as if it did not exist");
     let mut many = Vec::new();
     for _ in 0..6 {
         many.push(body(admin.upload("p.png", png()).await).await.1["id"].clone());
