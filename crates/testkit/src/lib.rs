@@ -350,6 +350,14 @@ impl VisitorClient {
             .expect("POST message")
     }
 
+    /// Sends a message that must be taken, and answers the id of the dialog it went to.
+    pub async fn write(&self, client_id: &str, body: &str) -> String {
+        let resp = self.send(client_id, body).await;
+        assert!(resp.status().is_success(), "send {client_id}: {}", resp.status());
+        let v: Value = resp.json().await.expect("json");
+        v["dialog_id"].as_str().expect("dialog id").to_owned()
+    }
+
     /// Any widget call with his token, from his origin.
     pub async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> reqwest::Response {
         let mut req = self.http.request(method, self.url(path)).header("origin", &self.origin).bearer_auth(&self.token);

@@ -16,10 +16,7 @@ async fn every_refusal_has_the_error_shape_and_names_the_field() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
     let visitor = app.visitor().await;
-    let d = visitor.send("a", "Вопрос").await.json::<Value>().await.expect("json")["dialog_id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
+    let d = visitor.write("a", "Вопрос").await;
 
     // A query parameter of the wrong type.
     let (status, err) = body(admin.get("/api/v1/dialogs?limit=many").await).await;
@@ -93,10 +90,7 @@ async fn accept_and_assign_of_a_closed_dialog_are_refused_even_for_its_owner() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
     let visitor = app.visitor().await;
-    let d = visitor.send("a", "Вопрос").await.json::<Value>().await.expect("json")["dialog_id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
+    let d = visitor.write("a", "Вопрос").await;
     // Two tabs of his accept at once: both answer 200 with the dialog his.
     let accept = format!("/api/v1/dialogs/{d}/accept");
     let (a, b) = tokio::join!(admin.post(&accept, json!({})), admin.post(&accept, json!({})));

@@ -17,10 +17,7 @@ async fn a_deactivated_operator_is_out_at_once_and_his_history_stays() {
     let anna = app.operator(&admin, "anna@example.org", "Анна", &[&channel]).await;
     anna.presence("online").await;
     let visitor = app.visitor().await;
-    let d = visitor.send("a", "Вопрос").await.json::<Value>().await.expect("json")["dialog_id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
+    let d = visitor.write("a", "Вопрос").await;
     assert_eq!(
         anna.post(&format!("/api/v1/dialogs/{d}/messages"), json!({"client_id": "o1", "body": "Отвечаю"}))
             .await

@@ -120,10 +120,7 @@ async fn a_visitor_is_limited_in_messages_sockets_uploads_and_dialogs() {
     let admin = app.admin().await;
     let channel = general(&admin).await;
     admin.patch(&format!("/api/v1/channels/{channel}"), json!({"reopen_window_minutes": 0})).await;
-    let d = other.send("a", "Первый").await.json::<Value>().await.expect("json")["dialog_id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
+    let d = other.write("a", "Первый").await;
     assert_eq!(admin.post(&format!("/api/v1/dialogs/{d}/close"), json!({})).await.status(), 200);
     let (status, err) = body(other.send("b", "Новый вопрос").await).await;
     assert_eq!((status, err["details"]["limit"].as_str()), (429, Some("widget_dialogs")), "{err}");

@@ -7,7 +7,6 @@
 //! operation the document does not have.
 
 use crate::support::{body, general};
-use frontline_core::auth::{NewOperatorInput, create_operator_in};
 use frontline_testkit::{OperatorClient, TestApp, VisitorClient};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -535,20 +534,7 @@ async fn every_operation_answers_every_role_as_documented() {
     let members = vec![admin.id(), op.id(), victim.id(), sup.id()];
     let own = resources(&app, &admin, &own_channel, &victim.id()).await;
     let other = Ids { channel: other_channel.clone(), ..resources(&app, &admin, &other_channel, &victim.id()).await };
-    let (other_ws, _) = frontline_store::contract::workspace(&app.app.store).await;
-    create_operator_in(
-        &app.app,
-        other_ws.id,
-        NewOperatorInput {
-            email: "boris@example.org",
-            display_name: "Борис",
-            password: "password-of-boris",
-            role: "admin",
-        },
-    )
-    .await
-    .expect("admin of B");
-    let boris = app.login("boris@example.org", "password-of-boris").await.expect("login B");
+    let boris = crate::support::other_workspace_admin(&app).await;
     let foreign_channel = boris.get("/api/v1/channels").await.json::<Value>().await.expect("json")["items"][0]["id"]
         .as_str()
         .expect("id")

@@ -1,6 +1,5 @@
 //! Bad input gets a clear error naming what is wrong, and changes nothing.
 
-use frontline_core::auth::{NewOperatorInput, create_operator_in};
 use frontline_testkit::TestApp;
 use serde_json::{Value, json};
 
@@ -142,20 +141,7 @@ async fn another_workspaces_dialog_is_not_found_and_untouched() {
     let m: Value = v.send("c1", "Секрет компании А").await.json().await.expect("json");
     let dialog = m["dialog_id"].as_str().expect("id").to_owned();
 
-    let (other_ws, _) = frontline_store::contract::workspace(&app.app.store).await;
-    create_operator_in(
-        &app.app,
-        other_ws.id,
-        NewOperatorInput {
-            email: "boris@example.org",
-            display_name: "Борис",
-            password: "password-of-boris",
-            role: "admin",
-        },
-    )
-    .await
-    .expect("operator in B");
-    let boris = app.login("boris@example.org", "password-of-boris").await.expect("login B");
+    let boris = crate::support::other_workspace_admin(&app).await;
     for path in [format!("/api/v1/dialogs/{dialog}"), format!("/api/v1/dialogs/{dialog}/messages")] {
         let (status, body) = error(boris.get(&path).await).await;
         assert_eq!((status, body["code"].as_str()), (404, Some("dialog_not_found")), "{path}");

@@ -15,3 +15,17 @@ pub async fn general(admin: &OperatorClient) -> String {
     let chans: Value = admin.get("/api/v1/channels").await.json().await.expect("json");
     chans["items"][0]["id"].as_str().expect("id").to_owned()
 }
+
+/// Boris, the admin of a second workspace on the same store, signed in.
+pub async fn other_workspace_admin(app: &frontline_testkit::TestApp) -> OperatorClient {
+    use frontline_core::auth::{NewOperatorInput, create_operator_in};
+    let (other_ws, _) = frontline_store::contract::workspace(&app.app.store).await;
+    let input = NewOperatorInput {
+        email: "boris@example.org",
+        display_name: "Борис",
+        password: "password-of-boris",
+        role: "admin",
+    };
+    create_operator_in(&app.app, other_ws.id, input).await.expect("admin of the second workspace");
+    app.login("boris@example.org", "password-of-boris").await.expect("login B")
+}

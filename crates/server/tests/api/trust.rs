@@ -3,7 +3,6 @@
 //! text that cannot disguise itself (issue 11's defects, each of which these tests caught).
 
 use crate::support::{body, general};
-use frontline_core::auth::{NewOperatorInput, create_operator_in};
 use frontline_testkit::TestApp;
 use serde_json::{Value, json};
 
@@ -54,24 +53,6 @@ async fn closing_one_tab_leaves_the_visitors_other_tab_live() {
     app.stop().await;
 }
 
-/// An admin of a second workspace, signed in.
-async fn other_admin(app: &TestApp) -> frontline_testkit::OperatorClient {
-    let (other_ws, _) = frontline_store::contract::workspace(&app.app.store).await;
-    create_operator_in(
-        &app.app,
-        other_ws.id,
-        NewOperatorInput {
-            email: "boris@example.org",
-            display_name: "Борис",
-            password: "password-of-boris",
-            role: "admin",
-        },
-    )
-    .await
-    .expect("operator in B");
-    app.login("boris@example.org", "password-of-boris").await.expect("login B")
-}
-
 #[tokio::test]
 async fn another_workspace_cannot_read_a_channels_automation_through_the_cache() {
     let app = TestApp::spawn().await;
@@ -80,7 +61,7 @@ async fn another_workspace_cannot_read_a_channels_automation_through_the_cache()
     let path = format!("/api/v1/channels/{channel}/automation");
     // A's read fills this node's cache.
     assert_eq!(anna.get(&path).await.status(), 200);
-    let boris = other_admin(&app).await;
+    let boris = crate::support::other_workspace_admin(&app).await;
     let (status, err) = body(boris.get(&path).await).await;
     assert_eq!((status, err["code"].as_str()), (404, Some("not_found")), "{err}");
     // And B's refusal did not spoil A's entry.
@@ -177,10 +158,8 @@ async fn a_client_id_reused_in_another_dialog_is_refused_and_changes_nothing() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
     let (v1, v2) = (app.visitor().await, app.visitor().await);
-    let d1 =
-        v1.send("a", "Первый").await.json::<Value>().await.expect("json")["dialog_id"].as_str().expect("id").to_owned();
-    let d2 =
-        v2.send("b", "Второй").await.json::<Value>().await.expect("json")["dialog_id"].as_str().expect("id").to_owned();
+    let d1 = v1.write("a", "Первый").await;
+    let d2 = v2.write("b", "Второй").await;
     let send = |d: &str, body: &str| {
         let (path, text) = (format!("/api/v1/dialogs/{d}/messages"), body.to_owned());
         let admin = admin.clone();
@@ -213,10 +192,7 @@ async fn an_operator_cannot_hand_a_colleagues_dialog_to_someone_else() {
         op.presence("online").await;
     }
     let visitor = app.visitor().await;
-    let d = visitor.send("a", "Помогите").await.json::<Value>().await.expect("json")["dialog_id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
+    let d = visitor.write("a", "Помогите").await;
     assert_eq!(anna.post(&format!("/api/v1/dialogs/{d}/accept"), json!({})).await.status(), 200);
 
     // Boris may not move Anna's dialog, by transfer or by assign.
@@ -273,10 +249,7 @@ async fn logout_closes_that_sessions_sockets_and_refuses_their_sends() {
     let admin = app.admin().await;
     let other_tab = app.admin().await; // a second session of the same person
     let visitor = app.visitor().await;
-    let d = visitor.send("a", "Вопрос").await.json::<Value>().await.expect("json")["dialog_id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
+    let d = visitor.write("a", "Вопрос").await;
     let mut ws = admin.ws().await;
     ws.next_of("hello").await;
     let mut other = other_tab.ws().await;
@@ -300,10 +273,7 @@ async fn a_send_on_a_socket_whose_session_is_gone_is_refused() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
     let visitor = app.visitor().await;
-    let d = visitor.send("a", "Вопрос").await.json::<Value>().await.expect("json")["dialog_id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
+    let d = visitor.write("a", "Вопрос").await;
     let mut ws = admin.ws().await;
     ws.next_of("hello").await;
     // The session row goes away without any event (expiry, or another node's logout whose
