@@ -93,14 +93,14 @@ fn apply(t: &mut StoredTrigger, input: TriggerInput) -> Result<(), CoreError> {
         if n.is_empty() || n.chars().count() > 100 {
             return Err(invalid("name", "1–100 characters"));
         }
-        t.name = n.to_owned();
+        t.name = frontline_domain::text::without_nul(n).into_owned();
     }
     if let Some(m) = input.message {
         let m = m.trim();
         if m.is_empty() || m.chars().count() > 1000 {
             return Err(invalid("message", "1–1000 characters"));
         }
-        t.message = m.to_owned();
+        t.message = frontline_domain::text::without_nul(m).into_owned();
     }
     if let Some(e) = input.enabled {
         t.enabled = e;

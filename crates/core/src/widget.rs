@@ -81,11 +81,12 @@ impl PageContext {
     /// Checks the sizes (a page may send anything) and turns it into what routing reads.
     fn parse(self) -> Result<frontline_domain::RoutingContext, CoreError> {
         let bad = |field: String, reason: &str| CoreError::Invalid { field, reason: reason.to_owned() };
-        let page_url = self.page_url.map(|u| u.trim().to_owned()).filter(|u| !u.is_empty());
+        let nul = |s: String| frontline_domain::text::without_nul(&s).into_owned();
+        let page_url = self.page_url.map(|u| nul(u).trim().to_owned()).filter(|u| !u.is_empty());
         if page_url.as_ref().is_some_and(|u| u.chars().count() > 2000) {
             return Err(bad("page_url".into(), "at most 2000 characters"));
         }
-        let language = self.language.map(|l| l.trim().to_owned()).filter(|l| !l.is_empty());
+        let language = self.language.map(|l| nul(l).trim().to_owned()).filter(|l| !l.is_empty());
         if language.as_ref().is_some_and(|l| l.chars().count() > 35) {
             return Err(bad("language".into(), "at most 35 characters"));
         }
@@ -117,8 +118,11 @@ pub async fn open_session(
     page: PageContext,
     ip: Option<&str>,
 ) -> Result<WidgetSession, CoreError> {
-    let title =
-        page.page_title.clone().map(|t| t.trim().chars().take(300).collect::<String>()).filter(|t| !t.is_empty());
+    let title = page
+        .page_title
+        .clone()
+        .map(|t| frontline_domain::text::without_nul(t.trim()).chars().take(300).collect::<String>())
+        .filter(|t| !t.is_empty());
     let context = page.parse()?;
     let key = SiteKey::parse(key).map_err(|_| CoreError::UnknownSiteKey)?;
     let site = match app.store.site_by_key(&key).await {

@@ -35,6 +35,12 @@ pub fn clean_body(s: &str) -> Cow<'_, str> {
     strip(s, |c| is_bidi_control(c) || (is_invisible(c) && !matches!(c, '\u{200C}' | '\u{200D}')))
 }
 
+/// Text taken as it comes (a page's title and address, a proactive message's name) with any
+/// NUL character shown as U+FFFD: PostgreSQL cannot store NUL in text, and nobody types one.
+pub fn without_nul(s: &str) -> Cow<'_, str> {
+    if s.contains('\0') { Cow::Owned(s.replace('\0', "\u{FFFD}")) } else { Cow::Borrowed(s) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -45,6 +51,12 @@ mod tests {
         assert_eq!(clean_name("Ан\u{200B}на"), "Анна");
         assert_eq!(clean_name("\u{2067}admin\u{2069}"), "admin");
         assert!(matches!(clean_name("Анна"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn nul_shows_as_the_replacement_character() {
+        assert_eq!(without_nul("a\u{0}b"), "a\u{FFFD}b");
+        assert!(matches!(without_nul("ab"), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -51,34 +51,12 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 /// Reads a JSON object into `T`, with refusals as [`JsonBody`] describes. A number without a
 /// fraction is an integer however it is written (`3`, `3.0`, `3e0`): JSON does not tell them
 /// apart, and neither does JSON Schema, so the OpenAPI document's `integer` takes them all.
-/// Removes NUL characters from every string and key. No person types one and PostgreSQL cannot
-/// store one in text; removing it (rather than refusing) keeps a request the schema allows from
-/// failing on a character nobody sees.
-fn strip_nul(v: &mut serde_json::Value) {
-    use serde_json::Value;
-    match v {
-        Value::String(s) if s.contains('\0') => s.retain(|c| c != '\0'),
-        Value::Array(items) => items.iter_mut().for_each(strip_nul),
-        Value::Object(map) => {
-            if map.keys().any(|k| k.contains('\0')) {
-                let old = std::mem::take(map);
-                for (k, x) in old {
-                    map.insert(k.replace('\0', ""), x);
-                }
-            }
-            map.values_mut().for_each(strip_nul);
-        }
-        _ => {}
-    }
-}
-
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         return Err(ApiError::new(ErrorCode::BadJson, "The body must be a JSON object."));
     }
     let mut value: serde_json::Value =
         serde_json::from_slice(bytes).map_err(|_| ApiError::new(ErrorCode::BadJson, "The body is not valid JSON."))?;
-    strip_nul(&mut value);
     integral(&mut value);
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
@@ -148,16 +126,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for QueryParams<T>
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
-        let raw = parts.uri.query().unwrap_or_default();
-        // As in JSON bodies, NUL characters are removed (see `strip_nul`).
-        let cleaned;
-        let query = if raw.contains("%00") {
-            let pairs = form_urlencoded::parse(raw.as_bytes()).map(|(k, v)| (k.replace('\0', ""), v.replace('\0', "")));
-            cleaned = form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
-            cleaned.as_str()
-        } else {
-            raw
-        };
+        let query = parts.uri.query().unwrap_or_default();
         let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
         serde_path_to_error::deserialize(de).map(Self).map_err(|e| {
             let path = e.path().to_string();
