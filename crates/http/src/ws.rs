@@ -118,7 +118,7 @@ pub async fn widget_ws(
                 None => return,
             },
         };
-        serve(s, Peer::Visitor(Box::new(actor)), socket).await;
+        serve(s, Peer::Visitor(actor), socket).await;
         drop(slot);
     })
 }
@@ -130,8 +130,8 @@ async fn admit_visitor(
     token: &str,
     origin: &str,
     own: Option<&str>,
-) -> Result<(VisitorActor, frontline_core::limits::SocketSlot), ApiError> {
-    let actor = widget::authenticate(&s.app, token).await?;
+) -> Result<(Box<VisitorActor>, frontline_core::limits::SocketSlot), ApiError> {
+    let actor = Box::new(widget::authenticate(&s.app, token).await?);
     widget::check_origin(&actor.site, &WidgetOrigin { header: Some(origin), own, page: None })?;
     let slot = s.app.limiter.open_socket(&s.app.config.limits, &actor.visitor.id.0.to_string())?;
     Ok((actor, slot))
@@ -147,7 +147,7 @@ async fn first_frame_auth(
     socket: &mut WebSocket,
     origin: &str,
     own: Option<&str>,
-) -> Option<(VisitorActor, frontline_core::limits::SocketSlot)> {
+) -> Option<(Box<VisitorActor>, frontline_core::limits::SocketSlot)> {
     #[derive(Deserialize)]
     struct Auth {
         r#type: String,
