@@ -10,7 +10,7 @@ export FRONTLINE_TEST_NATS_URL ?= nats://127.0.0.1:4222
 LISTEN ?= 127.0.0.1:8080
 DATA ?= ./data
 
-.PHONY: run web web-deps test lint test-rust api-fuzz server-bin test-web e2e bench fuzz
+.PHONY: run web web-deps test lint test-rust api-fuzz server-bin test-web api-types-check e2e bench fuzz
 
 web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
@@ -32,8 +32,19 @@ lint:
 test-rust:
 	cargo test --workspace
 
-test-web: web-deps
+test-web: web-deps api-types-check
 	cd web && npm run typecheck && npm test
+
+# The console's and the widget's API types (web/src/shared/api-schema.gen.ts) are generated from
+# the server's OpenAPI document; this fails when the checked-in file and the server differ.
+api-types-check: web-deps server-bin
+	@tmp=$$(mktemp --suffix=.ts) && trap 'rm -f "$$tmp"' EXIT && \
+	(cd web && FRONTLINE_BIN=../target/debug/frontline node scripts/api-types.mjs --out "$$tmp" >/dev/null) && \
+	if ! diff -u web/src/shared/api-schema.gen.ts "$$tmp"; then \
+	  echo "api-types-check: web/src/shared/api-schema.gen.ts differs from the server's OpenAPI document;" >&2; \
+	  echo "  regenerate it with 'cd web && npm run api-types' and commit it (the diff above is checked-in vs generated)." >&2; \
+	  exit 1; \
+	fi; echo "api-types-check: web/src/shared/api-schema.gen.ts matches the server"
 
 # The debug server that the API fuzzing and the browser test run.
 server-bin:

@@ -98,7 +98,7 @@ describe('an operator\'s life: role, password, sessions, deactivation, audit log
     await expect(roleShown(olga)).resolves.toBe('Оператор');
     await expect(olga.getByTestId('nav-operators').count()).resolves.toBe(0);
     // Her name in the top bar leads to her Security page.
-    await expect(olga.getByTestId('nav-account').getAttribute('title')).resolves.toBe('Безопасность: пароль и сеансы');
+    await expect(olga.getByTestId('nav-account').getAttribute('title')).resolves.toBe('Профиль: имя, язык, пароль и сеансы');
     // The admin's navigation fits the top bar at 1366 px: no page link is cut off.
     expect(await fitsSideways(admin.getByTestId('admin-nav'))).toBe(true);
     await noSidewaysOverflow(admin);

@@ -122,6 +122,8 @@ async fn spawn_in(bin: &PathBuf, dir: PathBuf) -> Result<Spawned> {
     })
     .await
     .context("waiting for the server")??;
+    // Keep reading what the server prints, so its stdout never sees a closed pipe.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
     Ok(Spawned { child, base, password, _dir: dir })
 }
 

@@ -132,6 +132,7 @@ mod tests {
                 event: None,
                 attachments: Vec::new(),
                 mentions: Vec::new(),
+                automatic: None,
             },
         }
     }

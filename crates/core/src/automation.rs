@@ -12,8 +12,8 @@ use crate::error::CoreError;
 use crate::views::{Event, rfc3339};
 use crate::{App, audience};
 use frontline_domain::{
-    AuthorKind, Automation, AutomationDoc, ChannelId, ClientId, Dialog, MessageBody, MessageId, MessageTimers,
-    NewMessage, Timestamp, WorkspaceId,
+    AuthorKind, Automatic, Automation, AutomationDoc, ChannelId, ClientId, Dialog, MessageBody, MessageId,
+    MessageTimers, NewMessage, Timestamp, WorkspaceId,
 };
 use frontline_store::{PostMessage, PostTarget, StoreError};
 use std::collections::HashMap;
@@ -88,8 +88,8 @@ pub fn visitor_timers(a: &Automation, now: Timestamp) -> MessageTimers {
     }
 }
 
-/// The timers an operator's reply (or the greeting in his name) starts: auto-close, with the
-/// longer hold limit when it holds the visitor ("минуту").
+/// The timers an operator's reply starts: auto-close, with the longer hold limit when it holds
+/// the visitor ("минуту"). Automatic lines (a greeting) start none.
 pub fn operator_timers(a: &Automation, body: &str, now: Timestamp) -> MessageTimers {
     MessageTimers {
         auto_close: a.auto_close.as_ref().map(|p| p.after_operator_message(body, now)),
@@ -174,6 +174,8 @@ async fn prompt(app: &App, d: &Dialog, now: Timestamp) -> Result<bool, CoreError
         Some(who) => (who.operator.0, crate::queue::operator_name(app, d.workspace_id, who.operator).await?),
         None => (d.channel_id.0, a.persona.clone()),
     };
+    let visitor = app.store.visitor(d.workspace_id, d.visitor_id).await?;
+    let text = frontline_domain::variables::fill(text, visitor.name.as_ref().map(|n| n.as_str()), Some(&name));
     let posted = app
         .store
         .post_message(PostMessage {
@@ -184,12 +186,13 @@ async fn prompt(app: &App, d: &Dialog, now: Timestamp) -> Result<bool, CoreError
                 client_id: ClientId::from_stored(format!("prompt-{}-{}", d.id, timer.at.0)),
                 author_kind: AuthorKind::Operator,
                 author_id: author,
-                body: MessageBody::from_stored(text.clone()),
+                body: MessageBody::from_stored(text),
                 created_at: now,
                 audience: Default::default(),
                 event: None,
                 attachments: Vec::new(),
                 mentions: Vec::new(),
+                automatic: Some(Automatic::Prompt),
             },
             author_name: Some(name),
             timers: MessageTimers { auto_close: Some(policy.after_prompt(now)), ..Default::default() },
@@ -205,7 +208,6 @@ async fn prompt(app: &App, d: &Dialog, now: Timestamp) -> Result<bool, CoreError
     if posted.duplicate {
         return Ok(false);
     }
-    let visitor = app.store.visitor(d.workspace_id, d.visitor_id).await?;
     crate::widget::publish_posted(app, &posted, &visitor).await;
     Ok(true)
 }

@@ -184,6 +184,7 @@ mod tests {
                     event: None,
                     attachments: Vec::new(),
                     mentions: Vec::new(),
+                    automatic: None,
                 },
             },
         })

@@ -318,6 +318,7 @@ pub async fn write(app: &App, actor: &OperatorActor, id: DialogId, c: &Compose<'
                 event: None,
                 attachments,
                 mentions,
+                automatic: None,
             },
             author_name: Some(op.display_name.as_str().to_owned()),
             timers,

@@ -20,6 +20,7 @@ pub mod queue;
 pub mod replies;
 pub mod routing;
 pub mod scheduler;
+pub mod sites;
 pub mod tokens;
 pub mod tools;
 pub mod triggers;
@@ -102,6 +103,8 @@ pub struct App {
     /// Operators' display names as last read, for events on the message path (which does
     /// not read the operators table).
     pub names: Arc<std::sync::Mutex<std::collections::HashMap<frontline_domain::OperatorId, String>>>,
+    /// When this node last noted each site's widget as seen.
+    pub seen_marks: Arc<sites::SeenMarks>,
     /// Names of tags and categories as last read, for the same reason.
     pub labels: Arc<std::sync::Mutex<views::Labels>>,
     /// Channels' automation as last read.
@@ -123,6 +126,7 @@ impl App {
             sockets: Arc::default(),
             routing: Arc::default(),
             names: Arc::default(),
+            seen_marks: Arc::default(),
             labels: Arc::default(),
             automation: Arc::default(),
             limiter: Arc::default(),

@@ -337,3 +337,126 @@ async fn changed(app: &App, op: &Operator) -> Result<OperatorView, CoreError> {
     );
     Ok(view)
 }
+
+/// What an operator sets for himself, as the console reads it.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema, PartialEq)]
+pub struct ProfileView {
+    /// The console's language, `ru` or `en`; `null`: the browser's.
+    #[schema(value_type = Option<String>, pattern = "^(ru|en)$")]
+    pub language: Option<String>,
+    /// The saved replies pinned to Ctrl+1 … Ctrl+9: always nine places, `null` for an empty one.
+    #[schema(min_items = 9, max_items = 9)]
+    pub shortcuts: Vec<Option<uuid::Uuid>>,
+}
+
+impl From<&frontline_store::OperatorSettings> for ProfileView {
+    fn from(s: &frontline_store::OperatorSettings) -> Self {
+        Self { language: s.language.clone(), shortcuts: s.shortcuts.to_vec() }
+    }
+}
+
+/// A change of one's own profile; absent fields stay.
+#[derive(Debug, Default)]
+pub struct ProfileChange<'a> {
+    pub display_name: Option<&'a str>,
+    /// `Some(None)` goes back to the browser's language.
+    pub language: Option<Option<&'a str>>,
+    pub shortcuts: Option<&'a [Option<String>]>,
+}
+
+/// His own settings.
+pub async fn profile(app: &App, actor: &OperatorActor) -> Result<ProfileView, CoreError> {
+    let s = app.store.operator_settings(actor.workspace(), actor.operator.id).await.map_err(not_found)?;
+    Ok(ProfileView::from(&s))
+}
+
+fn invalid(field: impl Into<String>, reason: &str) -> CoreError {
+    CoreError::Invalid { field: field.into(), reason: reason.into() }
+}
+
+/// Changes his own name, language or pinned replies. Everything is checked before anything is
+/// written: a bad field is named and nothing changes. A pinned reply must be one he may use.
+pub async fn update_profile(
+    app: &App,
+    actor: &OperatorActor,
+    change: ProfileChange<'_>,
+) -> Result<(OperatorView, ProfileView), CoreError> {
+    let me = &actor.operator;
+    let ws = actor.workspace();
+    let name = change
+        .display_name
+        .map(|n| frontline_domain::DisplayName::parse(n).map_err(|_| invalid("display_name", "1–80 characters")))
+        .transpose()?;
+    let language = match change.language {
+        Some(Some(l)) if l == "ru" || l == "en" => Some(Some(l.to_owned())),
+        Some(Some(_)) => return Err(invalid("language", "ru or en")),
+        Some(None) => Some(None),
+        None => None,
+    };
+    let shortcuts = match change.shortcuts {
+        None => None,
+        Some(list) if list.len() != 9 => return Err(invalid("shortcuts", "exactly 9 places (null for an empty one)")),
+        Some(list) => {
+            let usable: std::collections::HashSet<uuid::Uuid> =
+                crate::replies::list(app, actor).await?.into_iter().map(|r| r.id).collect();
+            let mut places = [None; 9];
+            for (i, id) in list.iter().enumerate() {
+                if let Some(id) = id {
+                    let id = id
+                        .parse::<uuid::Uuid>()
+                        .ok()
+                        .filter(|id| usable.contains(id))
+                        .ok_or_else(|| invalid(format!("shortcuts[{i}]"), "not a saved reply you may use"))?;
+                    places[i] = Some(id);
+                }
+            }
+            Some(places)
+        }
+    };
+    let mut op = me.clone();
+    if let Some(name) = name
+        && name != me.display_name
+    {
+        op = app.store.change_operator(ws, me.id, &OperatorChange::DisplayName(name)).await.map_err(not_found)?;
+        crate::queue::remember_name(app, op.id, op.display_name.as_str());
+    }
+    let mut settings = app.store.operator_settings(ws, me.id).await.map_err(not_found)?;
+    if language.is_some() || shortcuts.is_some() {
+        if let Some(l) = language {
+            settings.language = l;
+        }
+        if let Some(s) = shortcuts {
+            settings.shortcuts = s;
+        }
+        app.store.set_operator_settings(ws, me.id, &settings).await.map_err(not_found)?;
+    }
+    let view = if op.display_name != me.display_name {
+        changed(app, &op).await?
+    } else {
+        crate::queue::operator_view(app, &op).await?
+    };
+    Ok((view, ProfileView::from(&settings)))
+}
+
+/// Renames an operator (admins): the name visitors see from now on; what he wrote keeps the
+/// name it was sent under.
+pub async fn rename(
+    app: &App,
+    admin: &OperatorActor,
+    id: OperatorId,
+    name: &str,
+    ip: Option<&str>,
+) -> Result<OperatorView, CoreError> {
+    admin.require_admin()?;
+    let name = frontline_domain::DisplayName::parse(name).map_err(|_| invalid("display_name", "1–80 characters"))?;
+    let ws = admin.workspace();
+    let before = app.store.operator(ws, id).await.map_err(not_found)?;
+    if before.display_name == name {
+        return crate::queue::operator_view(app, &before).await;
+    }
+    let op = app.store.change_operator(ws, id, &OperatorChange::DisplayName(name)).await.map_err(not_found)?;
+    crate::queue::remember_name(app, op.id, op.display_name.as_str());
+    let details = serde_json::json!({ "from": before.display_name.as_str(), "to": op.display_name.as_str() });
+    audit(app, admin, "operator.renamed", &op, ip, details).await;
+    changed(app, &op).await
+}

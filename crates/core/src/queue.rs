@@ -11,8 +11,9 @@ use crate::error::{CoreError, dialog_not_found};
 use crate::views::{ChannelView, DialogView, Event, MessageView, OperatorView};
 use crate::{App, audience};
 use frontline_domain::{
-    AuthorKind, Capacity, Channel, ChannelId, ChannelMode, ClientId, Dialog, DialogId, DomainError, MessageBody,
-    MessageId, NewMessage, OfflinePolicy, Operator, OperatorId, Presence, SystemEvent, Timestamp, WorkspaceId, choose,
+    AuthorKind, Automatic, Capacity, Channel, ChannelId, ChannelMode, ClientId, Dialog, DialogId, DomainError,
+    MessageBody, MessageId, NewMessage, OfflinePolicy, Operator, OperatorId, Presence, SystemEvent, Timestamp,
+    WorkspaceId, choose,
 };
 use frontline_store::{Checks, NewLine, PresenceCheck, Reassign, Reassigned, Refusal, StoreError};
 use std::collections::HashMap;
@@ -32,15 +33,22 @@ pub(crate) fn system_line(event: SystemEvent, now: Timestamp) -> NewLine {
             event: Some(event),
             attachments: Vec::new(),
             mentions: Vec::new(),
+            automatic: None,
         },
         author_name: None,
         timers: Default::default(),
     }
 }
 
-/// The channel's greeting, in the operator's name; it starts auto-close like his reply would.
-fn greeting(channel: &Channel, a: &frontline_domain::Automation, op: &Operator, now: Timestamp) -> NewLine {
-    let body = channel.settings.greeting.as_str();
+/// The channel's greeting in the operator's name, its variables filled (the visitor's name,
+/// when he gave one, and the operator's). It is no reply: it meets no SLA target and starts no
+/// auto-close, and the store sends it only to a dialog nobody greeted or answered yet.
+fn greeting(channel: &Channel, op: &Operator, visitor_name: Option<&str>, now: Timestamp) -> NewLine {
+    let body = frontline_domain::variables::fill(
+        channel.settings.greeting.as_str(),
+        visitor_name,
+        Some(op.display_name.as_str()),
+    );
     let id = MessageId::new();
     NewLine {
         message: NewMessage {
@@ -48,20 +56,37 @@ fn greeting(channel: &Channel, a: &frontline_domain::Automation, op: &Operator, 
             client_id: ClientId::from_stored(format!("greeting-{id}")),
             author_kind: AuthorKind::Operator,
             author_id: op.id.0,
-            body: MessageBody::from_stored(body.to_owned()),
+            body: MessageBody::from_stored(body),
             created_at: now,
             audience: Default::default(),
             event: None,
             attachments: Vec::new(),
             mentions: Vec::new(),
+            automatic: Some(Automatic::Greeting),
         },
         author_name: Some(op.display_name.as_str().to_owned()),
-        timers: crate::automation::operator_timers(a, body, now),
+        timers: Default::default(),
     }
+}
+
+/// The visitor's own name, for a greeting's variables (`None` when he gave none).
+async fn visitor_name(app: &App, d: &Dialog) -> Result<Option<String>, CoreError> {
+    let v = app.store.visitor(d.workspace_id, d.visitor_id).await?;
+    Ok(v.name.map(|n| n.as_str().to_owned()))
 }
 
 fn name(op: &Operator) -> String {
     op.display_name.as_str().to_owned()
+}
+
+/// Keeps an operator's new name in this node's cache (a rename here, or one another node
+/// announced with `operator.updated`).
+pub fn remember_name(app: &App, id: OperatorId, name: &str) {
+    if let Ok(mut names) = app.names.lock()
+        && names.get(&id).is_none_or(|n| n != name)
+    {
+        names.insert(id, name.to_owned());
+    }
 }
 
 /// An operator's display name, from the node's cache or the store.
@@ -112,15 +137,11 @@ pub(crate) async fn publish_reassigned(app: &App, done: &Reassigned) -> Result<D
 }
 
 /// An operator takes a waiting dialog himself (accept, or a reply): only while nobody has it,
-/// within his capacity, whatever his presence. With `greet`, the channel's greeting follows.
-fn take_waiting(
-    d: &Dialog,
-    me: &Operator,
-    greet: Option<(&Channel, &frontline_domain::Automation)>,
-    now: Timestamp,
-) -> Reassign {
+/// within his capacity, whatever his presence. With `greet` (the channel and the visitor's
+/// name), the channel's greeting follows.
+fn take_waiting(d: &Dialog, me: &Operator, greet: Option<(&Channel, Option<&str>)>, now: Timestamp) -> Reassign {
     let mut lines = vec![system_line(SystemEvent::Assigned { operator: name(me), by: Some(name(me)) }, now)];
-    lines.extend(greet.map(|(channel, a)| greeting(channel, a, me, now)));
+    lines.extend(greet.map(|(channel, visitor)| greeting(channel, me, visitor, now)));
     Reassign {
         workspace_id: d.workspace_id,
         dialog: d.id,
@@ -154,8 +175,8 @@ pub async fn accept(app: &App, actor: &OperatorActor, id: DialogId) -> Result<Di
     }
     let channel = app.store.channel(d.workspace_id, d.channel_id).await?;
     let now = app.clock.now();
-    let a = crate::automation::for_channel(app, d.workspace_id, d.channel_id).await?;
-    let change = take_waiting(&d, me, Some((&channel, &a)), now);
+    let visitor = visitor_name(app, &d).await?;
+    let change = take_waiting(&d, me, Some((&channel, visitor.as_deref())), now);
     let done = app.store.reassign(&change).await;
     let done = match done {
         Ok(done) => done,
@@ -208,8 +229,8 @@ pub async fn assign(
             lines.push(system_line(SystemEvent::Assigned { operator: name(&op), by: Some(name(me)) }, now));
             if current.is_none() {
                 let channel = app.store.channel(ws, d.channel_id).await?;
-                let a = crate::automation::for_channel(app, ws, d.channel_id).await?;
-                lines.push(greeting(&channel, &a, &op, now));
+                let visitor = visitor_name(app, &d).await?;
+                lines.push(greeting(&channel, &op, visitor.as_deref(), now));
             }
         }
         None => {
@@ -374,14 +395,18 @@ async fn try_auto_assign(app: &App, ws: WorkspaceId, channel_id: ChannelId) -> R
     if channel.settings.mode != ChannelMode::Auto {
         return Ok(());
     }
-    let automation = crate::automation::for_channel(app, ws, channel_id).await?;
     let queued = app.store.queued_dialogs(ws, channel_id, 100).await?;
     let mut operators: HashMap<OperatorId, Operator> = HashMap::new();
     for d in queued {
+        // The visitor's name for the greeting, read once someone can take the dialog.
+        let mut visitor: Option<Option<String>> = None;
         // A few tries per dialog: a candidate may fill up or go offline in between.
         for _ in 0..3 {
             let candidates = app.store.candidates(ws, channel_id).await?;
             let Some(chosen) = choose(&candidates) else { return Ok(()) };
+            if visitor.is_none() {
+                visitor = Some(visitor_name(app, &d).await?);
+            }
             let op = match operators.get(&chosen) {
                 Some(op) => op.clone(),
                 None => {
@@ -400,7 +425,7 @@ async fn try_auto_assign(app: &App, ws: WorkspaceId, channel_id: ChannelId) -> R
                 checks: Checks { capacity: true, presence: PresenceCheck::Online, member: true },
                 lines: vec![
                     system_line(SystemEvent::Assigned { operator: name(&op), by: None }, now),
-                    greeting(&channel, &automation, &op, now),
+                    greeting(&channel, &op, visitor.as_ref().and_then(|v| v.as_deref()), now),
                 ],
                 now,
             };

@@ -126,6 +126,11 @@ pub struct MessageView {
     pub attachments: Vec<AttachmentView>,
     /// Operators an internal note mentions.
     pub mentions: Vec<Uuid>,
+    /// A line sent by itself in someone's name — `greeting`, `prompt` (auto-close's question) or
+    /// `proactive` (the message the visitor answered) — and so not a reply; `null` when a
+    /// person wrote it.
+    #[schema(value_type = Option<String>, pattern = "^(greeting|prompt|proactive)$")]
+    pub automatic: Option<String>,
 }
 
 /// A file of a message, or an upload not sent yet.
@@ -161,6 +166,7 @@ impl From<&Message> for MessageView {
             event: m.event.clone(),
             attachments: m.attachments.iter().map(AttachmentView::from).collect(),
             mentions: m.mentions.iter().map(|o| o.0).collect(),
+            automatic: m.automatic.map(|a| a.as_str().to_owned()),
         }
     }
 }
@@ -426,6 +432,10 @@ pub struct SiteView {
     pub name: String,
     pub key: String,
     pub allowed_origins: Vec<String>,
+    /// When the widget last opened a session ("check installation"); `null`: not yet seen.
+    pub widget_seen_at: Option<String>,
+    /// The origin of the page it was seen on.
+    pub widget_seen_origin: Option<String>,
 }
 
 impl From<&Site> for SiteView {
@@ -435,6 +445,8 @@ impl From<&Site> for SiteView {
             name: s.name.clone(),
             key: s.key.as_str().to_owned(),
             allowed_origins: s.allowed_origins.iter().map(|o| o.as_str().to_owned()).collect(),
+            widget_seen_at: None,
+            widget_seen_origin: None,
         }
     }
 }

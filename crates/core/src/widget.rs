@@ -131,6 +131,7 @@ pub async fn open_session(
         Err(e) => return Err(e.into()),
     };
     check_origin(&site, origin)?;
+    crate::sites::mark_seen(app, site.id, origin.page.filter(|p| !p.is_empty()).or(origin.header)).await;
     let known = match token.filter(|t| !t.is_empty()) {
         Some(t) => match app.store.visitor_by_token(&tokens::hash(t)).await {
             Ok(v) if v.site_id == site.id => Some((v, t.to_owned())),
@@ -331,6 +332,7 @@ async fn write_visitor(
                     event: None,
                     attachments: Vec::new(),
                     mentions: Vec::new(),
+                    automatic: Some(frontline_domain::Automatic::Proactive),
                 },
                 author_name: Some(automation.persona.clone()),
                 timers: Default::default(),
@@ -354,6 +356,7 @@ async fn write_visitor(
                 event: None,
                 attachments,
                 mentions: Vec::new(),
+                automatic: None,
             },
             author_name: v.name.as_ref().map(|n| n.as_str().to_owned()),
             timers: crate::automation::visitor_timers(&automation, now),

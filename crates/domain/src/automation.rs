@@ -89,13 +89,16 @@ pub struct SlaDoc {
 
 impl Default for SlaDoc {
     fn default() -> Self {
-        // The help-desk manual: first reply within a minute, next within five, solved in thirty.
+        // Off on a fresh install: a team that has not said when it works would see every
+        // night-time question "overdue" at once. Once on: the help-desk manual's targets (first
+        // reply within a minute, next within five, solved in thirty), counted in the channel's
+        // business hours (every hour of the week until those are set).
         Self {
-            enabled: true,
+            enabled: false,
             first_reply_seconds: 60,
             next_reply_seconds: 300,
             resolution_seconds: 1800,
-            business_hours: false,
+            business_hours: true,
         }
     }
 }
@@ -469,8 +472,11 @@ mod tests {
     #[test]
     fn the_defaults_are_the_manuals() {
         let a = Automation::default();
-        let sla = a.sla.expect("sla on");
+        assert!(a.sla.is_none(), "SLA off on a fresh install: no false alarms at night");
+        let on = Automation::parse(doc(r#"{"sla": {"enabled": true}}"#)).expect("valid");
+        let sla = on.sla.expect("sla on");
         assert_eq!((sla.first_reply_ms, sla.next_reply_ms, sla.resolution_ms), (60_000, 300_000, 1_800_000));
+        assert!(sla.in_business_hours, "once on, counted in business hours (every hour until they are set)");
         let ac = a.auto_close.as_ref().expect("auto-close on");
         assert_eq!((ac.silence_ms, ac.hold_ms), (600_000, 1_800_000));
         assert!(a.hours.is_always());
@@ -563,7 +569,7 @@ mod tests {
     fn sla_counts_in_business_hours_when_asked() {
         let a = Automation::parse(doc(
             r#"{"business_hours": {"enabled": true, "time_zone": "UTC", "week": [{"day": "mon", "open": "09:00", "close": "18:00"}]},
-                "sla": {"business_hours": true}}"#,
+                "sla": {"enabled": true, "business_hours": true}}"#,
         ))
         .expect("valid");
         // Monday 4 January 2027, 08:00 UTC: the first reply is due at 09:01.
@@ -571,8 +577,10 @@ mod tests {
         let (first, next) = a.reply_dues(monday_8);
         assert_eq!(first, Some(Timestamp(monday_8.0 + 3_660_000)));
         assert_eq!(next, Some(Timestamp(monday_8.0 + 3_600_000 + 300_000)));
-        let plain = Automation::default();
+        // Business hours not set: every hour counts.
+        let plain = Automation::parse(doc(r#"{"sla": {"enabled": true}}"#)).expect("valid");
         assert_eq!(plain.reply_dues(monday_8).0, Some(Timestamp(monday_8.0 + 60_000)));
+        assert_eq!(Automation::default().reply_dues(monday_8), (None, None), "off by default");
     }
 
     mod properties {
@@ -584,8 +592,8 @@ mod tests {
                 "business_hours": {"enabled": true, "time_zone": "Europe/Berlin", "holidays": ["2027-03-10"],
                     "week": [{"day": "mon", "open": "09:00", "close": "13:00"}, {"day": "mon", "open": "14:00", "close": "18:00"},
                              {"day": "wed", "open": "08:30", "close": "20:00"}, {"day": "sat", "open": "10:00", "close": "14:00"}]},
-                "sla": {"first_reply_seconds": first, "next_reply_seconds": next, "resolution_seconds": resolution,
-                    "business_hours": in_hours}
+                "sla": {"enabled": true, "first_reply_seconds": first, "next_reply_seconds": next,
+                    "resolution_seconds": resolution, "business_hours": in_hours}
             });
             Automation::parse(serde_json::from_value(doc).expect("doc")).expect("valid")
         }

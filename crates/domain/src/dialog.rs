@@ -2,7 +2,7 @@
 
 use crate::error::DomainError;
 use crate::ids::{ChannelId, DialogId, VisitorId, WorkspaceId};
-use crate::message::AuthorKind;
+use crate::message::{AuthorKind, Effect};
 use crate::time::Timestamp;
 
 /// Where a dialog is in its life.
@@ -160,22 +160,29 @@ pub struct MessageTimers {
 impl Dialog {
     /// What a message whose effect is `effect` (see the store's `effect_kind`) does to the
     /// SLA and auto-close timers. The SQL of both stores says the same.
-    pub fn apply_timers(&mut self, effect: AuthorKind, at: Timestamp, t: &MessageTimers) {
+    pub fn apply_timers(&mut self, effect: Effect, at: Timestamp, t: &MessageTimers) {
         match effect {
-            AuthorKind::Visitor => {
+            Effect::Visitor => {
                 if self.sla.reply_due.is_none() {
                     self.sla.reply_due =
                         if self.sla.first_reply_at.is_none() { t.first_reply_due } else { t.next_reply_due };
                 }
                 self.auto_close = None;
             }
-            AuthorKind::Operator => {
+            Effect::Operator => {
                 self.sla.first_reply_at = self.sla.first_reply_at.or(Some(at));
                 self.sla.reply_due = None;
                 self.sla.reply_breached = false;
                 self.auto_close = t.auto_close.clone();
             }
-            AuthorKind::System => {}
+            // The prompt carries on the auto-close an operator's reply started; a greeting
+            // carries nothing and changes nothing.
+            Effect::Automatic => {
+                if t.auto_close.is_some() {
+                    self.auto_close = t.auto_close.clone();
+                }
+            }
+            Effect::Silent => {}
         }
     }
 }

@@ -22,6 +22,7 @@ pub mod sniff;
 pub mod text;
 pub mod time;
 pub mod tools;
+pub mod variables;
 pub mod visitor;
 
 pub use account::{DisplayName, Email, Operator, Password, Role, Workspace, WorkspaceSlug};
@@ -33,7 +34,7 @@ pub use ids::{
     AttachmentId, CategoryId, ChannelId, DialogId, MessageId, OperatorId, SavedReplyId, SiteId, TagId, VisitorId,
     WorkspaceId,
 };
-pub use message::{Author, AuthorKind, ClientId, Message, MessageBody, NewMessage};
+pub use message::{Author, AuthorKind, Automatic, ClientId, Effect, Message, MessageBody, NewMessage};
 pub use queue::{Audience, ChannelMode, ChannelSettings, Greeting, OfflinePolicy, SystemEvent, WaitLimit};
 pub use routing::RoutingContext;
 pub use site::{Channel, Origin, Site, SiteKey, parse_channel_name};

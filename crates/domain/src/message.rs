@@ -98,6 +98,69 @@ impl AuthorKind {
     }
 }
 
+/// A line sent by itself in someone's name, not written by a person: never a reply. It meets
+/// no SLA target, starts no auto-close (the prompt only carries on the one an operator's reply
+/// started), leaves the dialog's unread and "waiting" counters and its preview alone, and the
+/// reports do not count it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Automatic {
+    /// The channel's greeting when an operator first takes the dialog.
+    Greeting,
+    /// Auto-close's "is the question still relevant?".
+    Prompt,
+    /// The proactive message the visitor answered.
+    Proactive,
+}
+
+impl Automatic {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Greeting => "greeting",
+            Self::Prompt => "prompt",
+            Self::Proactive => "proactive",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Greeting, Self::Prompt, Self::Proactive].into_iter().find(|a| a.as_str() == s)
+    }
+}
+
+/// What a new message does to its dialog's counters and timers (the store's `effect_kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// A visitor's message: unread, waiting, the reply due.
+    Visitor,
+    /// An operator's reply: read, answered, the SLA met, auto-close started.
+    Operator,
+    /// An automatic line the visitor reads: only an auto-close timer it carries.
+    Automatic,
+    /// A line for operators (system lines, notes): nothing but the sequence.
+    Silent,
+}
+
+impl Effect {
+    /// As the shared SQL's `$2` of `APPEND_TO_DIALOG` spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Visitor => "visitor",
+            Self::Operator => "operator",
+            Self::Automatic => "auto",
+            Self::Silent => "system",
+        }
+    }
+
+    /// The author kind the dialog list shows for its last message, for the effects that
+    /// change it.
+    pub fn shown_author(self) -> Option<AuthorKind> {
+        match self {
+            Self::Visitor => Some(AuthorKind::Visitor),
+            Self::Operator => Some(AuthorKind::Operator),
+            Self::Automatic | Self::Silent => None,
+        }
+    }
+}
+
 /// The author of a message; `id` is the visitor's or the operator's id (nil for the system).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Author {
@@ -126,6 +189,8 @@ pub struct Message {
     pub attachments: Vec<crate::tools::Attachment>,
     /// Operators an internal note mentions.
     pub mentions: Vec<crate::ids::OperatorId>,
+    /// Sent by itself (a greeting, a prompt, a proactive opener): not a reply.
+    pub automatic: Option<Automatic>,
 }
 
 /// A message to be written: everything but what the store assigns (`seq`, the dialog of a
@@ -142,6 +207,7 @@ pub struct NewMessage {
     pub event: Option<crate::queue::SystemEvent>,
     pub attachments: Vec<crate::tools::Attachment>,
     pub mentions: Vec<crate::ids::OperatorId>,
+    pub automatic: Option<Automatic>,
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use frontline_core::auth::{self, LoginInput, NewOperatorInput};
 use frontline_core::dialogs::{self, AssigneeQuery, ListQuery, StatusFilter};
+use frontline_core::operators::ProfileView;
 use frontline_core::views::{DialogView, MessageView, OperatorView, SiteView, WorkspaceView};
 use frontline_domain::{DialogId, Timestamp};
 use frontline_store::{DialogCursor, DialogPage, DialogSort};
@@ -32,6 +33,8 @@ pub struct LoginRequest {
 pub struct MeResponse {
     pub operator: OperatorView,
     pub workspace: WorkspaceView,
+    /// What he set for himself: the console's language and his pinned saved replies.
+    pub profile: ProfileView,
     /// What uploads may be (shown before a file is sent; the server checks again).
     pub upload_limits: frontline_core::files::UploadLimits,
 }
@@ -60,8 +63,9 @@ pub async fn login(
     };
     let done = auth::login(&s.app, input).await?;
     let operator = frontline_core::queue::operator_view(&s.app, &done.operator).await?;
-    let body =
-        MeResponse { operator, workspace: (&done.workspace).into(), upload_limits: s.app.config.uploads.clone() };
+    let settings = s.app.store.operator_settings(done.workspace.id, done.operator.id).await;
+    let profile = ProfileView::from(&settings.map_err(frontline_core::CoreError::from)?);
+    let body = me_response(&s, operator, &done.workspace, profile);
     let cookie = session_cookie(&done.token, s.app.config.session_ttl_ms / 1000, s.config.secure_cookies);
     Ok(([(header::SET_COOKIE, cookie)], Json(body)).into_response())
 }
@@ -81,7 +85,52 @@ pub async fn logout(State(s): State<HttpState>, headers: HeaderMap) -> ApiResult
 pub async fn me(State(s): State<HttpState>, OperatorAuth(actor): OperatorAuth) -> ApiResult<Json<MeResponse>> {
     let ws = s.app.store.workspace(actor.workspace()).await.map_err(frontline_core::CoreError::from)?;
     let operator = frontline_core::queue::operator_view(&s.app, &actor.operator).await?;
-    Ok(Json(MeResponse { operator, workspace: (&ws).into(), upload_limits: s.app.config.uploads.clone() }))
+    let profile = frontline_core::operators::profile(&s.app, &actor).await?;
+    Ok(Json(me_response(&s, operator, &ws, profile)))
+}
+
+fn me_response(
+    s: &HttpState,
+    operator: OperatorView,
+    workspace: &frontline_domain::Workspace,
+    profile: ProfileView,
+) -> MeResponse {
+    MeResponse { operator, workspace: workspace.into(), profile, upload_limits: s.app.config.uploads.clone() }
+}
+
+/// A change of one's own profile: a field left out stays.
+#[derive(Deserialize, ToSchema)]
+pub struct MePatchRequest {
+    /// The name visitors see: 1–80 characters once trimmed.
+    #[schema(value_type = Option<wire::Name>)]
+    pub display_name: Option<String>,
+    /// The console's language; `null` goes back to the browser's.
+    #[serde(default, deserialize_with = "crate::tools::present")]
+    #[schema(value_type = Option<wire::ConsoleLanguage>, nullable)]
+    pub language: Option<Option<String>>,
+    /// The saved replies pinned to Ctrl+1 … Ctrl+9: exactly nine places, each a saved reply's id
+    /// he may use, or `null`.
+    #[schema(value_type = Option<Vec<Option<wire::Id>>>, min_items = 9, max_items = 9)]
+    pub shortcuts: Option<Vec<Option<String>>>,
+}
+
+/// Changes one's own name, console language or pinned saved replies. A bad field is named
+/// (`shortcuts[3]` for a reply he may not use) and nothing changes.
+#[utoipa::path(patch, path = "/api/v1/me", tag = "console", request_body = MePatchRequest,
+    responses((status = 200, body = MeResponse), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody)))]
+pub async fn update_me(
+    State(s): State<HttpState>,
+    OperatorAuth(actor): OperatorAuth,
+    JsonBody(req): JsonBody<MePatchRequest>,
+) -> ApiResult<Json<MeResponse>> {
+    let change = frontline_core::operators::ProfileChange {
+        display_name: req.display_name.as_deref(),
+        language: req.language.as_ref().map(|l| l.as_deref()),
+        shortcuts: req.shortcuts.as_deref(),
+    };
+    let (operator, profile) = frontline_core::operators::update_profile(&s.app, &actor, change).await?;
+    let ws = s.app.store.workspace(actor.workspace()).await.map_err(frontline_core::CoreError::from)?;
+    Ok(Json(me_response(&s, operator, &ws, profile)))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -404,9 +453,36 @@ pub struct SiteList {
     pub items: Vec<SiteView>,
 }
 
-/// Sites (widget keys) of the workspace.
+/// Sites (widget keys) of the workspace, with when each widget was last seen.
 #[utoipa::path(get, path = "/api/v1/sites", tag = "admin", responses((status = 200, body = SiteList)))]
 pub async fn list_sites(State(s): State<HttpState>, OperatorAuth(actor): OperatorAuth) -> ApiResult<Json<SiteList>> {
-    let sites = s.app.store.list_sites(actor.workspace()).await.map_err(frontline_core::CoreError::from)?;
-    Ok(Json(SiteList { items: sites.iter().map(SiteView::from).collect() }))
+    Ok(Json(SiteList { items: frontline_core::sites::list(&s.app, &actor).await? }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct SitePatchRequest {
+    /// The origins the widget may run on, like `https://shop.example.com` (scheme, host and a
+    /// port other than the default; no path): 1–50, duplicates kept once.
+    #[schema(min_items = 1, max_items = 50, value_type = Vec<wire::SiteOrigin>)]
+    pub allowed_origins: Vec<String>,
+}
+
+/// Changes where a site's widget may run (admins). A bad origin is named by its place
+/// (`allowed_origins[1]`) and nothing changes.
+#[utoipa::path(patch, path = "/api/v1/sites/{id}", tag = "admin", request_body = SitePatchRequest,
+    params(("id" = Uuid, Path, description = "site id")),
+    responses((status = 200, body = SiteView), (status = 400, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+        (status = 404, body = ApiErrorBody)))]
+pub async fn update_site(
+    State(s): State<HttpState>,
+    AdminAuth(admin): AdminAuth,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<SitePatchRequest>,
+) -> ApiResult<Json<SiteView>> {
+    let id: frontline_domain::SiteId = id
+        .parse::<uuid::Uuid>()
+        .map(frontline_domain::SiteId)
+        .map_err(|_| ApiError::new(crate::error::ErrorCode::NotFound, "No such site."))?;
+    Ok(Json(frontline_core::sites::set_origins(&s.app, &admin, id, &req.allowed_origins, ip.as_deref()).await?))
 }

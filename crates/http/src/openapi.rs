@@ -13,7 +13,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
     paths(
         console::login, console::logout, console::me, console::list_dialogs, console::get_dialog,
         console::list_messages, console::send_message, console::mark_read, console::close_dialog,
-        console::list_operators, console::create_operator, console::list_sites,
+        console::list_operators, console::create_operator, console::list_sites, console::update_site, console::update_me,
         channels::list_channels, channels::create_channel, channels::update_channel, channels::list_members, channels::set_members,
         queue::counts, queue::accept, queue::assign, queue::transfer, queue::set_presence, queue::update_operator,
         queue::list_rules, queue::replace_rules,

@@ -2,7 +2,7 @@
 
 use crate::console::dialog_id;
 use crate::error::{ApiError, ApiErrorBody, ApiResult};
-use crate::extract::{AdminAuth, JsonBody, OperatorAuth};
+use crate::extract::{AdminAuth, ClientIp, JsonBody, OperatorAuth};
 use crate::state::HttpState;
 use crate::wire;
 use axum::Json;
@@ -108,12 +108,16 @@ pub async fn set_presence(
 
 #[derive(Deserialize, ToSchema)]
 pub struct OperatorPatchRequest {
-    /// Most active dialogs at once: 1–50 (the one thing to change, so it is required).
-    #[schema(required = true, value_type = i64, minimum = 1, maximum = 50)]
+    /// Most active dialogs at once: 1–50.
+    #[schema(value_type = Option<i64>, minimum = 1, maximum = 50)]
     pub capacity: Option<i64>,
+    /// The name visitors see: 1–80 characters once trimmed.
+    #[schema(value_type = Option<wire::Name>)]
+    pub display_name: Option<String>,
 }
 
-/// Changes an operator (admins only): his capacity.
+/// Changes an operator (admins): his capacity, his name, or both (at least one). Both are
+/// checked before either is written.
 #[utoipa::path(patch, path = "/api/v1/operators/{id}", tag = "admin", request_body = OperatorPatchRequest,
     params(("id" = Uuid, Path, description = "operator id")),
     responses((status = 200, body = OperatorView), (status = 400, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
@@ -121,15 +125,27 @@ pub struct OperatorPatchRequest {
 pub async fn update_operator(
     State(s): State<HttpState>,
     AdminAuth(admin): AdminAuth,
+    ClientIp(ip): ClientIp,
     Path(id): Path<String>,
     JsonBody(req): JsonBody<OperatorPatchRequest>,
 ) -> ApiResult<Json<OperatorView>> {
     let id: OperatorId =
         id.parse().map_err(|_| ApiError::new(crate::error::ErrorCode::NotFound, "No such operator."))?;
-    let Some(capacity) = req.capacity else {
-        return Err(ApiError::field("capacity", "capacity: nothing to change"));
+    if let Some(c) = req.capacity {
+        frontline_domain::Capacity::new(c).map_err(frontline_core::CoreError::from)?;
+    }
+    let view = match (req.display_name.as_deref(), req.capacity) {
+        (None, None) => return Err(ApiError::field("capacity", "capacity or display_name: nothing to change")),
+        (None, Some(c)) => queue::set_capacity(&s.app, &admin, id, c).await?,
+        (Some(name), capacity) => {
+            let renamed = frontline_core::operators::rename(&s.app, &admin, id, name, ip.as_deref()).await?;
+            match capacity {
+                Some(c) => queue::set_capacity(&s.app, &admin, id, c).await?,
+                None => renamed,
+            }
+        }
     };
-    Ok(Json(queue::set_capacity(&s.app, &admin, id, capacity).await?))
+    Ok(Json(view))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -439,7 +439,7 @@ pub async fn delete_reply(
 // The visitor card and search.
 
 /// `Some(None)` for an explicit `null`, `None` when the field is absent.
-fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+pub(crate) fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
     Option::<String>::deserialize(d).map(Some)
 }
 

@@ -126,7 +126,7 @@ pub struct WidgetSendRequest {
 }
 
 /// Messages of the visitor's current dialog.
-#[utoipa::path(get, path = "/widget/v1/messages", tag = "widget", params(MessagesQuery),
+#[utoipa::path(get, path = "/widget/v1/messages", tag = "widget", operation_id = "widget_list_messages", params(MessagesQuery),
     responses((status = 200, body = MessagePageView), (status = 401, body = ApiErrorBody)),
     security(("visitor_token" = [])))]
 pub async fn list_messages(
@@ -140,7 +140,7 @@ pub async fn list_messages(
 }
 
 /// The visitor writes. `201` when stored, `200` when this `client_id` was stored before.
-#[utoipa::path(post, path = "/widget/v1/messages", tag = "widget", request_body = WidgetSendRequest,
+#[utoipa::path(post, path = "/widget/v1/messages", tag = "widget", operation_id = "widget_send_message", request_body = WidgetSendRequest,
     responses((status = 201, body = MessageView), (status = 200, body = MessageView), (status = 400, body = ApiErrorBody),
         (status = 404, description = "An id of `attachments` is not his unsent upload.", body = ApiErrorBody),
         (status = 413, body = ApiErrorBody)),

@@ -71,6 +71,15 @@ named_schemas! {
     WorkspaceOrBlank => s::text(p::workspace_slug(), "Blank is none; else 2–40 characters of `a-z` (any case), `0-9` and `-`, not starting or ending with `-`.").build();
     /// An operator's role.
     Role => s::one_of(&["admin", "supervisor", "operator"], false);
+    /// The console's language.
+    ConsoleLanguage => s::one_of(&["ru", "en"], false);
+    /// A web origin a site's widget may run on.
+    SiteOrigin => ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(1))
+        .max_length(Some(300))
+        .description(Some("An http or https origin: `https://shop.example.com`, `http://localhost:3000`."))
+        .build();
     /// An operator's presence.
     Presence => s::one_of(&["online", "away", "offline"], false);
     /// How a channel hands out its dialogs.

@@ -345,10 +345,17 @@ async fn serve(s: HttpState, mut peer: Peer, socket: WebSocket) {
                         }
                         Event::AccessChanged { .. } => continue,
                         _ if !audience::for_operator(&delivery, a.operator.id, visible.as_ref()) => continue,
-                        _ => match serde_json::to_string(&delivery.event) {
-                            Ok(frame) => vec![frame],
-                            Err(e) => { tracing::error!(error = %e, "ws: unencodable event"); continue; }
-                        },
+                        event => {
+                            // A rename on another node: this node's views name him anew.
+                            if let Event::OperatorUpdated { operator } = event {
+                                let id = frontline_domain::OperatorId(operator.id);
+                                frontline_core::queue::remember_name(&s.app, id, &operator.display_name);
+                            }
+                            match serde_json::to_string(event) {
+                                Ok(frame) => vec![frame],
+                                Err(e) => { tracing::error!(error = %e, "ws: unencodable event"); continue; }
+                            }
+                        }
                     },
                     Peer::Visitor(_) => match audience::visitor_frame(&delivery.event) {
                         Some(frame) => vec![frame.to_string()],

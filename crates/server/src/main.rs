@@ -27,6 +27,8 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Print the HTTP API's OpenAPI document (the same as `/api/openapi.json`) and exit.
+    Openapi,
     /// Copy the SQLite database to a file while the server runs.
     Backup {
         #[command(flatten)]
@@ -69,6 +71,13 @@ async fn main() -> anyhow::Result<()> {
         .init();
     match Cli::parse().command {
         Command::Serve(args) => serve(Config::resolve(&args)?).await,
+        Command::Openapi => {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            out.write_all(frontline_http::openapi::json().as_bytes())?;
+            out.write_all(b"\n")?;
+            Ok(())
+        }
         Command::Migrate(args) => {
             let config = Config::resolve(&args)?;
             std::fs::create_dir_all(&config.data).ok();
@@ -137,7 +146,14 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         None => format!("{} (password set at the first start)", b.admin_email),
     };
     let demo = if config.demo { format!("\n  Demo site: {base}/demo") } else { String::new() };
-    println!("Frontline is running.\n  Console:   {base}/console/{demo}\n  Admin:     {admin}");
+    let banner = format!("Frontline is running.\n  Console:   {base}/console/{demo}\n  Admin:     {admin}\n");
+    {
+        use std::io::Write;
+        // One write, and a closed stdout (a supervisor or a script that stopped reading) does
+        // not stop the server: `println!` would panic on the broken pipe.
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(banner.as_bytes()).and_then(|()| out.flush());
+    }
     tracing::info!(listen = %addr, store = server.app.store.backend(), "serving");
     server.run(shutdown_signal()).await
 }

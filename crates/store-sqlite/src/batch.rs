@@ -10,7 +10,7 @@
 
 use crate::row::{R, map_err};
 use frontline_domain::{
-    AuthorKind, Dialog, DialogId, DialogOrigin, DialogStatus, LastMessage, Message, SlaState, VisitorId,
+    Dialog, DialogId, DialogOrigin, DialogStatus, Effect, LastMessage, Message, SlaState, VisitorId,
 };
 use frontline_store::records;
 use frontline_store::{PostMessage, PostTarget, Posted, StoreError, StoreResult, sql};
@@ -207,29 +207,29 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
         d.last_seq += 1;
         let effect = records::effect_kind(m);
         match effect {
-            AuthorKind::Visitor => {
+            Effect::Visitor => {
                 d.unread_count += 1;
                 d.pending_count += 1;
                 d.waiting_since = d.waiting_since.or(Some(m.created_at));
                 d.snoozed_until = None;
             }
-            AuthorKind::Operator => {
+            Effect::Operator => {
                 d.unread_count = 0;
                 d.pending_count = 0;
                 d.waiting_since = None;
                 state.operator_read_seq = d.last_seq;
                 d.operator_read_seq = d.last_seq;
             }
-            AuthorKind::System => {}
+            Effect::Automatic | Effect::Silent => {}
         }
         let before = (d.sla, d.auto_close.clone());
         d.apply_timers(effect, m.created_at, &post.timers);
         if (d.sla, &d.auto_close) != (before.0, &before.1) {
             state.timers = true;
         }
-        if effect != AuthorKind::System {
+        if let Some(author_kind) = effect.shown_author() {
             d.last_message =
-                Some(LastMessage { author_kind: effect, preview: records::preview_of(m), created_at: m.created_at });
+                Some(LastMessage { author_kind, preview: records::preview_of(m), created_at: m.created_at });
         }
         d.updated_at = m.created_at;
         state.touched = true;
@@ -327,8 +327,8 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
     if !new_messages.is_empty() {
         let sql = format!(
             "INSERT INTO messages (id, workspace_id, dialog_id, seq, client_id, author_kind, author_id, author_name, body, \
-             created_at, audience, event, attachments, mentions) VALUES {}",
-            placeholders(new_messages.len(), 14)
+             created_at, audience, event, attachments, mentions, automatic) VALUES {}",
+            placeholders(new_messages.len(), 15)
         );
         let mut args = SqliteArguments::default();
         for m in &new_messages {
@@ -346,6 +346,7 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
             bind(&mut args, records::event_json(m.event.as_ref()))?;
             bind(&mut args, records::json_list(&m.attachments))?;
             bind(&mut args, records::json_list(&m.mentions))?;
+            bind(&mut args, m.automatic.map(|a| a.as_str()))?;
         }
         sqlx::query_with(AssertSqlSafe(sql), args).execute(&mut *conn).await.map_err(map_err)?;
         for m in &new_messages {

@@ -54,6 +54,7 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "operator_lifecycle",
         sql: include_str!("../migrations/0005_operator_lifecycle.sql"),
     },
+    Migration { version: 6, name: "first_day", sql: include_str!("../migrations/0006_first_day.sql") },
 ];
 
 type PostJob = (PostMessage, oneshot::Sender<StoreResult<Posted>>);

@@ -319,6 +319,7 @@ macro_rules! sql_store_impls {
                         C::PasswordHash(h) => sqlx::query($crate::sql::SET_OPERATOR_PASSWORD).bind(ws.0).bind(id.0).bind(h.as_str()),
                         C::Deactivated(at) => sqlx::query($crate::sql::DEACTIVATE_OPERATOR).bind(ws.0).bind(id.0).bind(at.0),
                         C::Reactivated => sqlx::query($crate::sql::REACTIVATE_OPERATOR).bind(ws.0).bind(id.0),
+                        C::DisplayName(n) => sqlx::query($crate::sql::SET_OPERATOR_NAME).bind(ws.0).bind(id.0).bind(n.as_str()),
                     };
                     let row = q.fetch_one(self.writer()).await.map_err(map_err)?;
                     $crate::records::operator(&R(&row))
@@ -533,6 +534,95 @@ macro_rules! sql_store_impls {
                         .await
                         .map_err(map_err)?;
                     rows.iter().map(|r| $crate::records::site(&R(r))).collect()
+                }
+
+                async fn set_site_origins(
+                    &self,
+                    workspace: WorkspaceId,
+                    id: $crate::__domain::SiteId,
+                    origins: &[$crate::__domain::Origin],
+                ) -> StoreResult<Site> {
+                    let joined = origins.iter().map(|o| o.as_str()).collect::<Vec<_>>().join("\n");
+                    let row = sqlx::query($crate::sql::UPDATE_SITE_ORIGINS)
+                        .bind(workspace.0)
+                        .bind(id.0)
+                        .bind(joined)
+                        .fetch_one(self.writer())
+                        .await
+                        .map_err(map_err)?;
+                    $crate::records::site(&R(&row))
+                }
+
+                async fn mark_site_seen(
+                    &self,
+                    id: $crate::__domain::SiteId,
+                    at: $crate::__domain::Timestamp,
+                    origin: &str,
+                ) -> StoreResult<()> {
+                    sqlx::query($crate::sql::MARK_SITE_SEEN)
+                        .bind(id.0)
+                        .bind(at.0)
+                        .bind(origin)
+                        .execute(self.writer())
+                        .await
+                        .map_err(map_err)?;
+                    Ok(())
+                }
+
+                async fn sites_seen(
+                    &self,
+                    workspace: WorkspaceId,
+                ) -> StoreResult<Vec<($crate::__domain::SiteId, $crate::__domain::Timestamp, String)>> {
+                    let rows = sqlx::query($crate::sql::SELECT_SITES_SEEN)
+                        .bind(workspace.0)
+                        .fetch_all(self.reader())
+                        .await
+                        .map_err(map_err)?;
+                    rows.iter()
+                        .map(|r| {
+                            let r = R(r);
+                            use $crate::records::StoreRow;
+                            Ok((
+                                $crate::__domain::SiteId(r.uuid("id")?),
+                                $crate::__domain::Timestamp(r.int("widget_seen_at")?),
+                                r.opt_text("widget_seen_origin")?.unwrap_or_default(),
+                            ))
+                        })
+                        .collect()
+                }
+
+                async fn operator_settings(
+                    &self,
+                    workspace: WorkspaceId,
+                    id: OperatorId,
+                ) -> StoreResult<$crate::OperatorSettings> {
+                    let row = sqlx::query($crate::sql::SELECT_OPERATOR_SETTINGS)
+                        .bind(workspace.0)
+                        .bind(id.0)
+                        .fetch_one(self.reader())
+                        .await
+                        .map_err(map_err)?;
+                    $crate::records::operator_settings(&R(&row))
+                }
+
+                async fn set_operator_settings(
+                    &self,
+                    workspace: WorkspaceId,
+                    id: OperatorId,
+                    settings: &$crate::OperatorSettings,
+                ) -> StoreResult<()> {
+                    let done = sqlx::query($crate::sql::UPDATE_OPERATOR_SETTINGS)
+                        .bind(workspace.0)
+                        .bind(id.0)
+                        .bind(settings.language.as_deref())
+                        .bind($crate::records::json_list(&settings.shortcuts))
+                        .execute(self.writer())
+                        .await
+                        .map_err(map_err)?;
+                    if done.rows_affected() == 0 {
+                        return Err(StoreError::NotFound);
+                    }
+                    Ok(())
                 }
             }
 
@@ -836,6 +926,19 @@ macro_rules! sql_store_impls {
                     let mut messages = Vec::with_capacity(c.lines.len());
                     for line in &c.lines {
                         let m = &line.message;
+                        // A visitor is greeted once: not again when a dialog someone greeted or
+                        // answered changes hands.
+                        if m.automatic == Some($crate::__domain::Automatic::Greeting) {
+                            let greeted: i64 = sqlx::query_scalar($crate::sql::COUNT_GREETINGS)
+                                .bind(ws.0)
+                                .bind(c.dialog.0)
+                                .fetch_one(&mut *tx)
+                                .await
+                                .map_err(map_err)?;
+                            if greeted > 0 || dialog.sla.first_reply_at.is_some() {
+                                continue;
+                            }
+                        }
                         let row = $crate::bind_append!(
                             sqlx::query($crate::sql::APPEND_TO_DIALOG),
                             c.dialog,
@@ -1115,6 +1218,7 @@ macro_rules! bind_insert_message {
             .bind($crate::records::event_json(m.event.as_ref()))
             .bind($crate::records::json_list(&m.attachments))
             .bind($crate::records::json_list(&m.mentions))
+            .bind(m.automatic.map(|a| a.as_str()))
     }};
 }
 

@@ -175,6 +175,7 @@ pub fn new_message(kind: AuthorKind, author: uuid::Uuid, client_id: &str, body: 
         event: None,
         attachments: Vec::new(),
         mentions: Vec::new(),
+        automatic: None,
     }
 }
 

@@ -31,8 +31,8 @@ pub use uuid as __uuid;
 
 use frontline_domain::{
     AttachmentId, Candidate, Capacity, CategoryId, Channel, ChannelId, ChannelSettings, CloseReason, Dialog, DialogId,
-    Email, Message, Operator, OperatorId, Phone, Presence, Rating, RoutingContext, SavedReply, SavedReplyId, Site,
-    SiteKey, TagId, Timestamp, Visitor, VisitorId, VisitorName, Workspace, WorkspaceId, WorkspaceSlug,
+    Email, Message, Operator, OperatorId, Origin, Phone, Presence, Rating, RoutingContext, SavedReply, SavedReplyId,
+    Site, SiteId, SiteKey, TagId, Timestamp, Visitor, VisitorId, VisitorName, Workspace, WorkspaceId, WorkspaceSlug,
 };
 use std::collections::HashMap;
 
@@ -128,6 +128,22 @@ pub trait ChannelStore: Send + Sync {
     async fn create_site(&self, site: &Site) -> StoreResult<()>;
     async fn site_by_key(&self, key: &SiteKey) -> StoreResult<Site>;
     async fn list_sites(&self, workspace: WorkspaceId) -> StoreResult<Vec<Site>>;
+    /// Replaces a site's allowed origins; `NotFound` for a site of another workspace.
+    async fn set_site_origins(&self, workspace: WorkspaceId, id: SiteId, origins: &[Origin]) -> StoreResult<Site>;
+    /// The site's widget opened a session on a page of `origin` at `at`.
+    async fn mark_site_seen(&self, id: SiteId, at: Timestamp, origin: &str) -> StoreResult<()>;
+    /// When and on which origin each site of the workspace last had its widget open a session
+    /// (sites never seen are left out).
+    async fn sites_seen(&self, workspace: WorkspaceId) -> StoreResult<Vec<(SiteId, Timestamp, String)>>;
+
+    /// An operator's own settings.
+    async fn operator_settings(&self, workspace: WorkspaceId, id: OperatorId) -> StoreResult<OperatorSettings>;
+    async fn set_operator_settings(
+        &self,
+        workspace: WorkspaceId,
+        id: OperatorId,
+        settings: &OperatorSettings,
+    ) -> StoreResult<()>;
 }
 
 /// Visitors and their widget tokens.

@@ -12,8 +12,8 @@ use frontline_domain::{
     Timestamp, Visitor, VisitorId, VisitorName, WaitLimit, Workspace, WorkspaceId, WorkspaceSlug,
 };
 use frontline_domain::{
-    AutoCloseAction, AutoCloseTimer, CategoryId, CloseReason, DialogOrigin, NewMessage, Phone, Rating, ReopenWindow,
-    SlaState, TriggerRef,
+    AutoCloseAction, AutoCloseTimer, Automatic, CategoryId, CloseReason, DialogOrigin, Effect, NewMessage, Phone,
+    Rating, ReopenWindow, SlaState, TriggerRef,
 };
 use uuid::Uuid;
 
@@ -317,6 +317,8 @@ pub struct MessageRecord {
     /// JSON arrays.
     pub attachments: String,
     pub mentions: String,
+    /// An [`Automatic`] kind; `NULL` for a line a person wrote.
+    pub automatic: Option<String>,
 }
 
 impl TryFrom<MessageRecord> for Message {
@@ -339,6 +341,10 @@ impl TryFrom<MessageRecord> for Message {
             event: r.event.map(|e| serde_json::from_str(&e).map_err(|_| corrupt("system event"))).transpose()?,
             attachments: serde_json::from_str(&r.attachments).map_err(|_| corrupt("attachments"))?,
             mentions: serde_json::from_str(&r.mentions).map_err(|_| corrupt("mentions"))?,
+            automatic: r
+                .automatic
+                .map(|a| Automatic::parse(&a).ok_or_else(|| corrupt("automatic kind")))
+                .transpose()?,
         })
     }
 }
@@ -349,9 +355,19 @@ pub fn event_json(event: Option<&SystemEvent>) -> Option<String> {
 }
 
 /// How a new message changes its dialog's counters: lines only operators read (system lines,
-/// internal notes) change nothing but `seq`, like system lines.
-pub fn effect_kind(m: &NewMessage) -> AuthorKind {
-    if m.audience == Audience::Operators { AuthorKind::System } else { m.author_kind }
+/// internal notes) change nothing but `seq`; an automatic line is no reply.
+pub fn effect_kind(m: &NewMessage) -> Effect {
+    if m.audience == Audience::Operators {
+        return Effect::Silent;
+    }
+    if m.automatic.is_some() {
+        return Effect::Automatic;
+    }
+    match m.author_kind {
+        AuthorKind::Visitor => Effect::Visitor,
+        AuthorKind::Operator => Effect::Operator,
+        AuthorKind::System => Effect::Silent,
+    }
 }
 
 /// What the dialog list shows of a message: its text, or its files' names.
@@ -385,6 +401,7 @@ pub fn stored_message(
         event: m.event.clone(),
         attachments: m.attachments.clone(),
         mentions: m.mentions.clone(),
+        automatic: m.automatic,
     }
 }
 
@@ -559,6 +576,7 @@ pub fn message(r: &impl StoreRow) -> Result<Message, StoreError> {
         event: r.opt_text("event")?,
         attachments: r.text("attachments")?,
         mentions: r.text("mentions")?,
+        automatic: r.opt_text("automatic")?,
     }
     .try_into()
 }
@@ -606,4 +624,15 @@ pub fn stored_file(r: &impl StoreRow) -> Result<crate::StoredFile, StoreError> {
 
 pub fn page_view(r: &impl StoreRow) -> Result<crate::PageView, StoreError> {
     Ok(crate::PageView { url: r.text("url")?, title: r.opt_text("title")?, at: Timestamp(r.int("at")?) })
+}
+
+/// An operator's own settings; a missing or short list of shortcuts reads as empty places.
+pub fn operator_settings(r: &impl StoreRow) -> Result<crate::OperatorSettings, StoreError> {
+    let stored: Vec<Option<Uuid>> =
+        serde_json::from_str(&r.text("shortcuts")?).map_err(|_| corrupt("operator shortcuts"))?;
+    let mut shortcuts = [None; 9];
+    for (place, id) in shortcuts.iter_mut().zip(stored) {
+        *place = id;
+    }
+    Ok(crate::OperatorSettings { language: r.opt_text("language")?, shortcuts })
 }

@@ -17,7 +17,7 @@ pub const DIALOG_COLS: &str = "id, workspace_id, number, channel_id, visitor_id,
      origin, trigger_id, trigger_name, first_reply_at, sla_reply_due_at, sla_reply_breached, sla_resolve_due_at, \
      sla_resolve_breached, auto_close_at, auto_close_action, auto_close_hold";
 pub const MESSAGE_COLS: &str = "id, workspace_id, dialog_id, seq, client_id, author_kind, author_id, author_name, body, \
-     created_at, audience, event, attachments, mentions";
+     created_at, audience, event, attachments, mentions, automatic";
 
 macro_rules! q {
     ($(#[$doc:meta])* $name:ident, $($part:expr),+ $(,)?) => {
@@ -90,6 +90,11 @@ pub const DELETE_SESSION_OF: &str =
     "DELETE FROM sessions WHERE workspace_id = $1 AND operator_id = $2 AND token_hash = $3";
 pub const PURGE_SESSIONS: &str = "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2";
 q!(SET_OPERATOR_ROLE, "UPDATE operators SET role = $3 WHERE workspace_id = $1 AND id = $2 RETURNING ", OPERATOR_COLS);
+q!(
+    SET_OPERATOR_NAME,
+    "UPDATE operators SET display_name = $3 WHERE workspace_id = $1 AND id = $2 RETURNING ",
+    OPERATOR_COLS
+);
 q!(
     SET_OPERATOR_PASSWORD,
     "UPDATE operators SET password_hash = $3 WHERE workspace_id = $1 AND id = $2 RETURNING ",
@@ -176,7 +181,9 @@ q!(
     /// counts (and starts the wait when nobody waited); an operator's reply means the operators
     /// have read everything before it and nobody waits. A system line or an internal note
     /// (`$2 = 'system'`, see `records::effect_kind`) changes only `seq` and `updated_at`: it is
-    /// not "the last message" of the list. A visitor's message ends a snooze. The timers follow
+    /// not "the last message" of the list. An automatic line (`$2 = 'auto'`: a greeting, a
+    /// prompt) is no reply: like a system line, except that the auto-close timer it carries (the
+    /// prompt's) replaces the one running. A visitor's message ends a snooze. The timers follow
     /// `Dialog::apply_timers`: `$6`/`$7` the first and next reply dues a visitor's message
     /// may start, `$8`–`$10` the auto-close timer an operator's message sets (or clears).
     APPEND_TO_DIALOG, "UPDATE dialogs SET last_seq = last_seq + 1, \
@@ -185,22 +192,28 @@ q!(
      waiting_since = CASE $2 WHEN 'visitor' THEN COALESCE(waiting_since, $4) WHEN 'operator' THEN NULL \
      ELSE waiting_since END, \
      operator_read_seq = CASE WHEN $2 = 'operator' THEN last_seq + 1 ELSE operator_read_seq END, \
-     last_author_kind = CASE WHEN $2 = 'system' THEN last_author_kind ELSE $2 END, \
-     last_preview = CASE WHEN $2 = 'system' THEN last_preview ELSE $3 END, \
-     last_message_at = CASE WHEN $2 = 'system' THEN last_message_at ELSE $4 END, updated_at = $4, \
+     last_author_kind = CASE WHEN $2 IN ('system', 'auto') THEN last_author_kind ELSE $2 END, \
+     last_preview = CASE WHEN $2 IN ('system', 'auto') THEN last_preview ELSE $3 END, \
+     last_message_at = CASE WHEN $2 IN ('system', 'auto') THEN last_message_at ELSE $4 END, updated_at = $4, \
      snoozed_until = CASE $2 WHEN 'visitor' THEN NULL ELSE snoozed_until END, \
      sla_reply_due_at = CASE $2 WHEN 'visitor' THEN \
      COALESCE(sla_reply_due_at, CASE WHEN first_reply_at IS NULL THEN $6 ELSE $7 END) \
      WHEN 'operator' THEN NULL ELSE sla_reply_due_at END, \
      sla_reply_breached = CASE WHEN $2 = 'operator' THEN FALSE ELSE sla_reply_breached END, \
      first_reply_at = CASE WHEN $2 = 'operator' THEN COALESCE(first_reply_at, $4) ELSE first_reply_at END, \
-     auto_close_at = CASE $2 WHEN 'operator' THEN $8 WHEN 'visitor' THEN NULL ELSE auto_close_at END, \
-     auto_close_action = CASE $2 WHEN 'operator' THEN $9 WHEN 'visitor' THEN NULL ELSE auto_close_action END, \
-     auto_close_hold = CASE $2 WHEN 'operator' THEN $10 WHEN 'visitor' THEN NULL ELSE auto_close_hold END \
+     auto_close_at = CASE WHEN $2 = 'operator' OR ($2 = 'auto' AND $8 IS NOT NULL) THEN $8 \
+     WHEN $2 = 'visitor' THEN NULL ELSE auto_close_at END, \
+     auto_close_action = CASE WHEN $2 = 'operator' OR ($2 = 'auto' AND $8 IS NOT NULL) THEN $9 \
+     WHEN $2 = 'visitor' THEN NULL ELSE auto_close_action END, \
+     auto_close_hold = CASE WHEN $2 = 'operator' OR ($2 = 'auto' AND $8 IS NOT NULL) THEN $10 \
+     WHEN $2 = 'visitor' THEN NULL ELSE auto_close_hold END \
      WHERE workspace_id = $5 AND id = $1 AND status = 'open' RETURNING ", DIALOG_COLS);
+/// Whether a dialog's visitor has had the channel's greeting.
+pub const COUNT_GREETINGS: &str =
+    "SELECT COUNT(*) FROM messages WHERE workspace_id = $1 AND dialog_id = $2 AND automatic = 'greeting'";
 pub const INSERT_MESSAGE: &str = "INSERT INTO messages (id, workspace_id, dialog_id, seq, client_id, author_kind, author_id, \
-     author_name, body, created_at, audience, event, attachments, mentions) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
+     author_name, body, created_at, audience, event, attachments, mentions, automatic) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
 /// A message takes an uploaded file (in the message's transaction).
 pub const CLAIM_ATTACHMENT: &str =
     "UPDATE attachments SET message_id = $1, dialog_id = $2 WHERE workspace_id = $3 AND id = $4";
@@ -246,6 +259,18 @@ q!(
      WHERE workspace_id = $1 AND id = $2 RETURNING ",
     CHANNEL_COLS
 );
+pub const SELECT_OPERATOR_SETTINGS: &str =
+    "SELECT language, shortcuts FROM operators WHERE workspace_id = $1 AND id = $2";
+pub const UPDATE_OPERATOR_SETTINGS: &str =
+    "UPDATE operators SET language = $3, shortcuts = $4 WHERE workspace_id = $1 AND id = $2";
+q!(
+    UPDATE_SITE_ORIGINS,
+    "UPDATE sites SET allowed_origins = $3 WHERE workspace_id = $1 AND id = $2 RETURNING ",
+    SITE_COLS
+);
+pub const MARK_SITE_SEEN: &str = "UPDATE sites SET widget_seen_at = $2, widget_seen_origin = $3 WHERE id = $1";
+pub const SELECT_SITES_SEEN: &str = "SELECT id, widget_seen_at, widget_seen_origin FROM sites \
+     WHERE workspace_id = $1 AND widget_seen_at IS NOT NULL";
 q!(UPDATE_CAPACITY, "UPDATE operators SET capacity = $3 WHERE workspace_id = $1 AND id = $2 RETURNING ", OPERATOR_COLS);
 q!(
     /// Coming online starts his idle time; any presence but offline counts as a heartbeat.

@@ -60,6 +60,8 @@ pub enum OperatorChange {
     PasswordHash(String),
     Deactivated(Timestamp),
     Reactivated,
+    /// The name visitors see.
+    DisplayName(frontline_domain::DisplayName),
 }
 
 /// One line of the audit log. `details` is a small JSON object, never a secret.
@@ -262,7 +264,9 @@ pub struct Reassign {
     /// none of its members is online.
     pub to_channel: Option<ChannelId>,
     pub checks: Checks,
-    /// Appended in order when the change is made.
+    /// Appended in order when the change is made; a greeting
+    /// (`automatic == Some(Automatic::Greeting)`) only when the dialog has had neither a
+    /// greeting nor an operator's reply.
     pub lines: Vec<NewLine>,
     pub now: Timestamp,
 }
@@ -357,3 +361,11 @@ pub struct MessageHit {
 
 /// Uploads a message may take: ids the uploader sent and nobody used yet.
 pub type UploadIds<'a> = &'a [AttachmentId];
+
+/// What an operator sets for himself: the console's language (`ru`, `en`; `None`: his
+/// browser's) and the saved replies pinned to Ctrl+1..9 (always nine places).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct OperatorSettings {
+    pub language: Option<String>,
+    pub shortcuts: [Option<uuid::Uuid>; 9],
+}

@@ -6,7 +6,7 @@
  * What stays true: a server that does not know auto-close (`auto_close` absent) shows nothing;
  * `null` means the server knows and nothing is planned.
  */
-import type { DialogView } from '../shared/api-types';
+import { oneOf, type AutoCloseAction, type DialogView } from '../shared/api-types';
 import type { Lang, Translate } from '../shared/i18n';
 import type { ConsoleKey } from './i18n';
 import { isSnoozed, snoozeTime } from './snooze';
@@ -16,12 +16,17 @@ export type AutoCloseNote =
   | { kind: 'hold'; at: string; phrase: string; action: 'close' | 'prompt' }
   | { kind: 'waiting' };
 
+const AUTO_CLOSE_ACTIONS: readonly AutoCloseAction[] = ['close', 'prompt'];
+
 export function autoCloseNote(d: DialogView): AutoCloseNote | null {
   if (d.status !== 'open' || isSnoozed(d)) return null;
   const plan = d.auto_close;
   if (plan) {
-    if (plan.hold_phrase) return { kind: 'hold', at: plan.at, phrase: plan.hold_phrase, action: plan.action };
-    return { kind: plan.action, at: plan.at };
+    // A plan this console has no words for shows nothing.
+    const action = oneOf(plan.action, AUTO_CLOSE_ACTIONS);
+    if (!action) return null;
+    if (plan.hold_phrase) return { kind: 'hold', at: plan.at, phrase: plan.hold_phrase, action };
+    return { kind: action, at: plan.at };
   }
   if (plan === null && d.last_message?.author_kind === 'visitor') return { kind: 'waiting' };
   return null;

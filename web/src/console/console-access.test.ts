@@ -6,11 +6,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MeView, Role } from '../shared/api-types';
 import { fakeApi, settle } from '../test/fake-api';
-import { FakeSocket, operator } from '../test/fixtures';
+import { FakeSocket, meView, operator } from '../test/fixtures';
 import { ConsoleState } from './console-state';
 
 function setup(role: Role) {
-  let me: MeView = { operator: operator('op1', { display_name: 'Анна', role }), workspace: { id: 'w1', name: 'Кухни', slug: 'kitchens' } };
+  let me: MeView = meView({ operator: operator('op1', { display_name: 'Анна', role }), workspace: { id: 'w1', name: 'Кухни', slug: 'kitchens' } });
   const api = fakeApi({
     'GET /api/v1/me': () => me,
     'GET /api/v1/dialogs/counts': () => ({ queue: 0, mine: 0, unanswered_mine: 0 }),
@@ -58,7 +58,7 @@ describe('ConsoleState, access changes', () => {
     // The lists are reloaded as for any resync, and the channels he may see now.
     expect(s.api.callsTo('GET', '/api/v1/dialogs').length).toBeGreaterThan(0);
     expect(s.api.callsTo('GET', '/api/v1/channels')).toHaveLength(1);
-    expect(s.state.me?.operator.role).toBe('admin');
+    expect(s.state.session.me?.operator.role).toBe('admin');
     expect(s.state.adminSections()).toContain('operators');
     expect(s.state.adminSections()).toContain('audit');
   });
@@ -67,14 +67,14 @@ describe('ConsoleState, access changes', () => {
     history.replaceState(null, '', '/console/admin/audit');
     const s = setup('admin');
     const ws = await signedIn(s);
-    expect(s.state.route).toEqual({ view: 'admin', section: 'audit' });
+    expect(s.state.session.route).toEqual({ view: 'admin', section: 'audit' });
     s.becomes('operator');
     ws.push({ type: 'resync', reason: 'access_changed' });
     await settle();
-    expect(s.state.me?.operator.role).toBe('operator');
-    expect(s.state.route).toEqual({ view: 'dialogs', dialogId: null });
+    expect(s.state.session.me?.operator.role).toBe('operator');
+    expect(s.state.session.route).toEqual({ view: 'dialogs', dialogId: null });
     expect(location.pathname).toBe('/console/');
-    expect(s.state.notice?.code).toBe('access_changed');
+    expect(s.state.alerts.notice?.code).toBe('access_changed');
   });
 
   it('keeps a demoted admin on a page he may still open', async () => {
@@ -84,9 +84,9 @@ describe('ConsoleState, access changes', () => {
     s.becomes('supervisor');
     ws.push({ type: 'resync', reason: 'access_changed' });
     await settle();
-    expect(s.state.me?.operator.role).toBe('supervisor');
-    expect(s.state.route).toEqual({ view: 'admin', section: 'account' });
-    expect(s.state.notice).toBeNull();
+    expect(s.state.session.me?.operator.role).toBe('supervisor');
+    expect(s.state.session.route).toEqual({ view: 'admin', section: 'account' });
+    expect(s.state.alerts.notice).toBeNull();
   });
 
   it('does not read /me for a resync of another reason', async () => {
@@ -103,7 +103,7 @@ describe('ConsoleState, access changes', () => {
     const s = setup('operator');
     const ws = await signedIn(s);
     ws.push({ type: 'error', code: 'unauthenticated', message: 'session ended' });
-    expect(s.state.auth).toBe('signed_out');
-    expect(s.state.me).toBeNull();
+    expect(s.state.session.auth).toBe('signed_out');
+    expect(s.state.session.me).toBeNull();
   });
 });

@@ -138,7 +138,7 @@ describe('ConsoleState, live', () => {
     expect(s.api.callsTo('POST', '/api/v1/dialogs/q1/accept')).toHaveLength(1);
     expect(s.state.queueCount()).toBe(1);
     expect(s.state.active().map((d) => d.id)).toEqual(['q1']);
-    expect(s.state.selectedId).toBe('q1');
+    expect(s.state.dialog.selectedId).toBe('q1');
     // The server's own event about it makes no sound: the operator did it himself.
     ws.push({ type: 'dialog.updated', dialog: dialog('q1', { assignee: annaRef, updated_at: '2026-01-01T11:00:00Z' }) });
     expect(s.played).toEqual([]);
@@ -155,10 +155,10 @@ describe('ConsoleState, live', () => {
     await signedIn(s);
     const problem = await s.state.accept('q1');
     expect(problem).toMatchObject({ code: 'already_assigned', details: { assignee: 'Иван' } });
-    expect(s.state.actionProblems.get('q1')?.code).toBe('already_assigned');
+    expect(s.state.lists.actionProblems.get('q1')?.code).toBe('already_assigned');
     // Its row is fetched again so it stops offering "Accept".
     expect(s.api.callsTo('GET', '/api/v1/dialogs/q1')).toHaveLength(1);
-    expect(s.state.selectedId).toBeNull();
+    expect(s.state.dialog.selectedId).toBeNull();
   });
 
   it('transfers with one target and a comment, and returns the refusal', async () => {
@@ -179,7 +179,26 @@ describe('ConsoleState, live', () => {
       { channel_id: 'c2' },
       { operator_id: 'op2', comment: 'Про доставку' },
     ]);
-    expect(s.state.dialogs.get('q1')?.assignee?.id).toBe('op2');
+    expect(s.state.lists.dialogs.get('q1')?.assignee?.id).toBe('op2');
+  });
+
+  it('reports a handover as a success and leaves the dialog quietly', async () => {
+    const s = setup({
+      routes: {
+        'POST /api/v1/dialogs/*': () => dialog('q1', { assignee: ivanRef, updated_at: '2026-01-01T11:00:00Z' }),
+        'GET /api/v1/dialogs/*': (path) => {
+          if (path.includes('/messages')) return { items: [], next_cursor: null };
+          throw new ApiError(404, 'dialog_not_found', '');
+        },
+      },
+    });
+    await signedIn(s);
+    await s.state.open('q1');
+    expect(s.state.dialog.selectedId).toBe('q1');
+    expect(await s.state.transfer('q1', { kind: 'operator', id: 'op2' }, '')).toBeNull();
+    expect(s.state.dialog.selectedId).toBeNull();
+    expect(s.state.alerts.notice?.code).toBe('handed_over');
+    expect(s.state.alerts.notice?.code).not.toBe('moved_away');
   });
 
   it('drops a dialog moved to a channel the operator does not see', async () => {
@@ -192,12 +211,12 @@ describe('ConsoleState, live', () => {
       },
     });
     const ws = await signedIn(s);
-    s.state.selectedId = 'q1';
+    s.state.dialog.selectedId = 'q1';
     ws.push({ type: 'dialog.updated', dialog: dialog('q1', { channel_id: 'c9', updated_at: '2026-01-01T11:00:00Z' }) });
     await settle();
-    expect(s.state.dialogs.has('q1')).toBe(false);
-    expect(s.state.selectedId).toBeNull();
-    expect(s.state.notice?.code).toBe('moved_away');
+    expect(s.state.lists.dialogs.has('q1')).toBe(false);
+    expect(s.state.dialog.selectedId).toBeNull();
+    expect(s.state.alerts.notice?.code).toBe('moved_away');
   });
 
   it('sets presence, and follows operator.updated for itself and others', async () => {
@@ -209,7 +228,7 @@ describe('ConsoleState, live', () => {
     ws.push({ type: 'operator.updated', operator: { ...anna, presence: 'offline' } });
     expect(s.state.presence()).toBe('offline');
     ws.push({ type: 'operator.updated', operator: { ...ivan, presence: 'offline', active_dialogs: 3 } });
-    expect(s.state.operators.get('op2')).toMatchObject({ presence: 'offline', active_dialogs: 3 });
+    expect(s.state.team.operators.get('op2')).toMatchObject({ presence: 'offline', active_dialogs: 3 });
   });
 
   it('puts presence back when the server refuses', async () => {
@@ -223,25 +242,25 @@ describe('ConsoleState, live', () => {
     await signedIn(s);
     await s.state.setPresence('offline');
     expect(s.state.presence()).toBe('online');
-    expect(s.state.notice?.code).toBe('unavailable');
+    expect(s.state.alerts.notice?.code).toBe('unavailable');
   });
 
   it('sounds and notifies a long wait unless offline, and honours the sound switch', async () => {
     const s = setup();
     const ws = await signedIn(s);
     s.state.setLang('ru');
-    await s.state.attention.enableNotifications();
+    await s.state.alerts.attention.enableNotifications();
     ws.push({ type: 'dialog.waiting', dialog: dialog('q1', { waiting_alert: true, updated_at: '2026-01-01T11:00:00Z' }) });
     expect(s.played).toEqual(['dialog']);
     expect(s.shown).toEqual(['Диалог долго ждёт в очереди']);
-    expect(s.state.dialogs.get('q1')?.waiting_alert).toBe(true);
+    expect(s.state.lists.dialogs.get('q1')?.waiting_alert).toBe(true);
 
-    s.state.attention.toggleSound();
+    s.state.alerts.attention.toggleSound();
     ws.push({ type: 'message.created', message: message(2, { dialog_id: 'q1' }) });
     expect(s.played).toEqual(['dialog']);
     expect(localStorage.getItem('frontline.console.sound')).toBe('off');
 
-    s.state.attention.toggleSound();
+    s.state.alerts.attention.toggleSound();
     ws.push({ type: 'operator.updated', operator: { ...anna, presence: 'offline' } });
     ws.push({ type: 'dialog.waiting', dialog: dialog('q2', { waiting_alert: true, updated_at: '2026-01-01T11:00:00Z' }) });
     expect(s.played).toEqual(['dialog']);
@@ -257,15 +276,15 @@ describe('ConsoleState, live', () => {
     expect(s.played).toEqual(['dialog']);
     // Watching the console: the note in the page is enough, no desktop notification.
     expect(s.shown).toEqual([]);
-    expect(s.state.dialogs.get('q1')?.sla?.reply_breached).toBe(true);
-    expect(s.state.slaAlerts.map((a) => `${a.dialog.id}:${a.target}`)).toEqual(['q1:first_reply']);
+    expect(s.state.lists.dialogs.get('q1')?.sla?.reply_breached).toBe(true);
+    expect(s.state.alerts.slaAlerts.map((a) => `${a.dialog.id}:${a.target}`)).toEqual(['q1:first_reply']);
     // The same breach again (a resume): still one note.
     ws.push({ type: 'sla.breached', dialog: breached, target: 'first_reply', due_at: '2026-01-01T10:01:00Z' });
     ws.push({ type: 'sla.breached', dialog: { ...breached, updated_at: '2026-01-01T11:30:00Z' }, target: 'resolution', due_at: '2026-01-01T10:30:00Z' });
-    expect(s.state.slaAlerts).toHaveLength(2);
+    expect(s.state.alerts.slaAlerts).toHaveLength(2);
     s.state.dismissSlaAlert('q1:first_reply');
-    expect(s.state.slaAlerts.map((a) => a.target)).toEqual(['resolution']);
+    expect(s.state.alerts.slaAlerts.map((a) => a.target)).toEqual(['resolution']);
     await s.state.logout();
-    expect(s.state.slaAlerts).toEqual([]);
+    expect(s.state.alerts.slaAlerts).toEqual([]);
   });
 });

@@ -46,10 +46,10 @@ describe('ConsoleState', () => {
   it('asks for the workspace when the server needs one, then signs in', async () => {
     const { state } = setup({ signedIn: false });
     await state.start();
-    expect(state.auth).toBe('signed_out');
+    expect(state.session.auth).toBe('signed_out');
     expect((await state.login('a@b.c', 'pw'))?.code).toBe('workspace_required');
     expect(await state.login('a@b.c', 'pw', 'kitchens')).toBeNull();
-    expect(state.auth).toBe('signed_in');
+    expect(state.session.auth).toBe('signed_in');
     await settle();
     expect(state.visible().map((d) => d.id)).toEqual(['d1']);
   });
@@ -78,13 +78,13 @@ describe('ConsoleState', () => {
     FakeSocket.last().open();
     await state.open('d1');
     expect(location.pathname).toBe('/console/dialogs/d1');
-    expect(state.loaded.get('d1')?.messages.log.list().map((m) => m.seq)).toEqual([1, 2]);
+    expect(state.dialog.loaded.get('d1')?.messages.log.list().map((m) => m.seq)).toEqual([1, 2]);
     expect(api.callsTo('POST', '/api/v1/dialogs/d1/read').map((c) => c.options.body)).toEqual([{ seq: 2 }]);
     FakeSocket.last().push({ type: 'message.created', message: message(3, { body: 'ещё вопрос' }) });
     FakeSocket.last().push({ type: 'message.created', message: message(3, { body: 'ещё вопрос' }) });
-    expect(state.loaded.get('d1')?.messages.log.size).toBe(3);
+    expect(state.dialog.loaded.get('d1')?.messages.log.size).toBe(3);
     expect(api.callsTo('POST', '/api/v1/dialogs/d1/read').map((c) => c.options.body)).toEqual([{ seq: 2 }, { seq: 3 }]);
-    expect(state.dialogs.get('d1')?.last_message?.preview).toBe('ещё вопрос');
+    expect(state.lists.dialogs.get('d1')?.last_message?.preview).toBe('ещё вопрос');
     expect(state.unreadTotal()).toBe(0);
   });
 
@@ -97,7 +97,7 @@ describe('ConsoleState', () => {
     state.send('d1', 'Добрый день! Чем помочь?');
     const [frame] = FakeSocket.last().sentOfType('send');
     expect(frame).toMatchObject({ type: 'send', dialog_id: 'd1', body: 'Добрый день! Чем помочь?' });
-    expect(state.loaded.get('d1')?.messages.outbox.size).toBe(1);
+    expect(state.dialog.loaded.get('d1')?.messages.outbox.size).toBe(1);
 
     FakeSocket.last().drop();
     vi.advanceTimersByTime(10_000);
@@ -108,8 +108,8 @@ describe('ConsoleState', () => {
     expect(again.sentOfType('send')).toEqual([frame]);
 
     again.push({ type: 'ack', client_id: frame.client_id, duplicate: false, message: operatorMessage(3, { client_id: frame.client_id as string }) });
-    expect(state.loaded.get('d1')?.messages.outbox.size).toBe(0);
-    expect(state.loaded.get('d1')?.messages.lastSeq()).toBe(3);
+    expect(state.dialog.loaded.get('d1')?.messages.outbox.size).toBe(0);
+    expect(state.dialog.loaded.get('d1')?.messages.lastSeq()).toBe(3);
   });
 
   it('shows a refused send as failed', async () => {
@@ -121,7 +121,7 @@ describe('ConsoleState', () => {
     state.send('d1', 'text');
     const [frame] = FakeSocket.last().sentOfType('send');
     FakeSocket.last().push({ type: 'error', code: 'dialog_closed', message: '', client_id: frame.client_id });
-    expect(state.loaded.get('d1')?.messages.outbox.list()[0]).toMatchObject({ state: 'failed', error: { code: 'dialog_closed' } });
+    expect(state.dialog.loaded.get('d1')?.messages.outbox.list()[0]).toMatchObject({ state: 'failed', error: { code: 'dialog_closed' } });
   });
 
   it('closes a dialog and goes back to sign-in when the session ends', async () => {
@@ -129,11 +129,11 @@ describe('ConsoleState', () => {
     await state.start();
     await settle();
     await state.closeDialog('d1');
-    expect(state.dialogs.get('d1')?.status).toBe('closed');
+    expect(state.lists.dialogs.get('d1')?.status).toBe('closed');
     await state.logout();
-    expect(state.auth).toBe('signed_out');
-    expect(state.sessionEnded).toBe(false);
-    expect(state.dialogs.size).toBe(0);
+    expect(state.session.auth).toBe('signed_out');
+    expect(state.session.sessionEnded).toBe(false);
+    expect(state.lists.dialogs.size).toBe(0);
   });
 
   it('goes back to sign-in when the server ends the session on the socket', async () => {
@@ -141,9 +141,9 @@ describe('ConsoleState', () => {
     await state.start();
     await settle();
     FakeSocket.last().push({ type: 'error', code: 'unauthenticated', message: 'Sign in first.', details: {} });
-    expect(state.auth).toBe('signed_out');
-    expect(state.sessionEnded).toBe(true);
-    expect(state.dialogs.size).toBe(0);
+    expect(state.session.auth).toBe('signed_out');
+    expect(state.session.sessionEnded).toBe(true);
+    expect(state.lists.dialogs.size).toBe(0);
   });
 
   it('reads the dialog id from a deep link', () => {

@@ -3,11 +3,17 @@
  * list (filtered) and the queue kept live by the console socket, the operator's presence, the
  * open dialog's messages, sends pending until `ack`, read marks, accepting, assigning,
  * transferring and closing, and the sounds and notifications those events deserve.
- * Components read fields and call methods; changes are announced through `Observable`.
+ *
+ * The data lives in slices (slices.ts), each its own `Observable`: `session`, `lists`,
+ * `dialog` (with `dialog.typists`), `tools`, `alerts` and `team`. This controller is the one
+ * that talks to the API and the socket; components read a slice's fields, call methods here,
+ * and subscribe to the slices they read (`useConsole('lists', …)`, context.ts).
  *
  * What stays true:
+ * - a change is announced on the slice holding what changed, and only there: a typing frame
+ *   reaches the typing line, a toast the toasts, neither the dialog list;
  * - every dialog seen (list pages, the queue, the operator's own, socket events) lives once in
- *   `dialogs`; the list, the queue and the tabs are views of it (see dialogs.ts, queue.ts);
+ *   `lists.dialogs`; the list, the queue and the tabs are views of it (see dialogs.ts, queue.ts);
  * - a dialog that leaves the operator's sight (moved to a channel he is not in) is dropped;
  * - after a reconnect the list, the queue and the operators are reloaded (events may have been
  *   missed) and every dialog whose messages are held is resumed from its last seq; `resync`
@@ -16,8 +22,8 @@
 import { ApiError, createClient, fetchAllMessages, query, type Requester } from '../shared/api';
 import type {
   BulkCloseResult,
-  CategoryView,
   ChannelView,
+  ConsoleFrame,
   DialogCounts,
   DialogView,
   Items,
@@ -40,28 +46,24 @@ import type {
 import { newClientId } from '../shared/ids';
 import { pickLang, type Lang } from '../shared/i18n';
 import { DialogMessages, type SendExtras } from '../shared/messages';
-import { ReconnectingSocket, wsUrl, type SocketStatus } from '../shared/socket';
+import { ReconnectingSocket, wsUrl } from '../shared/socket';
 import { local } from '../shared/storage';
-import { Observable } from '../shared/store';
-import { TypingThrottle, TypingTracker } from '../shared/typing';
+import { TypingThrottle } from '../shared/typing';
 import { uploadFile } from '../shared/uploads';
 import { AdminState } from './admin/admin-state';
-import { Attention, browserAlerter, decideAlert, type Alerter } from './alerts';
+import { browserAlerter, decideAlert, type Alerter } from './alerts';
 import { activeDialogs, mergeDialog, totalUnread, visibleDialogs, withMessage } from './dialogs';
 import { DEFAULT_FILTER, filterQuery, parseFilter, type ListFilter } from './filters';
 import { makeT } from './i18n';
 import { countQueued, isQueued, queueBeyond, queuedDialogs } from './queue';
 import { BASE, pathFor, routeFromPath, sectionsFor, type AdminSection, type Route } from './routes';
-import { slaAlertKey, withSlaAlert, type SlaAlert } from './sla';
+import { AlertsSlice, DialogSlice, ListsSlice, SessionSlice, TeamSlice, ToolsSlice, type ListTab, type LoadedDialog } from './slices';
+import { slaAlertKey, withSlaAlert } from './sla';
 import { transferBody, type TransferTarget } from './transfer';
 import { withVisitorRead } from './tools';
 
 export { dialogIdFromPath } from './routes';
-
-export type AuthPhase = 'checking' | 'unreachable' | 'signed_out' | 'signed_in';
-
-/** The left column shows the filtered list or the queue. */
-export type ListTab = 'dialogs' | 'queue';
+export type { AuthPhase, ListTab, LoadedCard, LoadedDialog, MentionAlert, SearchState } from './slices';
 
 export interface Problem {
   code: string;
@@ -70,36 +72,7 @@ export interface Problem {
   message?: string;
 }
 
-/** The visitor card of a dialog as loaded. */
-export interface LoadedCard {
-  card: VisitorCardView | null;
-  loading: boolean;
-  problem: Problem | null;
-}
-
-/** The list's search box and what it found. */
-export interface SearchState {
-  query: string;
-  hits: SearchHit[] | null;
-  loading: boolean;
-  problem: Problem | null;
-}
-
-/** A `mention` frame shown in the console until dismissed. */
-export interface MentionAlert {
-  dialog: DialogView;
-  message: MessageView;
-}
-
-/** One dialog's messages as loaded in the console. */
-export interface LoadedDialog {
-  messages: DialogMessages;
-  loading: boolean;
-  problem: Problem | null;
-}
-
 const LANG_KEY = 'frontline.console.lang';
-const CARD_KEY = 'frontline.console.card';
 const FILTER_KEY = 'frontline.console.filter';
 const PAGE_SIZE = 50;
 const QUEUE_PAGE = 100;
@@ -120,86 +93,32 @@ export interface ConsoleDeps {
   watching?: () => boolean;
 }
 
-export class ConsoleState extends Observable {
-  lang: Lang;
-  auth: AuthPhase = 'checking';
-  /** The last sign-out was the server's (the session ended elsewhere), not the operator's. */
-  sessionEnded = false;
-  me: MeView | null = null;
-  route: Route = { view: 'dialogs', dialogId: null };
-
-  readonly dialogs = new Map<string, DialogView>();
-  filter: ListFilter;
-  listTab: ListTab = 'dialogs';
-  listLoading = false;
-  listProblem: Problem | null = null;
-  nextCursor: string | null = null;
-
-  /** The server's counts at the last load; the queue count itself follows events (queueCount). */
-  counts: DialogCounts | null = null;
-  queueLoading = false;
-  queueProblem: Problem | null = null;
-  private queueBeyond = 0;
-  private countsTimer: ReturnType<typeof setTimeout> | undefined;
-
-  /** Every operator of the workspace, kept live by `operator.updated`. */
-  readonly operators = new Map<string, OperatorView>();
-  channels: ChannelView[] = [];
-  /** Members of channels, loaded when a transfer needs them. */
-  readonly members = new Map<string, OperatorView[]>();
-
-  selectedId: string | null = null;
-  readonly loaded = new Map<string, LoadedDialog>();
-  /** Highest seq each dialog was marked read up to by this tab. */
-  readonly readUpTo = new Map<string, number>();
-  closing = new Set<string>();
-  /** Dialogs being accepted, assigned or transferred by this operator right now. */
-  readonly acting = new Set<string>();
-  /** The last refusal of an accept or assign, per dialog (shown on its queue row and header). */
-  readonly actionProblems = new Map<string, Problem>();
-  presenceBusy = false;
-
-  /** Sound and desktop notification settings. */
-  readonly attention: Attention;
-
-  connection: SocketStatus = 'closed';
-  /** A refusal not tied to one message (closing failed, a socket error…). */
-  notice: Problem | null = null;
+export class ConsoleState {
+  /** Who is signed in, the language, the page open, the socket's status. */
+  readonly session: SessionSlice;
+  /** The dialogs held, the filtered list and the queue. */
+  readonly lists: ListsSlice;
+  /** The open dialog: messages, outbox, read marks, typists, visitor cards. */
+  readonly dialog = new DialogSlice();
+  /** Search, saved replies, tags and categories. */
+  readonly tools = new ToolsSlice();
+  /** Operators, channels, channel members, the admin forms' unsaved edits. */
+  readonly team = new TeamSlice();
+  /** The notice bar, the toasts and the sound and notification settings. */
+  readonly alerts: AlertsSlice;
 
   /** The admin pages' controller. */
   readonly admin: AdminState;
 
-  // ---- conversation tools ----
-  /** Saved replies the operator may use (all scopes; the composer orders them per dialog). */
-  savedReplies: SavedReplyView[] = [];
-  /** The tag and category dictionaries: active ones, and archived ones once asked for. */
-  tags: TagView[] = [];
-  categories: CategoryView[] = [];
-  /** Who types where, each shown 5 s after his last `typing` frame. */
-  readonly typing = new TypingTracker(() => this.changed());
-  /** Visitor cards by dialog id. */
-  readonly cards = new Map<string, LoadedCard>();
-  search: SearchState = { query: '', hits: null, loading: false, problem: null };
-  /** Dialogs ticked for a bulk close, and the last bulk close's refusals by dialog. */
-  readonly selection = new Set<string>();
-  readonly bulkRefusals = new Map<string, Problem>();
-  bulkResult: { closed: number; refused: number } | null = null;
-  bulkBusy = false;
-  /** Dialogs whose close was refused for want of a category (the header asks for one). */
-  readonly categoryNeeded = new Set<string>();
-  /** Whether the visitor card shows beside the dialog (kept in localStorage). */
-  cardShown = local.get(CARD_KEY) !== 'off';
-  /** Mentions of this operator in internal notes, newest last, until dismissed. */
-  mentions: MentionAlert[] = [];
-  /** SLA breaches the server reported to this operator (`sla.breached`), newest last, until dismissed. */
-  slaAlerts: SlaAlert[] = [];
-  private limitsFromServer: UploadLimits | null = null;
+  private countsTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Dialogs this tab handed over: leaving his sight is expected, not news. */
+  private readonly handedOver = new Set<string>();
   private searchRequest = 0;
   private readonly typingThrottle = new TypingThrottle((dialogId) => {
     this.socket?.send({ type: 'typing', dialog_id: dialogId });
   });
 
-  private socket: ReconnectingSocket | null = null;
+  private socket: ReconnectingSocket<ConsoleFrame> | null = null;
   /** Which dialog each unacknowledged send belongs to. */
   private readonly sendDialog = new Map<string, string>();
   private readonly api: Requester;
@@ -209,36 +128,37 @@ export class ConsoleState extends Observable {
   private readonly WebSocketImpl?: typeof WebSocket;
 
   constructor(deps: ConsoleDeps = {}) {
-    super();
     this.api = deps.api ?? createClient('');
     this.WebSocketImpl = deps.WebSocketImpl;
     this.watching =
       deps.watching ?? (() => typeof document !== 'undefined' && document.visibilityState === 'visible' && document.hasFocus());
-    this.lang = pickLang(local.get(LANG_KEY) || navigator.language);
-    this.filter = parseFilter(local.get(FILTER_KEY));
-    this.attention = new Attention(deps.alerter ?? browserAlerter(), () => this.changed());
+    this.session = new SessionSlice(pickLang(local.get(LANG_KEY) || navigator.language));
+    this.lists = new ListsSlice(parseFilter(local.get(FILTER_KEY)));
+    this.alerts = new AlertsSlice(deps.alerter ?? browserAlerter());
     this.admin = new AdminState({
       api: this.api,
       guard: (e) => this.guard(e),
-      channelSaved: (c) => this.channelSaved(c),
+      channelSaved: (c) => this.team.channelSaved(c),
       operatorSaved: (o) => this.updateOperator(o),
-      replySaved: (r) => this.replySaved(r),
-      replyDeleted: (id) => this.replyDeleted(id),
-      labelSaved: (kind, label) => this.labelSaved(kind, label),
+      replySaved: (r) => this.tools.replySaved(r),
+      replyDeleted: (id) => this.tools.replyDeleted(id),
+      labelSaved: (kind, label) => this.tools.labelSaved(kind, label),
+      meSaved: (me) => this.meSaved(me),
+      membersChanged: () => void this.loadChannels(),
     });
   }
 
   // ---- session ----------------------------------------------------------------------------
 
   async start(): Promise<void> {
-    this.auth = 'checking';
-    this.changed();
+    this.session.auth = 'checking';
+    this.session.changed();
     try {
       const me = await this.api<MeView>('GET', '/api/v1/me');
       this.signedIn(me);
     } catch (e) {
-      this.auth = e instanceof ApiError && e.status === 401 ? 'signed_out' : 'unreachable';
-      this.changed();
+      this.session.auth = e instanceof ApiError && e.status === 401 ? 'signed_out' : 'unreachable';
+      this.session.changed();
     }
   }
 
@@ -248,7 +168,7 @@ export class ConsoleState extends Observable {
       const me = await this.api<MeView>('POST', '/api/v1/auth/login', {
         body: workspace ? { email, password, workspace } : { email, password },
       });
-      this.sessionEnded = false;
+      this.session.sessionEnded = false;
       this.signedIn(me);
       return null;
     } catch (e) {
@@ -266,46 +186,74 @@ export class ConsoleState extends Observable {
   }
 
   setLang(lang: Lang): void {
-    this.lang = lang;
+    this.session.lang = lang;
     local.set(LANG_KEY, lang);
-    this.changed();
+    this.session.changed();
+    // Signed in: the choice is his profile's too, so his other browsers follow (a refusal changes nothing here).
+    if (this.session.me?.profile && this.session.me.profile.language !== lang) void this.admin.patchMe({ language: lang });
+  }
+
+  /** His own `MeView` after a profile change: the header, the operators and the pins follow. */
+  private meSaved(me: MeView): void {
+    if (!this.session.me || this.session.me.operator.id !== me.operator.id) return;
+    this.session.me = { ...me, upload_limits: me.upload_limits ?? this.session.me.upload_limits, profile: me.profile ?? this.session.me.profile };
+    this.updateOperator(me.operator);
   }
 
   isAdmin(): boolean {
-    return this.me?.operator.role === 'admin';
+    return this.session.me?.operator.role === 'admin';
   }
 
   /** The pages beside the dialogs this operator may open (saved replies: everyone). */
   adminSections(): AdminSection[] {
-    return sectionsFor(this.me?.operator.role ?? null);
+    return sectionsFor(this.session.me?.operator.role ?? null);
   }
 
   /** Supervisors and admins assign dialogs to anyone and see every channel. */
   isSupervisor(): boolean {
-    const role = this.me?.operator.role;
+    const role = this.session.me?.operator.role;
     return role === 'admin' || role === 'supervisor';
   }
 
   presence(): Presence {
-    return this.me?.operator.presence ?? 'offline';
+    return this.session.me?.operator.presence ?? 'offline';
+  }
+
+  /** Whether the operator looks at the console now: in-app notes count their time only then. */
+  looking(): boolean {
+    return this.watching();
+  }
+
+  /** Takes the focus wish if it is for `target`; true when the caller should take the focus. */
+  takeFocus(target: 'composer'): boolean {
+    if (this.dialog.focusWish !== target) return false;
+    this.dialog.focusWish = null;
+    return true;
   }
 
   /** What uploads may be (from `GET /api/v1/me`), or null until known. */
   uploadLimits(): UploadLimits | null {
-    return this.limitsFromServer;
+    return this.session.uploadLimits;
   }
 
   private signedIn(me: MeView): void {
-    this.me = me;
-    this.limitsFromServer = me.upload_limits ?? null;
+    this.session.me = me;
+    // The language chosen in his profile follows him to every browser he signs in from.
+    const chosen = me.profile?.language;
+    if (chosen && chosen !== this.session.lang) {
+      this.session.lang = chosen;
+      local.set(LANG_KEY, chosen);
+    }
+    this.session.uploadLimits = me.upload_limits ?? null;
     // The sign-in answer may not carry the limits; /me does.
     if (!me.upload_limits) void this.loadLimits();
     void this.loadSavedReplies();
     void this.loadLabels('tags');
     void this.loadLabels('categories');
-    this.auth = 'signed_in';
-    this.operators.set(me.operator.id, me.operator);
-    this.changed();
+    this.session.auth = 'signed_in';
+    this.team.operators.set(me.operator.id, me.operator);
+    this.session.changed();
+    this.team.changed();
     void this.loadList();
     void this.loadQueue();
     void this.loadMine();
@@ -320,47 +268,23 @@ export class ConsoleState extends Observable {
    * password reset, deactivation, expiry), so the sign-in form says so.
    */
   private signedOut(ended = false): void {
-    this.sessionEnded = ended;
     this.socket?.stop();
     this.socket = null;
     clearTimeout(this.countsTimer);
-    this.me = null;
-    this.auth = 'signed_out';
-    this.dialogs.clear();
-    this.loaded.clear();
-    this.readUpTo.clear();
     this.sendDialog.clear();
-    this.operators.clear();
-    this.members.clear();
-    this.actionProblems.clear();
-    this.acting.clear();
-    this.channels = [];
-    this.savedReplies = [];
-    this.tags = [];
-    this.categories = [];
-    this.typing.clear();
-    this.cards.clear();
-    this.search = { query: '', hits: null, loading: false, problem: null };
-    this.selection.clear();
-    this.bulkRefusals.clear();
-    this.bulkResult = null;
-    this.categoryNeeded.clear();
-    this.mentions = [];
-    this.slaAlerts = [];
-    this.limitsFromServer = null;
-    this.counts = null;
-    this.queueBeyond = 0;
-    this.selectedId = null;
-    this.route = { view: 'dialogs', dialogId: null };
-    this.notice = null;
+    this.session.clear(ended);
+    this.lists.clear();
+    this.dialog.clear();
+    this.tools.clear();
+    this.alerts.clear();
+    this.team.clear();
     if (location.pathname !== BASE) history.replaceState(null, '', BASE);
-    this.changed();
   }
 
   /** Any 401 means the session is over: back to the sign-in form. */
   private guard(e: unknown): Problem {
     const problem = toProblem(e);
-    if (problem.code === 'unauthenticated' && this.auth === 'signed_in') this.signedOut(true);
+    if (problem.code === 'unauthenticated' && this.session.auth === 'signed_in') this.signedOut(true);
     return problem;
   }
 
@@ -369,67 +293,73 @@ export class ConsoleState extends Observable {
   /** Shows what a console path names (deep links, back and forward). */
   followPath(path: string): void {
     const route = routeFromPath(path);
+    if (pathFor(route) !== pathFor(this.session.route) && !this.team.unsaved.mayLeave(() => this.navigate(route))) {
+      // Back or forward already moved the address: it shows the page still open until he answers.
+      history.pushState(null, '', pathFor(this.session.route));
+      return;
+    }
     if (route.view === 'admin' && !this.adminSections().includes(route.section)) {
       this.navigate({ view: 'dialogs', dialogId: null });
       return;
     }
-    this.route = route;
-    this.changed();
+    this.session.route = route;
+    this.session.changed();
     if (route.view === 'dialogs') void this.open(route.dialogId, false);
   }
 
   /** Goes to a page of the console, adding it to the browser history. */
   navigate(route: Route): void {
+    if (pathFor(route) !== pathFor(this.session.route) && !this.team.unsaved.mayLeave(() => this.navigate(route))) return;
     if (route.view === 'dialogs') {
       void this.open(route.dialogId);
       return;
     }
     const path = pathFor(route);
     if (location.pathname !== path) history.pushState(null, '', path);
-    this.route = route;
-    this.changed();
+    this.session.route = route;
+    this.session.changed();
   }
 
   // ---- the list ---------------------------------------------------------------------------
 
   visible(): DialogView[] {
-    return visibleDialogs(this.dialogs, this.filter, this.me?.operator.id ?? null);
+    return visibleDialogs(this.lists.dialogs, this.lists.filter, this.session.me?.operator.id ?? null);
   }
 
   /** The Queue tab's rows: open dialogs nobody holds, the longest waiting first. */
   queue(): DialogView[] {
-    return queuedDialogs(this.dialogs);
+    return queuedDialogs(this.lists.dialogs);
   }
 
   /** The number on the Queue tab and in the title. */
   queueCount(): number {
-    return countQueued(this.dialogs) + this.queueBeyond;
+    return countQueued(this.lists.dialogs) + this.lists.queueBeyond;
   }
 
   /** The operator's own open dialogs: the tabs over the dialog pane. */
   active(): DialogView[] {
-    return activeDialogs(this.dialogs, this.me?.operator.id ?? null);
+    return activeDialogs(this.lists.dialogs, this.session.me?.operator.id ?? null);
   }
 
   unreadTotal(): number {
-    return totalUnread(this.dialogs, this.readUpTo);
+    return totalUnread(this.lists.dialogs, this.dialog.readUpTo);
   }
 
   setListTab(tab: ListTab): void {
-    if (tab === this.listTab) return;
-    this.listTab = tab;
-    this.changed();
+    if (tab === this.lists.listTab) return;
+    this.lists.listTab = tab;
+    this.lists.changed();
     if (tab === 'queue') void this.loadQueue();
   }
 
   /** Changes some filters; the list reloads from its first page. */
   setFilter(patch: Partial<ListFilter>): void {
-    const next = { ...this.filter, ...patch };
-    if (JSON.stringify(next) === JSON.stringify(this.filter)) return;
-    this.filter = next;
+    const next = { ...this.lists.filter, ...patch };
+    if (JSON.stringify(next) === JSON.stringify(this.lists.filter)) return;
+    this.lists.filter = next;
     local.set(FILTER_KEY, JSON.stringify(next));
-    this.nextCursor = null;
-    this.changed();
+    this.lists.nextCursor = null;
+    this.lists.changed();
     void this.loadList();
   }
 
@@ -440,22 +370,22 @@ export class ConsoleState extends Observable {
   /** Loads the first page of the current filter (or the next page with `more`). */
   async loadList(more = false): Promise<void> {
     const request = ++this.listRequest;
-    const filter = this.filter;
-    this.listLoading = true;
-    this.listProblem = null;
-    this.changed();
+    const filter = this.lists.filter;
+    this.lists.listLoading = true;
+    this.lists.listProblem = null;
+    this.lists.changed();
     try {
       const page = await this.api<Page<DialogView>>(
         'GET',
-        `/api/v1/dialogs${filterQuery(filter, { limit: PAGE_SIZE, cursor: more ? this.nextCursor : undefined })}`,
+        `/api/v1/dialogs${filterQuery(filter, { limit: PAGE_SIZE, cursor: more ? this.lists.nextCursor : undefined })}`,
       );
-      for (const d of page.items) mergeDialog(this.dialogs, d);
-      if (request === this.listRequest) this.nextCursor = page.next_cursor ?? null;
+      for (const d of page.items) mergeDialog(this.lists.dialogs, d);
+      if (request === this.listRequest) this.lists.nextCursor = page.next_cursor ?? null;
     } catch (e) {
-      if (request === this.listRequest) this.listProblem = this.guard(e);
+      if (request === this.listRequest) this.lists.listProblem = this.guard(e);
     } finally {
-      if (request === this.listRequest) this.listLoading = false;
-      this.changed();
+      if (request === this.listRequest) this.lists.listLoading = false;
+      this.lists.changed();
     }
   }
 
@@ -464,27 +394,27 @@ export class ConsoleState extends Observable {
    * queued but the complete page leaves out were taken meanwhile: their rows are fetched anew.
    */
   async loadQueue(): Promise<void> {
-    this.queueLoading = true;
-    this.queueProblem = null;
-    this.changed();
+    this.lists.queueLoading = true;
+    this.lists.queueProblem = null;
+    this.lists.changed();
     try {
       const [counts, page] = await Promise.all([
         this.api<DialogCounts>('GET', '/api/v1/dialogs/counts'),
         this.api<Page<DialogView>>('GET', `/api/v1/dialogs${query({ status: 'open', assignee: 'unassigned', limit: QUEUE_PAGE })}`),
       ]);
-      for (const d of page.items) mergeDialog(this.dialogs, d);
+      for (const d of page.items) mergeDialog(this.lists.dialogs, d);
       const complete = !page.next_cursor;
       if (complete) {
         const listed = new Set(page.items.map((d) => d.id));
-        for (const d of [...this.dialogs.values()]) if (isQueued(d) && !listed.has(d.id)) void this.refreshDialog(d.id);
+        for (const d of [...this.lists.dialogs.values()]) if (isQueued(d) && !listed.has(d.id)) void this.refreshDialog(d.id);
       }
-      this.counts = counts;
-      this.queueBeyond = queueBeyond(counts.queue, countQueued(this.dialogs), complete);
+      this.lists.counts = counts;
+      this.lists.queueBeyond = queueBeyond(counts.queue, countQueued(this.lists.dialogs), complete);
     } catch (e) {
-      this.queueProblem = this.guard(e);
+      this.lists.queueProblem = this.guard(e);
     } finally {
-      this.queueLoading = false;
-      this.changed();
+      this.lists.queueLoading = false;
+      this.lists.changed();
     }
   }
 
@@ -492,16 +422,16 @@ export class ConsoleState extends Observable {
   private async loadCounts(): Promise<void> {
     try {
       const counts = await this.api<DialogCounts>('GET', '/api/v1/dialogs/counts');
-      this.counts = counts;
-      this.queueBeyond = Math.max(0, counts.queue - countQueued(this.dialogs));
-      this.changed();
+      this.lists.counts = counts;
+      this.lists.queueBeyond = Math.max(0, counts.queue - countQueued(this.lists.dialogs));
+      this.lists.changed();
     } catch (e) {
       this.guard(e);
     }
   }
 
   private countsMayHaveMoved(): void {
-    if (this.queueBeyond === 0) return;
+    if (this.lists.queueBeyond === 0) return;
     clearTimeout(this.countsTimer);
     this.countsTimer = setTimeout(() => void this.loadCounts(), COUNTS_DEBOUNCE_MS);
   }
@@ -510,8 +440,8 @@ export class ConsoleState extends Observable {
   async loadMine(): Promise<void> {
     try {
       const page = await this.api<Page<DialogView>>('GET', `/api/v1/dialogs${query({ status: 'open', assignee: 'mine', limit: PAGE_SIZE })}`);
-      for (const d of page.items) mergeDialog(this.dialogs, d);
-      this.changed();
+      for (const d of page.items) mergeDialog(this.lists.dialogs, d);
+      this.lists.changed();
     } catch (e) {
       this.guard(e);
     }
@@ -520,11 +450,15 @@ export class ConsoleState extends Observable {
   async loadOperators(): Promise<void> {
     try {
       const list = await this.api<Items<OperatorView>>('GET', '/api/v1/operators');
-      this.operators.clear();
-      for (const o of list.items) this.operators.set(o.id, o);
-      const me = this.me && this.operators.get(this.me.operator.id);
-      if (this.me && me) this.me = { ...this.me, operator: me };
-      this.changed();
+      this.team.operators.clear();
+      for (const o of list.items) this.team.operators.set(o.id, o);
+      const me = this.session.me && this.team.operators.get(this.session.me.operator.id);
+      this.team.changed();
+      // The whole console follows the session: it is told only when he himself changed.
+      if (this.session.me && me && JSON.stringify(me) !== JSON.stringify(this.session.me.operator)) {
+        this.session.me = { ...this.session.me, operator: me };
+        this.session.changed();
+      }
     } catch (e) {
       this.guard(e);
     }
@@ -532,8 +466,8 @@ export class ConsoleState extends Observable {
 
   async loadChannels(): Promise<void> {
     try {
-      this.channels = (await this.api<Items<ChannelView>>('GET', '/api/v1/channels')).items;
-      this.changed();
+      this.team.channels = (await this.api<Items<ChannelView>>('GET', '/api/v1/channels')).items;
+      this.team.changed();
     } catch (e) {
       this.guard(e);
     }
@@ -543,8 +477,8 @@ export class ConsoleState extends Observable {
   async loadMembers(channelId: string): Promise<OperatorView[] | null> {
     try {
       const list = await this.api<Items<OperatorView>>('GET', `/api/v1/channels/${encodeURIComponent(channelId)}/members`);
-      this.members.set(channelId, list.items);
-      this.changed();
+      this.team.members.set(channelId, list.items);
+      this.team.changed();
       return list.items;
     } catch (e) {
       this.guard(e);
@@ -552,20 +486,14 @@ export class ConsoleState extends Observable {
     }
   }
 
-  private channelSaved(c: ChannelView): void {
-    const at = this.channels.findIndex((x) => x.id === c.id);
-    this.channels = at < 0 ? [...this.channels, c] : this.channels.map((x) => (x.id === c.id ? c : x));
-    this.changed();
-  }
-
   channelName(id: string): string | null {
-    return this.channels.find((c) => c.id === id)?.name ?? null;
+    return this.team.channelName(id);
   }
 
   /** Fetches one dialog's row again; a dialog the operator may not see any more is dropped. */
   private async refreshDialog(id: string): Promise<void> {
     try {
-      if (mergeDialog(this.dialogs, await this.api<DialogView>('GET', `/api/v1/dialogs/${encodeURIComponent(id)}`))) this.changed();
+      if (mergeDialog(this.lists.dialogs, await this.api<DialogView>('GET', `/api/v1/dialogs/${encodeURIComponent(id)}`))) this.lists.changed();
     } catch (e) {
       const problem = this.guard(e);
       if (problem.code === 'dialog_not_found' || problem.code === 'not_found') this.forget(id);
@@ -574,19 +502,21 @@ export class ConsoleState extends Observable {
 
   /** A dialog out of the operator's sight: off every list; if it was on screen, say why. */
   private forget(id: string): void {
-    this.dialogs.delete(id);
-    this.readUpTo.delete(id);
-    this.actionProblems.delete(id);
-    if (this.loaded.get(id)?.messages.outbox.size === 0) this.loaded.delete(id);
-    if (this.selectedId === id) {
-      this.selectedId = null;
-      this.notice = { code: 'moved_away', details: {} };
-      if (this.route.view === 'dialogs') {
-        this.route = { view: 'dialogs', dialogId: null };
+    this.lists.dialogs.delete(id);
+    this.dialog.readUpTo.delete(id);
+    this.lists.actionProblems.delete(id);
+    if (this.dialog.loaded.get(id)?.messages.outbox.size === 0) this.dialog.loaded.delete(id);
+    if (this.dialog.selectedId === id) {
+      this.dialog.selectedId = null;
+      if (!this.handedOver.has(id)) this.alerts.say({ code: 'moved_away', details: {} });
+      if (this.session.route.view === 'dialogs') {
+        this.session.route = { view: 'dialogs', dialogId: null };
         if (location.pathname !== BASE) history.replaceState(null, '', BASE);
+        this.session.changed();
       }
     }
-    this.changed();
+    this.lists.changed();
+    this.dialog.changed();
   }
 
   /**
@@ -594,8 +524,8 @@ export class ConsoleState extends Observable {
    * another channel may have lost sight of it: the server answers 404 then, and it is dropped.
    */
   private takeDialog(d: DialogView): boolean {
-    const held = this.dialogs.get(d.id);
-    const changed = mergeDialog(this.dialogs, d);
+    const held = this.lists.dialogs.get(d.id);
+    const changed = mergeDialog(this.lists.dialogs, d);
     if (changed && held && held.channel_id !== d.channel_id && !this.isSupervisor()) void this.refreshDialog(d.id);
     return changed;
   }
@@ -603,40 +533,45 @@ export class ConsoleState extends Observable {
   // ---- one dialog -------------------------------------------------------------------------
 
   selected(): DialogView | null {
-    return this.selectedId ? this.dialogs.get(this.selectedId) ?? null : null;
+    return this.dialog.selectedId ? this.lists.dialogs.get(this.dialog.selectedId) ?? null : null;
   }
 
   /** Shows a dialog: loads its messages (all pages) if not held, then marks it read. */
   async open(id: string | null, push = true): Promise<void> {
+    if (this.session.route.view === 'admin' && !this.team.unsaved.mayLeave(() => void this.open(id, push))) return;
     if (push) {
       const path = pathFor({ view: 'dialogs', dialogId: id });
       if (location.pathname !== path) history.pushState(null, '', path);
     }
-    this.route = { view: 'dialogs', dialogId: id };
-    this.selectedId = id;
-    this.notice = null;
-    this.changed();
+    const route: Route = { view: 'dialogs', dialogId: id };
+    if (pathFor(route) !== pathFor(this.session.route)) {
+      this.session.route = route;
+      this.session.changed();
+    }
+    this.dialog.selectedId = id;
+    this.alerts.say(null);
+    this.dialog.changed();
     if (!id) return;
-    if (!this.dialogs.has(id)) {
+    if (!this.lists.dialogs.has(id)) {
       try {
-        mergeDialog(this.dialogs, await this.api<DialogView>('GET', `/api/v1/dialogs/${encodeURIComponent(id)}`));
+        if (mergeDialog(this.lists.dialogs, await this.api<DialogView>('GET', `/api/v1/dialogs/${encodeURIComponent(id)}`))) this.lists.changed();
       } catch (e) {
         const entry = this.entry(id);
         entry.problem = this.guard(e);
-        this.changed();
+        this.dialog.changed();
         return;
       }
     }
-    const entry = this.loaded.get(id);
+    const entry = this.dialog.loaded.get(id);
     if (!entry || entry.problem) await this.loadMessages(id);
     this.markRead(id);
   }
 
   private entry(id: string): LoadedDialog {
-    let entry = this.loaded.get(id);
+    let entry = this.dialog.loaded.get(id);
     if (!entry) {
       entry = { messages: new DialogMessages(id), loading: false, problem: null };
-      this.loaded.set(id, entry);
+      this.dialog.loaded.set(id, entry);
     }
     return entry;
   }
@@ -646,7 +581,7 @@ export class ConsoleState extends Observable {
     const entry = this.entry(id);
     entry.loading = true;
     entry.problem = null;
-    this.changed();
+    this.dialog.changed();
     try {
       const items = await fetchAllMessages(
         (p) =>
@@ -661,23 +596,23 @@ export class ConsoleState extends Observable {
       entry.problem = this.guard(e);
     } finally {
       entry.loading = false;
-      this.changed();
+      this.dialog.changed();
     }
   }
 
   /** Tells the server the operator has seen the open dialog up to its last message. */
   markRead(id: string): void {
-    if (this.selectedId !== id || typeof document !== 'undefined' && document.visibilityState === 'hidden') return;
-    const entry = this.loaded.get(id);
+    if (this.dialog.selectedId !== id || typeof document !== 'undefined' && document.visibilityState === 'hidden') return;
+    const entry = this.dialog.loaded.get(id);
     const seq = entry?.messages.lastSeq() ?? 0;
-    if (seq === 0 || (this.readUpTo.get(id) ?? 0) >= seq) return;
-    this.readUpTo.set(id, seq);
-    this.changed();
+    if (seq === 0 || (this.dialog.readUpTo.get(id) ?? 0) >= seq) return;
+    this.dialog.readUpTo.set(id, seq);
+    this.dialog.changed();
     this.api('POST', `/api/v1/dialogs/${encodeURIComponent(id)}/read`, { body: { seq } }).catch((e) => {
       // Let the next attempt try again.
-      if ((this.readUpTo.get(id) ?? 0) === seq) this.readUpTo.delete(id);
+      if ((this.dialog.readUpTo.get(id) ?? 0) === seq) this.dialog.readUpTo.delete(id);
       this.guard(e);
-      this.changed();
+      this.dialog.changed();
     });
   }
 
@@ -686,22 +621,22 @@ export class ConsoleState extends Observable {
    * (`category_required`): the dialog is then marked so its header asks for the category.
    */
   async closeDialog(id: string): Promise<Problem | null> {
-    if (this.closing.has(id)) return null;
-    this.closing.add(id);
-    this.changed();
+    if (this.lists.closing.has(id)) return null;
+    this.lists.closing.add(id);
+    this.lists.changed();
     try {
       this.takeDialog(await this.api<DialogView>('POST', `/api/v1/dialogs/${encodeURIComponent(id)}/close`));
-      this.categoryNeeded.delete(id);
-      this.selection.delete(id);
+      this.lists.categoryNeeded.delete(id);
+      this.lists.selection.delete(id);
       return null;
     } catch (e) {
       const problem = this.guard(e);
-      if (problem.code === 'category_required') this.categoryNeeded.add(id);
-      else this.notice = problem;
+      if (problem.code === 'category_required') this.lists.categoryNeeded.add(id);
+      else this.alerts.say(problem);
       return problem;
     } finally {
-      this.closing.delete(id);
-      this.changed();
+      this.lists.closing.delete(id);
+      this.lists.changed();
     }
   }
 
@@ -726,8 +661,8 @@ export class ConsoleState extends Observable {
 
   async setCategory(id: string, categoryId: string | null): Promise<Problem | null> {
     const problem = await this.dialogCall(id, 'PUT', 'category', { category_id: categoryId });
-    if (!problem && categoryId) this.categoryNeeded.delete(id);
-    this.changed();
+    if (!problem && categoryId) this.lists.categoryNeeded.delete(id);
+    this.lists.changed();
     return problem;
   }
 
@@ -742,61 +677,51 @@ export class ConsoleState extends Observable {
       if (problem.code === 'dialog_not_found') this.forget(id);
       return problem;
     } finally {
-      this.changed();
+      this.lists.changed();
     }
   }
 
   // ---- bulk close -------------------------------------------------------------------------
 
-  toggleSelected(id: string, on = !this.selection.has(id)): void {
-    if (on) this.selection.add(id);
-    else this.selection.delete(id);
-    this.changed();
+  toggleSelected(id: string, on?: boolean): void {
+    this.lists.toggleSelected(id, on);
   }
 
   /** Ticks all of `ids`, or unticks them when all are ticked already. */
   toggleAll(ids: string[]): void {
-    const all = ids.length > 0 && ids.every((id) => this.selection.has(id));
-    for (const id of ids) {
-      if (all) this.selection.delete(id);
-      else this.selection.add(id);
-    }
-    this.changed();
+    this.lists.toggleAll(ids);
   }
 
   clearSelection(): void {
-    this.selection.clear();
-    this.bulkResult = null;
-    this.bulkRefusals.clear();
-    this.changed();
+    this.lists.clearSelection();
   }
 
   /** Closes the ticked dialogs, each on its own; refused ones stay ticked with their reason. */
   async bulkClose(): Promise<void> {
-    const ids = [...this.selection].slice(0, 100);
-    if (ids.length === 0 || this.bulkBusy) return;
-    this.bulkBusy = true;
-    this.bulkResult = null;
-    this.bulkRefusals.clear();
-    this.changed();
+    const ids = [...this.lists.selection].slice(0, 100);
+    if (ids.length === 0 || this.lists.bulkBusy) return;
+    this.lists.bulkBusy = true;
+    this.lists.bulkResult = null;
+    this.lists.bulkRefusals.clear();
+    this.lists.changed();
     try {
       const answer = await this.api<Items<BulkCloseResult>>('POST', '/api/v1/dialogs/close', { body: { ids } });
       let closed = 0;
       for (const r of answer.items) {
         if (r.ok) {
           closed++;
-          this.selection.delete(r.id);
+          this.lists.selection.delete(r.id);
           void this.refreshDialog(r.id);
         } else {
-          this.bulkRefusals.set(r.id, { code: r.code ?? 'internal', details: {}, message: r.message });
+          this.lists.bulkRefusals.set(r.id, { code: r.code ?? 'internal', details: {}, message: r.message ?? undefined });
         }
       }
-      this.bulkResult = { closed, refused: answer.items.length - closed };
+      this.lists.bulkResult = { closed, refused: answer.items.length - closed };
     } catch (e) {
-      this.notice = this.guard(e);
+      this.alerts.say(this.guard(e));
     } finally {
-      this.bulkBusy = false;
-      this.changed();
+      this.lists.bulkBusy = false;
+      this.lists.changed();
     }
   }
 
@@ -804,22 +729,11 @@ export class ConsoleState extends Observable {
 
   async loadSavedReplies(): Promise<void> {
     try {
-      this.savedReplies = (await this.api<Items<SavedReplyView>>('GET', '/api/v1/saved-replies')).items;
-      this.changed();
+      this.tools.savedReplies = (await this.api<Items<SavedReplyView>>('GET', '/api/v1/saved-replies')).items;
+      this.tools.changed();
     } catch (e) {
       this.guard(e);
     }
-  }
-
-  private replySaved(r: SavedReplyView): void {
-    const at = this.savedReplies.findIndex((x) => x.id === r.id);
-    this.savedReplies = at < 0 ? [...this.savedReplies, r] : this.savedReplies.map((x) => (x.id === r.id ? r : x));
-    this.changed();
-  }
-
-  private replyDeleted(id: string): void {
-    this.savedReplies = this.savedReplies.filter((r) => r.id !== id);
-    this.changed();
   }
 
   /**
@@ -833,28 +747,21 @@ export class ConsoleState extends Observable {
         withArchived ? this.api<Items<TagView>>('GET', `/api/v1/${kind}?archived=true`) : Promise.resolve({ items: [] as TagView[] }),
       ]);
       const byId = new Map<string, TagView>();
-      const keep = withArchived ? [] : this[kind].filter((l) => l.archived);
+      const keep = withArchived ? [] : this.tools[kind].filter((l) => l.archived);
       for (const l of [...keep, ...active.items, ...archived.items]) byId.set(l.id, l);
-      this[kind] = [...byId.values()].sort((a, b) => a.name.localeCompare(b.name));
-      this.changed();
+      this.tools[kind] = [...byId.values()].sort((a, b) => a.name.localeCompare(b.name));
+      this.tools.changed();
       return null;
     } catch (e) {
       return this.guard(e);
     }
   }
 
-  private labelSaved(kind: 'tags' | 'categories', label: TagView): void {
-    const list = this[kind];
-    const at = list.findIndex((x) => x.id === label.id);
-    this[kind] = (at < 0 ? [...list, label] : list.map((x) => (x.id === label.id ? label : x))).sort((a, b) => a.name.localeCompare(b.name));
-    this.changed();
-  }
-
   private async loadLimits(): Promise<void> {
     try {
       const me = await this.api<MeView>('GET', '/api/v1/me');
-      this.limitsFromServer = me.upload_limits ?? null;
-      this.changed();
+      this.session.uploadLimits = me.upload_limits ?? null;
+      this.session.changed();
     } catch (e) {
       this.guard(e);
     }
@@ -872,72 +779,67 @@ export class ConsoleState extends Observable {
     const q = text.trim().slice(0, 200);
     const request = ++this.searchRequest;
     if (q.length < 2) {
-      this.search = { query: text, hits: null, loading: false, problem: null };
-      this.changed();
+      this.tools.search = { query: text, hits: null, loading: false, problem: null };
+      this.tools.changed();
       return;
     }
-    this.search = { ...this.search, query: text, loading: true, problem: null };
-    this.changed();
+    this.tools.search = { ...this.tools.search, query: text, loading: true, problem: null };
+    this.tools.changed();
     try {
       const answer = await this.api<Items<SearchHit>>('GET', `/api/v1/search${query({ q, limit: 30 })}`);
       if (request !== this.searchRequest) return;
-      this.search = { query: text, hits: answer.items, loading: false, problem: null };
+      this.tools.search = { query: text, hits: answer.items, loading: false, problem: null };
     } catch (e) {
       if (request !== this.searchRequest) return;
-      this.search = { query: text, hits: null, loading: false, problem: this.guard(e) };
+      this.tools.search = { query: text, hits: null, loading: false, problem: this.guard(e) };
     }
-    this.changed();
+    this.tools.changed();
   }
 
   clearSearch(): void {
     this.searchRequest++;
-    this.search = { query: '', hits: null, loading: false, problem: null };
-    this.changed();
+    this.tools.search = { query: '', hits: null, loading: false, problem: null };
+    this.tools.changed();
   }
 
   /** Opens the dialog of a search hit (the hit carries its row). */
   openHit(hit: SearchHit): void {
-    mergeDialog(this.dialogs, hit.dialog);
+    if (mergeDialog(this.lists.dialogs, hit.dialog)) this.lists.changed();
     void this.open(hit.dialog.id);
   }
 
   // ---- the visitor card --------------------------------------------------------------------
 
   async loadCard(dialogId: string): Promise<void> {
-    const held = this.cards.get(dialogId);
+    const held = this.dialog.cards.get(dialogId);
     if (held?.loading) return;
-    this.cards.set(dialogId, { card: held?.card ?? null, loading: true, problem: null });
-    this.changed();
+    this.dialog.cards.set(dialogId, { card: held?.card ?? null, loading: true, problem: null });
+    this.dialog.changed();
     try {
       const card = await this.api<VisitorCardView>('GET', `/api/v1/dialogs/${encodeURIComponent(dialogId)}/visitor`);
-      this.cards.set(dialogId, { card, loading: false, problem: null });
+      this.dialog.cards.set(dialogId, { card, loading: false, problem: null });
     } catch (e) {
-      this.cards.set(dialogId, { card: held?.card ?? null, loading: false, problem: this.guard(e) });
+      this.dialog.cards.set(dialogId, { card: held?.card ?? null, loading: false, problem: this.guard(e) });
     }
-    this.changed();
+    this.dialog.changed();
   }
 
   /** Saves the operator's edit of the visitor's name, e-mail or phone. */
   async saveVisitor(dialogId: string, patch: VisitorPatch): Promise<Problem | null> {
     try {
       const card = await this.api<VisitorCardView>('PATCH', `/api/v1/dialogs/${encodeURIComponent(dialogId)}/visitor`, { body: patch });
-      this.cards.set(dialogId, { card, loading: false, problem: null });
+      this.dialog.cards.set(dialogId, { card, loading: false, problem: null });
       // Every dialog of this visitor shows the new name at once (the server's events follow).
-      for (const d of [...this.dialogs.values()]) {
-        if (d.visitor.id === card.id && d.visitor.name !== card.name) this.dialogs.set(d.id, { ...d, visitor: { ...d.visitor, name: card.name } });
+      for (const d of [...this.lists.dialogs.values()]) {
+        if (d.visitor.id === card.id && d.visitor.name !== card.name) this.lists.dialogs.set(d.id, { ...d, visitor: { ...d.visitor, name: card.name } });
       }
       return null;
     } catch (e) {
       return this.guard(e);
     } finally {
-      this.changed();
+      this.dialog.changed();
+      this.lists.changed();
     }
-  }
-
-  toggleCard(): void {
-    this.cardShown = !this.cardShown;
-    local.set(CARD_KEY, this.cardShown ? 'on' : 'off');
-    this.changed();
   }
 
   // ---- typing, mentions ------------------------------------------------------------------------
@@ -948,34 +850,35 @@ export class ConsoleState extends Observable {
   }
 
   dismissMention(messageId: string): void {
-    this.mentions = this.mentions.filter((m) => m.message.id !== messageId);
-    this.changed();
+    this.alerts.mentions = this.alerts.mentions.filter((m) => m.message.id !== messageId);
+    this.alerts.changed();
   }
 
   private mentioned(frame: MentionFrame): void {
-    if (this.mentions.some((m) => m.message.id === frame.message.id)) return;
-    this.takeDialog(frame.dialog);
-    this.mentions = [...this.mentions.slice(-4), { dialog: frame.dialog, message: frame.message }];
+    if (this.alerts.mentions.some((m) => m.message.id === frame.message.id)) return;
+    const moved = this.takeDialog(frame.dialog);
+    this.alerts.mentions = [...this.alerts.mentions.slice(-4), { dialog: frame.dialog, message: frame.message }];
     this.alert(frame, frame.dialog.id);
-    this.changed();
+    this.alerts.changed();
+    if (moved) this.lists.changed();
   }
 
   dismissSlaAlert(key: string): void {
-    this.slaAlerts = this.slaAlerts.filter((a) => slaAlertKey(a) !== key);
-    this.changed();
+    this.alerts.slaAlerts = this.alerts.slaAlerts.filter((a) => slaAlertKey(a) !== key);
+    this.alerts.changed();
   }
 
   /** A target passed unmet: sound (and notify), show a note, and take the dialog's new row. */
   private slaBreached(frame: SlaBreachedFrame): void {
     this.alert(frame, frame.dialog.id);
-    this.takeDialog(frame.dialog);
-    this.slaAlerts = withSlaAlert(this.slaAlerts, { dialog: frame.dialog, target: frame.target, due_at: frame.due_at });
-    this.changed();
+    const moved = this.takeDialog(frame.dialog);
+    this.alerts.slaAlerts = withSlaAlert(this.alerts.slaAlerts, { dialog: frame.dialog, target: frame.target, due_at: frame.due_at });
+    this.alerts.changed();
+    if (moved) this.lists.changed();
   }
 
   dismissNotice(): void {
-    this.notice = null;
-    this.changed();
+    this.alerts.say(null);
   }
 
   // ---- who holds a dialog ------------------------------------------------------------------
@@ -986,30 +889,34 @@ export class ConsoleState extends Observable {
    * took or closed meanwhile is fetched anew so its row stops offering "Accept".
    */
   private async act(id: string, call: () => Promise<DialogView>, remember = true): Promise<Problem | null> {
-    if (this.acting.has(id)) return null;
-    this.acting.add(id);
-    this.actionProblems.delete(id);
-    this.changed();
+    if (this.lists.acting.has(id)) return null;
+    this.lists.acting.add(id);
+    this.lists.actionProblems.delete(id);
+    this.lists.changed();
     try {
       this.takeDialog(await call());
       return null;
     } catch (e) {
       const problem = this.guard(e);
-      if (remember) this.actionProblems.set(id, problem);
+      if (remember) this.lists.actionProblems.set(id, problem);
       if (problem.code === 'already_assigned' || problem.code === 'dialog_closed') void this.refreshDialog(id);
       if (problem.code === 'dialog_not_found') this.forget(id);
       return problem;
     } finally {
-      this.acting.delete(id);
-      this.changed();
+      this.lists.acting.delete(id);
+      this.lists.changed();
     }
   }
 
   /** Takes a waiting dialog (the server sends the channel's greeting) and shows it. */
   async accept(id: string): Promise<Problem | null> {
     const problem = await this.act(id, () => this.api<DialogView>('POST', `/api/v1/dialogs/${encodeURIComponent(id)}/accept`));
-    if (!problem && this.selectedId !== id) void this.open(id);
-    return problem;
+    if (problem) return problem;
+    // Taken to answer: the reply box has the focus (the button pressed is gone).
+    this.dialog.focusWish = 'composer';
+    if (this.dialog.selectedId !== id) void this.open(id);
+    else this.dialog.changed();
+    return null;
   }
 
   /** Gives a dialog to an operator, or back to the queue with null; the caller shows a refusal. */
@@ -1023,14 +930,31 @@ export class ConsoleState extends Observable {
 
   /** Passes a dialog to an operator or a channel, with an optional comment for operators. */
   async transfer(id: string, target: TransferTarget, comment: string): Promise<Problem | null> {
-    if (this.acting.has(id)) return null;
-    this.acting.add(id);
-    this.changed();
+    if (this.lists.acting.has(id)) return null;
+    this.lists.acting.add(id);
+    this.lists.changed();
     try {
       const d = await this.api<DialogView>('POST', `/api/v1/dialogs/${encodeURIComponent(id)}/transfer`, {
         body: transferBody(target, comment),
       });
+      this.handedOver.add(id);
       this.takeDialog(d);
+      // A handover is a success: say to whom, and leave the dialog (it is someone else's now)
+      // for the next one instead of showing it vanish.
+      const to =
+        target.kind === 'operator'
+          ? (this.team.operators.get(target.id)?.display_name ?? '')
+          : (this.team.channels.find((c) => c.id === target.id)?.name ?? '');
+      this.alerts.say({ code: 'handed_over', details: { to, number: d.number } });
+      if (this.dialog.selectedId === id) {
+        this.dialog.selectedId = null;
+        this.dialog.changed();
+        if (this.session.route.view === 'dialogs') {
+          this.session.route = { view: 'dialogs', dialogId: null };
+          if (location.pathname !== BASE) history.replaceState(null, '', BASE);
+          this.session.changed();
+        }
+      }
       return null;
     } catch (e) {
       const problem = this.guard(e);
@@ -1039,56 +963,59 @@ export class ConsoleState extends Observable {
       if (problem.code === 'operator_unavailable' || problem.code === 'capacity_reached') void this.loadOperators();
       return problem;
     } finally {
-      this.acting.delete(id);
-      this.changed();
+      this.lists.acting.delete(id);
+      this.lists.changed();
     }
   }
 
   dismissActionProblem(id: string): void {
-    if (this.actionProblems.delete(id)) this.changed();
+    if (this.lists.actionProblems.delete(id)) this.lists.changed();
   }
 
   // ---- presence and alerts -----------------------------------------------------------------
 
   async setPresence(presence: Presence): Promise<void> {
-    const me = this.me;
-    if (!me || this.presenceBusy || me.operator.presence === presence) return;
+    const me = this.session.me;
+    if (!me || this.session.presenceBusy || me.operator.presence === presence) return;
     const before = me.operator;
-    this.presenceBusy = true;
-    this.me = { ...me, operator: { ...before, presence } };
-    this.changed();
+    this.session.presenceBusy = true;
+    this.session.me = { ...me, operator: { ...before, presence } };
+    this.session.changed();
     try {
       const operator = await this.api<OperatorView>('PUT', '/api/v1/me/presence', { body: { presence } });
       this.updateOperator(operator);
     } catch (e) {
-      if (this.me) this.me = { ...this.me, operator: before };
-      this.notice = this.guard(e);
+      if (this.session.me) this.session.me = { ...this.session.me, operator: before };
+      this.alerts.say(this.guard(e));
     } finally {
-      this.presenceBusy = false;
-      this.changed();
+      this.session.presenceBusy = false;
+      this.session.changed();
     }
   }
 
   private updateOperator(o: OperatorView): void {
-    this.operators.set(o.id, o);
-    if (this.me && this.me.operator.id === o.id) this.me = { ...this.me, operator: o };
-    for (const [channelId, list] of this.members) {
-      if (list.some((m) => m.id === o.id)) this.members.set(channelId, list.map((m) => (m.id === o.id ? o : m)));
+    this.team.operators.set(o.id, o);
+    if (this.session.me && this.session.me.operator.id === o.id) {
+      this.session.me = { ...this.session.me, operator: o };
+      this.session.changed();
     }
-    this.changed();
+    for (const [channelId, list] of this.team.members) {
+      if (list.some((m) => m.id === o.id)) this.team.members.set(channelId, list.map((m) => (m.id === o.id ? o : m)));
+    }
+    this.team.changed();
   }
 
   /** Sounds and notifies for a frame, judged against the dialog as held before it. */
   private alert(frame: ServerFrame, dialogId: string): void {
     const decision = decideAlert(frame, {
-      meId: this.me?.operator.id ?? null,
+      meId: this.session.me?.operator.id ?? null,
       presence: this.presence(),
-      selectedId: this.selectedId,
+      selectedId: this.dialog.selectedId,
       visible: this.watching(),
-      held: this.dialogs.get(dialogId),
-      acting: this.acting,
+      held: this.lists.dialogs.get(dialogId),
+      acting: this.lists.acting,
     });
-    if (decision) this.attention.perform(decision, makeT(this.lang), (id) => void this.open(id));
+    if (decision) this.alerts.attention.perform(decision, makeT(this.session.lang), (id) => void this.open(id));
   }
 
   // ---- sending ----------------------------------------------------------------------------
@@ -1103,21 +1030,21 @@ export class ConsoleState extends Observable {
     this.entry(dialogId).messages.outbox.start(client_id, body, Date.now(), sent);
     this.sendDialog.set(client_id, dialogId);
     this.typingThrottle.reset(dialogId);
-    this.changed();
+    this.dialog.changed();
     this.transmit(dialogId, client_id, body, sent);
   }
 
   retry(dialogId: string, client_id: string): void {
-    const p = this.loaded.get(dialogId)?.messages.outbox.retry(client_id);
+    const p = this.dialog.loaded.get(dialogId)?.messages.outbox.retry(client_id);
     if (!p) return;
-    this.changed();
+    this.dialog.changed();
     this.transmit(dialogId, client_id, p.body, p);
   }
 
   discard(dialogId: string, client_id: string): void {
-    this.loaded.get(dialogId)?.messages.outbox.discard(client_id);
+    this.dialog.loaded.get(dialogId)?.messages.outbox.discard(client_id);
     this.sendDialog.delete(client_id);
-    this.changed();
+    this.dialog.changed();
   }
 
   /**
@@ -1142,8 +1069,8 @@ export class ConsoleState extends Observable {
         const problem = this.guard(e);
         // No answer: keep it "sending"; the socket sends it again when it is back.
         if (problem.code === 'network' || problem.code === 'unavailable') return;
-        this.loaded.get(dialogId)?.messages.outbox.fail(client_id, problem);
-        this.changed();
+        this.dialog.loaded.get(dialogId)?.messages.outbox.fail(client_id, problem);
+        this.dialog.changed();
       },
     );
   }
@@ -1154,8 +1081,8 @@ export class ConsoleState extends Observable {
     this.entry(dialogId).messages.ack(client_id, message);
     this.touchRow(message);
     // The operator wrote after reading everything before: nothing in the dialog is unread.
-    if (this.selectedId === dialogId) this.markRead(dialogId);
-    this.changed();
+    if (this.dialog.selectedId === dialogId) this.markRead(dialogId);
+    this.dialog.changed();
   }
 
   // ---- live ------------------------------------------------------------------------------
@@ -1172,7 +1099,7 @@ export class ConsoleState extends Observable {
           void this.loadMine();
           void this.loadOperators();
         }
-        for (const [id, entry] of this.loaded) {
+        for (const [id, entry] of this.dialog.loaded) {
           if (entry.messages.log.size === 0 && entry.loading) continue;
           this.socket?.send({ type: 'resume', dialog_id: id, after_seq: entry.messages.lastSeq() });
           for (const p of entry.messages.outbox.sending()) {
@@ -1183,8 +1110,8 @@ export class ConsoleState extends Observable {
       },
       onFrame: (frame) => this.onFrame(frame),
       onStatus: (status) => {
-        this.connection = status;
-        this.changed();
+        this.session.connection = status;
+        this.session.changed();
       },
       onDrop: (failures) => {
         // Repeated failures may mean the session ended: ask once in a while.
@@ -1196,14 +1123,14 @@ export class ConsoleState extends Observable {
     this.socket.start();
   }
 
-  private onFrame(frame: ServerFrame): void {
+  private onFrame(frame: ConsoleFrame): void {
     switch (frame.type) {
       case 'dialog.created':
       case 'dialog.updated':
       case 'dialog.closed':
       case 'dialog.waiting':
         this.alert(frame, frame.dialog.id);
-        if (this.takeDialog(frame.dialog)) this.changed();
+        if (this.takeDialog(frame.dialog)) this.lists.changed();
         this.countsMayHaveMoved();
         break;
       case 'operator.updated':
@@ -1219,16 +1146,15 @@ export class ConsoleState extends Observable {
       case 'error': {
         // The server ends the socket of a session that is over (logout elsewhere, expiry).
         if (frame.code === 'unauthenticated' && !frame.client_id) {
-          if (this.auth === 'signed_in') this.signedOut(true);
+          if (this.session.auth === 'signed_in') this.signedOut(true);
           break;
         }
         const problem = { code: frame.code, details: frame.details ?? {}, message: frame.message };
         const dialogId = frame.client_id ? this.sendDialog.get(frame.client_id) : undefined;
-        if (frame.client_id && dialogId && this.loaded.get(dialogId)?.messages.outbox.fail(frame.client_id, problem)) {
-          this.changed();
+        if (frame.client_id && dialogId && this.dialog.loaded.get(dialogId)?.messages.outbox.fail(frame.client_id, problem)) {
+          this.dialog.changed();
         } else if (frame.code !== 'unknown_frame') {
-          this.notice = problem;
-          this.changed();
+          this.alerts.say(problem);
         }
         break;
       }
@@ -1238,17 +1164,17 @@ export class ConsoleState extends Observable {
         if (frame.reason === 'access_changed') void this.reloadMe();
         break;
       case 'typing':
-        if (frame.author.kind === 'operator' && frame.author.id === this.me?.operator.id) break;
-        this.typing.seen(frame.dialog_id, frame.author);
+        if (frame.author.kind === 'operator' && frame.author.id === this.session.me?.operator.id) break;
+        this.dialog.typing.seen(frame.dialog_id, frame.author);
         break;
       case 'dialog.read': {
         if (frame.reader !== 'visitor') break;
-        const d = this.dialogs.get(frame.dialog_id);
+        const d = this.lists.dialogs.get(frame.dialog_id);
         if (d) {
           const next = withVisitorRead(d, frame.seq);
           if (next !== d) {
-            this.dialogs.set(d.id, next);
-            this.changed();
+            this.lists.dialogs.set(d.id, next);
+            this.lists.changed();
           }
         }
         break;
@@ -1268,30 +1194,33 @@ export class ConsoleState extends Observable {
 
   /** A message from REST or the socket: into its dialog if held, and onto its list row. */
   private receiveMessage(m: MessageView, live: boolean): void {
-    const entry = this.loaded.get(m.dialog_id);
+    const entry = this.dialog.loaded.get(m.dialog_id);
     const added = entry ? entry.messages.receive(m) : false;
+    if (entry) this.dialog.changed();
     if (live) {
-      this.typing.stopped(m.dialog_id, m.author);
+      this.dialog.typing.stopped(m.dialog_id, m.author);
       // A visitor who writes may be on another page now: his card is read again.
-      if (added && m.author.kind === 'visitor' && this.cards.has(m.dialog_id) && this.selectedId === m.dialog_id) void this.loadCard(m.dialog_id);
+      if (added && m.author.kind === 'visitor' && this.dialog.cards.has(m.dialog_id) && this.dialog.selectedId === m.dialog_id) void this.loadCard(m.dialog_id);
       if (!this.touchRow(m)) {
         // A dialog we have never seen (its dialog.created was missed): fetch its row.
         this.api<DialogView>('GET', `/api/v1/dialogs/${encodeURIComponent(m.dialog_id)}`).then(
-          (d) => mergeDialog(this.dialogs, d) && this.changed(),
+          (d) => mergeDialog(this.lists.dialogs, d) && this.lists.changed(),
           (e) => this.guard(e),
         );
       }
       if (added && m.author.kind === 'visitor') this.markRead(m.dialog_id);
     }
-    this.changed();
   }
 
-  /** Moves a list row forward for a message; false if the dialog is not in the list. */
+  /** Moves a list row forward for a message (announced on the lists); false if the dialog is not in the list. */
   private touchRow(m: MessageView): boolean {
-    const row = this.dialogs.get(m.dialog_id);
+    const row = this.lists.dialogs.get(m.dialog_id);
     if (!row) return false;
     const next = withMessage(row, m);
-    if (next !== row) this.dialogs.set(row.id, next);
+    if (next !== row) {
+      this.lists.dialogs.set(row.id, next);
+      this.lists.changed();
+    }
     return true;
   }
 
@@ -1303,16 +1232,18 @@ export class ConsoleState extends Observable {
   private async reloadMe(): Promise<void> {
     try {
       const me = await this.api<MeView>('GET', '/api/v1/me');
-      if (this.auth !== 'signed_in' || !this.me || this.me.operator.id !== me.operator.id) return;
-      this.me = { ...me, upload_limits: me.upload_limits ?? this.me.upload_limits };
-      if (me.upload_limits) this.limitsFromServer = me.upload_limits;
-      this.operators.set(me.operator.id, me.operator);
+      if (this.session.auth !== 'signed_in' || !this.session.me || this.session.me.operator.id !== me.operator.id) return;
+      this.session.me = { ...me, upload_limits: me.upload_limits ?? this.session.me.upload_limits };
+      if (me.upload_limits) this.session.uploadLimits = me.upload_limits;
+      this.team.operators.set(me.operator.id, me.operator);
       void this.loadChannels();
-      if (this.route.view === 'admin' && !this.adminSections().includes(this.route.section)) {
-        this.navigate({ view: 'dialogs', dialogId: this.selectedId });
-        this.notice = { code: 'access_changed', details: {} };
+      if (this.session.route.view === 'admin' && !this.adminSections().includes(this.session.route.section)) {
+        this.team.unsaved.clear();
+        this.navigate({ view: 'dialogs', dialogId: this.dialog.selectedId });
+        this.alerts.say({ code: 'access_changed', details: {} });
       }
-      this.changed();
+      this.session.changed();
+      this.team.changed();
     } catch (e) {
       this.guard(e);
     }
@@ -1320,18 +1251,18 @@ export class ConsoleState extends Observable {
 
   /** The socket fell behind: reload the lists and the open dialog; forget other dialogs' pages. */
   private resync(): void {
-    for (const [id, entry] of this.loaded) {
-      if (id !== this.selectedId && entry.messages.outbox.size === 0) this.loaded.delete(id);
+    for (const [id, entry] of this.dialog.loaded) {
+      if (id !== this.dialog.selectedId && entry.messages.outbox.size === 0) this.dialog.loaded.delete(id);
     }
     void this.loadList();
     void this.loadQueue();
     void this.loadMine();
     void this.loadOperators();
-    if (this.selectedId) void this.loadMessages(this.selectedId);
+    if (this.dialog.selectedId) void this.loadMessages(this.dialog.selectedId);
   }
 
   /** The tab became visible again: the open dialog can be marked read now. */
   visibilityChanged(): void {
-    if (this.selectedId) this.markRead(this.selectedId);
+    if (this.dialog.selectedId) this.markRead(this.dialog.selectedId);
   }
 }

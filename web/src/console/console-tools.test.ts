@@ -77,10 +77,10 @@ describe('ConsoleState, conversation tools', () => {
     const s = setup();
     await signedIn(s);
     expect(s.state.uploadLimits()).toEqual(limits);
-    expect(s.state.tags.map((t) => t.name)).toEqual(['оплата']);
-    expect(s.state.categories.map((c) => c.name)).toEqual(['Вопрос']);
+    expect(s.state.tools.tags.map((t) => t.name)).toEqual(['оплата']);
+    expect(s.state.tools.categories.map((c) => c.name)).toEqual(['Вопрос']);
     await s.state.loadLabels('tags', true);
-    expect(s.state.tags.map((t) => t.name)).toEqual(['оплата', 'старый']);
+    expect(s.state.tools.tags.map((t) => t.name)).toEqual(['оплата', 'старый']);
   });
 
   it('sends a note and files over REST, never over the socket; a plain reply over the socket', async () => {
@@ -120,25 +120,25 @@ describe('ConsoleState, conversation tools', () => {
     expect(ws.sentOfType('typing')).toEqual([{ type: 'typing', dialog_id: 'd1' }, { type: 'typing', dialog_id: 'd1' }]);
 
     ws.push({ type: 'typing', dialog_id: 'd1', author: { kind: 'visitor', id: 'v1', name: null } });
-    expect(s.state.typing.isTyping('d1', 'visitor')).toBe(true);
+    expect(s.state.dialog.typing.isTyping('d1', 'visitor')).toBe(true);
     vi.advanceTimersByTime(5_001);
-    expect(s.state.typing.isTyping('d1', 'visitor')).toBe(false);
+    expect(s.state.dialog.typing.isTyping('d1', 'visitor')).toBe(false);
     // His own typing echoed back is not shown; his message ends the visitor's at once.
     ws.push({ type: 'typing', dialog_id: 'd1', author: { kind: 'operator', id: 'op1', name: 'Анна' } });
-    expect(s.state.typing.typists('d1')).toEqual([]);
+    expect(s.state.dialog.typing.typists('d1')).toEqual([]);
     ws.push({ type: 'typing', dialog_id: 'd1', author: { kind: 'visitor', id: 'v1', name: null } });
     ws.push({ type: 'message.created', message: message(3, { dialog_id: 'd1' }) });
-    expect(s.state.typing.isTyping('d1', 'visitor')).toBe(false);
+    expect(s.state.dialog.typing.isTyping('d1', 'visitor')).toBe(false);
   });
 
   it('moves the visitor read mark forward on dialog.read', async () => {
     const s = setup();
     const ws = await signedIn(s);
     ws.push({ type: 'dialog.read', dialog_id: 'd1', reader: 'visitor', seq: 2 });
-    expect(s.state.dialogs.get('d1')?.visitor_read_seq).toBe(2);
+    expect(s.state.lists.dialogs.get('d1')?.visitor_read_seq).toBe(2);
     ws.push({ type: 'dialog.read', dialog_id: 'd1', reader: 'visitor', seq: 1 });
     ws.push({ type: 'dialog.read', dialog_id: 'd1', reader: 'operator', seq: 9 });
-    expect(s.state.dialogs.get('d1')?.visitor_read_seq).toBe(2);
+    expect(s.state.lists.dialogs.get('d1')?.visitor_read_seq).toBe(2);
   });
 
   it('shows a mention once, notifies when not looking, opens and dismisses', async () => {
@@ -150,11 +150,11 @@ describe('ConsoleState, conversation tools', () => {
     const d = dialog('d9', { number: 42 });
     ws.push({ type: 'mention', dialog: d, message: note });
     ws.push({ type: 'mention', dialog: d, message: note });
-    expect(s.state.mentions).toHaveLength(1);
+    expect(s.state.alerts.mentions).toHaveLength(1);
     expect(s.shown).toEqual(['Вас упомянули в диалоге № 42']);
     expect(s.played).toEqual(['message']);
     s.state.dismissMention('n1');
-    expect(s.state.mentions).toEqual([]);
+    expect(s.state.alerts.mentions).toEqual([]);
   });
 
   it('a close refused for want of a category asks for one; choosing it lets the close through', async () => {
@@ -178,12 +178,12 @@ describe('ConsoleState, conversation tools', () => {
     await signedIn(s);
     const refused = await s.state.closeDialog('d1');
     expect(refused?.code).toBe('category_required');
-    expect(s.state.categoryNeeded.has('d1')).toBe(true);
-    expect(s.state.notice).toBeNull();
+    expect(s.state.lists.categoryNeeded.has('d1')).toBe(true);
+    expect(s.state.alerts.notice).toBeNull();
     expect(await s.state.setCategory('d1', 'k1')).toBeNull();
-    expect(s.state.categoryNeeded.has('d1')).toBe(false);
+    expect(s.state.lists.categoryNeeded.has('d1')).toBe(false);
     expect(await s.state.closeDialog('d1')).toBeNull();
-    expect(s.state.dialogs.get('d1')?.status).toBe('closed');
+    expect(s.state.lists.dialogs.get('d1')?.status).toBe('closed');
   });
 
   it('bulk close keeps the refused ones ticked with their reason', async () => {
@@ -199,13 +199,13 @@ describe('ConsoleState, conversation tools', () => {
     });
     await signedIn(s);
     s.state.toggleAll(['a', 'b']);
-    expect([...s.state.selection]).toEqual(['a', 'b']);
+    expect([...s.state.lists.selection]).toEqual(['a', 'b']);
     await s.state.bulkClose();
-    expect(s.state.bulkResult).toEqual({ closed: 1, refused: 1 });
-    expect([...s.state.selection]).toEqual(['b']);
-    expect(s.state.bulkRefusals.get('b')?.code).toBe('category_required');
+    expect(s.state.lists.bulkResult).toEqual({ closed: 1, refused: 1 });
+    expect([...s.state.lists.selection]).toEqual(['b']);
+    expect(s.state.lists.bulkRefusals.get('b')?.code).toBe('category_required');
     s.state.clearSelection();
-    expect(s.state.bulkRefusals.size).toBe(0);
+    expect(s.state.lists.bulkRefusals.size).toBe(0);
   });
 
   it('a snoozed dialog leaves the open list and comes back live when dialog.updated clears snoozed_until', async () => {
@@ -243,13 +243,13 @@ describe('ConsoleState, conversation tools', () => {
     answers[1]({ items: [hit('new')] });
     answers[0]({ items: [hit('old')] });
     await Promise.all([first, second]);
-    expect(s.state.search.hits?.map((h) => h.dialog.id)).toEqual(['new']);
+    expect(s.state.tools.search.hits?.map((h) => h.dialog.id)).toEqual(['new']);
     expect(s.api.callsTo('GET', '/api/v1/search')[1].path).toBe('/api/v1/search?q=%D0%BE%D0%BF%D0%BB%D0%B0%D1%82%D0%B0&limit=30');
-    s.state.openHit(s.state.search.hits![0]);
+    s.state.openHit(s.state.tools.search.hits![0]);
     await settle();
-    expect(s.state.selectedId).toBe('new');
+    expect(s.state.dialog.selectedId).toBe('new');
     s.state.clearSearch();
-    expect(s.state.search.hits).toBeNull();
+    expect(s.state.tools.search.hits).toBeNull();
   });
 
   it('the visitor card: load, edit, and every dialog of his shows the new name', async () => {
@@ -266,10 +266,10 @@ describe('ConsoleState, conversation tools', () => {
     });
     await signedIn(s);
     await s.state.loadCard('d1');
-    expect(s.state.cards.get('d1')?.card?.city).toBe('Москва');
+    expect(s.state.dialog.cards.get('d1')?.card?.city).toBe('Москва');
     expect(await s.state.saveVisitor('d1', { name: 'Ольга' })).toBeNull();
-    expect(s.state.cards.get('d1')?.card?.name).toBe('Ольга');
-    expect(s.state.dialogs.get('d1')?.visitor.name).toBe('Ольга');
+    expect(s.state.dialog.cards.get('d1')?.card?.name).toBe('Ольга');
+    expect(s.state.lists.dialogs.get('d1')?.visitor.name).toBe('Ольга');
   });
 
   it('saved replies and tags changed on the admin pages reach the composer at once', async () => {
@@ -282,19 +282,19 @@ describe('ConsoleState, conversation tools', () => {
     });
     await signedIn(s);
     expect(await s.state.admin.createReply({ scope: 'personal', title: 'Привет', body: 'Здравствуйте, {visitor.first_name}!' })).toBeNull();
-    expect(s.state.savedReplies.map((r) => r.title)).toEqual(['Привет']);
+    expect(s.state.tools.savedReplies.map((r) => r.title)).toEqual(['Привет']);
     expect(await s.state.admin.deleteReply('r1')).toBeNull();
-    expect(s.state.savedReplies).toEqual([]);
+    expect(s.state.tools.savedReplies).toEqual([]);
     expect(await s.state.admin.patchLabel('tags', 't1', { archived: true })).toBeNull();
-    expect(s.state.tags).toEqual([{ id: 't1', name: 'оплата', archived: true }]);
+    expect(s.state.tools.tags).toEqual([{ id: 't1', name: 'оплата', archived: true }]);
   });
 
   it('an operator may open only the saved replies page', async () => {
     const s = setup();
     await signedIn(s);
     s.state.followPath('/console/admin/tags');
-    expect(s.state.route).toEqual({ view: 'dialogs', dialogId: null });
+    expect(s.state.session.route).toEqual({ view: 'dialogs', dialogId: null });
     s.state.followPath('/console/admin/replies');
-    expect(s.state.route).toEqual({ view: 'admin', section: 'replies' });
+    expect(s.state.session.route).toEqual({ view: 'admin', section: 'replies' });
   });
 });

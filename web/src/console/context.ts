@@ -3,7 +3,7 @@ import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import { errorKey, type Lang, type Translate } from '../shared/i18n';
 import { refName } from '../shared/names';
-import { useObservable } from '../shared/store';
+import { useObservables, type Observable } from '../shared/store';
 import type { ConsoleState, Problem } from './console-state';
 import { makeT, tables, type ConsoleKey } from './i18n';
 
@@ -16,12 +16,43 @@ function translatorFor(lang: Lang): Translate<ConsoleKey> {
   return t;
 }
 
-/** The console state (re-rendering on its changes) with the current language's translator. */
-export function useConsole(): { state: ConsoleState; t: Translate<ConsoleKey>; lang: Lang } {
+/**
+ * The slices a component may be redrawn by besides the session, which every one follows
+ * (slices.ts). `typing` is the open dialog's typists alone: only the typing line needs them.
+ */
+export type SliceName = 'lists' | 'dialog' | 'typing' | 'tools' | 'alerts' | 'team';
+
+function sliceOf(state: ConsoleState, name: SliceName): Observable {
+  switch (name) {
+    case 'lists':
+      return state.lists;
+    case 'dialog':
+      return state.dialog;
+    case 'typing':
+      return state.dialog.typists;
+    case 'tools':
+      return state.tools;
+    case 'alerts':
+      return state.alerts;
+    case 'team':
+      return state.team;
+  }
+}
+
+/**
+ * The console controller with the current language's translator. The component is redrawn
+ * when the session (the language, who is signed in, the page) or one of `slices` changes, and
+ * on nothing else: name every slice whose fields it reads while rendering, directly or through
+ * a `ConsoleState` method (`visible()` reads the lists and the session; `unreadTotal()` the
+ * lists and the read marks of `dialog`). What only an event handler reads needs no slice: it
+ * reads the state as it is at the click.
+ */
+export function useConsole(...slices: SliceName[]): { state: ConsoleState; t: Translate<ConsoleKey>; lang: Lang } {
   const state = useContext(ConsoleContext);
   if (!state) throw new Error('ConsoleContext is missing');
-  useObservable(state);
-  return { state, t: translatorFor(state.lang), lang: state.lang };
+  useObservables([state.session, ...slices.map((name) => sliceOf(state, name))]);
+  const lang = state.session.lang;
+  return { state, t: translatorFor(lang), lang };
 }
 
 /**

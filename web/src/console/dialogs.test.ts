@@ -25,6 +25,14 @@ describe('dialog list', () => {
     expect(map.get('a').status).toBe('closed');
   });
 
+  it('reports no change for a copy of the row held, and a change for the same time with other fields', () => {
+    const map = new Map();
+    mergeDialog(map, dialog('a', { updated_at: '2026-01-01T12:00:00Z' }));
+    expect(mergeDialog(map, dialog('a', { updated_at: '2026-01-01T12:00:00Z' }))).toBe(false);
+    expect(mergeDialog(map, dialog('a', { updated_at: '2026-01-01T12:00:00Z', unread_count: 1 }))).toBe(true);
+    expect(map.get('a').unread_count).toBe(1);
+  });
+
   it('moves a row forward for a new message but not for an old one', () => {
     const d = dialog('d1', { last_seq: 2, last_message: { author_kind: 'visitor', preview: 'old', created_at: '2026-01-01T10:00:00Z' } });
     const moved = withMessage(d, message(3, { body: 'fresh', created_at: '2026-01-01T12:00:00Z' }));

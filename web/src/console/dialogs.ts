@@ -7,10 +7,15 @@ import type { DialogView, MessageView } from '../shared/api-types';
 import { parseTime } from '../shared/time';
 import { compareDialogs, matchesFilter, type ListFilter } from './filters';
 
-/** Puts `incoming` into `map` unless the held version is newer. Returns whether it changed. */
+/**
+ * Puts `incoming` into `map` unless the held version is newer. Returns whether it changed: a
+ * copy of the row held (a mention or a repeated event carries one) changes nothing, so the
+ * list is not redrawn for it.
+ */
 export function mergeDialog(map: Map<string, DialogView>, incoming: DialogView): boolean {
   const held = map.get(incoming.id);
   if (held && parseTime(held.updated_at) > parseTime(incoming.updated_at)) return false;
+  if (held && (held === incoming || JSON.stringify(held) === JSON.stringify(incoming))) return false;
   map.set(incoming.id, incoming);
   return true;
 }

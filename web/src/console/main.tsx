@@ -8,12 +8,12 @@ import './console.css';
 const state = new ConsoleState();
 
 addEventListener('popstate', () => {
-  if (state.auth === 'signed_in') state.followPath(location.pathname);
+  if (state.session.auth === 'signed_in') state.followPath(location.pathname);
 });
 document.addEventListener('visibilitychange', () => state.visibilityChanged());
 // Browsers let a page play sound only after a gesture: the first click or key unlocks the tones.
 for (const type of ['pointerdown', 'keydown'] as const) {
-  addEventListener(type, () => state.attention.unlock(), { once: true, capture: true });
+  addEventListener(type, () => state.alerts.attention.unlock(), { once: true, capture: true });
 }
 
 render(

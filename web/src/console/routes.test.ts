@@ -26,8 +26,14 @@ describe('console routes', () => {
     expect(routeFromPath('/console/admin/replies')).toEqual({ view: 'admin', section: 'replies' });
     expect(sectionsFor('operator')).toEqual(['replies', 'account']);
     expect(sectionsFor('supervisor')).toEqual(['tags', 'replies', 'account']);
-    expect(sectionsFor('admin')).toEqual(['channels', 'automation', 'operators', 'rules', 'triggers', 'tags', 'replies', 'audit', 'account']);
+    expect(sectionsFor('admin')).toEqual(['channels', 'automation', 'operators', 'install', 'rules', 'triggers', 'tags', 'replies', 'audit', 'account']);
     expect(sectionsFor(null)).toEqual([]);
+  });
+
+  it('name the installation page', () => {
+    expect(routeFromPath('/console/admin/install')).toEqual({ view: 'admin', section: 'install' });
+    expect(pathFor({ view: 'admin', section: 'install' })).toBe('/console/admin/install');
+    expect(sectionsFor('supervisor')).not.toContain('install');
   });
 
   it('name the audit log and everyone\'s Security page', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SavedReplyView } from '../shared/api-types';
-import { fillReply, orderedReplies, searchReplies, shortcutNumber, slashQuery } from './saved-replies';
+import { fillReply, orderedReplies, pinReply, searchReplies, shortcutNumber, shortcutOf, shortcutReply, shortcutSlots, slashQuery } from './saved-replies';
 
 const reply = (id: string, scope: SavedReplyView['scope'], title: string, over: Partial<SavedReplyView> = {}): SavedReplyView => ({
   id,
@@ -79,5 +79,36 @@ describe('fillReply', () => {
   });
   it('keeps the author\'s own spacing where nothing was empty', () => {
     expect(fillReply('Строка 1\n\nСтрока  2 ,', ctx)).toBe('Строка 1\n\nСтрока  2 ,');
+  });
+});
+
+describe('pinned shortcuts (Ctrl+1…9)', () => {
+  const all = [reply('p1', 'personal', 'Мой'), reply('c1', 'channel', 'Канал 1'), reply('c2', 'channel', 'Канал 2', { channel_id: 'c2' }), reply('w1', 'workspace', 'Общий')];
+  const slots = [null, 'c2', null, null, 'gone', null, null, null, 'w1'];
+
+  it('inserts the pinned reply of a slot in any channel; an empty slot or a deleted reply inserts nothing', () => {
+    const inC1 = orderedReplies(all, 'c1');
+    expect(shortcutReply(all, slots, 2, inC1)?.id).toBe('c2');
+    expect(shortcutReply(all, slots, 9, inC1)?.id).toBe('w1');
+    expect(shortcutReply(all, slots, 1, inC1)).toBeNull();
+    expect(shortcutReply(all, slots, 5, inC1)).toBeNull();
+    // The numbers never shift: slot 9 stays 9 with slots 1, 3, 4 empty.
+    expect(shortcutOf(slots, all[3])).toBe(9);
+    expect(shortcutOf(slots, all[0])).toBeNull();
+  });
+
+  it('numbers the first nine of the list only for a server that keeps no pins', () => {
+    const inC1 = orderedReplies(all, 'c1');
+    expect(shortcutReply(all, undefined, 1, inC1)?.id).toBe('p1');
+    expect(shortcutReply(all, undefined, 2, inC1)?.id).toBe('c1');
+    expect(shortcutOf(undefined, inC1[2], inC1)).toBe(3);
+    expect(shortcutReply(all, undefined, 0, inC1)).toBeNull();
+  });
+
+  it('pins a reply to one slot only, unpins it, and always keeps nine slots', () => {
+    expect(shortcutSlots(['a', 7, null])).toEqual(['a', null, null, null, null, null, null, null, null]);
+    expect(pinReply(slots, 'c2', 1)).toEqual(['c2', null, null, null, 'gone', null, null, null, 'w1']);
+    expect(pinReply(slots, 'w1', null)).toEqual([null, 'c2', null, null, 'gone', null, null, null, null]);
+    expect(pinReply(undefined, 'p1', 3)).toEqual([null, null, 'p1', null, null, null, null, null, null]);
   });
 });

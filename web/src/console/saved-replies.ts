@@ -3,11 +3,14 @@
  * Ctrl+1..9 use (personal, then the dialog's channel's, then the workspace's; each by title),
  * searching it, and filling a reply's variables when it is inserted.
  *
- * What stays true: Ctrl+N inserts the N-th reply of `orderedReplies` (before any search), so
- * the numbers shown in the popup are the shortcuts; a variable with no value leaves no
- * stray comma or double space behind ("Здравствуйте, {visitor.first_name}!" → "Здравствуйте!").
+ * What stays true: Ctrl+N inserts the reply the operator pinned to slot N in his profile
+ * (`profile.shortcuts`, nine slots), in any channel; an empty slot inserts nothing and the other
+ * numbers never shift. Only a server that keeps no profile (no `shortcuts` at all) numbers the
+ * first nine of `orderedReplies` instead. The numbers shown in the popup and on the saved-replies
+ * page are these same shortcuts. A variable with no value leaves no stray comma or double space
+ * behind ("Здравствуйте, {visitor.first_name}!" → "Здравствуйте!").
  */
-import type { SavedReplyView } from '../shared/api-types';
+import { SHORTCUT_SLOTS, type SavedReplyView } from '../shared/api-types';
 
 const byTitle = (a: SavedReplyView, b: SavedReplyView) => a.title.localeCompare(b.title) || a.id.localeCompare(b.id);
 
@@ -44,6 +47,49 @@ export function shortcutNumber(e: Pick<KeyboardEvent, 'ctrlKey' | 'altKey' | 'sh
   if (!e.ctrlKey || e.altKey || e.shiftKey || e.metaKey) return null;
   const m = /^(?:Digit|Numpad)?([1-9])$/.exec(e.code) ?? /^([1-9])$/.exec(e.key);
   return m ? Number(m[1]) : null;
+}
+
+/** The pins as nine slots, whatever came: ids kept, anything else (or missing) an empty slot. */
+export function shortcutSlots(list: readonly unknown[] | null | undefined): (string | null)[] {
+  const out: (string | null)[] = [];
+  for (let i = 0; i < SHORTCUT_SLOTS; i++) {
+    const v = list?.[i];
+    out.push(typeof v === 'string' && v ? v : null);
+  }
+  return out;
+}
+
+/**
+ * The reply Ctrl+`n` inserts: the one pinned to slot n (null for an empty slot or a reply that
+ * is gone). `shortcuts` undefined means the server keeps no pins: the n-th of `ordered` then.
+ */
+export function shortcutReply(
+  all: readonly SavedReplyView[],
+  shortcuts: readonly (string | null)[] | null | undefined,
+  n: number,
+  ordered: readonly SavedReplyView[] = all,
+): SavedReplyView | null {
+  if (n < 1 || n > SHORTCUT_SLOTS) return null;
+  if (!shortcuts) return ordered[n - 1] ?? null;
+  const id = shortcuts[n - 1];
+  return id ? (all.find((r) => r.id === id) ?? null) : null;
+}
+
+/** The shortcut number (1–9) of a reply, or null when it has none (see `shortcutReply`). */
+export function shortcutOf(
+  shortcuts: readonly (string | null)[] | null | undefined,
+  reply: SavedReplyView,
+  ordered: readonly SavedReplyView[] = [],
+): number | null {
+  const at = shortcuts ? shortcuts.indexOf(reply.id) : ordered.indexOf(reply);
+  return at >= 0 && at < SHORTCUT_SLOTS ? at + 1 : null;
+}
+
+/** The slots with `id` pinned to `slot` (1–9; taken from any other slot), or unpinned with null. */
+export function pinReply(shortcuts: readonly (string | null)[] | null | undefined, id: string, slot: number | null): (string | null)[] {
+  const next = shortcutSlots(shortcuts).map((x) => (x === id ? null : x));
+  if (slot !== null && slot >= 1 && slot <= SHORTCUT_SLOTS) next[slot - 1] = id;
+  return next;
 }
 
 export interface ReplyContext {

@@ -7,9 +7,12 @@
  * What stays true: a countdown never shows 0:00 while time remains (seconds are rounded up);
  * once due, or once the server says `reply_breached`, it is overdue and counts up.
  */
-import type { DialogView, SlaTarget } from '../shared/api-types';
+import { oneOf, type DialogView, type SlaTarget } from '../shared/api-types';
 import { parseTime } from '../shared/time';
 import { formatWaiting } from './queue';
+
+type ReplyTarget = Exclude<SlaTarget, 'resolution'>;
+const REPLY_TARGETS: readonly ReplyTarget[] = ['first_reply', 'next_reply'];
 
 export interface SlaClock {
   /** The reply is late: the due time passed, or the server recorded the breach. */
@@ -17,7 +20,7 @@ export interface SlaClock {
   /** Until due (counting down), or since due (overdue), in ms, never negative. */
   ms: number;
   dueAt: string;
-  target: 'first_reply' | 'next_reply' | null;
+  target: ReplyTarget | null;
 }
 
 /** The reply countdown of `d` at `now`, or null when there is none to show. */
@@ -28,7 +31,7 @@ export function slaClock(d: Pick<DialogView, 'status' | 'sla'>, now: number): Sl
   if (!due) return null;
   const left = due - now;
   const overdue = sla.reply_breached || left <= 0;
-  return { overdue, ms: overdue ? Math.max(0, now - due) : left, dueAt: sla.reply_due_at, target: sla.reply_target };
+  return { overdue, ms: overdue ? Math.max(0, now - due) : left, dueAt: sla.reply_due_at, target: oneOf(sla.reply_target, REPLY_TARGETS) };
 }
 
 /**

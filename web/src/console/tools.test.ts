@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dialog, message, operatorMessage } from '../test/fixtures';
+import { dialog, message, NIL_ID, operatorMessage } from '../test/fixtures';
 import { bulkSummary, isNote, readMarkSeq, snippetParts, tagChoices, timeOnSite, visitorPatch, withVisitorRead } from './tools';
 
 describe('snippetParts', () => {
@@ -62,7 +62,7 @@ describe('read mark', () => {
   });
   it('tells notes from system lines', () => {
     expect(isNote(operatorMessage(1, { audience: 'operators' }))).toBe(true);
-    expect(isNote(message(1, { author: { kind: 'system', id: null, name: null }, audience: 'operators' }))).toBe(false);
+    expect(isNote(message(1, { author: { kind: 'system', id: NIL_ID, name: null }, audience: 'operators' }))).toBe(false);
   });
 });
 

@@ -1,330 +1,145 @@
 /**
- * Types of the HTTP API and of the WebSocket frames, written by hand from docs/api.md and
- * docs/protocol.md (protocol version 1). To be replaced by types generated from
- * /api/openapi.json once the server publishes it; keep the names so the swap is mechanical.
+ * Names for the HTTP API's types and the WebSocket's frames.
+ *
+ * Every wire type of the HTTP API is an alias of a schema of api-schema.gen.ts, which is
+ * generated from the server's OpenAPI document (`npm run api-types`; `make api-types-check`
+ * fails in CI when the two differ). Nothing here restates a field the document has: change
+ * the server, regenerate, and the compiler names every place the change reaches.
+ *
+ * Written by hand, and only these:
+ * - the values of fields the document types as a bare `string` although the server sends one
+ *   of a few words (`DialogStatus`, `AuthorKind`, `Audience`…): for the code to compare with;
+ *   the wire types keep `string`, so code must cope with a word it does not know (`oneOf`);
+ * - a field narrowed to an enum the document has but the view does not name (`OperatorView`'s
+ *   `role` is a `Role`), each with `Narrow`, which cannot widen a field or add one;
+ * - what the document leaves open: a system line's `event` (`SystemEvent`, docs/api.md);
+ * - the WebSocket frames (docs/protocol.md, version 1; the socket is not in the document),
+ *   built from the generated views;
+ * - generic helpers (`Page`, `Items`) and client-side constants.
  */
+import type { components } from './api-schema.gen';
+
+type Schemas = components['schemas'];
+
+/**
+ * `T` with the fields of `N` put in place of its own. Only for a field the document types as
+ * `string` although the server's own enum for it is in the document too (`role` is a `Role`):
+ * each such field is named where it is used, and the constraint lets `N` narrow a field, never
+ * widen or add one. Drop the override once the server's schema names its enum.
+ */
+type Narrow<T, N extends { [K in keyof N]: K extends keyof T ? T[K] : never }> = {
+  [K in keyof T]: K extends keyof N ? N[K] : T[K];
+};
+
+// ---- errors ----------------------------------------------------------------------------
 
 /** Stable error codes of docs/api.md and docs/protocol.md. */
-export type ErrorCode =
-  | 'validation_failed'
-  | 'empty_message'
-  | 'message_too_long'
-  | 'bad_json'
-  | 'unauthenticated'
-  | 'invalid_credentials'
-  | 'workspace_required'
-  | 'forbidden'
-  | 'unknown_site_key'
-  | 'origin_not_allowed'
-  | 'dialog_not_found'
-  | 'not_found'
-  | 'dialog_closed'
-  | 'email_taken'
-  | 'channel_name_taken'
-  | 'already_assigned'
-  | 'capacity_reached'
-  | 'operator_unavailable'
-  | 'not_channel_member'
-  | 'channel_unavailable'
-  | 'rate_limited'
-  | 'unavailable'
-  | 'internal'
-  | 'unknown_frame'
-  | 'bad_frame'
-  | 'file_too_large'
-  | 'file_type_refused'
-  | 'category_required'
-  | 'visitor_has_open_dialog'
-  | 'rating_not_requested'
-  | 'already_rated'
-  | 'name_taken'
-  | 'trigger_already_shown';
+export type ErrorCode = Schemas['ErrorCode'];
 
 /** The body of every refusal. */
-export interface ApiErrorBody {
-  code: string;
-  message: string;
-  details?: Record<string, unknown> | null;
-}
+export type ApiErrorBody = Schemas['ApiErrorBody'];
 
+// ---- generic shapes ----------------------------------------------------------------------
+
+/** A page of a cursor-paged list (`DialogPageView`, `MessagePageView`, `AuditPage`). */
 export interface Page<T> {
   items: T[];
-  next_cursor: string | null;
+  next_cursor?: string | null;
 }
 
-export type Role = 'admin' | 'supervisor' | 'operator';
-export type Presence = 'online' | 'away' | 'offline';
-
-export interface OperatorView {
-  id: string;
-  email: string;
-  display_name: string;
-  role: Role;
-  /** How many open dialogs he may hold at once (1–50). */
-  capacity: number;
-  presence: Presence;
-  /** His open dialogs now. */
-  active_dialogs: number;
-  /** An admin deactivated him: he cannot sign in; his history stays. */
-  deactivated?: boolean;
+/** A whole list (`ChannelList`, `OperatorList`, …). */
+export interface Items<T> {
+  items: T[];
 }
 
-export interface WorkspaceView {
-  id: string;
-  name: string;
-  slug: string;
-}
+// ---- the values of fields the document types as `string` ---------------------------------
 
-/** `name` is null until the visitor gives one; show "Visitor {number}" then. */
-export interface VisitorView {
-  id: string;
-  number: number;
-  name: string | null;
-  /** From his properties and contacts (docs/api.md `VisitorView`); older servers leave them out. */
-  city?: string | null;
-  page_url?: string | null;
-  email?: string | null;
-  phone?: string | null;
-}
-
-/** The visitor as a dialog carries him: also his city (from his properties) and page. */
-export interface DialogVisitorView extends VisitorView {
-  city: string | null;
-  page_url: string | null;
-}
-
-/** Who holds a dialog. */
-export interface AssigneeView {
-  id: string;
-  display_name: string;
-}
-
-export type AuthorKind = 'visitor' | 'operator' | 'system';
+/** `DialogView.status`, `WidgetDialogView.status`, `PastDialogView.status`. */
 export type DialogStatus = 'open' | 'closed';
-
-/** A tag or a category as a dialog carries it. */
-export interface LabelRef {
-  id: string;
-  name: string;
-}
-
+/** `AuthorView.kind`, `LastMessageView.author_kind`. */
+export type AuthorKind = 'visitor' | 'operator' | 'system';
+/** `MessageView.audience`, `MessageHitView.audience`. */
+export type Audience = 'all' | 'operators';
 /** Why a dialog was closed: by an operator (the visitor is asked for a rating) or by a timer. */
 export type CloseReason = 'operator' | 'auto';
-
-/** The visitor's rating of a closed dialog. */
-export interface RatingView {
-  /** 1–5. */
-  score: number;
-  comment: string | null;
-  rated_at: string;
-}
-
-export interface LastMessageView {
-  author_kind: AuthorKind;
-  preview: string;
-  created_at: string;
-}
-
-export interface DialogView {
-  id: string;
-  number: number;
-  status: DialogStatus;
-  channel_id: string;
-  visitor: DialogVisitorView;
-  last_seq: number;
-  unread_count: number;
-  last_message: LastMessageView | null;
-  created_at: string;
-  updated_at: string;
-  closed_at: string | null;
-  assignee: AssigneeView | null;
-  assigned_at: string | null;
-  /** The name of the routing rule that chose the channel; null for the default. */
-  routed_by: string | null;
-  /** Visitor messages since the last operator reply. */
-  pending_count: number;
-  /** When the oldest of those arrived; null when nobody waits for an answer. */
-  waiting_since: string | null;
-  /** When it entered its channel's queue; null while assigned. */
-  queued_at: string | null;
-  /** It waited in the queue longer than its channel allows; true until someone takes it. */
-  waiting_alert: boolean;
-  tags: LabelRef[];
-  category: LabelRef | null;
-  /** Snoozed until then (`status` stays `open`); null when not snoozed. */
-  snoozed_until: string | null;
-  close_reason: CloseReason | null;
-  /** The dialog this one follows (the visitor wrote after the old one had closed for good). */
-  previous_dialog_id: string | null;
-  /** The visitor has read up to this `seq`. */
-  visitor_read_seq: number;
-  rating: RatingView | null;
-  /** SLA due times; null when the channel's SLA is off. */
-  sla?: SlaView | null;
-  /** When the dialog closes (or asks its prompt) if the visitor stays silent; null while he wrote last or auto-close is off. */
-  auto_close?: AutoCloseView | null;
-  /** How the dialog began. */
-  origin?: DialogOrigin;
-  /** The proactive message the visitor answered (`origin: "proactive"`). */
-  trigger?: { id: string; name: string } | null;
-}
-
-// ---- automation (issue 5, docs/api.md "Automation") ---------------------------------------
-
-export type SlaTarget = 'first_reply' | 'next_reply' | 'resolution';
-
-export interface SlaView {
-  reply_target: 'first_reply' | 'next_reply' | null;
-  /** Set while the visitor waits for an answer. */
-  reply_due_at: string | null;
-  reply_breached: boolean;
-  resolution_due_at: string | null;
-  resolution_breached: boolean;
-}
-
-export interface AutoCloseView {
-  at: string;
-  action: 'prompt' | 'close';
-  /** The hold phrase of the operator's last message that extended the limit. */
-  hold_phrase: string | null;
-}
-
+/** How a dialog began (`DialogView.origin`). */
 export type DialogOrigin = 'visitor' | 'proactive' | 'offline';
+/** `MessageView.automatic`: a line sent by itself in someone's name, not a reply. */
+export type AutomaticKind = 'greeting' | 'prompt' | 'proactive';
+/** `sla.breached`'s `target`; `SlaView.reply_target` is one of the first two. */
+export type SlaTarget = 'first_reply' | 'next_reply' | 'resolution';
+/** `AutoCloseView.action`. */
+export type AutoCloseAction = 'prompt' | 'close';
+/** `Availability.reason` when nobody answers. */
+export type UnavailableReason = 'outside_hours' | 'nobody_online';
 
-export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+/** The values of the document's enums, for checking a word at run time (with `oneOf`). */
+export {
+  channelModeValues as CHANNEL_MODES,
+  consoleLanguageValues as CONSOLE_LANGUAGES,
+  offlinePolicyValues as OFFLINE_POLICIES,
+  presenceValues as PRESENCES,
+  replyScopeValues as REPLY_SCOPES,
+  roleValues as ROLES,
+  sortParamValues as DIALOG_SORTS,
+  statusParamValues as DIALOG_STATUS_FILTERS,
+  weekDayValues as WEEKDAYS,
+} from './api-schema.gen';
 
-export interface OpenInterval {
-  day: Weekday;
-  /** "HH:MM" */
-  open: string;
-  /** "HH:MM", may be "24:00" */
-  close: string;
+/** `value` when it is one of `words`, else null: reads a field the document types as `string`. */
+export function oneOf<T extends string>(value: string | null | undefined, words: readonly T[]): T | null {
+  return words.find((w) => w === value) ?? null;
 }
 
-export interface AutomationView {
-  business_hours: {
-    enabled: boolean;
-    time_zone: string;
-    week: OpenInterval[];
-    /** "YYYY-MM-DD" */
-    holidays: string[];
-  };
-  sla: {
-    enabled: boolean;
-    first_reply_seconds: number;
-    next_reply_seconds: number;
-    resolution_seconds: number;
-    business_hours: boolean;
-  };
-  auto_close: {
-    enabled: boolean;
-    silence_minutes: number;
-    hold_phrases: string[];
-    hold_minutes: number;
-    prompt: { enabled: boolean; text: string; close_after_minutes: number };
-  };
-  offline: { enabled: boolean; message: string };
-  persona: { name: string };
-}
+// ---- people and places --------------------------------------------------------------------
 
-export interface TriggerView {
-  id: string;
-  name: string;
-  message: string;
-  enabled: boolean;
-  time_on_site_seconds: number;
-  conditions: Condition[];
-  period_hours: number;
-  created_at: string;
-}
+export type Role = Schemas['Role'];
+export type Presence = Schemas['Presence'];
+/** `role` and `presence` are a `string` in the document: narrowed to its `Role` and `Presence`. */
+export type OperatorView = Narrow<Schemas['OperatorView'], { role: Role; presence: Presence }>;
+export type WorkspaceView = Schemas['WorkspaceView'];
+/** `name` is null until the visitor gives one; show "Visitor {number}" then. */
+export type VisitorView = Schemas['VisitorView'];
+/** The visitor as a dialog carries him. */
+export type DialogVisitorView = DialogView['visitor'];
+/** Who holds a dialog. */
+export type AssigneeView = Schemas['AssigneeView'];
+export type AuthorView = Schemas['AuthorView'];
 
-export interface TriggerInput {
-  name?: string;
-  message?: string;
-  enabled?: boolean;
-  time_on_site_seconds?: number;
-  conditions?: Condition[];
-  period_hours?: number;
-}
+// ---- dialogs and messages -------------------------------------------------------------------
 
-/** `sla.breached`: a target passed unmet (supervisors, admins, the assignee). */
-export interface SlaBreachedFrame {
-  type: 'sla.breached';
-  dialog: DialogView;
-  target: SlaTarget;
-  due_at: string;
-}
-
-/** Whether someone answers now, for the channel the visitor's new dialog would go to. */
-export interface WidgetAvailability {
-  online: boolean;
-  reason: null | 'outside_hours' | 'nobody_online';
-  /** Show the contact form instead of the composer (offline mode on, nobody to answer). */
-  offline_form: boolean;
-  message: string;
-  next_open_at: string | null;
-}
-
-/** A proactive message the widget may show once the visitor has been on the site long enough. */
-export interface WidgetTrigger {
-  id: string;
-  message: string;
-  persona: string;
-  time_on_site_seconds: number;
-}
-
-/** `POST /widget/v1/offline`. */
-export interface OfflineRequest {
-  client_id: string;
-  name: string;
-  email?: string;
-  phone?: string;
-  question: string;
-}
-
-export interface OfflineAnswer {
-  dialog: WidgetDialogView;
-  message: MessageView;
-}
-
-export interface AuthorView {
-  kind: AuthorKind;
-  id: string | null;
-  /** The operator's display name for operators; the visitor's name (or null) for visitors. */
-  name: string | null;
-}
-
-export type Audience = 'all' | 'operators';
+/** A tag or a category as a dialog carries it. */
+export type LabelRef = Schemas['LabelView'];
+/** The visitor's rating of a closed dialog. */
+export type RatingView = Schemas['RatingView'];
+export type LastMessageView = Schemas['LastMessageView'];
+export type SlaView = Schemas['SlaView'];
+export type AutoCloseView = Schemas['AutoCloseView'];
+export type DialogView = Schemas['DialogView'];
+export type DialogPage = Schemas['DialogPageView'];
 
 /** An uploaded file (`POST …/uploads`) and a file attached to a message: the same shape. */
-export interface UploadView {
-  id: string;
-  name: string;
-  content_type: string;
-  size: number;
-}
-export type AttachmentView = UploadView;
+export type AttachmentView = Schemas['AttachmentView'];
+export type UploadView = AttachmentView;
 
 /** The MIME types clients preview inline. */
 export const IMAGE_TYPES: readonly string[] = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
 
 /** What uploads may be: `GET /api/v1/me` and the widget session answer carry it. */
-export interface UploadLimits {
-  max_bytes: number;
-  max_files: number;
-  /** The allowed MIME types, e.g. `image/png`. */
-  types: string[];
-}
+export type UploadLimits = Schemas['UploadLimits'];
 
 /**
- * An operator or a channel named in a system line. docs/api.md does not spell their shape;
- * the console reads `{id, display_name}` (like `assignee`), `{id, name}` or a bare name
- * alike (see `refName` in names.ts).
+ * An operator or a channel named in a system line. The server sends a bare name; the console
+ * reads `{id, display_name}` (like `assignee`), `{id, name}` or a bare name alike (see
+ * `refName` in names.ts).
  */
 export type OperatorRef = AssigneeView | string;
 export type ChannelRef = { id: string; name: string } | string;
 
-/** What a system line says; clients word it in their own language. */
+/**
+ * What a system line says (docs/api.md); clients word it in their own language. The document
+ * types `MessageView.event` as any object, so readers check each field (system-lines.ts).
+ */
 export type SystemEvent =
   | { kind: 'assigned'; operator: OperatorRef; by: OperatorRef | null }
   | { kind: 'unassigned'; operator: OperatorRef; by: OperatorRef | null }
@@ -336,303 +151,159 @@ export type SystemEvent =
   | { kind: 'reopened'; by?: OperatorRef | null }
   | { kind: 'transfer_notice'; operator?: OperatorRef | null };
 
-export interface MessageView {
-  id: string;
-  dialog_id: string;
-  seq: number;
-  client_id: string | null;
-  author: AuthorView;
-  /** Empty for system lines, which carry `event` instead. */
-  body: string;
-  created_at: string;
-  /**
-   * `operators`: never reaches the visitor (internal lines such as a transfer comment). An
-   * internal note is `author.kind = "operator"` with `audience = "operators"`.
-   */
-  audience: Audience;
-  event: SystemEvent | null;
-  attachments: AttachmentView[];
-  /** Ids of the operators an internal note names (`@Имя`). */
-  mentions: string[];
-}
+/**
+ * `audience = "operators"` never reaches the visitor (internal lines such as a transfer
+ * comment); an internal note is `author.kind = "operator"` with `audience = "operators"`.
+ */
+export type MessageView = Schemas['MessageView'];
+export type MessagePage = Schemas['MessagePageView'];
 
-export type ChannelMode = 'queue' | 'auto';
-export type OfflinePolicy = 'keep' | 'return';
-
-export interface ChannelView {
-  id: string;
-  name: string;
-  is_default: boolean;
-  mode: ChannelMode;
-  /** Sent in the operator's name when he accepts; the server's default is "Здравствуйте!". */
-  greeting: string;
-  /** 10–86400: a dialog waiting longer in the queue raises `dialog.waiting`. */
-  wait_alert_seconds: number;
-  offline_policy: OfflinePolicy;
-  /** Members online now; 0 means the channel refuses transfers. */
-  online_members: number;
-  /** Close is refused (`category_required`) until the dialog has a category. */
-  require_category?: boolean;
-  /** A visitor writing this soon after a close reopens the dialog (0: never). Default 60. */
-  reopen_window_minutes?: number;
-}
-
-/** `PATCH /api/v1/channels/{id}`: only the fields given change. */
-export interface ChannelPatch {
-  name?: string;
-  mode?: ChannelMode;
-  greeting?: string;
-  wait_alert_seconds?: number;
-  offline_policy?: OfflinePolicy;
-  require_category?: boolean;
-  reopen_window_minutes?: number;
-}
-
-export type Condition =
-  | { type: 'url'; pattern: string; regex: boolean }
-  | { type: 'property'; name: string; value: string }
-  | { type: 'language'; value: string };
-
-export type ConditionType = Condition['type'];
-
-export interface RoutingRuleView {
-  id: string;
-  name: string;
-  channel_id: string;
-  conditions: Condition[];
-}
-
-/** One rule of `PUT /api/v1/routing-rules` (the whole ordered list). */
-export interface RoutingRuleInput {
-  name: string;
-  channel_id: string;
-  conditions: Condition[];
-}
-
-export interface SiteView {
-  id: string;
-  name: string;
-  key: string;
-  allowed_origins: string[];
-}
-
-// ---- console: /api/v1 -------------------------------------------------------------------
-
-export interface LoginRequest {
-  email: string;
-  password: string;
-  workspace?: string;
-}
-
-/** Answer of `POST /api/v1/auth/login` and `GET /api/v1/me`. */
-export interface MeView {
-  operator: OperatorView;
-  workspace: WorkspaceView;
-  /** `GET /api/v1/me` carries it (login may not). */
-  upload_limits?: UploadLimits;
-}
+/** `POST /api/v1/dialogs/{id}/messages`: text, files or both. */
+export type SendRequest = Schemas['SendRequest'];
+/** `POST /widget/v1/messages`: like the console's, no notes, and the proactive message he answers. */
+export type WidgetSendRequest = Schemas['WidgetSendRequest'];
 
 /** `open` leaves snoozed dialogs out; `snoozed` lists only them. */
-export type DialogStatusFilter = DialogStatus | 'snoozed' | 'all';
+export type DialogStatusFilter = Schemas['StatusParam'];
 /** `any`, `mine`, `mine_or_unassigned`, `unassigned`, or an operator's id. */
-export type AssigneeFilter = 'any' | 'mine' | 'mine_or_unassigned' | 'unassigned' | (string & {});
-export type DialogSort = 'waiting' | 'activity' | 'due';
+export type AssigneeFilter = 'any' | 'mine' | 'mine_or_unassigned' | 'unassigned' | (Schemas['AssigneeFilter'] & {});
+export type DialogSort = Schemas['SortParam'];
 
 /** Answer of `GET /api/v1/dialogs/counts`. */
-export interface DialogCounts {
-  /** Open unassigned dialogs the operator sees. */
-  queue: number;
-  /** His open dialogs. */
-  mine: number;
-  /** His open dialogs whose last message is the visitor's. */
-  unanswered_mine: number;
-}
+export type DialogCounts = Schemas['Counts'];
 
 /** `POST /api/v1/dialogs/{id}/transfer`: exactly one of `operator_id`, `channel_id`. */
-export interface TransferRequest {
-  operator_id?: string;
-  channel_id?: string;
-  comment?: string;
-}
-
-export interface Items<T> {
-  items: T[];
-}
-
-// ---- conversation tools -----------------------------------------------------------------
-
-export type SavedReplyScope = 'personal' | 'channel' | 'workspace';
-
-/** Bodies may hold `{visitor.name}`, `{visitor.first_name}`, `{operator.name}`, `{operator.first_name}`. */
-export interface SavedReplyView {
-  id: string;
-  scope: SavedReplyScope;
-  channel_id: string | null;
-  owner_id: string | null;
-  title: string;
-  body: string;
-}
-
-export interface SavedReplyInput {
-  scope: SavedReplyScope;
-  channel_id?: string;
-  title: string;
-  body: string;
-}
-
-export interface SavedReplyPatch {
-  title?: string;
-  body?: string;
-}
-
-/** A dialog tag in the dictionary: never deleted, only archived. */
-export interface TagView {
-  id: string;
-  name: string;
-  archived: boolean;
-}
-export type CategoryView = TagView;
-
-/** `PATCH /api/v1/tags/{id}` and `/categories/{id}`. */
-export interface LabelPatch {
-  name?: string;
-  archived?: boolean;
-}
-
-export interface SearchHitMessage {
-  seq: number;
-  /** The matched words are marked with `[` and `]`. */
-  snippet: string;
-  created_at: string;
-  audience: Audience;
-}
-
-export interface SearchHit {
-  dialog: DialogView;
-  match: 'message' | 'visitor';
-  message: SearchHitMessage | null;
-}
-
-export interface VisitedPage {
-  url: string;
-  title: string | null;
-  at: string;
-}
-
-export interface PastDialog {
-  id: string;
-  number: number;
-  status: DialogStatus;
-  created_at: string;
-  closed_at: string | null;
-  preview: string | null;
-}
-
-export interface VisitorCardView {
-  id: string;
-  number: number;
-  name: string | null;
-  email: string | null;
-  phone: string | null;
-  city: string | null;
-  page_url: string | null;
-  language: string | null;
-  properties: Record<string, string>;
-  first_seen_at: string;
-  last_seen_at: string;
-  /** Time on site is now − this. */
-  visit_started_at: string | null;
-  /** Newest first, at most 20. */
-  pages: VisitedPage[];
-  /** His other dialogs the caller sees, newest first. */
-  dialogs: PastDialog[];
-}
-
-/** `PATCH /api/v1/dialogs/{id}/visitor` (and the widget's): `null` clears a field. */
-export interface VisitorPatch {
-  name?: string | null;
-  email?: string | null;
-  phone?: string | null;
-}
+export type TransferRequest = Schemas['TransferRequest'];
 
 /** One answer of the bulk close `POST /api/v1/dialogs/close`. */
-export interface BulkCloseResult {
-  id: string;
-  ok: boolean;
-  code?: string;
-  message?: string;
-}
+export type BulkCloseResult = Schemas['BulkResult'];
 
-// ---- widget: /widget/v1 -----------------------------------------------------------------
+// ---- channels, routing, sites --------------------------------------------------------------
 
-export interface WidgetSessionRequest {
-  key: string;
-  token?: string;
-  page_url?: string;
-  /** The page's title (the visitor card lists pages by title). */
-  page_title?: string;
-  /**
-   * The embedding page's origin as the loader saw it. Not in docs/api.md; the server reads it
-   * to check the site's allowed origins (the frame's own Origin header is Frontline's).
-   */
-  origin?: string;
-  /** The visitor's browser language (`navigator.language`); routing rules may match it. */
-  language?: string;
-  /** What the page tells about the visitor, string → string (`{"city": "Москва"}`). */
-  properties?: Record<string, string>;
-}
+export type ChannelMode = Schemas['ChannelMode'];
+export type OfflinePolicy = Schemas['OfflinePolicy'];
+/** `mode` and `offline_policy` are a `string` in the document: narrowed to its enums. */
+export type ChannelView = Narrow<Schemas['ChannelView'], { mode: ChannelMode; offline_policy: OfflinePolicy }>;
+/** `PATCH /api/v1/channels/{id}`: only the fields given change. */
+export type ChannelPatch = Schemas['ChannelPatchRequest'];
 
-/** The site as the widget sees it (the server sends `{name, workspace_name}`). */
-export interface WidgetSiteView {
-  name: string;
-  workspace_name?: string;
-}
+export type Condition = Schemas['ConditionView'];
+export type ConditionType = Condition['type'];
+export type RoutingRuleView = Schemas['RoutingRuleView'];
+/** One rule of `PUT /api/v1/routing-rules` (the whole ordered list). */
+export type RoutingRuleInput = Schemas['RoutingRuleInput'];
 
+export type SiteView = Schemas['SiteView'];
+/** `PATCH /api/v1/sites/{id}`: the origins whose pages may embed the widget. */
+export type SitePatch = Schemas['SitePatchRequest'];
+
+// ---- automation (issue 5, docs/api.md "Automation") ----------------------------------------
+
+export type Weekday = Schemas['WeekDay'];
+export type OpenInterval = Schemas['IntervalDoc'];
+export type BusinessHoursDoc = Schemas['HoursDoc'];
+export type SlaDoc = Schemas['SlaDoc'];
+export type AutoCloseDoc = Schemas['AutoCloseDoc'];
+export type PromptDoc = Schemas['PromptDoc'];
+export type OfflineDoc = Schemas['OfflineDoc'];
+export type PersonaDoc = Schemas['PersonaDoc'];
+/** A channel's automation document, as `GET` answers and `PUT` takes it. */
+export type AutomationView = Schemas['AutomationDoc'];
+
+export type TriggerView = Schemas['TriggerView'];
+/** `PATCH /api/v1/triggers/{id}`: the fields to change. */
+export type TriggerInput = Schemas['TriggerInput'];
+/** `POST /api/v1/triggers`: a name and a message; the rest takes its defaults. */
+export type NewTriggerRequest = Schemas['NewTriggerRequest'];
+
+// ---- operators, the console's own: /api/v1 -------------------------------------------------
+
+/** `PATCH /api/v1/operators/{id}` (admins): at least one of the two. */
+export type OperatorPatch = Schemas['OperatorPatchRequest'];
+/** `POST /api/v1/operators` (admins). */
+export type NewOperatorRequest = Schemas['NewOperatorRequest'];
+
+export type LoginRequest = Schemas['LoginRequest'];
+/** Answer of `POST /api/v1/auth/login`, `GET /api/v1/me` and `PATCH /api/v1/me`. */
+export type MeView = Narrow<Schemas['MeResponse'], { operator: OperatorView; profile: ProfileView }>;
+
+/** Slots of Ctrl+1…Ctrl+9: nine saved-reply ids or null each. */
+export const SHORTCUT_SLOTS = 9;
+
+/** The console languages an operator may choose. */
+export type ConsoleLanguage = Schemas['ConsoleLanguage'];
+/** The operator's own settings kept on the server; `language` narrowed to `ConsoleLanguage`. */
+export type ProfileView = Narrow<Schemas['ProfileView'], { language?: ConsoleLanguage | null }>;
+/** `PATCH /api/v1/me`: any of the three. */
+export type MePatch = Schemas['MePatchRequest'];
+
+/** `POST /api/v1/operators/{id}/password-reset`: the new password, shown this once. */
+export type PasswordResetView = Narrow<Schemas['PasswordResetView'], { operator: OperatorView }>;
+/** One of the operator's live sessions (`GET /api/v1/me/sessions`). */
+export type SessionView = Schemas['SessionView'];
+/** `POST /api/v1/me/sessions/end-others`. */
+export type EndedSessions = Schemas['EndedSessions'];
+/** Who did something, or to whom, as the audit line recorded him. */
+export type AuditRef = Schemas['AuditRef'];
+/**
+ * A line of the audit log: `operator.created`, `operator.deactivated`, `operator.reactivated`,
+ * `operator.role_changed` (details `{from, to}`), `operator.password_reset`,
+ * `password.changed`, `login.failed` (details `{email}`, no actor).
+ */
+export type AuditView = Schemas['AuditView'];
+export type AuditPage = Schemas['AuditPage'];
+
+// ---- conversation tools -------------------------------------------------------------------
+
+export type SavedReplyScope = Schemas['ReplyScope'];
+/**
+ * Bodies may hold `{visitor.name}`, `{visitor.first_name}`, `{operator.name}`,
+ * `{operator.first_name}`. `scope` is a `string` in the document: narrowed to its `ReplyScope`.
+ */
+export type SavedReplyView = Narrow<Schemas['SavedReplyView'], { scope: SavedReplyScope }>;
+export type SavedReplyInput = Schemas['NewSavedReply'];
+export type SavedReplyPatch = Schemas['SavedReplyPatch'];
+
+/** A dialog tag in the dictionary: never deleted, only archived. */
+export type TagView = Schemas['EntryView'];
+export type CategoryView = TagView;
+/** `PATCH /api/v1/tags/{id}` and `/categories/{id}`. */
+export type LabelPatch = Schemas['EntryPatch'];
+
+export type SearchHitMessage = Schemas['MessageHitView'];
+export type SearchHit = Schemas['SearchHit'];
+
+export type VisitedPage = Schemas['PageViewView'];
+export type PastDialog = Schemas['PastDialogView'];
+export type VisitorCardView = Schemas['VisitorCardView'];
+/** `PATCH /api/v1/dialogs/{id}/visitor` (and the widget's): `null` or blank clears a field. */
+export type VisitorPatch = Schemas['ProfileRequest'];
+
+// ---- widget: /widget/v1 -------------------------------------------------------------------
+
+export type WidgetSessionRequest = Schemas['SessionRequest'];
+/** The site as the widget sees it. */
+export type WidgetSiteView = Schemas['SiteInfo'];
 /** What the widget knows of its current dialog (a subset of DialogView). */
-export interface WidgetDialogView {
-  id: string;
-  number: number;
-  status: DialogStatus;
-  last_seq: number;
-  /** `operator`: the widget asks for a rating; `auto`: it does not. */
-  close_reason: CloseReason | null;
-  rating: { score: number; comment: string | null } | null;
-  /** The operators have read up to this `seq`. */
-  operator_read_seq: number;
-}
-
-export interface WidgetSessionView {
-  token: string;
-  visitor: VisitorView;
-  dialog: WidgetDialogView | null;
-  site: WidgetSiteView;
-  upload_limits?: UploadLimits;
-  availability?: WidgetAvailability;
-  /** Since his visit began (across pages). */
-  time_on_site_seconds?: number;
-  triggers?: WidgetTrigger[];
-}
-
-/** `POST …/messages` (console and widget). */
-export interface SendRequest {
-  client_id: string;
-  body: string;
-  /** Console only: an internal note, never sent to the visitor. */
-  internal?: boolean;
-  /** Upload ids (`POST …/uploads`); `body` may then be empty. */
-  attachments?: string[];
-  /** Widget only: the proactive message he answers (his new dialog starts with it). */
-  trigger_id?: string;
-}
-
+export type WidgetDialogView = Schemas['WidgetDialogView'];
+export type WidgetSessionView = Schemas['SessionResponse'];
+/** Whether someone answers now, for the channel the visitor's new dialog would go to. */
+export type WidgetAvailability = Schemas['Availability'];
+/** A proactive message the widget may show once the visitor has been on the site long enough. */
+export type WidgetTrigger = Schemas['WidgetTrigger'];
+/** `POST /widget/v1/triggers/{id}/shown`. */
+export type ShownView = Schemas['ShownView'];
+/** `POST /widget/v1/offline`: a name, an e-mail or a phone (one not blank), the question. */
+export type OfflineRequest = Schemas['OfflineRequest'];
+export type OfflineAnswer = Schemas['OfflineAnswer'];
 /** `POST /widget/v1/rating`. */
-export interface RatingRequest {
-  dialog_id: string;
-  score: number;
-  comment?: string;
-}
+export type RatingRequest = Schemas['RatingRequest'];
 
 // ---- WebSocket frames (docs/protocol.md, version 1) -------------------------------------
+// The socket is not in the OpenAPI document: these follow crates/http/src/ws.rs (the frames it
+// writes) and crates/core/src/views.rs `enum Event` (the events it forwards), with the
+// generated views inside. `access.changed` never reaches a client: a socket turns it into
+// `resync` with reason `access_changed`.
 
 export const PROTOCOL_VERSION = 1;
 
@@ -678,11 +349,16 @@ export interface AuthFrame {
 
 export type ClientFrame = AuthFrame | SendFrame | ResumeFrame | PingFrame | TypingClientFrame | ReadFrame;
 
+/** The console socket's first frame. */
 export interface HelloFrame {
   type: 'hello';
   protocol: number;
-  visitor?: VisitorView;
-  dialog?: WidgetDialogView | null;
+}
+
+/** The widget socket's first frame after `auth`: who he is and his current dialog. */
+export interface WidgetHelloFrame extends HelloFrame {
+  visitor: VisitorView;
+  dialog: WidgetDialogView | null;
 }
 
 export interface AckFrame {
@@ -692,12 +368,13 @@ export interface AckFrame {
   duplicate: boolean;
 }
 
+/** A frame was refused (nothing stored); `client_id` names the `send` it answers. */
 export interface ErrorFrame {
   type: 'error';
-  code: string;
+  code: ErrorCode;
   message: string;
-  client_id?: string | null;
-  details?: Record<string, unknown> | null;
+  client_id: string | null;
+  details: ApiErrorBody['details'] | null;
 }
 
 export interface MessageCreatedFrame {
@@ -705,11 +382,19 @@ export interface MessageCreatedFrame {
   message: MessageView;
 }
 
+/** Console only: a dialog the operator sees began, changed, closed or waits too long. */
 export interface DialogEventFrame {
   type: 'dialog.created' | 'dialog.updated' | 'dialog.closed' | 'dialog.waiting';
   dialog: DialogView;
 }
 
+/** Widget only: his dialog closed (`close_reason` tells whether to ask for a rating). */
+export interface WidgetDialogClosedFrame {
+  type: 'dialog.closed';
+  dialog: WidgetDialogView;
+}
+
+/** Console only, to every operator of the workspace. */
 export interface OperatorUpdatedFrame {
   type: 'operator.updated';
   operator: OperatorView;
@@ -730,29 +415,45 @@ export interface DialogReadFrame {
   seq: number;
 }
 
-/** Console only, to the mentioned operator: an internal note names him. */
+/** Console only, to the mentioned operator (`operator_id`): an internal note names him. */
 export interface MentionFrame {
   type: 'mention';
+  operator_id: string;
   dialog: DialogView;
   message: MessageView;
 }
 
+/** Console only: a target passed unmet (supervisors, admins, the assignee). */
+export interface SlaBreachedFrame {
+  type: 'sla.breached';
+  dialog: DialogView;
+  target: SlaTarget;
+  due_at: string;
+}
+
+/** The end of a `resume` answer. */
 export interface ResumedFrame {
   type: 'resumed';
   dialog_id: string | null;
   last_seq: number;
 }
 
+/**
+ * Reload over REST: the socket fell behind (`lagged`), its node lost the bus and got it back
+ * (`bus_reconnected`), a `resume` reached too far back (`too_far_behind`), or the operator's
+ * role or channels changed (`access_changed`, console only).
+ */
 export interface ResyncFrame {
   type: 'resync';
-  reason: string;
+  reason: 'lagged' | 'bus_reconnected' | 'too_far_behind' | 'access_changed';
 }
 
 export interface PongFrame {
   type: 'pong';
 }
 
-export type ServerFrame =
+/** What the console's socket (`/api/v1/ws`) sends. */
+export type ConsoleFrame =
   | HelloFrame
   | AckFrame
   | ErrorFrame
@@ -767,43 +468,18 @@ export type ServerFrame =
   | ResyncFrame
   | PongFrame;
 
-// ---- an operator's life: password, sessions, the audit log ----
+/** What the widget's socket (`/widget/v1/ws`) sends. */
+export type WidgetFrame =
+  | WidgetHelloFrame
+  | AckFrame
+  | ErrorFrame
+  | MessageCreatedFrame
+  | WidgetDialogClosedFrame
+  | TypingFrame
+  | DialogReadFrame
+  | ResumedFrame
+  | ResyncFrame
+  | PongFrame;
 
-/** `POST /api/v1/operators/{id}/password-reset`: the new password, shown this once. */
-export interface PasswordResetView {
-  operator: OperatorView;
-  password: string;
-}
-
-/** One of the operator's live sessions (`GET /api/v1/me/sessions`). */
-export interface SessionView {
-  id: string;
-  /** The session of this request. */
-  current: boolean;
-  created_at: string;
-  last_seen_at: string;
-  expires_at: string;
-  ip: string | null;
-  user_agent: string | null;
-}
-
-/** Who did something, or to whom, as the audit line recorded him. */
-export interface AuditRef {
-  id: string;
-  name: string;
-}
-
-/**
- * A line of the audit log: `operator.created`, `operator.deactivated`, `operator.reactivated`,
- * `operator.role_changed` (details `{from, to}`), `operator.password_reset`,
- * `password.changed`, `login.failed` (details `{email}`, no actor).
- */
-export interface AuditView {
-  id: string;
-  at: string;
-  actor: AuditRef | null;
-  action: string;
-  target: AuditRef | null;
-  ip: string | null;
-  details: Record<string, unknown>;
-}
+/** Any frame a server socket sends. */
+export type ServerFrame = ConsoleFrame | WidgetFrame;

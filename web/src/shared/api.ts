@@ -3,7 +3,7 @@
  * Every refusal becomes an ApiError carrying the server's stable `code`; a request that never
  * got an answer has code `network`, so the UI can tell "server said no" from "no connection".
  */
-import type { ApiErrorBody, MessageView, Page } from './api-types';
+import type { MessageView, Page } from './api-types';
 
 export class ApiError extends Error {
   constructor(
@@ -59,12 +59,21 @@ export function createClient(base = '', fetchImpl: typeof fetch = (...a) => fetc
   };
 }
 
+/**
+ * A refusal's body as far as it is the server's `ApiErrorBody`: its `code`, and its message and
+ * details when they are there; null for anything else (a proxy's page, no body).
+ */
+export function errorBody(json: unknown): { code: string; message: string; details: Record<string, unknown> } | null {
+  if (!json || typeof json !== 'object' || !('code' in json) || typeof json.code !== 'string') return null;
+  const message = 'message' in json && typeof json.message === 'string' ? json.message : '';
+  const details = 'details' in json && json.details && typeof json.details === 'object' ? { ...json.details } : {};
+  return { code: json.code, message, details };
+}
+
 /** The ApiError for a refused answer: the server's code when its body has one, else by status. */
 export function toApiError(status: number, json: unknown): ApiError {
-  const body = json as Partial<ApiErrorBody> | undefined;
-  if (body && typeof body.code === 'string') {
-    return new ApiError(status, body.code, body.message ?? '', (body.details as Record<string, unknown>) ?? {});
-  }
+  const body = errorBody(json);
+  if (body) return new ApiError(status, body.code, body.message, body.details);
   const code = status === 401 ? 'unauthenticated' : status === 429 ? 'rate_limited' : status >= 502 ? 'unavailable' : 'internal';
   return new ApiError(status, code, `HTTP ${status}`);
 }

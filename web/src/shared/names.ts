@@ -25,8 +25,8 @@ export function initials(name: string): string {
 export function refName(ref: unknown): string | null {
   if (typeof ref === 'string') return ref.trim() || null;
   if (ref && typeof ref === 'object') {
-    const r = ref as { display_name?: unknown; name?: unknown };
-    const name = typeof r.display_name === 'string' ? r.display_name : typeof r.name === 'string' ? r.name : '';
+    const name =
+      'display_name' in ref && typeof ref.display_name === 'string' ? ref.display_name : 'name' in ref && typeof ref.name === 'string' ? ref.name : '';
     return name.trim() || null;
   }
   return null;
@@ -34,6 +34,5 @@ export function refName(ref: unknown): string | null {
 
 /** The id in an operator or channel reference, if it carries one. */
 export function refId(ref: unknown): string | null {
-  if (ref && typeof ref === 'object' && typeof (ref as { id?: unknown }).id === 'string') return (ref as { id: string }).id;
-  return null;
+  return ref && typeof ref === 'object' && 'id' in ref && typeof ref.id === 'string' ? ref.id : null;
 }

@@ -8,12 +8,16 @@ import type { ClientFrame, ServerFrame } from './api-types';
 
 export type SocketStatus = 'connecting' | 'open' | 'closed';
 
-export interface SocketOptions {
+/**
+ * `F`: the frames this socket's server sends (`ConsoleFrame` or `WidgetFrame`), taken on the
+ * server's word: the socket checks only that a frame is an object with a `type`.
+ */
+export interface SocketOptions<F extends { type: string } = ServerFrame> {
   /** Called before each connection attempt, so a token or host change is picked up. */
   url: () => string;
   /** The socket is open (first time or again): send `resume` frames here. */
   onOpen: (reconnected: boolean) => void;
-  onFrame: (frame: ServerFrame) => void;
+  onFrame: (frame: F) => void;
   onStatus?: (status: SocketStatus) => void;
   /** A connection attempt failed or an open socket was lost; `attempt` counts failures in a row. */
   onDrop?: (attempt: number) => void;
@@ -31,12 +35,17 @@ export function backoffDelay(attempt: number, random = Math.random, initialMs = 
   return Math.min(maxMs, Math.round(base * jitter));
 }
 
+/** A JSON object with a string `type`: the one check made before a frame is handed on as `F`. */
+function isFrame<F extends { type: string }>(value: unknown): value is F {
+  return typeof value === 'object' && value !== null && 'type' in value && typeof value.type === 'string';
+}
+
 /** Builds a ws: or wss: URL for a path on the given http(s) origin. */
 export function wsUrl(origin: string, path: string): string {
   return origin.replace(/^http/, 'ws') + path;
 }
 
-export class ReconnectingSocket {
+export class ReconnectingSocket<F extends { type: string } = ServerFrame> {
   private ws: WebSocket | null = null;
   private stopped = true;
   private failures = 0;
@@ -46,7 +55,7 @@ export class ReconnectingSocket {
   private lastHeard = 0;
   private status: SocketStatus = 'closed';
 
-  constructor(private readonly options: SocketOptions) {}
+  constructor(private readonly options: SocketOptions<F>) {}
 
   get state(): SocketStatus {
     return this.status;
@@ -140,13 +149,13 @@ export class ReconnectingSocket {
     };
     ws.onmessage = (event: MessageEvent) => {
       this.lastHeard = Date.now();
-      let frame: ServerFrame;
+      let frame: unknown;
       try {
-        frame = JSON.parse(String(event.data)) as ServerFrame;
+        frame = JSON.parse(String(event.data));
       } catch {
         return;
       }
-      if (frame && typeof frame.type === 'string') this.options.onFrame(frame);
+      if (isFrame<F>(frame)) this.options.onFrame(frame);
     };
     ws.onclose = () => {
       if (this.ws !== ws) return;

@@ -33,6 +33,24 @@ export function useObservable(source: Observable): number {
   return source.version;
 }
 
+/**
+ * Re-renders the calling component whenever one of `sources` changes, and for nothing else.
+ * A call site passes the same sources, in the same order, on every render.
+ */
+export function useObservables(sources: readonly Observable[]): void {
+  const [, redraw] = useState(0);
+  const seen = sources.map((s) => s.version);
+  useEffect(() => {
+    const bump = () => redraw((n) => n + 1);
+    const offs = sources.map((s) => s.subscribe(bump));
+    // A change between the render and this subscription would otherwise go unseen.
+    if (sources.some((s, i) => s.version !== seen[i])) bump();
+    return () => {
+      for (const off of offs) off();
+    };
+  }, sources);
+}
+
 /** The current time, refreshed every `everyMs`, for relative ages. */
 export function useNow(everyMs = 30_000): number {
   const [now, setNow] = useState(() => Date.now());

@@ -6,7 +6,7 @@
  * the content and has the last word (`413 file_too_large`, `415 file_type_refused`). A file
  * whose type the browser cannot tell is let through for the server to decide.
  */
-import { ApiError, toApiError } from './api';
+import { ApiError, errorBody, toApiError } from './api';
 import { IMAGE_TYPES, type UploadLimits, type UploadView } from './api-types';
 
 /** Why a file is refused before upload; the first two are the server's own codes. */
@@ -118,8 +118,7 @@ export async function uploadFile(
   }
   if (!response.ok) {
     // A proxy in front may refuse a big body itself, without our JSON.
-    const hasCode = typeof (json as { code?: unknown } | undefined)?.code === 'string';
-    if (!hasCode && response.status === 413) throw new ApiError(413, 'file_too_large', 'HTTP 413');
+    if (!errorBody(json) && response.status === 413) throw new ApiError(413, 'file_too_large', 'HTTP 413');
     throw toApiError(response.status, json);
   }
   return json as UploadView;

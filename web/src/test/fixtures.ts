@@ -1,13 +1,16 @@
 /** Builders for API shapes and a scriptable fake WebSocket, for unit tests. */
-import type { AutomationView, ChannelView, DialogView, MessageView, OperatorView, SlaView, SystemEvent, TriggerView } from '../shared/api-types';
+import type { AutomationView, ChannelView, DialogView, MeView, MessageView, OperatorView, SlaView, SystemEvent, TriggerView } from '../shared/api-types';
 import { DEFAULT_AUTOMATION } from '../console/admin/automation';
+
+/** The author id of a system line (the server's nil UUID). */
+export const NIL_ID = '00000000-0000-0000-0000-000000000000';
 
 export function message(seq: number, over: Partial<MessageView> = {}): MessageView {
   return {
     id: `m-${over.dialog_id ?? 'd1'}-${seq}`,
     dialog_id: 'd1',
     seq,
-    client_id: null,
+    client_id: `c-${over.dialog_id ?? 'd1'}-${seq}`,
     author: { kind: 'visitor', id: 'v1', name: null },
     body: `message ${seq}`,
     created_at: new Date(Date.UTC(2026, 0, 1, 12, 0, seq)).toISOString(),
@@ -22,7 +25,7 @@ export function message(seq: number, over: Partial<MessageView> = {}): MessageVi
 /** A system line (empty body, an `event`), by default for operators only. */
 export function systemMessage(seq: number, event: SystemEvent, over: Partial<MessageView> = {}): MessageView {
   return message(seq, {
-    author: { kind: 'system', id: null, name: null },
+    author: { kind: 'system', id: NIL_ID, name: null },
     body: '',
     event,
     audience: event.kind === 'transfer_notice' ? 'all' : 'operators',
@@ -60,7 +63,9 @@ export function dialog(id: string, over: Partial<DialogView> = {}): DialogView {
     close_reason: null,
     previous_dialog_id: null,
     visitor_read_seq: 0,
+    operator_read_seq: 0,
     rating: null,
+    origin: 'visitor',
     ...over,
   };
 }
@@ -74,6 +79,7 @@ export function operator(id: string, over: Partial<OperatorView> = {}): Operator
     capacity: 5,
     presence: 'online',
     active_dialogs: 0,
+    deactivated: false,
     ...over,
   };
 }
@@ -88,6 +94,19 @@ export function channel(id: string, over: Partial<ChannelView> = {}): ChannelVie
     wait_alert_seconds: 120,
     offline_policy: 'return',
     online_members: 1,
+    require_category: false,
+    reopen_window_minutes: 60,
+    ...over,
+  };
+}
+
+/** `GET /api/v1/me` of operator `me`: no language chosen, no pins. */
+export function meView(over: Partial<MeView> = {}): MeView {
+  return {
+    operator: operator('me'),
+    workspace: { id: 'w', name: 'Кухни', slug: 'kitchens' },
+    profile: { language: null, shortcuts: Array.from({ length: 9 }, () => null) },
+    upload_limits: { max_bytes: 10 * 1024 * 1024, max_files: 5, types: ['image/png', 'image/jpeg', 'application/pdf'] },
     ...over,
   };
 }

@@ -19,14 +19,15 @@ import type {
   MessageView,
   OfflineAnswer,
   Page,
-  SendRequest,
-  ServerFrame,
+  ShownView,
   UploadLimits,
   UploadView,
   VisitorView,
-  WidgetDialogView,
-  WidgetSessionRequest,
   WidgetAvailability,
+  WidgetDialogView,
+  WidgetFrame,
+  WidgetSendRequest,
+  WidgetSessionRequest,
   WidgetSessionView,
   WidgetTrigger,
 } from '../shared/api-types';
@@ -134,7 +135,7 @@ export class WidgetChat extends Observable {
   /** The last `read` reported to the server. */
   private readSent: SeenMark | null = null;
   private token = '';
-  private socket: ReconnectingSocket | null = null;
+  private socket: ReconnectingSocket<WidgetFrame> | null = null;
   private readonly api: Requester;
   private readonly fetchImpl: typeof fetch;
   /** Object URLs of fetched attachments, by id; revoked on stop. */
@@ -397,12 +398,13 @@ export class WidgetChat extends Observable {
     const before: Contact = { name: this.visitor?.name ?? '', ...this.contact };
     const patch = contactPatch(before, next);
     for (const field of ['email', 'phone'] as const) {
-      const slip = patch[field] ? contactSlip(field, patch[field] as string) : null;
+      const value = patch[field];
+      const slip = value ? contactSlip(field, value) : null;
       if (slip) return { code: 'validation_failed', details: { field }, field };
     }
     if (Object.keys(patch).length === 0) return null;
     try {
-      const visitor = await this.api<VisitorView & Partial<Record<'email' | 'phone', string | null>>>('PATCH', '/widget/v1/visitor', {
+      const visitor = await this.api<VisitorView>('PATCH', '/widget/v1/visitor', {
         token: this.token,
         body: patch,
       });
@@ -469,6 +471,8 @@ export class WidgetChat extends Observable {
     if (Object.keys(slips).length > 0) return { code: 'validation_failed', details: {}, fields: slips };
     const client_id = (this.offlineClientId ??= newClientId());
     const request = offlineRequest(client_id, fields);
+    // checkOffline asks for an e-mail or a phone first: this is never null here.
+    if (!request) return { code: 'validation_failed', details: {}, fields: slips };
     let answer: OfflineAnswer;
     try {
       answer = await this.api<OfflineAnswer>('POST', '/widget/v1/offline', { token: this.token, body: request });
@@ -502,7 +506,7 @@ export class WidgetChat extends Observable {
   /** `POST /widget/v1/triggers/{id}/shown`: true only on a 200 (409 `trigger_already_shown`, 404, no answer: false). */
   private async claimTrigger(trigger: WidgetTrigger): Promise<boolean> {
     try {
-      await this.api<{ shown: boolean }>('POST', `/widget/v1/triggers/${encodeURIComponent(trigger.id)}/shown`, { token: this.token });
+      await this.api<ShownView>('POST', `/widget/v1/triggers/${encodeURIComponent(trigger.id)}/shown`, { token: this.token });
       return true;
     } catch {
       return false;
@@ -590,11 +594,11 @@ export class WidgetChat extends Observable {
     this.triggers = session.triggers ?? [];
     this.visitSeconds = session.time_on_site_seconds ?? 0;
     this.rememberDialog(session.dialog);
-    this.loadContact(session.visitor as VisitorView & Partial<Record<'email' | 'phone', string | null>>);
+    this.loadContact(session.visitor);
   }
 
   /** E-mail and phone: from the server when it tells them, else as this browser saved them. */
-  private loadContact(visitor: VisitorView & Partial<Record<'email' | 'phone', string | null>>): void {
+  private loadContact(visitor: VisitorView): void {
     let saved: { visitor_id?: string; email?: string; phone?: string } = {};
     try {
       saved = JSON.parse(local.get(contactKey(this.params.key)) ?? '{}') ?? {};
@@ -656,7 +660,7 @@ export class WidgetChat extends Observable {
     // proactive message (`trigger_id`, docs/api.md), goes over REST.
     if (!files && !trigger_id && this.socket?.send({ type: 'send', client_id, body })) return;
     // Otherwise the REST call does the same send, idempotent by client_id.
-    const request: SendRequest = files ? { client_id, body, attachments: files.map((f) => f.id) } : { client_id, body };
+    const request: WidgetSendRequest = files ? { client_id, body, attachments: files.map((f) => f.id) } : { client_id, body };
     if (trigger_id) request.trigger_id = trigger_id;
     this.api<MessageView>('POST', '/widget/v1/messages', { token: this.token, body: request }).then(
       (message) => {
@@ -682,10 +686,10 @@ export class WidgetChat extends Observable {
     );
   }
 
-  private onFrame(frame: ServerFrame): void {
+  private onFrame(frame: WidgetFrame): void {
     switch (frame.type) {
       case 'hello':
-        if (frame.visitor) this.visitor = frame.visitor;
+        this.visitor = frame.visitor;
         this.rememberDialog(frame.dialog);
         this.changed();
         break;
@@ -698,15 +702,13 @@ export class WidgetChat extends Observable {
         this.typing.stopped(frame.message.dialog_id, frame.message.author);
         if (this.conversation.receive(frame.message)) this.afterNewMessages();
         break;
-      case 'dialog.created':
-      case 'dialog.updated':
       case 'dialog.closed':
-        // The widget gets a WidgetDialogView here (close_reason, rating, operator_read_seq).
-        this.rememberDialog(frame.dialog as unknown as WidgetDialogView);
+        // The widget's own view of the dialog: close_reason, rating, operator_read_seq.
+        this.rememberDialog(frame.dialog);
         this.changed();
         break;
       case 'typing':
-        if (frame.author?.kind === 'operator') this.typing.seen(frame.dialog_id, frame.author);
+        if (frame.author.kind === 'operator') this.typing.seen(frame.dialog_id, frame.author);
         break;
       case 'dialog.read':
         if (frame.reader === 'operator' && this.conversation.operatorReadUpTo(frame.dialog_id, frame.seq)) this.changed();
@@ -745,7 +747,7 @@ export class WidgetChat extends Observable {
  * A contact field as the server tells it ('' when it says null), or undefined when the answer
  * does not carry the field at all (docs/api.md's VisitorView is `{id, number, name}`).
  */
-function known(visitor: Partial<Record<'email' | 'phone', string | null>>, field: 'email' | 'phone'): string | undefined {
+function known(visitor: Pick<VisitorView, 'email' | 'phone'>, field: 'email' | 'phone'): string | undefined {
   return field in visitor ? visitor[field] ?? '' : undefined;
 }
 

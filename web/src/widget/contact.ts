@@ -3,15 +3,17 @@
  * refusal points at. The server is the judge of what is valid; the checks here only catch
  * the obvious slip before a round trip.
  */
+import { oneOf, type VisitorPatch } from '../shared/api-types';
 
-export type ContactField = 'name' | 'email' | 'phone';
+/** The fields of `PATCH /widget/v1/visitor`. */
+export type ContactField = keyof VisitorPatch;
 export const CONTACT_FIELDS: readonly ContactField[] = ['name', 'email', 'phone'];
 
 export type Contact = Record<ContactField, string>;
 
 /** The fields that changed, trimmed; an emptied field is sent as null (cleared). */
-export function contactPatch(before: Partial<Contact>, after: Contact): Partial<Record<ContactField, string | null>> {
-  const patch: Partial<Record<ContactField, string | null>> = {};
+export function contactPatch(before: Partial<Contact>, after: Contact): VisitorPatch {
+  const patch: VisitorPatch = {};
   for (const field of CONTACT_FIELDS) {
     const next = after[field].trim();
     const prev = (before[field] ?? '').trim();
@@ -40,5 +42,5 @@ export function refusedField(details: Record<string, unknown>): ContactField | n
   const field = details.field;
   if (typeof field !== 'string') return null;
   const last = field.split('.').pop() ?? '';
-  return (CONTACT_FIELDS as readonly string[]).includes(last) ? (last as ContactField) : null;
+  return oneOf(last, CONTACT_FIELDS);
 }

@@ -124,7 +124,7 @@ export class Drafts {
   }
 
   ready(): UploadView[] {
-    return this.items.filter((d) => d.state === 'ready' && d.upload).map((d) => d.upload as UploadView);
+    return this.items.flatMap((d) => (d.state === 'ready' && d.upload ? [d.upload] : []));
   }
 
   uploading(): boolean {

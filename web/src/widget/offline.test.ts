@@ -20,8 +20,8 @@ describe('checkOffline', () => {
   });
 
   it('counts the name in characters as people do', () => {
-    expect(checkOffline({ ...good, name: '😀'.repeat(100) })).toEqual({});
-    expect(checkOffline({ ...good, name: 'a'.repeat(101) })).toEqual({ name: 'too_long' });
+    expect(checkOffline({ ...good, name: '😀'.repeat(80) })).toEqual({});
+    expect(checkOffline({ ...good, name: 'a'.repeat(81) })).toEqual({ name: 'too_long' });
   });
 });
 

@@ -4,7 +4,7 @@
  * question. The checks here catch the obvious slips before a round trip; the server is the
  * judge and names the field it refuses (`name`, `contact`, `email`, `phone`, `question`).
  */
-import type { OfflineRequest } from '../shared/api-types';
+import { oneOf, type OfflineRequest } from '../shared/api-types';
 import { contactSlip } from './contact';
 import type { WidgetKey } from './i18n';
 
@@ -23,8 +23,8 @@ export interface OfflineFields {
 export type OfflineSlip = 'required' | 'too_long' | 'invalid';
 export type OfflineErrors = Partial<Record<OfflineField, OfflineSlip>>;
 
-/** The server's limit for a name, in characters as people count them. */
-export const MAX_OFFLINE_NAME = 100;
+/** The server's limit for a name (`Name`: 1–80 characters once trimmed), in characters as people count them. */
+export const MAX_OFFLINE_NAME = 80;
 
 const length = (s: string) => [...s].length;
 
@@ -43,14 +43,16 @@ export function checkOffline(fields: OfflineFields): OfflineErrors {
   return errors;
 }
 
-/** The body of `POST /widget/v1/offline`: trimmed, an empty e-mail or phone left out. */
-export function offlineRequest(client_id: string, fields: OfflineFields): OfflineRequest {
-  const request: OfflineRequest = { client_id, name: fields.name.trim(), question: fields.question.trim() };
+/**
+ * The body of `POST /widget/v1/offline`: trimmed, an empty e-mail or phone left out; null
+ * without either (the server takes no question it cannot answer; `checkOffline` says so first).
+ */
+export function offlineRequest(client_id: string, fields: OfflineFields): OfflineRequest | null {
+  const base = { client_id, name: fields.name.trim(), question: fields.question.trim() };
   const email = fields.email.trim();
   const phone = fields.phone.trim();
-  if (email) request.email = email;
-  if (phone) request.phone = phone;
-  return request;
+  if (email) return phone ? { ...base, email, phone } : { ...base, email };
+  return phone ? { ...base, phone } : null;
 }
 
 /** The form field a refusal names in `details.field` (`email`, `offline.email`…), or null. */
@@ -58,7 +60,7 @@ export function offlineRefusedField(details: Record<string, unknown>): OfflineFi
   const field = details.field;
   if (typeof field !== 'string') return null;
   const last = field.split('.').pop() ?? '';
-  return (OFFLINE_FIELDS as readonly string[]).includes(last) ? (last as OfflineField) : null;
+  return oneOf(last, OFFLINE_FIELDS);
 }
 
 const KEYS: Record<OfflineField, Partial<Record<OfflineSlip, WidgetKey>> & { invalid: WidgetKey }> = {

@@ -39,6 +39,11 @@ async fn set_automation(admin: &OperatorClient, change: impl FnOnce(&mut Value))
     saved
 }
 
+/// SLA is off on a fresh install; these tests turn it on (the manual's targets).
+async fn sla_on(admin: &OperatorClient) {
+    set_automation(admin, |d| d["sla"]["enabled"] = json!(true)).await;
+}
+
 fn clock() -> Arc<FakeClock> {
     Arc::new(FakeClock::at(Timestamp(WEDNESDAY_NOON)))
 }
@@ -177,6 +182,7 @@ async fn the_prompt_is_sent_first_and_the_close_follows() {
 
 async fn sla_breaches_are_recorded_once_and_alert_supervisors(app: TestApp, clock: Arc<FakeClock>) {
     let admin = app.admin().await;
+    sla_on(&admin).await;
     let ch = general(&admin).await;
     let anna = app.operator(&admin, "anna@example.com", "Анна", &[&ch]).await;
     let mut admin_ws = admin.ws().await;
@@ -246,7 +252,7 @@ async fn business_hours_move_the_due_time_and_say_when_we_open() {
             .map(|day| json!({"day": day, "open": "09:00", "close": "18:00"}))
             .to_vec();
         d["business_hours"] = json!({"enabled": true, "time_zone": "UTC", "holidays": [], "week": week});
-        d["sla"]["business_hours"] = json!(true);
+        d["sla"] = json!({"enabled": true, "business_hours": true});
     })
     .await;
     let visitor = app.visitor().await;
@@ -297,6 +303,7 @@ async fn a_proactive_dialog_reaches_operators_only_when_answered() {
     let clock = clock();
     let app = sqlite(&clock).await;
     let admin = app.admin().await;
+    sla_on(&admin).await;
     let (status, t) = body(
         admin
             .post(
@@ -450,6 +457,7 @@ async fn a_timer_due_while_the_server_is_down_fires_once_after_the_start() {
     let opts = || Options { clock: clock.clone(), data_dir: Some(data_dir.clone()), ..Options::default() };
     let app = TestApp::spawn_with(opts()).await;
     let admin = app.admin().await;
+    sla_on(&admin).await;
     let (_visitor, id) = answered(&app, &admin, "Всё готово").await;
     let waiting = app.visitor().await;
     waiting.send("w-1", "Ау?").await;

@@ -9,6 +9,7 @@ mod chat;
 mod contract;
 mod crash;
 mod faults;
+mod first_day;
 mod lifecycle;
 mod limits;
 mod matrix;

@@ -85,6 +85,7 @@ const ROWS: &[Row] = &[
         body: none,
     },
     Row { method: "get", path: "/api/v1/me", rule: Rule::Any, body: none },
+    Row { method: "patch", path: "/api/v1/me", rule: Rule::Any, body: |_, _| json!({"language": "ru"}) },
     Row { method: "put", path: "/api/v1/me/presence", rule: Rule::Any, body: |_, _| json!({"presence": "online"}) },
     Row {
         method: "put",
@@ -210,6 +211,12 @@ const ROWS: &[Row] = &[
     Row { method: "patch", path: "/api/v1/triggers/{id}", rule: Rule::Admin, body: |_, _| json!({"enabled": true}) },
     Row { method: "delete", path: "/api/v1/triggers/{id}", rule: Rule::Admin, body: none },
     Row { method: "get", path: "/api/v1/sites", rule: Rule::Any, body: none },
+    Row {
+        method: "patch",
+        path: "/api/v1/sites/{id}",
+        rule: Rule::Admin,
+        body: |_, _| json!({"allowed_origins": ["https://shop.example.com"]}),
+    },
     Row { method: "get", path: "/api/v1/tags", rule: Rule::Any, body: none },
     Row {
         method: "post",
@@ -292,6 +299,7 @@ struct Ids {
     reply: String,
     trigger: String,
     file: String,
+    site: String,
 }
 
 struct Fixture {
@@ -375,7 +383,10 @@ async fn resources(app: &TestApp, admin: &OperatorClient, channel: &str, victim:
         "trigger",
     )
     .await;
+    let sites: Value = admin.get("/api/v1/sites").await.json().await.expect("sites");
+    let site = sites["items"][0]["id"].as_str().expect("the workspace's site").to_owned();
     Ids {
+        site,
         dialog,
         channel: channel.to_owned(),
         operator: victim.to_owned(),
@@ -399,6 +410,7 @@ fn id_for(path: &str, ids: &Ids) -> String {
         "saved-replies" => ids.reply.clone(),
         "triggers" => ids.trigger.clone(),
         "attachments" => ids.file.clone(),
+        "sites" => ids.site.clone(),
         other => panic!("no fixture for {{id}} of {other:?} ({path})"),
     }
 }
@@ -551,6 +563,7 @@ async fn every_operation_answers_every_role_as_documented() {
     // by the contract fixture helpers would be heavier; a foreign dialog id is any id A cannot
     // see, so A's ids under B's names stand in for the kinds B lacks.
     let foreign = Ids {
+        site: uuid::Uuid::now_v7().to_string(),
         dialog: uuid::Uuid::now_v7().to_string(),
         channel: foreign_channel,
         operator: b_op,

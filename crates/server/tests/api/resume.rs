@@ -125,6 +125,7 @@ async fn a_socket_that_falls_behind_is_told_to_resync() {
                 event: None,
                 attachments: Vec::new(),
                 mentions: Vec::new(),
+                automatic: None,
             },
         };
         app.app.bus.publish(

@@ -185,7 +185,14 @@ async fn tags_filter_the_list(app: TestApp) {
         let r = anna.post(&format!("/api/v1/dialogs/{d}/accept"), json!({})).await;
         assert_eq!(r.status(), 200);
     }
-    // Accepting greeted both; the first visitor writes again, so only his waits for an answer.
+    // Accepting greeted both, which answers neither (a greeting is no reply); Anna answers
+    // both, the first visitor writes again, so only his waits for an answer.
+    for (i, d) in [&d1, &d2].into_iter().enumerate() {
+        let r = anna
+            .post(&format!("/api/v1/dialogs/{d}/messages"), json!({"client_id": format!("a-{i}"), "body": "Смотрю"}))
+            .await;
+        assert_eq!(r.status(), 201);
+    }
     v1.send("v-again", "Так что с оплатой?").await;
     for d in [&d1, &d2] {
         let (status, view) =

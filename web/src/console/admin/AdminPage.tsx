@@ -1,12 +1,18 @@
 /**
- * A page beside the dialogs: channels (and a channel's automation), operators, routing rules,
- * proactive messages, tags and categories, saved replies, the audit log, one's Security page.
+ * A page beside the dialogs: channels (and a channel's automation), operators, installing the
+ * widget, routing rules, proactive messages, tags and categories, saved replies, the audit log,
+ * one's profile. Unsaved edits on it are asked about before the console leaves it, and the
+ * browser asks before the tab closes or reloads.
  */
+import { useEffect } from 'preact/hooks';
+import { useConsole } from '../context';
 import type { AdminSection } from '../routes';
 import { AuditLogAdmin } from './AuditLogAdmin';
 import { AutomationAdmin } from './AutomationAdmin';
 import { ChannelsAdmin } from './ChannelsAdmin';
+import { InstallAdmin } from './InstallAdmin';
 import { LabelsAdmin } from './LabelsAdmin';
+import { LeaveDialog } from './LeaveDialog';
 import { OperatorsAdmin } from './OperatorsAdmin';
 import { RepliesAdmin } from './RepliesAdmin';
 import { RulesAdmin } from './RulesAdmin';
@@ -17,6 +23,7 @@ const PAGES: Record<AdminSection, (props: { channelId?: string | null }) => prea
   channels: ChannelsAdmin,
   automation: AutomationAdmin,
   operators: OperatorsAdmin,
+  install: InstallAdmin,
   rules: RulesAdmin,
   triggers: TriggersAdmin,
   tags: LabelsAdmin,
@@ -26,10 +33,22 @@ const PAGES: Record<AdminSection, (props: { channelId?: string | null }) => prea
 };
 
 export function AdminPage({ section, channelId }: { section: AdminSection; channelId?: string | null }) {
+  const { state } = useConsole();
   const Page = PAGES[section];
+  useEffect(() => {
+    const ask = (e: BeforeUnloadEvent) => {
+      if (!state.team.unsaved.any()) return;
+      e.preventDefault();
+      // Older browsers show their own words only when a value is set.
+      e.returnValue = '';
+    };
+    addEventListener('beforeunload', ask);
+    return () => removeEventListener('beforeunload', ask);
+  }, [state]);
   return (
     <main class="admin-page" data-testid={`admin-${section}`}>
       <Page channelId={channelId} />
+      <LeaveDialog />
     </main>
   );
 }

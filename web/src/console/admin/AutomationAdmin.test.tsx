@@ -31,7 +31,7 @@ async function mount() {
     },
   });
   state = new ConsoleState({ api: api.request, watching: () => true });
-  state.channels = [channel('c1', { name: 'Москва', is_default: true }), channel('c2', { name: 'Сервис' })];
+  state.team.channels = [channel('c1', { name: 'Москва', is_default: true }), channel('c2', { name: 'Сервис' })];
   host = document.createElement('div');
   document.body.appendChild(host);
   await act(async () => {
@@ -106,7 +106,7 @@ describe('channel automation page', () => {
     await type(q<HTMLInputElement>(id('holiday-date'))!, '2026-03-09');
     await type(q<HTMLInputElement>(id('sla-first_reply-value'))!, '30');
     await pick(q<HTMLSelectElement>(id('sla-first_reply-unit'))!, 'seconds');
-    await click(q(id('sla-business-hours'))!);
+    await click(q(id('sla-enabled'))!);
     await click(all(id('phrase-remove'))[3]);
     await type(q<HTMLInputElement>(id('phrase-input'))!, 'уточняю');
     await click(q(id('phrase-add'))!);
@@ -143,7 +143,8 @@ describe('channel automation page', () => {
     await save();
     expect(puts).toHaveLength(1);
     const note = q(`${id('field-error')}[data-field="business_hours.week[2].close"]`);
-    expect(note?.textContent).toBe('intervals of a day must not overlap');
+    // Worded by the console, not in the server's English.
+    expect(note?.textContent).toBe('Пересекается с другим интервалом этого дня.');
     // Beside Wednesday's (the third interval's) closing time, which is marked.
     expect(q(`${id('week-day')}[data-day="wed"]`)?.contains(note!)).toBe(true);
     expect(all(id('interval-close'))[2].getAttribute('aria-invalid')).toBe('true');
@@ -154,7 +155,7 @@ describe('channel automation page', () => {
     refuse = new ApiError(400, 'validation_failed', 'unknown field', { field: 'escalation.after' });
     await type(q<HTMLInputElement>(id('offline-message'))!, 'Мы на связи с 9 до 18.');
     await save();
-    expect(q(id('automation-error-field'))?.textContent).toContain('Поле escalation.after: unknown field');
+    expect(q(id('automation-error-field'))?.textContent).toContain('Поле escalation.after: Недопустимое значение.');
   });
 
   it('checks the form before sending and marks what it refuses', async () => {

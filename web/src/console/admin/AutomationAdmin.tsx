@@ -9,8 +9,8 @@ import { AutomationForm } from './AutomationForm';
 import { useAdmin } from './use-admin';
 
 export function AutomationAdmin({ channelId }: { channelId?: string | null }) {
-  const { state, admin, t, lang } = useAdmin();
-  const channels = state.channels;
+  const { state, admin, t, lang } = useAdmin('team');
+  const channels = state.team.channels;
   // No channel named (or one since deleted): the default channel's.
   const channel = channels.find((c) => c.id === channelId) ?? channels.find((c) => c.is_default) ?? channels[0] ?? null;
   const id = channel?.id ?? null;

@@ -5,6 +5,7 @@
  * — gets its message beside it; a field the form does not show is named under the form.
  */
 import { useMemo, useState } from 'preact/hooks';
+import { formName, useUnsaved } from './unsaved';
 import type { AutomationView } from '../../shared/api-types';
 import type { Problem } from '../console-state';
 import {
@@ -36,10 +37,14 @@ export function AutomationForm({ channelId, doc }: { channelId: string; doc: Aut
   const [problem, setProblem] = useState<Problem | null>(null);
   const [tried, setTried] = useState(false);
   const [saved, setSaved] = useState(false);
+  /** The admin changed something since the document was loaded, saved or reverted. */
+  const [edited, setEdited] = useState(false);
+  const form = useMemo(() => formName('automation'), []);
 
   const result = automationRequest(draft);
   const baseline = useMemo(() => automationRequest(automationDraft(doc)), [doc]);
   const dirty = !result.ok || !baseline.ok || JSON.stringify(result.body) !== JSON.stringify(baseline.body);
+  useUnsaved(form, edited && dirty);
 
   // Messages by field, each placed at the field or the nearest part of the form around it.
   const messages = fieldMessages(t, tried && !result.ok ? result.issues : [], problem);
@@ -56,6 +61,7 @@ export function AutomationForm({ channelId, doc }: { channelId: string; doc: Aut
 
   const set = (patch: Partial<AutomationDraft>) => {
     setDraft({ ...draft, ...patch });
+    setEdited(true);
     setSaved(false);
   };
 
@@ -71,6 +77,7 @@ export function AutomationForm({ channelId, doc }: { channelId: string; doc: Aut
     setProblem(refused);
     if (!refused) {
       setDraft(automationDraft(admin.automation.get(channelId) ?? result.body));
+      setEdited(false);
       setTried(false);
       setSaved(true);
     }
@@ -78,6 +85,7 @@ export function AutomationForm({ channelId, doc }: { channelId: string; doc: Aut
 
   const revert = () => {
     setDraft(automationDraft(doc));
+    setEdited(false);
     setProblem(null);
     setTried(false);
   };

@@ -1,13 +1,15 @@
 /**
  * One channel's settings (name, mode, greeting, waiting alert, offline policy, category before
- * close, reopen window), the way to its automation page, and its members.
+ * close, reopen window), the way to its automation page, and its members: one form, one Save
+ * (the settings' PATCH with only what changed, then the members if they changed).
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ChannelMode, ChannelView, OfflinePolicy } from '../../shared/api-types';
 import type { Problem } from '../console-state';
 import { pathFor } from '../routes';
 import { channelDraft, channelPatch, sameIds } from './forms';
 import { ProblemLine } from './ProblemLine';
+import { formName, useUnsaved } from './unsaved';
 import { useAdmin } from './use-admin';
 
 export function ChannelEditor({ channel }: { channel: ChannelView }) {
@@ -17,6 +19,17 @@ export function ChannelEditor({ channel }: { channel: ChannelView }) {
   const [problem, setProblem] = useState<Problem | null>(null);
   const [saved, setSaved] = useState(false);
   const base = useRef(channel);
+  const form = useMemo(() => formName('channel'), []);
+  // Members: as the server last answered, and as ticked here (null: untouched).
+  const held = admin.members.get(channel.id);
+  const [picked, setPicked] = useState<string[] | null>(null);
+  const members = picked ?? held ?? [];
+  const membersDirty = !!held && picked !== null && !sameIds(members, held);
+
+  useEffect(() => {
+    setPicked(null);
+    void admin.loadMembers(channel.id).then((refused) => refused && setProblem(refused));
+  }, [channel.id]);
 
   // The channel changed elsewhere (a save, another admin): follow it unless the form was edited.
   useEffect(() => {
@@ -26,7 +39,9 @@ export function ChannelEditor({ channel }: { channel: ChannelView }) {
   }, [channel]);
 
   const result = channelPatch(channel, draft);
-  const dirty = !result.ok || Object.keys(result.patch).length > 0;
+  const settingsDirty = !result.ok || Object.keys(result.patch).length > 0;
+  const dirty = settingsDirty || membersDirty;
+  useUnsaved(form, dirty);
   const set = (patch: Partial<typeof draft>) => {
     setDraft({ ...draft, ...patch });
     setSaved(false);
@@ -53,13 +68,21 @@ export function ChannelEditor({ channel }: { channel: ChannelView }) {
     if (busy) return;
     if (!result.ok) {
       const message = result.field === 'wait_alert_seconds' ? t('channels.wait_alert_invalid') : t('channels.reopen_window_invalid');
-      setProblem({ code: 'validation_failed', details: { field: result.field }, message });
+      // The console's own words (`local`): shown as they are.
+      setProblem({ code: 'validation_failed', details: { field: result.field, local: true }, message });
       return;
     }
-    if (Object.keys(result.patch).length === 0) return;
+    if (!dirty) return;
     setBusy(true);
     setProblem(null);
-    const refused = await admin.patchChannel(channel.id, result.patch);
+    let refused = Object.keys(result.patch).length > 0 ? await admin.patchChannel(channel.id, result.patch) : null;
+    if (!refused && membersDirty) {
+      refused = await admin.setMembers(channel.id, members);
+      if (!refused) {
+        setPicked(null);
+        void state.loadChannels();
+      }
+    }
     setBusy(false);
     setProblem(refused);
     setSaved(!refused);
@@ -137,8 +160,17 @@ export function ChannelEditor({ channel }: { channel: ChannelView }) {
           />
           <small>{t('channels.reopen_window_hint')}</small>
         </label>
+        <ChannelMembers
+          loading={!held && admin.membersLoading.has(channel.id)}
+          members={held ? members : null}
+          onToggle={(id, on) => {
+            setPicked(on ? [...members, id] : members.filter((x) => x !== id));
+            setSaved(false);
+          }}
+        />
         {problem && <ProblemLine problem={problem} fieldLabel={fieldLabel} testid="channel-error" />}
         <div class="form-actions">
+          {dirty && <span class="muted">{t('unsaved.note')}</span>}
           {saved && !dirty && (
             <span class="saved-note" data-testid="channel-saved">
               {t('admin.saved')}
@@ -149,60 +181,27 @@ export function ChannelEditor({ channel }: { channel: ChannelView }) {
           </button>
         </div>
       </form>
-      <ChannelMembers channelId={channel.id} />
     </div>
   );
 }
 
-function ChannelMembers({ channelId }: { channelId: string }) {
-  const { state, admin, t } = useAdmin();
-  const held = admin.members.get(channelId);
-  const [picked, setPicked] = useState<string[] | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [saved, setSaved] = useState(false);
-
-  useEffect(() => {
-    setPicked(null);
-    void admin.loadMembers(channelId).then(setProblem);
-  }, [channelId]);
-
-  const current = picked ?? held ?? [];
-  const dirty = !!held && !sameIds(current, held);
-  const operators = [...state.operators.values()].sort((a, b) => a.display_name.localeCompare(b.display_name));
-  const toggle = (id: string, on: boolean) => {
-    setPicked(on ? [...current, id] : current.filter((x) => x !== id));
-    setSaved(false);
-  };
-
-  const save = async (e: Event) => {
-    e.preventDefault();
-    if (busy || !dirty) return;
-    setBusy(true);
-    setProblem(null);
-    const refused = await admin.setMembers(channelId, current);
-    setBusy(false);
-    setProblem(refused);
-    if (!refused) {
-      setPicked(null);
-      setSaved(true);
-      void state.loadChannels();
-    }
-  };
-
+/** Who answers the channel's dialogs: a box per operator, saved with the channel's Save. */
+function ChannelMembers({ loading, members, onToggle }: { loading: boolean; members: string[] | null; onToggle: (id: string, on: boolean) => void }) {
+  const { state, t } = useAdmin('team');
+  const operators = [...state.team.operators.values()].sort((a, b) => a.display_name.localeCompare(b.display_name));
   return (
-    <form class="admin-form members" onSubmit={save} data-testid="channel-members">
-      <h2>{t('channels.members')}</h2>
-      {!held && admin.membersLoading.has(channelId) && <p class="list-note">{t('admin.loading')}</p>}
-      {held && (
+    <fieldset class="field members" data-testid="channel-members">
+      <legend>{t('channels.members')}</legend>
+      {loading && <p class="list-note">{t('admin.loading')}</p>}
+      {members && (
         <ul class="checks">
           {operators.map((o) => (
             <li key={o.id}>
               <label class="choice">
                 <input
                   type="checkbox"
-                  checked={current.includes(o.id)}
-                  onChange={(e) => toggle(o.id, e.currentTarget.checked)}
+                  checked={members.includes(o.id)}
+                  onChange={(e) => onToggle(o.id, e.currentTarget.checked)}
                   data-testid="channel-member"
                   data-operator-id={o.id}
                 />
@@ -214,13 +213,6 @@ function ChannelMembers({ channelId }: { channelId: string }) {
           ))}
         </ul>
       )}
-      {problem && <ProblemLine problem={problem} testid="channel-members-error" />}
-      <div class="form-actions">
-        {saved && !dirty && <span class="saved-note">{t('admin.saved')}</span>}
-        <button type="submit" class="btn btn-secondary" disabled={busy || !dirty} data-testid="channel-members-save">
-          {busy ? t('admin.saving') : t('channels.members_save')}
-        </button>
-      </div>
-    </form>
+    </fieldset>
   );
 }

@@ -6,8 +6,8 @@ import { ProblemLine } from './ProblemLine';
 import { useAdmin } from './use-admin';
 
 export function ChannelsAdmin() {
-  const { state, admin, t } = useAdmin();
-  const channels = state.channels;
+  const { state, admin, t } = useAdmin('team');
+  const channels = state.team.channels;
   const [pickedId, setPickedId] = useState<string | null>(null);
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
@@ -25,7 +25,7 @@ export function ChannelsAdmin() {
     setProblem(refused);
     if (!refused) {
       setName('');
-      setPickedId(state.channels.find((c) => !before.has(c.id))?.id ?? null);
+      setPickedId(state.team.channels.find((c) => !before.has(c.id))?.id ?? null);
     }
   };
 
@@ -59,7 +59,11 @@ export function ChannelsAdmin() {
                   type="button"
                   class={`admin-item${picked?.id === c.id ? ' selected' : ''}`}
                   aria-current={picked?.id === c.id ? 'true' : undefined}
-                  onClick={() => setPickedId(c.id)}
+                  onClick={() => {
+                    // Another channel's settings replace these: unsaved edits are asked about first.
+                    const go = () => setPickedId(c.id);
+                    if (picked?.id === c.id || state.team.unsaved.mayLeave(go)) go();
+                  }}
                   data-testid="channel-item"
                   data-channel-id={c.id}
                 >

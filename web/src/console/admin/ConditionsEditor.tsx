@@ -2,7 +2,7 @@
  * The conditions of a routing rule or a proactive message, all of which must hold: the page's
  * address (a glob with `*`, or a regular expression), a visitor property, the browser language.
  */
-import type { ConditionType } from '../../shared/api-types';
+import { oneOf, type ConditionType } from '../../shared/api-types';
 import { useConsole } from '../context';
 import { newCondition, retype, type ConditionDraft } from './rules';
 
@@ -41,7 +41,7 @@ export function ConditionsEditor({ conditions, onChange, error, legend, empty }:
             value={c.type}
             aria-label={t('rules.condition_type')}
             aria-invalid={bad('type', i)}
-            onChange={(e) => set(i, retype(c, e.currentTarget.value as ConditionType))}
+            onChange={(e) => set(i, retype(c, oneOf(e.currentTarget.value, TYPES) ?? c.type))}
             data-testid="condition-type"
           >
             {TYPES.map((type) => (

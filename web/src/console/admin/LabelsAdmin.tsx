@@ -30,11 +30,11 @@ export function LabelsAdmin() {
 }
 
 function LabelList({ kind }: { kind: LabelKind }) {
-  const { state, admin, t } = useAdmin();
+  const { state, admin, t } = useAdmin('tools');
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
-  const list = state[kind];
+  const list = state.tools[kind];
   const active = list.filter((l) => !l.archived);
   const archived = list.filter((l) => l.archived);
 

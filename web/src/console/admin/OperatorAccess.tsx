@@ -4,16 +4,18 @@
  * reset whose new password is shown once. A refusal shows beside the control that was refused.
  */
 import { useState } from 'preact/hooks';
-import type { OperatorView, Role } from '../../shared/api-types';
+import { oneOf, type OperatorView, type Role } from '../../shared/api-types';
 import type { Problem } from '../console-state';
 import { problemText } from '../context';
 import { DeactivateDialog } from './DeactivateDialog';
+import { issueText } from './issue-text';
+import { serverIssue } from './server-issues';
 import { problemField, ROLES, roleLabel } from './lifecycle';
 import { ResetPasswordDialog } from './ResetPasswordDialog';
 import { useAdmin } from './use-admin';
 import '../account.css';
 
-/** A refusal under a control of a row: the console's words, the server's field and message. */
+/** A refusal under a control of a row: the console's words for the code and the refused field. */
 function CellProblem({ problem, testid }: { problem: Problem; testid: string }) {
   const { t, lang } = useAdmin();
   const field = problemField(problem);
@@ -21,7 +23,8 @@ function CellProblem({ problem, testid }: { problem: Problem; testid: string }) 
     problem.code === 'validation_failed' && field === 'id'
       ? t('operators.not_self')
       : problemText(t, lang, problem, (f) => (f === 'role' ? t('operators.role') : f === 'id' ? t('operators.field_id') : f));
-  const extra = problem.code === 'validation_failed' && problem.message && problem.message !== text ? problem.message : null;
+  const issue = field === 'id' ? null : serverIssue(problem);
+  const extra = issue ? issueText(t, issue) : null;
   return (
     <p class="form-error cell-problem" role="alert" data-testid={testid} data-code={problem.code} data-field={field ?? undefined}>
       {text}
@@ -54,7 +57,10 @@ export function OperatorRoleCell({ operator: o, self }: { operator: OperatorView
         disabled={busy}
         aria-label={t('operators.role_of', { name: o.display_name })}
         aria-invalid={problem ? true : undefined}
-        onChange={(e) => void change(e.currentTarget.value as Role)}
+        onChange={(e) => {
+          const role = oneOf(e.currentTarget.value, ROLES);
+          if (role) void change(role);
+        }}
         data-testid="operator-role-select"
       >
         {ROLES.map((r) => (

@@ -1,27 +1,41 @@
 /**
- * Operators: who is online, how loaded, each one's capacity (1–50), saved row by row, and his
- * access (role, deactivation, password reset; see OperatorAccess). Deactivated ones come last.
+ * Operators: who is online, how loaded, each one's capacity (1–50), and his access (role,
+ * deactivation, password reset; see OperatorAccess). "Add operator" and each row's "Edit" open
+ * OperatorDialog (name, channels, capacity; e-mail and role when adding). Deactivated ones come
+ * last. Everything here follows `operator.updated`: another admin's additions and renames show
+ * without a reload.
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { OperatorView } from '../../shared/api-types';
-import type { Problem } from '../console-state';
 import { presenceLabel } from '../components/PresenceSwitch';
-import { CAPACITY_MAX, CAPACITY_MIN, parseCapacity } from './forms';
 import { roleLabel, sortOperators } from './lifecycle';
 import { OperatorAccessCell, OperatorRoleCell } from './OperatorAccess';
+import { OperatorDialog } from './OperatorDialog';
 import { OperatorsTabs } from './OperatorsTabs';
-import { ProblemLine } from './ProblemLine';
 import { useAdmin } from './use-admin';
+import './admin-pages.css';
 
 export function OperatorsAdmin() {
-  const { state, t, lang } = useAdmin();
-  const operators = sortOperators(state.operators.values(), lang);
+  const { state, admin, t, lang } = useAdmin('team');
+  const operators = sortOperators(state.team.operators.values(), lang);
+  // Each operator's channels come from the channels' member lists.
+  useEffect(() => {
+    for (const c of state.team.channels) if (!admin.members.has(c.id) && !admin.membersLoading.has(c.id)) void admin.loadMembers(c.id);
+  }, [state.team.channels.length]);
+  /** The dialog open: 'new', an operator's id (edit), or none. */
+  const [dialog, setDialog] = useState<string | null>(null);
+  const editing = dialog && dialog !== 'new' ? (state.team.operators.get(dialog) ?? null) : null;
   return (
     <section class="admin-section admin-section-wide">
       <OperatorsTabs current="operators" />
-      <header class="admin-head">
-        <h1>{t('operators.title')}</h1>
-        <p>{t('operators.hint')}</p>
+      <header class="admin-head admin-head-row">
+        <div>
+          <h1>{t('operators.title')}</h1>
+          <p>{t('operators.hint')}</p>
+        </div>
+        <button type="button" class="btn btn-primary" onClick={() => setDialog('new')} data-testid="operator-add">
+          {t('people.add')}
+        </button>
       </header>
       <div class="admin-card">
         {operators.length === 0 && <p class="list-note">{t('operators.empty')}</p>}
@@ -33,46 +47,30 @@ export function OperatorsAdmin() {
                 <th>{t('operators.role')}</th>
                 <th>{t('operators.presence')}</th>
                 <th class="num">{t('operators.load')}</th>
-                <th>{t('operators.capacity')}</th>
+                <th class="num">{t('operators.capacity')}</th>
+                <th>{t('people.channels')}</th>
                 <th>{t('operators.actions')}</th>
               </tr>
             </thead>
             <tbody>
               {operators.map((o) => (
-                <OperatorRow key={o.id} operator={o} />
+                <OperatorRow key={o.id} operator={o} onEdit={() => setDialog(o.id)} />
               ))}
             </tbody>
           </table>
         )}
       </div>
+      {dialog === 'new' && <OperatorDialog operator={null} onClose={() => setDialog(null)} />}
+      {editing && <OperatorDialog key={editing.id} operator={editing} onClose={() => setDialog(null)} />}
     </section>
   );
 }
 
-function OperatorRow({ operator: o }: { operator: OperatorView }) {
-  const { admin, state, t } = useAdmin();
-  const self = state.me?.operator.id === o.id;
-  const [text, setText] = useState(String(o.capacity));
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [saved, setSaved] = useState(false);
-  const capacity = parseCapacity(text);
-  const dirty = capacity !== o.capacity;
-
-  const save = async (e: Event) => {
-    e.preventDefault();
-    if (busy) return;
-    if (capacity === null) {
-      setProblem({ code: 'validation_failed', details: { field: 'capacity' }, message: t('operators.capacity_invalid') });
-      return;
-    }
-    setBusy(true);
-    setProblem(null);
-    const refused = await admin.setCapacity(o.id, capacity);
-    setBusy(false);
-    setProblem(refused);
-    setSaved(!refused);
-  };
+function OperatorRow({ operator: o, onEdit }: { operator: OperatorView; onEdit: () => void }) {
+  const { state, admin, t } = useAdmin('team');
+  const self = state.session.me?.operator.id === o.id;
+  const known = state.team.channels.every((c) => admin.members.has(c.id));
+  const channels = state.team.channels.filter((c) => admin.members.get(c.id)?.includes(o.id));
 
   return (
     <tr
@@ -83,7 +81,7 @@ function OperatorRow({ operator: o }: { operator: OperatorView }) {
     >
       <td>
         <div class="cell-name">
-          {o.display_name}
+          <span data-testid="operator-row-name">{o.display_name}</span>
           {self && <span class="you-mark">({t('operators.you')})</span>}
           {o.deactivated && (
             <span class="operator-mark" data-testid="operator-deactivated">
@@ -102,31 +100,32 @@ function OperatorRow({ operator: o }: { operator: OperatorView }) {
       <td class="num" data-testid="operator-load">
         {o.active_dialogs}
       </td>
-      <td>
-        <form class="inline-form capacity-form" onSubmit={save}>
-          <input
-            type="number"
-            min={CAPACITY_MIN}
-            max={CAPACITY_MAX}
-            step={1}
-            value={text}
-            aria-label={t('operators.capacity')}
-            aria-invalid={capacity === null}
-            onInput={(e) => {
-              setText(e.currentTarget.value);
-              setSaved(false);
-            }}
-            data-testid="operator-capacity"
-          />
-          <button type="submit" class="btn btn-secondary btn-small" disabled={busy || !dirty} data-testid="operator-capacity-save">
-            {busy ? t('admin.saving') : t('admin.save')}
-          </button>
-          {saved && !dirty && <span class="saved-note">{t('admin.saved')}</span>}
-        </form>
-        {problem && <ProblemLine problem={problem} fieldLabel={() => t('operators.capacity')} testid="operator-error" />}
+      <td class="num" data-testid="operator-capacity">
+        {o.capacity}
+      </td>
+      <td class="operator-channels" aria-label={t('people.channels_of', { name: o.display_name })} data-testid="operator-channels">
+        {known && channels.length === 0 && <span class="muted">{t('people.in_no_channel')}</span>}
+        {channels.map((c) => (
+          <span key={c.id} class="channel-chip">
+            {c.name}
+          </span>
+        ))}
       </td>
       <td>
-        <OperatorAccessCell operator={o} self={self} />
+        <div class="access-cell-inner operator-actions">
+          {!o.deactivated && (
+            <button
+              type="button"
+              class="btn btn-secondary btn-small"
+              aria-label={t('people.edit_of', { name: o.display_name })}
+              onClick={onEdit}
+              data-testid="operator-edit"
+            >
+              {t('people.edit')}
+            </button>
+          )}
+          <OperatorAccessCell operator={o} self={self} />
+        </div>
       </td>
     </tr>
   );

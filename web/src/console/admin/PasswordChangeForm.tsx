@@ -3,11 +3,12 @@
  * repeat and the length itself; the server's refusal of a field (`current_password` wrong,
  * `new_password` out of 8–256) shows beside that field. His other sessions end on success.
  */
-import { useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import type { Problem } from '../console-state';
 import { FieldNote } from './FieldNote';
 import { isPasswordFieldProblem, passwordIssues, passwordMessages, type PasswordField } from './lifecycle';
 import { ProblemLine } from './ProblemLine';
+import { formName, useUnsaved } from './unsaved';
 import { useAdmin } from './use-admin';
 
 export function PasswordChangeForm() {
@@ -19,6 +20,9 @@ export function PasswordChangeForm() {
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [done, setDone] = useState(false);
+
+  const form = useMemo(() => formName('password'), []);
+  useUnsaved(form, !!(current || next || repeat));
 
   const issues = passwordIssues({ current, next, repeat });
   const messages = passwordMessages(t, tried ? issues : [], problem);

@@ -1,26 +1,34 @@
 /**
  * Saved replies: every operator keeps his personal ones; admins and supervisors also those of
  * a channel and the shared ones. Grouped as the composer orders them, with the variables the
- * console fills on insert.
+ * console fills on insert, each reply's Ctrl+N if he pinned it, and pinning or unpinning it
+ * (his profile's nine slots, saved at once).
  */
-import { useState } from 'preact/hooks';
-import type { SavedReplyScope, SavedReplyView } from '../../shared/api-types';
+import { useMemo, useState } from 'preact/hooks';
+import { SHORTCUT_SLOTS, type SavedReplyScope, type SavedReplyView } from '../../shared/api-types';
 import type { Problem } from '../console-state';
+import { pinReply, shortcutOf, shortcutSlots } from '../saved-replies';
+import { FieldNote } from './FieldNote';
+import { fieldMessages } from './issue-text';
 import { ProblemLine } from './ProblemLine';
+import { formName, useUnsaved } from './unsaved';
 import { useAdmin } from './use-admin';
+import './admin-pages.css';
 
 const VARIABLES = ['{visitor.name}', '{visitor.first_name}', '{operator.name}', '{operator.first_name}'];
 
 const byTitle = (a: SavedReplyView, b: SavedReplyView) => a.title.localeCompare(b.title);
 
 export function RepliesAdmin() {
-  const { state, t } = useAdmin();
+  const { state, t } = useAdmin('tools', 'team');
   const [editing, setEditing] = useState<SavedReplyView | null>(null);
+  const shortcuts = state.session.me?.profile?.shortcuts;
+  const pinOf = (r: SavedReplyView) => shortcutOf(shortcuts, r);
   const shared = state.isSupervisor();
-  const replies = state.savedReplies;
+  const replies = state.tools.savedReplies;
   const groups: { key: string; title: string; items: SavedReplyView[] }[] = [
     { key: 'personal', title: t('replies.group_personal'), items: replies.filter((r) => r.scope === 'personal').sort(byTitle) },
-    ...state.channels.map((c) => ({
+    ...state.team.channels.map((c) => ({
       key: `channel-${c.id}`,
       title: t('replies.group_channel', { name: c.name }),
       items: replies.filter((r) => r.scope === 'channel' && r.channel_id === c.id).sort(byTitle),
@@ -47,11 +55,21 @@ export function RepliesAdmin() {
                     <button
                       type="button"
                       class={`admin-item${editing?.id === r.id ? ' selected' : ''}`}
-                      onClick={() => setEditing(r)}
+                      onClick={() => {
+                        const go = () => setEditing(r);
+                        if (editing?.id === r.id || state.team.unsaved.mayLeave(go)) go();
+                      }}
                       data-testid="reply-item"
                       data-reply-id={r.id}
                     >
-                      <span class="admin-item-name">{r.title}</span>
+                      <span class="admin-item-name">
+                        <span class="reply-title">{r.title}</span>
+                        {pinOf(r) !== null && (
+                          <kbd class="pin-mark" data-testid="reply-pin">
+                            {t('replies.shortcut', { n: pinOf(r)! })}
+                          </kbd>
+                        )}
+                      </span>
                       <span class="admin-item-note reply-preview">{r.body}</span>
                     </button>
                   </li>
@@ -67,27 +85,41 @@ export function RepliesAdmin() {
 }
 
 function ReplyForm({ reply, onDone }: { reply: SavedReplyView | null; onDone: () => void }) {
-  const { state, admin, t } = useAdmin();
+  const { state, admin, t } = useAdmin('team');
   const shared = state.isSupervisor();
   const [scope, setScope] = useState<SavedReplyScope>(reply?.scope ?? 'personal');
-  const [channelId, setChannelId] = useState(reply?.channel_id ?? state.channels[0]?.id ?? '');
+  const [channelId, setChannelId] = useState(reply?.channel_id ?? state.team.channels[0]?.id ?? '');
   const [title, setTitle] = useState(reply?.title ?? '');
   const [body, setBody] = useState(reply?.body ?? '');
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
+  const [tried, setTried] = useState(false);
+  const form = useMemo(() => formName('reply'), []);
+  const dirty = reply ? title.trim() !== reply.title || body !== reply.body : title.trim() !== '' || body.trim() !== '';
+  useUnsaved(form, dirty);
+  const issues = [
+    ...(!title.trim() ? [{ field: 'title', reason: 'required' as const }] : []),
+    ...(!body.trim() ? [{ field: 'body', reason: 'required' as const }] : []),
+  ];
+  const messages = fieldMessages(t, tried ? issues : [], problem);
+  const note = (field: string) => messages.get(field) ?? null;
   // Only the owner of a personal reply, or a supervisor for shared ones, may change it.
   const editable = !reply || reply.scope === 'personal' || shared;
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    if (!title.trim() || !body.trim() || busy) return;
+    setTried(true);
+    if (issues.length || busy) return;
     setBusy(true);
     const refused = reply
       ? await admin.patchReply(reply.id, { title: title.trim(), body })
-      : await admin.createReply({ scope, title: title.trim(), body, ...(scope === 'channel' ? { channel_id: channelId } : {}) });
+      : await admin.createReply(
+          scope === 'channel' ? { scope, channel_id: channelId, title: title.trim(), body } : { scope, title: title.trim(), body },
+        );
     setBusy(false);
     setProblem(refused);
     if (!refused) {
+      setTried(false);
       if (reply) onDone();
       else {
         setTitle('');
@@ -127,7 +159,7 @@ function ReplyForm({ reply, onDone }: { reply: SavedReplyView | null; onDone: ()
         <label class="field">
           <span>{t('replies.channel')}</span>
           <select value={channelId} onChange={(e) => setChannelId(e.currentTarget.value)} data-testid="reply-channel">
-            {state.channels.map((c) => (
+            {state.team.channels.map((c) => (
               <option key={c.id} value={c.id}>
                 {c.name}
               </option>
@@ -137,12 +169,30 @@ function ReplyForm({ reply, onDone }: { reply: SavedReplyView | null; onDone: ()
       )}
       <label class="field">
         <span>{t('replies.field_title')}</span>
-        <input value={title} maxLength={100} disabled={!editable} onInput={(e) => setTitle(e.currentTarget.value)} data-testid="reply-title" />
+        <input
+          value={title}
+          maxLength={100}
+          disabled={!editable}
+          aria-invalid={note('title') ? true : undefined}
+          onInput={(e) => setTitle(e.currentTarget.value)}
+          data-testid="reply-title"
+        />
+        <FieldNote text={note('title')} field="title" />
       </label>
       <label class="field">
         <span>{t('replies.field_body')}</span>
-        <textarea rows={6} value={body} maxLength={4000} disabled={!editable} onInput={(e) => setBody(e.currentTarget.value)} data-testid="reply-body" />
+        <textarea
+          rows={6}
+          value={body}
+          maxLength={4000}
+          disabled={!editable}
+          aria-invalid={note('body') ? true : undefined}
+          onInput={(e) => setBody(e.currentTarget.value)}
+          data-testid="reply-body"
+        />
+        <FieldNote text={note('body')} field="body" />
       </label>
+      {reply && <PinPicker reply={reply} />}
       {editable && (
         <div class="reply-variables">
           <span class="muted">{t('replies.variables')}</span>
@@ -153,7 +203,7 @@ function ReplyForm({ reply, onDone }: { reply: SavedReplyView | null; onDone: ()
           ))}
         </div>
       )}
-      {problem && <ProblemLine problem={problem} testid="reply-error" />}
+      {problem && !(problem.code === 'validation_failed' && (note('title') || note('body'))) && <ProblemLine problem={problem} testid="reply-error" />}
       {editable && (
         <div class="form-actions">
           {reply && (
@@ -167,11 +217,54 @@ function ReplyForm({ reply, onDone }: { reply: SavedReplyView | null; onDone: ()
               {t('replies.cancel')}
             </button>
           )}
-          <button type="submit" class="btn btn-primary" disabled={busy || !title.trim() || !body.trim()} data-testid="reply-save">
+          <button type="submit" class="btn btn-primary" disabled={busy || (!!reply && !dirty)} data-testid="reply-save">
             {reply ? t('replies.save') : t('replies.add')}
           </button>
         </div>
       )}
     </form>
+  );
+}
+
+/** Pins the reply to one of his nine shortcuts (taking it from any other), or unpins it; saved at once. */
+function PinPicker({ reply }: { reply: SavedReplyView }) {
+  const { state, admin, t } = useAdmin('tools');
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const shortcuts = shortcutSlots(state.session.me?.profile?.shortcuts);
+  const current = shortcutOf(shortcuts, reply);
+  const titleOf = (id: string | null) => (id ? (state.tools.savedReplies.find((r) => r.id === id)?.title ?? t('profile.slot_gone')) : null);
+
+  const pin = async (slot: number | null) => {
+    setBusy(true);
+    setProblem(null);
+    setProblem(await admin.patchMe({ shortcuts: pinReply(shortcuts, reply.id, slot) }));
+    setBusy(false);
+  };
+
+  return (
+    <div class="field pin-picker">
+      <label class="field">
+        <span>{t('replies.pin')}</span>
+        <select
+          value={current === null ? '' : String(current)}
+          disabled={busy}
+          onChange={(e) => void pin(e.currentTarget.value ? Number(e.currentTarget.value) : null)}
+          data-testid="reply-pin-select"
+        >
+          <option value="">{t('replies.pin_none')}</option>
+          {Array.from({ length: SHORTCUT_SLOTS }, (_, i) => {
+            const holder = shortcuts[i] && shortcuts[i] !== reply.id ? titleOf(shortcuts[i]) : null;
+            return (
+              <option key={i} value={String(i + 1)}>
+                {holder ? t('replies.pin_taken', { n: i + 1, title: holder }) : t('replies.shortcut', { n: i + 1 })}
+              </option>
+            );
+          })}
+        </select>
+        <small>{t('replies.pin_hint')}</small>
+      </label>
+      {problem && <ProblemLine problem={problem} testid="reply-pin-error" />}
+    </div>
   );
 }

@@ -6,25 +6,10 @@
 import { useRef, useState } from 'preact/hooks';
 import type { OperatorView } from '../../shared/api-types';
 import type { Problem } from '../console-state';
+import { copyText } from './clipboard';
 import { ProblemLine } from './ProblemLine';
 import { ModalPerson, ModalShell } from './ModalShell';
 import { useAdmin } from './use-admin';
-
-/** Puts text on the clipboard: the Clipboard API, else the selected input and the old copy command. */
-async function copyText(text: string, input: HTMLInputElement | null): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    if (!input) return false;
-    input.select();
-    try {
-      return document.execCommand('copy');
-    } catch {
-      return false;
-    }
-  }
-}
 
 export function ResetPasswordDialog({ operator: o, onClose }: { operator: OperatorView; onClose: () => void }) {
   const { admin, t } = useAdmin();

@@ -15,7 +15,7 @@ interface Props {
 }
 
 export function RuleEditor({ index, count, rule, error, onChange, onMove, onDelete }: Props) {
-  const { state, t } = useConsole();
+  const { state, t } = useConsole('team');
   const bad = (field: string) => !!error && error.condition === null && error.field === field;
   // The whole list (`items[i].conditions`) or one condition (`items[i].conditions[j]…`).
   const conditionError: ConditionError | null = !error
@@ -25,7 +25,7 @@ export function RuleEditor({ index, count, rule, error, onChange, onMove, onDele
       : error.field === 'conditions'
         ? { index: null, field: null }
         : null;
-  const known = state.channels.some((c) => c.id === rule.channel_id);
+  const known = state.team.channels.some((c) => c.id === rule.channel_id);
 
   return (
     <li class={`admin-card rule${error ? ' has-error' : ''}`} data-testid="rule" data-index={index}>
@@ -62,7 +62,7 @@ export function RuleEditor({ index, count, rule, error, onChange, onMove, onDele
             data-testid="rule-channel"
           >
             {!known && <option value={rule.channel_id}>…</option>}
-            {state.channels.map((c) => (
+            {state.team.channels.map((c) => (
               <option key={c.id} value={c.id}>
                 {c.name}
               </option>

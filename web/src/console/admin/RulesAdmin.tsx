@@ -3,13 +3,16 @@
  * saved whole. A rule the server refuses is named by index and field
  * (`items[2].conditions[0].pattern`): the message says which, and that input is marked.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Translate } from '../../shared/i18n';
 import type { Problem } from '../console-state';
 import { problemText } from '../context';
 import type { ConsoleKey } from '../i18n';
+import { issueText } from './issue-text';
 import { RuleEditor } from './RuleEditor';
 import { draftsFrom, moveItem, newRule, parseFieldPath, rulesRequest, type FieldRef, type RuleDraft } from './rules';
+import { serverIssue } from './server-issues';
+import { formName, useUnsaved } from './unsaved';
 import { useAdmin } from './use-admin';
 
 /** The label of a field the server named, in the words of the form. */
@@ -36,7 +39,7 @@ export function ruleFieldLabel(t: Translate<ConsoleKey>, ref: FieldRef, drafts: 
 }
 
 export function RulesAdmin() {
-  const { state, admin, t, lang } = useAdmin();
+  const { state, admin, t, lang } = useAdmin('team');
   const [drafts, setDrafts] = useState<RuleDraft[] | null>(null);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -52,8 +55,10 @@ export function RulesAdmin() {
 
   const list = drafts ?? [];
   const dirty = drafts !== null && JSON.stringify(rulesRequest(list)) !== JSON.stringify(rulesRequest(draftsFrom(admin.rules)));
+  const form = useMemo(() => formName('rules'), []);
+  useUnsaved(form, dirty);
   const field = problem && typeof problem.details.field === 'string' ? parseFieldPath(problem.details.field) : null;
-  const defaultChannel = state.channels.find((c) => c.is_default)?.id ?? state.channels[0]?.id ?? '';
+  const defaultChannel = state.team.channels.find((c) => c.is_default)?.id ?? state.team.channels[0]?.id ?? '';
 
   const edit = (next: RuleDraft[]) => {
     setDrafts(next);
@@ -76,7 +81,8 @@ export function RulesAdmin() {
 
   const errorText = (p: Problem): string => {
     if (!field) return problemText(t, lang, p);
-    const message = p.message?.trim() || problemText(t, lang, p);
+    const issue = serverIssue(p);
+    const message = issue ? issueText(t, issue) : problemText(t, lang, p);
     const label = ruleFieldLabel(t, field, list);
     return field.condition === null
       ? t('rules.error_rule', { rule: field.rule + 1, field: label, message })

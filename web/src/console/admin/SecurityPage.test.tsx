@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../shared/api';
 import type { AuditView, SessionView } from '../../shared/api-types';
 import { fakeApi, settle } from '../../test/fake-api';
-import { operator } from '../../test/fixtures';
+import { meView, operator } from '../../test/fixtures';
 import { ConsoleState } from '../console-state';
 import { ConsoleContext } from '../context';
 import { AuditLogAdmin } from './AuditLogAdmin';
@@ -86,7 +86,7 @@ async function mount(page: 'security' | 'audit') {
     },
   });
   const state = new ConsoleState({ api: api.request, watching: () => true });
-  state.me = { operator: operator('me', { display_name: 'Анна', role: 'admin' }), workspace: { id: 'w', name: 'Кухни', slug: 'kitchens' } };
+  state.session.me = meView({ operator: operator('me', { display_name: 'Анна', role: 'admin' }) });
   host = document.createElement('div');
   document.body.appendChild(host);
   await act(async () => {

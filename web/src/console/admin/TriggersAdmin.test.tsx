@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../shared/api';
 import type { TriggerInput, TriggerView } from '../../shared/api-types';
 import { fakeApi, settle } from '../../test/fake-api';
-import { operator, trigger } from '../../test/fixtures';
+import { meView, operator, trigger } from '../../test/fixtures';
 import { AdminNav } from '../components/AdminNav';
 import { ConsoleState } from '../console-state';
 import { ConsoleContext } from '../context';
@@ -142,12 +142,12 @@ describe('proactive messages page', () => {
     await submit();
     expect(q<HTMLInputElement>('condition-pattern')?.getAttribute('aria-invalid')).toBe('true');
     expect(host.querySelector('[data-testid="field-error"][data-field="conditions"]')?.textContent).toBe(
-      'Условие 1, поле «Шаблон адреса»: not a valid regular expression',
+      'Условие 1, поле «Шаблон адреса»: Это не регулярное выражение — проверьте скобки и спецсимволы.',
     );
     refuse = new ApiError(400, 'validation_failed', 'too long', { field: 'message' });
     await type(q<HTMLTextAreaElement>('trigger-message')!, 'Ещё текст');
     await submit();
-    expect(host.querySelector('[data-testid="field-error"][data-field="message"]')?.textContent).toBe('too long');
+    expect(host.querySelector('[data-testid="field-error"][data-field="message"]')?.textContent).toBe('Слишком длинно.');
     expect(q<HTMLTextAreaElement>('trigger-message')?.getAttribute('aria-invalid')).toBe('true');
   });
 
@@ -169,7 +169,7 @@ describe('proactive messages page', () => {
   });
 
   it('is in the admin navigation; a channel\'s automation is reached from the channel instead', async () => {
-    state.me = { operator: operator('op1', { role: 'admin' }), workspace: { id: 'w', name: 'W', slug: 'w' } };
+    state.session.me = meView({ operator: operator('op1', { role: 'admin' }) });
     await act(async () => {
       render(
         <ConsoleContext.Provider value={state}>

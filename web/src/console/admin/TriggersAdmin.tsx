@@ -2,7 +2,7 @@
  * Proactive messages: the list (each switched on or off in place) and the form to add one or
  * change the chosen one — name, message, time on site, conditions, how often — or delete it.
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { TriggerView } from '../../shared/api-types';
 import type { Problem } from '../console-state';
 import { problemText } from '../context';
@@ -20,10 +20,11 @@ import {
   type TriggerDraft,
   type TriggerResult,
 } from './triggers';
+import { formName, useUnsaved } from './unsaved';
 import { useAdmin } from './use-admin';
 
 export function TriggersAdmin() {
-  const { admin, t, lang } = useAdmin();
+  const { state, admin, t, lang } = useAdmin();
   const [editingId, setEditingId] = useState<string | null>(null);
   const [savedId, setSavedId] = useState<string | null>(null);
   const [toggleProblem, setToggleProblem] = useState<{ id: string; problem: Problem } | null>(null);
@@ -83,8 +84,11 @@ export function TriggersAdmin() {
                   type="button"
                   class={`admin-item${editingId === tr.id ? ' selected' : ''}`}
                   onClick={() => {
-                    setEditingId(tr.id);
-                    setSavedId(null);
+                    const go = () => {
+                      setEditingId(tr.id);
+                      setSavedId(null);
+                    };
+                    if (editingId === tr.id || state.team.unsaved.mayLeave(go)) go();
                   }}
                   data-testid="trigger-open"
                 >
@@ -134,6 +138,7 @@ const sameRequest = (a: TriggerResult, b: TriggerResult) => a.ok && b.ok && JSON
 
 export function TriggerForm({ trigger, justSaved, onCreated, onDone }: FormProps) {
   const { admin, t } = useAdmin();
+  const form = useMemo(() => formName('trigger'), []);
   const [draft, setDraft] = useState<TriggerDraft>(() => triggerDraft(trigger));
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -152,6 +157,8 @@ export function TriggerForm({ trigger, justSaved, onCreated, onDone }: FormProps
   const messages = fieldMessages(t, tried && !result.ok ? result.issues : [], problem);
   const note = (field: string) => messages.get(field) ?? null;
   const dirty = !trigger || !sameRequest(result, triggerRequest(triggerDraft(trigger)));
+  // A new trigger counts as unsaved once something is typed into it.
+  useUnsaved(form, trigger ? dirty : !sameRequest(result, triggerRequest(triggerDraft(null))) && (draft.name.trim() !== '' || draft.message.trim() !== ''));
 
   // A condition the server named (`conditions[0].pattern`), marked and worded under the list.
   const conditionProblems = [...messages]

@@ -1,6 +1,7 @@
 /**
  * What the admin pages do over the network: create and change channels and their members,
- * operators' capacity, the routing rules (read, then saved whole), each channel's automation
+ * add operators and change their name and capacity, one's own profile (`PATCH /api/v1/me`),
+ * the sites and their allowed origins (the installation page), the routing rules (read, then saved whole), each channel's automation
  * document (read, then saved whole) and the proactive messages (triggers). Channels and operators
  * themselves live in the console state (kept live there by `operator.updated`); this controller
  * hands every change back to it through `AdminHost`, so the dialog screens see it at once.
@@ -12,6 +13,9 @@ import type {
   ChannelView,
   Items,
   LabelPatch,
+  MePatch,
+  MeView,
+  OperatorPatch,
   OperatorView,
   PasswordResetView,
   Role,
@@ -19,6 +23,8 @@ import type {
   SavedReplyInput,
   SavedReplyPatch,
   SavedReplyView,
+  SitePatch,
+  SiteView,
   TagView,
   TriggerInput,
   TriggerView,
@@ -26,6 +32,7 @@ import type {
 import { Observable } from '../../shared/store';
 import type { Problem } from '../console-state';
 import { AuditLogState } from './audit-state';
+import { generatePassword, type RandomFill } from './people';
 import { rulesRequest, type RuleDraft } from './rules';
 import { SecurityState } from './security-state';
 
@@ -38,6 +45,29 @@ export interface AdminHost {
   replySaved: (r: SavedReplyView) => void;
   replyDeleted: (id: string) => void;
   labelSaved: (kind: LabelKind, label: TagView) => void;
+  /** His own `MeView` as `PATCH /api/v1/me` answered. */
+  meSaved: (me: MeView) => void;
+  /** Channel members changed: the channels' online counts are read again. */
+  membersChanged: () => void;
+}
+
+/** What the admin fills in to add an operator; the password is made in the browser. */
+export interface NewOperatorInput {
+  email: string;
+  display_name: string;
+  role: Role;
+  capacity: number;
+  channelIds: string[];
+}
+
+/**
+ * An operator added: his first password (shown once) and, if some of the steps after the
+ * account (channels, capacity) were refused, the first refusal — the account exists anyway.
+ */
+export interface AddedOperator {
+  operator: OperatorView;
+  password: string;
+  followUp: Problem | null;
 }
 
 /** The two dictionaries that are edited alike: dialog tags and categories. */
@@ -57,12 +87,21 @@ export class AdminState extends Observable {
   triggers: TriggerView[] = [];
   triggersLoading = false;
   triggersProblem: Problem | null = null;
+  /** The workspace's sites (widget keys) for the installation page. */
+  sites: SiteView[] = [];
+  sitesLoading = false;
+  sitesProblem: Problem | null = null;
+  /** When the sites were last read (for "checked at"). */
+  sitesCheckedAt: Date | null = null;
 
   /** The Security page (his own password and sessions) and the audit log. */
   readonly security: SecurityState;
   readonly audit: AuditLogState;
 
-  constructor(private readonly host: AdminHost) {
+  constructor(
+    private readonly host: AdminHost,
+    private readonly random?: RandomFill,
+  ) {
     super();
     this.security = new SecurityState(host);
     this.audit = new AuditLogState(host);
@@ -115,10 +154,97 @@ export class AdminState extends Observable {
     );
   }
 
-  setCapacity(operatorId: string, capacity: number): Promise<Problem | null> {
+  /** Changes an operator's name, capacity or both (only what is given). */
+  patchOperator(operatorId: string, patch: OperatorPatch): Promise<Problem | null> {
     return this.run(
-      () => this.host.api<OperatorView>('PATCH', `/api/v1/operators/${encodeURIComponent(operatorId)}`, { body: { capacity } }),
+      () => this.host.api<OperatorView>('PATCH', `/api/v1/operators/${encodeURIComponent(operatorId)}`, { body: patch }),
       (o) => this.host.operatorSaved(o),
+    );
+  }
+
+  /** Members of a channel as held, read first when not held yet. */
+  private async membersOf(channelId: string): Promise<string[] | Problem> {
+    const held = this.members.get(channelId);
+    if (held) return held;
+    const problem = await this.loadMembers(channelId);
+    return problem ?? this.members.get(channelId) ?? [];
+  }
+
+  /** Puts an operator in these channels and out of those, one channel at a time; the first refusal. */
+  async changeMembership(operatorId: string, join: readonly string[], leave: readonly string[]): Promise<Problem | null> {
+    let first: Problem | null = null;
+    for (const channelId of [...join, ...leave]) {
+      const held = await this.membersOf(channelId);
+      if (!Array.isArray(held)) {
+        first ??= held;
+        continue;
+      }
+      const next = join.includes(channelId) ? [...held.filter((id) => id !== operatorId), operatorId] : held.filter((id) => id !== operatorId);
+      const refused = await this.setMembers(channelId, next);
+      if (refused) first ??= refused;
+    }
+    if (join.length || leave.length) this.host.membersChanged();
+    return first;
+  }
+
+  /**
+   * Adds an operator: the account with a strong random password made here, then his channels
+   * and his capacity when it differs from the server's default. Resolves to the refusal of the
+   * account itself, or to the operator and his password (with a later step's refusal, if any).
+   */
+  async addOperator(input: NewOperatorInput): Promise<AddedOperator | Problem> {
+    const password = generatePassword(this.random);
+    let operator: OperatorView | null = null;
+    const refused = await this.run(
+      () =>
+        this.host.api<OperatorView>('POST', '/api/v1/operators', {
+          body: { email: input.email.trim(), display_name: input.display_name.trim(), password, role: input.role },
+        }),
+      (o) => {
+        operator = o;
+        this.host.operatorSaved(o);
+      },
+    );
+    if (refused || !operator) return refused ?? { code: 'internal', details: {} };
+    const created: OperatorView = operator;
+    let followUp = await this.changeMembership(created.id, input.channelIds, []);
+    if (input.capacity !== created.capacity) followUp = (await this.patchOperator(created.id, { capacity: input.capacity })) ?? followUp;
+    return { operator: created, password, followUp };
+  }
+
+  // ---- one's own profile -------------------------------------------------------------------
+
+  /** Changes his own name, language or pinned replies; the answer is his whole `MeView`. */
+  patchMe(patch: MePatch): Promise<Problem | null> {
+    return this.run(
+      () => this.host.api<MeView>('PATCH', '/api/v1/me', { body: patch }),
+      (me) => this.host.meSaved(me),
+    );
+  }
+
+  // ---- sites: the installation page ----------------------------------------------------------
+
+  /** Reads the sites (again, for "check installation": the widget's last sighting comes with them). */
+  async loadSites(): Promise<void> {
+    this.sitesLoading = true;
+    this.sitesProblem = null;
+    this.changed();
+    this.sitesProblem = await this.run(
+      () => this.host.api<Items<SiteView>>('GET', '/api/v1/sites'),
+      (list) => {
+        this.sites = list.items;
+        this.sitesCheckedAt = new Date();
+      },
+    );
+    this.sitesLoading = false;
+    this.changed();
+  }
+
+  /** Replaces a site's allowed origins; a refusal names the line (`allowed_origins[1]`). */
+  patchSite(siteId: string, patch: SitePatch): Promise<Problem | null> {
+    return this.run(
+      () => this.host.api<SiteView>('PATCH', `/api/v1/sites/${encodeURIComponent(siteId)}`, { body: patch }),
+      (site) => (this.sites = this.sites.map((x) => (x.id === site.id ? site : x))),
     );
   }
 

@@ -1,16 +1,11 @@
 /** The audit log page's controller: pages of `GET /api/v1/audit-log`, newest first, "load more" by cursor. */
 import type { Requester } from '../../shared/api';
 import { query } from '../../shared/api';
-import type { AuditView } from '../../shared/api-types';
+import type { AuditPage, AuditView } from '../../shared/api-types';
 import { Observable } from '../../shared/store';
 import type { Problem } from '../console-state';
 
 export const AUDIT_PAGE = 50;
-
-export interface AuditPage {
-  items: AuditView[];
-  next_cursor: string | null;
-}
 
 export interface AuditHost {
   api: Requester;

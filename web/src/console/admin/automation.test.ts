@@ -122,7 +122,7 @@ describe('automation form', () => {
     expect(parentPath('a')).toBeNull();
   });
 
-  it('words the console\'s checks and takes the server\'s message for its field', () => {
+  it('words the console\'s checks and the server\'s refusal of its field in the console\'s language', () => {
     const t = makeT('ru');
     expect(issueText(t, { field: 'sla.first_reply_seconds', reason: 'range', min: 10, max: 604800 })).toBe('От 10 секунд до 7 дней.');
     expect(issueText(t, { field: 'auto_close.silence_minutes', reason: 'range', min: 1, max: 1440 })).toBe('Число от 1 до 1440.');
@@ -134,7 +134,7 @@ describe('automation form', () => {
     });
     expect([...messages]).toEqual([
       ['persona.name', 'Заполните это поле.'],
-      ['business_hours.week[2].close', 'close must be after open'],
+      ['business_hours.week[2].close', 'Закрытие должно быть позже открытия.'],
     ]);
     expect([...fieldMessages(t, [], { code: 'validation_failed', details: { field: 'offline.message' } })]).toEqual([['offline.message', 'Недопустимое значение.']]);
   });

@@ -31,15 +31,17 @@ export const TIME_ZONES: readonly string[] = [
   'UTC',
 ];
 
+const WORKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri'];
+
 /** The server's defaults, for the parts an answer leaves out. */
 export const DEFAULT_AUTOMATION: AutomationView = {
   business_hours: {
     enabled: false,
     time_zone: 'Europe/Moscow',
-    week: (['mon', 'tue', 'wed', 'thu', 'fri'] as Weekday[]).map((day) => ({ day, open: '09:00', close: '18:00' })),
+    week: WORKDAYS.map((day) => ({ day, open: '09:00', close: '18:00' })),
     holidays: [],
   },
-  sla: { enabled: true, first_reply_seconds: 60, next_reply_seconds: 300, resolution_seconds: 1800, business_hours: false },
+  sla: { enabled: false, first_reply_seconds: 60, next_reply_seconds: 300, resolution_seconds: 1800, business_hours: true },
   auto_close: {
     enabled: true,
     silence_minutes: 10,

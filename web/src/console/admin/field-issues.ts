@@ -17,7 +17,25 @@ export type IssueReason =
   | 'date'
   | 'time_zone'
   | 'hold_longer'
-  | 'phrases_count';
+  | 'phrases_count'
+  // Mostly the server's reasons (see server-issues.ts), worded by the console:
+  | 'too_short'
+  | 'length'
+  | 'email'
+  | 'origin'
+  | 'regex'
+  | 'choice'
+  | 'control_chars'
+  | 'too_many'
+  | 'too_few'
+  | 'duplicate'
+  | 'taken'
+  | 'language'
+  | 'slug'
+  | 'future'
+  | 'not_found'
+  | 'letter'
+  | 'invalid';
 
 export interface FieldIssue {
   field: string;

@@ -3,7 +3,7 @@
  * sessions. A changed password ends his other sessions, so the list is read again after it.
  */
 import type { Requester } from '../../shared/api';
-import type { Items, SessionView } from '../../shared/api-types';
+import type { EndedSessions, Items, SessionView } from '../../shared/api-types';
 import { Observable } from '../../shared/store';
 import type { Problem } from '../console-state';
 
@@ -84,7 +84,7 @@ export class SecurityState extends Observable {
     this.endingOthers = true;
     this.changed();
     try {
-      const done = await this.host.api<{ ended: number }>('POST', '/api/v1/me/sessions/end-others');
+      const done = await this.host.api<EndedSessions>('POST', '/api/v1/me/sessions/end-others');
       this.sessions = this.sessions.filter((s) => s.current);
       return done?.ended ?? 0;
     } catch (e) {

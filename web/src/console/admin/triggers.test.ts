@@ -32,7 +32,7 @@ describe('proactive message form', () => {
     expect(triggerRequest(d)).toEqual({ ok: true, body: input });
     const added = { ...d, conditions: [...d.conditions, { ...newCondition('url'), pattern: '  /cart ' }] };
     const r = triggerRequest(added);
-    expect(r.ok && r.body.conditions[3]).toEqual({ type: 'url', pattern: '/cart', regex: false });
+    expect(r.ok && r.body.conditions?.[3]).toEqual({ type: 'url', pattern: '/cart', regex: false });
   });
 
   it('refuses empty text and numbers out of range, named as the server names them', () => {

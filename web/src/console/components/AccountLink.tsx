@@ -10,10 +10,10 @@ import '../account.css';
 
 export function AccountLink() {
   const { state, t } = useConsole();
-  const me = state.me!;
+  const me = state.session.me!;
   const role = roleLabel(t, me.operator.role);
   const route = { view: 'admin', section: 'account' } as const;
-  const current = state.route.view === 'admin' && state.route.section === 'account';
+  const current = state.session.route.view === 'admin' && state.session.route.section === 'account';
   return (
     <a
       class={`app-user-link${current ? ' active' : ''}`}

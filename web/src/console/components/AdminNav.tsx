@@ -1,8 +1,9 @@
 /**
  * The way between the dialogs and the pages beside them: admins see channels (a channel's
- * automation is reached from there), operators (and beside them the audit log), routing
- * rules, proactive messages, tags and saved replies; supervisors tags and saved replies;
- * operators their saved replies. Everyone's Security page opens from his name (AppHeader).
+ * automation is reached from there), operators (and beside them the audit log), installing
+ * the widget, routing rules, proactive messages, tags and saved replies; supervisors tags and
+ * saved replies; operators their saved replies. Everyone's profile page opens from his name
+ * (AppHeader). Leaving a page with unsaved edits is asked about (ConsoleState.navigate).
  */
 import type { AdminSection } from '../routes';
 import { NAV_PARENT, pathFor, USER_PAGES } from '../routes';
@@ -13,6 +14,7 @@ const LABELS: Record<AdminSection, ConsoleKey> = {
   channels: 'nav.channels',
   automation: 'nav.channels',
   operators: 'nav.operators',
+  install: 'nav.install',
   rules: 'nav.rules',
   triggers: 'nav.triggers',
   tags: 'nav.tags',
@@ -26,7 +28,7 @@ export function AdminNav() {
   const sections = state.adminSections().filter((s) => !NAV_PARENT[s] && !USER_PAGES.includes(s));
   if (sections.length === 0) return null;
   const label = (s: AdminSection) => t(LABELS[s]);
-  const route = state.route;
+  const route = state.session.route;
   const go = (e: MouseEvent, to: () => void) => {
     if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
     e.preventDefault();
@@ -38,7 +40,7 @@ export function AdminNav() {
         href={pathFor({ view: 'dialogs', dialogId: null })}
         class={route.view === 'dialogs' ? 'active' : ''}
         aria-current={route.view === 'dialogs' ? 'page' : undefined}
-        onClick={(e) => go(e, () => state.navigate({ view: 'dialogs', dialogId: state.selectedId }))}
+        onClick={(e) => go(e, () => state.navigate({ view: 'dialogs', dialogId: state.dialog.selectedId }))}
         data-testid="nav-dialogs"
       >
         {t('nav.dialogs')}

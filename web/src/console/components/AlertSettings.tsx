@@ -2,8 +2,8 @@
 import { useConsole } from '../context';
 
 export function AlertSettings() {
-  const { state, t } = useConsole();
-  const a = state.attention;
+  const { state, t } = useConsole('alerts');
+  const a = state.alerts.attention;
   const permission = a.permission;
   return (
     <div class="alert-settings">

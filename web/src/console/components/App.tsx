@@ -7,14 +7,21 @@ import { AppHeader } from './AppHeader';
 import { ConnectionBanner } from './ConnectionBanner';
 import { DialogList } from './DialogList';
 import { DialogPane } from './DialogPane';
+import { KeyboardShortcuts } from './KeyboardShortcuts';
 import { LoginForm } from './LoginForm';
 import { MentionToasts } from './MentionToasts';
 import { NoticeBar } from './NoticeBar';
+import { PresenceBanner } from './PresenceBanner';
+import { SkipLinks } from './SkipLinks';
 import { SlaToasts } from './SlaToasts';
 
-export function App() {
-  const { state, t, lang } = useConsole();
-  const signedIn = state.auth === 'signed_in';
+/**
+ * The page's language and title (unread and queued counts). Its own component: it follows the
+ * lists and the read marks, which the shell itself must not redraw for.
+ */
+function DocumentTitle() {
+  const { state, t, lang } = useConsole('lists', 'dialog');
+  const signedIn = state.session.auth === 'signed_in';
   const unread = signedIn ? state.unreadTotal() : 0;
   const queue = signedIn ? state.queueCount() : 0;
 
@@ -27,8 +34,22 @@ export function App() {
       both: t('app.title_unread_queue'),
     });
   }, [lang, unread, queue, t]);
+  return null;
+}
 
-  if (state.auth === 'checking') {
+export function App() {
+  return (
+    <>
+      <DocumentTitle />
+      <Screen />
+    </>
+  );
+}
+
+/** Redrawn only by the session (sign-in, the page open, the language): the parts below follow their own slices. */
+function Screen() {
+  const { state, t } = useConsole();
+  if (state.session.auth === 'checking') {
     return (
       <div class="splash" data-testid="app-loading">
         <span class="spinner" aria-hidden="true" />
@@ -36,7 +57,7 @@ export function App() {
       </div>
     );
   }
-  if (state.auth === 'unreachable') {
+  if (state.session.auth === 'unreachable') {
     return (
       <div class="splash" role="alert">
         <p>{t('app.load_failed')}</p>
@@ -46,26 +67,32 @@ export function App() {
       </div>
     );
   }
-  if (state.auth === 'signed_out') return <LoginForm />;
+  if (state.session.auth === 'signed_out') return <LoginForm />;
 
-  const admin = state.route.view === 'admin';
+  const route = state.session.route;
+  const admin = route.view === 'admin';
+  // The route names the open dialog as `dialog.selectedId` does (ConsoleState.open keeps them together).
   return (
-    <div class={`shell${state.selectedId && !admin ? ' has-selection' : ''}`}>
+    <div class={`shell${route.view === 'dialogs' && route.dialogId ? ' has-selection' : ''}`}>
+      {!admin && <SkipLinks />}
       <AppHeader />
       <ConnectionBanner />
+      <PresenceBanner />
       <NoticeBar />
-      {state.route.view === 'admin' ? (
-        <AdminPage section={state.route.section} channelId={state.route.channelId} />
+      {/* Notes take their own room under the top bar: they never cover a control (Toast). */}
+      <section class="toasts" aria-label={t('toasts.label')} aria-live="polite">
+        <SlaToasts />
+        <MentionToasts />
+      </section>
+      {route.view === 'admin' ? (
+        <AdminPage section={route.section} channelId={route.channelId} />
       ) : (
         <div class="workspace">
           <DialogList />
           <DialogPane />
         </div>
       )}
-      <div class="toasts" aria-live="polite">
-        <SlaToasts />
-        <MentionToasts />
-      </div>
+      <KeyboardShortcuts />
     </div>
   );
 }

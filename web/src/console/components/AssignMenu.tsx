@@ -9,9 +9,9 @@ import { presenceLabel } from './PresenceSwitch';
 const QUEUE = '';
 
 export function AssignMenu({ dialog, onClose }: { dialog: DialogView; onClose: () => void }) {
-  const { state, t, lang } = useConsole();
+  const { state, t, lang } = useConsole('lists', 'team');
   // A deactivated operator cannot take dialogs: he is not offered.
-  const operators = [...state.operators.values()]
+  const operators = [...state.team.operators.values()]
     .filter((o) => !o.deactivated)
     .sort((a, b) => a.display_name.localeCompare(b.display_name));
   // Start from someone who can take it now (the server refuses offline and full operators).
@@ -19,7 +19,7 @@ export function AssignMenu({ dialog, onClose }: { dialog: DialogView; onClose: (
     () => operators.find((o) => o.id !== dialog.assignee?.id && !operatorRefusal(o))?.id ?? (dialog.assignee ? QUEUE : operators[0]?.id ?? QUEUE),
   );
   const [problem, setProblem] = useState<Problem | null>(null);
-  const busy = state.acting.has(dialog.id);
+  const busy = state.lists.acting.has(dialog.id);
 
   useEffect(() => {
     const esc = (e: KeyboardEvent) => e.key === 'Escape' && onClose();

@@ -3,7 +3,7 @@ import type { AssigneeView } from '../../shared/api-types';
 import { useConsole } from '../context';
 import { Avatar } from './Avatar';
 
-export function AssigneeChip({ assignee, testid }: { assignee: AssigneeView | null; testid?: string }) {
+export function AssigneeChip({ assignee, testid }: { assignee?: AssigneeView | null; testid?: string }) {
   const { state, t } = useConsole();
   if (!assignee) {
     return (
@@ -13,7 +13,7 @@ export function AssigneeChip({ assignee, testid }: { assignee: AssigneeView | nu
       </span>
     );
   }
-  const me = assignee.id === state.me?.operator.id;
+  const me = assignee.id === state.session.me?.operator.id;
   return (
     <span class={`assignee-chip${me ? ' me' : ''}`} title={t('row.assignee', { name: assignee.display_name })} data-testid={testid} data-assigned="true">
       <Avatar name={assignee.display_name} size="xs" />

@@ -8,13 +8,13 @@ import type { Problem } from '../console-state';
 import { problemText, useConsole } from '../context';
 
 export function CategorySelect({ dialog }: { dialog: DialogView }) {
-  const { state, t, lang } = useConsole();
+  const { state, t, lang } = useConsole('lists', 'tools');
   const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
   const select = useRef<HTMLSelectElement>(null);
-  const needed = state.categoryNeeded.has(dialog.id);
+  const needed = state.lists.categoryNeeded.has(dialog.id);
   const current = dialog.category;
-  const options = state.categories.filter((c) => !c.archived || c.id === current?.id);
+  const options = state.tools.categories.filter((c) => !c.archived || c.id === current?.id);
   const known = !current || options.some((c) => c.id === current.id);
 
   useEffect(() => {

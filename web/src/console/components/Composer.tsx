@@ -1,7 +1,7 @@
 /**
  * The box under the timeline: a reply to the visitor or, switched to "Note", an internal note
  * only operators see (yellow, with `@` mentions). Enter sends, Shift+Enter adds a line; "/" at
- * the start opens the saved replies, Ctrl+1..9 inserts the first nine; an emoji picker; files
+ * the start opens the saved replies, Ctrl+1..9 inserts the reply pinned to that number; an emoji picker; files
  * by the paperclip or by pasting, checked against the limits before they upload.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -13,7 +13,7 @@ import { toProblem } from '../console-state';
 import { problemText, useConsole } from '../context';
 import { refusalText, sizeText, uploadProblemText } from '../files';
 import { insertMention, matchOperators, mentionAt, mentionDone } from '../mentions';
-import { fillReply, orderedReplies, searchReplies, shortcutNumber, slashQuery } from '../saved-replies';
+import { fillReply, orderedReplies, searchReplies, shortcutNumber, shortcutOf, shortcutReply, slashQuery } from '../saved-replies';
 import { FileChips } from './FileChips';
 import { MentionPopup } from './MentionPopup';
 import { SavedRepliesPopup } from './SavedRepliesPopup';
@@ -35,7 +35,7 @@ function draftFor(dialogId: string): Draft {
 }
 
 export function Composer({ dialogId }: { dialogId: string }) {
-  const { state, t, lang } = useConsole();
+  const { state, t, lang } = useConsole('lists', 'dialog', 'tools', 'team');
   const draft = draftFor(dialogId);
   const { text, mode, files } = draft;
   const [, setVersion] = useState(0);
@@ -50,16 +50,16 @@ export function Composer({ dialogId }: { dialogId: string }) {
   const emojiButton = useRef<HTMLButtonElement>(null);
   const nextCaret = useRef<number | null>(null);
 
-  const dialog = state.dialogs.get(dialogId);
-  const meId = state.me?.operator.id ?? null;
+  const dialog = state.lists.dialogs.get(dialogId);
+  const meId = state.session.me?.operator.id ?? null;
   const limits = state.uploadLimits();
-  const replies = orderedReplies(state.savedReplies, dialog?.channel_id ?? null);
+  const replies = orderedReplies(state.tools.savedReplies, dialog?.channel_id ?? null);
   const slash = slashQuery(text);
   const showReplies = slash !== null && dismissed !== text;
   const replyHits = showReplies ? searchReplies(replies, slash) : [];
   const typedMention = mode === 'note' && !showReplies && dismissed !== text ? mentionAt(text, caret) : null;
-  const mention = typedMention && !mentionDone(typedMention.query, state.operators.values()) ? typedMention : null;
-  const mentionHits = mention ? matchOperators(state.operators.values(), mention.query, meId) : [];
+  const mention = typedMention && !mentionDone(typedMention.query, state.team.operators.values()) ? typedMention : null;
+  const mentionHits = mention ? matchOperators(state.team.operators.values(), mention.query, meId) : [];
   const listLength = showReplies ? replyHits.length : mention ? mentionHits.length : 0;
   const at = Math.max(0, Math.min(index, listLength - 1));
   const uploading = files.uploading();
@@ -69,7 +69,8 @@ export function Composer({ dialogId }: { dialogId: string }) {
     setCaret(input.current?.selectionStart ?? 0);
     setPicking(false);
     setDismissed(null);
-    input.current?.focus();
+    // A dialog opened by a move through the list with the keyboard keeps the focus on its row.
+    if (state.dialog.focusWish !== 'row') input.current?.focus();
     // "Edit" on a refused message puts its text back here.
     const edit = (e: Event) => {
       const { dialogId: target, body } = (e as CustomEvent<{ dialogId: string; body: string }>).detail;
@@ -83,6 +84,11 @@ export function Composer({ dialogId }: { dialogId: string }) {
   }, [dialogId]);
 
   useEffect(() => setIndex(0), [slash, mention?.query, mention?.start]);
+
+  // Asked for by an action whose button went away (accepting the dialog): the reply box takes the focus.
+  useEffect(() => {
+    if (state.takeFocus('composer')) input.current?.focus();
+  });
 
   // After an insertion the caret goes right after what went in.
   useEffect(() => {
@@ -116,8 +122,8 @@ export function Composer({ dialogId }: { dialogId: string }) {
 
   const fill = (r: SavedReplyView) =>
     fillReply(r.body, {
-      visitorName: state.cards.get(dialogId)?.card?.name ?? dialog?.visitor.name,
-      operatorName: state.me?.operator.display_name,
+      visitorName: state.dialog.cards.get(dialogId)?.card?.name ?? dialog?.visitor.name,
+      operatorName: state.session.me?.operator.display_name,
     });
 
   const insertReply = (r: SavedReplyView) => {
@@ -141,7 +147,7 @@ export function Composer({ dialogId }: { dialogId: string }) {
     const n = shortcutNumber(e);
     if (n !== null) {
       e.preventDefault();
-      const r = replies[n - 1];
+      const r = shortcutReply(state.tools.savedReplies, state.session.me?.profile?.shortcuts, n, replies);
       if (r) insertReply(r);
       return true;
     }
@@ -209,6 +215,7 @@ export function Composer({ dialogId }: { dialogId: string }) {
 
   return (
     <form
+      id="composer"
       class={`composer${note ? ' composer-note' : ''}`}
       data-testid="composer"
       data-mode={mode}
@@ -218,27 +225,9 @@ export function Composer({ dialogId }: { dialogId: string }) {
       }}
     >
       {showReplies && (
-        <SavedRepliesPopup all={replies} hits={replyHits} index={at} onPick={insertReply} onHover={setIndex} channelName={(id) => state.channelName(id)} preview={fill} />
+        <SavedRepliesPopup all={replies} pin={(r) => shortcutOf(state.session.me?.profile?.shortcuts, r, replies)} hits={replyHits} index={at} onPick={insertReply} onHover={setIndex} channelName={(id) => state.channelName(id)} preview={fill} />
       )}
       {mention && <MentionPopup operators={mentionHits} index={at} onPick={(o) => pickMention(o.display_name)} onHover={setIndex} />}
-      <div class="composer-top">
-        <div class="segmented segmented-small" role="tablist" aria-label={t('composer.mode_label')}>
-          {(['reply', 'note'] as const).map((m) => (
-            <button
-              key={m}
-              type="button"
-              role="tab"
-              aria-selected={mode === m}
-              class={`${mode === m ? 'active' : ''} mode-${m}`}
-              onClick={() => setMode(m)}
-              data-testid={`composer-mode-${m}`}
-            >
-              {m === 'reply' ? t('composer.mode_reply') : t('composer.mode_note')}
-            </button>
-          ))}
-        </div>
-        {note && <span class="composer-note-hint">{t('composer.note_hint')}</span>}
-      </div>
       <div class="composer-box">
         <ComposerInput
           inputRef={input}
@@ -276,6 +265,22 @@ export function Composer({ dialogId }: { dialogId: string }) {
       )}
       <div class="composer-foot">
         <div class="composer-tools">
+          {/* Reply or note: beside the tools rather than on a line of its own, so the timeline keeps the height. */}
+          <div class="segmented segmented-small composer-mode" role="tablist" aria-label={t('composer.mode_label')}>
+            {(['reply', 'note'] as const).map((m) => (
+              <button
+                key={m}
+                type="button"
+                role="tab"
+                aria-selected={mode === m}
+                class={`${mode === m ? 'active' : ''} mode-${m}`}
+                onClick={() => setMode(m)}
+                data-testid={`composer-mode-${m}`}
+              >
+                {m === 'reply' ? t('composer.mode_reply') : t('composer.mode_note')}
+              </button>
+            ))}
+          </div>
           <div class="emoji-anchor">
             <button
               type="button"
@@ -337,9 +342,13 @@ export function Composer({ dialogId }: { dialogId: string }) {
             }}
             data-testid="composer-file"
           />
-          <span class="composer-hint">
-            {t('composer.hint')} · {t('composer.shortcuts_hint')}
-          </span>
+          {note ? (
+            <span class="composer-hint composer-note-hint">{t('composer.note_hint')}</span>
+          ) : (
+            <span class="composer-hint" title={`${t('composer.hint')} · ${t('composer.shortcuts_hint')}`}>
+              {t('composer.hint')} · {t('composer.shortcuts_hint')}
+            </span>
+          )}
         </div>
         <button
           type="submit"

@@ -15,30 +15,30 @@ import { SearchResults } from './SearchResults';
 import { StatusSwitch } from './StatusSwitch';
 
 export function DialogList() {
-  const { state, t } = useConsole();
-  const searching = state.search.query.trim().length >= 2;
+  const { state, t } = useConsole('lists', 'tools');
+  const searching = state.tools.search.query.trim().length >= 2;
   return (
-    <nav class="dialog-list" aria-label={t('list.title')} data-testid="dialog-list">
+    <nav id="dialog-list" class="dialog-list" aria-label={t('list.title')} data-testid="dialog-list">
       <div class="dialog-list-head">
         <SearchBox />
         {!searching && <ListTabs />}
-        {!searching && state.listTab === 'dialogs' && (
+        {!searching && state.lists.listTab === 'dialogs' && (
           <>
             <StatusSwitch />
             <ListFilters />
           </>
         )}
       </div>
-      {searching ? <SearchResults /> : state.listTab === 'dialogs' ? <DialogRows /> : <QueueList />}
+      {searching ? <SearchResults /> : state.lists.listTab === 'dialogs' ? <DialogRows /> : <QueueList />}
     </nav>
   );
 }
 
 function DialogRows() {
-  const { state, t, lang } = useConsole();
+  const { state, t, lang } = useConsole('lists');
   const now = useNow(1000);
   const dialogs = state.visible();
-  const f = state.filter;
+  const f = state.lists.filter;
   const onlyStatus = JSON.stringify({ ...f, status: DEFAULT_FILTER.status }) === JSON.stringify(DEFAULT_FILTER);
   const empty = !onlyStatus
     ? t('list.empty_filtered')
@@ -51,17 +51,17 @@ function DialogRows() {
         : t('list.empty_all');
 
   return (
-    <div class={`dialog-list-body${state.selection.size > 0 ? ' selecting' : ''}`}>
+    <div class={`dialog-list-body${state.lists.selection.size > 0 ? ' selecting' : ''}`}>
       <BulkBar visibleIds={dialogs.filter((d) => d.status === 'open').map((d) => d.id)} />
-      {dialogs.length === 0 && state.listLoading && <p class="list-note">{t('list.loading')}</p>}
-      {dialogs.length === 0 && !state.listLoading && !state.listProblem && (
+      {dialogs.length === 0 && state.lists.listLoading && <p class="list-note">{t('list.loading')}</p>}
+      {dialogs.length === 0 && !state.lists.listLoading && !state.lists.listProblem && (
         <p class="list-note" data-testid="dialog-list-empty">
           {empty}
         </p>
       )}
-      {state.listProblem && (
+      {state.lists.listProblem && (
         <p class="list-note list-error" role="alert">
-          {problemText(t, lang, state.listProblem)}{' '}
+          {problemText(t, lang, state.lists.listProblem)}{' '}
           <button type="button" class="link" onClick={() => void state.loadList()}>
             {t('app.retry')}
           </button>
@@ -72,8 +72,8 @@ function DialogRows() {
           <DialogRow key={d.id} dialog={d} now={now} />
         ))}
       </ul>
-      {state.nextCursor && (
-        <button type="button" class="btn btn-ghost btn-block" disabled={state.listLoading} onClick={() => void state.loadList(true)}>
+      {state.lists.nextCursor && (
+        <button type="button" class="btn btn-ghost btn-block" disabled={state.lists.listLoading} onClick={() => void state.loadList(true)}>
           {t('list.load_more')}
         </button>
       )}

@@ -14,8 +14,8 @@ import { TypingLine } from './TypingLine';
 import { VisitorCard } from './VisitorCard';
 
 export function DialogPane() {
-  const { state, t, lang } = useConsole();
-  const id = state.selectedId;
+  const { state, t, lang } = useConsole('lists', 'dialog');
+  const id = state.dialog.selectedId;
   if (!id) {
     return (
       <main class="dialog-pane" data-testid="dialog-none">
@@ -36,8 +36,8 @@ export function DialogPane() {
       </main>
     );
   }
-  const dialog = state.dialogs.get(id) ?? null;
-  const entry = state.loaded.get(id);
+  const dialog = state.lists.dialogs.get(id) ?? null;
+  const entry = state.dialog.loaded.get(id);
   return (
     <main class="dialog-pane" data-testid="dialog-view" data-dialog-id={id}>
       <ActiveTabs />
@@ -65,7 +65,7 @@ export function DialogPane() {
           <Composer dialogId={id} />
         ))}
       </div>
-      {dialog && state.cardShown && <VisitorCard dialog={dialog} />}
+      {dialog && state.dialog.cardShown && <VisitorCard dialog={dialog} />}
       </div>
     </main>
   );

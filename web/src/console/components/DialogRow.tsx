@@ -2,7 +2,9 @@
  * One dialog in the list: who, the last message, the SLA countdown, how long the visitor waits
  * (or how long ago, or until when it is snoozed), messages awaiting a reply, unread count, who
  * holds it, how it began (offline request, proactive message), its tags, the red mark of a
- * long wait, and a box to tick it for a bulk close (with the reason when that close refused it).
+ * long wait, a passed resolution target, and a box to tick it for a bulk close (with the reason
+ * when that close refused it). Every badge says in words what it counts (title and aria-label);
+ * the name keeps its room and the row never scrolls sideways (console.css).
  */
 import type { DialogView } from '../../shared/api-types';
 import { visitorName } from '../../shared/names';
@@ -13,15 +15,16 @@ import { isSnoozed, snoozeTime } from '../snooze';
 import { AssigneeChip } from './AssigneeChip';
 import { Avatar } from './Avatar';
 import { OriginMark } from './OriginMark';
+import { SlaBreachMark } from './SlaBreachMark';
 import { SlaCountdown } from './SlaCountdown';
 import { WaitingAlertMark } from './WaitingAlertMark';
 import { WaitingTime } from './WaitingTime';
 
 export function DialogRow({ dialog, now }: { dialog: DialogView; now: number }) {
-  const { state, t, lang } = useConsole();
+  const { state, t, lang } = useConsole('lists', 'dialog', 'team');
   const name = visitorName(dialog.visitor, t('visitor.numbered'));
-  const selected = state.selectedId === dialog.id;
-  const unread = selected ? 0 : shownUnread(dialog, state.readUpTo);
+  const selected = state.dialog.selectedId === dialog.id;
+  const unread = selected ? 0 : shownUnread(dialog, state.dialog.readUpTo);
   const last = dialog.last_message;
   const when = last?.created_at ?? dialog.updated_at;
   const waiting = dialog.status === 'open' ? dialog.waiting_since : null;
@@ -31,12 +34,12 @@ export function DialogRow({ dialog, now }: { dialog: DialogView; now: number }) 
     hours: t('time.hours'),
     yesterday: t('time.yesterday'),
   });
-  const channel = state.channels.length > 1 ? state.channelName(dialog.channel_id) : null;
+  const channel = state.team.channels.length > 1 ? state.channelName(dialog.channel_id) : null;
   const href = `/console/dialogs/${encodeURIComponent(dialog.id)}`;
   const alert = dialog.status === 'open' && dialog.waiting_alert;
   const snoozed = isSnoozed(dialog);
-  const ticked = state.selection.has(dialog.id);
-  const refusal = state.bulkRefusals.get(dialog.id);
+  const ticked = state.lists.selection.has(dialog.id);
+  const refusal = state.lists.bulkRefusals.get(dialog.id);
 
   return (
     <li class={`dialog-li${ticked ? ' ticked' : ''}`}>
@@ -45,7 +48,7 @@ export function DialogRow({ dialog, now }: { dialog: DialogView; now: number }) 
           type="checkbox"
           class="row-check"
           checked={ticked}
-          onChange={(e) => state.toggleSelected(dialog.id, e.currentTarget.checked)}
+          onChange={(e) => state.lists.toggleSelected(dialog.id, e.currentTarget.checked)}
           aria-label={t('bulk.select', { n: dialog.number })}
           title={t('bulk.select', { n: dialog.number })}
           data-testid="dialog-row-check"
@@ -75,6 +78,7 @@ export function DialogRow({ dialog, now }: { dialog: DialogView; now: number }) 
               {name}
             </span>
             {alert && <WaitingAlertMark />}
+            <SlaBreachMark dialog={dialog} variant="row" />
             <SlaCountdown dialog={dialog} now={now} testid="dialog-row-sla" />
             {snoozed ? (
               <span class="row-snoozed" data-testid="dialog-row-snoozed">
@@ -105,7 +109,7 @@ export function DialogRow({ dialog, now }: { dialog: DialogView; now: number }) 
               </span>
             )}
             {unread > 0 && (
-              <span class="badge" data-testid="dialog-row-unread" aria-label={t('list.unread', { n: unread })}>
+              <span class="badge" data-testid="dialog-row-unread" title={t('list.unread', { n: unread })} aria-label={t('list.unread', { n: unread })}>
                 {unread > 99 ? '99+' : unread}
               </span>
             )}
@@ -113,9 +117,13 @@ export function DialogRow({ dialog, now }: { dialog: DialogView; now: number }) 
           <span class="dialog-row-meta">
             <AssigneeChip assignee={dialog.assignee} testid="dialog-row-assignee" />
             <OriginMark dialog={dialog} variant="row" />
-            {channel && <span class="dialog-row-channel">{channel}</span>}
+            {channel && (
+              <span class="dialog-row-channel" title={t('dialog.channel', { name: channel })}>
+                {channel}
+              </span>
+            )}
             {(dialog.tags ?? []).map((tag) => (
-              <span key={tag.id} class="row-tag" data-testid="dialog-row-tag">
+              <span key={tag.id} class="row-tag" title={`${t('tags.label')}: ${tag.name}`} data-testid="dialog-row-tag">
                 {tag.name}
               </span>
             ))}

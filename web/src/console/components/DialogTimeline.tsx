@@ -14,14 +14,14 @@ function startsGroup(prev: MessageView | undefined, m: MessageView): boolean {
 }
 
 export function DialogTimeline({ dialogId }: { dialogId: string }) {
-  const { state, t, lang } = useConsole();
-  const entry = state.loaded.get(dialogId);
+  const { state, t, lang } = useConsole('lists', 'dialog');
+  const entry = state.dialog.loaded.get(dialogId);
   const scroller = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
   const shownFor = useRef<string | null>(null);
   const messages = entry?.messages.log.list() ?? [];
   const pending = entry?.messages.outbox.list() ?? [];
-  const readSeq = readMarkSeq(messages, state.dialogs.get(dialogId)?.visitor_read_seq);
+  const readSeq = readMarkSeq(messages, state.lists.dialogs.get(dialogId)?.visitor_read_seq);
 
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -40,6 +40,8 @@ export function DialogTimeline({ dialogId }: { dialogId: string }) {
       ref={scroller}
       role="log"
       aria-label={t('dialog.messages')}
+      // A long conversation scrolls: the keyboard reaches it to scroll it too.
+      tabIndex={0}
       data-testid="timeline"
       onScroll={(e) => {
         const el = e.currentTarget;

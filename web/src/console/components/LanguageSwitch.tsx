@@ -10,8 +10,8 @@ export function LanguageSwitch() {
         <button
           key={lang}
           type="button"
-          class={lang === state.lang ? 'active' : ''}
-          aria-pressed={lang === state.lang}
+          class={lang === state.session.lang ? 'active' : ''}
+          aria-pressed={lang === state.session.lang}
           onClick={() => state.setLang(lang)}
           data-testid={`lang-${lang}`}
         >

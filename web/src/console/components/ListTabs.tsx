@@ -2,9 +2,9 @@
 import { useConsole } from '../context';
 
 export function ListTabs() {
-  const { state, t } = useConsole();
+  const { state, t } = useConsole('lists');
   const count = state.queueCount();
-  const tab = state.listTab;
+  const tab = state.lists.listTab;
   return (
     <div class="list-tabs" role="tablist" aria-label={t('tabs.label')}>
       <button

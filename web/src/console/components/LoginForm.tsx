@@ -35,7 +35,7 @@ export function LoginForm() {
           <span class="brand-name">{t('app.name')}</span>
         </div>
         <h1>{t('login.title')}</h1>
-        {state.sessionEnded && !problem && (
+        {state.session.sessionEnded && !problem && (
           <p class="form-note" role="status" data-testid="login-session-ended">
             {t('login.session_ended')}
           </p>

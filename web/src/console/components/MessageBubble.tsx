@@ -3,7 +3,7 @@
  * under the operator's message the visitor has read), and an operator's own message waiting
  * for its ack.
  */
-import type { MessageView } from '../../shared/api-types';
+import { oneOf, type AutomaticKind, type MessageView } from '../../shared/api-types';
 import { type PendingMessage, canRetry } from '../../shared/messages';
 import { visitorName } from '../../shared/names';
 import { RichText } from '../../shared/RichText';
@@ -13,6 +13,8 @@ import { sizeText } from '../files';
 import { isNote } from '../tools';
 import { AttachmentList } from './AttachmentList';
 import { SystemLine } from './SystemLine';
+
+const AUTOMATIC_KINDS: readonly AutomaticKind[] = ['greeting', 'prompt', 'proactive'];
 
 function NoteLabel() {
   const { t } = useConsole();
@@ -27,17 +29,19 @@ function NoteLabel() {
 }
 
 export function MessageBubble({ message, first, read = false }: { message: MessageView; first: boolean; read?: boolean }) {
-  const { state, t, lang } = useConsole();
+  const { state, t, lang } = useConsole('lists');
   const kind = message.author.kind;
   if (kind === 'system') return <SystemLine message={message} />;
   const fromVisitor = kind === 'visitor';
   const note = isNote(message);
-  const dialog = state.dialogs.get(message.dialog_id);
-  const mine = !fromVisitor && message.author.id === state.me?.operator.id;
+  const dialog = state.lists.dialogs.get(message.dialog_id);
+  const mine = !fromVisitor && message.author.id === state.session.me?.operator.id;
   const name = fromVisitor
     ? message.author.name?.trim() || visitorName(dialog?.visitor, t('visitor.numbered'))
     : message.author.name || t('author.operator');
-  const showHead = first || note;
+  // A kind this console has no words for is shown like a person's line.
+  const automatic = oneOf(message.automatic, AUTOMATIC_KINDS);
+  const showHead = first || note || automatic !== null;
   return (
     <div
       class={`msg ${fromVisitor ? 'msg-visitor' : 'msg-operator'}${mine ? ' msg-mine' : ''}${note ? ' msg-note' : ''}${showHead ? ' msg-first' : ''}`}
@@ -54,6 +58,11 @@ export function MessageBubble({ message, first, read = false }: { message: Messa
           <span class="msg-author" data-testid="message-author">
             {name}
           </span>
+          {automatic && (
+            <span class="msg-auto" data-testid="message-automatic" title={t('message.automatic_hint')}>
+              {t(`message.automatic_${automatic}`)}
+            </span>
+          )}
           <time dateTime={message.created_at}>{formatClock(message.created_at, lang)}</time>
         </div>
       )}

@@ -1,10 +1,9 @@
 /** The operator's presence in the header: online / away / offline, with a coloured dot. */
-import type { Presence } from '../../shared/api-types';
+import { oneOf, PRESENCES, type Presence } from '../../shared/api-types';
 import type { Translate } from '../../shared/i18n';
 import { useConsole } from '../context';
 import type { ConsoleKey } from '../i18n';
 
-const PRESENCES: readonly Presence[] = ['online', 'away', 'offline'];
 
 export function presenceLabel(t: Translate<ConsoleKey>, p: Presence): string {
   return p === 'online' ? t('presence.online') : p === 'away' ? t('presence.away') : t('presence.offline');
@@ -18,9 +17,12 @@ export function PresenceSwitch() {
       <span class={`presence-dot presence-${presence}`} aria-hidden="true" />
       <select
         value={presence}
-        disabled={state.presenceBusy}
+        disabled={state.session.presenceBusy}
         aria-label={t('presence.label')}
-        onChange={(e) => void state.setPresence(e.currentTarget.value as Presence)}
+        onChange={(e) => {
+          const presence = oneOf(e.currentTarget.value, PRESENCES);
+          if (presence) void state.setPresence(presence);
+        }}
         data-testid="presence"
         data-presence={presence}
       >

@@ -5,19 +5,20 @@ import { problemText, useConsole } from '../context';
 import { waitingSince } from '../queue';
 import { Avatar } from './Avatar';
 import { OriginMark } from './OriginMark';
+import { SlaBreachMark } from './SlaBreachMark';
 import { SlaCountdown } from './SlaCountdown';
 import { WaitingAlertMark } from './WaitingAlertMark';
 import { WaitingTime } from './WaitingTime';
 
 export function QueueRow({ dialog, now }: { dialog: DialogView; now: number }) {
-  const { state, t, lang } = useConsole();
+  const { state, t, lang } = useConsole('lists', 'dialog', 'team');
   const name = visitorName(dialog.visitor, t('visitor.numbered'));
   const since = waitingSince(dialog);
-  const accepting = state.acting.has(dialog.id);
-  const problem = state.actionProblems.get(dialog.id);
-  const selected = state.selectedId === dialog.id;
+  const accepting = state.lists.acting.has(dialog.id);
+  const problem = state.lists.actionProblems.get(dialog.id);
+  const selected = state.dialog.selectedId === dialog.id;
   const city = dialog.visitor.city?.trim();
-  const channel = state.channels.length > 1 ? state.channelName(dialog.channel_id) : null;
+  const channel = state.team.channels.length > 1 ? state.channelName(dialog.channel_id) : null;
 
   return (
     <li
@@ -34,6 +35,7 @@ export function QueueRow({ dialog, now }: { dialog: DialogView; now: number }) {
               {name}
             </span>
             {dialog.waiting_alert && <WaitingAlertMark />}
+            <SlaBreachMark dialog={dialog} variant="row" />
             <OriginMark dialog={dialog} variant="row" />
             <span class="spacer" />
             <SlaCountdown dialog={dialog} now={now} testid="queue-row-sla" />

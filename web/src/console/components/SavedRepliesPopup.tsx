@@ -1,13 +1,15 @@
 /**
  * The saved replies over the composer while it holds "/…": the search's hits, each with its
- * scope and, for the first nine of the whole list, its Ctrl+N shortcut.
+ * scope and, for a reply pinned to one (see saved-replies.ts), its Ctrl+N shortcut.
  */
 import type { SavedReplyView } from '../../shared/api-types';
 import { useConsole } from '../context';
 
 interface Props {
-  /** The whole ordered list (the shortcuts' numbers come from it). */
+  /** The whole ordered list. */
   all: SavedReplyView[];
+  /** A reply's Ctrl+N number, or null; without it, its place among the first nine of `all`. */
+  pin?: (r: SavedReplyView) => number | null;
   hits: SavedReplyView[];
   index: number;
   onPick: (r: SavedReplyView) => void;
@@ -17,7 +19,7 @@ interface Props {
   preview: (r: SavedReplyView) => string;
 }
 
-export function SavedRepliesPopup({ all, hits, index, onPick, onHover, channelName, preview }: Props) {
+export function SavedRepliesPopup({ all, pin, hits, index, onPick, onHover, channelName, preview }: Props) {
   const { t } = useConsole();
   const scope = (r: SavedReplyView) =>
     r.scope === 'personal'
@@ -38,7 +40,7 @@ export function SavedRepliesPopup({ all, hits, index, onPick, onHover, channelNa
       ) : (
         <ul role="listbox" aria-label={t('replies.popup_label')}>
           {hits.map((r, i) => {
-            const n = all.indexOf(r) + 1;
+            const n = pin ? (pin(r) ?? 0) : all.indexOf(r) + 1;
             return (
               <li
                 key={r.id}

@@ -5,15 +5,15 @@ import { useConsole } from '../context';
 const DEBOUNCE_MS = 300;
 
 export function SearchBox() {
-  const { state, t } = useConsole();
-  const [text, setText] = useState(state.search.query);
+  const { state, t } = useConsole('tools');
+  const [text, setText] = useState(state.tools.search.query);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   useEffect(() => () => clearTimeout(timer.current), []);
   // Cleared elsewhere (sign-out): follow.
   useEffect(() => {
-    if (state.search.query === '' && text !== '') setText('');
-  }, [state.search.query]);
+    if (state.tools.search.query === '' && text !== '') setText('');
+  }, [state.tools.search.query]);
 
   const change = (value: string) => {
     setText(value);

@@ -9,8 +9,8 @@ import { problemText, useConsole } from '../context';
 import { snippetParts } from '../tools';
 
 export function SearchResults() {
-  const { state, t, lang } = useConsole();
-  const { hits, loading, problem, query } = state.search;
+  const { state, t, lang } = useConsole('dialog', 'tools');
+  const { hits, loading, problem, query } = state.tools.search;
   return (
     <div class="dialog-list-body search-results" data-testid="search-results">
       {loading && !hits && <p class="list-note">{t('search.loading')}</p>}
@@ -37,7 +37,7 @@ export function SearchResults() {
             <li key={`${d.id}-${hit.message?.seq ?? 'v'}-${i}`}>
               <a
                 href={`/console/dialogs/${encodeURIComponent(d.id)}`}
-                class={`search-hit${state.selectedId === d.id ? ' selected' : ''}`}
+                class={`search-hit${state.dialog.selectedId === d.id ? ' selected' : ''}`}
                 data-testid="search-hit"
                 data-dialog-id={d.id}
                 onClick={(e) => {

@@ -1,5 +1,5 @@
 /** Snooze presets (1 hour, 3 hours, tomorrow 09:00 local) and a chosen date and time. */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { DialogView } from '../../shared/api-types';
 import type { Problem } from '../console-state';
 import { problemText, useConsole } from '../context';
@@ -11,6 +11,10 @@ export function SnoozeMenu({ dialog, onClose }: { dialog: DialogView; onClose: (
   const [problem, setProblem] = useState<Problem | null>(null);
   const [localProblem, setLocalProblem] = useState<'invalid' | 'past' | 'too_far' | null>(null);
   const [busy, setBusy] = useState(false);
+  const menu = useRef<HTMLDivElement>(null);
+
+  // Opened (by a click or the S key): the first choice has the focus.
+  useEffect(() => menu.current?.querySelector<HTMLElement>('.snooze-preset')?.focus(), []);
 
   useEffect(() => {
     const esc = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
@@ -35,7 +39,7 @@ export function SnoozeMenu({ dialog, onClose }: { dialog: DialogView; onClose: (
     new Intl.DateTimeFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', { weekday: 'short', hour: '2-digit', minute: '2-digit' }).format(d);
 
   return (
-    <div class="popover snooze-menu" role="dialog" aria-label={t('snooze.title')} data-testid="snooze-menu">
+    <div ref={menu} class="popover snooze-menu" role="dialog" aria-label={t('snooze.title')} data-testid="snooze-menu">
       <strong>{t('snooze.title')}</strong>
       <div class="snooze-presets">
         {SNOOZE_PRESETS.map((p) => (

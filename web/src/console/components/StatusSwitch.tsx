@@ -5,8 +5,8 @@ import { useConsole } from '../context';
 const STATUSES: DialogStatusFilter[] = ['open', 'snoozed', 'closed', 'all'];
 
 export function StatusSwitch() {
-  const { state, t } = useConsole();
-  const current = state.filter.status;
+  const { state, t } = useConsole('lists');
+  const current = state.lists.filter.status;
   const label = (f: DialogStatusFilter) =>
     f === 'open' ? t('status.open') : f === 'snoozed' ? t('status.snoozed') : f === 'closed' ? t('status.closed') : t('status.all');
   return (

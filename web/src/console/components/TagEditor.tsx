@@ -6,14 +6,14 @@ import { problemText, useConsole } from '../context';
 import { tagChoices } from '../tools';
 
 export function TagEditor({ dialog }: { dialog: DialogView }) {
-  const { state, t, lang } = useConsole();
+  const { state, t, lang } = useConsole('tools');
   const [adding, setAdding] = useState(false);
   const [search, setSearch] = useState('');
   const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
   const box = useRef<HTMLDivElement>(null);
   const tags = dialog.tags ?? [];
-  const choices = tagChoices(state.tags, tags, search);
+  const choices = tagChoices(state.tools.tags, tags, search);
 
   useEffect(() => {
     if (!adding) return;
@@ -81,7 +81,7 @@ export function TagEditor({ dialog }: { dialog: DialogView }) {
             data-testid="tag-search"
           />
           <ul class="tag-options">
-            {state.tags.filter((x) => !x.archived).length === 0 ? (
+            {state.tools.tags.filter((x) => !x.archived).length === 0 ? (
               <li class="muted">{t('tags.dictionary_empty')}</li>
             ) : choices.length === 0 ? (
               <li class="muted">{t('tags.no_match')}</li>

@@ -11,27 +11,34 @@ import { channelTargets, COMMENT_LIMIT, operatorTargets, type OperatorRefusal, t
 import { Avatar } from './Avatar';
 
 export function TransferDialog({ dialog, onClose }: { dialog: DialogView; onClose: () => void }) {
-  const { state, t, lang } = useConsole();
+  const { state, t, lang } = useConsole('lists', 'team');
   const [target, setTarget] = useState<TransferTarget | null>(null);
   const [comment, setComment] = useState('');
   const [problem, setProblem] = useState<Problem | null>(null);
   const [membersLoading, setMembersLoading] = useState(true);
   const box = useRef<HTMLFormElement>(null);
-  const busy = state.acting.has(dialog.id);
+  const busy = state.lists.acting.has(dialog.id);
 
   useEffect(() => {
     // Fresh presence and online counts: they decide what can be picked.
     void state.loadChannels();
-    void state.loadMembers(dialog.channel_id).finally(() => setMembersLoading(false));
-    box.current?.querySelector<HTMLElement>('input:not([disabled])')?.focus();
+    void state.loadMembers(dialog.channel_id).finally(() => {
+      setMembersLoading(false);
+      // Still on the title (nothing could be picked at first): the first choice that can be.
+      requestAnimationFrame(() => {
+        if (document.activeElement === box.current?.querySelector('h2')) box.current?.querySelector<HTMLElement>('input:not([disabled])')?.focus();
+      });
+    });
+    // The focus goes inside the window: on the first choice that can be picked, else on its title.
+    (box.current?.querySelector<HTMLElement>('input:not([disabled])') ?? box.current?.querySelector<HTMLElement>('h2'))?.focus();
     const esc = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
     addEventListener('keydown', esc);
     return () => removeEventListener('keydown', esc);
   }, [dialog.channel_id]);
 
-  const members = state.members.get(dialog.channel_id) ?? [];
-  const operators = operatorTargets(members, state.operators, [dialog.assignee?.id, state.me?.operator.id]);
-  const channels = channelTargets(state.channels, dialog.channel_id);
+  const members = state.team.members.get(dialog.channel_id) ?? [];
+  const operators = operatorTargets(members, state.team.operators, [dialog.assignee?.id, state.session.me?.operator.id]);
+  const channels = channelTargets(state.team.channels, dialog.channel_id);
 
   const reason = (r: OperatorRefusal, load: number, capacity: number) =>
     r === 'offline' ? t('transfer.reason_offline') : r === 'away' ? t('transfer.reason_away') : t('transfer.reason_full', { load, capacity });
@@ -50,7 +57,7 @@ export function TransferDialog({ dialog, onClose }: { dialog: DialogView; onClos
     <div class="modal-backdrop" onClick={(e) => e.target === e.currentTarget && onClose()}>
       <div class="modal transfer-dialog" role="dialog" aria-modal="true" aria-labelledby="transfer-title" data-testid="transfer-dialog">
         <form ref={box} onSubmit={submit}>
-          <h2 id="transfer-title">{t('transfer.title')}</h2>
+          <h2 id="transfer-title" tabIndex={-1}>{t('transfer.title')}</h2>
 
           <fieldset class="targets">
             <legend>{t('transfer.to_operator')}</legend>

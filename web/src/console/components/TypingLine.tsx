@@ -2,8 +2,8 @@
 import { useConsole } from '../context';
 
 export function TypingLine({ dialogId }: { dialogId: string }) {
-  const { state, t } = useConsole();
-  const typists = state.typing.typists(dialogId);
+  const { state, t } = useConsole('typing');
+  const typists = state.dialog.typing.typists(dialogId);
   const visitor = typists.some((a) => a.kind === 'visitor');
   const colleague = typists.find((a) => a.kind === 'operator' && a.name);
   const text = visitor ? t('typing.visitor') : colleague ? t('typing.operator', { name: colleague.name! }) : '';

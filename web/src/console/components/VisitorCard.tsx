@@ -16,8 +16,8 @@ import { shortUrl, timeOnSite, visitorPatch, type CardField } from '../tools';
 import { Avatar } from './Avatar';
 
 export function VisitorCard({ dialog }: { dialog: DialogView }) {
-  const { state, t, lang } = useConsole();
-  const loaded = state.cards.get(dialog.id);
+  const { state, t, lang } = useConsole('dialog');
+  const loaded = state.dialog.cards.get(dialog.id);
   const card = loaded?.card ?? null;
   const now = useNow(1000);
 
