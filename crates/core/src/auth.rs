@@ -19,6 +19,11 @@ impl OperatorActor {
         self.operator.workspace_id
     }
 
+    /// This operator as the actor of the events his changes write.
+    pub fn event_actor(&self) -> frontline_domain::Actor {
+        frontline_domain::Actor::operator(self.operator.id)
+    }
+
     /// Refuses unless the operator is an admin or a supervisor (dictionaries, shared replies).
     pub fn require_manager(&self) -> Result<(), CoreError> {
         if self.operator.role.sees_all_channels() { Ok(()) } else { Err(CoreError::Forbidden) }

@@ -112,7 +112,7 @@ pub async fn set_members(
         .map_err(|_| DomainError::Invalid { field: "operator_ids", reason: "not an operator id" })?;
     let ws = admin.workspace();
     app.store.channel(ws, id).await.map_err(channel_not_found)?;
-    match app.store.set_channel_members(ws, id, &ids).await {
+    match app.store.set_channel_members(ws, id, &ids, admin.event_actor(), app.clock.now()).await {
         Ok(()) => {}
         Err(StoreError::NotFound) => return Err(CoreError::NotFound("operator")),
         Err(e) => return Err(e.into()),

@@ -389,7 +389,7 @@ pub async fn close(app: &App, actor: &OperatorActor, id: DialogId) -> Result<Dia
     }
     let (dialog, changed) = app
         .store
-        .close_with_reason(actor.workspace(), id, CloseReason::Operator, app.clock.now())
+        .close_with_reason(actor.workspace(), id, CloseReason::Operator, app.clock.now(), actor.event_actor())
         .await
         .map_err(dialog_not_found)?;
     let view = views(app, std::slice::from_ref(&dialog)).await?.remove(0);

@@ -103,8 +103,11 @@ pub async fn deactivate(
     }
     // Offline first, so his dialogs follow the channels' offline policy as they would at logout.
     crate::queue::set_presence(app, &OperatorActor { operator: op.clone() }, "offline").await?;
-    let op =
-        app.store.change_operator(ws, id, &OperatorChange::Deactivated(app.clock.now())).await.map_err(not_found)?;
+    let op = app
+        .store
+        .change_operator(ws, id, &OperatorChange::Deactivated(app.clock.now()), admin.event_actor(), app.clock.now())
+        .await
+        .map_err(not_found)?;
     end_sessions(app, &op).await?;
     tracing::info!(operator.id = %id, by = %admin.operator.id, "operator deactivated");
     audit(app, admin, "operator.deactivated", &op, ip, serde_json::json!({})).await;
@@ -120,7 +123,11 @@ pub async fn reactivate(
 ) -> Result<OperatorView, CoreError> {
     admin.require_admin()?;
     let ws = admin.workspace();
-    let op = app.store.change_operator(ws, id, &OperatorChange::Reactivated).await.map_err(not_found)?;
+    let op = app
+        .store
+        .change_operator(ws, id, &OperatorChange::Reactivated, admin.event_actor(), app.clock.now())
+        .await
+        .map_err(not_found)?;
     audit(app, admin, "operator.reactivated", &op, ip, serde_json::json!({})).await;
     changed(app, &op).await
 }
@@ -141,7 +148,11 @@ pub async fn set_role(
     if before.role == role {
         return crate::queue::operator_view(app, &before).await;
     }
-    let op = app.store.change_operator(ws, id, &OperatorChange::Role(role)).await.map_err(not_found)?;
+    let op = app
+        .store
+        .change_operator(ws, id, &OperatorChange::Role(role), admin.event_actor(), app.clock.now())
+        .await
+        .map_err(not_found)?;
     audience::access_changed(app, ws, Some(id));
     let details = serde_json::json!({ "from": before.role.as_str(), "to": role.as_str() });
     audit(app, admin, "operator.role_changed", &op, ip, details).await;
@@ -166,7 +177,11 @@ pub async fn reset_password(
     app.store.operator(ws, id).await.map_err(not_found)?;
     let password = tokens::random_alnum(14)?;
     let hash = hash_password(app, &Password::parse(&password)?).await?;
-    let op = app.store.change_operator(ws, id, &OperatorChange::PasswordHash(hash)).await.map_err(not_found)?;
+    let op = app
+        .store
+        .change_operator(ws, id, &OperatorChange::PasswordHash(hash), admin.event_actor(), app.clock.now())
+        .await
+        .map_err(not_found)?;
     end_sessions(app, &op).await?;
     audit(app, admin, "operator.password_reset", &op, ip, serde_json::json!({})).await;
     Ok(ResetPassword { operator: crate::queue::operator_view(app, &op).await?, password })
@@ -191,7 +206,10 @@ pub async fn change_password(
     })?;
     let hash = hash_password(app, &new).await?;
     let ws = me.workspace_id;
-    app.store.change_operator(ws, me.id, &OperatorChange::PasswordHash(hash)).await.map_err(not_found)?;
+    app.store
+        .change_operator(ws, me.id, &OperatorChange::PasswordHash(hash), actor.event_actor(), app.clock.now())
+        .await
+        .map_err(not_found)?;
     let keep = tokens::hash(token);
     for s in app.store.operator_sessions(ws, me.id, app.clock.now(), Timestamp(0)).await? {
         if s.token_hash != keep {
@@ -417,7 +435,11 @@ pub async fn update_profile(
     if let Some(name) = name
         && name != me.display_name
     {
-        op = app.store.change_operator(ws, me.id, &OperatorChange::DisplayName(name)).await.map_err(not_found)?;
+        op = app
+            .store
+            .change_operator(ws, me.id, &OperatorChange::DisplayName(name), actor.event_actor(), app.clock.now())
+            .await
+            .map_err(not_found)?;
         crate::queue::remember_name(app, op.id, op.display_name.as_str());
     }
     let mut settings = app.store.operator_settings(ws, me.id).await.map_err(not_found)?;
@@ -454,7 +476,11 @@ pub async fn rename(
     if before.display_name == name {
         return crate::queue::operator_view(app, &before).await;
     }
-    let op = app.store.change_operator(ws, id, &OperatorChange::DisplayName(name)).await.map_err(not_found)?;
+    let op = app
+        .store
+        .change_operator(ws, id, &OperatorChange::DisplayName(name), admin.event_actor(), app.clock.now())
+        .await
+        .map_err(not_found)?;
     crate::queue::remember_name(app, op.id, op.display_name.as_str());
     let details = serde_json::json!({ "from": before.display_name.as_str(), "to": op.display_name.as_str() });
     audit(app, admin, "operator.renamed", &op, ip, details).await;

@@ -143,6 +143,7 @@ fn take_waiting(d: &Dialog, me: &Operator, greet: Option<(&Channel, Option<&str>
     let mut lines = vec![system_line(SystemEvent::Assigned { operator: name(me), by: Some(name(me)) }, now)];
     lines.extend(greet.map(|(channel, visitor)| greeting(channel, me, visitor, now)));
     Reassign {
+        actor: frontline_domain::Actor::operator(me.id),
         workspace_id: d.workspace_id,
         dialog: d.id,
         expect: None,
@@ -242,6 +243,7 @@ pub async fn assign(
         }
     }
     let change = Reassign {
+        actor: frontline_domain::Actor::operator(me.id),
         workspace_id: ws,
         dialog: d.id,
         expect: current,
@@ -301,6 +303,7 @@ pub async fn transfer(
                 other => other.into(),
             })?;
             Reassign {
+                actor: frontline_domain::Actor::operator(me.id),
                 workspace_id: ws,
                 dialog: d.id,
                 expect: d.assignee.map(|a| a.operator),
@@ -328,6 +331,7 @@ pub async fn transfer(
                 );
             }
             Reassign {
+                actor: frontline_domain::Actor::operator(me.id),
                 workspace_id: ws,
                 dialog: d.id,
                 expect: d.assignee.map(|a| a.operator),
@@ -417,6 +421,7 @@ async fn try_auto_assign(app: &App, ws: WorkspaceId, channel_id: ChannelId) -> R
             };
             let now = app.clock.now();
             let change = Reassign {
+                actor: frontline_domain::Actor::SYSTEM,
                 workspace_id: ws,
                 dialog: d.id,
                 expect: None,
@@ -515,6 +520,7 @@ async fn return_dialogs(app: &App, op: &Operator) -> Result<Vec<ChannelId>, Core
         }
         let now = app.clock.now();
         let change = Reassign {
+            actor: frontline_domain::Actor::SYSTEM,
             workspace_id: ws,
             dialog: d.id,
             expect: Some(op.id),
@@ -548,10 +554,11 @@ pub async fn set_capacity(
     admin.require_admin()?;
     let capacity = Capacity::new(capacity)?;
     let ws = admin.workspace();
-    let op = app.store.set_capacity(ws, id, capacity).await.map_err(|e| match e {
-        StoreError::NotFound => CoreError::NotFound("operator"),
-        other => other.into(),
-    })?;
+    let op =
+        app.store.set_capacity(ws, id, capacity, admin.event_actor(), app.clock.now()).await.map_err(|e| match e {
+            StoreError::NotFound => CoreError::NotFound("operator"),
+            other => other.into(),
+        })?;
     let view = operator_view(app, &op).await?;
     audience::publish_to_workspace(app, Event::OperatorUpdated { operator: view.clone() }, ws);
     for ch in app.store.operator_channels(ws, op.id).await? {

@@ -113,8 +113,11 @@ pub async fn set_tags(
     if tags.len() > MAX_TAGS {
         return Err(DomainError::invalid("tag_ids", "at most 20 tags").into());
     }
-    let after =
-        app.store.set_dialog_tags(actor.workspace(), id, &tags, app.clock.now()).await.map_err(dialog_not_found)?;
+    let after = app
+        .store
+        .set_dialog_tags(actor.workspace(), id, &tags, app.clock.now(), actor.event_actor())
+        .await
+        .map_err(dialog_not_found)?;
     updated(app, &after).await
 }
 
@@ -140,7 +143,7 @@ pub async fn set_category(
     }
     let after = app
         .store
-        .set_dialog_category(actor.workspace(), id, category, app.clock.now())
+        .set_dialog_category(actor.workspace(), id, category, app.clock.now(), actor.event_actor())
         .await
         .map_err(dialog_not_found)?;
     updated(app, &after).await
@@ -175,7 +178,11 @@ pub async fn snooze(app: &App, actor: &OperatorActor, id: DialogId, until: Times
     if dialog.status != DialogStatus::Open {
         return Err(DomainError::DialogClosed.into());
     }
-    let after = app.store.set_snooze(actor.workspace(), id, Some(until), now).await.map_err(dialog_not_found)?;
+    let after = app
+        .store
+        .set_snooze(actor.workspace(), id, Some(until), now, actor.event_actor())
+        .await
+        .map_err(dialog_not_found)?;
     let by = actor.operator.display_name.as_str().to_owned();
     let after = line(app, &after, SystemEvent::Snoozed { until: rfc3339(until), by }, now).await?;
     updated(app, &after).await
@@ -188,7 +195,8 @@ pub async fn unsnooze(app: &App, actor: &OperatorActor, id: DialogId) -> Result<
         return views(app, &[dialog]).await.map(|mut v| v.remove(0));
     }
     let now = app.clock.now();
-    let after = app.store.set_snooze(actor.workspace(), id, None, now).await.map_err(dialog_not_found)?;
+    let after =
+        app.store.set_snooze(actor.workspace(), id, None, now, actor.event_actor()).await.map_err(dialog_not_found)?;
     let by = Some(actor.operator.display_name.as_str().to_owned());
     let after = line(app, &after, SystemEvent::Unsnoozed { reason: "operator".into(), by }, now).await?;
     updated(app, &after).await
@@ -210,7 +218,7 @@ pub async fn wake_due(app: &App) -> Result<usize, CoreError> {
 pub async fn reopen(app: &App, actor: &OperatorActor, id: DialogId) -> Result<DialogView, CoreError> {
     let dialog = visible_dialog(app, actor, id).await?;
     let by = Some(actor.operator.display_name.as_str().to_owned());
-    match reopen_dialog(app, &dialog, by).await? {
+    match reopen_dialog(app, &dialog, by, actor.event_actor()).await? {
         Some(after) => updated(app, &after).await,
         None => views(app, &[dialog]).await.map(|mut v| v.remove(0)),
     }
@@ -218,10 +226,15 @@ pub async fn reopen(app: &App, actor: &OperatorActor, id: DialogId) -> Result<Di
 
 /// Opens a closed dialog again with a line saying who did; `None` when it was open. Its
 /// resolution target starts again from now.
-pub(crate) async fn reopen_dialog(app: &App, d: &Dialog, by: Option<String>) -> Result<Option<Dialog>, CoreError> {
+pub(crate) async fn reopen_dialog(
+    app: &App,
+    d: &Dialog,
+    by: Option<String>,
+    actor: frontline_domain::Actor,
+) -> Result<Option<Dialog>, CoreError> {
     let now = app.clock.now();
     let due = crate::automation::for_channel(app, d.workspace_id, d.channel_id).await?.resolution_due(now);
-    let reopened = match app.store.reopen_dialog(d.workspace_id, d.id, now, due).await {
+    let reopened = match app.store.reopen_dialog(d.workspace_id, d.id, now, due, actor).await {
         Ok(r) => r,
         Err(StoreError::Conflict(_)) => return Err(CoreError::VisitorHasOpenDialog),
         Err(e) => return Err(dialog_not_found(e)),

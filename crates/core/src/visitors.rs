@@ -112,7 +112,12 @@ pub struct ProfilePatch<'a> {
 }
 
 /// Applies a patch to a visitor: every field is checked before anything is written.
-pub(crate) async fn apply_profile(app: &App, v: &Visitor, p: &ProfilePatch<'_>) -> Result<Visitor, CoreError> {
+pub(crate) async fn apply_profile(
+    app: &App,
+    v: &Visitor,
+    p: &ProfilePatch<'_>,
+    actor: frontline_domain::Actor,
+) -> Result<Visitor, CoreError> {
     // Blank clears a field; what is given is checked as sent (the parsers trim it themselves).
     let blank = |s: &Option<&str>| s.filter(|s| !s.trim().is_empty()).map(str::to_owned);
     let name = match &p.name {
@@ -127,8 +132,17 @@ pub(crate) async fn apply_profile(app: &App, v: &Visitor, p: &ProfilePatch<'_>) 
         None => v.phone.clone(),
         Some(ph) => blank(ph).map(|ph| Phone::parse(&ph)).transpose()?,
     };
-    let after =
-        app.store.update_visitor_profile(v.workspace_id, v.id, name.as_ref(), email.as_ref(), phone.as_ref()).await?;
+    let after = app
+        .store
+        .update_visitor_profile(
+            v.workspace_id,
+            v.id,
+            name.as_ref(),
+            email.as_ref(),
+            phone.as_ref(),
+            frontline_store::events::Stamp { actor, at: app.clock.now() },
+        )
+        .await?;
     // The console's rows of his latest dialog show the new name at once.
     if let Some(dialog) = app.store.latest_dialog_of_visitor(v.workspace_id, v.id).await? {
         let view = views(app, std::slice::from_ref(&dialog)).await?.remove(0);
@@ -147,7 +161,7 @@ pub async fn update(
 ) -> Result<VisitorCardView, CoreError> {
     let d = visible_dialog(app, actor, id).await?;
     let v = app.store.visitor(d.workspace_id, d.visitor_id).await?;
-    let after = apply_profile(app, &v, patch).await?;
+    let after = apply_profile(app, &v, patch, actor.event_actor()).await?;
     card_of(app, actor, &after, id).await
 }
 

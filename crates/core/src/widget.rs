@@ -207,7 +207,7 @@ pub async fn set_profile(
     patch: &crate::visitors::ProfilePatch<'_>,
 ) -> Result<Visitor, CoreError> {
     let v = app.store.visitor(actor.visitor.workspace_id, actor.visitor.id).await?;
-    crate::visitors::apply_profile(app, &v, patch).await
+    crate::visitors::apply_profile(app, &v, patch, frontline_domain::Actor::visitor(v.id)).await
 }
 
 /// The visitor's current dialog (his latest, open or closed).
@@ -289,7 +289,7 @@ async fn write_visitor(
         // An answer to a proactive message or an offline request is a new conversation of its
         // own kind: it starts a dialog (linked to the last one) rather than reopening it.
         if opened.is_none() && last.closed_at.is_some_and(|at| window.reopens(at, app.clock.now())) {
-            match crate::tools::reopen_dialog(app, &last, None).await {
+            match crate::tools::reopen_dialog(app, &last, None, frontline_domain::Actor::visitor(v.id)).await {
                 Ok(Some(reopened)) => {
                     open_in = Some(reopened.channel_id);
                     let view = crate::dialogs::views(app, std::slice::from_ref(&reopened)).await?.remove(0);

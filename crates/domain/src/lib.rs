@@ -9,6 +9,7 @@ pub mod assignment;
 pub mod automation;
 pub mod dialog;
 pub mod error;
+pub mod event;
 pub mod hours;
 pub mod ids;
 pub mod mention;
@@ -30,6 +31,7 @@ pub use assignment::{Candidate, Capacity, Presence, choose};
 pub use automation::{AutoCloseAction, AutoCloseTimer, Automation, AutomationDoc, SettingsError, SlaTarget};
 pub use dialog::{Assignee, Dialog, DialogOrigin, DialogStatus, LastMessage, MessageTimers, SlaState, TriggerRef};
 pub use error::DomainError;
+pub use event::{Actor, ActorKind, EventKind};
 pub use ids::{
     AttachmentId, CategoryId, ChannelId, DialogId, MessageId, OperatorId, SavedReplyId, SiteId, TagId, VisitorId,
     WorkspaceId,
@@ -43,4 +45,4 @@ pub use tools::{
     Attachment, CloseReason, Label, Phone, Rating, ReopenWindow, ReplyScope, SavedReply, TagRef, check_snooze,
     visit_start,
 };
-pub use visitor::{Visitor, VisitorName};
+pub use visitor::{ContactSource, Visitor, VisitorName};

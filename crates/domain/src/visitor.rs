@@ -40,4 +40,37 @@ pub struct Visitor {
     pub phone: Option<crate::tools::Phone>,
     /// When his widget last opened a session.
     pub last_seen_at: Option<Timestamp>,
+    /// Where he writes from, and his id there (a chat id, an address; `None` for the widget,
+    /// whose visitors are known by their token).
+    pub source: ContactSource,
+    pub external_id: Option<String>,
+}
+
+/// Where a contact writes from. Website visitors come through a site's widget; the Telegram
+/// and e-mail channels add contacts known by an id of theirs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ContactSource {
+    #[default]
+    Widget,
+    Telegram,
+    Email,
+}
+
+impl ContactSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContactSource::Widget => "widget",
+            ContactSource::Telegram => "telegram",
+            ContactSource::Email => "email",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ContactSource> {
+        match s {
+            "widget" => Some(ContactSource::Widget),
+            "telegram" => Some(ContactSource::Telegram),
+            "email" => Some(ContactSource::Email),
+            _ => None,
+        }
+    }
 }

@@ -42,6 +42,7 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0005_operator_lifecycle.sql"),
     },
     Migration { version: 6, name: "first_day", sql: include_str!("../migrations/0006_first_day.sql") },
+    Migration { version: 7, name: "event_log", sql: include_str!("../migrations/0007_event_log.sql") },
 ];
 
 /// The PostgreSQL implementation of [`Store`].
@@ -151,6 +152,7 @@ async fn migrate(pool: &PgPool) -> StoreResult<()> {
 frontline_store::sql_store_impls!(PgStore, row = crate::row);
 frontline_store::sql_conversation_impls!(PgStore, row = crate::row);
 frontline_store::sql_automation_impls!(PgStore, row = crate::row, lock = " FOR UPDATE SKIP LOCKED");
+frontline_store::sql_event_impls!(PgStore, row = crate::row, lock = " FOR UPDATE SKIP LOCKED");
 
 #[async_trait]
 impl Store for PgStore {

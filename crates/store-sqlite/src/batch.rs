@@ -12,6 +12,7 @@ use crate::row::{R, map_err};
 use frontline_domain::{
     Dialog, DialogId, DialogOrigin, DialogStatus, Effect, LastMessage, Message, SlaState, VisitorId,
 };
+use frontline_store::events::{NewEvent, drafts};
 use frontline_store::records;
 use frontline_store::{PostMessage, PostTarget, Posted, StoreError, StoreResult, sql};
 use sqlx::sqlite::SqliteArguments;
@@ -363,7 +364,18 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
         }
     }
 
-    // 5. Retried sends are answered with what is stored (rare: one read each).
+    // 5. Their events, and the outbox jobs of the webhooks that want them: one statement each.
+    let events: Vec<NewEvent> = answers
+        .iter()
+        .filter_map(|a| match a {
+            Some(Ok(p)) => Some(drafts::posted(&p.message, &p.dialog, p.dialog_created, None)),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    write_events(conn, &events).await?;
+
+    // 6. Retried sends are answered with what is stored (rare: one read each).
     for (i, id) in duplicates {
         let row = sqlx::query(sql::SELECT_MESSAGE).bind(id).fetch_one(&mut *conn).await.map_err(map_err)?;
         let message = records::message(&R(&row))?;
@@ -380,4 +392,41 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
         .into_iter()
         .map(|a| a.unwrap_or_else(|| Err(StoreError::Internal("post left unanswered".into()))))
         .collect())
+}
+
+/// Writes a batch's events with one multi-row insert, and their webhook jobs with one fan-out
+/// (the statements of `write_events!`, for many events at once).
+async fn write_events(conn: &mut SqliteConnection, events: &[NewEvent]) -> StoreResult<()> {
+    // 9 parameters per event; a batch's events stay under SQLite's limit in chunks of 1,000.
+    for chunk in events.chunks(1000) {
+        let sql = format!(
+            "INSERT INTO events (id, workspace_id, kind, dialog_id, subject_id, actor_kind, actor_id, at, payload) \
+             VALUES {}",
+            placeholders(chunk.len(), 9)
+        );
+        let mut args = SqliteArguments::default();
+        for e in chunk {
+            bind(&mut args, e.id)?;
+            bind(&mut args, e.workspace_id.0)?;
+            bind(&mut args, e.kind.as_str())?;
+            bind(&mut args, e.dialog_id.map(|d| d.0))?;
+            bind(&mut args, e.subject_id)?;
+            bind(&mut args, e.actor.kind.as_str())?;
+            bind(&mut args, e.actor.id)?;
+            bind(&mut args, e.at.0)?;
+            bind(&mut args, e.payload_text())?;
+        }
+        sqlx::query_with(AssertSqlSafe(sql), args).execute(&mut *conn).await.map_err(map_err)?;
+        let fan_out = format!(
+            "{}WHERE ev.id IN ({})",
+            sql::FAN_OUT,
+            (1..=chunk.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+        );
+        let mut args = SqliteArguments::default();
+        for e in chunk {
+            bind(&mut args, e.id)?;
+        }
+        sqlx::query_with(AssertSqlSafe(fan_out), args).execute(&mut *conn).await.map_err(map_err)?;
+    }
+    Ok(())
 }

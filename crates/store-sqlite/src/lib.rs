@@ -55,6 +55,7 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0005_operator_lifecycle.sql"),
     },
     Migration { version: 6, name: "first_day", sql: include_str!("../migrations/0006_first_day.sql") },
+    Migration { version: 7, name: "event_log", sql: include_str!("../migrations/0007_event_log.sql") },
 ];
 
 type PostJob = (PostMessage, oneshot::Sender<StoreResult<Posted>>);
@@ -194,6 +195,7 @@ async fn migrate(pool: &SqlitePool) -> StoreResult<()> {
 frontline_store::sql_store_impls!(SqliteStore, row = crate::row);
 frontline_store::sql_conversation_impls!(SqliteStore, row = crate::row);
 frontline_store::sql_automation_impls!(SqliteStore, row = crate::row, lock = "");
+frontline_store::sql_event_impls!(SqliteStore, row = crate::row, lock = "");
 
 #[async_trait]
 impl Store for SqliteStore {

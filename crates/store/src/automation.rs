@@ -38,18 +38,30 @@ macro_rules! sql_automation_impls {
                     Ok(row.is_some())
                 }
 
-                /// One claim (`$1` now, `$2` the most rows), answering the rows it changed.
-                async fn claim(&self, c: &sql::Claim, now: Timestamp, limit: u32) -> StoreResult<Vec<Dialog>> {
+                /// One claim (`$1` now, `$2` the most rows), answering the rows it changed, with the
+                /// events `events` makes of each in the same transaction.
+                async fn claim(
+                    &self,
+                    c: &sql::Claim,
+                    now: Timestamp,
+                    limit: u32,
+                    events: fn(&Dialog, Timestamp) -> Option<$crate::events::NewEvent>,
+                ) -> StoreResult<Vec<Dialog>> {
                     if !self.due(c, now).await? {
                         return Ok(Vec::new());
                     }
+                    let mut tx = self.writer().begin().await.map_err(map_err)?;
                     let rows = ::sqlx::query(::sqlx::AssertSqlSafe(c.claim($lock)))
                         .bind(now.0)
                         .bind(i64::from(limit))
-                        .fetch_all(self.writer())
+                        .fetch_all(&mut *tx)
                         .await
                         .map_err(map_err)?;
-                    rows.iter().map(|r| records::dialog(&R(r))).collect()
+                    let dialogs = rows.iter().map(|r| records::dialog(&R(r))).collect::<StoreResult<Vec<_>>>()?;
+                    let evs: Vec<_> = dialogs.iter().filter_map(|d| events(d, now)).collect();
+                    $crate::write_events!(tx, &evs)?;
+                    tx.commit().await.map_err(map_err)?;
+                    Ok(dialogs)
                 }
             }
 
@@ -133,6 +145,7 @@ macro_rules! sql_automation_impls {
                                 .execute(&mut *tx)
                                 .await
                                 .map_err(map_err)?;
+                            $crate::write_events!(tx, &[$crate::events::drafts::breached(&dialog, target.as_str(), due_at, now)])?;
                             out.push(Breach { dialog, target, due_at });
                         }
                     }
@@ -141,11 +154,14 @@ macro_rules! sql_automation_impls {
                 }
 
                 async fn claim_snoozes(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Dialog>> {
-                    self.claim(&sql::CLAIM_SNOOZE_WAKES, now, limit).await
+                    self.claim(&sql::CLAIM_SNOOZE_WAKES, now, limit, |d, now| {
+                        Some($crate::events::drafts::snoozed(d, $crate::__domain::Actor::SYSTEM, now))
+                    })
+                    .await
                 }
 
                 async fn claim_wait_alerts(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Dialog>> {
-                    self.claim(&sql::CLAIM_WAIT_ALERTS, now, limit).await
+                    self.claim(&sql::CLAIM_WAIT_ALERTS, now, limit, |_, _| None).await
                 }
 
                 async fn breaches(&self, ws: WorkspaceId, dialog: DialogId) -> StoreResult<Vec<(String, Timestamp)>> {
@@ -159,7 +175,10 @@ macro_rules! sql_automation_impls {
                 }
 
                 async fn claim_auto_closes(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Dialog>> {
-                    self.claim(&sql::CLAIM_AUTO_CLOSES, now, limit).await
+                    self.claim(&sql::CLAIM_AUTO_CLOSES, now, limit, |d, now| {
+                        Some($crate::events::drafts::closed(d, $crate::__domain::Actor::SYSTEM, now))
+                    })
+                    .await
                 }
 
                 async fn due_prompts(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Dialog>> {

@@ -312,8 +312,17 @@ macro_rules! sql_store_impls {
                     ws: WorkspaceId,
                     id: OperatorId,
                     change: &$crate::OperatorChange,
+                    actor: $crate::__domain::Actor,
+                    now: Timestamp,
                 ) -> StoreResult<Operator> {
                     use $crate::OperatorChange as C;
+                    let what = match change {
+                        C::Role(_) => "role",
+                        C::PasswordHash(_) => "password",
+                        C::Deactivated(_) => "deactivated",
+                        C::Reactivated => "reactivated",
+                        C::DisplayName(_) => "display_name",
+                    };
                     let q = match change {
                         C::Role(role) => sqlx::query($crate::sql::SET_OPERATOR_ROLE).bind(ws.0).bind(id.0).bind(role.as_str()),
                         C::PasswordHash(h) => sqlx::query($crate::sql::SET_OPERATOR_PASSWORD).bind(ws.0).bind(id.0).bind(h.as_str()),
@@ -321,8 +330,12 @@ macro_rules! sql_store_impls {
                         C::Reactivated => sqlx::query($crate::sql::REACTIVATE_OPERATOR).bind(ws.0).bind(id.0),
                         C::DisplayName(n) => sqlx::query($crate::sql::SET_OPERATOR_NAME).bind(ws.0).bind(id.0).bind(n.as_str()),
                     };
-                    let row = q.fetch_one(self.writer()).await.map_err(map_err)?;
-                    $crate::records::operator(&R(&row))
+                    let mut tx = self.writer().begin().await.map_err(map_err)?;
+                    let row = q.fetch_one(&mut *tx).await.map_err(map_err)?;
+                    let op = $crate::records::operator(&R(&row))?;
+                    $crate::write_events!(tx, &[$crate::events::drafts::operator_updated(&op, what, actor, now)])?;
+                    tx.commit().await.map_err(map_err)?;
+                    Ok(op)
                 }
 
                 async fn append_audit(&self, e: &$crate::AuditEntry) -> StoreResult<()> {
@@ -388,13 +401,19 @@ macro_rules! sql_store_impls {
                     channel: ChannelId,
                     operator: OperatorId,
                 ) -> StoreResult<()> {
+                    let mut tx = self.writer().begin().await.map_err(map_err)?;
                     let done = sqlx::query($crate::sql::INSERT_CHANNEL_MEMBER)
                         .bind(channel.0)
                         .bind(operator.0)
                         .bind(workspace.0)
-                        .execute(self.writer())
+                        .execute(&mut *tx)
                         .await
                         .map_err(map_err)?;
+                    if done.rows_affected() > 0 {
+                        let event = $crate::events::drafts::member_added(workspace, channel, operator, Timestamp($crate::records::now_ms()));
+                        $crate::write_events!(tx, &[event])?;
+                    }
+                    tx.commit().await.map_err(map_err)?;
                     if done.rows_affected() == 0 {
                         // Either already a member (fine) or one of them is not in this workspace.
                         let members = self.channel_members(workspace, channel).await?;
@@ -463,6 +482,8 @@ macro_rules! sql_store_impls {
                     workspace: WorkspaceId,
                     channel: ChannelId,
                     operators: &[OperatorId],
+                    actor: $crate::__domain::Actor,
+                    now: Timestamp,
                 ) -> StoreResult<()> {
                     let mut tx = self.writer().begin().await.map_err(map_err)?;
                     sqlx::query($crate::sql::SELECT_CHANNEL)
@@ -486,6 +507,8 @@ macro_rules! sql_store_impls {
                             return Err(StoreError::NotFound);
                         }
                     }
+                    let members: Vec<OperatorId> = seen.into_iter().collect();
+                    $crate::write_events!(tx, &[$crate::events::drafts::membership(workspace, channel, &members, actor, now)])?;
                     tx.commit().await.map_err(map_err)
                 }
 
@@ -675,14 +698,24 @@ macro_rules! sql_store_impls {
                     id: VisitorId,
                     name: &VisitorName,
                 ) -> StoreResult<Visitor> {
+                    let mut tx = self.writer().begin().await.map_err(map_err)?;
                     let row = sqlx::query($crate::sql::UPDATE_VISITOR_NAME)
                         .bind(workspace.0)
                         .bind(id.0)
                         .bind(name.as_str())
-                        .fetch_one(self.writer())
+                        .fetch_one(&mut *tx)
                         .await
                         .map_err(map_err)?;
-                    $crate::records::visitor(&R(&row))
+                    let v = $crate::records::visitor(&R(&row))?;
+                    let event = $crate::events::drafts::visitor_updated(
+                        &v,
+                        &["name"],
+                        $crate::__domain::Actor::visitor(id),
+                        Timestamp($crate::records::now_ms()),
+                    );
+                    $crate::write_events!(tx, &[event])?;
+                    tx.commit().await.map_err(map_err)?;
+                    Ok(v)
                 }
 
                 async fn set_visitor_context(
@@ -808,16 +841,12 @@ macro_rules! sql_store_impls {
                     workspace: WorkspaceId,
                     dialog: DialogId,
                     now: Timestamp,
+                    actor: $crate::__domain::Actor,
                 ) -> StoreResult<(Dialog, bool)> {
-                    let row = sqlx::query($crate::sql::CLOSE_DIALOG)
-                        .bind(workspace.0)
-                        .bind(dialog.0)
-                        .bind(now.0)
-                        .fetch_optional(self.writer())
-                        .await
-                        .map_err(map_err)?;
-                    match row {
-                        Some(row) => Ok(($crate::records::dialog(&R(&row))?, true)),
+                    let q = sqlx::query($crate::sql::CLOSE_DIALOG).bind(workspace.0).bind(dialog.0).bind(now.0);
+                    let changed = $crate::dialog_change!(self, q, |d: &Dialog| vec![$crate::events::drafts::closed(d, actor, now)])?;
+                    match changed {
+                        Some(d) => Ok((d, true)),
                         None => Ok((self.dialog(workspace, dialog).await?, false)),
                     }
                 }
@@ -963,6 +992,9 @@ macro_rules! sql_store_impls {
                             line.author_name.clone(),
                         ));
                     }
+                    let mut events = $crate::events::drafts::reassigned(&before, &dialog, c.actor, c.now);
+                    events.extend(messages.iter().map(|m| $crate::events::drafts::message(m, $crate::events::drafts::author(m))));
+                    $crate::write_events!(tx, &events)?;
                     tx.commit().await.map_err(map_err)?;
                     Ok(Reassigned { before, dialog, messages })
                 }
@@ -993,15 +1025,21 @@ macro_rules! sql_store_impls {
                     workspace: WorkspaceId,
                     id: OperatorId,
                     capacity: Capacity,
+                    actor: $crate::__domain::Actor,
+                    now: Timestamp,
                 ) -> StoreResult<Operator> {
+                    let mut tx = self.writer().begin().await.map_err(map_err)?;
                     let row = sqlx::query($crate::sql::UPDATE_CAPACITY)
                         .bind(workspace.0)
                         .bind(id.0)
                         .bind(i64::from(capacity.get()))
-                        .fetch_one(self.writer())
+                        .fetch_one(&mut *tx)
                         .await
                         .map_err(map_err)?;
-                    $crate::records::operator(&R(&row))
+                    let op = $crate::records::operator(&R(&row))?;
+                    $crate::write_events!(tx, &[$crate::events::drafts::operator_updated(&op, "capacity", actor, now)])?;
+                    tx.commit().await.map_err(map_err)?;
+                    Ok(op)
                 }
 
                 async fn set_presence(
@@ -1027,8 +1065,10 @@ macro_rules! sql_store_impls {
                         .await
                         .map_err(map_err)?;
                     let operator = $crate::records::operator(&R(&row))?;
-                    tx.commit().await.map_err(map_err)?;
                     let before = Presence::parse(&before).map_err(|_| StoreError::Internal("stored presence".into()))?;
+                    let event = $crate::events::drafts::presence(&operator, before, $crate::__domain::Actor::operator(id), now);
+                    $crate::write_events!(tx, event.iter())?;
+                    tx.commit().await.map_err(map_err)?;
                     Ok((operator, before))
                 }
 
@@ -1057,12 +1097,18 @@ macro_rules! sql_store_impls {
                     if any.is_none() {
                         return Ok(Vec::new());
                     }
+                    let mut tx = self.writer().begin().await.map_err(map_err)?;
                     let rows = sqlx::query($crate::sql::EXPIRE_PRESENCE)
                         .bind(seen_before.0)
-                        .fetch_all(self.writer())
+                        .fetch_all(&mut *tx)
                         .await
                         .map_err(map_err)?;
-                    rows.iter().map(|r| $crate::records::operator(&R(r))).collect()
+                    let ops = rows.iter().map(|r| $crate::records::operator(&R(r))).collect::<StoreResult<Vec<_>>>()?;
+                    let now = Timestamp($crate::records::now_ms());
+                    let events: Vec<_> = ops.iter().map(|op| $crate::events::drafts::presence_lost(op, now)).collect();
+                    $crate::write_events!(tx, &events)?;
+                    tx.commit().await.map_err(map_err)?;
+                    Ok(ops)
                 }
 
                 async fn active_counts(&self, workspace: WorkspaceId) -> StoreResult<HashMap<OperatorId, u32>> {
@@ -1376,6 +1422,8 @@ macro_rules! sql_post_one {
                     .map_err(map_err)?;
             }
             let message = records::stored_message(m, ws, dialog_id, dialog.last_seq, post.author_name.clone());
+            let events = $crate::events::drafts::posted(&message, &dialog, dialog_created, prelude.as_ref());
+            $crate::write_events!(conn, &events)?;
             Ok(Posted { message, dialog, dialog_created, duplicate: false, prelude })
         }
 

@@ -8,6 +8,8 @@ use crate::*;
 use frontline_domain::*;
 use std::sync::Arc;
 
+pub use crate::contract_events::*;
+
 /// Generates one `#[tokio::test]` per contract case for a backend.
 #[macro_export]
 macro_rules! contract_suite {
@@ -28,7 +30,10 @@ macro_rules! contract_suite {
             uploads_are_taken_by_messages_or_go_stale, sla_dues_follow_the_conversation_and_breach_once,
             auto_close_timers_are_claimed_once, proactive_openings_triggers_and_automation_documents,
             the_due_sort_puts_the_most_overdue_first, operators_are_deactivated_and_their_sessions_listed_and_ended,
-            the_audit_log_pages_newest_first);
+            the_audit_log_pages_newest_first, each_change_writes_its_events_with_it,
+            batched_posts_write_their_events_and_a_failed_one_none, webhook_jobs_are_written_with_the_event,
+            outbox_claims_are_exclusive_ordered_and_leased, failing_endpoints_retry_then_stop_and_replays_resend,
+            retention_keeps_what_pending_jobs_need);
     };
     (@cases $make:path; $($case:ident),* $(,)?) => {
         $(
@@ -52,7 +57,7 @@ pub struct Fixture {
     pub visitor: Visitor,
 }
 
-fn now() -> Timestamp {
+pub fn now() -> Timestamp {
     Timestamp(
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0),
     )
@@ -277,23 +282,60 @@ pub async fn operators_are_deactivated_and_their_sessions_listed_and_ended(store
     assert_eq!(store.purge_sessions(t.plus_millis(10), never).await.expect("purge"), 1);
     // Deactivated: his sessions no longer sign him in, whatever they say; reactivated, they do.
     let off = store
-        .change_operator(f.workspace.id, f.operator.id, &OperatorChange::Deactivated(t))
+        .change_operator(
+            f.workspace.id,
+            f.operator.id,
+            &OperatorChange::Deactivated(t),
+            frontline_domain::Actor::SYSTEM,
+            frontline_domain::Timestamp(0),
+        )
         .await
         .expect("deactivate");
     assert_eq!((off.deactivated_at, off.presence), (Some(t), frontline_domain::Presence::Offline));
     assert!(matches!(store.session_operator(&b.token_hash, t, never).await, Err(StoreError::NotFound)));
-    store.change_operator(f.workspace.id, f.operator.id, &OperatorChange::Reactivated).await.expect("reactivate");
+    store
+        .change_operator(
+            f.workspace.id,
+            f.operator.id,
+            &OperatorChange::Reactivated,
+            frontline_domain::Actor::SYSTEM,
+            frontline_domain::Timestamp(0),
+        )
+        .await
+        .expect("reactivate");
     assert!(store.session_operator(&b.token_hash, t, never).await.is_ok());
-    let admin =
-        store.change_operator(f.workspace.id, f.operator.id, &OperatorChange::Role(Role::Admin)).await.expect("role");
+    let admin = store
+        .change_operator(
+            f.workspace.id,
+            f.operator.id,
+            &OperatorChange::Role(Role::Admin),
+            frontline_domain::Actor::SYSTEM,
+            frontline_domain::Timestamp(0),
+        )
+        .await
+        .expect("role");
     assert_eq!(admin.role, Role::Admin);
     let pw = store
-        .change_operator(f.workspace.id, f.operator.id, &OperatorChange::PasswordHash("$argon2id$new".into()))
+        .change_operator(
+            f.workspace.id,
+            f.operator.id,
+            &OperatorChange::PasswordHash("$argon2id$new".into()),
+            frontline_domain::Actor::SYSTEM,
+            frontline_domain::Timestamp(0),
+        )
         .await
         .expect("password");
     assert_eq!(pw.password_hash, "$argon2id$new");
     assert!(matches!(
-        store.change_operator(other_ws.id, f.operator.id, &OperatorChange::Role(Role::Operator)).await,
+        store
+            .change_operator(
+                other_ws.id,
+                f.operator.id,
+                &OperatorChange::Role(Role::Operator),
+                frontline_domain::Actor::SYSTEM,
+                frontline_domain::Timestamp(0)
+            )
+            .await,
         Err(StoreError::NotFound)
     ));
     assert_eq!(store.delete_operator_sessions(f.workspace.id, f.operator.id).await.expect("end all"), 1);
@@ -409,11 +451,13 @@ pub async fn unread_counts_follow_replies_and_reads(store: Arc<dyn Store>) {
 pub async fn closed_dialog_refuses_operators_and_restarts_for_visitors(store: Arc<dyn Store>) {
     let f = Fixture::new(store.clone()).await;
     let d = store.post_message(f.visitor_post("a", "Вопрос")).await.expect("a").dialog;
-    let (closed, changed) = store.close_dialog(f.workspace.id, d.id, now()).await.expect("close");
+    let (closed, changed) =
+        store.close_dialog(f.workspace.id, d.id, now(), frontline_domain::Actor::SYSTEM).await.expect("close");
     assert!(changed);
     assert_eq!(closed.status, DialogStatus::Closed);
     assert!(closed.closed_at.is_some());
-    let (_, again) = store.close_dialog(f.workspace.id, d.id, now()).await.expect("close twice");
+    let (_, again) =
+        store.close_dialog(f.workspace.id, d.id, now(), frontline_domain::Actor::SYSTEM).await.expect("close twice");
     assert!(!again, "closing twice is a no-op");
     assert!(matches!(store.post_message(f.operator_post(d.id, "late", "Поздно")).await, Err(StoreError::DialogClosed)));
     assert_eq!(store.messages(f.workspace.id, d.id, 0, 100, false).await.expect("messages").len(), 1, "nothing stored");
@@ -432,7 +476,10 @@ pub async fn workspaces_are_isolated(store: Arc<dyn Store>) {
     let page = DialogPage { after: None, limit: 50 };
     assert!(store.list_dialogs(b.workspace.id, &DialogFilter::default(), page).await.expect("list").is_empty());
     assert!(matches!(store.post_message(b.operator_post(d.id, "x", "чужой")).await, Err(StoreError::NotFound)));
-    assert!(matches!(store.close_dialog(b.workspace.id, d.id, now()).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        store.close_dialog(b.workspace.id, d.id, now(), frontline_domain::Actor::SYSTEM).await,
+        Err(StoreError::NotFound)
+    ));
     assert!(matches!(store.mark_read(b.workspace.id, d.id, 1).await, Err(StoreError::NotFound)));
     assert_eq!(store.dialog(a.workspace.id, d.id).await.expect("still").status, DialogStatus::Open);
     assert_eq!(b.visitor.number, 1, "visitor numbers are per workspace");
@@ -447,7 +494,7 @@ pub async fn dialog_list_filters_and_pages(store: Arc<dyn Store>) {
         ids.push(p.dialog.id);
         tokio::time::sleep(std::time::Duration::from_millis(3)).await;
     }
-    store.close_dialog(f.workspace.id, ids[1], now()).await.expect("close");
+    store.close_dialog(f.workspace.id, ids[1], now(), frontline_domain::Actor::SYSTEM).await.expect("close");
     let ws = f.workspace.id;
     let all = store.list_dialogs(ws, &activity(None, None), DialogPage { after: None, limit: 50 }).await.expect("all");
     assert_eq!(all.len(), 5);
@@ -655,7 +702,7 @@ pub async fn refusals_inside_a_busy_batch(store: Arc<dyn Store>) {
     let open = store.post_message(f.visitor_post("o", "открыт")).await.expect("open").dialog.id;
     let other = visitor(&store, f.workspace.id, f.site.id).await;
     let closed = store.post_message(f.visitor_post_by(&other, "c", "закроют")).await.expect("closed").dialog.id;
-    store.close_dialog(f.workspace.id, closed, now()).await.expect("close");
+    store.close_dialog(f.workspace.id, closed, now(), frontline_domain::Actor::SYSTEM).await.expect("close");
     let mut tasks = Vec::new();
     for i in 0..30 {
         let f = f.clone();
@@ -704,19 +751,50 @@ pub async fn channels_are_created_renamed_and_staffed(store: Arc<dyn Store>) {
     assert!(matches!(store.rename_channel(other.workspace.id, msk.id, "x").await, Err(StoreError::NotFound)));
 
     let second = operator(&store, ws, "boris@example.com").await;
-    store.set_channel_members(ws, msk.id, &[f.operator.id, second.id, f.operator.id]).await.expect("members");
+    store
+        .set_channel_members(
+            ws,
+            msk.id,
+            &[f.operator.id, second.id, f.operator.id],
+            frontline_domain::Actor::SYSTEM,
+            frontline_domain::Timestamp(0),
+        )
+        .await
+        .expect("members");
     let mut members = store.channel_members(ws, msk.id).await.expect("list");
     members.sort();
     let mut expected = vec![f.operator.id, second.id];
     expected.sort();
     assert_eq!(members, expected);
     // One foreign operator refuses the whole change.
-    let refused = store.set_channel_members(ws, msk.id, &[second.id, other.operator.id]).await;
+    let refused = store
+        .set_channel_members(
+            ws,
+            msk.id,
+            &[second.id, other.operator.id],
+            frontline_domain::Actor::SYSTEM,
+            frontline_domain::Timestamp(0),
+        )
+        .await;
     assert!(matches!(refused, Err(StoreError::NotFound)));
     assert_eq!(store.channel_members(ws, msk.id).await.expect("list").len(), 2, "nothing changed");
-    store.set_channel_members(ws, msk.id, &[second.id]).await.expect("replace");
+    store
+        .set_channel_members(ws, msk.id, &[second.id], frontline_domain::Actor::SYSTEM, frontline_domain::Timestamp(0))
+        .await
+        .expect("replace");
     assert_eq!(store.channel_members(ws, msk.id).await.expect("list"), vec![second.id]);
-    assert!(matches!(store.set_channel_members(other.workspace.id, msk.id, &[]).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        store
+            .set_channel_members(
+                other.workspace.id,
+                msk.id,
+                &[],
+                frontline_domain::Actor::SYSTEM,
+                frontline_domain::Timestamp(0)
+            )
+            .await,
+        Err(StoreError::NotFound)
+    ));
     assert_eq!(store.list_channels(ws).await.expect("channels").len(), 2);
 }
 
@@ -732,7 +810,10 @@ pub async fn operators_list_only_their_channels(store: Arc<dyn Store>) {
     };
     store.create_channel(&msk).await.expect("channel");
     let anna = f.operator.id;
-    store.set_channel_members(ws, msk.id, &[anna]).await.expect("anna in Moscow");
+    store
+        .set_channel_members(ws, msk.id, &[anna], frontline_domain::Actor::SYSTEM, frontline_domain::Timestamp(0))
+        .await
+        .expect("anna in Moscow");
     let general = store.post_message(f.visitor_post("g", "в общий")).await.expect("general").dialog;
     let moscow_visitor = visitor(&store, ws, f.site.id).await;
     let mut post = f.visitor_post_by(&moscow_visitor, "m", "в Москву");
@@ -784,6 +865,7 @@ pub fn accept(ws: WorkspaceId, dialog: DialogId, to: OperatorId) -> Reassign {
         checks: Checks { capacity: true, presence: PresenceCheck::NotOffline, member: false },
         lines: vec![line(SystemEvent::Assigned { operator: "x".into(), by: None })],
         now: now(),
+        actor: frontline_domain::Actor::operator(to),
     }
 }
 
@@ -833,7 +915,16 @@ pub async fn capacity_holds_under_concurrent_assignments(store: Arc<dyn Store>) 
     let f = Fixture::new(store.clone()).await;
     let ws = f.workspace.id;
     let op = online_operator(&store, ws, "busy@example.com").await;
-    store.set_capacity(ws, op.id, Capacity::new(2).expect("capacity")).await.expect("set capacity");
+    store
+        .set_capacity(
+            ws,
+            op.id,
+            Capacity::new(2).expect("capacity"),
+            frontline_domain::Actor::SYSTEM,
+            frontline_domain::Timestamp(0),
+        )
+        .await
+        .expect("set capacity");
     let mut dialogs = Vec::new();
     for i in 0..8 {
         let v = visitor(&store, ws, f.site.id).await;
@@ -873,7 +964,10 @@ pub async fn assignment_checks_and_transfers(store: Arc<dyn Store>) {
         settings: Default::default(),
     };
     store.create_channel(&spb).await.expect("channel");
-    store.set_channel_members(ws, spb.id, &[boris.id]).await.expect("members");
+    store
+        .set_channel_members(ws, spb.id, &[boris.id], frontline_domain::Actor::SYSTEM, frontline_domain::Timestamp(0))
+        .await
+        .expect("members");
     let mut routed = f.visitor_post("t", "вопрос");
     if let PostTarget::Visitor { routed_by, .. } = &mut routed.target {
         *routed_by = Some("Общий по адресу".into());
@@ -1106,9 +1200,13 @@ pub async fn tags_replace_whole_and_filter_the_list(store: Arc<dyn Store>) {
     let a = store.post_message(f.visitor_post("a", "Оплата не прошла")).await.expect("a").dialog;
     let other = visitor(&store, ws, f.site.id).await;
     let b = store.post_message(f.visitor_post_by(&other, "b", "Доставка")).await.expect("b").dialog;
-    let tagged = store.set_dialog_tags(ws, a.id, &[TagId(pay.id), TagId(urgent.id)], now()).await.expect("tags");
+    let tagged = store
+        .set_dialog_tags(ws, a.id, &[TagId(pay.id), TagId(urgent.id)], now(), frontline_domain::Actor::SYSTEM)
+        .await
+        .expect("tags");
     assert_eq!(tagged.tags, vec![TagId(pay.id), TagId(urgent.id)]);
-    let retagged = store.set_dialog_tags(ws, a.id, &[TagId(pay.id)], now()).await.expect("retag");
+    let retagged =
+        store.set_dialog_tags(ws, a.id, &[TagId(pay.id)], now(), frontline_domain::Actor::SYSTEM).await.expect("retag");
     assert_eq!(retagged.tags, vec![TagId(pay.id)]);
     let by_tag = |tag: uuid::Uuid| DialogFilter { tag: Some(TagId(tag)), ..Default::default() };
     let page = DialogPage { after: None, limit: 10 };
@@ -1128,7 +1226,10 @@ pub async fn tags_replace_whole_and_filter_the_list(store: Arc<dyn Store>) {
     assert_eq!((renamed.name.as_str(), renamed.archived), ("важно", false));
 
     let cat = store.create_entry(ws, Dictionary::Categories, CategoryId::new().0, "Замер", now()).await.expect("cat");
-    let d = store.set_dialog_category(ws, b.id, Some(CategoryId(cat.id)), now()).await.expect("category");
+    let d = store
+        .set_dialog_category(ws, b.id, Some(CategoryId(cat.id)), now(), frontline_domain::Actor::SYSTEM)
+        .await
+        .expect("category");
     assert_eq!(d.category, Some(CategoryId(cat.id)));
 }
 
@@ -1138,7 +1239,7 @@ pub async fn snoozes_wake_once_and_end_when_the_visitor_writes(store: Arc<dyn St
     let t0 = now();
     let d = store.post_message(f.visitor_post("s1", "Перезвоните завтра")).await.expect("post").dialog;
     let until = Timestamp(t0.0 + 3_600_000);
-    let snoozed = store.set_snooze(ws, d.id, Some(until), t0).await.expect("snooze");
+    let snoozed = store.set_snooze(ws, d.id, Some(until), t0, frontline_domain::Actor::SYSTEM).await.expect("snooze");
     assert_eq!(snoozed.snoozed_until, Some(until));
     let open = DialogFilter { status: Some(DialogStatus::Open), snoozed: Some(false), ..Default::default() };
     let only = DialogFilter { snoozed: Some(true), ..Default::default() };
@@ -1150,13 +1251,19 @@ pub async fn snoozes_wake_once_and_end_when_the_visitor_writes(store: Arc<dyn St
     assert_eq!(woke.iter().filter(|w| w.id == d.id).map(|w| w.snoozed_until).collect::<Vec<_>>(), vec![None]);
     assert_eq!(mine(store.claim_snoozes(until, 1000).await.expect("again")), 0, "exactly once");
 
-    store.set_snooze(ws, d.id, Some(until), t0).await.expect("snooze again");
+    store.set_snooze(ws, d.id, Some(until), t0, frontline_domain::Actor::SYSTEM).await.expect("snooze again");
     let back = store.post_message(f.visitor_post("s2", "Я тут")).await.expect("visitor writes").dialog;
     assert_eq!(back.snoozed_until, None, "the visitor's message ends the snooze");
     assert_eq!(mine(store.claim_snoozes(until, 1000).await.expect("stale")), 0);
 
-    store.close_with_reason(ws, d.id, CloseReason::Operator, now()).await.expect("close");
-    assert!(matches!(store.set_snooze(ws, d.id, Some(until), t0).await, Err(StoreError::DialogClosed)));
+    store
+        .close_with_reason(ws, d.id, CloseReason::Operator, now(), frontline_domain::Actor::SYSTEM)
+        .await
+        .expect("close");
+    assert!(matches!(
+        store.set_snooze(ws, d.id, Some(until), t0, frontline_domain::Actor::SYSTEM).await,
+        Err(StoreError::DialogClosed)
+    ));
 }
 
 pub async fn close_reopen_and_rate(store: Arc<dyn Store>) {
@@ -1165,23 +1272,38 @@ pub async fn close_reopen_and_rate(store: Arc<dyn Store>) {
     let d = store.post_message(f.visitor_post("c1", "Спасибо")).await.expect("post").dialog;
     let cat =
         store.create_entry(ws, Dictionary::Categories, CategoryId::new().0, "Консультация", now()).await.expect("c");
-    store.set_dialog_category(ws, d.id, Some(CategoryId(cat.id)), now()).await.expect("category");
-    let (closed, changed) = store.close_with_reason(ws, d.id, CloseReason::Auto, now()).await.expect("close");
+    store
+        .set_dialog_category(ws, d.id, Some(CategoryId(cat.id)), now(), frontline_domain::Actor::SYSTEM)
+        .await
+        .expect("category");
+    let (closed, changed) = store
+        .close_with_reason(ws, d.id, CloseReason::Auto, now(), frontline_domain::Actor::SYSTEM)
+        .await
+        .expect("close");
     assert!(changed);
     assert_eq!(closed.close_reason, Some(CloseReason::Auto));
     let rating = Rating::parse(5, Some("Отлично"), now()).expect("rating");
     assert!(store.rate_dialog(ws, d.id, &rating).await.expect("rate").is_none(), "no rating after an automatic close");
 
     let due = Timestamp(now().0 + 1_800_000);
-    let reopened = store.reopen_dialog(ws, d.id, now(), Some(due)).await.expect("reopen").expect("was closed");
+    let reopened = store
+        .reopen_dialog(ws, d.id, now(), Some(due), frontline_domain::Actor::SYSTEM)
+        .await
+        .expect("reopen")
+        .expect("was closed");
     assert_eq!(
         (reopened.sla.resolve_due, reopened.sla.resolve_breached),
         (Some(due), false),
         "a new resolution target"
     );
     assert_eq!((reopened.status, reopened.category, reopened.close_reason), (DialogStatus::Open, None, None));
-    assert!(store.reopen_dialog(ws, d.id, now(), None).await.expect("again").is_none());
-    store.close_with_reason(ws, d.id, CloseReason::Operator, now()).await.expect("close by operator");
+    assert!(
+        store.reopen_dialog(ws, d.id, now(), None, frontline_domain::Actor::SYSTEM).await.expect("again").is_none()
+    );
+    store
+        .close_with_reason(ws, d.id, CloseReason::Operator, now(), frontline_domain::Actor::SYSTEM)
+        .await
+        .expect("close by operator");
     let rated = store.rate_dialog(ws, d.id, &rating).await.expect("rate").expect("asked");
     assert_eq!(rated.rating.as_ref().map(|r| (r.score, r.comment.clone())), Some((5, Some("Отлично".into()))));
     assert!(store.rate_dialog(ws, d.id, &rating).await.expect("twice").is_none(), "once");
@@ -1193,7 +1315,10 @@ pub async fn close_reopen_and_rate(store: Arc<dyn Store>) {
     }
     let next = store.post_message(post).await.expect("new dialog").dialog;
     assert_eq!(next.previous_dialog, Some(d.id));
-    assert!(matches!(store.reopen_dialog(ws, d.id, now(), None).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(
+        store.reopen_dialog(ws, d.id, now(), None, frontline_domain::Actor::SYSTEM).await,
+        Err(StoreError::Conflict(_))
+    ));
 
     // Read marks of the visitor only move forward.
     let r = store.post_message(f.operator_post(next.id, "r1", "Слушаю")).await.expect("reply").dialog;
@@ -1216,6 +1341,7 @@ pub async fn search_finds_word_forms_within_visible_channels(store: Arc<dyn Stor
             Some(&VisitorName::parse("Иван Петров").expect("name")),
             Some(&Email::parse("ivan@mail.example").expect("email")),
             Some(&Phone::parse("+7 (916) 123-45-67").expect("phone")),
+            crate::events::Stamp { actor: frontline_domain::Actor::SYSTEM, at: now() },
         )
         .await
         .expect("profile");
@@ -1249,7 +1375,14 @@ pub async fn visitor_profile_and_pages(store: Arc<dyn Store>) {
     let f = Fixture::new(store.clone()).await;
     let ws = f.workspace.id;
     let v = store
-        .update_visitor_profile(ws, f.visitor.id, None, Some(&Email::parse("Olga@Example.com").expect("e")), None)
+        .update_visitor_profile(
+            ws,
+            f.visitor.id,
+            None,
+            Some(&Email::parse("Olga@Example.com").expect("e")),
+            None,
+            crate::events::Stamp { actor: frontline_domain::Actor::SYSTEM, at: now() },
+        )
         .await
         .expect("profile");
     assert_eq!(v.email.as_ref().map(|e| e.as_str()), Some("olga@example.com"));
@@ -1268,7 +1401,7 @@ pub async fn visitor_profile_and_pages(store: Arc<dyn Store>) {
     assert_eq!(pages[0].url, "https://shop.example.com/p/54");
     assert_eq!(store.visitor(ws, f.visitor.id).await.expect("visitor").last_seen_at, Some(Timestamp(t.0 + 54)));
     let d1 = store.post_message(f.visitor_post("p1", "Первый")).await.expect("d1").dialog;
-    store.close_dialog(ws, d1.id, now()).await.expect("close");
+    store.close_dialog(ws, d1.id, now(), frontline_domain::Actor::SYSTEM).await.expect("close");
     let d2 = store.post_message(f.visitor_post("p2", "Второй")).await.expect("d2").dialog;
     let ids: Vec<DialogId> =
         store.dialogs_of_visitor(ws, f.visitor.id, 10).await.expect("dialogs").iter().map(|d| d.id).collect();
@@ -1376,7 +1509,10 @@ pub async fn sla_dues_follow_the_conversation_and_breach_once(store: Arc<dyn Sto
     let mut waits = f.visitor_post("s4", "И ещё");
     waits.timers = timers(t + 5_000_000, t + 5_000_000, t + 9_999_999);
     assert!(store.post_message(waits).await.expect("waits").dialog.sla.reply_due.is_some());
-    let (closed, _) = store.close_with_reason(f.workspace.id, d.id, CloseReason::Operator, now()).await.expect("close");
+    let (closed, _) = store
+        .close_with_reason(f.workspace.id, d.id, CloseReason::Operator, now(), frontline_domain::Actor::SYSTEM)
+        .await
+        .expect("close");
     assert_eq!(closed.sla.reply_due, None);
     assert_eq!(closed.sla.resolve_due, Some(Timestamp(t + 1_800_000)));
 }
@@ -1445,8 +1581,16 @@ pub async fn auto_close_timers_are_claimed_once(store: Arc<dyn Store>) {
     let mut reply = f.operator_post(d2.id, "b2", "Ответ");
     reply.timers = closing(t + 600_000, AutoCloseAction::Close, None);
     store.post_message(reply).await.expect("reply");
-    let snoozed =
-        store.set_snooze(f.workspace.id, d2.id, Some(Timestamp(t + 86_400_000)), Timestamp(t)).await.expect("snooze");
+    let snoozed = store
+        .set_snooze(
+            f.workspace.id,
+            d2.id,
+            Some(Timestamp(t + 86_400_000)),
+            Timestamp(t),
+            frontline_domain::Actor::SYSTEM,
+        )
+        .await
+        .expect("snooze");
     assert!(snoozed.auto_close.is_none());
     assert_eq!(ours(store.claim_auto_closes(Timestamp(t + 700_000), 100).await.expect("claim")), 0);
 }

@@ -86,6 +86,7 @@ macro_rules! sql_conversation_impls {
                     dialog: DialogId,
                     tags: &[TagId],
                     now: Timestamp,
+                    actor: $crate::__domain::Actor,
                 ) -> StoreResult<Dialog> {
                     let mut tx = self.writer().begin().await.map_err(map_err)?;
                     let row = ::sqlx::query(sql::SET_DIALOG_TAGS)
@@ -105,8 +106,10 @@ macro_rules! sql_conversation_impls {
                             .await
                             .map_err(map_err)?;
                     }
+                    let d = records::dialog(&R(&row))?;
+                    $crate::write_events!(tx, &[$crate::events::drafts::labels(&d, actor, now)])?;
                     tx.commit().await.map_err(map_err)?;
-                    records::dialog(&R(&row))
+                    Ok(d)
                 }
 
                 async fn set_dialog_category(
@@ -115,16 +118,15 @@ macro_rules! sql_conversation_impls {
                     dialog: DialogId,
                     category: Option<CategoryId>,
                     now: Timestamp,
+                    actor: $crate::__domain::Actor,
                 ) -> StoreResult<Dialog> {
-                    let row = ::sqlx::query(sql::SET_DIALOG_CATEGORY)
+                    let q = ::sqlx::query(sql::SET_DIALOG_CATEGORY)
                         .bind(ws.0)
                         .bind(dialog.0)
                         .bind(category.map(|c| c.0))
-                        .bind(now.0)
-                        .fetch_one(self.writer())
-                        .await
-                        .map_err(map_err)?;
-                    records::dialog(&R(&row))
+                        .bind(now.0);
+                    $crate::dialog_change!(self, q, |d: &Dialog| vec![$crate::events::drafts::labels(d, actor, now)])?
+                        .ok_or($crate::StoreError::NotFound)
                 }
 
                 async fn set_snooze(
@@ -133,17 +135,12 @@ macro_rules! sql_conversation_impls {
                     dialog: DialogId,
                     until: Option<Timestamp>,
                     now: Timestamp,
+                    actor: $crate::__domain::Actor,
                 ) -> StoreResult<Dialog> {
-                    let row = ::sqlx::query(sql::SET_SNOOZE)
-                        .bind(ws.0)
-                        .bind(dialog.0)
-                        .bind(until.map(|t| t.0))
-                        .bind(now.0)
-                        .fetch_optional(self.writer())
-                        .await
-                        .map_err(map_err)?;
-                    match row {
-                        Some(row) => records::dialog(&R(&row)),
+                    let q = ::sqlx::query(sql::SET_SNOOZE).bind(ws.0).bind(dialog.0).bind(until.map(|t| t.0)).bind(now.0);
+                    let changed = $crate::dialog_change!(self, q, |d: &Dialog| vec![$crate::events::drafts::snoozed(d, actor, now)])?;
+                    match changed {
+                        Some(d) => Ok(d),
                         None => {
                             // Not open: closed, or not there at all.
                             $crate::DialogStore::dialog(self, ws, dialog).await?;
@@ -158,17 +155,12 @@ macro_rules! sql_conversation_impls {
                     dialog: DialogId,
                     reason: CloseReason,
                     now: Timestamp,
+                    actor: $crate::__domain::Actor,
                 ) -> StoreResult<(Dialog, bool)> {
-                    let row = ::sqlx::query(sql::CLOSE_DIALOG_WITH_REASON)
-                        .bind(ws.0)
-                        .bind(dialog.0)
-                        .bind(now.0)
-                        .bind(reason.as_str())
-                        .fetch_optional(self.writer())
-                        .await
-                        .map_err(map_err)?;
-                    match row {
-                        Some(row) => Ok((records::dialog(&R(&row))?, true)),
+                    let q = ::sqlx::query(sql::CLOSE_DIALOG_WITH_REASON).bind(ws.0).bind(dialog.0).bind(now.0).bind(reason.as_str());
+                    let changed = $crate::dialog_change!(self, q, |d: &Dialog| vec![$crate::events::drafts::closed(d, actor, now)])?;
+                    match changed {
+                        Some(d) => Ok((d, true)),
                         None => Ok(($crate::DialogStore::dialog(self, ws, dialog).await?, false)),
                     }
                 }
@@ -179,29 +171,20 @@ macro_rules! sql_conversation_impls {
                     dialog: DialogId,
                     now: Timestamp,
                     resolution_due: Option<Timestamp>,
+                    actor: $crate::__domain::Actor,
                 ) -> StoreResult<Option<Dialog>> {
-                    let row = ::sqlx::query(sql::REOPEN_DIALOG)
-                        .bind(ws.0)
-                        .bind(dialog.0)
-                        .bind(now.0)
-                        .bind(resolution_due.map(|t| t.0))
-                        .fetch_optional(self.writer())
-                        .await
-                        .map_err(map_err)?;
-                    row.map(|r| records::dialog(&R(&r))).transpose()
+                    let q = ::sqlx::query(sql::REOPEN_DIALOG).bind(ws.0).bind(dialog.0).bind(now.0).bind(resolution_due.map(|t| t.0));
+                    $crate::dialog_change!(self, q, |d: &Dialog| vec![$crate::events::drafts::reopened(d, actor, now)])
                 }
 
                 async fn rate_dialog(&self, ws: WorkspaceId, dialog: DialogId, rating: &Rating) -> StoreResult<Option<Dialog>> {
-                    let row = ::sqlx::query(sql::RATE_DIALOG)
+                    let q = ::sqlx::query(sql::RATE_DIALOG)
                         .bind(ws.0)
                         .bind(dialog.0)
                         .bind(i64::from(rating.score))
                         .bind(rating.comment.as_deref())
-                        .bind(rating.at.0)
-                        .fetch_optional(self.writer())
-                        .await
-                        .map_err(map_err)?;
-                    row.map(|r| records::dialog(&R(&r))).transpose()
+                        .bind(rating.at.0);
+                    $crate::dialog_change!(self, q, |d: &Dialog| vec![$crate::events::drafts::rated(d, rating.at)])
                 }
 
                 async fn mark_visitor_read(&self, ws: WorkspaceId, dialog: DialogId, seq: i64) -> StoreResult<Option<Dialog>> {
@@ -283,7 +266,11 @@ macro_rules! sql_conversation_impls {
                     name: Option<&VisitorName>,
                     email: Option<&Email>,
                     phone: Option<&Phone>,
+                    by: $crate::events::Stamp,
                 ) -> StoreResult<Visitor> {
+                    let mut tx = self.writer().begin().await.map_err(map_err)?;
+                    let row = ::sqlx::query(sql::SELECT_VISITOR).bind(ws.0).bind(id.0).fetch_one(&mut *tx).await.map_err(map_err)?;
+                    let before = records::visitor(&R(&row))?;
                     let row = ::sqlx::query(sql::UPDATE_VISITOR_PROFILE)
                         .bind(ws.0)
                         .bind(id.0)
@@ -291,10 +278,25 @@ macro_rules! sql_conversation_impls {
                         .bind(email.map(|e| e.as_str()))
                         .bind(phone.map(|p| p.as_str()))
                         .bind(phone.map(|p| p.digits()))
-                        .fetch_one(self.writer())
+                        .fetch_one(&mut *tx)
                         .await
                         .map_err(map_err)?;
-                    records::visitor(&R(&row))
+                    let after = records::visitor(&R(&row))?;
+                    let mut fields = Vec::new();
+                    if before.name != after.name {
+                        fields.push("name");
+                    }
+                    if before.email != after.email {
+                        fields.push("email");
+                    }
+                    if before.phone != after.phone {
+                        fields.push("phone");
+                    }
+                    if !fields.is_empty() {
+                        $crate::write_events!(tx, &[$crate::events::drafts::visitor_updated(&after, &fields, by.actor, by.at)])?;
+                    }
+                    tx.commit().await.map_err(map_err)?;
+                    Ok(after)
                 }
 
                 async fn record_page(&self, visitor: VisitorId, page: &PageView) -> StoreResult<()> {

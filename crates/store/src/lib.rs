@@ -9,6 +9,7 @@ pub mod automation;
 pub mod backend;
 pub mod conversation;
 mod error;
+pub mod events;
 pub mod migrations;
 pub mod records;
 pub mod search;
@@ -17,6 +18,8 @@ mod types;
 
 #[cfg(feature = "contract")]
 pub mod contract;
+#[cfg(feature = "contract")]
+mod contract_events;
 
 pub use error::{StoreError, StoreResult, sqlstate_is_unavailable};
 pub use migrations::Migration;
@@ -30,9 +33,10 @@ pub use frontline_domain as __domain;
 pub use uuid as __uuid;
 
 use frontline_domain::{
-    AttachmentId, Candidate, Capacity, CategoryId, Channel, ChannelId, ChannelSettings, CloseReason, Dialog, DialogId,
-    Email, Message, Operator, OperatorId, Origin, Phone, Presence, Rating, RoutingContext, SavedReply, SavedReplyId,
-    Site, SiteId, SiteKey, TagId, Timestamp, Visitor, VisitorId, VisitorName, Workspace, WorkspaceId, WorkspaceSlug,
+    Actor, AttachmentId, Candidate, Capacity, CategoryId, Channel, ChannelId, ChannelSettings, CloseReason, Dialog,
+    DialogId, Email, Message, Operator, OperatorId, Origin, Phone, Presence, Rating, RoutingContext, SavedReply,
+    SavedReplyId, Site, SiteId, SiteKey, TagId, Timestamp, Visitor, VisitorId, VisitorName, Workspace, WorkspaceId,
+    WorkspaceSlug,
 };
 use std::collections::HashMap;
 
@@ -85,6 +89,8 @@ pub trait AccountStore: Send + Sync {
         workspace: WorkspaceId,
         id: OperatorId,
         change: &OperatorChange,
+        actor: Actor,
+        now: Timestamp,
     ) -> StoreResult<Operator>;
     async fn append_audit(&self, entry: &AuditEntry) -> StoreResult<()>;
     /// A workspace's audit log, newest first, strictly before `(at, id)`.
@@ -122,6 +128,8 @@ pub trait ChannelStore: Send + Sync {
         workspace: WorkspaceId,
         channel: ChannelId,
         operators: &[OperatorId],
+        actor: Actor,
+        now: Timestamp,
     ) -> StoreResult<()>;
 
     /// `Conflict` when the key is taken.
@@ -204,6 +212,7 @@ pub trait DialogStore: Send + Sync {
         workspace: WorkspaceId,
         dialog: DialogId,
         now: Timestamp,
+        actor: Actor,
     ) -> StoreResult<(Dialog, bool)>;
 }
 
@@ -219,7 +228,14 @@ pub trait QueueStore: Send + Sync {
         id: ChannelId,
         settings: &ChannelSettings,
     ) -> StoreResult<Channel>;
-    async fn set_capacity(&self, workspace: WorkspaceId, id: OperatorId, capacity: Capacity) -> StoreResult<Operator>;
+    async fn set_capacity(
+        &self,
+        workspace: WorkspaceId,
+        id: OperatorId,
+        capacity: Capacity,
+        actor: Actor,
+        now: Timestamp,
+    ) -> StoreResult<Operator>;
     /// Sets his presence; answers with the operator after and his presence before.
     async fn set_presence(
         &self,
@@ -281,6 +297,7 @@ pub trait ConversationStore: Send + Sync {
         dialog: DialogId,
         tags: &[TagId],
         now: Timestamp,
+        actor: Actor,
     ) -> StoreResult<Dialog>;
     async fn set_dialog_category(
         &self,
@@ -288,6 +305,7 @@ pub trait ConversationStore: Send + Sync {
         dialog: DialogId,
         category: Option<CategoryId>,
         now: Timestamp,
+        actor: Actor,
     ) -> StoreResult<Dialog>;
     /// Snoozes until a time, or wakes (`None`); `DialogClosed` when it is not open.
     async fn set_snooze(
@@ -296,6 +314,7 @@ pub trait ConversationStore: Send + Sync {
         dialog: DialogId,
         until: Option<Timestamp>,
         now: Timestamp,
+        actor: Actor,
     ) -> StoreResult<Dialog>;
     /// Closes an open dialog for a reason; `changed` is false when it was closed already.
     async fn close_with_reason(
@@ -304,6 +323,7 @@ pub trait ConversationStore: Send + Sync {
         dialog: DialogId,
         reason: CloseReason,
         now: Timestamp,
+        actor: Actor,
     ) -> StoreResult<(Dialog, bool)>;
     /// Opens a closed dialog again (`None`: it was open), its resolution target starting anew at
     /// `resolution_due`. `Conflict` when the visitor has another open dialog.
@@ -313,6 +333,7 @@ pub trait ConversationStore: Send + Sync {
         dialog: DialogId,
         now: Timestamp,
         resolution_due: Option<Timestamp>,
+        actor: Actor,
     ) -> StoreResult<Option<Dialog>>;
     /// Stores the rating of a dialog an operator closed; `None` when it was not asked for or
     /// was given already.
@@ -344,6 +365,7 @@ pub trait ConversationStore: Send + Sync {
         name: Option<&VisitorName>,
         email: Option<&Email>,
         phone: Option<&Phone>,
+        by: events::Stamp,
     ) -> StoreResult<Visitor>;
     /// Records a page the widget opened on (the 50 newest are kept) and when he was seen.
     async fn record_page(&self, visitor: VisitorId, page: &PageView) -> StoreResult<()>;
@@ -441,6 +463,74 @@ pub trait AutomationStore: Send + Sync {
     async fn trigger_views(&self, visitor: VisitorId) -> StoreResult<HashMap<uuid::Uuid, Timestamp>>;
 }
 
+/// The event log, webhook endpoints and the outbox.
+#[async_trait]
+pub trait EventStore: Send + Sync {
+    /// The workspace's events after `pos`, in order, at most `limit`.
+    async fn events_after(&self, workspace: WorkspaceId, pos: i64, limit: u32)
+    -> StoreResult<Vec<events::StoredEvent>>;
+    /// A dialog's events in order.
+    async fn dialog_events(&self, workspace: WorkspaceId, dialog: DialogId) -> StoreResult<Vec<events::StoredEvent>>;
+    async fn event(&self, id: uuid::Uuid) -> StoreResult<events::StoredEvent>;
+    /// Deletes events older than `before` that no pending job needs, and finished jobs older
+    /// than `before`; at most `limit` of each. Answers how many rows went.
+    async fn purge_events(&self, before: Timestamp, limit: u32) -> StoreResult<u64>;
+
+    async fn webhooks(&self, workspace: WorkspaceId) -> StoreResult<Vec<events::WebhookEndpoint>>;
+    async fn webhook(&self, workspace: WorkspaceId, id: uuid::Uuid) -> StoreResult<events::WebhookEndpoint>;
+    /// Creates an endpoint unless the workspace has `limit` already (`Conflict("limit")`).
+    async fn create_webhook(&self, endpoint: &events::WebhookEndpoint, limit: u32) -> StoreResult<()>;
+    /// Writes every field of the endpoint and its subscriptions (`NotFound`: not the workspace's).
+    async fn update_webhook(&self, endpoint: &events::WebhookEndpoint) -> StoreResult<()>;
+    /// Deletes the endpoint with its jobs and their attempts.
+    async fn delete_webhook(&self, workspace: WorkspaceId, id: uuid::Uuid) -> StoreResult<()>;
+
+    /// Claims up to `limit` due jobs for `lease_until` under the claim `claim`: a job is held by
+    /// one claim at a time, whichever node asks, and only the oldest pending job of a target and
+    /// order key (a dialog) is claimable.
+    async fn claim_jobs(
+        &self,
+        now: Timestamp,
+        claim: uuid::Uuid,
+        lease_until: Timestamp,
+        limit: u32,
+    ) -> StoreResult<Vec<events::OutboxJob>>;
+    /// Fixes the body a claimed job sends (kept only when it had none).
+    async fn set_job_body(&self, pos: i64, claim: uuid::Uuid, body: &str) -> StoreResult<()>;
+    /// Records an attempt of a claimed job and what becomes of it. For a webhook the endpoint's
+    /// failing streak is kept; one failing since before `disable_before` is switched off with its
+    /// pending jobs.
+    async fn report_job(
+        &self,
+        job: &events::OutboxJob,
+        claim: uuid::Uuid,
+        attempt: &events::JobAttempt,
+        next: events::JobNext,
+        disable_before: Timestamp,
+    ) -> StoreResult<events::JobReport>;
+    /// A test delivery to one endpoint with its body, due now.
+    async fn enqueue_test_job(
+        &self,
+        workspace: WorkspaceId,
+        endpoint: uuid::Uuid,
+        event_id: uuid::Uuid,
+        body: &str,
+        now: Timestamp,
+    ) -> StoreResult<events::OutboxJob>;
+    /// Delivers an attempted job again (a new generation, same event and body), due now.
+    async fn replay_job(&self, workspace: WorkspaceId, pos: i64, now: Timestamp) -> StoreResult<events::OutboxJob>;
+    async fn job(&self, workspace: WorkspaceId, pos: i64) -> StoreResult<events::OutboxJob>;
+    /// A target's jobs, newest first, before `before_pos`, with each one's latest attempt.
+    async fn target_jobs(
+        &self,
+        workspace: WorkspaceId,
+        target: uuid::Uuid,
+        before_pos: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<(events::OutboxJob, Option<events::JobAttempt>)>>;
+    async fn job_attempts(&self, pos: i64) -> StoreResult<Vec<events::JobAttempt>>;
+}
+
 /// The whole store, as the application holds it.
 #[async_trait]
 pub trait Store:
@@ -452,6 +542,7 @@ pub trait Store:
     + ConversationStore
     + SearchStore
     + AutomationStore
+    + EventStore
     + Send
     + Sync
     + 'static

@@ -12,8 +12,8 @@ use frontline_domain::{
     Timestamp, Visitor, VisitorId, VisitorName, WaitLimit, Workspace, WorkspaceId, WorkspaceSlug,
 };
 use frontline_domain::{
-    AutoCloseAction, AutoCloseTimer, Automatic, CategoryId, CloseReason, DialogOrigin, Effect, NewMessage, Phone,
-    Rating, ReopenWindow, SlaState, TriggerRef,
+    AutoCloseAction, AutoCloseTimer, Automatic, CategoryId, CloseReason, ContactSource, DialogOrigin, Effect,
+    NewMessage, Phone, Rating, ReopenWindow, SlaState, TriggerRef,
 };
 use uuid::Uuid;
 
@@ -153,6 +153,8 @@ pub struct VisitorRecord {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub last_seen_at: Option<i64>,
+    pub source: String,
+    pub external_id: Option<String>,
 }
 
 impl TryFrom<VisitorRecord> for Visitor {
@@ -173,6 +175,8 @@ impl TryFrom<VisitorRecord> for Visitor {
             email: r.email.map(|e| Email::parse(&e).map_err(|_| corrupt("visitor e-mail"))).transpose()?,
             phone: r.phone.map(Phone::from_stored),
             last_seen_at: r.last_seen_at.map(Timestamp),
+            source: ContactSource::parse(&r.source).ok_or_else(|| corrupt("visitor source"))?,
+            external_id: r.external_id,
         })
     }
 }
@@ -508,6 +512,8 @@ pub fn visitor(r: &impl StoreRow) -> Result<Visitor, StoreError> {
         email: r.opt_text("email")?,
         phone: r.opt_text("phone")?,
         last_seen_at: r.opt_int("last_seen_at")?,
+        source: r.text("source")?,
+        external_id: r.opt_text("external_id")?,
     }
     .try_into()
 }
@@ -635,4 +641,73 @@ pub fn operator_settings(r: &impl StoreRow) -> Result<crate::OperatorSettings, S
         *place = id;
     }
     Ok(crate::OperatorSettings { language: r.opt_text("language")?, shortcuts })
+}
+
+pub fn event(r: &impl StoreRow) -> Result<crate::events::StoredEvent, StoreError> {
+    Ok(crate::events::StoredEvent {
+        pos: r.int("pos")?,
+        id: r.uuid("id")?,
+        workspace_id: WorkspaceId(r.uuid("workspace_id")?),
+        kind: r.text("kind")?,
+        dialog_id: r.opt_uuid("dialog_id")?.map(DialogId),
+        subject_id: r.opt_uuid("subject_id")?,
+        actor_kind: r.text("actor_kind")?,
+        actor_id: r.opt_uuid("actor_id")?,
+        at: Timestamp(r.int("at")?),
+        payload: r.text("payload")?,
+    })
+}
+
+pub fn webhook(r: &impl StoreRow) -> Result<crate::events::WebhookEndpoint, StoreError> {
+    let kinds: Vec<String> = serde_json::from_str(&r.text("events")?).map_err(|_| corrupt("webhook events"))?;
+    Ok(crate::events::WebhookEndpoint {
+        id: r.uuid("id")?,
+        workspace_id: WorkspaceId(r.uuid("workspace_id")?),
+        url: r.text("url")?,
+        description: r.text("description")?,
+        events: kinds.iter().filter_map(|k| frontline_domain::EventKind::parse(k)).collect(),
+        secret: r.text("secret")?,
+        previous_secret: r.opt_text("previous_secret")?,
+        previous_until: r.opt_int("previous_until")?.map(Timestamp),
+        enabled: r.boolean("enabled")?,
+        disabled_reason: r.opt_text("disabled_reason")?,
+        failing_since: r.opt_int("failing_since")?.map(Timestamp),
+        created_at: Timestamp(r.int("created_at")?),
+        updated_at: Timestamp(r.int("updated_at")?),
+    })
+}
+
+/// How a webhook's kinds are kept in one text column.
+pub fn kinds_json(kinds: &[frontline_domain::EventKind]) -> String {
+    serde_json::to_string(&kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into())
+}
+
+pub fn job(r: &impl StoreRow) -> Result<crate::events::OutboxJob, StoreError> {
+    Ok(crate::events::OutboxJob {
+        pos: r.int("pos")?,
+        workspace_id: WorkspaceId(r.uuid("workspace_id")?),
+        kind: r.text("kind")?,
+        target_id: r.uuid("target_id")?,
+        event_id: r.uuid("event_id")?,
+        event_kind: r.text("event_kind")?,
+        generation: r.int("generation")?,
+        status: crate::events::JobStatus::parse(&r.text("status")?).ok_or_else(|| corrupt("job status"))?,
+        attempts: r.int("attempts")?,
+        due_at: Timestamp(r.int("due_at")?),
+        body: r.opt_text("body")?,
+        created_at: Timestamp(r.int("created_at")?),
+        finished_at: r.opt_int("finished_at")?.map(Timestamp),
+        claim: r.opt_uuid("claim")?,
+    })
+}
+
+pub fn attempt(r: &impl StoreRow) -> Result<crate::events::JobAttempt, StoreError> {
+    Ok(crate::events::JobAttempt {
+        attempt: r.int("attempt")?,
+        at: Timestamp(r.int("at")?),
+        status_code: r.opt_int("status_code")?,
+        response_excerpt: r.opt_text("response_excerpt")?,
+        latency_ms: r.opt_int("latency_ms")?,
+        error: r.opt_text("error")?,
+    })
 }

@@ -8,8 +8,8 @@ pub const OPERATOR_COLS: &str =
 pub const CHANNEL_COLS: &str = "id, workspace_id, name, is_default, mode, greeting, wait_alert_seconds, offline_policy, \
      require_category, reopen_window_minutes";
 pub const SITE_COLS: &str = "id, workspace_id, name, key, allowed_origins, channel_id";
-pub const VISITOR_COLS: &str =
-    "id, workspace_id, site_id, number, name, created_at, page_url, language, properties, email, phone, last_seen_at";
+pub const VISITOR_COLS: &str = "id, workspace_id, site_id, number, name, created_at, page_url, language, properties, email, phone, last_seen_at, \
+     source, external_id";
 pub const DIALOG_COLS: &str = "id, workspace_id, number, channel_id, visitor_id, status, last_seq, unread_count, \
      last_author_kind, last_preview, last_message_at, created_at, updated_at, closed_at, assignee_id, assigned_at, \
      routed_by, pending_count, waiting_since, queued_at, wait_alerted_at, tags, category_id, snoozed_until, \
@@ -679,3 +679,106 @@ pub const SHOW_TRIGGER: &str = "INSERT INTO trigger_views (visitor_id, trigger_i
      ON CONFLICT (visitor_id, trigger_id) DO UPDATE SET shown_at = excluded.shown_at \
      WHERE trigger_views.shown_at <= $4";
 pub const SELECT_TRIGGER_VIEWS: &str = "SELECT trigger_id, shown_at FROM trigger_views WHERE visitor_id = $1";
+
+// The event log and the outbox (issue 13).
+pub const EVENT_COLS: &str = "pos, id, workspace_id, kind, dialog_id, subject_id, actor_kind, actor_id, at, payload";
+pub const INSERT_EVENT: &str = "INSERT INTO events (id, workspace_id, kind, dialog_id, subject_id, actor_kind, actor_id, \
+     at, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+/// One outbox job per enabled endpoint subscribed to an event's kind, for the events the
+/// `WHERE` that follows selects. Jobs of one endpoint go in the order of their dialog (or,
+/// without one, of their subject).
+pub const FAN_OUT: &str = "INSERT INTO outbox (workspace_id, kind, target_id, event_id, event_kind, order_key, \
+     due_at, created_at) \
+     SELECT ev.workspace_id, 'webhook', s.endpoint_id, ev.id, ev.kind, COALESCE(ev.dialog_id, ev.subject_id, ev.id), \
+     ev.at, ev.at \
+     FROM events ev JOIN webhook_subscriptions s ON s.workspace_id = ev.workspace_id AND s.kind = ev.kind \
+     JOIN webhook_endpoints e ON e.id = s.endpoint_id AND e.enabled ";
+q!(FAN_OUT_EVENT, FAN_OUT, "WHERE ev.id = $1");
+q!(
+    SELECT_EVENTS_AFTER,
+    "SELECT ",
+    EVENT_COLS,
+    " FROM events WHERE workspace_id = $1 AND pos > $2 ORDER BY pos LIMIT $3"
+);
+q!(SELECT_DIALOG_EVENTS, "SELECT ", EVENT_COLS, " FROM events WHERE workspace_id = $1 AND dialog_id = $2 ORDER BY pos");
+q!(SELECT_EVENT, "SELECT ", EVENT_COLS, " FROM events WHERE id = $1");
+/// Events older than `$1` that no pending job still needs, at most `$2`.
+pub const PURGE_EVENTS: &str = "DELETE FROM events WHERE pos IN (SELECT e.pos FROM events e WHERE e.at < $1 \
+     AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_id = e.id AND o.status = 'pending') ORDER BY e.pos LIMIT $2)";
+pub const PURGE_JOBS: &str = "DELETE FROM outbox WHERE pos IN (SELECT pos FROM outbox WHERE status <> 'pending' \
+     AND finished_at < $1 ORDER BY pos LIMIT $2)";
+
+pub const WEBHOOK_COLS: &str = "id, workspace_id, url, description, events, secret, previous_secret, previous_until, \
+     enabled, disabled_reason, failing_since, created_at, updated_at";
+q!(SELECT_WEBHOOKS, "SELECT ", WEBHOOK_COLS, " FROM webhook_endpoints WHERE workspace_id = $1 ORDER BY created_at, id");
+q!(SELECT_WEBHOOK, "SELECT ", WEBHOOK_COLS, " FROM webhook_endpoints WHERE workspace_id = $1 AND id = $2");
+q!(SELECT_WEBHOOK_BY_ID, "SELECT ", WEBHOOK_COLS, " FROM webhook_endpoints WHERE id = $1");
+pub const COUNT_WEBHOOKS: &str = "SELECT COUNT(*) FROM webhook_endpoints WHERE workspace_id = $1";
+pub const INSERT_WEBHOOK: &str = "INSERT INTO webhook_endpoints (id, workspace_id, url, description, events, secret, \
+     previous_secret, previous_until, enabled, disabled_reason, failing_since, created_at, updated_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+pub const UPDATE_WEBHOOK: &str = "UPDATE webhook_endpoints SET url = $3, description = $4, events = $5, secret = $6, \
+     previous_secret = $7, previous_until = $8, enabled = $9, disabled_reason = $10, failing_since = $11, \
+     updated_at = $12 WHERE workspace_id = $1 AND id = $2";
+pub const DELETE_WEBHOOK_SUBSCRIPTIONS: &str = "DELETE FROM webhook_subscriptions WHERE endpoint_id = $1";
+pub const INSERT_WEBHOOK_SUBSCRIPTION: &str =
+    "INSERT INTO webhook_subscriptions (workspace_id, kind, endpoint_id) VALUES ($1, $2, $3)";
+pub const DELETE_WEBHOOK: &str = "DELETE FROM webhook_endpoints WHERE workspace_id = $1 AND id = $2";
+pub const DELETE_WEBHOOK_JOBS: &str = "DELETE FROM outbox WHERE target_id = $1";
+pub const WEBHOOK_SUCCEEDED: &str =
+    "UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL";
+pub const WEBHOOK_FAILED: &str = "UPDATE webhook_endpoints SET failing_since = COALESCE(failing_since, $2) WHERE id = $1 RETURNING failing_since, enabled";
+/// Switches off an endpoint that kept failing; its pending jobs fail with it.
+pub const DISABLE_FAILING_WEBHOOK: &str = "UPDATE webhook_endpoints SET enabled = FALSE, disabled_reason = 'failing', \
+     updated_at = $2 WHERE id = $1 AND enabled";
+pub const FAIL_PENDING_JOBS: &str = "UPDATE outbox SET status = 'failed', finished_at = $2, claim = NULL, \
+     claimed_until = NULL WHERE target_id = $1 AND status = 'pending'";
+
+pub const JOB_COLS: &str = "pos, workspace_id, kind, target_id, event_id, event_kind, generation, status, attempts, \
+     due_at, body, created_at, finished_at, claim";
+/// Claims due jobs (`$1` now, `$2` the most, `$3` the claim, `$4` its lease's end): only the
+/// oldest pending job of each target and order key, so one dialog's events go in order.
+pub fn claim_jobs(lock: &str) -> String {
+    format!(
+        "UPDATE outbox SET claim = $3, claimed_until = $4, attempts = attempts + 1 WHERE pos IN (\
+         SELECT o.pos FROM outbox o WHERE o.status = 'pending' AND o.due_at <= $1 \
+         AND (o.claimed_until IS NULL OR o.claimed_until <= $1) \
+         AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.status = 'pending' AND p.target_id = o.target_id \
+         AND p.order_key = o.order_key AND p.pos < o.pos) \
+         ORDER BY o.due_at, o.pos LIMIT $2{lock}) RETURNING {JOB_COLS}"
+    )
+}
+/// Whether a claim would find anything (read first, so an idle pass takes no write lock).
+pub const PROBE_DUE_JOBS: &str = "SELECT pos FROM outbox WHERE status = 'pending' AND due_at <= $1 \
+     AND (claimed_until IS NULL OR claimed_until <= $1) LIMIT 1";
+pub const SET_JOB_BODY: &str = "UPDATE outbox SET body = $3 WHERE pos = $1 AND claim = $2 AND body IS NULL";
+pub const FINISH_JOB: &str = "UPDATE outbox SET status = $3, due_at = $4, finished_at = $5, claim = NULL, \
+     claimed_until = NULL WHERE pos = $1 AND claim = $2";
+pub const INSERT_ATTEMPT: &str = "INSERT INTO outbox_attempts (job_pos, attempt, at, status_code, response_excerpt, \
+     latency_ms, error) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING";
+q!(
+    INSERT_TEST_JOB,
+    "INSERT INTO outbox (workspace_id, kind, target_id, event_id, event_kind, order_key, \
+     due_at, body, created_at) VALUES ($1, 'webhook', $2, $3, 'webhook.test', $3, $4, $5, $4) RETURNING ",
+    JOB_COLS
+);
+q!(
+    /// A new generation of a delivery: the same event and body, due now.
+    REPLAY_JOB,
+    "INSERT INTO outbox (workspace_id, kind, target_id, event_id, event_kind, generation, \
+     order_key, due_at, body, created_at) \
+     SELECT o.workspace_id, o.kind, o.target_id, o.event_id, o.event_kind, \
+     (SELECT MAX(g.generation) + 1 FROM outbox g WHERE g.kind = o.kind AND g.target_id = o.target_id \
+     AND g.event_id = o.event_id), o.order_key, $3, o.body, $3 \
+     FROM outbox o WHERE o.workspace_id = $1 AND o.pos = $2 AND o.body IS NOT NULL RETURNING ",
+    JOB_COLS
+);
+q!(SELECT_JOB, "SELECT ", JOB_COLS, " FROM outbox WHERE workspace_id = $1 AND pos = $2");
+q!(
+    SELECT_TARGET_JOBS,
+    "SELECT ",
+    JOB_COLS,
+    " FROM outbox WHERE workspace_id = $1 AND target_id = $2 AND pos < $3 ORDER BY pos DESC LIMIT $4"
+);
+pub const ATTEMPT_COLS: &str = "job_pos, attempt, at, status_code, response_excerpt, latency_ms, error";
+q!(SELECT_ATTEMPTS, "SELECT ", ATTEMPT_COLS, " FROM outbox_attempts WHERE job_pos = $1 ORDER BY attempt");

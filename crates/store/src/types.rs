@@ -269,6 +269,8 @@ pub struct Reassign {
     /// greeting nor an operator's reply.
     pub lines: Vec<NewLine>,
     pub now: Timestamp,
+    /// Who made the change (the events' actor).
+    pub actor: frontline_domain::Actor,
 }
 
 /// What an assignment change did.

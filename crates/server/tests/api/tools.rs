@@ -401,7 +401,13 @@ async fn the_widget_rates_a_dialog_an_operator_closed_once() {
         .expect("ws");
     app.app
         .store
-        .close_with_reason(ws.id, d2.parse().expect("id"), frontline_domain::CloseReason::Auto, app.app.clock.now())
+        .close_with_reason(
+            ws.id,
+            d2.parse().expect("id"),
+            frontline_domain::CloseReason::Auto,
+            app.app.clock.now(),
+            frontline_domain::Actor::SYSTEM,
+        )
         .await
         .expect("auto close");
     let r = json!({"dialog_id": d2, "score": 5});
