@@ -30,6 +30,7 @@ pub fn topics(event: &Event, workspace: WorkspaceId, visitor: VisitorId) -> Vec<
         | Event::DialogRead { .. }
         | Event::Mention { .. }
         | Event::SlaBreached { .. }
+        | Event::WebhookDisabled { .. }
         | Event::AccessChanged { .. } => vec![Topic::Workspace(workspace)],
     }
 }
@@ -62,6 +63,10 @@ pub fn for_operator(
     {
         return false;
     }
+    // A webhook switched off concerns those who oversee the workspace.
+    if matches!(delivery.event, Event::WebhookDisabled { .. }) && channels.is_some() {
+        return false;
+    }
     // A missed SLA alerts those who oversee every channel, and the dialog's own operator.
     if let Event::SlaBreached { dialog, .. } = &delivery.event
         && channels.is_some()
@@ -89,6 +94,8 @@ pub fn publish_moved(
     let topics = topics(&event, workspace, visitor);
     let previous_channel = previous.filter(|p| *p != channel);
     app.bus.publish(&topics, Arc::new(Delivery { channel: Some(channel), previous_channel, event }));
+    // The change committed may have written outbox jobs.
+    app.outbox_wake.notify_one();
 }
 
 /// An event for every operator of the workspace (never a visitor).
@@ -101,6 +108,7 @@ pub fn access_changed(app: &App, workspace: WorkspaceId, operator: Option<frontl
 pub fn publish_to_workspace(app: &App, event: Event, workspace: WorkspaceId) {
     app.bus
         .publish(&[Topic::Workspace(workspace)], Arc::new(Delivery { channel: None, previous_channel: None, event }));
+    app.outbox_wake.notify_one();
 }
 
 /// What an operator's socket may receive: everything for admins and supervisors (`None`),

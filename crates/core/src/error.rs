@@ -67,6 +67,11 @@ pub enum CoreError {
     /// A rate limit (named as in the configuration) refused this; come back after the wait.
     #[error("rate limit {limit} reached")]
     RateLimited { limit: &'static str, retry_after_ms: i64 },
+    /// An address an outbound call may not reach (loopback, private, link-local).
+    #[error("address not allowed: {0}")]
+    UrlNotAllowed(String),
+    #[error("a workspace has at most {0} webhook endpoints")]
+    TooManyWebhooks(u32),
     #[error("the store is unavailable")]
     Unavailable(String),
     #[error("internal error")]

@@ -16,6 +16,7 @@ pub mod files;
 pub mod limits;
 pub mod metrics;
 pub mod operators;
+pub mod outbox;
 pub mod queue;
 pub mod replies;
 pub mod routing;
@@ -26,6 +27,7 @@ pub mod tools;
 pub mod triggers;
 pub mod views;
 pub mod visitors;
+pub mod webhooks;
 pub mod widget;
 
 pub use clock::{Clock, FakeClock, SystemClock};
@@ -59,6 +61,14 @@ pub struct CoreConfig {
     pub files_dir: Option<std::path::PathBuf>,
     /// Rate limits of sign-in and the public widget.
     pub limits: limits::RateLimits,
+    /// How often the outbox worker looks for due jobs when nothing woke it.
+    pub outbox_tick_ms: i64,
+    /// How long the event log keeps events (and finished outbox jobs).
+    pub event_retention_ms: i64,
+    /// Whether webhooks may call loopback, private and link-local addresses.
+    pub webhooks_allow_private: bool,
+    /// Webhook endpoints per workspace.
+    pub webhook_limit: u32,
 }
 
 impl App {
@@ -85,6 +95,10 @@ impl Default for CoreConfig {
             uploads: files::UploadLimits::default(),
             files_dir: None,
             limits: limits::RateLimits::default(),
+            outbox_tick_ms: 1_000,
+            event_retention_ms: 30 * 24 * 3600 * 1000,
+            webhooks_allow_private: false,
+            webhook_limit: 20,
         }
     }
 }
@@ -113,6 +127,10 @@ pub struct App {
     pub limiter: Arc<limits::Limiter>,
     /// When this node last marked each session used (it writes at most once a minute each).
     pub session_touches: Arc<std::sync::Mutex<std::collections::HashMap<Vec<u8>, i64>>>,
+    /// How webhooks leave the server.
+    pub webhooks: Arc<dyn outbox::WebhookSender>,
+    /// Wakes the outbox worker after this node committed a change.
+    pub outbox_wake: Arc<tokio::sync::Notify>,
 }
 
 impl App {
@@ -131,6 +149,14 @@ impl App {
             automation: Arc::default(),
             limiter: Arc::default(),
             session_touches: Arc::default(),
+            webhooks: Arc::new(outbox::NoSender),
+            outbox_wake: Arc::default(),
         }
+    }
+
+    /// The same app with `sender` delivering its webhooks.
+    pub fn with_webhook_sender(mut self, sender: Arc<dyn outbox::WebhookSender>) -> Self {
+        self.webhooks = sender;
+        self
     }
 }

@@ -15,11 +15,18 @@ pub struct Metrics {
     pub http_requests: AtomicU64,
     pub http_errors_5xx: AtomicU64,
     pub logins_failed: AtomicU64,
+    pub webhooks_delivered: AtomicU64,
+    pub webhooks_failed_attempts: AtomicU64,
 }
 
 impl Metrics {
     pub fn inc(counter: &AtomicU64) {
         counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Counts a webhook attempt by its outcome.
+    pub fn webhook_attempt(&self, succeeded: bool) {
+        Self::inc(if succeeded { &self.webhooks_delivered } else { &self.webhooks_failed_attempts });
     }
 
     /// The Prometheus text exposition of every counter.
@@ -68,6 +75,15 @@ impl Metrics {
             "counter",
             "Sockets told to resync after falling behind.",
             &[("", g(&self.ws_resyncs).to_string())],
+        );
+        line(
+            "frontline_webhook_attempts_total",
+            "counter",
+            "Webhook delivery attempts, by outcome.",
+            &[
+                ("{outcome=\"delivered\"}", g(&self.webhooks_delivered).to_string()),
+                ("{outcome=\"failed\"}", g(&self.webhooks_failed_attempts).to_string()),
+            ],
         );
         line(
             "frontline_http_requests_total",

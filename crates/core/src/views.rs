@@ -486,6 +486,9 @@ pub enum Event {
     /// is: each of his sockets checks its session again and reads its channels anew.
     #[serde(rename = "access.changed")]
     AccessChanged { operator_id: Option<Uuid> },
+    /// A webhook endpoint kept failing and was switched off (admins and supervisors).
+    #[serde(rename = "webhook.disabled")]
+    WebhookDisabled { endpoint_id: Uuid, url: String },
 }
 
 #[cfg(test)]

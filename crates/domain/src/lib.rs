@@ -14,6 +14,7 @@ pub mod hours;
 pub mod ids;
 pub mod mention;
 pub mod message;
+pub mod net;
 pub mod patterns;
 pub mod queue;
 pub mod routing;

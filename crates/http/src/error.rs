@@ -45,6 +45,8 @@ pub enum ErrorCode {
     FileTooLarge,
     FileTypeRefused,
     ClientIdReused,
+    UrlNotAllowed,
+    TooManyEndpoints,
     RateLimited,
     UnknownFrame,
     BadFrame,
@@ -56,7 +58,7 @@ impl ErrorCode {
     pub fn status(self) -> StatusCode {
         use ErrorCode::*;
         match self {
-            ValidationFailed | EmptyMessage | BadJson | WorkspaceRequired | UnknownFrame | BadFrame => {
+            ValidationFailed | EmptyMessage | BadJson | WorkspaceRequired | UnknownFrame | BadFrame | UrlNotAllowed => {
                 StatusCode::BAD_REQUEST
             }
             MessageTooLong | PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -67,7 +69,9 @@ impl ErrorCode {
             DialogNotFound | NotFound => StatusCode::NOT_FOUND,
             DialogClosed | EmailTaken | ChannelNameTaken | AlreadyAssigned | CapacityReached | OperatorUnavailable
             | NotChannelMember | ChannelUnavailable | CategoryRequired | NameTaken | VisitorHasOpenDialog
-            | RatingNotRequested | AlreadyRated | TriggerAlreadyShown | ClientIdReused => StatusCode::CONFLICT,
+            | RatingNotRequested | AlreadyRated | TriggerAlreadyShown | ClientIdReused | TooManyEndpoints => {
+                StatusCode::CONFLICT
+            }
             FileTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             FileTypeRefused => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             RateLimited => StatusCode::TOO_MANY_REQUESTS,
@@ -111,6 +115,8 @@ impl ErrorCode {
             FileTooLarge => "file_too_large",
             FileTypeRefused => "file_type_refused",
             ClientIdReused => "client_id_reused",
+            UrlNotAllowed => "url_not_allowed",
+            TooManyEndpoints => "too_many_endpoints",
             RateLimited => "rate_limited",
             UnknownFrame => "unknown_frame",
             BadFrame => "bad_frame",
@@ -287,6 +293,16 @@ impl From<CoreError> for ApiError {
                     details: serde_json::json!({ "limit": limit, "retry_after": secs }),
                 }
             }
+            CoreError::UrlNotAllowed(why) => ApiError {
+                code: C::UrlNotAllowed,
+                message: format!("url: {why} (the server's configuration can allow them)."),
+                details: serde_json::json!({ "field": "url" }),
+            },
+            CoreError::TooManyWebhooks(limit) => ApiError {
+                code: C::TooManyEndpoints,
+                message: format!("A workspace has at most {limit} webhook endpoints; delete one first."),
+                details: serde_json::json!({ "limit": limit }),
+            },
             CoreError::Unavailable(cause) => {
                 tracing::error!(error = %cause, "store unavailable");
                 ApiError::new(C::Unavailable, "The service is temporarily unavailable; retry.")

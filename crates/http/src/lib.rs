@@ -13,6 +13,7 @@ pub mod queue;
 pub mod state;
 pub mod tools;
 pub mod web;
+pub mod webhooks;
 pub mod widget;
 pub mod wire;
 pub mod ws;
@@ -79,6 +80,15 @@ pub fn router(state: HttpState) -> Router {
         .route("/triggers/{id}", patch(automation::update_trigger).delete(automation::delete_trigger))
         .route("/sites", get(console::list_sites))
         .route("/sites/{id}", patch(console::update_site))
+        .route("/webhooks", get(webhooks::list).post(webhooks::create))
+        .route("/webhooks/catalogue", get(webhooks::catalogue))
+        .route("/webhooks/{id}", patch(webhooks::update).delete(webhooks::delete))
+        .route("/webhooks/{id}/secret", get(webhooks::secret))
+        .route("/webhooks/{id}/rotate", post(webhooks::rotate))
+        .route("/webhooks/{id}/test", post(webhooks::test))
+        .route("/webhooks/{id}/deliveries", get(webhooks::deliveries))
+        .route("/webhooks/{id}/deliveries/{delivery}", get(webhooks::delivery))
+        .route("/webhooks/{id}/deliveries/{delivery}/replay", post(webhooks::replay))
         .route("/ws", get(ws::operator_ws))
         .fallback(api_not_found)
         .layer(middleware::from_fn_with_state(state.clone(), same_origin_writes))

@@ -68,6 +68,11 @@ struct FileConfig {
     /// Serve the demo shop page at `/demo` (default true; turn off in production).
     demo: Option<bool>,
     rate_limits: Option<bool>,
+    /// How many days the event log keeps events (1–3650, default 30).
+    event_retention_days: Option<i64>,
+    /// Let webhooks call loopback, private and link-local addresses (default false: an
+    /// admin's URL cannot reach into the server's network).
+    webhooks_allow_private_addresses: Option<bool>,
     /// Each limit as `"count/period"` (`"30/1m"`, `"5/15m"`, `"100/1h"`); sockets as a number.
     #[serde(default)]
     limits: LimitsConfig,
@@ -140,6 +145,14 @@ pub struct Config {
     pub upload_concurrency: usize,
     pub header_timeout: std::time::Duration,
     pub body_timeout: std::time::Duration,
+    pub event_retention_ms: i64,
+    pub webhooks_allow_private: bool,
+    /// How often the outbox worker looks for due jobs when nothing woke it (tests shorten it).
+    pub outbox_tick_ms: i64,
+    /// Whether this node delivers outbox jobs (every node does by default; several may).
+    pub outbox_worker: bool,
+    /// A webhook call without an answer this long fails (15 s; tests shorten it).
+    pub webhook_timeout: std::time::Duration,
 }
 
 impl Default for Config {
@@ -169,6 +182,11 @@ impl Default for Config {
             upload_concurrency: 8,
             header_timeout: std::time::Duration::from_secs(10),
             body_timeout: std::time::Duration::from_secs(60),
+            event_retention_ms: core.event_retention_ms,
+            webhooks_allow_private: core.webhooks_allow_private,
+            outbox_tick_ms: core.outbox_tick_ms,
+            outbox_worker: true,
+            webhook_timeout: frontline_integrations::webhooks::TIMEOUT,
         }
     }
 }
@@ -262,6 +280,16 @@ impl Config {
                 Some(_) => anyhow::bail!("body_timeout_seconds must be 1–3600"),
                 None => d.body_timeout,
             },
+            event_retention_ms: match file.event_retention_days {
+                Some(n) if (1..=3650).contains(&n) => n * 86_400_000,
+                Some(_) => anyhow::bail!("event_retention_days must be 1–3650"),
+                None => d.event_retention_ms,
+            },
+            webhooks_allow_private: std::env::var("FRONTLINE_WEBHOOKS_ALLOW_PRIVATE")
+                .ok()
+                .map(|v| v == "true" || v == "1")
+                .or(file.webhooks_allow_private_addresses)
+                .unwrap_or(d.webhooks_allow_private),
             listen: args.listen.clone().or(file.listen).unwrap_or(d.listen),
             data: args.data.clone().or(file.data).unwrap_or(d.data),
             database: args.database.clone().or(file.database),

@@ -55,6 +55,7 @@ pub struct Server {
     listener: TcpListener,
     state: HttpState,
     shutdown_tx: watch::Sender<bool>,
+    outbox_worker: bool,
 }
 
 impl Server {
@@ -81,9 +82,15 @@ impl Server {
             uploads: config.uploads.clone(),
             files_dir: Some(config.data.join("files")),
             limits: config.limits.clone(),
+            outbox_tick_ms: config.outbox_tick_ms,
+            event_retention_ms: config.event_retention_ms,
+            webhooks_allow_private: config.webhooks_allow_private,
             ..CoreConfig::default()
         };
-        let app = App::new(store, bus, clock, core);
+        let sender =
+            frontline_integrations::HttpWebhookSender::new(config.webhooks_allow_private, config.webhook_timeout)
+                .map_err(|e| anyhow::anyhow!(e))?;
+        let app = App::new(store, bus, clock, core).with_webhook_sender(Arc::new(sender));
         let listener = TcpListener::bind(&config.listen).await.with_context(|| format!("binding {}", config.listen))?;
         let addr = listener.local_addr()?;
         let mut origins =
@@ -108,7 +115,7 @@ impl Server {
             uploads: Arc::new(tokio::sync::Semaphore::new(config.upload_concurrency)),
         };
         let timeouts = serve::Timeouts { header: config.header_timeout, body: config.body_timeout };
-        Ok(Self { app, bootstrap, timeouts, listener, state, shutdown_tx })
+        Ok(Self { app, bootstrap, timeouts, listener, state, shutdown_tx, outbox_worker: config.outbox_worker })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -120,6 +127,9 @@ impl Server {
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let router = frontline_http::router(self.state);
         let scheduler = tokio::spawn(frontline_core::scheduler::run(self.app.clone(), self.shutdown_tx.subscribe()));
+        let outbox = self
+            .outbox_worker
+            .then(|| tokio::spawn(frontline_core::outbox::run(self.app.clone(), self.shutdown_tx.subscribe())));
         let tx = self.shutdown_tx;
         let stopping = async move {
             shutdown.await;
@@ -128,6 +138,9 @@ impl Server {
         };
         let result = serve::serve(self.listener, router, self.timeouts, stopping, Duration::from_secs(30)).await;
         let _ = scheduler.await;
+        if let Some(outbox) = outbox {
+            let _ = outbox.await;
+        }
         self.app.store.close().await;
         tracing::info!("stopped");
         result.context("serving HTTP")

@@ -95,6 +95,11 @@ impl TestApp {
             // Tests drive time-based work with `TestApp::tick`, so the background loop stays out
             // of their way.
             scheduler_tick_ms: 3_600_000,
+            // The outbox worker runs as in production, looking often; tests call a local
+            // receiver on 127.0.0.1.
+            outbox_tick_ms: 20,
+            webhooks_allow_private: true,
+            webhook_timeout: std::time::Duration::from_millis(1500),
             limits: opts.limits.unwrap_or_default(),
             ..Config::default()
         };

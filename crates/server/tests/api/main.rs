@@ -22,3 +22,4 @@ mod shutdown;
 mod support;
 mod tools;
 mod trust;
+mod webhooks;

@@ -286,6 +286,28 @@ const ROWS: &[Row] = &[
         body: |_, _| json!({"client_id": uuid::Uuid::now_v7().to_string(), "name": "Ирина", "email": "irina@example.com", "question": "Когда откроетесь?"}),
     },
     Row { method: "get", path: "/widget/v1/availability", rule: Rule::Widget, body: none },
+    Row { method: "get", path: "/api/v1/webhooks", rule: Rule::Admin, body: none },
+    Row { method: "get", path: "/api/v1/webhooks/catalogue", rule: Rule::Admin, body: none },
+    Row {
+        method: "post",
+        path: "/api/v1/webhooks",
+        rule: Rule::Admin,
+        body: |_, _| json!({"url": "http://127.0.0.1:9/hook", "events": ["dialog.created"]}),
+    },
+    Row {
+        method: "patch",
+        path: "/api/v1/webhooks/{id}",
+        rule: Rule::Admin,
+        body: |_, _| json!({"description": "CRM"}),
+    },
+    Row { method: "get", path: "/api/v1/webhooks/{id}/secret", rule: Rule::Admin, body: none },
+    Row { method: "post", path: "/api/v1/webhooks/{id}/rotate", rule: Rule::Admin, body: empty },
+    Row { method: "post", path: "/api/v1/webhooks/{id}/test", rule: Rule::Admin, body: empty },
+    Row { method: "get", path: "/api/v1/webhooks/{id}/deliveries", rule: Rule::Admin, body: none },
+    Row { method: "get", path: "/api/v1/webhooks/{id}/deliveries/{delivery}", rule: Rule::Admin, body: none },
+    Row { method: "post", path: "/api/v1/webhooks/{id}/deliveries/{delivery}/replay", rule: Rule::Admin, body: empty },
+    // Last of the webhook rows: the others use the endpoint it deletes.
+    Row { method: "delete", path: "/api/v1/webhooks/{id}", rule: Rule::Admin, body: none },
 ];
 
 /// Ids of one workspace's resources.
@@ -300,6 +322,9 @@ struct Ids {
     trigger: String,
     file: String,
     site: String,
+    webhook: String,
+    /// A delivery of `webhook` (its test send), for `{delivery}`.
+    delivery: String,
 }
 
 struct Fixture {
@@ -385,7 +410,10 @@ async fn resources(app: &TestApp, admin: &OperatorClient, channel: &str, victim:
     .await;
     let sites: Value = admin.get("/api/v1/sites").await.json().await.expect("sites");
     let site = sites["items"][0]["id"].as_str().expect("the workspace's site").to_owned();
+    let (webhook, delivery) = webhook_with_delivery(admin).await;
     Ids {
+        webhook,
+        delivery,
         site,
         dialog,
         channel: channel.to_owned(),
@@ -396,6 +424,19 @@ async fn resources(app: &TestApp, admin: &OperatorClient, channel: &str, victim:
         trigger: trigger["id"].as_str().expect("id").to_owned(),
         file,
     }
+}
+
+/// A webhook endpoint (to a closed port) and its test delivery.
+async fn webhook_with_delivery(admin: &OperatorClient) -> (String, String) {
+    let hook = created(
+        admin.post("/api/v1/webhooks", json!({"url": "http://127.0.0.1:9/hook", "events": ["message.created"]})).await,
+        "webhook",
+    )
+    .await;
+    let id = hook["endpoint"]["id"].as_str().expect("id").to_owned();
+    let (status, test) = body(admin.post(&format!("/api/v1/webhooks/{id}/test"), json!({})).await).await;
+    assert_eq!(status, 202, "test send: {test}");
+    (id, test["delivery"]["id"].as_str().expect("delivery").to_owned())
 }
 
 /// The id a path's `{id}` takes for a scope.
@@ -411,6 +452,7 @@ fn id_for(path: &str, ids: &Ids) -> String {
         "triggers" => ids.trigger.clone(),
         "attachments" => ids.file.clone(),
         "sites" => ids.site.clone(),
+        "webhooks" => ids.webhook.clone(),
         other => panic!("no fixture for {{id}} of {other:?} ({path})"),
     }
 }
@@ -594,7 +636,11 @@ async fn every_operation_answers_every_role_as_documented() {
             .expect("id")
             .to_owned(),
         file: uuid::Uuid::now_v7().to_string(),
+        webhook: String::new(),
+        delivery: String::new(),
     };
+    let (webhook, delivery) = webhook_with_delivery(&boris).await;
+    let foreign = Ids { webhook, delivery, ..foreign };
     let (spare_dialog, _, _) = dialog_in(&app, &admin, &own_channel, "Ещё вопрос").await;
     let (visitor_dialog, _, visitor) = dialog_in(&app, &admin, &own_channel, "Вопрос посетителя").await;
     let other_members = vec![admin.id()];
@@ -671,8 +717,11 @@ async fn every_operation_answers_every_role_as_documented() {
                         Scope::Other => &f.other,
                         Scope::Foreign => &f.foreign,
                     };
-                    let path =
-                        if has_id { row.path.replace("{id}", &id_for(row.path, ids)) } else { row.path.to_owned() };
+                    let path = if has_id {
+                        row.path.replace("{id}", &id_for(row.path, ids)).replace("{delivery}", &ids.delivery)
+                    } else {
+                        row.path.to_owned()
+                    };
                     for (role, client) in [
                         (Role::Operator, Some(&op)),
                         (Role::Supervisor, Some(&sup)),
