@@ -117,8 +117,9 @@ pub async fn run(app: App, mut stop: tokio::sync::watch::Receiver<bool>) {
         }
         loop {
             match pass(&app).await {
-                // A full batch: more may be due at once.
-                Ok(n) if n >= CLAIM_BATCH as usize => continue,
+                // Something was delivered: the next event of the same dialogs may be due now
+                // (they are claimed one at a time, in order).
+                Ok(n) if n > 0 => continue,
                 Ok(_) => break,
                 Err(e) => {
                     tracing::warn!(error = %e, "outbox pass failed");

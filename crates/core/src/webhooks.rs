@@ -32,13 +32,36 @@ pub struct WebhookEndpointView {
     pub events: Vec<String>,
     pub enabled: bool,
     /// `failing` when Frontline switched it off after five days of failed deliveries.
-    pub disabled_reason: Option<String>,
+    #[schema(required = true)]
+    pub disabled_reason: Option<DisabledReason>,
     /// Since when its deliveries fail with no success between.
+    #[schema(required = true)]
     pub failing_since: Option<String>,
     pub created_at: String,
     pub updated_at: String,
     /// Until when the secret before the last rotation still signs.
+    #[schema(required = true)]
     pub previous_secret_until: Option<String>,
+}
+
+/// Why Frontline switched an endpoint off by itself.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum DisabledReason {
+    /// Its deliveries failed for five days with no success between.
+    Failing,
+}
+
+/// Where a delivery stands.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryStatus {
+    /// Not tried yet, or to be tried again at `next_attempt_at`.
+    Pending,
+    /// A 2xx came within the time limit.
+    Delivered,
+    /// Its schedule is over, or its endpoint was switched off or deleted.
+    Failed,
 }
 
 impl WebhookEndpointView {
@@ -49,7 +72,7 @@ impl WebhookEndpointView {
             description: e.description.clone(),
             events: e.events.iter().map(|k| k.as_str().to_owned()).collect(),
             enabled: e.enabled,
-            disabled_reason: e.disabled_reason.clone(),
+            disabled_reason: e.disabled_reason.as_deref().map(|_| DisabledReason::Failing),
             failing_since: e.failing_since.map(rfc3339),
             created_at: rfc3339(e.created_at),
             updated_at: rfc3339(e.updated_at),
@@ -69,11 +92,15 @@ pub struct AttemptView {
     pub attempt: i64,
     pub at: String,
     /// The HTTP status, when an answer came.
+    #[schema(required = true)]
     pub status_code: Option<i64>,
     /// The first bytes of the answer.
+    #[schema(required = true)]
     pub response_excerpt: Option<String>,
+    #[schema(required = true)]
     pub latency_ms: Option<i64>,
     /// Why it failed without an answer, or why the answer is a failure.
+    #[schema(required = true)]
     pub error: Option<String>,
 }
 
@@ -98,11 +125,12 @@ pub struct DeliveryView {
     pub webhook_id: String,
     pub event_kind: String,
     pub event_id: uuid::Uuid,
-    /// `pending` (to be tried, or tried again at `next_attempt_at`), `delivered` or `failed`.
-    pub status: String,
+    pub status: DeliveryStatus,
     pub attempts: i64,
+    #[schema(required = true)]
     pub next_attempt_at: Option<String>,
     pub created_at: String,
+    #[schema(required = true)]
     pub last_attempt: Option<AttemptView>,
 }
 
@@ -114,11 +142,10 @@ impl DeliveryView {
             event_kind: j.event_kind.clone(),
             event_id: j.event_id,
             status: match j.status {
-                JobStatus::Pending => "pending",
-                JobStatus::Done => "delivered",
-                JobStatus::Failed => "failed",
-            }
-            .into(),
+                JobStatus::Pending => DeliveryStatus::Pending,
+                JobStatus::Done => DeliveryStatus::Delivered,
+                JobStatus::Failed => DeliveryStatus::Failed,
+            },
             attempts: j.attempts,
             next_attempt_at: (j.status == JobStatus::Pending).then(|| rfc3339(j.due_at)),
             created_at: rfc3339(j.created_at),

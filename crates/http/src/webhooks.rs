@@ -17,6 +17,45 @@ fn endpoint_id(id: &str) -> ApiResult<uuid::Uuid> {
     id.parse().map_err(|_| ApiError::new(ErrorCode::NotFound, "No such webhook endpoint."))
 }
 
+/// An event kind an endpoint may subscribe to (`GET /api/v1/webhooks/catalogue` describes each).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+pub enum WebhookEventKind {
+    #[serde(rename = "dialog.created")]
+    DialogCreated,
+    #[serde(rename = "dialog.assigned")]
+    DialogAssigned,
+    #[serde(rename = "dialog.unassigned")]
+    DialogUnassigned,
+    #[serde(rename = "dialog.transferred")]
+    DialogTransferred,
+    #[serde(rename = "dialog.closed")]
+    DialogClosed,
+    #[serde(rename = "dialog.reopened")]
+    DialogReopened,
+    #[serde(rename = "dialog.snoozed")]
+    DialogSnoozed,
+    #[serde(rename = "dialog.unsnoozed")]
+    DialogUnsnoozed,
+    #[serde(rename = "dialog.labels_changed")]
+    DialogLabelsChanged,
+    #[serde(rename = "message.created")]
+    MessageCreated,
+    #[serde(rename = "note.created")]
+    NoteCreated,
+    #[serde(rename = "visitor.updated")]
+    VisitorUpdated,
+    #[serde(rename = "rating.created")]
+    RatingCreated,
+    #[serde(rename = "sla.breached")]
+    SlaBreached,
+    #[serde(rename = "operator.presence_changed")]
+    OperatorPresenceChanged,
+    #[serde(rename = "operator.updated")]
+    OperatorUpdated,
+    #[serde(rename = "operator.membership_changed")]
+    OperatorMembershipChanged,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct WebhookList {
     pub items: Vec<WebhookEndpointView>,
@@ -38,7 +77,7 @@ pub struct WebhookCreateRequest {
     #[schema(max_length = 200)]
     pub description: String,
     /// Kinds from `GET /api/v1/webhooks/catalogue`, at least one.
-    #[schema(min_items = 1)]
+    #[schema(min_items = 1, value_type = Vec<WebhookEventKind>)]
     pub events: Vec<String>,
     #[serde(default = "yes")]
     pub enabled: bool,
@@ -61,7 +100,7 @@ pub struct WebhookPatchRequest {
     pub url: Option<String>,
     #[schema(max_length = 200)]
     pub description: Option<String>,
-    #[schema(min_items = 1)]
+    #[schema(min_items = 1, value_type = Option<Vec<WebhookEventKind>>)]
     pub events: Option<Vec<String>>,
     /// Switching an endpoint on again starts its failing streak over.
     pub enabled: Option<bool>,
@@ -92,6 +131,7 @@ pub struct DeliveryBody {
 #[derive(Serialize, ToSchema)]
 pub struct DeliveryPage {
     pub items: Vec<DeliveryView>,
+    #[schema(required = true)]
     pub next_cursor: Option<String>,
 }
 
@@ -241,4 +281,35 @@ pub async fn replay(
 ) -> ApiResult<(StatusCode, Json<DeliveryBody>)> {
     let delivery = webhooks::replay(&s.app, &admin, endpoint_id(&id)?, &delivery).await?;
     Ok((StatusCode::ACCEPTED, Json(DeliveryBody { delivery })))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_schema_s_kinds_are_the_catalogue() {
+        let schema: Vec<String> = [
+            super::WebhookEventKind::DialogCreated,
+            super::WebhookEventKind::DialogAssigned,
+            super::WebhookEventKind::DialogUnassigned,
+            super::WebhookEventKind::DialogTransferred,
+            super::WebhookEventKind::DialogClosed,
+            super::WebhookEventKind::DialogReopened,
+            super::WebhookEventKind::DialogSnoozed,
+            super::WebhookEventKind::DialogUnsnoozed,
+            super::WebhookEventKind::DialogLabelsChanged,
+            super::WebhookEventKind::MessageCreated,
+            super::WebhookEventKind::NoteCreated,
+            super::WebhookEventKind::VisitorUpdated,
+            super::WebhookEventKind::RatingCreated,
+            super::WebhookEventKind::SlaBreached,
+            super::WebhookEventKind::OperatorPresenceChanged,
+            super::WebhookEventKind::OperatorUpdated,
+            super::WebhookEventKind::OperatorMembershipChanged,
+        ]
+        .iter()
+        .map(|k| serde_json::to_value(k).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default())
+        .collect();
+        let catalogue: Vec<String> = frontline_core::webhooks::catalogue().into_iter().map(|c| c.kind).collect();
+        assert_eq!(schema, catalogue);
+    }
 }
