@@ -22,7 +22,16 @@ export interface RunningServer {
   stop: () => Promise<void>;
 }
 
-export async function startServer(timeoutMs = 60_000): Promise<RunningServer> {
+export interface ServerOptions {
+  /** How long to wait for the server to say it is ready (60 s). */
+  timeoutMs?: number;
+  /** Extra environment for the server, over this process's (e.g. FRONTLINE_WEBHOOKS_ALLOW_PRIVATE). */
+  env?: Record<string, string>;
+}
+
+/** `startServer()`, `startServer(timeoutMs)` or `startServer({ timeoutMs, env })`. */
+export async function startServer(options: number | ServerOptions = {}): Promise<RunningServer> {
+  const { timeoutMs = 60_000, env = {} } = typeof options === 'number' ? { timeoutMs: options } : options;
   const bin = resolve(webDir, process.env.FRONTLINE_BIN ?? '../target/debug/frontline');
   if (!existsSync(bin)) throw new Error(`server binary not found: ${bin} (set FRONTLINE_BIN)`);
   const distDir = resolve(webDir, 'dist');
@@ -30,7 +39,7 @@ export async function startServer(timeoutMs = 60_000): Promise<RunningServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'frontline-e2e-'));
 
   const child: ChildProcess = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--data', dataDir], {
-    env: { ...process.env, FRONTLINE_WEB_DIR: distDir, RUST_LOG: process.env.RUST_LOG ?? 'warn' },
+    env: { ...process.env, FRONTLINE_WEB_DIR: distDir, RUST_LOG: process.env.RUST_LOG ?? 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -1185,6 +1185,9 @@ export class ConsoleState {
       case 'sla.breached':
         this.slaBreached(frame);
         break;
+      case 'webhook.disabled':
+        this.alerts.say({ code: 'webhook_disabled', details: { url: frame.url, endpoint_id: frame.endpoint_id } });
+        break;
       case 'hello':
       case 'resumed':
       case 'pong':

@@ -57,7 +57,7 @@ export function useConsole(...slices: SliceName[]): { state: ConsoleState; t: Tr
 
 /**
  * The operator-facing text for a refusal: the console's own words for a code it knows (with
- * what `details` adds: who took the dialog, the capacity…), else the server's message.
+ * what `details` adds: who took the dialog, the capacity, a limit…), else the server's message.
  */
 export function problemText(t: Translate<ConsoleKey>, lang: Lang, problem: Problem, fieldLabel?: (field: string) => string): string {
   if (problem.code === 'already_assigned') {
@@ -75,6 +75,13 @@ export function problemText(t: Translate<ConsoleKey>, lang: Lang, problem: Probl
     return typeof limit === 'number' || typeof limit === 'string'
       ? t('error.message_too_long', { limit })
       : t('error.message_too_long_nolimit');
+  }
+  if (problem.code === 'webhook_disabled') {
+    return t('webhooks.disabled_notice', { url: String(problem.details.url ?? '') });
+  }
+  if (problem.code === 'too_many_endpoints') {
+    const limit = problem.details.limit;
+    return typeof limit === 'number' || typeof limit === 'string' ? t('error.too_many_endpoints_n', { limit }) : t('error.too_many_endpoints');
   }
   if (problem.code === 'rate_limited' && String(problem.details.limit ?? '').startsWith('login')) {
     const minutes = Math.max(1, Math.ceil((Number(problem.details.retry_after) || 0) / 60));

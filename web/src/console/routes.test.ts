@@ -26,7 +26,7 @@ describe('console routes', () => {
     expect(routeFromPath('/console/admin/replies')).toEqual({ view: 'admin', section: 'replies' });
     expect(sectionsFor('operator')).toEqual(['replies', 'account']);
     expect(sectionsFor('supervisor')).toEqual(['tags', 'replies', 'account']);
-    expect(sectionsFor('admin')).toEqual(['channels', 'automation', 'operators', 'install', 'rules', 'triggers', 'tags', 'replies', 'audit', 'account']);
+    expect(sectionsFor('admin')).toEqual(['channels', 'automation', 'operators', 'install', 'rules', 'triggers', 'tags', 'replies', 'webhooks', 'audit', 'account']);
     expect(sectionsFor(null)).toEqual([]);
   });
 
@@ -43,5 +43,14 @@ describe('console routes', () => {
     expect(routeFromPath('/console/account/')).toEqual({ view: 'admin', section: 'account' });
     expect(routeFromPath('/console/accounting')).toEqual({ view: 'dialogs', dialogId: null });
     expect(pathFor({ view: 'admin', section: 'account' })).toBe('/console/account');
+  });
+
+  it('name the webhooks page, for admins alone', () => {
+    expect(routeFromPath('/console/admin/webhooks')).toEqual({ view: 'admin', section: 'webhooks' });
+    expect(routeFromPath('/console/admin/webhooks/')).toEqual({ view: 'admin', section: 'webhooks' });
+    expect(pathFor({ view: 'admin', section: 'webhooks' })).toBe('/console/admin/webhooks');
+    expect(sectionsFor('admin')).toContain('webhooks');
+    expect(sectionsFor('supervisor')).not.toContain('webhooks');
+    expect(sectionsFor('operator')).not.toContain('webhooks');
   });
 });

@@ -253,6 +253,19 @@ export type AuditRef = Schemas['AuditRef'];
 export type AuditView = Schemas['AuditView'];
 export type AuditPage = Schemas['AuditPage'];
 
+// Webhooks (admins).
+export type WebhookEndpointView = Schemas['WebhookEndpointView'];
+export type DeliveryStatus = Schemas['DeliveryStatus'];
+export type DeliveryView = Schemas['DeliveryView'];
+export type AttemptView = Schemas['AttemptView'];
+export type CatalogueEntry = Schemas['CatalogueEntry'];
+export type WebhookCreateRequest = Schemas['WebhookCreateRequest'];
+export type WebhookPatchRequest = Schemas['WebhookPatchRequest'];
+export type WebhookCreated = Schemas['WebhookCreated'];
+export type WebhookRotated = Schemas['WebhookRotated'];
+export type DeliveryPage = Schemas['DeliveryPage'];
+export type DeliveryDetail = Schemas['DeliveryDetail'];
+
 // ---- conversation tools -------------------------------------------------------------------
 
 export type SavedReplyScope = Schemas['ReplyScope'];
@@ -431,6 +444,13 @@ export interface SlaBreachedFrame {
   due_at: string;
 }
 
+/** A webhook endpoint kept failing for five days and was switched off (admins, supervisors). */
+export interface WebhookDisabledFrame {
+  type: 'webhook.disabled';
+  endpoint_id: string;
+  url: string;
+}
+
 /** The end of a `resume` answer. */
 export interface ResumedFrame {
   type: 'resumed';
@@ -464,6 +484,7 @@ export type ConsoleFrame =
   | DialogReadFrame
   | MentionFrame
   | SlaBreachedFrame
+  | WebhookDisabledFrame
   | ResumedFrame
   | ResyncFrame
   | PongFrame;

@@ -1,8 +1,8 @@
 /**
  * A page beside the dialogs: channels (and a channel's automation), operators, installing the
- * widget, routing rules, proactive messages, tags and categories, saved replies, the audit log,
- * one's profile. Unsaved edits on it are asked about before the console leaves it, and the
- * browser asks before the tab closes or reloads.
+ * widget, routing rules, proactive messages, tags and categories, saved replies, webhooks, the
+ * audit log, one's profile. Unsaved edits on it are asked about before the console leaves it,
+ * and the browser asks before the tab closes or reloads.
  */
 import { useEffect } from 'preact/hooks';
 import { useConsole } from '../context';
@@ -18,6 +18,7 @@ import { RepliesAdmin } from './RepliesAdmin';
 import { RulesAdmin } from './RulesAdmin';
 import { SecurityPage } from './SecurityPage';
 import { TriggersAdmin } from './TriggersAdmin';
+import { WebhooksAdmin } from './WebhooksAdmin';
 
 const PAGES: Record<AdminSection, (props: { channelId?: string | null }) => preact.JSX.Element> = {
   channels: ChannelsAdmin,
@@ -28,6 +29,7 @@ const PAGES: Record<AdminSection, (props: { channelId?: string | null }) => prea
   triggers: TriggersAdmin,
   tags: LabelsAdmin,
   replies: RepliesAdmin,
+  webhooks: WebhooksAdmin,
   audit: AuditLogAdmin,
   account: SecurityPage,
 };

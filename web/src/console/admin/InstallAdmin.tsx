@@ -9,6 +9,7 @@ import type { SiteView } from '../../shared/api-types';
 import type { Problem } from '../console-state';
 import { copyText } from './clipboard';
 import { FieldNote } from './FieldNote';
+import { IntegrationsTabs } from './IntegrationsTabs';
 import { issueText } from './issue-text';
 import { formatWhen } from './lifecycle';
 import { ProblemLine } from './ProblemLine';
@@ -35,6 +36,7 @@ export function InstallAdmin() {
 
   return (
     <section class="admin-section admin-section-wide install-page">
+      <IntegrationsTabs current="install" />
       <header class="admin-head">
         <h1>{t('install.title')}</h1>
         <p>{t('install.hint')}</p>

@@ -2,7 +2,8 @@
  * What the admin pages do over the network: create and change channels and their members,
  * add operators and change their name and capacity, one's own profile (`PATCH /api/v1/me`),
  * the sites and their allowed origins (the installation page), the routing rules (read, then saved whole), each channel's automation
- * document (read, then saved whole) and the proactive messages (triggers). Channels and operators
+ * document (read, then saved whole) and the proactive messages (triggers); the webhooks page has its
+ * own controller (`webhooks.ts`) beside the Security page's and the audit log's. Channels and operators
  * themselves live in the console state (kept live there by `operator.updated`); this controller
  * hands every change back to it through `AdminHost`, so the dialog screens see it at once.
  */
@@ -35,6 +36,7 @@ import { AuditLogState } from './audit-state';
 import { generatePassword, type RandomFill } from './people';
 import { rulesRequest, type RuleDraft } from './rules';
 import { SecurityState } from './security-state';
+import { WebhooksState } from './webhooks';
 
 export interface AdminHost {
   api: Requester;
@@ -94,9 +96,10 @@ export class AdminState extends Observable {
   /** When the sites were last read (for "checked at"). */
   sitesCheckedAt: Date | null = null;
 
-  /** The Security page (his own password and sessions) and the audit log. */
+  /** The Security page (his own password and sessions), the audit log and the webhooks. */
   readonly security: SecurityState;
   readonly audit: AuditLogState;
+  readonly webhooks: WebhooksState;
 
   constructor(
     private readonly host: AdminHost,
@@ -105,6 +108,7 @@ export class AdminState extends Observable {
     super();
     this.security = new SecurityState(host);
     this.audit = new AuditLogState(host);
+    this.webhooks = new WebhooksState(host);
   }
 
   private async run<T>(call: () => Promise<T>, done: (value: T) => void): Promise<Problem | null> {

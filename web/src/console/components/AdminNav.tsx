@@ -1,8 +1,8 @@
 /**
  * The way between the dialogs and the pages beside them: admins see channels (a channel's
  * automation is reached from there), operators (and beside them the audit log), installing
- * the widget, routing rules, proactive messages, tags and saved replies; supervisors tags and
- * saved replies; operators their saved replies. Everyone's profile page opens from his name
+ * the widget, routing rules, proactive messages, tags, saved replies and webhooks; supervisors
+ * tags and saved replies; operators their saved replies. Everyone's profile page opens from his name
  * (AppHeader). Leaving a page with unsaved edits is asked about (ConsoleState.navigate).
  */
 import type { AdminSection } from '../routes';
@@ -19,6 +19,7 @@ const LABELS: Record<AdminSection, ConsoleKey> = {
   triggers: 'nav.triggers',
   tags: 'nav.tags',
   replies: 'nav.replies',
+  webhooks: 'nav.webhooks',
   audit: 'nav.audit',
   account: 'nav.account',
 };
