@@ -43,6 +43,16 @@ impl Target {
         Ok(Self { base: base.to_owned(), cookie, site_key, http })
     }
 
+    /// A POST as the admin; answers the JSON body of a 2xx.
+    pub async fn admin_post(&self, path: &str, body: Value) -> Result<Value> {
+        let resp =
+            self.http.post(format!("{}{path}", self.base)).header("cookie", &self.cookie).json(&body).send().await?;
+        let status = resp.status();
+        let v: Value = resp.json().await.unwrap_or(Value::Null);
+        anyhow::ensure!(status.is_success(), "POST {path}: {status} {v}");
+        Ok(v)
+    }
+
     fn ws_url(&self, path: &str) -> String {
         format!("{}{path}", self.base.replacen("http", "ws", 1))
     }

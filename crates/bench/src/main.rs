@@ -17,6 +17,7 @@ mod client;
 mod floor;
 mod history;
 mod stats;
+mod webhooks;
 
 use anyhow::{Context, Result, bail};
 use clap::Parser;
@@ -75,6 +76,10 @@ pub struct Args {
     /// Keep (or reuse) the seeded data folder here, so the seeding is paid once.
     #[arg(long)]
     pub history_dir: Option<PathBuf>,
+    /// Run the webhook phase instead: a local receiver subscribed to `message.created`, the
+    /// closed-loop and fixed-rate loads, deliveries/s and event → receiver latency.
+    #[arg(long)]
+    pub webhooks: bool,
 }
 
 fn rss_kib(pid: u32) -> Option<u64> {
@@ -103,6 +108,8 @@ async fn spawn_in(bin: &PathBuf, dir: PathBuf) -> Result<Spawned> {
         .arg(&dir)
         // The load is the point: the public limits would refuse it.
         .env("FRONTLINE_RATE_LIMITS", "false")
+        // The webhook phase's receiver is on 127.0.0.1.
+        .env("FRONTLINE_WEBHOOKS_ALLOW_PRIVATE", "true")
         .env("FRONTLINE_ADMIN_PASSWORD", &password)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
@@ -195,6 +202,14 @@ async fn main() -> Result<()> {
     let idle_rss = pid.and_then(rss_kib);
     if let Some(kib) = idle_rss {
         println!("server RSS idle:                 {:.1} MiB", kib as f64 / 1024.0);
+    }
+    if args.webhooks {
+        webhooks::run(&target, args.visitors, args.operators, args.seconds, args.rate).await?;
+        if let Some(mut s) = spawned {
+            let _ = s.child.start_kill();
+            let _ = s.child.wait().await;
+        }
+        return Ok(());
     }
     if args.only_rate {
         let paced =

@@ -12,6 +12,8 @@
 //!   automatic checkpoint finishes the job, so the WAL restarts and stays small.
 
 mod batch;
+#[cfg(test)]
+mod paths_agree;
 mod post;
 mod row;
 mod search;

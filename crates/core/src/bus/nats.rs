@@ -8,6 +8,10 @@
 //!   talking while NATS is unreachable.
 //! - Events go out to NATS in the order they were published on this node (one writer task);
 //!   while NATS is away they wait in the client and leave after the reconnect.
+//! - Each workspace's events travel on a subject of its own, `{prefix}.ws.{workspace id}`
+//!   (events for one visitor's topic alone on `{prefix}.v.{visitor id}`); a node listens to
+//!   `{prefix}.>`. NATS can then route, meter and permit per workspace; a node that serves a
+//!   subset of workspaces can narrow its subscription without changing the senders.
 //! - What other nodes published while this node was cut off is lost to it, so when the
 //!   connection comes back (async-nats reconnects by itself) every local subscriber is told
 //!   to resync ([`super::RecvError::Reconnected`]), after the subscription is live again.
@@ -32,7 +36,7 @@ pub struct NatsBus {
 }
 
 impl NatsBus {
-    /// Connects to `url` (`nats://127.0.0.1:4222`); events travel on `{prefix}.events`.
+    /// Connects to `url` (`nats://127.0.0.1:4222`); events travel on `{prefix}.ws.{id}`.
     pub async fn connect(url: &str, prefix: &str) -> anyhow::Result<Self> {
         // The client reports its connection's ups and downs through a callback; the watcher
         // task below acts on them (it needs the client, which the callback cannot hold).
@@ -47,8 +51,8 @@ impl NatsBus {
             })
             .connect(url)
             .await?;
-        let subject = format!("{prefix}.events");
-        let mut sub = client.subscribe(subject.clone()).await?;
+        let prefix = prefix.to_owned();
+        let mut sub = client.subscribe(format!("{prefix}.>")).await?;
         // The subscription must be live on the server before the first publish.
         client.flush().await?;
         let local = LocalBus::default();
@@ -98,13 +102,23 @@ impl NatsBus {
                         continue;
                     }
                 };
-                if let Err(e) = client.publish(subject.clone(), payload.into()).await {
+                if let Err(e) = client.publish(subject(&prefix, &env.topics), payload.into()).await {
                     tracing::error!(error = %e, "bus.nats: publish failed");
                 }
             }
             let _ = client.flush().await;
         });
         Ok(Self { local, out, tasks: vec![reader, watcher, writer] })
+    }
+}
+
+/// The subject an event travels on: its workspace's, or (an event for one visitor alone) his.
+fn subject(prefix: &str, topics: &[Topic]) -> String {
+    let workspace = topics.iter().find_map(|t| if let Topic::Workspace(w) = t { Some(*w) } else { None });
+    match (workspace, topics.first()) {
+        (Some(w), _) => format!("{prefix}.ws.{}", w.0.simple()),
+        (None, Some(Topic::Visitor(v))) => format!("{prefix}.v.{}", v.0.simple()),
+        _ => format!("{prefix}.none"),
     }
 }
 
@@ -126,5 +140,21 @@ impl Bus for NatsBus {
 
     fn subscribe(&self, topic: Topic) -> Subscription {
         self.local.subscribe(topic)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use frontline_domain::{VisitorId, WorkspaceId};
+
+    #[test]
+    fn each_workspace_has_its_subject() {
+        let (w, v) = (WorkspaceId::new(), VisitorId::new());
+        let ws = format!("fl.ws.{}", w.0.simple());
+        assert_eq!(subject("fl", &[Topic::Workspace(w), Topic::Visitor(v)]), ws);
+        assert_eq!(subject("fl", &[Topic::Visitor(v), Topic::Workspace(w)]), ws);
+        assert_eq!(subject("fl", &[Topic::Visitor(v)]), format!("fl.v.{}", v.0.simple()));
+        assert_ne!(subject("fl", &[Topic::Workspace(WorkspaceId::new())]), ws);
     }
 }
