@@ -14,7 +14,8 @@
 use crate::App;
 use crate::error::CoreError;
 use frontline_domain::Timestamp;
-use frontline_store::events::{JobAttempt, JobNext, OutboxJob};
+use frontline_store::events::{JobAttempt, JobNext, OutboxJob, WebhookEndpoint};
+use std::collections::HashMap;
 use std::time::Duration;
 
 /// The waits after the first attempt: about 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (eight
@@ -151,8 +152,10 @@ async fn purge(app: &App) {
     }
 }
 
-/// Claims what is due and delivers it; answers how many jobs it claimed.
+/// Claims what is due and delivers it; answers how many jobs it claimed. A pass writes twice
+/// whatever its size: the claim, and the reports (with the bodies of first attempts).
 pub async fn pass(app: &App) -> Result<usize, CoreError> {
+    use futures_util::StreamExt;
     let now = app.clock.now();
     let claim = uuid::Uuid::now_v7();
     let jobs = app.store.claim_jobs(now, claim, Timestamp(now.0 + LEASE_MS), CLAIM_BATCH).await?;
@@ -160,44 +163,89 @@ pub async fn pass(app: &App) -> Result<usize, CoreError> {
     if n == 0 {
         return Ok(0);
     }
-    use futures_util::StreamExt;
-    futures_util::stream::iter(jobs)
-        .for_each_concurrent(IN_FLIGHT, |job| async move {
-            if let Err(e) = deliver(app, &job, claim).await {
-                // The lease runs out and the job is delivered again.
-                tracing::warn!(job = job.pos, error = %e, "a delivery could not be reported");
-            }
-        })
+    // The endpoints of the pass, read once each.
+    let mut endpoints: HashMap<uuid::Uuid, Option<WebhookEndpoint>> = HashMap::new();
+    for job in &jobs {
+        if let std::collections::hash_map::Entry::Vacant(e) = endpoints.entry(job.target_id) {
+            e.insert(match app.store.webhook(job.workspace_id, job.target_id).await {
+                Ok(found) => Some(found),
+                Err(frontline_store::StoreError::NotFound) => None,
+                Err(err) => return Err(err.into()),
+            });
+        }
+    }
+    // The bodies of first attempts, rendered now and kept (one transaction for the pass).
+    let to_render: Vec<OutboxJob> = jobs
+        .iter()
+        .filter(|j| j.body.is_none() && endpoints.get(&j.target_id).is_some_and(Option::is_some))
+        .cloned()
+        .collect();
+    let rendered: Vec<(i64, Result<String, CoreError>)> = futures_util::stream::iter(to_render)
+        .map(|job: OutboxJob| async move { (job.pos, crate::webhooks::render(app, &job).await) })
+        .buffer_unordered(IN_FLIGHT)
+        .collect()
         .await;
+    let mut bodies: HashMap<i64, Result<String, String>> = rendered
+        .into_iter()
+        .map(|(pos, r)| (pos, r.map_err(|e| format!("the event could not be rendered: {e}"))))
+        .collect();
+    let work: Vec<Work> = jobs
+        .into_iter()
+        .map(|job| {
+            let endpoint = endpoints.get(&job.target_id).cloned().flatten();
+            let body = job.body.clone().map(Ok).or_else(|| bodies.remove(&job.pos));
+            (job, endpoint, body)
+        })
+        .collect();
+    let results: Vec<(OutboxJob, JobAttempt, JobNext, bool, Option<String>)> = futures_util::stream::iter(work)
+        .map(|(job, endpoint, body): Work| async move {
+            let fresh = if job.body.is_none() { body.clone().and_then(Result::ok) } else { None };
+            let (attempt, next, delivered) = deliver(app, &job, endpoint.as_ref(), body).await;
+            (job, attempt, next, delivered, fresh)
+        })
+        .buffer_unordered(IN_FLIGHT)
+        .collect()
+        .await;
+    // A first attempt's body is kept with its report: every later attempt and replay sends
+    // the same bytes. (A worker that dies before reporting leaves no body: the redelivery
+    // renders it again.)
+    let reports: Vec<(OutboxJob, Option<String>, JobAttempt, JobNext)> =
+        results.iter().map(|(j, a, next, _, fresh)| (j.clone(), fresh.clone(), a.clone(), *next)).collect();
+    let done = app.store.report_jobs(claim, &reports, Timestamp(app.clock.now().0 - DISABLE_AFTER_MS)).await?;
+    for ((job, _, _, delivered, _), report) in results.iter().zip(done) {
+        app.metrics.webhook_attempt(*delivered);
+        if report.stale {
+            tracing::warn!(job = job.pos, "a delivery's claim ran out before its report; it will be sent again");
+        }
+        if report.endpoint_disabled
+            && let Some(Some(e)) = endpoints.get(&job.target_id)
+        {
+            crate::webhooks::disabled_for_failing(app, e).await;
+        }
+    }
     Ok(n)
 }
 
-async fn deliver(app: &App, job: &OutboxJob, claim: uuid::Uuid) -> Result<(), CoreError> {
+/// A job of a pass with its endpoint (none: deleted) and its body (an error: not renderable).
+type Work = (OutboxJob, Option<WebhookEndpoint>, Option<Result<String, String>>);
+
+/// One attempt of one job: what happened, and what becomes of the job.
+async fn deliver(
+    app: &App,
+    job: &OutboxJob,
+    endpoint: Option<&WebhookEndpoint>,
+    body: Option<Result<String, String>>,
+) -> (JobAttempt, JobNext, bool) {
     let started = app.clock.now();
-    let endpoint = match app.store.webhook(job.workspace_id, job.target_id).await {
-        Ok(e) => Some(e),
-        Err(frontline_store::StoreError::NotFound) => None,
-        Err(e) => return Err(e.into()),
-    };
     // A replay or a test goes to an endpoint that is off too: an admin asked for it.
     let asked = job.generation > 0 || job.event_kind == "webhook.test";
-    let refused = match &endpoint {
+    let refused = match endpoint {
         None => Some("the endpoint was deleted"),
         Some(e) if !e.enabled && !asked => Some("the endpoint is disabled"),
         Some(_) => None,
     };
-    let response = match &endpoint {
-        _ if refused.is_some() => WebhookResponse { error: refused.map(str::to_owned), ..Default::default() },
-        None => WebhookResponse::default(),
-        Some(e) => {
-            let body = match &job.body {
-                Some(b) => b.clone(),
-                None => {
-                    let b = crate::webhooks::render(app, job).await?;
-                    app.store.set_job_body(job.pos, claim, &b).await?;
-                    b
-                }
-            };
+    let response = match (endpoint, body) {
+        (Some(e), Some(Ok(body))) if refused.is_none() => {
             let mut secrets = vec![e.secret.clone()];
             if let (Some(old), Some(until)) = (&e.previous_secret, e.previous_until)
                 && until.0 > started.0
@@ -213,6 +261,8 @@ async fn deliver(app: &App, job: &OutboxJob, claim: uuid::Uuid) -> Result<(), Co
             };
             app.webhooks.send(request).await
         }
+        (_, Some(Err(why))) if refused.is_none() => WebhookResponse { error: Some(why), ..Default::default() },
+        _ => WebhookResponse { error: Some(refused.unwrap_or("nothing to send").to_owned()), ..Default::default() },
     };
     let now = app.clock.now();
     let next = if response.succeeded() {
@@ -230,14 +280,7 @@ async fn deliver(app: &App, job: &OutboxJob, claim: uuid::Uuid) -> Result<(), Co
         latency_ms: Some(response.latency_ms),
         error: response.error.clone(),
     };
-    app.metrics.webhook_attempt(response.succeeded());
-    let report = app.store.report_job(job, claim, &attempt, next, Timestamp(now.0 - DISABLE_AFTER_MS)).await?;
-    if report.endpoint_disabled
-        && let Some(e) = endpoint
-    {
-        crate::webhooks::disabled_for_failing(app, &e).await;
-    }
-    Ok(())
+    (attempt, next, response.succeeded())
 }
 
 #[cfg(test)]

@@ -585,80 +585,95 @@ macro_rules! sql_event_impls {
                     Ok(jobs)
                 }
 
-                async fn set_job_body(&self, pos: i64, claim: Uuid, body: &str) -> StoreResult<()> {
-                    ::sqlx::query(sql::SET_JOB_BODY).bind(pos).bind(claim).bind(body).execute(self.writer()).await.map_err(map_err)?;
-                    Ok(())
+                async fn set_job_bodies(&self, claim: Uuid, bodies: &[(i64, String)]) -> StoreResult<()> {
+                    if bodies.is_empty() {
+                        return Ok(());
+                    }
+                    let mut tx = self.writer().begin().await.map_err(map_err)?;
+                    for (pos, body) in bodies {
+                        ::sqlx::query(sql::SET_JOB_BODY).bind(*pos).bind(claim).bind(body.as_str()).execute(&mut *tx).await.map_err(map_err)?;
+                    }
+                    tx.commit().await.map_err(map_err)
                 }
 
-                async fn report_job(
+                async fn report_jobs(
                     &self,
-                    job: &OutboxJob,
                     claim: Uuid,
-                    a: &JobAttempt,
-                    next: JobNext,
+                    reports: &[(OutboxJob, Option<String>, JobAttempt, JobNext)],
                     disable_before: Timestamp,
-                ) -> StoreResult<JobReport> {
-                    let mut tx = self.writer().begin().await.map_err(map_err)?;
-                    let (status, due) = match next {
-                        JobNext::Done => ("done", job.due_at),
-                        JobNext::RetryAt(at) => ("pending", at),
-                        JobNext::Failed => ("failed", job.due_at),
-                    };
-                    let finished = (status != "pending").then_some(a.at.0);
-                    let changed = ::sqlx::query(sql::FINISH_JOB)
-                        .bind(job.pos)
-                        .bind(claim)
-                        .bind(status)
-                        .bind(due.0)
-                        .bind(finished)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(map_err)?
-                        .rows_affected();
-                    if changed == 0 {
-                        return Ok(JobReport { stale: true, endpoint_disabled: false });
+                ) -> StoreResult<Vec<JobReport>> {
+                    let mut out = Vec::with_capacity(reports.len());
+                    if reports.is_empty() {
+                        return Ok(out);
                     }
-                    ::sqlx::query(sql::INSERT_ATTEMPT)
-                        .bind(job.pos)
-                        .bind(a.attempt)
-                        .bind(a.at.0)
-                        .bind(a.status_code)
-                        .bind(a.response_excerpt.as_deref())
-                        .bind(a.latency_ms)
-                        .bind(a.error.as_deref())
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(map_err)?;
-                    let mut report = JobReport::default();
-                    if job.kind == "webhook" {
-                        if next == JobNext::Done {
-                            ::sqlx::query(sql::WEBHOOK_SUCCEEDED).bind(job.target_id).execute(&mut *tx).await.map_err(map_err)?;
-                        } else {
-                            let row = ::sqlx::query(sql::WEBHOOK_FAILED)
-                                .bind(job.target_id)
-                                .bind(a.at.0)
-                                .fetch_optional(&mut *tx)
-                                .await
-                                .map_err(map_err)?;
-                            let since = match &row {
-                                Some(r) => ::sqlx::Row::try_get::<Option<i64>, _>(r, "failing_since").map_err(map_err)?,
-                                None => None,
-                            };
-                            if since.is_some_and(|s| s <= disable_before.0) {
-                                let off = ::sqlx::query(sql::DISABLE_FAILING_WEBHOOK)
+                    let mut tx = self.writer().begin().await.map_err(map_err)?;
+                    for (job, body, a, next) in reports {
+                        if let Some(body) = body {
+                            ::sqlx::query(sql::SET_JOB_BODY).bind(job.pos).bind(claim).bind(body.as_str()).execute(&mut *tx).await.map_err(map_err)?;
+                        }
+                        let (status, due) = match next {
+                            JobNext::Done => ("done", job.due_at),
+                            JobNext::RetryAt(at) => ("pending", *at),
+                            JobNext::Failed => ("failed", job.due_at),
+                        };
+                        let finished = (status != "pending").then_some(a.at.0);
+                        let changed = ::sqlx::query(sql::FINISH_JOB)
+                            .bind(job.pos)
+                            .bind(claim)
+                            .bind(status)
+                            .bind(due.0)
+                            .bind(finished)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(map_err)?
+                            .rows_affected();
+                        if changed == 0 {
+                            out.push(JobReport { stale: true, endpoint_disabled: false });
+                            continue;
+                        }
+                        ::sqlx::query(sql::INSERT_ATTEMPT)
+                            .bind(job.pos)
+                            .bind(a.attempt)
+                            .bind(a.at.0)
+                            .bind(a.status_code)
+                            .bind(a.response_excerpt.as_deref())
+                            .bind(a.latency_ms)
+                            .bind(a.error.as_deref())
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(map_err)?;
+                        let mut report = JobReport::default();
+                        if job.kind == "webhook" {
+                            if *next == JobNext::Done {
+                                ::sqlx::query(sql::WEBHOOK_SUCCEEDED).bind(job.target_id).execute(&mut *tx).await.map_err(map_err)?;
+                            } else {
+                                let row = ::sqlx::query(sql::WEBHOOK_FAILED)
                                     .bind(job.target_id)
                                     .bind(a.at.0)
-                                    .execute(&mut *tx)
+                                    .fetch_optional(&mut *tx)
                                     .await
-                                    .map_err(map_err)?
-                                    .rows_affected();
-                                ::sqlx::query(sql::FAIL_PENDING_JOBS).bind(job.target_id).bind(a.at.0).execute(&mut *tx).await.map_err(map_err)?;
-                                report.endpoint_disabled = off > 0;
+                                    .map_err(map_err)?;
+                                let since = match &row {
+                                    Some(r) => ::sqlx::Row::try_get::<Option<i64>, _>(r, "failing_since").map_err(map_err)?,
+                                    None => None,
+                                };
+                                if since.is_some_and(|s| s <= disable_before.0) {
+                                    let off = ::sqlx::query(sql::DISABLE_FAILING_WEBHOOK)
+                                        .bind(job.target_id)
+                                        .bind(a.at.0)
+                                        .execute(&mut *tx)
+                                        .await
+                                        .map_err(map_err)?
+                                        .rows_affected();
+                                    ::sqlx::query(sql::FAIL_PENDING_JOBS).bind(job.target_id).bind(a.at.0).execute(&mut *tx).await.map_err(map_err)?;
+                                    report.endpoint_disabled = off > 0;
+                                }
                             }
                         }
+                        out.push(report);
                     }
                     tx.commit().await.map_err(map_err)?;
-                    Ok(report)
+                    Ok(out)
                 }
 
                 async fn enqueue_test_job(&self, ws: WorkspaceId, endpoint: Uuid, event_id: Uuid, body: &str, now: Timestamp) -> StoreResult<OutboxJob> {

@@ -496,7 +496,11 @@ pub trait EventStore: Send + Sync {
         limit: u32,
     ) -> StoreResult<Vec<events::OutboxJob>>;
     /// Fixes the body a claimed job sends (kept only when it had none).
-    async fn set_job_body(&self, pos: i64, claim: uuid::Uuid, body: &str) -> StoreResult<()>;
+    async fn set_job_body(&self, pos: i64, claim: uuid::Uuid, body: &str) -> StoreResult<()> {
+        self.set_job_bodies(claim, &[(pos, body.to_owned())]).await
+    }
+    /// The same for several jobs of one claim, in one transaction.
+    async fn set_job_bodies(&self, claim: uuid::Uuid, bodies: &[(i64, String)]) -> StoreResult<()>;
     /// Records an attempt of a claimed job and what becomes of it. For a webhook the endpoint's
     /// failing streak is kept; one failing since before `disable_before` is switched off with its
     /// pending jobs.
@@ -507,7 +511,18 @@ pub trait EventStore: Send + Sync {
         attempt: &events::JobAttempt,
         next: events::JobNext,
         disable_before: Timestamp,
-    ) -> StoreResult<events::JobReport>;
+    ) -> StoreResult<events::JobReport> {
+        let mut out = self.report_jobs(claim, &[(job.clone(), None, attempt.clone(), next)], disable_before).await?;
+        out.pop().ok_or_else(|| StoreError::Internal("no report".into()))
+    }
+    /// The same for several jobs of one claim, in one transaction; one report per job, in order.
+    /// A job's body given here is kept first (a first attempt's, when it had none).
+    async fn report_jobs(
+        &self,
+        claim: uuid::Uuid,
+        reports: &[(events::OutboxJob, Option<String>, events::JobAttempt, events::JobNext)],
+        disable_before: Timestamp,
+    ) -> StoreResult<Vec<events::JobReport>>;
     /// A test delivery to one endpoint with its body, due now.
     async fn enqueue_test_job(
         &self,
