@@ -180,12 +180,8 @@ pub async fn pass(app: &App) -> Result<usize, CoreError> {
         .filter(|j| j.body.is_none() && endpoints.get(&j.target_id).is_some_and(Option::is_some))
         .cloned()
         .collect();
-    let rendered: Vec<(i64, Result<String, CoreError>)> = futures_util::stream::iter(to_render)
-        .map(|job: OutboxJob| async move { (job.pos, crate::webhooks::render(app, &job).await) })
-        .buffer_unordered(IN_FLIGHT)
-        .collect()
-        .await;
-    let mut bodies: HashMap<i64, Result<String, String>> = rendered
+    let mut bodies: HashMap<i64, Result<String, String>> = crate::webhooks::render_many(app, &to_render)
+        .await?
         .into_iter()
         .map(|(pos, r)| (pos, r.map_err(|e| format!("the event could not be rendered: {e}"))))
         .collect();

@@ -9,11 +9,12 @@ use crate::App;
 use crate::auth::OperatorActor;
 use crate::error::CoreError;
 use crate::views::{DialogView, MessageView, rfc3339};
-use frontline_domain::{DialogId, EventKind, OperatorId, Timestamp, VisitorId};
+use frontline_domain::{Dialog, DialogId, EventKind, Message, OperatorId, Timestamp, VisitorId, WorkspaceId};
 use frontline_store::StoreError;
-use frontline_store::events::{JobAttempt, JobStatus, OutboxJob, WebhookEndpoint};
+use frontline_store::events::{JobAttempt, JobStatus, OutboxJob, StoredEvent, WebhookEndpoint};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use std::collections::HashMap;
 use utoipa::ToSchema;
 
 /// The version of the payload's shape, in every body as `version`.
@@ -521,26 +522,66 @@ fn envelope(kind: &str, id: uuid::Uuid, workspace: uuid::Uuid, at: Timestamp, da
 
 /// Renders the body of a job from its event and what the event names, as they are now.
 pub async fn render(app: &App, job: &OutboxJob) -> Result<String, CoreError> {
-    let event = app.store.event(job.event_id).await?;
+    render_many(app, std::slice::from_ref(job)).await?.remove(&job.pos).unwrap_or(Err(CoreError::NotFound("event")))
+}
+
+/// The bodies of several jobs, reading their events, messages and dialogs with one query each
+/// (and each workspace's dialog views at once); one answer per job, by `pos`.
+pub async fn render_many(app: &App, jobs: &[OutboxJob]) -> Result<HashMap<i64, Result<String, CoreError>>, CoreError> {
+    let ids: Vec<uuid::Uuid> = jobs.iter().map(|j| j.event_id).collect();
+    let events: HashMap<uuid::Uuid, StoredEvent> =
+        app.store.events_by_ids(&ids).await?.into_iter().map(|e| (e.id, e)).collect();
+    let message_ids: Vec<uuid::Uuid> = events
+        .values()
+        .filter(|e| matches!(EventKind::parse(&e.kind), Some(EventKind::MessageCreated | EventKind::NoteCreated)))
+        .filter_map(|e| e.subject_id)
+        .collect();
+    let messages: HashMap<uuid::Uuid, Message> =
+        app.store.messages_by_ids(&message_ids).await?.into_iter().map(|m| (m.id.0, m)).collect();
+    let mut dialog_ids: Vec<DialogId> = events.values().filter_map(|e| e.dialog_id).collect();
+    dialog_ids.sort();
+    dialog_ids.dedup();
+    let dialogs = app.store.dialogs_by_ids(&dialog_ids).await?;
+    let mut by_workspace: HashMap<WorkspaceId, Vec<Dialog>> = HashMap::new();
+    for d in dialogs {
+        by_workspace.entry(d.workspace_id).or_default().push(d);
+    }
+    let mut views: HashMap<DialogId, DialogView> = HashMap::new();
+    for (_, ds) in by_workspace {
+        let ids: Vec<DialogId> = ds.iter().map(|d| d.id).collect();
+        for (id, view) in ids.into_iter().zip(crate::dialogs::views(app, &ds).await?) {
+            views.insert(id, view);
+        }
+    }
+    let mut out = HashMap::with_capacity(jobs.len());
+    for job in jobs {
+        let body = match events.get(&job.event_id) {
+            None => Err(CoreError::NotFound("event")),
+            Some(event) => {
+                let message =
+                    event.subject_id.and_then(|id| messages.get(&id)).filter(|m| m.workspace_id == event.workspace_id);
+                let dialog = event.dialog_id.and_then(|d| views.get(&d));
+                body_of(app, event, dialog, message).await
+            }
+        };
+        out.insert(job.pos, body);
+    }
+    Ok(out)
+}
+
+async fn body_of(
+    app: &App,
+    event: &StoredEvent,
+    dialog: Option<&DialogView>,
+    message: Option<&Message>,
+) -> Result<String, CoreError> {
     let ws = event.workspace_id;
     let facts: Value = serde_json::from_str(&event.payload).unwrap_or_else(|_| json!({}));
     let actor = json!({ "kind": event.actor_kind, "id": event.actor_id });
-    let dialog = match event.dialog_id {
-        Some(d) => dialog_view(app, ws, d).await?,
-        None => None,
-    };
     let kind = EventKind::parse(&event.kind);
     let data = match kind {
         Some(EventKind::MessageCreated | EventKind::NoteCreated) => {
-            let message = match event.subject_id {
-                Some(id) => match app.store.message_by_id(ws, id).await {
-                    Ok(m) => Some(MessageView::from(&m)),
-                    Err(StoreError::NotFound) => None,
-                    Err(e) => return Err(e.into()),
-                },
-                None => None,
-            };
-            json!({ "message": message, "dialog": dialog, "actor": actor })
+            json!({ "message": message.map(MessageView::from), "dialog": dialog, "actor": actor })
         }
         Some(EventKind::VisitorUpdated) => {
             let visitor = match event.subject_id {
@@ -565,18 +606,6 @@ pub async fn render(app: &App, job: &OutboxJob) -> Result<String, CoreError> {
         _ => json!({ "dialog": dialog, "change": facts, "actor": actor }),
     };
     Ok(envelope(&event.kind, event.id, ws.0, event.at, data))
-}
-
-async fn dialog_view(
-    app: &App,
-    ws: frontline_domain::WorkspaceId,
-    id: DialogId,
-) -> Result<Option<DialogView>, CoreError> {
-    match app.store.dialog(ws, id).await {
-        Ok(d) => Ok(crate::dialogs::views(app, std::slice::from_ref(&d)).await?.pop()),
-        Err(StoreError::NotFound) => Ok(None),
-        Err(e) => Err(e.into()),
-    }
 }
 
 async fn visitor_json(app: &App, ws: frontline_domain::WorkspaceId, id: VisitorId) -> Result<Value, CoreError> {

@@ -196,6 +196,15 @@ pub async fn webhook_jobs_are_written_with_the_event(store: Arc<dyn Store>) {
     assert!(jobs_of(&store, ws, off.id).await.is_empty(), "a disabled endpoint gets nothing");
     let event: StoredEvent = store.event(m[0].event_id).await.expect("event");
     assert_eq!(event.kind, "message.created");
+    // What a pass of deliveries reads at once: unknown ids are left out.
+    let got = store.events_by_ids(&[m[0].event_id, n[0].event_id, uuid::Uuid::now_v7()]).await.expect("events");
+    assert_eq!(got.len(), 2);
+    let subject = event.subject_id.expect("the message");
+    let found = store.messages_by_ids(&[subject, uuid::Uuid::now_v7()]).await.expect("messages");
+    assert_eq!(found.iter().map(|m| m.id.0).collect::<Vec<_>>(), [subject]);
+    let dialogs = store.dialogs_by_ids(&[d.id, DialogId::new()]).await.expect("dialogs");
+    assert_eq!(dialogs.iter().map(|x| x.id).collect::<Vec<_>>(), [d.id]);
+    assert!(store.events_by_ids(&[]).await.expect("none").is_empty());
 
     // Unsubscribing takes effect at the next event; another workspace's events never reach it.
     let mut changed = messages.clone();

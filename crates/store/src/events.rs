@@ -418,6 +418,32 @@ macro_rules! sql_event_impls {
             use $crate::{EventStore, StoreError, StoreResult, records, sql};
             use $crate::__uuid::Uuid;
 
+            impl $store {
+                /// Rows of `table` (columns `cols`) whose `id` is one of `ids`, 500 ids a query,
+                /// each read by `read`.
+                async fn by_ids<T>(
+                    &self,
+                    cols: &str,
+                    table: &str,
+                    ids: &[Uuid],
+                    read: impl Fn(&R<'_>) -> StoreResult<T>,
+                ) -> StoreResult<Vec<T>> {
+                    let mut out = Vec::with_capacity(ids.len());
+                    for chunk in ids.chunks(500) {
+                        let marks = (1..=chunk.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+                        let text = format!("SELECT {cols} FROM {table} WHERE id IN ({marks})");
+                        let mut q = ::sqlx::query(::sqlx::AssertSqlSafe(text));
+                        for id in chunk {
+                            q = q.bind(*id);
+                        }
+                        for row in q.fetch_all(self.reader()).await.map_err(map_err)? {
+                            out.push(read(&R(&row))?);
+                        }
+                    }
+                    Ok(out)
+                }
+            }
+
             #[$crate::async_trait]
             impl EventStore for $store {
                 async fn events_after(&self, ws: WorkspaceId, pos: i64, limit: u32) -> StoreResult<Vec<StoredEvent>> {
@@ -444,6 +470,19 @@ macro_rules! sql_event_impls {
                 async fn event(&self, id: Uuid) -> StoreResult<StoredEvent> {
                     let row = ::sqlx::query(sql::SELECT_EVENT).bind(id).fetch_one(self.reader()).await.map_err(map_err)?;
                     records::event(&R(&row))
+                }
+
+                async fn events_by_ids(&self, ids: &[Uuid]) -> StoreResult<Vec<StoredEvent>> {
+                    self.by_ids(sql::EVENT_COLS, "events", ids, |r| records::event(r)).await
+                }
+
+                async fn messages_by_ids(&self, ids: &[Uuid]) -> StoreResult<Vec<$crate::__domain::Message>> {
+                    self.by_ids(sql::MESSAGE_COLS, "messages", ids, |r| records::message(r)).await
+                }
+
+                async fn dialogs_by_ids(&self, ids: &[DialogId]) -> StoreResult<Vec<$crate::__domain::Dialog>> {
+                    let ids: Vec<Uuid> = ids.iter().map(|d| d.0).collect();
+                    self.by_ids(sql::DIALOG_COLS, "dialogs", &ids, |r| records::dialog(r)).await
                 }
 
                 async fn purge_events(&self, before: Timestamp, limit: u32) -> StoreResult<u64> {

@@ -472,6 +472,11 @@ pub trait EventStore: Send + Sync {
     /// A dialog's events in order.
     async fn dialog_events(&self, workspace: WorkspaceId, dialog: DialogId) -> StoreResult<Vec<events::StoredEvent>>;
     async fn event(&self, id: uuid::Uuid) -> StoreResult<events::StoredEvent>;
+    /// What a batch of deliveries names, read at once (of any workspace; those not found are
+    /// left out): events, messages, dialogs.
+    async fn events_by_ids(&self, ids: &[uuid::Uuid]) -> StoreResult<Vec<events::StoredEvent>>;
+    async fn messages_by_ids(&self, ids: &[uuid::Uuid]) -> StoreResult<Vec<Message>>;
+    async fn dialogs_by_ids(&self, ids: &[DialogId]) -> StoreResult<Vec<Dialog>>;
     /// Deletes events older than `before` that no pending job needs, and finished jobs older
     /// than `before`; at most `limit` of each. Answers how many rows went.
     async fn purge_events(&self, before: Timestamp, limit: u32) -> StoreResult<u64>;
