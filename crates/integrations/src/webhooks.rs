@@ -65,7 +65,9 @@ type Https = hyper_rustls::HttpsConnector<HttpConnector<GuardedResolver>>;
 
 /// The real [`WebhookSender`].
 pub struct HttpWebhookSender {
-    client: Client<Https, Full<Bytes>>,
+    /// Made at the first delivery: the system's root certificates cost about 2 MiB, which an
+    /// install without webhooks need not hold.
+    client: tokio::sync::OnceCell<Client<Https, Full<Bytes>>>,
     allow_private: bool,
     timeout: Duration,
 }
@@ -73,6 +75,14 @@ pub struct HttpWebhookSender {
 impl HttpWebhookSender {
     /// `timeout`: [`TIMEOUT`] in production.
     pub fn new(allow_private: bool, timeout: Duration) -> Result<Self, String> {
+        // The TLS configuration is checked now, so a broken one fails at start, not later.
+        rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .map_err(|e| format!("TLS: {e}"))?;
+        Ok(Self { client: tokio::sync::OnceCell::new(), allow_private, timeout })
+    }
+
+    fn build_client(allow_private: bool, timeout: Duration) -> Result<Client<Https, Full<Bytes>>, String> {
         let mut roots = rustls::RootCertStore::empty();
         let native = rustls_native_certs();
         let (added, _) = roots.add_parsable_certificates(native);
@@ -97,7 +107,7 @@ impl HttpWebhookSender {
             .pool_max_idle_per_host(16)
             .pool_idle_timeout(Duration::from_secs(60))
             .build(https);
-        Ok(Self { client, allow_private, timeout })
+        Ok(client)
     }
 
     /// An address given as a literal IP does not go through the resolver: checked here.
@@ -133,7 +143,9 @@ impl HttpWebhookSender {
             .header("webhook-signature", signature)
             .body(Full::new(Bytes::from(request.body)))
             .map_err(|e| format!("building the request: {e}"))?;
-        let mut response = self.client.request(req).await.map_err(|e| describe(&e))?;
+        let client =
+            self.client.get_or_try_init(|| async { Self::build_client(self.allow_private, self.timeout) }).await?;
+        let mut response = client.request(req).await.map_err(|e| describe(&e))?;
         let status = response.status();
         let location = response.headers().get("location").and_then(|l| l.to_str().ok()).map(str::to_owned);
         let mut excerpt = Vec::new();
