@@ -95,7 +95,7 @@ pub fn publish_moved(
     let previous_channel = previous.filter(|p| *p != channel);
     app.bus.publish(&topics, Arc::new(Delivery { channel: Some(channel), previous_channel, event }));
     // The change committed may have written outbox jobs.
-    app.outbox_wake.notify_one();
+    app.wake_outbox();
 }
 
 /// An event for every operator of the workspace (never a visitor).
@@ -108,7 +108,7 @@ pub fn access_changed(app: &App, workspace: WorkspaceId, operator: Option<frontl
 pub fn publish_to_workspace(app: &App, event: Event, workspace: WorkspaceId) {
     app.bus
         .publish(&[Topic::Workspace(workspace)], Arc::new(Delivery { channel: None, previous_channel: None, event }));
-    app.outbox_wake.notify_one();
+    app.wake_outbox();
 }
 
 /// What an operator's socket may receive: everything for admins and supervisors (`None`),

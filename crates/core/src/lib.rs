@@ -131,6 +131,9 @@ pub struct App {
     pub webhooks: Arc<dyn outbox::WebhookSender>,
     /// Wakes the outbox worker after this node committed a change.
     pub outbox_wake: Arc<tokio::sync::Notify>,
+    /// Whether some endpoint is enabled (as the worker last read it, or set at once when one is
+    /// made or switched on here): without one, a commit does not wake the worker.
+    pub webhooks_exist: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl App {
@@ -151,6 +154,14 @@ impl App {
             session_touches: Arc::default(),
             webhooks: Arc::new(outbox::NoSender),
             outbox_wake: Arc::default(),
+            webhooks_exist: Arc::new(std::sync::atomic::AtomicBool::new(true)),
+        }
+    }
+
+    /// Wakes the outbox worker when a change may have written jobs for it.
+    pub fn wake_outbox(&self) {
+        if self.webhooks_exist.load(std::sync::atomic::Ordering::Relaxed) {
+            self.outbox_wake.notify_one();
         }
     }
 

@@ -107,6 +107,7 @@ pub async fn run(app: App, mut stop: tokio::sync::watch::Receiver<bool>) {
     // worker often, and it looks at most this often.
     let settle = Duration::from_millis(5);
     let mut last_purge = i64::MIN;
+    let mut last_look: Option<std::time::Instant> = None;
     loop {
         tokio::select! {
             _ = tokio::time::sleep(every) => {}
@@ -115,6 +116,15 @@ pub async fn run(app: App, mut stop: tokio::sync::watch::Receiver<bool>) {
         }
         if *stop.borrow() {
             break;
+        }
+        // Whether endpoints exist at all, read at most once a second (an endpoint made on
+        // another node is delivered to by this tick meanwhile).
+        if last_look.is_none_or(|t| t.elapsed() >= Duration::from_secs(1)) {
+            last_look = Some(std::time::Instant::now());
+            match app.store.any_enabled_webhook().await {
+                Ok(any) => app.webhooks_exist.store(any, std::sync::atomic::Ordering::Relaxed),
+                Err(e) => tracing::warn!(error = %e, "outbox: reading whether endpoints exist failed"),
+            }
         }
         loop {
             match pass(&app).await {

@@ -327,6 +327,9 @@ pub async fn create(
         Err(StoreError::Conflict("limit")) => return Err(CoreError::TooManyWebhooks(app.config.webhook_limit)),
         Err(e) => return Err(e.into()),
     }
+    if endpoint.enabled {
+        app.webhooks_exist.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
     audit(app, admin, "webhook.created", &endpoint, json!({ "events": endpoint.events.len() })).await;
     Ok((WebhookEndpointView::of(&endpoint, now), endpoint.secret))
 }
@@ -358,6 +361,9 @@ pub async fn update(
     }
     e.updated_at = app.clock.now();
     app.store.update_webhook(&e).await.map_err(not_found)?;
+    if e.enabled {
+        app.webhooks_exist.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
     audit(app, admin, "webhook.updated", &e, json!({ "enabled": e.enabled })).await;
     Ok(WebhookEndpointView::of(&e, e.updated_at))
 }

@@ -510,6 +510,11 @@ macro_rules! sql_event_impls {
                     rows.iter().map(|r| records::webhook(&R(r))).collect()
                 }
 
+                async fn any_enabled_webhook(&self) -> StoreResult<bool> {
+                    let row: Option<Uuid> = ::sqlx::query_scalar(sql::ANY_ENABLED_WEBHOOK).fetch_optional(self.reader()).await.map_err(map_err)?;
+                    Ok(row.is_some())
+                }
+
                 async fn webhook(&self, ws: WorkspaceId, id: Uuid) -> StoreResult<WebhookEndpoint> {
                     let row = ::sqlx::query(sql::SELECT_WEBHOOK)
                         .bind(ws.0)

@@ -482,6 +482,8 @@ pub trait EventStore: Send + Sync {
     async fn purge_events(&self, before: Timestamp, limit: u32) -> StoreResult<u64>;
 
     async fn webhooks(&self, workspace: WorkspaceId) -> StoreResult<Vec<events::WebhookEndpoint>>;
+    /// Whether any workspace has an enabled endpoint (a cheap probe: nothing to deliver else).
+    async fn any_enabled_webhook(&self) -> StoreResult<bool>;
     async fn webhook(&self, workspace: WorkspaceId, id: uuid::Uuid) -> StoreResult<events::WebhookEndpoint>;
     /// Creates an endpoint unless the workspace has `limit` already (`Conflict("limit")`).
     async fn create_webhook(&self, endpoint: &events::WebhookEndpoint, limit: u32) -> StoreResult<()>;

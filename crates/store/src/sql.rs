@@ -713,6 +713,7 @@ pub const WEBHOOK_COLS: &str = "id, workspace_id, url, description, events, secr
 q!(SELECT_WEBHOOKS, "SELECT ", WEBHOOK_COLS, " FROM webhook_endpoints WHERE workspace_id = $1 ORDER BY created_at, id");
 q!(SELECT_WEBHOOK, "SELECT ", WEBHOOK_COLS, " FROM webhook_endpoints WHERE workspace_id = $1 AND id = $2");
 q!(SELECT_WEBHOOK_BY_ID, "SELECT ", WEBHOOK_COLS, " FROM webhook_endpoints WHERE id = $1");
+pub const ANY_ENABLED_WEBHOOK: &str = "SELECT id FROM webhook_endpoints WHERE enabled LIMIT 1";
 pub const COUNT_WEBHOOKS: &str = "SELECT COUNT(*) FROM webhook_endpoints WHERE workspace_id = $1";
 pub const INSERT_WEBHOOK: &str = "INSERT INTO webhook_endpoints (id, workspace_id, url, description, events, secret, \
      previous_secret, previous_until, enabled, disabled_reason, failing_since, created_at, updated_at) \
