@@ -33,3 +33,31 @@ async fn migrations_are_recorded_once() {
     assert_eq!(applied, expected);
     store.close().await;
 }
+
+#[tokio::test]
+async fn a_change_and_its_events_commit_together_or_not_at_all() {
+    let Some(url) = test_database_url() else { return };
+    let schema = format!("fl_test_{}", uuid::Uuid::now_v7().simple());
+    let store: Arc<dyn Store> = Arc::new(PgStore::connect_in_schema(&url, Some(&schema)).await.expect("PostgreSQL"));
+    let options: sqlx::postgres::PgConnectOptions = url.parse().expect("url");
+    let saboteur = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with(options.options([("search_path", schema.as_str())]))
+        .await
+        .expect("saboteur");
+    let refuse: frontline_store::contract::Sabotage = Box::new(move |kind: &'static str| {
+        let pool = saboteur.clone();
+        Box::pin(async move {
+            let name = kind.replace('.', "_");
+            let sql = format!(
+                "CREATE FUNCTION refuse_{name}() RETURNS trigger LANGUAGE plpgsql AS \
+                 $$ BEGIN IF NEW.kind = '{kind}' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$; \
+                 CREATE TRIGGER refuse_{name} BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION refuse_{name}();"
+            );
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&pool).await.expect("trigger");
+        })
+    });
+    frontline_store::contract::a_change_and_its_events_commit_together_or_not_at_all(store.clone(), refuse).await;
+    store.close().await;
+    PgStore::drop_schema(&url, &schema).await.expect("drop schema");
+}

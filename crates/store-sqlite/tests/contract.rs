@@ -37,3 +37,27 @@ async fn migrations_are_recorded_and_reapplying_is_a_no_op() {
     assert_eq!(applied, expected);
     again.close().await;
 }
+
+#[tokio::test]
+async fn a_change_and_its_events_commit_together_or_not_at_all() {
+    let dir = std::env::temp_dir().join("frontline-contract");
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let url = format!("sqlite://{}", dir.join(format!("{}.db", uuid::Uuid::now_v7())).display());
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::connect(&url).await.expect("open SQLite"));
+    // A connection of its own to the same file adds the triggers; the store's connections see
+    // the new schema at their next statement.
+    let saboteur = sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).connect(&url).await.expect("saboteur");
+    let refuse: frontline_store::contract::Sabotage = Box::new(move |kind: &'static str| {
+        let pool = saboteur.clone();
+        Box::pin(async move {
+            let name = kind.replace('.', "_");
+            let sql = format!(
+                "CREATE TRIGGER refuse_{name} BEFORE INSERT ON events WHEN NEW.kind = '{kind}' \
+                 BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+            );
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&pool).await.expect("trigger");
+        })
+    });
+    frontline_store::contract::a_change_and_its_events_commit_together_or_not_at_all(store.clone(), refuse).await;
+    store.close().await;
+}

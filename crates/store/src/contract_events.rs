@@ -1,6 +1,6 @@
 //! Contract cases of the event log and the outbox (see [`crate::contract`]).
 
-use crate::contract::{Fixture, accept, now};
+use crate::contract::{Fixture, accept, now, operator};
 use crate::events::{JobAttempt, JobNext, JobStatus, OutboxJob, StoredEvent, WebhookEndpoint};
 use crate::*;
 use frontline_domain::*;
@@ -355,4 +355,56 @@ pub async fn retention_keeps_what_pending_jobs_need(store: Arc<dyn Store>) {
     assert!(kinds(&store, ws, d.id).await.is_empty());
     assert!(jobs_of(&store, ws, hook.id).await.is_empty(), "finished jobs older than the limit go too");
     assert_eq!(store.dialog(ws, d.id).await.expect("dialog").last_seq, 1, "the conversation itself stays");
+}
+
+/// Makes the database refuse to write events of one kind from now on (a trigger that raises);
+/// each backend's tests give theirs.
+pub type Sabotage =
+    Box<dyn Fn(&'static str) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> + Send + Sync>;
+
+/// A change and its events commit together or not at all: when writing an event fails, the
+/// change it belongs to is not kept either (a close, a post on both write paths, an assignment,
+/// a presence change).
+pub async fn a_change_and_its_events_commit_together_or_not_at_all(store: Arc<dyn Store>, refuse: Sabotage) {
+    let f = Fixture::new(store.clone()).await;
+    let ws = f.workspace.id;
+    let d = store.post_message(f.visitor_post("t1", "Вопрос")).await.expect("post").dialog;
+    let before = store.dialog(ws, d.id).await.expect("dialog");
+
+    refuse("dialog.closed").await;
+    assert!(store.close_with_reason(ws, d.id, CloseReason::Operator, now(), Actor::SYSTEM).await.is_err());
+    assert_eq!(
+        store.dialog(ws, d.id).await.expect("dialog").status,
+        DialogStatus::Open,
+        "not closed without its event"
+    );
+
+    refuse("dialog.assigned").await;
+    let anna = operator(&store, ws, "boris@example.com").await;
+    store.set_presence(ws, anna.id, Presence::Online, now()).await.expect("online");
+    assert!(store.reassign(&accept(ws, d.id, anna.id)).await.is_err());
+    let after = store.dialog(ws, d.id).await.expect("dialog");
+    assert_eq!((after.assignee, after.last_seq), (None, before.last_seq), "no assignee, no system line");
+
+    refuse("message.created").await;
+    // Several at once: the batch path fails, then each post alone, and none is kept.
+    let mut tasks = Vec::new();
+    for i in 0..5 {
+        let store = store.clone();
+        let post = f.operator_post(d.id, &format!("r{i}"), "Ответ");
+        tasks.push(tokio::spawn(async move { store.post_message(post).await }));
+    }
+    for t in tasks {
+        assert!(t.await.expect("task").is_err(), "a post whose event cannot be written is refused");
+    }
+    assert_eq!(store.messages(ws, d.id, 0, 100, false).await.expect("messages").len(), 1, "nothing of them stored");
+    assert_eq!(store.dialog(ws, d.id).await.expect("dialog").last_seq, before.last_seq);
+
+    refuse("operator.presence_changed").await;
+    assert!(store.set_presence(ws, anna.id, Presence::Away, now()).await.is_err());
+    let again = store.list_operators(ws).await.expect("operators").into_iter().find(|o| o.id == anna.id).expect("anna");
+    assert_eq!(again.presence, Presence::Online, "presence unchanged without its event");
+    let kinds: Vec<String> = store.events_after(ws, 0, 100).await.expect("log").into_iter().map(|e| e.kind).collect();
+    assert!(!kinds.iter().any(|k| k == "dialog.closed" || k == "dialog.assigned"), "{kinds:?}");
+    assert_eq!(kinds.iter().filter(|k| *k == "message.created").count(), 1, "only the first post's");
 }
