@@ -393,6 +393,34 @@ describe('webhooks page', () => {
     expect(all('delivery-status')[0].textContent).toBe('Ожидает');
   });
 
+  it('reads the log again by itself while the page is open, but not while a delivery is open', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      await mount();
+      await openFirst();
+      const reads = () => calls.filter((c) => c.path.startsWith('/api/v1/webhooks/w1/deliveries?')).length;
+      const first = reads();
+      await act(async () => {
+        vi.advanceTimersByTime(14_000);
+        await settle();
+      });
+      expect(reads()).toBe(first);
+      await act(async () => {
+        vi.advanceTimersByTime(1_000);
+        await settle();
+      });
+      expect(reads()).toBe(first + 1);
+      await click(all<HTMLButtonElement>('delivery-open')[0]);
+      await act(async () => {
+        vi.advanceTimersByTime(60_000);
+        await settle();
+      });
+      expect(reads()).toBe(first + 1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('opens a delivery: its request, every attempt\'s answer or error, and replays it', async () => {
     await mount();
     await openFirst();

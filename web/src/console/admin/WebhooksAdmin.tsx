@@ -32,6 +32,8 @@ import {
   isProblem,
   isSuccessCode,
   lastAnswer,
+  DELIVERIES_PAGE,
+  LOG_IDLE_POLL_MS,
   LOG_POLL_MS,
   LOG_WATCH_MS,
   prettyBody,
@@ -556,6 +558,16 @@ function DeliveryLog({ endpoint: e, watchUntil, onReplayed }: { endpoint: Webhoo
     return () => clearTimeout(timer);
   }, [log, pending, watchUntil]);
 
+  // Otherwise the first page follows new deliveries by itself while the tab is in view, unless
+  // the admin paged further or has a delivery open (nothing moves under his eyes then).
+  useEffect(() => {
+    if (!log || log.loading || openId !== null || log.items.length > DELIVERIES_PAGE) return;
+    const timer = setTimeout(() => {
+      if (document.visibilityState === 'visible') void hooks.loadDeliveries(e.id);
+    }, LOG_IDLE_POLL_MS);
+    return () => clearTimeout(timer);
+  }, [log, openId]);
+
   return (
     <div class="admin-card webhook-log" data-testid="delivery-log">
       <div class="webhook-log-head">
@@ -707,7 +719,7 @@ function DeliveryDialog({ endpointId, delivery, onClose, onReplayed }: { endpoin
           {next && (
             <>
               <dt>{t('webhooks.delivery_next')}</dt>
-              <dd>{formatWhen(next, lang)}</dd>
+              <dd>{formatLogTime(next, lang)}</dd>
             </>
           )}
           <dt>{t('webhooks.delivery_webhook_id')}</dt>

@@ -314,6 +314,8 @@ export function formatLogTime(iso: string, lang: Lang): string {
 
 /** After a test or a replay the log is read again every `LOG_POLL_MS` while a delivery on it is pending, for `LOG_WATCH_MS`. */
 export const LOG_POLL_MS = 3_000;
+/** Otherwise, while an endpoint's page is open and in view, its log's first page is read again this often. */
+export const LOG_IDLE_POLL_MS = 15_000;
 export const LOG_WATCH_MS = 60_000;
 
 /** A request body for reading: JSON indented, anything else as it came. */
