@@ -33,16 +33,11 @@ pub async fn metrics(State(s): State<HttpState>, headers: axum::http::HeaderMap)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .unwrap_or_default();
-        if !constant_time_eq(given.as_bytes(), expected.as_bytes()) {
+        if !frontline_core::tokens::constant_time_eq(given.as_bytes(), expected.as_bytes()) {
             return (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer")], "metrics need a token")
                 .into_response();
         }
     }
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], s.app.metrics.render(s.app.store.backend()))
         .into_response()
-}
-
-/// Compares without leaking where the first difference is.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

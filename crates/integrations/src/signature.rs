@@ -33,11 +33,9 @@ pub fn header(secrets: &[String], id: &str, timestamp: i64, body: &str) -> Strin
 /// does; used by tests and by the documentation's example).
 pub fn verify(secret: &str, header: &str, id: &str, timestamp: i64, body: &str) -> bool {
     let Some(expected) = sign(secret, id, timestamp, body) else { return false };
-    header.split(' ').any(|candidate| constant_time_eq(candidate.as_bytes(), expected.as_bytes()))
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    header
+        .split(' ')
+        .any(|candidate| frontline_core::tokens::constant_time_eq(candidate.as_bytes(), expected.as_bytes()))
 }
 
 #[cfg(test)]

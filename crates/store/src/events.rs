@@ -419,6 +419,51 @@ macro_rules! sql_event_impls {
             use $crate::__uuid::Uuid;
 
             impl $store {
+                /// Writes an endpoint and its subscriptions in one transaction: a new one (within
+                /// `limit` endpoints per workspace, `Conflict("limit")` past it), or every field of
+                /// an existing one (`NotFound` when it is not the workspace's).
+                async fn save_webhook(&self, e: &WebhookEndpoint, limit: Option<u32>) -> StoreResult<()> {
+                    let mut tx = self.writer().begin().await.map_err(map_err)?;
+                    if let Some(limit) = limit {
+                        let count: i64 = ::sqlx::query_scalar(sql::COUNT_WEBHOOKS)
+                            .bind(e.workspace_id.0)
+                            .fetch_one(&mut *tx)
+                            .await
+                            .map_err(map_err)?;
+                        if count >= i64::from(limit) {
+                            return Err(StoreError::Conflict("limit"));
+                        }
+                    }
+                    let q = ::sqlx::query(if limit.is_some() { sql::INSERT_WEBHOOK } else { sql::UPDATE_WEBHOOK })
+                        .bind(e.workspace_id.0)
+                        .bind(e.id)
+                        .bind(&e.url)
+                        .bind(&e.description)
+                        .bind(records::kinds_json(&e.events))
+                        .bind(&e.secret)
+                        .bind(e.previous_secret.as_deref())
+                        .bind(e.previous_until.map(|t| t.0))
+                        .bind(e.enabled)
+                        .bind(e.disabled_reason.as_deref())
+                        .bind(e.failing_since.map(|t| t.0))
+                        .bind(e.updated_at.0);
+                    let q = if limit.is_some() { q.bind(e.created_at.0) } else { q };
+                    if q.execute(&mut *tx).await.map_err(map_err)?.rows_affected() == 0 {
+                        return Err(StoreError::NotFound);
+                    }
+                    ::sqlx::query(sql::DELETE_WEBHOOK_SUBSCRIPTIONS).bind(e.id).execute(&mut *tx).await.map_err(map_err)?;
+                    for kind in &e.events {
+                        ::sqlx::query(sql::INSERT_WEBHOOK_SUBSCRIPTION)
+                            .bind(e.workspace_id.0)
+                            .bind(kind.as_str())
+                            .bind(e.id)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(map_err)?;
+                    }
+                    tx.commit().await.map_err(map_err)
+                }
+
                 /// Rows of `table` (columns `cols`) whose `id` is one of `ids`, 500 ids a query,
                 /// each read by `read`.
                 async fn by_ids<T>(
@@ -526,77 +571,11 @@ macro_rules! sql_event_impls {
                 }
 
                 async fn create_webhook(&self, e: &WebhookEndpoint, limit: u32) -> StoreResult<()> {
-                    let mut tx = self.writer().begin().await.map_err(map_err)?;
-                    let count: i64 = ::sqlx::query_scalar(sql::COUNT_WEBHOOKS)
-                        .bind(e.workspace_id.0)
-                        .fetch_one(&mut *tx)
-                        .await
-                        .map_err(map_err)?;
-                    if count >= i64::from(limit) {
-                        return Err(StoreError::Conflict("limit"));
-                    }
-                    ::sqlx::query(sql::INSERT_WEBHOOK)
-                        .bind(e.id)
-                        .bind(e.workspace_id.0)
-                        .bind(&e.url)
-                        .bind(&e.description)
-                        .bind(records::kinds_json(&e.events))
-                        .bind(&e.secret)
-                        .bind(e.previous_secret.as_deref())
-                        .bind(e.previous_until.map(|t| t.0))
-                        .bind(e.enabled)
-                        .bind(e.disabled_reason.as_deref())
-                        .bind(e.failing_since.map(|t| t.0))
-                        .bind(e.created_at.0)
-                        .bind(e.updated_at.0)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(map_err)?;
-                    for kind in &e.events {
-                        ::sqlx::query(sql::INSERT_WEBHOOK_SUBSCRIPTION)
-                            .bind(e.workspace_id.0)
-                            .bind(kind.as_str())
-                            .bind(e.id)
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(map_err)?;
-                    }
-                    tx.commit().await.map_err(map_err)
+                    self.save_webhook(e, Some(limit)).await
                 }
 
                 async fn update_webhook(&self, e: &WebhookEndpoint) -> StoreResult<()> {
-                    let mut tx = self.writer().begin().await.map_err(map_err)?;
-                    let changed = ::sqlx::query(sql::UPDATE_WEBHOOK)
-                        .bind(e.workspace_id.0)
-                        .bind(e.id)
-                        .bind(&e.url)
-                        .bind(&e.description)
-                        .bind(records::kinds_json(&e.events))
-                        .bind(&e.secret)
-                        .bind(e.previous_secret.as_deref())
-                        .bind(e.previous_until.map(|t| t.0))
-                        .bind(e.enabled)
-                        .bind(e.disabled_reason.as_deref())
-                        .bind(e.failing_since.map(|t| t.0))
-                        .bind(e.updated_at.0)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(map_err)?
-                        .rows_affected();
-                    if changed == 0 {
-                        return Err(StoreError::NotFound);
-                    }
-                    ::sqlx::query(sql::DELETE_WEBHOOK_SUBSCRIPTIONS).bind(e.id).execute(&mut *tx).await.map_err(map_err)?;
-                    for kind in &e.events {
-                        ::sqlx::query(sql::INSERT_WEBHOOK_SUBSCRIPTION)
-                            .bind(e.workspace_id.0)
-                            .bind(kind.as_str())
-                            .bind(e.id)
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(map_err)?;
-                    }
-                    tx.commit().await.map_err(map_err)
+                    self.save_webhook(e, None).await
                 }
 
                 async fn delete_webhook(&self, ws: WorkspaceId, id: Uuid) -> StoreResult<()> {

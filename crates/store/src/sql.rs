@@ -715,8 +715,9 @@ q!(SELECT_WEBHOOK, "SELECT ", WEBHOOK_COLS, " FROM webhook_endpoints WHERE works
 q!(SELECT_WEBHOOK_BY_ID, "SELECT ", WEBHOOK_COLS, " FROM webhook_endpoints WHERE id = $1");
 pub const ANY_ENABLED_WEBHOOK: &str = "SELECT id FROM webhook_endpoints WHERE enabled LIMIT 1";
 pub const COUNT_WEBHOOKS: &str = "SELECT COUNT(*) FROM webhook_endpoints WHERE workspace_id = $1";
-pub const INSERT_WEBHOOK: &str = "INSERT INTO webhook_endpoints (id, workspace_id, url, description, events, secret, \
-     previous_secret, previous_until, enabled, disabled_reason, failing_since, created_at, updated_at) \
+/// The same binds as `UPDATE_WEBHOOK`, then `$13` created_at.
+pub const INSERT_WEBHOOK: &str = "INSERT INTO webhook_endpoints (workspace_id, id, url, description, events, secret, \
+     previous_secret, previous_until, enabled, disabled_reason, failing_since, updated_at, created_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
 pub const UPDATE_WEBHOOK: &str = "UPDATE webhook_endpoints SET url = $3, description = $4, events = $5, secret = $6, \
      previous_secret = $7, previous_until = $8, enabled = $9, disabled_reason = $10, failing_since = $11, \

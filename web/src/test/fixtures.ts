@@ -1,5 +1,17 @@
 /** Builders for API shapes and a scriptable fake WebSocket, for unit tests. */
-import type { AutomationView, ChannelView, DialogView, MeView, MessageView, OperatorView, SlaView, SystemEvent, TriggerView } from '../shared/api-types';
+import type {
+  AutomationView,
+  ChannelView,
+  DeliveryView,
+  DialogView,
+  MeView,
+  MessageView,
+  OperatorView,
+  SlaView,
+  SystemEvent,
+  TriggerView,
+  WebhookEndpointView,
+} from '../shared/api-types';
 import { DEFAULT_AUTOMATION } from '../console/admin/automation';
 
 /** The author id of a system line (the server's nil UUID). */
@@ -179,4 +191,37 @@ export class FakeSocket {
   sentOfType(type: string): Record<string, unknown>[] {
     return (this.sent as Record<string, unknown>[]).filter((f) => f.type === type);
   }
+}
+
+/** A webhook endpoint subscribed to `message.created`, on and healthy. */
+export function webhookEndpoint(id: string, over: Partial<WebhookEndpointView> = {}): WebhookEndpointView {
+  return {
+    id,
+    url: `https://crm.example.com/hooks/${id}`,
+    description: `CRM ${id}`,
+    events: ['message.created'],
+    enabled: true,
+    disabled_reason: null,
+    failing_since: null,
+    created_at: '2026-03-01T10:00:00Z',
+    updated_at: '2026-03-01T10:00:00Z',
+    previous_secret_until: null,
+    ...over,
+  };
+}
+
+/** A delivered `message.created`, answered 200 at its first attempt. */
+export function webhookDelivery(id: string, over: Partial<DeliveryView> = {}): DeliveryView {
+  return {
+    id,
+    webhook_id: `msg_${id}`,
+    event_kind: 'message.created',
+    event_id: `ev_${id}`,
+    status: 'delivered',
+    attempts: 1,
+    next_attempt_at: null,
+    created_at: '2026-03-01T10:00:00Z',
+    last_attempt: { attempt: 1, at: '2026-03-01T10:00:01Z', status_code: 200, response_excerpt: 'ok', latency_ms: 84, error: null },
+    ...over,
+  };
 }

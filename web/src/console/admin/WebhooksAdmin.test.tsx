@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../shared/api';
 import type { Lang } from '../../shared/i18n';
 import { fakeApi, settle } from '../../test/fake-api';
-import { meView, operator } from '../../test/fixtures';
+import { meView, operator, webhookDelivery, webhookEndpoint } from '../../test/fixtures';
 import { AdminNav } from '../components/AdminNav';
 import { ConsoleState } from '../console-state';
 import { ConsoleContext } from '../context';
@@ -33,36 +33,8 @@ const KINDS = [
 const catalogue: CatalogueEntry[] = KINDS.map((kind) => ({ kind, description: `${kind} (English)` }));
 const FAILING_SINCE = '2026-02-20T09:30:00Z';
 
-function endpoint(id: string, over: Partial<WebhookEndpoint> = {}): WebhookEndpoint {
-  return {
-    id,
-    url: `https://crm.example.com/hooks/${id}`,
-    description: `CRM ${id}`,
-    events: ['message.created'],
-    enabled: true,
-    disabled_reason: null,
-    failing_since: null,
-    created_at: '2026-03-01T10:00:00Z',
-    updated_at: '2026-03-01T10:00:00Z',
-    previous_secret_until: null,
-    ...over,
-  };
-}
-
-function delivery(id: string, over: Partial<Delivery> = {}): Delivery {
-  return {
-    id,
-    webhook_id: `msg_${id}`,
-    event_kind: 'message.created',
-    event_id: `ev_${id}`,
-    status: 'delivered',
-    attempts: 1,
-    next_attempt_at: null,
-    created_at: '2026-03-01T10:00:00Z',
-    last_attempt: { attempt: 1, at: '2026-03-01T10:00:01Z', status_code: 200, response_excerpt: 'ok', latency_ms: 84, error: null },
-    ...over,
-  };
-}
+const endpoint = webhookEndpoint;
+const delivery = webhookDelivery;
 
 let host: HTMLDivElement;
 let items: WebhookEndpoint[];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../shared/api';
 import { fakeApi, settle } from '../../test/fake-api';
+import { webhookDelivery, webhookEndpoint } from '../../test/fixtures';
 import type { Problem } from '../console-state';
 import { problemText } from '../context';
 import { makeT } from '../i18n';
@@ -48,36 +49,9 @@ const KINDS = [
 ];
 const catalogue: CatalogueEntry[] = KINDS.map((kind) => ({ kind, description: `${kind} (English)` }));
 
-function endpoint(id: string, over: Partial<WebhookEndpoint> = {}): WebhookEndpoint {
-  return {
-    id,
-    url: `https://crm.example.com/hooks/${id}`,
-    description: '',
-    events: ['message.created'],
-    enabled: true,
-    disabled_reason: null,
-    failing_since: null,
-    created_at: '2026-03-01T10:00:00Z',
-    updated_at: '2026-03-01T10:00:00Z',
-    previous_secret_until: null,
-    ...over,
-  };
-}
-
-function delivery(id: string, over: Partial<Delivery> = {}): Delivery {
-  return {
-    id,
-    webhook_id: `msg_${id}`,
-    event_kind: 'message.created',
-    event_id: `ev_${id}`,
-    status: 'delivered',
-    attempts: 1,
-    next_attempt_at: null,
-    created_at: '2026-03-01T10:00:00Z',
-    last_attempt: { attempt: 1, at: '2026-03-01T10:00:01Z', status_code: 200, response_excerpt: 'ok', latency_ms: 84, error: null },
-    ...over,
-  };
-}
+const endpoint = (id: string, over: Partial<WebhookEndpoint> = {}): WebhookEndpoint =>
+  webhookEndpoint(id, { description: '', ...over });
+const delivery = webhookDelivery;
 
 const refusal = (code: string, details: Record<string, unknown>, message = ''): Problem => ({ code, details, message });
 
