@@ -134,7 +134,7 @@ pub async fn open_session(
     crate::sites::mark_seen(app, site.id, origin.page.filter(|p| !p.is_empty()).or(origin.header)).await;
     let known = match token.filter(|t| !t.is_empty()) {
         Some(t) => match app.store.visitor_by_token(&tokens::hash(t)).await {
-            Ok(v) if v.site_id == site.id => Some((v, t.to_owned())),
+            Ok(v) if v.site_id == Some(site.id) => Some((v, t.to_owned())),
             Ok(_) | Err(StoreError::NotFound) => None,
             Err(e) => return Err(e.into()),
         },
@@ -431,7 +431,7 @@ pub async fn offline_request(app: &App, actor: &VisitorActor, f: &OfflineForm<'_
 async fn visitor_site(app: &App, v: &Visitor) -> Result<Site, CoreError> {
     // Read once per authentication (a socket authenticates once); a workspace has few sites.
     let sites = app.store.list_sites(v.workspace_id).await?;
-    sites.into_iter().find(|s| s.id == v.site_id).ok_or(CoreError::NotFound("site"))
+    sites.into_iter().find(|s| Some(s.id) == v.site_id).ok_or(CoreError::NotFound("site"))
 }
 
 /// Publishes what a committed post changed, to the audiences `audience` picks.

@@ -1,4 +1,4 @@
-//! Visitors: the people who write from a site.
+//! Visitors: the people who write, from a site's widget or (contacts) from another source.
 
 use crate::account::parse_name;
 use crate::error::DomainError;
@@ -29,7 +29,8 @@ impl VisitorName {
 pub struct Visitor {
     pub id: VisitorId,
     pub workspace_id: WorkspaceId,
-    pub site_id: SiteId,
+    /// The site whose widget he wrote from; `None` for a contact of another source.
+    pub site_id: Option<SiteId>,
     pub number: i64,
     pub name: Option<VisitorName>,
     pub created_at: Timestamp,

@@ -43,6 +43,7 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     Migration { version: 6, name: "first_day", sql: include_str!("../migrations/0006_first_day.sql") },
     Migration { version: 7, name: "event_log", sql: include_str!("../migrations/0007_event_log.sql") },
+    Migration { version: 8, name: "contacts", sql: include_str!("../migrations/0008_contacts.sql") },
 ];
 
 /// The PostgreSQL implementation of [`Store`].

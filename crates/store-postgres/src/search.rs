@@ -44,8 +44,9 @@ impl SearchStore for PgStore {
         }
         let visitors_sql = format!(
             "SELECT {cols} FROM visitors v JOIN dialogs d ON d.visitor_id = v.id \
-             WHERE to_tsvector('simple', coalesce(v.name, '') || ' ' || coalesce(v.email, '') || ' ' || \
-             coalesce(v.phone, '') || ' ' || coalesce(v.phone_digits, '')) @@ to_tsquery('simple', $1) \
+             WHERE to_tsvector('simple', coalesce(v.name, '') || ' ' || \
+             translate(coalesce(v.email, ''), '@.', '  ') || ' ' || coalesce(v.phone, '') || ' ' || \
+             coalesce(v.phone_digits, '')) @@ to_tsquery('simple', $1) \
              AND v.workspace_id = $2{vis} ORDER BY d.updated_at DESC LIMIT $3",
             cols = *JOINED_DIALOG_COLS
         );

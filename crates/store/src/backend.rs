@@ -74,12 +74,12 @@ macro_rules! sql_store_impls {
         const _: () = {
             use $($row)::+::{R, map_err};
             use $crate::__domain::{
-                Candidate, Capacity, Channel, ChannelId, ChannelSettings, Dialog, DialogId, Email, Message, Operator,
+                Candidate, Capacity, Channel, ChannelId, ChannelSettings, ContactSource, Dialog, DialogId, Email, Message, Operator,
                 OperatorId, Presence, RoutingContext, Site, SiteKey, Timestamp, Visitor, VisitorId, VisitorName,
                 Workspace, WorkspaceId, WorkspaceSlug,
             };
             use $crate::{
-                AccountStore, ChannelStore, DialogFilter, DialogPage, DialogStore, NewSession, NewVisitor, PostMessage,
+                AccountStore, ChannelStore, DialogFilter, DialogPage, DialogStore, NewContact, NewSession, NewVisitor, PostMessage,
                 Posted, QueueStore, Reassign, Reassigned, Refusal, StoreError, StoreResult, StoredRule, VisitorStore,
             };
             use std::collections::HashMap;
@@ -661,7 +661,7 @@ macro_rules! sql_store_impls {
                     let row = sqlx::query($crate::sql::INSERT_VISITOR)
                         .bind(v.id.0)
                         .bind(v.workspace_id.0)
-                        .bind(v.site_id.0)
+                        .bind(Some(v.site_id.0))
                         .bind(number)
                         .bind(&v.token_hash)
                         .bind(v.created_at.0)
@@ -686,6 +686,59 @@ macro_rules! sql_store_impls {
                 async fn visitor_by_token(&self, token_hash: &[u8]) -> StoreResult<Visitor> {
                     let row = sqlx::query($crate::sql::SELECT_VISITOR_BY_TOKEN)
                         .bind(token_hash)
+                        .fetch_one(self.reader())
+                        .await
+                        .map_err(map_err)?;
+                    $crate::records::visitor(&R(&row))
+                }
+
+                async fn upsert_contact(&self, c: &NewContact) -> StoreResult<Visitor> {
+                    if c.source == ContactSource::Widget {
+                        return Err(StoreError::Internal("a widget visitor is made by create_visitor".into()));
+                    }
+                    match self.contact(c.workspace_id, c.source, &c.external_id).await {
+                        Err(StoreError::NotFound) => {}
+                        found => return found,
+                    }
+                    let mut tx = self.writer().begin().await.map_err(map_err)?;
+                    let number: i64 = sqlx::query_scalar($crate::sql::NEXT_VISITOR_NUMBER)
+                        .bind(c.workspace_id.0)
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    let row = sqlx::query($crate::sql::INSERT_CONTACT)
+                        .bind(c.id.0)
+                        .bind(c.workspace_id.0)
+                        .bind(number)
+                        .bind(c.name.as_ref().map(|n| n.as_str()))
+                        .bind(c.email.as_ref().map(|e| e.as_str()))
+                        .bind(c.source.as_str())
+                        .bind(&c.external_id)
+                        .bind(c.created_at.0)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    let Some(row) = row else {
+                        // Made by a call at the same moment: his is the contact (the number
+                        // taken here goes unused).
+                        drop(tx);
+                        return self.contact(c.workspace_id, c.source, &c.external_id).await;
+                    };
+                    let visitor = $crate::records::visitor(&R(&row))?;
+                    tx.commit().await.map_err(map_err)?;
+                    Ok(visitor)
+                }
+
+                async fn contact(
+                    &self,
+                    workspace: WorkspaceId,
+                    source: ContactSource,
+                    external_id: &str,
+                ) -> StoreResult<Visitor> {
+                    let row = sqlx::query($crate::sql::SELECT_CONTACT)
+                        .bind(workspace.0)
+                        .bind(source.as_str())
+                        .bind(external_id)
                         .fetch_one(self.reader())
                         .await
                         .map_err(map_err)?;

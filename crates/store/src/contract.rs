@@ -33,7 +33,7 @@ macro_rules! contract_suite {
             the_audit_log_pages_newest_first, each_change_writes_its_events_with_it,
             batched_posts_write_their_events_and_a_failed_one_none, webhook_jobs_are_written_with_the_event,
             outbox_claims_are_exclusive_ordered_and_leased, failing_endpoints_retry_then_stop_and_replays_resend,
-            retention_keeps_what_pending_jobs_need);
+            retention_keeps_what_pending_jobs_need, contacts_without_a_site_are_found_by_their_source_id);
     };
     (@cases $make:path; $($case:ident),* $(,)?) => {
         $(
@@ -394,6 +394,52 @@ pub async fn visitor_numbers_count_up(store: Arc<dyn Store>) {
     assert_eq!(named.name.as_ref().map(VisitorName::as_str), Some("Ольга"));
     assert_eq!(store.visitor(f.workspace.id, third.id).await.expect("get"), named);
     assert!(matches!(store.visitor_by_token(b"nope").await, Err(StoreError::NotFound)));
+}
+
+pub async fn contacts_without_a_site_are_found_by_their_source_id(store: Arc<dyn Store>) {
+    use frontline_domain::search::SearchQuery;
+    let f = Fixture::new(store.clone()).await;
+    let ws = f.workspace.id;
+    let contact = |source: ContactSource, external: &str| NewContact {
+        id: VisitorId::new(),
+        workspace_id: ws,
+        source,
+        external_id: external.into(),
+        name: Some(VisitorName::parse("Мария Telegram").expect("name")),
+        email: None,
+        created_at: now(),
+    };
+    // Two callers at once (two Telegram updates of one new chat): one contact.
+    let (first, second) = (contact(ContactSource::Telegram, "100200300"), contact(ContactSource::Telegram, "100200300"));
+    let (a, b) = tokio::join!(store.upsert_contact(&first), store.upsert_contact(&second));
+    let (a, b) = (a.expect("first"), b.expect("second"));
+    assert_eq!(a.id, b.id, "one contact per chat");
+    assert_eq!((a.site_id, a.source, a.external_id.as_deref()), (None, ContactSource::Telegram, Some("100200300")));
+    assert!(a.number > f.visitor.number, "numbers are shared with widget visitors: {}", a.number);
+    // Found again later; what a later call brings does not overwrite him.
+    let mut later = contact(ContactSource::Telegram, "100200300");
+    later.name = Some(VisitorName::parse("Someone else").expect("name"));
+    assert_eq!(store.upsert_contact(&later).await.expect("again"), a);
+    assert_eq!(store.contact(ws, ContactSource::Telegram, "100200300").await.expect("by id"), a);
+    // The same id in another source, or another workspace, is somebody else.
+    let mut mail = contact(ContactSource::Email, "100200300");
+    mail.email = Some(Email::parse("maria@mail.example").expect("email"));
+    let by_mail = store.upsert_contact(&mail).await.expect("mail");
+    assert_ne!(by_mail.id, a.id);
+    assert_eq!(by_mail.email.as_ref().map(|e| e.as_str()), Some("maria@mail.example"));
+    let (other_ws, _) = workspace(&store).await;
+    assert!(matches!(
+        store.contact(other_ws.id, ContactSource::Telegram, "100200300").await,
+        Err(StoreError::NotFound)
+    ));
+    // A widget visitor is made with his site and token only.
+    assert!(store.upsert_contact(&contact(ContactSource::Widget, "x")).await.is_err());
+    // A contact writes like anybody: a dialog opens, and search finds him by his address.
+    let d = store.post_message(f.visitor_post_by(&by_mail, "m1", "Где мой заказ?")).await.expect("post").dialog;
+    assert_eq!(d.visitor_id, by_mail.id);
+    let q = SearchQuery::parse("maria@mail.example").expect("query");
+    let hits = store.search(ws, &q, None, 20).await.expect("search");
+    assert_eq!(hits.iter().map(|h| h.dialog.id).collect::<Vec<_>>(), vec![d.id]);
 }
 
 pub async fn first_visitor_message_opens_a_dialog(store: Arc<dyn Store>) {

@@ -33,7 +33,7 @@ pub use frontline_domain as __domain;
 pub use uuid as __uuid;
 
 use frontline_domain::{
-    Actor, AttachmentId, Candidate, Capacity, CategoryId, Channel, ChannelId, ChannelSettings, CloseReason, Dialog,
+    Actor, AttachmentId, Candidate, ContactSource, Capacity, CategoryId, Channel, ChannelId, ChannelSettings, CloseReason, Dialog,
     DialogId, Email, Message, Operator, OperatorId, Origin, Phone, Presence, Rating, RoutingContext, SavedReply,
     SavedReplyId, Site, SiteId, SiteKey, TagId, Timestamp, Visitor, VisitorId, VisitorName, Workspace, WorkspaceId,
     WorkspaceSlug,
@@ -161,6 +161,11 @@ pub trait VisitorStore: Send + Sync {
     async fn create_visitor(&self, visitor: &NewVisitor) -> StoreResult<Visitor>;
     async fn visitor(&self, workspace: WorkspaceId, id: VisitorId) -> StoreResult<Visitor>;
     async fn visitor_by_token(&self, token_hash: &[u8]) -> StoreResult<Visitor>;
+    /// The contact `source` knows as `external_id`, made if there is none yet (a name and an
+    /// address given here are kept only when he is made). Two calls at once give one contact.
+    async fn upsert_contact(&self, contact: &NewContact) -> StoreResult<Visitor>;
+    /// The contact `source` knows as `external_id`.
+    async fn contact(&self, workspace: WorkspaceId, source: ContactSource, external_id: &str) -> StoreResult<Visitor>;
     async fn set_visitor_name(&self, workspace: WorkspaceId, id: VisitorId, name: &VisitorName)
     -> StoreResult<Visitor>;
     /// Several visitors at once (those not found are left out).

@@ -142,7 +142,7 @@ pub fn join_origins(site: &Site) -> String {
 pub struct VisitorRecord {
     pub id: Uuid,
     pub workspace_id: Uuid,
-    pub site_id: Uuid,
+    pub site_id: Option<Uuid>,
     pub number: i64,
     pub name: Option<String>,
     pub created_at: i64,
@@ -163,7 +163,7 @@ impl TryFrom<VisitorRecord> for Visitor {
         Ok(Visitor {
             id: VisitorId(r.id),
             workspace_id: WorkspaceId(r.workspace_id),
-            site_id: SiteId(r.site_id),
+            site_id: r.site_id.map(SiteId),
             number: r.number,
             name: r.name.map(VisitorName::from_stored),
             created_at: Timestamp(r.created_at),
@@ -502,7 +502,7 @@ pub fn visitor(r: &impl StoreRow) -> Result<Visitor, StoreError> {
     VisitorRecord {
         id: r.uuid("id")?,
         workspace_id: r.uuid("workspace_id")?,
-        site_id: r.uuid("site_id")?,
+        site_id: r.opt_uuid("site_id")?,
         number: r.int("number")?,
         name: r.opt_text("name")?,
         created_at: r.int("created_at")?,

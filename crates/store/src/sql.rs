@@ -153,6 +153,19 @@ q!(
     VISITOR_COLS
 );
 q!(SELECT_VISITOR, "SELECT ", VISITOR_COLS, " FROM visitors WHERE workspace_id = $1 AND id = $2");
+q!(
+    INSERT_CONTACT,
+    "INSERT INTO visitors (id, workspace_id, number, name, email, source, external_id, created_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+     ON CONFLICT (workspace_id, source, external_id) WHERE external_id IS NOT NULL DO NOTHING RETURNING ",
+    VISITOR_COLS
+);
+q!(
+    SELECT_CONTACT,
+    "SELECT ",
+    VISITOR_COLS,
+    " FROM visitors WHERE workspace_id = $1 AND source = $2 AND external_id = $3"
+);
 q!(SELECT_VISITOR_BY_TOKEN, "SELECT ", VISITOR_COLS, " FROM visitors WHERE token_hash = $1");
 q!(UPDATE_VISITOR_NAME, "UPDATE visitors SET name = $3 WHERE workspace_id = $1 AND id = $2 RETURNING ", VISITOR_COLS);
 

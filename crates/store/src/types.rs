@@ -1,8 +1,8 @@
 //! Inputs and outputs of store calls that are not domain types themselves.
 
 use frontline_domain::{
-    Attachment, AttachmentId, ChannelId, Dialog, DialogId, DialogOrigin, DialogStatus, Message, MessageTimers,
-    NewMessage, OperatorId, SiteId, SlaTarget, TagId, Timestamp, TriggerRef, VisitorId, WorkspaceId,
+    Attachment, AttachmentId, ChannelId, ContactSource, Dialog, DialogId, DialogOrigin, DialogStatus, Message, MessageTimers,
+    Email, NewMessage, OperatorId, SiteId, SlaTarget, TagId, Timestamp, TriggerRef, VisitorId, VisitorName, WorkspaceId,
 };
 
 /// An SLA target a dialog missed, as the scheduler claimed it (once).
@@ -88,6 +88,20 @@ pub struct NewVisitor {
     pub workspace_id: WorkspaceId,
     pub site_id: SiteId,
     pub token_hash: Vec<u8>,
+    pub created_at: Timestamp,
+}
+
+/// A contact of another source than the widget (a Telegram chat, an e-mail address), found by
+/// his id there or made with the next per-workspace number.
+#[derive(Debug, Clone)]
+pub struct NewContact {
+    pub id: VisitorId,
+    pub workspace_id: WorkspaceId,
+    /// Not [`ContactSource::Widget`]: a widget visitor is made by `create_visitor`.
+    pub source: ContactSource,
+    pub external_id: String,
+    pub name: Option<VisitorName>,
+    pub email: Option<Email>,
     pub created_at: Timestamp,
 }
 
