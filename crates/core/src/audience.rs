@@ -7,12 +7,10 @@
 //! topic here and nowhere else, and what a visitor's socket receives of an event is decided
 //! by [`visitor_frame`] (never the operators' view of a dialog: tags, notes, categories).
 
-use crate::App;
 use crate::bus::{Delivery, Topic};
 use crate::views::Event;
 use frontline_domain::{ChannelId, VisitorId, WorkspaceId};
 use std::collections::HashSet;
-use std::sync::Arc;
 
 pub fn topics(event: &Event, workspace: WorkspaceId, visitor: VisitorId) -> Vec<Topic> {
     let both = || vec![Topic::Workspace(workspace), Topic::Visitor(visitor)];
@@ -75,40 +73,6 @@ pub fn for_operator(
         return false;
     }
     visible_to_operator(delivery, channels)
-}
-
-/// Publishes an event about a dialog of `channel` to everyone who may see it.
-pub fn publish(app: &App, event: Event, workspace: WorkspaceId, channel: ChannelId, visitor: VisitorId) {
-    publish_moved(app, event, workspace, channel, None, visitor);
-}
-
-/// Like [`publish`], for an event of a dialog that has just left `previous` for `channel`.
-pub fn publish_moved(
-    app: &App,
-    event: Event,
-    workspace: WorkspaceId,
-    channel: ChannelId,
-    previous: Option<ChannelId>,
-    visitor: VisitorId,
-) {
-    let topics = topics(&event, workspace, visitor);
-    let previous_channel = previous.filter(|p| *p != channel);
-    app.bus.publish(&topics, Arc::new(Delivery { channel: Some(channel), previous_channel, event }));
-    // The change committed may have written outbox jobs.
-    app.wake_outbox();
-}
-
-/// An event for every operator of the workspace (never a visitor).
-/// Tells the sockets of `operator` (or, with `None`, of every operator of the workspace) on
-/// every node that their rights changed.
-pub fn access_changed(app: &App, workspace: WorkspaceId, operator: Option<frontline_domain::OperatorId>) {
-    publish_to_workspace(app, Event::AccessChanged { operator_id: operator.map(|o| o.0) }, workspace);
-}
-
-pub fn publish_to_workspace(app: &App, event: Event, workspace: WorkspaceId) {
-    app.bus
-        .publish(&[Topic::Workspace(workspace)], Arc::new(Delivery { channel: None, previous_channel: None, event }));
-    app.wake_outbox();
 }
 
 /// What an operator's socket may receive: everything for admins and supervisors (`None`),

@@ -220,7 +220,7 @@ pub async fn logout(app: &App, token: &str) -> Result<(), CoreError> {
     app.store.delete_session(&hash).await?;
     if let Some(op) = &operator {
         // His sockets of this session close now, not at their next reconnect.
-        crate::audience::access_changed(app, op.workspace_id, Some(op.id));
+        crate::publisher::access_changed(app, op.workspace_id, Some(op.id));
     }
     if let Some(op) = operator.filter(|o| o.presence != frontline_domain::Presence::Offline) {
         let actor = OperatorActor { operator: op };

@@ -10,7 +10,7 @@
 use crate::auth::OperatorActor;
 use crate::error::CoreError;
 use crate::views::{Event, rfc3339};
-use crate::{App, audience};
+use crate::App;
 use frontline_domain::{
     AuthorKind, Automatic, Automation, AutomationDoc, ChannelId, ClientId, Dialog, MessageBody, MessageId,
     MessageTimers, NewMessage, Timestamp, WorkspaceId,
@@ -121,7 +121,7 @@ pub async fn fire_due(app: &App, now: Timestamp) -> Result<Fired, CoreError> {
     fired.auto_closed = closed.len();
     for (d, view) in closed.iter().zip(views_of(app, &closed).await?) {
         tracing::info!(dialog.id = %d.id, "dialog closed by itself (visitor silent)");
-        audience::publish(app, Event::DialogClosed { dialog: view }, d.workspace_id, d.channel_id, d.visitor_id);
+        crate::publisher::publish(app, Event::DialogClosed { dialog: view }, d.workspace_id, d.channel_id, d.visitor_id);
     }
     let breaches = app.store.claim_breaches(now, BATCH).await?;
     fired.breaches = breaches.len();
@@ -131,7 +131,7 @@ pub async fn fire_due(app: &App, now: Timestamp) -> Result<Fired, CoreError> {
         let d = &b.dialog;
         let event =
             Event::SlaBreached { dialog: view, target: b.target.as_str().to_owned(), due_at: rfc3339(b.due_at) };
-        audience::publish(app, event, d.workspace_id, d.channel_id, d.visitor_id);
+        crate::publisher::publish(app, event, d.workspace_id, d.channel_id, d.visitor_id);
     }
     Ok(fired)
 }

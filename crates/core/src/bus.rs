@@ -1,12 +1,16 @@
 //! The event bus: topics per workspace and per visitor, bounded queues, lag reported.
 //!
-//! In-process broadcast by default ([`LocalBus`]); [`crate::bus::nats`] carries the same events
-//! between nodes. A subscriber that falls more than its topic's capacity behind gets
-//! `Lagged` from `recv` and must resync; one whose bus was cut off from the other nodes gets
-//! `Reconnected` when it is back, and must resync too; nothing is dropped silently.
+//! In-process broadcast by default ([`LocalBus`]); [`crate::bus::nats`] connects nodes. Between
+//! nodes an event travels as a [`Wire`]: ids and small facts, never a rendered view (no
+//! visitor's name, address or message crosses NATS); the receiving node renders it again
+//! from the database (`crate::publisher`). A subscriber that falls more than its topic's
+//! capacity behind gets `Lagged` from `recv` and must resync; one whose bus was cut off from
+//! the other nodes gets `Reconnected` when it is back and the missed events cannot be read
+//! back from the log; nothing is dropped silently.
 
 use crate::views::Event;
 use frontline_domain::{ChannelId, VisitorId, WorkspaceId};
+use uuid::Uuid;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tokio::sync::broadcast;
@@ -47,6 +51,94 @@ pub trait Bus: Send + Sync + 'static {
     /// Delivers `event` to every subscriber of each topic (on every node).
     fn publish(&self, topics: &[Topic], event: Arc<Delivery>);
     fn subscribe(&self, topic: Topic) -> Subscription;
+    /// What other nodes send, for the publisher to render and deliver here; `None` for a bus
+    /// without other nodes. Given once.
+    fn remote_feed(&self) -> Option<RemoteFeed> {
+        None
+    }
+}
+
+/// An event as it travels between nodes: whom it is for, and what happened, by id.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Wire {
+    pub workspace: WorkspaceId,
+    pub topics: Vec<Topic>,
+    pub channel: Option<ChannelId>,
+    #[serde(default)]
+    pub previous_channel: Option<ChannelId>,
+    pub fact: Fact,
+}
+
+/// What happened, small enough for the bus and free of personal data: the receiver reads
+/// the rest from the database.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "k", rename_all = "snake_case")]
+pub enum Fact {
+    Message { message: Uuid },
+    Dialog { change: DialogChange, dialog: Uuid },
+    Operator { operator: Uuid },
+    Typing { dialog: Uuid, kind: String, author: Uuid },
+    Read { dialog: Uuid, reader: String, seq: i64 },
+    Mention { operator: Uuid, dialog: Uuid, message: Uuid },
+    SlaBreached { dialog: Uuid, target: String, due_at: String },
+    AccessChanged { operator: Option<Uuid> },
+    WebhookDisabled { endpoint: Uuid },
+}
+
+/// Which dialog event a [`Fact::Dialog`] renders into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DialogChange {
+    Created,
+    Updated,
+    Closed,
+    Waiting,
+}
+
+impl Fact {
+    /// The fact behind a rendered event.
+    pub fn of(event: &Event) -> Fact {
+        match event {
+            Event::MessageCreated { message } => Fact::Message { message: message.id },
+            Event::DialogCreated { dialog } => Fact::Dialog { change: DialogChange::Created, dialog: dialog.id },
+            Event::DialogUpdated { dialog } => Fact::Dialog { change: DialogChange::Updated, dialog: dialog.id },
+            Event::DialogClosed { dialog } => Fact::Dialog { change: DialogChange::Closed, dialog: dialog.id },
+            Event::DialogWaiting { dialog } => Fact::Dialog { change: DialogChange::Waiting, dialog: dialog.id },
+            Event::OperatorUpdated { operator } => Fact::Operator { operator: operator.id },
+            Event::Typing { dialog_id, author } => {
+                Fact::Typing { dialog: *dialog_id, kind: author.kind.clone(), author: author.id }
+            }
+            Event::DialogRead { dialog_id, reader, seq } => {
+                Fact::Read { dialog: *dialog_id, reader: reader.clone(), seq: *seq }
+            }
+            Event::Mention { operator_id, dialog, message } => {
+                Fact::Mention { operator: *operator_id, dialog: dialog.id, message: message.id }
+            }
+            Event::SlaBreached { dialog, target, due_at } => {
+                Fact::SlaBreached { dialog: dialog.id, target: target.clone(), due_at: due_at.clone() }
+            }
+            Event::AccessChanged { operator_id } => Fact::AccessChanged { operator: *operator_id },
+            Event::WebhookDisabled { endpoint_id, .. } => Fact::WebhookDisabled { endpoint: *endpoint_id },
+        }
+    }
+}
+
+/// What a node hears from the others, in order.
+#[derive(Debug)]
+pub enum Inbound {
+    Event(Box<Wire>),
+    /// The connection to the other nodes broke: from now on their events may be missed.
+    Disconnected,
+    /// It is back (and subscribed again): what was missed meanwhile is to be caught up.
+    Reconnected,
+}
+
+/// The receiving end of a bus between nodes: what arrives, and the local subscribers to give
+/// it to once rendered. `dropped` counts arrivals lost to a full inbox (then: resync).
+pub struct RemoteFeed {
+    pub inbox: tokio::sync::mpsc::Receiver<Inbound>,
+    pub local: LocalBus,
+    pub dropped: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// A live subscription; dropping it unsubscribes (and removes the topic when it was the last).
@@ -165,7 +257,6 @@ impl Bus for LocalBus {
 mod tests {
     use super::*;
     use crate::views::{AuthorView, MessageView};
-    use uuid::Uuid;
 
     fn event(seq: i64) -> Arc<Delivery> {
         Arc::new(Delivery {

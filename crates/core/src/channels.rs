@@ -118,6 +118,6 @@ pub async fn set_members(
         Err(e) => return Err(e.into()),
     }
     // Open consoles read their channels again: one removed stops seeing the channel at once.
-    crate::audience::access_changed(app, ws, None);
+    crate::publisher::access_changed(app, ws, None);
     members(app, admin, id).await
 }

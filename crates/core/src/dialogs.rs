@@ -4,7 +4,7 @@ use crate::auth::OperatorActor;
 use crate::error::{CoreError, dialog_not_found};
 use crate::views::{DialogView, Event, Labels};
 use crate::widget::publish_posted;
-use crate::{App, audience};
+use crate::App;
 use frontline_domain::{
     AttachmentId, Audience, AuthorKind, ChannelId, ClientId, CloseReason, Dialog, DialogId, DialogStatus, Message,
     MessageId, NewMessage, OperatorId, Visitor, VisitorId,
@@ -336,7 +336,7 @@ pub async fn write(app: &App, actor: &OperatorActor, id: DialogId, c: &Compose<'
         let message = crate::views::MessageView::from(&posted.message);
         for who in &posted.message.mentions {
             let event = Event::Mention { operator_id: who.0, dialog: Box::new(view.clone()), message: message.clone() };
-            audience::publish(app, event, op.workspace_id, posted.dialog.channel_id, posted.dialog.visitor_id);
+            crate::publisher::publish(app, event, op.workspace_id, posted.dialog.channel_id, posted.dialog.visitor_id);
         }
     }
     Ok(posted)
@@ -367,12 +367,12 @@ pub async fn mark_read(app: &App, actor: &OperatorActor, id: DialogId, seq: i64)
     let view = views(app, std::slice::from_ref(&after)).await?.remove(0);
     if after.unread_count != before.unread_count {
         let event = Event::DialogUpdated { dialog: view.clone() };
-        audience::publish(app, event, actor.workspace(), after.channel_id, after.visitor_id);
+        crate::publisher::publish(app, event, actor.workspace(), after.channel_id, after.visitor_id);
     }
     if after.operator_read_seq != before.operator_read_seq {
         let event =
             Event::DialogRead { dialog_id: after.id.0, reader: "operator".into(), seq: after.operator_read_seq };
-        audience::publish(app, event, actor.workspace(), after.channel_id, after.visitor_id);
+        crate::publisher::publish(app, event, actor.workspace(), after.channel_id, after.visitor_id);
     }
     Ok(view)
 }
@@ -396,7 +396,7 @@ pub async fn close(app: &App, actor: &OperatorActor, id: DialogId) -> Result<Dia
     if changed {
         tracing::info!(dialog.id = %dialog.id, operator.id = %actor.operator.id, "dialog closed");
         let event = Event::DialogClosed { dialog: view.clone() };
-        audience::publish(app, event, actor.workspace(), dialog.channel_id, dialog.visitor_id);
+        crate::publisher::publish(app, event, actor.workspace(), dialog.channel_id, dialog.visitor_id);
     }
     Ok(view)
 }

@@ -17,6 +17,7 @@ pub mod limits;
 pub mod metrics;
 pub mod operators;
 pub mod outbox;
+pub mod publisher;
 pub mod queue;
 pub mod replies;
 pub mod routing;

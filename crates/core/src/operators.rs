@@ -13,7 +13,7 @@
 use crate::auth::{OperatorActor, hash_password};
 use crate::error::CoreError;
 use crate::views::OperatorView;
-use crate::{App, audience, tokens};
+use crate::{App, tokens};
 use frontline_domain::{DomainError, Operator, OperatorId, Password, Role, Timestamp, WorkspaceId};
 use frontline_store::{AuditEntry, OperatorChange, StoreError};
 
@@ -82,7 +82,7 @@ fn not_self(admin: &OperatorActor, id: OperatorId, what: &'static str) -> Result
 /// Ends all of an operator's sessions and tells his sockets (every node) at once.
 async fn end_sessions(app: &App, op: &Operator) -> Result<u64, CoreError> {
     let n = app.store.delete_operator_sessions(op.workspace_id, op.id).await?;
-    audience::access_changed(app, op.workspace_id, Some(op.id));
+    crate::publisher::access_changed(app, op.workspace_id, Some(op.id));
     Ok(n)
 }
 
@@ -153,7 +153,7 @@ pub async fn set_role(
         .change_operator(ws, id, &OperatorChange::Role(role), admin.event_actor(), app.clock.now())
         .await
         .map_err(not_found)?;
-    audience::access_changed(app, ws, Some(id));
+    crate::publisher::access_changed(app, ws, Some(id));
     let details = serde_json::json!({ "from": before.role.as_str(), "to": role.as_str() });
     audit(app, admin, "operator.role_changed", &op, ip, details).await;
     changed(app, &op).await
@@ -216,7 +216,7 @@ pub async fn change_password(
             app.store.delete_session_of(ws, me.id, &s.token_hash).await?;
         }
     }
-    audience::access_changed(app, ws, Some(me.id));
+    crate::publisher::access_changed(app, ws, Some(me.id));
     let entry = audit_entry(
         app,
         Some(ws),
@@ -277,7 +277,7 @@ pub async fn end_session(app: &App, actor: &OperatorActor, id: &str) -> Result<(
         return Err(CoreError::NotFound("session"));
     };
     app.store.delete_session_of(me.workspace_id, me.id, &s.token_hash).await?;
-    audience::access_changed(app, me.workspace_id, Some(me.id));
+    crate::publisher::access_changed(app, me.workspace_id, Some(me.id));
     Ok(())
 }
 
@@ -291,7 +291,7 @@ pub async fn end_other_sessions(app: &App, actor: &OperatorActor, token: &str) -
             ended += 1;
         }
     }
-    audience::access_changed(app, me.workspace_id, Some(me.id));
+    crate::publisher::access_changed(app, me.workspace_id, Some(me.id));
     Ok(ended)
 }
 
@@ -348,7 +348,7 @@ pub async fn purge_sessions(app: &App, now: Timestamp) -> Result<u64, CoreError>
 /// Publishes the operator's new view to the workspace.
 async fn changed(app: &App, op: &Operator) -> Result<OperatorView, CoreError> {
     let view = crate::queue::operator_view(app, op).await?;
-    audience::publish_to_workspace(
+    crate::publisher::publish_to_workspace(
         app,
         crate::views::Event::OperatorUpdated { operator: view.clone() },
         op.workspace_id,

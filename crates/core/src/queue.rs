@@ -9,7 +9,7 @@ use crate::auth::OperatorActor;
 use crate::dialogs::{views, visible_dialog};
 use crate::error::{CoreError, dialog_not_found};
 use crate::views::{ChannelView, DialogView, Event, MessageView, OperatorView};
-use crate::{App, audience};
+use crate::App;
 use frontline_domain::{
     AuthorKind, Automatic, Capacity, Channel, ChannelId, ChannelMode, ClientId, Dialog, DialogId, DomainError,
     MessageBody, MessageId, NewMessage, OfflinePolicy, Operator, OperatorId, Presence, SystemEvent, Timestamp,
@@ -128,11 +128,11 @@ pub(crate) async fn publish_reassigned(app: &App, done: &Reassigned) -> Result<D
     let d = &done.dialog;
     for m in &done.messages {
         let event = Event::MessageCreated { message: MessageView::from(m) };
-        audience::publish(app, event, d.workspace_id, d.channel_id, d.visitor_id);
+        crate::publisher::publish(app, event, d.workspace_id, d.channel_id, d.visitor_id);
     }
     let view = views(app, std::slice::from_ref(d)).await?.remove(0);
     let event = Event::DialogUpdated { dialog: view.clone() };
-    audience::publish_moved(app, event, d.workspace_id, d.channel_id, Some(done.before.channel_id), d.visitor_id);
+    crate::publisher::publish_moved(app, event, d.workspace_id, d.channel_id, Some(done.before.channel_id), d.visitor_id);
     Ok(view)
 }
 
@@ -493,7 +493,7 @@ pub(crate) async fn presence_changed(app: &App, op: &Operator, before: Presence)
         Vec::new()
     };
     let view = operator_view(app, op).await?;
-    audience::publish_to_workspace(app, Event::OperatorUpdated { operator: view.clone() }, ws);
+    crate::publisher::publish_to_workspace(app, Event::OperatorUpdated { operator: view.clone() }, ws);
     for ch in reopened {
         auto_assign(app, ws, ch).await;
     }
@@ -560,7 +560,7 @@ pub async fn set_capacity(
             other => other.into(),
         })?;
     let view = operator_view(app, &op).await?;
-    audience::publish_to_workspace(app, Event::OperatorUpdated { operator: view.clone() }, ws);
+    crate::publisher::publish_to_workspace(app, Event::OperatorUpdated { operator: view.clone() }, ws);
     for ch in app.store.operator_channels(ws, op.id).await? {
         auto_assign(app, ws, ch).await;
     }
@@ -576,7 +576,7 @@ pub(crate) async fn fire_wait_alerts(app: &App, now: Timestamp) -> Result<usize,
         tracing::info!(dialog.id = %d.id, "dialog waits longer than its channel's limit");
         // One event: it carries the dialog with `waiting_alert` set, so no `dialog.updated` too.
         let event = Event::DialogWaiting { dialog: view };
-        audience::publish(app, event, d.workspace_id, d.channel_id, d.visitor_id);
+        crate::publisher::publish(app, event, d.workspace_id, d.channel_id, d.visitor_id);
         fired += 1;
     }
     Ok(fired)

@@ -6,7 +6,7 @@ use crate::error::{CoreError, dialog_not_found};
 use crate::queue::system_line;
 use crate::views::{AuthorView, DialogView, Event, WidgetDialogView, rfc3339};
 use crate::widget::VisitorActor;
-use crate::{App, audience};
+use crate::App;
 use frontline_domain::{
     CategoryId, CloseReason, Dialog, DialogId, DialogStatus, DomainError, Label, Rating, SystemEvent, TagId, Timestamp,
     check_snooze,
@@ -78,7 +78,7 @@ pub async fn update_entry(
 async fn updated(app: &App, d: &Dialog) -> Result<DialogView, CoreError> {
     let view = views(app, std::slice::from_ref(d)).await?.remove(0);
     let event = Event::DialogUpdated { dialog: view.clone() };
-    audience::publish(app, event, d.workspace_id, d.channel_id, d.visitor_id);
+    crate::publisher::publish(app, event, d.workspace_id, d.channel_id, d.visitor_id);
     Ok(view)
 }
 
@@ -165,7 +165,7 @@ async fn line(app: &App, d: &Dialog, event: SystemEvent, now: Timestamp) -> Resu
         .await
         .map_err(dialog_not_found)?;
     let message = crate::views::MessageView::from(&posted.message);
-    audience::publish(app, Event::MessageCreated { message }, d.workspace_id, d.channel_id, d.visitor_id);
+    crate::publisher::publish(app, Event::MessageCreated { message }, d.workspace_id, d.channel_id, d.visitor_id);
     Ok(posted.dialog)
 }
 
@@ -275,7 +275,7 @@ pub async fn operator_typing(app: &App, actor: &OperatorActor, id: DialogId) -> 
     let d = visible_dialog(app, actor, id).await?;
     let op = &actor.operator;
     let author = AuthorView { kind: "operator".into(), id: op.id.0, name: Some(op.display_name.as_str().to_owned()) };
-    audience::publish(app, Event::Typing { dialog_id: d.id.0, author }, d.workspace_id, d.channel_id, d.visitor_id);
+    crate::publisher::publish(app, Event::Typing { dialog_id: d.id.0, author }, d.workspace_id, d.channel_id, d.visitor_id);
     Ok(())
 }
 
@@ -287,7 +287,7 @@ pub async fn visitor_typing(app: &App, actor: &VisitorActor) -> Result<(), CoreE
     };
     let author =
         AuthorView { kind: "visitor".into(), id: v.id.0, name: v.name.as_ref().map(|n| n.as_str().to_owned()) };
-    audience::publish(app, Event::Typing { dialog_id: d.id.0, author }, d.workspace_id, d.channel_id, v.id);
+    crate::publisher::publish(app, Event::Typing { dialog_id: d.id.0, author }, d.workspace_id, d.channel_id, v.id);
     Ok(())
 }
 
@@ -300,7 +300,7 @@ pub async fn visitor_read(app: &App, actor: &VisitorActor, seq: i64) -> Result<(
     let Some(d) = crate::widget::current_dialog(app, actor).await? else { return Ok(()) };
     if let Some(after) = app.store.mark_visitor_read(v.workspace_id, d.id, seq.min(d.last_seq)).await? {
         let event = Event::DialogRead { dialog_id: after.id.0, reader: "visitor".into(), seq: after.visitor_read_seq };
-        audience::publish(app, event, after.workspace_id, after.channel_id, v.id);
+        crate::publisher::publish(app, event, after.workspace_id, after.channel_id, v.id);
     }
     Ok(())
 }

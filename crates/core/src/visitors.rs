@@ -147,7 +147,7 @@ pub(crate) async fn apply_profile(
     if let Some(dialog) = app.store.latest_dialog_of_visitor(v.workspace_id, v.id).await? {
         let view = views(app, std::slice::from_ref(&dialog)).await?.remove(0);
         let event = crate::views::Event::DialogUpdated { dialog: view };
-        crate::audience::publish(app, event, v.workspace_id, dialog.channel_id, v.id);
+        crate::publisher::publish(app, event, v.workspace_id, dialog.channel_id, v.id);
     }
     Ok(after)
 }

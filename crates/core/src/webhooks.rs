@@ -505,7 +505,7 @@ pub(crate) async fn disabled_for_failing(app: &App, e: &WebhookEndpoint) {
         json!({ "reason": "failing" }),
     );
     crate::operators::record(app, vec![entry]).await;
-    crate::audience::publish_to_workspace(
+    crate::publisher::publish_to_workspace(
         app,
         crate::views::Event::WebhookDisabled { endpoint_id: e.id, url: e.url.clone() },
         e.workspace_id,

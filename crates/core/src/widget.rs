@@ -2,7 +2,7 @@
 
 use crate::error::CoreError;
 use crate::views::{DialogView, Event, MessageView};
-use crate::{App, audience, tokens};
+use crate::{App, tokens};
 use frontline_domain::{
     AuthorKind, ClientId, Dialog, DialogId, Message, MessageId, NewMessage, Origin, Site, SiteKey, Visitor, VisitorId,
     VisitorName,
@@ -293,7 +293,7 @@ async fn write_visitor(
                 Ok(Some(reopened)) => {
                     open_in = Some(reopened.channel_id);
                     let view = crate::dialogs::views(app, std::slice::from_ref(&reopened)).await?.remove(0);
-                    audience::publish(
+                    crate::publisher::publish(
                         app,
                         Event::DialogUpdated { dialog: view },
                         v.workspace_id,
@@ -366,7 +366,7 @@ async fn write_visitor(
     if let Some(prelude) = &posted.prelude {
         // The proactive message goes first (to the visitor's other tabs too).
         let event = Event::MessageCreated { message: MessageView::from(prelude) };
-        audience::publish(app, event, v.workspace_id, posted.dialog.channel_id, v.id);
+        crate::publisher::publish(app, event, v.workspace_id, posted.dialog.channel_id, v.id);
     }
     publish_posted(app, &posted, v).await;
     if posted.dialog_created {
@@ -459,7 +459,7 @@ pub(crate) async fn publish_posted(app: &App, posted: &Posted, visitor: &Visitor
         events.push(Event::DialogUpdated { dialog });
     }
     for event in events {
-        audience::publish(app, event, ws, posted.dialog.channel_id, visitor.id);
+        crate::publisher::publish(app, event, ws, posted.dialog.channel_id, visitor.id);
     }
 }
 

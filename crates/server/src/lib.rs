@@ -127,6 +127,9 @@ impl Server {
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let router = frontline_http::router(self.state);
         let scheduler = tokio::spawn(frontline_core::scheduler::run(self.app.clone(), self.shutdown_tx.subscribe()));
+        // What other nodes publish, rendered here (nothing to do without other nodes).
+        let publisher =
+            tokio::spawn(frontline_core::publisher::run(self.app.clone(), self.shutdown_tx.subscribe()));
         let outbox = self
             .outbox_worker
             .then(|| tokio::spawn(frontline_core::outbox::run(self.app.clone(), self.shutdown_tx.subscribe())));
@@ -138,6 +141,7 @@ impl Server {
         };
         let result = serve::serve(self.listener, router, self.timeouts, stopping, Duration::from_secs(30)).await;
         let _ = scheduler.await;
+        let _ = publisher.await;
         if let Some(outbox) = outbox {
             let _ = outbox.await;
         }

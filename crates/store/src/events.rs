@@ -502,6 +502,20 @@ macro_rules! sql_event_impls {
                     rows.iter().map(|r| records::event(&R(r))).collect()
                 }
 
+                async fn events_since(&self, pos: i64, limit: u32) -> StoreResult<Vec<StoredEvent>> {
+                    let rows = ::sqlx::query(sql::SELECT_EVENTS_SINCE)
+                        .bind(pos)
+                        .bind(i64::from(limit))
+                        .fetch_all(self.reader())
+                        .await
+                        .map_err(map_err)?;
+                    rows.iter().map(|r| records::event(&R(r))).collect()
+                }
+
+                async fn latest_event_pos(&self) -> StoreResult<i64> {
+                    ::sqlx::query_scalar(sql::SELECT_LATEST_EVENT_POS).fetch_one(self.reader()).await.map_err(map_err)
+                }
+
                 async fn dialog_events(&self, ws: WorkspaceId, dialog: DialogId) -> StoreResult<Vec<StoredEvent>> {
                     let rows = ::sqlx::query(sql::SELECT_DIALOG_EVENTS)
                         .bind(ws.0)

@@ -474,6 +474,11 @@ pub trait EventStore: Send + Sync {
     /// The workspace's events after `pos`, in order, at most `limit`.
     async fn events_after(&self, workspace: WorkspaceId, pos: i64, limit: u32)
     -> StoreResult<Vec<events::StoredEvent>>;
+    /// Every workspace's events after `pos`, in order, at most `limit` (a node catching up on
+    /// what it missed while cut off from the bus).
+    async fn events_since(&self, pos: i64, limit: u32) -> StoreResult<Vec<events::StoredEvent>>;
+    /// The position of the newest event (0 when there is none).
+    async fn latest_event_pos(&self) -> StoreResult<i64>;
     /// A dialog's events in order.
     async fn dialog_events(&self, workspace: WorkspaceId, dialog: DialogId) -> StoreResult<Vec<events::StoredEvent>>;
     async fn event(&self, id: uuid::Uuid) -> StoreResult<events::StoredEvent>;

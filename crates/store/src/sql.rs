@@ -713,6 +713,8 @@ q!(
     EVENT_COLS,
     " FROM events WHERE workspace_id = $1 AND pos > $2 ORDER BY pos LIMIT $3"
 );
+q!(SELECT_EVENTS_SINCE, "SELECT ", EVENT_COLS, " FROM events WHERE pos > $1 ORDER BY pos LIMIT $2");
+pub const SELECT_LATEST_EVENT_POS: &str = "SELECT coalesce(max(pos), 0) FROM events";
 q!(SELECT_DIALOG_EVENTS, "SELECT ", EVENT_COLS, " FROM events WHERE workspace_id = $1 AND dialog_id = $2 ORDER BY pos");
 q!(SELECT_EVENT, "SELECT ", EVENT_COLS, " FROM events WHERE id = $1");
 /// Events older than `$1` that no pending job still needs, at most `$2`.

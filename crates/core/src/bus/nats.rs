@@ -1,6 +1,8 @@
 //! The bus across nodes: every event is delivered at once to this node's own subscribers and
-//! published once to NATS, and every node delivers what it receives from the others to its
-//! own subscribers, so a visitor on node A and an operator on node B see each other.
+//! published once to NATS as a [`Wire`] (ids and small facts); every node hands what it
+//! receives from the others to its publisher (`crate::publisher`), which renders the events
+//! from the database and delivers them to its own subscribers. So a visitor on node A and an
+//! operator on node B see each other, and no personal data travels through NATS.
 //!
 //! What stays true:
 //! - Local delivery never waits for NATS: the connection is made with `no_echo`, so a node
@@ -12,26 +14,27 @@
 //!   (events for one visitor's topic alone on `{prefix}.v.{visitor id}`); a node listens to
 //!   `{prefix}.>`. NATS can then route, meter and permit per workspace; a node that serves a
 //!   subset of workspaces can narrow its subscription without changing the senders.
-//! - What other nodes published while this node was cut off is lost to it, so when the
-//!   connection comes back (async-nats reconnects by itself) every local subscriber is told
-//!   to resync ([`super::RecvError::Reconnected`]), after the subscription is live again.
+//! - What other nodes published while this node was cut off does not arrive; the publisher is
+//!   told when the connection broke and when it is back (async-nats reconnects by itself;
+//!   pings every few seconds notice a silent break), and reads what it missed from the log.
 
-use super::{Bus, Delivery, LocalBus, Subscription, Topic};
+use super::{Bus, Delivery, Fact, Inbound, LocalBus, RemoteFeed, Subscription, Topic, Wire};
 use futures_util::StreamExt;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-#[derive(serde::Serialize, serde::Deserialize)]
-struct Envelope {
-    topics: Vec<Topic>,
-    delivery: Delivery,
-}
+/// How many arrivals may wait for the publisher before they are counted as lost (and the
+/// sockets told to resync).
+const INBOX: usize = 16_384;
 
 /// A [`Bus`] over NATS core publish/subscribe.
 pub struct NatsBus {
     local: LocalBus,
     out: mpsc::UnboundedSender<(Vec<Topic>, Arc<Delivery>)>,
+    feed: Mutex<Option<RemoteFeed>>,
     tasks: Vec<JoinHandle<()>>,
 }
 
@@ -43,6 +46,7 @@ impl NatsBus {
         let (events_tx, mut events) = mpsc::unbounded_channel::<async_nats::Event>();
         let client = async_nats::ConnectOptions::new()
             .no_echo()
+            .ping_interval(Duration::from_secs(5))
             .event_callback(move |event| {
                 let events_tx = events_tx.clone();
                 async move {
@@ -56,17 +60,26 @@ impl NatsBus {
         // The subscription must be live on the server before the first publish.
         client.flush().await?;
         let local = LocalBus::default();
-        let reader_local = local.clone();
+        let (inbox_tx, inbox) = mpsc::channel::<Inbound>(INBOX);
+        let dropped = Arc::new(AtomicU64::new(0));
+        let hand = {
+            let (tx, dropped) = (inbox_tx.clone(), dropped.clone());
+            move |item: Inbound| {
+                if tx.try_send(item).is_err() {
+                    dropped.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        };
+        let reader_hand = hand.clone();
         let reader = tokio::spawn(async move {
             while let Some(msg) = sub.next().await {
-                match serde_json::from_slice::<Envelope>(&msg.payload) {
-                    Ok(env) => reader_local.deliver(&env.topics, Arc::new(env.delivery)),
+                match serde_json::from_slice::<Wire>(&msg.payload) {
+                    Ok(wire) => reader_hand(Inbound::Event(Box::new(wire))),
                     Err(e) => tracing::warn!(error = %e, "bus.nats: undecodable event"),
                 }
             }
             tracing::warn!("bus.nats: subscription ended");
         });
-        let watcher_local = local.clone();
         let watcher_client = client.clone();
         let watcher = tokio::spawn(async move {
             let mut cut_off = false;
@@ -75,17 +88,18 @@ impl NatsBus {
                     async_nats::Event::Disconnected => {
                         cut_off = true;
                         tracing::warn!("bus.nats: disconnected; events of other nodes do not arrive");
+                        hand(Inbound::Disconnected);
                     }
                     async_nats::Event::Connected if cut_off => {
                         cut_off = false;
                         // The client subscribes again on reconnect; a flush is a round trip
                         // behind that, so when it returns the other nodes' events flow again
-                        // and a client reloading now misses nothing after its reload.
+                        // and what the log holds from before covers the gap.
                         if let Err(e) = watcher_client.flush().await {
                             tracing::warn!(error = %e, "bus.nats: flush after reconnect failed");
                         }
-                        tracing::info!("bus.nats: reconnected; local sockets resync");
-                        watcher_local.resync_all();
+                        tracing::info!("bus.nats: reconnected");
+                        hand(Inbound::Reconnected);
                     }
                     _ => {}
                 }
@@ -93,23 +107,39 @@ impl NatsBus {
         });
         let (out, mut rx) = mpsc::unbounded_channel::<(Vec<Topic>, Arc<Delivery>)>();
         let writer = tokio::spawn(async move {
-            while let Some((topics, event)) = rx.recv().await {
-                let env = Envelope { topics, delivery: (*event).clone() };
-                let payload = match serde_json::to_vec(&env) {
+            while let Some((topics, delivery)) = rx.recv().await {
+                let Some(wire) = wire(topics, &delivery) else {
+                    tracing::error!("bus.nats: an event without a workspace is not sent to other nodes");
+                    continue;
+                };
+                let payload = match serde_json::to_vec(&wire) {
                     Ok(p) => p,
                     Err(e) => {
                         tracing::error!(error = %e, "bus.nats: unencodable event");
                         continue;
                     }
                 };
-                if let Err(e) = client.publish(subject(&prefix, &env.topics), payload.into()).await {
+                if let Err(e) = client.publish(subject(&prefix, &wire.topics), payload.into()).await {
                     tracing::error!(error = %e, "bus.nats: publish failed");
                 }
             }
             let _ = client.flush().await;
         });
-        Ok(Self { local, out, tasks: vec![reader, watcher, writer] })
+        let feed = RemoteFeed { inbox, local: local.clone(), dropped };
+        Ok(Self { local, out, feed: Mutex::new(Some(feed)), tasks: vec![reader, watcher, writer] })
     }
+}
+
+/// What of a delivery goes to the other nodes.
+fn wire(topics: Vec<Topic>, delivery: &Delivery) -> Option<Wire> {
+    let workspace = topics.iter().find_map(|t| if let Topic::Workspace(w) = t { Some(*w) } else { None })?;
+    Some(Wire {
+        workspace,
+        topics,
+        channel: delivery.channel,
+        previous_channel: delivery.previous_channel,
+        fact: Fact::of(&delivery.event),
+    })
 }
 
 /// The subject an event travels on: its workspace's, or (an event for one visitor alone) his.
@@ -140,6 +170,10 @@ impl Bus for NatsBus {
 
     fn subscribe(&self, topic: Topic) -> Subscription {
         self.local.subscribe(topic)
+    }
+
+    fn remote_feed(&self) -> Option<RemoteFeed> {
+        self.feed.lock().ok()?.take()
     }
 }
 

@@ -4,6 +4,7 @@
 use frontline_core::bus::nats::NatsBus;
 use frontline_store_postgres::PgStore;
 use frontline_testkit::{Backend, Options, TestApp, test_nats_url};
+use futures_util::StreamExt;
 use serde_json::json;
 use std::sync::Arc;
 
@@ -22,6 +23,10 @@ async fn a_visitor_on_node_a_and_an_operator_on_node_b_see_each_other() {
             TestApp::spawn_with(Options { backend: Backend::Given(store), bus: Some(bus), ..Options::default() }).await
         }
     };
+    // A third listener on the bus sees what crosses it between the nodes.
+    let spy = async_nats::connect(&nats).await.expect("NATS");
+    let mut crossing = spy.subscribe(format!("{prefix}.>")).await.expect("subscribe");
+    spy.flush().await.expect("flush");
     let a = node(1).await;
     let b = node(2).await;
     assert_eq!(a.site_key, b.site_key, "both nodes serve the same workspace");
@@ -40,6 +45,18 @@ async fn a_visitor_on_node_a_and_an_operator_on_node_b_see_each_other() {
     console.send(json!({"type": "send", "dialog_id": dialog, "client_id": "o1", "body": "Ответ с узла B"})).await;
     console.next_of("ack").await;
     assert_eq!(widget.next_of("message.created").await["message"]["body"], "Ответ с узла B");
+
+    // Only ids and small facts crossed NATS: no message, no visitor, no rendered view.
+    let mut seen = Vec::new();
+    while let Ok(Some(m)) = tokio::time::timeout(std::time::Duration::from_millis(300), crossing.next()).await {
+        seen.push(String::from_utf8_lossy(&m.payload).into_owned());
+    }
+    assert!(seen.iter().any(|p| p.contains(r#""k":"message""#)), "the messages crossed as facts: {seen:?}");
+    for p in &seen {
+        for private in ["Привет с узла A", "Ответ с узла B", "\"body\"", "\"visitor\"", "display_name"] {
+            assert!(!p.contains(private), "{private} crossed NATS: {p}");
+        }
+    }
 
     a.stop().await;
     b.stop().await;
