@@ -158,6 +158,44 @@ pub struct MessageTimers {
 }
 
 impl Dialog {
+    /// What a message does to its open dialog: the rule, stated once. `effect` is what kind
+    /// of message it is (see the store's `effect_kind`), `at` its time, `preview` the dialog
+    /// list's line for it, `timers` what the channel's automation starts with it.
+    ///
+    /// - every message takes the next `seq` and moves `updated_at`;
+    /// - a visitor's: unread and waiting grow (waiting since the first unanswered one), a
+    ///   snooze ends;
+    /// - an operator's: all read, nobody waits;
+    /// - visitors' and operators' messages become the list's last message; automatic lines,
+    ///   system lines and notes do not;
+    /// - then the timers ([`Dialog::apply_timers`]).
+    ///
+    /// The SQLite batch path runs this; the one-post SQL (`APPEND_TO_DIALOG`) says the same in
+    /// SQL, and a property test (`store-sqlite`'s `paths_agree`) feeds both the same posts.
+    pub fn take_message(&mut self, effect: Effect, at: Timestamp, preview: impl FnOnce() -> String, t: &MessageTimers) {
+        self.last_seq += 1;
+        match effect {
+            Effect::Visitor => {
+                self.unread_count += 1;
+                self.pending_count += 1;
+                self.waiting_since = self.waiting_since.or(Some(at));
+                self.snoozed_until = None;
+            }
+            Effect::Operator => {
+                self.unread_count = 0;
+                self.pending_count = 0;
+                self.waiting_since = None;
+                self.operator_read_seq = self.last_seq;
+            }
+            Effect::Automatic | Effect::Silent => {}
+        }
+        self.apply_timers(effect, at, t);
+        if let Some(author_kind) = effect.shown_author() {
+            self.last_message = Some(LastMessage { author_kind, preview: preview(), created_at: at });
+        }
+        self.updated_at = at;
+    }
+
     /// What a message whose effect is `effect` (see the store's `effect_kind`) does to the
     /// SLA and auto-close timers. The SQL of both stores says the same.
     pub fn apply_timers(&mut self, effect: Effect, at: Timestamp, t: &MessageTimers) {

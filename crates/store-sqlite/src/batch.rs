@@ -10,7 +10,7 @@
 
 use crate::row::{R, map_err};
 use frontline_domain::{
-    Dialog, DialogId, DialogOrigin, DialogStatus, Effect, LastMessage, Message, SlaState, VisitorId,
+    Dialog, DialogId, DialogOrigin, DialogStatus, Message, SlaState, VisitorId,
 };
 use frontline_store::events::{NewEvent, drafts};
 use frontline_store::records;
@@ -203,36 +203,13 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
             answers.push(Some(Err(StoreError::DialogClosed)));
             continue;
         }
-        // The rules of APPEND_TO_DIALOG.
         let d = &mut state.dialog;
-        d.last_seq += 1;
-        let effect = records::effect_kind(m);
-        match effect {
-            Effect::Visitor => {
-                d.unread_count += 1;
-                d.pending_count += 1;
-                d.waiting_since = d.waiting_since.or(Some(m.created_at));
-                d.snoozed_until = None;
-            }
-            Effect::Operator => {
-                d.unread_count = 0;
-                d.pending_count = 0;
-                d.waiting_since = None;
-                state.operator_read_seq = d.last_seq;
-                d.operator_read_seq = d.last_seq;
-            }
-            Effect::Automatic | Effect::Silent => {}
-        }
         let before = (d.sla, d.auto_close.clone());
-        d.apply_timers(effect, m.created_at, &post.timers);
+        d.take_message(records::effect_kind(m), m.created_at, || records::preview_of(m), &post.timers);
+        state.operator_read_seq = d.operator_read_seq;
         if (d.sla, &d.auto_close) != (before.0, &before.1) {
             state.timers = true;
         }
-        if let Some(author_kind) = effect.shown_author() {
-            d.last_message =
-                Some(LastMessage { author_kind, preview: records::preview_of(m), created_at: m.created_at });
-        }
-        d.updated_at = m.created_at;
         state.touched = true;
         let message = records::stored_message(m, ws, dialog_id, d.last_seq, post.author_name.clone());
         in_batch.insert(key, new_messages.len());
