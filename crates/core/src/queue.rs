@@ -20,24 +20,7 @@ use std::collections::HashMap;
 
 /// A system line for the timeline.
 pub(crate) fn system_line(event: SystemEvent, now: Timestamp) -> NewLine {
-    let id = MessageId::new();
-    NewLine {
-        message: NewMessage {
-            id,
-            client_id: ClientId::from_stored(format!("system-{id}")),
-            author_kind: AuthorKind::System,
-            author_id: uuid::Uuid::nil(),
-            body: MessageBody::from_stored(String::new()),
-            created_at: now,
-            audience: event.audience(),
-            event: Some(event),
-            attachments: Vec::new(),
-            mentions: Vec::new(),
-            automatic: None,
-        },
-        author_name: None,
-        timers: Default::default(),
-    }
+    NewLine::system(event, now)
 }
 
 /// The channel's greeting in the operator's name, its variables filled (the visitor's name,

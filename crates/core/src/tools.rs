@@ -3,7 +3,6 @@
 use crate::auth::OperatorActor;
 use crate::dialogs::{views, visible_dialog};
 use crate::error::{CoreError, dialog_not_found};
-use crate::queue::system_line;
 use crate::views::{AuthorView, DialogView, Event, WidgetDialogView, rfc3339};
 use crate::widget::VisitorActor;
 use crate::App;
@@ -11,7 +10,7 @@ use frontline_domain::{
     CategoryId, CloseReason, Dialog, DialogId, DialogStatus, DomainError, Label, Rating, SystemEvent, TagId, Timestamp,
     check_snooze,
 };
-use frontline_store::{Dictionary, Entry, PostMessage, PostTarget, StoreError};
+use frontline_store::{Changed, Dictionary, Entry, NewLine, StoreError};
 
 /// A tag or category of the dictionary.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -149,24 +148,14 @@ pub async fn set_category(
     updated(app, &after).await
 }
 
-/// Appends an operators-only system line to an open dialog and publishes it.
-async fn line(app: &App, d: &Dialog, event: SystemEvent, now: Timestamp) -> Result<Dialog, CoreError> {
-    let l = system_line(event, now);
-    let posted = app
-        .store
-        .post_message(PostMessage {
-            workspace_id: d.workspace_id,
-            target: PostTarget::Dialog(d.id),
-            message: l.message,
-            author_name: None,
-            timers: Default::default(),
-            opening: None,
-        })
-        .await
-        .map_err(dialog_not_found)?;
-    let message = crate::views::MessageView::from(&posted.message);
-    crate::publisher::publish(app, Event::MessageCreated { message }, d.workspace_id, d.channel_id, d.visitor_id);
-    Ok(posted.dialog)
+/// Publishes the lines a change wrote with it; answers the dialog as it is now.
+fn lines_written(app: &App, changed: Changed) -> Dialog {
+    let d = &changed.dialog;
+    for m in &changed.lines {
+        let message = crate::views::MessageView::from(m);
+        crate::publisher::publish(app, Event::MessageCreated { message }, d.workspace_id, d.channel_id, d.visitor_id);
+    }
+    changed.dialog
 }
 
 /// Snoozes an open dialog until a time: it leaves the open list and comes back when due, or
@@ -178,13 +167,14 @@ pub async fn snooze(app: &App, actor: &OperatorActor, id: DialogId, until: Times
     if dialog.status != DialogStatus::Open {
         return Err(DomainError::DialogClosed.into());
     }
-    let after = app
+    let by = actor.operator.display_name.as_str().to_owned();
+    let said = NewLine::system(SystemEvent::Snoozed { until: rfc3339(until), by }, now);
+    let changed = app
         .store
-        .set_snooze(actor.workspace(), id, Some(until), now, actor.event_actor())
+        .set_snooze(actor.workspace(), id, Some(until), now, actor.event_actor(), &[said])
         .await
         .map_err(dialog_not_found)?;
-    let by = actor.operator.display_name.as_str().to_owned();
-    let after = line(app, &after, SystemEvent::Snoozed { until: rfc3339(until), by }, now).await?;
+    let after = lines_written(app, changed);
     updated(app, &after).await
 }
 
@@ -195,10 +185,14 @@ pub async fn unsnooze(app: &App, actor: &OperatorActor, id: DialogId) -> Result<
         return views(app, &[dialog]).await.map(|mut v| v.remove(0));
     }
     let now = app.clock.now();
-    let after =
-        app.store.set_snooze(actor.workspace(), id, None, now, actor.event_actor()).await.map_err(dialog_not_found)?;
     let by = Some(actor.operator.display_name.as_str().to_owned());
-    let after = line(app, &after, SystemEvent::Unsnoozed { reason: "operator".into(), by }, now).await?;
+    let said = NewLine::system(SystemEvent::Unsnoozed { reason: "operator".into(), by }, now);
+    let changed = app
+        .store
+        .set_snooze(actor.workspace(), id, None, now, actor.event_actor(), &[said])
+        .await
+        .map_err(dialog_not_found)?;
+    let after = lines_written(app, changed);
     updated(app, &after).await
 }
 
@@ -206,8 +200,9 @@ pub async fn unsnooze(app: &App, actor: &OperatorActor, id: DialogId) -> Result<
 pub async fn wake_due(app: &App) -> Result<usize, CoreError> {
     let now = app.clock.now();
     let mut n = 0;
+    // Each comes with its "woke" line, written in the claim's transaction.
     for woke in app.store.claim_snoozes(now, 200).await? {
-        let woke = line(app, &woke, SystemEvent::Unsnoozed { reason: "due".into(), by: None }, now).await?;
+        let woke = lines_written(app, woke);
         updated(app, &woke).await?;
         n += 1;
     }
@@ -234,14 +229,11 @@ pub(crate) async fn reopen_dialog(
 ) -> Result<Option<Dialog>, CoreError> {
     let now = app.clock.now();
     let due = crate::automation::for_channel(app, d.workspace_id, d.channel_id).await?.resolution_due(now);
-    let reopened = match app.store.reopen_dialog(d.workspace_id, d.id, now, due, actor).await {
-        Ok(r) => r,
-        Err(StoreError::Conflict(_)) => return Err(CoreError::VisitorHasOpenDialog),
-        Err(e) => return Err(dialog_not_found(e)),
-    };
-    match reopened {
-        Some(after) => Ok(Some(line(app, &after, SystemEvent::Reopened { by }, now).await?)),
-        None => Ok(None),
+    let said = NewLine::system(SystemEvent::Reopened { by }, now);
+    match app.store.reopen_dialog(d.workspace_id, d.id, now, due, actor, &[said]).await {
+        Ok(reopened) => Ok(reopened.map(|changed| lines_written(app, changed))),
+        Err(StoreError::Conflict(_)) => Err(CoreError::VisitorHasOpenDialog),
+        Err(e) => Err(dialog_not_found(e)),
     }
 }
 

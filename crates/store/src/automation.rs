@@ -46,7 +46,8 @@ macro_rules! sql_automation_impls {
                     now: Timestamp,
                     limit: u32,
                     events: fn(&Dialog, Timestamp) -> Option<$crate::events::NewEvent>,
-                ) -> StoreResult<Vec<Dialog>> {
+                    line: Option<fn(Timestamp) -> $crate::NewLine>,
+                ) -> StoreResult<Vec<$crate::Changed>> {
                     if !self.due(c, now).await? {
                         return Ok(Vec::new());
                     }
@@ -58,10 +59,19 @@ macro_rules! sql_automation_impls {
                         .await
                         .map_err(map_err)?;
                     let dialogs = rows.iter().map(|r| records::dialog(&R(r))).collect::<StoreResult<Vec<_>>>()?;
-                    let evs: Vec<_> = dialogs.iter().filter_map(|d| events(d, now)).collect();
+                    let mut evs: Vec<_> = dialogs.iter().filter_map(|d| events(d, now)).collect();
+                    let mut out = Vec::with_capacity(dialogs.len());
+                    for mut dialog in dialogs {
+                        let lines = match line {
+                            Some(make) => $crate::append_lines!(tx, &mut dialog, &[make(now)])?,
+                            None => Vec::new(),
+                        };
+                        evs.extend(lines.iter().map(|m| $crate::events::drafts::message(m, $crate::events::drafts::author(m))));
+                        out.push($crate::Changed { dialog, lines });
+                    }
                     $crate::write_events!(tx, &evs)?;
                     tx.commit().await.map_err(map_err)?;
-                    Ok(dialogs)
+                    Ok(out)
                 }
             }
 
@@ -153,15 +163,22 @@ macro_rules! sql_automation_impls {
                     Ok(out)
                 }
 
-                async fn claim_snoozes(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Dialog>> {
-                    self.claim(&sql::CLAIM_SNOOZE_WAKES, now, limit, |d, now| {
-                        Some($crate::events::drafts::snoozed(d, $crate::__domain::Actor::SYSTEM, now))
-                    })
+                async fn claim_snoozes(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<$crate::Changed>> {
+                    self.claim(
+                        &sql::CLAIM_SNOOZE_WAKES,
+                        now,
+                        limit,
+                        |d, now| Some($crate::events::drafts::snoozed(d, $crate::__domain::Actor::SYSTEM, now)),
+                        Some(|now| {
+                            let woke = $crate::__domain::SystemEvent::Unsnoozed { reason: "due".into(), by: None };
+                            $crate::NewLine::system(woke, now)
+                        }),
+                    )
                     .await
                 }
 
                 async fn claim_wait_alerts(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Dialog>> {
-                    self.claim(&sql::CLAIM_WAIT_ALERTS, now, limit, |_, _| None).await
+                    Ok(self.claim(&sql::CLAIM_WAIT_ALERTS, now, limit, |_, _| None, None).await?.into_iter().map(|c| c.dialog).collect())
                 }
 
                 async fn breaches(&self, ws: WorkspaceId, dialog: DialogId) -> StoreResult<Vec<(String, Timestamp)>> {
@@ -175,10 +192,16 @@ macro_rules! sql_automation_impls {
                 }
 
                 async fn claim_auto_closes(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Dialog>> {
-                    self.claim(&sql::CLAIM_AUTO_CLOSES, now, limit, |d, now| {
-                        Some($crate::events::drafts::closed(d, $crate::__domain::Actor::SYSTEM, now))
-                    })
-                    .await
+                    let claimed = self
+                        .claim(
+                            &sql::CLAIM_AUTO_CLOSES,
+                            now,
+                            limit,
+                            |d, now| Some($crate::events::drafts::closed(d, $crate::__domain::Actor::SYSTEM, now)),
+                            None,
+                        )
+                        .await?;
+                    Ok(claimed.into_iter().map(|c| c.dialog).collect())
                 }
 
                 async fn due_prompts(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Dialog>> {

@@ -1005,46 +1005,7 @@ macro_rules! sql_store_impls {
                         return refuse(Refusal::AssigneeChanged { now: now.assignee.map(|a| a.operator) });
                     };
                     let mut dialog = $crate::records::dialog(&R(&row))?;
-                    let mut messages = Vec::with_capacity(c.lines.len());
-                    for line in &c.lines {
-                        let m = &line.message;
-                        // A visitor is greeted once: not again when a dialog someone greeted or
-                        // answered changes hands.
-                        if m.automatic == Some($crate::__domain::Automatic::Greeting) {
-                            let greeted: i64 = sqlx::query_scalar($crate::sql::COUNT_GREETINGS)
-                                .bind(ws.0)
-                                .bind(c.dialog.0)
-                                .fetch_one(&mut *tx)
-                                .await
-                                .map_err(map_err)?;
-                            if greeted > 0 || dialog.sla.first_reply_at.is_some() {
-                                continue;
-                            }
-                        }
-                        let row = $crate::bind_append!(
-                            sqlx::query($crate::sql::APPEND_TO_DIALOG),
-                            c.dialog,
-                            $crate::records::effect_kind(m),
-                            m,
-                            ws,
-                            &line.timers,
-                        )
-                            .fetch_one(&mut *tx)
-                            .await
-                            .map_err(map_err)?;
-                        dialog = $crate::records::dialog(&R(&row))?;
-                        $crate::bind_insert_message!(sqlx::query($crate::sql::INSERT_MESSAGE), m, ws, c.dialog.0, dialog.last_seq, line.author_name.as_deref())
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(map_err)?;
-                        messages.push($crate::records::stored_message(
-                            m,
-                            ws,
-                            c.dialog,
-                            dialog.last_seq,
-                            line.author_name.clone(),
-                        ));
-                    }
+                    let messages = $crate::append_lines!(tx, &mut dialog, &c.lines)?;
                     let mut events = $crate::events::drafts::reassigned(&before, &dialog, c.actor, c.now);
                     events.extend(messages.iter().map(|m| $crate::events::drafts::message(m, $crate::events::drafts::author(m))));
                     $crate::write_events!(tx, &events)?;

@@ -1285,19 +1285,33 @@ pub async fn snoozes_wake_once_and_end_when_the_visitor_writes(store: Arc<dyn St
     let t0 = now();
     let d = store.post_message(f.visitor_post("s1", "Перезвоните завтра")).await.expect("post").dialog;
     let until = Timestamp(t0.0 + 3_600_000);
-    let snoozed = store.set_snooze(ws, d.id, Some(until), t0, frontline_domain::Actor::SYSTEM).await.expect("snooze");
+    // The snooze and the line saying so are one write.
+    let said = NewLine::system(SystemEvent::Snoozed { until: "later".into(), by: "Анна".into() }, t0);
+    let snoozed =
+        store.set_snooze(ws, d.id, Some(until), t0, frontline_domain::Actor::SYSTEM, &[said]).await.expect("snooze");
+    assert_eq!(snoozed.lines.iter().map(|m| m.seq).collect::<Vec<_>>(), vec![2]);
+    assert_eq!(snoozed.dialog.last_seq, 2);
+    assert_eq!(snoozed.dialog.unread_count, 1, "a system line is no message of the visitor");
+    let snoozed = snoozed.dialog;
     assert_eq!(snoozed.snoozed_until, Some(until));
     let open = DialogFilter { status: Some(DialogStatus::Open), snoozed: Some(false), ..Default::default() };
     let only = DialogFilter { snoozed: Some(true), ..Default::default() };
     assert_eq!(store.count_dialogs(ws, &open).await.expect("open"), 0, "out of the open list");
     assert_eq!(store.count_dialogs(ws, &only).await.expect("snoozed"), 1);
-    let mine = |v: Vec<Dialog>| v.into_iter().filter(|x| x.workspace_id == ws).count();
+    let mine = |v: Vec<Changed>| v.into_iter().filter(|x| x.dialog.workspace_id == ws).count();
     assert_eq!(mine(store.claim_snoozes(Timestamp(until.0 - 1), 1000).await.expect("due")), 0);
     let woke = store.claim_snoozes(until, 1000).await.expect("wake");
-    assert_eq!(woke.iter().filter(|w| w.id == d.id).map(|w| w.snoozed_until).collect::<Vec<_>>(), vec![None]);
+    let woke: Vec<_> = woke.into_iter().filter(|w| w.dialog.id == d.id).collect();
+    assert_eq!(woke.iter().map(|w| w.dialog.snoozed_until).collect::<Vec<_>>(), vec![None]);
+    // Its "woke" line came with the claim.
+    assert_eq!(woke[0].lines.len(), 1);
+    assert!(matches!(woke[0].lines[0].event, Some(SystemEvent::Unsnoozed { ref reason, by: None }) if reason == "due"));
+    assert_eq!((woke[0].lines[0].seq, woke[0].dialog.last_seq), (3, 3));
+    let stored = store.messages(ws, d.id, 0, 10, false).await.expect("messages");
+    assert_eq!(stored.iter().map(|m| m.seq).collect::<Vec<_>>(), vec![1, 2, 3]);
     assert_eq!(mine(store.claim_snoozes(until, 1000).await.expect("again")), 0, "exactly once");
 
-    store.set_snooze(ws, d.id, Some(until), t0, frontline_domain::Actor::SYSTEM).await.expect("snooze again");
+    store.set_snooze(ws, d.id, Some(until), t0, frontline_domain::Actor::SYSTEM, &[]).await.expect("snooze again");
     let back = store.post_message(f.visitor_post("s2", "Я тут")).await.expect("visitor writes").dialog;
     assert_eq!(back.snoozed_until, None, "the visitor's message ends the snooze");
     assert_eq!(mine(store.claim_snoozes(until, 1000).await.expect("stale")), 0);
@@ -1307,7 +1321,7 @@ pub async fn snoozes_wake_once_and_end_when_the_visitor_writes(store: Arc<dyn St
         .await
         .expect("close");
     assert!(matches!(
-        store.set_snooze(ws, d.id, Some(until), t0, frontline_domain::Actor::SYSTEM).await,
+        store.set_snooze(ws, d.id, Some(until), t0, frontline_domain::Actor::SYSTEM, &[]).await,
         Err(StoreError::DialogClosed)
     ));
 }
@@ -1332,11 +1346,14 @@ pub async fn close_reopen_and_rate(store: Arc<dyn Store>) {
     assert!(store.rate_dialog(ws, d.id, &rating).await.expect("rate").is_none(), "no rating after an automatic close");
 
     let due = Timestamp(now().0 + 1_800_000);
+    let said = NewLine::system(SystemEvent::Reopened { by: None }, now());
     let reopened = store
-        .reopen_dialog(ws, d.id, now(), Some(due), frontline_domain::Actor::SYSTEM)
+        .reopen_dialog(ws, d.id, now(), Some(due), frontline_domain::Actor::SYSTEM, &[said])
         .await
         .expect("reopen")
         .expect("was closed");
+    assert_eq!(reopened.lines.len(), 1, "the line saying so, in the same write");
+    let reopened = reopened.dialog;
     assert_eq!(
         (reopened.sla.resolve_due, reopened.sla.resolve_breached),
         (Some(due), false),
@@ -1344,7 +1361,7 @@ pub async fn close_reopen_and_rate(store: Arc<dyn Store>) {
     );
     assert_eq!((reopened.status, reopened.category, reopened.close_reason), (DialogStatus::Open, None, None));
     assert!(
-        store.reopen_dialog(ws, d.id, now(), None, frontline_domain::Actor::SYSTEM).await.expect("again").is_none()
+        store.reopen_dialog(ws, d.id, now(), None, frontline_domain::Actor::SYSTEM, &[]).await.expect("again").is_none()
     );
     store
         .close_with_reason(ws, d.id, CloseReason::Operator, now(), frontline_domain::Actor::SYSTEM)
@@ -1362,7 +1379,7 @@ pub async fn close_reopen_and_rate(store: Arc<dyn Store>) {
     let next = store.post_message(post).await.expect("new dialog").dialog;
     assert_eq!(next.previous_dialog, Some(d.id));
     assert!(matches!(
-        store.reopen_dialog(ws, d.id, now(), None, frontline_domain::Actor::SYSTEM).await,
+        store.reopen_dialog(ws, d.id, now(), None, frontline_domain::Actor::SYSTEM, &[]).await,
         Err(StoreError::Conflict(_))
     ));
 
@@ -1634,9 +1651,11 @@ pub async fn auto_close_timers_are_claimed_once(store: Arc<dyn Store>) {
             Some(Timestamp(t + 86_400_000)),
             Timestamp(t),
             frontline_domain::Actor::SYSTEM,
+            &[],
         )
         .await
-        .expect("snooze");
+        .expect("snooze")
+        .dialog;
     assert!(snoozed.auto_close.is_none());
     assert_eq!(ours(store.claim_auto_closes(Timestamp(t + 700_000), 100).await.expect("claim")), 0);
 }

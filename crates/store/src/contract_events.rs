@@ -85,15 +85,15 @@ pub async fn each_change_writes_its_events_with_it(store: Arc<dyn Store>) {
 
     // Snooze, labels, close (once), reopen: one event each, with the actor given.
     let by = Actor::operator(online.id);
-    store.set_snooze(ws, d, Some(Timestamp(now().0 + 60_000)), now(), by).await.expect("snooze");
-    store.set_snooze(ws, d, None, now(), by).await.expect("wake");
+    store.set_snooze(ws, d, Some(Timestamp(now().0 + 60_000)), now(), by, &[]).await.expect("snooze");
+    store.set_snooze(ws, d, None, now(), by, &[]).await.expect("wake");
     store.set_dialog_tags(ws, d, &[], now(), by).await.expect("tags");
     store.close_with_reason(ws, d, CloseReason::Operator, now(), by).await.expect("close");
     store.close_with_reason(ws, d, CloseReason::Operator, now(), by).await.expect("close again");
     assert!(matches!(store.post_message(f.operator_post(d, "late", "Поздно")).await, Err(StoreError::DialogClosed)));
     let rating = Rating::parse(4, None, now()).expect("rating");
     store.rate_dialog(ws, d, &rating).await.expect("rate").expect("asked");
-    store.reopen_dialog(ws, d, now(), None, by).await.expect("reopen").expect("was closed");
+    store.reopen_dialog(ws, d, now(), None, by, &[]).await.expect("reopen").expect("was closed");
     let tail = kinds(&store, ws, d).await[6..].to_vec();
     assert_eq!(
         tail,
@@ -399,6 +399,10 @@ pub async fn a_change_and_its_events_commit_together_or_not_at_all(store: Arc<dy
     }
     assert_eq!(store.messages(ws, d.id, 0, 100, false).await.expect("messages").len(), 1, "nothing of them stored");
     assert_eq!(store.dialog(ws, d.id).await.expect("dialog").last_seq, before.last_seq);
+    // A snooze whose line cannot be written is no snooze.
+    let said = NewLine::system(SystemEvent::Snoozed { until: "later".into(), by: "Анна".into() }, now());
+    assert!(store.set_snooze(ws, d.id, Some(Timestamp(now().0 + 60_000)), now(), Actor::SYSTEM, &[said]).await.is_err());
+    assert_eq!(store.dialog(ws, d.id).await.expect("dialog").snoozed_until, None, "not snoozed without its line");
 
     refuse("operator.presence_changed").await;
     assert!(store.set_presence(ws, anna.id, Presence::Away, now()).await.is_err());

@@ -136,9 +136,15 @@ macro_rules! sql_conversation_impls {
                     until: Option<Timestamp>,
                     now: Timestamp,
                     actor: $crate::__domain::Actor,
-                ) -> StoreResult<Dialog> {
+                    lines: &[$crate::NewLine],
+                ) -> StoreResult<$crate::Changed> {
                     let q = ::sqlx::query(sql::SET_SNOOZE).bind(ws.0).bind(dialog.0).bind(until.map(|t| t.0)).bind(now.0);
-                    let changed = $crate::dialog_change!(self, q, |d: &Dialog| vec![$crate::events::drafts::snoozed(d, actor, now)])?;
+                    let changed = $crate::dialog_change_with_lines!(
+                        self,
+                        q,
+                        |d: &Dialog| vec![$crate::events::drafts::snoozed(d, actor, now)],
+                        lines
+                    )?;
                     match changed {
                         Some(d) => Ok(d),
                         None => {
@@ -172,9 +178,15 @@ macro_rules! sql_conversation_impls {
                     now: Timestamp,
                     resolution_due: Option<Timestamp>,
                     actor: $crate::__domain::Actor,
-                ) -> StoreResult<Option<Dialog>> {
+                    lines: &[$crate::NewLine],
+                ) -> StoreResult<Option<$crate::Changed>> {
                     let q = ::sqlx::query(sql::REOPEN_DIALOG).bind(ws.0).bind(dialog.0).bind(now.0).bind(resolution_due.map(|t| t.0));
-                    $crate::dialog_change!(self, q, |d: &Dialog| vec![$crate::events::drafts::reopened(d, actor, now)])
+                    $crate::dialog_change_with_lines!(
+                        self,
+                        q,
+                        |d: &Dialog| vec![$crate::events::drafts::reopened(d, actor, now)],
+                        lines
+                    )
                 }
 
                 async fn rate_dialog(&self, ws: WorkspaceId, dialog: DialogId, rating: &Rating) -> StoreResult<Option<Dialog>> {

@@ -769,6 +769,90 @@ macro_rules! sql_event_impls {
 /// Runs a statement that answers the dialog it changed (or no row when it changed nothing) in a
 /// transaction with the events of the change: `dialog_change!(self, query, |d: &Dialog| events)`
 /// evaluates to `StoreResult<Option<Dialog>>`. Needs `R`, `map_err` in scope.
+/// Appends lines to an open dialog inside the caller's transaction:
+/// `append_lines!(tx, &mut dialog, lines)` where `dialog: Dialog` is the row as the transaction
+/// sees it (updated as each line is appended) and `lines: &[NewLine]`; in a scope with `R` and
+/// `map_err` (see [`sql_row_glue!`](crate::sql_row_glue)). Evaluates to
+/// `StoreResult<Vec<Message>>`, the stored lines. A greeting is left out when the visitor was
+/// greeted or answered already. The caller writes the lines' events.
+#[macro_export]
+macro_rules! append_lines {
+    ($tx:ident, $dialog:expr, $lines:expr) => {{
+        let dialog: &mut $crate::__domain::Dialog = $dialog;
+        let lines: &[$crate::NewLine] = $lines;
+        async {
+            let (ws, id) = (dialog.workspace_id, dialog.id);
+            let mut messages = Vec::with_capacity(lines.len());
+            for line in lines {
+                let m = &line.message;
+                // A visitor is greeted once: not again when a dialog someone greeted or
+                // answered changes hands.
+                if m.automatic == Some($crate::__domain::Automatic::Greeting) {
+                    let greeted: i64 = ::sqlx::query_scalar($crate::sql::COUNT_GREETINGS)
+                        .bind(ws.0)
+                        .bind(id.0)
+                        .fetch_one(&mut *$tx)
+                        .await
+                        .map_err(map_err)?;
+                    if greeted > 0 || dialog.sla.first_reply_at.is_some() {
+                        continue;
+                    }
+                }
+                let row = $crate::bind_append!(
+                    ::sqlx::query($crate::sql::APPEND_TO_DIALOG),
+                    id,
+                    $crate::records::effect_kind(m),
+                    m,
+                    ws,
+                    &line.timers,
+                )
+                .fetch_one(&mut *$tx)
+                .await
+                .map_err(map_err)?;
+                *dialog = $crate::records::dialog(&R(&row))?;
+                $crate::bind_insert_message!(
+                    ::sqlx::query($crate::sql::INSERT_MESSAGE),
+                    m,
+                    ws,
+                    id.0,
+                    dialog.last_seq,
+                    line.author_name.as_deref()
+                )
+                .execute(&mut *$tx)
+                .await
+                .map_err(map_err)?;
+                messages.push($crate::records::stored_message(m, ws, id, dialog.last_seq, line.author_name.clone()));
+            }
+            Ok::<_, $crate::StoreError>(messages)
+        }
+        .await
+    }};
+}
+
+/// Like [`dialog_change!`], with `lines` appended to the changed dialog in the same
+/// transaction (and their `message.created` events): evaluates to
+/// `StoreResult<Option<Changed>>`.
+#[macro_export]
+macro_rules! dialog_change_with_lines {
+    ($self:ident, $q:expr, $events:expr, $lines:expr) => {{
+        async {
+            let mut tx = $self.writer().begin().await.map_err(map_err)?;
+            let row = $q.fetch_optional(&mut *tx).await.map_err(map_err)?;
+            let Some(row) = row else {
+                return Ok::<_, $crate::StoreError>(None);
+            };
+            let mut d = $crate::records::dialog(&R(&row))?;
+            let mut events: Vec<$crate::events::NewEvent> = ($events)(&d);
+            let lines = $crate::append_lines!(tx, &mut d, $lines)?;
+            events.extend(lines.iter().map(|m| $crate::events::drafts::message(m, $crate::events::drafts::author(m))));
+            $crate::write_events!(tx, &events)?;
+            tx.commit().await.map_err(map_err)?;
+            Ok(Some($crate::Changed { dialog: d, lines }))
+        }
+        .await
+    }};
+}
+
 #[macro_export]
 macro_rules! dialog_change {
     ($self:ident, $q:expr, $events:expr) => {{

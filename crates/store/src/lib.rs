@@ -312,7 +312,8 @@ pub trait ConversationStore: Send + Sync {
         now: Timestamp,
         actor: Actor,
     ) -> StoreResult<Dialog>;
-    /// Snoozes until a time, or wakes (`None`); `DialogClosed` when it is not open.
+    /// Snoozes until a time, or wakes (`None`), with `lines` saying so in the same
+    /// transaction; `DialogClosed` when it is not open.
     async fn set_snooze(
         &self,
         workspace: WorkspaceId,
@@ -320,7 +321,8 @@ pub trait ConversationStore: Send + Sync {
         until: Option<Timestamp>,
         now: Timestamp,
         actor: Actor,
-    ) -> StoreResult<Dialog>;
+        lines: &[NewLine],
+    ) -> StoreResult<Changed>;
     /// Closes an open dialog for a reason; `changed` is false when it was closed already.
     async fn close_with_reason(
         &self,
@@ -331,7 +333,8 @@ pub trait ConversationStore: Send + Sync {
         actor: Actor,
     ) -> StoreResult<(Dialog, bool)>;
     /// Opens a closed dialog again (`None`: it was open), its resolution target starting anew at
-    /// `resolution_due`. `Conflict` when the visitor has another open dialog.
+    /// `resolution_due`, with `lines` in the same transaction. `Conflict` when the visitor has
+    /// another open dialog.
     async fn reopen_dialog(
         &self,
         workspace: WorkspaceId,
@@ -339,7 +342,8 @@ pub trait ConversationStore: Send + Sync {
         now: Timestamp,
         resolution_due: Option<Timestamp>,
         actor: Actor,
-    ) -> StoreResult<Option<Dialog>>;
+        lines: &[NewLine],
+    ) -> StoreResult<Option<Changed>>;
     /// Stores the rating of a dialog an operator closed; `None` when it was not asked for or
     /// was given already.
     async fn rate_dialog(
@@ -429,8 +433,9 @@ pub trait AutomationStore: Send + Sync {
     /// Claims the SLA targets due at `now` (of every workspace) and records each breach, at
     /// most `limit`: a target is claimed once, whichever node asks.
     async fn claim_breaches(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Breach>>;
-    /// Wakes the snoozes due at `now` (of every workspace), once each.
-    async fn claim_snoozes(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Dialog>>;
+    /// Wakes the snoozes due at `now` (of every workspace), once each, each with its system
+    /// line ("woke: due") in the same transaction.
+    async fn claim_snoozes(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Changed>>;
     /// Fires the waiting alerts due at `now`: queued dialogs past their channel's limit, once
     /// per stay in the queue.
     async fn claim_wait_alerts(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Dialog>>;

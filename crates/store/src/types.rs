@@ -1,8 +1,8 @@
 //! Inputs and outputs of store calls that are not domain types themselves.
 
 use frontline_domain::{
-    Attachment, AttachmentId, ChannelId, ContactSource, Dialog, DialogId, DialogOrigin, DialogStatus, Message, MessageTimers,
-    Email, NewMessage, OperatorId, SiteId, SlaTarget, TagId, Timestamp, TriggerRef, VisitorId, VisitorName, WorkspaceId,
+    Attachment, AttachmentId, AuthorKind, ChannelId, ClientId, ContactSource, Dialog, DialogId, DialogOrigin, DialogStatus, Message, MessageTimers,
+    Email, MessageBody, MessageId, NewMessage, OperatorId, SystemEvent, SiteId, SlaTarget, TagId, Timestamp, TriggerRef, VisitorId, VisitorName, WorkspaceId,
 };
 
 /// An SLA target a dialog missed, as the scheduler claimed it (once).
@@ -232,14 +232,45 @@ pub struct DialogFilter {
     pub sort: DialogSort,
 }
 
-/// A line to append in the same transaction as an assignment change: a system line, or the
-/// greeting in the operator's name.
+/// A line to append in the same transaction as a change of its dialog (an assignment, a
+/// snooze, a reopening): a system line, or the greeting in the operator's name.
 #[derive(Debug, Clone)]
 pub struct NewLine {
     pub message: NewMessage,
     pub author_name: Option<String>,
     /// What it starts, for a line in the operator's name (the greeting).
     pub timers: MessageTimers,
+}
+
+impl NewLine {
+    /// A system line for the timeline, saying what happened.
+    pub fn system(event: SystemEvent, now: Timestamp) -> Self {
+        let id = MessageId::new();
+        NewLine {
+            message: NewMessage {
+                id,
+                client_id: ClientId::from_stored(format!("system-{id}")),
+                author_kind: AuthorKind::System,
+                author_id: uuid::Uuid::nil(),
+                body: MessageBody::from_stored(String::new()),
+                created_at: now,
+                audience: event.audience(),
+                event: Some(event),
+                attachments: Vec::new(),
+                mentions: Vec::new(),
+                automatic: None,
+            },
+            author_name: None,
+            timers: Default::default(),
+        }
+    }
+}
+
+/// A dialog after a change, with the lines written with it.
+#[derive(Debug, Clone)]
+pub struct Changed {
+    pub dialog: Dialog,
+    pub lines: Vec<Message>,
 }
 
 /// What an assignment change checks about the operator who receives the dialog.
