@@ -286,15 +286,6 @@ pub async fn write(app: &App, actor: &OperatorActor, id: DialogId, c: &Compose<'
     let body = crate::files::body_with(c.body, !attachments.is_empty(), app.config.message_limit)?;
     let dialog = visible_dialog(app, actor, id).await?;
     let mentions = if c.internal { mentioned(app, &dialog, body.as_str()).await? } else { Vec::new() };
-    if dialog.status == DialogStatus::Open && !c.internal && dialog.assignee.is_none() {
-        // The claim is a change of its own: a send that will be refused must not make it.
-        if let Some(first) = app.store.message_by_client_id(op.id.0, client_id.as_str()).await?
-            && first.dialog_id != id
-        {
-            return Err(CoreError::ClientIdReused { dialog: first.dialog_id });
-        }
-        crate::queue::claim_for_reply(app, actor, &dialog).await?;
-    }
     let now = app.clock.now();
     let timers = if c.internal {
         Default::default()
@@ -302,25 +293,43 @@ pub async fn write(app: &App, actor: &OperatorActor, id: DialogId, c: &Compose<'
         let a = crate::automation::for_channel(app, op.workspace_id, dialog.channel_id).await?;
         crate::automation::operator_timers(&a, body.as_str(), now)
     };
+    let message = NewMessage {
+        id: MessageId::new(),
+        client_id,
+        author_kind: AuthorKind::Operator,
+        author_id: op.id.0,
+        body,
+        created_at: now,
+        audience: if c.internal { Audience::Operators } else { Audience::All },
+        event: None,
+        attachments,
+        mentions,
+        automatic: None,
+    };
+    let author_name = Some(op.display_name.as_str().to_owned());
+    if dialog.status == DialogStatus::Open && !c.internal && dialog.assignee.is_none() {
+        // A retried send is answered by the post below (stored once); one reusing the id of
+        // another dialog's message is refused before anything changes.
+        match app.store.message_by_client_id(op.id.0, message.client_id.as_str()).await? {
+            Some(first) if first.dialog_id != id => {
+                return Err(CoreError::ClientIdReused { dialog: first.dialog_id });
+            }
+            Some(_) => {}
+            None => {
+                let reply = frontline_store::NewLine { message: message.clone(), author_name: author_name.clone(), timers: timers.clone() };
+                if let Some(posted) = crate::queue::claim_with_reply(app, actor, &dialog, reply).await? {
+                    return Ok(posted);
+                }
+            }
+        }
+    }
     let posted = app
         .store
         .post_message(PostMessage {
             workspace_id: op.workspace_id,
             target: PostTarget::Dialog(id),
-            message: NewMessage {
-                id: MessageId::new(),
-                client_id,
-                author_kind: AuthorKind::Operator,
-                author_id: op.id.0,
-                body,
-                created_at: now,
-                audience: if c.internal { Audience::Operators } else { Audience::All },
-                event: None,
-                attachments,
-                mentions,
-                automatic: None,
-            },
-            author_name: Some(op.display_name.as_str().to_owned()),
+            message,
+            author_name,
             timers,
             opening: None,
         })

@@ -349,20 +349,35 @@ pub async fn transfer(
     Ok(view)
 }
 
-/// Before an operator's reply to an unassigned dialog: the dialog becomes his (no greeting,
-/// the reply is one). Refused when he is at capacity; if a colleague took it a moment before,
-/// the reply still goes and the dialog stays the colleague's.
-pub(crate) async fn claim_for_reply(app: &App, actor: &OperatorActor, d: &Dialog) -> Result<(), CoreError> {
-    if d.assignee.is_some() {
-        return Ok(());
-    }
-    let change = take_waiting(d, &actor.operator, None, app.clock.now());
+/// An operator's reply to an unassigned dialog: the dialog becomes his and the reply is
+/// written in the same transaction (no greeting: the reply is one). Refused when he is at
+/// capacity; `None` when a colleague took it a moment before (the caller then posts the reply
+/// alone, and the dialog stays the colleague's).
+pub(crate) async fn claim_with_reply(
+    app: &App,
+    actor: &OperatorActor,
+    d: &Dialog,
+    reply: NewLine,
+) -> Result<Option<frontline_store::Posted>, CoreError> {
+    let mut change = take_waiting(d, &actor.operator, None, app.clock.now());
+    let id = reply.message.id;
+    change.lines.push(reply);
     match app.store.reassign(&change).await {
         Ok(done) => {
+            app.metrics.messages_operator.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             publish_reassigned(app, &done).await?;
-            Ok(())
+            let message = done.messages.iter().find(|m| m.id == id).cloned().ok_or(CoreError::Internal(
+                "the reply written with its claim is missing".into(),
+            ))?;
+            Ok(Some(frontline_store::Posted {
+                message,
+                dialog: done.dialog,
+                dialog_created: false,
+                duplicate: false,
+                prelude: None,
+            }))
         }
-        Err(StoreError::Refused(Refusal::AssigneeChanged { .. })) => Ok(()),
+        Err(StoreError::Refused(Refusal::AssigneeChanged { .. })) => Ok(None),
         Err(e) => Err(refusal(app, d.workspace_id, e).await),
     }
 }

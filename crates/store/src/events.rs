@@ -821,6 +821,17 @@ macro_rules! append_lines {
                 .execute(&mut *$tx)
                 .await
                 .map_err(map_err)?;
+                // A reply written with its claim takes its files like any post.
+                for a in &m.attachments {
+                    ::sqlx::query($crate::sql::CLAIM_ATTACHMENT)
+                        .bind(m.id.0)
+                        .bind(id.0)
+                        .bind(ws.0)
+                        .bind(a.id.0)
+                        .execute(&mut *$tx)
+                        .await
+                        .map_err(map_err)?;
+                }
                 messages.push($crate::records::stored_message(m, ws, id, dialog.last_seq, line.author_name.clone()));
             }
             Ok::<_, $crate::StoreError>(messages)
