@@ -8,32 +8,8 @@ use frontline_domain::{
 };
 use frontline_store::{NewSession, StoreError};
 
-/// A signed-in operator: what every console use case takes.
-#[derive(Debug, Clone)]
-pub struct OperatorActor {
-    pub operator: Operator,
-}
-
-impl OperatorActor {
-    pub fn workspace(&self) -> WorkspaceId {
-        self.operator.workspace_id
-    }
-
-    /// This operator as the actor of the events his changes write.
-    pub fn event_actor(&self) -> frontline_domain::Actor {
-        frontline_domain::Actor::operator(self.operator.id)
-    }
-
-    /// Refuses unless the operator is an admin or a supervisor (dictionaries, shared replies).
-    pub fn require_manager(&self) -> Result<(), CoreError> {
-        if self.operator.role.sees_all_channels() { Ok(()) } else { Err(CoreError::Forbidden) }
-    }
-
-    /// Refuses unless the operator is an admin.
-    pub fn require_admin(&self) -> Result<(), CoreError> {
-        if self.operator.role == Role::Admin { Ok(()) } else { Err(CoreError::Forbidden) }
-    }
-}
+pub use crate::actor::OperatorActor;
+use crate::actor::Admin;
 
 fn argon2(app: &App) -> Result<Argon2<'static>, CoreError> {
     let params = Params::new(app.config.argon2_m_kib, app.config.argon2_t, 1, None)
@@ -240,11 +216,10 @@ pub struct NewOperatorInput<'a> {
 /// Creates an operator in the admin's workspace.
 pub async fn create_operator(
     app: &App,
-    admin: &OperatorActor,
+    admin: &Admin<'_>,
     input: NewOperatorInput<'_>,
     ip: Option<&str>,
 ) -> Result<Operator, CoreError> {
-    admin.require_admin()?;
     let op = create_operator_in(app, admin.workspace(), input).await?;
     let entry = crate::operators::audit_entry(
         app,

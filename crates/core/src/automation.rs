@@ -7,6 +7,7 @@
 //! PostgreSQL), so a restart loses none and several nodes fire each once. The prompt is posted
 //! with a `client_id` made of the dialog and its timer, so a second node's post is a duplicate.
 
+use crate::actor::Admin;
 use crate::auth::OperatorActor;
 use crate::error::CoreError;
 use crate::views::{Event, rfc3339};
@@ -58,11 +59,10 @@ pub async fn get(app: &App, actor: &OperatorActor, channel: ChannelId) -> Result
 /// Replaces a channel's document (admins). A bad value names its field; nothing changes then.
 pub async fn put(
     app: &App,
-    actor: &OperatorActor,
+    actor: &Admin<'_>,
     channel: ChannelId,
     doc: AutomationDoc,
 ) -> Result<AutomationDoc, CoreError> {
-    actor.require_admin()?;
     let a = Automation::parse(doc).map_err(|e| CoreError::Invalid { field: e.field, reason: e.reason })?;
     let text = serde_json::to_string(a.doc()).map_err(|e| CoreError::Internal(e.to_string()))?;
     let stop = a.auto_close.is_none();

@@ -1,5 +1,6 @@
 //! Channels and their members, as admins set them up.
 
+use crate::actor::Admin;
 use crate::App;
 use crate::auth::OperatorActor;
 use crate::error::CoreError;
@@ -24,8 +25,7 @@ fn name_taken(e: StoreError) -> CoreError {
 }
 
 /// An admin adds a channel (a city, a department).
-pub async fn create(app: &App, admin: &OperatorActor, name: &str) -> Result<Channel, CoreError> {
-    admin.require_admin()?;
+pub async fn create(app: &App, admin: &Admin<'_>, name: &str) -> Result<Channel, CoreError> {
     let channel = Channel {
         id: ChannelId::new(),
         workspace_id: admin.workspace(),
@@ -53,11 +53,10 @@ pub struct ChannelPatch<'a> {
 /// An admin changes a channel: every field is checked before anything is written.
 pub async fn update(
     app: &App,
-    admin: &OperatorActor,
+    admin: &Admin<'_>,
     id: ChannelId,
     p: ChannelPatch<'_>,
 ) -> Result<Channel, CoreError> {
-    admin.require_admin()?;
     let ws = admin.workspace();
     let name = p.name.map(parse_channel_name).transpose()?;
     let mode = p.mode.map(ChannelMode::parse).transpose()?;
@@ -97,11 +96,10 @@ pub async fn members(app: &App, actor: &OperatorActor, id: ChannelId) -> Result<
 /// An admin sets who works in a channel: the list replaces the old one, all or nothing.
 pub async fn set_members(
     app: &App,
-    admin: &OperatorActor,
+    admin: &Admin<'_>,
     id: ChannelId,
     operator_ids: &[String],
 ) -> Result<Vec<Operator>, CoreError> {
-    admin.require_admin()?;
     if operator_ids.len() > 1000 {
         return Err(DomainError::Invalid { field: "operator_ids", reason: "at most 1000 operators" }.into());
     }

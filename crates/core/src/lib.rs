@@ -2,6 +2,7 @@
 //! applying domain rules, writing in one store call, and publishing the events it caused to
 //! the bus after the commit (never from the store).
 
+pub mod actor;
 pub mod audience;
 pub mod auth;
 pub mod automation;

@@ -10,6 +10,7 @@
 //!   last admin out by mistake).
 //! - The audit log never holds a secret: no password, token or hash.
 
+use crate::actor::Admin;
 use crate::auth::{OperatorActor, hash_password};
 use crate::error::CoreError;
 use crate::views::OperatorView;
@@ -90,11 +91,10 @@ async fn end_sessions(app: &App, op: &Operator) -> Result<u64, CoreError> {
 /// channel's offline policy, and he can no longer sign in.
 pub async fn deactivate(
     app: &App,
-    admin: &OperatorActor,
+    admin: &Admin<'_>,
     id: OperatorId,
     ip: Option<&str>,
 ) -> Result<OperatorView, CoreError> {
-    admin.require_admin()?;
     not_self(admin, id, "you cannot deactivate yourself")?;
     let ws = admin.workspace();
     let op = app.store.operator(ws, id).await.map_err(not_found)?;
@@ -117,11 +117,10 @@ pub async fn deactivate(
 /// Lets a deactivated operator sign in again (admins).
 pub async fn reactivate(
     app: &App,
-    admin: &OperatorActor,
+    admin: &Admin<'_>,
     id: OperatorId,
     ip: Option<&str>,
 ) -> Result<OperatorView, CoreError> {
-    admin.require_admin()?;
     let ws = admin.workspace();
     let op = app
         .store
@@ -135,12 +134,11 @@ pub async fn reactivate(
 /// Changes an operator's role (admins); his open sockets follow at once.
 pub async fn set_role(
     app: &App,
-    admin: &OperatorActor,
+    admin: &Admin<'_>,
     id: OperatorId,
     role: &str,
     ip: Option<&str>,
 ) -> Result<OperatorView, CoreError> {
-    admin.require_admin()?;
     let role = Role::parse(role)?;
     not_self(admin, id, "you cannot change your own role")?;
     let ws = admin.workspace();
@@ -168,11 +166,10 @@ pub struct ResetPassword {
 /// Resets an operator's password to a new random one (admins): his sessions end.
 pub async fn reset_password(
     app: &App,
-    admin: &OperatorActor,
+    admin: &Admin<'_>,
     id: OperatorId,
     ip: Option<&str>,
 ) -> Result<ResetPassword, CoreError> {
-    admin.require_admin()?;
     let ws = admin.workspace();
     app.store.operator(ws, id).await.map_err(not_found)?;
     let password = tokens::random_alnum(14)?;
@@ -320,11 +317,10 @@ pub struct AuditRef {
 /// A page of the workspace's audit log, newest first (admins).
 pub async fn audit_log(
     app: &App,
-    admin: &OperatorActor,
+    admin: &Admin<'_>,
     before: Option<(Timestamp, uuid::Uuid)>,
     limit: u32,
 ) -> Result<Vec<AuditView>, CoreError> {
-    admin.require_admin()?;
     let rows = app.store.audit_log(admin.workspace(), before, limit).await?;
     Ok(rows
         .into_iter()
@@ -464,12 +460,11 @@ pub async fn update_profile(
 /// name it was sent under.
 pub async fn rename(
     app: &App,
-    admin: &OperatorActor,
+    admin: &Admin<'_>,
     id: OperatorId,
     name: &str,
     ip: Option<&str>,
 ) -> Result<OperatorView, CoreError> {
-    admin.require_admin()?;
     let name = frontline_domain::DisplayName::parse(name).map_err(|_| invalid("display_name", "1–80 characters"))?;
     let ws = admin.workspace();
     let before = app.store.operator(ws, id).await.map_err(not_found)?;

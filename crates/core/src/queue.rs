@@ -5,6 +5,7 @@
 //! member in the target channel) and the timeline's lines in the same transaction. The events
 //! go out after the commit.
 
+use crate::actor::Admin;
 use crate::auth::OperatorActor;
 use crate::dialogs::{views, visible_dialog};
 use crate::error::{CoreError, dialog_not_found};
@@ -545,11 +546,10 @@ async fn return_dialogs(app: &App, op: &Operator) -> Result<Vec<ChannelId>, Core
 /// An admin sets an operator's capacity (1–50).
 pub async fn set_capacity(
     app: &App,
-    admin: &OperatorActor,
+    admin: &Admin<'_>,
     id: OperatorId,
     capacity: i64,
 ) -> Result<OperatorView, CoreError> {
-    admin.require_admin()?;
     let capacity = Capacity::new(capacity)?;
     let ws = admin.workspace();
     let op =

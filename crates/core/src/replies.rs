@@ -60,7 +60,7 @@ fn may_edit(actor: &OperatorActor, r: &SavedReply) -> Result<(), CoreError> {
     match r.scope {
         ReplyScope::Personal if r.owner == Some(actor.operator.id) => Ok(()),
         ReplyScope::Personal => Err(CoreError::NotFound("saved reply")),
-        _ => actor.require_manager(),
+        _ => actor.manager().map(|_| ()),
     }
 }
 

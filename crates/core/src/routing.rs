@@ -1,5 +1,6 @@
 //! Routing rules as admins edit them, and the choice of a new dialog's channel.
 
+use crate::actor::Admin;
 use crate::App;
 use crate::auth::OperatorActor;
 use crate::error::CoreError;
@@ -167,10 +168,9 @@ pub async fn list(app: &App, actor: &OperatorActor) -> Result<Vec<RoutingRuleVie
 /// (`items[2].conditions[0].pattern`) and nothing changes.
 pub async fn replace(
     app: &App,
-    admin: &OperatorActor,
+    admin: &Admin<'_>,
     items: &[RoutingRuleInput],
 ) -> Result<Vec<RoutingRuleView>, CoreError> {
-    admin.require_admin()?;
     if items.len() > 200 {
         return Err(invalid("items".into(), "at most 200 rules"));
     }

@@ -5,6 +5,7 @@
 //! What stays true: a bad origin is refused by its place in the list and nothing changes; the
 //! "seen" mark costs the widget's session at most one write per site every few minutes per node.
 
+use crate::actor::Admin;
 use crate::App;
 use crate::auth::OperatorActor;
 use crate::error::CoreError;
@@ -43,12 +44,11 @@ fn view(site: &Site, seen: Option<&(Timestamp, String)>) -> SiteView {
 /// `https://shop.example.com`; duplicates are kept once.
 pub async fn set_origins(
     app: &App,
-    admin: &OperatorActor,
+    admin: &Admin<'_>,
     id: SiteId,
     origins: &[String],
     ip: Option<&str>,
 ) -> Result<SiteView, CoreError> {
-    admin.require_admin()?;
     if origins.is_empty() || origins.len() > MAX_ORIGINS {
         return Err(CoreError::Invalid {
             field: "allowed_origins".into(), reason: format!("1–{MAX_ORIGINS} origins")

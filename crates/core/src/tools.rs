@@ -1,5 +1,6 @@
 //! Tags and categories, snooze, reopen, rating, typing and read marks.
 
+use crate::actor::Manager;
 use crate::auth::OperatorActor;
 use crate::dialogs::{views, visible_dialog};
 use crate::error::{CoreError, dialog_not_found};
@@ -46,8 +47,7 @@ fn taken(e: StoreError) -> CoreError {
     }
 }
 
-pub async fn create_entry(app: &App, actor: &OperatorActor, d: Dictionary, name: &str) -> Result<EntryView, CoreError> {
-    actor.require_manager()?;
+pub async fn create_entry(app: &App, actor: &Manager<'_>, d: Dictionary, name: &str) -> Result<EntryView, CoreError> {
     let name = Label::parse(name, "name")?;
     let entry =
         app.store.create_entry(actor.workspace(), d, uuid::Uuid::now_v7(), name.as_str(), app.clock.now()).await;
@@ -57,13 +57,12 @@ pub async fn create_entry(app: &App, actor: &OperatorActor, d: Dictionary, name:
 /// Renames, archives or restores; entries are never deleted.
 pub async fn update_entry(
     app: &App,
-    actor: &OperatorActor,
+    actor: &Manager<'_>,
     d: Dictionary,
     id: uuid::Uuid,
     name: Option<&str>,
     archived: Option<bool>,
 ) -> Result<EntryView, CoreError> {
-    actor.require_manager()?;
     let name = name.map(|n| Label::parse(n, "name")).transpose()?;
     let entry = app.store.update_entry(actor.workspace(), d, id, name.as_ref().map(Label::as_str), archived).await;
     let entry = entry.map_err(taken)?;

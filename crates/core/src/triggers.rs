@@ -5,8 +5,8 @@
 //! visitor answers; his answer opens the dialog with the trigger's message first
 //! (`widget::post_with`).
 
+use crate::actor::{Admin, Manager};
 use crate::App;
-use crate::auth::OperatorActor;
 use crate::error::CoreError;
 use crate::routing::ConditionView;
 use crate::views::rfc3339;
@@ -127,13 +127,11 @@ fn apply(t: &mut StoredTrigger, input: TriggerInput) -> Result<(), CoreError> {
     Ok(())
 }
 
-pub async fn list(app: &App, actor: &OperatorActor) -> Result<Vec<TriggerView>, CoreError> {
-    actor.require_manager()?;
+pub async fn list(app: &App, actor: &Manager<'_>) -> Result<Vec<TriggerView>, CoreError> {
     Ok(app.store.triggers(actor.workspace()).await?.iter().map(view).collect())
 }
 
-pub async fn create(app: &App, actor: &OperatorActor, input: TriggerInput) -> Result<TriggerView, CoreError> {
-    actor.require_admin()?;
+pub async fn create(app: &App, actor: &Admin<'_>, input: TriggerInput) -> Result<TriggerView, CoreError> {
     if input.name.is_none() {
         return Err(invalid("name", "1–100 characters"));
     }
@@ -163,15 +161,13 @@ fn not_found(e: StoreError) -> CoreError {
     }
 }
 
-pub async fn update(app: &App, actor: &OperatorActor, id: Uuid, input: TriggerInput) -> Result<TriggerView, CoreError> {
-    actor.require_admin()?;
+pub async fn update(app: &App, actor: &Admin<'_>, id: Uuid, input: TriggerInput) -> Result<TriggerView, CoreError> {
     let mut t = app.store.trigger(actor.workspace(), id).await.map_err(not_found)?;
     apply(&mut t, input)?;
     Ok(view(&app.store.update_trigger(&t).await.map_err(not_found)?))
 }
 
-pub async fn delete(app: &App, actor: &OperatorActor, id: Uuid) -> Result<(), CoreError> {
-    actor.require_admin()?;
+pub async fn delete(app: &App, actor: &Admin<'_>, id: Uuid) -> Result<(), CoreError> {
     app.store.delete_trigger(actor.workspace(), id).await.map_err(not_found)
 }
 

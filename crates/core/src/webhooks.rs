@@ -5,6 +5,7 @@
 //! delivers them. The body of a delivery is rendered at its first attempt from the event and
 //! what it names, then kept, so every retry and replay sends the same bytes.
 
+use crate::actor::Admin;
 use crate::App;
 use crate::auth::OperatorActor;
 use crate::error::CoreError;
@@ -287,8 +288,7 @@ pub fn catalogue() -> Vec<CatalogueEntry> {
         .collect()
 }
 
-pub async fn list(app: &App, admin: &OperatorActor) -> Result<Vec<WebhookEndpointView>, CoreError> {
-    admin.require_admin()?;
+pub async fn list(app: &App, admin: &Admin<'_>) -> Result<Vec<WebhookEndpointView>, CoreError> {
     let now = app.clock.now();
     Ok(app.store.webhooks(admin.workspace()).await?.iter().map(|e| WebhookEndpointView::of(e, now)).collect())
 }
@@ -296,13 +296,12 @@ pub async fn list(app: &App, admin: &OperatorActor) -> Result<Vec<WebhookEndpoin
 /// Registers an endpoint; answers it with its secret (shown again only on request).
 pub async fn create(
     app: &App,
-    admin: &OperatorActor,
+    admin: &Admin<'_>,
     url: &str,
     description: &str,
     events: &[String],
     enabled: bool,
 ) -> Result<(WebhookEndpointView, String), CoreError> {
-    admin.require_admin()?;
     let url = check_url(url, app.config.webhooks_allow_private)?;
     let description = check_description(description)?;
     let events = parse_events(events)?;
@@ -336,11 +335,10 @@ pub async fn create(
 
 pub async fn update(
     app: &App,
-    admin: &OperatorActor,
+    admin: &Admin<'_>,
     id: uuid::Uuid,
     patch: &EndpointPatch,
 ) -> Result<WebhookEndpointView, CoreError> {
-    admin.require_admin()?;
     let mut e = app.store.webhook(admin.workspace(), id).await.map_err(not_found)?;
     if let Some(url) = &patch.url {
         e.url = check_url(url, app.config.webhooks_allow_private)?;
@@ -368,23 +366,20 @@ pub async fn update(
     Ok(WebhookEndpointView::of(&e, e.updated_at))
 }
 
-pub async fn delete(app: &App, admin: &OperatorActor, id: uuid::Uuid) -> Result<(), CoreError> {
-    admin.require_admin()?;
+pub async fn delete(app: &App, admin: &Admin<'_>, id: uuid::Uuid) -> Result<(), CoreError> {
     let e = app.store.webhook(admin.workspace(), id).await.map_err(not_found)?;
     app.store.delete_webhook(admin.workspace(), id).await.map_err(not_found)?;
     audit(app, admin, "webhook.deleted", &e, json!({})).await;
     Ok(())
 }
 
-pub async fn secret(app: &App, admin: &OperatorActor, id: uuid::Uuid) -> Result<String, CoreError> {
-    admin.require_admin()?;
+pub async fn secret(app: &App, admin: &Admin<'_>, id: uuid::Uuid) -> Result<String, CoreError> {
     Ok(app.store.webhook(admin.workspace(), id).await.map_err(not_found)?.secret)
 }
 
 /// A new secret; the old one keeps signing (beside the new) for a day, so receivers can
 /// switch without losing a delivery. Answers the new secret and until when the old one signs.
-pub async fn rotate(app: &App, admin: &OperatorActor, id: uuid::Uuid) -> Result<(String, String), CoreError> {
-    admin.require_admin()?;
+pub async fn rotate(app: &App, admin: &Admin<'_>, id: uuid::Uuid) -> Result<(String, String), CoreError> {
     let mut e = app.store.webhook(admin.workspace(), id).await.map_err(not_found)?;
     let now = app.clock.now();
     let until = Timestamp(now.0 + ROTATION_OVERLAP_MS);
@@ -397,8 +392,7 @@ pub async fn rotate(app: &App, admin: &OperatorActor, id: uuid::Uuid) -> Result<
 }
 
 /// Sends a `webhook.test` event to one endpoint now (even when it is switched off).
-pub async fn test(app: &App, admin: &OperatorActor, id: uuid::Uuid) -> Result<DeliveryView, CoreError> {
-    admin.require_admin()?;
+pub async fn test(app: &App, admin: &Admin<'_>, id: uuid::Uuid) -> Result<DeliveryView, CoreError> {
     let e = app.store.webhook(admin.workspace(), id).await.map_err(not_found)?;
     let now = app.clock.now();
     let event_id = uuid::Uuid::now_v7();
@@ -421,12 +415,11 @@ fn delivery_pos(id: &str) -> Result<i64, CoreError> {
 /// An endpoint's deliveries, newest first; `before` is the `id` of the last one seen.
 pub async fn deliveries(
     app: &App,
-    admin: &OperatorActor,
+    admin: &Admin<'_>,
     id: uuid::Uuid,
     before: Option<&str>,
     limit: u32,
 ) -> Result<(Vec<DeliveryView>, Option<String>), CoreError> {
-    admin.require_admin()?;
     app.store.webhook(admin.workspace(), id).await.map_err(not_found)?;
     let before = match before {
         None => i64::MAX,
@@ -444,11 +437,10 @@ pub async fn deliveries(
 
 pub async fn delivery(
     app: &App,
-    admin: &OperatorActor,
+    admin: &Admin<'_>,
     id: uuid::Uuid,
     delivery: &str,
 ) -> Result<DeliveryDetail, CoreError> {
-    admin.require_admin()?;
     let job = find_job(app, admin, id, delivery).await?;
     let attempts = app.store.job_attempts(job.pos).await?;
     Ok(DeliveryDetail {
@@ -470,11 +462,10 @@ async fn find_job(app: &App, admin: &OperatorActor, id: uuid::Uuid, delivery: &s
 /// Delivers an attempted delivery again: the same body and `webhook-id`, due now.
 pub async fn replay(
     app: &App,
-    admin: &OperatorActor,
+    admin: &Admin<'_>,
     id: uuid::Uuid,
     delivery: &str,
 ) -> Result<DeliveryView, CoreError> {
-    admin.require_admin()?;
     let job = find_job(app, admin, id, delivery).await?;
     if job.body.is_none() {
         return Err(CoreError::Invalid {

@@ -10,13 +10,7 @@ use frontline_domain::{
 use frontline_domain::{DialogOrigin, TriggerRef};
 use frontline_store::{NewVisitor, Opening, PostMessage, PostTarget, Posted, StoreError};
 
-/// A visitor authenticated by his widget token.
-#[derive(Debug, Clone)]
-pub struct VisitorActor {
-    pub visitor: Visitor,
-    /// His site: its channel takes his new dialogs, its origins bound where he may write from.
-    pub site: Site,
-}
+pub use crate::actor::VisitorActor;
 
 /// Where a widget request comes from, as the browser says.
 pub struct WidgetOrigin<'a> {

@@ -49,7 +49,7 @@ pub async fn put_automation(
     Path(id): Path<String>,
     JsonBody(doc): JsonBody<AutomationDoc>,
 ) -> ApiResult<Json<AutomationDoc>> {
-    Ok(Json(automation::put(&s.app, &actor, channel_id(&id)?, doc).await?))
+    Ok(Json(automation::put(&s.app, &actor.admin()?, channel_id(&id)?, doc).await?))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -64,7 +64,7 @@ pub async fn list_triggers(
     State(s): State<HttpState>,
     OperatorAuth(actor): OperatorAuth,
 ) -> ApiResult<Json<TriggerList>> {
-    Ok(Json(TriggerList { items: triggers::list(&s.app, &actor).await? }))
+    Ok(Json(TriggerList { items: triggers::list(&s.app, &actor.manager()?).await? }))
 }
 
 /// A proactive message to add: a name and a message; the rest takes its defaults.
@@ -109,7 +109,7 @@ pub async fn create_trigger(
     OperatorAuth(actor): OperatorAuth,
     JsonBody(input): JsonBody<NewTriggerRequest>,
 ) -> ApiResult<(StatusCode, Json<TriggerView>)> {
-    Ok((StatusCode::CREATED, Json(triggers::create(&s.app, &actor, input.into()).await?)))
+    Ok((StatusCode::CREATED, Json(triggers::create(&s.app, &actor.admin()?, input.into()).await?)))
 }
 
 /// Changes the fields given (admins). A URL condition with `regex` must compile.
@@ -122,7 +122,7 @@ pub async fn update_trigger(
     Path(id): Path<String>,
     JsonBody(input): JsonBody<TriggerInput>,
 ) -> ApiResult<Json<TriggerView>> {
-    Ok(Json(triggers::update(&s.app, &actor, trigger_id(&id)?, input).await?))
+    Ok(Json(triggers::update(&s.app, &actor.admin()?, trigger_id(&id)?, input).await?))
 }
 
 /// Deletes a proactive message (dialogs that began with it keep its name).
@@ -134,6 +134,6 @@ pub async fn delete_trigger(
     OperatorAuth(actor): OperatorAuth,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    triggers::delete(&s.app, &actor, trigger_id(&id)?).await?;
+    triggers::delete(&s.app, &actor.admin()?, trigger_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -51,7 +51,7 @@ pub async fn create_channel(
     AdminAuth(admin): AdminAuth,
     JsonBody(req): JsonBody<ChannelRequest>,
 ) -> ApiResult<(StatusCode, Json<ChannelView>)> {
-    let ch = channels::create(&s.app, &admin, &req.name).await?;
+    let ch = channels::create(&s.app, &admin.admin()?, &req.name).await?;
     Ok((StatusCode::CREATED, Json(channel_view(&s, &ch).await?)))
 }
 
@@ -103,7 +103,7 @@ pub async fn update_channel(
         require_category: req.require_category,
         reopen_window_minutes: req.reopen_window_minutes,
     };
-    let ch = channels::update(&s.app, &admin, channel_id(&id)?, patch).await?;
+    let ch = channels::update(&s.app, &admin.admin()?, channel_id(&id)?, patch).await?;
     Ok(Json(channel_view(&s, &ch).await?))
 }
 
@@ -138,6 +138,6 @@ pub async fn set_members(
     Path(id): Path<String>,
     JsonBody(req): JsonBody<MembersRequest>,
 ) -> ApiResult<Json<OperatorList>> {
-    let ops = channels::set_members(&s.app, &admin, channel_id(&id)?, &req.operator_ids).await?;
+    let ops = channels::set_members(&s.app, &admin.admin()?, channel_id(&id)?, &req.operator_ids).await?;
     Ok(Json(OperatorList { items: queue::operator_views(&s.app, admin.workspace(), &ops).await? }))
 }

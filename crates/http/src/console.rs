@@ -435,7 +435,7 @@ pub async fn create_operator(
 ) -> ApiResult<(StatusCode, Json<OperatorView>)> {
     let op = auth::create_operator(
         &s.app,
-        &admin,
+        &admin.admin()?,
         NewOperatorInput {
             email: &req.email,
             display_name: &req.display_name,
@@ -484,5 +484,5 @@ pub async fn update_site(
         .parse::<uuid::Uuid>()
         .map(frontline_domain::SiteId)
         .map_err(|_| ApiError::new(crate::error::ErrorCode::NotFound, "No such site."))?;
-    Ok(Json(frontline_core::sites::set_origins(&s.app, &admin, id, &req.allowed_origins, ip.as_deref()).await?))
+    Ok(Json(frontline_core::sites::set_origins(&s.app, &admin.admin()?, id, &req.allowed_origins, ip.as_deref()).await?))
 }

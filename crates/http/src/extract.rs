@@ -192,7 +192,7 @@ impl FromRequestParts<HttpState> for AdminAuth {
 
     async fn from_request_parts(parts: &mut Parts, state: &HttpState) -> Result<Self, ApiError> {
         let OperatorAuth(actor) = OperatorAuth::from_request_parts(parts, state).await?;
-        actor.require_admin()?;
+        actor.admin()?;
         Ok(Self(actor))
     }
 }

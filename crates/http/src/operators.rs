@@ -29,7 +29,7 @@ pub async fn deactivate(
     ClientIp(ip): ClientIp,
     Path(id): Path<String>,
 ) -> ApiResult<Json<OperatorView>> {
-    Ok(Json(operators::deactivate(&s.app, &admin, operator_id(&id)?, ip.as_deref()).await?))
+    Ok(Json(operators::deactivate(&s.app, &admin.admin()?, operator_id(&id)?, ip.as_deref()).await?))
 }
 
 /// Lets a deactivated operator sign in again.
@@ -42,7 +42,7 @@ pub async fn reactivate(
     ClientIp(ip): ClientIp,
     Path(id): Path<String>,
 ) -> ApiResult<Json<OperatorView>> {
-    Ok(Json(operators::reactivate(&s.app, &admin, operator_id(&id)?, ip.as_deref()).await?))
+    Ok(Json(operators::reactivate(&s.app, &admin.admin()?, operator_id(&id)?, ip.as_deref()).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -64,7 +64,7 @@ pub async fn set_role(
     Path(id): Path<String>,
     JsonBody(req): JsonBody<RoleRequest>,
 ) -> ApiResult<Json<OperatorView>> {
-    Ok(Json(operators::set_role(&s.app, &admin, operator_id(&id)?, &req.role, ip.as_deref()).await?))
+    Ok(Json(operators::set_role(&s.app, &admin.admin()?, operator_id(&id)?, &req.role, ip.as_deref()).await?))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -84,7 +84,7 @@ pub async fn reset_password(
     ClientIp(ip): ClientIp,
     Path(id): Path<String>,
 ) -> ApiResult<Json<PasswordResetView>> {
-    let done = operators::reset_password(&s.app, &admin, operator_id(&id)?, ip.as_deref()).await?;
+    let done = operators::reset_password(&s.app, &admin.admin()?, operator_id(&id)?, ip.as_deref()).await?;
     Ok(Json(PasswordResetView { operator: done.operator, password: done.password }))
 }
 
@@ -202,7 +202,7 @@ pub async fn audit_log(
             Some((Timestamp(at.parse().map_err(|_| bad())?), id.parse().map_err(|_| bad())?))
         }
     };
-    let items = operators::audit_log(&s.app, &admin, before, limit).await?;
+    let items = operators::audit_log(&s.app, &admin.admin()?, before, limit).await?;
     let next_cursor = (items.len() == limit as usize)
         .then(|| items.last().and_then(|e| Some(format!("{}.{}", parse_rfc3339(&e.at)?.0, e.id))))
         .flatten();

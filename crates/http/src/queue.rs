@@ -136,11 +136,11 @@ pub async fn update_operator(
     }
     let view = match (req.display_name.as_deref(), req.capacity) {
         (None, None) => return Err(ApiError::field("capacity", "capacity or display_name: nothing to change")),
-        (None, Some(c)) => queue::set_capacity(&s.app, &admin, id, c).await?,
+        (None, Some(c)) => queue::set_capacity(&s.app, &admin.admin()?, id, c).await?,
         (Some(name), capacity) => {
-            let renamed = frontline_core::operators::rename(&s.app, &admin, id, name, ip.as_deref()).await?;
+            let renamed = frontline_core::operators::rename(&s.app, &admin.admin()?, id, name, ip.as_deref()).await?;
             match capacity {
-                Some(c) => queue::set_capacity(&s.app, &admin, id, c).await?,
+                Some(c) => queue::set_capacity(&s.app, &admin.admin()?, id, c).await?,
                 None => renamed,
             }
         }
@@ -179,5 +179,5 @@ pub async fn replace_rules(
     AdminAuth(admin): AdminAuth,
     JsonBody(req): JsonBody<RoutingRulesRequest>,
 ) -> ApiResult<Json<RoutingRuleList>> {
-    Ok(Json(RoutingRuleList { items: routing::replace(&s.app, &admin, &req.items).await? }))
+    Ok(Json(RoutingRuleList { items: routing::replace(&s.app, &admin.admin()?, &req.items).await? }))
 }

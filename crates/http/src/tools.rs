@@ -191,7 +191,7 @@ macro_rules! dictionary_endpoints {
             OperatorAuth(actor): OperatorAuth,
             JsonBody(req): JsonBody<NewEntry>,
         ) -> ApiResult<Response> {
-            let entry = tools::create_entry(&s.app, &actor, $dict, &req.name).await?;
+            let entry = tools::create_entry(&s.app, &actor.manager()?, $dict, &req.name).await?;
             Ok((StatusCode::CREATED, Json(entry)).into_response())
         }
 
@@ -205,7 +205,7 @@ macro_rules! dictionary_endpoints {
             JsonBody(req): JsonBody<EntryPatch>,
         ) -> ApiResult<Json<EntryView>> {
             let id = entry_id(&id)?;
-            Ok(Json(tools::update_entry(&s.app, &actor, $dict, id, req.name.as_deref(), req.archived).await?))
+            Ok(Json(tools::update_entry(&s.app, &actor.manager()?, $dict, id, req.name.as_deref(), req.archived).await?))
         }
     };
 }

@@ -150,7 +150,7 @@ pub struct DeliveryQuery {
 #[utoipa::path(get, path = "/api/v1/webhooks", tag = "admin",
     responses((status = 200, body = WebhookList), (status = 403, body = ApiErrorBody)))]
 pub async fn list(State(s): State<HttpState>, AdminAuth(admin): AdminAuth) -> ApiResult<Json<WebhookList>> {
-    Ok(Json(WebhookList { items: webhooks::list(&s.app, &admin).await? }))
+    Ok(Json(WebhookList { items: webhooks::list(&s.app, &admin.admin()?).await? }))
 }
 
 /// The event kinds an endpoint may receive.
@@ -170,7 +170,7 @@ pub async fn create(
     JsonBody(req): JsonBody<WebhookCreateRequest>,
 ) -> ApiResult<(StatusCode, Json<WebhookCreated>)> {
     let (endpoint, secret) =
-        webhooks::create(&s.app, &admin, &req.url, &req.description, &req.events, req.enabled).await?;
+        webhooks::create(&s.app, &admin.admin()?, &req.url, &req.description, &req.events, req.enabled).await?;
     Ok((StatusCode::CREATED, Json(WebhookCreated { endpoint, secret })))
 }
 
@@ -186,7 +186,7 @@ pub async fn update(
     JsonBody(req): JsonBody<WebhookPatchRequest>,
 ) -> ApiResult<Json<WebhookEndpointBody>> {
     let patch = EndpointPatch { url: req.url, description: req.description, events: req.events, enabled: req.enabled };
-    let endpoint = webhooks::update(&s.app, &admin, endpoint_id(&id)?, &patch).await?;
+    let endpoint = webhooks::update(&s.app, &admin.admin()?, endpoint_id(&id)?, &patch).await?;
     Ok(Json(WebhookEndpointBody { endpoint }))
 }
 
@@ -199,7 +199,7 @@ pub async fn delete(
     AdminAuth(admin): AdminAuth,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    webhooks::delete(&s.app, &admin, endpoint_id(&id)?).await?;
+    webhooks::delete(&s.app, &admin.admin()?, endpoint_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -212,7 +212,7 @@ pub async fn secret(
     AdminAuth(admin): AdminAuth,
     Path(id): Path<String>,
 ) -> ApiResult<Json<WebhookSecret>> {
-    Ok(Json(WebhookSecret { secret: webhooks::secret(&s.app, &admin, endpoint_id(&id)?).await? }))
+    Ok(Json(WebhookSecret { secret: webhooks::secret(&s.app, &admin.admin()?, endpoint_id(&id)?).await? }))
 }
 
 /// A new signing secret; the previous one keeps signing beside it for 24 hours.
@@ -224,7 +224,7 @@ pub async fn rotate(
     AdminAuth(admin): AdminAuth,
     Path(id): Path<String>,
 ) -> ApiResult<Json<WebhookRotated>> {
-    let (secret, previous_valid_until) = webhooks::rotate(&s.app, &admin, endpoint_id(&id)?).await?;
+    let (secret, previous_valid_until) = webhooks::rotate(&s.app, &admin.admin()?, endpoint_id(&id)?).await?;
     Ok(Json(WebhookRotated { secret, previous_valid_until }))
 }
 
@@ -237,7 +237,7 @@ pub async fn test(
     AdminAuth(admin): AdminAuth,
     Path(id): Path<String>,
 ) -> ApiResult<(StatusCode, Json<DeliveryBody>)> {
-    let delivery = webhooks::test(&s.app, &admin, endpoint_id(&id)?).await?;
+    let delivery = webhooks::test(&s.app, &admin.admin()?, endpoint_id(&id)?).await?;
     Ok((StatusCode::ACCEPTED, Json(DeliveryBody { delivery })))
 }
 
@@ -253,7 +253,7 @@ pub async fn deliveries(
 ) -> ApiResult<Json<DeliveryPage>> {
     let limit = crate::console::limit(q.limit, 50, 200)?;
     let cursor = q.cursor.as_deref().filter(|c| !c.is_empty());
-    let (items, next_cursor) = webhooks::deliveries(&s.app, &admin, endpoint_id(&id)?, cursor, limit).await?;
+    let (items, next_cursor) = webhooks::deliveries(&s.app, &admin.admin()?, endpoint_id(&id)?, cursor, limit).await?;
     Ok(Json(DeliveryPage { items, next_cursor }))
 }
 
@@ -266,7 +266,7 @@ pub async fn delivery(
     AdminAuth(admin): AdminAuth,
     Path((id, delivery)): Path<(String, String)>,
 ) -> ApiResult<Json<DeliveryDetail>> {
-    Ok(Json(webhooks::delivery(&s.app, &admin, endpoint_id(&id)?, &delivery).await?))
+    Ok(Json(webhooks::delivery(&s.app, &admin.admin()?, endpoint_id(&id)?, &delivery).await?))
 }
 
 /// Delivers an attempted delivery again, with the same body and `webhook-id`.
@@ -279,7 +279,7 @@ pub async fn replay(
     AdminAuth(admin): AdminAuth,
     Path((id, delivery)): Path<(String, String)>,
 ) -> ApiResult<(StatusCode, Json<DeliveryBody>)> {
-    let delivery = webhooks::replay(&s.app, &admin, endpoint_id(&id)?, &delivery).await?;
+    let delivery = webhooks::replay(&s.app, &admin.admin()?, endpoint_id(&id)?, &delivery).await?;
     Ok((StatusCode::ACCEPTED, Json(DeliveryBody { delivery })))
 }
 
