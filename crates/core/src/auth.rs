@@ -8,8 +8,8 @@ use frontline_domain::{
 };
 use frontline_store::{NewSession, StoreError};
 
-pub use crate::actor::OperatorActor;
 use crate::actor::Admin;
+pub use crate::actor::OperatorActor;
 
 fn argon2(app: &App) -> Result<Argon2<'static>, CoreError> {
     let params = Params::new(app.config.argon2_m_kib, app.config.argon2_t, 1, None)
@@ -200,7 +200,7 @@ pub async fn logout(app: &App, token: &str) -> Result<(), CoreError> {
     }
     if let Some(op) = operator.filter(|o| o.presence != frontline_domain::Presence::Offline) {
         let actor = OperatorActor { operator: op };
-        crate::queue::set_presence(app, &actor, "offline").await?;
+        crate::presence::set_presence(app, &actor, "offline").await?;
     }
     Ok(())
 }

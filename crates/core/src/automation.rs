@@ -7,11 +7,11 @@
 //! PostgreSQL), so a restart loses none and several nodes fire each once. The prompt is posted
 //! with a `client_id` made of the dialog and its timer, so a second node's post is a duplicate.
 
+use crate::App;
 use crate::actor::Admin;
 use crate::auth::OperatorActor;
 use crate::error::CoreError;
 use crate::views::{Event, rfc3339};
-use crate::App;
 use frontline_domain::{
     AuthorKind, Automatic, Automation, AutomationDoc, ChannelId, ClientId, Dialog, MessageBody, MessageId,
     MessageTimers, NewMessage, Timestamp, WorkspaceId,
@@ -121,7 +121,13 @@ pub async fn fire_due(app: &App, now: Timestamp) -> Result<Fired, CoreError> {
     fired.auto_closed = closed.len();
     for (d, view) in closed.iter().zip(views_of(app, &closed).await?) {
         tracing::info!(dialog.id = %d.id, "dialog closed by itself (visitor silent)");
-        crate::publisher::publish(app, Event::DialogClosed { dialog: view }, d.workspace_id, d.channel_id, d.visitor_id);
+        crate::publisher::publish(
+            app,
+            Event::DialogClosed { dialog: view },
+            d.workspace_id,
+            d.channel_id,
+            d.visitor_id,
+        );
     }
     let breaches = app.store.claim_breaches(now, BATCH).await?;
     fired.breaches = breaches.len();
@@ -171,7 +177,7 @@ async fn prompt(app: &App, d: &Dialog, now: Timestamp) -> Result<bool, CoreError
     };
     // In the assignee's name; with nobody assigned, in the channel persona's.
     let (author, name) = match d.assignee {
-        Some(who) => (who.operator.0, crate::queue::operator_name(app, d.workspace_id, who.operator).await?),
+        Some(who) => (who.operator.0, crate::assignment::operator_name(app, d.workspace_id, who.operator).await?),
         None => (d.channel_id.0, a.persona.clone()),
     };
     let visitor = app.store.visitor(d.workspace_id, d.visitor_id).await?;

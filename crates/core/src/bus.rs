@@ -10,10 +10,10 @@
 
 use crate::views::Event;
 use frontline_domain::{ChannelId, VisitorId, WorkspaceId};
-use uuid::Uuid;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tokio::sync::broadcast;
+use uuid::Uuid;
 
 pub mod nats;
 

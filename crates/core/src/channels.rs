@@ -1,7 +1,7 @@
 //! Channels and their members, as admins set them up.
 
-use crate::actor::Admin;
 use crate::App;
+use crate::actor::Admin;
 use crate::auth::OperatorActor;
 use crate::error::CoreError;
 use frontline_domain::{
@@ -51,12 +51,7 @@ pub struct ChannelPatch<'a> {
 }
 
 /// An admin changes a channel: every field is checked before anything is written.
-pub async fn update(
-    app: &App,
-    admin: &Admin<'_>,
-    id: ChannelId,
-    p: ChannelPatch<'_>,
-) -> Result<Channel, CoreError> {
+pub async fn update(app: &App, admin: &Admin<'_>, id: ChannelId, p: ChannelPatch<'_>) -> Result<Channel, CoreError> {
     let ws = admin.workspace();
     let name = p.name.map(parse_channel_name).transpose()?;
     let mode = p.mode.map(ChannelMode::parse).transpose()?;
@@ -78,7 +73,7 @@ pub async fn update(
     if settings != channel.settings {
         channel = app.store.update_channel_settings(ws, id, &settings).await.map_err(channel_not_found)?;
         tracing::info!(channel.id = %id, mode = settings.mode.as_str(), "channel settings changed");
-        crate::queue::auto_assign(app, ws, id).await;
+        crate::assignment::auto_assign(app, ws, id).await;
     }
     Ok(channel)
 }

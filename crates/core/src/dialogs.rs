@@ -1,10 +1,10 @@
 //! The operator's side of dialogs: list, read, reply, mark read, close.
 
+use crate::App;
 use crate::auth::OperatorActor;
 use crate::error::{CoreError, dialog_not_found};
 use crate::views::{DialogView, Event, Labels};
 use crate::widget::publish_posted;
-use crate::App;
 use frontline_domain::{
     AttachmentId, Audience, AuthorKind, ChannelId, ClientId, CloseReason, Dialog, DialogId, DialogStatus, Message,
     MessageId, NewMessage, OperatorId, Visitor, VisitorId,
@@ -316,8 +316,12 @@ pub async fn write(app: &App, actor: &OperatorActor, id: DialogId, c: &Compose<'
             }
             Some(_) => {}
             None => {
-                let reply = frontline_store::NewLine { message: message.clone(), author_name: author_name.clone(), timers: timers.clone() };
-                if let Some(posted) = crate::queue::claim_with_reply(app, actor, &dialog, reply).await? {
+                let reply = frontline_store::NewLine {
+                    message: message.clone(),
+                    author_name: author_name.clone(),
+                    timers: timers.clone(),
+                };
+                if let Some(posted) = crate::assignment::claim_with_reply(app, actor, &dialog, reply).await? {
                     return Ok(posted);
                 }
             }

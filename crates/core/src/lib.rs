@@ -3,6 +3,7 @@
 //! the bus after the commit (never from the store).
 
 pub mod actor;
+pub mod assignment;
 pub mod audience;
 pub mod auth;
 pub mod automation;
@@ -10,22 +11,23 @@ pub mod bus;
 pub mod cache;
 pub mod channels;
 pub mod clock;
+pub mod conversation;
 pub mod demo;
 pub mod dialogs;
 mod error;
 pub mod files;
+pub mod labels;
 pub mod limits;
 pub mod metrics;
 pub mod operators;
 pub mod outbox;
+pub mod presence;
 pub mod publisher;
-pub mod queue;
 pub mod replies;
 pub mod routing;
 pub mod scheduler;
 pub mod sites;
 pub mod tokens;
-pub mod tools;
 pub mod triggers;
 pub mod views;
 pub mod visitors;

@@ -166,7 +166,8 @@ async fn deliver(app: &App, local: &LocalBus, wires: Vec<Wire>) {
     };
     for (wire, event) in wires.iter().zip(rendered.events) {
         if let Some(event) = event {
-            let delivery = crate::bus::Delivery { channel: wire.channel, previous_channel: wire.previous_channel, event };
+            let delivery =
+                crate::bus::Delivery { channel: wire.channel, previous_channel: wire.previous_channel, event };
             local.deliver(&wire.topics, Arc::new(delivery));
         }
     }
@@ -252,7 +253,9 @@ async fn redeliver(app: &App, local: &LocalBus, events: &[StoredEvent]) -> Resul
                 let topics = crate::audience::topics(&event, *ws, d.visitor_id);
                 (topics, crate::bus::Delivery { channel: Some(d.channel_id), previous_channel: None, event })
             }
-            None => (vec![Topic::Workspace(*ws)], crate::bus::Delivery { channel: None, previous_channel: None, event }),
+            None => {
+                (vec![Topic::Workspace(*ws)], crate::bus::Delivery { channel: None, previous_channel: None, event })
+            }
         };
         local.deliver(&delivery.0, Arc::new(delivery.1));
         sent += 1;
@@ -362,18 +365,16 @@ async fn render_one(
             }
             _ => None,
         },
-        Fact::SlaBreached { dialog, target, due_at } => view(dialog).map(|dialog| Event::SlaBreached {
-            dialog,
-            target: target.clone(),
-            due_at: due_at.clone(),
-        }),
+        Fact::SlaBreached { dialog, target, due_at } => {
+            view(dialog).map(|dialog| Event::SlaBreached { dialog, target: target.clone(), due_at: due_at.clone() })
+        }
         Fact::Read { dialog, reader, seq } => {
             Some(Event::DialogRead { dialog_id: *dialog, reader: reader.clone(), seq: *seq })
         }
         Fact::AccessChanged { operator } => Some(Event::AccessChanged { operator_id: *operator }),
         Fact::Typing { dialog, kind, author } => {
             let name = match kind.as_str() {
-                "operator" => Some(crate::queue::operator_name(app, ws, OperatorId(*author)).await),
+                "operator" => Some(crate::assignment::operator_name(app, ws, OperatorId(*author)).await),
                 _ => match app.store.visitor(ws, VisitorId(*author)).await {
                     Ok(v) => Some(Ok(v.name.map(|n| n.as_str().to_owned()).unwrap_or_default())),
                     Err(StoreError::NotFound) => None,
@@ -391,19 +392,23 @@ async fn render_one(
             }
         }
         Fact::Operator { operator } => {
-            return gone(async {
-                let op = app.store.operator(ws, OperatorId(*operator)).await?;
-                crate::queue::remember_name(app, op.id, op.display_name.as_str());
-                Ok(Some(Event::OperatorUpdated { operator: crate::queue::operator_view(app, &op).await? }))
-            }
-            .await);
+            return gone(
+                async {
+                    let op = app.store.operator(ws, OperatorId(*operator)).await?;
+                    crate::assignment::remember_name(app, op.id, op.display_name.as_str());
+                    Ok(Some(Event::OperatorUpdated { operator: crate::presence::operator_view(app, &op).await? }))
+                }
+                .await,
+            );
         }
         Fact::WebhookDisabled { endpoint } => {
-            return gone(async {
-                let hook = app.store.webhook(ws, *endpoint).await?;
-                Ok(Some(Event::WebhookDisabled { endpoint_id: *endpoint, url: hook.url }))
-            }
-            .await);
+            return gone(
+                async {
+                    let hook = app.store.webhook(ws, *endpoint).await?;
+                    Ok(Some(Event::WebhookDisabled { endpoint_id: *endpoint, url: hook.url }))
+                }
+                .await,
+            );
         }
     })
 }

@@ -1,7 +1,7 @@
 //! Routing rules as admins edit them, and the choice of a new dialog's channel.
 
-use crate::actor::Admin;
 use crate::App;
+use crate::actor::Admin;
 use crate::auth::OperatorActor;
 use crate::error::CoreError;
 use frontline_domain::routing::{Condition, Routed, RoutingRule, UrlPattern, route};

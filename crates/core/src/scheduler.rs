@@ -13,7 +13,7 @@
 
 use crate::App;
 use crate::error::CoreError;
-use crate::queue;
+use crate::{assignment, presence};
 use frontline_domain::{OperatorId, Presence, Timestamp, WorkspaceId};
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -85,10 +85,10 @@ pub async fn tick(app: &App) -> Result<Tick, CoreError> {
     for op in app.store.expire_presence(seen_before).await? {
         done.went_offline += 1;
         // Whatever it was (online or away), it is offline now.
-        queue::presence_changed(app, &op, Presence::Online).await?;
+        presence::presence_changed(app, &op, Presence::Online).await?;
     }
-    done.wait_alerts = queue::fire_wait_alerts(app, now).await?;
-    done.woke = crate::tools::wake_due(app).await?;
+    done.wait_alerts = assignment::fire_wait_alerts(app, now).await?;
+    done.woke = crate::conversation::wake_due(app).await?;
     done.automation = crate::automation::fire_due(app, now).await?;
     // Unsent uploads are few and not urgent: looked at once a minute.
     if now.0 / 60_000 != (now.0 - app.config.scheduler_tick_ms.max(1)) / 60_000 {
@@ -97,7 +97,7 @@ pub async fn tick(app: &App) -> Result<Tick, CoreError> {
         done.sessions_purged = crate::operators::purge_sessions(app, now).await?;
     }
     for (ws, channel) in app.store.auto_queues().await? {
-        queue::auto_assign(app, ws, channel).await;
+        assignment::auto_assign(app, ws, channel).await;
     }
     Ok(done)
 }

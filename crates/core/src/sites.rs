@@ -5,8 +5,8 @@
 //! What stays true: a bad origin is refused by its place in the list and nothing changes; the
 //! "seen" mark costs the widget's session at most one write per site every few minutes per node.
 
-use crate::actor::Admin;
 use crate::App;
+use crate::actor::Admin;
 use crate::auth::OperatorActor;
 use crate::error::CoreError;
 use crate::views::{SiteView, rfc3339};

@@ -5,8 +5,8 @@
 //! visitor answers; his answer opens the dialog with the trigger's message first
 //! (`widget::post_with`).
 
-use crate::actor::{Admin, Manager};
 use crate::App;
+use crate::actor::{Admin, Manager};
 use crate::error::CoreError;
 use crate::routing::ConditionView;
 use crate::views::rfc3339;

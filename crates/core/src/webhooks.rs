@@ -5,8 +5,8 @@
 //! delivers them. The body of a delivery is rendered at its first attempt from the event and
 //! what it names, then kept, so every retry and replay sends the same bytes.
 
-use crate::actor::Admin;
 use crate::App;
+use crate::actor::Admin;
 use crate::auth::OperatorActor;
 use crate::error::CoreError;
 use crate::views::{DialogView, MessageView, rfc3339};
@@ -460,12 +460,7 @@ async fn find_job(app: &App, admin: &OperatorActor, id: uuid::Uuid, delivery: &s
 }
 
 /// Delivers an attempted delivery again: the same body and `webhook-id`, due now.
-pub async fn replay(
-    app: &App,
-    admin: &Admin<'_>,
-    id: uuid::Uuid,
-    delivery: &str,
-) -> Result<DeliveryView, CoreError> {
+pub async fn replay(app: &App, admin: &Admin<'_>, id: uuid::Uuid, delivery: &str) -> Result<DeliveryView, CoreError> {
     let job = find_job(app, admin, id, delivery).await?;
     if job.body.is_none() {
         return Err(CoreError::Invalid {
@@ -593,7 +588,9 @@ async fn body_of(
             let operator = match (kind, event.subject_id) {
                 (Some(EventKind::OperatorMembershipChanged), _) | (_, None) => Value::Null,
                 (_, Some(id)) => match app.store.operator(ws, OperatorId(id)).await {
-                    Ok(op) => serde_json::to_value(crate::queue::operator_view(app, &op).await?).unwrap_or(Value::Null),
+                    Ok(op) => {
+                        serde_json::to_value(crate::presence::operator_view(app, &op).await?).unwrap_or(Value::Null)
+                    }
                     Err(StoreError::NotFound) => Value::Null,
                     Err(e) => return Err(e.into()),
                 },

@@ -283,7 +283,7 @@ async fn write_visitor(
         // An answer to a proactive message or an offline request is a new conversation of its
         // own kind: it starts a dialog (linked to the last one) rather than reopening it.
         if opened.is_none() && last.closed_at.is_some_and(|at| window.reopens(at, app.clock.now())) {
-            match crate::tools::reopen_dialog(app, &last, None, frontline_domain::Actor::visitor(v.id)).await {
+            match crate::conversation::reopen_dialog(app, &last, None, frontline_domain::Actor::visitor(v.id)).await {
                 Ok(Some(reopened)) => {
                     open_in = Some(reopened.channel_id);
                     let view = crate::dialogs::views(app, std::slice::from_ref(&reopened)).await?.remove(0);
@@ -364,7 +364,7 @@ async fn write_visitor(
     }
     publish_posted(app, &posted, v).await;
     if posted.dialog_created {
-        crate::queue::auto_assign(app, v.workspace_id, posted.dialog.channel_id).await;
+        crate::assignment::auto_assign(app, v.workspace_id, posted.dialog.channel_id).await;
     }
     Ok(posted)
 }

@@ -7,8 +7,9 @@ use crate::state::HttpState;
 use crate::wire;
 use axum::Json;
 use axum::extract::{Path, State};
+use frontline_core::assignment::{self, TransferTarget};
 use frontline_core::dialogs::{self, Counts};
-use frontline_core::queue::{self, TransferTarget};
+use frontline_core::presence;
 use frontline_core::routing::{self, RoutingRuleInput, RoutingRuleView};
 use frontline_core::views::{DialogView, OperatorView};
 use frontline_domain::{ChannelId, OperatorId};
@@ -32,7 +33,7 @@ pub async fn accept(
     OperatorAuth(actor): OperatorAuth,
     Path(id): Path<String>,
 ) -> ApiResult<Json<DialogView>> {
-    Ok(Json(queue::accept(&s.app, &actor, dialog_id(&id)?).await?))
+    Ok(Json(assignment::accept(&s.app, &actor, dialog_id(&id)?).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -53,7 +54,7 @@ pub async fn assign(
     Path(id): Path<String>,
     JsonBody(req): JsonBody<AssignRequest>,
 ) -> ApiResult<Json<DialogView>> {
-    Ok(Json(queue::assign(&s.app, &actor, dialog_id(&id)?, req.operator_id.map(OperatorId)).await?))
+    Ok(Json(assignment::assign(&s.app, &actor, dialog_id(&id)?, req.operator_id.map(OperatorId)).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -85,7 +86,7 @@ pub async fn transfer(
         (None, Some(ch)) => TransferTarget::Channel(ChannelId(ch)),
         _ => return Err(ApiError::field("operator_id", "operator_id or channel_id: give exactly one")),
     };
-    Ok(Json(queue::transfer(&s.app, &actor, dialog_id(&id)?, target, req.comment.as_deref()).await?))
+    Ok(Json(assignment::transfer(&s.app, &actor, dialog_id(&id)?, target, req.comment.as_deref()).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -103,7 +104,7 @@ pub async fn set_presence(
     OperatorAuth(actor): OperatorAuth,
     JsonBody(req): JsonBody<PresenceRequest>,
 ) -> ApiResult<Json<OperatorView>> {
-    Ok(Json(queue::set_presence(&s.app, &actor, &req.presence).await?))
+    Ok(Json(presence::set_presence(&s.app, &actor, &req.presence).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -136,11 +137,11 @@ pub async fn update_operator(
     }
     let view = match (req.display_name.as_deref(), req.capacity) {
         (None, None) => return Err(ApiError::field("capacity", "capacity or display_name: nothing to change")),
-        (None, Some(c)) => queue::set_capacity(&s.app, &admin.admin()?, id, c).await?,
+        (None, Some(c)) => presence::set_capacity(&s.app, &admin.admin()?, id, c).await?,
         (Some(name), capacity) => {
             let renamed = frontline_core::operators::rename(&s.app, &admin.admin()?, id, name, ip.as_deref()).await?;
             match capacity {
-                Some(c) => queue::set_capacity(&s.app, &admin.admin()?, id, c).await?,
+                Some(c) => presence::set_capacity(&s.app, &admin.admin()?, id, c).await?,
                 None => renamed,
             }
         }

@@ -13,10 +13,11 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use frontline_core::CoreError;
+use frontline_core::conversation;
 use frontline_core::dialogs;
 use frontline_core::files::{self, Download, Uploader};
+use frontline_core::labels::{self, EntryView};
 use frontline_core::replies::{self, SavedReplyView};
-use frontline_core::tools::{self, EntryView};
 use frontline_core::views::{AttachmentView, DialogView, WidgetDialogView};
 use frontline_core::visitors::{self, ProfilePatch, SearchHit, VisitorCardView};
 use frontline_domain::{AttachmentId, Timestamp};
@@ -181,7 +182,7 @@ macro_rules! dictionary_endpoints {
             OperatorAuth(actor): OperatorAuth,
             QueryParams(q): QueryParams<DictionaryQuery>,
         ) -> ApiResult<Json<EntryList>> {
-            Ok(Json(EntryList { items: tools::dictionary(&s.app, &actor, $dict, q.archived.unwrap_or(false)).await? }))
+            Ok(Json(EntryList { items: labels::dictionary(&s.app, &actor, $dict, q.archived.unwrap_or(false)).await? }))
         }
 
         #[utoipa::path(post, path = concat!("/api/v1/", $path), tag = "admin", request_body = NewEntry,
@@ -191,7 +192,7 @@ macro_rules! dictionary_endpoints {
             OperatorAuth(actor): OperatorAuth,
             JsonBody(req): JsonBody<NewEntry>,
         ) -> ApiResult<Response> {
-            let entry = tools::create_entry(&s.app, &actor.manager()?, $dict, &req.name).await?;
+            let entry = labels::create_entry(&s.app, &actor.manager()?, $dict, &req.name).await?;
             Ok((StatusCode::CREATED, Json(entry)).into_response())
         }
 
@@ -205,7 +206,7 @@ macro_rules! dictionary_endpoints {
             JsonBody(req): JsonBody<EntryPatch>,
         ) -> ApiResult<Json<EntryView>> {
             let id = entry_id(&id)?;
-            Ok(Json(tools::update_entry(&s.app, &actor.manager()?, $dict, id, req.name.as_deref(), req.archived).await?))
+            Ok(Json(labels::update_entry(&s.app, &actor.manager()?, $dict, id, req.name.as_deref(), req.archived).await?))
         }
     };
 }
@@ -230,7 +231,7 @@ pub async fn set_tags(
     Path(id): Path<String>,
     JsonBody(req): JsonBody<TagsRequest>,
 ) -> ApiResult<Json<DialogView>> {
-    Ok(Json(tools::set_tags(&s.app, &actor, dialog_id(&id)?, &req.tag_ids).await?))
+    Ok(Json(labels::set_tags(&s.app, &actor, dialog_id(&id)?, &req.tag_ids).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -250,7 +251,7 @@ pub async fn set_category(
     Path(id): Path<String>,
     JsonBody(req): JsonBody<CategoryRequest>,
 ) -> ApiResult<Json<DialogView>> {
-    Ok(Json(tools::set_category(&s.app, &actor, dialog_id(&id)?, req.category_id).await?))
+    Ok(Json(labels::set_category(&s.app, &actor, dialog_id(&id)?, req.category_id).await?))
 }
 
 // Snooze, reopen, bulk close.
@@ -278,7 +279,7 @@ pub async fn snooze(
     JsonBody(req): JsonBody<SnoozeRequest>,
 ) -> ApiResult<Json<DialogView>> {
     let until = parse_time("until", &req.until)?;
-    Ok(Json(tools::snooze(&s.app, &actor, dialog_id(&id)?, until).await?))
+    Ok(Json(conversation::snooze(&s.app, &actor, dialog_id(&id)?, until).await?))
 }
 
 /// Brings a snoozed dialog back now.
@@ -289,7 +290,7 @@ pub async fn unsnooze(
     OperatorAuth(actor): OperatorAuth,
     Path(id): Path<String>,
 ) -> ApiResult<Json<DialogView>> {
-    Ok(Json(tools::unsnooze(&s.app, &actor, dialog_id(&id)?).await?))
+    Ok(Json(conversation::unsnooze(&s.app, &actor, dialog_id(&id)?).await?))
 }
 
 /// Opens a closed dialog again (its category must be chosen again).
@@ -301,7 +302,7 @@ pub async fn reopen(
     OperatorAuth(actor): OperatorAuth,
     Path(id): Path<String>,
 ) -> ApiResult<Json<DialogView>> {
-    Ok(Json(tools::reopen(&s.app, &actor, dialog_id(&id)?).await?))
+    Ok(Json(conversation::reopen(&s.app, &actor, dialog_id(&id)?).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -539,7 +540,7 @@ pub async fn widget_read(
     WidgetAuth(actor): WidgetAuth,
     JsonBody(req): JsonBody<WidgetReadRequest>,
 ) -> ApiResult<StatusCode> {
-    tools::visitor_read(&s.app, &actor, req.seq).await?;
+    conversation::visitor_read(&s.app, &actor, req.seq).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -567,5 +568,5 @@ pub async fn widget_rate(
     JsonBody(req): JsonBody<RatingRequest>,
 ) -> ApiResult<Json<WidgetDialogView>> {
     let id = dialog_id(&req.dialog_id)?;
-    Ok(Json(tools::rate(&s.app, &actor, id, req.score, req.comment.as_deref()).await?))
+    Ok(Json(conversation::rate(&s.app, &actor, id, req.score, req.comment.as_deref()).await?))
 }

@@ -22,7 +22,7 @@ use frontline_core::auth::{self, OperatorActor};
 use frontline_core::bus::{RecvError, Topic};
 use frontline_core::views::{Event, MessageView, VisitorView, WidgetDialogView};
 use frontline_core::widget::{self, VisitorActor, WidgetOrigin};
-use frontline_core::{CoreError, audience, dialogs, tools};
+use frontline_core::{CoreError, audience, conversation, dialogs};
 use frontline_domain::{ChannelId, DialogId};
 use futures_util::stream::FuturesUnordered;
 use futures_util::{SinkExt, StreamExt};
@@ -349,7 +349,7 @@ async fn serve(s: HttpState, mut peer: Peer, socket: WebSocket) {
                             // A rename on another node: this node's views name him anew.
                             if let Event::OperatorUpdated { operator } = event {
                                 let id = frontline_domain::OperatorId(operator.id);
-                                frontline_core::queue::remember_name(&s.app, id, &operator.display_name);
+                                frontline_core::assignment::remember_name(&s.app, id, &operator.display_name);
                             }
                             match serde_json::to_string(event) {
                                 Ok(frame) => vec![frame],
@@ -519,10 +519,10 @@ fn on_frame(s: &HttpState, peer: &Peer, text: &str) -> Result<Option<Pending>, S
             Some(Box::pin(async move {
                 let r = match &peer {
                     Peer::Operator(a, _) => match parse_dialog(dialog_id.as_deref()) {
-                        Ok(id) => tools::operator_typing(&s.app, a, id).await,
+                        Ok(id) => conversation::operator_typing(&s.app, a, id).await,
                         Err(e) => Err(e),
                     },
-                    Peer::Visitor(a) => tools::visitor_typing(&s.app, a).await,
+                    Peer::Visitor(a) => conversation::visitor_typing(&s.app, a).await,
                 };
                 r.err().map(|e| error_frame(None, e.into())).into_iter().collect()
             }))
@@ -535,7 +535,7 @@ fn on_frame(s: &HttpState, peer: &Peer, text: &str) -> Result<Option<Pending>, S
                         Ok(id) => dialogs::mark_read(&s.app, a, id, seq).await.map(|_| ()),
                         Err(e) => Err(e),
                     },
-                    Peer::Visitor(a) => tools::visitor_read(&s.app, a, seq).await,
+                    Peer::Visitor(a) => conversation::visitor_read(&s.app, a, seq).await,
                 };
                 r.err().map(|e| error_frame(None, e.into())).into_iter().collect()
             }))

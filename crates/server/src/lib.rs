@@ -128,8 +128,7 @@ impl Server {
         let router = frontline_http::router(self.state);
         let scheduler = tokio::spawn(frontline_core::scheduler::run(self.app.clone(), self.shutdown_tx.subscribe()));
         // What other nodes publish, rendered here (nothing to do without other nodes).
-        let publisher =
-            tokio::spawn(frontline_core::publisher::run(self.app.clone(), self.shutdown_tx.subscribe()));
+        let publisher = tokio::spawn(frontline_core::publisher::run(self.app.clone(), self.shutdown_tx.subscribe()));
         let outbox = self
             .outbox_worker
             .then(|| tokio::spawn(frontline_core::outbox::run(self.app.clone(), self.shutdown_tx.subscribe())));

@@ -9,9 +9,7 @@
 //! its own. Any database error sends the caller back to the one-post path.
 
 use crate::row::{R, map_err};
-use frontline_domain::{
-    Dialog, DialogId, DialogOrigin, DialogStatus, Message, SlaState, VisitorId,
-};
+use frontline_domain::{Dialog, DialogId, DialogOrigin, DialogStatus, Message, SlaState, VisitorId};
 use frontline_store::events::{NewEvent, drafts};
 use frontline_store::records;
 use frontline_store::{PostMessage, PostTarget, Posted, StoreError, StoreResult, sql};

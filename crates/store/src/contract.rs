@@ -410,7 +410,8 @@ pub async fn contacts_without_a_site_are_found_by_their_source_id(store: Arc<dyn
         created_at: now(),
     };
     // Two callers at once (two Telegram updates of one new chat): one contact.
-    let (first, second) = (contact(ContactSource::Telegram, "100200300"), contact(ContactSource::Telegram, "100200300"));
+    let (first, second) =
+        (contact(ContactSource::Telegram, "100200300"), contact(ContactSource::Telegram, "100200300"));
     let (a, b) = tokio::join!(store.upsert_contact(&first), store.upsert_contact(&second));
     let (a, b) = (a.expect("first"), b.expect("second"));
     assert_eq!(a.id, b.id, "one contact per chat");
@@ -1361,7 +1362,11 @@ pub async fn close_reopen_and_rate(store: Arc<dyn Store>) {
     );
     assert_eq!((reopened.status, reopened.category, reopened.close_reason), (DialogStatus::Open, None, None));
     assert!(
-        store.reopen_dialog(ws, d.id, now(), None, frontline_domain::Actor::SYSTEM, &[]).await.expect("again").is_none()
+        store
+            .reopen_dialog(ws, d.id, now(), None, frontline_domain::Actor::SYSTEM, &[])
+            .await
+            .expect("again")
+            .is_none()
     );
     store
         .close_with_reason(ws, d.id, CloseReason::Operator, now(), frontline_domain::Actor::SYSTEM)

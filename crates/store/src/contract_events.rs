@@ -401,7 +401,9 @@ pub async fn a_change_and_its_events_commit_together_or_not_at_all(store: Arc<dy
     assert_eq!(store.dialog(ws, d.id).await.expect("dialog").last_seq, before.last_seq);
     // A snooze whose line cannot be written is no snooze.
     let said = NewLine::system(SystemEvent::Snoozed { until: "later".into(), by: "Анна".into() }, now());
-    assert!(store.set_snooze(ws, d.id, Some(Timestamp(now().0 + 60_000)), now(), Actor::SYSTEM, &[said]).await.is_err());
+    assert!(
+        store.set_snooze(ws, d.id, Some(Timestamp(now().0 + 60_000)), now(), Actor::SYSTEM, &[said]).await.is_err()
+    );
     assert_eq!(store.dialog(ws, d.id).await.expect("dialog").snoozed_until, None, "not snoozed without its line");
 
     refuse("operator.presence_changed").await;

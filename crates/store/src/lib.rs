@@ -33,10 +33,10 @@ pub use frontline_domain as __domain;
 pub use uuid as __uuid;
 
 use frontline_domain::{
-    Actor, AttachmentId, Candidate, ContactSource, Capacity, CategoryId, Channel, ChannelId, ChannelSettings, CloseReason, Dialog,
-    DialogId, Email, Message, Operator, OperatorId, Origin, Phone, Presence, Rating, RoutingContext, SavedReply,
-    SavedReplyId, Site, SiteId, SiteKey, TagId, Timestamp, Visitor, VisitorId, VisitorName, Workspace, WorkspaceId,
-    WorkspaceSlug,
+    Actor, AttachmentId, Candidate, Capacity, CategoryId, Channel, ChannelId, ChannelSettings, CloseReason,
+    ContactSource, Dialog, DialogId, Email, Message, Operator, OperatorId, Origin, Phone, Presence, Rating,
+    RoutingContext, SavedReply, SavedReplyId, Site, SiteId, SiteKey, TagId, Timestamp, Visitor, VisitorId, VisitorName,
+    Workspace, WorkspaceId, WorkspaceSlug,
 };
 use std::collections::HashMap;
 

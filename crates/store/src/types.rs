@@ -1,8 +1,9 @@
 //! Inputs and outputs of store calls that are not domain types themselves.
 
 use frontline_domain::{
-    Attachment, AttachmentId, AuthorKind, ChannelId, ClientId, ContactSource, Dialog, DialogId, DialogOrigin, DialogStatus, Message, MessageTimers,
-    Email, MessageBody, MessageId, NewMessage, OperatorId, SystemEvent, SiteId, SlaTarget, TagId, Timestamp, TriggerRef, VisitorId, VisitorName, WorkspaceId,
+    Attachment, AttachmentId, AuthorKind, ChannelId, ClientId, ContactSource, Dialog, DialogId, DialogOrigin,
+    DialogStatus, Email, Message, MessageBody, MessageId, MessageTimers, NewMessage, OperatorId, SiteId, SlaTarget,
+    SystemEvent, TagId, Timestamp, TriggerRef, VisitorId, VisitorName, WorkspaceId,
 };
 
 /// An SLA target a dialog missed, as the scheduler claimed it (once).

@@ -150,7 +150,10 @@ async fn a_node_cut_off_from_nats_serves_its_own_sockets_and_catches_up_from_the
         assert!(Instant::now() < deadline, "the missed message did not reach node B: {heard_b:?}");
         heard_b.extend(console_b.drain(200).await);
     }
-    eprintln!("figure: NATS restored -> missed message caught up on node B in {} ms", restored_at.elapsed().as_millis());
+    eprintln!(
+        "figure: NATS restored -> missed message caught up on node B in {} ms",
+        restored_at.elapsed().as_millis()
+    );
     assert!(!heard_b.iter().any(resync), "node B's console was told to resync though the log had it all");
     // The dialog it belongs to came up to date with it.
     assert!(

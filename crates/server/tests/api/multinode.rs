@@ -53,7 +53,8 @@ async fn a_visitor_on_node_a_and_an_operator_on_node_b_see_each_other() {
     }
     assert!(seen.iter().any(|p| p.contains(r#""k":"message""#)), "the messages crossed as facts: {seen:?}");
     for p in &seen {
-        for private in ["Привет с узла A", "Ответ с узла B", "\"body\"", "\"visitor\"", "display_name"] {
+        for private in ["Привет с узла A", "Ответ с узла B", "\"body\"", "\"visitor\"", "display_name"]
+        {
             assert!(!p.contains(private), "{private} crossed NATS: {p}");
         }
     }
