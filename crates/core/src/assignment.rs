@@ -7,15 +7,16 @@
 //! go out after the commit.
 
 use crate::App;
-use crate::auth::OperatorActor;
-use crate::dialogs::{views, visible_dialog};
+use crate::actor::OperatorActor;
 use crate::error::{CoreError, dialog_not_found};
-use crate::views::{DialogView, Event, MessageView};
+use crate::publisher::publish_reassigned;
+use crate::reads::{name, views, visible_dialog};
+use crate::views::{DialogView, Event};
 use frontline_domain::{
     AuthorKind, Automatic, Channel, ChannelId, ChannelMode, ClientId, Dialog, DialogId, DomainError, MessageBody,
     MessageId, NewMessage, Operator, OperatorId, SystemEvent, Timestamp, WorkspaceId, choose,
 };
-use frontline_store::{Checks, NewLine, PresenceCheck, Reassign, Reassigned, Refusal, StoreError};
+use frontline_store::{Checks, NewLine, PresenceCheck, Reassign, Refusal, StoreError};
 use std::collections::HashMap;
 
 /// A system line for the timeline.
@@ -58,37 +59,6 @@ async fn visitor_name(app: &App, d: &Dialog) -> Result<Option<String>, CoreError
     Ok(v.name.map(|n| n.as_str().to_owned()))
 }
 
-pub(crate) fn name(op: &Operator) -> String {
-    op.display_name.as_str().to_owned()
-}
-
-/// Keeps an operator's new name in this node's cache (a rename here, or one another node
-/// announced with `operator.updated`).
-pub fn remember_name(app: &App, id: OperatorId, name: &str) {
-    if let Ok(mut names) = app.names.lock()
-        && names.get(&id).is_none_or(|n| n != name)
-    {
-        names.insert(id, name.to_owned());
-    }
-}
-
-/// An operator's display name, from the node's cache or the store.
-pub(crate) async fn operator_name(
-    app: &App,
-    ws: WorkspaceId,
-    id: frontline_domain::OperatorId,
-) -> Result<String, CoreError> {
-    if let Some(n) = app.names.lock().ok().and_then(|n| n.get(&id).cloned()) {
-        return Ok(n);
-    }
-    let op = app.store.operator(ws, id).await?;
-    let n = name(&op);
-    if let Ok(mut names) = app.names.lock() {
-        names.insert(id, n.clone());
-    }
-    Ok(n)
-}
-
 /// Turns a refusal into what the caller is told; `AssigneeChanged` names who has it now.
 async fn refusal(app: &App, ws: WorkspaceId, e: StoreError) -> CoreError {
     match e {
@@ -103,27 +73,6 @@ async fn refusal(app: &App, ws: WorkspaceId, e: StoreError) -> CoreError {
         StoreError::Refused(Refusal::ChannelUnavailable) => CoreError::ChannelUnavailable,
         other => dialog_not_found(other),
     }
-}
-
-/// Publishes what an assignment change did: its lines, then the dialog (to the channel it
-/// left as well).
-pub(crate) async fn publish_reassigned(app: &App, done: &Reassigned) -> Result<DialogView, CoreError> {
-    let d = &done.dialog;
-    for m in &done.messages {
-        let event = Event::MessageCreated { message: MessageView::from(m) };
-        crate::publisher::publish(app, event, d.workspace_id, d.channel_id, d.visitor_id);
-    }
-    let view = views(app, std::slice::from_ref(d)).await?.remove(0);
-    let event = Event::DialogUpdated { dialog: view.clone() };
-    crate::publisher::publish_moved(
-        app,
-        event,
-        d.workspace_id,
-        d.channel_id,
-        Some(done.before.channel_id),
-        d.visitor_id,
-    );
-    Ok(view)
 }
 
 /// An operator takes a waiting dialog himself (accept, or a reply): only while nobody has it,

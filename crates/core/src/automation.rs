@@ -9,7 +9,7 @@
 
 use crate::App;
 use crate::actor::Admin;
-use crate::auth::OperatorActor;
+use crate::actor::OperatorActor;
 use crate::error::CoreError;
 use crate::views::{Event, rfc3339};
 use frontline_domain::{
@@ -152,7 +152,7 @@ async fn views_of(app: &App, dialogs: &[Dialog]) -> Result<Vec<crate::views::Dia
     }
     for idx in by_ws.values() {
         let group: Vec<Dialog> = idx.iter().map(|i| dialogs[*i].clone()).collect();
-        for (i, v) in idx.iter().zip(crate::dialogs::views(app, &group).await?) {
+        for (i, v) in idx.iter().zip(crate::reads::views(app, &group).await?) {
             out[*i] = Some(v);
         }
     }
@@ -177,7 +177,7 @@ async fn prompt(app: &App, d: &Dialog, now: Timestamp) -> Result<bool, CoreError
     };
     // In the assignee's name; with nobody assigned, in the channel persona's.
     let (author, name) = match d.assignee {
-        Some(who) => (who.operator.0, crate::assignment::operator_name(app, d.workspace_id, who.operator).await?),
+        Some(who) => (who.operator.0, crate::reads::operator_name(app, d.workspace_id, who.operator).await?),
         None => (d.channel_id.0, a.persona.clone()),
     };
     let visitor = app.store.visitor(d.workspace_id, d.visitor_id).await?;
@@ -214,7 +214,7 @@ async fn prompt(app: &App, d: &Dialog, now: Timestamp) -> Result<bool, CoreError
     if posted.duplicate {
         return Ok(false);
     }
-    crate::widget::publish_posted(app, &posted, &visitor).await;
+    crate::publisher::publish_posted(app, &posted, &visitor).await;
     Ok(true)
 }
 
@@ -249,20 +249,5 @@ pub async fn availability(app: &App, ws: WorkspaceId, channel: ChannelId) -> Res
         offline_form: reason.is_some() && a.offline.is_some(),
         message: a.offline.clone().unwrap_or_else(|| a.doc().offline.message.clone()),
         next_open_at: next_open,
-    })
-}
-
-/// The SLA state of a dialog as the console shows it (`None`: the dialog has no SLA).
-pub fn sla_view(d: &Dialog) -> Option<crate::views::SlaView> {
-    let s = &d.sla;
-    if s.reply_due.is_none() && s.resolve_due.is_none() && s.first_reply_at.is_none() {
-        return None;
-    }
-    Some(crate::views::SlaView {
-        reply_target: s.reply_due.map(|_| s.reply_target().as_str().to_owned()),
-        reply_due_at: s.reply_due.map(rfc3339),
-        reply_breached: s.reply_breached,
-        resolution_due_at: s.resolve_due.map(rfc3339),
-        resolution_breached: s.resolve_breached,
     })
 }

@@ -2,7 +2,7 @@
 
 use crate::App;
 use crate::actor::Admin;
-use crate::auth::OperatorActor;
+use crate::actor::OperatorActor;
 use crate::error::CoreError;
 use frontline_domain::{
     Channel, ChannelId, ChannelMode, DomainError, Greeting, OfflinePolicy, Operator, OperatorId, WaitLimit,

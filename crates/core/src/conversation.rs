@@ -1,11 +1,11 @@
 //! The course of a conversation: snooze and wake, reopen, rating, typing and read marks.
 
 use crate::App;
-use crate::auth::OperatorActor;
-use crate::dialogs::{views, visible_dialog};
+use crate::actor::OperatorActor;
+use crate::actor::VisitorActor;
 use crate::error::{CoreError, dialog_not_found};
+use crate::reads::{views, visible_dialog};
 use crate::views::{AuthorView, DialogView, Event, WidgetDialogView, rfc3339};
-use crate::widget::VisitorActor;
 use frontline_domain::{
     CloseReason, Dialog, DialogId, DialogStatus, DomainError, Rating, SystemEvent, Timestamp, check_snooze,
 };
@@ -144,7 +144,7 @@ pub async fn operator_typing(app: &App, actor: &OperatorActor, id: DialogId) -> 
 pub async fn visitor_typing(app: &App, actor: &VisitorActor) -> Result<(), CoreError> {
     app.limit(crate::limits::Limit::WidgetTyping, &actor.visitor.id.0.to_string(), 1)?;
     let v = &actor.visitor;
-    let Some(d) = crate::widget::current_dialog(app, actor).await?.filter(|d| d.status == DialogStatus::Open) else {
+    let Some(d) = crate::reads::current_dialog(app, actor).await?.filter(|d| d.status == DialogStatus::Open) else {
         return Ok(());
     };
     let author =
@@ -159,7 +159,7 @@ pub async fn visitor_read(app: &App, actor: &VisitorActor, seq: i64) -> Result<(
         return Err(DomainError::invalid("seq", "must not be negative").into());
     }
     let v = &actor.visitor;
-    let Some(d) = crate::widget::current_dialog(app, actor).await? else { return Ok(()) };
+    let Some(d) = crate::reads::current_dialog(app, actor).await? else { return Ok(()) };
     if let Some(after) = app.store.mark_visitor_read(v.workspace_id, d.id, seq.min(d.last_seq)).await? {
         let event = Event::DialogRead { dialog_id: after.id.0, reader: "visitor".into(), seq: after.visitor_read_seq };
         crate::publisher::publish(app, event, after.workspace_id, after.channel_id, v.id);

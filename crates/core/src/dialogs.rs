@@ -1,19 +1,18 @@
 //! The operator's side of dialogs: list, read, reply, mark read, close.
 
 use crate::App;
-use crate::auth::OperatorActor;
+use crate::actor::OperatorActor;
 use crate::error::{CoreError, dialog_not_found};
-use crate::views::{DialogView, Event, Labels};
-use crate::widget::publish_posted;
+use crate::publisher::publish_posted;
+use crate::reads::{views, visible_dialog};
+use crate::views::{DialogView, Event};
 use frontline_domain::{
     AttachmentId, Audience, AuthorKind, ChannelId, ClientId, CloseReason, Dialog, DialogId, DialogStatus, Message,
-    MessageId, NewMessage, OperatorId, Visitor, VisitorId,
+    MessageId, NewMessage, OperatorId,
 };
 use frontline_store::{
-    AssigneeFilter, DialogCursor, DialogFilter, DialogPage, DialogSort, Dictionary, PostMessage, PostTarget, Posted,
+    AssigneeFilter, DialogCursor, DialogFilter, DialogPage, DialogSort, PostMessage, PostTarget, Posted,
 };
-use std::collections::hash_map::Entry;
-use std::collections::{HashMap, HashSet};
 
 /// Which dialogs a list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,87 +56,6 @@ impl StatusFilter {
             Self::Closed | Self::All => None,
         }
     }
-}
-
-/// The channels whose dialogs the operator sees: `None` for all (admins, supervisors).
-pub async fn visible_channels(app: &App, actor: &OperatorActor) -> Result<Option<HashSet<ChannelId>>, CoreError> {
-    if actor.operator.role.sees_all_channels() {
-        return Ok(None);
-    }
-    Ok(Some(app.store.operator_channels(actor.workspace(), actor.operator.id).await?.into_iter().collect()))
-}
-
-/// A dialog the operator may see; one of another channel is "not found", exactly like one
-/// that does not exist, so its existence does not leak.
-pub(crate) async fn visible_dialog(app: &App, actor: &OperatorActor, id: DialogId) -> Result<Dialog, CoreError> {
-    let d = app.store.dialog(actor.workspace(), id).await.map_err(dialog_not_found)?;
-    match visible_channels(app, actor).await? {
-        Some(mine) if !mine.contains(&d.channel_id) => Err(CoreError::DialogNotFound),
-        _ => Ok(d),
-    }
-}
-
-/// The names of the tags and categories of `dialogs`: from the node's cache, read again from
-/// the store when `fresh` or when one is missing.
-pub(crate) async fn labels_for(app: &App, dialogs: &[Dialog], fresh: bool) -> Result<Labels, CoreError> {
-    let needed: Vec<uuid::Uuid> =
-        dialogs.iter().flat_map(|d| d.tags.iter().map(|t| t.0).chain(d.category.map(|c| c.0))).collect();
-    if needed.is_empty() {
-        return Ok(Labels::new());
-    }
-    let cached = app.labels.lock().map(|l| l.clone()).unwrap_or_default();
-    if !fresh && needed.iter().all(|id| cached.contains_key(id)) {
-        return Ok(cached);
-    }
-    let ws = dialogs[0].workspace_id;
-    let mut read = Labels::new();
-    for d in [Dictionary::Tags, Dictionary::Categories] {
-        for e in app.store.dictionary(ws, d, true).await? {
-            read.insert(e.id, e.name);
-        }
-    }
-    if let Ok(mut cache) = app.labels.lock() {
-        cache.extend(read.iter().map(|(k, v)| (*k, v.clone())));
-    }
-    Ok(read)
-}
-
-/// Views of dialogs, reading each visitor once and the assignees' names at most once.
-pub(crate) async fn views(app: &App, dialogs: &[Dialog]) -> Result<Vec<DialogView>, CoreError> {
-    let labels = labels_for(app, dialogs, true).await?;
-    let mut wanted: Vec<VisitorId> = dialogs.iter().map(|d| d.visitor_id).collect();
-    wanted.sort();
-    wanted.dedup();
-    let mut visitors: HashMap<VisitorId, Visitor> = if dialogs.is_empty() {
-        HashMap::new()
-    } else {
-        app.store.visitors(dialogs[0].workspace_id, &wanted).await?.into_iter().map(|v| (v.id, v)).collect()
-    };
-    let mut names: Option<HashMap<OperatorId, String>> = None;
-    let mut out = Vec::with_capacity(dialogs.len());
-    for d in dialogs {
-        let visitor = match visitors.entry(d.visitor_id) {
-            Entry::Occupied(e) => e.into_mut(),
-            Entry::Vacant(e) => e.insert(app.store.visitor(d.workspace_id, d.visitor_id).await?),
-        };
-        let assignee = match d.assignee {
-            None => None,
-            Some(a) => {
-                if names.is_none() {
-                    let ops = app.store.list_operators(d.workspace_id).await?;
-                    let read: HashMap<OperatorId, String> =
-                        ops.into_iter().map(|o| (o.id, o.display_name.as_str().to_owned())).collect();
-                    if let Ok(mut cache) = app.names.lock() {
-                        cache.extend(read.iter().map(|(k, v)| (*k, v.clone())));
-                    }
-                    names = Some(read);
-                }
-                names.as_ref().and_then(|n| n.get(&a.operator)).map(String::as_str)
-            }
-        };
-        out.push(DialogView::new(d, visitor, assignee, &labels));
-    }
-    Ok(out)
 }
 
 /// A page of the dialog list and where the next one starts (when the page is full).

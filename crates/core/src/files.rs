@@ -4,9 +4,9 @@
 //! deleted by the scheduler.
 
 use crate::App;
-use crate::auth::OperatorActor;
+use crate::actor::OperatorActor;
+use crate::actor::VisitorActor;
 use crate::error::CoreError;
-use crate::widget::VisitorActor;
 use frontline_domain::sniff;
 use frontline_domain::{Attachment, AttachmentId, Audience, DomainError, MessageBody, Timestamp, WorkspaceId};
 use frontline_store::{StoreError, StoredFile};
@@ -246,7 +246,7 @@ pub async fn for_operator(app: &App, actor: &OperatorActor, id: AttachmentId) ->
     let f = app.store.file(actor.workspace(), id).await.map_err(not_found)?;
     match f.dialog_id {
         Some(d) => {
-            crate::dialogs::visible_dialog(app, actor, d).await.map_err(|_| CoreError::NotFound("file"))?;
+            crate::reads::visible_dialog(app, actor, d).await.map_err(|_| CoreError::NotFound("file"))?;
         }
         None if f.uploader_kind == "operator" && f.uploader_id == actor.operator.id.0 => {}
         None => return Err(CoreError::NotFound("file")),

@@ -2,9 +2,9 @@
 
 use crate::App;
 use crate::actor::Manager;
-use crate::auth::OperatorActor;
-use crate::dialogs::{views, visible_dialog};
+use crate::actor::OperatorActor;
 use crate::error::{CoreError, dialog_not_found};
+use crate::reads::{views, visible_dialog};
 use crate::views::{DialogView, Event};
 use frontline_domain::{CategoryId, Dialog, DialogId, DomainError, Label, TagId};
 use frontline_store::{Dictionary, Entry, StoreError};

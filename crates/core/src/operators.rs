@@ -11,8 +11,9 @@
 //! - The audit log never holds a secret: no password, token or hash.
 
 use crate::actor::Admin;
-use crate::auth::{OperatorActor, hash_password};
+use crate::actor::OperatorActor;
 use crate::error::CoreError;
+use crate::passwords::hash_password;
 use crate::views::OperatorView;
 use crate::{App, tokens};
 use frontline_domain::{DomainError, Operator, OperatorId, Password, Role, Timestamp, WorkspaceId};
@@ -99,7 +100,7 @@ pub async fn deactivate(
     let ws = admin.workspace();
     let op = app.store.operator(ws, id).await.map_err(not_found)?;
     if op.deactivated_at.is_some() {
-        return crate::presence::operator_view(app, &op).await;
+        return crate::reads::operator_view(app, &op).await;
     }
     // Offline first, so his dialogs follow the channels' offline policy as they would at logout.
     crate::presence::set_presence(app, &OperatorActor { operator: op.clone() }, "offline").await?;
@@ -144,7 +145,7 @@ pub async fn set_role(
     let ws = admin.workspace();
     let before = app.store.operator(ws, id).await.map_err(not_found)?;
     if before.role == role {
-        return crate::presence::operator_view(app, &before).await;
+        return crate::reads::operator_view(app, &before).await;
     }
     let op = app
         .store
@@ -181,7 +182,7 @@ pub async fn reset_password(
         .map_err(not_found)?;
     end_sessions(app, &op).await?;
     audit(app, admin, "operator.password_reset", &op, ip, serde_json::json!({})).await;
-    Ok(ResetPassword { operator: crate::presence::operator_view(app, &op).await?, password })
+    Ok(ResetPassword { operator: crate::reads::operator_view(app, &op).await?, password })
 }
 
 /// The operator changes his own password, giving the current one; his other sessions end.
@@ -194,7 +195,7 @@ pub async fn change_password(
     ip: Option<&str>,
 ) -> Result<(), CoreError> {
     let me = &actor.operator;
-    if !crate::auth::verify(app, me.password_hash.clone(), current.to_owned()).await? {
+    if !crate::passwords::verify(app, me.password_hash.clone(), current.to_owned()).await? {
         return Err(DomainError::Invalid { field: "current_password", reason: "is not your current password" }.into());
     }
     let new = Password::parse(new).map_err(|e| match e {
@@ -343,7 +344,7 @@ pub async fn purge_sessions(app: &App, now: Timestamp) -> Result<u64, CoreError>
 
 /// Publishes the operator's new view to the workspace.
 async fn changed(app: &App, op: &Operator) -> Result<OperatorView, CoreError> {
-    let view = crate::presence::operator_view(app, op).await?;
+    let view = crate::reads::operator_view(app, op).await?;
     crate::publisher::publish_to_workspace(
         app,
         crate::views::Event::OperatorUpdated { operator: view.clone() },
@@ -436,7 +437,7 @@ pub async fn update_profile(
             .change_operator(ws, me.id, &OperatorChange::DisplayName(name), actor.event_actor(), app.clock.now())
             .await
             .map_err(not_found)?;
-        crate::assignment::remember_name(app, op.id, op.display_name.as_str());
+        crate::reads::remember_name(app, op.id, op.display_name.as_str());
     }
     let mut settings = app.store.operator_settings(ws, me.id).await.map_err(not_found)?;
     if language.is_some() || shortcuts.is_some() {
@@ -451,7 +452,7 @@ pub async fn update_profile(
     let view = if op.display_name != me.display_name {
         changed(app, &op).await?
     } else {
-        crate::presence::operator_view(app, &op).await?
+        crate::reads::operator_view(app, &op).await?
     };
     Ok((view, ProfileView::from(&settings)))
 }
@@ -469,14 +470,14 @@ pub async fn rename(
     let ws = admin.workspace();
     let before = app.store.operator(ws, id).await.map_err(not_found)?;
     if before.display_name == name {
-        return crate::presence::operator_view(app, &before).await;
+        return crate::reads::operator_view(app, &before).await;
     }
     let op = app
         .store
         .change_operator(ws, id, &OperatorChange::DisplayName(name), admin.event_actor(), app.clock.now())
         .await
         .map_err(not_found)?;
-    crate::assignment::remember_name(app, op.id, op.display_name.as_str());
+    crate::reads::remember_name(app, op.id, op.display_name.as_str());
     let details = serde_json::json!({ "from": before.display_name.as_str(), "to": op.display_name.as_str() });
     audit(app, admin, "operator.renamed", &op, ip, details).await;
     changed(app, &op).await

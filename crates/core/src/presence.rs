@@ -4,33 +4,15 @@
 
 use crate::App;
 use crate::actor::Admin;
-use crate::assignment::{auto_assign, name, publish_reassigned, system_line};
-use crate::auth::OperatorActor;
+use crate::actor::OperatorActor;
+use crate::assignment::{auto_assign, system_line};
 use crate::error::CoreError;
-use crate::views::{ChannelView, Event, OperatorView};
-use frontline_domain::{
-    Capacity, Channel, ChannelId, OfflinePolicy, Operator, OperatorId, Presence, SystemEvent, WorkspaceId,
-};
+use crate::publisher::publish_reassigned;
+use crate::reads::{name, operator_view};
+use crate::views::{Event, OperatorView};
+use frontline_domain::{Capacity, ChannelId, OfflinePolicy, Operator, OperatorId, Presence, SystemEvent};
 use frontline_store::{Checks, Reassign, StoreError};
 use std::collections::HashMap;
-
-/// An operator view with his active dialogs counted.
-pub async fn operator_view(app: &App, op: &Operator) -> Result<OperatorView, CoreError> {
-    let counts = app.store.active_counts(op.workspace_id).await?;
-    Ok(OperatorView::new(op, counts.get(&op.id).copied().unwrap_or(0)))
-}
-
-/// The workspace's operators, each with his active dialogs.
-pub async fn operator_views(app: &App, ws: WorkspaceId, ops: &[Operator]) -> Result<Vec<OperatorView>, CoreError> {
-    let counts = app.store.active_counts(ws).await?;
-    Ok(ops.iter().map(|o| OperatorView::new(o, counts.get(&o.id).copied().unwrap_or(0))).collect())
-}
-
-/// Channel views with their online members counted.
-pub async fn channel_views(app: &App, ws: WorkspaceId, channels: &[Channel]) -> Result<Vec<ChannelView>, CoreError> {
-    let online = app.store.online_counts(ws).await?;
-    Ok(channels.iter().map(|c| ChannelView::new(c, online.get(&c.id).copied().unwrap_or(0))).collect())
-}
 
 /// The operator sets his presence. Going offline stops new assignments and, in channels
 /// whose policy says so, returns his open dialogs to the queue; coming online lets auto-assign

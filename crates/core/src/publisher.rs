@@ -15,10 +15,13 @@
 use crate::App;
 use crate::bus::{DialogChange, Fact, Inbound, LocalBus, Topic, Wire};
 use crate::error::CoreError;
+use crate::reads::views;
 use crate::views::{AuthorView, DialogView, Event, MessageView};
+use frontline_domain::{AuthorKind, Visitor};
 use frontline_domain::{ChannelId, Dialog, EventKind, Message, OperatorId, VisitorId, WorkspaceId};
 use frontline_store::StoreError;
 use frontline_store::events::StoredEvent;
+use frontline_store::{Posted, Reassigned};
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -59,6 +62,56 @@ pub fn publish_to_workspace(app: &App, event: Event, workspace: WorkspaceId) {
         Arc::new(crate::bus::Delivery { channel: None, previous_channel: None, event }),
     );
     app.wake_outbox();
+}
+
+/// Publishes what a committed post changed, to the audiences `audience` picks.
+pub async fn publish_posted(app: &App, posted: &Posted, visitor: &Visitor) {
+    use std::sync::atomic::Ordering::Relaxed;
+    if posted.duplicate {
+        app.metrics.messages_duplicate.fetch_add(1, Relaxed);
+        return;
+    }
+    match posted.message.author.kind {
+        AuthorKind::Visitor => app.metrics.messages_visitor.fetch_add(1, Relaxed),
+        _ => app.metrics.messages_operator.fetch_add(1, Relaxed),
+    };
+    let ws = posted.dialog.workspace_id;
+    // The assignee's name comes from the names views have read (the message path reads no
+    // operator rows); an assignment always publishes a full view first, so it is known.
+    let name = posted.dialog.assignee.and_then(|a| app.names.lock().ok().and_then(|n| n.get(&a.operator).cloned()));
+    let labels = crate::reads::labels_for(app, std::slice::from_ref(&posted.dialog), false).await.unwrap_or_default();
+    let dialog = DialogView::new(&posted.dialog, visitor, name.as_deref(), &labels);
+    let mut events = vec![Event::MessageCreated { message: MessageView::from(&posted.message) }];
+    if posted.dialog_created {
+        app.metrics.dialogs_created.fetch_add(1, Relaxed);
+        events.push(Event::DialogCreated { dialog });
+    } else {
+        events.push(Event::DialogUpdated { dialog });
+    }
+    for event in events {
+        crate::publisher::publish(app, event, ws, posted.dialog.channel_id, visitor.id);
+    }
+}
+
+/// Publishes what an assignment change did: its lines, then the dialog (to the channel it
+/// left as well).
+pub async fn publish_reassigned(app: &App, done: &Reassigned) -> Result<DialogView, CoreError> {
+    let d = &done.dialog;
+    for m in &done.messages {
+        let event = Event::MessageCreated { message: MessageView::from(m) };
+        crate::publisher::publish(app, event, d.workspace_id, d.channel_id, d.visitor_id);
+    }
+    let view = views(app, std::slice::from_ref(d)).await?.remove(0);
+    let event = Event::DialogUpdated { dialog: view.clone() };
+    crate::publisher::publish_moved(
+        app,
+        event,
+        d.workspace_id,
+        d.channel_id,
+        Some(done.before.channel_id),
+        d.visitor_id,
+    );
+    Ok(view)
 }
 
 /// How long after the last moment the bus surely worked a break may be noticed (pings every
@@ -331,7 +384,7 @@ async fn dialog_views(
     }
     let mut out = HashMap::new();
     for list in by_workspace.values() {
-        for view in crate::dialogs::views(app, list).await? {
+        for view in crate::reads::views(app, list).await? {
             out.insert(view.id, view);
         }
     }
@@ -374,7 +427,7 @@ async fn render_one(
         Fact::AccessChanged { operator } => Some(Event::AccessChanged { operator_id: *operator }),
         Fact::Typing { dialog, kind, author } => {
             let name = match kind.as_str() {
-                "operator" => Some(crate::assignment::operator_name(app, ws, OperatorId(*author)).await),
+                "operator" => Some(crate::reads::operator_name(app, ws, OperatorId(*author)).await),
                 _ => match app.store.visitor(ws, VisitorId(*author)).await {
                     Ok(v) => Some(Ok(v.name.map(|n| n.as_str().to_owned()).unwrap_or_default())),
                     Err(StoreError::NotFound) => None,
@@ -395,8 +448,8 @@ async fn render_one(
             return gone(
                 async {
                     let op = app.store.operator(ws, OperatorId(*operator)).await?;
-                    crate::assignment::remember_name(app, op.id, op.display_name.as_str());
-                    Ok(Some(Event::OperatorUpdated { operator: crate::presence::operator_view(app, &op).await? }))
+                    crate::reads::remember_name(app, op.id, op.display_name.as_str());
+                    Ok(Some(Event::OperatorUpdated { operator: crate::reads::operator_view(app, &op).await? }))
                 }
                 .await,
             );

@@ -1,7 +1,7 @@
 //! Saved replies: personal ones, a channel's, and the workspace's.
 
 use crate::App;
-use crate::auth::OperatorActor;
+use crate::actor::OperatorActor;
 use crate::error::CoreError;
 use frontline_domain::{ChannelId, ReplyScope, SavedReply, SavedReplyId};
 use frontline_store::StoreError;
@@ -43,7 +43,7 @@ fn rank(scope: ReplyScope) -> u8 {
 /// The replies the operator may use: his own, his channels', the workspace's, in that order,
 /// each group by title.
 pub async fn list(app: &App, actor: &OperatorActor) -> Result<Vec<SavedReplyView>, CoreError> {
-    let channels = crate::dialogs::visible_channels(app, actor).await?.map(|c| c.into_iter().collect::<Vec<_>>());
+    let channels = crate::reads::visible_channels(app, actor).await?.map(|c| c.into_iter().collect::<Vec<_>>());
     let mut all: Vec<SavedReply> = app
         .store
         .saved_replies(actor.workspace())

@@ -2,7 +2,7 @@
 
 use crate::App;
 use crate::actor::Admin;
-use crate::auth::OperatorActor;
+use crate::actor::OperatorActor;
 use crate::error::CoreError;
 use frontline_domain::routing::{Condition, Routed, RoutingRule, UrlPattern, route};
 use frontline_domain::{ChannelId, DomainError, RoutingContext, Site, WorkspaceId};

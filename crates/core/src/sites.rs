@@ -7,7 +7,7 @@
 
 use crate::App;
 use crate::actor::Admin;
-use crate::auth::OperatorActor;
+use crate::actor::OperatorActor;
 use crate::error::CoreError;
 use crate::views::{SiteView, rfc3339};
 use frontline_domain::{Origin, Site, SiteId, Timestamp};

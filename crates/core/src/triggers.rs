@@ -6,11 +6,11 @@
 //! (`widget::post_with`).
 
 use crate::App;
+use crate::actor::VisitorActor;
 use crate::actor::{Admin, Manager};
 use crate::error::CoreError;
 use crate::routing::ConditionView;
 use crate::views::rfc3339;
-use crate::widget::VisitorActor;
 use frontline_domain::{ChannelId, RoutingContext, Timestamp};
 use frontline_store::{StoreError, StoredTrigger};
 use serde::{Deserialize, Serialize};

@@ -324,7 +324,7 @@ impl DialogView {
             visitor_read_seq: d.visitor_read_seq,
             operator_read_seq: d.operator_read_seq,
             rating: d.rating.as_ref().map(RatingView::from),
-            sla: crate::automation::sla_view(d),
+            sla: sla_view(d),
             auto_close: d.auto_close.as_ref().map(|a| AutoCloseView {
                 at: rfc3339(a.at),
                 action: a.action.as_str().to_owned(),
@@ -489,6 +489,21 @@ pub enum Event {
     /// A webhook endpoint kept failing and was switched off (admins and supervisors).
     #[serde(rename = "webhook.disabled")]
     WebhookDisabled { endpoint_id: Uuid, url: String },
+}
+
+/// The SLA state of a dialog as the console shows it (`None`: the dialog has no SLA).
+pub fn sla_view(d: &Dialog) -> Option<SlaView> {
+    let s = &d.sla;
+    if s.reply_due.is_none() && s.resolve_due.is_none() && s.first_reply_at.is_none() {
+        return None;
+    }
+    Some(crate::views::SlaView {
+        reply_target: s.reply_due.map(|_| s.reply_target().as_str().to_owned()),
+        reply_due_at: s.reply_due.map(rfc3339),
+        reply_breached: s.reply_breached,
+        resolution_due_at: s.resolve_due.map(rfc3339),
+        resolution_breached: s.resolve_breached,
+    })
 }
 
 #[cfg(test)]

@@ -1,9 +1,9 @@
 //! The visitor card beside a dialog, his contacts, and search.
 
 use crate::App;
-use crate::auth::OperatorActor;
-use crate::dialogs::{views, visible_channels, visible_dialog};
+use crate::actor::OperatorActor;
 use crate::error::CoreError;
+use crate::reads::{views, visible_channels, visible_dialog};
 use crate::views::{DialogView, rfc3339};
 use frontline_domain::search::SearchQuery;
 use frontline_domain::{DialogId, Email, Phone, Visitor, VisitorName, visit_start};

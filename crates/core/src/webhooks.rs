@@ -7,7 +7,7 @@
 
 use crate::App;
 use crate::actor::Admin;
-use crate::auth::OperatorActor;
+use crate::actor::OperatorActor;
 use crate::error::CoreError;
 use crate::views::{DialogView, MessageView, rfc3339};
 use frontline_domain::{Dialog, DialogId, EventKind, Message, OperatorId, Timestamp, VisitorId, WorkspaceId};
@@ -541,7 +541,7 @@ pub async fn render_many(app: &App, jobs: &[OutboxJob]) -> Result<HashMap<i64, R
     let mut views: HashMap<DialogId, DialogView> = HashMap::new();
     for (_, ds) in by_workspace {
         let ids: Vec<DialogId> = ds.iter().map(|d| d.id).collect();
-        for (id, view) in ids.into_iter().zip(crate::dialogs::views(app, &ds).await?) {
+        for (id, view) in ids.into_iter().zip(crate::reads::views(app, &ds).await?) {
             views.insert(id, view);
         }
     }
@@ -588,9 +588,7 @@ async fn body_of(
             let operator = match (kind, event.subject_id) {
                 (Some(EventKind::OperatorMembershipChanged), _) | (_, None) => Value::Null,
                 (_, Some(id)) => match app.store.operator(ws, OperatorId(id)).await {
-                    Ok(op) => {
-                        serde_json::to_value(crate::presence::operator_view(app, &op).await?).unwrap_or(Value::Null)
-                    }
+                    Ok(op) => serde_json::to_value(crate::reads::operator_view(app, &op).await?).unwrap_or(Value::Null),
                     Err(StoreError::NotFound) => Value::Null,
                     Err(e) => return Err(e.into()),
                 },

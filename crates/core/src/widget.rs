@@ -1,7 +1,9 @@
 //! The visitor's side: widget sessions, names, and what he writes.
 
 use crate::error::CoreError;
-use crate::views::{DialogView, Event, MessageView};
+use crate::publisher::publish_posted;
+use crate::reads::{current_dialog, visitor_site};
+use crate::views::{Event, MessageView};
 use crate::{App, tokens};
 use frontline_domain::{
     AuthorKind, ClientId, Dialog, DialogId, Message, MessageId, NewMessage, Origin, Site, SiteKey, Visitor, VisitorId,
@@ -204,11 +206,6 @@ pub async fn set_profile(
     crate::visitors::apply_profile(app, &v, patch, frontline_domain::Actor::visitor(v.id)).await
 }
 
-/// The visitor's current dialog (his latest, open or closed).
-pub async fn current_dialog(app: &App, actor: &VisitorActor) -> Result<Option<Dialog>, CoreError> {
-    Ok(app.store.latest_dialog_of_visitor(actor.visitor.workspace_id, actor.visitor.id).await?)
-}
-
 /// Messages of the visitor's current dialog after `after_seq`.
 pub async fn history(
     app: &App,
@@ -286,7 +283,7 @@ async fn write_visitor(
             match crate::conversation::reopen_dialog(app, &last, None, frontline_domain::Actor::visitor(v.id)).await {
                 Ok(Some(reopened)) => {
                     open_in = Some(reopened.channel_id);
-                    let view = crate::dialogs::views(app, std::slice::from_ref(&reopened)).await?.remove(0);
+                    let view = crate::reads::views(app, std::slice::from_ref(&reopened)).await?.remove(0);
                     crate::publisher::publish(
                         app,
                         Event::DialogUpdated { dialog: view },
@@ -420,41 +417,6 @@ pub async fn offline_request(app: &App, actor: &VisitorActor, f: &OfflineForm<'_
     let actor = VisitorActor { visitor, site: actor.site.clone() };
     tracing::info!(visitor.id = %actor.visitor.id, "offline request");
     write_visitor(app, &actor, client_id, body, Vec::new(), Some(Opened::Offline)).await
-}
-
-async fn visitor_site(app: &App, v: &Visitor) -> Result<Site, CoreError> {
-    // Read once per authentication (a socket authenticates once); a workspace has few sites.
-    let sites = app.store.list_sites(v.workspace_id).await?;
-    sites.into_iter().find(|s| Some(s.id) == v.site_id).ok_or(CoreError::NotFound("site"))
-}
-
-/// Publishes what a committed post changed, to the audiences `audience` picks.
-pub(crate) async fn publish_posted(app: &App, posted: &Posted, visitor: &Visitor) {
-    use std::sync::atomic::Ordering::Relaxed;
-    if posted.duplicate {
-        app.metrics.messages_duplicate.fetch_add(1, Relaxed);
-        return;
-    }
-    match posted.message.author.kind {
-        AuthorKind::Visitor => app.metrics.messages_visitor.fetch_add(1, Relaxed),
-        _ => app.metrics.messages_operator.fetch_add(1, Relaxed),
-    };
-    let ws = posted.dialog.workspace_id;
-    // The assignee's name comes from the names views have read (the message path reads no
-    // operator rows); an assignment always publishes a full view first, so it is known.
-    let name = posted.dialog.assignee.and_then(|a| app.names.lock().ok().and_then(|n| n.get(&a.operator).cloned()));
-    let labels = crate::dialogs::labels_for(app, std::slice::from_ref(&posted.dialog), false).await.unwrap_or_default();
-    let dialog = DialogView::new(&posted.dialog, visitor, name.as_deref(), &labels);
-    let mut events = vec![Event::MessageCreated { message: MessageView::from(&posted.message) }];
-    if posted.dialog_created {
-        app.metrics.dialogs_created.fetch_add(1, Relaxed);
-        events.push(Event::DialogCreated { dialog });
-    } else {
-        events.push(Event::DialogUpdated { dialog });
-    }
-    for event in events {
-        crate::publisher::publish(app, event, ws, posted.dialog.channel_id, visitor.id);
-    }
 }
 
 #[cfg(test)]

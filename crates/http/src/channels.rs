@@ -9,7 +9,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use frontline_core::channels::{self, ChannelPatch};
-use frontline_core::presence;
+use frontline_core::reads;
 use frontline_core::views::ChannelView;
 use frontline_domain::ChannelId;
 use serde::{Deserialize, Serialize};
@@ -32,7 +32,7 @@ pub async fn list_channels(
 ) -> ApiResult<Json<ChannelList>> {
     let ws = actor.workspace();
     let chs = s.app.store.list_channels(ws).await.map_err(frontline_core::CoreError::from)?;
-    Ok(Json(ChannelList { items: presence::channel_views(&s.app, ws, &chs).await? }))
+    Ok(Json(ChannelList { items: reads::channel_views(&s.app, ws, &chs).await? }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -56,7 +56,7 @@ pub async fn create_channel(
 }
 
 async fn channel_view(s: &HttpState, ch: &frontline_domain::Channel) -> ApiResult<ChannelView> {
-    Ok(presence::channel_views(&s.app, ch.workspace_id, std::slice::from_ref(ch)).await?.remove(0))
+    Ok(reads::channel_views(&s.app, ch.workspace_id, std::slice::from_ref(ch)).await?.remove(0))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -117,7 +117,7 @@ pub async fn list_members(
     Path(id): Path<String>,
 ) -> ApiResult<Json<OperatorList>> {
     let ops = channels::members(&s.app, &actor, channel_id(&id)?).await?;
-    Ok(Json(OperatorList { items: presence::operator_views(&s.app, actor.workspace(), &ops).await? }))
+    Ok(Json(OperatorList { items: reads::operator_views(&s.app, actor.workspace(), &ops).await? }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -139,5 +139,5 @@ pub async fn set_members(
     JsonBody(req): JsonBody<MembersRequest>,
 ) -> ApiResult<Json<OperatorList>> {
     let ops = channels::set_members(&s.app, &admin.admin()?, channel_id(&id)?, &req.operator_ids).await?;
-    Ok(Json(OperatorList { items: presence::operator_views(&s.app, admin.workspace(), &ops).await? }))
+    Ok(Json(OperatorList { items: reads::operator_views(&s.app, admin.workspace(), &ops).await? }))
 }

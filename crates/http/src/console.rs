@@ -62,7 +62,7 @@ pub async fn login(
         user_agent: headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()),
     };
     let done = auth::login(&s.app, input).await?;
-    let operator = frontline_core::presence::operator_view(&s.app, &done.operator).await?;
+    let operator = frontline_core::reads::operator_view(&s.app, &done.operator).await?;
     let settings = s.app.store.operator_settings(done.workspace.id, done.operator.id).await;
     let profile = ProfileView::from(&settings.map_err(frontline_core::CoreError::from)?);
     let body = me_response(&s, operator, &done.workspace, profile);
@@ -84,7 +84,7 @@ pub async fn logout(State(s): State<HttpState>, headers: HeaderMap) -> ApiResult
 #[utoipa::path(get, path = "/api/v1/me", tag = "console", responses((status = 200, body = MeResponse), (status = 401, body = ApiErrorBody)))]
 pub async fn me(State(s): State<HttpState>, OperatorAuth(actor): OperatorAuth) -> ApiResult<Json<MeResponse>> {
     let ws = s.app.store.workspace(actor.workspace()).await.map_err(frontline_core::CoreError::from)?;
-    let operator = frontline_core::presence::operator_view(&s.app, &actor.operator).await?;
+    let operator = frontline_core::reads::operator_view(&s.app, &actor.operator).await?;
     let profile = frontline_core::operators::profile(&s.app, &actor).await?;
     Ok(Json(me_response(&s, operator, &ws, profile)))
 }
@@ -406,7 +406,7 @@ pub async fn list_operators(
 ) -> ApiResult<Json<OperatorList>> {
     let ws = actor.workspace();
     let ops = s.app.store.list_operators(ws).await.map_err(frontline_core::CoreError::from)?;
-    Ok(Json(OperatorList { items: frontline_core::presence::operator_views(&s.app, ws, &ops).await? }))
+    Ok(Json(OperatorList { items: frontline_core::reads::operator_views(&s.app, ws, &ops).await? }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -445,7 +445,7 @@ pub async fn create_operator(
         ip.as_deref(),
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(frontline_core::presence::operator_view(&s.app, &op).await?)))
+    Ok((StatusCode::CREATED, Json(frontline_core::reads::operator_view(&s.app, &op).await?)))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -241,7 +241,7 @@ async fn recheck(s: &HttpState, token: &str) -> Recheck {
             return Recheck::Unknown;
         }
     };
-    match dialogs::visible_channels(&s.app, &actor).await {
+    match frontline_core::reads::visible_channels(&s.app, &actor).await {
         Ok(v) => Recheck::Now(actor, v),
         Err(e) => {
             tracing::warn!(error = %e, "ws: cannot read the operator's channels");
@@ -278,7 +278,7 @@ async fn serve(s: HttpState, mut peer: Peer, socket: WebSocket) {
     // Which channels' events this socket may see (operators of some channels only). Read at
     // connect and again whenever his rights change (`access.changed`).
     let mut visible = match &peer {
-        Peer::Operator(a, _) => match dialogs::visible_channels(&s.app, a).await {
+        Peer::Operator(a, _) => match frontline_core::reads::visible_channels(&s.app, a).await {
             Ok(v) => v,
             Err(e) => {
                 tracing::error!(error = %e, "ws: cannot read the operator's channels");
@@ -349,7 +349,7 @@ async fn serve(s: HttpState, mut peer: Peer, socket: WebSocket) {
                             // A rename on another node: this node's views name him anew.
                             if let Event::OperatorUpdated { operator } = event {
                                 let id = frontline_domain::OperatorId(operator.id);
-                                frontline_core::assignment::remember_name(&s.app, id, &operator.display_name);
+                                frontline_core::reads::remember_name(&s.app, id, &operator.display_name);
                             }
                             match serde_json::to_string(event) {
                                 Ok(frame) => vec![frame],
@@ -452,7 +452,7 @@ async fn hello(s: &HttpState, peer: &Peer) -> Result<String, CoreError> {
     Ok(match peer {
         Peer::Operator(..) => json!({ "type": "hello", "protocol": PROTOCOL_VERSION }).to_string(),
         Peer::Visitor(a) => {
-            let dialog = widget::current_dialog(&s.app, a).await?;
+            let dialog = frontline_core::reads::current_dialog(&s.app, a).await?;
             json!({
                 "type": "hello",
                 "protocol": PROTOCOL_VERSION,
