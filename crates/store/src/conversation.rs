@@ -1,4 +1,5 @@
-//! [`ConversationStore`](crate::ConversationStore) for a SQL backend, written once for both
+//! The conversation's stores ([`LabelStore`](crate::LabelStore), [`LifecycleStore`](crate::LifecycleStore),
+//! [`SavedReplyStore`](crate::SavedReplyStore), [`ProfileStore`](crate::ProfileStore), [`FileStore`](crate::FileStore)) for a SQL backend, written once for both
 //! (like [`sql_store_impls!`](crate::sql_store_impls)): the backend provides `reader()` and
 //! `writer()`, and the row module of [`sql_row_glue!`](crate::sql_row_glue).
 
@@ -11,7 +12,7 @@ macro_rules! sql_conversation_impls {
                 AttachmentId, CategoryId, CloseReason, Dialog, DialogId, Email, Phone, Rating, SavedReply,
                 SavedReplyId, TagId, Timestamp, Visitor, VisitorId, VisitorName, WorkspaceId,
             };
-            use $crate::{ConversationStore, Dictionary, Entry, PageView, StoreResult, StoredFile, records, sql};
+            use $crate::{FileStore, LabelStore, LifecycleStore, ProfileStore, SavedReplyStore, Dictionary, Entry, PageView, StoreResult, StoredFile, records, sql};
 
             fn dict(d: Dictionary) -> &'static sql::DictionarySql {
                 match d {
@@ -21,7 +22,7 @@ macro_rules! sql_conversation_impls {
             }
 
             #[$crate::async_trait]
-            impl ConversationStore for $store {
+            impl LabelStore for $store {
                 async fn dictionary(&self, ws: WorkspaceId, d: Dictionary, archived: bool) -> StoreResult<Vec<Entry>> {
                     let rows = ::sqlx::query(dict(d).select)
                         .bind(ws.0)
@@ -128,7 +129,10 @@ macro_rules! sql_conversation_impls {
                     $crate::dialog_change!(self, q, |d: &Dialog| vec![$crate::events::drafts::labels(d, actor, now)])?
                         .ok_or($crate::StoreError::NotFound)
                 }
+            }
 
+            #[$crate::async_trait]
+            impl LifecycleStore for $store {
                 async fn set_snooze(
                     &self,
                     ws: WorkspaceId,
@@ -210,6 +214,28 @@ macro_rules! sql_conversation_impls {
                     row.map(|r| records::dialog(&R(&r))).transpose()
                 }
 
+                async fn message_by_id(&self, ws: WorkspaceId, id: $crate::__uuid::Uuid) -> StoreResult<$crate::__domain::Message> {
+                    let row = ::sqlx::query(sql::SELECT_MESSAGE).bind(id).fetch_one(self.reader()).await.map_err(map_err)?;
+                    let m = records::message(&R(&row))?;
+                    if m.workspace_id != ws {
+                        return Err($crate::StoreError::NotFound);
+                    }
+                    Ok(m)
+                }
+
+                async fn message_by_client_id(&self, author: $crate::__uuid::Uuid, client_id: &str) -> StoreResult<Option<$crate::__domain::Message>> {
+                    let row = ::sqlx::query(sql::SELECT_MESSAGE_BY_CLIENT_ID)
+                        .bind(author)
+                        .bind(client_id)
+                        .fetch_optional(self.reader())
+                        .await
+                        .map_err(map_err)?;
+                    row.map(|r| records::message(&R(&r))).transpose()
+                }
+            }
+
+            #[$crate::async_trait]
+            impl SavedReplyStore for $store {
                 async fn saved_replies(&self, ws: WorkspaceId) -> StoreResult<Vec<SavedReply>> {
                     let rows = ::sqlx::query(sql::SELECT_SAVED_REPLIES)
                         .bind(ws.0)
@@ -270,7 +296,10 @@ macro_rules! sql_conversation_impls {
                     }
                     Ok(())
                 }
+            }
 
+            #[$crate::async_trait]
+            impl ProfileStore for $store {
                 async fn update_visitor_profile(
                     &self,
                     ws: WorkspaceId,
@@ -346,26 +375,10 @@ macro_rules! sql_conversation_impls {
                         .map_err(map_err)?;
                     rows.iter().map(|r| records::dialog(&R(r))).collect()
                 }
+            }
 
-                async fn message_by_id(&self, ws: WorkspaceId, id: $crate::__uuid::Uuid) -> StoreResult<$crate::__domain::Message> {
-                    let row = ::sqlx::query(sql::SELECT_MESSAGE).bind(id).fetch_one(self.reader()).await.map_err(map_err)?;
-                    let m = records::message(&R(&row))?;
-                    if m.workspace_id != ws {
-                        return Err($crate::StoreError::NotFound);
-                    }
-                    Ok(m)
-                }
-
-                async fn message_by_client_id(&self, author: $crate::__uuid::Uuid, client_id: &str) -> StoreResult<Option<$crate::__domain::Message>> {
-                    let row = ::sqlx::query(sql::SELECT_MESSAGE_BY_CLIENT_ID)
-                        .bind(author)
-                        .bind(client_id)
-                        .fetch_optional(self.reader())
-                        .await
-                        .map_err(map_err)?;
-                    row.map(|r| records::message(&R(&r))).transpose()
-                }
-
+            #[$crate::async_trait]
+            impl FileStore for $store {
                 async fn create_file(&self, f: &StoredFile) -> StoreResult<()> {
                     ::sqlx::query(sql::INSERT_ATTACHMENT)
                         .bind(f.file.id.0)

@@ -406,7 +406,8 @@ macro_rules! write_events {
     }};
 }
 
-/// [`EventStore`](crate::EventStore) for a SQL backend, written once for both; `lock` as in
+/// [`EventStore`](crate::EventStore), [`WebhookStore`](crate::WebhookStore) and
+/// [`OutboxStore`](crate::OutboxStore) for a SQL backend, written once for both; `lock` as in
 /// [`sql_automation_impls!`](crate::sql_automation_impls).
 #[macro_export]
 macro_rules! sql_event_impls {
@@ -415,7 +416,7 @@ macro_rules! sql_event_impls {
             use $($row)::+::{R, map_err};
             use $crate::__domain::{DialogId, Timestamp, WorkspaceId};
             use $crate::events::{JobAttempt, JobNext, JobReport, OutboxJob, StoredEvent, WebhookEndpoint};
-            use $crate::{EventStore, StoreError, StoreResult, records, sql};
+            use $crate::{EventStore, OutboxStore, WebhookStore, StoreError, StoreResult, records, sql};
             use $crate::__uuid::Uuid;
 
             impl $store {
@@ -563,7 +564,10 @@ macro_rules! sql_event_impls {
                     tx.commit().await.map_err(map_err)?;
                     Ok(jobs + events)
                 }
+            }
 
+            #[$crate::async_trait]
+            impl WebhookStore for $store {
                 async fn webhooks(&self, ws: WorkspaceId) -> StoreResult<Vec<WebhookEndpoint>> {
                     let rows = ::sqlx::query(sql::SELECT_WEBHOOKS).bind(ws.0).fetch_all(self.reader()).await.map_err(map_err)?;
                     rows.iter().map(|r| records::webhook(&R(r))).collect()
@@ -603,7 +607,10 @@ macro_rules! sql_event_impls {
                     ::sqlx::query(sql::DELETE_WEBHOOK_JOBS).bind(id).execute(&mut *tx).await.map_err(map_err)?;
                     tx.commit().await.map_err(map_err)
                 }
+            }
 
+            #[$crate::async_trait]
+            impl OutboxStore for $store {
                 async fn claim_jobs(&self, now: Timestamp, claim: Uuid, lease_until: Timestamp, limit: u32) -> StoreResult<Vec<OutboxJob>> {
                     let due = ::sqlx::query(sql::PROBE_DUE_JOBS).bind(now.0).fetch_optional(self.reader()).await.map_err(map_err)?;
                     if due.is_none() {

@@ -271,10 +271,9 @@ pub trait QueueStore: Send + Sync {
     async fn replace_routing_rules(&self, workspace: WorkspaceId, rules: &[StoredRule]) -> StoreResult<()>;
 }
 
-/// What operators use inside a dialog: dictionaries, snooze, close and reopen, rating, read
-/// marks, saved replies, the visitor card and files.
+/// Labels: the tag and category dictionaries, and a dialog's tags and category.
 #[async_trait]
-pub trait ConversationStore: Send + Sync {
+pub trait LabelStore: Send + Sync {
     async fn dictionary(&self, workspace: WorkspaceId, d: Dictionary, archived: bool) -> StoreResult<Vec<Entry>>;
     async fn dictionary_entry(&self, workspace: WorkspaceId, d: Dictionary, id: uuid::Uuid) -> StoreResult<Entry>;
     /// `Conflict` when the name is taken.
@@ -312,6 +311,12 @@ pub trait ConversationStore: Send + Sync {
         now: Timestamp,
         actor: Actor,
     ) -> StoreResult<Dialog>;
+}
+
+/// A dialog's course after it opened: snooze, close, reopen, rating, the visitor's read mark;
+/// and its messages looked up.
+#[async_trait]
+pub trait LifecycleStore: Send + Sync {
     /// Snoozes until a time, or wakes (`None`), with `lines` saying so in the same
     /// transaction; `DialogClosed` when it is not open.
     async fn set_snooze(
@@ -360,12 +365,25 @@ pub trait ConversationStore: Send + Sync {
         seq: i64,
     ) -> StoreResult<Option<Dialog>>;
 
+    /// One message by id (`NotFound` when it is not the workspace's).
+    async fn message_by_id(&self, workspace: WorkspaceId, id: uuid::Uuid) -> StoreResult<Message>;
+    /// The message an author sent with `client_id`, if any (a retry's first copy).
+    async fn message_by_client_id(&self, author: uuid::Uuid, client_id: &str) -> StoreResult<Option<Message>>;
+}
+
+/// Saved replies: personal, per channel, per workspace.
+#[async_trait]
+pub trait SavedReplyStore: Send + Sync {
     async fn saved_replies(&self, workspace: WorkspaceId) -> StoreResult<Vec<SavedReply>>;
     async fn saved_reply(&self, workspace: WorkspaceId, id: SavedReplyId) -> StoreResult<SavedReply>;
     async fn create_saved_reply(&self, reply: &SavedReply) -> StoreResult<()>;
     async fn update_saved_reply(&self, reply: &SavedReply) -> StoreResult<SavedReply>;
     async fn delete_saved_reply(&self, workspace: WorkspaceId, id: SavedReplyId) -> StoreResult<()>;
+}
 
+/// The visitor card: his profile, the pages he saw, his dialogs.
+#[async_trait]
+pub trait ProfileStore: Send + Sync {
     /// Writes the visitor's name and contacts as given (the caller merges).
     async fn update_visitor_profile(
         &self,
@@ -385,11 +403,11 @@ pub trait ConversationStore: Send + Sync {
         visitor: VisitorId,
         limit: u32,
     ) -> StoreResult<Vec<Dialog>>;
+}
 
-    /// One message by id (`NotFound` when it is not the workspace's).
-    async fn message_by_id(&self, workspace: WorkspaceId, id: uuid::Uuid) -> StoreResult<Message>;
-    /// The message an author sent with `client_id`, if any (a retry's first copy).
-    async fn message_by_client_id(&self, author: uuid::Uuid, client_id: &str) -> StoreResult<Option<Message>>;
+/// Uploaded files and the messages that take them.
+#[async_trait]
+pub trait FileStore: Send + Sync {
     async fn create_file(&self, file: &StoredFile) -> StoreResult<()>;
     async fn file(&self, workspace: WorkspaceId, id: AttachmentId) -> StoreResult<StoredFile>;
     /// Uploads no message took, older than `before` (of every workspace).
@@ -473,7 +491,8 @@ pub trait AutomationStore: Send + Sync {
     async fn trigger_views(&self, visitor: VisitorId) -> StoreResult<HashMap<uuid::Uuid, Timestamp>>;
 }
 
-/// The event log, webhook endpoints and the outbox.
+/// The event log: what happened, written with each change, read by the publisher, webhooks
+/// and (next) reports.
 #[async_trait]
 pub trait EventStore: Send + Sync {
     /// The workspace's events after `pos`, in order, at most `limit`.
@@ -495,7 +514,11 @@ pub trait EventStore: Send + Sync {
     /// Deletes events older than `before` that no pending job needs, and finished jobs older
     /// than `before`; at most `limit` of each. Answers how many rows went.
     async fn purge_events(&self, before: Timestamp, limit: u32) -> StoreResult<u64>;
+}
 
+/// Webhook endpoints and what they subscribe to.
+#[async_trait]
+pub trait WebhookStore: Send + Sync {
     async fn webhooks(&self, workspace: WorkspaceId) -> StoreResult<Vec<events::WebhookEndpoint>>;
     /// Whether any workspace has an enabled endpoint (a cheap probe: nothing to deliver else).
     async fn any_enabled_webhook(&self) -> StoreResult<bool>;
@@ -506,7 +529,12 @@ pub trait EventStore: Send + Sync {
     async fn update_webhook(&self, endpoint: &events::WebhookEndpoint) -> StoreResult<()>;
     /// Deletes the endpoint with its jobs and their attempts.
     async fn delete_webhook(&self, workspace: WorkspaceId, id: uuid::Uuid) -> StoreResult<()>;
+}
 
+/// The outbox: outbound work written with the change that caused it, claimed, reported and
+/// replayed.
+#[async_trait]
+pub trait OutboxStore: Send + Sync {
     /// Claims up to `limit` due jobs for `lease_until` under the claim `claim`: a job is held by
     /// one claim at a time, whichever node asks, and only the oldest pending job of a target and
     /// order key (a dialog) is claimable.
@@ -576,10 +604,16 @@ pub trait Store:
     + VisitorStore
     + DialogStore
     + QueueStore
-    + ConversationStore
+    + LabelStore
+    + LifecycleStore
+    + SavedReplyStore
+    + ProfileStore
+    + FileStore
     + SearchStore
     + AutomationStore
     + EventStore
+    + WebhookStore
+    + OutboxStore
     + Send
     + Sync
     + 'static
