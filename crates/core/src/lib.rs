@@ -28,6 +28,7 @@ pub mod reads;
 pub mod replies;
 pub mod routing;
 pub mod scheduler;
+pub mod sealing;
 pub mod sites;
 pub mod tokens;
 pub mod triggers;
@@ -75,6 +76,8 @@ pub struct CoreConfig {
     pub webhooks_allow_private: bool,
     /// Webhook endpoints per workspace.
     pub webhook_limit: u32,
+    /// Seals secrets kept at rest (bot tokens); `None`: connecting a bot is refused.
+    pub seal_key: Option<sealing::SealKey>,
 }
 
 impl App {
@@ -105,6 +108,7 @@ impl Default for CoreConfig {
             event_retention_ms: 30 * 24 * 3600 * 1000,
             webhooks_allow_private: false,
             webhook_limit: 20,
+            seal_key: None,
         }
     }
 }

@@ -73,6 +73,12 @@ struct FileConfig {
     /// Let webhooks call loopback, private and link-local addresses (default false: an
     /// admin's URL cannot reach into the server's network).
     webhooks_allow_private_addresses: Option<bool>,
+    /// The key that seals secrets kept at rest (bot tokens), 32 bytes as base64. Without it, a
+    /// node keeps one in `secret.key` in its data folder (made at first start); several nodes
+    /// must be given the same one.
+    secret_key: Option<String>,
+    /// Where the Telegram Bot API is (tests point it at a fake one).
+    telegram_api: Option<String>,
     /// Each limit as `"count/period"` (`"30/1m"`, `"5/15m"`, `"100/1h"`); sockets as a number.
     #[serde(default)]
     limits: LimitsConfig,
@@ -153,6 +159,10 @@ pub struct Config {
     pub outbox_worker: bool,
     /// A webhook call without an answer this long fails (15 s; tests shorten it).
     pub webhook_timeout: std::time::Duration,
+    /// The sealing key as configured (base64); `None`: the data folder's `secret.key`.
+    pub secret_key: Option<String>,
+    /// The Telegram Bot API's base URL.
+    pub telegram_api: String,
 }
 
 impl Default for Config {
@@ -187,6 +197,8 @@ impl Default for Config {
             outbox_tick_ms: core.outbox_tick_ms,
             outbox_worker: true,
             webhook_timeout: frontline_integrations::webhooks::TIMEOUT,
+            secret_key: None,
+            telegram_api: "https://api.telegram.org".into(),
         }
     }
 }
@@ -290,6 +302,12 @@ impl Config {
                 .map(|v| v == "true" || v == "1")
                 .or(file.webhooks_allow_private_addresses)
                 .unwrap_or(d.webhooks_allow_private),
+            secret_key: std::env::var("FRONTLINE_SECRET_KEY").ok().or(file.secret_key).filter(|k| !k.trim().is_empty()),
+            telegram_api: std::env::var("FRONTLINE_TELEGRAM_API")
+                .ok()
+                .or(file.telegram_api)
+                .filter(|u| !u.trim().is_empty())
+                .unwrap_or(d.telegram_api),
             listen: args.listen.clone().or(file.listen).unwrap_or(d.listen),
             data: args.data.clone().or(file.data).unwrap_or(d.data),
             database: args.database.clone().or(file.database),

@@ -40,6 +40,41 @@ pub async fn open_bus(url: Option<&str>, prefix: &str) -> anyhow::Result<Arc<dyn
     }
 }
 
+/// The install's sealing key: as configured, or the data folder's `secret.key` (made now, readable
+/// by this user only, when there is none).
+fn seal_key(config: &Config) -> anyhow::Result<frontline_core::sealing::SealKey> {
+    use frontline_core::sealing::SealKey;
+    if let Some(text) = &config.secret_key {
+        return SealKey::parse(text).map_err(|e| anyhow::anyhow!("FRONTLINE_SECRET_KEY / secret_key: {e}"));
+    }
+    let path = config.data.join("secret.key");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => SealKey::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(&config.data).with_context(|| format!("creating {}", config.data.display()))?;
+            let key = SealKey::generate().map_err(|e| anyhow::anyhow!("{e}"))?;
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let mut file = match options.open(&path) {
+                Ok(f) => f,
+                // Another node on the same folder made it a moment ago: use that one.
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+                    return SealKey::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()));
+                }
+                Err(e) => return Err(anyhow::anyhow!("creating {}: {e}", path.display())),
+            };
+            std::io::Write::write_all(&mut file, format!("{}\n", key.to_base64()).as_bytes())
+                .with_context(|| format!("writing {}", path.display()))?;
+            tracing::info!(path = %path.display(), "made the key that seals secrets at rest; keep it with the database's backups");
+            Ok(key)
+        }
+        Err(e) => Err(anyhow::anyhow!("reading {}: {e}", path.display())),
+    }
+}
+
 /// `https://chat.example.com` of `https://chat.example.com/some/path`.
 fn public_origin(url: &str) -> Option<String> {
     let (scheme, rest) = url.split_once("://")?;
@@ -85,6 +120,7 @@ impl Server {
             outbox_tick_ms: config.outbox_tick_ms,
             event_retention_ms: config.event_retention_ms,
             webhooks_allow_private: config.webhooks_allow_private,
+            seal_key: Some(seal_key(config)?),
             ..CoreConfig::default()
         };
         let sender =
