@@ -44,6 +44,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 6, name: "first_day", sql: include_str!("../migrations/0006_first_day.sql") },
     Migration { version: 7, name: "event_log", sql: include_str!("../migrations/0007_event_log.sql") },
     Migration { version: 8, name: "contacts", sql: include_str!("../migrations/0008_contacts.sql") },
+    Migration { version: 9, name: "telegram", sql: include_str!("../migrations/0009_telegram.sql") },
 ];
 
 /// The PostgreSQL implementation of [`Store`].
@@ -154,6 +155,7 @@ frontline_store::sql_store_impls!(PgStore, row = crate::row);
 frontline_store::sql_conversation_impls!(PgStore, row = crate::row);
 frontline_store::sql_automation_impls!(PgStore, row = crate::row, lock = " FOR UPDATE SKIP LOCKED");
 frontline_store::sql_event_impls!(PgStore, row = crate::row, lock = " FOR UPDATE SKIP LOCKED");
+frontline_store::sql_telegram_impls!(PgStore, row = crate::row);
 
 #[async_trait]
 impl Store for PgStore {

@@ -59,6 +59,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 6, name: "first_day", sql: include_str!("../migrations/0006_first_day.sql") },
     Migration { version: 7, name: "event_log", sql: include_str!("../migrations/0007_event_log.sql") },
     Migration { version: 8, name: "contacts", sql: include_str!("../migrations/0008_contacts.sql") },
+    Migration { version: 9, name: "telegram", sql: include_str!("../migrations/0009_telegram.sql") },
 ];
 
 type PostJob = (PostMessage, oneshot::Sender<StoreResult<Posted>>);
@@ -212,6 +213,7 @@ frontline_store::sql_store_impls!(SqliteStore, row = crate::row);
 frontline_store::sql_conversation_impls!(SqliteStore, row = crate::row);
 frontline_store::sql_automation_impls!(SqliteStore, row = crate::row, lock = "");
 frontline_store::sql_event_impls!(SqliteStore, row = crate::row, lock = "");
+frontline_store::sql_telegram_impls!(SqliteStore, row = crate::row);
 
 #[async_trait]
 impl Store for SqliteStore {

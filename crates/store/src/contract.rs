@@ -9,6 +9,7 @@ use frontline_domain::*;
 use std::sync::Arc;
 
 pub use crate::contract_events::*;
+pub use crate::contract_telegram::*;
 
 /// Generates one `#[tokio::test]` per contract case for a backend.
 #[macro_export]
@@ -33,7 +34,8 @@ macro_rules! contract_suite {
             the_audit_log_pages_newest_first, each_change_writes_its_events_with_it,
             batched_posts_write_their_events_and_a_failed_one_none, webhook_jobs_are_written_with_the_event,
             outbox_claims_are_exclusive_ordered_and_leased, failing_endpoints_retry_then_stop_and_replays_resend,
-            retention_keeps_what_pending_jobs_need, contacts_without_a_site_are_found_by_their_source_id);
+            retention_keeps_what_pending_jobs_need, contacts_without_a_site_are_found_by_their_source_id,
+            telegram_bots_updates_and_chats);
     };
     (@cases $make:path; $($case:ident),* $(,)?) => {
         $(

@@ -13,6 +13,7 @@ pub mod events;
 pub mod migrations;
 pub mod records;
 pub mod search;
+pub mod telegram;
 pub mod sql;
 mod types;
 
@@ -20,6 +21,8 @@ mod types;
 pub mod contract;
 #[cfg(feature = "contract")]
 mod contract_events;
+#[cfg(feature = "contract")]
+mod contract_telegram;
 
 pub use error::{StoreError, StoreResult, sqlstate_is_unavailable};
 pub use migrations::Migration;
@@ -596,6 +599,55 @@ pub trait OutboxStore: Send + Sync {
     async fn job_attempts(&self, pos: i64) -> StoreResult<Vec<events::JobAttempt>>;
 }
 
+/// Telegram bots, their updates and chats (see [`telegram`]).
+#[async_trait]
+pub trait TelegramStore: Send + Sync {
+    /// `Conflict("telegram bot")` when this bot is connected already (in any workspace).
+    async fn create_bot(&self, bot: &telegram::TelegramBot) -> StoreResult<()>;
+    async fn telegram_bots(&self, workspace: WorkspaceId) -> StoreResult<Vec<telegram::TelegramBot>>;
+    /// Every enabled bot of the install (the pollers' and the timers' work).
+    async fn enabled_telegram_bots(&self) -> StoreResult<Vec<telegram::TelegramBot>>;
+    /// A bot of any workspace (its webhook names it by id).
+    async fn telegram_bot(&self, id: uuid::Uuid) -> StoreResult<telegram::TelegramBot>;
+    /// Writes its names, channel, settings, webhook secret and switch; `NotFound` when it is not
+    /// the workspace's.
+    async fn update_telegram_bot(&self, bot: &telegram::TelegramBot) -> StoreResult<()>;
+    async fn delete_telegram_bot(&self, workspace: WorkspaceId, id: uuid::Uuid) -> StoreResult<()>;
+    /// Takes or keeps the right to poll a bot until `until` for `node`: true when this node
+    /// polls it now (nobody else does, or the other's lease ran out).
+    async fn claim_telegram_poll(
+        &self,
+        bot: uuid::Uuid,
+        node: uuid::Uuid,
+        until: Timestamp,
+        now: Timestamp,
+    ) -> StoreResult<bool>;
+    /// Records updates `(update_id, body)` (those seen before are left alone) and moves the
+    /// poll offset forward to `next_offset`, in one transaction; answers how many were new.
+    async fn record_telegram_updates(
+        &self,
+        bot: uuid::Uuid,
+        updates: &[(i64, String)],
+        next_offset: Option<i64>,
+        now: Timestamp,
+    ) -> StoreResult<u64>;
+    /// Recorded updates not yet handled, oldest first.
+    async fn pending_telegram_updates(&self, bot: uuid::Uuid, limit: u32) -> StoreResult<Vec<telegram::TelegramUpdate>>;
+    async fn mark_telegram_update(&self, bot: uuid::Uuid, update_id: i64, at: Timestamp) -> StoreResult<()>;
+    async fn telegram_chat(&self, bot: uuid::Uuid, chat_id: i64) -> StoreResult<Option<telegram::TelegramChat>>;
+    /// Writes a chat whole (made when new).
+    async fn save_telegram_chat(&self, chat: &telegram::TelegramChat) -> StoreResult<()>;
+    /// A contact's chats with the workspace's bots, the latest first.
+    async fn telegram_chats_of_visitor(&self, visitor: VisitorId) -> StoreResult<Vec<telegram::TelegramChat>>;
+    /// A bot's chats in its own stage (menu, question) idle since before `before`.
+    async fn idle_telegram_chats(
+        &self,
+        bot: uuid::Uuid,
+        before: Timestamp,
+        limit: u32,
+    ) -> StoreResult<Vec<telegram::TelegramChat>>;
+}
+
 /// The whole store, as the application holds it.
 #[async_trait]
 pub trait Store:
@@ -614,6 +666,7 @@ pub trait Store:
     + EventStore
     + WebhookStore
     + OutboxStore
+    + TelegramStore
     + Send
     + Sync
     + 'static
