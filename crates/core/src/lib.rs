@@ -30,6 +30,7 @@ pub mod routing;
 pub mod scheduler;
 pub mod sealing;
 pub mod sites;
+pub mod telegram;
 pub mod tokens;
 pub mod triggers;
 pub mod views;
@@ -144,6 +145,8 @@ pub struct App {
     /// Whether some endpoint is enabled (as the worker last read it, or set at once when one is
     /// made or switched on here): without one, a commit does not wake the worker.
     pub webhooks_exist: Arc<std::sync::atomic::AtomicBool>,
+    /// How Telegram is reached.
+    pub telegram: Arc<dyn telegram::api::BotApi>,
 }
 
 impl App {
@@ -165,6 +168,7 @@ impl App {
             webhooks: Arc::new(outbox::NoSender),
             outbox_wake: Arc::default(),
             webhooks_exist: Arc::new(std::sync::atomic::AtomicBool::new(true)),
+            telegram: Arc::new(telegram::api::NoBotApi),
         }
     }
 
@@ -178,6 +182,11 @@ impl App {
     /// The same app with `sender` delivering its webhooks.
     pub fn with_webhook_sender(mut self, sender: Arc<dyn outbox::WebhookSender>) -> Self {
         self.webhooks = sender;
+        self
+    }
+
+    pub fn with_bot_api(mut self, api: Arc<dyn telegram::api::BotApi>) -> Self {
+        self.telegram = api;
         self
     }
 }

@@ -184,7 +184,7 @@ impl HttpWebhookSender {
     }
 }
 
-fn rustls_native_certs() -> Vec<rustls::pki_types::CertificateDer<'static>> {
+pub(crate) fn rustls_native_certs() -> Vec<rustls::pki_types::CertificateDer<'static>> {
     let found = rustls_native_certs::load_native_certs();
     for e in &found.errors {
         tracing::debug!(error = %e, "a system certificate could not be read");
@@ -211,7 +211,7 @@ impl WebhookSender for HttpWebhookSender {
 }
 
 /// The error and its causes (a refused connection, a certificate, the address guard).
-fn describe(e: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn describe(e: &(dyn std::error::Error + 'static)) -> String {
     let mut out = e.to_string();
     let mut source = e.source();
     while let Some(s) = source {

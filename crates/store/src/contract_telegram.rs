@@ -108,7 +108,9 @@ pub async fn telegram_bots_updates_and_chats(store: Arc<dyn Store>) {
     store.update_telegram_bot(&changed).await.expect("update");
     assert_eq!(store.telegram_bot(b.id).await.expect("bot").settings, r#"{"topics":[]}"#);
     assert!(!store.enabled_telegram_bots().await.expect("enabled").iter().any(|x| x.id == b.id));
-    assert!(!store.claim_telegram_poll(b.id, a, Timestamp(t.0 + 999_999), Timestamp(t.0 + 999_000)).await.expect("off"));
+    assert!(
+        !store.claim_telegram_poll(b.id, a, Timestamp(t.0 + 999_999), Timestamp(t.0 + 999_000)).await.expect("off")
+    );
     let mut foreign = changed.clone();
     foreign.workspace_id = other.id;
     assert!(matches!(store.update_telegram_bot(&foreign).await, Err(StoreError::NotFound)));

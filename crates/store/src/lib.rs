@@ -13,8 +13,8 @@ pub mod events;
 pub mod migrations;
 pub mod records;
 pub mod search;
-pub mod telegram;
 pub mod sql;
+pub mod telegram;
 mod types;
 
 #[cfg(feature = "contract")]
@@ -632,7 +632,8 @@ pub trait TelegramStore: Send + Sync {
         now: Timestamp,
     ) -> StoreResult<u64>;
     /// Recorded updates not yet handled, oldest first.
-    async fn pending_telegram_updates(&self, bot: uuid::Uuid, limit: u32) -> StoreResult<Vec<telegram::TelegramUpdate>>;
+    async fn pending_telegram_updates(&self, bot: uuid::Uuid, limit: u32)
+    -> StoreResult<Vec<telegram::TelegramUpdate>>;
     async fn mark_telegram_update(&self, bot: uuid::Uuid, update_id: i64, at: Timestamp) -> StoreResult<()>;
     async fn telegram_chat(&self, bot: uuid::Uuid, chat_id: i64) -> StoreResult<Option<telegram::TelegramChat>>;
     /// Writes a chat whole (made when new).

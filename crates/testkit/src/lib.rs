@@ -18,6 +18,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 pub mod proxy;
+pub mod telegram;
 
 pub const ADMIN_PASSWORD: &str = "correct horse battery";
 

@@ -20,6 +20,7 @@ mod refusals;
 mod resume;
 mod shutdown;
 mod support;
+mod telegram;
 mod tools;
 mod trust;
 mod webhooks;
