@@ -69,6 +69,8 @@ pub struct Tick {
     pub sessions_purged: u64,
     /// SLA breaches recorded, auto-close prompts sent, dialogs closed by themselves.
     pub automation: crate::automation::Fired,
+    /// Telegram chats whose bot stage timed out.
+    pub bot_timeouts: usize,
 }
 
 /// Records that this node's operators with a socket are still there.
@@ -90,6 +92,7 @@ pub async fn tick(app: &App) -> Result<Tick, CoreError> {
     done.wait_alerts = assignment::fire_wait_alerts(app, now).await?;
     done.woke = crate::conversation::wake_due(app).await?;
     done.automation = crate::automation::fire_due(app, now).await?;
+    done.bot_timeouts = crate::telegram::inbound::close_idle(app).await?;
     // Unsent uploads are few and not urgent: looked at once a minute.
     if now.0 / 60_000 != (now.0 - app.config.scheduler_tick_ms.max(1)) / 60_000 {
         done.uploads_deleted = crate::files::sweep_unsent(app, now).await?;

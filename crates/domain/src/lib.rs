@@ -21,6 +21,7 @@ pub mod routing;
 pub mod search;
 pub mod site;
 pub mod sniff;
+pub mod telegram;
 pub mod text;
 pub mod time;
 pub mod tools;

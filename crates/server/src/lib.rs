@@ -167,6 +167,9 @@ impl Server {
         let scheduler = tokio::spawn(frontline_core::scheduler::run(self.app.clone(), self.shutdown_tx.subscribe()));
         // What other nodes publish, rendered here (nothing to do without other nodes).
         let publisher = tokio::spawn(frontline_core::publisher::run(self.app.clone(), self.shutdown_tx.subscribe()));
+        // Telegram bots without a webhook, one node polling each.
+        let telegram =
+            tokio::spawn(frontline_core::telegram::poller::run(self.app.clone(), self.shutdown_tx.subscribe()));
         let outbox = self
             .outbox_worker
             .then(|| tokio::spawn(frontline_core::outbox::run(self.app.clone(), self.shutdown_tx.subscribe())));
@@ -179,6 +182,7 @@ impl Server {
         let result = serve::serve(self.listener, router, self.timeouts, stopping, Duration::from_secs(30)).await;
         let _ = scheduler.await;
         let _ = publisher.await;
+        let _ = telegram.await;
         if let Some(outbox) = outbox {
             let _ = outbox.await;
         }

@@ -52,6 +52,8 @@ pub enum ChatStage {
     Question,
     /// Handed to operators: what he writes goes to his dialog.
     Live,
+    /// The bot stage timed out; his next message starts it again.
+    Closed,
 }
 
 impl ChatStage {
@@ -60,6 +62,7 @@ impl ChatStage {
             ChatStage::Menu => "menu",
             ChatStage::Question => "question",
             ChatStage::Live => "live",
+            ChatStage::Closed => "closed",
         }
     }
 
@@ -68,6 +71,7 @@ impl ChatStage {
             "menu" => Some(ChatStage::Menu),
             "question" => Some(ChatStage::Question),
             "live" => Some(ChatStage::Live),
+            "closed" => Some(ChatStage::Closed),
             _ => None,
         }
     }
@@ -351,7 +355,7 @@ macro_rules! sql_telegram_impls {
 
                 async fn idle_telegram_chats(&self, bot: Uuid, before: Timestamp, limit: u32) -> StoreResult<Vec<TelegramChat>> {
                     let sql = q(&["SELECT ", tg::CHAT_COLS, " FROM telegram_chats \
-                        WHERE bot_id = $1 AND stage <> 'live' AND stage_at < $2 ORDER BY stage_at LIMIT $3"]);
+                        WHERE bot_id = $1 AND stage IN ('menu', 'question') AND stage_at < $2 ORDER BY stage_at LIMIT $3"]);
                     let rows = ::sqlx::query(::sqlx::AssertSqlSafe(sql))
                         .bind(bot)
                         .bind(before.0)

@@ -41,6 +41,8 @@ pub struct Options {
     pub limits: Option<frontline_core::limits::RateLimits>,
     /// Changes the configuration before the server is built (production settings).
     pub tweak: Option<fn(&mut Config)>,
+    /// The Telegram Bot API's address (a [`telegram::FakeTelegram`]'s).
+    pub telegram_api: Option<String>,
 }
 
 impl Default for Options {
@@ -53,6 +55,7 @@ impl Default for Options {
             clock: Arc::new(SystemClock),
             limits: None,
             tweak: None,
+            telegram_api: None,
         }
     }
 }
@@ -104,6 +107,9 @@ impl TestApp {
             limits: opts.limits.unwrap_or_default(),
             ..Config::default()
         };
+        if let Some(url) = opts.telegram_api {
+            config.telegram_api = url;
+        }
         if let Some(tweak) = opts.tweak {
             tweak(&mut config);
         }

@@ -7,7 +7,7 @@ use frontline_testkit::telegram::{FakeTelegram, TgUser};
 use serde_json::json;
 use std::time::{Duration, Instant};
 
-const TOKEN: &str = "123456:AAE-test-token";
+const TOKEN: &str = "123456:AAE-test-token-0123456789abcdef";
 
 #[tokio::test]
 async fn the_client_speaks_the_bot_api_as_documented() {
@@ -88,4 +88,167 @@ async fn the_client_speaks_the_bot_api_as_documented() {
     let slow = HttpBotApi::new(&silent_url).expect("client");
     let timed = slow.call(TOKEN, "getMe", json!({}), Duration::from_millis(300)).await.expect_err("silent");
     assert!(matches!(timed, BotApiError::Unreachable(_)), "{timed:?}");
+}
+
+/// The demo workspace's admin as the core's actor.
+async fn admin_actor(app: &frontline_testkit::TestApp) -> frontline_core::auth::OperatorActor {
+    let key = frontline_domain::SiteKey::parse(&app.site_key).expect("key");
+    let ws = app.app.store.site_by_key(&key).await.expect("site").workspace_id;
+    let ops = app.app.store.list_operators(ws).await.expect("operators");
+    let admin = ops.into_iter().find(|o| o.role == frontline_domain::Role::Admin).expect("admin");
+    frontline_core::auth::OperatorActor { operator: admin }
+}
+
+fn sends(tg: &FakeTelegram, method: &str) -> Vec<serde_json::Value> {
+    tg.sent(TOKEN).into_iter().filter(|(m, _)| m == method).map(|(_, p)| p).collect()
+}
+
+#[tokio::test]
+async fn a_chat_picks_a_topic_answers_and_reaches_the_queue_once() {
+    use frontline_core::telegram::bots;
+    use frontline_core::{Clock, FakeClock};
+    let tg = FakeTelegram::start().await;
+    tg.add_bot(TOKEN, 123456, "kitchen_help_bot", "Кухни: помощь");
+    let clock = std::sync::Arc::new(FakeClock::at(frontline_domain::Timestamp(1_800_000_000_000)));
+    let app = frontline_testkit::TestApp::spawn_with(frontline_testkit::Options {
+        telegram_api: Some(tg.url.clone()),
+        clock: clock.clone(),
+        ..Default::default()
+    })
+    .await;
+    let actor = admin_actor(&app).await;
+    let admin = actor.admin().expect("admin");
+
+    // A wrong token is named; a good one connects once.
+    let bad = bots::connect(&app.app, &admin, "123:short", None).await.expect_err("shape");
+    assert!(matches!(bad, frontline_core::CoreError::Invalid { ref field, .. } if field == "token"), "{bad:?}");
+    let unknown = bots::connect(&app.app, &admin, "999999:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw", None).await;
+    assert!(
+        matches!(unknown, Err(frontline_core::CoreError::Invalid { ref reason, .. }) if reason.contains("does not know"))
+    );
+    let bot = bots::connect(&app.app, &admin, TOKEN, None).await.expect("connect");
+    assert_eq!((bot.username.as_str(), bot.mode.as_str()), ("kitchen_help_bot", "polling"));
+    let again = bots::connect(&app.app, &admin, TOKEN, None).await.expect_err("twice");
+    assert!(
+        matches!(again, frontline_core::CoreError::Invalid { ref reason, .. } if reason.contains("connected already"))
+    );
+    assert!(sends(&tg, "deleteWebhook").len() == 1, "polling, never both");
+    // The token is kept sealed.
+    let stored = app.app.store.telegram_bot(bot.id).await.expect("stored");
+    assert!(!stored.token_sealed.contains("AAE-test-token"), "{}", stored.token_sealed);
+
+    let settings = json!({
+        "topics": [
+            {"key": "delivery", "title": {"ru": "Доставка", "en": "Delivery"},
+             "questions": [{"ru": "Номер заказа?", "en": "Order number?"}, {"ru": "Город?", "en": "City?"}]},
+            {"key": "other", "title": {"ru": "Другое", "en": "Other"}}
+        ]
+    });
+    let patch = bots::BotPatch { settings: Some(settings), ..Default::default() };
+    bots::update(&app.app, &admin, bot.id, &patch).await.expect("topics");
+    let bad = bots::BotPatch { settings: Some(json!({"idle_minutes": 0})), ..Default::default() };
+    let refused = bots::update(&app.app, &admin, bot.id, &bad).await.expect_err("idle 0");
+    assert!(
+        matches!(refused, frontline_core::CoreError::Invalid { ref field, .. } if field == "settings.idle_minutes")
+    );
+
+    let wait = Duration::from_secs(10);
+    let maria = TgUser::new(555001, "Мария");
+    // /start: the greeting with the topics as buttons.
+    tg.write(TOKEN, &maria, "/start");
+    let menu = tg.wait_for(TOKEN, "sendMessage", 0, wait, |p| p.get("reply_markup").is_some()).await;
+    assert_eq!(menu["chat_id"], 555001);
+    assert_eq!(menu["reply_markup"]["inline_keyboard"][0][0]["callback_data"], "topic:delivery");
+    assert_eq!(menu["reply_markup"]["inline_keyboard"][0][0]["text"], "Доставка", "in his language");
+    // /start again before choosing: the menu again, and still no dialog anywhere.
+    let before = tg.sent(TOKEN).len();
+    tg.write(TOKEN, &maria, "/start");
+    tg.wait_for(TOKEN, "sendMessage", before, wait, |p| p.get("reply_markup").is_some()).await;
+    let console = app.admin().await;
+    let list: serde_json::Value = console.get("/api/v1/dialogs?status=all").await.json().await.expect("json");
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(0), "the bot stage is not a dialog: {list}");
+
+    // A topic, its two questions, the answers: one dialog with his request, and he is told.
+    let before = tg.sent(TOKEN).len();
+    tg.press(TOKEN, &maria, "topic:delivery", menu["message_id"].as_i64().unwrap_or(1));
+    tg.wait_for(TOKEN, "answerCallbackQuery", before, wait, |_| true).await;
+    tg.wait_for(TOKEN, "sendMessage", before, wait, |p| p["text"] == "Номер заказа?").await;
+    let before = tg.sent(TOKEN).len();
+    tg.write(TOKEN, &maria, "12345");
+    tg.wait_for(TOKEN, "sendMessage", before, wait, |p| p["text"] == "Город?").await;
+    let before = tg.sent(TOKEN).len();
+    tg.write(TOKEN, &maria, "Москва");
+    tg.wait_for(TOKEN, "sendMessage", before, wait, |p| p["text"].as_str().is_some_and(|t| t.contains("оператор")))
+        .await;
+    let list: serde_json::Value = console.get("/api/v1/dialogs?status=all").await.json().await.expect("json");
+    let items = list["items"].as_array().expect("items").clone();
+    assert_eq!(items.len(), 1, "{list}");
+    let dialog = items[0]["id"].as_str().expect("id").to_owned();
+    assert_eq!(items[0]["visitor"]["name"], "Мария");
+    let messages: serde_json::Value =
+        console.get(&format!("/api/v1/dialogs/{dialog}/messages")).await.json().await.expect("json");
+    let first = &messages["items"][0];
+    assert_eq!(first["author"]["kind"], "visitor");
+    assert_eq!(first["body"], "Тема: Доставка\nНомер заказа? — 12345\nГород? — Москва");
+
+    // Then what he writes goes to that dialog; Telegram's resend of an update changes nothing.
+    let before = tg.sent(TOKEN).len();
+    let later = tg.write(TOKEN, &maria, "Когда привезут?");
+    let deadline = Instant::now() + wait;
+    loop {
+        let m: serde_json::Value =
+            console.get(&format!("/api/v1/dialogs/{dialog}/messages")).await.json().await.expect("json");
+        if m["items"].as_array().map(Vec::len) == Some(2) {
+            assert_eq!(m["items"][1]["body"], "Когда привезут?");
+            break;
+        }
+        assert!(Instant::now() < deadline, "his message did not arrive: {m}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(tg.sent(TOKEN).len(), before, "the bot says nothing once operators have the chat");
+    // A resend after the poll confirmed it is dropped by Telegram itself; one that reaches us
+    // anyway (a webhook retried) is recorded under its id already and changes nothing.
+    tg.resend(TOKEN, later.clone());
+    let id = later["update_id"].as_i64().expect("id");
+    let again = [(id, later.to_string())];
+    let recorded = app.app.store.record_telegram_updates(bot.id, &again, None, clock.now()).await.expect("record");
+    assert_eq!(recorded, 0, "seen before");
+    tg.write(TOKEN, &maria, "Спасибо");
+    let deadline = Instant::now() + wait;
+    loop {
+        let m: serde_json::Value =
+            console.get(&format!("/api/v1/dialogs/{dialog}/messages")).await.json().await.expect("json");
+        let bodies: Vec<&str> =
+            m["items"].as_array().expect("items").iter().filter_map(|x| x["body"].as_str()).collect();
+        if bodies.contains(&"Спасибо") {
+            assert_eq!(bodies.iter().filter(|b| **b == "Когда привезут?").count(), 1, "the resend stored nothing");
+            break;
+        }
+        assert!(Instant::now() < deadline, "{bodies:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    // Someone who stops answering the bot: after its limit the bot stage closes, he is told,
+    // and nothing reached the queue.
+    let ivan = TgUser {
+        id: 555002,
+        first_name: "Ivan".into(),
+        username: Some("ivan".into()),
+        language_code: Some("en".into()),
+    };
+    let before = tg.sent(TOKEN).len();
+    tg.write(TOKEN, &ivan, "hello");
+    let menu = tg.wait_for(TOKEN, "sendMessage", before, wait, |p| p["chat_id"] == 555002).await;
+    assert_eq!(menu["reply_markup"]["inline_keyboard"][0][0]["text"], "Delivery", "in his language");
+    clock.advance_ms(29 * 60_000);
+    assert_eq!(app.tick().await.bot_timeouts, 0, "not yet");
+    clock.advance_ms(2 * 60_000);
+    let before = tg.sent(TOKEN).len();
+    assert_eq!(app.tick().await.bot_timeouts, 1);
+    let told = tg.wait_for(TOKEN, "sendMessage", before, wait, |p| p["chat_id"] == 555002).await;
+    assert!(told["text"].as_str().is_some_and(|t| t.contains("/start")), "{told}");
+    assert_eq!(app.tick().await.bot_timeouts, 0, "once");
+    let list: serde_json::Value = console.get("/api/v1/dialogs?status=all").await.json().await.expect("json");
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(1), "only Maria's dialog");
+    app.stop().await;
 }
