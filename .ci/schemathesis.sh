@@ -40,7 +40,9 @@ fi
 
 WORK="$(mktemp -d)"
 SERVER_PID=""
+TG_PID=""
 stop() {
+  if [ -n "$TG_PID" ]; then kill "$TG_PID" 2>/dev/null || true; fi
   if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
     kill "$SERVER_PID" 2>/dev/null || true
     wait "$SERVER_PID" 2>/dev/null || true
@@ -55,6 +57,12 @@ export FRONTLINE_ADMIN_PASSWORD="schemathesis-$RANDOM-$RANDOM"
 mkdir -p "$REPORT_DIR"
 REPORT_DIR="$(cd "$REPORT_DIR" && pwd)"
 SERVER_LOG="$REPORT_DIR/server.log"
+
+# Telegram is a refusing stand-in on loopback (.ci/telegram_refuses.py): nothing leaves the machine.
+TG_PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+python3 .ci/telegram_refuses.py "$TG_PORT" &
+TG_PID=$!
+export FRONTLINE_TELEGRAM_API="http://127.0.0.1:$TG_PORT"
 
 echo "== server: $BIN on $BASE (log in $SERVER_LOG)"
 RUST_LOG="${RUST_LOG:-warn}" "$BIN" serve --listen "127.0.0.1:$PORT" --data "$WORK/data" \

@@ -173,6 +173,18 @@ pub async fn pass(app: &App) -> Result<usize, CoreError> {
     if n == 0 {
         return Ok(0);
     }
+    // Telegram messages go their own way (the bot's API); webhooks below.
+    let (telegram, jobs): (Vec<OutboxJob>, Vec<OutboxJob>) = jobs.into_iter().partition(|j| j.kind == "telegram");
+    let telegram_results: Vec<(OutboxJob, JobAttempt, JobNext, bool, Option<String>)> =
+        futures_util::stream::iter(telegram)
+            .map(|job| async move {
+                let sent = crate::telegram::outbound::deliver(app, &job).await;
+                let fresh = if job.body.is_none() { sent.body } else { None };
+                (job, sent.attempt, sent.next, sent.delivered, fresh)
+            })
+            .buffer_unordered(IN_FLIGHT)
+            .collect()
+            .await;
     // The endpoints of the pass, read once each.
     let mut endpoints: HashMap<uuid::Uuid, Option<WebhookEndpoint>> = HashMap::new();
     for job in &jobs {
@@ -203,7 +215,7 @@ pub async fn pass(app: &App) -> Result<usize, CoreError> {
             (job, endpoint, body)
         })
         .collect();
-    let results: Vec<(OutboxJob, JobAttempt, JobNext, bool, Option<String>)> = futures_util::stream::iter(work)
+    let mut results: Vec<(OutboxJob, JobAttempt, JobNext, bool, Option<String>)> = futures_util::stream::iter(work)
         .map(|(job, endpoint, body): Work| async move {
             let fresh = if job.body.is_none() { body.clone().and_then(Result::ok) } else { None };
             let (attempt, next, delivered) = deliver(app, &job, endpoint.as_ref(), body).await;
@@ -212,6 +224,7 @@ pub async fn pass(app: &App) -> Result<usize, CoreError> {
         .buffer_unordered(IN_FLIGHT)
         .collect()
         .await;
+    results.extend(telegram_results);
     // A first attempt's body is kept with its report: every later attempt and replay sends
     // the same bytes. (A worker that dies before reporting leaves no body: the redelivery
     // renders it again.)
@@ -219,7 +232,9 @@ pub async fn pass(app: &App) -> Result<usize, CoreError> {
         results.iter().map(|(j, a, next, _, fresh)| (j.clone(), fresh.clone(), a.clone(), *next)).collect();
     let done = app.store.report_jobs(claim, &reports, Timestamp(app.clock.now().0 - DISABLE_AFTER_MS)).await?;
     for ((job, _, _, delivered, _), report) in results.iter().zip(done) {
-        app.metrics.webhook_attempt(*delivered);
+        if job.kind == "webhook" {
+            app.metrics.webhook_attempt(*delivered);
+        }
         if report.stale {
             tracing::warn!(job = job.pos, "a delivery's claim ran out before its report; it will be sent again");
         }

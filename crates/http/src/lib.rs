@@ -13,6 +13,7 @@ pub mod queue;
 pub mod state;
 pub mod tools;
 pub mod web;
+pub mod telegram;
 pub mod webhooks;
 pub mod widget;
 pub mod wire;
@@ -80,6 +81,8 @@ pub fn router(state: HttpState) -> Router {
         .route("/triggers/{id}", patch(automation::update_trigger).delete(automation::delete_trigger))
         .route("/sites", get(console::list_sites))
         .route("/sites/{id}", patch(console::update_site))
+        .route("/telegram/bots", get(telegram::list).post(telegram::connect))
+        .route("/telegram/bots/{id}", patch(telegram::update).delete(telegram::delete))
         .route("/webhooks", get(webhooks::list).post(webhooks::create))
         .route("/webhooks/catalogue", get(webhooks::catalogue))
         .route("/webhooks/{id}", patch(webhooks::update).delete(webhooks::delete))

@@ -3,7 +3,7 @@
 
 use crate::error::{ApiErrorBody, ErrorCode};
 use crate::wire::Limits;
-use crate::{automation, channels, console, operators, queue, tools, webhooks, widget};
+use crate::{automation, channels, console, operators, queue, telegram, tools, webhooks, widget};
 use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 
@@ -28,6 +28,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         operators::deactivate, operators::reactivate, operators::set_role, operators::reset_password,
         operators::change_password, operators::list_sessions, operators::end_session, operators::end_other_sessions,
         operators::audit_log,
+        telegram::list, telegram::connect, telegram::update, telegram::delete,
         webhooks::list, webhooks::catalogue, webhooks::create, webhooks::update, webhooks::delete, webhooks::secret,
         webhooks::rotate, webhooks::test, webhooks::deliveries, webhooks::delivery, webhooks::replay,
     ),

@@ -392,11 +392,10 @@ async fn write_events(conn: &mut SqliteConnection, events: &[NewEvent]) -> Store
             bind(&mut args, e.payload_text())?;
         }
         sqlx::query_with(AssertSqlSafe(sql), args).execute(&mut *conn).await.map_err(map_err)?;
-        let fan_out = format!(
-            "{}WHERE ev.id IN ({})",
-            sql::FAN_OUT,
+        let fan_out = sql::fan_out(&format!(
+            "ev.id IN ({})",
             (1..=chunk.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
-        );
+        ));
         let mut args = SqliteArguments::default();
         for e in chunk {
             bind(&mut args, e.id)?;

@@ -697,16 +697,31 @@ pub const SELECT_TRIGGER_VIEWS: &str = "SELECT trigger_id, shown_at FROM trigger
 pub const EVENT_COLS: &str = "pos, id, workspace_id, kind, dialog_id, subject_id, actor_kind, actor_id, at, payload";
 pub const INSERT_EVENT: &str = "INSERT INTO events (id, workspace_id, kind, dialog_id, subject_id, actor_kind, actor_id, \
      at, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
-/// One outbox job per enabled endpoint subscribed to an event's kind, for the events the
-/// `WHERE` that follows selects. Jobs of one endpoint go in the order of their dialog (or,
-/// without one, of their subject).
-pub const FAN_OUT: &str = "INSERT INTO outbox (workspace_id, kind, target_id, event_id, event_kind, order_key, \
-     due_at, created_at) \
-     SELECT ev.workspace_id, 'webhook', s.endpoint_id, ev.id, ev.kind, COALESCE(ev.dialog_id, ev.subject_id, ev.id), \
-     ev.at, ev.at \
+/// The outbox jobs the events a filter selects make (the filter follows each part, so it comes
+/// twice: see [`fan_out`]):
+/// - one per enabled webhook endpoint subscribed to an event's kind; jobs of one endpoint go in
+///   the order of their dialog (or, without one, of their subject);
+/// - one per live Telegram chat of the dialog's contact for a message not written by him (the
+///   worker sends those the contact may read: never notes, which are `note.created` anyway, nor
+///   lines for operators only); in the order of the dialog.
+pub const FAN_OUT_INTO: &str = "INSERT INTO outbox (workspace_id, kind, target_id, event_id, event_kind, order_key, \
+     due_at, created_at) ";
+pub const FAN_OUT_WEBHOOKS: &str = "SELECT ev.workspace_id, 'webhook', s.endpoint_id, ev.id, ev.kind, \
+     COALESCE(ev.dialog_id, ev.subject_id, ev.id), ev.at, ev.at \
      FROM events ev JOIN webhook_subscriptions s ON s.workspace_id = ev.workspace_id AND s.kind = ev.kind \
-     JOIN webhook_endpoints e ON e.id = s.endpoint_id AND e.enabled ";
-q!(FAN_OUT_EVENT, FAN_OUT, "WHERE ev.id = $1");
+     JOIN webhook_endpoints e ON e.id = s.endpoint_id AND e.enabled WHERE ";
+pub const FAN_OUT_TELEGRAM: &str = " UNION ALL SELECT ev.workspace_id, 'telegram', tc.bot_id, ev.id, ev.kind, ev.dialog_id, \
+     ev.at, ev.at \
+     FROM events ev JOIN dialogs d ON d.id = ev.dialog_id \
+     JOIN telegram_chats tc ON tc.visitor_id = d.visitor_id AND tc.stage = 'live' \
+     JOIN telegram_bots b ON b.id = tc.bot_id AND b.enabled \
+     WHERE ev.kind = 'message.created' AND ev.actor_kind <> 'visitor' AND ";
+q!(FAN_OUT_EVENT, FAN_OUT_INTO, FAN_OUT_WEBHOOKS, "ev.id = $1", FAN_OUT_TELEGRAM, "ev.id = $1");
+
+/// The fan-out for the events `filter` selects (an expression on `ev`).
+pub fn fan_out(filter: &str) -> String {
+    format!("{FAN_OUT_INTO}{FAN_OUT_WEBHOOKS}{filter}{FAN_OUT_TELEGRAM}{filter}")
+}
 q!(
     SELECT_EVENTS_AFTER,
     "SELECT ",
@@ -728,7 +743,9 @@ pub const WEBHOOK_COLS: &str = "id, workspace_id, url, description, events, secr
 q!(SELECT_WEBHOOKS, "SELECT ", WEBHOOK_COLS, " FROM webhook_endpoints WHERE workspace_id = $1 ORDER BY created_at, id");
 q!(SELECT_WEBHOOK, "SELECT ", WEBHOOK_COLS, " FROM webhook_endpoints WHERE workspace_id = $1 AND id = $2");
 q!(SELECT_WEBHOOK_BY_ID, "SELECT ", WEBHOOK_COLS, " FROM webhook_endpoints WHERE id = $1");
-pub const ANY_ENABLED_WEBHOOK: &str = "SELECT id FROM webhook_endpoints WHERE enabled LIMIT 1";
+/// Whether the outbox has anyone to deliver to: an enabled endpoint or Telegram bot.
+pub const ANY_ENABLED_WEBHOOK: &str = "SELECT id FROM webhook_endpoints WHERE enabled \
+     UNION ALL SELECT id FROM telegram_bots WHERE enabled LIMIT 1";
 pub const COUNT_WEBHOOKS: &str = "SELECT COUNT(*) FROM webhook_endpoints WHERE workspace_id = $1";
 /// The same binds as `UPDATE_WEBHOOK`, then `$13` created_at.
 pub const INSERT_WEBHOOK: &str = "INSERT INTO webhook_endpoints (workspace_id, id, url, description, events, secret, \

@@ -286,6 +286,16 @@ const ROWS: &[Row] = &[
         body: |_, _| json!({"client_id": uuid::Uuid::now_v7().to_string(), "name": "Ирина", "email": "irina@example.com", "question": "Когда откроетесь?"}),
     },
     Row { method: "get", path: "/widget/v1/availability", rule: Rule::Widget, body: none },
+    Row { method: "get", path: "/api/v1/telegram/bots", rule: Rule::Admin, body: none },
+    Row {
+        method: "post",
+        path: "/api/v1/telegram/bots",
+        rule: Rule::Admin,
+        // A token the fake Bot API does not know: a refusal of the token, once the role passes.
+        body: |_, _| json!({"token": "42:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}),
+    },
+    Row { method: "patch", path: "/api/v1/telegram/bots/{id}", rule: Rule::Admin, body: |_, _| json!({"enabled": true}) },
+    Row { method: "delete", path: "/api/v1/telegram/bots/{id}", rule: Rule::Admin, body: none },
     Row { method: "get", path: "/api/v1/webhooks", rule: Rule::Admin, body: none },
     Row { method: "get", path: "/api/v1/webhooks/catalogue", rule: Rule::Admin, body: none },
     Row {
@@ -325,6 +335,24 @@ struct Ids {
     webhook: String,
     /// A delivery of `webhook` (its test send), for `{delivery}`.
     delivery: String,
+    /// A Telegram bot of the workspace.
+    bot: String,
+}
+
+/// The fake Bot API the matrix's bots are connected through.
+static TELEGRAM: tokio::sync::OnceCell<frontline_testkit::telegram::FakeTelegram> = tokio::sync::OnceCell::const_new();
+
+/// Connects a new bot for `admin`'s workspace (each with a token of its own).
+async fn bot(admin: &OperatorClient) -> String {
+    static NEXT: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(700_000);
+    let tg = TELEGRAM.get().expect("the fake Bot API");
+    let id = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let token = format!("{id}:AAE-matrix-token-0123456789abcdef");
+    tg.add_bot(&token, id, &format!("matrix_{id}_bot"), "Matrix");
+    created(admin.post("/api/v1/telegram/bots", json!({"token": token})).await, "bot").await["id"]
+        .as_str()
+        .expect("id")
+        .to_owned()
 }
 
 struct Fixture {
@@ -412,6 +440,7 @@ async fn resources(app: &TestApp, admin: &OperatorClient, channel: &str, victim:
     let site = sites["items"][0]["id"].as_str().expect("the workspace's site").to_owned();
     let (webhook, delivery) = webhook_with_delivery(admin).await;
     Ids {
+        bot: bot(admin).await,
         webhook,
         delivery,
         site,
@@ -453,6 +482,7 @@ fn id_for(path: &str, ids: &Ids) -> String {
         "attachments" => ids.file.clone(),
         "sites" => ids.site.clone(),
         "webhooks" => ids.webhook.clone(),
+        "bots" => ids.bot.clone(),
         other => panic!("no fixture for {{id}} of {other:?} ({path})"),
     }
 }
@@ -543,7 +573,13 @@ async fn every_operation_answers_every_role_as_documented() {
         widget_uploads: frontline_core::limits::Rate::per_minute(1000),
         ..Default::default()
     };
-    let app = TestApp::spawn_with(frontline_testkit::Options { limits: Some(limits), ..Default::default() }).await;
+    let tg = TELEGRAM.get_or_init(frontline_testkit::telegram::FakeTelegram::start).await;
+    let app = TestApp::spawn_with(frontline_testkit::Options {
+        limits: Some(limits),
+        telegram_api: Some(tg.url.clone()),
+        ..Default::default()
+    })
+    .await;
     let admin = app.admin().await;
 
     // Every operation of the document has a row, and every row an operation.
@@ -638,6 +674,7 @@ async fn every_operation_answers_every_role_as_documented() {
         file: uuid::Uuid::now_v7().to_string(),
         webhook: String::new(),
         delivery: String::new(),
+        bot: bot(&boris).await,
     };
     let (webhook, delivery) = webhook_with_delivery(&boris).await;
     let foreign = Ids { webhook, delivery, ..foreign };

@@ -228,6 +228,37 @@ async fn a_chat_picks_a_topic_answers_and_reaches_the_queue_once() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 
+    // Operators answer in the console: the reply reaches him in Telegram (through the outbox);
+    // a note never does. Telegram's 429 is waited out as long as it says.
+    tg.fail_next(TOKEN, "sendMessage", 1, 429, "Too Many Requests: retry after 2", Some(2));
+    let before = tg.sent(TOKEN).len();
+    let note = json!({"client_id": "n1", "body": "Внутренняя заметка", "internal": true});
+    assert_eq!(console.post(&format!("/api/v1/dialogs/{dialog}/messages"), note).await.status(), 201);
+    let reply = json!({"client_id": "r1", "body": "Привезём завтра до 18:00"});
+    assert_eq!(console.post(&format!("/api/v1/dialogs/{dialog}/messages"), reply).await.status(), 201);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(tg.sent(TOKEN).len(), before, "refused with 429: nothing sent yet");
+    clock.advance_ms(2_500);
+    let got = tg.wait_for(TOKEN, "sendMessage", before, wait, |p| p["chat_id"] == 555001).await;
+    assert_eq!(got["text"], "Привезём завтра до 18:00");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let texts: Vec<String> = sends(&tg, "sendMessage").iter().filter_map(|p| p["text"].as_str().map(str::to_owned)).collect();
+    assert!(!texts.iter().any(|t| t.contains("Внутренняя")), "a note reached Telegram: {texts:?}");
+    assert_eq!(texts.iter().filter(|t| t.contains("Привезём")).count(), 1, "sent once");
+    // He blocked the bot: the next reply is refused (403) and his chat is marked unreachable.
+    tg.block(TOKEN, 555001);
+    let reply = json!({"client_id": "r2", "body": "Вы здесь?"});
+    assert_eq!(console.post(&format!("/api/v1/dialogs/{dialog}/messages"), reply).await.status(), 201);
+    let deadline = Instant::now() + wait;
+    loop {
+        let chat = app.app.store.telegram_chat(bot.id, 555001).await.expect("chat").expect("exists");
+        if chat.unreachable_at.is_some() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the chat was not marked unreachable");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
     // Someone who stops answering the bot: after its limit the bot stage closes, he is told,
     // and nothing reached the queue.
     let ivan = TgUser {
