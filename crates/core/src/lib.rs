@@ -79,6 +79,9 @@ pub struct CoreConfig {
     pub webhook_limit: u32,
     /// Seals secrets kept at rest (bot tokens); `None`: connecting a bot is refused.
     pub seal_key: Option<sealing::SealKey>,
+    /// Where this server is reached from outside (`https://chat.example.com`): with https,
+    /// Telegram posts updates there (a webhook) instead of being polled.
+    pub public_url: Option<String>,
 }
 
 impl App {
@@ -110,6 +113,7 @@ impl Default for CoreConfig {
             webhooks_allow_private: false,
             webhook_limit: 20,
             seal_key: None,
+            public_url: None,
         }
     }
 }
@@ -147,6 +151,8 @@ pub struct App {
     pub webhooks_exist: Arc<std::sync::atomic::AtomicBool>,
     /// How Telegram is reached.
     pub telegram: Arc<dyn telegram::api::BotApi>,
+    /// One handler at a time per bot on this node (updates posted by webhook).
+    pub telegram_locks: Arc<telegram::Locks>,
 }
 
 impl App {
@@ -169,6 +175,7 @@ impl App {
             outbox_wake: Arc::default(),
             webhooks_exist: Arc::new(std::sync::atomic::AtomicBool::new(true)),
             telegram: Arc::new(telegram::api::NoBotApi),
+            telegram_locks: Arc::default(),
         }
     }
 

@@ -114,6 +114,7 @@ pub fn router(state: HttpState) -> Router {
         .nest("/api/v1", api)
         .nest("/widget/v1", widget_api)
         .route("/api/openapi.json", get(openapi_json))
+        .route("/telegram/v1/bots/{id}/updates", post(telegram::webhook))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))

@@ -90,3 +90,24 @@ pub async fn delete(
     bots::delete(&s.app, &admin.admin()?, bot_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// `POST /telegram/v1/bots/{id}/updates`: where Telegram posts a bot's updates when the server
+/// is reached over https (`setWebhook` with a secret). Not part of the API document: Telegram
+/// is its only caller. A wrong or missing `X-Telegram-Bot-Api-Secret-Token` is 401 and stores
+/// nothing; a recorded update is 200 at once (it is handled just after).
+pub async fn webhook(
+    State(s): State<HttpState>,
+    Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> ApiResult<StatusCode> {
+    let Ok(id) = id.parse::<uuid::Uuid>() else {
+        return Err(ApiError::new(ErrorCode::Unauthenticated, "Unknown bot or secret."));
+    };
+    let secret = headers.get("x-telegram-bot-api-secret-token").and_then(|v| v.to_str().ok());
+    if bots::receive(&s.app, id, secret, &body).await? {
+        Ok(StatusCode::OK)
+    } else {
+        Err(ApiError::new(ErrorCode::Unauthenticated, "Unknown bot or secret."))
+    }
+}

@@ -121,6 +121,7 @@ impl Server {
             event_retention_ms: config.event_retention_ms,
             webhooks_allow_private: config.webhooks_allow_private,
             seal_key: Some(seal_key(config)?),
+            public_url: config.public_url.clone(),
             ..CoreConfig::default()
         };
         let sender =

@@ -111,6 +111,12 @@ pub async fn connect(
         }
     };
     let id = uuid::Uuid::now_v7();
+    // Behind https, Telegram posts updates to us; otherwise they are polled.
+    let webhook = webhook_url(app, id);
+    let secret = match webhook {
+        Some(_) => Some(crate::tokens::new_token()?.chars().filter(|c| c.is_ascii_alphanumeric()).take(48).collect::<String>()),
+        None => None,
+    };
     let bot = TelegramBot {
         id,
         workspace_id: ws,
@@ -120,7 +126,7 @@ pub async fn connect(
         token_sealed: key.seal(token, id.as_bytes())?,
         channel_id,
         settings: serde_json::to_string(&BotSettings::default()).unwrap_or_else(|_| "{}".into()),
-        webhook_secret: None,
+        webhook_secret: secret.clone(),
         update_offset: 0,
         enabled: true,
         created_at: app.clock.now(),
@@ -132,12 +138,64 @@ pub async fn connect(
         }
         Err(e) => return Err(e.into()),
     }
-    // Updates are polled: a webhook someone set elsewhere would take them.
-    if let Err(e) = api::delete_webhook(app.telegram.as_ref(), token).await {
-        tracing::warn!(bot = %id, error = %e, "telegram: deleteWebhook failed; polling will retry");
+    match (&webhook, &secret) {
+        (Some(url), Some(secret)) => {
+            if let Err(e) = api::set_webhook(app.telegram.as_ref(), token, url, secret).await {
+                // Not connected half-way: the row goes, and the admin is told.
+                let _ = app.store.delete_telegram_bot(ws, id).await;
+                return Err(match e {
+                    BotApiError::Unreachable(why) => CoreError::Unavailable(format!("Telegram could not be reached: {why}")),
+                    BotApiError::Refused { description, .. } => {
+                        bad_token(&format!("Telegram refused the webhook {url}: {description}"))
+                    }
+                });
+            }
+        }
+        // Updates are polled: a webhook someone set elsewhere would take them.
+        _ => {
+            if let Err(e) = api::delete_webhook(app.telegram.as_ref(), token).await {
+                tracing::warn!(bot = %id, error = %e, "telegram: deleteWebhook failed; polling will retry");
+            }
+        }
     }
     tracing::info!(bot = %id, username = %bot.username, "telegram bot connected");
     Ok(BotView::of(&bot))
+}
+
+/// Where Telegram posts a bot's updates when this server is reached over https.
+fn webhook_url(app: &App, bot: uuid::Uuid) -> Option<String> {
+    let base = app.config.public_url.as_deref()?.trim_end_matches('/');
+    base.starts_with("https://").then(|| format!("{base}/telegram/v1/bots/{bot}/updates"))
+}
+
+/// An update Telegram posted to a bot's webhook: recorded (once) when the secret matches,
+/// then handled in the background. `Ok(false)`: not this bot's secret (nothing stored).
+pub async fn receive(app: &App, bot_id: uuid::Uuid, secret: Option<&str>, body: &[u8]) -> Result<bool, CoreError> {
+    let bot = match app.store.telegram_bot(bot_id).await {
+        Ok(b) => b,
+        Err(StoreError::NotFound) => return Ok(false),
+        Err(e) => return Err(e.into()),
+    };
+    let (Some(expected), Some(given)) = (bot.webhook_secret.as_deref(), secret) else { return Ok(false) };
+    if !crate::tokens::constant_time_eq(expected.as_bytes(), given.as_bytes()) || !bot.enabled {
+        return Ok(false);
+    }
+    let update: serde_json::Value = serde_json::from_slice(body)
+        .map_err(|e| CoreError::Invalid { field: "update".into(), reason: format!("not JSON: {e}") })?;
+    let Some(update_id) = update.get("update_id").and_then(serde_json::Value::as_i64) else {
+        return Err(CoreError::Invalid { field: "update_id".into(), reason: "missing".into() });
+    };
+    app.store.record_telegram_updates(bot.id, &[(update_id, update.to_string())], None, app.clock.now()).await?;
+    // Telegram is answered now; the update is handled after (in order, one run per bot here).
+    let app = app.clone();
+    tokio::spawn(async move {
+        let lock = app.telegram_locks.lock(bot.id);
+        let _held = lock.lock().await;
+        if let Err(e) = crate::telegram::inbound::handle_pending(&app, &bot).await {
+            tracing::warn!(bot = %bot.id, error = %e, "telegram: handling a posted update failed; the next one retries");
+        }
+    });
+    Ok(true)
 }
 
 /// The workspace's bots.

@@ -283,3 +283,53 @@ async fn a_chat_picks_a_topic_answers_and_reaches_the_queue_once() {
     assert_eq!(list["items"].as_array().map(Vec::len), Some(1), "only Maria's dialog");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn behind_https_updates_come_by_webhook_with_their_secret() {
+    use frontline_core::telegram::bots;
+    let tg = FakeTelegram::start().await;
+    tg.add_bot(TOKEN, 123456, "kitchen_help_bot", "Кухни: помощь");
+    let app = frontline_testkit::TestApp::spawn_with(frontline_testkit::Options {
+        telegram_api: Some(tg.url.clone()),
+        tweak: Some(|c| c.public_url = Some("https://chat.example.com".into())),
+        ..Default::default()
+    })
+    .await;
+    let actor = admin_actor(&app).await;
+    let bot = bots::connect(&app.app, &actor.admin().expect("admin"), TOKEN, None).await.expect("connect");
+    assert_eq!(bot.mode, "webhook");
+    let url = format!("https://chat.example.com/telegram/v1/bots/{}/updates", bot.id);
+    assert_eq!(tg.webhook(TOKEN).as_deref(), Some(url.as_str()), "setWebhook, not polling");
+    let secret = app.app.store.telegram_bot(bot.id).await.expect("bot").webhook_secret.expect("a secret");
+    let set = sends(&tg, "setWebhook").pop().expect("setWebhook");
+    assert_eq!(set["secret_token"], secret.as_str());
+
+    let http = reqwest::Client::new();
+    let ours = app.url(&format!("/telegram/v1/bots/{}/updates", bot.id));
+    let update = json!({"update_id": 9001, "message": {"message_id": 1, "date": 0, "text": "/start",
+        "from": {"id": 555003, "is_bot": false, "first_name": "Ольга", "language_code": "ru"},
+        "chat": {"id": 555003, "type": "private"}}});
+    let post = |secret: Option<&str>, body: serde_json::Value| {
+        let mut r = http.post(&ours).json(&body);
+        if let Some(s) = secret {
+            r = r.header("X-Telegram-Bot-Api-Secret-Token", s);
+        }
+        r.send()
+    };
+    // A wrong or missing secret: 401, and nothing is kept.
+    assert_eq!(post(Some("wrong"), update.clone()).await.expect("post").status(), 401);
+    assert_eq!(post(None, update.clone()).await.expect("post").status(), 401);
+    assert!(app.app.store.pending_telegram_updates(bot.id, 10).await.expect("pending").is_empty());
+    assert_eq!(app.app.store.telegram_chat(bot.id, 555003).await.expect("chat"), None);
+    // The right one: recorded, answered 200, handled: the menu goes out.
+    assert_eq!(post(Some(&secret), update.clone()).await.expect("post").status(), 200);
+    tg.wait_for(TOKEN, "sendMessage", 0, Duration::from_secs(10), |p| p["chat_id"] == 555003).await;
+    // Telegram posting it again (it did not see our 200): nothing happens twice.
+    assert_eq!(post(Some(&secret), update).await.expect("post").status(), 200);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(sends(&tg, "sendMessage").iter().filter(|p| p["chat_id"] == 555003).count(), 1);
+    // Not JSON: refused, nothing kept.
+    let bad = http.post(&ours).header("X-Telegram-Bot-Api-Secret-Token", &secret).body("{").send().await.expect("post");
+    assert_eq!(bad.status(), 400);
+    app.stop().await;
+}
