@@ -82,6 +82,8 @@ pub struct VisitorView {
     pub page_url: Option<String>,
     pub email: Option<String>,
     pub phone: Option<String>,
+    /// Where he writes from: `widget`, `telegram` or `email`.
+    pub source: String,
 }
 
 impl From<&Visitor> for VisitorView {
@@ -94,6 +96,7 @@ impl From<&Visitor> for VisitorView {
             page_url: v.context.page_url.clone(),
             email: v.email.as_ref().map(|e| e.as_str().to_owned()),
             phone: v.phone.as_ref().map(|p| p.as_str().to_owned()),
+            source: v.source.as_str().to_owned(),
         }
     }
 }

@@ -48,6 +48,27 @@ pub struct VisitorCardView {
     pub pages: Vec<PageViewView>,
     /// His other dialogs the caller sees, newest first.
     pub dialogs: Vec<PastDialogView>,
+    /// Where he writes from: `widget`, `telegram` or `email`.
+    pub source: String,
+    /// His chats with the workspace's Telegram bots, the latest first.
+    pub telegram: Vec<TelegramChatView>,
+}
+
+/// A contact's chat with a Telegram bot, as the visitor card shows it.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct TelegramChatView {
+    /// The bot's username, without `@`.
+    pub bot: String,
+    /// His Telegram username, without `@`.
+    pub username: Option<String>,
+    /// His Telegram language (`ru`, `en`…).
+    pub language: Option<String>,
+    /// `menu`, `question` (with the bot), `live` (with operators) or `closed`.
+    pub stage: String,
+    /// The topic he chose.
+    pub topic: Option<String>,
+    /// Set when a message could not reach him: he blocked the bot.
+    pub unreachable_since: Option<String>,
 }
 
 /// The card of the visitor of a dialog the operator sees.
@@ -81,6 +102,27 @@ async fn card_of(
             preview: d.last_message.map(|m| m.preview),
         })
         .collect();
+    let telegram = if v.source == frontline_domain::ContactSource::Telegram {
+        let bots: HashMap<uuid::Uuid, String> =
+            app.store.telegram_bots(v.workspace_id).await?.into_iter().map(|b| (b.id, b.username)).collect();
+        app.store
+            .telegram_chats_of_visitor(v.id)
+            .await?
+            .into_iter()
+            .filter_map(|c| {
+                Some(TelegramChatView {
+                    bot: bots.get(&c.bot_id)?.clone(),
+                    username: c.username,
+                    language: c.language,
+                    stage: c.stage.as_str().to_owned(),
+                    topic: c.topic,
+                    unreachable_since: c.unreachable_at.map(rfc3339),
+                })
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(VisitorCardView {
         id: v.id.0,
         number: v.number,
@@ -100,6 +142,8 @@ async fn card_of(
             .map(|p| PageViewView { url: p.url, title: p.title, at: rfc3339(p.at) })
             .collect(),
         dialogs,
+        source: v.source.as_str().to_owned(),
+        telegram,
     })
 }
 

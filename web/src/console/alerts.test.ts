@@ -55,7 +55,7 @@ describe('alerts', () => {
   });
 
   it('word notifications in the console\'s language', () => {
-    const d = dialog('d1', { visitor: { id: 'v', number: 42, name: null, city: null, page_url: null }, last_message: { author_kind: 'visitor', preview: 'Нужна кухня', created_at: '2026-01-01T10:00:00Z' } });
+    const d = dialog('d1', { visitor: { id: 'v', number: 42, name: null, city: null, page_url: null, source: 'widget' }, last_message: { author_kind: 'visitor', preview: 'Нужна кухня', created_at: '2026-01-01T10:00:00Z' } });
     expect(notificationText({ kind: 'new_dialog', dialog: d }, makeT('ru'))).toEqual({ title: 'Новый диалог', body: 'Посетитель 42: Нужна кухня' });
     expect(notificationText({ kind: 'waiting', dialog: d }, makeT('en'))).toEqual({ title: 'A dialog has waited too long', body: 'Visitor 42: Нужна кухня' });
     expect(notificationText({ kind: 'message', dialog: d, message: message(3, { body: 'Алло?' }) }, makeT('en'))).toEqual({ title: 'Visitor 42 writes', body: 'Алло?' });

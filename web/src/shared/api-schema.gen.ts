@@ -2358,6 +2358,21 @@ export interface components {
             /** @description At most 20 tags; a new one must be in the dictionary (else `404`) and not archived. */
             tag_ids: components["schemas"]["TagIds"];
         };
+        /** @description A contact's chat with a Telegram bot, as the visitor card shows it. */
+        TelegramChatView: {
+            /** @description The bot's username, without `@`. */
+            bot: string;
+            /** @description His Telegram language (`ru`, `en`…). */
+            language?: string | null;
+            /** @description `menu`, `question` (with the bot), `live` (with operators) or `closed`. */
+            stage: string;
+            /** @description The topic he chose. */
+            topic?: string | null;
+            /** @description Set when a message could not reach him: he blocked the bot. */
+            unreachable_since?: string | null;
+            /** @description His Telegram username, without `@`. */
+            username?: string | null;
+        };
         /** @description At most 1000 characters once invisible characters (bidi controls, zero-width characters) are removed and white space is trimmed; blank is none. */
         TransferComment: string;
         TransferRequest: {
@@ -2447,6 +2462,10 @@ export interface components {
             properties: {
                 [key: string]: string;
             };
+            /** @description Where he writes from: `widget`, `telegram` or `email`. */
+            source: string;
+            /** @description His chats with the workspace's Telegram bots, the latest first. */
+            telegram: components["schemas"]["TelegramChatView"][];
             /** @description Time on site is now minus this. */
             visit_started_at?: string | null;
         };
@@ -2470,6 +2489,8 @@ export interface components {
             /** @description The page he was on when he last opened the widget. */
             page_url?: string | null;
             phone?: string | null;
+            /** @description Where he writes from: `widget`, `telegram` or `email`. */
+            source: string;
         };
         WebhookCreateRequest: {
             /** @description A note for admins, at most 200 characters. */

@@ -55,7 +55,7 @@ export function dialog(id: string, over: Partial<DialogView> = {}): DialogView {
     number: 1,
     status: 'open',
     channel_id: 'c1',
-    visitor: { id: `v-${id}`, number: 42, name: null, city: null, page_url: null },
+    visitor: { id: `v-${id}`, number: 42, name: null, city: null, page_url: null, source: 'widget' },
     last_seq: 0,
     unread_count: 0,
     last_message: null,

@@ -28,7 +28,7 @@ async function mount(visitorName: string | null) {
   const api = fakeApi({
     'GET /api/v1/me': () => ({ operator: anna, workspace: { id: 'w', name: 'W', slug: 'w' }, upload_limits: { max_bytes: 100, max_files: 2, types: ['image/png'] } }),
     'GET /api/v1/dialogs/counts': () => ({ queue: 0, mine: 0, unanswered_mine: 0 }),
-    'GET /api/v1/dialogs': () => ({ items: [dialog(dialogId, { visitor: { id: 'v', number: 42, name: visitorName, city: null, page_url: null } })], next_cursor: null }),
+    'GET /api/v1/dialogs': () => ({ items: [dialog(dialogId, { visitor: { id: 'v', number: 42, name: visitorName, city: null, page_url: null, source: 'widget' } })], next_cursor: null }),
     'GET /api/v1/operators': () => ({ items: [anna, ivan] }),
     'GET /api/v1/channels': () => ({ items: [channel('c1')] }),
     'GET /api/v1/saved-replies': () => ({ items: replies }),
