@@ -138,6 +138,8 @@ pub async fn operator_typing(app: &App, actor: &OperatorActor, id: DialogId) -> 
         d.channel_id,
         d.visitor_id,
     );
+    // A Telegram contact sees "typing…" in his chat too.
+    crate::telegram::outbound::typing(app, &d);
     Ok(())
 }
 

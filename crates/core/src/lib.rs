@@ -153,6 +153,8 @@ pub struct App {
     pub telegram: Arc<dyn telegram::api::BotApi>,
     /// One handler at a time per bot on this node (updates posted by webhook).
     pub telegram_locks: Arc<telegram::Locks>,
+    /// When "typing…" last went to each dialog's Telegram chat from this node.
+    pub telegram_typing: Arc<std::sync::Mutex<std::collections::HashMap<frontline_domain::DialogId, i64>>>,
 }
 
 impl App {
@@ -176,6 +178,7 @@ impl App {
             webhooks_exist: Arc::new(std::sync::atomic::AtomicBool::new(true)),
             telegram: Arc::new(telegram::api::NoBotApi),
             telegram_locks: Arc::default(),
+            telegram_typing: Arc::default(),
         }
     }
 

@@ -130,6 +130,35 @@ async fn attempt(app: &App, job: &OutboxJob) -> Result<Outcome, Failure> {
     Ok(Outcome::Sent { text, message_ids: sent })
 }
 
+/// Shows "typing…" in the contact's Telegram chats while an operator types in his dialog:
+/// at most once per 4 s per dialog (Telegram shows it for about 5 s), in the background, a
+/// failure ignored.
+pub fn typing(app: &App, d: &frontline_domain::Dialog) {
+    let now = app.clock.now().0;
+    {
+        let mut last = app.telegram_typing.lock().unwrap_or_else(|p| p.into_inner());
+        if last.get(&d.id).is_some_and(|at| now - at < 4_000) {
+            return;
+        }
+        // Forget old marks now and then so the map stays small.
+        if last.len() > 10_000 {
+            last.retain(|_, at| now - *at < 4_000);
+        }
+        last.insert(d.id, now);
+    }
+    let (app, visitor) = (app.clone(), d.visitor_id);
+    tokio::spawn(async move {
+        let Ok(chats) = app.store.telegram_chats_of_visitor(visitor).await else { return };
+        for chat in chats.into_iter().filter(|c| c.stage == frontline_store::telegram::ChatStage::Live) {
+            let Ok(bot) = app.store.telegram_bot(chat.bot_id).await else { continue };
+            let Ok(token) = token_of(&app, &bot) else { continue };
+            if let Err(e) = api::send_typing(app.telegram.as_ref(), &token, chat.chat_id).await {
+                tracing::debug!(chat = chat.chat_id, error = %e, "telegram: sendChatAction failed");
+            }
+        }
+    });
+}
+
 /// A message as the contact reads it in Telegram (files are named until they are carried).
 fn text_of(m: &Message) -> String {
     let mut text = m.body.as_str().to_owned();

@@ -245,6 +245,15 @@ async fn a_chat_picks_a_topic_answers_and_reaches_the_queue_once() {
     let texts: Vec<String> = sends(&tg, "sendMessage").iter().filter_map(|p| p["text"].as_str().map(str::to_owned)).collect();
     assert!(!texts.iter().any(|t| t.contains("Внутренняя")), "a note reached Telegram: {texts:?}");
     assert_eq!(texts.iter().filter(|t| t.contains("Привезём")).count(), 1, "sent once");
+    // An operator typing shows as "typing…" in his chat (at most once per few seconds).
+    let dialog_id = frontline_domain::DialogId(dialog.parse().expect("uuid"));
+    let before = tg.sent(TOKEN).len();
+    frontline_core::conversation::operator_typing(&app.app, &actor, dialog_id).await.expect("typing");
+    frontline_core::conversation::operator_typing(&app.app, &actor, dialog_id).await.expect("typing");
+    let action = tg.wait_for(TOKEN, "sendChatAction", before, wait, |_| true).await;
+    assert_eq!((action["chat_id"].as_i64(), action["action"].as_str()), (Some(555001), Some("typing")));
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(tg.sent(TOKEN).iter().skip(before).filter(|(m, _)| m == "sendChatAction").count(), 1, "throttled");
     // He blocked the bot: the next reply is refused (403) and his chat is marked unreachable.
     tg.block(TOKEN, 555001);
     let reply = json!({"client_id": "r2", "body": "Вы здесь?"});
