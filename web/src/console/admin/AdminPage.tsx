@@ -1,7 +1,7 @@
 /**
  * A page beside the dialogs: channels (and a channel's automation), operators, installing the
- * widget, routing rules, proactive messages, tags and categories, saved replies, webhooks, the
- * audit log, one's profile. Unsaved edits on it are asked about before the console leaves it,
+ * widget, routing rules, proactive messages, tags and categories, saved replies, webhooks, Telegram
+ * bots, the audit log, one's profile. Unsaved edits on it are asked about before the console leaves it,
  * and the browser asks before the tab closes or reloads.
  */
 import { useEffect } from 'preact/hooks';
@@ -17,6 +17,7 @@ import { OperatorsAdmin } from './OperatorsAdmin';
 import { RepliesAdmin } from './RepliesAdmin';
 import { RulesAdmin } from './RulesAdmin';
 import { SecurityPage } from './SecurityPage';
+import { TelegramAdmin } from './TelegramAdmin';
 import { TriggersAdmin } from './TriggersAdmin';
 import { WebhooksAdmin } from './WebhooksAdmin';
 
@@ -30,6 +31,7 @@ const PAGES: Record<AdminSection, (props: { channelId?: string | null }) => prea
   tags: LabelsAdmin,
   replies: RepliesAdmin,
   webhooks: WebhooksAdmin,
+  telegram: TelegramAdmin,
   audit: AuditLogAdmin,
   account: SecurityPage,
 };

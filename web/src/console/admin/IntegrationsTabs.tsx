@@ -1,11 +1,11 @@
 /**
  * The pages about connecting Frontline to the outside, side by side: installing the widget on
- * a site, and webhooks (admins). The navigation shows them as one entry, "Integrations".
+ * a site, webhooks and Telegram bots (admins). The navigation shows them as one entry, "Integrations".
  */
 import { PageTabs } from './PageTabs';
 import { useAdmin } from './use-admin';
 
-export function IntegrationsTabs({ current }: { current: 'install' | 'webhooks' }) {
+export function IntegrationsTabs({ current }: { current: 'install' | 'webhooks' | 'telegram' }) {
   const { t } = useAdmin();
   return (
     <PageTabs
@@ -14,6 +14,7 @@ export function IntegrationsTabs({ current }: { current: 'install' | 'webhooks' 
       tabs={[
         ['install', t('install.title')],
         ['webhooks', t('webhooks.title')],
+        ['telegram', t('telegram.title')],
       ]}
       testid="integrations-tab"
     />

@@ -36,6 +36,7 @@ import { AuditLogState } from './audit-state';
 import { generatePassword, type RandomFill } from './people';
 import { rulesRequest, type RuleDraft } from './rules';
 import { SecurityState } from './security-state';
+import { TelegramState } from './telegram';
 import { WebhooksState } from './webhooks';
 
 export interface AdminHost {
@@ -100,6 +101,8 @@ export class AdminState extends Observable {
   readonly security: SecurityState;
   readonly audit: AuditLogState;
   readonly webhooks: WebhooksState;
+  /** The Telegram bots page (`telegram.ts`). */
+  readonly telegram: TelegramState;
 
   constructor(
     private readonly host: AdminHost,
@@ -109,6 +112,7 @@ export class AdminState extends Observable {
     this.security = new SecurityState(host);
     this.audit = new AuditLogState(host);
     this.webhooks = new WebhooksState(host);
+    this.telegram = new TelegramState(host);
   }
 
   private async run<T>(call: () => Promise<T>, done: (value: T) => void): Promise<Problem | null> {

@@ -20,6 +20,7 @@ const LABELS: Record<AdminSection, ConsoleKey> = {
   tags: 'nav.tags',
   replies: 'nav.replies',
   webhooks: 'nav.webhooks',
+  telegram: 'nav.telegram',
   audit: 'nav.audit',
   account: 'nav.account',
 };

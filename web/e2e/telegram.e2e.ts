@@ -1,0 +1,309 @@
+/**
+ * Telegram bots end to end, in a real browser against a real server and a fake Telegram Bot
+ * API, in Russian, the admin at 1366×768.
+ *
+ * A small Node HTTP server on 127.0.0.1 plays Telegram (`POST /bot<token>/<method>`): `getMe`
+ * knows one token (bot 4242, "Кухни: помощь", @kitchen_help_bot) and answers 401 Unauthorized
+ * for any other, `deleteWebhook` is true, `getUpdates` answers an empty page after a second, and
+ * anything else is true. The server runs with FRONTLINE_TELEGRAM_API pointing at it.
+ *
+ * The admin opens Integrations → Telegram (empty: screenshot); a well-shaped token Telegram does
+ * not know is refused under the token field (screenshot); the right one connects the bot, which
+ * is listed with its name, @username, "polling" and the default channel, and its document opens.
+ * Two topics are added (the first with a question) and the idle limit changed (screenshots of
+ * the filled editor), saved, and still there after a reload. The bot is switched off and on. The
+ * page is shot in English too, and axe runs on it. Screenshots go to ../artifacts/screenshots/.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { axeCheck, blocking, type AxeReport } from './axe';
+import { launchBrowser, watchErrors } from './browser';
+import { adminSession, reportFailure, shot, signIn, WAIT, type AdminApi } from './helpers';
+import { startServer, type RunningServer } from './server';
+
+const TOKEN = '4242:AAE-e2e-token-0123456789abcdef';
+/** Of the right shape, unknown to Telegram. */
+const WRONG_TOKEN = '4242:AAE-wrong-token-000000000000';
+const BOT = { id: 4242, is_bot: true, first_name: 'Кухни: помощь', username: 'kitchen_help_bot' };
+
+/** The fake Bot API: keeps every call (token and method) and answers as Telegram would. */
+class FakeTelegram {
+  readonly calls: { token: string; method: string }[] = [];
+  private server: Server;
+  private timers = new Set<NodeJS.Timeout>();
+  url = '';
+
+  constructor() {
+    this.server = createServer((req, res) => void this.handle(req, res));
+  }
+
+  async start(): Promise<void> {
+    await new Promise<void>((done) => this.server.listen(0, '127.0.0.1', done));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t);
+    this.server.closeAllConnections();
+    await new Promise<void>((done) => this.server.close(() => done()));
+  }
+
+  of(method: string, token?: string): { token: string; method: string }[] {
+    return this.calls.filter((c) => c.method === method && (token === undefined || c.token === token));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    for await (const _ of req) {
+      /* the body is not needed */
+    }
+    const m = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(req.url ?? '');
+    const token = m ? decodeURIComponent(m[1]) : '';
+    const method = m?.[2] ?? '';
+    this.calls.push({ token, method });
+    const answer = (status: number, body: unknown) => {
+      if (res.destroyed) return;
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (req.method !== 'POST' || !m) return answer(404, { ok: false, error_code: 404, description: 'Not Found' });
+    if (method === 'getMe') {
+      if (token === TOKEN) return answer(200, { ok: true, result: BOT });
+      return answer(401, { ok: false, error_code: 401, description: 'Unauthorized' });
+    }
+    if (method === 'deleteWebhook') return answer(200, { ok: true, result: true });
+    if (method === 'getUpdates') {
+      // A long poll with nothing new: an empty page after a second.
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        answer(200, { ok: true, result: [] });
+      }, 1_000);
+      this.timers.add(timer);
+      return;
+    }
+    return answer(200, { ok: true, result: true });
+  }
+}
+
+let server: RunningServer;
+let telegram: FakeTelegram;
+let browser: Browser;
+let context: BrowserContext;
+let admin: Page;
+let api: AdminApi;
+let botId = '';
+let defaultChannel: { id: string; name: string };
+const errors: string[] = [];
+const reports: Record<string, AxeReport> = {};
+
+const note = (page: Page, field: string): Locator => page.locator(`[data-testid="field-error"][data-field="${field}"]`);
+const topic = (i: number): Locator => admin.getByTestId('telegram-topic').nth(i);
+
+/** Nothing sticks out sideways: not the page, not the admin page's area, not a card. */
+async function noSidewaysOverflow(page: Page): Promise<void> {
+  const wide = await page.evaluate(() =>
+    [document.documentElement, ...document.querySelectorAll<HTMLElement>('.admin-page, .admin-card, .app-header, .admin-nav, .page-tabs, .telegram-topic')]
+      .filter((el) => el.scrollWidth > el.clientWidth + 1)
+      .map((el) => `${el.className}: ${el.scrollWidth} > ${el.clientWidth}`),
+  );
+  expect(wide).toEqual([]);
+}
+
+/** Scrolls the admin page's own area so that `el` is at its top, for a screenshot. */
+async function scrollToTop(el: Locator): Promise<void> {
+  await el.page().mouse.move(4, 760);
+  await el.evaluate((node) => {
+    const area = node.closest('.admin-page');
+    if (area) area.scrollTop += node.getBoundingClientRect().top - area.getBoundingClientRect().top - 12;
+  });
+}
+
+describe('Telegram: a bot connected in the console, its topics saved and kept, switched off and on', () => {
+  beforeAll(async () => {
+    telegram = new FakeTelegram();
+    await telegram.start();
+    server = await startServer({ env: { FRONTLINE_TELEGRAM_API: telegram.url } });
+    api = (await adminSession(server)).api;
+    const channels = (await api('GET', '/api/v1/channels')).items as { id: string; name: string; is_default: boolean }[];
+    defaultChannel = channels.find((c) => c.is_default) ?? channels[0];
+
+    browser = await launchBrowser();
+    context = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1366, height: 768 } });
+    admin = await context.newPage();
+    watchErrors(admin, 'admin', errors);
+  });
+
+  beforeEach(({ onTestFailed }) => onTestFailed(reportFailure(errors, server)));
+
+  afterAll(async () => {
+    await context?.close().catch(() => {});
+    await browser?.close().catch(() => {});
+    await server?.stop();
+    await telegram?.stop();
+  });
+
+  it('Integrations → Telegram: no bot yet', async () => {
+    await signIn(admin, server);
+    await admin.getByTestId('nav-install').click();
+    await admin.getByTestId('admin-install').waitFor({ timeout: WAIT });
+    await admin.getByTestId('integrations-tab-telegram').click();
+    await admin.getByTestId('telegram-empty').waitFor({ timeout: WAIT });
+    expect(new URL(admin.url()).pathname).toBe('/console/admin/telegram');
+    await expect(admin.getByTestId('telegram-title').textContent()).resolves.toBe('Telegram');
+    await expect(admin.getByTestId('integrations-tab-telegram').getAttribute('aria-current')).resolves.toBe('page');
+    // The navigation marks "Integrations" while one of its tabs is open.
+    await expect(admin.getByTestId('nav-install').getAttribute('aria-current')).resolves.toBe('page');
+    await expect(admin.locator('.page-tabs a').allTextContents()).resolves.toEqual(['Установка виджета', 'Вебхуки', 'Telegram']);
+    await expect(admin.getByTestId('telegram-token').getAttribute('type')).resolves.toBe('password');
+    await expect(admin.getByTestId('telegram-channel').inputValue()).resolves.toBe(defaultChannel.id);
+    await expect(admin.getByTestId('telegram-editor').count()).resolves.toBe(0);
+    await noSidewaysOverflow(admin);
+    // No tab in its hover colour on the picture.
+    await admin.mouse.move(4, 760);
+    await shot(admin, 'telegram-empty-1366.png');
+    reports.empty = await axeCheck(admin, 'telegram, no bot');
+  });
+
+  it('a token Telegram does not know is refused under the token field', async () => {
+    await admin.getByTestId('telegram-token').fill(WRONG_TOKEN);
+    await admin.getByTestId('telegram-connect-submit').click();
+    await expect(note(admin, 'token').textContent({ timeout: WAIT })).resolves.toBe(
+      'Telegram не знает такого токена. Проверьте, что он скопирован целиком, или выпустите новый у @BotFather командой /token.',
+    );
+    await expect(admin.getByTestId('telegram-token').getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect.poll(() => admin.evaluate(() => document.activeElement?.getAttribute('data-testid')), { timeout: WAIT }).toBe('telegram-token');
+    // Telegram was asked, and nothing was connected.
+    expect(telegram.of('getMe', WRONG_TOKEN)).toHaveLength(1);
+    expect((await api('GET', '/api/v1/telegram/bots')).items).toEqual([]);
+    await expect(admin.getByTestId('telegram-empty').isVisible()).resolves.toBe(true);
+    await noSidewaysOverflow(admin);
+    await shot(admin, 'telegram-token-error-1366.png');
+  });
+
+  it('the right token connects the bot: listed with its name, @username, polling and the default channel', async () => {
+    await admin.getByTestId('telegram-token').fill(TOKEN);
+    await expect(note(admin, 'token').count()).resolves.toBe(0);
+    await admin.getByTestId('telegram-connect-submit').click();
+    await expect(admin.getByTestId('telegram-connected').textContent({ timeout: WAIT })).resolves.toBe(
+      'Бот @kitchen_help_bot подключён. Настройте его приветствие и темы ниже.',
+    );
+    await expect(admin.getByTestId('telegram-token').inputValue()).resolves.toBe('');
+    const row = admin.getByTestId('telegram-row');
+    await expect(row.count()).resolves.toBe(1);
+    botId = (await row.getAttribute('data-bot-id')) ?? '';
+    await expect(row.getByTestId('telegram-row-name').textContent()).resolves.toBe('Кухни: помощь');
+    await expect(row.getByTestId('telegram-row-username').textContent()).resolves.toBe('@kitchen_help_bot');
+    await expect(row.getByTestId('telegram-row-mode').textContent()).resolves.toBe('Опрос сервером');
+    await expect(row.getByTestId('telegram-row-channel').textContent()).resolves.toBe(defaultChannel.name);
+    await expect(row.getByTestId('telegram-toggle').isChecked()).resolves.toBe(true);
+    await expect(admin.getByTestId('telegram-editor').getAttribute('data-bot-id')).resolves.toBe(botId);
+    await expect(admin.getByTestId('telegram-editor-title').textContent()).resolves.toBe('Настройки бота @kitchen_help_bot');
+
+    const [listed] = (await api('GET', '/api/v1/telegram/bots')).items;
+    expect(listed).toMatchObject({ id: botId, username: 'kitchen_help_bot', name: 'Кухни: помощь', channel_id: defaultChannel.id, mode: 'polling', enabled: true });
+    // Polling starts: the webhook is dropped first, then updates are read.
+    await expect.poll(() => telegram.of('deleteWebhook', TOKEN).length, { timeout: WAIT }).toBeGreaterThan(0);
+    await expect.poll(() => telegram.of('getUpdates', TOKEN).length, { timeout: WAIT }).toBeGreaterThan(0);
+  });
+
+  it('two topics (one with a question) and a shorter idle limit are saved whole', async () => {
+    await admin.getByTestId('telegram-idle').fill('20');
+    await admin.getByTestId('telegram-topic-add').click();
+    await expect.poll(() => admin.evaluate(() => document.activeElement?.getAttribute('data-testid')), { timeout: WAIT }).toBe('telegram-topic-title-ru');
+    await topic(0).getByTestId('telegram-topic-key').fill('delivery');
+    await topic(0).getByTestId('telegram-topic-title-ru').fill('Доставка');
+    await topic(0).getByTestId('telegram-topic-title-en').fill('Delivery');
+    await topic(0).getByTestId('telegram-question-add').click();
+    await topic(0).getByTestId('telegram-question-ru').fill('Номер заказа?');
+    await topic(0).getByTestId('telegram-question-en').fill('Order number?');
+    await admin.getByTestId('telegram-topic-add').click();
+    await topic(1).getByTestId('telegram-topic-key').fill('returns');
+    await topic(1).getByTestId('telegram-topic-title-ru').fill('Возврат и обмен');
+    await topic(1).getByTestId('telegram-topic-title-en').fill('Returns and exchanges');
+    await expect(topic(1).getByTestId('telegram-topic-channel').inputValue()).resolves.toBe('');
+    await expect(topic(1).getByTestId('telegram-topic-channel').locator('option').first().textContent()).resolves.toBe(`Канал бота (${defaultChannel.name})`);
+    await noSidewaysOverflow(admin);
+
+    // The filled editor: its top (channel, idle limit, texts), then the topics.
+    await scrollToTop(admin.getByTestId('telegram-editor'));
+    await shot(admin, 'telegram-editor-top-1366.png');
+    await scrollToTop(admin.getByTestId('telegram-topics'));
+    await shot(admin, 'telegram-editor-topics-1366.png');
+
+    await admin.getByTestId('telegram-save').click();
+    await expect(admin.getByTestId('telegram-saved').textContent({ timeout: WAIT })).resolves.toBe('Сохранено');
+    await expect(admin.getByTestId('telegram-error').count()).resolves.toBe(0);
+    const [saved] = (await api('GET', '/api/v1/telegram/bots')).items;
+    expect(saved.settings).toMatchObject({
+      idle_minutes: 20,
+      topics: [
+        { key: 'delivery', title: { ru: 'Доставка', en: 'Delivery' }, channel_id: null, questions: [{ ru: 'Номер заказа?', en: 'Order number?' }] },
+        { key: 'returns', title: { ru: 'Возврат и обмен', en: 'Returns and exchanges' }, channel_id: null, questions: [] },
+      ],
+    });
+    expect(saved.settings.greeting).toEqual({ ru: 'Здравствуйте! Выберите, пожалуйста, тему обращения.', en: 'Hello! Please choose what your question is about.' });
+  });
+
+  it('a reload shows them kept', async () => {
+    await admin.reload();
+    const editor = admin.getByTestId('telegram-editor');
+    await editor.waitFor({ timeout: WAIT });
+    await expect(editor.getAttribute('data-bot-id')).resolves.toBe(botId);
+    await expect(admin.getByTestId('telegram-idle').inputValue()).resolves.toBe('20');
+    await expect(admin.getByTestId('telegram-topic-key').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).resolves.toEqual(['delivery', 'returns']);
+    await expect(topic(0).getByTestId('telegram-topic-title-ru').inputValue()).resolves.toBe('Доставка');
+    await expect(topic(1).getByTestId('telegram-topic-title-en').inputValue()).resolves.toBe('Returns and exchanges');
+    await expect(topic(0).getByTestId('telegram-question-ru').inputValue()).resolves.toBe('Номер заказа?');
+    await expect(topic(0).getByTestId('telegram-question-en').inputValue()).resolves.toBe('Order number?');
+    await expect(topic(1).getByTestId('telegram-question').count()).resolves.toBe(0);
+    await expect(admin.getByTestId('telegram-save').isDisabled()).resolves.toBe(true);
+  });
+
+  it('the bot is switched off and on', async () => {
+    const row = admin.getByTestId('telegram-row');
+    const toggle = row.getByTestId('telegram-toggle');
+    await toggle.click();
+    await expect.poll(() => row.getAttribute('data-enabled'), { timeout: WAIT }).toBe('false');
+    await expect(toggle.isChecked()).resolves.toBe(false);
+    await expect(row.locator('.telegram-switch-text').textContent()).resolves.toBe('Выключен');
+    expect((await api('GET', '/api/v1/telegram/bots')).items[0].enabled).toBe(false);
+    await scrollToTop(admin.getByTestId('telegram-list'));
+    await shot(admin, 'telegram-bot-off-1366.png');
+    await toggle.click();
+    await expect.poll(() => row.getAttribute('data-enabled'), { timeout: WAIT }).toBe('true');
+    await expect(toggle.isChecked()).resolves.toBe(true);
+    expect((await api('GET', '/api/v1/telegram/bots')).items[0].enabled).toBe(true);
+    // The document is untouched by the switch.
+    expect((await api('GET', '/api/v1/telegram/bots')).items[0].settings.topics).toHaveLength(2);
+  });
+
+  it('English, and axe finds nothing serious', async () => {
+    await admin.getByTestId('lang-en').click();
+    await expect.poll(() => admin.getByTestId('telegram-editor-title').textContent(), { timeout: WAIT }).toBe('Settings of bot @kitchen_help_bot');
+    await expect(admin.getByTestId('telegram-row-mode').textContent()).resolves.toBe('Polling');
+    await expect(admin.locator('.page-tabs a').allTextContents()).resolves.toEqual(['Installing the widget', 'Webhooks', 'Telegram']);
+    await noSidewaysOverflow(admin);
+    await scrollToTop(admin.getByTestId('telegram-list'));
+    await shot(admin, 'telegram-list-en-1366.png');
+    await scrollToTop(admin.getByTestId('telegram-topics'));
+    await shot(admin, 'telegram-editor-topics-en-1366.png');
+    await admin.getByTestId('lang-ru').click();
+    await expect.poll(() => admin.getByTestId('telegram-editor-title').textContent(), { timeout: WAIT }).toBe('Настройки бота @kitchen_help_bot');
+    reports.editor = await axeCheck(admin, 'telegram, a bot and its document');
+
+    const found: string[] = [];
+    for (const [where, report] of Object.entries(reports)) {
+      for (const v of blocking(report)) for (const n of v.nodes) found.push(`${where}: ${v.impact} ${v.id} ${n.target.join(' ')}`);
+    }
+    expect(Object.keys(reports).sort()).toEqual(['editor', 'empty']);
+    expect(found).toEqual([]);
+  });
+
+  it('no page logged an unexpected error', () => {
+    // Expected: the console asks /me before signing in (401), and the unknown token is refused (400).
+    const expected = [/HTTP 401: GET \S+\/api\/v1\/me$/, /status of 401/, /HTTP 400: POST \S+\/api\/v1\/telegram\/bots$/, /status of 400/];
+    const real = errors.filter((e) => !e.includes('favicon') && !expected.some((re) => re.test(e)));
+    expect(real).toEqual([]);
+  });
+});
