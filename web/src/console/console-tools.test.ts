@@ -256,7 +256,7 @@ describe('ConsoleState, conversation tools', () => {
     const card = {
       id: 'v-d1', number: 42, name: null, email: null, phone: null, city: 'Москва', page_url: 'https://shop.example.com/', language: 'ru',
       properties: {}, first_seen_at: '2026-01-01T09:00:00Z', last_seen_at: '2026-01-01T10:00:00Z', visit_started_at: '2026-01-01T09:50:00Z',
-      pages: [], dialogs: [],
+      pages: [], dialogs: [], source: 'widget', telegram: [],
     };
     const s = setup({
       routes: {

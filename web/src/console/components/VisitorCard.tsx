@@ -76,6 +76,37 @@ export function VisitorCard({ dialog }: { dialog: DialogView }) {
               </Field>
             ))}
           </dl>
+          {card.telegram.length > 0 && (
+            <section class="card-section" data-testid="card-telegram">
+              <h4>{t('card.telegram')}</h4>
+              {card.telegram.map((c) => (
+                <dl class="card-fields" key={c.bot}>
+                  {c.unreachable_since && (
+                    <p class="form-error" role="status" data-testid="card-telegram-unreachable">
+                      {t('card.telegram_unreachable', { date: formatDay(c.unreachable_since, lang) })}
+                    </p>
+                  )}
+                  <Field label={t('card.telegram_bot')} testid="card-telegram-bot">
+                    @{c.bot}
+                    {c.stage !== 'live' && c.stage !== 'closed' && <span class="muted"> · {t('card.telegram_with_bot')}</span>}
+                  </Field>
+                  <Field label={t('card.telegram_username')} testid="card-telegram-username">
+                    {c.username ? `@${c.username}` : <span class="muted">{t('card.not_given')}</span>}
+                  </Field>
+                  {c.language && (
+                    <Field label={t('card.telegram_language')} testid="card-telegram-language">
+                      {c.language}
+                    </Field>
+                  )}
+                  {c.topic && (
+                    <Field label={t('card.telegram_topic')} testid="card-telegram-topic">
+                      {c.topic}
+                    </Field>
+                  )}
+                </dl>
+              ))}
+            </section>
+          )}
           <section class="card-section">
             <h4>{t('card.pages')}</h4>
             {card.pages.length === 0 ? (
