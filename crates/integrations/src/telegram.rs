@@ -8,7 +8,6 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
-use std::sync::Arc;
 use std::time::Duration;
 
 type Https = hyper_rustls::HttpsConnector<HttpConnector>;
@@ -35,31 +34,7 @@ impl HttpBotApi {
     }
 
     fn build_client() -> Result<Client<Https, Full<Bytes>>, String> {
-        let mut roots = rustls::RootCertStore::empty();
-        let (added, _) = roots.add_parsable_certificates(crate::webhooks::rustls_native_certs());
-        if added == 0 {
-            tracing::warn!(
-                "no system certificates found: Telegram over https will fail until ca-certificates is installed"
-            );
-        }
-        let tls = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-            .with_safe_default_protocol_versions()
-            .map_err(|e| format!("TLS: {e}"))?
-            .with_root_certificates(roots)
-            .with_no_client_auth();
-        let mut http = HttpConnector::new();
-        http.enforce_http(false);
-        http.set_connect_timeout(Some(Duration::from_secs(10)));
-        http.set_nodelay(true);
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_tls_config(tls)
-            .https_or_http()
-            .enable_http1()
-            .wrap_connector(http);
-        Ok(Client::builder(hyper_util::rt::TokioExecutor::new())
-            .pool_max_idle_per_host(32)
-            .pool_idle_timeout(Duration::from_secs(60))
-            .build(https))
+        crate::webhooks::client(HttpConnector::new(), Duration::from_secs(10), 32, "Telegram")
     }
 
     async fn attempt(

@@ -83,31 +83,8 @@ impl HttpWebhookSender {
     }
 
     fn build_client(allow_private: bool, timeout: Duration) -> Result<Client<Https, Full<Bytes>>, String> {
-        let mut roots = rustls::RootCertStore::empty();
-        let native = rustls_native_certs();
-        let (added, _) = roots.add_parsable_certificates(native);
-        if added == 0 {
-            tracing::warn!("no system certificates found: https webhooks will fail until ca-certificates is installed");
-        }
-        let tls = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-            .with_safe_default_protocol_versions()
-            .map_err(|e| format!("TLS: {e}"))?
-            .with_root_certificates(roots)
-            .with_no_client_auth();
-        let mut http = HttpConnector::new_with_resolver(GuardedResolver { allow_private });
-        http.enforce_http(false);
-        http.set_connect_timeout(Some(timeout.min(Duration::from_secs(10))));
-        http.set_nodelay(true);
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_tls_config(tls)
-            .https_or_http()
-            .enable_http1()
-            .wrap_connector(http);
-        let client = Client::builder(hyper_util::rt::TokioExecutor::new())
-            .pool_max_idle_per_host(16)
-            .pool_idle_timeout(Duration::from_secs(60))
-            .build(https);
-        Ok(client)
+        let http = HttpConnector::new_with_resolver(GuardedResolver { allow_private });
+        client(http, timeout.min(Duration::from_secs(10)), 16, "webhooks")
     }
 
     /// An address given as a literal IP does not go through the resolver: checked here.
@@ -184,7 +161,42 @@ impl HttpWebhookSender {
     }
 }
 
-pub(crate) fn rustls_native_certs() -> Vec<rustls::pki_types::CertificateDer<'static>> {
+/// An HTTP/1 client over `http` with TLS (rustls on ring, the system's root certificates), for
+/// `what` (named in the warning when the system has no certificates).
+pub(crate) fn client<R>(
+    mut http: HttpConnector<R>,
+    connect_timeout: Duration,
+    idle_per_host: usize,
+    what: &str,
+) -> Result<Client<hyper_rustls::HttpsConnector<HttpConnector<R>>, Full<Bytes>>, String>
+where
+    R: tower_service::Service<Name> + Clone + Send + Sync + 'static,
+    R::Response: Iterator<Item = SocketAddr>,
+    R::Future: Send,
+    R::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let mut roots = rustls::RootCertStore::empty();
+    let (added, _) = roots.add_parsable_certificates(rustls_native_certs());
+    if added == 0 {
+        tracing::warn!("no system certificates found: {what} over https will fail until ca-certificates is installed");
+    }
+    let tls = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("TLS: {e}"))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    http.enforce_http(false);
+    http.set_connect_timeout(Some(connect_timeout));
+    http.set_nodelay(true);
+    let https =
+        hyper_rustls::HttpsConnectorBuilder::new().with_tls_config(tls).https_or_http().enable_http1().wrap_connector(http);
+    Ok(Client::builder(hyper_util::rt::TokioExecutor::new())
+        .pool_max_idle_per_host(idle_per_host)
+        .pool_idle_timeout(Duration::from_secs(60))
+        .build(https))
+}
+
+fn rustls_native_certs() -> Vec<rustls::pki_types::CertificateDer<'static>> {
     let found = rustls_native_certs::load_native_certs();
     for e in &found.errors {
         tracing::debug!(error = %e, "a system certificate could not be read");
