@@ -4,15 +4,24 @@
  *
  * A small Node HTTP server on 127.0.0.1 plays Telegram (`POST /bot<token>/<method>`): `getMe`
  * knows one token (bot 4242, "Кухни: помощь", @kitchen_help_bot) and answers 401 Unauthorized
- * for any other, `deleteWebhook` is true, `getUpdates` answers an empty page after a second, and
- * anything else is true. The server runs with FRONTLINE_TELEGRAM_API pointing at it.
+ * for any other, `deleteWebhook` is true, `getUpdates` gives the queued updates from its `offset`
+ * on (at once, else when one is queued or after a second), `sendMessage` answers a Message with
+ * the next message_id, and anything else is true; every call is kept with its parameters. The
+ * server runs with FRONTLINE_TELEGRAM_API pointing at it.
  *
  * The admin opens Integrations → Telegram (empty: screenshot); a well-shaped token Telegram does
  * not know is refused under the token field (screenshot); the right one connects the bot, which
  * is listed with its name, @username, "polling" and the default channel, and its document opens.
  * Two topics are added (the first with a question) and the idle limit changed (screenshots of
  * the filled editor), saved, and still there after a reload. The bot is switched off and on. The
- * page is shot in English too, and axe runs on it. Screenshots go to ../artifacts/screenshots/.
+ * page is shot in English too, and axe runs on it.
+ *
+ * Then Мария (555001, @maria_k, Russian) writes /start to the bot, presses the first topic,
+ * answers its question and is handed over: the bot's messages are checked at the fake, and the
+ * one dialog shows in the console with the Telegram badge on its row and header, her request as
+ * its first message and the card's Telegram section (screenshot). The operator's reply reaches
+ * her chat (and his typing shows there); an internal note never does. Screenshots go to
+ * ../artifacts/screenshots/.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -28,11 +37,26 @@ const TOKEN = '4242:AAE-e2e-token-0123456789abcdef';
 const WRONG_TOKEN = '4242:AAE-wrong-token-000000000000';
 const BOT = { id: 4242, is_bot: true, first_name: 'Кухни: помощь', username: 'kitchen_help_bot' };
 
-/** The fake Bot API: keeps every call (token and method) and answers as Telegram would. */
+/** A call the fake got: the token, the method, its JSON parameters, and what a `sendMessage` was answered. */
+type Call = { token: string; method: string; body: any; result?: any };
+
+/** How long the fake holds a `getUpdates` with nothing to give (the server asks for 25 s). */
+const POLL_HOLD_MS = 1_000;
+
+/**
+ * The fake Bot API: keeps every call (token, method and parameters) and answers as Telegram
+ * would. Updates queued with `push` are given to `getUpdates` for the known token in the order
+ * of their `update_id`, again and again until a later call's `offset` is above it.
+ */
 class FakeTelegram {
-  readonly calls: { token: string; method: string }[] = [];
+  readonly calls: Call[] = [];
   private server: Server;
   private timers = new Set<NodeJS.Timeout>();
+  private updates: { update_id: number; [k: string]: unknown }[] = [];
+  private nextUpdateId = 700_001;
+  private nextMessageId = 1;
+  /** Long polls waiting for an update. */
+  private waiting = new Set<() => void>();
   url = '';
 
   constructor() {
@@ -46,26 +70,47 @@ class FakeTelegram {
 
   async stop(): Promise<void> {
     for (const t of this.timers) clearTimeout(t);
+    this.waiting.clear();
     this.server.closeAllConnections();
     await new Promise<void>((done) => this.server.close(() => done()));
   }
 
-  of(method: string, token?: string): { token: string; method: string }[] {
+  of(method: string, token?: string): Call[] {
     return this.calls.filter((c) => c.method === method && (token === undefined || c.token === token));
   }
 
+  /** Queues an update for the bot (its `update_id` is the next one) and wakes a waiting poll. */
+  push(update: Record<string, unknown>): number {
+    const update_id = this.nextUpdateId++;
+    this.updates.push({ update_id, ...update });
+    for (const wake of [...this.waiting]) wake();
+    return update_id;
+  }
+
+  /** The updates not yet confirmed (a later `offset` is above their id). */
+  pending(): number {
+    return this.updates.length;
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    for await (const _ of req) {
-      /* the body is not needed */
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    let body: any = {};
+    try {
+      body = raw ? JSON.parse(raw) : {};
+    } catch {
+      body = { unparsed: raw };
     }
     const m = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(req.url ?? '');
     const token = m ? decodeURIComponent(m[1]) : '';
     const method = m?.[2] ?? '';
-    this.calls.push({ token, method });
-    const answer = (status: number, body: unknown) => {
+    const call: Call = { token, method, body };
+    this.calls.push(call);
+    const answer = (status: number, result: unknown) => {
       if (res.destroyed) return;
       res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
+      res.end(JSON.stringify(result));
     };
     if (req.method !== 'POST' || !m) return answer(404, { ok: false, error_code: 404, description: 'Not Found' });
     if (method === 'getMe') {
@@ -73,16 +118,36 @@ class FakeTelegram {
       return answer(401, { ok: false, error_code: 401, description: 'Unauthorized' });
     }
     if (method === 'deleteWebhook') return answer(200, { ok: true, result: true });
-    if (method === 'getUpdates') {
-      // A long poll with nothing new: an empty page after a second.
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        answer(200, { ok: true, result: [] });
-      }, 1_000);
-      this.timers.add(timer);
-      return;
+    if (method === 'getUpdates') return this.getUpdates(token, body, (result) => answer(200, { ok: true, result }));
+    if (method === 'sendMessage') {
+      call.result = { message_id: this.nextMessageId++, date: Math.floor(Date.now() / 1000), chat: { id: body.chat_id, type: 'private' }, text: body.text };
+      return answer(200, { ok: true, result: call.result });
     }
     return answer(200, { ok: true, result: true });
+  }
+
+  /**
+   * A long poll: the updates from `offset` on (those below it are confirmed and dropped), at
+   * once if there are any, else as soon as one is queued or after POLL_HOLD_MS with what there is.
+   */
+  private getUpdates(token: string, body: any, reply: (updates: unknown[]) => void): void {
+    const offset = typeof body.offset === 'number' ? body.offset : 0;
+    const limit = typeof body.limit === 'number' && body.limit > 0 ? body.limit : 100;
+    if (token === TOKEN) this.updates = this.updates.filter((u) => u.update_id >= offset);
+    const page = () => (token === TOKEN ? this.updates.filter((u) => u.update_id >= offset).slice(0, limit) : []);
+    if (page().length > 0) return reply(page());
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      this.timers.delete(timer);
+      this.waiting.delete(finish);
+      reply(page());
+    };
+    const timer = setTimeout(finish, POLL_HOLD_MS);
+    this.timers.add(timer);
+    this.waiting.add(finish);
   }
 }
 
@@ -99,6 +164,30 @@ const reports: Record<string, AxeReport> = {};
 
 const note = (page: Page, field: string): Locator => page.locator(`[data-testid="field-error"][data-field="${field}"]`);
 const topic = (i: number): Locator => admin.getByTestId('telegram-topic').nth(i);
+
+/** Мария writing to the bot from her private chat. */
+const MARIA = { id: 555001, is_bot: false, first_name: 'Мария', username: 'maria_k', language_code: 'ru' };
+const MARIA_CHAT = { id: 555001, type: 'private', first_name: 'Мария' };
+const REPLY = 'Привезём завтра до 18:00';
+const NOTE = 'Уточнить у склада, есть ли машина на завтра';
+const LATER_REPLY = 'Если что-то изменится, напишем сюда же.';
+let telegramMessageId = 1;
+
+/** Мария's text message, as Telegram would put it in an update. */
+const mariaWrites = (text: string): number =>
+  telegram.push({ message: { message_id: telegramMessageId++, from: MARIA, chat: MARIA_CHAT, date: Math.floor(Date.now() / 1000), text } });
+
+/** Waits until the fake got `method` from the bot with parameters that `match`, and gives the call. */
+async function botCalled(method: string, match: (body: any) => boolean, what: string): Promise<Call> {
+  let found: Call | undefined;
+  await expect
+    .poll(() => (found = telegram.of(method, TOKEN).find((c) => match(c.body))) !== undefined, { timeout: WAIT, message: `the bot never called ${method}: ${what}` })
+    .toBe(true);
+  return found!;
+}
+
+/** The bot's `sendMessage` calls to Мария's chat, their texts. */
+const sentToMaria = (): string[] => telegram.of('sendMessage', TOKEN).filter((c) => c.body.chat_id === MARIA_CHAT.id).map((c) => String(c.body.text));
 
 /** Nothing sticks out sideways: not the page, not the admin page's area, not a card. */
 async function noSidewaysOverflow(page: Page): Promise<void> {
@@ -218,6 +307,10 @@ describe('Telegram: a bot connected in the console, its topics saved and kept, s
     await topic(0).getByTestId('telegram-question-ru').fill('Номер заказа?');
     await topic(0).getByTestId('telegram-question-en').fill('Order number?');
     await admin.getByTestId('telegram-topic-add').click();
+    // The new topic takes the focus (its title) a moment later: typing before that could land there.
+    await expect
+      .poll(() => admin.evaluate(() => document.activeElement?.closest('[data-testid="telegram-topic"]')?.getAttribute('data-index')), { timeout: WAIT })
+      .toBe('1');
     await topic(1).getByTestId('telegram-topic-key').fill('returns');
     await topic(1).getByTestId('telegram-topic-title-ru').fill('Возврат и обмен');
     await topic(1).getByTestId('telegram-topic-title-en').fill('Returns and exchanges');
@@ -305,5 +398,117 @@ describe('Telegram: a bot connected in the console, its topics saved and kept, s
     const expected = [/HTTP 401: GET \S+\/api\/v1\/me$/, /status of 401/, /HTTP 400: POST \S+\/api\/v1\/telegram\/bots$/, /status of 400/];
     const real = errors.filter((e) => !e.includes('favicon') && !expected.some((re) => re.test(e)));
     expect(real).toEqual([]);
+  });
+
+  it('Мария writes to the bot: topic, question, hand-over; the dialog in the console is marked Telegram, and only the reply reaches her', async () => {
+    const errorsBefore = errors.length;
+    const settings = (await api('GET', '/api/v1/telegram/bots')).items[0].settings;
+    const chosen = settings.topics[0] as { key: string; title: { ru: string }; questions: { ru: string }[] };
+    expect(chosen.questions.length).toBeGreaterThan(0);
+
+    // The menu: the greeting with one button per topic.
+    const pollsBefore = telegram.of('getUpdates', TOKEN).length;
+    mariaWrites('/start');
+    const { body: menu, result: menuSent } = await botCalled('sendMessage', (b) => b.chat_id === MARIA_CHAT.id && b.reply_markup !== undefined, 'the menu');
+    expect(menu.text).toBe(settings.greeting.ru);
+    expect(menu.reply_markup.inline_keyboard.flat().map((b: { callback_data: string }) => b.callback_data)).toEqual(
+      settings.topics.map((t: { key: string }) => `topic:${t.key}`),
+    );
+    expect(menu.reply_markup.inline_keyboard.flat().map((b: { text: string }) => b.text)).toEqual(settings.topics.map((t: { title: { ru: string } }) => t.title.ru));
+
+    // She presses the first topic: the press is answered, and its questions come one by one.
+    telegram.push({
+      callback_query: {
+        id: 'cb1',
+        from: MARIA,
+        chat_instance: 'ci',
+        data: `topic:${chosen.key}`,
+        message: { message_id: menuSent.message_id, chat: { id: MARIA_CHAT.id, type: 'private' }, date: 0 },
+      },
+    });
+    const answers = ['12345', 'Москва', 'Кухня «Лира»', 'Вечером', 'Нет'];
+    for (const [i, q] of chosen.questions.entries()) {
+      await botCalled('sendMessage', (b) => b.chat_id === MARIA_CHAT.id && b.text === q.ru, `question ${i + 1}`);
+      if (i === 0) await botCalled('answerCallbackQuery', (b) => b.callback_query_id === 'cb1', 'the press answered');
+      mariaWrites(answers[i]);
+    }
+    await botCalled('sendMessage', (b) => b.chat_id === MARIA_CHAT.id && b.text === settings.handed_over.ru, 'the hand-over text');
+    // Each update was confirmed by a later poll's offset, none given twice.
+    await expect.poll(() => telegram.pending(), { timeout: WAIT }).toBe(0);
+    expect(telegram.of('getUpdates', TOKEN).length).toBeGreaterThan(pollsBefore);
+    // Before the hand-over nothing was a dialog: she got the menu, the questions and the hand-over, nothing else.
+    expect(sentToMaria()).toEqual([settings.greeting.ru, ...chosen.questions.map((q) => q.ru), settings.handed_over.ru]);
+
+    // The console: the new dialog, marked Telegram on its row.
+    await admin.getByTestId('nav-dialogs').click();
+    await admin.getByTestId('dialog-list').waitFor({ timeout: WAIT });
+    const request = [`Тема: ${chosen.title.ru}`, ...chosen.questions.map((q, i) => `${q.ru} — ${answers[i]}`)];
+    const row = admin.getByTestId('dialog-row').filter({ hasText: request[0] });
+    await row.waitFor({ timeout: WAIT });
+    await expect(row.count()).resolves.toBe(1);
+    await expect(row.getByTestId('dialog-row-name').textContent()).resolves.toBe('Мария');
+    await expect(row.getByTestId('source-telegram').textContent()).resolves.toBe('Telegram');
+    await expect(row.getByTestId('source-telegram').isVisible()).resolves.toBe(true);
+
+    // Opened: the header's badge, her request as her first message, the card's Telegram section.
+    await row.click();
+    const timeline = admin.getByTestId('timeline');
+    const first = timeline.locator('[data-testid="message"][data-author="visitor"]').first();
+    await first.waitFor({ timeout: WAIT });
+    const header = admin.getByTestId('dialog-tools');
+    await expect(header.getByTestId('source-telegram').textContent()).resolves.toBe('Telegram');
+    await expect(header.getByTestId('source-telegram').isVisible()).resolves.toBe(true);
+    await expect(admin.getByTestId('dialog-title').textContent()).resolves.toBe('Мария');
+    const firstText = (await first.getByTestId('message-body').innerText()).trim();
+    expect(firstText).toContain('Тема:');
+    expect(firstText).toContain(answers[0]);
+    expect(firstText.split('\n').map((l) => l.trim())).toEqual(request);
+    await expect(timeline.getByTestId('message').count()).resolves.toBe(1);
+
+    const card = admin.getByTestId('card-telegram');
+    await card.waitFor({ timeout: WAIT });
+    await expect(card.isVisible()).resolves.toBe(true);
+    await expect(card.getByTestId('card-telegram-bot').locator('dd').textContent()).resolves.toBe('@kitchen_help_bot');
+    await expect(card.getByTestId('card-telegram-username').locator('dd').textContent()).resolves.toBe('@maria_k');
+    // The topic as she saw it: its title in her language, not its key.
+    await expect(card.getByTestId('card-telegram-topic').locator('dd').textContent()).resolves.toBe(chosen.title.ru);
+    // She was never on the site: no page, time on site or pages.
+    await expect(admin.getByTestId('card-page').count()).resolves.toBe(0);
+    await expect(admin.getByTestId('card-pages').count()).resolves.toBe(0);
+    await expect(card.getByTestId('card-telegram-unreachable').count()).resolves.toBe(0);
+    await admin.mouse.move(4, 760);
+    await shot(admin, 'telegram-dialog-1366.png');
+
+    // The operator's reply reaches her chat through the outbox.
+    const input = admin.getByTestId('composer-input');
+    await input.fill(REPLY);
+    await input.press('Enter');
+    await timeline.locator('[data-testid="message"][data-author="operator"][data-state="sent"]', { hasText: REPLY }).waitFor({ timeout: WAIT });
+    await expect
+      .poll(() => telegram.of('sendMessage', TOKEN).filter((c) => c.body.chat_id === MARIA_CHAT.id && c.body.text === REPLY).length, {
+        timeout: 10_000,
+        message: 'the reply never reached Telegram',
+      })
+      .toBe(1);
+
+    // Her chat showed the operator typing.
+    await botCalled('sendChatAction', (b) => b.chat_id === MARIA_CHAT.id && b.action === 'typing', 'typing while the operator wrote');
+
+    // An internal note stays in the console; a reply written after it arrives, the note never.
+    await admin.getByTestId('composer-mode-note').click();
+    await expect(admin.getByTestId('composer').getAttribute('data-mode')).resolves.toBe('note');
+    await input.fill(NOTE);
+    await input.press('Enter');
+    await timeline.locator('[data-testid="message"][data-note="true"][data-state="sent"]', { hasText: NOTE }).waitFor({ timeout: WAIT });
+    await admin.getByTestId('composer-mode-reply').click();
+    await input.fill(LATER_REPLY);
+    await input.press('Enter');
+    await timeline.locator('[data-testid="message"][data-author="operator"][data-state="sent"]', { hasText: LATER_REPLY }).waitFor({ timeout: WAIT });
+    await botCalled('sendMessage', (b) => b.chat_id === MARIA_CHAT.id && b.text === LATER_REPLY, 'the reply after the note');
+    expect(sentToMaria().filter((t) => t.includes(NOTE))).toEqual([]);
+    expect(telegram.calls.filter((c) => JSON.stringify(c.body).includes(NOTE))).toEqual([]);
+    expect(sentToMaria().slice(-2)).toEqual([REPLY, LATER_REPLY]);
+
+    expect(errors.slice(errorsBefore)).toEqual([]);
   });
 });

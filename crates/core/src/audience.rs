@@ -146,7 +146,7 @@ mod tests {
         serde_json::json!({
             "id": uuid::Uuid::nil(), "number": 1, "status": "closed", "channel_id": uuid::Uuid::nil(),
             "visitor": {"id": uuid::Uuid::nil(), "number": 1, "name": null, "city": null, "page_url": null,
-                "email": "секрет@example.com", "phone": null},
+                "email": "секрет@example.com", "phone": null, "source": "widget"},
             "last_seq": 3, "unread_count": 0, "last_message": null, "created_at": "", "updated_at": "",
             "closed_at": null, "assignee": null, "assigned_at": null, "routed_by": null, "pending_count": 0,
             "waiting_since": null, "queued_at": null, "waiting_alert": false,

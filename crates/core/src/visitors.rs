@@ -65,7 +65,7 @@ pub struct TelegramChatView {
     pub language: Option<String>,
     /// `menu`, `question` (with the bot), `live` (with operators) or `closed`.
     pub stage: String,
-    /// The topic he chose.
+    /// The topic he chose, titled in his language.
     pub topic: Option<String>,
     /// Set when a message could not reach him: he blocked the bot.
     pub unreachable_since: Option<String>,
@@ -103,19 +103,26 @@ async fn card_of(
         })
         .collect();
     let telegram = if v.source == frontline_domain::ContactSource::Telegram {
-        let bots: HashMap<uuid::Uuid, String> =
-            app.store.telegram_bots(v.workspace_id).await?.into_iter().map(|b| (b.id, b.username)).collect();
+        let bots: HashMap<uuid::Uuid, frontline_store::telegram::TelegramBot> =
+            app.store.telegram_bots(v.workspace_id).await?.into_iter().map(|b| (b.id, b)).collect();
         app.store
             .telegram_chats_of_visitor(v.id)
             .await?
             .into_iter()
             .filter_map(|c| {
+                let bot = bots.get(&c.bot_id)?;
+                // The topic as he saw it: its title in his language (the key if it was removed since).
+                let settings = crate::telegram::bots::settings_of(bot);
+                let topic = c.topic.as_deref().map(|key| match settings.topic(key) {
+                    Some(t) => t.title.for_language(c.language.as_deref()).to_owned(),
+                    None => key.to_owned(),
+                });
                 Some(TelegramChatView {
-                    bot: bots.get(&c.bot_id)?.clone(),
+                    bot: bot.username.clone(),
                     username: c.username,
                     language: c.language,
                     stage: c.stage.as_str().to_owned(),
-                    topic: c.topic,
+                    topic,
                     unreachable_since: c.unreachable_at.map(rfc3339),
                 })
             })

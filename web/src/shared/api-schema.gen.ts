@@ -2366,7 +2366,7 @@ export interface components {
             language?: string | null;
             /** @description `menu`, `question` (with the bot), `live` (with operators) or `closed`. */
             stage: string;
-            /** @description The topic he chose. */
+            /** @description The topic he chose, titled in his language. */
             topic?: string | null;
             /** @description Set when a message could not reach him: he blocked the bot. */
             unreachable_since?: string | null;

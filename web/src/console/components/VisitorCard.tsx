@@ -28,6 +28,8 @@ export function VisitorCard({ dialog }: { dialog: DialogView }) {
   const name = visitorName(card ?? dialog.visitor, t('visitor.numbered'));
   const spent = timeOnSite(card?.visit_started_at, now, { hm: t('card.time_hm'), ms: t('card.time_ms'), s: t('card.time_s') });
   const properties = Object.entries(card?.properties ?? {}).filter(([k]) => k !== 'city');
+  // A contact from Telegram or e-mail was never on the site: no page, time on site or pages.
+  const onSite = (card?.source ?? dialog.visitor.source) === 'widget';
 
   return (
     <aside class="visitor-card" data-testid="visitor-card" aria-label={t('card.title')}>
@@ -56,12 +58,16 @@ export function VisitorCard({ dialog }: { dialog: DialogView }) {
             <Field label={t('card.city')} testid="card-city">
               {card.city || <span class="muted">{t('card.not_given')}</span>}
             </Field>
-            <Field label={t('card.page')} testid="card-page">
-              {card.page_url ? <PageLink url={card.page_url} /> : <span class="muted">{t('card.not_given')}</span>}
-            </Field>
-            <Field label={t('card.time_on_site')} testid="card-time-on-site">
-              {spent ?? <span class="muted">{t('card.not_given')}</span>}
-            </Field>
+            {onSite && (
+              <Field label={t('card.page')} testid="card-page">
+                {card.page_url ? <PageLink url={card.page_url} /> : <span class="muted">{t('card.not_given')}</span>}
+              </Field>
+            )}
+            {onSite && (
+              <Field label={t('card.time_on_site')} testid="card-time-on-site">
+                {spent ?? <span class="muted">{t('card.not_given')}</span>}
+              </Field>
+            )}
             {card.language && (
               <Field label={t('card.language')} testid="card-language">
                 {card.language}
@@ -107,6 +113,7 @@ export function VisitorCard({ dialog }: { dialog: DialogView }) {
               ))}
             </section>
           )}
+          {onSite && (
           <section class="card-section">
             <h4>{t('card.pages')}</h4>
             {card.pages.length === 0 ? (
@@ -122,6 +129,7 @@ export function VisitorCard({ dialog }: { dialog: DialogView }) {
               </ol>
             )}
           </section>
+          )}
           <section class="card-section">
             <h4>{t('card.dialogs')}</h4>
             {card.dialogs.length === 0 ? (
