@@ -188,8 +188,11 @@ where
     http.enforce_http(false);
     http.set_connect_timeout(Some(connect_timeout));
     http.set_nodelay(true);
-    let https =
-        hyper_rustls::HttpsConnectorBuilder::new().with_tls_config(tls).https_or_http().enable_http1().wrap_connector(http);
+    let https = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_tls_config(tls)
+        .https_or_http()
+        .enable_http1()
+        .wrap_connector(http);
     Ok(Client::builder(hyper_util::rt::TokioExecutor::new())
         .pool_max_idle_per_host(idle_per_host)
         .pool_idle_timeout(Duration::from_secs(60))

@@ -114,7 +114,9 @@ pub async fn connect(
     // Behind https, Telegram posts updates to us; otherwise they are polled.
     let webhook = webhook_url(app, id);
     let secret = match webhook {
-        Some(_) => Some(crate::tokens::new_token()?.chars().filter(|c| c.is_ascii_alphanumeric()).take(48).collect::<String>()),
+        Some(_) => {
+            Some(crate::tokens::new_token()?.chars().filter(|c| c.is_ascii_alphanumeric()).take(48).collect::<String>())
+        }
         None => None,
     };
     let bot = TelegramBot {
@@ -144,7 +146,9 @@ pub async fn connect(
                 // Not connected half-way: the row goes, and the admin is told.
                 let _ = app.store.delete_telegram_bot(ws, id).await;
                 return Err(match e {
-                    BotApiError::Unreachable(why) => CoreError::Unavailable(format!("Telegram could not be reached: {why}")),
+                    BotApiError::Unreachable(why) => {
+                        CoreError::Unavailable(format!("Telegram could not be reached: {why}"))
+                    }
                     BotApiError::Refused { description, .. } => {
                         bad_token(&format!("Telegram refused the webhook {url}: {description}"))
                     }

@@ -34,10 +34,11 @@ pub async fn deliver(app: &App, job: &OutboxJob) -> Sent {
         Ok(Outcome::Skipped(why)) => (JobNext::Done, None, Some(why.to_owned()), None, None),
         Err(Failure::Final(why, code)) => (JobNext::Failed, code, None, Some(why), None),
         Err(Failure::Later(why, at)) => {
-            let at = at.unwrap_or_else(|| match crate::outbox::next_after_failure(job.attempts, app.clock.now(), 0.5) {
-                JobNext::RetryAt(t) => t,
-                _ => app.clock.now(),
-            });
+            let at =
+                at.unwrap_or_else(|| match crate::outbox::next_after_failure(job.attempts, app.clock.now(), 0.5) {
+                    JobNext::RetryAt(t) => t,
+                    _ => app.clock.now(),
+                });
             // Past the schedule the job ends, as a webhook's does.
             let next = if job.attempts > crate::outbox::RETRY_SCHEDULE.len() as i64 {
                 JobNext::Failed
@@ -64,7 +65,10 @@ pub async fn deliver(app: &App, job: &OutboxJob) -> Sent {
 }
 
 enum Outcome {
-    Sent { text: String, message_ids: Vec<i64> },
+    Sent {
+        text: String,
+        message_ids: Vec<i64>,
+    },
     /// Nothing to send (a line for operators only, a system line): done.
     Skipped(&'static str),
 }
@@ -206,6 +210,10 @@ mod tests {
         assert_eq!(split(&"x".repeat(10), 4), vec!["xxxx", "xxxx", "xx"]);
         let cyr = "ж".repeat(5000);
         let parts = split(&cyr, 4096);
-        assert_eq!(parts.iter().map(|p| p.chars().count()).collect::<Vec<_>>(), vec![4096, 904], "characters, not bytes");
+        assert_eq!(
+            parts.iter().map(|p| p.chars().count()).collect::<Vec<_>>(),
+            vec![4096, 904],
+            "characters, not bytes"
+        );
     }
 }

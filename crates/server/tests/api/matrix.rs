@@ -294,7 +294,12 @@ const ROWS: &[Row] = &[
         // A token the fake Bot API does not know: a refusal of the token, once the role passes.
         body: |_, _| json!({"token": "42:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}),
     },
-    Row { method: "patch", path: "/api/v1/telegram/bots/{id}", rule: Rule::Admin, body: |_, _| json!({"enabled": true}) },
+    Row {
+        method: "patch",
+        path: "/api/v1/telegram/bots/{id}",
+        rule: Rule::Admin,
+        body: |_, _| json!({"enabled": true}),
+    },
     Row { method: "delete", path: "/api/v1/telegram/bots/{id}", rule: Rule::Admin, body: none },
     Row { method: "get", path: "/api/v1/webhooks", rule: Rule::Admin, body: none },
     Row { method: "get", path: "/api/v1/webhooks/catalogue", rule: Rule::Admin, body: none },

@@ -242,7 +242,8 @@ async fn a_chat_picks_a_topic_answers_and_reaches_the_queue_once() {
     let got = tg.wait_for(TOKEN, "sendMessage", before, wait, |p| p["chat_id"] == 555001).await;
     assert_eq!(got["text"], "Привезём завтра до 18:00");
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let texts: Vec<String> = sends(&tg, "sendMessage").iter().filter_map(|p| p["text"].as_str().map(str::to_owned)).collect();
+    let texts: Vec<String> =
+        sends(&tg, "sendMessage").iter().filter_map(|p| p["text"].as_str().map(str::to_owned)).collect();
     assert!(!texts.iter().any(|t| t.contains("Внутренняя")), "a note reached Telegram: {texts:?}");
     assert_eq!(texts.iter().filter(|t| t.contains("Привезём")).count(), 1, "sent once");
     // An operator typing shows as "typing…" in his chat (at most once per few seconds).
