@@ -48,6 +48,13 @@ pub async fn telegram_bots_updates_and_chats(store: Arc<dyn Store>) {
     assert!(store.claim_telegram_poll(b.id, a, Timestamp(t.0 + 60_000), t).await.expect("a renews"));
     assert!(store.claim_telegram_poll(b.id, z, Timestamp(t.0 + 120_000), Timestamp(t.0 + 60_001)).await.expect("z"));
     assert!(!store.claim_telegram_poll(b.id, a, Timestamp(t.0 + 130_000), Timestamp(t.0 + 60_002)).await.expect("a"));
+    // A node that stops lets go: another takes the bot at once; a release by another changes nothing.
+    store.release_telegram_poll(b.id, a).await.expect("not a's to release");
+    assert!(!store.claim_telegram_poll(b.id, a, Timestamp(t.0 + 130_000), Timestamp(t.0 + 60_003)).await.expect("a"));
+    store.release_telegram_poll(b.id, z).await.expect("release");
+    assert!(
+        store.claim_telegram_poll(b.id, a, Timestamp(t.0 + 130_000), Timestamp(t.0 + 60_004)).await.expect("a now")
+    );
 
     // Updates: recorded once each, the offset only moves forward, handled in order.
     let ups = vec![(101, r#"{"update_id":101}"#.to_owned()), (102, r#"{"update_id":102}"#.to_owned())];

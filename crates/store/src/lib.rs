@@ -622,6 +622,9 @@ pub trait TelegramStore: Send + Sync {
         until: Timestamp,
         now: Timestamp,
     ) -> StoreResult<bool>;
+    /// Lets go of a bot this node polls (it stops): another node, or this one started again,
+    /// takes it at once instead of after the lease.
+    async fn release_telegram_poll(&self, bot: uuid::Uuid, node: uuid::Uuid) -> StoreResult<()>;
     /// Records updates `(update_id, body)` (those seen before are left alone) and moves the
     /// poll offset forward to `next_offset`, in one transaction; answers how many were new.
     async fn record_telegram_updates(

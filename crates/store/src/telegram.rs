@@ -252,6 +252,16 @@ macro_rules! sql_telegram_impls {
                     Ok(done.rows_affected() == 1)
                 }
 
+                async fn release_telegram_poll(&self, bot: Uuid, node: Uuid) -> StoreResult<()> {
+                    ::sqlx::query("UPDATE telegram_bots SET poller = NULL, poll_until = NULL WHERE id = $1 AND poller = $2")
+                        .bind(bot)
+                        .bind(node)
+                        .execute(self.writer())
+                        .await
+                        .map_err(map_err)?;
+                    Ok(())
+                }
+
                 async fn record_telegram_updates(
                     &self,
                     bot: Uuid,

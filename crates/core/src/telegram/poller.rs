@@ -48,8 +48,13 @@ pub async fn run(app: App, mut stop: tokio::sync::watch::Receiver<bool>) {
             _ = stop.changed() => break,
         }
     }
-    for (_, task) in polling {
+    // Stopping: the bots go back at once, so a restarted node (or another) polls them without
+    // waiting for the lease to run out.
+    for (bot, task) in polling {
         task.abort();
+        if let Err(e) = app.store.release_telegram_poll(bot, node).await {
+            tracing::warn!(bot = %bot, error = %e, "telegram: releasing the poll failed; the lease runs out instead");
+        }
     }
 }
 

@@ -343,3 +343,59 @@ async fn behind_https_updates_come_by_webhook_with_their_secret() {
     assert_eq!(bad.status(), 400);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_restart_in_the_middle_of_the_bot_stage_goes_on_where_it_was() {
+    use frontline_core::telegram::bots;
+    let tg = FakeTelegram::start().await;
+    tg.add_bot(TOKEN, 123456, "kitchen_help_bot", "Кухни: помощь");
+    let data = frontline_testkit::temp_dir();
+    let start = || {
+        frontline_testkit::TestApp::spawn_with(frontline_testkit::Options {
+            telegram_api: Some(tg.url.clone()),
+            data_dir: Some(data.clone()),
+            ..Default::default()
+        })
+    };
+    let app = start().await;
+    let actor = admin_actor(&app).await;
+    let admin = actor.admin().expect("admin");
+    let bot = bots::connect(&app.app, &admin, TOKEN, None).await.expect("connect");
+    let settings = json!({"topics": [{"key": "delivery", "title": {"ru": "Доставка", "en": "Delivery"},
+        "questions": [{"ru": "Номер заказа?", "en": "Order number?"}, {"ru": "Город?", "en": "City?"}]}]});
+    bots::update(&app.app, &admin, bot.id, &bots::BotPatch { settings: Some(settings), ..Default::default() })
+        .await
+        .expect("topics");
+    let wait = Duration::from_secs(10);
+    let olga = TgUser::new(555004, "Ольга");
+    tg.write(TOKEN, &olga, "/start");
+    let menu = tg.wait_for(TOKEN, "sendMessage", 0, wait, |p| p.get("reply_markup").is_some()).await;
+    let before = tg.sent(TOKEN).len();
+    tg.press(TOKEN, &olga, "topic:delivery", menu["message_id"].as_i64().unwrap_or(1));
+    tg.wait_for(TOKEN, "sendMessage", before, wait, |p| p["text"] == "Номер заказа?").await;
+    let before = tg.sent(TOKEN).len();
+    tg.write(TOKEN, &olga, "777");
+    tg.wait_for(TOKEN, "sendMessage", before, wait, |p| p["text"] == "Город?").await;
+
+    // The server stops between two questions; her answer comes while it is down.
+    app.stop().await;
+    let before = tg.sent(TOKEN).len();
+    tg.write(TOKEN, &olga, "Казань");
+    let app = start().await;
+    // The new process polls from the kept offset: the answer lands on the kept stage, and the
+    // hand-over has both answers, with nothing asked again.
+    tg.wait_for(TOKEN, "sendMessage", before, wait, |p| p["text"].as_str().is_some_and(|t| t.contains("оператор")))
+        .await;
+    let asked_again =
+        tg.sent(TOKEN).iter().skip(before).any(|(m, p)| m == "sendMessage" && p.get("reply_markup").is_some());
+    assert!(!asked_again, "the menu was sent again after the restart");
+    let console = app.admin().await;
+    let list: serde_json::Value = console.get("/api/v1/dialogs?status=all").await.json().await.expect("json");
+    let items = list["items"].as_array().expect("items");
+    assert_eq!(items.len(), 1, "{list}");
+    let dialog = items[0]["id"].as_str().expect("id");
+    let messages: serde_json::Value =
+        console.get(&format!("/api/v1/dialogs/{dialog}/messages")).await.json().await.expect("json");
+    assert_eq!(messages["items"][0]["body"], "Тема: Доставка\nНомер заказа? — 777\nГород? — Казань");
+    app.stop().await;
+}
