@@ -49,6 +49,8 @@ fn path_of(dir: &std::path::Path, id: AttachmentId) -> PathBuf {
 pub enum Uploader<'a> {
     Operator(&'a OperatorActor),
     Visitor(&'a VisitorActor),
+    /// A contact writing from elsewhere (a Telegram chat): the same limits as a visitor's.
+    Contact(&'a frontline_domain::Visitor),
 }
 
 impl Uploader<'_> {
@@ -56,6 +58,7 @@ impl Uploader<'_> {
         match self {
             Self::Operator(a) => a.workspace(),
             Self::Visitor(a) => a.visitor.workspace_id,
+            Self::Contact(v) => v.workspace_id,
         }
     }
 
@@ -63,6 +66,16 @@ impl Uploader<'_> {
         match self {
             Self::Operator(a) => ("operator", a.operator.id.0),
             Self::Visitor(a) => ("visitor", a.visitor.id.0),
+            Self::Contact(v) => ("visitor", v.id.0),
+        }
+    }
+
+    /// The visitor whose uploads are counted.
+    fn counted(&self) -> Option<frontline_domain::VisitorId> {
+        match self {
+            Self::Operator(_) => None,
+            Self::Visitor(a) => Some(a.visitor.id),
+            Self::Contact(v) => Some(v.id),
         }
     }
 }
@@ -104,9 +117,9 @@ impl Drop for Incoming {
 
 /// Starts receiving a file. A visitor's uploads are counted here, before a byte is stored.
 pub async fn begin_upload(app: &App, who: Uploader<'_>) -> Result<Incoming, CoreError> {
-    if let Uploader::Visitor(a) = &who {
+    if let Some(v) = who.counted() {
         // Counted whether or not the file is ever sent: unsent uploads take disk all the same.
-        app.limit(crate::limits::Limit::WidgetUploads, &a.visitor.id.0.to_string(), 1)?;
+        app.limit(crate::limits::Limit::WidgetUploads, &v.0.to_string(), 1)?;
     }
     let dir = dir(app)?.clone();
     tokio::fs::create_dir_all(&dir).await.map_err(|e| CoreError::Unavailable(format!("files folder: {e}")))?;
@@ -135,9 +148,8 @@ pub async fn finish_upload(
     if !limits.types.iter().any(|t| t == detected) {
         return Err(CoreError::FileTypeRefused { detected: detected.to_owned(), allowed: limits.types.clone() });
     }
-    if let Uploader::Visitor(a) = &who {
-        let key = a.visitor.id.0.to_string();
-        app.limit(crate::limits::Limit::WidgetUploadBytes, &key, inc.size)?;
+    if let Some(v) = who.counted() {
+        app.limit(crate::limits::Limit::WidgetUploadBytes, &v.0.to_string(), inc.size)?;
     }
     let file = Attachment { id: AttachmentId::new(), name, content_type: detected.to_owned(), size: inc.size as i64 };
     let path = path_of(dir(app)?, file.id);
@@ -232,6 +244,12 @@ async fn read(app: &App, f: StoredFile) -> Result<Download, CoreError> {
     let path = path_of(dir(app)?, f.file.id);
     let bytes = tokio::fs::read(&path).await.map_err(|e| CoreError::Internal(format!("reading a file: {e}")))?;
     Ok(Download { file: f.file, bytes })
+}
+
+/// The bytes of a message's file (an outbound channel sends them on).
+pub async fn bytes_of(app: &App, file: &Attachment) -> Result<Vec<u8>, CoreError> {
+    let path = path_of(dir(app)?, file.id);
+    tokio::fs::read(&path).await.map_err(|e| CoreError::Unavailable(format!("reading a file: {e}")))
 }
 
 fn not_found(e: StoreError) -> CoreError {

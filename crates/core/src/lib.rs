@@ -153,6 +153,10 @@ pub struct App {
     pub telegram: Arc<dyn telegram::api::BotApi>,
     /// One handler at a time per bot on this node (updates posted by webhook).
     pub telegram_locks: Arc<telegram::Locks>,
+    /// Albums arriving in parts (see `telegram::inbound`).
+    pub telegram_albums: Arc<telegram::inbound::Albums>,
+    /// Telegram's pace for this node's sends.
+    pub telegram_pacer: Arc<telegram::outbound::Pacer>,
     /// When "typing…" last went to each dialog's Telegram chat from this node.
     pub telegram_typing: Arc<std::sync::Mutex<std::collections::HashMap<frontline_domain::DialogId, i64>>>,
 }
@@ -178,6 +182,8 @@ impl App {
             webhooks_exist: Arc::new(std::sync::atomic::AtomicBool::new(true)),
             telegram: Arc::new(telegram::api::NoBotApi),
             telegram_locks: Arc::default(),
+            telegram_albums: Arc::default(),
+            telegram_pacer: Arc::default(),
             telegram_typing: Arc::default(),
         }
     }

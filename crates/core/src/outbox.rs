@@ -162,6 +162,8 @@ async fn purge(app: &App) {
     }
 }
 
+type Delivered = (OutboxJob, JobAttempt, JobNext, bool, Option<String>);
+
 /// Claims what is due and delivers it; answers how many jobs it claimed. A pass writes twice
 /// whatever its size: the claim, and the reports (with the bodies of first attempts).
 pub async fn pass(app: &App) -> Result<usize, CoreError> {
@@ -175,16 +177,30 @@ pub async fn pass(app: &App) -> Result<usize, CoreError> {
     }
     // Telegram messages go their own way (the bot's API); webhooks below.
     let (telegram, jobs): (Vec<OutboxJob>, Vec<OutboxJob>) = jobs.into_iter().partition(|j| j.kind == "telegram");
-    let telegram_results: Vec<(OutboxJob, JobAttempt, JobNext, bool, Option<String>)> =
-        futures_util::stream::iter(telegram)
-            .map(|job| async move {
-                let sent = crate::telegram::outbound::deliver(app, &job).await;
-                let fresh = if job.body.is_none() { sent.body } else { None };
-                (job, sent.attempt, sent.next, sent.delivered, fresh)
-            })
-            .buffer_unordered(IN_FLIGHT)
-            .collect()
-            .await;
+    // Telegram's pace may hold its sends a second or so: webhooks go meanwhile.
+    let telegram = futures_util::stream::iter(telegram)
+        .map(|job| async move {
+            let sent = crate::telegram::outbound::deliver(app, &job).await;
+            let fresh = if job.body.is_none() { sent.body } else { None };
+            (job, sent.attempt, sent.next, sent.delivered, fresh)
+        })
+        .buffer_unordered(IN_FLIGHT)
+        .collect::<Vec<Delivered>>();
+    let (telegram_results, results) = futures_util::future::join(telegram, webhooks(app, jobs)).await;
+    match results {
+        Ok(results) => report(app, claim, results, telegram_results).await?,
+        // What went to Telegram is reported all the same (it is not sent twice).
+        Err(e) => {
+            report(app, claim, Vec::new(), telegram_results).await?;
+            return Err(e);
+        }
+    }
+    Ok(n)
+}
+
+/// Delivers a pass's webhook jobs.
+async fn webhooks(app: &App, jobs: Vec<OutboxJob>) -> Result<Vec<Delivered>, CoreError> {
+    use futures_util::StreamExt;
     // The endpoints of the pass, read once each.
     let mut endpoints: HashMap<uuid::Uuid, Option<WebhookEndpoint>> = HashMap::new();
     for job in &jobs {
@@ -215,7 +231,7 @@ pub async fn pass(app: &App) -> Result<usize, CoreError> {
             (job, endpoint, body)
         })
         .collect();
-    let mut results: Vec<(OutboxJob, JobAttempt, JobNext, bool, Option<String>)> = futures_util::stream::iter(work)
+    Ok(futures_util::stream::iter(work)
         .map(|(job, endpoint, body): Work| async move {
             let fresh = if job.body.is_none() { body.clone().and_then(Result::ok) } else { None };
             let (attempt, next, delivered) = deliver(app, &job, endpoint.as_ref(), body).await;
@@ -223,7 +239,15 @@ pub async fn pass(app: &App) -> Result<usize, CoreError> {
         })
         .buffer_unordered(IN_FLIGHT)
         .collect()
-        .await;
+        .await)
+}
+
+async fn report(
+    app: &App,
+    claim: uuid::Uuid,
+    mut results: Vec<Delivered>,
+    telegram_results: Vec<Delivered>,
+) -> Result<(), CoreError> {
     results.extend(telegram_results);
     // A first attempt's body is kept with its report: every later attempt and replay sends
     // the same bytes. (A worker that dies before reporting leaves no body: the redelivery
@@ -239,12 +263,12 @@ pub async fn pass(app: &App) -> Result<usize, CoreError> {
             tracing::warn!(job = job.pos, "a delivery's claim ran out before its report; it will be sent again");
         }
         if report.endpoint_disabled
-            && let Some(Some(e)) = endpoints.get(&job.target_id)
+            && let Ok(e) = app.store.webhook(job.workspace_id, job.target_id).await
         {
-            crate::webhooks::disabled_for_failing(app, e).await;
+            crate::webhooks::disabled_for_failing(app, &e).await;
         }
     }
-    Ok(n)
+    Ok(())
 }
 
 /// A job of a pass with its endpoint (none: deleted) and its body (an error: not renderable).

@@ -20,6 +20,8 @@ pub const DEFAULT_ALLOWED: &[&str] = &[
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "application/zip",
+    "audio/ogg",
+    "video/mp4",
 ];
 
 /// The MIME type of a file from its first bytes (at least 16 of them when the file has).
@@ -33,6 +35,11 @@ pub fn detect(head: &[u8], name: &str) -> &'static str {
         "image/gif"
     } else if head.len() >= 12 && &head[..4] == b"RIFF" && &head[8..12] == b"WEBP" {
         "image/webp"
+    } else if head.starts_with(b"OggS") {
+        // Telegram's voice messages are Opus in Ogg.
+        "audio/ogg"
+    } else if head.len() >= 12 && &head[4..8] == b"ftyp" {
+        "video/mp4"
     } else if head.starts_with(b"%PDF-") {
         "application/pdf"
     } else if head.starts_with(b"PK\x03\x04") {

@@ -6,9 +6,13 @@
 //! Methods: `getMe`, `setWebhook`, `deleteWebhook`, `getWebhookInfo`, `getUpdates` (offset,
 //! limit, timeout; confirming what is before the offset; 409 while a webhook is set or when a
 //! newer poll takes over), `sendMessage` (text 1–4,096 characters, inline keyboards with
-//! `callback_data` of 1–64 bytes), `answerCallbackQuery`, `sendChatAction`. A test adds bots,
-//! writes as a user (messages, button presses), scripts failures (`429` with `retry_after`,
-//! `403` blocked) and reads what the bot sent.
+//! `callback_data` of 1–64 bytes), `sendPhoto` (up to 10 MB) and `sendDocument` (up to 50 MB)
+//! with the file as a `multipart/form-data` part, `sendMediaGroup` (2–10 items referenced as
+//! `attach://<name>`, documents not mixed with photos), `getFile` (files up to 20 MB get a
+//! `file_path`) and the download path `{base}/file/bot<token>/<file_path>`,
+//! `answerCallbackQuery`, `sendChatAction`. A test adds bots, writes as a user (messages,
+//! files, albums, edits, button presses), scripts failures (`429` with `retry_after`, `403`
+//! blocked) and reads what the bot sent, files included.
 
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -37,6 +41,44 @@ struct Bot {
     blocked: HashSet<i64>,
     /// Which `getUpdates` call is the newest (an older one waiting gets 409).
     poll_generation: u64,
+    /// Files users sent, by `file_id`.
+    files: HashMap<String, Vec<u8>>,
+    /// Files the bot uploaded, in order.
+    uploads: Vec<Uploaded>,
+    /// When each successful send happened (for pacing checks): `(chat, instant)`.
+    send_times: Vec<(i64, std::time::Instant)>,
+    /// Which node's clients polled, by their `getUpdates` count (see [`FakeTelegram::polls`]).
+    polls: u64,
+}
+
+/// A file the bot uploaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Uploaded {
+    /// `sendPhoto`, `sendDocument` or `sendMediaGroup`.
+    pub method: String,
+    pub chat: i64,
+    /// `photo` or `document`.
+    pub kind: String,
+    pub name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A file a user sends.
+#[derive(Debug, Clone)]
+pub enum TgFile {
+    Photo(Vec<u8>),
+    Document {
+        name: String,
+        mime: String,
+        bytes: Vec<u8>,
+    },
+    Voice(Vec<u8>),
+    /// A file whose size is all Telegram tells (it will not serve it: over 20 MB).
+    Huge {
+        name: String,
+        size: i64,
+    },
 }
 
 #[derive(Default)]
@@ -87,7 +129,10 @@ impl TgUser {
 impl FakeTelegram {
     pub async fn start() -> Self {
         let fake = Arc::new(Fake::default());
-        let app = axum::Router::new().route("/{bot}/{method}", any(handle)).with_state(fake.clone());
+        let app = axum::Router::new()
+            .route("/{bot}/{method}", any(handle))
+            .route("/file/{bot}/{*path}", axum::routing::get(download))
+            .with_state(fake.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         let task = tokio::spawn(async move {
@@ -151,6 +196,99 @@ impl FakeTelegram {
         let mut u = update;
         u["update_id"] = json!(id);
         u
+    }
+
+    /// The user sends files: one is a message with the caption; several are an album (one
+    /// update per file, sharing a `media_group_id`, the caption on the first). Answers the
+    /// updates.
+    pub fn send_files(&self, token: &str, from: &TgUser, files: Vec<TgFile>, caption: Option<&str>) -> Vec<Value> {
+        let group = (files.len() > 1).then(|| format!("alb{}", uuid::Uuid::now_v7().simple()));
+        let mut out = Vec::new();
+        for (i, f) in files.into_iter().enumerate() {
+            let mut content = self.file_content(token, f);
+            if i == 0
+                && let Some(c) = caption
+            {
+                content["caption"] = json!(c);
+            }
+            if let Some(g) = &group {
+                content["media_group_id"] = json!(g);
+            }
+            let message = self.message_from(token, from, content);
+            let update = json!({ "message": message });
+            let id = self.push(token, update.clone());
+            let mut u = update;
+            u["update_id"] = json!(id);
+            out.push(u);
+        }
+        out
+    }
+
+    /// The user edits his message `message_id` to `text`; answers the update.
+    pub fn edit(&self, token: &str, from: &TgUser, message_id: i64, text: &str) -> Value {
+        let message = json!({
+            "message_id": message_id,
+            "from": from.json(),
+            "chat": {"id": from.id, "type": "private", "first_name": from.first_name},
+            "date": now_s() - 5,
+            "edit_date": now_s(),
+            "text": text,
+        });
+        let update = json!({ "edited_message": message });
+        let id = self.push(token, update.clone());
+        let mut u = update;
+        u["update_id"] = json!(id);
+        u
+    }
+
+    /// A message's content for a file, the bytes kept for `getFile`.
+    fn file_content(&self, token: &str, f: TgFile) -> Value {
+        let mut bots = self.fake.bots.lock().expect("bots");
+        let bot = bots.get_mut(token).expect("no such bot");
+        let mut keep = |bytes: Vec<u8>| {
+            let id = format!("F{}", uuid::Uuid::now_v7().simple());
+            let size = bytes.len();
+            bot.files.insert(id.clone(), bytes);
+            (id, size)
+        };
+        match f {
+            TgFile::Photo(bytes) => {
+                // Telegram offers a photo in several sizes, smallest first; the fake's smaller
+                // ones are unknown files (a client must take the largest).
+                let (id, size) = keep(bytes);
+                json!({"photo": [
+                    {"file_id": "thumb-not-served", "file_unique_id": "u1", "width": 90, "height": 60, "file_size": 1000},
+                    {"file_id": id, "file_unique_id": format!("u{id}"), "width": 1280, "height": 853, "file_size": size},
+                ]})
+            }
+            TgFile::Document { name, mime, bytes } => {
+                let (id, size) = keep(bytes);
+                json!({"document": {"file_id": id, "file_unique_id": format!("u{id}"), "file_name": name, "mime_type": mime, "file_size": size}})
+            }
+            TgFile::Voice(bytes) => {
+                let (id, size) = keep(bytes);
+                json!({"voice": {"file_id": id, "file_unique_id": format!("u{id}"), "duration": 3, "mime_type": "audio/ogg", "file_size": size}})
+            }
+            TgFile::Huge { name, size } => {
+                let id = format!("H{}", uuid::Uuid::now_v7().simple());
+                json!({"document": {"file_id": id, "file_unique_id": format!("u{id}"), "file_name": name, "file_size": size}})
+            }
+        }
+    }
+
+    /// The files the bot uploaded so far.
+    pub fn uploads(&self, token: &str) -> Vec<Uploaded> {
+        self.fake.bots.lock().expect("bots").get(token).map(|b| b.uploads.clone()).unwrap_or_default()
+    }
+
+    /// The times of the bot's sends so far, by chat.
+    pub fn send_times(&self, token: &str) -> Vec<(i64, std::time::Instant)> {
+        self.fake.bots.lock().expect("bots").get(token).map(|b| b.send_times.clone()).unwrap_or_default()
+    }
+
+    /// How many `getUpdates` calls the bot got.
+    pub fn polls(&self, token: &str) -> u64 {
+        self.fake.bots.lock().expect("bots").get(token).map(|b| b.polls).unwrap_or(0)
     }
 
     fn message_from(&self, token: &str, from: &TgUser, content: Value) -> Value {
@@ -247,9 +385,72 @@ fn refuse(code: i64, description: &str, retry_after: Option<i64>) -> Response {
     (status, axum::Json(body)).into_response()
 }
 
-/// The parameters of a call, however they were sent (JSON body, form, query string); `None`
-/// when a JSON body is not an object.
-fn params(headers: &HeaderMap, query: Option<&str>, body: &[u8]) -> Option<Value> {
+/// A file part of a `multipart/form-data` call.
+#[derive(Debug, Clone)]
+struct Part {
+    name: String,
+    content_type: String,
+    bytes: Vec<u8>,
+}
+
+/// The fields and file parts of a `multipart/form-data` body (RFC 7578); `None` when it is not
+/// one.
+fn multipart(content_type: &str, body: &[u8]) -> Option<(serde_json::Map<String, Value>, HashMap<String, Part>)> {
+    let boundary = content_type.split(';').find_map(|p| p.trim().strip_prefix("boundary="))?.trim_matches('"');
+    let delimiter = format!("--{boundary}");
+    let find = |hay: &[u8], needle: &[u8], from: usize| -> Option<usize> {
+        hay.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|i| i + from)
+    };
+    let mut fields = serde_json::Map::new();
+    let mut files = HashMap::new();
+    let mut at = find(body, delimiter.as_bytes(), 0)? + delimiter.len();
+    loop {
+        if body.get(at..at + 2) == Some(b"--") {
+            return Some((fields, files));
+        }
+        let head_start = at + 2;
+        let head_end = find(body, b"\r\n\r\n", head_start)?;
+        let head = std::str::from_utf8(&body[head_start..head_end]).ok()?;
+        let next = find(body, format!("\r\n{delimiter}").as_bytes(), head_end + 4)?;
+        let content = &body[head_end + 4..next];
+        let mut name = None;
+        let mut filename = None;
+        let mut part_type = "text/plain".to_owned();
+        for line in head.split("\r\n") {
+            let lower = line.to_ascii_lowercase();
+            if lower.starts_with("content-disposition:") {
+                for p in line.split(';').skip(1) {
+                    let (k, v) = p.trim().split_once('=')?;
+                    let v = v.trim_matches('"').to_owned();
+                    match k {
+                        "name" => name = Some(v),
+                        "filename" => filename = Some(v),
+                        _ => {}
+                    }
+                }
+            } else if let Some(v) = lower.strip_prefix("content-type:") {
+                part_type = v.trim().to_owned();
+            }
+        }
+        let name = name?;
+        match filename {
+            Some(file) => {
+                files.insert(name, Part { name: file, content_type: part_type, bytes: content.to_vec() });
+            }
+            None => {
+                let text = String::from_utf8_lossy(content).into_owned();
+                let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+                fields.insert(name, value);
+            }
+        }
+        at = next + 2 + delimiter.len();
+    }
+}
+
+/// The parameters of a call, however they were sent (JSON body, form, query string, or
+/// multipart with files); `None` when a body is not what its type says.
+fn params(headers: &HeaderMap, query: Option<&str>, body: &[u8]) -> Option<(Value, HashMap<String, Part>)> {
+    let mut parts = HashMap::new();
     let mut out = serde_json::Map::new();
     let form = |text: &str, out: &mut serde_json::Map<String, Value>| {
         for (k, v) in url::form_urlencoded::parse(text.as_bytes()) {
@@ -270,9 +471,49 @@ fn params(headers: &HeaderMap, query: Option<&str>, body: &[u8]) -> Option<Value
             }
         } else if content_type.starts_with("application/x-www-form-urlencoded") {
             form(&String::from_utf8_lossy(body), &mut out);
+        } else if content_type.starts_with("multipart/form-data") {
+            let (fields, files) = multipart(content_type, body)?;
+            out.extend(fields);
+            parts = files;
         }
     }
-    Some(Value::Object(out))
+    Some((Value::Object(out), parts))
+}
+
+async fn download(State(fake): State<Arc<Fake>>, Path((bot, path)): Path<(String, String)>) -> Response {
+    let Some(token) = bot.strip_prefix("bot") else { return StatusCode::NOT_FOUND.into_response() };
+    let bots = fake.bots.lock().expect("bots");
+    let Some(b) = bots.get(token) else { return StatusCode::UNAUTHORIZED.into_response() };
+    // Paths are `documents/<file_id>`.
+    let id = path.rsplit('/').next().unwrap_or("");
+    match b.files.get(id) {
+        Some(bytes) => (StatusCode::OK, bytes.clone()).into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// A sent file's message: what Telegram answers `sendPhoto` / `sendDocument` with.
+fn file_message(b: &mut Bot, chat: i64, kind: &str, part: &Part) -> Value {
+    b.next_message_id += 1;
+    let file = json!({"file_id": format!("S{}", b.next_message_id), "file_unique_id": format!("s{}", b.next_message_id), "file_size": part.bytes.len()});
+    let mut m = json!({"message_id": b.next_message_id, "from": b.me.clone(), "chat": {"id": chat, "type": "private"}, "date": now_s()});
+    if kind == "photo" {
+        m["photo"] = json!([file]);
+    } else {
+        let mut d = file;
+        d["file_name"] = json!(part.name);
+        m["document"] = d;
+    }
+    m
+}
+
+/// The uploaded file a parameter names: a part of its own, or `attach://<name>`.
+fn part_for<'a>(p: &Value, files: &'a HashMap<String, Part>, field: &str) -> Option<&'a Part> {
+    match p.get(field) {
+        Some(Value::String(s)) => files.get(s.strip_prefix("attach://")?),
+        None => files.get(field),
+        _ => None,
+    }
 }
 
 async fn handle(
@@ -283,12 +524,15 @@ async fn handle(
     body: axum::body::Bytes,
 ) -> Response {
     let Some(token) = bot.strip_prefix("bot") else { return refuse(404, "Not Found", None) };
-    let Some(p) = params(&headers, query.as_deref(), &body) else {
+    let Some((p, files)) = params(&headers, query.as_deref(), &body) else {
         return refuse(400, "Bad Request: can't parse JSON object", None);
     };
     // Method names are case-insensitive.
     let method = method.to_ascii_lowercase();
     if method == "getupdates" {
+        if let Some(b) = fake.bots.lock().expect("bots").get_mut(token) {
+            b.polls += 1;
+        }
         return get_updates(&fake, token, &p).await;
     }
     let mut bots = fake.bots.lock().expect("bots");
@@ -358,6 +602,85 @@ async fn handle(
             }
             m
         }
+        "sendphoto" | "senddocument" => {
+            let Some(chat) = chat else { return refuse(400, "Bad Request: chat_id is empty", None) };
+            let (kind, max) = if method == "sendphoto" { ("photo", 10 << 20) } else { ("document", 50 << 20) };
+            let Some(part) = part_for(&p, &files, kind).cloned() else {
+                return refuse(400, &format!("Bad Request: there is no {kind} in the request"), None);
+            };
+            if part.bytes.is_empty() {
+                return refuse(400, "Bad Request: file must be non-empty", None);
+            }
+            if part.bytes.len() > max {
+                return refuse(413, "Request Entity Too Large", None);
+            }
+            if kind == "photo" && !(part.bytes.starts_with(&[0xFF, 0xD8, 0xFF]) || part.bytes.starts_with(b"\x89PNG")) {
+                return refuse(400, "Bad Request: IMAGE_PROCESS_FAILED", None);
+            }
+            if b.blocked.contains(&chat) {
+                return refuse(403, "Forbidden: bot was blocked by the user", None);
+            }
+            let m = file_message(b, chat, kind, &part);
+            b.uploads.push(Uploaded {
+                method: method_name(&method),
+                chat,
+                kind: kind.into(),
+                name: part.name.clone(),
+                content_type: part.content_type.clone(),
+                bytes: part.bytes,
+            });
+            m
+        }
+        "sendmediagroup" => {
+            let Some(chat) = chat else { return refuse(400, "Bad Request: chat_id is empty", None) };
+            let Some(media) = p.get("media").and_then(Value::as_array).cloned() else {
+                return refuse(400, "Bad Request: parameter \"media\" is required", None);
+            };
+            if !(2..=10).contains(&media.len()) {
+                return refuse(400, "Bad Request: wrong number of messages in the media group", None);
+            }
+            let kinds: HashSet<&str> = media.iter().filter_map(|m| m.get("type").and_then(Value::as_str)).collect();
+            if kinds.len() != 1 || !(kinds.contains("photo") || kinds.contains("document")) {
+                return refuse(400, "Bad Request: documents can't be mixed with other media types", None);
+            }
+            let mut parts = Vec::new();
+            for m in &media {
+                match part_for(m, &files, "media") {
+                    Some(part) => parts.push((m["type"].as_str().unwrap_or("document").to_owned(), part.clone())),
+                    None => return refuse(400, "Bad Request: wrong file identifier/HTTP URL specified", None),
+                }
+            }
+            if b.blocked.contains(&chat) {
+                return refuse(403, "Forbidden: bot was blocked by the user", None);
+            }
+            let mut sent = Vec::new();
+            for (kind, part) in parts {
+                let mut m = file_message(b, chat, &kind, &part);
+                m["media_group_id"] = json!(format!("g{}", b.next_message_id));
+                sent.push(m);
+                b.uploads.push(Uploaded {
+                    method: "sendMediaGroup".into(),
+                    chat,
+                    kind,
+                    name: part.name,
+                    content_type: part.content_type,
+                    bytes: part.bytes,
+                });
+            }
+            Value::Array(sent)
+        }
+        "getfile" => {
+            let Some(id) = p.get("file_id").and_then(Value::as_str) else {
+                return refuse(400, "Bad Request: file_id is empty", None);
+            };
+            if id.starts_with('H') {
+                return refuse(400, "Bad Request: file is too big", None);
+            }
+            let Some(bytes) = b.files.get(id) else {
+                return refuse(400, "Bad Request: wrong file_id or the file is temporarily unavailable", None);
+            };
+            json!({"file_id": id, "file_unique_id": format!("u{id}"), "file_size": bytes.len(), "file_path": format!("documents/{id}")})
+        }
         "answercallbackquery" => {
             if p.get("callback_query_id").is_none() {
                 return refuse(
@@ -377,6 +700,9 @@ async fn handle(
         }
         _ => return refuse(404, "Not Found", None),
     };
+    if method.starts_with("send") && method != "sendchataction" {
+        b.send_times.push((chat.unwrap_or(0), std::time::Instant::now()));
+    }
     b.sent.push((method_name(&method), p));
     ok(result)
 }
@@ -391,6 +717,10 @@ fn method_name(lower: &str) -> String {
         "sendmessage" => "sendMessage",
         "answercallbackquery" => "answerCallbackQuery",
         "sendchataction" => "sendChatAction",
+        "sendphoto" => "sendPhoto",
+        "senddocument" => "sendDocument",
+        "sendmediagroup" => "sendMediaGroup",
+        "getfile" => "getFile",
         other => other,
     }
     .to_owned()

@@ -35,7 +35,43 @@ pub trait BotApi: Send + Sync {
     /// Calls `method` for the bot with `token`, waiting at most `wait` for the answer; the
     /// `result` on success.
     async fn call(&self, token: &str, method: &str, params: Value, wait: Duration) -> Result<Value, BotApiError>;
+
+    /// The same with files: `params` become form fields (objects and arrays as JSON) and each
+    /// file a part of a `multipart/form-data` body under its field name.
+    async fn call_with_files(
+        &self,
+        _token: &str,
+        method: &str,
+        _params: Value,
+        _files: Vec<FilePart>,
+        _wait: Duration,
+    ) -> Result<Value, BotApiError> {
+        Err(BotApiError::Unreachable(format!("{method}: this client cannot send files")))
+    }
+
+    /// The bytes of a file `getFile` gave the path of; a file over `max` bytes is refused
+    /// unread (`Refused` 413).
+    async fn download(&self, _token: &str, _path: &str, _max: u64, _wait: Duration) -> Result<Vec<u8>, BotApiError> {
+        Err(BotApiError::Unreachable("this client cannot download files".into()))
+    }
 }
+
+/// A file sent with a call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilePart {
+    /// The form field: `photo`, `document`, or the name an `attach://` points at.
+    pub field: String,
+    pub name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The largest file a bot may download (`getFile`).
+pub const DOWNLOAD_MAX: u64 = 20 * 1024 * 1024;
+/// The largest photo `sendPhoto` takes; a larger image goes as a document.
+pub const PHOTO_MAX: u64 = 10 * 1024 * 1024;
+/// How long a file transfer may take.
+pub const FILE_WAIT: Duration = Duration::from_secs(120);
 
 /// The port of an app built without one: every call fails and says why.
 pub struct NoBotApi;
@@ -154,6 +190,95 @@ pub async fn answer_callback_query(api: &dyn BotApi, token: &str, id: &str) -> R
 /// `sendChatAction` "typing".
 pub async fn send_typing(api: &dyn BotApi, token: &str, chat_id: i64) -> Result<(), BotApiError> {
     api.call(token, "sendChatAction", json!({ "chat_id": chat_id, "action": "typing" }), CALL_WAIT).await.map(|_| ())
+}
+
+/// A file as `getFile` describes it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct File {
+    pub file_id: String,
+    #[serde(default)]
+    pub file_size: Option<i64>,
+    /// Where to download it from; absent when Telegram will not serve it (too large).
+    #[serde(default)]
+    pub file_path: Option<String>,
+}
+
+/// `getFile`: where a file the person sent can be downloaded.
+pub async fn get_file(api: &dyn BotApi, token: &str, file_id: &str) -> Result<File, BotApiError> {
+    decode(api.call(token, "getFile", json!({ "file_id": file_id }), CALL_WAIT).await?, "getFile answer")
+}
+
+/// How a file is shown in the chat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// `sendPhoto`: a picture shown inline (JPEG or PNG up to [`PHOTO_MAX`]).
+    Photo,
+    /// `sendDocument`: any file, shown with its name.
+    Document,
+}
+
+impl FileKind {
+    /// How a file of this type and size is best sent.
+    pub fn of(content_type: &str, size: u64) -> Self {
+        if matches!(content_type, "image/jpeg" | "image/png") && size <= PHOTO_MAX {
+            Self::Photo
+        } else {
+            Self::Document
+        }
+    }
+
+    fn field(self) -> &'static str {
+        match self {
+            Self::Photo => "photo",
+            Self::Document => "document",
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct SentMessage {
+    message_id: i64,
+}
+
+/// `sendPhoto` or `sendDocument` with the file uploaded; the sent message's id.
+pub async fn send_file(
+    api: &dyn BotApi,
+    token: &str,
+    chat_id: i64,
+    kind: FileKind,
+    mut file: FilePart,
+) -> Result<i64, BotApiError> {
+    let method = match kind {
+        FileKind::Photo => "sendPhoto",
+        FileKind::Document => "sendDocument",
+    };
+    file.field = kind.field().to_owned();
+    // The file goes as the part of its own field (`photo`, `document`).
+    let params = json!({ "chat_id": chat_id });
+    let sent: SentMessage =
+        decode(api.call_with_files(token, method, params, vec![file], FILE_WAIT).await?, "the sent message")?;
+    Ok(sent.message_id)
+}
+
+/// `sendMediaGroup`: 2 to 10 files of one kind as one album; the sent messages' ids.
+pub async fn send_media_group(
+    api: &dyn BotApi,
+    token: &str,
+    chat_id: i64,
+    kind: FileKind,
+    files: Vec<FilePart>,
+) -> Result<Vec<i64>, BotApiError> {
+    let mut parts = Vec::with_capacity(files.len());
+    let mut media = Vec::with_capacity(files.len());
+    for (i, mut f) in files.into_iter().enumerate() {
+        f.field = format!("file{i}");
+        media.push(json!({ "type": kind.field(), "media": format!("attach://{}", f.field) }));
+        parts.push(f);
+    }
+    let params = json!({ "chat_id": chat_id, "media": media });
+    let sent: Vec<SentMessage> =
+        decode(api.call_with_files(token, "sendMediaGroup", params, parts, FILE_WAIT).await?, "the sent album")?;
+    Ok(sent.into_iter().map(|m| m.message_id).collect())
 }
 
 #[cfg(test)]

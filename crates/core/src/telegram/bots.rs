@@ -193,9 +193,7 @@ pub async fn receive(app: &App, bot_id: uuid::Uuid, secret: Option<&str>, body: 
     // Telegram is answered now; the update is handled after (in order, one run per bot here).
     let app = app.clone();
     tokio::spawn(async move {
-        let lock = app.telegram_locks.lock(bot.id);
-        let _held = lock.lock().await;
-        if let Err(e) = crate::telegram::inbound::handle_pending(&app, &bot).await {
+        if let Err(e) = crate::telegram::inbound::run_pending(&app, &bot).await {
             tracing::warn!(bot = %bot.id, error = %e, "telegram: handling a posted update failed; the next one retries");
         }
     });

@@ -16,19 +16,89 @@ use crate::telegram::api::{self, Button, User};
 use crate::telegram::bots::{settings_of, token_of};
 use frontline_domain::telegram::{BotSettings, Texts, pressed_topic, topic_button};
 use frontline_domain::{
-    AuthorKind, ClientId, ContactSource, DialogId, DialogStatus, MessageBody, MessageId, NewMessage, Timestamp,
-    Visitor, VisitorId, VisitorName,
+    Attachment, AttachmentId, AuthorKind, ClientId, ContactSource, DialogId, DialogStatus, MessageBody, MessageId,
+    NewMessage, Timestamp, Visitor, VisitorId, VisitorName,
 };
 use frontline_store::telegram::{ChatStage, TelegramBot, TelegramChat, TelegramUpdate};
 use frontline_store::{NewContact, PostMessage, PostTarget};
 use serde_json::Value;
+use std::time::Duration;
 
-/// Handles the bot's recorded updates in order; answers how many.
-pub async fn handle_pending(app: &App, bot: &TelegramBot) -> Result<usize, CoreError> {
+/// How long an album's parts are awaited: Telegram sends each picture of an album as its own
+/// update, a moment apart; they are handled together once no new part came for this long.
+const ALBUM_WAIT: Duration = Duration::from_millis(1200);
+
+/// What a run over the pending updates did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Handled {
+    pub count: usize,
+    /// An album is still arriving: the rest waits, and is handled after this long.
+    pub again_in: Option<Duration>,
+}
+
+/// Handles the bot's pending updates, one run per bot at a time on this node; an album still
+/// arriving is handled by a run of its own a moment later.
+pub async fn run_pending(app: &App, bot: &TelegramBot) -> Result<usize, CoreError> {
+    let handled = {
+        let lock = app.telegram_locks.lock(bot.id);
+        let _held = lock.lock().await;
+        handle_pending(app, bot).await?
+    };
+    if let Some(wait) = handled.again_in {
+        let (app, bot) = (app.clone(), bot.clone());
+        tokio::spawn(async move {
+            let mut wait = wait;
+            loop {
+                tokio::time::sleep(wait).await;
+                let lock = app.telegram_locks.lock(bot.id);
+                let _held = lock.lock().await;
+                match handle_pending(&app, &bot).await {
+                    Ok(Handled { again_in: Some(next), .. }) => wait = next,
+                    Ok(_) => break,
+                    Err(e) => {
+                        tracing::warn!(bot = %bot.id, error = %e, "telegram: handling an album failed; the next update retries");
+                        break;
+                    }
+                }
+            }
+        });
+    }
+    Ok(handled.count)
+}
+
+/// The album an update's message belongs to: `(chat, media_group_id)`.
+fn album_of(u: &Value) -> Option<(i64, String)> {
+    let m = u.get("message")?;
+    let group = m.get("media_group_id")?.as_str()?;
+    Some((m.pointer("/chat/id")?.as_i64()?, group.to_owned()))
+}
+
+/// Handles the bot's recorded updates in order (call under the bot's lock).
+pub async fn handle_pending(app: &App, bot: &TelegramBot) -> Result<Handled, CoreError> {
     let token = token_of(app, bot)?;
-    let updates = app.store.pending_telegram_updates(bot.id, 100).await?;
-    for u in &updates {
-        match handle(app, bot, &token, u).await {
+    let pending = app.store.pending_telegram_updates(bot.id, 100).await?;
+    let mut parsed: Vec<(TelegramUpdate, Value)> = Vec::with_capacity(pending.len());
+    for u in pending {
+        let body = serde_json::from_str(&u.body).unwrap_or(Value::Null);
+        parsed.push((u, body));
+    }
+    let mut done = vec![false; parsed.len()];
+    let mut count = 0;
+    for i in 0..parsed.len() {
+        if done[i] {
+            continue;
+        }
+        let mut group = vec![i];
+        if let Some(album) = album_of(&parsed[i].1) {
+            group =
+                (i..parsed.len()).filter(|&j| !done[j] && album_of(&parsed[j].1).as_ref() == Some(&album)).collect();
+            if let Some(wait) = app.telegram_albums.wait(bot.id, &album.1, group.len()) {
+                return Ok(Handled { count, again_in: Some(wait) });
+            }
+        }
+        let updates: Vec<Value> = group.iter().map(|&j| parsed[j].1.clone()).collect();
+        let u = parsed[i].0.clone();
+        match handle(app, bot, &token, &u, updates).await {
             Ok(()) => {}
             // The database is away: the update stays pending and is handled again.
             Err(e @ CoreError::Unavailable(_)) => return Err(e),
@@ -37,24 +107,84 @@ pub async fn handle_pending(app: &App, bot: &TelegramBot) -> Result<usize, CoreE
                 tracing::warn!(bot = %bot.id, update = u.update_id, error = %e, "telegram: an update was not handled")
             }
         }
-        app.store.mark_telegram_update(bot.id, u.update_id, app.clock.now()).await?;
+        for &j in &group {
+            app.store.mark_telegram_update(bot.id, parsed[j].0.update_id, app.clock.now()).await?;
+            done[j] = true;
+            count += 1;
+        }
     }
-    Ok(updates.len())
+    Ok(Handled { count, again_in: None })
+}
+
+/// The albums this node is gathering: when each last grew.
+#[derive(Default)]
+pub struct Albums(std::sync::Mutex<std::collections::HashMap<(uuid::Uuid, String), (usize, std::time::Instant)>>);
+
+impl Albums {
+    /// How much longer to wait for more parts of an album of `parts` so far; `None`: it is
+    /// complete (nothing new for [`ALBUM_WAIT`]), and forgotten.
+    fn wait(&self, bot: uuid::Uuid, group: &str, parts: usize) -> Option<Duration> {
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let now = std::time::Instant::now();
+        let key = (bot, group.to_owned());
+        match map.get(&key) {
+            Some(&(seen, since)) if seen == parts && now.duration_since(since) >= ALBUM_WAIT => {
+                map.remove(&key);
+                None
+            }
+            Some(&(seen, since)) if seen == parts => Some(ALBUM_WAIT - now.duration_since(since)),
+            _ => {
+                if map.len() > 10_000 {
+                    map.retain(|_, (_, since)| now.duration_since(*since) < Duration::from_secs(60));
+                }
+                map.insert(key, (parts, now));
+                Some(ALBUM_WAIT)
+            }
+        }
+    }
+}
+
+/// A message of his (or an album): its words and files.
+#[derive(Debug, Clone, Default)]
+struct Said {
+    text: String,
+    files: Vec<TgFile>,
+    /// His Telegram message's id, in his chat (the first of an album).
+    message_id: i64,
+}
+
+/// A file he sent, as Telegram names it.
+#[derive(Debug, Clone)]
+struct TgFile {
+    file_id: String,
+    name: String,
+    size: Option<i64>,
 }
 
 /// What a person did, as far as the bot is concerned.
 enum Input {
     /// `/start`.
     Start,
-    Text(String),
+    /// Words and files (one of them at least).
+    Message(Said),
     /// A topic button.
     Topic(String),
     /// Something the bot does not act on (another button, an empty message).
     Nothing,
 }
 
-async fn handle(app: &App, bot: &TelegramBot, token: &str, u: &TelegramUpdate) -> Result<(), CoreError> {
-    let update: Value = serde_json::from_str(&u.body).map_err(|e| CoreError::Internal(format!("update: {e}")))?;
+/// Handles an update (`updates` holds it, or every part of its album).
+async fn handle(
+    app: &App,
+    bot: &TelegramBot,
+    token: &str,
+    u: &TelegramUpdate,
+    updates: Vec<Value>,
+) -> Result<(), CoreError> {
+    let update: Value = updates.first().cloned().unwrap_or(Value::Null);
+    if update.is_null() {
+        return Err(CoreError::Internal("an update that is not JSON".into()));
+    }
     let (from, chat_id, input) = if let Some(q) = update.get("callback_query") {
         // Every press is answered, whatever it does.
         if let Some(id) = q.get("id").and_then(Value::as_str)
@@ -78,7 +208,8 @@ async fn handle(app: &App, bot: &TelegramBot, token: &str, u: &TelegramUpdate) -
         let from: User =
             serde_json::from_value(m["from"].clone()).map_err(|e| CoreError::Internal(format!("from: {e}")))?;
         let chat_id = m.pointer("/chat/id").and_then(Value::as_i64).unwrap_or(from.id);
-        (from, chat_id, input_of(m))
+        let parts: Vec<Value> = updates.iter().filter_map(|u| u.get("message").cloned()).collect();
+        (from, chat_id, input_of(&parts))
     } else {
         // Edits and other kinds are not handled yet.
         return Ok(());
@@ -124,22 +255,28 @@ async fn handle(app: &App, bot: &TelegramBot, token: &str, u: &TelegramUpdate) -
         chat.stage = ChatStage::Closed;
     }
     match (chat.stage, input) {
-        (ChatStage::Live, Input::Text(text)) => {
-            write(app, bot, &contact, &chat, u.update_id, &text, &settings).await?;
+        (ChatStage::Live, Input::Message(said)) => {
+            let (files, text) = carry(app, token, &contact, &chat, &said, lang).await;
+            let id = format!("tg-{}-{}-{}", bot.telegram_id, chat.chat_id, said.message_id);
+            write(app, bot, &contact, &chat, &id, &text, files, &settings).await?;
         }
         (ChatStage::Live, _) => {}
         // Without topics there is nothing to ask: his first words go to operators.
-        (_, Input::Text(text)) if settings.topics.is_empty() => {
-            hand_over(app, bot, token, &contact, &mut chat, u.update_id, &text, &settings, lang).await?;
+        (_, Input::Message(said)) if settings.topics.is_empty() => {
+            let (files, text) = carry(app, token, &contact, &chat, &said, lang).await;
+            hand_over(app, bot, token, &contact, &mut chat, u.update_id, &text, files, &settings, lang).await?;
         }
-        (ChatStage::Question, Input::Text(answer)) => {
+        (ChatStage::Question, Input::Message(said)) => {
             let topic = chat.topic.clone().and_then(|k| settings.topic(&k).cloned());
             let Some(topic) = topic else {
                 return menu(app, token, &mut chat, &settings, lang, now).await;
             };
             let mut answers: Vec<Value> = serde_json::from_str(&chat.answers).unwrap_or_default();
             let asked = topic.questions.get(chat.question as usize).map(bot_says).unwrap_or_default();
-            answers.push(serde_json::json!({ "question": asked, "answer": answer }));
+            // Files sent as an answer wait (as his uploads) for the hand-over.
+            let (files, answer) = carry(app, token, &contact, &chat, &said, lang).await;
+            let ids: Vec<String> = files.iter().map(|f| f.id.0.to_string()).collect();
+            answers.push(serde_json::json!({ "question": asked, "answer": answer, "files": ids }));
             chat.answers = Value::Array(answers).to_string();
             chat.question += 1;
             chat.stage_at = now;
@@ -150,7 +287,9 @@ async fn handle(app: &App, bot: &TelegramBot, token: &str, u: &TelegramUpdate) -
                 }
                 None => {
                     let request = request_text(&bot_says(&topic.title), &chat.answers, lang);
-                    hand_over(app, bot, token, &contact, &mut chat, u.update_id, &request, &settings, lang).await?;
+                    let files = answered_files(app, &contact, &chat.answers).await;
+                    hand_over(app, bot, token, &contact, &mut chat, u.update_id, &request, files, &settings, lang)
+                        .await?;
                 }
             }
         }
@@ -168,7 +307,9 @@ async fn handle(app: &App, bot: &TelegramBot, token: &str, u: &TelegramUpdate) -
                     }
                     None => {
                         let request = request_text(&bot_says(&topic.title), "[]", lang);
-                        hand_over(app, bot, token, &contact, &mut chat, u.update_id, &request, &settings, lang).await?;
+                        let files = Vec::new();
+                        hand_over(app, bot, token, &contact, &mut chat, u.update_id, &request, files, &settings, lang)
+                            .await?;
                     }
                 }
             }
@@ -177,26 +318,172 @@ async fn handle(app: &App, bot: &TelegramBot, token: &str, u: &TelegramUpdate) -
         },
         // `/start`, a first message, or words where a button is expected: the menu (again, on
         // the same chat: nothing new is made).
-        (_, Input::Start | Input::Text(_)) => menu(app, token, &mut chat, &settings, lang, now).await?,
+        (_, Input::Start | Input::Message(_)) => menu(app, token, &mut chat, &settings, lang, now).await?,
         (_, Input::Topic(_) | Input::Nothing) => {}
     }
     Ok(())
 }
 
-fn input_of(m: &Value) -> Input {
-    let text = m.get("text").or_else(|| m.get("caption")).and_then(Value::as_str).unwrap_or("").trim();
-    if text == "/start" || text.starts_with("/start ") {
-        return Input::Start;
+/// What a message (or every part of an album) says.
+fn input_of(parts: &[Value]) -> Input {
+    let Some(first) = parts.first() else { return Input::Nothing };
+    let mut said = Said { message_id: first.get("message_id").and_then(Value::as_i64).unwrap_or(0), ..Said::default() };
+    let mut texts = Vec::new();
+    for m in parts {
+        let text = m.get("text").or_else(|| m.get("caption")).and_then(Value::as_str).unwrap_or("").trim();
+        if parts.len() == 1 && (text == "/start" || text.starts_with("/start ")) {
+            return Input::Start;
+        }
+        if !text.is_empty() {
+            texts.push(text.to_owned());
+        }
+        let (files, words) = contents_of(m);
+        said.files.extend(files);
+        texts.extend(words);
     }
-    if !text.is_empty() {
-        return Input::Text(text.to_owned());
+    said.text = texts.join("\n");
+    if said.text.is_empty() && said.files.is_empty() { Input::Nothing } else { Input::Message(said) }
+}
+
+/// The files of a message (a photo at its largest size, a document, voice, audio, video),
+/// and words for what is not a file (a sticker's emoji, a location, a shared contact).
+fn contents_of(m: &Value) -> (Vec<TgFile>, Vec<String>) {
+    let date = m.get("date").and_then(Value::as_i64).unwrap_or(0);
+    let id = m.get("message_id").and_then(Value::as_i64).unwrap_or(0);
+    let file = |v: &Value, name: String| -> Option<TgFile> {
+        Some(TgFile {
+            file_id: v.get("file_id")?.as_str()?.to_owned(),
+            name: v.get("file_name").and_then(Value::as_str).map(str::to_owned).unwrap_or(name),
+            size: v.get("file_size").and_then(Value::as_i64),
+        })
+    };
+    let mut files = Vec::new();
+    if let Some(sizes) = m.get("photo").and_then(Value::as_array) {
+        // The sizes come smallest first; the largest is the one worth keeping.
+        let area = |p: &&Value| {
+            p.get("width").and_then(Value::as_i64).unwrap_or(0) * p.get("height").and_then(Value::as_i64).unwrap_or(0)
+        };
+        if let Some(f) = sizes.iter().max_by_key(area).and_then(|p| file(p, format!("photo-{id}.jpg"))) {
+            files.push(f);
+        }
     }
-    // Files are not carried yet: he is not left unheard.
-    let kind = ["photo", "document", "voice", "video", "audio", "sticker"].into_iter().find(|k| m.get(*k).is_some());
-    match kind {
-        Some(k) => Input::Text(format!("[{k}]")),
-        None => Input::Nothing,
+    for (kind, default) in [
+        ("document", format!("file-{id}")),
+        ("voice", format!("voice-{date}.ogg")),
+        ("audio", format!("audio-{id}.mp3")),
+        ("video", format!("video-{id}.mp4")),
+        ("video_note", format!("video-{id}.mp4")),
+    ] {
+        // An animation also comes as a document: it is taken once.
+        if let Some(f) = m.get(kind).and_then(|v| file(v, default)) {
+            files.push(f);
+        }
     }
+    let mut words = Vec::new();
+    if let Some(emoji) = m.pointer("/sticker/emoji").and_then(Value::as_str) {
+        words.push(format!("[sticker {emoji}]"));
+    }
+    if let (Some(lat), Some(lon)) = (
+        m.pointer("/location/latitude").and_then(Value::as_f64),
+        m.pointer("/location/longitude").and_then(Value::as_f64),
+    ) {
+        words.push(format!("📍 {lat:.6}, {lon:.6}"));
+    }
+    if let Some(phone) = m.pointer("/contact/phone_number").and_then(Value::as_str) {
+        let name = m.pointer("/contact/first_name").and_then(Value::as_str).unwrap_or("");
+        words.push(format!("☎ {name} {phone}").replace("  ", " "));
+    }
+    (files, words)
+}
+
+/// Brings his files over: each is fetched from Telegram (`getFile`, then its bytes) and stored
+/// as his upload. What cannot come (over Telegram's 20 MB, over the upload limits, a refused
+/// type) is named in the text for operators, and he is told why. Answers the files and the
+/// text.
+async fn carry(
+    app: &App,
+    token: &str,
+    contact: &Visitor,
+    chat: &TelegramChat,
+    said: &Said,
+    lang: Option<&str>,
+) -> (Vec<Attachment>, String) {
+    let mut files = Vec::new();
+    let mut lines: Vec<String> = if said.text.is_empty() { Vec::new() } else { vec![said.text.clone()] };
+    for f in &said.files {
+        match fetch(app, token, contact, f).await {
+            Ok(a) => files.push(a),
+            Err(why) => {
+                let mb = f.size.map(|s| format!(", {:.1} MB", s as f64 / 1_048_576.0)).unwrap_or_default();
+                let for_him = why.for_language(lang);
+                lines.push(format!("📎 {}{mb}: {}", f.name, for_him));
+                let told = Texts::new(
+                    &format!("Файл «{}» не передан: {}.", f.name, why.ru),
+                    &format!("The file \"{}\" was not passed on: {}.", f.name, why.en),
+                );
+                say(app, token, chat.chat_id, told.for_language(lang), &[]).await;
+            }
+        }
+    }
+    (files, lines.join("\n"))
+}
+
+/// One of his files, fetched and stored; why not, in both languages.
+async fn fetch(app: &App, token: &str, contact: &Visitor, f: &TgFile) -> Result<Attachment, Texts> {
+    let limits = &app.config.uploads;
+    let max = limits.max_bytes.min(api::DOWNLOAD_MAX);
+    let too_large = || {
+        let mb = max / 1_048_576;
+        Texts::new(&format!("больше {mb} МБ"), &format!("it is over {mb} MB"))
+    };
+    if f.size.is_some_and(|s| s as u64 > max) {
+        return Err(too_large());
+    }
+    let unreachable = |e: api::BotApiError| {
+        tracing::warn!(error = %e, "telegram: a file could not be fetched");
+        Texts::new("Telegram не отдал его, пришлите ещё раз", "Telegram did not give it; please send it again")
+    };
+    let described = api::get_file(app.telegram.as_ref(), token, &f.file_id).await.map_err(unreachable)?;
+    let Some(path) = described.file_path else { return Err(too_large()) };
+    let bytes = match app.telegram.download(token, &path, max, api::FILE_WAIT).await {
+        Ok(b) => b,
+        Err(api::BotApiError::Refused { code: 413, .. }) => return Err(too_large()),
+        Err(e) => return Err(unreachable(e)),
+    };
+    crate::files::upload(app, crate::files::Uploader::Contact(contact), &f.name, &bytes).await.map_err(|e| match e {
+        CoreError::FileTooLarge(_) => too_large(),
+        CoreError::FileTypeRefused { detected, .. } => Texts::new(
+            &format!("такие файлы ({detected}) не принимаются"),
+            &format!("files of this type ({detected}) are not accepted"),
+        ),
+        CoreError::RateLimited { .. } => {
+            Texts::new("слишком много файлов, попробуйте позже", "too many files; please try later")
+        }
+        other => {
+            tracing::warn!(error = %other, "telegram: a file could not be stored");
+            Texts::new("не удалось сохранить его", "it could not be stored")
+        }
+    })
+}
+
+/// The files he sent as answers in the bot stage (uploads still waiting for a message).
+async fn answered_files(app: &App, contact: &Visitor, answers: &str) -> Vec<Attachment> {
+    let answers: Vec<Value> = serde_json::from_str(answers).unwrap_or_default();
+    let mut ids: Vec<uuid::Uuid> = Vec::new();
+    for a in &answers {
+        for id in a.get("files").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default() {
+            ids.extend(id.as_str().and_then(|s| uuid::Uuid::parse_str(s).ok()));
+        }
+    }
+    let mut out = Vec::new();
+    for id in ids {
+        if let Ok(f) = app.store.file(contact.workspace_id, AttachmentId(id)).await
+            && f.message_id.is_none()
+        {
+            out.push(f.file);
+        }
+    }
+    out
 }
 
 /// "Topic: …" and each question with its answer, as his request reads to operators.
@@ -261,10 +548,12 @@ async fn hand_over(
     chat: &mut TelegramChat,
     update_id: i64,
     request: &str,
+    files: Vec<Attachment>,
     settings: &BotSettings,
     lang: Option<&str>,
 ) -> Result<(), CoreError> {
-    write(app, bot, contact, chat, update_id, request, settings).await?;
+    let id = format!("tg-{}-u{update_id}", bot.telegram_id);
+    write(app, bot, contact, chat, &id, request, files, settings).await?;
     chat.stage = ChatStage::Live;
     chat.stage_at = app.clock.now();
     app.store.save_telegram_chat(chat).await?;
@@ -272,14 +561,43 @@ async fn hand_over(
     Ok(())
 }
 
-/// His message, into his open dialog or a new one in the chat topic's channel.
+/// His message, into his open dialog or a new one in the chat topic's channel; files beyond
+/// what one message may carry follow in further messages. `client_id` makes handling it
+/// again store nothing new.
+#[allow(clippy::too_many_arguments)]
 async fn write(
     app: &App,
     bot: &TelegramBot,
     contact: &Visitor,
     chat: &TelegramChat,
-    update_id: i64,
+    client_id: &str,
     text: &str,
+    files: Vec<Attachment>,
+    settings: &BotSettings,
+) -> Result<(), CoreError> {
+    let per_message = app.config.uploads.max_files.max(1);
+    let mut rest = files;
+    let first: Vec<Attachment> = rest.drain(..rest.len().min(per_message)).collect();
+    write_one(app, bot, contact, chat, client_id, text, first, settings).await?;
+    let mut part = 0;
+    while !rest.is_empty() {
+        part += 1;
+        let more: Vec<Attachment> = rest.drain(..rest.len().min(per_message)).collect();
+        let id = format!("{client_id}-{part}");
+        write_one(app, bot, contact, chat, &id, "", more, settings).await?;
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn write_one(
+    app: &App,
+    bot: &TelegramBot,
+    contact: &Visitor,
+    chat: &TelegramChat,
+    client_id: &str,
+    text: &str,
+    attachments: Vec<Attachment>,
     settings: &BotSettings,
 ) -> Result<(), CoreError> {
     let channel =
@@ -292,7 +610,7 @@ async fn write(
     let cut: String = text.chars().take(app.config.message_limit).collect();
     let cleaned: String =
         cut.chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\t' | '\r')).collect::<String>();
-    let body = match MessageBody::parse(&cleaned, app.config.message_limit) {
+    let body = match crate::files::body_with(&cleaned, !attachments.is_empty(), app.config.message_limit) {
         Ok(b) => b,
         Err(_) => MessageBody::from_stored("…".into()),
     };
@@ -310,15 +628,14 @@ async fn write(
             },
             message: NewMessage {
                 id: MessageId::new(),
-                // The update's id: handling it again stores nothing new.
-                client_id: ClientId::from_stored(format!("tg-{}-{update_id}", bot.telegram_id)),
+                client_id: ClientId::from_stored(client_id.to_owned()),
                 author_kind: AuthorKind::Visitor,
                 author_id: contact.id.0,
                 body,
                 created_at: now,
                 audience: Default::default(),
                 event: None,
-                attachments: Vec::new(),
+                attachments,
                 mentions: Vec::new(),
                 automatic: None,
             },

@@ -99,7 +99,7 @@ async fn once(
         return Ok(None);
     }
     // What was recorded but not handled (a crash in between) goes first.
-    crate::telegram::inbound::handle_pending(app, &bot).await?;
+    crate::telegram::inbound::run_pending(app, &bot).await?;
     let token = token_of(app, &bot)?;
     let polled = tokio::select! {
         r = api::get_updates(app.telegram.as_ref(), &token, bot.update_offset, POLL_SECONDS) => r,
@@ -114,7 +114,7 @@ async fn once(
             let next = bodies.iter().map(|(id, _)| id + 1).max();
             if !bodies.is_empty() {
                 app.store.record_telegram_updates(bot.id, &bodies, next, app.clock.now()).await?;
-                crate::telegram::inbound::handle_pending(app, &bot).await?;
+                crate::telegram::inbound::run_pending(app, &bot).await?;
             }
             Ok(Some(Duration::ZERO))
         }

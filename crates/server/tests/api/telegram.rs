@@ -399,3 +399,150 @@ async fn a_restart_in_the_middle_of_the_bot_stage_goes_on_where_it_was() {
     assert_eq!(messages["items"][0]["body"], "Тема: Доставка\nНомер заказа? — 777\nГород? — Казань");
     app.stop().await;
 }
+
+/// A JPEG's first bytes and some body (the server sniffs the type from them).
+fn jpeg(n: u8) -> Vec<u8> {
+    let mut b = vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F', 0];
+    b.extend(std::iter::repeat_n(n, 2_000));
+    b
+}
+
+/// Waits until the dialog has `n` messages; answers them.
+async fn messages_when(console: &frontline_testkit::OperatorClient, dialog: &str, n: usize) -> Vec<serde_json::Value> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let items = console.messages(dialog).await;
+        if items.len() >= n {
+            return items;
+        }
+        assert!(Instant::now() < deadline, "{n} messages did not arrive: {items:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn files_and_albums_travel_both_ways_at_telegrams_pace() {
+    use frontline_core::telegram::bots;
+    use frontline_testkit::telegram::TgFile;
+    let tg = FakeTelegram::start().await;
+    tg.add_bot(TOKEN, 123456, "kitchen_help_bot", "Кухни: помощь");
+    let app = frontline_testkit::TestApp::spawn_with(frontline_testkit::Options {
+        telegram_api: Some(tg.url.clone()),
+        ..Default::default()
+    })
+    .await;
+    let actor = admin_actor(&app).await;
+    // A bot without topics: his first message goes straight to operators.
+    bots::connect(&app.app, &actor.admin().expect("admin"), TOKEN, None).await.expect("connect");
+    let console = app.admin().await;
+    let wait = Duration::from_secs(10);
+    let petr = TgUser::new(555010, "Пётр");
+
+    // A photo with a caption: one message with the photo at its largest size.
+    tg.send_files(TOKEN, &petr, vec![TgFile::Photo(jpeg(1))], Some("Вот скол на фасаде"));
+    let deadline = Instant::now() + wait;
+    let dialog = loop {
+        if let Some(d) = console.dialogs("all").await.first() {
+            break d["id"].as_str().expect("id").to_owned();
+        }
+        assert!(Instant::now() < deadline, "no dialog");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let items = messages_when(&console, &dialog, 1).await;
+    assert_eq!(items[0]["body"], "Вот скол на фасаде");
+    let photo = &items[0]["attachments"][0];
+    assert_eq!(photo["content_type"], "image/jpeg");
+    let bytes = console.get(&format!("/api/v1/attachments/{}", photo["id"].as_str().expect("id"))).await;
+    assert_eq!(bytes.bytes().await.expect("bytes").to_vec(), jpeg(1), "the largest size, byte for byte");
+
+    // An album of three pictures: one message with all three, once the album is complete.
+    tg.send_files(
+        TOKEN,
+        &petr,
+        vec![TgFile::Photo(jpeg(2)), TgFile::Photo(jpeg(3)), TgFile::Photo(jpeg(4))],
+        Some("Ещё фото"),
+    );
+    let items = messages_when(&console, &dialog, 2).await;
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    let items_after = console.messages(&dialog).await;
+    assert_eq!(items_after.len(), items.len(), "the album is one message: {items_after:?}");
+    assert_eq!(items[1]["body"], "Ещё фото");
+    assert_eq!(items[1]["attachments"].as_array().map(Vec::len), Some(3));
+
+    // A voice message arrives as a file; a document over 20 MB is named for operators and he
+    // is told why it did not come.
+    let mut ogg = b"OggS\0\x02".to_vec();
+    ogg.extend(std::iter::repeat_n(7u8, 500));
+    tg.send_files(TOKEN, &petr, vec![TgFile::Voice(ogg.clone())], None);
+    let items = messages_when(&console, &dialog, 3).await;
+    assert_eq!(items[2]["attachments"][0]["content_type"], "audio/ogg");
+    let before = tg.sent(TOKEN).len();
+    tg.send_files(TOKEN, &petr, vec![TgFile::Huge { name: "video.mov".into(), size: 25 << 20 }], Some("Видео"));
+    let items = messages_when(&console, &dialog, 4).await;
+    let body = items[3]["body"].as_str().expect("body");
+    assert!(body.starts_with("Видео\n📎 video.mov, 25.0 MB:"), "{body}");
+    assert!(items[3]["attachments"].as_array().is_none_or(Vec::is_empty));
+    let told = tg.wait_for(TOKEN, "sendMessage", before, wait, |p| p["chat_id"] == 555010).await;
+    assert!(told["text"].as_str().is_some_and(|t| t.contains("video.mov") && t.contains("МБ")), "{told}");
+
+    // An operator's reply with a photo and a PDF: the text, then the photo as a photo and the
+    // PDF as a document, the bytes as uploaded.
+    let upload = |name: &'static str, bytes: Vec<u8>| {
+        let console = console.clone();
+        async move {
+            let r = console.upload(name, bytes).await;
+            assert_eq!(r.status(), 201, "{name}");
+            r.json::<serde_json::Value>().await.expect("json")["id"].as_str().expect("id").to_owned()
+        }
+    };
+    let pdf = b"%PDF-1.4\n% a price list\n".repeat(50);
+    let a = upload("фасад.jpg", jpeg(9)).await;
+    let b = upload("прайс.pdf", pdf.clone()).await;
+    let reply = json!({"client_id": "f1", "body": "Смотрите, пожалуйста", "attachments": [a, b]});
+    assert_eq!(console.post(&format!("/api/v1/dialogs/{dialog}/messages"), reply).await.status(), 201);
+    let deadline = Instant::now() + wait;
+    while tg.uploads(TOKEN).len() < 2 {
+        assert!(Instant::now() < deadline, "the files did not go: {:?}", tg.sent(TOKEN));
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let up = tg.uploads(TOKEN);
+    assert_eq!((up[0].method.as_str(), up[0].name.as_str(), up[0].bytes.clone()), ("sendPhoto", "фасад.jpg", jpeg(9)));
+    assert_eq!((up[1].method.as_str(), up[1].name.as_str(), up[1].bytes.clone()), ("sendDocument", "прайс.pdf", pdf));
+    assert!(sends(&tg, "sendMessage").iter().any(|p| p["text"] == "Смотрите, пожалуйста"));
+
+    // Two pictures: one album.
+    let c = upload("a.jpg", jpeg(10)).await;
+    let d = upload("b.jpg", jpeg(11)).await;
+    let reply = json!({"client_id": "f2", "attachments": [c, d]});
+    assert_eq!(console.post(&format!("/api/v1/dialogs/{dialog}/messages"), reply).await.status(), 201);
+    let deadline = Instant::now() + wait;
+    while tg.uploads(TOKEN).len() < 4 {
+        assert!(Instant::now() < deadline, "the album did not go: {:?}", tg.sent(TOKEN));
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let up = tg.uploads(TOKEN);
+    assert_eq!((up[2].method.as_str(), up[3].method.as_str()), ("sendMediaGroup", "sendMediaGroup"));
+
+    // Three quick replies: they reach him in order, about a second apart (Telegram's pace for
+    // one chat).
+    let before = tg.send_times(TOKEN).len();
+    for (i, text) in ["Первое", "Второе", "Третье"].iter().enumerate() {
+        let reply = json!({"client_id": format!("p{i}"), "body": text});
+        assert_eq!(console.post(&format!("/api/v1/dialogs/{dialog}/messages"), reply).await.status(), 201);
+    }
+    let deadline = Instant::now() + wait;
+    while tg.send_times(TOKEN).len() < before + 3 {
+        assert!(Instant::now() < deadline, "the replies did not go");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let times: Vec<Instant> = tg.send_times(TOKEN).into_iter().skip(before).map(|(_, t)| t).collect();
+    for pair in times.windows(2) {
+        let gap = pair[1].duration_since(pair[0]);
+        assert!(gap >= Duration::from_millis(950), "one chat is sent to about once a second: {gap:?}");
+    }
+    let texts: Vec<String> =
+        sends(&tg, "sendMessage").iter().filter_map(|p| p["text"].as_str().map(str::to_owned)).collect();
+    let order: Vec<&String> = texts.iter().filter(|t| ["Первое", "Второе", "Третье"].contains(&t.as_str())).collect();
+    assert_eq!(order, ["Первое", "Второе", "Третье"]);
+    app.stop().await;
+}
