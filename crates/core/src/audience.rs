@@ -15,8 +15,10 @@ use std::collections::HashSet;
 pub fn topics(event: &Event, workspace: WorkspaceId, visitor: VisitorId) -> Vec<Topic> {
     let both = || vec![Topic::Workspace(workspace), Topic::Visitor(visitor)];
     match event {
-        Event::MessageCreated { message } if !message.reaches_visitor() => vec![Topic::Workspace(workspace)],
-        Event::MessageCreated { .. } | Event::DialogClosed { .. } => both(),
+        Event::MessageCreated { message } | Event::MessageUpdated { message } if !message.reaches_visitor() => {
+            vec![Topic::Workspace(workspace)]
+        }
+        Event::MessageCreated { .. } | Event::MessageUpdated { .. } | Event::DialogClosed { .. } => both(),
         // The visitor sees operators type and read; operators see the visitor do so.
         Event::Typing { author, .. } if author.kind == "operator" => both(),
         Event::DialogRead { reader, .. } if reader == "operator" => both(),
@@ -105,6 +107,7 @@ mod tests {
                 attachments: Vec::new(),
                 mentions: Vec::new(),
                 automatic: None,
+                edited_at: None,
             },
         }
     }

@@ -74,15 +74,46 @@ pub struct Wire {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "k", rename_all = "snake_case")]
 pub enum Fact {
-    Message { message: Uuid },
-    Dialog { change: DialogChange, dialog: Uuid },
-    Operator { operator: Uuid },
-    Typing { dialog: Uuid, kind: String, author: Uuid },
-    Read { dialog: Uuid, reader: String, seq: i64 },
-    Mention { operator: Uuid, dialog: Uuid, message: Uuid },
-    SlaBreached { dialog: Uuid, target: String, due_at: String },
-    AccessChanged { operator: Option<Uuid> },
-    WebhookDisabled { endpoint: Uuid },
+    Message {
+        message: Uuid,
+    },
+    /// A message edited (rendered as `message.updated`).
+    MessageEdited {
+        message: Uuid,
+    },
+    Dialog {
+        change: DialogChange,
+        dialog: Uuid,
+    },
+    Operator {
+        operator: Uuid,
+    },
+    Typing {
+        dialog: Uuid,
+        kind: String,
+        author: Uuid,
+    },
+    Read {
+        dialog: Uuid,
+        reader: String,
+        seq: i64,
+    },
+    Mention {
+        operator: Uuid,
+        dialog: Uuid,
+        message: Uuid,
+    },
+    SlaBreached {
+        dialog: Uuid,
+        target: String,
+        due_at: String,
+    },
+    AccessChanged {
+        operator: Option<Uuid>,
+    },
+    WebhookDisabled {
+        endpoint: Uuid,
+    },
 }
 
 /// Which dialog event a [`Fact::Dialog`] renders into.
@@ -100,6 +131,7 @@ impl Fact {
     pub fn of(event: &Event) -> Fact {
         match event {
             Event::MessageCreated { message } => Fact::Message { message: message.id },
+            Event::MessageUpdated { message } => Fact::MessageEdited { message: message.id },
             Event::DialogCreated { dialog } => Fact::Dialog { change: DialogChange::Created, dialog: dialog.id },
             Event::DialogUpdated { dialog } => Fact::Dialog { change: DialogChange::Updated, dialog: dialog.id },
             Event::DialogClosed { dialog } => Fact::Dialog { change: DialogChange::Closed, dialog: dialog.id },
@@ -276,6 +308,7 @@ mod tests {
                     attachments: Vec::new(),
                     mentions: Vec::new(),
                     automatic: None,
+                    edited_at: None,
                 },
             },
         })

@@ -174,6 +174,23 @@ pub async fn messages(
     Ok(app.store.messages(actor.workspace(), id, after_seq, limit, false).await?)
 }
 
+/// The earlier texts of a message of a dialog the operator sees, oldest first.
+pub async fn message_edits(
+    app: &App,
+    actor: &OperatorActor,
+    id: DialogId,
+    message: uuid::Uuid,
+) -> Result<Vec<crate::views::MessageEditView>, CoreError> {
+    visible_dialog(app, actor, id).await?;
+    let m = match app.store.message_by_id(actor.workspace(), message).await {
+        Ok(m) if m.dialog_id == id => m,
+        Ok(_) | Err(frontline_store::StoreError::NotFound) => return Err(CoreError::NotFound("message")),
+        Err(e) => return Err(e.into()),
+    };
+    let edits = app.store.message_edits(actor.workspace(), m.id).await?;
+    Ok(edits.iter().map(crate::views::MessageEditView::from).collect())
+}
+
 /// What an operator writes into a dialog: a reply to the visitor, or an internal note.
 #[derive(Debug, Clone, Default)]
 pub struct Compose<'a> {

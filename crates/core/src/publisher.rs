@@ -271,6 +271,7 @@ fn fact_of_logged(e: &StoredEvent) -> Vec<Fact> {
         EventKind::MessageCreated | EventKind::NoteCreated => {
             vec![e.subject_id.map(|m| Fact::Message { message: m })]
         }
+        EventKind::MessageEdited => vec![e.subject_id.map(|m| Fact::MessageEdited { message: m })],
         EventKind::OperatorPresenceChanged | EventKind::OperatorUpdated => {
             vec![e.subject_id.map(|o| Fact::Operator { operator: o })]
         }
@@ -330,7 +331,7 @@ async fn render(app: &App, facts: &[(WorkspaceId, &Fact)]) -> Result<Rendered, C
     let mut dialog_ids = Vec::new();
     for (_, fact) in facts {
         match fact {
-            Fact::Message { message } => message_ids.push(*message),
+            Fact::Message { message } | Fact::MessageEdited { message } => message_ids.push(*message),
             Fact::Dialog { dialog, .. } | Fact::SlaBreached { dialog, .. } => dialog_ids.push(*dialog),
             Fact::Mention { dialog, message, .. } => {
                 message_ids.push(*message);
@@ -406,6 +407,7 @@ async fn render_one(
     };
     Ok(match fact {
         Fact::Message { message: id } => message(id).map(|message| Event::MessageCreated { message }),
+        Fact::MessageEdited { message: id } => message(id).map(|message| Event::MessageUpdated { message }),
         Fact::Dialog { change, dialog } => view(dialog).map(|dialog| match change {
             DialogChange::Created => Event::DialogCreated { dialog },
             DialogChange::Updated => Event::DialogUpdated { dialog },

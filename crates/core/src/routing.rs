@@ -30,9 +30,15 @@ pub enum ConditionView {
         #[schema(value_type = frontline_domain::patterns::schema::PropertyValue)]
         value: String,
     },
-    /// The browser's language has this primary subtag (`ru` matches `ru-RU`).
+    /// The browser's language has this primary subtag (`ru` matches `ru-RU`); for a Telegram
+    /// chat, the language of his Telegram.
     Language {
         #[schema(value_type = frontline_domain::patterns::schema::LanguageCode)]
+        value: String,
+    },
+    /// A Telegram chat chose this topic (its key) in the bot's menu.
+    TelegramTopic {
+        #[schema(value_type = frontline_domain::patterns::schema::TopicKey)]
         value: String,
     },
 }
@@ -68,6 +74,7 @@ fn condition(c: &ConditionView) -> Result<Condition, DomainError> {
         ConditionView::Url { pattern, regex: true } => UrlPattern::regex(pattern).map(Condition::PageUrl),
         ConditionView::Property { name, value } => Condition::property(name, value),
         ConditionView::Language { value } => Condition::language(value),
+        ConditionView::TelegramTopic { value } => Condition::telegram_topic(value),
     }
 }
 
@@ -77,7 +84,7 @@ fn condition_field(c: &ConditionView, e: &DomainError) -> &'static str {
         (ConditionView::Url { .. }, _) => "pattern",
         (ConditionView::Property { .. }, DomainError::Invalid { field: "key", .. }) => "name",
         (ConditionView::Property { .. }, _) => "value",
-        (ConditionView::Language { .. }, _) => "value",
+        (ConditionView::Language { .. } | ConditionView::TelegramTopic { .. }, _) => "value",
     }
 }
 
@@ -142,8 +149,18 @@ pub async fn channel_for(
     site: &Site,
     ctx: &RoutingContext,
 ) -> Result<(ChannelId, Option<String>), CoreError> {
-    let r = rules(app, site.workspace_id).await?;
-    Ok(match route(&r.rules, ctx, site.channel_id) {
+    route_in(app, site.workspace_id, site.channel_id, ctx).await
+}
+
+/// The same for a new dialog that comes from elsewhere (a Telegram chat), with its own default.
+pub async fn route_in(
+    app: &App,
+    ws: WorkspaceId,
+    default: ChannelId,
+    ctx: &RoutingContext,
+) -> Result<(ChannelId, Option<String>), CoreError> {
+    let r = rules(app, ws).await?;
+    Ok(match route(&r.rules, ctx, default) {
         Routed::ByRule { rule, channel } => (channel, r.names.get(rule).cloned()),
         Routed::Default(channel) => (channel, None),
     })

@@ -134,6 +134,26 @@ pub struct MessageView {
     /// person wrote it.
     #[schema(value_type = Option<String>, pattern = "^(greeting|prompt|proactive)$")]
     pub automatic: Option<String>,
+    /// When its author last edited it where he wrote it (Telegram); `null` if never. Operators
+    /// read the earlier texts at `/api/v1/dialogs/{dialog}/messages/{id}/edits`.
+    #[serde(default)]
+    pub edited_at: Option<String>,
+}
+
+/// An earlier text of an edited message.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct MessageEditView {
+    /// 1 for the first text, 2 for the second…
+    pub version: i64,
+    pub body: String,
+    /// When the next text replaced it.
+    pub replaced_at: String,
+}
+
+impl From<&frontline_domain::MessageEdit> for MessageEditView {
+    fn from(e: &frontline_domain::MessageEdit) -> Self {
+        Self { version: e.version, body: e.body.clone(), replaced_at: rfc3339(e.replaced_at) }
+    }
 }
 
 /// A file of a message, or an upload not sent yet.
@@ -170,6 +190,7 @@ impl From<&Message> for MessageView {
             attachments: m.attachments.iter().map(AttachmentView::from).collect(),
             mentions: m.mentions.iter().map(|o| o.0).collect(),
             automatic: m.automatic.map(|a| a.as_str().to_owned()),
+            edited_at: m.edited_at.map(rfc3339),
         }
     }
 }
@@ -461,6 +482,9 @@ impl From<&Site> for SiteView {
 pub enum Event {
     #[serde(rename = "message.created")]
     MessageCreated { message: MessageView },
+    /// A message was edited where its author wrote it: the message as it is now.
+    #[serde(rename = "message.updated")]
+    MessageUpdated { message: MessageView },
     #[serde(rename = "dialog.created")]
     DialogCreated { dialog: DialogView },
     #[serde(rename = "dialog.updated")]

@@ -525,7 +525,12 @@ pub async fn render_many(app: &App, jobs: &[OutboxJob]) -> Result<HashMap<i64, R
         app.store.events_by_ids(&ids).await?.into_iter().map(|e| (e.id, e)).collect();
     let message_ids: Vec<uuid::Uuid> = events
         .values()
-        .filter(|e| matches!(EventKind::parse(&e.kind), Some(EventKind::MessageCreated | EventKind::NoteCreated)))
+        .filter(|e| {
+            matches!(
+                EventKind::parse(&e.kind),
+                Some(EventKind::MessageCreated | EventKind::MessageEdited | EventKind::NoteCreated)
+            )
+        })
         .filter_map(|e| e.subject_id)
         .collect();
     let messages: HashMap<uuid::Uuid, Message> =
@@ -572,7 +577,7 @@ async fn body_of(
     let actor = json!({ "kind": event.actor_kind, "id": event.actor_id });
     let kind = EventKind::parse(&event.kind);
     let data = match kind {
-        Some(EventKind::MessageCreated | EventKind::NoteCreated) => {
+        Some(EventKind::MessageCreated | EventKind::MessageEdited | EventKind::NoteCreated) => {
             json!({ "message": message.map(MessageView::from), "dialog": dialog, "actor": actor })
         }
         Some(EventKind::VisitorUpdated) => {

@@ -20,6 +20,7 @@ pub enum EventKind {
     DialogUnsnoozed,
     DialogLabelsChanged,
     MessageCreated,
+    MessageEdited,
     NoteCreated,
     VisitorUpdated,
     RatingCreated,
@@ -33,7 +34,7 @@ pub enum EventKind {
 
 impl EventKind {
     /// Every kind, in the catalogue's order.
-    pub const ALL: [EventKind; 18] = [
+    pub const ALL: [EventKind; 19] = [
         EventKind::DialogCreated,
         EventKind::DialogAssigned,
         EventKind::DialogUnassigned,
@@ -44,6 +45,7 @@ impl EventKind {
         EventKind::DialogUnsnoozed,
         EventKind::DialogLabelsChanged,
         EventKind::MessageCreated,
+        EventKind::MessageEdited,
         EventKind::NoteCreated,
         EventKind::VisitorUpdated,
         EventKind::RatingCreated,
@@ -66,6 +68,7 @@ impl EventKind {
             EventKind::DialogUnsnoozed => "dialog.unsnoozed",
             EventKind::DialogLabelsChanged => "dialog.labels_changed",
             EventKind::MessageCreated => "message.created",
+            EventKind::MessageEdited => "message.edited",
             EventKind::NoteCreated => "note.created",
             EventKind::VisitorUpdated => "visitor.updated",
             EventKind::RatingCreated => "rating.created",
@@ -96,6 +99,9 @@ impl EventKind {
             EventKind::DialogUnsnoozed => "A snoozed dialog woke (its time came, or someone woke it).",
             EventKind::DialogLabelsChanged => "A dialog's tags or category changed.",
             EventKind::MessageCreated => "A message the visitor sees: his own, an operator's, or an automatic line.",
+            EventKind::MessageEdited => {
+                "A visitor edited his message where he wrote it (Telegram); the earlier text is kept."
+            }
             EventKind::NoteCreated => "An internal note (operators only; sent outside only to endpoints that ask).",
             EventKind::VisitorUpdated => "A visitor's name or contacts changed.",
             EventKind::RatingCreated => "A visitor rated a closed dialog.",
@@ -121,6 +127,7 @@ impl EventKind {
                 | EventKind::DialogUnsnoozed
                 | EventKind::DialogLabelsChanged
                 | EventKind::MessageCreated
+                | EventKind::MessageEdited
                 | EventKind::NoteCreated
                 | EventKind::RatingCreated
                 | EventKind::SlaBreached

@@ -38,7 +38,7 @@ pub use ids::{
     AttachmentId, CategoryId, ChannelId, DialogId, MessageId, OperatorId, SavedReplyId, SiteId, TagId, VisitorId,
     WorkspaceId,
 };
-pub use message::{Author, AuthorKind, Automatic, ClientId, Effect, Message, MessageBody, NewMessage};
+pub use message::{Author, AuthorKind, Automatic, ClientId, Effect, Message, MessageBody, MessageEdit, NewMessage};
 pub use queue::{Audience, ChannelMode, ChannelSettings, Greeting, OfflinePolicy, SystemEvent, WaitLimit};
 pub use routing::RoutingContext;
 pub use site::{Channel, Origin, Site, SiteKey, parse_channel_name};

@@ -191,6 +191,18 @@ pub struct Message {
     pub mentions: Vec<crate::ids::OperatorId>,
     /// Sent by itself (a greeting, a prompt, a proactive opener): not a reply.
     pub automatic: Option<Automatic>,
+    /// When its author last edited it (where he wrote it: Telegram); the earlier texts are kept.
+    pub edited_at: Option<Timestamp>,
+}
+
+/// An earlier text of an edited message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageEdit {
+    /// 1 for the first text, 2 for the second…
+    pub version: i64,
+    pub body: String,
+    /// When the next text replaced it.
+    pub replaced_at: Timestamp,
 }
 
 /// A message to be written: everything but what the store assigns (`seq`, the dialog of a

@@ -341,6 +341,12 @@ pub fn language_code() -> String {
     format!("^{w}*[A-Za-z]{{2,8}}{w}*$")
 }
 
+/// A Telegram topic's key, with white space around it allowed.
+pub fn topic_key() -> String {
+    let w = white_space().class();
+    format!("^{w}*[a-z0-9_-]{{1,24}}{w}*$")
+}
+
 /// The patterns as schemas: builders, and the named schemas of the fields of domain and core
 /// types (each a unit struct implementing `ToSchema`, for `#[schema(value_type = …)]`, so a
 /// field keeps its own description next to the `$ref`).
@@ -426,6 +432,8 @@ pub mod schema {
             .build();
         /// A language condition.
         LanguageCode => text(language_code(), "A primary language subtag: 2–8 letters (`ru`, `en`).").build();
+        /// A Telegram topic condition: the topic's key.
+        TopicKey => text(topic_key(), "A topic's key: 1–24 of `a-z`, `0-9`, `_` and `-`.").build();
         /// A day of business hours.
         WeekDay => one_of(&["mon", "tue", "wed", "thu", "fri", "sat", "sun"], false);
         /// When an interval opens.

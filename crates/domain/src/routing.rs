@@ -107,6 +107,8 @@ pub enum Condition {
     },
     /// The browser's language: `ru` matches `ru`, `ru-RU`, `ru_ru`.
     Language(String),
+    /// The topic a Telegram chat chose in the bot's menu (its key).
+    TelegramTopic(String),
 }
 
 impl Condition {
@@ -129,8 +131,17 @@ impl Condition {
         Ok(Self::Language(code))
     }
 
+    pub fn telegram_topic(key: &str) -> Result<Self, DomainError> {
+        let key = key.trim();
+        if !crate::telegram::is_topic_key(key) {
+            return Err(DomainError::invalid("value", "a topic key: 1–24 of a-z, 0-9, _ and -"));
+        }
+        Ok(Self::TelegramTopic(key.to_owned()))
+    }
+
     pub fn holds(&self, ctx: &RoutingContext) -> bool {
         match self {
+            Self::TelegramTopic(key) => ctx.telegram_topic.as_deref() == Some(key.as_str()),
             Self::PageUrl(p) => ctx.page_url.as_deref().is_some_and(|u| p.matches(u)),
             Self::VisitorProperty { key, value } => {
                 ctx.properties.get(key).is_some_and(|v| v.trim().to_lowercase() == value.to_lowercase())
@@ -173,6 +184,8 @@ pub struct RoutingContext {
     pub page_url: Option<String>,
     pub properties: BTreeMap<String, String>,
     pub language: Option<String>,
+    /// The topic a Telegram chat chose (none for the widget).
+    pub telegram_topic: Option<String>,
 }
 
 /// Where a new dialog goes and why: the first matching rule, else the default channel.
@@ -207,7 +220,12 @@ mod tests {
         if let Some(c) = city {
             properties.insert("city".to_owned(), c.to_owned());
         }
-        RoutingContext { page_url: Some(url.to_owned()), properties, language: lang.map(str::to_owned) }
+        RoutingContext {
+            page_url: Some(url.to_owned()),
+            properties,
+            language: lang.map(str::to_owned),
+            telegram_topic: None,
+        }
     }
 
     #[test]

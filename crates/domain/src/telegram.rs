@@ -108,9 +108,7 @@ impl BotSettings {
         }
         let mut keys = std::collections::HashSet::new();
         for (i, t) in self.topics.iter().enumerate() {
-            let ok = (1..=24).contains(&t.key.len())
-                && t.key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
-            if !ok {
+            if !is_topic_key(&t.key) {
                 return Err(bad(format!("topics[{i}].key"), "1–24 of a-z, 0-9, _ and -"));
             }
             if !keys.insert(t.key.as_str()) {
@@ -134,6 +132,33 @@ impl BotSettings {
 }
 
 /// What a topic button carries (`callback_data`, at most 64 bytes).
+/// A system line as a contact reads it in Telegram, in his language; `None` for lines he is
+/// not told (only the notice of a transfer reaches a visitor).
+pub fn system_line_text(event: &crate::queue::SystemEvent, language: Option<&str>) -> Option<String> {
+    match event {
+        crate::queue::SystemEvent::TransferNotice { operator: Some(name) } if !name.trim().is_empty() => Some(
+            Texts::new(
+                &format!("Вас переключили на {}", name.trim()),
+                &format!("Your chat was passed to {}", name.trim()),
+            )
+            .for_language(language)
+            .to_owned(),
+        ),
+        crate::queue::SystemEvent::TransferNotice { .. } => Some(
+            Texts::new("Вас переключили на коллегу", "Your chat was passed to a colleague")
+                .for_language(language)
+                .to_owned(),
+        ),
+        _ => None,
+    }
+}
+
+/// A topic's key: 1–24 of `a-z`, `0-9`, `_`, `-`.
+pub fn is_topic_key(key: &str) -> bool {
+    (1..=24).contains(&key.len())
+        && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+}
+
 pub fn topic_button(key: &str) -> String {
     format!("topic:{key}")
 }
@@ -146,6 +171,18 @@ pub fn pressed_topic(data: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_transfer_notice_is_worded_in_his_language_and_other_lines_are_not_sent() {
+        use crate::queue::SystemEvent;
+        let notice = SystemEvent::TransferNotice { operator: Some("Иван".into()) };
+        assert_eq!(system_line_text(&notice, Some("ru")).as_deref(), Some("Вас переключили на Иван"));
+        assert_eq!(system_line_text(&notice, Some("en")).as_deref(), Some("Your chat was passed to Иван"));
+        let anonymous = SystemEvent::TransferNotice { operator: None };
+        assert_eq!(system_line_text(&anonymous, Some("uk")).as_deref(), Some("Вас переключили на коллегу"));
+        let internal = SystemEvent::Snoozed { until: "2026-12-05T10:00:00Z".into(), by: "Анна".into() };
+        assert_eq!(system_line_text(&internal, Some("ru")), None);
+    }
 
     fn parse(json: &str) -> Result<BotSettings, SettingsError> {
         let s: BotSettings = serde_json::from_str(json).map_err(|e| bad("settings", e.to_string()))?;

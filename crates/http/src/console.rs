@@ -318,6 +318,20 @@ pub async fn list_messages(
     Ok(Json(page_of(&msgs, limit)))
 }
 
+/// The earlier texts of a message its author edited where he wrote it (Telegram), oldest
+/// first; empty when it was never edited.
+#[utoipa::path(get, path = "/api/v1/dialogs/{id}/messages/{message_id}/edits", tag = "console",
+    params(("id" = Uuid, Path, description = "dialog id"), ("message_id" = Uuid, Path, description = "message id")),
+    responses((status = 200, body = Vec<frontline_core::views::MessageEditView>), (status = 404, body = ApiErrorBody)))]
+pub async fn message_edits(
+    State(s): State<HttpState>,
+    OperatorAuth(actor): OperatorAuth,
+    Path((id, message)): Path<(String, String)>,
+) -> ApiResult<Json<Vec<frontline_core::views::MessageEditView>>> {
+    let message = message.parse().map_err(|_| ApiError::new(crate::error::ErrorCode::NotFound, "No such message."))?;
+    Ok(Json(dialogs::message_edits(&s.app, &actor, dialog_id(&id)?, message).await?))
+}
+
 /// An operator's send: text (1 to 4000 characters, `message_limit`), files, or both.
 #[derive(Deserialize, ToSchema)]
 pub struct SendRequest {

@@ -40,6 +40,8 @@ pub enum WebhookEventKind {
     DialogLabelsChanged,
     #[serde(rename = "message.created")]
     MessageCreated,
+    #[serde(rename = "message.edited")]
+    MessageEdited,
     #[serde(rename = "note.created")]
     NoteCreated,
     #[serde(rename = "visitor.updated")]
@@ -298,6 +300,7 @@ mod tests {
             super::WebhookEventKind::DialogUnsnoozed,
             super::WebhookEventKind::DialogLabelsChanged,
             super::WebhookEventKind::MessageCreated,
+            super::WebhookEventKind::MessageEdited,
             super::WebhookEventKind::NoteCreated,
             super::WebhookEventKind::VisitorUpdated,
             super::WebhookEventKind::RatingCreated,

@@ -45,6 +45,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 7, name: "event_log", sql: include_str!("../migrations/0007_event_log.sql") },
     Migration { version: 8, name: "contacts", sql: include_str!("../migrations/0008_contacts.sql") },
     Migration { version: 9, name: "telegram", sql: include_str!("../migrations/0009_telegram.sql") },
+    Migration { version: 10, name: "message_edits", sql: include_str!("../migrations/0010_message_edits.sql") },
 ];
 
 /// The PostgreSQL implementation of [`Store`].

@@ -35,7 +35,7 @@ macro_rules! contract_suite {
             batched_posts_write_their_events_and_a_failed_one_none, webhook_jobs_are_written_with_the_event,
             outbox_claims_are_exclusive_ordered_and_leased, failing_endpoints_retry_then_stop_and_replays_resend,
             retention_keeps_what_pending_jobs_need, contacts_without_a_site_are_found_by_their_source_id,
-            telegram_bots_updates_and_chats);
+            telegram_bots_updates_and_chats, an_edited_message_keeps_its_earlier_texts);
     };
     (@cases $make:path; $($case:ident),* $(,)?) => {
         $(
@@ -1439,6 +1439,52 @@ pub async fn search_finds_word_forms_within_visible_channels(store: Arc<dyn Stor
     let g = Fixture::new(store.clone()).await;
     let q = SearchQuery::parse("оплата").expect("query");
     assert!(store.search(g.workspace.id, &q, None, 20).await.expect("search").is_empty());
+}
+
+pub async fn an_edited_message_keeps_its_earlier_texts(store: Arc<dyn Store>) {
+    use frontline_domain::search::SearchQuery;
+    let f = Fixture::new(store.clone()).await;
+    let ws = f.workspace.id;
+    let posted = store.post_message(f.visitor_post("e1", "Заказ номер 100 не пришёл")).await.expect("post");
+    let id = posted.message.id;
+    assert!(posted.message.edited_at.is_none());
+    let edit = |text: &str, at: i64| {
+        let store = store.clone();
+        let body = MessageBody::parse(text, MessageBody::DEFAULT_LIMIT).expect("body");
+        let actor = frontline_domain::Actor::visitor(f.visitor.id);
+        async move { store.edit_message(ws, id, &body, actor, Timestamp(at)).await }
+    };
+    let changed = edit("Заказ номер 200 не пришёл", 2_000_000_000_000).await.expect("edit");
+    assert_eq!(
+        (changed.body.as_str(), changed.edited_at),
+        ("Заказ номер 200 не пришёл", Some(Timestamp(2_000_000_000_000)))
+    );
+    edit("Заказ 300 пришёл, спасибо", 2_000_000_001_000).await.expect("edit again");
+    let read = store.message_by_id(ws, id.0).await.expect("read");
+    assert_eq!((read.body.as_str(), read.edited_at), ("Заказ 300 пришёл, спасибо", Some(Timestamp(2_000_000_001_000))));
+    let earlier = store.message_edits(ws, id).await.expect("edits");
+    assert_eq!(
+        earlier.iter().map(|e| (e.version, e.body.as_str(), e.replaced_at.0)).collect::<Vec<_>>(),
+        vec![(1, "Заказ номер 100 не пришёл", 2_000_000_000_000), (2, "Заказ номер 200 не пришёл", 2_000_000_001_000)]
+    );
+    // Search follows the text.
+    let search = |q: &str| {
+        let store = store.clone();
+        let q = SearchQuery::parse(q).expect("query");
+        async move { store.search(ws, &q, None, 20).await.expect("search").len() }
+    };
+    assert_eq!(search("спасибо").await, 1, "the new text is found");
+    assert_eq!(search("номер").await, 0, "the replaced text is not");
+    // The log has the edit (never its text); another workspace reads nothing of it.
+    let events = store.dialog_events(ws, posted.dialog.id).await.expect("events");
+    let edited: Vec<_> = events.iter().filter(|e| e.kind == "message.edited").collect();
+    assert_eq!(edited.len(), 2);
+    assert!(!edited[0].payload.contains("номер"), "{}", edited[0].payload);
+    let g = Fixture::new(store.clone()).await;
+    assert!(store.message_edits(g.workspace.id, id).await.expect("edits").is_empty());
+    let body = MessageBody::parse("чужое", MessageBody::DEFAULT_LIMIT).expect("body");
+    let foreign = store.edit_message(g.workspace.id, id, &body, frontline_domain::Actor::SYSTEM, now()).await;
+    assert!(matches!(foreign, Err(crate::StoreError::NotFound)), "{foreign:?}");
 }
 
 pub async fn visitor_profile_and_pages(store: Arc<dyn Store>) {

@@ -232,6 +232,48 @@ macro_rules! sql_conversation_impls {
                         .map_err(map_err)?;
                     row.map(|r| records::message(&R(&r))).transpose()
                 }
+
+                async fn edit_message(
+                    &self,
+                    ws: WorkspaceId,
+                    id: $crate::__domain::MessageId,
+                    body: &$crate::__domain::MessageBody,
+                    actor: $crate::__domain::event::Actor,
+                    at: Timestamp,
+                ) -> StoreResult<$crate::__domain::Message> {
+                    let mut tx = self.writer().begin().await.map_err(map_err)?;
+                    let row = ::sqlx::query(sql::SELECT_MESSAGE).bind(id.0).fetch_optional(&mut *tx).await.map_err(map_err)?;
+                    let Some(row) = row else { return Err($crate::StoreError::NotFound) };
+                    let mut m = records::message(&R(&row))?;
+                    if m.workspace_id != ws {
+                        return Err($crate::StoreError::NotFound);
+                    }
+                    let version: i64 = ::sqlx::query_scalar(sql::NEXT_EDIT_VERSION).bind(id.0).fetch_one(&mut *tx).await.map_err(map_err)?;
+                    ::sqlx::query(sql::INSERT_EDIT)
+                        .bind(id.0)
+                        .bind(ws.0)
+                        .bind(version)
+                        .bind(m.body.as_str())
+                        .bind(at.0)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    ::sqlx::query(sql::SET_MESSAGE_BODY).bind(id.0).bind(body.as_str()).bind(at.0).execute(&mut *tx).await.map_err(map_err)?;
+                    m.body = body.clone();
+                    m.edited_at = Some(at);
+                    $crate::write_events!(tx, &[$crate::events::drafts::message_edited(&m, version, actor, at)])?;
+                    tx.commit().await.map_err(map_err)?;
+                    Ok(m)
+                }
+
+                async fn message_edits(
+                    &self,
+                    ws: WorkspaceId,
+                    id: $crate::__domain::MessageId,
+                ) -> StoreResult<Vec<$crate::__domain::MessageEdit>> {
+                    let rows = ::sqlx::query(sql::SELECT_EDITS).bind(id.0).bind(ws.0).fetch_all(self.reader()).await.map_err(map_err)?;
+                    rows.iter().map(|r| records::message_edit(&R(r))).collect()
+                }
             }
 
             #[$crate::async_trait]

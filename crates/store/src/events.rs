@@ -210,6 +210,13 @@ pub mod drafts {
         }))
     }
 
+    /// `message.edited`: the version its text had before (never the text).
+    pub fn message_edited(m: &Message, replaced_version: i64, actor: Actor, at: Timestamp) -> NewEvent {
+        NewEvent::new(m.workspace_id, EventKind::MessageEdited, actor, at).dialog(m.dialog_id).subject(m.id.0).payload(
+            json!({ "seq": m.seq, "author_kind": m.author.kind.as_str(), "replaced_version": replaced_version }),
+        )
+    }
+
     /// What a post wrote: the dialog it opened, the opening line before it, the message.
     pub fn posted(m: &Message, d: &Dialog, created: bool, prelude: Option<&Message>) -> Vec<NewEvent> {
         let mut out = Vec::with_capacity(1 + usize::from(created) + usize::from(prelude.is_some()));

@@ -372,6 +372,23 @@ pub trait LifecycleStore: Send + Sync {
     async fn message_by_id(&self, workspace: WorkspaceId, id: uuid::Uuid) -> StoreResult<Message>;
     /// The message an author sent with `client_id`, if any (a retry's first copy).
     async fn message_by_client_id(&self, author: uuid::Uuid, client_id: &str) -> StoreResult<Option<Message>>;
+    /// Its author edited a message: the text it had is kept as its next earlier version, the
+    /// new one shown with `edited_at`, and `message.edited` written, in one transaction.
+    /// Answers the message as it is now; `NotFound` when it is not the workspace's.
+    async fn edit_message(
+        &self,
+        workspace: WorkspaceId,
+        id: frontline_domain::MessageId,
+        body: &frontline_domain::MessageBody,
+        actor: frontline_domain::event::Actor,
+        at: Timestamp,
+    ) -> StoreResult<Message>;
+    /// A message's earlier texts, oldest first (none: it was never edited).
+    async fn message_edits(
+        &self,
+        workspace: WorkspaceId,
+        id: frontline_domain::MessageId,
+    ) -> StoreResult<Vec<frontline_domain::MessageEdit>>;
 }
 
 /// Saved replies: personal, per channel, per workspace.

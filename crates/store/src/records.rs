@@ -171,6 +171,7 @@ impl TryFrom<VisitorRecord> for Visitor {
                 page_url: r.page_url,
                 language: r.language,
                 properties: serde_json::from_str(&r.properties).map_err(|_| corrupt("visitor properties"))?,
+                telegram_topic: None,
             },
             email: r.email.map(|e| Email::parse(&e).map_err(|_| corrupt("visitor e-mail"))).transpose()?,
             phone: r.phone.map(Phone::from_stored),
@@ -323,6 +324,8 @@ pub struct MessageRecord {
     pub mentions: String,
     /// An [`Automatic`] kind; `NULL` for a line a person wrote.
     pub automatic: Option<String>,
+    /// When its author last edited it.
+    pub edited_at: Option<i64>,
 }
 
 impl TryFrom<MessageRecord> for Message {
@@ -349,6 +352,7 @@ impl TryFrom<MessageRecord> for Message {
                 .automatic
                 .map(|a| Automatic::parse(&a).ok_or_else(|| corrupt("automatic kind")))
                 .transpose()?,
+            edited_at: r.edited_at.map(Timestamp),
         })
     }
 }
@@ -406,6 +410,7 @@ pub fn stored_message(
         attachments: m.attachments.clone(),
         mentions: m.mentions.clone(),
         automatic: m.automatic,
+        edited_at: None,
     }
 }
 
@@ -583,8 +588,17 @@ pub fn message(r: &impl StoreRow) -> Result<Message, StoreError> {
         attachments: r.text("attachments")?,
         mentions: r.text("mentions")?,
         automatic: r.opt_text("automatic")?,
+        edited_at: r.opt_int("edited_at")?,
     }
     .try_into()
+}
+
+pub fn message_edit(r: &impl StoreRow) -> Result<frontline_domain::MessageEdit, StoreError> {
+    Ok(frontline_domain::MessageEdit {
+        version: r.int("version")?,
+        body: r.text("body")?,
+        replaced_at: Timestamp(r.int("replaced_at")?),
+    })
 }
 
 /// The current time in UTC milliseconds, for bookkeeping columns the domain does not carry

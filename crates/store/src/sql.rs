@@ -17,7 +17,7 @@ pub const DIALOG_COLS: &str = "id, workspace_id, number, channel_id, visitor_id,
      origin, trigger_id, trigger_name, first_reply_at, sla_reply_due_at, sla_reply_breached, sla_resolve_due_at, \
      sla_resolve_breached, auto_close_at, auto_close_action, auto_close_hold";
 pub const MESSAGE_COLS: &str = "id, workspace_id, dialog_id, seq, client_id, author_kind, author_id, author_name, body, \
-     created_at, audience, event, attachments, mentions, automatic";
+     created_at, audience, event, attachments, mentions, automatic, edited_at";
 
 macro_rules! q {
     ($(#[$doc:meta])* $name:ident, $($part:expr),+ $(,)?) => {
@@ -176,6 +176,13 @@ pub const PROBE_VISITOR_POST: &str = "SELECT (SELECT id FROM messages WHERE auth
      (SELECT id FROM dialogs WHERE workspace_id = $3 AND visitor_id = $4 AND status = 'open') AS open_dialog";
 pub const PROBE_CLIENT_ID: &str = "SELECT id FROM messages WHERE author_id = $1 AND client_id = $2";
 q!(SELECT_MESSAGE, "SELECT ", MESSAGE_COLS, " FROM messages WHERE id = $1");
+/// The next version number of a message's earlier texts.
+pub const NEXT_EDIT_VERSION: &str = "SELECT COALESCE(MAX(version), 0) + 1 FROM message_edits WHERE message_id = $1";
+pub const INSERT_EDIT: &str =
+    "INSERT INTO message_edits (message_id, workspace_id, version, body, replaced_at) VALUES ($1, $2, $3, $4, $5)";
+pub const SET_MESSAGE_BODY: &str = "UPDATE messages SET body = $2, edited_at = $3 WHERE id = $1";
+pub const SELECT_EDITS: &str =
+    "SELECT version, body, replaced_at FROM message_edits WHERE message_id = $1 AND workspace_id = $2 ORDER BY version";
 q!(SELECT_MESSAGE_BY_CLIENT_ID, "SELECT ", MESSAGE_COLS, " FROM messages WHERE author_id = $1 AND client_id = $2");
 q!(SELECT_DIALOG, "SELECT ", DIALOG_COLS, " FROM dialogs WHERE workspace_id = $1 AND id = $2");
 pub const SELECT_OPEN_DIALOG_OF_VISITOR: &str =

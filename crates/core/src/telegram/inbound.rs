@@ -210,8 +210,10 @@ async fn handle(
         let chat_id = m.pointer("/chat/id").and_then(Value::as_i64).unwrap_or(from.id);
         let parts: Vec<Value> = updates.iter().filter_map(|u| u.get("message").cloned()).collect();
         (from, chat_id, input_of(&parts))
+    } else if let Some(m) = update.get("edited_message") {
+        return edited(app, bot, m).await;
     } else {
-        // Edits and other kinds are not handled yet.
+        // Other kinds are not asked for (`allowed_updates`).
         return Ok(());
     };
     let contact = app
@@ -264,7 +266,9 @@ async fn handle(
         // Without topics there is nothing to ask: his first words go to operators.
         (_, Input::Message(said)) if settings.topics.is_empty() => {
             let (files, text) = carry(app, token, &contact, &chat, &said, lang).await;
-            hand_over(app, bot, token, &contact, &mut chat, u.update_id, &text, files, &settings, lang).await?;
+            // His own message, so an edit of it finds it.
+            let id = format!("tg-{}-{}-{}", bot.telegram_id, chat.chat_id, said.message_id);
+            hand_over(app, bot, token, &contact, &mut chat, &id, &text, files, &settings, lang).await?;
         }
         (ChatStage::Question, Input::Message(said)) => {
             let topic = chat.topic.clone().and_then(|k| settings.topic(&k).cloned());
@@ -288,8 +292,8 @@ async fn handle(
                 None => {
                     let request = request_text(&bot_says(&topic.title), &chat.answers, lang);
                     let files = answered_files(app, &contact, &chat.answers).await;
-                    hand_over(app, bot, token, &contact, &mut chat, u.update_id, &request, files, &settings, lang)
-                        .await?;
+                    let id = format!("tg-{}-u{}", bot.telegram_id, u.update_id);
+                    hand_over(app, bot, token, &contact, &mut chat, &id, &request, files, &settings, lang).await?;
                 }
             }
         }
@@ -308,8 +312,8 @@ async fn handle(
                     None => {
                         let request = request_text(&bot_says(&topic.title), "[]", lang);
                         let files = Vec::new();
-                        hand_over(app, bot, token, &contact, &mut chat, u.update_id, &request, files, &settings, lang)
-                            .await?;
+                        let id = format!("tg-{}-u{}", bot.telegram_id, u.update_id);
+                        hand_over(app, bot, token, &contact, &mut chat, &id, &request, files, &settings, lang).await?;
                     }
                 }
             }
@@ -321,6 +325,48 @@ async fn handle(
         (_, Input::Start | Input::Message(_)) => menu(app, token, &mut chat, &settings, lang, now).await?,
         (_, Input::Topic(_) | Input::Nothing) => {}
     }
+    Ok(())
+}
+
+/// He edited a message he sent: the message in his dialog takes the new text, the earlier one
+/// kept for operators. An edit of something that never became a message (an answer to the
+/// bot, a command) changes nothing.
+async fn edited(app: &App, bot: &TelegramBot, m: &Value) -> Result<(), CoreError> {
+    if m.pointer("/chat/type").and_then(Value::as_str) != Some("private") {
+        return Ok(());
+    }
+    let (Some(from), Some(chat), Some(message_id)) = (
+        m.pointer("/from/id").and_then(Value::as_i64),
+        m.pointer("/chat/id").and_then(Value::as_i64),
+        m.get("message_id").and_then(Value::as_i64),
+    ) else {
+        return Ok(());
+    };
+    let contact = match app.store.contact(bot.workspace_id, ContactSource::Telegram, &from.to_string()).await {
+        Ok(c) => c,
+        Err(frontline_store::StoreError::NotFound) => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    let client_id = format!("tg-{}-{chat}-{message_id}", bot.telegram_id);
+    let Some(message) = app.store.message_by_client_id(contact.id.0, &client_id).await? else { return Ok(()) };
+    let text = m.get("text").or_else(|| m.get("caption")).and_then(Value::as_str).unwrap_or("").trim();
+    let cleaned: String = text
+        .chars()
+        .take(app.config.message_limit)
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t' | '\r'))
+        .collect();
+    if cleaned == message.body.as_str() {
+        return Ok(());
+    }
+    let Ok(body) = crate::files::body_with(&cleaned, !message.attachments.is_empty(), app.config.message_limit) else {
+        return Ok(());
+    };
+    let actor = frontline_domain::event::Actor::visitor(contact.id);
+    let now = app.clock.now();
+    let changed = app.store.edit_message(contact.workspace_id, message.id, &body, actor, now).await?;
+    let dialog = app.store.dialog(contact.workspace_id, changed.dialog_id).await?;
+    let event = crate::views::Event::MessageUpdated { message: crate::views::MessageView::from(&changed) };
+    crate::publisher::publish(app, event, dialog.workspace_id, dialog.channel_id, dialog.visitor_id);
     Ok(())
 }
 
@@ -546,14 +592,13 @@ async fn hand_over(
     token: &str,
     contact: &Visitor,
     chat: &mut TelegramChat,
-    update_id: i64,
+    client_id: &str,
     request: &str,
     files: Vec<Attachment>,
     settings: &BotSettings,
     lang: Option<&str>,
 ) -> Result<(), CoreError> {
-    let id = format!("tg-{}-u{update_id}", bot.telegram_id);
-    write(app, bot, contact, chat, &id, request, files, settings).await?;
+    write(app, bot, contact, chat, client_id, request, files, settings).await?;
     chat.stage = ChatStage::Live;
     chat.stage_at = app.clock.now();
     app.store.save_telegram_chat(chat).await?;
@@ -600,10 +645,23 @@ async fn write_one(
     attachments: Vec<Attachment>,
     settings: &BotSettings,
 ) -> Result<(), CoreError> {
-    let channel =
+    let topic_channel =
         chat.topic.as_deref().and_then(|k| settings.topic(k)).and_then(|t| t.channel_id).unwrap_or(bot.channel_id);
     let last = app.store.latest_dialog_of_visitor(contact.workspace_id, contact.id).await?;
     let open_in = last.as_ref().filter(|d| d.status == DialogStatus::Open).map(|d| d.channel_id);
+    // A new dialog goes where the workspace's routing rules say (a rule on his topic or his
+    // language), else to the topic's channel, else the bot's.
+    let (channel, routed_by) = match open_in {
+        Some(_) => (topic_channel, None),
+        None => {
+            let ctx = frontline_domain::RoutingContext {
+                language: chat.language.clone(),
+                telegram_topic: chat.topic.clone(),
+                ..Default::default()
+            };
+            crate::routing::route_in(app, contact.workspace_id, topic_channel, &ctx).await?
+        }
+    };
     let previous = last.as_ref().filter(|d| d.status == DialogStatus::Closed).map(|d| d.id);
     let automation = crate::automation::for_channel(app, contact.workspace_id, open_in.unwrap_or(channel)).await?;
     // Telegram allows 4,096 characters; a longer limit here keeps all of it, a shorter one cuts.
@@ -623,7 +681,7 @@ async fn write_one(
                 visitor: contact.id,
                 channel,
                 new_dialog_id: DialogId::new(),
-                routed_by: None,
+                routed_by,
                 previous,
             },
             message: NewMessage {

@@ -7,6 +7,7 @@
 use crate::App;
 use crate::telegram::api::{self, BotApiError, FileKind, FilePart};
 use crate::telegram::bots::token_of;
+use frontline_domain::telegram::system_line_text;
 use frontline_domain::{Audience, Message, Timestamp};
 use frontline_store::StoreError;
 use frontline_store::events::{JobAttempt, JobNext, OutboxJob};
@@ -104,16 +105,20 @@ async fn attempt(app: &App, job: &OutboxJob) -> Result<Outcome, Failure> {
     if message.audience != Audience::All {
         return Ok(Outcome::Skipped("a line for operators only"));
     }
-    if message.event.is_some() {
-        return Ok(Outcome::Skipped("a system line"));
-    }
     let dialog = app.store.dialog(message.workspace_id, message.dialog_id).await.map_err(store_failure)?;
     let chats = app.store.telegram_chats_of_visitor(dialog.visitor_id).await.map_err(store_failure)?;
     let Some(mut chat) = chats.into_iter().find(|c| c.bot_id == bot.id) else {
         return Err(Failure::Final("the contact has no chat with this bot".into(), None));
     };
     let token = token_of(app, &bot).map_err(|e| Failure::Final(e.to_string(), None))?;
-    let steps = steps_of(app, &message).await;
+    let steps = match &message.event {
+        // A system line he may read (a transfer's notice) goes in his words and language.
+        Some(event) => match system_line_text(event, chat.language.as_deref()) {
+            Some(text) => vec![Step::Text(text)],
+            None => return Ok(Outcome::Skipped("a system line")),
+        },
+        None => steps_of(app, &message).await,
+    };
     let mut sent = Vec::new();
     let mut said = Vec::new();
     for step in &steps {

@@ -111,6 +111,7 @@ const ROWS: &[Row] = &[
     },
     Row { method: "get", path: "/api/v1/dialogs/{id}", rule: Rule::Any, body: none },
     Row { method: "get", path: "/api/v1/dialogs/{id}/messages", rule: Rule::Any, body: none },
+    Row { method: "get", path: "/api/v1/dialogs/{id}/messages/{message_id}/edits", rule: Rule::Any, body: none },
     Row {
         method: "post",
         path: "/api/v1/dialogs/{id}/messages",
@@ -342,6 +343,8 @@ struct Ids {
     delivery: String,
     /// A Telegram bot of the workspace.
     bot: String,
+    /// A message of `dialog`, for `{message_id}`.
+    message: String,
 }
 
 /// The fake Bot API the matrix's bots are connected through.
@@ -410,6 +413,9 @@ async fn dialog_in(
 
 async fn resources(app: &TestApp, admin: &OperatorClient, channel: &str, victim: &str) -> Ids {
     let (dialog, file, _) = dialog_in(app, admin, channel, "Вопрос").await;
+    let (status, page) = body(admin.get(&format!("/api/v1/dialogs/{dialog}/messages")).await).await;
+    assert_eq!(status, 200, "{page}");
+    let message = page["items"][0]["id"].as_str().expect("a message").to_owned();
     let tag = created(
         admin
             .post("/api/v1/tags", json!({"name": format!("тег{}", &uuid::Uuid::now_v7().simple().to_string()[24..])}))
@@ -446,6 +452,7 @@ async fn resources(app: &TestApp, admin: &OperatorClient, channel: &str, victim:
     let (webhook, delivery) = webhook_with_delivery(admin).await;
     Ids {
         bot: bot(admin).await,
+        message,
         webhook,
         delivery,
         site,
@@ -680,6 +687,7 @@ async fn every_operation_answers_every_role_as_documented() {
         webhook: String::new(),
         delivery: String::new(),
         bot: bot(&boris).await,
+        message: uuid::Uuid::now_v7().to_string(),
     };
     let (webhook, delivery) = webhook_with_delivery(&boris).await;
     let foreign = Ids { webhook, delivery, ..foreign };
@@ -760,7 +768,10 @@ async fn every_operation_answers_every_role_as_documented() {
                         Scope::Foreign => &f.foreign,
                     };
                     let path = if has_id {
-                        row.path.replace("{id}", &id_for(row.path, ids)).replace("{delivery}", &ids.delivery)
+                        row.path
+                            .replace("{id}", &id_for(row.path, ids))
+                            .replace("{delivery}", &ids.delivery)
+                            .replace("{message_id}", &ids.message)
                     } else {
                         row.path.to_owned()
                     };

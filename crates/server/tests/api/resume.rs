@@ -126,6 +126,7 @@ async fn a_socket_that_falls_behind_is_told_to_resync() {
                 attachments: Vec::new(),
                 mentions: Vec::new(),
                 automatic: None,
+                edited_at: None,
             },
         };
         app.app.bus.publish(

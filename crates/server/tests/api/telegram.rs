@@ -546,3 +546,142 @@ async fn files_and_albums_travel_both_ways_at_telegrams_pace() {
     assert_eq!(order, ["Первое", "Второе", "Третье"]);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_edited_message_shows_its_new_text_and_keeps_the_old_one_for_operators() {
+    use frontline_core::telegram::bots;
+    let tg = FakeTelegram::start().await;
+    tg.add_bot(TOKEN, 123456, "kitchen_help_bot", "Кухни: помощь");
+    let app = frontline_testkit::TestApp::spawn_with(frontline_testkit::Options {
+        telegram_api: Some(tg.url.clone()),
+        ..Default::default()
+    })
+    .await;
+    let actor = admin_actor(&app).await;
+    bots::connect(&app.app, &actor.admin().expect("admin"), TOKEN, None).await.expect("connect");
+    let console = app.admin().await;
+    let mut socket = console.ws().await;
+    let olga = TgUser::new(555020, "Ольга");
+    let sent = tg.write(TOKEN, &olga, "Номер заказа 1001");
+    let message_id = sent["message"]["message_id"].as_i64().expect("id");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let dialog = loop {
+        if let Some(d) = console.dialogs("all").await.first() {
+            break d["id"].as_str().expect("id").to_owned();
+        }
+        assert!(Instant::now() < deadline, "no dialog");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let first = messages_when(&console, &dialog, 1).await.remove(0);
+    assert!(first["edited_at"].is_null());
+    let id = first["id"].as_str().expect("id").to_owned();
+    let none: serde_json::Value =
+        console.get(&format!("/api/v1/dialogs/{dialog}/messages/{id}/edits")).await.json().await.expect("json");
+    assert_eq!(none, json!([]));
+
+    // He corrects it in Telegram: the console shows the new text at once, marked edited.
+    tg.edit(TOKEN, &olga, message_id, "Номер заказа 1010");
+    let frame = socket.next_of("message.updated").await;
+    assert_eq!(
+        (frame["message"]["id"].as_str(), frame["message"]["body"].as_str()),
+        (Some(id.as_str()), Some("Номер заказа 1010"))
+    );
+    assert!(frame["message"]["edited_at"].is_string(), "{frame}");
+    let items = console.messages(&dialog).await;
+    assert_eq!(items.len(), 1, "an edit is not a new message");
+    assert_eq!(items[0]["body"], "Номер заказа 1010");
+    let edits: serde_json::Value =
+        console.get(&format!("/api/v1/dialogs/{dialog}/messages/{id}/edits")).await.json().await.expect("json");
+    assert_eq!(edits[0]["body"], "Номер заказа 1001", "{edits}");
+    assert_eq!(edits[0]["version"], 1);
+    // The same edit delivered again changes nothing; an edit of a message we never stored
+    // (a command) is ignored; a message of another dialog is not found under this one.
+    tg.edit(TOKEN, &olga, message_id, "Номер заказа 1010");
+    tg.edit(TOKEN, &olga, 999_999, "что-то");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let edits: serde_json::Value =
+        console.get(&format!("/api/v1/dialogs/{dialog}/messages/{id}/edits")).await.json().await.expect("json");
+    assert_eq!(edits.as_array().map(Vec::len), Some(1));
+    let other = uuid::Uuid::now_v7();
+    assert_eq!(console.get(&format!("/api/v1/dialogs/{other}/messages/{id}/edits")).await.status(), 404);
+    assert_eq!(console.get(&format!("/api/v1/dialogs/{dialog}/messages/nonsense/edits")).await.status(), 404);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_routing_rule_on_the_telegram_topic_sends_the_chat_to_its_channel() {
+    use frontline_core::telegram::bots;
+    let tg = FakeTelegram::start().await;
+    tg.add_bot(TOKEN, 123456, "kitchen_help_bot", "Кухни: помощь");
+    let app = frontline_testkit::TestApp::spawn_with(frontline_testkit::Options {
+        telegram_api: Some(tg.url.clone()),
+        ..Default::default()
+    })
+    .await;
+    let actor = admin_actor(&app).await;
+    let admin = actor.admin().expect("admin");
+    let bot = bots::connect(&app.app, &admin, TOKEN, None).await.expect("connect");
+    let settings = json!({"topics": [
+        {"key": "complaint", "title": {"ru": "Рекламация", "en": "Complaint"}},
+        {"key": "other", "title": {"ru": "Другое", "en": "Other"}}
+    ]});
+    bots::update(&app.app, &admin, bot.id, &bots::BotPatch { settings: Some(settings), ..Default::default() })
+        .await
+        .expect("topics");
+    let console = app.admin().await;
+    let created = console.post("/api/v1/channels", json!({"name": "Рекламации"})).await;
+    assert_eq!(created.status(), 201);
+    let service: serde_json::Value = created.json().await.expect("json");
+    let service = service["id"].as_str().expect("id").to_owned();
+    // A bad key is named; a good rule is kept.
+    let bad = json!({"items": [{"name": "x", "channel_id": service, "conditions": [{"type": "telegram_topic", "value": "Not A Key"}]}]});
+    let refused: serde_json::Value = console.put("/api/v1/routing-rules", bad).await.json().await.expect("json");
+    assert_eq!(refused["details"]["field"], "items[0].conditions[0].value", "{refused}");
+    let rule = json!({"items": [{"name": "Рекламации из Telegram", "channel_id": service,
+        "conditions": [{"type": "telegram_topic", "value": "complaint"}]}]});
+    assert_eq!(console.put("/api/v1/routing-rules", rule).await.status(), 200);
+
+    let wait = Duration::from_secs(10);
+    for (user, topic) in
+        [(TgUser::new(555030, "Анна"), "topic:complaint"), (TgUser::new(555031, "Борис"), "topic:other")]
+    {
+        let before = tg.sent(TOKEN).len();
+        tg.write(TOKEN, &user, "/start");
+        let menu = tg.wait_for(TOKEN, "sendMessage", before, wait, |p| p["chat_id"] == user.id).await;
+        tg.press(TOKEN, &user, topic, menu["message_id"].as_i64().unwrap_or(1));
+    }
+    let deadline = Instant::now() + wait;
+    let dialogs = loop {
+        let d = console.dialogs("all").await;
+        if d.len() == 2 {
+            break d;
+        }
+        assert!(Instant::now() < deadline, "{d:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let by_name = |name: &str| dialogs.iter().find(|d| d["visitor"]["name"] == name).expect(name).clone();
+    let anna = by_name("Анна");
+    assert_eq!(anna["channel_id"].as_str(), Some(service.as_str()), "{anna}");
+    assert_eq!(anna["routed_by"], "Рекламации из Telegram");
+    let boris = by_name("Борис");
+    assert_ne!(boris["channel_id"].as_str(), Some(service.as_str()), "another topic goes to the bot's channel");
+    assert!(boris["routed_by"].is_null());
+
+    // Passed to a colleague: he reads the transfer's notice in his language, and nothing
+    // of the operators' own line about it.
+    let before = tg.sent(TOKEN).len();
+    let id = boris["id"].as_str().expect("id");
+    let general = boris["channel_id"].as_str().expect("channel");
+    let vera = app.operator(&console, "vera@example.com", "Вера", &[general]).await;
+    vera.presence("online").await;
+    let to = json!({"operator_id": vera.id(), "comment": "для сервиса"});
+    let moved = console.post(&format!("/api/v1/dialogs/{id}/transfer"), to).await;
+    assert_eq!(moved.status(), 200, "{:?}", moved.text().await);
+    let told = tg.wait_for(TOKEN, "sendMessage", before, wait, |p| p["chat_id"] == 555031).await;
+    assert_eq!(told["text"], "Вас переключили на Вера");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let texts: Vec<String> =
+        tg.sent(TOKEN).into_iter().skip(before).filter_map(|(_, p)| p["text"].as_str().map(str::to_owned)).collect();
+    assert!(!texts.iter().any(|t| t.contains("для сервиса")), "the comment is for operators: {texts:?}");
+    app.stop().await;
+}
