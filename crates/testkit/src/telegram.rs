@@ -47,8 +47,11 @@ struct Bot {
     uploads: Vec<Uploaded>,
     /// When each successful send happened (for pacing checks): `(chat, instant)`.
     send_times: Vec<(i64, std::time::Instant)>,
-    /// Which node's clients polled, by their `getUpdates` count (see [`FakeTelegram::polls`]).
+    /// How many `getUpdates` calls the bot got (see [`FakeTelegram::polls`]).
     polls: u64,
+    /// How many polls were cut off by a newer one (two pollers at once: see
+    /// [`FakeTelegram::conflicts`]).
+    conflicts: u64,
 }
 
 /// A file the bot uploaded.
@@ -284,6 +287,12 @@ impl FakeTelegram {
     /// The times of the bot's sends so far, by chat.
     pub fn send_times(&self, token: &str) -> Vec<(i64, std::time::Instant)> {
         self.fake.bots.lock().expect("bots").get(token).map(|b| b.send_times.clone()).unwrap_or_default()
+    }
+
+    /// How many polls were cut off by a newer poll (Telegram's 409 "terminated by other
+    /// getUpdates request": two consumers of one bot).
+    pub fn conflicts(&self, token: &str) -> u64 {
+        self.fake.bots.lock().expect("bots").get(token).map(|b| b.conflicts).unwrap_or(0)
     }
 
     /// How many `getUpdates` calls the bot got.
@@ -755,9 +764,10 @@ async fn get_updates(fake: &Arc<Fake>, token: &str, p: &Value) -> Response {
     loop {
         let notified = fake.changed.notified();
         {
-            let bots = fake.bots.lock().expect("bots");
-            let Some(b) = bots.get(token) else { return refuse(401, "Unauthorized", None) };
+            let mut bots = fake.bots.lock().expect("bots");
+            let Some(b) = bots.get_mut(token) else { return refuse(401, "Unauthorized", None) };
             if b.poll_generation != generation {
+                b.conflicts += 1;
                 return refuse(
                     409,
                     "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",

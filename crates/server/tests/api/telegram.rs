@@ -5,6 +5,7 @@ use frontline_core::telegram::api::{self, BotApi, BotApiError, Button};
 use frontline_integrations::HttpBotApi;
 use frontline_testkit::telegram::{FakeTelegram, TgUser};
 use serde_json::json;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const TOKEN: &str = "123456:AAE-test-token-0123456789abcdef";
@@ -684,4 +685,91 @@ async fn a_routing_rule_on_the_telegram_topic_sends_the_chat_to_its_channel() {
         tg.sent(TOKEN).into_iter().skip(before).filter_map(|(_, p)| p["text"].as_str().map(str::to_owned)).collect();
     assert!(!texts.iter().any(|t| t.contains("для сервиса")), "the comment is for operators: {texts:?}");
     app.stop().await;
+}
+
+#[tokio::test]
+async fn two_nodes_poll_a_bot_once_and_the_other_takes_over_when_one_stops() {
+    use frontline_core::bus::nats::NatsBus;
+    use frontline_core::telegram::bots;
+    use frontline_store_postgres::PgStore;
+    use frontline_testkit::{Backend, Options, TestApp, test_nats_url};
+    let (Some(db), Some(nats)) = (frontline_store::contract::test_database_url(), test_nats_url()) else {
+        return;
+    };
+    let tg = FakeTelegram::start().await;
+    tg.add_bot(TOKEN, 123456, "kitchen_help_bot", "Кухни: помощь");
+    let schema = format!("fl_test_{}", uuid::Uuid::now_v7().simple());
+    let prefix = format!("frontline-test-{}", uuid::Uuid::now_v7().simple());
+    let node = || {
+        let (db, nats, schema, prefix, api) =
+            (db.clone(), nats.clone(), schema.clone(), prefix.clone(), tg.url.clone());
+        async move {
+            let store = Arc::new(PgStore::connect_in_schema(&db, Some(&schema)).await.expect("PostgreSQL"));
+            let bus = Arc::new(NatsBus::connect(&nats, &prefix).await.expect("NATS"));
+            TestApp::spawn_with(Options {
+                backend: Backend::Given(store),
+                bus: Some(bus),
+                telegram_api: Some(api),
+                // Every node of an install has the same key: a token sealed on one opens on another.
+                tweak: Some(|c| c.secret_key = Some("BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=".into())),
+                ..Options::default()
+            })
+            .await
+        }
+    };
+    // Node A connects the bot and polls it; node B starts after and finds it held.
+    let a = node().await;
+    let actor = admin_actor(&a).await;
+    let bot = bots::connect(&a.app, &actor.admin().expect("admin"), TOKEN, None).await.expect("connect");
+    let wait = Duration::from_secs(10);
+    let deadline = Instant::now() + wait;
+    while tg.polls(TOKEN) == 0 {
+        assert!(Instant::now() < deadline, "node A never polled");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let b = node().await;
+    let console = b.admin().await;
+
+    // Both nodes look for bots every 2 s; one polls. Messages arrive once, with no poll of one
+    // cut off by the other's.
+    let gleb = TgUser::new(555040, "Глеб");
+    for i in 0..5 {
+        tg.write(TOKEN, &gleb, &format!("Сообщение {i}"));
+        tokio::time::sleep(Duration::from_millis(700)).await;
+    }
+    let deadline = Instant::now() + wait;
+    let dialog = loop {
+        if let Some(d) = console.dialogs("all").await.first() {
+            break d["id"].as_str().expect("id").to_owned();
+        }
+        assert!(Instant::now() < deadline, "no dialog");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let items = messages_when(&console, &dialog, 5).await;
+    let bodies: Vec<&str> = items.iter().filter_map(|m| m["body"].as_str()).collect();
+    assert_eq!(bodies, ["Сообщение 0", "Сообщение 1", "Сообщение 2", "Сообщение 3", "Сообщение 4"]);
+    assert_eq!(tg.conflicts(TOKEN), 0, "two nodes polled the bot at once");
+    assert_eq!(console.dialogs("all").await.len(), 1);
+
+    // A reply written on node B reaches him once, whichever node sends it.
+    let reply = json!({"client_id": "mn1", "body": "Ответ с узла B"});
+    assert_eq!(console.post(&format!("/api/v1/dialogs/{dialog}/messages"), reply).await.status(), 201);
+    tg.wait_for(TOKEN, "sendMessage", 0, wait, |p| p["text"] == "Ответ с узла B").await;
+
+    // Node A stops: B takes the bot over at once (A lets go of its lease) and nothing he
+    // writes meanwhile is lost.
+    let polls_before = tg.polls(TOKEN);
+    a.stop().await;
+    tg.write(TOKEN, &gleb, "После остановки узла");
+    let deadline = Instant::now() + wait;
+    while !console.messages(&dialog).await.iter().any(|m| m["body"] == "После остановки узла") {
+        assert!(Instant::now() < deadline, "what he wrote after the stop did not arrive");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(tg.polls(TOKEN) > polls_before, "node B polls now (A is stopped)");
+    assert_eq!(tg.conflicts(TOKEN), 0);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let once = sends(&tg, "sendMessage").iter().filter(|p| p["text"] == "Ответ с узла B").count();
+    assert_eq!(once, 1, "the reply went once");
+    b.stop().await;
 }
