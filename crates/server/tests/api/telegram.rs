@@ -720,7 +720,7 @@ async fn two_nodes_poll_a_bot_once_and_the_other_takes_over_when_one_stops() {
     // Node A connects the bot and polls it; node B starts after and finds it held.
     let a = node().await;
     let actor = admin_actor(&a).await;
-    let bot = bots::connect(&a.app, &actor.admin().expect("admin"), TOKEN, None).await.expect("connect");
+    bots::connect(&a.app, &actor.admin().expect("admin"), TOKEN, None).await.expect("connect");
     let wait = Duration::from_secs(10);
     let deadline = Instant::now() + wait;
     while tg.polls(TOKEN) == 0 {
