@@ -45,11 +45,19 @@ impl Target {
 
     /// A POST as the admin; answers the JSON body of a 2xx.
     pub async fn admin_post(&self, path: &str, body: Value) -> Result<Value> {
-        let resp =
-            self.http.post(format!("{}{path}", self.base)).header("cookie", &self.cookie).json(&body).send().await?;
+        self.admin_call(reqwest::Method::POST, path, Some(body)).await
+    }
+
+    /// A call as the admin; answers the JSON body of a 2xx.
+    pub async fn admin_call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Result<Value> {
+        let mut req = self.http.request(method.clone(), format!("{}{path}", self.base)).header("cookie", &self.cookie);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await?;
         let status = resp.status();
         let v: Value = resp.json().await.unwrap_or(Value::Null);
-        anyhow::ensure!(status.is_success(), "POST {path}: {status} {v}");
+        anyhow::ensure!(status.is_success(), "{method} {path}: {status} {v}");
         Ok(v)
     }
 

@@ -17,6 +17,7 @@ mod client;
 mod floor;
 mod history;
 mod stats;
+mod telegram;
 mod webhooks;
 
 use anyhow::{Context, Result, bail};
@@ -80,6 +81,19 @@ pub struct Args {
     /// closed-loop and fixed-rate loads, deliveries/s and event → receiver latency.
     #[arg(long)]
     pub webhooks: bool,
+    /// Run the Telegram phase instead (needs --spawn): a bot polled through a fake Bot API on
+    /// 127.0.0.1; updates/s stored, then the pace of replies to 100 chats.
+    #[arg(long)]
+    pub telegram: bool,
+    /// Telegram phase: the chats that write.
+    #[arg(long, default_value_t = 200)]
+    pub telegram_chats: usize,
+    /// Telegram phase: the updates queued at once.
+    #[arg(long, default_value_t = 5000)]
+    pub telegram_updates: usize,
+    /// Telegram phase: replies to each of the 100 chats.
+    #[arg(long, default_value_t = 3)]
+    pub telegram_replies: usize,
 }
 
 fn rss_kib(pid: u32) -> Option<u64> {
@@ -101,6 +115,10 @@ async fn spawn(bin: &PathBuf) -> Result<Spawned> {
 }
 
 async fn spawn_in(bin: &PathBuf, dir: PathBuf) -> Result<Spawned> {
+    spawn_with(bin, dir, &[]).await
+}
+
+async fn spawn_with(bin: &PathBuf, dir: PathBuf, env: &[(&str, &str)]) -> Result<Spawned> {
     std::fs::create_dir_all(&dir)?;
     let password = "bench-admin-password".to_owned();
     let mut child = tokio::process::Command::new(bin)
@@ -112,6 +130,7 @@ async fn spawn_in(bin: &PathBuf, dir: PathBuf) -> Result<Spawned> {
         .env("FRONTLINE_WEBHOOKS_ALLOW_PRIVATE", "true")
         .env("FRONTLINE_ADMIN_PASSWORD", &password)
         .env("RUST_LOG", "warn")
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .kill_on_drop(true)
@@ -176,6 +195,23 @@ async fn main() -> Result<()> {
     if let Some(n) = args.history {
         let bin = args.spawn.clone().context("--history needs --spawn path/to/frontline")?;
         return run_history(&args, &bin, n).await;
+    }
+    if args.telegram {
+        let bin = args.spawn.clone().context("--telegram needs --spawn path/to/frontline")?;
+        let tg = frontline_testkit::telegram::FakeTelegram::start().await;
+        let dir = std::env::temp_dir().join(format!("frontline-bench-{}", uuid::Uuid::now_v7()));
+        let mut s = spawn_with(&bin, dir, &[("FRONTLINE_TELEGRAM_API", tg.url.as_str())]).await?;
+        let target = Target::connect(&s.base, &args.email, &s.password).await?;
+        println!("frontline-bench telegram phase against {}", s.base);
+        telegram::run(&target, &tg, args.telegram_chats, args.telegram_updates, args.telegram_replies).await?;
+        if let Some(pid) = s.child.id()
+            && let Some(kib) = rss_kib(pid)
+        {
+            println!("server RSS after the phase:      {:.1} MiB", kib as f64 / 1024.0);
+        }
+        let _ = s.child.start_kill();
+        let _ = s.child.wait().await;
+        return Ok(());
     }
     let mut spawned = None;
     let (base, password, pid): (String, String, Option<u32>) = match (&args.spawn, &args.url) {

@@ -65,7 +65,7 @@ pub async fn telegram_bots_updates_and_chats(store: Arc<dyn Store>) {
     let pending = store.pending_telegram_updates(b.id, 10).await.expect("pending");
     assert_eq!(pending.iter().map(|u| u.update_id).collect::<Vec<_>>(), vec![101, 102]);
     assert_eq!(pending[0].body, r#"{"update_id":101}"#);
-    store.mark_telegram_update(b.id, 101, now()).await.expect("mark");
+    store.mark_telegram_updates(b.id, &[101], now()).await.expect("mark");
     let pending = store.pending_telegram_updates(b.id, 10).await.expect("pending");
     assert_eq!(pending.iter().map(|u| u.update_id).collect::<Vec<_>>(), vec![102]);
 

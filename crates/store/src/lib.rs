@@ -654,7 +654,8 @@ pub trait TelegramStore: Send + Sync {
     /// Recorded updates not yet handled, oldest first.
     async fn pending_telegram_updates(&self, bot: uuid::Uuid, limit: u32)
     -> StoreResult<Vec<telegram::TelegramUpdate>>;
-    async fn mark_telegram_update(&self, bot: uuid::Uuid, update_id: i64, at: Timestamp) -> StoreResult<()>;
+    /// Marks updates handled, in one transaction.
+    async fn mark_telegram_updates(&self, bot: uuid::Uuid, update_ids: &[i64], at: Timestamp) -> StoreResult<()>;
     async fn telegram_chat(&self, bot: uuid::Uuid, chat_id: i64) -> StoreResult<Option<telegram::TelegramChat>>;
     /// Writes a chat whole (made when new).
     async fn save_telegram_chat(&self, chat: &telegram::TelegramChat) -> StoreResult<()>;

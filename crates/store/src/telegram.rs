@@ -310,14 +310,21 @@ macro_rules! sql_telegram_impls {
                     rows.iter().map(|r| tg::update(&R(r))).collect()
                 }
 
-                async fn mark_telegram_update(&self, bot: Uuid, update_id: i64, at: Timestamp) -> StoreResult<()> {
-                    ::sqlx::query("UPDATE telegram_updates SET handled_at = $3 WHERE bot_id = $1 AND update_id = $2")
-                        .bind(bot)
-                        .bind(update_id)
-                        .bind(at.0)
-                        .execute(self.writer())
-                        .await
-                        .map_err(map_err)?;
+                async fn mark_telegram_updates(&self, bot: Uuid, update_ids: &[i64], at: Timestamp) -> StoreResult<()> {
+                    if update_ids.is_empty() {
+                        return Ok(());
+                    }
+                    let mut tx = self.writer().begin().await.map_err(map_err)?;
+                    for id in update_ids {
+                        ::sqlx::query("UPDATE telegram_updates SET handled_at = $3 WHERE bot_id = $1 AND update_id = $2")
+                            .bind(bot)
+                            .bind(id)
+                            .bind(at.0)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(map_err)?;
+                    }
+                    tx.commit().await.map_err(map_err)?;
                     Ok(())
                 }
 

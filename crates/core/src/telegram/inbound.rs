@@ -73,8 +73,33 @@ fn album_of(u: &Value) -> Option<(i64, String)> {
     Some((m.pointer("/chat/id")?.as_i64()?, group.to_owned()))
 }
 
-/// Handles the bot's recorded updates in order (call under the bot's lock).
+/// How many chats' updates are handled at once (each chat's in order).
+const CHATS_AT_ONCE: usize = 16;
+
+/// The chat an update belongs to (`0`: none).
+fn chat_of(u: &Value) -> i64 {
+    ["/message/chat/id", "/edited_message/chat/id", "/callback_query/message/chat/id", "/callback_query/from/id"]
+        .iter()
+        .find_map(|p| u.pointer(p).and_then(Value::as_i64))
+        .unwrap_or(0)
+}
+
+/// What a chat's run did: the updates to mark at the end, and the error that stopped it.
+type ChatRun = Result<Vec<i64>, (Vec<i64>, CoreError)>;
+
+/// One thing to handle: an update, or every part of an album.
+struct Unit {
+    update: TelegramUpdate,
+    bodies: Vec<Value>,
+    ids: Vec<i64>,
+}
+
+/// Handles the bot's recorded updates (call under the bot's lock): each chat's in order,
+/// several chats at once. An update whose handling again would change nothing (his message
+/// in his dialog is stored under an id made from it) is marked with the others at the end; a
+/// step of the bot stage is marked as soon as it is done, so a crash never replays it.
 pub async fn handle_pending(app: &App, bot: &TelegramBot) -> Result<Handled, CoreError> {
+    use futures_util::StreamExt;
     let token = token_of(app, bot)?;
     let pending = app.store.pending_telegram_updates(bot.id, 100).await?;
     let mut parsed: Vec<(TelegramUpdate, Value)> = Vec::with_capacity(pending.len());
@@ -82,38 +107,82 @@ pub async fn handle_pending(app: &App, bot: &TelegramBot) -> Result<Handled, Cor
         let body = serde_json::from_str(&u.body).unwrap_or(Value::Null);
         parsed.push((u, body));
     }
-    let mut done = vec![false; parsed.len()];
-    let mut count = 0;
+    // The units in order, up to an album still arriving; then by chat.
+    let mut taken = vec![false; parsed.len()];
+    let mut again_in = None;
+    let mut chats: Vec<(i64, Vec<Unit>)> = Vec::new();
     for i in 0..parsed.len() {
-        if done[i] {
+        if taken[i] {
             continue;
         }
         let mut group = vec![i];
         if let Some(album) = album_of(&parsed[i].1) {
             group =
-                (i..parsed.len()).filter(|&j| !done[j] && album_of(&parsed[j].1).as_ref() == Some(&album)).collect();
+                (i..parsed.len()).filter(|&j| !taken[j] && album_of(&parsed[j].1).as_ref() == Some(&album)).collect();
             if let Some(wait) = app.telegram_albums.wait(bot.id, &album.1, group.len()) {
-                return Ok(Handled { count, again_in: Some(wait) });
-            }
-        }
-        let updates: Vec<Value> = group.iter().map(|&j| parsed[j].1.clone()).collect();
-        let u = parsed[i].0.clone();
-        match handle(app, bot, &token, &u, updates).await {
-            Ok(()) => {}
-            // The database is away: the update stays pending and is handled again.
-            Err(e @ CoreError::Unavailable(_)) => return Err(e),
-            // Anything else would fail again: it is logged and passed, so the chat goes on.
-            Err(e) => {
-                tracing::warn!(bot = %bot.id, update = u.update_id, error = %e, "telegram: an update was not handled")
+                again_in = Some(wait);
+                break;
             }
         }
         for &j in &group {
-            app.store.mark_telegram_update(bot.id, parsed[j].0.update_id, app.clock.now()).await?;
-            done[j] = true;
-            count += 1;
+            taken[j] = true;
+        }
+        let unit = Unit {
+            update: parsed[i].0.clone(),
+            bodies: group.iter().map(|&j| parsed[j].1.clone()).collect(),
+            ids: group.iter().map(|&j| parsed[j].0.update_id).collect(),
+        };
+        let chat = chat_of(&parsed[i].1);
+        match chats.iter_mut().find(|(c, _)| *c == chat) {
+            Some((_, units)) => units.push(unit),
+            None => chats.push((chat, vec![unit])),
         }
     }
-    Ok(Handled { count, again_in: None })
+    let token = token.as_str();
+    let runs: Vec<ChatRun> = futures_util::stream::iter(chats)
+        .map(|(_, units)| async move {
+            let mut replayable = Vec::new();
+            for unit in units {
+                match handle(app, bot, token, &unit.update, unit.bodies).await {
+                    Ok(true) => replayable.extend(unit.ids),
+                    Ok(false) => {
+                        if let Err(e) = app.store.mark_telegram_updates(bot.id, &unit.ids, app.clock.now()).await {
+                            return Err((replayable, e.into()));
+                        }
+                    }
+                    // The database is away: this chat's rest stays pending and is handled again.
+                    Err(e @ CoreError::Unavailable(_)) => return Err((replayable, e)),
+                    // Anything else would fail again: it is logged and passed, so the chat goes on.
+                    Err(e) => {
+                        tracing::warn!(bot = %bot.id, update = unit.update.update_id, error = %e, "telegram: an update was not handled");
+                        if let Err(e) = app.store.mark_telegram_updates(bot.id, &unit.ids, app.clock.now()).await {
+                            return Err((replayable, e.into()));
+                        }
+                    }
+                }
+            }
+            Ok(replayable)
+        })
+        .buffer_unordered(CHATS_AT_ONCE)
+        .collect()
+        .await;
+    let mut marks = Vec::new();
+    let mut failed = None;
+    for run in runs {
+        match run {
+            Ok(ids) => marks.extend(ids),
+            Err((ids, e)) => {
+                marks.extend(ids);
+                failed.get_or_insert(e);
+            }
+        }
+    }
+    app.store.mark_telegram_updates(bot.id, &marks, app.clock.now()).await?;
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    let count = taken.iter().filter(|t| **t).count();
+    Ok(Handled { count, again_in })
 }
 
 /// The albums this node is gathering: when each last grew.
@@ -173,14 +242,15 @@ enum Input {
     Nothing,
 }
 
-/// Handles an update (`updates` holds it, or every part of its album).
+/// Handles an update (`updates` holds it, or every part of its album); answers whether
+/// handling it again would change nothing.
 async fn handle(
     app: &App,
     bot: &TelegramBot,
     token: &str,
     u: &TelegramUpdate,
     updates: Vec<Value>,
-) -> Result<(), CoreError> {
+) -> Result<bool, CoreError> {
     let update: Value = updates.first().cloned().unwrap_or(Value::Null);
     if update.is_null() {
         return Err(CoreError::Internal("an update that is not JSON".into()));
@@ -203,7 +273,7 @@ async fn handle(
     } else if let Some(m) = update.get("message") {
         // Only private chats: a bot added to a group stays silent there.
         if m.pointer("/chat/type").and_then(Value::as_str) != Some("private") {
-            return Ok(());
+            return Ok(true);
         }
         let from: User =
             serde_json::from_value(m["from"].clone()).map_err(|e| CoreError::Internal(format!("from: {e}")))?;
@@ -211,23 +281,31 @@ async fn handle(
         let parts: Vec<Value> = updates.iter().filter_map(|u| u.get("message").cloned()).collect();
         (from, chat_id, input_of(&parts))
     } else if let Some(m) = update.get("edited_message") {
-        return edited(app, bot, m).await;
+        // Handling an edit again finds the text already there.
+        return edited(app, bot, m).await.map(|_| true);
     } else {
         // Other kinds are not asked for (`allowed_updates`).
-        return Ok(());
+        return Ok(true);
     };
-    let contact = app
-        .store
-        .upsert_contact(&NewContact {
-            id: VisitorId::new(),
-            workspace_id: bot.workspace_id,
-            source: ContactSource::Telegram,
-            external_id: from.id.to_string(),
-            name: VisitorName::parse(&from.full_name()).ok(),
-            email: None,
-            created_at: app.clock.now(),
-        })
-        .await?;
+    // The contact is written only when new or renamed: most updates only read it.
+    let name = VisitorName::parse(&from.full_name()).ok();
+    let contact = match app.store.contact(bot.workspace_id, ContactSource::Telegram, &from.id.to_string()).await {
+        Ok(c) if c.name == name => c,
+        Ok(_) | Err(frontline_store::StoreError::NotFound) => {
+            app.store
+                .upsert_contact(&NewContact {
+                    id: VisitorId::new(),
+                    workspace_id: bot.workspace_id,
+                    source: ContactSource::Telegram,
+                    external_id: from.id.to_string(),
+                    name,
+                    email: None,
+                    created_at: app.clock.now(),
+                })
+                .await?
+        }
+        Err(e) => return Err(e.into()),
+    };
     let now = app.clock.now();
     let settings = settings_of(bot);
     let mut chat = match app.store.telegram_chat(bot.id, chat_id).await? {
@@ -246,9 +324,12 @@ async fn handle(
             unreachable_at: None,
         },
     };
+    let seen_before = (chat.username.clone(), chat.language.clone(), chat.unreachable_at);
     chat.username = from.username.clone();
     chat.language = from.language_code.clone();
+    // Writing again clears the mark of a blocked bot.
     chat.unreachable_at = None;
+    let profile_changed = seen_before != (chat.username.clone(), chat.language.clone(), chat.unreachable_at);
     let lang = from.language_code.as_deref();
     let bot_says = |texts: &Texts| texts.for_language(lang).to_owned();
 
@@ -256,6 +337,14 @@ async fn handle(
     if chat.stage == ChatStage::Live && !has_open_dialog(app, &contact).await? && matches!(input, Input::Start) {
         chat.stage = ChatStage::Closed;
     }
+    if chat.stage == ChatStage::Live && profile_changed {
+        app.store.save_telegram_chat(&chat).await?;
+    }
+    // In his dialog, handling an update again stores nothing new; a step of the bot stage
+    // is not to be replayed.
+    let replayable = chat.stage == ChatStage::Live
+        || matches!(input, Input::Nothing)
+        || (chat.stage == ChatStage::Closed && matches!(input, Input::Topic(_)));
     match (chat.stage, input) {
         (ChatStage::Live, Input::Message(said)) => {
             let (files, text) = carry(app, token, &contact, &chat, &said, lang).await;
@@ -273,7 +362,7 @@ async fn handle(
         (ChatStage::Question, Input::Message(said)) => {
             let topic = chat.topic.clone().and_then(|k| settings.topic(&k).cloned());
             let Some(topic) = topic else {
-                return menu(app, token, &mut chat, &settings, lang, now).await;
+                return menu(app, token, &mut chat, &settings, lang, now).await.map(|_| false);
             };
             let mut answers: Vec<Value> = serde_json::from_str(&chat.answers).unwrap_or_default();
             let asked = topic.questions.get(chat.question as usize).map(bot_says).unwrap_or_default();
@@ -325,7 +414,7 @@ async fn handle(
         (_, Input::Start | Input::Message(_)) => menu(app, token, &mut chat, &settings, lang, now).await?,
         (_, Input::Topic(_) | Input::Nothing) => {}
     }
-    Ok(())
+    Ok(replayable)
 }
 
 /// He edited a message he sent: the message in his dialog takes the new text, the earlier one
