@@ -20,8 +20,16 @@
  * answers its question and is handed over: the bot's messages are checked at the fake, and the
  * one dialog shows in the console with the Telegram badge on its row and header, her request as
  * its first message and the card's Telegram section (screenshot). The operator's reply reaches
- * her chat (and his typing shows there); an internal note never does. Screenshots go to
- * ../artifacts/screenshots/.
+ * her chat (and his typing shows there); an internal note never does.
+ *
+ * Then she edits a message she sent (an `edited_message` update): the console shows the new
+ * text in the same place, marked «изменено» with the edit time in its title, and a click (then
+ * the keyboard) shows and hides her earlier text under it, in Russian and in English
+ * (screenshots; axe on the dialog). A voice message (Ogg) and a video (MP4) attached to a note
+ * show the browser's players with their download links (screenshot). Last, a routing rule on
+ * the Telegram topic: the type picker offers it, the bot's topics are offered by title in the
+ * console's language, a topic not chosen is named under the rules, the chosen key is saved
+ * (screenshots in Russian and English). Screenshots go to ../artifacts/screenshots/.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -176,6 +184,10 @@ let telegramMessageId = 1;
 /** Мария's text message, as Telegram would put it in an update. */
 const mariaWrites = (text: string): number =>
   telegram.push({ message: { message_id: telegramMessageId++, from: MARIA, chat: MARIA_CHAT, date: Math.floor(Date.now() / 1000), text } });
+
+/** Мария edits her message `message_id` to `text` (Bot API: an `edited_message` update). */
+const mariaEdits = (message_id: number, text: string, date: number): number =>
+  telegram.push({ edited_message: { message_id, from: MARIA, chat: MARIA_CHAT, date, edit_date: Math.floor(Date.now() / 1000), text } });
 
 /** Waits until the fake got `method` from the bot with parameters that `match`, and gives the call. */
 async function botCalled(method: string, match: (body: any) => boolean, what: string): Promise<Call> {
@@ -510,5 +522,166 @@ describe('Telegram: a bot connected in the console, its topics saved and kept, s
     expect(sentToMaria().slice(-2)).toEqual([REPLY, LATER_REPLY]);
 
     expect(errors.slice(errorsBefore)).toEqual([]);
+  });
+
+  it('Мария edits a message she sent: the new text in its place, marked «изменено»; a click shows what it said before', async () => {
+    const errorsBefore = errors.length;
+    const timeline = admin.getByTestId('timeline');
+    const visitorLines = timeline.locator('[data-testid="message"][data-author="visitor"]');
+    const BEFORE = 'Заказ 12345, подъезд 2';
+    const AFTER = 'Заказ 12345, подъезд 3, код домофона 37';
+
+    // She writes, the console shows it.
+    const messageId = telegramMessageId;
+    const date = Math.floor(Date.now() / 1000);
+    mariaWrites(BEFORE);
+    const line = timeline.locator('[data-testid="message"][data-author="visitor"]', { hasText: BEFORE });
+    await line.waitFor({ timeout: WAIT });
+    const seq = await line.getAttribute('data-seq');
+    const count = await visitorLines.count();
+    await expect(line.getByTestId('message-edited').count()).resolves.toBe(0);
+
+    // She edits it in Telegram: the same message, in the same place, says the new words.
+    mariaEdits(messageId, AFTER, date);
+    const edited = timeline.locator(`[data-testid="message"][data-seq="${seq}"]`);
+    await expect.poll(() => edited.getByTestId('message-body').innerText(), { timeout: WAIT, message: 'the edit never reached the console' }).toBe(AFTER);
+    await expect(visitorLines.count()).resolves.toBe(count);
+    await expect(timeline.getByText(BEFORE, { exact: true }).count()).resolves.toBe(0);
+    const mark = edited.getByTestId('message-edited');
+    await expect(mark.textContent()).resolves.toBe('изменено');
+    await expect(mark.getAttribute('title')).resolves.toMatch(/^Изменено \d{1,2} [а-я]+ \d{4} г\., \d{2}:\d{2}$/);
+    await expect(mark.getAttribute('aria-expanded')).resolves.toBe('false');
+    // Nothing went back to her chat for it.
+    expect(sentToMaria().filter((t) => t.includes('подъезд'))).toEqual([]);
+
+    // A click shows what it said before, under it, with its time; the server has it too.
+    await mark.click();
+    const earlier = edited.getByTestId('message-edits');
+    await earlier.waitFor({ timeout: WAIT });
+    await expect(mark.getAttribute('aria-expanded')).resolves.toBe('true');
+    await expect(earlier.getByTestId('message-edit').allInnerTexts()).resolves.toEqual([expect.stringMatching(/^Ранее \(\d{2}:\d{2}\): Заказ 12345, подъезд 2$/)]);
+    const dialogId = new URL(admin.url()).pathname.split('/').pop();
+    const messageView = (await api('GET', `/api/v1/dialogs/${dialogId}/messages?limit=100`)).items.find((m: { seq: number }) => String(m.seq) === seq);
+    expect(messageView).toMatchObject({ body: AFTER, edited_at: expect.any(String) });
+    expect(await api('GET', `/api/v1/dialogs/${dialogId}/messages/${messageView.id}/edits`)).toEqual([
+      { version: 1, body: BEFORE, replaced_at: messageView.edited_at },
+    ]);
+    await admin.mouse.move(4, 760);
+    await shot(admin, 'telegram-edited-1366.png');
+
+    // axe on the dialog; what this step added (the message, its mark and earlier text) has nothing serious.
+    const report = await axeCheck(admin, 'telegram, an edited message with its earlier text');
+    const inEdited: string[] = [];
+    for (const v of blocking(report)) {
+      for (const n of v.nodes) {
+        const inside = await admin.evaluate(
+          ([target, at]) => !!document.querySelector(target)?.closest(`[data-testid="message"][data-seq="${at}"]`),
+          [n.target[n.target.length - 1], seq ?? ''] as const,
+        );
+        if (inside) inEdited.push(`${v.impact} ${v.id} ${n.target.join(' ')}`);
+      }
+    }
+    expect(inEdited).toEqual([]);
+
+    // The keyboard hides it again: the mark is a button in the tab order.
+    await mark.focus();
+    await admin.keyboard.press('Enter');
+    await expect.poll(() => edited.getByTestId('message-edits').count(), { timeout: WAIT }).toBe(0);
+    await expect(mark.getAttribute('aria-expanded')).resolves.toBe('false');
+    await admin.keyboard.press(' ');
+    await edited.getByTestId('message-edits').waitFor({ timeout: WAIT });
+
+    // In English.
+    await admin.getByTestId('lang-en').click();
+    await expect.poll(() => mark.textContent(), { timeout: WAIT }).toBe('edited');
+    await expect(mark.getAttribute('title')).resolves.toMatch(/^Edited \d{1,2} [A-Z][a-z]+ \d{4} at \d{2}:\d{2}$/);
+    await expect(earlier.getByTestId('message-edit').allInnerTexts()).resolves.toEqual([expect.stringMatching(/^Before \(\d{2}:\d{2}\): Заказ 12345, подъезд 2$/)]);
+    await admin.mouse.move(4, 760);
+    await shot(admin, 'telegram-edited-en-1366.png');
+    await admin.getByTestId('lang-ru').click();
+    await expect.poll(() => mark.textContent(), { timeout: WAIT }).toBe('изменено');
+
+    expect(errors.slice(errorsBefore)).toEqual([]);
+  });
+
+  it('a voice message and a video show the browser\'s players, their download links kept', async () => {
+    const errorsBefore = errors.length;
+    const dialogId = new URL(admin.url()).pathname.split('/').pop();
+    // The server tells a file by its first bytes: Ogg's and MP4's are enough to be taken as such.
+    const ogg = Buffer.concat([Buffer.from('OggS'), Buffer.alloc(60)]);
+    const mp4 = Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypisom'), Buffer.alloc(60)]);
+    const voice = await api('POST', `/api/v1/uploads?name=${encodeURIComponent('голосовое.ogg')}`, undefined, ogg);
+    const video = await api('POST', `/api/v1/uploads?name=${encodeURIComponent('кухня.mp4')}`, undefined, mp4);
+    expect([voice.content_type, video.content_type]).toEqual(['audio/ogg', 'video/mp4']);
+    // A note: it stays in the console.
+    await api('POST', `/api/v1/dialogs/${dialogId}/messages`, { client_id: `e2e-media-${Date.now()}`, body: 'Голосовое и видео от клиентки', internal: true, attachments: [voice.id, video.id] });
+
+    const note = admin.getByTestId('timeline').locator('[data-testid="message"][data-note="true"]', { hasText: 'Голосовое и видео' });
+    await note.waitFor({ timeout: WAIT });
+    const audio = note.locator('[data-testid="attachment-audio"] audio');
+    const player = note.locator('[data-testid="attachment-video"] video');
+    await audio.waitFor({ timeout: WAIT });
+    await expect(audio.getAttribute('preload')).resolves.toBe('none');
+    await expect(audio.evaluate((el) => (el as HTMLAudioElement).controls)).resolves.toBe(true);
+    await expect(player.getAttribute('preload')).resolves.toBe('none');
+    await expect(player.evaluate((el) => (el as HTMLVideoElement).controls)).resolves.toBe(true);
+    await expect(note.getByTestId('attachment-file').evaluateAll((els) => els.map((e) => e.getAttribute('download')))).resolves.toEqual(['голосовое.ogg', 'кухня.mp4']);
+    // Nothing is fetched before play: each player settles idle with no data (and so draws no spinner).
+    for (const media of [audio, player]) {
+      await expect
+        .poll(() => media.evaluate((el) => [(el as HTMLMediaElement).networkState, (el as HTMLMediaElement).readyState]), { timeout: WAIT })
+        .toEqual([1 /* NETWORK_IDLE */, 0 /* HAVE_NOTHING */]);
+    }
+    // Sized to the timeline, not beyond it.
+    const box = await player.boundingBox();
+    expect(box && box.width <= 320 && box.height <= 200).toBe(true);
+    await note.scrollIntoViewIfNeeded();
+    await admin.mouse.move(4, 760);
+    await shot(admin, 'telegram-media-1366.png');
+    expect(sentToMaria().filter((t) => t.includes('Голосовое'))).toEqual([]);
+    expect(errors.slice(errorsBefore)).toEqual([]);
+  });
+
+  it('a routing rule on the Telegram topic: the bot\'s topics offered by title, a topic not chosen named, the key saved', async () => {
+    const errorsBefore = errors.length;
+    await admin.getByTestId('nav-rules').click();
+    await admin.getByTestId('rules-form').waitFor({ timeout: WAIT });
+    await admin.getByTestId('rule-add').click();
+    const rule = admin.getByTestId('rule').last();
+    await rule.getByTestId('rule-name').fill('Возвраты из Telegram');
+    const type = rule.getByTestId('condition-type');
+    await expect(type.locator('option').allTextContents()).resolves.toEqual(['Адрес страницы', 'Свойство посетителя', 'Язык посетителя', 'Тема в Telegram']);
+    await type.selectOption('telegram_topic');
+    const topicSelect = rule.getByTestId('condition-topic');
+    await topicSelect.waitFor({ timeout: WAIT });
+    await expect(topicSelect.locator('option').allTextContents()).resolves.toEqual(['Выберите тему…', 'Доставка', 'Возврат и обмен']);
+
+    // Saved without a topic: the server refuses that condition's value, named in the form's words.
+    await admin.getByTestId('rules-save').click();
+    await expect(admin.getByTestId('rules-error').textContent({ timeout: WAIT })).resolves.toBe(
+      'Правило 1, условие 1, поле «Тема»: Выберите тему или введите её ключ. items[0].conditions[0].value',
+    );
+    await expect(topicSelect.getAttribute('aria-invalid')).resolves.toBe('true');
+
+    await topicSelect.selectOption('returns');
+    await admin.getByTestId('rules-save').click();
+    await admin.getByTestId('rules-saved').waitFor({ timeout: WAIT });
+    expect((await api('GET', '/api/v1/routing-rules')).items).toMatchObject([
+      { name: 'Возвраты из Telegram', conditions: [{ type: 'telegram_topic', value: 'returns' }] },
+    ]);
+    await noSidewaysOverflow(admin);
+    await admin.mouse.move(4, 760);
+    await shot(admin, 'telegram-rule-topic-1366.png');
+
+    await admin.getByTestId('lang-en').click();
+    await expect.poll(() => topicSelect.locator('option').allTextContents(), { timeout: WAIT }).toEqual(['Delivery', 'Returns and exchanges']);
+    await expect(type.locator('option:checked').textContent()).resolves.toBe('Telegram topic');
+    await admin.mouse.move(4, 760);
+    await shot(admin, 'telegram-rule-topic-en-1366.png');
+    await admin.getByTestId('lang-ru').click();
+
+    // The one refusal above is the only error the page logged.
+    const expected = [/HTTP 400: PUT \S+\/api\/v1\/routing-rules$/, /status of 400/];
+    expect(errors.slice(errorsBefore).filter((e) => !expected.some((re) => re.test(e)))).toEqual([]);
   });
 });

@@ -31,7 +31,7 @@ import { startServer, type RunningServer } from './server';
 
 const VISITOR_TEXT = 'Здравствуйте! Можно ли вернуть диван, если он не подошёл по цвету?';
 const DESCRIPTION = 'CRM: новые диалоги и сообщения';
-const EVENTS = ['dialog.created', 'message.created'];
+const EVENTS = ['dialog.created', 'message.created', 'message.edited'];
 
 /** One POST the receiver got, and what it answered. */
 interface Received {

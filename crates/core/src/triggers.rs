@@ -122,6 +122,10 @@ fn apply(t: &mut StoredTrigger, input: TriggerInput) -> Result<(), CoreError> {
             return Err(invalid("conditions", "at most 10 conditions"));
         }
         crate::routing::parse_conditions(&cs, "conditions")?;
+        // Proactive messages show in the widget, where no Telegram topic is ever chosen.
+        if let Some(j) = cs.iter().position(|c| matches!(c, crate::routing::ConditionView::TelegramTopic { .. })) {
+            return Err(invalid(&format!("conditions[{j}].type"), "a Telegram topic never holds in the widget"));
+        }
         t.conditions = serde_json::to_string(&cs).map_err(|e| CoreError::Internal(e.to_string()))?;
     }
     Ok(())

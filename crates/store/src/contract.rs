@@ -1462,6 +1462,8 @@ pub async fn an_edited_message_keeps_its_earlier_texts(store: Arc<dyn Store>) {
     edit("Заказ 300 пришёл, спасибо", 2_000_000_001_000).await.expect("edit again");
     let read = store.message_by_id(ws, id.0).await.expect("read");
     assert_eq!((read.body.as_str(), read.edited_at), ("Заказ 300 пришёл, спасибо", Some(Timestamp(2_000_000_001_000))));
+    let list = store.dialog(ws, posted.dialog.id).await.expect("dialog");
+    assert_eq!(list.last_message.map(|l| l.preview), Some("Заказ 300 пришёл, спасибо".to_owned()), "the list follows");
     let earlier = store.message_edits(ws, id).await.expect("edits");
     assert_eq!(
         earlier.iter().map(|e| (e.version, e.body.as_str(), e.replaced_at.0)).collect::<Vec<_>>(),

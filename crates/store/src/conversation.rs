@@ -261,6 +261,14 @@ macro_rules! sql_conversation_impls {
                     ::sqlx::query(sql::SET_MESSAGE_BODY).bind(id.0).bind(body.as_str()).bind(at.0).execute(&mut *tx).await.map_err(map_err)?;
                     m.body = body.clone();
                     m.edited_at = Some(at);
+                    ::sqlx::query(sql::SET_EDITED_PREVIEW)
+                        .bind(m.dialog_id.0)
+                        .bind(records::preview_of_stored(&m))
+                        .bind(m.created_at.0)
+                        .bind(m.author.kind.as_str())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
                     $crate::write_events!(tx, &[$crate::events::drafts::message_edited(&m, version, actor, at)])?;
                     tx.commit().await.map_err(map_err)?;
                     Ok(m)

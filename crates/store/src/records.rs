@@ -380,12 +380,21 @@ pub fn effect_kind(m: &NewMessage) -> Effect {
 
 /// What the dialog list shows of a message: its text, or its files' names.
 pub fn preview_of(m: &NewMessage) -> String {
-    if m.body.as_str().is_empty() && !m.attachments.is_empty() {
-        let names: Vec<&str> = m.attachments.iter().map(|a| a.name.as_str()).collect();
+    preview(&m.body, &m.attachments)
+}
+
+/// The same for a stored message (its text after an edit).
+pub fn preview_of_stored(m: &Message) -> String {
+    preview(&m.body, &m.attachments)
+}
+
+fn preview(body: &MessageBody, attachments: &[frontline_domain::Attachment]) -> String {
+    if body.as_str().is_empty() && !attachments.is_empty() {
+        let names: Vec<&str> = attachments.iter().map(|a| a.name.as_str()).collect();
         let joined = format!("📎 {}", names.join(", "));
         return MessageBody::from_stored(joined).preview(PREVIEW_CHARS);
     }
-    m.body.preview(PREVIEW_CHARS)
+    body.preview(PREVIEW_CHARS)
 }
 
 /// The stored message a new one becomes.

@@ -181,6 +181,9 @@ pub const NEXT_EDIT_VERSION: &str = "SELECT COALESCE(MAX(version), 0) + 1 FROM m
 pub const INSERT_EDIT: &str =
     "INSERT INTO message_edits (message_id, workspace_id, version, body, replaced_at) VALUES ($1, $2, $3, $4, $5)";
 pub const SET_MESSAGE_BODY: &str = "UPDATE messages SET body = $2, edited_at = $3 WHERE id = $1";
+/// The list's preview follows an edit of the dialog's latest message.
+pub const SET_EDITED_PREVIEW: &str =
+    "UPDATE dialogs SET last_preview = $2 WHERE id = $1 AND last_message_at = $3 AND last_author_kind = $4";
 pub const SELECT_EDITS: &str =
     "SELECT version, body, replaced_at FROM message_edits WHERE message_id = $1 AND workspace_id = $2 ORDER BY version";
 q!(SELECT_MESSAGE_BY_CLIENT_ID, "SELECT ", MESSAGE_COLS, " FROM messages WHERE author_id = $1 AND client_id = $2");

@@ -151,3 +151,144 @@ describe('ConsoleState', () => {
     expect(dialogIdFromPath('/console/')).toBeNull();
   });
 });
+
+describe('ConsoleState: a message edited in Telegram', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    FakeSocket.instances = [];
+    history.replaceState(null, '', '/console/');
+  });
+  afterEach(() => vi.useRealTimers());
+
+  const EDITED = '2026-01-01T12:05:00Z';
+  const edits = [{ version: 1, body: 'заказ 1234', replaced_at: EDITED }];
+
+  function setup() {
+    const d1 = dialog('d1', { last_seq: 2, unread_count: 1, updated_at: '2026-01-01T11:00:00Z', last_message: { author_kind: 'operator', preview: 'message 2', created_at: '2026-01-01T12:00:02Z' } });
+    const d2 = dialog('d2', { number: 2, last_seq: 1, unread_count: 1, updated_at: '2026-01-01T10:30:00Z' });
+    let editsAnswer: () => unknown = () => edits;
+    const api = fakeApi({
+      'GET /api/v1/me': () => me,
+      'GET /api/v1/dialogs': () => ({ items: [d1, d2], next_cursor: null }),
+      'GET /api/v1/dialogs/d1/messages/*': () => editsAnswer(),
+      'GET /api/v1/dialogs/*': (path) => {
+        if (path.includes('/messages')) return path.includes('cursor') ? { items: [], next_cursor: null } : { items: [message(1), operatorMessage(2)], next_cursor: null };
+        return dialog(path.split('/')[4]);
+      },
+      'POST /api/v1/dialogs/*': () => undefined,
+    });
+    const state = new ConsoleState({ api: api.request, WebSocketImpl: FakeSocket as unknown as typeof WebSocket });
+    return { state, api, answerEdits: (f: () => unknown) => (editsAnswer = f) };
+  }
+
+  const bodies = (state: ConsoleState, id = 'd1') => state.dialog.loaded.get(id)?.messages.log.list().map((m) => m.body);
+
+  it('replaces the message in place in the open dialog; no new message, no unread, no row moved', async () => {
+    const { state } = setup();
+    await state.start();
+    await settle();
+    FakeSocket.last().open();
+    await state.open('d1');
+    const rowBefore = state.lists.dialogs.get('d1');
+    const version = state.dialog.version;
+
+    FakeSocket.last().push({ type: 'message.updated', message: message(1, { body: 'заказ 12345', edited_at: EDITED }) });
+    expect(bodies(state)).toEqual(['заказ 12345', 'message 2']);
+    expect(state.dialog.loaded.get('d1')?.messages.log.list()[0]).toMatchObject({ id: 'm-d1-1', seq: 1, edited_at: EDITED });
+    // Announced on the dialog slice (the timeline redraws); the list row is the same object.
+    expect(state.dialog.version).toBeGreaterThan(version);
+    expect(state.lists.dialogs.get('d1')).toBe(rowBefore);
+    expect(state.unreadTotal()).toBe(1);
+
+    // The same frame again (or an older version) changes nothing.
+    const after = state.dialog.version;
+    FakeSocket.last().push({ type: 'message.updated', message: message(1, { body: 'заказ 12345', edited_at: EDITED }) });
+    FakeSocket.last().push({ type: 'message.updated', message: message(1, { body: 'заказ 123', edited_at: '2026-01-01T12:04:00Z' }) });
+    expect(bodies(state)).toEqual(['заказ 12345', 'message 2']);
+    expect(state.dialog.version).toBe(after);
+  });
+
+  it('leaves a dialog that is not open alone: nothing added, no unread counted, its row as it was', async () => {
+    const { state, api } = setup();
+    await state.start();
+    await settle();
+    FakeSocket.last().open();
+    await state.open('d1');
+    const row = state.lists.dialogs.get('d2');
+    const unread = state.unreadTotal();
+    const calls = api.calls.length;
+    FakeSocket.last().push({ type: 'message.updated', message: message(1, { dialog_id: 'd2', body: 'исправлено', edited_at: EDITED }) });
+    // A message of the open dialog it does not hold (another seq) is not added either.
+    FakeSocket.last().push({ type: 'message.updated', message: message(7, { body: 'нет такого', edited_at: EDITED }) });
+    expect(state.dialog.loaded.has('d2')).toBe(false);
+    expect(state.lists.dialogs.get('d2')).toBe(row);
+    expect(state.unreadTotal()).toBe(unread);
+    expect(bodies(state)).toEqual(['message 1', 'message 2']);
+    // Nothing was fetched for it.
+    expect(api.calls.length).toBe(calls);
+  });
+
+  it('loads the earlier texts on the first show, hides and shows them again without asking twice', async () => {
+    const { state, api } = setup();
+    await state.start();
+    await settle();
+    FakeSocket.last().open();
+    await state.open('d1');
+    const m = message(1, { body: 'заказ 12345', edited_at: EDITED });
+    FakeSocket.last().push({ type: 'message.updated', message: m });
+
+    state.toggleEdits(m);
+    expect(state.dialog.edits.get(m.id)).toMatchObject({ open: true, loading: true, items: null });
+    await settle();
+    expect(state.dialog.edits.get(m.id)).toMatchObject({ open: true, loading: false, items: edits, version: EDITED, problem: null });
+    expect(api.callsTo('GET', '/api/v1/dialogs/d1/messages/m-d1-1/edits')).toHaveLength(1);
+
+    state.toggleEdits(m);
+    expect(state.dialog.edits.get(m.id)?.open).toBe(false);
+    state.toggleEdits(m);
+    expect(state.dialog.edits.get(m.id)).toMatchObject({ open: true, items: edits });
+    await settle();
+    expect(api.callsTo('GET', '/api/v1/dialogs/d1/messages/m-d1-1/edits')).toHaveLength(1);
+  });
+
+  it('reads them again when another edit comes while they are shown', async () => {
+    const { state, api, answerEdits } = setup();
+    await state.start();
+    await settle();
+    FakeSocket.last().open();
+    await state.open('d1');
+    const m = message(1, { body: 'заказ 12345', edited_at: EDITED });
+    FakeSocket.last().push({ type: 'message.updated', message: m });
+    state.toggleEdits(m);
+    await settle();
+
+    const later = [...edits, { version: 2, body: 'заказ 12345', replaced_at: '2026-01-01T12:09:00Z' }];
+    answerEdits(() => later);
+    FakeSocket.last().push({ type: 'message.updated', message: message(1, { body: 'заказ 12345, квартира 7', edited_at: '2026-01-01T12:09:00Z' }) });
+    await settle();
+    expect(api.callsTo('GET', '/api/v1/dialogs/d1/messages/m-d1-1/edits')).toHaveLength(2);
+    expect(state.dialog.edits.get(m.id)).toMatchObject({ open: true, items: later, version: '2026-01-01T12:09:00Z' });
+  });
+
+  it('keeps a failed load as a problem in place; trying again loads them', async () => {
+    const { state, answerEdits } = setup();
+    await state.start();
+    await settle();
+    FakeSocket.last().open();
+    await state.open('d1');
+    const m = message(1, { body: 'заказ 12345', edited_at: EDITED });
+    FakeSocket.last().push({ type: 'message.updated', message: m });
+
+    answerEdits(() => {
+      throw new ApiError(503, 'unavailable', 'The store is unavailable');
+    });
+    state.toggleEdits(m);
+    await settle();
+    expect(state.dialog.edits.get(m.id)).toMatchObject({ open: true, loading: false, items: null, problem: { code: 'unavailable' } });
+    expect(state.session.auth).toBe('signed_in');
+
+    answerEdits(() => edits);
+    await state.loadEdits(m);
+    expect(state.dialog.edits.get(m.id)).toMatchObject({ open: true, items: edits, problem: null });
+  });
+});

@@ -29,6 +29,7 @@ import type {
   Items,
   MeView,
   MentionFrame,
+  MessageEditView,
   MessageView,
   OperatorView,
   Page,
@@ -57,13 +58,13 @@ import { DEFAULT_FILTER, filterQuery, parseFilter, type ListFilter } from './fil
 import { makeT } from './i18n';
 import { countQueued, isQueued, queueBeyond, queuedDialogs } from './queue';
 import { BASE, pathFor, routeFromPath, sectionsFor, type AdminSection, type Route } from './routes';
-import { AlertsSlice, DialogSlice, ListsSlice, SessionSlice, TeamSlice, ToolsSlice, type ListTab, type LoadedDialog } from './slices';
+import { AlertsSlice, DialogSlice, ListsSlice, SessionSlice, TeamSlice, ToolsSlice, type ListTab, type LoadedDialog, type LoadedEdits } from './slices';
 import { slaAlertKey, withSlaAlert } from './sla';
 import { transferBody, type TransferTarget } from './transfer';
 import { withVisitorRead } from './tools';
 
 export { dialogIdFromPath } from './routes';
-export type { AuthPhase, ListTab, LoadedCard, LoadedDialog, MentionAlert, SearchState } from './slices';
+export type { AuthPhase, ListTab, LoadedCard, LoadedDialog, LoadedEdits, MentionAlert, SearchState } from './slices';
 
 export interface Problem {
   code: string;
@@ -114,6 +115,8 @@ export class ConsoleState {
   /** Dialogs this tab handed over: leaving his sight is expected, not news. */
   private readonly handedOver = new Set<string>();
   private searchRequest = 0;
+  /** The last request for each message's earlier texts: an older answer arriving late is dropped. */
+  private readonly editsRequest = new Map<string, number>();
   private readonly typingThrottle = new TypingThrottle((dialogId) => {
     this.socket?.send({ type: 'typing', dialog_id: dialogId });
   });
@@ -1140,6 +1143,9 @@ export class ConsoleState {
         this.alert(frame, frame.message.dialog_id);
         this.receiveMessage(frame.message, true);
         break;
+      case 'message.updated':
+        this.messageEdited(frame.message);
+        break;
       case 'ack':
         this.acked(frame.client_id, frame.message);
         break;
@@ -1213,6 +1219,55 @@ export class ConsoleState {
       }
       if (added && m.author.kind === 'visitor') this.markRead(m.dialog_id);
     }
+  }
+
+  /**
+   * A message edited where its author wrote it (Telegram): replaced in place where its dialog's
+   * messages are held. No sound, no unread count, no list row moved: nothing new was said. Its
+   * earlier texts, when shown, are read again (the text just replaced is one of them now).
+   */
+  private messageEdited(m: MessageView): void {
+    const entry = this.dialog.loaded.get(m.dialog_id);
+    if (!entry?.messages.log.replace(m)) return;
+    if (this.dialog.edits.get(m.id)?.open) void this.loadEdits(m);
+    this.dialog.changed();
+  }
+
+  /** Shows or hides the earlier texts of an edited message under it (loaded on first show). */
+  toggleEdits(m: MessageView): void {
+    const held = this.dialog.edits.get(m.id);
+    if (held?.open) {
+      this.dialog.edits.set(m.id, { ...held, open: false });
+      this.dialog.changed();
+      return;
+    }
+    if (held && held.items && !held.problem && held.version === (m.edited_at ?? null)) {
+      this.dialog.edits.set(m.id, { ...held, open: true });
+      this.dialog.changed();
+      return;
+    }
+    void this.loadEdits(m);
+  }
+
+  /** Reads the earlier texts of a message (`GET …/messages/{id}/edits`, oldest first) and shows them. */
+  async loadEdits(m: MessageView): Promise<void> {
+    const request = (this.editsRequest.get(m.id) ?? 0) + 1;
+    this.editsRequest.set(m.id, request);
+    const held = this.dialog.edits.get(m.id);
+    this.dialog.edits.set(m.id, { open: true, loading: true, items: held?.items ?? null, version: held?.version ?? null, problem: null });
+    this.dialog.changed();
+    const path = `/api/v1/dialogs/${encodeURIComponent(m.dialog_id)}/messages/${encodeURIComponent(m.id)}/edits`;
+    let next: Partial<LoadedEdits>;
+    try {
+      next = { items: await this.api<MessageEditView[]>('GET', path), version: m.edited_at ?? null, problem: null };
+    } catch (e) {
+      next = { problem: this.guard(e) };
+    }
+    const now = this.dialog.edits.get(m.id);
+    // Signed out meanwhile, or a later edit asked again: this answer is not the one to show.
+    if (!now || this.editsRequest.get(m.id) !== request) return;
+    this.dialog.edits.set(m.id, { ...now, ...next, loading: false });
+    this.dialog.changed();
   }
 
   /** Moves a list row forward for a message (announced on the lists); false if the dialog is not in the list. */

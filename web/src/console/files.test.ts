@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { refusalText, sizeText, uploadProblemText } from './files';
+import { fileShow, refusalText, sizeText, uploadProblemText } from './files';
 import { makeT } from './i18n';
 
 const ru = makeT('ru');
@@ -21,5 +21,16 @@ describe('file words', () => {
     expect(uploadProblemText(ru, 'ru', 'a.bin', 'file_too_large', { max_bytes: 1024 }, 'x')).toBe('«a.bin» не загружен: файл больше 1 КБ.');
     expect(uploadProblemText(en, 'en', 'a.bin', 'file_type_refused', { detected: 'application/x-elf' }, 'x')).toBe('“a.bin” was not uploaded: files of this type are not accepted.');
     expect(uploadProblemText(en, 'en', 'a.bin', 'network', {}, 'No connection.')).toBe('“a.bin” was not uploaded: No connection.');
+  });
+  it('previews images, plays Telegram\'s voice (Ogg) and MP4 video, offers the rest for download', () => {
+    expect(fileShow('image/jpeg')).toBe('image');
+    expect(fileShow('audio/ogg')).toBe('audio');
+    expect(fileShow('Audio/Ogg; codecs=opus')).toBe('audio');
+    expect(fileShow('video/mp4')).toBe('video');
+    // Only what the server accepts is played; anything else is a file to download.
+    expect(fileShow('audio/mpeg')).toBe('file');
+    expect(fileShow('video/webm')).toBe('file');
+    expect(fileShow('application/pdf')).toBe('file');
+    expect(fileShow('')).toBe('file');
   });
 });

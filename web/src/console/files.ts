@@ -1,8 +1,22 @@
-/** Words for files in the console: sizes, and why a file was not attached (before or after upload). */
+/** Files in the console: how each shows, their sizes, and why one was not attached (before or after upload). */
 import type { UploadLimits } from '../shared/api-types';
 import type { Lang, Translate } from '../shared/i18n';
-import { sizeParts, type UploadRefusal } from '../shared/uploads';
+import { isImage, sizeParts, type UploadRefusal } from '../shared/uploads';
 import type { ConsoleKey } from './i18n';
+
+/** How a file of a message shows: previewed (an image), played (audio, video) or offered for download. */
+export type FileShow = 'image' | 'audio' | 'video' | 'file';
+
+/**
+ * What the console plays in place: the media types the server accepts (Telegram's voice
+ * messages are Ogg, its videos MP4); the rest is a download.
+ */
+const PLAYED: Record<string, FileShow> = { 'audio/ogg': 'audio', 'video/mp4': 'video' };
+
+export function fileShow(contentType: string): FileShow {
+  if (isImage(contentType)) return 'image';
+  return PLAYED[contentType.split(';')[0].trim().toLowerCase()] ?? 'file';
+}
 
 /** "1,5 МБ" / "1.5 MB". */
 export function sizeText(t: Translate<ConsoleKey>, lang: Lang, bytes: number): string {

@@ -19,6 +19,7 @@ import type {
   DialogCounts,
   DialogView,
   MeView,
+  MessageEditView,
   MessageView,
   OperatorView,
   SavedReplyView,
@@ -49,6 +50,18 @@ export type ListTab = 'dialogs' | 'queue';
 export interface LoadedCard {
   card: VisitorCardView | null;
   loading: boolean;
+  problem: Problem | null;
+}
+
+/** The earlier texts of an edited message, as the operator opened them under it. */
+export interface LoadedEdits {
+  /** Shown under the message (he clicked "edited"). */
+  open: boolean;
+  loading: boolean;
+  /** Oldest first; null until loaded. */
+  items: MessageEditView[] | null;
+  /** The message's `edited_at` the items were loaded for: a later edit makes them stale. */
+  version: string | null;
   problem: Problem | null;
 }
 
@@ -220,6 +233,8 @@ export class DialogSlice extends Observable {
   readonly readUpTo = new Map<string, number>();
   /** Visitor cards by dialog id. */
   readonly cards = new Map<string, LoadedCard>();
+  /** The earlier texts of edited messages, by message id. */
+  readonly edits = new Map<string, LoadedEdits>();
   /** Whether the visitor card shows beside the dialog (kept in localStorage). */
   cardShown = local.get(CARD_KEY) !== 'off';
   /**
@@ -246,6 +261,7 @@ export class DialogSlice extends Observable {
     this.loaded.clear();
     this.readUpTo.clear();
     this.cards.clear();
+    this.edits.clear();
     this.focusWish = null;
     this.typing.clear();
     this.changed();

@@ -345,6 +345,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dialogs/{id}/messages/{message_id}/edits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The earlier texts of a message its author edited where he wrote it (Telegram), oldest
+         *     first; empty when it was never edited.
+         */
+        get: operations["message_edits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dialogs/{id}/read": {
         parameters: {
             query?: never;
@@ -1585,6 +1605,10 @@ export interface components {
             /** @enum {string} */
             type: "language";
             value: components["schemas"]["LanguageCode"];
+        } | {
+            /** @enum {string} */
+            type: "telegram_topic";
+            value: components["schemas"]["TopicKey"];
         };
         /** @enum {string} */
         ConsoleLanguage: "ru" | "en";
@@ -1854,6 +1878,17 @@ export interface components {
              */
             operator_ids: components["schemas"]["OperatorIds"];
         };
+        /** @description An earlier text of an edited message. */
+        MessageEditView: {
+            body: string;
+            /** @description When the next text replaced it. */
+            replaced_at: string;
+            /**
+             * Format: int64
+             * @description 1 for the first text, 2 for the second…
+             */
+            version: number;
+        };
         MessageHitView: {
             audience: string;
             created_at: string;
@@ -1887,6 +1922,11 @@ export interface components {
             created_at: string;
             /** Format: uuid */
             dialog_id: string;
+            /**
+             * @description When its author last edited it where he wrote it (Telegram); `null` if never. Operators
+             *     read the earlier texts at `/api/v1/dialogs/{dialog}/messages/{id}/edits`.
+             */
+            edited_at?: string | null;
             /** @description What a system line records (see docs/api.md); clients word it in their language. */
             event?: Record<string, unknown> | null;
             /** Format: uuid */
@@ -2373,6 +2413,8 @@ export interface components {
             /** @description His Telegram username, without `@`. */
             username?: string | null;
         };
+        /** @description A topic's key: 1–24 of `a-z`, `0-9`, `_` and `-`. */
+        TopicKey: string;
         /** @description At most 1000 characters once invisible characters (bidi controls, zero-width characters) are removed and white space is trimmed; blank is none. */
         TransferComment: string;
         TransferRequest: {
@@ -2532,7 +2574,7 @@ export interface components {
          * @description An event kind an endpoint may subscribe to (`GET /api/v1/webhooks/catalogue` describes each).
          * @enum {string}
          */
-        WebhookEventKind: "dialog.created" | "dialog.assigned" | "dialog.unassigned" | "dialog.transferred" | "dialog.closed" | "dialog.reopened" | "dialog.snoozed" | "dialog.unsnoozed" | "dialog.labels_changed" | "message.created" | "note.created" | "visitor.updated" | "rating.created" | "sla.breached" | "operator.presence_changed" | "operator.updated" | "operator.membership_changed";
+        WebhookEventKind: "dialog.created" | "dialog.assigned" | "dialog.unassigned" | "dialog.transferred" | "dialog.closed" | "dialog.reopened" | "dialog.snoozed" | "dialog.unsnoozed" | "dialog.labels_changed" | "message.created" | "message.edited" | "note.created" | "visitor.updated" | "rating.created" | "sla.breached" | "operator.presence_changed" | "operator.updated" | "operator.membership_changed";
         WebhookList: {
             items: components["schemas"]["WebhookEndpointView"][];
         };
@@ -4433,6 +4475,74 @@ export interface operations {
             };
             /** @description The body is not of the accepted type (`unsupported_media_type`, `file_type_refused`). */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    message_edits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description dialog id */
+                id: string;
+                /** @description message id */
+                message_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageEditView"][];
+                };
+            };
+            /** @description A parameter or the body is not valid (`validation_failed`, `bad_json`), naming the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The role does not allow it (`forbidden`), or the page's origin is not allowed (`origin_not_allowed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9193,6 +9303,9 @@ export const conditionViewOneOf1TypeValues: ReadonlyArray<Extract<FlattenedDeepR
 export const conditionViewOneOf2TypeValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["ConditionView"], {
     type: unknown;
 }>["type"]> = ["language"];
+export const conditionViewOneOf3TypeValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["ConditionView"], {
+    type: unknown;
+}>["type"]> = ["telegram_topic"];
 export const consoleLanguageValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ConsoleLanguage"]> = ["ru", "en"];
 export const deliveryStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DeliveryStatus"]> = ["pending", "delivered", "failed"];
 export const disabledReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DisabledReason"]> = ["failing"];
@@ -9209,5 +9322,5 @@ export const replyScopeValues: ReadonlyArray<FlattenedDeepRequired<components>["
 export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Role"]> = ["admin", "supervisor", "operator"];
 export const sortParamValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SortParam"]> = ["waiting", "activity", "due"];
 export const statusParamValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["StatusParam"]> = ["open", "snoozed", "closed", "all"];
-export const webhookEventKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WebhookEventKind"]> = ["dialog.created", "dialog.assigned", "dialog.unassigned", "dialog.transferred", "dialog.closed", "dialog.reopened", "dialog.snoozed", "dialog.unsnoozed", "dialog.labels_changed", "message.created", "note.created", "visitor.updated", "rating.created", "sla.breached", "operator.presence_changed", "operator.updated", "operator.membership_changed"];
+export const webhookEventKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WebhookEventKind"]> = ["dialog.created", "dialog.assigned", "dialog.unassigned", "dialog.transferred", "dialog.closed", "dialog.reopened", "dialog.snoozed", "dialog.unsnoozed", "dialog.labels_changed", "message.created", "message.edited", "note.created", "visitor.updated", "rating.created", "sla.breached", "operator.presence_changed", "operator.updated", "operator.membership_changed"];
 export const weekDayValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WeekDay"]> = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];

@@ -157,6 +157,8 @@ export type SystemEvent =
  */
 export type MessageView = Schemas['MessageView'];
 export type MessagePage = Schemas['MessagePageView'];
+/** An earlier text of an edited message (`GET …/messages/{id}/edits`, oldest first). */
+export type MessageEditView = Schemas['MessageEditView'];
 
 /** `POST /api/v1/dialogs/{id}/messages`: text, files or both. */
 export type SendRequest = Schemas['SendRequest'];
@@ -395,6 +397,15 @@ export interface MessageCreatedFrame {
   message: MessageView;
 }
 
+/**
+ * Console only: a message was edited where its author wrote it (Telegram): the message as it
+ * is now, same `id` and `seq`, the new `body` and `edited_at`.
+ */
+export interface MessageUpdatedFrame {
+  type: 'message.updated';
+  message: MessageView;
+}
+
 /** Console only: a dialog the operator sees began, changed, closed or waits too long. */
 export interface DialogEventFrame {
   type: 'dialog.created' | 'dialog.updated' | 'dialog.closed' | 'dialog.waiting';
@@ -478,6 +489,7 @@ export type ConsoleFrame =
   | AckFrame
   | ErrorFrame
   | MessageCreatedFrame
+  | MessageUpdatedFrame
   | DialogEventFrame
   | OperatorUpdatedFrame
   | TypingFrame

@@ -25,6 +25,24 @@ describe('MessageLog', () => {
     log.addMany([message(1), message(5), message(3)]);
     expect(log.lastSeq()).toBe(5);
   });
+
+  it('replaces a held message by a newer edit of it, in place, and nothing else', () => {
+    const log = new MessageLog('d1');
+    log.addMany([message(1), message(2), message(3)]);
+    const edited = message(2, { body: 'заказ 12346', edited_at: '2026-01-01T12:05:00Z' });
+    expect(log.replace(edited)).toBe(true);
+    expect(log.list().map((m) => m.body)).toEqual(['message 1', 'заказ 12346', 'message 3']);
+    // The same version again, or an older one arriving late, changes nothing.
+    expect(log.replace(edited)).toBe(false);
+    expect(log.replace(message(2, { body: 'заказ 1234', edited_at: '2026-01-01T12:04:00Z' }))).toBe(false);
+    expect(log.replace(message(2, { body: 'message 2' }))).toBe(false);
+    expect(log.list()[1].body).toBe('заказ 12346');
+    // A message not held is not added; another message's seq is not overwritten.
+    expect(log.replace(message(4, { edited_at: '2026-01-01T12:05:00Z' }))).toBe(false);
+    expect(log.replace(message(3, { id: 'other', edited_at: '2026-01-01T12:05:00Z' }))).toBe(false);
+    expect(log.size).toBe(3);
+    expect(log.list()[2].id).toBe('m-d1-3');
+  });
 });
 
 describe('Outbox', () => {

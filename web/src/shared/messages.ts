@@ -11,6 +11,12 @@
  */
 import type { MessageView, UploadView } from './api-types';
 
+/** When a message was last edited (ms), 0 if never. */
+function editedAt(m: MessageView): number {
+  const t = m.edited_at ? Date.parse(m.edited_at) : NaN;
+  return Number.isFinite(t) ? t : 0;
+}
+
 /** One dialog's messages, keyed by `seq`. */
 export class MessageLog {
   private readonly bySeq = new Map<number, MessageView>();
@@ -31,6 +37,20 @@ export class MessageLog {
     let added = 0;
     for (const m of messages) if (this.add(m)) added++;
     return added;
+  }
+
+  /**
+   * Puts a newer version of a held message in its place (an edit: same id and `seq`, new
+   * `body` and `edited_at`). A message not held is not added, and a version older than the one
+   * held (by `edited_at`), or the same again, changes nothing. Returns whether it changed.
+   */
+  replace(message: MessageView): boolean {
+    const held = this.bySeq.get(message.seq);
+    if (!held || held.id !== message.id) return false;
+    if (editedAt(held) > editedAt(message) || held === message || JSON.stringify(held) === JSON.stringify(message)) return false;
+    this.bySeq.set(message.seq, message);
+    this.sorted = null;
+    return true;
   }
 
   has(seq: number): boolean {

@@ -456,6 +456,11 @@ async fn edited(app: &App, bot: &TelegramBot, m: &Value) -> Result<(), CoreError
     let dialog = app.store.dialog(contact.workspace_id, changed.dialog_id).await?;
     let event = crate::views::Event::MessageUpdated { message: crate::views::MessageView::from(&changed) };
     crate::publisher::publish(app, event, dialog.workspace_id, dialog.channel_id, dialog.visitor_id);
+    // The list's preview follows when it was his latest message.
+    if let Some(view) = crate::reads::views(app, std::slice::from_ref(&dialog)).await?.pop() {
+        let event = crate::views::Event::DialogUpdated { dialog: view };
+        crate::publisher::publish(app, event, dialog.workspace_id, dialog.channel_id, dialog.visitor_id);
+    }
     Ok(())
 }
 

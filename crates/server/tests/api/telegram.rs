@@ -641,6 +641,11 @@ async fn a_routing_rule_on_the_telegram_topic_sends_the_chat_to_its_channel() {
     let rule = json!({"items": [{"name": "Рекламации из Telegram", "channel_id": service,
         "conditions": [{"type": "telegram_topic", "value": "complaint"}]}]});
     assert_eq!(console.put("/api/v1/routing-rules", rule).await.status(), 200);
+    // A proactive message shows in the widget, where no topic is ever chosen: refused, named.
+    let trigger = json!({"name": "Т", "message": "Подсказать?", "time_on_site_seconds": 30,
+        "conditions": [{"type": "telegram_topic", "value": "complaint"}]});
+    let refused: serde_json::Value = console.post("/api/v1/triggers", trigger).await.json().await.expect("json");
+    assert_eq!(refused["details"]["field"], "conditions[0].type", "{refused}");
 
     let wait = Duration::from_secs(10);
     for (user, topic) in

@@ -1,10 +1,15 @@
 /**
  * The conditions of a routing rule or a proactive message, all of which must hold: the page's
- * address (a glob with `*`, or a regular expression), a visitor property, the browser language.
+ * address (a glob with `*`, or a regular expression), a visitor property, the browser language,
+ * and (routing rules only) the topic a Telegram chat chose: picked from the bots' topics by
+ * title, or typed as a key when there are none to pick from.
  */
 import { oneOf, type ConditionType } from '../../shared/api-types';
+import type { Translate } from '../../shared/i18n';
 import { useConsole } from '../context';
+import type { ConsoleKey } from '../i18n';
 import { newCondition, retype, type ConditionDraft } from './rules';
+import type { TopicChoice } from './telegram';
 
 /** The field the server refused: a condition's (`index`), or the whole list (`index` null). */
 export interface ConditionError {
@@ -19,17 +24,30 @@ interface Props {
   error: ConditionError | null;
   legend: string;
   empty: string;
+  /** The kinds offered (`RULE_CONDITIONS`, `TRIGGER_CONDITIONS`); a condition held of another kind still shows. */
+  types: readonly ConditionType[];
+  /** The bots' topics for a Telegram condition; null or none: its key is typed. */
+  topics?: readonly TopicChoice[] | null;
 }
 
-const TYPES: ConditionType[] = ['url', 'property', 'language'];
+const TYPE_LABELS: Record<ConditionType, ConsoleKey> = {
+  url: 'rules.type_url',
+  property: 'rules.type_property',
+  language: 'rules.type_language',
+  telegram_topic: 'rules.type_telegram_topic',
+};
 
-export function ConditionsEditor({ conditions, onChange, error, legend, empty }: Props) {
+/** A topic's title, with its key when another topic has the same title. */
+export function topicLabel(t: Translate<ConsoleKey>, topic: TopicChoice): string {
+  return topic.sameTitle ? t('rules.topic_with_key', { title: topic.title, key: topic.key }) : topic.title;
+}
+
+export function ConditionsEditor({ conditions, onChange, error, legend, empty, types, topics }: Props) {
   const { t } = useConsole();
   const bad = (field: string, i: number) => !!error && error.index === i && (error.field === field || error.field === null);
   const listBad = !!error && error.index === null;
   const set = (i: number, c: ConditionDraft) => onChange(conditions.map((x, j) => (j === i ? c : x)));
-  const typeLabel = (type: ConditionType) =>
-    type === 'url' ? t('rules.type_url') : type === 'property' ? t('rules.type_property') : t('rules.type_language');
+  const typesFor = (c: ConditionDraft) => (types.includes(c.type) ? types : [...types, c.type]);
 
   return (
     <fieldset class={`conditions${listBad ? ' invalid' : ''}`}>
@@ -41,12 +59,12 @@ export function ConditionsEditor({ conditions, onChange, error, legend, empty }:
             value={c.type}
             aria-label={t('rules.condition_type')}
             aria-invalid={bad('type', i)}
-            onChange={(e) => set(i, retype(c, oneOf(e.currentTarget.value, TYPES) ?? c.type))}
+            onChange={(e) => set(i, retype(c, oneOf(e.currentTarget.value, typesFor(c)) ?? c.type))}
             data-testid="condition-type"
           >
-            {TYPES.map((type) => (
+            {typesFor(c).map((type) => (
               <option key={type} value={type}>
-                {typeLabel(type)}
+                {t(TYPE_LABELS[type])}
               </option>
             ))}
           </select>
@@ -98,6 +116,43 @@ export function ConditionsEditor({ conditions, onChange, error, legend, empty }:
               data-testid="condition-value"
             />
           )}
+          {c.type === 'telegram_topic' &&
+            (topics?.length ? (
+              <select
+                class="grow"
+                value={c.value.trim()}
+                aria-label={t('rules.topic_value')}
+                aria-invalid={bad('value', i)}
+                onChange={(e) => set(i, { ...c, value: e.currentTarget.value })}
+                data-testid="condition-topic"
+              >
+                {!c.value.trim() && (
+                  <option value="" disabled>
+                    {t('rules.topic_choose')}
+                  </option>
+                )}
+                {c.value.trim() && !topics.some((x) => x.key === c.value.trim()) && (
+                  // A key no bot has now (its topic removed since): kept, and said so.
+                  <option value={c.value.trim()}>{t('rules.topic_unknown', { key: c.value.trim() })}</option>
+                )}
+                {topics.map((x) => (
+                  <option key={x.key} value={x.key}>
+                    {topicLabel(t, x)}
+                  </option>
+                ))}
+              </select>
+            ) : (
+              <input
+                value={c.value}
+                placeholder="delivery"
+                maxLength={24}
+                aria-label={t('rules.topic_key')}
+                title={t('rules.topic_key_hint')}
+                aria-invalid={bad('value', i)}
+                onInput={(e) => set(i, { ...c, value: e.currentTarget.value })}
+                data-testid="condition-value"
+              />
+            ))}
           <button
             type="button"
             class="icon-btn"

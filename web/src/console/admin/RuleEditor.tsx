@@ -1,7 +1,8 @@
 /** One routing rule: name, channel, its conditions (all must hold), and moving or deleting it. */
 import { useConsole } from '../context';
 import { ConditionsEditor, type ConditionError } from './ConditionsEditor';
-import type { FieldRef, RuleDraft } from './rules';
+import { RULE_CONDITIONS, type FieldRef, type RuleDraft } from './rules';
+import type { TopicChoice } from './telegram';
 
 interface Props {
   index: number;
@@ -12,9 +13,11 @@ interface Props {
   onChange: (rule: RuleDraft) => void;
   onMove: (delta: number) => void;
   onDelete: () => void;
+  /** The bots' topics, for a Telegram condition (null: not known, its key is typed). */
+  topics: readonly TopicChoice[] | null;
 }
 
-export function RuleEditor({ index, count, rule, error, onChange, onMove, onDelete }: Props) {
+export function RuleEditor({ index, count, rule, error, onChange, onMove, onDelete, topics }: Props) {
   const { state, t } = useConsole('team');
   const bad = (field: string) => !!error && error.condition === null && error.field === field;
   // The whole list (`items[i].conditions`) or one condition (`items[i].conditions[j]…`).
@@ -76,6 +79,8 @@ export function RuleEditor({ index, count, rule, error, onChange, onMove, onDele
         error={conditionError}
         legend={t('rules.conditions')}
         empty={t('rules.no_conditions')}
+        types={RULE_CONDITIONS}
+        topics={topics}
       />
     </li>
   );

@@ -1,17 +1,22 @@
 /**
  * Routing rules: an ordered list edited on the page (add, edit, delete, move up and down) and
  * saved whole. A rule the server refuses is named by index and field
- * (`items[2].conditions[0].pattern`): the message says which, and that input is marked.
+ * (`items[2].conditions[0].pattern`): the message says which, and that input is marked. A
+ * Telegram condition offers the topics of the workspace's bots (read from
+ * `/api/v1/telegram/bots`; without any, or when they cannot be read, the key is typed).
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Translate } from '../../shared/i18n';
+import { useObservable } from '../../shared/store';
 import type { Problem } from '../console-state';
 import { problemText } from '../context';
 import type { ConsoleKey } from '../i18n';
+import type { FieldIssue } from './field-issues';
 import { issueText } from './issue-text';
 import { RuleEditor } from './RuleEditor';
 import { draftsFrom, moveItem, newRule, parseFieldPath, rulesRequest, type FieldRef, type RuleDraft } from './rules';
 import { serverIssue } from './server-issues';
+import { topicChoices } from './telegram';
 import { formName, useUnsaved } from './unsaved';
 import { useAdmin } from './use-admin';
 
@@ -32,10 +37,20 @@ export function ruleFieldLabel(t: Translate<ConsoleKey>, ref: FieldRef, drafts: 
     case 'name':
       return t('rules.property_name');
     case 'value':
-      return type === 'language' ? t('rules.language_value') : t('rules.property_value');
+      return type === 'language' ? t('rules.language_value') : type === 'telegram_topic' ? t('rules.topic_value') : t('rules.property_value');
     default:
       return f ?? t('rules.condition_type');
   }
+}
+
+/**
+ * What was wrong with a field the server named, in the words of the form: a Telegram
+ * condition's topic is not chosen, or is not a topic key; anything else as any field's issue.
+ */
+export function ruleIssueText(t: Translate<ConsoleKey>, issue: FieldIssue, ref: FieldRef, drafts: readonly RuleDraft[]): string {
+  const c = ref.condition === null ? undefined : drafts[ref.rule]?.conditions[ref.condition];
+  if (c?.type === 'telegram_topic' && ref.field === 'value') return c.value.trim() ? t('telegram.issue_key') : t('rules.topic_required');
+  return issueText(t, issue);
 }
 
 export function RulesAdmin() {
@@ -45,8 +60,12 @@ export function RulesAdmin() {
   const [problem, setProblem] = useState<Problem | null>(null);
   const [saved, setSaved] = useState(false);
 
+  useObservable(admin.telegram);
+
   useEffect(() => {
     void admin.loadRules();
+    // For a Telegram condition's topics; a failure leaves the key to be typed.
+    void admin.telegram.load();
   }, []);
   // The loaded list becomes the drafts until the admin edits them.
   useEffect(() => {
@@ -59,6 +78,8 @@ export function RulesAdmin() {
   useUnsaved(form, dirty);
   const field = problem && typeof problem.details.field === 'string' ? parseFieldPath(problem.details.field) : null;
   const defaultChannel = state.team.channels.find((c) => c.is_default)?.id ?? state.team.channels[0]?.id ?? '';
+  const bots = admin.telegram.bots;
+  const topics = useMemo(() => (admin.telegram.loaded ? topicChoices(bots, lang) : null), [bots, admin.telegram.loaded, lang]);
 
   const edit = (next: RuleDraft[]) => {
     setDrafts(next);
@@ -82,7 +103,7 @@ export function RulesAdmin() {
   const errorText = (p: Problem): string => {
     if (!field) return problemText(t, lang, p);
     const issue = serverIssue(p);
-    const message = issue ? issueText(t, issue) : problemText(t, lang, p);
+    const message = issue ? ruleIssueText(t, issue, field, list) : problemText(t, lang, p);
     const label = ruleFieldLabel(t, field, list);
     return field.condition === null
       ? t('rules.error_rule', { rule: field.rule + 1, field: label, message })
@@ -122,6 +143,7 @@ export function RulesAdmin() {
                 onChange={(next) => edit(list.map((r, j) => (j === i ? next : r)))}
                 onMove={(delta) => edit(moveItem(list, i, delta))}
                 onDelete={() => edit(list.filter((_, j) => j !== i))}
+                topics={topics}
               />
             ))}
           </ol>

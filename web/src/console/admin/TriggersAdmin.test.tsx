@@ -100,6 +100,8 @@ describe('proactive messages page', () => {
     await type(q<HTMLInputElement>('trigger-name')!, 'Диваны');
     await type(q<HTMLTextAreaElement>('trigger-message')!, 'Помочь с выбором дивана?');
     await click(q('condition-add')!);
+    // A proactive message shows in the widget: no Telegram topic to ask for.
+    expect([...q<HTMLSelectElement>('condition-type')!.options].map((o) => o.value)).toEqual(['url', 'property', 'language']);
     await type(q<HTMLInputElement>('condition-pattern')!, 'https://shop.example/sofas/*');
     await submit();
     expect(calls).toEqual([

@@ -11,6 +11,7 @@ import { FieldNote } from './FieldNote';
 import { fieldMessages } from './issue-text';
 import { ProblemLine } from './ProblemLine';
 import { ruleFieldLabel } from './RulesAdmin';
+import { TRIGGER_CONDITIONS } from './rules';
 import {
   parseTriggerField,
   TRIGGER_MESSAGE_MAX,
@@ -279,6 +280,7 @@ export function TriggerForm({ trigger, justSaved, onCreated, onDone }: FormProps
         error={conditionError}
         legend={t('triggers.conditions')}
         empty={t('triggers.no_conditions')}
+        types={TRIGGER_CONDITIONS}
       />
       <FieldNote text={conditionText} field="conditions" />
       {elsewhere.map(([field, text]) => (

@@ -7,6 +7,15 @@ import type { Condition, ConditionType, RoutingRuleInput, RoutingRuleView } from
 
 export type ConditionDraft = Condition & { key: string };
 
+/** What a routing rule may ask: the page, a visitor property, the language, a Telegram chat's topic. */
+export const RULE_CONDITIONS: readonly ConditionType[] = ['url', 'property', 'language', 'telegram_topic'];
+
+/**
+ * What a proactive message may ask. The server takes the same conditions, but a trigger shows
+ * in the widget, where no Telegram topic is ever chosen: one asking for a topic would never show.
+ */
+export const TRIGGER_CONDITIONS: readonly ConditionType[] = ['url', 'property', 'language'];
+
 export interface RuleDraft {
   /** Stable across edits and moves, for rendering. */
   key: string;
@@ -25,6 +34,7 @@ export function newCondition(type: ConditionType): ConditionDraft {
     case 'property':
       return { key: nextKey(), type, name: '', value: '' };
     case 'language':
+    case 'telegram_topic':
       return { key: nextKey(), type, value: '' };
   }
 }
@@ -56,6 +66,8 @@ export function conditionRequest(c: ConditionDraft): Condition {
       return { type: 'property', name: c.name.trim(), value: c.value.trim() };
     case 'language':
       return { type: 'language', value: c.value.trim() };
+    case 'telegram_topic':
+      return { type: 'telegram_topic', value: c.value.trim() };
   }
 }
 

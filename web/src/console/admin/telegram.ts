@@ -124,6 +124,34 @@ export function readSettings(raw: unknown): BotSettings {
   };
 }
 
+/** A topic a routing rule may ask for: its key, and its title in the console's language. */
+export interface TopicChoice {
+  key: string;
+  title: string;
+  /** Another topic has the same title: show the key beside it to tell them apart. */
+  sameTitle: boolean;
+}
+
+/**
+ * The topics of the workspace's bots, for a routing rule's Telegram condition: one per key (a
+ * rule on a key holds for every bot's topic of that key), in the bots' and topics' order,
+ * titled in `lang` (else the other language, else the key).
+ */
+export function topicChoices(bots: readonly BotView[], lang: TextLang): TopicChoice[] {
+  const byKey = new Map<string, TopicChoice>();
+  for (const bot of bots) {
+    for (const topic of readSettings(bot.settings).topics) {
+      const key = topic.key.trim();
+      if (!key || byKey.has(key)) continue;
+      const other = lang === 'ru' ? topic.title.en : topic.title.ru;
+      byKey.set(key, { key, title: topic.title[lang].trim() || other.trim() || key, sameTitle: false });
+    }
+  }
+  const choices = [...byKey.values()];
+  for (const c of choices) c.sameTitle = choices.some((o) => o !== c && o.title === c.title);
+  return choices;
+}
+
 // ---- the form ---------------------------------------------------------------------------------
 
 let counter = 0;

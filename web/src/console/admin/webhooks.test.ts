@@ -88,7 +88,7 @@ describe('webhook events', () => {
     expect(groupLabel(ru, 'dialog')).toBe('Диалоги');
     expect(groupLabel(en, 'other')).toBe('Other');
     // Every kind the server's catalogue has today has words in both languages.
-    for (const kind of [...KINDS, 'dialog.assigned', 'dialog.unassigned', 'dialog.transferred', 'dialog.reopened', 'dialog.snoozed', 'dialog.unsnoozed', 'dialog.labels_changed', 'operator.presence_changed', 'operator.membership_changed']) {
+    for (const kind of [...KINDS, 'dialog.assigned', 'dialog.unassigned', 'dialog.transferred', 'dialog.reopened', 'dialog.snoozed', 'dialog.unsnoozed', 'dialog.labels_changed', 'message.edited', 'operator.presence_changed', 'operator.membership_changed']) {
       expect(eventLabel(ru, kind), kind).not.toBe(kind);
       expect(eventLabel(en, kind), kind).not.toBe(kind);
     }

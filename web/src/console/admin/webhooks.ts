@@ -81,6 +81,7 @@ const EVENT_LABELS: Readonly<Record<string, ConsoleKey>> = {
   'dialog.unsnoozed': 'webhooks.event.dialog_unsnoozed',
   'dialog.labels_changed': 'webhooks.event.dialog_labels_changed',
   'message.created': 'webhooks.event.message_created',
+  'message.edited': 'webhooks.event.message_edited',
   'note.created': 'webhooks.event.note_created',
   'visitor.updated': 'webhooks.event.visitor_updated',
   'rating.created': 'webhooks.event.rating_created',

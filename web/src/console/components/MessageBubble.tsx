@@ -1,6 +1,7 @@
 /**
  * One message in the timeline (its files, an internal note in yellow with its label, "Read"
- * under the operator's message the visitor has read), and an operator's own message waiting
+ * under the operator's message the visitor has read, "edited" beside the time of a message its
+ * author edited, with its earlier texts on a click), and an operator's own message waiting
  * for its ack.
  */
 import { oneOf, type AutomaticKind, type MessageView } from '../../shared/api-types';
@@ -12,6 +13,7 @@ import { problemText, useConsole } from '../context';
 import { sizeText } from '../files';
 import { isNote } from '../tools';
 import { AttachmentList } from './AttachmentList';
+import { EarlierTexts, EditedMark } from './EarlierTexts';
 import { SystemLine } from './SystemLine';
 
 const AUTOMATIC_KINDS: readonly AutomaticKind[] = ['greeting', 'prompt', 'proactive'];
@@ -64,6 +66,7 @@ export function MessageBubble({ message, first, read = false }: { message: Messa
             </span>
           )}
           <time dateTime={message.created_at}>{formatClock(message.created_at, lang)}</time>
+          <EditedMark message={message} />
         </div>
       )}
       {message.body && (
@@ -71,6 +74,14 @@ export function MessageBubble({ message, first, read = false }: { message: Messa
           <RichText text={message.body} />
         </div>
       )}
+      {!showHead && message.edited_at && (
+        // No head over this message: its time shows here, beside the mark.
+        <div class="msg-status msg-edited-line">
+          <time dateTime={message.created_at}>{formatClock(message.created_at, lang)}</time>
+          <EditedMark message={message} />
+        </div>
+      )}
+      <EarlierTexts message={message} />
       <AttachmentList items={message.attachments} />
       {read && (
         <div class="msg-status msg-read" data-testid="read-mark">
