@@ -12,6 +12,23 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 pub type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
+/// Signs in; answers the session cookie.
+pub async fn login(http: &reqwest::Client, base: &str, email: &str, password: &str) -> Result<String> {
+    let resp = http
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await?
+        .error_for_status()?;
+    Ok(resp
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .context("session cookie")?
+        .to_owned())
+}
+
 /// A Frontline to load: its address, the admin's cookie, the demo site's key.
 pub struct Target {
     pub base: String,
@@ -23,20 +40,7 @@ pub struct Target {
 impl Target {
     pub async fn connect(base: &str, email: &str, password: &str) -> Result<Self> {
         let http = reqwest::Client::new();
-        let resp = http
-            .post(format!("{base}/api/v1/auth/login"))
-            .json(&json!({"email": email, "password": password}))
-            .send()
-            .await?
-            .error_for_status()
-            .context("admin login")?;
-        let cookie = resp
-            .headers()
-            .get("set-cookie")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .context("session cookie")?
-            .to_owned();
+        let cookie = login(&http, base, email, password).await.context("admin login")?;
         let sites: Value =
             http.get(format!("{base}/api/v1/sites")).header("cookie", &cookie).send().await?.json().await?;
         let site_key = sites["items"][0]["key"].as_str().context("a site")?.to_owned();

@@ -10,7 +10,7 @@
 //!    (Telegram allows about 30 a second per bot) and the shortest gap between two sends to one
 //!    chat (about one a second per chat).
 
-use crate::client::Target;
+use crate::client::{Target, login};
 use anyhow::{Context, Result, ensure};
 use frontline_testkit::telegram::{FakeTelegram, TgUser};
 use futures_util::StreamExt;
@@ -47,24 +47,6 @@ async fn wait_until(what: &str, limit: Duration, mut done: impl FnMut() -> bool)
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     Ok(start.elapsed())
-}
-
-/// A signed-in operator's cookie.
-async fn login(http: &reqwest::Client, base: &str, email: &str, password: &str) -> Result<String> {
-    let resp = http
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"email": email, "password": password}))
-        .send()
-        .await?
-        .error_for_status()
-        .context("operator login")?;
-    Ok(resp
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .context("session cookie")?
-        .to_owned())
 }
 
 pub async fn run(target: &Target, tg: &FakeTelegram, chats: usize, updates: usize, replies: usize) -> Result<()> {

@@ -408,6 +408,18 @@ fn jpeg(n: u8) -> Vec<u8> {
     b
 }
 
+/// Waits for the first dialog to show in the console; answers its id.
+async fn first_dialog(console: &frontline_testkit::OperatorClient) -> String {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(d) = console.dialogs("all").await.first() {
+            return d["id"].as_str().expect("id").to_owned();
+        }
+        assert!(Instant::now() < deadline, "no dialog");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 /// Waits until the dialog has `n` messages; answers them.
 async fn messages_when(console: &frontline_testkit::OperatorClient, dialog: &str, n: usize) -> Vec<serde_json::Value> {
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -441,14 +453,7 @@ async fn files_and_albums_travel_both_ways_at_telegrams_pace() {
 
     // A photo with a caption: one message with the photo at its largest size.
     tg.send_files(TOKEN, &petr, vec![TgFile::Photo(jpeg(1))], Some("Вот скол на фасаде"));
-    let deadline = Instant::now() + wait;
-    let dialog = loop {
-        if let Some(d) = console.dialogs("all").await.first() {
-            break d["id"].as_str().expect("id").to_owned();
-        }
-        assert!(Instant::now() < deadline, "no dialog");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
+    let dialog = first_dialog(&console).await;
     let items = messages_when(&console, &dialog, 1).await;
     assert_eq!(items[0]["body"], "Вот скол на фасаде");
     let photo = &items[0]["attachments"][0];
@@ -565,14 +570,7 @@ async fn an_edited_message_shows_its_new_text_and_keeps_the_old_one_for_operator
     let olga = TgUser::new(555020, "Ольга");
     let sent = tg.write(TOKEN, &olga, "Номер заказа 1001");
     let message_id = sent["message"]["message_id"].as_i64().expect("id");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let dialog = loop {
-        if let Some(d) = console.dialogs("all").await.first() {
-            break d["id"].as_str().expect("id").to_owned();
-        }
-        assert!(Instant::now() < deadline, "no dialog");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
+    let dialog = first_dialog(&console).await;
     let first = messages_when(&console, &dialog, 1).await.remove(0);
     assert!(first["edited_at"].is_null());
     let id = first["id"].as_str().expect("id").to_owned();
@@ -742,14 +740,7 @@ async fn two_nodes_poll_a_bot_once_and_the_other_takes_over_when_one_stops() {
         tg.write(TOKEN, &gleb, &format!("Сообщение {i}"));
         tokio::time::sleep(Duration::from_millis(700)).await;
     }
-    let deadline = Instant::now() + wait;
-    let dialog = loop {
-        if let Some(d) = console.dialogs("all").await.first() {
-            break d["id"].as_str().expect("id").to_owned();
-        }
-        assert!(Instant::now() < deadline, "no dialog");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
+    let dialog = first_dialog(&console).await;
     let items = messages_when(&console, &dialog, 5).await;
     let bodies: Vec<&str> = items.iter().filter_map(|m| m["body"].as_str()).collect();
     assert_eq!(bodies, ["Сообщение 0", "Сообщение 1", "Сообщение 2", "Сообщение 3", "Сообщение 4"]);
