@@ -6,6 +6,10 @@ SHELL := /bin/bash
 # The test suite talks to real PostgreSQL and NATS (see .ci/run for starting them).
 export FRONTLINE_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 export FRONTLINE_TEST_NATS_URL ?= nats://127.0.0.1:4222
+# The test mail servers (bash .ci/mailstack.sh start): Exim SMTP and Dovecot IMAP on loopback.
+export FRONTLINE_TEST_SMTP ?= 127.0.0.1:14025
+export FRONTLINE_TEST_IMAP ?= 127.0.0.1:14143
+export FRONTLINE_TEST_MAIL_DIR ?= /tmp/frontline-mail
 
 LISTEN ?= 127.0.0.1:8080
 DATA ?= ./data

@@ -18,6 +18,7 @@ mod error;
 pub mod files;
 pub mod labels;
 pub mod limits;
+pub mod mail;
 pub mod metrics;
 pub mod operators;
 pub mod outbox;

@@ -175,16 +175,7 @@ where
     R::Future: Send,
     R::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
-    let mut roots = rustls::RootCertStore::empty();
-    let (added, _) = roots.add_parsable_certificates(rustls_native_certs());
-    if added == 0 {
-        tracing::warn!("no system certificates found: {what} over https will fail until ca-certificates is installed");
-    }
-    let tls = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .map_err(|e| format!("TLS: {e}"))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
+    let tls = tls_config(what)?;
     http.enforce_http(false);
     http.set_connect_timeout(Some(connect_timeout));
     http.set_nodelay(true);
@@ -197,6 +188,20 @@ where
         .pool_max_idle_per_host(idle_per_host)
         .pool_idle_timeout(Duration::from_secs(60))
         .build(https))
+}
+
+/// TLS as clients of `what` use it: rustls on ring, the system's root certificates.
+pub(crate) fn tls_config(what: &str) -> Result<rustls::ClientConfig, String> {
+    let mut roots = rustls::RootCertStore::empty();
+    let (added, _) = roots.add_parsable_certificates(rustls_native_certs());
+    if added == 0 {
+        tracing::warn!("no system certificates found: {what} over TLS will fail until ca-certificates is installed");
+    }
+    Ok(rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("TLS: {e}"))?
+        .with_root_certificates(roots)
+        .with_no_client_auth())
 }
 
 fn rustls_native_certs() -> Vec<rustls::pki_types::CertificateDer<'static>> {

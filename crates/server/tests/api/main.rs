@@ -12,6 +12,7 @@ mod faults;
 mod first_day;
 mod lifecycle;
 mod limits;
+mod mail;
 mod matrix;
 mod multinode;
 mod ops;

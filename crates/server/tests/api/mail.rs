@@ -1,0 +1,117 @@
+//! E-mail (issue 15): the real SMTP and IMAP client (`frontline_integrations::SmtpImap`)
+//! against the real servers of the test suite on loopback (Exim, Dovecot).
+
+use frontline_core::mail::{Address, MailError, MailFile, MailPort, OutgoingMail, Security};
+use frontline_integrations::SmtpImap;
+use frontline_testkit::mail::{MailStack, TestMailbox};
+use std::time::{Duration, Instant};
+
+fn mail(from: &str, to: &str, subject: &str, text: &str) -> OutgoingMail {
+    OutgoingMail {
+        from: Address { name: Some("Кухни «Уют»".into()), email: from.into() },
+        to: vec![Address::new(to)],
+        reply_to: None,
+        subject: subject.into(),
+        text: text.into(),
+        message_id: format!("{}@frontline.test", uuid::Uuid::now_v7()),
+        in_reply_to: None,
+        references: Vec::new(),
+        auto_submitted: false,
+        files: Vec::new(),
+    }
+}
+
+/// Waits until the mailbox holds mail above `after`; answers it.
+async fn arrived(client: &SmtpImap, mailbox: &TestMailbox, after: u32) -> frontline_core::mail::Fetched {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let fetched = client.fetch(&mailbox.imap, "INBOX", after, 50).await.expect("fetch");
+        if !fetched.mails.is_empty() {
+            return fetched;
+        }
+        assert!(Instant::now() < deadline, "no mail arrived in {}", mailbox.address);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn mail_goes_out_by_smtp_and_is_read_back_by_imap_once() {
+    let Some(stack) = MailStack::from_env() else { return };
+    let client = SmtpImap;
+    let support = stack.mailbox("support");
+    let visitor = stack.mailbox("visitor");
+
+    // A mail with threading headers, a reply address and a file, in Russian.
+    let mut first =
+        mail(&support.address, &visitor.address, "Ответ по заказу №12345", "Здравствуйте!\n\nКухня приедет в пятницу.");
+    first.reply_to = Some(Address::new("reply+abc.def@mail.test"));
+    first.in_reply_to = Some("earlier@visitor.test".into());
+    first.references = vec!["root@visitor.test".into(), "earlier@visitor.test".into()];
+    first.files = vec![MailFile {
+        name: "счёт.pdf".into(),
+        content_type: "application/pdf".into(),
+        bytes: b"%PDF-1.4 test".to_vec(),
+    }];
+    client.send(&stack.smtp(), &first).await.expect("send");
+    let fetched = arrived(&client, &visitor, 0).await;
+    assert_eq!(fetched.mails.len(), 1);
+    let (uid, raw) = &fetched.mails[0];
+    let parsed = client.parse(raw).expect("a mail");
+    assert_eq!(parsed.subject, "Ответ по заказу №12345");
+    assert!(parsed.text.contains("Кухня приедет в пятницу."), "{:?}", parsed.text);
+    assert_eq!(parsed.message_id.as_deref(), Some(first.message_id.as_str()));
+    assert_eq!(parsed.in_reply_to, vec!["earlier@visitor.test"]);
+    assert_eq!(parsed.references, vec!["root@visitor.test", "earlier@visitor.test"]);
+    assert_eq!(parsed.from.as_ref().map(|a| a.email.as_str()), Some(support.address.as_str()));
+    assert_eq!(parsed.files.len(), 1);
+    assert_eq!(
+        (parsed.files[0].name.as_str(), parsed.files[0].bytes.as_slice()),
+        ("счёт.pdf", b"%PDF-1.4 test".as_slice())
+    );
+    assert!(!parsed.automatic, "a person's mail");
+    let raw_text = String::from_utf8_lossy(raw);
+    assert!(raw_text.contains("Reply-To: reply+abc.def@mail.test"), "{raw_text}");
+
+    // The position (UIDVALIDITY, last UID) reads nothing twice and skips nothing.
+    let again = client.fetch(&visitor.imap, "INBOX", *uid, 50).await.expect("fetch");
+    assert!(again.mails.is_empty(), "read twice");
+    assert_eq!(again.uid_validity, fetched.uid_validity);
+    let mut auto = mail(&support.address, &visitor.address, "Автоответ", "Я в отпуске до понедельника.");
+    auto.auto_submitted = true;
+    client.send(&stack.smtp(), &auto).await.expect("send");
+    client.send(&stack.smtp(), &mail(&support.address, &visitor.address, "Третье", "текст")).await.expect("send");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let next = loop {
+        let f = client.fetch(&visitor.imap, "INBOX", *uid, 50).await.expect("fetch");
+        if f.mails.len() == 2 {
+            break f;
+        }
+        assert!(Instant::now() < deadline, "two more mails did not arrive: {}", f.mails.len());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(next.mails.iter().all(|(u, _)| u > uid));
+    let subjects: Vec<(String, bool)> =
+        next.mails.iter().map(|(_, r)| client.parse(r).expect("mail")).map(|p| (p.subject, p.automatic)).collect();
+    assert_eq!(
+        subjects,
+        [("Автоответ".to_owned(), true), ("Третье".to_owned(), false)],
+        "an out-of-office mail is marked"
+    );
+
+    // Refusals say which kind they are.
+    let nobody = client.send(&stack.smtp(), &mail(&support.address, "nobody-here@mail.test", "x", "y")).await;
+    assert!(matches!(nobody, Err(MailError::Refused { permanent: true, .. })), "{nobody:?}");
+    let mut wrong = visitor.imap.clone();
+    wrong.password = "not-the-password".into();
+    let refused = client.fetch(&wrong, "INBOX", 0, 10).await;
+    assert!(matches!(refused, Err(MailError::Refused { permanent: true, .. })), "{refused:?}");
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let mut away = stack.smtp();
+    away.port = closed.local_addr().expect("addr").port();
+    drop(closed);
+    let unreachable = client.send(&away, &mail(&support.address, &visitor.address, "x", "y")).await;
+    assert!(matches!(unreachable, Err(MailError::Unreachable(_))), "{unreachable:?}");
+    let mut starttls_imap = visitor.imap.clone();
+    starttls_imap.security = Security::StartTls;
+    assert!(matches!(client.fetch(&starttls_imap, "INBOX", 0, 1).await, Err(MailError::Refused { .. })));
+}

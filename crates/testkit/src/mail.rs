@@ -1,0 +1,81 @@
+//! The test mail servers on loopback (`.ci/mailstack.sh`: Exim for SMTP, Dovecot for IMAP),
+//! found through `FRONTLINE_TEST_SMTP`, `FRONTLINE_TEST_IMAP` and `FRONTLINE_TEST_MAIL_DIR`.
+//! Each test makes mailboxes of its own (a line added to the servers' user file, which both
+//! read on each use), so tests never read each other's mail.
+
+use frontline_core::mail::{MailServer, Security};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// The running mail servers.
+#[derive(Debug, Clone)]
+pub struct MailStack {
+    dir: PathBuf,
+    smtp: (String, u16),
+    imap: (String, u16),
+}
+
+/// A mailbox of a test: its address and how to read it.
+#[derive(Debug, Clone)]
+pub struct TestMailbox {
+    pub address: String,
+    pub imap: MailServer,
+}
+
+fn host_port(v: &str) -> Option<(String, u16)> {
+    let (h, p) = v.rsplit_once(':')?;
+    Some((h.to_owned(), p.parse().ok()?))
+}
+
+impl MailStack {
+    /// The servers, or `None` when they are not configured (a failure under `CI`).
+    pub fn from_env() -> Option<Self> {
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        match (var("FRONTLINE_TEST_SMTP"), var("FRONTLINE_TEST_IMAP"), var("FRONTLINE_TEST_MAIL_DIR")) {
+            (Some(smtp), Some(imap), Some(dir)) => Some(Self {
+                dir: PathBuf::from(dir),
+                smtp: host_port(&smtp).expect("FRONTLINE_TEST_SMTP: host:port"),
+                imap: host_port(&imap).expect("FRONTLINE_TEST_IMAP: host:port"),
+            }),
+            _ if std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false") => {
+                panic!(
+                    "CI is set but the test mail servers are not (FRONTLINE_TEST_SMTP, _IMAP, _MAIL_DIR): mail tests cannot be skipped in CI"
+                )
+            }
+            _ => {
+                eprintln!("the test mail servers are not set (bash .ci/mailstack.sh start): skipping a mail test");
+                None
+            }
+        }
+    }
+
+    /// SMTP submission without a login (the test server relays loopback mail to its mailboxes).
+    pub fn smtp(&self) -> MailServer {
+        MailServer {
+            host: self.smtp.0.clone(),
+            port: self.smtp.1,
+            security: Security::None,
+            username: String::new(),
+            password: String::new(),
+        }
+    }
+
+    /// A new mailbox `<name>-<unique>@mail.test`.
+    pub fn mailbox(&self, name: &str) -> TestMailbox {
+        let user = format!("{name}-{}", &uuid::Uuid::now_v7().simple().to_string()[20..]);
+        let password = format!("pw-{}", uuid::Uuid::now_v7().simple());
+        let mut users =
+            std::fs::OpenOptions::new().append(true).open(self.dir.join("users")).expect("the mail servers' user file");
+        writeln!(users, "{user}:{{PLAIN}}{password}").expect("add a mailbox");
+        TestMailbox {
+            address: format!("{user}@mail.test"),
+            imap: MailServer {
+                host: self.imap.0.clone(),
+                port: self.imap.1,
+                security: Security::None,
+                username: user,
+                password,
+            },
+        }
+    }
+}
