@@ -152,6 +152,8 @@ pub struct App {
     pub webhooks_exist: Arc<std::sync::atomic::AtomicBool>,
     /// How Telegram is reached.
     pub telegram: Arc<dyn telegram::api::BotApi>,
+    /// How mail is sent and read.
+    pub mail: Arc<dyn mail::MailPort>,
     /// One handler at a time per bot on this node (updates posted by webhook).
     pub telegram_locks: Arc<telegram::Locks>,
     /// Albums arriving in parts (see `telegram::inbound`).
@@ -182,6 +184,7 @@ impl App {
             outbox_wake: Arc::default(),
             webhooks_exist: Arc::new(std::sync::atomic::AtomicBool::new(true)),
             telegram: Arc::new(telegram::api::NoBotApi),
+            mail: Arc::new(mail::NoMail),
             telegram_locks: Arc::default(),
             telegram_albums: Arc::default(),
             telegram_pacer: Arc::default(),
@@ -204,6 +207,11 @@ impl App {
 
     pub fn with_bot_api(mut self, api: Arc<dyn telegram::api::BotApi>) -> Self {
         self.telegram = api;
+        self
+    }
+
+    pub fn with_mail(mut self, mail: Arc<dyn mail::MailPort>) -> Self {
+        self.mail = mail;
         self
     }
 }

@@ -6,6 +6,7 @@ pub mod channels;
 pub mod console;
 pub mod error;
 pub mod extract;
+pub mod mail;
 pub mod openapi;
 pub mod operators;
 pub mod ops;
@@ -82,6 +83,8 @@ pub fn router(state: HttpState) -> Router {
         .route("/triggers/{id}", patch(automation::update_trigger).delete(automation::delete_trigger))
         .route("/sites", get(console::list_sites))
         .route("/sites/{id}", patch(console::update_site))
+        .route("/mail/settings", get(mail::get).put(mail::put))
+        .route("/mail/test", post(mail::test))
         .route("/telegram/bots", get(telegram::list).post(telegram::connect))
         .route("/telegram/bots/{id}", patch(telegram::update).delete(telegram::delete))
         .route("/webhooks", get(webhooks::list).post(webhooks::create))

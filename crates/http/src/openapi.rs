@@ -3,7 +3,7 @@
 
 use crate::error::{ApiErrorBody, ErrorCode};
 use crate::wire::Limits;
-use crate::{automation, channels, console, operators, queue, telegram, tools, webhooks, widget};
+use crate::{automation, channels, console, mail, operators, queue, telegram, tools, webhooks, widget};
 use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 
@@ -29,6 +29,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         operators::change_password, operators::list_sessions, operators::end_session, operators::end_other_sessions,
         operators::audit_log,
         telegram::list, telegram::connect, telegram::update, telegram::delete,
+        mail::get, mail::put, mail::test,
         webhooks::list, webhooks::catalogue, webhooks::create, webhooks::update, webhooks::delete, webhooks::secret,
         webhooks::rotate, webhooks::test, webhooks::deliveries, webhooks::delivery, webhooks::replay,
     ),

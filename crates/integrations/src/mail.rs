@@ -94,6 +94,41 @@ fn smtp_error(e: lettre::transport::smtp::Error) -> MailError {
     }
 }
 
+/// Signs in and selects the mailbox.
+async fn open<S>(
+    stream: S,
+    imap: &MailServer,
+    mailbox: &str,
+) -> Result<(async_imap::Session<S>, async_imap::types::Mailbox), MailError>
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + std::fmt::Debug + Send,
+{
+    let mut client = async_imap::Client::new(stream);
+    client.read_response().await.map_err(unreachable)?.ok_or_else(|| unreachable("no IMAP greeting"))?;
+    let mut session = client.login(&imap.username, &imap.password).await.map_err(|(e, _)| match e {
+        async_imap::error::Error::No(reason) => {
+            MailError::Refused { permanent: true, reason: format!("login: {reason}") }
+        }
+        other => unreachable(other),
+    })?;
+    let selected = session.select(mailbox).await.map_err(|e| match e {
+        async_imap::error::Error::No(reason) => {
+            MailError::Refused { permanent: true, reason: format!("{mailbox}: {reason}") }
+        }
+        other => unreachable(other),
+    })?;
+    Ok((session, selected))
+}
+
+async fn position_over<S>(stream: S, imap: &MailServer, mailbox: &str) -> Result<(u32, u32), MailError>
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + std::fmt::Debug + Send,
+{
+    let (mut session, selected) = open(stream, imap, mailbox).await?;
+    let _ = session.logout().await;
+    Ok((selected.uid_validity.unwrap_or(0), selected.uid_next.unwrap_or(1).saturating_sub(1)))
+}
+
 async fn fetch_over<S>(
     stream: S,
     imap: &MailServer,
@@ -164,33 +199,57 @@ impl MailPort for SmtpImap {
     }
 
     async fn fetch(&self, imap: &MailServer, mailbox: &str, after_uid: u32, limit: u32) -> Result<Fetched, MailError> {
-        let work = async {
-            let tcp = tokio::net::TcpStream::connect((imap.host.as_str(), imap.port)).await.map_err(unreachable)?;
-            match imap.security {
-                Security::None => fetch_over(tcp, imap, mailbox, after_uid, limit).await,
-                Security::Tls => {
-                    let config = crate::webhooks::tls_config("IMAP").map_err(unreachable)?;
-                    let name = rustls::pki_types::ServerName::try_from(imap.host.clone()).map_err(unreachable)?;
-                    let tls = tokio_rustls::TlsConnector::from(Arc::new(config))
-                        .connect(name, tcp)
-                        .await
-                        .map_err(unreachable)?;
-                    fetch_over(tls, imap, mailbox, after_uid, limit).await
-                }
-                Security::StartTls => Err(MailError::Refused {
-                    permanent: true,
-                    reason: "IMAP is read over TLS (993) or, on loopback, plain; STARTTLS is not offered".into(),
-                }),
+        within(async {
+            match connect(imap).await? {
+                Stream::Plain(tcp) => fetch_over(tcp, imap, mailbox, after_uid, limit).await,
+                Stream::Tls(tls) => fetch_over(*tls, imap, mailbox, after_uid, limit).await,
             }
-        };
-        match tokio::time::timeout(WAIT, work).await {
-            Ok(r) => r,
-            Err(_) => Err(MailError::Unreachable(format!("IMAP: no answer within {} s", WAIT.as_secs()))),
-        }
+        })
+        .await
+    }
+
+    async fn position(&self, imap: &MailServer, mailbox: &str) -> Result<(u32, u32), MailError> {
+        within(async {
+            match connect(imap).await? {
+                Stream::Plain(tcp) => position_over(tcp, imap, mailbox).await,
+                Stream::Tls(tls) => position_over(*tls, imap, mailbox).await,
+            }
+        })
+        .await
     }
 
     fn parse(&self, raw: &[u8]) -> Option<ParsedMail> {
         parse(raw)
+    }
+}
+
+enum Stream {
+    Plain(tokio::net::TcpStream),
+    Tls(Box<tokio_rustls::client::TlsStream<tokio::net::TcpStream>>),
+}
+
+async fn connect(imap: &MailServer) -> Result<Stream, MailError> {
+    let tcp = tokio::net::TcpStream::connect((imap.host.as_str(), imap.port)).await.map_err(unreachable)?;
+    match imap.security {
+        Security::None => Ok(Stream::Plain(tcp)),
+        Security::Tls => {
+            let config = crate::webhooks::tls_config("IMAP").map_err(unreachable)?;
+            let name = rustls::pki_types::ServerName::try_from(imap.host.clone()).map_err(unreachable)?;
+            let tls =
+                tokio_rustls::TlsConnector::from(Arc::new(config)).connect(name, tcp).await.map_err(unreachable)?;
+            Ok(Stream::Tls(Box::new(tls)))
+        }
+        Security::StartTls => Err(MailError::Refused {
+            permanent: true,
+            reason: "IMAP is read over TLS (993) or, on loopback, plain; STARTTLS is not offered".into(),
+        }),
+    }
+}
+
+async fn within<T>(work: impl std::future::Future<Output = Result<T, MailError>>) -> Result<T, MailError> {
+    match tokio::time::timeout(WAIT, work).await {
+        Ok(r) => r,
+        Err(_) => Err(MailError::Unreachable(format!("IMAP: no answer within {} s", WAIT.as_secs()))),
     }
 }
 

@@ -128,8 +128,10 @@ impl Server {
             frontline_integrations::HttpWebhookSender::new(config.webhooks_allow_private, config.webhook_timeout)
                 .map_err(|e| anyhow::anyhow!(e))?;
         let telegram = frontline_integrations::HttpBotApi::new(&config.telegram_api).map_err(|e| anyhow::anyhow!(e))?;
-        let app =
-            App::new(store, bus, clock, core).with_webhook_sender(Arc::new(sender)).with_bot_api(Arc::new(telegram));
+        let app = App::new(store, bus, clock, core)
+            .with_webhook_sender(Arc::new(sender))
+            .with_bot_api(Arc::new(telegram))
+            .with_mail(Arc::new(frontline_integrations::SmtpImap));
         let listener = TcpListener::bind(&config.listen).await.with_context(|| format!("binding {}", config.listen))?;
         let addr = listener.local_addr()?;
         let mut origins =

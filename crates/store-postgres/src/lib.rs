@@ -46,6 +46,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 8, name: "contacts", sql: include_str!("../migrations/0008_contacts.sql") },
     Migration { version: 9, name: "telegram", sql: include_str!("../migrations/0009_telegram.sql") },
     Migration { version: 10, name: "message_edits", sql: include_str!("../migrations/0010_message_edits.sql") },
+    Migration { version: 11, name: "mail", sql: include_str!("../migrations/0011_mail.sql") },
 ];
 
 /// The PostgreSQL implementation of [`Store`].
@@ -157,6 +158,7 @@ frontline_store::sql_conversation_impls!(PgStore, row = crate::row);
 frontline_store::sql_automation_impls!(PgStore, row = crate::row, lock = " FOR UPDATE SKIP LOCKED");
 frontline_store::sql_event_impls!(PgStore, row = crate::row, lock = " FOR UPDATE SKIP LOCKED");
 frontline_store::sql_telegram_impls!(PgStore, row = crate::row);
+frontline_store::sql_mail_impls!(PgStore, row = crate::row);
 
 #[async_trait]
 impl Store for PgStore {

@@ -61,6 +61,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 8, name: "contacts", sql: include_str!("../migrations/0008_contacts.sql") },
     Migration { version: 9, name: "telegram", sql: include_str!("../migrations/0009_telegram.sql") },
     Migration { version: 10, name: "message_edits", sql: include_str!("../migrations/0010_message_edits.sql") },
+    Migration { version: 11, name: "mail", sql: include_str!("../migrations/0011_mail.sql") },
 ];
 
 type PostJob = (PostMessage, oneshot::Sender<StoreResult<Posted>>);
@@ -215,6 +216,7 @@ frontline_store::sql_conversation_impls!(SqliteStore, row = crate::row);
 frontline_store::sql_automation_impls!(SqliteStore, row = crate::row, lock = "");
 frontline_store::sql_event_impls!(SqliteStore, row = crate::row, lock = "");
 frontline_store::sql_telegram_impls!(SqliteStore, row = crate::row);
+frontline_store::sql_mail_impls!(SqliteStore, row = crate::row);
 
 #[async_trait]
 impl Store for SqliteStore {

@@ -10,6 +10,7 @@ pub mod backend;
 pub mod conversation;
 mod error;
 pub mod events;
+pub mod mail;
 pub mod migrations;
 pub mod records;
 pub mod search;
@@ -616,6 +617,14 @@ pub trait OutboxStore: Send + Sync {
     async fn job_attempts(&self, pos: i64) -> StoreResult<Vec<events::JobAttempt>>;
 }
 
+/// A workspace's mail setup (see [`mail`]).
+#[async_trait]
+pub trait MailStore: Send + Sync {
+    async fn mail_settings(&self, workspace: WorkspaceId) -> StoreResult<Option<mail::StoredMail>>;
+    /// Writes the setup whole (made when new); `NotFound` for a channel not in the install.
+    async fn save_mail_settings(&self, settings: &mail::StoredMail) -> StoreResult<()>;
+}
+
 /// Telegram bots, their updates and chats (see [`telegram`]).
 #[async_trait]
 pub trait TelegramStore: Send + Sync {
@@ -689,6 +698,7 @@ pub trait Store:
     + WebhookStore
     + OutboxStore
     + TelegramStore
+    + MailStore
     + Send
     + Sync
     + 'static

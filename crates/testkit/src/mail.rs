@@ -66,7 +66,15 @@ impl MailStack {
         let password = format!("pw-{}", uuid::Uuid::now_v7().simple());
         let mut users =
             std::fs::OpenOptions::new().append(true).open(self.dir.join("users")).expect("the mail servers' user file");
+        // Tests run in parallel processes: one writer at a time. Dovecot reads the file again
+        // when its modification time changes, to the second: each addition moves it on by a
+        // second at least, so two additions within one second are both seen.
+        users.lock().expect("lock the user file");
         writeln!(users, "{user}:{{PLAIN}}{password}").expect("add a mailbox");
+        let before = users.metadata().and_then(|m| m.modified()).unwrap_or(std::time::SystemTime::UNIX_EPOCH);
+        let next = (before + std::time::Duration::from_secs(1)).max(std::time::SystemTime::now());
+        users.set_modified(next).expect("move the user file's time on");
+        users.unlock().expect("unlock the user file");
         TestMailbox {
             address: format!("{user}@mail.test"),
             imap: MailServer {

@@ -115,3 +115,80 @@ async fn mail_goes_out_by_smtp_and_is_read_back_by_imap_once() {
     starttls_imap.security = Security::StartTls;
     assert!(matches!(client.fetch(&starttls_imap, "INBOX", 0, 1).await, Err(MailError::Refused { .. })));
 }
+
+#[tokio::test]
+async fn an_admin_sets_mail_up_and_the_test_sends_and_reads_back() {
+    use serde_json::json;
+    let Some(stack) = MailStack::from_env() else { return };
+    let app = frontline_testkit::TestApp::spawn().await;
+    let admin = app.admin().await;
+    let support = stack.mailbox("support");
+    let answer: serde_json::Value = admin.get("/api/v1/mail/settings").await.json().await.expect("json");
+    assert_eq!(answer, json!({"settings": null}));
+    let refused: serde_json::Value = admin.post("/api/v1/mail/test", json!({})).await.json().await.expect("json");
+    assert_eq!(refused["details"]["field"], "mail", "{refused}");
+
+    let smtp = json!({"host": "127.0.0.1", "port": stack.smtp().port, "security": "none"});
+    let imap = |password: &str| {
+        json!({"host": support.imap.host, "port": support.imap.port, "security": "none",
+               "username": support.imap.username, "password": password})
+    };
+    // A bad field is named and nothing is kept.
+    for (body, field) in [
+        (json!({"address": "not an address", "smtp": smtp, "imap": imap("x")}), "address"),
+        (
+            json!({"address": support.address, "smtp": {"host": "", "port": 25, "security": "none"}, "imap": imap("x")}),
+            "smtp.host",
+        ),
+        (
+            json!({"address": support.address, "smtp": {"host": "h", "port": 0, "security": "none"}, "imap": imap("x")}),
+            "smtp.port",
+        ),
+        (json!({"address": support.address, "smtp": smtp, "imap": imap("x"), "mailbox": "a\u{7}b"}), "mailbox"),
+    ] {
+        let r = admin.put("/api/v1/mail/settings", body).await;
+        assert_eq!(r.status(), 400);
+        let e: serde_json::Value = r.json().await.expect("json");
+        assert_eq!(e["details"]["field"], field, "{e}");
+    }
+    let wrong_security = admin
+        .put("/api/v1/mail/settings", json!({"address": support.address, "smtp": {"host": "h", "port": 25, "security": "ssl"}, "imap": imap("x")}))
+        .await;
+    assert_eq!(wrong_security.status(), 400);
+    assert_eq!(
+        admin.get("/api/v1/mail/settings").await.json::<serde_json::Value>().await.expect("json"),
+        json!({"settings": null})
+    );
+
+    // A good setup: kept, the password never shown again.
+    let body = json!({"address": support.address, "display_name": "Кухни «Уют»", "smtp": smtp, "imap": imap(&support.imap.password)});
+    let saved = admin.put("/api/v1/mail/settings", body).await;
+    assert_eq!(saved.status(), 200);
+    let text = saved.text().await.expect("text");
+    assert!(!text.contains(&support.imap.password), "{text}");
+    let view: serde_json::Value = serde_json::from_str(&text).expect("json");
+    assert_eq!(
+        (view["imap"]["password_set"].as_bool(), view["smtp"]["password_set"].as_bool()),
+        (Some(true), Some(false))
+    );
+    assert_eq!(view["mailbox"], "INBOX");
+
+    // The test: the mail goes out and is found in the support mailbox.
+    let tested: serde_json::Value = admin.post("/api/v1/mail/test", json!({})).await.json().await.expect("json");
+    assert_eq!((tested["smtp"]["ok"].as_bool(), tested["imap"]["ok"].as_bool()), (Some(true), Some(true)), "{tested}");
+    assert!(tested["round_trip_ms"].as_i64().is_some_and(|ms| ms < 20_000), "{tested}");
+
+    // Leaving the password out keeps it; a wrong one shows in the test's IMAP leg.
+    let mut keep = imap("");
+    keep.as_object_mut().expect("object").remove("password");
+    let body = json!({"address": support.address, "smtp": smtp, "imap": keep});
+    let kept: serde_json::Value = admin.put("/api/v1/mail/settings", body).await.json().await.expect("json");
+    assert_eq!(kept["imap"]["password_set"], true);
+    let body = json!({"address": support.address, "smtp": smtp, "imap": imap("wrong-password")});
+    assert_eq!(admin.put("/api/v1/mail/settings", body).await.status(), 200);
+    let tested: serde_json::Value = admin.post("/api/v1/mail/test", json!({})).await.json().await.expect("json");
+    assert_eq!(tested["smtp"]["ok"], true, "{tested}");
+    assert_eq!(tested["imap"]["ok"], false, "{tested}");
+    assert!(tested["imap"]["error"].as_str().is_some_and(|e| e.contains("login")), "{tested}");
+    app.stop().await;
+}

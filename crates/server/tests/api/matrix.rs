@@ -324,6 +324,24 @@ const ROWS: &[Row] = &[
     Row { method: "post", path: "/api/v1/webhooks/{id}/deliveries/{delivery}/replay", rule: Rule::Admin, body: empty },
     // Last of the webhook rows: the others use the endpoint it deletes.
     Row { method: "delete", path: "/api/v1/webhooks/{id}", rule: Rule::Admin, body: none },
+    Row { method: "get", path: "/api/v1/mail/settings", rule: Rule::Admin, body: none },
+    Row {
+        method: "put",
+        path: "/api/v1/mail/settings",
+        rule: Rule::Admin,
+        body: |_, _| {
+            json!({"address": "support@mail.test",
+        "smtp": {"host": "127.0.0.1", "port": 9, "security": "none"}, "imap": {"host": "127.0.0.1", "port": 9, "security": "none"}})
+        },
+    },
+    Row {
+        method: "post",
+        path: "/api/v1/mail/test",
+        rule: Rule::Skip(
+            "talks to mail servers: crates/server/tests/api/mail.rs checks it as an admin and the role check is the same AdminAuth",
+        ),
+        body: none,
+    },
 ];
 
 /// Ids of one workspace's resources.

@@ -2,19 +2,23 @@
 //! SMTP (sending) and IMAP (reading a mailbox by UID, so a position of UIDVALIDITY and the last
 //! UID read means nothing is read twice and nothing skipped after downtime), and parses MIME.
 //!
-//! Built so far: the port, its types and the real client against real servers on loopback.
-//! Not yet: the workspace's mail settings, the channel, continuity, notifications and
-//! escalation forms (see docs/email.md once they exist).
+//! Built so far: the port, its types and the real client against real servers on loopback;
+//! the workspace's mail setup with its test ([`settings`]). Not yet: the channel, continuity,
+//! notifications and escalation forms (docs/email.md).
+
+pub mod settings;
 
 /// How a connection is protected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
 pub enum Security {
     /// Plain text (loopback and tests only).
+    #[serde(rename = "none")]
     None,
     /// Plain, then STARTTLS before anything is sent (SMTP submission on 587).
+    #[serde(rename = "starttls")]
     StartTls,
     /// TLS from the first byte (SMTPS 465, IMAPS 993).
+    #[serde(rename = "tls")]
     Tls,
 }
 
@@ -111,6 +115,8 @@ pub trait MailPort: Send + Sync {
     async fn send(&self, smtp: &MailServer, mail: &OutgoingMail) -> Result<(), MailError>;
     /// Up to `limit` mails of `mailbox` with a UID above `after_uid`.
     async fn fetch(&self, imap: &MailServer, mailbox: &str, after_uid: u32, limit: u32) -> Result<Fetched, MailError>;
+    /// Where the mailbox stands now: its UIDVALIDITY and the newest UID (0: empty).
+    async fn position(&self, imap: &MailServer, mailbox: &str) -> Result<(u32, u32), MailError>;
     /// Reads a mail; `None` when it is not one.
     fn parse(&self, raw: &[u8]) -> Option<ParsedMail>;
 }
@@ -124,6 +130,9 @@ impl MailPort for NoMail {
         Err(MailError::Unreachable("this server has no mail client".into()))
     }
     async fn fetch(&self, _: &MailServer, _: &str, _: u32, _: u32) -> Result<Fetched, MailError> {
+        Err(MailError::Unreachable("this server has no mail client".into()))
+    }
+    async fn position(&self, _: &MailServer, _: &str) -> Result<(u32, u32), MailError> {
         Err(MailError::Unreachable("this server has no mail client".into()))
     }
     fn parse(&self, _: &[u8]) -> Option<ParsedMail> {

@@ -1,0 +1,88 @@
+//! A workspace's mail setup: its support address, the SMTP server it sends through and the
+//! IMAP mailbox it reads (passwords sealed by `core::sealing`), and where reading stands
+//! (UIDVALIDITY and the last UID read).
+
+use crate::StoreError;
+use crate::records::StoreRow;
+use frontline_domain::{ChannelId, Timestamp, WorkspaceId};
+
+/// The stored setup. `document` holds the servers and the address as JSON (no passwords).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredMail {
+    pub workspace_id: WorkspaceId,
+    pub document: String,
+    pub smtp_password_sealed: Option<String>,
+    pub imap_password_sealed: Option<String>,
+    /// Where mail to the support address opens dialogs.
+    pub channel_id: ChannelId,
+    pub enabled: bool,
+    pub uid_validity: i64,
+    pub last_uid: i64,
+    pub updated_at: Timestamp,
+}
+
+pub const COLS: &str = "workspace_id, document, smtp_password_sealed, imap_password_sealed, channel_id, \
+     enabled, uid_validity, last_uid, updated_at";
+
+pub fn stored_mail(r: &impl StoreRow) -> Result<StoredMail, StoreError> {
+    Ok(StoredMail {
+        workspace_id: WorkspaceId(r.uuid("workspace_id")?),
+        document: r.text("document")?,
+        smtp_password_sealed: r.opt_text("smtp_password_sealed")?,
+        imap_password_sealed: r.opt_text("imap_password_sealed")?,
+        channel_id: ChannelId(r.uuid("channel_id")?),
+        enabled: r.boolean("enabled")?,
+        uid_validity: r.int("uid_validity")?,
+        last_uid: r.int("last_uid")?,
+        updated_at: Timestamp(r.int("updated_at")?),
+    })
+}
+
+#[macro_export]
+macro_rules! sql_mail_impls {
+    ($store:ty, row = $($row:ident)::+) => {
+        const _: () = {
+            use $($row)::+::{R, map_err};
+            use $crate::__domain::WorkspaceId;
+            use $crate::mail::{self as ml, StoredMail};
+            use $crate::{MailStore, StoreResult};
+
+            #[$crate::async_trait]
+            impl MailStore for $store {
+                async fn mail_settings(&self, ws: WorkspaceId) -> StoreResult<Option<StoredMail>> {
+                    let sql = format!("SELECT {} FROM mail_settings WHERE workspace_id = $1", ml::COLS);
+                    let row = ::sqlx::query(::sqlx::AssertSqlSafe(sql)).bind(ws.0).fetch_optional(self.reader()).await.map_err(map_err)?;
+                    row.map(|r| ml::stored_mail(&R(&r))).transpose()
+                }
+
+                async fn save_mail_settings(&self, m: &StoredMail) -> StoreResult<()> {
+                    // A new setup reads from the start; a changed one keeps its position unless
+                    // the caller reset it.
+                    let sql = format!(
+                        "INSERT INTO mail_settings ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                         ON CONFLICT (workspace_id) DO UPDATE SET document = excluded.document, \
+                         smtp_password_sealed = excluded.smtp_password_sealed, \
+                         imap_password_sealed = excluded.imap_password_sealed, channel_id = excluded.channel_id, \
+                         enabled = excluded.enabled, uid_validity = excluded.uid_validity, \
+                         last_uid = excluded.last_uid, updated_at = excluded.updated_at",
+                        ml::COLS
+                    );
+                    ::sqlx::query(::sqlx::AssertSqlSafe(sql))
+                        .bind(m.workspace_id.0)
+                        .bind(&m.document)
+                        .bind(&m.smtp_password_sealed)
+                        .bind(&m.imap_password_sealed)
+                        .bind(m.channel_id.0)
+                        .bind(m.enabled)
+                        .bind(m.uid_validity)
+                        .bind(m.last_uid)
+                        .bind(m.updated_at.0)
+                        .execute(self.writer())
+                        .await
+                        .map_err(map_err)?;
+                    Ok(())
+                }
+            }
+        };
+    };
+}
