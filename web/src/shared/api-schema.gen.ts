@@ -485,6 +485,49 @@ export interface paths {
         patch: operations["update_visitor_card"];
         trace?: never;
     };
+    "/api/v1/mail/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The mail setup (never its passwords). */
+        get: operations["get_mail_settings"];
+        /**
+         * Writes the mail setup whole: the support address, the SMTP server mail goes out through,
+         *     the IMAP mailbox mail to the support address is read from, the channel it opens dialogs in.
+         *     A password left out stays as it was; an empty one is removed. Nothing is tried here: use
+         *     the test.
+         */
+        put: operations["put_mail_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mail/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sends a test mail from the support address to itself and reads the mailbox until it
+         *     arrives (at most 20 s); each leg says whether it worked and, if not, what the server said.
+         */
+        post: operations["test_mail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -1853,6 +1896,53 @@ export interface components {
         };
         /** @description 1–1000 characters once white space is trimmed. */
         LongText: string;
+        MailSettingsAnswer: {
+            settings?: components["schemas"]["MailSettingsView"] | null;
+        };
+        /** @description The setup as an admin sends it (whole). */
+        MailSettingsInput: {
+            address: string;
+            /**
+             * Format: uuid
+             * @description Default: the workspace's default channel.
+             */
+            channel_id?: string | null;
+            display_name?: string;
+            enabled?: boolean;
+            imap: components["schemas"]["ServerInput"];
+            /** @description Default `INBOX`. */
+            mailbox?: string | null;
+            smtp: components["schemas"]["ServerInput"];
+        };
+        /** @description The setup as admins see it. */
+        MailSettingsView: {
+            /** @description The support address: mail goes out from it and mail to it opens dialogs. */
+            address: string;
+            /**
+             * Format: uuid
+             * @description Where mail to the support address opens dialogs.
+             */
+            channel_id: string;
+            /** @description The name mail goes out under (`Кухни «Уют»`). */
+            display_name: string;
+            enabled: boolean;
+            imap: components["schemas"]["ServerView"];
+            /** @description The IMAP folder read (`INBOX`). */
+            mailbox: string;
+            smtp: components["schemas"]["ServerView"];
+        };
+        /** @description What a test showed. */
+        MailTestView: {
+            /** @description The IMAP mailbox could be read, and the test mail was found in it. */
+            imap: components["schemas"]["TestLeg"];
+            /**
+             * Format: int64
+             * @description From sending to finding it, in milliseconds.
+             */
+            round_trip_ms?: number | null;
+            /** @description The test mail was accepted by the SMTP server. */
+            smtp: components["schemas"]["TestLeg"];
+        };
         /** @description A change of one's own profile: a field left out stays. */
         MePatchRequest: {
             display_name?: components["schemas"]["Name"] | null;
@@ -2261,6 +2351,33 @@ export interface components {
         };
         /** @description `next_cursor` of the previous page (a `seq`). */
         SeqCursor: string;
+        /** @description A server as an admin sends it. */
+        ServerInput: {
+            /** @description A host name or address, 1–253 characters. */
+            host: string;
+            /** @description Left out: the kept one stays; empty: none. */
+            password?: string | null;
+            /**
+             * Format: int32
+             * @description 1–65535.
+             */
+            port: number;
+            security: string;
+            /** @description At most 200 characters; empty: no login. */
+            username?: string;
+        };
+        /** @description A server as admins see it (never its password). */
+        ServerView: {
+            host: string;
+            /** @description Whether a password is kept. */
+            password_set?: boolean;
+            /** Format: int32 */
+            port: number;
+            /** @description `none` (plain: loopback only), `starttls` or `tls`. */
+            security: string;
+            /** @description Empty: no login. */
+            username: string;
+        };
         SessionList: {
             items: components["schemas"]["SessionView"][];
         };
@@ -2412,6 +2529,12 @@ export interface components {
             unreachable_since?: string | null;
             /** @description His Telegram username, without `@`. */
             username?: string | null;
+        };
+        /** @description One leg of a test: whether it worked, and what went wrong. */
+        TestLeg: {
+            /** @description Why not, as the server said it. */
+            error?: string | null;
+            ok: boolean;
         };
         /** @description A topic's key: 1–24 of `a-z`, `0-9`, `_` and `-`. */
         TopicKey: string;
@@ -5200,6 +5323,198 @@ export interface operations {
             };
             /** @description The body is not of the accepted type (`unsupported_media_type`, `file_type_refused`). */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    get_mail_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailSettingsAnswer"];
+                };
+            };
+            /** @description A parameter or the body is not valid (`validation_failed`, `bad_json`), naming the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    put_mail_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MailSettingsInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailSettingsView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description `channel_id` names no channel of the workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is over its size limit (`payload_too_large`, `file_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is not of the accepted type (`unsupported_media_type`, `file_type_refused`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    test_mail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailTestView"];
+                };
+            };
+            /** @description Mail is not set up yet. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
