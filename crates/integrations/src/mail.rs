@@ -94,6 +94,14 @@ fn smtp_error(e: lettre::transport::smtp::Error) -> MailError {
     }
 }
 
+/// The server's own words in async-imap's account of a NO (`code: None, info: Some("…")`).
+fn server_said(no: &str) -> String {
+    match no.split_once("info: Some(\"") {
+        Some((_, rest)) => rest.strip_suffix("\")").unwrap_or(rest).replace("\\\"", "\""),
+        None => no.to_owned(),
+    }
+}
+
 /// Signs in and selects the mailbox.
 async fn open<S>(
     stream: S,
@@ -107,13 +115,13 @@ where
     client.read_response().await.map_err(unreachable)?.ok_or_else(|| unreachable("no IMAP greeting"))?;
     let mut session = client.login(&imap.username, &imap.password).await.map_err(|(e, _)| match e {
         async_imap::error::Error::No(reason) => {
-            MailError::Refused { permanent: true, reason: format!("login: {reason}") }
+            MailError::Refused { permanent: true, reason: format!("login: {}", server_said(&reason)) }
         }
         other => unreachable(other),
     })?;
     let selected = session.select(mailbox).await.map_err(|e| match e {
         async_imap::error::Error::No(reason) => {
-            MailError::Refused { permanent: true, reason: format!("{mailbox}: {reason}") }
+            MailError::Refused { permanent: true, reason: format!("{mailbox}: {}", server_said(&reason)) }
         }
         other => unreachable(other),
     })?;
@@ -139,20 +147,7 @@ async fn fetch_over<S>(
 where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + std::fmt::Debug + Send,
 {
-    let mut client = async_imap::Client::new(stream);
-    client.read_response().await.map_err(unreachable)?.ok_or_else(|| unreachable("no IMAP greeting"))?;
-    let mut session = client.login(&imap.username, &imap.password).await.map_err(|(e, _)| match e {
-        async_imap::error::Error::No(reason) => {
-            MailError::Refused { permanent: true, reason: format!("login: {reason}") }
-        }
-        other => unreachable(other),
-    })?;
-    let selected = session.select(mailbox).await.map_err(|e| match e {
-        async_imap::error::Error::No(reason) => {
-            MailError::Refused { permanent: true, reason: format!("{mailbox}: {reason}") }
-        }
-        other => unreachable(other),
-    })?;
+    let (mut session, selected) = open(stream, imap, mailbox).await?;
     let uid_validity = selected.uid_validity.unwrap_or(0);
     let mut mails = Vec::new();
     // Nothing above the last UID: "N:*" would still answer the newest mail.
@@ -303,4 +298,14 @@ pub fn parse(raw: &[u8]) -> Option<ParsedMail> {
         automatic: auto_submitted || bulk || empty_return,
         files,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_refusal_is_told_in_the_servers_words() {
+        let no = r#"code: None, info: Some("[AUTHENTICATIONFAILED] Authentication failed.")"#;
+        assert_eq!(super::server_said(no), "[AUTHENTICATIONFAILED] Authentication failed.");
+        assert_eq!(super::server_said("something else"), "something else");
+    }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pathFor, routeFromPath, sectionsFor } from './routes';
+import { NAV_PARENT, pathFor, routeFromPath, sectionsFor } from './routes';
 
 describe('console routes', () => {
   it('read and write the console paths', () => {
@@ -26,7 +26,7 @@ describe('console routes', () => {
     expect(routeFromPath('/console/admin/replies')).toEqual({ view: 'admin', section: 'replies' });
     expect(sectionsFor('operator')).toEqual(['replies', 'account']);
     expect(sectionsFor('supervisor')).toEqual(['tags', 'replies', 'account']);
-    expect(sectionsFor('admin')).toEqual(['channels', 'automation', 'operators', 'install', 'rules', 'triggers', 'tags', 'replies', 'webhooks', 'telegram', 'audit', 'account']);
+    expect(sectionsFor('admin')).toEqual(['channels', 'automation', 'operators', 'install', 'rules', 'triggers', 'tags', 'replies', 'webhooks', 'telegram', 'mail', 'audit', 'account']);
     expect(sectionsFor(null)).toEqual([]);
   });
 
@@ -52,5 +52,14 @@ describe('console routes', () => {
     expect(sectionsFor('admin')).toContain('webhooks');
     expect(sectionsFor('supervisor')).not.toContain('webhooks');
     expect(sectionsFor('operator')).not.toContain('webhooks');
+  });
+
+  it('name the mail page, for admins alone, under Integrations', () => {
+    expect(routeFromPath('/console/admin/mail')).toEqual({ view: 'admin', section: 'mail' });
+    expect(pathFor({ view: 'admin', section: 'mail' })).toBe('/console/admin/mail');
+    expect(NAV_PARENT.mail).toBe('install');
+    expect(sectionsFor('admin')).toContain('mail');
+    expect(sectionsFor('supervisor')).not.toContain('mail');
+    expect(sectionsFor('operator')).not.toContain('mail');
   });
 });

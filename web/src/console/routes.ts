@@ -2,21 +2,21 @@
  * The console's paths: `/console/` (the list), `/console/dialogs/<id>` (a dialog),
  * `/console/admin/<section>` (admin pages, and the saved replies everyone edits),
  * `/console/admin/automation/<channel id>` (a channel's automation), `/console/admin/install`
- * (putting the widget on a site), `/console/admin/webhooks` and `/console/admin/telegram` (admins), and `/console/account`
+ * (putting the widget on a site), `/console/admin/webhooks`, `/console/admin/telegram` and `/console/admin/mail` (admins), and `/console/account`
  * (everyone's own profile page: his name, language, pinned replies, notifications, password and
  * sessions). The server answers index.html for every `/console/…` path, so each of them is a
  * deep link.
  */
 import type { Role } from '../shared/api-types';
 
-export type AdminSection = 'channels' | 'automation' | 'operators' | 'install' | 'rules' | 'triggers' | 'tags' | 'replies' | 'webhooks' | 'telegram' | 'audit' | 'account';
-export const ADMIN_SECTIONS: readonly AdminSection[] = ['channels', 'automation', 'operators', 'install', 'rules', 'triggers', 'tags', 'replies', 'webhooks', 'telegram', 'audit', 'account'];
+export type AdminSection = 'channels' | 'automation' | 'operators' | 'install' | 'rules' | 'triggers' | 'tags' | 'replies' | 'webhooks' | 'telegram' | 'mail' | 'audit' | 'account';
+export const ADMIN_SECTIONS: readonly AdminSection[] = ['channels', 'automation', 'operators', 'install', 'rules', 'triggers', 'tags', 'replies', 'webhooks', 'telegram', 'mail', 'audit', 'account'];
 
 /**
  * Pages reached from another page rather than from the navigation (automation: from a channel;
  * the audit log: beside the operators); the navigation marks the parent while one is open.
  */
-export const NAV_PARENT: Partial<Record<AdminSection, AdminSection>> = { automation: 'channels', audit: 'operators', webhooks: 'install', telegram: 'install' };
+export const NAV_PARENT: Partial<Record<AdminSection, AdminSection>> = { automation: 'channels', audit: 'operators', webhooks: 'install', telegram: 'install', mail: 'install' };
 
 /** Pages reached from the operator's own name in the header (his profile page), not from the navigation. */
 export const USER_PAGES: readonly AdminSection[] = ['account'];
@@ -24,7 +24,7 @@ export const USER_PAGES: readonly AdminSection[] = ['account'];
 /**
  * The pages a role may open: everyone keeps his own saved replies and his profile page;
  * supervisors also edit the shared replies and the tag and category dictionaries; admins
- * everything (the installation page, the webhooks, the Telegram bots and the audit log too).
+ * everything (the installation page, the webhooks, the Telegram bots, the mail setup and the audit log too).
  */
 export function sectionsFor(role: Role | null): AdminSection[] {
   if (role === 'admin') return [...ADMIN_SECTIONS];

@@ -1,7 +1,7 @@
 /**
  * A page beside the dialogs: channels (and a channel's automation), operators, installing the
  * widget, routing rules, proactive messages, tags and categories, saved replies, webhooks, Telegram
- * bots, the audit log, one's profile. Unsaved edits on it are asked about before the console leaves it,
+ * bots, the mail setup, the audit log, one's profile. Unsaved edits on it are asked about before the console leaves it,
  * and the browser asks before the tab closes or reloads.
  */
 import { useEffect } from 'preact/hooks';
@@ -13,6 +13,7 @@ import { ChannelsAdmin } from './ChannelsAdmin';
 import { InstallAdmin } from './InstallAdmin';
 import { LabelsAdmin } from './LabelsAdmin';
 import { LeaveDialog } from './LeaveDialog';
+import { MailAdmin } from './MailAdmin';
 import { OperatorsAdmin } from './OperatorsAdmin';
 import { RepliesAdmin } from './RepliesAdmin';
 import { RulesAdmin } from './RulesAdmin';
@@ -32,6 +33,7 @@ const PAGES: Record<AdminSection, (props: { channelId?: string | null }) => prea
   replies: RepliesAdmin,
   webhooks: WebhooksAdmin,
   telegram: TelegramAdmin,
+  mail: MailAdmin,
   audit: AuditLogAdmin,
   account: SecurityPage,
 };

@@ -1,11 +1,11 @@
 /**
  * The pages about connecting Frontline to the outside, side by side: installing the widget on
- * a site, webhooks and Telegram bots (admins). The navigation shows them as one entry, "Integrations".
+ * a site, webhooks, Telegram bots and the mail setup (admins). The navigation shows them as one entry, "Integrations".
  */
 import { PageTabs } from './PageTabs';
 import { useAdmin } from './use-admin';
 
-export function IntegrationsTabs({ current }: { current: 'install' | 'webhooks' | 'telegram' }) {
+export function IntegrationsTabs({ current }: { current: 'install' | 'webhooks' | 'telegram' | 'mail' }) {
   const { t } = useAdmin();
   return (
     <PageTabs
@@ -15,6 +15,7 @@ export function IntegrationsTabs({ current }: { current: 'install' | 'webhooks' 
         ['install', t('install.title')],
         ['webhooks', t('webhooks.title')],
         ['telegram', t('telegram.title')],
+        ['mail', t('mail.title')],
       ]}
       testid="integrations-tab"
     />

@@ -3,7 +3,7 @@
  * add operators and change their name and capacity, one's own profile (`PATCH /api/v1/me`),
  * the sites and their allowed origins (the installation page), the routing rules (read, then saved whole), each channel's automation
  * document (read, then saved whole) and the proactive messages (triggers); the webhooks page has its
- * own controller (`webhooks.ts`) beside the Security page's and the audit log's. Channels and operators
+ * own controller (`webhooks.ts`), as do Telegram (`telegram.ts`) and mail (`mail.ts`), beside the Security page's and the audit log's. Channels and operators
  * themselves live in the console state (kept live there by `operator.updated`); this controller
  * hands every change back to it through `AdminHost`, so the dialog screens see it at once.
  */
@@ -33,6 +33,7 @@ import type {
 import { Observable } from '../../shared/store';
 import type { Problem } from '../console-state';
 import { AuditLogState } from './audit-state';
+import { MailState } from './mail';
 import { generatePassword, type RandomFill } from './people';
 import { rulesRequest, type RuleDraft } from './rules';
 import { SecurityState } from './security-state';
@@ -103,6 +104,8 @@ export class AdminState extends Observable {
   readonly webhooks: WebhooksState;
   /** The Telegram bots page (`telegram.ts`). */
   readonly telegram: TelegramState;
+  /** The mail setup page (`mail.ts`). */
+  readonly mail: MailState;
 
   constructor(
     private readonly host: AdminHost,
@@ -113,6 +116,7 @@ export class AdminState extends Observable {
     this.audit = new AuditLogState(host);
     this.webhooks = new WebhooksState(host);
     this.telegram = new TelegramState(host);
+    this.mail = new MailState(host);
   }
 
   private async run<T>(call: () => Promise<T>, done: (value: T) => void): Promise<Problem | null> {

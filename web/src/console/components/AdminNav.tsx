@@ -21,6 +21,7 @@ const LABELS: Record<AdminSection, ConsoleKey> = {
   replies: 'nav.replies',
   webhooks: 'nav.webhooks',
   telegram: 'nav.telegram',
+  mail: 'nav.mail',
   audit: 'nav.audit',
   account: 'nav.account',
 };
