@@ -154,6 +154,8 @@ pub struct App {
     pub telegram: Arc<dyn telegram::api::BotApi>,
     /// How mail is sent and read.
     pub mail: Arc<dyn mail::MailPort>,
+    /// This node's id in leases (a bot's poll or handling).
+    pub node: uuid::Uuid,
     /// One handler at a time per bot on this node (updates posted by webhook).
     pub telegram_locks: Arc<telegram::Locks>,
     /// Albums arriving in parts (see `telegram::inbound`).
@@ -185,6 +187,7 @@ impl App {
             webhooks_exist: Arc::new(std::sync::atomic::AtomicBool::new(true)),
             telegram: Arc::new(telegram::api::NoBotApi),
             mail: Arc::new(mail::NoMail),
+            node: uuid::Uuid::now_v7(),
             telegram_locks: Arc::default(),
             telegram_albums: Arc::default(),
             telegram_pacer: Arc::default(),

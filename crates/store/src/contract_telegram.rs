@@ -108,6 +108,19 @@ pub async fn telegram_bots_updates_and_chats(store: Arc<dyn Store>) {
     assert!(store.idle_telegram_chats(b.id, now(), 10).await.expect("idle").is_empty(), "live chats are not idle");
     assert_eq!(store.telegram_chats_of_visitor(contact.id).await.expect("of visitor"), vec![chat.clone()]);
 
+    // Served by webhook: the poll is refused and the handling lease works the same way.
+    store.release_telegram_poll(b.id, a).await.expect("release");
+    let mut hooked = b.clone();
+    hooked.webhook_secret = Some("s3cr3t".into());
+    store.update_telegram_bot(&hooked).await.expect("webhook");
+    let t2 = Timestamp(t.0 + 200_000);
+    assert!(!store.claim_telegram_poll(b.id, a, Timestamp(t2.0 + 1), t2).await.expect("no polling"));
+    assert!(store.claim_telegram_handling(b.id, a, Timestamp(t2.0 + 60_000), t2).await.expect("a handles"));
+    assert!(!store.claim_telegram_handling(b.id, z, Timestamp(t2.0 + 60_000), t2).await.expect("z waits"));
+    store.release_telegram_poll(b.id, a).await.expect("release");
+    assert!(store.claim_telegram_handling(b.id, z, Timestamp(t2.0 + 60_000), t2).await.expect("z now"));
+    store.release_telegram_poll(b.id, z).await.expect("release");
+
     // Settings and the switch; then the bot goes, with its updates and chats.
     let mut changed = b.clone();
     changed.settings = r#"{"topics":[]}"#.into();

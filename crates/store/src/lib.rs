@@ -648,6 +648,15 @@ pub trait TelegramStore: Send + Sync {
         until: Timestamp,
         now: Timestamp,
     ) -> StoreResult<bool>;
+    /// The same lease for a bot served by webhook: the right to handle its recorded updates
+    /// (several nodes may receive its posts); true when this node handles them now.
+    async fn claim_telegram_handling(
+        &self,
+        bot: uuid::Uuid,
+        node: uuid::Uuid,
+        until: Timestamp,
+        now: Timestamp,
+    ) -> StoreResult<bool>;
     /// Lets go of a bot this node polls (it stops): another node, or this one started again,
     /// takes it at once instead of after the lease.
     async fn release_telegram_poll(&self, bot: uuid::Uuid, node: uuid::Uuid) -> StoreResult<()>;

@@ -252,6 +252,22 @@ macro_rules! sql_telegram_impls {
                     Ok(done.rows_affected() == 1)
                 }
 
+                async fn claim_telegram_handling(&self, bot: Uuid, node: Uuid, until: Timestamp, now: Timestamp) -> StoreResult<bool> {
+                    let done = ::sqlx::query(
+                        "UPDATE telegram_bots SET poller = $2, poll_until = $3 \
+                         WHERE id = $1 AND enabled AND webhook_secret IS NOT NULL \
+                         AND (poller IS NULL OR poller = $2 OR poll_until IS NULL OR poll_until < $4)",
+                    )
+                    .bind(bot)
+                    .bind(node)
+                    .bind(until.0)
+                    .bind(now.0)
+                    .execute(self.writer())
+                    .await
+                    .map_err(map_err)?;
+                    Ok(done.rows_affected() == 1)
+                }
+
                 async fn release_telegram_poll(&self, bot: Uuid, node: Uuid) -> StoreResult<()> {
                     ::sqlx::query("UPDATE telegram_bots SET poller = NULL, poll_until = NULL WHERE id = $1 AND poller = $2")
                         .bind(bot)

@@ -190,13 +190,9 @@ pub async fn receive(app: &App, bot_id: uuid::Uuid, secret: Option<&str>, body: 
         return Err(CoreError::Invalid { field: "update_id".into(), reason: "missing".into() });
     };
     app.store.record_telegram_updates(bot.id, &[(update_id, update.to_string())], None, app.clock.now()).await?;
-    // Telegram is answered now; the update is handled after (in order, one run per bot here).
+    // Telegram is answered now; the update is handled after, by one node at a time.
     let app = app.clone();
-    tokio::spawn(async move {
-        if let Err(e) = crate::telegram::inbound::run_pending(&app, &bot).await {
-            tracing::warn!(bot = %bot.id, error = %e, "telegram: handling a posted update failed; the next one retries");
-        }
-    });
+    tokio::spawn(async move { crate::telegram::inbound::handle_posted(&app, &bot).await });
     Ok(true)
 }
 

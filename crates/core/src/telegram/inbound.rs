@@ -66,6 +66,58 @@ pub async fn run_pending(app: &App, bot: &TelegramBot) -> Result<usize, CoreErro
     Ok(handled.count)
 }
 
+/// How long a node holds a webhook bot's handling.
+const HANDLING_LEASE_MS: i64 = 60_000;
+
+/// Handles what Telegram posted to a bot's webhook. Several nodes may receive a bot's updates
+/// (behind one address); one handles them at a time: it takes the bot's lease in the database,
+/// handles until nothing is pending, and lets go. A node that finds the lease taken tries
+/// again shortly, so an update recorded just as the holder finished is not left waiting.
+pub async fn handle_posted(app: &App, bot: &TelegramBot) {
+    let deadline = std::time::Instant::now() + Duration::from_millis(HANDLING_LEASE_MS as u64 + 5_000);
+    while std::time::Instant::now() < deadline {
+        let now = app.clock.now();
+        match app.store.claim_telegram_handling(bot.id, app.node, Timestamp(now.0 + HANDLING_LEASE_MS), now).await {
+            Ok(true) => {
+                let mut failed = false;
+                loop {
+                    match run_pending(app, bot).await {
+                        Ok(n) if n > 0 => continue,
+                        Ok(_) => break,
+                        Err(e) => {
+                            tracing::warn!(bot = %bot.id, error = %e, "telegram: handling posted updates failed; the next one retries");
+                            failed = true;
+                            break;
+                        }
+                    }
+                }
+                if let Err(e) = app.store.release_telegram_poll(bot.id, app.node).await {
+                    tracing::warn!(bot = %bot.id, error = %e, "telegram: letting go of a bot's handling failed; the lease runs out");
+                }
+                if failed {
+                    return;
+                }
+                // An update recorded between the last look and letting go is handled now.
+                match app.store.pending_telegram_updates(bot.id, 1).await {
+                    Ok(p) if !p.is_empty() => tokio::time::sleep(Duration::from_millis(50)).await,
+                    _ => return,
+                }
+            }
+            // Another node handles the bot; it will see what was recorded, unless it is just
+            // finishing: look again in a moment.
+            Ok(false) => tokio::time::sleep(Duration::from_millis(200)).await,
+            Err(e) => {
+                tracing::warn!(bot = %bot.id, error = %e, "telegram: taking a bot's handling failed");
+                return;
+            }
+        }
+        match app.store.pending_telegram_updates(bot.id, 1).await {
+            Ok(p) if p.is_empty() => return,
+            _ => {}
+        }
+    }
+}
+
 /// The album an update's message belongs to: `(chat, media_group_id)`.
 fn album_of(u: &Value) -> Option<(i64, String)> {
     let m = u.get("message")?;

@@ -20,7 +20,7 @@ const LOOK_EVERY: Duration = Duration::from_secs(2);
 
 /// Polls the bots this node holds, until `stop`.
 pub async fn run(app: App, mut stop: tokio::sync::watch::Receiver<bool>) {
-    let node = uuid::Uuid::now_v7();
+    let node = app.node;
     let mut polling: HashMap<uuid::Uuid, tokio::task::JoinHandle<()>> = HashMap::new();
     loop {
         polling.retain(|_, task| !task.is_finished());

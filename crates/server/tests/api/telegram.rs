@@ -769,3 +769,84 @@ async fn two_nodes_poll_a_bot_once_and_the_other_takes_over_when_one_stops() {
     assert_eq!(once, 1, "the reply went once");
     b.stop().await;
 }
+
+#[tokio::test]
+async fn behind_one_webhook_address_two_nodes_handle_a_bots_updates_once() {
+    use frontline_core::bus::nats::NatsBus;
+    use frontline_core::telegram::bots;
+    use frontline_store_postgres::PgStore;
+    use frontline_testkit::{Backend, Options, TestApp, test_nats_url};
+    let (Some(db), Some(nats)) = (frontline_store::contract::test_database_url(), test_nats_url()) else {
+        return;
+    };
+    let tg = FakeTelegram::start().await;
+    tg.add_bot(TOKEN, 123456, "kitchen_help_bot", "Кухни: помощь");
+    let schema = format!("fl_test_{}", uuid::Uuid::now_v7().simple());
+    let prefix = format!("frontline-test-{}", uuid::Uuid::now_v7().simple());
+    let node = || {
+        let (db, nats, schema, prefix, api) =
+            (db.clone(), nats.clone(), schema.clone(), prefix.clone(), tg.url.clone());
+        async move {
+            let store = Arc::new(PgStore::connect_in_schema(&db, Some(&schema)).await.expect("PostgreSQL"));
+            let bus = Arc::new(NatsBus::connect(&nats, &prefix).await.expect("NATS"));
+            TestApp::spawn_with(Options {
+                backend: Backend::Given(store),
+                bus: Some(bus),
+                telegram_api: Some(api),
+                tweak: Some(|c| {
+                    c.secret_key = Some("BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=".into());
+                    c.public_url = Some("https://chat.example.com".into());
+                }),
+                ..Options::default()
+            })
+            .await
+        }
+    };
+    let a = node().await;
+    let b = node().await;
+    let actor = admin_actor(&a).await;
+    let bot = bots::connect(&a.app, &actor.admin().expect("admin"), TOKEN, None).await.expect("connect");
+    assert_eq!(bot.mode, "webhook");
+    let settings = json!({"topics": [{"key": "delivery", "title": {"ru": "Доставка", "en": "Delivery"}}]});
+    bots::update(
+        &a.app,
+        &actor.admin().expect("admin"),
+        bot.id,
+        &bots::BotPatch { settings: Some(settings), ..Default::default() },
+    )
+    .await
+    .expect("topics");
+    let secret = a.app.store.telegram_bot(bot.id).await.expect("bot").webhook_secret.expect("secret");
+
+    // Twenty people write /start at once; the load balancer spreads the posts over both nodes.
+    let http = reqwest::Client::new();
+    let posts = (0..20i64).map(|i| {
+        let node = if i % 2 == 0 { &a } else { &b };
+        let url = node.url(&format!("/telegram/v1/bots/{}/updates", bot.id));
+        let update = json!({"update_id": 5000 + i, "message": {"message_id": 1, "date": 0, "text": "/start",
+            "from": {"id": 556000 + i, "is_bot": false, "first_name": format!("Клиент {i}"), "language_code": "ru"},
+            "chat": {"id": 556000 + i, "type": "private"}}});
+        http.post(url).header("X-Telegram-Bot-Api-Secret-Token", secret.as_str()).json(&update).send()
+    });
+    for r in futures_util::future::join_all(posts).await {
+        assert_eq!(r.expect("post").status(), 200);
+    }
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let menus = sends(&tg, "sendMessage").iter().filter(|p| p.get("reply_markup").is_some()).count();
+        if menus >= 20 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{menus} menus of 20");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let mut per_chat: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+    for p in sends(&tg, "sendMessage").iter().filter(|p| p.get("reply_markup").is_some()) {
+        *per_chat.entry(p["chat_id"].as_i64().unwrap_or(0)).or_default() += 1;
+    }
+    assert_eq!(per_chat.len(), 20);
+    assert!(per_chat.values().all(|n| *n == 1), "a menu went twice: {per_chat:?}");
+    a.stop().await;
+    b.stop().await;
+}
