@@ -86,6 +86,36 @@ const st = fs.statSync(file);
 fs.utimesSync(file, st.atime, new Date(Math.max(st.mtimeMs + 1000, Date.now())));
 `;
 
+/** Whether Dovecot lets the mailbox sign in (IMAP LOGIN). */
+function signsIn(box: { user: string; password: string }): Promise<boolean> {
+  const { host, port } = hostPort(MAIL.imap);
+  return new Promise((done) => {
+    const socket = connect({ host, port });
+    let seen = '';
+    const finish = (ok: boolean) => {
+      socket.destroy();
+      done(ok);
+    };
+    socket.setTimeout(5_000, () => finish(false));
+    socket.once('error', () => finish(false));
+    socket.once('data', () => socket.write(`a1 LOGIN ${box.user} ${box.password}\r\na2 LOGOUT\r\n`));
+    socket.on('data', (chunk) => {
+      seen += chunk.toString();
+      if (/^a1 OK/m.test(seen)) finish(true);
+      else if (/^a1 (NO|BAD)/m.test(seen)) finish(false);
+    });
+  });
+}
+
+/** Waits until Dovecot sees a new mailbox (it looks at its user file at most once a second). */
+async function untilSeen(box: { user: string; password: string }): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await signsIn(box))) {
+    if (Date.now() > deadline) throw new Error(`the mail servers never saw the mailbox ${box.user}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 interface Mailbox {
   user: string;
   password: string;
@@ -198,6 +228,7 @@ describe.skipIf(!!trouble && !inCi)('Mail: the setup saved in the console, its p
   beforeAll(async () => {
     if (trouble) throw new Error(`CI is set but the test mail servers are not reachable (${trouble}): the mail test cannot be skipped in CI`);
     box = addMailbox('support');
+    await untilSeen(box);
     server = await startServer();
     api = (await adminSession(server)).api;
     const channels = (await api('GET', '/api/v1/channels')).items as { id: string; name: string; is_default: boolean }[];

@@ -11,6 +11,7 @@ pub mod bus;
 pub mod cache;
 pub mod channels;
 pub mod clock;
+pub mod contacts;
 pub mod conversation;
 pub mod demo;
 pub mod dialogs;
@@ -72,6 +73,8 @@ pub struct CoreConfig {
     pub limits: limits::RateLimits,
     /// How often the outbox worker looks for due jobs when nothing woke it.
     pub outbox_tick_ms: i64,
+    /// How often the support mailboxes are read for new mail.
+    pub mail_read_ms: i64,
     /// How long the event log keeps events (and finished outbox jobs).
     pub event_retention_ms: i64,
     /// Whether webhooks may call loopback, private and link-local addresses.
@@ -110,6 +113,7 @@ impl Default for CoreConfig {
             files_dir: None,
             limits: limits::RateLimits::default(),
             outbox_tick_ms: 1_000,
+            mail_read_ms: 10_000,
             event_retention_ms: 30 * 24 * 3600 * 1000,
             webhooks_allow_private: false,
             webhook_limit: 20,

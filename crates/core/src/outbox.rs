@@ -175,12 +175,17 @@ pub async fn pass(app: &App) -> Result<usize, CoreError> {
     if n == 0 {
         return Ok(0);
     }
-    // Telegram messages go their own way (the bot's API); webhooks below.
-    let (telegram, jobs): (Vec<OutboxJob>, Vec<OutboxJob>) = jobs.into_iter().partition(|j| j.kind == "telegram");
+    // Telegram messages and mail go their own ways (the bot's API, SMTP); webhooks below.
+    let (channels, jobs): (Vec<OutboxJob>, Vec<OutboxJob>) =
+        jobs.into_iter().partition(|j| j.kind == "telegram" || j.kind == "email");
     // Telegram's pace may hold its sends a second or so: webhooks go meanwhile.
-    let telegram = futures_util::stream::iter(telegram)
+    let telegram = futures_util::stream::iter(channels)
         .map(|job| async move {
-            let sent = crate::telegram::outbound::deliver(app, &job).await;
+            let sent = if job.kind == "email" {
+                crate::mail::channel::deliver(app, &job).await
+            } else {
+                crate::telegram::outbound::deliver(app, &job).await
+            };
             let fresh = if job.body.is_none() { sent.body } else { None };
             (job, sent.attempt, sent.next, sent.delivered, fresh)
         })

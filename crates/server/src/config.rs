@@ -155,6 +155,8 @@ pub struct Config {
     pub webhooks_allow_private: bool,
     /// How often the outbox worker looks for due jobs when nothing woke it (tests shorten it).
     pub outbox_tick_ms: i64,
+    /// How often the support mailboxes are read (tests read sooner).
+    pub mail_read_ms: i64,
     /// Whether this node delivers outbox jobs (every node does by default; several may).
     pub outbox_worker: bool,
     /// A webhook call without an answer this long fails (15 s; tests shorten it).
@@ -195,6 +197,7 @@ impl Default for Config {
             event_retention_ms: core.event_retention_ms,
             webhooks_allow_private: core.webhooks_allow_private,
             outbox_tick_ms: core.outbox_tick_ms,
+            mail_read_ms: core.mail_read_ms,
             outbox_worker: true,
             webhook_timeout: frontline_integrations::webhooks::TIMEOUT,
             secret_key: None,

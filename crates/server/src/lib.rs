@@ -118,6 +118,7 @@ impl Server {
             files_dir: Some(config.data.join("files")),
             limits: config.limits.clone(),
             outbox_tick_ms: config.outbox_tick_ms,
+            mail_read_ms: config.mail_read_ms,
             event_retention_ms: config.event_retention_ms,
             webhooks_allow_private: config.webhooks_allow_private,
             seal_key: Some(seal_key(config)?),
@@ -173,6 +174,10 @@ impl Server {
         // Telegram bots without a webhook, one node polling each.
         let telegram =
             tokio::spawn(frontline_core::telegram::poller::run(self.app.clone(), self.shutdown_tx.subscribe()));
+        // The support mailboxes, read for new mail.
+        let every = Duration::from_millis(self.app.config.mail_read_ms.max(100) as u64);
+        let mail =
+            tokio::spawn(frontline_core::mail::channel::run(self.app.clone(), every, self.shutdown_tx.subscribe()));
         let outbox = self
             .outbox_worker
             .then(|| tokio::spawn(frontline_core::outbox::run(self.app.clone(), self.shutdown_tx.subscribe())));
@@ -186,6 +191,7 @@ impl Server {
         let _ = scheduler.await;
         let _ = publisher.await;
         let _ = telegram.await;
+        let _ = mail.await;
         if let Some(outbox) = outbox {
             let _ = outbox.await;
         }

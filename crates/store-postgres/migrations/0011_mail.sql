@@ -13,3 +13,14 @@ CREATE TABLE mail_settings (
     last_uid BIGINT NOT NULL DEFAULT 0,
     updated_at BIGINT NOT NULL
 );
+
+-- The Message-IDs of a dialog's mail, both ways, in order: a reply threads with
+-- In-Reply-To/References, and a mail whose References name one of them belongs to that dialog.
+CREATE TABLE mail_threads (
+    workspace_id UUID NOT NULL,
+    dialog_id UUID NOT NULL,
+    mail_id TEXT NOT NULL,
+    at BIGINT NOT NULL,
+    PRIMARY KEY (workspace_id, mail_id)
+);
+CREATE INDEX mail_threads_dialog ON mail_threads (dialog_id, at);

@@ -13,3 +13,14 @@ CREATE TABLE mail_settings (
     last_uid INTEGER NOT NULL DEFAULT 0,
     updated_at INTEGER NOT NULL
 );
+
+-- The Message-IDs of a dialog's mail, both ways, in order: a reply threads with
+-- In-Reply-To/References, and a mail whose References name one of them belongs to that dialog.
+CREATE TABLE mail_threads (
+    workspace_id BLOB NOT NULL,
+    dialog_id BLOB NOT NULL,
+    mail_id TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    PRIMARY KEY (workspace_id, mail_id)
+);
+CREATE INDEX mail_threads_dialog ON mail_threads (dialog_id, at);

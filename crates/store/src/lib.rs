@@ -623,6 +623,27 @@ pub trait MailStore: Send + Sync {
     async fn mail_settings(&self, workspace: WorkspaceId) -> StoreResult<Option<mail::StoredMail>>;
     /// Writes the setup whole (made when new); `NotFound` for a channel not in the install.
     async fn save_mail_settings(&self, settings: &mail::StoredMail) -> StoreResult<()>;
+    /// Every enabled setup of the install (the readers' work).
+    async fn enabled_mail_settings(&self) -> StoreResult<Vec<mail::StoredMail>>;
+    /// Where reading stands now (never backwards within one UIDVALIDITY).
+    async fn save_mail_position(&self, workspace: WorkspaceId, uid_validity: i64, last_uid: i64) -> StoreResult<()>;
+    /// Records a mail's Message-ID in a dialog's thread (a second record of one is ignored).
+    async fn add_mail_thread(
+        &self,
+        workspace: WorkspaceId,
+        dialog: frontline_domain::DialogId,
+        mail_id: &str,
+        at: Timestamp,
+    ) -> StoreResult<()>;
+    /// A dialog's Message-IDs, oldest first.
+    async fn mail_thread(&self, workspace: WorkspaceId, dialog: frontline_domain::DialogId)
+    -> StoreResult<Vec<String>>;
+    /// The dialog one of these Message-IDs belongs to, if any.
+    async fn dialog_of_mail(
+        &self,
+        workspace: WorkspaceId,
+        mail_ids: &[String],
+    ) -> StoreResult<Option<frontline_domain::DialogId>>;
 }
 
 /// Telegram bots, their updates and chats (see [`telegram`]).

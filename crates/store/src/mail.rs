@@ -82,6 +82,76 @@ macro_rules! sql_mail_impls {
                         .map_err(map_err)?;
                     Ok(())
                 }
+
+                async fn enabled_mail_settings(&self) -> StoreResult<Vec<StoredMail>> {
+                    let sql = format!("SELECT {} FROM mail_settings WHERE enabled", ml::COLS);
+                    let rows = ::sqlx::query(::sqlx::AssertSqlSafe(sql)).fetch_all(self.reader()).await.map_err(map_err)?;
+                    rows.iter().map(|r| ml::stored_mail(&R(r))).collect()
+                }
+
+                async fn save_mail_position(&self, ws: WorkspaceId, uid_validity: i64, last_uid: i64) -> StoreResult<()> {
+                    ::sqlx::query(
+                        "UPDATE mail_settings SET uid_validity = $2, last_uid = $3 \
+                         WHERE workspace_id = $1 AND (uid_validity <> $2 OR last_uid < $3)",
+                    )
+                    .bind(ws.0)
+                    .bind(uid_validity)
+                    .bind(last_uid)
+                    .execute(self.writer())
+                    .await
+                    .map_err(map_err)?;
+                    Ok(())
+                }
+
+                async fn add_mail_thread(
+                    &self,
+                    ws: WorkspaceId,
+                    dialog: $crate::__domain::DialogId,
+                    mail_id: &str,
+                    at: $crate::__domain::Timestamp,
+                ) -> StoreResult<()> {
+                    ::sqlx::query(
+                        "INSERT INTO mail_threads (workspace_id, dialog_id, mail_id, at) VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT (workspace_id, mail_id) DO NOTHING",
+                    )
+                    .bind(ws.0)
+                    .bind(dialog.0)
+                    .bind(mail_id)
+                    .bind(at.0)
+                    .execute(self.writer())
+                    .await
+                    .map_err(map_err)?;
+                    Ok(())
+                }
+
+                async fn mail_thread(&self, ws: WorkspaceId, dialog: $crate::__domain::DialogId) -> StoreResult<Vec<String>> {
+                    ::sqlx::query_scalar("SELECT mail_id FROM mail_threads WHERE workspace_id = $1 AND dialog_id = $2 ORDER BY at, mail_id")
+                        .bind(ws.0)
+                        .bind(dialog.0)
+                        .fetch_all(self.reader())
+                        .await
+                        .map_err(map_err)
+                }
+
+                async fn dialog_of_mail(
+                    &self,
+                    ws: WorkspaceId,
+                    mail_ids: &[String],
+                ) -> StoreResult<Option<$crate::__domain::DialogId>> {
+                    for id in mail_ids.iter().rev() {
+                        let found: Option<$crate::__uuid::Uuid> =
+                            ::sqlx::query_scalar("SELECT dialog_id FROM mail_threads WHERE workspace_id = $1 AND mail_id = $2")
+                                .bind(ws.0)
+                                .bind(id)
+                                .fetch_optional(self.reader())
+                                .await
+                                .map_err(map_err)?;
+                        if let Some(d) = found {
+                            return Ok(Some($crate::__domain::DialogId(d)));
+                        }
+                    }
+                    Ok(None)
+                }
             }
         };
     };

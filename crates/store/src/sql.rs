@@ -728,11 +728,29 @@ pub const FAN_OUT_TELEGRAM: &str = " UNION ALL SELECT ev.workspace_id, 'telegram
      JOIN telegram_bots b ON b.id = tc.bot_id AND b.enabled \
      WHERE EXISTS (SELECT 1 FROM telegram_bots WHERE enabled) \
      AND ev.kind = 'message.created' AND ev.actor_kind <> 'visitor' AND ";
-q!(FAN_OUT_EVENT, FAN_OUT_INTO, FAN_OUT_WEBHOOKS, "ev.id = $1", FAN_OUT_TELEGRAM, "ev.id = $1");
+/// - one per message not written by the contact in a dialog of an e-mail contact, when the
+///   workspace's mail is on (target: the workspace); in the order of the dialog.
+pub const FAN_OUT_EMAIL: &str = " UNION ALL SELECT ev.workspace_id, 'email', ev.workspace_id, ev.id, ev.kind, ev.dialog_id, \
+     ev.at, ev.at \
+     FROM events ev JOIN dialogs d ON d.id = ev.dialog_id \
+     JOIN visitors v ON v.id = d.visitor_id AND v.source = 'email' \
+     JOIN mail_settings ms ON ms.workspace_id = ev.workspace_id AND ms.enabled \
+     WHERE EXISTS (SELECT 1 FROM mail_settings WHERE enabled) \
+     AND ev.kind = 'message.created' AND ev.actor_kind <> 'visitor' AND ";
+q!(
+    FAN_OUT_EVENT,
+    FAN_OUT_INTO,
+    FAN_OUT_WEBHOOKS,
+    "ev.id = $1",
+    FAN_OUT_TELEGRAM,
+    "ev.id = $1",
+    FAN_OUT_EMAIL,
+    "ev.id = $1"
+);
 
 /// The fan-out for the events `filter` selects (an expression on `ev`).
 pub fn fan_out(filter: &str) -> String {
-    format!("{FAN_OUT_INTO}{FAN_OUT_WEBHOOKS}{filter}{FAN_OUT_TELEGRAM}{filter}")
+    format!("{FAN_OUT_INTO}{FAN_OUT_WEBHOOKS}{filter}{FAN_OUT_TELEGRAM}{filter}{FAN_OUT_EMAIL}{filter}")
 }
 q!(
     SELECT_EVENTS_AFTER,

@@ -60,6 +60,31 @@ impl MailStack {
         }
     }
 
+    /// Whether Dovecot lets this mailbox sign in (IMAP `LOGIN`).
+    fn can_sign_in(&self, user: &str, password: &str) -> bool {
+        use std::io::{BufRead, BufReader};
+        let Ok(stream) = std::net::TcpStream::connect((self.imap.0.as_str(), self.imap.1)) else { return false };
+        let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(5)));
+        let mut reader = BufReader::new(stream.try_clone().expect("stream"));
+        let mut line = String::new();
+        if reader.read_line(&mut line).is_err() {
+            return false;
+        }
+        let mut writer = stream;
+        if write!(writer, "a1 LOGIN {user} {password}\r\na2 LOGOUT\r\n").is_err() {
+            return false;
+        }
+        loop {
+            line.clear();
+            match reader.read_line(&mut line) {
+                Ok(0) | Err(_) => return false,
+                Ok(_) if line.starts_with("a1 OK") => return true,
+                Ok(_) if line.starts_with("a1 ") => return false,
+                Ok(_) => {}
+            }
+        }
+    }
+
     /// A new mailbox `<name>-<unique>@mail.test`.
     pub fn mailbox(&self, name: &str) -> TestMailbox {
         let user = format!("{name}-{}", &uuid::Uuid::now_v7().simple().to_string()[20..]);
@@ -75,6 +100,13 @@ impl MailStack {
         let next = (before + std::time::Duration::from_secs(1)).max(std::time::SystemTime::now());
         users.set_modified(next).expect("move the user file's time on");
         users.unlock().expect("unlock the user file");
+        // Dovecot looks at the file at most once a second: wait until the new mailbox can sign
+        // in, so mail for it is not refused as for an unknown user.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !self.can_sign_in(&user, &password) {
+            assert!(std::time::Instant::now() < deadline, "the mail servers never saw the mailbox {user}");
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
         TestMailbox {
             address: format!("{user}@mail.test"),
             imap: MailServer {

@@ -1073,7 +1073,7 @@ export const ru = {
 
   'nav.mail': 'Почта',
   'mail.title': 'Почта',
-  'mail.hint': 'Адрес поддержки и его почтовые серверы: Frontline отправляет почту через ваш SMTP-сервер и читает ящик по IMAP. Проверка отправит письмо на этот адрес и найдёт его в ящике. Приём писем в диалоги и ответы по почте появятся в следующих версиях.',
+  'mail.hint': 'Письма на адрес поддержки открывают диалоги (или продолжают открытый диалог отправителя), ответы операторов уходят ему письмом. Frontline отправляет почту через ваш SMTP-сервер и читает ящик по IMAP. Проверка отправит письмо на этот адрес и найдёт его в ящике.',
   'mail.loading': 'Загружаем настройки почты…',
   'mail.not_set_up': 'Почта ещё не настроена. Укажите адрес и серверы, сохраните — и проверьте, что письма доходят.',
   'mail.address_title': 'Адрес поддержки',
@@ -2217,7 +2217,7 @@ export const en: Record<ConsoleKey, string> = {
 
   'nav.mail': 'Mail',
   'mail.title': 'Mail',
-  'mail.hint': 'The support address and its mail servers: Frontline sends mail through your SMTP server and reads the mailbox over IMAP. The test sends a mail to this address and finds it in the mailbox. Mail opening dialogs and replies by mail come in a later version.',
+  'mail.hint': 'Mail to the support address opens a dialog (or continues the sender’s open one), and operators’ replies go back to him by mail. Frontline sends mail through your SMTP server and reads the mailbox over IMAP. The test sends a mail to this address and finds it in the mailbox.',
   'mail.loading': 'Loading the mail setup…',
   'mail.not_set_up': 'Mail is not set up yet. Enter the address and the servers, save, and test that mail gets through.',
   'mail.address_title': 'Support address',

@@ -3,9 +3,11 @@
 //! UID read means nothing is read twice and nothing skipped after downtime), and parses MIME.
 //!
 //! Built so far: the port, its types and the real client against real servers on loopback;
-//! the workspace's mail setup with its test ([`settings`]). Not yet: the channel, continuity,
-//! notifications and escalation forms (docs/email.md).
+//! the workspace's mail setup with its test ([`settings`]); mail as a channel ([`channel`]).
+//! Not yet: continuity for widget visitors, reply tokens, notifications and escalation forms
+//! (docs/email.md).
 
+pub mod channel;
 pub mod settings;
 
 /// How a connection is protected.

@@ -16,11 +16,10 @@ use crate::telegram::api::{self, Button, User};
 use crate::telegram::bots::{settings_of, token_of};
 use frontline_domain::telegram::{BotSettings, Texts, pressed_topic, topic_button};
 use frontline_domain::{
-    Attachment, AttachmentId, AuthorKind, ClientId, ContactSource, DialogId, DialogStatus, MessageBody, MessageId,
-    NewMessage, Timestamp, Visitor, VisitorId, VisitorName,
+    Attachment, AttachmentId, ContactSource, DialogStatus, Timestamp, Visitor, VisitorId, VisitorName,
 };
+use frontline_store::NewContact;
 use frontline_store::telegram::{ChatStage, TelegramBot, TelegramChat, TelegramUpdate};
-use frontline_store::{NewContact, PostMessage, PostTarget};
 use serde_json::Value;
 use std::time::Duration;
 
@@ -791,67 +790,16 @@ async fn write_one(
     attachments: Vec<Attachment>,
     settings: &BotSettings,
 ) -> Result<(), CoreError> {
-    let topic_channel =
-        chat.topic.as_deref().and_then(|k| settings.topic(k)).and_then(|t| t.channel_id).unwrap_or(bot.channel_id);
-    let last = app.store.latest_dialog_of_visitor(contact.workspace_id, contact.id).await?;
-    let open_in = last.as_ref().filter(|d| d.status == DialogStatus::Open).map(|d| d.channel_id);
     // A new dialog goes where the workspace's routing rules say (a rule on his topic or his
     // language), else to the topic's channel, else the bot's.
-    let (channel, routed_by) = match open_in {
-        Some(_) => (topic_channel, None),
-        None => {
-            let ctx = frontline_domain::RoutingContext {
-                language: chat.language.clone(),
-                telegram_topic: chat.topic.clone(),
-                ..Default::default()
-            };
-            crate::routing::route_in(app, contact.workspace_id, topic_channel, &ctx).await?
-        }
+    let topic_channel =
+        chat.topic.as_deref().and_then(|k| settings.topic(k)).and_then(|t| t.channel_id).unwrap_or(bot.channel_id);
+    let ctx = frontline_domain::RoutingContext {
+        language: chat.language.clone(),
+        telegram_topic: chat.topic.clone(),
+        ..Default::default()
     };
-    let previous = last.as_ref().filter(|d| d.status == DialogStatus::Closed).map(|d| d.id);
-    let automation = crate::automation::for_channel(app, contact.workspace_id, open_in.unwrap_or(channel)).await?;
-    // Telegram allows 4,096 characters; a longer limit here keeps all of it, a shorter one cuts.
-    let cut: String = text.chars().take(app.config.message_limit).collect();
-    let cleaned: String =
-        cut.chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\t' | '\r')).collect::<String>();
-    let body = match crate::files::body_with(&cleaned, !attachments.is_empty(), app.config.message_limit) {
-        Ok(b) => b,
-        Err(_) => MessageBody::from_stored("…".into()),
-    };
-    let now = app.clock.now();
-    let posted = app
-        .store
-        .post_message(PostMessage {
-            workspace_id: contact.workspace_id,
-            target: PostTarget::Visitor {
-                visitor: contact.id,
-                channel,
-                new_dialog_id: DialogId::new(),
-                routed_by,
-                previous,
-            },
-            message: NewMessage {
-                id: MessageId::new(),
-                client_id: ClientId::from_stored(client_id.to_owned()),
-                author_kind: AuthorKind::Visitor,
-                author_id: contact.id.0,
-                body,
-                created_at: now,
-                audience: Default::default(),
-                event: None,
-                attachments,
-                mentions: Vec::new(),
-                automatic: None,
-            },
-            author_name: contact.name.as_ref().map(|n| n.as_str().to_owned()),
-            timers: crate::automation::visitor_timers(&automation, now),
-            opening: None,
-        })
-        .await?;
-    crate::publisher::publish_posted(app, &posted, contact).await;
-    if posted.dialog_created {
-        crate::assignment::auto_assign(app, contact.workspace_id, posted.dialog.channel_id).await;
-    }
+    crate::contacts::write(app, contact, topic_channel, &ctx, client_id, text, attachments).await?;
     Ok(())
 }
 

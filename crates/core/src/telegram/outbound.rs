@@ -28,11 +28,15 @@ pub struct Sent {
 /// Sends one job.
 pub async fn deliver(app: &App, job: &OutboxJob) -> Sent {
     let started = app.clock.now();
-    let (next, status, excerpt, error, body) = match attempt(app, job).await {
-        Ok(Outcome::Sent { text, message_ids }) => {
-            let ids: Vec<String> = message_ids.iter().map(i64::to_string).collect();
-            (JobNext::Done, Some(200), Some(format!("message_id {}", ids.join(", "))), None, Some(text))
-        }
+    let result = attempt(app, job).await;
+    report(app, job, started, result)
+}
+
+/// What an attempt of an outbound channel's job comes to: the attempt for the log and what
+/// becomes of the job (e-mail's jobs too).
+pub(crate) fn report(app: &App, job: &OutboxJob, started: Timestamp, result: Result<Outcome, Failure>) -> Sent {
+    let (next, status, excerpt, error, body) = match result {
+        Ok(Outcome::Sent { text, receipt }) => (JobNext::Done, Some(200), Some(receipt), None, Some(text)),
         Ok(Outcome::Skipped(why)) => (JobNext::Done, None, Some(why.to_owned()), None, None),
         Err(Failure::Final(why, code)) => (JobNext::Failed, code, None, Some(why), None),
         Err(Failure::Later(why, at)) => {
@@ -66,23 +70,21 @@ pub async fn deliver(app: &App, job: &OutboxJob) -> Sent {
     }
 }
 
-enum Outcome {
-    Sent {
-        text: String,
-        message_ids: Vec<i64>,
-    },
+pub(crate) enum Outcome {
+    /// What went, and what the other side said.
+    Sent { text: String, receipt: String },
     /// Nothing to send (a line for operators only, a system line): done.
     Skipped(&'static str),
 }
 
-enum Failure {
+pub(crate) enum Failure {
     /// The job ends: why, and Telegram's code if it answered.
     Final(String, Option<i64>),
     /// Tried again at a time (Telegram's `retry_after`), or on the outbox's schedule.
     Later(String, Option<Timestamp>),
 }
 
-fn store_failure(e: StoreError) -> Failure {
+pub(crate) fn store_failure(e: StoreError) -> Failure {
     match e {
         StoreError::Unavailable(why) => Failure::Later(format!("the database: {why}"), None),
         other => Failure::Final(other.to_string(), None),
@@ -155,7 +157,8 @@ async fn attempt(app: &App, job: &OutboxJob) -> Result<Outcome, Failure> {
             }
         }
     }
-    Ok(Outcome::Sent { text: said.join("\n"), message_ids: sent })
+    let ids: Vec<String> = sent.iter().map(i64::to_string).collect();
+    Ok(Outcome::Sent { text: said.join("\n"), receipt: format!("message_id {}", ids.join(", ")) })
 }
 
 /// One call that puts part of a message in the chat.

@@ -192,3 +192,93 @@ async fn an_admin_sets_mail_up_and_the_test_sends_and_reads_back() {
     assert!(tested["imap"]["error"].as_str().is_some_and(|e| e.contains("login")), "{tested}");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn mail_to_the_support_address_opens_a_dialog_and_replies_go_back_by_mail() {
+    use serde_json::json;
+    let Some(stack) = MailStack::from_env() else { return };
+    let app = frontline_testkit::TestApp::spawn_with(frontline_testkit::Options {
+        tweak: Some(|c| c.mail_read_ms = 200),
+        ..Default::default()
+    })
+    .await;
+    let admin = app.admin().await;
+    let support = stack.mailbox("support");
+    let visitor = stack.mailbox("client");
+    let setup = json!({"address": support.address, "display_name": "Кухни «Уют»",
+        "smtp": {"host": "127.0.0.1", "port": stack.smtp().port, "security": "none"},
+        "imap": {"host": support.imap.host, "port": support.imap.port, "security": "none",
+                 "username": support.imap.username, "password": support.imap.password}});
+    assert_eq!(admin.put("/api/v1/mail/settings", setup).await.status(), 200);
+    // A mail already in the mailbox before the setup opens nothing: the reader's first look
+    // only notes where the mailbox stands (taken here at once rather than at its next tick).
+    frontline_core::mail::channel::read_all(&app.app).await;
+    let client = SmtpImap;
+
+    // He writes to the support address: a dialog opens with the subject and his words.
+    let mut first = mail(
+        &visitor.address,
+        &support.address,
+        "Кухня не влезает",
+        "Здравствуйте! Угловая кухня не входит в нишу 240 см.",
+    );
+    first.from.name = Some("Ирина Петрова".into());
+    client.send(&stack.smtp(), &first).await.expect("send");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let dialog = loop {
+        if let Some(d) = admin.dialogs("all").await.first() {
+            break d.clone();
+        }
+        assert!(Instant::now() < deadline, "no dialog from the mail");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(dialog["visitor"]["name"], "Ирина Петрова");
+    let id = dialog["id"].as_str().expect("id").to_owned();
+    let items = admin.messages(&id).await;
+    assert_eq!(items[0]["body"], "Тема: Кухня не влезает\n\nЗдравствуйте! Угловая кухня не входит в нишу 240 см.");
+
+    // His out-of-office reply opens nothing and adds nothing.
+    let mut away = mail(&visitor.address, &support.address, "Автоответ", "Я в отпуске.");
+    away.auto_submitted = true;
+    client.send(&stack.smtp(), &away).await.expect("send");
+
+    // An operator answers in the console: the answer reaches his mailbox, threaded under his mail;
+    // a note never does.
+    let note = json!({"client_id": "n1", "body": "Уточнить размеры у замерщика", "internal": true});
+    assert_eq!(admin.post(&format!("/api/v1/dialogs/{id}/messages"), note).await.status(), 201);
+    let reply = json!({"client_id": "r1", "body": "Ирина, подберём модуль на 60 см меньше."});
+    assert_eq!(admin.post(&format!("/api/v1/dialogs/{id}/messages"), reply).await.status(), 201);
+    let got = arrived(&client, &visitor, 0).await;
+    assert_eq!(got.mails.len(), 1, "one mail: the answer, not the note");
+    let answer = client.parse(&got.mails[0].1).expect("mail");
+    assert_eq!(answer.subject, "Re: Кухня не влезает");
+    assert!(answer.text.contains("подберём модуль"), "{}", answer.text);
+    assert_eq!(answer.from.as_ref().map(|a| a.email.as_str()), Some(support.address.as_str()));
+    assert_eq!(answer.in_reply_to, vec![first.message_id.clone()]);
+
+    // He answers by mail, quoting: his words alone land in the same dialog.
+    let mut back = mail(
+        &visitor.address,
+        &support.address,
+        "Re: Кухня не влезает",
+        "Отлично, спасибо!\n\n> Ирина, подберём модуль на 60 см меньше.",
+    );
+    back.in_reply_to = answer.message_id.clone();
+    back.references = vec![first.message_id.clone(), answer.message_id.clone().expect("id")];
+    client.send(&stack.smtp(), &back).await.expect("send");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let items = admin.messages(&id).await;
+        if items.iter().any(|m| m["body"] == "Отлично, спасибо!") {
+            assert!(
+                !items.iter().any(|m| m["body"].as_str().is_some_and(|b| b.contains("отпуске"))),
+                "the auto-reply was taken"
+            );
+            break;
+        }
+        assert!(Instant::now() < deadline, "his answer did not arrive: {items:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(admin.dialogs("all").await.len(), 1, "one dialog");
+    app.stop().await;
+}

@@ -1,0 +1,290 @@
+//! E-mail as a channel: mail to the support address opens a dialog (or continues the sender's
+//! open one), and operators' replies in a dialog of an e-mail contact go out by mail, threaded
+//! under his (`In-Reply-To`, `References`).
+//!
+//! Reading: each enabled setup's mailbox is read from where it stands (UIDVALIDITY and the last
+//! UID); a new setup starts at its newest mail, so old mail opens nothing. Mail written by a
+//! program (out-of-office replies, bounces, lists: `ParsedMail::automatic`) and mail from the
+//! support address itself are passed over. A mail's Message-ID is kept in its dialog's thread,
+//! so reading it again (another node, a crash before the position moved) stores nothing twice.
+
+use super::settings::servers;
+use super::{MailError, OutgoingMail, ParsedMail};
+use crate::App;
+use crate::error::CoreError;
+use crate::telegram::outbound::{Failure, Outcome, Sent, report, store_failure};
+use frontline_domain::{Audience, ContactSource, Email, VisitorId, VisitorName};
+use frontline_store::NewContact;
+use frontline_store::events::OutboxJob;
+use frontline_store::mail::StoredMail;
+use std::time::Duration;
+
+/// Mails read from a mailbox at once.
+const BATCH: u32 = 50;
+
+fn mail_failure(e: MailError) -> CoreError {
+    CoreError::Unavailable(e.to_string())
+}
+
+/// Reads every enabled mailbox once; answers how many mails became messages.
+pub async fn read_all(app: &App) -> usize {
+    let setups = match app.store.enabled_mail_settings().await {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!(error = %e, "mail: reading the setups failed");
+            return 0;
+        }
+    };
+    let mut n = 0;
+    for s in setups {
+        match read_once(app, &s).await {
+            Ok(k) => n += k,
+            Err(e) => tracing::warn!(workspace = %s.workspace_id.0, error = %e, "mail: reading the mailbox failed"),
+        }
+    }
+    n
+}
+
+/// Reads the mailboxes every `every` until `stop`.
+pub async fn run(app: App, every: Duration, mut stop: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = stop.changed() => return,
+        }
+        if *stop.borrow() {
+            return;
+        }
+        read_all(&app).await;
+    }
+}
+
+/// Reads one workspace's mailbox from where it stands; answers how many mails became messages.
+pub async fn read_once(app: &App, stored: &StoredMail) -> Result<usize, CoreError> {
+    let ws = stored.workspace_id;
+    let (support, _smtp, imap, mailbox) = servers(app, stored)?;
+    let port = app.mail.as_ref();
+    if stored.uid_validity == 0 {
+        // A new setup: read what comes from now on.
+        let (validity, newest) = port.position(&imap, &mailbox).await.map_err(mail_failure)?;
+        app.store.save_mail_position(ws, i64::from(validity), i64::from(newest)).await?;
+        return Ok(0);
+    }
+    let after = u32::try_from(stored.last_uid).unwrap_or(0);
+    let fetched = port.fetch(&imap, &mailbox, after, BATCH).await.map_err(mail_failure)?;
+    if i64::from(fetched.uid_validity) != stored.uid_validity {
+        // The server renumbered the mailbox: its old UIDs mean nothing; go on from its newest.
+        tracing::warn!(workspace = %ws.0, "mail: the mailbox's UIDVALIDITY changed; reading from its newest mail");
+        let (validity, newest) = port.position(&imap, &mailbox).await.map_err(mail_failure)?;
+        app.store.save_mail_position(ws, i64::from(validity), i64::from(newest)).await?;
+        return Ok(0);
+    }
+    let mut taken = 0;
+    for (uid, raw) in fetched.mails {
+        match port.parse(&raw) {
+            Some(mail) => match take(app, stored, &support.email, mail, uid).await {
+                Ok(true) => taken += 1,
+                Ok(false) => {}
+                // The database is away: the position stays, the mail is read again.
+                Err(e @ CoreError::Unavailable(_)) => return Err(e),
+                Err(e) => tracing::warn!(workspace = %ws.0, uid, error = %e, "mail: a mail was not taken"),
+            },
+            None => tracing::warn!(workspace = %ws.0, uid, "mail: not a mail; passed over"),
+        }
+        app.store.save_mail_position(ws, stored.uid_validity, i64::from(uid)).await?;
+    }
+    Ok(taken)
+}
+
+/// The part of a mail's text that is his: up to the quoted history or the signature.
+pub fn own_words(text: &str) -> String {
+    let mut kept = Vec::new();
+    for line in text.lines() {
+        let t = line.trim();
+        let quoted_history = t.starts_with('>')
+            || t == "-- "
+            || t == "--"
+            || t.starts_with("-----Original Message-----")
+            || t.starts_with("-------- Исходное сообщение")
+            || t.starts_with("-------- Original Message")
+            || (t.starts_with("On ") && t.ends_with("wrote:"))
+            || t.ends_with("пишет:")
+            || t.ends_with("написал:")
+            || t.ends_with("написала:");
+        if quoted_history && !kept.iter().all(|l: &&str| l.trim().is_empty()) {
+            break;
+        }
+        if !t.starts_with('>') {
+            kept.push(line);
+        }
+    }
+    kept.join("\n").trim().to_owned()
+}
+
+/// A short, stable client id for a Message-ID.
+fn client_id(mail_id: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(mail_id.as_bytes());
+    let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    format!("mail-{hex}")
+}
+
+/// Makes a message of a mail; `false` when it is not one for operators (automatic, from the
+/// support address, without a sender, read before).
+async fn take(app: &App, stored: &StoredMail, support: &str, mail: ParsedMail, uid: u32) -> Result<bool, CoreError> {
+    let ws = stored.workspace_id;
+    if mail.automatic {
+        tracing::info!(workspace = %ws.0, uid, "mail: an automatic mail (out of office, bounce, list) passed over");
+        return Ok(false);
+    }
+    let Some(sender) = mail.from.clone() else { return Ok(false) };
+    if sender.email.eq_ignore_ascii_case(support) {
+        return Ok(false);
+    }
+    let Ok(email) = Email::parse(&sender.email) else { return Ok(false) };
+    let mail_id = mail.message_id.clone().unwrap_or_else(|| format!("uid-{}-{uid}@{}", stored.uid_validity, ws.0));
+    if app.store.dialog_of_mail(ws, std::slice::from_ref(&mail_id)).await?.is_some() {
+        return Ok(false);
+    }
+    let contact = app
+        .store
+        .upsert_contact(&NewContact {
+            id: VisitorId::new(),
+            workspace_id: ws,
+            source: ContactSource::Email,
+            external_id: email.as_str().to_lowercase(),
+            name: sender.name.as_deref().and_then(|n| VisitorName::parse(n).ok()),
+            email: Some(email),
+            created_at: app.clock.now(),
+        })
+        .await?;
+    let open = app
+        .store
+        .latest_dialog_of_visitor(ws, contact.id)
+        .await?
+        .is_some_and(|d| d.status == frontline_domain::DialogStatus::Open);
+    let mut lines = Vec::new();
+    let subject = mail.subject.trim();
+    if !open && !subject.is_empty() {
+        lines.push(format!("Тема: {subject}"));
+    }
+    let words = own_words(&mail.text);
+    if !words.is_empty() {
+        lines.push(words);
+    }
+    let mut files = Vec::new();
+    for f in mail.files.iter().take(app.config.uploads.max_files) {
+        match crate::files::upload(app, crate::files::Uploader::Contact(&contact), &f.name, &f.bytes).await {
+            Ok(a) => files.push(a),
+            Err(e) => lines.push(format!("📎 {}: {e}", f.name)),
+        }
+    }
+    for f in mail.files.iter().skip(app.config.uploads.max_files) {
+        lines.push(format!("📎 {}: more files than one message takes", f.name));
+    }
+    let text = lines.join("\n\n");
+    let posted = crate::contacts::write(
+        app,
+        &contact,
+        stored.channel_id,
+        &Default::default(),
+        &client_id(&mail_id),
+        &text,
+        files,
+    )
+    .await?;
+    app.store.add_mail_thread(ws, posted.dialog.id, &mail_id, app.clock.now()).await?;
+    Ok(true)
+}
+
+/// Mails one outbox job: an operator's message in a dialog of an e-mail contact.
+pub async fn deliver(app: &App, job: &OutboxJob) -> Sent {
+    let started = app.clock.now();
+    let result = attempt(app, job).await;
+    report(app, job, started, result)
+}
+
+async fn attempt(app: &App, job: &OutboxJob) -> Result<Outcome, Failure> {
+    let ws = job.workspace_id;
+    let stored = match app.store.mail_settings(ws).await.map_err(store_failure)? {
+        Some(s) if s.enabled => s,
+        _ => return Err(Failure::Final("mail is switched off".into(), None)),
+    };
+    let event = app.store.event(job.event_id).await.map_err(store_failure)?;
+    let Some(message_id) = event.subject_id else { return Ok(Outcome::Skipped("no message")) };
+    let message = app.store.messages_by_ids(&[message_id]).await.map_err(store_failure)?.into_iter().next();
+    let Some(message) = message else { return Err(Failure::Final("the message is gone".into(), None)) };
+    if message.audience != Audience::All {
+        return Ok(Outcome::Skipped("a line for operators only"));
+    }
+    if message.event.is_some() {
+        return Ok(Outcome::Skipped("a system line"));
+    }
+    let dialog = app.store.dialog(ws, message.dialog_id).await.map_err(store_failure)?;
+    let visitor = app.store.visitor(ws, dialog.visitor_id).await.map_err(store_failure)?;
+    let Some(to) = visitor.email.clone() else {
+        return Err(Failure::Final("the contact has no address".into(), None));
+    };
+    let (from, smtp, _imap, _mailbox) = servers(app, &stored).map_err(|e| Failure::Final(e.to_string(), None))?;
+    let thread = app.store.mail_thread(ws, dialog.id).await.map_err(store_failure)?;
+    let first = app.store.messages(ws, dialog.id, 0, 1, false).await.map_err(store_failure)?;
+    let topic = first
+        .first()
+        .and_then(|m| m.body.as_str().lines().next().and_then(|l| l.strip_prefix("Тема: ")).map(str::to_owned));
+    let subject = match topic {
+        Some(t) => format!("Re: {t}"),
+        None => format!("Обращение №{} / Request #{}", dialog.number, dialog.number),
+    };
+    let domain = from.email.rsplit('@').next().unwrap_or("frontline").to_owned();
+    let mail_id = format!("{}@{domain}", message.id.0);
+    let mut text = message.body.as_str().to_owned();
+    let mut files = Vec::new();
+    for a in &message.attachments {
+        match crate::files::bytes_of(app, a).await {
+            Ok(bytes) => {
+                files.push(super::MailFile { name: a.name.clone(), content_type: a.content_type.clone(), bytes })
+            }
+            Err(_) => text.push_str(&format!("\n📎 {}", a.name)),
+        }
+    }
+    let mail = OutgoingMail {
+        from,
+        to: vec![super::Address {
+            name: visitor.name.as_ref().map(|n| n.as_str().to_owned()),
+            email: to.as_str().to_owned(),
+        }],
+        reply_to: None,
+        subject,
+        text: text.clone(),
+        message_id: mail_id.clone(),
+        in_reply_to: thread.last().cloned(),
+        references: thread.iter().rev().take(10).rev().cloned().collect(),
+        auto_submitted: false,
+        files,
+    };
+    match app.mail.send(&smtp, &mail).await {
+        Ok(()) => {
+            app.store.add_mail_thread(ws, dialog.id, &mail_id, app.clock.now()).await.map_err(store_failure)?;
+            Ok(Outcome::Sent { text, receipt: format!("accepted for {}", to.as_str()) })
+        }
+        Err(MailError::Refused { permanent: true, reason }) => Err(Failure::Final(reason, None)),
+        Err(e) => Err(Failure::Later(e.to_string(), None)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::own_words;
+
+    #[test]
+    fn quoted_history_and_signatures_are_cut() {
+        let reply = "Спасибо, жду!\n\n-- \nИван\n\n> Кухня приедет в пятницу.";
+        assert_eq!(own_words(reply), "Спасибо, жду!");
+        let gmail = "Thanks!\n\nOn Fri, Dec 4, 2026 at 10:00 Support <s@example.com> wrote:\n> old";
+        assert_eq!(own_words(gmail), "Thanks!");
+        let russian = "Да, удобно.\n\n04.12.2026, 10:00, Поддержка пишет:\n> Когда удобно?";
+        assert_eq!(own_words(russian), "Да, удобно.");
+        assert_eq!(own_words("> only quoted\n> text"), "");
+        assert_eq!(own_words("Вопрос про заказ\nномер 12345"), "Вопрос про заказ\nномер 12345");
+    }
+}
