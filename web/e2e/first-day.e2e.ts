@@ -274,7 +274,7 @@ describe("an operator's first day: going online, the keyboard, the layout on a l
     await anna.locator('.timeline').click({ position: { x: 5, y: 5 } });
     await anna.keyboard.press('s');
     await anna.getByTestId('snooze-menu').waitFor({ timeout: WAIT });
-    await expect(focusedTestId(anna)).resolves.toBe('snooze-1h');
+    await expect.poll(() => focusedTestId(anna), { timeout: WAIT }).toBe('snooze-1h');
     await anna.keyboard.press('Escape');
     await anna.getByTestId('snooze-menu').waitFor({ state: 'detached', timeout: WAIT });
     await expect.poll(() => focusedTestId(anna), { timeout: WAIT }).toBe('snooze');
@@ -294,7 +294,7 @@ describe("an operator's first day: going online, the keyboard, the layout on a l
     await help.waitFor({ timeout: WAIT });
     await expect(help.textContent()).resolves.toContain('Горячие клавиши');
     await expect(help.textContent()).resolves.toContain('Следующий диалог в списке');
-    await expect(focusedTestId(anna)).resolves.toBe('shortcut-help-close');
+    await expect.poll(() => focusedTestId(anna), { timeout: WAIT }).toBe('shortcut-help-close');
     await shot(anna, 'first-day-shortcuts.png');
     await anna.keyboard.press('Escape');
     await help.waitFor({ state: 'detached', timeout: WAIT });

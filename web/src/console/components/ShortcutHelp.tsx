@@ -3,7 +3,7 @@
  * window listing each key and what it does. Esc, the button or a click outside closes it, and
  * the focus goes back where it was.
  */
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import { useConsole } from '../context';
 import { focusFirst } from '../focus';
 import type { ConsoleKey } from '../i18n';
@@ -14,7 +14,8 @@ export function ShortcutHelp() {
   const done = useRef<HTMLButtonElement>(null);
   const before = useRef<Element | null>(null);
 
-  useEffect(() => {
+  // A layout effect: the focus moves before paint, so a key pressed right after '?' lands here.
+  useLayoutEffect(() => {
     before.current = document.activeElement;
     done.current?.focus();
     const esc = (e: KeyboardEvent) => {

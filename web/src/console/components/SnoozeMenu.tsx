@@ -1,5 +1,5 @@
 /** Snooze presets (1 hour, 3 hours, tomorrow 09:00 local) and a chosen date and time. */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { DialogView } from '../../shared/api-types';
 import type { Problem } from '../console-state';
 import { problemText, useConsole } from '../context';
@@ -13,8 +13,9 @@ export function SnoozeMenu({ dialog, onClose }: { dialog: DialogView; onClose: (
   const [busy, setBusy] = useState(false);
   const menu = useRef<HTMLDivElement>(null);
 
-  // Opened (by a click or the S key): the first choice has the focus.
-  useEffect(() => menu.current?.querySelector<HTMLElement>('.snooze-preset')?.focus(), []);
+  // Opened (by a click or the S key): the first choice has the focus at once, before the next
+  // key can land elsewhere (a layout effect runs before paint, a plain effect after it).
+  useLayoutEffect(() => menu.current?.querySelector<HTMLElement>('.snooze-preset')?.focus(), []);
 
   useEffect(() => {
     const esc = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
