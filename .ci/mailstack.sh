@@ -2,7 +2,7 @@
 # The test suite's mail servers on loopback: Dovecot (IMAP 127.0.0.1:14143, LMTP 127.0.0.1:14024)
 # and Exim (SMTP 127.0.0.1:14025, delivering into Dovecot over LMTP). Mailboxes are the lines
 # of DIR/users (`name:{PLAIN}password`); Exim accepts mail for any domain whose local part is a
-# mailbox, and both read the file on each use, so a test adds its own mailboxes while the
+# mailbox, with or without a `+tag` (name+tag@… lands in name's mailbox), and both read the file on each use, so a test adds its own mailboxes while the
 # servers run (frontline_testkit::mail).
 # Needs root and: apt-get install -y dovecot-imapd dovecot-lmtpd exim4-daemon-light
 # Usage: mailstack.sh start|stop [DIR]   (DIR default /tmp/frontline-mail; wiped on start)
@@ -24,6 +24,8 @@ ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_username_format = %Ln
+# support+tag@… is support's mail (reply addresses carry a tag)
+recipient_delimiter = +
 first_valid_uid = 8
 first_valid_gid = 8
 mail_location = maildir:~/Maildir
@@ -71,12 +73,15 @@ timeout_frozen_after = 1m
 
 begin acl
 acl_check_rcpt:
-  accept local_parts = lsearch;$D/users
+  accept verify = recipient
   deny   message = 5.1.1 unknown user
 
 begin routers
 dovecot:
   driver = accept
+  local_parts = lsearch;$D/users
+  local_part_suffix = +*
+  local_part_suffix_optional
   transport = dovecot_lmtp
 
 begin transports

@@ -191,6 +191,21 @@ pub async fn message_edits(
     Ok(edits.iter().map(crate::views::MessageEditView::from).collect())
 }
 
+/// The mail a message was made of, as it came (its start only when it was over the upload
+/// limit: the flag says so); `NotFound("mail")` for a message that did not come by mail.
+pub async fn message_mail(
+    app: &App,
+    actor: &OperatorActor,
+    id: DialogId,
+    message: uuid::Uuid,
+) -> Result<(Vec<u8>, bool), CoreError> {
+    visible_dialog(app, actor, id).await?;
+    match app.store.mail_original(actor.workspace(), frontline_domain::MessageId(message)).await? {
+        Some(m) if m.dialog_id == id => Ok((m.raw, m.truncated)),
+        _ => Err(CoreError::NotFound("mail")),
+    }
+}
+
 /// What an operator writes into a dialog: a reply to the visitor, or an internal note.
 #[derive(Debug, Clone, Default)]
 pub struct Compose<'a> {

@@ -41,6 +41,12 @@ pub enum ConditionView {
         #[schema(value_type = frontline_domain::patterns::schema::TopicKey)]
         value: String,
     },
+    /// A mail was sent to this address (one of the workspace's: `service@…` for the service
+    /// department); an address with a `+tag` counts as the address without it.
+    MailTo {
+        #[schema(value_type = frontline_domain::patterns::schema::MailAddress)]
+        value: String,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
@@ -75,6 +81,7 @@ fn condition(c: &ConditionView) -> Result<Condition, DomainError> {
         ConditionView::Property { name, value } => Condition::property(name, value),
         ConditionView::Language { value } => Condition::language(value),
         ConditionView::TelegramTopic { value } => Condition::telegram_topic(value),
+        ConditionView::MailTo { value } => Condition::mail_to(value),
     }
 }
 
@@ -84,7 +91,9 @@ fn condition_field(c: &ConditionView, e: &DomainError) -> &'static str {
         (ConditionView::Url { .. }, _) => "pattern",
         (ConditionView::Property { .. }, DomainError::Invalid { field: "key", .. }) => "name",
         (ConditionView::Property { .. }, _) => "value",
-        (ConditionView::Language { .. } | ConditionView::TelegramTopic { .. }, _) => "value",
+        (ConditionView::Language { .. } | ConditionView::TelegramTopic { .. } | ConditionView::MailTo { .. }, _) => {
+            "value"
+        }
     }
 }
 

@@ -29,6 +29,19 @@ impl SealKey {
         Self(bytes)
     }
 
+    /// An HMAC-SHA256 of `data` under a key derived from the install's for `purpose` (each
+    /// purpose its own key, so a tag of one use never passes for another).
+    pub fn tag(&self, purpose: &str, data: &[u8]) -> [u8; 32] {
+        use hmac::{KeyInit, Mac};
+        type HmacSha256 = hmac::Hmac<sha2_sign::Sha256>;
+        let derive = |key: &[u8], what: &[u8]| -> [u8; 32] {
+            let mut mac = HmacSha256::new_from_slice(key).expect("HMAC takes any key length");
+            mac.update(what);
+            mac.finalize().into_bytes().into()
+        };
+        derive(&derive(&self.0, purpose.as_bytes()), data)
+    }
+
     /// A new random key.
     pub fn generate() -> Result<Self, CoreError> {
         let mut bytes = [0u8; 32];

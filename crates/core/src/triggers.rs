@@ -122,9 +122,11 @@ fn apply(t: &mut StoredTrigger, input: TriggerInput) -> Result<(), CoreError> {
             return Err(invalid("conditions", "at most 10 conditions"));
         }
         crate::routing::parse_conditions(&cs, "conditions")?;
-        // Proactive messages show in the widget, where no Telegram topic is ever chosen.
-        if let Some(j) = cs.iter().position(|c| matches!(c, crate::routing::ConditionView::TelegramTopic { .. })) {
-            return Err(invalid(&format!("conditions[{j}].type"), "a Telegram topic never holds in the widget"));
+        // Proactive messages show in the widget, where no Telegram topic is chosen and no mail
+        // is sent to an address.
+        use crate::routing::ConditionView as C;
+        if let Some(j) = cs.iter().position(|c| matches!(c, C::TelegramTopic { .. } | C::MailTo { .. })) {
+            return Err(invalid(&format!("conditions[{j}].type"), "this condition never holds in the widget"));
         }
         t.conditions = serde_json::to_string(&cs).map_err(|e| CoreError::Internal(e.to_string()))?;
     }

@@ -100,7 +100,7 @@ impl PageContext {
             }
             properties.insert(key, v.trim().to_owned());
         }
-        Ok(frontline_domain::RoutingContext { page_url, language, properties, telegram_topic: None })
+        Ok(frontline_domain::RoutingContext { page_url, language, properties, ..Default::default() })
     }
 }
 

@@ -12,6 +12,7 @@ pub mod error;
 pub mod event;
 pub mod hours;
 pub mod ids;
+pub mod mail;
 pub mod mention;
 pub mod message;
 pub mod net;

@@ -434,6 +434,8 @@ pub mod schema {
         LanguageCode => text(language_code(), "A primary language subtag: 2–8 letters (`ru`, `en`).").build();
         /// A Telegram topic condition: the topic's key.
         TopicKey => text(topic_key(), "A topic's key: 1–24 of `a-z`, `0-9`, `_` and `-`.").build();
+        /// A mail address condition: the address mail was sent to.
+        MailAddress => text(email(), "An e-mail address.").max_length(Some(254)).build();
         /// A day of business hours.
         WeekDay => one_of(&["mon", "tue", "wed", "thu", "fri", "sat", "sun"], false);
         /// When an interval opens.

@@ -109,6 +109,8 @@ pub enum Condition {
     Language(String),
     /// The topic a Telegram chat chose in the bot's menu (its key).
     TelegramTopic(String),
+    /// A mail was sent to this address (lowercase; `help+tag@…` counts as `help@…`).
+    MailTo(String),
 }
 
 impl Condition {
@@ -139,8 +141,14 @@ impl Condition {
         Ok(Self::TelegramTopic(key.to_owned()))
     }
 
+    pub fn mail_to(address: &str) -> Result<Self, DomainError> {
+        let a = crate::Email::parse(address.trim()).map_err(|_| DomainError::invalid("value", "an e-mail address"))?;
+        Ok(Self::MailTo(a.as_str().to_lowercase()))
+    }
+
     pub fn holds(&self, ctx: &RoutingContext) -> bool {
         match self {
+            Self::MailTo(address) => ctx.mail_to.iter().any(|to| without_tag(to) == *address),
             Self::TelegramTopic(key) => ctx.telegram_topic.as_deref() == Some(key.as_str()),
             Self::PageUrl(p) => ctx.page_url.as_deref().is_some_and(|u| p.matches(u)),
             Self::VisitorProperty { key, value } => {
@@ -178,6 +186,15 @@ impl<Id> RoutingRule<Id> {
     }
 }
 
+/// An address without its `+tag`, lowercase.
+fn without_tag(address: &str) -> String {
+    let a = address.trim().to_lowercase();
+    match a.rsplit_once('@') {
+        Some((local, domain)) => format!("{}@{domain}", local.split('+').next().unwrap_or(local)),
+        None => a,
+    }
+}
+
 /// What routing may look at.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RoutingContext {
@@ -186,6 +203,8 @@ pub struct RoutingContext {
     pub language: Option<String>,
     /// The topic a Telegram chat chose (none for the widget).
     pub telegram_topic: Option<String>,
+    /// The addresses a mail was sent to (none but for the mail channel).
+    pub mail_to: Vec<String>,
 }
 
 /// Where a new dialog goes and why: the first matching rule, else the default channel.
@@ -225,6 +244,7 @@ mod tests {
             properties,
             language: lang.map(str::to_owned),
             telegram_topic: None,
+            mail_to: Vec::new(),
         }
     }
 
@@ -318,5 +338,17 @@ mod properties {
         fn question_marks_match_exactly_that_many_characters(n in 0usize..20, t in "[a-zа-я]{0,25}") {
             prop_assert_eq!(glob_match(&"?".repeat(n), &t), t.chars().count() == n);
         }
+    }
+
+    #[test]
+    fn a_mail_address_condition_holds_for_any_recipient_with_or_without_a_tag() {
+        let c = Condition::mail_to(" Service@Kitchen.Example ").expect("address");
+        let to =
+            |a: &[&str]| RoutingContext { mail_to: a.iter().map(|s| (*s).to_owned()).collect(), ..Default::default() };
+        assert!(c.holds(&to(&["help@kitchen.example", "service@kitchen.example"])));
+        assert!(c.holds(&to(&["SERVICE+x.y@kitchen.example"])));
+        assert!(!c.holds(&to(&["help@kitchen.example"])));
+        assert!(!c.holds(&to(&[])));
+        assert!(Condition::mail_to("not an address").is_err());
     }
 }

@@ -332,6 +332,28 @@ pub async fn message_edits(
     Ok(Json(dialogs::message_edits(&s.app, &actor, dialog_id(&id)?, message).await?))
 }
 
+/// The mail a message was made of (a message whose `client_id` starts with `mail-`), as it
+/// came: headers and all, as plain text. `X-Frontline-Truncated: true` when only its start was
+/// kept (it was over the upload limit).
+#[utoipa::path(get, path = "/api/v1/dialogs/{id}/messages/{message_id}/mail", tag = "console",
+    params(("id" = Uuid, Path, description = "dialog id"), ("message_id" = Uuid, Path, description = "message id")),
+    responses((status = 200, content_type = "text/plain", body = String), (status = 404, body = ApiErrorBody)))]
+pub async fn message_mail(
+    State(s): State<HttpState>,
+    OperatorAuth(actor): OperatorAuth,
+    Path((id, message)): Path<(String, String)>,
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let message = message.parse().map_err(|_| ApiError::new(crate::error::ErrorCode::NotFound, "No such message."))?;
+    let (raw, truncated) = dialogs::message_mail(&s.app, &actor, dialog_id(&id)?, message).await?;
+    let headers = [
+        (axum::http::header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+        (axum::http::header::CACHE_CONTROL, "private, no-store"),
+        (axum::http::HeaderName::from_static("x-frontline-truncated"), if truncated { "true" } else { "false" }),
+    ];
+    Ok((headers, raw).into_response())
+}
+
 /// An operator's send: text (1 to 4000 characters, `message_limit`), files, or both.
 #[derive(Deserialize, ToSchema)]
 pub struct SendRequest {

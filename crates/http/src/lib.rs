@@ -56,6 +56,7 @@ pub fn router(state: HttpState) -> Router {
         .route("/dialogs/{id}", get(console::get_dialog))
         .route("/dialogs/{id}/messages", get(console::list_messages).post(console::send_message))
         .route("/dialogs/{id}/messages/{message_id}/edits", get(console::message_edits))
+        .route("/dialogs/{id}/messages/{message_id}/mail", get(console::message_mail))
         .route("/dialogs/{id}/read", post(console::mark_read))
         .route("/dialogs/{id}/close", post(console::close_dialog))
         .route("/dialogs/close", post(tools::close_many))

@@ -12,7 +12,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
     info(title = "Frontline API", description = "Console, admin and widget API of Frontline. Errors: `ApiErrorBody` with a stable `code` (see `ErrorCode`). Real-time protocol: docs/protocol.md (WebSockets at /api/v1/ws and /widget/v1/ws)."),
     paths(
         console::login, console::logout, console::me, console::list_dialogs, console::get_dialog,
-        console::list_messages, console::message_edits, console::send_message, console::mark_read, console::close_dialog,
+        console::list_messages, console::message_edits, console::message_mail, console::send_message, console::mark_read, console::close_dialog,
         console::list_operators, console::create_operator, console::list_sites, console::update_site, console::update_me,
         channels::list_channels, channels::create_channel, channels::update_channel, channels::list_members, channels::set_members,
         queue::counts, queue::accept, queue::assign, queue::transfer, queue::set_presence, queue::update_operator,

@@ -292,7 +292,20 @@ pub fn parse(raw: &[u8]) -> Option<ParsedMail> {
         in_reply_to: ids(m.in_reply_to()),
         references: ids(m.references()),
         from: addresses(m.from()).into_iter().next(),
-        to: addresses(m.to()),
+        to: {
+            // Whom it was sent to: To, Cc, and where the server delivered it.
+            let mut to = addresses(m.to());
+            to.extend(addresses(m.cc()));
+            for d in m.header_values("Delivered-To") {
+                if let Some(t) = d.as_text() {
+                    let t = t.trim().trim_matches(['<', '>']).to_lowercase();
+                    if t.contains('@') && !to.iter().any(|a| a.email == t) {
+                        to.push(Address { name: None, email: t });
+                    }
+                }
+            }
+            to
+        },
         subject: m.subject().unwrap_or("").to_owned(),
         text,
         automatic: auto_submitted || bulk || empty_return,

@@ -47,6 +47,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 9, name: "telegram", sql: include_str!("../migrations/0009_telegram.sql") },
     Migration { version: 10, name: "message_edits", sql: include_str!("../migrations/0010_message_edits.sql") },
     Migration { version: 11, name: "mail", sql: include_str!("../migrations/0011_mail.sql") },
+    Migration { version: 12, name: "mail_continuity", sql: include_str!("../migrations/0012_mail_continuity.sql") },
 ];
 
 /// The PostgreSQL implementation of [`Store`].

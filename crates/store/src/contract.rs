@@ -9,6 +9,7 @@ use frontline_domain::*;
 use std::sync::Arc;
 
 pub use crate::contract_events::*;
+pub use crate::contract_mail::*;
 pub use crate::contract_telegram::*;
 
 /// Generates one `#[tokio::test]` per contract case for a backend.
@@ -35,7 +36,8 @@ macro_rules! contract_suite {
             batched_posts_write_their_events_and_a_failed_one_none, webhook_jobs_are_written_with_the_event,
             outbox_claims_are_exclusive_ordered_and_leased, failing_endpoints_retry_then_stop_and_replays_resend,
             retention_keeps_what_pending_jobs_need, contacts_without_a_site_are_found_by_their_source_id,
-            telegram_bots_updates_and_chats, an_edited_message_keeps_its_earlier_texts);
+            telegram_bots_updates_and_chats, an_edited_message_keeps_its_earlier_texts,
+            mail_threads_follow_ups_originals_and_the_follow_up_job);
     };
     (@cases $make:path; $($case:ident),* $(,)?) => {
         $(

@@ -23,6 +23,8 @@ pub mod contract;
 #[cfg(feature = "contract")]
 mod contract_events;
 #[cfg(feature = "contract")]
+mod contract_mail;
+#[cfg(feature = "contract")]
 mod contract_telegram;
 
 pub use error::{StoreError, StoreResult, sqlstate_is_unavailable};
@@ -644,6 +646,28 @@ pub trait MailStore: Send + Sync {
         workspace: WorkspaceId,
         mail_ids: &[String],
     ) -> StoreResult<Option<frontline_domain::DialogId>>;
+    /// Up to which message of a dialog follow-up mail went (its `seq`), if any did.
+    async fn mail_followup_covered(
+        &self,
+        workspace: WorkspaceId,
+        dialog: frontline_domain::DialogId,
+    ) -> StoreResult<Option<i64>>;
+    /// Records a follow-up mail that covered the dialog's messages up to `covered_seq`.
+    async fn save_mail_followup(
+        &self,
+        workspace: WorkspaceId,
+        dialog: frontline_domain::DialogId,
+        covered_seq: i64,
+        at: Timestamp,
+    ) -> StoreResult<()>;
+    /// Keeps a person's mail as it came (a second one for the message is ignored).
+    async fn save_mail_original(&self, original: &mail::MailOriginal) -> StoreResult<()>;
+    /// The mail a message was made of.
+    async fn mail_original(
+        &self,
+        workspace: WorkspaceId,
+        message: frontline_domain::MessageId,
+    ) -> StoreResult<Option<mail::MailOriginal>>;
 }
 
 /// Telegram bots, their updates and chats (see [`telegram`]).

@@ -19,10 +19,25 @@ pub struct StoredMail {
     pub uid_validity: i64,
     pub last_uid: i64,
     pub updated_at: Timestamp,
+    /// How long an operator's reply may stay unseen in the widget before it is mailed to the
+    /// visitor, in milliseconds (0: never).
+    pub followup_ms: i64,
+}
+
+/// A person's mail as it came, kept with the message made of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailOriginal {
+    pub message_id: frontline_domain::MessageId,
+    pub workspace_id: WorkspaceId,
+    pub dialog_id: frontline_domain::DialogId,
+    pub raw: Vec<u8>,
+    /// Only its start was kept (it was over the upload limit).
+    pub truncated: bool,
+    pub at: Timestamp,
 }
 
 pub const COLS: &str = "workspace_id, document, smtp_password_sealed, imap_password_sealed, channel_id, \
-     enabled, uid_validity, last_uid, updated_at";
+     enabled, uid_validity, last_uid, updated_at, followup_ms";
 
 pub fn stored_mail(r: &impl StoreRow) -> Result<StoredMail, StoreError> {
     Ok(StoredMail {
@@ -35,6 +50,7 @@ pub fn stored_mail(r: &impl StoreRow) -> Result<StoredMail, StoreError> {
         uid_validity: r.int("uid_validity")?,
         last_uid: r.int("last_uid")?,
         updated_at: Timestamp(r.int("updated_at")?),
+        followup_ms: r.int("followup_ms")?,
     })
 }
 
@@ -59,12 +75,13 @@ macro_rules! sql_mail_impls {
                     // A new setup reads from the start; a changed one keeps its position unless
                     // the caller reset it.
                     let sql = format!(
-                        "INSERT INTO mail_settings ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                        "INSERT INTO mail_settings ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
                          ON CONFLICT (workspace_id) DO UPDATE SET document = excluded.document, \
                          smtp_password_sealed = excluded.smtp_password_sealed, \
                          imap_password_sealed = excluded.imap_password_sealed, channel_id = excluded.channel_id, \
                          enabled = excluded.enabled, uid_validity = excluded.uid_validity, \
-                         last_uid = excluded.last_uid, updated_at = excluded.updated_at",
+                         last_uid = excluded.last_uid, updated_at = excluded.updated_at, \
+                         followup_ms = excluded.followup_ms",
                         ml::COLS
                     );
                     ::sqlx::query(::sqlx::AssertSqlSafe(sql))
@@ -77,6 +94,7 @@ macro_rules! sql_mail_impls {
                         .bind(m.uid_validity)
                         .bind(m.last_uid)
                         .bind(m.updated_at.0)
+                        .bind(m.followup_ms)
                         .execute(self.writer())
                         .await
                         .map_err(map_err)?;
@@ -151,6 +169,82 @@ macro_rules! sql_mail_impls {
                         }
                     }
                     Ok(None)
+                }
+
+                async fn mail_followup_covered(
+                    &self,
+                    ws: WorkspaceId,
+                    dialog: $crate::__domain::DialogId,
+                ) -> StoreResult<Option<i64>> {
+                    ::sqlx::query_scalar("SELECT covered_seq FROM mail_followups WHERE workspace_id = $1 AND dialog_id = $2")
+                        .bind(ws.0)
+                        .bind(dialog.0)
+                        .fetch_optional(self.reader())
+                        .await
+                        .map_err(map_err)
+                }
+
+                async fn save_mail_followup(
+                    &self,
+                    ws: WorkspaceId,
+                    dialog: $crate::__domain::DialogId,
+                    covered_seq: i64,
+                    at: $crate::__domain::Timestamp,
+                ) -> StoreResult<()> {
+                    ::sqlx::query(
+                        "INSERT INTO mail_followups (dialog_id, workspace_id, covered_seq, sent_at) VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT (dialog_id) DO UPDATE SET sent_at = excluded.sent_at, \
+                         covered_seq = CASE WHEN excluded.covered_seq > mail_followups.covered_seq \
+                         THEN excluded.covered_seq ELSE mail_followups.covered_seq END",
+                    )
+                    .bind(dialog.0)
+                    .bind(ws.0)
+                    .bind(covered_seq)
+                    .bind(at.0)
+                    .execute(self.writer())
+                    .await
+                    .map_err(map_err)?;
+                    Ok(())
+                }
+
+                async fn save_mail_original(&self, original: &ml::MailOriginal) -> StoreResult<()> {
+                    ::sqlx::query(
+                        "INSERT INTO mail_originals (message_id, workspace_id, dialog_id, raw, truncated, at) \
+                         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (message_id) DO NOTHING",
+                    )
+                    .bind(original.message_id.0)
+                    .bind(original.workspace_id.0)
+                    .bind(original.dialog_id.0)
+                    .bind(&original.raw)
+                    .bind(original.truncated)
+                    .bind(original.at.0)
+                    .execute(self.writer())
+                    .await
+                    .map_err(map_err)?;
+                    Ok(())
+                }
+
+                async fn mail_original(
+                    &self,
+                    ws: WorkspaceId,
+                    message: $crate::__domain::MessageId,
+                ) -> StoreResult<Option<ml::MailOriginal>> {
+                    let row: Option<($crate::__uuid::Uuid, Vec<u8>, bool, i64)> = ::sqlx::query_as(
+                        "SELECT dialog_id, raw, truncated, at FROM mail_originals WHERE workspace_id = $1 AND message_id = $2",
+                    )
+                    .bind(ws.0)
+                    .bind(message.0)
+                    .fetch_optional(self.reader())
+                    .await
+                    .map_err(map_err)?;
+                    Ok(row.map(|(dialog, raw, truncated, at)| ml::MailOriginal {
+                        message_id: message,
+                        workspace_id: ws,
+                        dialog_id: $crate::__domain::DialogId(dialog),
+                        raw,
+                        truncated,
+                        at: $crate::__domain::Timestamp(at),
+                    }))
                 }
             }
         };

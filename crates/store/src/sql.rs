@@ -737,6 +737,17 @@ pub const FAN_OUT_EMAIL: &str = " UNION ALL SELECT ev.workspace_id, 'email', ev.
      JOIN mail_settings ms ON ms.workspace_id = ev.workspace_id AND ms.enabled \
      WHERE EXISTS (SELECT 1 FROM mail_settings WHERE enabled) \
      AND ev.kind = 'message.created' AND ev.actor_kind <> 'visitor' AND ";
+/// - one per operator's message in a dialog of a website visitor who left an address, when
+///   the workspace's mail is on and follows replies up: due when the window has passed (the
+///   worker mails it only if he has not seen it in the widget by then, with what else he has
+///   not seen); in the order of the dialog.
+pub const FAN_OUT_FOLLOWUP: &str = " UNION ALL SELECT ev.workspace_id, 'email_followup', ev.workspace_id, ev.id, \
+     ev.kind, ev.dialog_id, ev.at + ms.followup_ms, ev.at \
+     FROM events ev JOIN dialogs d ON d.id = ev.dialog_id \
+     JOIN visitors v ON v.id = d.visitor_id AND v.source = 'widget' AND v.email IS NOT NULL \
+     JOIN mail_settings ms ON ms.workspace_id = ev.workspace_id AND ms.enabled AND ms.followup_ms > 0 \
+     WHERE EXISTS (SELECT 1 FROM mail_settings WHERE enabled) \
+     AND ev.kind = 'message.created' AND ev.actor_kind = 'operator' AND ";
 q!(
     FAN_OUT_EVENT,
     FAN_OUT_INTO,
@@ -745,12 +756,16 @@ q!(
     FAN_OUT_TELEGRAM,
     "ev.id = $1",
     FAN_OUT_EMAIL,
+    "ev.id = $1",
+    FAN_OUT_FOLLOWUP,
     "ev.id = $1"
 );
 
 /// The fan-out for the events `filter` selects (an expression on `ev`).
 pub fn fan_out(filter: &str) -> String {
-    format!("{FAN_OUT_INTO}{FAN_OUT_WEBHOOKS}{filter}{FAN_OUT_TELEGRAM}{filter}{FAN_OUT_EMAIL}{filter}")
+    format!(
+        "{FAN_OUT_INTO}{FAN_OUT_WEBHOOKS}{filter}{FAN_OUT_TELEGRAM}{filter}{FAN_OUT_EMAIL}{filter}{FAN_OUT_FOLLOWUP}{filter}"
+    )
 }
 q!(
     SELECT_EVENTS_AFTER,

@@ -8,15 +8,16 @@
 //! support address itself are passed over. A mail's Message-ID is kept in its dialog's thread,
 //! so reading it again (another node, a crash before the position moved) stores nothing twice.
 
+use super::reply::Named;
 use super::settings::servers;
 use super::{MailError, OutgoingMail, ParsedMail};
 use crate::App;
 use crate::error::CoreError;
 use crate::telegram::outbound::{Failure, Outcome, Sent, report, store_failure};
-use frontline_domain::{Audience, ContactSource, Email, VisitorId, VisitorName};
+use frontline_domain::{Audience, ContactSource, Email, RoutingContext, Visitor, VisitorId, VisitorName};
 use frontline_store::NewContact;
 use frontline_store::events::OutboxJob;
-use frontline_store::mail::StoredMail;
+use frontline_store::mail::{MailOriginal, StoredMail};
 use std::time::Duration;
 
 /// Mails read from a mailbox at once.
@@ -82,7 +83,7 @@ pub async fn read_once(app: &App, stored: &StoredMail) -> Result<usize, CoreErro
     let mut taken = 0;
     for (uid, raw) in fetched.mails {
         match port.parse(&raw) {
-            Some(mail) => match take(app, stored, &support.email, mail, uid).await {
+            Some(mail) => match take(app, stored, &support.email, mail, &raw, uid).await {
                 Ok(true) => taken += 1,
                 Ok(false) => {}
                 // The database is away: the position stays, the mail is read again.
@@ -129,9 +130,53 @@ fn client_id(mail_id: &str) -> String {
     format!("mail-{hex}")
 }
 
+/// Which dialog a mail answers, and as whom it is written: the dialog its signed reply address
+/// or its references name, when the sender is that dialog's visitor (a widget visitor who left
+/// his address, or an e-mail contact); else the sender as an e-mail contact of his own.
+async fn answered(
+    app: &App,
+    ws: frontline_domain::WorkspaceId,
+    support: &str,
+    mail: &ParsedMail,
+    sender: &Email,
+) -> Result<Option<(Visitor, frontline_domain::Dialog)>, CoreError> {
+    let dialog = match super::reply::named(app, ws, support, &mail.to) {
+        Named::Dialog(d) => Some(d),
+        Named::Forged => {
+            tracing::info!(workspace = %ws.0, "mail: a reply address whose signature does not hold; taken as a new mail");
+            return Ok(None);
+        }
+        Named::Nothing => {
+            let mut ids: Vec<String> = mail.references.clone();
+            ids.extend(mail.in_reply_to.iter().cloned());
+            if ids.is_empty() { None } else { app.store.dialog_of_mail(ws, &ids).await? }
+        }
+    };
+    let Some(dialog) = dialog else { return Ok(None) };
+    let dialog = match app.store.dialog(ws, dialog).await {
+        Ok(d) => d,
+        Err(frontline_store::StoreError::NotFound) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let visitor = app.store.visitor(ws, dialog.visitor_id).await?;
+    let his = visitor.email.as_ref().is_some_and(|e| e.as_str().eq_ignore_ascii_case(sender.as_str()));
+    if !his {
+        tracing::info!(workspace = %ws.0, "mail: an answer to a dialog from someone else's address; taken as a new mail");
+        return Ok(None);
+    }
+    Ok(Some((visitor, dialog)))
+}
+
 /// Makes a message of a mail; `false` when it is not one for operators (automatic, from the
 /// support address, without a sender, read before).
-async fn take(app: &App, stored: &StoredMail, support: &str, mail: ParsedMail, uid: u32) -> Result<bool, CoreError> {
+async fn take(
+    app: &App,
+    stored: &StoredMail,
+    support: &str,
+    mail: ParsedMail,
+    raw: &[u8],
+    uid: u32,
+) -> Result<bool, CoreError> {
     let ws = stored.workspace_id;
     if mail.automatic {
         tracing::info!(workspace = %ws.0, uid, "mail: an automatic mail (out of office, bounce, list) passed over");
@@ -146,18 +191,24 @@ async fn take(app: &App, stored: &StoredMail, support: &str, mail: ParsedMail, u
     if app.store.dialog_of_mail(ws, std::slice::from_ref(&mail_id)).await?.is_some() {
         return Ok(false);
     }
-    let contact = app
-        .store
-        .upsert_contact(&NewContact {
-            id: VisitorId::new(),
-            workspace_id: ws,
-            source: ContactSource::Email,
-            external_id: email.as_str().to_lowercase(),
-            name: sender.name.as_deref().and_then(|n| VisitorName::parse(n).ok()),
-            email: Some(email),
-            created_at: app.clock.now(),
-        })
-        .await?;
+    let (contact, channel, answering) = match answered(app, ws, support, &mail, &email).await? {
+        Some((visitor, dialog)) => (visitor, dialog.channel_id, true),
+        None => {
+            let contact = app
+                .store
+                .upsert_contact(&NewContact {
+                    id: VisitorId::new(),
+                    workspace_id: ws,
+                    source: ContactSource::Email,
+                    external_id: email.as_str().to_lowercase(),
+                    name: sender.name.as_deref().and_then(|n| VisitorName::parse(n).ok()),
+                    email: Some(email),
+                    created_at: app.clock.now(),
+                })
+                .await?;
+            (contact, stored.channel_id, false)
+        }
+    };
     let open = app
         .store
         .latest_dialog_of_visitor(ws, contact.id)
@@ -165,7 +216,7 @@ async fn take(app: &App, stored: &StoredMail, support: &str, mail: ParsedMail, u
         .is_some_and(|d| d.status == frontline_domain::DialogStatus::Open);
     let mut lines = Vec::new();
     let subject = mail.subject.trim();
-    if !open && !subject.is_empty() {
+    if !open && !answering && !subject.is_empty() {
         lines.push(format!("Тема: {subject}"));
     }
     let words = own_words(&mail.text);
@@ -183,17 +234,23 @@ async fn take(app: &App, stored: &StoredMail, support: &str, mail: ParsedMail, u
         lines.push(format!("📎 {}: more files than one message takes", f.name));
     }
     let text = lines.join("\n\n");
-    let posted = crate::contacts::write(
-        app,
-        &contact,
-        stored.channel_id,
-        &Default::default(),
-        &client_id(&mail_id),
-        &text,
-        files,
-    )
-    .await?;
+    let ctx = RoutingContext { mail_to: mail.to.iter().map(|a| a.email.clone()).collect(), ..Default::default() };
+    let posted = crate::contacts::write(app, &contact, channel, &ctx, &client_id(&mail_id), &text, files).await?;
     app.store.add_mail_thread(ws, posted.dialog.id, &mail_id, app.clock.now()).await?;
+    if !posted.duplicate {
+        let limit = usize::try_from(app.config.uploads.max_bytes).unwrap_or(usize::MAX);
+        let truncated = raw.len() > limit;
+        app.store
+            .save_mail_original(&MailOriginal {
+                message_id: posted.message.id,
+                workspace_id: ws,
+                dialog_id: posted.dialog.id,
+                raw: raw[..raw.len().min(limit)].to_vec(),
+                truncated,
+                at: app.clock.now(),
+            })
+            .await?;
+    }
     Ok(true)
 }
 
@@ -248,12 +305,12 @@ async fn attempt(app: &App, job: &OutboxJob) -> Result<Outcome, Failure> {
         }
     }
     let mail = OutgoingMail {
+        reply_to: super::reply::address(app, ws, &from.email, dialog.id),
         from,
         to: vec![super::Address {
             name: visitor.name.as_ref().map(|n| n.as_str().to_owned()),
             email: to.as_str().to_owned(),
         }],
-        reply_to: None,
         subject,
         text: text.clone(),
         message_id: mail_id.clone(),

@@ -8,6 +8,8 @@
 //! (docs/email.md).
 
 pub mod channel;
+pub mod followup;
+pub mod reply;
 pub mod settings;
 
 /// How a connection is protected.
@@ -89,6 +91,7 @@ pub struct ParsedMail {
     pub in_reply_to: Vec<String>,
     pub references: Vec<String>,
     pub from: Option<Address>,
+    /// Whom it was sent to: its To and Cc, and the address the server delivered it to.
     pub to: Vec<Address>,
     pub subject: String,
     /// The text part (or the HTML part as text).

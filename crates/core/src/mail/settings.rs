@@ -43,6 +43,9 @@ pub struct MailSettingsView {
     /// Where mail to the support address opens dialogs.
     pub channel_id: uuid::Uuid,
     pub enabled: bool,
+    /// Minutes an operator's reply may stay unseen in the widget before it is mailed to a
+    /// visitor who left his address (0: never).
+    pub followup_minutes: i64,
 }
 
 /// A server as an admin sends it.
@@ -84,6 +87,10 @@ pub struct MailSettingsInput {
     pub channel_id: Option<uuid::Uuid>,
     #[serde(default = "yes")]
     pub enabled: bool,
+    /// 0–1440, default 2; 0: replies are never mailed to website visitors.
+    #[serde(default)]
+    #[schema(minimum = 0, maximum = 1440)]
+    pub followup_minutes: Option<i64>,
 }
 
 fn yes() -> bool {
@@ -147,6 +154,7 @@ fn view(stored: &StoredMail) -> Result<MailSettingsView, CoreError> {
         mailbox: d.mailbox,
         channel_id: stored.channel_id.0,
         enabled: stored.enabled,
+        followup_minutes: stored.followup_ms / 60_000,
     })
 }
 
@@ -176,6 +184,10 @@ pub async fn put(app: &App, admin: &Admin<'_>, input: &MailSettingsInput) -> Res
     let mailbox = input.mailbox.as_deref().map(str::trim).filter(|m| !m.is_empty()).unwrap_or("INBOX");
     if mailbox.chars().count() > 100 || mailbox.chars().any(char::is_control) {
         return Err(invalid("mailbox", "1–100 characters"));
+    }
+    let followup_minutes = input.followup_minutes.unwrap_or(2);
+    if !(0..=1440).contains(&followup_minutes) {
+        return Err(invalid("followup_minutes", "0–1440 minutes"));
     }
     let channel = match input.channel_id {
         Some(id) => ChannelId(id),
@@ -232,6 +244,7 @@ pub async fn put(app: &App, admin: &Admin<'_>, input: &MailSettingsInput) -> Res
         uid_validity,
         last_uid,
         updated_at: app.clock.now(),
+        followup_ms: followup_minutes * 60_000,
     };
     match app.store.save_mail_settings(&stored).await {
         Ok(()) => {}

@@ -1,7 +1,7 @@
 //! E-mail (issue 15): the real SMTP and IMAP client (`frontline_integrations::SmtpImap`)
 //! against the real servers of the test suite on loopback (Exim, Dovecot).
 
-use frontline_core::mail::{Address, MailError, MailFile, MailPort, OutgoingMail, Security};
+use frontline_core::mail::{Address, MailError, MailFile, MailPort, OutgoingMail, ParsedMail, Security};
 use frontline_integrations::SmtpImap;
 use frontline_testkit::mail::{MailStack, TestMailbox};
 use std::time::{Duration, Instant};
@@ -280,5 +280,357 @@ async fn mail_to_the_support_address_opens_a_dialog_and_replies_go_back_by_mail(
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(admin.dialogs("all").await.len(), 1, "one dialog");
+    app.stop().await;
+}
+
+/// Waits until `mailbox` holds `n` mails above `after`; answers them parsed.
+async fn mails(client: &SmtpImap, mailbox: &TestMailbox, after: u32, n: usize) -> Vec<(u32, ParsedMail)> {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let f = client.fetch(&mailbox.imap, "INBOX", after, 50).await.expect("fetch");
+        if f.mails.len() >= n {
+            return f.mails.iter().map(|(u, raw)| (*u, client.parse(raw).expect("mail"))).collect();
+        }
+        assert!(Instant::now() < deadline, "{n} mails did not arrive in {}: {}", mailbox.address, f.mails.len());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits until the dialog holds a message with this text; answers the dialog's messages.
+async fn landed(admin: &frontline_testkit::OperatorClient, dialog: &str, text: &str) -> Vec<serde_json::Value> {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let items = admin.messages(dialog).await;
+        if items.iter().any(|m| m["body"] == text) {
+            return items;
+        }
+        assert!(Instant::now() < deadline, "{text:?} did not land: {items:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_reply_unseen_in_the_widget_is_mailed_once_and_his_answer_threads_back() {
+    use frontline_core::clock::{Clock, FakeClock};
+    use serde_json::json;
+    use std::sync::Arc;
+    let Some(stack) = MailStack::from_env() else { return };
+    let clock = Arc::new(FakeClock::at(frontline_domain::Timestamp(frontline_core::clock::SystemClock.now().0)));
+    let app = frontline_testkit::TestApp::spawn_with(frontline_testkit::Options {
+        clock: clock.clone(),
+        tweak: Some(|c| c.mail_read_ms = 200),
+        ..Default::default()
+    })
+    .await;
+    let admin = app.admin().await;
+    let support = stack.mailbox("support");
+    let inbox = stack.mailbox("maria");
+    let stranger = stack.mailbox("stranger");
+    let setup = json!({"address": support.address, "display_name": "Кухни «Уют»",
+        "smtp": {"host": "127.0.0.1", "port": stack.smtp().port, "security": "none"},
+        "imap": {"host": support.imap.host, "port": support.imap.port, "security": "none",
+                 "username": support.imap.username, "password": support.imap.password}});
+    let saved: serde_json::Value = admin.put("/api/v1/mail/settings", setup.clone()).await.json().await.expect("json");
+    assert_eq!(saved["followup_minutes"], 2, "{saved}");
+    let mut bad = setup.clone();
+    bad["followup_minutes"] = json!(2000);
+    let refused: serde_json::Value = admin.put("/api/v1/mail/settings", bad).await.json().await.expect("json");
+    assert_eq!(refused["details"]["field"], "followup_minutes", "{refused}");
+    frontline_core::mail::channel::read_all(&app.app).await;
+    let client = SmtpImap;
+
+    // Мария writes in the widget (in Russian) and leaves her address.
+    let maria = app.visitor().await;
+    let dialog = maria.write("m1", "Когда привезут кухню?").await;
+    let profile = json!({"name": "Мария", "email": inbox.address});
+    assert_eq!(maria.call(reqwest::Method::PATCH, "/widget/v1/visitor", Some(profile)).await.status(), 200);
+    let send = |text: &'static str, client_id: &'static str| {
+        let admin = &admin;
+        let dialog = dialog.clone();
+        async move {
+            let r = admin
+                .post(&format!("/api/v1/dialogs/{dialog}/messages"), json!({"client_id": client_id, "body": text}))
+                .await;
+            assert_eq!(r.status(), 201);
+            let m: serde_json::Value = r.json().await.expect("json");
+            m["seq"].as_i64().expect("seq")
+        }
+    };
+    let pass = || async {
+        // The worker runs by itself; a pass here makes the test not wait for its tick.
+        frontline_core::outbox::pass(&app.app).await.expect("pass");
+    };
+
+    // A reply she sees in the widget within the window is not mailed.
+    let seen = send("Здравствуйте, Мария! Уточняю у склада.", "r1").await;
+    assert_eq!(maria.call(reqwest::Method::POST, "/widget/v1/read", Some(json!({"seq": seen}))).await.status(), 204);
+    let note = json!({"client_id": "n1", "body": "Склад молчит", "internal": true});
+    assert_eq!(admin.post(&format!("/api/v1/dialogs/{dialog}/messages"), note).await.status(), 201);
+    clock.advance_ms(3 * 60_000);
+    pass().await;
+
+    // Two replies she does not see: after the window, one mail with both (and the earlier
+    // lines for context, never the note), in Russian, with a signed reply address.
+    send("Кухню привезут в пятницу.", "r2").await;
+    send("Сборщик позвонит накануне.", "r3").await;
+    clock.advance_ms(60_000);
+    pass().await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        client.fetch(&inbox.imap, "INBOX", 0, 10).await.expect("fetch").mails.is_empty(),
+        "mailed before the window"
+    );
+    clock.advance_ms(90_000);
+    pass().await;
+    let got = mails(&client, &inbox, 0, 1).await;
+    let (uid, followup) = &got[0];
+    assert!(followup.subject.starts_with("Ответ по Вашему обращению №"), "{}", followup.subject);
+    assert!(followup.text.contains("Здравствуйте, Мария!"), "{}", followup.text);
+    assert!(
+        followup.text.contains("Кухню привезут в пятницу.") && followup.text.contains("Сборщик позвонит накануне."),
+        "{}",
+        followup.text
+    );
+    assert!(followup.text.contains("Когда привезут кухню?"), "the earlier lines: {}", followup.text);
+    assert!(!followup.text.contains("Склад молчит"), "a note went out: {}", followup.text);
+    let raw = client.fetch(&inbox.imap, "INBOX", 0, 10).await.expect("fetch").mails[0].1.clone();
+    let raw = String::from_utf8_lossy(&raw).into_owned();
+    let reply_to = raw
+        .lines()
+        .find_map(|l| l.strip_prefix("Reply-To: "))
+        .map(|l| l.trim().trim_matches(['<', '>']).to_owned())
+        .expect("a Reply-To");
+    assert!(reply_to.starts_with("support") && reply_to.contains('+'), "{reply_to}");
+    // Another pass, more time: no second mail for the same replies.
+    clock.advance_ms(5 * 60_000);
+    pass().await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(client.fetch(&inbox.imap, "INBOX", *uid, 10).await.expect("fetch").mails.len(), 0, "mailed twice");
+
+    // She answers the mail, quoting it: her words land in the same dialog, as hers.
+    let mut back = mail(
+        &inbox.address,
+        &reply_to,
+        &format!("Re: {}", followup.subject),
+        "Спасибо, буду дома.\n\n> Кухню привезут в пятницу.",
+    );
+    back.in_reply_to = followup.message_id.clone();
+    client.send(&stack.smtp(), &back).await.expect("send");
+    let items = landed(&admin, &dialog, "Спасибо, буду дома.").await;
+    let hers = items.iter().find(|m| m["body"] == "Спасибо, буду дома.").expect("hers");
+    assert_eq!(hers["author"]["kind"], "visitor");
+    assert!(hers["client_id"].as_str().is_some_and(|c| c.starts_with("mail-")), "{hers}");
+    // The mail as it came is kept for operators.
+    let original =
+        admin.get(&format!("/api/v1/dialogs/{dialog}/messages/{}/mail", hers["id"].as_str().expect("id"))).await;
+    assert_eq!(original.status(), 200);
+    let original = original.text().await.expect("text");
+    assert!(original.contains("Subject: Re: ") && original.contains(&reply_to), "{original}");
+    let none =
+        admin.get(&format!("/api/v1/dialogs/{dialog}/messages/{}/mail", items[0]["id"].as_str().expect("id"))).await;
+    assert_eq!(none.status(), 404, "a widget message has no mail");
+
+    // A forged signature, and her reply address used by someone else: each opens a dialog of
+    // its own sender instead.
+    let (tagged, _) = reply_to.split_once('@').expect("address");
+    let (prefix, sig) = tagged.rsplit_once('.').expect("signature");
+    let flipped: String = sig.chars().rev().collect();
+    let forged = reply_to.replacen(&format!("{prefix}.{sig}"), &format!("{prefix}.{flipped}"), 1);
+    client.send(&stack.smtp(), &mail(&inbox.address, &forged, "Re: подделка", "Поддельный ответ")).await.expect("send");
+    client.send(&stack.smtp(), &mail(&stranger.address, &reply_to, "Re: чужой", "Чужой ответ")).await.expect("send");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let all = admin.dialogs("all").await;
+        if all.len() == 3 {
+            assert!(all.iter().all(|d| d["id"] == dialog || d["visitor"]["source"] == "email"), "{all:?}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "the forged and the foreign answer did not open dialogs: {all:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let items = admin.messages(&dialog).await;
+    assert!(!items.iter().any(|m| m["body"].as_str().is_some_and(|b| b.contains("Поддельный") || b.contains("Чужой"))));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn mail_to_a_departments_address_is_routed_by_the_address_it_was_sent_to() {
+    use serde_json::json;
+    let Some(stack) = MailStack::from_env() else { return };
+    let app = frontline_testkit::TestApp::spawn_with(frontline_testkit::Options {
+        tweak: Some(|c| c.mail_read_ms = 200),
+        ..Default::default()
+    })
+    .await;
+    let admin = app.admin().await;
+    let support = stack.mailbox("support");
+    let service = stack.mailbox("service");
+    let client_box = stack.mailbox("client");
+    let setup = json!({"address": support.address,
+        "smtp": {"host": "127.0.0.1", "port": stack.smtp().port, "security": "none"},
+        "imap": {"host": support.imap.host, "port": support.imap.port, "security": "none",
+                 "username": support.imap.username, "password": support.imap.password}});
+    assert_eq!(admin.put("/api/v1/mail/settings", setup).await.status(), 200);
+    frontline_core::mail::channel::read_all(&app.app).await;
+    let created: serde_json::Value =
+        admin.post("/api/v1/channels", json!({"name": "Сервис"})).await.json().await.expect("json");
+    let channel = created["id"].as_str().expect("id").to_owned();
+    let bad = json!({"items": [{"name": "x", "channel_id": channel, "conditions": [{"type": "mail_to", "value": "not an address"}]}]});
+    let refused: serde_json::Value = admin.put("/api/v1/routing-rules", bad).await.json().await.expect("json");
+    assert_eq!(refused["details"]["field"], "items[0].conditions[0].value", "{refused}");
+    let rule = json!({"items": [{"name": "Письма в сервис", "channel_id": channel,
+        "conditions": [{"type": "mail_to", "value": service.address.to_uppercase()}]}]});
+    assert_eq!(admin.put("/api/v1/routing-rules", rule).await.status(), 200);
+    let trigger = json!({"name": "Т", "message": "Подсказать?", "time_on_site_seconds": 30,
+        "conditions": [{"type": "mail_to", "value": service.address}]});
+    let refused: serde_json::Value = admin.post("/api/v1/triggers", trigger).await.json().await.expect("json");
+    assert_eq!(refused["details"]["field"], "conditions[0].type", "{refused}");
+
+    // A mail to the service address and the support mailbox (copied) goes to the service's
+    // channel; one to support alone stays in the default one.
+    let client = SmtpImap;
+    let mut to_service = mail(&client_box.address, &service.address, "Рекламация", "Дверца перекошена.");
+    to_service.to.push(Address::new(&support.address));
+    client.send(&stack.smtp(), &to_service).await.expect("send");
+    let other = stack.mailbox("other");
+    client
+        .send(&stack.smtp(), &mail(&other.address, &support.address, "Вопрос", "Есть ли доставка?"))
+        .await
+        .expect("send");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let dialogs = loop {
+        let d = admin.dialogs("all").await;
+        if d.len() == 2 {
+            break d;
+        }
+        assert!(Instant::now() < deadline, "two dialogs did not open: {d:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let by_name = |name: &str| dialogs.iter().find(|d| d["visitor"]["email"] == name).cloned().expect("dialog");
+    assert_eq!(by_name(&client_box.address)["channel_id"], channel.as_str());
+    assert_ne!(by_name(&other.address)["channel_id"], channel.as_str());
+    app.stop().await;
+}
+
+/// A mail server that turns every connection away for now (`421`, as a busy or greylisting
+/// server does).
+async fn refusing_smtp() -> u16 {
+    use tokio::io::AsyncWriteExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = listener.accept().await {
+            let _ = s.write_all(b"421 4.3.2 Service not available, try again later\r\n").await;
+            let _ = s.shutdown().await;
+        }
+    });
+    port
+}
+
+#[tokio::test]
+async fn nothing_is_lost_when_smtp_refuses_or_imap_is_gone_for_a_while() {
+    use frontline_core::clock::{Clock, FakeClock};
+    use frontline_testkit::proxy::Proxy;
+    use serde_json::json;
+    use std::sync::Arc;
+    let Some(stack) = MailStack::from_env() else { return };
+    let clock = Arc::new(FakeClock::at(frontline_domain::Timestamp(frontline_core::clock::SystemClock.now().0)));
+    let app = frontline_testkit::TestApp::spawn_with(frontline_testkit::Options {
+        clock: clock.clone(),
+        tweak: Some(|c| c.mail_read_ms = 3_600_000),
+        ..Default::default()
+    })
+    .await;
+    let admin = app.admin().await;
+    let support = stack.mailbox("support");
+    let client_box = stack.mailbox("client");
+    let smtp = Proxy::start(&format!("127.0.0.1:{}", stack.smtp().port)).await.expect("smtp proxy");
+    let imap = Proxy::start(&format!("{}:{}", support.imap.host, support.imap.port)).await.expect("imap proxy");
+    let setup = |smtp_port: u16| {
+        json!({"address": support.address,
+            "smtp": {"host": "127.0.0.1", "port": smtp_port, "security": "none"},
+            "imap": {"host": "127.0.0.1", "port": imap.addr().port(), "security": "none",
+                     "username": support.imap.username, "password": support.imap.password}})
+    };
+    assert_eq!(admin.put("/api/v1/mail/settings", setup(smtp.addr().port())).await.status(), 200);
+    let read = || frontline_core::mail::channel::read_all(&app.app);
+    read().await;
+    let client = SmtpImap;
+    // Mail is read here by hand (the reader's tick is an hour): each read is one look.
+    let read_until = |n: usize| {
+        let admin = &admin;
+        async move {
+            let deadline = Instant::now() + Duration::from_secs(15);
+            loop {
+                read().await;
+                let all: Vec<serde_json::Value> = match admin.dialogs("all").await.first() {
+                    Some(d) => admin.messages(d["id"].as_str().expect("id")).await,
+                    None => Vec::new(),
+                };
+                let his = all.iter().filter(|m| m["author"]["kind"] == "visitor").count();
+                if his >= n {
+                    return all;
+                }
+                assert!(Instant::now() < deadline, "{n} of his mails did not land: {all:?}");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    };
+
+    client
+        .send(&stack.smtp(), &mail(&client_box.address, &support.address, "Заказ", "Первое письмо"))
+        .await
+        .expect("send");
+    read_until(1).await;
+
+    // IMAP is gone: reading fails and moves nothing; mail keeps arriving in the mailbox.
+    imap.cut().await;
+    for text in ["Второе письмо", "Третье письмо"] {
+        client.send(&stack.smtp(), &mail(&client_box.address, &support.address, "Заказ", text)).await.expect("send");
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(read().await, 0);
+    // Back: both are read from where reading stood, once each, in order.
+    imap.restore().await;
+    let all = read_until(3).await;
+    read().await;
+    let dialog = admin.dialogs("all").await[0]["id"].as_str().expect("id").to_owned();
+    let bodies: Vec<String> = admin
+        .messages(&dialog)
+        .await
+        .iter()
+        .filter(|m| m["author"]["kind"] == "visitor")
+        .map(|m| m["body"].as_str().unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(bodies, ["Тема: Заказ\n\nПервое письмо", "Второе письмо", "Третье письмо"], "{all:?}");
+
+    // SMTP refuses for now (421): the answer waits in the outbox and goes once it takes mail.
+    let busy = refusing_smtp().await;
+    assert_eq!(admin.put("/api/v1/mail/settings", setup(busy)).await.status(), 200);
+    let r = json!({"client_id": "r1", "body": "Ответ, который сначала не ушёл"});
+    assert_eq!(admin.post(&format!("/api/v1/dialogs/{dialog}/messages"), r).await.status(), 201);
+    frontline_core::outbox::pass(&app.app).await.expect("pass");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(client.fetch(&client_box.imap, "INBOX", 0, 10).await.expect("fetch").mails.is_empty());
+    // Then SMTP is out of reach altogether: the retry fails too.
+    assert_eq!(admin.put("/api/v1/mail/settings", setup(smtp.addr().port())).await.status(), 200);
+    smtp.cut().await;
+    clock.advance_ms(60_000);
+    frontline_core::outbox::pass(&app.app).await.expect("pass");
+    assert!(client.fetch(&client_box.imap, "INBOX", 0, 10).await.expect("fetch").mails.is_empty());
+    // Reachable again: the next retry delivers it, once.
+    smtp.restore().await;
+    clock.advance_ms(20 * 60_000);
+    frontline_core::outbox::pass(&app.app).await.expect("pass");
+    let got = mails(&client, &client_box, 0, 1).await;
+    assert!(got[0].1.text.contains("Ответ, который сначала не ушёл"), "{}", got[0].1.text);
+    clock.advance_ms(3 * 3_600_000);
+    frontline_core::outbox::pass(&app.app).await.expect("pass");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(client.fetch(&client_box.imap, "INBOX", 0, 10).await.expect("fetch").mails.len(), 1, "sent twice");
+    // Reading is still where it stood: nothing is taken twice.
+    read().await;
+    let again = admin.messages(&dialog).await.iter().filter(|m| m["author"]["kind"] == "visitor").count();
+    assert_eq!(again, 3);
     app.stop().await;
 }
