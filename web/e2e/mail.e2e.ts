@@ -326,6 +326,7 @@ describe.skipIf(!!trouble && !inCi)('Mail: the setup saved in the console, its p
       mailbox: 'INBOX',
       channel_id: defaultChannel.id,
       enabled: true,
+      followup_minutes: 2,
     });
     expect(JSON.stringify(settings)).not.toContain(box.password);
     // The password left the page with the save.

@@ -650,7 +650,7 @@ describe('Telegram: a bot connected in the console, its topics saved and kept, s
     const rule = admin.getByTestId('rule').last();
     await rule.getByTestId('rule-name').fill('Возвраты из Telegram');
     const type = rule.getByTestId('condition-type');
-    await expect(type.locator('option').allTextContents()).resolves.toEqual(['Адрес страницы', 'Свойство посетителя', 'Язык посетителя', 'Тема в Telegram']);
+    await expect(type.locator('option').allTextContents()).resolves.toEqual(['Адрес страницы', 'Свойство посетителя', 'Язык посетителя', 'Тема в Telegram', 'Письмо на адрес']);
     await type.selectOption('telegram_topic');
     const topicSelect = rule.getByTestId('condition-topic');
     await topicSelect.waitFor({ timeout: WAIT });

@@ -365,6 +365,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dialogs/{id}/messages/{message_id}/mail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The mail a message was made of (a message whose `client_id` starts with `mail-`), as it
+         *     came: headers and all, as plain text. `X-Frontline-Truncated: true` when only its start was
+         *     kept (it was over the upload limit).
+         */
+        get: operations["message_mail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dialogs/{id}/read": {
         parameters: {
             query?: never;
@@ -1652,6 +1673,10 @@ export interface components {
             /** @enum {string} */
             type: "telegram_topic";
             value: components["schemas"]["TopicKey"];
+        } | {
+            /** @enum {string} */
+            type: "mail_to";
+            value: components["schemas"]["MailAddress"];
         };
         /** @enum {string} */
         ConsoleLanguage: "ru" | "en";
@@ -1896,6 +1921,8 @@ export interface components {
         };
         /** @description 1–1000 characters once white space is trimmed. */
         LongText: string;
+        /** @description An e-mail address. */
+        MailAddress: string;
         MailSettingsAnswer: {
             settings?: components["schemas"]["MailSettingsView"] | null;
         };
@@ -1909,6 +1936,11 @@ export interface components {
             channel_id?: string | null;
             display_name?: string;
             enabled?: boolean;
+            /**
+             * Format: int64
+             * @description 0–1440, default 2; 0: replies are never mailed to website visitors.
+             */
+            followup_minutes?: number | null;
             imap: components["schemas"]["ServerInput"];
             /** @description Default `INBOX`. */
             mailbox?: string | null;
@@ -1926,6 +1958,12 @@ export interface components {
             /** @description The name mail goes out under (`Кухни «Уют»`). */
             display_name: string;
             enabled: boolean;
+            /**
+             * Format: int64
+             * @description Minutes an operator's reply may stay unseen in the widget before it is mailed to a
+             *     visitor who left his address (0: never).
+             */
+            followup_minutes: number;
             imap: components["schemas"]["ServerView"];
             /** @description The IMAP folder read (`INBOX`). */
             mailbox: string;
@@ -4636,6 +4674,74 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MessageEditView"][];
+                };
+            };
+            /** @description A parameter or the body is not valid (`validation_failed`, `bad_json`), naming the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The role does not allow it (`forbidden`), or the page's origin is not allowed (`origin_not_allowed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    message_mail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description dialog id */
+                id: string;
+                /** @description message id */
+                message_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
                 };
             };
             /** @description A parameter or the body is not valid (`validation_failed`, `bad_json`), naming the field. */
@@ -9621,6 +9727,9 @@ export const conditionViewOneOf2TypeValues: ReadonlyArray<Extract<FlattenedDeepR
 export const conditionViewOneOf3TypeValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["ConditionView"], {
     type: unknown;
 }>["type"]> = ["telegram_topic"];
+export const conditionViewOneOf4TypeValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["ConditionView"], {
+    type: unknown;
+}>["type"]> = ["mail_to"];
 export const consoleLanguageValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ConsoleLanguage"]> = ["ru", "en"];
 export const deliveryStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DeliveryStatus"]> = ["pending", "delivered", "failed"];
 export const disabledReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DisabledReason"]> = ["failing"];

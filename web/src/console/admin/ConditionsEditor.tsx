@@ -2,7 +2,8 @@
  * The conditions of a routing rule or a proactive message, all of which must hold: the page's
  * address (a glob with `*`, or a regular expression), a visitor property, the browser language,
  * and (routing rules only) the topic a Telegram chat chose: picked from the bots' topics by
- * title, or typed as a key when there are none to pick from.
+ * title, or typed as a key when there are none to pick from; and the address a mail was sent to
+ * (`help+tag@x` counts as `help@x`).
  */
 import { oneOf, type ConditionType } from '../../shared/api-types';
 import type { Translate } from '../../shared/i18n';
@@ -35,6 +36,7 @@ const TYPE_LABELS: Record<ConditionType, ConsoleKey> = {
   property: 'rules.type_property',
   language: 'rules.type_language',
   telegram_topic: 'rules.type_telegram_topic',
+  mail_to: 'rules.type_mail_to',
 };
 
 /** A topic's title, with its key when another topic has the same title. */
@@ -153,6 +155,23 @@ export function ConditionsEditor({ conditions, onChange, error, legend, empty, t
                 data-testid="condition-value"
               />
             ))}
+          {c.type === 'mail_to' && (
+            <input
+              class="grow"
+              type="email"
+              inputMode="email"
+              value={c.value}
+              placeholder="service@company.ru"
+              maxLength={254}
+              autoComplete="off"
+              spellcheck={false}
+              aria-label={t('rules.mail_to_value')}
+              title={t('rules.mail_to_hint')}
+              aria-invalid={bad('value', i)}
+              onInput={(e) => set(i, { ...c, value: e.currentTarget.value })}
+              data-testid="condition-value"
+            />
+          )}
           <button
             type="button"
             class="icon-btn"

@@ -2,8 +2,9 @@
  * The mail page in jsdom: empty at first with the defaults of a new setup; saved whole (the
  * channel left to the server, passwords as typed); a saved password never shown, kept when its
  * field is left empty and removed on request; refusals at their fields (the console's own and
- * the server's) in Russian and English; the port following the encryption; unsaved edits; the
- * test busy while it runs, then ✓ per leg with the round trip, or the mail server's words; and
+ * the server's) in Russian and English; the minutes after which a reply a website visitor has
+ * not read is mailed to him; the port following the encryption; unsaved edits; the test busy
+ * while it runs, then ✓ per leg with the round trip, or the mail server's words; and
  * the tab under Integrations.
  */
 import { render } from 'preact';
@@ -27,6 +28,7 @@ function view(over: Partial<MailSettingsView> = {}): MailSettingsView {
     mailbox: 'INBOX',
     channel_id: 'c2',
     enabled: true,
+    followup_minutes: 2,
     ...over,
   };
 }
@@ -53,6 +55,7 @@ function keep(body: MailSettingsInput): MailSettingsView {
     mailbox: body.mailbox || 'INBOX',
     channel_id: body.channel_id ?? 'c1',
     enabled: body.enabled ?? true,
+    followup_minutes: body.followup_minutes ?? 2,
   };
 }
 
@@ -159,6 +162,7 @@ describe('Mail page', () => {
     expect(select('mail-channel').value).toBe('c1');
     expect(select('mail-channel').selectedOptions[0].textContent).toBe('Москва (основной)');
     expect(input('mail-enabled').checked).toBe(true);
+    expect(input('mail-followup').value).toBe('2');
     expect([...select('mail-smtp-security').options].map((o) => o.textContent)).toEqual([
       'STARTTLS — обычно порт 587',
       'TLS — обычно порт 465',
@@ -189,6 +193,7 @@ describe('Mail page', () => {
         imap: { host: '127.0.0.1', port: 14143, security: 'none', username: 'support', password: 'pw-1' },
         mailbox: 'INBOX',
         enabled: true,
+        followup_minutes: 2,
       },
     ]);
     expect(q('mail-saved')?.textContent).toBe('Сохранено');
@@ -296,6 +301,52 @@ describe('Mail page', () => {
     expect(fieldNote('smtp.port')).toBe('A port number from 1 to 65535.');
     expect(q('mail-error')?.textContent).toBe('Not saved: check the marked fields.');
     expect(q('mail-test-blocked')?.textContent).toBe('The test uses the saved setup: save your changes to test them.');
+  });
+
+  it('mails an unread reply after the minutes typed: 2 for a new setup, sent as typed, a refused value at the field', async () => {
+    await mount();
+    const field = input('mail-followup');
+    expect([field.type, field.min, field.max, field.value]).toEqual(['number', '0', '1440', '2']);
+    expect(field.closest('label')?.querySelector('span')?.textContent).toBe('Отправлять ответ посетителю на почту, если он не прочитал его в чате за, мин');
+    expect(field.closest('label')?.querySelector('small')?.textContent).toBe('0 — не отправлять. Посетитель ответит на письмо — ответ придёт в тот же диалог.');
+
+    // Out of range: the console's own check, nothing sent.
+    await fillNew();
+    await type(field, '1441');
+    await save();
+    expect(puts).toEqual([]);
+    expect(fieldNote('followup_minutes')).toBe('Целое число минут от 0 до 1440.');
+    expect(field.getAttribute('aria-invalid')).toBe('true');
+    expect(document.activeElement).toBe(field);
+
+    await type(field, '15');
+    expect(fieldNote('followup_minutes')).toBeNull();
+    await save();
+    expect(puts[0].followup_minutes).toBe(15);
+    expect(stored?.followup_minutes).toBe(15);
+    expect(input('mail-followup').value).toBe('15');
+
+    // 0 is "never", and the server's refusal lands at the same field.
+    refuse = new ApiError(400, 'validation_failed', 'followup_minutes: 0–1440 minutes', { field: 'followup_minutes' });
+    await type(field, '0');
+    await save();
+    expect(puts[1].followup_minutes).toBe(0);
+    expect(fieldNote('followup_minutes')).toBe('Целое число минут от 0 до 1440.');
+    expect(field.getAttribute('aria-invalid')).toBe('true');
+    expect(q('mail-error')?.textContent).toBe('Не сохранено: проверьте отмеченные поля.');
+  });
+
+  it('reads a saved follow-up, in English too', async () => {
+    await mount('en', view({ followup_minutes: 0 }));
+    const field = input('mail-followup');
+    expect(field.value).toBe('0');
+    expect(q('mail-followup-card')?.querySelector('h2')?.textContent).toBe('Replies to website visitors');
+    expect(field.closest('label')?.querySelector('span')?.textContent).toBe('Mail a reply the visitor has not read in the chat within, min');
+    expect(field.closest('label')?.querySelector('small')?.textContent).toBe('0: never. His answer to the mail comes back into the same dialog.');
+    await type(field, '30');
+    expect(state.team.unsaved.any()).toBe(true);
+    await save();
+    expect(puts[0]).toMatchObject({ followup_minutes: 30, channel_id: 'c2' });
   });
 
   it('moves the port with the encryption when it was the usual one', async () => {

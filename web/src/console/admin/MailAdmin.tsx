@@ -3,7 +3,8 @@
  * out through and the IMAP mailbox it is read from (each with its host, port, encryption, login
  * and password — a saved password is never shown: its field says «сохранён», left empty it
  * stays, "Remove password" takes it away on save); the IMAP folder; the channel new mail opens
- * dialogs in and the on/off switch. "Save" sends the whole setup; a refused field (the console's
+ * dialogs in and the on/off switch; the minutes after which a reply a website visitor has not
+ * read in the chat is mailed to him (0: never). "Save" sends the whole setup; a refused field (the console's
  * own check or the server's `validation_failed`, e.g. `smtp.port`) gets its message beside it.
  * "Send a test" mails the support address and reads it back (up to ~20 s, the button busy
  * meanwhile): each leg shows ✓ or the mail server's own words, and the round trip.
@@ -292,6 +293,27 @@ function MailForm({ saved }: { saved: MailSettingsView | null }) {
               <FieldNote text={note(FIELD.enabled)} field={FIELD.enabled} />
             </div>
           </div>
+        </div>
+
+        <div class="admin-card mail-part" data-testid="mail-followup-card">
+          <h2>{t('mail.followup_title')}</h2>
+          <p class="mail-card-hint">{t('mail.followup_intro')}</p>
+          <label class="field mail-followup">
+            <span>{t('mail.followup')}</span>
+            <input
+              type="number"
+              inputMode="numeric"
+              min={LIMITS.followupMin}
+              max={LIMITS.followupMax}
+              step={1}
+              value={draft.followup_minutes}
+              aria-invalid={note(FIELD.followup) ? true : undefined}
+              onInput={(e) => set({ followup_minutes: e.currentTarget.value })}
+              data-testid="mail-followup"
+            />
+            {!note(FIELD.followup) && <small>{t('mail.followup_hint')}</small>}
+            <FieldNote text={note(FIELD.followup)} field={FIELD.followup} />
+          </label>
         </div>
 
         <div class="form-actions mail-actions">

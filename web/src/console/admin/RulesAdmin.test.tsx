@@ -1,4 +1,7 @@
-/** The routing rules page in jsdom: a Telegram topic condition picked from the bots' topics by title (or typed as a key), saved, and refused. */
+/**
+ * The routing rules page in jsdom: a Telegram topic condition picked from the bots' topics by
+ * title (or typed as a key), saved, and refused; a mail address condition saved trimmed.
+ */
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -100,6 +103,7 @@ describe('routing rules: the Telegram topic condition', () => {
       ['property', 'Свойство посетителя'],
       ['language', 'Язык посетителя'],
       ['telegram_topic', 'Тема в Telegram'],
+      ['mail_to', 'Письмо на адрес'],
     ]);
     expect(type.value).toBe('telegram_topic');
     const topic = q<HTMLSelectElement>('condition-topic', condition(0, 0))!;
@@ -189,5 +193,54 @@ describe('routing rules: the Telegram topic condition', () => {
       ['delivery', 'Delivery'],
       ['returns', 'Returns and exchanges'],
     ]);
+  });
+});
+
+describe('routing rules: the mail address condition', () => {
+  afterEach(() => {
+    act(() => render(null, host));
+    host.remove();
+    localStorage.clear();
+  });
+
+  it('takes the address in an e-mail field and saves it trimmed; the server\'s refusal is named and marked', async () => {
+    await mount({ stored: [] });
+    await act1(() => q('rule-add')!.click());
+    await act1(() => {
+      const name = q<HTMLInputElement>('rule-name', all('rule')[0])!;
+      name.value = 'Сервис';
+      name.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await choose(q<HTMLSelectElement>('condition-type', condition(0, 0))!, 'mail_to');
+    const address = q<HTMLInputElement>('condition-value', condition(0, 0))!;
+    expect([address.type, address.placeholder, address.getAttribute('aria-label')]).toEqual(['email', 'service@company.ru', 'Адрес, на который пришло письмо']);
+    await act1(() => {
+      address.value = '  service@kitchens.example ';
+      address.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await save();
+    expect(puts).toEqual([{ items: [{ name: 'Сервис', channel_id: 'c1', conditions: [{ type: 'mail_to', value: 'service@kitchens.example' }] }] }]);
+    expect(q('rules-saved')?.textContent).toBe('Сохранено');
+    expect(q<HTMLInputElement>('condition-value', condition(0, 0))?.value).toBe('service@kitchens.example');
+
+    await act1(() => {
+      const typed = q<HTMLInputElement>('condition-value', condition(0, 0))!;
+      typed.value = 'service';
+      typed.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    refuse = new ApiError(400, 'validation_failed', 'items[0].conditions[0].value: an e-mail address', { field: 'items[0].conditions[0].value' });
+    await save();
+    expect(q('rules-error')?.textContent).toBe(
+      'Правило 1, условие 1, поле «Адрес, на который пришло письмо»: Укажите e-mail, например anna@example.com. items[0].conditions[0].value',
+    );
+    expect(q('condition-value', condition(0, 0))?.getAttribute('aria-invalid')).toBe('true');
+  });
+
+  it('is named in English too', async () => {
+    await mount({ lang: 'en', stored: [{ id: 'r1', name: 'Service', channel_id: 'c2', conditions: [{ type: 'mail_to', value: 'service@kitchens.example' }] }] });
+    expect(options(q<HTMLSelectElement>('condition-type')!)[4]).toEqual(['mail_to', 'Mail sent to']);
+    const address = q<HTMLInputElement>('condition-value')!;
+    expect(address.value).toBe('service@kitchens.example');
+    expect(address.getAttribute('aria-label')).toBe('Address the mail was sent to');
   });
 });

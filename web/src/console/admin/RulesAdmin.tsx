@@ -37,7 +37,10 @@ export function ruleFieldLabel(t: Translate<ConsoleKey>, ref: FieldRef, drafts: 
     case 'name':
       return t('rules.property_name');
     case 'value':
-      return type === 'language' ? t('rules.language_value') : type === 'telegram_topic' ? t('rules.topic_value') : t('rules.property_value');
+      if (type === 'language') return t('rules.language_value');
+      if (type === 'telegram_topic') return t('rules.topic_value');
+      if (type === 'mail_to') return t('rules.mail_to_value');
+      return t('rules.property_value');
     default:
       return f ?? t('rules.condition_type');
   }

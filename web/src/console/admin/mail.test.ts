@@ -1,7 +1,7 @@
 /**
  * The mail form's logic: the defaults of a new setup, the body of `PUT /api/v1/mail/settings`
  * (a password left out when untouched, `""` when removed, sent as typed when new), the
- * console's own checks, the port following the encryption, what counts as unsaved, the server's
+ * console's own checks, the follow-up's minutes, the port following the encryption, what counts as unsaved, the server's
  * refusals (worded as crates/core/src/mail/settings.rs words them) placed at their fields in
  * both languages, the test's legs, and the controller's requests.
  */
@@ -12,6 +12,7 @@ import type { Problem } from '../console-state';
 import { makeT } from '../i18n';
 import {
   draftChanged,
+  followupMinutes,
   isHost,
   legError,
   legOutcome,
@@ -42,6 +43,7 @@ function view(over: Partial<MailSettingsView> = {}): MailSettingsView {
     mailbox: 'INBOX',
     channel_id: 'c2',
     enabled: true,
+    followup_minutes: 2,
     ...over,
   };
 }
@@ -61,7 +63,7 @@ function filled(): MailDraft {
 const refusal = (code: string, field: string, message: string): Problem => ({ code, message, details: { field } });
 
 describe('a new setup', () => {
-  it('starts at SMTP 587 with STARTTLS, IMAP 993 with TLS, the inbox, switched on, in the default channel', () => {
+  it('starts at SMTP 587 with STARTTLS, IMAP 993 with TLS, the inbox, switched on, in the default channel, mailing unread replies after 2 minutes', () => {
     expect(mailDraft(null)).toEqual({
       address: '',
       display_name: '',
@@ -70,6 +72,7 @@ describe('a new setup', () => {
       mailbox: 'INBOX',
       channel_id: '',
       enabled: true,
+      followup_minutes: '2',
     });
   });
 
@@ -84,6 +87,7 @@ describe('a new setup', () => {
         imap: { host: 'imap.kitchens.example', port: 993, security: 'tls', username: 'support@kitchens.example', password: 'imap-pw' },
         mailbox: 'INBOX',
         enabled: true,
+        followup_minutes: 2,
       },
     });
     expect(r.ok && 'channel_id' in r.body).toBe(false);
@@ -106,6 +110,7 @@ describe('a saved setup', () => {
     const d = mailDraft(view());
     expect(d.smtp).toEqual({ host: 'smtp.kitchens.example', port: '587', security: 'starttls', username: 'support@kitchens.example', password: '', removePassword: false });
     expect(d.channel_id).toBe('c2');
+    expect(mailDraft(view({ followup_minutes: 0 })).followup_minutes).toBe('0');
     expect(passwordState(true, d.smtp)).toBe('saved');
     expect(draftChanged(view(), d)).toBe(false);
   });
@@ -138,6 +143,8 @@ describe('a saved setup', () => {
     expect(draftChanged(saved, { ...d, address: ' support@kitchens.example ' })).toBe(false);
     expect(draftChanged(saved, { ...d, mailbox: '' })).toBe(false);
     expect(draftChanged(saved, { ...d, enabled: false })).toBe(true);
+    expect(draftChanged(saved, { ...d, followup_minutes: ' 2 ' })).toBe(false);
+    expect(draftChanged(saved, { ...d, followup_minutes: '15' })).toBe(true);
     expect(draftChanged(saved, { ...d, imap: { ...d.imap, port: '143' } })).toBe(true);
     expect(draftChanged(saved, { ...d, smtp: { ...d.smtp, password: 'x' } })).toBe(true);
     expect(draftChanged(saved, { ...d, smtp: { ...d.smtp, removePassword: true } })).toBe(true);
@@ -183,6 +190,29 @@ describe('the console\'s own checks', () => {
     expect(['smtp.example.com', '127.0.0.1', '[::1]', 'a b', 'https://x/y', '', 'x'.repeat(254)].map(isHost)).toEqual([true, true, true, false, false, false, false]);
     // A quick look only: the server's stricter rules (a dotted domain) come back at the same field.
     expect(['a@b.c', 'support@mail', 'support', '@mail.test', 'a b@c.d', 'a@b@c'].map(looksLikeAddress)).toEqual([true, true, false, false, false, false]);
+  });
+});
+
+describe('the follow-up by mail', () => {
+  it('is sent as typed, a whole number of minutes 0–1440 (0: never)', () => {
+    const send = (followup_minutes: string) => {
+      const r = mailRequest({ ...filled(), followup_minutes });
+      return r.ok ? r.body.followup_minutes : r.issues;
+    };
+    expect(send('15')).toBe(15);
+    expect(send(' 0 ')).toBe(0);
+    expect(send('1440')).toBe(1440);
+    const refused = [{ field: 'followup_minutes', reason: 'range', min: 0, max: 1440 }];
+    for (const bad of ['1441', '-1', '2.5', '', 'abc']) expect(send(bad)).toEqual(refused);
+    expect(['0', ' 2 ', '1440', '1441', '-1', '1e2', ''].map(followupMinutes)).toEqual([0, 2, 1440, null, null, null, null]);
+  });
+
+  it('is refused at its field in the console\'s words, its own check and the server\'s alike', () => {
+    const own = mailFieldMessages(ru, [{ field: 'followup_minutes', reason: 'range', min: 0, max: 1440 }], null);
+    expect(Object.fromEntries(own)).toEqual({ followup_minutes: 'Целое число минут от 0 до 1440.' });
+    const server = mailFieldMessages(en, [], refusal('validation_failed', 'followup_minutes', 'followup_minutes: 0–1440 minutes'));
+    expect(Object.fromEntries(server)).toEqual({ followup_minutes: 'A whole number of minutes from 0 to 1440.' });
+    expect(shownBesideField(refusal('validation_failed', 'followup_minutes', 'followup_minutes: 0–1440 minutes'))).toBe(true);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * The workspace's mail setup (admins, docs/email.md): the support address and the name mail
  * goes out under, the SMTP server it goes out through, the IMAP mailbox and folder it is read
- * from, the channel new mail opens dialogs in, and the switch — as the form holds them (text),
+ * from, the channel new mail opens dialogs in, the switch, and the minutes after which a reply a
+ * website visitor has not read is mailed to him — as the form holds them (text),
  * checked the way the server checks them and sent whole (`PUT /api/v1/mail/settings`); and the
  * test (`POST /api/v1/mail/test`), which sends a mail to the support address and reads it back.
  * The controller (`MailState`) speaks to `/api/v1/mail`.
@@ -61,6 +62,8 @@ export const NEW_SERVER: Record<Leg, { port: number; security: Security }> = {
   imap: { port: 993, security: 'tls' },
 };
 export const DEFAULT_MAILBOX = 'INBOX';
+/** A new setup mails a website visitor a reply he has not read in 2 minutes. */
+export const DEFAULT_FOLLOWUP_MINUTES = 2;
 
 /** Examples shown in empty fields (not words: the same in both languages). */
 export const HOST_EXAMPLE = { address: 'support@example.com', smtp: 'smtp.example.com', imap: 'imap.example.com' } as const;
@@ -78,6 +81,8 @@ export const LIMITS = {
   mailbox: 100,
   portMin: 1,
   portMax: 65535,
+  followupMin: 0,
+  followupMax: 1440,
 } as const;
 
 export function isSecurity(s: string): s is Security {
@@ -108,6 +113,8 @@ export interface MailDraft {
   /** '' until picked for a new setup: the workspace's default channel. */
   channel_id: string;
   enabled: boolean;
+  /** As typed: minutes a reply may stay unread in the widget before it is mailed (0: never). */
+  followup_minutes: string;
 }
 
 function serverDraft(leg: Leg, s: ServerView | null): ServerDraft {
@@ -125,6 +132,7 @@ export function mailDraft(saved: MailSettingsView | null): MailDraft {
     mailbox: saved?.mailbox ?? DEFAULT_MAILBOX,
     channel_id: saved?.channel_id ?? '',
     enabled: saved?.enabled ?? true,
+    followup_minutes: String(saved?.followup_minutes ?? DEFAULT_FOLLOWUP_MINUTES),
   };
 }
 
@@ -160,6 +168,7 @@ export const FIELD = {
   mailbox: 'mailbox',
   channel: 'channel_id',
   enabled: 'enabled',
+  followup: 'followup_minutes',
 } as const;
 
 /** Every field the form shows a message beside (and the servers' groups, for what else is named in them). */
@@ -170,6 +179,7 @@ export const MAIL_FIELDS: ReadonlySet<string> = new Set([
   FIELD.mailbox,
   FIELD.channel,
   FIELD.enabled,
+  FIELD.followup,
 ]);
 
 /** A port from its input: a whole number 1–65535, or null. */
@@ -178,6 +188,14 @@ export function portNumber(text: string): number | null {
   if (!/^\d{1,5}$/.test(s)) return null;
   const n = Number(s);
   return n >= LIMITS.portMin && n <= LIMITS.portMax ? n : null;
+}
+
+/** The follow-up's minutes from its input: a whole number 0–1440, or null. */
+export function followupMinutes(text: string): number | null {
+  const s = text.trim();
+  if (!/^\d{1,4}$/.test(s)) return null;
+  const n = Number(s);
+  return n >= LIMITS.followupMin && n <= LIMITS.followupMax ? n : null;
 }
 
 /** A host name or address as the server takes it: no spaces, control characters or slashes. */
@@ -231,8 +249,10 @@ export function mailRequest(d: MailDraft): MailResult {
   const mailbox = d.mailbox.trim() || DEFAULT_MAILBOX;
   if (chars(mailbox) > LIMITS.mailbox) issues.push({ field: FIELD.mailbox, reason: 'length', min: 1, max: LIMITS.mailbox });
   else if (hasControl(mailbox)) issues.push({ field: FIELD.mailbox, reason: 'control_chars' });
-  if (issues.length > 0) return { ok: false, issues };
-  const body: MailSettingsInput = { address, display_name, smtp, imap, mailbox, enabled: d.enabled };
+  const followup_minutes = followupMinutes(d.followup_minutes);
+  if (followup_minutes === null) issues.push({ field: FIELD.followup, reason: 'range', min: LIMITS.followupMin, max: LIMITS.followupMax });
+  if (issues.length > 0 || followup_minutes === null) return { ok: false, issues };
+  const body: MailSettingsInput = { address, display_name, smtp, imap, mailbox, enabled: d.enabled, followup_minutes };
   if (d.channel_id) body.channel_id = d.channel_id;
   return { ok: true, body };
 }
@@ -253,6 +273,7 @@ export function draftChanged(saved: MailSettingsView | null, d: MailDraft): bool
       x.mailbox.trim() || DEFAULT_MAILBOX,
       x.channel_id,
       x.enabled,
+      followupMinutes(x.followup_minutes) ?? x.followup_minutes.trim(),
     ]);
   };
   const passwords = LEGS.some((l) => d[l].password !== '' || (d[l].removePassword && !!saved?.[l].password_set));
@@ -272,9 +293,10 @@ export function mailIssue(problem: Problem | null): FieldIssue | null {
   return serverIssue(problem);
 }
 
-/** An issue of the mail form in the console's words (the address, hosts, ports and channel have their own). */
+/** An issue of the mail form in the console's words (the address, hosts, ports, channel and follow-up have their own). */
 export function mailIssueText(t: T, issue: FieldIssue): string {
   const f = issue.field;
+  if (f === FIELD.followup) return t('mail.issue_followup');
   if (f === FIELD.address && issue.reason !== 'required') return t('mail.issue_address');
   if (/^(smtp|imap)\.host$/.test(f) && issue.reason !== 'required') return t('mail.issue_host');
   if (/^(smtp|imap)\.port$/.test(f) && issue.reason !== 'required') return t('mail.issue_port');

@@ -69,6 +69,15 @@ describe('routing rules editor', () => {
     expect(read.conditions[0]).toMatchObject({ type: 'telegram_topic', value: 'returns' });
   });
 
+  it('has a mail address condition for rules, sent trimmed, and none for proactive messages', () => {
+    expect(RULE_CONDITIONS).toEqual(['url', 'property', 'language', 'telegram_topic', 'mail_to']);
+    // A proactive message shows in the widget, where no mail arrives; the server refuses it there.
+    expect(TRIGGER_CONDITIONS).not.toContain('mail_to');
+    expect(retype(newCondition('url'), 'mail_to')).toMatchObject({ type: 'mail_to', value: '' });
+    const rule = { ...newRule('c1'), name: 'Сервис', conditions: [{ ...newCondition('mail_to'), value: ' service@kitchens.example ' }] };
+    expect(rulesRequest([rule])).toEqual({ items: [{ name: 'Сервис', channel_id: 'c1', conditions: [{ type: 'mail_to', value: 'service@kitchens.example' }] }] });
+  });
+
   it('offers the bots\' topics once each, titled in the console\'s language', () => {
     const bots = [
       bot('b1', [topic('delivery', 'Доставка', 'Delivery'), topic('returns', 'Возврат', '')]),

@@ -7,12 +7,13 @@ import type { Condition, ConditionType, RoutingRuleInput, RoutingRuleView } from
 
 export type ConditionDraft = Condition & { key: string };
 
-/** What a routing rule may ask: the page, a visitor property, the language, a Telegram chat's topic. */
-export const RULE_CONDITIONS: readonly ConditionType[] = ['url', 'property', 'language', 'telegram_topic'];
+/** What a routing rule may ask: the page, a visitor property, the language, a Telegram chat's topic, the address a mail was sent to. */
+export const RULE_CONDITIONS: readonly ConditionType[] = ['url', 'property', 'language', 'telegram_topic', 'mail_to'];
 
 /**
- * What a proactive message may ask. The server takes the same conditions, but a trigger shows
- * in the widget, where no Telegram topic is ever chosen: one asking for a topic would never show.
+ * What a proactive message may ask. A trigger shows in the widget, where no Telegram topic is
+ * ever chosen and no mail arrives: the server refuses a topic or a mail address condition on it
+ * (`conditions[j].type`).
  */
 export const TRIGGER_CONDITIONS: readonly ConditionType[] = ['url', 'property', 'language'];
 
@@ -35,6 +36,7 @@ export function newCondition(type: ConditionType): ConditionDraft {
       return { key: nextKey(), type, name: '', value: '' };
     case 'language':
     case 'telegram_topic':
+    case 'mail_to':
       return { key: nextKey(), type, value: '' };
   }
 }
@@ -68,6 +70,8 @@ export function conditionRequest(c: ConditionDraft): Condition {
       return { type: 'language', value: c.value.trim() };
     case 'telegram_topic':
       return { type: 'telegram_topic', value: c.value.trim() };
+    case 'mail_to':
+      return { type: 'mail_to', value: c.value.trim() };
   }
 }
 

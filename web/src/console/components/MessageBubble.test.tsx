@@ -1,4 +1,7 @@
-/** The timeline in jsdom: an edited message's mark and its earlier texts, and voice and video files played in place. */
+/**
+ * The timeline in jsdom: an edited message's mark and its earlier texts, a visitor's mail with a
+ * link to the mail as it came, and voice and video files played in place.
+ */
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -152,6 +155,61 @@ describe('an edited message in the timeline', () => {
     });
     expect(byId('message-body', bubble(1))?.textContent).toBe('Заказ 12345, подъезд 2');
     expect(host.querySelectorAll('[data-testid="message"]')).toHaveLength(3);
+  });
+});
+
+describe('a visitor\'s mail in the timeline', () => {
+  beforeEach(() => {
+    FakeSocket.instances = [];
+    history.replaceState(null, '', '/console/');
+    messages = [
+      message(1, { id: 'm-mail-1', client_id: 'mail-3f2a9c', body: 'Здравствуйте! Когда привезут кухню?' }),
+      // His next mail a minute later: no head over it, so the link shows under it, beside its time.
+      message(2, { id: 'm-mail-2', client_id: 'mail-77b0e1', body: 'И ещё вопрос про сборку', created_at: '2026-01-01T12:01:00Z' }),
+      operatorMessage(3, { body: 'Завтра с 10 до 14' }),
+      // Written in the widget: nothing to open.
+      message(4, { body: 'Спасибо', created_at: '2026-01-01T12:30:00Z' }),
+    ];
+    edits = () => [];
+  });
+  afterEach(() => {
+    act(() => render(null, host));
+    host.remove();
+    localStorage.clear();
+  });
+
+  it('links "Письмо целиком" to the mail as it came, opened in a new tab; other messages have no link', async () => {
+    await mount();
+    const link = byId<HTMLAnchorElement>('message-original-mail', bubble(1))!;
+    expect(link.tagName).toBe('A');
+    expect(link.textContent).toBe('Письмо целиком');
+    expect(link.getAttribute('href')).toBe('/api/v1/dialogs/d1/messages/m-mail-1/mail');
+    expect(link.getAttribute('target')).toBe('_blank');
+    expect(link.getAttribute('rel')).toContain('noopener');
+    expect(link.title).toBe('Открыть письмо, из которого сделано это сообщение, со всеми заголовками (в новой вкладке)');
+    // Beside the time in the message's head.
+    expect(link.parentElement?.classList.contains('msg-head')).toBe(true);
+    // A mail without a head shows its time under it, with the link.
+    const second = byId<HTMLAnchorElement>('message-original-mail', bubble(2))!;
+    expect(second.getAttribute('href')).toBe('/api/v1/dialogs/d1/messages/m-mail-2/mail');
+    expect(second.parentElement?.classList.contains('msg-edited-line')).toBe(true);
+    expect(second.parentElement?.querySelector('time')?.textContent).toBe(formatClock('2026-01-01T12:01:00Z', 'ru'));
+    expect(byId('message-original-mail', bubble(3))).toBeNull();
+    expect(byId('message-original-mail', bubble(4))).toBeNull();
+    expect(host.querySelectorAll('[data-testid="message-original-mail"]')).toHaveLength(2);
+  });
+
+  it('shows no link on an operator\'s message, whatever its client id', async () => {
+    messages = [operatorMessage(1, { client_id: 'mail-from-op', body: 'Ответ' })];
+    await mount();
+    expect(byId('message-original-mail')).toBeNull();
+  });
+
+  it('speaks English too', async () => {
+    await mount('en');
+    const link = byId('message-original-mail', bubble(1))!;
+    expect(link.textContent).toBe('Original mail');
+    expect(link.title).toBe('Open the mail this message was made of, headers and all (in a new tab)');
   });
 });
 

@@ -1,8 +1,8 @@
 /**
  * One message in the timeline (its files, an internal note in yellow with its label, "Read"
  * under the operator's message the visitor has read, "edited" beside the time of a message its
- * author edited, with its earlier texts on a click), and an operator's own message waiting
- * for its ack.
+ * author edited, with its earlier texts on a click, "Original mail" beside the time of a
+ * visitor's message made of a mail), and an operator's own message waiting for its ack.
  */
 import { oneOf, type AutomaticKind, type MessageView } from '../../shared/api-types';
 import { type PendingMessage, canRetry } from '../../shared/messages';
@@ -17,6 +17,36 @@ import { EarlierTexts, EditedMark } from './EarlierTexts';
 import { SystemLine } from './SystemLine';
 
 const AUTOMATIC_KINDS: readonly AutomaticKind[] = ['greeting', 'prompt', 'proactive'];
+
+/** Whether a message is a visitor's mail (the mail channel gives it a `client_id` starting with `mail-`). */
+export function isFromMail(message: MessageView): boolean {
+  return message.author.kind === 'visitor' && message.client_id.startsWith('mail-');
+}
+
+/** The mail a message was made of, as it came (plain text, headers and all). */
+export const originalMailUrl = (message: MessageView) =>
+  `/api/v1/dialogs/${encodeURIComponent(message.dialog_id)}/messages/${encodeURIComponent(message.id)}/mail`;
+
+/**
+ * "Original mail": opens the mail in a new tab. The console's requests carry the session
+ * cookie, so a plain link is enough; the browser shows the text as it is.
+ */
+function OriginalMailLink({ message }: { message: MessageView }) {
+  const { t } = useConsole();
+  if (!isFromMail(message)) return null;
+  return (
+    <a
+      class="msg-mail"
+      href={originalMailUrl(message)}
+      target="_blank"
+      rel="noopener noreferrer"
+      title={t('message.original_mail_title')}
+      data-testid="message-original-mail"
+    >
+      {t('message.original_mail')}
+    </a>
+  );
+}
 
 function NoteLabel() {
   const { t } = useConsole();
@@ -67,6 +97,7 @@ export function MessageBubble({ message, first, read = false }: { message: Messa
           )}
           <time dateTime={message.created_at}>{formatClock(message.created_at, lang)}</time>
           <EditedMark message={message} />
+          <OriginalMailLink message={message} />
         </div>
       )}
       {message.body && (
@@ -74,11 +105,12 @@ export function MessageBubble({ message, first, read = false }: { message: Messa
           <RichText text={message.body} />
         </div>
       )}
-      {!showHead && message.edited_at && (
-        // No head over this message: its time shows here, beside the mark.
+      {!showHead && (message.edited_at || isFromMail(message)) && (
+        // No head over this message: its time shows here, beside the marks.
         <div class="msg-status msg-edited-line">
           <time dateTime={message.created_at}>{formatClock(message.created_at, lang)}</time>
           <EditedMark message={message} />
+          <OriginalMailLink message={message} />
         </div>
       )}
       <EarlierTexts message={message} />
