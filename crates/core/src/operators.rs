@@ -362,11 +362,14 @@ pub struct ProfileView {
     /// The saved replies pinned to Ctrl+1 … Ctrl+9: always nine places, `null` for an empty one.
     #[schema(min_items = 9, max_items = 9)]
     pub shortcuts: Vec<Option<uuid::Uuid>>,
+    /// Whether he gets mail, when offline or away, about dialogs given to him and notes that
+    /// mention him (gathered, one mail per few minutes; in the console's language).
+    pub notify_by_mail: bool,
 }
 
 impl From<&frontline_store::OperatorSettings> for ProfileView {
     fn from(s: &frontline_store::OperatorSettings) -> Self {
-        Self { language: s.language.clone(), shortcuts: s.shortcuts.to_vec() }
+        Self { language: s.language.clone(), shortcuts: s.shortcuts.to_vec(), notify_by_mail: s.notify_by_mail }
     }
 }
 
@@ -377,6 +380,7 @@ pub struct ProfileChange<'a> {
     /// `Some(None)` goes back to the browser's language.
     pub language: Option<Option<&'a str>>,
     pub shortcuts: Option<&'a [Option<String>]>,
+    pub notify_by_mail: Option<bool>,
 }
 
 /// His own settings.
@@ -440,7 +444,10 @@ pub async fn update_profile(
         crate::reads::remember_name(app, op.id, op.display_name.as_str());
     }
     let mut settings = app.store.operator_settings(ws, me.id).await.map_err(not_found)?;
-    if language.is_some() || shortcuts.is_some() {
+    if language.is_some() || shortcuts.is_some() || change.notify_by_mail.is_some() {
+        if let Some(n) = change.notify_by_mail {
+            settings.notify_by_mail = n;
+        }
         if let Some(l) = language {
             settings.language = l;
         }

@@ -71,6 +71,8 @@ pub struct Tick {
     pub automation: crate::automation::Fired,
     /// Telegram chats whose bot stage timed out.
     pub bot_timeouts: usize,
+    /// Operator notices recorded (the mail loop sends them: SMTP never holds this tick up).
+    pub notices: usize,
 }
 
 /// Records that this node's operators with a socket are still there.
@@ -93,6 +95,7 @@ pub async fn tick(app: &App) -> Result<Tick, CoreError> {
     done.woke = crate::conversation::wake_due(app).await?;
     done.automation = crate::automation::fire_due(app, now).await?;
     done.bot_timeouts = crate::telegram::inbound::close_idle(app).await?;
+    done.notices = crate::mail::notices::collect(app).await?;
     // Unsent uploads are few and not urgent: looked at once a minute.
     if now.0 / 60_000 != (now.0 - app.config.scheduler_tick_ms.max(1)) / 60_000 {
         done.uploads_deleted = crate::files::sweep_unsent(app, now).await?;

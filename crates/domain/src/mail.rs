@@ -116,6 +116,97 @@ pub fn follow_up(f: &FollowUp) -> Rendered {
     Rendered { subject, text }
 }
 
+/// What an operator is told about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoticeKind {
+    /// A dialog was given to him (assigned, transferred to him).
+    Assigned,
+    /// A colleague's note mentions him; `by` names the colleague.
+    Mentioned { by: String },
+    /// The visitor wrote in a dialog that is his.
+    Wrote,
+}
+
+/// One thing an operator is told about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub kind: NoticeKind,
+    pub dialog_number: i64,
+    /// The visitor's name or `Посетитель 12`.
+    pub visitor: String,
+    /// The note, or the dialog's last line, shortened.
+    pub excerpt: String,
+    /// Where the console opens the dialog (none without a public address).
+    pub link: Option<String>,
+}
+
+/// The gathered mail to an operator who was offline or away.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Digest {
+    pub lang: Lang,
+    pub operator_name: String,
+    pub notices: Vec<Notice>,
+}
+
+fn notice_line(n: &Notice, lang: Lang) -> String {
+    match (&n.kind, lang) {
+        (NoticeKind::Assigned, Lang::Ru) => format!("Вам передан диалог №{} ({})", n.dialog_number, n.visitor),
+        (NoticeKind::Assigned, Lang::En) => format!("Dialog #{} ({}) was given to you", n.dialog_number, n.visitor),
+        (NoticeKind::Mentioned { by }, Lang::Ru) => {
+            format!("{by} упоминает Вас в заметке к диалогу №{} ({})", n.dialog_number, n.visitor)
+        }
+        (NoticeKind::Mentioned { by }, Lang::En) => {
+            format!("{by} mentioned you in a note on dialog #{} ({})", n.dialog_number, n.visitor)
+        }
+        (NoticeKind::Wrote, Lang::Ru) => format!("{} пишет в Вашем диалоге №{}", n.visitor, n.dialog_number),
+        (NoticeKind::Wrote, Lang::En) => format!("{} wrote in your dialog #{}", n.visitor, n.dialog_number),
+    }
+}
+
+/// The mail of an operator's gathered notices.
+pub fn digest(d: &Digest) -> Rendered {
+    let subject = match (d.notices.as_slice(), d.lang) {
+        ([one], lang) => notice_line(one, lang),
+        (all, Lang::Ru) => format!("Новое для Вас в Frontline: {}", all.len()),
+        (all, Lang::En) => format!("{} updates for you in Frontline", all.len()),
+    };
+    let (hello, intro, off) = match d.lang {
+        Lang::Ru => (
+            format!("Здравствуйте, {}!", d.operator_name),
+            "Пока Вас не было в консоли:",
+            "Эти письма приходят, когда Вы не в сети или отошли. Отключить их можно в консоли: «Профиль» → «Письма о новом».",
+        ),
+        Lang::En => (
+            format!("Hello, {}!", d.operator_name),
+            "While you were away from the console:",
+            "These mails come while you are offline or away. Turn them off in the console: Profile → Mail about new things.",
+        ),
+    };
+    let mut text = format!("{hello}\n\n{intro}\n\n");
+    for n in &d.notices {
+        text.push_str(&format!("• {}\n", notice_line(n, d.lang)));
+        if !n.excerpt.is_empty() {
+            text.push_str(&format!("  «{}»\n", n.excerpt));
+        }
+        if let Some(link) = &n.link {
+            text.push_str(&format!("  {link}\n"));
+        }
+        text.push('\n');
+    }
+    text.push_str(&format!("-- \n{off}\n"));
+    Rendered { subject, text }
+}
+
+/// `text` on one line, cut to `max` characters with an ellipsis.
+pub fn excerpt(text: &str, max: usize) -> String {
+    let one: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one.chars().count() <= max {
+        return one;
+    }
+    let cut: String = one.chars().take(max.saturating_sub(1)).collect();
+    format!("{}…", cut.trim_end())
+}
+
 /// `06.12.2026, 10:02` (Russian) or `6 Dec 2026, 10:02` (English) in the time zone `tz` (an
 /// IANA name; UTC when unknown).
 pub fn clock(at: Timestamp, tz: &str, lang: Lang) -> String {
@@ -274,5 +365,56 @@ mod tests {
         f.visitor_name = None;
         let r = follow_up(&f);
         insta::assert_snapshot!(format!("Subject: {}\n\n{}", r.subject, r.text));
+    }
+
+    fn notices(lang: Lang) -> Digest {
+        Digest {
+            lang,
+            operator_name: "Анна".into(),
+            notices: vec![
+                Notice {
+                    kind: NoticeKind::Assigned,
+                    dialog_number: 12,
+                    visitor: "Мария".into(),
+                    excerpt: excerpt("Когда привезут\nкухню?", 140),
+                    link: Some("https://help.kitchen.example/console/dialogs/0193".into()),
+                },
+                Notice {
+                    kind: NoticeKind::Wrote,
+                    dialog_number: 13,
+                    visitor: "Иван".into(),
+                    excerpt: "Дверца перекошена".into(),
+                    link: None,
+                },
+                Notice {
+                    kind: NoticeKind::Mentioned { by: "Борис".into() },
+                    dialog_number: 14,
+                    visitor: "Посетитель 7".into(),
+                    excerpt: excerpt(&"очень длинная заметка ".repeat(20), 60),
+                    link: None,
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn the_operator_digest_in_russian() {
+        let r = digest(&notices(Lang::Ru));
+        insta::assert_snapshot!(format!("Subject: {}\n\n{}", r.subject, r.text));
+    }
+
+    #[test]
+    fn the_operator_digest_in_english() {
+        let r = digest(&notices(Lang::En));
+        insta::assert_snapshot!(format!("Subject: {}\n\n{}", r.subject, r.text));
+    }
+
+    #[test]
+    fn one_notice_is_its_own_subject() {
+        let mut d = notices(Lang::Ru);
+        d.notices.truncate(1);
+        assert_eq!(digest(&d).subject, "Вам передан диалог №12 (Мария)");
+        assert_eq!(excerpt("  a\n b  ", 10), "a b");
+        assert_eq!(excerpt("abcdefghijk", 5), "abcd…");
     }
 }

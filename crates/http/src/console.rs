@@ -112,6 +112,8 @@ pub struct MePatchRequest {
     /// he may use, or `null`.
     #[schema(value_type = Option<Vec<Option<wire::Id>>>, min_items = 9, max_items = 9)]
     pub shortcuts: Option<Vec<Option<String>>>,
+    /// Mail about dialogs given to him and notes that mention him while he is offline or away.
+    pub notify_by_mail: Option<bool>,
 }
 
 /// Changes one's own name, console language or pinned saved replies. A bad field is named
@@ -127,6 +129,7 @@ pub async fn update_me(
         display_name: req.display_name.as_deref(),
         language: req.language.as_ref().map(|l| l.as_deref()),
         shortcuts: req.shortcuts.as_deref(),
+        notify_by_mail: req.notify_by_mail,
     };
     let (operator, profile) = frontline_core::operators::update_profile(&s.app, &actor, change).await?;
     let ws = s.app.store.workspace(actor.workspace()).await.map_err(frontline_core::CoreError::from)?;

@@ -639,6 +639,7 @@ macro_rules! sql_store_impls {
                         .bind(id.0)
                         .bind(settings.language.as_deref())
                         .bind($crate::records::json_list(&settings.shortcuts))
+                        .bind(settings.notify_by_mail)
                         .execute(self.writer())
                         .await
                         .map_err(map_err)?;

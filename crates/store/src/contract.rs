@@ -37,7 +37,8 @@ macro_rules! contract_suite {
             outbox_claims_are_exclusive_ordered_and_leased, failing_endpoints_retry_then_stop_and_replays_resend,
             retention_keeps_what_pending_jobs_need, contacts_without_a_site_are_found_by_their_source_id,
             telegram_bots_updates_and_chats, an_edited_message_keeps_its_earlier_texts,
-            mail_threads_follow_ups_originals_and_the_follow_up_job);
+            mail_threads_follow_ups_originals_and_the_follow_up_job,
+            operator_notices_are_recorded_once_claimed_under_a_lease_and_finished);
     };
     (@cases $make:path; $($case:ident),* $(,)?) => {
         $(

@@ -93,3 +93,56 @@ pub async fn mail_threads_follow_ups_originals_and_the_follow_up_job(store: Arc<
     let other = crate::contract::workspace(&store).await.0;
     assert_eq!(store.mail_original(other.id, reply.message.id).await.expect("read"), None);
 }
+
+pub async fn operator_notices_are_recorded_once_claimed_under_a_lease_and_finished(store: Arc<dyn Store>) {
+    use crate::mail::OperatorNotice;
+    let f = Fixture::new(store.clone()).await;
+    let ws = f.workspace.id;
+    // The cursor moves only from where it stands.
+    assert_eq!(store.notice_cursor(ws).await.expect("cursor"), None);
+    assert!(store.move_notice_cursor(ws, None, 10).await.expect("start"));
+    assert!(!store.move_notice_cursor(ws, None, 11).await.expect("started already"));
+    assert!(!store.move_notice_cursor(ws, Some(9), 12).await.expect("not from there"));
+    assert!(store.move_notice_cursor(ws, Some(10), 12).await.expect("moved"));
+    assert_eq!(store.notice_cursor(ws).await.expect("cursor"), Some(12));
+
+    let d = store.post_message(f.visitor_post("v1", "Вопрос")).await.expect("post").dialog;
+    let t0 = now();
+    let notice = |at: i64| OperatorNotice {
+        operator_id: f.operator.id,
+        event_id: uuid::Uuid::now_v7(),
+        workspace_id: ws,
+        kind: "mentioned".into(),
+        dialog_id: d.id,
+        at: Timestamp(at),
+    };
+    let (a, b) = (notice(t0.0), notice(t0.0 + 1_000));
+    store.add_operator_notices(&[a.clone(), b.clone()]).await.expect("add");
+    store.add_operator_notices(std::slice::from_ref(&a)).await.expect("again: kept once");
+    // Due once the oldest is old enough.
+    assert!(store.due_notice_operators(Timestamp(t0.0 - 1), t0, 10).await.expect("due").is_empty());
+    assert_eq!(store.due_notice_operators(t0, t0, 10).await.expect("due"), [(ws, f.operator.id)]);
+    // One claim holds them until its lease ends; the claim names itself by its end.
+    let lease = Timestamp(t0.0 + 60_000);
+    let claimed = store.claim_operator_notices(f.operator.id, t0, lease).await.expect("claim");
+    assert_eq!(claimed, [a.clone(), b.clone()]);
+    assert!(store.claim_operator_notices(f.operator.id, t0, Timestamp(t0.0 + 90_000)).await.expect("held").is_empty());
+    assert!(store.due_notice_operators(t0, t0, 10).await.expect("held").is_empty());
+    // A lease that ran out: claimed again (a sender died); finished: never again.
+    let later = Timestamp(lease.0 + 1);
+    let again = store.claim_operator_notices(f.operator.id, later, Timestamp(later.0 + 60_000)).await.expect("again");
+    assert_eq!(again.len(), 2);
+    store.finish_operator_notices(f.operator.id, lease, later).await.expect("an old claim changes nothing");
+    assert!(
+        store
+            .due_notice_operators(Timestamp(later.0 + 100_000), Timestamp(later.0 + 100_000), 10)
+            .await
+            .expect("due")
+            .len()
+            == 1
+    );
+    store.finish_operator_notices(f.operator.id, Timestamp(later.0 + 60_000), later).await.expect("finish");
+    let end = Timestamp(later.0 + 10 * 60_000);
+    assert!(store.due_notice_operators(end, end, 10).await.expect("done").is_empty());
+    assert!(store.claim_operator_notices(f.operator.id, end, Timestamp(end.0 + 1)).await.expect("done").is_empty());
+}

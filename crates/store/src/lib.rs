@@ -668,6 +668,33 @@ pub trait MailStore: Send + Sync {
         workspace: WorkspaceId,
         message: frontline_domain::MessageId,
     ) -> StoreResult<Option<mail::MailOriginal>>;
+    /// How far a workspace's log has been looked through for operator notices.
+    async fn notice_cursor(&self, workspace: WorkspaceId) -> StoreResult<Option<i64>>;
+    /// Moves it from `from` (`None`: not there yet) to `to`; `false` when another node moved it.
+    async fn move_notice_cursor(&self, workspace: WorkspaceId, from: Option<i64>, to: i64) -> StoreResult<bool>;
+    /// Records notices (one of an operator and event twice is kept once).
+    async fn add_operator_notices(&self, notices: &[mail::OperatorNotice]) -> StoreResult<()>;
+    /// Operators with an unsent, unclaimed notice from `before` or earlier.
+    async fn due_notice_operators(
+        &self,
+        before: Timestamp,
+        now: Timestamp,
+        limit: u32,
+    ) -> StoreResult<Vec<(WorkspaceId, frontline_domain::OperatorId)>>;
+    /// Claims an operator's unsent notices until `until` (which names the claim), oldest first.
+    async fn claim_operator_notices(
+        &self,
+        operator: frontline_domain::OperatorId,
+        now: Timestamp,
+        until: Timestamp,
+    ) -> StoreResult<Vec<mail::OperatorNotice>>;
+    /// Marks the notices of the claim `claimed_until` sent.
+    async fn finish_operator_notices(
+        &self,
+        operator: frontline_domain::OperatorId,
+        claimed_until: Timestamp,
+        sent_at: Timestamp,
+    ) -> StoreResult<()>;
 }
 
 /// Telegram bots, their updates and chats (see [`telegram`]).

@@ -36,6 +36,18 @@ pub struct MailOriginal {
     pub at: Timestamp,
 }
 
+/// Something an operator is to be told by mail: a dialog given to him (`assigned`) or a note
+/// that mentions him (`mentioned`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperatorNotice {
+    pub operator_id: frontline_domain::OperatorId,
+    pub event_id: uuid::Uuid,
+    pub workspace_id: WorkspaceId,
+    pub kind: String,
+    pub dialog_id: frontline_domain::DialogId,
+    pub at: Timestamp,
+}
+
 pub const COLS: &str = "workspace_id, document, smtp_password_sealed, imap_password_sealed, channel_id, \
      enabled, uid_validity, last_uid, updated_at, followup_ms";
 
@@ -245,6 +257,124 @@ macro_rules! sql_mail_impls {
                         truncated,
                         at: $crate::__domain::Timestamp(at),
                     }))
+                }
+
+                async fn notice_cursor(&self, ws: WorkspaceId) -> StoreResult<Option<i64>> {
+                    ::sqlx::query_scalar("SELECT pos FROM notice_cursors WHERE workspace_id = $1")
+                        .bind(ws.0)
+                        .fetch_optional(self.reader())
+                        .await
+                        .map_err(map_err)
+                }
+
+                async fn move_notice_cursor(&self, ws: WorkspaceId, from: Option<i64>, to: i64) -> StoreResult<bool> {
+                    let done = match from {
+                        None => ::sqlx::query(
+                            "INSERT INTO notice_cursors (workspace_id, pos) VALUES ($1, $2) ON CONFLICT (workspace_id) DO NOTHING",
+                        )
+                        .bind(ws.0)
+                        .bind(to)
+                        .execute(self.writer())
+                        .await
+                        .map_err(map_err)?,
+                        Some(from) => ::sqlx::query("UPDATE notice_cursors SET pos = $3 WHERE workspace_id = $1 AND pos = $2")
+                            .bind(ws.0)
+                            .bind(from)
+                            .bind(to)
+                            .execute(self.writer())
+                            .await
+                            .map_err(map_err)?,
+                    };
+                    Ok(done.rows_affected() == 1)
+                }
+
+                async fn add_operator_notices(&self, notices: &[ml::OperatorNotice]) -> StoreResult<()> {
+                    for n in notices {
+                        ::sqlx::query(
+                            "INSERT INTO operator_notices (operator_id, event_id, workspace_id, kind, dialog_id, at) \
+                             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (operator_id, event_id) DO NOTHING",
+                        )
+                        .bind(n.operator_id.0)
+                        .bind(n.event_id)
+                        .bind(n.workspace_id.0)
+                        .bind(&n.kind)
+                        .bind(n.dialog_id.0)
+                        .bind(n.at.0)
+                        .execute(self.writer())
+                        .await
+                        .map_err(map_err)?;
+                    }
+                    Ok(())
+                }
+
+                async fn due_notice_operators(
+                    &self,
+                    before: $crate::__domain::Timestamp,
+                    now: $crate::__domain::Timestamp,
+                    limit: u32,
+                ) -> StoreResult<Vec<(WorkspaceId, $crate::__domain::OperatorId)>> {
+                    let rows: Vec<($crate::__uuid::Uuid, $crate::__uuid::Uuid)> = ::sqlx::query_as(
+                        "SELECT DISTINCT workspace_id, operator_id FROM operator_notices \
+                         WHERE sent_at IS NULL AND at <= $1 AND (claimed_until IS NULL OR claimed_until < $2) LIMIT $3",
+                    )
+                    .bind(before.0)
+                    .bind(now.0)
+                    .bind(i64::from(limit))
+                    .fetch_all(self.reader())
+                    .await
+                    .map_err(map_err)?;
+                    Ok(rows.into_iter().map(|(w, o)| (WorkspaceId(w), $crate::__domain::OperatorId(o))).collect())
+                }
+
+                async fn claim_operator_notices(
+                    &self,
+                    operator: $crate::__domain::OperatorId,
+                    now: $crate::__domain::Timestamp,
+                    until: $crate::__domain::Timestamp,
+                ) -> StoreResult<Vec<ml::OperatorNotice>> {
+                    let rows: Vec<($crate::__uuid::Uuid, $crate::__uuid::Uuid, String, $crate::__uuid::Uuid, i64)> =
+                        ::sqlx::query_as(
+                            "UPDATE operator_notices SET claimed_until = $3 WHERE operator_id = $1 AND sent_at IS NULL \
+                             AND (claimed_until IS NULL OR claimed_until < $2) \
+                             RETURNING event_id, workspace_id, kind, dialog_id, at",
+                        )
+                        .bind(operator.0)
+                        .bind(now.0)
+                        .bind(until.0)
+                        .fetch_all(self.writer())
+                        .await
+                        .map_err(map_err)?;
+                    let mut notices: Vec<ml::OperatorNotice> = rows
+                        .into_iter()
+                        .map(|(event_id, ws, kind, dialog, at)| ml::OperatorNotice {
+                            operator_id: operator,
+                            event_id,
+                            workspace_id: WorkspaceId(ws),
+                            kind,
+                            dialog_id: $crate::__domain::DialogId(dialog),
+                            at: $crate::__domain::Timestamp(at),
+                        })
+                        .collect();
+                    notices.sort_by_key(|n| (n.at.0, n.event_id));
+                    Ok(notices)
+                }
+
+                async fn finish_operator_notices(
+                    &self,
+                    operator: $crate::__domain::OperatorId,
+                    claimed_until: $crate::__domain::Timestamp,
+                    sent_at: $crate::__domain::Timestamp,
+                ) -> StoreResult<()> {
+                    ::sqlx::query(
+                        "UPDATE operator_notices SET sent_at = $3 WHERE operator_id = $1 AND claimed_until = $2 AND sent_at IS NULL",
+                    )
+                    .bind(operator.0)
+                    .bind(claimed_until.0)
+                    .bind(sent_at.0)
+                    .execute(self.writer())
+                    .await
+                    .map_err(map_err)?;
+                    Ok(())
                 }
             }
         };

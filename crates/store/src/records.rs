@@ -664,7 +664,11 @@ pub fn operator_settings(r: &impl StoreRow) -> Result<crate::OperatorSettings, S
     for (place, id) in shortcuts.iter_mut().zip(stored) {
         *place = id;
     }
-    Ok(crate::OperatorSettings { language: r.opt_text("language")?, shortcuts })
+    Ok(crate::OperatorSettings {
+        language: r.opt_text("language")?,
+        shortcuts,
+        notify_by_mail: r.boolean("notify_by_mail")?,
+    })
 }
 
 pub fn event(r: &impl StoreRow) -> Result<crate::events::StoredEvent, StoreError> {

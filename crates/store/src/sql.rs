@@ -283,9 +283,9 @@ q!(
     CHANNEL_COLS
 );
 pub const SELECT_OPERATOR_SETTINGS: &str =
-    "SELECT language, shortcuts FROM operators WHERE workspace_id = $1 AND id = $2";
+    "SELECT language, shortcuts, notify_by_mail FROM operators WHERE workspace_id = $1 AND id = $2";
 pub const UPDATE_OPERATOR_SETTINGS: &str =
-    "UPDATE operators SET language = $3, shortcuts = $4 WHERE workspace_id = $1 AND id = $2";
+    "UPDATE operators SET language = $3, shortcuts = $4, notify_by_mail = $5 WHERE workspace_id = $1 AND id = $2";
 q!(
     UPDATE_SITE_ORIGINS,
     "UPDATE sites SET allowed_origins = $3 WHERE workspace_id = $1 AND id = $2 RETURNING ",

@@ -416,4 +416,7 @@ pub type UploadIds<'a> = &'a [AttachmentId];
 pub struct OperatorSettings {
     pub language: Option<String>,
     pub shortcuts: [Option<uuid::Uuid>; 9],
+    /// Mail him, when he is offline or away, about dialogs given to him and notes that
+    /// mention him.
+    pub notify_by_mail: bool,
 }

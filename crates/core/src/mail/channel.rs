@@ -46,7 +46,7 @@ pub async fn read_all(app: &App) -> usize {
     n
 }
 
-/// Reads the mailboxes every `every` until `stop`.
+/// Reads the mailboxes every `every`, and mails operators' gathered notices, until `stop`.
 pub async fn run(app: App, every: Duration, mut stop: tokio::sync::watch::Receiver<bool>) {
     loop {
         tokio::select! {
@@ -57,6 +57,9 @@ pub async fn run(app: App, every: Duration, mut stop: tokio::sync::watch::Receiv
             return;
         }
         read_all(&app).await;
+        if let Err(e) = super::notices::send_due(&app).await {
+            tracing::warn!(error = %e, "mail: sending operators' notices failed");
+        }
     }
 }
 

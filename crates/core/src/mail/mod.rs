@@ -9,6 +9,7 @@
 
 pub mod channel;
 pub mod followup;
+pub mod notices;
 pub mod reply;
 pub mod settings;
 

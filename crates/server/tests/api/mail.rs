@@ -634,3 +634,109 @@ async fn nothing_is_lost_when_smtp_refuses_or_imap_is_gone_for_a_while() {
     assert_eq!(again, 3);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_operator_away_from_the_console_gets_one_mail_for_what_came_meanwhile() {
+    use frontline_core::clock::{Clock, FakeClock};
+    use serde_json::json;
+    use std::sync::Arc;
+    let Some(stack) = MailStack::from_env() else { return };
+    let clock = Arc::new(FakeClock::at(frontline_domain::Timestamp(frontline_core::clock::SystemClock.now().0)));
+    let app = frontline_testkit::TestApp::spawn_with(frontline_testkit::Options {
+        clock: clock.clone(),
+        // Sent here by hand: the mail loop's tick is an hour.
+        tweak: Some(|c| {
+            c.mail_read_ms = 3_600_000;
+            c.public_url = Some("https://help.kitchen.example".into());
+        }),
+        ..Default::default()
+    })
+    .await;
+    let admin = app.admin().await;
+    let support = stack.mailbox("support");
+    let anna_box = stack.mailbox("anna");
+    let setup = json!({"address": support.address,
+        "smtp": {"host": "127.0.0.1", "port": stack.smtp().port, "security": "none"},
+        "imap": {"host": support.imap.host, "port": support.imap.port, "security": "none",
+                 "username": support.imap.username, "password": support.imap.password}});
+    assert_eq!(admin.put("/api/v1/mail/settings", setup).await.status(), 200);
+    let channels: serde_json::Value = admin.get("/api/v1/channels").await.json().await.expect("json");
+    let channel = channels["items"][0]["id"].as_str().expect("channel").to_owned();
+    let anna = app.operator(&admin, &anna_box.address, "Анна Петрова", &[&channel]).await;
+    let me: serde_json::Value = anna.get("/api/v1/me").await.json().await.expect("json");
+    assert_eq!(me["profile"]["notify_by_mail"], true, "{me}");
+    // The first look only notes where the log stands.
+    app.tick().await;
+    let client = SmtpImap;
+    let none_yet = || async { client.fetch(&anna_box.imap, "INBOX", 0, 10).await.expect("fetch").mails.len() };
+
+    // Анна takes a dialog and steps away; meanwhile the visitor writes in it, and a colleague's
+    // note mentions her in another.
+    anna.presence("online").await;
+    let maria = app.visitor().await;
+    let first = maria.write("m1", "Здравствуйте").await;
+    let assigned = admin.post(&format!("/api/v1/dialogs/{first}/assign"), json!({"operator_id": anna.id()})).await;
+    assert_eq!(assigned.status(), 200, "{}", assigned.text().await.unwrap_or_default());
+    app.tick().await;
+    anna.presence("away").await;
+    maria.write("m2", "Когда привезут кухню?").await;
+    let ivan = app.visitor().await;
+    let second = ivan.write("i1", "Дверца перекошена").await;
+    let note = json!({"client_id": "n1", "body": "@Анна Петрова посмотри фото", "internal": true});
+    assert_eq!(admin.post(&format!("/api/v1/dialogs/{second}/messages"), note).await.status(), 201);
+    app.tick().await;
+    // Gathered a few minutes first.
+    assert_eq!(frontline_core::mail::notices::send_due(&app.app).await.expect("send"), 0);
+    clock.advance_ms(frontline_core::mail::notices::GATHER_MS + 1_000);
+    assert_eq!(frontline_core::mail::notices::send_due(&app.app).await.expect("send"), 1);
+    let got = mails(&client, &anna_box, 0, 1).await;
+    let (uid, mail) = &got[0];
+    assert_eq!(mail.subject, "Новое для Вас в Frontline: 2");
+    assert!(mail.text.contains("Здравствуйте, Анна Петрова!"), "{}", mail.text);
+    assert!(
+        mail.text.contains("пишет в Вашем диалоге №") && mail.text.contains("Когда привезут кухню?"),
+        "{}",
+        mail.text
+    );
+    assert!(!mail.text.contains("Вам передан"), "taken while online: {}", mail.text);
+    assert!(mail.text.contains("упоминает Вас в заметке") && mail.text.contains("посмотри фото"), "{}", mail.text);
+    assert!(mail.text.contains(&format!("https://help.kitchen.example/console/dialogs/{first}")), "{}", mail.text);
+    assert!(mail.automatic, "marked Auto-Submitted");
+    // Nothing is mailed twice.
+    clock.advance_ms(frontline_core::mail::notices::GATHER_MS);
+    assert_eq!(frontline_core::mail::notices::send_due(&app.app).await.expect("send"), 0);
+
+    // Online, she is told nothing by mail; in English once she reads the console in English.
+    anna.presence("online").await;
+    let third = app.visitor().await.write("t1", "Вопрос").await;
+    assert_eq!(
+        admin.post(&format!("/api/v1/dialogs/{third}/assign"), json!({"operator_id": anna.id()})).await.status(),
+        200
+    );
+    let note = json!({"client_id": "n0", "body": "@Анна Петрова глянь", "internal": true});
+    assert_eq!(admin.post(&format!("/api/v1/dialogs/{third}/messages"), note).await.status(), 201);
+    app.tick().await;
+    clock.advance_ms(frontline_core::mail::notices::GATHER_MS + 1_000);
+    assert_eq!(frontline_core::mail::notices::send_due(&app.app).await.expect("send"), 0);
+    anna.presence("away").await;
+    assert_eq!(anna.patch("/api/v1/me", json!({"language": "en"})).await.status(), 200);
+    let note = json!({"client_id": "n2", "body": "@Анна Петрова call him back", "internal": true});
+    assert_eq!(admin.post(&format!("/api/v1/dialogs/{third}/messages"), note).await.status(), 201);
+    app.tick().await;
+    clock.advance_ms(frontline_core::mail::notices::GATHER_MS + 1_000);
+    assert_eq!(frontline_core::mail::notices::send_due(&app.app).await.expect("send"), 1);
+    let got = mails(&client, &anna_box, *uid, 1).await;
+    assert!(got[0].1.subject.ends_with("mentioned you in a note on dialog #3 (Visitor 3)"), "{}", got[0].1.subject);
+
+    // Turned off: nothing more.
+    let off: serde_json::Value =
+        anna.patch("/api/v1/me", json!({"notify_by_mail": false})).await.json().await.expect("json");
+    assert_eq!(off["profile"]["notify_by_mail"], false, "{off}");
+    let note = json!({"client_id": "n3", "body": "@Анна Петрова ещё раз", "internal": true});
+    assert_eq!(admin.post(&format!("/api/v1/dialogs/{third}/messages"), note).await.status(), 201);
+    app.tick().await;
+    clock.advance_ms(frontline_core::mail::notices::GATHER_MS + 1_000);
+    assert_eq!(frontline_core::mail::notices::send_due(&app.app).await.expect("send"), 0);
+    assert_eq!(none_yet().await, 2);
+    app.stop().await;
+}
