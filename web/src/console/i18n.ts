@@ -765,6 +765,9 @@ export const ru = {
   'profile.desktop': 'Уведомления на рабочем столе',
   'profile.desktop_unsupported': 'Этот браузер не показывает уведомления.',
   'profile.alerts_device': 'Эти настройки хранятся только в этом браузере: на другом компьютере они свои.',
+  'profile.mail_title': 'Письма о новом',
+  'profile.mail_away': 'Присылать письмо, когда меня нет в сети',
+  'profile.mail_hint': 'Когда вы не в сети или отошли: посетитель пишет в вашем диалоге, вам передают диалог или упоминают в заметке. Всё за 3 минуты — одним письмом на {email}.',
 
   'replies.pin': 'Быстрая вставка',
   'replies.pin_none': 'Не закреплён',
@@ -1919,6 +1922,9 @@ export const en: Record<ConsoleKey, string> = {
   'profile.desktop': 'Desktop notifications',
   'profile.desktop_unsupported': 'This browser does not show notifications.',
   'profile.alerts_device': 'These settings are kept in this browser only: another computer has its own.',
+  'profile.mail_title': 'Mail about new things',
+  'profile.mail_away': 'Mail me while I am offline or away',
+  'profile.mail_hint': 'While you are offline or away: a visitor writes in your dialog, a dialog is given to you, or a note mentions you. Everything within 3 minutes comes as one mail to {email}.',
 
   'replies.pin': 'Quick insert',
   'replies.pin_none': 'Not pinned',

@@ -3,8 +3,8 @@
  * `/console/admin/<section>` (admin pages, and the saved replies everyone edits),
  * `/console/admin/automation/<channel id>` (a channel's automation), `/console/admin/install`
  * (putting the widget on a site), `/console/admin/webhooks`, `/console/admin/telegram` and `/console/admin/mail` (admins), and `/console/account`
- * (everyone's own profile page: his name, language, pinned replies, notifications, password and
- * sessions). The server answers index.html for every `/console/…` path, so each of them is a
+ * (everyone's own profile page: his name, language, pinned replies, notifications, mail while
+ * away, password and sessions). The server answers index.html for every `/console/…` path, so each of them is a
  * deep link.
  */
 import type { Role } from '../shared/api-types';

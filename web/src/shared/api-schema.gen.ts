@@ -1985,6 +1985,8 @@ export interface components {
         MePatchRequest: {
             display_name?: components["schemas"]["Name"] | null;
             language?: components["schemas"]["ConsoleLanguage"] | null;
+            /** @description Mail about dialogs given to him and notes that mention him while he is offline or away. */
+            notify_by_mail?: boolean | null;
             /**
              * @description The saved replies pinned to Ctrl+1 … Ctrl+9: exactly nine places, each a saved reply's id
              *     he may use, or `null`.
@@ -2244,6 +2246,11 @@ export interface components {
         ProfileView: {
             /** @description The console's language, `ru` or `en`; `null`: the browser's. */
             language?: string | null;
+            /**
+             * @description Whether he gets mail, when offline or away, about dialogs given to him and notes that
+             *     mention him (gathered, one mail per few minutes; in the console's language).
+             */
+            notify_by_mail: boolean;
             /** @description The saved replies pinned to Ctrl+1 … Ctrl+9: always nine places, `null` for an empty one. */
             shortcuts: (string | null)[];
         };

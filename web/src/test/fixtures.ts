@@ -112,12 +112,12 @@ export function channel(id: string, over: Partial<ChannelView> = {}): ChannelVie
   };
 }
 
-/** `GET /api/v1/me` of operator `me`: no language chosen, no pins. */
+/** `GET /api/v1/me` of operator `me`: no language chosen, no pins, mail while away on (the default). */
 export function meView(over: Partial<MeView> = {}): MeView {
   return {
     operator: operator('me'),
     workspace: { id: 'w', name: 'Кухни', slug: 'kitchens' },
-    profile: { language: null, shortcuts: Array.from({ length: 9 }, () => null) },
+    profile: { language: null, notify_by_mail: true, shortcuts: Array.from({ length: 9 }, () => null) },
     upload_limits: { max_bytes: 10 * 1024 * 1024, max_files: 5, types: ['image/png', 'image/jpeg', 'application/pdf'] },
     ...over,
   };

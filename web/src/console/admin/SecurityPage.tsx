@@ -1,8 +1,10 @@
 /**
  * Every operator's own page (route `account`, from his name in the top bar): his profile (the
  * name visitors see, the language, the pinned saved replies), this browser's sound and
- * notifications, his password, and the sessions signed in as him.
+ * notifications, the mail sent to him while he is away («Письма о новом»), his password, and
+ * the sessions signed in as him.
  */
+import { MailNotifySettings } from './MailNotifySettings';
 import { NotificationSettings } from './NotificationSettings';
 import { PasswordChangeForm } from './PasswordChangeForm';
 import { ProfileForm } from './ProfileForm';
@@ -23,6 +25,7 @@ export function SecurityPage() {
         <ProfileForm />
         <div class="profile-side">
           <NotificationSettings />
+          <MailNotifySettings />
           <PasswordChangeForm />
         </div>
       </div>

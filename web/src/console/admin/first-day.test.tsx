@@ -2,8 +2,9 @@
  * The admin's first day in jsdom against a fake server: adding an operator (the password made
  * here and shown once, his channels and capacity after the account), renaming one, another
  * admin's additions arriving live, the profile (name, language, pinned replies) with the
- * server's refusals worded in Russian, pinning from the saved-replies page, the installation
- * page, and unsaved edits asked about before leaving (one Save on the channels page).
+ * server's refusals worded in Russian, mail while away («Письма о новом») saved at once,
+ * pinning from the saved-replies page, the installation page, and unsaved edits asked about
+ * before leaving (one Save on the channels page).
  */
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
@@ -63,11 +64,15 @@ function routes(extra: Record<string, Handler> = {}): Record<string, Handler> {
     'GET /api/v1/me/sessions': () => ({ items: [] }),
     'GET /api/v1/sites': () => ({ items: sites }),
     'PATCH /api/v1/me': (_p, o) => {
-      const body = o.body as { display_name?: string; language?: 'ru' | 'en'; shortcuts?: (string | null)[] };
+      const body = o.body as { display_name?: string; language?: 'ru' | 'en'; notify_by_mail?: boolean; shortcuts?: (string | null)[] };
       me = {
         ...me,
         operator: { ...me.operator, display_name: body.display_name ?? me.operator.display_name },
-        profile: { language: body.language ?? me.profile!.language, shortcuts: body.shortcuts ?? me.profile!.shortcuts },
+        profile: {
+          language: body.language ?? me.profile!.language,
+          notify_by_mail: body.notify_by_mail ?? me.profile!.notify_by_mail,
+          shortcuts: body.shortcuts ?? me.profile!.shortcuts,
+        },
       };
       return me;
     },
@@ -134,7 +139,7 @@ async function choose(el: Element | null, value: string, checked?: boolean) {
 beforeEach(() => {
   FakeSocket.instances = [];
   localStorage.clear();
-  me = meView({ operator: anna, profile: { language: null, shortcuts: nine() } });
+  me = meView({ operator: anna, profile: { language: null, notify_by_mail: true, shortcuts: nine() } });
   members = { c1: ['me'], c2: [] };
   sites = [site()];
 });
@@ -277,7 +282,7 @@ describe('the profile page', () => {
   });
 
   it('takes the profile\'s language at sign-in, and keeps sound and notifications per browser', async () => {
-    me = { ...me, profile: { language: 'en', shortcuts: nine() } };
+    me = { ...me, profile: { ...me.profile!, language: 'en' } };
     await mount('/console/account');
     expect(state.session.lang).toBe('en');
     expect((q<HTMLInputElement>('profile-sound'))!.checked).toBe(true);
@@ -287,9 +292,74 @@ describe('the profile page', () => {
   });
 });
 
+describe('mail about new things, on the profile page', () => {
+  const box = () => q<HTMLInputElement>('profile-mail')!;
+  const card = () => q('mail-notify-settings')!;
+
+  it('shows the profile\'s choice with his own address', async () => {
+    me = { ...me, profile: { ...me.profile!, notify_by_mail: false } };
+    await mount('/console/account');
+    expect(card().querySelector('h2')?.textContent).toBe('Письма о новом');
+    expect(card().querySelector('label')?.textContent).toBe('Присылать письмо, когда меня нет в сети');
+    expect(box().checked).toBe(false);
+    expect(q('profile-mail-hint')?.textContent).toBe(
+      'Когда вы не в сети или отошли: посетитель пишет в вашем диалоге, вам передают диалог или упоминают в заметке. Всё за 3 минуты — одним письмом на me@example.com.',
+    );
+    expect(q('profile-mail-saved')).toBeNull();
+  });
+
+  it('saves a change at once with only notify_by_mail, and says so', async () => {
+    await mount('/console/account');
+    expect(box().checked).toBe(true);
+    await choose(box(), '', false);
+    expect(api.callsTo('PATCH', '/api/v1/me').map((c) => c.options.body)).toEqual([{ notify_by_mail: false }]);
+    expect(box().checked).toBe(false);
+    expect(box().disabled).toBe(false);
+    expect(state.session.me?.profile?.notify_by_mail).toBe(false);
+    expect(q('profile-mail-saved')?.textContent).toBe('Сохранено');
+    expect(q('profile-mail-error')).toBeNull();
+    // The profile form beside it has nothing unsaved and saved nothing of its own.
+    expect(q<HTMLButtonElement>('profile-save')?.disabled).toBe(true);
+    expect(q('profile-saved')).toBeNull();
+
+    await choose(box(), '', true);
+    expect(api.callsTo('PATCH', '/api/v1/me')[1].options.body).toEqual({ notify_by_mail: true });
+    expect(box().checked).toBe(true);
+    expect(state.session.me?.profile?.notify_by_mail).toBe(true);
+  });
+
+  it('shows a refusal in the console\'s words and puts the box back', async () => {
+    await mount('/console/account', {
+      'PATCH /api/v1/me': () => {
+        throw new ApiError(503, 'unavailable', 'try later');
+      },
+    });
+    await choose(box(), '', false);
+    expect(api.callsTo('PATCH', '/api/v1/me').map((c) => c.options.body)).toEqual([{ notify_by_mail: false }]);
+    expect(q('profile-mail-error')?.textContent).toBe('Сервер временно недоступен. Повторите позже.');
+    expect(box().checked).toBe(true);
+    expect(box().disabled).toBe(false);
+    expect(state.session.me?.profile?.notify_by_mail).toBe(true);
+    expect(q('profile-mail-saved')).toBeNull();
+    expect(host.textContent).not.toContain('try later');
+  });
+
+  it('is worded in English in an English console', async () => {
+    me = { ...me, profile: { ...me.profile!, language: 'en' } };
+    await mount('/console/account');
+    expect(card().querySelector('h2')?.textContent).toBe('Mail about new things');
+    expect(card().querySelector('label')?.textContent).toBe('Mail me while I am offline or away');
+    expect(q('profile-mail-hint')?.textContent).toBe(
+      'While you are offline or away: a visitor writes in your dialog, a dialog is given to you, or a note mentions you. Everything within 3 minutes comes as one mail to me@example.com.',
+    );
+    await choose(box(), '', false);
+    expect(q('profile-mail-saved')?.textContent).toBe('Saved');
+  });
+});
+
 describe('pins on the saved-replies page', () => {
   it('shows a reply\'s Ctrl+N and pins it from the reply, saved at once', async () => {
-    me = { ...me, profile: { language: null, shortcuts: nine({ 8: 'r2' }) } };
+    me = { ...me, profile: { ...me.profile!, shortcuts: nine({ 8: 'r2' }) } };
     await mount('/console/admin/replies');
     const item = (id: string) => host.querySelector(`[data-testid="reply-item"][data-reply-id="${id}"]`)!;
     expect(q('reply-pin', item('r2'))?.textContent).toBe('Ctrl+9');

@@ -3,7 +3,8 @@ import type { MeView } from '../../shared/api-types';
 import { meView, operator } from '../../test/fixtures';
 import { profileDraft, profileIssues, profilePatch, shortcutIndex } from './profile';
 
-const me = (profile: MeView['profile']): MeView => meView({ operator: operator('me', { display_name: 'Анна' }), profile });
+const me = (profile: Omit<MeView['profile'], 'notify_by_mail'>): MeView =>
+  meView({ operator: operator('me', { display_name: 'Анна' }), profile: { notify_by_mail: true, ...profile } });
 const nine = (over: Record<number, string> = {}) => Array.from({ length: 9 }, (_, i) => over[i] ?? null);
 
 describe('the profile form', () => {
