@@ -13,7 +13,7 @@ use frontline_store::{Changed, NewLine, StoreError};
 
 use crate::labels::updated;
 /// Publishes the lines a change wrote with it; answers the dialog as it is now.
-fn lines_written(app: &App, changed: Changed) -> Dialog {
+pub(crate) fn lines_written(app: &App, changed: Changed) -> Dialog {
     let d = &changed.dialog;
     for m in &changed.lines {
         let message = crate::views::MessageView::from(m);

@@ -54,6 +54,8 @@ pub enum CoreError {
     RatingNotRequested,
     #[error("this dialog is rated already")]
     AlreadyRated,
+    #[error("this form was sent already")]
+    FormSentAlready,
     #[error("the visitor saw this proactive message within its period")]
     TriggerAlreadyShown,
     #[error("the file is larger than {0} bytes")]

@@ -17,6 +17,7 @@ pub mod demo;
 pub mod dialogs;
 mod error;
 pub mod files;
+pub mod forms;
 pub mod labels;
 pub mod limits;
 pub mod mail;

@@ -176,14 +176,16 @@ pub async fn pass(app: &App) -> Result<usize, CoreError> {
         return Ok(0);
     }
     // Telegram messages and mail go their own ways (the bot's API, SMTP); webhooks below.
-    let (channels, jobs): (Vec<OutboxJob>, Vec<OutboxJob>) =
-        jobs.into_iter().partition(|j| matches!(j.kind.as_str(), "telegram" | "email" | "email_followup"));
+    let (channels, jobs): (Vec<OutboxJob>, Vec<OutboxJob>) = jobs
+        .into_iter()
+        .partition(|j| matches!(j.kind.as_str(), "telegram" | "email" | "email_followup" | "ticket_mail"));
     // Telegram's pace may hold its sends a second or so: webhooks go meanwhile.
     let telegram = futures_util::stream::iter(channels)
         .map(|job| async move {
             let sent = match job.kind.as_str() {
                 "email" => crate::mail::channel::deliver(app, &job).await,
                 "email_followup" => crate::mail::followup::deliver(app, &job).await,
+                "ticket_mail" => crate::forms::deliver(app, &job).await,
                 _ => crate::telegram::outbound::deliver(app, &job).await,
             };
             let fresh = if job.body.is_none() { sent.body } else { None };

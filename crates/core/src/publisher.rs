@@ -268,6 +268,8 @@ fn fact_of_logged(e: &StoredEvent) -> Vec<Fact> {
         | EventKind::DialogLabelsChanged
         | EventKind::RatingCreated
         | EventKind::SlaBreached => vec![dialog(DialogChange::Updated)],
+        // A ticket shows with its dialog's lines (written with it) and the tickets page.
+        EventKind::TicketCreated | EventKind::TicketUpdated => Vec::new(),
         EventKind::MessageCreated | EventKind::NoteCreated => {
             vec![e.subject_id.map(|m| Fact::Message { message: m })]
         }

@@ -28,13 +28,18 @@ pub enum EventKind {
     OperatorPresenceChanged,
     OperatorUpdated,
     OperatorMembershipChanged,
+    /// A filled escalation form made a ticket (one event per ticket: the department's and the
+    /// client's).
+    TicketCreated,
+    /// A ticket's status changed, or the department answered it by mail.
+    TicketUpdated,
     /// Sent by an admin's "test" button; never written by a change.
     WebhookTest,
 }
 
 impl EventKind {
     /// Every kind, in the catalogue's order.
-    pub const ALL: [EventKind; 19] = [
+    pub const ALL: [EventKind; 21] = [
         EventKind::DialogCreated,
         EventKind::DialogAssigned,
         EventKind::DialogUnassigned,
@@ -53,6 +58,8 @@ impl EventKind {
         EventKind::OperatorPresenceChanged,
         EventKind::OperatorUpdated,
         EventKind::OperatorMembershipChanged,
+        EventKind::TicketCreated,
+        EventKind::TicketUpdated,
         EventKind::WebhookTest,
     ];
 
@@ -76,6 +83,8 @@ impl EventKind {
             EventKind::OperatorPresenceChanged => "operator.presence_changed",
             EventKind::OperatorUpdated => "operator.updated",
             EventKind::OperatorMembershipChanged => "operator.membership_changed",
+            EventKind::TicketCreated => "ticket.created",
+            EventKind::TicketUpdated => "ticket.updated",
             EventKind::WebhookTest => "webhook.test",
         }
     }
@@ -109,6 +118,8 @@ impl EventKind {
             EventKind::OperatorPresenceChanged => "An operator went online, away or offline.",
             EventKind::OperatorUpdated => "An operator's name, role, capacity or status changed.",
             EventKind::OperatorMembershipChanged => "A channel's members changed.",
+            EventKind::TicketCreated => "A filled escalation form made a ticket (the department's or the client's).",
+            EventKind::TicketUpdated => "A ticket's status changed, or the department answered it by mail.",
             EventKind::WebhookTest => "A test delivery an admin asked for.",
         }
     }
@@ -131,6 +142,8 @@ impl EventKind {
                 | EventKind::NoteCreated
                 | EventKind::RatingCreated
                 | EventKind::SlaBreached
+                | EventKind::TicketCreated
+                | EventKind::TicketUpdated
         )
     }
 }

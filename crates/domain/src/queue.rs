@@ -203,13 +203,20 @@ pub enum SystemEvent {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         by: Option<String>,
     },
+    /// An operator sent an escalation form to fill (`request` names it for the widget).
+    FormSent { request: String, form: String, by: String },
+    /// The visitor filled it: the tickets made (the department's, the client's) and the
+    /// answer he was given.
+    FormSubmitted { request: String, form: String, number: i64, client_number: i64, answer: String },
+    /// The department answered a ticket by mail (operators only).
+    TicketAnswered { number: i64, from: String, text: String },
 }
 
 impl SystemEvent {
     /// Who may read the line: the visitor sees only the notice of a transfer.
     pub fn audience(&self) -> Audience {
         match self {
-            Self::TransferNotice { .. } => Audience::All,
+            Self::TransferNotice { .. } | Self::FormSent { .. } | Self::FormSubmitted { .. } => Audience::All,
             _ => Audience::Operators,
         }
     }

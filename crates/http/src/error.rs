@@ -41,6 +41,7 @@ pub enum ErrorCode {
     VisitorHasOpenDialog,
     RatingNotRequested,
     AlreadyRated,
+    FormSentAlready,
     TriggerAlreadyShown,
     FileTooLarge,
     FileTypeRefused,
@@ -69,9 +70,8 @@ impl ErrorCode {
             DialogNotFound | NotFound => StatusCode::NOT_FOUND,
             DialogClosed | EmailTaken | ChannelNameTaken | AlreadyAssigned | CapacityReached | OperatorUnavailable
             | NotChannelMember | ChannelUnavailable | CategoryRequired | NameTaken | VisitorHasOpenDialog
-            | RatingNotRequested | AlreadyRated | TriggerAlreadyShown | ClientIdReused | TooManyEndpoints => {
-                StatusCode::CONFLICT
-            }
+            | RatingNotRequested | AlreadyRated | FormSentAlready | TriggerAlreadyShown | ClientIdReused
+            | TooManyEndpoints => StatusCode::CONFLICT,
             FileTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             FileTypeRefused => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             RateLimited => StatusCode::TOO_MANY_REQUESTS,
@@ -111,6 +111,7 @@ impl ErrorCode {
             VisitorHasOpenDialog => "visitor_has_open_dialog",
             RatingNotRequested => "rating_not_requested",
             AlreadyRated => "already_rated",
+            FormSentAlready => "form_sent_already",
             TriggerAlreadyShown => "trigger_already_shown",
             FileTooLarge => "file_too_large",
             FileTypeRefused => "file_type_refused",
@@ -263,6 +264,7 @@ impl From<CoreError> for ApiError {
                 ApiError::new(C::RatingNotRequested, "This dialog does not ask for a rating.")
             }
             CoreError::AlreadyRated => ApiError::new(C::AlreadyRated, "This dialog is rated already."),
+            CoreError::FormSentAlready => ApiError::new(C::FormSentAlready, "This form was sent already."),
             CoreError::TriggerAlreadyShown => {
                 ApiError::new(C::TriggerAlreadyShown, "The visitor saw this proactive message within its period.")
             }

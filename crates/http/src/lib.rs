@@ -6,6 +6,7 @@ pub mod channels;
 pub mod console;
 pub mod error;
 pub mod extract;
+pub mod forms;
 pub mod mail;
 pub mod openapi;
 pub mod operators;
@@ -66,6 +67,12 @@ pub fn router(state: HttpState) -> Router {
         .route("/dialogs/{id}/tags", put(tools::set_tags))
         .route("/dialogs/{id}/category", put(tools::set_category))
         .route("/dialogs/{id}/visitor", get(tools::visitor_card).patch(tools::update_visitor_card))
+        .route("/dialogs/{id}/forms", post(forms::send))
+        .route("/forms", get(forms::list).post(forms::create))
+        .route("/forms/{id}", put(forms::update))
+        .route("/form-requests/{id}", get(forms::request))
+        .route("/tickets", get(forms::tickets))
+        .route("/tickets/{id}", get(forms::ticket).patch(forms::set_status))
         .route("/tags", get(tools::list_tags).post(tools::create_tag))
         .route("/tags/{id}", patch(tools::update_tag))
         .route("/categories", get(tools::list_categories).post(tools::create_category))
@@ -111,6 +118,7 @@ pub fn router(state: HttpState) -> Router {
         .route("/rating", post(tools::widget_rate))
         .route("/triggers/{id}/shown", post(widget::trigger_shown))
         .route("/offline", post(widget::offline_request))
+        .route("/forms/{id}", get(forms::widget_form).post(forms::widget_submit))
         .route("/availability", get(widget::availability))
         .route("/ws", get(ws::widget_ws))
         .fallback(api_not_found)

@@ -3,7 +3,7 @@
 
 use crate::error::{ApiErrorBody, ErrorCode};
 use crate::wire::Limits;
-use crate::{automation, channels, console, mail, operators, queue, telegram, tools, webhooks, widget};
+use crate::{automation, channels, console, forms, mail, operators, queue, telegram, tools, webhooks, widget};
 use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 
@@ -30,6 +30,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         operators::audit_log,
         telegram::list, telegram::connect, telegram::update, telegram::delete,
         mail::get, mail::put, mail::test,
+        forms::list, forms::create, forms::update, forms::send, forms::request, forms::tickets, forms::ticket,
+        forms::set_status, forms::widget_form, forms::widget_submit,
         webhooks::list, webhooks::catalogue, webhooks::create, webhooks::update, webhooks::delete, webhooks::secret,
         webhooks::rotate, webhooks::test, webhooks::deliveries, webhooks::delivery, webhooks::replay,
     ),

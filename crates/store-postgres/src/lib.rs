@@ -49,6 +49,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 11, name: "mail", sql: include_str!("../migrations/0011_mail.sql") },
     Migration { version: 12, name: "mail_continuity", sql: include_str!("../migrations/0012_mail_continuity.sql") },
     Migration { version: 13, name: "operator_notices", sql: include_str!("../migrations/0013_operator_notices.sql") },
+    Migration { version: 14, name: "escalation", sql: include_str!("../migrations/0014_escalation.sql") },
 ];
 
 /// The PostgreSQL implementation of [`Store`].
@@ -161,6 +162,7 @@ frontline_store::sql_automation_impls!(PgStore, row = crate::row, lock = " FOR U
 frontline_store::sql_event_impls!(PgStore, row = crate::row, lock = " FOR UPDATE SKIP LOCKED");
 frontline_store::sql_telegram_impls!(PgStore, row = crate::row);
 frontline_store::sql_mail_impls!(PgStore, row = crate::row);
+frontline_store::sql_form_impls!(PgStore, row = crate::row);
 
 #[async_trait]
 impl Store for PgStore {

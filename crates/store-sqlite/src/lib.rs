@@ -64,6 +64,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 11, name: "mail", sql: include_str!("../migrations/0011_mail.sql") },
     Migration { version: 12, name: "mail_continuity", sql: include_str!("../migrations/0012_mail_continuity.sql") },
     Migration { version: 13, name: "operator_notices", sql: include_str!("../migrations/0013_operator_notices.sql") },
+    Migration { version: 14, name: "escalation", sql: include_str!("../migrations/0014_escalation.sql") },
 ];
 
 type PostJob = (PostMessage, oneshot::Sender<StoreResult<Posted>>);
@@ -219,6 +220,7 @@ frontline_store::sql_automation_impls!(SqliteStore, row = crate::row, lock = "")
 frontline_store::sql_event_impls!(SqliteStore, row = crate::row, lock = "");
 frontline_store::sql_telegram_impls!(SqliteStore, row = crate::row);
 frontline_store::sql_mail_impls!(SqliteStore, row = crate::row);
+frontline_store::sql_form_impls!(SqliteStore, row = crate::row);
 
 #[async_trait]
 impl Store for SqliteStore {

@@ -38,7 +38,8 @@ macro_rules! contract_suite {
             retention_keeps_what_pending_jobs_need, contacts_without_a_site_are_found_by_their_source_id,
             telegram_bots_updates_and_chats, an_edited_message_keeps_its_earlier_texts,
             mail_threads_follow_ups_originals_and_the_follow_up_job,
-            operator_notices_are_recorded_once_claimed_under_a_lease_and_finished);
+            operator_notices_are_recorded_once_claimed_under_a_lease_and_finished,
+            a_form_is_sent_filled_once_and_makes_numbered_linked_tickets);
     };
     (@cases $make:path; $($case:ident),* $(,)?) => {
         $(

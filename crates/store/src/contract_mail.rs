@@ -146,3 +146,141 @@ pub async fn operator_notices_are_recorded_once_claimed_under_a_lease_and_finish
     assert!(store.due_notice_operators(end, end, 10).await.expect("done").is_empty());
     assert!(store.claim_operator_notices(f.operator.id, end, Timestamp(end.0 + 1)).await.expect("done").is_empty());
 }
+
+pub async fn a_form_is_sent_filled_once_and_makes_numbered_linked_tickets(store: Arc<dyn Store>) {
+    use crate::forms::{FormRequest, NewTicket, StoredForm, TicketEntry, TicketFilter};
+    let f = Fixture::new(store.clone()).await;
+    let ws = f.workspace.id;
+    let t0 = now();
+    let form = StoredForm {
+        id: uuid::Uuid::now_v7(),
+        workspace_id: ws,
+        document: r#"{"name":"Рекламация"}"#.into(),
+        enabled: true,
+        created_at: t0,
+        updated_at: t0,
+    };
+    store.save_form(&form).await.expect("save");
+    let mut off = form.clone();
+    off.enabled = false;
+    off.updated_at = Timestamp(t0.0 + 1);
+    store.save_form(&off).await.expect("update");
+    assert_eq!(store.forms(ws).await.expect("list"), [off.clone()]);
+    assert_eq!(store.form(ws, form.id).await.expect("one"), off);
+    let (other, _) = crate::contract::workspace(&store).await;
+    assert!(matches!(store.form(other.id, form.id).await, Err(StoreError::NotFound)));
+
+    let d = store.post_message(f.visitor_post("v1", "Вопрос")).await.expect("post").dialog;
+    let request = FormRequest {
+        id: uuid::Uuid::now_v7(),
+        workspace_id: ws,
+        dialog_id: d.id,
+        form_id: form.id,
+        form: off.document.clone(),
+        status: "sent".into(),
+        answers: None,
+        sent_by: f.operator.id.0,
+        created_at: t0,
+        submitted_at: None,
+    };
+    let line = |event: SystemEvent| crate::NewLine::system(event, t0);
+    let sent = store
+        .send_form(
+            &request,
+            &line(SystemEvent::FormSent {
+                request: request.id.to_string(),
+                form: "Рекламация".into(),
+                by: "Анна".into(),
+            }),
+            Actor::operator(f.operator.id),
+        )
+        .await
+        .expect("send");
+    assert_eq!(sent.lines.len(), 1);
+    assert_eq!(sent.lines[0].audience, Audience::All);
+    assert_eq!(store.form_request(ws, request.id).await.expect("read"), request);
+
+    let ticket = |side: &str, address: &str| NewTicket {
+        id: uuid::Uuid::now_v7(),
+        side: side.into(),
+        subject: "Вопрос по рекламации".into(),
+        address: address.into(),
+        due_at: Some(Timestamp(t0.0 + 86_400_000)),
+    };
+    let (dept, client) = (ticket("department", "service@kitchen.example"), ticket("client", "maria@mail.example"));
+    let said = |made: &[crate::forms::Ticket]| {
+        line(SystemEvent::FormSubmitted {
+            request: request.id.to_string(),
+            form: "Рекламация".into(),
+            number: made[0].number,
+            client_number: made[1].number,
+            answer: format!("№{}", made[1].number),
+        })
+    };
+    let (changed, made) = store
+        .submit_form(ws, request.id, r#"[["contract","123456"]]"#, &dept, &client, &said, Actor::SYSTEM, t0)
+        .await
+        .expect("submit");
+    assert_eq!(made.iter().map(|t| t.number).collect::<Vec<_>>(), [1, 2]);
+    assert_eq!((made[0].linked_id, made[1].linked_id), (Some(client.id), Some(dept.id)));
+    assert!(matches!(
+        &changed.lines[0].event,
+        Some(SystemEvent::FormSubmitted { number: 1, client_number: 2, answer, .. }) if answer == "№2"
+    ));
+    let again = store.submit_form(ws, request.id, "[]", &dept, &client, &said, Actor::SYSTEM, t0).await;
+    assert!(matches!(again, Err(StoreError::Conflict(_))), "taken once");
+    let kept = store.form_request(ws, request.id).await.expect("read");
+    assert_eq!((kept.status.as_str(), kept.answers.as_deref()), ("submitted", Some(r#"[["contract","123456"]]"#)));
+
+    // Listed and filtered; the status set with an entry and a line.
+    let all = store.tickets(ws, &TicketFilter { limit: 10, ..Default::default() }).await.expect("list");
+    assert_eq!(all.iter().map(|t| t.number).collect::<Vec<_>>(), [2, 1], "newest first");
+    let due = TicketFilter { due_before: Some(Timestamp(t0.0 + 86_400_000)), limit: 10, ..Default::default() };
+    assert_eq!(store.tickets(ws, &due).await.expect("due").len(), 2);
+    let early = TicketFilter { due_before: Some(t0), limit: 10, ..Default::default() };
+    assert!(store.tickets(ws, &early).await.expect("none due").is_empty());
+    let entry = TicketEntry {
+        id: uuid::Uuid::now_v7(),
+        ticket_id: dept.id,
+        workspace_id: ws,
+        direction: "in".into(),
+        mail_id: Some("answer@service".into()),
+        text: "Мастер приедет во вторник.".into(),
+        at: t0,
+    };
+    let (t, lined) = store
+        .update_ticket(
+            ws,
+            dept.id,
+            "answered",
+            Some(&entry),
+            Some(&line(SystemEvent::TicketAnswered { number: 1, from: "service".into(), text: "…".into() })),
+            Actor::SYSTEM,
+            t0,
+        )
+        .await
+        .expect("update");
+    assert_eq!(t.status, "answered");
+    assert_eq!(lined.expect("written into the open dialog").lines[0].audience, Audience::Operators);
+    assert_eq!(store.ticket_entries(ws, dept.id).await.expect("entries"), [entry]);
+    let answered =
+        TicketFilter { status: Some("answered".into()), dialog: Some(d.id), limit: 10, ..Default::default() };
+    assert_eq!(
+        store.tickets(ws, &answered).await.expect("answered").iter().map(|t| t.id).collect::<Vec<_>>(),
+        [dept.id]
+    );
+    // A second pair in the workspace numbers on.
+    let second = FormRequest { id: uuid::Uuid::now_v7(), ..request.clone() };
+    store
+        .send_form(
+            &second,
+            &line(SystemEvent::FormSent { request: second.id.to_string(), form: "x".into(), by: "Анна".into() }),
+            Actor::SYSTEM,
+        )
+        .await
+        .expect("send");
+    let (dept2, client2) = (ticket("department", "s@x"), ticket("client", "c@x"));
+    let (_, made) =
+        store.submit_form(ws, second.id, "[]", &dept2, &client2, &said, Actor::SYSTEM, t0).await.expect("submit");
+    assert_eq!(made.iter().map(|t| t.number).collect::<Vec<_>>(), [3, 4]);
+}

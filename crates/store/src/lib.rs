@@ -10,6 +10,7 @@ pub mod backend;
 pub mod conversation;
 mod error;
 pub mod events;
+pub mod forms;
 pub mod mail;
 pub mod migrations;
 pub mod records;
@@ -697,6 +698,50 @@ pub trait MailStore: Send + Sync {
     ) -> StoreResult<()>;
 }
 
+/// Escalation forms, the forms sent into dialogs, and tickets (see [`forms`]).
+#[async_trait]
+pub trait FormStore: Send + Sync {
+    /// Writes a form whole (made when new; another workspace's id changes nothing).
+    async fn save_form(&self, form: &forms::StoredForm) -> StoreResult<()>;
+    async fn forms(&self, workspace: WorkspaceId) -> StoreResult<Vec<forms::StoredForm>>;
+    async fn form(&self, workspace: WorkspaceId, id: uuid::Uuid) -> StoreResult<forms::StoredForm>;
+    /// Records a form sent into an open dialog with its line (`DialogClosed`, `NotFound`).
+    async fn send_form(&self, request: &forms::FormRequest, line: &NewLine, actor: Actor) -> StoreResult<Changed>;
+    async fn form_request(&self, workspace: WorkspaceId, id: uuid::Uuid) -> StoreResult<forms::FormRequest>;
+    /// Takes a form's answers once (`Conflict("form request")` the second time) and makes the
+    /// pair of tickets, numbered and linked, with the line telling the visitor (`line` words
+    /// it from the tickets made), in one transaction.
+    #[allow(clippy::too_many_arguments)]
+    async fn submit_form(
+        &self,
+        workspace: WorkspaceId,
+        id: uuid::Uuid,
+        answers: &str,
+        department: &forms::NewTicket,
+        client: &forms::NewTicket,
+        line: &(dyn for<'t> Fn(&'t [forms::Ticket]) -> NewLine + Send + Sync),
+        actor: Actor,
+        now: Timestamp,
+    ) -> StoreResult<(Changed, Vec<forms::Ticket>)>;
+    async fn tickets(&self, workspace: WorkspaceId, filter: &forms::TicketFilter) -> StoreResult<Vec<forms::Ticket>>;
+    async fn ticket(&self, workspace: WorkspaceId, id: uuid::Uuid) -> StoreResult<forms::Ticket>;
+    /// Sets a ticket's status, with what came by mail and a line for its dialog (written only
+    /// while the dialog is open), and its `ticket.updated` event.
+    #[allow(clippy::too_many_arguments)]
+    async fn update_ticket(
+        &self,
+        workspace: WorkspaceId,
+        id: uuid::Uuid,
+        status: &str,
+        entry: Option<&forms::TicketEntry>,
+        line: Option<&NewLine>,
+        actor: Actor,
+        now: Timestamp,
+    ) -> StoreResult<(forms::Ticket, Option<Changed>)>;
+    async fn add_ticket_entry(&self, entry: &forms::TicketEntry) -> StoreResult<()>;
+    async fn ticket_entries(&self, workspace: WorkspaceId, ticket: uuid::Uuid) -> StoreResult<Vec<forms::TicketEntry>>;
+}
+
 /// Telegram bots, their updates and chats (see [`telegram`]).
 #[async_trait]
 pub trait TelegramStore: Send + Sync {
@@ -780,6 +825,7 @@ pub trait Store:
     + OutboxStore
     + TelegramStore
     + MailStore
+    + FormStore
     + Send
     + Sync
     + 'static

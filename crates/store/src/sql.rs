@@ -748,6 +748,12 @@ pub const FAN_OUT_FOLLOWUP: &str = " UNION ALL SELECT ev.workspace_id, 'email_fo
      JOIN mail_settings ms ON ms.workspace_id = ev.workspace_id AND ms.enabled AND ms.followup_ms > 0 \
      WHERE EXISTS (SELECT 1 FROM mail_settings WHERE enabled) \
      AND ev.kind = 'message.created' AND ev.actor_kind = 'operator' AND ";
+/// - one per department ticket made (kind `ticket_mail`, target the ticket): the filled form
+///   mailed to the department.
+pub const FAN_OUT_TICKET: &str = " UNION ALL SELECT ev.workspace_id, 'ticket_mail', t.id, ev.id, ev.kind, ev.dialog_id, \
+     ev.at, ev.at \
+     FROM events ev JOIN tickets t ON t.id = ev.subject_id AND t.side = 'department' \
+     WHERE ev.kind = 'ticket.created' AND ";
 q!(
     FAN_OUT_EVENT,
     FAN_OUT_INTO,
@@ -758,13 +764,16 @@ q!(
     FAN_OUT_EMAIL,
     "ev.id = $1",
     FAN_OUT_FOLLOWUP,
+    "ev.id = $1",
+    FAN_OUT_TICKET,
     "ev.id = $1"
 );
 
 /// The fan-out for the events `filter` selects (an expression on `ev`).
 pub fn fan_out(filter: &str) -> String {
     format!(
-        "{FAN_OUT_INTO}{FAN_OUT_WEBHOOKS}{filter}{FAN_OUT_TELEGRAM}{filter}{FAN_OUT_EMAIL}{filter}{FAN_OUT_FOLLOWUP}{filter}"
+        "{FAN_OUT_INTO}{FAN_OUT_WEBHOOKS}{filter}{FAN_OUT_TELEGRAM}{filter}{FAN_OUT_EMAIL}{filter}{FAN_OUT_FOLLOWUP}{filter}\
+         {FAN_OUT_TICKET}{filter}"
     )
 }
 q!(

@@ -145,6 +145,8 @@ async fn answered(
 ) -> Result<Option<(Visitor, frontline_domain::Dialog)>, CoreError> {
     let dialog = match super::reply::named(app, ws, support, &mail.to) {
         Named::Dialog(d) => Some(d),
+        // Answered in `take`, before this.
+        Named::Ticket(_) => None,
         Named::Forged => {
             tracing::info!(workspace = %ws.0, "mail: a reply address whose signature does not hold; taken as a new mail");
             return Ok(None);
@@ -193,6 +195,17 @@ async fn take(
     let mail_id = mail.message_id.clone().unwrap_or_else(|| format!("uid-{}-{uid}@{}", stored.uid_validity, ws.0));
     if app.store.dialog_of_mail(ws, std::slice::from_ref(&mail_id)).await?.is_some() {
         return Ok(false);
+    }
+    // A department answering its ticket: the answer lands on the ticket.
+    if let Named::Ticket(id) = super::reply::named(app, ws, support, &mail.to)
+        && let Ok(ticket) = app.store.ticket(ws, id).await
+        && ticket.address.eq_ignore_ascii_case(email.as_str())
+    {
+        let (words, dialog) = (own_words(&mail.text), ticket.dialog_id);
+        crate::forms::department_answered(app, ticket, email.as_str(), &words, &mail_id).await?;
+        // Kept in the dialog's thread: read again, it is taken no second time.
+        app.store.add_mail_thread(ws, dialog, &mail_id, app.clock.now()).await?;
+        return Ok(true);
     }
     let (contact, channel, answering) = match answered(app, ws, support, &mail, &email).await? {
         Some((visitor, dialog)) => (visitor, dialog.channel_id, true),

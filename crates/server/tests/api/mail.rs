@@ -740,3 +740,185 @@ async fn an_operator_away_from_the_console_gets_one_mail_for_what_came_meanwhile
     assert_eq!(none_yet().await, 2);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_filled_escalation_form_reaches_the_department_and_makes_two_linked_tickets() {
+    use frontline_core::clock::FakeClock;
+    use serde_json::json;
+    use std::sync::Arc;
+    let Some(stack) = MailStack::from_env() else { return };
+    // Friday 4 December 2026, 15:00 in Moscow.
+    let friday = frontline_domain::Timestamp(1_796_385_600_000);
+    let clock = Arc::new(FakeClock::at(friday));
+    let app = frontline_testkit::TestApp::spawn_with(frontline_testkit::Options {
+        clock: clock.clone(),
+        tweak: Some(|c| {
+            c.mail_read_ms = 3_600_000;
+            c.public_url = Some("https://help.kitchen.example".into());
+        }),
+        ..Default::default()
+    })
+    .await;
+    let admin = app.admin().await;
+    let support = stack.mailbox("support");
+    let service = stack.mailbox("service");
+    let setup = json!({"address": support.address, "display_name": "Кухни «Уют»",
+        "smtp": {"host": "127.0.0.1", "port": stack.smtp().port, "security": "none"},
+        "imap": {"host": support.imap.host, "port": support.imap.port, "security": "none",
+                 "username": support.imap.username, "password": support.imap.password}});
+    assert_eq!(admin.put("/api/v1/mail/settings", setup).await.status(), 200);
+    frontline_core::mail::channel::read_all(&app.app).await;
+
+    // The admin's form; a bad one is refused at its field.
+    let form = json!({
+        "name": "Рекламация",
+        "fields": [
+            {"key": "name", "label": "ФИО", "kind": "text", "required": true},
+            {"key": "contract", "label": "Номер договора", "kind": "contract", "pattern": "\\d{6}", "required": true},
+            {"key": "email", "label": "E-mail", "kind": "email", "required": true},
+            {"key": "phone", "label": "Телефон", "kind": "phone"}
+        ],
+        "department_email": service.address,
+        "subject": "Вопрос по рекламации, онлайн-чат",
+        "answer": "Спасибо! Ваша заявка №{number} передана в сервисный отдел. Ответ придёт на почту до {due}.",
+        "due_hours": 24
+    });
+    let mut bad = form.clone();
+    bad["fields"][1]["pattern"] = json!("(");
+    let refused: serde_json::Value = admin.post("/api/v1/forms", bad).await.json().await.expect("json");
+    assert_eq!(refused["details"]["field"], "fields[1].pattern", "{refused}");
+    let created = admin.post("/api/v1/forms", form).await;
+    assert_eq!(created.status(), 201);
+    let created: serde_json::Value = created.json().await.expect("json");
+    assert_eq!((created["counting"].as_str(), created["language"].as_str()), (Some("weekdays"), Some("ru")));
+    let form_id = created["id"].as_str().expect("id").to_owned();
+
+    // An operator sends it into the visitor's dialog: his widget gets a line naming it.
+    let maria = app.visitor().await;
+    let dialog = maria.write("m1", "Дверца шкафа перекошена").await;
+    let sent = admin.post(&format!("/api/v1/dialogs/{dialog}/forms"), json!({"form_id": form_id})).await;
+    assert_eq!(sent.status(), 201);
+    let sent: serde_json::Value = sent.json().await.expect("json");
+    let request = sent["id"].as_str().expect("id").to_owned();
+    let history = maria.history().await;
+    let line = history.iter().find(|m| m["event"]["kind"] == "form_sent").expect("the form's line");
+    assert_eq!(line["event"]["request"], request.as_str());
+    let card: serde_json::Value = maria
+        .call(reqwest::Method::GET, &format!("/widget/v1/forms/{request}"), None)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(card["status"], "sent");
+    assert_eq!(card["fields"].as_array().map(Vec::len), Some(4));
+    // Another visitor cannot see it.
+    let other = app.visitor().await;
+    assert_eq!(other.call(reqwest::Method::GET, &format!("/widget/v1/forms/{request}"), None).await.status(), 404);
+
+    // Refused answers are named; nothing is made.
+    let wrong = json!({"answers": {"name": "Мария Иванова", "contract": "12345", "email": "maria@mail.test"}});
+    let r = maria.call(reqwest::Method::POST, &format!("/widget/v1/forms/{request}"), Some(wrong)).await;
+    assert_eq!(r.status(), 400);
+    let e: serde_json::Value = r.json().await.expect("json");
+    assert_eq!(e["details"]["field"], "answers.contract", "{e}");
+    let none: serde_json::Value = admin.get("/api/v1/tickets").await.json().await.expect("json");
+    assert_eq!(none["items"], json!([]));
+
+    // Sent: the answer with the due time in weekday hours (Friday 15:00 + 24 h = Monday 15:00).
+    let good = json!({"answers": {"name": "Мария Иванова", "contract": "123456", "email": "Maria@Mail.Test"}});
+    let r = maria.call(reqwest::Method::POST, &format!("/widget/v1/forms/{request}"), Some(good.clone())).await;
+    assert_eq!(r.status(), 200);
+    let done: serde_json::Value = r.json().await.expect("json");
+    assert_eq!(done["due_at"], "2026-12-07T12:00:00.000Z", "{done}");
+    let number = done["number"].as_i64().expect("number");
+    assert_eq!(
+        done["answer"],
+        format!(
+            "Спасибо! Ваша заявка №{number} передана в сервисный отдел. Ответ придёт на почту до 07.12.2026, 15:00."
+        )
+    );
+    let again = maria.call(reqwest::Method::POST, &format!("/widget/v1/forms/{request}"), Some(good)).await;
+    assert_eq!(again.status(), 409, "taken once");
+    let history = maria.history().await;
+    let told = history.iter().find(|m| m["event"]["kind"] == "form_submitted").expect("the answer's line");
+    assert_eq!(told["event"]["client_number"], number);
+
+    // Two linked tickets, open, due Monday.
+    let list: serde_json::Value = admin.get("/api/v1/tickets").await.json().await.expect("json");
+    let items = list["items"].as_array().expect("items");
+    assert_eq!(items.len(), 2, "{list}");
+    let dept = items.iter().find(|t| t["side"] == "department").expect("department's");
+    let client = items.iter().find(|t| t["side"] == "client").expect("client's");
+    assert_eq!(client["number"], number);
+    assert_eq!((dept["linked_id"].clone(), client["linked_id"].clone()), (client["id"].clone(), dept["id"].clone()));
+    assert_eq!(dept["linked_number"], number);
+    assert_eq!((dept["status"].as_str(), dept["address"].as_str()), (Some("open"), Some(service.address.as_str())));
+    assert_eq!(client["address"], "maria@mail.test");
+    assert_eq!(dept["due_at"], "2026-12-07T12:00:00.000Z");
+    let by_dialog: serde_json::Value =
+        admin.get(&format!("/api/v1/tickets?dialog_id={dialog}")).await.json().await.expect("json");
+    assert_eq!(by_dialog["items"].as_array().map(Vec::len), Some(2));
+    let overdue: serde_json::Value = admin.get("/api/v1/tickets?overdue=true").await.json().await.expect("json");
+    assert_eq!(overdue["items"], json!([]));
+    assert_eq!(admin.get("/api/v1/tickets?status=lost").await.status(), 400);
+    let answers: serde_json::Value =
+        admin.get(&format!("/api/v1/form-requests/{request}")).await.json().await.expect("json");
+    assert_eq!(answers["answers"]["contract"], "123456");
+
+    // The department gets every field, the subject and the link to the dialog.
+    frontline_core::outbox::pass(&app.app).await.expect("pass");
+    let got = mails(&SmtpImap, &service, 0, 1).await;
+    let m = &got[0].1;
+    let dept_number = dept["number"].as_i64().expect("number");
+    assert_eq!(m.subject, format!("Вопрос по рекламации, онлайн-чат [№{dept_number}]"));
+    for part in
+        ["ФИО: Мария Иванова", "Номер договора: 123456", "E-mail: maria@mail.test", "Телефон: —", "07.12.2026, 15:00"]
+    {
+        assert!(m.text.contains(part), "{part} not in {}", m.text);
+    }
+    assert!(m.text.contains(&format!("https://help.kitchen.example/console/dialogs/{dialog}")), "{}", m.text);
+
+    // The department answers the mail: on its ticket, and in the dialog for operators only.
+    let raw = SmtpImap.fetch(&service.imap, "INBOX", 0, 10).await.expect("fetch").mails[0].1.clone();
+    let raw = String::from_utf8_lossy(&raw).into_owned();
+    let reply_to = raw
+        .lines()
+        .find_map(|l| l.strip_prefix("Reply-To: "))
+        .map(|l| l.trim().trim_matches(['<', '>']).to_owned())
+        .expect("Reply-To");
+    let answer =
+        mail(&service.address, &reply_to, &format!("Re: {}", m.subject), "Мастер приедет во вторник.\n\n> Заявка");
+    SmtpImap.send(&stack.smtp(), &answer).await.expect("send");
+    let dept_id = dept["id"].as_str().expect("id").to_owned();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let detail = loop {
+        frontline_core::mail::channel::read_all(&app.app).await;
+        let d: serde_json::Value = admin.get(&format!("/api/v1/tickets/{dept_id}")).await.json().await.expect("json");
+        if d["ticket"]["status"] == "answered" {
+            break d;
+        }
+        assert!(Instant::now() < deadline, "the department's answer did not land: {d}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let entries = detail["entries"].as_array().expect("entries");
+    assert_eq!(entries.iter().map(|e| e["direction"].as_str().unwrap_or("")).collect::<Vec<_>>(), ["out", "in"]);
+    assert_eq!(entries[1]["text"], "Мастер приедет во вторник.");
+    let lines = admin.messages(&dialog).await;
+    let answered = lines.iter().find(|l| l["event"]["kind"] == "ticket_answered").expect("the line");
+    assert_eq!(answered["audience"], "operators");
+    assert!(!maria.history().await.iter().any(|l| l["event"]["kind"] == "ticket_answered"), "the visitor saw it");
+
+    // Operators close it; a wrong status is named. Past the due time an open one is overdue.
+    let closed = admin.patch(&format!("/api/v1/tickets/{dept_id}"), json!({"status": "closed"})).await;
+    assert_eq!(closed.status(), 200);
+    let bad = admin.patch(&format!("/api/v1/tickets/{dept_id}"), json!({"status": "lost"})).await;
+    assert_eq!(bad.status(), 400);
+    clock.advance_ms(4 * 24 * 3_600_000);
+    // Four days on, the admin's session has lapsed: he signs in again.
+    let admin = app.admin().await;
+    let overdue: serde_json::Value = admin.get("/api/v1/tickets?overdue=true").await.json().await.expect("json");
+    let overdue = overdue["items"].as_array().expect("items");
+    assert_eq!(overdue.len(), 1, "the client's, still open");
+    assert_eq!((overdue[0]["side"].as_str(), overdue[0]["overdue"].as_bool()), (Some("client"), Some(true)));
+    app.stop().await;
+}
