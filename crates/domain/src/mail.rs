@@ -125,6 +125,8 @@ pub enum NoticeKind {
     Mentioned { by: String },
     /// The visitor wrote in a dialog that is his.
     Wrote,
+    /// A department answered a ticket of a dialog that is his (`number`: the ticket's).
+    TicketAnswered { number: i64 },
 }
 
 /// One thing an operator is told about.
@@ -160,6 +162,12 @@ fn notice_line(n: &Notice, lang: Lang) -> String {
         }
         (NoticeKind::Wrote, Lang::Ru) => format!("{} пишет в Вашем диалоге №{}", n.visitor, n.dialog_number),
         (NoticeKind::Wrote, Lang::En) => format!("{} wrote in your dialog #{}", n.visitor, n.dialog_number),
+        (NoticeKind::TicketAnswered { number }, Lang::Ru) => {
+            format!("Отдел ответил по заявке №{number} (диалог №{}, {})", n.dialog_number, n.visitor)
+        }
+        (NoticeKind::TicketAnswered { number }, Lang::En) => {
+            format!("The department answered request #{number} (dialog #{}, {})", n.dialog_number, n.visitor)
+        }
     }
 }
 
@@ -384,6 +392,13 @@ mod tests {
                     dialog_number: 13,
                     visitor: "Иван".into(),
                     excerpt: "Дверца перекошена".into(),
+                    link: None,
+                },
+                Notice {
+                    kind: NoticeKind::TicketAnswered { number: 17 },
+                    dialog_number: 42,
+                    visitor: "Мария".into(),
+                    excerpt: "Мастер приедет во вторник.".into(),
                     link: None,
                 },
                 Notice {

@@ -54,12 +54,19 @@ async fn collect_in(app: &App, ws: WorkspaceId) -> Result<usize, CoreError> {
     } else {
         app.store.messages_by_ids(&notes).await?.into_iter().map(|m| (m.id.0, m.mentions)).collect()
     };
-    // The dialogs visitors wrote in, for whose they are.
-    let wrote_in: Vec<DialogId> = events
-        .iter()
-        .filter(|e| e.kind == "message.created" && e.actor_kind == "visitor")
-        .filter_map(|e| e.dialog_id)
-        .collect();
+    // The dialogs visitors wrote in or departments answered on, for whose they are.
+    let answered = |e: &frontline_store::events::StoredEvent| {
+        e.kind == "ticket.updated"
+            && e.actor_kind == "system"
+            && serde_json::from_str::<serde_json::Value>(&e.payload).is_ok_and(|p| p["status"] == "answered")
+    };
+    // His own words, not the lines his actions write (a filled form's).
+    let wrote = |e: &frontline_store::events::StoredEvent| {
+        e.kind == "message.created"
+            && serde_json::from_str::<serde_json::Value>(&e.payload).is_ok_and(|p| p["author_kind"] == "visitor")
+    };
+    let wrote_in: Vec<DialogId> =
+        events.iter().filter(|e| wrote(e) || answered(e)).filter_map(|e| e.dialog_id).collect();
     let owners: HashMap<DialogId, OperatorId> = if wrote_in.is_empty() {
         HashMap::new()
     } else {
@@ -80,9 +87,8 @@ async fn collect_in(app: &App, ws: WorkspaceId) -> Result<usize, CoreError> {
                 ("assigned", to.into_iter().collect())
             }
             "note.created" => ("mentioned", e.subject_id.and_then(|m| mentions.get(&m).cloned()).unwrap_or_default()),
-            "message.created" if e.actor_kind == "visitor" => {
-                ("wrote", owners.get(&dialog).copied().into_iter().collect())
-            }
+            "message.created" if wrote(e) => ("wrote", owners.get(&dialog).copied().into_iter().collect()),
+            "ticket.updated" if answered(e) => ("ticket", owners.get(&dialog).copied().into_iter().collect()),
             _ => continue,
         };
         for op in targets {
@@ -228,7 +234,16 @@ async fn render(app: &App, ws: WorkspaceId, n: &OperatorNotice, lang: Lang) -> R
         (None, Lang::En) => format!("Visitor {}", visitor.number),
     };
     let event = app.store.event(n.event_id).await.ok();
-    let (kind, text) = if n.kind == "wrote" {
+    let (kind, text) = if n.kind == "ticket" {
+        let Some(ticket) = event.as_ref().and_then(|e| e.subject_id) else { return Ok(None) };
+        let ticket = match app.store.ticket(ws, ticket).await {
+            Ok(t) => t,
+            Err(frontline_store::StoreError::NotFound) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        let answer = app.store.ticket_entries(ws, ticket.id).await?.into_iter().rev().find(|e| e.direction == "in");
+        (NoticeKind::TicketAnswered { number: ticket.number }, answer.map(|a| a.text).unwrap_or_default())
+    } else if n.kind == "wrote" {
         let line = match event.and_then(|e| e.subject_id) {
             Some(m) => app.store.messages_by_ids(&[m]).await?.into_iter().next(),
             None => None,

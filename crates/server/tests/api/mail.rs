@@ -768,6 +768,11 @@ async fn a_filled_escalation_form_reaches_the_department_and_makes_two_linked_ti
                  "username": support.imap.username, "password": support.imap.password}});
     assert_eq!(admin.put("/api/v1/mail/settings", setup).await.status(), 200);
     frontline_core::mail::channel::read_all(&app.app).await;
+    app.tick().await;
+    let channels: serde_json::Value = admin.get("/api/v1/channels").await.json().await.expect("json");
+    let channel = channels["items"][0]["id"].as_str().expect("channel").to_owned();
+    let anna_box = stack.mailbox("anna");
+    let anna = app.operator(&admin, &anna_box.address, "Анна", &[&channel]).await;
 
     // The admin's form; a bad one is refused at its field.
     let form = json!({
@@ -796,6 +801,14 @@ async fn a_filled_escalation_form_reaches_the_department_and_makes_two_linked_ti
     // An operator sends it into the visitor's dialog: his widget gets a line naming it.
     let maria = app.visitor().await;
     let dialog = maria.write("m1", "Дверца шкафа перекошена").await;
+    // Анна has the dialog, then steps away.
+    anna.presence("online").await;
+    assert_eq!(
+        admin.post(&format!("/api/v1/dialogs/{dialog}/assign"), json!({"operator_id": anna.id()})).await.status(),
+        200
+    );
+    app.tick().await;
+    anna.presence("away").await;
     let sent = admin.post(&format!("/api/v1/dialogs/{dialog}/forms"), json!({"form_id": form_id})).await;
     assert_eq!(sent.status(), 201);
     let sent: serde_json::Value = sent.json().await.expect("json");
@@ -907,6 +920,13 @@ async fn a_filled_escalation_form_reaches_the_department_and_makes_two_linked_ti
     let answered = lines.iter().find(|l| l["event"]["kind"] == "ticket_answered").expect("the line");
     assert_eq!(answered["audience"], "operators");
     assert!(!maria.history().await.iter().any(|l| l["event"]["kind"] == "ticket_answered"), "the visitor saw it");
+    // Анна, away, is told by mail.
+    app.tick().await;
+    clock.advance_ms(frontline_core::mail::notices::GATHER_MS + 1_000);
+    assert_eq!(frontline_core::mail::notices::send_due(&app.app).await.expect("send"), 1);
+    let told = mails(&SmtpImap, &anna_box, 0, 1).await;
+    assert!(told[0].1.subject.starts_with(&format!("Отдел ответил по заявке №{dept_number}")), "{}", told[0].1.subject);
+    assert!(told[0].1.text.contains("Мастер приедет во вторник."), "{}", told[0].1.text);
 
     // Operators close it; a wrong status is named. Past the due time an open one is overdue.
     let closed = admin.patch(&format!("/api/v1/tickets/{dept_id}"), json!({"status": "closed"})).await;
