@@ -30,14 +30,18 @@ use uuid::Uuid;
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
 pub struct FieldView {
     /// 1–32 of `a-z`, `0-9` and `_`, unique in the form: the answer's key.
+    #[schema(pattern = "^[a-z0-9_]{1,32}$")]
     pub key: String,
-    /// What the visitor reads: 1–100 characters.
+    /// What the visitor reads: 1–100 characters once trimmed.
+    #[schema(value_type = frontline_domain::patterns::schema::ShortText)]
     pub label: String,
     /// `text`, `contract` (matched whole by `pattern`), `email` or `phone`.
     #[schema(pattern = "^(text|contract|email|phone)$")]
     pub kind: String,
-    /// A `contract` field's regular expression (`\d{6}`).
+    /// A `contract` field's regular expression (`\d{6}`), 1–200 characters, matched against the
+    /// whole value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(min_length = 1, max_length = 200)]
     pub pattern: Option<String>,
     #[serde(default)]
     pub required: bool,
@@ -46,18 +50,24 @@ pub struct FieldView {
 /// A form as admins write it.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct FormInput {
-    /// 1–100 characters.
+    /// 1–100 characters once trimmed.
+    #[schema(value_type = frontline_domain::patterns::schema::ShortText)]
     pub name: String,
     /// 1–20 fields.
+    #[schema(min_items = 1, max_items = 20)]
     pub fields: Vec<FieldView>,
     /// Where a filled form is mailed.
+    #[schema(max_length = 254, pattern = "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$")]
     pub department_email: String,
-    /// The department mail's subject: one line, 1–200 characters.
+    /// The department mail's subject: one line, 1–200 characters once trimmed.
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub subject: String,
-    /// What the visitor is told once he sent it: 1–1000 characters; `{number}` is his request's
-    /// number, `{due}` the due time.
+    /// What the visitor is told once he sent it: 1–1000 characters once trimmed; `{number}` is
+    /// his request's number, `{due}` the due time.
+    #[schema(value_type = frontline_domain::patterns::schema::LongText)]
     pub answer: String,
     /// 1–720.
+    #[schema(minimum = 1, maximum = 720)]
     pub due_hours: i64,
     /// `weekdays` (default: Monday–Friday, every hour, in the channel's time zone, without its
     /// holidays), `business_hours` (the channel's) or `calendar`.

@@ -175,7 +175,7 @@ pub async fn widget_form(
 pub struct FormAnswers {
     /// `{key: value}` for the form's fields (at most 40, each at most 2000 characters); a
     /// refused one is named `answers.<key>`.
-    #[schema(value_type = Object)]
+    #[schema(value_type = BTreeMap<String, String>)]
     pub answers: BTreeMap<String, String>,
 }
 

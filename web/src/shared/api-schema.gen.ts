@@ -327,6 +327,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dialogs/{id}/forms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sends a form into a website visitor's open dialog: his widget shows it as a card to fill. */
+        post: operations["send"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dialogs/{id}/messages": {
         parameters: {
             query?: never;
@@ -504,6 +521,58 @@ export interface paths {
         head?: never;
         /** Writes down the visitor's name, e-mail or phone. */
         patch: operations["update_visitor_card"];
+        trace?: never;
+    };
+    "/api/v1/form-requests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A form sent into a dialog the operator sees, with the answers once filled. */
+        get: operations["request"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspace's forms: every one for admins, the enabled ones for the others (to send). */
+        get: operations["list_forms"];
+        put?: never;
+        /** Makes a form (at most 50 per workspace); a bad value is named (`fields[1].pattern`). */
+        post: operations["create_form"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forms/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Writes a form whole (`enabled: false` stops it being sent; what was sent stays as it was). */
+        put: operations["update_form"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/mail/settings": {
@@ -940,6 +1009,41 @@ export interface paths {
         patch: operations["update_telegram_bot"];
         trace?: never;
     };
+    "/api/v1/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tickets of the dialogs the operator sees, newest first (at most 200). */
+        get: operations["tickets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A ticket with what went and came by mail. */
+        get: operations["ticket"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Sets a ticket's status. */
+        patch: operations["set_status"];
+        trace?: never;
+    };
     "/api/v1/triggers": {
         parameters: {
             query?: never;
@@ -1179,6 +1283,27 @@ export interface paths {
         get: operations["availability"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/widget/v1/forms/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A form sent into one of the visitor's dialogs: the card to fill. */
+        get: operations["widget_form"];
+        put?: never;
+        /**
+         * Sends the filled form (once): the department gets it by mail, two linked tickets are made,
+         *     and the visitor is told the form's answer with the due time.
+         */
+        post: operations["widget_submit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1833,9 +1958,98 @@ export interface components {
          * @description Every stable error code of the API and the socket.
          * @enum {string}
          */
-        ErrorCode: "validation_failed" | "empty_message" | "message_too_long" | "bad_json" | "payload_too_large" | "unsupported_media_type" | "method_not_allowed" | "unauthenticated" | "invalid_credentials" | "workspace_required" | "forbidden" | "unknown_site_key" | "origin_not_allowed" | "dialog_not_found" | "not_found" | "dialog_closed" | "email_taken" | "channel_name_taken" | "already_assigned" | "capacity_reached" | "operator_unavailable" | "not_channel_member" | "channel_unavailable" | "category_required" | "name_taken" | "visitor_has_open_dialog" | "rating_not_requested" | "already_rated" | "trigger_already_shown" | "file_too_large" | "file_type_refused" | "client_id_reused" | "url_not_allowed" | "too_many_endpoints" | "rate_limited" | "unknown_frame" | "bad_frame" | "unavailable" | "internal";
+        ErrorCode: "validation_failed" | "empty_message" | "message_too_long" | "bad_json" | "payload_too_large" | "unsupported_media_type" | "method_not_allowed" | "unauthenticated" | "invalid_credentials" | "workspace_required" | "forbidden" | "unknown_site_key" | "origin_not_allowed" | "dialog_not_found" | "not_found" | "dialog_closed" | "email_taken" | "channel_name_taken" | "already_assigned" | "capacity_reached" | "operator_unavailable" | "not_channel_member" | "channel_unavailable" | "category_required" | "name_taken" | "visitor_has_open_dialog" | "rating_not_requested" | "already_rated" | "form_sent_already" | "trigger_already_shown" | "file_too_large" | "file_type_refused" | "client_id_reused" | "url_not_allowed" | "too_many_endpoints" | "rate_limited" | "unknown_frame" | "bad_frame" | "unavailable" | "internal";
+        /** @description A field as the API shows and takes it. */
+        FieldView: {
+            /** @description 1–32 of `a-z`, `0-9` and `_`, unique in the form: the answer's key. */
+            key: string;
+            /** @description `text`, `contract` (matched whole by `pattern`), `email` or `phone`. */
+            kind: string;
+            /** @description What the visitor reads: 1–100 characters once trimmed. */
+            label: components["schemas"]["ShortText"];
+            /**
+             * @description A `contract` field's regular expression (`\d{6}`), 1–200 characters, matched against the
+             *     whole value.
+             */
+            pattern?: string | null;
+            required?: boolean;
+        };
         /** @description Folders, invisible and control characters are dropped, leading dots and white space and trailing white space trimmed; then at most 200 characters (none left is `file`). */
         FileName: string;
+        FormAnswers: {
+            /**
+             * @description `{key: value}` for the form's fields (at most 40, each at most 2000 characters); a
+             *     refused one is named `answers.<key>`.
+             */
+            answers: {
+                [key: string]: string;
+            };
+        };
+        /** @description A form as admins write it. */
+        FormInput: {
+            /**
+             * @description What the visitor is told once he sent it: 1–1000 characters once trimmed; `{number}` is
+             *     his request's number, `{due}` the due time.
+             */
+            answer: components["schemas"]["LongText"];
+            /**
+             * @description `weekdays` (default: Monday–Friday, every hour, in the channel's time zone, without its
+             *     holidays), `business_hours` (the channel's) or `calendar`.
+             */
+            counting?: string | null;
+            /** @description Where a filled form is mailed. */
+            department_email: string;
+            /**
+             * Format: int64
+             * @description 1–720.
+             */
+            due_hours: number;
+            enabled?: boolean;
+            /** @description 1–20 fields. */
+            fields: components["schemas"]["FieldView"][];
+            /** @description The department mail's language: `ru` (default) or `en`. */
+            language?: string | null;
+            /** @description 1–100 characters once trimmed. */
+            name: components["schemas"]["ShortText"];
+            /** @description The department mail's subject: one line, 1–200 characters once trimmed. */
+            subject: string;
+        };
+        FormList: {
+            items: components["schemas"]["FormView"][];
+        };
+        /** @description A form sent into a dialog, as operators and the widget see it. */
+        FormRequestView: {
+            /** @description Once submitted: `{key: value}` of what was filled. */
+            answers?: {
+                [key: string]: string;
+            } | null;
+            created_at: string;
+            /** Format: uuid */
+            dialog_id: string;
+            fields: components["schemas"]["FieldView"][];
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description `sent` (to fill) or `submitted`. */
+            status: string;
+            submitted_at?: string | null;
+        };
+        /** @description A form as the API shows it. */
+        FormView: {
+            answer: string;
+            counting: string;
+            department_email: string;
+            /** Format: int64 */
+            due_hours: number;
+            enabled: boolean;
+            fields: components["schemas"]["FieldView"][];
+            /** Format: uuid */
+            id: string;
+            language: string;
+            name: string;
+            subject: string;
+            updated_at: string;
+        };
         /** @description 1–1000 characters once invisible characters (bidi controls, zero-width characters) are removed and white space is trimmed. */
         Greeting: string;
         /** @description At most 50. */
@@ -2367,6 +2581,10 @@ export interface components {
         };
         /** @description 2–200 characters once white space is trimmed; a query without a letter or a digit finds nothing. */
         SearchText: string;
+        SendFormRequest: {
+            /** @description An enabled form of the workspace (else `404`). */
+            form_id: components["schemas"]["Id"];
+        };
         /** @description An operator's send: text (1 to 4000 characters, `message_limit`), files, or both. */
         SendRequest: {
             /**
@@ -2555,6 +2773,18 @@ export interface components {
          * @enum {string}
          */
         StatusParam: "open" | "snoozed" | "closed" | "all";
+        /** @description What the visitor is told once his form went. */
+        SubmittedView: {
+            /** @description The form's answer, `{number}` and `{due}` filled in, in his language's clock. */
+            answer: string;
+            /** @description When the answer is due. */
+            due_at: string;
+            /**
+             * Format: int64
+             * @description His request's number (the client's ticket).
+             */
+            number: number;
+        };
         TagIds: string[];
         TagsRequest: {
             /** @description At most 20 tags; a new one must be in the dictionary (else `404`) and not archived. */
@@ -2580,6 +2810,55 @@ export interface components {
             /** @description Why not, as the server said it. */
             error?: string | null;
             ok: boolean;
+        };
+        /** @description A ticket with what went and came by mail. */
+        TicketDetailView: {
+            entries: components["schemas"]["TicketEntryView"][];
+            ticket: components["schemas"]["TicketView"];
+        };
+        TicketEntryView: {
+            at: string;
+            /** @description `out` (mailed) or `in` (an answer). */
+            direction: string;
+            text: string;
+        };
+        TicketList: {
+            items: components["schemas"]["TicketView"][];
+        };
+        TicketPatch: {
+            /** @description `open`, `answered` or `closed`. */
+            status: string;
+        };
+        /** @description A ticket as the API shows it. */
+        TicketView: {
+            address: string;
+            created_at: string;
+            /** Format: uuid */
+            dialog_id: string;
+            due_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The other ticket of the pair, and its number.
+             */
+            linked_id?: string | null;
+            /** Format: int64 */
+            linked_number?: number | null;
+            /** Format: int64 */
+            number: number;
+            /** @description Past its due time and not closed. */
+            overdue: boolean;
+            /** Format: uuid */
+            request_id?: string | null;
+            /** @description `department` or `client`. */
+            side: string;
+            /** @description `open`, `answered` or `closed`. */
+            status: string;
+            subject: string;
+            updated_at: string;
+            /** Format: uuid */
+            visitor_id: string;
         };
         /** @description A topic's key: 1–24 of `a-z`, `0-9`, `_` and `-`. */
         TopicKey: string;
@@ -4486,6 +4765,101 @@ export interface operations {
             };
         };
     };
+    send: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description dialog id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendFormRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormRequestView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The role does not allow it (`forbidden`), or the page's origin is not allowed (`origin_not_allowed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is over its size limit (`payload_too_large`, `file_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is not of the accepted type (`unsupported_media_type`, `file_type_refused`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
     list_messages: {
         parameters: {
             query?: {
@@ -5409,6 +5783,287 @@ export interface operations {
                 };
             };
             /** @description The role does not allow it (`forbidden`), or the page's origin is not allowed (`origin_not_allowed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is over its size limit (`payload_too_large`, `file_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is not of the accepted type (`unsupported_media_type`, `file_type_refused`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description form request id (a `form_sent` line's `request`) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormRequestView"];
+                };
+            };
+            /** @description A parameter or the body is not valid (`validation_failed`, `bad_json`), naming the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The role does not allow it (`forbidden`), or the page's origin is not allowed (`origin_not_allowed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    list_forms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormList"];
+                };
+            };
+            /** @description A parameter or the body is not valid (`validation_failed`, `bad_json`), naming the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The role does not allow it (`forbidden`), or the page's origin is not allowed (`origin_not_allowed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    create_form: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FormInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is over its size limit (`payload_too_large`, `file_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is not of the accepted type (`unsupported_media_type`, `file_type_refused`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    update_form: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description form id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FormInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7755,6 +8410,220 @@ export interface operations {
             };
         };
     };
+    tickets: {
+        parameters: {
+            query?: {
+                /** @description `open`, `answered` or `closed`. */
+                status?: string;
+                /** @description Only those past their due time and not closed. */
+                overdue?: boolean;
+                dialog_id?: components["schemas"]["Id"];
+                visitor_id?: components["schemas"]["Id"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The role does not allow it (`forbidden`), or the page's origin is not allowed (`origin_not_allowed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    ticket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ticket id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetailView"];
+                };
+            };
+            /** @description A parameter or the body is not valid (`validation_failed`, `bad_json`), naming the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The role does not allow it (`forbidden`), or the page's origin is not allowed (`origin_not_allowed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    set_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ticket id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketPatch"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The role does not allow it (`forbidden`), or the page's origin is not allowed (`origin_not_allowed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is over its size limit (`payload_too_large`, `file_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is not of the accepted type (`unsupported_media_type`, `file_type_refused`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
     list_triggers: {
         parameters: {
             query?: never;
@@ -8973,6 +9842,165 @@ export interface operations {
             };
         };
     };
+    widget_form: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description form request id (a `form_sent` line's `request`) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormRequestView"];
+                };
+            };
+            /** @description A parameter or the body is not valid (`validation_failed`, `bad_json`), naming the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The role does not allow it (`forbidden`), or the page's origin is not allowed (`origin_not_allowed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    widget_submit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description form request id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FormAnswers"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubmittedView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The role does not allow it (`forbidden`), or the page's origin is not allowed (`origin_not_allowed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is over its size limit (`payload_too_large`, `file_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is not of the accepted type (`unsupported_media_type`, `file_type_refused`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
     widget_list_messages: {
         parameters: {
             query?: {
@@ -9740,7 +10768,7 @@ export const conditionViewOneOf4TypeValues: ReadonlyArray<Extract<FlattenedDeepR
 export const consoleLanguageValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ConsoleLanguage"]> = ["ru", "en"];
 export const deliveryStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DeliveryStatus"]> = ["pending", "delivered", "failed"];
 export const disabledReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DisabledReason"]> = ["failing"];
-export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorCode"]> = ["validation_failed", "empty_message", "message_too_long", "bad_json", "payload_too_large", "unsupported_media_type", "method_not_allowed", "unauthenticated", "invalid_credentials", "workspace_required", "forbidden", "unknown_site_key", "origin_not_allowed", "dialog_not_found", "not_found", "dialog_closed", "email_taken", "channel_name_taken", "already_assigned", "capacity_reached", "operator_unavailable", "not_channel_member", "channel_unavailable", "category_required", "name_taken", "visitor_has_open_dialog", "rating_not_requested", "already_rated", "trigger_already_shown", "file_too_large", "file_type_refused", "client_id_reused", "url_not_allowed", "too_many_endpoints", "rate_limited", "unknown_frame", "bad_frame", "unavailable", "internal"];
+export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorCode"]> = ["validation_failed", "empty_message", "message_too_long", "bad_json", "payload_too_large", "unsupported_media_type", "method_not_allowed", "unauthenticated", "invalid_credentials", "workspace_required", "forbidden", "unknown_site_key", "origin_not_allowed", "dialog_not_found", "not_found", "dialog_closed", "email_taken", "channel_name_taken", "already_assigned", "capacity_reached", "operator_unavailable", "not_channel_member", "channel_unavailable", "category_required", "name_taken", "visitor_has_open_dialog", "rating_not_requested", "already_rated", "form_sent_already", "trigger_already_shown", "file_too_large", "file_type_refused", "client_id_reused", "url_not_allowed", "too_many_endpoints", "rate_limited", "unknown_frame", "bad_frame", "unavailable", "internal"];
 export const newSavedReplyOneOf0ScopeValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["NewSavedReply"], {
     scope: unknown;
 }>["scope"]> = ["personal", "workspace"];
