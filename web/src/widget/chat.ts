@@ -6,7 +6,8 @@
  * display), typing both ways, read state both ways, the rating after an operator's close,
  * and the visitor's contact details. Also the automation of issue 5: proactive messages (see
  * proactive.ts; local until the visitor answers, then the server's copy takes their place)
- * and the offline contact form (offline.ts). Components read its fields and call its
+ * and the offline contact form (offline.ts); and the escalation forms an operator sends
+ * (forms.ts: the card reads and sends its form here). Components read its fields and call its
  * methods; it announces changes through `Observable`.
  *
  * What stays true: the visitor token never goes into a URL other than the socket's (files
@@ -41,6 +42,7 @@ import { checkFile, uploadFile } from '../shared/uploads';
 import { contactPatch, contactSlip, refusedField, type Contact, type ContactField } from './contact';
 import { Conversation, type SeenMark } from './conversation';
 import { Drafts } from './files';
+import type { FormRequestView, SubmittedView } from './forms';
 import { checkOffline, offlineRefusedField, offlineRequest, type OfflineErrors, type OfflineFields } from './offline';
 import { TriggerSchedule } from './proactive';
 import { ratingPrompt, ratingRefusal, ratingRequest, type RatingPrompt } from './rating';
@@ -366,6 +368,19 @@ export class WidgetChat extends Observable {
       this.changed();
       return null;
     }
+  }
+
+  /** `GET /widget/v1/forms/{request}`: a form sent into his dialog, as the card shows it (throws an ApiError). */
+  form(request: string): Promise<FormRequestView> {
+    return this.api<FormRequestView>('GET', `/widget/v1/forms/${encodeURIComponent(request)}`, { token: this.token });
+  }
+
+  /**
+   * `POST /widget/v1/forms/{request}`: sends the filled form, once. Throws an ApiError: 400
+   * names the field (`answers.<key>`), 409 `form_sent_already` when it went already.
+   */
+  submitForm(request: string, answers: Record<string, string>): Promise<SubmittedView> {
+    return this.api<SubmittedView>('POST', `/widget/v1/forms/${encodeURIComponent(request)}`, { token: this.token, body: { answers } });
   }
 
   private withRating(dialogId: string, score: number, comment: string | undefined): WidgetDialogView {

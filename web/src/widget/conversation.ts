@@ -9,6 +9,7 @@
  */
 import type { MessageView, WidgetDialogView } from '../shared/api-types';
 import { MessageLog, Outbox } from '../shared/messages';
+import { formSentOf } from './forms';
 import { parseTime } from '../shared/time';
 
 /** The last message the visitor has seen: a dialog and a seq in it. */
@@ -132,7 +133,10 @@ export class Conversation {
     return { dialog_id: last.dialogId, seq: last.messages[last.messages.length - 1].seq };
   }
 
-  /** Operator messages after `seen`: in its dialog above its seq, and all in later dialogs. */
+  /**
+   * Operator messages (and forms an operator sent, which ask for his answer) after `seen`: in
+   * its dialog above its seq, and all in later dialogs.
+   */
   unreadAfter(seen: SeenMark | null): number {
     const threads = this.threads();
     const at = seen ? threads.findIndex((t) => t.dialogId === seen.dialog_id) : -1;
@@ -140,7 +144,7 @@ export class Conversation {
     threads.forEach((thread, i) => {
       if (at >= 0 && i < at) return;
       for (const m of thread.messages) {
-        if (m.author.kind !== 'operator') continue;
+        if (m.author.kind !== 'operator' && !formSentOf(m)) continue;
         if (at >= 0 && i === at && m.seq <= (seen as SeenMark).seq) continue;
         count++;
       }

@@ -1,6 +1,7 @@
 /**
  * One message: the visitor's own on the right, the operator's on the left with a name; its
  * files under the text, and "read" under the visitor's last message the operators have read.
+ * A system line is a centred remark, a notice (the form's answer), or a form's card.
  */
 import type { MessageView } from '../../shared/api-types';
 import { type PendingMessage, canRetry } from '../../shared/messages';
@@ -8,17 +9,28 @@ import type { ProactiveMessage } from '../chat';
 import { RichText } from '../../shared/RichText';
 import { formatClock } from '../../shared/time';
 import { problemText, useChatEnv } from '../context';
-import { systemText } from '../system-line';
+import { formSentOf } from '../forms';
+import { isNotice, systemText } from '../system-line';
 import { Attachments, PendingFiles } from './Attachments';
+import { FormCard } from './FormCard';
 
 export function MessageBubble({ message, first, last, read = false }: { message: MessageView; first: boolean; last: boolean; read?: boolean }) {
   const { t, lang } = useChatEnv();
   const kind = message.author.kind;
   if (kind === 'system') {
+    // A form an operator sent: the card to fill (or, once sent, what he filled in).
+    const form = formSentOf(message);
+    if (form) return <FormCard message={message} sent={form} />;
     const text = systemText(message, t);
     if (!text) return null;
     return (
-      <div class="system-line" data-testid="system-line" data-author="system" data-event={message.event?.kind ?? ''} data-seq={message.seq}>
+      <div
+        class={`system-line${isNotice(message) ? ' system-notice' : ''}`}
+        data-testid="system-line"
+        data-author="system"
+        data-event={message.event?.kind ?? ''}
+        data-seq={message.seq}
+      >
         {text}
       </div>
     );
