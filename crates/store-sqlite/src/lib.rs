@@ -65,6 +65,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 12, name: "mail_continuity", sql: include_str!("../migrations/0012_mail_continuity.sql") },
     Migration { version: 13, name: "operator_notices", sql: include_str!("../migrations/0013_operator_notices.sql") },
     Migration { version: 14, name: "escalation", sql: include_str!("../migrations/0014_escalation.sql") },
+    Migration { version: 15, name: "mail_reader", sql: include_str!("../migrations/0015_mail_reader.sql") },
 ];
 
 type PostJob = (PostMessage, oneshot::Sender<StoreResult<Posted>>);

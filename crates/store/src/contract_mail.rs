@@ -27,6 +27,17 @@ pub async fn mail_threads_follow_ups_originals_and_the_follow_up_job(store: Arc<
     let saved = setup(&f, 120_000);
     store.save_mail_settings(&saved).await.expect("save");
     assert_eq!(store.mail_settings(ws).await.expect("read"), Some(saved));
+    // One node reads the mailbox at a time: its lease, renewed by it, taken over once run out,
+    // let go when it stops.
+    let (a, b) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+    let t = now();
+    let until = Timestamp(t.0 + 30_000);
+    assert!(store.claim_mail_reader(ws, a, until, t).await.expect("claim"));
+    assert!(!store.claim_mail_reader(ws, b, until, t).await.expect("held"));
+    assert!(store.claim_mail_reader(ws, a, Timestamp(t.0 + 60_000), t).await.expect("renewed"));
+    assert!(store.claim_mail_reader(ws, b, Timestamp(t.0 + 90_000), Timestamp(t.0 + 60_001)).await.expect("run out"));
+    store.release_mail_readers(b).await.expect("release");
+    assert!(store.claim_mail_reader(ws, a, until, t).await.expect("free again"));
     store.save_mail_position(ws, 7, 40).await.expect("position");
     store.save_mail_position(ws, 7, 39).await.expect("never backwards");
     let s = store.mail_settings(ws).await.expect("read").expect("kept");

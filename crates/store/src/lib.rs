@@ -669,6 +669,17 @@ pub trait MailStore: Send + Sync {
         workspace: WorkspaceId,
         message: frontline_domain::MessageId,
     ) -> StoreResult<Option<mail::MailOriginal>>;
+    /// Takes (or keeps) the reading of a workspace's mailbox for `node` until `until`; `false`
+    /// while another node's lease runs.
+    async fn claim_mail_reader(
+        &self,
+        workspace: WorkspaceId,
+        node: uuid::Uuid,
+        until: Timestamp,
+        now: Timestamp,
+    ) -> StoreResult<bool>;
+    /// Lets go of every mailbox a stopping node reads.
+    async fn release_mail_readers(&self, node: uuid::Uuid) -> StoreResult<()>;
     /// How far a workspace's log has been looked through for operator notices.
     async fn notice_cursor(&self, workspace: WorkspaceId) -> StoreResult<Option<i64>>;
     /// Moves it from `from` (`None`: not there yet) to `to`; `false` when another node moved it.

@@ -259,6 +259,36 @@ macro_rules! sql_mail_impls {
                     }))
                 }
 
+                async fn claim_mail_reader(
+                    &self,
+                    ws: WorkspaceId,
+                    node: $crate::__uuid::Uuid,
+                    until: $crate::__domain::Timestamp,
+                    now: $crate::__domain::Timestamp,
+                ) -> StoreResult<bool> {
+                    let done = ::sqlx::query(
+                        "UPDATE mail_settings SET reader = $2, read_until = $3 WHERE workspace_id = $1 AND enabled \
+                         AND (reader IS NULL OR reader = $2 OR read_until IS NULL OR read_until < $4)",
+                    )
+                    .bind(ws.0)
+                    .bind(node)
+                    .bind(until.0)
+                    .bind(now.0)
+                    .execute(self.writer())
+                    .await
+                    .map_err(map_err)?;
+                    Ok(done.rows_affected() == 1)
+                }
+
+                async fn release_mail_readers(&self, node: $crate::__uuid::Uuid) -> StoreResult<()> {
+                    ::sqlx::query("UPDATE mail_settings SET reader = NULL, read_until = NULL WHERE reader = $1")
+                        .bind(node)
+                        .execute(self.writer())
+                        .await
+                        .map_err(map_err)?;
+                    Ok(())
+                }
+
                 async fn notice_cursor(&self, ws: WorkspaceId) -> StoreResult<Option<i64>> {
                     ::sqlx::query_scalar("SELECT pos FROM notice_cursors WHERE workspace_id = $1")
                         .bind(ws.0)

@@ -37,7 +37,18 @@ pub async fn read_all(app: &App) -> usize {
         }
     };
     let mut n = 0;
+    let now = app.clock.now();
+    // A mailbox is read by one node at a time; its lease outlasts a few reading ticks.
+    let until = frontline_domain::Timestamp(now.0 + (app.config.mail_read_ms * 3).max(30_000));
     for s in setups {
+        match app.store.claim_mail_reader(s.workspace_id, app.node, until, now).await {
+            Ok(true) => {}
+            Ok(false) => continue,
+            Err(e) => {
+                tracing::warn!(workspace = %s.workspace_id.0, error = %e, "mail: taking the mailbox's lease failed");
+                continue;
+            }
+        }
         match read_once(app, &s).await {
             Ok(k) => n += k,
             Err(e) => tracing::warn!(workspace = %s.workspace_id.0, error = %e, "mail: reading the mailbox failed"),
@@ -51,15 +62,19 @@ pub async fn run(app: App, every: Duration, mut stop: tokio::sync::watch::Receiv
     loop {
         tokio::select! {
             _ = tokio::time::sleep(every) => {}
-            _ = stop.changed() => return,
+            _ = stop.changed() => break,
         }
         if *stop.borrow() {
-            return;
+            break;
         }
         read_all(&app).await;
         if let Err(e) = super::notices::send_due(&app).await {
             tracing::warn!(error = %e, "mail: sending operators' notices failed");
         }
+    }
+    // Another node may read at once rather than after the lease.
+    if let Err(e) = app.store.release_mail_readers(app.node).await {
+        tracing::warn!(error = %e, "mail: letting go of the mailboxes failed");
     }
 }
 
