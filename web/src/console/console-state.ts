@@ -60,6 +60,7 @@ import { countQueued, isQueued, queueBeyond, queuedDialogs } from './queue';
 import { BASE, pathFor, routeFromPath, sectionsFor, type AdminSection, type Route } from './routes';
 import { AlertsSlice, DialogSlice, ListsSlice, SessionSlice, TeamSlice, ToolsSlice, type ListTab, type LoadedDialog, type LoadedEdits } from './slices';
 import { slaAlertKey, withSlaAlert } from './sla';
+import { TicketsState } from './tickets';
 import { transferBody, type TransferTarget } from './transfer';
 import { withVisitorRead } from './tools';
 
@@ -110,6 +111,8 @@ export class ConsoleState {
 
   /** The admin pages' controller. */
   readonly admin: AdminState;
+  /** Escalation forms sent into dialogs and the tickets they made (tickets.ts). */
+  readonly tickets: TicketsState;
 
   private countsTimer: ReturnType<typeof setTimeout> | undefined;
   /** Dialogs this tab handed over: leaving his sight is expected, not news. */
@@ -149,6 +152,7 @@ export class ConsoleState {
       meSaved: (me) => this.meSaved(me),
       membersChanged: () => void this.loadChannels(),
     });
+    this.tickets = new TicketsState({ api: this.api, guard: (e) => this.guard(e) });
   }
 
   // ---- session ----------------------------------------------------------------------------
@@ -281,6 +285,7 @@ export class ConsoleState {
     this.tools.clear();
     this.alerts.clear();
     this.team.clear();
+    this.tickets.clear();
     if (location.pathname !== BASE) history.replaceState(null, '', BASE);
   }
 

@@ -26,7 +26,7 @@ describe('console routes', () => {
     expect(routeFromPath('/console/admin/replies')).toEqual({ view: 'admin', section: 'replies' });
     expect(sectionsFor('operator')).toEqual(['replies', 'account']);
     expect(sectionsFor('supervisor')).toEqual(['tags', 'replies', 'account']);
-    expect(sectionsFor('admin')).toEqual(['channels', 'automation', 'operators', 'install', 'rules', 'triggers', 'tags', 'replies', 'webhooks', 'telegram', 'mail', 'audit', 'account']);
+    expect(sectionsFor('admin')).toEqual(['channels', 'automation', 'operators', 'install', 'rules', 'triggers', 'tags', 'replies', 'forms', 'webhooks', 'telegram', 'mail', 'audit', 'account']);
     expect(sectionsFor(null)).toEqual([]);
   });
 
@@ -61,5 +61,14 @@ describe('console routes', () => {
     expect(sectionsFor('admin')).toContain('mail');
     expect(sectionsFor('supervisor')).not.toContain('mail');
     expect(sectionsFor('operator')).not.toContain('mail');
+  });
+
+  it('name the escalation forms page, for admins alone, in the navigation of its own', () => {
+    expect(routeFromPath('/console/admin/forms')).toEqual({ view: 'admin', section: 'forms' });
+    expect(pathFor({ view: 'admin', section: 'forms' })).toBe('/console/admin/forms');
+    expect(NAV_PARENT.forms).toBeUndefined();
+    expect(sectionsFor('admin')).toContain('forms');
+    expect(sectionsFor('supervisor')).not.toContain('forms');
+    expect(sectionsFor('operator')).not.toContain('forms');
   });
 });

@@ -2,15 +2,15 @@
  * The console's paths: `/console/` (the list), `/console/dialogs/<id>` (a dialog),
  * `/console/admin/<section>` (admin pages, and the saved replies everyone edits),
  * `/console/admin/automation/<channel id>` (a channel's automation), `/console/admin/install`
- * (putting the widget on a site), `/console/admin/webhooks`, `/console/admin/telegram` and `/console/admin/mail` (admins), and `/console/account`
+ * (putting the widget on a site), `/console/admin/webhooks`, `/console/admin/telegram` and `/console/admin/mail` (admins), `/console/account`
  * (everyone's own profile page: his name, language, pinned replies, notifications, mail while
- * away, password and sessions). The server answers index.html for every `/console/…` path, so each of them is a
+ * away, password and sessions), and `/console/tickets` (everyone's list of the tickets forms made). The server answers index.html for every `/console/…` path, so each of them is a
  * deep link.
  */
 import type { Role } from '../shared/api-types';
 
-export type AdminSection = 'channels' | 'automation' | 'operators' | 'install' | 'rules' | 'triggers' | 'tags' | 'replies' | 'webhooks' | 'telegram' | 'mail' | 'audit' | 'account';
-export const ADMIN_SECTIONS: readonly AdminSection[] = ['channels', 'automation', 'operators', 'install', 'rules', 'triggers', 'tags', 'replies', 'webhooks', 'telegram', 'mail', 'audit', 'account'];
+export type AdminSection = 'channels' | 'automation' | 'operators' | 'install' | 'rules' | 'triggers' | 'tags' | 'replies' | 'forms' | 'webhooks' | 'telegram' | 'mail' | 'audit' | 'account';
+export const ADMIN_SECTIONS: readonly AdminSection[] = ['channels', 'automation', 'operators', 'install', 'rules', 'triggers', 'tags', 'replies', 'forms', 'webhooks', 'telegram', 'mail', 'audit', 'account'];
 
 /**
  * Pages reached from another page rather than from the navigation (automation: from a channel;
@@ -35,7 +35,9 @@ export function sectionsFor(role: Role | null): AdminSection[] {
 
 export type Route =
   | { view: 'dialogs'; dialogId: string | null }
-  | { view: 'admin'; section: AdminSection; channelId?: string | null };
+  | { view: 'admin'; section: AdminSection; channelId?: string | null }
+  /** Every operator's list of the tickets escalation forms made (`/console/tickets`). */
+  | { view: 'tickets' };
 
 export const BASE = '/console/';
 
@@ -47,6 +49,7 @@ export function dialogIdFromPath(path: string): string | null {
 
 export function routeFromPath(path: string): Route {
   if (/^\/console\/account(?:[/?#]|$)/.test(path)) return { view: 'admin', section: 'account' };
+  if (/^\/console\/tickets(?:[/?#]|$)/.test(path)) return { view: 'tickets' };
   const admin = /^\/console\/admin(?:\/([^/?#]*))?(?:\/([^/?#]+))?/.exec(path);
   if (admin) {
     const section = ADMIN_SECTIONS.find((s) => s === admin[1]) ?? 'channels';
@@ -57,6 +60,7 @@ export function routeFromPath(path: string): Route {
 }
 
 export function pathFor(route: Route): string {
+  if (route.view === 'tickets') return `${BASE}tickets`;
   if (route.view === 'admin') {
     if (route.section === 'account') return `${BASE}account`;
     const tail = route.section === 'automation' && route.channelId ? `/${encodeURIComponent(route.channelId)}` : '';

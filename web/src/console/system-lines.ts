@@ -2,7 +2,9 @@
  * The words of a system line (`author.kind == "system"`) in the console's language. The
  * server sends an empty body and an `event`; each client words it itself (docs/api.md,
  * `MessageView`). An event this console does not know falls back to the body, then to a
- * neutral "system event", so a newer server never shows a blank line.
+ * neutral "system event", so a newer server never shows a blank line. The form and ticket lines
+ * (`form_sent`, `form_submitted`, `ticket_answered`) carry what is quoted under them and the form
+ * request whose answers can be read.
  */
 import type { MessageView } from '../shared/api-types';
 import type { Lang, Translate } from '../shared/i18n';
@@ -14,6 +16,10 @@ export interface SystemLine {
   text: string;
   /** The transfer comment (an operators-only line), shown under the text. */
   comment: string | null;
+  /** Words quoted under the text as they are: what a filled form's visitor was told, the department's answer. */
+  detail?: string | null;
+  /** The form request a form line names: its answers can be read (`form_submitted`). */
+  request?: string | null;
 }
 
 export function systemLine(m: Pick<MessageView, 'body' | 'event'>, t: Translate<ConsoleKey>, lang: Lang = 'ru', now = Date.now()): SystemLine {
@@ -62,7 +68,43 @@ export function systemLine(m: Pick<MessageView, 'body' | 'event'>, t: Translate<
         comment: null,
       };
     }
+    case 'form_sent': {
+      const form = words(e.form) || t('forms.line.unnamed');
+      const sender = refName(e.by);
+      return { text: sender ? t('forms.line.sent_by', { form, by: sender }) : t('forms.line.sent', { form }), comment: null, request: words(e.request) || null };
+    }
+    case 'form_submitted': {
+      const form = words(e.form) || t('forms.line.unnamed');
+      const number = count(e.number);
+      const client = count(e.client_number);
+      const answer = words(e.answer);
+      return {
+        text: number && client ? t('forms.line.submitted', { form, number, client_number: client }) : t('forms.line.submitted_plain', { form }),
+        comment: null,
+        detail: answer ? t('forms.line.told', { answer }) : null,
+        request: words(e.request) || null,
+      };
+    }
+    case 'ticket_answered': {
+      const number = count(e.number) || '?';
+      const from = words(e.from);
+      return {
+        text: from ? t('forms.line.answered', { from, number }) : t('forms.line.answered_plain', { number }),
+        comment: null,
+        detail: typeof e.text === 'string' && e.text.trim() ? e.text.trim() : null,
+      };
+    }
     default:
       return fallback;
   }
+}
+
+/** A text field of an event, trimmed ('' when it is not a text). */
+function words(v: unknown): string {
+  return typeof v === 'string' ? v.trim() : '';
+}
+
+/** A ticket number of an event ('' when it is none). */
+function count(v: unknown): string {
+  return (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && /^\d+$/.test(v.trim())) ? String(v).trim() : '';
 }

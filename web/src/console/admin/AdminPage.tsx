@@ -10,6 +10,7 @@ import type { AdminSection } from '../routes';
 import { AuditLogAdmin } from './AuditLogAdmin';
 import { AutomationAdmin } from './AutomationAdmin';
 import { ChannelsAdmin } from './ChannelsAdmin';
+import { FormsAdmin } from './FormsAdmin';
 import { InstallAdmin } from './InstallAdmin';
 import { LabelsAdmin } from './LabelsAdmin';
 import { LeaveDialog } from './LeaveDialog';
@@ -31,6 +32,7 @@ const PAGES: Record<AdminSection, (props: { channelId?: string | null }) => prea
   triggers: TriggersAdmin,
   tags: LabelsAdmin,
   replies: RepliesAdmin,
+  forms: FormsAdmin,
   webhooks: WebhooksAdmin,
   telegram: TelegramAdmin,
   mail: MailAdmin,

@@ -33,6 +33,7 @@ import type {
 import { Observable } from '../../shared/store';
 import type { Problem } from '../console-state';
 import { AuditLogState } from './audit-state';
+import { FormsAdminState } from './escalation-forms';
 import { MailState } from './mail';
 import { generatePassword, type RandomFill } from './people';
 import { rulesRequest, type RuleDraft } from './rules';
@@ -106,6 +107,8 @@ export class AdminState extends Observable {
   readonly telegram: TelegramState;
   /** The mail setup page (`mail.ts`). */
   readonly mail: MailState;
+  /** The escalation forms page (`escalation-forms.ts`). */
+  readonly forms: FormsAdminState;
 
   constructor(
     private readonly host: AdminHost,
@@ -117,6 +120,7 @@ export class AdminState extends Observable {
     this.webhooks = new WebhooksState(host);
     this.telegram = new TelegramState(host);
     this.mail = new MailState(host);
+    this.forms = new FormsAdminState(host);
   }
 
   private async run<T>(call: () => Promise<T>, done: (value: T) => void): Promise<Problem | null> {

@@ -2,7 +2,7 @@
  * The way between the dialogs and the pages beside them: admins see channels (a channel's
  * automation is reached from there), operators (and beside them the audit log), installing
  * the widget, routing rules, proactive messages, tags, saved replies and webhooks; supervisors
- * tags and saved replies; operators their saved replies. Everyone's profile page opens from his name
+ * tags and saved replies; operators their saved replies; everyone the tickets escalation forms made. Everyone's profile page opens from his name
  * (AppHeader). Leaving a page with unsaved edits is asked about (ConsoleState.navigate).
  */
 import type { AdminSection } from '../routes';
@@ -19,6 +19,7 @@ const LABELS: Record<AdminSection, ConsoleKey> = {
   triggers: 'nav.triggers',
   tags: 'nav.tags',
   replies: 'nav.replies',
+  forms: 'forms.admin.nav',
   webhooks: 'nav.webhooks',
   telegram: 'nav.telegram',
   mail: 'nav.mail',
@@ -28,8 +29,8 @@ const LABELS: Record<AdminSection, ConsoleKey> = {
 
 export function AdminNav() {
   const { state, t } = useConsole();
+  // Everyone has the tickets page beside the dialogs.
   const sections = state.adminSections().filter((s) => !NAV_PARENT[s] && !USER_PAGES.includes(s));
-  if (sections.length === 0) return null;
   const label = (s: AdminSection) => t(LABELS[s]);
   const route = state.session.route;
   const go = (e: MouseEvent, to: () => void) => {
@@ -47,6 +48,15 @@ export function AdminNav() {
         data-testid="nav-dialogs"
       >
         {t('nav.dialogs')}
+      </a>
+      <a
+        href={pathFor({ view: 'tickets' })}
+        class={route.view === 'tickets' ? 'active' : ''}
+        aria-current={route.view === 'tickets' ? 'page' : undefined}
+        onClick={(e) => go(e, () => state.navigate({ view: 'tickets' }))}
+        data-testid="nav-tickets"
+      >
+        {t('tickets.nav')}
       </a>
       {sections.map((s) => {
         const current = route.view === 'admin' && (route.section === s || NAV_PARENT[route.section] === s);

@@ -1,4 +1,4 @@
-/** Picks the screen: checking the session, sign-in, the dialogs, or an admin page. */
+/** Picks the screen: checking the session, sign-in, the dialogs, the tickets, or an admin page. */
 import { useEffect } from 'preact/hooks';
 import { useConsole } from '../context';
 import { documentTitle } from '../dialogs';
@@ -14,6 +14,7 @@ import { NoticeBar } from './NoticeBar';
 import { PresenceBanner } from './PresenceBanner';
 import { SkipLinks } from './SkipLinks';
 import { SlaToasts } from './SlaToasts';
+import { TicketsPage } from './TicketsPage';
 
 /**
  * The page's language and title (unread and queued counts). Its own component: it follows the
@@ -70,11 +71,10 @@ function Screen() {
   if (state.session.auth === 'signed_out') return <LoginForm />;
 
   const route = state.session.route;
-  const admin = route.view === 'admin';
   // The route names the open dialog as `dialog.selectedId` does (ConsoleState.open keeps them together).
   return (
     <div class={`shell${route.view === 'dialogs' && route.dialogId ? ' has-selection' : ''}`}>
-      {!admin && <SkipLinks />}
+      {route.view === 'dialogs' && <SkipLinks />}
       <AppHeader />
       <ConnectionBanner />
       <PresenceBanner />
@@ -86,6 +86,8 @@ function Screen() {
       </section>
       {route.view === 'admin' ? (
         <AdminPage section={route.section} channelId={route.channelId} />
+      ) : route.view === 'tickets' ? (
+        <TicketsPage />
       ) : (
         <div class="workspace">
           <DialogList />

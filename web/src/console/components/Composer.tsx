@@ -2,7 +2,8 @@
  * The box under the timeline: a reply to the visitor or, switched to "Note", an internal note
  * only operators see (yellow, with `@` mentions). Enter sends, Shift+Enter adds a line; "/" at
  * the start opens the saved replies, Ctrl+1..9 inserts the reply pinned to that number; an emoji picker; files
- * by the paperclip or by pasting, checked against the limits before they upload.
+ * by the paperclip or by pasting, checked against the limits before they upload; a form to fill sent
+ * to a website visitor (SendFormMenu).
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { SavedReplyView } from '../../shared/api-types';
@@ -17,6 +18,7 @@ import { fillReply, orderedReplies, searchReplies, shortcutNumber, shortcutOf, s
 import { FileChips } from './FileChips';
 import { MentionPopup } from './MentionPopup';
 import { SavedRepliesPopup } from './SavedRepliesPopup';
+import { SendFormMenu } from './SendFormMenu';
 
 type Mode = 'reply' | 'note';
 
@@ -330,6 +332,7 @@ export function Composer({ dialogId }: { dialogId: string }) {
               />
             </svg>
           </button>
+          {dialog && <SendFormMenu dialog={dialog} />}
           <input
             type="file"
             multiple

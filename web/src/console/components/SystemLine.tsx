@@ -1,15 +1,18 @@
 /**
  * A system line in the timeline: centred and grey, worded from its `event` in the console's
- * language; a line only operators see (a transfer comment…) says so.
+ * language; a line only operators see (a transfer comment…) says so. What a line quotes (the
+ * answer a filled form's visitor was told, the department's mail) shows under it, and a filled
+ * form's line opens its answers.
  */
 import type { MessageView } from '../../shared/api-types';
 import { formatClock } from '../../shared/time';
 import { useConsole } from '../context';
 import { systemLine } from '../system-lines';
+import { FormAnswers } from './FormAnswers';
 
 export function SystemLine({ message }: { message: MessageView }) {
   const { t, lang } = useConsole();
-  const { text, comment } = systemLine(message, t, lang);
+  const { text, comment, detail, request } = systemLine(message, t, lang);
   const internal = message.audience === 'operators';
   return (
     <div
@@ -29,6 +32,12 @@ export function SystemLine({ message }: { message: MessageView }) {
           {t('system.comment', { comment })}
         </span>
       )}
+      {detail && (
+        <span class="system-detail" data-testid="system-detail">
+          {detail}
+        </span>
+      )}
+      {request && message.event?.kind === 'form_submitted' && <FormAnswers request={request} />}
       {internal && (
         <span class="system-audience">
           <svg viewBox="0 0 16 16" width="10" height="10" aria-hidden="true">

@@ -1,7 +1,8 @@
 /**
  * Beside the dialog: who the visitor is (name, e-mail and phone editable in place), his city,
  * language and other properties, the page he is on and his time on the site (ticking), the
- * pages he visited and his other dialogs (a click opens one).
+ * pages he visited and his other dialogs (a click opens one), and the tickets the dialog's
+ * filled forms made (Tickets.tsx).
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { DialogView, VisitorCardView } from '../../shared/api-types';
@@ -14,6 +15,7 @@ import { problemText, useConsole } from '../context';
 import type { ConsoleKey } from '../i18n';
 import { shortUrl, timeOnSite, visitorPatch, type CardField } from '../tools';
 import { Avatar } from './Avatar';
+import { TicketsPanel } from './Tickets';
 
 export function VisitorCard({ dialog }: { dialog: DialogView }) {
   const { state, t, lang } = useConsole('dialog');
@@ -152,6 +154,8 @@ export function VisitorCard({ dialog }: { dialog: DialogView }) {
           </section>
         </>
       )}
+      {/* Only a website visitor fills a form, so only his dialogs have tickets. */}
+      {onSite && <TicketsPanel dialogId={dialog.id} />}
     </aside>
   );
 }
