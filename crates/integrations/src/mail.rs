@@ -174,8 +174,40 @@ where
     Ok(Fetched { uid_validity, mails })
 }
 
+/// Waits in the mailbox with IDLE (RFC 2177) until the server tells of a change or `max`
+/// passes.
+async fn wait_over<S>(stream: S, imap: &MailServer, mailbox: &str, max: Duration) -> Result<bool, MailError>
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + std::fmt::Debug + Send,
+{
+    let (mut session, _) = within(open(stream, imap, mailbox)).await?;
+    let capabilities = within(async { session.capabilities().await.map_err(unreachable) }).await?;
+    if !capabilities.has_str("IDLE") {
+        let _ = session.logout().await;
+        return Err(MailError::Refused { permanent: true, reason: "the server offers no IDLE".into() });
+    }
+    let mut idle = session.idle();
+    within(async { idle.init().await.map_err(unreachable) }).await?;
+    let got = {
+        let (waiting, _stop) = idle.wait_with_timeout(max);
+        waiting.await.map_err(unreachable)?
+    };
+    let changed = matches!(got, async_imap::extensions::idle::IdleResponse::NewData(_));
+    if let Ok(Ok(mut session)) = tokio::time::timeout(WAIT, idle.done()).await {
+        let _ = session.logout().await;
+    }
+    Ok(changed)
+}
+
 #[async_trait::async_trait]
 impl MailPort for SmtpImap {
+    async fn wait(&self, imap: &MailServer, mailbox: &str, max: Duration) -> Result<bool, MailError> {
+        match within(connect(imap)).await? {
+            Stream::Plain(tcp) => wait_over(tcp, imap, mailbox, max).await,
+            Stream::Tls(tls) => wait_over(*tls, imap, mailbox, max).await,
+        }
+    }
+
     async fn send(&self, smtp: &MailServer, mail: &OutgoingMail) -> Result<(), MailError> {
         let message = build(mail)?;
         let builder = match smtp.security {

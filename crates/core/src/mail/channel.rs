@@ -57,8 +57,87 @@ pub async fn read_all(app: &App) -> usize {
     n
 }
 
-/// Reads the mailboxes every `every`, and mails operators' gathered notices, until `stop`.
+/// How long one IDLE waits before it is started again (servers end one after 30 minutes).
+const IDLE_FOR: Duration = Duration::from_secs(9 * 60);
+
+/// Keeps one IDLE watcher per enabled mailbox this node reads: mail is read the moment the
+/// server tells of it, the 10-second reading being the fallback (a server without IDLE, a
+/// watcher between connections).
+async fn watch_all(app: App, stop: tokio::sync::watch::Receiver<bool>) {
+    let mut watching: std::collections::HashMap<frontline_domain::WorkspaceId, tokio::task::JoinHandle<()>> =
+        std::collections::HashMap::new();
+    loop {
+        if *stop.borrow() {
+            break;
+        }
+        watching.retain(|_, task| !task.is_finished());
+        if let Ok(setups) = app.store.enabled_mail_settings().await {
+            for s in setups {
+                watching
+                    .entry(s.workspace_id)
+                    .or_insert_with(|| tokio::spawn(watch_one(app.clone(), s.workspace_id, stop.clone())));
+            }
+        }
+        let mut stop = stop.clone();
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(2)) => {}
+            _ = stop.changed() => break,
+        }
+    }
+    for (_, task) in watching {
+        task.abort();
+    }
+}
+
+/// Waits in one workspace's mailbox and reads it when told; ends when mail is switched off or
+/// the server offers no IDLE.
+async fn watch_one(app: App, ws: frontline_domain::WorkspaceId, mut stop: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        let stored = match app.store.mail_settings(ws).await {
+            Ok(Some(s)) if s.enabled && s.uid_validity != 0 => s,
+            // A new setup: the reader notes where the mailbox stands first.
+            Ok(Some(s)) if s.enabled => {
+                tokio::time::sleep(Duration::from_secs(2)).await;
+                continue;
+            }
+            _ => return,
+        };
+        let Ok((_, _, imap, mailbox)) = servers(&app, &stored) else { return };
+        let waited = tokio::select! {
+            w = app.mail.wait(&imap, &mailbox, IDLE_FOR) => w,
+            _ = stop.changed() => return,
+        };
+        match waited {
+            Ok(false) => {}
+            Ok(true) => {
+                let now = app.clock.now();
+                let until = frontline_domain::Timestamp(now.0 + (app.config.mail_read_ms * 3).max(30_000));
+                if app.store.claim_mail_reader(ws, app.node, until, now).await.unwrap_or(false)
+                    && let Ok(Some(fresh)) = app.store.mail_settings(ws).await
+                    && let Err(e) = read_once(&app, &fresh).await
+                {
+                    tracing::warn!(workspace = %ws.0, error = %e, "mail: reading after IDLE failed");
+                }
+            }
+            Err(MailError::Refused { reason, .. }) => {
+                tracing::info!(workspace = %ws.0, %reason, "mail: no IDLE; the mailbox is read every few seconds");
+                return;
+            }
+            Err(MailError::Unreachable(e)) => {
+                tracing::debug!(workspace = %ws.0, error = %e, "mail: IDLE lost its server; trying again shortly");
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_secs(15)) => {}
+                    _ = stop.changed() => return,
+                }
+            }
+        }
+    }
+}
+
+/// Reads the mailboxes every `every` (and at once when IDLE tells of mail), and mails
+/// operators' gathered notices, until `stop`.
 pub async fn run(app: App, every: Duration, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let watcher = tokio::spawn(watch_all(app.clone(), stop.clone()));
     loop {
         tokio::select! {
             _ = tokio::time::sleep(every) => {}
@@ -72,6 +151,7 @@ pub async fn run(app: App, every: Duration, mut stop: tokio::sync::watch::Receiv
             tracing::warn!(error = %e, "mail: sending operators' notices failed");
         }
     }
+    watcher.abort();
     // Another node may read at once rather than after the lease.
     if let Err(e) = app.store.release_mail_readers(app.node).await {
         tracing::warn!(error = %e, "mail: letting go of the mailboxes failed");

@@ -125,6 +125,11 @@ pub trait MailPort: Send + Sync {
     async fn position(&self, imap: &MailServer, mailbox: &str) -> Result<(u32, u32), MailError>;
     /// Reads a mail; `None` when it is not one.
     fn parse(&self, raw: &[u8]) -> Option<ParsedMail>;
+    /// Waits in the mailbox (IMAP IDLE) until the server tells of a change (`true`: read it now)
+    /// or `max` passes (`false`); `Refused` when the server offers no IDLE.
+    async fn wait(&self, _imap: &MailServer, _mailbox: &str, _max: std::time::Duration) -> Result<bool, MailError> {
+        Err(MailError::Refused { permanent: true, reason: "no IDLE".into() })
+    }
 }
 
 /// The port of an app built without one: nothing goes, nothing is read.

@@ -942,3 +942,43 @@ async fn a_filled_escalation_form_reaches_the_department_and_makes_two_linked_ti
     assert_eq!((overdue[0]["side"].as_str(), overdue[0]["overdue"].as_bool()), (Some("client"), Some(true)));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn with_idle_a_mail_is_taken_as_it_arrives_without_waiting_for_the_next_read() {
+    use serde_json::json;
+    let Some(stack) = MailStack::from_env() else { return };
+    // Reading every hour: only IDLE can bring the mail in within the test.
+    let app = frontline_testkit::TestApp::spawn_with(frontline_testkit::Options {
+        tweak: Some(|c| c.mail_read_ms = 3_600_000),
+        ..Default::default()
+    })
+    .await;
+    let admin = app.admin().await;
+    let support = stack.mailbox("support");
+    let client_box = stack.mailbox("client");
+    let setup = json!({"address": support.address,
+        "smtp": {"host": "127.0.0.1", "port": stack.smtp().port, "security": "none"},
+        "imap": {"host": support.imap.host, "port": support.imap.port, "security": "none",
+                 "username": support.imap.username, "password": support.imap.password}});
+    assert_eq!(admin.put("/api/v1/mail/settings", setup).await.status(), 200);
+    frontline_core::mail::channel::read_all(&app.app).await;
+    // The watcher is in IDLE once it has looked (it starts within a few seconds).
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let sent = Instant::now();
+    SmtpImap
+        .send(&stack.smtp(), &mail(&client_box.address, &support.address, "Срочно", "Кухня не открывается"))
+        .await
+        .expect("send");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(d) = admin.dialogs("all").await.first() {
+            let items = admin.messages(d["id"].as_str().expect("id")).await;
+            assert_eq!(items[0]["body"], "Тема: Срочно\n\nКухня не открывается");
+            break;
+        }
+        assert!(Instant::now() < deadline, "IDLE did not bring the mail in");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    eprintln!("mail in a dialog {} ms after it was sent", sent.elapsed().as_millis());
+    app.stop().await;
+}
