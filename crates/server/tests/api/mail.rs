@@ -21,6 +21,15 @@ fn mail(from: &str, to: &str, subject: &str, text: &str) -> OutgoingMail {
     }
 }
 
+/// The workspace's mail setup on the test servers, `support` as the support address: SMTP
+/// without a login, IMAP with the mailbox's.
+fn setup_of(stack: &MailStack, support: &TestMailbox) -> serde_json::Value {
+    serde_json::json!({"address": support.address, "display_name": "Кухни «Уют»",
+        "smtp": {"host": "127.0.0.1", "port": stack.smtp().port, "security": "none"},
+        "imap": {"host": support.imap.host, "port": support.imap.port, "security": "none",
+                 "username": support.imap.username, "password": support.imap.password}})
+}
+
 /// Waits until the mailbox holds mail above `after`; answers it.
 async fn arrived(client: &SmtpImap, mailbox: &TestMailbox, after: u32) -> frontline_core::mail::Fetched {
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -205,11 +214,7 @@ async fn mail_to_the_support_address_opens_a_dialog_and_replies_go_back_by_mail(
     let admin = app.admin().await;
     let support = stack.mailbox("support");
     let visitor = stack.mailbox("client");
-    let setup = json!({"address": support.address, "display_name": "Кухни «Уют»",
-        "smtp": {"host": "127.0.0.1", "port": stack.smtp().port, "security": "none"},
-        "imap": {"host": support.imap.host, "port": support.imap.port, "security": "none",
-                 "username": support.imap.username, "password": support.imap.password}});
-    assert_eq!(admin.put("/api/v1/mail/settings", setup).await.status(), 200);
+    assert_eq!(admin.put("/api/v1/mail/settings", setup_of(&stack, &support)).await.status(), 200);
     // A mail already in the mailbox before the setup opens nothing: the reader's first look
     // only notes where the mailbox stands (taken here at once rather than at its next tick).
     frontline_core::mail::channel::read_all(&app.app).await;
@@ -326,10 +331,7 @@ async fn a_reply_unseen_in_the_widget_is_mailed_once_and_his_answer_threads_back
     let support = stack.mailbox("support");
     let inbox = stack.mailbox("maria");
     let stranger = stack.mailbox("stranger");
-    let setup = json!({"address": support.address, "display_name": "Кухни «Уют»",
-        "smtp": {"host": "127.0.0.1", "port": stack.smtp().port, "security": "none"},
-        "imap": {"host": support.imap.host, "port": support.imap.port, "security": "none",
-                 "username": support.imap.username, "password": support.imap.password}});
+    let setup = setup_of(&stack, &support);
     let saved: serde_json::Value = admin.put("/api/v1/mail/settings", setup.clone()).await.json().await.expect("json");
     assert_eq!(saved["followup_minutes"], 2, "{saved}");
     let mut bad = setup.clone();
@@ -466,11 +468,7 @@ async fn mail_to_a_departments_address_is_routed_by_the_address_it_was_sent_to()
     let support = stack.mailbox("support");
     let service = stack.mailbox("service");
     let client_box = stack.mailbox("client");
-    let setup = json!({"address": support.address,
-        "smtp": {"host": "127.0.0.1", "port": stack.smtp().port, "security": "none"},
-        "imap": {"host": support.imap.host, "port": support.imap.port, "security": "none",
-                 "username": support.imap.username, "password": support.imap.password}});
-    assert_eq!(admin.put("/api/v1/mail/settings", setup).await.status(), 200);
+    assert_eq!(admin.put("/api/v1/mail/settings", setup_of(&stack, &support)).await.status(), 200);
     frontline_core::mail::channel::read_all(&app.app).await;
     let created: serde_json::Value =
         admin.post("/api/v1/channels", json!({"name": "Сервис"})).await.json().await.expect("json");
@@ -655,11 +653,7 @@ async fn an_operator_away_from_the_console_gets_one_mail_for_what_came_meanwhile
     let admin = app.admin().await;
     let support = stack.mailbox("support");
     let anna_box = stack.mailbox("anna");
-    let setup = json!({"address": support.address,
-        "smtp": {"host": "127.0.0.1", "port": stack.smtp().port, "security": "none"},
-        "imap": {"host": support.imap.host, "port": support.imap.port, "security": "none",
-                 "username": support.imap.username, "password": support.imap.password}});
-    assert_eq!(admin.put("/api/v1/mail/settings", setup).await.status(), 200);
+    assert_eq!(admin.put("/api/v1/mail/settings", setup_of(&stack, &support)).await.status(), 200);
     let channels: serde_json::Value = admin.get("/api/v1/channels").await.json().await.expect("json");
     let channel = channels["items"][0]["id"].as_str().expect("channel").to_owned();
     let anna = app.operator(&admin, &anna_box.address, "Анна Петрова", &[&channel]).await;
@@ -762,11 +756,7 @@ async fn a_filled_escalation_form_reaches_the_department_and_makes_two_linked_ti
     let admin = app.admin().await;
     let support = stack.mailbox("support");
     let service = stack.mailbox("service");
-    let setup = json!({"address": support.address, "display_name": "Кухни «Уют»",
-        "smtp": {"host": "127.0.0.1", "port": stack.smtp().port, "security": "none"},
-        "imap": {"host": support.imap.host, "port": support.imap.port, "security": "none",
-                 "username": support.imap.username, "password": support.imap.password}});
-    assert_eq!(admin.put("/api/v1/mail/settings", setup).await.status(), 200);
+    assert_eq!(admin.put("/api/v1/mail/settings", setup_of(&stack, &support)).await.status(), 200);
     frontline_core::mail::channel::read_all(&app.app).await;
     app.tick().await;
     let channels: serde_json::Value = admin.get("/api/v1/channels").await.json().await.expect("json");
@@ -945,7 +935,6 @@ async fn a_filled_escalation_form_reaches_the_department_and_makes_two_linked_ti
 
 #[tokio::test]
 async fn with_idle_a_mail_is_taken_as_it_arrives_without_waiting_for_the_next_read() {
-    use serde_json::json;
     let Some(stack) = MailStack::from_env() else { return };
     // Reading every hour: only IDLE can bring the mail in within the test.
     let app = frontline_testkit::TestApp::spawn_with(frontline_testkit::Options {
@@ -956,11 +945,7 @@ async fn with_idle_a_mail_is_taken_as_it_arrives_without_waiting_for_the_next_re
     let admin = app.admin().await;
     let support = stack.mailbox("support");
     let client_box = stack.mailbox("client");
-    let setup = json!({"address": support.address,
-        "smtp": {"host": "127.0.0.1", "port": stack.smtp().port, "security": "none"},
-        "imap": {"host": support.imap.host, "port": support.imap.port, "security": "none",
-                 "username": support.imap.username, "password": support.imap.password}});
-    assert_eq!(admin.put("/api/v1/mail/settings", setup).await.status(), 200);
+    assert_eq!(admin.put("/api/v1/mail/settings", setup_of(&stack, &support)).await.status(), 200);
     frontline_core::mail::channel::read_all(&app.app).await;
     // The watcher is in IDLE once it has looked (it starts within a few seconds).
     tokio::time::sleep(Duration::from_secs(3)).await;
