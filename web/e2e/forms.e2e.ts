@@ -3,9 +3,9 @@
  * servers on loopback (`.ci/mailstack.sh`: Exim SMTP delivering into Dovecot IMAP), the console
  * in Russian at 1366×768.
  *
- * Two mailboxes are made on the test servers (as mail.e2e.ts makes its one): the support mailbox
- * the workspace's mail is set up with (over the admin API), and the service department's. When
- * the servers do not answer, the test fails under CI and is skipped otherwise.
+ * Two mailboxes are made on the test servers (mail-stack.ts, as mail.e2e.ts makes its one): the
+ * support mailbox the workspace's mail is set up with (over the admin API), and the service
+ * department's. When the servers do not answer, the test fails under CI and is skipped otherwise.
  *
  * The admin opens Admin → Forms, takes «Пример: рекламация», gives the department's address and
  * saves (screenshot). A visitor writes in the demo page's widget; the admin opens the dialog and
@@ -20,90 +20,16 @@
  * on the Tickets page; no page may log an unexpected error. Screenshots go to
  * ../artifacts/screenshots/.
  */
-import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { accessSync, appendFileSync, constants, statSync, utimesSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Frame, FrameLocator, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { axeCheck, blocking, type AxeReport } from './axe';
 import { launchBrowser, watchErrors } from './browser';
 import { adminSession, chatFrame, reportFailure, shot, signIn, WAIT, type AdminApi } from './helpers';
+import { addMailbox, hostPort, inCi, MAIL, mailStackTrouble, type Mailbox } from './mail-stack';
 import { startServer, type RunningServer } from './server';
 
-// ---- the test mail servers (as mail.e2e.ts) ----------------------------------------------------
-
-const inCi = !!process.env.CI && process.env.CI !== 'false';
-const MAIL = {
-  smtp: process.env.FRONTLINE_TEST_SMTP || '127.0.0.1:14025',
-  imap: process.env.FRONTLINE_TEST_IMAP || '127.0.0.1:14143',
-  dir: process.env.FRONTLINE_TEST_MAIL_DIR || '/tmp/frontline-mail',
-};
-
-function hostPort(v: string): { host: string; port: number } {
-  const at = v.lastIndexOf(':');
-  return { host: v.slice(0, at), port: Number(v.slice(at + 1)) };
-}
-
-/** Whether something accepts a connection at `host:port` within 2 s. */
-function answers(v: string): Promise<boolean> {
-  const { host, port } = hostPort(v);
-  return new Promise((done) => {
-    const socket = connect({ host, port });
-    const finish = (ok: boolean) => {
-      socket.destroy();
-      done(ok);
-    };
-    socket.setTimeout(2_000, () => finish(false));
-    socket.once('connect', () => finish(true));
-    socket.once('error', () => finish(false));
-  });
-}
-
-/** Why the mail servers cannot be used, or null when they can. */
-async function mailStackTrouble(): Promise<string | null> {
-  const users = join(MAIL.dir, 'users');
-  try {
-    accessSync(users, constants.W_OK);
-  } catch {
-    return `the mail servers' user file ${users} is missing or not writable`;
-  }
-  for (const v of [MAIL.smtp, MAIL.imap]) if (!(await answers(v))) return `nothing answers at ${v}`;
-  return null;
-}
-
-/** Adds the line and moves the file's time on (Dovecot reads it again when its time changes, to the second). */
-const ADD_MAILBOX = `
-const fs = require('node:fs');
-const [file, line] = process.argv.slice(1);
-fs.appendFileSync(file, line + '\\n');
-const st = fs.statSync(file);
-fs.utimesSync(file, st.atime, new Date(Math.max(st.mtimeMs + 1000, Date.now())));
-`;
-
-interface Mailbox {
-  user: string;
-  password: string;
-  address: string;
-}
-
-/** A new mailbox `<name>-<unique>@mail.test` on the test servers. */
-function addMailbox(name: string): Mailbox {
-  const user = `${name}-${randomUUID().replace(/-/g, '').slice(-12)}`;
-  const password = `pw-${randomUUID().replace(/-/g, '')}`;
-  const file = join(MAIL.dir, 'users');
-  const line = `${user}:{PLAIN}${password}`;
-  try {
-    execFileSync('flock', ['-x', file, process.execPath, '-e', ADD_MAILBOX, file, line], { timeout: 15_000, stdio: 'pipe' });
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    appendFileSync(file, `${line}\n`);
-    const st = statSync(file);
-    utimesSync(file, st.atime, new Date(Math.max(st.mtimeMs + 1000, Date.now())));
-  }
-  return { user, password, address: `${user}@mail.test` };
-}
+// ---- reading a mailbox on the test mail servers ------------------------------------------------
 
 /** A tiny IMAP client: one command at a time, each answer read up to its tagged line. */
 class Imap {

@@ -56,6 +56,10 @@ pub enum WebhookEventKind {
     OperatorUpdated,
     #[serde(rename = "operator.membership_changed")]
     OperatorMembershipChanged,
+    #[serde(rename = "ticket.created")]
+    TicketCreated,
+    #[serde(rename = "ticket.updated")]
+    TicketUpdated,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -308,6 +312,8 @@ mod tests {
             super::WebhookEventKind::OperatorPresenceChanged,
             super::WebhookEventKind::OperatorUpdated,
             super::WebhookEventKind::OperatorMembershipChanged,
+            super::WebhookEventKind::TicketCreated,
+            super::WebhookEventKind::TicketUpdated,
         ]
         .iter()
         .map(|k| serde_json::to_value(k).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default())

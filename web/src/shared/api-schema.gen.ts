@@ -3021,7 +3021,7 @@ export interface components {
          * @description An event kind an endpoint may subscribe to (`GET /api/v1/webhooks/catalogue` describes each).
          * @enum {string}
          */
-        WebhookEventKind: "dialog.created" | "dialog.assigned" | "dialog.unassigned" | "dialog.transferred" | "dialog.closed" | "dialog.reopened" | "dialog.snoozed" | "dialog.unsnoozed" | "dialog.labels_changed" | "message.created" | "message.edited" | "note.created" | "visitor.updated" | "rating.created" | "sla.breached" | "operator.presence_changed" | "operator.updated" | "operator.membership_changed";
+        WebhookEventKind: "dialog.created" | "dialog.assigned" | "dialog.unassigned" | "dialog.transferred" | "dialog.closed" | "dialog.reopened" | "dialog.snoozed" | "dialog.unsnoozed" | "dialog.labels_changed" | "message.created" | "message.edited" | "note.created" | "visitor.updated" | "rating.created" | "sla.breached" | "operator.presence_changed" | "operator.updated" | "operator.membership_changed" | "ticket.created" | "ticket.updated";
         WebhookList: {
             items: components["schemas"]["WebhookEndpointView"][];
         };
@@ -10781,5 +10781,5 @@ export const replyScopeValues: ReadonlyArray<FlattenedDeepRequired<components>["
 export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Role"]> = ["admin", "supervisor", "operator"];
 export const sortParamValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SortParam"]> = ["waiting", "activity", "due"];
 export const statusParamValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["StatusParam"]> = ["open", "snoozed", "closed", "all"];
-export const webhookEventKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WebhookEventKind"]> = ["dialog.created", "dialog.assigned", "dialog.unassigned", "dialog.transferred", "dialog.closed", "dialog.reopened", "dialog.snoozed", "dialog.unsnoozed", "dialog.labels_changed", "message.created", "message.edited", "note.created", "visitor.updated", "rating.created", "sla.breached", "operator.presence_changed", "operator.updated", "operator.membership_changed"];
+export const webhookEventKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WebhookEventKind"]> = ["dialog.created", "dialog.assigned", "dialog.unassigned", "dialog.transferred", "dialog.closed", "dialog.reopened", "dialog.snoozed", "dialog.unsnoozed", "dialog.labels_changed", "message.created", "message.edited", "note.created", "visitor.updated", "rating.created", "sla.breached", "operator.presence_changed", "operator.updated", "operator.membership_changed", "ticket.created", "ticket.updated"];
 export const weekDayValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WeekDay"]> = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];

@@ -13,7 +13,6 @@
 import { Fragment } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { useObservable } from '../../shared/store';
-import type { Problem } from '../console-state';
 import { problemText } from '../context';
 import type { ConsoleKey } from '../i18n';
 import {
@@ -29,7 +28,6 @@ import {
   formRequest,
   insertAt,
   isFieldKind,
-  isProblem,
   LIMITS,
   MAIL_LANGS,
   namesField,
@@ -48,9 +46,10 @@ import {
   type FormView,
 } from './escalation-forms';
 import { FieldNote } from './FieldNote';
-import { ProblemLine } from './ProblemLine';
+import { ItemMoves, useFocusAfter } from './ItemMoves';
 import { moveItem } from './rules';
-import { formName, useUnsaved } from './unsaved';
+import { SaveBar } from './SaveBar';
+import { useSaveGuard } from './save-guard';
 import { useAdmin } from './use-admin';
 import '../account.css';
 import './admin-pages.css';
@@ -230,9 +229,6 @@ function FormRow({ form: f, selected, onOpen }: { form: FormView; selected: bool
 
 type Note = (path: string) => string | null;
 
-/** Where the focus goes once the fields are drawn again (after one was added, moved or removed). */
-type FocusAfter = { field: string | null; testid: string } | null;
-
 function FormEditor({
   view,
   example,
@@ -247,38 +243,31 @@ function FormEditor({
   onCreated: (made: FormView) => void;
   onClose: () => void;
 }) {
-  const { state, forms, t, lang } = useForms();
-  const form = useMemo(() => formName('escalation-form'), []);
-  const body = useRef<HTMLFormElement>(null);
+  const { forms, t, lang } = useForms();
   const heading = useRef<HTMLHeadingElement>(null);
   const emailInput = useRef<HTMLInputElement>(null);
   const answerInput = useRef<HTMLTextAreaElement>(null);
   const [blank] = useState(() => newFormDraft(t, lang));
   const [draft, setDraft] = useState<FormDraft>(() => (view ? formDraft(view) : example ? exampleDraft(t, lang, blank) : blank));
-  const [tried, setTried] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [saved, setSaved] = useState(false);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  /** Bumped when a save was refused, to bring the focus to the first field with a message. */
-  const [refusals, setRefusals] = useState(0);
   /** The example was filled in: a note says what is left to do. */
   const [exampled, setExampled] = useState(example);
   /** Bumped when the example was filled in, to bring the focus to the department's address if it is empty. */
   const [exampleFocus, setExampleFocus] = useState(example ? 1 : 0);
-  const [focusAfter, setFocusAfter] = useState<FocusAfter>(null);
   /** Where the caret goes in the answer after a placeholder was put in. */
   const [caret, setCaret] = useState<number | null>(null);
 
   const start = useMemo(() => (view ? formDraft(view) : blank), [view, blank]);
   const dirty = draftChanged(start, draft);
-  useUnsaved(form, dirty);
+  // A refusal of the list of fields as a whole (too few, too many) brings the focus to its first button that is on.
+  const guard = useSaveGuard('escalation-form', dirty, '[aria-invalid="true"], [data-invalid="true"] button:not(:disabled)');
+  const { form, body, tried, problem } = guard;
+  /** Once the fields are drawn again after one was added, moved or removed. */
+  const focusAfter = useFocusAfter(body, { attr: 'data-field-id', testid: 'form-field', fallback: 'form-field-label' });
 
   const result = formRequest(draft, { isNew: !view, count: forms.forms.length });
   const anchors = formAnchors(draft);
   const { at, elsewhere } = formFieldMessages(t, tried && !result.ok ? result.issues : [], problem, anchors);
   const note: Note = (path) => at.get(path) ?? null;
-  const failed = tried && !result.ok;
-  const fieldRefused = namesField(problem);
 
   useEffect(() => {
     if (!reveal) return;
@@ -289,19 +278,6 @@ function FormEditor({
     if (exampleFocus && !draft.department_email.trim()) emailInput.current?.focus();
   }, [exampleFocus]);
   useEffect(() => {
-    if (refusals) body.current?.querySelector<HTMLElement>('[aria-invalid="true"], [data-invalid="true"] button:not(:disabled)')?.focus();
-  }, [refusals]);
-  useEffect(() => {
-    if (!focusAfter) return;
-    const row = focusAfter.field ? body.current?.querySelector<HTMLElement>(`[data-field-id="${focusAfter.field}"]`) : body.current;
-    const el = row?.querySelector<HTMLElement>(`[data-testid="${focusAfter.testid}"]`);
-    // Moved to an end, the button it was on is off: the other one takes the focus.
-    const other = focusAfter.testid === 'form-field-up' ? 'form-field-down' : 'form-field-up';
-    if (el && !(el as HTMLButtonElement).disabled) el.focus();
-    else row?.querySelector<HTMLElement>(`[data-testid="${other}"]:not(:disabled), [data-testid="form-field-label"]`)?.focus();
-    setFocusAfter(null);
-  }, [focusAfter]);
-  useEffect(() => {
     if (caret === null) return;
     answerInput.current?.focus();
     answerInput.current?.setSelectionRange(caret, caret);
@@ -310,8 +286,7 @@ function FormEditor({
 
   const replace = (next: FormDraft) => {
     setDraft(next);
-    setSaved(false);
-    if (problem) setProblem(null);
+    guard.edited();
   };
   const set = (change: Partial<FormDraft>) => replace({ ...draft, ...change });
   const setFields = (fields: FieldDraft[]) => set({ fields });
@@ -320,7 +295,7 @@ function FormEditor({
   const fillExample = () => {
     if (draftChanged(blank, draft) && !confirm(t('forms.admin.example_confirm'))) return;
     replace(exampleDraft(t, lang, draft));
-    setTried(false);
+    guard.reset();
     setExampled(true);
     setExampleFocus((n) => n + 1);
   };
@@ -334,37 +309,21 @@ function FormEditor({
     setCaret(done.caret);
   };
 
-  const submit = async (ev: Event) => {
-    ev.preventDefault();
-    if (busy) return;
-    setTried(true);
-    if (!result.ok) {
-      setRefusals((n) => n + 1);
-      return;
-    }
-    setBusy(true);
-    setProblem(null);
-    const done = view ? await forms.update(view.id, result.body) : await forms.create(result.body);
-    setBusy(false);
-    if (isProblem(done)) {
-      setProblem(done);
-      setRefusals((n) => n + 1);
-      return;
-    }
-    setDraft(formDraft(done));
-    setTried(false);
-    setSaved(true);
-    setExampled(false);
-    if (!view) onCreated(done);
-  };
+  const submit = (ev: Event) =>
+    guard.save(
+      ev,
+      result,
+      ({ body }) => (view ? forms.update(view.id, body) : forms.create(body)),
+      (done) => {
+        setDraft(formDraft(done));
+        setExampled(false);
+        if (!view) onCreated(done);
+      },
+    );
   const revert = () => {
     setDraft(view ? formDraft(view) : blank);
-    setTried(false);
-    setProblem(null);
+    guard.reset();
     setExampled(false);
-  };
-  const close = () => {
-    if (!dirty || state.team.unsaved.mayLeave(onClose)) onClose();
   };
 
   const countingKnown = (COUNTINGS as readonly string[]).includes(draft.counting);
@@ -433,11 +392,11 @@ function FormEditor({
               onChange={(change) => setField(i, change)}
               onMove={(by) => {
                 setFields(moveItem(draft.fields, i, by));
-                setFocusAfter({ field: f.id, testid: by < 0 ? 'form-field-up' : 'form-field-down' });
+                focusAfter({ item: f.id, testid: by < 0 ? 'form-field-up' : 'form-field-down' });
               }}
               onRemove={() => {
                 setFields(draft.fields.filter((_, j) => j !== i));
-                setFocusAfter({ field: null, testid: 'form-field-add' });
+                focusAfter({ item: null, testid: 'form-field-add' });
               }}
             />
           ))}
@@ -450,7 +409,7 @@ function FormEditor({
             onClick={() => {
               const fresh = newField(draft.fields);
               setFields([...draft.fields, fresh]);
-              setFocusAfter({ field: fresh.id, testid: 'form-field-label' });
+              focusAfter({ item: fresh.id, testid: 'form-field-label' });
             }}
             data-testid="form-field-add"
           >
@@ -632,39 +591,24 @@ function FormEditor({
         </div>
       </div>
 
-      <div class="form-actions eforms-actions">
-        {(failed || fieldRefused) && (
-          <p class="form-error" role="alert" data-testid="form-error">
-            {t('forms.admin.not_saved')}
-            {elsewhere.map(([field, text]) => (
-              <span key={field} class="form-error-detail" data-testid="form-error-field">
-                {' '}
-                {t('automation.field_unknown', { field, message: text })}
-              </span>
-            ))}
-          </p>
-        )}
-        {problem && !fieldRefused && <ProblemLine problem={problem} testid="form-error" />}
-        <FieldNote text={note(FIELD.forms)} field={FIELD.forms} />
-        <span class="spacer" />
-        {dirty && <span class="muted">{t('forms.admin.unsaved')}</span>}
-        {saved && !dirty && (
-          <span class="saved-note" role="status" data-testid="form-saved">
-            {t('admin.saved')}
-          </span>
-        )}
-        {dirty && (
-          <button type="button" class="btn btn-ghost" onClick={revert} data-testid="form-revert">
-            {t('forms.admin.revert')}
-          </button>
-        )}
-        <button type="button" class="btn btn-ghost" onClick={close} data-testid="form-close">
+      <SaveBar
+        class="eforms-actions"
+        words="forms.admin"
+        testid="form"
+        guard={guard}
+        ok={result.ok}
+        dirty={dirty}
+        fresh={!view}
+        fieldRefused={namesField(problem)}
+        elsewhere={elsewhere}
+        onRevert={revert}
+        saveLabel={view ? undefined : t('forms.admin.create')}
+        note={<FieldNote text={note(FIELD.forms)} field={FIELD.forms} />}
+      >
+        <button type="button" class="btn btn-ghost" onClick={() => guard.leave(onClose)} data-testid="form-close">
           {t('forms.admin.close')}
         </button>
-        <button type="submit" class="btn btn-primary" disabled={busy || (!!view && !dirty)} data-testid="form-save">
-          {busy ? t('admin.saving') : view ? t('admin.save') : t('forms.admin.create')}
-        </button>
-      </div>
+      </SaveBar>
     </form>
   );
 }
@@ -709,39 +653,17 @@ function FieldRow({
           {title && <span class="eforms-field-name"> · {title}</span>}
         </h4>
         <span class="spacer" />
-        <button
-          type="button"
-          class="icon-btn"
-          disabled={i === 0}
-          aria-label={t('forms.admin.field_up', { n })}
-          title={t('forms.admin.field_up', { n })}
-          onClick={() => onMove(-1)}
-          data-testid="form-field-up"
-        >
-          ↑
-        </button>
-        <button
-          type="button"
-          class="icon-btn"
-          disabled={i === count - 1}
-          aria-label={t('forms.admin.field_down', { n })}
-          title={t('forms.admin.field_down', { n })}
-          onClick={() => onMove(1)}
-          data-testid="form-field-down"
-        >
-          ↓
-        </button>
-        <button
-          type="button"
-          class="icon-btn danger"
-          disabled={count <= LIMITS.fieldsMin}
-          aria-label={t('forms.admin.field_remove', { n })}
-          title={t('forms.admin.field_remove', { n })}
-          onClick={onRemove}
-          data-testid="form-field-remove"
-        >
-          ×
-        </button>
+        <ItemMoves
+          index={i}
+          count={count}
+          up={t('forms.admin.field_up', { n })}
+          down={t('forms.admin.field_down', { n })}
+          remove={t('forms.admin.field_remove', { n })}
+          removable={count > LIMITS.fieldsMin}
+          testid="form-field"
+          onMove={onMove}
+          onRemove={onRemove}
+        />
       </div>
       <div class="eforms-field-grid">
         <label class="field">

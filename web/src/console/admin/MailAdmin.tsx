@@ -15,13 +15,13 @@ import { useObservable } from '../../shared/store';
 import type { Problem } from '../console-state';
 import { problemText } from '../context';
 import type { ConsoleKey } from '../i18n';
+import { isProblem } from './controllers';
 import { FieldNote } from './FieldNote';
 import { IntegrationsTabs } from './IntegrationsTabs';
 import {
   draftChanged,
   FIELD,
   HOST_EXAMPLE,
-  isProblem,
   isSecurity,
   LEGS,
   legError,
@@ -49,7 +49,9 @@ import {
   type ServerDraft,
 } from './mail';
 import { ProblemLine } from './ProblemLine';
-import { formName, useUnsaved } from './unsaved';
+import { SaveBar } from './SaveBar';
+import { useSaveGuard } from './save-guard';
+import { formName } from './unsaved';
 import { useAdmin } from './use-admin';
 import '../account.css';
 import './admin-pages.css';
@@ -112,69 +114,42 @@ function MailForm({ saved }: { saved: MailSettingsView | null }) {
   const { state, mail, t } = useMail();
   const channels = state.team.channels;
   const fallback = defaultChannel(channels);
-  const form = useMemo(() => formName('mail-settings'), []);
-  const body = useRef<HTMLFormElement>(null);
   const [draft, setDraft] = useState<MailDraft>(() => mailDraft(saved));
-  const [tried, setTried] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [done, setDone] = useState(false);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  /** Bumped when a save was refused, to bring the focus to the first field with a message. */
-  const [refusals, setRefusals] = useState(0);
   /** Bumped on each save: an earlier test's result is of the setup before it. */
   const [saves, setSaves] = useState(0);
 
   const result = mailRequest(draft);
   const dirty = draftChanged(saved, draft);
-  useUnsaved(form, dirty);
+  const guard = useSaveGuard('mail-settings', dirty);
+  const { form, body, tried, problem } = guard;
 
   const messages = mailFieldMessages(t, tried && !result.ok ? result.issues : [], problem);
   const note: Note = (field) => messages.get(field) ?? null;
   const elsewhere = [...messages].filter(([field]) => !MAIL_FIELDS.has(field));
-  const fieldRefused = shownBesideField(problem);
-
-  useEffect(() => {
-    if (refusals) body.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-  }, [refusals]);
 
   const set = (change: Partial<MailDraft>) => {
     setDraft({ ...draft, ...change });
-    setDone(false);
-    if (problem) setProblem(null);
+    guard.edited();
   };
   const setServer = (leg: Leg, server: ServerDraft) => set({ [leg]: server } as Partial<MailDraft>);
 
-  const submit = async (ev: Event) => {
-    ev.preventDefault();
-    if (busy) return;
-    setTried(true);
-    if (!result.ok) {
-      setRefusals((n) => n + 1);
-      return;
-    }
-    setBusy(true);
-    setProblem(null);
-    const made = await mail.save(result.body);
-    setBusy(false);
-    if (isProblem(made)) {
-      setProblem(made);
-      setRefusals((n) => n + 1);
-      return;
-    }
-    setDraft(mailDraft(made));
-    setTried(false);
-    setDone(true);
-    setSaves((n) => n + 1);
-  };
+  const submit = (ev: Event) =>
+    guard.save(
+      ev,
+      result,
+      ({ body }) => mail.save(body),
+      (made) => {
+        setDraft(mailDraft(made));
+        setSaves((n) => n + 1);
+      },
+    );
   const revert = () => {
     setDraft(mailDraft(saved));
-    setTried(false);
-    setProblem(null);
+    guard.reset();
   };
 
   const chosen = draft.channel_id || fallback?.id || '';
   const channelKnown = !draft.channel_id || channels.some((c) => c.id === draft.channel_id);
-  const failed = tried && !result.ok;
 
   return (
     <>
@@ -316,35 +291,18 @@ function MailForm({ saved }: { saved: MailSettingsView | null }) {
           </label>
         </div>
 
-        <div class="form-actions mail-actions">
-          {(failed || fieldRefused) && (
-            <p class="form-error" role="alert" data-testid="mail-error">
-              {t('mail.not_saved')}
-              {elsewhere.map(([field, text]) => (
-                <span key={field} class="form-error-detail" data-testid="mail-error-field">
-                  {' '}
-                  {t('automation.field_unknown', { field, message: text })}
-                </span>
-              ))}
-            </p>
-          )}
-          {problem && !fieldRefused && <ProblemLine problem={problem} testid="mail-error" />}
-          <span class="spacer" />
-          {dirty && <span class="muted">{t('mail.unsaved')}</span>}
-          {done && !dirty && (
-            <span class="saved-note" role="status" data-testid="mail-saved">
-              {t('admin.saved')}
-            </span>
-          )}
-          {dirty && saved && (
-            <button type="button" class="btn btn-ghost" onClick={revert} data-testid="mail-revert">
-              {t('mail.revert')}
-            </button>
-          )}
-          <button type="submit" class="btn btn-primary" disabled={busy || (!!saved && !dirty)} data-testid="mail-save">
-            {busy ? t('admin.saving') : t('admin.save')}
-          </button>
-        </div>
+        <SaveBar
+          class="mail-actions"
+          words="mail"
+          testid="mail"
+          guard={guard}
+          ok={result.ok}
+          dirty={dirty}
+          fresh={!saved}
+          fieldRefused={shownBesideField(problem)}
+          elsewhere={elsewhere}
+          onRevert={saved ? revert : undefined}
+        />
       </form>
       <TestCard key={saves} saved={saved} dirty={dirty} />
     </>

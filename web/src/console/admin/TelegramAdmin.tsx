@@ -15,10 +15,14 @@ import { useObservable } from '../../shared/store';
 import type { Problem } from '../console-state';
 import { problemText } from '../context';
 import type { ConsoleKey } from '../i18n';
+import { isProblem } from './controllers';
 import { FieldNote } from './FieldNote';
 import { IntegrationsTabs } from './IntegrationsTabs';
+import { ItemMoves, useFocusAfter } from './ItemMoves';
 import { issueText } from './issue-text';
 import { ProblemLine } from './ProblemLine';
+import { SaveBar } from './SaveBar';
+import { useSaveGuard } from './save-guard';
 import {
   botAnchors,
   botDraft,
@@ -27,7 +31,6 @@ import {
   botPatch,
   draftChanged,
   FIELD,
-  isProblem,
   LANGS,
   LIMITS,
   moveItem,
@@ -46,7 +49,7 @@ import {
   type Texts,
   type TopicDraft,
 } from './telegram';
-import { formName, useUnsaved } from './unsaved';
+import { formName } from './unsaved';
 import { useAdmin } from './use-admin';
 import '../account.css';
 import './admin-pages.css';
@@ -422,28 +425,20 @@ function TextPair({
   );
 }
 
-/** Where the focus goes after a topic was added or moved (the element is drawn by then). */
-type FocusAfter = { topic: string; testid: string } | null;
-
 function BotEditor({ bot, reveal }: { bot: BotView; reveal: number }) {
   const { state, bots, t } = useTelegram();
   const channels = state.team.channels;
-  const form = useMemo(() => formName('telegram-bot'), []);
-  const body = useRef<HTMLFormElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   const [draft, setDraft] = useState<BotDraft>(() => botDraft(bot));
+  /** The admin edited the document (a stored one the console's checks refuse counts as changed from the start). */
   const [edited, setEdited] = useState(false);
-  const [tried, setTried] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [saved, setSaved] = useState(false);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  /** Bumped when a save was refused, to bring the focus to the first field with a message. */
-  const [refusals, setRefusals] = useState(0);
-  const [focusAfter, setFocusAfter] = useState<FocusAfter>(null);
 
   const result = settingsRequest(draft);
   const dirty = draftChanged(bot, draft);
-  useUnsaved(form, edited && dirty);
+  const guard = useSaveGuard('telegram-bot', edited && dirty);
+  const { body, tried, problem } = guard;
+  /** Once the topics are drawn again after one was added or moved. */
+  const focusAfter = useFocusAfter(body, { attr: 'data-topic-id', testid: 'telegram-topic', fallback: 'telegram-topic-title-ru' });
 
   const anchors = botAnchors(draft);
   const { at, elsewhere } = botFieldMessages(t, tried && !result.ok ? result.issues : [], problem, anchors);
@@ -454,61 +449,32 @@ function BotEditor({ bot, reveal }: { bot: BotView; reveal: number }) {
     heading.current?.scrollIntoView?.({ block: 'start', behavior: 'smooth' });
     heading.current?.focus({ preventScroll: true });
   }, [reveal]);
-  useEffect(() => {
-    if (refusals) body.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-  }, [refusals]);
-  useEffect(() => {
-    if (!focusAfter) return;
-    const topic = body.current?.querySelector<HTMLElement>(`[data-topic-id="${focusAfter.topic}"]`);
-    const el = topic?.querySelector<HTMLElement>(`[data-testid="${focusAfter.testid}"]`);
-    // Moved to an end, the button it was on is off: the other one takes the focus.
-    const other = focusAfter.testid === 'telegram-topic-up' ? 'telegram-topic-down' : 'telegram-topic-up';
-    if (el && !(el as HTMLButtonElement).disabled) el.focus();
-    else topic?.querySelector<HTMLElement>(`[data-testid="${other}"]:not(:disabled), [data-testid="telegram-topic-title-ru"]`)?.focus();
-    setFocusAfter(null);
-  }, [focusAfter]);
 
   const set = (change: Partial<BotDraft>) => {
     setDraft({ ...draft, ...change });
     setEdited(true);
-    setSaved(false);
-    if (problem) setProblem(null);
+    guard.edited();
   };
   const setTopic = (i: number, change: Partial<TopicDraft>) => set({ topics: draft.topics.map((x, j) => (j === i ? { ...x, ...change } : x)) });
 
-  const save = async (ev: Event) => {
-    ev.preventDefault();
-    if (busy) return;
-    setTried(true);
-    if (!result.ok) {
-      setRefusals((n) => n + 1);
-      return;
-    }
-    setBusy(true);
-    setProblem(null);
-    const refused = await bots.update(bot.id, botPatch(bot, draft, result.settings));
-    setBusy(false);
-    if (refused) {
-      setProblem(refused);
-      setRefusals((n) => n + 1);
-      return;
-    }
-    setDraft(botDraft(bots.bots.find((b) => b.id === bot.id) ?? bot));
-    setEdited(false);
-    setTried(false);
-    setSaved(true);
-  };
+  const save = (ev: Event) =>
+    guard.save(
+      ev,
+      result,
+      ({ settings }) => bots.update(bot.id, botPatch(bot, draft, settings)),
+      () => {
+        setDraft(botDraft(bots.bots.find((b) => b.id === bot.id) ?? bot));
+        setEdited(false);
+      },
+    );
   const revert = () => {
     setDraft(botDraft(bot));
     setEdited(false);
-    setTried(false);
-    setProblem(null);
+    guard.reset();
   };
 
   const botChannel = channelName(channels, draft.channel_id);
   const showTopics = draft.topics.length > 0;
-  const failed = tried && !result.ok;
-  const fieldRefused = namesField(problem);
 
   return (
     <form ref={body} class="telegram-editor" onSubmit={save} noValidate data-testid="telegram-editor" data-bot-id={bot.id}>
@@ -591,7 +557,7 @@ function BotEditor({ bot, reveal }: { bot: BotView; reveal: number }) {
                 onChange={(change) => setTopic(i, change)}
                 onMove={(by) => {
                   set({ topics: moveItem(draft.topics, i, by) });
-                  setFocusAfter({ topic: topic.id, testid: by < 0 ? 'telegram-topic-up' : 'telegram-topic-down' });
+                  focusAfter({ item: topic.id, testid: by < 0 ? 'telegram-topic-up' : 'telegram-topic-down' });
                 }}
                 onRemove={() => set({ topics: draft.topics.filter((_, j) => j !== i) })}
               />
@@ -606,7 +572,7 @@ function BotEditor({ bot, reveal }: { bot: BotView; reveal: number }) {
             onClick={() => {
               const fresh = newTopic(draft.topics);
               set({ topics: [...draft.topics, fresh] });
-              setFocusAfter({ topic: fresh.id, testid: 'telegram-topic-title-ru' });
+              focusAfter({ item: fresh.id, testid: 'telegram-topic-title-ru' });
             }}
             data-testid="telegram-topic-add"
           >
@@ -616,35 +582,19 @@ function BotEditor({ bot, reveal }: { bot: BotView; reveal: number }) {
         <FieldNote text={note(FIELD.topics)} field={FIELD.topics} />
       </div>
 
-      <div class="form-actions telegram-actions">
-        {(failed || fieldRefused) && (
-          <p class="form-error" role="alert" data-testid="telegram-error">
-            {t('telegram.not_saved')}
-            {elsewhere.map(([field, text]) => (
-              <span key={field} class="form-error-detail" data-testid="telegram-error-field">
-                {' '}
-                {t('automation.field_unknown', { field, message: text })}
-              </span>
-            ))}
-          </p>
-        )}
-        {problem && !fieldRefused && <ProblemLine problem={problem} testid="telegram-error" />}
-        <span class="spacer" />
-        {dirty && edited && <span class="muted">{t('telegram.unsaved')}</span>}
-        {saved && !dirty && (
-          <span class="saved-note" role="status" data-testid="telegram-saved">
-            {t('admin.saved')}
-          </span>
-        )}
-        {dirty && edited && (
-          <button type="button" class="btn btn-ghost" onClick={revert} data-testid="telegram-revert">
-            {t('telegram.revert')}
-          </button>
-        )}
-        <button type="submit" class="btn btn-primary" disabled={busy || !dirty} data-testid="telegram-save">
-          {busy ? t('admin.saving') : t('telegram.save')}
-        </button>
-      </div>
+      <SaveBar
+        class="telegram-actions"
+        words="telegram"
+        testid="telegram"
+        guard={guard}
+        ok={result.ok}
+        dirty={dirty}
+        unsaved={dirty && edited}
+        fieldRefused={namesField(problem)}
+        elsewhere={elsewhere}
+        onRevert={revert}
+        saveLabel={t('telegram.save')}
+      />
     </form>
   );
 }
@@ -683,38 +633,16 @@ function TopicCard({
           {title && <span class="telegram-topic-name"> · {title}</span>}
         </h4>
         <span class="spacer" />
-        <button
-          type="button"
-          class="icon-btn"
-          disabled={i === 0}
-          aria-label={t('telegram.move_up', { n })}
-          title={t('telegram.move_up', { n })}
-          onClick={() => onMove(-1)}
-          data-testid="telegram-topic-up"
-        >
-          ↑
-        </button>
-        <button
-          type="button"
-          class="icon-btn"
-          disabled={i === count - 1}
-          aria-label={t('telegram.move_down', { n })}
-          title={t('telegram.move_down', { n })}
-          onClick={() => onMove(1)}
-          data-testid="telegram-topic-down"
-        >
-          ↓
-        </button>
-        <button
-          type="button"
-          class="icon-btn danger"
-          aria-label={t('telegram.remove_topic', { n })}
-          title={t('telegram.remove_topic', { n })}
-          onClick={onRemove}
-          data-testid="telegram-topic-remove"
-        >
-          ×
-        </button>
+        <ItemMoves
+          index={i}
+          count={count}
+          up={t('telegram.move_up', { n })}
+          down={t('telegram.move_down', { n })}
+          remove={t('telegram.remove_topic', { n })}
+          testid="telegram-topic"
+          onMove={onMove}
+          onRemove={onRemove}
+        />
       </div>
       <div class="telegram-topic-row">
         <label class="field telegram-key">

@@ -7,18 +7,20 @@
  * sent and every attempt's answer, with "Replay". The secret shows only while this page holds it.
  */
 import { Fragment } from 'preact';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Lang } from '../../shared/i18n';
 import { useObservable } from '../../shared/store';
 import type { Problem } from '../console-state';
 import { problemText } from '../context';
 import { copyText } from './clipboard';
+import { isProblem } from './controllers';
 import { FieldNote } from './FieldNote';
 import { IntegrationsTabs } from './IntegrationsTabs';
 import { formatWhen } from './lifecycle';
 import { ModalShell } from './ModalShell';
 import { ProblemLine } from './ProblemLine';
-import { formName, useUnsaved } from './unsaved';
+import { SaveRefusal } from './SaveBar';
+import { useSaveGuard } from './save-guard';
 import { useAdmin } from './use-admin';
 import {
   deliveryStatus,
@@ -29,7 +31,6 @@ import {
   groupEvents,
   groupLabel,
   groupState,
-  isProblem,
   isSuccessCode,
   lastAnswer,
   DELIVERIES_PAGE,
@@ -828,63 +829,37 @@ function DeliveryRequest({ detail, lang }: { detail: DeliveryDetail; lang: Lang 
  * about first.
  */
 function WebhookDialog({ endpoint, onClose, onCreated }: { endpoint: WebhookEndpoint | null; onClose: () => void; onCreated: (made: CreatedWebhook) => void }) {
-  const { state, hooks, t } = useWebhooks();
+  const { hooks, t } = useWebhooks();
   useReturnFocus();
-  const form = useMemo(() => formName('webhook-dialog'), []);
-  const body = useRef<HTMLFormElement>(null);
   const [draft, setDraft] = useState<WebhookDraft>(() => webhookDraft(endpoint));
-  const [tried, setTried] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  /** Bumped when a save was refused, to bring the focus to the first field with a message. */
-  const [refusals, setRefusals] = useState(0);
+  const dirty = draftChanged(webhookDraft(endpoint), draft);
+  // A refused list of events brings the focus to its first box.
+  const guard = useSaveGuard('webhook-dialog', dirty, '[aria-invalid="true"], [data-invalid="true"] input');
+  const { body, tried, problem } = guard;
 
   const result = webhookRequest(draft, hooks.catalogue);
   const messages = webhookFieldMessages(t, tried && !result.ok ? result.issues : [], problem);
   const note = (field: string) => messages.get(field) ?? null;
   const elsewhere = [...messages].filter(([field]) => !WEBHOOK_FIELDS.has(field));
-  const dirty = draftChanged(webhookDraft(endpoint), draft);
-  useUnsaved(form, dirty);
 
-  useEffect(() => {
-    if (refusals) body.current?.querySelector<HTMLElement>('[aria-invalid="true"], [data-invalid="true"] input')?.focus();
-  }, [refusals]);
-
-  const close = () => {
-    if (!dirty || state.team.unsaved.mayLeave(onClose)) onClose();
-  };
+  const close = () => guard.leave(onClose);
   const set = (change: Partial<WebhookDraft>) => {
     setDraft({ ...draft, ...change });
-    if (problem) setProblem(null);
+    guard.edited();
   };
 
-  const submit = async (ev: Event) => {
-    ev.preventDefault();
-    if (busy) return;
-    setTried(true);
-    if (!result.ok) {
-      setRefusals((n) => n + 1);
-      return;
-    }
-    setBusy(true);
-    setProblem(null);
-    if (endpoint) {
-      const patch = webhookPatch(endpoint, result.body);
-      const refused = Object.keys(patch).length ? await hooks.update(endpoint.id, patch) : null;
-      setBusy(false);
-      if (refused) {
-        setProblem(refused);
-        setRefusals((n) => n + 1);
-      } else onClose();
-      return;
-    }
-    const made = await hooks.create(result.body);
-    setBusy(false);
-    if (isProblem(made)) {
-      setProblem(made);
-      setRefusals((n) => n + 1);
-    } else onCreated(made);
-  };
+  const submit = (ev: Event) =>
+    guard.save(
+      ev,
+      result,
+      async ({ body }) => {
+        if (!endpoint) return hooks.create(body);
+        const patch = webhookPatch(endpoint, body);
+        return Object.keys(patch).length ? hooks.update(endpoint.id, patch) : null;
+      },
+      // A new endpoint's secret shows next; a changed one's dialog just closes.
+      (made) => (made ? onCreated(made) : onClose()),
+    );
 
   return (
     <ModalShell title={endpoint ? t('webhooks.edit_title') : t('webhooks.new_title')} testid="webhook-dialog" onClose={close}>
@@ -923,18 +898,13 @@ function WebhookDialog({ endpoint, onClose, onCreated }: { endpoint: WebhookEndp
         </label>
         <FieldNote text={note('enabled')} field="enabled" />
         <EventPicker chosen={draft.events} note={note('events')} onChange={(events) => set({ events })} />
-        {elsewhere.map(([field, text]) => (
-          <p key={field} class="form-error" role="alert" data-testid="webhook-form-error-field">
-            {t('automation.field_unknown', { field, message: text })}
-          </p>
-        ))}
-        {problem && !shownBesideField(problem) && <ProblemLine problem={problem} testid="webhook-form-error" />}
+        <SaveRefusal elsewhere={elsewhere} problem={problem} fieldRefused={!!problem && shownBesideField(problem)} testid="webhook-form-error" />
         <div class="form-actions">
           <button type="button" class="btn btn-ghost" onClick={close} data-testid="webhook-form-cancel">
             {t('webhooks.cancel')}
           </button>
-          <button type="submit" class="btn btn-primary" disabled={busy || (!!endpoint && !dirty)} data-testid="webhook-form-save">
-            {busy ? t('admin.saving') : endpoint ? t('admin.save') : t('webhooks.create')}
+          <button type="submit" class="btn btn-primary" disabled={guard.busy || (!!endpoint && !dirty)} data-testid="webhook-form-save">
+            {guard.busy ? t('admin.saving') : endpoint ? t('admin.save') : t('webhooks.create')}
           </button>
         </div>
       </form>

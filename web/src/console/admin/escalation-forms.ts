@@ -19,6 +19,7 @@ import type { Lang, Translate } from '../../shared/i18n';
 import { Observable } from '../../shared/store';
 import type { Problem } from '../console-state';
 import type { ConsoleKey } from '../i18n';
+import { withSaved } from './controllers';
 import { placeField, type FieldIssue } from './field-issues';
 import { issueText } from './issue-text';
 import { looksLikeAddress } from './mail';
@@ -509,10 +510,6 @@ export interface FormsHost {
   guard: (e: unknown) => Problem;
 }
 
-export function isProblem(x: unknown): x is Problem {
-  return !!x && typeof x === 'object' && 'code' in x && 'details' in x;
-}
-
 const FORMS = '/api/v1/forms';
 
 export class FormsAdminState extends Observable {
@@ -552,16 +549,11 @@ export class FormsAdminState extends Observable {
     }
   }
 
-  private saved(f: FormView): void {
-    const at = this.forms.findIndex((x) => x.id === f.id);
-    this.forms = at < 0 ? [...this.forms, f] : this.forms.map((x) => (x.id === f.id ? f : x));
-  }
-
   /** Adds a form; resolves to it as saved, or the refusal. */
   async create(body: FormInput): Promise<FormView | Problem> {
     try {
       const made = await this.host.api<FormView>('POST', FORMS, { body });
-      this.saved(made);
+      this.forms = withSaved(this.forms, made);
       return made;
     } catch (e) {
       return this.host.guard(e);
@@ -574,7 +566,7 @@ export class FormsAdminState extends Observable {
   async update(id: string, body: FormInput): Promise<FormView | Problem> {
     try {
       const done = await this.host.api<FormView>('PUT', `${FORMS}/${encodeURIComponent(id)}`, { body });
-      this.saved(done);
+      this.forms = withSaved(this.forms, done);
       return done;
     } catch (e) {
       return this.host.guard(e);

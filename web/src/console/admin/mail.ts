@@ -369,10 +369,6 @@ export interface MailHost {
   guard: (e: unknown) => Problem;
 }
 
-export function isProblem(x: unknown): x is Problem {
-  return !!x && typeof x === 'object' && 'code' in x && 'details' in x;
-}
-
 const SETTINGS = '/api/v1/mail/settings';
 const TEST = '/api/v1/mail/test';
 

@@ -17,6 +17,7 @@ import type { Translate } from '../../shared/i18n';
 import { Observable } from '../../shared/store';
 import type { Problem } from '../console-state';
 import type { ConsoleKey } from '../i18n';
+import { withSaved } from './controllers';
 import { placeField, type FieldIssue } from './field-issues';
 import { issueText } from './issue-text';
 import { serverIssue } from './server-issues';
@@ -438,10 +439,6 @@ export interface TelegramHost {
   guard: (e: unknown) => Problem;
 }
 
-export function isProblem(x: unknown): x is Problem {
-  return !!x && typeof x === 'object' && 'code' in x && 'details' in x;
-}
-
 const BOTS = '/api/v1/telegram/bots';
 const path = (id: string) => `${BOTS}/${encodeURIComponent(id)}`;
 
@@ -481,16 +478,11 @@ export class TelegramState extends Observable {
     }
   }
 
-  private saved(b: BotView): void {
-    const at = this.bots.findIndex((x) => x.id === b.id);
-    this.bots = at < 0 ? [...this.bots, b] : this.bots.map((x) => (x.id === b.id ? b : x));
-  }
-
   /** Connects a bot by its token; resolves to the bot, or the refusal. */
   async connect(body: BotConnectRequest): Promise<BotView | Problem> {
     try {
       const made = await this.host.api<BotView>('POST', BOTS, { body });
-      this.saved(made);
+      this.bots = withSaved(this.bots, made);
       return made;
     } catch (e) {
       return this.host.guard(e);
@@ -502,7 +494,7 @@ export class TelegramState extends Observable {
   /** Changes what `patch` names: the whole document (and the channel), or the switch. */
   async update(id: string, patch: BotPatchRequest): Promise<Problem | null> {
     try {
-      this.saved(await this.host.api<BotView>('PATCH', path(id), { body: patch }));
+      this.bots = withSaved(this.bots, await this.host.api<BotView>('PATCH', path(id), { body: patch }));
       return null;
     } catch (e) {
       return this.host.guard(e);

@@ -5,6 +5,7 @@ import { webhookDelivery, webhookEndpoint } from '../../test/fixtures';
 import type { Problem } from '../console-state';
 import { problemText } from '../context';
 import { makeT } from '../i18n';
+import { isProblem } from './controllers';
 import {
   deliveryStatus,
   draftChanged,
@@ -13,7 +14,6 @@ import {
   groupEvents,
   groupLabel,
   groupState,
-  isProblem,
   isSuccessCode,
   isWebhookUrl,
   orderEvents,

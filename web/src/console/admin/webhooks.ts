@@ -30,6 +30,7 @@ import { Observable } from '../../shared/store';
 import { parseTime } from '../../shared/time';
 import type { Problem } from '../console-state';
 import type { ConsoleKey } from '../i18n';
+import { withSaved } from './controllers';
 import { placeField, type FieldIssue } from './field-issues';
 import { issueText } from './issue-text';
 import { serverIssue } from './server-issues';
@@ -59,7 +60,7 @@ export const DELIVERIES_PAGE = 50;
 // ---- event kinds ------------------------------------------------------------------------------
 
 /** The catalogue's groups, by the kind's prefix, in the order the form shows them. */
-export const EVENT_GROUPS = ['dialog', 'message', 'note', 'visitor', 'operator', 'rating', 'sla'] as const;
+export const EVENT_GROUPS = ['dialog', 'message', 'note', 'visitor', 'operator', 'rating', 'sla', 'ticket'] as const;
 export type EventGroupName = (typeof EVENT_GROUPS)[number] | 'other';
 
 export interface EventGroup {
@@ -89,6 +90,8 @@ const EVENT_LABELS: Readonly<Record<string, ConsoleKey>> = {
   'operator.presence_changed': 'webhooks.event.operator_presence_changed',
   'operator.updated': 'webhooks.event.operator_updated',
   'operator.membership_changed': 'webhooks.event.operator_membership_changed',
+  'ticket.created': 'webhooks.event.ticket_created',
+  'ticket.updated': 'webhooks.event.ticket_updated',
   'webhook.test': 'webhooks.event.webhook_test',
 };
 
@@ -100,6 +103,7 @@ const GROUP_LABELS: Record<EventGroupName, ConsoleKey> = {
   operator: 'webhooks.group.operator',
   rating: 'webhooks.group.rating',
   sla: 'webhooks.group.sla',
+  ticket: 'webhooks.group.ticket',
   other: 'webhooks.group.other',
 };
 
@@ -346,10 +350,6 @@ export interface DeliveryLog {
   problem: Problem | null;
 }
 
-export function isProblem(x: unknown): x is Problem {
-  return !!x && typeof x === 'object' && 'code' in x && 'details' in x;
-}
-
 const path = (id: string, tail = '') => `/api/v1/webhooks/${encodeURIComponent(id)}${tail}`;
 
 export class WebhooksState extends Observable {
@@ -412,8 +412,7 @@ export class WebhooksState extends Observable {
   }
 
   private saved(e: WebhookEndpoint): void {
-    const at = this.endpoints.findIndex((x) => x.id === e.id);
-    this.endpoints = at < 0 ? [...this.endpoints, e] : this.endpoints.map((x) => (x.id === e.id ? e : x));
+    this.endpoints = withSaved(this.endpoints, e);
   }
 
   /** Adds an endpoint; resolves to it and its secret (shown to the admin), or the refusal. */
