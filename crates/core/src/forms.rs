@@ -15,7 +15,7 @@ use frontline_domain::forms::{
     DepartmentMail, DueCounting, FieldKind, FormDoc, FormField, answer_text, check_answers, department_mail, due_at,
     weekdays,
 };
-use frontline_domain::mail::{Lang, clock};
+use frontline_domain::mail::{Lang, clock_with_zone};
 use frontline_domain::{ContactSource, DialogId, SystemEvent, Timestamp};
 use frontline_store::NewLine;
 use frontline_store::StoreError;
@@ -396,7 +396,7 @@ pub async fn submit(
         due_at: Some(due),
     };
     let lang = Lang::of(actor.visitor.context.language.as_deref());
-    let due_text = clock(due, &tz, lang);
+    let due_text = clock_with_zone(due, &tz, lang);
     let answers_json = serde_json::to_string(&kept).map_err(|e| CoreError::Internal(e.to_string()))?;
     // The line names the numbers the store gives, in the same transaction.
     let (form_name, template) = (doc.name.clone(), doc.answer.clone());
@@ -422,7 +422,7 @@ pub async fn submit(
             Err(e) => return Err(e.into()),
         };
     let client_number = tickets.iter().find(|t| t.side == "client").map_or(0, |t| t.number);
-    let due_text = clock(due, &tz, lang);
+    let due_text = clock_with_zone(due, &tz, lang);
     let after = crate::conversation::lines_written(app, changed);
     crate::labels::updated(app, &after).await?;
     Ok(SubmittedView {
@@ -627,7 +627,7 @@ async fn attempt(app: &App, job: &OutboxJob) -> Result<Outcome, Failure> {
                     (f.label.clone(), v)
                 })
                 .collect(),
-            due: t.due_at.map(|d| clock(d, &tz, lang)).unwrap_or_default(),
+            due: t.due_at.map(|d| clock_with_zone(d, &tz, lang)).unwrap_or_default(),
         },
         &doc.subject,
     );

@@ -227,6 +227,17 @@ pub fn clock(at: Timestamp, tz: &str, lang: Lang) -> String {
     }
 }
 
+/// [`clock`] with the time zone's abbreviation (`07.12.2026, 15:00 MSK`): for a reader who may be
+/// in another zone than the one the time is told in.
+pub fn clock_with_zone(at: Timestamp, tz: &str, lang: Lang) -> String {
+    let zone = jiff::tz::TimeZone::get(tz).unwrap_or(jiff::tz::TimeZone::UTC);
+    let abbreviation = jiff::Timestamp::from_millisecond(at.0)
+        .map(|ts| ts.to_zoned(zone).strftime("%Z").to_string())
+        .unwrap_or_default();
+    let told = clock(at, tz, lang);
+    if abbreviation.is_empty() { told } else { format!("{told} {abbreviation}") }
+}
+
 /// The lowercase base32 alphabet of RFC 4648 (mail addresses are read case-blind).
 const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
 
@@ -327,6 +338,14 @@ mod tests {
         assert_eq!(read_reply_address("help@kitchen.example", "help@kitchen.example"), None);
         assert_eq!(read_reply_address("help@kitchen.example", "help+abc@kitchen.example"), None);
         assert_eq!(read_reply_address("help@kitchen.example", "help+abc.def@kitchen.example"), None);
+    }
+
+    #[test]
+    fn a_time_told_to_someone_elsewhere_names_its_zone() {
+        let at = Timestamp(1_796_544_120_000); // 2026-12-06 08:02 UTC
+        assert_eq!(clock_with_zone(at, "Europe/Moscow", Lang::Ru), "06.12.2026, 11:02 MSK");
+        assert_eq!(clock_with_zone(at, "Asia/Yekaterinburg", Lang::En), "6 Dec 2026, 13:02 +05");
+        assert_eq!(clock_with_zone(at, "Mars/Olympus", Lang::Ru), "06.12.2026, 08:02 UTC");
     }
 
     #[test]

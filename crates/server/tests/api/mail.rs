@@ -837,7 +837,7 @@ async fn a_filled_escalation_form_reaches_the_department_and_makes_two_linked_ti
     assert_eq!(
         done["answer"],
         format!(
-            "Спасибо! Ваша заявка №{number} передана в сервисный отдел. Ответ придёт на почту до 07.12.2026, 15:00."
+            "Спасибо! Ваша заявка №{number} передана в сервисный отдел. Ответ придёт на почту до 07.12.2026, 15:00 MSK."
         )
     );
     let again = maria.call(reqwest::Method::POST, &format!("/widget/v1/forms/{request}"), Some(good)).await;
@@ -874,9 +874,13 @@ async fn a_filled_escalation_form_reaches_the_department_and_makes_two_linked_ti
     let m = &got[0].1;
     let dept_number = dept["number"].as_i64().expect("number");
     assert_eq!(m.subject, format!("Вопрос по рекламации, онлайн-чат [№{dept_number}]"));
-    for part in
-        ["ФИО: Мария Иванова", "Номер договора: 123456", "E-mail: maria@mail.test", "Телефон: —", "07.12.2026, 15:00"]
-    {
+    for part in [
+        "ФИО: Мария Иванова",
+        "Номер договора: 123456",
+        "E-mail: maria@mail.test",
+        "Телефон: —",
+        "07.12.2026, 15:00 MSK",
+    ] {
         assert!(m.text.contains(part), "{part} not in {}", m.text);
     }
     assert!(m.text.contains(&format!("https://help.kitchen.example/console/dialogs/{dialog}")), "{}", m.text);
