@@ -155,6 +155,9 @@ fn doc_from(input: &FormInput) -> Result<FormDoc, CoreError> {
             "phone" => FieldKind::Phone,
             _ => return Err(invalid(format!("fields[{i}].kind"), "text, contract, email or phone")),
         };
+        if f.pattern.is_some() && f.kind != "contract" {
+            return Err(invalid(format!("fields[{i}].pattern"), "only a contract field has a pattern"));
+        }
         fields.push(FormField { key: f.key.clone(), label: f.label.clone(), kind, required: f.required });
     }
     let counting = match input.counting.as_deref().unwrap_or("weekdays") {

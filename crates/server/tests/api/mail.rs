@@ -971,3 +971,40 @@ async fn with_idle_a_mail_is_taken_as_it_arrives_without_waiting_for_the_next_re
     eprintln!("mail in a dialog {} ms after it was sent", sent.elapsed().as_millis());
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_form_is_refused_at_the_field_it_gets_wrong() {
+    use serde_json::json;
+    let app = frontline_testkit::TestApp::spawn().await;
+    let admin = app.admin().await;
+    let form = |change: &dyn Fn(&mut serde_json::Value)| {
+        let mut f = json!({"name": "Рекламация",
+            "fields": [{"key": "name", "label": "ФИО", "kind": "text", "required": true},
+                       {"key": "contract", "label": "Договор", "kind": "contract", "pattern": "\\d{6}"}],
+            "department_email": "service@mail.test", "subject": "Рекламация", "answer": "№{number} до {due}",
+            "due_hours": 24});
+        change(&mut f);
+        f
+    };
+    for (change, field) in [
+        (
+            &(|f: &mut serde_json::Value| f["fields"][0]["pattern"] = json!("")) as &dyn Fn(&mut serde_json::Value),
+            "fields[0].pattern",
+        ),
+        (&|f: &mut serde_json::Value| f["fields"][1]["pattern"] = json!("("), "fields[1].pattern"),
+        (&|f: &mut serde_json::Value| f["fields"][1]["key"] = json!("name"), "fields[1].key"),
+        (&|f: &mut serde_json::Value| f["fields"][1]["kind"] = json!("date"), "fields[1].kind"),
+        (&|f: &mut serde_json::Value| f["department_email"] = json!("service"), "department_email"),
+        (&|f: &mut serde_json::Value| f["due_hours"] = json!(721), "due_hours"),
+        (&|f: &mut serde_json::Value| f["counting"] = json!("lunar"), "counting"),
+    ] {
+        let r = admin.post("/api/v1/forms", form(change)).await;
+        assert_eq!(r.status(), 400, "{field}");
+        let e: serde_json::Value = r.json().await.expect("json");
+        assert_eq!(e["details"]["field"], field, "{e}");
+    }
+    let listed: serde_json::Value = admin.get("/api/v1/forms").await.json().await.expect("json");
+    assert_eq!(listed["items"], json!([]), "nothing kept");
+    assert_eq!(admin.post("/api/v1/forms", form(&|_| {})).await.status(), 201);
+    app.stop().await;
+}
