@@ -636,8 +636,7 @@ async fn attempt(app: &App, job: &OutboxJob) -> Result<Outcome, Failure> {
     );
     let (from, smtp, _imap, _mailbox) =
         crate::mail::settings::servers(app, &stored).map_err(|e| Failure::Final(e.to_string(), None))?;
-    let domain = from.email.rsplit('@').next().unwrap_or("frontline").to_owned();
-    let mail_id = format!("ticket-{}@{domain}", t.id);
+    let mail_id = format!("ticket-{}@{}", t.id, from.domain());
     let mail = crate::mail::OutgoingMail {
         reply_to: crate::mail::reply::ticket_address(app, ws, &from.email, t.id),
         from,
@@ -664,8 +663,7 @@ async fn attempt(app: &App, job: &OutboxJob) -> Result<Outcome, Failure> {
             app.store.add_ticket_entry(&entry).await.map_err(store_failure)?;
             Ok(Outcome::Sent { text: rendered.text, receipt: format!("accepted for {}", t.address) })
         }
-        Err(crate::mail::MailError::Refused { permanent: true, reason }) => Err(Failure::Final(reason, None)),
-        Err(e) => Err(Failure::Later(e.to_string(), None)),
+        Err(e) => Err(crate::mail::send_failure(e)),
     }
 }
 

@@ -403,8 +403,8 @@ async fn attempt(app: &App, job: &OutboxJob) -> Result<Outcome, Failure> {
         Some(t) => format!("Re: {t}"),
         None => format!("Обращение №{} / Request #{}", dialog.number, dialog.number),
     };
-    let domain = from.email.rsplit('@').next().unwrap_or("frontline").to_owned();
-    let mail_id = format!("{}@{domain}", message.id.0);
+    let mail_id = format!("{}@{}", message.id.0, from.domain());
+    let (in_reply_to, references) = super::threading(&thread);
     let mut text = message.body.as_str().to_owned();
     let mut files = Vec::new();
     for a in &message.attachments {
@@ -425,8 +425,8 @@ async fn attempt(app: &App, job: &OutboxJob) -> Result<Outcome, Failure> {
         subject,
         text: text.clone(),
         message_id: mail_id.clone(),
-        in_reply_to: thread.last().cloned(),
-        references: thread.iter().rev().take(10).rev().cloned().collect(),
+        in_reply_to,
+        references,
         auto_submitted: false,
         files,
     };
@@ -435,8 +435,7 @@ async fn attempt(app: &App, job: &OutboxJob) -> Result<Outcome, Failure> {
             app.store.add_mail_thread(ws, dialog.id, &mail_id, app.clock.now()).await.map_err(store_failure)?;
             Ok(Outcome::Sent { text, receipt: format!("accepted for {}", to.as_str()) })
         }
-        Err(MailError::Refused { permanent: true, reason }) => Err(Failure::Final(reason, None)),
-        Err(e) => Err(Failure::Later(e.to_string(), None)),
+        Err(e) => Err(super::send_failure(e)),
     }
 }
 

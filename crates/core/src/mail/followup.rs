@@ -7,7 +7,7 @@
 //! through its signed reply address ([`super::reply`]).
 
 use super::settings::servers;
-use super::{MailError, OutgoingMail};
+use super::OutgoingMail;
 use crate::App;
 use crate::telegram::outbound::{Failure, Outcome, Sent, report, store_failure};
 use frontline_domain::mail::{FollowUp, Lang, Line, clock, follow_up};
@@ -108,8 +108,8 @@ async fn attempt(app: &App, job: &OutboxJob) -> Result<Outcome, Failure> {
         }
     }
     let thread = app.store.mail_thread(ws, dialog.id).await.map_err(store_failure)?;
-    let domain = from.email.rsplit('@').next().unwrap_or("frontline").to_owned();
-    let mail_id = format!("followup-{}-{newest}@{domain}", dialog.id.0);
+    let mail_id = format!("followup-{}-{newest}@{}", dialog.id.0, from.domain());
+    let (in_reply_to, references) = super::threading(&thread);
     let mail = OutgoingMail {
         reply_to: super::reply::address(app, ws, &from.email, dialog.id),
         from,
@@ -120,8 +120,8 @@ async fn attempt(app: &App, job: &OutboxJob) -> Result<Outcome, Failure> {
         subject: rendered.subject,
         text: rendered.text.clone(),
         message_id: mail_id.clone(),
-        in_reply_to: thread.last().cloned(),
-        references: thread.iter().rev().take(10).rev().cloned().collect(),
+        in_reply_to,
+        references,
         auto_submitted: false,
         files,
     };
@@ -132,7 +132,6 @@ async fn attempt(app: &App, job: &OutboxJob) -> Result<Outcome, Failure> {
             app.store.add_mail_thread(ws, dialog.id, &mail_id, now).await.map_err(store_failure)?;
             Ok(Outcome::Sent { text: rendered.text, receipt: format!("accepted for {}", to.as_str()) })
         }
-        Err(MailError::Refused { permanent: true, reason }) => Err(Failure::Final(reason, None)),
-        Err(e) => Err(Failure::Later(e.to_string(), None)),
+        Err(e) => Err(super::send_failure(e)),
     }
 }

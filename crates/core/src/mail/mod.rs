@@ -49,6 +49,27 @@ impl Address {
     pub fn new(email: &str) -> Self {
         Self { name: None, email: email.to_owned() }
     }
+
+    /// The domain of the address (what Message-IDs of mail from it end with).
+    pub fn domain(&self) -> &str {
+        self.email.rsplit_once('@').map_or("frontline", |(_, d)| d)
+    }
+}
+
+/// `In-Reply-To` and `References` for a new mail in a thread (its Message-IDs, oldest first):
+/// the newest, and the last ten.
+pub fn threading(thread: &[String]) -> (Option<String>, Vec<String>) {
+    (thread.last().cloned(), thread[thread.len().saturating_sub(10)..].to_vec())
+}
+
+/// What an outbox job does after a mail did not go: a permanent refusal ends it, anything else
+/// is tried again on the outbox's schedule.
+pub(crate) fn send_failure(e: MailError) -> crate::telegram::outbound::Failure {
+    use crate::telegram::outbound::Failure;
+    match e {
+        MailError::Refused { permanent: true, reason } => Failure::Final(reason, None),
+        other => Failure::Later(other.to_string(), None),
+    }
 }
 
 /// A file of a mail.

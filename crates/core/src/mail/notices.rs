@@ -196,14 +196,14 @@ async fn send_to(app: &App, ws: WorkspaceId, id: OperatorId, now: Timestamp) -> 
     }
     let rendered = digest(&Digest { lang, operator_name: op.display_name.as_str().to_owned(), notices });
     let (from, smtp, _imap, _mailbox) = servers(app, &stored)?;
-    let domain = from.email.rsplit('@').next().unwrap_or("frontline").to_owned();
+    let message_id = format!("notice-{}-{}@{}", id.0, now.0, from.domain());
     let mail = OutgoingMail {
         from,
         to: vec![Address { name: Some(op.display_name.as_str().to_owned()), email: op.email.as_str().to_owned() }],
         reply_to: None,
         subject: rendered.subject,
         text: rendered.text,
-        message_id: format!("notice-{}-{}@{domain}", id.0, now.0),
+        message_id,
         in_reply_to: None,
         references: Vec::new(),
         // Written by a program: out-of-office replies to it are not sent back.

@@ -339,7 +339,7 @@ pub async fn test(app: &App, admin: &Admin<'_>) -> Result<MailTestView, CoreErro
     let (from, smtp, imap, mailbox) = servers(app, &stored)?;
     let mail_port = app.mail.as_ref();
     let before = mail_port.position(&imap, &mailbox).await;
-    let id = format!("test-{}@{}", uuid::Uuid::now_v7(), from.email.rsplit('@').next().unwrap_or("frontline"));
+    let id = format!("test-{}@{}", uuid::Uuid::now_v7(), from.domain());
     let mail = OutgoingMail {
         from: from.clone(),
         to: vec![Address::new(&from.email)],
