@@ -6,8 +6,8 @@
 //! he gets at most one mail per window. His answer to the mail comes back into the dialog
 //! through its signed reply address ([`super::reply`]).
 
-use super::settings::servers;
 use super::OutgoingMail;
+use super::settings::servers;
 use crate::App;
 use crate::telegram::outbound::{Failure, Outcome, Sent, report, store_failure};
 use frontline_domain::mail::{FollowUp, Lang, Line, clock, follow_up};
