@@ -18,6 +18,7 @@ pub mod mention;
 pub mod message;
 pub mod net;
 pub mod patterns;
+pub mod quality;
 pub mod queue;
 pub mod routing;
 pub mod search;
