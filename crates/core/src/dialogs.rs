@@ -214,6 +214,8 @@ pub struct Compose<'a> {
     /// An internal note: operators only, not a reply.
     pub internal: bool,
     pub attachments: &'a [AttachmentId],
+    /// Why the operator sends past a quality-guard block that allows it.
+    pub guard_override: Option<&'a str>,
 }
 
 /// An operator replies in a dialog.
@@ -235,6 +237,16 @@ pub async fn write(app: &App, actor: &OperatorActor, id: DialogId, c: &Compose<'
     let attachments = crate::files::take(app, op.workspace_id, "operator", op.id.0, c.attachments).await?;
     let body = crate::files::body_with(c.body, !attachments.is_empty(), app.config.message_limit)?;
     let dialog = visible_dialog(app, actor, id).await?;
+    // The guard looks at what the visitor would read (notes are for colleagues); a repeat of a
+    // stored send is answered below as it was, whatever the rules say now.
+    let guarded = if c.internal || dialog.status != DialogStatus::Open {
+        Vec::new()
+    } else {
+        match app.store.message_by_client_id(op.id.0, client_id.as_str()).await? {
+            Some(_) => Vec::new(),
+            None => crate::quality::on_send(app, actor, &dialog, body.as_str(), c.guard_override).await?,
+        }
+    };
     let mentions = if c.internal { mentioned(app, &dialog, body.as_str()).await? } else { Vec::new() };
     let now = app.clock.now();
     let timers = if c.internal {
@@ -272,6 +284,9 @@ pub async fn write(app: &App, actor: &OperatorActor, id: DialogId, c: &Compose<'
                     timers: timers.clone(),
                 };
                 if let Some(posted) = crate::assignment::claim_with_reply(app, actor, &dialog, reply).await? {
+                    if !posted.duplicate {
+                        crate::quality::record(app, &guarded, posted.message.created_at).await?;
+                    }
                     return Ok(posted);
                 }
             }
@@ -291,6 +306,9 @@ pub async fn write(app: &App, actor: &OperatorActor, id: DialogId, c: &Compose<'
         .map_err(dialog_not_found)?;
     if posted.duplicate && posted.message.dialog_id != id {
         return Err(CoreError::ClientIdReused { dialog: posted.message.dialog_id });
+    }
+    if !posted.duplicate {
+        crate::quality::record(app, &guarded, posted.message.created_at).await?;
     }
     let visitor = app.store.visitor(op.workspace_id, posted.dialog.visitor_id).await?;
     publish_posted(app, &posted, &visitor).await;

@@ -72,6 +72,10 @@ pub enum CoreError {
     /// An address an outbound call may not reach (loopback, private, link-local).
     #[error("address not allowed: {0}")]
     UrlNotAllowed(String),
+    /// The quality guard blocks this message: `rule` the first blocking rule, `hits` all it
+    /// found; `allow_override` when every block may be overridden with a reason.
+    #[error("the quality guard blocks this message ({rule})")]
+    GuardBlocked { rule: String, allow_override: bool, hits: Vec<frontline_domain::quality::Hit>, found: String },
     #[error("a workspace has at most {0} webhook endpoints")]
     TooManyWebhooks(u32),
     #[error("the store is unavailable")]

@@ -85,6 +85,8 @@ pub struct Dialog {
     pub sla: SlaState,
     /// What happens if the visitor stays silent (set by an operator's message).
     pub auto_close: Option<crate::automation::AutoCloseTimer>,
+    /// How upset his messages read: the highest [`crate::quality::Tone::score`] of them (0–3).
+    pub tone: u8,
 }
 
 /// How a dialog began.
@@ -168,11 +170,19 @@ impl Dialog {
     /// - an operator's: all read, nobody waits;
     /// - visitors' and operators' messages become the list's last message; automatic lines,
     ///   system lines and notes do not;
+    /// - a visitor's raises the dialog's tone to his message's (`tone`) if higher;
     /// - then the timers ([`Dialog::apply_timers`]).
     ///
     /// The SQLite batch path runs this; the one-post SQL (`APPEND_TO_DIALOG`) says the same in
     /// SQL, and a property test (`store-sqlite`'s `paths_agree`) feeds both the same posts.
-    pub fn take_message(&mut self, effect: Effect, at: Timestamp, preview: impl FnOnce() -> String, t: &MessageTimers) {
+    pub fn take_message(
+        &mut self,
+        effect: Effect,
+        at: Timestamp,
+        preview: impl FnOnce() -> String,
+        tone: impl FnOnce() -> u8,
+        t: &MessageTimers,
+    ) {
         self.last_seq += 1;
         match effect {
             Effect::Visitor => {
@@ -180,6 +190,7 @@ impl Dialog {
                 self.pending_count += 1;
                 self.waiting_since = self.waiting_since.or(Some(at));
                 self.snoozed_until = None;
+                self.tone = self.tone.max(tone());
             }
             Effect::Operator => {
                 self.unread_count = 0;

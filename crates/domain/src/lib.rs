@@ -20,6 +20,7 @@ pub mod net;
 pub mod patterns;
 pub mod quality;
 pub mod queue;
+pub mod reports;
 pub mod routing;
 pub mod search;
 pub mod site;

@@ -428,8 +428,22 @@ fn quoted(chars: &[char]) -> Vec<bool> {
 
 /// The polite forms of «вы», as a client is addressed in writing.
 const POLITE: &[&str] = &[
-    "вы", "вас", "вам", "вами", "ваш", "ваша", "ваше", "ваши", "вашего", "вашей", "вашему", "вашим", "вашими", "ваших",
-    "вашу", "вашем",
+    "вы",
+    "вас",
+    "вам",
+    "вами",
+    "ваш",
+    "ваша",
+    "ваше",
+    "ваши",
+    "вашего",
+    "вашей",
+    "вашему",
+    "вашим",
+    "вашими",
+    "ваших",
+    "вашу",
+    "вашем",
 ];
 
 fn polite(t: &Text) -> Vec<(usize, usize)> {
@@ -485,7 +499,9 @@ fn phones(t: &Text) -> Vec<(usize, usize)> {
             j += 1;
         }
         // A bracket opened inside the number closes with it.
-        if c.get(end) == Some(&')') && c[i..end].iter().filter(|x| **x == '(').count() > c[i..end].iter().filter(|x| **x == ')').count() {
+        if c.get(end) == Some(&')')
+            && c[i..end].iter().filter(|x| **x == '(').count() > c[i..end].iter().filter(|x| **x == ')').count()
+        {
             end += 1;
         }
         let after_ok = c.get(end).is_none_or(|x| !x.is_alphanumeric());
@@ -583,13 +599,51 @@ impl Tone {
 
 /// Word beginnings that are abusive in Russian or English (a word that starts with one is).
 const ABUSIVE_STEMS: &[&str] = &[
-    "бля", "хуй", "хуе", "хуё", "хуя", "пизд", "ебан", "ебат", "ебал", "ёбан", "заеб", "заёб", "уеб", "уёб", "выеб",
-    "наеб", "долбоеб", "долбоёб", "мудак", "мудач", "мудил", "гандон", "говнюк", "дерьм", "сволоч", "ублюд", "идиот",
-    "дебил", "придур", "кретин", "fuck", "motherfuck", "shit", "bullshit", "asshole", "bastard", "idiot", "moron",
-    "dickhead", "bitch", "crap",
+    "бля",
+    "хуй",
+    "хуе",
+    "хуё",
+    "хуя",
+    "пизд",
+    "ебан",
+    "ебат",
+    "ебал",
+    "ёбан",
+    "заеб",
+    "заёб",
+    "уеб",
+    "уёб",
+    "выеб",
+    "наеб",
+    "долбоеб",
+    "долбоёб",
+    "мудак",
+    "мудач",
+    "мудил",
+    "гандон",
+    "говнюк",
+    "дерьм",
+    "сволоч",
+    "ублюд",
+    "идиот",
+    "дебил",
+    "придур",
+    "кретин",
+    "fuck",
+    "motherfuck",
+    "shit",
+    "bullshit",
+    "asshole",
+    "bastard",
+    "idiot",
+    "moron",
+    "dickhead",
+    "bitch",
+    "crap",
 ];
 /// Abusive words that must be whole (their beginnings start innocent words too).
-const ABUSIVE_WORDS: &[&str] = &["сука", "суки", "сукин", "урод", "уроды", "тварь", "твари", "козел", "козлы", "damn", "stupid"];
+const ABUSIVE_WORDS: &[&str] =
+    &["сука", "суки", "сукин", "урод", "уроды", "тварь", "твари", "козел", "козлы", "damn", "stupid"];
 
 /// Reads a visitor's message.
 pub fn tone(text: &str) -> Tone {
@@ -704,7 +758,11 @@ mod tests {
     fn second_greeting_only_after_one() {
         let g = all("warn");
         let rules = |text: &str, greeted: bool| -> Vec<Rule> {
-            g.check(text, Context { greeted }).into_iter().map(|h| h.rule).filter(|r| *r == Rule::SecondGreeting).collect()
+            g.check(text, Context { greeted })
+                .into_iter()
+                .map(|h| h.rule)
+                .filter(|r| *r == Rule::SecondGreeting)
+                .collect()
         };
         assert_eq!(rules("Здравствуйте! Сейчас посмотрю.", true), vec![Rule::SecondGreeting]);
         assert_eq!(rules("  — Добрый день, Анна", true), vec![Rule::SecondGreeting]);
@@ -731,7 +789,7 @@ mod tests {
         let polite = hits.iter().find(|h| h.rule == Rule::Polite).expect("polite");
         assert_eq!((polite.start, polite.end), (3, 6), "the emoji is two UTF-16 units");
         let utf16: Vec<u16> = text.encode_utf16().collect();
-        assert_eq!(String::from_utf16(&utf16[polite.start..polite.end]).unwrap(), "вам");
+        assert_eq!(String::from_utf16(&utf16[polite.start..polite.end]).expect("ok"), "вам");
         assert!(hits.iter().all(|h| h.mode == Mode::Block));
         assert_eq!(verdict(&hits, Some("клиент просил")), Err(Rule::Polite), "polite allows no override");
         let f = all("block").check("конкурент", Context::default());
@@ -745,7 +803,7 @@ mod tests {
 
     #[test]
     fn bad_documents_name_the_field() {
-        let err = |json: &str| Guard::parse(&serde_json::from_str(json).expect("json")).unwrap_err().field;
+        let err = |json: &str| Guard::parse(&serde_json::from_str(json).expect("json")).expect_err("refused").field;
         assert_eq!(err(r#"{"caps": {"mode": "loud"}}"#), "caps.mode");
         assert_eq!(err(r#"{"forbidden": {"patterns": ["(unclosed"]}}"#), "forbidden.patterns[0]");
         assert_eq!(err(r#"{"forbidden": {"patterns": ["ok", "x*"]}}"#), "forbidden.patterns[1]");
@@ -753,9 +811,9 @@ mod tests {
         assert_eq!(err(r#"{"forbidden": {"words": ["!!!"]}}"#), "forbidden.words[0]");
         let many = format!(r#"{{"forbidden": {{"words": [{}]}}}}"#, vec!["\"w\""; 201].join(","));
         assert_eq!(err(&many), "forbidden.words");
-        let g = Guard::parse(&serde_json::from_str(r#"{"caps": {"mode": " block "}}"#).unwrap()).unwrap();
+        let g = Guard::parse(&serde_json::from_str(r#"{"caps": {"mode": " block "}}"#).expect("ok")).expect("ok");
         assert_eq!(g.doc().caps.mode, "block");
-        assert_eq!(Guard::parse(&GuardDoc::default()).unwrap().doc(), &GuardDoc::default());
+        assert_eq!(Guard::parse(&GuardDoc::default()).expect("ok").doc(), &GuardDoc::default());
     }
 
     #[test]
@@ -785,7 +843,7 @@ mod tests {
             let utf16: Vec<u16> = text.encode_utf16().collect();
             for h in all("warn").check(&text, Context { greeted }) {
                 prop_assert!(h.start < h.end && h.end <= utf16.len());
-                prop_assert_eq!(String::from_utf16(&utf16[h.start..h.end]).unwrap(), h.found);
+                prop_assert_eq!(String::from_utf16(&utf16[h.start..h.end]).expect("ok"), h.found);
             }
             let _ = tone(&text);
         }

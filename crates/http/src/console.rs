@@ -376,6 +376,22 @@ pub struct SendRequest {
     #[serde(default)]
     #[schema(value_type = wire::AttachmentIds)]
     pub attachments: Vec<frontline_domain::AttachmentId>,
+    /// Why the operator sends past a quality-guard block that allows an override (1–500
+    /// characters once trimmed). A block without it, or one that allows none, is
+    /// `422 guard_blocked` naming the rule.
+    #[serde(default)]
+    #[schema(value_type = Option<wire::OverrideReason>)]
+    pub guard_override: Option<String>,
+}
+
+/// A guard override's reason: 1–500 characters once trimmed.
+pub fn check_override(reason: Option<&str>) -> Result<(), ApiError> {
+    match reason {
+        Some(r) if r.trim().is_empty() || r.trim().chars().count() > 500 => {
+            Err(ApiError::field("guard_override", "guard_override: 1 to 500 characters"))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Replies in a dialog. `201` when stored, `200` when this `client_id` was stored before.
@@ -389,11 +405,13 @@ pub async fn send_message(
     Path(id): Path<String>,
     JsonBody(req): JsonBody<SendRequest>,
 ) -> ApiResult<Response> {
+    check_override(req.guard_override.as_deref())?;
     let compose = dialogs::Compose {
         client_id: &req.client_id,
         body: &req.body,
         internal: req.internal,
         attachments: &req.attachments,
+        guard_override: req.guard_override.as_deref(),
     };
     let posted = dialogs::write(&s.app, &actor, dialog_id(&id)?, &compose).await?;
     let status = if posted.duplicate { StatusCode::OK } else { StatusCode::CREATED };

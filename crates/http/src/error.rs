@@ -42,6 +42,7 @@ pub enum ErrorCode {
     RatingNotRequested,
     AlreadyRated,
     FormSentAlready,
+    GuardBlocked,
     TriggerAlreadyShown,
     FileTooLarge,
     FileTypeRefused,
@@ -72,6 +73,7 @@ impl ErrorCode {
             | NotChannelMember | ChannelUnavailable | CategoryRequired | NameTaken | VisitorHasOpenDialog
             | RatingNotRequested | AlreadyRated | FormSentAlready | TriggerAlreadyShown | ClientIdReused
             | TooManyEndpoints => StatusCode::CONFLICT,
+            GuardBlocked => StatusCode::UNPROCESSABLE_ENTITY,
             FileTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             FileTypeRefused => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             RateLimited => StatusCode::TOO_MANY_REQUESTS,
@@ -112,6 +114,7 @@ impl ErrorCode {
             RatingNotRequested => "rating_not_requested",
             AlreadyRated => "already_rated",
             FormSentAlready => "form_sent_already",
+            GuardBlocked => "guard_blocked",
             TriggerAlreadyShown => "trigger_already_shown",
             FileTooLarge => "file_too_large",
             FileTypeRefused => "file_type_refused",
@@ -265,6 +268,21 @@ impl From<CoreError> for ApiError {
             }
             CoreError::AlreadyRated => ApiError::new(C::AlreadyRated, "This dialog is rated already."),
             CoreError::FormSentAlready => ApiError::new(C::FormSentAlready, "This form was sent already."),
+            CoreError::GuardBlocked { rule, allow_override, hits, found } => ApiError {
+                code: C::GuardBlocked,
+                message: if allow_override {
+                    format!(
+                        "The quality guard blocks this message (rule {rule}: «{found}»); send it with guard_override to explain why."
+                    )
+                } else {
+                    format!("The quality guard blocks this message (rule {rule}: «{found}»).")
+                },
+                details: serde_json::json!({
+                    "rule": rule,
+                    "allow_override": allow_override,
+                    "hits": hits.iter().map(frontline_core::quality::HitView::from).collect::<Vec<_>>(),
+                }),
+            },
             CoreError::TriggerAlreadyShown => {
                 ApiError::new(C::TriggerAlreadyShown, "The visitor saw this proactive message within its period.")
             }

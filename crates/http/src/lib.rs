@@ -13,6 +13,7 @@ pub mod operators;
 pub mod ops;
 pub mod queue;
 pub mod state;
+pub mod supervision;
 pub mod telegram;
 pub mod tools;
 pub mod web;
@@ -68,6 +69,12 @@ pub fn router(state: HttpState) -> Router {
         .route("/dialogs/{id}/category", put(tools::set_category))
         .route("/dialogs/{id}/visitor", get(tools::visitor_card).patch(tools::update_visitor_card))
         .route("/dialogs/{id}/forms", post(forms::send))
+        .route("/dialogs/{id}/guard", post(supervision::check_draft))
+        .route("/quality", get(supervision::get_guard).put(supervision::put_guard))
+        .route("/reports", get(supervision::report))
+        .route("/reports/export", get(supervision::export))
+        .route("/reports/settings", get(supervision::get_settings).put(supervision::put_settings))
+        .route("/board", get(supervision::board))
         .route("/forms", get(forms::list).post(forms::create))
         .route("/forms/{id}", put(forms::update))
         .route("/form-requests/{id}", get(forms::request))

@@ -3,7 +3,9 @@
 
 use crate::error::{ApiErrorBody, ErrorCode};
 use crate::wire::Limits;
-use crate::{automation, channels, console, forms, mail, operators, queue, telegram, tools, webhooks, widget};
+use crate::{
+    automation, channels, console, forms, mail, operators, queue, supervision, telegram, tools, webhooks, widget,
+};
 use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 
@@ -32,6 +34,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         mail::get, mail::put, mail::test,
         forms::list, forms::create, forms::update, forms::send, forms::request, forms::tickets, forms::ticket,
         forms::set_status, forms::widget_form, forms::widget_submit,
+        supervision::get_guard, supervision::put_guard, supervision::check_draft, supervision::report,
+        supervision::export, supervision::get_settings, supervision::put_settings, supervision::board,
         webhooks::list, webhooks::catalogue, webhooks::create, webhooks::update, webhooks::delete, webhooks::secret,
         webhooks::rotate, webhooks::test, webhooks::deliveries, webhooks::delivery, webhooks::replay,
     ),

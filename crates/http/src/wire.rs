@@ -98,6 +98,8 @@ named_schemas! {
     Greeting => s::text(p::greeting(), &format!("1–1000 characters {TRIMMED}.")).build();
     /// A transfer's comment.
     TransferComment => s::text(p::transfer_comment(), &format!("At most 1000 characters {TRIMMED}; blank is none.")).build();
+    /// Why an operator sends past a quality-guard block.
+    OverrideReason => s::trimmed(&Trimmed::text(1, 500), "1–500 characters once white space is trimmed.").build();
     /// A rating's comment.
     RatingComment => s::text(p::rating_comment(), "At most 1000 characters once white space is trimmed, no control characters but line feeds; blank is none.").build();
     /// The page the visitor is on.

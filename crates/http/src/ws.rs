@@ -191,6 +191,9 @@ pub enum ClientFrame {
         /// Visitors: the proactive message he answers.
         #[serde(default)]
         trigger_id: Option<uuid::Uuid>,
+        /// Operators: why he sends past a quality-guard block that allows it.
+        #[serde(default)]
+        guard_override: Option<String>,
     },
     Resume {
         after_seq: i64,
@@ -499,11 +502,22 @@ fn on_frame(s: &HttpState, peer: &Peer, text: &str) -> Result<Option<Pending>, S
                 vec![ack(&client_id, r)]
             }))
         }
-        (ClientFrame::Send { client_id, body, dialog_id, internal, attachments, .. }, Peer::Operator(_, token)) => {
+        (
+            ClientFrame::Send { client_id, body, dialog_id, internal, attachments, guard_override, .. },
+            Peer::Operator(_, token),
+        ) => {
             let token = token.clone();
             Some(Box::pin(async move {
-                let compose =
-                    dialogs::Compose { client_id: &client_id, body: &body, internal, attachments: &attachments };
+                if let Err(e) = crate::console::check_override(guard_override.as_deref()) {
+                    return vec![error_frame(Some(&client_id), e)];
+                }
+                let compose = dialogs::Compose {
+                    client_id: &client_id,
+                    body: &body,
+                    internal,
+                    attachments: &attachments,
+                    guard_override: guard_override.as_deref(),
+                };
                 // Rights as they are now, like a REST call: a send after logout is refused even
                 // before the socket has heard of it.
                 let r = match (auth::authenticate(&s.app, &token).await, parse_dialog(dialog_id.as_deref())) {

@@ -178,6 +178,8 @@ impl Server {
         let every = Duration::from_millis(self.app.config.mail_read_ms.max(100) as u64);
         let mail =
             tokio::spawn(frontline_core::mail::channel::run(self.app.clone(), every, self.shutdown_tx.subscribe()));
+        // Reports, kept from the event log.
+        let reports = tokio::spawn(frontline_core::reports::run(self.app.clone(), self.shutdown_tx.subscribe()));
         let outbox = self
             .outbox_worker
             .then(|| tokio::spawn(frontline_core::outbox::run(self.app.clone(), self.shutdown_tx.subscribe())));
@@ -192,6 +194,7 @@ impl Server {
         let _ = publisher.await;
         let _ = telegram.await;
         let _ = mail.await;
+        let _ = reports.await;
         if let Some(outbox) = outbox {
             let _ = outbox.await;
         }

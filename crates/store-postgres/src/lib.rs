@@ -51,6 +51,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 13, name: "operator_notices", sql: include_str!("../migrations/0013_operator_notices.sql") },
     Migration { version: 14, name: "escalation", sql: include_str!("../migrations/0014_escalation.sql") },
     Migration { version: 15, name: "mail_reader", sql: include_str!("../migrations/0015_mail_reader.sql") },
+    Migration { version: 16, name: "supervision", sql: include_str!("../migrations/0016_supervision.sql") },
 ];
 
 /// The PostgreSQL implementation of [`Store`].
@@ -164,6 +165,7 @@ frontline_store::sql_event_impls!(PgStore, row = crate::row, lock = " FOR UPDATE
 frontline_store::sql_telegram_impls!(PgStore, row = crate::row);
 frontline_store::sql_mail_impls!(PgStore, row = crate::row);
 frontline_store::sql_form_impls!(PgStore, row = crate::row);
+frontline_store::sql_supervision_impls!(PgStore, row = crate::row);
 
 #[async_trait]
 impl Store for PgStore {

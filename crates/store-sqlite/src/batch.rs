@@ -182,6 +182,7 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
                             trigger: None,
                             sla: SlaState { resolve_due: post.timers.resolution_due, ..SlaState::default() },
                             auto_close: None,
+                            tone: 0,
                         };
                         open_of.insert(*visitor, dialog.id);
                         dialogs.insert(
@@ -203,7 +204,13 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
         }
         let d = &mut state.dialog;
         let before = (d.sla, d.auto_close.clone());
-        d.take_message(records::effect_kind(m), m.created_at, || records::preview_of(m), &post.timers);
+        d.take_message(
+            records::effect_kind(m),
+            m.created_at,
+            || records::preview_of(m),
+            || records::tone_of(m),
+            &post.timers,
+        );
         state.operator_read_seq = d.operator_read_seq;
         if (d.sla, &d.auto_close) != (before.0, &before.1) {
             state.timers = true;
@@ -256,9 +263,9 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
         let sql = format!(
             "UPDATE dialogs SET last_seq = v.column2, unread_count = v.column3, operator_read_seq = v.column4, \
              last_author_kind = v.column5, last_preview = v.column6, last_message_at = v.column7, updated_at = v.column8, \
-             pending_count = v.column9, waiting_since = v.column10, snoozed_until = v.column11 \
+             pending_count = v.column9, waiting_since = v.column10, snoozed_until = v.column11, tone = v.column12 \
              FROM (VALUES {}) AS v WHERE dialogs.id = v.column1",
-            placeholders(touched.len(), 11)
+            placeholders(touched.len(), 12)
         );
         let mut args = SqliteArguments::default();
         for s in &touched {
@@ -275,6 +282,7 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
             bind(&mut args, d.pending_count)?;
             bind(&mut args, d.waiting_since.map(|t| t.0))?;
             bind(&mut args, d.snoozed_until.map(|t| t.0))?;
+            bind(&mut args, i64::from(d.tone))?;
         }
         sqlx::query_with(AssertSqlSafe(sql), args).execute(&mut *conn).await.map_err(map_err)?;
     }

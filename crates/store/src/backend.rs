@@ -1256,6 +1256,7 @@ macro_rules! bind_append {
             .bind(ac.map(|a| a.at.0))
             .bind(ac.map(|a| a.action.as_str()))
             .bind(ac.and_then(|a| a.hold_phrase.clone()))
+            .bind(i64::from($crate::records::tone_of(m)))
     }};
 }
 

@@ -16,6 +16,7 @@ pub mod migrations;
 pub mod records;
 pub mod search;
 pub mod sql;
+pub mod supervision;
 pub mod telegram;
 mod types;
 
@@ -816,6 +817,61 @@ pub trait TelegramStore: Send + Sync {
     ) -> StoreResult<Vec<telegram::TelegramChat>>;
 }
 
+/// The quality guard and the reports' rollups (see [`supervision`]).
+#[async_trait]
+pub trait SupervisionStore: Send + Sync {
+    /// The guard's document as saved (`None`: never saved, the defaults hold).
+    async fn guard_doc(&self, workspace: WorkspaceId) -> StoreResult<Option<String>>;
+    async fn save_guard_doc(&self, workspace: WorkspaceId, doc: &str, at: Timestamp) -> StoreResult<()>;
+    async fn record_guard_hits(&self, hits: &[supervision::GuardHit]) -> StoreResult<()>;
+    /// Hits in `[from, to)`, oldest first, at most `limit`.
+    async fn guard_hits(
+        &self,
+        workspace: WorkspaceId,
+        from: Timestamp,
+        to: Timestamp,
+        limit: u32,
+    ) -> StoreResult<Vec<supervision::GuardHit>>;
+    /// Whether the dialog's visitor has had the channel's automatic greeting.
+    async fn dialog_greeted(&self, workspace: WorkspaceId, dialog: frontline_domain::DialogId) -> StoreResult<bool>;
+    async fn report_state(&self, workspace: WorkspaceId) -> StoreResult<Option<supervision::ReportState>>;
+    /// Starts the workspace's reports over in `zone`: the cursor back to the log's beginning and
+    /// every rollup gone, in one transaction.
+    async fn reset_reports(&self, workspace: WorkspaceId, zone: &str, at: Timestamp) -> StoreResult<()>;
+    async fn report_dialogs(
+        &self,
+        workspace: WorkspaceId,
+        ids: &[uuid::Uuid],
+    ) -> StoreResult<Vec<(uuid::Uuid, frontline_domain::reports::DialogFacts)>>;
+    async fn report_operators(
+        &self,
+        workspace: WorkspaceId,
+    ) -> StoreResult<Vec<(uuid::Uuid, frontline_domain::reports::OperatorFacts)>>;
+    /// Saves a folded page: false (and nothing written) when the cursor is no longer where the
+    /// page began.
+    async fn save_report_page(
+        &self,
+        workspace: WorkspaceId,
+        page: &supervision::ReportPage,
+        at: Timestamp,
+    ) -> StoreResult<bool>;
+    /// Per channel with a queue: how many dialogs wait in it and since when the oldest.
+    async fn queue_board(
+        &self,
+        workspace: WorkspaceId,
+    ) -> StoreResult<Vec<(frontline_domain::ChannelId, i64, Timestamp)>>;
+    /// Open dialogs with an SLA due time (a reply's or the resolution's) before `before`, the
+    /// soonest first.
+    async fn sla_at_risk(&self, workspace: WorkspaceId, before: Timestamp, limit: u32) -> StoreResult<Vec<Dialog>>;
+    /// The figures of days `from_day..=to_day`.
+    async fn report_days(
+        &self,
+        workspace: WorkspaceId,
+        from_day: i32,
+        to_day: i32,
+    ) -> StoreResult<Vec<(frontline_domain::reports::Key, frontline_domain::reports::Figures)>>;
+}
+
 /// The whole store, as the application holds it.
 #[async_trait]
 pub trait Store:
@@ -837,6 +893,7 @@ pub trait Store:
     + TelegramStore
     + MailStore
     + FormStore
+    + SupervisionStore
     + Send
     + Sync
     + 'static

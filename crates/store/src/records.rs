@@ -232,6 +232,7 @@ pub struct DialogRecord {
     pub auto_close_at: Option<i64>,
     pub auto_close_action: Option<String>,
     pub auto_close_hold: Option<String>,
+    pub tone: i64,
 }
 
 impl TryFrom<DialogRecord> for Dialog {
@@ -302,6 +303,7 @@ impl TryFrom<DialogRecord> for Dialog {
                 }),
                 _ => None,
             },
+            tone: u8::try_from(r.tone.clamp(0, 3)).unwrap_or(0),
         })
     }
 }
@@ -380,6 +382,11 @@ pub fn effect_kind(m: &NewMessage) -> Effect {
 }
 
 /// What the dialog list shows of a message: its text, or its files' names.
+/// How a message's text reads (see `quality::tone`): what a visitor's raises the dialog's tone to.
+pub fn tone_of(m: &NewMessage) -> u8 {
+    frontline_domain::quality::tone(m.body.as_str()).score()
+}
+
 pub fn preview_of(m: &NewMessage) -> String {
     preview(&m.body, &m.attachments)
 }
@@ -577,6 +584,7 @@ pub fn dialog(r: &impl StoreRow) -> Result<Dialog, StoreError> {
         auto_close_at: r.opt_int("auto_close_at")?,
         auto_close_action: r.opt_text("auto_close_action")?,
         auto_close_hold: r.opt_text("auto_close_hold")?,
+        tone: r.int("tone")?,
     }
     .try_into()
 }

@@ -15,7 +15,7 @@ pub const DIALOG_COLS: &str = "id, workspace_id, number, channel_id, visitor_id,
      routed_by, pending_count, waiting_since, queued_at, wait_alerted_at, tags, category_id, snoozed_until, \
      close_reason, previous_dialog_id, visitor_read_seq, rating, rating_comment, rated_at, operator_read_seq, \
      origin, trigger_id, trigger_name, first_reply_at, sla_reply_due_at, sla_reply_breached, sla_resolve_due_at, \
-     sla_resolve_breached, auto_close_at, auto_close_action, auto_close_hold";
+     sla_resolve_breached, auto_close_at, auto_close_action, auto_close_hold, tone";
 pub const MESSAGE_COLS: &str = "id, workspace_id, dialog_id, seq, client_id, author_kind, author_id, author_name, body, \
      created_at, audience, event, attachments, mentions, automatic, edited_at";
 
@@ -208,7 +208,8 @@ q!(
     /// prompt) is no reply: like a system line, except that the auto-close timer it carries (the
     /// prompt's) replaces the one running. A visitor's message ends a snooze. The timers follow
     /// `Dialog::apply_timers`: `$6`/`$7` the first and next reply dues a visitor's message
-    /// may start, `$8`–`$10` the auto-close timer an operator's message sets (or clears).
+    /// may start, `$8`–`$10` the auto-close timer an operator's message sets (or clears). A
+    /// visitor's message raises the dialog's tone to its own (`$11`) if higher.
     APPEND_TO_DIALOG, "UPDATE dialogs SET last_seq = last_seq + 1, \
      unread_count = CASE $2 WHEN 'visitor' THEN unread_count + 1 WHEN 'operator' THEN 0 ELSE unread_count END, \
      pending_count = CASE $2 WHEN 'visitor' THEN pending_count + 1 WHEN 'operator' THEN 0 ELSE pending_count END, \
@@ -229,7 +230,8 @@ q!(
      auto_close_action = CASE WHEN $2 = 'operator' OR ($2 = 'auto' AND $8 IS NOT NULL) THEN $9 \
      WHEN $2 = 'visitor' THEN NULL ELSE auto_close_action END, \
      auto_close_hold = CASE WHEN $2 = 'operator' OR ($2 = 'auto' AND $8 IS NOT NULL) THEN $10 \
-     WHEN $2 = 'visitor' THEN NULL ELSE auto_close_hold END \
+     WHEN $2 = 'visitor' THEN NULL ELSE auto_close_hold END, \
+     tone = CASE WHEN $2 = 'visitor' AND $11 > tone THEN $11 ELSE tone END \
      WHERE workspace_id = $5 AND id = $1 AND status = 'open' RETURNING ", DIALOG_COLS);
 /// Whether a dialog's visitor has had the channel's greeting.
 pub const COUNT_GREETINGS: &str =

@@ -347,6 +347,24 @@ const ROWS: &[Row] = &[
     Row { method: "get", path: "/api/v1/tickets", rule: Rule::Any, body: none },
     Row { method: "get", path: "/api/v1/tickets/{id}", rule: Rule::Any, body: none },
     Row { method: "patch", path: "/api/v1/tickets/{id}", rule: Rule::Any, body: |_, _| json!({"status": "open"}) },
+    Row { method: "get", path: "/api/v1/quality", rule: Rule::Admin, body: none },
+    Row { method: "put", path: "/api/v1/quality", rule: Rule::Admin, body: empty },
+    Row {
+        method: "post",
+        path: "/api/v1/dialogs/{id}/guard",
+        rule: Rule::Any,
+        body: |_, _| json!({"body": "вам ответят"}),
+    },
+    Row { method: "get", path: "/api/v1/reports", rule: Rule::Manager, body: none },
+    Row { method: "get", path: "/api/v1/reports/export", rule: Rule::Manager, body: none },
+    Row { method: "get", path: "/api/v1/reports/settings", rule: Rule::Manager, body: none },
+    Row {
+        method: "put",
+        path: "/api/v1/reports/settings",
+        rule: Rule::Admin,
+        body: |_, _| json!({"time_zone": "Europe/Moscow"}),
+    },
+    Row { method: "get", path: "/api/v1/board", rule: Rule::Manager, body: none },
     Row { method: "get", path: "/widget/v1/forms/{id}", rule: Rule::Widget, body: none },
     // Blank answers: refused at the required field, once past authorisation.
     Row { method: "post", path: "/widget/v1/forms/{id}", rule: Rule::Widget, body: |_, _| json!({"answers": {}}) },
@@ -652,6 +670,8 @@ async fn call(
         req = req.query(&[("name", "a.txt")]).body("plain words");
     } else if path.starts_with("/api/v1/search") {
         req = req.query(&[("q", "вопрос")]);
+    } else if path == "/api/v1/reports" || path == "/api/v1/reports/export" {
+        req = req.query(&[("from", "2026-12-01"), ("to", "2026-12-06")]);
     } else if !body.is_null() {
         req = req.json(body);
     }

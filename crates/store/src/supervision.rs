@@ -1,0 +1,399 @@
+//! The quality guard's settings and hits, and the reports' rollups (issue 17).
+//!
+//! Reports are kept from the event log by core's projector (`frontline_domain::reports`): per
+//! workspace a cursor into the log and the zone days are counted in; what the projection
+//! remembers of dialogs and operators; and the figures per day, channel and operator. A page of
+//! the log is saved in one transaction that first moves the cursor from where the page began
+//! (so two nodes folding the same page at once save it once).
+
+use crate::StoreError;
+use crate::records::StoreRow;
+use frontline_domain::reports::{DialogFacts, Figures, Key, OperatorFacts};
+use frontline_domain::{Timestamp, WorkspaceId};
+use uuid::Uuid;
+
+/// What the guard found in one message an operator sent or tried to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuardHit {
+    pub id: Uuid,
+    pub workspace_id: WorkspaceId,
+    pub operator_id: Uuid,
+    pub dialog_id: Uuid,
+    pub channel_id: Uuid,
+    /// `quality::Rule::as_str`.
+    pub rule: String,
+    /// `warned`, `blocked` or `overridden`.
+    pub action: String,
+    /// The operator's reason for an override.
+    pub reason: Option<String>,
+    pub at: Timestamp,
+}
+
+/// A workspace's reports: the zone its days are counted in and how far into the log they are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportState {
+    pub time_zone: String,
+    pub cursor: i64,
+}
+
+/// A page of the log folded: where it began and ended, and what it changed.
+#[derive(Debug, Clone, Default)]
+pub struct ReportPage {
+    pub from: i64,
+    pub to: i64,
+    pub dialogs: Vec<(Uuid, DialogFacts)>,
+    pub operators: Vec<(Uuid, OperatorFacts)>,
+    /// Figures to add to what each key holds.
+    pub added: Vec<(Key, Figures)>,
+}
+
+pub const GUARD_HIT_COLS: &str = "id, workspace_id, operator_id, dialog_id, channel_id, rule, action, reason, at";
+
+pub fn guard_hit(r: &impl StoreRow) -> Result<GuardHit, StoreError> {
+    Ok(GuardHit {
+        id: r.uuid("id")?,
+        workspace_id: WorkspaceId(r.uuid("workspace_id")?),
+        operator_id: r.uuid("operator_id")?,
+        dialog_id: r.uuid("dialog_id")?,
+        channel_id: r.uuid("channel_id")?,
+        rule: r.text("rule")?,
+        action: r.text("action")?,
+        reason: r.opt_text("reason")?,
+        at: Timestamp(r.int("at")?),
+    })
+}
+
+pub fn dialog_facts(r: &impl StoreRow) -> Result<(Uuid, DialogFacts), StoreError> {
+    Ok((
+        r.uuid("dialog_id")?,
+        DialogFacts {
+            channel: r.uuid("channel_id")?,
+            operator: r.opt_uuid("operator_id")?,
+            created_at: r.int("created_at")?,
+            first_visitor_at: r.opt_int("first_visitor_at")?,
+            first_reply_at: r.opt_int("first_reply_at")?,
+            waiting_since: r.opt_int("waiting_since")?,
+            closed_at: r.opt_int("closed_at")?,
+        },
+    ))
+}
+
+pub fn operator_facts(r: &impl StoreRow) -> Result<(Uuid, OperatorFacts), StoreError> {
+    Ok((
+        r.uuid("operator_id")?,
+        OperatorFacts {
+            online_since: r.opt_int("online_since")?,
+            load: i32::try_from(r.int("load")?).unwrap_or(0),
+            capacity: i32::try_from(r.int("capacity")?).unwrap_or(0),
+            since: r.int("since")?,
+        },
+    ))
+}
+
+pub fn parse_figures(text: &str) -> Result<Figures, StoreError> {
+    serde_json::from_str(text).map_err(|_| StoreError::Internal("stored report figures do not parse".into()))
+}
+
+pub fn figures_text(f: &Figures) -> String {
+    serde_json::to_string(f).unwrap_or_else(|_| "{}".into())
+}
+
+pub fn figures_row(r: &impl StoreRow) -> Result<(Key, Figures), StoreError> {
+    let figures = parse_figures(&r.text("figures")?)?;
+    Ok(((i32::try_from(r.int("day")?).unwrap_or(0), r.uuid("channel_id")?, r.uuid("operator_id")?), figures))
+}
+
+/// [`SupervisionStore`](crate::SupervisionStore) for a SQL backend, written once for both.
+#[macro_export]
+macro_rules! sql_supervision_impls {
+    ($store:ty, row = $($row:ident)::+) => {
+        const _: () = {
+            use $($row)::+::{R, map_err};
+            use $crate::__domain::{DialogId, Timestamp, WorkspaceId};
+            use $crate::__domain::reports::{DialogFacts, Figures, Key, OperatorFacts};
+            use $crate::__uuid::Uuid;
+            use $crate::supervision::{self as sv, GuardHit, ReportPage, ReportState};
+            use $crate::{StoreResult, SupervisionStore};
+
+            #[$crate::async_trait]
+            impl SupervisionStore for $store {
+                async fn guard_doc(&self, ws: WorkspaceId) -> StoreResult<Option<String>> {
+                    ::sqlx::query_scalar("SELECT doc FROM guard_settings WHERE workspace_id = $1")
+                        .bind(ws.0)
+                        .fetch_optional(self.reader())
+                        .await
+                        .map_err(map_err)
+                }
+
+                async fn save_guard_doc(&self, ws: WorkspaceId, doc: &str, at: Timestamp) -> StoreResult<()> {
+                    ::sqlx::query(
+                        "INSERT INTO guard_settings (workspace_id, doc, updated_at) VALUES ($1, $2, $3) \
+                         ON CONFLICT (workspace_id) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at",
+                    )
+                    .bind(ws.0)
+                    .bind(doc)
+                    .bind(at.0)
+                    .execute(self.writer())
+                    .await
+                    .map_err(map_err)?;
+                    Ok(())
+                }
+
+                async fn record_guard_hits(&self, hits: &[GuardHit]) -> StoreResult<()> {
+                    if hits.is_empty() {
+                        return Ok(());
+                    }
+                    let mut tx = self.writer().begin().await.map_err(map_err)?;
+                    for h in hits {
+                        let sql = format!("INSERT INTO guard_hits ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", sv::GUARD_HIT_COLS);
+                        ::sqlx::query(::sqlx::AssertSqlSafe(sql))
+                            .bind(h.id)
+                            .bind(h.workspace_id.0)
+                            .bind(h.operator_id)
+                            .bind(h.dialog_id)
+                            .bind(h.channel_id)
+                            .bind(&h.rule)
+                            .bind(&h.action)
+                            .bind(&h.reason)
+                            .bind(h.at.0)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(map_err)?;
+                    }
+                    tx.commit().await.map_err(map_err)?;
+                    Ok(())
+                }
+
+                async fn guard_hits(&self, ws: WorkspaceId, from: Timestamp, to: Timestamp, limit: u32) -> StoreResult<Vec<GuardHit>> {
+                    let sql = format!(
+                        "SELECT {} FROM guard_hits WHERE workspace_id = $1 AND at >= $2 AND at < $3 ORDER BY at LIMIT $4",
+                        sv::GUARD_HIT_COLS
+                    );
+                    let rows = ::sqlx::query(::sqlx::AssertSqlSafe(sql))
+                        .bind(ws.0)
+                        .bind(from.0)
+                        .bind(to.0)
+                        .bind(i64::from(limit))
+                        .fetch_all(self.reader())
+                        .await
+                        .map_err(map_err)?;
+                    rows.iter().map(|r| sv::guard_hit(&R(r))).collect()
+                }
+
+                async fn dialog_greeted(&self, ws: WorkspaceId, dialog: DialogId) -> StoreResult<bool> {
+                    let n: i64 = ::sqlx::query_scalar($crate::sql::COUNT_GREETINGS)
+                        .bind(ws.0)
+                        .bind(dialog.0)
+                        .fetch_one(self.reader())
+                        .await
+                        .map_err(map_err)?;
+                    Ok(n > 0)
+                }
+
+                async fn report_state(&self, ws: WorkspaceId) -> StoreResult<Option<ReportState>> {
+                    let row: Option<(String, i64)> =
+                        ::sqlx::query_as("SELECT time_zone, cursor FROM report_state WHERE workspace_id = $1")
+                            .bind(ws.0)
+                            .fetch_optional(self.reader())
+                            .await
+                            .map_err(map_err)?;
+                    Ok(row.map(|(time_zone, cursor)| ReportState { time_zone, cursor }))
+                }
+
+                async fn reset_reports(&self, ws: WorkspaceId, zone: &str, at: Timestamp) -> StoreResult<()> {
+                    let mut tx = self.writer().begin().await.map_err(map_err)?;
+                    ::sqlx::query(
+                        "INSERT INTO report_state (workspace_id, time_zone, cursor, updated_at) VALUES ($1, $2, 0, $3) \
+                         ON CONFLICT (workspace_id) DO UPDATE SET time_zone = excluded.time_zone, cursor = 0, \
+                         updated_at = excluded.updated_at",
+                    )
+                    .bind(ws.0)
+                    .bind(zone)
+                    .bind(at.0)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                    for table in ["report_days", "report_dialogs", "report_operators"] {
+                        ::sqlx::query(::sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE workspace_id = $1")))
+                            .bind(ws.0)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(map_err)?;
+                    }
+                    tx.commit().await.map_err(map_err)?;
+                    Ok(())
+                }
+
+                async fn report_dialogs(&self, ws: WorkspaceId, ids: &[Uuid]) -> StoreResult<Vec<(Uuid, DialogFacts)>> {
+                    let mut out = Vec::with_capacity(ids.len());
+                    for chunk in ids.chunks(200) {
+                        let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+                        let sql = format!(
+                            "SELECT dialog_id, channel_id, operator_id, created_at, first_visitor_at, first_reply_at, \
+                             waiting_since, closed_at FROM report_dialogs WHERE workspace_id = $1 AND dialog_id IN ({})",
+                            marks.join(", ")
+                        );
+                        let mut q = ::sqlx::query(::sqlx::AssertSqlSafe(sql)).bind(ws.0);
+                        for id in chunk {
+                            q = q.bind(*id);
+                        }
+                        let rows = q.fetch_all(self.reader()).await.map_err(map_err)?;
+                        for r in &rows {
+                            out.push(sv::dialog_facts(&R(r))?);
+                        }
+                    }
+                    Ok(out)
+                }
+
+                async fn report_operators(&self, ws: WorkspaceId) -> StoreResult<Vec<(Uuid, OperatorFacts)>> {
+                    let rows = ::sqlx::query(
+                        "SELECT operator_id, online_since, load, capacity, since FROM report_operators WHERE workspace_id = $1",
+                    )
+                    .bind(ws.0)
+                    .fetch_all(self.reader())
+                    .await
+                    .map_err(map_err)?;
+                    rows.iter().map(|r| sv::operator_facts(&R(r))).collect()
+                }
+
+                async fn save_report_page(&self, ws: WorkspaceId, page: &ReportPage, at: Timestamp) -> StoreResult<bool> {
+                    let mut tx = self.writer().begin().await.map_err(map_err)?;
+                    let moved = ::sqlx::query(
+                        "UPDATE report_state SET cursor = $3, updated_at = $4 WHERE workspace_id = $1 AND cursor = $2",
+                    )
+                    .bind(ws.0)
+                    .bind(page.from)
+                    .bind(page.to)
+                    .bind(at.0)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?
+                    .rows_affected();
+                    if moved != 1 {
+                        // Another node folded this page, or the reports were reset meanwhile.
+                        return Ok(false);
+                    }
+                    for (id, d) in &page.dialogs {
+                        ::sqlx::query(
+                            "INSERT INTO report_dialogs (dialog_id, workspace_id, channel_id, operator_id, created_at, \
+                             first_visitor_at, first_reply_at, waiting_since, closed_at) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (dialog_id) DO UPDATE SET \
+                             channel_id = excluded.channel_id, operator_id = excluded.operator_id, \
+                             first_visitor_at = excluded.first_visitor_at, first_reply_at = excluded.first_reply_at, \
+                             waiting_since = excluded.waiting_since, closed_at = excluded.closed_at",
+                        )
+                        .bind(*id)
+                        .bind(ws.0)
+                        .bind(d.channel)
+                        .bind(d.operator)
+                        .bind(d.created_at)
+                        .bind(d.first_visitor_at)
+                        .bind(d.first_reply_at)
+                        .bind(d.waiting_since)
+                        .bind(d.closed_at)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    }
+                    for (id, o) in &page.operators {
+                        ::sqlx::query(
+                            "INSERT INTO report_operators (operator_id, workspace_id, online_since, load, capacity, since) \
+                             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (operator_id) DO UPDATE SET \
+                             online_since = excluded.online_since, load = excluded.load, capacity = excluded.capacity, \
+                             since = excluded.since",
+                        )
+                        .bind(*id)
+                        .bind(ws.0)
+                        .bind(o.online_since)
+                        .bind(i64::from(o.load))
+                        .bind(i64::from(o.capacity))
+                        .bind(o.since)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    }
+                    for ((day, channel, operator), add) in &page.added {
+                        let old: Option<String> = ::sqlx::query_scalar(
+                            "SELECT figures FROM report_days WHERE workspace_id = $1 AND day = $2 AND channel_id = $3 \
+                             AND operator_id = $4",
+                        )
+                        .bind(ws.0)
+                        .bind(i64::from(*day))
+                        .bind(*channel)
+                        .bind(*operator)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                        let mut f: Figures = match old {
+                            Some(t) => sv::parse_figures(&t)?,
+                            None => Figures::default(),
+                        };
+                        f.merge(add);
+                        let text = sv::figures_text(&f);
+                        ::sqlx::query(
+                            "INSERT INTO report_days (workspace_id, day, channel_id, operator_id, figures) \
+                             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (workspace_id, day, channel_id, operator_id) \
+                             DO UPDATE SET figures = excluded.figures",
+                        )
+                        .bind(ws.0)
+                        .bind(i64::from(*day))
+                        .bind(*channel)
+                        .bind(*operator)
+                        .bind(text)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    }
+                    tx.commit().await.map_err(map_err)?;
+                    Ok(true)
+                }
+
+                async fn queue_board(&self, ws: WorkspaceId) -> StoreResult<Vec<($crate::__domain::ChannelId, i64, Timestamp)>> {
+                    let rows: Vec<(Uuid, i64, i64)> = ::sqlx::query_as(
+                        "SELECT channel_id, COUNT(*), MIN(queued_at) FROM dialogs \
+                         WHERE workspace_id = $1 AND status = 'open' AND assignee_id IS NULL AND queued_at IS NOT NULL \
+                         GROUP BY channel_id",
+                    )
+                    .bind(ws.0)
+                    .fetch_all(self.reader())
+                    .await
+                    .map_err(map_err)?;
+                    Ok(rows.into_iter().map(|(c, n, at)| ($crate::__domain::ChannelId(c), n, Timestamp(at))).collect())
+                }
+
+                async fn sla_at_risk(&self, ws: WorkspaceId, before: Timestamp, limit: u32) -> StoreResult<Vec<$crate::__domain::Dialog>> {
+                    let sql = format!(
+                        "SELECT {} FROM dialogs WHERE workspace_id = $1 AND status = 'open' \
+                         AND (sla_reply_due_at < $2 OR sla_resolve_due_at < $2) \
+                         ORDER BY CASE WHEN sla_reply_due_at IS NULL THEN sla_resolve_due_at \
+                         WHEN sla_resolve_due_at IS NULL OR sla_reply_due_at < sla_resolve_due_at THEN sla_reply_due_at \
+                         ELSE sla_resolve_due_at END, id LIMIT $3",
+                        $crate::sql::DIALOG_COLS
+                    );
+                    let rows = ::sqlx::query(::sqlx::AssertSqlSafe(sql))
+                        .bind(ws.0)
+                        .bind(before.0)
+                        .bind(i64::from(limit))
+                        .fetch_all(self.reader())
+                        .await
+                        .map_err(map_err)?;
+                    rows.iter().map(|r| $crate::records::dialog(&R(r))).collect()
+                }
+
+                async fn report_days(&self, ws: WorkspaceId, from_day: i32, to_day: i32) -> StoreResult<Vec<(Key, Figures)>> {
+                    let rows = ::sqlx::query(
+                        "SELECT day, channel_id, operator_id, figures FROM report_days \
+                         WHERE workspace_id = $1 AND day >= $2 AND day <= $3",
+                    )
+                    .bind(ws.0)
+                    .bind(i64::from(from_day))
+                    .bind(i64::from(to_day))
+                    .fetch_all(self.reader())
+                    .await
+                    .map_err(map_err)?;
+                    rows.iter().map(|r| sv::figures_row(&R(r))).collect()
+                }
+            }
+        };
+    };
+}
