@@ -127,7 +127,11 @@ fn store_filter(actor: &OperatorActor, q: &ListQuery) -> DialogFilter {
 /// A page of the dialog list (longest waiting first by default).
 pub async fn list(app: &App, actor: &OperatorActor, q: &ListQuery, page: DialogPage) -> Result<DialogList, CoreError> {
     let dialogs = app.store.list_dialogs(actor.workspace(), &store_filter(actor, q), page).await?;
-    let next = if dialogs.len() == page.limit as usize { dialogs.last().map(DialogCursor::of) } else { None };
+    let next = if dialogs.len() == page.limit as usize {
+        dialogs.last().map(|d| DialogCursor::sorted(d, q.sort))
+    } else {
+        None
+    };
     Ok(DialogList { items: views(app, &dialogs).await?, next })
 }
 

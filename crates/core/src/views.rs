@@ -263,6 +263,10 @@ pub struct DialogView {
     pub origin: String,
     /// The proactive message the visitor answered.
     pub trigger: Option<LabelView>,
+    /// How upset the visitor's messages read, the highest so far: 0 calm; one point each for
+    /// capitals, runs of «!!!» and abusive words.
+    #[schema(minimum = 0, maximum = 3)]
+    pub tone: u8,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
@@ -356,6 +360,7 @@ impl DialogView {
             }),
             origin: d.origin.as_str().to_owned(),
             trigger: d.trigger.as_ref().map(|t| LabelView { id: t.id, name: t.name.clone() }),
+            tone: d.tone,
         }
     }
 

@@ -182,6 +182,7 @@ pub enum SortParam {
     Waiting,
     Activity,
     Due,
+    Tone,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -233,7 +234,8 @@ fn list_query(q: &DialogListQuery) -> ApiResult<ListQuery> {
             None | Some("waiting") => DialogSort::Waiting,
             Some("activity") => DialogSort::Activity,
             Some("due") => DialogSort::Due,
-            Some(_) => return Err(ApiError::field("sort", "sort: must be waiting, activity or due")),
+            Some("tone") => DialogSort::Tone,
+            Some(_) => return Err(ApiError::field("sort", "sort: must be waiting, activity, due or tone")),
         },
     })
 }

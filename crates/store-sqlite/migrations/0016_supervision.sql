@@ -74,3 +74,5 @@ CREATE TABLE report_days (
 CREATE INDEX dialogs_queue_board ON dialogs (workspace_id, channel_id, queued_at)
     WHERE status = 'open' AND assignee_id IS NULL;
 CREATE INDEX dialogs_open_by_resolve_due ON dialogs (workspace_id, sla_resolve_due_at) WHERE status = 'open';
+-- The list's "upset visitors first" order.
+CREATE INDEX dialogs_open_by_tone ON dialogs (workspace_id, tone DESC, updated_at DESC) WHERE status = 'open';

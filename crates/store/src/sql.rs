@@ -463,12 +463,20 @@ pub fn dialog_list(
                     " AND ({due_key} > {d} OR ({due_key} = {d} AND ({wait_key} > {w} OR ({wait_key} = {w} AND {after_activity}))))"
                 ));
             }
+            DialogSort::Tone => {
+                let t = next(Arg::Int(c.due), &mut args);
+                let w = next(Arg::Int(c.wait), &mut args);
+                sql.push_str(&format!(
+                    " AND (tone < {t} OR (tone = {t} AND ({wait_key} > {w} OR ({wait_key} = {w} AND {after_activity}))))"
+                ));
+            }
         }
     }
     match f.sort {
         DialogSort::Activity => sql.push_str(" ORDER BY updated_at DESC, id DESC"),
         DialogSort::Waiting => sql.push_str(&format!(" ORDER BY {wait_key}, updated_at DESC, id DESC")),
         DialogSort::Due => sql.push_str(&format!(" ORDER BY {due_key}, {wait_key}, updated_at DESC, id DESC")),
+        DialogSort::Tone => sql.push_str(&format!(" ORDER BY tone DESC, {wait_key}, updated_at DESC, id DESC")),
     }
     let l = next(Arg::Int(i64::from(page.limit)), &mut args);
     sql.push_str(&format!(" LIMIT {l}"));

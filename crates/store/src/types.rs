@@ -174,7 +174,8 @@ pub struct DialogPage {
 pub struct DialogCursor {
     /// `waiting_since` (or [`NOT_WAITING`]) for the waiting sort; unused for activity.
     pub wait: i64,
-    /// `sla.reply_due` (or [`NOT_WAITING`]) for the due sort.
+    /// `sla.reply_due` (or [`NOT_WAITING`]) for the due sort; the dialog's tone for the tone
+    /// sort ([`DialogCursor::sorted`]).
     pub due: i64,
     pub updated_at: Timestamp,
     pub id: DialogId,
@@ -190,6 +191,15 @@ impl DialogCursor {
             due: d.sla.reply_due.map_or(NOT_WAITING, |t| t.0),
             updated_at: d.updated_at,
             id: d.id,
+        }
+    }
+
+    /// The cursor after `d` in a list sorted by `sort`.
+    pub fn sorted(d: &Dialog, sort: DialogSort) -> Self {
+        let c = Self::of(d);
+        match sort {
+            DialogSort::Tone => Self { due: i64::from(d.tone), ..c },
+            _ => c,
         }
     }
 }
@@ -214,6 +224,8 @@ pub enum DialogSort {
     Activity,
     /// The earliest SLA reply due first (the most overdue); then the waiting order.
     Due,
+    /// The most upset visitors first (the dialog's tone, 3 to 0); then the waiting order.
+    Tone,
 }
 
 /// Which dialogs a list shows; every field narrows it, and they combine.

@@ -76,6 +76,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/board": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The live board for admins and supervisors: each channel's queue and longest wait, operators
+         *     with their load against capacity, dialogs due within 5 minutes or overdue on an SLA target.
+         */
+        get: operations["get_board"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/categories": {
         parameters: {
             query?: never;
@@ -338,6 +358,26 @@ export interface paths {
         put?: never;
         /** Sends a form into a website visitor's open dialog: his widget shows it as a card to fill. */
         post: operations["send"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dialogs/{id}/guard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What the quality guard finds in a draft for this dialog (nothing is kept): the console
+         *     marks it as the operator types. The same rules refuse a blocked message on send.
+         */
+        post: operations["check_draft"];
         delete?: never;
         options?: never;
         head?: never;
@@ -826,6 +866,87 @@ export interface paths {
         get?: never;
         /** Changes an operator's role; his open consoles follow at once. Not one's own. */
         put: operations["set_role"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/quality": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspace's quality guard (admins). */
+        get: operations["get_quality_guard"];
+        /**
+         * Saves the quality guard: each rule `off`, `warn` or `block` (a block may allow an override
+         *     with a reason), the forbidden words and regular expressions. A bad value is named
+         *     (`forbidden.patterns[1]`) and nothing is kept.
+         */
+        put: operations["put_quality_guard"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A report for admins and supervisors: dialogs, reply and resolution times (calendar and
+         *     business hours), SLA, CSAT, operators' online time and load, quality-guard hits, per day,
+         *     week, channel or operator. `docs/reports.md` defines each figure.
+         */
+        get: operations["get_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The same report as CSV (the same query; times in seconds, a `total` line last). */
+        get: operations["export_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The time zone report days are counted in (managers). */
+        get: operations["get_report_settings"];
+        /**
+         * Sets the time zone report days are counted in (admins). The reports are folded again from
+         *     what the event log holds (`event_retention_days`).
+         */
+        put: operations["put_report_settings"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1471,6 +1592,25 @@ export interface components {
             /** Format: uuid */
             id: string;
         };
+        /** @description A dialog near (or past) an SLA due time. */
+        AtRisk: {
+            /** Format: uuid */
+            channel_id: string;
+            /** Format: uuid */
+            dialog_id: string;
+            due_at: string;
+            /**
+             * Format: int64
+             * @description Until the due time, in ms; negative once it passed.
+             */
+            left_ms: number;
+            /** Format: int64 */
+            number: number;
+            /** Format: uuid */
+            operator_id?: string | null;
+            /** @description `first_reply`, `next_reply` or `resolution`. */
+            target: string;
+        };
         AttachmentIds: string[];
         /** @description A file of a message, or an upload not sent yet. */
         AttachmentView: {
@@ -1663,6 +1803,50 @@ export interface components {
             /** @description `outside_hours` or `nobody_online` when not online. */
             reason?: string | null;
         };
+        /** @description The live board. */
+        Board: {
+            at: string;
+            /** @description Due within 5 minutes or overdue, the soonest first (at most 50). */
+            at_risk: components["schemas"]["AtRisk"][];
+            channels: components["schemas"]["BoardChannel"][];
+            operators: components["schemas"]["BoardOperator"][];
+        };
+        /** @description A channel on the live board. */
+        BoardChannel: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: int64
+             * @description How long the oldest has waited, in ms.
+             */
+            longest_wait_ms: number;
+            name: string;
+            /**
+             * Format: int32
+             * @description Its members online now.
+             */
+            online: number;
+            /**
+             * Format: int64
+             * @description Dialogs waiting in its queue.
+             */
+            waiting: number;
+        };
+        /** @description An operator on the live board. */
+        BoardOperator: {
+            /** Format: int32 */
+            capacity: number;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: int32
+             * @description His open dialogs.
+             */
+            load: number;
+            name: string;
+            /** @description `online`, `away` or `offline`. */
+            presence: string;
+        };
         BotConnectRequest: {
             channel_id?: components["schemas"]["Id"] | null;
             /** @description The token BotFather gave (`123456789:AA…`); kept sealed, never shown again. */
@@ -1777,6 +1961,11 @@ export interface components {
         };
         /** @description 1–64 printable ASCII characters; a retry with the same id is not stored twice. */
         ClientId: string;
+        /** @description A duration in calendar time and in the channel's business hours. */
+        ClockedView: {
+            business: components["schemas"]["TimingView"];
+            calendar: components["schemas"]["TimingView"];
+        };
         /** @description `HH:MM`, 00:00 to 24:00. */
         ClosesAt: string;
         /** @description One condition, as the API and the database carry it. */
@@ -1822,6 +2011,23 @@ export interface components {
              * @description His open dialogs whose last message is the visitor's.
              */
             unanswered_mine: number;
+        };
+        CsatView: {
+            /**
+             * Format: int64
+             * @description How many ratings were given.
+             */
+            answered: number;
+            /**
+             * Format: double
+             * @description Their average (1–5), two decimals.
+             */
+            average?: number | null;
+            /**
+             * Format: double
+             * @description The share of 4s and 5s in percent, one decimal.
+             */
+            good_percent?: number | null;
         };
         DeliveryBody: {
             delivery: components["schemas"]["DeliveryView"];
@@ -1912,6 +2118,12 @@ export interface components {
             /** @description `open` or `closed`. */
             status: string;
             tags: components["schemas"]["LabelView"][];
+            /**
+             * Format: int32
+             * @description How upset the visitor's messages read, the highest so far: 0 calm; one point each for
+             *     capitals, runs of «!!!» and abusive words.
+             */
+            tone: number;
             trigger?: components["schemas"]["LabelView"] | null;
             /** Format: int64 */
             unread_count: number;
@@ -1932,6 +2144,14 @@ export interface components {
          * @enum {string}
          */
         DisabledReason: "failing";
+        DraftCheck: {
+            /** @description What the guard finds, in text order; positions in UTF-16 code units. */
+            hits: components["schemas"]["HitView"][];
+        };
+        DraftRequest: {
+            /** @description The composer's text as it stands (at most 4000 characters). */
+            body?: string;
+        };
         /** @description One `@` with something before it and a domain with a dot inside after it; at most 254 characters; white space around is trimmed. */
         Email: string;
         /** @description Blank is none; else an e-mail address (see `Email`). */
@@ -1958,7 +2178,7 @@ export interface components {
          * @description Every stable error code of the API and the socket.
          * @enum {string}
          */
-        ErrorCode: "validation_failed" | "empty_message" | "message_too_long" | "bad_json" | "payload_too_large" | "unsupported_media_type" | "method_not_allowed" | "unauthenticated" | "invalid_credentials" | "workspace_required" | "forbidden" | "unknown_site_key" | "origin_not_allowed" | "dialog_not_found" | "not_found" | "dialog_closed" | "email_taken" | "channel_name_taken" | "already_assigned" | "capacity_reached" | "operator_unavailable" | "not_channel_member" | "channel_unavailable" | "category_required" | "name_taken" | "visitor_has_open_dialog" | "rating_not_requested" | "already_rated" | "form_sent_already" | "trigger_already_shown" | "file_too_large" | "file_type_refused" | "client_id_reused" | "url_not_allowed" | "too_many_endpoints" | "rate_limited" | "unknown_frame" | "bad_frame" | "unavailable" | "internal";
+        ErrorCode: "validation_failed" | "empty_message" | "message_too_long" | "bad_json" | "payload_too_large" | "unsupported_media_type" | "method_not_allowed" | "unauthenticated" | "invalid_credentials" | "workspace_required" | "forbidden" | "unknown_site_key" | "origin_not_allowed" | "dialog_not_found" | "not_found" | "dialog_closed" | "email_taken" | "channel_name_taken" | "already_assigned" | "capacity_reached" | "operator_unavailable" | "not_channel_member" | "channel_unavailable" | "category_required" | "name_taken" | "visitor_has_open_dialog" | "rating_not_requested" | "already_rated" | "form_sent_already" | "guard_blocked" | "trigger_already_shown" | "file_too_large" | "file_type_refused" | "client_id_reused" | "url_not_allowed" | "too_many_endpoints" | "rate_limited" | "unknown_frame" | "bad_frame" | "unavailable" | "internal";
         /** @description A field as the API shows and takes it. */
         FieldView: {
             /** @description 1–32 of `a-z`, `0-9` and `_`, unique in the form: the answer's key. */
@@ -1974,8 +2194,75 @@ export interface components {
             pattern?: string | null;
             required?: boolean;
         };
+        /** @description The figures of a row or of the whole report. `docs/reports.md` defines each. */
+        FiguresView: {
+            /**
+             * Format: double
+             * @description Their average number of open dialogs while online, two decimals.
+             */
+            average_load?: number | null;
+            /** Format: int64 */
+            closed_automatically: number;
+            /** Format: int64 */
+            closed_by_operator: number;
+            csat: components["schemas"]["CsatView"];
+            /** Format: int64 */
+            dialogs_new: number;
+            first_reply: components["schemas"]["ClockedView"];
+            /** @description Hits per rule. */
+            guard_by_rule: {
+                [key: string]: number;
+            };
+            /**
+             * Format: int64
+             * @description Quality-guard hits (each message counts once per rule).
+             */
+            guard_hits: number;
+            /**
+             * Format: double
+             * @description That load against their capacity, in percent, one decimal.
+             */
+            load_percent?: number | null;
+            /**
+             * Format: int64
+             * @description Closed without an operator's reply.
+             */
+            missed: number;
+            /**
+             * Format: int64
+             * @description Time operators were online, in ms.
+             */
+            online_ms: number;
+            reply: components["schemas"]["ClockedView"];
+            resolution: components["schemas"]["ClockedView"];
+            sla_first_reply: components["schemas"]["SlaView"];
+            sla_next_reply: components["schemas"]["SlaView"];
+            sla_resolution: components["schemas"]["SlaView"];
+        };
         /** @description Folders, invisible and control characters are dropped, leading dots and white space and trailing white space trimmed; then at most 200 characters (none left is `file`). */
         FileName: string;
+        /** @description The forbidden words and patterns, and what finding one does. */
+        ForbiddenDoc: {
+            /** @default true */
+            allow_override: boolean;
+            /**
+             * @description `off`, `warn` or `block`.
+             * @default warn
+             */
+            mode: string;
+            /**
+             * @description Regular expressions matched against the lower-cased text (at most 50, each 1–300
+             *     characters).
+             * @default []
+             */
+            patterns: string[];
+            /**
+             * @description Words or phrases, matched whole, ignoring case and ё/е (at most 200, each 1–100
+             *     characters).
+             * @default []
+             */
+            words: string[];
+        };
         FormAnswers: {
             /**
              * @description `{key: value}` for the form's fields (at most 40, each at most 2000 characters); a
@@ -2052,6 +2339,60 @@ export interface components {
         };
         /** @description 1–1000 characters once invisible characters (bidi controls, zero-width characters) are removed and white space is trimmed. */
         Greeting: string;
+        /** @description The workspace's guard as admins edit it and the store keeps it. */
+        GuardDoc: {
+            /**
+             * @default {
+             *       "allow_override": false,
+             *       "mode": "warn"
+             *     }
+             */
+            caps: components["schemas"]["RuleDoc"];
+            /**
+             * @default {
+             *       "allow_override": true,
+             *       "mode": "warn",
+             *       "patterns": [],
+             *       "words": []
+             *     }
+             */
+            forbidden: components["schemas"]["ForbiddenDoc"];
+            /**
+             * @default {
+             *       "allow_override": true,
+             *       "mode": "off"
+             *     }
+             */
+            phone_8800: components["schemas"]["RuleDoc"];
+            /**
+             * @default {
+             *       "allow_override": false,
+             *       "mode": "warn"
+             *     }
+             */
+            polite: components["schemas"]["RuleDoc"];
+            /**
+             * @default {
+             *       "allow_override": false,
+             *       "mode": "warn"
+             *     }
+             */
+            second_greeting: components["schemas"]["RuleDoc"];
+        };
+        /** @description What the guard found, as the API shows it. */
+        HitView: {
+            /** @description A block the operator may send past with a reason (`guard_override`). */
+            allow_override: boolean;
+            end: number;
+            /** @description What was found, as written. */
+            found: string;
+            /** @description `warn` or `block`. */
+            mode: string;
+            /** @description `polite`, `phone_8800`, `forbidden`, `second_greeting` or `caps`. */
+            rule: string;
+            /** @description Where, in UTF-16 code units of the text as sent (a JavaScript string's indexes). */
+            start: number;
+        };
         /** @description At most 50. */
         HoldPhrases: string[];
         /** @description At most 400 dates `YYYY-MM-DD`. */
@@ -2407,6 +2748,8 @@ export interface components {
             /** @description `admin`, `supervisor` or `operator`. */
             role: string;
         };
+        /** @description 1–500 characters once white space is trimmed. */
+        OverrideReason: string;
         /** @description At most 2000 characters once white space is trimmed; blank is none. */
         PageUrl: string;
         PageViewView: {
@@ -2515,6 +2858,38 @@ export interface components {
         ReplyScope: "personal" | "channel" | "workspace";
         /** @description Not blank once invisible characters (bidi controls, zero-width characters) are removed and white space is trimmed; at most 4000 characters as sent. */
         ReplyText: string;
+        /** @description A report. */
+        Report: {
+            /** @description The log is folded up to this moment. */
+            as_of: string;
+            /** Format: uuid */
+            channel_id?: string | null;
+            from: string;
+            /** @description `day`, `week`, `channel` or `operator`. */
+            group: string;
+            /** Format: uuid */
+            operator_id?: string | null;
+            rows: components["schemas"]["ReportRow"][];
+            /** @description The zone its days are counted in. */
+            time_zone: string;
+            to: string;
+            totals: components["schemas"]["FiguresView"];
+        };
+        /** @description A row of a report. */
+        ReportRow: {
+            figures: components["schemas"]["FiguresView"];
+            /**
+             * @description The day or the week's Monday (`YYYY-MM-DD`), or the channel's or operator's id (the nil
+             *     id for "none": dialogs nobody had, figures of no channel).
+             */
+            key: string;
+            /** @description What the console shows: the date, or the channel's or operator's name. */
+            label: string;
+        };
+        ReportSettings: {
+            /** @description The IANA time zone report days are counted in (`Europe/Moscow`). */
+            time_zone: string;
+        };
         /** @enum {string} */
         Role: "admin" | "supervisor" | "operator";
         RoleRequest: {
@@ -2543,6 +2918,19 @@ export interface components {
         RoutingRulesRequest: {
             /** @description The whole ordered list (at most 200); the first rule that matches wins. */
             items: components["schemas"]["RoutingRuleInput"][];
+        };
+        /** @description One rule's setting as admins edit it. */
+        RuleDoc: {
+            /**
+             * @description For a block: the operator may send anyway, giving a reason.
+             * @default false
+             */
+            allow_override: boolean;
+            /**
+             * @description `off`, `warn` or `block`.
+             * @default warn
+             */
+            mode: string;
         };
         /** @description 1–100 characters once white space is trimmed. */
         RuleName: string;
@@ -2598,6 +2986,7 @@ export interface components {
              *     stored twice.
              */
             client_id: components["schemas"]["ClientId"];
+            guard_override?: components["schemas"]["OverrideReason"] | null;
             /** @description An internal note: seen by operators only, never by the visitor; `@Имя` mentions notify. */
             internal?: boolean;
         } | {
@@ -2609,6 +2998,7 @@ export interface components {
              *     stored twice.
              */
             client_id: components["schemas"]["ClientId"];
+            guard_override?: components["schemas"]["OverrideReason"] | null;
             /** @description An internal note: seen by operators only, never by the visitor; `@Имя` mentions notify. */
             internal?: boolean;
         };
@@ -2748,13 +3138,20 @@ export interface components {
              */
             resolution_seconds: number;
         };
+        /** @description An SLA target's results. */
         SlaView: {
-            reply_breached: boolean;
-            reply_due_at?: string | null;
-            /** @description `first_reply` or `next_reply` while the visitor waits. */
-            reply_target?: string | null;
-            resolution_breached: boolean;
-            resolution_due_at?: string | null;
+            /**
+             * Format: int64
+             * @description How many were measured against the target.
+             */
+            measured: number;
+            /** Format: int64 */
+            met: number;
+            /**
+             * Format: double
+             * @description `met / measured` in percent, one decimal; none when nothing was measured.
+             */
+            met_percent?: number | null;
         };
         SnoozeRequest: {
             /**
@@ -2767,7 +3164,7 @@ export interface components {
          * @description The order of a list (documentation of `sort`).
          * @enum {string}
          */
-        SortParam: "waiting" | "activity" | "due";
+        SortParam: "waiting" | "activity" | "due" | "tone";
         /**
          * @description Which dialogs a list shows (documentation of `status`).
          * @enum {string}
@@ -2859,6 +3256,17 @@ export interface components {
             updated_at: string;
             /** Format: uuid */
             visitor_id: string;
+        };
+        /** @description Durations as a report shows them. */
+        TimingView: {
+            /** Format: int64 */
+            average_ms?: number | null;
+            /** Format: int64 */
+            count: number;
+            /** Format: int64 */
+            median_ms?: number | null;
+            /** Format: int64 */
+            p90_ms?: number | null;
         };
         /** @description A topic's key: 1–24 of `a-z`, `0-9`, `_` and `-`. */
         TopicKey: string;
@@ -3369,6 +3777,60 @@ export interface operations {
                 };
             };
             /** @description The role does not allow it (`forbidden`), or the page's origin is not allowed (`origin_not_allowed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    get_board: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Board"];
+                };
+            };
+            /** @description A parameter or the body is not valid (`validation_failed`, `bad_json`), naming the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4824,6 +5286,93 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is over its size limit (`payload_too_large`, `file_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is not of the accepted type (`unsupported_media_type`, `file_type_refused`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    check_draft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description dialog id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DraftRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftCheck"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The role does not allow it (`forbidden`), or the page's origin is not allowed (`origin_not_allowed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7218,6 +7767,392 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is over its size limit (`payload_too_large`, `file_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is not of the accepted type (`unsupported_media_type`, `file_type_refused`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    get_quality_guard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuardDoc"];
+                };
+            };
+            /** @description A parameter or the body is not valid (`validation_failed`, `bad_json`), naming the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    put_quality_guard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GuardDoc"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuardDoc"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is over its size limit (`payload_too_large`, `file_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is not of the accepted type (`unsupported_media_type`, `file_type_refused`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    get_report: {
+        parameters: {
+            query: {
+                /** @description The first day (`YYYY-MM-DD`, in the reports' time zone). */
+                from: string;
+                /** @description The last day, included; at most 366 days after `from`. */
+                to: string;
+                /** @description Rows per `day` (the default), `week`, `channel` or `operator`. */
+                group?: string;
+                /** @description Only this channel's figures. */
+                channel_id?: components["schemas"]["Id"];
+                /** @description Only this operator's figures. */
+                operator_id?: components["schemas"]["Id"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    export_report: {
+        parameters: {
+            query: {
+                /** @description The first day (`YYYY-MM-DD`, in the reports' time zone). */
+                from: string;
+                /** @description The last day, included; at most 366 days after `from`. */
+                to: string;
+                /** @description Rows per `day` (the default), `week`, `channel` or `operator`. */
+                group?: string;
+                /** @description Only this channel's figures. */
+                channel_id?: components["schemas"]["Id"];
+                /** @description Only this operator's figures. */
+                operator_id?: components["schemas"]["Id"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    get_report_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportSettings"];
+                };
+            };
+            /** @description A parameter or the body is not valid (`validation_failed`, `bad_json`), naming the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    put_report_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportSettings"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportSettings"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10768,7 +11703,7 @@ export const conditionViewOneOf4TypeValues: ReadonlyArray<Extract<FlattenedDeepR
 export const consoleLanguageValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ConsoleLanguage"]> = ["ru", "en"];
 export const deliveryStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DeliveryStatus"]> = ["pending", "delivered", "failed"];
 export const disabledReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DisabledReason"]> = ["failing"];
-export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorCode"]> = ["validation_failed", "empty_message", "message_too_long", "bad_json", "payload_too_large", "unsupported_media_type", "method_not_allowed", "unauthenticated", "invalid_credentials", "workspace_required", "forbidden", "unknown_site_key", "origin_not_allowed", "dialog_not_found", "not_found", "dialog_closed", "email_taken", "channel_name_taken", "already_assigned", "capacity_reached", "operator_unavailable", "not_channel_member", "channel_unavailable", "category_required", "name_taken", "visitor_has_open_dialog", "rating_not_requested", "already_rated", "form_sent_already", "trigger_already_shown", "file_too_large", "file_type_refused", "client_id_reused", "url_not_allowed", "too_many_endpoints", "rate_limited", "unknown_frame", "bad_frame", "unavailable", "internal"];
+export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorCode"]> = ["validation_failed", "empty_message", "message_too_long", "bad_json", "payload_too_large", "unsupported_media_type", "method_not_allowed", "unauthenticated", "invalid_credentials", "workspace_required", "forbidden", "unknown_site_key", "origin_not_allowed", "dialog_not_found", "not_found", "dialog_closed", "email_taken", "channel_name_taken", "already_assigned", "capacity_reached", "operator_unavailable", "not_channel_member", "channel_unavailable", "category_required", "name_taken", "visitor_has_open_dialog", "rating_not_requested", "already_rated", "form_sent_already", "guard_blocked", "trigger_already_shown", "file_too_large", "file_type_refused", "client_id_reused", "url_not_allowed", "too_many_endpoints", "rate_limited", "unknown_frame", "bad_frame", "unavailable", "internal"];
 export const newSavedReplyOneOf0ScopeValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["NewSavedReply"], {
     scope: unknown;
 }>["scope"]> = ["personal", "workspace"];
@@ -10779,7 +11714,7 @@ export const offlinePolicyValues: ReadonlyArray<FlattenedDeepRequired<components
 export const presenceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Presence"]> = ["online", "away", "offline"];
 export const replyScopeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReplyScope"]> = ["personal", "channel", "workspace"];
 export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Role"]> = ["admin", "supervisor", "operator"];
-export const sortParamValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SortParam"]> = ["waiting", "activity", "due"];
+export const sortParamValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SortParam"]> = ["waiting", "activity", "due", "tone"];
 export const statusParamValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["StatusParam"]> = ["open", "snoozed", "closed", "all"];
 export const webhookEventKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WebhookEventKind"]> = ["dialog.created", "dialog.assigned", "dialog.unassigned", "dialog.transferred", "dialog.closed", "dialog.reopened", "dialog.snoozed", "dialog.unsnoozed", "dialog.labels_changed", "message.created", "message.edited", "note.created", "visitor.updated", "rating.created", "sla.breached", "operator.presence_changed", "operator.updated", "operator.membership_changed", "ticket.created", "ticket.updated"];
 export const weekDayValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WeekDay"]> = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
