@@ -20,6 +20,7 @@ mod queues;
 mod refusals;
 mod resume;
 mod shutdown;
+mod supervision;
 mod support;
 mod telegram;
 mod tools;
