@@ -269,6 +269,7 @@ async fn an_upset_visitor_raises_the_dialogs_tone_and_the_list_puts_him_first() 
 ///   the admin replies at 730 s (a reply of 20 s, met; the first reply is not counted again).
 /// - B: the visitor writes at 60 s; nobody answers; closed by the admin at 900 s: missed, its
 ///   first-reply target missed (840 s), resolution 840 s (met).
+///
 /// So: 2 new, 2 closed by an operator, 1 missed; first reply: 1, median 45 s; replies 45, 400,
 /// 20 s: median 45 s, p90 400 s, average 155 s; SLA first reply 1 of 2, next reply 1 of 2,
 /// resolution 2 of 2; CSAT 1 answer, 4.0, 100 %; the admin online from −600 s to 1000 s.
