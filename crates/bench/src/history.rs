@@ -53,7 +53,12 @@ const PHRASES: &[&str] = &[
 
 /// Seeds `dialogs` dialogs (one visitor each, ten messages each; one in ten open, half of the
 /// open ones assigned to the admin, one in five tagged) into the server's SQLite file.
-pub async fn seed(db: &Path, dialogs: i64) -> Result<()> {
+///
+/// With `events`, the dialogs are spread over the 29 days before now and each also gets its
+/// event log as the server would have written it (`dialog.created`, ten `message.created`, a
+/// `dialog.closed` for the closed ones, a `rating.created` for one in five of those), for the
+/// reports to fold; without, they start on 2 February 2026, a second apart.
+pub async fn seed(db: &Path, dialogs: i64, events: bool) -> Result<()> {
     let opts = SqliteConnectOptions::from_str(&format!("sqlite://{}", db.display()))?
         .pragma("synchronous", "OFF")
         .pragma("cache_size", "-262144")
@@ -71,7 +76,13 @@ pub async fn seed(db: &Path, dialogs: i64) -> Result<()> {
         .bind(&ws)
         .fetch_one(&pool)
         .await?;
-    let t0: i64 = 1_770_000_000_000;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_millis() as i64;
+    let (t0, spacing): (i64, i64) = if events {
+        (now - 29 * 86_400_000, (29 * 86_400_000 / dialogs.max(1)).max(1))
+    } else {
+        (1_770_000_000_000, 1000)
+    };
+    let channel_text = uuid::Uuid::from_slice(&channel)?.to_string();
 
     sqlx::query("CREATE TEMP TABLE first_names (k INTEGER PRIMARY KEY, v TEXT)").execute(&pool).await?;
     sqlx::query("CREATE TEMP TABLE last_names (k INTEGER PRIMARY KEY, v TEXT)").execute(&pool).await?;
@@ -111,9 +122,9 @@ pub async fn seed(db: &Path, dialogs: i64) -> Result<()> {
             "WITH RECURSIVE n(i) AS (SELECT $1 UNION ALL SELECT i + 1 FROM n WHERE i < $2) \
              INSERT INTO visitors (id, workspace_id, site_id, number, name, token_hash, created_at, properties, email, \
              phone, phone_digits, page_url, last_seen_at) \
-             SELECT randomblob(16), $3, $4, 1000000 + i, f.v || ' ' || l.v, randomblob(32), $5 + i * 1000, \
+             SELECT randomblob(16), $3, $4, 1000000 + i, f.v || ' ' || l.v, randomblob(32), $5 + i * $8, \
              '{\"city\":\"Москва\"}', 'client' || i || '@example.com', '+7 916 ' || (1000000 + i), \
-             '7916' || (1000000 + i), 'https://shop.example.com/catalog/' || (i % 500), $5 + i * 1000 \
+             '7916' || (1000000 + i), 'https://shop.example.com/catalog/' || (i % 500), $5 + i * $8 \
              FROM n JOIN first_names f ON f.k = i % $6 JOIN last_names l ON l.k = (i / $6) % $7",
         )
         .bind(from)
@@ -123,6 +134,7 @@ pub async fn seed(db: &Path, dialogs: i64) -> Result<()> {
         .bind(t0)
         .bind(nf)
         .bind(nl)
+        .bind(spacing)
         .execute(&mut *tx)
         .await?;
         // One dialog each: nine in ten closed; of the open ones, half are the admin's.
@@ -192,6 +204,9 @@ pub async fn seed(db: &Path, dialogs: i64) -> Result<()> {
         .bind(to)
         .execute(&mut *tx)
         .await?;
+        if events {
+            seed_events(&mut tx, &ws, &admin, &channel_text, from, to).await?;
+        }
         tx.commit().await?;
         if to % 200_000 == 0 || to == dialogs {
             println!("  seeded {to} dialogs, {} messages ({:.0} s)", to * 10, started.elapsed().as_secs_f64());
@@ -208,6 +223,55 @@ pub async fn seed(db: &Path, dialogs: i64) -> Result<()> {
     sqlx::query("ANALYZE").execute(&pool).await?;
     sqlx::query("PRAGMA journal_mode=WAL").execute(&pool).await?;
     pool.close().await;
+    Ok(())
+}
+
+/// The event log of dialogs `from..=to`, in the order the server writes it per dialog.
+async fn seed_events(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    ws: &[u8],
+    admin: &[u8],
+    channel: &str,
+    from: i64,
+    to: i64,
+) -> Result<()> {
+    let range = "d.workspace_id = $1 AND d.number BETWEEN $2 + 100 AND $3 + 100";
+    let statements = [
+        format!(
+            "INSERT INTO events (id, workspace_id, kind, dialog_id, subject_id, actor_kind, actor_id, at, payload) \
+             SELECT randomblob(16), $1, 'dialog.created', d.id, NULL, 'visitor', d.visitor_id, d.created_at + 1000, \
+             '{{\"number\":' || d.number || ',\"channel_id\":\"' || $4 || '\",\"origin\":\"visitor\"}}' \
+             FROM dialogs d WHERE {range} ORDER BY d.number"
+        ),
+        format!(
+            "INSERT INTO events (id, workspace_id, kind, dialog_id, subject_id, actor_kind, actor_id, at, payload) \
+             SELECT randomblob(16), $1, 'message.created', m.dialog_id, m.id, m.author_kind, m.author_id, m.created_at, \
+             '{{\"seq\":' || m.seq || ',\"author_kind\":\"' || m.author_kind || '\",\"audience\":\"all\",\"automatic\":null}}' \
+             FROM dialogs d JOIN messages m ON m.dialog_id = d.id WHERE {range} ORDER BY d.number, m.seq"
+        ),
+        format!(
+            "INSERT INTO events (id, workspace_id, kind, dialog_id, subject_id, actor_kind, actor_id, at, payload) \
+             SELECT randomblob(16), $1, 'dialog.closed', d.id, NULL, 'operator', $5, d.closed_at, \
+             '{{\"reason\":\"operator\",\"operator_id\":null}}' \
+             FROM dialogs d WHERE {range} AND d.status = 'closed' ORDER BY d.number"
+        ),
+        format!(
+            "INSERT INTO events (id, workspace_id, kind, dialog_id, subject_id, actor_kind, actor_id, at, payload) \
+             SELECT randomblob(16), $1, 'rating.created', d.id, NULL, 'visitor', d.visitor_id, d.closed_at + 5000, \
+             '{{\"score\":' || (1 + d.number % 5) || '}}' \
+             FROM dialogs d WHERE {range} AND d.status = 'closed' AND d.number % 5 = 1 ORDER BY d.number"
+        ),
+    ];
+    for sql in statements {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(ws)
+            .bind(from)
+            .bind(to)
+            .bind(channel)
+            .bind(admin)
+            .execute(&mut **tx)
+            .await?;
+    }
     Ok(())
 }
 

@@ -16,6 +16,7 @@
 mod client;
 mod floor;
 mod history;
+mod reports;
 mod stats;
 mod telegram;
 mod webhooks;
@@ -74,6 +75,10 @@ pub struct Args {
     /// measure history pages, filtered lists and search (needs --spawn).
     #[arg(long)]
     pub history: Option<i64>,
+    /// With --history: seed the event log too (the dialogs spread over the last 29 days) and
+    /// measure the reports and the live board instead of the console's reads.
+    #[arg(long)]
+    pub reports: bool,
     /// Keep (or reuse) the seeded data folder here, so the seeding is paid once.
     #[arg(long)]
     pub history_dir: Option<PathBuf>,
@@ -168,17 +173,22 @@ async fn run_history(args: &Args, bin: &PathBuf, dialogs: i64) -> Result<()> {
         s.child.wait().await?;
         let t = std::time::Instant::now();
         println!("seeding {dialogs} dialogs, {} messages into {}", dialogs * 10, db.display());
-        history::seed(&db, dialogs).await?;
+        history::seed(&db, dialogs, args.reports).await?;
         println!(
             "seeded in {:.0} s; database {:.0} MiB",
             t.elapsed().as_secs_f64(),
             std::fs::metadata(&db)?.len() as f64 / 1048576.0
         );
     }
-    let sample = history::sample_dialogs(&db, 300).await?;
     let mut s = spawn_in(bin, dir.clone()).await?;
-    println!("frontline-bench history phase against {} ({} dialogs sampled)", s.base, sample.len());
-    history::measure(&s.base, &args.email, &s.password, &sample).await?;
+    if args.reports {
+        println!("frontline-bench reports phase against {} ({dialogs} dialogs)", s.base);
+        reports::measure(&s.base, &args.email, &s.password, dialogs).await?;
+    } else {
+        let sample = history::sample_dialogs(&db, 300).await?;
+        println!("frontline-bench history phase against {} ({} dialogs sampled)", s.base, sample.len());
+        history::measure(&s.base, &args.email, &s.password, &sample).await?;
+    }
     if let Some(pid) = s.child.id()
         && let Some(kib) = rss_kib(pid)
     {
