@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 pub use crate::contract_events::*;
 pub use crate::contract_mail::*;
+pub use crate::contract_supervision::*;
 pub use crate::contract_telegram::*;
 
 /// Generates one `#[tokio::test]` per contract case for a backend.
@@ -39,7 +40,9 @@ macro_rules! contract_suite {
             telegram_bots_updates_and_chats, an_edited_message_keeps_its_earlier_texts,
             mail_threads_follow_ups_originals_and_the_follow_up_job,
             operator_notices_are_recorded_once_claimed_under_a_lease_and_finished,
-            a_form_is_sent_filled_once_and_makes_numbered_linked_tickets);
+            a_form_is_sent_filled_once_and_makes_numbered_linked_tickets,
+            a_visitors_tone_rises_and_the_list_sorts_by_it, guard_documents_and_hits_are_kept_per_workspace,
+            report_pages_are_saved_once_and_add_up);
     };
     (@cases $make:path; $($case:ident),* $(,)?) => {
         $(

@@ -27,6 +27,8 @@ mod contract_events;
 #[cfg(feature = "contract")]
 mod contract_mail;
 #[cfg(feature = "contract")]
+mod contract_supervision;
+#[cfg(feature = "contract")]
 mod contract_telegram;
 
 pub use error::{StoreError, StoreResult, sqlstate_is_unavailable};
