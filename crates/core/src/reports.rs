@@ -101,9 +101,20 @@ pub async fn project_all(app: &App) -> Result<usize, CoreError> {
     Ok(n)
 }
 
+fn settle(app: &App) -> i64 {
+    if app.store.backend() == "postgres" { SETTLE_MS } else { 0 }
+}
+
+/// Whether the workspace's log holds settled events its reports have not folded yet.
+async fn behind(app: &App, ws: WorkspaceId) -> Result<bool, CoreError> {
+    let (_, cursor) = state(app, ws).await?;
+    let next = app.store.events_after(ws, cursor, 1).await?;
+    Ok(next.first().is_some_and(|e| e.at.0 <= app.clock.now().0 - settle(app)))
+}
+
 /// Folds the workspace's log past its cursor into its reports, page by page.
 pub async fn project(app: &App, ws: WorkspaceId) -> Result<usize, CoreError> {
-    let settle = if app.store.backend() == "postgres" { SETTLE_MS } else { 0 };
+    let settle = settle(app);
     let mut read = 0;
     for _ in 0..PAGES {
         let (zone, cursor) = state(app, ws).await?;
@@ -358,8 +369,11 @@ pub struct Report {
     pub operator_id: Option<Uuid>,
     pub rows: Vec<ReportRow>,
     pub totals: FiguresView,
-    /// The log is folded up to this moment.
+    /// When it was read.
     pub as_of: String,
+    /// The log holds events not folded yet (after a long stop, or a new time zone): the figures
+    /// will still grow; ask again shortly.
+    pub catching_up: bool,
 }
 
 fn parse_day(field: &str, s: &str) -> Result<i32, CoreError> {
@@ -380,6 +394,7 @@ pub async fn report(app: &App, actor: &OperatorActor, q: &ReportQuery) -> Result
         return Err(CoreError::Invalid { field: "to".into(), reason: format!("at most {MAX_DAYS} days after from") });
     }
     project(app, ws).await?;
+    let catching_up = behind(app, ws).await?;
     let (zone, _) = state(app, ws).await?;
     let zone_name = zone.iana_name().unwrap_or("UTC").to_owned();
     let now = app.clock.now().0;
@@ -462,6 +477,7 @@ pub async fn report(app: &App, actor: &OperatorActor, q: &ReportQuery) -> Result
         rows: out,
         totals: view(&totals.0, &totals.1),
         as_of: rfc3339(Timestamp(now)),
+        catching_up,
     })
 }
 

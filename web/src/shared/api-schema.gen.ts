@@ -2860,8 +2860,13 @@ export interface components {
         ReplyText: string;
         /** @description A report. */
         Report: {
-            /** @description The log is folded up to this moment. */
+            /** @description When it was read. */
             as_of: string;
+            /**
+             * @description The log holds events not folded yet (after a long stop, or a new time zone): the figures
+             *     will still grow; ask again shortly.
+             */
+            catching_up: boolean;
             /** Format: uuid */
             channel_id?: string | null;
             from: string;

@@ -320,6 +320,7 @@ async fn reports_add_up_to_the_hand_computed_figures(app: TestApp, clock: Arc<Fa
 
     let r = report(&admin, &format!("from={DAY}&to={DAY}")).await;
     assert_eq!(r["time_zone"], "Europe/Moscow", "{r}");
+    assert_eq!(r["catching_up"], false, "everything is folded before the answer: {r}");
     let rows = r["rows"].as_array().expect("rows");
     assert_eq!(rows.len(), 1, "{r}");
     assert_eq!(rows[0]["key"], DAY);
