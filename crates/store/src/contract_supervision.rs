@@ -139,6 +139,17 @@ pub async fn report_pages_are_saved_once_and_add_up(store: Arc<dyn Store>) {
     assert_eq!(store.report_operators(ws).await.expect("operators").len(), 1);
     assert!(store.report_days(other.id, 0, 100_000).await.expect("other").is_empty());
     assert!(store.report_dialogs(other.id, &[d]).await.expect("other").is_empty());
+    // The log's retention never takes what the reports have not folded.
+    store.reset_reports(ws, "Europe/Moscow", now()).await.expect("reset");
+    store.post_message(f.visitor_post("r1", "Вопрос")).await.expect("post");
+    let latest = store.events_after(ws, 0, 1000).await.expect("events").last().map(|e| e.pos).expect("an event");
+    let later = Timestamp(now().0 + 86_400_000);
+    store.purge_events(later, 10_000).await.expect("purge");
+    assert!(!store.events_after(ws, 0, 10).await.expect("kept").is_empty(), "not folded yet: kept");
+    let folded = ReportPage { from: 0, to: latest, ..ReportPage::default() };
+    assert!(store.save_report_page(ws, &folded, now()).await.expect("folded"));
+    store.purge_events(later, 10_000).await.expect("purge");
+    assert!(store.events_after(ws, 0, 10).await.expect("gone").is_empty(), "folded: purged");
     // A reset starts over: nothing kept, the cursor at the log's start.
     store.reset_reports(ws, "Asia/Vladivostok", now()).await.expect("reset");
     assert!(store.report_days(ws, 0, 100_000).await.expect("days").is_empty());

@@ -796,9 +796,12 @@ q!(SELECT_EVENTS_SINCE, "SELECT ", EVENT_COLS, " FROM events WHERE pos > $1 ORDE
 pub const SELECT_LATEST_EVENT_POS: &str = "SELECT coalesce(max(pos), 0) FROM events";
 q!(SELECT_DIALOG_EVENTS, "SELECT ", EVENT_COLS, " FROM events WHERE workspace_id = $1 AND dialog_id = $2 ORDER BY pos");
 q!(SELECT_EVENT, "SELECT ", EVENT_COLS, " FROM events WHERE id = $1");
-/// Events older than `$1` that no pending job still needs, at most `$2`.
+/// Events older than `$1` that no pending job still needs and the workspace's reports have
+/// folded, at most `$2`.
 pub const PURGE_EVENTS: &str = "DELETE FROM events WHERE pos IN (SELECT e.pos FROM events e WHERE e.at < $1 \
-     AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_id = e.id AND o.status = 'pending') ORDER BY e.pos LIMIT $2)";
+     AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_id = e.id AND o.status = 'pending') \
+     AND NOT EXISTS (SELECT 1 FROM report_state r WHERE r.workspace_id = e.workspace_id AND r.cursor < e.pos) \
+     ORDER BY e.pos LIMIT $2)";
 pub const PURGE_JOBS: &str = "DELETE FROM outbox WHERE pos IN (SELECT pos FROM outbox WHERE status <> 'pending' \
      AND finished_at < $1 ORDER BY pos LIMIT $2)";
 
