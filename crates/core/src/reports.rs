@@ -264,7 +264,7 @@ pub struct ClockedView {
 
 /// An SLA target's results.
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
-pub struct SlaView {
+pub struct SlaResultView {
     /// How many were measured against the target.
     pub measured: i64,
     pub met: i64,
@@ -293,9 +293,9 @@ pub struct FiguresView {
     pub first_reply: ClockedView,
     pub reply: ClockedView,
     pub resolution: ClockedView,
-    pub sla_first_reply: SlaView,
-    pub sla_next_reply: SlaView,
-    pub sla_resolution: SlaView,
+    pub sla_first_reply: SlaResultView,
+    pub sla_next_reply: SlaResultView,
+    pub sla_resolution: SlaResultView,
     pub csat: CsatView,
     /// Time operators were online, in ms.
     pub online_ms: i64,
@@ -316,7 +316,7 @@ fn ratio(a: i64, b: i64, scale: f64, places: i32) -> Option<f64> {
 
 fn view(f: &Figures, guard: &BTreeMap<String, i64>) -> FiguresView {
     let clocked = |c: &Timing, b: &Timing| ClockedView { calendar: c.into(), business: b.into() };
-    let sla = |s: &frontline_domain::reports::Sla| SlaView {
+    let sla = |s: &frontline_domain::reports::Sla| SlaResultView {
         measured: s.n,
         met: s.met,
         met_percent: ratio(s.met, s.n, 100.0, 1),

@@ -2235,9 +2235,9 @@ export interface components {
             online_ms: number;
             reply: components["schemas"]["ClockedView"];
             resolution: components["schemas"]["ClockedView"];
-            sla_first_reply: components["schemas"]["SlaView"];
-            sla_next_reply: components["schemas"]["SlaView"];
-            sla_resolution: components["schemas"]["SlaView"];
+            sla_first_reply: components["schemas"]["SlaResultView"];
+            sla_next_reply: components["schemas"]["SlaResultView"];
+            sla_resolution: components["schemas"]["SlaResultView"];
         };
         /** @description Folders, invisible and control characters are dropped, leading dots and white space and trailing white space trimmed; then at most 200 characters (none left is `file`). */
         FileName: string;
@@ -3144,7 +3144,7 @@ export interface components {
             resolution_seconds: number;
         };
         /** @description An SLA target's results. */
-        SlaView: {
+        SlaResultView: {
             /**
              * Format: int64
              * @description How many were measured against the target.
@@ -3157,6 +3157,14 @@ export interface components {
              * @description `met / measured` in percent, one decimal; none when nothing was measured.
              */
             met_percent?: number | null;
+        };
+        SlaView: {
+            reply_breached: boolean;
+            reply_due_at?: string | null;
+            /** @description `first_reply` or `next_reply` while the visitor waits. */
+            reply_target?: string | null;
+            resolution_breached: boolean;
+            resolution_due_at?: string | null;
         };
         SnoozeRequest: {
             /**
