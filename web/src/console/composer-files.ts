@@ -69,6 +69,14 @@ export class PendingFiles {
     return this.chips.filter((c) => c.state === 'done' && c.upload).map((c) => c.upload!);
   }
 
+  /** Files of a send the server refused (and the composer took back): uploaded, ready to go again. */
+  restore(uploads: readonly UploadView[]): void {
+    for (const u of uploads) {
+      if (this.chips.some((c) => c.upload?.id === u.id)) continue;
+      this.chips.push({ key: nextKey++, name: u.name, size: u.size, state: 'done', upload: u });
+    }
+  }
+
   /** The message went: start afresh. */
   clear(): void {
     this.chips = [];

@@ -36,6 +36,7 @@ import type {
   Presence,
   SavedReplyView,
   SearchHit,
+  SendFrame,
   ServerFrame,
   SlaBreachedFrame,
   TagView,
@@ -56,6 +57,7 @@ import { browserAlerter, decideAlert, type Alerter } from './alerts';
 import { activeDialogs, mergeDialog, totalUnread, visibleDialogs, withMessage } from './dialogs';
 import { DEFAULT_FILTER, filterQuery, parseFilter, type ListFilter } from './filters';
 import { makeT } from './i18n';
+import type { HitView } from './quality';
 import { countQueued, isQueued, queueBeyond, queuedDialogs } from './queue';
 import { BASE, pathFor, routeFromPath, sectionsFor, type AdminSection, type Route } from './routes';
 import { AlertsSlice, DialogSlice, ListsSlice, SessionSlice, TeamSlice, ToolsSlice, type ListTab, type LoadedDialog, type LoadedEdits } from './slices';
@@ -80,6 +82,11 @@ const PAGE_SIZE = 50;
 const QUEUE_PAGE = 100;
 /** How long after a dialog event the server's queue count is asked again (only while the queue is longer than a page). */
 const COUNTS_DEBOUNCE_MS = 3_000;
+
+/** The socket's `send` of a plain reply (with the reason for a quality-guard block, when given). */
+function sendFrame(dialogId: string, client_id: string, body: string, extras: SendExtras): SendFrame {
+  return { type: 'send', dialog_id: dialogId, client_id, body, ...(extras.guardOverride ? { guard_override: extras.guardOverride } : {}) };
+}
 
 export function toProblem(e: unknown): Problem {
   // ApiError falls back to its code as the message: that is no words of the server's.
@@ -1034,12 +1041,26 @@ export class ConsoleState {
     const attachments = extras.attachments?.length ? extras.attachments : undefined;
     if (!body && !attachments) return;
     const client_id = newClientId();
-    const sent: SendExtras = { internal: extras.internal || undefined, attachments };
+    const reason = extras.internal ? undefined : extras.guardOverride?.trim() || undefined;
+    const sent: SendExtras = { internal: extras.internal || undefined, attachments, guardOverride: reason };
     this.entry(dialogId).messages.outbox.start(client_id, body, Date.now(), sent);
     this.sendDialog.set(client_id, dialogId);
     this.typingThrottle.reset(dialogId);
     this.dialog.changed();
     this.transmit(dialogId, client_id, body, sent);
+  }
+
+  /**
+   * What the quality guard finds in a reply being written (`POST …/guard`, nothing kept): the
+   * composer marks it. A refusal rejects (and a 401 signs out as anywhere else).
+   */
+  async checkDraft(dialogId: string, body: string): Promise<HitView[]> {
+    try {
+      const answer = await this.api<{ hits: HitView[] }>('POST', `/api/v1/dialogs/${encodeURIComponent(dialogId)}/guard`, { body: { body } });
+      return answer.hits ?? [];
+    } catch (e) {
+      throw this.guard(e);
+    }
   }
 
   retry(dialogId: string, client_id: string): void {
@@ -1063,13 +1084,14 @@ export class ConsoleState {
    */
   private transmit(dialogId: string, client_id: string, body: string, extras: SendExtras = {}): void {
     const plain = !extras.internal && !extras.attachments?.length;
-    if (plain && this.socket?.send({ type: 'send', dialog_id: dialogId, client_id, body })) return;
+    if (plain && this.socket?.send(sendFrame(dialogId, client_id, body, extras))) return;
     this.api<MessageView>('POST', `/api/v1/dialogs/${encodeURIComponent(dialogId)}/messages`, {
       body: {
         client_id,
         body,
         ...(extras.internal ? { internal: true } : {}),
         ...(extras.attachments?.length ? { attachments: extras.attachments.map((a) => a.id) } : {}),
+        ...(extras.guardOverride ? { guard_override: extras.guardOverride } : {}),
       },
     }).then(
       (message) => this.acked(client_id, message),
@@ -1112,7 +1134,7 @@ export class ConsoleState {
           this.socket?.send({ type: 'resume', dialog_id: id, after_seq: entry.messages.lastSeq() });
           for (const p of entry.messages.outbox.sending()) {
             if (p.internal || p.attachments?.length) this.transmit(id, p.client_id, p.body, p);
-            else this.socket?.send({ type: 'send', dialog_id: id, client_id: p.client_id, body: p.body });
+            else this.socket?.send(sendFrame(id, p.client_id, p.body, p));
           }
         }
       },

@@ -6,6 +6,7 @@ import { refName } from '../shared/names';
 import { useObservables, type Observable } from '../shared/store';
 import type { ConsoleState, Problem } from './console-state';
 import { makeT, tables, type ConsoleKey } from './i18n';
+import { blockedProblemText } from './quality';
 
 export const ConsoleContext = createContext<ConsoleState | null>(null);
 
@@ -76,6 +77,7 @@ export function problemText(t: Translate<ConsoleKey>, lang: Lang, problem: Probl
       ? t('error.message_too_long', { limit })
       : t('error.message_too_long_nolimit');
   }
+  if (problem.code === 'guard_blocked') return blockedProblemText(t, problem.details);
   if (problem.code === 'webhook_disabled') {
     return t('webhooks.disabled_notice', { url: String(problem.details.url ?? '') });
   }

@@ -92,12 +92,18 @@ function byActivity(a: DialogView, b: DialogView): number {
 /**
  * The server's orders: `waiting` puts the longest-waiting visitor first, then dialogs nobody
  * waits on by newest activity; `activity` is newest activity first; `due` puts the earliest
- * SLA reply due time first (the most overdue), then the rest in the `waiting` order.
+ * SLA reply due time first (the most overdue), then the rest in the `waiting` order; `tone`
+ * puts the most upset visitors first (`tone` 3 to 0), then the `waiting` order.
  */
 export function compareDialogs(sort: DialogSort): (a: DialogView, b: DialogView) => number {
   if (sort === 'activity') return byActivity;
   if (sort === 'due') return byDue;
+  if (sort === 'tone') return byTone;
   return byWaiting;
+}
+
+function byTone(a: DialogView, b: DialogView): number {
+  return (b.tone ?? 0) - (a.tone ?? 0) || byWaiting(a, b);
 }
 
 function byDue(a: DialogView, b: DialogView): number {
@@ -130,6 +136,6 @@ export function parseFilter(raw: string | null): ListFilter {
   const assignee = typeof v.assignee === 'string' && v.assignee ? v.assignee : DEFAULT_FILTER.assignee;
   const channel = typeof v.channel === 'string' && v.channel ? v.channel : null;
   const tag = typeof v.tag === 'string' && v.tag ? v.tag : null;
-  const sort = v.sort === 'activity' || v.sort === 'due' ? v.sort : 'waiting';
+  const sort = v.sort === 'activity' || v.sort === 'due' || v.sort === 'tone' ? v.sort : 'waiting';
   return { status, assignee, unanswered: v.unanswered === true, channel, tag, sort };
 }

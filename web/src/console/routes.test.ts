@@ -26,7 +26,7 @@ describe('console routes', () => {
     expect(routeFromPath('/console/admin/replies')).toEqual({ view: 'admin', section: 'replies' });
     expect(sectionsFor('operator')).toEqual(['replies', 'account']);
     expect(sectionsFor('supervisor')).toEqual(['tags', 'replies', 'account']);
-    expect(sectionsFor('admin')).toEqual(['channels', 'automation', 'operators', 'install', 'rules', 'triggers', 'tags', 'replies', 'forms', 'webhooks', 'telegram', 'mail', 'audit', 'account']);
+    expect(sectionsFor('admin')).toEqual(['channels', 'automation', 'operators', 'install', 'rules', 'quality', 'triggers', 'tags', 'replies', 'forms', 'webhooks', 'telegram', 'mail', 'audit', 'account']);
     expect(sectionsFor(null)).toEqual([]);
   });
 

@@ -4,19 +4,22 @@
  * `/console/admin/automation/<channel id>` (a channel's automation), `/console/admin/install`
  * (putting the widget on a site), `/console/admin/webhooks`, `/console/admin/telegram` and `/console/admin/mail` (admins), `/console/account`
  * (everyone's own profile page: his name, language, pinned replies, notifications, mail while
- * away, password and sessions), and `/console/tickets` (everyone's list of the tickets forms made). The server answers index.html for every `/console/…` path, so each of them is a
+ * away, password and sessions), `/console/tickets` (everyone's list of the tickets forms made), and
+ * `/console/reports` and `/console/board` (supervisors' and admins' reports and live board; the
+ * reports' filters ride in the query). The server answers index.html for every `/console/…` path, so each of them is a
  * deep link.
  */
 import type { Role } from '../shared/api-types';
 
-export type AdminSection = 'channels' | 'automation' | 'operators' | 'install' | 'rules' | 'triggers' | 'tags' | 'replies' | 'forms' | 'webhooks' | 'telegram' | 'mail' | 'audit' | 'account';
-export const ADMIN_SECTIONS: readonly AdminSection[] = ['channels', 'automation', 'operators', 'install', 'rules', 'triggers', 'tags', 'replies', 'forms', 'webhooks', 'telegram', 'mail', 'audit', 'account'];
+export type AdminSection = 'channels' | 'automation' | 'operators' | 'install' | 'rules' | 'quality' | 'triggers' | 'tags' | 'replies' | 'forms' | 'webhooks' | 'telegram' | 'mail' | 'audit' | 'account';
+export const ADMIN_SECTIONS: readonly AdminSection[] = ['channels', 'automation', 'operators', 'install', 'rules', 'quality', 'triggers', 'tags', 'replies', 'forms', 'webhooks', 'telegram', 'mail', 'audit', 'account'];
 
 /**
  * Pages reached from another page rather than from the navigation (automation: from a channel;
- * the audit log: beside the operators); the navigation marks the parent while one is open.
+ * the audit log: beside the operators; the quality guard, `/console/admin/quality`: beside the
+ * routing rules); the navigation marks the parent while one is open.
  */
-export const NAV_PARENT: Partial<Record<AdminSection, AdminSection>> = { automation: 'channels', audit: 'operators', webhooks: 'install', telegram: 'install', mail: 'install' };
+export const NAV_PARENT: Partial<Record<AdminSection, AdminSection>> = { automation: 'channels', audit: 'operators', webhooks: 'install', telegram: 'install', mail: 'install', quality: 'rules' };
 
 /** Pages reached from the operator's own name in the header (his profile page), not from the navigation. */
 export const USER_PAGES: readonly AdminSection[] = ['account'];
@@ -37,7 +40,11 @@ export type Route =
   | { view: 'dialogs'; dialogId: string | null }
   | { view: 'admin'; section: AdminSection; channelId?: string | null }
   /** Every operator's list of the tickets escalation forms made (`/console/tickets`). */
-  | { view: 'tickets' };
+  | { view: 'tickets' }
+  /** Reports for supervisors and admins (`/console/reports`; the filters in the query). */
+  | { view: 'reports' }
+  /** The live board for supervisors and admins (`/console/board`). */
+  | { view: 'board' };
 
 export const BASE = '/console/';
 
@@ -50,6 +57,8 @@ export function dialogIdFromPath(path: string): string | null {
 export function routeFromPath(path: string): Route {
   if (/^\/console\/account(?:[/?#]|$)/.test(path)) return { view: 'admin', section: 'account' };
   if (/^\/console\/tickets(?:[/?#]|$)/.test(path)) return { view: 'tickets' };
+  if (/^\/console\/reports(?:[/?#]|$)/.test(path)) return { view: 'reports' };
+  if (/^\/console\/board(?:[/?#]|$)/.test(path)) return { view: 'board' };
   const admin = /^\/console\/admin(?:\/([^/?#]*))?(?:\/([^/?#]+))?/.exec(path);
   if (admin) {
     const section = ADMIN_SECTIONS.find((s) => s === admin[1]) ?? 'channels';
@@ -61,6 +70,8 @@ export function routeFromPath(path: string): Route {
 
 export function pathFor(route: Route): string {
   if (route.view === 'tickets') return `${BASE}tickets`;
+  if (route.view === 'reports') return `${BASE}reports`;
+  if (route.view === 'board') return `${BASE}board`;
   if (route.view === 'admin') {
     if (route.section === 'account') return `${BASE}account`;
     const tail = route.section === 'automation' && route.channelId ? `/${encodeURIComponent(route.channelId)}` : '';

@@ -328,6 +328,8 @@ export interface SendFrame {
   body: string;
   /** Operators only. */
   dialog_id?: string;
+  /** Operators only: why he sends past a quality-guard block that allows it (1–500 characters). */
+  guard_override?: string;
 }
 
 export interface ResumeFrame {

@@ -84,10 +84,11 @@ export interface SendFailure {
 
 /**
  * Whether sending the same text again could succeed: not when the server refused the text
- * itself (empty, too long) or the dialog is closed; yes for network and server troubles.
+ * itself (empty, too long, blocked by the quality guard) or the dialog is closed; yes for
+ * network and server troubles.
  */
 export function canRetry(error: SendFailure | undefined): boolean {
-  return !['empty_message', 'message_too_long', 'dialog_closed'].includes(error?.code ?? '');
+  return !['empty_message', 'message_too_long', 'dialog_closed', 'guard_blocked'].includes(error?.code ?? '');
 }
 
 /** What a send carries besides its text (console notes; attachments in both apps). */
@@ -96,6 +97,8 @@ export interface SendExtras {
   internal?: boolean;
   /** Files uploaded before the send; their ids go in `attachments`. */
   attachments?: UploadView[];
+  /** Console replies: why the operator sends past a quality-guard block (`guard_override`, 1–500 characters). */
+  guardOverride?: string;
 }
 
 export interface PendingMessage extends SendExtras {

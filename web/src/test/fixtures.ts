@@ -78,6 +78,7 @@ export function dialog(id: string, over: Partial<DialogView> = {}): DialogView {
     operator_read_seq: 0,
     rating: null,
     origin: 'visitor',
+    tone: 0,
     ...over,
   };
 }

@@ -16,6 +16,7 @@ import { LabelsAdmin } from './LabelsAdmin';
 import { LeaveDialog } from './LeaveDialog';
 import { MailAdmin } from './MailAdmin';
 import { OperatorsAdmin } from './OperatorsAdmin';
+import { QualityAdmin } from './QualityAdmin';
 import { RepliesAdmin } from './RepliesAdmin';
 import { RulesAdmin } from './RulesAdmin';
 import { SecurityPage } from './SecurityPage';
@@ -29,6 +30,7 @@ const PAGES: Record<AdminSection, (props: { channelId?: string | null }) => prea
   operators: OperatorsAdmin,
   install: InstallAdmin,
   rules: RulesAdmin,
+  quality: QualityAdmin,
   triggers: TriggersAdmin,
   tags: LabelsAdmin,
   replies: RepliesAdmin,

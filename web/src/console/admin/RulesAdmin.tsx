@@ -14,6 +14,7 @@ import type { ConsoleKey } from '../i18n';
 import type { FieldIssue } from './field-issues';
 import { issueText } from './issue-text';
 import { RuleEditor } from './RuleEditor';
+import { RulesTabs } from './RulesTabs';
 import { draftsFrom, moveItem, newRule, parseFieldPath, rulesRequest, type FieldRef, type RuleDraft } from './rules';
 import { serverIssue } from './server-issues';
 import { topicChoices } from './telegram';
@@ -115,6 +116,7 @@ export function RulesAdmin() {
 
   return (
     <section class="admin-section">
+      <RulesTabs current="rules" />
       <header class="admin-head">
         <h1>{t('rules.title')}</h1>
         <p>{t('rules.hint')}</p>

@@ -10,7 +10,7 @@ import { ProblemLine } from './ProblemLine';
 import type { SaveGuard } from './save-guard';
 
 /** The pages whose own words the bar shows: `<words>.not_saved`, `<words>.unsaved`, `<words>.revert`. */
-export type SaveWords = 'forms.admin' | 'mail' | 'telegram';
+export type SaveWords = 'forms.admin' | 'mail' | 'telegram' | 'quality';
 
 /**
  * Why a save was refused. With a `title` ("not saved"), shown once the console's own check

@@ -35,6 +35,7 @@ import type { Problem } from '../console-state';
 import { AuditLogState } from './audit-state';
 import { FormsAdminState } from './escalation-forms';
 import { MailState } from './mail';
+import { QualityState } from './quality';
 import { generatePassword, type RandomFill } from './people';
 import { rulesRequest, type RuleDraft } from './rules';
 import { SecurityState } from './security-state';
@@ -109,6 +110,8 @@ export class AdminState extends Observable {
   readonly mail: MailState;
   /** The escalation forms page (`escalation-forms.ts`). */
   readonly forms: FormsAdminState;
+  /** The quality guard page (`quality.ts`). */
+  readonly quality: QualityState;
 
   constructor(
     private readonly host: AdminHost,
@@ -121,6 +124,7 @@ export class AdminState extends Observable {
     this.telegram = new TelegramState(host);
     this.mail = new MailState(host);
     this.forms = new FormsAdminState(host);
+    this.quality = new QualityState(host);
   }
 
   private async run<T>(call: () => Promise<T>, done: (value: T) => void): Promise<Problem | null> {

@@ -2,7 +2,8 @@
  * The way between the dialogs and the pages beside them: admins see channels (a channel's
  * automation is reached from there), operators (and beside them the audit log), installing
  * the widget, routing rules, proactive messages, tags, saved replies and webhooks; supervisors
- * tags and saved replies; operators their saved replies; everyone the tickets escalation forms made. Everyone's profile page opens from his name
+ * tags and saved replies; operators their saved replies; everyone the tickets escalation forms made;
+ * supervisors and admins the reports and the live board. Everyone's profile page opens from his name
  * (AppHeader). Leaving a page with unsaved edits is asked about (ConsoleState.navigate).
  */
 import type { AdminSection } from '../routes';
@@ -16,6 +17,7 @@ const LABELS: Record<AdminSection, ConsoleKey> = {
   operators: 'nav.operators',
   install: 'nav.install',
   rules: 'nav.rules',
+  quality: 'quality.title',
   triggers: 'nav.triggers',
   tags: 'nav.tags',
   replies: 'nav.replies',
@@ -58,6 +60,28 @@ export function AdminNav() {
       >
         {t('tickets.nav')}
       </a>
+      {state.isSupervisor() && (
+        <>
+          <a
+            href={pathFor({ view: 'reports' })}
+            class={route.view === 'reports' ? 'active' : ''}
+            aria-current={route.view === 'reports' ? 'page' : undefined}
+            onClick={(e) => go(e, () => state.navigate({ view: 'reports' }))}
+            data-testid="nav-reports"
+          >
+            {t('reports.nav')}
+          </a>
+          <a
+            href={pathFor({ view: 'board' })}
+            class={route.view === 'board' ? 'active' : ''}
+            aria-current={route.view === 'board' ? 'page' : undefined}
+            onClick={(e) => go(e, () => state.navigate({ view: 'board' }))}
+            data-testid="nav-board"
+          >
+            {t('board.nav')}
+          </a>
+        </>
+      )}
       {sections.map((s) => {
         const current = route.view === 'admin' && (route.section === s || NAV_PARENT[route.section] === s);
         return (

@@ -1,9 +1,10 @@
-/** Picks the screen: checking the session, sign-in, the dialogs, the tickets, or an admin page. */
+/** Picks the screen: checking the session, sign-in, the dialogs, the tickets, the reports, the live board, or an admin page. */
 import { useEffect } from 'preact/hooks';
 import { useConsole } from '../context';
 import { documentTitle } from '../dialogs';
 import { AdminPage } from '../admin/AdminPage';
 import { AppHeader } from './AppHeader';
+import { BoardPage } from './BoardPage';
 import { ConnectionBanner } from './ConnectionBanner';
 import { DialogList } from './DialogList';
 import { DialogPane } from './DialogPane';
@@ -12,6 +13,7 @@ import { LoginForm } from './LoginForm';
 import { MentionToasts } from './MentionToasts';
 import { NoticeBar } from './NoticeBar';
 import { PresenceBanner } from './PresenceBanner';
+import { ReportsPage } from './ReportsPage';
 import { SkipLinks } from './SkipLinks';
 import { SlaToasts } from './SlaToasts';
 import { TicketsPage } from './TicketsPage';
@@ -88,6 +90,10 @@ function Screen() {
         <AdminPage section={route.section} channelId={route.channelId} />
       ) : route.view === 'tickets' ? (
         <TicketsPage />
+      ) : route.view === 'reports' ? (
+        <ReportsPage />
+      ) : route.view === 'board' ? (
+        <BoardPage />
       ) : (
         <div class="workspace">
           <DialogList />

@@ -3,9 +3,11 @@
  * only operators see (yellow, with `@` mentions). Enter sends, Shift+Enter adds a line; "/" at
  * the start opens the saved replies, Ctrl+1..9 inserts the reply pinned to that number; an emoji picker; files
  * by the paperclip or by pasting, checked against the limits before they upload; a form to fill sent
- * to a website visitor (SendFormMenu).
+ * to a website visitor (SendFormMenu). A reply is checked by the quality guard as it is typed
+ * (DraftGuard, quality.ts): the found words marked in the box and named under it; a blocked
+ * reply is held back with a way to send it with a reason, as is one the server refused.
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { SavedReplyView } from '../../shared/api-types';
 import { ComposerInput } from '../../shared/ComposerInput';
 import { EmojiPicker, insertAtCaret, type EmojiPickerLabels } from '../../shared/EmojiPicker';
@@ -14,7 +16,9 @@ import { toProblem } from '../console-state';
 import { problemText, useConsole } from '../context';
 import { refusalText, sizeText, uploadProblemText } from '../files';
 import { insertMention, matchOperators, mentionAt, mentionDone } from '../mentions';
+import { blockAllowsOverride, DraftChecker, isBlock, refusalHits, refusedByGuard } from '../quality';
 import { fillReply, orderedReplies, searchReplies, shortcutNumber, shortcutOf, shortcutReply, slashQuery } from '../saved-replies';
+import { GuardBlock, GuardHits, GuardMirror, type BlockShown } from './DraftGuard';
 import { FileChips } from './FileChips';
 import { MentionPopup } from './MentionPopup';
 import { SavedRepliesPopup } from './SavedRepliesPopup';
@@ -26,13 +30,17 @@ interface Draft {
   text: string;
   mode: Mode;
   files: PendingFiles;
+  /** A blocked reply held back (until the text changes or it goes with a reason). */
+  blocked: BlockShown | null;
+  /** The reason typed for sending past a block. */
+  reason: string;
 }
 
 /** Drafts (text, mode, files) survive switching between dialogs. */
 const drafts = new Map<string, Draft>();
 function draftFor(dialogId: string): Draft {
   let d = drafts.get(dialogId);
-  if (!d) drafts.set(dialogId, (d = { text: '', mode: 'reply', files: new PendingFiles() }));
+  if (!d) drafts.set(dialogId, (d = { text: '', mode: 'reply', files: new PendingFiles(), blocked: null, reason: '' }));
   return d;
 }
 
@@ -51,6 +59,9 @@ export function Composer({ dialogId }: { dialogId: string }) {
   const fileInput = useRef<HTMLInputElement>(null);
   const emojiButton = useRef<HTMLButtonElement>(null);
   const nextCaret = useRef<number | null>(null);
+  const reasonInput = useRef<HTMLInputElement>(null);
+  const focusReason = useRef(false);
+  const checker = useMemo(() => new DraftChecker((id, body) => state.checkDraft(id, body), redraw), [state]);
 
   const dialog = state.lists.dialogs.get(dialogId);
   const meId = state.session.me?.operator.id ?? null;
@@ -66,6 +77,54 @@ export function Composer({ dialogId }: { dialogId: string }) {
   const at = Math.max(0, Math.min(index, listLength - 1));
   const uploading = files.uploading();
   const canSend = !uploading && (!!text.trim() || files.ready().length > 0);
+  // The guard reads replies to the visitor, not notes nor a "/" search for a saved reply.
+  const guarded = mode === 'reply' && slash === null;
+  const hits = guarded ? checker.hitsFor(dialogId, text) : [];
+  const blocked = guarded ? draft.blocked : null;
+  const hitsId = `guard-hits-${dialogId}`;
+
+  useEffect(() => {
+    if (guarded) checker.request(dialogId, text);
+    else checker.stop();
+  }, [dialogId, text, guarded]);
+  useEffect(() => () => checker.stop(), [checker]);
+
+  // The hits are the text box's description (the marks behind it are decoration only).
+  useEffect(() => {
+    const el = input.current;
+    if (!el) return;
+    if (hits.length > 0) el.setAttribute('aria-describedby', hitsId);
+    else el.removeAttribute('aria-describedby');
+  });
+
+  // A reply the server refused as blocked comes back to the box, with the block shown (unless
+  // something new is being written here: then it waits in the timeline, with "Edit").
+  useEffect(() => {
+    const refused = refusedByGuard(state.dialog.loaded.get(dialogId)?.messages.outbox.list() ?? []);
+    if (!refused || draft.text.trim() || files.chips.length > 0) return;
+    state.discard(dialogId, refused.client_id);
+    const details = refused.error?.details ?? {};
+    const found = refusalHits(details);
+    const blocks = found.filter(isBlock);
+    draft.mode = 'reply';
+    files.restore(refused.attachments ?? []);
+    draft.blocked = {
+      hits: blocks,
+      allowOverride: blocks.length > 0 ? blockAllowsOverride(found) : details.allow_override === true,
+      refused: true,
+    };
+    if (refused.guardOverride) draft.reason = refused.guardOverride;
+    checker.known(dialogId, refused.body, found);
+    focusReason.current = true;
+    setText(refused.body, refused.body.length);
+  });
+
+  // The block just showed: the reason field takes the focus (when there is one).
+  useEffect(() => {
+    if (!focusReason.current) return;
+    focusReason.current = false;
+    if (reasonInput.current) reasonInput.current.focus();
+  });
 
   useEffect(() => {
     setCaret(input.current?.selectionStart ?? 0);
@@ -78,6 +137,7 @@ export function Composer({ dialogId }: { dialogId: string }) {
       const { dialogId: target, body } = (e as CustomEvent<{ dialogId: string; body: string }>).detail;
       if (target !== dialogId) return;
       draftFor(dialogId).text = body;
+      draftFor(dialogId).blocked = null;
       redraw();
       input.current?.focus();
     };
@@ -110,6 +170,8 @@ export function Composer({ dialogId }: { dialogId: string }) {
   };
 
   const update = (value: string) => {
+    // The text changed: a block shown for the text before is gone (the check answers anew).
+    draft.blocked = null;
     setText(value);
     setCaret(input.current?.selectionStart ?? value.length);
     // Typing is shown to the visitor for replies only, never for notes or a "/" search.
@@ -118,6 +180,7 @@ export function Composer({ dialogId }: { dialogId: string }) {
 
   const setMode = (m: Mode) => {
     draft.mode = m;
+    draft.blocked = null;
     redraw();
     input.current?.focus();
   };
@@ -192,12 +255,40 @@ export function Composer({ dialogId }: { dialogId: string }) {
     }
   };
 
-  const submit = () => {
-    if (!canSend) return;
-    state.send(dialogId, draft.text, { internal: draft.mode === 'note', attachments: files.ready() });
+  const send = (guardOverride?: string) => {
+    state.send(dialogId, draft.text, { internal: draft.mode === 'note', attachments: files.ready(), guardOverride });
     files.clear();
+    draft.blocked = null;
+    draft.reason = '';
     setText('');
     setPicking(false);
+    input.current?.focus();
+  };
+
+  const submit = () => {
+    if (!canSend) return;
+    // A block found in exactly this text holds the reply back; a check not back yet does not
+    // (the server checks again, and its refusal brings the text back here).
+    const known = guarded && checker.answered(dialogId, draft.text) ? checker.hitsFor(dialogId, draft.text) : [];
+    const blocks = known.filter(isBlock);
+    if (blocks.length > 0) {
+      draft.blocked = { hits: blocks, allowOverride: blockAllowsOverride(known), refused: false };
+      focusReason.current = true;
+      redraw();
+      return;
+    }
+    send();
+  };
+
+  const sendWithReason = () => {
+    const reason = draft.reason.trim();
+    if (!reason || !canSend) return;
+    send(reason);
+  };
+
+  const editText = () => {
+    draft.blocked = null;
+    redraw();
     input.current?.focus();
   };
 
@@ -230,7 +321,8 @@ export function Composer({ dialogId }: { dialogId: string }) {
         <SavedRepliesPopup all={replies} pin={(r) => shortcutOf(state.session.me?.profile?.shortcuts, r, replies)} hits={replyHits} index={at} onPick={insertReply} onHover={setIndex} channelName={(id) => state.channelName(id)} preview={fill} />
       )}
       {mention && <MentionPopup operators={mentionHits} index={at} onPick={(o) => pickMention(o.display_name)} onHover={setIndex} />}
-      <div class="composer-box">
+      <div class={`composer-box${guarded ? ' guarded' : ''}`}>
+        {guarded && <GuardMirror text={text} hits={hits} input={input} />}
         <ComposerInput
           inputRef={input}
           rows={2}
@@ -250,6 +342,20 @@ export function Composer({ dialogId }: { dialogId: string }) {
           }}
         />
       </div>
+      {guarded && <GuardHits id={hitsId} hits={hits} />}
+      {blocked && (
+        <GuardBlock
+          shown={blocked}
+          reason={draft.reason}
+          reasonRef={reasonInput}
+          onReason={(r) => {
+            draft.reason = r;
+            redraw();
+          }}
+          onSend={sendWithReason}
+          onEdit={editText}
+        />
+      )}
       <FileChips chips={files.chips} onRemove={(key) => (files.remove(key), redraw())} />
       {(files.refused.length > 0 || failures.length > 0) && (
         <ul class="composer-refusals" role="alert" data-testid="composer-refusals">

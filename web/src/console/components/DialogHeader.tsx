@@ -1,6 +1,7 @@
 /**
  * Above the timeline, in one line: the visitor, dialog number, status (snoozed until when,
- * closed automatically), the SLA countdown and a passed resolution target, and what can be
+ * closed automatically), the SLA countdown and a passed resolution target, how upset the
+ * visitor reads (ToneBadge), and what can be
  * done: accept, assign, transfer, snooze, close or reopen (words on a wide pane, icons with
  * their names as tooltips on a narrow one). Under it one slim line of facts and tools: who
  * holds the dialog, channel (and the routing rule that chose it), the city, how it began, the
@@ -26,6 +27,7 @@ import { SlaBreachMark } from './SlaBreachMark';
 import { LiveSlaCountdown } from './SlaCountdown';
 import { SnoozeMenu } from './SnoozeMenu';
 import { TagEditor } from './TagEditor';
+import { ToneBadge } from './ToneBadge';
 import { TransferDialog } from './TransferDialog';
 import { useFolded } from './useFolded';
 import { WaitingAlertMark } from './WaitingAlertMark';
@@ -69,7 +71,7 @@ export function DialogHeader({ dialog, name }: { dialog: DialogView; name: strin
   const folded = useFolded(
     row,
     title,
-    [dialog.id, dialog.status, !!dialog.assignee, snoozed, !!dialog.sla?.reply_due_at, !!dialog.sla?.resolution_breached, lang, state.isSupervisor(), state.dialog.cardShown].join(),
+    [dialog.id, dialog.status, !!dialog.assignee, snoozed, !!dialog.sla?.reply_due_at, !!dialog.sla?.resolution_breached, dialog.tone, lang, state.isSupervisor(), state.dialog.cardShown].join(),
   );
 
   useEffect(() => {
@@ -149,6 +151,7 @@ export function DialogHeader({ dialog, name }: { dialog: DialogView; name: strin
                   : t('dialog.status_closed')}
             </span>
           )}
+          <ToneBadge dialog={dialog} variant="header" />
           <LiveSlaCountdown dialog={dialog} />
           <SlaBreachMark dialog={dialog} variant="header" />
           <div class="dialog-actions" role="group" aria-label={t('dialog.actions')}>

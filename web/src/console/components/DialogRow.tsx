@@ -2,7 +2,7 @@
  * One dialog in the list: who, the last message, the SLA countdown, how long the visitor waits
  * (or how long ago, or until when it is snoozed), messages awaiting a reply, unread count, who
  * holds it, how it began (offline request, proactive message), its tags, the red mark of a
- * long wait, a passed resolution target, and a box to tick it for a bulk close (with the reason
+ * long wait, a passed resolution target, how upset the visitor reads (ToneBadge), and a box to tick it for a bulk close (with the reason
  * when that close refused it). Every badge says in words what it counts (title and aria-label);
  * the name keeps its room and the row never scrolls sideways (console.css).
  */
@@ -17,6 +17,7 @@ import { Avatar } from './Avatar';
 import { OriginMark } from './OriginMark';
 import { SlaBreachMark } from './SlaBreachMark';
 import { SlaCountdown } from './SlaCountdown';
+import { ToneBadge } from './ToneBadge';
 import { WaitingAlertMark } from './WaitingAlertMark';
 import { WaitingTime } from './WaitingTime';
 
@@ -115,6 +116,7 @@ export function DialogRow({ dialog, now }: { dialog: DialogView; now: number }) 
             )}
           </span>
           <span class="dialog-row-meta">
+            <ToneBadge dialog={dialog} variant="row" />
             <AssigneeChip assignee={dialog.assignee} testid="dialog-row-assignee" />
             <OriginMark dialog={dialog} variant="row" />
             {channel && (

@@ -8,6 +8,7 @@ import { DIALOG_SORTS, oneOf } from '../../shared/api-types';
 import { useConsole } from '../context';
 import { foldedActive } from '../filter-fold';
 import { ASSIGNEE_CHOICES, DEFAULT_FILTER } from '../filters';
+import '../quality.css';
 
 export function ListFilters() {
   const { state, t } = useConsole('lists', 'tools', 'team');
@@ -34,7 +35,7 @@ export function ListFilters() {
 
   return (
     <div class={`list-filters${shown ? ' shown' : ''}`}>
-      <div class="filter-bar">
+      <div class={`filter-bar${f.sort === 'tone' ? ' filter-bar-long' : ''}`}>
         <button
           type="button"
           class={`filter-toggle${active ? ' has' : ''}`}
@@ -71,6 +72,7 @@ export function ListFilters() {
           <option value="waiting">{t('filter.sort_waiting')}</option>
           <option value="activity">{t('filter.sort_activity')}</option>
           <option value="due">{t('filter.sort_due')}</option>
+          <option value="tone">{t('tone.sort')}</option>
         </select>
         {!isDefault && (
           <button type="button" class="link filter-reset" onClick={() => state.resetFilter()} data-testid="filter-reset">
