@@ -19,6 +19,7 @@
  *   missed) and every dialog whose messages are held is resumed from its last seq; `resync`
  *   reloads over REST.
  */
+import type { SupervisionHost } from './reports';
 import { ApiError, createClient, fetchAllMessages, query, type Requester } from '../shared/api';
 import type {
   BulkCloseResult,
@@ -120,6 +121,8 @@ export class ConsoleState {
   readonly admin: AdminState;
   /** Escalation forms sent into dialogs and the tickets they made (tickets.ts). */
   readonly tickets: TicketsState;
+  /** The requester and its 401 guard, for the reports and the live board (reports.ts, board.ts). */
+  readonly supervision: SupervisionHost;
 
   private countsTimer: ReturnType<typeof setTimeout> | undefined;
   /** Dialogs this tab handed over: leaving his sight is expected, not news. */
@@ -160,6 +163,7 @@ export class ConsoleState {
       membersChanged: () => void this.loadChannels(),
     });
     this.tickets = new TicketsState({ api: this.api, guard: (e) => this.guard(e) });
+    this.supervision = { api: this.api, guard: (e) => this.guard(e) };
   }
 
   // ---- session ----------------------------------------------------------------------------

@@ -48,14 +48,9 @@ export interface SupervisionHost {
   guard: (e: unknown) => Problem;
 }
 
-/**
- * The console's requester and its 401 guard for the reports and the live board. ConsoleState
- * keeps both private (its other controllers get them in their constructors); these two pages
- * borrow them here. TODO: have ConsoleState hold `reports`/`board` like `tickets`, then drop this.
- */
+/** The console's requester and its 401 guard, as the reports and the live board use them. */
 export function supervisionHost(state: ConsoleState): SupervisionHost {
-  const inner = state as unknown as { api: Requester; guard: (e: unknown) => Problem };
-  return { api: inner.api, guard: (e) => inner.guard.call(state, e) };
+  return state.supervision;
 }
 
 // ---- the filters -----------------------------------------------------------------------------
