@@ -483,12 +483,11 @@ pub async fn report(app: &App, actor: &OperatorActor, q: &ReportQuery) -> Result
 
 /// The same report as CSV: a header, a line per row, and a `total` line. Times in seconds.
 pub fn csv(r: &Report) -> String {
+    // A name is text, never a formula: one a spreadsheet would run (`=`, `+`, `-`, `@`, a tab or
+    // a carriage return first) gets a leading apostrophe, and any with a separator is quoted.
     fn cell(s: &str) -> String {
-        if s.contains([',', '"', '\n', '\r']) || s.starts_with(['=', '+', '-', '@']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s.to_owned()
-        }
+        let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_owned() };
+        if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
     }
     let secs = |ms: Option<i64>| ms.map(|m| format!("{}", m / 1000)).unwrap_or_default();
     let num = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
@@ -580,7 +579,7 @@ pub async fn set_zone(app: &App, actor: &OperatorActor, zone: &str) -> Result<St
 pub struct BoardChannel {
     pub id: Uuid,
     pub name: String,
-    /// Dialogs waiting in its queue.
+    /// Dialogs waiting in its queue, counted up to 1000 (a longer queue shows 1000).
     pub waiting: i64,
     /// How long the oldest has waited, in ms.
     pub longest_wait_ms: i64,
@@ -595,7 +594,7 @@ pub struct BoardOperator {
     pub name: String,
     /// `online`, `away` or `offline`.
     pub presence: String,
-    /// His open dialogs.
+    /// His open dialogs, counted up to 1000.
     pub load: u32,
     pub capacity: u32,
 }
@@ -651,7 +650,8 @@ pub async fn board(app: &App, actor: &OperatorActor) -> Result<Board, CoreError>
             }
         })
         .collect();
-    let loads = app.store.active_counts(ws).await?;
+    let loads: HashMap<frontline_domain::OperatorId, u32> =
+        app.store.operator_loads(ws).await?.into_iter().map(|(o, n)| (o, u32::try_from(n).unwrap_or(0))).collect();
     let mut operators: Vec<BoardOperator> = app
         .store
         .list_operators(ws)
@@ -711,5 +711,35 @@ pub async fn run(app: App, mut stop: tokio::sync::watch::Receiver<bool>) {
         if let Err(e) = project_all(&app).await {
             tracing::warn!(error = %e, "folding the event log into reports failed");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_names_are_never_formulas() {
+        let empty = view(&Figures::default(), &BTreeMap::new());
+        let row = |label: &str| ReportRow { key: "k".into(), label: label.into(), figures: empty.clone() };
+        let r = Report {
+            time_zone: "UTC".into(),
+            from: "2027-03-03".into(),
+            to: "2027-03-03".into(),
+            group: "operator".into(),
+            channel_id: None,
+            operator_id: None,
+            rows: vec![row("=HYPERLINK(\"x\")"), row("@SUM(A1)"), row("Иванов, Пётр"), row("-1+2")],
+            totals: empty.clone(),
+            as_of: String::new(),
+            catching_up: false,
+        };
+        let text = csv(&r);
+        let labels: Vec<&str> = text.lines().skip(1).map(|l| l.split(",0").next().unwrap_or_default()).collect();
+        assert_eq!(labels[0], "k,\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(labels[1], "k,'@SUM(A1)");
+        assert_eq!(labels[2], "k,\"Иванов, Пётр\"");
+        assert_eq!(labels[3], "k,'-1+2");
+        assert!(text.lines().last().is_some_and(|l| l.starts_with("total,,0,")));
     }
 }

@@ -71,7 +71,7 @@ pub struct ReportParams {
     /// The first day (`YYYY-MM-DD`, in the reports' time zone).
     #[param(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
     pub from: String,
-    /// The last day, included; at most 366 days after `from`.
+    /// The last day, included; at most 366 days in all.
     #[param(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
     pub to: String,
     /// Rows per `day` (the default), `week`, `channel` or `operator`.

@@ -857,7 +857,8 @@ pub trait SupervisionStore: Send + Sync {
         page: &supervision::ReportPage,
         at: Timestamp,
     ) -> StoreResult<bool>;
-    /// Per channel with a queue: how many dialogs wait in it and since when the oldest.
+    /// Per channel with a queue: how many dialogs wait in it (counted up to
+    /// [`supervision::BOARD_COUNT_CAP`]) and since when the oldest.
     async fn queue_board(
         &self,
         workspace: WorkspaceId,
@@ -865,6 +866,8 @@ pub trait SupervisionStore: Send + Sync {
     /// Open dialogs with an SLA due time (a reply's or the resolution's) before `before`, the
     /// soonest first.
     async fn sla_at_risk(&self, workspace: WorkspaceId, before: Timestamp, limit: u32) -> StoreResult<Vec<Dialog>>;
+    /// Each operator's open dialogs, counted up to [`supervision::BOARD_COUNT_CAP`].
+    async fn operator_loads(&self, workspace: WorkspaceId) -> StoreResult<Vec<(frontline_domain::OperatorId, i64)>>;
     /// The figures of days `from_day..=to_day`.
     async fn report_days(
         &self,

@@ -47,6 +47,10 @@ pub struct ReportPage {
     pub added: Vec<(Key, Figures)>,
 }
 
+/// The live board counts a queue or an operator's open dialogs up to this many (a longer one
+/// shows this number): its cost stays the same however long a queue grows.
+pub const BOARD_COUNT_CAP: i64 = 1000;
+
 pub const GUARD_HIT_COLS: &str = "id, workspace_id, operator_id, dialog_id, channel_id, rule, action, reason, at";
 
 pub fn guard_hit(r: &impl StoreRow) -> Result<GuardHit, StoreError> {
@@ -349,35 +353,71 @@ macro_rules! sql_supervision_impls {
                 }
 
                 async fn queue_board(&self, ws: WorkspaceId) -> StoreResult<Vec<($crate::__domain::ChannelId, i64, Timestamp)>> {
-                    let rows: Vec<(Uuid, i64, i64)> = ::sqlx::query_as(
-                        "SELECT channel_id, COUNT(*), MIN(queued_at) FROM dialogs \
-                         WHERE workspace_id = $1 AND status = 'open' AND assignee_id IS NULL AND queued_at IS NOT NULL \
-                         GROUP BY channel_id",
-                    )
-                    .bind(ws.0)
-                    .fetch_all(self.reader())
-                    .await
-                    .map_err(map_err)?;
-                    Ok(rows.into_iter().map(|(c, n, at)| ($crate::__domain::ChannelId(c), n, Timestamp(at))).collect())
-                }
-
-                async fn sla_at_risk(&self, ws: WorkspaceId, before: Timestamp, limit: u32) -> StoreResult<Vec<$crate::__domain::Dialog>> {
+                    // Each channel's oldest is the first entry of its queue's index, and the count
+                    // stops at `BOARD_COUNT_CAP`: the board's cost does not grow with the queue.
                     let sql = format!(
-                        "SELECT {} FROM dialogs WHERE workspace_id = $1 AND status = 'open' \
-                         AND (sla_reply_due_at < $2 OR sla_resolve_due_at < $2) \
-                         ORDER BY CASE WHEN sla_reply_due_at IS NULL THEN sla_resolve_due_at \
-                         WHEN sla_resolve_due_at IS NULL OR sla_reply_due_at < sla_resolve_due_at THEN sla_reply_due_at \
-                         ELSE sla_resolve_due_at END, id LIMIT $3",
-                        $crate::sql::DIALOG_COLS
+                        "SELECT c.id, (SELECT COUNT(*) FROM (SELECT 1 FROM dialogs d WHERE d.workspace_id = $1 \
+                         AND d.channel_id = c.id AND d.status = 'open' AND d.assignee_id IS NULL AND d.queued_at IS NOT NULL \
+                         LIMIT {cap}) q), (SELECT MIN(d.queued_at) FROM dialogs d WHERE d.workspace_id = $1 \
+                         AND d.channel_id = c.id AND d.status = 'open' AND d.assignee_id IS NULL AND d.queued_at IS NOT NULL) \
+                         FROM channels c WHERE c.workspace_id = $1",
+                        cap = sv::BOARD_COUNT_CAP
                     );
-                    let rows = ::sqlx::query(::sqlx::AssertSqlSafe(sql))
+                    let rows: Vec<(Uuid, i64, Option<i64>)> = ::sqlx::query_as(::sqlx::AssertSqlSafe(sql))
                         .bind(ws.0)
-                        .bind(before.0)
-                        .bind(i64::from(limit))
                         .fetch_all(self.reader())
                         .await
                         .map_err(map_err)?;
-                    rows.iter().map(|r| $crate::records::dialog(&R(r))).collect()
+                    Ok(rows
+                        .into_iter()
+                        .filter_map(|(c, n, at)| at.map(|at| ($crate::__domain::ChannelId(c), n, Timestamp(at))))
+                        .collect())
+                }
+
+                async fn sla_at_risk(&self, ws: WorkspaceId, before: Timestamp, limit: u32) -> StoreResult<Vec<$crate::__domain::Dialog>> {
+                    // Two walks along the open dialogs' due-time indexes (a reply's, the
+                    // resolution's), merged: never a scan of every open dialog.
+                    let mut out: Vec<$crate::__domain::Dialog> = Vec::new();
+                    for due in ["sla_reply_due_at", "sla_resolve_due_at"] {
+                        let sql = format!(
+                            "SELECT {} FROM dialogs WHERE workspace_id = $1 AND status = 'open' AND {due} < $2 \
+                             ORDER BY {due}, id LIMIT $3",
+                            $crate::sql::DIALOG_COLS
+                        );
+                        let rows = ::sqlx::query(::sqlx::AssertSqlSafe(sql))
+                            .bind(ws.0)
+                            .bind(before.0)
+                            .bind(i64::from(limit))
+                            .fetch_all(self.reader())
+                            .await
+                            .map_err(map_err)?;
+                        for r in &rows {
+                            let d = $crate::records::dialog(&R(r))?;
+                            if !out.iter().any(|o| o.id == d.id) {
+                                out.push(d);
+                            }
+                        }
+                    }
+                    let soonest = |d: &$crate::__domain::Dialog| {
+                        [d.sla.reply_due, d.sla.resolve_due].into_iter().flatten().map(|t| t.0).min().unwrap_or(i64::MAX)
+                    };
+                    out.sort_by_key(|d| (soonest(d), d.id.0));
+                    out.truncate(limit as usize);
+                    Ok(out)
+                }
+
+                async fn operator_loads(&self, ws: WorkspaceId) -> StoreResult<Vec<($crate::__domain::OperatorId, i64)>> {
+                    let sql = format!(
+                        "SELECT o.id, (SELECT COUNT(*) FROM (SELECT 1 FROM dialogs d WHERE d.assignee_id = o.id \
+                         AND d.status = 'open' LIMIT {cap}) q) FROM operators o WHERE o.workspace_id = $1",
+                        cap = sv::BOARD_COUNT_CAP
+                    );
+                    let rows: Vec<(Uuid, i64)> = ::sqlx::query_as(::sqlx::AssertSqlSafe(sql))
+                        .bind(ws.0)
+                        .fetch_all(self.reader())
+                        .await
+                        .map_err(map_err)?;
+                    Ok(rows.into_iter().map(|(o, n)| ($crate::__domain::OperatorId(o), n)).collect())
                 }
 
                 async fn report_days(&self, ws: WorkspaceId, from_day: i32, to_day: i32) -> StoreResult<Vec<(Key, Figures)>> {

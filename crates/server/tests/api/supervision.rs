@@ -434,9 +434,19 @@ async fn reports_add_up_to_the_hand_computed_figures_on_postgres() {
 }
 
 #[tokio::test]
-async fn the_board_shows_queues_load_and_dialogs_near_a_breach() {
+async fn the_board_shows_queues_load_and_dialogs_near_a_breach_on_sqlite() {
     let clock = clock();
-    let app = sqlite(&clock).await;
+    the_board_shows_queues_load_and_dialogs_near_a_breach(sqlite(&clock).await, clock).await;
+}
+
+#[tokio::test]
+async fn the_board_shows_queues_load_and_dialogs_near_a_breach_on_postgres() {
+    let clock = clock();
+    let Some(app) = postgres(&clock).await else { return };
+    the_board_shows_queues_load_and_dialogs_near_a_breach(app, clock).await;
+}
+
+async fn the_board_shows_queues_load_and_dialogs_near_a_breach(app: TestApp, clock: Arc<FakeClock>) {
     let admin = app.admin().await;
     let ch = general(&admin).await;
     let mut doc: Value = admin.get(&format!("/api/v1/channels/{ch}/automation")).await.json().await.expect("doc");
