@@ -109,7 +109,7 @@ function Queues({ data, receivedAt, now }: { data: Board; receivedAt: number; no
                     {c.name}
                   </th>
                   <td class="num board-waiting" data-testid="board-channel-waiting">
-                    {c.waiting}
+                    {countText(c.waiting)}
                   </td>
                   <td class="num" data-testid="board-channel-longest">
                     {wait === null ? <span class="muted">{EMPTY}</span> : formatWaiting(wait, t('time.days'))}
@@ -234,4 +234,9 @@ function AtRiskList({ data, receivedAt, now }: { data: Board; receivedAt: number
       )}
     </section>
   );
+}
+
+/** The server counts a queue up to 1000: a longer one reads «1000+». */
+export function countText(n: number): string {
+  return n >= 1000 ? '1000+' : String(n);
 }
