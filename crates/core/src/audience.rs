@@ -147,7 +147,7 @@ mod tests {
 
     fn dialog_json() -> serde_json::Value {
         serde_json::json!({
-            "id": uuid::Uuid::nil(), "number": 1, "status": "closed", "channel_id": uuid::Uuid::nil(),
+            "id": uuid::Uuid::nil(), "number": 1, "status": "closed", "channel_id": uuid::Uuid::nil(), "tone": 0,
             "visitor": {"id": uuid::Uuid::nil(), "number": 1, "name": null, "city": null, "page_url": null,
                 "email": "секрет@example.com", "phone": null, "source": "widget"},
             "last_seq": 3, "unread_count": 0, "last_message": null, "created_at": "", "updated_at": "",

@@ -1828,7 +1828,7 @@ export interface components {
             online: number;
             /**
              * Format: int64
-             * @description Dialogs waiting in its queue.
+             * @description Dialogs waiting in its queue, counted up to 1000 (a longer queue shows 1000).
              */
             waiting: number;
         };
@@ -1840,7 +1840,7 @@ export interface components {
             id: string;
             /**
              * Format: int32
-             * @description His open dialogs.
+             * @description His open dialogs, counted up to 1000.
              */
             load: number;
             name: string;
@@ -7950,7 +7950,7 @@ export interface operations {
             query: {
                 /** @description The first day (`YYYY-MM-DD`, in the reports' time zone). */
                 from: string;
-                /** @description The last day, included; at most 366 days after `from`. */
+                /** @description The last day, included; at most 366 days in all. */
                 to: string;
                 /** @description Rows per `day` (the default), `week`, `channel` or `operator`. */
                 group?: string;
@@ -8014,7 +8014,7 @@ export interface operations {
             query: {
                 /** @description The first day (`YYYY-MM-DD`, in the reports' time zone). */
                 from: string;
-                /** @description The last day, included; at most 366 days after `from`. */
+                /** @description The last day, included; at most 366 days in all. */
                 to: string;
                 /** @description Rows per `day` (the default), `week`, `channel` or `operator`. */
                 group?: string;
