@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../shared/api';
 import { fakeApi, settle } from '../test/fake-api';
-import { BOARD_EVERY_MS, BoardState, countdownText, leftNow, loadLevel, loadShare, presenceCounts, presenceOf, targetLabel, waitNow } from './board';
+import { BOARD_EVERY_MS, BOARD_NUDGE_MS, BoardState, countdownText, leftNow, loadLevel, loadShare, presenceCounts, presenceOf, targetLabel, waitNow } from './board';
 import { makeT } from './i18n';
 import { atRisk, board, boardChannel, boardOperator } from './reports-fixtures';
 
@@ -101,6 +101,28 @@ describe('BoardState', () => {
     await vi.advanceTimersByTimeAsync(BOARD_EVERY_MS * 3);
     expect(api.calls).toHaveLength(5);
     state.stop();
+  });
+
+  it('reads again within a second of a change the console heard, once for many', async () => {
+    const { api, state } = setup();
+    state.start();
+    await settle();
+    expect(api.calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(500);
+    state.nudge();
+    state.nudge();
+    state.nudge();
+    await vi.advanceTimersByTimeAsync(BOARD_NUDGE_MS - 1);
+    expect(api.calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(api.calls).toHaveLength(2);
+    // Then the 5 s rhythm again, from that read.
+    await vi.advanceTimersByTimeAsync(BOARD_EVERY_MS);
+    expect(api.calls).toHaveLength(3);
+    state.stop();
+    state.nudge();
+    await vi.advanceTimersByTimeAsync(BOARD_EVERY_MS * 2);
+    expect(api.calls).toHaveLength(3);
   });
 
   it('keeps what it showed when a read fails, and goes on reading', async () => {

@@ -29,6 +29,8 @@ export type AtRisk = Schemas['AtRisk'];
 export const BOARD_PATH = '/api/v1/board';
 /** How often the board is read while the page is visible. */
 export const BOARD_EVERY_MS = 5_000;
+/** How soon the board is read again after the console heard of a change (at most this often). */
+export const BOARD_NUDGE_MS = 1_000;
 
 // ---- the figures as they tick ----------------------------------------------------------------
 
@@ -110,6 +112,7 @@ export class BoardState extends Observable {
   problem: Problem | null = null;
 
   private running = false;
+  private nudged = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private request = 0;
   private readonly onVisibility = () => this.visibilityChanged();
@@ -147,6 +150,18 @@ export class BoardState extends Observable {
     this.events()?.removeEventListener('visibilitychange', this.onVisibility);
   }
 
+  /**
+   * The console heard of a change over its socket (a dialog came, was taken, closed; someone's
+   * presence changed): read again within a second instead of at the next 5 s, however many
+   * changes come meanwhile.
+   */
+  nudge(): void {
+    if (!this.running || !this.visible() || this.nudged) return;
+    this.nudged = true;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.refresh(), BOARD_NUDGE_MS);
+  }
+
   get isRunning(): boolean {
     return this.running;
   }
@@ -166,6 +181,7 @@ export class BoardState extends Observable {
 
   /** Reads the board; what was shown stays until the answer, and after a failure. */
   async refresh(): Promise<void> {
+    this.nudged = false;
     const request = ++this.request;
     clearTimeout(this.timer);
     this.timer = undefined;

@@ -3,7 +3,8 @@
  * with its longest wait, the operators online, away and offline with their load against
  * capacity (red when full), and the dialogs due on an SLA target within five minutes or overdue,
  * each with its target in words, a countdown and a link to the dialog. Read every 5 s while the
- * page is visible (board.ts); waits and countdowns tick each second in between.
+ * page is visible (board.ts), and within a second of a change the console hears over its socket;
+ * waits and countdowns tick each second in between.
  */
 import { useEffect, useMemo } from 'preact/hooks';
 import { useNow, useObservable } from '../../shared/store';
@@ -32,6 +33,15 @@ function LiveBoard() {
     board.start();
     return () => board.stop();
   }, [board]);
+  // What the socket tells the console (the lists, the team's presence) brings the next read closer.
+  useEffect(() => {
+    const offLists = state.lists.subscribe(() => board.nudge());
+    const offTeam = state.team.subscribe(() => board.nudge());
+    return () => {
+      offLists();
+      offTeam();
+    };
+  }, [board, state]);
 
   const data = board.board;
   const updated = data ? new Intl.DateTimeFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(Date.parse(data.at)) : null;
