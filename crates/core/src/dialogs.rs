@@ -241,15 +241,16 @@ pub async fn write(app: &App, actor: &OperatorActor, id: DialogId, c: &Compose<'
     let attachments = crate::files::take(app, op.workspace_id, "operator", op.id.0, c.attachments).await?;
     let body = crate::files::body_with(c.body, !attachments.is_empty(), app.config.message_limit)?;
     let dialog = visible_dialog(app, actor, id).await?;
+    // A reply to the visitor: the message this `client_id` stored before, if any (read once for
+    // the guard and for the unassigned dialog's claim below).
+    let reply = !c.internal && dialog.status == DialogStatus::Open;
+    let earlier = if reply { app.store.message_by_client_id(op.id.0, client_id.as_str()).await? } else { None };
     // The guard looks at what the visitor would read (notes are for colleagues); a repeat of a
     // stored send is answered below as it was, whatever the rules say now.
-    let guarded = if c.internal || dialog.status != DialogStatus::Open {
-        Vec::new()
+    let guarded = if reply && earlier.is_none() {
+        crate::quality::on_send(app, actor, &dialog, body.as_str(), c.guard_override).await?
     } else {
-        match app.store.message_by_client_id(op.id.0, client_id.as_str()).await? {
-            Some(_) => Vec::new(),
-            None => crate::quality::on_send(app, actor, &dialog, body.as_str(), c.guard_override).await?,
-        }
+        Vec::new()
     };
     let mentions = if c.internal { mentioned(app, &dialog, body.as_str()).await? } else { Vec::new() };
     let now = app.clock.now();
@@ -273,10 +274,10 @@ pub async fn write(app: &App, actor: &OperatorActor, id: DialogId, c: &Compose<'
         automatic: None,
     };
     let author_name = Some(op.display_name.as_str().to_owned());
-    if dialog.status == DialogStatus::Open && !c.internal && dialog.assignee.is_none() {
+    if reply && dialog.assignee.is_none() {
         // A retried send is answered by the post below (stored once); one reusing the id of
         // another dialog's message is refused before anything changes.
-        match app.store.message_by_client_id(op.id.0, message.client_id.as_str()).await? {
+        match earlier {
             Some(first) if first.dialog_id != id => {
                 return Err(CoreError::ClientIdReused { dialog: first.dialog_id });
             }
