@@ -105,19 +105,30 @@ fn settle(app: &App) -> i64 {
     if app.store.backend() == "postgres" { SETTLE_MS } else { 0 }
 }
 
-/// Whether the workspace's log holds settled events its reports have not folded yet.
-async fn behind(app: &App, ws: WorkspaceId) -> Result<bool, CoreError> {
-    let (_, cursor) = state(app, ws).await?;
+/// Whether the workspace's log holds settled events past `cursor`.
+async fn behind(app: &App, ws: WorkspaceId, cursor: i64) -> Result<bool, CoreError> {
     let next = app.store.events_after(ws, cursor, 1).await?;
     Ok(next.first().is_some_and(|e| e.at.0 <= app.clock.now().0 - settle(app)))
 }
 
-/// Folds the workspace's log past its cursor into its reports, page by page.
+/// Folds the workspace's log past its cursor into its reports, page by page; answers how many
+/// events were read.
 pub async fn project(app: &App, ws: WorkspaceId) -> Result<usize, CoreError> {
+    Ok(fold_log(app, ws).await?.read)
+}
+
+/// What a look through the log did: how many events it read, the zone, and where the cursor is.
+struct Folded {
+    read: usize,
+    zone: TimeZone,
+    cursor: i64,
+}
+
+async fn fold_log(app: &App, ws: WorkspaceId) -> Result<Folded, CoreError> {
     let settle = settle(app);
+    let (zone, mut cursor) = state(app, ws).await?;
     let mut read = 0;
     for _ in 0..PAGES {
-        let (zone, cursor) = state(app, ws).await?;
         let now = app.clock.now().0;
         let mut events = app.store.events_after(ws, cursor, PAGE).await?;
         if let Some(young) = events.iter().position(|e| e.at.0 > now - settle) {
@@ -129,13 +140,16 @@ pub async fn project(app: &App, ws: WorkspaceId) -> Result<usize, CoreError> {
         let page = fold(app, ws, &zone, &facts).await?;
         let page = ReportPage { from: cursor, to: last, ..page };
         if !app.store.save_report_page(ws, &page, app.clock.now()).await? {
-            break;
+            // Another node folded it, or the reports were reset: start from what is stored.
+            let (zone, cursor) = state(app, ws).await?;
+            return Ok(Folded { read, zone, cursor });
         }
+        cursor = last;
         if events.len() < PAGE as usize {
             break;
         }
     }
-    Ok(read)
+    Ok(Folded { read, zone, cursor })
 }
 
 async fn automations(
@@ -393,9 +407,8 @@ pub async fn report(app: &App, actor: &OperatorActor, q: &ReportQuery) -> Result
     if i64::from(to - from) >= MAX_DAYS {
         return Err(CoreError::Invalid { field: "to".into(), reason: format!("at most {MAX_DAYS} days after from") });
     }
-    project(app, ws).await?;
-    let catching_up = behind(app, ws).await?;
-    let (zone, _) = state(app, ws).await?;
+    let Folded { zone, cursor, .. } = fold_log(app, ws).await?;
+    let catching_up = behind(app, ws, cursor).await?;
     let zone_name = zone.iana_name().unwrap_or("UTC").to_owned();
     let now = app.clock.now().0;
     let mut rows: Vec<(Key, Figures)> = app.store.report_days(ws, from, to).await?;
