@@ -293,7 +293,7 @@ pub async fn sample_dialogs(db: &Path, n: i64) -> Result<Vec<String>> {
 }
 
 /// One GET, timed; fails on anything but 200.
-async fn timed(http: &reqwest::Client, url: &str, cookie: &str) -> Result<(f64, Value)> {
+pub async fn timed(http: &reqwest::Client, url: &str, cookie: &str) -> Result<(f64, Value)> {
     let t = Instant::now();
     let resp = http.get(url).header("cookie", cookie).send().await?;
     let status = resp.status();
@@ -305,22 +305,27 @@ async fn timed(http: &reqwest::Client, url: &str, cookie: &str) -> Result<(f64, 
     Ok((ms, body))
 }
 
-/// Measures the console's reads; prints one line per kind of read.
-pub async fn measure(base: &str, email: &str, password: &str, dialogs: &[String]) -> Result<()> {
-    let http = reqwest::Client::new();
+/// Signs in; answers the session cookie to send.
+pub async fn sign_in(http: &reqwest::Client, base: &str, email: &str, password: &str) -> Result<String> {
     let login = http
         .post(format!("{base}/api/v1/auth/login"))
         .json(&serde_json::json!({"email": email, "password": password}))
         .send()
         .await?
         .error_for_status()?;
-    let cookie = login
+    Ok(login
         .headers()
         .get("set-cookie")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
         .context("cookie")?
-        .to_owned();
+        .to_owned())
+}
+
+/// Measures the console's reads; prints one line per kind of read.
+pub async fn measure(base: &str, email: &str, password: &str, dialogs: &[String]) -> Result<()> {
+    let http = reqwest::Client::new();
+    let cookie = sign_in(&http, base, email, password).await?;
     let tags: Value = http.get(format!("{base}/api/v1/tags")).header("cookie", &cookie).send().await?.json().await?;
     let tag = tags["items"][0]["id"].as_str().context("a tag")?.to_owned();
 

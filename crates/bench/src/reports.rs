@@ -3,38 +3,14 @@
 //! counts every seeded dialog), then reports over 30 days in each grouping and the live board
 //! are read over HTTP, one at a time.
 
+use crate::history::{sign_in, timed as get};
 use crate::stats::Samples;
-use anyhow::{Context, Result};
-use serde_json::Value;
+use anyhow::Result;
 use std::time::Instant;
-
-async fn get(http: &reqwest::Client, url: &str, cookie: &str) -> Result<(f64, Value)> {
-    let t = Instant::now();
-    let resp = http.get(url).header("cookie", cookie).send().await?;
-    let status = resp.status();
-    let body: Value = resp.json().await?;
-    let ms = t.elapsed().as_secs_f64() * 1000.0;
-    if !status.is_success() {
-        anyhow::bail!("{url}: {status} {body}");
-    }
-    Ok((ms, body))
-}
 
 pub async fn measure(base: &str, email: &str, password: &str, dialogs: i64) -> Result<()> {
     let http = reqwest::Client::new();
-    let login = http
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&serde_json::json!({"email": email, "password": password}))
-        .send()
-        .await?
-        .error_for_status()?;
-    let cookie = login
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .context("cookie")?
-        .to_owned();
+    let cookie = sign_in(&http, base, email, password).await?;
     let today = jiff::Zoned::now().date();
     let from = today.checked_sub(jiff::Span::new().days(29))?;
     let period = format!("from={from}&to={today}");
