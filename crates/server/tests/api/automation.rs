@@ -2,17 +2,15 @@
 //! prompt), SLA due times and breaches, business hours, proactive messages, the offline form,
 //! and timers that come due while the server is down.
 
-use crate::support::{body, general};
+use crate::support::{WEDNESDAY_NOON, body, clock, general, postgres, sqlite};
 use frontline_core::{Clock, FakeClock};
 use frontline_domain::Timestamp;
-use frontline_testkit::{Backend, OperatorClient, Options, TestApp, VisitorClient, postgres_store, temp_dir};
+use frontline_testkit::{OperatorClient, Options, TestApp, VisitorClient, temp_dir};
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::sync::Arc;
 
 const MIN: i64 = 60_000;
-/// Wednesday 3 March 2027, 12:00 UTC.
-const WEDNESDAY_NOON: i64 = 1_804_075_200_000;
 
 async fn dialog(admin: &OperatorClient, id: &str) -> Value {
     admin.get(&format!("/api/v1/dialogs/{id}")).await.json().await.expect("dialog")
@@ -42,22 +40,6 @@ async fn set_automation(admin: &OperatorClient, change: impl FnOnce(&mut Value))
 /// SLA is off on a fresh install; these tests turn it on (the manual's targets).
 async fn sla_on(admin: &OperatorClient) {
     set_automation(admin, |d| d["sla"]["enabled"] = json!(true)).await;
-}
-
-fn clock() -> Arc<FakeClock> {
-    Arc::new(FakeClock::at(Timestamp(WEDNESDAY_NOON)))
-}
-
-async fn sqlite(clock: &Arc<FakeClock>) -> TestApp {
-    TestApp::spawn_with(Options { clock: clock.clone(), ..Options::default() }).await
-}
-
-async fn postgres(clock: &Arc<FakeClock>) -> Option<TestApp> {
-    let store = postgres_store().await?;
-    Some(
-        TestApp::spawn_with(Options { backend: Backend::Given(store), clock: clock.clone(), ..Options::default() })
-            .await,
-    )
 }
 
 async fn a_silent_visitor_is_closed_without_a_rating(app: TestApp, clock: Arc<FakeClock>) {

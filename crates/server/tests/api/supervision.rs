@@ -4,34 +4,15 @@
 //! computed by hand (SLA, a reopen, a missed dialog, CSAT, online time, the CSV equal to the
 //! page) on SQLite and PostgreSQL, and the live board.
 
-use crate::support::{body, general};
+use crate::support::{body, clock, general, postgres, sqlite};
 use frontline_core::{Clock, FakeClock};
-use frontline_domain::Timestamp;
-use frontline_testkit::{Backend, OperatorClient, Options, TestApp, VisitorClient, postgres_store};
+use frontline_testkit::{OperatorClient, TestApp, VisitorClient};
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::sync::Arc;
 
 const MIN: i64 = 60_000;
-/// Wednesday 3 March 2027, 12:00 UTC (15:00 in Moscow, the demo's zone).
-const WEDNESDAY_NOON: i64 = 1_804_075_200_000;
 const DAY: &str = "2027-03-03";
-
-fn clock() -> Arc<FakeClock> {
-    Arc::new(FakeClock::at(Timestamp(WEDNESDAY_NOON)))
-}
-
-async fn sqlite(clock: &Arc<FakeClock>) -> TestApp {
-    TestApp::spawn_with(Options { clock: clock.clone(), ..Options::default() }).await
-}
-
-async fn postgres(clock: &Arc<FakeClock>) -> Option<TestApp> {
-    let store = postgres_store().await?;
-    Some(
-        TestApp::spawn_with(Options { backend: Backend::Given(store), clock: clock.clone(), ..Options::default() })
-            .await,
-    )
-}
 
 async fn first_message(app: &TestApp, text: &str) -> (VisitorClient, String) {
     let visitor = app.visitor().await;

@@ -1,7 +1,32 @@
 //! Small helpers the test modules share.
 
-use frontline_testkit::OperatorClient;
+use frontline_core::FakeClock;
+use frontline_domain::Timestamp;
+use frontline_testkit::{Backend, OperatorClient, Options, TestApp, postgres_store};
 use serde_json::Value;
+use std::sync::Arc;
+
+/// Wednesday 3 March 2027, 12:00 UTC (15:00 in Moscow, the demo's zone): the fake clock's start.
+pub const WEDNESDAY_NOON: i64 = 1_804_075_200_000;
+
+/// A fake clock at [`WEDNESDAY_NOON`].
+pub fn clock() -> Arc<FakeClock> {
+    Arc::new(FakeClock::at(Timestamp(WEDNESDAY_NOON)))
+}
+
+/// An app on SQLite that tells time by `clock`.
+pub async fn sqlite(clock: &Arc<FakeClock>) -> TestApp {
+    TestApp::spawn_with(Options { clock: clock.clone(), ..Options::default() }).await
+}
+
+/// The same on PostgreSQL, when its database is configured.
+pub async fn postgres(clock: &Arc<FakeClock>) -> Option<TestApp> {
+    let store = postgres_store().await?;
+    Some(
+        TestApp::spawn_with(Options { backend: Backend::Given(store), clock: clock.clone(), ..Options::default() })
+            .await,
+    )
+}
 
 /// The status and JSON body of an answer (`null` for an empty one).
 pub async fn body(resp: reqwest::Response) -> (u16, Value) {
