@@ -58,7 +58,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut value: serde_json::Value =
         serde_json::from_slice(bytes).map_err(|_| ApiError::new(ErrorCode::BadJson, "The body is not valid JSON."))?;
     integral(&mut value);
-    serde_path_to_error::deserialize(value).map_err(|e| {
+    serde_path_to_error::deserialize(crate::strict::Strict(&value)).map_err(|e| {
         let path = e.path().to_string();
         refusal(&path, &e.into_inner().to_string())
     })
@@ -87,7 +87,7 @@ fn integral(value: &mut serde_json::Value) {
 /// Reads an already parsed JSON value into `T`, naming a refused field by its path
 /// (`bad_frame` for a socket frame that does not fit).
 pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
+    serde_path_to_error::deserialize(crate::strict::Strict(&value)).map_err(|e| {
         let path = e.path().to_string();
         let mut err = refusal(&path, &e.into_inner().to_string());
         err.code = ErrorCode::BadFrame;

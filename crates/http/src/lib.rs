@@ -13,6 +13,7 @@ pub mod operators;
 pub mod ops;
 pub mod queue;
 pub mod state;
+pub mod strict;
 pub mod supervision;
 pub mod telegram;
 pub mod tools;

@@ -71,6 +71,10 @@ async fn the_guard_warns_blocks_and_lets_an_override_through() {
     // A bad document names its field and keeps nothing.
     let (status, e) = body(admin.put("/api/v1/quality", json!({"forbidden": {"patterns": ["(unclosed"]}})).await).await;
     assert_eq!((status, e["details"]["field"].as_str()), (400, Some("forbidden.patterns[0]")), "{e}");
+    // A rule is an object: an array in its place is refused, not read as the defaults.
+    let (status, e) = body(admin.put("/api/v1/quality", json!({"phone_8800": [], "caps": []})).await).await;
+    assert_eq!(status, 400, "{e}");
+    assert!(matches!(e["details"]["field"].as_str(), Some("phone_8800" | "caps")), "{e}");
     let kept: Value = admin.get("/api/v1/quality").await.json().await.expect("json");
     assert_eq!(kept, saved);
 
