@@ -73,9 +73,18 @@ impl<'de> Deserializer<'de> for Strict<'de> {
         }
     }
 
+    /// A field or variant name is a string: derived identifiers also take a number (the field's
+    /// or variant's index), which serde_json refuses too (`{"type": 0}` is no tag).
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.0 {
+            Value::String(s) => visitor.visit_borrowed_str(s),
+            other => Err(de::Error::invalid_type(unexpected(other), &visitor)),
+        }
+    }
+
     serde::forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit
-        unit_struct seq tuple tuple_struct map identifier ignored_any
+        unit_struct seq tuple tuple_struct map ignored_any
     }
 }
 
@@ -190,6 +199,22 @@ mod tests {
         assert!(err.starts_with("invalid type: sequence"), "{err}");
         assert!(read::<Doc>(r#"{"caps": ["warn", true]}"#).is_err());
         assert!(read::<Doc>("[]").is_err());
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    #[serde(tag = "type", rename_all = "snake_case")]
+    enum Condition {
+        Url { pattern: String },
+        Idle,
+    }
+
+    #[test]
+    fn a_tag_is_a_name_not_an_index() {
+        assert_eq!(read::<Condition>(r#"{"type": "url", "pattern": "x"}"#), Ok(Condition::Url { pattern: "x".into() }));
+        assert_eq!(read::<Condition>(r#"{"type": "idle"}"#), Ok(Condition::Idle));
+        assert!(read::<Condition>(r#"{"type": 0, "pattern": "x"}"#).is_err(), "variant 0 by its index");
+        assert!(read::<Vec<Condition>>(r#"[{"type": 1}]"#).is_err());
+        assert!(read::<Kind>("1").is_err(), "an external tag by its index");
     }
 
     #[test]
