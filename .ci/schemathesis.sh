@@ -79,10 +79,12 @@ curl -fsS "$BASE/readyz" >/dev/null
 # configuration: .ci/schemathesis.toml with the ids of those resources.
 config="$WORK/schemathesis.toml"
 seeded="$(python3 .ci/schemathesis_seed.py "$BASE" "$FRONTLINE_ADMIN_PASSWORD" .ci/schemathesis.toml "$config")"
-export ST_SESSION ST_VISITOR
+export ST_SESSION ST_VISITOR ST_KEY
 ST_SESSION="$(printf '%s\n' "$seeded" | sed -n 's/^ST_SESSION=//p')"
 ST_VISITOR="$(printf '%s\n' "$seeded" | sed -n 's/^ST_VISITOR=//p')"
-[ -n "$ST_SESSION" ] && [ -n "$ST_VISITOR" ] || { echo "could not sign in or open a visitor session" >&2; exit 1; }
+ST_KEY="$(printf '%s\n' "$seeded" | sed -n 's/^ST_KEY=//p')"
+[ -n "$ST_SESSION" ] && [ -n "$ST_VISITOR" ] && [ -n "$ST_KEY" ] ||
+  { echo "could not sign in, open a visitor session or make an API key" >&2; exit 1; }
 
 echo "== schemathesis $ST_VERSION: all checks, $MAX_EXAMPLES examples per operation, seed $SEED, $WORKERS worker(s)"
 started=$(date +%s)

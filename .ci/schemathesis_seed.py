@@ -9,7 +9,8 @@ the path and body parameters that name them with probability 0.5, so half of the
 a real resource and the other half probe ids that name nothing.
 
 Usage: schemathesis_seed.py BASE_URL ADMIN_PASSWORD BASE_CONFIG OUT_CONFIG
-Prints ST_SESSION=… and ST_VISITOR=… for the shell to export (the config refers to them).
+Prints ST_SESSION=…, ST_VISITOR=… and ST_KEY=… (a Web API key with every scope) for the shell
+to export (the config refers to them).
 """
 
 import json
@@ -48,6 +49,12 @@ new_operator = {"email": "anna@example.com", "display_name": "Анна", "passwo
 _, operator = call("POST", "/api/v1/operators", new_operator, admin)
 octet = {"Content-Type": "application/octet-stream"}
 _, upload = call("POST", "/api/v1/uploads?name=seed.txt", headers={**admin, **octet}, raw=b"seed file")
+every_scope = {"name": "schemathesis", "scopes": ["visitors:read", "visitors:write", "events:write"]}
+_, web_key = call("POST", "/api/v1/api-keys", every_scope, admin)
+# Another key for the path of DELETE /api/v1/api-keys/{id}: revoking it leaves the run's own.
+_, spare_key = call("POST", "/api/v1/api-keys", {"name": "spare", "scopes": ["visitors:read"]}, admin)
+web = {"Authorization": f"Bearer {web_key['secret']}"}
+call("PUT", "/api/v1/web/users/seed-user", {"name": "Ирина", "attributes": {"plan": "pro"}}, web)
 
 ids = {
     "dialog": message["dialog_id"],
@@ -58,6 +65,8 @@ ids = {
     "trigger": trigger["id"],
     "operator": operator["id"],
     "upload": upload["id"],
+    "api_key": spare_key["key"]["id"],
+    "user": "seed-user",
 }
 # (operations as a regular expression of `METHOD /path`, parameter, dictionary)
 bindings = [
@@ -78,6 +87,8 @@ bindings = [
     (r"^POST /api/v1/dialogs/\{id\}/assign$", "body.operator_id", "operator"),
     (r"^PUT /api/v1/channels/\{id\}/members$", "body.operator_ids[*]", "operator"),
     (r"^GET /api/v1/attachments/\{id\}$", "path.id", "upload"),
+    (r"^DELETE /api/v1/api-keys/\{id\}$", "path.id", "api_key"),
+    (r"^[A-Z]+ /api/v1/web/users/\{user_id\}", "path.user_id", "user"),
 ]
 
 with open(base_config, encoding="utf-8") as f:
@@ -97,3 +108,4 @@ with open(out_config, "w", encoding="utf-8") as f:
 
 print(f"ST_SESSION={session}")
 print(f"ST_VISITOR={opened['token']}")
+print(f"ST_KEY={web_key['secret']}")

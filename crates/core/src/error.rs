@@ -76,6 +76,14 @@ pub enum CoreError {
     /// found; `allow_override` when every block may be overridden with a reason.
     #[error("the quality guard blocks this message ({rule})")]
     GuardBlocked { rule: String, allow_override: bool, hits: Vec<frontline_domain::quality::Hit>, found: String },
+    /// The page's identify of a site's user does not hold (a wrong or missing hash).
+    #[error("identify refused: {0}")]
+    IdentityRefused(&'static str),
+    /// A Web API key without the scope a call needs.
+    #[error("this API key lacks the scope {0}")]
+    ScopeMissing(&'static str),
+    #[error("a workspace has at most {0} live API keys")]
+    TooManyKeys(u32),
     #[error("a workspace has at most {0} webhook endpoints")]
     TooManyWebhooks(u32),
     #[error("the store is unavailable")]

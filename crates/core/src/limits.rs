@@ -57,6 +57,10 @@ pub struct RateLimits {
     pub widget_upload_bytes: Rate,
     /// Sockets one visitor holds open at once.
     pub widget_sockets_per_visitor: u32,
+    /// Calls one Web API key makes (an event in a batch counts as a call).
+    pub web_api_per_key: Rate,
+    /// Events one visitor's page tracks (the widget's `track`).
+    pub widget_events: Rate,
 }
 
 impl Default for RateLimits {
@@ -72,6 +76,8 @@ impl Default for RateLimits {
             widget_uploads: Rate::per_hour(20),
             widget_upload_bytes: Rate::per_hour(100 * 1024 * 1024),
             widget_sockets_per_visitor: 10,
+            web_api_per_key: Rate::per_minute(30_000),
+            widget_events: Rate::per_minute(120),
         }
     }
 }
@@ -88,6 +94,8 @@ pub enum Limit {
     WidgetUploads,
     WidgetUploadBytes,
     WidgetSockets,
+    WebApi,
+    WidgetEvents,
 }
 
 impl Limit {
@@ -102,6 +110,8 @@ impl Limit {
             Self::WidgetUploads => "widget_uploads",
             Self::WidgetUploadBytes => "widget_upload_bytes",
             Self::WidgetSockets => "widget_sockets_per_visitor",
+            Self::WebApi => "web_api_per_key",
+            Self::WidgetEvents => "widget_events",
         }
     }
 
@@ -116,6 +126,8 @@ impl Limit {
             Self::WidgetUploads => l.widget_uploads,
             Self::WidgetUploadBytes => l.widget_upload_bytes,
             Self::WidgetSockets => Rate { burst: l.widget_sockets_per_visitor, window_ms: 1 },
+            Self::WebApi => l.web_api_per_key,
+            Self::WidgetEvents => l.widget_events,
         }
     }
 }

@@ -3,10 +3,11 @@
 use crate::App;
 use crate::actor::OperatorActor;
 use crate::error::CoreError;
+use crate::profile::{ProfilePatch, apply_profile};
 use crate::reads::{views, visible_channels, visible_dialog};
 use crate::views::{DialogView, rfc3339};
 use frontline_domain::search::SearchQuery;
-use frontline_domain::{DialogId, Email, Phone, Visitor, VisitorName, visit_start};
+use frontline_domain::{DialogId, Visitor, visit_start};
 use std::collections::HashMap;
 
 /// A new visit starts after half an hour without a page view.
@@ -52,6 +53,16 @@ pub struct VisitorCardView {
     pub source: String,
     /// His chats with the workspace's Telegram bots, the latest first.
     pub telegram: Vec<TelegramChatView>,
+    /// The site's own id of him, when its backend or page told it.
+    pub user_id: Option<String>,
+    /// What the site told about him (Web API, widget `setAttributes`), by name.
+    pub attributes: Vec<crate::leads::AttributeView>,
+    /// Visitor tags (not the dialog's), sorted.
+    pub tags: Vec<String>,
+    /// Events per name, the latest first.
+    pub events: Vec<crate::leads::EventCountView>,
+    /// His latest events, newest first (at most 20).
+    pub recent_events: Vec<crate::leads::VisitorEventView>,
 }
 
 /// A contact's chat with a Telegram bot, as the visitor card shows it.
@@ -151,56 +162,12 @@ async fn card_of(
         dialogs,
         source: v.source.as_str().to_owned(),
         telegram,
+        user_id: if v.source == frontline_domain::ContactSource::Widget { v.external_id.clone() } else { None },
+        attributes: crate::leads::attribute_views(v),
+        tags: app.store.visitor_tags(v.id).await?,
+        events: crate::leads::event_counts(app, v.id).await?,
+        recent_events: crate::leads::recent_events(app, v.id, 20).await?,
     })
-}
-
-/// A change of name or contacts: absent leaves a field, `Some(None)` (or blank) clears it.
-#[derive(Debug, Clone, Default)]
-pub struct ProfilePatch<'a> {
-    pub name: Option<Option<&'a str>>,
-    pub email: Option<Option<&'a str>>,
-    pub phone: Option<Option<&'a str>>,
-}
-
-/// Applies a patch to a visitor: every field is checked before anything is written.
-pub(crate) async fn apply_profile(
-    app: &App,
-    v: &Visitor,
-    p: &ProfilePatch<'_>,
-    actor: frontline_domain::Actor,
-) -> Result<Visitor, CoreError> {
-    // Blank clears a field; what is given is checked as sent (the parsers trim it themselves).
-    let blank = |s: &Option<&str>| s.filter(|s| !s.trim().is_empty()).map(str::to_owned);
-    let name = match &p.name {
-        None => v.name.clone(),
-        Some(n) => blank(n).map(|n| VisitorName::parse(&n)).transpose()?,
-    };
-    let email = match &p.email {
-        None => v.email.clone(),
-        Some(e) => blank(e).map(|e| Email::parse(&e)).transpose()?,
-    };
-    let phone = match &p.phone {
-        None => v.phone.clone(),
-        Some(ph) => blank(ph).map(|ph| Phone::parse(&ph)).transpose()?,
-    };
-    let after = app
-        .store
-        .update_visitor_profile(
-            v.workspace_id,
-            v.id,
-            name.as_ref(),
-            email.as_ref(),
-            phone.as_ref(),
-            frontline_store::events::Stamp { actor, at: app.clock.now() },
-        )
-        .await?;
-    // The console's rows of his latest dialog show the new name at once.
-    if let Some(dialog) = app.store.latest_dialog_of_visitor(v.workspace_id, v.id).await? {
-        let view = views(app, std::slice::from_ref(&dialog)).await?.remove(0);
-        let event = crate::views::Event::DialogUpdated { dialog: view };
-        crate::publisher::publish(app, event, v.workspace_id, dialog.channel_id, v.id);
-    }
-    Ok(after)
 }
 
 /// An operator writes down the visitor's name or contacts.

@@ -2,12 +2,12 @@
 
 use crate::error::CoreError;
 use crate::publisher::publish_posted;
-use crate::reads::{current_dialog, visitor_site};
+use crate::reads::current_dialog;
 use crate::views::{Event, MessageView};
 use crate::{App, tokens};
 use frontline_domain::{
-    AuthorKind, ClientId, Dialog, DialogId, Message, MessageId, NewMessage, Origin, Site, SiteKey, Visitor, VisitorId,
-    VisitorName,
+    AuthorKind, ClientId, Dialog, DialogId, Message, MessageId, NewMessage, Origin, Site, SiteId, SiteKey, Visitor,
+    VisitorId, VisitorName,
 };
 use frontline_domain::{DialogOrigin, TriggerRef};
 use frontline_store::{NewVisitor, Opening, PostMessage, PostTarget, Posted, StoreError};
@@ -71,6 +71,10 @@ pub struct PageContext {
     pub page_title: Option<String>,
     pub language: Option<String>,
     pub properties: std::collections::BTreeMap<String, String>,
+    /// The site's own id of the user signed in on the page (`identify`), and the hash that
+    /// proves it ([`crate::identity`]).
+    pub user_id: Option<String>,
+    pub user_hash: Option<String>,
 }
 
 impl PageContext {
@@ -111,7 +115,7 @@ pub async fn open_session(
     key: &str,
     token: Option<&str>,
     origin: &WidgetOrigin<'_>,
-    page: PageContext,
+    mut page: PageContext,
     ip: Option<&str>,
 ) -> Result<WidgetSession, CoreError> {
     let title = page
@@ -119,6 +123,8 @@ pub async fn open_session(
         .clone()
         .map(|t| frontline_domain::text::without_nul(t.trim()).chars().take(300).collect::<String>())
         .filter(|t| !t.is_empty());
+    let user_id = page.user_id.take().filter(|u| !u.trim().is_empty());
+    let user_hash = page.user_hash.take();
     let context = page.parse()?;
     let key = SiteKey::parse(key).map_err(|_| CoreError::UnknownSiteKey)?;
     let site = match app.store.site_by_key(&key).await {
@@ -129,16 +135,25 @@ pub async fn open_session(
     check_origin(&site, origin)?;
     crate::sites::mark_seen(app, site.id, origin.page.filter(|p| !p.is_empty()).or(origin.header)).await;
     let known = match token.filter(|t| !t.is_empty()) {
-        Some(t) => match app.store.visitor_by_token(&tokens::hash(t)).await {
-            Ok(v) if v.site_id == Some(site.id) => Some((v, t.to_owned())),
-            Ok(_) | Err(StoreError::NotFound) => None,
-            Err(e) => return Err(e.into()),
+        Some(t) => match visitor_of_token(app, t).await? {
+            Some((v, s)) if s == Some(site.id) => Some((v, t.to_owned())),
+            _ => None,
         },
         None => None,
     };
-    let (visitor, token) = match known {
-        Some(found) => found,
-        None => {
+    let user = match user_id {
+        Some(u) => {
+            let u = frontline_domain::leads::parse_user_id(&u)
+                .map_err(|e| CoreError::Invalid { field: e.field, reason: e.reason })?;
+            crate::identity::check(app, &site, &u, user_hash.as_deref()).await?;
+            Some(u)
+        }
+        None => None,
+    };
+    let (visitor, token) = match (user, known) {
+        (Some(user), known) => identified(app, &site, &user, known, ip).await?,
+        (None, Some(found)) => found,
+        (None, None) => {
             // New visitors per address are limited; a returning one is not a new session.
             app.limit(crate::limits::Limit::WidgetSessions, ip.unwrap_or("unknown"), 1)?;
             let token = tokens::new_token()?;
@@ -181,29 +196,100 @@ pub async fn open_session(
 }
 
 pub async fn authenticate(app: &App, token: &str) -> Result<VisitorActor, CoreError> {
-    let visitor = match app.store.visitor_by_token(&tokens::hash(token)).await {
-        Ok(visitor) => visitor,
-        Err(StoreError::NotFound) => return Err(CoreError::Unauthenticated),
+    let Some((visitor, site)) = visitor_of_token(app, token).await? else {
+        return Err(CoreError::Unauthenticated);
+    };
+    // Read once per authentication (a socket authenticates once); a workspace has few sites.
+    let sites = app.store.list_sites(visitor.workspace_id).await?;
+    let site = sites.into_iter().find(|s| Some(s.id) == site).ok_or(CoreError::NotFound("site"))?;
+    Ok(VisitorActor { visitor, site })
+}
+
+/// The visitor a widget token is of, with the site it was opened on: his first browser's
+/// token is on his row, an identified visitor's further ones beside it.
+async fn visitor_of_token(app: &App, token: &str) -> Result<Option<(Visitor, Option<SiteId>)>, CoreError> {
+    let hash = tokens::hash(token);
+    match app.store.visitor_by_token(&hash).await {
+        Ok(v) => {
+            let site = v.site_id;
+            return Ok(Some((v, site)));
+        }
+        Err(StoreError::NotFound) => {}
+        Err(e) => return Err(e.into()),
+    }
+    match app.store.visitor_token(&hash).await {
+        Ok((ws, id, site)) => Ok(Some((app.store.visitor(ws, id).await?, Some(site)))),
+        Err(StoreError::NotFound) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The session of the site's user `user`, vouched for: the browser's own visitor when he is
+/// that user already, or when he was anonymous and nobody is that user yet (he becomes him,
+/// with his dialogs); else that user's visitor, with a new token for this browser (the
+/// anonymous visitor's dialogs stay his, apart).
+async fn identified(
+    app: &App,
+    site: &Site,
+    user: &str,
+    known: Option<(Visitor, String)>,
+    ip: Option<&str>,
+) -> Result<(Visitor, String), CoreError> {
+    let ws = site.workspace_id;
+    if let Some((v, t)) = &known
+        && v.source == frontline_domain::ContactSource::Widget
+        && v.external_id.as_deref() == Some(user)
+    {
+        return Ok((v.clone(), t.clone()));
+    }
+    let existing = match app.store.contact(ws, frontline_domain::ContactSource::Widget, user).await {
+        Ok(u) => Some(u),
+        Err(StoreError::NotFound) => None,
         Err(e) => return Err(e.into()),
     };
-    let site = visitor_site(app, &visitor).await?;
-    Ok(VisitorActor { visitor, site })
+    if existing.is_none()
+        && let Some((v, t)) = &known
+        && v.external_id.is_none()
+        && app.store.claim_user_id(ws, v.id, user).await?
+    {
+        return Ok((app.store.visitor(ws, v.id).await?, t.clone()));
+    }
+    let u = match existing {
+        Some(u) => u,
+        None => {
+            app.limit(crate::limits::Limit::WidgetSessions, ip.unwrap_or("unknown"), 1)?;
+            app.store
+                .upsert_contact(&frontline_store::NewContact {
+                    id: VisitorId::new(),
+                    workspace_id: ws,
+                    source: frontline_domain::ContactSource::Widget,
+                    external_id: user.to_owned(),
+                    name: None,
+                    email: None,
+                    created_at: app.clock.now(),
+                })
+                .await?
+        }
+    };
+    let token = tokens::new_token()?;
+    app.store.add_visitor_token(&tokens::hash(&token), ws, u.id, site.id, app.clock.now()).await?;
+    Ok((u, token))
 }
 
 /// The visitor gives his name; the console's row of his latest dialog shows it at once.
 pub async fn set_name(app: &App, actor: &VisitorActor, name: &str) -> Result<Visitor, CoreError> {
     VisitorName::parse(name)?;
-    set_profile(app, actor, &crate::visitors::ProfilePatch { name: Some(Some(name)), ..Default::default() }).await
+    set_profile(app, actor, &crate::profile::ProfilePatch { name: Some(Some(name)), ..Default::default() }).await
 }
 
 /// The visitor gives his name, e-mail or phone (all checked before anything is written).
 pub async fn set_profile(
     app: &App,
     actor: &VisitorActor,
-    patch: &crate::visitors::ProfilePatch<'_>,
+    patch: &crate::profile::ProfilePatch<'_>,
 ) -> Result<Visitor, CoreError> {
     let v = app.store.visitor(actor.visitor.workspace_id, actor.visitor.id).await?;
-    crate::visitors::apply_profile(app, &v, patch, frontline_domain::Actor::visitor(v.id)).await
+    crate::profile::apply_profile(app, &v, patch, frontline_domain::Actor::visitor(v.id)).await
 }
 
 /// Messages of the visitor's current dialog after `after_seq`.
@@ -412,7 +498,7 @@ pub async fn offline_request(app: &App, actor: &VisitorActor, f: &OfflineForm<'_
         _ => bad("question", "write your question"),
     })?;
     let patch =
-        crate::visitors::ProfilePatch { name: Some(Some(f.name)), email: email.map(Some), phone: phone.map(Some) };
+        crate::profile::ProfilePatch { name: Some(Some(f.name)), email: email.map(Some), phone: phone.map(Some) };
     let visitor = set_profile(app, actor, &patch).await?;
     let actor = VisitorActor { visitor, site: actor.site.clone() };
     tracing::info!(visitor.id = %actor.visitor.id, "offline request");

@@ -83,7 +83,7 @@ impl DisplayName {
     }
 }
 
-pub(crate) fn parse_name(s: &str, field: &'static str) -> Result<String, DomainError> {
+pub fn parse_name(s: &str, field: &'static str) -> Result<String, DomainError> {
     let cleaned = crate::text::clean_name(s);
     let s = cleaned.trim();
     if s.is_empty() {

@@ -154,6 +154,8 @@ pub enum ActorKind {
     Visitor,
     Operator,
     System,
+    /// A Web API key (its id): the site's backend.
+    ApiKey,
 }
 
 impl ActorKind {
@@ -162,6 +164,7 @@ impl ActorKind {
             ActorKind::Visitor => "visitor",
             ActorKind::Operator => "operator",
             ActorKind::System => "system",
+            ActorKind::ApiKey => "api_key",
         }
     }
 
@@ -170,6 +173,7 @@ impl ActorKind {
             "visitor" => Some(ActorKind::Visitor),
             "operator" => Some(ActorKind::Operator),
             "system" => Some(ActorKind::System),
+            "api_key" => Some(ActorKind::ApiKey),
             _ => None,
         }
     }
@@ -191,6 +195,10 @@ impl Actor {
 
     pub fn visitor(id: crate::VisitorId) -> Actor {
         Actor { kind: ActorKind::Visitor, id: Some(id.0) }
+    }
+
+    pub fn api_key(id: Uuid) -> Actor {
+        Actor { kind: ActorKind::ApiKey, id: Some(id) }
     }
 }
 

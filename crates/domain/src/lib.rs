@@ -13,6 +13,7 @@ pub mod event;
 pub mod forms;
 pub mod hours;
 pub mod ids;
+pub mod leads;
 pub mod mail;
 pub mod mention;
 pub mod message;

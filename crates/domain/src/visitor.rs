@@ -25,7 +25,7 @@ impl VisitorName {
 
 /// A visitor of a site. Without a name, people see "Посетитель 42" / "Visitor 42" made from
 /// `number`, which is unique within the workspace.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Visitor {
     pub id: VisitorId,
     pub workspace_id: WorkspaceId,
@@ -45,6 +45,9 @@ pub struct Visitor {
     /// whose visitors are known by their token).
     pub source: ContactSource,
     pub external_id: Option<String>,
+    /// What the site's backend or page says about him (`leads`): typed, apart from the page
+    /// context in `context.properties`.
+    pub attributes: crate::leads::Attributes,
 }
 
 /// Where a contact writes from. Website visitors come through a site's widget; the Telegram

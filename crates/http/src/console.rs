@@ -292,6 +292,10 @@ pub struct MessagePageView {
 }
 
 pub(crate) fn message_page(q: &MessagesQuery) -> ApiResult<(i64, u32)> {
+    // Checked even when a cursor wins over it: a request is refused for any field out of range.
+    if q.after_seq.is_some_and(|a| a < 0) {
+        return Err(ApiError::field("after_seq", "after_seq: must not be negative"));
+    }
     let after = match &q.cursor {
         Some(c) => c.parse::<i64>().map_err(|_| ApiError::field("cursor", "cursor: not a cursor from this API"))?,
         None => q.after_seq.unwrap_or(0),

@@ -18,6 +18,7 @@ pub mod supervision;
 pub mod telegram;
 pub mod tools;
 pub mod web;
+pub mod webapi;
 pub mod webhooks;
 pub mod widget;
 pub mod wire;
@@ -69,6 +70,9 @@ pub fn router(state: HttpState) -> Router {
         .route("/dialogs/{id}/tags", put(tools::set_tags))
         .route("/dialogs/{id}/category", put(tools::set_category))
         .route("/dialogs/{id}/visitor", get(tools::visitor_card).patch(tools::update_visitor_card))
+        .route("/dialogs/{id}/visitor/tags", post(webapi::tag_visitor))
+        .route("/api-keys", get(webapi::list_keys).post(webapi::create_key))
+        .route("/api-keys/{id}", axum::routing::delete(webapi::revoke_key))
         .route("/dialogs/{id}/forms", post(forms::send))
         .route("/dialogs/{id}/guard", post(supervision::check_draft))
         .route("/quality", get(supervision::get_guard).put(supervision::put_guard))
@@ -99,6 +103,7 @@ pub fn router(state: HttpState) -> Router {
         .route("/triggers/{id}", patch(automation::update_trigger).delete(automation::delete_trigger))
         .route("/sites", get(console::list_sites))
         .route("/sites/{id}", patch(console::update_site))
+        .route("/sites/{id}/identity", get(webapi::get_identity).put(webapi::put_identity))
         .route("/mail/settings", get(mail::get).put(mail::put))
         .route("/mail/test", post(mail::test))
         .route("/telegram/bots", get(telegram::list).post(telegram::connect))
@@ -120,6 +125,8 @@ pub fn router(state: HttpState) -> Router {
         .route("/session", post(widget::open_session))
         .route("/messages", get(widget::list_messages).post(widget::send_message))
         .route("/visitor", patch(widget::update_visitor))
+        .route("/attributes", patch(widget::set_attributes))
+        .route("/events", post(widget::track))
         .route("/uploads", post(tools::widget_upload))
         .route("/attachments/{id}", get(tools::widget_attachment))
         .route("/read", post(tools::widget_read))
@@ -131,7 +138,16 @@ pub fn router(state: HttpState) -> Router {
         .route("/ws", get(ws::widget_ws))
         .fallback(api_not_found)
         .layer(middleware::from_fn(json_errors));
+    // The Web API is called by sites' servers with a secret key, not by browsers with a
+    // session: no same-origin rule.
+    let web_api = Router::new()
+        .route("/users/{user_id}", get(webapi::get_user).put(webapi::put_user))
+        .route("/users/{user_id}/events", post(webapi::track))
+        .route("/users/{user_id}/tags", post(webapi::tag_user))
+        .fallback(api_not_found)
+        .layer(middleware::from_fn(json_errors));
     Router::new()
+        .nest("/api/v1/web", web_api)
         .nest("/api/v1", api)
         .nest("/widget/v1", widget_api)
         .route("/api/openapi.json", get(openapi_json))

@@ -4,7 +4,8 @@
 use crate::error::{ApiErrorBody, ErrorCode};
 use crate::wire::Limits;
 use crate::{
-    automation, channels, console, forms, mail, operators, queue, supervision, telegram, tools, webhooks, widget,
+    automation, channels, console, forms, mail, operators, queue, supervision, telegram, tools, webapi, webhooks,
+    widget,
 };
 use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -38,11 +39,15 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         supervision::export, supervision::get_settings, supervision::put_settings, supervision::board,
         webhooks::list, webhooks::catalogue, webhooks::create, webhooks::update, webhooks::delete, webhooks::secret,
         webhooks::rotate, webhooks::test, webhooks::deliveries, webhooks::delivery, webhooks::replay,
+        webapi::list_keys, webapi::create_key, webapi::revoke_key, webapi::put_user, webapi::get_user, webapi::track,
+        webapi::tag_user, webapi::tag_visitor, webapi::get_identity, webapi::put_identity,
+        widget::set_attributes, widget::track,
     ),
     components(schemas(ApiErrorBody, ErrorCode, console::StatusParam, console::SortParam)),
     modifiers(&Security, &Refusals, &Limits),
     tags((name = "console", description = "Operators (session cookie)"), (name = "admin", description = "Workspace administration"),
-        (name = "widget", description = "The public widget API (site key, then visitor token)")),
+        (name = "widget", description = "The public widget API (site key, then visitor token)"),
+        (name = "web", description = "The Web API for a site's backend (a secret API key in `Authorization: Bearer`)")),
 )]
 pub struct ApiDoc;
 
@@ -54,6 +59,10 @@ impl utoipa::Modify for Security {
         components.add_security_scheme(
             "session_cookie",
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::extract::SESSION_COOKIE))),
+        );
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("flk_…").build()),
         );
         components.add_security_scheme(
             "visitor_token",

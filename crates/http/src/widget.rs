@@ -43,6 +43,16 @@ pub struct SessionRequest {
     #[serde(default)]
     #[schema(value_type = wire::VisitorProperties)]
     pub properties: std::collections::BTreeMap<String, String>,
+    /// The site's own id of the user signed in on the page (`identify`): he is that user in
+    /// every browser, with his history. A site may require `user_hash`.
+    #[serde(default)]
+    #[schema(value_type = Option<wire::UserId>)]
+    pub user_id: Option<String>,
+    /// Lowercase hex HMAC-SHA256 of `user_id` under the site's identity secret, computed by the
+    /// site's backend; a wrong one is `403 identity_refused`.
+    #[serde(default)]
+    #[schema(max_length = 128)]
+    pub user_hash: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -84,6 +94,8 @@ pub async fn open_session(
         page_title: req.page_title,
         language: req.language,
         properties: req.properties,
+        user_id: req.user_id,
+        user_hash: req.user_hash,
     };
     let session = widget::open_session(&s.app, &req.key, req.token.as_deref(), &origin, page, ip.as_deref()).await?;
     Ok(Json(SessionResponse {
@@ -169,6 +181,47 @@ pub async fn update_visitor(
 ) -> ApiResult<Json<VisitorView>> {
     let v = widget::set_profile(&s.app, &actor, &req.patch()).await?;
     Ok(Json(VisitorView::from(&v)))
+}
+
+/// Attributes the page sets for its visitor (the widget's `setAttributes`).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WidgetAttributesRequest {
+    /// Merged into what he has: `null` removes one.
+    #[schema(value_type = wire::AttributesPatch)]
+    pub attributes: std::collections::BTreeMap<String, Option<frontline_domain::leads::Value>>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WidgetAttributes {
+    pub attributes: Vec<frontline_core::leads::AttributeView>,
+}
+
+/// The page sets attributes of its visitor; the answer is all he has.
+#[utoipa::path(patch, path = "/widget/v1/attributes", tag = "widget", request_body = WidgetAttributesRequest,
+    responses((status = 200, body = WidgetAttributes), (status = 400, body = ApiErrorBody)),
+    security(("visitor_token" = [])))]
+pub async fn set_attributes(
+    State(s): State<HttpState>,
+    WidgetAuth(actor): WidgetAuth,
+    JsonBody(req): JsonBody<WidgetAttributesRequest>,
+) -> ApiResult<Json<WidgetAttributes>> {
+    Ok(Json(WidgetAttributes {
+        attributes: frontline_core::leads::set_own_attributes(&s.app, &actor, &req.attributes).await?,
+    }))
+}
+
+/// The page tracks events of its visitor (each counts against `widget_events`).
+#[utoipa::path(post, path = "/widget/v1/events", tag = "widget", operation_id = "widget_track", request_body = crate::webapi::TrackRequest,
+    responses((status = 200, body = crate::webapi::TrackResult), (status = 400, body = ApiErrorBody), (status = 429, body = ApiErrorBody)),
+    security(("visitor_token" = [])))]
+pub async fn track(
+    State(s): State<HttpState>,
+    WidgetAuth(actor): WidgetAuth,
+    JsonBody(req): JsonBody<crate::webapi::TrackRequest>,
+) -> ApiResult<Json<crate::webapi::TrackResult>> {
+    let events = req.events();
+    Ok(Json(crate::webapi::TrackResult { counted: frontline_core::leads::track_own(&s.app, &actor, &events).await? }))
 }
 
 /// Whether someone answers now (the session answer's `availability`, asked again).

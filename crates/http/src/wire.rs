@@ -33,6 +33,20 @@ fn blank_or(name: &str, description: &str) -> Schema {
     Schema::AnyOf(AnyOfBuilder::new().item(blank).item(component(name)).description(Some(description)).build())
 }
 
+/// An attribute's or an event property's value: a string, a finite number or a boolean (and
+/// `null` where it removes one).
+fn attribute_value(nullable: bool) -> Schema {
+    let text = ObjectBuilder::new().schema_type(Type::String).max_length(Some(frontline_domain::leads::MAX_TEXT));
+    let mut any = AnyOfBuilder::new()
+        .item(text)
+        .item(ObjectBuilder::new().schema_type(Type::Number))
+        .item(ObjectBuilder::new().schema_type(Type::Boolean));
+    if nullable {
+        any = any.item(ObjectBuilder::new().schema_type(Type::Null));
+    }
+    Schema::AnyOf(any.build())
+}
+
 fn uuid_alternative() -> &'static str {
     p::UUID.trim_start_matches('^').trim_end_matches('$')
 }
@@ -134,6 +148,38 @@ named_schemas! {
     OperatorIds => s::uuids(0, 1000);
     /// The files of a send.
     AttachmentIds => s::uuids(0, MAX_FILES);
+    /// The site's own id of a user (Web API).
+    UserId => s::text(frontline_domain::leads::name_pattern(), &format!("1–100 characters {TRIMMED}; no control characters.")).build();
+    /// An event's name, an attribute's or an event property's name, or an event's id (Web API).
+    EventName => s::text(frontline_domain::leads::name_pattern(), &format!("1–100 characters {TRIMMED}; no control characters.")).build();
+    /// A visitor tag as sent (kept lower-cased, inner white space folded).
+    VisitorTag => s::text(frontline_domain::leads::tag_pattern(), &format!("1–50 characters {TRIMMED}; no control characters or commas.")).build();
+    /// What a Web API key may do.
+    ApiScope => s::one_of(&["visitors:read", "visitors:write", "events:write"], false);
+    /// What a new Web API key may do: each scope once.
+    ApiScopes => ArrayBuilder::new()
+        .items(component("ApiScope"))
+        .min_items(Some(1))
+        .max_items(Some(3))
+        .unique_items(true)
+        .description(Some("1–3 scopes, each once."))
+        .build();
+    /// A change of a visitor's attributes.
+    AttributesPatch => ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .max_properties(Some(frontline_domain::leads::MAX_ATTRIBUTES))
+        .property_names(Some(s::text(frontline_domain::leads::name_pattern(), "1–100 characters.")))
+        .additional_properties(Some(attribute_value(true)))
+        .description(Some("At most 100; a visitor keeps at most 100. A string (at most 1000 characters), a number or a boolean; `null` removes one. A name ending in `_at` is a date: an RFC 3339 time or Unix seconds."))
+        .build();
+    /// An event's properties.
+    EventProperties => ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .max_properties(Some(frontline_domain::leads::MAX_EVENT_PROPERTIES))
+        .property_names(Some(s::text(frontline_domain::leads::name_pattern(), "1–100 characters.")))
+        .additional_properties(Some(attribute_value(false)))
+        .description(Some("At most 20: strings (at most 1000 characters), numbers or booleans."))
+        .build();
     /// `false` alone: a visitor's send is never a note.
     AlwaysFalse => ObjectBuilder::new().schema_type(Type::Boolean).enum_values(Some([false])).build();
 }
@@ -153,6 +199,8 @@ impl utoipa::Modify for Limits {
             ("AuditCursor", AuditCursor::schema()),
             ("FileName", FileName::schema()),
             ("SearchText", SearchText::schema()),
+            ("UserId", UserId::schema()),
+            ("ApiScope", ApiScope::schema()),
             ("Id", Id::schema()),
             // Referred to from other named schemas and the rules below.
             ("Name", Name::schema()),

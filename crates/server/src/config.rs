@@ -97,6 +97,8 @@ struct LimitsConfig {
     /// Megabytes per period.
     widget_upload_mb: Option<String>,
     widget_sockets_per_visitor: Option<u32>,
+    web_api_per_key: Option<String>,
+    widget_events: Option<String>,
 }
 
 /// `"30/1m"` → 30 per minute; periods in `s`, `m`, `h` or `d`.
@@ -257,6 +259,8 @@ impl Config {
             ("widget_dialogs", &l.widget_dialogs, &mut limits.widget_dialogs, 1),
             ("widget_uploads", &l.widget_uploads, &mut limits.widget_uploads, 1),
             ("widget_upload_mb", &l.widget_upload_mb, &mut limits.widget_upload_bytes, 1024 * 1024),
+            ("web_api_per_key", &l.web_api_per_key, &mut limits.web_api_per_key, 1),
+            ("widget_events", &l.widget_events, &mut limits.widget_events, 1),
         ];
         for (name, text, rate, unit) in rates {
             if let Some(text) = text {

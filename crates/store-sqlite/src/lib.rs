@@ -67,6 +67,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 14, name: "escalation", sql: include_str!("../migrations/0014_escalation.sql") },
     Migration { version: 15, name: "mail_reader", sql: include_str!("../migrations/0015_mail_reader.sql") },
     Migration { version: 16, name: "supervision", sql: include_str!("../migrations/0016_supervision.sql") },
+    Migration { version: 17, name: "web_api", sql: include_str!("../migrations/0017_web_api.sql") },
 ];
 
 type PostJob = (PostMessage, oneshot::Sender<StoreResult<Posted>>);
@@ -224,6 +225,7 @@ frontline_store::sql_telegram_impls!(SqliteStore, row = crate::row);
 frontline_store::sql_mail_impls!(SqliteStore, row = crate::row);
 frontline_store::sql_form_impls!(SqliteStore, row = crate::row);
 frontline_store::sql_supervision_impls!(SqliteStore, row = crate::row);
+frontline_store::sql_leads_impls!(SqliteStore, row = crate::row);
 
 #[async_trait]
 impl Store for SqliteStore {

@@ -694,9 +694,6 @@ macro_rules! sql_store_impls {
                 }
 
                 async fn upsert_contact(&self, c: &NewContact) -> StoreResult<Visitor> {
-                    if c.source == ContactSource::Widget {
-                        return Err(StoreError::Internal("a widget visitor is made by create_visitor".into()));
-                    }
                     match self.contact(c.workspace_id, c.source, &c.external_id).await {
                         Err(StoreError::NotFound) => {}
                         found => return found,

@@ -9,6 +9,7 @@ use frontline_domain::*;
 use std::sync::Arc;
 
 pub use crate::contract_events::*;
+pub use crate::contract_leads::*;
 pub use crate::contract_mail::*;
 pub use crate::contract_supervision::*;
 pub use crate::contract_telegram::*;
@@ -42,7 +43,8 @@ macro_rules! contract_suite {
             operator_notices_are_recorded_once_claimed_under_a_lease_and_finished,
             a_form_is_sent_filled_once_and_makes_numbered_linked_tickets,
             a_visitors_tone_rises_and_the_list_sorts_by_it, guard_documents_and_hits_are_kept_per_workspace,
-            report_pages_are_saved_once_and_add_up);
+            report_pages_are_saved_once_and_add_up, api_keys_are_found_by_hash_touched_and_revoked_once,
+            a_sites_user_is_one_visitor_with_attributes_tags_and_counted_events);
     };
     (@cases $make:path; $($case:ident),* $(,)?) => {
         $(
@@ -442,8 +444,11 @@ pub async fn contacts_without_a_site_are_found_by_their_source_id(store: Arc<dyn
         store.contact(other_ws.id, ContactSource::Telegram, "100200300").await,
         Err(StoreError::NotFound)
     ));
-    // A widget visitor is made with his site and token only.
-    assert!(store.upsert_contact(&contact(ContactSource::Widget, "x")).await.is_err());
+    // A site's user known by the site's own id (the Web API) is a widget contact with no site
+    // or token of his own yet.
+    let user = store.upsert_contact(&contact(ContactSource::Widget, "100200300")).await.expect("site user");
+    assert_ne!(user.id, a.id);
+    assert_eq!((user.source, user.site_id), (ContactSource::Widget, None));
     // A contact writes like anybody: a dialog opens, and search finds him by his address.
     let d = store.post_message(f.visitor_post_by(&by_mail, "m1", "Где мой заказ?")).await.expect("post").dialog;
     assert_eq!(d.visitor_id, by_mail.id);

@@ -11,6 +11,7 @@ pub mod conversation;
 mod error;
 pub mod events;
 pub mod forms;
+pub mod leads;
 pub mod mail;
 pub mod migrations;
 pub mod records;
@@ -24,6 +25,8 @@ mod types;
 pub mod contract;
 #[cfg(feature = "contract")]
 mod contract_events;
+#[cfg(feature = "contract")]
+mod contract_leads;
 #[cfg(feature = "contract")]
 mod contract_mail;
 #[cfg(feature = "contract")]
@@ -877,6 +880,83 @@ pub trait SupervisionStore: Send + Sync {
     ) -> StoreResult<Vec<(frontline_domain::reports::Key, frontline_domain::reports::Figures)>>;
 }
 
+/// The Web API's keys and what a site tells about its users (see [`leads`]).
+#[async_trait]
+pub trait LeadsStore: Send + Sync {
+    async fn create_api_key(&self, key: &leads::ApiKey, token_hash: &[u8]) -> StoreResult<()>;
+    /// The workspace's keys, revoked ones too, newest first.
+    async fn api_keys(&self, workspace: WorkspaceId) -> StoreResult<Vec<leads::ApiKey>>;
+    async fn api_key(&self, workspace: WorkspaceId, id: uuid::Uuid) -> StoreResult<leads::ApiKey>;
+    /// The key whose secret hashes to this (revoked or not: the caller decides).
+    async fn api_key_by_hash(&self, token_hash: &[u8]) -> StoreResult<leads::ApiKey>;
+    /// Revokes a key; a second revocation keeps the first one's time and author.
+    async fn revoke_api_key(
+        &self,
+        workspace: WorkspaceId,
+        id: uuid::Uuid,
+        by: uuid::Uuid,
+        at: Timestamp,
+    ) -> StoreResult<leads::ApiKey>;
+    /// Marks a key used at `at`, unless it was within [`leads::KEY_TOUCH_MS`].
+    async fn touch_api_key(&self, id: uuid::Uuid, at: Timestamp) -> StoreResult<()>;
+    /// Replaces a visitor's attributes (a checked JSON object) and logs `visitor.updated`.
+    async fn set_visitor_attributes(
+        &self,
+        workspace: WorkspaceId,
+        id: VisitorId,
+        attributes: &str,
+        stamp: events::Stamp,
+    ) -> StoreResult<Visitor>;
+    /// A visitor's tags, sorted.
+    async fn visitor_tags(&self, visitor: VisitorId) -> StoreResult<Vec<String>>;
+    /// Removes, then adds tags (checked ones) and answers the tags after; logs
+    /// `visitor.updated` when anything changed.
+    async fn change_visitor_tags(
+        &self,
+        workspace: WorkspaceId,
+        visitor: &Visitor,
+        add: &[String],
+        remove: &[String],
+        stamp: events::Stamp,
+    ) -> StoreResult<Vec<String>>;
+    /// Keeps an event and counts it: false (nothing written) when its `client_id` was kept
+    /// for this visitor before.
+    async fn track_event(&self, event: &leads::TrackedEvent) -> StoreResult<bool>;
+    /// A visitor's events, newest first.
+    async fn visitor_events(&self, visitor: VisitorId, limit: u32) -> StoreResult<Vec<leads::TrackedEvent>>;
+    /// Per event name: how many times, first and last; the latest first.
+    async fn event_counts(&self, visitor: VisitorId) -> StoreResult<Vec<leads::EventCount>>;
+    /// A site's identity secret (sealed) and whether an identify must carry its hash.
+    async fn site_identity(
+        &self,
+        workspace: WorkspaceId,
+        site: frontline_domain::SiteId,
+    ) -> StoreResult<leads::SiteIdentity>;
+    /// Sets a site's identity secret (`Some`: a new sealed one) and rule (`Some`: the new one).
+    async fn set_site_identity(
+        &self,
+        workspace: WorkspaceId,
+        site: frontline_domain::SiteId,
+        secret: Option<&str>,
+        required: Option<bool>,
+    ) -> StoreResult<leads::SiteIdentity>;
+    /// Keeps a widget token of an identified visitor's further browser.
+    async fn add_visitor_token(
+        &self,
+        token_hash: &[u8],
+        workspace: WorkspaceId,
+        visitor: VisitorId,
+        site: frontline_domain::SiteId,
+        at: Timestamp,
+    ) -> StoreResult<()>;
+    /// The visitor and site of a token kept by [`LeadsStore::add_visitor_token`].
+    async fn visitor_token(&self, token_hash: &[u8])
+    -> StoreResult<(WorkspaceId, VisitorId, frontline_domain::SiteId)>;
+    /// Gives an anonymous widget visitor the site's user id: false (nothing written) when he
+    /// has one already or another visitor of the workspace has this one.
+    async fn claim_user_id(&self, workspace: WorkspaceId, visitor: VisitorId, user_id: &str) -> StoreResult<bool>;
+}
+
 /// The whole store, as the application holds it.
 #[async_trait]
 pub trait Store:
@@ -899,6 +979,7 @@ pub trait Store:
     + MailStore
     + FormStore
     + SupervisionStore
+    + LeadsStore
     + Send
     + Sync
     + 'static

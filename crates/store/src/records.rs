@@ -155,6 +155,8 @@ pub struct VisitorRecord {
     pub last_seen_at: Option<i64>,
     pub source: String,
     pub external_id: Option<String>,
+    /// A JSON object of strings, numbers and booleans (`frontline_domain::leads`).
+    pub attributes: String,
 }
 
 impl TryFrom<VisitorRecord> for Visitor {
@@ -179,6 +181,7 @@ impl TryFrom<VisitorRecord> for Visitor {
             last_seen_at: r.last_seen_at.map(Timestamp),
             source: ContactSource::parse(&r.source).ok_or_else(|| corrupt("visitor source"))?,
             external_id: r.external_id,
+            attributes: serde_json::from_str(&r.attributes).map_err(|_| corrupt("visitor attributes"))?,
         })
     }
 }
@@ -536,6 +539,7 @@ pub fn visitor(r: &impl StoreRow) -> Result<Visitor, StoreError> {
         last_seen_at: r.opt_int("last_seen_at")?,
         source: r.text("source")?,
         external_id: r.opt_text("external_id")?,
+        attributes: r.text("attributes")?,
     }
     .try_into()
 }

@@ -9,7 +9,7 @@ pub const CHANNEL_COLS: &str = "id, workspace_id, name, is_default, mode, greeti
      require_category, reopen_window_minutes";
 pub const SITE_COLS: &str = "id, workspace_id, name, key, allowed_origins, channel_id";
 pub const VISITOR_COLS: &str = "id, workspace_id, site_id, number, name, created_at, page_url, language, properties, email, phone, last_seen_at, \
-     source, external_id";
+     source, external_id, attributes";
 pub const DIALOG_COLS: &str = "id, workspace_id, number, channel_id, visitor_id, status, last_seq, unread_count, \
      last_author_kind, last_preview, last_message_at, created_at, updated_at, closed_at, assignee_id, assigned_at, \
      routed_by, pending_count, waiting_since, queued_at, wait_alerted_at, tags, category_id, snoozed_until, \

@@ -98,7 +98,8 @@ pub struct NewVisitor {
 pub struct NewContact {
     pub id: VisitorId,
     pub workspace_id: WorkspaceId,
-    /// Not [`ContactSource::Widget`]: a widget visitor is made by `create_visitor`.
+    /// [`ContactSource::Widget`] for a site's user known by the site's own id (the Web API);
+    /// an anonymous widget visitor is made by `create_visitor`.
     pub source: ContactSource,
     pub external_id: String,
     pub name: Option<VisitorName>,

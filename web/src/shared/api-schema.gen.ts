@@ -5,6 +5,41 @@
  * Hand-written names over these types live in api-types.ts.
  */
 export interface paths {
+    "/api/v1/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspace's Web API keys, revoked ones too, newest first (never their secrets). */
+        get: operations["list_keys"];
+        put?: never;
+        /** Makes a key: its secret is in this answer only. */
+        post: operations["create_key"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revokes a key at once (it stays listed, revoked); revoking it again changes nothing. */
+        delete: operations["revoke_key"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/attachments/{id}": {
         parameters: {
             query?: never;
@@ -563,6 +598,23 @@ export interface paths {
         patch: operations["update_visitor_card"];
         trace?: never;
     };
+    "/api/v1/dialogs/{id}/visitor/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Adds and removes tags of the dialog's visitor (visitor tags, unrelated to dialog tags). */
+        post: operations["tag_visitor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/form-requests/{id}": {
         parameters: {
             query?: never;
@@ -1062,6 +1114,24 @@ export interface paths {
         patch: operations["update_site"];
         trace?: never;
     };
+    "/api/v1/sites/{id}/identity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The site's identity secret (made on first asking) and whether identify needs its hash. */
+        get: operations["get_identity"];
+        /** Requires the hash or not, and makes a new secret. */
+        put: operations["put_identity"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tags": {
         parameters: {
             query?: never;
@@ -1215,6 +1285,61 @@ export interface paths {
          *     content; a refused file stores nothing.
          */
         post: operations["upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/web/users/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The site's user `user_id`: attributes, tags, events counted per name, dialogs. */
+        get: operations["get_user"];
+        /** Creates the site's user `user_id` or updates him: 201 when he was new. */
+        put: operations["put_user"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/web/users/{user_id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Tracks events the user did (a user not known yet is made). Each event counts against the
+         *     key's rate.
+         */
+        post: operations["track"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/web/users/{user_id}/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Adds and removes the user's tags (a user not known yet is made). */
+        post: operations["tag_user"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1393,6 +1518,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/widget/v1/attributes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** The page sets attributes of its visitor; the answer is all he has. */
+        patch: operations["set_attributes"];
+        trace?: never;
+    };
     "/widget/v1/availability": {
         parameters: {
             query?: never;
@@ -1404,6 +1546,23 @@ export interface paths {
         get: operations["availability"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/widget/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The page tracks events of its visitor (each counts against `widget_events`). */
+        post: operations["widget_track"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1581,6 +1740,40 @@ export interface components {
             details: Record<string, unknown>;
             message: string;
         };
+        /** @description A new key: its secret is shown this once. */
+        ApiKeyCreated: {
+            key: components["schemas"]["ApiKeyView"];
+            /** @description Send it as `Authorization: Bearer <secret>`. Only a hash is kept: it cannot be shown again. */
+            secret: string;
+        };
+        ApiKeyList: {
+            items: components["schemas"]["ApiKeyView"][];
+        };
+        /** @description A new key's name and what it may do. */
+        ApiKeyRequest: {
+            name: components["schemas"]["Name"];
+            /** @description At least one, each once. */
+            scopes: components["schemas"]["ApiScopes"];
+        };
+        /** @description A key as admins see it (never its secret). */
+        ApiKeyView: {
+            created_at: string;
+            created_by?: string | null;
+            /** @description The key's last four characters. */
+            hint: string;
+            /** Format: uuid */
+            id: string;
+            last_used_at?: string | null;
+            name: string;
+            revoked_at?: string | null;
+            revoked_by?: string | null;
+            /** @description `visitors:read`, `visitors:write`, `events:write`. */
+            scopes: string[];
+        };
+        /** @enum {string} */
+        ApiScope: "visitors:read" | "visitors:write" | "events:write";
+        /** @description 1–3 scopes, each once. */
+        ApiScopes: components["schemas"]["ApiScope"][];
         AssignRequest: {
             operator_id?: components["schemas"]["Id"] | null;
         };
@@ -1636,6 +1829,17 @@ export interface components {
              * @description The HTTP status, when an answer came.
              */
             status_code: number | null;
+        };
+        /** @description One attribute as the card and the API show it. */
+        AttributeView: {
+            /** @description `text`, `number`, `boolean` or `date` (a name ending in `_at`). */
+            kind: string;
+            name: string;
+            value: Record<string, unknown>;
+        };
+        /** @description At most 100; a visitor keeps at most 100. A string (at most 1000 characters), a number or a boolean; `null` removes one. A name ending in `_at` is a date: an RFC 3339 time or Unix seconds. */
+        AttributesPatch: {
+            [key: string]: string | number | boolean | null;
         };
         /** @description `next_cursor` of the previous page. */
         AuditCursor: string;
@@ -2178,7 +2382,27 @@ export interface components {
          * @description Every stable error code of the API and the socket.
          * @enum {string}
          */
-        ErrorCode: "validation_failed" | "empty_message" | "message_too_long" | "bad_json" | "payload_too_large" | "unsupported_media_type" | "method_not_allowed" | "unauthenticated" | "invalid_credentials" | "workspace_required" | "forbidden" | "unknown_site_key" | "origin_not_allowed" | "dialog_not_found" | "not_found" | "dialog_closed" | "email_taken" | "channel_name_taken" | "already_assigned" | "capacity_reached" | "operator_unavailable" | "not_channel_member" | "channel_unavailable" | "category_required" | "name_taken" | "visitor_has_open_dialog" | "rating_not_requested" | "already_rated" | "form_sent_already" | "guard_blocked" | "trigger_already_shown" | "file_too_large" | "file_type_refused" | "client_id_reused" | "url_not_allowed" | "too_many_endpoints" | "rate_limited" | "unknown_frame" | "bad_frame" | "unavailable" | "internal";
+        ErrorCode: "validation_failed" | "empty_message" | "message_too_long" | "bad_json" | "payload_too_large" | "unsupported_media_type" | "method_not_allowed" | "unauthenticated" | "invalid_credentials" | "workspace_required" | "forbidden" | "scope_missing" | "identity_refused" | "unknown_site_key" | "origin_not_allowed" | "dialog_not_found" | "not_found" | "dialog_closed" | "email_taken" | "channel_name_taken" | "already_assigned" | "capacity_reached" | "operator_unavailable" | "not_channel_member" | "channel_unavailable" | "category_required" | "name_taken" | "visitor_has_open_dialog" | "rating_not_requested" | "already_rated" | "form_sent_already" | "guard_blocked" | "trigger_already_shown" | "file_too_large" | "file_type_refused" | "client_id_reused" | "url_not_allowed" | "too_many_endpoints" | "too_many_keys" | "rate_limited" | "unknown_frame" | "bad_frame" | "unavailable" | "internal";
+        /** @description How many times a visitor did an event, first and last. */
+        EventCountView: {
+            /** Format: int64 */
+            count: number;
+            first_at: string;
+            last_at: string;
+            name: string;
+        };
+        /** @description One event the user did. */
+        EventItem: {
+            id?: components["schemas"]["EventName"] | null;
+            name: components["schemas"]["EventName"];
+            properties?: components["schemas"]["EventProperties"] | null;
+        };
+        /** @description 1–100 characters once invisible characters (bidi controls, zero-width characters) are removed and white space is trimmed; no control characters. */
+        EventName: string;
+        /** @description At most 20: strings (at most 1000 characters), numbers or booleans. */
+        EventProperties: {
+            [key: string]: string | number | boolean;
+        };
         /** @description A field as the API shows and takes it. */
         FieldView: {
             /** @description 1–32 of `a-z`, `0-9` and `_`, unique in the form: the answer's key. */
@@ -2441,6 +2665,20 @@ export interface components {
         };
         /** Format: uuid */
         Id: string;
+        /** @description A site's identity verification: a new secret, whether a hash is required. */
+        IdentityRequest: {
+            /** @description An identify without a valid hash is refused. */
+            required?: boolean | null;
+            /** @description Make a new secret: hashes made with the old one stop working at once. */
+            rotate?: boolean;
+        };
+        /** @description A site's identity setting as admins see it. */
+        IdentityView: {
+            /** @description An identify without a valid hash is refused (`403 identity_refused`). */
+            required: boolean;
+            /** @description The key of the HMAC the site's backend computes (keep it on the server). */
+            secret: string;
+        };
         IntervalDoc: {
             /**
              * @description After `open`.
@@ -3055,6 +3293,12 @@ export interface components {
             properties?: components["schemas"]["VisitorProperties"];
             /** @description The token from an earlier session, to come back as the same visitor. */
             token?: string | null;
+            /**
+             * @description Lowercase hex HMAC-SHA256 of `user_id` under the site's identity secret, computed by the
+             *     site's backend; a wrong one is `403 identity_refused`.
+             */
+            user_hash?: string | null;
+            user_id?: components["schemas"]["UserId"] | null;
         };
         SessionResponse: {
             /** @description Whether someone answers now (offline mode). */
@@ -3196,6 +3440,11 @@ export interface components {
             number: number;
         };
         TagIds: string[];
+        /** @description Tags to add and remove (a tag in both is removed). */
+        TagsChange: {
+            add?: components["schemas"]["VisitorTag"][];
+            remove?: components["schemas"]["VisitorTag"][];
+        };
         TagsRequest: {
             /** @description At most 20 tags; a new one must be in the dictionary (else `404`) and not archived. */
             tag_ids: components["schemas"]["TagIds"];
@@ -3283,6 +3532,14 @@ export interface components {
         };
         /** @description A topic's key: 1–24 of `a-z`, `0-9`, `_` and `-`. */
         TopicKey: string;
+        TrackRequest: {
+            /** @description 1–100 events, kept in this order. */
+            events: components["schemas"]["EventItem"][];
+        };
+        TrackResult: {
+            /** @description Per event: counted now (`false`: its `id` was counted before). */
+            counted: boolean[];
+        };
         /** @description At most 1000 characters once invisible characters (bidi controls, zero-width characters) are removed and white space is trimmed; blank is none. */
         TransferComment: string;
         TransferRequest: {
@@ -3352,11 +3609,27 @@ export interface components {
         };
         /** @description 1–500 characters once white space is trimmed; with `regex`, a regular expression that compiles. */
         UrlPattern: string;
+        /** @description 1–100 characters once invisible characters (bidi controls, zero-width characters) are removed and white space is trimmed; no control characters. */
+        UserId: string;
+        /**
+         * @description A site's user as its backend describes him: a field left out stays; `null` (or blank)
+         *     clears a name or contact.
+         */
+        UserRequest: {
+            attributes?: components["schemas"]["AttributesPatch"] | null;
+            email?: components["schemas"]["EmailOrBlank"] | null;
+            name?: components["schemas"]["NameOrBlank"] | null;
+            phone?: components["schemas"]["PhoneOrBlank"] | null;
+        };
         VisitorCardView: {
+            /** @description What the site told about him (Web API, widget `setAttributes`), by name. */
+            attributes: components["schemas"]["AttributeView"][];
             city?: string | null;
             /** @description His other dialogs the caller sees, newest first. */
             dialogs: components["schemas"]["PastDialogView"][];
             email?: string | null;
+            /** @description Events per name, the latest first. */
+            events: components["schemas"]["EventCountView"][];
             first_seen_at: string;
             /** Format: uuid */
             id: string;
@@ -3372,16 +3645,34 @@ export interface components {
             properties: {
                 [key: string]: string;
             };
+            /** @description His latest events, newest first (at most 20). */
+            recent_events: components["schemas"]["VisitorEventView"][];
             /** @description Where he writes from: `widget`, `telegram` or `email`. */
             source: string;
+            /** @description Visitor tags (not the dialog's), sorted. */
+            tags: string[];
             /** @description His chats with the workspace's Telegram bots, the latest first. */
             telegram: components["schemas"]["TelegramChatView"][];
+            /** @description The site's own id of him, when its backend or page told it. */
+            user_id?: string | null;
             /** @description Time on site is now minus this. */
             visit_started_at?: string | null;
+        };
+        /** @description One event a visitor did. */
+        VisitorEventView: {
+            at: string;
+            name: string;
+            properties: Record<string, unknown>;
         };
         /** @description At most 50; names of 1–100 characters once white space is trimmed, values of at most 500 characters. */
         VisitorProperties: {
             [key: string]: string;
+        };
+        /** @description 1–50 characters once invisible characters (bidi controls, zero-width characters) are removed and white space is trimmed; no control characters or commas. */
+        VisitorTag: string;
+        VisitorTags: {
+            /** @description All his tags after the change, sorted. */
+            tags: string[];
         };
         /**
          * @description A visitor as operators and the visitor himself see him. Without `name`, clients show
@@ -3401,6 +3692,42 @@ export interface components {
             phone?: string | null;
             /** @description Where he writes from: `widget`, `telegram` or `email`. */
             source: string;
+        };
+        /** @description A visitor's dialog as the Web API shows it. */
+        WebDialogView: {
+            /** Format: uuid */
+            channel_id: string;
+            closed_at?: string | null;
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: int64 */
+            number: number;
+            status: string;
+        };
+        /** @description A site's user as the Web API shows him. */
+        WebVisitorView: {
+            /** @description Strings, numbers, booleans, and dates (RFC 3339, names ending in `_at`). */
+            attributes: Record<string, unknown>;
+            created_at: string;
+            /** @description His dialogs, the newest first (at most 50). */
+            dialogs: components["schemas"]["WebDialogView"][];
+            email?: string | null;
+            /** @description Per event name, the latest first. */
+            events: components["schemas"]["EventCountView"][];
+            /** Format: uuid */
+            id: string;
+            last_seen_at?: string | null;
+            name?: string | null;
+            /**
+             * Format: int64
+             * @description The number operators see («Посетитель 42»).
+             */
+            number: number;
+            phone?: string | null;
+            tags: string[];
+            /** @description The site's own id of him. */
+            user_id: string;
         };
         WebhookCreateRequest: {
             /** @description A note for admins, at most 200 characters. */
@@ -3463,6 +3790,14 @@ export interface components {
         };
         /** @enum {string} */
         WeekDay: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+        WidgetAttributes: {
+            attributes: components["schemas"]["AttributeView"][];
+        };
+        /** @description Attributes the page sets for its visitor (the widget's `setAttributes`). */
+        WidgetAttributesRequest: {
+            /** @description Merged into what he has: `null` removes one. */
+            attributes: components["schemas"]["AttributesPatch"];
+        };
         /** @description What the widget knows of its current dialog. */
         WidgetDialogView: {
             /** @description `operator` (the widget asks for a rating) or `auto`, once closed. */
@@ -3549,6 +3884,208 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_keys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyList"];
+                };
+            };
+            /** @description A parameter or the body is not valid (`validation_failed`, `bad_json`), naming the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    create_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiKeyRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyCreated"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is over its size limit (`payload_too_large`, `file_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is not of the accepted type (`unsupported_media_type`, `file_type_refused`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    revoke_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description key id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyView"];
+                };
+            };
+            /** @description A parameter or the body is not valid (`validation_failed`, `bad_json`), naming the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
     attachment: {
         parameters: {
             query?: never;
@@ -6390,6 +6927,93 @@ export interface operations {
             };
         };
     };
+    tag_visitor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description dialog id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TagsChange"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitorTags"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The role does not allow it (`forbidden`), or the page's origin is not allowed (`origin_not_allowed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is over its size limit (`payload_too_large`, `file_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is not of the accepted type (`unsupported_media_type`, `file_type_refused`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
     request: {
         parameters: {
             query?: never;
@@ -8834,6 +9458,157 @@ export interface operations {
             };
         };
     };
+    get_identity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description site id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentityView"];
+                };
+            };
+            /** @description A parameter or the body is not valid (`validation_failed`, `bad_json`), naming the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    put_identity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description site id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IdentityRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentityView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is over its size limit (`payload_too_large`, `file_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is not of the accepted type (`unsupported_media_type`, `file_type_refused`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
     list_tags: {
         parameters: {
             query?: {
@@ -9934,6 +10709,368 @@ export interface operations {
             };
         };
     };
+    get_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the site's own id of the user */
+                user_id: components["schemas"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebVisitorView"];
+                };
+            };
+            /** @description A parameter or the body is not valid (`validation_failed`, `bad_json`), naming the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    put_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the site's own id of the user */
+                user_id: components["schemas"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebVisitorView"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebVisitorView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description No such resource, or not one the caller may see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is over its size limit (`payload_too_large`, `file_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is not of the accepted type (`unsupported_media_type`, `file_type_refused`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    track: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the site's own id of the user */
+                user_id: components["schemas"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrackRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackResult"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description No such resource, or not one the caller may see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is over its size limit (`payload_too_large`, `file_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is not of the accepted type (`unsupported_media_type`, `file_type_refused`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    tag_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the site's own id of the user */
+                user_id: components["schemas"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TagsChange"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitorTags"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description No such resource, or not one the caller may see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is over its size limit (`payload_too_large`, `file_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is not of the accepted type (`unsupported_media_type`, `file_type_refused`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
     list: {
         parameters: {
             query?: never;
@@ -10736,6 +11873,82 @@ export interface operations {
             };
         };
     };
+    set_attributes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WidgetAttributesRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WidgetAttributes"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The role does not allow it (`forbidden`), or the page's origin is not allowed (`origin_not_allowed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is over its size limit (`payload_too_large`, `file_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is not of the accepted type (`unsupported_media_type`, `file_type_refused`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
     availability: {
         parameters: {
             query?: never;
@@ -10772,6 +11985,90 @@ export interface operations {
             };
             /** @description The role does not allow it (`forbidden`), or the page's origin is not allowed (`origin_not_allowed`). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    widget_track: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrackRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackResult"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The role does not allow it (`forbidden`), or the page's origin is not allowed (`origin_not_allowed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is over its size limit (`payload_too_large`, `file_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is not of the accepted type (`unsupported_media_type`, `file_type_refused`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11697,6 +12994,7 @@ type ReadonlyArray<T> = [
 ] extends [
     unknown[]
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
+export const apiScopeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ApiScope"]> = ["visitors:read", "visitors:write", "events:write"];
 export const channelModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ChannelMode"]> = ["queue", "auto"];
 export const conditionViewOneOf0TypeValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["ConditionView"], {
     type: unknown;
@@ -11716,7 +13014,7 @@ export const conditionViewOneOf4TypeValues: ReadonlyArray<Extract<FlattenedDeepR
 export const consoleLanguageValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ConsoleLanguage"]> = ["ru", "en"];
 export const deliveryStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DeliveryStatus"]> = ["pending", "delivered", "failed"];
 export const disabledReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DisabledReason"]> = ["failing"];
-export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorCode"]> = ["validation_failed", "empty_message", "message_too_long", "bad_json", "payload_too_large", "unsupported_media_type", "method_not_allowed", "unauthenticated", "invalid_credentials", "workspace_required", "forbidden", "unknown_site_key", "origin_not_allowed", "dialog_not_found", "not_found", "dialog_closed", "email_taken", "channel_name_taken", "already_assigned", "capacity_reached", "operator_unavailable", "not_channel_member", "channel_unavailable", "category_required", "name_taken", "visitor_has_open_dialog", "rating_not_requested", "already_rated", "form_sent_already", "guard_blocked", "trigger_already_shown", "file_too_large", "file_type_refused", "client_id_reused", "url_not_allowed", "too_many_endpoints", "rate_limited", "unknown_frame", "bad_frame", "unavailable", "internal"];
+export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorCode"]> = ["validation_failed", "empty_message", "message_too_long", "bad_json", "payload_too_large", "unsupported_media_type", "method_not_allowed", "unauthenticated", "invalid_credentials", "workspace_required", "forbidden", "scope_missing", "identity_refused", "unknown_site_key", "origin_not_allowed", "dialog_not_found", "not_found", "dialog_closed", "email_taken", "channel_name_taken", "already_assigned", "capacity_reached", "operator_unavailable", "not_channel_member", "channel_unavailable", "category_required", "name_taken", "visitor_has_open_dialog", "rating_not_requested", "already_rated", "form_sent_already", "guard_blocked", "trigger_already_shown", "file_too_large", "file_type_refused", "client_id_reused", "url_not_allowed", "too_many_endpoints", "too_many_keys", "rate_limited", "unknown_frame", "bad_frame", "unavailable", "internal"];
 export const newSavedReplyOneOf0ScopeValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["NewSavedReply"], {
     scope: unknown;
 }>["scope"]> = ["personal", "workspace"];

@@ -82,6 +82,10 @@ async fn every_refusal_has_the_error_shape_and_names_the_field() {
     let resp = visitor.call(reqwest::Method::GET, "/widget/v1/messages?after_seq=x", None).await;
     let (status, err) = body(resp).await;
     assert_eq!((status, err["details"]["field"].as_str()), (400, Some("after_seq")), "{err}");
+    // Out of range is refused even beside a cursor that would win over it.
+    let resp = visitor.call(reqwest::Method::GET, "/widget/v1/messages?after_seq=-7&cursor=2", None).await;
+    let (status, err) = body(resp).await;
+    assert_eq!((status, err["details"]["field"].as_str()), (400, Some("after_seq")), "{err}");
     app.stop().await;
 }
 

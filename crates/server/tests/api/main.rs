@@ -25,4 +25,5 @@ mod support;
 mod telegram;
 mod tools;
 mod trust;
+mod webapi;
 mod webhooks;

@@ -27,6 +27,9 @@ enum Rule {
     Public,
     /// The widget's visitor token.
     Widget,
+    /// A Web API key with the scope named: none (or a session) is 401, a key without the
+    /// scope 403.
+    Key(&'static str),
     /// Not called here, with the reason (the row still has to exist).
     Skip(&'static str),
 }
@@ -365,6 +368,58 @@ const ROWS: &[Row] = &[
         body: |_, _| json!({"time_zone": "Europe/Moscow"}),
     },
     Row { method: "get", path: "/api/v1/board", rule: Rule::Manager, body: none },
+    Row {
+        method: "post",
+        path: "/api/v1/dialogs/{id}/visitor/tags",
+        rule: Rule::Any,
+        body: |_, _| json!({"add": ["матрица"]}),
+    },
+    Row { method: "get", path: "/api/v1/sites/{id}/identity", rule: Rule::Admin, body: none },
+    Row {
+        method: "put",
+        path: "/api/v1/sites/{id}/identity",
+        rule: Rule::Admin,
+        body: |_, _| json!({"required": true}),
+    },
+    Row {
+        method: "patch",
+        path: "/widget/v1/attributes",
+        rule: Rule::Widget,
+        body: |_, _| json!({"attributes": {"plan": "pro"}}),
+    },
+    Row {
+        method: "post",
+        path: "/widget/v1/events",
+        rule: Rule::Widget,
+        body: |_, _| json!({"events": [{"name": "matrix"}]}),
+    },
+    Row { method: "get", path: "/api/v1/api-keys", rule: Rule::Admin, body: none },
+    Row {
+        method: "post",
+        path: "/api/v1/api-keys",
+        rule: Rule::Admin,
+        body: |_, _| json!({"name": "CRM", "scopes": ["visitors:read"]}),
+    },
+    Row { method: "delete", path: "/api/v1/api-keys/{id}", rule: Rule::Admin, body: none },
+    Row { method: "get", path: "/api/v1/web/users/{user_id}", rule: Rule::Key("visitors:read"), body: none },
+    Row {
+        method: "put",
+        path: "/api/v1/web/users/{user_id}",
+        rule: Rule::Key("visitors:write"),
+        body: |_, _| json!({"attributes": {"plan": "pro"}}),
+    },
+    Row {
+        method: "post",
+        path: "/api/v1/web/users/{user_id}/events",
+        rule: Rule::Key("events:write"),
+        body: |_, _| json!({"events": [{"name": "matrix"}]}),
+    },
+    Row {
+        method: "post",
+        path: "/api/v1/web/users/{user_id}/tags",
+        rule: Rule::Key("visitors:write"),
+        body: |_, _| json!({"add": ["матрица"]}),
+    },
     Row { method: "get", path: "/widget/v1/forms/{id}", rule: Rule::Widget, body: none },
     // Blank answers: refused at the required field, once past authorisation.
     Row { method: "post", path: "/widget/v1/forms/{id}", rule: Rule::Widget, body: |_, _| json!({"answers": {}}) },
@@ -416,6 +471,8 @@ struct Ids {
     form: String,
     request: String,
     ticket: String,
+    /// A Web API key of the workspace (revoked by its row last).
+    api_key: String,
 }
 
 /// The fake Bot API the matrix's bots are connected through.
@@ -543,7 +600,11 @@ async fn resources(app: &TestApp, admin: &OperatorClient, channel: &str, victim:
     let sites: Value = admin.get("/api/v1/sites").await.json().await.expect("sites");
     let site = sites["items"][0]["id"].as_str().expect("the workspace's site").to_owned();
     let (webhook, delivery) = webhook_with_delivery(admin).await;
+    let key =
+        created(admin.post("/api/v1/api-keys", json!({"name": "Матрица", "scopes": ["visitors:read"]})).await, "key")
+            .await;
     Ids {
+        api_key: key["key"]["id"].as_str().expect("id").to_owned(),
         bot: bot(admin).await,
         message,
         webhook,
@@ -594,6 +655,7 @@ fn id_for(path: &str, ids: &Ids) -> String {
         "forms" => ids.form.clone(),
         "form-requests" => ids.request.clone(),
         "tickets" => ids.ticket.clone(),
+        "api-keys" => ids.api_key.clone(),
         other => panic!("no fixture for {{id}} of {other:?} ({path})"),
     }
 }
@@ -621,7 +683,7 @@ fn expected(rule: Rule, role: Role, scope: Scope, has_id: bool) -> Expect {
         Rule::ManagerOnTarget => lead,
         Rule::Manager => lead,
         Rule::Admin => role == Role::Admin,
-        Rule::Public | Rule::Widget | Rule::Skip(_) => true,
+        Rule::Public | Rule::Widget | Rule::Key(_) | Rule::Skip(_) => true,
     };
     if !may {
         return Expect::Forbidden;
@@ -797,6 +859,14 @@ async fn every_operation_answers_every_role_as_documented() {
             .to_owned(),
         request: uuid::Uuid::now_v7().to_string(),
         ticket: uuid::Uuid::now_v7().to_string(),
+        api_key: created(
+            boris.post("/api/v1/api-keys", json!({"name": "B", "scopes": ["visitors:read"]})).await,
+            "key B",
+        )
+        .await["key"]["id"]
+            .as_str()
+            .expect("id")
+            .to_owned(),
     };
     let (webhook, delivery) = webhook_with_delivery(&boris).await;
     let foreign = Ids { webhook, delivery, ..foreign };
@@ -837,12 +907,72 @@ async fn every_operation_answers_every_role_as_documented() {
         widget_trigger,
     };
 
+    // Keys for the Web API rows: one with every scope, and one for each single scope.
+    let mut keys = std::collections::HashMap::new();
+    for scopes in [
+        vec!["visitors:read", "visitors:write", "events:write"],
+        vec!["visitors:read"],
+        vec!["visitors:write"],
+        vec!["events:write"],
+    ] {
+        let made =
+            created(admin.post("/api/v1/api-keys", json!({"name": "Ключ", "scopes": scopes})).await, "key").await;
+        keys.insert(scopes.join(" "), made["secret"].as_str().expect("secret").to_owned());
+    }
+
     let http = reqwest::Client::new();
     let mut wrong = Vec::new();
     let mut checked = 0;
     for row in ROWS {
         match row.rule {
             Rule::Skip(_) => continue,
+            Rule::Key(scope) => {
+                let path = row.path.replace("{user_id}", "matrix-user");
+                let b = (row.body)(&f, Scope::Own);
+                let m = reqwest::Method::from_bytes(row.method.to_uppercase().as_bytes()).expect("method");
+                let send = |key: Option<&str>, cookie: Option<&str>| {
+                    let mut req = http.request(m.clone(), format!("{}{path}", app.base));
+                    if let Some(k) = key {
+                        req = req.bearer_auth(k);
+                    }
+                    if let Some(c) = cookie {
+                        req = req.header("cookie", c);
+                    }
+                    if !b.is_null() {
+                        req = req.json(&b);
+                    }
+                    req.send()
+                };
+                let all = &keys["visitors:read visitors:write events:write"];
+                for (who, key, cookie, want) in [
+                    ("without a key", None, None, Expect::Unauthenticated),
+                    ("with an admin's session", None, Some(admin.cookie.as_str()), Expect::Unauthenticated),
+                    ("with a key of every scope", Some(all.as_str()), None, Expect::Passes),
+                    ("with a key of that scope", Some(keys[scope].as_str()), None, Expect::Passes),
+                ] {
+                    let resp = send(key, cookie).await.expect("request");
+                    let status = resp.status().as_u16();
+                    checked += 1;
+                    // A read of a user no write has made yet is 404: past authorisation.
+                    let got = if status == 404 && row.method == "get" { Expect::Passes } else { classify(status) };
+                    if got != want {
+                        wrong.push(format!(
+                            "{} {} {who}: {status} {}",
+                            row.method,
+                            row.path,
+                            resp.text().await.unwrap_or_default()
+                        ));
+                    }
+                }
+                for (other, key) in keys.iter().filter(|(s, _)| !s.contains(' ') && *s != scope) {
+                    let resp = send(Some(key), None).await.expect("request");
+                    let status = resp.status().as_u16();
+                    checked += 1;
+                    if status != 403 {
+                        wrong.push(format!("{} {} with a key of {other} only: {status}", row.method, row.path));
+                    }
+                }
+            }
             Rule::Widget => {
                 // Without a token: 401; with the visitor's: past authorisation; another
                 // workspace's file or trigger: 404.
