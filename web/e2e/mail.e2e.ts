@@ -146,7 +146,7 @@ describe.skipIf(!!trouble && !inCi)('Mail: the setup saved in the console, its p
     await expect(byId('mail-title').textContent()).resolves.toBe('Почта');
     await expect(byId('integrations-tab-mail').getAttribute('aria-current')).resolves.toBe('page');
     await expect(byId('nav-install').getAttribute('aria-current')).resolves.toBe('page');
-    await expect(admin.locator('.page-tabs a').allTextContents()).resolves.toEqual(['Установка виджета', 'Вебхуки', 'Telegram', 'Почта']);
+    await expect(admin.locator('.page-tabs a').allTextContents()).resolves.toEqual(['Установка виджета', 'Вебхуки', 'API-ключи', 'Telegram', 'Почта']);
     await expect(byId('mail-empty').textContent()).resolves.toMatch(/^Почта ещё не настроена/);
     await expect(byId('mail-address').inputValue()).resolves.toBe('');
     await expect(byId('mail-smtp-host').inputValue()).resolves.toBe('');

@@ -255,7 +255,7 @@ describe('Telegram: a bot connected in the console, its topics saved and kept, s
     await expect(admin.getByTestId('integrations-tab-telegram').getAttribute('aria-current')).resolves.toBe('page');
     // The navigation marks "Integrations" while one of its tabs is open.
     await expect(admin.getByTestId('nav-install').getAttribute('aria-current')).resolves.toBe('page');
-    await expect(admin.locator('.page-tabs a').allTextContents()).resolves.toEqual(['Установка виджета', 'Вебхуки', 'Telegram', 'Почта']);
+    await expect(admin.locator('.page-tabs a').allTextContents()).resolves.toEqual(['Установка виджета', 'Вебхуки', 'API-ключи', 'Telegram', 'Почта']);
     await expect(admin.getByTestId('telegram-token').getAttribute('type')).resolves.toBe('password');
     await expect(admin.getByTestId('telegram-channel').inputValue()).resolves.toBe(defaultChannel.id);
     await expect(admin.getByTestId('telegram-editor').count()).resolves.toBe(0);
@@ -387,7 +387,7 @@ describe('Telegram: a bot connected in the console, its topics saved and kept, s
     await admin.getByTestId('lang-en').click();
     await expect.poll(() => admin.getByTestId('telegram-editor-title').textContent(), { timeout: WAIT }).toBe('Settings of bot @kitchen_help_bot');
     await expect(admin.getByTestId('telegram-row-mode').textContent()).resolves.toBe('Polling');
-    await expect(admin.locator('.page-tabs a').allTextContents()).resolves.toEqual(['Installing the widget', 'Webhooks', 'Telegram', 'Mail']);
+    await expect(admin.locator('.page-tabs a').allTextContents()).resolves.toEqual(['Installing the widget', 'Webhooks', 'API keys', 'Telegram', 'Mail']);
     await noSidewaysOverflow(admin);
     await scrollToTop(admin.getByTestId('telegram-list'));
     await shot(admin, 'telegram-list-en-1366.png');

@@ -45,6 +45,8 @@ import type {
   UploadView,
   VisitorCardView,
   VisitorPatch,
+  VisitorTagsChange,
+  VisitorTagsView,
 } from '../shared/api-types';
 import { newClientId } from '../shared/ids';
 import { pickLang, type Lang } from '../shared/i18n';
@@ -858,6 +860,26 @@ export class ConsoleState {
     } finally {
       this.dialog.changed();
       this.lists.changed();
+    }
+  }
+
+  /**
+   * Adds and removes tags of the dialog's visitor (visitor tags, not the dialog's): the card shows
+   * the tags the server answered (lower-cased, sorted), not a guess of them.
+   */
+  async tagVisitor(dialogId: string, change: VisitorTagsChange): Promise<Problem | null> {
+    try {
+      const done = await this.api<VisitorTagsView>('POST', `/api/v1/dialogs/${encodeURIComponent(dialogId)}/visitor/tags`, { body: change });
+      // Every card of this visitor held (his other dialogs) shows them too.
+      const visitorId = this.dialog.cards.get(dialogId)?.card?.id;
+      for (const [id, held] of [...this.dialog.cards]) {
+        if (held.card && (id === dialogId || held.card.id === visitorId)) this.dialog.cards.set(id, { ...held, card: { ...held.card, tags: done.tags } });
+      }
+      return null;
+    } catch (e) {
+      return this.guard(e);
+    } finally {
+      this.dialog.changed();
     }
   }
 

@@ -85,6 +85,10 @@ export function problemText(t: Translate<ConsoleKey>, lang: Lang, problem: Probl
     const limit = problem.details.limit;
     return typeof limit === 'number' || typeof limit === 'string' ? t('error.too_many_endpoints_n', { limit }) : t('error.too_many_endpoints');
   }
+  if (problem.code === 'too_many_keys') {
+    const limit = problem.details.limit;
+    return typeof limit === 'number' || typeof limit === 'string' ? t('error.too_many_keys_n', { limit }) : t('error.too_many_keys');
+  }
   if (problem.code === 'rate_limited' && String(problem.details.limit ?? '').startsWith('login')) {
     const minutes = Math.max(1, Math.ceil((Number(problem.details.retry_after) || 0) / 60));
     return t('error.rate_limited_login', { minutes });

@@ -26,7 +26,7 @@ describe('console routes', () => {
     expect(routeFromPath('/console/admin/replies')).toEqual({ view: 'admin', section: 'replies' });
     expect(sectionsFor('operator')).toEqual(['replies', 'account']);
     expect(sectionsFor('supervisor')).toEqual(['tags', 'replies', 'account']);
-    expect(sectionsFor('admin')).toEqual(['channels', 'automation', 'operators', 'install', 'rules', 'quality', 'triggers', 'tags', 'replies', 'forms', 'webhooks', 'telegram', 'mail', 'audit', 'account']);
+    expect(sectionsFor('admin')).toEqual(['channels', 'automation', 'operators', 'install', 'rules', 'quality', 'triggers', 'tags', 'replies', 'forms', 'webhooks', 'api-keys', 'telegram', 'mail', 'audit', 'account']);
     expect(sectionsFor(null)).toEqual([]);
   });
 
@@ -52,6 +52,15 @@ describe('console routes', () => {
     expect(sectionsFor('admin')).toContain('webhooks');
     expect(sectionsFor('supervisor')).not.toContain('webhooks');
     expect(sectionsFor('operator')).not.toContain('webhooks');
+  });
+
+  it('name the Web API keys page, for admins alone, under Integrations', () => {
+    expect(routeFromPath('/console/admin/api-keys')).toEqual({ view: 'admin', section: 'api-keys' });
+    expect(pathFor({ view: 'admin', section: 'api-keys' })).toBe('/console/admin/api-keys');
+    expect(NAV_PARENT['api-keys']).toBe('install');
+    expect(sectionsFor('admin')).toContain('api-keys');
+    expect(sectionsFor('supervisor')).not.toContain('api-keys');
+    expect(sectionsFor('operator')).not.toContain('api-keys');
   });
 
   it('name the mail page, for admins alone, under Integrations', () => {

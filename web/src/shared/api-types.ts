@@ -268,6 +268,13 @@ export type WebhookRotated = Schemas['WebhookRotated'];
 export type DeliveryPage = Schemas['DeliveryPage'];
 export type DeliveryDetail = Schemas['DeliveryDetail'];
 
+// Web API keys (admins): a site's backend sends its users' data with one.
+export type ApiKeyView = Schemas['ApiKeyView'];
+export type ApiScope = Schemas['ApiScope'];
+export type ApiKeyRequest = Schemas['ApiKeyRequest'];
+/** A new key and its secret, shown this once. */
+export type ApiKeyCreated = Schemas['ApiKeyCreated'];
+
 // ---- conversation tools -------------------------------------------------------------------
 
 export type SavedReplyScope = Schemas['ReplyScope'];
@@ -291,6 +298,16 @@ export type SearchHit = Schemas['SearchHit'];
 export type VisitedPage = Schemas['PageViewView'];
 export type PastDialog = Schemas['PastDialogView'];
 export type VisitorCardView = Schemas['VisitorCardView'];
+/** One attribute the site told about the visitor; `kind` is `text`, `number`, `boolean` or `date` (a `string` in the document). */
+export type AttributeView = Schemas['AttributeView'];
+/** How many times the visitor did an event, first and last. */
+export type EventCountView = Schemas['EventCountView'];
+/** One event the visitor did (the card's latest ones). */
+export type VisitorEventView = Schemas['VisitorEventView'];
+/** `POST /api/v1/dialogs/{id}/visitor/tags`: visitor tags to add and remove (not the dialog's tags). */
+export type VisitorTagsChange = Schemas['TagsChange'];
+/** Its answer: all his tags after the change, lower-cased and sorted. */
+export type VisitorTagsView = Schemas['VisitorTags'];
 /** `PATCH /api/v1/dialogs/{id}/visitor` (and the widget's): `null` or blank clears a field. */
 export type VisitorPatch = Schemas['ProfileRequest'];
 

@@ -1,12 +1,13 @@
 /**
  * A page beside the dialogs: channels (and a channel's automation), operators, installing the
- * widget, routing rules, proactive messages, tags and categories, saved replies, webhooks, Telegram
+ * widget, routing rules, proactive messages, tags and categories, saved replies, webhooks, the Web API's keys, Telegram
  * bots, the mail setup, the audit log, one's profile. Unsaved edits on it are asked about before the console leaves it,
  * and the browser asks before the tab closes or reloads.
  */
 import { useEffect } from 'preact/hooks';
 import { useConsole } from '../context';
 import type { AdminSection } from '../routes';
+import { ApiKeysAdmin } from './ApiKeysAdmin';
 import { AuditLogAdmin } from './AuditLogAdmin';
 import { AutomationAdmin } from './AutomationAdmin';
 import { ChannelsAdmin } from './ChannelsAdmin';
@@ -36,6 +37,7 @@ const PAGES: Record<AdminSection, (props: { channelId?: string | null }) => prea
   replies: RepliesAdmin,
   forms: FormsAdmin,
   webhooks: WebhooksAdmin,
+  'api-keys': ApiKeysAdmin,
   telegram: TelegramAdmin,
   mail: MailAdmin,
   audit: AuditLogAdmin,

@@ -1,11 +1,11 @@
 /**
  * The pages about connecting Frontline to the outside, side by side: installing the widget on
- * a site, webhooks, Telegram bots and the mail setup (admins). The navigation shows them as one entry, "Integrations".
+ * a site, webhooks, the Web API's keys, Telegram bots and the mail setup (admins). The navigation shows them as one entry, "Integrations".
  */
 import { PageTabs } from './PageTabs';
 import { useAdmin } from './use-admin';
 
-export function IntegrationsTabs({ current }: { current: 'install' | 'webhooks' | 'telegram' | 'mail' }) {
+export function IntegrationsTabs({ current }: { current: 'install' | 'webhooks' | 'api-keys' | 'telegram' | 'mail' }) {
   const { t } = useAdmin();
   return (
     <PageTabs
@@ -14,6 +14,7 @@ export function IntegrationsTabs({ current }: { current: 'install' | 'webhooks' 
       tabs={[
         ['install', t('install.title')],
         ['webhooks', t('webhooks.title')],
+        ['api-keys', t('apikeys.title')],
         ['telegram', t('telegram.title')],
         ['mail', t('mail.title')],
       ]}

@@ -442,11 +442,11 @@ describe('Mail page', () => {
     expect(q('mail-test-result')).toBeNull();
   });
 
-  it('is the fourth tab under Integrations', async () => {
+  it('is the last tab under Integrations', async () => {
     await mount();
     expect(q('integrations-tab-mail')?.getAttribute('aria-current')).toBe('page');
     expect(q('integrations-tab-mail')?.getAttribute('href')).toBe('/console/admin/mail');
     const tabs = [...document.querySelectorAll('.page-tabs a')].map((a) => a.textContent);
-    expect(tabs).toEqual(['Установка виджета', 'Вебхуки', 'Telegram', 'Почта']);
+    expect(tabs).toEqual(['Установка виджета', 'Вебхуки', 'API-ключи', 'Telegram', 'Почта']);
   });
 });

@@ -395,12 +395,12 @@ describe('Telegram page', () => {
     expect(q('telegram-topic-channel', topic(0))?.querySelector('option')?.textContent).toBe('Bot’s channel (Москва)');
   });
 
-  it('is the third tab under Integrations, before Mail', async () => {
+  it('is the fourth tab under Integrations, after the API keys and before Mail', async () => {
     await mount();
-    expect(all('integrations-tab-install').length + all('integrations-tab-webhooks').length + all('integrations-tab-telegram').length).toBe(3);
+    expect(all('integrations-tab-install').length + all('integrations-tab-webhooks').length + all('integrations-tab-api-keys').length + all('integrations-tab-telegram').length).toBe(4);
     expect(q('integrations-tab-telegram')?.getAttribute('aria-current')).toBe('page');
     expect(q('integrations-tab-telegram')?.getAttribute('href')).toBe('/console/admin/telegram');
     const tabs = [...document.querySelectorAll('.page-tabs a')].map((a) => a.textContent);
-    expect(tabs).toEqual(['Установка виджета', 'Вебхуки', 'Telegram', 'Почта']);
+    expect(tabs).toEqual(['Установка виджета', 'Вебхуки', 'API-ключи', 'Telegram', 'Почта']);
   });
 });

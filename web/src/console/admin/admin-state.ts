@@ -3,7 +3,7 @@
  * add operators and change their name and capacity, one's own profile (`PATCH /api/v1/me`),
  * the sites and their allowed origins (the installation page), the routing rules (read, then saved whole), each channel's automation
  * document (read, then saved whole) and the proactive messages (triggers); the webhooks page has its
- * own controller (`webhooks.ts`), as do Telegram (`telegram.ts`) and mail (`mail.ts`), beside the Security page's and the audit log's. Channels and operators
+ * own controller (`webhooks.ts`), as do the Web API's keys (`api-keys.ts`), Telegram (`telegram.ts`) and mail (`mail.ts`), beside the Security page's and the audit log's. Channels and operators
  * themselves live in the console state (kept live there by `operator.updated`); this controller
  * hands every change back to it through `AdminHost`, so the dialog screens see it at once.
  */
@@ -32,6 +32,7 @@ import type {
 } from '../../shared/api-types';
 import { Observable } from '../../shared/store';
 import type { Problem } from '../console-state';
+import { ApiKeysState } from './api-keys';
 import { AuditLogState } from './audit-state';
 import { FormsAdminState } from './escalation-forms';
 import { MailState } from './mail';
@@ -104,6 +105,8 @@ export class AdminState extends Observable {
   readonly security: SecurityState;
   readonly audit: AuditLogState;
   readonly webhooks: WebhooksState;
+  /** The Web API's keys (`api-keys.ts`). */
+  readonly apiKeys: ApiKeysState;
   /** The Telegram bots page (`telegram.ts`). */
   readonly telegram: TelegramState;
   /** The mail setup page (`mail.ts`). */
@@ -121,6 +124,7 @@ export class AdminState extends Observable {
     this.security = new SecurityState(host);
     this.audit = new AuditLogState(host);
     this.webhooks = new WebhooksState(host);
+    this.apiKeys = new ApiKeysState(host);
     this.telegram = new TelegramState(host);
     this.mail = new MailState(host);
     this.forms = new FormsAdminState(host);

@@ -23,6 +23,7 @@ const LABELS: Record<AdminSection, ConsoleKey> = {
   replies: 'nav.replies',
   forms: 'forms.admin.nav',
   webhooks: 'nav.webhooks',
+  'api-keys': 'apikeys.title',
   telegram: 'nav.telegram',
   mail: 'nav.mail',
   audit: 'nav.audit',

@@ -1,8 +1,9 @@
 /**
- * Beside the dialog: who the visitor is (name, e-mail and phone editable in place), his city,
- * language and other properties, the page he is on and his time on the site (ticking), the
- * pages he visited and his other dialogs (a click opens one), and the tickets the dialog's
- * filled forms made (Tickets.tsx).
+ * Beside the dialog: who the visitor is (name, e-mail and phone editable in place, his id on the
+ * site when it told one), his city, language and other properties, the page he is on and his time
+ * on the site (ticking), his visitor tags, the attributes and events the site sent
+ * (VisitorData.tsx), the pages he visited and his other dialogs (a click opens one), and the
+ * tickets the dialog's filled forms made (Tickets.tsx).
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { DialogView, VisitorCardView } from '../../shared/api-types';
@@ -16,6 +17,7 @@ import type { ConsoleKey } from '../i18n';
 import { shortUrl, timeOnSite, visitorPatch, type CardField } from '../tools';
 import { Avatar } from './Avatar';
 import { TicketsPanel } from './Tickets';
+import { VisitorAttributes, VisitorEvents, VisitorTags } from './VisitorData';
 
 export function VisitorCard({ dialog }: { dialog: DialogView }) {
   const { state, t, lang } = useConsole('dialog');
@@ -57,6 +59,11 @@ export function VisitorCard({ dialog }: { dialog: DialogView }) {
             <EditableField dialogId={dialog.id} card={card} field="name" label="card.name" />
             <EditableField dialogId={dialog.id} card={card} field="email" label="card.email" />
             <EditableField dialogId={dialog.id} card={card} field="phone" label="card.phone" />
+            {card.user_id && (
+              <Field label={t('card.user_id')} testid="card-user-id">
+                <code class="card-user-id">{card.user_id}</code>
+              </Field>
+            )}
             <Field label={t('card.city')} testid="card-city">
               {card.city || <span class="muted">{t('card.not_given')}</span>}
             </Field>
@@ -84,6 +91,10 @@ export function VisitorCard({ dialog }: { dialog: DialogView }) {
               </Field>
             ))}
           </dl>
+          {/* Keyed by the dialog: a half-typed tag or unfolded events do not follow to the next one. */}
+          <VisitorTags key={`tags-${dialog.id}`} dialogId={dialog.id} card={card} />
+          <VisitorAttributes card={card} />
+          <VisitorEvents key={`events-${dialog.id}`} card={card} />
           {card.telegram.length > 0 && (
             <section class="card-section" data-testid="card-telegram">
               <h4>{t('card.telegram')}</h4>
