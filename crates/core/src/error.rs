@@ -76,6 +76,11 @@ pub enum CoreError {
     /// found; `allow_override` when every block may be overridden with a reason.
     #[error("the quality guard blocks this message ({rule})")]
     GuardBlocked { rule: String, allow_override: bool, hits: Vec<frontline_domain::quality::Hit>, found: String },
+    /// The visitor (or his address) is blocked: his widget does not open, his messages make nothing.
+    #[error("this visitor is blocked")]
+    VisitorBlocked,
+    #[error("this complaint was decided already")]
+    ComplaintDecided,
     /// The page's identify of a site's user does not hold (a wrong or missing hash).
     #[error("identify refused: {0}")]
     IdentityRefused(&'static str),

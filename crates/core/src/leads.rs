@@ -193,8 +193,18 @@ pub struct AttributeView {
     pub name: String,
     /// `text`, `number`, `boolean` or `date` (a name ending in `_at`).
     pub kind: String,
-    #[schema(value_type = Object)]
+    #[schema(value_type = AttributeValue)]
     pub value: serde_json::Value,
+}
+
+/// An attribute's value as the API shows it: text (a date as RFC 3339), a number or a boolean.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum AttributeValue {
+    Text(String),
+    Number(f64),
+    Boolean(bool),
 }
 
 /// How many times a visitor did an event, first and last.
@@ -484,7 +494,7 @@ fn check_events(events: &[NewEvent<'_>]) -> Result<Vec<CheckedEvent>, CoreError>
 
 async fn store_events(app: &App, v: &Visitor, checked: Vec<CheckedEvent>) -> Result<Vec<bool>, CoreError> {
     let now = app.clock.now();
-    let mut out = Vec::with_capacity(checked.len());
+    let mut rows = Vec::with_capacity(checked.len());
     for (name, properties, id) in checked {
         let properties = object_of(&properties).to_string();
         let event = TrackedEvent {
@@ -496,9 +506,9 @@ async fn store_events(app: &App, v: &Visitor, checked: Vec<CheckedEvent>) -> Res
             client_id: id,
             at: now,
         };
-        out.push(app.store.track_event(&event).await?);
+        rows.push(event);
     }
-    Ok(out)
+    Ok(app.store.track_events(&rows).await?)
 }
 
 /// Adds and removes the site's user's tags (he is made if unknown): the tags after.

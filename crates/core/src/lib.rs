@@ -24,6 +24,7 @@ pub mod leads;
 pub mod limits;
 pub mod mail;
 pub mod metrics;
+pub mod moderation;
 pub mod operators;
 pub mod outbox;
 pub mod passwords;

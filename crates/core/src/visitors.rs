@@ -63,6 +63,8 @@ pub struct VisitorCardView {
     pub events: Vec<crate::leads::EventCountView>,
     /// His latest events, newest first (at most 20).
     pub recent_events: Vec<crate::leads::VisitorEventView>,
+    /// His live block: his widget does not open and his messages are refused.
+    pub block: Option<crate::moderation::BlockView>,
 }
 
 /// A contact's chat with a Telegram bot, as the visitor card shows it.
@@ -167,6 +169,7 @@ async fn card_of(
         tags: app.store.visitor_tags(v.id).await?,
         events: crate::leads::event_counts(app, v.id).await?,
         recent_events: crate::leads::recent_events(app, v.id, 20).await?,
+        block: crate::moderation::block_of(app, v).await?,
     })
 }
 

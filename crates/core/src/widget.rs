@@ -133,6 +133,7 @@ pub async fn open_session(
         Err(e) => return Err(e.into()),
     };
     check_origin(&site, origin)?;
+    crate::moderation::check_address(app, site.workspace_id, ip).await?;
     crate::sites::mark_seen(app, site.id, origin.page.filter(|p| !p.is_empty()).or(origin.header)).await;
     let known = match token.filter(|t| !t.is_empty()) {
         Some(t) => match visitor_of_token(app, t).await? {
@@ -170,6 +171,7 @@ pub async fn open_session(
             (visitor, token)
         }
     };
+    crate::moderation::check_visitor(app, &visitor).await?;
     let visitor = if visitor.context != context {
         app.store.set_visitor_context(site.workspace_id, visitor.id, &context).await?
     } else {
@@ -202,6 +204,7 @@ pub async fn authenticate(app: &App, token: &str) -> Result<VisitorActor, CoreEr
     // Read once per authentication (a socket authenticates once); a workspace has few sites.
     let sites = app.store.list_sites(visitor.workspace_id).await?;
     let site = sites.into_iter().find(|s| Some(s.id) == site).ok_or(CoreError::NotFound("site"))?;
+    crate::moderation::check_visitor(app, &visitor).await?;
     Ok(VisitorActor { visitor, site })
 }
 
@@ -324,6 +327,8 @@ pub async fn post_with(
 ) -> Result<Posted, CoreError> {
     let client_id = ClientId::parse(client_id)?;
     let v = &actor.visitor;
+    // A socket opened before he was blocked: his next message is refused all the same.
+    crate::moderation::check_visitor(app, v).await?;
     let attachments = crate::files::take(app, v.workspace_id, "visitor", v.id.0, files).await?;
     let body = crate::files::body_with(body, !attachments.is_empty(), app.config.message_limit)?;
     let opening = match trigger {

@@ -26,6 +26,8 @@ pub enum ErrorCode {
     Forbidden,
     ScopeMissing,
     IdentityRefused,
+    VisitorBlocked,
+    ComplaintDecided,
     UnknownSiteKey,
     OriginNotAllowed,
     DialogNotFound,
@@ -70,12 +72,14 @@ impl ErrorCode {
             UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Unauthenticated | InvalidCredentials => StatusCode::UNAUTHORIZED,
-            Forbidden | ScopeMissing | IdentityRefused | UnknownSiteKey | OriginNotAllowed => StatusCode::FORBIDDEN,
+            Forbidden | ScopeMissing | IdentityRefused | VisitorBlocked | UnknownSiteKey | OriginNotAllowed => {
+                StatusCode::FORBIDDEN
+            }
             DialogNotFound | NotFound => StatusCode::NOT_FOUND,
             DialogClosed | EmailTaken | ChannelNameTaken | AlreadyAssigned | CapacityReached | OperatorUnavailable
             | NotChannelMember | ChannelUnavailable | CategoryRequired | NameTaken | VisitorHasOpenDialog
             | RatingNotRequested | AlreadyRated | FormSentAlready | TriggerAlreadyShown | ClientIdReused
-            | TooManyEndpoints | TooManyKeys => StatusCode::CONFLICT,
+            | TooManyEndpoints | TooManyKeys | ComplaintDecided => StatusCode::CONFLICT,
             GuardBlocked => StatusCode::UNPROCESSABLE_ENTITY,
             FileTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             FileTypeRefused => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -101,6 +105,8 @@ impl ErrorCode {
             Forbidden => "forbidden",
             ScopeMissing => "scope_missing",
             IdentityRefused => "identity_refused",
+            VisitorBlocked => "visitor_blocked",
+            ComplaintDecided => "complaint_decided",
             UnknownSiteKey => "unknown_site_key",
             OriginNotAllowed => "origin_not_allowed",
             DialogNotFound => "dialog_not_found",
@@ -324,6 +330,11 @@ impl From<CoreError> for ApiError {
                 message: format!("url: {why} (the server's configuration can allow them)."),
                 details: serde_json::json!({ "field": "url" }),
             },
+            CoreError::VisitorBlocked => ApiError::new(C::VisitorBlocked, "This chat is not available to you."),
+            CoreError::ComplaintDecided => ApiError::new(
+                C::ComplaintDecided,
+                "This complaint was decided already; see the blocks to undo a block.",
+            ),
             CoreError::IdentityRefused(why) => ApiError {
                 code: C::IdentityRefused,
                 message: format!("The site's user could not be identified: {why}."),

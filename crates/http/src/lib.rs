@@ -8,6 +8,7 @@ pub mod error;
 pub mod extract;
 pub mod forms;
 pub mod mail;
+pub mod moderation;
 pub mod openapi;
 pub mod operators;
 pub mod ops;
@@ -71,6 +72,12 @@ pub fn router(state: HttpState) -> Router {
         .route("/dialogs/{id}/category", put(tools::set_category))
         .route("/dialogs/{id}/visitor", get(tools::visitor_card).patch(tools::update_visitor_card))
         .route("/dialogs/{id}/visitor/tags", post(webapi::tag_visitor))
+        .route("/dialogs/{id}/complaints", post(moderation::file))
+        .route("/dialogs/{id}/block", post(moderation::block))
+        .route("/complaints", get(moderation::complaints))
+        .route("/complaints/{id}/decision", post(moderation::decide))
+        .route("/blocks", get(moderation::blocks))
+        .route("/blocks/{id}/lift", post(moderation::lift))
         .route("/api-keys", get(webapi::list_keys).post(webapi::create_key))
         .route("/api-keys/{id}", axum::routing::delete(webapi::revoke_key))
         .route("/dialogs/{id}/forms", post(forms::send))

@@ -4,8 +4,8 @@
 use crate::error::{ApiErrorBody, ErrorCode};
 use crate::wire::Limits;
 use crate::{
-    automation, channels, console, forms, mail, operators, queue, supervision, telegram, tools, webapi, webhooks,
-    widget,
+    automation, channels, console, forms, mail, moderation, operators, queue, supervision, telegram, tools, webapi,
+    webhooks, widget,
 };
 use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -42,6 +42,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         webapi::list_keys, webapi::create_key, webapi::revoke_key, webapi::put_user, webapi::get_user, webapi::track,
         webapi::tag_user, webapi::tag_visitor, webapi::get_identity, webapi::put_identity,
         widget::set_attributes, widget::track,
+        moderation::file, moderation::complaints, moderation::decide, moderation::block, moderation::blocks,
+        moderation::lift,
     ),
     components(schemas(ApiErrorBody, ErrorCode, console::StatusParam, console::SortParam)),
     modifiers(&Security, &Refusals, &Limits),

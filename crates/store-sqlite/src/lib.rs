@@ -68,6 +68,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 15, name: "mail_reader", sql: include_str!("../migrations/0015_mail_reader.sql") },
     Migration { version: 16, name: "supervision", sql: include_str!("../migrations/0016_supervision.sql") },
     Migration { version: 17, name: "web_api", sql: include_str!("../migrations/0017_web_api.sql") },
+    Migration { version: 18, name: "moderation", sql: include_str!("../migrations/0018_moderation.sql") },
 ];
 
 type PostJob = (PostMessage, oneshot::Sender<StoreResult<Posted>>);
@@ -226,6 +227,7 @@ frontline_store::sql_mail_impls!(SqliteStore, row = crate::row);
 frontline_store::sql_form_impls!(SqliteStore, row = crate::row);
 frontline_store::sql_supervision_impls!(SqliteStore, row = crate::row);
 frontline_store::sql_leads_impls!(SqliteStore, row = crate::row);
+frontline_store::sql_moderation_impls!(SqliteStore, row = crate::row);
 
 #[async_trait]
 impl Store for SqliteStore {

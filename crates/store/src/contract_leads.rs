@@ -122,15 +122,17 @@ pub async fn a_sites_user_is_one_visitor_with_attributes_tags_and_counted_events
         client_id: client.map(str::to_owned),
         at: Timestamp(at),
     };
-    assert!(store.track_event(&event("order_paid", Some("o-1"), t)).await.expect("first"));
-    assert!(!store.track_event(&event("order_paid", Some("o-1"), t + 5)).await.expect("retry"), "a retry");
-    assert!(store.track_event(&event("order_paid", None, t + 10)).await.expect("no id"));
-    assert!(store.track_event(&event("order_paid", None, t - 10)).await.expect("late"));
-    assert!(
-        !store.track_event(&event("order_lost", Some("o-1"), t + 15)).await.expect("same id"),
-        "an id names one event"
-    );
-    assert!(store.track_event(&event("Открыл каталог", Some("c-1"), t + 20)).await.expect("catalog"));
+    assert_eq!(store.track_events(&[event("order_paid", Some("o-1"), t)]).await.expect("first"), vec![true]);
+    // A batch: a retry of a kept id, and an id twice within it, count once each.
+    let batch = [
+        event("order_paid", Some("o-1"), t + 5),
+        event("order_paid", None, t + 10),
+        event("order_paid", None, t - 10),
+        event("order_lost", Some("o-1"), t + 15),
+        event("Открыл каталог", Some("c-1"), t + 20),
+        event("Открыл каталог", Some("c-1"), t + 21),
+    ];
+    assert_eq!(store.track_events(&batch).await.expect("batch"), vec![false, true, true, false, true, false]);
     let counts = store.event_counts(u.id).await.expect("counts");
     assert_eq!(counts.len(), 2, "{counts:?}");
     assert_eq!(counts[0].name, "Открыл каталог", "the latest first");
@@ -141,4 +143,88 @@ pub async fn a_sites_user_is_one_visitor_with_attributes_tags_and_counted_events
     assert_eq!(names, vec![("Открыл каталог", 20), ("order_paid", 10), ("order_paid", 0)]);
     assert_eq!(timeline[1].properties, r#"{"sum":1500}"#);
     assert!(store.event_counts(there.id).await.expect("other").is_empty());
+}
+
+pub async fn complaints_are_decided_once_and_blocks_live_until_lifted(store: Arc<dyn Store>) {
+    use crate::moderation::{Block, Complaint, Decision};
+    let f = Fixture::new(store.clone()).await;
+    let other = Fixture::new(store.clone()).await;
+    let t = now().0;
+    let complaint = |reason: &str, at: i64| Complaint {
+        id: uuid::Uuid::now_v7(),
+        workspace_id: f.workspace.id,
+        visitor_id: f.visitor.id,
+        dialog_id: uuid::Uuid::now_v7(),
+        reason: reason.into(),
+        comment: Some("Пишет одно и то же".into()),
+        filed_by: f.operator.id.0,
+        filed_at: Timestamp(at),
+        status: "open".into(),
+        decided_by: None,
+        decided_at: None,
+        note: None,
+    };
+    let (spam, abuse) = (complaint("spam", t), complaint("abuse", t + 1));
+    store.file_complaint(&spam).await.expect("spam");
+    store.file_complaint(&abuse).await.expect("abuse");
+    let open: Vec<_> =
+        store.complaints(f.workspace.id, Some("open"), 10).await.expect("open").into_iter().map(|c| c.id).collect();
+    assert_eq!(open, vec![abuse.id, spam.id], "newest first");
+    assert!(store.complaints(other.workspace.id, None, 10).await.expect("other").is_empty());
+
+    let block = Block {
+        id: uuid::Uuid::now_v7(),
+        workspace_id: f.workspace.id,
+        visitor_id: Some(f.visitor.id),
+        ip_range: Some("203.0.113.0/24".into()),
+        reason: "spam".into(),
+        complaint_id: Some(spam.id),
+        blocked_by: f.operator.id.0,
+        blocked_at: Timestamp(t + 5),
+        lifted_by: None,
+        lifted_at: None,
+    };
+    let decided = store
+        .decide_complaint(
+            f.workspace.id,
+            spam.id,
+            &Decision {
+                status: "blocked",
+                by: f.operator.id.0,
+                at: Timestamp(t + 5),
+                note: None,
+                block: Some(block.clone()),
+            },
+        )
+        .await
+        .expect("decided");
+    assert_eq!((decided.status.as_str(), decided.decided_at), ("blocked", Some(Timestamp(t + 5))));
+    let again = Decision { status: "dismissed", by: f.operator.id.0, at: Timestamp(t + 6), note: None, block: None };
+    assert!(matches!(store.decide_complaint(f.workspace.id, spam.id, &again).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(store.decide_complaint(other.workspace.id, abuse.id, &again).await, Err(StoreError::NotFound)));
+    assert_eq!(
+        store.complaint(f.workspace.id, spam.id).await.expect("read").status,
+        "blocked",
+        "the first decision stays"
+    );
+    store.decide_complaint(f.workspace.id, abuse.id, &again).await.expect("dismissed");
+    assert!(store.complaints(f.workspace.id, Some("open"), 10).await.expect("open").is_empty());
+
+    assert_eq!(store.live_block_of(f.workspace.id, f.visitor.id).await.expect("live"), Some(block.clone()));
+    assert_eq!(store.live_block_of(other.workspace.id, f.visitor.id).await.expect("other"), None);
+    assert_eq!(store.live_range_blocks(f.workspace.id).await.expect("ranges"), vec![block.clone()]);
+    assert!(store.live_range_blocks(other.workspace.id).await.expect("other").is_empty());
+    let lifted = store.lift_block(f.workspace.id, block.id, f.operator.id.0, Timestamp(t + 9)).await.expect("lift");
+    assert_eq!(lifted.lifted_at, Some(Timestamp(t + 9)));
+    let twice =
+        store.lift_block(f.workspace.id, block.id, uuid::Uuid::now_v7(), Timestamp(t + 10)).await.expect("again");
+    assert_eq!((twice.lifted_at, twice.lifted_by), (lifted.lifted_at, lifted.lifted_by));
+    assert_eq!(store.live_block_of(f.workspace.id, f.visitor.id).await.expect("gone"), None);
+    assert!(store.live_range_blocks(f.workspace.id).await.expect("ranges").is_empty());
+    assert_eq!(store.blocks(f.workspace.id, false, 10).await.expect("all").len(), 1);
+    assert!(store.blocks(f.workspace.id, true, 10).await.expect("live").is_empty());
+    assert!(matches!(
+        store.lift_block(other.workspace.id, block.id, f.operator.id.0, Timestamp(t)).await,
+        Err(StoreError::NotFound)
+    ));
 }

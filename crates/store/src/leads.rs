@@ -270,44 +270,48 @@ macro_rules! sql_leads_impls {
                     Ok(tags)
                 }
 
-                async fn track_event(&self, e: &TrackedEvent) -> StoreResult<bool> {
+                async fn track_events(&self, events: &[TrackedEvent]) -> StoreResult<Vec<bool>> {
                     let mut tx = self.writer().begin().await.map_err(map_err)?;
-                    let inserted: Option<i64> = ::sqlx::query_scalar(
-                        "INSERT INTO visitor_events (id, workspace_id, visitor_id, name, properties, client_id, at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7) \
-                         ON CONFLICT (visitor_id, client_id) WHERE client_id IS NOT NULL DO NOTHING RETURNING at",
-                    )
-                    .bind(e.id)
-                    .bind(e.workspace_id.0)
-                    .bind(e.visitor_id.0)
-                    .bind(&e.name)
-                    .bind(&e.properties)
-                    .bind(e.client_id.as_deref())
-                    .bind(e.at.0)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(map_err)?;
-                    if inserted.is_none() {
-                        return Ok(false);
+                    let mut out = Vec::with_capacity(events.len());
+                    for e in events {
+                        let inserted: Option<i64> = ::sqlx::query_scalar(
+                            "INSERT INTO visitor_events (id, workspace_id, visitor_id, name, properties, client_id, at) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                             ON CONFLICT (visitor_id, client_id) WHERE client_id IS NOT NULL DO NOTHING RETURNING at",
+                        )
+                        .bind(e.id)
+                        .bind(e.workspace_id.0)
+                        .bind(e.visitor_id.0)
+                        .bind(&e.name)
+                        .bind(&e.properties)
+                        .bind(e.client_id.as_deref())
+                        .bind(e.at.0)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                        out.push(inserted.is_some());
+                        if inserted.is_none() {
+                            continue;
+                        }
+                        ::sqlx::query(
+                            "INSERT INTO visitor_event_counts (workspace_id, visitor_id, name, count, first_at, last_at) \
+                             VALUES ($1, $2, $3, 1, $4, $4) ON CONFLICT (visitor_id, name) DO UPDATE SET \
+                             count = visitor_event_counts.count + 1, \
+                             first_at = CASE WHEN excluded.first_at < visitor_event_counts.first_at \
+                                        THEN excluded.first_at ELSE visitor_event_counts.first_at END, \
+                             last_at = CASE WHEN excluded.last_at > visitor_event_counts.last_at \
+                                       THEN excluded.last_at ELSE visitor_event_counts.last_at END",
+                        )
+                        .bind(e.workspace_id.0)
+                        .bind(e.visitor_id.0)
+                        .bind(&e.name)
+                        .bind(e.at.0)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
                     }
-                    ::sqlx::query(
-                        "INSERT INTO visitor_event_counts (workspace_id, visitor_id, name, count, first_at, last_at) \
-                         VALUES ($1, $2, $3, 1, $4, $4) ON CONFLICT (visitor_id, name) DO UPDATE SET \
-                         count = visitor_event_counts.count + 1, \
-                         first_at = CASE WHEN excluded.first_at < visitor_event_counts.first_at \
-                                    THEN excluded.first_at ELSE visitor_event_counts.first_at END, \
-                         last_at = CASE WHEN excluded.last_at > visitor_event_counts.last_at \
-                                   THEN excluded.last_at ELSE visitor_event_counts.last_at END",
-                    )
-                    .bind(e.workspace_id.0)
-                    .bind(e.visitor_id.0)
-                    .bind(&e.name)
-                    .bind(e.at.0)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(map_err)?;
                     tx.commit().await.map_err(map_err)?;
-                    Ok(true)
+                    Ok(out)
                 }
 
                 async fn visitor_events(&self, visitor: VisitorId, limit: u32) -> StoreResult<Vec<TrackedEvent>> {

@@ -14,6 +14,7 @@ pub mod forms;
 pub mod leads;
 pub mod mail;
 pub mod migrations;
+pub mod moderation;
 pub mod records;
 pub mod search;
 pub mod sql;
@@ -919,9 +920,9 @@ pub trait LeadsStore: Send + Sync {
         remove: &[String],
         stamp: events::Stamp,
     ) -> StoreResult<Vec<String>>;
-    /// Keeps an event and counts it: false (nothing written) when its `client_id` was kept
-    /// for this visitor before.
-    async fn track_event(&self, event: &leads::TrackedEvent) -> StoreResult<bool>;
+    /// Keeps events and counts them, in one transaction: per event false (nothing written)
+    /// when its `client_id` was kept for this visitor before.
+    async fn track_events(&self, events: &[leads::TrackedEvent]) -> StoreResult<Vec<bool>>;
     /// A visitor's events, newest first.
     async fn visitor_events(&self, visitor: VisitorId, limit: u32) -> StoreResult<Vec<leads::TrackedEvent>>;
     /// Per event name: how many times, first and last; the latest first.
@@ -957,6 +958,43 @@ pub trait LeadsStore: Send + Sync {
     async fn claim_user_id(&self, workspace: WorkspaceId, visitor: VisitorId, user_id: &str) -> StoreResult<bool>;
 }
 
+/// Complaints about visitors and blocks (see [`moderation`]).
+#[async_trait]
+pub trait ModerationStore: Send + Sync {
+    async fn file_complaint(&self, complaint: &moderation::Complaint) -> StoreResult<()>;
+    /// Newest first; `status` filters (`open`, `blocked`, `dismissed`).
+    async fn complaints(
+        &self,
+        workspace: WorkspaceId,
+        status: Option<&str>,
+        limit: u32,
+    ) -> StoreResult<Vec<moderation::Complaint>>;
+    async fn complaint(&self, workspace: WorkspaceId, id: uuid::Uuid) -> StoreResult<moderation::Complaint>;
+    /// Decides an open complaint and writes its block with it; `Conflict` when it was decided.
+    async fn decide_complaint(
+        &self,
+        workspace: WorkspaceId,
+        id: uuid::Uuid,
+        decision: &moderation::Decision,
+    ) -> StoreResult<moderation::Complaint>;
+    async fn add_block(&self, block: &moderation::Block) -> StoreResult<()>;
+    /// The visitor's live block, if any.
+    async fn live_block_of(&self, workspace: WorkspaceId, visitor: VisitorId)
+    -> StoreResult<Option<moderation::Block>>;
+    /// The workspace's live blocks of address ranges.
+    async fn live_range_blocks(&self, workspace: WorkspaceId) -> StoreResult<Vec<moderation::Block>>;
+    /// Newest first, lifted ones too unless `live_only`.
+    async fn blocks(&self, workspace: WorkspaceId, live_only: bool, limit: u32) -> StoreResult<Vec<moderation::Block>>;
+    /// Lifts a block; lifting again keeps the first lift.
+    async fn lift_block(
+        &self,
+        workspace: WorkspaceId,
+        id: uuid::Uuid,
+        by: uuid::Uuid,
+        at: Timestamp,
+    ) -> StoreResult<moderation::Block>;
+}
+
 /// The whole store, as the application holds it.
 #[async_trait]
 pub trait Store:
@@ -980,6 +1018,7 @@ pub trait Store:
     + FormStore
     + SupervisionStore
     + LeadsStore
+    + ModerationStore
     + Send
     + Sync
     + 'static

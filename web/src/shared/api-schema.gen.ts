@@ -111,6 +111,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/blocks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Blocks, newest first, with who placed and who lifted each. */
+        get: operations["blocks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/blocks/{id}/lift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lifts a block at once; lifting again changes nothing. */
+        post: operations["lift"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/board": {
         parameters: {
             query?: never;
@@ -243,6 +277,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/complaints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The complaints to review (open ones by default), newest first. */
+        get: operations["complaints"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/complaints/{id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Blocks the complaint's visitor or dismisses it; a decided complaint is `409 complaint_decided`. */
+        post: operations["decide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dialogs": {
         parameters: {
             query?: never;
@@ -348,6 +416,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dialogs/{id}/block": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Blocks the dialog's visitor at once (admins); a visitor blocked already keeps his block. */
+        post: operations["block"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dialogs/{id}/category": {
         parameters: {
             query?: never;
@@ -376,6 +461,23 @@ export interface paths {
         put?: never;
         /** Closes a dialog (closing a closed one changes nothing). */
         post: operations["close_dialog"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dialogs/{id}/complaints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Complains about the dialog's visitor to the admins; the dialog stays as it is. */
+        post: operations["file"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1830,12 +1932,14 @@ export interface components {
              */
             status_code: number | null;
         };
+        /** @description An attribute's value as the API shows it: text (a date as RFC 3339), a number or a boolean. */
+        AttributeValue: string | number | boolean;
         /** @description One attribute as the card and the API show it. */
         AttributeView: {
             /** @description `text`, `number`, `boolean` or `date` (a name ending in `_at`). */
             kind: string;
             name: string;
-            value: Record<string, unknown>;
+            value: components["schemas"]["AttributeValue"];
         };
         /** @description At most 100; a visitor keeps at most 100. A string (at most 1000 characters), a number or a boolean; `null` removes one. A name ending in `_at` is a date: an RFC 3339 time or Unix seconds. */
         AttributesPatch: {
@@ -2007,6 +2111,28 @@ export interface components {
             /** @description `outside_hours` or `nobody_online` when not online. */
             reason?: string | null;
         };
+        BlockList: {
+            items: components["schemas"]["BlockView"][];
+        };
+        BlockRequest: {
+            /** @description An address or CIDR block to block with him. */
+            ip_range?: string | null;
+            reason: components["schemas"]["ComplaintReason"];
+        };
+        BlockView: {
+            blocked_at: string;
+            blocked_by?: string | null;
+            /** Format: uuid */
+            complaint_id?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description An address or CIDR block blocked with him (or alone). */
+            ip_range?: string | null;
+            lifted_at?: string | null;
+            lifted_by?: string | null;
+            reason: string;
+            visitor?: components["schemas"]["VisitorRef"] | null;
+        };
         /** @description The live board. */
         Board: {
             at: string;
@@ -2172,6 +2298,36 @@ export interface components {
         };
         /** @description `HH:MM`, 00:00 to 24:00. */
         ClosesAt: string;
+        ComplaintList: {
+            items: components["schemas"]["ComplaintView"][];
+        };
+        /**
+         * @description Why an operator complains about a visitor.
+         * @enum {string}
+         */
+        ComplaintReason: "spam" | "abuse" | "other";
+        ComplaintRequest: {
+            /** @description At most 1000 characters once trimmed; no control characters but line ends. */
+            comment?: string | null;
+            reason: components["schemas"]["ComplaintReason"];
+        };
+        ComplaintView: {
+            comment?: string | null;
+            decided_at?: string | null;
+            decided_by?: string | null;
+            /** Format: uuid */
+            dialog_id: string;
+            filed_at: string;
+            filed_by?: string | null;
+            /** Format: uuid */
+            id: string;
+            note?: string | null;
+            /** @description `spam`, `abuse` or `other`. */
+            reason: string;
+            /** @description `open`, `blocked` or `dismissed`. */
+            status: string;
+            visitor?: components["schemas"]["VisitorRef"] | null;
+        };
         /** @description One condition, as the API and the database carry it. */
         ConditionView: {
             pattern: components["schemas"]["UrlPattern"];
@@ -2232,6 +2388,18 @@ export interface components {
              * @description The share of 4s and 5s in percent, one decimal.
              */
             good_percent?: number | null;
+        };
+        /**
+         * @description What an admin decides.
+         * @enum {string}
+         */
+        DecisionAction: "block" | "dismiss";
+        DecisionRequest: {
+            action: components["schemas"]["DecisionAction"];
+            /** @description With `block`: an address or CIDR block to block with him (`203.0.113.0/24`). */
+            ip_range?: string | null;
+            /** @description At most 1000 characters once trimmed. */
+            note?: string | null;
         };
         DeliveryBody: {
             delivery: components["schemas"]["DeliveryView"];
@@ -2382,7 +2550,7 @@ export interface components {
          * @description Every stable error code of the API and the socket.
          * @enum {string}
          */
-        ErrorCode: "validation_failed" | "empty_message" | "message_too_long" | "bad_json" | "payload_too_large" | "unsupported_media_type" | "method_not_allowed" | "unauthenticated" | "invalid_credentials" | "workspace_required" | "forbidden" | "scope_missing" | "identity_refused" | "unknown_site_key" | "origin_not_allowed" | "dialog_not_found" | "not_found" | "dialog_closed" | "email_taken" | "channel_name_taken" | "already_assigned" | "capacity_reached" | "operator_unavailable" | "not_channel_member" | "channel_unavailable" | "category_required" | "name_taken" | "visitor_has_open_dialog" | "rating_not_requested" | "already_rated" | "form_sent_already" | "guard_blocked" | "trigger_already_shown" | "file_too_large" | "file_type_refused" | "client_id_reused" | "url_not_allowed" | "too_many_endpoints" | "too_many_keys" | "rate_limited" | "unknown_frame" | "bad_frame" | "unavailable" | "internal";
+        ErrorCode: "validation_failed" | "empty_message" | "message_too_long" | "bad_json" | "payload_too_large" | "unsupported_media_type" | "method_not_allowed" | "unauthenticated" | "invalid_credentials" | "workspace_required" | "forbidden" | "scope_missing" | "identity_refused" | "visitor_blocked" | "complaint_decided" | "unknown_site_key" | "origin_not_allowed" | "dialog_not_found" | "not_found" | "dialog_closed" | "email_taken" | "channel_name_taken" | "already_assigned" | "capacity_reached" | "operator_unavailable" | "not_channel_member" | "channel_unavailable" | "category_required" | "name_taken" | "visitor_has_open_dialog" | "rating_not_requested" | "already_rated" | "form_sent_already" | "guard_blocked" | "trigger_already_shown" | "file_too_large" | "file_type_refused" | "client_id_reused" | "url_not_allowed" | "too_many_endpoints" | "too_many_keys" | "rate_limited" | "unknown_frame" | "bad_frame" | "unavailable" | "internal";
         /** @description How many times a visitor did an event, first and last. */
         EventCountView: {
             /** Format: int64 */
@@ -3624,6 +3792,7 @@ export interface components {
         VisitorCardView: {
             /** @description What the site told about him (Web API, widget `setAttributes`), by name. */
             attributes: components["schemas"]["AttributeView"][];
+            block?: components["schemas"]["BlockView"] | null;
             city?: string | null;
             /** @description His other dialogs the caller sees, newest first. */
             dialogs: components["schemas"]["PastDialogView"][];
@@ -3667,6 +3836,14 @@ export interface components {
         /** @description At most 50; names of 1–100 characters once white space is trimmed, values of at most 500 characters. */
         VisitorProperties: {
             [key: string]: string;
+        };
+        /** @description Who a complaint or block is about, as lists show him. */
+        VisitorRef: {
+            /** Format: uuid */
+            id: string;
+            name?: string | null;
+            /** Format: int64 */
+            number: number;
         };
         /** @description 1–50 characters once invisible characters (bidi controls, zero-width characters) are removed and white space is trimmed; no control characters or commas. */
         VisitorTag: string;
@@ -4328,6 +4505,128 @@ export interface operations {
             };
             /** @description The role does not allow it (`forbidden`), or the page's origin is not allowed (`origin_not_allowed`). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    blocks: {
+        parameters: {
+            query?: {
+                /** @description Only live blocks (default: lifted ones too). */
+                live?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BlockList"];
+                };
+            };
+            /** @description A parameter or the body is not valid (`validation_failed`, `bad_json`), naming the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    lift: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description block id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BlockView"];
+                };
+            };
+            /** @description A parameter or the body is not valid (`validation_failed`, `bad_json`), naming the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5176,6 +5475,156 @@ export interface operations {
             };
         };
     };
+    complaints: {
+        parameters: {
+            query?: {
+                /** @description `open` (default), `blocked`, `dismissed` or `all`. */
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    decide: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description complaint id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is over its size limit (`payload_too_large`, `file_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is not of the accepted type (`unsupported_media_type`, `file_type_refused`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
     list_dialogs: {
         parameters: {
             query?: {
@@ -5615,6 +6064,92 @@ export interface operations {
             };
         };
     };
+    block: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description dialog id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BlockRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BlockView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is over its size limit (`payload_too_large`, `file_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is not of the accepted type (`unsupported_media_type`, `file_type_refused`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
     set_category: {
         parameters: {
             query?: never;
@@ -5759,6 +6294,93 @@ export interface operations {
             };
             /** @description The channel requires a category and the dialog has none (`category_required`). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description dialog id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ComplaintRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The role does not allow it (`forbidden`), or the page's origin is not allowed (`origin_not_allowed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is over its size limit (`payload_too_large`, `file_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is not of the accepted type (`unsupported_media_type`, `file_type_refused`). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12996,6 +13618,7 @@ type ReadonlyArray<T> = [
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const apiScopeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ApiScope"]> = ["visitors:read", "visitors:write", "events:write"];
 export const channelModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ChannelMode"]> = ["queue", "auto"];
+export const complaintReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ComplaintReason"]> = ["spam", "abuse", "other"];
 export const conditionViewOneOf0TypeValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["ConditionView"], {
     type: unknown;
 }>["type"]> = ["url"];
@@ -13012,9 +13635,10 @@ export const conditionViewOneOf4TypeValues: ReadonlyArray<Extract<FlattenedDeepR
     type: unknown;
 }>["type"]> = ["mail_to"];
 export const consoleLanguageValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ConsoleLanguage"]> = ["ru", "en"];
+export const decisionActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DecisionAction"]> = ["block", "dismiss"];
 export const deliveryStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DeliveryStatus"]> = ["pending", "delivered", "failed"];
 export const disabledReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DisabledReason"]> = ["failing"];
-export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorCode"]> = ["validation_failed", "empty_message", "message_too_long", "bad_json", "payload_too_large", "unsupported_media_type", "method_not_allowed", "unauthenticated", "invalid_credentials", "workspace_required", "forbidden", "scope_missing", "identity_refused", "unknown_site_key", "origin_not_allowed", "dialog_not_found", "not_found", "dialog_closed", "email_taken", "channel_name_taken", "already_assigned", "capacity_reached", "operator_unavailable", "not_channel_member", "channel_unavailable", "category_required", "name_taken", "visitor_has_open_dialog", "rating_not_requested", "already_rated", "form_sent_already", "guard_blocked", "trigger_already_shown", "file_too_large", "file_type_refused", "client_id_reused", "url_not_allowed", "too_many_endpoints", "too_many_keys", "rate_limited", "unknown_frame", "bad_frame", "unavailable", "internal"];
+export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorCode"]> = ["validation_failed", "empty_message", "message_too_long", "bad_json", "payload_too_large", "unsupported_media_type", "method_not_allowed", "unauthenticated", "invalid_credentials", "workspace_required", "forbidden", "scope_missing", "identity_refused", "visitor_blocked", "complaint_decided", "unknown_site_key", "origin_not_allowed", "dialog_not_found", "not_found", "dialog_closed", "email_taken", "channel_name_taken", "already_assigned", "capacity_reached", "operator_unavailable", "not_channel_member", "channel_unavailable", "category_required", "name_taken", "visitor_has_open_dialog", "rating_not_requested", "already_rated", "form_sent_already", "guard_blocked", "trigger_already_shown", "file_too_large", "file_type_refused", "client_id_reused", "url_not_allowed", "too_many_endpoints", "too_many_keys", "rate_limited", "unknown_frame", "bad_frame", "unavailable", "internal"];
 export const newSavedReplyOneOf0ScopeValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["NewSavedReply"], {
     scope: unknown;
 }>["scope"]> = ["personal", "workspace"];

@@ -320,6 +320,11 @@ async fn take(
             (contact, stored.channel_id, false)
         }
     };
+    // A blocked contact's mail is passed over (kept in the mailbox, no dialog).
+    if crate::moderation::is_blocked(app, &contact).await? {
+        tracing::info!(workspace = %ws.0, uid, "mail: from a blocked contact, passed over");
+        return Ok(false);
+    }
     let open = app
         .store
         .latest_dialog_of_visitor(ws, contact.id)

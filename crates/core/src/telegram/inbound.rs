@@ -357,6 +357,10 @@ async fn handle(
         }
         Err(e) => return Err(e.into()),
     };
+    // A blocked contact: the bot passes over him, saying nothing.
+    if crate::moderation::is_blocked(app, &contact).await? {
+        return Ok(true);
+    }
     let now = app.clock.now();
     let settings = settings_of(bot);
     let mut chat = match app.store.telegram_chat(bot.id, chat_id).await? {

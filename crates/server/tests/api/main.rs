@@ -14,6 +14,7 @@ mod lifecycle;
 mod limits;
 mod mail;
 mod matrix;
+mod moderation;
 mod multinode;
 mod ops;
 mod queues;

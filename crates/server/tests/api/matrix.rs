@@ -393,6 +393,27 @@ const ROWS: &[Row] = &[
         rule: Rule::Widget,
         body: |_, _| json!({"events": [{"name": "matrix"}]}),
     },
+    Row {
+        method: "post",
+        path: "/api/v1/dialogs/{id}/complaints",
+        rule: Rule::Any,
+        body: |_, _| json!({"reason": "other", "comment": "Матрица"}),
+    },
+    Row {
+        method: "post",
+        path: "/api/v1/dialogs/{id}/block",
+        rule: Rule::Admin,
+        body: |_, _| json!({"reason": "spam"}),
+    },
+    Row { method: "get", path: "/api/v1/complaints", rule: Rule::Admin, body: none },
+    Row {
+        method: "post",
+        path: "/api/v1/complaints/{id}/decision",
+        rule: Rule::Admin,
+        body: |_, _| json!({"action": "dismiss"}),
+    },
+    Row { method: "get", path: "/api/v1/blocks", rule: Rule::Admin, body: none },
+    Row { method: "post", path: "/api/v1/blocks/{id}/lift", rule: Rule::Admin, body: empty },
     Row { method: "get", path: "/api/v1/api-keys", rule: Rule::Admin, body: none },
     Row {
         method: "post",
@@ -473,6 +494,9 @@ struct Ids {
     ticket: String,
     /// A Web API key of the workspace (revoked by its row last).
     api_key: String,
+    /// A complaint about the visitor of `dialog`, and a block of him.
+    complaint: String,
+    block: String,
 }
 
 /// The fake Bot API the matrix's bots are connected through.
@@ -603,7 +627,16 @@ async fn resources(app: &TestApp, admin: &OperatorClient, channel: &str, victim:
     let key =
         created(admin.post("/api/v1/api-keys", json!({"name": "Матрица", "scopes": ["visitors:read"]})).await, "key")
             .await;
+    let complaint = created(
+        admin.post(&format!("/api/v1/dialogs/{dialog}/complaints"), json!({"reason": "spam"})).await,
+        "complaint",
+    )
+    .await;
+    let block =
+        created(admin.post(&format!("/api/v1/dialogs/{dialog}/block"), json!({"reason": "spam"})).await, "block").await;
     Ids {
+        complaint: complaint["id"].as_str().expect("id").to_owned(),
+        block: block["id"].as_str().expect("id").to_owned(),
         api_key: key["key"]["id"].as_str().expect("id").to_owned(),
         bot: bot(admin).await,
         message,
@@ -656,6 +689,8 @@ fn id_for(path: &str, ids: &Ids) -> String {
         "form-requests" => ids.request.clone(),
         "tickets" => ids.ticket.clone(),
         "api-keys" => ids.api_key.clone(),
+        "complaints" => ids.complaint.clone(),
+        "blocks" => ids.block.clone(),
         other => panic!("no fixture for {{id}} of {other:?} ({path})"),
     }
 }
@@ -859,6 +894,8 @@ async fn every_operation_answers_every_role_as_documented() {
             .to_owned(),
         request: uuid::Uuid::now_v7().to_string(),
         ticket: uuid::Uuid::now_v7().to_string(),
+        complaint: uuid::Uuid::now_v7().to_string(),
+        block: uuid::Uuid::now_v7().to_string(),
         api_key: created(
             boris.post("/api/v1/api-keys", json!({"name": "B", "scopes": ["visitors:read"]})).await,
             "key B",

@@ -850,3 +850,46 @@ async fn behind_one_webhook_address_two_nodes_handle_a_bots_updates_once() {
     a.stop().await;
     b.stop().await;
 }
+
+#[tokio::test]
+async fn a_blocked_contact_is_passed_over_by_the_bot_until_unblocked() {
+    use frontline_core::telegram::bots;
+    let tg = FakeTelegram::start().await;
+    tg.add_bot(TOKEN, 123456, "kitchen_help_bot", "Кухни: помощь");
+    let app = frontline_testkit::TestApp::spawn_with(frontline_testkit::Options {
+        telegram_api: Some(tg.url.clone()),
+        ..Default::default()
+    })
+    .await;
+    let actor = admin_actor(&app).await;
+    bots::connect(&app.app, &actor.admin().expect("admin"), TOKEN, None).await.expect("connect");
+    let console = app.admin().await;
+    let spammer = TgUser::new(555030, "Спамер");
+    tg.write(TOKEN, &spammer, "Дешёвые часы, пишите");
+    let dialog = first_dialog(&console).await;
+    messages_when(&console, &dialog, 1).await;
+    let resp = console.post(&format!("/api/v1/dialogs/{dialog}/block"), json!({"reason": "spam"})).await;
+    assert_eq!(resp.status(), 201);
+    let block: serde_json::Value = resp.json().await.expect("json");
+
+    // Blocked: his updates are taken and passed over: no message, not a word from the bot.
+    let said = tg.sent(TOKEN).len();
+    tg.write(TOKEN, &spammer, "/start");
+    tg.write(TOKEN, &spammer, "Ещё часы");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while tg.unconfirmed(TOKEN) > 0 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(tg.unconfirmed(TOKEN), 0, "his updates were taken");
+    assert_eq!(console.messages(&dialog).await.len(), 1, "nothing stored");
+    let to_him: Vec<_> = tg.sent(TOKEN).into_iter().skip(said).filter(|(m, _)| m.starts_with("send")).collect();
+    assert!(to_him.is_empty(), "the bot said nothing: {to_him:?}");
+
+    // Unblocked: he is heard again.
+    let id = block["id"].as_str().expect("id");
+    assert_eq!(console.post(&format!("/api/v1/blocks/{id}/lift"), json!({})).await.status(), 200);
+    tg.write(TOKEN, &spammer, "Извините, вопрос по заказу");
+    messages_when(&console, &dialog, 2).await;
+    app.stop().await;
+}
