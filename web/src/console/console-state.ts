@@ -22,8 +22,11 @@
 import type { SupervisionHost } from './reports';
 import { ApiError, createClient, fetchAllMessages, query, type Requester } from '../shared/api';
 import type {
+  BlockRequest,
+  BlockView,
   BulkCloseResult,
   ChannelView,
+  ComplaintRequest,
   ConsoleFrame,
   DialogCounts,
   DialogView,
@@ -880,6 +883,55 @@ export class ConsoleState {
       return this.guard(e);
     } finally {
       this.dialog.changed();
+    }
+  }
+
+  /**
+   * Complains about the dialog's visitor to the admins (any operator who sees the dialog); the
+   * dialog stays as it is.
+   */
+  async reportVisitor(dialogId: string, body: ComplaintRequest): Promise<Problem | null> {
+    try {
+      await this.api('POST', `/api/v1/dialogs/${encodeURIComponent(dialogId)}/complaints`, { body });
+      return null;
+    } catch (e) {
+      return this.guard(e);
+    }
+  }
+
+  /** Blocks the dialog's visitor (admins): every card of his held shows the block at once. */
+  async blockVisitor(dialogId: string, body: BlockRequest): Promise<Problem | null> {
+    try {
+      const block = await this.api<BlockView>('POST', `/api/v1/dialogs/${encodeURIComponent(dialogId)}/block`, { body });
+      this.setCardBlock(dialogId, block);
+      return null;
+    } catch (e) {
+      return this.guard(e);
+    } finally {
+      this.dialog.changed();
+    }
+  }
+
+  /** Lifts the block the card of `dialogId` shows (admins): he can write again at once. */
+  async unblockVisitor(dialogId: string, blockId: string): Promise<Problem | null> {
+    try {
+      await this.api<BlockView>('POST', `/api/v1/blocks/${encodeURIComponent(blockId)}/lift`);
+      this.setCardBlock(dialogId, null, blockId);
+      return null;
+    } catch (e) {
+      return this.guard(e);
+    } finally {
+      this.dialog.changed();
+    }
+  }
+
+  /** The card of `dialogId` and the held cards of the same visitor (his other dialogs) show `block`. */
+  private setCardBlock(dialogId: string, block: BlockView | null, lifted?: string): void {
+    const visitorId = this.dialog.cards.get(dialogId)?.card?.id;
+    for (const [id, held] of [...this.dialog.cards]) {
+      if (!held.card || (id !== dialogId && held.card.id !== visitorId)) continue;
+      if (lifted && held.card.block && held.card.block.id !== lifted) continue;
+      this.dialog.cards.set(id, { ...held, card: { ...held.card, block } });
     }
   }
 

@@ -26,7 +26,7 @@ describe('console routes', () => {
     expect(routeFromPath('/console/admin/replies')).toEqual({ view: 'admin', section: 'replies' });
     expect(sectionsFor('operator')).toEqual(['replies', 'account']);
     expect(sectionsFor('supervisor')).toEqual(['tags', 'replies', 'account']);
-    expect(sectionsFor('admin')).toEqual(['channels', 'automation', 'operators', 'install', 'rules', 'quality', 'triggers', 'tags', 'replies', 'forms', 'webhooks', 'api-keys', 'telegram', 'mail', 'audit', 'account']);
+    expect(sectionsFor('admin')).toEqual(['channels', 'automation', 'operators', 'install', 'rules', 'quality', 'moderation', 'triggers', 'tags', 'replies', 'forms', 'webhooks', 'api-keys', 'telegram', 'mail', 'audit', 'account']);
     expect(sectionsFor(null)).toEqual([]);
   });
 
@@ -79,5 +79,19 @@ describe('console routes', () => {
     expect(sectionsFor('admin')).toContain('forms');
     expect(sectionsFor('supervisor')).not.toContain('forms');
     expect(sectionsFor('operator')).not.toContain('forms');
+  });
+
+  it('name the complaints and blocks page, for admins alone, beside the routing rules', () => {
+    expect(routeFromPath('/console/admin/moderation')).toEqual({ view: 'admin', section: 'moderation' });
+    expect(routeFromPath('/console/admin/moderation/')).toEqual({ view: 'admin', section: 'moderation' });
+    expect(pathFor({ view: 'admin', section: 'moderation' })).toBe('/console/admin/moderation');
+    expect(NAV_PARENT.moderation).toBe('rules');
+    expect(sectionsFor('admin')).toContain('moderation');
+    expect(sectionsFor('supervisor')).not.toContain('moderation');
+    expect(sectionsFor('operator')).not.toContain('moderation');
+  });
+
+  it('write the dialog a complaint links to', () => {
+    expect(pathFor({ view: 'dialogs', dialogId: '0193a6f2-1c2d-7e3f-8a9b-0c1d2e3f4a5b' })).toBe('/console/dialogs/0193a6f2-1c2d-7e3f-8a9b-0c1d2e3f4a5b');
   });
 });

@@ -3,7 +3,8 @@
  * `/console/admin/<section>` (admin pages, and the saved replies everyone edits),
  * `/console/admin/automation/<channel id>` (a channel's automation), `/console/admin/install`
  * (putting the widget on a site), `/console/admin/webhooks`, `/console/admin/api-keys` (the Web API's keys),
- * `/console/admin/telegram` and `/console/admin/mail` (admins), `/console/account`
+ * `/console/admin/telegram` and `/console/admin/mail` (admins), `/console/admin/moderation` (admins: complaints
+ * about visitors and blocks), `/console/account`
  * (everyone's own profile page: his name, language, pinned replies, notifications, mail while
  * away, password and sessions), `/console/tickets` (everyone's list of the tickets forms made), and
  * `/console/reports` and `/console/board` (supervisors' and admins' reports and live board; the
@@ -12,15 +13,16 @@
  */
 import type { Role } from '../shared/api-types';
 
-export type AdminSection = 'channels' | 'automation' | 'operators' | 'install' | 'rules' | 'quality' | 'triggers' | 'tags' | 'replies' | 'forms' | 'webhooks' | 'api-keys' | 'telegram' | 'mail' | 'audit' | 'account';
-export const ADMIN_SECTIONS: readonly AdminSection[] = ['channels', 'automation', 'operators', 'install', 'rules', 'quality', 'triggers', 'tags', 'replies', 'forms', 'webhooks', 'api-keys', 'telegram', 'mail', 'audit', 'account'];
+export type AdminSection = 'channels' | 'automation' | 'operators' | 'install' | 'rules' | 'quality' | 'moderation' | 'triggers' | 'tags' | 'replies' | 'forms' | 'webhooks' | 'api-keys' | 'telegram' | 'mail' | 'audit' | 'account';
+export const ADMIN_SECTIONS: readonly AdminSection[] = ['channels', 'automation', 'operators', 'install', 'rules', 'quality', 'moderation', 'triggers', 'tags', 'replies', 'forms', 'webhooks', 'api-keys', 'telegram', 'mail', 'audit', 'account'];
 
 /**
  * Pages reached from another page rather than from the navigation (automation: from a channel;
- * the audit log: beside the operators; the quality guard, `/console/admin/quality`: beside the
- * routing rules); the navigation marks the parent while one is open.
+ * the audit log: beside the operators; the quality guard, `/console/admin/quality`, and the
+ * complaints and blocks, `/console/admin/moderation`: beside the routing rules); the navigation
+ * marks the parent while one is open.
  */
-export const NAV_PARENT: Partial<Record<AdminSection, AdminSection>> = { automation: 'channels', audit: 'operators', webhooks: 'install', 'api-keys': 'install', telegram: 'install', mail: 'install', quality: 'rules' };
+export const NAV_PARENT: Partial<Record<AdminSection, AdminSection>> = { automation: 'channels', audit: 'operators', webhooks: 'install', 'api-keys': 'install', telegram: 'install', mail: 'install', quality: 'rules', moderation: 'rules' };
 
 /** Pages reached from the operator's own name in the header (his profile page), not from the navigation. */
 export const USER_PAGES: readonly AdminSection[] = ['account'];

@@ -20,19 +20,81 @@
  *   <script>window.FrontlineSettings = { properties: { city: 'Москва', plan: 'pro' } };</script>
  * The properties reach the server with the visitor's session (`properties` of
  * POST /widget/v1/session): routing rules can match them, and `city` shows in the console.
+ *
+ * The page's JavaScript API (docs/widget.md), on `window.Frontline`:
+ *   Frontline.identify(userId, { hash })   the site's signed-in user (hash: HMAC-SHA256, hex)
+ *   Frontline.setAttributes({ plan: 'pro' }), Frontline.track('order_paid', { sum: 1500 })
+ *   Frontline.open(), .close(), .toggle(), .reset() (the user signed out)
+ *   Frontline.on(event, handler), .off(event, handler): message, unread, open, close, ready, error
+ * `window.Frontline` is also a function, `Frontline('identify', '42', { hash })`, so that a page
+ * can queue calls before this script has loaded with the usual stub (they run once it has):
+ *   window.Frontline = window.Frontline || function () { (Frontline.q = Frontline.q || []).push(arguments); };
+ * `window.FrontlineSettings.user = { id, hash }` identifies the user as well, before any call.
+ * Calls made before the frame is ready wait in order and go when it is; then the loader says
+ * `start` and the frame opens its session, already as the page's user. Every argument is
+ * checked here (shared/bridge.ts), what is wrong is dropped with a console warning and the
+ * `error` event; what comes from the frame is checked too before a handler sees it.
+ *
+ * A visitor the server blocked (`visitor_blocked`): the frame says `blocked {message}`, and the
+ * widget goes from the page for the rest of its life: the launcher, the card and the panel are
+ * hidden, `open()` does nothing, and the page hears `error {code: 'visitor_blocked', message}`.
+ * The frame keeps the visitor's tokens, so once the block is lifted the next page load is his
+ * chat again.
  */
-import { BRIDGE_SOURCE, isBridgeMessage, type PageMessage, type TeaserMessage } from '../shared/bridge';
+import {
+  BRIDGE_SOURCE,
+  cleanHash,
+  cleanMap,
+  cleanName,
+  MAX_ATTRIBUTES,
+  MAX_EVENT_PROPERTIES,
+  readFrameMessage,
+  type AttributeValue,
+  type PageMessage,
+  type PropertyValue,
+  type TeaserMessage,
+} from '../shared/bridge';
 import { cleanProperties } from '../shared/properties';
 import { en, ru } from './i18n';
+
+type Handler = (data: unknown) => void;
+type FrontlineCall = ((method: unknown, ...args: unknown[]) => unknown) & { q?: ArrayLike<unknown>[] };
 
 declare global {
   interface Window {
     __frontlineWidgets?: Record<string, boolean>;
-    FrontlineSettings?: { properties?: Record<string, unknown> };
+    FrontlineSettings?: { properties?: Record<string, unknown>; user?: { id?: unknown; hash?: unknown } };
+    Frontline?: FrontlineCall & Partial<typeof methods>;
   }
 }
 
 const Z = '2147483000';
+/** The events a page may listen to (`Frontline.on`). */
+const EVENTS = ['message', 'unread', 'open', 'close', 'ready', 'error'];
+/** The most calls that wait for the frame; later ones are dropped. */
+const MAX_PENDING = 1000;
+const handlers: Record<string, Handler[]> = {};
+
+const warn = (text: string) => console.warn(`Frontline: ${text}`);
+
+function emit(event: string, data: object): void {
+  for (const handler of [...(handlers[event] ?? [])]) {
+    try {
+      handler(data);
+    } catch (e) {
+      // The page's handler failed: its error is reported, the widget goes on.
+      setTimeout(() => {
+        throw e;
+      });
+    }
+  }
+}
+
+/** A call with a wrong argument: a warning, and the `error` event. */
+function invalid(text: string): void {
+  warn(text);
+  emit('error', { code: 'validation_failed', message: text });
+}
 
 function findScript(): HTMLScriptElement | null {
   const current = document.currentScript as HTMLScriptElement | null;
@@ -40,12 +102,76 @@ function findScript(): HTMLScriptElement | null {
   return document.querySelector<HTMLScriptElement>('script[data-key][src*="widget.js"]');
 }
 
-let api: { open(): void; close(): void; toggle(): void } = { open() {}, close() {}, toggle() {} };
+let api: { open(): void; close(): void; toggle(): void; reset(): void; tell(m: PageMessage): void } = {
+  open() {},
+  close() {},
+  toggle() {},
+  reset() {},
+  tell() {},
+};
 
-/** Lets the site open or close the chat from its own buttons: FrontlineWidget.open(). */
+/** Lets the site open or close the chat from its own buttons: Frontline.open() (or FrontlineWidget.open()). */
 export const open = () => api.open();
 export const close = () => api.close();
 export const toggle = () => api.toggle();
+/** The site's user signed out: the chat forgets him and starts afresh, anonymous, folded. */
+export const reset = () => api.reset();
+
+function identifyMessage(userId: unknown, hash: unknown): PageMessage | null {
+  const id = cleanName(userId);
+  const h = cleanHash(hash);
+  if (!id) invalid('identify: the user id must be a string or a number, 1–100 characters');
+  else if (hash != null && !h) invalid('identify: the hash must be a string of at most 128 characters');
+  else return h ? { type: 'identify', id, hash: h } : { type: 'identify', id };
+  return null;
+}
+
+/** The site's signed-in user: `hash` is the lowercase hex HMAC-SHA256 of the id under the site's identity secret. */
+export function identify(userId: unknown, options?: { hash?: unknown }): void {
+  const m = identifyMessage(userId, options?.hash);
+  if (m) api.tell(m);
+}
+
+/** What the site knows of the visitor: strings, numbers, booleans; `null` removes one; names ending in `_at` are dates. */
+export function setAttributes(attributes: unknown): void {
+  if (!attributes || typeof attributes !== 'object' || Array.isArray(attributes)) return invalid('setAttributes: takes an object');
+  const { values, dropped } = cleanMap<AttributeValue>(attributes, MAX_ATTRIBUTES, true);
+  if (dropped.length) invalid(`setAttributes: left out ${dropped.join(', ')}`);
+  if (Object.keys(values).length) api.tell({ type: 'attributes', attributes: values });
+}
+
+/** Something the visitor did: a name of 1–100 characters, at most 20 properties. */
+export function track(name: unknown, properties?: unknown): void {
+  const n = cleanName(name);
+  if (!n) return invalid('track: the event name must be 1–100 characters');
+  const { values, dropped } = cleanMap<PropertyValue>(properties, MAX_EVENT_PROPERTIES, false);
+  if (dropped.length) invalid(`track: left out the properties ${dropped.join(', ')}`);
+  api.tell({ type: 'track', name: n, properties: values });
+}
+
+export function on(event: unknown, handler: unknown): void {
+  if (typeof event !== 'string' || !EVENTS.includes(event) || typeof handler !== 'function') {
+    warn(`on: no event "${String(event)}" or no handler`);
+    return;
+  }
+  const list = (handlers[event] ??= []);
+  if (!list.includes(handler as Handler)) list.push(handler as Handler);
+}
+
+export function off(event: unknown, handler: unknown): void {
+  if (typeof event === 'string' && EVENTS.includes(event)) handlers[event] = handlers[event]?.filter((h) => h !== handler) ?? [];
+}
+
+const methods = { identify, setAttributes, track, open, close, toggle, reset, on, off };
+
+/** `Frontline('identify', '42', { hash })`: the same calls by name (and the stub's queue). */
+function call(method: unknown, ...args: unknown[]): unknown {
+  if (typeof method === 'string' && Object.prototype.hasOwnProperty.call(methods, method)) {
+    return (methods[method as keyof typeof methods] as (...a: unknown[]) => unknown)(...args);
+  }
+  warn(`no call "${String(method)}"`);
+  return undefined;
+}
 
 function mount(script: HTMLScriptElement, key: string, server: string) {
   const langTag = script.dataset.lang || navigator.language || 'en';
@@ -114,7 +240,11 @@ function mount(script: HTMLScriptElement, key: string, server: string) {
   let frame: HTMLIFrameElement | null = null;
   let frameReady = false;
   let isOpen = false;
+  /** The server refused this visitor: the widget is gone from the page for good. */
+  let blocked = false;
   let unread = 0;
+  /** The page's calls made before the frame was ready, in order. */
+  let pending: PageMessage[] = [];
 
   const store = (area: 'localStorage' | 'sessionStorage', k: string, v?: string | null) => {
     try {
@@ -127,8 +257,18 @@ function mount(script: HTMLScriptElement, key: string, server: string) {
     return null;
   };
 
+  const post = (message: PageMessage) => frame?.contentWindow?.postMessage({ ...message, source: BRIDGE_SOURCE }, server);
   const tell = (message: PageMessage) => {
-    if (frame && frameReady) frame.contentWindow?.postMessage({ ...message, source: BRIDGE_SOURCE }, server);
+    if (frame && frameReady) post(message);
+    else if (message.type === 'panel') return; // the state is sent with `start`
+    else if (pending.length < MAX_PENDING) pending.push(message);
+    else warn(`${message.type}: too many calls before the chat was ready; dropped`);
+  };
+
+  const setUnread = (count: number) => {
+    if (count !== unread) emit('unread', { count });
+    unread = count;
+    render();
   };
 
   const ensureFrame = () => {
@@ -154,10 +294,10 @@ function mount(script: HTMLScriptElement, key: string, server: string) {
     teaser.hidden = true;
     teaser.classList.remove('shown');
   };
-  const showTeaser = (m: Partial<Omit<TeaserMessage, 'type'>>) => {
-    if (isOpen || typeof m.text !== 'string' || !m.text.trim()) return;
-    teaserName.textContent = typeof m.name === 'string' ? m.name.slice(0, 100) : '';
-    teaserText.textContent = m.text.slice(0, 1000);
+  const showTeaser = (m: TeaserMessage) => {
+    if (isOpen || blocked) return;
+    teaserName.textContent = m.name;
+    teaserText.textContent = m.text;
     teaser.hidden = false;
     // Next frame, so that it slides in.
     requestAnimationFrame(() => teaser.classList.add('shown'));
@@ -178,7 +318,7 @@ function mount(script: HTMLScriptElement, key: string, server: string) {
   };
 
   const setOpen = (next: boolean) => {
-    if (next === isOpen) return;
+    if (next === isOpen || (next && blocked)) return;
     isOpen = next;
     if (next) {
       ensureFrame();
@@ -190,25 +330,63 @@ function mount(script: HTMLScriptElement, key: string, server: string) {
     }
     render();
     tell({ type: 'panel', open: isOpen });
+    emit(next ? 'open' : 'close', {});
   };
 
   launcher.addEventListener('click', () => setOpen(!isOpen));
 
+  /**
+   * The server refused this visitor: the launcher, the card and the panel go (the frame stays,
+   * hidden and quiet, to hear a `reset`), and the page is told once. Nothing asks the server
+   * again until the next page load.
+   */
+  const block = (message: string) => {
+    if (blocked) return;
+    const wasOpen = isOpen;
+    isOpen = false;
+    store('sessionStorage', openKey, null);
+    hideTeaser();
+    setUnread(0);
+    blocked = true;
+    render();
+    host.setAttribute('data-blocked', 'true');
+    host.style.setProperty('display', 'none', 'important');
+    warn(`visitor_blocked: ${message}`);
+    if (wasOpen) emit('close', {});
+    emit('error', { code: 'visitor_blocked', message });
+  };
+
   window.addEventListener('message', (event: MessageEvent) => {
     if (!frame || event.origin !== server || event.source !== frame.contentWindow) return;
-    if (!isBridgeMessage(event.data)) return;
-    const data = event.data as { type: string; count?: unknown } & Partial<Omit<TeaserMessage, 'type'>>;
+    const data = readFrameMessage(event.data);
+    // A blocked widget hears nothing more (its frame stopped talking to the server).
+    if (!data || blocked) return;
     if (data.type === 'ready') {
       frameReady = true;
-      tell({ type: 'panel', open: isOpen });
+      // FrontlineSettings.user first (read now: a page may set it late), then the calls in order, then start.
+      const user = window.FrontlineSettings?.user;
+      const first = user ? identifyMessage(user.id, user.hash) : null;
+      for (const m of first ? [first, ...pending] : pending) post(m);
+      pending = [];
+      post({ type: 'start' });
+      post({ type: 'panel', open: isOpen });
     } else if (data.type === 'unread') {
-      const n = Number(data.count);
-      unread = Number.isFinite(n) && n > 0 ? Math.floor(n) : 0;
-      render();
+      setUnread(data.count);
+    } else if (data.type === 'started') {
+      emit('ready', { userId: data.user });
+    } else if (data.type === 'message') {
+      emit('message', { text: data.text, at: data.at });
+    } else if (data.type === 'error') {
+      const { code, message, field } = data;
+      warn(`${code}: ${message}`);
+      // A rate limit only warns: the events over it are dropped.
+      if (code !== 'rate_limited') emit('error', field ? { code, message, field } : { code, message });
     } else if (data.type === 'close') {
       setOpen(false);
     } else if (data.type === 'teaser') {
       showTeaser(data);
+    } else if (data.type === 'blocked') {
+      block(data.message);
     }
   });
 
@@ -226,6 +404,14 @@ function mount(script: HTMLScriptElement, key: string, server: string) {
     open: () => setOpen(true),
     close: () => setOpen(false),
     toggle: () => setOpen(!isOpen),
+    reset: () => {
+      // The frame forgets the user and starts anonymous; nothing of his stays on the page either.
+      tell({ type: 'reset' });
+      setOpen(false);
+      hideTeaser();
+      setUnread(0);
+    },
+    tell,
   };
 }
 
@@ -289,5 +475,11 @@ if (script && key) {
   if (!registry[key]) {
     registry[key] = true;
     api = mount(script, key, new URL(script.src, location.href).origin);
+    // The page's API; calls the stub queued before this script loaded run now, in order.
+    const stub = window.Frontline;
+    if (!stub || stub.q) {
+      window.Frontline = Object.assign(call, methods);
+      for (const args of stub?.q ?? []) call(...(Array.from(args) as [unknown, ...unknown[]]));
+    }
   }
 }

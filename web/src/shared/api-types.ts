@@ -308,6 +308,21 @@ export type VisitorEventView = Schemas['VisitorEventView'];
 export type VisitorTagsChange = Schemas['TagsChange'];
 /** Its answer: all his tags after the change, lower-cased and sorted. */
 export type VisitorTagsView = Schemas['VisitorTags'];
+
+/** Why an operator complains about a visitor (issue 16): `spam`, `abuse` or `other`. */
+export type ComplaintReason = Schemas['ComplaintReason'];
+/** `POST /api/v1/dialogs/{id}/complaints`. */
+export type ComplaintRequest = Schemas['ComplaintRequest'];
+/** A complaint as admins review it; `status` is `open`, `blocked` or `dismissed` (a `string` in the document). */
+export type ComplaintView = Schemas['ComplaintView'];
+/** `POST /api/v1/complaints/{id}/decision`: `block` (with an optional `ip_range`) or `dismiss`. */
+export type DecisionRequest = Schemas['DecisionRequest'];
+/** `POST /api/v1/dialogs/{id}/block`. */
+export type BlockRequest = Schemas['BlockRequest'];
+/** A block: live while `lifted_at` is null. */
+export type BlockView = Schemas['BlockView'];
+/** Who a complaint or block is about. */
+export type VisitorRef = Schemas['VisitorRef'];
 /** `PATCH /api/v1/dialogs/{id}/visitor` (and the widget's): `null` or blank clears a field. */
 export type VisitorPatch = Schemas['ProfileRequest'];
 

@@ -1,5 +1,5 @@
 /** The frame's side of the page bridge (see shared/bridge.ts). */
-import { BRIDGE_SOURCE, isBridgeMessage, type FrameMessage, type PageToFrame } from '../shared/bridge';
+import { BRIDGE_SOURCE, readPageMessage, type FrameMessage, type PageMessage } from '../shared/bridge';
 
 export type { TeaserMessage } from '../shared/bridge';
 /** What the frame sends to the page (the teaser is shown as text, never as markup). */
@@ -9,7 +9,8 @@ export interface PageBridge {
   /** Whether the frame runs inside a page (not opened on its own). */
   embedded: boolean;
   send(message: FrameOut): void;
-  onPanel(listener: (open: boolean) => void): void;
+  /** Every checked message from the page (panel, identify, reset, attributes, track, start). */
+  onPage(listener: (message: PageMessage) => void): void;
 }
 
 /** `origin` is the page origin the loader passed; anything unparsable disables the bridge. */
@@ -28,12 +29,11 @@ export function connectPage(origin: string): PageBridge {
       if (!embedded) return;
       parentWindow!.postMessage({ ...message, source: BRIDGE_SOURCE }, target!);
     },
-    onPanel(listener) {
+    onPage(listener) {
       addEventListener('message', (event: MessageEvent) => {
         if (!embedded || event.source !== parentWindow || event.origin !== target) return;
-        if (!isBridgeMessage(event.data)) return;
-        const data = event.data as PageToFrame;
-        if (data.type === 'panel') listener(!!data.open);
+        const message = readPageMessage(event.data);
+        if (message) listener(message);
       });
     },
   };

@@ -10,10 +10,21 @@
  * (forms.ts: the card reads and sends its form here). Components read its fields and call its
  * methods; it announces changes through `Observable`.
  *
+ * Who the visitor is: anonymous, or the site's signed-in user the page named (`params.user`,
+ * the page's `Frontline.identify`). The session opens as that user; a refused identify opens
+ * an anonymous one instead and says so (`onRefused`). Which token goes with which is
+ * identity.ts's. One WidgetChat is one visitor: another user is another WidgetChat (host.ts).
+ * The page's attributes and events go out with the session's token (`setAttributes`, `track`).
+ *
+ * A blocked visitor (`visitor_blocked`, from the session, any later call, an upload, a file or
+ * the socket): the chat stops for good at the first refusal (no retry, no reconnect), shows
+ * itself failed without a retry button, keeps the tokens (a lifted block works on the next page
+ * load) and says so once (`onBlocked`; the host tells the page, which hides the widget).
+ *
  * What stays true: the visitor token never goes into a URL other than the socket's (files
  * are fetched with the Authorization header and shown through object URLs).
  */
-import { ApiError, createClient, fetchAllMessages, query, type Requester } from '../shared/api';
+import { ApiError, createClient, errorBody, fetchAllMessages, query, type Requester, type RequestOptions } from '../shared/api';
 import type {
   AttachmentView,
   AuthorView,
@@ -39,10 +50,12 @@ import { local } from '../shared/storage';
 import { Observable } from '../shared/store';
 import { TypingThrottle, TypingTracker } from '../shared/typing';
 import { checkFile, uploadFile } from '../shared/uploads';
+import type { AttributeValue, PropertyValue } from '../shared/bridge';
 import { contactPatch, contactSlip, refusedField, type Contact, type ContactField } from './contact';
 import { Conversation, type SeenMark } from './conversation';
 import { Drafts } from './files';
 import type { FormRequestView, SubmittedView } from './forms';
+import { contactKey, identityRefused, seenKey, TokenStore, type PageUser } from './identity';
 import { checkOffline, offlineRefusedField, offlineRequest, type OfflineErrors, type OfflineFields } from './offline';
 import { TriggerSchedule } from './proactive';
 import { ratingPrompt, ratingRefusal, ratingRequest, type RatingPrompt } from './rating';
@@ -59,7 +72,19 @@ export interface FrameParams {
   language?: string;
   /** What the page told about the visitor (`window.FrontlineSettings.properties`). */
   properties?: Record<string, string>;
+  /** The site's signed-in user the page named (`Frontline.identify`); none: anonymous. */
+  user?: PageUser | null;
 }
+
+/** A refusal as the page hears it (the `error` event): the server's code and words, the field. */
+export interface PageError {
+  code: string;
+  message: string;
+  field?: string;
+}
+
+/** The session request: the generated type, and the identify fields the server takes. */
+type SessionRequest = WidgetSessionRequest & { user_id?: string; user_hash?: string };
 
 export type Phase = 'loading' | 'ready' | 'failed';
 
@@ -102,9 +127,9 @@ export interface ProactivePlace {
 
 /** How often a widget with nobody to answer asks again whether someone does. */
 export const AVAILABILITY_EVERY_MS = 60_000;
-const tokenKey = (key: string) => `frontline.visitor.${key}`;
-const seenKey = (key: string) => `frontline.seen.${key}`;
-const contactKey = (key: string) => `frontline.contact.${key}`;
+
+/** The server's refusal of a blocked visitor (or of his address range). */
+export const VISITOR_BLOCKED = 'visitor_blocked';
 
 export class WidgetChat extends Observable {
   phase: Phase = 'loading';
@@ -129,6 +154,19 @@ export class WidgetChat extends Observable {
   offlineSent: { dialog_id: string; seq: number; contact: string } | null = null;
   /** Called when a proactive message shows while the visitor is not looking (main.tsx tells the page). */
   onProactive: (trigger: WidgetTrigger) => void = () => {};
+  /** The page's identify was refused: the session opened anonymously instead. */
+  onRefused: (error: PageError) => void = () => {};
+  /** A new operator message came live (the page's `message` event). */
+  onMessage: (message: MessageView) => void = () => {};
+  /** The server refused this visitor (`visitor_blocked`): called once, the chat has stopped. */
+  onBlocked: (error: PageError) => void = () => {};
+  /** Set when the server refused this visitor; the chat is stopped then. */
+  blocked: PageError | null = null;
+  /** The site's user the open session is of; null: anonymous (or not open yet). */
+  identifiedAs: string | null = null;
+  /** Stopped for good (another visitor took its place): nothing it still awaits may act. */
+  private stopped = false;
+  private readonly tokens: TokenStore;
   /** Whether the visitor is looking at the chat (panel open and the tab visible). */
   private watching = false;
   private seen: SeenMark | null = null;
@@ -165,13 +203,21 @@ export class WidgetChat extends Observable {
 
   constructor(
     readonly params: FrameParams,
-    private readonly onUnread: (count: number) => void = () => {},
+    /** The unread count for the page's badge (settable: the host passes it on while this chat is shown). */
+    public onUnread: (count: number) => void = () => {},
     deps: { api?: Requester; WebSocketImpl?: typeof WebSocket; fetchImpl?: typeof fetch } = {},
   ) {
     super();
-    this.api = deps.api ?? createClient(location.origin);
+    // Every refusal passes here first: a `visitor_blocked` one stops the chat (see `block`).
+    const api = deps.api ?? createClient(location.origin);
+    this.api = <T>(method: string, path: string, options?: RequestOptions) =>
+      api<T>(method, path, options).catch((e: unknown) => {
+        this.noteBlocked(e);
+        throw e;
+      });
     this.fetchImpl = deps.fetchImpl ?? ((...a) => fetch(...a));
     this.WebSocketImpl = deps.WebSocketImpl;
+    this.tokens = new TokenStore(params.key);
     try {
       this.seen = JSON.parse(local.get(seenKey(params.key)) ?? 'null') as SeenMark | null;
     } catch {
@@ -181,18 +227,22 @@ export class WidgetChat extends Observable {
 
   /** Opens the session, loads the history, connects the socket. Safe to call again after a failure. */
   async start(): Promise<void> {
+    if (this.blocked) return;
     this.phase = 'loading';
     this.failure = null;
     this.changed();
     try {
       await this.openSession();
+      if (this.stopped) return;
       await this.loadHistory();
     } catch (e) {
+      if (this.stopped) return;
       this.phase = 'failed';
       this.failure = toProblem(e);
       this.changed();
       return;
     }
+    if (this.stopped) return;
     this.phase = 'ready';
     this.changed();
     this.reportUnread();
@@ -216,7 +266,29 @@ export class WidgetChat extends Observable {
     }
   }
 
+  /** A refusal of any call: `visitor_blocked` blocks the chat, anything else is the caller's. */
+  private noteBlocked(e: unknown): void {
+    if (e instanceof ApiError && e.code === VISITOR_BLOCKED) this.block(e.message, e.details);
+  }
+
+  /**
+   * The server refuses this visitor: the chat stops for good (socket, timers, answers still to
+   * come) and shows itself failed; the tokens stay. Told once through `onBlocked`.
+   */
+  private block(message: string, details: Record<string, unknown> = {}): void {
+    if (this.blocked || this.stopped) return;
+    this.blocked = { code: VISITOR_BLOCKED, message };
+    this.stop();
+    this.phase = 'failed';
+    this.failure = { code: VISITOR_BLOCKED, details };
+    this.notice = null;
+    this.onBlocked(this.blocked);
+    this.changed();
+  }
+
+  /** Ends this chat for good: the socket, the timers, and whatever answer is still to come. */
   stop(): void {
+    this.stopped = true;
     if (this.availabilityTimer) clearInterval(this.availabilityTimer);
     this.availabilityTimer = null;
     this.schedule.stop();
@@ -289,6 +361,7 @@ export class WidgetChat extends Observable {
           if (this.drafts.uploaded(draft.key, upload)) this.changed();
         },
         (e) => {
+          this.noteBlocked(e);
           const problem = toProblem(e);
           if (this.drafts.refused(draft.key, { code: problem.code, details: problem.details })) this.changed();
         },
@@ -322,7 +395,14 @@ export class WidgetChat extends Observable {
         headers: { Authorization: `Bearer ${this.token}` },
         credentials: 'same-origin',
       }).then(async (r) => {
-        if (!r.ok) throw new ApiError(r.status, r.status === 404 ? 'not_found' : 'internal', `HTTP ${r.status}`);
+        if (!r.ok) {
+          const body = errorBody(await r.json().catch(() => null));
+          const e = body
+            ? new ApiError(r.status, body.code, body.message, body.details)
+            : new ApiError(r.status, r.status === 404 ? 'not_found' : 'internal', `HTTP ${r.status}`);
+          this.noteBlocked(e);
+          throw e;
+        }
         return URL.createObjectURL(await r.blob());
       });
       url.catch(() => this.fileUrls.delete(id));
@@ -551,6 +631,7 @@ export class WidgetChat extends Observable {
   }
 
   private markSeen(): void {
+    if (this.stopped) return;
     const mark = this.conversation.newestMark();
     if (!mark) return;
     if (this.seen && this.seen.dialog_id === mark.dialog_id && this.seen.seq >= mark.seq) return;
@@ -587,21 +668,29 @@ export class WidgetChat extends Observable {
     this.conversation.setDialog(view);
   }
 
+  /**
+   * Opens the session: as the page's user when it named one (his token if this browser has
+   * it), else anonymously. A refused identify forgets the user's token, tells the page and
+   * opens an anonymous session: nothing of any user shows then.
+   */
   private async openSession(): Promise<void> {
-    const stored = local.get(tokenKey(this.params.key)) ?? undefined;
-    const session = await this.api<WidgetSessionView>('POST', '/widget/v1/session', {
-      body: {
-        key: this.params.key,
-        token: stored,
-        page_url: this.params.page || undefined,
-        page_title: this.params.pageTitle || undefined,
-        origin: this.params.origin || undefined,
-        language: this.params.language || undefined,
-        properties: this.params.properties && Object.keys(this.params.properties).length ? this.params.properties : undefined,
-      } satisfies WidgetSessionRequest,
-    });
+    let user = this.params.user ?? null;
+    let session: WidgetSessionView;
+    try {
+      session = await this.requestSession(user);
+    } catch (e) {
+      if (!user || !identityRefused(e) || this.stopped) throw e;
+      this.tokens.forgetUser();
+      const field = e.details.field;
+      this.onRefused({ code: e.code, message: e.message, ...(typeof field === 'string' ? { field } : {}) });
+      user = null;
+      session = await this.requestSession(null);
+    }
+    // Replaced meanwhile (another identify, a reset): this answer is nobody's to keep.
+    if (this.stopped) return;
+    this.identifiedAs = user?.id ?? null;
     this.token = session.token;
-    local.set(tokenKey(this.params.key), session.token);
+    this.tokens.keep(this.identifiedAs, session.token);
     this.visitor = session.visitor;
     this.siteName = session.site?.name || session.site?.workspace_name || '';
     this.uploadLimits = session.upload_limits ?? null;
@@ -610,6 +699,34 @@ export class WidgetChat extends Observable {
     this.visitSeconds = session.time_on_site_seconds ?? 0;
     this.rememberDialog(session.dialog);
     this.loadContact(session.visitor);
+  }
+
+  private requestSession(user: PageUser | null): Promise<WidgetSessionView> {
+    const body: SessionRequest = {
+      key: this.params.key,
+      token: this.tokens.tokenFor(user?.id ?? null),
+      page_url: this.params.page || undefined,
+      page_title: this.params.pageTitle || undefined,
+      origin: this.params.origin || undefined,
+      language: this.params.language || undefined,
+      properties: this.params.properties && Object.keys(this.params.properties).length ? this.params.properties : undefined,
+    };
+    if (user) {
+      body.user_id = user.id;
+      if (user.hash) body.user_hash = user.hash;
+    }
+    return this.api<WidgetSessionView>('POST', '/widget/v1/session', { body });
+  }
+
+  /** `PATCH /widget/v1/attributes`: merged into his (`null` removes one). Throws an ApiError (400 names the field). */
+  async setAttributes(attributes: Record<string, AttributeValue>): Promise<void> {
+    await this.api<unknown>('PATCH', '/widget/v1/attributes', { token: this.token, body: { attributes } });
+  }
+
+  /** `POST /widget/v1/events`: at most 100 at once. Throws an ApiError (429 `rate_limited`, 400 names the field). */
+  async track(events: { name: string; properties: Record<string, PropertyValue> }[]): Promise<void> {
+    const body = { events: events.map((e) => (Object.keys(e.properties).length ? e : { name: e.name })) };
+    await this.api<unknown>('POST', '/widget/v1/events', { token: this.token, body });
   }
 
   /** E-mail and phone: from the server when it tells them, else as this browser saved them. */
@@ -715,7 +832,10 @@ export class WidgetChat extends Observable {
       case 'message.created':
         // His message is here: he is not typing any more.
         this.typing.stopped(frame.message.dialog_id, frame.message.author);
-        if (this.conversation.receive(frame.message)) this.afterNewMessages();
+        if (this.conversation.receive(frame.message)) {
+          this.afterNewMessages();
+          if (frame.message.author.kind === 'operator') this.onMessage(frame.message);
+        }
         break;
       case 'dialog.closed':
         // The widget's own view of the dialog: close_reason, rating, operator_read_seq.
@@ -729,6 +849,11 @@ export class WidgetChat extends Observable {
         if (frame.reader === 'operator' && this.conversation.operatorReadUpTo(frame.dialog_id, frame.seq)) this.changed();
         break;
       case 'error':
+        // Blocked (a send on a socket opened before, or the socket's own auth): the chat stops, no reconnect.
+        if (frame.code === VISITOR_BLOCKED) {
+          this.block(frame.message ?? '', frame.details ?? {});
+          break;
+        }
         // Typing frames past their limit are dropped quietly: nothing for the visitor to do.
         if (frame.code === 'rate_limited' && frame.details?.limit === 'widget_typing') break;
         if (frame.client_id && this.conversation.outbox.has(frame.client_id)) {

@@ -1,6 +1,7 @@
 /**
  * A page beside the dialogs: channels (and a channel's automation), operators, installing the
- * widget, routing rules, proactive messages, tags and categories, saved replies, webhooks, the Web API's keys, Telegram
+ * widget, routing rules (beside them the quality guard, and the complaints about visitors with the
+ * blocks), proactive messages, tags and categories, saved replies, webhooks, the Web API's keys, Telegram
  * bots, the mail setup, the audit log, one's profile. Unsaved edits on it are asked about before the console leaves it,
  * and the browser asks before the tab closes or reloads.
  */
@@ -16,6 +17,7 @@ import { InstallAdmin } from './InstallAdmin';
 import { LabelsAdmin } from './LabelsAdmin';
 import { LeaveDialog } from './LeaveDialog';
 import { MailAdmin } from './MailAdmin';
+import { ModerationAdmin } from './ModerationAdmin';
 import { OperatorsAdmin } from './OperatorsAdmin';
 import { QualityAdmin } from './QualityAdmin';
 import { RepliesAdmin } from './RepliesAdmin';
@@ -32,6 +34,7 @@ const PAGES: Record<AdminSection, (props: { channelId?: string | null }) => prea
   install: InstallAdmin,
   rules: RulesAdmin,
   quality: QualityAdmin,
+  moderation: ModerationAdmin,
   triggers: TriggersAdmin,
   tags: LabelsAdmin,
   replies: RepliesAdmin,

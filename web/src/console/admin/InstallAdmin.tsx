@@ -2,13 +2,16 @@
  * Installing the widget on a site, in four steps: the code to paste (with the site key), the
  * addresses whose pages may show it (saved with one Save), the visitor's properties the site may
  * pass (`window.FrontlineSettings`), and "check installation": when and where the widget was
- * last seen. With several sites, one is shown at a time.
+ * last seen. With several sites, one is shown at a time. Below the steps, the site's user
+ * verification (`IdentitySettings.tsx`): the secret its server signs user ids with, and whether
+ * the widget's `identify` must carry that hash.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { SiteView } from '../../shared/api-types';
 import type { Problem } from '../console-state';
 import { copyText } from './clipboard';
 import { FieldNote } from './FieldNote';
+import { IdentitySettings } from './IdentitySettings';
 import { IntegrationsTabs } from './IntegrationsTabs';
 import { issueText } from './issue-text';
 import { formatWhen } from './lifecycle';
@@ -100,22 +103,24 @@ function SiteInstall({ site, lang }: { site: SiteView; lang: string }) {
         <small class="muted">{t('install.settings_rules')}</small>
       </section>
       <InstallCheck site={site} />
+      <IdentitySettings site={site} />
     </div>
   );
 }
 
-/** A read-only value with its copy button (and a word when copied). */
+/** A read-only value with its copy button (and a word when copied); the label names the field. */
 function CopyBlock({ label, value, testid, single = false }: { label: string; value: string; testid: string; single?: boolean }) {
   const { t } = useAdmin();
   const field = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
   const [copied, setCopied] = useState<boolean | null>(null);
   const lines = value.split('\n').length;
+  const labelId = `${testid}-label`;
   return (
     <div class="field copy-block">
-      <span>{label}</span>
+      <span id={labelId}>{label}</span>
       <div class={`copy-row${single ? '' : ' copy-row-code'}`}>
         {single ? (
-          <input ref={field} readOnly value={value} spellcheck={false} onFocus={(e) => e.currentTarget.select()} data-testid={testid} />
+          <input ref={field} readOnly value={value} spellcheck={false} aria-labelledby={labelId} onFocus={(e) => e.currentTarget.select()} data-testid={testid} />
         ) : (
           <textarea
             ref={field}
@@ -124,6 +129,7 @@ function CopyBlock({ label, value, testid, single = false }: { label: string; va
             value={value}
             spellcheck={false}
             wrap="soft"
+            aria-labelledby={labelId}
             onFocus={(e) => e.currentTarget.select()}
             data-testid={testid}
           />

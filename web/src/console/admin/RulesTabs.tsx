@@ -1,8 +1,11 @@
-/** The two pages about rules, side by side under "Rules": routing the dialogs, and the quality guard of replies. */
+/**
+ * The pages about rules, side by side under "Rules": routing the dialogs, the quality guard of
+ * replies, and the complaints about visitors with the blocks (admins alone).
+ */
 import { PageTabs } from './PageTabs';
 import { useAdmin } from './use-admin';
 
-export function RulesTabs({ current }: { current: 'rules' | 'quality' }) {
+export function RulesTabs({ current }: { current: 'rules' | 'quality' | 'moderation' }) {
   const { t } = useAdmin();
   return (
     <PageTabs
@@ -11,6 +14,7 @@ export function RulesTabs({ current }: { current: 'rules' | 'quality' }) {
       tabs={[
         ['rules', t('rules.title')],
         ['quality', t('quality.title')],
+        ['moderation', t('moderation.title')],
       ]}
       testid="rules-tab"
     />

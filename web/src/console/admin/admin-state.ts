@@ -36,6 +36,7 @@ import { ApiKeysState } from './api-keys';
 import { AuditLogState } from './audit-state';
 import { FormsAdminState } from './escalation-forms';
 import { MailState } from './mail';
+import { ModerationState } from './moderation';
 import { QualityState } from './quality';
 import { generatePassword, type RandomFill } from './people';
 import { rulesRequest, type RuleDraft } from './rules';
@@ -115,6 +116,8 @@ export class AdminState extends Observable {
   readonly forms: FormsAdminState;
   /** The quality guard page (`quality.ts`). */
   readonly quality: QualityState;
+  /** Complaints about visitors and blocks (`moderation.ts`). */
+  readonly moderation: ModerationState;
 
   constructor(
     private readonly host: AdminHost,
@@ -129,6 +132,7 @@ export class AdminState extends Observable {
     this.mail = new MailState(host);
     this.forms = new FormsAdminState(host);
     this.quality = new QualityState(host);
+    this.moderation = new ModerationState(host);
   }
 
   private async run<T>(call: () => Promise<T>, done: (value: T) => void): Promise<Problem | null> {

@@ -18,6 +18,7 @@ const LABELS: Record<AdminSection, ConsoleKey> = {
   install: 'nav.install',
   rules: 'nav.rules',
   quality: 'quality.title',
+  moderation: 'moderation.title',
   triggers: 'nav.triggers',
   tags: 'nav.tags',
   replies: 'nav.replies',

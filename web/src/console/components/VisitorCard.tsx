@@ -2,8 +2,10 @@
  * Beside the dialog: who the visitor is (name, e-mail and phone editable in place, his id on the
  * site when it told one), his city, language and other properties, the page he is on and his time
  * on the site (ticking), his visitor tags, the attributes and events the site sent
- * (VisitorData.tsx), the pages he visited and his other dialogs (a click opens one), and the
- * tickets the dialog's filled forms made (Tickets.tsx).
+ * (VisitorData.tsx), the pages he visited and his other dialogs (a click opens one), the
+ * tickets the dialog's filled forms made (Tickets.tsx), and at its foot reporting him to the
+ * admins (everyone) or blocking him (admins); a blocked visitor's card opens with a banner saying
+ * so, from which admins lift the block (VisitorModeration.tsx).
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { DialogView, VisitorCardView } from '../../shared/api-types';
@@ -18,15 +20,19 @@ import { shortUrl, timeOnSite, visitorPatch, type CardField } from '../tools';
 import { Avatar } from './Avatar';
 import { TicketsPanel } from './Tickets';
 import { VisitorAttributes, VisitorEvents, VisitorTags } from './VisitorData';
+import { BlockedBanner, VisitorModeration } from './VisitorModeration';
 
 export function VisitorCard({ dialog }: { dialog: DialogView }) {
   const { state, t, lang } = useConsole('dialog');
   const loaded = state.dialog.cards.get(dialog.id);
   const card = loaded?.card ?? null;
   const now = useNow(1000);
+  // Where the focus goes once a block is placed (its banner) or lifted (the "Block" button).
+  const [focus, setFocus] = useState<'banner' | 'block' | null>(null);
 
   useEffect(() => {
     void state.loadCard(dialog.id);
+    setFocus(null);
   }, [dialog.id]);
 
   const name = visitorName(card ?? dialog.visitor, t('visitor.numbered'));
@@ -44,6 +50,7 @@ export function VisitorCard({ dialog }: { dialog: DialogView }) {
           <span class="muted">{t('visitor.numbered', { n: card?.number ?? dialog.visitor.number })}</span>
         </div>
       </header>
+      {card?.block && <BlockedBanner key={`blocked-${dialog.id}`} dialogId={dialog.id} card={card} block={card.block} focus={focus === 'banner'} onLifted={() => setFocus('block')} />}
       {loaded?.loading && !card && <p class="card-note">{t('card.loading')}</p>}
       {loaded?.problem && (
         <p class="form-error" role="alert">
@@ -167,6 +174,8 @@ export function VisitorCard({ dialog }: { dialog: DialogView }) {
       )}
       {/* Only a website visitor fills a form, so only his dialogs have tickets. */}
       {onSite && <TicketsPanel dialogId={dialog.id} />}
+      {/* Keyed by the dialog: a half-filled report does not follow to the next one. */}
+      {card && !card.block && <VisitorModeration key={`mod-${dialog.id}`} dialogId={dialog.id} focusBlock={focus === 'block'} onBlocked={() => setFocus('banner')} />}
     </aside>
   );
 }

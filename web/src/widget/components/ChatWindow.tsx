@@ -34,9 +34,12 @@ export function ChatWindow() {
         <div class="chat-state" data-testid="chat-failed" role="alert">
           <strong>{t('chat.unavailable')}</strong>
           {chat.failure && <span>{problemText(t, lang, chat.failure)}</span>}
-          <button type="button" class="btn" onClick={() => void chat.start()}>
-            {t('chat.retry')}
-          </button>
+          {/* A blocked visitor is refused every time: nothing to try again (the page hides the widget anyway). */}
+          {!chat.blocked && (
+            <button type="button" class="btn" onClick={() => void chat.start()}>
+              {t('chat.retry')}
+            </button>
+          )}
         </div>
       )}
       {chat.phase === 'ready' && (
