@@ -146,6 +146,8 @@ pub async fn operator_typing(app: &App, actor: &OperatorActor, id: DialogId) -> 
 pub async fn visitor_typing(app: &App, actor: &VisitorActor) -> Result<(), CoreError> {
     app.limit(crate::limits::Limit::WidgetTyping, &actor.visitor.id.0.to_string(), 1)?;
     let v = &actor.visitor;
+    // A socket opened before he was blocked: operators no longer see him typing.
+    crate::moderation::check_visitor(app, v).await?;
     let Some(d) = crate::reads::current_dialog(app, actor).await?.filter(|d| d.status == DialogStatus::Open) else {
         return Ok(());
     };

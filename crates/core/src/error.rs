@@ -76,6 +76,9 @@ pub enum CoreError {
     /// found; `allow_override` when every block may be overridden with a reason.
     #[error("the quality guard blocks this message ({rule})")]
     GuardBlocked { rule: String, allow_override: bool, hits: Vec<frontline_domain::quality::Hit>, found: String },
+    /// The workspace is suspended by the install's owner.
+    #[error("this workspace is suspended")]
+    WorkspaceSuspended,
     /// The visitor (or his address) is blocked: his widget does not open, his messages make nothing.
     #[error("this visitor is blocked")]
     VisitorBlocked,

@@ -46,6 +46,7 @@ pub mod views;
 pub mod visitors;
 pub mod webhooks;
 pub mod widget;
+pub mod workspaces;
 
 pub use clock::{Clock, FakeClock, SystemClock};
 pub use error::CoreError;

@@ -27,6 +27,7 @@ pub enum ErrorCode {
     ScopeMissing,
     IdentityRefused,
     VisitorBlocked,
+    WorkspaceSuspended,
     ComplaintDecided,
     UnknownSiteKey,
     OriginNotAllowed,
@@ -72,9 +73,8 @@ impl ErrorCode {
             UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Unauthenticated | InvalidCredentials => StatusCode::UNAUTHORIZED,
-            Forbidden | ScopeMissing | IdentityRefused | VisitorBlocked | UnknownSiteKey | OriginNotAllowed => {
-                StatusCode::FORBIDDEN
-            }
+            Forbidden | ScopeMissing | IdentityRefused | VisitorBlocked | WorkspaceSuspended | UnknownSiteKey
+            | OriginNotAllowed => StatusCode::FORBIDDEN,
             DialogNotFound | NotFound => StatusCode::NOT_FOUND,
             DialogClosed | EmailTaken | ChannelNameTaken | AlreadyAssigned | CapacityReached | OperatorUnavailable
             | NotChannelMember | ChannelUnavailable | CategoryRequired | NameTaken | VisitorHasOpenDialog
@@ -106,6 +106,7 @@ impl ErrorCode {
             ScopeMissing => "scope_missing",
             IdentityRefused => "identity_refused",
             VisitorBlocked => "visitor_blocked",
+            WorkspaceSuspended => "workspace_suspended",
             ComplaintDecided => "complaint_decided",
             UnknownSiteKey => "unknown_site_key",
             OriginNotAllowed => "origin_not_allowed",
@@ -330,6 +331,9 @@ impl From<CoreError> for ApiError {
                 message: format!("url: {why} (the server's configuration can allow them)."),
                 details: serde_json::json!({ "field": "url" }),
             },
+            CoreError::WorkspaceSuspended => {
+                ApiError::new(C::WorkspaceSuspended, "This workspace is suspended; ask the installation's owner.")
+            }
             CoreError::VisitorBlocked => ApiError::new(C::VisitorBlocked, "This chat is not available to you."),
             CoreError::ComplaintDecided => ApiError::new(
                 C::ComplaintDecided,

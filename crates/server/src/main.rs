@@ -27,6 +27,11 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Manage the install's workspaces (companies): create, list, rename, suspend, resume.
+    Workspace {
+        #[command(subcommand)]
+        command: WorkspaceCommand,
+    },
     /// Print the HTTP API's OpenAPI document (the same as `/api/openapi.json`) and exit.
     Openapi,
     /// Copy the SQLite database to a file while the server runs.
@@ -60,6 +65,134 @@ enum AdminCommand {
     },
 }
 
+#[derive(Subcommand)]
+enum WorkspaceCommand {
+    /// Create a workspace with its default channel, a widget site and its first admin (his
+    /// password is printed once unless given).
+    Create {
+        #[command(flatten)]
+        config: ConfigArgs,
+        /// Short name: 2–40 characters of a-z, 0-9 and -.
+        #[arg(long)]
+        slug: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        admin_email: String,
+        #[arg(long)]
+        admin_name: String,
+        // The admin's password is `--admin-password` (FRONTLINE_ADMIN_PASSWORD) of the config
+        // arguments; without it a random one is printed.
+    },
+    /// List the workspaces.
+    List {
+        #[command(flatten)]
+        config: ConfigArgs,
+    },
+    /// Rename a workspace.
+    Rename {
+        #[command(flatten)]
+        config: ConfigArgs,
+        #[arg(long)]
+        slug: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// Suspend a workspace: its operators cannot sign in, its widget and Web API keys are refused.
+    Suspend {
+        #[command(flatten)]
+        config: ConfigArgs,
+        #[arg(long)]
+        slug: String,
+    },
+    /// Resume a suspended workspace.
+    Resume {
+        #[command(flatten)]
+        config: ConfigArgs,
+        #[arg(long)]
+        slug: String,
+    },
+}
+
+/// The app over the configured store, for a command that runs once.
+async fn one_shot(config: &ConfigArgs) -> anyhow::Result<App> {
+    let config = Config::resolve(config)?;
+    std::fs::create_dir_all(&config.data).ok();
+    let store = open_store(&config.database_url()).await?;
+    Ok(App::new(store, open_bus(None, "frontline").await?, Arc::new(SystemClock), CoreConfig::default()))
+}
+
+async fn workspace(command: WorkspaceCommand) -> anyhow::Result<()> {
+    use frontline_core::workspaces;
+    let fail = |e: frontline_core::CoreError| anyhow::anyhow!("{e}");
+    let (app, line) = match command {
+        WorkspaceCommand::Create { config, slug, name, admin_email, admin_name } => {
+            let admin_password = config.admin_password.clone();
+            let app = one_shot(&config).await?;
+            let new = workspaces::NewWorkspace {
+                slug: &slug,
+                name: &name,
+                admin_email: &admin_email,
+                admin_name: &admin_name,
+                admin_password: admin_password.as_deref(),
+            };
+            let c = workspaces::create(&app, &new).await.map_err(fail)?;
+            let password = if admin_password.is_some() { "(as given)".to_owned() } else { c.admin_password.clone() };
+            let line = format!(
+                "created workspace {} ({})
+  admin:    {} / {password}
+  site key: {}
+",
+                c.workspace.slug.as_str(),
+                c.workspace.name,
+                c.admin_email,
+                c.site_key
+            );
+            (app, line)
+        }
+        WorkspaceCommand::List { config } => {
+            let app = one_shot(&config).await?;
+            let mut line = String::new();
+            for w in workspaces::list(&app).await.map_err(fail)? {
+                let state = match w.suspended_at {
+                    Some(at) => format!("suspended since {}", frontline_core::views::rfc3339(at)),
+                    None => "active".to_owned(),
+                };
+                line.push_str(&format!(
+                    "{}	{}	{} operators	{state}
+",
+                    w.workspace.slug.as_str(),
+                    w.workspace.name,
+                    w.operators
+                ));
+            }
+            (app, line)
+        }
+        WorkspaceCommand::Rename { config, slug, name } => {
+            let app = one_shot(&config).await?;
+            let w = workspaces::rename(&app, &slug, &name).await.map_err(fail)?;
+            (app, format!("renamed {} to {}\n", w.slug.as_str(), w.name))
+        }
+        WorkspaceCommand::Suspend { config, slug } => {
+            let app = one_shot(&config).await?;
+            let w = workspaces::suspend(&app, &slug).await.map_err(fail)?;
+            (app, format!("suspended {}\n", w.slug.as_str()))
+        }
+        WorkspaceCommand::Resume { config, slug } => {
+            let app = one_shot(&config).await?;
+            let w = workspaces::resume(&app, &slug).await.map_err(fail)?;
+            (app, format!("resumed {}\n", w.slug.as_str()))
+        }
+    };
+    {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        out.write_all(line.as_bytes())?;
+    }
+    app.store.close().await;
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
@@ -71,6 +204,7 @@ async fn main() -> anyhow::Result<()> {
         .init();
     match Cli::parse().command {
         Command::Serve(args) => serve(Config::resolve(&args)?).await,
+        Command::Workspace { command } => workspace(command).await,
         Command::Openapi => {
             use std::io::Write;
             let mut out = std::io::stdout().lock();

@@ -69,6 +69,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 16, name: "supervision", sql: include_str!("../migrations/0016_supervision.sql") },
     Migration { version: 17, name: "web_api", sql: include_str!("../migrations/0017_web_api.sql") },
     Migration { version: 18, name: "moderation", sql: include_str!("../migrations/0018_moderation.sql") },
+    Migration { version: 19, name: "workspaces", sql: include_str!("../migrations/0019_workspaces.sql") },
 ];
 
 type PostJob = (PostMessage, oneshot::Sender<StoreResult<Posted>>);
@@ -228,6 +229,7 @@ frontline_store::sql_form_impls!(SqliteStore, row = crate::row);
 frontline_store::sql_supervision_impls!(SqliteStore, row = crate::row);
 frontline_store::sql_leads_impls!(SqliteStore, row = crate::row);
 frontline_store::sql_moderation_impls!(SqliteStore, row = crate::row);
+frontline_store::sql_tenancy_impls!(SqliteStore, row = crate::row);
 
 #[async_trait]
 impl Store for SqliteStore {

@@ -995,6 +995,16 @@ pub trait ModerationStore: Send + Sync {
     ) -> StoreResult<moderation::Block>;
 }
 
+/// The install's workspaces as its owner manages them (`frontline workspace …`).
+#[async_trait]
+pub trait TenancyStore: Send + Sync {
+    async fn rename_workspace(&self, id: WorkspaceId, name: &str) -> StoreResult<Workspace>;
+    /// Suspends (`Some`) or resumes (`None`) a workspace.
+    async fn set_workspace_suspended(&self, id: WorkspaceId, at: Option<Timestamp>) -> StoreResult<()>;
+    /// Since when the workspace is suspended, if it is.
+    async fn workspace_suspended(&self, id: WorkspaceId) -> StoreResult<Option<Timestamp>>;
+}
+
 /// The whole store, as the application holds it.
 #[async_trait]
 pub trait Store:
@@ -1019,6 +1029,7 @@ pub trait Store:
     + SupervisionStore
     + LeadsStore
     + ModerationStore
+    + TenancyStore
     + Send
     + Sync
     + 'static

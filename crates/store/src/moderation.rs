@@ -88,6 +88,53 @@ pub fn block(r: &impl StoreRow) -> Result<Block, StoreError> {
     })
 }
 
+/// The tenancy store's methods in shared SQL: `sql_tenancy_impls!(Store, row = crate::row)`.
+#[macro_export]
+macro_rules! sql_tenancy_impls {
+    ($store:ty, row = $($row:ident)::+) => {
+        const _: () = {
+            use $($row)::+::map_err;
+            use $crate::__domain::{Timestamp, Workspace, WorkspaceId};
+            use $crate::{StoreError, StoreResult, TenancyStore};
+
+            #[$crate::async_trait]
+            impl TenancyStore for $store {
+                async fn rename_workspace(&self, id: WorkspaceId, name: &str) -> StoreResult<Workspace> {
+                    let done = ::sqlx::query("UPDATE workspaces SET name = $2 WHERE id = $1")
+                        .bind(id.0)
+                        .bind(name)
+                        .execute(self.writer())
+                        .await
+                        .map_err(map_err)?;
+                    if done.rows_affected() == 0 {
+                        return Err(StoreError::NotFound);
+                    }
+                    $crate::AccountStore::workspace(self, id).await
+                }
+
+                async fn set_workspace_suspended(&self, id: WorkspaceId, at: Option<Timestamp>) -> StoreResult<()> {
+                    let done = ::sqlx::query("UPDATE workspaces SET suspended_at = $2 WHERE id = $1")
+                        .bind(id.0)
+                        .bind(at.map(|t| t.0))
+                        .execute(self.writer())
+                        .await
+                        .map_err(map_err)?;
+                    if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+                }
+
+                async fn workspace_suspended(&self, id: WorkspaceId) -> StoreResult<Option<Timestamp>> {
+                    let at: Option<i64> = ::sqlx::query_scalar("SELECT suspended_at FROM workspaces WHERE id = $1")
+                        .bind(id.0)
+                        .fetch_one(self.reader())
+                        .await
+                        .map_err(map_err)?;
+                    Ok(at.map(Timestamp))
+                }
+            }
+        };
+    };
+}
+
 /// The moderation store's methods in shared SQL: `sql_moderation_impls!(Store, row = crate::row)`.
 #[macro_export]
 macro_rules! sql_moderation_impls {

@@ -74,12 +74,13 @@ q!(SELECT_OPERATORS_BY_EMAIL, "SELECT ", OPERATOR_COLS, " FROM operators WHERE e
 q!(SELECT_OPERATORS, "SELECT ", OPERATOR_COLS, " FROM operators WHERE workspace_id = $1 ORDER BY display_name, id");
 pub const INSERT_SESSION: &str = "INSERT INTO sessions (token_hash, workspace_id, operator_id, created_at, expires_at, \
      last_seen_at, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $4, $6, $7)";
-/// A live session's operator: not expired at `$2`, used after `$3` (the idle limit), and the
-/// operator not deactivated.
+/// A live session's operator: not expired at `$2`, used after `$3` (the idle limit), the
+/// operator not deactivated, his workspace not suspended.
 pub const SELECT_SESSION_OPERATOR: &str = "SELECT o.id, o.workspace_id, o.email, o.display_name, o.role, o.password_hash, \
      o.created_at, o.capacity, o.presence, o.deactivated_at \
-     FROM sessions s JOIN operators o ON o.id = s.operator_id \
-     WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND o.deactivated_at IS NULL";
+     FROM sessions s JOIN operators o ON o.id = s.operator_id JOIN workspaces w ON w.id = o.workspace_id \
+     WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND o.deactivated_at IS NULL \
+     AND w.suspended_at IS NULL";
 pub const DELETE_SESSION: &str = "DELETE FROM sessions WHERE token_hash = $1";
 pub const TOUCH_SESSION: &str = "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1 AND last_seen_at < $2";
 pub const SELECT_OPERATOR_SESSIONS: &str = "SELECT token_hash, created_at, last_seen_at, expires_at, ip, user_agent \

@@ -1664,6 +1664,7 @@ export const ru = {
   // ---- complaints and blocks (issue 16) ----
   'error.visitor_blocked': 'Посетитель заблокирован.',
   'error.complaint_decided': 'Жалоба уже рассмотрена.',
+  'error.workspace_suspended': 'Работа этого пространства приостановлена владельцем установки. Обратитесь к нему.',
   'moderation.title': 'Жалобы и блокировки',
   'moderation.hint': 'Операторы жалуются на посетителей из карточки посетителя. Здесь вы решаете: заблокировать посетителя или отклонить жалобу. У заблокированного не открывается виджет, его сообщения не принимаются, Telegram-бот и почта его не слышат. Блокировку можно снять в любой момент.',
   'moderation.reason': 'Причина',
@@ -3410,6 +3411,7 @@ export const en: Record<ConsoleKey, string> = {
   // ---- complaints and blocks (issue 16) ----
   'error.visitor_blocked': 'The visitor is blocked.',
   'error.complaint_decided': 'The complaint has already been decided.',
+  'error.workspace_suspended': 'This workspace is suspended by the owner of this installation. Ask them.',
   'moderation.title': 'Complaints and blocks',
   'moderation.hint': 'Operators report visitors from the visitor card. Here you decide: block the visitor or dismiss the complaint. A blocked visitor’s widget does not open, their messages are refused, and the Telegram bot and mail pass over them. You can lift a block at any time.',
   'moderation.reason': 'Reason',

@@ -28,3 +28,4 @@ mod tools;
 mod trust;
 mod webapi;
 mod webhooks;
+mod workspaces;

@@ -71,6 +71,8 @@ async fn a_complaint_is_reviewed_by_an_admin_and_a_block_shuts_the_visitor_out()
     assert!(again.is_err_and(|e| e.to_string().contains("visitor_blocked")), "his widget does not open");
     socket.send(json!({"type": "send", "client_id": "v-3", "body": "Через сокет"})).await;
     assert_eq!(socket.next_of("error").await["code"], "visitor_blocked");
+    socket.send(json!({"type": "typing"})).await;
+    assert_eq!(socket.next_of("error").await["code"], "visitor_blocked", "his typing no longer reaches operators");
     assert_eq!(messages(&admin, &dialog).await, before, "nothing was stored");
     // Decided once.
     let (status, e) =

@@ -41,16 +41,16 @@ pub async fn general(admin: &OperatorClient) -> String {
     chans["items"][0]["id"].as_str().expect("id").to_owned()
 }
 
-/// Boris, the admin of a second workspace on the same store, signed in.
+/// Boris, the admin of a second workspace on the same store (made as `frontline workspace
+/// create` makes it), signed in.
 pub async fn other_workspace_admin(app: &frontline_testkit::TestApp) -> OperatorClient {
-    use frontline_core::auth::{NewOperatorInput, create_operator_in};
-    let (other_ws, _) = frontline_store::contract::workspace(&app.app.store).await;
-    let input = NewOperatorInput {
-        email: "boris@example.org",
-        display_name: "Борис",
-        password: "password-of-boris",
-        role: "admin",
+    let new = frontline_core::workspaces::NewWorkspace {
+        slug: &format!("b-{}", &uuid::Uuid::now_v7().simple().to_string()[20..]),
+        name: "Кухни Бориса",
+        admin_email: "boris@example.org",
+        admin_name: "Борис",
+        admin_password: Some("password-of-boris"),
     };
-    create_operator_in(&app.app, other_ws.id, input).await.expect("admin of the second workspace");
+    frontline_core::workspaces::create(&app.app, &new).await.expect("the second workspace");
     app.login("boris@example.org", "password-of-boris").await.expect("login B")
 }
