@@ -14,6 +14,7 @@
 //! messages seeded into SQLite, then history pages, filtered lists and search over HTTP.
 
 mod client;
+mod events;
 mod floor;
 mod history;
 mod reports;
@@ -99,6 +100,19 @@ pub struct Args {
     /// Telegram phase: replies to each of the 100 chats.
     #[arg(long, default_value_t = 3)]
     pub telegram_replies: usize,
+    /// Run the Web API events phase instead: clients posting site users' events, one a call
+    /// and then `--events-batch` a call; durable events/s and call latency.
+    #[arg(long)]
+    pub events: bool,
+    /// Events phase: concurrent clients.
+    #[arg(long, default_value_t = 32)]
+    pub events_clients: usize,
+    /// Events phase: site users the events are spread over.
+    #[arg(long, default_value_t = 1000)]
+    pub events_users: usize,
+    /// Events phase: events a call in the second run.
+    #[arg(long, default_value_t = 50)]
+    pub events_batch: usize,
 }
 
 fn rss_kib(pid: u32) -> Option<u64> {
@@ -248,6 +262,19 @@ async fn main() -> Result<()> {
     let idle_rss = pid.and_then(rss_kib);
     if let Some(kib) = idle_rss {
         println!("server RSS idle:                 {:.1} MiB", kib as f64 / 1024.0);
+    }
+    if args.events {
+        events::run(&target, args.events_clients, args.events_users, args.events_batch, args.seconds).await?;
+        if let Some(pid) = pid
+            && let Some(kib) = rss_kib(pid)
+        {
+            println!("server RSS after the phase:      {:.1} MiB", kib as f64 / 1024.0);
+        }
+        if let Some(mut s) = spawned {
+            let _ = s.child.start_kill();
+            let _ = s.child.wait().await;
+        }
+        return Ok(());
     }
     if args.webhooks {
         webhooks::run(&target, args.visitors, args.operators, args.seconds, args.rate).await?;

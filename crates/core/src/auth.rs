@@ -110,7 +110,7 @@ pub async fn login(app: &App, input: LoginInput<'_>) -> Result<LoggedIn, CoreErr
         return Err(e);
     };
     app.limiter.clear(Limit::LoginAccount, &account);
-    crate::workspaces::check_active(app, operator.workspace_id).await?;
+    crate::reads::check_active(app, operator.workspace_id).await?;
     let token = tokens::new_token()?;
     let now = app.clock.now();
     app.store

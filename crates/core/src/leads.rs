@@ -176,7 +176,7 @@ pub async fn authenticate(app: &App, secret: &str, cost: u64) -> Result<KeyActor
         Err(e) => return Err(e.into()),
     };
     app.limit(crate::limits::Limit::WebApi, &key.id.to_string(), cost)?;
-    crate::workspaces::check_active(app, key.workspace_id).await?;
+    crate::reads::check_active(app, key.workspace_id).await?;
     let now = app.clock.now();
     if key.last_used_at.is_none_or(|t| t.0 < now.0 - frontline_store::leads::KEY_TOUCH_MS) {
         // Best effort: a failed mark does not fail the call.

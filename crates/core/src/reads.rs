@@ -150,3 +150,11 @@ pub async fn visitor_site(app: &App, v: &Visitor) -> Result<Site, CoreError> {
     let sites = app.store.list_sites(v.workspace_id).await?;
     sites.into_iter().find(|s| Some(s.id) == v.site_id).ok_or(CoreError::NotFound("site"))
 }
+
+/// Refuses a workspace its install's owner suspended (`403 workspace_suspended`).
+pub async fn check_active(app: &App, ws: frontline_domain::WorkspaceId) -> Result<(), CoreError> {
+    match app.store.workspace_suspended(ws).await? {
+        Some(_) => Err(CoreError::WorkspaceSuspended),
+        None => Ok(()),
+    }
+}

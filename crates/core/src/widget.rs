@@ -133,7 +133,7 @@ pub async fn open_session(
         Err(e) => return Err(e.into()),
     };
     check_origin(&site, origin)?;
-    crate::workspaces::check_active(app, site.workspace_id).await?;
+    crate::reads::check_active(app, site.workspace_id).await?;
     crate::moderation::check_address(app, site.workspace_id, ip).await?;
     crate::sites::mark_seen(app, site.id, origin.page.filter(|p| !p.is_empty()).or(origin.header)).await;
     let known = match token.filter(|t| !t.is_empty()) {
@@ -206,7 +206,7 @@ pub async fn authenticate(app: &App, token: &str) -> Result<VisitorActor, CoreEr
     let sites = app.store.list_sites(visitor.workspace_id).await?;
     let site = sites.into_iter().find(|s| Some(s.id) == site).ok_or(CoreError::NotFound("site"))?;
     crate::moderation::check_visitor(app, &visitor).await?;
-    crate::workspaces::check_active(app, visitor.workspace_id).await?;
+    crate::reads::check_active(app, visitor.workspace_id).await?;
     Ok(VisitorActor { visitor, site })
 }
 

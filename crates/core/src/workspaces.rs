@@ -130,11 +130,3 @@ pub async fn resume(app: &App, slug: &str) -> Result<Workspace, CoreError> {
     tracing::info!(workspace.id = %ws.id, "workspace resumed");
     Ok(ws)
 }
-
-/// Refuses a suspended workspace (`403 workspace_suspended`).
-pub async fn check_active(app: &App, ws: WorkspaceId) -> Result<(), CoreError> {
-    match app.store.workspace_suspended(ws).await? {
-        Some(_) => Err(CoreError::WorkspaceSuspended),
-        None => Ok(()),
-    }
-}
