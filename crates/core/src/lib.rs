@@ -176,6 +176,8 @@ pub struct App {
     pub telegram_pacer: Arc<telegram::outbound::Pacer>,
     /// When "typing…" last went to each dialog's Telegram chat from this node.
     pub telegram_typing: Arc<std::sync::Mutex<std::collections::HashMap<frontline_domain::DialogId, i64>>>,
+    /// Whether each workspace had a live visitor block when last read (see `moderation`).
+    pub block_hints: Arc<moderation::BlockHints>,
 }
 
 impl App {
@@ -204,6 +206,7 @@ impl App {
             telegram_albums: Arc::default(),
             telegram_pacer: Arc::default(),
             telegram_typing: Arc::default(),
+            block_hints: Arc::default(),
         }
     }
 

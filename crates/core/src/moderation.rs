@@ -15,6 +15,40 @@ use frontline_store::StoreError;
 use frontline_store::moderation::{Block, Complaint, Decision};
 use std::collections::HashMap;
 
+/// Per workspace: whether it had a live visitor block when this node last read, and when. The
+/// message path reads a visitor's block only in a workspace that has one: a workspace without
+/// blocks pays nothing per message. The node that places or lifts a block updates its own hint
+/// at once; other nodes read again within [`HINT_FOR`].
+pub type BlockHints = std::sync::Mutex<HashMap<WorkspaceId, (bool, std::time::Instant)>>;
+
+/// How long a node trusts its hint.
+pub const HINT_FOR: std::time::Duration = std::time::Duration::from_secs(2);
+
+async fn may_have_blocks(app: &App, ws: WorkspaceId) -> Result<bool, CoreError> {
+    let known = app.block_hints.lock().ok().and_then(|h| h.get(&ws).copied());
+    if let Some((has, at)) = known
+        && at.elapsed() < HINT_FOR
+    {
+        return Ok(has);
+    }
+    let has = app.store.any_live_visitor_block(ws).await?;
+    if let Ok(mut h) = app.block_hints.lock() {
+        h.insert(ws, (has, std::time::Instant::now()));
+    }
+    Ok(has)
+}
+
+/// This node placed a block (`true`) or lifted one (`false`: read again next time).
+fn hint(app: &App, ws: WorkspaceId, placed: bool) {
+    if let Ok(mut h) = app.block_hints.lock() {
+        if placed {
+            h.insert(ws, (true, std::time::Instant::now()));
+        } else {
+            h.remove(&ws);
+        }
+    }
+}
+
 /// Why an operator complains.
 pub const REASONS: [&str; 3] = ["spam", "abuse", "other"];
 /// The longest comment or note (characters).
@@ -267,7 +301,10 @@ pub async fn decide(
     });
     let decision = Decision { status, by: admin.operator.id.0, at: now, note, block };
     let decided = match app.store.decide_complaint(ws, id, &decision).await {
-        Ok(c) => c,
+        Ok(c) => {
+            hint(app, ws, status == "blocked");
+            c
+        }
         Err(StoreError::Conflict(_)) => return Err(CoreError::ComplaintDecided),
         Err(StoreError::NotFound) => return Err(CoreError::NotFound("complaint")),
         Err(e) => return Err(e.into()),
@@ -318,6 +355,7 @@ pub async fn block_visitor_of(
         lifted_at: None,
     };
     app.store.add_block(&b).await?;
+    hint(app, ws, true);
     let v = app.store.visitor(ws, d.visitor_id).await?;
     audit(app, admin, "visitor.blocked", (v.id.0, visitor_label(&v)), serde_json::json!({ "ip_range": b.ip_range }))
         .await;
@@ -336,7 +374,10 @@ pub async fn blocks(app: &App, admin: &Admin<'_>, live_only: bool) -> Result<Vec
 pub async fn lift(app: &App, admin: &Admin<'_>, id: uuid::Uuid) -> Result<BlockView, CoreError> {
     let ws = admin.workspace();
     let b = match app.store.lift_block(ws, id, admin.operator.id.0, app.clock.now()).await {
-        Ok(b) => b,
+        Ok(b) => {
+            hint(app, ws, false);
+            b
+        }
         Err(StoreError::NotFound) => return Err(CoreError::NotFound("block")),
         Err(e) => return Err(e.into()),
     };
@@ -366,6 +407,9 @@ pub async fn block_of(app: &App, v: &Visitor) -> Result<Option<BlockView>, CoreE
 
 /// Refuses a blocked visitor (`403 visitor_blocked`).
 pub async fn check_visitor(app: &App, v: &Visitor) -> Result<(), CoreError> {
+    if !may_have_blocks(app, v.workspace_id).await? {
+        return Ok(());
+    }
     match app.store.live_block_of(v.workspace_id, v.id).await? {
         Some(_) => Err(CoreError::VisitorBlocked),
         None => Ok(()),
@@ -374,6 +418,9 @@ pub async fn check_visitor(app: &App, v: &Visitor) -> Result<(), CoreError> {
 
 /// Whether the visitor is blocked (for channels that pass over him rather than answer).
 pub async fn is_blocked(app: &App, v: &Visitor) -> Result<bool, CoreError> {
+    if !may_have_blocks(app, v.workspace_id).await? {
+        return Ok(false);
+    }
     Ok(app.store.live_block_of(v.workspace_id, v.id).await?.is_some())
 }
 

@@ -211,6 +211,8 @@ pub async fn complaints_are_decided_once_and_blocks_live_until_lifted(store: Arc
     assert!(store.complaints(f.workspace.id, Some("open"), 10).await.expect("open").is_empty());
 
     assert_eq!(store.live_block_of(f.workspace.id, f.visitor.id).await.expect("live"), Some(block.clone()));
+    assert!(store.any_live_visitor_block(f.workspace.id).await.expect("any"));
+    assert!(!store.any_live_visitor_block(other.workspace.id).await.expect("other"));
     assert_eq!(store.live_block_of(other.workspace.id, f.visitor.id).await.expect("other"), None);
     assert_eq!(store.live_range_blocks(f.workspace.id).await.expect("ranges"), vec![block.clone()]);
     assert!(store.live_range_blocks(other.workspace.id).await.expect("other").is_empty());
@@ -220,6 +222,7 @@ pub async fn complaints_are_decided_once_and_blocks_live_until_lifted(store: Arc
         store.lift_block(f.workspace.id, block.id, uuid::Uuid::now_v7(), Timestamp(t + 10)).await.expect("again");
     assert_eq!((twice.lifted_at, twice.lifted_by), (lifted.lifted_at, lifted.lifted_by));
     assert_eq!(store.live_block_of(f.workspace.id, f.visitor.id).await.expect("gone"), None);
+    assert!(!store.any_live_visitor_block(f.workspace.id).await.expect("none left"));
     assert!(store.live_range_blocks(f.workspace.id).await.expect("ranges").is_empty());
     assert_eq!(store.blocks(f.workspace.id, false, 10).await.expect("all").len(), 1);
     assert!(store.blocks(f.workspace.id, true, 10).await.expect("live").is_empty());

@@ -981,6 +981,8 @@ pub trait ModerationStore: Send + Sync {
     /// The visitor's live block, if any.
     async fn live_block_of(&self, workspace: WorkspaceId, visitor: VisitorId)
     -> StoreResult<Option<moderation::Block>>;
+    /// Whether the workspace has any live block of a visitor.
+    async fn any_live_visitor_block(&self, workspace: WorkspaceId) -> StoreResult<bool>;
     /// The workspace's live blocks of address ranges.
     async fn live_range_blocks(&self, workspace: WorkspaceId) -> StoreResult<Vec<moderation::Block>>;
     /// Newest first, lifted ones too unless `live_only`.

@@ -276,6 +276,18 @@ macro_rules! sql_moderation_impls {
                     row.map(|r| md::block(&R(&r))).transpose()
                 }
 
+                async fn any_live_visitor_block(&self, ws: WorkspaceId) -> StoreResult<bool> {
+                    let found: Option<i64> = ::sqlx::query_scalar(
+                        "SELECT blocked_at FROM blocks WHERE workspace_id = $1 AND lifted_at IS NULL \
+                         AND visitor_id IS NOT NULL LIMIT 1",
+                    )
+                    .bind(ws.0)
+                    .fetch_optional(self.reader())
+                    .await
+                    .map_err(map_err)?;
+                    Ok(found.is_some())
+                }
+
                 async fn live_range_blocks(&self, ws: WorkspaceId) -> StoreResult<Vec<Block>> {
                     let sql = format!(
                         "SELECT {} FROM blocks WHERE workspace_id = $1 AND lifted_at IS NULL AND ip_range IS NOT NULL",
