@@ -108,10 +108,12 @@ pub struct ListQuery {
     pub unanswered: bool,
     pub channel: Option<ChannelId>,
     pub tag: Option<frontline_domain::TagId>,
+    /// Only dialogs of visitors in this segment (now).
+    pub segment: Option<uuid::Uuid>,
     pub sort: DialogSort,
 }
 
-fn store_filter(actor: &OperatorActor, q: &ListQuery) -> DialogFilter {
+fn store_filter(app: &App, actor: &OperatorActor, q: &ListQuery) -> DialogFilter {
     DialogFilter {
         status: q.status.unwrap_or(StatusFilter::Open).status(),
         snoozed: q.status.unwrap_or(StatusFilter::Open).snoozed(),
@@ -120,13 +122,19 @@ fn store_filter(actor: &OperatorActor, q: &ListQuery) -> DialogFilter {
         assignee: q.assignee.filter(actor.operator.id),
         unanswered: q.unanswered,
         channel: q.channel,
+        segment: q.segment.map(|id| (id, app.clock.now())),
         sort: q.sort,
     }
 }
 
 /// A page of the dialog list (longest waiting first by default).
 pub async fn list(app: &App, actor: &OperatorActor, q: &ListQuery, page: DialogPage) -> Result<DialogList, CoreError> {
-    let dialogs = app.store.list_dialogs(actor.workspace(), &store_filter(actor, q), page).await?;
+    let dialogs = match app.store.list_dialogs(actor.workspace(), &store_filter(app, actor, q), page).await {
+        Err(frontline_store::StoreError::NotFound) if q.segment.is_some() => {
+            return Err(CoreError::NotFound("segment"));
+        }
+        other => other?,
+    };
     let next = if dialogs.len() == page.limit as usize {
         dialogs.last().map(|d| DialogCursor::sorted(d, q.sort))
     } else {
@@ -150,7 +158,7 @@ pub async fn counts(app: &App, actor: &OperatorActor) -> Result<Counts, CoreErro
     let ws = actor.workspace();
     let q = |assignee, unanswered| ListQuery { assignee, unanswered, ..ListQuery::default() };
     let count = |q: ListQuery| {
-        let f = store_filter(actor, &q);
+        let f = store_filter(app, actor, &q);
         async move { app.store.count_dialogs(ws, &f).await }
     };
     Ok(Counts {

@@ -106,6 +106,12 @@ pub fn name_pattern() -> String {
     crate::patterns::Trimmed::name(MAX_NAME).pattern()
 }
 
+/// The pattern of an attribute's name in a segment rule (no double quote).
+pub fn segment_name_pattern() -> String {
+    use crate::patterns::{CharSet, Trimmed, control};
+    Trimmed::name(MAX_NAME).forbid(control().union(&CharSet::chars("\""))).pattern()
+}
+
 /// The pattern of a tag as sent.
 pub fn tag_pattern() -> String {
     use crate::patterns::{CharSet, Trimmed, control};

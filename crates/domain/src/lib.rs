@@ -24,6 +24,7 @@ pub mod queue;
 pub mod reports;
 pub mod routing;
 pub mod search;
+pub mod segments;
 pub mod site;
 pub mod sniff;
 pub mod telegram;

@@ -430,6 +430,10 @@ pub mod schema {
         PropertyValue => trimmed(&Trimmed { max: None, ..Trimmed::text(1, 0) }, "Not blank; at most 500 characters.")
             .max_length(Some(500))
             .build();
+        /// An attribute's or an event's name in a segment rule.
+        SegmentName => text(crate::leads::segment_name_pattern(), "1–100 characters once white space is trimmed; no control characters or double quotes.").build();
+        /// A visitor tag in a segment rule.
+        SegmentTag => text(crate::leads::tag_pattern(), "1–50 characters once white space is trimmed; no control characters or commas.").build();
         /// A language condition.
         LanguageCode => text(language_code(), "A primary language subtag: 2–8 letters (`ru`, `en`).").build();
         /// A Telegram topic condition: the topic's key.

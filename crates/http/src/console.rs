@@ -153,6 +153,9 @@ pub struct DialogListQuery {
     /// Only dialogs with this tag (an id).
     #[param(value_type = Option<wire::Id>)]
     pub tag: Option<String>,
+    /// Only dialogs of visitors in this segment now (an id).
+    #[param(value_type = Option<wire::Id>)]
+    pub segment: Option<String>,
     /// `waiting` (default: the longest-waiting visitor first), `activity` (newest first) or
     /// `due` (the nearest SLA due first).
     #[param(value_type = Option<SortParam>)]
@@ -229,6 +232,11 @@ fn list_query(q: &DialogListQuery) -> ApiResult<ListQuery> {
             .tag
             .as_deref()
             .map(|t| t.parse().map_err(|_| ApiError::field("tag", "tag: not a tag id")))
+            .transpose()?,
+        segment: q
+            .segment
+            .as_deref()
+            .map(|t| t.parse().map_err(|_| ApiError::field("segment", "segment: not a segment id")))
             .transpose()?,
         sort: match q.sort.as_deref() {
             None | Some("waiting") => DialogSort::Waiting,

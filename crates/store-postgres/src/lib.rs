@@ -55,6 +55,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 17, name: "web_api", sql: include_str!("../migrations/0017_web_api.sql") },
     Migration { version: 18, name: "moderation", sql: include_str!("../migrations/0018_moderation.sql") },
     Migration { version: 19, name: "workspaces", sql: include_str!("../migrations/0019_workspaces.sql") },
+    Migration { version: 20, name: "segments", sql: include_str!("../migrations/0020_segments.sql") },
 ];
 
 /// The PostgreSQL implementation of [`Store`].
@@ -172,6 +173,7 @@ frontline_store::sql_supervision_impls!(PgStore, row = crate::row);
 frontline_store::sql_leads_impls!(PgStore, row = crate::row);
 frontline_store::sql_moderation_impls!(PgStore, row = crate::row);
 frontline_store::sql_tenancy_impls!(PgStore, row = crate::row);
+frontline_store::sql_segment_impls!(PgStore, row = crate::row, dialect = Postgres);
 
 #[async_trait]
 impl Store for PgStore {

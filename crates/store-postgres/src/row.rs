@@ -3,6 +3,9 @@
 
 frontline_store::sql_row_glue!(sqlx::postgres::PgRow);
 
+/// The SQL this backend speaks where backends differ.
+pub const DIALECT: frontline_store::segments::Dialect = frontline_store::segments::Dialect::Postgres;
+
 #[cfg(test)]
 mod tests {
     use frontline_store::StoreError;

@@ -70,6 +70,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 17, name: "web_api", sql: include_str!("../migrations/0017_web_api.sql") },
     Migration { version: 18, name: "moderation", sql: include_str!("../migrations/0018_moderation.sql") },
     Migration { version: 19, name: "workspaces", sql: include_str!("../migrations/0019_workspaces.sql") },
+    Migration { version: 20, name: "segments", sql: include_str!("../migrations/0020_segments.sql") },
 ];
 
 type PostJob = (PostMessage, oneshot::Sender<StoreResult<Posted>>);
@@ -230,6 +231,7 @@ frontline_store::sql_supervision_impls!(SqliteStore, row = crate::row);
 frontline_store::sql_leads_impls!(SqliteStore, row = crate::row);
 frontline_store::sql_moderation_impls!(SqliteStore, row = crate::row);
 frontline_store::sql_tenancy_impls!(SqliteStore, row = crate::row);
+frontline_store::sql_segment_impls!(SqliteStore, row = crate::row, dialect = Sqlite);
 
 #[async_trait]
 impl Store for SqliteStore {

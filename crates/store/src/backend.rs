@@ -45,6 +45,30 @@ macro_rules! sql_row_glue {
             }
         }
 
+        /// Binds the arguments of a query built at run time ([`$crate::sql::Arg`]).
+        pub fn bind_args<'q, DB: ::sqlx::Database>(
+            mut q: ::sqlx::query::Query<'q, DB, <DB as ::sqlx::Database>::Arguments>,
+            args: &[$crate::sql::Arg],
+        ) -> ::sqlx::query::Query<'q, DB, <DB as ::sqlx::Database>::Arguments>
+        where
+            $crate::__uuid::Uuid: ::sqlx::Encode<'q, DB> + ::sqlx::Type<DB>,
+            i64: ::sqlx::Encode<'q, DB> + ::sqlx::Type<DB>,
+            f64: ::sqlx::Encode<'q, DB> + ::sqlx::Type<DB>,
+            &'q str: ::sqlx::Encode<'q, DB> + ::sqlx::Type<DB>,
+            String: ::sqlx::Encode<'q, DB> + ::sqlx::Type<DB>,
+        {
+            for a in args {
+                q = match a {
+                    $crate::sql::Arg::Uuid(u) => q.bind(*u),
+                    $crate::sql::Arg::Int(i) => q.bind(*i),
+                    $crate::sql::Arg::Float(f) => q.bind(*f),
+                    $crate::sql::Arg::Text(t) => q.bind(*t),
+                    $crate::sql::Arg::String(t) => q.bind(t.clone()),
+                };
+            }
+            q
+        }
+
         /// Turns a driver error into the store's vocabulary.
         pub fn map_err(e: ::sqlx::Error) -> $crate::StoreError {
             use $crate::StoreError;
@@ -85,24 +109,7 @@ macro_rules! sql_store_impls {
             use std::collections::HashMap;
 
             /// Binds the arguments of a query built at run time.
-            fn bind_args<'q, DB: ::sqlx::Database>(
-                mut q: ::sqlx::query::Query<'q, DB, <DB as ::sqlx::Database>::Arguments>,
-                args: &[$crate::sql::Arg],
-            ) -> ::sqlx::query::Query<'q, DB, <DB as ::sqlx::Database>::Arguments>
-            where
-                $crate::__uuid::Uuid: ::sqlx::Encode<'q, DB> + ::sqlx::Type<DB>,
-                i64: ::sqlx::Encode<'q, DB> + ::sqlx::Type<DB>,
-                &'q str: ::sqlx::Encode<'q, DB> + ::sqlx::Type<DB>,
-            {
-                for a in args {
-                    q = match a {
-                        $crate::sql::Arg::Uuid(u) => q.bind(*u),
-                        $crate::sql::Arg::Int(i) => q.bind(*i),
-                        $crate::sql::Arg::Text(t) => q.bind(*t),
-                    };
-                }
-                q
-            }
+            use $($row)::+::bind_args;
 
             #[$crate::async_trait]
             impl AccountStore for $store {
@@ -822,7 +829,16 @@ macro_rules! sql_store_impls {
                     filter: &DialogFilter,
                     page: DialogPage,
                 ) -> StoreResult<Vec<Dialog>> {
-                    let (sql, args) = $crate::sql::dialog_list(workspace.0, filter, Some(&page));
+                    let segment = match filter.segment {
+                        Some((id, _)) => Some($crate::SegmentStore::segment(self, workspace, id).await?.filter),
+                        None => None,
+                    };
+                    let (sql, args) = $crate::sql::dialog_list(
+                        workspace.0,
+                        filter,
+                        Some(&page),
+                        segment.as_ref().map(|s| (s, $($row)::+::DIALECT)),
+                    );
                     let rows = bind_args(sqlx::query(sqlx::AssertSqlSafe(sql)), &args)
                         .fetch_all(self.reader())
                         .await
@@ -831,7 +847,16 @@ macro_rules! sql_store_impls {
                 }
 
                 async fn count_dialogs(&self, workspace: WorkspaceId, filter: &DialogFilter) -> StoreResult<i64> {
-                    let (sql, args) = $crate::sql::dialog_list(workspace.0, filter, None);
+                    let segment = match filter.segment {
+                        Some((id, _)) => Some($crate::SegmentStore::segment(self, workspace, id).await?.filter),
+                        None => None,
+                    };
+                    let (sql, args) = $crate::sql::dialog_list(
+                        workspace.0,
+                        filter,
+                        None,
+                        segment.as_ref().map(|s| (s, $($row)::+::DIALECT)),
+                    );
                     let row = bind_args(sqlx::query(sqlx::AssertSqlSafe(sql)), &args)
                         .fetch_one(self.reader())
                         .await

@@ -231,3 +231,187 @@ pub async fn complaints_are_decided_once_and_blocks_live_until_lifted(store: Arc
         Err(StoreError::NotFound)
     ));
 }
+
+/// A small deterministic generator, so the cases are the same on every run and backend.
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % n
+    }
+}
+
+pub async fn segments_count_what_the_domain_reads_and_filter_the_list(store: Arc<dyn Store>) {
+    use frontline_domain::segments::{EventFact, Facts, SegmentFilter};
+    let f = Fixture::new(store.clone()).await;
+    let other = Fixture::new(store.clone()).await;
+    let ws = f.workspace.id;
+    let t = now();
+    let day = 86_400_000;
+    let stamp = Stamp { actor: Actor::SYSTEM, at: t };
+    let mut rng = Lcg(16);
+    // Forty visitors with every kind of fact, some missing; and one of another workspace who
+    // has them all.
+    let mut people = Vec::new();
+    for i in 0..41 {
+        let (fx, last) = if i == 40 { (&other, true) } else { (&f, false) };
+        let v = crate::contract::visitor(&store, fx.workspace.id, fx.site.id).await;
+        let mut attrs = serde_json::Map::new();
+        match rng.below(4) {
+            0 => {}
+            1 => _ = attrs.insert("plan".into(), "pro".into()),
+            2 => _ = attrs.insert("plan".into(), "free".into()),
+            _ => _ = attrs.insert("plan".into(), 7.into()),
+        }
+        if last || rng.below(3) > 0 {
+            attrs.insert("orders".into(), serde_json::json!(rng.below(6) as f64 / 2.0));
+        }
+        if rng.below(2) == 0 {
+            attrs.insert("vip".into(), (rng.below(2) == 0).into());
+        }
+        if last || rng.below(3) > 0 {
+            // Unix seconds with milliseconds; kept as an RFC 3339 date, as the API keeps them.
+            let ms = t.0 - rng.below(60) as i64 * day - rng.below(1000) as i64;
+            attrs.insert("signed_up_at".into(), serde_json::json!(ms as f64 / 1000.0));
+        }
+        let patch: std::collections::BTreeMap<String, Option<frontline_domain::leads::Value>> =
+            serde_json::from_value(serde_json::Value::Object(attrs)).expect("patch");
+        let kept = frontline_domain::leads::merge_attributes(&Default::default(), &patch, "attributes").expect("merge");
+        let v = store
+            .set_visitor_attributes(fx.workspace.id, v.id, &serde_json::to_string(&kept).expect("json"), stamp)
+            .await
+            .expect("attributes");
+        let mut tags = Vec::new();
+        for tag in ["vip", "опт"] {
+            if last || rng.below(2) == 0 {
+                tags.push(tag.to_owned());
+            }
+        }
+        store.change_visitor_tags(fx.workspace.id, &v, &tags, &[], stamp).await.expect("tags");
+        let mut events = Vec::new();
+        for _ in 0..rng.below(4) {
+            let at = Timestamp(t.0 - rng.below(40) as i64 * day);
+            events.push(TrackedEvent {
+                id: uuid::Uuid::now_v7(),
+                workspace_id: fx.workspace.id,
+                visitor_id: v.id,
+                name: "order_paid".into(),
+                properties: "{}".into(),
+                client_id: None,
+                at,
+            });
+        }
+        store.track_events(&events).await.expect("events");
+        if last || rng.below(3) > 0 {
+            let at = Timestamp(t.0 - rng.below(20) as i64 * day);
+            store
+                .record_page(v.id, &PageView { url: "https://shop.example.com/".into(), title: None, at })
+                .await
+                .expect("seen");
+        }
+        if !last {
+            people.push(store.visitor(ws, v.id).await.expect("read"));
+        }
+    }
+    // Fixture::new's own visitor has nothing.
+    people.push(store.visitor(ws, f.visitor.id).await.expect("read"));
+
+    let filters = [
+        r#"{"rules": [{"type": "attribute", "name": "plan", "op": "is", "value": "pro"}]}"#,
+        r#"{"rules": [{"type": "attribute", "name": "plan", "op": "is", "value": 7}]}"#,
+        r#"{"rules": [{"type": "attribute", "name": "plan", "op": "is_not", "value": "pro"}]}"#,
+        r#"{"rules": [{"type": "attribute", "name": "plan", "op": "contains", "value": "r"}]}"#,
+        r#"{"rules": [{"type": "attribute", "name": "orders", "op": "gt", "value": 1}]}"#,
+        r#"{"rules": [{"type": "attribute", "name": "orders", "op": "lt", "value": 1.5}]}"#,
+        r#"{"rules": [{"type": "attribute", "name": "orders", "op": "is", "value": 2.5}]}"#,
+        r#"{"rules": [{"type": "attribute", "name": "vip", "op": "is", "value": true}]}"#,
+        r#"{"rules": [{"type": "attribute", "name": "vip", "op": "is_not", "value": false}]}"#,
+        r#"{"rules": [{"type": "attribute", "name": "vip", "op": "exists"}]}"#,
+        r#"{"rules": [{"type": "attribute", "name": "orders", "op": "missing"}]}"#,
+        r#"{"rules": [{"type": "attribute", "name": "signed_up_at", "op": "within_days", "value": 30}]}"#,
+        r#"{"rules": [{"type": "attribute", "name": "signed_up_at", "op": "older_than_days", "value": 30}]}"#,
+        r#"{"rules": [{"type": "event", "name": "order_paid"}]}"#,
+        r#"{"rules": [{"type": "event", "name": "order_paid", "at_least": 2, "within_days": 20}]}"#,
+        r#"{"rules": [{"type": "event", "name": "order_paid", "did": false, "within_days": 10}]}"#,
+        r#"{"rules": [{"type": "tag", "tag": "vip"}]}"#,
+        r#"{"rules": [{"type": "tag", "tag": "ОПТ", "has": false}]}"#,
+        r#"{"rules": [{"type": "last_seen", "op": "within_days", "days": 7}]}"#,
+        r#"{"rules": [{"type": "last_seen", "op": "older_than_days", "days": 7}]}"#,
+        r#"{"rules": [{"type": "tag", "tag": "vip"}, {"type": "event", "name": "order_paid", "within_days": 30}, {"type": "attribute", "name": "plan", "op": "is_not", "value": "free"}]}"#,
+        r#"{"match": "any", "rules": [{"type": "tag", "tag": "vip", "has": false}, {"type": "attribute", "name": "orders", "op": "gt", "value": 2}, {"type": "last_seen", "op": "older_than_days", "days": 3}]}"#,
+    ];
+    let mut facts = Vec::new();
+    for p in &people {
+        let tags = store.visitor_tags(p.id).await.expect("tags");
+        let events: Vec<EventFact> = store
+            .event_counts(p.id)
+            .await
+            .expect("counts")
+            .into_iter()
+            .map(|c| EventFact { name: c.name, count: c.count, last_at: c.last_at })
+            .collect();
+        facts.push((p, tags, events));
+    }
+    let mut sizes = Vec::new();
+    for json in filters {
+        let filter = serde_json::from_str::<SegmentFilter>(json).expect("shape").parse().expect("good");
+        let mut want: Vec<VisitorId> = facts
+            .iter()
+            .filter(|(p, tags, events)| {
+                filter.holds(&Facts { attributes: &p.attributes, tags, events, last_seen_at: p.last_seen_at }, t)
+            })
+            .map(|(p, ..)| p.id)
+            .collect();
+        want.sort_by_key(|v| v.0);
+        let count = store.count_segment(ws, &filter, t).await.expect("count");
+        assert_eq!(count, want.len() as i64, "{json}");
+        let mut got: Vec<VisitorId> =
+            store.segment_visitors(ws, &filter, t, 100).await.expect("list").into_iter().map(|v| v.id).collect();
+        got.sort_by_key(|v| v.0);
+        assert_eq!(got, want, "{json}");
+        sizes.push(want.len());
+    }
+    assert!(sizes.iter().all(|&n| n < people.len()) && sizes.iter().filter(|&&n| n > 0).count() >= 18, "{sizes:?}");
+
+    // Saved segments: names unique per workspace, kept per workspace, and a list filter.
+    let vip = serde_json::from_str::<SegmentFilter>(filters[16]).expect("shape").parse().expect("good");
+    let seg = crate::segments::Segment {
+        id: uuid::Uuid::now_v7(),
+        workspace_id: ws,
+        name: "VIP".into(),
+        filter: vip.clone(),
+        created_by: f.operator.id.0,
+        created_at: t,
+        updated_at: t,
+    };
+    store.create_segment(&seg).await.expect("create");
+    let dup = crate::segments::Segment { id: uuid::Uuid::now_v7(), ..seg.clone() };
+    assert!(matches!(store.create_segment(&dup).await, Err(StoreError::Conflict(_))));
+    assert_eq!(store.segments(ws).await.expect("list"), vec![seg.clone()]);
+    assert!(store.segments(other.workspace.id).await.expect("other").is_empty());
+    assert!(matches!(store.segment(other.workspace.id, seg.id).await, Err(StoreError::NotFound)));
+    let renamed =
+        crate::segments::Segment { name: "Постоянные".into(), updated_at: Timestamp(t.0 + 1), ..seg.clone() };
+    store.update_segment(&renamed).await.expect("update");
+    assert_eq!(store.segment(ws, seg.id).await.expect("read"), renamed);
+    let other_seg = crate::segments::Segment { workspace_id: other.workspace.id, ..renamed.clone() };
+    assert!(matches!(store.update_segment(&other_seg).await, Err(StoreError::NotFound)));
+
+    // Dialogs of two visitors, one of them in the segment.
+    let tagged = facts.iter().find(|(_, tags, _)| tags.contains(&"vip".to_owned())).expect("a vip").0;
+    let plain = facts.iter().find(|(_, tags, _)| !tags.contains(&"vip".to_owned())).expect("not a vip").0;
+    let a = store.post_message(f.visitor_post_by(tagged, "s-a", "Здравствуйте")).await.expect("a").dialog.id;
+    store.post_message(f.visitor_post_by(plain, "s-b", "Здравствуйте")).await.expect("b");
+    let filter = DialogFilter { segment: Some((seg.id, t)), ..DialogFilter::default() };
+    let listed = store.list_dialogs(ws, &filter, DialogPage { after: None, limit: 50 }).await.expect("list");
+    assert_eq!(listed.iter().map(|d| d.id).collect::<Vec<_>>(), vec![a]);
+    assert_eq!(store.count_dialogs(ws, &filter).await.expect("count"), 1);
+    assert!(matches!(
+        store.list_dialogs(other.workspace.id, &filter, DialogPage { after: None, limit: 50 }).await,
+        Err(StoreError::NotFound)
+    ));
+
+    store.delete_segment(ws, seg.id).await.expect("delete");
+    assert!(matches!(store.delete_segment(ws, seg.id).await, Err(StoreError::NotFound)));
+}

@@ -17,6 +17,7 @@ pub mod migrations;
 pub mod moderation;
 pub mod records;
 pub mod search;
+pub mod segments;
 pub mod sql;
 pub mod supervision;
 pub mod telegram;
@@ -997,6 +998,34 @@ pub trait ModerationStore: Send + Sync {
     ) -> StoreResult<moderation::Block>;
 }
 
+/// Segments: saved filters over visitors (see [`segments`]).
+#[async_trait]
+pub trait SegmentStore: Send + Sync {
+    /// The workspace's segments by name.
+    async fn segments(&self, workspace: WorkspaceId) -> StoreResult<Vec<segments::Segment>>;
+    async fn segment(&self, workspace: WorkspaceId, id: uuid::Uuid) -> StoreResult<segments::Segment>;
+    /// `Conflict` when the workspace has a segment of this name.
+    async fn create_segment(&self, segment: &segments::Segment) -> StoreResult<()>;
+    /// Writes the name, filter and `updated_at`; `Conflict` for a taken name.
+    async fn update_segment(&self, segment: &segments::Segment) -> StoreResult<()>;
+    async fn delete_segment(&self, workspace: WorkspaceId, id: uuid::Uuid) -> StoreResult<()>;
+    /// How many of the workspace's visitors are in a filter now.
+    async fn count_segment(
+        &self,
+        workspace: WorkspaceId,
+        filter: &frontline_domain::segments::SegmentFilter,
+        now: Timestamp,
+    ) -> StoreResult<i64>;
+    /// The newest visitors (by number) in a filter now.
+    async fn segment_visitors(
+        &self,
+        workspace: WorkspaceId,
+        filter: &frontline_domain::segments::SegmentFilter,
+        now: Timestamp,
+        limit: u32,
+    ) -> StoreResult<Vec<Visitor>>;
+}
+
 /// The install's workspaces as its owner manages them (`frontline workspace …`).
 #[async_trait]
 pub trait TenancyStore: Send + Sync {
@@ -1032,6 +1061,7 @@ pub trait Store:
     + LeadsStore
     + ModerationStore
     + TenancyStore
+    + SegmentStore
     + Send
     + Sync
     + 'static

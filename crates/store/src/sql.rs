@@ -369,7 +369,9 @@ pub const INSERT_RULE: &str = "INSERT INTO routing_rules (id, workspace_id, posi
 pub enum Arg {
     Uuid(uuid::Uuid),
     Int(i64),
+    Float(f64),
     Text(&'static str),
+    String(String),
 }
 
 /// The visitors of a page of dialogs, in one query.
@@ -389,6 +391,7 @@ pub fn dialog_list(
     workspace: uuid::Uuid,
     f: &crate::DialogFilter,
     page: Option<&crate::DialogPage>,
+    segment: Option<(&frontline_domain::segments::SegmentFilter, crate::segments::Dialect)>,
 ) -> (String, Vec<Arg>) {
     use crate::{AssigneeFilter, DialogSort};
     let mut args = vec![Arg::Uuid(workspace)];
@@ -438,6 +441,10 @@ pub fn dialog_list(
         sql.push_str(&format!(
             " AND EXISTS (SELECT 1 FROM dialog_tags t WHERE t.dialog_id = dialogs.id AND t.tag_id = {p})"
         ));
+    }
+    if let (Some((filter, dialect)), Some((_, now))) = (segment, f.segment) {
+        let c = crate::segments::condition(filter, dialect, now, "$1", &mut args);
+        sql.push_str(&format!(" AND visitor_id IN (SELECT v.id FROM visitors v WHERE v.workspace_id = $1 AND {c})"));
     }
     match f.snoozed {
         None => {}

@@ -243,6 +243,8 @@ pub struct DialogFilter {
     pub tag: Option<TagId>,
     /// `Some(false)`: leave snoozed dialogs out; `Some(true)`: only them.
     pub snoozed: Option<bool>,
+    /// Only dialogs of visitors in this segment (its id), as of this time.
+    pub segment: Option<(uuid::Uuid, Timestamp)>,
     pub sort: DialogSort,
 }
 
