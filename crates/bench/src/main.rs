@@ -18,6 +18,7 @@ mod events;
 mod floor;
 mod history;
 mod reports;
+mod segments;
 mod stats;
 mod telegram;
 mod webhooks;
@@ -113,6 +114,14 @@ pub struct Args {
     /// Events phase: events a call in the second run.
     #[arg(long, default_value_t = 50)]
     pub events_batch: usize,
+    /// Run the segments phase instead: seed this many visitors with attributes, tags and
+    /// event counters, then time segment counts over HTTP (needs --spawn; --history-dir keeps
+    /// the seed).
+    #[arg(long)]
+    pub segments: Option<i64>,
+    /// Segments phase: counts timed per segment.
+    #[arg(long, default_value_t = 100)]
+    pub segment_rounds: usize,
 }
 
 fn rss_kib(pid: u32) -> Option<u64> {
@@ -213,9 +222,46 @@ async fn run_history(args: &Args, bin: &PathBuf, dialogs: i64) -> Result<()> {
     Ok(())
 }
 
+/// The segments phase (see `segments.rs`).
+async fn run_segments(args: &Args, bin: &PathBuf, visitors: i64) -> Result<()> {
+    let dir = args
+        .history_dir
+        .clone()
+        .unwrap_or_else(|| std::env::temp_dir().join(format!("frontline-bench-segments-{}", uuid::Uuid::now_v7())));
+    let db = dir.join("frontline.db");
+    if !db.exists() {
+        let mut s = spawn_in(bin, dir.clone()).await?;
+        s.child.start_kill()?;
+        s.child.wait().await?;
+        let t = std::time::Instant::now();
+        println!("seeding {visitors} visitors into {}", db.display());
+        segments::seed(&db, visitors).await?;
+        println!(
+            "seeded in {:.0} s; database {:.0} MiB",
+            t.elapsed().as_secs_f64(),
+            std::fs::metadata(&db)?.len() as f64 / 1048576.0
+        );
+    }
+    let mut s = spawn_in(bin, dir.clone()).await?;
+    println!("frontline-bench segments phase against {} ({visitors} visitors)", s.base);
+    segments::measure(&s.base, &args.email, &s.password, args.segment_rounds).await?;
+    if let Some(pid) = s.child.id()
+        && let Some(kib) = rss_kib(pid)
+    {
+        println!("server RSS after the counts: {:.1} MiB", kib as f64 / 1024.0);
+    }
+    let _ = s.child.start_kill();
+    let _ = s.child.wait().await;
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> Result<()> {
     let args = Args::parse();
+    if let Some(n) = args.segments {
+        let bin = args.spawn.clone().context("--segments needs --spawn path/to/frontline")?;
+        return run_segments(&args, &bin, n).await;
+    }
     if let Some(n) = args.history {
         let bin = args.spawn.clone().context("--history needs --spawn path/to/frontline")?;
         return run_history(&args, &bin, n).await;

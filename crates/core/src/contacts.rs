@@ -26,7 +26,7 @@ pub async fn write(
     let open_in = last.as_ref().filter(|d| d.status == DialogStatus::Open).map(|d| d.channel_id);
     let (channel, routed_by) = match open_in {
         Some(_) => (default_channel, None),
-        None => crate::routing::route_in(app, contact.workspace_id, default_channel, ctx).await?,
+        None => crate::routing::route_in(app, contact.workspace_id, default_channel, contact, ctx).await?,
     };
     let previous = last.as_ref().filter(|d| d.status == DialogStatus::Closed).map(|d| d.id);
     let automation = crate::automation::for_channel(app, contact.workspace_id, open_in.unwrap_or(channel)).await?;

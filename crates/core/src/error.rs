@@ -94,6 +94,11 @@ pub enum CoreError {
     TooManyKeys(u32),
     #[error("a workspace has at most {0} webhook endpoints")]
     TooManyWebhooks(u32),
+    #[error("a workspace has at most {0} segments")]
+    TooManySegments(u32),
+    /// A segment a routing rule or a proactive message uses cannot be deleted.
+    #[error("this segment is used by {0}")]
+    SegmentInUse(String),
     #[error("the store is unavailable")]
     Unavailable(String),
     #[error("internal error")]

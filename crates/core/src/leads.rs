@@ -258,6 +258,8 @@ pub struct WebVisitorView {
     pub dialogs: Vec<WebDialogView>,
     pub created_at: String,
     pub last_seen_at: Option<String>,
+    /// The workspace's segments he is in now, by name.
+    pub segments: Vec<crate::segments::SegmentRef>,
 }
 
 /// An attribute's value as JSON (a whole number without its `.0`).
@@ -347,6 +349,7 @@ async fn web_view(app: &App, v: &Visitor, user_id: &str) -> Result<WebVisitorVie
         dialogs,
         created_at: rfc3339(v.created_at),
         last_seen_at: v.last_seen_at.map(rfc3339),
+        segments: crate::segments::of_visitor(app, v).await?,
     })
 }
 

@@ -38,6 +38,7 @@ pub mod reports;
 pub mod routing;
 pub mod scheduler;
 pub mod sealing;
+pub mod segments;
 pub mod sites;
 pub mod telegram;
 pub mod tokens;

@@ -61,6 +61,8 @@ pub struct RateLimits {
     pub web_api_per_key: Rate,
     /// Events one visitor's page tracks (the widget's `track`).
     pub widget_events: Rate,
+    /// Segment counts (previews) one workspace asks for.
+    pub segment_counts: Rate,
 }
 
 impl Default for RateLimits {
@@ -78,6 +80,7 @@ impl Default for RateLimits {
             widget_sockets_per_visitor: 10,
             web_api_per_key: Rate::per_minute(30_000),
             widget_events: Rate::per_minute(120),
+            segment_counts: Rate::per_minute(120),
         }
     }
 }
@@ -96,6 +99,7 @@ pub enum Limit {
     WidgetSockets,
     WebApi,
     WidgetEvents,
+    SegmentCounts,
 }
 
 impl Limit {
@@ -112,6 +116,7 @@ impl Limit {
             Self::WidgetSockets => "widget_sockets_per_visitor",
             Self::WebApi => "web_api_per_key",
             Self::WidgetEvents => "widget_events",
+            Self::SegmentCounts => "segment_counts",
         }
     }
 
@@ -128,6 +133,7 @@ impl Limit {
             Self::WidgetSockets => Rate { burst: l.widget_sockets_per_visitor, window_ms: 1 },
             Self::WebApi => l.web_api_per_key,
             Self::WidgetEvents => l.widget_events,
+            Self::SegmentCounts => l.segment_counts,
         }
     }
 }

@@ -5,7 +5,7 @@ use crate::actor::Admin;
 use crate::actor::OperatorActor;
 use crate::error::CoreError;
 use frontline_domain::routing::{Condition, Routed, RoutingRule, UrlPattern, route};
-use frontline_domain::{ChannelId, DomainError, RoutingContext, Site, WorkspaceId};
+use frontline_domain::{ChannelId, DomainError, RoutingContext, Site, Visitor, WorkspaceId};
 use frontline_store::{StoreError, StoredRule};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -47,6 +47,11 @@ pub enum ConditionView {
         #[schema(value_type = frontline_domain::patterns::schema::MailAddress)]
         value: String,
     },
+    /// The visitor is in this segment of the workspace now.
+    Segment {
+        #[schema(value_type = frontline_domain::patterns::schema::Id)]
+        segment_id: Uuid,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
@@ -82,6 +87,7 @@ fn condition(c: &ConditionView) -> Result<Condition, DomainError> {
         ConditionView::Language { value } => Condition::language(value),
         ConditionView::TelegramTopic { value } => Condition::telegram_topic(value),
         ConditionView::MailTo { value } => Condition::mail_to(value),
+        ConditionView::Segment { segment_id } => Ok(Condition::Segment(*segment_id)),
     }
 }
 
@@ -94,6 +100,7 @@ fn condition_field(c: &ConditionView, e: &DomainError) -> &'static str {
         (ConditionView::Language { .. } | ConditionView::TelegramTopic { .. } | ConditionView::MailTo { .. }, _) => {
             "value"
         }
+        (ConditionView::Segment { .. }, _) => "segment_id",
     }
 }
 
@@ -114,11 +121,47 @@ pub(crate) fn parse_conditions(cs: &[ConditionView], prefix: &str) -> Result<Vec
         .collect()
 }
 
+/// Checks that every segment the conditions name is the workspace's; a foreign or deleted one
+/// is named `{prefix}[j].segment_id`.
+pub(crate) async fn check_segments(
+    app: &App,
+    ws: WorkspaceId,
+    cs: &[ConditionView],
+    prefix: &str,
+) -> Result<(), CoreError> {
+    for (j, c) in cs.iter().enumerate() {
+        if let ConditionView::Segment { segment_id } = c {
+            crate::segments::check_exists(app, ws, *segment_id, format!("{prefix}[{j}].segment_id")).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The segments stored conditions (JSON) name.
+pub(crate) fn segments_named(conditions: &str) -> Vec<Uuid> {
+    crate::segments::named_in(conditions)
+}
+
+/// Fills `ctx.segments` with those of `named` the visitor is in (nothing to read when none is
+/// named).
+pub(crate) async fn with_segments(
+    app: &App,
+    visitor: &Visitor,
+    ctx: &RoutingContext,
+    named: &[Uuid],
+) -> Result<RoutingContext, CoreError> {
+    let mut ctx = ctx.clone();
+    ctx.segments = crate::segments::member_of(app, visitor, named).await?;
+    Ok(ctx)
+}
+
 /// A workspace's rules, parsed, with the names the dialog keeps.
 #[derive(Clone)]
 pub struct Rules {
     rules: Vec<RoutingRule<usize>>,
     names: Vec<String>,
+    /// The segments the rules name.
+    segments: Vec<Uuid>,
 }
 
 /// Each workspace's rules, read again after `routing_cache_ms` (at once after a change made on
@@ -128,7 +171,9 @@ pub type RulesCache = crate::cache::TtlCache<WorkspaceId, Rules>;
 fn parse_stored(stored: &[StoredRule]) -> Rules {
     let mut rules = Vec::with_capacity(stored.len());
     let mut names = Vec::with_capacity(stored.len());
+    let mut segments = Vec::new();
     for (i, s) in stored.iter().enumerate() {
+        segments.extend(segments_named(&s.conditions));
         // Stored rules were checked when saved; one that no longer parses is skipped, not fatal.
         let parsed = serde_json::from_str::<Vec<ConditionView>>(&s.conditions)
             .ok()
@@ -140,7 +185,9 @@ fn parse_stored(stored: &[StoredRule]) -> Rules {
         }
         names.push(s.name.clone());
     }
-    Rules { rules, names }
+    segments.sort();
+    segments.dedup();
+    Rules { rules, names, segments }
 }
 
 async fn rules(app: &App, ws: WorkspaceId) -> Result<Arc<Rules>, CoreError> {
@@ -153,22 +200,27 @@ async fn rules(app: &App, ws: WorkspaceId) -> Result<Arc<Rules>, CoreError> {
 }
 
 /// The channel of a visitor's next new dialog and the name of the rule that chose it.
-pub async fn channel_for(
-    app: &App,
-    site: &Site,
-    ctx: &RoutingContext,
-) -> Result<(ChannelId, Option<String>), CoreError> {
-    route_in(app, site.workspace_id, site.channel_id, ctx).await
+pub async fn channel_for(app: &App, site: &Site, visitor: &Visitor) -> Result<(ChannelId, Option<String>), CoreError> {
+    route_in(app, site.workspace_id, site.channel_id, visitor, &visitor.context).await
 }
 
-/// The same for a new dialog that comes from elsewhere (a Telegram chat), with its own default.
+/// The same for a new dialog that comes from elsewhere (a Telegram chat), with its own default
+/// and what is known of where it comes from.
 pub async fn route_in(
     app: &App,
     ws: WorkspaceId,
     default: ChannelId,
+    visitor: &Visitor,
     ctx: &RoutingContext,
 ) -> Result<(ChannelId, Option<String>), CoreError> {
     let r = rules(app, ws).await?;
+    let filled;
+    let ctx = if r.segments.is_empty() {
+        ctx
+    } else {
+        filled = with_segments(app, visitor, ctx, &r.segments).await?;
+        &filled
+    };
     Ok(match route(&r.rules, ctx, default) {
         Routed::ByRule { rule, channel } => (channel, r.names.get(rule).cloned()),
         Routed::Default(channel) => (channel, None),
@@ -215,6 +267,7 @@ pub async fn replace(
         }
         let channel = ChannelId(item.channel_id);
         RoutingRule::new(i, conditions, channel).map_err(|e| invalid(format!("items[{i}].conditions"), &reason(&e)))?;
+        check_segments(app, ws, &item.conditions, &format!("items[{i}].conditions")).await?;
         stored.push(StoredRule {
             id: Uuid::now_v7(),
             name: name.to_owned(),

@@ -155,7 +155,11 @@ pub async fn create(app: &App, actor: &Admin<'_>, input: TriggerInput) -> Result
         period_hours: 24,
         created_at: app.clock.now(),
     };
+    let conditions = input.conditions.clone();
     apply(&mut t, input)?;
+    if let Some(cs) = conditions {
+        crate::routing::check_segments(app, actor.workspace(), &cs, "conditions").await?;
+    }
     app.store.create_trigger(&t).await?;
     Ok(view(&t))
 }
@@ -169,7 +173,11 @@ fn not_found(e: StoreError) -> CoreError {
 
 pub async fn update(app: &App, actor: &Admin<'_>, id: Uuid, input: TriggerInput) -> Result<TriggerView, CoreError> {
     let mut t = app.store.trigger(actor.workspace(), id).await.map_err(not_found)?;
+    let conditions = input.conditions.clone();
     apply(&mut t, input)?;
+    if let Some(cs) = conditions {
+        crate::routing::check_segments(app, actor.workspace(), &cs, "conditions").await?;
+    }
     Ok(view(&app.store.update_trigger(&t).await.map_err(not_found)?))
 }
 
@@ -204,9 +212,14 @@ pub async fn for_visitor(
     let seen = app.store.trigger_views(v.id).await?;
     let now = app.clock.now();
     let persona = crate::automation::for_channel(app, v.workspace_id, channel).await?.persona.clone();
+    let mut named: Vec<Uuid> =
+        all.iter().filter(|t| t.enabled).flat_map(|t| crate::routing::segments_named(&t.conditions)).collect();
+    named.sort();
+    named.dedup();
+    let ctx = crate::routing::with_segments(app, v, &v.context, &named).await?;
     Ok(all
         .iter()
-        .filter(|t| t.enabled && matches(t, &v.context))
+        .filter(|t| t.enabled && matches(t, &ctx))
         .filter(|t| seen.get(&t.id).is_none_or(|at| at.0 <= now.0 - period_ms(t)))
         .map(|t| WidgetTrigger {
             id: t.id,

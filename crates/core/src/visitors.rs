@@ -65,6 +65,8 @@ pub struct VisitorCardView {
     pub recent_events: Vec<crate::leads::VisitorEventView>,
     /// His live block: his widget does not open and his messages are refused.
     pub block: Option<crate::moderation::BlockView>,
+    /// The workspace's segments he is in now, by name.
+    pub segments: Vec<crate::segments::SegmentRef>,
 }
 
 /// A contact's chat with a Telegram bot, as the visitor card shows it.
@@ -170,6 +172,7 @@ async fn card_of(
         events: crate::leads::event_counts(app, v.id).await?,
         recent_events: crate::leads::recent_events(app, v.id, 20).await?,
         block: crate::moderation::block_of(app, v).await?,
+        segments: crate::segments::of_visitor(app, v).await?,
     })
 }
 

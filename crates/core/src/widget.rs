@@ -184,7 +184,7 @@ pub async fn open_session(
     }
     let dialog = app.store.latest_dialog_of_visitor(site.workspace_id, visitor.id).await?;
     let workspace_name = app.store.workspace(site.workspace_id).await?.name;
-    let (channel, _) = crate::routing::channel_for(app, &site, &visitor.context).await?;
+    let (channel, _) = crate::routing::channel_for(app, &site, &visitor).await?;
     let availability = crate::automation::availability(app, site.workspace_id, channel).await?;
     let times: Vec<frontline_domain::Timestamp> =
         app.store.pages(visitor.id, 50).await?.into_iter().map(|p| p.at).collect();
@@ -397,8 +397,13 @@ async fn write_visitor(
         // This message opens a dialog.
         app.limit(crate::limits::Limit::WidgetDialogs, &v.id.0.to_string(), 1)?;
     }
-    let (channel, routed_by) = crate::routing::channel_for(app, &actor.site, &v.context).await?;
-    let automation = crate::automation::for_channel(app, v.workspace_id, open_in.unwrap_or(channel)).await?;
+    // Routing is for a new dialog; a message to an open one goes there (were it closed in the
+    // meantime, the new dialog stays in its channel).
+    let (channel, routed_by) = match open_in {
+        Some(c) => (c, None),
+        None => crate::routing::channel_for(app, &actor.site, v).await?,
+    };
+    let automation = crate::automation::for_channel(app, v.workspace_id, channel).await?;
     let now = app.clock.now();
     let opening = opened.map(|o| match o {
         Opened::Trigger(t) => Opening {
@@ -463,7 +468,7 @@ async fn write_visitor(
 /// asks again now and then while nobody does, so the form gives way when someone comes online).
 pub async fn availability(app: &App, actor: &VisitorActor) -> Result<crate::automation::Availability, CoreError> {
     let v = &actor.visitor;
-    let (channel, _) = crate::routing::channel_for(app, &actor.site, &v.context).await?;
+    let (channel, _) = crate::routing::channel_for(app, &actor.site, v).await?;
     crate::automation::availability(app, v.workspace_id, channel).await
 }
 

@@ -111,6 +111,8 @@ pub enum Condition {
     TelegramTopic(String),
     /// A mail was sent to this address (lowercase; `help+tag@…` counts as `help@…`).
     MailTo(String),
+    /// The visitor is in this segment (the caller fills `RoutingContext::segments`).
+    Segment(uuid::Uuid),
 }
 
 impl Condition {
@@ -149,6 +151,7 @@ impl Condition {
     pub fn holds(&self, ctx: &RoutingContext) -> bool {
         match self {
             Self::MailTo(address) => ctx.mail_to.iter().any(|to| without_tag(to) == *address),
+            Self::Segment(id) => ctx.segments.contains(id),
             Self::TelegramTopic(key) => ctx.telegram_topic.as_deref() == Some(key.as_str()),
             Self::PageUrl(p) => ctx.page_url.as_deref().is_some_and(|u| p.matches(u)),
             Self::VisitorProperty { key, value } => {
@@ -205,6 +208,9 @@ pub struct RoutingContext {
     pub telegram_topic: Option<String>,
     /// The addresses a mail was sent to (none but for the mail channel).
     pub mail_to: Vec<String>,
+    /// The segments the visitor is in, of those the rules name (filled only when a rule names
+    /// one).
+    pub segments: Vec<uuid::Uuid>,
 }
 
 /// Where a new dialog goes and why: the first matching rule, else the default channel.
@@ -245,6 +251,7 @@ mod tests {
             language: lang.map(str::to_owned),
             telegram_topic: None,
             mail_to: Vec::new(),
+            segments: Vec::new(),
         }
     }
 

@@ -55,6 +55,8 @@ pub enum ErrorCode {
     UrlNotAllowed,
     TooManyEndpoints,
     TooManyKeys,
+    TooManySegments,
+    SegmentInUse,
     RateLimited,
     UnknownFrame,
     BadFrame,
@@ -79,7 +81,9 @@ impl ErrorCode {
             DialogClosed | EmailTaken | ChannelNameTaken | AlreadyAssigned | CapacityReached | OperatorUnavailable
             | NotChannelMember | ChannelUnavailable | CategoryRequired | NameTaken | VisitorHasOpenDialog
             | RatingNotRequested | AlreadyRated | FormSentAlready | TriggerAlreadyShown | ClientIdReused
-            | TooManyEndpoints | TooManyKeys | ComplaintDecided => StatusCode::CONFLICT,
+            | TooManyEndpoints | TooManyKeys | ComplaintDecided | TooManySegments | SegmentInUse => {
+                StatusCode::CONFLICT
+            }
             GuardBlocked => StatusCode::UNPROCESSABLE_ENTITY,
             FileTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             FileTypeRefused => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -134,6 +138,8 @@ impl ErrorCode {
             UrlNotAllowed => "url_not_allowed",
             TooManyEndpoints => "too_many_endpoints",
             TooManyKeys => "too_many_keys",
+            TooManySegments => "too_many_segments",
+            SegmentInUse => "segment_in_use",
             RateLimited => "rate_limited",
             UnknownFrame => "unknown_frame",
             BadFrame => "bad_frame",
@@ -353,6 +359,16 @@ impl From<CoreError> for ApiError {
                 code: C::TooManyKeys,
                 message: format!("A workspace has at most {limit} live API keys; revoke one first."),
                 details: serde_json::json!({ "limit": limit }),
+            },
+            CoreError::TooManySegments(limit) => ApiError {
+                code: C::TooManySegments,
+                message: format!("A workspace has at most {limit} segments; delete one first."),
+                details: serde_json::json!({ "limit": limit }),
+            },
+            CoreError::SegmentInUse(by) => ApiError {
+                code: C::SegmentInUse,
+                message: format!("This segment is used by {by}; take it out of there first."),
+                details: serde_json::json!({ "used_by": by }),
             },
             CoreError::TooManyWebhooks(limit) => ApiError {
                 code: C::TooManyEndpoints,

@@ -13,6 +13,7 @@ pub mod openapi;
 pub mod operators;
 pub mod ops;
 pub mod queue;
+pub mod segments;
 pub mod state;
 pub mod strict;
 pub mod supervision;
@@ -78,6 +79,10 @@ pub fn router(state: HttpState) -> Router {
         .route("/complaints/{id}/decision", post(moderation::decide))
         .route("/blocks", get(moderation::blocks))
         .route("/blocks/{id}/lift", post(moderation::lift))
+        .route("/segments", get(segments::list).post(segments::create))
+        .route("/segments/preview", post(segments::preview))
+        .route("/segments/{id}", get(segments::get).patch(segments::update).delete(segments::delete))
+        .route("/segments/{id}/preview", get(segments::preview_saved))
         .route("/api-keys", get(webapi::list_keys).post(webapi::create_key))
         .route("/api-keys/{id}", axum::routing::delete(webapi::revoke_key))
         .route("/dialogs/{id}/forms", post(forms::send))

@@ -4,8 +4,8 @@
 use crate::error::{ApiErrorBody, ErrorCode};
 use crate::wire::Limits;
 use crate::{
-    automation, channels, console, forms, mail, moderation, operators, queue, supervision, telegram, tools, webapi,
-    webhooks, widget,
+    automation, channels, console, forms, mail, moderation, operators, queue, segments, supervision, telegram, tools,
+    webapi, webhooks, widget,
 };
 use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -44,6 +44,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         widget::set_attributes, widget::track,
         moderation::file, moderation::complaints, moderation::decide, moderation::block, moderation::blocks,
         moderation::lift,
+        segments::list, segments::create, segments::get, segments::update, segments::delete, segments::preview,
+        segments::preview_saved,
     ),
     components(schemas(ApiErrorBody, ErrorCode, console::StatusParam, console::SortParam)),
     modifiers(&Security, &Refusals, &Limits),

@@ -99,6 +99,7 @@ struct LimitsConfig {
     widget_sockets_per_visitor: Option<u32>,
     web_api_per_key: Option<String>,
     widget_events: Option<String>,
+    segment_counts: Option<String>,
 }
 
 /// `"30/1m"` → 30 per minute; periods in `s`, `m`, `h` or `d`.
@@ -261,6 +262,7 @@ impl Config {
             ("widget_upload_mb", &l.widget_upload_mb, &mut limits.widget_upload_bytes, 1024 * 1024),
             ("web_api_per_key", &l.web_api_per_key, &mut limits.web_api_per_key, 1),
             ("widget_events", &l.widget_events, &mut limits.widget_events, 1),
+            ("segment_counts", &l.segment_counts, &mut limits.segment_counts, 1),
         ];
         for (name, text, rate, unit) in rates {
             if let Some(text) = text {

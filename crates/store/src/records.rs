@@ -175,6 +175,7 @@ impl TryFrom<VisitorRecord> for Visitor {
                 properties: serde_json::from_str(&r.properties).map_err(|_| corrupt("visitor properties"))?,
                 telegram_topic: None,
                 mail_to: Vec::new(),
+                segments: Vec::new(),
             },
             email: r.email.map(|e| Email::parse(&e).map_err(|_| corrupt("visitor e-mail"))).transpose()?,
             phone: r.phone.map(Phone::from_stored),

@@ -20,6 +20,7 @@ mod ops;
 mod queues;
 mod refusals;
 mod resume;
+mod segments;
 mod shutdown;
 mod supervision;
 mod support;

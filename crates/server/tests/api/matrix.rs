@@ -414,6 +414,28 @@ const ROWS: &[Row] = &[
     },
     Row { method: "get", path: "/api/v1/blocks", rule: Rule::Admin, body: none },
     Row { method: "post", path: "/api/v1/blocks/{id}/lift", rule: Rule::Admin, body: empty },
+    Row { method: "get", path: "/api/v1/segments", rule: Rule::Any, body: none },
+    Row {
+        method: "post",
+        path: "/api/v1/segments",
+        rule: Rule::Admin,
+        body: |_, _| json!({"name": format!("С{}", uuid::Uuid::now_v7().simple()), "filter": segment_filter()}),
+    },
+    Row {
+        method: "post",
+        path: "/api/v1/segments/preview",
+        rule: Rule::Manager,
+        body: |_, _| json!({"filter": segment_filter()}),
+    },
+    Row { method: "get", path: "/api/v1/segments/{id}", rule: Rule::Any, body: none },
+    Row { method: "get", path: "/api/v1/segments/{id}/preview", rule: Rule::Manager, body: none },
+    Row {
+        method: "patch",
+        path: "/api/v1/segments/{id}",
+        rule: Rule::Admin,
+        body: |_, _| json!({"name": format!("С{}", uuid::Uuid::now_v7().simple())}),
+    },
+    Row { method: "delete", path: "/api/v1/segments/{id}", rule: Rule::Admin, body: none },
     Row { method: "get", path: "/api/v1/api-keys", rule: Rule::Admin, body: none },
     Row {
         method: "post",
@@ -497,6 +519,12 @@ struct Ids {
     /// A complaint about the visitor of `dialog`, and a block of him.
     complaint: String,
     block: String,
+    /// A segment (deleted by its row last).
+    segment: String,
+}
+
+fn segment_filter() -> Value {
+    json!({"rules": [{"type": "tag", "tag": "vip"}]})
 }
 
 /// The fake Bot API the matrix's bots are connected through.
@@ -634,7 +662,18 @@ async fn resources(app: &TestApp, admin: &OperatorClient, channel: &str, victim:
     .await;
     let block =
         created(admin.post(&format!("/api/v1/dialogs/{dialog}/block"), json!({"reason": "spam"})).await, "block").await;
+    let segment = created(
+        admin
+            .post(
+                "/api/v1/segments",
+                json!({"name": format!("Матрица {}", uuid::Uuid::now_v7().simple()), "filter": segment_filter()}),
+            )
+            .await,
+        "segment",
+    )
+    .await;
     Ids {
+        segment: segment["id"].as_str().expect("id").to_owned(),
         complaint: complaint["id"].as_str().expect("id").to_owned(),
         block: block["id"].as_str().expect("id").to_owned(),
         api_key: key["key"]["id"].as_str().expect("id").to_owned(),
@@ -691,6 +730,7 @@ fn id_for(path: &str, ids: &Ids) -> String {
         "api-keys" => ids.api_key.clone(),
         "complaints" => ids.complaint.clone(),
         "blocks" => ids.block.clone(),
+        "segments" => ids.segment.clone(),
         other => panic!("no fixture for {{id}} of {other:?} ({path})"),
     }
 }
@@ -896,6 +936,14 @@ async fn every_operation_answers_every_role_as_documented() {
         ticket: uuid::Uuid::now_v7().to_string(),
         complaint: uuid::Uuid::now_v7().to_string(),
         block: uuid::Uuid::now_v7().to_string(),
+        segment: created(
+            boris.post("/api/v1/segments", json!({"name": "B", "filter": segment_filter()})).await,
+            "segment B",
+        )
+        .await["id"]
+            .as_str()
+            .expect("id")
+            .to_owned(),
         api_key: created(
             boris.post("/api/v1/api-keys", json!({"name": "B", "scopes": ["visitors:read"]})).await,
             "key B",
