@@ -101,7 +101,7 @@ impl AssigneeQuery {
 }
 
 /// What the console's list asks for; the fields combine.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct ListQuery {
     pub status: Option<StatusFilter>,
     pub assignee: AssigneeQuery,
@@ -110,10 +110,17 @@ pub struct ListQuery {
     pub tag: Option<frontline_domain::TagId>,
     /// Only dialogs of visitors in this segment (now).
     pub segment: Option<uuid::Uuid>,
+    /// Only dialogs whose custom field holds a value: `key:value`.
+    pub field: Option<String>,
     pub sort: DialogSort,
 }
 
-fn store_filter(app: &App, actor: &OperatorActor, q: &ListQuery) -> DialogFilter {
+fn store_filter(
+    app: &App,
+    actor: &OperatorActor,
+    q: &ListQuery,
+    field: Option<(String, frontline_domain::leads::Value)>,
+) -> DialogFilter {
     DialogFilter {
         status: q.status.unwrap_or(StatusFilter::Open).status(),
         snoozed: q.status.unwrap_or(StatusFilter::Open).snoozed(),
@@ -123,13 +130,18 @@ fn store_filter(app: &App, actor: &OperatorActor, q: &ListQuery) -> DialogFilter
         unanswered: q.unanswered,
         channel: q.channel,
         segment: q.segment.map(|id| (id, app.clock.now())),
+        field,
         sort: q.sort,
     }
 }
 
 /// A page of the dialog list (longest waiting first by default).
 pub async fn list(app: &App, actor: &OperatorActor, q: &ListQuery, page: DialogPage) -> Result<DialogList, CoreError> {
-    let dialogs = match app.store.list_dialogs(actor.workspace(), &store_filter(app, actor, q), page).await {
+    let field = match &q.field {
+        Some(raw) => Some(crate::fields::list_filter(app, actor.workspace(), raw).await?),
+        None => None,
+    };
+    let dialogs = match app.store.list_dialogs(actor.workspace(), &store_filter(app, actor, q, field), page).await {
         Err(frontline_store::StoreError::NotFound) if q.segment.is_some() => {
             return Err(CoreError::NotFound("segment"));
         }
@@ -158,7 +170,7 @@ pub async fn counts(app: &App, actor: &OperatorActor) -> Result<Counts, CoreErro
     let ws = actor.workspace();
     let q = |assignee, unanswered| ListQuery { assignee, unanswered, ..ListQuery::default() };
     let count = |q: ListQuery| {
-        let f = store_filter(app, actor, &q);
+        let f = store_filter(app, actor, &q, None);
         async move { app.store.count_dialogs(ws, &f).await }
     };
     Ok(Counts {
@@ -380,6 +392,9 @@ pub async fn close(app: &App, actor: &OperatorActor, id: DialogId) -> Result<Dia
         if channel.settings.require_category {
             return Err(CoreError::CategoryRequired);
         }
+    }
+    if before.status == DialogStatus::Open {
+        crate::fields::check_before_close(app, &before).await?;
     }
     let (dialog, changed) = app
         .store

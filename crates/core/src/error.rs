@@ -94,6 +94,9 @@ pub enum CoreError {
     TooManyKeys(u32),
     #[error("a workspace has at most {0} webhook endpoints")]
     TooManyWebhooks(u32),
+    /// A dialog cannot close before these custom fields (key, label) are filled.
+    #[error("fill these fields first: {0:?}")]
+    FieldsRequired(Vec<(String, String)>),
     #[error("a workspace has at most {0} segments")]
     TooManySegments(u32),
     /// A segment a routing rule or a proactive message uses cannot be deleted.

@@ -262,15 +262,7 @@ pub struct WebVisitorView {
     pub segments: Vec<crate::segments::SegmentRef>,
 }
 
-/// An attribute's value as JSON (a whole number without its `.0`).
-fn json_of(v: &Value) -> serde_json::Value {
-    match v {
-        Value::Bool(b) => serde_json::Value::Bool(*b),
-        Value::Number(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => serde_json::Value::from(*n as i64),
-        Value::Number(n) => serde_json::Number::from_f64(*n).map_or(serde_json::Value::Null, serde_json::Value::Number),
-        Value::Text(s) => serde_json::Value::String(s.clone()),
-    }
-}
+use crate::views::value_json as json_of;
 
 pub fn attribute_views(v: &Visitor) -> Vec<AttributeView> {
     v.attributes
@@ -406,7 +398,7 @@ pub async fn upsert_user(
 }
 
 /// Merges a change into a visitor's attributes (nothing written when nothing changes).
-async fn set_attributes(
+pub(crate) async fn set_attributes(
     app: &App,
     v: &Visitor,
     patch: &BTreeMap<String, Option<Value>>,

@@ -267,6 +267,25 @@ pub struct DialogView {
     /// capitals, runs of «!!!» and abusive words.
     #[schema(minimum = 0, maximum = 3)]
     pub tone: u8,
+    /// Its custom fields' values by key (strings, numbers; dates as RFC 3339).
+    #[schema(value_type = Object)]
+    pub fields: serde_json::Value,
+}
+
+/// An attribute's or a custom field's value as JSON (a whole number without its `.0`).
+pub fn value_json(v: &frontline_domain::leads::Value) -> serde_json::Value {
+    use frontline_domain::leads::Value;
+    match v {
+        Value::Bool(b) => serde_json::Value::Bool(*b),
+        Value::Number(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => serde_json::Value::from(*n as i64),
+        Value::Number(n) => serde_json::Number::from_f64(*n).map_or(serde_json::Value::Null, serde_json::Value::Number),
+        Value::Text(s) => serde_json::Value::String(s.clone()),
+    }
+}
+
+/// A map of values as a JSON object.
+pub fn values_json(values: &frontline_domain::leads::Attributes) -> serde_json::Value {
+    serde_json::Value::Object(values.iter().map(|(k, v)| (k.clone(), value_json(v))).collect())
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
@@ -361,6 +380,7 @@ impl DialogView {
             origin: d.origin.as_str().to_owned(),
             trigger: d.trigger.as_ref().map(|t| LabelView { id: t.id, name: t.name.clone() }),
             tone: d.tone,
+            fields: values_json(&d.fields),
         }
     }
 

@@ -38,7 +38,7 @@ pub struct LastMessage {
 }
 
 /// A conversation between one visitor and the operators of a channel.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Dialog {
     pub id: DialogId,
     pub workspace_id: WorkspaceId,
@@ -87,6 +87,8 @@ pub struct Dialog {
     pub auto_close: Option<crate::automation::AutoCloseTimer>,
     /// How upset his messages read: the highest [`crate::quality::Tone::score`] of them (0–3).
     pub tone: u8,
+    /// Custom fields' values (`fields`), by key.
+    pub fields: crate::leads::Attributes,
 }
 
 /// How a dialog began.

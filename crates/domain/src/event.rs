@@ -106,7 +106,7 @@ impl EventKind {
             EventKind::DialogReopened => "A closed dialog was opened again.",
             EventKind::DialogSnoozed => "A dialog was snoozed until a time.",
             EventKind::DialogUnsnoozed => "A snoozed dialog woke (its time came, or someone woke it).",
-            EventKind::DialogLabelsChanged => "A dialog's tags or category changed.",
+            EventKind::DialogLabelsChanged => "A dialog's tags, category or custom fields changed.",
             EventKind::MessageCreated => "A message the visitor sees: his own, an operator's, or an automatic line.",
             EventKind::MessageEdited => {
                 "A visitor edited his message where he wrote it (Telegram); the earlier text is kept."

@@ -10,6 +10,7 @@ pub mod automation;
 pub mod dialog;
 pub mod error;
 pub mod event;
+pub mod fields;
 pub mod forms;
 pub mod hours;
 pub mod ids;

@@ -156,6 +156,10 @@ pub struct DialogListQuery {
     /// Only dialogs of visitors in this segment now (an id).
     #[param(value_type = Option<wire::Id>)]
     pub segment: Option<String>,
+    /// Only dialogs whose custom field holds a value: `key:value` (`model:IPHONE 15`); the value
+    /// is read as the field's kind (a text field's format applies).
+    #[param(pattern = "^[a-z][a-z0-9_]{0,39}:.{1,500}$")]
+    pub field: Option<String>,
     /// `waiting` (default: the longest-waiting visitor first), `activity` (newest first) or
     /// `due` (the nearest SLA due first).
     #[param(value_type = Option<SortParam>)]
@@ -238,6 +242,7 @@ fn list_query(q: &DialogListQuery) -> ApiResult<ListQuery> {
             .as_deref()
             .map(|t| t.parse().map_err(|_| ApiError::field("segment", "segment: not a segment id")))
             .transpose()?,
+        field: q.field.clone(),
         sort: match q.sort.as_deref() {
             None | Some("waiting") => DialogSort::Waiting,
             Some("activity") => DialogSort::Activity,

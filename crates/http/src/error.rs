@@ -57,6 +57,7 @@ pub enum ErrorCode {
     TooManyKeys,
     TooManySegments,
     SegmentInUse,
+    FieldsRequired,
     RateLimited,
     UnknownFrame,
     BadFrame,
@@ -81,7 +82,7 @@ impl ErrorCode {
             DialogClosed | EmailTaken | ChannelNameTaken | AlreadyAssigned | CapacityReached | OperatorUnavailable
             | NotChannelMember | ChannelUnavailable | CategoryRequired | NameTaken | VisitorHasOpenDialog
             | RatingNotRequested | AlreadyRated | FormSentAlready | TriggerAlreadyShown | ClientIdReused
-            | TooManyEndpoints | TooManyKeys | ComplaintDecided | TooManySegments | SegmentInUse => {
+            | TooManyEndpoints | TooManyKeys | ComplaintDecided | TooManySegments | SegmentInUse | FieldsRequired => {
                 StatusCode::CONFLICT
             }
             GuardBlocked => StatusCode::UNPROCESSABLE_ENTITY,
@@ -140,6 +141,7 @@ impl ErrorCode {
             TooManyKeys => "too_many_keys",
             TooManySegments => "too_many_segments",
             SegmentInUse => "segment_in_use",
+            FieldsRequired => "fields_required",
             RateLimited => "rate_limited",
             UnknownFrame => "unknown_frame",
             BadFrame => "bad_frame",
@@ -364,6 +366,16 @@ impl From<CoreError> for ApiError {
                 code: C::TooManySegments,
                 message: format!("A workspace has at most {limit} segments; delete one first."),
                 details: serde_json::json!({ "limit": limit }),
+            },
+            CoreError::FieldsRequired(missing) => ApiError {
+                code: C::FieldsRequired,
+                message: format!(
+                    "Fill these fields before closing: {}.",
+                    missing.iter().map(|(_, label)| label.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+                details: serde_json::json!({
+                    "fields": missing.iter().map(|(key, label)| serde_json::json!({"key": key, "label": label})).collect::<Vec<_>>()
+                }),
             },
             CoreError::SegmentInUse(by) => ApiError {
                 code: C::SegmentInUse,

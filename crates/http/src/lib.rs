@@ -6,6 +6,7 @@ pub mod channels;
 pub mod console;
 pub mod error;
 pub mod extract;
+pub mod fields;
 pub mod forms;
 pub mod mail;
 pub mod moderation;
@@ -79,6 +80,10 @@ pub fn router(state: HttpState) -> Router {
         .route("/complaints/{id}/decision", post(moderation::decide))
         .route("/blocks", get(moderation::blocks))
         .route("/blocks/{id}/lift", post(moderation::lift))
+        .route("/fields", get(fields::list).post(fields::create))
+        .route("/fields/{id}", patch(fields::update))
+        .route("/dialogs/{id}/fields", put(fields::set_dialog))
+        .route("/dialogs/{id}/visitor/fields", put(fields::set_visitor))
         .route("/segments", get(segments::list).post(segments::create))
         .route("/segments/preview", post(segments::preview))
         .route("/segments/{id}", get(segments::get).patch(segments::update).delete(segments::delete))

@@ -4,8 +4,8 @@
 use crate::error::{ApiErrorBody, ErrorCode};
 use crate::wire::Limits;
 use crate::{
-    automation, channels, console, forms, mail, moderation, operators, queue, segments, supervision, telegram, tools,
-    webapi, webhooks, widget,
+    automation, channels, console, fields, forms, mail, moderation, operators, queue, segments, supervision, telegram,
+    tools, webapi, webhooks, widget,
 };
 use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -46,6 +46,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         moderation::lift,
         segments::list, segments::create, segments::get, segments::update, segments::delete, segments::preview,
         segments::preview_saved,
+        fields::list, fields::create, fields::update, fields::set_dialog, fields::set_visitor,
     ),
     components(schemas(ApiErrorBody, ErrorCode, console::StatusParam, console::SortParam)),
     modifiers(&Security, &Refusals, &Limits),

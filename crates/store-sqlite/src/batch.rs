@@ -183,6 +183,7 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
                             sla: SlaState { resolve_due: post.timers.resolution_due, ..SlaState::default() },
                             auto_close: None,
                             tone: 0,
+                            fields: Default::default(),
                         };
                         open_of.insert(*visitor, dialog.id);
                         dialogs.insert(

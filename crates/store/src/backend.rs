@@ -837,7 +837,8 @@ macro_rules! sql_store_impls {
                         workspace.0,
                         filter,
                         Some(&page),
-                        segment.as_ref().map(|s| (s, $($row)::+::DIALECT)),
+                        $($row)::+::DIALECT,
+                        segment.as_ref(),
                     );
                     let rows = bind_args(sqlx::query(sqlx::AssertSqlSafe(sql)), &args)
                         .fetch_all(self.reader())
@@ -855,7 +856,8 @@ macro_rules! sql_store_impls {
                         workspace.0,
                         filter,
                         None,
-                        segment.as_ref().map(|s| (s, $($row)::+::DIALECT)),
+                        $($row)::+::DIALECT,
+                        segment.as_ref(),
                     );
                     let row = bind_args(sqlx::query(sqlx::AssertSqlSafe(sql)), &args)
                         .fetch_one(self.reader())

@@ -415,3 +415,79 @@ pub async fn segments_count_what_the_domain_reads_and_filter_the_list(store: Arc
     store.delete_segment(ws, seg.id).await.expect("delete");
     assert!(matches!(store.delete_segment(ws, seg.id).await, Err(StoreError::NotFound)));
 }
+
+pub async fn custom_fields_are_kept_per_workspace_and_filter_the_list(store: Arc<dyn Store>) {
+    use crate::fields::StoredField;
+    use frontline_domain::fields::{FieldDef, FieldFormat, FieldKind, FieldTarget, Required};
+    use frontline_domain::leads::Value;
+    let f = Fixture::new(store.clone()).await;
+    let other = Fixture::new(store.clone()).await;
+    let ws = f.workspace.id;
+    let def = |key: &str, kind: FieldKind| FieldDef {
+        key: key.into(),
+        label: key.to_uppercase(),
+        target: FieldTarget::Dialog,
+        kind,
+        options: Vec::new(),
+        format: FieldFormat::Upper,
+        pattern: Some("[A-Z0-9 ]+".into()),
+        required: Required { always: false, channels: vec![f.channel.id.0], categories: Vec::new() },
+    };
+    let model = StoredField {
+        id: uuid::Uuid::now_v7(),
+        workspace_id: ws,
+        def: def("model", FieldKind::Text),
+        position: 0,
+        created_at: now(),
+        archived_at: None,
+    };
+    store.create_custom_field(&model).await.expect("create");
+    let same_key = StoredField { id: uuid::Uuid::now_v7(), ..model.clone() };
+    assert!(matches!(store.create_custom_field(&same_key).await, Err(StoreError::Conflict(_))));
+    let as_visitor = StoredField {
+        id: uuid::Uuid::now_v7(),
+        def: FieldDef { target: FieldTarget::Visitor, required: Required::default(), ..model.def.clone() },
+        ..model.clone()
+    };
+    store.create_custom_field(&as_visitor).await.expect("the same key on visitors");
+    assert_eq!(store.custom_fields(ws).await.expect("list"), vec![model.clone(), as_visitor.clone()]);
+    assert!(store.custom_fields(other.workspace.id).await.expect("other").is_empty());
+    let archived = StoredField { archived_at: Some(now()), position: 3, ..model.clone() };
+    store.update_custom_field(&archived).await.expect("update");
+    assert_eq!(store.custom_fields(ws).await.expect("list")[0], archived);
+    let foreign = StoredField { workspace_id: other.workspace.id, ..model.clone() };
+    assert!(matches!(store.update_custom_field(&foreign).await, Err(StoreError::NotFound)));
+
+    // Values: kept on the dialog with its labels event, and a filter of the list.
+    let a = store.post_message(f.visitor_post("fa", "Не включается")).await.expect("a").dialog;
+    let v2 = crate::contract::visitor(&store, ws, f.site.id).await;
+    let b = store.post_message(f.visitor_post_by(&v2, "fb", "Не заряжается")).await.expect("b").dialog;
+    let before = store.latest_event_pos().await.expect("pos");
+    let d = store
+        .set_dialog_fields(ws, a.id, r#"{"model":"IPHONE 15","size":6.1}"#, now(), Actor::SYSTEM)
+        .await
+        .expect("set");
+    assert_eq!(d.fields.get("model"), Some(&Value::Text("IPHONE 15".into())));
+    assert_eq!(store.dialog(ws, a.id).await.expect("read").fields, d.fields);
+    let logged = store.events_after(ws, before, 10).await.expect("log");
+    assert!(logged.iter().any(|e| e.kind == "dialog.labels_changed" && e.payload.contains("IPHONE 15")), "{logged:?}");
+    store.set_dialog_fields(ws, b.id, r#"{"model":"PIXEL 8","size":6}"#, now(), Actor::SYSTEM).await.expect("set b");
+    assert!(matches!(
+        store.set_dialog_fields(other.workspace.id, a.id, "{}", now(), Actor::SYSTEM).await,
+        Err(StoreError::NotFound)
+    ));
+    let listed = |field: (&str, Value)| {
+        let store = store.clone();
+        let filter = DialogFilter { field: Some((field.0.to_owned(), field.1)), ..DialogFilter::default() };
+        async move {
+            let page = store.list_dialogs(ws, &filter, DialogPage { after: None, limit: 50 }).await.expect("list");
+            assert_eq!(store.count_dialogs(ws, &filter).await.expect("count"), page.len() as i64);
+            page.into_iter().map(|d| d.id).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(listed(("model", Value::Text("IPHONE 15".into()))).await, vec![a.id]);
+    assert_eq!(listed(("model", Value::Text("IPHONE".into()))).await, Vec::<DialogId>::new());
+    assert_eq!(listed(("size", Value::Number(6.0))).await, vec![b.id]);
+    assert_eq!(listed(("size", Value::Number(6.1))).await, vec![a.id]);
+    assert_eq!(listed(("size", Value::Text("6".into()))).await, Vec::<DialogId>::new(), "kinds are not mixed");
+}

@@ -302,6 +302,7 @@ pub mod drafts {
         NewEvent::new(d.workspace_id, EventKind::DialogLabelsChanged, actor, at).dialog(d.id).payload(json!({
             "tag_ids": d.tags.iter().map(|t| t.0).collect::<Vec<_>>(),
             "category_id": d.category.map(|c| c.0),
+            "fields": d.fields,
         }))
     }
 

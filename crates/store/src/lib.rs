@@ -10,6 +10,7 @@ pub mod backend;
 pub mod conversation;
 mod error;
 pub mod events;
+pub mod fields;
 pub mod forms;
 pub mod leads;
 pub mod mail;
@@ -998,6 +999,26 @@ pub trait ModerationStore: Send + Sync {
     ) -> StoreResult<moderation::Block>;
 }
 
+/// Custom fields (see [`fields`]).
+#[async_trait]
+pub trait FieldStore: Send + Sync {
+    /// The workspace's fields, archived ones too, by target and position.
+    async fn custom_fields(&self, workspace: WorkspaceId) -> StoreResult<Vec<fields::StoredField>>;
+    /// `Conflict` when the target has a field of this key.
+    async fn create_custom_field(&self, field: &fields::StoredField) -> StoreResult<()>;
+    /// Writes the label, options, format, pattern, requirement, position and archiving.
+    async fn update_custom_field(&self, field: &fields::StoredField) -> StoreResult<()>;
+    /// Replaces a dialog's values (a JSON object), with `dialog.labels_changed`.
+    async fn set_dialog_fields(
+        &self,
+        workspace: WorkspaceId,
+        dialog: DialogId,
+        fields: &str,
+        now: Timestamp,
+        actor: Actor,
+    ) -> StoreResult<Dialog>;
+}
+
 /// Segments: saved filters over visitors (see [`segments`]).
 #[async_trait]
 pub trait SegmentStore: Send + Sync {
@@ -1062,6 +1083,7 @@ pub trait Store:
     + ModerationStore
     + TenancyStore
     + SegmentStore
+    + FieldStore
     + Send
     + Sync
     + 'static

@@ -237,6 +237,7 @@ pub struct DialogRecord {
     pub auto_close_action: Option<String>,
     pub auto_close_hold: Option<String>,
     pub tone: i64,
+    pub fields: String,
 }
 
 impl TryFrom<DialogRecord> for Dialog {
@@ -308,6 +309,7 @@ impl TryFrom<DialogRecord> for Dialog {
                 _ => None,
             },
             tone: u8::try_from(r.tone.clamp(0, 3)).unwrap_or(0),
+            fields: serde_json::from_str(&r.fields).map_err(|_| corrupt("dialog fields"))?,
         })
     }
 }
@@ -590,6 +592,7 @@ pub fn dialog(r: &impl StoreRow) -> Result<Dialog, StoreError> {
         auto_close_action: r.opt_text("auto_close_action")?,
         auto_close_hold: r.opt_text("auto_close_hold")?,
         tone: r.int("tone")?,
+        fields: r.text("fields")?,
     }
     .try_into()
 }

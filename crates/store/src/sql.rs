@@ -15,7 +15,7 @@ pub const DIALOG_COLS: &str = "id, workspace_id, number, channel_id, visitor_id,
      routed_by, pending_count, waiting_since, queued_at, wait_alerted_at, tags, category_id, snoozed_until, \
      close_reason, previous_dialog_id, visitor_read_seq, rating, rating_comment, rated_at, operator_read_seq, \
      origin, trigger_id, trigger_name, first_reply_at, sla_reply_due_at, sla_reply_breached, sla_resolve_due_at, \
-     sla_resolve_breached, auto_close_at, auto_close_action, auto_close_hold, tone";
+     sla_resolve_breached, auto_close_at, auto_close_action, auto_close_hold, tone, fields";
 pub const MESSAGE_COLS: &str = "id, workspace_id, dialog_id, seq, client_id, author_kind, author_id, author_name, body, \
      created_at, audience, event, attachments, mentions, automatic, edited_at";
 
@@ -391,7 +391,8 @@ pub fn dialog_list(
     workspace: uuid::Uuid,
     f: &crate::DialogFilter,
     page: Option<&crate::DialogPage>,
-    segment: Option<(&frontline_domain::segments::SegmentFilter, crate::segments::Dialect)>,
+    dialect: crate::segments::Dialect,
+    segment: Option<&frontline_domain::segments::SegmentFilter>,
 ) -> (String, Vec<Arg>) {
     use crate::{AssigneeFilter, DialogSort};
     let mut args = vec![Arg::Uuid(workspace)];
@@ -442,9 +443,13 @@ pub fn dialog_list(
             " AND EXISTS (SELECT 1 FROM dialog_tags t WHERE t.dialog_id = dialogs.id AND t.tag_id = {p})"
         ));
     }
-    if let (Some((filter, dialect)), Some((_, now))) = (segment, f.segment) {
+    if let (Some(filter), Some((_, now))) = (segment, f.segment) {
         let c = crate::segments::condition(filter, dialect, now, "$1", &mut args);
         sql.push_str(&format!(" AND visitor_id IN (SELECT v.id FROM visitors v WHERE v.workspace_id = $1 AND {c})"));
+    }
+    if let Some((key, value)) = &f.field {
+        sql.push_str(" AND ");
+        sql.push_str(&crate::fields::dialog_field_is(key, value, dialect, &mut args));
     }
     match f.snoozed {
         None => {}

@@ -230,7 +230,7 @@ pub enum DialogSort {
 }
 
 /// Which dialogs a list shows; every field narrows it, and they combine.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct DialogFilter {
     pub status: Option<DialogStatus>,
     /// Only the dialogs of this operator's channels (`None`: all channels).
@@ -245,6 +245,9 @@ pub struct DialogFilter {
     pub snoozed: Option<bool>,
     /// Only dialogs of visitors in this segment (its id), as of this time.
     pub segment: Option<(uuid::Uuid, Timestamp)>,
+    /// Only dialogs whose custom field `key` holds this text (a choice, a text as kept) or
+    /// number (a number field).
+    pub field: Option<(String, frontline_domain::leads::Value)>,
     pub sort: DialogSort,
 }
 
@@ -407,7 +410,7 @@ pub struct PageView {
 }
 
 /// One search result: a dialog and, when a message matched, which one.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SearchRow {
     pub dialog: Dialog,
     pub message: Option<MessageHit>,

@@ -9,6 +9,7 @@ mod chat;
 mod contract;
 mod crash;
 mod faults;
+mod fields;
 mod first_day;
 mod lifecycle;
 mod limits;

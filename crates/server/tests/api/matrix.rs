@@ -414,6 +414,24 @@ const ROWS: &[Row] = &[
     },
     Row { method: "get", path: "/api/v1/blocks", rule: Rule::Admin, body: none },
     Row { method: "post", path: "/api/v1/blocks/{id}/lift", rule: Rule::Admin, body: empty },
+    Row { method: "get", path: "/api/v1/fields", rule: Rule::Any, body: none },
+    Row {
+        method: "post",
+        path: "/api/v1/fields",
+        rule: Rule::Admin,
+        body: |_, _| {
+            json!({"key": format!("k{}", &uuid::Uuid::now_v7().simple().to_string()[20..]), "label": "Поле",
+                   "target": "dialog", "kind": "text"})
+        },
+    },
+    Row { method: "patch", path: "/api/v1/fields/{id}", rule: Rule::Admin, body: |_, _| json!({"label": "Поле"}) },
+    Row { method: "put", path: "/api/v1/dialogs/{id}/fields", rule: Rule::Any, body: |_, _| json!({"values": {}}) },
+    Row {
+        method: "put",
+        path: "/api/v1/dialogs/{id}/visitor/fields",
+        rule: Rule::Any,
+        body: |_, _| json!({"values": {}}),
+    },
     Row { method: "get", path: "/api/v1/segments", rule: Rule::Any, body: none },
     Row {
         method: "post",
@@ -521,6 +539,8 @@ struct Ids {
     block: String,
     /// A segment (deleted by its row last).
     segment: String,
+    /// A custom field.
+    field: String,
 }
 
 fn segment_filter() -> Value {
@@ -672,7 +692,19 @@ async fn resources(app: &TestApp, admin: &OperatorClient, channel: &str, victim:
         "segment",
     )
     .await;
+    let field = created(
+        admin
+            .post(
+                "/api/v1/fields",
+                json!({"key": format!("m{}", &uuid::Uuid::now_v7().simple().to_string()[20..]), "label": "Матрица",
+                       "target": "dialog", "kind": "text"}),
+            )
+            .await,
+        "field",
+    )
+    .await;
     Ids {
+        field: field["id"].as_str().expect("id").to_owned(),
         segment: segment["id"].as_str().expect("id").to_owned(),
         complaint: complaint["id"].as_str().expect("id").to_owned(),
         block: block["id"].as_str().expect("id").to_owned(),
@@ -731,6 +763,7 @@ fn id_for(path: &str, ids: &Ids) -> String {
         "complaints" => ids.complaint.clone(),
         "blocks" => ids.block.clone(),
         "segments" => ids.segment.clone(),
+        "fields" => ids.field.clone(),
         other => panic!("no fixture for {{id}} of {other:?} ({path})"),
     }
 }
@@ -936,6 +969,16 @@ async fn every_operation_answers_every_role_as_documented() {
         ticket: uuid::Uuid::now_v7().to_string(),
         complaint: uuid::Uuid::now_v7().to_string(),
         block: uuid::Uuid::now_v7().to_string(),
+        field: created(
+            boris
+                .post("/api/v1/fields", json!({"key": "b_field", "label": "B", "target": "dialog", "kind": "text"}))
+                .await,
+            "field B",
+        )
+        .await["id"]
+            .as_str()
+            .expect("id")
+            .to_owned(),
         segment: created(
             boris.post("/api/v1/segments", json!({"name": "B", "filter": segment_filter()})).await,
             "segment B",
