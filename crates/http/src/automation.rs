@@ -103,7 +103,8 @@ impl From<NewTriggerRequest> for TriggerInput {
 
 /// Adds a proactive message (admins). A URL condition with `regex` must compile.
 #[utoipa::path(post, path = "/api/v1/triggers", tag = "admin", request_body = NewTriggerRequest,
-    responses((status = 201, body = TriggerView), (status = 400, body = ApiErrorBody), (status = 403, body = ApiErrorBody)))]
+    responses((status = 201, body = TriggerView), (status = 400, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+        (status = 404, body = ApiErrorBody)))]
 pub async fn create_trigger(
     State(s): State<HttpState>,
     OperatorAuth(actor): OperatorAuth,

@@ -255,7 +255,8 @@ fn list_query(q: &DialogListQuery) -> ApiResult<ListQuery> {
 
 /// Lists dialogs; the filters combine.
 #[utoipa::path(get, path = "/api/v1/dialogs", tag = "console", params(DialogListQuery),
-    responses((status = 200, body = DialogPageView), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody)))]
+    responses((status = 200, body = DialogPageView), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody),
+        (status = 404, body = ApiErrorBody)))]
 pub async fn list_dialogs(
     State(s): State<HttpState>,
     OperatorAuth(actor): OperatorAuth,
@@ -460,7 +461,7 @@ pub async fn mark_read(
 /// Closes a dialog (closing a closed one changes nothing).
 #[utoipa::path(post, path = "/api/v1/dialogs/{id}/close", tag = "console",
     params(("id" = Uuid, Path, description = "dialog id")), responses((status = 200, body = DialogView), (status = 404, body = ApiErrorBody),
-        (status = 409, description = "The channel requires a category and the dialog has none (`category_required`).", body = ApiErrorBody)))]
+        (status = 409, description = "The channel requires a category and the dialog has none (`category_required`), or custom fields its channel or category requires are empty (`fields_required`).", body = ApiErrorBody)))]
 pub async fn close_dialog(
     State(s): State<HttpState>,
     OperatorAuth(actor): OperatorAuth,

@@ -174,7 +174,7 @@ pub async fn list_rules(
 /// compile; an unknown channel is `404`.
 #[utoipa::path(put, path = "/api/v1/routing-rules", tag = "admin", request_body = RoutingRulesRequest,
     responses((status = 200, body = RoutingRuleList), (status = 400, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
-        (status = 404, description = "A rule's `channel_id` names no channel of the workspace.", body = ApiErrorBody)))]
+        (status = 404, description = "A rule's `channel_id` names no channel of the workspace, or a condition's `segment_id` no segment.", body = ApiErrorBody)))]
 pub async fn replace_rules(
     State(s): State<HttpState>,
     AdminAuth(admin): AdminAuth,
