@@ -19,6 +19,9 @@ pub fn topics(event: &Event, workspace: WorkspaceId, visitor: VisitorId) -> Vec<
             vec![Topic::Workspace(workspace)]
         }
         Event::MessageCreated { .. } | Event::MessageUpdated { .. } | Event::DialogClosed { .. } => both(),
+        // On the workspace's topic too, only so that it reaches the other nodes (which route by
+        // workspace); operators' sockets pass over it (`for_operator`).
+        Event::VisitorBlocked { .. } => both(),
         // The visitor sees operators type and read; operators see the visitor do so.
         Event::Typing { author, .. } if author.kind == "operator" => both(),
         Event::DialogRead { reader, .. } if reader == "operator" => both(),
@@ -61,6 +64,10 @@ pub fn for_operator(
     if let Event::Mention { operator_id, .. } = &delivery.event
         && *operator_id != me.0
     {
+        return false;
+    }
+    // For the visitor's own sockets only.
+    if matches!(delivery.event, Event::VisitorBlocked { .. }) {
         return false;
     }
     // A webhook switched off concerns those who oversee the workspace.

@@ -114,6 +114,9 @@ pub enum Fact {
     WebhookDisabled {
         endpoint: Uuid,
     },
+    VisitorBlocked {
+        visitor: Uuid,
+    },
 }
 
 /// Which dialog event a [`Fact::Dialog`] renders into.
@@ -151,6 +154,7 @@ impl Fact {
             }
             Event::AccessChanged { operator_id } => Fact::AccessChanged { operator: *operator_id },
             Event::WebhookDisabled { endpoint_id, .. } => Fact::WebhookDisabled { endpoint: *endpoint_id },
+            Event::VisitorBlocked { visitor_id } => Fact::VisitorBlocked { visitor: *visitor_id },
         }
     }
 }

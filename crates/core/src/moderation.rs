@@ -49,6 +49,15 @@ fn hint(app: &App, ws: WorkspaceId, placed: bool) {
     }
 }
 
+/// Ends the blocked visitor's open widget sockets on every node (`visitor_blocked`, then close).
+fn close_sockets(app: &App, ws: WorkspaceId, visitor: VisitorId) {
+    let event = crate::views::Event::VisitorBlocked { visitor_id: visitor.0 };
+    app.bus.publish(
+        &crate::audience::topics(&event, ws, visitor),
+        std::sync::Arc::new(crate::bus::Delivery { channel: None, previous_channel: None, event }),
+    );
+}
+
 /// Why an operator complains.
 pub const REASONS: [&str; 3] = ["spam", "abuse", "other"];
 /// The longest comment or note (characters).
@@ -303,6 +312,9 @@ pub async fn decide(
     let decided = match app.store.decide_complaint(ws, id, &decision).await {
         Ok(c) => {
             hint(app, ws, status == "blocked");
+            if status == "blocked" {
+                close_sockets(app, ws, c.visitor_id);
+            }
             c
         }
         Err(StoreError::Conflict(_)) => return Err(CoreError::ComplaintDecided),
@@ -356,6 +368,7 @@ pub async fn block_visitor_of(
     };
     app.store.add_block(&b).await?;
     hint(app, ws, true);
+    close_sockets(app, ws, d.visitor_id);
     let v = app.store.visitor(ws, d.visitor_id).await?;
     audit(app, admin, "visitor.blocked", (v.id.0, visitor_label(&v)), serde_json::json!({ "ip_range": b.ip_range }))
         .await;

@@ -429,6 +429,7 @@ async fn render_one(
             Some(Event::DialogRead { dialog_id: *dialog, reader: reader.clone(), seq: *seq })
         }
         Fact::AccessChanged { operator } => Some(Event::AccessChanged { operator_id: *operator }),
+        Fact::VisitorBlocked { visitor } => Some(Event::VisitorBlocked { visitor_id: *visitor }),
         Fact::Typing { dialog, kind, author } => {
             let name = match kind.as_str() {
                 "operator" => Some(crate::reads::operator_name(app, ws, OperatorId(*author)).await),

@@ -541,6 +541,10 @@ pub enum Event {
     /// A webhook endpoint kept failing and was switched off (admins and supervisors).
     #[serde(rename = "webhook.disabled")]
     WebhookDisabled { endpoint_id: Uuid, url: String },
+    /// The visitor was blocked: his open sockets get `visitor_blocked` and close (never sent
+    /// to operators).
+    #[serde(rename = "visitor.blocked")]
+    VisitorBlocked { visitor_id: Uuid },
 }
 
 /// The SLA state of a dialog as the console shows it (`None`: the dialog has no SLA).

@@ -52,6 +52,8 @@ enum Peer {
 
 /// The close code of a socket whose session ended (logout, expiry, deactivation).
 const CLOSE_SESSION_ENDED: u16 = 4001;
+/// A visitor's socket closed because he was blocked (after a `visitor_blocked` error frame).
+const CLOSE_VISITOR_BLOCKED: u16 = 4003;
 
 fn configure(ws: WebSocketUpgrade) -> WebSocketUpgrade {
     // tungstenite zero-fills its whole read buffer, so its size is resident per socket; chat
@@ -360,6 +362,13 @@ async fn serve(s: HttpState, mut peer: Peer, socket: WebSocket) {
                             }
                         }
                     },
+                    Peer::Visitor(_) if matches!(delivery.event, Event::VisitorBlocked { .. }) => {
+                        let frame = error_frame(None, CoreError::VisitorBlocked.into());
+                        let _ = send_text(&mut tx, frame).await;
+                        let close = CloseFrame { code: CLOSE_VISITOR_BLOCKED, reason: Utf8Bytes::from_static("blocked") };
+                        let _ = tokio::time::timeout(SEND_TIMEOUT, tx.send(Message::Close(Some(close)))).await;
+                        break;
+                    }
                     Peer::Visitor(_) => match audience::visitor_frame(&delivery.event) {
                         Some(frame) => vec![frame.to_string()],
                         None => continue,

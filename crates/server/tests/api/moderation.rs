@@ -69,10 +69,12 @@ async fn a_complaint_is_reviewed_by_an_admin_and_a_block_shuts_the_visitor_out()
     assert_eq!(body(resp).await.0, 403);
     let again = app.visitor_from(&app.origin(), Some(&visitor.token)).await;
     assert!(again.is_err_and(|e| e.to_string().contains("visitor_blocked")), "his widget does not open");
-    socket.send(json!({"type": "send", "client_id": "v-3", "body": "Через сокет"})).await;
+    // His open socket hears it at once and is closed.
     assert_eq!(socket.next_of("error").await["code"], "visitor_blocked");
-    socket.send(json!({"type": "typing"})).await;
-    assert_eq!(socket.next_of("error").await["code"], "visitor_blocked", "his typing no longer reaches operators");
+    assert!(socket.closed().await, "the block closes his open socket");
+    // A new socket with his token is refused the same way.
+    let again = visitor.ws_from(&visitor.origin).await;
+    assert!(again.is_err_and(|e| e.to_string().contains("visitor_blocked")), "a new socket is refused");
     assert_eq!(messages(&admin, &dialog).await, before, "nothing was stored");
     // Decided once.
     let (status, e) =

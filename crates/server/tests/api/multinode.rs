@@ -59,6 +59,12 @@ async fn a_visitor_on_node_a_and_an_operator_on_node_b_see_each_other() {
         }
     }
 
+    // A block placed on node B closes his socket on node A.
+    let resp = operator.post(&format!("/api/v1/dialogs/{dialog}/block"), json!({"reason": "spam"})).await;
+    assert_eq!(resp.status(), 201);
+    assert_eq!(widget.next_of("error").await["code"], "visitor_blocked");
+    assert!(widget.closed().await, "closed on the other node");
+
     a.stop().await;
     b.stop().await;
     PgStore::drop_schema(&db, &schema).await.expect("drop schema");
