@@ -110,6 +110,16 @@ pub async fn login(app: &App, input: LoginInput<'_>) -> Result<LoggedIn, CoreErr
         return Err(e);
     };
     app.limiter.clear(Limit::LoginAccount, &account);
+    open_session(app, operator, input.ip, input.user_agent).await
+}
+
+/// Opens a session for an operator who proved who he is (a password, an accepted invitation).
+pub(crate) async fn open_session(
+    app: &App,
+    operator: Operator,
+    ip: Option<&str>,
+    user_agent: Option<&str>,
+) -> Result<LoggedIn, CoreError> {
     crate::reads::check_active(app, operator.workspace_id).await?;
     let token = tokens::new_token()?;
     let now = app.clock.now();
@@ -120,8 +130,8 @@ pub async fn login(app: &App, input: LoginInput<'_>) -> Result<LoggedIn, CoreErr
             operator_id: operator.id,
             created_at: now,
             expires_at: now.plus_millis(app.config.session_ttl_ms),
-            ip: input.ip.map(str::to_owned),
-            user_agent: input.user_agent.map(|u| u.chars().take(300).collect()),
+            ip: ip.map(str::to_owned),
+            user_agent: user_agent.map(|u| u.chars().take(300).collect()),
         })
         .await?;
     let workspace = app.store.workspace(operator.workspace_id).await?;

@@ -20,6 +20,7 @@ pub mod fields;
 pub mod files;
 pub mod forms;
 pub mod identity;
+pub mod invitations;
 pub mod labels;
 pub mod leads;
 pub mod limits;

@@ -224,13 +224,18 @@ async fn holds_for(app: &App, v: &Visitor, segments: &[Segment]) -> Result<Vec<b
     Ok(segments.iter().map(|s| s.filter.holds(&facts, now)).collect())
 }
 
-/// Which of these segments (ids) the visitor is in now; ids of no segment are left out.
+/// Which of these segments (ids) the visitor is in now; ids of no segment are left out. He is
+/// read again first: a socket's or a session's copy of him may predate what the site told since.
 pub async fn member_of(app: &App, v: &Visitor, ids: &[Uuid]) -> Result<Vec<Uuid>, CoreError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     let wanted: Vec<Segment> =
         app.store.segments(v.workspace_id).await?.into_iter().filter(|s| ids.contains(&s.id)).collect();
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let v = &app.store.visitor(v.workspace_id, v.id).await?;
     let holds = holds_for(app, v, &wanted).await?;
     let mut out: Vec<Uuid> = wanted.iter().zip(holds).filter(|(_, h)| *h).map(|(s, _)| s.id).collect();
     out.sort();

@@ -62,12 +62,17 @@ pub async fn login(
         user_agent: headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()),
     };
     let done = auth::login(&s.app, input).await?;
+    signed_in(&s, done, StatusCode::OK).await
+}
+
+/// The answer of a sign-in (a password, an accepted invitation): who he is, and the cookie.
+pub(crate) async fn signed_in(s: &HttpState, done: auth::LoggedIn, status: StatusCode) -> ApiResult<Response> {
     let operator = frontline_core::reads::operator_view(&s.app, &done.operator).await?;
     let settings = s.app.store.operator_settings(done.workspace.id, done.operator.id).await;
     let profile = ProfileView::from(&settings.map_err(frontline_core::CoreError::from)?);
-    let body = me_response(&s, operator, &done.workspace, profile);
+    let body = me_response(s, operator, &done.workspace, profile);
     let cookie = session_cookie(&done.token, s.app.config.session_ttl_ms / 1000, s.config.secure_cookies);
-    Ok(([(header::SET_COOKIE, cookie)], Json(body)).into_response())
+    Ok((status, [(header::SET_COOKIE, cookie)], Json(body)).into_response())
 }
 
 /// Ends the session.

@@ -8,6 +8,7 @@ pub mod error;
 pub mod extract;
 pub mod fields;
 pub mod forms;
+pub mod invitations;
 pub mod mail;
 pub mod moderation;
 pub mod openapi;
@@ -80,6 +81,10 @@ pub fn router(state: HttpState) -> Router {
         .route("/complaints/{id}/decision", post(moderation::decide))
         .route("/blocks", get(moderation::blocks))
         .route("/blocks/{id}/lift", post(moderation::lift))
+        .route("/invitations", get(invitations::list).post(invitations::create))
+        .route("/invitations/{id}/revoke", post(invitations::revoke))
+        .route("/invitations/preview", post(invitations::preview))
+        .route("/invitations/accept", post(invitations::accept))
         .route("/fields", get(fields::list).post(fields::create))
         .route("/fields/{id}", patch(fields::update))
         .route("/dialogs/{id}/fields", put(fields::set_dialog))

@@ -4,8 +4,8 @@
 use crate::error::{ApiErrorBody, ErrorCode};
 use crate::wire::Limits;
 use crate::{
-    automation, channels, console, fields, forms, mail, moderation, operators, queue, segments, supervision, telegram,
-    tools, webapi, webhooks, widget,
+    automation, channels, console, fields, forms, invitations, mail, moderation, operators, queue, segments,
+    supervision, telegram, tools, webapi, webhooks, widget,
 };
 use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -46,6 +46,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         moderation::lift,
         segments::list, segments::create, segments::get, segments::update, segments::delete, segments::preview,
         segments::preview_saved,
+        invitations::list, invitations::create, invitations::revoke, invitations::preview, invitations::accept,
         fields::list, fields::create, fields::update, fields::set_dialog, fields::set_visitor,
     ),
     components(schemas(ApiErrorBody, ErrorCode, console::StatusParam, console::SortParam)),
@@ -97,7 +98,13 @@ impl utoipa::Modify for Refusals {
         };
         for (path, item) in doc.paths.paths.iter_mut() {
             let console = path.starts_with("/api/v1/");
-            let public = matches!(path.as_str(), "/api/v1/auth/login" | "/widget/v1/session");
+            let public = matches!(
+                path.as_str(),
+                "/api/v1/auth/login"
+                    | "/widget/v1/session"
+                    | "/api/v1/invitations/preview"
+                    | "/api/v1/invitations/accept"
+            );
             let has_id = path.contains('{');
             let ops: [(&str, &mut Option<Operation>); 5] = [
                 ("get", &mut item.get),

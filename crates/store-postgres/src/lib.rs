@@ -57,6 +57,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 19, name: "workspaces", sql: include_str!("../migrations/0019_workspaces.sql") },
     Migration { version: 20, name: "segments", sql: include_str!("../migrations/0020_segments.sql") },
     Migration { version: 21, name: "custom_fields", sql: include_str!("../migrations/0021_custom_fields.sql") },
+    Migration { version: 22, name: "invitations", sql: include_str!("../migrations/0022_invitations.sql") },
 ];
 
 /// The PostgreSQL implementation of [`Store`].
@@ -176,6 +177,7 @@ frontline_store::sql_moderation_impls!(PgStore, row = crate::row);
 frontline_store::sql_tenancy_impls!(PgStore, row = crate::row);
 frontline_store::sql_segment_impls!(PgStore, row = crate::row, dialect = Postgres);
 frontline_store::sql_field_impls!(PgStore, row = crate::row);
+frontline_store::sql_invitation_impls!(PgStore, row = crate::row);
 
 #[async_trait]
 impl Store for PgStore {

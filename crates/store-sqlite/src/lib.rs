@@ -72,6 +72,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 19, name: "workspaces", sql: include_str!("../migrations/0019_workspaces.sql") },
     Migration { version: 20, name: "segments", sql: include_str!("../migrations/0020_segments.sql") },
     Migration { version: 21, name: "custom_fields", sql: include_str!("../migrations/0021_custom_fields.sql") },
+    Migration { version: 22, name: "invitations", sql: include_str!("../migrations/0022_invitations.sql") },
 ];
 
 type PostJob = (PostMessage, oneshot::Sender<StoreResult<Posted>>);
@@ -234,6 +235,7 @@ frontline_store::sql_moderation_impls!(SqliteStore, row = crate::row);
 frontline_store::sql_tenancy_impls!(SqliteStore, row = crate::row);
 frontline_store::sql_segment_impls!(SqliteStore, row = crate::row, dialect = Sqlite);
 frontline_store::sql_field_impls!(SqliteStore, row = crate::row);
+frontline_store::sql_invitation_impls!(SqliteStore, row = crate::row);
 
 #[async_trait]
 impl Store for SqliteStore {

@@ -12,6 +12,7 @@ mod error;
 pub mod events;
 pub mod fields;
 pub mod forms;
+pub mod invitations;
 pub mod leads;
 pub mod mail;
 pub mod migrations;
@@ -999,6 +1000,32 @@ pub trait ModerationStore: Send + Sync {
     ) -> StoreResult<moderation::Block>;
 }
 
+/// Invitations of operators (see [`invitations`]).
+#[async_trait]
+pub trait InvitationStore: Send + Sync {
+    async fn create_invitation(&self, invitation: &invitations::Invitation, token_hash: &[u8]) -> StoreResult<()>;
+    /// Newest first, all states.
+    async fn invitations(&self, workspace: WorkspaceId, limit: u32) -> StoreResult<Vec<invitations::Invitation>>;
+    async fn invitation_by_hash(&self, token_hash: &[u8]) -> StoreResult<invitations::Invitation>;
+    /// Revokes one not accepted (again: the first revocation stays); an accepted one is
+    /// answered as it is.
+    async fn revoke_invitation(
+        &self,
+        workspace: WorkspaceId,
+        id: uuid::Uuid,
+        at: Timestamp,
+    ) -> StoreResult<invitations::Invitation>;
+    /// Accepts a pending invitation and creates its operator, in one transaction: `NotFound`
+    /// when it is not pending (accepted, revoked, expired, unknown), `Conflict` when the
+    /// e-mail is taken in the workspace (nothing written).
+    async fn accept_invitation(
+        &self,
+        token_hash: &[u8],
+        operator: &Operator,
+        now: Timestamp,
+    ) -> StoreResult<invitations::Invitation>;
+}
+
 /// Custom fields (see [`fields`]).
 #[async_trait]
 pub trait FieldStore: Send + Sync {
@@ -1084,6 +1111,7 @@ pub trait Store:
     + TenancyStore
     + SegmentStore
     + FieldStore
+    + InvitationStore
     + Send
     + Sync
     + 'static

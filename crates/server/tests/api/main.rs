@@ -11,6 +11,7 @@ mod crash;
 mod faults;
 mod fields;
 mod first_day;
+mod invitations;
 mod lifecycle;
 mod limits;
 mod mail;

@@ -414,6 +414,29 @@ const ROWS: &[Row] = &[
     },
     Row { method: "get", path: "/api/v1/blocks", rule: Rule::Admin, body: none },
     Row { method: "post", path: "/api/v1/blocks/{id}/lift", rule: Rule::Admin, body: empty },
+    Row { method: "get", path: "/api/v1/invitations", rule: Rule::Admin, body: none },
+    Row {
+        method: "post",
+        path: "/api/v1/invitations",
+        rule: Rule::Admin,
+        body: |_, _| {
+            json!({"email": format!("i{}@example.com", &uuid::Uuid::now_v7().simple().to_string()[20..]),
+                   "display_name": "Приглашённый", "role": "operator"})
+        },
+    },
+    Row { method: "post", path: "/api/v1/invitations/{id}/revoke", rule: Rule::Admin, body: empty },
+    Row {
+        method: "post",
+        path: "/api/v1/invitations/preview",
+        rule: Rule::Skip("public: the link's secret is the proof; invitations.rs tests it"),
+        body: none,
+    },
+    Row {
+        method: "post",
+        path: "/api/v1/invitations/accept",
+        rule: Rule::Skip("public: the link's secret is the proof; invitations.rs tests it"),
+        body: none,
+    },
     Row { method: "get", path: "/api/v1/fields", rule: Rule::Any, body: none },
     Row {
         method: "post",
@@ -541,6 +564,8 @@ struct Ids {
     segment: String,
     /// A custom field.
     field: String,
+    /// An invitation.
+    invitation: String,
 }
 
 fn segment_filter() -> Value {
@@ -703,7 +728,19 @@ async fn resources(app: &TestApp, admin: &OperatorClient, channel: &str, victim:
         "field",
     )
     .await;
+    let invitation = created(
+        admin
+            .post(
+                "/api/v1/invitations",
+                json!({"email": format!("m{}@example.com", &uuid::Uuid::now_v7().simple().to_string()[20..]),
+                       "display_name": "Матрица", "role": "operator"}),
+            )
+            .await,
+        "invitation",
+    )
+    .await;
     Ids {
+        invitation: invitation["invitation"]["id"].as_str().expect("id").to_owned(),
         field: field["id"].as_str().expect("id").to_owned(),
         segment: segment["id"].as_str().expect("id").to_owned(),
         complaint: complaint["id"].as_str().expect("id").to_owned(),
@@ -764,6 +801,7 @@ fn id_for(path: &str, ids: &Ids) -> String {
         "blocks" => ids.block.clone(),
         "segments" => ids.segment.clone(),
         "fields" => ids.field.clone(),
+        "invitations" => ids.invitation.clone(),
         other => panic!("no fixture for {{id}} of {other:?} ({path})"),
     }
 }
@@ -969,6 +1007,19 @@ async fn every_operation_answers_every_role_as_documented() {
         ticket: uuid::Uuid::now_v7().to_string(),
         complaint: uuid::Uuid::now_v7().to_string(),
         block: uuid::Uuid::now_v7().to_string(),
+        invitation: created(
+            boris
+                .post(
+                    "/api/v1/invitations",
+                    json!({"email": "b-invite@example.com", "display_name": "B", "role": "operator"}),
+                )
+                .await,
+            "invitation B",
+        )
+        .await["invitation"]["id"]
+            .as_str()
+            .expect("id")
+            .to_owned(),
         field: created(
             boris
                 .post("/api/v1/fields", json!({"key": "b_field", "label": "B", "target": "dialog", "kind": "text"}))

@@ -184,3 +184,24 @@ async fn another_workspace_neither_sees_nor_uses_a_segment() {
     let (_, p) = body(admin.post("/api/v1/segments/preview", json!({"filter": buyers()})).await).await;
     assert_eq!(p["count"], 1);
 }
+
+#[tokio::test]
+async fn a_socket_opened_before_the_site_told_routes_by_what_it_told_since() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let (_, seg) = create(&admin, "Покупатели", buyers()).await;
+    let (_, vip) = body(admin.post("/api/v1/channels", json!({"name": "VIP"})).await).await;
+    let vip = vip["id"].as_str().expect("channel").to_owned();
+    let rule = json!({"items": [{"name": "Покупатели", "channel_id": vip,
+        "conditions": [{"type": "segment", "segment_id": seg["id"]}]}]});
+    assert_eq!(admin.put("/api/v1/routing-rules", rule).await.status(), 200);
+    // The widget opens its socket first; the page tells his plan and his order afterwards.
+    let visitor = app.visitor().await;
+    let mut socket = visitor.ws().await;
+    socket.next_of("hello").await;
+    tell(&visitor, json!({"plan": "pro"}), &["order_paid"]).await;
+    socket.send(json!({"type": "send", "client_id": "s-1", "body": "Где мой заказ?"})).await;
+    let dialog = socket.next_of("ack").await["message"]["dialog_id"].as_str().expect("dialog").to_owned();
+    let (_, d) = body(admin.get(&format!("/api/v1/dialogs/{dialog}")).await).await;
+    assert_eq!(d["channel_id"].as_str(), Some(vip.as_str()), "{d}");
+}
