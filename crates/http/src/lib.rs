@@ -14,6 +14,7 @@ pub mod moderation;
 pub mod openapi;
 pub mod operators;
 pub mod ops;
+pub mod owner;
 pub mod queue;
 pub mod segments;
 pub mod state;
@@ -168,8 +169,18 @@ pub fn router(state: HttpState) -> Router {
         .route("/users/{user_id}/tags", post(webapi::tag_user))
         .fallback(api_not_found)
         .layer(middleware::from_fn(json_errors));
+    // The install owner's API is called by his scripts with the owner's token: no same-origin
+    // rule either.
+    let owner_api = Router::new()
+        .route("/workspaces", get(owner::list).post(owner::create))
+        .route("/workspaces/{slug}", patch(owner::rename))
+        .route("/workspaces/{slug}/suspend", post(owner::suspend))
+        .route("/workspaces/{slug}/resume", post(owner::resume))
+        .fallback(api_not_found)
+        .layer(middleware::from_fn(json_errors));
     Router::new()
         .nest("/api/v1/web", web_api)
+        .nest("/api/v1/owner", owner_api)
         .nest("/api/v1", api)
         .nest("/widget/v1", widget_api)
         .route("/api/openapi.json", get(openapi_json))

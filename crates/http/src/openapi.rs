@@ -4,7 +4,7 @@
 use crate::error::{ApiErrorBody, ErrorCode};
 use crate::wire::Limits;
 use crate::{
-    automation, channels, console, fields, forms, invitations, mail, moderation, operators, queue, segments,
+    automation, channels, console, fields, forms, invitations, mail, moderation, operators, owner, queue, segments,
     supervision, telegram, tools, webapi, webhooks, widget,
 };
 use utoipa::OpenApi;
@@ -47,13 +47,15 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         segments::list, segments::create, segments::get, segments::update, segments::delete, segments::preview,
         segments::preview_saved,
         invitations::list, invitations::create, invitations::revoke, invitations::preview, invitations::accept,
+        owner::list, owner::create, owner::rename, owner::suspend, owner::resume,
         fields::list, fields::create, fields::update, fields::set_dialog, fields::set_visitor,
     ),
     components(schemas(ApiErrorBody, ErrorCode, console::StatusParam, console::SortParam)),
     modifiers(&Security, &Refusals, &Limits),
     tags((name = "console", description = "Operators (session cookie)"), (name = "admin", description = "Workspace administration"),
         (name = "widget", description = "The public widget API (site key, then visitor token)"),
-        (name = "web", description = "The Web API for a site's backend (a secret API key in `Authorization: Bearer`)")),
+        (name = "web", description = "The Web API for a site's backend (a secret API key in `Authorization: Bearer`)"),
+        (name = "owner", description = "The install owner's API (`owner_token` in `Authorization: Bearer`; off without one)")),
 )]
 pub struct ApiDoc;
 
@@ -69,6 +71,10 @@ impl utoipa::Modify for Security {
         components.add_security_scheme(
             "api_key",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("flk_…").build()),
+        );
+        components.add_security_scheme(
+            "owner_token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
         components.add_security_scheme(
             "visitor_token",

@@ -21,6 +21,8 @@ pub struct HttpConfig {
     pub metrics: bool,
     /// When set, `/metrics` needs `Authorization: Bearer <token>`.
     pub metrics_token: Option<String>,
+    /// The install owner's secret for `/api/v1/owner/…`; `None`: that API is off (404).
+    pub owner_token: Option<String>,
     /// The widget key used by the demo page at `/demo` (`None`: the demo page is off).
     pub demo_site_key: Option<String>,
 }

@@ -82,6 +82,7 @@ named_schemas! {
         .description(Some("8–256 characters."))
         .build();
     /// A workspace's short name, or blank.
+    WorkspaceSlug => s::text("^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$".into(), "2–40 characters of `a-z`, `0-9` and `-`, not starting or ending with `-`.").build();
     WorkspaceOrBlank => s::text(p::workspace_slug(), "Blank is none; else 2–40 characters of `a-z` (any case), `0-9` and `-`, not starting or ending with `-`.").build();
     /// An operator's role.
     Role => s::one_of(&["admin", "supervisor", "operator"], false);

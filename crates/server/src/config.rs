@@ -65,6 +65,9 @@ struct FileConfig {
     /// Serve `/metrics` (default true); with `metrics_token`, only to `Bearer <token>`.
     metrics: Option<bool>,
     metrics_token: Option<String>,
+    /// The install owner's secret for `/api/v1/owner/…` (at least 24 characters); without
+    /// it that API is off (404).
+    owner_token: Option<String>,
     /// Serve the demo shop page at `/demo` (default true; turn off in production).
     demo: Option<bool>,
     rate_limits: Option<bool>,
@@ -150,6 +153,7 @@ pub struct Config {
     pub limits: frontline_core::limits::RateLimits,
     pub metrics: bool,
     pub metrics_token: Option<String>,
+    pub owner_token: Option<String>,
     pub demo: bool,
     pub upload_concurrency: usize,
     pub header_timeout: std::time::Duration,
@@ -193,6 +197,7 @@ impl Default for Config {
             limits: core.limits,
             metrics: true,
             metrics_token: None,
+            owner_token: None,
             demo: true,
             upload_concurrency: 8,
             header_timeout: std::time::Duration::from_secs(10),
@@ -285,6 +290,12 @@ impl Config {
                 .ok()
                 .or(file.metrics_token)
                 .filter(|t| !t.trim().is_empty()),
+            owner_token: match std::env::var("FRONTLINE_OWNER_TOKEN").ok().or(file.owner_token) {
+                Some(t) if t.trim().is_empty() => None,
+                Some(t) if t.trim().chars().count() < 24 => anyhow::bail!("owner_token must be at least 24 characters"),
+                Some(t) => Some(t.trim().to_owned()),
+                None => None,
+            },
             demo: file.demo.unwrap_or(true),
             upload_concurrency: match file.upload_concurrency {
                 Some(n) if (1..=256).contains(&n) => n,

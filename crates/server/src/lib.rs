@@ -151,6 +151,7 @@ impl Server {
                 trust_proxy: config.trust_proxy,
                 metrics: config.metrics,
                 metrics_token: config.metrics_token.clone(),
+                owner_token: config.owner_token.clone(),
                 demo_site_key: config.demo.then(|| bootstrap.site_key.clone()),
             }),
             shutdown: shutdown_rx,

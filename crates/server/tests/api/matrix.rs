@@ -414,6 +414,36 @@ const ROWS: &[Row] = &[
     },
     Row { method: "get", path: "/api/v1/blocks", rule: Rule::Admin, body: none },
     Row { method: "post", path: "/api/v1/blocks/{id}/lift", rule: Rule::Admin, body: empty },
+    Row {
+        method: "get",
+        path: "/api/v1/owner/workspaces",
+        rule: Rule::Skip("the install owner's token, not a role; workspaces.rs tests it"),
+        body: none,
+    },
+    Row {
+        method: "post",
+        path: "/api/v1/owner/workspaces",
+        rule: Rule::Skip("the install owner's token, not a role; workspaces.rs tests it"),
+        body: none,
+    },
+    Row {
+        method: "patch",
+        path: "/api/v1/owner/workspaces/{slug}",
+        rule: Rule::Skip("the install owner's token, not a role; workspaces.rs tests it"),
+        body: none,
+    },
+    Row {
+        method: "post",
+        path: "/api/v1/owner/workspaces/{slug}/suspend",
+        rule: Rule::Skip("the install owner's token, not a role; workspaces.rs tests it"),
+        body: none,
+    },
+    Row {
+        method: "post",
+        path: "/api/v1/owner/workspaces/{slug}/resume",
+        rule: Rule::Skip("the install owner's token, not a role; workspaces.rs tests it"),
+        body: none,
+    },
     Row { method: "get", path: "/api/v1/invitations", rule: Rule::Admin, body: none },
     Row {
         method: "post",

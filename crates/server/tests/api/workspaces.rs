@@ -195,3 +195,81 @@ async fn a_suspended_workspace_refuses_its_widget_and_web_api_keys() {
     let web = http.put(app.url("/api/v1/web/users/1")).bearer_auth(&key).json(&json!({})).send().await.expect("web");
     assert_eq!(web.status(), 201);
 }
+
+#[tokio::test]
+async fn the_owner_manages_workspaces_over_his_api_and_a_suspension_ends_consoles() {
+    const OWNER: &str = "owner-secret-0123456789abcdef";
+    let off = frontline_testkit::TestApp::spawn().await;
+    let resp = reqwest::Client::new().get(off.url("/api/v1/owner/workspaces")).bearer_auth(OWNER).send().await;
+    assert_eq!(resp.expect("send").status(), 404, "off without an owner token");
+
+    let app = frontline_testkit::TestApp::spawn_with(frontline_testkit::Options {
+        tweak: Some(|c| c.owner_token = Some(OWNER.into())),
+        ..Default::default()
+    })
+    .await;
+    let http = reqwest::Client::new();
+    let call = |method: reqwest::Method, path: &str, token: &str, req: Option<serde_json::Value>| {
+        let mut r = http.request(method, app.url(path)).bearer_auth(token);
+        if let Some(b) = req {
+            r = r.json(&b);
+        }
+        async move { crate::support::body(r.send().await.expect("send")).await }
+    };
+    use reqwest::Method;
+    let (s, _) = call(Method::GET, "/api/v1/owner/workspaces", "wrong-token-0123456789abcdef", None).await;
+    assert_eq!(s, 401);
+    let (s, e) = call(
+        Method::POST,
+        "/api/v1/owner/workspaces",
+        OWNER,
+        Some(serde_json::json!({"slug": "-bad", "name": "Кухни", "admin_email": "a@example.org", "admin_name": "А"})),
+    )
+    .await;
+    assert_eq!((s, e["details"]["field"].as_str()), (400, Some("slug")), "{e}");
+    let (s, made) = call(
+        Method::POST,
+        "/api/v1/owner/workspaces",
+        OWNER,
+        Some(serde_json::json!({"slug": "kitchens", "name": "Кухни", "admin_email": "boss@kitchens.example", "admin_name": "Борис"})),
+    )
+    .await;
+    assert_eq!(s, 201, "{made}");
+    let password = made["admin_password"].as_str().expect("password shown once").to_owned();
+    let (s, e) = call(
+        Method::POST,
+        "/api/v1/owner/workspaces",
+        OWNER,
+        Some(serde_json::json!({"slug": "kitchens", "name": "Ещё", "admin_email": "x@kitchens.example", "admin_name": "Х"})),
+    )
+    .await;
+    assert_eq!(s, 409, "a slug is taken once: {e}");
+    let (_, listed) = call(Method::GET, "/api/v1/owner/workspaces", OWNER, None).await;
+    let slugs: Vec<&str> =
+        listed["items"].as_array().expect("items").iter().filter_map(|w| w["slug"].as_str()).collect();
+    assert!(slugs.contains(&"kitchens") && slugs.contains(&"demo"), "{slugs:?}");
+    let (s, renamed) = call(
+        Method::PATCH,
+        "/api/v1/owner/workspaces/kitchens",
+        OWNER,
+        Some(serde_json::json!({"name": "Кухни Бориса"})),
+    )
+    .await;
+    assert_eq!((s, renamed["name"].as_str()), (200, Some("Кухни Бориса")));
+
+    // Suspended: his open console is signed out at once; sign-in is refused; resumed, it works.
+    let boris = app.login("boss@kitchens.example", &password).await.expect("the first admin signs in");
+    let mut console = boris.ws().await;
+    console.next_of("hello").await;
+    let (s, w) = call(Method::POST, "/api/v1/owner/workspaces/kitchens/suspend", OWNER, None).await;
+    assert_eq!(s, 200, "{w}");
+    assert!(w["suspended_at"].is_string());
+    assert_eq!(console.next_of("error").await["code"], "unauthenticated");
+    assert!(console.closed().await, "his console socket closed");
+    assert!(app.login("boss@kitchens.example", &password).await.is_err());
+    let (s, _) = call(Method::POST, "/api/v1/owner/workspaces/kitchens/resume", OWNER, None).await;
+    assert_eq!(s, 200);
+    assert!(app.login("boss@kitchens.example", &password).await.is_ok());
+    let (s, _) = call(Method::POST, "/api/v1/owner/workspaces/nothing-here/suspend", OWNER, None).await;
+    assert_eq!(s, 404);
+}
