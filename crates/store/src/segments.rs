@@ -186,8 +186,43 @@ fn attribute(
     format!("COALESCE({positive}, FALSE)")
 }
 
-/// The count of a workspace's visitors in a segment.
+/// The visitors a positive set rule (has a tag, did an event) names, as a query of
+/// `visitor_id`s; `None` for any other rule.
+fn set_of(r: &SegmentRule, now: Timestamp, ws: &str, args: &mut Vec<Arg>) -> Option<String> {
+    match r {
+        SegmentRule::Tag { tag, has: true } => {
+            let t = arg(args, Arg::String(tag.clone()));
+            Some(format!("SELECT t.visitor_id FROM visitor_tags t WHERE t.workspace_id = {ws} AND t.tag = {t}"))
+        }
+        SegmentRule::Event { name, did: true, at_least, within_days } => {
+            let n = arg(args, Arg::String(name.clone()));
+            let c = arg(args, Arg::Int(at_least.unwrap_or(1)));
+            let mut q = format!(
+                "SELECT c.visitor_id FROM visitor_event_counts c WHERE c.workspace_id = {ws} AND c.name = {n} AND c.count >= {c}"
+            );
+            if let Some(d) = within_days {
+                let cut = arg(args, Arg::Int(cutoff(now, *d).0));
+                q.push_str(&format!(" AND c.last_at >= {cut}"));
+            }
+            Some(q)
+        }
+        _ => None,
+    }
+}
+
+/// The count of a workspace's visitors in a segment. A filter of tags and events alone (each
+/// "has" or "did") is counted on their indexes without reading a visitor (visitors are never
+/// deleted, so every row there is one of the workspace's); any other reads the visitors.
 pub fn count_sql(ws: WorkspaceId, filter: &SegmentFilter, dialect: Dialect, now: Timestamp) -> (String, Vec<Arg>) {
+    let mut args = vec![Arg::Uuid(ws.0)];
+    let sets: Option<Vec<String>> = filter.rules.iter().map(|r| set_of(r, now, "$1", &mut args)).collect();
+    if let Some(sets) = sets {
+        let glue = match filter.match_ {
+            Match::All => " INTERSECT ",
+            Match::Any => " UNION ",
+        };
+        return (format!("SELECT COUNT(*) FROM ({}) s", sets.join(glue)), args);
+    }
     let mut args = vec![Arg::Uuid(ws.0)];
     let c = condition(filter, dialect, now, "$1", &mut args);
     (format!("SELECT COUNT(*) FROM visitors v WHERE v.workspace_id = $1 AND {c}"), args)
