@@ -88,6 +88,8 @@ pub struct CoreConfig {
     pub mail_read_ms: i64,
     /// How long the event log keeps events (and finished outbox jobs).
     pub event_retention_ms: i64,
+    /// How long a visitor's events stay in his timeline (their counts stay).
+    pub visitor_event_retention_ms: i64,
     /// Whether webhooks may call loopback, private and link-local addresses.
     pub webhooks_allow_private: bool,
     /// Webhook endpoints per workspace.
@@ -126,6 +128,7 @@ impl Default for CoreConfig {
             outbox_tick_ms: 1_000,
             mail_read_ms: 10_000,
             event_retention_ms: 30 * 24 * 3600 * 1000,
+            visitor_event_retention_ms: 365 * 24 * 3600 * 1000,
             webhooks_allow_private: false,
             webhook_limit: 20,
             seal_key: None,

@@ -160,6 +160,17 @@ async fn purge(app: &App) {
             }
         }
     }
+    let before = Timestamp(app.clock.now().0 - app.config.visitor_event_retention_ms);
+    loop {
+        match app.store.purge_visitor_events(before, 5_000).await {
+            Ok(n) if n >= 5_000 => continue,
+            Ok(_) => break,
+            Err(e) => {
+                tracing::warn!(error = %e, "purging visitors' old events failed");
+                break;
+            }
+        }
+    }
 }
 
 type Delivered = (OutboxJob, JobAttempt, JobNext, bool, Option<String>);

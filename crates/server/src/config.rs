@@ -73,6 +73,9 @@ struct FileConfig {
     rate_limits: Option<bool>,
     /// How many days the event log keeps events (1–3650, default 30).
     event_retention_days: Option<i64>,
+    /// How many days a visitor's timeline keeps his events (1–3650, default 365); the counts
+    /// per event stay.
+    visitor_event_retention_days: Option<i64>,
     /// Let webhooks call loopback, private and link-local addresses (default false: an
     /// admin's URL cannot reach into the server's network).
     webhooks_allow_private_addresses: Option<bool>,
@@ -159,6 +162,7 @@ pub struct Config {
     pub header_timeout: std::time::Duration,
     pub body_timeout: std::time::Duration,
     pub event_retention_ms: i64,
+    pub visitor_event_retention_ms: i64,
     pub webhooks_allow_private: bool,
     /// How often the outbox worker looks for due jobs when nothing woke it (tests shorten it).
     pub outbox_tick_ms: i64,
@@ -203,6 +207,7 @@ impl Default for Config {
             header_timeout: std::time::Duration::from_secs(10),
             body_timeout: std::time::Duration::from_secs(60),
             event_retention_ms: core.event_retention_ms,
+            visitor_event_retention_ms: core.visitor_event_retention_ms,
             webhooks_allow_private: core.webhooks_allow_private,
             outbox_tick_ms: core.outbox_tick_ms,
             mail_read_ms: core.mail_read_ms,
@@ -316,6 +321,11 @@ impl Config {
                 Some(n) if (1..=3650).contains(&n) => n * 86_400_000,
                 Some(_) => anyhow::bail!("event_retention_days must be 1–3650"),
                 None => d.event_retention_ms,
+            },
+            visitor_event_retention_ms: match file.visitor_event_retention_days {
+                Some(n) if (1..=3650).contains(&n) => n * 86_400_000,
+                Some(_) => anyhow::bail!("visitor_event_retention_days must be 1–3650"),
+                None => d.visitor_event_retention_ms,
             },
             webhooks_allow_private: std::env::var("FRONTLINE_WEBHOOKS_ALLOW_PRIVATE")
                 .ok()

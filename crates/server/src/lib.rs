@@ -120,6 +120,7 @@ impl Server {
             outbox_tick_ms: config.outbox_tick_ms,
             mail_read_ms: config.mail_read_ms,
             event_retention_ms: config.event_retention_ms,
+            visitor_event_retention_ms: config.visitor_event_retention_ms,
             webhooks_allow_private: config.webhooks_allow_private,
             seal_key: Some(seal_key(config)?),
             public_url: config.public_url.clone(),

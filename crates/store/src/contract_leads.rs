@@ -143,6 +143,25 @@ pub async fn a_sites_user_is_one_visitor_with_attributes_tags_and_counted_events
     assert_eq!(names, vec![("Открыл каталог", 20), ("order_paid", 10), ("order_paid", 0)]);
     assert_eq!(timeline[1].properties, r#"{"sum":1500}"#);
     assert!(store.event_counts(there.id).await.expect("other").is_empty());
+
+    // Retention: events that arrived before the cut leave the timeline (their ids are
+    // time-ordered); the counters stay.
+    let day = 86_400_000;
+    let arrived = |ms: i64, n: u8| {
+        let mut b = *crate::leads::first_id_at(Timestamp(ms)).as_bytes();
+        b[15] = n;
+        uuid::Uuid::from_bytes(b)
+    };
+    let old: Vec<TrackedEvent> = (1..=2)
+        .map(|n| TrackedEvent { id: arrived(t - 10 * day, n), ..event("archived", None, t - 10 * day) })
+        .collect();
+    assert_eq!(store.track_events(&old).await.expect("old"), vec![true, true]);
+    assert!(store.visitor_events(u.id, 50).await.expect("events").iter().any(|e| e.name == "archived"));
+    assert!(store.purge_visitor_events(Timestamp(t - 5 * day), 1000).await.expect("purge") >= 2);
+    let kept = store.visitor_events(u.id, 50).await.expect("events");
+    assert!(!kept.iter().any(|e| e.name == "archived") && kept.len() == 4, "{kept:?}");
+    let counts = store.event_counts(u.id).await.expect("counts");
+    assert!(counts.iter().any(|c| c.name == "archived" && c.count == 2), "{counts:?}");
 }
 
 pub async fn complaints_are_decided_once_and_blocks_live_until_lifted(store: Arc<dyn Store>) {

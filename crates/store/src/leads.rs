@@ -90,6 +90,14 @@ pub fn tracked_event(r: &impl StoreRow) -> Result<TrackedEvent, StoreError> {
     })
 }
 
+/// The smallest UUIDv7 of a millisecond: every id made at or after `at` is not below it.
+pub fn first_id_at(at: Timestamp) -> Uuid {
+    let ms = u64::try_from(at.0.max(0)).unwrap_or(0).min((1 << 48) - 1);
+    let mut b = [0u8; 16];
+    b[..6].copy_from_slice(&ms.to_be_bytes()[2..]);
+    Uuid::from_bytes(b)
+}
+
 /// The leads store's methods in shared SQL: `sql_leads_impls!(Store, row = crate::row)`.
 #[macro_export]
 macro_rules! sql_leads_impls {
@@ -312,6 +320,21 @@ macro_rules! sql_leads_impls {
                     }
                     tx.commit().await.map_err(map_err)?;
                     Ok(out)
+                }
+
+                async fn purge_visitor_events(&self, before: Timestamp, limit: u32) -> StoreResult<u64> {
+                    // An id is a UUIDv7 made on arrival: its first 48 bits are the time, so the
+                    // primary key finds the old ones in order.
+                    let cut = ld::first_id_at(before);
+                    let done = ::sqlx::query(
+                        "DELETE FROM visitor_events WHERE id IN (SELECT id FROM visitor_events WHERE id < $1 ORDER BY id LIMIT $2)",
+                    )
+                    .bind(cut)
+                    .bind(i64::from(limit))
+                    .execute(self.writer())
+                    .await
+                    .map_err(map_err)?;
+                    Ok(done.rows_affected())
                 }
 
                 async fn visitor_events(&self, visitor: VisitorId, limit: u32) -> StoreResult<Vec<TrackedEvent>> {

@@ -926,6 +926,9 @@ pub trait LeadsStore: Send + Sync {
     /// Keeps events and counts them, in one transaction: per event false (nothing written)
     /// when its `client_id` was kept for this visitor before.
     async fn track_events(&self, events: &[leads::TrackedEvent]) -> StoreResult<Vec<bool>>;
+    /// Deletes timeline events that arrived before `before` (their ids are time-ordered), at
+    /// most `limit`; the counters stay. Answers how many went.
+    async fn purge_visitor_events(&self, before: Timestamp, limit: u32) -> StoreResult<u64>;
     /// A visitor's events, newest first.
     async fn visitor_events(&self, visitor: VisitorId, limit: u32) -> StoreResult<Vec<leads::TrackedEvent>>;
     /// Per event name: how many times, first and last; the latest first.
