@@ -235,6 +235,9 @@ pub struct WebDialogView {
     pub channel_id: uuid::Uuid,
     pub created_at: String,
     pub closed_at: Option<String>,
+    /// Its custom fields' values by key.
+    #[schema(value_type = Object)]
+    pub fields: serde_json::Value,
 }
 
 /// A site's user as the Web API shows him.
@@ -326,6 +329,7 @@ async fn web_view(app: &App, v: &Visitor, user_id: &str) -> Result<WebVisitorVie
             channel_id: d.channel_id.0,
             created_at: rfc3339(d.created_at),
             closed_at: d.closed_at.map(rfc3339),
+            fields: crate::views::values_json(&d.fields),
         })
         .collect();
     Ok(WebVisitorView {

@@ -342,6 +342,7 @@ async fn an_identified_user_sees_his_own_history_in_every_browser_and_only_his()
     assert_eq!(status, 200, "{user}");
     assert_eq!(user["id"], anon.session["visitor"]["id"]);
     assert_eq!(user["dialogs"].as_array().map(Vec::len), Some(1));
+    assert_eq!(user["dialogs"][0]["fields"], json!({}), "custom fields travel with his dialogs");
 
     // Rotating the secret ends the old hashes at once.
     let (status, rotated) =
