@@ -31,6 +31,7 @@ pub struct InvitationView {
     pub created_at: String,
     pub expires_at: String,
     pub accepted_at: Option<String>,
+    pub revoked_at: Option<String>,
 }
 
 /// A new invitation: its link (shown this once) and whether it was mailed.
@@ -72,6 +73,7 @@ fn view(i: &Invitation, now: frontline_domain::Timestamp) -> InvitationView {
         created_at: rfc3339(i.created_at),
         expires_at: rfc3339(i.expires_at),
         accepted_at: i.accepted_at.map(rfc3339),
+        revoked_at: i.revoked_at.map(rfc3339),
     }
 }
 
@@ -244,5 +246,12 @@ pub async fn accept(
         serde_json::json!({ "role": operator.role.as_str(), "invitation_id": i.id }),
     );
     crate::operators::record(app, vec![entry]).await;
+    // The admins' consoles learn of him at once (their lists of operators and invitations).
+    let view = crate::reads::operator_view(app, &operator).await?;
+    crate::publisher::publish_to_workspace(
+        app,
+        crate::views::Event::OperatorUpdated { operator: view },
+        i.workspace_id,
+    );
     crate::auth::open_session(app, operator, ip, user_agent).await
 }

@@ -16,6 +16,7 @@ pub mod conversation;
 pub mod demo;
 pub mod dialogs;
 mod error;
+pub mod exports;
 pub mod fields;
 pub mod files;
 pub mod forms;

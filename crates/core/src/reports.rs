@@ -32,7 +32,7 @@ const PAGES: usize = 50;
 /// transactions may commit out of `pos` order, and a cursor must not pass one still in flight.
 const SETTLE_MS: i64 = 2_000;
 /// The longest period one report covers.
-const MAX_DAYS: i64 = 366;
+pub const MAX_DAYS: i64 = 366;
 
 /// The zone a workspace's report days are counted in when none was chosen: its default
 /// channel's business-hours zone.
@@ -496,12 +496,7 @@ pub async fn report(app: &App, actor: &OperatorActor, q: &ReportQuery) -> Result
 
 /// The same report as CSV: a header, a line per row, and a `total` line. Times in seconds.
 pub fn csv(r: &Report) -> String {
-    // A name is text, never a formula: one a spreadsheet would run (`=`, `+`, `-`, `@`, a tab or
-    // a carriage return first) gets a leading apostrophe, and any with a separator is quoted.
-    fn cell(s: &str) -> String {
-        let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_owned() };
-        if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
-    }
+    use crate::views::csv_cell as cell;
     let secs = |ms: Option<i64>| ms.map(|m| format!("{}", m / 1000)).unwrap_or_default();
     let num = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
     let mut out = String::new();

@@ -283,6 +283,13 @@ pub fn value_json(v: &frontline_domain::leads::Value) -> serde_json::Value {
     }
 }
 
+/// A spreadsheet cell: text, never a formula (a leading `=`, `+`, `-`, `@`, tab or carriage
+/// return gets an apostrophe), quoted when it holds a separator.
+pub fn csv_cell(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_owned() };
+    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
+}
+
 /// A map of values as a JSON object.
 pub fn values_json(values: &frontline_domain::leads::Attributes) -> serde_json::Value {
     serde_json::Value::Object(values.iter().map(|(k, v)| (k.clone(), value_json(v))).collect())

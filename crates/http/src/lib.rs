@@ -101,6 +101,7 @@ pub fn router(state: HttpState) -> Router {
         .route("/quality", get(supervision::get_guard).put(supervision::put_guard))
         .route("/reports", get(supervision::report))
         .route("/reports/export", get(supervision::export))
+        .route("/reports/dialogs", get(supervision::export_dialogs))
         .route("/reports/settings", get(supervision::get_settings).put(supervision::put_settings))
         .route("/board", get(supervision::board))
         .route("/forms", get(forms::list).post(forms::create))

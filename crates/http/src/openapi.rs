@@ -36,7 +36,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
         forms::list, forms::create, forms::update, forms::send, forms::request, forms::tickets, forms::ticket,
         forms::set_status, forms::widget_form, forms::widget_submit,
         supervision::get_guard, supervision::put_guard, supervision::check_draft, supervision::report,
-        supervision::export, supervision::get_settings, supervision::put_settings, supervision::board,
+        supervision::export, supervision::export_dialogs, supervision::get_settings, supervision::put_settings, supervision::board,
         webhooks::list, webhooks::catalogue, webhooks::create, webhooks::update, webhooks::delete, webhooks::secret,
         webhooks::rotate, webhooks::test, webhooks::deliveries, webhooks::delivery, webhooks::replay,
         webapi::list_keys, webapi::create_key, webapi::revoke_key, webapi::put_user, webapi::get_user, webapi::track,

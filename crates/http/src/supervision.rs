@@ -125,6 +125,49 @@ pub async fn export(
     Ok((headers, reports::csv(&r)).into_response())
 }
 
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DialogsExportParams {
+    /// The first day (`YYYY-MM-DD`, in the reports' time zone).
+    #[param(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
+    pub from: String,
+    /// The last day, included; at most 366 days in all.
+    #[param(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
+    pub to: String,
+    /// Only this channel's dialogs.
+    #[param(value_type = Option<crate::wire::Id>)]
+    pub channel_id: Option<uuid::Uuid>,
+}
+
+/// The dialogs begun in a period as CSV, a line each (admins and supervisors): number, times
+/// in the reports' zone, status, channel, assignee, category, tags, rating, routing rule and a
+/// column per dialog custom field. At most 50,000 lines (a longer period is refused on `to`).
+#[utoipa::path(get, path = "/api/v1/reports/dialogs", tag = "console", operation_id = "export_dialogs",
+    params(DialogsExportParams),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = ApiErrorBody),
+        (status = 403, body = ApiErrorBody)))]
+pub async fn export_dialogs(
+    State(s): State<HttpState>,
+    OperatorAuth(actor): OperatorAuth,
+    QueryParams(p): QueryParams<DialogsExportParams>,
+) -> ApiResult<Response> {
+    let csv = frontline_core::exports::dialogs_csv(
+        &s.app,
+        &actor,
+        &p.from,
+        &p.to,
+        p.channel_id.map(frontline_domain::ChannelId),
+    )
+    .await?;
+    let name = format!("attachment; filename=\"frontline-dialogs-{}-{}.csv\"", p.from, p.to);
+    let headers = [
+        (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+        (axum::http::header::CONTENT_DISPOSITION, name),
+        (axum::http::header::CACHE_CONTROL, "private, no-store".to_owned()),
+    ];
+    Ok((headers, csv).into_response())
+}
+
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct ReportSettings {
     /// The IANA time zone report days are counted in (`Europe/Moscow`).

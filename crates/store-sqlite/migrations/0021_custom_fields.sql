@@ -19,3 +19,6 @@ CREATE TABLE custom_fields (
 CREATE UNIQUE INDEX custom_fields_by_key ON custom_fields (workspace_id, target, key);
 
 ALTER TABLE dialogs ADD COLUMN fields TEXT NOT NULL DEFAULT '{}';
+
+-- The dialogs export (`/api/v1/reports/dialogs`) reads a period's dialogs in this order.
+CREATE INDEX dialogs_by_created ON dialogs (workspace_id, created_at);

@@ -122,7 +122,7 @@ macro_rules! sql_field_impls {
     ($store:ty, row = $($row:ident)::+) => {
         const _: () = {
             use $($row)::+::{R, map_err};
-            use $crate::__domain::{Actor, Dialog, DialogId, Timestamp, WorkspaceId};
+            use $crate::__domain::{Actor, ChannelId, Dialog, DialogId, Timestamp, WorkspaceId};
             use $crate::fields::{self as fd, StoredField, json_of as json};
             use $crate::{FieldStore, StoreResult};
 
@@ -184,6 +184,31 @@ macro_rules! sql_field_impls {
                     .await
                     .map_err(map_err)?;
                     if done.rows_affected() == 0 { Err($crate::StoreError::NotFound) } else { Ok(()) }
+                }
+
+                async fn dialogs_created(
+                    &self,
+                    ws: WorkspaceId,
+                    from: Timestamp,
+                    to: Timestamp,
+                    channel: Option<ChannelId>,
+                    limit: u32,
+                ) -> StoreResult<Vec<Dialog>> {
+                    let sql = format!(
+                        "SELECT {} FROM dialogs WHERE workspace_id = $1 AND created_at >= $2 AND created_at < $3 \
+                         AND ($4 IS NULL OR channel_id = $4) ORDER BY created_at, id LIMIT $5",
+                        $crate::sql::DIALOG_COLS
+                    );
+                    let rows = ::sqlx::query(::sqlx::AssertSqlSafe(sql))
+                        .bind(ws.0)
+                        .bind(from.0)
+                        .bind(to.0)
+                        .bind(channel.map(|c| c.0))
+                        .bind(i64::from(limit))
+                        .fetch_all(self.reader())
+                        .await
+                        .map_err(map_err)?;
+                    rows.iter().map(|r| $crate::records::dialog(&R(r))).collect()
                 }
 
                 async fn set_dialog_fields(

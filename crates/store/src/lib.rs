@@ -1038,6 +1038,15 @@ pub trait FieldStore: Send + Sync {
     async fn create_custom_field(&self, field: &fields::StoredField) -> StoreResult<()>;
     /// Writes the label, options, format, pattern, requirement, position and archiving.
     async fn update_custom_field(&self, field: &fields::StoredField) -> StoreResult<()>;
+    /// The dialogs begun in `[from, to)`, oldest first, of one channel if given; at most `limit`.
+    async fn dialogs_created(
+        &self,
+        workspace: WorkspaceId,
+        from: Timestamp,
+        to: Timestamp,
+        channel: Option<ChannelId>,
+        limit: u32,
+    ) -> StoreResult<Vec<Dialog>>;
     /// Replaces a dialog's values (a JSON object), with `dialog.labels_changed`.
     async fn set_dialog_fields(
         &self,

@@ -117,6 +117,22 @@ async fn a_model_in_capitals_is_required_before_close_and_filters_the_list() {
     // Another category's dialog closes without it.
     assert_eq!(admin.post(&format!("/api/v1/dialogs/{d2}/close"), json!({})).await.status(), 200);
 
+    // The dialogs export has a column per dialog field, with the values as kept.
+    // Days around today, whatever the reports' time zone.
+    let today = jiff::Zoned::now().date();
+    let (from, to) = (today.yesterday().expect("day"), today.tomorrow().expect("day"));
+    let (s, csv) = {
+        let resp = admin.get(&format!("/api/v1/reports/dialogs?from={from}&to={to}")).await;
+        (resp.status().as_u16(), resp.text().await.expect("csv"))
+    };
+    assert_eq!(s, 200, "{csv}");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].ends_with(",Модель (model)"), "{}", lines[0]);
+    assert_eq!(lines.len(), 3, "{csv}");
+    assert!(lines.iter().any(|l| l.contains("Цифровая техника") && l.ends_with(",IPHONE 15 PRO")), "{csv}");
+    assert!(lines.iter().any(|l| l.ends_with(",MACBOOK AIR")), "{csv}");
+    assert_eq!(anna.get(&format!("/api/v1/reports/dialogs?from={from}&to={to}")).await.status(), 403);
+
     // A visitor's field is his attribute: on the card, and in segments.
     let (s, card) =
         body(admin.put(&format!("/api/v1/dialogs/{d}/visitor/fields"), json!({"values": {"city": "Казань"}})).await)

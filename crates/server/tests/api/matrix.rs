@@ -360,6 +360,7 @@ const ROWS: &[Row] = &[
     },
     Row { method: "get", path: "/api/v1/reports", rule: Rule::Manager, body: none },
     Row { method: "get", path: "/api/v1/reports/export", rule: Rule::Manager, body: none },
+    Row { method: "get", path: "/api/v1/reports/dialogs", rule: Rule::Manager, body: none },
     Row { method: "get", path: "/api/v1/reports/settings", rule: Rule::Manager, body: none },
     Row {
         method: "put",
@@ -908,7 +909,7 @@ async fn call(
         req = req.query(&[("name", "a.txt")]).body("plain words");
     } else if path.starts_with("/api/v1/search") {
         req = req.query(&[("q", "вопрос")]);
-    } else if path == "/api/v1/reports" || path == "/api/v1/reports/export" {
+    } else if ["/api/v1/reports", "/api/v1/reports/export", "/api/v1/reports/dialogs"].contains(&path) {
         req = req.query(&[("from", "2026-12-01"), ("to", "2026-12-06")]);
     } else if !body.is_null() {
         req = req.json(body);
