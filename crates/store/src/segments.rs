@@ -3,8 +3,9 @@
 //! compare this SQL with the domain's reading of the same visitors on both backends.
 //!
 //! Every rule compiles to a condition that is true or false, never NULL, so `NOT` and `OR`
-//! mean what they say. Events and tags are sets read from their indexes
-//! (`v.id IN (SELECT visitor_id …)`), attributes are read from the visitor's JSON.
+//! mean what they say. Events and tags are probed per visitor on their primary keys, attributes
+//! are read from the visitor's JSON; a count of tags and events alone is counted on their
+//! indexes without reading visitors.
 
 use crate::StoreError;
 use crate::records::StoreRow;
@@ -57,10 +58,9 @@ fn arg(args: &mut Vec<Arg>, a: Arg) -> String {
     format!("${}", args.len())
 }
 
-/// The condition a filter puts on `visitors` rows named `v`, whose workspace is the
-/// placeholder `ws` (already among `args`).
-pub fn condition(filter: &SegmentFilter, dialect: Dialect, now: Timestamp, ws: &str, args: &mut Vec<Arg>) -> String {
-    let parts: Vec<String> = filter.rules.iter().map(|r| rule(r, dialect, now, ws, args)).collect();
+/// The condition a filter puts on `visitors` rows named `v`.
+pub fn condition(filter: &SegmentFilter, dialect: Dialect, now: Timestamp, args: &mut Vec<Arg>) -> String {
+    let parts: Vec<String> = filter.rules.iter().map(|r| rule(r, dialect, now, args)).collect();
     let glue = match filter.match_ {
         Match::All => " AND ",
         Match::Any => " OR ",
@@ -68,25 +68,28 @@ pub fn condition(filter: &SegmentFilter, dialect: Dialect, now: Timestamp, ws: &
     format!("({})", parts.join(glue))
 }
 
-fn rule(r: &SegmentRule, dialect: Dialect, now: Timestamp, ws: &str, args: &mut Vec<Arg>) -> String {
+fn rule(r: &SegmentRule, dialect: Dialect, now: Timestamp, args: &mut Vec<Arg>) -> String {
     match r {
         SegmentRule::Attribute { name, op, value } => attribute(name, *op, value.as_ref(), dialect, now, args),
+        // Probed per visitor row on the tables' primary keys (visitor, name or tag): a list
+        // walks visitors in its own order and stops at its limit; a count of tags and events
+        // alone does not come here (`count_sql`).
         SegmentRule::Event { name, did, at_least, within_days } => {
             let n = arg(args, Arg::String(name.clone()));
             let c = arg(args, Arg::Int(at_least.unwrap_or(1)));
-            let mut set = format!(
-                "SELECT c.visitor_id FROM visitor_event_counts c WHERE c.workspace_id = {ws} AND c.name = {n} AND c.count >= {c}"
+            let mut probe = format!(
+                "SELECT 1 FROM visitor_event_counts c WHERE c.visitor_id = v.id AND c.name = {n} AND c.count >= {c}"
             );
             if let Some(d) = within_days {
                 let cut = arg(args, Arg::Int(cutoff(now, *d).0));
-                set.push_str(&format!(" AND c.last_at >= {cut}"));
+                probe.push_str(&format!(" AND c.last_at >= {cut}"));
             }
-            format!("v.id {}IN ({set})", if *did { "" } else { "NOT " })
+            format!("{}EXISTS ({probe})", if *did { "" } else { "NOT " })
         }
         SegmentRule::Tag { tag, has } => {
             let t = arg(args, Arg::String(tag.clone()));
             format!(
-                "v.id {}IN (SELECT t.visitor_id FROM visitor_tags t WHERE t.workspace_id = {ws} AND t.tag = {t})",
+                "{}EXISTS (SELECT 1 FROM visitor_tags t WHERE t.visitor_id = v.id AND t.tag = {t})",
                 if *has { "" } else { "NOT " }
             )
         }
@@ -224,7 +227,7 @@ pub fn count_sql(ws: WorkspaceId, filter: &SegmentFilter, dialect: Dialect, now:
         return (format!("SELECT COUNT(*) FROM ({}) s", sets.join(glue)), args);
     }
     let mut args = vec![Arg::Uuid(ws.0)];
-    let c = condition(filter, dialect, now, "$1", &mut args);
+    let c = condition(filter, dialect, now, &mut args);
     (format!("SELECT COUNT(*) FROM visitors v WHERE v.workspace_id = $1 AND {c}"), args)
 }
 
@@ -237,7 +240,7 @@ pub fn visitors_sql(
     limit: u32,
 ) -> (String, Vec<Arg>) {
     let mut args = vec![Arg::Uuid(ws.0)];
-    let c = condition(filter, dialect, now, "$1", &mut args);
+    let c = condition(filter, dialect, now, &mut args);
     let l = arg(&mut args, Arg::Int(i64::from(limit)));
     let cols = crate::sql::VISITOR_COLS.split(", ").map(|c| format!("v.{}", c.trim())).collect::<Vec<_>>().join(", ");
     (format!("SELECT {cols} FROM visitors v WHERE v.workspace_id = $1 AND {c} ORDER BY v.number DESC LIMIT {l}"), args)
