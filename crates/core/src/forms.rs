@@ -28,6 +28,7 @@ use uuid::Uuid;
 
 /// A field as the API shows and takes it.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[schema(as = FormFieldView)]
 pub struct FieldView {
     /// 1–32 of `a-z`, `0-9` and `_`, unique in the form: the answer's key.
     #[schema(pattern = "^[a-z0-9_]{1,32}$")]
