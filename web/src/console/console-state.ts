@@ -28,8 +28,10 @@ import type {
   ChannelView,
   ComplaintRequest,
   ConsoleFrame,
+  CustomFieldView,
   DialogCounts,
   DialogView,
+  FieldValuesRequest,
   Items,
   MeView,
   MentionFrame,
@@ -59,6 +61,8 @@ import { local } from '../shared/storage';
 import { TypingThrottle } from '../shared/typing';
 import { uploadFile } from '../shared/uploads';
 import { AdminState } from './admin/admin-state';
+import type { SegmentView } from './admin/segments';
+import { isEmptyValue, requiredOf } from './field-values';
 import { browserAlerter, decideAlert, type Alerter } from './alerts';
 import { activeDialogs, mergeDialog, totalUnread, visibleDialogs, withMessage } from './dialogs';
 import { DEFAULT_FILTER, filterQuery, parseFilter, type ListFilter } from './filters';
@@ -88,6 +92,8 @@ const PAGE_SIZE = 50;
 const QUEUE_PAGE = 100;
 /** How long after a dialog event the server's queue count is asked again (only while the queue is longer than a page). */
 const COUNTS_DEBOUNCE_MS = 3_000;
+/** How long after a new dialog the list under a segment filter is asked again. */
+const SEGMENT_RELOAD_MS = 1_000;
 
 /** The socket's `send` of a plain reply (with the reason for a quality-guard block, when given). */
 function sendFrame(dialogId: string, client_id: string, body: string, extras: SendExtras): SendFrame {
@@ -130,6 +136,7 @@ export class ConsoleState {
   readonly supervision: SupervisionHost;
 
   private countsTimer: ReturnType<typeof setTimeout> | undefined;
+  private segmentTimer: ReturnType<typeof setTimeout> | undefined;
   /** Dialogs this tab handed over: leaving his sight is expected, not news. */
   private readonly handedOver = new Set<string>();
   private searchRequest = 0;
@@ -166,6 +173,9 @@ export class ConsoleState {
       labelSaved: (kind, label) => this.tools.labelSaved(kind, label),
       meSaved: (me) => this.meSaved(me),
       membersChanged: () => void this.loadChannels(),
+      segmentSaved: (segment) => this.tools.segmentSaved(segment),
+      segmentDeleted: (id) => this.segmentDeleted(id),
+      fieldSaved: (field) => this.tools.fieldSaved(field),
     });
     this.tickets = new TicketsState({ api: this.api, guard: (e) => this.guard(e) });
     this.supervision = { api: this.api, guard: (e) => this.guard(e) };
@@ -273,6 +283,8 @@ export class ConsoleState {
     void this.loadSavedReplies();
     void this.loadLabels('tags');
     void this.loadLabels('categories');
+    void this.loadSegments();
+    void this.loadFields();
     this.session.auth = 'signed_in';
     this.team.operators.set(me.operator.id, me.operator);
     this.session.changed();
@@ -294,6 +306,7 @@ export class ConsoleState {
     this.socket?.stop();
     this.socket = null;
     clearTimeout(this.countsTimer);
+    clearTimeout(this.segmentTimer);
     this.sendDialog.clear();
     this.session.clear(ended);
     this.lists.clear();
@@ -347,7 +360,7 @@ export class ConsoleState {
   // ---- the list ---------------------------------------------------------------------------
 
   visible(): DialogView[] {
-    return visibleDialogs(this.lists.dialogs, this.lists.filter, this.session.me?.operator.id ?? null);
+    return visibleDialogs(this.lists.dialogs, this.lists.filter, this.session.me?.operator.id ?? null, this.lists.segmentVisitors);
   }
 
   /** The Queue tab's rows: open dialogs nobody holds, the longest waiting first. */
@@ -380,6 +393,7 @@ export class ConsoleState {
   setFilter(patch: Partial<ListFilter>): void {
     const next = { ...this.lists.filter, ...patch };
     if (JSON.stringify(next) === JSON.stringify(this.lists.filter)) return;
+    if (next.segment !== this.lists.filter.segment) this.lists.segmentVisitors.clear();
     this.lists.filter = next;
     local.set(FILTER_KEY, JSON.stringify(next));
     this.lists.nextCursor = null;
@@ -404,9 +418,23 @@ export class ConsoleState {
         `/api/v1/dialogs${filterQuery(filter, { limit: PAGE_SIZE, cursor: more ? this.lists.nextCursor : undefined })}`,
       );
       for (const d of page.items) mergeDialog(this.lists.dialogs, d);
-      if (request === this.listRequest) this.lists.nextCursor = page.next_cursor ?? null;
+      if (request === this.listRequest) {
+        this.lists.nextCursor = page.next_cursor ?? null;
+        if (filter.segment) for (const d of page.items) this.lists.segmentVisitors.add(d.visitor.id);
+      }
     } catch (e) {
-      if (request === this.listRequest) this.lists.listProblem = this.guard(e);
+      const problem = this.guard(e);
+      // The segment was deleted meanwhile (here or elsewhere): the list drops that filter.
+      if (request === this.listRequest && filter.segment && problem.code === 'not_found') {
+        this.setFilter({ segment: null });
+        return;
+      }
+      // The field filtered by is no longer the workspace's (`400`, `details.field = "field"`): it goes.
+      if (request === this.listRequest && filter.field && problem.code === 'validation_failed' && problem.details.field === 'field') {
+        this.setFilter({ field: null });
+        return;
+      }
+      if (request === this.listRequest) this.lists.listProblem = problem;
     } finally {
       if (request === this.listRequest) this.lists.listLoading = false;
       this.lists.changed();
@@ -651,15 +679,54 @@ export class ConsoleState {
     try {
       this.takeDialog(await this.api<DialogView>('POST', `/api/v1/dialogs/${encodeURIComponent(id)}/close`));
       this.lists.categoryNeeded.delete(id);
+      this.lists.fieldsNeeded.delete(id);
       this.lists.selection.delete(id);
       return null;
     } catch (e) {
       const problem = this.guard(e);
       if (problem.code === 'category_required') this.lists.categoryNeeded.add(id);
+      else if (problem.code === 'fields_required') this.fieldsRefused(id, problem);
       else this.alerts.say(problem);
       return problem;
     } finally {
       this.lists.closing.delete(id);
+      this.lists.changed();
+    }
+  }
+
+  /**
+   * A close refused for want of custom fields: the dialog's header names them and focuses the
+   * first, its fields unfolded for good (they hold the focus: folding them once filled would drop
+   * it). A field this console does not know yet (defined since it loaded them) is read anew.
+   */
+  private fieldsRefused(id: string, problem: Problem): void {
+    const named = requiredOf(problem);
+    this.lists.fieldsNeeded.set(id, named);
+    if (named.some((n) => !this.tools.fields.some((f) => f.key === n.key && f.target === 'dialog' && !f.archived))) void this.loadFields();
+    this.dialog.toggleFields(true);
+  }
+
+  /**
+   * Sets (or, with `null`, clears) values of the dialog's custom fields (`PUT …/fields`): the
+   * dialog shows them as the server kept them (trimmed, in capitals); a field filled stops being
+   * asked for before closing.
+   */
+  async setFieldValues(id: string, values: Record<string, string | number | null>): Promise<Problem | null> {
+    try {
+      const d = await this.api<DialogView>('PUT', `/api/v1/dialogs/${encodeURIComponent(id)}/fields`, { body: { values } satisfies FieldValuesRequest });
+      this.takeDialog(d);
+      const needed = this.lists.fieldsNeeded.get(id);
+      if (needed) {
+        const still = needed.filter((n) => isEmptyValue(d.fields?.[n.key]));
+        if (still.length > 0) this.lists.fieldsNeeded.set(id, still);
+        else this.lists.fieldsNeeded.delete(id);
+      }
+      return null;
+    } catch (e) {
+      const problem = this.guard(e);
+      if (problem.code === 'dialog_not_found') this.forget(id);
+      return problem;
+    } finally {
       this.lists.changed();
     }
   }
@@ -781,6 +848,43 @@ export class ConsoleState {
     }
   }
 
+  /** Reads the workspace's custom fields, archived ones too (any operator may). */
+  async loadFields(): Promise<Problem | null> {
+    try {
+      this.tools.setFields((await this.api<Items<CustomFieldView>>('GET', '/api/v1/fields')).items);
+      return null;
+    } catch (e) {
+      return this.guard(e);
+    }
+  }
+
+  /** Reads the workspace's segments (any operator may: the list filter offers them). */
+  async loadSegments(): Promise<Problem | null> {
+    try {
+      this.tools.setSegments((await this.api<Items<SegmentView>>('GET', '/api/v1/segments')).items);
+      return null;
+    } catch (e) {
+      return this.guard(e);
+    }
+  }
+
+  /** A segment deleted on the segments page: the list filter by it goes too. */
+  private segmentDeleted(id: string): void {
+    this.tools.segmentDeleted(id);
+    if (this.lists.filter.segment === id) this.setFilter({ segment: null });
+  }
+
+  /**
+   * A new dialog under a segment filter, of a visitor the list has not seen in the segment: the
+   * server alone knows whether he is in it, so the list's first page is asked again (once for
+   * a burst of new dialogs).
+   */
+  private segmentMayHaveGrown(d: DialogView): void {
+    if (!this.lists.filter.segment || this.lists.segmentVisitors.has(d.visitor.id)) return;
+    clearTimeout(this.segmentTimer);
+    this.segmentTimer = setTimeout(() => void this.loadList(), SEGMENT_RELOAD_MS);
+  }
+
   private async loadLimits(): Promise<void> {
     try {
       const me = await this.api<MeView>('GET', '/api/v1/me');
@@ -863,6 +967,28 @@ export class ConsoleState {
     } finally {
       this.dialog.changed();
       this.lists.changed();
+    }
+  }
+
+  /**
+   * Sets (or clears) the visitor's custom fields (`PUT …/visitor/fields`), kept as his attributes:
+   * the card shows what the server answered, and the held cards of his other dialogs too.
+   */
+  async setVisitorFieldValues(dialogId: string, values: Record<string, string | number | null>): Promise<Problem | null> {
+    try {
+      const card = await this.api<VisitorCardView>('PUT', `/api/v1/dialogs/${encodeURIComponent(dialogId)}/visitor/fields`, {
+        body: { values } satisfies FieldValuesRequest,
+      });
+      for (const [id, held] of [...this.dialog.cards]) {
+        if (id === dialogId) this.dialog.cards.set(id, { card, loading: false, problem: null });
+        else if (held.card?.id === card.id) this.dialog.cards.set(id, { ...held, card: { ...held.card, attributes: card.attributes } });
+      }
+      if (!this.dialog.cards.has(dialogId)) this.dialog.cards.set(dialogId, { card, loading: false, problem: null });
+      return null;
+    } catch (e) {
+      return this.guard(e);
+    } finally {
+      this.dialog.changed();
     }
   }
 
@@ -1240,6 +1366,7 @@ export class ConsoleState {
         this.alert(frame, frame.dialog.id);
         if (this.takeDialog(frame.dialog)) this.lists.changed();
         this.countsMayHaveMoved();
+        if (frame.type === 'dialog.created') this.segmentMayHaveGrown(frame.dialog);
         break;
       case 'operator.updated':
         this.updateOperator(frame.operator);

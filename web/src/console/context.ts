@@ -5,6 +5,7 @@ import { errorKey, type Lang, type Translate } from '../shared/i18n';
 import { refName } from '../shared/names';
 import { useObservables, type Observable } from '../shared/store';
 import type { ConsoleState, Problem } from './console-state';
+import { fieldsRequiredText } from './field-values';
 import { makeT, tables, type ConsoleKey } from './i18n';
 import { blockedProblemText } from './quality';
 
@@ -78,6 +79,7 @@ export function problemText(t: Translate<ConsoleKey>, lang: Lang, problem: Probl
       : t('error.message_too_long_nolimit');
   }
   if (problem.code === 'guard_blocked') return blockedProblemText(t, problem.details);
+  if (problem.code === 'fields_required') return fieldsRequiredText(t, lang, problem);
   if (problem.code === 'webhook_disabled') {
     return t('webhooks.disabled_notice', { url: String(problem.details.url ?? '') });
   }

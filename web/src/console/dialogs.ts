@@ -21,8 +21,8 @@ export function mergeDialog(map: Map<string, DialogView>, incoming: DialogView):
 }
 
 /** Dialogs matching the filter, in the filter's order (the server's, see filters.ts). */
-export function visibleDialogs(map: Map<string, DialogView>, filter: ListFilter, meId: string | null): DialogView[] {
-  return [...map.values()].filter((d) => matchesFilter(d, filter, meId)).sort(compareDialogs(filter.sort));
+export function visibleDialogs(map: Map<string, DialogView>, filter: ListFilter, meId: string | null, segmentVisitors?: ReadonlySet<string>): DialogView[] {
+  return [...map.values()].filter((d) => matchesFilter(d, filter, meId, segmentVisitors)).sort(compareDialogs(filter.sort));
 }
 
 /** The operator's own open dialogs, snoozed ones aside (the tabs over the dialog pane), in the order he got them. */

@@ -56,6 +56,44 @@ describe('list filters', () => {
   });
 });
 
+describe('the segment filter', () => {
+  it('asks the server with segment=<id>, keeps it stored, and shows only dialogs of the visitors it listed', () => {
+    expect(filterQuery(f({ segment: 's 1' }), { limit: 50 })).toBe('?status=open&segment=s%201&limit=50');
+    expect(filterQuery(f({ tag: 't1', segment: 's1' }), { limit: 50 })).toBe('?status=open&tag=t1&segment=s1&limit=50');
+    const kept = f({ segment: 's1', tag: 't1' });
+    expect(parseFilter(JSON.stringify(kept))).toEqual(kept);
+    expect(parseFilter('{"segment":7}').segment).toBeNull();
+    // A filter stored before segments: none.
+    expect(parseFilter('{"status":"all"}').segment).toBeNull();
+
+    const his = dialog('a');
+    const other = dialog('b');
+    const members = new Set([his.visitor.id]);
+    const ids = (filter: ListFilter, known?: ReadonlySet<string>) => [his, other].filter((d) => matchesFilter(d, filter, 'anna', known)).map((d) => d.id);
+    expect(ids(f({ segment: 's1' }), members)).toEqual(['a']);
+    // Nothing listed yet: nothing shows (rather than every dialog).
+    expect(ids(f({ segment: 's1' }))).toEqual([]);
+    expect(ids(f(), members)).toEqual(['a', 'b']);
+  });
+});
+
+describe('the custom field filter', () => {
+  it('asks the server with field=key:value, keeps it stored, and shows the dialogs holding the value', () => {
+    expect(filterQuery(f({ field: 'device:Телефон' }), { limit: 50 })).toBe('?status=open&field=device%3A%D0%A2%D0%B5%D0%BB%D0%B5%D1%84%D0%BE%D0%BD&limit=50');
+    const kept = f({ field: 'device:Телефон', tag: 't1' });
+    expect(parseFilter(JSON.stringify(kept))).toEqual(kept);
+    expect(parseFilter('{"field":"device"}').field).toBeNull();
+    expect(parseFilter('{"field":7}').field).toBeNull();
+    // A filter stored before custom fields: none.
+    expect(parseFilter('{"status":"all"}').field).toBeNull();
+
+    const phone = dialog('a', { fields: { device: 'Телефон' } });
+    const laptop = dialog('b', { fields: { device: 'Ноутбук' } });
+    const none = dialog('c');
+    expect([phone, laptop, none].filter((d) => matchesFilter(d, f({ field: 'device:Телефон' }), 'anna')).map((d) => d.id)).toEqual(['a']);
+  });
+});
+
 describe('tags and snoozed dialogs in the list', () => {
   const pay = { id: 't-pay', name: 'оплата' };
   const late = { id: 't-late', name: 'доставка' };

@@ -9,6 +9,7 @@
 import { query } from '../shared/api';
 import type { AssigneeFilter, DialogSort, DialogStatusFilter, DialogView } from '../shared/api-types';
 import { parseTime } from '../shared/time';
+import { holdsFieldValue, parseFieldFilter } from './field-values';
 import { replyDue } from './sla';
 import { isSnoozed } from './snooze';
 
@@ -20,6 +21,10 @@ export interface ListFilter {
   channel: string | null;
   /** A tag id, or null for any. */
   tag: string | null;
+  /** A segment id: only dialogs of visitors in that segment now; null for any visitor. */
+  segment: string | null;
+  /** A custom field's value, `key:value` (`device:Телефон`): only dialogs holding it; null for any. */
+  field: string | null;
   sort: DialogSort;
 }
 
@@ -29,6 +34,8 @@ export const DEFAULT_FILTER: Readonly<ListFilter> = {
   unanswered: false,
   channel: null,
   tag: null,
+  segment: null,
+  field: null,
   sort: 'waiting',
 };
 
@@ -43,17 +50,25 @@ export function filterQuery(f: ListFilter, page: { limit: number; cursor?: strin
     unanswered: f.unanswered ? 'true' : undefined,
     channel: f.channel,
     tag: f.tag,
+    segment: f.segment,
+    field: f.field,
     sort: f.sort === 'waiting' ? undefined : f.sort,
     limit: page.limit,
     cursor: page.cursor,
   });
 }
 
-/** Whether `d` belongs in the list under `f`, for the operator `meId`. */
-export function matchesFilter(d: DialogView, f: ListFilter, meId: string | null): boolean {
+/**
+ * Whether `d` belongs in the list under `f`, for the operator `meId`. Who is in a segment is
+ * the server's to say: under a segment filter only the dialogs of `segmentVisitors` (the
+ * visitors the server listed for it) belong.
+ */
+export function matchesFilter(d: DialogView, f: ListFilter, meId: string | null, segmentVisitors?: ReadonlySet<string>): boolean {
   if (!matchesStatus(d, f.status)) return false;
+  if (f.segment && !segmentVisitors?.has(d.visitor.id)) return false;
   if (f.channel && d.channel_id !== f.channel) return false;
   if (f.tag && !(d.tags ?? []).some((t) => t.id === f.tag)) return false;
+  if (f.field && !holdsFieldValue(d, f.field)) return false;
   if (f.unanswered && d.last_message?.author_kind !== 'visitor') return false;
   const holder = d.assignee?.id ?? null;
   switch (f.assignee) {
@@ -136,6 +151,8 @@ export function parseFilter(raw: string | null): ListFilter {
   const assignee = typeof v.assignee === 'string' && v.assignee ? v.assignee : DEFAULT_FILTER.assignee;
   const channel = typeof v.channel === 'string' && v.channel ? v.channel : null;
   const tag = typeof v.tag === 'string' && v.tag ? v.tag : null;
+  const segment = typeof v.segment === 'string' && v.segment ? v.segment : null;
+  const field = typeof v.field === 'string' && parseFieldFilter(v.field) ? v.field : null;
   const sort = v.sort === 'activity' || v.sort === 'due' || v.sort === 'tone' ? v.sort : 'waiting';
-  return { status, assignee, unanswered: v.unanswered === true, channel, tag, sort };
+  return { status, assignee, unanswered: v.unanswered === true, channel, tag, segment, field, sort };
 }

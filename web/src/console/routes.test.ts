@@ -25,8 +25,8 @@ describe('console routes', () => {
   it('lets each role open its pages', () => {
     expect(routeFromPath('/console/admin/replies')).toEqual({ view: 'admin', section: 'replies' });
     expect(sectionsFor('operator')).toEqual(['replies', 'account']);
-    expect(sectionsFor('supervisor')).toEqual(['tags', 'replies', 'account']);
-    expect(sectionsFor('admin')).toEqual(['channels', 'automation', 'operators', 'install', 'rules', 'quality', 'moderation', 'triggers', 'tags', 'replies', 'forms', 'webhooks', 'api-keys', 'telegram', 'mail', 'audit', 'account']);
+    expect(sectionsFor('supervisor')).toEqual(['segments', 'tags', 'replies', 'account']);
+    expect(sectionsFor('admin')).toEqual(['channels', 'automation', 'operators', 'install', 'rules', 'quality', 'moderation', 'segments', 'triggers', 'tags', 'fields', 'replies', 'forms', 'webhooks', 'api-keys', 'telegram', 'mail', 'audit', 'account']);
     expect(sectionsFor(null)).toEqual([]);
   });
 
@@ -89,6 +89,24 @@ describe('console routes', () => {
     expect(sectionsFor('admin')).toContain('moderation');
     expect(sectionsFor('supervisor')).not.toContain('moderation');
     expect(sectionsFor('operator')).not.toContain('moderation');
+  });
+
+  it('name the segments page, beside the routing rules: admins edit, supervisors look, operators have none', () => {
+    expect(routeFromPath('/console/admin/segments')).toEqual({ view: 'admin', section: 'segments' });
+    expect(pathFor({ view: 'admin', section: 'segments' })).toBe('/console/admin/segments');
+    expect(NAV_PARENT.segments).toBe('rules');
+    expect(sectionsFor('admin')).toContain('segments');
+    expect(sectionsFor('supervisor')).toContain('segments');
+    expect(sectionsFor('operator')).not.toContain('segments');
+  });
+
+  it('name the custom fields page, beside the tags and categories: admins alone', () => {
+    expect(routeFromPath('/console/admin/fields')).toEqual({ view: 'admin', section: 'fields' });
+    expect(pathFor({ view: 'admin', section: 'fields' })).toBe('/console/admin/fields');
+    expect(NAV_PARENT.fields).toBe('tags');
+    expect(sectionsFor('admin')).toContain('fields');
+    expect(sectionsFor('supervisor')).not.toContain('fields');
+    expect(sectionsFor('operator')).not.toContain('fields');
   });
 
   it('write the dialog a complaint links to', () => {

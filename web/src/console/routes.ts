@@ -4,7 +4,9 @@
  * `/console/admin/automation/<channel id>` (a channel's automation), `/console/admin/install`
  * (putting the widget on a site), `/console/admin/webhooks`, `/console/admin/api-keys` (the Web API's keys),
  * `/console/admin/telegram` and `/console/admin/mail` (admins), `/console/admin/moderation` (admins: complaints
- * about visitors and blocks), `/console/account`
+ * about visitors and blocks), `/console/admin/segments` (saved filters over visitors: admins
+ * edit, supervisors look), `/console/admin/fields` (admins: custom fields of dialogs and
+ * visitors, beside the tags and categories), `/console/account`
  * (everyone's own profile page: his name, language, pinned replies, notifications, mail while
  * away, password and sessions), `/console/tickets` (everyone's list of the tickets forms made), and
  * `/console/reports` and `/console/board` (supervisors' and admins' reports and live board; the
@@ -13,28 +15,31 @@
  */
 import type { Role } from '../shared/api-types';
 
-export type AdminSection = 'channels' | 'automation' | 'operators' | 'install' | 'rules' | 'quality' | 'moderation' | 'triggers' | 'tags' | 'replies' | 'forms' | 'webhooks' | 'api-keys' | 'telegram' | 'mail' | 'audit' | 'account';
-export const ADMIN_SECTIONS: readonly AdminSection[] = ['channels', 'automation', 'operators', 'install', 'rules', 'quality', 'moderation', 'triggers', 'tags', 'replies', 'forms', 'webhooks', 'api-keys', 'telegram', 'mail', 'audit', 'account'];
+export type AdminSection = 'channels' | 'automation' | 'operators' | 'install' | 'rules' | 'quality' | 'moderation' | 'segments' | 'triggers' | 'tags' | 'fields' | 'replies' | 'forms' | 'webhooks' | 'api-keys' | 'telegram' | 'mail' | 'audit' | 'account';
+export const ADMIN_SECTIONS: readonly AdminSection[] = ['channels', 'automation', 'operators', 'install', 'rules', 'quality', 'moderation', 'segments', 'triggers', 'tags', 'fields', 'replies', 'forms', 'webhooks', 'api-keys', 'telegram', 'mail', 'audit', 'account'];
 
 /**
  * Pages reached from another page rather than from the navigation (automation: from a channel;
  * the audit log: beside the operators; the quality guard, `/console/admin/quality`, and the
- * complaints and blocks, `/console/admin/moderation`: beside the routing rules); the navigation
- * marks the parent while one is open.
+ * complaints and blocks, `/console/admin/moderation`, and the segments, `/console/admin/segments`:
+ * beside the routing rules; the custom fields, `/console/admin/fields`: beside the tags and
+ * categories, where an admin looks for what a dialog carries); the navigation marks the parent while one is open. A page whose
+ * parent the operator may not open is in the navigation itself (a supervisor's segments).
  */
-export const NAV_PARENT: Partial<Record<AdminSection, AdminSection>> = { automation: 'channels', audit: 'operators', webhooks: 'install', 'api-keys': 'install', telegram: 'install', mail: 'install', quality: 'rules', moderation: 'rules' };
+export const NAV_PARENT: Partial<Record<AdminSection, AdminSection>> = { automation: 'channels', audit: 'operators', webhooks: 'install', 'api-keys': 'install', telegram: 'install', mail: 'install', quality: 'rules', moderation: 'rules', segments: 'rules', fields: 'tags' };
 
 /** Pages reached from the operator's own name in the header (his profile page), not from the navigation. */
 export const USER_PAGES: readonly AdminSection[] = ['account'];
 
 /**
  * The pages a role may open: everyone keeps his own saved replies and his profile page;
- * supervisors also edit the shared replies and the tag and category dictionaries; admins
- * everything (the installation page, the webhooks, the Web API's keys, the Telegram bots, the mail setup and the audit log too).
+ * supervisors also edit the shared replies and the tag and category dictionaries, and look at
+ * the segments (read-only: who is in each, the counts); admins
+ * everything (the custom fields, the installation page, the webhooks, the Web API's keys, the Telegram bots, the mail setup and the audit log too).
  */
 export function sectionsFor(role: Role | null): AdminSection[] {
   if (role === 'admin') return [...ADMIN_SECTIONS];
-  if (role === 'supervisor') return ['tags', 'replies', 'account'];
+  if (role === 'supervisor') return ['segments', 'tags', 'replies', 'account'];
   if (role === 'operator') return ['replies', 'account'];
   return [];
 }
@@ -50,6 +55,16 @@ export type Route =
   | { view: 'board' };
 
 export const BASE = '/console/';
+
+/**
+ * The invitation's page (`/console/invite#<secret>`): open without a session, so the console
+ * shows it before the sign-in form and without asking who is signed in (main.tsx).
+ */
+export const INVITE_PATH = `${BASE}invite`;
+
+export function isInvitePath(path: string): boolean {
+  return path === INVITE_PATH || path === `${INVITE_PATH}/`;
+}
 
 /** The dialog id in a console path (`/console/dialogs/<id>`), or null. */
 export function dialogIdFromPath(path: string): string | null {

@@ -16,6 +16,7 @@
 import type {
   CategoryView,
   ChannelView,
+  CustomFieldView,
   DialogCounts,
   DialogView,
   MeView,
@@ -36,7 +37,9 @@ import { Observable } from '../shared/store';
 import { TypingTracker } from '../shared/typing';
 import { UnsavedChanges } from './admin/unsaved';
 import { Attention, type Alerter } from './alerts';
+import type { SegmentView } from './admin/segments';
 import type { Problem } from './console-state';
+import type { NamedField } from './field-values';
 import type { ListFilter } from './filters';
 import type { Route } from './routes';
 import type { SlaAlert } from './sla';
@@ -87,6 +90,7 @@ export interface LoadedDialog {
 }
 
 const CARD_KEY = 'frontline.console.card';
+const FIELDS_SHOWN_KEY = 'frontline.console.fields_shown';
 const FILTERS_SHOWN_KEY = 'frontline.console.filters_shown';
 
 /**
@@ -146,6 +150,12 @@ export class ListsSlice extends Observable {
   listLoading = false;
   listProblem: Problem | null = null;
   nextCursor: string | null = null;
+  /**
+   * Under a segment filter, the visitors whose dialogs the server listed for it: whether a
+   * visitor is in a segment is the server's to say, so the list shows the dialogs of these
+   * (filters.ts). Emptied when the filter changes.
+   */
+  readonly segmentVisitors = new Set<string>();
 
   /** The server's counts at the last load; the queue count itself follows events (queueCount). */
   counts: DialogCounts | null = null;
@@ -166,6 +176,11 @@ export class ListsSlice extends Observable {
   readonly actionProblems = new Map<string, Problem>();
   /** Dialogs whose close was refused for want of a category (the header asks for one). */
   readonly categoryNeeded = new Set<string>();
+  /**
+   * Dialogs whose close was refused for want of custom fields (`fields_required`), with the
+   * fields still empty: the header's fields say which and take the focus.
+   */
+  readonly fieldsNeeded = new Map<string, NamedField[]>();
   /** Whether the list's filters show whole or folded into one row (kept in localStorage). */
   filtersShown = local.get(FILTERS_SHOWN_KEY) === 'on';
 
@@ -206,12 +221,14 @@ export class ListsSlice extends Observable {
   /** Signed out: no dialogs (the filter and the tab stay for the next sign-in). */
   clear(): void {
     this.dialogs.clear();
+    this.segmentVisitors.clear();
     this.actionProblems.clear();
     this.acting.clear();
     this.selection.clear();
     this.bulkRefusals.clear();
     this.bulkResult = null;
     this.categoryNeeded.clear();
+    this.fieldsNeeded.clear();
     this.counts = null;
     this.queueBeyond = 0;
     this.changed();
@@ -237,6 +254,8 @@ export class DialogSlice extends Observable {
   readonly edits = new Map<string, LoadedEdits>();
   /** Whether the visitor card shows beside the dialog (kept in localStorage). */
   cardShown = local.get(CARD_KEY) !== 'off';
+  /** Whether the dialog's custom fields show under its header (kept in localStorage). */
+  fieldsShown = local.get(FIELDS_SHOWN_KEY) !== 'off';
   /**
    * Where the focus should land once the next change is drawn: the reply box after an accept
    * (the button pressed is gone; the composer takes it and clears it, `takeFocus`), or the
@@ -248,6 +267,13 @@ export class DialogSlice extends Observable {
   readonly typists = new Observable();
   /** Who types where, each shown 5 s after his last `typing` frame. */
   readonly typing = new TypingTracker(() => this.typists.changed());
+
+  toggleFields(on = !this.fieldsShown): void {
+    if (on === this.fieldsShown) return;
+    this.fieldsShown = on;
+    local.set(FIELDS_SHOWN_KEY, on ? 'on' : 'off');
+    this.changed();
+  }
 
   toggleCard(): void {
     this.cardShown = !this.cardShown;
@@ -268,7 +294,7 @@ export class DialogSlice extends Observable {
   }
 }
 
-/** The conversation tools: the search box and its hits, saved replies, the tag and category dictionaries. */
+/** The conversation tools: the search box and its hits, saved replies, the tag and category dictionaries, the segments. */
 export class ToolsSlice extends Observable {
   search: SearchState = { query: '', hits: null, loading: false, problem: null };
   /** Saved replies the operator may use (all scopes; the composer orders them per dialog). */
@@ -276,6 +302,18 @@ export class ToolsSlice extends Observable {
   /** The tag and category dictionaries: active ones, and archived ones once asked for. */
   tags: TagView[] = [];
   categories: CategoryView[] = [];
+  /**
+   * The workspace's segments by name (any operator reads them: the list filter offers them, the
+   * conditions editor and the segments page show them); `segmentsLoaded` once the server answered.
+   */
+  segments: SegmentView[] = [];
+  segmentsLoaded = false;
+  /**
+   * The workspace's custom fields, archived ones too (any operator reads them: the dialog's
+   * header, the visitor card and the list filter show the live ones; the fields page all).
+   */
+  fields: CustomFieldView[] = [];
+  fieldsLoaded = false;
 
   replySaved(r: SavedReplyView): void {
     const at = this.savedReplies.findIndex((x) => x.id === r.id);
@@ -286,6 +324,31 @@ export class ToolsSlice extends Observable {
   replyDeleted(id: string): void {
     this.savedReplies = this.savedReplies.filter((r) => r.id !== id);
     this.changed();
+  }
+
+  setSegments(list: readonly SegmentView[]): void {
+    this.segments = [...list].sort((a, b) => a.name.localeCompare(b.name));
+    this.segmentsLoaded = true;
+    this.changed();
+  }
+
+  segmentSaved(segment: SegmentView): void {
+    this.setSegments([...this.segments.filter((x) => x.id !== segment.id), segment]);
+  }
+
+  segmentDeleted(id: string): void {
+    this.setSegments(this.segments.filter((x) => x.id !== id));
+  }
+
+  setFields(list: readonly CustomFieldView[]): void {
+    this.fields = [...list];
+    this.fieldsLoaded = true;
+    this.changed();
+  }
+
+  fieldSaved(field: CustomFieldView): void {
+    const at = this.fields.findIndex((f) => f.id === field.id);
+    this.setFields(at < 0 ? [...this.fields, field] : this.fields.map((f) => (f.id === field.id ? field : f)));
   }
 
   labelSaved(kind: 'tags' | 'categories', label: TagView): void {
@@ -300,6 +363,10 @@ export class ToolsSlice extends Observable {
     this.savedReplies = [];
     this.tags = [];
     this.categories = [];
+    this.segments = [];
+    this.segmentsLoaded = false;
+    this.fields = [];
+    this.fieldsLoaded = false;
     this.changed();
   }
 }

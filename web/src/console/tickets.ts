@@ -14,7 +14,7 @@
 import type { Requester } from '../shared/api';
 import { query } from '../shared/api';
 import type { components } from '../shared/api-schema.gen';
-import type { DialogView, MessageView } from '../shared/api-types';
+import type { DialogView, FormFieldView, FormRequestView, FormView, Items, MessageView } from '../shared/api-types';
 import type { Lang, Translate } from '../shared/i18n';
 import { Observable } from '../shared/store';
 import type { Problem } from './console-state';
@@ -26,12 +26,9 @@ type T = Translate<ConsoleKey>;
 
 // ---- the wire --------------------------------------------------------------------------------
 
-/** A form as the API shows it; operators are given the enabled ones, admins every one. */
-export type FormView = Schemas['FormView'];
-export type FieldView = Schemas['FieldView'];
-export type FormList = Schemas['FormList'];
-/** A form sent into a dialog, with `answers` once the visitor filled it. */
-export type FormRequestView = Schemas['FormRequestView'];
+/** A form as the API shows it (operators are given the enabled ones, admins every one), one of its fields, one sent into a dialog. */
+export type { FormFieldView, FormRequestView, FormView };
+export type FormList = Items<FormView>;
 export type SendFormRequest = Schemas['SendFormRequest'];
 export type TicketView = Schemas['TicketView'];
 export type TicketList = Schemas['TicketList'];

@@ -484,6 +484,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dialogs/{id}/fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Sets or clears the dialog's custom fields (anyone who sees the dialog). */
+        put: operations["set_dialog"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dialogs/{id}/forms": {
         parameters: {
             query?: never;
@@ -700,6 +717,23 @@ export interface paths {
         patch: operations["update_visitor_card"];
         trace?: never;
     };
+    "/api/v1/dialogs/{id}/visitor/fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Sets or clears the dialog's visitor's custom fields (his attributes); answers his card. */
+        put: operations["set_visitor"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dialogs/{id}/visitor/tags": {
         parameters: {
             query?: never;
@@ -715,6 +749,41 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspace's custom fields, archived ones too (anyone: operators fill them in). */
+        get: operations["list_fields"];
+        put?: never;
+        /** Defines a field (admins); at most 50 live ones, keys unique per target. */
+        post: operations["create_field"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/fields/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Changes a field's label, options, format, requirement or place, or archives it (admins). */
+        patch: operations["update_field"];
         trace?: never;
     };
     "/api/v1/form-requests/{id}": {
@@ -763,6 +832,82 @@ export interface paths {
         /** Writes a form whole (`enabled: false` stops it being sent; what was sent stays as it was). */
         put: operations["update_form"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspace's invitations, newest first (admins). */
+        get: operations["list_invitations"];
+        put?: never;
+        /**
+         * Invites a person (admins): `201` with the link, shown this once, and whether it was mailed
+         *     (when the workspace's mail is set up). `409 email_taken` when an operator of the workspace
+         *     has the address.
+         */
+        post: operations["create_invitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invitations/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accepts an invitation: his account is made and he is signed in (`201`, the session cookie). */
+        post: operations["accept_invitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invitations/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What an invitation's page shows (no session: the link's secret is the proof); `404` for a
+         *     link used, revoked or expired.
+         */
+        post: operations["preview_invitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invitations/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revokes an invitation not yet used (admins); an accepted one is answered as it is. */
+        post: operations["revoke_invitation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1027,6 +1172,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/owner/workspaces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The install's workspaces. */
+        get: operations["owner_list_workspaces"];
+        put?: never;
+        /** Makes a workspace (a slug taken is `409 name_taken`, and nothing is made). */
+        post: operations["owner_create_workspace"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/owner/workspaces/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["owner_rename_workspace"];
+        trace?: never;
+    };
+    "/api/v1/owner/workspaces/{slug}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["owner_resume_workspace"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/owner/workspaces/{slug}/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Suspends a workspace at once: sign-in, the widget and the Web API are refused, and its
+         *     operators' open consoles are signed out (their sockets close).
+         */
+        post: operations["owner_suspend_workspace"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/quality": {
         parameters: {
             query?: never;
@@ -1062,6 +1277,27 @@ export interface paths {
          *     week, channel or operator. `docs/reports.md` defines each figure.
          */
         get: operations["get_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/dialogs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The dialogs begun in a period as CSV, a line each (admins and supervisors): number, times
+         *     in the reports' zone, status, channel, assignee, category, tags, rating, routing rule and a
+         *     column per dialog custom field. At most 50,000 lines (a longer period is refused on `to`).
+         */
+        get: operations["export_dialogs"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1171,6 +1407,76 @@ export interface paths {
         };
         /** Searches the dialogs the caller sees, newest first. */
         get: operations["search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/segments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspace's segments by name (any operator: the dialog list filters by them). */
+        get: operations["list_segments"];
+        put?: never;
+        /** Saves a segment (admins); at most 100 per workspace, names unique. */
+        post: operations["create_segment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/segments/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** How many visitors a draft filter holds now, and the newest ten (admins and supervisors). */
+        post: operations["preview_segment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/segments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_segment"];
+        put?: never;
+        post?: never;
+        /** Deletes a segment no routing rule or proactive message uses (else `409 segment_in_use`). */
+        delete: operations["delete_segment"];
+        options?: never;
+        head?: never;
+        /** Renames a segment or replaces its filter (admins). */
+        patch: operations["update_segment"];
+        trace?: never;
+    };
+    "/api/v1/segments/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The same for a saved segment. */
+        get: operations["preview_saved_segment"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1833,6 +2139,12 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AcceptRequest: {
+            display_name?: components["schemas"]["Name"] | null;
+            /** @description 8–256 characters. */
+            password: components["schemas"]["Password"];
+            token: string;
+        };
         /** @enum {boolean} */
         AlwaysFalse: false;
         /** @description The body of every error answer. */
@@ -1932,6 +2244,11 @@ export interface components {
              */
             status_code: number | null;
         };
+        /**
+         * @description How an attribute is compared.
+         * @enum {string}
+         */
+        AttributeOp: "is" | "is_not" | "contains" | "gt" | "lt" | "exists" | "missing" | "within_days" | "older_than_days";
         /** @description An attribute's value as the API shows it: text (a date as RFC 3339), a number or a boolean. */
         AttributeValue: string | number | boolean;
         /** @description One attribute as the card and the API show it. */
@@ -2351,6 +2668,10 @@ export interface components {
             /** @enum {string} */
             type: "mail_to";
             value: components["schemas"]["MailAddress"];
+        } | {
+            segment_id: components["schemas"]["Id"];
+            /** @enum {string} */
+            type: "segment";
         };
         /** @enum {string} */
         ConsoleLanguage: "ru" | "en";
@@ -2371,6 +2692,23 @@ export interface components {
              * @description His open dialogs whose last message is the visitor's.
              */
             unanswered_mine: number;
+        };
+        /** @description A new invitation: its link (shown this once) and whether it was mailed. */
+        CreatedInvitation: {
+            invitation: components["schemas"]["InvitationView"];
+            /** @description The link to open (`…/console/invite#<secret>`); not kept, not shown again. */
+            link: string;
+            /** @description Whether it went by e-mail (the workspace's mail is set up and the server took it). */
+            mailed: boolean;
+        };
+        /** @description A new workspace with its default channel, widget site and first admin. */
+        CreatedWorkspace: {
+            admin_email: string;
+            /** @description Shown this once. */
+            admin_password: string;
+            /** @description The widget key of its site. */
+            site_key: string;
+            workspace: components["schemas"]["OwnerWorkspace"];
         };
         CsatView: {
             /**
@@ -2452,6 +2790,8 @@ export interface components {
             close_reason?: string | null;
             closed_at?: string | null;
             created_at: string;
+            /** @description Its custom fields' values by key (strings, numbers; dates as RFC 3339). */
+            fields: Record<string, unknown>;
             /** Format: uuid */
             id: string;
             last_message?: components["schemas"]["LastMessageView"] | null;
@@ -2550,7 +2890,7 @@ export interface components {
          * @description Every stable error code of the API and the socket.
          * @enum {string}
          */
-        ErrorCode: "validation_failed" | "empty_message" | "message_too_long" | "bad_json" | "payload_too_large" | "unsupported_media_type" | "method_not_allowed" | "unauthenticated" | "invalid_credentials" | "workspace_required" | "forbidden" | "scope_missing" | "identity_refused" | "visitor_blocked" | "workspace_suspended" | "complaint_decided" | "unknown_site_key" | "origin_not_allowed" | "dialog_not_found" | "not_found" | "dialog_closed" | "email_taken" | "channel_name_taken" | "already_assigned" | "capacity_reached" | "operator_unavailable" | "not_channel_member" | "channel_unavailable" | "category_required" | "name_taken" | "visitor_has_open_dialog" | "rating_not_requested" | "already_rated" | "form_sent_already" | "guard_blocked" | "trigger_already_shown" | "file_too_large" | "file_type_refused" | "client_id_reused" | "url_not_allowed" | "too_many_endpoints" | "too_many_keys" | "rate_limited" | "unknown_frame" | "bad_frame" | "unavailable" | "internal";
+        ErrorCode: "validation_failed" | "empty_message" | "message_too_long" | "bad_json" | "payload_too_large" | "unsupported_media_type" | "method_not_allowed" | "unauthenticated" | "invalid_credentials" | "workspace_required" | "forbidden" | "scope_missing" | "identity_refused" | "visitor_blocked" | "workspace_suspended" | "complaint_decided" | "unknown_site_key" | "origin_not_allowed" | "dialog_not_found" | "not_found" | "dialog_closed" | "email_taken" | "channel_name_taken" | "already_assigned" | "capacity_reached" | "operator_unavailable" | "not_channel_member" | "channel_unavailable" | "category_required" | "name_taken" | "visitor_has_open_dialog" | "rating_not_requested" | "already_rated" | "form_sent_already" | "guard_blocked" | "trigger_already_shown" | "file_too_large" | "file_type_refused" | "client_id_reused" | "url_not_allowed" | "too_many_endpoints" | "too_many_keys" | "too_many_segments" | "segment_in_use" | "fields_required" | "rate_limited" | "unknown_frame" | "bad_frame" | "unavailable" | "internal";
         /** @description How many times a visitor did an event, first and last. */
         EventCountView: {
             /** Format: int64 */
@@ -2571,20 +2911,61 @@ export interface components {
         EventProperties: {
             [key: string]: string | number | boolean;
         };
-        /** @description A field as the API shows and takes it. */
-        FieldView: {
-            /** @description 1–32 of `a-z`, `0-9` and `_`, unique in the form: the answer's key. */
-            key: string;
-            /** @description `text`, `contract` (matched whole by `pattern`), `email` or `phone`. */
-            kind: string;
-            /** @description What the visitor reads: 1–100 characters once trimmed. */
-            label: components["schemas"]["ShortText"];
-            /**
-             * @description A `contract` field's regular expression (`\d{6}`), 1–200 characters, matched against the
-             *     whole value.
-             */
+        /**
+         * @description How a text value is written.
+         * @enum {string}
+         */
+        FieldFormat: "none" | "upper";
+        /** @description A field to define, or what to change of one (`key`, `target` and `kind` are fixed once made). */
+        FieldInput: {
+            /** @description Archived fields are offered nowhere and take no values; their values stay. */
+            archived?: boolean | null;
+            format?: components["schemas"]["FieldFormat"] | null;
+            /** @description 1–40 of a-z, 0-9 and _, starting with a letter; a date's ends in `_at`, no other's does. */
+            key?: string | null;
+            kind?: components["schemas"]["FieldKind"] | null;
+            label?: components["schemas"]["RuleName"] | null;
+            /** @description A choice's options: 1–50, each 1–100 characters, each once. */
+            options?: string[] | null;
+            /** @description A text's: a regular expression the whole value must match; empty clears it. */
             pattern?: string | null;
-            required?: boolean;
+            /** Format: int64 */
+            position?: number | null;
+            required?: components["schemas"]["Required"] | null;
+            target?: components["schemas"]["FieldTarget"] | null;
+        };
+        /**
+         * @description A field's kind of value.
+         * @enum {string}
+         */
+        FieldKind: "text" | "number" | "choice" | "date";
+        FieldList: {
+            items: components["schemas"]["FieldView"][];
+        };
+        /**
+         * @description What a field belongs to.
+         * @enum {string}
+         */
+        FieldTarget: "dialog" | "visitor";
+        /** @description A field as the console shows it. */
+        FieldView: {
+            archived: boolean;
+            created_at: string;
+            format: components["schemas"]["FieldFormat"];
+            /** Format: uuid */
+            id: string;
+            /** @description Its name in values, filters and webhooks (`model`); a visitor field's is his attribute's. */
+            key: string;
+            kind: components["schemas"]["FieldKind"];
+            /** @description What operators read («Модель»). */
+            label: string;
+            /** @description A choice's options, in order. */
+            options: string[];
+            pattern?: string | null;
+            /** Format: int64 */
+            position: number;
+            required: components["schemas"]["Required"];
+            target: components["schemas"]["FieldTarget"];
         };
         /** @description The figures of a row or of the whole report. `docs/reports.md` defines each. */
         FiguresView: {
@@ -2664,6 +3045,21 @@ export interface components {
                 [key: string]: string;
             };
         };
+        /** @description A field as the API shows and takes it. */
+        FormFieldView: {
+            /** @description 1–32 of `a-z`, `0-9` and `_`, unique in the form: the answer's key. */
+            key: string;
+            /** @description `text`, `contract` (matched whole by `pattern`), `email` or `phone`. */
+            kind: string;
+            /** @description What the visitor reads: 1–100 characters once trimmed. */
+            label: components["schemas"]["ShortText"];
+            /**
+             * @description A `contract` field's regular expression (`\d{6}`), 1–200 characters, matched against the
+             *     whole value.
+             */
+            pattern?: string | null;
+            required?: boolean;
+        };
         /** @description A form as admins write it. */
         FormInput: {
             /**
@@ -2685,7 +3081,7 @@ export interface components {
             due_hours: number;
             enabled?: boolean;
             /** @description 1–20 fields. */
-            fields: components["schemas"]["FieldView"][];
+            fields: components["schemas"]["FormFieldView"][];
             /** @description The department mail's language: `ru` (default) or `en`. */
             language?: string | null;
             /** @description 1–100 characters once trimmed. */
@@ -2705,7 +3101,7 @@ export interface components {
             created_at: string;
             /** Format: uuid */
             dialog_id: string;
-            fields: components["schemas"]["FieldView"][];
+            fields: components["schemas"]["FormFieldView"][];
             /** Format: uuid */
             id: string;
             name: string;
@@ -2721,7 +3117,7 @@ export interface components {
             /** Format: int64 */
             due_hours: number;
             enabled: boolean;
-            fields: components["schemas"]["FieldView"][];
+            fields: components["schemas"]["FormFieldView"][];
             /** Format: uuid */
             id: string;
             language: string;
@@ -2858,6 +3254,43 @@ export interface components {
             /** @default  */
             open: components["schemas"]["OpensAt"];
         };
+        InvitationList: {
+            items: components["schemas"]["InvitationView"][];
+        };
+        /** @description What the link's page shows before he sets his password. */
+        InvitationPreview: {
+            display_name: string;
+            email: string;
+            expires_at: string;
+            role: string;
+            workspace_name: string;
+        };
+        InvitationRequest: {
+            /** @description 1–80 characters once trimmed; he may change it when he accepts. */
+            display_name: components["schemas"]["Name"];
+            email: components["schemas"]["Email"];
+            /** @description `admin`, `supervisor` or `operator`. */
+            role: components["schemas"]["Role"];
+        };
+        InvitationToken: {
+            /** @description The secret after `#` in the link. */
+            token: string;
+        };
+        /** @description An invitation as admins see it. */
+        InvitationView: {
+            accepted_at?: string | null;
+            created_at: string;
+            display_name: string;
+            email: string;
+            expires_at: string;
+            /** Format: uuid */
+            id: string;
+            revoked_at?: string | null;
+            /** @description `admin`, `supervisor` or `operator`. */
+            role: string;
+            /** @description `pending`, `accepted`, `revoked` or `expired`. */
+            state: string;
+        };
         /** @description 1–40 characters once invisible characters (bidi controls, zero-width characters) are removed and white space is trimmed; no control characters. */
         Label: string;
         /** @description A tag or category as a dialog shows it. */
@@ -2942,6 +3375,11 @@ export interface components {
             /** @description The test mail was accepted by the SMTP server. */
             smtp: components["schemas"]["TestLeg"];
         };
+        /**
+         * @description Whether every rule must hold, or any one.
+         * @enum {string}
+         */
+        Match: "all" | "any";
         /** @description A change of one's own profile: a field left out stays. */
         MePatchRequest: {
             display_name?: components["schemas"]["Name"] | null;
@@ -3085,6 +3523,14 @@ export interface components {
              */
             time_on_site_seconds?: number | null;
         };
+        NewWorkspaceRequest: {
+            admin_email: components["schemas"]["Email"];
+            admin_name: components["schemas"]["Name"];
+            admin_password?: components["schemas"]["Password"] | null;
+            name: components["schemas"]["Name"];
+            /** @description 2–40 of a-z, 0-9 and -, as sign-in takes it. */
+            slug: components["schemas"]["WorkspaceSlug"];
+        };
         OfflineAnswer: {
             dialog: components["schemas"]["WidgetDialogView"];
             message: components["schemas"]["MessageView"];
@@ -3156,6 +3602,18 @@ export interface components {
         };
         /** @description 1–500 characters once white space is trimmed. */
         OverrideReason: string;
+        /** @description A workspace as the owner sees it. */
+        OwnerWorkspace: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            operators: number;
+            slug: string;
+            suspended_at?: string | null;
+        };
+        OwnerWorkspaceList: {
+            items: components["schemas"]["OwnerWorkspace"][];
+        };
         /** @description At most 2000 characters once white space is trimmed; blank is none. */
         PageUrl: string;
         PageViewView: {
@@ -3198,6 +3656,9 @@ export interface components {
         PresenceRequest: {
             /** @description `online`, `away` or `offline`. */
             presence: components["schemas"]["Presence"];
+        };
+        PreviewRequest: {
+            filter: components["schemas"]["SegmentFilter"];
         };
         /** @description The visitor's name and contacts: a field left out stays, `null` or blank clears it. */
         ProfileRequest: {
@@ -3260,6 +3721,9 @@ export interface components {
              */
             seq: number;
         };
+        RenameWorkspaceRequest: {
+            name: components["schemas"]["Name"];
+        };
         /** @enum {string} */
         ReplyScope: "personal" | "channel" | "workspace";
         /** @description Not blank once invisible characters (bidi controls, zero-width characters) are removed and white space is trimmed; at most 4000 characters as sent. */
@@ -3300,6 +3764,24 @@ export interface components {
         ReportSettings: {
             /** @description The IANA time zone report days are counted in (`Europe/Moscow`). */
             time_zone: string;
+        };
+        /** @description When a dialog cannot close without the field (dialog fields only). */
+        Required: {
+            /**
+             * @description Before any dialog closes.
+             * @default false
+             */
+            always: boolean;
+            /**
+             * @description Before a dialog of one of these categories closes.
+             * @default []
+             */
+            categories: string[];
+            /**
+             * @description Before a dialog of one of these channels closes.
+             * @default []
+             */
+            channels: string[];
         };
         /** @enum {string} */
         Role: "admin" | "supervisor" | "operator";
@@ -3380,6 +3862,101 @@ export interface components {
         };
         /** @description 2–200 characters once white space is trimmed; a query without a letter or a digit finds nothing. */
         SearchText: string;
+        /**
+         * @description How long ago he was last seen.
+         * @enum {string}
+         */
+        SeenOp: "within_days" | "older_than_days";
+        /** @description A segment's filter. */
+        SegmentFilter: {
+            match?: components["schemas"]["Match"];
+            /** @description 1–20 rules. */
+            rules: components["schemas"]["SegmentRule"][];
+        };
+        /** @description A segment to create, or what to change of one. */
+        SegmentInput: {
+            filter?: components["schemas"]["SegmentFilter"] | null;
+            name?: components["schemas"]["RuleName"] | null;
+        };
+        SegmentList: {
+            items: components["schemas"]["SegmentView"][];
+        };
+        /** @description 1–100 characters once white space is trimmed; no control characters or double quotes. */
+        SegmentName: string;
+        /** @description How many visitors are in a filter now, and the newest few of them. */
+        SegmentPreview: {
+            /** Format: int64 */
+            count: number;
+            /** @description At most 10, the newest first. */
+            visitors: components["schemas"]["SegmentVisitor"][];
+        };
+        /** @description A segment a visitor is in (the visitor card). */
+        SegmentRef: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
+        /** @description One rule of a segment, as the API and the store carry it. */
+        SegmentRule: {
+            name: components["schemas"]["SegmentName"];
+            op: components["schemas"]["AttributeOp"];
+            /** @enum {string} */
+            type: "attribute";
+            /**
+             * @description A string, number or boolean for `is`/`is_not`; a string for `contains`; a number for
+             *     `gt`/`lt`; whole days (1–3650) for `within_days`/`older_than_days`; none for
+             *     `exists`/`missing`.
+             */
+            value?: unknown;
+        } | {
+            /**
+             * Format: int64
+             * @description At least this many times in all (1 when absent).
+             */
+            at_least?: number | null;
+            did?: boolean;
+            name: components["schemas"]["SegmentName"];
+            /** @enum {string} */
+            type: "event";
+            /**
+             * Format: int64
+             * @description The last time within this many days.
+             */
+            within_days?: number | null;
+        } | {
+            has?: boolean;
+            tag: components["schemas"]["SegmentTag"];
+            /** @enum {string} */
+            type: "tag";
+        } | {
+            /** Format: int64 */
+            days: number;
+            op: components["schemas"]["SeenOp"];
+            /** @enum {string} */
+            type: "last_seen";
+        };
+        /** @description 1–50 characters once white space is trimmed; no control characters or commas. */
+        SegmentTag: string;
+        /** @description A segment as the console shows it. */
+        SegmentView: {
+            created_at: string;
+            filter: components["schemas"]["SegmentFilter"];
+            /** Format: uuid */
+            id: string;
+            name: string;
+            updated_at: string;
+        };
+        /** @description A visitor in a segment's preview. */
+        SegmentVisitor: {
+            /** Format: uuid */
+            id: string;
+            last_seen_at?: string | null;
+            name?: string | null;
+            /** Format: int64 */
+            number: number;
+            /** @description The site's own id of him, when the site told it. */
+            user_id?: string | null;
+        };
         SendFormRequest: {
             /** @description An enabled form of the workspace (else `404`). */
             form_id: components["schemas"]["Id"];
@@ -3789,6 +4366,13 @@ export interface components {
             name?: components["schemas"]["NameOrBlank"] | null;
             phone?: components["schemas"]["PhoneOrBlank"] | null;
         };
+        ValuesRequest: {
+            /**
+             * @description By key: a string, number or date (`YYYY-MM-DD` or RFC 3339) as the field takes; `null`
+             *     clears one.
+             */
+            values: Record<string, unknown>;
+        };
         VisitorCardView: {
             /** @description What the site told about him (Web API, widget `setAttributes`), by name. */
             attributes: components["schemas"]["AttributeView"][];
@@ -3816,6 +4400,8 @@ export interface components {
             };
             /** @description His latest events, newest first (at most 20). */
             recent_events: components["schemas"]["VisitorEventView"][];
+            /** @description The workspace's segments he is in now, by name. */
+            segments: components["schemas"]["SegmentRef"][];
             /** @description Where he writes from: `widget`, `telegram` or `email`. */
             source: string;
             /** @description Visitor tags (not the dialog's), sorted. */
@@ -3876,6 +4462,8 @@ export interface components {
             channel_id: string;
             closed_at?: string | null;
             created_at: string;
+            /** @description Its custom fields' values by key. */
+            fields: Record<string, unknown>;
             /** Format: uuid */
             id: string;
             /** Format: int64 */
@@ -3902,6 +4490,8 @@ export interface components {
              */
             number: number;
             phone?: string | null;
+            /** @description The workspace's segments he is in now, by name. */
+            segments: components["schemas"]["SegmentRef"][];
             tags: string[];
             /** @description The site's own id of him. */
             user_id: string;
@@ -4046,6 +4636,8 @@ export interface components {
         };
         /** @description Blank is none; else 2–40 characters of `a-z` (any case), `0-9` and `-`, not starting or ending with `-`. */
         WorkspaceOrBlank: string;
+        /** @description 2–40 characters of `a-z`, `0-9` and `-`, not starting or ending with `-`. */
+        WorkspaceSlug: string;
         WorkspaceView: {
             /** Format: uuid */
             id: string;
@@ -5638,6 +6230,13 @@ export interface operations {
                 channel?: components["schemas"]["Id"];
                 /** @description Only dialogs with this tag (an id). */
                 tag?: components["schemas"]["Id"];
+                /** @description Only dialogs of visitors in this segment now (an id). */
+                segment?: components["schemas"]["Id"];
+                /**
+                 * @description Only dialogs whose custom field holds a value: `key:value` (`model:IPHONE 15`); the value
+                 *     is read as the field's kind (a text field's format applies).
+                 */
+                field?: string;
                 /**
                  * @description `waiting` (default: the longest-waiting visitor first), `activity` (newest first) or
                  *     `due` (the nearest SLA due first).
@@ -5680,6 +6279,14 @@ export interface operations {
             };
             /** @description The role does not allow it (`forbidden`), or the page's origin is not allowed (`origin_not_allowed`). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6292,7 +6899,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiErrorBody"];
                 };
             };
-            /** @description The channel requires a category and the dialog has none (`category_required`). */
+            /** @description The channel requires a category and the dialog has none (`category_required`), or custom fields its channel or category requires are empty (`fields_required`). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6334,6 +6941,93 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ComplaintView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The role does not allow it (`forbidden`), or the page's origin is not allowed (`origin_not_allowed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is over its size limit (`payload_too_large`, `file_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is not of the accepted type (`unsupported_media_type`, `file_type_refused`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    set_dialog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description dialog id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ValuesRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DialogView"];
                 };
             };
             400: {
@@ -7549,6 +8243,93 @@ export interface operations {
             };
         };
     };
+    set_visitor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description dialog id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ValuesRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitorCardView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The role does not allow it (`forbidden`), or the page's origin is not allowed (`origin_not_allowed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is over its size limit (`payload_too_large`, `file_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is not of the accepted type (`unsupported_media_type`, `file_type_refused`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
     tag_visitor: {
         parameters: {
             query?: never;
@@ -7571,6 +8352,230 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["VisitorTags"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The role does not allow it (`forbidden`), or the page's origin is not allowed (`origin_not_allowed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is over its size limit (`payload_too_large`, `file_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is not of the accepted type (`unsupported_media_type`, `file_type_refused`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    list_fields: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FieldList"];
+                };
+            };
+            /** @description A parameter or the body is not valid (`validation_failed`, `bad_json`), naming the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The role does not allow it (`forbidden`), or the page's origin is not allowed (`origin_not_allowed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    create_field: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FieldInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FieldView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is over its size limit (`payload_too_large`, `file_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is not of the accepted type (`unsupported_media_type`, `file_type_refused`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    update_field: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description field id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FieldInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FieldView"];
                 };
             };
             400: {
@@ -7899,6 +8904,382 @@ export interface operations {
             };
             /** @description The body is not of the accepted type (`unsupported_media_type`, `file_type_refused`). */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    list_invitations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationList"];
+                };
+            };
+            /** @description A parameter or the body is not valid (`validation_failed`, `bad_json`), naming the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    create_invitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvitationRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedInvitation"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is over its size limit (`payload_too_large`, `file_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is not of the accepted type (`unsupported_media_type`, `file_type_refused`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    accept_invitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeResponse"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The role does not allow it (`forbidden`), or the page's origin is not allowed (`origin_not_allowed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is over its size limit (`payload_too_large`, `file_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is not of the accepted type (`unsupported_media_type`, `file_type_refused`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    preview_invitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvitationToken"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationPreview"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The role does not allow it (`forbidden`), or the page's origin is not allowed (`origin_not_allowed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is over its size limit (`payload_too_large`, `file_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is not of the accepted type (`unsupported_media_type`, `file_type_refused`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    revoke_invitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description invitation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationView"];
+                };
+            };
+            /** @description A parameter or the body is not valid (`validation_failed`, `bad_json`), naming the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9062,6 +10443,375 @@ export interface operations {
             };
         };
     };
+    owner_list_workspaces: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnerWorkspaceList"];
+                };
+            };
+            /** @description A parameter or the body is not valid (`validation_failed`, `bad_json`), naming the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The role does not allow it (`forbidden`), or the page's origin is not allowed (`origin_not_allowed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    owner_create_workspace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewWorkspaceRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWorkspace"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The role does not allow it (`forbidden`), or the page's origin is not allowed (`origin_not_allowed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is over its size limit (`payload_too_large`, `file_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is not of the accepted type (`unsupported_media_type`, `file_type_refused`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    owner_rename_workspace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the workspace's slug */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RenameWorkspaceRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnerWorkspace"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The role does not allow it (`forbidden`), or the page's origin is not allowed (`origin_not_allowed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is over its size limit (`payload_too_large`, `file_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is not of the accepted type (`unsupported_media_type`, `file_type_refused`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    owner_resume_workspace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the workspace's slug */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnerWorkspace"];
+                };
+            };
+            /** @description A parameter or the body is not valid (`validation_failed`, `bad_json`), naming the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The role does not allow it (`forbidden`), or the page's origin is not allowed (`origin_not_allowed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    owner_suspend_workspace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the workspace's slug */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnerWorkspace"];
+                };
+            };
+            /** @description A parameter or the body is not valid (`validation_failed`, `bad_json`), naming the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The role does not allow it (`forbidden`), or the page's origin is not allowed (`origin_not_allowed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
     get_quality_guard: {
         parameters: {
             query?: never;
@@ -9217,6 +10967,66 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Report"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    export_dialogs: {
+        parameters: {
+            query: {
+                /** @description The first day (`YYYY-MM-DD`, in the reports' time zone). */
+                from: string;
+                /** @description The last day, included; at most 366 days in all. */
+                to: string;
+                /** @description Only this channel's dialogs. */
+                channel_id?: components["schemas"]["Id"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
                 };
             };
             400: {
@@ -9549,7 +11359,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiErrorBody"];
                 };
             };
-            /** @description A rule's `channel_id` names no channel of the workspace. */
+            /** @description A rule's `channel_id` names no channel of the workspace, or a condition's `segment_id` no segment. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9921,6 +11731,532 @@ export interface operations {
             };
             /** @description The role does not allow it (`forbidden`), or the page's origin is not allowed (`origin_not_allowed`). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    list_segments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentList"];
+                };
+            };
+            /** @description A parameter or the body is not valid (`validation_failed`, `bad_json`), naming the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The role does not allow it (`forbidden`), or the page's origin is not allowed (`origin_not_allowed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    create_segment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SegmentInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is over its size limit (`payload_too_large`, `file_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is not of the accepted type (`unsupported_media_type`, `file_type_refused`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    preview_segment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentPreview"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is over its size limit (`payload_too_large`, `file_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is not of the accepted type (`unsupported_media_type`, `file_type_refused`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    get_segment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description segment id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentView"];
+                };
+            };
+            /** @description A parameter or the body is not valid (`validation_failed`, `bad_json`), naming the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The role does not allow it (`forbidden`), or the page's origin is not allowed (`origin_not_allowed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    delete_segment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description segment id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A parameter or the body is not valid (`validation_failed`, `bad_json`), naming the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The role does not allow it (`forbidden`), or the page's origin is not allowed (`origin_not_allowed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    update_segment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description segment id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SegmentInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The role does not allow it (`forbidden`), or the page's origin is not allowed (`origin_not_allowed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is over its size limit (`payload_too_large`, `file_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The body is not of the accepted type (`unsupported_media_type`, `file_type_refused`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description The store is unavailable for a moment (`unavailable`); retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    preview_saved_segment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description segment id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentPreview"];
+                };
+            };
+            /** @description A parameter or the body is not valid (`validation_failed`, `bad_json`), naming the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session or visitor token ended (`unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11062,6 +13398,14 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13617,6 +15961,7 @@ type ReadonlyArray<T> = [
     unknown[]
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const apiScopeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ApiScope"]> = ["visitors:read", "visitors:write", "events:write"];
+export const attributeOpValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AttributeOp"]> = ["is", "is_not", "contains", "gt", "lt", "exists", "missing", "within_days", "older_than_days"];
 export const channelModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ChannelMode"]> = ["queue", "auto"];
 export const complaintReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ComplaintReason"]> = ["spam", "abuse", "other"];
 export const conditionViewOneOf0TypeValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["ConditionView"], {
@@ -13634,11 +15979,18 @@ export const conditionViewOneOf3TypeValues: ReadonlyArray<Extract<FlattenedDeepR
 export const conditionViewOneOf4TypeValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["ConditionView"], {
     type: unknown;
 }>["type"]> = ["mail_to"];
+export const conditionViewOneOf5TypeValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["ConditionView"], {
+    type: unknown;
+}>["type"]> = ["segment"];
 export const consoleLanguageValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ConsoleLanguage"]> = ["ru", "en"];
 export const decisionActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DecisionAction"]> = ["block", "dismiss"];
 export const deliveryStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DeliveryStatus"]> = ["pending", "delivered", "failed"];
 export const disabledReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DisabledReason"]> = ["failing"];
-export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorCode"]> = ["validation_failed", "empty_message", "message_too_long", "bad_json", "payload_too_large", "unsupported_media_type", "method_not_allowed", "unauthenticated", "invalid_credentials", "workspace_required", "forbidden", "scope_missing", "identity_refused", "visitor_blocked", "workspace_suspended", "complaint_decided", "unknown_site_key", "origin_not_allowed", "dialog_not_found", "not_found", "dialog_closed", "email_taken", "channel_name_taken", "already_assigned", "capacity_reached", "operator_unavailable", "not_channel_member", "channel_unavailable", "category_required", "name_taken", "visitor_has_open_dialog", "rating_not_requested", "already_rated", "form_sent_already", "guard_blocked", "trigger_already_shown", "file_too_large", "file_type_refused", "client_id_reused", "url_not_allowed", "too_many_endpoints", "too_many_keys", "rate_limited", "unknown_frame", "bad_frame", "unavailable", "internal"];
+export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorCode"]> = ["validation_failed", "empty_message", "message_too_long", "bad_json", "payload_too_large", "unsupported_media_type", "method_not_allowed", "unauthenticated", "invalid_credentials", "workspace_required", "forbidden", "scope_missing", "identity_refused", "visitor_blocked", "workspace_suspended", "complaint_decided", "unknown_site_key", "origin_not_allowed", "dialog_not_found", "not_found", "dialog_closed", "email_taken", "channel_name_taken", "already_assigned", "capacity_reached", "operator_unavailable", "not_channel_member", "channel_unavailable", "category_required", "name_taken", "visitor_has_open_dialog", "rating_not_requested", "already_rated", "form_sent_already", "guard_blocked", "trigger_already_shown", "file_too_large", "file_type_refused", "client_id_reused", "url_not_allowed", "too_many_endpoints", "too_many_keys", "too_many_segments", "segment_in_use", "fields_required", "rate_limited", "unknown_frame", "bad_frame", "unavailable", "internal"];
+export const fieldFormatValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FieldFormat"]> = ["none", "upper"];
+export const fieldKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FieldKind"]> = ["text", "number", "choice", "date"];
+export const fieldTargetValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FieldTarget"]> = ["dialog", "visitor"];
+export const matchValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Match"]> = ["all", "any"];
 export const newSavedReplyOneOf0ScopeValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["NewSavedReply"], {
     scope: unknown;
 }>["scope"]> = ["personal", "workspace"];
@@ -13649,6 +16001,19 @@ export const offlinePolicyValues: ReadonlyArray<FlattenedDeepRequired<components
 export const presenceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Presence"]> = ["online", "away", "offline"];
 export const replyScopeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReplyScope"]> = ["personal", "channel", "workspace"];
 export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Role"]> = ["admin", "supervisor", "operator"];
+export const seenOpValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SeenOp"]> = ["within_days", "older_than_days"];
+export const segmentRuleOneOf0TypeValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    type: unknown;
+}>["type"]> = ["attribute"];
+export const segmentRuleOneOf1TypeValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    type: unknown;
+}>["type"]> = ["event"];
+export const segmentRuleOneOf2TypeValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    type: unknown;
+}>["type"]> = ["tag"];
+export const segmentRuleOneOf3TypeValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["SegmentRule"], {
+    type: unknown;
+}>["type"]> = ["last_seen"];
 export const sortParamValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SortParam"]> = ["waiting", "activity", "due", "tone"];
 export const statusParamValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["StatusParam"]> = ["open", "snoozed", "closed", "all"];
 export const webhookEventKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WebhookEventKind"]> = ["dialog.created", "dialog.assigned", "dialog.unassigned", "dialog.transferred", "dialog.closed", "dialog.reopened", "dialog.snoozed", "dialog.unsnoozed", "dialog.labels_changed", "message.created", "message.edited", "note.created", "visitor.updated", "rating.created", "sla.breached", "operator.presence_changed", "operator.updated", "operator.membership_changed", "ticket.created", "ticket.updated"];

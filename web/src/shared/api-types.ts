@@ -309,6 +309,31 @@ export type VisitorTagsChange = Schemas['TagsChange'];
 /** Its answer: all his tags after the change, lower-cased and sorted. */
 export type VisitorTagsView = Schemas['VisitorTags'];
 
+// ---- custom fields (docs/api.md "Custom fields") -------------------------------------------
+
+/** A custom field an admin defined, as `GET /api/v1/fields` lists it (archived ones too). */
+export type CustomFieldView = Schemas['FieldView'];
+/** `POST /api/v1/fields` and `PATCH /api/v1/fields/{id}` (key, target and kind are fixed once made). */
+export type CustomFieldInput = Schemas['FieldInput'];
+export type FieldTarget = Schemas['FieldTarget'];
+export type FieldKind = Schemas['FieldKind'];
+export type FieldFormat = Schemas['FieldFormat'];
+/** Before a dialog of which channels or categories closes the field must hold a value. */
+export type FieldRequired = Schemas['Required'];
+/** `PUT /api/v1/dialogs/{id}/fields` and `…/visitor/fields`: `{key: value}`, `null` clears. */
+export type FieldValuesRequest = Schemas['ValuesRequest'];
+
+// ---- escalation forms ----------------------------------------------------------------------
+
+/** A field of an escalation form (`FormView.fields`, `FormRequestView.fields`). */
+export type FormFieldView = Schemas['FormFieldView'];
+/** A form as the API shows it. */
+export type FormView = Schemas['FormView'];
+/** A form as admins write it (`POST` and `PUT` take it whole). */
+export type FormInput = Schemas['FormInput'];
+/** A form sent into a dialog, with `answers` once the visitor filled it. */
+export type FormRequestView = Schemas['FormRequestView'];
+
 /** Why an operator complains about a visitor (issue 16): `spam`, `abuse` or `other`. */
 export type ComplaintReason = Schemas['ComplaintReason'];
 /** `POST /api/v1/dialogs/{id}/complaints`. */

@@ -71,6 +71,7 @@ export function dialog(id: string, over: Partial<DialogView> = {}): DialogView {
     waiting_alert: false,
     tags: [],
     category: null,
+    fields: {},
     snoozed_until: null,
     close_reason: null,
     previous_dialog_id: null,

@@ -11,13 +11,13 @@ import {
   startValues,
   submittedAnswer,
   wholePattern,
-  type FieldView,
+  type FormFieldView,
   type FormSlip,
 } from './forms';
 import { makeT, tables } from './i18n';
 import { systemText } from './system-line';
 
-const fields: FieldView[] = [
+const fields: FormFieldView[] = [
   { key: 'contract', label: 'Номер договора', kind: 'contract', pattern: '\\d{6}', required: true },
   { key: 'email', label: 'E-mail', kind: 'email', required: true },
   { key: 'phone', label: 'Телефон', kind: 'phone', required: false },
@@ -43,7 +43,7 @@ describe('checkForm', () => {
     expect(checkForm(fields, { ...good, contract: '1234567' })).toEqual({ contract: 'format' });
     expect(checkForm(fields, { ...good, contract: 'a123456' })).toEqual({ contract: 'format' });
     // An alternation is matched whole too: `^(?:a|b)$`, not `^a|b$`.
-    const either: FieldView[] = [{ key: 'c', label: 'C', kind: 'contract', pattern: 'AB-\\d{2}|\\d{4}', required: true }];
+    const either: FormFieldView[] = [{ key: 'c', label: 'C', kind: 'contract', pattern: 'AB-\\d{2}|\\d{4}', required: true }];
     expect(checkForm(either, { c: 'AB-12' })).toEqual({});
     expect(checkForm(either, { c: 'AB-12x' })).toEqual({ c: 'format' });
     expect(checkForm(either, { c: 'x1234' })).toEqual({ c: 'format' });
@@ -52,7 +52,7 @@ describe('checkForm', () => {
   it('leaves a pattern JavaScript cannot compile to the server', () => {
     expect(wholePattern('(?<x')).toBeNull();
     expect(wholePattern(null)).toBeNull();
-    const odd: FieldView[] = [{ key: 'c', label: 'C', kind: 'contract', pattern: '[', required: true }];
+    const odd: FormFieldView[] = [{ key: 'c', label: 'C', kind: 'contract', pattern: '[', required: true }];
     expect(checkForm(odd, { c: 'anything' })).toEqual({});
     expect(checkForm(odd, { c: '' })).toEqual({ c: 'required' });
   });

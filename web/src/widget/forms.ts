@@ -9,23 +9,22 @@
  * names the first field it refuses (`details.field = "answers.<key>"`).
  */
 import type { components } from '../shared/api-schema.gen';
-import type { MessageView } from '../shared/api-types';
+import type { FormFieldView, FormRequestView, MessageView } from '../shared/api-types';
 import { refName } from '../shared/names';
 import { contactSlip } from './contact';
 import type { WidgetKey } from './i18n';
 
 type Schemas = components['schemas'];
 
+/** A form sent into one of his dialogs (with his answers once he sent it), and one of its fields. */
+export type { FormFieldView, FormRequestView };
 // The generated views; api-types.ts does not name them (yet), and the widget does not edit it.
-/** A form sent into one of his dialogs, with his answers once he sent it. */
-export type FormRequestView = Schemas['FormRequestView'];
-export type FieldView = Schemas['FieldView'];
 /** The body of `POST /widget/v1/forms/{request}`. */
 export type FormAnswers = Schemas['FormAnswers'];
 /** What `POST /widget/v1/forms/{request}` answers: his ticket's number, the due time, the answer text. */
 export type SubmittedView = Schemas['SubmittedView'];
 
-/** `FieldView.kind` (a `string` in the document); a kind the widget does not know is taken as text. */
+/** `FormFieldView.kind` (a `string` in the document); a kind the widget does not know is taken as text. */
 export type FieldKind = 'text' | 'contract' | 'email' | 'phone';
 /** `FormRequestView.status`. */
 export type FormStatus = 'sent' | 'submitted';
@@ -37,7 +36,7 @@ export const MAX_ANSWER = 2000;
 const MAX_EMAIL = 254;
 const MAX_PHONE = 32;
 
-export function fieldKind(field: Pick<FieldView, 'kind'>): FieldKind {
+export function fieldKind(field: Pick<FormFieldView, 'kind'>): FieldKind {
   const kind = field.kind;
   return kind === 'contract' || kind === 'email' || kind === 'phone' ? kind : 'text';
 }
@@ -100,7 +99,7 @@ export function wholePattern(pattern: string | null | undefined): RegExp | null 
 }
 
 /** The slip in one answer (trimmed first), or null when it may be sent. */
-export function checkField(field: FieldView, raw: string): FormSlip | null {
+export function checkField(field: FormFieldView, raw: string): FormSlip | null {
   const value = raw.trim();
   if (!value) return field.required ? 'required' : null;
   if (length(value) > MAX_ANSWER) return 'too_long';
@@ -120,7 +119,7 @@ export function checkField(field: FieldView, raw: string): FormSlip | null {
 }
 
 /** Every slip in the form at once, by field key (empty when it may be sent). */
-export function checkForm(fields: readonly FieldView[], values: Record<string, string>): FormErrors {
+export function checkForm(fields: readonly FormFieldView[], values: Record<string, string>): FormErrors {
   const errors: FormErrors = {};
   for (const field of fields) {
     const slip = checkField(field, values[field.key] ?? '');
@@ -130,7 +129,7 @@ export function checkForm(fields: readonly FieldView[], values: Record<string, s
 }
 
 /** The body's answers: the form's fields only, trimmed, blank ones left out. */
-export function formAnswers(fields: readonly FieldView[], values: Record<string, string>): Record<string, string> {
+export function formAnswers(fields: readonly FormFieldView[], values: Record<string, string>): Record<string, string> {
   const answers: Record<string, string> = {};
   for (const field of fields) {
     const value = (values[field.key] ?? '').trim();
@@ -145,7 +144,7 @@ export function formAnswers(fields: readonly FieldView[], values: Record<string,
  * the field's kind and what was sent. Null when it names no field of the form.
  */
 export function refusedAnswer(
-  fields: readonly FieldView[],
+  fields: readonly FormFieldView[],
   details: Record<string, unknown>,
   message: string,
   sent: Record<string, string>,
@@ -182,7 +181,7 @@ export function formErrorKey(slip: FormSlip): WidgetKey {
 }
 
 /** The limit to say for a field that is too long. */
-export function limitOf(field: Pick<FieldView, 'kind'>): number {
+export function limitOf(field: Pick<FormFieldView, 'kind'>): number {
   return fieldKind(field) === 'text' ? MAX_TEXT : MAX_ANSWER;
 }
 
@@ -196,7 +195,7 @@ export function digitsOnly(pattern: string | null | undefined): boolean {
  * e-mail and phone fields; what he typed (`typed`) stays as it is.
  */
 export function startValues(
-  fields: readonly FieldView[],
+  fields: readonly FormFieldView[],
   contact: { email: string; phone: string },
   typed: Record<string, string> = {},
 ): Record<string, string> {

@@ -1,7 +1,8 @@
 /**
  * A page beside the dialogs: channels (and a channel's automation), operators, installing the
- * widget, routing rules (beside them the quality guard, and the complaints about visitors with the
- * blocks), proactive messages, tags and categories, saved replies, webhooks, the Web API's keys, Telegram
+ * widget, routing rules (beside them the quality guard, the complaints about visitors with the
+ * blocks, and the segments of visitors), proactive messages, tags and categories (and beside them
+ * the custom fields of dialogs and visitors), saved replies, webhooks, the Web API's keys, Telegram
  * bots, the mail setup, the audit log, one's profile. Unsaved edits on it are asked about before the console leaves it,
  * and the browser asks before the tab closes or reloads.
  */
@@ -12,6 +13,7 @@ import { ApiKeysAdmin } from './ApiKeysAdmin';
 import { AuditLogAdmin } from './AuditLogAdmin';
 import { AutomationAdmin } from './AutomationAdmin';
 import { ChannelsAdmin } from './ChannelsAdmin';
+import { FieldsAdmin } from './FieldsAdmin';
 import { FormsAdmin } from './FormsAdmin';
 import { InstallAdmin } from './InstallAdmin';
 import { LabelsAdmin } from './LabelsAdmin';
@@ -23,6 +25,7 @@ import { QualityAdmin } from './QualityAdmin';
 import { RepliesAdmin } from './RepliesAdmin';
 import { RulesAdmin } from './RulesAdmin';
 import { SecurityPage } from './SecurityPage';
+import { SegmentsAdmin } from './SegmentsAdmin';
 import { TelegramAdmin } from './TelegramAdmin';
 import { TriggersAdmin } from './TriggersAdmin';
 import { WebhooksAdmin } from './WebhooksAdmin';
@@ -35,8 +38,10 @@ const PAGES: Record<AdminSection, (props: { channelId?: string | null }) => prea
   rules: RulesAdmin,
   quality: QualityAdmin,
   moderation: ModerationAdmin,
+  segments: SegmentsAdmin,
   triggers: TriggersAdmin,
   tags: LabelsAdmin,
+  fields: FieldsAdmin,
   replies: RepliesAdmin,
   forms: FormsAdmin,
   webhooks: WebhooksAdmin,

@@ -1,7 +1,8 @@
 /**
  * The conditions of a routing rule or a proactive message, all of which must hold: the page's
  * address (a glob with `*`, or a regular expression), a visitor property, the browser language,
- * and (routing rules only) the topic a Telegram chat chose: picked from the bots' topics by
+ * a segment the visitor is in (picked from the workspace's segments, offered once there are
+ * any), and (routing rules only) the topic a Telegram chat chose: picked from the bots' topics by
  * title, or typed as a key when there are none to pick from; and the address a mail was sent to
  * (`help+tag@x` counts as `help@x`).
  */
@@ -37,6 +38,7 @@ const TYPE_LABELS: Record<ConditionType, ConsoleKey> = {
   language: 'rules.type_language',
   telegram_topic: 'rules.type_telegram_topic',
   mail_to: 'rules.type_mail_to',
+  segment: 'segments.condition_type',
 };
 
 /** A topic's title, with its key when another topic has the same title. */
@@ -45,11 +47,19 @@ export function topicLabel(t: Translate<ConsoleKey>, topic: TopicChoice): string
 }
 
 export function ConditionsEditor({ conditions, onChange, error, legend, empty, types, topics }: Props) {
-  const { t } = useConsole();
+  const { state, t } = useConsole('tools');
+  const segments = state.tools.segments;
   const bad = (field: string, i: number) => !!error && error.index === i && (error.field === field || error.field === null);
   const listBad = !!error && error.index === null;
   const set = (i: number, c: ConditionDraft) => onChange(conditions.map((x, j) => (j === i ? c : x)));
-  const typesFor = (c: ConditionDraft) => (types.includes(c.type) ? types : [...types, c.type]);
+  // A segment is offered once the workspace has one; a condition held keeps its own kind.
+  const offered = segments.length > 0 ? types : types.filter((x) => x !== 'segment');
+  const typesFor = (c: ConditionDraft) => (offered.includes(c.type) ? offered : [...offered, c.type]);
+  // A new segment condition names the first segment at once: an empty one is never sent.
+  const retyped = (c: ConditionDraft, type: ConditionType): ConditionDraft => {
+    const next = retype(c, type);
+    return next.type === 'segment' && !next.segment_id ? { ...next, segment_id: segments[0]?.id ?? '' } : next;
+  };
 
   return (
     <fieldset class={`conditions${listBad ? ' invalid' : ''}`}>
@@ -61,7 +71,7 @@ export function ConditionsEditor({ conditions, onChange, error, legend, empty, t
             value={c.type}
             aria-label={t('rules.condition_type')}
             aria-invalid={bad('type', i)}
-            onChange={(e) => set(i, retype(c, oneOf(e.currentTarget.value, typesFor(c)) ?? c.type))}
+            onChange={(e) => set(i, retyped(c, oneOf(e.currentTarget.value, typesFor(c)) ?? c.type))}
             data-testid="condition-type"
           >
             {typesFor(c).map((type) => (
@@ -155,6 +165,26 @@ export function ConditionsEditor({ conditions, onChange, error, legend, empty, t
                 data-testid="condition-value"
               />
             ))}
+          {c.type === 'segment' && (
+            <select
+              class="grow"
+              value={c.segment_id}
+              aria-label={t('segments.condition_value')}
+              aria-invalid={bad('segment_id', i)}
+              onChange={(e) => set(i, { ...c, segment_id: e.currentTarget.value })}
+              data-testid="condition-segment"
+            >
+              {!segments.some((x) => x.id === c.segment_id) && (
+                // A segment deleted since, or not read yet: kept, and said so.
+                <option value={c.segment_id}>{state.tools.segmentsLoaded ? t('segments.condition_unknown') : '…'}</option>
+              )}
+              {segments.map((x) => (
+                <option key={x.id} value={x.id}>
+                  {x.name}
+                </option>
+              ))}
+            </select>
+          )}
           {c.type === 'mail_to' && (
             <input
               class="grow"

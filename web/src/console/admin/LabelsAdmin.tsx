@@ -1,11 +1,13 @@
 /**
  * Tags and categories: add, rename, archive and restore. Nothing is deleted: an archived entry
  * stays on the dialogs that have it and in reports, and cannot be chosen again until restored.
+ * Beside them (a tab, admins) the custom fields (FieldsAdmin.tsx).
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { TagView } from '../../shared/api-types';
 import type { Problem } from '../console-state';
 import type { LabelKind } from './admin-state';
+import { LabelsTabs } from './LabelsTabs';
 import { ProblemLine } from './ProblemLine';
 import { useAdmin } from './use-admin';
 
@@ -17,6 +19,7 @@ export function LabelsAdmin() {
   }, []);
   return (
     <section class="admin-section">
+      <LabelsTabs current="tags" />
       <header class="admin-head">
         <h1>{t('labels.title')}</h1>
         <p>{t('labels.hint')}</p>

@@ -1,13 +1,18 @@
 /**
  * Operators: who is online, how loaded, each one's capacity (1–50), and his access (role,
- * deactivation, password reset; see OperatorAccess). "Add operator" and each row's "Edit" open
- * OperatorDialog (name, channels, capacity; e-mail and role when adding). Deactivated ones come
- * last. Everything here follows `operator.updated`: another admin's additions and renames show
- * without a reload.
+ * deactivation, password reset; see OperatorAccess). "Invite" opens InviteDialog (e-mail, name,
+ * role: the person sets his own password by a link); "Add operator" (an account with a first
+ * password made here) and each row's "Edit" open OperatorDialog (name, channels, capacity;
+ * e-mail and role when adding). Deactivated ones come last; the invitations are listed under
+ * them (InvitationsAdmin). Everything here follows `operator.updated`: another admin's additions
+ * and renames show without a reload.
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { OperatorView } from '../../shared/api-types';
 import { presenceLabel } from '../components/PresenceSwitch';
+import { InvitationsSection } from './InvitationsAdmin';
+import { InviteDialog } from './InviteDialog';
+import { inviteDraft, type InviteDraft } from './invitations';
 import { roleLabel, sortOperators } from './lifecycle';
 import { OperatorAccessCell, OperatorRoleCell } from './OperatorAccess';
 import { OperatorDialog } from './OperatorDialog';
@@ -25,6 +30,8 @@ export function OperatorsAdmin() {
   /** The dialog open: 'new', an operator's id (edit), or none. */
   const [dialog, setDialog] = useState<string | null>(null);
   const editing = dialog && dialog !== 'new' ? (state.team.operators.get(dialog) ?? null) : null;
+  /** The invite dialog open, with what it starts from (empty, or an earlier invitation's person). */
+  const [invite, setInvite] = useState<InviteDraft | null>(null);
   return (
     <section class="admin-section admin-section-wide">
       <OperatorsTabs current="operators" />
@@ -32,10 +39,16 @@ export function OperatorsAdmin() {
         <div>
           <h1>{t('operators.title')}</h1>
           <p>{t('operators.hint')}</p>
+          <p class="operators-head-ways">{t('invite.head_hint')}</p>
         </div>
-        <button type="button" class="btn btn-primary" onClick={() => setDialog('new')} data-testid="operator-add">
-          {t('people.add')}
-        </button>
+        <div class="operators-head-actions">
+          <button type="button" class="btn btn-secondary" onClick={() => setDialog('new')} data-testid="operator-add">
+            {t('people.add')}
+          </button>
+          <button type="button" class="btn btn-primary" onClick={() => setInvite(inviteDraft())} data-testid="operator-invite">
+            {t('invite.open')}
+          </button>
+        </div>
       </header>
       <div class="admin-card">
         {operators.length === 0 && <p class="list-note">{t('operators.empty')}</p>}
@@ -60,7 +73,9 @@ export function OperatorsAdmin() {
           </table>
         )}
       </div>
+      <InvitationsSection onRenew={(i) => setInvite(inviteDraft(i))} />
       {dialog === 'new' && <OperatorDialog operator={null} onClose={() => setDialog(null)} />}
+      {invite && <InviteDialog initial={invite} onClose={() => setInvite(null)} />}
       {editing && <OperatorDialog key={editing.id} operator={editing} onClose={() => setDialog(null)} />}
     </section>
   );

@@ -13,6 +13,7 @@ import { channel } from '../../test/fixtures';
 import { ConsoleState } from '../console-state';
 import { ConsoleContext } from '../context';
 import { RulesAdmin } from './RulesAdmin';
+import type { SegmentView } from './segments';
 import type { BotView } from './telegram';
 
 const bot = (id: string, topics: unknown[]): BotView => ({
@@ -38,7 +39,12 @@ let refuse: ApiError | null;
 
 const DELIVERY_RULE: RoutingRuleView = { id: 'r1', name: 'Доставка в Telegram', channel_id: 'c2', conditions: [{ type: 'telegram_topic', value: 'delivery' }] };
 
-async function mount({ lang = 'ru', bots = () => [KITCHEN_BOT], stored = [DELIVERY_RULE] }: { lang?: Lang; bots?: () => BotView[]; stored?: RoutingRuleView[] } = {}) {
+async function mount({
+  lang = 'ru',
+  bots = () => [KITCHEN_BOT],
+  stored = [DELIVERY_RULE],
+  segments = [],
+}: { lang?: Lang; bots?: () => BotView[]; stored?: RoutingRuleView[]; segments?: SegmentView[] } = {}) {
   localStorage.setItem('frontline.console.lang', lang);
   rules = stored;
   puts = [];
@@ -52,6 +58,7 @@ async function mount({ lang = 'ru', bots = () => [KITCHEN_BOT], stored = [DELIVE
       return { items: rules };
     },
     'GET /api/v1/telegram/bots': () => ({ items: bots() }),
+    'GET /api/v1/segments': () => ({ items: segments }),
   });
   state = new ConsoleState({ api: api.request, watching: () => true });
   state.team.channels = [channel('c1', { name: 'Москва', is_default: true }), channel('c2', { name: 'Доставка' })];
@@ -242,5 +249,56 @@ describe('routing rules: the mail address condition', () => {
     const address = q<HTMLInputElement>('condition-value')!;
     expect(address.value).toBe('service@kitchens.example');
     expect(address.getAttribute('aria-label')).toBe('Address the mail was sent to');
+  });
+});
+
+describe('routing rules: the segment condition', () => {
+  const seg = (id: string, name: string): SegmentView => ({ id, name, filter: { match: 'all', rules: [{ type: 'tag', tag: 'vip' }] }, created_at: '', updated_at: '' });
+  const SEGMENTS = [seg('s1', 'Покупатели'), seg('s2', 'Давно не заходили')];
+
+  afterEach(() => {
+    act(() => render(null, host));
+    host.remove();
+    localStorage.clear();
+  });
+
+  it('is offered once the workspace has segments, names the first at once, and is saved by id', async () => {
+    await mount({ stored: [{ id: 'r1', name: 'Покупатели', channel_id: 'c2', conditions: [{ type: 'url', pattern: '*', regex: false }] }] });
+    // No segments: not offered.
+    expect(options(q<HTMLSelectElement>('condition-type')!).map(([v]) => v)).not.toContain('segment');
+    act(() => render(null, host));
+    host.remove();
+
+    await mount({ segments: SEGMENTS, stored: [{ id: 'r1', name: 'Покупатели', channel_id: 'c2', conditions: [{ type: 'url', pattern: '*', regex: false }] }] });
+    const type = q<HTMLSelectElement>('condition-type')!;
+    expect(options(type).at(-1)).toEqual(['segment', 'Сегмент']);
+    await choose(type, 'segment');
+    const pick = q<HTMLSelectElement>('condition-segment')!;
+    expect(pick.getAttribute('aria-label')).toBe('Какой сегмент');
+    // By name, as the segments page sorts them.
+    expect(options(pick)).toEqual([
+      ['s2', 'Давно не заходили'],
+      ['s1', 'Покупатели'],
+    ]);
+    expect(pick.value).toBe('s2');
+    await choose(pick, 's1');
+    await save();
+    expect(puts).toEqual([{ items: [{ name: 'Покупатели', channel_id: 'c2', conditions: [{ type: 'segment', segment_id: 's1' }] }] }]);
+  });
+
+  it('keeps a deleted segment said so; the server\'s refusal of it is told and marked at its select', async () => {
+    await mount({ segments: SEGMENTS, stored: [{ id: 'r1', name: 'Старый', channel_id: 'c2', conditions: [{ type: 'segment', segment_id: 'gone' }] }] });
+    const pick = q<HTMLSelectElement>('condition-segment')!;
+    expect(pick.value).toBe('gone');
+    expect(options(pick)[0]).toEqual(['gone', '(удалённый сегмент)']);
+    await act1(() => {
+      const name = q<HTMLInputElement>('rule-name')!;
+      name.value = 'Старый сегмент';
+      name.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    refuse = new ApiError(404, 'not_found', 'No such segment.', { field: 'items[0].conditions[0].segment_id' });
+    await save();
+    expect(q('rules-error')?.textContent).toBe('Правило 1, условие 1, поле «Какой сегмент»: Такого сегмента больше нет — выберите другой. items[0].conditions[0].segment_id');
+    expect(q('condition-segment')?.getAttribute('aria-invalid')).toBe('true');
   });
 });

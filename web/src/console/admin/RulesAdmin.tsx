@@ -3,7 +3,8 @@
  * saved whole. A rule the server refuses is named by index and field
  * (`items[2].conditions[0].pattern`): the message says which, and that input is marked. A
  * Telegram condition offers the topics of the workspace's bots (read from
- * `/api/v1/telegram/bots`; without any, or when they cannot be read, the key is typed).
+ * `/api/v1/telegram/bots`; without any, or when they cannot be read, the key is typed); a
+ * segment condition the workspace's segments (a deleted one is refused at its select).
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Translate } from '../../shared/i18n';
@@ -37,6 +38,8 @@ export function ruleFieldLabel(t: Translate<ConsoleKey>, ref: FieldRef, drafts: 
       return t('rules.condition_type');
     case 'name':
       return t('rules.property_name');
+    case 'segment_id':
+      return t('segments.condition_value');
     case 'value':
       if (type === 'language') return t('rules.language_value');
       if (type === 'telegram_topic') return t('rules.topic_value');
@@ -70,6 +73,8 @@ export function RulesAdmin() {
     void admin.loadRules();
     // For a Telegram condition's topics; a failure leaves the key to be typed.
     void admin.telegram.load();
+    // For a segment condition's choices, fresh (one may have been made on the segments page).
+    void state.loadSegments();
   }, []);
   // The loaded list becomes the drafts until the admin edits them.
   useEffect(() => {
@@ -107,7 +112,9 @@ export function RulesAdmin() {
   const errorText = (p: Problem): string => {
     if (!field) return problemText(t, lang, p);
     const issue = serverIssue(p);
-    const message = issue ? ruleIssueText(t, issue, field, list) : problemText(t, lang, p);
+    // A segment deleted meanwhile (`404 not_found` at `…segment_id`).
+    const gone = p.code === 'not_found' && field.field === 'segment_id';
+    const message = gone ? t('segments.condition_gone') : issue ? ruleIssueText(t, issue, field, list) : problemText(t, lang, p);
     const label = ruleFieldLabel(t, field, list);
     return field.condition === null
       ? t('rules.error_rule', { rule: field.rule + 1, field: label, message })

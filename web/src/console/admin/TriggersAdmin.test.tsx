@@ -16,6 +16,7 @@ let items: TriggerView[];
 let calls: { method: string; path: string; body: TriggerInput | undefined }[];
 let refuse: ApiError | null;
 let state: ConsoleState;
+let segments: { id: string; name: string; filter: unknown; created_at: string; updated_at: string }[] = [];
 
 async function mount() {
   localStorage.setItem('frontline.console.lang', 'ru');
@@ -38,6 +39,7 @@ async function mount() {
       items = items.map((x) => (x.id === id ? { ...x, ...(o.body as Partial<TriggerView>) } : x));
       return items.find((x) => x.id === id);
     },
+    'GET /api/v1/segments': () => ({ items: segments }),
     'DELETE /api/v1/triggers/*': (path) => {
       calls.push({ method: 'DELETE', path, body: undefined });
       items = items.filter((x) => x.id !== path.split('/').pop());
@@ -160,6 +162,32 @@ describe('proactive messages page', () => {
     await submit();
     expect(calls).toEqual([]);
     expect(host.querySelector('[data-testid="field-error"][data-field="period_hours"]')?.textContent).toBe('Число от 1 до 8760.');
+  });
+
+  it('takes a segment condition; a segment deleted meanwhile is told at that condition', async () => {
+    segments = [{ id: 's1', name: 'Покупатели', filter: { match: 'all', rules: [{ type: 'tag', tag: 'vip' }] }, created_at: '', updated_at: '' }];
+    await act(async () => {
+      await state.loadSegments();
+      await settle();
+    });
+    await click(q('trigger-open')!);
+    const type = q<HTMLSelectElement>('condition-type')!;
+    expect([...type.options].map((o) => o.value)).toEqual(['url', 'property', 'language', 'segment']);
+    await act(async () => {
+      type.value = 'segment';
+      type.dispatchEvent(new Event('change', { bubbles: true }));
+      await settle();
+    });
+    expect(q<HTMLSelectElement>('condition-segment')?.value).toBe('s1');
+    refuse = new ApiError(404, 'not_found', 'No such segment.', { field: 'conditions[0].segment_id' });
+    await submit();
+    expect(calls[0].body?.conditions).toEqual([{ type: 'segment', segment_id: 's1' }]);
+    expect(q('condition-segment')?.getAttribute('aria-invalid')).toBe('true');
+    expect(host.querySelector('[data-testid="field-error"][data-field="conditions"]')?.textContent).toBe(
+      'Условие 1, поле «Какой сегмент»: Такого сегмента больше нет — выберите другой.',
+    );
+    expect(q('trigger-error')).toBeNull();
+    segments = [];
   });
 
   it('deletes one after asking', async () => {

@@ -1,6 +1,7 @@
 /**
  * Proactive messages: the list (each switched on or off in place) and the form to add one or
- * change the chosen one — name, message, time on site, conditions, how often — or delete it.
+ * change the chosen one — name, message, time on site, conditions (a segment among them), how
+ * often — or delete it.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { TriggerView } from '../../shared/api-types';
@@ -34,6 +35,8 @@ export function TriggersAdmin() {
 
   useEffect(() => {
     void admin.loadTriggers();
+    // For a segment condition's choices.
+    void state.loadSegments();
   }, []);
 
   const editing = admin.triggers.find((x) => x.id === editingId) ?? null;
@@ -156,6 +159,10 @@ export function TriggerForm({ trigger, justSaved, onCreated, onDone }: FormProps
 
   const result = triggerRequest(draft);
   const messages = fieldMessages(t, tried && !result.ok ? result.issues : [], problem);
+  // A segment deleted meanwhile: `404 not_found` at `conditions[j].segment_id`, told at that condition.
+  const goneField = problem?.code === 'not_found' && typeof problem.details.field === 'string' ? problem.details.field : null;
+  const goneRef = goneField ? parseTriggerField(goneField) : null;
+  if (goneField && goneRef && goneRef.condition !== null) messages.set(goneField, t('segments.condition_gone'));
   const note = (field: string) => messages.get(field) ?? null;
   const dirty = !trigger || !sameRequest(result, triggerRequest(triggerDraft(trigger)));
   // A new trigger counts as unsaved once something is typed into it.
@@ -221,7 +228,7 @@ export function TriggerForm({ trigger, justSaved, onCreated, onDone }: FormProps
     if (!refused) onDone();
   };
 
-  const serverField = problem?.code === 'validation_failed' && typeof problem.details.field === 'string';
+  const serverField = (problem?.code === 'validation_failed' && typeof problem.details.field === 'string') || messages.has(goneField ?? '');
 
   return (
     <form class="admin-card admin-form" onSubmit={submit} data-testid="trigger-form" data-trigger-id={trigger?.id ?? ''}>

@@ -12,6 +12,7 @@ import type {
   AutomationView,
   ChannelPatch,
   ChannelView,
+  CustomFieldView,
   Items,
   LabelPatch,
   MePatch,
@@ -35,11 +36,15 @@ import type { Problem } from '../console-state';
 import { ApiKeysState } from './api-keys';
 import { AuditLogState } from './audit-state';
 import { FormsAdminState } from './escalation-forms';
+import { InvitationsState } from './invitations';
+import { FieldsState } from './fields-state';
 import { MailState } from './mail';
 import { ModerationState } from './moderation';
 import { QualityState } from './quality';
 import { generatePassword, type RandomFill } from './people';
 import { rulesRequest, type RuleDraft } from './rules';
+import type { SegmentView } from './segments';
+import { SegmentsState } from './segments-state';
 import { SecurityState } from './security-state';
 import { TelegramState } from './telegram';
 import { WebhooksState } from './webhooks';
@@ -57,6 +62,11 @@ export interface AdminHost {
   meSaved: (me: MeView) => void;
   /** Channel members changed: the channels' online counts are read again. */
   membersChanged: () => void;
+  /** A segment saved or deleted on the segments page: the list filter and the conditions follow. */
+  segmentSaved: (segment: SegmentView) => void;
+  segmentDeleted: (id: string) => void;
+  /** A custom field saved on the fields page: the dialog's header, the card and the list filter follow. */
+  fieldSaved: (field: CustomFieldView) => void;
 }
 
 /** What the admin fills in to add an operator; the password is made in the browser. */
@@ -114,10 +124,16 @@ export class AdminState extends Observable {
   readonly mail: MailState;
   /** The escalation forms page (`escalation-forms.ts`). */
   readonly forms: FormsAdminState;
+  /** Invitations on the operators page (`invitations.ts`). */
+  readonly invitations: InvitationsState;
   /** The quality guard page (`quality.ts`). */
   readonly quality: QualityState;
   /** Complaints about visitors and blocks (`moderation.ts`). */
   readonly moderation: ModerationState;
+  /** The segments page: saving, deleting, counting (`segments-state.ts`). */
+  readonly segments: SegmentsState;
+  /** The custom fields page: defining, changing, archiving (`fields-state.ts`). */
+  readonly fields: FieldsState;
 
   constructor(
     private readonly host: AdminHost,
@@ -131,8 +147,11 @@ export class AdminState extends Observable {
     this.telegram = new TelegramState(host);
     this.mail = new MailState(host);
     this.forms = new FormsAdminState(host);
+    this.invitations = new InvitationsState(host);
     this.quality = new QualityState(host);
     this.moderation = new ModerationState(host);
+    this.segments = new SegmentsState(host);
+    this.fields = new FieldsState(host);
   }
 
   private async run<T>(call: () => Promise<T>, done: (value: T) => void): Promise<Problem | null> {

@@ -14,7 +14,7 @@
  * only; the console's own check and the server's refusal land beside the same input.
  */
 import type { Requester } from '../../shared/api';
-import type { components } from '../../shared/api-schema.gen';
+import type { FormFieldView, FormInput, FormView, Items } from '../../shared/api-types';
 import type { Lang, Translate } from '../../shared/i18n';
 import { Observable } from '../../shared/store';
 import type { Problem } from '../console-state';
@@ -26,17 +26,12 @@ import { looksLikeAddress } from './mail';
 import { serverIssue } from './server-issues';
 
 type T = Translate<ConsoleKey>;
-type Schemas = components['schemas'];
 
 // ---- the wire --------------------------------------------------------------------------------
 
-/** A form as the API shows it. */
-export type FormView = Schemas['FormView'];
-/** A form as admins write it (`POST` and `PUT` take it whole). */
-export type FormInput = Schemas['FormInput'];
-/** A field as the API shows and takes it. */
-export type FieldView = Schemas['FieldView'];
-export type FormList = Schemas['FormList'];
+/** A form as the API shows and admins write it, and one of its fields (api-types.ts says why by hand). */
+export type { FormFieldView, FormInput, FormView };
+export type FormList = Items<FormView>;
 
 /** What a field takes: free text, a number matched whole by a pattern, an e-mail address, a phone. */
 export const FIELD_KINDS = ['text', 'contract', 'email', 'phone'] as const;
@@ -376,7 +371,7 @@ export function formRequest(d: FormDraft, opts: { isNew: boolean; count: number 
   if (d.fields.length < LIMITS.fieldsMin) issues.push({ field: FIELD.fields, reason: 'too_few', min: LIMITS.fieldsMin });
   if (d.fields.length > LIMITS.fieldsMax) issues.push({ field: FIELD.fields, reason: 'too_many', max: LIMITS.fieldsMax });
   const seen: string[] = [];
-  const fields: FieldView[] = d.fields.map((f, i) => {
+  const fields: FormFieldView[] = d.fields.map((f, i) => {
     const key = f.key.trim();
     if (!key) issues.push({ field: FIELD.key(i), reason: 'required' });
     else if (!isKey(key)) issues.push({ field: FIELD.key(i), reason: 'slug' });
@@ -385,7 +380,7 @@ export function formRequest(d: FormDraft, opts: { isNew: boolean; count: number 
     const label = f.label.trim();
     push(textIssue(FIELD.label(i), label, LIMITS.label));
     if (!isFieldKind(f.kind)) issues.push({ field: FIELD.kind(i), reason: 'choice' });
-    const out: FieldView = { key, label, kind: f.kind, required: f.required };
+    const out: FormFieldView = { key, label, kind: f.kind, required: f.required };
     if (f.kind === 'contract') {
       const pattern = f.pattern.trim();
       if (!pattern) issues.push({ field: FIELD.pattern(i), reason: 'required' });

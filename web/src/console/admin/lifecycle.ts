@@ -52,6 +52,11 @@ export function auditSentence(t: T, e: AuditView): string {
   switch (e.action) {
     case 'operator.created':
       return t('audit.operator_created', { target });
+    case 'operator.invited': {
+      const email = text(e.details.email);
+      const role = text(e.details.role);
+      return email && role ? t('invite.audit_invited', { email, role: roleLabel(t, role) }) : t('invite.audit_invited_plain');
+    }
     case 'operator.deactivated':
       return t('audit.operator_deactivated', { target });
     case 'operator.reactivated':

@@ -70,7 +70,7 @@ describe('routing rules editor', () => {
   });
 
   it('has a mail address condition for rules, sent trimmed, and none for proactive messages', () => {
-    expect(RULE_CONDITIONS).toEqual(['url', 'property', 'language', 'telegram_topic', 'mail_to']);
+    expect(RULE_CONDITIONS).toEqual(['url', 'property', 'language', 'telegram_topic', 'mail_to', 'segment']);
     // A proactive message shows in the widget, where no mail arrives; the server refuses it there.
     expect(TRIGGER_CONDITIONS).not.toContain('mail_to');
     expect(retype(newCondition('url'), 'mail_to')).toMatchObject({ type: 'mail_to', value: '' });
@@ -108,5 +108,14 @@ describe('routing rules editor', () => {
     expect(ruleIssueText(ru, issue, ref(1), drafts)).toBe('От 1 до 24 символов: строчные латинские буквы, цифры, _ и -.');
     expect(ruleIssueText(en, issue, ref(2), drafts)).toBe('Choose a topic or type its key.');
     expect(ruleIssueText(ru, { field: 'items[0].conditions[0].value', reason: 'language' }, ref(0), drafts)).toBe(ru('issue.language'));
+  });
+
+  it('has a segment condition for rules and proactive messages, read and sent by id', () => {
+    expect(RULE_CONDITIONS).toContain('segment');
+    expect(TRIGGER_CONDITIONS).toContain('segment');
+    expect(retype(newCondition('url'), 'segment')).toMatchObject({ type: 'segment', segment_id: '' });
+    const [read] = draftsFrom([{ id: 'r1', name: 'Покупатели', channel_id: 'c2', conditions: [{ type: 'segment', segment_id: 's-1' }] }]);
+    expect(read.conditions[0]).toMatchObject({ type: 'segment', segment_id: 's-1' });
+    expect(rulesRequest([read])).toEqual({ items: [{ name: 'Покупатели', channel_id: 'c2', conditions: [{ type: 'segment', segment_id: 's-1' }] }] });
   });
 });

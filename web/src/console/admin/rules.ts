@@ -7,15 +7,18 @@ import type { Condition, ConditionType, RoutingRuleInput, RoutingRuleView } from
 
 export type ConditionDraft = Condition & { key: string };
 
-/** What a routing rule may ask: the page, a visitor property, the language, a Telegram chat's topic, the address a mail was sent to. */
-export const RULE_CONDITIONS: readonly ConditionType[] = ['url', 'property', 'language', 'telegram_topic', 'mail_to'];
+/**
+ * What a routing rule may ask: the page, a visitor property, the language, a Telegram chat's
+ * topic, the address a mail was sent to, a segment the visitor is in (segments.ts).
+ */
+export const RULE_CONDITIONS: readonly ConditionType[] = ['url', 'property', 'language', 'telegram_topic', 'mail_to', 'segment'];
 
 /**
  * What a proactive message may ask. A trigger shows in the widget, where no Telegram topic is
  * ever chosen and no mail arrives: the server refuses a topic or a mail address condition on it
  * (`conditions[j].type`).
  */
-export const TRIGGER_CONDITIONS: readonly ConditionType[] = ['url', 'property', 'language'];
+export const TRIGGER_CONDITIONS: readonly ConditionType[] = ['url', 'property', 'language', 'segment'];
 
 export interface RuleDraft {
   /** Stable across edits and moves, for rendering. */
@@ -38,6 +41,9 @@ export function newCondition(type: ConditionType): ConditionDraft {
     case 'telegram_topic':
     case 'mail_to':
       return { key: nextKey(), type, value: '' };
+    case 'segment':
+      // The editor puts the first segment in at once (ConditionsEditor): an empty id is not sent.
+      return { key: nextKey(), type, segment_id: '' };
   }
 }
 
@@ -72,6 +78,8 @@ export function conditionRequest(c: ConditionDraft): Condition {
       return { type: 'telegram_topic', value: c.value.trim() };
     case 'mail_to':
       return { type: 'mail_to', value: c.value.trim() };
+    case 'segment':
+      return { type: 'segment', segment_id: c.segment_id };
   }
 }
 

@@ -1,8 +1,8 @@
 /**
  * The way between the dialogs and the pages beside them: admins see channels (a channel's
  * automation is reached from there), operators (and beside them the audit log), installing
- * the widget, routing rules, proactive messages, tags, saved replies and webhooks; supervisors
- * tags and saved replies; operators their saved replies; everyone the tickets escalation forms made;
+ * the widget, routing rules, proactive messages, tags (and beside them the custom fields), saved replies and webhooks; supervisors
+ * the segments, tags and saved replies; operators their saved replies; everyone the tickets escalation forms made;
  * supervisors and admins the reports and the live board. Everyone's profile page opens from his name
  * (AppHeader). Leaving a page with unsaved edits is asked about (ConsoleState.navigate).
  */
@@ -19,8 +19,10 @@ const LABELS: Record<AdminSection, ConsoleKey> = {
   rules: 'nav.rules',
   quality: 'quality.title',
   moderation: 'moderation.title',
+  segments: 'segments.title',
   triggers: 'nav.triggers',
   tags: 'nav.tags',
+  fields: 'fields.title',
   replies: 'nav.replies',
   forms: 'forms.admin.nav',
   webhooks: 'nav.webhooks',
@@ -33,8 +35,10 @@ const LABELS: Record<AdminSection, ConsoleKey> = {
 
 export function AdminNav() {
   const { state, t } = useConsole();
-  // Everyone has the tickets page beside the dialogs.
-  const sections = state.adminSections().filter((s) => !NAV_PARENT[s] && !USER_PAGES.includes(s));
+  // Everyone has the tickets page beside the dialogs. A page reached from a parent he may not
+  // open (a supervisor's segments) is in the navigation itself.
+  const allowed = state.adminSections();
+  const sections = allowed.filter((s) => (!NAV_PARENT[s] || !allowed.includes(NAV_PARENT[s]!)) && !USER_PAGES.includes(s));
   const label = (s: AdminSection) => t(LABELS[s]);
   const route = state.session.route;
   const go = (e: MouseEvent, to: () => void) => {

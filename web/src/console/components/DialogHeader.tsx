@@ -5,7 +5,8 @@
  * done: accept, assign, transfer, snooze, close or reopen (words on a wide pane, icons with
  * their names as tooltips on a narrow one). Under it one slim line of facts and tools: who
  * holds the dialog, channel (and the routing rule that chose it), the city, how it began, the
- * tags, the category and the visitor's rating. When the dialog began is the number's tooltip.
+ * tags, the category, the custom fields' switch and the visitor's rating; under it the custom
+ * fields themselves (DialogFields.tsx). When the dialog began is the number's tooltip.
  *
  * Focus follows the operator's action: after closing it lands on "Reopen", after snoozing on
  * "Unsnooze", after a menu or the transfer window closes back on the button that opened it;
@@ -21,6 +22,7 @@ import { isSnoozed, snoozeTime } from '../snooze';
 import { AssignMenu } from './AssignMenu';
 import { Avatar } from './Avatar';
 import { CategorySelect } from './CategorySelect';
+import { DialogFields, DialogFieldsToggle } from './DialogFields';
 import { OriginMark } from './OriginMark';
 import { RatingStars } from './RatingStars';
 import { SlaBreachMark } from './SlaBreachMark';
@@ -110,7 +112,7 @@ export function DialogHeader({ dialog, name }: { dialog: DialogView; name: strin
 
   const close = async () => {
     const refused = await state.closeDialog(dialog.id);
-    // Refused for want of a category: the category select takes the focus by itself.
+    // Refused for want of a category or of fields: the category select or the first field takes the focus by itself.
     if (!refused) focusAfter('reopen-dialog');
   };
 
@@ -305,6 +307,7 @@ export function DialogHeader({ dialog, name }: { dialog: DialogView; name: strin
         </span>
         <TagEditor dialog={dialog} />
         <CategorySelect dialog={dialog} />
+        <DialogFieldsToggle dialog={dialog} />
         {dialog.rating && <RatingStars rating={dialog.rating} />}
         {dialog.previous_dialog_id && (
           <a
@@ -321,6 +324,7 @@ export function DialogHeader({ dialog, name }: { dialog: DialogView; name: strin
           </a>
         )}
       </div>
+      <DialogFields dialog={dialog} />
       {toolProblem && (
         <div class="notice" role="alert" data-testid="tool-error" data-code={toolProblem.code}>
           <span>{problemText(t, lang, toolProblem)}</span>

@@ -1,5 +1,7 @@
 /**
- * The filters under the status switch: assignee, channel, tag, unanswered only, order. They
+ * The filters under the status switch: assignee, channel, tag, segment (once the workspace has
+ * one), a custom field's value (once it has a dialog field of choices: one select, the values
+ * grouped under each field), unanswered only, order. They
  * combine. Folded into one row by default ("Filters" with the count of those set, the order,
  * and "Reset" when anything differs), so the list keeps its height on a laptop; unfolded they
  * show whole. The choice is kept (ConsoleState.filtersShown).
@@ -7,6 +9,7 @@
 import { DIALOG_SORTS, oneOf } from '../../shared/api-types';
 import { useConsole } from '../context';
 import { foldedActive } from '../filter-fold';
+import { fieldFilter, filterFields, parseFieldFilter } from '../field-values';
 import { ASSIGNEE_CHOICES, DEFAULT_FILTER } from '../filters';
 import '../quality.css';
 
@@ -30,6 +33,11 @@ export function ListFilters() {
   const unknownOperator = !oneOf(f.assignee, ASSIGNEE_CHOICES) && !state.team.operators.has(f.assignee);
   const unknownChannel = f.channel && !state.team.channels.some((c) => c.id === f.channel);
   const unknownTag = f.tag && !state.tools.tags.some((x) => x.id === f.tag);
+  const segments = state.tools.segments;
+  const unknownSegment = f.segment && !segments.some((x) => x.id === f.segment);
+  const choiceFields = filterFields(state.tools.fields);
+  const fieldPicked = parseFieldFilter(f.field);
+  const unknownField = f.field && !choiceFields.some((x) => x.key === fieldPicked?.key && x.options.includes(fieldPicked.value));
   const active = foldedActive(f);
   const shown = state.lists.filtersShown;
 
@@ -126,6 +134,40 @@ export function ListFilters() {
               {unknownTag && <option value={f.tag!}>…</option>}
             </select>
           </label>
+          {(segments.length > 0 || f.segment) && (
+            <label class="filter">
+              <span>{t('segments.filter')}</span>
+              <select value={f.segment ?? ''} onChange={(e) => state.setFilter({ segment: e.currentTarget.value || null })} data-testid="filter-segment">
+                <option value="">{t('segments.filter_any')}</option>
+                {segments.map((x) => (
+                  <option key={x.id} value={x.id}>
+                    {x.name}
+                  </option>
+                ))}
+                {unknownSegment && <option value={f.segment!}>…</option>}
+              </select>
+            </label>
+          )}
+          {(choiceFields.length > 0 || f.field) && (
+            // The whole width: its options carry the field's name with the value.
+            <label class="filter filter-wide">
+              <span>{t('fields.filter')}</span>
+              <select value={f.field ?? ''} onChange={(e) => state.setFilter({ field: e.currentTarget.value || null })} data-testid="filter-field">
+                <option value="">{t('fields.filter_any')}</option>
+                {choiceFields.map((x) => (
+                  <optgroup key={x.id} label={x.label}>
+                    {/* The field's name too: a closed select shows the option alone. */}
+                    {x.options.map((o) => (
+                      <option key={o} value={fieldFilter(x.key, o)}>
+                        {t('fields.filter_option', { field: x.label, value: o })}
+                      </option>
+                    ))}
+                  </optgroup>
+                ))}
+                {unknownField && <option value={f.field!}>{fieldPicked ? `${fieldPicked.key}: ${fieldPicked.value}` : '…'}</option>}
+              </select>
+            </label>
+          )}
           <label class="filter-check">
             <input
               type="checkbox"

@@ -1,8 +1,8 @@
 /**
  * Beside the dialog: who the visitor is (name, e-mail and phone editable in place, his id on the
  * site when it told one), his city, language and other properties, the page he is on and his time
- * on the site (ticking), his visitor tags, the attributes and events the site sent
- * (VisitorData.tsx), the pages he visited and his other dialogs (a click opens one), the
+ * on the site (ticking), his custom fields (VisitorFields.tsx), his visitor tags and the segments he is in, the attributes and events
+ * the site sent (VisitorData.tsx), the pages he visited and his other dialogs (a click opens one), the
  * tickets the dialog's filled forms made (Tickets.tsx), and at its foot reporting him to the
  * admins (everyone) or blocking him (admins); a blocked visitor's card opens with a banner saying
  * so, from which admins lift the block (VisitorModeration.tsx).
@@ -19,11 +19,12 @@ import type { ConsoleKey } from '../i18n';
 import { shortUrl, timeOnSite, visitorPatch, type CardField } from '../tools';
 import { Avatar } from './Avatar';
 import { TicketsPanel } from './Tickets';
-import { VisitorAttributes, VisitorEvents, VisitorTags } from './VisitorData';
+import { VisitorAttributes, VisitorEvents, VisitorSegments, VisitorTags } from './VisitorData';
+import { VisitorFields, visitorFieldKeys } from './VisitorFields';
 import { BlockedBanner, VisitorModeration } from './VisitorModeration';
 
 export function VisitorCard({ dialog }: { dialog: DialogView }) {
-  const { state, t, lang } = useConsole('dialog');
+  const { state, t, lang } = useConsole('dialog', 'tools');
   const loaded = state.dialog.cards.get(dialog.id);
   const card = loaded?.card ?? null;
   const now = useNow(1000);
@@ -98,9 +99,11 @@ export function VisitorCard({ dialog }: { dialog: DialogView }) {
               </Field>
             ))}
           </dl>
+          <VisitorFields dialogId={dialog.id} card={card} />
           {/* Keyed by the dialog: a half-typed tag or unfolded events do not follow to the next one. */}
           <VisitorTags key={`tags-${dialog.id}`} dialogId={dialog.id} card={card} />
-          <VisitorAttributes card={card} />
+          <VisitorSegments card={card} />
+          <VisitorAttributes card={card} hidden={visitorFieldKeys(state.tools.fields)} />
           <VisitorEvents key={`events-${dialog.id}`} card={card} />
           {card.telegram.length > 0 && (
             <section class="card-section" data-testid="card-telegram">

@@ -47,6 +47,10 @@ function richCard(): VisitorCardView {
     ...plainCard,
     user_id: 'crm-1042',
     tags: ['trial', 'vip'],
+    segments: [
+      { id: 'seg-1', name: 'Покупатели тарифа «Про»' },
+      { id: 'seg-2', name: 'Давно не заходили' },
+    ],
     attributes: [
       { name: 'plan', kind: 'text', value: 'pro' as never },
       { name: 'orders', kind: 'number', value: 1234.5 as never },
@@ -149,6 +153,16 @@ describe('the visitor card: what the site told', () => {
     expect(q('card-vtag-remove')?.getAttribute('aria-label')).toBe('Убрать метку посетителя «trial»');
   });
 
+  it('shows the segments he is in as chips, under their own heading', async () => {
+    await mount(richCard());
+    const section = q('card-segments')!;
+    expect(section.querySelector('h4')?.textContent).toBe('Сегменты');
+    expect(all('card-segment').map((c) => c.textContent)).toEqual(['Покупатели тарифа «Про»', 'Давно не заходили']);
+    expect(all('card-segment').map((c) => c.dataset.segmentId)).toEqual(['seg-1', 'seg-2']);
+    // Not tags: nothing to remove.
+    expect(section.querySelector('button')).toBeNull();
+  });
+
   it('adds a tag on Enter and removes one with ×, through the endpoint; the card shows what the server answered', async () => {
     await mount(richCard());
     await typeAndEnter('  Постоянный Клиент ');
@@ -223,6 +237,7 @@ describe('the visitor card: what the site told', () => {
     expect(attr('churned')).toBe('no');
     expect(attr('paid_at')).toMatch(/^5 Mar 2026, \d\d:30$/);
     expect(q('card-events')?.querySelector('h4')?.textContent).toBe('Events');
+    expect(q('card-segments')?.querySelector('h4')?.textContent).toBe('Segments');
     expect(q('card-recent-toggle')?.textContent).toBe('Show recent (2)');
   });
 
@@ -257,6 +272,7 @@ describe('the visitor card: what the site told', () => {
     expect(q('card-user-id')).toBeNull();
     expect(q('card-attributes')).toBeNull();
     expect(q('card-events')).toBeNull();
+    expect(q('card-segments')).toBeNull();
     expect(q('card-vtag-list')).toBeNull();
     expect(q('card-vtag-input')).toBeNull();
     expect(q('card-vtag-add')?.textContent).toBe('+ Метка');

@@ -2,9 +2,10 @@
  * The visitor card's parts about what the site told (the Web API, issue 16): visitor tags — his,
  * not the dialog's, chips the operator removes with × and adds by typing one and Enter —,
  * attributes as a short list of names and values (dates in the operator's time, numbers and
- * yes/no in the console's language), and events counted per name with the latest ones folded
- * under "Show recent", each with its properties. A part with nothing to show is left out; the
- * tags keep a small "add" button so the first one can be given.
+ * yes/no in the console's language), events counted per name with the latest ones folded
+ * under "Show recent", each with its properties, and the workspace's segments he is in now. A
+ * part with nothing to show is left out; the tags keep a small "add" button so the first one can
+ * be given.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { VisitorCardView } from '../../shared/api-types';
@@ -124,10 +125,32 @@ export function VisitorTags({ dialogId, card }: { dialogId: string; card: Visito
   );
 }
 
-/** Attributes as a short list: name, then the value in the console's words. */
-export function VisitorAttributes({ card }: { card: VisitorCardView }) {
+/** The workspace's segments he is in now, as chips (nothing when none). */
+export function VisitorSegments({ card }: { card: VisitorCardView }) {
+  const { t } = useConsole();
+  const segments = card.segments ?? [];
+  if (segments.length === 0) return null;
+  return (
+    <section class="card-section" data-testid="card-segments" aria-labelledby={`card-segments-${card.id}`}>
+      <h4 id={`card-segments-${card.id}`}>{t('segments.card_title')}</h4>
+      <ul class="seg-chip-list">
+        {segments.map((s) => (
+          <li key={s.id} class="seg-chip" data-testid="card-segment" data-segment-id={s.id}>
+            {s.name}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/**
+ * Attributes as a short list: name, then the value in the console's words. Those `hidden` (the
+ * visitor's custom fields, shown and edited in their own section) are left out.
+ */
+export function VisitorAttributes({ card, hidden }: { card: VisitorCardView; hidden?: ReadonlySet<string> }) {
   const { t, lang } = useConsole();
-  const attributes = card.attributes ?? [];
+  const attributes = (card.attributes ?? []).filter((a) => !hidden?.has(a.name));
   if (attributes.length === 0) return null;
   return (
     <section class="card-section" data-testid="card-attributes">

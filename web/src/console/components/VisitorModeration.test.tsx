@@ -43,6 +43,7 @@ function card(over: Partial<VisitorCardView> = {}): VisitorCardView {
     attributes: [],
     events: [],
     recent_events: [],
+    segments: [],
     block: null,
     ...over,
   };

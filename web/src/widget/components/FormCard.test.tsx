@@ -9,7 +9,7 @@ import { fakeApi, settle, type Handler } from '../../test/fake-api';
 import { FakeSocket, message, NIL_ID, operatorMessage } from '../../test/fixtures';
 import { WidgetChat } from '../chat';
 import { ChatContext } from '../context';
-import type { FieldView, FormRequestView } from '../forms';
+import type { FormFieldView, FormRequestView } from '../forms';
 import { makeT } from '../i18n';
 import { ChatWindow } from './ChatWindow';
 
@@ -17,7 +17,7 @@ const REQUEST = '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
 const ANSWER = 'Спасибо! Ваша заявка №2 передана в сервисный отдел. Ответ придёт на почту до 07.12.2026, 15:00.';
 const open: WidgetDialogView = { id: 'd1', number: 1, status: 'open', last_seq: 3, close_reason: null, rating: null, operator_read_seq: 0 };
 
-const FIELDS: FieldView[] = [
+const FIELDS: FormFieldView[] = [
   { key: 'contract', label: 'Номер договора', kind: 'contract', pattern: '\\d{6}', required: true },
   { key: 'email', label: 'E-mail для ответа', kind: 'email', required: true },
   { key: 'phone', label: 'Телефон', kind: 'phone', required: false },

@@ -23,7 +23,7 @@ import {
   refusedAnswer,
   startValues,
   submittedAnswer,
-  type FieldView,
+  type FormFieldView,
   type FormErrors,
   type FormRequestView,
   type FormSent,
@@ -220,7 +220,7 @@ export function FormCard({ message, sent }: { message: Pick<MessageView, 'dialog
     }
   };
 
-  const control = (f: FieldView) => {
+  const control = (f: FormFieldView) => {
     const { input, error } = ids(f.key);
     const slip = errors[f.key];
     const props = {
