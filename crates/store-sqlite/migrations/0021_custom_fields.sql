@@ -20,5 +20,3 @@ CREATE UNIQUE INDEX custom_fields_by_key ON custom_fields (workspace_id, target,
 
 ALTER TABLE dialogs ADD COLUMN fields TEXT NOT NULL DEFAULT '{}';
 
--- The dialogs export (`/api/v1/reports/dialogs`) reads a period's dialogs in this order.
-CREATE INDEX dialogs_by_created ON dialogs (workspace_id, created_at);

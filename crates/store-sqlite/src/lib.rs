@@ -275,3 +275,32 @@ impl Store for SqliteStore {
         self.write.close().await;
     }
 }
+
+/// The plans of the queries every message runs: an index added for another read must not
+/// become their path (an index on `(workspace_id, created_at)` once made the visitor's latest
+/// dialog walk the whole workspace on every message: 24 % fewer messages a second).
+#[cfg(test)]
+mod plans {
+    use super::SqliteStore;
+
+    async fn plan(store: &SqliteStore, sql: &str, binds: usize) -> String {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}")));
+        for _ in 0..binds {
+            q = q.bind(uuid::Uuid::nil());
+        }
+        let rows = q.fetch_all(&store.read).await.expect("plan");
+        rows.iter().map(|r| sqlx::Row::get::<String, _>(r, 3)).collect::<Vec<_>>().join(" | ")
+    }
+
+    #[tokio::test]
+    async fn the_message_paths_reads_take_their_own_indexes() {
+        let store = SqliteStore::connect("sqlite::memory:").await.expect("memory");
+        let latest = plan(&store, frontline_store::sql::SELECT_LATEST_DIALOG_OF_VISITOR, 2).await;
+        assert!(latest.contains("dialogs_by_visitor"), "the visitor's latest dialog: {latest}");
+        let visitor = plan(&store, frontline_store::sql::SELECT_VISITOR, 2).await;
+        assert!(visitor.contains("(id=?)"), "a visitor by id: {visitor}");
+        let dialog = plan(&store, frontline_store::sql::SELECT_DIALOG, 2).await;
+        assert!(dialog.contains("(id=?)"), "a dialog by id: {dialog}");
+        frontline_store::Store::close(&store).await;
+    }
+}

@@ -58,9 +58,47 @@ fn arg(args: &mut Vec<Arg>, a: Arg) -> String {
     format!("${}", args.len())
 }
 
-/// The condition a filter puts on `visitors` rows named `v`.
-pub fn condition(filter: &SegmentFilter, dialect: Dialect, now: Timestamp, args: &mut Vec<Arg>) -> String {
-    let parts: Vec<String> = filter.rules.iter().map(|r| rule(r, dialect, now, args)).collect();
+/// How a condition reads tags and events: probed per visitor row (a list walks visitors in its
+/// own order and stops at its limit), or as sets read once from their indexes (a count reads
+/// every visitor anyway, and probing each one costs more than building the set).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    PerRow,
+    Sets,
+}
+
+/// The condition a filter puts on `visitors` rows named `v` (whose workspace is `$1` among
+/// `args`).
+pub fn condition(
+    filter: &SegmentFilter,
+    dialect: Dialect,
+    now: Timestamp,
+    reading: Reading,
+    args: &mut Vec<Arg>,
+) -> String {
+    let parts: Vec<String> = filter
+        .rules
+        .iter()
+        .map(|r| match r {
+            SegmentRule::Tag { has, .. } | SegmentRule::Event { did: has, .. } if reading == Reading::Sets => {
+                let positive = match r {
+                    SegmentRule::Tag { tag, .. } => SegmentRule::Tag { tag: tag.clone(), has: true },
+                    SegmentRule::Event { name, at_least, within_days, .. } => SegmentRule::Event {
+                        name: name.clone(),
+                        did: true,
+                        at_least: *at_least,
+                        within_days: *within_days,
+                    },
+                    other => other.clone(),
+                };
+                match set_of(&positive, now, "$1", args) {
+                    Some(set) => format!("v.id {}IN ({set})", if *has { "" } else { "NOT " }),
+                    None => rule(r, dialect, now, args),
+                }
+            }
+            _ => rule(r, dialect, now, args),
+        })
+        .collect();
     let glue = match filter.match_ {
         Match::All => " AND ",
         Match::Any => " OR ",
@@ -227,7 +265,7 @@ pub fn count_sql(ws: WorkspaceId, filter: &SegmentFilter, dialect: Dialect, now:
         return (format!("SELECT COUNT(*) FROM ({}) s", sets.join(glue)), args);
     }
     let mut args = vec![Arg::Uuid(ws.0)];
-    let c = condition(filter, dialect, now, &mut args);
+    let c = condition(filter, dialect, now, Reading::Sets, &mut args);
     (format!("SELECT COUNT(*) FROM visitors v WHERE v.workspace_id = $1 AND {c}"), args)
 }
 
@@ -240,7 +278,7 @@ pub fn visitors_sql(
     limit: u32,
 ) -> (String, Vec<Arg>) {
     let mut args = vec![Arg::Uuid(ws.0)];
-    let c = condition(filter, dialect, now, &mut args);
+    let c = condition(filter, dialect, now, Reading::PerRow, &mut args);
     let l = arg(&mut args, Arg::Int(i64::from(limit)));
     let cols = crate::sql::VISITOR_COLS.split(", ").map(|c| format!("v.{}", c.trim())).collect::<Vec<_>>().join(", ");
     (format!("SELECT {cols} FROM visitors v WHERE v.workspace_id = $1 AND {c} ORDER BY v.number DESC LIMIT {l}"), args)
