@@ -268,8 +268,13 @@ pub struct DialogView {
     #[schema(minimum = 0, maximum = 3)]
     pub tone: u8,
     /// Its custom fields' values by key (strings, numbers; dates as RFC 3339).
+    #[serde(default = "empty_object")]
     #[schema(value_type = Object)]
     pub fields: serde_json::Value,
+}
+
+fn empty_object() -> serde_json::Value {
+    serde_json::Value::Object(Default::default())
 }
 
 /// An attribute's or a custom field's value as JSON (a whole number without its `.0`).

@@ -2791,7 +2791,7 @@ export interface components {
             closed_at?: string | null;
             created_at: string;
             /** @description Its custom fields' values by key (strings, numbers; dates as RFC 3339). */
-            fields: Record<string, unknown>;
+            fields?: Record<string, unknown>;
             /** Format: uuid */
             id: string;
             last_message?: components["schemas"]["LastMessageView"] | null;
