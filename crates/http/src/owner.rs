@@ -67,6 +67,13 @@ fn view(
     }
 }
 
+/// A slug in the path that cannot be one names no workspace: `404`, like an unknown one.
+fn path_slug(slug: &str) -> ApiResult<&str> {
+    frontline_domain::WorkspaceSlug::parse(slug)
+        .map(|_| slug)
+        .map_err(|_| ApiError::new(ErrorCode::NotFound, "No such workspace."))
+}
+
 async fn one(s: &HttpState, slug: &str) -> ApiResult<OwnerWorkspace> {
     let all = workspaces::list(&s.app).await?;
     let l = all
@@ -176,7 +183,7 @@ pub async fn rename(
     Path(slug): Path<String>,
     JsonBody(req): JsonBody<RenameWorkspaceRequest>,
 ) -> ApiResult<Json<OwnerWorkspace>> {
-    workspaces::rename(&s.app, &slug, &req.name).await?;
+    workspaces::rename(&s.app, path_slug(&slug)?, &req.name).await?;
     Ok(Json(one(&s, &slug).await?))
 }
 
@@ -190,7 +197,7 @@ pub async fn suspend(
     _: OwnerAuth,
     Path(slug): Path<String>,
 ) -> ApiResult<Json<OwnerWorkspace>> {
-    let ws = workspaces::suspend(&s.app, &slug).await?;
+    let ws = workspaces::suspend(&s.app, path_slug(&slug)?).await?;
     // Operators' sockets check their sessions again, which a suspension ends.
     frontline_core::publisher::access_changed(&s.app, ws.id, None);
     Ok(Json(one(&s, &slug).await?))
@@ -204,6 +211,6 @@ pub async fn resume(
     _: OwnerAuth,
     Path(slug): Path<String>,
 ) -> ApiResult<Json<OwnerWorkspace>> {
-    workspaces::resume(&s.app, &slug).await?;
+    workspaces::resume(&s.app, path_slug(&slug)?).await?;
     Ok(Json(one(&s, &slug).await?))
 }

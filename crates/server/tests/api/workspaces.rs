@@ -272,4 +272,6 @@ async fn the_owner_manages_workspaces_over_his_api_and_a_suspension_ends_console
     assert!(app.login("boss@kitchens.example", &password).await.is_ok());
     let (s, _) = call(Method::POST, "/api/v1/owner/workspaces/nothing-here/suspend", OWNER, None).await;
     assert_eq!(s, 404);
+    let (s, _) = call(Method::POST, "/api/v1/owner/workspaces/%F0%9F%8F%BB/resume", OWNER, None).await;
+    assert_eq!(s, 404, "a path that cannot be a slug names no workspace");
 }
