@@ -246,12 +246,5 @@ pub async fn accept(
         serde_json::json!({ "role": operator.role.as_str(), "invitation_id": i.id }),
     );
     crate::operators::record(app, vec![entry]).await;
-    // The admins' consoles learn of him at once (their lists of operators and invitations).
-    let view = crate::reads::operator_view(app, &operator).await?;
-    crate::publisher::publish_to_workspace(
-        app,
-        crate::views::Event::OperatorUpdated { operator: view },
-        i.workspace_id,
-    );
     crate::auth::open_session(app, operator, ip, user_agent).await
 }
