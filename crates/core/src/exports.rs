@@ -78,12 +78,12 @@ pub async fn dialogs_csv(
     }
     out.push('\n');
     for chunk in dialogs.chunks(500) {
-        for d in crate::reads::views(app, chunk).await? {
-            let source = chunk.iter().find(|x| x.id.0 == d.id);
+        // The views come in the dialogs' order.
+        for (source, d) in chunk.iter().zip(crate::reads::views(app, chunk).await?) {
             let mut line = vec![
                 d.number.to_string(),
-                source.map(|s| local(s.created_at)).unwrap_or_default(),
-                source.and_then(|s| s.closed_at).map(local).unwrap_or_default(),
+                local(source.created_at),
+                source.closed_at.map(local).unwrap_or_default(),
                 d.status.clone(),
                 d.close_reason.clone().unwrap_or_default(),
                 cell(channels.get(&d.channel_id).map(String::as_str).unwrap_or_default()),

@@ -269,8 +269,8 @@ pub async fn set_visitor_values(
     let values = frontline_domain::fields::apply(&defs, &kept, change, "values").map_err(invalid)?;
     let patch: BTreeMap<String, Option<Value>> = change.keys().map(|k| (k.clone(), values.get(k).cloned())).collect();
     let stamp = Stamp { actor: actor.event_actor(), at: app.clock.now() };
-    crate::leads::set_attributes(app, &v, &patch, stamp).await?;
-    crate::visitors::card(app, actor, id).await
+    let after = crate::leads::set_attributes(app, &v, &patch, stamp).await?;
+    crate::visitors::card_of(app, actor, &after, id).await
 }
 
 /// The fields a dialog must have before an operator closes it and has not: `409

@@ -287,19 +287,16 @@ pub fn attributes_json(v: &Visitor) -> serde_json::Value {
     object_of(&v.attributes)
 }
 
-pub async fn event_counts(app: &App, visitor: VisitorId) -> Result<Vec<EventCountView>, CoreError> {
-    Ok(app
-        .store
-        .event_counts(visitor)
-        .await?
-        .into_iter()
+pub fn event_count_views(counts: &[frontline_store::leads::EventCount]) -> Vec<EventCountView> {
+    counts
+        .iter()
         .map(|c| EventCountView {
-            name: c.name,
+            name: c.name.clone(),
             count: c.count,
             first_at: rfc3339(c.first_at),
             last_at: rfc3339(c.last_at),
         })
-        .collect())
+        .collect()
 }
 
 pub async fn recent_events(app: &App, visitor: VisitorId, limit: u32) -> Result<Vec<VisitorEventView>, CoreError> {
@@ -317,6 +314,8 @@ pub async fn recent_events(app: &App, visitor: VisitorId, limit: u32) -> Result<
 }
 
 async fn web_view(app: &App, v: &Visitor, user_id: &str) -> Result<WebVisitorView, CoreError> {
+    let tags = app.store.visitor_tags(v.id).await?;
+    let counts = app.store.event_counts(v.id).await?;
     let dialogs = app
         .store
         .dialogs_of_visitor(v.workspace_id, v.id, 50)
@@ -340,12 +339,12 @@ async fn web_view(app: &App, v: &Visitor, user_id: &str) -> Result<WebVisitorVie
         email: v.email.as_ref().map(|e| e.as_str().to_owned()),
         phone: v.phone.as_ref().map(|p| p.as_str().to_owned()),
         attributes: attributes_json(v),
-        tags: app.store.visitor_tags(v.id).await?,
-        events: event_counts(app, v.id).await?,
+        events: event_count_views(&counts),
         dialogs,
         created_at: rfc3339(v.created_at),
         last_seen_at: v.last_seen_at.map(rfc3339),
-        segments: crate::segments::of_visitor(app, v).await?,
+        segments: crate::segments::of_visitor(app, v, &tags, &counts).await?,
+        tags,
     })
 }
 

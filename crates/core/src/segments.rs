@@ -13,6 +13,7 @@ use crate::views::rfc3339;
 use frontline_domain::segments::{EventFact, Facts, MAX_SEGMENTS, SegmentFilter};
 use frontline_domain::{Visitor, WorkspaceId};
 use frontline_store::StoreError;
+use frontline_store::leads::EventCount;
 use frontline_store::segments::Segment;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -209,19 +210,18 @@ pub async fn preview_saved(app: &App, actor: &Manager<'_>, id: Uuid) -> Result<S
 async fn holds_for(app: &App, v: &Visitor, segments: &[Segment]) -> Result<Vec<bool>, CoreError> {
     let tags =
         if segments.iter().any(|s| s.filter.needs_tags()) { app.store.visitor_tags(v.id).await? } else { Vec::new() };
-    let events: Vec<EventFact> = if segments.iter().any(|s| s.filter.needs_events()) {
-        app.store
-            .event_counts(v.id)
-            .await?
-            .into_iter()
-            .map(|c| EventFact { name: c.name, count: c.count, last_at: c.last_at })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let facts = Facts { attributes: &v.attributes, tags: &tags, events: &events, last_seen_at: v.last_seen_at };
+    let counts =
+        if segments.iter().any(|s| s.filter.needs_events()) { app.store.event_counts(v.id).await? } else { Vec::new() };
+    Ok(holds_with(app, v, segments, &tags, &counts))
+}
+
+/// The same from his tags and event counters read already.
+fn holds_with(app: &App, v: &Visitor, segments: &[Segment], tags: &[String], counts: &[EventCount]) -> Vec<bool> {
+    let events: Vec<EventFact> =
+        counts.iter().map(|c| EventFact { name: c.name.clone(), count: c.count, last_at: c.last_at }).collect();
+    let facts = Facts { attributes: &v.attributes, tags, events: &events, last_seen_at: v.last_seen_at };
     let now = app.clock.now();
-    Ok(segments.iter().map(|s| s.filter.holds(&facts, now)).collect())
+    segments.iter().map(|s| s.filter.holds(&facts, now)).collect()
 }
 
 /// Which of these segments (ids) the visitor is in now; ids of no segment are left out. He is
@@ -243,12 +243,18 @@ pub async fn member_of(app: &App, v: &Visitor, ids: &[Uuid]) -> Result<Vec<Uuid>
 }
 
 /// Every segment of his workspace the visitor is in now, by name (the visitor card).
-pub async fn of_visitor(app: &App, v: &Visitor) -> Result<Vec<SegmentRef>, CoreError> {
+/// His tags and event counters are those the caller read for the card.
+pub async fn of_visitor(
+    app: &App,
+    v: &Visitor,
+    tags: &[String],
+    counts: &[EventCount],
+) -> Result<Vec<SegmentRef>, CoreError> {
     let all = app.store.segments(v.workspace_id).await?;
     if all.is_empty() {
         return Ok(Vec::new());
     }
-    let holds = holds_for(app, v, &all).await?;
+    let holds = holds_with(app, v, &all, tags, counts);
     Ok(all.iter().zip(holds).filter(|(_, h)| *h).map(|(s, _)| SegmentRef { id: s.id, name: s.name.clone() }).collect())
 }
 

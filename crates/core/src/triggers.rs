@@ -216,10 +216,16 @@ pub async fn for_visitor(
         all.iter().filter(|t| t.enabled).flat_map(|t| crate::routing::segments_named(&t.conditions)).collect();
     named.sort();
     named.dedup();
-    let ctx = crate::routing::with_segments(app, v, &v.context, &named).await?;
+    let filled;
+    let ctx = if named.is_empty() {
+        &v.context
+    } else {
+        filled = crate::routing::with_segments(app, v, &v.context, &named).await?;
+        &filled
+    };
     Ok(all
         .iter()
-        .filter(|t| t.enabled && matches(t, &ctx))
+        .filter(|t| t.enabled && matches(t, ctx))
         .filter(|t| seen.get(&t.id).is_none_or(|at| at.0 <= now.0 - period_ms(t)))
         .map(|t| WidgetTrigger {
             id: t.id,

@@ -93,7 +93,7 @@ pub async fn card(app: &App, actor: &OperatorActor, id: DialogId) -> Result<Visi
     card_of(app, actor, &v, id).await
 }
 
-async fn card_of(
+pub(crate) async fn card_of(
     app: &App,
     actor: &OperatorActor,
     v: &Visitor,
@@ -145,6 +145,8 @@ async fn card_of(
     } else {
         Vec::new()
     };
+    let tags = app.store.visitor_tags(v.id).await?;
+    let counts = app.store.event_counts(v.id).await?;
     Ok(VisitorCardView {
         id: v.id.0,
         number: v.number,
@@ -168,11 +170,11 @@ async fn card_of(
         telegram,
         user_id: if v.source == frontline_domain::ContactSource::Widget { v.external_id.clone() } else { None },
         attributes: crate::leads::attribute_views(v),
-        tags: app.store.visitor_tags(v.id).await?,
-        events: crate::leads::event_counts(app, v.id).await?,
+        events: crate::leads::event_count_views(&counts),
         recent_events: crate::leads::recent_events(app, v.id, 20).await?,
         block: crate::moderation::block_of(app, v).await?,
-        segments: crate::segments::of_visitor(app, v).await?,
+        segments: crate::segments::of_visitor(app, v, &tags, &counts).await?,
+        tags,
     })
 }
 

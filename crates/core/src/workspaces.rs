@@ -34,7 +34,18 @@ pub struct NewWorkspace<'a> {
 /// Makes a workspace with its default channel («Общий»), a site for its widget and its first
 /// admin. A slug taken is refused and nothing is made.
 pub async fn create(app: &App, new: &NewWorkspace<'_>) -> Result<Created, CoreError> {
-    let slug = WorkspaceSlug::parse(new.slug)?;
+    // Refusals name the owner's fields (the command line's and the owner's API's), not the
+    // domain's (`workspace`, `email`…).
+    let as_field = |field: &str| {
+        let field = field.to_owned();
+        move |e: frontline_domain::DomainError| match e {
+            frontline_domain::DomainError::Invalid { reason, .. } => {
+                CoreError::Invalid { field: field.clone(), reason: reason.to_owned() }
+            }
+            other => other.into(),
+        }
+    };
+    let slug = WorkspaceSlug::parse(new.slug).map_err(as_field("slug"))?;
     let name = frontline_domain::account::parse_name(new.name, "name")?;
     match app.store.workspace_by_slug(&slug).await {
         Ok(_) => return Err(CoreError::NameTaken),
@@ -42,13 +53,13 @@ pub async fn create(app: &App, new: &NewWorkspace<'_>) -> Result<Created, CoreEr
         Err(e) => return Err(e.into()),
     }
     // The admin's fields are checked before anything is written.
-    frontline_domain::Email::parse(new.admin_email)?;
-    frontline_domain::DisplayName::parse(new.admin_name)?;
+    frontline_domain::Email::parse(new.admin_email).map_err(as_field("admin_email"))?;
+    frontline_domain::DisplayName::parse(new.admin_name).map_err(as_field("admin_name"))?;
     let password = match new.admin_password {
         Some(p) => p.to_owned(),
         None => tokens::random_alnum(14)?,
     };
-    frontline_domain::Password::parse(&password)?;
+    frontline_domain::Password::parse(&password).map_err(as_field("admin_password"))?;
     let workspace = Workspace { id: WorkspaceId::new(), slug, name: name.clone(), created_at: app.clock.now() };
     let channel = Channel {
         id: ChannelId::new(),
@@ -98,6 +109,14 @@ pub async fn list(app: &App) -> Result<Vec<Listed>, CoreError> {
         out.push(Listed { workspace, suspended_at, operators });
     }
     Ok(out)
+}
+
+/// One workspace as the owner's list shows it.
+pub async fn get(app: &App, slug: &str) -> Result<Listed, CoreError> {
+    let workspace = by_slug(app, slug).await?;
+    let suspended_at = app.store.workspace_suspended(workspace.id).await?;
+    let operators = app.store.list_operators(workspace.id).await?.len();
+    Ok(Listed { workspace, suspended_at, operators })
 }
 
 async fn by_slug(app: &App, slug: &str) -> Result<Workspace, CoreError> {

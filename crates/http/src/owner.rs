@@ -75,11 +75,7 @@ fn path_slug(slug: &str) -> ApiResult<&str> {
 }
 
 async fn one(s: &HttpState, slug: &str) -> ApiResult<OwnerWorkspace> {
-    let all = workspaces::list(&s.app).await?;
-    let l = all
-        .iter()
-        .find(|l| l.workspace.slug.as_str() == slug)
-        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "No such workspace."))?;
+    let l = workspaces::get(&s.app, slug).await?;
     Ok(view(&l.workspace, l.suspended_at, l.operators))
 }
 
@@ -137,24 +133,7 @@ pub async fn create(
         admin_name: &req.admin_name,
         admin_password: req.admin_password.as_deref(),
     };
-    // The domain names its own fields (`workspace`, `email`…); this body's are the owner's.
-    let c = workspaces::create(&s.app, &new).await.map_err(|e| {
-        let api = ApiError::from(e);
-        let renamed = match api.details["field"].as_str() {
-            Some("workspace") => Some("slug"),
-            Some("email") => Some("admin_email"),
-            Some("display_name") => Some("admin_name"),
-            Some("password") => Some("admin_password"),
-            _ => None,
-        };
-        match renamed {
-            Some(f) => ApiError::field(
-                f,
-                format!("{f}: {}", api.message.split_once(": ").map_or(api.message.as_str(), |x| x.1)),
-            ),
-            None => api,
-        }
-    })?;
+    let c = workspaces::create(&s.app, &new).await?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedWorkspace {

@@ -79,24 +79,13 @@ pub fn condition(
     let parts: Vec<String> = filter
         .rules
         .iter()
-        .map(|r| match r {
-            SegmentRule::Tag { has, .. } | SegmentRule::Event { did: has, .. } if reading == Reading::Sets => {
-                let positive = match r {
-                    SegmentRule::Tag { tag, .. } => SegmentRule::Tag { tag: tag.clone(), has: true },
-                    SegmentRule::Event { name, at_least, within_days, .. } => SegmentRule::Event {
-                        name: name.clone(),
-                        did: true,
-                        at_least: *at_least,
-                        within_days: *within_days,
-                    },
-                    other => other.clone(),
-                };
-                match set_of(&positive, now, "$1", args) {
-                    Some(set) => format!("v.id {}IN ({set})", if *has { "" } else { "NOT " }),
-                    None => rule(r, dialect, now, args),
-                }
-            }
-            _ => rule(r, dialect, now, args),
+        .map(|r| match reading {
+            Reading::Sets => match set_of(r, now, "$1", args) {
+                Some((set, true)) => format!("v.id IN ({set})"),
+                Some((set, false)) => format!("v.id NOT IN ({set})"),
+                None => rule(r, dialect, now, args),
+            },
+            Reading::PerRow => rule(r, dialect, now, args),
         })
         .collect();
     let glue = match filter.match_ {
@@ -227,15 +216,15 @@ fn attribute(
     format!("COALESCE({positive}, FALSE)")
 }
 
-/// The visitors a positive set rule (has a tag, did an event) names, as a query of
-/// `visitor_id`s; `None` for any other rule.
-fn set_of(r: &SegmentRule, now: Timestamp, ws: &str, args: &mut Vec<Arg>) -> Option<String> {
+/// The visitors a tag or event rule names as a query of `visitor_id`s, and whether the rule
+/// wants them (has, did) or not; `None` for any other rule.
+fn set_of(r: &SegmentRule, now: Timestamp, ws: &str, args: &mut Vec<Arg>) -> Option<(String, bool)> {
     match r {
-        SegmentRule::Tag { tag, has: true } => {
+        SegmentRule::Tag { tag, has } => {
             let t = arg(args, Arg::String(tag.clone()));
-            Some(format!("SELECT t.visitor_id FROM visitor_tags t WHERE t.workspace_id = {ws} AND t.tag = {t}"))
+            Some((format!("SELECT t.visitor_id FROM visitor_tags t WHERE t.workspace_id = {ws} AND t.tag = {t}"), *has))
         }
-        SegmentRule::Event { name, did: true, at_least, within_days } => {
+        SegmentRule::Event { name, did, at_least, within_days } => {
             let n = arg(args, Arg::String(name.clone()));
             let c = arg(args, Arg::Int(at_least.unwrap_or(1)));
             let mut q = format!(
@@ -245,7 +234,7 @@ fn set_of(r: &SegmentRule, now: Timestamp, ws: &str, args: &mut Vec<Arg>) -> Opt
                 let cut = arg(args, Arg::Int(cutoff(now, *d).0));
                 q.push_str(&format!(" AND c.last_at >= {cut}"));
             }
-            Some(q)
+            Some((q, *did))
         }
         _ => None,
     }
@@ -256,7 +245,11 @@ fn set_of(r: &SegmentRule, now: Timestamp, ws: &str, args: &mut Vec<Arg>) -> Opt
 /// deleted, so every row there is one of the workspace's); any other reads the visitors.
 pub fn count_sql(ws: WorkspaceId, filter: &SegmentFilter, dialect: Dialect, now: Timestamp) -> (String, Vec<Arg>) {
     let mut args = vec![Arg::Uuid(ws.0)];
-    let sets: Option<Vec<String>> = filter.rules.iter().map(|r| set_of(r, now, "$1", &mut args)).collect();
+    let sets: Option<Vec<String>> = filter
+        .rules
+        .iter()
+        .map(|r| set_of(r, now, "$1", &mut args).filter(|(_, has)| *has).map(|(set, _)| set))
+        .collect();
     if let Some(sets) = sets {
         let glue = match filter.match_ {
             Match::All => " INTERSECT ",
