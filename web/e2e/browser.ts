@@ -24,7 +24,14 @@ export function watchErrors(page: Page, label: string, into: string[]): void {
     if (m.type() === 'error') into.push(`[${label}] console: ${m.text()}`);
   });
   page.on('pageerror', (e) => into.push(`[${label}] exception: ${e.message}`));
-  page.on('requestfailed', (r) => into.push(`[${label}] request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  page.on('requestfailed', (r) => {
+    const why = r.failure()?.errorText ?? '';
+    // Aborted is not failed: a reload or a navigation the test makes cancels what the page had
+    // in flight, as does the page itself dropping a request it no longer needs. What the
+    // server refused is still caught below (`response`, status 400 and up).
+    if (why === 'net::ERR_ABORTED') return;
+    into.push(`[${label}] request failed: ${r.method()} ${r.url()} ${why}`);
+  });
   page.on('response', (r) => {
     if (r.status() >= 400) into.push(`[${label}] HTTP ${r.status()}: ${r.request().method()} ${r.url()}`);
   });
