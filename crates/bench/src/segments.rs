@@ -51,6 +51,22 @@ pub async fn seed(db: &Path, visitors: i64) -> Result<()> {
         .bind(day)
         .execute(&mut *tx)
         .await?;
+        // The attributes as rows too, as the server writes them (dates with their instant).
+        sqlx::query(
+            "INSERT INTO visitor_attributes (visitor_id, name, workspace_id, kind, text, number) \
+             SELECT v.id, j.key, v.workspace_id, \
+             CASE j.type WHEN 'integer' THEN 'number' WHEN 'real' THEN 'number' ELSE j.type END, \
+             CASE WHEN j.type = 'text' THEN j.value END, \
+             CASE WHEN j.type IN ('integer', 'real') THEN j.value \
+               WHEN j.key LIKE '%\\_at' ESCAPE '\\' THEN round(unixepoch(j.value, 'subsec') * 1000) END \
+             FROM visitors v, json_each(v.attributes) j \
+             WHERE v.workspace_id = $1 AND v.number BETWEEN 2000000 + $2 AND 2000000 + $3",
+        )
+        .bind(&ws)
+        .bind(from)
+        .bind(to)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query(
             "INSERT INTO visitor_tags (workspace_id, visitor_id, tag, added_at) \
              SELECT workspace_id, id, 'vip', $3 FROM visitors WHERE workspace_id = $4 AND number BETWEEN 2000000 + $1 AND 2000000 + $2 \

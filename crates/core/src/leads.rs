@@ -411,8 +411,7 @@ pub(crate) async fn set_attributes(
     if attributes == v.attributes {
         return Ok(v.clone());
     }
-    let json = object_of(&attributes).to_string();
-    Ok(app.store.set_visitor_attributes(v.workspace_id, v.id, &json, stamp).await?)
+    Ok(app.store.set_visitor_attributes(v.workspace_id, v.id, &attributes, stamp).await?)
 }
 
 /// The page sets attributes of its visitor (the widget's `setAttributes`): what a page says is

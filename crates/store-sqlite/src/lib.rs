@@ -73,6 +73,11 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 20, name: "segments", sql: include_str!("../migrations/0020_segments.sql") },
     Migration { version: 21, name: "custom_fields", sql: include_str!("../migrations/0021_custom_fields.sql") },
     Migration { version: 22, name: "invitations", sql: include_str!("../migrations/0022_invitations.sql") },
+    Migration {
+        version: 23,
+        name: "visitor_attributes",
+        sql: include_str!("../migrations/0023_visitor_attributes.sql"),
+    },
 ];
 
 type PostJob = (PostMessage, oneshot::Sender<StoreResult<Posted>>);

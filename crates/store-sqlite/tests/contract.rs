@@ -61,3 +61,45 @@ async fn a_change_and_its_events_commit_together_or_not_at_all() {
     frontline_store::contract::a_change_and_its_events_commit_together_or_not_at_all(store.clone(), refuse).await;
     store.close().await;
 }
+
+/// Migration 23 fills `visitor_attributes` from the attributes kept before it with the rows the
+/// server writes itself: kinds, texts, numbers and the instants of dates (and none for a text
+/// SQLite alone would read as a date, such as "now").
+#[tokio::test]
+async fn the_attribute_rows_migration_writes_what_the_server_writes() {
+    let dir = std::env::temp_dir().join("frontline-contract");
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let url = format!("sqlite://{}", dir.join(format!("{}.db", uuid::Uuid::now_v7())).display());
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::connect(&url).await.expect("open SQLite"));
+    let f = frontline_store::contract::Fixture::new(store.clone()).await;
+    let attributes = serde_json::from_str(
+        r#"{"plan": "pro", "orders": 3, "ratio": 0.25, "vip": true, "trial": false, "word": "now",
+            "day": "2024-05-01", "signed_up_at": "2024-05-01T10:20:30.125Z", "paid_at": "2024-05-01T13:20:30+03:00"}"#,
+    )
+    .expect("attributes");
+    let stamp =
+        frontline_store::events::Stamp { actor: frontline_domain::Actor::SYSTEM, at: frontline_domain::Timestamp(1) };
+    store.set_visitor_attributes(f.workspace.id, f.visitor.id, &attributes, stamp).await.expect("set");
+    let raw = sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).connect(&url).await.expect("raw");
+    type Row = (String, String, Option<String>, Option<f64>);
+    let read = || async {
+        sqlx::query_as::<_, Row>("SELECT name, kind, text, number FROM visitor_attributes ORDER BY name")
+            .fetch_all(&raw)
+            .await
+            .expect("rows")
+    };
+    let written = read().await;
+    assert_eq!(written.len(), 9, "{written:?}");
+    let instant = |name: &str| written.iter().find(|r| r.0 == name).and_then(|r| r.3);
+    assert_eq!(instant("signed_up_at"), Some(1_714_558_830_125.0));
+    assert_eq!(instant("paid_at"), Some(1_714_558_830_000.0));
+    assert_eq!(instant("word"), None);
+    assert_eq!(instant("day"), None);
+    sqlx::query("DELETE FROM visitor_attributes").execute(&raw).await.expect("empty");
+    let sql = include_str!("../migrations/0023_visitor_attributes.sql");
+    let backfill = &sql[sql.find("INSERT INTO").expect("the backfill")..];
+    sqlx::raw_sql(sqlx::AssertSqlSafe(backfill)).execute(&raw).await.expect("backfill");
+    assert_eq!(read().await, written);
+    raw.close().await;
+    store.close().await;
+}

@@ -84,7 +84,12 @@ pub async fn a_sites_user_is_one_visitor_with_attributes_tags_and_counted_events
     let stamp = Stamp { actor: Actor::SYSTEM, at: now() };
     let before = store.latest_event_pos().await.expect("pos");
     let v = store
-        .set_visitor_attributes(f.workspace.id, u.id, r#"{"orders":3,"plan":"pro","vip":true}"#, stamp)
+        .set_visitor_attributes(
+            f.workspace.id,
+            u.id,
+            &serde_json::from_str(r#"{"orders":3,"plan":"pro","vip":true}"#).expect("attributes"),
+            stamp,
+        )
         .await
         .expect("attributes");
     assert_eq!(v.attributes.get("plan"), Some(&frontline_domain::leads::Value::Text("pro".into())));
@@ -93,7 +98,7 @@ pub async fn a_sites_user_is_one_visitor_with_attributes_tags_and_counted_events
     let logged = store.events_after(f.workspace.id, before, 10).await.expect("log");
     assert!(logged.iter().any(|e| e.kind == "visitor.updated" && e.subject_id == Some(u.id.0)), "{logged:?}");
     assert!(matches!(
-        store.set_visitor_attributes(other.workspace.id, u.id, "{}", stamp).await,
+        store.set_visitor_attributes(other.workspace.id, u.id, &Default::default(), stamp).await,
         Err(StoreError::NotFound)
     ));
 
@@ -297,10 +302,7 @@ pub async fn segments_count_what_the_domain_reads_and_filter_the_list(store: Arc
         let patch: std::collections::BTreeMap<String, Option<frontline_domain::leads::Value>> =
             serde_json::from_value(serde_json::Value::Object(attrs)).expect("patch");
         let kept = frontline_domain::leads::merge_attributes(&Default::default(), &patch, "attributes").expect("merge");
-        let v = store
-            .set_visitor_attributes(fx.workspace.id, v.id, &serde_json::to_string(&kept).expect("json"), stamp)
-            .await
-            .expect("attributes");
+        let v = store.set_visitor_attributes(fx.workspace.id, v.id, &kept, stamp).await.expect("attributes");
         let mut tags = Vec::new();
         for tag in ["vip", "опт"] {
             if last || rng.below(2) == 0 {
@@ -359,7 +361,12 @@ pub async fn segments_count_what_the_domain_reads_and_filter_the_list(store: Arc
         r#"{"rules": [{"type": "last_seen", "op": "older_than_days", "days": 7}]}"#,
         r#"{"rules": [{"type": "tag", "tag": "vip"}, {"type": "event", "name": "order_paid", "within_days": 30}, {"type": "attribute", "name": "plan", "op": "is_not", "value": "free"}]}"#,
         r#"{"match": "any", "rules": [{"type": "tag", "tag": "vip", "has": false}, {"type": "attribute", "name": "orders", "op": "gt", "value": 2}, {"type": "last_seen", "op": "older_than_days", "days": 3}]}"#,
-        // Tags and events alone are counted on their indexes.
+        // "Everyone but…", with all rules and with any.
+        r#"{"rules": [{"type": "attribute", "name": "plan", "op": "is_not", "value": "pro"}, {"type": "tag", "tag": "vip", "has": false}]}"#,
+        r#"{"match": "any", "rules": [{"type": "attribute", "name": "plan", "op": "missing"}, {"type": "event", "name": "order_paid", "did": false}]}"#,
+        r#"{"match": "any", "rules": [{"type": "attribute", "name": "plan", "op": "is", "value": "free"}, {"type": "last_seen", "op": "within_days", "days": 7}]}"#,
+        r#"{"rules": [{"type": "last_seen", "op": "older_than_days", "days": 7}, {"type": "attribute", "name": "orders", "op": "lt", "value": 2}]}"#,
+        // Tags and events alone.
         r#"{"rules": [{"type": "tag", "tag": "vip"}, {"type": "event", "name": "order_paid", "at_least": 2}]}"#,
         r#"{"match": "any", "rules": [{"type": "tag", "tag": "vip"}, {"type": "tag", "tag": "опт"}, {"type": "event", "name": "order_paid", "within_days": 5}]}"#,
     ];
@@ -392,8 +399,25 @@ pub async fn segments_count_what_the_domain_reads_and_filter_the_list(store: Arc
             store.segment_visitors(ws, &filter, t, 100).await.expect("list").into_iter().map(|v| v.id).collect();
         got.sort_by_key(|v| v.0);
         assert_eq!(got, want, "{json}");
+        // A short list holds as many as it can, all of them members.
+        let few = store.segment_visitors(ws, &filter, t, 3).await.expect("few");
+        assert_eq!(few.len(), want.len().min(3), "{json}");
+        assert!(few.iter().all(|v| want.contains(&v.id)), "{json}");
         sizes.push(want.len());
     }
+    // Replaced attributes leave no rows behind: a visitor whose plan is removed leaves the
+    // segments of plans.
+    let exists =
+        serde_json::from_str::<SegmentFilter>(r#"{"rules": [{"type": "attribute", "name": "plan", "op": "exists"}]}"#)
+            .expect("shape")
+            .parse()
+            .expect("good");
+    let before = store.count_segment(ws, &exists, t).await.expect("count");
+    let planned = people.iter().find(|p| p.attributes.contains_key("plan")).expect("someone has a plan");
+    let mut kept = planned.attributes.clone();
+    kept.remove("plan");
+    store.set_visitor_attributes(ws, planned.id, &kept, stamp).await.expect("attributes");
+    assert_eq!(store.count_segment(ws, &exists, t).await.expect("count"), before - 1);
     assert!(sizes.iter().all(|&n| n < people.len()) && sizes.iter().filter(|&&n| n > 0).count() >= 20, "{sizes:?}");
 
     // Saved segments: names unique per workspace, kept per workspace, and a list filter.

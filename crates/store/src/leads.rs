@@ -3,6 +3,7 @@
 
 use crate::StoreError;
 use crate::records::StoreRow;
+use frontline_domain::leads::Value;
 use frontline_domain::{Timestamp, VisitorId, WorkspaceId};
 use uuid::Uuid;
 
@@ -21,6 +22,23 @@ pub struct ApiKey {
     pub last_used_at: Option<Timestamp>,
     pub revoked_at: Option<Timestamp>,
     pub revoked_by: Option<Uuid>,
+}
+
+/// An attribute as a row of `visitor_attributes`: its kind ('text', 'number', 'true' or
+/// 'false'), its text, and its number: a number's value, or the instant (milliseconds) a text
+/// reads as (`frontline_domain::leads::date_of`), so "within N days" is a range of an index.
+pub fn attribute_row(value: &Value) -> (&'static str, Option<&str>, Option<f64>) {
+    match value {
+        Value::Bool(true) => ("true", None, None),
+        Value::Bool(false) => ("false", None, None),
+        Value::Number(n) => ("number", None, Some(*n)),
+        Value::Text(s) => ("text", Some(s.as_str()), frontline_domain::leads::date_of(value).map(|t| t.0 as f64)),
+    }
+}
+
+/// A visitor's attributes as their column keeps them.
+pub fn attributes_json(a: &frontline_domain::leads::Attributes) -> Result<String, StoreError> {
+    serde_json::to_string(a).map_err(|e| StoreError::Internal(format!("attributes: {e}")))
 }
 
 /// An event a visitor did.
@@ -201,9 +219,10 @@ macro_rules! sql_leads_impls {
                     &self,
                     ws: WorkspaceId,
                     id: VisitorId,
-                    attributes: &str,
+                    attributes: &$crate::__domain::leads::Attributes,
                     stamp: Stamp,
                 ) -> StoreResult<Visitor> {
+                    let json = ld::attributes_json(attributes)?;
                     let mut tx = self.writer().begin().await.map_err(map_err)?;
                     let sql = format!(
                         "UPDATE visitors SET attributes = $3 WHERE workspace_id = $1 AND id = $2 RETURNING {}",
@@ -212,11 +231,33 @@ macro_rules! sql_leads_impls {
                     let row = ::sqlx::query(::sqlx::AssertSqlSafe(sql))
                         .bind(ws.0)
                         .bind(id.0)
-                        .bind(attributes)
+                        .bind(&json)
                         .fetch_one(&mut *tx)
                         .await
                         .map_err(map_err)?;
                     let v = $crate::records::visitor(&R(&row))?;
+                    // The rows segments read, in the same transaction.
+                    ::sqlx::query("DELETE FROM visitor_attributes WHERE visitor_id = $1")
+                        .bind(id.0)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    for (name, value) in attributes {
+                        let (kind, text, number) = ld::attribute_row(value);
+                        ::sqlx::query(
+                            "INSERT INTO visitor_attributes (visitor_id, name, workspace_id, kind, text, number) \
+                             VALUES ($1, $2, $3, $4, $5, $6)",
+                        )
+                        .bind(id.0)
+                        .bind(name.as_str())
+                        .bind(ws.0)
+                        .bind(kind)
+                        .bind(text)
+                        .bind(number)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    }
                     let event = $crate::events::drafts::visitor_updated(&v, &["attributes"], stamp.actor, stamp.at);
                     $crate::write_events!(tx, &[event])?;
                     tx.commit().await.map_err(map_err)?;

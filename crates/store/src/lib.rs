@@ -903,12 +903,13 @@ pub trait LeadsStore: Send + Sync {
     ) -> StoreResult<leads::ApiKey>;
     /// Marks a key used at `at`, unless it was within [`leads::KEY_TOUCH_MS`].
     async fn touch_api_key(&self, id: uuid::Uuid, at: Timestamp) -> StoreResult<()>;
-    /// Replaces a visitor's attributes (a checked JSON object) and logs `visitor.updated`.
+    /// Replaces a visitor's attributes (checked ones), with the rows segments read, and logs
+    /// `visitor.updated`.
     async fn set_visitor_attributes(
         &self,
         workspace: WorkspaceId,
         id: VisitorId,
-        attributes: &str,
+        attributes: &frontline_domain::leads::Attributes,
         stamp: events::Stamp,
     ) -> StoreResult<Visitor>;
     /// A visitor's tags, sorted.

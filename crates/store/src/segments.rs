@@ -2,10 +2,12 @@
 //! and listing. The rules mean what `frontline_domain::segments` says; the contract tests
 //! compare this SQL with the domain's reading of the same visitors on both backends.
 //!
-//! Every rule compiles to a condition that is true or false, never NULL, so `NOT` and `OR`
-//! mean what they say. Events and tags are probed per visitor on their primary keys, attributes
-//! are read from the visitor's JSON; a count of tags and events alone is counted on their
-//! indexes without reading visitors.
+//! Every rule is a set of visitors read from one index: attributes from `visitor_attributes`
+//! (the attributes as rows), events, tags, and the last visit. A count is set operations on
+//! those sets, never reading a visitor's row; a list takes the newest of the set, or probes
+//! each visitor on the tables' primary keys when it walks visitors in its own order (the
+//! dialog list's filter). A rule is true or false, never NULL, so `NOT` and `OR` mean what
+//! they say.
 
 use crate::StoreError;
 use crate::records::StoreRow;
@@ -58,13 +60,158 @@ fn arg(args: &mut Vec<Arg>, a: Arg) -> String {
     format!("${}", args.len())
 }
 
-/// How a condition reads tags and events: probed per visitor row (a list walks visitors in its
-/// own order and stops at its limit), or as sets read once from their indexes (a count reads
-/// every visitor anyway, and probing each one costs more than building the set).
+/// How a condition reads rules: probed per visitor row (a list walks visitors in its own order
+/// and stops at its limit), or as sets read once from their indexes (a count reads every
+/// visitor anyway, and probing each one costs more than building the set).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reading {
     PerRow,
     Sets,
+}
+
+/// A rule as the rows of one table that name its visitors, and whether the rule wants the
+/// visitors those rows name (has, did, is) or the others (has not, did not, is not, missing).
+struct RuleSet {
+    /// `table alias`.
+    from: &'static str,
+    /// The alias's visitor column.
+    visitor: &'static str,
+    /// The alias's workspace column.
+    workspace: &'static str,
+    /// What else the rows must hold (never NULL: every comparison is on a column the
+    /// condition's kind makes present).
+    cond: String,
+    wanted: bool,
+}
+
+impl RuleSet {
+    /// The set as a query of `visitor_id`s of the workspace `$1`. Each set names a visitor at
+    /// most once (the tables' keys start with the visitor and the rule's name).
+    fn query(&self) -> String {
+        format!(
+            "SELECT {} AS visitor_id FROM {} WHERE {} = $1 AND {}",
+            self.visitor, self.from, self.workspace, self.cond
+        )
+    }
+
+    /// The rule on a `visitors` row named `v`, probed on the table's primary key.
+    fn probe(&self) -> String {
+        format!(
+            "{}EXISTS (SELECT 1 FROM {} WHERE {} = v.id AND {})",
+            if self.wanted { "" } else { "NOT " },
+            self.from,
+            self.visitor,
+            self.cond
+        )
+    }
+}
+
+/// The rows that name a rule's visitors. Attributes are read from `visitor_attributes` (the
+/// attributes as rows, kept with the visitor's JSON), tags and events from their tables, the
+/// last visit from `visitors` on its index.
+fn set_of(r: &SegmentRule, dialect: Dialect, now: Timestamp, args: &mut Vec<Arg>) -> RuleSet {
+    match r {
+        SegmentRule::Attribute { name, op, value } => {
+            let n = arg(args, Arg::String(name.clone()));
+            let (cond, wanted) = attribute(*op, value.as_ref(), dialect, now, args);
+            RuleSet {
+                from: "visitor_attributes a",
+                visitor: "a.visitor_id",
+                workspace: "a.workspace_id",
+                cond: format!("a.name = {n}{cond}"),
+                wanted,
+            }
+        }
+        SegmentRule::Event { name, did, at_least, within_days } => {
+            let n = arg(args, Arg::String(name.clone()));
+            let c = arg(args, Arg::Int(at_least.unwrap_or(1)));
+            let mut cond = format!("c.name = {n} AND c.count >= {c}");
+            if let Some(d) = within_days {
+                let cut = arg(args, Arg::Int(cutoff(now, *d).0));
+                cond.push_str(&format!(" AND c.last_at >= {cut}"));
+            }
+            RuleSet {
+                from: "visitor_event_counts c",
+                visitor: "c.visitor_id",
+                workspace: "c.workspace_id",
+                cond,
+                wanted: *did,
+            }
+        }
+        SegmentRule::Tag { tag, has } => {
+            let t = arg(args, Arg::String(tag.clone()));
+            RuleSet {
+                from: "visitor_tags t",
+                visitor: "t.visitor_id",
+                workspace: "t.workspace_id",
+                cond: format!("t.tag = {t}"),
+                wanted: *has,
+            }
+        }
+        SegmentRule::LastSeen { op, days } => {
+            // Never seen is not seen lately: older-than is the complement of within.
+            let cut = arg(args, Arg::Int(cutoff(now, *days).0));
+            RuleSet {
+                from: "visitors s",
+                visitor: "s.id",
+                workspace: "s.workspace_id",
+                cond: format!("s.last_seen_at >= {cut}"),
+                wanted: *op == SeenOp::WithinDays,
+            }
+        }
+    }
+}
+
+/// What an attribute rule asks of the attribute's row (after its name), and whether the rule
+/// wants the visitors with such a row.
+fn attribute(
+    op: AttributeOp,
+    value: Option<&Value>,
+    dialect: Dialect,
+    now: Timestamp,
+    args: &mut Vec<Arg>,
+) -> (String, bool) {
+    const NONE: &str = " AND 1 = 0";
+    let is = |args: &mut Vec<Arg>| match value {
+        Some(Value::Text(s)) => format!(" AND a.kind = 'text' AND a.text = {}", arg(args, Arg::String(s.clone()))),
+        Some(Value::Number(n)) => format!(" AND a.kind = 'number' AND a.number = {}", arg(args, Arg::Float(*n))),
+        Some(Value::Bool(b)) => format!(" AND a.kind = '{b}'"),
+        None => NONE.to_owned(),
+    };
+    match op {
+        AttributeOp::Exists => (String::new(), true),
+        AttributeOp::Missing => (String::new(), false),
+        AttributeOp::Is => (is(args), true),
+        AttributeOp::IsNot => (is(args), false),
+        AttributeOp::Contains => match value {
+            Some(Value::Text(s)) => {
+                let s = arg(args, Arg::String(s.clone()));
+                let found = match dialect {
+                    Dialect::Sqlite => format!("instr(a.text, {s}) > 0"),
+                    Dialect::Postgres => format!("strpos(a.text, {s}) > 0"),
+                };
+                (format!(" AND a.kind = 'text' AND {found}"), true)
+            }
+            _ => (NONE.to_owned(), true),
+        },
+        AttributeOp::Gt | AttributeOp::Lt => match value {
+            Some(Value::Number(n)) => {
+                let n = arg(args, Arg::Float(*n));
+                let cmp = if op == AttributeOp::Gt { ">" } else { "<" };
+                (format!(" AND a.kind = 'number' AND a.number {cmp} {n}"), true)
+            }
+            _ => (NONE.to_owned(), true),
+        },
+        // A text's number is the instant it reads as; a text that is no date has none.
+        AttributeOp::WithinDays | AttributeOp::OlderThanDays => match value {
+            Some(Value::Number(days)) => {
+                let cut = arg(args, Arg::Float(cutoff(now, *days as i64).0 as f64));
+                let cmp = if op == AttributeOp::WithinDays { ">=" } else { "<" };
+                (format!(" AND a.kind = 'text' AND a.number {cmp} {cut}"), true)
+            }
+            _ => (NONE.to_owned(), true),
+        },
+    }
 }
 
 /// The condition a filter puts on `visitors` rows named `v` (whose workspace is `$1` among
@@ -79,13 +226,20 @@ pub fn condition(
     let parts: Vec<String> = filter
         .rules
         .iter()
-        .map(|r| match reading {
-            Reading::Sets => match set_of(r, now, "$1", args) {
-                Some((set, true)) => format!("v.id IN ({set})"),
-                Some((set, false)) => format!("v.id NOT IN ({set})"),
-                None => rule(r, dialect, now, args),
-            },
-            Reading::PerRow => rule(r, dialect, now, args),
+        .map(|r| match (reading, r) {
+            // The visitor's own column, read on his row.
+            (Reading::PerRow, SegmentRule::LastSeen { op, days }) => {
+                let cut = arg(args, Arg::Int(cutoff(now, *days).0));
+                match op {
+                    SeenOp::WithinDays => format!("COALESCE(v.last_seen_at >= {cut}, FALSE)"),
+                    SeenOp::OlderThanDays => format!("(v.last_seen_at IS NULL OR v.last_seen_at < {cut})"),
+                }
+            }
+            (Reading::PerRow, _) => set_of(r, dialect, now, args).probe(),
+            (Reading::Sets, _) => {
+                let set = set_of(r, dialect, now, args);
+                format!("v.id {}IN ({})", if set.wanted { "" } else { "NOT " }, set.query())
+            }
         })
         .collect();
     let glue = match filter.match_ {
@@ -95,174 +249,81 @@ pub fn condition(
     format!("({})", parts.join(glue))
 }
 
-fn rule(r: &SegmentRule, dialect: Dialect, now: Timestamp, args: &mut Vec<Arg>) -> String {
-    match r {
-        SegmentRule::Attribute { name, op, value } => attribute(name, *op, value.as_ref(), dialect, now, args),
-        // Probed per visitor row on the tables' primary keys (visitor, name or tag): a list
-        // walks visitors in its own order and stops at its limit; a count of tags and events
-        // alone does not come here (`count_sql`).
-        SegmentRule::Event { name, did, at_least, within_days } => {
-            let n = arg(args, Arg::String(name.clone()));
-            let c = arg(args, Arg::Int(at_least.unwrap_or(1)));
-            let mut probe = format!(
-                "SELECT 1 FROM visitor_event_counts c WHERE c.visitor_id = v.id AND c.name = {n} AND c.count >= {c}"
-            );
-            if let Some(d) = within_days {
-                let cut = arg(args, Arg::Int(cutoff(now, *d).0));
-                probe.push_str(&format!(" AND c.last_at >= {cut}"));
+/// A filter as set operations over its rules' sets: the sets the rules want (`wanted`) and the
+/// sets whose visitors they exclude (`unwanted`).
+struct Compiled {
+    wanted: Vec<String>,
+    unwanted: Vec<String>,
+}
+
+fn compile(filter: &SegmentFilter, dialect: Dialect, now: Timestamp, args: &mut Vec<Arg>) -> Compiled {
+    let mut c = Compiled { wanted: Vec::new(), unwanted: Vec::new() };
+    for r in &filter.rules {
+        let set = set_of(r, dialect, now, args);
+        if set.wanted { c.wanted.push(set.query()) } else { c.unwanted.push(set.query()) }
+    }
+    c
+}
+
+impl Compiled {
+    /// The segment's visitors as one compound query, when some wanted set bounds it: all of
+    /// the wanted less the unwanted, or any of the wanted when nothing is unwanted. `None` when
+    /// the segment is "everyone but…", which a count reads as the workspace's visitors less a
+    /// set (see `count_sql`).
+    fn members(&self, m: Match) -> Option<String> {
+        match m {
+            // Equal precedence on both backends for these chains: INTERSECTs bind first on
+            // PostgreSQL and come first here.
+            Match::All if !self.wanted.is_empty() => {
+                let mut q = self.wanted.join(" INTERSECT ");
+                for u in &self.unwanted {
+                    q.push_str(" EXCEPT ");
+                    q.push_str(u);
+                }
+                Some(q)
             }
-            format!("{}EXISTS ({probe})", if *did { "" } else { "NOT " })
+            Match::Any if self.unwanted.is_empty() => Some(self.wanted.join(" UNION ")),
+            _ => None,
         }
-        SegmentRule::Tag { tag, has } => {
-            let t = arg(args, Arg::String(tag.clone()));
-            format!(
-                "{}EXISTS (SELECT 1 FROM visitor_tags t WHERE t.visitor_id = v.id AND t.tag = {t})",
-                if *has { "" } else { "NOT " }
-            )
-        }
-        SegmentRule::LastSeen { op, days } => {
-            let cut = arg(args, Arg::Int(cutoff(now, *days).0));
-            match op {
-                SeenOp::WithinDays => format!("COALESCE(v.last_seen_at >= {cut}, FALSE)"),
-                SeenOp::OlderThanDays => format!("(v.last_seen_at IS NULL OR v.last_seen_at < {cut})"),
+    }
+
+    /// The visitors outside the segment when it is "everyone but…": any unwanted (all rules)
+    /// or all unwanted less any wanted (any rule).
+    fn outside(&self, m: Match) -> String {
+        let mut q = self.unwanted.join(match m {
+            Match::All => " UNION ",
+            Match::Any => " INTERSECT ",
+        });
+        if m == Match::Any {
+            for w in &self.wanted {
+                q.push_str(" EXCEPT ");
+                q.push_str(w);
             }
         }
+        q
     }
 }
 
-fn attribute(
-    name: &str,
-    op: AttributeOp,
-    value: Option<&Value>,
-    dialect: Dialect,
-    now: Timestamp,
-    args: &mut Vec<Arg>,
-) -> String {
-    // The attribute's JSON type ('text', 'number', 'true', 'false' or NULL when missing), its
-    // text and its number, as each backend reads them.
-    let (typ, text, number, millis) = match dialect {
-        Dialect::Sqlite => {
-            // Names with a double quote are refused by the domain, so this path is exact.
-            let p = arg(args, Arg::String(format!("$.\"{name}\"")));
-            (
-                format!(
-                    "(CASE json_type(v.attributes, {p}) WHEN 'integer' THEN 'number' WHEN 'real' THEN 'number' ELSE json_type(v.attributes, {p}) END)"
-                ),
-                format!("json_extract(v.attributes, {p})"),
-                format!("json_extract(v.attributes, {p})"),
-                format!("CAST(round(unixepoch(json_extract(v.attributes, {p}), 'subsec') * 1000) AS INTEGER)"),
-            )
-        }
-        Dialect::Postgres => {
-            let k = arg(args, Arg::String(name.to_owned()));
-            let j = format!("(v.attributes::jsonb -> {k})");
-            (
-                format!(
-                    "(CASE jsonb_typeof({j}) WHEN 'string' THEN 'text' WHEN 'boolean' THEN {j}::text ELSE jsonb_typeof({j}) END)"
-                ),
-                format!("(v.attributes::jsonb ->> {k})"),
-                format!("(CASE WHEN jsonb_typeof({j}) = 'number' THEN (v.attributes::jsonb ->> {k})::float8 END)"),
-                format!(
-                    "(CASE WHEN jsonb_typeof({j}) = 'string' THEN round(extract(epoch from (v.attributes::jsonb ->> {k})::timestamptz) * 1000)::bigint END)"
-                ),
-            )
-        }
-    };
-    let is = |value: Option<&Value>, args: &mut Vec<Arg>| match value {
-        Some(Value::Text(s)) => {
-            let s = arg(args, Arg::String(s.clone()));
-            format!("({typ} = 'text' AND {text} = {s})")
-        }
-        Some(Value::Number(n)) => {
-            let n = arg(args, Arg::Float(*n));
-            format!("({typ} = 'number' AND {number} = {n})")
-        }
-        Some(Value::Bool(b)) => format!("({typ} = '{b}')"),
-        None => "FALSE".to_owned(),
-    };
-    let positive = match op {
-        AttributeOp::Exists => format!("{typ} IS NOT NULL"),
-        AttributeOp::Missing => format!("{typ} IS NULL"),
-        AttributeOp::Is => is(value, args),
-        AttributeOp::IsNot => return format!("NOT COALESCE({}, FALSE)", is(value, args)),
-        AttributeOp::Contains => match value {
-            Some(Value::Text(s)) => {
-                let s = arg(args, Arg::String(s.clone()));
-                let found = match dialect {
-                    Dialect::Sqlite => format!("instr({text}, {s}) > 0"),
-                    Dialect::Postgres => format!("strpos({text}, {s}) > 0"),
-                };
-                format!("({typ} = 'text' AND {found})")
-            }
-            _ => "FALSE".to_owned(),
-        },
-        AttributeOp::Gt | AttributeOp::Lt => match value {
-            Some(Value::Number(n)) => {
-                let n = arg(args, Arg::Float(*n));
-                let cmp = if op == AttributeOp::Gt { ">" } else { "<" };
-                format!("({typ} = 'number' AND {number} {cmp} {n})")
-            }
-            _ => "FALSE".to_owned(),
-        },
-        AttributeOp::WithinDays | AttributeOp::OlderThanDays => match value {
-            Some(Value::Number(days)) => {
-                let cut = arg(args, Arg::Int(cutoff(now, *days as i64).0));
-                let cmp = if op == AttributeOp::WithinDays { ">=" } else { "<" };
-                format!("({typ} = 'text' AND {millis} {cmp} {cut})")
-            }
-            _ => "FALSE".to_owned(),
-        },
-    };
-    format!("COALESCE({positive}, FALSE)")
-}
-
-/// The visitors a tag or event rule names as a query of `visitor_id`s, and whether the rule
-/// wants them (has, did) or not; `None` for any other rule.
-fn set_of(r: &SegmentRule, now: Timestamp, ws: &str, args: &mut Vec<Arg>) -> Option<(String, bool)> {
-    match r {
-        SegmentRule::Tag { tag, has } => {
-            let t = arg(args, Arg::String(tag.clone()));
-            Some((format!("SELECT t.visitor_id FROM visitor_tags t WHERE t.workspace_id = {ws} AND t.tag = {t}"), *has))
-        }
-        SegmentRule::Event { name, did, at_least, within_days } => {
-            let n = arg(args, Arg::String(name.clone()));
-            let c = arg(args, Arg::Int(at_least.unwrap_or(1)));
-            let mut q = format!(
-                "SELECT c.visitor_id FROM visitor_event_counts c WHERE c.workspace_id = {ws} AND c.name = {n} AND c.count >= {c}"
-            );
-            if let Some(d) = within_days {
-                let cut = arg(args, Arg::Int(cutoff(now, *d).0));
-                q.push_str(&format!(" AND c.last_at >= {cut}"));
-            }
-            Some((q, *did))
-        }
-        _ => None,
-    }
-}
-
-/// The count of a workspace's visitors in a segment. A filter of tags and events alone (each
-/// "has" or "did") is counted on their indexes without reading a visitor (visitors are never
-/// deleted, so every row there is one of the workspace's); any other reads the visitors.
+/// The count of a workspace's visitors in a segment, as set operations on the indexes of its
+/// rules; a segment of "everyone but…" is the workspace's visitors less the others (visitors are
+/// never deleted, so every row of the rules' tables is one of the workspace's visitors).
 pub fn count_sql(ws: WorkspaceId, filter: &SegmentFilter, dialect: Dialect, now: Timestamp) -> (String, Vec<Arg>) {
     let mut args = vec![Arg::Uuid(ws.0)];
-    let sets: Option<Vec<String>> = filter
-        .rules
-        .iter()
-        .map(|r| set_of(r, now, "$1", &mut args).filter(|(_, has)| *has).map(|(set, _)| set))
-        .collect();
-    if let Some(sets) = sets {
-        let glue = match filter.match_ {
-            Match::All => " INTERSECT ",
-            Match::Any => " UNION ",
-        };
-        return (format!("SELECT COUNT(*) FROM ({}) s", sets.join(glue)), args);
-    }
-    let mut args = vec![Arg::Uuid(ws.0)];
-    let c = condition(filter, dialect, now, Reading::Sets, &mut args);
-    (format!("SELECT COUNT(*) FROM visitors v WHERE v.workspace_id = $1 AND {c}"), args)
+    let c = compile(filter, dialect, now, &mut args);
+    let sql = match c.members(filter.match_) {
+        Some(q) => format!("SELECT COUNT(*) FROM ({q}) s"),
+        None => format!(
+            "SELECT (SELECT COUNT(*) FROM visitors WHERE workspace_id = $1) - (SELECT COUNT(*) FROM ({}) s)",
+            c.outside(filter.match_)
+        ),
+    };
+    (sql, args)
 }
 
-/// The newest visitors of a segment (by number), at most `limit`.
+/// The newest visitors of a segment, at most `limit`. A segment bounded by a set takes the
+/// highest ids of the set (ids are time-ordered: the newest visitors), whatever its size and
+/// wherever its members are; "everyone but…" walks visitors from the newest, probing each, and
+/// most of them are members.
 pub fn visitors_sql(
     ws: WorkspaceId,
     filter: &SegmentFilter,
@@ -271,9 +332,21 @@ pub fn visitors_sql(
     limit: u32,
 ) -> (String, Vec<Arg>) {
     let mut args = vec![Arg::Uuid(ws.0)];
+    let cols = crate::sql::VISITOR_COLS.split(", ").map(|c| format!("v.{}", c.trim())).collect::<Vec<_>>().join(", ");
+    let c = compile(filter, dialect, now, &mut args);
+    if let Some(q) = c.members(filter.match_) {
+        let l = arg(&mut args, Arg::Int(i64::from(limit)));
+        return (
+            format!(
+                "SELECT {cols} FROM visitors v WHERE v.workspace_id = $1 AND v.id IN \
+                 (SELECT visitor_id FROM ({q}) s ORDER BY visitor_id DESC LIMIT {l}) ORDER BY v.id DESC"
+            ),
+            args,
+        );
+    }
+    let mut args = vec![Arg::Uuid(ws.0)];
     let c = condition(filter, dialect, now, Reading::PerRow, &mut args);
     let l = arg(&mut args, Arg::Int(i64::from(limit)));
-    let cols = crate::sql::VISITOR_COLS.split(", ").map(|c| format!("v.{}", c.trim())).collect::<Vec<_>>().join(", ");
     (format!("SELECT {cols} FROM visitors v WHERE v.workspace_id = $1 AND {c} ORDER BY v.number DESC LIMIT {l}"), args)
 }
 
