@@ -109,6 +109,7 @@ fn cases() -> Vec<(&'static str, Value)> {
             json!({"rules": [{"type": "event", "name": "order_paid", "within_days": 30}]}),
         ),
         ("plan is pro", json!({"rules": [{"type": "attribute", "name": "plan", "op": "is", "value": "pro"}]})),
+        ("plan is not pro", json!({"rules": [{"type": "attribute", "name": "plan", "op": "is_not", "value": "pro"}]})),
         ("orders > 5", json!({"rules": [{"type": "attribute", "name": "orders", "op": "gt", "value": 5}]})),
         (
             "signed up within 30 days",

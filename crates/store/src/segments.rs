@@ -60,15 +60,6 @@ fn arg(args: &mut Vec<Arg>, a: Arg) -> String {
     format!("${}", args.len())
 }
 
-/// How a condition reads rules: probed per visitor row (a list walks visitors in its own order
-/// and stops at its limit), or as sets read once from their indexes (a count reads every
-/// visitor anyway, and probing each one costs more than building the set).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reading {
-    PerRow,
-    Sets,
-}
-
 /// A rule as the rows of one table that name its visitors, and whether the rule wants the
 /// visitors those rows name (has, did, is) or the others (has not, did not, is not, missing).
 struct RuleSet {
@@ -94,16 +85,33 @@ impl RuleSet {
         )
     }
 
-    /// The rule on a `visitors` row named `v`, probed on the table's primary key.
-    fn probe(&self) -> String {
+    /// Whether the visitor `on` (a column) is (`yes`) or is not in the set, probed on the
+    /// table's primary key.
+    fn exists(&self, on: &str, yes: bool) -> String {
         format!(
-            "{}EXISTS (SELECT 1 FROM {} WHERE {} = v.id AND {})",
-            if self.wanted { "" } else { "NOT " },
+            "{}EXISTS (SELECT 1 FROM {} WHERE {} = {on} AND {})",
+            if yes { "" } else { "NOT " },
             self.from,
             self.visitor,
             self.cond
         )
     }
+
+    /// The count of the set's visitors who are in every set of `inside` and in none of
+    /// `outside`: the set's index is read once and each visitor probed in the others.
+    fn count_where(&self, inside: &[&RuleSet], outside: &[&RuleSet]) -> String {
+        format!("(SELECT COUNT(*) FROM ({}) d{})", self.query(), probes(inside, outside))
+    }
+}
+
+/// ` WHERE` and the probes of `d.visitor_id` in every set of `inside` and in none of `outside`.
+fn probes(inside: &[&RuleSet], outside: &[&RuleSet]) -> String {
+    let all: Vec<String> = inside
+        .iter()
+        .map(|s| s.exists("d.visitor_id", true))
+        .chain(outside.iter().map(|s| s.exists("d.visitor_id", false)))
+        .collect();
+    if all.is_empty() { String::new() } else { format!(" WHERE {}", all.join(" AND ")) }
 }
 
 /// The rows that name a rule's visitors. Attributes are read from `visitor_attributes` (the
@@ -215,30 +223,24 @@ fn attribute(
 }
 
 /// The condition a filter puts on `visitors` rows named `v` (whose workspace is `$1` among
-/// `args`).
-pub fn condition(
-    filter: &SegmentFilter,
-    dialect: Dialect,
-    now: Timestamp,
-    reading: Reading,
-    args: &mut Vec<Arg>,
-) -> String {
+/// `args`), each rule probed on its table's primary key: for lists that walk visitors (or
+/// dialogs) in their own order and stop at a page.
+pub fn condition(filter: &SegmentFilter, dialect: Dialect, now: Timestamp, args: &mut Vec<Arg>) -> String {
     let parts: Vec<String> = filter
         .rules
         .iter()
-        .map(|r| match (reading, r) {
+        .map(|r| match r {
             // The visitor's own column, read on his row.
-            (Reading::PerRow, SegmentRule::LastSeen { op, days }) => {
+            SegmentRule::LastSeen { op, days } => {
                 let cut = arg(args, Arg::Int(cutoff(now, *days).0));
                 match op {
                     SeenOp::WithinDays => format!("COALESCE(v.last_seen_at >= {cut}, FALSE)"),
                     SeenOp::OlderThanDays => format!("(v.last_seen_at IS NULL OR v.last_seen_at < {cut})"),
                 }
             }
-            (Reading::PerRow, _) => set_of(r, dialect, now, args).probe(),
-            (Reading::Sets, _) => {
+            _ => {
                 let set = set_of(r, dialect, now, args);
-                format!("v.id {}IN ({})", if set.wanted { "" } else { "NOT " }, set.query())
+                set.exists("v.id", set.wanted)
             }
         })
         .collect();
@@ -249,105 +251,115 @@ pub fn condition(
     format!("({})", parts.join(glue))
 }
 
-/// A filter as set operations over its rules' sets: the sets the rules want (`wanted`) and the
-/// sets whose visitors they exclude (`unwanted`).
-struct Compiled {
-    wanted: Vec<String>,
-    unwanted: Vec<String>,
+/// The rules' sets, split into those whose visitors the rules want and those whose visitors
+/// they exclude, each in the filter's order.
+fn sets(filter: &SegmentFilter, dialect: Dialect, now: Timestamp, args: &mut Vec<Arg>) -> (Vec<RuleSet>, Vec<RuleSet>) {
+    filter.rules.iter().map(|r| set_of(r, dialect, now, args)).partition(|s| s.wanted)
 }
 
-fn compile(filter: &SegmentFilter, dialect: Dialect, now: Timestamp, args: &mut Vec<Arg>) -> Compiled {
-    let mut c = Compiled { wanted: Vec::new(), unwanted: Vec::new() };
-    for r in &filter.rules {
-        let set = set_of(r, dialect, now, args);
-        if set.wanted { c.wanted.push(set.query()) } else { c.unwanted.push(set.query()) }
-    }
-    c
-}
+const EVERYONE: &str = "(SELECT COUNT(*) FROM visitors WHERE workspace_id = $1)";
 
-impl Compiled {
-    /// The segment's visitors as one compound query, when some wanted set bounds it: all of
-    /// the wanted less the unwanted, or any of the wanted when nothing is unwanted. `None` when
-    /// the segment is "everyone but…", which a count reads as the workspace's visitors less a
-    /// set (see `count_sql`).
-    fn members(&self, m: Match) -> Option<String> {
-        match m {
-            // Equal precedence on both backends for these chains: INTERSECTs bind first on
-            // PostgreSQL and come first here.
-            Match::All if !self.wanted.is_empty() => {
-                let mut q = self.wanted.join(" INTERSECT ");
-                for u in &self.unwanted {
-                    q.push_str(" EXCEPT ");
-                    q.push_str(u);
-                }
-                Some(q)
-            }
-            Match::Any if self.unwanted.is_empty() => Some(self.wanted.join(" UNION ")),
-            _ => None,
-        }
-    }
-
-    /// The visitors outside the segment when it is "everyone but…": any unwanted (all rules)
-    /// or all unwanted less any wanted (any rule).
-    fn outside(&self, m: Match) -> String {
-        let mut q = self.unwanted.join(match m {
-            Match::All => " UNION ",
-            Match::Any => " INTERSECT ",
-        });
-        if m == Match::Any {
-            for w in &self.wanted {
-                q.push_str(" EXCEPT ");
-                q.push_str(w);
-            }
-        }
-        q
-    }
-}
-
-/// The count of a workspace's visitors in a segment, as set operations on the indexes of its
-/// rules; a segment of "everyone but…" is the workspace's visitors less the others (visitors are
-/// never deleted, so every row of the rules' tables is one of the workspace's visitors).
+/// The count of a workspace's visitors in a segment. No set is built in memory: one rule's
+/// index is read and its visitors probed in the other rules' tables on their primary keys.
+/// - all rules, some wanted: the first wanted set, probed in the other wanted and the unwanted;
+/// - any rule, none unwanted: each wanted set less the ones before it, added up;
+/// - "everyone but…": the workspace's visitors (counted on an index) less the visitors outside.
+///
+/// Visitors are never deleted, so every row of the rules' tables is one of the workspace's.
 pub fn count_sql(ws: WorkspaceId, filter: &SegmentFilter, dialect: Dialect, now: Timestamp) -> (String, Vec<Arg>) {
     let mut args = vec![Arg::Uuid(ws.0)];
-    let c = compile(filter, dialect, now, &mut args);
-    let sql = match c.members(filter.match_) {
-        Some(q) => format!("SELECT COUNT(*) FROM ({q}) s"),
-        None => format!(
-            "SELECT (SELECT COUNT(*) FROM visitors WHERE workspace_id = $1) - (SELECT COUNT(*) FROM ({}) s)",
-            c.outside(filter.match_)
-        ),
+    let (wanted, unwanted) = sets(filter, dialect, now, &mut args);
+    let wanted: Vec<&RuleSet> = wanted.iter().collect();
+    let unwanted: Vec<&RuleSet> = unwanted.iter().collect();
+    // Each set less the ones before it, added up: the count of their union.
+    let union = |sets: &[&RuleSet]| -> String {
+        (0..sets.len()).map(|i| sets[i].count_where(&[], &sets[..i])).collect::<Vec<_>>().join(" + ")
+    };
+    let sql = match filter.match_ {
+        Match::All => match wanted.split_first() {
+            Some((first, rest)) => format!("SELECT {}", first.count_where(rest, &unwanted)),
+            None => format!("SELECT {EVERYONE} - ({})", union(&unwanted)),
+        },
+        Match::Any => match unwanted.split_first() {
+            None => format!("SELECT {}", union(&wanted)),
+            // Outside: in every unwanted set and in no wanted one.
+            Some((first, rest)) => format!("SELECT {EVERYONE} - {}", first.count_where(rest, &wanted)),
+        },
     };
     (sql, args)
 }
 
-/// The newest visitors of a segment, at most `limit`. A segment bounded by a set takes the
-/// highest ids of the set (ids are time-ordered: the newest visitors), whatever its size and
-/// wherever its members are; "everyone but…" walks visitors from the newest, probing each, and
-/// most of them are members.
-pub fn visitors_sql(
-    ws: WorkspaceId,
-    filter: &SegmentFilter,
-    dialect: Dialect,
-    now: Timestamp,
-    limit: u32,
-) -> (String, Vec<Arg>) {
-    let mut args = vec![Arg::Uuid(ws.0)];
+/// How to list the newest visitors of a segment: `walk` first, and `full` when the walk found
+/// fewer than asked.
+pub struct ListPlan {
+    pub walk: (String, Vec<Arg>),
+    pub full: (String, Vec<Arg>),
+}
+
+/// Visitors a list's walk looks at, from the newest: a segment of one visitor in 200 or more
+/// finds its ten among them.
+const WALK: i64 = 2000;
+
+/// The newest visitors of a segment, at most `limit`.
+/// - `walk` probes the workspace's newest visitors (by number) one by one: a segment of many
+///   visitors finds its newest among them at once;
+/// - `full` reads the highest ids of the segment's sets (ids are time-ordered: the newest
+///   visitors): all rules, the first wanted set probed in the others; any rule, the newest of
+///   each set merged. "Everyone but…" walks all visitors from the newest instead.
+pub fn visitors_sql(ws: WorkspaceId, filter: &SegmentFilter, dialect: Dialect, now: Timestamp, limit: u32) -> ListPlan {
     let cols = crate::sql::VISITOR_COLS.split(", ").map(|c| format!("v.{}", c.trim())).collect::<Vec<_>>().join(", ");
-    let c = compile(filter, dialect, now, &mut args);
-    if let Some(q) = c.members(filter.match_) {
+    let walk = {
+        let mut args = vec![Arg::Uuid(ws.0)];
+        let c = condition(filter, dialect, now, &mut args);
+        let w = arg(&mut args, Arg::Int(WALK));
         let l = arg(&mut args, Arg::Int(i64::from(limit)));
-        return (
+        let sql = format!(
+            "SELECT {cols} FROM visitors v WHERE v.workspace_id = $1 AND v.number > \
+             (SELECT COALESCE(MAX(number), 0) FROM visitors WHERE workspace_id = $1) - {w} AND {c} \
+             ORDER BY v.number DESC LIMIT {l}"
+        );
+        (sql, args)
+    };
+    let mut args = vec![Arg::Uuid(ws.0)];
+    let (wanted, unwanted) = sets(filter, dialect, now, &mut args);
+    let wanted: Vec<&RuleSet> = wanted.iter().collect();
+    let unwanted: Vec<&RuleSet> = unwanted.iter().collect();
+    let l = arg(&mut args, Arg::Int(i64::from(limit)));
+    let newest = |set: &RuleSet, inside: &[&RuleSet], outside: &[&RuleSet]| {
+        format!(
+            "SELECT visitor_id FROM (SELECT d.visitor_id FROM ({}) d{} ORDER BY d.visitor_id DESC LIMIT {l}) n",
+            set.query(),
+            probes(inside, outside)
+        )
+    };
+    let ids = match filter.match_ {
+        Match::All => wanted.split_first().map(|(first, rest)| newest(first, rest, &unwanted)),
+        Match::Any if unwanted.is_empty() => {
+            Some(wanted.iter().map(|s| newest(s, &[], &[])).collect::<Vec<_>>().join(" UNION "))
+        }
+        Match::Any => None,
+    };
+    let full = match ids {
+        Some(ids) => (
             format!(
                 "SELECT {cols} FROM visitors v WHERE v.workspace_id = $1 AND v.id IN \
-                 (SELECT visitor_id FROM ({q}) s ORDER BY visitor_id DESC LIMIT {l}) ORDER BY v.id DESC"
+                 (SELECT visitor_id FROM ({ids}) u ORDER BY visitor_id DESC LIMIT {l}) ORDER BY v.number DESC"
             ),
             args,
-        );
-    }
-    let mut args = vec![Arg::Uuid(ws.0)];
-    let c = condition(filter, dialect, now, Reading::PerRow, &mut args);
-    let l = arg(&mut args, Arg::Int(i64::from(limit)));
-    (format!("SELECT {cols} FROM visitors v WHERE v.workspace_id = $1 AND {c} ORDER BY v.number DESC LIMIT {l}"), args)
+        ),
+        None => {
+            let mut args = vec![Arg::Uuid(ws.0)];
+            let c = condition(filter, dialect, now, &mut args);
+            let l = arg(&mut args, Arg::Int(i64::from(limit)));
+            (
+                format!(
+                    "SELECT {cols} FROM visitors v WHERE v.workspace_id = $1 AND {c} ORDER BY v.number DESC LIMIT {l}"
+                ),
+                args,
+            )
+        }
+    };
+    ListPlan { walk, full }
 }
 
 /// The segments' store methods in shared SQL:
@@ -443,11 +455,19 @@ macro_rules! sql_segment_impls {
                     now: Timestamp,
                     limit: u32,
                 ) -> StoreResult<Vec<Visitor>> {
-                    let (sql, args) = sg::visitors_sql(ws, filter, Dialect::$dialect, now, limit);
-                    let rows = bind_args(::sqlx::query(::sqlx::AssertSqlSafe(sql)), &args)
+                    let plan = sg::visitors_sql(ws, filter, Dialect::$dialect, now, limit);
+                    let (sql, args) = plan.walk;
+                    let mut rows = bind_args(::sqlx::query(::sqlx::AssertSqlSafe(sql)), &args)
                         .fetch_all(self.reader())
                         .await
                         .map_err(map_err)?;
+                    if rows.len() < limit as usize {
+                        let (sql, args) = plan.full;
+                        rows = bind_args(::sqlx::query(::sqlx::AssertSqlSafe(sql)), &args)
+                            .fetch_all(self.reader())
+                            .await
+                            .map_err(map_err)?;
+                    }
                     rows.iter().map(|r| $crate::records::visitor(&R(r))).collect()
                 }
             }

@@ -444,7 +444,7 @@ pub fn dialog_list(
         ));
     }
     if let (Some(filter), Some((_, now))) = (segment, f.segment) {
-        let c = crate::segments::condition(filter, dialect, now, crate::segments::Reading::PerRow, &mut args);
+        let c = crate::segments::condition(filter, dialect, now, &mut args);
         // Probed per dialog as the list's index is walked (a page stops early).
         sql.push_str(&format!(
             " AND EXISTS (SELECT 1 FROM visitors v WHERE v.id = dialogs.visitor_id AND v.workspace_id = $1 AND {c})"
