@@ -184,6 +184,9 @@ pub async fn receive(app: &App, bot_id: uuid::Uuid, secret: Option<&str>, body: 
     if !crate::tokens::constant_time_eq(expected.as_bytes(), given.as_bytes()) || !bot.enabled {
         return Ok(false);
     }
+    // A suspended workspace takes nothing in (`403 workspace_suspended`): Telegram retries the
+    // update for a while, as with any refused delivery.
+    crate::reads::check_active(app, bot.workspace_id).await?;
     let update: serde_json::Value = serde_json::from_slice(body)
         .map_err(|e| CoreError::Invalid { field: "update".into(), reason: format!("not JSON: {e}") })?;
     let Some(update_id) = update.get("update_id").and_then(serde_json::Value::as_i64) else {

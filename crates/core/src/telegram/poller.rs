@@ -1,7 +1,8 @@
 //! Polling: each enabled bot without a webhook is polled by one node at a time (a lease in the
 //! database, renewed at every poll). The poller long-polls `getUpdates` from the bot's offset,
 //! records the updates and the next offset in one transaction, then handles them; an offset
-//! only moves once its updates are recorded, so a crash loses none.
+//! only moves once its updates are recorded, so a crash loses none. A suspended workspace's
+//! bots are not polled until it is resumed.
 
 use crate::App;
 use crate::error::CoreError;
@@ -27,7 +28,7 @@ pub async fn run(app: App, mut stop: tokio::sync::watch::Receiver<bool>) {
         match app.store.enabled_telegram_bots().await {
             Ok(bots) => {
                 for bot in bots.into_iter().filter(|b| b.webhook_secret.is_none()) {
-                    if polling.contains_key(&bot.id) {
+                    if polling.contains_key(&bot.id) || suspended(&app, bot.workspace_id).await {
                         continue;
                     }
                     let now = app.clock.now();
@@ -56,6 +57,12 @@ pub async fn run(app: App, mut stop: tokio::sync::watch::Receiver<bool>) {
             tracing::warn!(bot = %bot, error = %e, "telegram: releasing the poll failed; the lease runs out instead");
         }
     }
+}
+
+/// Whether the install's owner suspended the workspace (a failed read counts as not: the poll
+/// itself then fails and is retried).
+async fn suspended(app: &App, ws: frontline_domain::WorkspaceId) -> bool {
+    matches!(app.store.workspace_suspended(ws).await, Ok(Some(_)))
 }
 
 /// Polls one bot while this node holds it.
@@ -94,6 +101,12 @@ async fn once(
         Err(frontline_store::StoreError::NotFound) => return Ok(None),
         Err(e) => return Err(e.into()),
     };
+    // A suspended workspace's bots are not polled: their updates wait at Telegram (it keeps
+    // them for a day) and come in once the workspace is resumed.
+    if suspended(app, bot.workspace_id).await {
+        app.store.release_telegram_poll(bot.id, node).await?;
+        return Ok(None);
+    }
     let now = app.clock.now();
     if !app.store.claim_telegram_poll(bot.id, node, Timestamp(now.0 + LEASE_MS), now).await? {
         return Ok(None);
@@ -106,6 +119,12 @@ async fn once(
         _ = stop.changed() => return Ok(None),
     };
     match polled {
+        // Suspended during the long poll: nothing recorded, so the offset stays and Telegram
+        // keeps the updates for the resumption.
+        Ok(_) if suspended(app, bot.workspace_id).await => {
+            app.store.release_telegram_poll(bot.id, node).await?;
+            Ok(None)
+        }
         Ok(updates) => {
             let bodies: Vec<(i64, String)> = updates
                 .iter()

@@ -893,3 +893,52 @@ async fn a_blocked_contact_is_passed_over_by_the_bot_until_unblocked() {
     messages_when(&console, &dialog, 2).await;
     app.stop().await;
 }
+
+/// A suspended workspace's bot is not polled: what its users write waits at Telegram (no
+/// dialog, no answer) and comes in when the workspace is resumed.
+#[tokio::test]
+async fn a_suspended_workspaces_bot_waits_and_catches_up_on_resumption() {
+    use frontline_core::telegram::bots;
+    let tg = FakeTelegram::start().await;
+    tg.add_bot(TOKEN, 123456, "kitchen_help_bot", "Кухни: помощь");
+    let app = frontline_testkit::TestApp::spawn_with(frontline_testkit::Options {
+        telegram_api: Some(tg.url.clone()),
+        ..Default::default()
+    })
+    .await;
+    let actor = admin_actor(&app).await;
+    let admin = actor.admin().expect("admin");
+    bots::connect(&app.app, &admin, TOKEN, None).await.expect("connect");
+    let wait = Duration::from_secs(10);
+    let maria = TgUser::new(555002, "Мария");
+    tg.write(TOKEN, &maria, "/start");
+    tg.wait_for(TOKEN, "sendMessage", 0, wait, |p| p["chat_id"] == 555002).await;
+    confirmed(&tg).await;
+
+    let slug = app.app.store.workspace(actor.operator.workspace_id).await.expect("workspace").slug;
+    frontline_core::workspaces::suspend(&app.app, slug.as_str()).await.expect("suspend");
+    // The poll under way ends with the next update, which it leaves unconfirmed.
+    let sent = tg.sent(TOKEN).len();
+    let ivan = TgUser::new(555003, "Иван");
+    tg.write(TOKEN, &ivan, "/start");
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(tg.unconfirmed(TOKEN), 1, "the update waits at Telegram");
+    assert_eq!(tg.sent(TOKEN).len(), sent, "nothing answered for a suspended workspace");
+    let polls = tg.polls(TOKEN);
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(tg.polls(TOKEN), polls, "the bot is no longer polled");
+
+    frontline_core::workspaces::resume(&app.app, slug.as_str()).await.expect("resume");
+    tg.wait_for(TOKEN, "sendMessage", sent, wait, |p| p["chat_id"] == 555003).await;
+    // Confirmed by the poll after it.
+    confirmed(&tg).await;
+}
+
+/// Waits until a poll has confirmed every update of the bot.
+async fn confirmed(tg: &FakeTelegram) {
+    let started = Instant::now();
+    while tg.unconfirmed(TOKEN) > 0 {
+        assert!(started.elapsed() < Duration::from_secs(10), "the update was never confirmed");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
