@@ -94,7 +94,8 @@ pub async fn delete(
 /// `POST /telegram/v1/bots/{id}/updates`: where Telegram posts a bot's updates when the server
 /// is reached over https (`setWebhook` with a secret). Not part of the API document: Telegram
 /// is its only caller. A wrong or missing `X-Telegram-Bot-Api-Secret-Token` is 401 and stores
-/// nothing; a recorded update is 200 at once (it is handled just after).
+/// nothing; a suspended workspace's bot is 403 and stores nothing (Telegram retries); a
+/// recorded update is 200 at once (it is handled just after).
 pub async fn webhook(
     State(s): State<HttpState>,
     Path(id): Path<String>,
