@@ -275,6 +275,12 @@ pub fn check_event_properties(props: &BTreeMap<String, Value>) -> Result<BTreeMa
 
 /// A change of a visitor's tags: the tags after it, or why not.
 pub fn change_tags(stored: &[String], add: &[String], remove: &[String]) -> Result<Vec<String>, SettingsError> {
+    // A list longer than a visitor's tags can be is refused whole, even when it repeats itself.
+    for (field, list) in [("add", add), ("remove", remove)] {
+        if list.len() > MAX_TAGS {
+            return Err(bad(field, format!("at most {MAX_TAGS} tags a change")));
+        }
+    }
     let add: Vec<String> =
         add.iter().enumerate().map(|(i, t)| parse_tag(&format!("add[{i}]"), t)).collect::<Result<_, _>>()?;
     let remove: Vec<String> =
@@ -344,6 +350,9 @@ mod tests {
         assert!(parse_tag("t", &"x".repeat(51)).is_err());
         let now = change_tags(&["b".into()], &["A".into(), "b".into(), "c".into()], &["c".into()]).expect("ok");
         assert_eq!(now, vec!["a".to_owned(), "b".to_owned()], "removal wins over an add of the same tag");
+        let many: Vec<String> = (0..=MAX_TAGS).map(|_| "0".to_owned()).collect();
+        assert_eq!(change_tags(&[], &many, &[]).expect_err("51 to add").field, "add");
+        assert_eq!(change_tags(&[], &[], &many).expect_err("51 to remove").field, "remove");
         let err = change_tags(&[], &["ok".into(), "a,b".into()], &[]).expect_err("bad");
         assert_eq!(err.field, "add[1]");
     }
