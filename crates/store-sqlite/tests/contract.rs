@@ -5,12 +5,15 @@ use frontline_store::Store;
 use frontline_store_sqlite::SqliteStore;
 use std::sync::Arc;
 
-async fn fresh() -> Option<Arc<dyn Store>> {
+/// The URL of a new database file.
+fn fresh_url() -> String {
     let dir = std::env::temp_dir().join("frontline-contract");
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join(format!("{}.db", uuid::Uuid::now_v7()));
-    let url = format!("sqlite://{}", path.display());
-    Some(Arc::new(SqliteStore::connect(&url).await.expect("open SQLite")))
+    format!("sqlite://{}", dir.join(format!("{}.db", uuid::Uuid::now_v7())).display())
+}
+
+async fn fresh() -> Option<Arc<dyn Store>> {
+    Some(Arc::new(SqliteStore::connect(&fresh_url()).await.expect("open SQLite")))
 }
 
 frontline_store::contract_suite!(fresh);
@@ -24,9 +27,7 @@ async fn in_memory_databases_work_for_tests() {
 
 #[tokio::test]
 async fn migrations_are_recorded_and_reapplying_is_a_no_op() {
-    let dir = std::env::temp_dir().join("frontline-contract");
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let url = format!("sqlite://{}", dir.join(format!("{}.db", uuid::Uuid::now_v7())).display());
+    let url = fresh_url();
     let store = SqliteStore::connect(&url).await.expect("first open");
     let applied = store.applied_migrations().await.expect("list");
     store.close().await;
@@ -40,9 +41,7 @@ async fn migrations_are_recorded_and_reapplying_is_a_no_op() {
 
 #[tokio::test]
 async fn a_change_and_its_events_commit_together_or_not_at_all() {
-    let dir = std::env::temp_dir().join("frontline-contract");
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let url = format!("sqlite://{}", dir.join(format!("{}.db", uuid::Uuid::now_v7())).display());
+    let url = fresh_url();
     let store: Arc<dyn Store> = Arc::new(SqliteStore::connect(&url).await.expect("open SQLite"));
     // A connection of its own to the same file adds the triggers; the store's connections see
     // the new schema at their next statement.
@@ -67,9 +66,7 @@ async fn a_change_and_its_events_commit_together_or_not_at_all() {
 /// SQLite alone would read as a date, such as "now").
 #[tokio::test]
 async fn the_attribute_rows_migration_writes_what_the_server_writes() {
-    let dir = std::env::temp_dir().join("frontline-contract");
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let url = format!("sqlite://{}", dir.join(format!("{}.db", uuid::Uuid::now_v7())).display());
+    let url = fresh_url();
     let store: Arc<dyn Store> = Arc::new(SqliteStore::connect(&url).await.expect("open SQLite"));
     let f = frontline_store::contract::Fixture::new(store.clone()).await;
     let attributes = serde_json::from_str(

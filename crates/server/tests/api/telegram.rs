@@ -100,6 +100,28 @@ async fn admin_actor(app: &frontline_testkit::TestApp) -> frontline_core::auth::
     frontline_core::auth::OperatorActor { operator: admin }
 }
 
+/// A fake Telegram with the bot, and a server polling it for the demo workspace (connected by
+/// its admin, without topics).
+async fn polling_bot() -> (
+    FakeTelegram,
+    frontline_testkit::TestApp,
+    frontline_core::auth::OperatorActor,
+    frontline_core::telegram::bots::BotView,
+) {
+    let tg = FakeTelegram::start().await;
+    tg.add_bot(TOKEN, 123456, "kitchen_help_bot", "Кухни: помощь");
+    let app = frontline_testkit::TestApp::spawn_with(frontline_testkit::Options {
+        telegram_api: Some(tg.url.clone()),
+        ..Default::default()
+    })
+    .await;
+    let actor = admin_actor(&app).await;
+    let bot = frontline_core::telegram::bots::connect(&app.app, &actor.admin().expect("admin"), TOKEN, None)
+        .await
+        .expect("connect");
+    (tg, app, actor, bot)
+}
+
 fn sends(tg: &FakeTelegram, method: &str) -> Vec<serde_json::Value> {
     tg.sent(TOKEN).into_iter().filter(|(m, _)| m == method).map(|(_, p)| p).collect()
 }
@@ -435,18 +457,9 @@ async fn messages_when(console: &frontline_testkit::OperatorClient, dialog: &str
 
 #[tokio::test]
 async fn files_and_albums_travel_both_ways_at_telegrams_pace() {
-    use frontline_core::telegram::bots;
     use frontline_testkit::telegram::TgFile;
-    let tg = FakeTelegram::start().await;
-    tg.add_bot(TOKEN, 123456, "kitchen_help_bot", "Кухни: помощь");
-    let app = frontline_testkit::TestApp::spawn_with(frontline_testkit::Options {
-        telegram_api: Some(tg.url.clone()),
-        ..Default::default()
-    })
-    .await;
-    let actor = admin_actor(&app).await;
     // A bot without topics: his first message goes straight to operators.
-    bots::connect(&app.app, &actor.admin().expect("admin"), TOKEN, None).await.expect("connect");
+    let (tg, app, _, _) = polling_bot().await;
     let console = app.admin().await;
     let wait = Duration::from_secs(10);
     let petr = TgUser::new(555010, "Пётр");
@@ -555,16 +568,7 @@ async fn files_and_albums_travel_both_ways_at_telegrams_pace() {
 
 #[tokio::test]
 async fn an_edited_message_shows_its_new_text_and_keeps_the_old_one_for_operators() {
-    use frontline_core::telegram::bots;
-    let tg = FakeTelegram::start().await;
-    tg.add_bot(TOKEN, 123456, "kitchen_help_bot", "Кухни: помощь");
-    let app = frontline_testkit::TestApp::spawn_with(frontline_testkit::Options {
-        telegram_api: Some(tg.url.clone()),
-        ..Default::default()
-    })
-    .await;
-    let actor = admin_actor(&app).await;
-    bots::connect(&app.app, &actor.admin().expect("admin"), TOKEN, None).await.expect("connect");
+    let (tg, app, _, _) = polling_bot().await;
     let console = app.admin().await;
     let mut socket = console.ws().await;
     let olga = TgUser::new(555020, "Ольга");
@@ -610,16 +614,8 @@ async fn an_edited_message_shows_its_new_text_and_keeps_the_old_one_for_operator
 #[tokio::test]
 async fn a_routing_rule_on_the_telegram_topic_sends_the_chat_to_its_channel() {
     use frontline_core::telegram::bots;
-    let tg = FakeTelegram::start().await;
-    tg.add_bot(TOKEN, 123456, "kitchen_help_bot", "Кухни: помощь");
-    let app = frontline_testkit::TestApp::spawn_with(frontline_testkit::Options {
-        telegram_api: Some(tg.url.clone()),
-        ..Default::default()
-    })
-    .await;
-    let actor = admin_actor(&app).await;
+    let (tg, app, actor, bot) = polling_bot().await;
     let admin = actor.admin().expect("admin");
-    let bot = bots::connect(&app.app, &admin, TOKEN, None).await.expect("connect");
     let settings = json!({"topics": [
         {"key": "complaint", "title": {"ru": "Рекламация", "en": "Complaint"}},
         {"key": "other", "title": {"ru": "Другое", "en": "Other"}}
@@ -853,16 +849,7 @@ async fn behind_one_webhook_address_two_nodes_handle_a_bots_updates_once() {
 
 #[tokio::test]
 async fn a_blocked_contact_is_passed_over_by_the_bot_until_unblocked() {
-    use frontline_core::telegram::bots;
-    let tg = FakeTelegram::start().await;
-    tg.add_bot(TOKEN, 123456, "kitchen_help_bot", "Кухни: помощь");
-    let app = frontline_testkit::TestApp::spawn_with(frontline_testkit::Options {
-        telegram_api: Some(tg.url.clone()),
-        ..Default::default()
-    })
-    .await;
-    let actor = admin_actor(&app).await;
-    bots::connect(&app.app, &actor.admin().expect("admin"), TOKEN, None).await.expect("connect");
+    let (tg, app, _, _) = polling_bot().await;
     let console = app.admin().await;
     let spammer = TgUser::new(555030, "Спамер");
     tg.write(TOKEN, &spammer, "Дешёвые часы, пишите");
@@ -898,17 +885,7 @@ async fn a_blocked_contact_is_passed_over_by_the_bot_until_unblocked() {
 /// dialog, no answer) and comes in when the workspace is resumed.
 #[tokio::test]
 async fn a_suspended_workspaces_bot_waits_and_catches_up_on_resumption() {
-    use frontline_core::telegram::bots;
-    let tg = FakeTelegram::start().await;
-    tg.add_bot(TOKEN, 123456, "kitchen_help_bot", "Кухни: помощь");
-    let app = frontline_testkit::TestApp::spawn_with(frontline_testkit::Options {
-        telegram_api: Some(tg.url.clone()),
-        ..Default::default()
-    })
-    .await;
-    let actor = admin_actor(&app).await;
-    let admin = actor.admin().expect("admin");
-    bots::connect(&app.app, &admin, TOKEN, None).await.expect("connect");
+    let (tg, app, actor, _) = polling_bot().await;
     let wait = Duration::from_secs(10);
     let maria = TgUser::new(555002, "Мария");
     tg.write(TOKEN, &maria, "/start");
