@@ -63,6 +63,7 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "visitor_attributes",
         sql: include_str!("../migrations/0023_visitor_attributes.sql"),
     },
+    Migration { version: 24, name: "segment_keys", sql: include_str!("../migrations/0024_segment_keys.sql") },
 ];
 
 /// The PostgreSQL implementation of [`Store`].

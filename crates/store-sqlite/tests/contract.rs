@@ -100,3 +100,82 @@ async fn the_attribute_rows_migration_writes_what_the_server_writes() {
     raw.close().await;
     store.close().await;
 }
+
+/// Migration 24 rebuilds visitor tags and event counters in their keys' order: everything the
+/// server wrote reads back the same, the tables have no rowid, and a segment's sets and probes
+/// are each one search of one index.
+#[tokio::test]
+async fn the_segment_keys_migration_keeps_tags_and_counters() {
+    use frontline_domain::{Actor, Timestamp};
+    use frontline_store::{events::Stamp, leads::TrackedEvent};
+    let url = fresh_url();
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::connect(&url).await.expect("open SQLite"));
+    let f = frontline_store::contract::Fixture::new(store.clone()).await;
+    let stamp = Stamp { actor: Actor::SYSTEM, at: Timestamp(5) };
+    let tags = ["vip".to_owned(), "опт".to_owned()];
+    store.change_visitor_tags(f.workspace.id, &f.visitor, &tags, &[], stamp).await.expect("tags");
+    let event = |name: &str, at: i64| TrackedEvent {
+        id: uuid::Uuid::now_v7(),
+        workspace_id: f.workspace.id,
+        visitor_id: f.visitor.id,
+        name: name.into(),
+        properties: "{}".into(),
+        client_id: None,
+        at: Timestamp(at),
+    };
+    store
+        .track_events(&[event("order_paid", 10), event("order_paid", 30), event("signed_in", 20)])
+        .await
+        .expect("track");
+    let raw = sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).connect(&url).await.expect("raw");
+    type Tag = (Vec<u8>, Vec<u8>, String, i64);
+    type Count = (Vec<u8>, Vec<u8>, String, i64, i64, i64);
+    let read = || async {
+        let tags: Vec<Tag> =
+            sqlx::query_as("SELECT workspace_id, visitor_id, tag, added_at FROM visitor_tags ORDER BY tag")
+                .fetch_all(&raw)
+                .await
+                .expect("tags");
+        let counts: Vec<Count> = sqlx::query_as(
+            "SELECT workspace_id, visitor_id, name, count, first_at, last_at FROM visitor_event_counts ORDER BY name",
+        )
+        .fetch_all(&raw)
+        .await
+        .expect("counts");
+        (tags, counts)
+    };
+    let written = read().await;
+    assert_eq!(written.0.len(), 2, "{written:?}");
+    assert_eq!(
+        written.1.iter().map(|c| (c.2.as_str(), c.3, c.4, c.5)).collect::<Vec<_>>(),
+        [("order_paid", 2, 10, 30), ("signed_in", 1, 20, 20)]
+    );
+    // The migration again, on what the server wrote: the same rows come out.
+    let sql = include_str!("../migrations/0024_segment_keys.sql");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&raw).await.expect("migration 24 again");
+    assert_eq!(read().await, written);
+    for table in ["visitor_tags", "visitor_event_counts"] {
+        let rowid = sqlx::raw_sql(sqlx::AssertSqlSafe(format!("SELECT rowid FROM {table}"))).execute(&raw).await;
+        assert!(rowid.is_err(), "{table} still has a rowid");
+    }
+    let plan = |sql: &'static str| {
+        let raw = &raw;
+        async move {
+            let rows: Vec<(i64, i64, i64, String)> =
+                sqlx::query_as(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}")))
+                    .fetch_all(raw)
+                    .await
+                    .expect("plan");
+            rows.into_iter().map(|r| r.3).collect::<Vec<_>>().join("; ")
+        }
+    };
+    let set = plan("SELECT visitor_id FROM visitor_event_counts WHERE workspace_id = x'00' AND name = 'a' AND last_at >= 1 AND count >= 1").await;
+    assert!(set.contains("COVERING INDEX visitor_event_counts_by_name"), "{set}");
+    let set = plan("SELECT visitor_id FROM visitor_tags WHERE workspace_id = x'00' AND tag = 'vip'").await;
+    assert!(set.contains("COVERING INDEX visitor_tags_by_tag"), "{set}");
+    let probe =
+        plan("SELECT 1 FROM visitor_event_counts WHERE visitor_id = x'00' AND name = 'a' AND last_at >= 1").await;
+    assert!(probe.contains("PRIMARY KEY"), "{probe}");
+    raw.close().await;
+    store.close().await;
+}
