@@ -131,6 +131,15 @@ impl PgStore {
         post::post(&self.pool, &post).await
     }
 
+    /// Tracked events in a transaction of their own (PostgreSQL groups concurrent commits
+    /// itself).
+    async fn write_tracked(&self, events: &[leads::TrackedEvent]) -> StoreResult<Vec<bool>> {
+        let mut tx = self.pool.begin().await.map_err(map_err)?;
+        let out = post::track_in(&mut tx, events).await?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(out)
+    }
+
     /// Drops a schema made by [`PgStore::connect_in_schema`] (tests clean up with it).
     pub async fn drop_schema(url: &str, schema: &str) -> StoreResult<()> {
         if !schema.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {

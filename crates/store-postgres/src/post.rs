@@ -27,3 +27,4 @@ pub(crate) async fn post(pool: &PgPool, post: &PostMessage) -> StoreResult<Poste
 }
 
 frontline_store::sql_post_one!(PgConnection, row = crate::row);
+frontline_store::sql_track_in!(PgConnection, row = crate::row);

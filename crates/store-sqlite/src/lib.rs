@@ -3,9 +3,9 @@
 //! What stays true:
 //! - WAL journal, `synchronous = FULL`, foreign keys on, a busy timeout. A committed
 //!   transaction is fsynced, so a message acknowledged to its sender survives power loss.
-//! - One writer connection. Messages are written by a group-commit task: it takes every post
-//!   waiting in its queue (up to [`MAX_BATCH`]) and commits them in one transaction, one
-//!   fsync for the lot (see `post.rs`). Throughput comes from batching, never
+//! - One writer connection. Messages and tracked events are written by a group-commit task:
+//!   it takes every post and call waiting in its queue (up to [`MAX_BATCH`]) and commits them
+//!   in one transaction, one fsync for the lot (see `post.rs`). Throughput comes from batching, never
 //!   from weaker durability. Other writes use the same connection between batches.
 //! - Reads use a separate pool, which WAL lets run beside the writer.
 //! - Checkpoints: a background task does the bulk of the copying every second; the writer's
@@ -81,13 +81,20 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 24, name: "segment_keys", sql: include_str!("../migrations/0024_segment_keys.sql") },
 ];
 
-type PostJob = (PostMessage, oneshot::Sender<StoreResult<Posted>>);
+/// What the group-commit writer commits: posted messages, and tracked events (a busy site
+/// sends them one call at a time, and a commit each held them to 1,300 a second). Posts are
+/// nearly every job, so they stay unboxed: a box would be one more allocation a message.
+#[allow(clippy::large_enum_variant)]
+enum Job {
+    Post(PostMessage, oneshot::Sender<StoreResult<Posted>>),
+    Track(Vec<leads::TrackedEvent>, oneshot::Sender<StoreResult<Vec<bool>>>),
+}
 
 /// The SQLite implementation of [`Store`].
 pub struct SqliteStore {
     read: SqlitePool,
     write: SqlitePool,
-    posts: Mutex<Option<mpsc::Sender<PostJob>>>,
+    jobs: Mutex<Option<mpsc::Sender<Job>>>,
     writer: Mutex<Option<JoinHandle<()>>>,
     checkpointer: Mutex<Option<JoinHandle<()>>>,
 }
@@ -138,7 +145,7 @@ impl SqliteStore {
         Ok(Self {
             read,
             write,
-            posts: Mutex::new(Some(tx)),
+            jobs: Mutex::new(Some(tx)),
             writer: Mutex::new(Some(writer)),
             checkpointer: Mutex::new(checkpointer),
         })
@@ -160,19 +167,25 @@ impl SqliteStore {
             return post::alone(&mut conn, &post).await;
         }
         let (tx, rx) = oneshot::channel();
-        self.post_queue()?
-            .send((post, tx))
-            .await
-            .map_err(|_| StoreError::Unavailable("message writer stopped".into()))?;
+        self.send(Job::Post(post, tx)).await?;
         rx.await.map_err(|_| StoreError::Unavailable("message writer stopped".into()))?
     }
 
-    fn post_queue(&self) -> StoreResult<mpsc::Sender<PostJob>> {
-        self.posts
+    /// Hands tracked events to the group-commit writer and waits for their commit.
+    async fn write_tracked(&self, events: &[leads::TrackedEvent]) -> StoreResult<Vec<bool>> {
+        let (tx, rx) = oneshot::channel();
+        self.send(Job::Track(events.to_vec(), tx)).await?;
+        rx.await.map_err(|_| StoreError::Unavailable("message writer stopped".into()))?
+    }
+
+    async fn send(&self, job: Job) -> StoreResult<()> {
+        let queue = self
+            .jobs
             .lock()
-            .map_err(|_| StoreError::Internal("post queue lock poisoned".into()))?
+            .map_err(|_| StoreError::Internal("writer queue lock poisoned".into()))?
             .clone()
-            .ok_or_else(|| StoreError::Unavailable("store is closing".into()))
+            .ok_or_else(|| StoreError::Unavailable("store is closing".into()))?;
+        queue.send(job).await.map_err(|_| StoreError::Unavailable("message writer stopped".into()))
     }
 
     /// Makes an online copy of the database into `path` (`VACUUM INTO`), safe while serving.
@@ -260,7 +273,7 @@ impl Store for SqliteStore {
 
     async fn close(&self) {
         // Dropping the sender lets the writer drain what is queued and stop.
-        if let Ok(mut q) = self.posts.lock() {
+        if let Ok(mut q) = self.jobs.lock() {
             q.take();
         }
         let writer = self.writer.lock().ok().and_then(|mut w| w.take());

@@ -169,6 +169,57 @@ pub async fn a_sites_user_is_one_visitor_with_attributes_tags_and_counted_events
     assert!(counts.iter().any(|c| c.name == "archived" && c.count == 2), "{counts:?}");
 }
 
+/// Calls that track events at once, racing each other and visitor messages (SQLite commits
+/// them together): each client id is kept once, whichever call wins; the counters add up to
+/// what was kept; the messages are all there.
+pub async fn concurrent_tracking_counts_each_client_id_once(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let t = now().0;
+    let event = |client: Option<String>, at: i64| TrackedEvent {
+        id: uuid::Uuid::now_v7(),
+        workspace_id: f.workspace.id,
+        visitor_id: f.visitor.id,
+        name: "page_viewed".into(),
+        properties: "{}".into(),
+        client_id: client,
+        at: Timestamp(at),
+    };
+    let mut calls = tokio::task::JoinSet::new();
+    for i in 0..60_i64 {
+        // Fifteen client ids sent three times each, and fifteen calls with no id at all.
+        let client = (i < 45).then(|| format!("view-{}", i % 15));
+        let e = event(client.clone(), t + i);
+        let store = store.clone();
+        calls.spawn(async move { (client, store.track_events(&[e]).await.expect("track")[0]) });
+    }
+    for i in 0..20 {
+        let post = f.visitor_post(&format!("m-{i}"), &format!("Сообщение {i}"));
+        let store = store.clone();
+        calls.spawn(async move {
+            store.post_message(post).await.expect("post");
+            (None, false)
+        });
+    }
+    let mut kept: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut anonymous = 0;
+    for (client, stored) in calls.join_all().await {
+        match (client, stored) {
+            (Some(c), true) => *kept.entry(c).or_default() += 1,
+            (None, true) => anonymous += 1,
+            _ => {}
+        }
+    }
+    assert_eq!(kept.len(), 15, "every client id kept: {kept:?}");
+    assert!(kept.values().all(|n| *n == 1), "each client id kept once: {kept:?}");
+    assert_eq!(anonymous, 15, "calls with no client id are all kept");
+    let counts = store.event_counts(f.visitor.id).await.expect("counts");
+    assert_eq!(counts.iter().map(|c| (c.name.as_str(), c.count)).collect::<Vec<_>>(), [("page_viewed", 30)]);
+    assert_eq!(store.visitor_events(f.visitor.id, 100).await.expect("events").len(), 30);
+    let dialog = store.latest_dialog_of_visitor(f.workspace.id, f.visitor.id).await.expect("dialog").expect("one");
+    let page = store.messages(f.workspace.id, dialog.id, 0, 100, false).await.expect("messages");
+    assert_eq!(page.iter().filter(|m| m.body.as_str().starts_with("Сообщение")).count(), 20, "every message stored");
+}
+
 pub async fn complaints_are_decided_once_and_blocks_live_until_lifted(store: Arc<dyn Store>) {
     use crate::moderation::{Block, Complaint, Decision};
     let f = Fixture::new(store.clone()).await;

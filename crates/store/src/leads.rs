@@ -116,6 +116,61 @@ pub fn first_id_at(at: Timestamp) -> Uuid {
     Uuid::from_bytes(b)
 }
 
+/// Keeping and counting tracked events inside the caller's transaction, in shared SQL:
+/// `sql_track_in!(SqliteConnection, row = crate::row)` defines `track_in`.
+#[macro_export]
+macro_rules! sql_track_in {
+    ($conn:ty, row = $($row:ident)::+) => {
+        /// Keeps the events and counts them: per event false (nothing written) when its
+        /// `client_id` was kept for this visitor before. Two statements an event.
+        pub(crate) async fn track_in(
+            conn: &mut $conn,
+            events: &[$crate::leads::TrackedEvent],
+        ) -> $crate::StoreResult<Vec<bool>> {
+            use $($row)::+::map_err;
+            let mut out = Vec::with_capacity(events.len());
+            for e in events {
+                let inserted: Option<i64> = ::sqlx::query_scalar(
+                    "INSERT INTO visitor_events (id, workspace_id, visitor_id, name, properties, client_id, at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                     ON CONFLICT (visitor_id, client_id) WHERE client_id IS NOT NULL DO NOTHING RETURNING at",
+                )
+                .bind(e.id)
+                .bind(e.workspace_id.0)
+                .bind(e.visitor_id.0)
+                .bind(&e.name)
+                .bind(&e.properties)
+                .bind(e.client_id.as_deref())
+                .bind(e.at.0)
+                .fetch_optional(&mut *conn)
+                .await
+                .map_err(map_err)?;
+                out.push(inserted.is_some());
+                if inserted.is_none() {
+                    continue;
+                }
+                ::sqlx::query(
+                    "INSERT INTO visitor_event_counts (workspace_id, visitor_id, name, count, first_at, last_at) \
+                     VALUES ($1, $2, $3, 1, $4, $4) ON CONFLICT (visitor_id, name) DO UPDATE SET \
+                     count = visitor_event_counts.count + 1, \
+                     first_at = CASE WHEN excluded.first_at < visitor_event_counts.first_at \
+                                THEN excluded.first_at ELSE visitor_event_counts.first_at END, \
+                     last_at = CASE WHEN excluded.last_at > visitor_event_counts.last_at \
+                               THEN excluded.last_at ELSE visitor_event_counts.last_at END",
+                )
+                .bind(e.workspace_id.0)
+                .bind(e.visitor_id.0)
+                .bind(&e.name)
+                .bind(e.at.0)
+                .execute(&mut *conn)
+                .await
+                .map_err(map_err)?;
+            }
+            Ok(out)
+        }
+    };
+}
+
 /// The leads store's methods in shared SQL: `sql_leads_impls!(Store, row = crate::row)`.
 #[macro_export]
 macro_rules! sql_leads_impls {
@@ -320,47 +375,8 @@ macro_rules! sql_leads_impls {
                 }
 
                 async fn track_events(&self, events: &[TrackedEvent]) -> StoreResult<Vec<bool>> {
-                    let mut tx = self.writer().begin().await.map_err(map_err)?;
-                    let mut out = Vec::with_capacity(events.len());
-                    for e in events {
-                        let inserted: Option<i64> = ::sqlx::query_scalar(
-                            "INSERT INTO visitor_events (id, workspace_id, visitor_id, name, properties, client_id, at) \
-                             VALUES ($1, $2, $3, $4, $5, $6, $7) \
-                             ON CONFLICT (visitor_id, client_id) WHERE client_id IS NOT NULL DO NOTHING RETURNING at",
-                        )
-                        .bind(e.id)
-                        .bind(e.workspace_id.0)
-                        .bind(e.visitor_id.0)
-                        .bind(&e.name)
-                        .bind(&e.properties)
-                        .bind(e.client_id.as_deref())
-                        .bind(e.at.0)
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .map_err(map_err)?;
-                        out.push(inserted.is_some());
-                        if inserted.is_none() {
-                            continue;
-                        }
-                        ::sqlx::query(
-                            "INSERT INTO visitor_event_counts (workspace_id, visitor_id, name, count, first_at, last_at) \
-                             VALUES ($1, $2, $3, 1, $4, $4) ON CONFLICT (visitor_id, name) DO UPDATE SET \
-                             count = visitor_event_counts.count + 1, \
-                             first_at = CASE WHEN excluded.first_at < visitor_event_counts.first_at \
-                                        THEN excluded.first_at ELSE visitor_event_counts.first_at END, \
-                             last_at = CASE WHEN excluded.last_at > visitor_event_counts.last_at \
-                                       THEN excluded.last_at ELSE visitor_event_counts.last_at END",
-                        )
-                        .bind(e.workspace_id.0)
-                        .bind(e.visitor_id.0)
-                        .bind(&e.name)
-                        .bind(e.at.0)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(map_err)?;
-                    }
-                    tx.commit().await.map_err(map_err)?;
-                    Ok(out)
+                    // The backend's own: SQLite groups concurrent calls into one commit.
+                    self.write_tracked(events).await
                 }
 
                 async fn purge_visitor_events(&self, before: Timestamp, limit: u32) -> StoreResult<u64> {
