@@ -185,6 +185,8 @@ pub struct App {
     pub telegram_typing: Arc<std::sync::Mutex<std::collections::HashMap<frontline_domain::DialogId, i64>>>,
     /// Whether each workspace had a live visitor block when last read (see `moderation`).
     pub block_hints: Arc<moderation::BlockHints>,
+    /// Workspaces' suspension as last read, for open sockets' periodic check.
+    pub suspensions: Arc<reads::SuspensionCache>,
 }
 
 impl App {
@@ -214,6 +216,7 @@ impl App {
             telegram_pacer: Arc::default(),
             telegram_typing: Arc::default(),
             block_hints: Arc::default(),
+            suspensions: Arc::default(),
         }
     }
 

@@ -151,6 +151,26 @@ pub async fn visitor_site(app: &App, v: &Visitor) -> Result<Site, CoreError> {
     sites.into_iter().find(|s| Some(s.id) == v.site_id).ok_or(CoreError::NotFound("site"))
 }
 
+/// Workspaces' suspension as this node last read it (`suspended_lately`).
+pub type SuspensionCache = crate::cache::TtlCache<frontline_domain::WorkspaceId, Option<frontline_domain::Timestamp>>;
+
+/// How long a node keeps a workspace's suspension as read: an open socket learns of a
+/// suspension (made on another node, or by the command line) within this and a ping period.
+const SUSPENSION_TTL_MS: i64 = 5_000;
+
+/// Whether the workspace is suspended, as read within the last few seconds: for what asks
+/// often (every open socket, each ping period), where a read each would cost the store.
+pub async fn suspended_lately(app: &App, ws: frontline_domain::WorkspaceId) -> Result<bool, CoreError> {
+    let now = app.clock.now().0;
+    let at = app
+        .suspensions
+        .get_or_load(ws, now, SUSPENSION_TTL_MS, || async {
+            Ok::<_, CoreError>(app.store.workspace_suspended(ws).await?)
+        })
+        .await?;
+    Ok(at.is_some())
+}
+
 /// Refuses a workspace its install's owner suspended (`403 workspace_suspended`).
 pub async fn check_active(app: &App, ws: frontline_domain::WorkspaceId) -> Result<(), CoreError> {
     match app.store.workspace_suspended(ws).await? {

@@ -137,8 +137,13 @@ pub async fn rename(app: &App, slug: &str, name: &str) -> Result<Workspace, Core
 pub async fn suspend(app: &App, slug: &str) -> Result<Workspace, CoreError> {
     let ws = by_slug(app, slug).await?;
     if app.store.workspace_suspended(ws.id).await?.is_none() {
-        app.store.set_workspace_suspended(ws.id, Some(app.clock.now())).await?;
+        let at = app.clock.now();
+        app.store.set_workspace_suspended(ws.id, Some(at)).await?;
         tracing::info!(workspace.id = %ws.id, "workspace suspended");
+        // This node's sockets of the workspace end now (operators' at once, visitors' at their
+        // next ping); other nodes' within a few seconds and a ping period (`suspended_lately`).
+        app.suspensions.put(ws.id, std::sync::Arc::new(Some(at)), at.0);
+        crate::publisher::access_changed(app, ws.id, None);
     }
     Ok(ws)
 }
@@ -146,6 +151,7 @@ pub async fn suspend(app: &App, slug: &str) -> Result<Workspace, CoreError> {
 pub async fn resume(app: &App, slug: &str) -> Result<Workspace, CoreError> {
     let ws = by_slug(app, slug).await?;
     app.store.set_workspace_suspended(ws.id, None).await?;
+    app.suspensions.forget(ws.id);
     tracing::info!(workspace.id = %ws.id, "workspace resumed");
     Ok(ws)
 }

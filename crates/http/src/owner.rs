@@ -176,9 +176,8 @@ pub async fn suspend(
     _: OwnerAuth,
     Path(slug): Path<String>,
 ) -> ApiResult<Json<OwnerWorkspace>> {
-    let ws = workspaces::suspend(&s.app, path_slug(&slug)?).await?;
-    // Operators' sockets check their sessions again, which a suspension ends.
-    frontline_core::publisher::access_changed(&s.app, ws.id, None);
+    // Operators' sockets check their sessions again, which a suspension ends (`suspend` tells them).
+    workspaces::suspend(&s.app, path_slug(&slug)?).await?;
     Ok(Json(one(&s, &slug).await?))
 }
 

@@ -54,6 +54,9 @@ enum Peer {
 const CLOSE_SESSION_ENDED: u16 = 4001;
 /// A visitor's socket closed because he was blocked (after a `visitor_blocked` error frame).
 const CLOSE_VISITOR_BLOCKED: u16 = 4003;
+/// A visitor's socket closed because its workspace was suspended (after a
+/// `workspace_suspended` error frame).
+const CLOSE_WORKSPACE_SUSPENDED: u16 = 4004;
 
 fn configure(ws: WebSocketUpgrade) -> WebSocketUpgrade {
     // tungstenite zero-fills its whole read buffer, so its size is resident per socket; chat
@@ -240,7 +243,8 @@ enum Recheck {
 async fn recheck(s: &HttpState, token: &str) -> Recheck {
     let actor = match auth::authenticate(&s.app, token).await {
         Ok(a) => a,
-        Err(CoreError::Unauthenticated) => return Recheck::Ended,
+        // A suspended workspace's sessions stop at once: the console signs in again and is told.
+        Err(CoreError::Unauthenticated | CoreError::WorkspaceSuspended) => return Recheck::Ended,
         Err(e) => {
             tracing::warn!(error = %e, "ws: cannot check the session");
             return Recheck::Unknown;
@@ -393,6 +397,17 @@ async fn serve(s: HttpState, mut peer: Peer, socket: WebSocket) {
                     && matches!(recheck(&s, token).await, Recheck::Ended)
                 {
                     session_ended(&mut tx).await;
+                    break;
+                }
+                // So does a visitor's socket about his workspace's suspension (read once a few
+                // seconds per node, whatever the number of sockets).
+                if let Peer::Visitor(a) = &peer
+                    && matches!(frontline_core::reads::suspended_lately(&s.app, a.visitor.workspace_id).await, Ok(true))
+                {
+                    let frame = error_frame(None, CoreError::WorkspaceSuspended.into());
+                    let _ = send_text(&mut tx, frame).await;
+                    let close = CloseFrame { code: CLOSE_WORKSPACE_SUSPENDED, reason: Utf8Bytes::from_static("suspended") };
+                    let _ = tokio::time::timeout(SEND_TIMEOUT, tx.send(Message::Close(Some(close)))).await;
                     break;
                 }
                 if tokio::time::timeout(SEND_TIMEOUT, tx.send(Message::Ping(Default::default()))).await.map_or(true, |r| r.is_err()) {

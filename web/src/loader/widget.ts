@@ -35,9 +35,10 @@
  * checked here (shared/bridge.ts), what is wrong is dropped with a console warning and the
  * `error` event; what comes from the frame is checked too before a handler sees it.
  *
- * A visitor the server blocked (`visitor_blocked`): the frame says `blocked {message}`, and the
- * widget goes from the page for the rest of its life: the launcher, the card and the panel are
- * hidden, `open()` does nothing, and the page hears `error {code: 'visitor_blocked', message}`.
+ * A visitor the server blocked (`visitor_blocked`), or any visitor of a suspended workspace
+ * (`workspace_suspended`): the frame says `blocked {code, message}`, and the widget goes from
+ * the page for the rest of its life: the launcher, the card and the panel are hidden, `open()`
+ * does nothing, and the page hears `error {code, message}`.
  * The frame keeps the visitor's tokens, so once the block is lifted the next page load is his
  * chat again.
  */
@@ -50,6 +51,7 @@ import {
   MAX_EVENT_PROPERTIES,
   readFrameMessage,
   type AttributeValue,
+  type BlockCode,
   type PageMessage,
   type PropertyValue,
   type TeaserMessage,
@@ -340,7 +342,7 @@ function mount(script: HTMLScriptElement, key: string, server: string) {
    * hidden and quiet, to hear a `reset`), and the page is told once. Nothing asks the server
    * again until the next page load.
    */
-  const block = (message: string) => {
+  const block = (code: BlockCode, message: string) => {
     if (blocked) return;
     const wasOpen = isOpen;
     isOpen = false;
@@ -351,9 +353,9 @@ function mount(script: HTMLScriptElement, key: string, server: string) {
     render();
     host.setAttribute('data-blocked', 'true');
     host.style.setProperty('display', 'none', 'important');
-    warn(`visitor_blocked: ${message}`);
+    warn(`${code}: ${message}`);
     if (wasOpen) emit('close', {});
-    emit('error', { code: 'visitor_blocked', message });
+    emit('error', { code, message });
   };
 
   window.addEventListener('message', (event: MessageEvent) => {
@@ -386,7 +388,7 @@ function mount(script: HTMLScriptElement, key: string, server: string) {
     } else if (data.type === 'teaser') {
       showTeaser(data);
     } else if (data.type === 'blocked') {
-      block(data.message);
+      block(data.code, data.message);
     }
   });
 

@@ -8,8 +8,9 @@
  *   (a proactive message while the panel is folded: the loader shows it as a card by the
  *   launcher), started {user} (a session is open, of the site's user `user` or anonymous:
  *   null), message {text, at} (a new operator message), error {code, message, field?},
- *   blocked {message} (the server refuses this visitor, `visitor_blocked`: the loader hides
- *   the widget for the rest of the page's life and the page hears the `error` event)
+ *   blocked {code, message} (the server refuses this visitor, `visitor_blocked`, or every
+ *   visitor of a suspended workspace, `workspace_suspended`: the loader hides the widget for
+ *   the rest of the page's life and the page hears the `error` event with that code)
  * page → frame: panel {open}, identify {id, hash?}, reset, attributes {attributes},
  *   track {name, properties}, start (sent after `ready` and whatever the page asked before:
  *   the frame opens its session then, as the page's user if it named one)
@@ -20,6 +21,9 @@
  */
 export const BRIDGE_SOURCE = 'frontline';
 
+/** Why the server refuses the chat for good (`blocked`). */
+export type BlockCode = 'visitor_blocked' | 'workspace_suspended';
+
 export type TeaserMessage = { type: 'teaser'; name: string; text: string };
 export type FrameMessage =
   | { type: 'ready' }
@@ -29,7 +33,7 @@ export type FrameMessage =
   | { type: 'started'; user: string | null }
   | { type: 'message'; text: string; at: string }
   | { type: 'error'; code: string; message: string; field?: string }
-  | { type: 'blocked'; message: string };
+  | { type: 'blocked'; code: BlockCode; message: string };
 
 /** An attribute's value: `null` removes it (only in `setAttributes`). */
 export type AttributeValue = string | number | boolean | null;
@@ -177,7 +181,11 @@ export function readFrameMessage(data: unknown): FrameMessage | null {
       return field ? { type: 'error', code, message, field } : { type: 'error', code, message };
     }
     case 'blocked':
-      return { type: 'blocked', message: text(m.message, MAX_ERROR_TEXT) ?? '' };
+      return {
+        type: 'blocked',
+        code: m.code === 'workspace_suspended' ? 'workspace_suspended' : 'visitor_blocked',
+        message: text(m.message, MAX_ERROR_TEXT) ?? '',
+      };
     default:
       return null;
   }

@@ -83,7 +83,7 @@ describe('a blocked visitor', () => {
     const sessions = api.callsTo('POST', '/widget/v1/session');
     expect(sessions).toHaveLength(1);
     expect(sessions[0].options.body).toMatchObject({ token: 'tok-42', user_id: '42' });
-    expect(sent).toEqual([{ type: 'blocked', message: SAID }]);
+    expect(sent).toEqual([{ type: 'blocked', code: 'visitor_blocked', message: SAID }]);
     expect(of('error')).toEqual([]);
     expect(host.blocked).toEqual({ code: 'visitor_blocked', message: SAID });
     expect(host.chat.phase).toBe('failed');
@@ -124,7 +124,7 @@ describe('a blocked visitor', () => {
     await settled();
 
     expect(api.callsTo('POST', '/widget/v1/messages')).toHaveLength(1);
-    expect(of('blocked')).toEqual([{ type: 'blocked', message: SAID }]);
+    expect(of('blocked')).toEqual([{ type: 'blocked', code: 'visitor_blocked', message: SAID }]);
     expect(of('error')).toEqual([]);
     expect(host.chat.phase).toBe('failed');
     expect(host.chat.blocked?.code).toBe('visitor_blocked');
@@ -152,11 +152,31 @@ describe('a blocked visitor', () => {
     vi.advanceTimersByTime(10 * 60_000);
     await settled();
 
-    expect(of('blocked')).toEqual([{ type: 'blocked', message: SAID }]);
+    expect(of('blocked')).toEqual([{ type: 'blocked', code: 'visitor_blocked', message: SAID }]);
     expect(of('error')).toEqual([]);
     expect(host.chat.phase).toBe('failed');
     expect(FakeSocket.instances).toEqual([socket]);
     expect(api.callsTo('POST', '/widget/v1/messages')).toEqual([]);
+    expect(api.callsTo('POST', '/widget/v1/session')).toHaveLength(1);
+  });
+
+  it('a workspace suspended while the socket is open: the chat stops, `blocked` with its code, no reconnect', async () => {
+    const { api, host, of } = setup({});
+    host.start();
+    await settled();
+    const socket = FakeSocket.last();
+    socket.open();
+    const said = 'This workspace is suspended.';
+    socket.push({ type: 'error', code: 'workspace_suspended', message: said, details: null });
+    socket.drop();
+    vi.advanceTimersByTime(10 * 60_000);
+    await settled();
+
+    expect(of('blocked')).toEqual([{ type: 'blocked', code: 'workspace_suspended', message: said }]);
+    expect(of('error')).toEqual([]);
+    expect(host.chat.phase).toBe('failed');
+    expect(host.chat.failure?.code).toBe('workspace_suspended');
+    expect(FakeSocket.instances).toEqual([socket]);
     expect(api.callsTo('POST', '/widget/v1/session')).toHaveLength(1);
   });
 
@@ -168,9 +188,9 @@ describe('a blocked visitor', () => {
     host.receive({ type: 'track', name: 'clicked', properties: {} });
     vi.advanceTimersByTime(BATCH_MS);
     await settled();
-    expect(of('blocked')).toEqual([{ type: 'blocked', message: SAID }]);
+    expect(of('blocked')).toEqual([{ type: 'blocked', code: 'visitor_blocked', message: SAID }]);
     expect(of('error')).toEqual([]);
-    expect(sent.at(-1)).toEqual({ type: 'blocked', message: SAID });
+    expect(sent.at(-1)).toEqual({ type: 'blocked', code: 'visitor_blocked', message: SAID });
   });
 
   it('an upload refused blocks too', async () => {

@@ -59,14 +59,20 @@ describe('readPageMessage', () => {
 describe('readFrameMessage', () => {
   const f = (data: Record<string, unknown>) => readFrameMessage({ ...data, source: 'frontline' });
 
-  it('reads `blocked`: its message as text, cut to 500 characters; nothing else of it', () => {
+  it('reads `blocked`: its code (a block unless it says suspended), its message as text cut to 500 characters; nothing else of it', () => {
+    const blocked = { type: 'blocked', code: 'visitor_blocked' };
     expect(f({ type: 'blocked', message: 'This chat is not available to you.', code: 'x', html: '<b>' })).toEqual({
-      type: 'blocked',
+      ...blocked,
       message: 'This chat is not available to you.',
     });
-    expect(f({ type: 'blocked' })).toEqual({ type: 'blocked', message: '' });
-    expect(f({ type: 'blocked', message: { toString: () => 'x' } })).toEqual({ type: 'blocked', message: '' });
-    expect(f({ type: 'blocked', message: 'я'.repeat(600) })).toEqual({ type: 'blocked', message: 'я'.repeat(500) });
+    expect(f({ type: 'blocked', code: 'workspace_suspended', message: 'Suspended.' })).toEqual({
+      type: 'blocked',
+      code: 'workspace_suspended',
+      message: 'Suspended.',
+    });
+    expect(f({ type: 'blocked' })).toEqual({ ...blocked, message: '' });
+    expect(f({ type: 'blocked', message: { toString: () => 'x' } })).toEqual({ ...blocked, message: '' });
+    expect(f({ type: 'blocked', message: 'я'.repeat(600) })).toEqual({ ...blocked, message: 'я'.repeat(500) });
     // Not the frame's: no source, or not an object.
     expect(readFrameMessage({ type: 'blocked', message: 'x' })).toBeNull();
     expect(readFrameMessage('blocked')).toBeNull();

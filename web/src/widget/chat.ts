@@ -130,6 +130,10 @@ export const AVAILABILITY_EVERY_MS = 60_000;
 
 /** The server's refusal of a blocked visitor (or of his address range). */
 export const VISITOR_BLOCKED = 'visitor_blocked';
+/** The server's refusal of every visitor of a workspace its install's owner suspended. */
+export const WORKSPACE_SUSPENDED = 'workspace_suspended';
+/** Refusals that stop the chat for good, as a block does: the site's chat is not for him now. */
+export const STOPPING: ReadonlySet<string> = new Set([VISITOR_BLOCKED, WORKSPACE_SUSPENDED]);
 
 export class WidgetChat extends Observable {
   phase: Phase = 'loading';
@@ -158,7 +162,7 @@ export class WidgetChat extends Observable {
   onRefused: (error: PageError) => void = () => {};
   /** A new operator message came live (the page's `message` event). */
   onMessage: (message: MessageView) => void = () => {};
-  /** The server refused this visitor (`visitor_blocked`): called once, the chat has stopped. */
+  /** The server refused this visitor (`visitor_blocked`, `workspace_suspended`): called once, the chat has stopped. */
   onBlocked: (error: PageError) => void = () => {};
   /** Set when the server refused this visitor; the chat is stopped then. */
   blocked: PageError | null = null;
@@ -268,19 +272,19 @@ export class WidgetChat extends Observable {
 
   /** A refusal of any call: `visitor_blocked` blocks the chat, anything else is the caller's. */
   private noteBlocked(e: unknown): void {
-    if (e instanceof ApiError && e.code === VISITOR_BLOCKED) this.block(e.message, e.details);
+    if (e instanceof ApiError && STOPPING.has(e.code)) this.block(e.code, e.message, e.details);
   }
 
   /**
    * The server refuses this visitor: the chat stops for good (socket, timers, answers still to
    * come) and shows itself failed; the tokens stay. Told once through `onBlocked`.
    */
-  private block(message: string, details: Record<string, unknown> = {}): void {
+  private block(code: string, message: string, details: Record<string, unknown> = {}): void {
     if (this.blocked || this.stopped) return;
-    this.blocked = { code: VISITOR_BLOCKED, message };
+    this.blocked = { code, message };
     this.stop();
     this.phase = 'failed';
-    this.failure = { code: VISITOR_BLOCKED, details };
+    this.failure = { code, details };
     this.notice = null;
     this.onBlocked(this.blocked);
     this.changed();
@@ -850,8 +854,8 @@ export class WidgetChat extends Observable {
         break;
       case 'error':
         // Blocked (a send on a socket opened before, or the socket's own auth): the chat stops, no reconnect.
-        if (frame.code === VISITOR_BLOCKED) {
-          this.block(frame.message ?? '', frame.details ?? {});
+        if (STOPPING.has(frame.code)) {
+          this.block(frame.code, frame.message ?? '', frame.details ?? {});
           break;
         }
         // Typing frames past their limit are dropped quietly: nothing for the visitor to do.

@@ -23,7 +23,7 @@ import { ApiError } from '../shared/api';
 import type { WidgetTrigger } from '../shared/api-types';
 import { MAX_MESSAGE_TEXT, type AttributeValue, type FrameMessage, type PageMessage, type PropertyValue } from '../shared/bridge';
 import { Observable } from '../shared/store';
-import { VISITOR_BLOCKED, type PageError, type WidgetChat } from './chat';
+import { STOPPING, type PageError, type WidgetChat } from './chat';
 import type { PageUser, TokenStore } from './identity';
 
 /** Calls this close together go in one request. */
@@ -162,7 +162,7 @@ export class FrameHost extends Observable {
   private opened(chat: WidgetChat): void {
     if (chat !== this.chat || this.blocked) return;
     // The chat could not start (an unknown key, an origin the site does not allow, no network): the page hears why.
-    if (chat.phase === 'failed' && chat.failure && chat.failure.code !== VISITOR_BLOCKED && this.toldFailure !== chat.failure.code) {
+    if (chat.phase === 'failed' && chat.failure && !STOPPING.has(chat.failure.code) && this.toldFailure !== chat.failure.code) {
       this.toldFailure = chat.failure.code;
       this.deps.send({ type: 'error', code: chat.failure.code, message: `The chat could not start: ${chat.failure.code}.` });
     }
@@ -203,7 +203,8 @@ export class FrameHost extends Observable {
     this.timer = null;
     this.attributes = null;
     this.events = [];
-    this.deps.send({ type: 'blocked', message: error.message });
+    const code = error.code === 'workspace_suspended' ? 'workspace_suspended' : 'visitor_blocked';
+    this.deps.send({ type: 'blocked', code, message: error.message });
     this.changed();
   }
 
@@ -232,7 +233,7 @@ export class FrameHost extends Observable {
   /** A refused call: the page hears the code and the server's words (a rate limit only warns, see the loader). */
   private refused(chat: WidgetChat, call: string, e: unknown): void {
     // A block is told once, as `blocked`.
-    if (chat !== this.chat || this.blocked || (e instanceof ApiError && e.code === VISITOR_BLOCKED)) return;
+    if (chat !== this.chat || this.blocked || (e instanceof ApiError && STOPPING.has(e.code))) return;
     const field = e instanceof ApiError && typeof e.details.field === 'string' ? e.details.field : undefined;
     this.deps.send({
       type: 'error',

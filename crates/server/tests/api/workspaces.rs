@@ -181,6 +181,8 @@ async fn a_suspended_workspace_refuses_its_widget_and_web_api_keys() {
         .expect("json");
     let key = created["secret"].as_str().expect("secret").to_owned();
     let visitor = app.visitor().await;
+    let mut widget = visitor.ws().await;
+    widget.next_of("hello").await;
     let slug = admin.me["workspace"]["slug"].as_str().expect("slug").to_owned();
     frontline_core::workspaces::suspend(&app.app, &slug).await.expect("suspend");
     let http = reqwest::Client::new();
@@ -190,6 +192,10 @@ async fn a_suspended_workspace_refuses_its_widget_and_web_api_keys() {
     assert_eq!(visitor.send("v-1", "Здравствуйте").await.status(), 403);
     assert!(app.visitor_from(&app.origin(), None).await.is_err_and(|e| e.to_string().contains("workspace_suspended")));
     assert_eq!(admin.get("/api/v1/me").await.status(), 401, "the operators' sessions stop");
+    // A widget socket opened before hears it at its next ping (20 s) and closes.
+    let frames = widget.drain(25_000).await;
+    assert!(frames.iter().any(|f| f["type"] == "error" && f["code"] == "workspace_suspended"), "{frames:?}");
+    assert!(widget.closed().await, "the widget's socket closed");
     frontline_core::workspaces::resume(&app.app, &slug).await.expect("resume");
     assert_eq!(visitor.send("v-1", "Здравствуйте").await.status(), 201);
     let web = http.put(app.url("/api/v1/web/users/1")).bearer_auth(&key).json(&json!({})).send().await.expect("web");
