@@ -231,8 +231,9 @@ async fn visitor_of_token(app: &App, token: &str) -> Result<Option<(Visitor, Opt
 
 /// The session of the site's user `user`, vouched for: the browser's own visitor when he is
 /// that user already, or when he was anonymous and nobody is that user yet (he becomes him,
-/// with his dialogs); else that user's visitor, with a new token for this browser (the
-/// anonymous visitor's dialogs stay his, apart).
+/// with his dialogs); else that user's visitor, with a new token for this browser. Then the
+/// anonymous visitor's open dialog moves to the user when the user has none open (the
+/// conversation goes on); his closed ones stay his, apart.
 async fn identified(
     app: &App,
     site: &Site,
@@ -278,6 +279,22 @@ async fn identified(
     };
     let token = tokens::new_token()?;
     app.store.add_visitor_token(&tokens::hash(&token), ws, u.id, site.id, app.clock.now()).await?;
+    // The conversation he began before signing in goes on as his: his open dialog moves to the
+    // user, unless the user has one open himself (then it stays the anonymous visitor's).
+    if let Some((anonymous, _)) = &known
+        && anonymous.external_id.is_none()
+        && anonymous.source == frontline_domain::ContactSource::Widget
+        && anonymous.id != u.id
+    {
+        let stamp =
+            frontline_store::events::Stamp { actor: frontline_domain::Actor::visitor(u.id), at: app.clock.now() };
+        if let Some(dialog) = app.store.move_open_dialog(ws, anonymous.id, &u, stamp).await? {
+            tracing::info!(dialog.id = %dialog.id.0, visitor.id = %u.id.0, "widget: an anonymous dialog joined the signed-in user");
+            let view = crate::reads::views(app, std::slice::from_ref(&dialog)).await?.remove(0);
+            let event = crate::views::Event::DialogUpdated { dialog: view };
+            crate::publisher::publish(app, event, ws, dialog.channel_id, u.id);
+        }
+    }
     Ok((u, token))
 }
 

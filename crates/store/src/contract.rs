@@ -46,6 +46,7 @@ macro_rules! contract_suite {
             report_pages_are_saved_once_and_add_up, api_keys_are_found_by_hash_touched_and_revoked_once,
             a_sites_user_is_one_visitor_with_attributes_tags_and_counted_events,
             concurrent_tracking_counts_each_client_id_once,
+            an_open_dialog_moves_to_a_user_without_one,
             complaints_are_decided_once_and_blocks_live_until_lifted,
             segments_count_what_the_domain_reads_and_filter_the_list,
             custom_fields_are_kept_per_workspace_and_filter_the_list);

@@ -220,6 +220,37 @@ pub async fn concurrent_tracking_counts_each_client_id_once(store: Arc<dyn Store
     assert_eq!(page.iter().filter(|m| m.body.as_str().starts_with("Сообщение")).count(), 20, "every message stored");
 }
 
+/// An anonymous visitor's open dialog moves to the user he signed in as, once, and only to a
+/// user of the same workspace with no open dialog; the move is logged for the user.
+pub async fn an_open_dialog_moves_to_a_user_without_one(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let other = Fixture::new(store.clone()).await;
+    let user = crate::contract::visitor(&store, f.workspace.id, f.site.id).await;
+    let anonymous = crate::contract::visitor(&store, f.workspace.id, f.site.id).await;
+    let stamp = Stamp { actor: Actor::visitor(user.id), at: now() };
+    let posted = store.post_message(f.visitor_post_by(&anonymous, "a-1", "Нужна кухня")).await.expect("post");
+    assert!(
+        store.move_open_dialog(other.workspace.id, anonymous.id, &user, stamp).await.expect("other ws").is_none(),
+        "not from another workspace"
+    );
+    let pos = store.latest_event_pos().await.expect("pos");
+    let moved = store.move_open_dialog(f.workspace.id, anonymous.id, &user, stamp).await.expect("move").expect("moved");
+    assert_eq!((moved.id, moved.visitor_id), (posted.dialog.id, user.id));
+    let latest = store.latest_dialog_of_visitor(f.workspace.id, user.id).await.expect("latest").expect("his");
+    assert_eq!(latest.id, posted.dialog.id);
+    assert!(store.latest_dialog_of_visitor(f.workspace.id, anonymous.id).await.expect("latest").is_none());
+    let logged = store.events_after(f.workspace.id, pos, 10).await.expect("log");
+    assert_eq!(logged.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>(), ["visitor.updated"], "{logged:?}");
+    assert_eq!(logged[0].subject_id, Some(user.id.0));
+    // Nothing open any more: nothing moves. The user has one open now: another stays apart.
+    assert!(store.move_open_dialog(f.workspace.id, anonymous.id, &user, stamp).await.expect("again").is_none());
+    let third = crate::contract::visitor(&store, f.workspace.id, f.site.id).await;
+    let apart = store.post_message(f.visitor_post_by(&third, "t-1", "Вопрос")).await.expect("post");
+    assert!(store.move_open_dialog(f.workspace.id, third.id, &user, stamp).await.expect("kept").is_none());
+    let kept = store.latest_dialog_of_visitor(f.workspace.id, third.id).await.expect("latest").expect("his");
+    assert_eq!(kept.id, apart.dialog.id);
+}
+
 pub async fn complaints_are_decided_once_and_blocks_live_until_lifted(store: Arc<dyn Store>) {
     use crate::moderation::{Block, Complaint, Decision};
     let f = Fixture::new(store.clone()).await;

@@ -491,6 +491,37 @@ macro_rules! sql_leads_impls {
                     Ok(done.rows_affected() == 1)
                 }
 
+                async fn move_open_dialog(
+                    &self,
+                    ws: WorkspaceId,
+                    from: VisitorId,
+                    to: &Visitor,
+                    stamp: Stamp,
+                ) -> StoreResult<Option<$crate::__domain::Dialog>> {
+                    let mut tx = self.writer().begin().await.map_err(map_err)?;
+                    // One open dialog a visitor (a unique index says so too): he keeps his own.
+                    let sql = format!(
+                        "UPDATE dialogs SET visitor_id = $3 WHERE workspace_id = $1 AND visitor_id = $2 AND status = 'open' \
+                         AND NOT EXISTS (SELECT 1 FROM dialogs o WHERE o.visitor_id = $3 AND o.status = 'open') \
+                         AND EXISTS (SELECT 1 FROM visitors t WHERE t.workspace_id = $1 AND t.id = $3) \
+                         RETURNING {}",
+                        $crate::sql::DIALOG_COLS
+                    );
+                    let row = ::sqlx::query(::sqlx::AssertSqlSafe(sql))
+                        .bind(ws.0)
+                        .bind(from.0)
+                        .bind(to.id.0)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(map_err)?;
+                    let Some(row) = row else { return Ok(None) };
+                    let dialog = $crate::records::dialog(&R(&row))?;
+                    let event = $crate::events::drafts::visitor_updated(to, &["dialogs"], stamp.actor, stamp.at);
+                    $crate::write_events!(tx, &[event])?;
+                    tx.commit().await.map_err(map_err)?;
+                    Ok(Some(dialog))
+                }
+
                 async fn event_counts(&self, visitor: VisitorId) -> StoreResult<Vec<EventCount>> {
                     let rows: Vec<(String, i64, i64, i64)> = ::sqlx::query_as(
                         "SELECT name, count, first_at, last_at FROM visitor_event_counts WHERE visitor_id = $1 \

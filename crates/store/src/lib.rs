@@ -963,6 +963,17 @@ pub trait LeadsStore: Send + Sync {
     /// Gives an anonymous widget visitor the site's user id: false (nothing written) when he
     /// has one already or another visitor of the workspace has this one.
     async fn claim_user_id(&self, workspace: WorkspaceId, visitor: VisitorId, user_id: &str) -> StoreResult<bool>;
+    /// Moves the open dialog of `from` (an anonymous widget visitor who signed in as a site's
+    /// user already known) to that user's visitor `to`, when `to` has none open: the
+    /// conversation goes on in his widget. Logs `visitor.updated` (`dialogs`) for him. `None`:
+    /// nothing moved.
+    async fn move_open_dialog(
+        &self,
+        workspace: WorkspaceId,
+        from: VisitorId,
+        to: &Visitor,
+        stamp: events::Stamp,
+    ) -> StoreResult<Option<Dialog>>;
 }
 
 /// Complaints about visitors and blocks (see [`moderation`]).

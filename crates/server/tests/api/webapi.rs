@@ -437,3 +437,46 @@ async fn the_card_shows_what_the_site_and_the_page_told() {
     assert!(events.contains(&("order_paid".into(), 2)) && events.contains(&("Открыл корзину".into(), 1)), "{events:?}");
     assert_eq!(card["recent_events"][0]["properties"], json!({"items": 3}));
 }
+
+/// An anonymous visitor chats, then signs in on the site as a user Frontline knows already: the
+/// conversation goes on as the user's (his open dialog moves to him, in every browser of his,
+/// and the console shows him), unless the user has an open dialog of his own.
+#[tokio::test]
+async fn an_anonymous_conversation_goes_on_after_signing_in_as_a_known_user() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let (_, secret) = site_identity(&admin).await;
+    let hash = |user: &str| frontline_core::identity::hash(&secret, user);
+    // User 42 is known (he used the chat on his phone once) and has no open dialog.
+    let phone = identify(&app, None, "42", Some(&hash("42"))).await.expect("42 on his phone");
+    let user_id = phone.session["visitor"]["id"].clone();
+
+    // On his laptop, not signed in yet, he asks; then he signs in.
+    let laptop = app.visitor().await;
+    let (status, sent) = body(laptop.send("l-1", "Нужна кухня на заказ").await).await;
+    assert_eq!(status, 201, "{sent}");
+    let dialog = sent["dialog_id"].as_str().expect("dialog").to_owned();
+    let signed_in = identify(&app, Some(&laptop.token), "42", Some(&hash("42"))).await.expect("signed in");
+    assert_eq!(signed_in.session["visitor"]["id"], user_id);
+    assert_eq!(signed_in.session["dialog"]["id"], dialog.as_str(), "his conversation is the open one");
+    assert!(signed_in.history().await.iter().any(|m| m["body"] == "Нужна кухня на заказ"));
+    assert!(phone.history().await.iter().any(|m| m["body"] == "Нужна кухня на заказ"), "on his phone too");
+    assert_eq!(body(signed_in.send("l-2", "Это снова я").await).await.0, 201);
+    let seen: Value = admin.get(&format!("/api/v1/dialogs/{dialog}")).await.json().await.expect("dialog");
+    assert_eq!(seen["visitor"]["id"], user_id, "the console shows the user: {seen}");
+
+    // User 42 has that dialog open now: another anonymous conversation signing in as him stays apart.
+    let tablet = app.visitor().await;
+    let (status, other) = body(tablet.send("t-1", "Вопрос с планшета").await).await;
+    assert_eq!(status, 201, "{other}");
+    let again = identify(&app, Some(&tablet.token), "42", Some(&hash("42"))).await.expect("signed in");
+    assert_eq!(again.session["dialog"]["id"], dialog.as_str(), "the user's own open dialog");
+    assert!(!again.history().await.iter().any(|m| m["body"] == "Вопрос с планшета"));
+    let apart: Value = admin
+        .get(&format!("/api/v1/dialogs/{}", other["dialog_id"].as_str().expect("id")))
+        .await
+        .json()
+        .await
+        .expect("dialog");
+    assert_eq!(apart["visitor"]["id"], tablet.session["visitor"]["id"], "it stays the anonymous visitor's");
+}
