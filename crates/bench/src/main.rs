@@ -12,6 +12,8 @@
 //!
 //! `--history N` runs instead the large-history phase (`history.rs`): N dialogs of ten
 //! messages seeded into SQLite, then history pages, filtered lists and search over HTTP.
+//! `--sockets N` runs instead the sockets phase (`sockets.rs`): N idle widget sockets held for
+//! `--hold` seconds (RSS a socket, idle CPU), then a reconnect storm of all of them.
 
 mod client;
 mod events;
@@ -19,6 +21,7 @@ mod floor;
 mod history;
 mod reports;
 mod segments;
+mod sockets;
 mod stats;
 mod telegram;
 mod webhooks;
@@ -122,6 +125,13 @@ pub struct Args {
     /// Segments phase: counts timed per segment.
     #[arg(long, default_value_t = 100)]
     pub segment_rounds: usize,
+    /// Run the sockets phase instead: this many idle widget sockets held on the server (mind
+    /// the open-file limit of both processes), then all reconnected at once.
+    #[arg(long)]
+    pub sockets: Option<usize>,
+    /// Sockets phase: seconds the sockets are held idle while the server's CPU is measured.
+    #[arg(long, default_value_t = 60)]
+    pub hold: u64,
 }
 
 fn rss_kib(pid: u32) -> Option<u64> {
@@ -316,6 +326,14 @@ async fn main() -> Result<()> {
         {
             println!("server RSS after the phase:      {:.1} MiB", kib as f64 / 1024.0);
         }
+        if let Some(mut s) = spawned {
+            let _ = s.child.start_kill();
+            let _ = s.child.wait().await;
+        }
+        return Ok(());
+    }
+    if let Some(n) = args.sockets {
+        sockets::run(&target, n, args.hold, pid, || pid.and_then(rss_kib)).await?;
         if let Some(mut s) = spawned {
             let _ = s.child.start_kill();
             let _ = s.child.wait().await;
