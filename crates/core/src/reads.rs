@@ -159,7 +159,8 @@ pub type SuspensionCache = crate::cache::TtlCache<frontline_domain::WorkspaceId,
 const SUSPENSION_TTL_MS: i64 = 5_000;
 
 /// Whether the workspace is suspended, as read within the last few seconds: for what asks
-/// often (every open socket, each ping period), where a read each would cost the store.
+/// often (every open socket each ping period, the Telegram poller each round), where a read
+/// each would cost the store.
 pub async fn suspended_lately(app: &App, ws: frontline_domain::WorkspaceId) -> Result<bool, CoreError> {
     let now = app.clock.now().0;
     let at = app

@@ -290,9 +290,7 @@ async fn identified(
             frontline_store::events::Stamp { actor: frontline_domain::Actor::visitor(u.id), at: app.clock.now() };
         if let Some(dialog) = app.store.move_open_dialog(ws, anonymous.id, &u, stamp).await? {
             tracing::info!(dialog.id = %dialog.id.0, visitor.id = %u.id.0, "widget: an anonymous dialog joined the signed-in user");
-            let view = crate::reads::views(app, std::slice::from_ref(&dialog)).await?.remove(0);
-            let event = crate::views::Event::DialogUpdated { dialog: view };
-            crate::publisher::publish(app, event, ws, dialog.channel_id, u.id);
+            crate::labels::updated(app, &dialog).await?;
         }
     }
     Ok((u, token))

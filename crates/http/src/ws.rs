@@ -346,7 +346,7 @@ async fn serve(s: HttpState, mut peer: Peer, socket: WebSocket) {
                                     vec![json!({"type": "resync", "reason": "access_changed"}).to_string()]
                                 }
                                 Recheck::Ended => {
-                                    session_ended(&mut tx).await;
+                                    refuse_and_close(&mut tx, CoreError::Unauthenticated, CLOSE_SESSION_ENDED, "session ended").await;
                                     break;
                                 }
                                 Recheck::Unknown => continue,
@@ -367,10 +367,7 @@ async fn serve(s: HttpState, mut peer: Peer, socket: WebSocket) {
                         }
                     },
                     Peer::Visitor(_) if matches!(delivery.event, Event::VisitorBlocked { .. }) => {
-                        let frame = error_frame(None, CoreError::VisitorBlocked.into());
-                        let _ = send_text(&mut tx, frame).await;
-                        let close = CloseFrame { code: CLOSE_VISITOR_BLOCKED, reason: Utf8Bytes::from_static("blocked") };
-                        let _ = tokio::time::timeout(SEND_TIMEOUT, tx.send(Message::Close(Some(close)))).await;
+                        refuse_and_close(&mut tx, CoreError::VisitorBlocked, CLOSE_VISITOR_BLOCKED, "blocked").await;
                         break;
                     }
                     Peer::Visitor(_) => match audience::visitor_frame(&delivery.event) {
@@ -396,7 +393,7 @@ async fn serve(s: HttpState, mut peer: Peer, socket: WebSocket) {
                 if let Peer::Operator(_, token) = &peer
                     && matches!(recheck(&s, token).await, Recheck::Ended)
                 {
-                    session_ended(&mut tx).await;
+                    refuse_and_close(&mut tx, CoreError::Unauthenticated, CLOSE_SESSION_ENDED, "session ended").await;
                     break;
                 }
                 // So does a visitor's socket about his workspace's suspension (read once a few
@@ -404,10 +401,7 @@ async fn serve(s: HttpState, mut peer: Peer, socket: WebSocket) {
                 if let Peer::Visitor(a) = &peer
                     && matches!(frontline_core::reads::suspended_lately(&s.app, a.visitor.workspace_id).await, Ok(true))
                 {
-                    let frame = error_frame(None, CoreError::WorkspaceSuspended.into());
-                    let _ = send_text(&mut tx, frame).await;
-                    let close = CloseFrame { code: CLOSE_WORKSPACE_SUSPENDED, reason: Utf8Bytes::from_static("suspended") };
-                    let _ = tokio::time::timeout(SEND_TIMEOUT, tx.send(Message::Close(Some(close)))).await;
+                    refuse_and_close(&mut tx, CoreError::WorkspaceSuspended, CLOSE_WORKSPACE_SUSPENDED, "suspended").await;
                     break;
                 }
                 if tokio::time::timeout(SEND_TIMEOUT, tx.send(Message::Ping(Default::default()))).await.map_or(true, |r| r.is_err()) {
@@ -455,13 +449,14 @@ fn close_for(e: &axum::Error) -> Option<CloseFrame> {
 
 /// Tells the console its session is over (an `unauthenticated` error, then Close 4001), so it
 /// shows the sign-in form instead of reconnecting.
-async fn session_ended<S>(tx: &mut S)
+/// The socket's end for a reason the client must hear: the refusal as an error frame, then a
+/// close with its code (the session ended, the visitor blocked, the workspace suspended).
+async fn refuse_and_close<S>(tx: &mut S, error: CoreError, code: u16, reason: &'static str)
 where
     S: futures_util::Sink<Message> + Unpin,
 {
-    let frame = error_frame(None, CoreError::Unauthenticated.into());
-    let _ = send_text(tx, frame).await;
-    let close = CloseFrame { code: CLOSE_SESSION_ENDED, reason: Utf8Bytes::from_static("session ended") };
+    let _ = send_text(tx, error_frame(None, error.into())).await;
+    let close = CloseFrame { code, reason: Utf8Bytes::from_static(reason) };
     let _ = tokio::time::timeout(SEND_TIMEOUT, tx.send(Message::Close(Some(close)))).await;
 }
 

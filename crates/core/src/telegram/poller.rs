@@ -59,10 +59,10 @@ pub async fn run(app: App, mut stop: tokio::sync::watch::Receiver<bool>) {
     }
 }
 
-/// Whether the install's owner suspended the workspace (a failed read counts as not: the poll
-/// itself then fails and is retried).
+/// Whether the install's owner suspended the workspace, as this node read it lately (a failed
+/// read counts as not: the poll itself then fails and is retried).
 async fn suspended(app: &App, ws: frontline_domain::WorkspaceId) -> bool {
-    matches!(app.store.workspace_suspended(ws).await, Ok(Some(_)))
+    matches!(crate::reads::suspended_lately(app, ws).await, Ok(true))
 }
 
 /// Polls one bot while this node holds it.
