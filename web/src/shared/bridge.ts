@@ -24,6 +24,9 @@ export const BRIDGE_SOURCE = 'frontline';
 /** Why the server refuses the chat for good (`blocked`). */
 export type BlockCode = 'visitor_blocked' | 'workspace_suspended';
 
+/** A refusal's code as a `blocked` code: a block unless it says the workspace is suspended. */
+export const blockCode = (code: unknown): BlockCode => (code === 'workspace_suspended' ? 'workspace_suspended' : 'visitor_blocked');
+
 export type TeaserMessage = { type: 'teaser'; name: string; text: string };
 export type FrameMessage =
   | { type: 'ready' }
@@ -183,7 +186,7 @@ export function readFrameMessage(data: unknown): FrameMessage | null {
     case 'blocked':
       return {
         type: 'blocked',
-        code: m.code === 'workspace_suspended' ? 'workspace_suspended' : 'visitor_blocked',
+        code: blockCode(m.code),
         message: text(m.message, MAX_ERROR_TEXT) ?? '',
       };
     default:

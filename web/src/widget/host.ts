@@ -21,7 +21,7 @@
  */
 import { ApiError } from '../shared/api';
 import type { WidgetTrigger } from '../shared/api-types';
-import { MAX_MESSAGE_TEXT, type AttributeValue, type FrameMessage, type PageMessage, type PropertyValue } from '../shared/bridge';
+import { blockCode, MAX_MESSAGE_TEXT, type AttributeValue, type FrameMessage, type PageMessage, type PropertyValue } from '../shared/bridge';
 import { Observable } from '../shared/store';
 import { STOPPING, type PageError, type WidgetChat } from './chat';
 import type { PageUser, TokenStore } from './identity';
@@ -203,8 +203,7 @@ export class FrameHost extends Observable {
     this.timer = null;
     this.attributes = null;
     this.events = [];
-    const code = error.code === 'workspace_suspended' ? 'workspace_suspended' : 'visitor_blocked';
-    this.deps.send({ type: 'blocked', code, message: error.message });
+    this.deps.send({ type: 'blocked', code: blockCode(error.code), message: error.message });
     this.changed();
   }
 
