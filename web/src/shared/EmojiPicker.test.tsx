@@ -14,9 +14,11 @@ function mount(onPick = vi.fn(), onClose = vi.fn()) {
   return { onPick, onClose, el, buttons: [...el.querySelectorAll('button')] };
 }
 afterEach(() => {
-  if (!host) return;
-  render(null, host);
-  host.remove();
+  const el = host;
+  if (!el) return;
+  // Inside act: the picker's effects end now, not on a timer that could outlive the test file.
+  act(() => render(null, el));
+  el.remove();
   host = null;
 });
 
