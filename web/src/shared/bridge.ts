@@ -186,7 +186,8 @@ export function readFrameMessage(data: unknown): FrameMessage | null {
     case 'blocked':
       return {
         type: 'blocked',
-        code: blockCode(m.code),
+        // Spelled out, not `blockCode`: the loader's bundle has a size budget.
+        code: m.code === 'workspace_suspended' ? 'workspace_suspended' : 'visitor_blocked',
         message: text(m.message, MAX_ERROR_TEXT) ?? '',
       };
     default:
