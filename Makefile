@@ -10,6 +10,8 @@ export FRONTLINE_TEST_NATS_URL ?= nats://127.0.0.1:4222
 export FRONTLINE_TEST_SMTP ?= 127.0.0.1:14025
 export FRONTLINE_TEST_IMAP ?= 127.0.0.1:14143
 export FRONTLINE_TEST_MAIL_DIR ?= /tmp/frontline-mail
+# The test S3-compatible server (bash .ci/s3.sh start): moto on loopback.
+export FRONTLINE_TEST_S3 ?= http://127.0.0.1:14900
 
 LISTEN ?= 127.0.0.1:8080
 DATA ?= ./data

@@ -10,7 +10,8 @@ use crate::error::CoreError;
 use frontline_domain::sniff;
 use frontline_domain::{Attachment, AttachmentId, Audience, DomainError, MessageBody, Timestamp, WorkspaceId};
 use frontline_store::{StoreError, StoredFile};
-use std::path::PathBuf;
+use sha2::Digest;
+use std::path::{Path, PathBuf};
 
 /// What uploads may be.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
@@ -36,12 +37,75 @@ impl Default for UploadLimits {
 /// How long an upload waits for a message before the scheduler deletes it.
 pub const UNSENT_TTL_MS: i64 = 24 * 3600 * 1000;
 
+/// The folder uploads are received into (and, without object storage, kept in).
 fn dir(app: &App) -> Result<&PathBuf, CoreError> {
     app.config.files_dir.as_ref().ok_or_else(|| CoreError::Unavailable("file storage is not configured".into()))
 }
 
-fn path_of(dir: &std::path::Path, id: AttachmentId) -> PathBuf {
+fn path_of(dir: &Path, id: AttachmentId) -> PathBuf {
     dir.join(id.0.simple().to_string())
+}
+
+/// A finished upload, handed to the storage: a local file, complete, its SHA-256 known.
+pub struct Received<'a> {
+    pub id: AttachmentId,
+    pub path: &'a Path,
+    pub size: u64,
+    /// The SHA-256 of the bytes, lowercase hex.
+    pub sha256: &'a str,
+    pub content_type: &'a str,
+}
+
+/// Where the bytes of files are kept: a folder ([`Folder`], the default) or an S3-compatible
+/// bucket (`frontline-integrations`). Every node of an install must see the same bytes.
+#[async_trait::async_trait]
+pub trait FileStorage: Send + Sync {
+    /// Keeps a received file for good. The local file is gone afterwards, kept or not.
+    async fn keep(&self, file: Received<'_>) -> Result<(), String>;
+    /// The bytes of a kept file.
+    async fn read(&self, id: AttachmentId) -> Result<Vec<u8>, String>;
+    /// Forgets a kept file (one already gone is not an error).
+    async fn delete(&self, id: AttachmentId) -> Result<(), String>;
+}
+
+/// Files kept in a folder, one per file, named by its id.
+pub struct Folder {
+    dir: PathBuf,
+}
+
+impl Folder {
+    pub fn new(dir: PathBuf) -> Self {
+        Self { dir }
+    }
+}
+
+#[async_trait::async_trait]
+impl FileStorage for Folder {
+    async fn keep(&self, file: Received<'_>) -> Result<(), String> {
+        let written = async {
+            // Synced before it takes its name, so a name never points at half a file.
+            tokio::fs::File::open(file.path).await?.sync_all().await?;
+            tokio::fs::rename(file.path, path_of(&self.dir, file.id)).await
+        };
+        match written.await {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                let _ = tokio::fs::remove_file(file.path).await;
+                Err(e.to_string())
+            }
+        }
+    }
+
+    async fn read(&self, id: AttachmentId) -> Result<Vec<u8>, String> {
+        tokio::fs::read(path_of(&self.dir, id)).await.map_err(|e| e.to_string())
+    }
+
+    async fn delete(&self, id: AttachmentId) -> Result<(), String> {
+        match tokio::fs::remove_file(path_of(&self.dir, id)).await {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.to_string()),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Who uploads.
@@ -88,6 +152,7 @@ pub struct Incoming {
     size: u64,
     head: Vec<u8>,
     max: u64,
+    sha256: sha2::Sha256,
 }
 
 impl Incoming {
@@ -102,6 +167,7 @@ impl Incoming {
             let take = (64 - self.head.len()).min(chunk.len());
             self.head.extend_from_slice(&chunk[..take]);
         }
+        self.sha256.update(chunk);
         let file = self.file.as_mut().ok_or_else(|| CoreError::Internal("upload already finished".into()))?;
         file.write_all(chunk).await.map_err(|e| CoreError::Unavailable(format!("writing the file: {e}")))
     }
@@ -126,12 +192,19 @@ pub async fn begin_upload(app: &App, who: Uploader<'_>) -> Result<Incoming, Core
     let tmp = dir.join(format!("{}.part", uuid::Uuid::now_v7().simple()));
     let file =
         tokio::fs::File::create(&tmp).await.map_err(|e| CoreError::Unavailable(format!("creating the file: {e}")))?;
-    Ok(Incoming { tmp, file: Some(file), size: 0, head: Vec::new(), max: app.config.uploads.max_bytes })
+    Ok(Incoming {
+        tmp,
+        file: Some(file),
+        size: 0,
+        head: Vec::new(),
+        max: app.config.uploads.max_bytes,
+        sha256: sha2::Sha256::new(),
+    })
 }
 
 /// Checks a received file (name, not empty, type sniffed from its first bytes, a visitor's
-/// bytes per hour) and stores it: synced and renamed before its row exists, so a row never
-/// points at half a file and a refused file leaves nothing.
+/// bytes per hour) and stores it: kept whole (synced, or in the bucket) before its row exists,
+/// so a row never points at half a file and a refused file leaves nothing.
 pub async fn finish_upload(
     app: &App,
     who: Uploader<'_>,
@@ -152,17 +225,18 @@ pub async fn finish_upload(
         app.limit(crate::limits::Limit::WidgetUploadBytes, &v.0.to_string(), inc.size)?;
     }
     let file = Attachment { id: AttachmentId::new(), name, content_type: detected.to_owned(), size: inc.size as i64 };
-    let path = path_of(dir(app)?, file.id);
     if let Some(mut f) = inc.file.take() {
-        let written = async {
-            f.flush().await?;
-            f.sync_all().await?;
-            drop(f);
-            tokio::fs::rename(&inc.tmp, &path).await
-        };
-        if let Err(e) = written.await {
+        if let Err(e) = f.flush().await {
             let _ = tokio::fs::remove_file(&inc.tmp).await;
             return Err(CoreError::Unavailable(format!("writing the file: {e}")));
+        }
+        drop(f);
+        let sha256: String = std::mem::take(&mut inc.sha256).finalize().iter().map(|b| format!("{b:02x}")).collect();
+        let received =
+            Received { id: file.id, path: &inc.tmp, size: inc.size, sha256: &sha256, content_type: &file.content_type };
+        if let Err(e) = app.file_storage.keep(received).await {
+            tracing::warn!(error = %e, "a received file could not be kept");
+            return Err(CoreError::Unavailable(format!("keeping the file: {e}")));
         }
     }
     let (kind, uploader) = who.kind_and_id();
@@ -176,7 +250,7 @@ pub async fn finish_upload(
         message_id: None,
     };
     if let Err(e) = app.store.create_file(&row).await {
-        let _ = tokio::fs::remove_file(&path).await;
+        let _ = app.file_storage.delete(file.id).await;
         return Err(e.into());
     }
     Ok(file)
@@ -241,15 +315,16 @@ pub struct Download {
 }
 
 async fn read(app: &App, f: StoredFile) -> Result<Download, CoreError> {
-    let path = path_of(dir(app)?, f.file.id);
-    let bytes = tokio::fs::read(&path).await.map_err(|e| CoreError::Internal(format!("reading a file: {e}")))?;
+    let bytes = bytes_of(app, &f.file).await?;
     Ok(Download { file: f.file, bytes })
 }
 
 /// The bytes of a message's file (an outbound channel sends them on).
 pub async fn bytes_of(app: &App, file: &Attachment) -> Result<Vec<u8>, CoreError> {
-    let path = path_of(dir(app)?, file.id);
-    tokio::fs::read(&path).await.map_err(|e| CoreError::Unavailable(format!("reading a file: {e}")))
+    app.file_storage.read(file.id).await.map_err(|e| {
+        tracing::warn!(file = %file.id.0, error = %e, "a file could not be read");
+        CoreError::Unavailable(format!("reading a file: {e}"))
+    })
 }
 
 fn not_found(e: StoreError) -> CoreError {
@@ -292,12 +367,16 @@ pub async fn for_visitor(app: &App, actor: &VisitorActor, id: AttachmentId) -> R
 
 /// Deletes uploads no message took within a day (scheduler).
 pub async fn sweep_unsent(app: &App, now: Timestamp) -> Result<usize, CoreError> {
-    let Some(dir) = app.config.files_dir.clone() else { return Ok(0) };
+    if app.config.files_dir.is_none() {
+        return Ok(0);
+    }
     let stale = app.store.stale_uploads(Timestamp(now.0 - UNSENT_TTL_MS), 500).await?;
     let mut n = 0;
     for f in stale {
         if app.store.delete_upload(f.file.id).await? {
-            let _ = tokio::fs::remove_file(path_of(&dir, f.file.id)).await;
+            if let Err(e) = app.file_storage.delete(f.file.id).await {
+                tracing::warn!(file = %f.file.id.0, error = %e, "an unsent upload's bytes could not be deleted");
+            }
             n += 1;
         }
     }

@@ -78,7 +78,8 @@ pub struct CoreConfig {
     /// How long a node keeps a workspace's routing rules before reading them again (changes
     /// made on this node apply at once).
     pub routing_cache_ms: i64,
-    /// What uploads may be, and where their bytes live (`None`: uploads are refused).
+    /// What uploads may be, and the folder they are received into and (without object
+    /// storage, see [`App::with_file_storage`]) kept in (`None`: uploads are refused).
     pub uploads: files::UploadLimits,
     pub files_dir: Option<std::path::PathBuf>,
     /// Rate limits of sign-in and the public widget.
@@ -173,6 +174,8 @@ pub struct App {
     pub telegram: Arc<dyn telegram::api::BotApi>,
     /// How mail is sent and read.
     pub mail: Arc<dyn mail::MailPort>,
+    /// Where the bytes of files are kept.
+    pub file_storage: Arc<dyn files::FileStorage>,
     /// This node's id in leases (a bot's poll or handling).
     pub node: uuid::Uuid,
     /// One handler at a time per bot on this node (updates posted by webhook).
@@ -191,6 +194,7 @@ pub struct App {
 
 impl App {
     pub fn new(store: Arc<dyn Store>, bus: Arc<dyn bus::Bus>, clock: Arc<dyn Clock>, config: CoreConfig) -> Self {
+        let folder = config.files_dir.clone().unwrap_or_default();
         Self {
             store,
             bus,
@@ -210,6 +214,7 @@ impl App {
             webhooks_exist: Arc::new(std::sync::atomic::AtomicBool::new(true)),
             telegram: Arc::new(telegram::api::NoBotApi),
             mail: Arc::new(mail::NoMail),
+            file_storage: Arc::new(files::Folder::new(folder)),
             node: uuid::Uuid::now_v7(),
             telegram_locks: Arc::default(),
             telegram_albums: Arc::default(),
@@ -240,6 +245,13 @@ impl App {
 
     pub fn with_mail(mut self, mail: Arc<dyn mail::MailPort>) -> Self {
         self.mail = mail;
+        self
+    }
+
+    /// The same app keeping files' bytes in `storage` (an S3-compatible bucket) instead of the
+    /// files folder, which then holds only uploads on their way in.
+    pub fn with_file_storage(mut self, storage: Arc<dyn files::FileStorage>) -> Self {
+        self.file_storage = storage;
         self
     }
 }

@@ -163,17 +163,20 @@ impl HttpWebhookSender {
 
 /// An HTTP/1 client over `http` with TLS (rustls on ring, the system's root certificates), for
 /// `what` (named in the warning when the system has no certificates).
-pub(crate) fn client<R>(
+pub(crate) fn client<R, B>(
     mut http: HttpConnector<R>,
     connect_timeout: Duration,
     idle_per_host: usize,
     what: &str,
-) -> Result<Client<hyper_rustls::HttpsConnector<HttpConnector<R>>, Full<Bytes>>, String>
+) -> Result<Client<hyper_rustls::HttpsConnector<HttpConnector<R>>, B>, String>
 where
     R: tower_service::Service<Name> + Clone + Send + Sync + 'static,
     R::Response: Iterator<Item = SocketAddr>,
     R::Future: Send,
     R::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    B: hyper::body::Body + Send + Unpin + 'static,
+    B::Data: Send,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
     let tls = tls_config(what)?;
     http.enforce_http(false);

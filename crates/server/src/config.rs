@@ -88,6 +88,53 @@ struct FileConfig {
     /// Each limit as `"count/period"` (`"30/1m"`, `"5/15m"`, `"100/1h"`); sockets as a number.
     #[serde(default)]
     limits: LimitsConfig,
+    /// Keep files' bytes in an S3-compatible bucket instead of the data folder's `files`.
+    #[serde(default)]
+    s3: S3FileConfig,
+}
+
+/// `[s3]`: each setting may also come from `FRONTLINE_S3_<NAME>` (`FRONTLINE_S3_SECRET_KEY`…),
+/// which wins; with an endpoint, files go to the bucket.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct S3FileConfig {
+    endpoint: Option<String>,
+    bucket: Option<String>,
+    /// Default `us-east-1` (what most S3-compatible servers expect).
+    region: Option<String>,
+    access_key: Option<String>,
+    secret_key: Option<String>,
+    /// Put before each object's name (`frontline/`): several installs in one bucket.
+    prefix: Option<String>,
+    /// `endpoint/bucket/key` (default true) or `bucket.endpoint/key` (false).
+    path_style: Option<bool>,
+}
+
+impl S3FileConfig {
+    fn resolve(self) -> anyhow::Result<Option<frontline_integrations::S3Config>> {
+        let env = |name: &str| std::env::var(format!("FRONTLINE_S3_{name}")).ok().filter(|v| !v.trim().is_empty());
+        let Some(endpoint) = env("ENDPOINT").or(self.endpoint).filter(|v| !v.trim().is_empty()) else {
+            return Ok(None);
+        };
+        let required = |name: &str, value: Option<String>| {
+            value.filter(|v| !v.trim().is_empty()).ok_or_else(|| {
+                anyhow::anyhow!("s3.{} is required with s3.endpoint (or FRONTLINE_S3_{})", name, name.to_uppercase())
+            })
+        };
+        let path_style = match env("PATH_STYLE") {
+            Some(v) => v == "true" || v == "1",
+            None => self.path_style.unwrap_or(true),
+        };
+        Ok(Some(frontline_integrations::S3Config {
+            endpoint,
+            bucket: required("bucket", env("BUCKET").or(self.bucket))?,
+            region: env("REGION").or(self.region).unwrap_or_else(|| "us-east-1".into()),
+            access_key: required("access_key", env("ACCESS_KEY").or(self.access_key))?,
+            secret_key: required("secret_key", env("SECRET_KEY").or(self.secret_key))?,
+            prefix: env("PREFIX").or(self.prefix).unwrap_or_default(),
+            path_style,
+        }))
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -176,6 +223,8 @@ pub struct Config {
     pub secret_key: Option<String>,
     /// The Telegram Bot API's base URL.
     pub telegram_api: String,
+    /// Files' bytes in an S3-compatible bucket (`None`: in `<data>/files`).
+    pub s3: Option<frontline_integrations::S3Config>,
 }
 
 impl Default for Config {
@@ -215,6 +264,7 @@ impl Default for Config {
             webhook_timeout: frontline_integrations::webhooks::TIMEOUT,
             secret_key: None,
             telegram_api: "https://api.telegram.org".into(),
+            s3: None,
         }
     }
 }
@@ -285,7 +335,9 @@ impl Config {
             }
             limits.widget_sockets_per_visitor = n;
         }
+        let s3 = file.s3.resolve()?;
         Ok(Self {
+            s3,
             presence_grace_ms,
             uploads,
             limits,
@@ -377,5 +429,21 @@ mod tests {
             let e = parse_rate("widget_messages", bad, 1).expect_err(bad).to_string();
             assert!(e.contains("limits.widget_messages"), "{e}");
         }
+    }
+
+    #[test]
+    fn an_s3_table_needs_its_bucket_and_keys() {
+        let read = |text: &str| toml::from_str::<FileConfig>(text).expect("toml").s3.resolve();
+        assert!(read("").expect("no table").is_none(), "files stay in the folder");
+        let e = read("[s3]\nendpoint = \"http://127.0.0.1:9000\"").expect_err("no bucket").to_string();
+        assert!(e.contains("s3.bucket is required"), "{e}");
+        let e = read("[s3]\nendpoint = \"http://x\"\nbucket = \"b\"\naccess_key = \"k\"")
+            .expect_err("no secret")
+            .to_string();
+        assert!(e.contains("s3.secret_key is required"), "{e}");
+        let full = "[s3]\nendpoint = \"http://x\"\nbucket = \"b\"\naccess_key = \"k\"\nsecret_key = \"s\"";
+        let c = read(full).expect("valid").expect("on");
+        assert_eq!((c.region.as_str(), c.prefix.as_str(), c.path_style), ("us-east-1", "", true));
+        assert!(toml::from_str::<FileConfig>("[s3]\nendpont = \"x\"").is_err(), "a misspelt key is refused");
     }
 }

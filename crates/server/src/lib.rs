@@ -130,10 +130,17 @@ impl Server {
             frontline_integrations::HttpWebhookSender::new(config.webhooks_allow_private, config.webhook_timeout)
                 .map_err(|e| anyhow::anyhow!(e))?;
         let telegram = frontline_integrations::HttpBotApi::new(&config.telegram_api).map_err(|e| anyhow::anyhow!(e))?;
-        let app = App::new(store, bus, clock, core)
+        let mut app = App::new(store, bus, clock, core)
             .with_webhook_sender(Arc::new(sender))
             .with_bot_api(Arc::new(telegram))
             .with_mail(Arc::new(frontline_integrations::SmtpImap));
+        if let Some(s3) = &config.s3 {
+            let bucket = frontline_integrations::S3Storage::new(s3.clone()).map_err(|e| anyhow::anyhow!(e))?;
+            // A wrong endpoint, bucket or key is said now, not at the first upload.
+            bucket.check().await.map_err(|e| anyhow::anyhow!("S3: {e}"))?;
+            tracing::info!(endpoint = %s3.endpoint, bucket = %s3.bucket, "files are kept in an S3-compatible bucket");
+            app = app.with_file_storage(Arc::new(bucket));
+        }
         let listener = TcpListener::bind(&config.listen).await.with_context(|| format!("binding {}", config.listen))?;
         let addr = listener.local_addr()?;
         let mut origins =

@@ -19,6 +19,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 pub mod mail;
 pub mod proxy;
+pub mod s3;
 pub mod telegram;
 
 pub const ADMIN_PASSWORD: &str = "correct horse battery";
@@ -44,6 +45,8 @@ pub struct Options {
     pub tweak: Option<fn(&mut Config)>,
     /// The Telegram Bot API's address (a [`telegram::FakeTelegram`]'s).
     pub telegram_api: Option<String>,
+    /// Files kept in this bucket (a [`s3::TestBucket`]'s) instead of the data folder.
+    pub s3: Option<frontline_integrations::S3Config>,
 }
 
 impl Default for Options {
@@ -57,6 +60,7 @@ impl Default for Options {
             limits: None,
             tweak: None,
             telegram_api: None,
+            s3: None,
         }
     }
 }
@@ -111,6 +115,7 @@ impl TestApp {
         if let Some(url) = opts.telegram_api {
             config.telegram_api = url;
         }
+        config.s3 = opts.s3;
         if let Some(tweak) = opts.tweak {
             tweak(&mut config);
         }

@@ -69,3 +69,103 @@ async fn a_visitor_on_node_a_and_an_operator_on_node_b_see_each_other() {
     b.stop().await;
     PgStore::drop_schema(&db, &schema).await.expect("drop schema");
 }
+
+/// A PNG's first bytes and some more: what the upload's type sniffing takes as a picture.
+fn picture(fill: u8, len: usize) -> Vec<u8> {
+    let mut bytes = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR".to_vec();
+    bytes.resize(len, fill);
+    bytes
+}
+
+#[tokio::test]
+async fn two_nodes_with_their_own_folders_share_files_through_one_s3_bucket() {
+    use frontline_testkit::s3::TestBucket;
+    let (Some(db), Some(nats), Some(bucket)) =
+        (frontline_store::contract::test_database_url(), test_nats_url(), TestBucket::create().await)
+    else {
+        return;
+    };
+    let schema = format!("fl_test_{}", uuid::Uuid::now_v7().simple());
+    let prefix = format!("frontline-test-{}", uuid::Uuid::now_v7().simple());
+    let node = |_: u8| {
+        let (db, nats, schema, prefix, s3) =
+            (db.clone(), nats.clone(), schema.clone(), prefix.clone(), bucket.config("chat/"));
+        async move {
+            let store = Arc::new(PgStore::connect_in_schema(&db, Some(&schema)).await.expect("PostgreSQL"));
+            let bus = Arc::new(NatsBus::connect(&nats, &prefix).await.expect("NATS"));
+            // Each node has a data folder of its own (the test kit makes one per node).
+            TestApp::spawn_with(Options {
+                backend: Backend::Given(store),
+                bus: Some(bus),
+                s3: Some(s3),
+                ..Options::default()
+            })
+            .await
+        }
+    };
+    let a = node(1).await;
+    let b = node(2).await;
+    assert_ne!(a.data_dir, b.data_dir);
+
+    // A visitor on node A sends a picture (larger than one piece of the upload's body).
+    let visitor = a.visitor().await;
+    let bytes = picture(7, 200 * 1024 + 17);
+    let resp = visitor.upload("кухня.png", bytes.clone()).await;
+    assert_eq!(resp.status(), 201);
+    let up: serde_json::Value = resp.json().await.expect("json");
+    let id = up["id"].as_str().expect("id").to_owned();
+    let msg = json!({"client_id": "v-f", "body": "Вот кухня", "attachments": [id]});
+    let resp = visitor.call(reqwest::Method::POST, "/widget/v1/messages", Some(msg)).await;
+    assert_eq!(resp.status(), 201);
+
+    // The bytes are in the bucket, under the prefix, and nowhere in node A's folder.
+    let key = format!("chat/{}", id.replace('-', ""));
+    assert_eq!(bucket.objects().await, vec![(key.clone(), bytes.len() as u64)]);
+    let files = std::fs::read_dir(a.data_dir.join("files")).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(files, 0, "node A keeps no copy, not even the received upload");
+
+    // An operator on node B opens it: the same bytes.
+    let operator = b.admin().await;
+    let resp = operator.get(&format!("/api/v1/attachments/{id}")).await;
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["content-type"], "image/png");
+    assert!(resp.bytes().await.expect("bytes") == bytes, "the same bytes");
+
+    // A refused file leaves nothing in the bucket.
+    let resp = operator.upload("big.png", picture(1, 10 * 1024 * 1024 + 1)).await;
+    assert_eq!(resp.status(), 413);
+    assert_eq!(bucket.keys().await.len(), 1);
+
+    // An upload no message takes is deleted from the bucket by the sweep, a day later.
+    let resp = operator.upload("черновик.png", picture(2, 1000)).await;
+    assert_eq!(resp.status(), 201);
+    assert_eq!(bucket.keys().await.len(), 2);
+    let later = frontline_domain::Timestamp(b.app.clock.now().0 + frontline_core::files::UNSENT_TTL_MS + 60_000);
+    assert_eq!(frontline_core::files::sweep_unsent(&b.app, later).await.expect("sweep"), 1);
+    assert_eq!(bucket.keys().await, vec![key], "the sent file stays");
+
+    a.stop().await;
+    b.stop().await;
+    PgStore::drop_schema(&db, &schema).await.expect("drop schema");
+}
+
+#[tokio::test]
+async fn a_bucket_that_is_not_there_stops_the_start_and_says_which() {
+    use frontline_testkit::s3::TestBucket;
+    let Some(bucket) = TestBucket::create().await else { return };
+    let mut config = frontline_server::Config {
+        listen: "127.0.0.1:0".into(),
+        data: frontline_testkit::temp_dir(),
+        argon2_m_kib: 1024,
+        argon2_t: 1,
+        ..frontline_server::Config::default()
+    };
+    config.s3 = Some(frontline_integrations::S3Config { bucket: "no-such-bucket-here".into(), ..bucket.config("") });
+    let store = frontline_server::open_store(&config.database_url()).await.expect("store");
+    let bus: Arc<dyn frontline_core::bus::Bus> = Arc::new(frontline_core::bus::LocalBus::default());
+    let e = frontline_server::Server::build_with(&config, Arc::new(frontline_core::SystemClock), store, bus)
+        .await
+        .err()
+        .expect("refused");
+    assert!(e.to_string().contains("the bucket no-such-bucket-here does not exist"), "{e}");
+}

@@ -579,3 +579,28 @@ async fn saved_replies_by_scope() {
     assert_eq!(anna.delete(&format!("/api/v1/saved-replies/{id}")).await.status(), 204);
     assert_eq!(titles(&anna).await, vec!["Канал", "Общий"]);
 }
+
+#[tokio::test]
+async fn a_bucket_that_fails_refuses_the_upload_and_keeps_nothing() {
+    let Some(bucket) = frontline_testkit::s3::TestBucket::create().await else { return };
+    let app = TestApp::spawn_with(Options { s3: Some(bucket.config("")), ..Options::default() }).await;
+    let admin = app.admin().await;
+    let local_files = || std::fs::read_dir(app.data_dir.join("files")).map(|d| d.count()).unwrap_or(0);
+
+    // The bucket goes away under the running server: the upload is refused as unavailable.
+    bucket.set_present(false).await;
+    let (status, refused) = body(admin.upload("план.png", png()).await).await;
+    assert_eq!((status, refused["code"].as_str()), (503, Some("unavailable")), "{refused}");
+    assert_eq!(local_files(), 0, "the received upload is not left in the data folder");
+
+    // Back again: the next upload is kept, and read back from the bucket.
+    bucket.set_present(true).await;
+    let (status, up) = body(admin.upload("план.png", png()).await).await;
+    assert_eq!(status, 201, "{up}");
+    assert_eq!(bucket.objects().await, vec![(up["id"].as_str().expect("id").replace('-', ""), png().len() as u64)]);
+    let resp = admin.get(&format!("/api/v1/attachments/{}", up["id"].as_str().expect("id"))).await;
+    assert_eq!(resp.status(), 200);
+    assert!(resp.bytes().await.expect("bytes") == png());
+    assert_eq!(local_files(), 0);
+    app.stop().await;
+}
