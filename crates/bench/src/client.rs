@@ -32,6 +32,8 @@ pub async fn login(http: &reqwest::Client, base: &str, email: &str, password: &s
 /// A Frontline to load: its address, the admin's cookie, the demo site's key.
 pub struct Target {
     pub base: String,
+    /// The origin the widget's page is on (the base, unless several nodes serve one site).
+    pub origin: String,
     cookie: String,
     site_key: String,
     http: reqwest::Client,
@@ -44,7 +46,7 @@ impl Target {
         let sites: Value =
             http.get(format!("{base}/api/v1/sites")).header("cookie", &cookie).send().await?.json().await?;
         let site_key = sites["items"][0]["key"].as_str().context("a site")?.to_owned();
-        Ok(Self { base: base.to_owned(), cookie, site_key, http })
+        Ok(Self { base: base.to_owned(), origin: base.to_owned(), cookie, site_key, http })
     }
 
     /// A POST as the admin; answers the JSON body of a 2xx.
@@ -66,7 +68,7 @@ impl Target {
     }
 
     fn ws_url(&self, path: &str) -> String {
-        format!("{}{path}", self.base.replacen("http", "ws", 1))
+        ws_url(&self.base, path)
     }
 
     /// A new visitor's widget token.
@@ -74,7 +76,7 @@ impl Target {
         let session: Value = self
             .http
             .post(format!("{}/widget/v1/session", self.base))
-            .header("origin", &self.base)
+            .header("origin", &self.origin)
             .json(&json!({"key": self.site_key}))
             .send()
             .await?
@@ -85,10 +87,7 @@ impl Target {
     }
 
     pub async fn visitor_socket_for(&self, token: &str) -> Result<Ws> {
-        let mut req = self.ws_url(&format!("/widget/v1/ws?token={token}")).into_client_request()?;
-        req.headers_mut().insert("origin", self.base.parse()?);
-        let (ws, _) = tokio_tungstenite::connect_async(req).await?;
-        Ok(ws)
+        widget_socket(&self.base, &self.origin, token).await
     }
 
     pub async fn visitor_socket(&self) -> Result<Ws> {
@@ -103,6 +102,18 @@ impl Target {
         let (ws, _) = tokio_tungstenite::connect_async(req).await?;
         Ok(ws)
     }
+}
+
+fn ws_url(base: &str, path: &str) -> String {
+    format!("{}{path}", base.replacen("http", "ws", 1))
+}
+
+/// A widget socket on the Frontline at `base`, from a page on `origin`.
+pub async fn widget_socket(base: &str, origin: &str, token: &str) -> Result<Ws> {
+    let mut req = ws_url(base, &format!("/widget/v1/ws?token={token}")).into_client_request()?;
+    req.headers_mut().insert("origin", origin.parse()?);
+    let (ws, _) = tokio_tungstenite::connect_async(req).await?;
+    Ok(ws)
 }
 
 /// Holds `n` idle visitor sockets and returns the server's RSS growth per socket, in bytes.

@@ -12,6 +12,8 @@
 //!
 //! `--history N` runs instead the large-history phase (`history.rs`): N dialogs of ten
 //! messages seeded into SQLite, then history pages, filtered lists and search over HTTP.
+//! `--nodes K` runs instead the nodes phase (`nodes.rs`): K processes on one PostgreSQL and
+//! NATS: throughput alone and together, the added cross-node latency, a node killed under load.
 //! `--sockets N` runs instead the sockets phase (`sockets.rs`): N idle widget sockets held for
 //! `--hold` seconds (RSS a socket, idle CPU), then a reconnect storm of all of them.
 
@@ -19,6 +21,7 @@ mod client;
 mod events;
 mod floor;
 mod history;
+mod nodes;
 mod reports;
 mod segments;
 mod sockets;
@@ -132,6 +135,16 @@ pub struct Args {
     /// Sockets phase: seconds the sockets are held idle while the server's CPU is measured.
     #[arg(long, default_value_t = 60)]
     pub hold: u64,
+    /// Run the nodes phase instead: this many nodes of --spawn on a fresh database of
+    /// --database (made and dropped by the bench) and NATS at --bus.
+    #[arg(long)]
+    pub nodes: Option<usize>,
+    /// Nodes phase: a PostgreSQL URL the bench may create a database with.
+    #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
+    pub database: String,
+    /// Nodes phase: the NATS server.
+    #[arg(long, default_value = "nats://127.0.0.1:4222")]
+    pub bus: String,
 }
 
 fn rss_kib(pid: u32) -> Option<u64> {
@@ -144,7 +157,7 @@ struct Spawned {
     child: tokio::process::Child,
     base: String,
     password: String,
-    _dir: PathBuf,
+    dir: PathBuf,
 }
 
 async fn spawn(bin: &PathBuf) -> Result<Spawned> {
@@ -188,7 +201,7 @@ async fn spawn_with(bin: &PathBuf, dir: PathBuf, env: &[(&str, &str)]) -> Result
     .context("waiting for the server")??;
     // Keep reading what the server prints, so its stdout never sees a closed pipe.
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    Ok(Spawned { child, base, password, _dir: dir })
+    Ok(Spawned { child, base, password, dir })
 }
 
 /// The large-history phase (see `history.rs`).
@@ -271,6 +284,10 @@ async fn main() -> Result<()> {
     if let Some(n) = args.segments {
         let bin = args.spawn.clone().context("--segments needs --spawn path/to/frontline")?;
         return run_segments(&args, &bin, n).await;
+    }
+    if let Some(k) = args.nodes {
+        let bin = args.spawn.clone().context("--nodes needs --spawn path/to/frontline")?;
+        return nodes::run(&args, &bin, k).await;
     }
     if let Some(n) = args.history {
         let bin = args.spawn.clone().context("--history needs --spawn path/to/frontline")?;

@@ -216,6 +216,23 @@ pub enum ClientFrame {
 
 type Pending = Pin<Box<dyn Future<Output = Vec<String>> + Send>>;
 
+/// Runs a socket's operation as a task of its own and answers its frames. The socket's loop
+/// polls `pending` only between its other awaits, and some of those (a session recheck, the
+/// hello) need a database connection themselves: an operation polled by the loop alone could
+/// hold a connection mid-query while its loop waits for one, and with enough sockets doing so
+/// every connection of the pool is held by work nobody polls (PostgreSQL: the server then
+/// answers `unavailable` until restarted). As a task, it always runs to its end, however the
+/// socket fares.
+fn detached(op: Pending) -> Pending {
+    let task = tokio::spawn(op);
+    Box::pin(async move {
+        task.await.unwrap_or_else(|e| {
+            tracing::error!(error = %e, "ws: an operation's task failed");
+            vec![error_frame(None, ApiError::new(ErrorCode::Internal, "Internal error."))]
+        })
+    })
+}
+
 /// Decrements a socket gauge when the socket ends, however it ends.
 struct SocketGauge<'a>(&'a std::sync::atomic::AtomicI64);
 
@@ -311,7 +328,7 @@ async fn serve(s: HttpState, mut peer: Peer, socket: WebSocket) {
         let out: Vec<String> = tokio::select! {
             incoming = rx.next() => match incoming {
                 Some(Ok(Message::Text(text))) => match on_frame(&s, &peer, &text) {
-                    Ok(Some(fut)) => { pending.push(fut); continue; }
+                    Ok(Some(fut)) => { pending.push(detached(fut)); continue; }
                     Ok(None) => vec![json!({"type": "pong"}).to_string()],
                     Err(frame) => vec![frame],
                 },

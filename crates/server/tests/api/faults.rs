@@ -178,3 +178,32 @@ async fn a_node_cut_off_from_nats_serves_its_own_sockets_and_catches_up_from_the
     b.stop().await;
     PgStore::drop_schema(&db, &schema).await.expect("drop schema");
 }
+
+#[tokio::test]
+async fn clients_that_leave_mid_send_leave_no_connection_behind() {
+    let Some(store) = frontline_testkit::postgres_store().await else { return };
+    let app = TestApp::spawn_with(Options { backend: Backend::Given(store), ..Options::default() }).await;
+    let mut visitors = Vec::new();
+    for _ in 0..60 {
+        visitors.push(app.visitor().await);
+    }
+    // Round after round, every visitor sends and is gone before the answer: the socket dropped
+    // without a close, as when a tab is shut or the network drops.
+    for round in 0..10 {
+        let mut sockets = Vec::new();
+        for v in &visitors {
+            sockets.push(v.ws().await);
+        }
+        for (i, ws) in sockets.iter_mut().enumerate() {
+            ws.send(json!({"type": "send", "client_id": format!("r{round}-{i}"), "body": "И сразу ушёл"})).await;
+        }
+        drop(sockets);
+    }
+    // The server serves as before: ready, and a new message is stored at once.
+    let (status, _, _) =
+        answered("readiness", async { reqwest::get(app.url("/readyz")).await.expect("GET /readyz") }).await;
+    assert_eq!(status, 200, "ready after the clients left");
+    let (status, body, _) = answered("a new message", visitors[0].send("after", "Я вернулся")).await;
+    assert_eq!(status, 201, "{body}");
+    app.stop().await;
+}
