@@ -104,9 +104,9 @@ impl PgStore {
             // transactions a healthy pool hands one out at once; waiting longer only holds
             // a client that could already be told to try again.
             .acquire_timeout(Duration::from_secs(3))
-            // A connection is checked when it is returned (sqlx pings it then); checking it
-            // again when it is handed out would add a round trip to every call.
-            .test_before_acquire(false)
+            // Idle connections stay checked (a ping) when handed out: after the database was
+            // out of reach, a broken one is replaced instead of failing the first request
+            // after the return (`faults::a_cut_database_…`).
             .connect_with(options)
             .await
             .map_err(map_err)?;
