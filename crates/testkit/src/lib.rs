@@ -91,7 +91,8 @@ impl TestApp {
         Self::try_spawn(opts).await.expect("start a test Frontline")
     }
 
-    async fn try_spawn(opts: Options) -> Result<Self> {
+    /// Like [`TestApp::spawn_with`], answering the error of a server that refuses to start.
+    pub async fn try_spawn(opts: Options) -> Result<Self> {
         let data_dir = opts.data_dir.unwrap_or_else(temp_dir);
         let mut config = Config {
             listen: "127.0.0.1:0".into(),
@@ -517,6 +518,48 @@ impl WsClient {
 
     pub async fn close(mut self) {
         let _ = self.stream.close(None).await;
+    }
+}
+
+/// Several nodes of one install in a test: a PostgreSQL schema and a NATS subject prefix of
+/// their own, so tests running at once never see each other's rows or events.
+pub struct Install {
+    pub db: String,
+    pub nats: String,
+    pub schema: String,
+    pub prefix: String,
+}
+
+impl Install {
+    /// `None` outside CI without PostgreSQL or NATS.
+    pub fn from_env() -> Option<Self> {
+        let (db, nats) = (frontline_store::contract::test_database_url()?, test_nats_url()?);
+        Some(Self {
+            db,
+            nats,
+            schema: format!("fl_test_{}", uuid::Uuid::now_v7().simple()),
+            prefix: format!("frontline-test-{}", uuid::Uuid::now_v7().simple()),
+        })
+    }
+
+    /// A node of the install, with `opts`' other settings.
+    pub async fn node(&self, opts: Options) -> TestApp {
+        self.node_via(&self.nats, opts).await
+    }
+
+    /// A node that reaches NATS at `nats_url` (through a [`proxy::Proxy`], say).
+    pub async fn node_via(&self, nats_url: &str, opts: Options) -> TestApp {
+        let store = frontline_store_postgres::PgStore::connect_in_schema(&self.db, Some(&self.schema))
+            .await
+            .expect("PostgreSQL");
+        let bus = frontline_core::bus::nats::NatsBus::connect(nats_url, &self.prefix).await.expect("NATS");
+        TestApp::spawn_with(Options { backend: Backend::Given(Arc::new(store)), bus: Some(Arc::new(bus)), ..opts })
+            .await
+    }
+
+    /// Drops the install's schema (its nodes stopped first).
+    pub async fn drop_schema(&self) {
+        frontline_store_postgres::PgStore::drop_schema(&self.db, &self.schema).await.expect("drop schema");
     }
 }
 

@@ -6,10 +6,9 @@
 //! The outage is a TCP proxy inside the test ([`Proxy`]) that is cut and restored: the
 //! machine's PostgreSQL and NATS stay up for every other test.
 
-use frontline_core::bus::nats::NatsBus;
 use frontline_store_postgres::PgStore;
 use frontline_testkit::proxy::Proxy;
-use frontline_testkit::{Backend, Options, TestApp, WsClient, test_nats_url};
+use frontline_testkit::{Backend, Install, Options, TestApp, WsClient};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -89,23 +88,11 @@ async fn hello(ws: &mut WsClient) {
 
 #[tokio::test]
 async fn a_node_cut_off_from_nats_serves_its_own_sockets_and_catches_up_from_the_log_when_back() {
-    let (Some(db), Some(nats)) = (frontline_store::contract::test_database_url(), test_nats_url()) else {
-        return;
-    };
-    let schema = format!("fl_test_{}", uuid::Uuid::now_v7().simple());
-    let prefix = format!("frontline-test-{}", uuid::Uuid::now_v7().simple());
-    let proxy = Proxy::for_url(&nats).await.expect("proxy");
-    let node = |nats_url: String| {
-        let (db, schema, prefix) = (db.clone(), schema.clone(), prefix.clone());
-        async move {
-            let store = Arc::new(PgStore::connect_in_schema(&db, Some(&schema)).await.expect("PostgreSQL"));
-            let bus = Arc::new(NatsBus::connect(&nats_url, &prefix).await.expect("NATS"));
-            TestApp::spawn_with(Options { backend: Backend::Given(store), bus: Some(bus), ..Options::default() }).await
-        }
-    };
-    let a = node(nats.clone()).await;
+    let Some(install) = Install::from_env() else { return };
+    let proxy = Proxy::for_url(&install.nats).await.expect("proxy");
+    let a = install.node(Options::default()).await;
     // Node B reaches NATS through the proxy only.
-    let b = node(proxy.url(&nats)).await;
+    let b = install.node_via(&proxy.url(&install.nats), Options::default()).await;
 
     let (op_a, op_b) = (a.admin().await, b.admin().await);
     let (mut console_a, mut console_b) = (op_a.ws().await, op_b.ws().await);
@@ -176,7 +163,7 @@ async fn a_node_cut_off_from_nats_serves_its_own_sockets_and_catches_up_from_the
 
     a.stop().await;
     b.stop().await;
-    PgStore::drop_schema(&db, &schema).await.expect("drop schema");
+    install.drop_schema().await;
 }
 
 #[tokio::test]

@@ -1,34 +1,20 @@
 //! Two nodes on one PostgreSQL database and one NATS: a visitor on one node and an operator
 //! on the other talk as if on one server.
 
-use frontline_core::bus::nats::NatsBus;
-use frontline_store_postgres::PgStore;
-use frontline_testkit::{Backend, Options, TestApp, test_nats_url};
+use frontline_testkit::s3::TestBucket;
+use frontline_testkit::{Install, Options, TestApp};
 use futures_util::StreamExt;
 use serde_json::json;
-use std::sync::Arc;
 
 #[tokio::test]
 async fn a_visitor_on_node_a_and_an_operator_on_node_b_see_each_other() {
-    let (Some(db), Some(nats)) = (frontline_store::contract::test_database_url(), test_nats_url()) else {
-        return;
-    };
-    let schema = format!("fl_test_{}", uuid::Uuid::now_v7().simple());
-    let prefix = format!("frontline-test-{}", uuid::Uuid::now_v7().simple());
-    let node = |_: u8| {
-        let (db, nats, schema, prefix) = (db.clone(), nats.clone(), schema.clone(), prefix.clone());
-        async move {
-            let store = Arc::new(PgStore::connect_in_schema(&db, Some(&schema)).await.expect("PostgreSQL"));
-            let bus = Arc::new(NatsBus::connect(&nats, &prefix).await.expect("NATS"));
-            TestApp::spawn_with(Options { backend: Backend::Given(store), bus: Some(bus), ..Options::default() }).await
-        }
-    };
+    let Some(install) = Install::from_env() else { return };
     // A third listener on the bus sees what crosses it between the nodes.
-    let spy = async_nats::connect(&nats).await.expect("NATS");
-    let mut crossing = spy.subscribe(format!("{prefix}.>")).await.expect("subscribe");
+    let spy = async_nats::connect(&install.nats).await.expect("NATS");
+    let mut crossing = spy.subscribe(format!("{}.>", install.prefix)).await.expect("subscribe");
     spy.flush().await.expect("flush");
-    let a = node(1).await;
-    let b = node(2).await;
+    let a = install.node(Options::default()).await;
+    let b = install.node(Options::default()).await;
     assert_eq!(a.site_key, b.site_key, "both nodes serve the same workspace");
 
     let operator = b.admin().await;
@@ -67,7 +53,7 @@ async fn a_visitor_on_node_a_and_an_operator_on_node_b_see_each_other() {
 
     a.stop().await;
     b.stop().await;
-    PgStore::drop_schema(&db, &schema).await.expect("drop schema");
+    install.drop_schema().await;
 }
 
 /// A PNG's first bytes and some more: what the upload's type sniffing takes as a picture.
@@ -79,32 +65,13 @@ fn picture(fill: u8, len: usize) -> Vec<u8> {
 
 #[tokio::test]
 async fn two_nodes_with_their_own_folders_share_files_through_one_s3_bucket() {
-    use frontline_testkit::s3::TestBucket;
-    let (Some(db), Some(nats), Some(bucket)) =
-        (frontline_store::contract::test_database_url(), test_nats_url(), TestBucket::create().await)
-    else {
+    let (Some(install), Some(bucket)) = (Install::from_env(), TestBucket::create().await) else {
         return;
     };
-    let schema = format!("fl_test_{}", uuid::Uuid::now_v7().simple());
-    let prefix = format!("frontline-test-{}", uuid::Uuid::now_v7().simple());
-    let node = |_: u8| {
-        let (db, nats, schema, prefix, s3) =
-            (db.clone(), nats.clone(), schema.clone(), prefix.clone(), bucket.config("chat/"));
-        async move {
-            let store = Arc::new(PgStore::connect_in_schema(&db, Some(&schema)).await.expect("PostgreSQL"));
-            let bus = Arc::new(NatsBus::connect(&nats, &prefix).await.expect("NATS"));
-            // Each node has a data folder of its own (the test kit makes one per node).
-            TestApp::spawn_with(Options {
-                backend: Backend::Given(store),
-                bus: Some(bus),
-                s3: Some(s3),
-                ..Options::default()
-            })
-            .await
-        }
-    };
-    let a = node(1).await;
-    let b = node(2).await;
+    // Each node has a data folder of its own (the test kit makes one per node).
+    let node = || install.node(Options { s3: Some(bucket.config("chat/")), ..Options::default() });
+    let a = node().await;
+    let b = node().await;
     assert_ne!(a.data_dir, b.data_dir);
 
     // A visitor on node A sends a picture (larger than one piece of the upload's body).
@@ -146,26 +113,13 @@ async fn two_nodes_with_their_own_folders_share_files_through_one_s3_bucket() {
 
     a.stop().await;
     b.stop().await;
-    PgStore::drop_schema(&db, &schema).await.expect("drop schema");
+    install.drop_schema().await;
 }
 
 #[tokio::test]
 async fn a_bucket_that_is_not_there_stops_the_start_and_says_which() {
-    use frontline_testkit::s3::TestBucket;
     let Some(bucket) = TestBucket::create().await else { return };
-    let mut config = frontline_server::Config {
-        listen: "127.0.0.1:0".into(),
-        data: frontline_testkit::temp_dir(),
-        argon2_m_kib: 1024,
-        argon2_t: 1,
-        ..frontline_server::Config::default()
-    };
-    config.s3 = Some(frontline_integrations::S3Config { bucket: "no-such-bucket-here".into(), ..bucket.config("") });
-    let store = frontline_server::open_store(&config.database_url()).await.expect("store");
-    let bus: Arc<dyn frontline_core::bus::Bus> = Arc::new(frontline_core::bus::LocalBus::default());
-    let e = frontline_server::Server::build_with(&config, Arc::new(frontline_core::SystemClock), store, bus)
-        .await
-        .err()
-        .expect("refused");
+    let s3 = frontline_integrations::S3Config { bucket: "no-such-bucket-here".into(), ..bucket.config("") };
+    let e = TestApp::try_spawn(Options { s3: Some(s3), ..Options::default() }).await.err().expect("refused");
     assert!(e.to_string().contains("the bucket no-such-bucket-here does not exist"), "{e}");
 }

@@ -5,7 +5,6 @@ use frontline_core::telegram::api::{self, BotApi, BotApiError, Button};
 use frontline_integrations::HttpBotApi;
 use frontline_testkit::telegram::{FakeTelegram, TgUser};
 use serde_json::json;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const TOKEN: &str = "123456:AAE-test-token-0123456789abcdef";
@@ -688,33 +687,18 @@ async fn a_routing_rule_on_the_telegram_topic_sends_the_chat_to_its_channel() {
 
 #[tokio::test]
 async fn two_nodes_poll_a_bot_once_and_the_other_takes_over_when_one_stops() {
-    use frontline_core::bus::nats::NatsBus;
     use frontline_core::telegram::bots;
-    use frontline_store_postgres::PgStore;
-    use frontline_testkit::{Backend, Options, TestApp, test_nats_url};
-    let (Some(db), Some(nats)) = (frontline_store::contract::test_database_url(), test_nats_url()) else {
-        return;
-    };
+    use frontline_testkit::{Install, Options};
+    let Some(install) = Install::from_env() else { return };
     let tg = FakeTelegram::start().await;
     tg.add_bot(TOKEN, 123456, "kitchen_help_bot", "Кухни: помощь");
-    let schema = format!("fl_test_{}", uuid::Uuid::now_v7().simple());
-    let prefix = format!("frontline-test-{}", uuid::Uuid::now_v7().simple());
     let node = || {
-        let (db, nats, schema, prefix, api) =
-            (db.clone(), nats.clone(), schema.clone(), prefix.clone(), tg.url.clone());
-        async move {
-            let store = Arc::new(PgStore::connect_in_schema(&db, Some(&schema)).await.expect("PostgreSQL"));
-            let bus = Arc::new(NatsBus::connect(&nats, &prefix).await.expect("NATS"));
-            TestApp::spawn_with(Options {
-                backend: Backend::Given(store),
-                bus: Some(bus),
-                telegram_api: Some(api),
-                // Every node of an install has the same key: a token sealed on one opens on another.
-                tweak: Some(|c| c.secret_key = Some("BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=".into())),
-                ..Options::default()
-            })
-            .await
-        }
+        install.node(Options {
+            telegram_api: Some(tg.url.clone()),
+            // Every node of an install has the same key: a token sealed on one opens on another.
+            tweak: Some(|c| c.secret_key = Some("BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=".into())),
+            ..Options::default()
+        })
     };
     // Node A connects the bot and polls it; node B starts after and finds it held.
     let a = node().await;
@@ -768,35 +752,20 @@ async fn two_nodes_poll_a_bot_once_and_the_other_takes_over_when_one_stops() {
 
 #[tokio::test]
 async fn behind_one_webhook_address_two_nodes_handle_a_bots_updates_once() {
-    use frontline_core::bus::nats::NatsBus;
     use frontline_core::telegram::bots;
-    use frontline_store_postgres::PgStore;
-    use frontline_testkit::{Backend, Options, TestApp, test_nats_url};
-    let (Some(db), Some(nats)) = (frontline_store::contract::test_database_url(), test_nats_url()) else {
-        return;
-    };
+    use frontline_testkit::{Install, Options};
+    let Some(install) = Install::from_env() else { return };
     let tg = FakeTelegram::start().await;
     tg.add_bot(TOKEN, 123456, "kitchen_help_bot", "Кухни: помощь");
-    let schema = format!("fl_test_{}", uuid::Uuid::now_v7().simple());
-    let prefix = format!("frontline-test-{}", uuid::Uuid::now_v7().simple());
     let node = || {
-        let (db, nats, schema, prefix, api) =
-            (db.clone(), nats.clone(), schema.clone(), prefix.clone(), tg.url.clone());
-        async move {
-            let store = Arc::new(PgStore::connect_in_schema(&db, Some(&schema)).await.expect("PostgreSQL"));
-            let bus = Arc::new(NatsBus::connect(&nats, &prefix).await.expect("NATS"));
-            TestApp::spawn_with(Options {
-                backend: Backend::Given(store),
-                bus: Some(bus),
-                telegram_api: Some(api),
-                tweak: Some(|c| {
-                    c.secret_key = Some("BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=".into());
-                    c.public_url = Some("https://chat.example.com".into());
-                }),
-                ..Options::default()
-            })
-            .await
-        }
+        install.node(Options {
+            telegram_api: Some(tg.url.clone()),
+            tweak: Some(|c| {
+                c.secret_key = Some("BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=".into());
+                c.public_url = Some("https://chat.example.com".into());
+            }),
+            ..Options::default()
+        })
     };
     let a = node().await;
     let b = node().await;
