@@ -622,6 +622,20 @@ async fn nothing_is_lost_when_smtp_refuses_or_imap_is_gone_for_a_while() {
     frontline_core::outbox::pass(&app.app).await.expect("pass");
     let got = mails(&client, &client_box, 0, 1).await;
     assert!(got[0].1.text.contains("Ответ, который сначала не ушёл"), "{}", got[0].1.text);
+    // The mail is in the box once SMTP has taken it, a moment before the worker that sent it
+    // marks its job done; the lease (a minute) must not run out on the clock meanwhile, or the
+    // job is rightly taken again (at least once): wait for the mark before the clock jumps.
+    let ws = app.app.store.list_workspaces().await.expect("workspaces")[0].id;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let jobs = app.app.store.target_jobs(ws, ws.0, i64::MAX, 100).await.expect("jobs");
+        let mail: Vec<_> = jobs.iter().filter(|(j, _)| j.kind == "email").collect();
+        if !mail.is_empty() && mail.iter().all(|(j, _)| j.status == frontline_store::events::JobStatus::Done) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the mail's job was not marked done: {mail:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     clock.advance_ms(3 * 3_600_000);
     frontline_core::outbox::pass(&app.app).await.expect("pass");
     tokio::time::sleep(Duration::from_millis(500)).await;
