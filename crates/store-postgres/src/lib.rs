@@ -6,6 +6,7 @@
 //! serialise on the dialog row (`UPDATE … RETURNING` takes its lock), so `seq` has no gaps;
 //! migrations run under an advisory lock, so nodes starting together apply them once.
 
+mod outage;
 mod post;
 mod row;
 mod search;
@@ -66,6 +67,9 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 24, name: "segment_keys", sql: include_str!("../migrations/0024_segment_keys.sql") },
 ];
 
+/// How long a pooled connection may sit idle and still be handed out without a ping.
+const PING_AFTER_IDLE: Duration = Duration::from_millis(500);
+
 /// The PostgreSQL implementation of [`Store`].
 pub struct PgStore {
     pool: PgPool,
@@ -104,9 +108,20 @@ impl PgStore {
             // transactions a healthy pool hands one out at once; waiting longer only holds
             // a client that could already be told to try again.
             .acquire_timeout(Duration::from_secs(3))
-            // Idle connections stay checked (a ping) when handed out: after the database was
-            // out of reach, a broken one is replaced instead of failing the first request
-            // after the return (`faults::a_cut_database_…`).
+            // A connection is checked (a ping) when handed out if it sat idle for a while or
+            // the database was out of reach lately: a broken one is replaced instead of
+            // failing the first request after the return (`faults::a_cut_database_…`). One
+            // in steady use is not: the ping is a round trip of its own, which every call
+            // paid under load.
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for >= PING_AFTER_IDLE || outage::lately() {
+                        sqlx::Connection::ping(conn).await?;
+                    }
+                    Ok(true)
+                })
+            })
             .connect_with(options)
             .await
             .map_err(map_err)?;

@@ -1,14 +1,28 @@
-//! One post, one transaction.
+//! One post, one transaction; on the common path, one statement.
 //!
 //! PostgreSQL commits concurrent transactions in groups by itself, so each post is its own
 //! transaction. Two races are possible between nodes and connections, and both end in a
 //! unique violation: the same `client_id` sent twice at once, or a visitor's first two
 //! messages each opening a dialog. The loser retries once and then finds the winner's row.
+//!
+//! A message to a dialog that is open already (nearly every message) is written by one
+//! statement of data-modifying `WITH` parts: the probe for a resent `client_id`, the append to
+//! the dialog, the message, its event and the event's fan-out to the outbox. A statement is
+//! its own transaction, so this is one round trip where the general path takes seven (`BEGIN`,
+//! five statements, `COMMIT`): the database's time per message was mostly spent around the
+//! statements rather than in them (docs/bench.md). Whatever that statement does not cover (a
+//! new dialog, files, a resent message, a closed or unknown dialog, a lost race) it leaves
+//! unwritten, and the general path below does it.
 
+use frontline_store::events::drafts;
 use sqlx::PgConnection;
 use sqlx::postgres::PgPool;
+use std::sync::LazyLock;
 
 pub(crate) async fn post(pool: &PgPool, post: &PostMessage) -> StoreResult<Posted> {
+    if let Some(done) = one_statement(pool, post).await? {
+        return Ok(done);
+    }
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -26,5 +40,161 @@ pub(crate) async fn post(pool: &PgPool, post: &PostMessage) -> StoreResult<Poste
     }
 }
 
+/// The one-statement post to a dialog of the workspace `$5`; `$1`–`$11` are
+/// [`sql::APPEND_SET`]'s, then the message (`$12`–`$22`), the visitor (`$23`) and the event
+/// (`$24`–`$28`, the last its payload up to the `seq` the append takes).
+fn statement(target: &str) -> String {
+    format!(
+        "WITH dup AS (SELECT id FROM messages WHERE author_id = $15 AND client_id = $13), \
+         upd AS ({set} WHERE workspace_id = $5 AND {target} AND status = 'open' \
+         AND NOT EXISTS (SELECT 1 FROM dup) RETURNING {cols}), \
+         msg AS (INSERT INTO messages (id, workspace_id, dialog_id, seq, client_id, author_kind, author_id, \
+         author_name, body, created_at, audience, event, attachments, mentions, automatic) \
+         SELECT $12, $5, upd.id, upd.last_seq, $13, $14, $15, $16, $17, $4, $18, $19, $20, $21, $22 FROM upd), \
+         ev AS (INSERT INTO events (id, workspace_id, kind, dialog_id, subject_id, actor_kind, actor_id, at, payload) \
+         SELECT $24, $5, $25, upd.id, $12, $26, $27, $4, $28 || upd.last_seq || '}}' FROM upd \
+         RETURNING id, workspace_id, kind, dialog_id, subject_id, actor_kind, actor_id, at), \
+         fan AS ({fan}) \
+         SELECT (SELECT id FROM dup) AS duplicate_of, upd.* FROM (SELECT 1) AS one LEFT JOIN upd ON TRUE",
+        set = sql::APPEND_SET,
+        cols = sql::DIALOG_COLS,
+        fan = sql::fan_out_of_written(),
+    )
+}
+
+/// To the dialog `$1`.
+static TO_DIALOG: LazyLock<String> = LazyLock::new(|| statement("id = $1"));
+/// To the visitor `$23`'s open dialog (the partial unique index finds it).
+static TO_VISITORS_OPEN: LazyLock<String> = LazyLock::new(|| statement("visitor_id = $23"));
+
+/// Writes the post in one statement when it is a plain message to an open dialog; `None` when
+/// nothing was written and the general path must do it.
+async fn one_statement(pool: &PgPool, post: &PostMessage) -> StoreResult<Option<Posted>> {
+    let m = &post.message;
+    let ws = post.workspace_id;
+    if post.opening.is_some() || !m.attachments.is_empty() {
+        return Ok(None);
+    }
+    let (text, dialog, visitor) = match &post.target {
+        PostTarget::Dialog(id) => (&*TO_DIALOG, Some(id.0), None),
+        PostTarget::Visitor { visitor, .. } => (&*TO_VISITORS_OPEN, None, Some(visitor.0)),
+    };
+    // The event as the general path writes it (`drafts::posted` for a dialog that exists):
+    // its payload ends with the `seq`, which only the append knows.
+    let draft = records::stored_message(m, ws, DialogId(uuid::Uuid::nil()), 0, post.author_name.clone());
+    let event = drafts::message(&draft, drafts::author(&draft));
+    let payload = event.payload_text();
+    let Some(head) = payload.strip_suffix("\"seq\":0}").map(|h| format!("{h}\"seq\":")) else {
+        return Ok(None);
+    };
+    let q = frontline_store::bind_append!(
+        sqlx::query(sqlx::AssertSqlSafe(text.as_str())),
+        DialogId(dialog.unwrap_or_else(uuid::Uuid::nil)),
+        records::effect_kind(m),
+        m,
+        ws,
+        &post.timers,
+    )
+    .bind(m.id.0)
+    .bind(m.client_id.as_str())
+    .bind(m.author_kind.as_str())
+    .bind(m.author_id)
+    .bind(post.author_name.as_deref())
+    .bind(m.body.as_str())
+    .bind(m.audience.as_str())
+    .bind(records::event_json(m.event.as_ref()))
+    .bind(records::json_list(&m.attachments))
+    .bind(records::json_list(&m.mentions))
+    .bind(m.automatic.map(|a| a.as_str()))
+    .bind(visitor)
+    .bind(event.id)
+    .bind(event.kind.as_str())
+    .bind(event.actor.kind.as_str())
+    .bind(event.actor.id)
+    .bind(head);
+    let row = match q.fetch_one(pool).await.map_err(map_err) {
+        Ok(row) => row,
+        // A race lost to the same message sent twice at once: the general path finds it.
+        Err(StoreError::Conflict(_)) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let written: Option<uuid::Uuid> = sqlx::Row::try_get(&row, "id").map_err(map_err)?;
+    if written.is_none() {
+        return Ok(None);
+    }
+    let dialog = records::dialog(&R(&row))?;
+    let message = records::stored_message(m, ws, dialog.id, dialog.last_seq, post.author_name.clone());
+    Ok(Some(Posted { message, dialog, dialog_created: false, duplicate: false, prelude: None }))
+}
+
 frontline_store::sql_post_one!(PgConnection, row = crate::row);
 frontline_store::sql_track_in!(PgConnection, row = crate::row);
+
+#[cfg(test)]
+mod tests {
+    /// The fan-out reads the event the statement wrote, in every part.
+    #[test]
+    fn the_fan_out_of_a_written_event_reads_it_from_the_statement() {
+        let fan = frontline_store::sql::fan_out_of_written();
+        assert!(!fan.contains("events ev"), "{fan}");
+        assert_eq!(fan.matches("FROM ev ").count(), 5, "{fan}");
+    }
+
+    /// Messages to an open dialog take the one statement and write what the general path
+    /// writes; what it does not cover it leaves unwritten.
+    #[tokio::test]
+    async fn a_message_to_an_open_dialog_is_one_statement_and_the_rest_is_left_to_the_general_path() {
+        use frontline_domain::CloseReason;
+        use frontline_store::contract::{Fixture, test_database_url};
+        use frontline_store::{PostMessage, Store};
+        use std::sync::Arc;
+        let Some(url) = test_database_url() else { return };
+        let pg = Arc::new(crate::PgStore::temporary(&url).await.expect("connect"));
+        let store: Arc<dyn Store> = pg.clone();
+        let f = Fixture::new(store.clone()).await;
+        let ws = f.workspace.id;
+        let one = |p: PostMessage| {
+            let pg = pg.clone();
+            async move { super::one_statement(&pg.pool, &p).await.expect("one statement") }
+        };
+        // His first message opens his dialog: the general path's.
+        assert!(one(f.visitor_post("a", "Первое")).await.is_none());
+        let general = store.post_message(f.visitor_post("a", "Первое")).await.expect("first");
+        let d = general.dialog.id;
+        let second = one(f.visitor_post("b", "Второе")).await.expect("written");
+        assert_eq!((second.message.seq, second.dialog.id, second.dialog.unread_count), (2, d, 2));
+        assert_eq!(second.dialog.last_message.as_ref().map(|l| l.preview.as_str()), Some("Второе"));
+        let reply = one(f.operator_post(d, "r", "Ответ")).await.expect("written");
+        assert_eq!((reply.message.seq, reply.dialog.unread_count, reply.dialog.operator_read_seq), (3, 0, 3));
+        let stored = store.messages(ws, d, 0, 10, false).await.expect("messages");
+        assert_eq!(stored.iter().map(|m| m.body.as_str()).collect::<Vec<_>>(), ["Первое", "Второе", "Ответ"]);
+        assert_eq!(stored[1], second.message);
+        // Its event is the general path's, the seq included.
+        let events = store.dialog_events(ws, d).await.expect("events");
+        let payloads: Vec<serde_json::Value> =
+            events.iter().filter(|e| e.kind == "message.created").map(|e| e.payload.parse().expect("json")).collect();
+        assert_eq!(payloads.iter().map(|p| p["seq"].as_i64()).collect::<Vec<_>>(), [Some(1), Some(2), Some(3)]);
+        assert_eq!(payloads[0].as_object().map(|o| o.len()), payloads[1].as_object().map(|o| o.len()));
+        let second_event = events.iter().find(|e| e.subject_id == Some(second.message.id.0)).expect("event");
+        assert_eq!((second_event.dialog_id, second_event.actor_id), (Some(d), Some(f.visitor.id.0)));
+        // A resend is left to the general path, which answers with the first.
+        assert!(one(f.visitor_post("b", "Второе")).await.is_none());
+        let again = store.post_message(f.visitor_post("b", "Второе")).await.expect("again");
+        assert!(again.duplicate);
+        assert_eq!(again.message.id, second.message.id);
+        // A closed dialog is left to it too, and nothing was written.
+        store
+            .close_with_reason(
+                ws,
+                d,
+                CloseReason::Operator,
+                frontline_store::contract::now(),
+                frontline_domain::Actor::SYSTEM,
+            )
+            .await
+            .expect("close");
+        assert!(one(f.operator_post(d, "late", "Поздно")).await.is_none());
+        assert_eq!(store.messages(ws, d, 0, 10, false).await.expect("messages").len(), 3);
+        store.close().await;
+    }
+}

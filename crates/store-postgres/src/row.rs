@@ -1,7 +1,10 @@
 //! Column access and error mapping for this backend's rows (shared code, see
 //! `frontline_store::backend`).
 
-frontline_store::sql_row_glue!(sqlx::postgres::PgRow);
+frontline_store::sql_row_glue!(
+    sqlx::postgres::PgRow,
+    on_unavailable = |_: &frontline_store::StoreError| { crate::outage::seen() }
+);
 
 /// The SQL this backend speaks where backends differ.
 pub const DIALECT: frontline_store::segments::Dialect = frontline_store::segments::Dialect::Postgres;

@@ -14,6 +14,10 @@
 #[macro_export]
 macro_rules! sql_row_glue {
     ($row:ty) => {
+        $crate::sql_row_glue!($row, on_unavailable = |_: &$crate::StoreError| {});
+    };
+    // `on_unavailable` sees every error that says the database is out of reach.
+    ($row:ty, on_unavailable = $hook:expr) => {
         /// A row seen through [`StoreRow`]($crate::records::StoreRow).
         pub struct R<'a>(pub &'a $row);
 
@@ -72,7 +76,7 @@ macro_rules! sql_row_glue {
         /// Turns a driver error into the store's vocabulary.
         pub fn map_err(e: ::sqlx::Error) -> $crate::StoreError {
             use $crate::StoreError;
-            match e {
+            let mapped = match e {
                 ::sqlx::Error::RowNotFound => StoreError::NotFound,
                 ::sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict("unique"),
                 ::sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
@@ -84,7 +88,11 @@ macro_rules! sql_row_glue {
                 | ::sqlx::Error::Io(_)
                 | ::sqlx::Error::WorkerCrashed => StoreError::Unavailable(e.to_string()),
                 other => StoreError::Internal(other.to_string()),
+            };
+            if matches!(mapped, StoreError::Unavailable(_)) {
+                ($hook)(&mapped);
             }
+            mapped
         }
     };
 }

@@ -200,7 +200,8 @@ pub const INSERT_DIALOG: &str = "INSERT INTO dialogs (id, workspace_id, number, 
      sla_resolve_due_at, origin, trigger_id, trigger_name) \
      VALUES ($1, $2, $3, $4, $5, 'open', 0, 0, 0, $6, $6, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING";
 q!(
-    /// Takes the next `seq` of an open dialog. The conditional `status = 'open'` is what makes
+    /// Takes the next `seq` of a dialog; its `WHERE` follows ([`APPEND_TO_DIALOG`], and
+    /// PostgreSQL's one-statement post), whose conditional `status = 'open'` is what makes
     /// a message racing a close lose cleanly. A visitor message raises the unread and pending
     /// counts (and starts the wait when nobody waited); an operator's reply means the operators
     /// have read everything before it and nobody waits. A system line or an internal note
@@ -211,7 +212,7 @@ q!(
     /// `Dialog::apply_timers`: `$6`/`$7` the first and next reply dues a visitor's message
     /// may start, `$8`–`$10` the auto-close timer an operator's message sets (or clears). A
     /// visitor's message raises the dialog's tone to its own (`$11`) if higher.
-    APPEND_TO_DIALOG, "UPDATE dialogs SET last_seq = last_seq + 1, \
+    APPEND_SET, "UPDATE dialogs SET last_seq = last_seq + 1, \
      unread_count = CASE $2 WHEN 'visitor' THEN unread_count + 1 WHEN 'operator' THEN 0 ELSE unread_count END, \
      pending_count = CASE $2 WHEN 'visitor' THEN pending_count + 1 WHEN 'operator' THEN 0 ELSE pending_count END, \
      waiting_since = CASE $2 WHEN 'visitor' THEN COALESCE(waiting_since, $4) WHEN 'operator' THEN NULL \
@@ -232,8 +233,14 @@ q!(
      WHEN $2 = 'visitor' THEN NULL ELSE auto_close_action END, \
      auto_close_hold = CASE WHEN $2 = 'operator' OR ($2 = 'auto' AND $8 IS NOT NULL) THEN $10 \
      WHEN $2 = 'visitor' THEN NULL ELSE auto_close_hold END, \
-     tone = CASE WHEN $2 = 'visitor' AND $11 > tone THEN $11 ELSE tone END \
-     WHERE workspace_id = $5 AND id = $1 AND status = 'open' RETURNING ", DIALOG_COLS);
+     tone = CASE WHEN $2 = 'visitor' AND $11 > tone THEN $11 ELSE tone END");
+q!(
+    /// [`APPEND_SET`] on the dialog `$1` of the workspace `$5`, if open.
+    APPEND_TO_DIALOG,
+    APPEND_SET,
+    " WHERE workspace_id = $5 AND id = $1 AND status = 'open' RETURNING ",
+    DIALOG_COLS
+);
 /// Whether a dialog's visitor has had the channel's greeting.
 pub const COUNT_GREETINGS: &str =
     "SELECT COUNT(*) FROM messages WHERE workspace_id = $1 AND dialog_id = $2 AND automatic = 'greeting'";
@@ -801,6 +808,12 @@ pub fn fan_out(filter: &str) -> String {
         "{FAN_OUT_INTO}{FAN_OUT_WEBHOOKS}{filter}{FAN_OUT_TELEGRAM}{filter}{FAN_OUT_EMAIL}{filter}{FAN_OUT_FOLLOWUP}{filter}\
          {FAN_OUT_TICKET}{filter}"
     )
+}
+/// The fan-out of one event written by the same statement: a data-modifying `WITH` named `ev`
+/// returns its row (PostgreSQL's one-statement post, whose event is not in `events` yet for
+/// the statement's own snapshot).
+pub fn fan_out_of_written() -> String {
+    fan_out("TRUE").replace("FROM events ev ", "FROM ev ")
 }
 q!(
     SELECT_EVENTS_AFTER,
