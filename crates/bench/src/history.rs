@@ -12,8 +12,9 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Instant;
 
-const FIRST: &[&str] = &["Иван", "Ольга", "Пётр", "Анна", "Сергей", "Мария", "Дмитрий", "Елена", "John", "Emma"];
-const LAST: &[&str] = &[
+pub(crate) const FIRST: &[&str] =
+    &["Иван", "Ольга", "Пётр", "Анна", "Сергей", "Мария", "Дмитрий", "Елена", "John", "Emma"];
+pub(crate) const LAST: &[&str] = &[
     "Петров",
     "Смирнова",
     "Кузнецов",
@@ -28,7 +29,7 @@ const LAST: &[&str] = &[
     "Зайцева",
 ];
 /// What visitors and operators write; search looks for some of these words.
-const PHRASES: &[&str] = &[
+pub(crate) const PHRASES: &[&str] = &[
     "Здравствуйте, хочу заказать кухню",
     "Сколько стоит замер?",
     "Оплата картой не проходит",

@@ -21,6 +21,7 @@ mod client;
 mod events;
 mod floor;
 mod history;
+mod history_pg;
 mod nodes;
 mod reports;
 mod segments;
@@ -87,6 +88,10 @@ pub struct Args {
     /// measure the reports and the live board instead of the console's reads.
     #[arg(long)]
     pub reports: bool,
+    /// With --history: seed and serve from PostgreSQL instead of SQLite, in a database of its
+    /// own on the server of --database (kept, and reused by a run of the same size).
+    #[arg(long)]
+    pub on_postgres: bool,
     /// Keep (or reuse) the seeded data folder here, so the seeding is paid once.
     #[arg(long)]
     pub history_dir: Option<PathBuf>,
@@ -139,7 +144,8 @@ pub struct Args {
     /// --database (made and dropped by the bench) and NATS at --bus.
     #[arg(long)]
     pub nodes: Option<usize>,
-    /// Nodes phase: a PostgreSQL URL the bench may create a database with.
+    /// Nodes phase and `--history --on-postgres`: a PostgreSQL URL the bench may create a
+    /// database with.
     #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
     pub database: String,
     /// Nodes phase: the NATS server.
@@ -204,8 +210,41 @@ async fn spawn_with(bin: &PathBuf, dir: PathBuf, env: &[(&str, &str)]) -> Result
     Ok(Spawned { child, base, password, dir })
 }
 
+/// The large-history phase on PostgreSQL (see `history_pg.rs`).
+async fn run_history_pg(args: &Args, bin: &PathBuf, dialogs: i64) -> Result<()> {
+    let (name, url) = history_pg::database(&args.database, dialogs)?;
+    let dir = std::env::temp_dir().join(format!("frontline-bench-history-pg-{}", uuid::Uuid::now_v7()));
+    let env = [("FRONTLINE_DATABASE", url.as_str())];
+    if !history_pg::prepare(&args.database, &name, &url, dialogs).await? {
+        // The server makes the schema and the demo workspace; the rows go in while it is stopped.
+        let mut s = spawn_with(bin, dir.clone(), &env).await?;
+        s.child.start_kill()?;
+        s.child.wait().await?;
+        let t = std::time::Instant::now();
+        println!("seeding {dialogs} dialogs, {} messages into PostgreSQL database {name}", dialogs * 10);
+        history_pg::seed(&url, dialogs).await?;
+        println!("seeded in {:.0} s; database {:.0} MiB", t.elapsed().as_secs_f64(), history_pg::size_mib(&url).await?);
+    }
+    let mut s = spawn_with(bin, dir, &env).await?;
+    let sample = history_pg::sample_dialogs(&url, 300).await?;
+    println!("frontline-bench history phase on PostgreSQL against {} ({} dialogs sampled)", s.base, sample.len());
+    history::measure(&s.base, &args.email, &s.password, &sample).await?;
+    if let Some(pid) = s.child.id()
+        && let Some(kib) = rss_kib(pid)
+    {
+        println!("server RSS after the reads: {:.1} MiB", kib as f64 / 1024.0);
+    }
+    let _ = s.child.start_kill();
+    let _ = s.child.wait().await;
+    Ok(())
+}
+
 /// The large-history phase (see `history.rs`).
 async fn run_history(args: &Args, bin: &PathBuf, dialogs: i64) -> Result<()> {
+    if args.on_postgres {
+        anyhow::ensure!(!args.reports, "--reports seeds SQLite only");
+        return run_history_pg(args, bin, dialogs).await;
+    }
     let dir = args
         .history_dir
         .clone()
