@@ -79,6 +79,7 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0023_visitor_attributes.sql"),
     },
     Migration { version: 24, name: "segment_keys", sql: include_str!("../migrations/0024_segment_keys.sql") },
+    Migration { version: 25, name: "recent_messages", sql: include_str!("../migrations/0025_recent_messages.sql") },
 ];
 
 /// What the group-commit writer commits: posted messages, and tracked events (a busy site

@@ -30,7 +30,7 @@ macro_rules! contract_suite {
             system_lines_and_list_filters, wait_alerts_fire_once_per_stay, presence_expires_without_heartbeats,
             routing_rules_are_replaced_whole, notes_leave_counters_alone_and_keep_files_and_mentions,
             tags_replace_whole_and_filter_the_list, snoozes_wake_once_and_end_when_the_visitor_writes,
-            close_reopen_and_rate, search_finds_word_forms_within_visible_channels, visitor_profile_and_pages,
+            close_reopen_and_rate, search_finds_word_forms_within_visible_channels, search_shows_the_newest_of_many_hits, visitor_profile_and_pages,
             uploads_are_taken_by_messages_or_go_stale, sla_dues_follow_the_conversation_and_breach_once,
             auto_close_timers_are_claimed_once, proactive_openings_triggers_and_automation_documents,
             the_due_sort_puts_the_most_overdue_first, operators_are_deactivated_and_their_sessions_listed_and_ended,
@@ -1413,6 +1413,33 @@ pub async fn close_reopen_and_rate(store: Arc<dyn Store>) {
     assert_eq!(read.visitor_read_seq, r.last_seq);
     assert!(store.mark_visitor_read(ws, next.id, 1).await.expect("back").is_none());
     assert!(store.mark_visitor_read(ws, next.id, r.last_seq + 5).await.expect("ahead").is_none());
+}
+
+/// A word many messages hold: the newest hits come first, one row a dialog, whatever the
+/// path a backend takes (PostgreSQL reads its newest messages first when they hold enough).
+pub async fn search_shows_the_newest_of_many_hits(store: Arc<dyn Store>) {
+    use frontline_domain::search::SearchQuery;
+    let f = Fixture::new(store.clone()).await;
+    let ws = f.workspace.id;
+    let base = now().0;
+    let mut dialogs = Vec::new();
+    for k in 0..8_i64 {
+        let v = visitor(&store, ws, f.site.id).await;
+        for j in 0..3_i64 {
+            let mut post = f.visitor_post_by(&v, &format!("k{k}-{j}"), &format!("Кухня на заказ, вопрос {j}"));
+            post.message.created_at = Timestamp(base + k * 10 + j);
+            let d = store.post_message(post).await.expect("post").dialog;
+            if j == 0 {
+                dialogs.push(d.id);
+            }
+        }
+    }
+    let q = SearchQuery::parse("кухни").expect("query");
+    let hits = store.search(ws, &q, None, 5).await.expect("search");
+    let newest: Vec<DialogId> = dialogs.iter().rev().take(5).copied().collect();
+    assert_eq!(hits.iter().map(|h| h.dialog.id).collect::<Vec<_>>(), newest);
+    // Seen by an operator of another channel only: nothing.
+    assert!(store.search(ws, &q, Some(f.operator.id), 5).await.expect("search").is_empty());
 }
 
 pub async fn search_finds_word_forms_within_visible_channels(store: Arc<dyn Store>) {
