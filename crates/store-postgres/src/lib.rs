@@ -87,11 +87,11 @@ impl PgStore {
     /// Like [`PgStore::connect`], with every table in `schema` (created if missing): one
     /// database can hold several independent installs, and each test its own.
     pub async fn connect_in_schema(url: &str, schema: Option<&str>) -> StoreResult<Self> {
-        let mut options =
-            PgConnectOptions::from_str(url).map_err(|e| StoreError::Unavailable(format!("bad PostgreSQL URL: {e}")))?
-                // No JIT compilation: it pays off for long analytical queries, and here it only
-                // added about 270 ms to a search whose plan looked costly and ran in 6 ms.
-                .options([("jit", "off")]);
+        let mut options = PgConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Unavailable(format!("bad PostgreSQL URL: {e}")))?
+            // No JIT compilation: it pays off for long analytical queries, and here it only
+            // added about 270 ms to a search whose plan looked costly and ran in 6 ms.
+            .options([("jit", "off")]);
         if let Some(schema) = schema {
             if !schema.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
                 return Err(StoreError::Unavailable("schema names are a-z, 0-9 and _".into()));
