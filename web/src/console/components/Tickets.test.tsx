@@ -6,7 +6,7 @@
  */
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../shared/api';
 import type { DialogView, MessageView } from '../../shared/api-types';
 import { fakeApi, settle, type Handler } from '../../test/fake-api';
@@ -151,6 +151,10 @@ async function choose(select: HTMLSelectElement, value: string) {
 }
 
 beforeEach(() => {
+  // A fixed today (only the clock is faked, not timers): a due time of another day shows its
+  // date, one of today only its time, and the fixtures' due date must not be today.
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(new Date('2026-12-04T15:00:00Z'));
   answersFail = false;
   FakeSocket.instances = [];
   history.replaceState(null, '', '/console/');
@@ -169,6 +173,7 @@ beforeEach(() => {
   };
 });
 afterEach(() => {
+  vi.useRealTimers();
   act(() => render(null, host));
   host?.remove();
   localStorage.clear();
