@@ -41,31 +41,33 @@ pub(crate) async fn post(pool: &PgPool, post: &PostMessage) -> StoreResult<Poste
 }
 
 /// The one-statement post to a dialog of the workspace `$5`; `$1`–`$11` are
-/// [`sql::APPEND_SET`]'s, then the message (`$12`–`$22`), the visitor (`$23`) and the event
-/// (`$24`–`$28`, the last its payload up to the `seq` the append takes).
+/// [`sql::APPEND_SET`]'s, `$12`–`$26` the message's as `bind_insert_message!` binds them (its
+/// dialog and `seq`, `$14` and `$15`, are the append's instead), then the visitor (`$27`) and
+/// the event (`$28`–`$32`, the last its payload up to the `seq` the append takes).
 fn statement(target: &str) -> String {
     format!(
-        "WITH dup AS (SELECT id FROM messages WHERE author_id = $15 AND client_id = $13), \
+        "WITH dup AS (SELECT id FROM messages WHERE author_id = $18 AND client_id = $16), \
          upd AS ({set} WHERE workspace_id = $5 AND {target} AND status = 'open' \
          AND NOT EXISTS (SELECT 1 FROM dup) RETURNING {cols}), \
-         msg AS (INSERT INTO messages (id, workspace_id, dialog_id, seq, client_id, author_kind, author_id, \
-         author_name, body, created_at, audience, event, attachments, mentions, automatic) \
-         SELECT $12, $5, upd.id, upd.last_seq, $13, $14, $15, $16, $17, $4, $18, $19, $20, $21, $22 FROM upd), \
-         ev AS (INSERT INTO events (id, workspace_id, kind, dialog_id, subject_id, actor_kind, actor_id, at, payload) \
-         SELECT $24, $5, $25, upd.id, $12, $26, $27, $4, $28 || upd.last_seq || '}}' FROM upd \
+         msg AS (INSERT INTO messages ({message_cols}) \
+         SELECT $12, $13, upd.id, upd.last_seq, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26 FROM upd), \
+         ev AS (INSERT INTO events ({event_cols}) \
+         SELECT $28, $5, $29, upd.id, $12, $30, $31, $4, $32 || upd.last_seq || '}}' FROM upd \
          RETURNING id, workspace_id, kind, dialog_id, subject_id, actor_kind, actor_id, at), \
          fan AS ({fan}) \
          SELECT (SELECT id FROM dup) AS duplicate_of, upd.* FROM (SELECT 1) AS one LEFT JOIN upd ON TRUE",
         set = sql::APPEND_SET,
         cols = sql::DIALOG_COLS,
+        message_cols = sql::MESSAGE_INSERT_COLS,
+        event_cols = sql::EVENT_INSERT_COLS,
         fan = sql::fan_out_of_written(),
     )
 }
 
 /// To the dialog `$1`.
 static TO_DIALOG: LazyLock<String> = LazyLock::new(|| statement("id = $1"));
-/// To the visitor `$23`'s open dialog (the partial unique index finds it).
-static TO_VISITORS_OPEN: LazyLock<String> = LazyLock::new(|| statement("visitor_id = $23"));
+/// To the visitor `$27`'s open dialog (the partial unique index finds it).
+static TO_VISITORS_OPEN: LazyLock<String> = LazyLock::new(|| statement("visitor_id = $27"));
 
 /// Writes the post in one statement when it is a plain message to an open dialog; `None` when
 /// nothing was written and the general path must do it.
@@ -87,25 +89,21 @@ async fn one_statement(pool: &PgPool, post: &PostMessage) -> StoreResult<Option<
     let Some(head) = payload.strip_suffix("\"seq\":0}").map(|h| format!("{h}\"seq\":")) else {
         return Ok(None);
     };
-    let q = frontline_store::bind_append!(
-        sqlx::query(sqlx::AssertSqlSafe(text.as_str())),
-        DialogId(dialog.unwrap_or_else(uuid::Uuid::nil)),
-        records::effect_kind(m),
+    let q = frontline_store::bind_insert_message!(
+        frontline_store::bind_append!(
+            sqlx::query(sqlx::AssertSqlSafe(text.as_str())),
+            DialogId(dialog.unwrap_or_else(uuid::Uuid::nil)),
+            records::effect_kind(m),
+            m,
+            ws,
+            &post.timers,
+        ),
         m,
         ws,
-        &post.timers,
+        uuid::Uuid::nil(),
+        0_i64,
+        post.author_name.as_deref()
     )
-    .bind(m.id.0)
-    .bind(m.client_id.as_str())
-    .bind(m.author_kind.as_str())
-    .bind(m.author_id)
-    .bind(post.author_name.as_deref())
-    .bind(m.body.as_str())
-    .bind(m.audience.as_str())
-    .bind(records::event_json(m.event.as_ref()))
-    .bind(records::json_list(&m.attachments))
-    .bind(records::json_list(&m.mentions))
-    .bind(m.automatic.map(|a| a.as_str()))
     .bind(visitor)
     .bind(event.id)
     .bind(event.kind.as_str())

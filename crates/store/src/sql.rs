@@ -244,9 +244,15 @@ q!(
 /// Whether a dialog's visitor has had the channel's greeting.
 pub const COUNT_GREETINGS: &str =
     "SELECT COUNT(*) FROM messages WHERE workspace_id = $1 AND dialog_id = $2 AND automatic = 'greeting'";
-pub const INSERT_MESSAGE: &str = "INSERT INTO messages (id, workspace_id, dialog_id, seq, client_id, author_kind, author_id, \
-     author_name, body, created_at, audience, event, attachments, mentions, automatic) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
+/// The columns a new message is written with, in the order `bind_insert_message!` binds them.
+pub const MESSAGE_INSERT_COLS: &str = "id, workspace_id, dialog_id, seq, client_id, author_kind, author_id, \
+     author_name, body, created_at, audience, event, attachments, mentions, automatic";
+q!(
+    INSERT_MESSAGE,
+    "INSERT INTO messages (",
+    MESSAGE_INSERT_COLS,
+    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+);
 /// A message takes an uploaded file (in the message's transaction).
 pub const CLAIM_ATTACHMENT: &str =
     "UPDATE attachments SET message_id = $1, dialog_id = $2 WHERE workspace_id = $3 AND id = $4";
@@ -738,8 +744,9 @@ pub const SELECT_TRIGGER_VIEWS: &str = "SELECT trigger_id, shown_at FROM trigger
 
 // The event log and the outbox (issue 13).
 pub const EVENT_COLS: &str = "pos, id, workspace_id, kind, dialog_id, subject_id, actor_kind, actor_id, at, payload";
-pub const INSERT_EVENT: &str = "INSERT INTO events (id, workspace_id, kind, dialog_id, subject_id, actor_kind, actor_id, \
-     at, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+/// The columns a new event is written with, in the order `write_events!` binds them.
+pub const EVENT_INSERT_COLS: &str = "id, workspace_id, kind, dialog_id, subject_id, actor_kind, actor_id, at, payload";
+q!(INSERT_EVENT, "INSERT INTO events (", EVENT_INSERT_COLS, ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)");
 /// The outbox jobs the events a filter selects make (the filter follows each part, so it comes
 /// twice: see [`fan_out`]):
 /// - one per enabled webhook endpoint subscribed to an event's kind; jobs of one endpoint go in
