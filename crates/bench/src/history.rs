@@ -52,6 +52,52 @@ pub(crate) const PHRASES: &[&str] = &[
     "Дверца шкафа скрипит после установки",
 ];
 
+// The seed's statements, shared by SQLite (`seed`) and PostgreSQL (`history_pg::seed`);
+// `new_id` is the backend's expression for a random id.
+
+/// One dialog a visitor of the chunk `$4..=$5`: nine in ten closed; of the open ones, half
+/// are the admin's (`$3`).
+pub(crate) fn dialogs_sql(new_id: &str) -> String {
+    format!(
+        "INSERT INTO dialogs (id, workspace_id, number, channel_id, visitor_id, status, last_seq, unread_count, \
+             operator_read_seq, last_author_kind, last_preview, last_message_at, created_at, updated_at, closed_at, \
+             assignee_id, assigned_at, pending_count, waiting_since, queued_at, close_reason, tags) \
+             SELECT {new_id}, $1, v.number - 1000000 + 100, $2, v.id, \
+             CASE WHEN v.number % 10 = 0 THEN 'open' ELSE 'closed' END, 10, \
+             CASE WHEN v.number % 20 = 0 THEN 1 ELSE 0 END, 9, \
+             CASE WHEN v.number % 20 = 0 THEN 'visitor' ELSE 'operator' END, 'Спасибо, всё понятно', \
+             v.created_at + 10000, v.created_at, v.created_at + 10000, \
+             CASE WHEN v.number % 10 = 0 THEN NULL ELSE v.created_at + 20000 END, \
+             CASE WHEN v.number % 20 = 0 THEN $3 ELSE NULL END, \
+             CASE WHEN v.number % 20 = 0 THEN v.created_at ELSE NULL END, \
+             CASE WHEN v.number % 20 = 0 THEN 1 ELSE 0 END, \
+             CASE WHEN v.number % 20 = 0 THEN v.created_at + 9000 ELSE NULL END, \
+             CASE WHEN v.number % 10 = 0 AND v.number % 20 <> 0 THEN v.created_at ELSE NULL END, \
+             CASE WHEN v.number % 10 = 0 THEN NULL ELSE 'operator' END, '[]' \
+             FROM visitors v WHERE v.workspace_id = $1 AND v.number BETWEEN 1000000 + $4 AND 1000000 + $5"
+    )
+}
+
+/// Ten messages a dialog of the chunk, visitor and operator in turn.
+pub(crate) fn messages_sql(new_id: &str) -> String {
+    format!(
+        "INSERT INTO messages (id, workspace_id, dialog_id, seq, client_id, author_kind, author_id, author_name, \
+             body, created_at, audience, attachments, mentions) \
+             SELECT {new_id}, $1, d.id, s.s, 'seed-' || d.number || '-' || s.s, \
+             CASE WHEN s.s % 2 = 1 THEN 'visitor' ELSE 'operator' END, \
+             CASE WHEN s.s % 2 = 1 THEN d.visitor_id ELSE $2 END, \
+             CASE WHEN s.s % 2 = 1 THEN NULL ELSE 'Admin' END, p.v, d.created_at + s.s * 1000, 'all', '[]', '[]' \
+             FROM dialogs d CROSS JOIN seqs s JOIN phrases p ON p.k = (d.number * 7 + s.s * 3) % $3 \
+             WHERE d.workspace_id = $1 AND d.number BETWEEN $4 + 100 AND $5 + 100"
+    )
+}
+
+/// One in five dialogs of the chunk has a tag.
+pub(crate) const DIALOG_TAGS_SQL: &str = "INSERT INTO dialog_tags (dialog_id, tag_id) \
+             SELECT d.id, t.id FROM dialogs d JOIN (SELECT id, ROW_NUMBER() OVER (ORDER BY name) - 1 AS k FROM tags \
+             WHERE workspace_id = $1) t ON t.k = (d.number / 5) % 5 \
+             WHERE d.workspace_id = $1 AND d.number % 5 = 0 AND d.number BETWEEN $2 + 100 AND $3 + 100";
+
 /// Seeds `dialogs` dialogs (one visitor each, ten messages each; one in ten open, half of the
 /// open ones assigned to the admin, one in five tagged) into the server's SQLite file.
 ///
@@ -139,61 +185,25 @@ pub async fn seed(db: &Path, dialogs: i64, events: bool) -> Result<()> {
         .execute(&mut *tx)
         .await?;
         // One dialog each: nine in ten closed; of the open ones, half are the admin's.
-        sqlx::query(
-            "INSERT INTO dialogs (id, workspace_id, number, channel_id, visitor_id, status, last_seq, unread_count, \
-             operator_read_seq, last_author_kind, last_preview, last_message_at, created_at, updated_at, closed_at, \
-             assignee_id, assigned_at, pending_count, waiting_since, queued_at, close_reason, tags) \
-             SELECT randomblob(16), $1, v.number - 1000000 + 100, $2, v.id, \
-             CASE WHEN v.number % 10 = 0 THEN 'open' ELSE 'closed' END, 10, \
-             CASE WHEN v.number % 20 = 0 THEN 1 ELSE 0 END, 9, \
-             CASE WHEN v.number % 20 = 0 THEN 'visitor' ELSE 'operator' END, 'Спасибо, всё понятно', \
-             v.created_at + 10000, v.created_at, v.created_at + 10000, \
-             CASE WHEN v.number % 10 = 0 THEN NULL ELSE v.created_at + 20000 END, \
-             CASE WHEN v.number % 20 = 0 THEN $3 ELSE NULL END, \
-             CASE WHEN v.number % 20 = 0 THEN v.created_at ELSE NULL END, \
-             CASE WHEN v.number % 20 = 0 THEN 1 ELSE 0 END, \
-             CASE WHEN v.number % 20 = 0 THEN v.created_at + 9000 ELSE NULL END, \
-             CASE WHEN v.number % 10 = 0 AND v.number % 20 <> 0 THEN v.created_at ELSE NULL END, \
-             CASE WHEN v.number % 10 = 0 THEN NULL ELSE 'operator' END, '[]' \
-             FROM visitors v WHERE v.workspace_id = $1 AND v.number BETWEEN 1000000 + $4 AND 1000000 + $5",
-        )
-        .bind(&ws)
-        .bind(&channel)
-        .bind(&admin)
-        .bind(from)
-        .bind(to)
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query(sqlx::AssertSqlSafe(dialogs_sql("randomblob(16)")))
+            .bind(&ws)
+            .bind(&channel)
+            .bind(&admin)
+            .bind(from)
+            .bind(to)
+            .execute(&mut *tx)
+            .await?;
         // Ten messages each, visitor and operator in turn.
-        sqlx::query(
-            "INSERT INTO messages (id, workspace_id, dialog_id, seq, client_id, author_kind, author_id, author_name, \
-             body, created_at, audience, attachments, mentions) \
-             SELECT randomblob(16), $1, d.id, s.s, 'seed-' || d.number || '-' || s.s, \
-             CASE WHEN s.s % 2 = 1 THEN 'visitor' ELSE 'operator' END, \
-             CASE WHEN s.s % 2 = 1 THEN d.visitor_id ELSE $2 END, \
-             CASE WHEN s.s % 2 = 1 THEN NULL ELSE 'Admin' END, p.v, d.created_at + s.s * 1000, 'all', '[]', '[]' \
-             FROM dialogs d CROSS JOIN seqs s JOIN phrases p ON p.k = (d.number * 7 + s.s * 3) % $3 \
-             WHERE d.workspace_id = $1 AND d.number BETWEEN $4 + 100 AND $5 + 100",
-        )
-        .bind(&ws)
-        .bind(&admin)
-        .bind(np)
-        .bind(from)
-        .bind(to)
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query(sqlx::AssertSqlSafe(messages_sql("randomblob(16)")))
+            .bind(&ws)
+            .bind(&admin)
+            .bind(np)
+            .bind(from)
+            .bind(to)
+            .execute(&mut *tx)
+            .await?;
         // One in five dialogs has a tag.
-        sqlx::query(
-            "INSERT INTO dialog_tags (dialog_id, tag_id) \
-             SELECT d.id, t.id FROM dialogs d JOIN (SELECT id, ROW_NUMBER() OVER (ORDER BY name) - 1 AS k FROM tags \
-             WHERE workspace_id = $1) t ON t.k = (d.number / 5) % 5 \
-             WHERE d.workspace_id = $1 AND d.number % 5 = 0 AND d.number BETWEEN $2 + 100 AND $3 + 100",
-        )
-        .bind(&ws)
-        .bind(from)
-        .bind(to)
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query(DIALOG_TAGS_SQL).bind(&ws).bind(from).bind(to).execute(&mut *tx).await?;
         sqlx::query(
             "UPDATE dialogs SET tags = (SELECT json_group_array(lower(substr(hex(tag_id), 1, 8) || '-' || \
              substr(hex(tag_id), 9, 4) || '-' || substr(hex(tag_id), 13, 4) || '-' || substr(hex(tag_id), 17, 4) || '-' || \

@@ -3,7 +3,7 @@
 //! on the server `--database` names (kept, and reused by the next run with the same size), then
 //! the same reads over HTTP against a server on that database.
 
-use crate::history::{FIRST, LAST, PHRASES};
+use crate::history::{DIALOG_TAGS_SQL, FIRST, LAST, PHRASES, dialogs_sql, messages_sql};
 use anyhow::{Context, Result};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Row};
@@ -111,59 +111,23 @@ pub async fn seed(url: &str, dialogs: i64) -> Result<()> {
         .bind(spacing)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
-            "INSERT INTO dialogs (id, workspace_id, number, channel_id, visitor_id, status, last_seq, unread_count, \
-             operator_read_seq, last_author_kind, last_preview, last_message_at, created_at, updated_at, closed_at, \
-             assignee_id, assigned_at, pending_count, waiting_since, queued_at, close_reason, tags) \
-             SELECT gen_random_uuid(), $1, v.number - 1000000 + 100, $2, v.id, \
-             CASE WHEN v.number % 10 = 0 THEN 'open' ELSE 'closed' END, 10, \
-             CASE WHEN v.number % 20 = 0 THEN 1 ELSE 0 END, 9, \
-             CASE WHEN v.number % 20 = 0 THEN 'visitor' ELSE 'operator' END, 'Спасибо, всё понятно', \
-             v.created_at + 10000, v.created_at, v.created_at + 10000, \
-             CASE WHEN v.number % 10 = 0 THEN NULL ELSE v.created_at + 20000 END, \
-             CASE WHEN v.number % 20 = 0 THEN $3 ELSE NULL END, \
-             CASE WHEN v.number % 20 = 0 THEN v.created_at ELSE NULL END, \
-             CASE WHEN v.number % 20 = 0 THEN 1 ELSE 0 END, \
-             CASE WHEN v.number % 20 = 0 THEN v.created_at + 9000 ELSE NULL END, \
-             CASE WHEN v.number % 10 = 0 AND v.number % 20 <> 0 THEN v.created_at ELSE NULL END, \
-             CASE WHEN v.number % 10 = 0 THEN NULL ELSE 'operator' END, '[]' \
-             FROM visitors v WHERE v.workspace_id = $1 AND v.number BETWEEN 1000000 + $4 AND 1000000 + $5",
-        )
-        .bind(ws)
-        .bind(channel)
-        .bind(admin)
-        .bind(from)
-        .bind(to)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO messages (id, workspace_id, dialog_id, seq, client_id, author_kind, author_id, author_name, \
-             body, created_at, audience, attachments, mentions) \
-             SELECT gen_random_uuid(), $1, d.id, s.s, 'seed-' || d.number || '-' || s.s, \
-             CASE WHEN s.s % 2 = 1 THEN 'visitor' ELSE 'operator' END, \
-             CASE WHEN s.s % 2 = 1 THEN d.visitor_id ELSE $2 END, \
-             CASE WHEN s.s % 2 = 1 THEN NULL ELSE 'Admin' END, p.v, d.created_at + s.s * 1000, 'all', '[]', '[]' \
-             FROM dialogs d CROSS JOIN seqs s JOIN phrases p ON p.k = (d.number * 7 + s.s * 3) % $3 \
-             WHERE d.workspace_id = $1 AND d.number BETWEEN $4 + 100 AND $5 + 100",
-        )
-        .bind(ws)
-        .bind(admin)
-        .bind(np)
-        .bind(from)
-        .bind(to)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO dialog_tags (dialog_id, tag_id) \
-             SELECT d.id, t.id FROM dialogs d JOIN (SELECT id, ROW_NUMBER() OVER (ORDER BY name) - 1 AS k FROM tags \
-             WHERE workspace_id = $1) t ON t.k = (d.number / 5) % 5 \
-             WHERE d.workspace_id = $1 AND d.number % 5 = 0 AND d.number BETWEEN $2 + 100 AND $3 + 100",
-        )
-        .bind(ws)
-        .bind(from)
-        .bind(to)
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query(sqlx::AssertSqlSafe(dialogs_sql("gen_random_uuid()")))
+            .bind(ws)
+            .bind(channel)
+            .bind(admin)
+            .bind(from)
+            .bind(to)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(sqlx::AssertSqlSafe(messages_sql("gen_random_uuid()")))
+            .bind(ws)
+            .bind(admin)
+            .bind(np)
+            .bind(from)
+            .bind(to)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(DIALOG_TAGS_SQL).bind(ws).bind(from).bind(to).execute(&mut *tx).await?;
         sqlx::query(
             "UPDATE dialogs SET tags = (SELECT json_agg(tag_id::text)::text FROM dialog_tags \
              WHERE dialog_id = dialogs.id) \

@@ -210,6 +210,17 @@ async fn spawn_with(bin: &PathBuf, dir: PathBuf, env: &[(&str, &str)]) -> Result
     Ok(Spawned { child, base, password, dir })
 }
 
+/// Prints the server's RSS after a phase of reads, and stops it.
+async fn stop_after_reads(mut s: Spawned) {
+    if let Some(pid) = s.child.id()
+        && let Some(kib) = rss_kib(pid)
+    {
+        println!("server RSS after the reads: {:.1} MiB", kib as f64 / 1024.0);
+    }
+    let _ = s.child.start_kill();
+    let _ = s.child.wait().await;
+}
+
 /// The large-history phase on PostgreSQL (see `history_pg.rs`).
 async fn run_history_pg(args: &Args, bin: &PathBuf, dialogs: i64) -> Result<()> {
     let (name, url) = history_pg::database(&args.database, dialogs)?;
@@ -225,17 +236,11 @@ async fn run_history_pg(args: &Args, bin: &PathBuf, dialogs: i64) -> Result<()> 
         history_pg::seed(&url, dialogs).await?;
         println!("seeded in {:.0} s; database {:.0} MiB", t.elapsed().as_secs_f64(), history_pg::size_mib(&url).await?);
     }
-    let mut s = spawn_with(bin, dir, &env).await?;
+    let s = spawn_with(bin, dir, &env).await?;
     let sample = history_pg::sample_dialogs(&url, 300).await?;
     println!("frontline-bench history phase on PostgreSQL against {} ({} dialogs sampled)", s.base, sample.len());
     history::measure(&s.base, &args.email, &s.password, &sample).await?;
-    if let Some(pid) = s.child.id()
-        && let Some(kib) = rss_kib(pid)
-    {
-        println!("server RSS after the reads: {:.1} MiB", kib as f64 / 1024.0);
-    }
-    let _ = s.child.start_kill();
-    let _ = s.child.wait().await;
+    stop_after_reads(s).await;
     Ok(())
 }
 
@@ -265,7 +270,7 @@ async fn run_history(args: &Args, bin: &PathBuf, dialogs: i64) -> Result<()> {
             std::fs::metadata(&db)?.len() as f64 / 1048576.0
         );
     }
-    let mut s = spawn_in(bin, dir.clone()).await?;
+    let s = spawn_in(bin, dir.clone()).await?;
     if args.reports {
         println!("frontline-bench reports phase against {} ({dialogs} dialogs)", s.base);
         reports::measure(&s.base, &args.email, &s.password, dialogs).await?;
@@ -274,13 +279,7 @@ async fn run_history(args: &Args, bin: &PathBuf, dialogs: i64) -> Result<()> {
         println!("frontline-bench history phase against {} ({} dialogs sampled)", s.base, sample.len());
         history::measure(&s.base, &args.email, &s.password, &sample).await?;
     }
-    if let Some(pid) = s.child.id()
-        && let Some(kib) = rss_kib(pid)
-    {
-        println!("server RSS after the reads: {:.1} MiB", kib as f64 / 1024.0);
-    }
-    let _ = s.child.start_kill();
-    let _ = s.child.wait().await;
+    stop_after_reads(s).await;
     Ok(())
 }
 
