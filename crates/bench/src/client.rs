@@ -236,8 +236,11 @@ pub async fn drive(visitors: Vec<Ws>, operators: Vec<Ws>, duration: Duration, ra
             });
             let mut seq = 0u64;
             while Instant::now() < stop_at {
-                if let Some(t) = tick.as_mut() {
-                    t.tick().await;
+                if let Some(t) = tick.as_mut()
+                    && tokio::time::timeout_at(stop_at.into(), t.tick()).await.is_err()
+                {
+                    // A paced writer whose next turn falls after the end stops there.
+                    break;
                 }
                 seq += 1;
                 let cid = format!("b{i}-{seq}");

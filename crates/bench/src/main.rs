@@ -14,6 +14,8 @@
 //! messages seeded into SQLite, then history pages, filtered lists and search over HTTP.
 //! `--nodes K` runs instead the nodes phase (`nodes.rs`): K processes on one PostgreSQL and
 //! NATS: throughput alone and together, the added cross-node latency, a node killed under load.
+//! `--peer synapse` runs instead the side-by-side phase (`peer.rs`): the same two loads against
+//! Frontline and against Matrix Synapse on the same machine and store.
 //! `--sockets N` runs instead the sockets phase (`sockets.rs`): N idle widget sockets held for
 //! `--hold` seconds (RSS a socket, idle CPU), then a reconnect storm of all of them.
 
@@ -23,6 +25,7 @@ mod floor;
 mod history;
 mod history_pg;
 mod nodes;
+mod peer;
 mod reports;
 mod segments;
 mod sockets;
@@ -151,6 +154,18 @@ pub struct Args {
     /// Nodes phase: the NATS server.
     #[arg(long, default_value = "nats://127.0.0.1:4222")]
     pub bus: String,
+    /// Run the side-by-side phase instead: the closed-loop and fixed-rate loads against
+    /// Frontline, then against this peer on the same machine (`synapse`: Matrix Synapse, started
+    /// by `crates/bench/peer/synapse.sh`), our figures as ratios of its.
+    #[arg(long)]
+    pub peer: Option<String>,
+    /// Side-by-side phase: the store both servers use, `sqlite` or `postgres` (on the server
+    /// of --database, a fresh database each).
+    #[arg(long, default_value = "postgres")]
+    pub peer_store: String,
+    /// Side-by-side phase: the fixed rate, messages/s (one both can hold).
+    #[arg(long, default_value_t = 10)]
+    pub peer_rate: u64,
 }
 
 fn rss_kib(pid: u32) -> Option<u64> {
@@ -322,6 +337,10 @@ async fn main() -> Result<()> {
     if let Some(n) = args.segments {
         let bin = args.spawn.clone().context("--segments needs --spawn path/to/frontline")?;
         return run_segments(&args, &bin, n).await;
+    }
+    if args.peer.is_some() {
+        let bin = args.spawn.clone().context("--peer needs --spawn path/to/frontline")?;
+        return peer::run(&args, &bin).await;
     }
     if let Some(k) = args.nodes {
         let bin = args.spawn.clone().context("--nodes needs --spawn path/to/frontline")?;

@@ -61,15 +61,27 @@ pub async fn run(args: &crate::Args, bin: &PathBuf, k: usize) -> Result<()> {
     if k < 2 {
         bail!("--nodes needs at least 2");
     }
-    let name = format!("frontline_bench_{}", uuid::Uuid::now_v7().simple());
-    let mut admin = sqlx::PgConnection::connect(&args.database).await.context("PostgreSQL (--database)")?;
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut admin).await?;
-    let url = with_database(&args.database, &name)?;
+    let (name, url) = fresh_database(&args.database).await?;
     let result = run_on(args, bin, k, &url).await;
+    drop_database(&args.database, &name).await?;
+    result
+}
+
+/// A new, empty database on the server of `admin_url` (the URL of `--database`): its name and
+/// URL. `drop_database` removes it.
+pub async fn fresh_database(admin_url: &str) -> Result<(String, String)> {
+    let name = format!("frontline_bench_{}", uuid::Uuid::now_v7().simple());
+    let mut admin = sqlx::PgConnection::connect(admin_url).await.context("PostgreSQL (--database)")?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut admin).await?;
+    Ok((name.clone(), with_database(admin_url, &name)?))
+}
+
+pub async fn drop_database(admin_url: &str, name: &str) -> Result<()> {
+    let mut admin = sqlx::PgConnection::connect(admin_url).await.context("PostgreSQL (--database)")?;
     sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
         .execute(&mut admin)
         .await?;
-    result
+    Ok(())
 }
 
 async fn run_on(args: &crate::Args, bin: &PathBuf, k: usize, url: &str) -> Result<()> {
