@@ -187,6 +187,33 @@ pub async fn run_load(
     drive(vis, ops, duration, rate).await
 }
 
+/// A writer's pace: none in the closed loop (each send follows the last ack); at a fixed rate
+/// for all `n` writers, writer `i` sends once an interval, the writers spread over it so the
+/// rate is smooth.
+pub struct Pace(Option<tokio::time::Interval>);
+
+impl Pace {
+    pub fn new(rate: Option<u64>, i: usize, n: usize) -> Self {
+        Self(rate.map(|r| {
+            let interval = Duration::from_secs_f64(n as f64 / r.max(1) as f64);
+            let offset = interval.mul_f64(i as f64 / n.max(1) as f64);
+            tokio::time::interval_at(tokio::time::Instant::now() + offset, interval)
+        }))
+    }
+
+    /// Waits for the writer's next turn: false when the phase ends first (a paced writer whose
+    /// next turn falls after the end stops there).
+    pub async fn turn(&mut self, stop_at: Instant) -> bool {
+        if Instant::now() >= stop_at {
+            return false;
+        }
+        match self.0.as_mut() {
+            Some(t) => tokio::time::timeout_at(stop_at.into(), t.tick()).await.is_ok(),
+            None => true,
+        }
+    }
+}
+
 /// Visitors send (closed loop, or paced at `rate` in all), operators receive; the first
 /// operator socket times end-to-end delivery.
 pub async fn drive(visitors: Vec<Ws>, operators: Vec<Ws>, duration: Duration, rate: Option<u64>) -> Result<LoadResult> {
@@ -221,7 +248,6 @@ pub async fn drive(visitors: Vec<Ws>, operators: Vec<Ws>, duration: Duration, ra
         }));
     }
     let n = visitors.len().max(1);
-    let interval = rate.map(|r| Duration::from_secs_f64(n as f64 / r.max(1) as f64));
     let started = Instant::now();
     let mut vis_tasks = Vec::new();
     for (i, mut ws) in visitors.into_iter().enumerate() {
@@ -229,19 +255,9 @@ pub async fn drive(visitors: Vec<Ws>, operators: Vec<Ws>, duration: Duration, ra
         vis_tasks.push(tokio::spawn(async move {
             let mut acks = Samples::default();
             let mut count = 0u64;
-            let mut tick = interval.map(|iv| {
-                // Spread the visitors over the interval so the rate is smooth.
-                let offset = iv.mul_f64(i as f64 / n as f64);
-                tokio::time::interval_at(tokio::time::Instant::now() + offset, iv)
-            });
+            let mut pace = Pace::new(rate, i, n);
             let mut seq = 0u64;
-            while Instant::now() < stop_at {
-                if let Some(t) = tick.as_mut()
-                    && tokio::time::timeout_at(stop_at.into(), t.tick()).await.is_err()
-                {
-                    // A paced writer whose next turn falls after the end stops there.
-                    break;
-                }
+            while pace.turn(stop_at).await {
                 seq += 1;
                 let cid = format!("b{i}-{seq}");
                 let at = Instant::now();

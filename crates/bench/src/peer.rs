@@ -12,7 +12,7 @@
 //! their first message, inside the measured time.
 
 use crate::Args;
-use crate::client::{LoadResult, Target, run_load};
+use crate::client::{LoadResult, Pace, Target, run_load};
 use crate::stats::Samples;
 use anyhow::{Context, Result, bail, ensure};
 use futures_util::StreamExt;
@@ -261,7 +261,6 @@ impl Synapse {
             }));
         }
         let n = self.writers.len().max(1);
-        let interval = rate.map(|r| Duration::from_secs_f64(n as f64 / r.max(1) as f64));
         let started = Instant::now();
         let mut writers = Vec::new();
         for (i, (user, room)) in self.writers.iter().enumerate() {
@@ -270,18 +269,9 @@ impl Synapse {
             writers.push(tokio::spawn(async move {
                 let mut acks = Samples::default();
                 let mut count = 0u64;
-                let mut tick = interval.map(|iv| {
-                    let offset = iv.mul_f64(i as f64 / n as f64);
-                    tokio::time::interval_at(tokio::time::Instant::now() + offset, iv)
-                });
+                let mut pace = Pace::new(rate, i, n);
                 let mut seq = 0u64;
-                while Instant::now() < stop_at {
-                    if let Some(t) = tick.as_mut()
-                        && tokio::time::timeout_at(stop_at.into(), t.tick()).await.is_err()
-                    {
-                        // A paced writer whose next turn falls after the end stops there.
-                        break;
-                    }
+                while pace.turn(stop_at).await {
                     seq += 1;
                     // Unique across drives: the transaction id is the writer's idempotency key.
                     let cid = format!("b{i}-{seq}-{}", uuid::Uuid::now_v7().simple());
