@@ -187,6 +187,17 @@ pub async fn run_load(
     drive(vis, ops, duration, rate).await
 }
 
+/// The writers' ack latencies and acked counts, once all have finished.
+pub async fn gather_writers(tasks: Vec<tokio::task::JoinHandle<(Samples, u64)>>) -> Result<(Samples, u64)> {
+    let (mut ack, mut acked) = (Samples::default(), 0);
+    for t in tasks {
+        let (a, c) = t.await?;
+        ack.extend(a);
+        acked += c;
+    }
+    Ok((ack, acked))
+}
+
 /// A writer's pace: none in the closed loop (each send follows the last ack); at a fixed rate
 /// for all `n` writers, writer `i` sends once an interval, the writers spread over it so the
 /// rate is smooth.
@@ -286,13 +297,7 @@ pub async fn drive(visitors: Vec<Ws>, operators: Vec<Ws>, duration: Duration, ra
             (acks, count)
         }));
     }
-    let mut ack = Samples::default();
-    let mut acked = 0;
-    for t in vis_tasks {
-        let (a, c) = t.await?;
-        ack.extend(a);
-        acked += c;
-    }
+    let (ack, acked) = gather_writers(vis_tasks).await?;
     let elapsed = started.elapsed();
     let mut e2e = Samples::default();
     for t in op_tasks {

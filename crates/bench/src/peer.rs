@@ -12,7 +12,7 @@
 //! their first message, inside the measured time.
 
 use crate::Args;
-use crate::client::{LoadResult, Pace, Target, run_load};
+use crate::client::{LoadResult, Pace, Target, gather_writers, run_load};
 use crate::stats::Samples;
 use anyhow::{Context, Result, bail, ensure};
 use futures_util::StreamExt;
@@ -295,13 +295,7 @@ impl Synapse {
                 (acks, count)
             }));
         }
-        let mut ack = Samples::default();
-        let mut acked = 0;
-        for t in writers {
-            let (a, c) = t.await?;
-            ack.extend(a);
-            acked += c;
-        }
+        let (ack, acked) = gather_writers(writers).await?;
         let elapsed = started.elapsed();
         let mut e2e = Samples::default();
         for (t, reader) in readers.into_iter().zip(&mut self.readers) {
