@@ -25,6 +25,7 @@ macro_rules! contract_suite {
             workspaces_are_isolated, dialog_list_filters_and_pages, sites_by_key, concurrent_posts_get_gapless_seqs,
             channel_members, message_pages, bodies_round_trip_unicode, a_failing_post_does_not_sink_its_batch,
             racing_retries_store_one_message, racing_first_messages_open_one_dialog, refusals_inside_a_busy_batch,
+            concurrent_openings_are_numbered_without_gaps,
             channels_are_created_renamed_and_staffed, operators_list_only_their_channels,
             accept_race_has_one_winner, capacity_holds_under_concurrent_assignments, assignment_checks_and_transfers,
             system_lines_and_list_filters, wait_alerts_fire_once_per_stay, presence_expires_without_heartbeats,
@@ -761,6 +762,51 @@ pub async fn racing_first_messages_open_one_dialog(store: Arc<dyn Store>) {
     assert_eq!(seqs, (1..=12).collect::<Vec<_>>());
     let d = store.dialog(f.workspace.id, *dialogs.iter().next().expect("one")).await.expect("dialog");
     assert_eq!((d.number, d.unread_count, d.last_seq), (1, 12, 12));
+}
+
+/// Many visitors opening dialogs at once: each dialog gets its own number, the numbers run
+/// 1, 2, 3… without a gap, and what the post answered is what was stored.
+pub async fn concurrent_openings_are_numbered_without_gaps(store: Arc<dyn Store>) {
+    let f = Arc::new(Fixture::new(store.clone()).await);
+    let mut visitors = vec![f.visitor.clone()];
+    for _ in 1..24 {
+        visitors.push(visitor(&store, f.workspace.id, f.site.id).await);
+    }
+    let mut tasks = Vec::new();
+    for (i, v) in visitors.into_iter().enumerate() {
+        let f = f.clone();
+        tasks.push(tokio::spawn(async move {
+            let post = if i == 5 {
+                // One opening fails: a visitor that does not exist.
+                let mut post = f.visitor_post_by(&v, "open", "сломано");
+                post.target = PostTarget::Visitor {
+                    visitor: VisitorId::new(),
+                    channel: f.channel.id,
+                    new_dialog_id: DialogId::new(),
+                    routed_by: None,
+                    previous: None,
+                };
+                post
+            } else {
+                f.visitor_post_by(&v, "open", "здравствуйте")
+            };
+            f.store.post_message(post).await
+        }));
+    }
+    let mut numbers = Vec::new();
+    for (i, t) in tasks.into_iter().enumerate() {
+        match t.await.expect("task") {
+            Ok(p) => {
+                assert!(p.dialog_created, "visitor {i} opened his dialog");
+                let stored = store.dialog(f.workspace.id, p.dialog.id).await.expect("stored");
+                assert_eq!(stored.number, p.dialog.number, "the answer's number is the stored one");
+                numbers.push(p.dialog.number);
+            }
+            Err(e) => assert_eq!(i, 5, "only the bad opening fails, got {e:?} for {i}"),
+        }
+    }
+    numbers.sort_unstable();
+    assert_eq!(numbers, (1..=23).collect::<Vec<_>>());
 }
 
 pub async fn refusals_inside_a_busy_batch(store: Arc<dyn Store>) {
