@@ -108,11 +108,14 @@ fn ws_url(base: &str, path: &str) -> String {
     format!("{}{path}", base.replacen("http", "ws", 1))
 }
 
-/// A widget socket on the Frontline at `base`, from a page on `origin`.
+/// A widget socket on the Frontline at `base`, from a page on `origin`, signed in as the
+/// widget does it: the token in the socket's first frame, not in its URL (the server's
+/// first-frame check is then part of what each socket costs).
 pub async fn widget_socket(base: &str, origin: &str, token: &str) -> Result<Ws> {
-    let mut req = ws_url(base, &format!("/widget/v1/ws?token={token}")).into_client_request()?;
+    let mut req = ws_url(base, "/widget/v1/ws").into_client_request()?;
     req.headers_mut().insert("origin", origin.parse()?);
-    let (ws, _) = tokio_tungstenite::connect_async(req).await?;
+    let (mut ws, _) = tokio_tungstenite::connect_async(req).await?;
+    ws.send(Message::Text(json!({"type": "auth", "token": token}).to_string().into())).await?;
     Ok(ws)
 }
 
