@@ -83,7 +83,8 @@ pub async fn operator_ws(State(s): State<HttpState>, mut parts: Parts) -> Respon
         Ok(ws) => ws,
         Err(e) => return e.into_response(),
     };
-    configure(ws).on_upgrade(move |socket| serve(s, Peer::Operator(actor, token), socket))
+    let conn = Box::new(Conn { s, peer: Peer::Operator(actor, token) });
+    configure(ws).on_upgrade(move |socket| serve(conn, Box::new(socket)))
 }
 
 #[derive(Deserialize)]
@@ -115,17 +116,35 @@ pub async fn widget_ws(
         Ok(ws) => ws,
         Err(e) => return e.into_response(),
     };
-    configure(ws).on_upgrade(move |mut socket| async move {
-        let (actor, slot) = match admitted {
+    let start = Box::new(WidgetStart { s, header, own, admitted });
+    configure(ws).on_upgrade(move |socket| widget_session(start, Box::new(socket)))
+}
+
+/// What a widget socket starts from: the handshake's findings, and the visitor when his token
+/// came in the URL.
+struct WidgetStart {
+    s: HttpState,
+    header: String,
+    own: Option<String>,
+    admitted: Option<(Box<VisitorActor>, frontline_core::limits::SocketSlot)>,
+}
+
+/// A widget socket's life: its first-frame sign-in (unless the URL had the token), then
+/// [`serve`], holding the visitor's place among his sockets until the end.
+async fn widget_session(mut start: Box<WidgetStart>, mut socket: Box<WebSocket>) {
+    let (actor, slot) = match start.admitted.take() {
+        Some(a) => a,
+        None => match first_frame_auth(&start.s, &mut socket, &start.header, start.own.as_deref()).await {
             Some(a) => a,
-            None => match first_frame_auth(&s, &mut socket, &header, own.as_deref()).await {
-                Some(a) => a,
-                None => return,
-            },
-        };
-        serve(s, Peer::Visitor(actor), socket).await;
-        drop(slot);
-    })
+            None => return,
+        },
+    };
+    let conn = {
+        let WidgetStart { s, .. } = *start;
+        Box::new(Conn { s, peer: Peer::Visitor(actor) })
+    };
+    serve(conn, socket).await;
+    drop(slot);
 }
 
 /// A visitor's token checked: his session, his site's origins, and a free place among his
@@ -276,7 +295,20 @@ async fn recheck(s: &HttpState, token: &str) -> Recheck {
     }
 }
 
-async fn serve(s: HttpState, mut peer: Peer, socket: WebSocket) {
+/// What a socket's task keeps for its whole life, in one allocation of its own. Passed by value,
+/// an async fn's arguments are held twice in its future (as arguments and as locals), and so is
+/// whatever the closures around it captured: the state and the peer went three times into each
+/// socket's task (docs/bench.md, "What a socket's task holds").
+struct Conn {
+    s: HttpState,
+    peer: Peer,
+}
+
+async fn serve(mut conn: Box<Conn>, socket: Box<WebSocket>) {
+    let Conn { s, peer } = &mut *conn;
+    let s = &*s;
+    // Split at once, so the socket itself is not one of the future's fields.
+    let (mut tx, mut rx) = (*socket).split();
     let metrics = s.app.metrics.clone();
     let gauge = match &peer {
         Peer::Operator(..) => &metrics.ws_operator_sockets,
@@ -313,8 +345,7 @@ async fn serve(s: HttpState, mut peer: Peer, socket: WebSocket) {
         },
         Peer::Visitor(_) => None,
     };
-    let (mut tx, mut rx) = socket.split();
-    let hello = match hello(&s, &peer).await {
+    let hello = match hello(s, peer).await {
         Ok(h) => h,
         Err(e) => error_frame(None, e.into()),
     };
@@ -327,7 +358,7 @@ async fn serve(s: HttpState, mut peer: Peer, socket: WebSocket) {
     loop {
         let out: Vec<String> = tokio::select! {
             incoming = rx.next() => match incoming {
-                Some(Ok(Message::Text(text))) => match on_frame(&s, &peer, &text) {
+                Some(Ok(Message::Text(text))) => match on_frame(s, peer, &text) {
                     Ok(Some(fut)) => { pending.push(detached(fut)); continue; }
                     Ok(None) => vec![json!({"type": "pong"}).to_string()],
                     Err(frame) => vec![frame],
@@ -354,10 +385,10 @@ async fn serve(s: HttpState, mut peer: Peer, socket: WebSocket) {
                 Ok(delivery) => match &peer {
                     Peer::Operator(a, token) => match &delivery.event {
                         Event::AccessChanged { operator_id } if operator_id.is_none_or(|o| o == a.operator.id.0) => {
-                            match recheck(&s, token).await {
+                            match recheck(s, token).await {
                                 Recheck::Now(actor, channels) => {
                                     let token = token.clone();
-                                    peer = Peer::Operator(actor, token);
+                                    *peer = Peer::Operator(actor, token);
                                     visible = channels;
                                     // The console reloads its lists: what he may no longer see goes.
                                     vec![json!({"type": "resync", "reason": "access_changed"}).to_string()]
@@ -408,7 +439,7 @@ async fn serve(s: HttpState, mut peer: Peer, socket: WebSocket) {
             _ = ping.tick() => {
                 // A session expires without any event: each ping period asks again.
                 if let Peer::Operator(_, token) = &peer
-                    && matches!(recheck(&s, token).await, Recheck::Ended)
+                    && matches!(recheck(s, token).await, Recheck::Ended)
                 {
                     refuse_and_close(&mut tx, CoreError::Unauthenticated, CLOSE_SESSION_ENDED, "session ended").await;
                     break;
