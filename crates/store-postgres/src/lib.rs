@@ -6,6 +6,7 @@
 //! serialise on the dialog row (`UPDATE … RETURNING` takes its lock), so `seq` has no gaps;
 //! migrations run under an advisory lock, so nodes starting together apply them once.
 
+mod openings;
 mod outage;
 mod post;
 mod row;
@@ -74,6 +75,8 @@ const PING_AFTER_IDLE: Duration = Duration::from_millis(500);
 /// The PostgreSQL implementation of [`Store`].
 pub struct PgStore {
     pool: PgPool,
+    /// Visitors' posts that may open a dialog, written several to a transaction.
+    openings: std::sync::Arc<openings::Lane>,
     /// Set for throw-away schemas (tests): dropped on close.
     temporary: Option<(String, String)>,
 }
@@ -130,7 +133,7 @@ impl PgStore {
             .await
             .map_err(map_err)?;
         migrate(&pool).await?;
-        Ok(Self { pool, temporary: None })
+        Ok(Self { pool, openings: Default::default(), temporary: None })
     }
 
     /// A store in a new schema of its own, dropped with everything in it on [`Store::close`].
@@ -150,7 +153,7 @@ impl PgStore {
     }
 
     async fn write_post(&self, post: PostMessage) -> StoreResult<Posted> {
-        post::post(&self.pool, &post).await
+        post::post(&self.pool, &self.openings, post).await
     }
 
     /// Tracked events in a transaction of their own (PostgreSQL groups concurrent commits

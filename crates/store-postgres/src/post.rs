@@ -12,17 +12,28 @@
 //! five statements, `COMMIT`): the database's time per message was mostly spent around the
 //! statements rather than in them (docs/bench.md). Whatever that statement does not cover (a
 //! new dialog, files, a resent message, a closed or unknown dialog, a lost race) it leaves
-//! unwritten, and the general path below does it.
+//! unwritten, and the general path below does it; a visitor's post that may open his dialog
+//! goes there with the other openings waiting, several to a transaction (`openings.rs`).
 
+use crate::openings::Lane;
 use frontline_store::events::drafts;
 use sqlx::PgConnection;
 use sqlx::postgres::PgPool;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
-pub(crate) async fn post(pool: &PgPool, post: &PostMessage) -> StoreResult<Posted> {
-    if let Some(done) = one_statement(pool, post).await? {
+pub(crate) async fn post(pool: &PgPool, lane: &Arc<Lane>, post: PostMessage) -> StoreResult<Posted> {
+    if let Some(done) = one_statement(pool, &post).await? {
         return Ok(done);
     }
+    match post.target {
+        // It may open his dialog: with the other openings waiting (`openings`).
+        PostTarget::Visitor { .. } => lane.post(pool, post).await,
+        PostTarget::Dialog(_) => general(pool, &post).await,
+    }
+}
+
+/// The general path: one post in a transaction of its own, tried again after a lost race.
+pub(crate) async fn general(pool: &PgPool, post: &PostMessage) -> StoreResult<Posted> {
     let mut attempt = 0;
     loop {
         attempt += 1;
