@@ -13,9 +13,11 @@
 //! is answered before the commit. The lane's writer is a task of its own, so a caller that
 //! goes away (a closed socket, a cancelled request) cannot roll back the others' posts.
 
-use crate::post::post_in;
+use crate::post::post_in_unlogged;
 use crate::row::map_err;
 use frontline_store::backend::PostFailure;
+use frontline_store::events::NewEvent;
+use frontline_store::sql;
 use frontline_store::{PostMessage, Posted, StoreError, StoreResult};
 use sqlx::postgres::PgPool;
 use std::sync::{Arc, Mutex};
@@ -114,6 +116,7 @@ async fn write(pool: &PgPool, posts: &[&PostMessage]) -> Vec<StoreResult<Posted>
         Err(e) => return all_failed(posts.len(), &e),
     };
     let mut answers = Vec::with_capacity(posts.len());
+    let mut events = Vec::new();
     for post in posts {
         let mut attempt = 0;
         let answer = loop {
@@ -121,9 +124,12 @@ async fn write(pool: &PgPool, posts: &[&PostMessage]) -> Vec<StoreResult<Posted>
             if let Err(e) = statement(&mut tx, "SAVEPOINT post").await {
                 return all_failed(posts.len(), &e);
             }
-            let failure = match post_in(&mut tx, post).await {
-                Ok(done) => match statement(&mut tx, "RELEASE SAVEPOINT post").await {
-                    Ok(()) => break Ok(done),
+            let failure = match post_in_unlogged(&mut tx, post).await {
+                Ok((done, its)) => match statement(&mut tx, "RELEASE SAVEPOINT post").await {
+                    Ok(()) => {
+                        events.extend(its);
+                        break Ok(done);
+                    }
                     Err(e) => return all_failed(posts.len(), &e),
                 },
                 Err(failure) => failure,
@@ -141,6 +147,10 @@ async fn write(pool: &PgPool, posts: &[&PostMessage]) -> Vec<StoreResult<Posted>
         };
         answers.push(answer);
     }
+    // The events of the posts written, in their order, all at once.
+    if let Err(e) = write_events(&mut tx, &events).await {
+        return all_failed(posts.len(), &e);
+    }
     // Every statement above succeeded or was rolled back to its savepoint, so the transaction
     // is not in a failed state (where `COMMIT` would roll back without an error).
     if let Err(e) = tx.commit().await.map_err(map_err) {
@@ -153,6 +163,41 @@ async fn statement(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, sql: &'static
     sqlx::query(sql).execute(&mut **tx).await.map(|_| ()).map_err(map_err)
 }
 
+/// Writes a batch's events with one insert, and their outbox jobs with one fan-out (what
+/// `write_events!` does for each event in turn).
+async fn write_events(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, events: &[NewEvent]) -> StoreResult<()> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<uuid::Uuid> = events.iter().map(|e| e.id).collect();
+    sqlx::query(sqlx::AssertSqlSafe(INSERT_EVENTS.as_str()))
+        .bind(&ids)
+        .bind(events.iter().map(|e| e.workspace_id.0).collect::<Vec<_>>())
+        .bind(events.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>())
+        .bind(events.iter().map(|e| e.dialog_id.map(|d| d.0)).collect::<Vec<_>>())
+        .bind(events.iter().map(|e| e.subject_id).collect::<Vec<_>>())
+        .bind(events.iter().map(|e| e.actor.kind.as_str()).collect::<Vec<_>>())
+        .bind(events.iter().map(|e| e.actor.id).collect::<Vec<_>>())
+        .bind(events.iter().map(|e| e.at.0).collect::<Vec<_>>())
+        .bind(events.iter().map(|e| e.payload_text()).collect::<Vec<_>>())
+        .execute(&mut **tx)
+        .await
+        .map_err(map_err)?;
+    sqlx::query(sqlx::AssertSqlSafe(FAN_OUT_EVENTS.as_str())).bind(&ids).execute(&mut **tx).await.map_err(map_err)?;
+    Ok(())
+}
+
+/// The events' rows in the order given (`WITH ORDINALITY`), so their log positions follow it.
+static INSERT_EVENTS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "INSERT INTO events ({cols}) SELECT id, ws, kind, dialog, subject, actor_kind, actor, at, payload FROM \
+         UNNEST($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::uuid[], $6::text[], $7::uuid[], $8::bigint[], \
+         $9::text[]) WITH ORDINALITY AS e(id, ws, kind, dialog, subject, actor_kind, actor, at, payload, n) ORDER BY n",
+        cols = sql::EVENT_INSERT_COLS
+    )
+});
+static FAN_OUT_EVENTS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| sql::fan_out("ev.id = ANY($1)"));
+
 /// The answers of a batch whose transaction was lost: nothing of it was written.
 fn all_failed(n: usize, e: &StoreError) -> Vec<StoreResult<Posted>> {
     (0..n).map(|_| Err(StoreError::Unavailable(format!("the post's transaction failed: {e}")))).collect()
@@ -160,8 +205,9 @@ fn all_failed(n: usize, e: &StoreError) -> Vec<StoreResult<Posted>> {
 
 #[cfg(test)]
 mod tests {
+    use frontline_domain::EventKind;
     use frontline_domain::{DialogId, VisitorId};
-    use frontline_store::contract::{Fixture, test_database_url, visitor};
+    use frontline_store::contract::{Fixture, endpoint, jobs_of, test_database_url, visitor};
     use frontline_store::{PostTarget, Store};
     use std::sync::Arc;
 
@@ -183,6 +229,8 @@ mod tests {
             routed_by: None,
             previous: None,
         };
+        let hook = endpoint(f.workspace.id, &[EventKind::DialogCreated, EventKind::MessageCreated]);
+        store.create_webhook(&hook, 10).await.expect("webhook");
         let posts = [
             f.visitor_post("a1", "Здравствуйте"),
             bad,
@@ -203,6 +251,28 @@ mod tests {
         let stored = store.messages(f.workspace.id, a1.dialog.id, 0, 10, false).await.expect("messages");
         assert_eq!(stored.iter().map(|m| m.body.as_str()).collect::<Vec<_>>(), ["Здравствуйте", "Ещё вопрос"]);
         assert_eq!(store.dialog(f.workspace.id, b1.dialog.id).await.expect("b").number, 2);
+        // The events of the posts written, written at once in their order, and their webhook
+        // jobs with them; none for the failed post or the resend.
+        let of = |d| {
+            let store = store.clone();
+            async move { store.dialog_events(f.workspace.id, d).await.expect("events") }
+        };
+        let (a_events, b_events) = (of(a1.dialog.id).await, of(b1.dialog.id).await);
+        let kinds =
+            |events: &[frontline_store::events::StoredEvent]| events.iter().map(|e| e.kind.clone()).collect::<Vec<_>>();
+        assert_eq!(kinds(&a_events), ["dialog.created", "message.created", "message.created"]);
+        assert_eq!(kinds(&b_events), ["dialog.created", "message.created"]);
+        let jobs = jobs_of(&store, f.workspace.id, hook.id).await;
+        let job_kinds: Vec<_> = jobs.iter().map(|j| j.event_kind.as_str()).collect();
+        assert_eq!(
+            job_kinds,
+            ["dialog.created", "message.created", "dialog.created", "message.created", "message.created"]
+        );
+        let mut job_events: Vec<_> = jobs.iter().map(|j| j.event_id).collect();
+        let mut written: Vec<_> = a_events.iter().chain(&b_events).map(|e| e.id).collect();
+        job_events.sort_unstable();
+        written.sort_unstable();
+        assert_eq!(job_events, written, "one job for each event written");
         store.close().await;
     }
 }

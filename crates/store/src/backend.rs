@@ -1365,8 +1365,19 @@ macro_rules! sql_post_one {
         }
 
         /// Writes one post inside the current transaction: three statements on the common path
-        /// (probe, append, insert), two more when it opens the visitor's dialog.
+        /// (probe, append, insert), two more when it opens the visitor's dialog, then its events.
         pub(crate) async fn post_in(conn: &mut $conn, post: &PostMessage) -> Result<Posted, PostFailure> {
+            let (posted, events) = post_in_unlogged(conn, post).await?;
+            $crate::write_events!(conn, &events)?;
+            Ok(posted)
+        }
+
+        /// [`post_in`] without writing the post's events: they are returned, for a caller that
+        /// writes a whole batch's at once.
+        pub(crate) async fn post_in_unlogged(
+            conn: &mut $conn,
+            post: &PostMessage,
+        ) -> Result<(Posted, Vec<$crate::events::NewEvent>), PostFailure> {
             let ws = post.workspace_id;
             let m = &post.message;
             let mut prelude = None;
@@ -1379,7 +1390,7 @@ macro_rules! sql_post_one {
                         .await
                         .map_err(map_err)?;
                     if let Some(dup) = dup {
-                        return Ok(duplicate(conn, post, dup).await?);
+                        return Ok((duplicate(conn, post, dup).await?, Vec::new()));
                     }
                     (*id, false)
                 }
@@ -1394,7 +1405,7 @@ macro_rules! sql_post_one {
                         .await
                         .map_err(map_err)?;
                     if let Some(dup) = dup {
-                        return Ok(duplicate(conn, post, dup).await?);
+                        return Ok((duplicate(conn, post, dup).await?, Vec::new()));
                     }
                     match open {
                         Some(id) => (DialogId(id), false),
@@ -1471,8 +1482,7 @@ macro_rules! sql_post_one {
             }
             let message = records::stored_message(m, ws, dialog_id, dialog.last_seq, post.author_name.clone());
             let events = $crate::events::drafts::posted(&message, &dialog, dialog_created, prelude.as_ref());
-            $crate::write_events!(conn, &events)?;
-            Ok(Posted { message, dialog, dialog_created, duplicate: false, prelude })
+            Ok((Posted { message, dialog, dialog_created, duplicate: false, prelude }, events))
         }
 
         /// Appends a line that changes only `seq` (the proactive message a dialog opens with).

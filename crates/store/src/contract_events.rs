@@ -10,7 +10,8 @@ async fn kinds(store: &Arc<dyn Store>, ws: WorkspaceId, d: DialogId) -> Vec<Stri
     store.dialog_events(ws, d).await.expect("events").into_iter().map(|e| e.kind).collect()
 }
 
-fn endpoint(ws: WorkspaceId, events: &[EventKind]) -> WebhookEndpoint {
+/// An enabled endpoint of `ws` subscribed to `events`.
+pub fn endpoint(ws: WorkspaceId, events: &[EventKind]) -> WebhookEndpoint {
     WebhookEndpoint {
         id: uuid::Uuid::now_v7(),
         workspace_id: ws,
@@ -28,7 +29,8 @@ fn endpoint(ws: WorkspaceId, events: &[EventKind]) -> WebhookEndpoint {
     }
 }
 
-async fn jobs_of(store: &Arc<dyn Store>, ws: WorkspaceId, target: uuid::Uuid) -> Vec<OutboxJob> {
+/// The outbox jobs of one target, oldest first.
+pub async fn jobs_of(store: &Arc<dyn Store>, ws: WorkspaceId, target: uuid::Uuid) -> Vec<OutboxJob> {
     let mut jobs: Vec<OutboxJob> =
         store.target_jobs(ws, target, i64::MAX, 1000).await.expect("jobs").into_iter().map(|(j, _)| j).collect();
     jobs.reverse();
