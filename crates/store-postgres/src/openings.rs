@@ -206,9 +206,8 @@ fn all_failed(n: usize, e: &StoreError) -> Vec<StoreResult<Posted>> {
 #[cfg(test)]
 mod tests {
     use frontline_domain::EventKind;
-    use frontline_domain::{DialogId, VisitorId};
+    use frontline_store::Store;
     use frontline_store::contract::{Fixture, endpoint, jobs_of, test_database_url, visitor};
-    use frontline_store::{PostTarget, Store};
     use std::sync::Arc;
 
     /// One batch of openings: each is answered on its own, a failing one is rolled back alone,
@@ -221,14 +220,7 @@ mod tests {
         let store: Arc<dyn Store> = pg.clone();
         let f = Fixture::new(store.clone()).await;
         let second = visitor(&store, f.workspace.id, f.site.id).await;
-        let mut bad = f.visitor_post_by(&second, "bad", "нет такого посетителя");
-        bad.target = PostTarget::Visitor {
-            visitor: VisitorId::new(),
-            channel: f.channel.id,
-            new_dialog_id: DialogId::new(),
-            routed_by: None,
-            previous: None,
-        };
+        let bad = f.nobodys_post("bad", "нет такого посетителя");
         let hook = endpoint(f.workspace.id, &[EventKind::DialogCreated, EventKind::MessageCreated]);
         store.create_webhook(&hook, 10).await.expect("webhook");
         let posts = [

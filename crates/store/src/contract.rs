@@ -173,6 +173,22 @@ impl Fixture {
         }
     }
 
+    /// A first message of a visitor that does not exist (and so its author is nobody known
+    /// either): the database refuses the dialog it would open.
+    pub fn nobodys_post(&self, client_id: &str, body: &str) -> PostMessage {
+        let nobody = VisitorId::new();
+        let mut post = self.visitor_post(client_id, body);
+        post.target = PostTarget::Visitor {
+            visitor: nobody,
+            channel: self.channel.id,
+            new_dialog_id: DialogId::new(),
+            routed_by: None,
+            previous: None,
+        };
+        post.message.author_id = nobody.0;
+        post
+    }
+
     pub fn operator_post(&self, dialog: DialogId, client_id: &str, body: &str) -> PostMessage {
         PostMessage {
             workspace_id: self.workspace.id,
@@ -680,18 +696,11 @@ pub async fn a_failing_post_does_not_sink_its_batch(store: Arc<dyn Store>) {
     for i in 0..30 {
         let f = f.clone();
         tasks.push(tokio::spawn(async move {
-            let mut post = f.visitor_post(&format!("b{i}"), "в пачке");
-            if i == 7 {
-                // A visitor that does not exist: the database refuses the new dialog.
-                post.target = PostTarget::Visitor {
-                    visitor: VisitorId::new(),
-                    channel: f.channel.id,
-                    new_dialog_id: DialogId::new(),
-                    routed_by: None,
-                    previous: None,
-                };
-                post.message.author_id = uuid::Uuid::now_v7();
-            }
+            let post = if i == 7 {
+                f.nobodys_post(&format!("b{i}"), "в пачке")
+            } else {
+                f.visitor_post(&format!("b{i}"), "в пачке")
+            };
             f.store.post_message(post).await.map(|p| p.message.seq)
         }));
     }
@@ -777,16 +786,8 @@ pub async fn concurrent_openings_are_numbered_without_gaps(store: Arc<dyn Store>
         let f = f.clone();
         tasks.push(tokio::spawn(async move {
             let post = if i == 5 {
-                // One opening fails: a visitor that does not exist.
-                let mut post = f.visitor_post_by(&v, "open", "сломано");
-                post.target = PostTarget::Visitor {
-                    visitor: VisitorId::new(),
-                    channel: f.channel.id,
-                    new_dialog_id: DialogId::new(),
-                    routed_by: None,
-                    previous: None,
-                };
-                post
+                // One opening fails.
+                f.nobodys_post("open", "сломано")
             } else {
                 f.visitor_post_by(&v, "open", "здравствуйте")
             };

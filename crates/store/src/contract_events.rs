@@ -139,17 +139,11 @@ pub async fn batched_posts_write_their_events_and_a_failed_one_none(store: Arc<d
     for i in 0..40 {
         let f = f.clone();
         tasks.push(tokio::spawn(async move {
-            let mut post = f.visitor_post(&format!("b{i}"), "в пачке");
-            if i == 11 {
-                post.target = PostTarget::Visitor {
-                    visitor: VisitorId::new(),
-                    channel: f.channel.id,
-                    new_dialog_id: DialogId::new(),
-                    routed_by: None,
-                    previous: None,
-                };
-                post.message.author_id = uuid::Uuid::now_v7();
-            }
+            let post = if i == 11 {
+                f.nobodys_post(&format!("b{i}"), "в пачке")
+            } else {
+                f.visitor_post(&format!("b{i}"), "в пачке")
+            };
             f.store.post_message(post).await
         }));
     }
