@@ -163,11 +163,47 @@ pub struct LoadResult {
     pub elapsed: Duration,
     pub ack: Samples,
     pub e2e: Samples,
+    /// Every ack: when its message was sent (seconds into the phase) and how long the ack
+    /// took, in send order. A stall shows as a run of slow ones sent close together.
+    pub timeline: Vec<(f64, f64)>,
 }
 
 impl LoadResult {
     pub fn rate(&self) -> f64 {
         self.acked as f64 / self.elapsed.as_secs_f64().max(0.001)
+    }
+
+    /// One line on the slowest acks: the slowest (and the slowest delivery), how many took
+    /// over 50 ms and over `slow_ms`, and the stalls they came from: acks over `slow_ms` sent
+    /// within 200 ms of each other form one, printed as when it began (seconds into the
+    /// phase), how many, and its worst.
+    pub fn slow_line(&self, slow_ms: f64) -> String {
+        let max = self.ack.0.iter().copied().fold(0.0, f64::max);
+        let e2e_max = self.e2e.0.iter().copied().fold(0.0, f64::max);
+        let over = |ms: f64| self.timeline.iter().filter(|(_, l)| *l > ms).count();
+        let mut stalls: Vec<(f64, f64, usize, f64)> = Vec::new();
+        for &(at, ms) in self.timeline.iter().filter(|(_, l)| *l > slow_ms) {
+            match stalls.last_mut() {
+                Some(s) if at - s.1 <= 0.2 => {
+                    s.1 = at;
+                    s.2 += 1;
+                    s.3 = s.3.max(ms);
+                }
+                _ => stalls.push((at, at, 1, ms)),
+            }
+        }
+        let mut line = format!(
+            "  slowest ack {max:.2} ms, end-to-end {e2e_max:.2} ms; acks over 50 ms: {}, over {slow_ms} ms: {}",
+            over(50.0),
+            over(slow_ms)
+        );
+        for (at, _, n, worst) in stalls.iter().take(12) {
+            line.push_str(&format!("; {at:.2} s: {n} up to {worst:.0} ms"));
+        }
+        if stalls.len() > 12 {
+            line.push_str(&format!("; {} more", stalls.len() - 12));
+        }
+        line
     }
 }
 
@@ -263,9 +299,11 @@ pub async fn drive(visitors: Vec<Ws>, operators: Vec<Ws>, duration: Duration, ra
     }
     let n = visitors.len().max(1);
     let started = Instant::now();
+    let timeline: Arc<Mutex<Vec<(f64, f64)>>> = Arc::default();
     let mut vis_tasks = Vec::new();
     for (i, mut ws) in visitors.into_iter().enumerate() {
         let sent = sent.clone();
+        let timeline = timeline.clone();
         vis_tasks.push(tokio::spawn(async move {
             let mut acks = Samples::default();
             let mut count = 0u64;
@@ -287,7 +325,11 @@ pub async fn drive(visitors: Vec<Ws>, operators: Vec<Ws>, duration: Duration, ra
                 loop {
                     match tokio::time::timeout(Duration::from_secs(10), ws.next()).await {
                         Ok(Some(Ok(Message::Text(t)))) if t.contains("\"type\":\"ack\"") => {
-                            acks.push(at.elapsed().as_secs_f64() * 1000.0);
+                            let ms = at.elapsed().as_secs_f64() * 1000.0;
+                            acks.push(ms);
+                            if let Ok(mut t) = timeline.lock() {
+                                t.push(((at - started).as_secs_f64(), ms));
+                            }
                             count += 1;
                             break;
                         }
@@ -306,5 +348,7 @@ pub async fn drive(visitors: Vec<Ws>, operators: Vec<Ws>, duration: Duration, ra
     for t in op_tasks {
         e2e.extend(t.await?);
     }
-    Ok(LoadResult { acked, elapsed, ack, e2e })
+    let mut timeline = timeline.lock().map(|t| t.clone()).unwrap_or_default();
+    timeline.sort_by(|a, b| a.0.total_cmp(&b.0));
+    Ok(LoadResult { acked, elapsed, ack, e2e, timeline })
 }

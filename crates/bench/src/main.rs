@@ -80,6 +80,9 @@ pub struct Args {
     /// Seconds to wait between phases for the server to settle (WAL checkpoints).
     #[arg(long, default_value_t = 10)]
     pub settle: u64,
+    /// The fixed-rate phase lists the stalls of acks slower than this many milliseconds.
+    #[arg(long, default_value_t = 20.0)]
+    pub slow_ms: f64,
     /// Skip the floors (raw SQLite, bare relay).
     #[arg(long)]
     pub no_floor: bool,
@@ -429,6 +432,7 @@ async fn main() -> Result<()> {
         println!("fixed rate {} msg/s: achieved {:.0} msg/s", args.rate, paced.rate());
         println!("  ack latency          p50 {:>7.2} ms   p99 {:>7.2} ms", paced.ack.p(50.0), paced.ack.p(99.0));
         println!("  end-to-end latency   p50 {:>7.2} ms   p99 {:>7.2} ms", paced.e2e.p(50.0), paced.e2e.p(99.0));
+        println!("{}", paced.slow_line(args.slow_ms));
         if let Some(mut s) = spawned {
             let _ = s.child.start_kill();
             let _ = s.child.wait().await;
@@ -459,6 +463,7 @@ async fn main() -> Result<()> {
     println!("fixed rate {} msg/s:              achieved {:.0} msg/s", args.rate, paced.rate());
     println!("  ack latency          p50 {:>7.2} ms   p99 {:>7.2} ms", paced.ack.p(50.0), paced.ack.p(99.0));
     println!("  end-to-end latency   p50 {:>7.2} ms   p99 {:>7.2} ms", paced.e2e.p(50.0), paced.e2e.p(99.0));
+    println!("{}", paced.slow_line(args.slow_ms));
 
     if !args.no_floor {
         // The same rows, in batches as large as the closed-loop load makes them (one post

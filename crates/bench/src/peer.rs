@@ -303,7 +303,7 @@ impl Synapse {
             e2e.extend(samples);
             reader.1 = since;
         }
-        Ok(LoadResult { acked, elapsed, ack, e2e })
+        Ok(LoadResult { acked, elapsed, ack, e2e, timeline: Vec::new() })
     }
 }
 
