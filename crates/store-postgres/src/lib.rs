@@ -211,7 +211,7 @@ frontline_store::sql_event_impls!(PgStore, row = crate::row, lock = " FOR UPDATE
 frontline_store::sql_telegram_impls!(PgStore, row = crate::row);
 frontline_store::sql_mail_impls!(PgStore, row = crate::row);
 frontline_store::sql_form_impls!(PgStore, row = crate::row);
-frontline_store::sql_supervision_impls!(PgStore, row = crate::row);
+frontline_store::sql_supervision_impls!(PgStore, row = crate::row, dialect = Postgres);
 frontline_store::sql_leads_impls!(PgStore, row = crate::row);
 frontline_store::sql_moderation_impls!(PgStore, row = crate::row);
 frontline_store::sql_tenancy_impls!(PgStore, row = crate::row);

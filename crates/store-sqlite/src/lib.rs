@@ -249,7 +249,7 @@ frontline_store::sql_event_impls!(SqliteStore, row = crate::row, lock = "");
 frontline_store::sql_telegram_impls!(SqliteStore, row = crate::row);
 frontline_store::sql_mail_impls!(SqliteStore, row = crate::row);
 frontline_store::sql_form_impls!(SqliteStore, row = crate::row);
-frontline_store::sql_supervision_impls!(SqliteStore, row = crate::row);
+frontline_store::sql_supervision_impls!(SqliteStore, row = crate::row, dialect = Sqlite);
 frontline_store::sql_leads_impls!(SqliteStore, row = crate::row);
 frontline_store::sql_moderation_impls!(SqliteStore, row = crate::row);
 frontline_store::sql_tenancy_impls!(SqliteStore, row = crate::row);

@@ -125,6 +125,20 @@ pub async fn report_pages_are_saved_once_and_add_up(store: Arc<dyn Store>) {
     };
     assert!(store.save_report_page(ws, &next, now()).await.expect("next"));
     assert_eq!(store.report_state(ws).await.expect("state").map(|s| s.cursor), Some(25));
+    // A page of more dialogs than one statement writes, one of them twice (within a statement's
+    // worth): the later row wins.
+    let many: Vec<_> =
+        (0..250).map(|i| (uuid::Uuid::now_v7(), DialogFacts { created_at: 2_000 + i, ..facts.clone() })).collect();
+    let mut rows = many.clone();
+    rows.insert(50, (many[7].0, DialogFacts { closed_at: Some(9_000), ..many[7].1.clone() }));
+    let big = ReportPage { from: 25, to: 30, dialogs: rows, ..ReportPage::default() };
+    assert!(store.save_report_page(ws, &big, now()).await.expect("many dialogs"));
+    let ids: Vec<_> = many.iter().map(|(id, _)| *id).collect();
+    let mut stored = store.report_dialogs(ws, &ids).await.expect("many");
+    stored.sort_by_key(|(_, f)| f.created_at);
+    assert_eq!(stored.len(), 250);
+    assert_eq!((stored[7].1.closed_at, stored[8].1.closed_at), (Some(9_000), None), "the later row won");
+    assert_eq!(stored[249], many[249]);
     let mut days = store.report_days(ws, 20_000, 20_001).await.expect("days");
     days.sort_by_key(|(k, _)| *k);
     let mut two = Timing::default();

@@ -377,6 +377,30 @@ pub const DELETE_RULES: &str = "DELETE FROM routing_rules WHERE workspace_id = $
 pub const INSERT_RULE: &str = "INSERT INTO routing_rules (id, workspace_id, position, name, channel_id, conditions, created_at) \
      SELECT $1, $2, $3, $4, c.id, $6, $7 FROM channels c WHERE c.id = $5 AND c.workspace_id = $2";
 
+/// The `VALUES` list of a multi-row insert: `rows` rows of `cols` values, bound in order. SQLite
+/// gets anonymous `?` (a numbered name is looked up among all the statement's names, once
+/// when parsed and again when bound: quadratic in their count); PostgreSQL `$1` on.
+pub fn value_rows(dialect: crate::segments::Dialect, rows: usize, cols: usize) -> String {
+    let mut out = String::with_capacity(rows * cols * 5);
+    for r in 0..rows {
+        out.push_str(if r == 0 { "(" } else { ", (" });
+        for c in 0..cols {
+            if c > 0 {
+                out.push_str(", ");
+            }
+            match dialect {
+                crate::segments::Dialect::Sqlite => out.push('?'),
+                crate::segments::Dialect::Postgres => {
+                    out.push('$');
+                    out.push_str(&(r * cols + c + 1).to_string());
+                }
+            }
+        }
+        out.push(')');
+    }
+    out
+}
+
 /// A value bound to a query built at run time.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Arg {
@@ -919,3 +943,15 @@ q!(
 );
 pub const ATTEMPT_COLS: &str = "job_pos, attempt, at, status_code, response_excerpt, latency_ms, error";
 q!(SELECT_ATTEMPTS, "SELECT ", ATTEMPT_COLS, " FROM outbox_attempts WHERE job_pos = $1 ORDER BY attempt");
+
+#[cfg(test)]
+mod tests {
+    use crate::segments::Dialect;
+
+    #[test]
+    fn value_rows_are_anonymous_on_sqlite_and_numbered_in_order_on_postgres() {
+        assert_eq!(super::value_rows(Dialect::Sqlite, 2, 3), "(?, ?, ?), (?, ?, ?)");
+        assert_eq!(super::value_rows(Dialect::Postgres, 2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(super::value_rows(Dialect::Postgres, 1, 1), "($1)");
+    }
+}

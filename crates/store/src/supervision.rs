@@ -47,6 +47,19 @@ pub struct ReportPage {
     pub added: Vec<(Key, Figures)>,
 }
 
+/// The most rows one upsert of a report page writes (nine values each: 900 parameters).
+pub const UPSERT_ROWS: usize = 100;
+
+/// The rows of a page keyed by id, each id once, its last row kept: one statement may not
+/// upsert a row twice (PostgreSQL refuses; SQLite would keep whichever came last anyway).
+pub fn last_of_each<T>(rows: &[(Uuid, T)]) -> Vec<&(Uuid, T)> {
+    let mut at = std::collections::HashMap::with_capacity(rows.len());
+    for (i, (id, _)) in rows.iter().enumerate() {
+        at.insert(*id, i);
+    }
+    rows.iter().enumerate().filter(|(i, (id, _))| at.get(id) == Some(i)).map(|(_, r)| r).collect()
+}
+
 /// The live board counts a queue or an operator's open dialogs up to this many (a longer one
 /// shows this number): its cost stays the same however long a queue grows.
 pub const BOARD_COUNT_CAP: i64 = 1000;
@@ -110,7 +123,7 @@ pub fn figures_row(r: &impl StoreRow) -> Result<(Key, Figures), StoreError> {
 /// [`SupervisionStore`](crate::SupervisionStore) for a SQL backend, written once for both.
 #[macro_export]
 macro_rules! sql_supervision_impls {
-    ($store:ty, row = $($row:ident)::+) => {
+    ($store:ty, row = $($row:ident)::+, dialect = $dialect:ident) => {
         const _: () = {
             use $($row)::+::{R, map_err};
             use $crate::__domain::{DialogId, Timestamp, WorkspaceId};
@@ -277,44 +290,53 @@ macro_rules! sql_supervision_impls {
                         // Another node folded this page, or the reports were reset meanwhile.
                         return Ok(false);
                     }
-                    for (id, d) in &page.dialogs {
-                        ::sqlx::query(
+                    // Many rows a statement: the writer is shared with the messages, and a
+                    // statement a dialog held it for milliseconds every fold (docs/bench.md).
+                    let dialect = $crate::segments::Dialect::$dialect;
+                    for chunk in sv::last_of_each(&page.dialogs).chunks(sv::UPSERT_ROWS) {
+                        let sql = format!(
                             "INSERT INTO report_dialogs (dialog_id, workspace_id, channel_id, operator_id, created_at, \
-                             first_visitor_at, first_reply_at, waiting_since, closed_at) \
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (dialog_id) DO UPDATE SET \
+                             first_visitor_at, first_reply_at, waiting_since, closed_at) VALUES {} \
+                             ON CONFLICT (dialog_id) DO UPDATE SET \
                              channel_id = excluded.channel_id, operator_id = excluded.operator_id, \
                              first_visitor_at = excluded.first_visitor_at, first_reply_at = excluded.first_reply_at, \
                              waiting_since = excluded.waiting_since, closed_at = excluded.closed_at",
-                        )
-                        .bind(*id)
-                        .bind(ws.0)
-                        .bind(d.channel)
-                        .bind(d.operator)
-                        .bind(d.created_at)
-                        .bind(d.first_visitor_at)
-                        .bind(d.first_reply_at)
-                        .bind(d.waiting_since)
-                        .bind(d.closed_at)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(map_err)?;
+                            $crate::sql::value_rows(dialect, chunk.len(), 9)
+                        );
+                        let mut q = ::sqlx::query(::sqlx::AssertSqlSafe(sql));
+                        for (id, d) in chunk {
+                            q = q
+                                .bind(*id)
+                                .bind(ws.0)
+                                .bind(d.channel)
+                                .bind(d.operator)
+                                .bind(d.created_at)
+                                .bind(d.first_visitor_at)
+                                .bind(d.first_reply_at)
+                                .bind(d.waiting_since)
+                                .bind(d.closed_at);
+                        }
+                        q.execute(&mut *tx).await.map_err(map_err)?;
                     }
-                    for (id, o) in &page.operators {
-                        ::sqlx::query(
+                    for chunk in sv::last_of_each(&page.operators).chunks(sv::UPSERT_ROWS) {
+                        let sql = format!(
                             "INSERT INTO report_operators (operator_id, workspace_id, online_since, load, capacity, since) \
-                             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (operator_id) DO UPDATE SET \
+                             VALUES {} ON CONFLICT (operator_id) DO UPDATE SET \
                              online_since = excluded.online_since, load = excluded.load, capacity = excluded.capacity, \
                              since = excluded.since",
-                        )
-                        .bind(*id)
-                        .bind(ws.0)
-                        .bind(o.online_since)
-                        .bind(i64::from(o.load))
-                        .bind(i64::from(o.capacity))
-                        .bind(o.since)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(map_err)?;
+                            $crate::sql::value_rows(dialect, chunk.len(), 6)
+                        );
+                        let mut q = ::sqlx::query(::sqlx::AssertSqlSafe(sql));
+                        for (id, o) in chunk {
+                            q = q
+                                .bind(*id)
+                                .bind(ws.0)
+                                .bind(o.online_since)
+                                .bind(i64::from(o.load))
+                                .bind(i64::from(o.capacity))
+                                .bind(o.since);
+                        }
+                        q.execute(&mut *tx).await.map_err(map_err)?;
                     }
                     for ((day, channel, operator), add) in &page.added {
                         let old: Option<String> = ::sqlx::query_scalar(
@@ -436,4 +458,15 @@ macro_rules! sql_supervision_impls {
             }
         };
     };
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn last_of_each_keeps_each_id_once_with_its_last_row_in_place() {
+        let (a, b) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+        let rows = vec![(a, 1), (b, 2), (a, 3)];
+        let kept: Vec<_> = super::last_of_each(&rows).into_iter().copied().collect();
+        assert_eq!(kept, vec![(b, 2), (a, 3)]);
+    }
 }
