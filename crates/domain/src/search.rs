@@ -13,6 +13,9 @@ use crate::error::DomainError;
 pub struct SearchQuery {
     /// Lower-case word stems, each to be matched as a prefix.
     pub stems: Vec<String>,
+    /// The lower-case words themselves, for a backend whose index holds its own stems (see
+    /// [`SearchQuery::words_tsquery`]); one for each stem, in the same order.
+    pub words: Vec<String>,
     /// The query's digits alone when it looks like a phone number (5 or more digits).
     pub digits: Option<String>,
 }
@@ -51,16 +54,19 @@ impl SearchQuery {
         }
         let lower = q.to_lowercase().replace('ё', "е");
         let mut stems: Vec<String> = Vec::new();
+        let mut words: Vec<String> = Vec::new();
         for w in lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
             let s = stem(w);
             if !stems.contains(&s) {
                 stems.push(s);
+                words.push(w.to_owned());
             }
         }
         stems.truncate(8);
+        words.truncate(8);
         let digits: String = q.chars().filter(char::is_ascii_digit).collect();
         let phone_like = q.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
-        Ok(Self { stems, digits: (phone_like && digits.len() >= 5).then_some(digits) })
+        Ok(Self { stems, words, digits: (phone_like && digits.len() >= 5).then_some(digits) })
     }
 
     /// A query without words matches nothing (and has no syntax in either backend).
@@ -74,9 +80,22 @@ impl SearchQuery {
     }
 
     /// The query in PostgreSQL `to_tsquery` syntax: every stem as a prefix (`:*`), all required.
+    /// For text indexed word by word as it is (the `simple` configuration: names, e-mail).
     pub fn tsquery(&self) -> String {
-        self.stems.iter().map(|s| format!("'{}':*", s.replace(['\'', '\\'], ""))).collect::<Vec<_>>().join(" & ")
+        tsquery_of(&self.stems)
     }
+
+    /// The same with the whole words, for `to_tsquery` with a language configuration, which
+    /// stems each word with the dictionary that stemmed the index. Our stem is not always a
+    /// prefix of the dictionary's ("скрипит": ours "скрипит", Snowball's "скрип"; "delivering":
+    /// "deliver" and "deliv"), so our stems would miss what the index holds.
+    pub fn words_tsquery(&self) -> String {
+        tsquery_of(&self.words)
+    }
+}
+
+fn tsquery_of(terms: &[String]) -> String {
+    terms.iter().map(|s| format!("'{}':*", s.replace(['\'', '\\'], ""))).collect::<Vec<_>>().join(" & ")
 }
 
 #[cfg(test)]
@@ -105,6 +124,12 @@ mod tests {
         assert_eq!(q.stems, vec!["оплат", "заказ"]);
         assert_eq!(q.fts5(), "\"оплат\"* AND \"заказ\"*");
         assert_eq!(q.tsquery(), "'оплат':* & 'заказ':*");
+        assert_eq!(q.words_tsquery(), "'оплата':* & 'заказа':*", "whole words, for the dictionary to stem");
+        assert_eq!(
+            SearchQuery::parse("заказ, Заказа; ёлка").expect("valid").words,
+            vec!["заказ", "елка"],
+            "one a stem"
+        );
         assert_eq!(q.digits, None);
         let p = SearchQuery::parse("+7 916 123-45-67").expect("valid");
         assert_eq!(p.digits.as_deref(), Some("79161234567"));

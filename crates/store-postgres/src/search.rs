@@ -1,7 +1,9 @@
 //! Search with PostgreSQL full text: a GIN index on `to_tsvector('russian', body)` (Russian
 //! stems for Cyrillic words, English for Latin ones) and one on the visitor's name, e-mail
-//! and phone. Query stems are prefixes in the `simple` configuration, so they are not stemmed
-//! twice. Each part looks through the newest rows first (see [`RECENT`]).
+//! and phone. A message is asked for with the query's whole words stemmed by the same
+//! `russian` configuration, each a prefix; a visitor, whose fields are indexed as they are
+//! (`simple`), with our stems as prefixes. Each part looks through the newest rows first (see
+//! [`RECENT`]).
 
 use crate::PgStore;
 use crate::row::{R, map_err};
@@ -52,7 +54,7 @@ impl SearchStore for PgStore {
                 "SELECT {cols}, m.seq AS hit_seq, \
                  ts_headline('russian', m.body, q, 'StartSel=[, StopSel=], MaxWords=20, MinWords=5') AS hit_snippet, \
                  m.created_at AS hit_at, m.audience AS hit_audience \
-                 FROM {from} m JOIN dialogs d ON d.id = m.dialog_id, to_tsquery('simple', $1) q \
+                 FROM {from} m JOIN dialogs d ON d.id = m.dialog_id, to_tsquery('russian', $1) q \
                  WHERE to_tsvector('russian', m.body) @@ q AND m.workspace_id = $2{vis} \
                  ORDER BY {order} DESC LIMIT $3",
                 cols = *JOINED_DIALOG_COLS
@@ -60,7 +62,8 @@ impl SearchStore for PgStore {
         };
         let mut messages = Vec::new();
         for (from, order) in [(RECENT_MESSAGES.as_str(), "m.created_at"), ("messages", "m.created_at + 0")] {
-            let rows = bind(messages_sql(from, order), query.tsquery()).fetch_all(&self.pool).await.map_err(map_err)?;
+            let rows =
+                bind(messages_sql(from, order), query.words_tsquery()).fetch_all(&self.pool).await.map_err(map_err)?;
             messages = rows.iter().map(|r| message_hit(&R(r))).collect::<StoreResult<Vec<_>>>()?;
             if messages.len() as i64 >= rows_wanted {
                 break;
