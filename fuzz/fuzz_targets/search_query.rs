@@ -1,4 +1,5 @@
-//! The search box: `SearchQuery::parse`, its SQLite FTS5 and PostgreSQL tsquery renderings,
+//! The search box: `SearchQuery::parse`, its SQLite FTS5 and PostgreSQL tsquery renderings (of
+//! stems, and of whole words),
 //! and the stemmer. Quotes must never reach either syntax except as the wrapping ones.
 //!
 //! Input: the query as typed (not UTF-8 is read with replacement characters).
@@ -31,4 +32,10 @@ fuzz_target!(|data: &[u8]| {
     let ts = q.tsquery();
     assert_eq!(ts.matches('\'').count(), 2 * q.stems.len(), "a stray quote in {ts:?}");
     assert!(!ts.contains('\\'), "a backslash in {ts:?}");
+    // The whole words (PostgreSQL's messages): one for each stem, the stem a prefix of it.
+    assert_eq!(q.words.len(), q.stems.len(), "words {:?} for stems {:?}", q.words, q.stems);
+    assert!(q.words.iter().zip(&q.stems).all(|(w, s)| w.starts_with(s.as_str())), "{:?} {:?}", q.words, q.stems);
+    let words = q.words_tsquery();
+    assert_eq!(words.matches('\'').count(), 2 * q.words.len(), "a stray quote in {words:?}");
+    assert!(!words.contains('\\'), "a backslash in {words:?}");
 });

@@ -292,6 +292,8 @@ macro_rules! sql_supervision_impls {
                     }
                     // Many rows a statement: the writer is shared with the messages, and a
                     // statement a dialog held it for milliseconds every fold (docs/bench.md).
+                    // Not kept prepared: the last chunk's size varies from fold to fold, and
+                    // each size would take a place in the connection's statement cache.
                     let dialect = $crate::segments::Dialect::$dialect;
                     for chunk in sv::last_of_each(&page.dialogs).chunks(sv::UPSERT_ROWS) {
                         let sql = format!(
@@ -303,7 +305,7 @@ macro_rules! sql_supervision_impls {
                              waiting_since = excluded.waiting_since, closed_at = excluded.closed_at",
                             $crate::sql::value_rows(dialect, chunk.len(), 9)
                         );
-                        let mut q = ::sqlx::query(::sqlx::AssertSqlSafe(sql));
+                        let mut q = ::sqlx::query(::sqlx::AssertSqlSafe(sql)).persistent(false);
                         for (id, d) in chunk {
                             q = q
                                 .bind(*id)
@@ -326,7 +328,7 @@ macro_rules! sql_supervision_impls {
                              since = excluded.since",
                             $crate::sql::value_rows(dialect, chunk.len(), 6)
                         );
-                        let mut q = ::sqlx::query(::sqlx::AssertSqlSafe(sql));
+                        let mut q = ::sqlx::query(::sqlx::AssertSqlSafe(sql)).persistent(false);
                         for (id, o) in chunk {
                             q = q
                                 .bind(*id)
