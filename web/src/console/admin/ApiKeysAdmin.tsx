@@ -126,7 +126,7 @@ function KeyForm({ focusName, onCancel, onCreated }: { focusName: boolean; onCan
   const elsewhere = [...messages].filter(([field]) => !KEY_FIELDS.has(field));
 
   const set = (change: Partial<KeyDraft>) => {
-    setDraft({ ...draft, ...change });
+    setDraft((d) => ({ ...d, ...change }));
     guard.edited();
   };
   const tick = (scope: (typeof SCOPES)[number], on: boolean) =>

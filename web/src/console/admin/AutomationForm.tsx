@@ -60,7 +60,7 @@ export function AutomationForm({ channelId, doc }: { channelId: string; doc: Aut
   const serverField = problem?.code === 'validation_failed' && typeof problem.details.field === 'string';
 
   const set = (patch: Partial<AutomationDraft>) => {
-    setDraft({ ...draft, ...patch });
+    setDraft((d) => ({ ...d, ...patch }));
     setEdited(true);
     setSaved(false);
   };

@@ -43,7 +43,7 @@ export function ChannelEditor({ channel }: { channel: ChannelView }) {
   const dirty = settingsDirty || membersDirty;
   useUnsaved(form, dirty);
   const set = (patch: Partial<typeof draft>) => {
-    setDraft({ ...draft, ...patch });
+    setDraft((d) => ({ ...d, ...patch }));
     setSaved(false);
   };
   const fieldLabel = (field: string) =>

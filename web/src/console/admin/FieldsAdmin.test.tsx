@@ -210,6 +210,22 @@ describe('the custom fields page', () => {
     expect(state.tools.fields.map((f) => f.key)).toEqual(['seriynyy_nomer']);
   });
 
+  it('keeps the label and its key when the kind is picked before the next render', async () => {
+    await mount({ stored: [] });
+    // Typed and picked in one go, as a fast hand or a browser's autofill does: no render between.
+    await act1(() => {
+      const label = q<HTMLInputElement>('field-label')!;
+      label.value = 'Город';
+      label.dispatchEvent(new Event('input', { bubbles: true }));
+      const kind = q<HTMLSelectElement>('field-kind-select')!;
+      kind.value = 'choice';
+      kind.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    expect(q<HTMLInputElement>('field-label')?.value).toBe('Город');
+    expect(q<HTMLInputElement>('field-key')?.value).toBe('gorod');
+    expect(q<HTMLSelectElement>('field-kind-select')?.value).toBe('choice');
+  });
+
   it('defines a visitor\'s choice: options one per row, Enter adds the next, one listed twice refused at its row', async () => {
     await mount({ stored: [] });
     await click(q('field-new-visitor'));

@@ -235,7 +235,8 @@ function FieldForm({ field, target, justSaved, onCreated, onDone }: FormProps) {
   const optionsBox = useRef<HTMLOListElement>(null);
   const base = useRef(field);
   const isNew = !field;
-  const taken = takenKeys(state.tools.fields.filter((f) => f.id !== field?.id), draft.target);
+  const takenFor = (d: FieldDraft) => takenKeys(state.tools.fields.filter((f) => f.id !== field?.id), d.target);
+  const taken = takenFor(draft);
 
   // Saved (here, or archived from this form): follow it unless the form was edited.
   useEffect(() => {
@@ -257,22 +258,27 @@ function FieldForm({ field, target, justSaved, onCreated, onDone }: FormProps) {
   const note = (path: string) => notes.get(path) ?? null;
   const bad = (path: string) => (note(path) ? true : undefined);
 
-  const set = (next: FieldDraft) => {
-    setDraft(next);
+  // Every change applies to the draft as it stands, not as it was when this render's handlers
+  // were made: two inputs in one frame (a label typed, then the kind picked before the next
+  // render) must not undo each other (the key the label suggested was lost that way).
+  const set = (change: (d: FieldDraft) => FieldDraft) => {
+    setDraft(change);
     setSaved(false);
   };
-  const setOption = (i: number, text: string) => set({ ...draft, options: draft.options.map((o, j) => (j === i ? { ...o, text } : o)) });
+  const setOption = (i: number, text: string) =>
+    set((d) => ({ ...d, options: d.options.map((o, j) => (j === i ? { ...o, text } : o)) }));
   const addOption = (at = draft.options.length) => {
     if (draft.options.length >= LIMITS.options) return;
-    set({ ...draft, options: [...draft.options.slice(0, at), optionDraft(), ...draft.options.slice(at)] });
+    const added = optionDraft();
+    set((d) => (d.options.length >= LIMITS.options ? d : { ...d, options: [...d.options.slice(0, at), added, ...d.options.slice(at)] }));
     setFocusOption(at);
   };
   const removeOption = (i: number) => {
-    set({ ...draft, options: draft.options.filter((_, j) => j !== i) });
+    set((d) => ({ ...d, options: d.options.filter((_, j) => j !== i) }));
     setFocusOption(Math.max(0, Math.min(i, draft.options.length - 2)));
   };
   const toggle = (list: 'channels' | 'categories', id: string, on: boolean) =>
-    set({ ...draft, [list]: on ? [...draft[list], id] : draft[list].filter((x) => x !== id) });
+    set((d) => ({ ...d, [list]: on ? [...d[list], id] : d[list].filter((x) => x !== id) }));
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -324,7 +330,7 @@ function FieldForm({ field, target, justSaved, onCreated, onDone }: FormProps) {
           <div class="fld-choices">
             {FIELD_TARGETS.map((x) => (
               <label key={x} class="choice">
-                <input type="radio" name={`${form}-target`} checked={draft.target === x} onChange={() => set(withTarget(draft, x, takenKeys(state.tools.fields, x)))} data-testid={`field-target-${x}`} />
+                <input type="radio" name={`${form}-target`} checked={draft.target === x} onChange={() => set((d) => withTarget(d, x, takenKeys(state.tools.fields, x)))} data-testid={`field-target-${x}`} />
                 <span>{t(TARGET_WORDS[x])}</span>
               </label>
             ))}
@@ -343,7 +349,10 @@ function FieldForm({ field, target, justSaved, onCreated, onDone }: FormProps) {
             maxLength={LIMITS.label + 20}
             placeholder={draft.target === 'dialog' ? t('fields.label_placeholder_dialog') : t('fields.label_placeholder_visitor')}
             aria-invalid={bad('label')}
-            onInput={(e) => set(withLabel(draft, e.currentTarget.value, taken))}
+            onInput={(e) => {
+              const label = e.currentTarget.value;
+              set((d) => withLabel(d, label, takenFor(d)));
+            }}
             data-testid="field-label"
             data-field="label"
           />
@@ -355,7 +364,10 @@ function FieldForm({ field, target, justSaved, onCreated, onDone }: FormProps) {
             value={draft.kind}
             disabled={!isNew}
             aria-invalid={bad('kind')}
-            onChange={(e) => set(withKind(draft, oneOf(e.currentTarget.value, FIELD_KINDS) ?? draft.kind, taken))}
+            onChange={(e) => {
+              const kind = oneOf(e.currentTarget.value, FIELD_KINDS);
+              set((d) => withKind(d, kind ?? d.kind, takenFor(d)));
+            }}
             data-testid="field-kind-select"
             data-field="kind"
           >
@@ -379,7 +391,10 @@ function FieldForm({ field, target, justSaved, onCreated, onDone }: FormProps) {
           placeholder={draft.kind === 'date' ? 'purchased_at' : 'model'}
           aria-invalid={bad('key')}
           aria-describedby={`${form}-key-hint`}
-          onInput={(e) => set(withKey(draft, e.currentTarget.value))}
+          onInput={(e) => {
+            const key = e.currentTarget.value;
+            set((d) => withKey(d, key));
+          }}
           data-testid="field-key"
           data-field="key"
         />
@@ -437,7 +452,10 @@ function FieldForm({ field, target, justSaved, onCreated, onDone }: FormProps) {
       {draft.kind === 'text' && (
         <div class="fld-text">
           <label class="choice fld-upper">
-            <input type="checkbox" checked={draft.upper} onChange={(e) => set({ ...draft, upper: e.currentTarget.checked })} data-testid="field-upper" data-field="format" />
+            <input type="checkbox" checked={draft.upper} onChange={(e) => {
+              const upper = e.currentTarget.checked;
+              set((d) => ({ ...d, upper }));
+            }} data-testid="field-upper" data-field="format" />
             <span>{t('fields.upper')}</span>
           </label>
           <FieldNote text={note('format')} field="format" />
@@ -451,7 +469,10 @@ function FieldForm({ field, target, justSaved, onCreated, onDone }: FormProps) {
               placeholder={draft.upper ? '[A-Z0-9 ]+' : '\\d{6}'}
               aria-invalid={bad('pattern')}
               aria-describedby={`${form}-pattern-hint`}
-              onInput={(e) => set({ ...draft, pattern: e.currentTarget.value })}
+              onInput={(e) => {
+                const pattern = e.currentTarget.value;
+                set((d) => ({ ...d, pattern }));
+              }}
               data-testid="field-pattern"
               data-field="pattern"
             />
@@ -469,7 +490,7 @@ function FieldForm({ field, target, justSaved, onCreated, onDone }: FormProps) {
           <div class="fld-choices">
             {REQUIRE_MODES.map((m) => (
               <label key={m} class="choice">
-                <input type="radio" name={`${form}-required`} checked={draft.require === m} onChange={() => set({ ...draft, require: m })} data-testid={`field-require-${m}`} data-field={m === 'some' ? 'required' : undefined} />
+                <input type="radio" name={`${form}-required`} checked={draft.require === m} onChange={() => set((d) => ({ ...d, require: m }))} data-testid={`field-require-${m}`} data-field={m === 'some' ? 'required' : undefined} />
                 <span>{t(REQUIRE_WORDS[m])}</span>
               </label>
             ))}

@@ -42,7 +42,7 @@ export function InviteDialog({ initial, onClose }: { initial?: InviteDraft; onCl
   };
 
   const set = (change: Partial<InviteDraft>) => {
-    setDraft({ ...draft, ...change });
+    setDraft((d) => ({ ...d, ...change }));
     if (problem) setProblem(null);
   };
 

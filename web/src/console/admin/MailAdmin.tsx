@@ -128,7 +128,7 @@ function MailForm({ saved }: { saved: MailSettingsView | null }) {
   const elsewhere = [...messages].filter(([field]) => !MAIL_FIELDS.has(field));
 
   const set = (change: Partial<MailDraft>) => {
-    setDraft({ ...draft, ...change });
+    setDraft((d) => ({ ...d, ...change }));
     guard.edited();
   };
   const setServer = (leg: Leg, server: ServerDraft) => set({ [leg]: server } as Partial<MailDraft>);

@@ -46,7 +46,7 @@ export function ProfileForm() {
   const elsewhere = [...messages].filter(([f]) => f !== 'display_name' && f !== 'language' && !f.startsWith('shortcuts'));
 
   const set = (change: Partial<ProfileDraft>) => {
-    setDraft({ ...draft, ...change });
+    setDraft((d) => ({ ...d, ...change }));
     setSaved(false);
     if (problem) setProblem(null);
   };

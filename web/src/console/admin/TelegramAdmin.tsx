@@ -451,7 +451,7 @@ function BotEditor({ bot, reveal }: { bot: BotView; reveal: number }) {
   }, [reveal]);
 
   const set = (change: Partial<BotDraft>) => {
-    setDraft({ ...draft, ...change });
+    setDraft((d) => ({ ...d, ...change }));
     setEdited(true);
     guard.edited();
   };

@@ -192,7 +192,7 @@ export function TriggerForm({ trigger, justSaved, onCreated, onDone }: FormProps
   });
 
   const set = (patch: Partial<TriggerDraft>) => {
-    setDraft({ ...draft, ...patch });
+    setDraft((d) => ({ ...d, ...patch }));
     setSaved(false);
   };
 

@@ -152,7 +152,7 @@ function AcceptForm({
   const fieldShown = (p: Problem) => p.code === 'validation_failed' && (p.details.field === 'password' || p.details.field === 'display_name');
 
   const set = (change: Partial<AcceptDraft>) => {
-    setDraft({ ...draft, ...change });
+    setDraft((d) => ({ ...d, ...change }));
     if (problem) setProblem(null);
   };
 

@@ -45,7 +45,7 @@ export function OfflineForm({ alone }: { alone: boolean }) {
   };
 
   const change = (field: Input, value: string) => {
-    setForm({ ...form, [field]: value });
+    setForm((f) => ({ ...f, [field]: value }));
     const next = { ...errors };
     delete next[field];
     if (field === 'email' || field === 'phone') delete next.contact;

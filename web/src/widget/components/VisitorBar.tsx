@@ -64,7 +64,8 @@ export function VisitorBar() {
       value={form[field]}
       aria-invalid={problem?.field === field}
       onInput={(e) => {
-        setForm({ ...form, [field]: e.currentTarget.value });
+        const value = e.currentTarget.value;
+        setForm((f) => ({ ...f, [field]: value }));
         if (problem?.field === field) setProblem(null);
       }}
       {...props}
