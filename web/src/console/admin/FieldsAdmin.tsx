@@ -238,11 +238,14 @@ function FieldForm({ field, target, justSaved, onCreated, onDone }: FormProps) {
   const takenFor = (d: FieldDraft) => takenKeys(state.tools.fields.filter((f) => f.id !== field?.id), d.target);
   const taken = takenFor(draft);
 
-  // Saved (here, or archived from this form): follow it unless the form was edited.
+  // Saved (here, or archived from this form): follow it unless the form was edited. Not on
+  // mount: the effect may run after the first input (a busy machine), and its draft, the
+  // first render's, would then wipe what was typed.
   useEffect(() => {
-    const untouched = sameDraft(fieldDraft(base.current, target), draft);
+    const was = base.current;
+    if (was === field) return;
     base.current = field;
-    if (untouched) setDraft(fieldDraft(field, target));
+    setDraft((d) => (sameDraft(fieldDraft(was, target), d) ? fieldDraft(field, target) : d));
   }, [field]);
 
   useEffect(() => {
