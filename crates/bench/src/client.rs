@@ -299,13 +299,13 @@ pub async fn drive(visitors: Vec<Ws>, operators: Vec<Ws>, duration: Duration, ra
     }
     let n = visitors.len().max(1);
     let started = Instant::now();
-    let timeline: Arc<Mutex<Vec<(f64, f64)>>> = Arc::default();
     let mut vis_tasks = Vec::new();
     for (i, mut ws) in visitors.into_iter().enumerate() {
         let sent = sent.clone();
-        let timeline = timeline.clone();
         vis_tasks.push(tokio::spawn(async move {
             let mut acks = Samples::default();
+            // When each acked message was sent, seconds into the phase (beside `acks`).
+            let mut sent_at = Vec::new();
             let mut count = 0u64;
             let mut pace = Pace::new(rate, i, n);
             let mut seq = 0u64;
@@ -327,28 +327,31 @@ pub async fn drive(visitors: Vec<Ws>, operators: Vec<Ws>, duration: Duration, ra
                         Ok(Some(Ok(Message::Text(t)))) if t.contains("\"type\":\"ack\"") => {
                             let ms = at.elapsed().as_secs_f64() * 1000.0;
                             acks.push(ms);
-                            if let Ok(mut t) = timeline.lock() {
-                                t.push(((at - started).as_secs_f64(), ms));
-                            }
+                            sent_at.push((at - started).as_secs_f64());
                             count += 1;
                             break;
                         }
                         Ok(Some(Ok(_))) => continue,
-                        _ => return (acks, count),
+                        _ => return (acks, count, sent_at),
                     }
                 }
             }
             let _ = ws.close(None).await;
-            (acks, count)
+            (acks, count, sent_at)
         }));
     }
-    let (ack, acked) = gather_writers(vis_tasks).await?;
+    let (mut ack, mut acked, mut timeline) = (Samples::default(), 0, Vec::new());
+    for t in vis_tasks {
+        let (a, c, at) = t.await?;
+        timeline.extend(at.iter().copied().zip(a.0.iter().copied()));
+        ack.extend(a);
+        acked += c;
+    }
     let elapsed = started.elapsed();
     let mut e2e = Samples::default();
     for t in op_tasks {
         e2e.extend(t.await?);
     }
-    let mut timeline = timeline.lock().map(|t| t.clone()).unwrap_or_default();
     timeline.sort_by(|a, b| a.0.total_cmp(&b.0));
     Ok(LoadResult { acked, elapsed, ack, e2e, timeline })
 }
