@@ -316,6 +316,80 @@ pub async fn timed(http: &reqwest::Client, url: &str, cookie: &str) -> Result<(f
     Ok((ms, body))
 }
 
+/// What the search box is asked, in the seeded workspace and in the quiet one beside it.
+const QUERIES: [&str; 9] =
+    ["оплата", "доставки", "замер", "фурнитуру", "kitchen", "Зайцева", "скрипит дверца", "79161000777", "холодильник"];
+
+/// Asks each query `rounds` times, the first `warm` not counted; prints a line per query and
+/// answers all the samples.
+async fn search_all(http: &reqwest::Client, base: &str, cookie: &str, rounds: usize, warm: usize) -> Result<Samples> {
+    let mut all = Samples::default();
+    for q in QUERIES {
+        let mut s = Samples::default();
+        let mut hits = 0;
+        for i in 0..rounds {
+            let (ms, body) = timed(http, &format!("{base}/api/v1/search?q={q}&limit=20"), cookie).await?;
+            if i >= warm {
+                s.push(ms);
+            }
+            hits = body["items"].as_array().map_or(0, Vec::len);
+        }
+        println!("search {q:<22} {hits:>2} hits   p50 {:>7.2} ms   p99 {:>7.2} ms", s.p(50.0), s.p(99.0));
+        all.extend(s);
+    }
+    Ok(all)
+}
+
+/// The admin of the quiet workspace: a second, small workspace beside the seeded one, as an
+/// install that serves several companies has. Its searches ask for words the seeded workspace
+/// holds millions of times; they show whether a search walks other workspaces' hits.
+pub const QUIET_EMAIL: &str = "quiet-admin@bench.example";
+/// How many dialogs the quiet workspace has (one message each).
+const QUIET_DIALOGS: usize = 40;
+
+/// Fills the quiet workspace once, through its widget as visitors write (a reused seed already
+/// has it filled: its site then lists an origin).
+pub async fn fill_quiet(base: &str, password: &str) -> Result<()> {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    let target = crate::client::Target::connect(base, QUIET_EMAIL, password).await?;
+    let sites = target.admin_call(reqwest::Method::GET, "/api/v1/sites", None).await?;
+    let site = &sites["items"][0];
+    if site["allowed_origins"].as_array().is_some_and(|o| !o.is_empty()) {
+        return Ok(());
+    }
+    let id = site["id"].as_str().context("the quiet site")?;
+    let origins = serde_json::json!({"allowed_origins": [base]});
+    target.admin_call(reqwest::Method::PATCH, &format!("/api/v1/sites/{id}"), Some(origins)).await?;
+    for i in 0..QUIET_DIALOGS {
+        let mut ws = target.visitor_socket().await?;
+        let frame =
+            serde_json::json!({"type": "send", "client_id": format!("quiet-{i}"), "body": PHRASES[i % PHRASES.len()]});
+        ws.send(Message::Text(frame.to_string().into())).await?;
+        loop {
+            let next = tokio::time::timeout(std::time::Duration::from_secs(10), ws.next()).await;
+            match next.context("no ack in 10 s")?.context("the socket closed")?? {
+                Message::Text(t) if t.contains("\"type\":\"ack\"") => break,
+                Message::Text(t) if t.contains("\"type\":\"error\"") => anyhow::bail!("refused: {t}"),
+                _ => {}
+            }
+        }
+        let _ = ws.close(None).await;
+    }
+    Ok(())
+}
+
+/// The same searches in the quiet workspace (fewer rounds: a search that walks the seeded
+/// workspace's hits takes seconds).
+pub async fn measure_quiet(base: &str, password: &str) -> Result<()> {
+    let http = reqwest::Client::new();
+    let cookie = sign_in(&http, base, QUIET_EMAIL, password).await?;
+    println!("in a workspace of {QUIET_DIALOGS} dialogs beside it:");
+    let all = search_all(&http, base, &cookie, 10, 2).await?;
+    println!("search in the small workspace, all: p50 {:>6.2} ms   p99 {:>6.2} ms", all.p(50.0), all.p(99.0));
+    Ok(())
+}
+
 /// Signs in; answers the session cookie to send.
 pub async fn sign_in(http: &reqwest::Client, base: &str, email: &str, password: &str) -> Result<String> {
     let login = http
@@ -394,31 +468,7 @@ pub async fn measure(base: &str, email: &str, password: &str, dialogs: &[String]
     }
     println!("filtered lists, all:           p50 {:>6.2} ms   p99 {:>6.2} ms", all_lists.p(50.0), all_lists.p(99.0));
 
-    let queries = [
-        "оплата",
-        "доставки",
-        "замер",
-        "фурнитуру",
-        "kitchen",
-        "Зайцева",
-        "скрипит дверца",
-        "79161000777",
-        "холодильник",
-    ];
-    let mut all_search = Samples::default();
-    for q in queries {
-        let mut s = Samples::default();
-        let mut hits = 0;
-        for i in 0..30 {
-            let (ms, body) = timed(&http, &format!("{base}/api/v1/search?q={q}&limit=20"), &cookie).await?;
-            if i >= 5 {
-                s.push(ms);
-            }
-            hits = body["items"].as_array().map_or(0, Vec::len);
-        }
-        println!("search {q:<22} {hits:>2} hits   p50 {:>7.2} ms   p99 {:>7.2} ms", s.p(50.0), s.p(99.0));
-        all_search.extend(s);
-    }
+    let all_search = search_all(&http, base, &cookie, 30, 5).await?;
     println!("search, all:                   p50 {:>6.2} ms   p99 {:>6.2} ms", all_search.p(50.0), all_search.p(99.0));
     Ok(())
 }

@@ -239,6 +239,32 @@ async fn stop_after_reads(mut s: Spawned) {
     let _ = s.child.wait().await;
 }
 
+/// Makes the history phase's quiet workspace (`history::QUIET_EMAIL`) with the server's own
+/// command, unless a reused seed has it; the server is stopped meanwhile.
+async fn make_quiet(bin: &PathBuf, dir: &std::path::Path, env: &[(&str, &str)]) -> Result<()> {
+    let run = |args: &[&str]| {
+        let mut c = tokio::process::Command::new(bin);
+        c.arg("workspace").args(args).arg("--data").arg(dir);
+        c.env("FRONTLINE_ADMIN_PASSWORD", "bench-admin-password").env("RUST_LOG", "warn").envs(env.iter().copied());
+        c
+    };
+    // The first command on a seed another build made runs the new migrations.
+    let t = std::time::Instant::now();
+    let listed = run(&["list"]).output().await.context("frontline workspace list")?;
+    anyhow::ensure!(listed.status.success(), "frontline workspace list: {}", String::from_utf8_lossy(&listed.stderr));
+    println!("`frontline workspace list` took {:.1} s (migrations, if any, included)", t.elapsed().as_secs_f64());
+    if String::from_utf8_lossy(&listed.stdout).contains("quiet") {
+        return Ok(());
+    }
+    let made = run(&["create", "--slug", "quiet", "--name", "Тихая мастерская", "--admin-name", "Quiet Admin"])
+        .args(["--admin-email", history::QUIET_EMAIL])
+        .output()
+        .await
+        .context("frontline workspace create")?;
+    anyhow::ensure!(made.status.success(), "frontline workspace create: {}", String::from_utf8_lossy(&made.stderr));
+    Ok(())
+}
+
 /// The large-history phase on PostgreSQL (see `history_pg.rs`).
 async fn run_history_pg(args: &Args, bin: &PathBuf, dialogs: i64) -> Result<()> {
     let (name, url) = history_pg::database(&args.database, dialogs)?;
@@ -254,10 +280,13 @@ async fn run_history_pg(args: &Args, bin: &PathBuf, dialogs: i64) -> Result<()> 
         history_pg::seed(&url, dialogs).await?;
         println!("seeded in {:.0} s; database {:.0} MiB", t.elapsed().as_secs_f64(), history_pg::size_mib(&url).await?);
     }
+    make_quiet(bin, &dir, &env).await?;
     let s = spawn_with(bin, dir, &env).await?;
     let sample = history_pg::sample_dialogs(&url, 300).await?;
     println!("frontline-bench history phase on PostgreSQL against {} ({} dialogs sampled)", s.base, sample.len());
     history::measure(&s.base, &args.email, &s.password, &sample).await?;
+    history::fill_quiet(&s.base, &s.password).await?;
+    history::measure_quiet(&s.base, &s.password).await?;
     stop_after_reads(s).await;
     Ok(())
 }
@@ -288,6 +317,9 @@ async fn run_history(args: &Args, bin: &PathBuf, dialogs: i64) -> Result<()> {
             std::fs::metadata(&db)?.len() as f64 / 1048576.0
         );
     }
+    if !args.reports {
+        make_quiet(bin, &dir, &[]).await?;
+    }
     let s = spawn_in(bin, dir.clone()).await?;
     if args.reports {
         println!("frontline-bench reports phase against {} ({dialogs} dialogs)", s.base);
@@ -296,6 +328,8 @@ async fn run_history(args: &Args, bin: &PathBuf, dialogs: i64) -> Result<()> {
         let sample = history::sample_dialogs(&db, 300).await?;
         println!("frontline-bench history phase against {} ({} dialogs sampled)", s.base, sample.len());
         history::measure(&s.base, &args.email, &s.password, &sample).await?;
+        history::fill_quiet(&s.base, &s.password).await?;
+        history::measure_quiet(&s.base, &s.password).await?;
     }
     stop_after_reads(s).await;
     Ok(())

@@ -68,6 +68,11 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 24, name: "segment_keys", sql: include_str!("../migrations/0024_segment_keys.sql") },
     Migration { version: 25, name: "recent_messages", sql: include_str!("../migrations/0025_recent_messages.sql") },
     Migration { version: 26, name: "queue_list", sql: include_str!("../migrations/0026_queue_list.sql") },
+    Migration {
+        version: 27,
+        name: "search_by_workspace",
+        sql: include_str!("../migrations/0027_search_by_workspace.sql"),
+    },
 ];
 
 /// How long a pooled connection may sit idle and still be handed out without a ping.

@@ -179,3 +179,59 @@ async fn the_segment_keys_migration_keeps_tags_and_counters() {
     raw.close().await;
     store.close().await;
 }
+
+/// Migration 27 builds both full-text indexes again, each row with its workspace's token: what
+/// was written before it is found after it, in its own workspace only, and each index is whole
+/// (FTS5's integrity check; for the messages' index, against the messages it indexes).
+#[tokio::test]
+async fn the_search_by_workspace_migration_indexes_what_was_written_before_it() {
+    use frontline_domain::search::SearchQuery;
+    use frontline_domain::{Actor, Timestamp, VisitorName};
+    let url = fresh_url();
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::connect(&url).await.expect("open SQLite"));
+    let f = frontline_store::contract::Fixture::new(store.clone()).await;
+    let g = frontline_store::contract::Fixture::new(store.clone()).await;
+    let mine = store.post_message(f.visitor_post("m1", "Оплата картой не проходит")).await.expect("post").dialog.id;
+    let theirs = store.post_message(g.visitor_post("m2", "Оплата наличными курьеру")).await.expect("post").dialog.id;
+    let stamp = frontline_store::events::Stamp { actor: Actor::SYSTEM, at: Timestamp(5) };
+    let name = VisitorName::parse("Иван Курьеров").expect("name");
+    store.update_visitor_profile(f.workspace.id, f.visitor.id, Some(&name), None, None, stamp).await.expect("name");
+    let raw = sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).connect(&url).await.expect("raw");
+    let check = || async {
+        for (table, against_content) in [("messages_fts", 1), ("visitors_fts", 0)] {
+            let sql = format!("INSERT INTO {table} ({table}, rank) VALUES ('integrity-check', {against_content})");
+            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&raw).await.unwrap_or_else(|e| panic!("{table}: {e}"));
+        }
+    };
+    let search = |ws: frontline_domain::WorkspaceId, q: &'static str| {
+        let store = store.clone();
+        async move {
+            let q = SearchQuery::parse(q).expect("query");
+            store.search(ws, &q, None, 10).await.expect("search").into_iter().map(|h| h.dialog.id).collect::<Vec<_>>()
+        }
+    };
+    let expect = || async {
+        assert_eq!(search(f.workspace.id, "оплаты").await, vec![mine]);
+        assert_eq!(search(g.workspace.id, "оплаты").await, vec![theirs]);
+        assert_eq!(search(g.workspace.id, "курьер").await, vec![theirs], "not the other's visitor");
+        assert_eq!(search(f.workspace.id, "курьер").await, vec![mine], "the visitor, not the other's message");
+    };
+    check().await;
+    expect().await;
+    // The migration's rebuild again (its column exists already), on what the server wrote.
+    let sql = include_str!("../migrations/0027_search_by_workspace.sql");
+    let rebuild = &sql[sql.find("DROP TRIGGER messages_fts_insert").expect("the rebuild")..];
+    sqlx::raw_sql(sqlx::AssertSqlSafe(rebuild)).execute(&raw).await.expect("migration 27 again");
+    check().await;
+    expect().await;
+    // And the triggers after it keep both indexes whole.
+    let later = store.post_message(f.visitor_post("m3", "Курьер опоздал")).await.expect("post").dialog.id;
+    assert_eq!(later, mine);
+    let name = VisitorName::parse("Пётр Оплатин").expect("name");
+    store.update_visitor_profile(f.workspace.id, f.visitor.id, Some(&name), None, None, stamp).await.expect("rename");
+    check().await;
+    assert_eq!(search(f.workspace.id, "оплатин").await, vec![mine]);
+    assert!(search(g.workspace.id, "оплатин").await.is_empty());
+    raw.close().await;
+    store.close().await;
+}

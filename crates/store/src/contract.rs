@@ -31,7 +31,8 @@ macro_rules! contract_suite {
             system_lines_and_list_filters, wait_alerts_fire_once_per_stay, presence_expires_without_heartbeats,
             routing_rules_are_replaced_whole, notes_leave_counters_alone_and_keep_files_and_mentions,
             tags_replace_whole_and_filter_the_list, snoozes_wake_once_and_end_when_the_visitor_writes,
-            close_reopen_and_rate, search_finds_word_forms_within_visible_channels, search_shows_the_newest_of_many_hits, visitor_profile_and_pages,
+            close_reopen_and_rate, search_finds_word_forms_within_visible_channels, search_shows_the_newest_of_many_hits, search_keeps_to_its_workspace,
+            visitor_profile_and_pages,
             uploads_are_taken_by_messages_or_go_stale, sla_dues_follow_the_conversation_and_breach_once,
             auto_close_timers_are_claimed_once, proactive_openings_triggers_and_automation_documents,
             the_due_sort_puts_the_most_overdue_first, operators_are_deactivated_and_their_sessions_listed_and_ended,
@@ -1487,6 +1488,53 @@ pub async fn search_shows_the_newest_of_many_hits(store: Arc<dyn Store>) {
     assert_eq!(hits.iter().map(|h| h.dialog.id).collect::<Vec<_>>(), newest);
     // Seen by an operator of another channel only: nothing.
     assert!(store.search(ws, &q, Some(f.operator.id), 5).await.expect("search").is_empty());
+}
+
+/// Two workspaces hold the same words, one of them many times: each search finds its own
+/// workspace's dialogs only, newest first (SQLite filters by workspace inside its index, where a
+/// token holds each row's workspace; no word a user types can match that token).
+pub async fn search_keeps_to_its_workspace(store: Arc<dyn Store>) {
+    use frontline_domain::search::SearchQuery;
+    let busy = Fixture::new(store.clone()).await;
+    let quiet = Fixture::new(store.clone()).await;
+    let base = now().0;
+    for k in 0..12_i64 {
+        let v = visitor(&store, busy.workspace.id, busy.site.id).await;
+        let mut post = busy.visitor_post_by(&v, &format!("b{k}"), "Где мой заказ? Фасады не привезли");
+        post.message.created_at = Timestamp(base + k);
+        store.post_message(post).await.expect("busy post");
+    }
+    let mut post = quiet.visitor_post("q1", "Заказ пришёл без ручек");
+    post.message.created_at = Timestamp(base - 1_000);
+    let mine = store.post_message(post).await.expect("quiet post").dialog;
+    let named = store
+        .update_visitor_profile(
+            busy.workspace.id,
+            busy.visitor.id,
+            Some(&VisitorName::parse("Заказов Пётр").expect("name")),
+            None,
+            None,
+            crate::events::Stamp { actor: frontline_domain::Actor::SYSTEM, at: now() },
+        )
+        .await
+        .expect("profile");
+    assert_eq!(named.workspace_id, busy.workspace.id);
+    let search = |ws: WorkspaceId, q: &str| {
+        let store = store.clone();
+        let q = SearchQuery::parse(q).expect("query");
+        async move { store.search(ws, &q, None, 5).await.expect("search") }
+    };
+    let ids = |hits: Vec<SearchRow>| hits.into_iter().map(|h| h.dialog.id).collect::<Vec<_>>();
+    assert_eq!(ids(search(quiet.workspace.id, "заказ").await), vec![mine.id], "the quiet workspace sees its own");
+    let hits = search(busy.workspace.id, "заказ").await;
+    assert_eq!(hits.len(), 5);
+    assert!(hits.iter().all(|h| h.dialog.workspace_id == busy.workspace.id));
+    assert!(search(quiet.workspace.id, "фасады").await.is_empty(), "words only the other holds");
+    assert!(search(quiet.workspace.id, "Пётр").await.is_empty(), "visitors only the other holds");
+    // The workspace's id, typed as a word (whole, and as its first half), finds nothing.
+    let hex = quiet.workspace.id.0.simple().to_string();
+    assert!(search(quiet.workspace.id, &hex).await.is_empty(), "{hex}");
+    assert!(search(quiet.workspace.id, &hex[..16]).await.is_empty(), "{hex}");
 }
 
 pub async fn search_finds_word_forms_within_visible_channels(store: Arc<dyn Store>) {
