@@ -8,9 +8,9 @@
 //! other workspaces' with its doclist indexes, instead of reading each of their hits and
 //! throwing it away. The words are held to their own columns, so no word can match the token.
 //! The workspace's own column is still compared, but with `+`, so the planner never drives a
-//! search from the workspace's rows and probes the index row by row: for a small workspace on a
-//! large install it did (its statistics said few rows), and each probe ran the whole match
-//! again, its prefix expansions included (80 ms for a surname in 40 dialogs).
+//! search from the workspace's rows and probes the index row by row, each probe running the
+//! whole match again, prefix expansions included: for a small workspace on a large install,
+//! without the `+`, a surname it did not hold took 80 ms (docs/bench.md).
 
 use crate::SqliteStore;
 use crate::row::{R, map_err};
