@@ -162,6 +162,22 @@ impl PgStore {
         post::post(&self.pool, &self.openings, post).await
     }
 
+    /// A visitor's latest dialog: one statement on the pool (PostgreSQL's connections serve
+    /// concurrent reads in parallel, with no thread of their own to switch to).
+    async fn read_latest_dialog(
+        &self,
+        workspace: frontline_domain::WorkspaceId,
+        visitor: frontline_domain::VisitorId,
+    ) -> StoreResult<Option<frontline_domain::Dialog>> {
+        let row = sqlx::query(frontline_store::sql::SELECT_LATEST_DIALOG_OF_VISITOR)
+            .bind(workspace.0)
+            .bind(visitor.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map_err)?;
+        row.as_ref().map(|r| frontline_store::records::dialog(&crate::row::R(r))).transpose()
+    }
+
     /// Tracked events in a transaction of their own (PostgreSQL groups concurrent commits
     /// itself).
     async fn write_tracked(&self, events: &[leads::TrackedEvent]) -> StoreResult<Vec<bool>> {

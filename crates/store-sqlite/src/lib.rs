@@ -12,6 +12,7 @@
 //!   automatic checkpoint finishes the job, so the WAL restarts and stays small.
 
 mod batch;
+mod latest;
 #[cfg(test)]
 mod paths_agree;
 mod post;
@@ -104,6 +105,8 @@ pub struct SqliteStore {
     jobs: Mutex<Option<mpsc::Sender<Job>>>,
     writer: Mutex<Option<JoinHandle<()>>>,
     checkpointer: Mutex<Option<JoinHandle<()>>>,
+    /// Reads of visitors' latest dialogs, several to a statement (`latest`).
+    latest: mpsc::Sender<latest::Ask>,
 }
 
 impl SqliteStore {
@@ -149,12 +152,16 @@ impl SqliteStore {
         let (tx, rx) = mpsc::channel(MAX_BATCH * 4);
         let writer = tokio::spawn(post::group_commit(write.clone(), rx));
         let checkpointer = (!memory).then(|| tokio::spawn(checkpoint_loop(read.clone())));
+        // It stops when the store is dropped (its sender with it).
+        let (latest, asks) = mpsc::channel(latest::MAX_READS * 4);
+        tokio::spawn(latest::serve(read.clone(), asks));
         Ok(Self {
             read,
             write,
             jobs: Mutex::new(Some(tx)),
             writer: Mutex::new(Some(writer)),
             checkpointer: Mutex::new(checkpointer),
+            latest,
         })
     }
 
@@ -168,6 +175,20 @@ impl SqliteStore {
 
     /// Hands the post to the group-commit writer and waits for its commit. A post that opens a
     /// dialog of its own kind (a proactive answer, an offline request: rare) is written alone.
+    /// A visitor's latest dialog, answered with the other reads waiting at the same moment
+    /// (`latest`).
+    async fn read_latest_dialog(
+        &self,
+        workspace: frontline_domain::WorkspaceId,
+        visitor: frontline_domain::VisitorId,
+    ) -> StoreResult<Option<frontline_domain::Dialog>> {
+        let (tx, rx) = oneshot::channel();
+        if self.latest.send((workspace, visitor, tx)).await.is_err() {
+            return latest::read_one(&self.read, workspace, visitor).await;
+        }
+        rx.await.map_err(|_| StoreError::Unavailable("the reads of latest dialogs stopped".into()))?
+    }
+
     async fn write_post(&self, post: PostMessage) -> StoreResult<Posted> {
         if post.opening.is_some() {
             let mut conn = self.write.acquire().await.map_err(map_err)?;

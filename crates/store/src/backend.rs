@@ -879,13 +879,8 @@ macro_rules! sql_store_impls {
                     workspace: WorkspaceId,
                     visitor: VisitorId,
                 ) -> StoreResult<Option<Dialog>> {
-                    let row = sqlx::query($crate::sql::SELECT_LATEST_DIALOG_OF_VISITOR)
-                        .bind(workspace.0)
-                        .bind(visitor.0)
-                        .fetch_optional(self.reader())
-                        .await
-                        .map_err(map_err)?;
-                    row.as_ref().map(|r| $crate::records::dialog(&R(r))).transpose()
+                    // Read for every message a visitor writes: each backend its own way.
+                    self.read_latest_dialog(workspace, visitor).await
                 }
 
                 async fn messages(

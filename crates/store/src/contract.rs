@@ -32,6 +32,7 @@ macro_rules! contract_suite {
             routing_rules_are_replaced_whole, notes_leave_counters_alone_and_keep_files_and_mentions,
             tags_replace_whole_and_filter_the_list, snoozes_wake_once_and_end_when_the_visitor_writes,
             close_reopen_and_rate, search_finds_word_forms_within_visible_channels, search_shows_the_newest_of_many_hits, search_keeps_to_its_workspace,
+            latest_dialogs_read_at_once_answer_each_their_own,
             visitor_profile_and_pages,
             uploads_are_taken_by_messages_or_go_stale, sla_dues_follow_the_conversation_and_breach_once,
             auto_close_timers_are_claimed_once, proactive_openings_triggers_and_automation_documents,
@@ -500,6 +501,64 @@ pub async fn first_visitor_message_opens_a_dialog(store: Arc<dyn Store>) {
     );
     let msgs = store.messages(f.workspace.id, first.dialog.id, 0, 100, false).await.expect("messages");
     assert_eq!(msgs, vec![first.message, second.message]);
+}
+
+/// Many visitors' latest dialogs read at once (SQLite answers the reads waiting together with
+/// one statement): each read answers its own visitor's newest dialog in its own workspace, or
+/// none; a visitor read in another workspace has none there.
+pub async fn latest_dialogs_read_at_once_answer_each_their_own(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let g = Fixture::new(store.clone()).await;
+    let base = now().0;
+    let mut expected = Vec::new();
+    for k in 0..30_i64 {
+        let fx = if k % 3 == 0 { &g } else { &f };
+        let ws = fx.workspace.id;
+        let v = visitor(&store, ws, fx.site.id).await;
+        let mut latest = None;
+        if k % 5 != 0 {
+            let mut post = fx.visitor_post_by(&v, &format!("a{k}"), "Первый вопрос");
+            post.message.created_at = Timestamp(base + k);
+            let first = store.post_message(post).await.expect("post").dialog;
+            latest = Some(first.id);
+            if k % 5 == 2 {
+                store.close_dialog(ws, first.id, now(), frontline_domain::Actor::SYSTEM).await.expect("close");
+                let mut again = fx.visitor_post_by(&v, &format!("b{k}"), "Снова я");
+                again.message.created_at = Timestamp(base + 1_000 + k);
+                let second = store.post_message(again).await.expect("again").dialog;
+                assert_ne!(second.id, first.id);
+                latest = Some(second.id);
+            }
+        }
+        expected.push((ws, v.id, latest));
+    }
+    let mut reads = tokio::task::JoinSet::new();
+    for (i, (ws, v, _)) in expected.iter().copied().enumerate() {
+        let mine = store.clone();
+        reads.spawn(async move {
+            let got = mine.latest_dialog_of_visitor(ws, v).await.expect("latest");
+            (i, got.map(|d| (d.id, d.workspace_id, d.visitor_id)))
+        });
+        // And each visitor read in the other workspace, at the same time.
+        let theirs = store.clone();
+        let other = if ws == f.workspace.id { g.workspace.id } else { f.workspace.id };
+        reads.spawn(async move {
+            let got = theirs.latest_dialog_of_visitor(other, v).await.expect("latest elsewhere");
+            (usize::MAX - i, got.map(|d| (d.id, d.workspace_id, d.visitor_id)))
+        });
+    }
+    let mut answered = 0;
+    while let Some(done) = reads.join_next().await {
+        let (i, got) = done.expect("read");
+        if i >= expected.len() {
+            assert_eq!(got, None, "visitor {} read in another workspace", usize::MAX - i);
+        } else {
+            let (ws, v, want) = expected[i];
+            assert_eq!(got, want.map(|d| (d, ws, v)), "visitor {i}");
+        }
+        answered += 1;
+    }
+    assert_eq!(answered, 60);
 }
 
 pub async fn retried_send_is_stored_once(store: Arc<dyn Store>) {
