@@ -3,7 +3,7 @@
 //! `&Manager`) and cannot be called without the check.
 
 use crate::error::CoreError;
-use frontline_domain::{Operator, Role, Site, Visitor, WorkspaceId};
+use frontline_domain::{ChannelId, DialogId, Operator, Role, Site, Visitor, WorkspaceId};
 
 /// A signed-in operator: what every console use case takes.
 #[derive(Debug, Clone)]
@@ -61,6 +61,32 @@ pub struct VisitorActor {
     pub visitor: Visitor,
     /// His site: its channel takes his new dialogs, its origins bound where he may write from.
     pub site: Site,
+    /// His open dialog as his last message on this socket left it.
+    pub open: OpenDialogHint,
+}
+
+impl VisitorActor {
+    pub fn new(visitor: Visitor, site: Site) -> Self {
+        Self { visitor, site, open: OpenDialogHint::default() }
+    }
+}
+
+/// The visitor's open dialog and its channel, as the last message he wrote on one socket left
+/// them (the socket's copies of his actor share it). His next message there is posted to that
+/// dialog without reading his latest dialog first; the store writes it only if that still
+/// stands, in the same transaction, and otherwise he takes the reading path
+/// (`frontline_core::widget`). A hint, never the truth: nothing else reads it.
+#[derive(Debug, Clone, Default)]
+pub struct OpenDialogHint(std::sync::Arc<std::sync::Mutex<Option<(DialogId, ChannelId)>>>);
+
+impl OpenDialogHint {
+    pub fn get(&self) -> Option<(DialogId, ChannelId)> {
+        *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    pub fn set(&self, open: Option<(DialogId, ChannelId)>) {
+        *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = open;
+    }
 }
 
 #[cfg(test)]

@@ -47,6 +47,7 @@ pub async fn write(
                 new_dialog_id: DialogId::new(),
                 routed_by,
                 previous,
+                expected: None,
             },
             message: NewMessage {
                 id: MessageId::new(),

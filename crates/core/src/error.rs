@@ -115,6 +115,7 @@ impl From<StoreError> for CoreError {
             StoreError::DialogClosed => CoreError::Domain(DomainError::DialogClosed),
             StoreError::Refused(r) => CoreError::Internal(format!("unhandled refusal: {r:?}")),
             StoreError::Conflict(what) => CoreError::Internal(format!("unexpected conflict on {what}")),
+            StoreError::Stale => CoreError::Internal("an unhandled stale expectation".into()),
             StoreError::Unavailable(s) => CoreError::Unavailable(s),
             StoreError::Internal(s) => CoreError::Internal(s),
         }

@@ -192,9 +192,9 @@ pub async fn open_session(
     let started = frontline_domain::visit_start(&times, crate::visitors::VISIT_GAP_MS).unwrap_or(now);
     let time_on_site_seconds = (now.0 - started.0).max(0) / 1000;
     let open = dialog.as_ref().is_some_and(|d| d.status == frontline_domain::DialogStatus::Open);
-    let actor = VisitorActor { visitor, site };
+    let actor = VisitorActor::new(visitor, site);
     let triggers = crate::triggers::for_visitor(app, &actor, channel, open).await?;
-    let VisitorActor { visitor, site } = actor;
+    let VisitorActor { visitor, site, .. } = actor;
     Ok(WidgetSession { token, visitor, site, workspace_name, dialog, availability, time_on_site_seconds, triggers })
 }
 
@@ -207,7 +207,7 @@ pub async fn authenticate(app: &App, token: &str) -> Result<VisitorActor, CoreEr
     let site = sites.into_iter().find(|s| Some(s.id) == site).ok_or(CoreError::NotFound("site"))?;
     crate::moderation::check_visitor(app, &visitor).await?;
     crate::reads::check_active(app, visitor.workspace_id).await?;
-    Ok(VisitorActor { visitor, site })
+    Ok(VisitorActor::new(visitor, site))
 }
 
 /// The visitor a widget token is of, with the site it was opened on: his first browser's
@@ -376,6 +376,30 @@ async fn write_visitor(
 ) -> Result<Posted, CoreError> {
     let v = &actor.visitor;
     app.limit(crate::limits::Limit::WidgetMessages, &v.id.0.to_string(), 1)?;
+    // His open dialog as his last message on this socket left it: the message goes there with
+    // no read first, and the store writes it only if that dialog is still his open one in that
+    // channel. Otherwise (closed, moved, another) nothing is written and the path below reads
+    // how things stand. A new conversation of its own kind always takes the path below.
+    if opened.is_none()
+        && let Some((dialog, channel)) = actor.open.get()
+    {
+        let automation = crate::automation::for_channel(app, v.workspace_id, channel).await?;
+        let now = app.clock.now();
+        let target = PostTarget::Visitor {
+            visitor: v.id,
+            channel,
+            new_dialog_id: DialogId::new(),
+            routed_by: None,
+            previous: None,
+            expected: Some((dialog, channel)),
+        };
+        let post = visitor_post(v, target, client_id.clone(), body.clone(), attachments.clone(), now, &automation);
+        match app.store.post_message(post).await {
+            Ok(posted) => return published(app, actor, posted).await,
+            Err(frontline_store::StoreError::Stale) => actor.open.set(None),
+            Err(e) => return Err(e.into()),
+        }
+    }
     let mut previous = None;
     let last = app.store.latest_dialog_of_visitor(v.workspace_id, v.id).await?;
     // His open dialog's channel sets its timers (it may have been moved off the routed one).
@@ -444,29 +468,58 @@ async fn write_visitor(
         },
         Opened::Offline => Opening { origin: DialogOrigin::Offline, trigger: None, prelude: None },
     });
-    let posted = app
-        .store
-        .post_message(PostMessage {
-            workspace_id: v.workspace_id,
-            target: PostTarget::Visitor { visitor: v.id, channel, new_dialog_id: DialogId::new(), routed_by, previous },
-            message: NewMessage {
-                id: MessageId::new(),
-                client_id,
-                author_kind: AuthorKind::Visitor,
-                author_id: v.id.0,
-                body,
-                created_at: now,
-                audience: Default::default(),
-                event: None,
-                attachments,
-                mentions: Vec::new(),
-                automatic: None,
-            },
-            author_name: v.name.as_ref().map(|n| n.as_str().to_owned()),
-            timers: crate::automation::visitor_timers(&automation, now),
-            opening,
-        })
-        .await?;
+    let target = PostTarget::Visitor {
+        visitor: v.id,
+        channel,
+        new_dialog_id: DialogId::new(),
+        routed_by,
+        previous,
+        expected: None,
+    };
+    let mut post = visitor_post(v, target, client_id, body, attachments, now, &automation);
+    post.opening = opening;
+    let posted = app.store.post_message(post).await?;
+    published(app, actor, posted).await
+}
+
+/// A visitor's message as the store takes it, its timers by his channel's automation.
+fn visitor_post(
+    v: &Visitor,
+    target: PostTarget,
+    client_id: ClientId,
+    body: frontline_domain::MessageBody,
+    attachments: Vec<frontline_domain::Attachment>,
+    now: frontline_domain::Timestamp,
+    automation: &frontline_domain::Automation,
+) -> PostMessage {
+    PostMessage {
+        workspace_id: v.workspace_id,
+        target,
+        message: NewMessage {
+            id: MessageId::new(),
+            client_id,
+            author_kind: AuthorKind::Visitor,
+            author_id: v.id.0,
+            body,
+            created_at: now,
+            audience: Default::default(),
+            event: None,
+            attachments,
+            mentions: Vec::new(),
+            automatic: None,
+        },
+        author_name: v.name.as_ref().map(|n| n.as_str().to_owned()),
+        timers: crate::automation::visitor_timers(automation, now),
+        opening: None,
+    }
+}
+
+/// After a visitor's message is written: his socket remembers the dialog it went to while it
+/// is open, and everyone is told.
+async fn published(app: &App, actor: &VisitorActor, posted: Posted) -> Result<Posted, CoreError> {
+    let v = &actor.visitor;
+    let open = posted.dialog.status == frontline_domain::DialogStatus::Open;
+    actor.open.set(open.then_some((posted.dialog.id, posted.dialog.channel_id)));
     if let Some(prelude) = &posted.prelude {
         // The proactive message goes first (to the visitor's other tabs too).
         let event = Event::MessageCreated { message: MessageView::from(prelude) };
@@ -527,7 +580,7 @@ pub async fn offline_request(app: &App, actor: &VisitorActor, f: &OfflineForm<'_
     let patch =
         crate::profile::ProfilePatch { name: Some(Some(f.name)), email: email.map(Some), phone: phone.map(Some) };
     let visitor = set_profile(app, actor, &patch).await?;
-    let actor = VisitorActor { visitor, site: actor.site.clone() };
+    let actor = VisitorActor::new(visitor, actor.site.clone());
     tracing::info!(visitor.id = %actor.visitor.id, "offline request");
     write_visitor(app, &actor, client_id, body, Vec::new(), Some(Opened::Offline)).await
 }

@@ -79,6 +79,10 @@ fn statement(target: &str) -> String {
 static TO_DIALOG: LazyLock<String> = LazyLock::new(|| statement("id = $1"));
 /// To the visitor `$27`'s open dialog (the partial unique index finds it).
 static TO_VISITORS_OPEN: LazyLock<String> = LazyLock::new(|| statement("visitor_id = $27"));
+/// To the dialog `$1` when it is still the visitor `$27`'s open one, in the channel `$33` (a post
+/// made for it without reading: `PostTarget::Visitor::expected`). Otherwise nothing is written,
+/// and the general path answers `Stale`.
+static TO_EXPECTED: LazyLock<String> = LazyLock::new(|| statement("id = $1 AND visitor_id = $27 AND channel_id = $33"));
 
 /// Writes the post in one statement when it is a plain message to an open dialog; `None` when
 /// nothing was written and the general path must do it.
@@ -88,9 +92,12 @@ async fn one_statement(pool: &PgPool, post: &PostMessage) -> StoreResult<Option<
     if post.opening.is_some() || !m.attachments.is_empty() {
         return Ok(None);
     }
-    let (text, dialog, visitor) = match &post.target {
-        PostTarget::Dialog(id) => (&*TO_DIALOG, Some(id.0), None),
-        PostTarget::Visitor { visitor, .. } => (&*TO_VISITORS_OPEN, None, Some(visitor.0)),
+    let (text, dialog, visitor, channel) = match &post.target {
+        PostTarget::Dialog(id) => (&*TO_DIALOG, Some(id.0), None, None),
+        PostTarget::Visitor { visitor, expected: Some((d, c)), .. } => {
+            (&*TO_EXPECTED, Some(d.0), Some(visitor.0), Some(c.0))
+        }
+        PostTarget::Visitor { visitor, expected: None, .. } => (&*TO_VISITORS_OPEN, None, Some(visitor.0), None),
     };
     // The event as the general path writes it (`drafts::posted` for a dialog that exists):
     // its payload ends with the `seq`, which only the append knows.
@@ -121,6 +128,10 @@ async fn one_statement(pool: &PgPool, post: &PostMessage) -> StoreResult<Option<
     .bind(event.actor.kind.as_str())
     .bind(event.actor.id)
     .bind(head);
+    let q = match channel {
+        Some(c) => q.bind(c),
+        None => q,
+    };
     let row = match q.fetch_one(pool).await.map_err(map_err) {
         Ok(row) => row,
         // A race lost to the same message sent twice at once: the general path finds it.

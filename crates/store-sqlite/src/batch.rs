@@ -142,7 +142,16 @@ pub async fn write(conn: &mut SqliteConnection, posts: &[&PostMessage]) -> Store
         let ws = post.workspace_id;
         let dialog_id = match &post.target {
             PostTarget::Dialog(id) => *id,
-            PostTarget::Visitor { visitor, channel, new_dialog_id, routed_by, previous } => {
+            PostTarget::Visitor { visitor, channel, new_dialog_id, routed_by, previous, expected } => {
+                if let Some(expected) = expected {
+                    // His open dialog as it stands (an earlier post of this batch may have
+                    // opened it), against the one this post was made for.
+                    let open = open_of.get(visitor).and_then(|id| dialogs.get(id));
+                    if open.map(|s| (s.dialog.id, s.dialog.channel_id)) != Some(*expected) {
+                        answers.push(Some(Err(StoreError::Stale)));
+                        continue;
+                    }
+                }
                 match open_of.get(visitor) {
                     Some(id) => *id,
                     None => {

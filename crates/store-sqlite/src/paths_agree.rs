@@ -48,6 +48,7 @@ fn posts(f: &Fixture, visitors: &[Visitor], dialogs: &[DialogId], steps: &[Step]
                         new_dialog_id: dialogs[v],
                         routed_by: None,
                         previous: None,
+                        expected: None,
                     },
                     new_message(AuthorKind::Visitor, visitors[v].id.0, &format!("v{client}"), "Вопрос"),
                     MessageTimers {

@@ -121,6 +121,7 @@ fn clone_err(e: &StoreError) -> StoreError {
         StoreError::NotFound => StoreError::NotFound,
         StoreError::Conflict(w) => StoreError::Conflict(w),
         StoreError::DialogClosed => StoreError::DialogClosed,
+        StoreError::Stale => StoreError::Stale,
         StoreError::Refused(r) => StoreError::Refused(*r),
         StoreError::Unavailable(s) => StoreError::Unavailable(s.clone()),
         StoreError::Internal(s) => StoreError::Internal(s.clone()),

@@ -1389,9 +1389,10 @@ macro_rules! sql_post_one {
                     }
                     (*id, false)
                 }
-                PostTarget::Visitor { visitor, channel, new_dialog_id, routed_by, previous } => {
+                PostTarget::Visitor { visitor, channel, new_dialog_id, routed_by, previous, expected } => {
                     let opening = post.opening.as_ref();
-                    let (dup, open): (Option<$crate::__uuid::Uuid>, Option<$crate::__uuid::Uuid>) = ::sqlx::query_as(sql::PROBE_VISITOR_POST)
+                    type Probe = (Option<$crate::__uuid::Uuid>, Option<$crate::__uuid::Uuid>, Option<$crate::__uuid::Uuid>);
+                    let (dup, open, open_channel): Probe = ::sqlx::query_as(sql::PROBE_VISITOR_POST)
                         .bind(m.author_id)
                         .bind(m.client_id.as_str())
                         .bind(ws.0)
@@ -1401,6 +1402,11 @@ macro_rules! sql_post_one {
                         .map_err(map_err)?;
                     if let Some(dup) = dup {
                         return Ok((duplicate(conn, post, dup).await?, Vec::new()));
+                    }
+                    if let Some((d, c)) = expected
+                        && (open != Some(d.0) || open_channel != Some(c.0))
+                    {
+                        return Err(PostFailure::Refused(StoreError::Stale));
                     }
                     match open {
                         Some(id) => (DialogId(id), false),

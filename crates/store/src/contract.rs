@@ -32,7 +32,7 @@ macro_rules! contract_suite {
             routing_rules_are_replaced_whole, notes_leave_counters_alone_and_keep_files_and_mentions,
             tags_replace_whole_and_filter_the_list, snoozes_wake_once_and_end_when_the_visitor_writes,
             close_reopen_and_rate, search_finds_word_forms_within_visible_channels, search_shows_the_newest_of_many_hits, search_keeps_to_its_workspace,
-            latest_dialogs_read_at_once_answer_each_their_own,
+            latest_dialogs_read_at_once_answer_each_their_own, a_post_for_an_expected_dialog_is_written_only_while_it_stands,
             visitor_profile_and_pages,
             uploads_are_taken_by_messages_or_go_stale, sla_dues_follow_the_conversation_and_breach_once,
             auto_close_timers_are_claimed_once, proactive_openings_triggers_and_automation_documents,
@@ -167,6 +167,7 @@ impl Fixture {
                 new_dialog_id: DialogId::new(),
                 routed_by: None,
                 previous: None,
+                expected: None,
             },
             message: new_message(AuthorKind::Visitor, v.id.0, client_id, body),
             author_name: None,
@@ -186,6 +187,7 @@ impl Fixture {
             new_dialog_id: DialogId::new(),
             routed_by: None,
             previous: None,
+            expected: None,
         };
         post.message.author_id = nobody.0;
         post
@@ -559,6 +561,67 @@ pub async fn latest_dialogs_read_at_once_answer_each_their_own(store: Arc<dyn St
         answered += 1;
     }
     assert_eq!(answered, 60);
+}
+
+/// A visitor's post made for his open dialog without reading it first (`expected`, what his
+/// socket remembers): written there while that dialog is his open one in that channel; once
+/// it is not, nothing is written and the answer is `Stale`. A resent message is still answered
+/// as its duplicate. Posts of several visitors at once (one batch on SQLite) are each decided
+/// on their own.
+pub async fn a_post_for_an_expected_dialog_is_written_only_while_it_stands(store: Arc<dyn Store>) {
+    let f = Fixture::new(store.clone()).await;
+    let ws = f.workspace.id;
+    let expecting = |mut post: PostMessage, d: DialogId, c: ChannelId| {
+        if let PostTarget::Visitor { expected, .. } = &mut post.target {
+            *expected = Some((d, c));
+        }
+        post
+    };
+    let d = store.post_message(f.visitor_post("x1", "Первое")).await.expect("first").dialog;
+    let second = store.post_message(expecting(f.visitor_post("x2", "Второе"), d.id, f.channel.id)).await;
+    let second = second.expect("second");
+    assert_eq!((second.dialog.id, second.message.seq, second.duplicate), (d.id, 2, false));
+    // Another channel than his dialog's: nothing written.
+    let moved = store.post_message(expecting(f.visitor_post("x3", "Третье"), d.id, ChannelId::new())).await;
+    assert!(matches!(moved, Err(StoreError::Stale)), "{moved:?}");
+    // The same send again, whatever it expects: its duplicate.
+    let again = store.post_message(expecting(f.visitor_post("x2", "Второе"), DialogId::new(), f.channel.id)).await;
+    let again = again.expect("resent");
+    assert!(again.duplicate && again.message.id == second.message.id);
+    let count = |id: DialogId| {
+        let store = store.clone();
+        async move { store.messages(ws, id, 0, 100, false).await.expect("messages").len() }
+    };
+    assert_eq!(count(d.id).await, 2);
+
+    // Several visitors at once: each post stands or falls by its own expectation.
+    let mut open = Vec::new();
+    for k in 0..6 {
+        let v = visitor(&store, ws, f.site.id).await;
+        let dialog = store.post_message(f.visitor_post_by(&v, &format!("o{k}"), "Здравствуйте")).await.expect("open");
+        open.push((v, dialog.dialog.id));
+    }
+    // The last one's dialog is closed first: his post made for it is refused.
+    let (_, closed) = open[5].clone();
+    store.close_dialog(ws, closed, now(), frontline_domain::Actor::SYSTEM).await.expect("close");
+    let mut posts = tokio::task::JoinSet::new();
+    for (k, (v, dialog)) in open.iter().cloned().enumerate() {
+        let post = expecting(f.visitor_post_by(&v, &format!("p{k}"), "Ещё вопрос"), dialog, f.channel.id);
+        let store = store.clone();
+        posts.spawn(async move { (k, store.post_message(post).await) });
+    }
+    while let Some(done) = posts.join_next().await {
+        let (k, answer) = done.expect("post");
+        if k == 5 {
+            assert!(matches!(answer, Err(StoreError::Stale)), "{answer:?}");
+        } else {
+            let posted = answer.expect("written");
+            assert_eq!((posted.dialog.id, posted.message.seq, posted.dialog_created), (open[k].1, 2, false));
+        }
+    }
+    assert_eq!(count(closed).await, 1, "nothing written into the closed dialog");
+    let latest = store.latest_dialog_of_visitor(ws, open[5].0.id).await.expect("latest").expect("his");
+    assert_eq!((latest.id, latest.status), (closed, DialogStatus::Closed), "and no dialog opened");
 }
 
 pub async fn retried_send_is_stored_once(store: Arc<dyn Store>) {
@@ -996,6 +1059,7 @@ pub async fn operators_list_only_their_channels(store: Arc<dyn Store>) {
         new_dialog_id: DialogId::new(),
         routed_by: None,
         previous: None,
+        expected: None,
     };
     let moscow = store.post_message(post).await.expect("moscow").dialog;
     assert_eq!(store.operator_channels(ws, anna).await.expect("channels"), vec![msk.id]);

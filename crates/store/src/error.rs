@@ -16,6 +16,11 @@ pub enum StoreError {
     /// An assignment change was refused by a rule checked in its transaction.
     #[error("refused: {0:?}")]
     Refused(crate::Refusal),
+    /// A visitor's post named the open dialog (and its channel) it was made for, and his open
+    /// dialog is another now, or none, or moved: nothing was written; the caller reads how
+    /// things stand and posts again.
+    #[error("the visitor's open dialog is not the one expected")]
+    Stale,
     #[error("database unavailable: {0}")]
     Unavailable(String),
     #[error("store internal error: {0}")]

@@ -121,6 +121,12 @@ pub enum PostTarget {
         new_dialog_id: DialogId,
         routed_by: Option<String>,
         previous: Option<DialogId>,
+        /// The open dialog (and its channel) the caller made this post for, without reading:
+        /// the visitor's socket remembers it from his last message. When his open dialog is not
+        /// that one in that channel now, the store writes nothing and answers
+        /// [`StoreError::Stale`](crate::StoreError::Stale). A resent message is still answered
+        /// as the duplicate it is.
+        expected: Option<(DialogId, ChannelId)>,
     },
 }
 
