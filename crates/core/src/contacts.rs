@@ -4,11 +4,8 @@
 
 use crate::App;
 use crate::error::CoreError;
-use frontline_domain::{
-    Attachment, AuthorKind, ChannelId, ClientId, DialogId, DialogStatus, MessageBody, MessageId, NewMessage,
-    RoutingContext, Visitor,
-};
-use frontline_store::{PostMessage, PostTarget, Posted};
+use frontline_domain::{Attachment, ChannelId, ClientId, DialogId, DialogStatus, MessageBody, RoutingContext, Visitor};
+use frontline_store::{PostTarget, Posted};
 
 /// Writes his message; `client_id` makes writing it again store nothing new. Text past the
 /// message limit is cut, control characters dropped; a message with neither text nor files
@@ -37,36 +34,17 @@ pub async fn write(
         Err(_) => MessageBody::from_stored("…".into()),
     };
     let now = app.clock.now();
-    let posted = app
-        .store
-        .post_message(PostMessage {
-            workspace_id: contact.workspace_id,
-            target: PostTarget::Visitor {
-                visitor: contact.id,
-                channel,
-                new_dialog_id: DialogId::new(),
-                routed_by,
-                previous,
-                expected: None,
-            },
-            message: NewMessage {
-                id: MessageId::new(),
-                client_id: ClientId::from_stored(client_id.to_owned()),
-                author_kind: AuthorKind::Visitor,
-                author_id: contact.id.0,
-                body,
-                created_at: now,
-                audience: Default::default(),
-                event: None,
-                attachments,
-                mentions: Vec::new(),
-                automatic: None,
-            },
-            author_name: contact.name.as_ref().map(|n| n.as_str().to_owned()),
-            timers: crate::automation::visitor_timers(&automation, now),
-            opening: None,
-        })
-        .await?;
+    let target = PostTarget::Visitor {
+        visitor: contact.id,
+        channel,
+        new_dialog_id: DialogId::new(),
+        routed_by,
+        previous,
+        expected: None,
+    };
+    let client_id = ClientId::from_stored(client_id.to_owned());
+    let post = crate::widget::visitor_post(contact, target, client_id, body, attachments, now, &automation);
+    let posted = app.store.post_message(post).await?;
     crate::publisher::publish_posted(app, &posted, contact).await;
     if posted.dialog_created {
         crate::assignment::auto_assign(app, contact.workspace_id, posted.dialog.channel_id).await;

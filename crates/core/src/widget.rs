@@ -482,8 +482,9 @@ async fn write_visitor(
     published(app, actor, posted).await
 }
 
-/// A visitor's message as the store takes it, its timers by his channel's automation.
-fn visitor_post(
+/// A visitor's message as the store takes it, its timers by his channel's automation (a
+/// contact's of another source too).
+pub(crate) fn visitor_post(
     v: &Visitor,
     target: PostTarget,
     client_id: ClientId,
