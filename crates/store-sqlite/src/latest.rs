@@ -27,11 +27,10 @@ pub(crate) async fn serve(pool: SqlitePool, mut asks: mpsc::Receiver<Ask>) {
     while asks.recv_many(&mut waiting, MAX_READS).await > 0 {
         let keys: Vec<(WorkspaceId, VisitorId)> = waiting.iter().map(|(w, v, _)| (*w, *v)).collect();
         match read_many(&pool, &keys).await {
-            Ok(mut latest) => {
+            Ok(latest) => {
                 for (w, v, answer) in waiting.drain(..) {
                     let _ = answer.send(Ok(latest.get(&(w, v)).cloned()));
                 }
-                latest.clear();
             }
             // Each read alone, so each gets its own error (or its answer).
             Err(_) => {

@@ -173,9 +173,11 @@ q!(UPDATE_VISITOR_NAME, "UPDATE visitors SET name = $3 WHERE workspace_id = $1 A
 // Dialogs and messages.
 /// What a visitor's post needs to know first, in one round trip: was this `client_id` stored
 /// before, and which dialog of his is open.
+/// A resent `client_id`, and the visitor's open dialog with its channel (one lookup: a visitor
+/// has at most one open dialog).
 pub const PROBE_VISITOR_POST: &str = "SELECT (SELECT id FROM messages WHERE author_id = $1 AND client_id = $2) AS duplicate_of, \
-     (SELECT id FROM dialogs WHERE workspace_id = $3 AND visitor_id = $4 AND status = 'open') AS open_dialog, \
-     (SELECT channel_id FROM dialogs WHERE workspace_id = $3 AND visitor_id = $4 AND status = 'open') AS open_channel";
+     d.id AS open_dialog, d.channel_id AS open_channel FROM (SELECT 1) AS one \
+     LEFT JOIN dialogs d ON d.workspace_id = $3 AND d.visitor_id = $4 AND d.status = 'open'";
 pub const PROBE_CLIENT_ID: &str = "SELECT id FROM messages WHERE author_id = $1 AND client_id = $2";
 q!(SELECT_MESSAGE, "SELECT ", MESSAGE_COLS, " FROM messages WHERE id = $1");
 /// The next version number of a message's earlier texts.
