@@ -38,6 +38,11 @@ pub async fn mail_threads_follow_ups_originals_and_the_follow_up_job(store: Arc<
     assert!(store.claim_mail_reader(ws, b, Timestamp(t.0 + 90_000), Timestamp(t.0 + 60_001)).await.expect("run out"));
     store.release_mail_readers(b).await.expect("release");
     assert!(store.claim_mail_reader(ws, a, until, t).await.expect("free again"));
+    // A new setup starts once: a second reader that saw it new keeps the first one's start.
+    assert!(store.start_mail_position(ws, 7, 30).await.expect("start"));
+    assert!(!store.start_mail_position(ws, 7, 35).await.expect("started already"));
+    let s = store.mail_settings(ws).await.expect("read").expect("kept");
+    assert_eq!((s.uid_validity, s.last_uid), (7, 30));
     store.save_mail_position(ws, 7, 40).await.expect("position");
     store.save_mail_position(ws, 7, 39).await.expect("never backwards");
     let s = store.mail_settings(ws).await.expect("read").expect("kept");

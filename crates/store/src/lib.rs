@@ -640,6 +640,9 @@ pub trait MailStore: Send + Sync {
     async fn enabled_mail_settings(&self) -> StoreResult<Vec<mail::StoredMail>>;
     /// Where reading stands now (never backwards within one UIDVALIDITY).
     async fn save_mail_position(&self, workspace: WorkspaceId, uid_validity: i64, last_uid: i64) -> StoreResult<()>;
+    /// Where a new setup starts reading, if no reader has started it yet (`false`: one has, and
+    /// its position stands; a second start would skip the mail that came in between).
+    async fn start_mail_position(&self, workspace: WorkspaceId, uid_validity: i64, last_uid: i64) -> StoreResult<bool>;
     /// Records a mail's Message-ID in a dialog's thread (a second record of one is ignored).
     async fn add_mail_thread(
         &self,

@@ -119,6 +119,19 @@ macro_rules! sql_mail_impls {
                     rows.iter().map(|r| ml::stored_mail(&R(r))).collect()
                 }
 
+                async fn start_mail_position(&self, ws: WorkspaceId, uid_validity: i64, last_uid: i64) -> StoreResult<bool> {
+                    let done = ::sqlx::query(
+                        "UPDATE mail_settings SET uid_validity = $2, last_uid = $3 WHERE workspace_id = $1 AND uid_validity = 0",
+                    )
+                    .bind(ws.0)
+                    .bind(uid_validity)
+                    .bind(last_uid)
+                    .execute(self.writer())
+                    .await
+                    .map_err(map_err)?;
+                    Ok(done.rows_affected() == 1)
+                }
+
                 async fn save_mail_position(&self, ws: WorkspaceId, uid_validity: i64, last_uid: i64) -> StoreResult<()> {
                     ::sqlx::query(
                         "UPDATE mail_settings SET uid_validity = $2, last_uid = $3 \

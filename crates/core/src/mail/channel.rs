@@ -164,9 +164,11 @@ pub async fn read_once(app: &App, stored: &StoredMail) -> Result<usize, CoreErro
     let (support, _smtp, imap, mailbox) = servers(app, stored)?;
     let port = app.mail.as_ref();
     if stored.uid_validity == 0 {
-        // A new setup: read what comes from now on.
+        // A new setup: read what comes from now on. Only once: a pass that read the setup
+        // before another pass started it would otherwise start it again, later, past the mail
+        // that came in between.
         let (validity, newest) = port.position(&imap, &mailbox).await.map_err(mail_failure)?;
-        app.store.save_mail_position(ws, i64::from(validity), i64::from(newest)).await?;
+        app.store.start_mail_position(ws, i64::from(validity), i64::from(newest)).await?;
         return Ok(0);
     }
     let after = u32::try_from(stored.last_uid).unwrap_or(0);
