@@ -41,15 +41,18 @@ pub fn topics(event: &Event, workspace: WorkspaceId, visitor: VisitorId) -> Vec<
 /// The frame a visitor's socket sends for an event on his topic: the event itself, except a
 /// close, which he learns as a `WidgetDialogView` (whether to ask for a rating), never as the
 /// operators' view of the dialog. `None`: nothing for him.
-pub fn visitor_frame(event: &Event) -> Option<serde_json::Value> {
+pub fn visitor_frame(event: &Event) -> Option<String> {
     match event {
-        Event::DialogClosed { dialog } => Some(serde_json::json!({
-            "type": "dialog.closed",
-            "dialog": crate::views::WidgetDialogView::of_view(dialog),
-        })),
+        Event::DialogClosed { dialog } => Some(
+            serde_json::json!({
+                "type": "dialog.closed",
+                "dialog": crate::views::WidgetDialogView::of_view(dialog),
+            })
+            .to_string(),
+        ),
         Event::MessageCreated { message } if !message.reaches_visitor() => None,
         Event::MessageCreated { .. } | Event::Typing { .. } | Event::DialogRead { .. } => {
-            serde_json::to_value(event).ok()
+            serde_json::to_string(event).ok()
         }
         _ => None,
     }
@@ -147,7 +150,7 @@ mod tests {
         };
         assert_eq!(topics(&mention, ws, v), vec![Topic::Workspace(ws)]);
         let closed = Event::DialogClosed { dialog: serde_json::from_value(dialog_json()).expect("dialog") };
-        let frame = visitor_frame(&closed).expect("a close reaches him").to_string();
+        let frame = visitor_frame(&closed).expect("a close reaches him");
         assert!(frame.contains("\"close_reason\":\"operator\""), "{frame}");
         assert!(!frame.contains("секрет"), "tags, categories and the visitor card stay with operators: {frame}");
     }
@@ -169,13 +172,13 @@ mod tests {
     #[test]
     fn a_moved_dialog_is_seen_once_more_by_the_channel_it_left() {
         let (old, new, other) = (ChannelId::new(), ChannelId::new(), ChannelId::new());
-        let moved = Delivery { channel: Some(new), previous_channel: Some(old), event: message("all") };
+        let moved = Delivery::new(Some(new), Some(old), message("all"));
         let mine = |c: ChannelId| HashSet::from([c]);
         assert!(visible_to_operator(&moved, Some(&mine(old))));
         assert!(visible_to_operator(&moved, Some(&mine(new))));
         assert!(!visible_to_operator(&moved, Some(&mine(other))));
         assert!(visible_to_operator(&moved, None), "supervisors see all");
-        let workspace_wide = Delivery { channel: None, previous_channel: None, event: message("all") };
+        let workspace_wide = Delivery::new(None, None, message("all"));
         assert!(visible_to_operator(&workspace_wide, Some(&mine(other))));
     }
 }

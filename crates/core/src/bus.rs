@@ -45,6 +45,30 @@ pub struct Delivery {
     #[serde(default)]
     pub previous_channel: Option<ChannelId>,
     pub event: Event,
+    /// The event as operators' sockets send it: encoded by the first of them, shared by the
+    /// rest (a workspace's operators all receive the same frame).
+    #[serde(skip)]
+    frame: std::sync::OnceLock<Option<bytes::Bytes>>,
+}
+
+impl Delivery {
+    pub fn new(channel: Option<ChannelId>, previous_channel: Option<ChannelId>, event: Event) -> Delivery {
+        Delivery { channel, previous_channel, event, frame: std::sync::OnceLock::new() }
+    }
+
+    /// The event encoded as JSON once, for every operator's socket that sends it; `None` if it
+    /// cannot be encoded (logged once).
+    pub fn operator_frame(&self) -> Option<&bytes::Bytes> {
+        self.frame
+            .get_or_init(|| match serde_json::to_vec(&self.event) {
+                Ok(v) => Some(bytes::Bytes::from(v)),
+                Err(e) => {
+                    tracing::error!(error = %e, "bus: unencodable event");
+                    None
+                }
+            })
+            .as_ref()
+    }
 }
 
 pub trait Bus: Send + Sync + 'static {
@@ -295,10 +319,10 @@ mod tests {
     use crate::views::{AuthorView, MessageView};
 
     fn event(seq: i64) -> Arc<Delivery> {
-        Arc::new(Delivery {
-            channel: None,
-            previous_channel: None,
-            event: Event::MessageCreated {
+        Arc::new(Delivery::new(
+            None,
+            None,
+            Event::MessageCreated {
                 message: MessageView {
                     id: Uuid::nil(),
                     dialog_id: Uuid::nil(),
@@ -315,7 +339,7 @@ mod tests {
                     edited_at: None,
                 },
             },
-        })
+        ))
     }
 
     #[tokio::test]

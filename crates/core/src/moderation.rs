@@ -54,7 +54,7 @@ fn close_sockets(app: &App, ws: WorkspaceId, visitor: VisitorId) {
     let event = crate::views::Event::VisitorBlocked { visitor_id: visitor.0 };
     app.bus.publish(
         &crate::audience::topics(&event, ws, visitor),
-        std::sync::Arc::new(crate::bus::Delivery { channel: None, previous_channel: None, event }),
+        std::sync::Arc::new(crate::bus::Delivery::new(None, None, event)),
     );
 }
 

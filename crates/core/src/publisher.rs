@@ -44,7 +44,7 @@ pub fn publish_moved(
 ) {
     let topics = crate::audience::topics(&event, workspace, visitor);
     let previous_channel = previous.filter(|p| *p != channel);
-    app.bus.publish(&topics, Arc::new(crate::bus::Delivery { channel: Some(channel), previous_channel, event }));
+    app.bus.publish(&topics, Arc::new(crate::bus::Delivery::new(Some(channel), previous_channel, event)));
     // The change committed may have written outbox jobs.
     app.wake_outbox();
 }
@@ -57,10 +57,7 @@ pub fn access_changed(app: &App, workspace: WorkspaceId, operator: Option<Operat
 
 /// An event for every operator of the workspace (never a visitor).
 pub fn publish_to_workspace(app: &App, event: Event, workspace: WorkspaceId) {
-    app.bus.publish(
-        &[Topic::Workspace(workspace)],
-        Arc::new(crate::bus::Delivery { channel: None, previous_channel: None, event }),
-    );
+    app.bus.publish(&[Topic::Workspace(workspace)], Arc::new(crate::bus::Delivery::new(None, None, event)));
     app.wake_outbox();
 }
 
@@ -219,8 +216,7 @@ async fn deliver(app: &App, local: &LocalBus, wires: Vec<Wire>) {
     };
     for (wire, event) in wires.iter().zip(rendered.events) {
         if let Some(event) = event {
-            let delivery =
-                crate::bus::Delivery { channel: wire.channel, previous_channel: wire.previous_channel, event };
+            let delivery = crate::bus::Delivery::new(wire.channel, wire.previous_channel, event);
             local.deliver(&wire.topics, Arc::new(delivery));
         }
     }
@@ -307,11 +303,9 @@ async fn redeliver(app: &App, local: &LocalBus, events: &[StoredEvent]) -> Resul
         let delivery = match dialog.and_then(|d| rendered.dialogs.get(&d.0)) {
             Some(d) => {
                 let topics = crate::audience::topics(&event, *ws, d.visitor_id);
-                (topics, crate::bus::Delivery { channel: Some(d.channel_id), previous_channel: None, event })
+                (topics, crate::bus::Delivery::new(Some(d.channel_id), None, event))
             }
-            None => {
-                (vec![Topic::Workspace(*ws)], crate::bus::Delivery { channel: None, previous_channel: None, event })
-            }
+            None => (vec![Topic::Workspace(*ws)], crate::bus::Delivery::new(None, None, event)),
         };
         local.deliver(&delivery.0, Arc::new(delivery.1));
         sent += 1;

@@ -38,6 +38,8 @@ use std::time::Duration;
 pub const PROTOCOL_VERSION: u32 = 1;
 const PING_EVERY: Duration = Duration::from_secs(20);
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+/// At most this many frames wait in a socket's buffer for one write (see `serve`).
+const FLUSH_AFTER: usize = 32;
 /// A resume answers at most this many messages; beyond it the client is told to resync.
 const RESUME_MAX: usize = 5000;
 
@@ -355,16 +357,20 @@ async fn serve(mut conn: Box<Conn>, socket: Box<WebSocket>) {
     let mut pending: FuturesUnordered<Pending> = FuturesUnordered::new();
     let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + PING_EVERY, PING_EVERY);
     let mut shutdown = s.shutdown.clone();
+    // Frames written to the socket's buffer since its last flush. Frames that are ready together
+    // (a group commit's events, an ack and its echo) go out in one write: the flush waits until
+    // nothing else is ready, or until `FLUSH_AFTER` frames are waiting.
+    let mut unflushed = 0_usize;
     loop {
-        let out: Vec<String> = tokio::select! {
+        let out: Vec<Utf8Bytes> = tokio::select! {
             incoming = rx.next() => match incoming {
                 Some(Ok(Message::Text(text))) => match on_frame(s, peer, &text) {
                     Ok(Some(fut)) => { pending.push(detached(fut)); continue; }
-                    Ok(None) => vec![json!({"type": "pong"}).to_string()],
-                    Err(frame) => vec![frame],
+                    Ok(None) => vec![json!({"type": "pong"}).to_string().into()],
+                    Err(frame) => vec![frame.into()],
                 },
                 Some(Ok(Message::Binary(_))) => {
-                    vec![error_frame(None, ApiError::new(ErrorCode::BadFrame, "Frames are JSON text."))]
+                    vec![error_frame(None, ApiError::new(ErrorCode::BadFrame, "Frames are JSON text.")).into()]
                 }
                 Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
                 Some(Ok(Message::Close(_))) => {
@@ -391,7 +397,7 @@ async fn serve(mut conn: Box<Conn>, socket: Box<WebSocket>) {
                                     *peer = Peer::Operator(actor, token);
                                     visible = channels;
                                     // The console reloads its lists: what he may no longer see goes.
-                                    vec![json!({"type": "resync", "reason": "access_changed"}).to_string()]
+                                    vec![json!({"type": "resync", "reason": "access_changed"}).to_string().into()]
                                 }
                                 Recheck::Ended => {
                                     refuse_and_close(&mut tx, CoreError::Unauthenticated, CLOSE_SESSION_ENDED, "session ended").await;
@@ -408,9 +414,10 @@ async fn serve(mut conn: Box<Conn>, socket: Box<WebSocket>) {
                                 let id = frontline_domain::OperatorId(operator.id);
                                 frontline_core::reads::remember_name(&s.app, id, &operator.display_name);
                             }
-                            match serde_json::to_string(event) {
-                                Ok(frame) => vec![frame],
-                                Err(e) => { tracing::error!(error = %e, "ws: unencodable event"); continue; }
+                            // Encoded once for all the workspace's operators' sockets.
+                            match delivery.operator_frame().map(|b| Utf8Bytes::try_from(b.clone())) {
+                                Some(Ok(frame)) => vec![frame],
+                                _ => continue,
                             }
                         }
                     },
@@ -419,23 +426,23 @@ async fn serve(mut conn: Box<Conn>, socket: Box<WebSocket>) {
                         break;
                     }
                     Peer::Visitor(_) => match audience::visitor_frame(&delivery.event) {
-                        Some(frame) => vec![frame.to_string()],
+                        Some(frame) => vec![frame.into()],
                         None => continue,
                     },
                 },
                 Err(RecvError::Lagged(missed)) => {
                     metrics.ws_resyncs.fetch_add(1, Ordering::Relaxed);
                     tracing::info!(ws.missed = missed, "ws: socket fell behind; resync");
-                    vec![json!({"type": "resync", "reason": "lagged"}).to_string()]
+                    vec![json!({"type": "resync", "reason": "lagged"}).to_string().into()]
                 }
                 // The node was cut off from NATS: events of other nodes may be missing.
                 Err(RecvError::Reconnected) => {
                     metrics.ws_resyncs.fetch_add(1, Ordering::Relaxed);
-                    vec![json!({"type": "resync", "reason": "bus_reconnected"}).to_string()]
+                    vec![json!({"type": "resync", "reason": "bus_reconnected"}).to_string().into()]
                 }
                 Err(RecvError::Closed) => break,
             },
-            Some(frames) = pending.next(), if !pending.is_empty() => frames,
+            Some(frames) = pending.next(), if !pending.is_empty() => frames.into_iter().map(Utf8Bytes::from).collect(),
             _ = ping.tick() => {
                 // A session expires without any event: each ping period asks again.
                 if let Peer::Operator(_, token) = &peer
@@ -462,13 +469,26 @@ async fn serve(mut conn: Box<Conn>, socket: Box<WebSocket>) {
                 let _ = tokio::time::timeout(SEND_TIMEOUT, tx.send(Message::Close(Some(close)))).await;
                 break;
             }
+            // Ready only once the task has yielded: every other branch had its chance first.
+            _ = tokio::task::yield_now(), if unflushed > 0 => {
+                if !matches!(tokio::time::timeout(SEND_TIMEOUT, tx.flush()).await, Ok(Ok(()))) {
+                    break;
+                }
+                unflushed = 0;
+                continue;
+            }
         };
         let mut failed = false;
         for frame in out {
-            if send_text(&mut tx, frame).await.is_err() {
+            if !matches!(tokio::time::timeout(SEND_TIMEOUT, tx.feed(Message::Text(frame))).await, Ok(Ok(()))) {
                 failed = true;
                 break;
             }
+            unflushed += 1;
+        }
+        if !failed && unflushed >= FLUSH_AFTER {
+            failed = !matches!(tokio::time::timeout(SEND_TIMEOUT, tx.flush()).await, Ok(Ok(())));
+            unflushed = 0;
         }
         if failed {
             break;
@@ -649,14 +669,22 @@ fn parse_dialog(raw: Option<&str>) -> Result<DialogId, CoreError> {
 }
 
 fn ack(client_id: &str, r: Result<frontline_store::Posted, CoreError>) -> String {
+    /// Written straight to text (no `serde_json::Value` on the way: one ack per message).
+    #[derive(serde::Serialize)]
+    struct Ack<'a> {
+        r#type: &'static str,
+        client_id: &'a str,
+        duplicate: bool,
+        message: MessageView,
+    }
     match r {
-        Ok(p) => json!({
-            "type": "ack",
-            "client_id": client_id,
-            "duplicate": p.duplicate,
-            "message": MessageView::from(&p.message),
+        Ok(p) => serde_json::to_string(&Ack {
+            r#type: "ack",
+            client_id,
+            duplicate: p.duplicate,
+            message: MessageView::from(&p.message),
         })
-        .to_string(),
+        .unwrap_or_else(|e| error_frame(Some(client_id), ApiError::new(ErrorCode::Internal, e.to_string()))),
         Err(e) => error_frame(Some(client_id), e.into()),
     }
 }

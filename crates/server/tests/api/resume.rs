@@ -131,7 +131,7 @@ async fn a_socket_that_falls_behind_is_told_to_resync() {
         };
         app.app.bus.publish(
             &[Topic::Workspace(frontline_domain::WorkspaceId(workspace))],
-            Arc::new(Delivery { channel: None, previous_channel: None, event }),
+            Arc::new(Delivery::new(None, None, event)),
         );
     }
     let mut seen = 0;
