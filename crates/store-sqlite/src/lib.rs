@@ -8,8 +8,9 @@
 //!   in one transaction, one fsync for the lot (see `post.rs`). Throughput comes from batching, never
 //!   from weaker durability. Other writes use the same connection between batches.
 //! - Reads use a separate pool, which WAL lets run beside the writer.
-//! - Checkpoints: a background task does the bulk of the copying every second; the writer's
-//!   automatic checkpoint finishes the job, so the WAL restarts and stays small.
+//! - Checkpoints: a background task does the copying four times a second, so the WAL stays
+//!   under the writer's automatic checkpoint (1,000 pages), which only finishes the job when
+//!   the background falls behind; the WAL restarts and stays small.
 
 mod batch;
 mod latest;
@@ -122,11 +123,12 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .pragma("temp_store", "memory");
         let options = if memory { options } else { options.journal_mode(SqliteJournalMode::Wal) };
-        // Checkpoints: a background task copies the WAL into the database every second from a
-        // reader connection, concurrently with writes; that alone never lets the WAL start
-        // over under steady writing (new commits land while it copies), so the writer keeps
-        // its own automatic checkpoint too, which then has only the last few pages to copy and
-        // completes, and the next transaction restarts the WAL. The file is cut back to 64 MiB.
+        // Checkpoints: a background task copies the WAL into the database every
+        // `CHECKPOINT_EVERY` from a reader connection, concurrently with writes. Should that fall
+        // behind (under steady writing a pass may not complete: new commits land while it
+        // copies), the writer keeps its own automatic checkpoint too, which then has only the
+        // last few pages to copy and completes, and the next transaction restarts the WAL. The
+        // file is cut back to 64 MiB.
         let write_options = options.clone().pragma("journal_size_limit", "67108864");
         // An in-memory database exists per connection, so it gets exactly one for everything.
         let write = SqlitePoolOptions::new()
@@ -223,10 +225,19 @@ impl SqliteStore {
     }
 }
 
-/// Copies the WAL into the database file every second, from a reader connection, without
-/// blocking the writer (`PASSIVE`), so the writer's own automatic checkpoints stay short.
+/// How often the background checkpoint runs. At full speed the message path appends about
+/// 1,300 pages a second to the WAL: passes a second apart let it cross the writer's automatic
+/// checkpoint (1,000 pages) between them, and that checkpoint then ran inside a commit (copying
+/// up to a thousand pages and an fsync of the database file in the writer's path: every third
+/// commit 6–10 ms instead of 2). A quarter of a second keeps each pass small and the writer out
+/// of it (docs/bench.md, "The writer's checkpoints").
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+
+/// Copies the WAL into the database file every [`CHECKPOINT_EVERY`], from a reader
+/// connection, without blocking the writer (`PASSIVE`), so the writer's own automatic
+/// checkpoints stay rare and short.
 async fn checkpoint_loop(pool: SqlitePool) {
-    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
