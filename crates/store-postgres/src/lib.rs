@@ -83,6 +83,8 @@ pub struct PgStore {
     pool: PgPool,
     /// Visitors' posts that may open a dialog, written several to a transaction.
     openings: std::sync::Arc<openings::Lane>,
+    /// Whether the message path's statement lately had a fan-out to make (`post::FanHint`).
+    fan: post::FanHint,
     /// Set for throw-away schemas (tests): dropped on close.
     temporary: Option<(String, String)>,
 }
@@ -139,7 +141,7 @@ impl PgStore {
             .await
             .map_err(map_err)?;
         migrate(&pool).await?;
-        Ok(Self { pool, openings: Default::default(), temporary: None })
+        Ok(Self { pool, openings: Default::default(), fan: Default::default(), temporary: None })
     }
 
     /// A store in a new schema of its own, dropped with everything in it on [`Store::close`].
@@ -159,7 +161,7 @@ impl PgStore {
     }
 
     async fn write_post(&self, post: PostMessage) -> StoreResult<Posted> {
-        post::post(&self.pool, &self.openings, post).await
+        post::post(&self.pool, &self.openings, &self.fan, post).await
     }
 
     /// A visitor's latest dialog: one statement on the pool (PostgreSQL's connections serve

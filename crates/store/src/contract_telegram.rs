@@ -108,6 +108,18 @@ pub async fn telegram_bots_updates_and_chats(store: Arc<dyn Store>) {
     assert!(store.idle_telegram_chats(b.id, now(), 10).await.expect("idle").is_empty(), "live chats are not idle");
     assert_eq!(store.telegram_chats_of_visitor(contact.id).await.expect("of visitor"), vec![chat.clone()]);
 
+    // His own words make no job for the bot; each reply to him makes one (the fan-out's Telegram
+    // part, whichever form of the message path writes it).
+    let asked = store.post_message(f.visitor_post_by(&contact, "tg-1", "Где мой заказ?")).await.expect("asks");
+    for (i, text) in ["Проверяю", "Завтра привезут"].into_iter().enumerate() {
+        store.post_message(f.operator_post(asked.dialog.id, &format!("tg-r{i}"), text)).await.expect("reply");
+    }
+    let jobs = crate::contract::jobs_of(&store, ws, b.id).await;
+    assert_eq!(
+        jobs.iter().map(|j| (j.kind.as_str(), j.event_kind.as_str())).collect::<Vec<_>>(),
+        [("telegram", "message.created"); 2]
+    );
+
     // Served by webhook: the poll is refused and the handling lease works the same way.
     store.release_telegram_poll(b.id, a).await.expect("release");
     let mut hooked = b.clone();

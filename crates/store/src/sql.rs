@@ -849,6 +849,19 @@ pub fn fan_out(filter: &str) -> String {
          {FAN_OUT_TICKET}{filter}"
     )
 }
+/// Whether any part of [`fan_out`] could make a job for an event of the kind `kind` in the
+/// workspace `workspace` (SQL expressions): each part's own gate and nothing of the event's other
+/// conditions, so it is true whenever a job would be made and sometimes when none would. Kept
+/// beside the parts it stands for; a part added there must be added here.
+pub fn fan_out_possible(workspace: &str, kind: &str) -> String {
+    format!(
+        "(EXISTS (SELECT 1 FROM webhook_subscriptions s JOIN webhook_endpoints e ON e.id = s.endpoint_id \
+         AND e.enabled WHERE s.workspace_id = {workspace} AND s.kind = {kind}) \
+         OR EXISTS (SELECT 1 FROM telegram_bots WHERE enabled) \
+         OR EXISTS (SELECT 1 FROM mail_settings WHERE enabled) \
+         OR {kind} = 'ticket.created')"
+    )
+}
 /// The fan-out of one event written by the same statement: a data-modifying `WITH` named `ev`
 /// returns its row (PostgreSQL's one-statement post, whose event is not in `events` yet for
 /// the statement's own snapshot).
