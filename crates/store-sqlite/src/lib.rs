@@ -8,9 +8,9 @@
 //!   in one transaction, one fsync for the lot (see `post.rs`). Throughput comes from batching, never
 //!   from weaker durability. Other writes use the same connection between batches.
 //! - Reads use a separate pool, which WAL lets run beside the writer.
-//! - Checkpoints: a background task does the copying four times a second, so the WAL stays
-//!   under the writer's automatic checkpoint (1,000 pages), which only finishes the job when
-//!   the background falls behind; the WAL restarts and stays small.
+//! - Checkpoints: a background task does the copying four times a second; the writer's
+//!   automatic checkpoint (4,000 pages) only finishes the job, so that the WAL restarts and
+//!   stays small (up to about 16 MiB).
 
 mod batch;
 mod latest;
@@ -127,9 +127,13 @@ impl SqliteStore {
         // `CHECKPOINT_EVERY` from a reader connection, concurrently with writes. Should that fall
         // behind (under steady writing a pass may not complete: new commits land while it
         // copies), the writer keeps its own automatic checkpoint too, which then has only the
-        // last few pages to copy and completes, and the next transaction restarts the WAL. The
-        // file is cut back to 64 MiB.
-        let write_options = options.clone().pragma("journal_size_limit", "67108864");
+        // last few pages to copy and completes, and the next transaction restarts the WAL. At
+        // full speed that is the usual way the WAL restarts, and each such checkpoint is an
+        // fsync of the database file inside a commit: at 4,000 pages rather than SQLite's 1,000
+        // it comes a quarter as often, for a WAL of up to about 16 MiB (docs/bench.md, "The
+        // writer's checkpoint, four times rarer"). The file is cut back to 64 MiB.
+        let write_options =
+            options.clone().pragma("journal_size_limit", "67108864").pragma("wal_autocheckpoint", "4000");
         // An in-memory database exists per connection, so it gets exactly one for everything.
         let write = SqlitePoolOptions::new()
             .max_connections(1)
@@ -227,7 +231,7 @@ impl SqliteStore {
 
 /// How often the background checkpoint runs. At full speed the message path appends about
 /// 1,300 pages a second to the WAL: passes a second apart let it cross the writer's automatic
-/// checkpoint (1,000 pages) between them, and that checkpoint then ran inside a commit (copying
+/// checkpoint (then 1,000 pages) between them, and that checkpoint ran inside a commit (copying
 /// up to a thousand pages and an fsync of the database file in the writer's path: every third
 /// commit 6–10 ms instead of 2). A quarter of a second keeps each pass small and the writer out
 /// of it (docs/bench.md, "The writer's checkpoints").
