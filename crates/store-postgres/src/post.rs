@@ -100,23 +100,24 @@ impl FanHint {
 /// the event (`$28`–`$32`, the last its payload up to the `seq` the append takes). Quiet, it has
 /// no fan-out and writes nothing when one could be needed (`fan_needed`).
 fn statement(target: &str, quiet: bool) -> String {
-    let (gate, hold, fan) = if quiet {
+    // The quiet form decides first (`gate`) and holds the append back when a job could be
+    // needed; the full form returns the event for its fan-out.
+    let (gate, hold, fan, needed) = if quiet {
         (
             format!("gate AS (SELECT {} AS needed), ", sql::fan_out_possible("$5", "$29")),
             "AND NOT (SELECT needed FROM gate) ",
-            (String::new(), "(SELECT needed FROM gate)"),
+            String::new(),
+            "(SELECT needed FROM gate)",
         )
     } else {
         (
             String::new(),
             "",
-            (
-                format!(
-                    " RETURNING id, workspace_id, kind, dialog_id, subject_id, actor_kind, actor_id, at), fan AS ({}",
-                    sql::fan_out_of_written()
-                ),
-                "FALSE",
+            format!(
+                " RETURNING id, workspace_id, kind, dialog_id, subject_id, actor_kind, actor_id, at), fan AS ({}",
+                sql::fan_out_of_written()
             ),
+            "FALSE",
         )
     };
     format!(
@@ -126,15 +127,13 @@ fn statement(target: &str, quiet: bool) -> String {
          msg AS (INSERT INTO messages ({message_cols}) \
          SELECT $12, $13, upd.id, upd.last_seq, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26 FROM upd), \
          ev AS (INSERT INTO events ({event_cols}) \
-         SELECT $28, $5, $29, upd.id, $12, $30, $31, $4, $32 || upd.last_seq || '}}' FROM upd{returning_and_fan}) \
+         SELECT $28, $5, $29, upd.id, $12, $30, $31, $4, $32 || upd.last_seq || '}}' FROM upd{fan}) \
          SELECT (SELECT id FROM dup) AS duplicate_of, {needed} AS fan_needed, upd.* \
          FROM (SELECT 1) AS one LEFT JOIN upd ON TRUE",
         set = sql::APPEND_SET,
         cols = sql::DIALOG_COLS,
         message_cols = sql::MESSAGE_INSERT_COLS,
         event_cols = sql::EVENT_INSERT_COLS,
-        returning_and_fan = fan.0,
-        needed = fan.1,
     )
 }
 
