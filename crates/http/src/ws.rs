@@ -141,7 +141,12 @@ async fn widget_session(mut start: Box<WidgetStart>, mut socket: Box<WebSocket>)
             None => return,
         },
     };
+    // The start is moved into this block so that its allocation (and the origin strings) is
+    // freed here: a box moved out of in place is freed only when its binding goes out of scope,
+    // which for an async fn's argument is the end of the socket's life (~400 bytes a socket,
+    // docs/bench.md, "What a widget socket kept after its sign-in").
     let conn = {
+        let start = start;
         let WidgetStart { s, .. } = *start;
         Box::new(Conn { s, peer: Peer::Visitor(actor) })
     };
