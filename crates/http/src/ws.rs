@@ -37,6 +37,10 @@ use std::time::Duration;
 
 pub const PROTOCOL_VERSION: u32 = 1;
 const PING_EVERY: Duration = Duration::from_secs(20);
+/// Every socket's pings fall on one grid of this step, so the pings of many idle sockets are due
+/// together and a worker thread wakes once for a few dozen of them rather than once for each
+/// (docs/bench.md, "Idle sockets' pings on one grid").
+const PING_GRID: Duration = Duration::from_millis(100);
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 /// At most this many frames wait in a socket's buffer for one write (see `serve`).
 const FLUSH_AFTER: usize = 32;
@@ -360,7 +364,7 @@ async fn serve(mut conn: Box<Conn>, socket: Box<WebSocket>) {
         return;
     }
     let mut pending: FuturesUnordered<Pending> = FuturesUnordered::new();
-    let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + PING_EVERY, PING_EVERY);
+    let mut ping = tokio::time::interval_at(first_ping(tokio::time::Instant::now()), PING_EVERY);
     let mut shutdown = s.shutdown.clone();
     // Frames written to the socket's buffer since its last flush. Frames that are ready together
     // (a group commit's events, an ack and its echo) go out in one write: the flush waits until
@@ -531,6 +535,20 @@ where
     let _ = send_text(tx, error_frame(None, error.into())).await;
     let close = CloseFrame { code, reason: Utf8Bytes::from_static(reason) };
     let _ = tokio::time::timeout(SEND_TIMEOUT, tx.send(Message::Close(Some(close)))).await;
+}
+
+/// A socket's first ping: `PING_EVERY` after it opened, moved on to the next step of the
+/// process's ping grid.
+fn first_ping(now: tokio::time::Instant) -> tokio::time::Instant {
+    static GRID: std::sync::OnceLock<tokio::time::Instant> = std::sync::OnceLock::new();
+    let origin = *GRID.get_or_init(|| now);
+    let first = now + PING_EVERY;
+    let Some(since) = first.checked_duration_since(origin) else { return first };
+    let step = PING_GRID.as_nanos();
+    match since.as_nanos() % step {
+        0 => first,
+        off => first + Duration::from_nanos((step - off) as u64),
+    }
 }
 
 async fn send_text<S>(tx: &mut S, frame: String) -> Result<(), ()>
@@ -733,4 +751,31 @@ async fn resume(
     }
     frames.push(json!({"type": "resumed", "dialog_id": resumed_dialog.map(|d| d.0), "last_seq": after}).to_string());
     Ok(frames)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pings_fall_on_one_grid_a_period_after_the_socket_opened() {
+        let start = tokio::time::Instant::now();
+        let firsts: Vec<_> = [0_u64, 1, 37, 99, 100, 101, 12_345]
+            .iter()
+            .map(|ms| {
+                let now = start + Duration::from_millis(*ms);
+                let first = first_ping(now);
+                assert!(first >= now + PING_EVERY, "{ms} ms: the first ping came early");
+                assert!(first < now + PING_EVERY + PING_GRID, "{ms} ms: the first ping came a step late");
+                first
+            })
+            .collect();
+        for first in &firsts {
+            let apart = first.duration_since(firsts[0]).as_nanos();
+            assert_eq!(apart % PING_GRID.as_nanos(), 0, "pings off the grid: {apart} ns apart");
+        }
+        // A clock behind the grid's origin (a test's paused clock) still gets its ping a period on.
+        let early = start.checked_sub(Duration::from_secs(3600)).unwrap_or(start);
+        assert!(first_ping(early) >= early + PING_EVERY);
+    }
 }
